@@ -1,0 +1,87 @@
+package bot
+
+import (
+	"strings"
+)
+
+// Platform names a chat platform or delivery channel herald speaks to.
+type Platform string
+
+// The platforms herald knows. PlatformAuto is not a platform: in a campaign it
+// means "choose per recipient from the contact directory".
+const (
+	PlatformSlack    Platform = "slack"
+	PlatformDiscord  Platform = "discord"
+	PlatformTelegram Platform = "telegram"
+	PlatformTeams    Platform = "teams"
+	PlatformWeb      Platform = "web"
+	PlatformEmail    Platform = "email"
+	PlatformAuto     Platform = "auto"
+)
+
+// Platforms lists every real platform, in a stable order.
+func Platforms() []Platform {
+	return []Platform{PlatformSlack, PlatformDiscord, PlatformTelegram, PlatformTeams, PlatformWeb, PlatformEmail}
+}
+
+// Valid reports whether p is one of the real platforms (not PlatformAuto).
+func (p Platform) Valid() bool {
+	for _, q := range Platforms() {
+		if p == q {
+			return true
+		}
+	}
+	return false
+}
+
+// Address is where a person or a channel lives: a platform and the
+// platform's own identifier (a Slack user or channel id, a Telegram chat id,
+// an email address, a web-chat respondent id).
+type Address struct {
+	Platform Platform `json:"platform"`
+	ID       string   `json:"id"`
+}
+
+// String renders the address as "platform:id", the form ParseAddress reads.
+func (a Address) String() string {
+	if a.IsZero() {
+		return ""
+	}
+	return string(a.Platform) + ":" + a.ID
+}
+
+// IsZero reports whether a is the empty address.
+func (a Address) IsZero() bool { return a.Platform == "" && a.ID == "" }
+
+// ParseAddress reads "platform:id". A bare string holding an "@" is read as
+// an email address. It returns an EINVALID error for anything else.
+func ParseAddress(s string) (Address, error) {
+	s = strings.TrimSpace(s)
+	p, id, ok := strings.Cut(s, ":")
+	if ok && Platform(strings.ToLower(p)).Valid() && id != "" {
+		return Address{Platform: Platform(strings.ToLower(p)), ID: id}, nil
+	}
+	if !ok && strings.Contains(s, "@") && !strings.ContainsAny(s, " \t") {
+		return Address{Platform: PlatformEmail, ID: s}, nil
+	}
+	return Address{}, Errorf(EINVALID, "%q is not an address: write platform:id (for example slack:U012AB3CD) or an email address", s)
+}
+
+// Actor is who did something: a moderator, a participant, or herald itself
+// (the zero Actor).
+type Actor struct {
+	Address Address `json:"address"`
+	Name    string  `json:"name,omitempty"`
+}
+
+// String names the actor for history lines and logs.
+func (a Actor) String() string {
+	switch {
+	case a.Address.IsZero() && a.Name == "":
+		return "herald"
+	case a.Name == "":
+		return a.Address.String()
+	default:
+		return a.Name + " (" + a.Address.String() + ")"
+	}
+}

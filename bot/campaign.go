@@ -1,0 +1,151 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// CampaignID identifies a campaign; moderators type it in commands.
+type CampaignID uint64
+
+// CampaignState is where a campaign is in its life:
+// draft → scheduled → running ⇄ paused → done, or cancelled.
+type CampaignState string
+
+// The campaign states.
+const (
+	CampaignDraft     CampaignState = "draft"
+	CampaignScheduled CampaignState = "scheduled"
+	CampaignRunning   CampaignState = "running"
+	CampaignPaused    CampaignState = "paused"
+	CampaignDone      CampaignState = "done"
+	CampaignCancelled CampaignState = "cancelled"
+)
+
+// campaignTransitions lists, for each state, the states it may move to.
+var campaignTransitions = map[CampaignState][]CampaignState{
+	CampaignDraft:     {CampaignScheduled},
+	CampaignScheduled: {CampaignDraft, CampaignRunning, CampaignCancelled},
+	CampaignRunning:   {CampaignPaused, CampaignDone, CampaignCancelled},
+	CampaignPaused:    {CampaignRunning, CampaignCancelled},
+}
+
+// CanBecome reports whether a campaign in state s may move to state to.
+func (s CampaignState) CanBecome(to CampaignState) bool {
+	return slices.Contains(campaignTransitions[s], to)
+}
+
+// Final reports whether no transition leaves s.
+func (s CampaignState) Final() bool { return s == CampaignDone || s == CampaignCancelled }
+
+// AudienceKind says where a campaign's recipients come from.
+type AudienceKind string
+
+// The audience kinds.
+const (
+	AudienceList     AudienceKind = "list"     // a stored list
+	AudiencePlatform AudienceKind = "platform" // all reachable users of a platform
+)
+
+// Audience is who a campaign goes to.
+type Audience struct {
+	Kind     AudienceKind `json:"kind,omitempty"`
+	List     string       `json:"list,omitempty"`
+	Platform Platform     `json:"platform,omitempty"`
+}
+
+// Schedule is when a campaign sends. The zero Schedule means "now, as fast
+// as the platform allows, at any hour".
+type Schedule struct {
+	// StartAt is the start of sending; zero means when started.
+	StartAt time.Time `json:"start_at,omitzero"`
+	// Window spreads the sends at random over this duration after StartAt.
+	Window time.Duration `json:"window,omitempty"`
+	// Seed makes the spread reproducible: the planned time of each
+	// recipient is a function of the seed and the recipient.
+	Seed int64 `json:"seed,omitempty"`
+	// TimeZone is an IANA zone name used for working hours, {{date}} and
+	// {{time}}; empty means UTC.
+	TimeZone string `json:"time_zone,omitempty"`
+	// Days are the working days; empty means every day.
+	Days []time.Weekday `json:"days,omitempty"`
+	// HoursFrom and HoursTo bound the working hours in minutes after
+	// midnight; equal values mean all day.
+	HoursFrom int `json:"hours_from,omitempty"`
+	HoursTo   int `json:"hours_to,omitempty"`
+	// OnlyWhenActive sends only to recipients the platform shows as active,
+	// where the platform exposes presence.
+	OnlyWhenActive bool `json:"only_when_active,omitempty"`
+}
+
+// Change is one line of a campaign's history.
+type Change struct {
+	At   time.Time `json:"at"`
+	By   Actor     `json:"by"`
+	What string    `json:"what"`
+}
+
+// Campaign is a message sent to an audience under a schedule.
+type Campaign struct {
+	ID       CampaignID    `json:"id"`
+	Name     string        `json:"name"`
+	Message  Message       `json:"message"`
+	Audience Audience      `json:"audience"`
+	Platform Platform      `json:"platform,omitempty"` // a platform, or PlatformAuto
+	Schedule Schedule      `json:"schedule"`
+	State    CampaignState `json:"state"`
+	// Defaults fill attributes a recipient lacks, by attribute name.
+	Defaults  map[string]string `json:"defaults,omitempty"`
+	CreatedAt time.Time         `json:"created_at"`
+	CreatedBy Actor             `json:"created_by"`
+	UpdatedAt time.Time         `json:"updated_at"`
+	UpdatedBy Actor             `json:"updated_by"`
+	History   []Change          `json:"history,omitempty"`
+}
+
+// Editable reports whether the campaign's content may still change.
+func (c *Campaign) Editable() bool {
+	return c.State == CampaignDraft || c.State == CampaignScheduled
+}
+
+// Record appends a history line and stamps the update.
+func (c *Campaign) Record(at time.Time, by Actor, what string) {
+	c.UpdatedAt, c.UpdatedBy = at, by
+	c.History = append(c.History, Change{At: at, By: by, What: what})
+}
+
+// Transition moves the campaign to state to and records who did it. It
+// returns an ECONFLICT error, and changes nothing, when the lifecycle does
+// not allow the move.
+func (c *Campaign) Transition(to CampaignState, at time.Time, by Actor) error {
+	if !c.State.CanBecome(to) {
+		return Errorf(ECONFLICT, "campaign %d is %s and cannot become %s", c.ID, c.State, to)
+	}
+	from := c.State
+	c.State = to
+	c.Record(at, by, string(from)+" → "+string(to))
+	return nil
+}
+
+// CampaignFilter selects campaigns; empty States selects all.
+type CampaignFilter struct {
+	States []CampaignState
+}
+
+// CampaignStore keeps campaigns. Each method is one transaction;
+// implementations are safe for concurrent use.
+type CampaignStore interface {
+	// CreateCampaign stores c, setting its ID. Its state must be draft.
+	CreateCampaign(ctx context.Context, c *Campaign) error
+	// Campaign returns the campaign with that ID, or ENOTFOUND.
+	Campaign(ctx context.Context, id CampaignID) (*Campaign, error)
+	// Campaigns returns the campaigns matching f, newest first.
+	Campaigns(ctx context.Context, f CampaignFilter) ([]*Campaign, error)
+	// UpdateCampaign applies fn to the stored campaign and saves the result
+	// in the same transaction; an error from fn aborts and is returned.
+	UpdateCampaign(ctx context.Context, id CampaignID, fn func(*Campaign) error) (*Campaign, error)
+	// DeleteCampaign removes a draft campaign. It returns ENOTFOUND, or
+	// ECONFLICT when the campaign is not a draft.
+	DeleteCampaign(ctx context.Context, id CampaignID) error
+}

@@ -1,0 +1,93 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// ContactID identifies a Contact in the store.
+type ContactID uint64
+
+// Reachability says whether herald can write to a person on one platform.
+type Reachability string
+
+// The reachability values. Platforms differ: a Telegram bot can write only to
+// users who started it, a Teams app only to users it is installed for.
+const (
+	ReachUnknown      Reachability = ""
+	ReachReachable    Reachability = "reachable"     // DM open, bot started, app installed
+	ReachNotStarted   Reachability = "not_started"   // Telegram: the user never started the bot
+	ReachNotInstalled Reachability = "not_installed" // Teams: the app is not installed for the user
+	ReachBlocked      Reachability = "blocked"       // the user blocked the bot or closed DMs
+)
+
+// ContactAddress is one of a contact's addresses and what herald knows of
+// reaching it.
+type ContactAddress struct {
+	Address   Address      `json:"address"`
+	Reach     Reachability `json:"reach,omitempty"`
+	CheckedAt time.Time    `json:"checked_at,omitzero"`
+}
+
+// Contact is a person herald has met on one or more platforms.
+type Contact struct {
+	ID         ContactID         `json:"id"`
+	Name       string            `json:"name,omitempty"`
+	Email      string            `json:"email,omitempty"`
+	Addresses  []ContactAddress  `json:"addresses,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+	LastSeen   time.Time         `json:"last_seen,omitzero"`
+	CreatedAt  time.Time         `json:"created_at"`
+	UpdatedAt  time.Time         `json:"updated_at"`
+}
+
+// AddressOn returns the contact's address on platform p, if it has one.
+func (c *Contact) AddressOn(p Platform) (ContactAddress, bool) {
+	for _, a := range c.Addresses {
+		if a.Address.Platform == p {
+			return a, true
+		}
+	}
+	return ContactAddress{}, false
+}
+
+// NormalizeEmail returns the form of an email address used to compare and
+// index it: trimmed and lower-cased.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// ContactFilter selects contacts. Zero fields select everything.
+type ContactFilter struct {
+	// Platform keeps contacts with an address on that platform.
+	Platform Platform
+	// Reachable keeps contacts reachable on Platform (requires Platform).
+	Reachable bool
+	// After and Limit page through contacts in ID order.
+	After ContactID
+	Limit int
+}
+
+// ContactStore keeps the contact directory. An address or an email belongs
+// to at most one contact. Each method is atomic; implementations are safe
+// for concurrent use.
+type ContactStore interface {
+	// CreateContact stores c, setting its ID and timestamps. It returns an
+	// ECONFLICT error if one of c's addresses or its email already belongs to
+	// another contact.
+	CreateContact(ctx context.Context, c *Contact) error
+	// Contact returns the contact with that ID, or an ENOTFOUND error.
+	Contact(ctx context.Context, id ContactID) (*Contact, error)
+	// ContactByAddress returns the contact holding addr, or ENOTFOUND.
+	ContactByAddress(ctx context.Context, addr Address) (*Contact, error)
+	// ContactByEmail returns the contact with that email (compared
+	// case-insensitively), or ENOTFOUND.
+	ContactByEmail(ctx context.Context, email string) (*Contact, error)
+	// UpdateContact applies fn to the stored contact and saves the result in
+	// the same transaction. An error from fn aborts the update and is
+	// returned as is.
+	UpdateContact(ctx context.Context, id ContactID, fn func(*Contact) error) (*Contact, error)
+	// Contacts returns the contacts matching f in ID order.
+	Contacts(ctx context.Context, f ContactFilter) ([]*Contact, error)
+	// DeleteContact removes the contact, or returns ENOTFOUND.
+	DeleteContact(ctx context.Context, id ContactID) error
+}

@@ -1,0 +1,72 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// ConversationID identifies a participant's conversation.
+type ConversationID uint64
+
+// ConversationStatus is where a conversation stands for moderators.
+type ConversationStatus string
+
+// The conversation statuses.
+const (
+	ConversationOpen     ConversationStatus = "open"
+	ConversationPending  ConversationStatus = "pending"
+	ConversationResolved ConversationStatus = "resolved"
+)
+
+// Conversation is one participant's thread in a moderators' channel. A
+// participant address has at most one conversation.
+type Conversation struct {
+	ID          ConversationID `json:"id"`
+	Participant Address        `json:"participant"`
+	ContactID   ContactID      `json:"contact_id,omitempty"`
+	// Thread is where moderators see the conversation; zero until the
+	// thread is opened.
+	Thread   ThreadRef          `json:"thread,omitzero"`
+	Status   ConversationStatus `json:"status"`
+	Assignee Actor              `json:"assignee,omitzero"`
+	Tags     []string           `json:"tags,omitempty"`
+	Blocked  bool               `json:"blocked,omitempty"`
+	// CampaignID or Source says what brought the participant, when known.
+	CampaignID    CampaignID `json:"campaign_id,omitempty"`
+	Source        string     `json:"source,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	LastMessageAt time.Time  `json:"last_message_at,omitzero"`
+}
+
+// ConversationFilter selects conversations; zero fields select all.
+type ConversationFilter struct {
+	Status ConversationStatus
+	After  ConversationID
+	Limit  int
+}
+
+// ConversationStore keeps conversations and finds them by participant and
+// by thread. Each method is one transaction; implementations are safe for
+// concurrent use.
+type ConversationStore interface {
+	// ConversationFor returns the participant's conversation, creating it
+	// with init (which sets every field but ID and timestamps) when there
+	// is none. created says which happened. Concurrent calls for one
+	// participant create exactly one conversation.
+	ConversationFor(ctx context.Context, participant Address, init func(*Conversation)) (c *Conversation, created bool, err error)
+	// Conversation returns the conversation with that ID, or ENOTFOUND.
+	Conversation(ctx context.Context, id ConversationID) (*Conversation, error)
+	// ConversationByParticipant returns the participant's conversation, or
+	// ENOTFOUND.
+	ConversationByParticipant(ctx context.Context, participant Address) (*Conversation, error)
+	// ConversationByThread returns the conversation shown in thread t, or
+	// ENOTFOUND.
+	ConversationByThread(ctx context.Context, t ThreadRef) (*Conversation, error)
+	// UpdateConversation applies fn to the stored conversation and saves the
+	// result in the same transaction; an error from fn aborts and is
+	// returned. The participant cannot change.
+	UpdateConversation(ctx context.Context, id ConversationID, fn func(*Conversation) error) (*Conversation, error)
+	// Conversations returns the conversations matching f in ID order.
+	Conversations(ctx context.Context, f ConversationFilter) ([]*Conversation, error)
+}

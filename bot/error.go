@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Every error that crosses a package boundary carries one of
+// these, so that callers decide what to do (retry, refuse, report) from the
+// code and never from an SDK or HTTP error type.
+const (
+	ECONFLICT    = "conflict"    // the action conflicts with the current state
+	EFORBIDDEN   = "forbidden"   // the caller may not do this
+	EINTERNAL    = "internal"    // a bug or an unexpected failure
+	EINVALID     = "invalid"     // the input is wrong
+	ENOTFOUND    = "not_found"   // the thing does not exist
+	EUNAVAILABLE = "unavailable" // a dependency is busy or down; trying later may work
+)
+
+// Error is herald's one error type. Code is one of the E* constants; Message
+// is safe to show to a moderator or operator (it never holds a secret); Err is
+// an optional underlying cause kept for logs and errors.Is/As.
+type Error struct {
+	Code    string
+	Message string
+	Err     error
+}
+
+// Errorf returns an *Error with the given code and a formatted message. A %w
+// verb in format wraps its argument as the cause, as with fmt.Errorf.
+func Errorf(code, format string, args ...any) *Error {
+	err := fmt.Errorf(format, args...)
+	return &Error{Code: code, Message: err.Error(), Err: errors.Unwrap(err)}
+}
+
+// Error returns the message, followed by the cause when there is one and the
+// message does not already include it.
+func (e *Error) Error() string {
+	if e.Err != nil && e.Message == "" {
+		return e.Err.Error()
+	}
+	return e.Message
+}
+
+// Unwrap returns the underlying cause, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
+// any other non-nil error, and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the human message of the first *Error in err's chain,
+// or a generic message for other errors so that internal details (which may
+// name hosts, paths or tokens) are not shown to users. It returns "" for nil.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}

@@ -1,0 +1,44 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// EventType names what happened.
+type EventType string
+
+// The event types sequences and recipes subscribe to.
+const (
+	EventParticipantJoined EventType = "participant_joined"
+	EventMessageReceived   EventType = "message_received"
+	EventStatusChanged     EventType = "status_changed"
+	EventTagAdded          EventType = "tag_added"
+	EventCampaignDone      EventType = "campaign_done"
+	EventSendingFailed     EventType = "sending_failed"
+	EventCustom            EventType = "custom"
+)
+
+// Event is something that happened, kept in order. Seq is assigned by the
+// store and grows strictly.
+type Event struct {
+	Seq            uint64            `json:"seq"`
+	Type           EventType         `json:"type"`
+	Name           string            `json:"name,omitempty"` // for custom events
+	At             time.Time         `json:"at"`
+	Subject        Address           `json:"subject,omitzero"`
+	ContactID      ContactID         `json:"contact_id,omitempty"`
+	ConversationID ConversationID    `json:"conversation_id,omitempty"`
+	CampaignID     CampaignID        `json:"campaign_id,omitempty"`
+	Data           map[string]string `json:"data,omitempty"`
+}
+
+// EventStore is the ordered log of events. Each method is one transaction;
+// implementations are safe for concurrent use.
+type EventStore interface {
+	// AppendEvent stores e, setting its Seq.
+	AppendEvent(ctx context.Context, e *Event) error
+	// Events returns up to limit events with Seq greater than after, in
+	// order.
+	Events(ctx context.Context, after uint64, limit int) ([]*Event, error)
+}

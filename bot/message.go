@@ -1,0 +1,144 @@
+package bot
+
+import (
+	"net/url"
+	"strings"
+)
+
+// Kind is the look of a message: its colour or icon on platforms that have
+// them, and whether it is laid out as a card.
+type Kind string
+
+// The message kinds moderators choose from.
+const (
+	KindMessage   Kind = "message"
+	KindIdea      Kind = "idea"
+	KindSuccess   Kind = "success"
+	KindImportant Kind = "important"
+	KindCard      Kind = "card"
+)
+
+// Kinds lists every message kind in a stable order.
+func Kinds() []Kind { return []Kind{KindMessage, KindIdea, KindSuccess, KindImportant, KindCard} }
+
+// MaxButtons is the most buttons a message may carry; it is the smallest
+// limit among the platforms herald renders to.
+const MaxButtons = 5
+
+// Message is a platform-neutral rich message. Adapters render it into Block
+// Kit, Discord components, Telegram inline keyboards or HTML.
+//
+// Text uses a small markup every platform can render: *bold*, _italic_,
+// `code`, [label](https://link) and line breaks.
+type Message struct {
+	Kind     Kind     `json:"kind,omitempty"`
+	Title    string   `json:"title,omitempty"`
+	Text     string   `json:"text,omitempty"`
+	ImageURL string   `json:"image_url,omitempty"`
+	Fields   []Field  `json:"fields,omitempty"`
+	Buttons  []Button `json:"buttons,omitempty"`
+	Files    []File   `json:"files,omitempty"`
+}
+
+// Field is a label and value shown side by side (short) or stacked.
+type Field struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+	Short bool   `json:"short,omitempty"`
+}
+
+// ActionKind says what pressing a button does.
+type ActionKind string
+
+// The button actions.
+const (
+	// ActionLink opens URL in the browser.
+	ActionLink ActionKind = "link"
+	// ActionReply sends Value back to herald as the presser's answer.
+	ActionReply ActionKind = "reply"
+	// ActionCommand runs Value as a moderator command (signed by the adapter).
+	ActionCommand ActionKind = "command"
+)
+
+// Button is a pressable action under a message.
+type Button struct {
+	Label  string `json:"label"`
+	Action Action `json:"action"`
+	// Style is "", "primary" or "danger"; platforms without styles ignore it.
+	Style string `json:"style,omitempty"`
+}
+
+// Action is what a button does.
+type Action struct {
+	Kind  ActionKind `json:"kind"`
+	URL   string     `json:"url,omitempty"`
+	Value string     `json:"value,omitempty"`
+}
+
+// File is a file attached to a message. Outbound files carry Data; inbound
+// files carry the URL the adapter downloads them from.
+type File struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type,omitempty"`
+	Size        int64  `json:"size,omitempty"`
+	URL         string `json:"url,omitempty"`
+	Data        []byte `json:"-"`
+}
+
+// IsEmpty reports whether m has nothing to show.
+func (m Message) IsEmpty() bool {
+	return strings.TrimSpace(m.Text) == "" && m.Title == "" && m.ImageURL == "" &&
+		len(m.Fields) == 0 && len(m.Files) == 0
+}
+
+// Validate checks that m can be rendered on every platform. It returns an
+// EINVALID error naming the first problem and how to fix it.
+func (m Message) Validate() error {
+	switch m.Kind {
+	case "", KindMessage, KindIdea, KindSuccess, KindImportant, KindCard:
+	default:
+		return Errorf(EINVALID, "unknown message kind %q: use message, idea, success, important or card", m.Kind)
+	}
+	if m.IsEmpty() {
+		return Errorf(EINVALID, "the message is empty: give it a text, a title or an image")
+	}
+	if m.ImageURL != "" && !isWebURL(m.ImageURL) {
+		return Errorf(EINVALID, "image %q is not an http(s) link", m.ImageURL)
+	}
+	if len(m.Buttons) > MaxButtons {
+		return Errorf(EINVALID, "%d buttons: a message carries at most %d", len(m.Buttons), MaxButtons)
+	}
+	for i, b := range m.Buttons {
+		if strings.TrimSpace(b.Label) == "" {
+			return Errorf(EINVALID, "button %d has no label", i+1)
+		}
+		switch b.Action.Kind {
+		case ActionLink:
+			if !isWebURL(b.Action.URL) {
+				return Errorf(EINVALID, "button %q: %q is not an http(s) link", b.Label, b.Action.URL)
+			}
+		case ActionReply, ActionCommand:
+			if b.Action.Value == "" {
+				return Errorf(EINVALID, "button %q has no value to send back", b.Label)
+			}
+		default:
+			return Errorf(EINVALID, "button %q: unknown action %q: use link or reply", b.Label, b.Action.Kind)
+		}
+	}
+	for i, f := range m.Fields {
+		if f.Label == "" && f.Value == "" {
+			return Errorf(EINVALID, "field %d is empty", i+1)
+		}
+	}
+	for _, f := range m.Files {
+		if f.Name == "" {
+			return Errorf(EINVALID, "an attached file has no name")
+		}
+	}
+	return nil
+}
+
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

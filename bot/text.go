@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// Locale is the language of the text herald shows to people.
+type Locale string
+
+// The supported locales.
+const (
+	LocaleEnglish Locale = "en"
+	LocaleFrench  Locale = "fr"
+)
+
+// Locales lists the supported locales.
+func Locales() []Locale { return []Locale{LocaleEnglish, LocaleFrench} }
+
+// Valid reports whether l is a supported locale.
+func (l Locale) Valid() bool { return l == LocaleEnglish || l == LocaleFrench }
+
+// TextKey names one piece of user-facing text in the catalogue.
+type TextKey string
+
+// Text is herald's catalogue of user-facing text in one locale. Keys missing
+// from the catalogue are shown as themselves, so that a missing translation
+// is visible and never a crash. A Text is safe for concurrent use.
+type Text struct {
+	locale  Locale
+	printer *message.Printer
+}
+
+// NewText returns the catalogue for locale l, falling back to English for an
+// unsupported locale.
+func NewText(l Locale) *Text {
+	if !l.Valid() {
+		l = LocaleEnglish
+	}
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for key, tr := range texts {
+		// SetString only fails for an unsupported tag, and both are fixed.
+		_ = b.SetString(language.English, string(key), tr[0])
+		_ = b.SetString(language.French, string(key), tr[1])
+	}
+	return &Text{locale: l, printer: message.NewPrinter(language.Make(string(l)), message.Catalog(b))}
+}
+
+// Locale returns the catalogue's locale.
+func (t *Text) Locale() Locale { return t.locale }
+
+// T returns the text for key with args substituted, formatted for the
+// catalogue's locale (numbers are grouped the local way).
+func (t *Text) T(key TextKey, args ...any) string {
+	return t.printer.Sprintf(string(key), args...)
+}
+
+// TextKeys returns every key of the catalogue, for tests that check both
+// languages are complete.
+func TextKeys() []TextKey {
+	keys := make([]TextKey, 0, len(texts))
+	for k := range texts {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// TextSource returns the untranslated English and French formats of key.
+func TextSource(key TextKey) (en, fr string, ok bool) {
+	tr, ok := texts[key]
+	return tr[0], tr[1], ok
+}

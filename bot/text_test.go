@@ -1,0 +1,69 @@
+package bot_test
+
+import (
+	"errors"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+var verb = regexp.MustCompile(`%(\[\d+\])?[a-zA-Z]`)
+
+// TestTextCatalogueComplete checks that every key has both languages, that
+// the two take the same arguments, and that French differs from English
+// where a translation is expected.
+func TestTextCatalogueComplete(t *testing.T) {
+	for _, key := range bot.TextKeys() {
+		en, fr, ok := bot.TextSource(key)
+		if !ok || strings.TrimSpace(en) == "" || strings.TrimSpace(fr) == "" {
+			t.Errorf("%s: missing a language", key)
+			continue
+		}
+		ve, vf := verb.FindAllString(en, -1), verb.FindAllString(fr, -1)
+		slices.Sort(ve)
+		slices.Sort(vf)
+		if !slices.Equal(ve, vf) {
+			t.Errorf("%s: English takes %v, French %v", key, ve, vf)
+		}
+	}
+	for _, s := range []bot.CampaignState{bot.CampaignDraft, bot.CampaignScheduled, bot.CampaignRunning, bot.CampaignPaused, bot.CampaignDone, bot.CampaignCancelled} {
+		if _, _, ok := bot.TextSource(bot.CampaignStateText(s)); !ok {
+			t.Errorf("no text for campaign state %s", s)
+		}
+	}
+}
+
+func TestTextLocales(t *testing.T) {
+	en, fr := bot.NewText(bot.LocaleEnglish), bot.NewText(bot.LocaleFrench)
+	if got := en.T(bot.TextSendingCounts, 1200, 3, 4, 5, 6); got != "1,200 to send, 3 in flight, 4 sent, 5 failed, 6 skipped" {
+		t.Errorf("en = %q", got)
+	}
+	if got := fr.T(bot.TextSendingCounts, 1200, 3, 4, 5, 6); !strings.HasPrefix(got, "1\u00a0200 à envoyer") && !strings.HasPrefix(got, "1\u202f200 à envoyer") {
+		t.Errorf("fr = %q", got)
+	}
+	if got := fr.T(bot.CampaignStateText(bot.CampaignPaused)); got != "en pause" {
+		t.Errorf("fr paused = %q", got)
+	}
+	if got := bot.NewText("de").Locale(); got != bot.LocaleEnglish {
+		t.Errorf("unsupported locale falls back to %q", got)
+	}
+	if got := en.T("no.such.key"); got != "no.such.key" {
+		t.Errorf("missing key shows %q", got)
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	fr := bot.NewText(bot.LocaleFrench)
+	if got := fr.ErrorText(bot.Errorf(bot.ENOTFOUND, "campagne 4")); got != "Introuvable : campagne 4" {
+		t.Errorf("not found = %q", got)
+	}
+	if got := fr.ErrorText(errors.New("password=hunter2")); strings.Contains(got, "hunter2") {
+		t.Errorf("internal details leaked: %q", got)
+	}
+	if fr.ErrorText(nil) != "" {
+		t.Error("nil error has text")
+	}
+}

@@ -1,0 +1,423 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+var (
+	ana  = bot.Address{Platform: bot.PlatformSlack, ID: "U1"}
+	anaT = bot.Address{Platform: bot.PlatformTelegram, ID: "1001"}
+	bob  = bot.Address{Platform: bot.PlatformSlack, ID: "U2"}
+	mod  = bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}, Name: "Mo"}
+)
+
+func code(t *testing.T, err error, want string) {
+	t.Helper()
+	if got := bot.ErrorCode(err); got != want {
+		t.Fatalf("error %v has code %q, want %q", err, got, want)
+	}
+}
+
+func TestContactRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	c := &bot.Contact{
+		Name: "Ana", Email: "Ana@Example.org",
+		Addresses:  []bot.ContactAddress{{Address: ana, Reach: bot.ReachReachable, CheckedAt: epoch}},
+		Attributes: map[string]string{"first_name": "Ana"},
+		LastSeen:   epoch,
+	}
+	if err := db.CreateContact(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if c.ID == 0 || !c.CreatedAt.Equal(epoch) {
+		t.Fatalf("create did not stamp: %+v", c)
+	}
+	for name, get := range map[string]func() (*bot.Contact, error){
+		"id":      func() (*bot.Contact, error) { return db.Contact(ctx, c.ID) },
+		"address": func() (*bot.Contact, error) { return db.ContactByAddress(ctx, ana) },
+		"email":   func() (*bot.Contact, error) { return db.ContactByEmail(ctx, " ana@EXAMPLE.org") },
+	} {
+		got, err := get()
+		if err != nil || !reflect.DeepEqual(got, c) {
+			t.Fatalf("by %s: %+v, %v; want %+v", name, got, err, c)
+		}
+	}
+
+	err := db.CreateContact(ctx, &bot.Contact{Email: "ana@example.org"})
+	code(t, err, bot.ECONFLICT)
+	err = db.CreateContact(ctx, &bot.Contact{Addresses: []bot.ContactAddress{{Address: ana}}})
+	code(t, err, bot.ECONFLICT)
+	err = db.CreateContact(ctx, &bot.Contact{Addresses: []bot.ContactAddress{{Address: bot.Address{Platform: "myspace", ID: "1"}}}})
+	code(t, err, bot.EINVALID)
+
+	b := &bot.Contact{Name: "Bob", Addresses: []bot.ContactAddress{{Address: bob}}}
+	if err := db.CreateContact(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	// Move Ana from Slack to Telegram and change her email.
+	up, err := db.UpdateContact(ctx, c.ID, func(c *bot.Contact) error {
+		c.Addresses = []bot.ContactAddress{{Address: anaT, Reach: bot.ReachNotStarted}}
+		c.Email = "ana@new.example"
+		return nil
+	})
+	if err != nil || up.Email != "ana@new.example" {
+		t.Fatalf("update: %+v, %v", up, err)
+	}
+	_, err = db.ContactByAddress(ctx, ana)
+	code(t, err, bot.ENOTFOUND)
+	_, err = db.ContactByEmail(ctx, "ana@example.org")
+	code(t, err, bot.ENOTFOUND)
+	if got, err := db.ContactByAddress(ctx, anaT); err != nil || got.ID != c.ID {
+		t.Fatalf("by new address: %v, %v", got, err)
+	}
+	// Taking Bob's address is a conflict and changes nothing.
+	_, err = db.UpdateContact(ctx, c.ID, func(c *bot.Contact) error {
+		c.Addresses = append(c.Addresses, bot.ContactAddress{Address: bob})
+		return nil
+	})
+	code(t, err, bot.ECONFLICT)
+	if got, _ := db.ContactByAddress(ctx, bob); got.ID != b.ID {
+		t.Fatal("a refused update moved Bob's address")
+	}
+
+	all, err := db.Contacts(ctx, bot.ContactFilter{})
+	if err != nil || len(all) != 2 {
+		t.Fatalf("contacts: %d, %v", len(all), err)
+	}
+	slack, _ := db.Contacts(ctx, bot.ContactFilter{Platform: bot.PlatformSlack})
+	if len(slack) != 1 || slack[0].ID != b.ID {
+		t.Fatalf("slack contacts: %+v", slack)
+	}
+	reach, _ := db.Contacts(ctx, bot.ContactFilter{Platform: bot.PlatformTelegram, Reachable: true})
+	if len(reach) != 0 {
+		t.Fatalf("Ana did not start the bot, yet is reachable: %+v", reach)
+	}
+	page, _ := db.Contacts(ctx, bot.ContactFilter{After: c.ID, Limit: 1})
+	if len(page) != 1 || page[0].ID != b.ID {
+		t.Fatalf("page after %d: %+v", c.ID, page)
+	}
+
+	if err := db.DeleteContact(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.ContactByAddress(ctx, anaT)
+	code(t, err, bot.ENOTFOUND)
+	code(t, db.DeleteContact(ctx, c.ID), bot.ENOTFOUND)
+}
+
+func TestListRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	l := &bot.List{Name: "Spring-2026", KeyColumn: "email", Columns: []string{"first_name", "city"}, CreatedBy: mod}
+	if err := db.CreateList(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	code(t, db.CreateList(ctx, &bot.List{Name: "spring-2026", KeyColumn: "email"}), bot.ECONFLICT)
+	code(t, db.CreateList(ctx, &bot.List{Name: "has space"}), bot.EINVALID)
+
+	rs := []bot.Recipient{
+		{Key: "ana@example.org", Attributes: map[string]string{"first_name": "Ana", "city": "Lyon"}},
+		{Key: "bob@example.org", Attributes: map[string]string{"first_name": "Bob"}},
+		{Key: "cleo@example.org"},
+	}
+	added, updated, err := db.PutRecipients(ctx, "SPRING-2026", rs, mod)
+	if err != nil || added != 3 || updated != 0 {
+		t.Fatalf("put: %d %d %v", added, updated, err)
+	}
+	// Re-importing Ana (another case) merges; Dan is new.
+	added, updated, err = db.PutRecipients(ctx, "spring-2026", []bot.Recipient{
+		{Key: "ANA@example.org", Attributes: map[string]string{"first_name": "Anna"}},
+		{Key: "dan@example.org"},
+	}, mod)
+	if err != nil || added != 1 || updated != 1 {
+		t.Fatalf("merge: %d %d %v", added, updated, err)
+	}
+	_, _, err = db.PutRecipients(ctx, "spring-2026", []bot.Recipient{{Key: "eve@example.org"}, {Key: " "}}, mod)
+	code(t, err, bot.EINVALID)
+
+	got, err := db.List(ctx, "spring-2026")
+	if err != nil || got.Size != 4 || got.Name != "Spring-2026" || !reflect.DeepEqual(got.Columns, l.Columns) || got.UpdatedBy != mod {
+		t.Fatalf("list: %+v, %v", got, err)
+	}
+	var keys []string
+	for cursor := uint64(0); ; {
+		page, next, err := db.Recipients(ctx, "spring-2026", cursor, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range page {
+			keys = append(keys, r.Key+"/"+r.Attributes["first_name"])
+		}
+		if next == 0 {
+			break
+		}
+		cursor = next
+	}
+	want := []string{"ANA@example.org/Anna", "bob@example.org/Bob", "cleo@example.org/", "dan@example.org/"}
+	if !reflect.DeepEqual(keys, want) {
+		t.Fatalf("recipients = %v, want %v (order of first addition, eve never written)", keys, want)
+	}
+
+	db.CreateList(ctx, &bot.List{Name: "alpha", KeyColumn: "slack_id"})
+	lists, _ := db.Lists(ctx)
+	if len(lists) != 2 || lists[0].Name != "alpha" {
+		t.Fatalf("lists: %+v", lists)
+	}
+	if err := db.DeleteList(ctx, "Spring-2026"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = db.Recipients(ctx, "spring-2026", 0, 10)
+	code(t, err, bot.ENOTFOUND)
+	code(t, db.DeleteList(ctx, "spring-2026"), bot.ENOTFOUND)
+	// The name is free again, and the new list starts empty.
+	if err := db.CreateList(ctx, &bot.List{Name: "spring-2026", KeyColumn: "email"}); err != nil {
+		t.Fatal(err)
+	}
+	if page, _, _ := db.Recipients(ctx, "spring-2026", 0, 10); len(page) != 0 {
+		t.Fatalf("a recreated list kept old recipients: %v", page)
+	}
+}
+
+func TestCampaignRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	c := &bot.Campaign{
+		Name:     "Welcome",
+		Message:  bot.Message{Kind: bot.KindCard, Title: "Hi {{first_name}}", Text: "See you", Buttons: []bot.Button{{Label: "Open", Action: bot.Action{Kind: bot.ActionLink, URL: "https://example.org"}}}},
+		Audience: bot.Audience{Kind: bot.AudienceList, List: "spring"},
+		Platform: bot.PlatformAuto,
+		Schedule: bot.Schedule{StartAt: epoch, Window: 2 * time.Hour, Seed: 42, TimeZone: "Europe/Paris", Days: []time.Weekday{time.Monday, time.Friday}, HoursFrom: 9 * 60, HoursTo: 18 * 60},
+		CreatedBy: mod,
+		CreatedAt: epoch,
+	}
+	if err := db.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Campaign(ctx, c.ID)
+	if err != nil || !reflect.DeepEqual(got, c) {
+		t.Fatalf("campaign = %+v, %v\nwant %+v", got, err, c)
+	}
+	code(t, db.CreateCampaign(ctx, &bot.Campaign{Name: "x", State: bot.CampaignRunning}), bot.EINVALID)
+
+	second := &bot.Campaign{Name: "Second"}
+	db.CreateCampaign(ctx, second)
+	up, err := db.UpdateCampaign(ctx, second.ID, func(c *bot.Campaign) error {
+		return c.Transition(bot.CampaignScheduled, epoch.Add(time.Minute), mod)
+	})
+	if err != nil || up.State != bot.CampaignScheduled || len(up.History) != 1 {
+		t.Fatalf("update: %+v, %v", up, err)
+	}
+	_, err = db.UpdateCampaign(ctx, second.ID, func(c *bot.Campaign) error {
+		return c.Transition(bot.CampaignDone, epoch, mod)
+	})
+	code(t, err, bot.ECONFLICT)
+	if again, _ := db.Campaign(ctx, second.ID); again.State != bot.CampaignScheduled {
+		t.Fatal("a refused transition was saved")
+	}
+	_, err = db.UpdateCampaign(ctx, 999, func(*bot.Campaign) error { return nil })
+	code(t, err, bot.ENOTFOUND)
+
+	all, _ := db.Campaigns(ctx, bot.CampaignFilter{})
+	if len(all) != 2 || all[0].ID != second.ID {
+		t.Fatalf("campaigns newest first: %+v", all)
+	}
+	drafts, _ := db.Campaigns(ctx, bot.CampaignFilter{States: []bot.CampaignState{bot.CampaignDraft}})
+	if len(drafts) != 1 || drafts[0].ID != c.ID {
+		t.Fatalf("drafts: %+v", drafts)
+	}
+
+	code(t, db.DeleteCampaign(ctx, second.ID), bot.ECONFLICT)
+	db.CreateSendings(ctx, c.ID, []*bot.Sending{{Key: "a"}})
+	if err := db.DeleteCampaign(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Campaign(ctx, c.ID)
+	code(t, err, bot.ENOTFOUND)
+	if ss, _ := db.Sendings(ctx, c.ID, 0, 0); len(ss) != 0 {
+		t.Fatal("deleting a draft left its sendings")
+	}
+}
+
+func TestSendingRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	c := &bot.Campaign{Name: "c"}
+	db.CreateCampaign(ctx, c)
+	code(t, db.CreateSendings(ctx, 77, []*bot.Sending{{Key: "x"}}), bot.ENOTFOUND)
+
+	ss := make([]*bot.Sending, 10)
+	for i := range ss {
+		ss[i] = &bot.Sending{Key: fmt.Sprintf("r%d@example.org", i), Attributes: map[string]string{"i": fmt.Sprint(i)}, PlannedAt: epoch.Add(time.Duration(i) * time.Minute)}
+	}
+	if err := db.CreateSendings(ctx, c.ID, ss); err != nil {
+		t.Fatal(err)
+	}
+	if ss[0].ID != 1 || ss[9].ID != 10 || ss[3].CampaignID != c.ID || ss[3].State != bot.SendingPending {
+		t.Fatalf("ids not set: %+v", ss[3])
+	}
+	got, err := db.Sending(ctx, c.ID, 4)
+	if err != nil || !reflect.DeepEqual(got, ss[3]) {
+		t.Fatalf("sending 4 = %+v, %v", got, err)
+	}
+	_, err = db.Sending(ctx, c.ID, 11)
+	code(t, err, bot.ENOTFOUND)
+
+	ss[0].State, ss[0].SentAt, ss[0].Message = bot.SendingSent, epoch, bot.MessageRef{Channel: ana, ID: "1.2"}
+	ss[1].State, ss[1].Step, ss[1].Error = bot.SendingFailed, bot.StepSend, "blocked"
+	ss[2].State, ss[2].Reason = bot.SendingSkipped, "no first_name"
+	ss[3].State = bot.SendingInFlight
+	ss[4].State = bot.SendingScheduled
+	if err := db.UpdateSendings(ctx, ss[:5]); err != nil {
+		t.Fatal(err)
+	}
+	ghost := &bot.Sending{ID: 99, CampaignID: c.ID, State: bot.SendingSent}
+	ss[5].State = bot.SendingSent
+	code(t, db.UpdateSendings(ctx, []*bot.Sending{ss[5], ghost}), bot.ENOTFOUND)
+
+	counts, err := db.SendingCounts(ctx, c.ID)
+	want := bot.SendingCounts{Total: 10, Pending: 5, Scheduled: 1, InFlight: 1, Sent: 1, Failed: 1, Skipped: 1}
+	if err != nil || counts != want {
+		t.Fatalf("counts = %+v, %v; want %+v (the refused batch must not count)", counts, err, want)
+	}
+	page, _ := db.Sendings(ctx, c.ID, 8, 5)
+	if len(page) != 2 || page[0].ID != 9 {
+		t.Fatalf("page after 8: %+v", page)
+	}
+	if got, _ := db.Sending(ctx, c.ID, 2); got.Step != bot.StepSend || got.Error != "blocked" {
+		t.Fatalf("failed sending = %+v", got)
+	}
+}
+
+func TestConversationRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	thread := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMOD"}, ID: "1700000000.0001"}
+	c, created, err := db.ConversationFor(ctx, anaT, func(c *bot.Conversation) {
+		c.Source, c.CampaignID = "webinar", 3
+	})
+	if err != nil || !created || c.Status != bot.ConversationOpen || c.Source != "webinar" {
+		t.Fatalf("create: %+v %v %v", c, created, err)
+	}
+	again, created, err := db.ConversationFor(ctx, anaT, func(*bot.Conversation) { t.Fatal("init called for an existing conversation") })
+	if err != nil || created || again.ID != c.ID {
+		t.Fatalf("second call: %+v %v %v", again, created, err)
+	}
+	up, err := db.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error {
+		c.Thread, c.Tags, c.Assignee = thread, []string{"vip"}, mod
+		return nil
+	})
+	if err != nil || up.Thread != thread {
+		t.Fatalf("update: %+v, %v", up, err)
+	}
+	if got, err := db.ConversationByThread(ctx, thread); err != nil || got.ID != c.ID || got.Assignee != mod {
+		t.Fatalf("by thread: %+v, %v", got, err)
+	}
+	if got, err := db.ConversationByParticipant(ctx, anaT); err != nil || !reflect.DeepEqual(got, up) {
+		t.Fatalf("by participant: %+v, %v", got, err)
+	}
+	_, err = db.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error { c.Participant = bob; return nil })
+	code(t, err, bot.EINVALID)
+
+	other, _, _ := db.ConversationFor(ctx, bob, nil)
+	_, err = db.UpdateConversation(ctx, other.ID, func(c *bot.Conversation) error { c.Thread = thread; return nil })
+	code(t, err, bot.ECONFLICT)
+
+	moved := bot.ThreadRef{Channel: thread.Channel, ID: "1700000000.0002"}
+	db.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error { c.Thread, c.Status = moved, bot.ConversationResolved; return nil })
+	_, err = db.ConversationByThread(ctx, thread)
+	code(t, err, bot.ENOTFOUND)
+	resolved, _ := db.Conversations(ctx, bot.ConversationFilter{Status: bot.ConversationResolved})
+	if len(resolved) != 1 || resolved[0].ID != c.ID {
+		t.Fatalf("resolved: %+v", resolved)
+	}
+	all, _ := db.Conversations(ctx, bot.ConversationFilter{})
+	if len(all) != 2 {
+		t.Fatalf("all: %d", len(all))
+	}
+	_, _, err = db.ConversationFor(ctx, bot.Address{}, nil)
+	code(t, err, bot.EINVALID)
+}
+
+// TestConversationForIsExactlyOnce has many goroutines ask for the same
+// participants' conversations at once; each participant gets exactly one.
+func TestConversationForIsExactlyOnce(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		created = map[bot.Address]int{}
+		ids     = map[bot.Address]map[bot.ConversationID]bool{}
+	)
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := bot.Address{Platform: bot.PlatformWeb, ID: fmt.Sprint("r", i%20)}
+			c, ok, err := db.ConversationFor(ctx, p, nil)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if ok {
+				created[p]++
+			}
+			if ids[p] == nil {
+				ids[p] = map[bot.ConversationID]bool{}
+			}
+			ids[p][c.ID] = true
+		}()
+	}
+	wg.Wait()
+	if len(created) != 20 {
+		t.Fatalf("%d participants got a conversation, want 20", len(created))
+	}
+	for p, n := range created {
+		if n != 1 || len(ids[p]) != 1 {
+			t.Errorf("%s: created %d times, %d distinct ids", p, n, len(ids[p]))
+		}
+	}
+}
+
+func TestEventLog(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	code(t, db.AppendEvent(ctx, &bot.Event{}), bot.EINVALID)
+	e := &bot.Event{Type: bot.EventParticipantJoined, Subject: anaT, ConversationID: 1, Data: map[string]string{"campaign": "3"}}
+	if err := db.AppendEvent(ctx, e); err != nil || e.Seq != 1 || !e.At.Equal(epoch) {
+		t.Fatalf("append: %+v %v", e, err)
+	}
+	for range 4 {
+		db.AppendEvent(ctx, &bot.Event{Type: bot.EventMessageReceived})
+	}
+	got, err := db.Events(ctx, 0, 1)
+	if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0], e) {
+		t.Fatalf("first event: %+v, %v", got, err)
+	}
+	rest, _ := db.Events(ctx, 2, 0)
+	if len(rest) != 3 || rest[0].Seq != 3 || rest[2].Seq != 5 {
+		t.Fatalf("events after 2: %+v", rest)
+	}
+}
+
+func TestCancelledContextTouchesNothing(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	db := MustOpen(t)
+	if err := db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom}); err == nil {
+		t.Fatal("append with a cancelled context succeeded")
+	}
+	if evs, _ := db.Events(context.Background(), 0, 0); len(evs) != 0 {
+		t.Fatal("a cancelled append wrote")
+	}
+}

@@ -1,0 +1,207 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/store"
+)
+
+var epoch = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+
+// MustOpen opens a fresh database in a temporary directory, closed when the
+// test ends.
+func MustOpen(tb testing.TB) *store.DB {
+	tb.Helper()
+	return MustOpenPath(tb, filepath.Join(tb.TempDir(), "herald.db"))
+}
+
+// MustOpenPath opens the database at path with a fake clock set to epoch.
+func MustOpenPath(tb testing.TB, path string) *store.DB {
+	tb.Helper()
+	db, err := store.Open(path, store.Options{Clock: bottest.NewClock(epoch), LockTimeout: 100 * time.Millisecond})
+	if err != nil {
+		tb.Fatalf("open %s: %v", path, err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestOpenCreatesPrivateFileAtCurrentSchema(t *testing.T) {
+	db := MustOpen(t)
+	fi, err := os.Stat(db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode = %v, want 0600", fi.Mode().Perm())
+	}
+	if v, err := db.SchemaVersion(); err != nil || v != store.SchemaVersion {
+		t.Fatalf("schema = %d, %v", v, err)
+	}
+	if err := db.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenTightensLooseMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db := MustOpenPath(t, path)
+	db.Close()
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	MustOpenPath(t, path)
+	fi, _ := os.Stat(path)
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode = %v after reopen, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestOpenFailsFastWhenLocked(t *testing.T) {
+	db := MustOpen(t)
+	start := time.Now()
+	_, err := store.Open(db.Path(), store.Options{LockTimeout: 200 * time.Millisecond})
+	if err == nil {
+		t.Fatal("a second open of a locked file succeeded")
+	}
+	if bot.ErrorCode(err) != bot.EUNAVAILABLE || !strings.Contains(err.Error(), "is in use by another herald process") {
+		t.Fatalf("error = %q (%s)", err, bot.ErrorCode(err))
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Fatal("the second open hung")
+	}
+}
+
+func TestOpenRefusesForeignFiles(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	os.WriteFile(text, bytes.Repeat([]byte("hello herald\n"), 1000), 0o600)
+	if _, err := store.Open(text, store.Options{}); bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(err.Error(), "not a herald database") {
+		t.Fatalf("text file: %v", err)
+	}
+
+	other := filepath.Join(dir, "other.db")
+	b, err := bolt.Open(other, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("widgets")); return err })
+	b.Close()
+	if _, err := store.Open(other, store.Options{}); bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(err.Error(), "not a herald database") {
+		t.Fatalf("foreign bbolt file: %v", err)
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	MustOpenPath(t, path).Close()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("99"))
+	})
+	b.Close()
+	_, err = store.Open(path, store.Options{})
+	if bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(err.Error(), "newer than this herald knows") {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+// TestMigrateFromVersion1 writes a file in the version 1 layout (no email
+// index) with raw bbolt, opens it, and checks that it was migrated: the
+// version is current and contacts are found by email.
+func TestMigrateFromVersion1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		for _, name := range []string{"meta", "contacts", "contacts_by_address", "lists", "list_recipients",
+			"campaigns", "sendings", "conversations", "conversations_by_participant", "conversations_by_thread", "events"} {
+			if _, err := tx.CreateBucket([]byte(name)); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket([]byte("meta"))
+		meta.Put([]byte("app"), []byte("herald"))
+		meta.Put([]byte("schema_version"), []byte("1"))
+		contacts := tx.Bucket([]byte("contacts"))
+		contacts.SetSequence(3)
+		contacts.Put([]byte{0, 0, 0, 0, 0, 0, 0, 1}, []byte(`{"id":1,"name":"Ana","email":"Ana@Example.org"}`))
+		contacts.Put([]byte{0, 0, 0, 0, 0, 0, 0, 2}, []byte(`{"id":2,"name":"Ana again","email":"ana@example.org"}`))
+		contacts.Put([]byte{0, 0, 0, 0, 0, 0, 0, 3}, []byte(`{"id":3,"name":"Bob"}`))
+		return nil
+	})
+	b.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	db := MustOpenPath(t, path)
+	if v, _ := db.SchemaVersion(); v != store.SchemaVersion {
+		t.Fatalf("schema after migration = %d", v)
+	}
+	c, err := db.ContactByEmail(context.Background(), "ANA@example.org")
+	if err != nil || c.ID != 1 {
+		t.Fatalf("by email = %+v, %v; want the older contact 1", c, err)
+	}
+	next := &bot.Contact{Name: "Cleo", Email: "cleo@example.org"}
+	if err := db.CreateContact(context.Background(), next); err != nil || next.ID != 4 {
+		t.Fatalf("create after migration: id %d, %v", next.ID, err)
+	}
+}
+
+func TestBackupIsConsistentAndPrivate(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	for i := range 50 {
+		if err := db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom, Name: "e", Data: map[string]string{"i": string(rune('a' + i%26))}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "copy.db")
+	// Writes go on while the copy is taken.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 50 {
+			db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom})
+		}
+	}()
+	n, err := db.BackupFile(ctx, out)
+	<-done
+	if err != nil || n == 0 {
+		t.Fatalf("backup: %d bytes, %v", n, err)
+	}
+	fi, err := os.Stat(out)
+	if err != nil || fi.Mode().Perm() != 0o600 || fi.Size() != n {
+		t.Fatalf("backup file: %v, %v", fi, err)
+	}
+	copyDB := MustOpenPath(t, out)
+	evs, err := copyDB.Events(ctx, 0, 0)
+	if err != nil || len(evs) < 50 || len(evs) > 100 {
+		t.Fatalf("backup holds %d events, %v", len(evs), err)
+	}
+	for i, e := range evs {
+		if e.Seq != uint64(i+1) {
+			t.Fatalf("backup has a gap at %d: seq %d", i, e.Seq)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left beside the backup: %v", entries)
+	}
+}

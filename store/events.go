@@ -1,0 +1,49 @@
+package store
+
+import (
+	"context"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// AppendEvent stores e at the end of the log, setting Seq (and At if
+// unset).
+func (db *DB) AppendEvent(ctx context.Context, e *bot.Event) error {
+	if e.Type == "" {
+		return bot.Errorf(bot.EINVALID, "an event needs a type")
+	}
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEvents)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return internal("event sequence: %w", err)
+		}
+		e.Seq = seq
+		if e.At.IsZero() {
+			e.At = db.now()
+		}
+		return put(b, itob(seq), e)
+	})
+}
+
+// Events returns up to limit events after seq, in order.
+func (db *DB) Events(ctx context.Context, after uint64, limit int) ([]*bot.Event, error) {
+	var out []*bot.Event
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bucketEvents).Cursor()
+		for k, v := cur.Seek(itob(after + 1)); k != nil; k, v = cur.Next() {
+			var e bot.Event
+			if err := decode(v, &e); err != nil {
+				return err
+			}
+			out = append(out, &e)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
