@@ -190,11 +190,11 @@ func TestCampaignRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
 	c := &bot.Campaign{
-		Name:     "Welcome",
-		Message:  bot.Message{Kind: bot.KindCard, Title: "Hi {{first_name}}", Text: "See you", Buttons: []bot.Button{{Label: "Open", Action: bot.Action{Kind: bot.ActionLink, URL: "https://example.org"}}}},
-		Audience: bot.Audience{Kind: bot.AudienceList, List: "spring"},
-		Platform: bot.PlatformAuto,
-		Schedule: bot.Schedule{StartAt: epoch, Window: 2 * time.Hour, Seed: 42, TimeZone: "Europe/Paris", Days: []time.Weekday{time.Monday, time.Friday}, HoursFrom: 9 * 60, HoursTo: 18 * 60},
+		Name:      "Welcome",
+		Message:   bot.Message{Kind: bot.KindCard, Title: "Hi {{first_name}}", Text: "See you", Buttons: []bot.Button{{Label: "Open", Action: bot.Action{Kind: bot.ActionLink, URL: "https://example.org"}}}},
+		Audience:  bot.Audience{Kind: bot.AudienceList, List: "spring"},
+		Platform:  bot.PlatformAuto,
+		Schedule:  bot.Schedule{StartAt: epoch, Window: 2 * time.Hour, Seed: 42, TimeZone: "Europe/Paris", Days: []time.Weekday{time.Monday, time.Friday}, HoursFrom: 9 * 60, HoursTo: 18 * 60},
 		CreatedBy: mod,
 		CreatedAt: epoch,
 	}

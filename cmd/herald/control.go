@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/store"
+)
+
+// The control socket lets operator commands reach a running herald: the
+// database file is locked by the running process, so "herald backup" asks
+// it for the copy. The socket lives beside the database with mode 0600, so
+// whoever may use it may read the database file anyway.
+
+// controlPath returns the control socket's path for the database at dbPath.
+func controlPath(dbPath string) string {
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		abs = dbPath
+	}
+	return abs + ".sock"
+}
+
+type controlServer struct {
+	path string
+	srv  *http.Server
+	done chan struct{}
+}
+
+// openControl listens on the control socket of db and serves GET /backup.
+// A stale socket left by a crashed herald is replaced: holding the database
+// lock proves no other herald uses it.
+func openControl(db *store.DB, log *slog.Logger) (*controlServer, error) {
+	path := controlPath(db.Path())
+	if len(path) > 104 {
+		return nil, fmt.Errorf("socket path %s is longer than the system allows; use a shorter store.path", path)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		n, err := db.Backup(r.Context(), w)
+		if err != nil {
+			log.Error("backup through the control socket failed", "err", err)
+			if n == 0 {
+				http.Error(w, bot.ErrorMessage(err), http.StatusServiceUnavailable)
+			}
+			return
+		}
+		log.Info("backup taken through the control socket", "bytes", n)
+	})
+	c := &controlServer{path: path, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		c.srv.Serve(ln)
+	}()
+	return c, nil
+}
+
+// Close stops serving, waiting for a backup in progress, and removes the
+// socket.
+func (c *controlServer) Close() error {
+	err := c.srv.Shutdown(context.Background())
+	<-c.done
+	os.Remove(c.path)
+	return err
+}
+
+// fetchBackup asks the herald holding dbPath for a backup and writes it to
+// w.
+func fetchBackup(ctx context.Context, dbPath string, w io.Writer) (int64, error) {
+	path := controlPath(dbPath)
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", path)
+		},
+	}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://herald/backup", nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, bot.Errorf(bot.EUNAVAILABLE, "database %s is in use, and the herald using it does not answer on %s (%w)", dbPath, path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
+		return 0, bot.Errorf(bot.EUNAVAILABLE, "the running herald refused the backup: %s", msg)
+	}
+	n, err := io.Copy(w, resp.Body)
+	if err != nil {
+		return n, bot.Errorf(bot.EUNAVAILABLE, "backup interrupted after %d bytes: %w", n, err)
+	}
+	return n, nil
+}

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/config"
+	"github.com/heraldchat/herald/httpserver"
+	"github.com/heraldchat/herald/store"
+)
+
+// Main is the herald program. Set its fields before Run; the zero value of
+// each means the process's own (os.Stdout, os.Stderr, os.LookupEnv, the
+// system clock).
+type Main struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	Env    config.LookupEnv
+	Clock  bot.Clock
+
+	started chan struct{}
+
+	// Set by a running server; guarded by mu once started.
+	mu      sync.Mutex
+	log     *slog.Logger
+	cfg     *config.Config
+	db      *store.DB
+	http    *httpserver.Server
+	control *controlServer
+	closed  bool
+}
+
+// NewMain returns a Main bound to the process's streams and environment.
+func NewMain() *Main {
+	return &Main{Stdout: os.Stdout, Stderr: os.Stderr, Env: os.LookupEnv, Clock: bot.SystemClock(), started: make(chan struct{})}
+}
+
+// usage is printed by help and after a usage error.
+const usage = `herald — campaigns and participant conversations from your chat workspace
+
+Usage:
+  herald                            run with the embedded default (no config needed)
+  herald run [--config FILE]        run with a config
+  herald check-config --config FILE validate a config and list every problem by key
+  herald backup [--config FILE] OUT write a consistent copy of the database to OUT
+  herald version                    print the version
+`
+
+// exitError carries a process exit code; when quiet the command already
+// told the user what went wrong.
+type exitError struct {
+	code  int
+	quiet bool
+	err   error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErrorf is a mistake in the command line: exit status 2.
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format+"\nrun 'herald help' for usage", args...)}
+}
+
+// ExitCode returns the process exit status for an error returned by Run:
+// 0 for nil, 2 for a usage mistake, the command's own code when it set one,
+// 1 otherwise.
+func ExitCode(err error) int {
+	var e *exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &e):
+		return e.code
+	default:
+		return 1
+	}
+}
+
+func silent(err error) bool {
+	var e *exitError
+	return errors.As(err, &e) && e.quiet
+}
+
+// Run runs the command named by args. For "run" (and no arguments at all)
+// it serves until ctx is done, then shuts down gracefully and returns nil.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	m.defaults()
+	if len(args) == 0 {
+		return m.serve(ctx, "")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "run":
+		fs, path := m.flags("run")
+		if err := parse(fs, rest); err != nil {
+			return err
+		}
+		if fs.NArg() > 0 {
+			return usageErrorf("run takes no arguments besides --config, got %q", fs.Arg(0))
+		}
+		return m.serve(ctx, *path)
+	case "check-config":
+		fs, path := m.flags("check-config")
+		if err := parse(fs, rest); err != nil {
+			return err
+		}
+		if *path == "" {
+			return usageErrorf("check-config needs --config FILE")
+		}
+		return m.checkConfig(*path)
+	case "backup":
+		fs, path := m.flags("backup")
+		if err := parse(fs, rest); err != nil {
+			return err
+		}
+		if fs.NArg() != 1 {
+			return usageErrorf("backup needs one output file: herald backup --config FILE OUT")
+		}
+		return m.backup(ctx, *path, fs.Arg(0))
+	case "version", "--version":
+		fmt.Fprintln(m.Stdout, Version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q", cmd)
+	if s := bot.Suggest(cmd, []string{"run", "check-config", "backup", "version", "help"}); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return usageErrorf("%s", msg)
+}
+
+func (m *Main) defaults() {
+	if m.Stdout == nil {
+		m.Stdout = os.Stdout
+	}
+	if m.Stderr == nil {
+		m.Stderr = os.Stderr
+	}
+	if m.Env == nil {
+		m.Env = os.LookupEnv
+	}
+	if m.Clock == nil {
+		m.Clock = bot.SystemClock()
+	}
+	if m.started == nil {
+		m.started = make(chan struct{})
+	}
+}
+
+// flags returns a flag set with the --config flag every command takes.
+func (m *Main) flags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	path := fs.String("config", "", "the YAML config file")
+	return fs, path
+}
+
+// parse parses args, allowing flags after positional arguments
+// ("backup OUT --config F").
+func parse(fs *flag.FlagSet, args []string) error {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return usageErrorf("%s: %v", fs.Name(), err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return fs.Parse(append([]string{"--"}, positional...))
+}
+
+// Version describes this build: module version, VCS revision and Go
+// version, from the build information the Go toolchain embeds.
+func Version() string {
+	v, rev, dirty := "devel", "", false
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+	}
+	out := "herald " + v
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		out += " (" + rev
+		if dirty {
+			out += ", modified"
+		}
+		out += ")"
+	}
+	return out + " " + runtime.Version()
+}
+
+// newRegistry returns the Prometheus registry with the Go runtime, process
+// and build metrics.
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "herald_build_info", Help: "Always 1; labels describe the build."}, []string{"version"})
+	build.WithLabelValues(Version()).Set(1)
+	reg.MustRegister(build)
+	return reg
+}

@@ -1,0 +1,332 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	main "github.com/heraldchat/herald/cmd/herald"
+	"github.com/heraldchat/herald/store"
+)
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger
+// and reads of a test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Program is a Main under test with its outputs captured.
+type Program struct {
+	*main.Main
+	Stdout, Stderr *syncBuffer
+}
+
+func NewProgram(env map[string]string) *Program {
+	p := &Program{Main: main.NewMain(), Stdout: &syncBuffer{}, Stderr: &syncBuffer{}}
+	p.Main.Stdout, p.Main.Stderr = p.Stdout, p.Stderr
+	p.Main.Env = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	return p
+}
+
+// MustWriteConfig writes a config for a test: its database in dir, the HTTP
+// server on a free loopback port, plus extra YAML.
+func MustWriteConfig(tb testing.TB, dir, extra string) string {
+	tb.Helper()
+	path := filepath.Join(dir, "herald.yaml")
+	yml := fmt.Sprintf("store:\n  path: %s\n  lock_timeout: 300ms\nhttp:\n  listen: 127.0.0.1:0\n  shutdown_timeout: 2s\n%s",
+		filepath.Join(dir, "herald.db"), extra)
+	if err := os.WriteFile(path, []byte(yml), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// MustStart runs "herald run --config cfg" in the background and waits for
+// it to be ready. The returned stop function cancels it and returns Run's
+// error.
+func MustStart(tb testing.TB, p *Program, cfg string) (stop func() error) {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx, []string{"run", "--config", cfg}) }()
+	select {
+	case <-p.Started():
+	case err := <-errc:
+		cancel()
+		tb.Fatalf("herald did not start: %v\n%s", err, p.Stderr)
+	case <-time.After(20 * time.Second):
+		cancel()
+		tb.Fatal("herald did not start within 20s")
+	}
+	var once sync.Once
+	var err error
+	stop = func() error {
+		once.Do(func() { cancel(); err = <-errc })
+		return err
+	}
+	tb.Cleanup(func() { stop() })
+	return stop
+}
+
+func httpGet(tb testing.TB, url string) (int, string) {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestRunServesHealthAndStopsGracefully(t *testing.T) {
+	dir := t.TempDir()
+	p := NewProgram(nil)
+	stop := MustStart(t, p, MustWriteConfig(t, dir, "log: {level: debug}\n"))
+	base := "http://" + p.HTTPAddr()
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ok", "/metrics": "herald_build_info"} {
+		if code, body := httpGet(t, base+path); code != 200 || !strings.Contains(body, want) {
+			t.Errorf("%s = %d %q", path, code, body)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "herald.db")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("database file: %v %v", fi, err)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop returned %v", err)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Fatal("still listening after stop")
+	}
+	// The store was closed: the file opens again at once.
+	db, err := store.Open(filepath.Join(dir, "herald.db"), store.Options{LockTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("database still locked after stop: %v", err)
+	}
+	db.Close()
+	logs := p.Stderr.String()
+	if !strings.Contains(logs, "herald is running") || !strings.Contains(logs, "herald stopped") {
+		t.Fatalf("logs:\n%s", logs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "herald.db.sock")); !os.IsNotExist(err) {
+		t.Fatalf("control socket left behind: %v", err)
+	}
+}
+
+func TestSecondRunOnSameDatabaseFailsFast(t *testing.T) {
+	dir := t.TempDir()
+	cfg := MustWriteConfig(t, dir, "")
+	MustStart(t, NewProgram(nil), cfg)
+
+	second := NewProgram(nil)
+	start := time.Now()
+	err := second.Run(context.Background(), []string{"run", "--config", cfg})
+	if err == nil {
+		t.Fatal("a second herald on the same database started")
+	}
+	if main.ExitCode(err) == 0 || !strings.Contains(err.Error(), "is in use by another herald process") {
+		t.Fatalf("error = %v (exit %d)", err, main.ExitCode(err))
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("the second herald took %s to give up", d)
+	}
+}
+
+func TestCheckConfig(t *testing.T) {
+	p := NewProgram(nil)
+	err := p.Run(context.Background(), []string{"check-config", "--config", "../../config.example.yaml"})
+	if err != nil || !strings.Contains(p.Stdout.String(), "is valid") {
+		t.Fatalf("example: %v\n%s", err, p.Stdout)
+	}
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte(`
+slack:
+  enabled: true
+  bot_token: xoxb-super-secret-1
+  app_token: xapp-super-secret-2
+  sigining_secret: super-secret-3
+email:
+  password: ${SMTP_PASSWORD}
+log:
+  level: chatty
+`), 0o600)
+	p = NewProgram(map[string]string{"SMTP_PASSWORD": "super-secret-4"})
+	err = p.Run(context.Background(), []string{"check-config", "--config", bad})
+	out := p.Stdout.String()
+	if main.ExitCode(err) != 1 {
+		t.Fatalf("exit %d, want 1: %v", main.ExitCode(err), err)
+	}
+	if !strings.Contains(out, "slack.sigining_secret") || !strings.Contains(out, "did you mean slack.signing_secret?") {
+		t.Fatalf("the unknown key is not named:\n%s", out)
+	}
+	if strings.Contains(out, "super-secret") || strings.Contains(p.Stderr.String(), "super-secret") {
+		t.Fatalf("check-config printed a secret:\n%s", out)
+	}
+
+	// Once the file is well formed, the other problems all show.
+	os.WriteFile(bad, []byte("slack: {enabled: true, bot_token: xoxb-1, app_token: xapp-1}\nlog: {level: chatty}\n"), 0o600)
+	p = NewProgram(nil)
+	err = p.Run(context.Background(), []string{"check-config", "--config", bad})
+	out = p.Stdout.String()
+	if main.ExitCode(err) != 1 || !strings.Contains(out, "log.level") || !strings.Contains(out, "2 problems") {
+		t.Fatalf("exit %d:\n%s", main.ExitCode(err), out)
+	}
+
+	p = NewProgram(nil)
+	err = p.Run(context.Background(), []string{"check-config", "--config", filepath.Join(dir, "missing.yaml")})
+	if main.ExitCode(err) != 1 || !strings.Contains(err.Error(), "cannot read config") {
+		t.Fatalf("missing file: %v", err)
+	}
+	err = p.Run(context.Background(), []string{"check-config"})
+	if main.ExitCode(err) != 2 {
+		t.Fatalf("check-config without --config: exit %d", main.ExitCode(err))
+	}
+}
+
+func TestRunRefusesABrokenConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := MustWriteConfig(t, dir, "locale: es\n")
+	p := NewProgram(nil)
+	err := p.Run(context.Background(), []string{"run", "--config", cfg})
+	if main.ExitCode(err) != 1 || !strings.Contains(err.Error(), "locale") {
+		t.Fatalf("run with a broken config: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "herald.db")); !os.IsNotExist(err) {
+		t.Fatal("a refused start created the database")
+	}
+}
+
+func TestBackup(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := MustWriteConfig(t, dir, "")
+	out := filepath.Join(dir, "backup-stopped.db")
+
+	p := NewProgram(nil)
+	if err := p.Run(ctx, []string{"backup", "--config", cfg, out}); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("backup of a missing database: %v", err)
+	}
+
+	// A stopped herald's database is copied directly.
+	db, err := store.Open(filepath.Join(dir, "herald.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom, Name: "before"})
+	db.Close()
+	if err := p.Run(ctx, []string{"backup", out, "--config", cfg}); err != nil {
+		t.Fatalf("backup of a stopped herald: %v", err)
+	}
+	mustHaveEvent(t, out, "before")
+
+	// A running herald's database is copied through the control socket.
+	stop := MustStart(t, NewProgram(nil), cfg)
+	hot := filepath.Join(dir, "backup-running.db")
+	p = NewProgram(nil)
+	if err := p.Run(ctx, []string{"backup", "--config", cfg, hot}); err != nil {
+		t.Fatalf("hot backup: %v\n%s", err, p.Stdout)
+	}
+	if !strings.Contains(p.Stdout.String(), "written to "+hot) {
+		t.Fatalf("output: %s", p.Stdout)
+	}
+	if fi, _ := os.Stat(hot); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup mode %v", fi.Mode().Perm())
+	}
+	mustHaveEvent(t, hot, "before")
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Run(ctx, []string{"backup", "--config", cfg}); main.ExitCode(err) != 2 {
+		t.Fatalf("backup without OUT: exit %d", main.ExitCode(err))
+	}
+}
+
+func mustHaveEvent(t *testing.T, path, name string) {
+	t.Helper()
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatalf("the backup does not open: %v", err)
+	}
+	defer db.Close()
+	evs, err := db.Events(context.Background(), 0, 0)
+	if err != nil || len(evs) != 1 || evs[0].Name != name {
+		t.Fatalf("backup events: %+v, %v", evs, err)
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	ctx := context.Background()
+	p := NewProgram(nil)
+	if err := p.Run(ctx, []string{"version"}); err != nil || !strings.HasPrefix(p.Stdout.String(), "herald ") {
+		t.Fatalf("version: %v %q", err, p.Stdout)
+	}
+	p = NewProgram(nil)
+	if err := p.Run(ctx, []string{"help"}); err != nil || !strings.Contains(p.Stdout.String(), "check-config") {
+		t.Fatalf("help: %v %q", err, p.Stdout)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"chek-config"}, `did you mean "check-config"?`},
+		{[]string{"bakup"}, `did you mean "backup"?`},
+		{[]string{"launch"}, `unknown command "launch"`},
+		{[]string{"run", "--colour"}, "flag provided but not defined"},
+		{[]string{"run", "extra"}, "run takes no arguments"},
+	} {
+		err := NewProgram(nil).Run(ctx, tc.args)
+		if main.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: exit %d, %v; want 2 and %q", tc.args, main.ExitCode(err), err, tc.want)
+		}
+	}
+}
+
+func TestEnabledPlatformWithoutAdapterIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	cfg := MustWriteConfig(t, dir, "telegram: {enabled: true, token: \"123:abc\"}\n")
+	p := NewProgram(nil)
+	err := p.Run(context.Background(), []string{"check-config", "--config", cfg})
+	if main.ExitCode(err) != 1 || !strings.Contains(p.Stdout.String(), "telegram.enabled: this version of herald has no telegram adapter yet") {
+		t.Fatalf("exit %d:\n%s", main.ExitCode(err), p.Stdout)
+	}
+}
+
+func TestLogsHideSecrets(t *testing.T) {
+	dir := t.TempDir()
+	cfg := MustWriteConfig(t, dir, "log: {level: debug, format: json}\nslack: {bot_token: \"${TOKEN}\", signing_secret: s3cr3t-signing}\n")
+	p := NewProgram(map[string]string{"TOKEN": "xoxb-s3cr3t-token"})
+	stop := MustStart(t, p, cfg)
+	httpGet(t, "http://"+p.HTTPAddr()+"/healthz")
+	stop()
+	logs := p.Stderr.String()
+	if !strings.Contains(logs, `"msg":"herald is running"`) {
+		t.Fatalf("no JSON logs:\n%s", logs)
+	}
+	if strings.Contains(logs, "s3cr3t") {
+		t.Fatalf("a secret reached the logs:\n%s", logs)
+	}
+}

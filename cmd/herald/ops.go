@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/config"
+	"github.com/heraldchat/herald/store"
+)
+
+// checkConfig validates the config at path and prints either a summary or
+// every problem by key path. Secrets are never printed.
+func (m *Main) checkConfig(path string) error {
+	cfg, err := m.loadConfig(path)
+	if ps := config.ProblemsOf(err); len(ps) > 0 {
+		noun := "problem"
+		if len(ps) > 1 {
+			noun = "problems"
+		}
+		fmt.Fprintf(m.Stdout, "%s has %d %s:\n", path, len(ps), noun)
+		for _, p := range ps {
+			fmt.Fprintf(m.Stdout, "  %s\n", p)
+		}
+		return &exitError{code: 1, quiet: true, err: err}
+	}
+	if err != nil {
+		return err
+	}
+	platforms := strings.Join(cfg.Platforms(), ", ")
+	if platforms == "" {
+		platforms = "none (the embedded default)"
+	}
+	fmt.Fprintf(m.Stdout, "%s is valid\n  store: %s\n  http:  %s\n  locale: %s\n  platforms: %s\n",
+		path, cfg.Store.Path, cfg.HTTP.Listen, cfg.Locale, platforms)
+	return nil
+}
+
+// backup writes a consistent copy of the database to out: directly when no
+// herald runs on it, through the running herald's control socket when one
+// does.
+func (m *Main) backup(ctx context.Context, path, out string) error {
+	cfg, err := config.LoadFile(path, m.Env)
+	if err != nil {
+		return err
+	}
+	dbPath := cfg.Store.Path
+	if _, err := os.Stat(dbPath); err != nil {
+		return bot.Errorf(bot.ENOTFOUND, "no database at %s (store.path): nothing to back up", dbPath)
+	}
+	var n int64
+	db, err := store.Open(dbPath, store.Options{LockTimeout: 200 * time.Millisecond, Clock: m.Clock})
+	switch {
+	case err == nil:
+		n, err = db.BackupFile(ctx, out)
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+	case bot.ErrorCode(err) == bot.EUNAVAILABLE && !errors.Is(err, os.ErrPermission):
+		n, err = store.WriteFileAtomic(out, func(w io.Writer) (int64, error) { return fetchBackup(ctx, dbPath, w) })
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "backup of %s written to %s (%d bytes)\n", dbPath, out, n)
+	return nil
+}

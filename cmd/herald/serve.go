@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/heraldchat/herald/config"
+	"github.com/heraldchat/herald/httpserver"
+	"github.com/heraldchat/herald/store"
+)
+
+// builtPlatforms are the platform sections this version can run. A section
+// enabled in the config but missing here is refused at start, rather than
+// silently ignored.
+var builtPlatforms = map[string]bool{}
+
+// platformProblems names the enabled platform sections this build cannot
+// run.
+func platformProblems(cfg *config.Config) config.Problems {
+	var ps config.Problems
+	for _, p := range cfg.Platforms() {
+		if !builtPlatforms[p] {
+			ps = append(ps, config.Problem{Path: p + ".enabled", Message: fmt.Sprintf("this version of herald has no %s adapter yet; set %s.enabled: false", p, p)})
+		}
+	}
+	return ps
+}
+
+// loadConfig reads the config at path ("" for the defaults) and checks
+// that this build can run it.
+func (m *Main) loadConfig(path string) (*config.Config, error) {
+	return config.LoadFile(path, m.Env, platformProblems)
+}
+
+// serve runs herald until ctx is done, then shuts down gracefully. It
+// returns an error only when herald could not start or stop cleanly.
+func (m *Main) serve(ctx context.Context, path string) error {
+	if err := m.open(path); err != nil {
+		m.Close()
+		return err
+	}
+	<-ctx.Done()
+	m.log.Info("shutting down", "reason", context.Cause(ctx).Error())
+	return m.Close()
+}
+
+// open starts every part in order: config, logs, store, HTTP server,
+// control socket. On error the caller closes what was opened.
+func (m *Main) open(path string) error {
+	cfg, err := m.loadConfig(path)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cfg = cfg
+	m.log = newLogger(m.Stderr, cfg.Log)
+	m.db, err = store.Open(cfg.Store.Path, store.Options{LockTimeout: cfg.Store.LockTimeout, Clock: m.Clock})
+	if err != nil {
+		return err
+	}
+	m.http = httpserver.New(m.log, newRegistry())
+	m.http.AddCheck("store", m.db.Ping)
+	if err := m.http.Open(cfg.HTTP.Listen); err != nil {
+		return err
+	}
+	m.control, err = openControl(m.db, m.log)
+	if err != nil {
+		// Backups of a running herald need the socket; the bot itself does
+		// not, so say so and go on.
+		m.log.Warn("control socket unavailable: 'herald backup' will not work while herald runs", "err", err)
+	}
+	m.http.SetReady(true)
+	platforms := strings.Join(cfg.Platforms(), ",")
+	if platforms == "" {
+		platforms = "none"
+	}
+	m.log.Info("herald is running", "version", Version(), "http", "http://"+m.http.Addr().String(),
+		"store", cfg.Store.Path, "locale", cfg.Locale, "platforms", platforms)
+	close(m.started)
+	return nil
+}
+
+// Started is closed once Run's server is up and ready.
+func (m *Main) Started() <-chan struct{} {
+	m.defaults()
+	return m.started
+}
+
+// HTTPAddr returns the address the HTTP server listens on, once started.
+func (m *Main) HTTPAddr() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.http == nil || m.http.Addr() == nil {
+		return ""
+	}
+	return m.http.Addr().String()
+}
+
+// Close shuts down in order: stop taking work (readiness off, HTTP
+// listener closed after requests in progress finish), close the control
+// socket, then close the store, which waits for its last writes. It is safe
+// to call more than once.
+func (m *Main) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	var errs []error
+	if m.http != nil {
+		timeout := 10 * time.Second
+		if m.cfg != nil {
+			timeout = m.cfg.HTTP.ShutdownTimeout
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		errs = append(errs, m.http.Shutdown(ctx))
+		cancel()
+	}
+	if m.control != nil {
+		errs = append(errs, m.control.Close())
+	}
+	if m.db != nil {
+		errs = append(errs, m.db.Close())
+	}
+	err := errors.Join(errs...)
+	if m.log != nil && m.db != nil {
+		if err != nil {
+			m.log.Error("herald stopped with errors", "err", err)
+		} else {
+			m.log.Info("herald stopped")
+		}
+	}
+	return err
+}

@@ -1,0 +1,117 @@
+package config
+
+import (
+	"time"
+)
+
+// Config is herald's whole configuration. Every field has a yaml key; the
+// key paths (store.path, slack.bot_token, …) are how problems are named.
+type Config struct {
+	Store    Store    `yaml:"store"`
+	HTTP     HTTP     `yaml:"http"`
+	Log      Log      `yaml:"log"`
+	Locale   string   `yaml:"locale"`
+	Slack    Slack    `yaml:"slack"`
+	Discord  Discord  `yaml:"discord"`
+	Telegram Telegram `yaml:"telegram"`
+	Teams    Teams    `yaml:"teams"`
+	Email    Email    `yaml:"email"`
+}
+
+// Store locates the database.
+type Store struct {
+	Path        string        `yaml:"path"`
+	LockTimeout time.Duration `yaml:"lock_timeout"`
+}
+
+// HTTP configures the one HTTP server health, metrics, webhooks and web
+// pages share.
+type HTTP struct {
+	Listen          string        `yaml:"listen"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+}
+
+// Log configures structured logs.
+type Log struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// Slack configures the Slack adapter.
+type Slack struct {
+	Enabled       bool   `yaml:"enabled"`
+	Mode          string `yaml:"mode"`
+	AppToken      Secret `yaml:"app_token"`
+	BotToken      Secret `yaml:"bot_token"`
+	SigningSecret Secret `yaml:"signing_secret"`
+	APIURL        string `yaml:"api_url"`
+}
+
+// Discord configures the Discord adapter.
+type Discord struct {
+	Enabled       bool   `yaml:"enabled"`
+	Token         Secret `yaml:"token"`
+	ApplicationID string `yaml:"application_id"`
+	PublicKey     string `yaml:"public_key"`
+	GuildID       string `yaml:"guild_id"`
+	APIURL        string `yaml:"api_url"`
+}
+
+// Telegram configures the Telegram adapter.
+type Telegram struct {
+	Enabled       bool   `yaml:"enabled"`
+	Token         Secret `yaml:"token"`
+	Mode          string `yaml:"mode"`
+	WebhookSecret Secret `yaml:"webhook_secret"`
+	ServerURL     string `yaml:"server_url"`
+}
+
+// Teams configures the Microsoft Teams adapter.
+type Teams struct {
+	Enabled     bool   `yaml:"enabled"`
+	AppID       string `yaml:"app_id"`
+	AppPassword Secret `yaml:"app_password"`
+	TenantID    string `yaml:"tenant_id"`
+}
+
+// Email configures the SMTP fallback for participants chat cannot reach.
+type Email struct {
+	Enabled  bool   `yaml:"enabled"`
+	Host     string `yaml:"host"`
+	Port     int    `yaml:"port"`
+	TLS      string `yaml:"tls"`
+	Username string `yaml:"username"`
+	Password Secret `yaml:"password"`
+	From     string `yaml:"from"`
+}
+
+// Default returns the configuration used when a key is absent: the embedded
+// default, listening on loopback with the database in the working
+// directory.
+func Default() *Config {
+	return &Config{
+		Store:    Store{Path: "./herald.db", LockTimeout: 3 * time.Second},
+		HTTP:     HTTP{Listen: "127.0.0.1:8080", ShutdownTimeout: 10 * time.Second},
+		Log:      Log{Level: "info", Format: "text"},
+		Locale:   "en",
+		Slack:    Slack{Mode: "socket", APIURL: "https://slack.com/api/"},
+		Discord:  Discord{APIURL: "https://discord.com/api/v10"},
+		Telegram: Telegram{Mode: "polling", ServerURL: "https://api.telegram.org"},
+		Email:    Email{Port: 587, TLS: "starttls"},
+	}
+}
+
+// Platforms returns the names of the enabled platform sections, in the
+// order of the file.
+func (c *Config) Platforms() []string {
+	var out []string
+	for _, p := range []struct {
+		name string
+		on   bool
+	}{{"slack", c.Slack.Enabled}, {"discord", c.Discord.Enabled}, {"telegram", c.Telegram.Enabled}, {"teams", c.Teams.Enabled}, {"email", c.Email.Enabled}} {
+		if p.on {
+			out = append(out, p.name)
+		}
+	}
+	return out
+}

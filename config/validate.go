@@ -1,0 +1,132 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Validate checks the settings' values and their combinations, and returns
+// every problem by key path. Platform sections are checked only when
+// enabled.
+func (c *Config) Validate() Problems {
+	var ps Problems
+	bad := func(path, format string, args ...any) {
+		ps = append(ps, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	}
+	oneOf := func(path, v string, allowed ...string) {
+		for _, a := range allowed {
+			if v == a {
+				return
+			}
+		}
+		bad(path, "%q is not one of %s", v, strings.Join(allowed, ", "))
+	}
+	webURL := func(path, v string) {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad(path, "%q is not an http(s) URL", v)
+		}
+	}
+	required := func(path string, set bool, why string) {
+		if !set {
+			bad(path, "required %s", why)
+		}
+	}
+
+	if strings.TrimSpace(c.Store.Path) == "" {
+		bad("store.path", "must name the database file, for example ./herald.db")
+	}
+	if c.Store.LockTimeout <= 0 || c.Store.LockTimeout > time.Minute {
+		bad("store.lock_timeout", "must be between 1ms and 1m, got %s", c.Store.LockTimeout)
+	}
+	if host, port, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
+		bad("http.listen", "%q is not host:port (for example 127.0.0.1:8080)", c.HTTP.Listen)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		bad("http.listen", "port %q is not a number from 0 to 65535", port)
+	} else if host != "" && host != "localhost" && net.ParseIP(host) == nil {
+		bad("http.listen", "host %q is not an IP address or localhost", host)
+	}
+	if c.HTTP.ShutdownTimeout <= 0 {
+		bad("http.shutdown_timeout", "must be positive, got %s", c.HTTP.ShutdownTimeout)
+	}
+	oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
+	oneOf("log.format", c.Log.Format, "text", "json")
+	if !bot.Locale(c.Locale).Valid() {
+		bad("locale", "%q is not a supported language: use en or fr", c.Locale)
+	}
+
+	if s := c.Slack; s.Enabled {
+		oneOf("slack.mode", s.Mode, "socket", "http")
+		required("slack.bot_token", s.BotToken.IsSet(), "when slack is enabled (the xoxb- token from OAuth & Permissions)")
+		if s.BotToken.IsSet() && !strings.HasPrefix(s.BotToken.Value(), "xoxb-") {
+			bad("slack.bot_token", "is not a bot token: it should start with xoxb-")
+		}
+		switch s.Mode {
+		case "socket":
+			required("slack.app_token", s.AppToken.IsSet(), "in socket mode (an xapp- token with connections:write)")
+			if s.AppToken.IsSet() && !strings.HasPrefix(s.AppToken.Value(), "xapp-") {
+				bad("slack.app_token", "is not an app-level token: it should start with xapp-")
+			}
+		case "http":
+			required("slack.signing_secret", s.SigningSecret.IsSet(), "in http mode (Basic Information → Signing Secret)")
+		}
+		webURL("slack.api_url", s.APIURL)
+	}
+	if d := c.Discord; d.Enabled {
+		required("discord.token", d.Token.IsSet(), "when discord is enabled (the bot token)")
+		required("discord.application_id", d.ApplicationID != "", "when discord is enabled")
+		if d.ApplicationID != "" && !snowflake.MatchString(d.ApplicationID) {
+			bad("discord.application_id", "%q is not a Discord id (digits only)", d.ApplicationID)
+		}
+		if d.GuildID != "" && !snowflake.MatchString(d.GuildID) {
+			bad("discord.guild_id", "%q is not a Discord id (digits only)", d.GuildID)
+		}
+		if d.PublicKey != "" && !hexKey.MatchString(d.PublicKey) {
+			bad("discord.public_key", "must be the 64 hex characters shown as Public Key in the developer portal")
+		}
+		webURL("discord.api_url", d.APIURL)
+	}
+	if t := c.Telegram; t.Enabled {
+		required("telegram.token", t.Token.IsSet(), "when telegram is enabled (from @BotFather)")
+		oneOf("telegram.mode", t.Mode, "polling", "webhook")
+		if t.Mode == "webhook" {
+			required("telegram.webhook_secret", t.WebhookSecret.IsSet(), "in webhook mode")
+			if t.WebhookSecret.IsSet() && !webhookSecret.MatchString(t.WebhookSecret.Value()) {
+				bad("telegram.webhook_secret", "must be 1 to 256 characters among A-Z, a-z, 0-9, _ and -")
+			}
+		}
+		webURL("telegram.server_url", t.ServerURL)
+	}
+	if t := c.Teams; t.Enabled {
+		required("teams.app_id", t.AppID != "", "when teams is enabled (the Microsoft App ID)")
+		required("teams.app_password", t.AppPassword.IsSet(), "when teams is enabled (the client secret)")
+	}
+	if e := c.Email; e.Enabled {
+		required("email.host", e.Host != "", "when email is enabled")
+		if e.Port < 1 || e.Port > 65535 {
+			bad("email.port", "%d is not a port from 1 to 65535", e.Port)
+		}
+		oneOf("email.tls", e.TLS, "starttls", "tls", "none")
+		if _, err := mail.ParseAddress(e.From); err != nil {
+			bad("email.from", "%q is not an email address (for example Herald <herald@example.org>)", e.From)
+		}
+		if e.Password.IsSet() && e.Username == "" {
+			bad("email.username", "required when email.password is set")
+		}
+	}
+	return ps
+}
+
+var (
+	snowflake     = regexp.MustCompile(`^[0-9]{1,20}$`)
+	hexKey        = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+	webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
