@@ -55,6 +55,8 @@ Usage:
   herald run [--config FILE]        run with a config
   herald check-config --config FILE validate a config and list every problem by key
   herald backup [--config FILE] OUT write a consistent copy of the database to OUT
+  herald recipients check FILE [--json]
+                                    check a recipient file: exit 0 all valid, 1 some invalid, 2 unusable
   herald version                    print the version
 `
 
@@ -136,6 +138,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return usageErrorf("backup needs one output file: herald backup --config FILE OUT")
 		}
 		return m.backup(ctx, *path, fs.Arg(0))
+	case "recipients":
+		return m.recipients(rest)
 	case "version", "--version":
 		fmt.Fprintln(m.Stdout, Version())
 		return nil
@@ -144,7 +148,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", cmd)
-	if s := bot.Suggest(cmd, []string{"run", "check-config", "backup", "version", "help"}); s != "" {
+	if s := bot.Suggest(cmd, []string{"run", "check-config", "backup", "recipients", "version", "help"}); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return usageErrorf("%s", msg)

@@ -1,0 +1,317 @@
+package csvfile
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"strings"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Info describes a recipient file, known once its header is read.
+type Info struct {
+	// KeyColumn is the canonical key: "email", "respondentID", or a
+	// platform id column such as "slack_id".
+	KeyColumn string
+	// KeyHeader is the key column's name as written in the file.
+	KeyHeader string
+	// Attributes are the other columns, named as in the header (trimmed);
+	// a column with an empty header is named column_N.
+	Attributes []string
+	Delimiter  rune
+	Encoding   Encoding
+}
+
+// Row is one record of the file.
+type Row struct {
+	// Line is the 1-based line of the file where the record starts.
+	Line int
+	Key  string
+	// Values are the attribute values, aligned with Info.Attributes. The
+	// slice is reused by the next call to Next; copy what you keep.
+	Values []string
+	// Invalid is why the row cannot be used, or "" for a valid row.
+	Invalid string
+}
+
+// Recipient returns the row as a bot.Recipient with its own attribute map.
+// Empty values are left out.
+func (r Row) Recipient(info Info) bot.Recipient {
+	rec := bot.Recipient{Key: r.Key}
+	for i, v := range r.Values {
+		if v == "" {
+			continue
+		}
+		if rec.Attributes == nil {
+			rec.Attributes = make(map[string]string, len(r.Values))
+		}
+		rec.Attributes[info.Attributes[i]] = v
+	}
+	return rec
+}
+
+// keyColumns maps header names (lower-cased) to the canonical key column,
+// in order of preference: the first category present in the header wins.
+var keyColumns = []struct {
+	canonical string
+	names     []string
+}{
+	{"email", []string{"email", "e-mail", "mail", "courriel", "email address"}},
+	{"respondentID", []string{"respondentid", "respondent_id", "id", "user_id"}},
+	{"slack_id", []string{"slack_id"}},
+	{"discord_id", []string{"discord_id"}},
+	{"telegram_id", []string{"telegram_id"}},
+	{"teams_id", []string{"teams_id"}},
+}
+
+// Reader reads rows from a recipient file. It is not safe for concurrent
+// use.
+type Reader struct {
+	info    Info
+	csv     *csv.Reader
+	width   int // columns in the header
+	keyIdx  int
+	attrIdx []int
+	values  []string
+	seen    map[[2]uint64]int32
+	seeds   [2]maphash.Seed
+	broken  bool
+}
+
+// NewReader detects the file's encoding and delimiter and reads its header.
+// It returns an EINVALID error, whose message says what is wrong and what
+// to do, when the file is unusable: empty, not text, without a header, or
+// without a key column. When src is an io.ReadSeeker the whole file is
+// checked for UTF-8 before the encoding is chosen.
+func NewReader(src io.Reader) (*Reader, error) {
+	text, enc, err := decode(src)
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(text, sniffSize)
+	head, _ := br.Peek(sniffSize)
+	delim := sniffDelimiter(head)
+	c := csv.NewReader(br)
+	c.Comma = delim
+	c.FieldsPerRecord = -1
+	c.ReuseRecord = true
+	r := &Reader{
+		csv:   c,
+		info:  Info{Delimiter: delim, Encoding: enc},
+		seen:  map[[2]uint64]int32{},
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+	}
+	if err := r.readHeader(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Info describes the file.
+func (r *Reader) Info() Info { return r.info }
+
+func (r *Reader) readHeader() error {
+	var header []string
+	for {
+		rec, err := r.csv.Read()
+		if err == io.EOF {
+			return unusable("the file has no header row and no rows: add a first line naming the columns, for example email,first_name")
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return unusable("the header row (line %d) cannot be read: %v; %s", pe.StartLine, pe.Err, saveAsCSV)
+			}
+			return bot.Errorf(bot.EUNAVAILABLE, "cannot read the file: %w", err)
+		}
+		if !allEmpty(rec) {
+			header = make([]string, len(rec))
+			for i, h := range rec {
+				header[i] = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(h), "\uFEFF"))
+			}
+			break
+		}
+	}
+	for len(header) > 0 && header[len(header)-1] == "" {
+		header = header[:len(header)-1]
+	}
+	r.width = len(header)
+	r.keyIdx = -1
+	for _, kc := range keyColumns {
+		for i, h := range header {
+			for _, name := range kc.names {
+				if strings.EqualFold(h, name) {
+					r.keyIdx, r.info.KeyColumn, r.info.KeyHeader = i, kc.canonical, h
+					break
+				}
+			}
+			if r.keyIdx >= 0 {
+				break
+			}
+		}
+		if r.keyIdx >= 0 {
+			break
+		}
+	}
+	if r.keyIdx < 0 {
+		for _, h := range header {
+			if strings.Contains(h, "@") {
+				return unusable("the file has no header row: its first line holds data (%s). Add a first line naming the columns, for example email,first_name", h)
+			}
+		}
+		return unusable("no key column: name one column email (or e-mail, mail, courriel), respondentID, or a platform id column (slack_id, discord_id, telegram_id, teams_id). The columns are: %s", strings.Join(header, ", "))
+	}
+	names := map[string]int{}
+	for i, h := range header {
+		if i == r.keyIdx {
+			continue
+		}
+		if h == "" {
+			h = fmt.Sprintf("column_%d", i+1)
+		}
+		if j, dup := names[strings.ToLower(h)]; dup {
+			return unusable("the column %q appears twice (columns %d and %d): rename one", h, j+1, i+1)
+		}
+		names[strings.ToLower(h)] = i
+		r.info.Attributes = append(r.info.Attributes, h)
+		r.attrIdx = append(r.attrIdx, i)
+	}
+	r.values = make([]string, len(r.attrIdx))
+	return nil
+}
+
+// Next returns the next non-blank record, valid or not, and io.EOF after
+// the last. Records whose fields are all empty are skipped. Other errors
+// are failures to read the underlying file.
+func (r *Reader) Next() (Row, error) {
+	for {
+		if r.broken {
+			return Row{}, io.EOF
+		}
+		rec, err := r.csv.Read()
+		if err == io.EOF {
+			return Row{}, io.EOF
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return Row{}, bot.Errorf(bot.EUNAVAILABLE, "cannot read the file: %w", err)
+			}
+			return r.brokenRow(pe), nil
+		}
+		if allEmpty(rec) {
+			continue
+		}
+		line, _ := r.csv.FieldPos(0)
+		return r.row(line, rec), nil
+	}
+}
+
+// brokenRow reports a record whose quoting is broken. A quote left open
+// runs to the end of the file, so reading stops there.
+func (r *Reader) brokenRow(pe *csv.ParseError) Row {
+	row := Row{Line: pe.StartLine, Values: r.clearValues()}
+	switch {
+	case errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine:
+		row.Invalid = fmt.Sprintf("a quoted value opened on line %d never closes (lines %d to %d could not be read): close the quote or remove it", pe.StartLine, pe.StartLine, pe.Line)
+		r.broken = true
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		row.Invalid = fmt.Sprintf("a quote inside an unquoted value (line %d, column %d): put the whole value in quotes and double the quote inside (\"\")", pe.Line, pe.Column)
+	default:
+		row.Invalid = fmt.Sprintf("broken quoting on line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+	}
+	return row
+}
+
+func (r *Reader) clearValues() []string {
+	for i := range r.values {
+		r.values[i] = ""
+	}
+	return r.values
+}
+
+func (r *Reader) row(line int, rec []string) Row {
+	row := Row{Line: line, Values: r.clearValues()}
+	for i, idx := range r.attrIdx {
+		if idx < len(rec) {
+			row.Values[i] = strings.TrimSpace(rec[idx])
+		}
+	}
+	if r.keyIdx < len(rec) {
+		row.Key = strings.TrimSpace(rec[r.keyIdx])
+	}
+	for i := r.width; i < len(rec); i++ {
+		if strings.TrimSpace(rec[i]) != "" {
+			row.Invalid = fmt.Sprintf("this row has a value in column %d but the header names only %d columns: quote values that contain %q, or add a column name", i+1, r.width, r.info.Delimiter)
+			return row
+		}
+	}
+	switch {
+	case row.Key == "":
+		row.Invalid = fmt.Sprintf("the key column %s is empty", r.info.KeyHeader)
+		return row
+	case r.info.KeyColumn == "email" && !ValidEmail(row.Key):
+		row.Invalid = fmt.Sprintf("%q is not a valid email address", row.Key)
+		return row
+	}
+	key := row.Key
+	if r.info.KeyColumn == "email" {
+		key = strings.ToLower(key)
+	}
+	h := [2]uint64{maphash.String(r.seeds[0], key), maphash.String(r.seeds[1], key)}
+	if first, dup := r.seen[h]; dup {
+		row.Invalid = fmt.Sprintf("%s repeats the %s of line %d", row.Key, r.info.KeyHeader, first)
+		return row
+	}
+	r.seen[h] = int32(line)
+	return row
+}
+
+func allEmpty(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// sniffDelimiter picks, among comma, semicolon, tab and pipe, the one that
+// appears most often outside quotes on the first non-blank line of head;
+// comma when none appears.
+func sniffDelimiter(head []byte) rune {
+	candidates := []rune{',', ';', '\t', '|'}
+	counts := make([]int, len(candidates))
+	inQuotes, seen := false, false
+	for _, b := range head {
+		switch {
+		case b == '"':
+			inQuotes = !inQuotes
+		case b == '\n' && !inQuotes:
+			if seen {
+				goto done
+			}
+		case !inQuotes:
+			for i, c := range candidates {
+				if rune(b) == c {
+					counts[i]++
+				}
+			}
+			if b != ' ' && b != '\t' {
+				seen = true
+			}
+		}
+	}
+done:
+	best := 0
+	for i := range counts {
+		if counts[i] > counts[best] {
+			best = i
+		}
+	}
+	return candidates[best]
+}
