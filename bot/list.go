@@ -24,8 +24,26 @@ type List struct {
 
 // Recipient is one row of a list: its key and its attributes.
 type Recipient struct {
+	// ID is the recipient's position in its list, set by the store: rows
+	// keep the order in which they were first added. It is 0 for a
+	// recipient not yet stored.
+	ID         uint64            `json:"id,omitempty"`
 	Key        string            `json:"key"`
 	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// StagingPrefix starts the names of the hidden lists an import fills
+// before it replaces a list's contents in one step. People cannot give a
+// list such a name.
+const StagingPrefix = "~"
+
+// NormalizeKey returns the form under which recipient keys are compared:
+// emails case-insensitively, other ids exactly (both trimmed).
+func NormalizeKey(keyColumn, key string) string {
+	if keyColumn == "email" {
+		return NormalizeEmail(key)
+	}
+	return strings.TrimSpace(key)
 }
 
 // ValidateListName returns an EINVALID error when name cannot name a list.
@@ -39,6 +57,9 @@ func ValidateListName(name string) error {
 	if strings.ContainsAny(name, " \t\r\n") {
 		return Errorf(EINVALID, "list name %q has spaces: use letters, digits, - or _", name)
 	}
+	if strings.HasPrefix(name, StagingPrefix) {
+		return Errorf(EINVALID, "list name %q starts with %s, which herald keeps for imports in progress", name, StagingPrefix)
+	}
 	return nil
 }
 
@@ -46,21 +67,27 @@ func ValidateListName(name string) error {
 // transaction; implementations are safe for concurrent use.
 type ListStore interface {
 	// CreateList stores the list l (its Size is ignored and starts at 0). It
-	// returns ECONFLICT when a list with that name exists.
+	// returns ECONFLICT when a list with that name exists. Names starting
+	// with StagingPrefix are accepted here, for imports.
 	CreateList(ctx context.Context, l *List) error
 	// List returns the list named name, or ENOTFOUND.
 	List(ctx context.Context, name string) (*List, error)
-	// Lists returns every list in name order.
+	// Lists returns every list, staging lists included, in name order.
 	Lists(ctx context.Context) ([]*List, error)
 	// DeleteList removes the list and its recipients, or returns ENOTFOUND.
 	DeleteList(ctx context.Context, name string) error
-	// PutRecipients adds rs to the list in one transaction (a group commit):
-	// a recipient whose key is already there has its attributes replaced,
-	// others are appended. Keys that are emails are compared
-	// case-insensitively. It returns how many were added and updated.
-	PutRecipients(ctx context.Context, name string, rs []Recipient, by Actor) (added, updated int, err error)
-	// Recipients returns up to limit recipients of the list in the order they
-	// were first added, starting after the cursor (0 for the beginning), and
-	// the cursor to pass to get the next page (0 when there is none).
-	Recipients(ctx context.Context, name string, cursor uint64, limit int) ([]Recipient, uint64, error)
+	// PutRecipients writes rs in one transaction (a group commit): a
+	// recipient with an ID replaces that row, one without is appended and
+	// its ID set. Keys are not checked for uniqueness; the import does
+	// that. Attribute names new to the list are appended to its Columns.
+	// It returns ENOTFOUND for an unknown list or row, EINVALID for an
+	// empty key, and then writes nothing.
+	PutRecipients(ctx context.Context, name string, rs []Recipient, by Actor) error
+	// Recipients returns up to limit recipients with an ID greater than
+	// after, in ID order (limit <= 0 means all).
+	Recipients(ctx context.Context, name string, after uint64, limit int) ([]Recipient, error)
+	// ReplaceRecipients gives list name the recipients and columns of list
+	// from and deletes from, in one transaction. When name does not exist,
+	// from is renamed to name. The key columns must match (EINVALID).
+	ReplaceRecipients(ctx context.Context, name, from string, by Actor) error
 }

@@ -315,3 +315,21 @@ done:
 	}
 	return candidates[best]
 }
+
+var _ bot.RecipientReader = (*Reader)(nil)
+
+// KeyColumn returns the canonical key column (bot.RecipientReader).
+func (r *Reader) KeyColumn() string { return r.info.KeyColumn }
+
+// Columns returns the attribute names (bot.RecipientReader).
+func (r *Reader) Columns() []string { return append([]string(nil), r.info.Attributes...) }
+
+// ReadRecipient returns the next row as a bot.RecipientRow, with its own
+// attribute map (bot.RecipientReader).
+func (r *Reader) ReadRecipient() (bot.RecipientRow, error) {
+	row, err := r.Next()
+	if err != nil {
+		return bot.RecipientRow{}, err
+	}
+	return bot.RecipientRow{Line: row.Line, Recipient: row.Recipient(r.info), Invalid: row.Invalid}, nil
+}

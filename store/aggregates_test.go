@@ -125,45 +125,51 @@ func TestListRoundTrip(t *testing.T) {
 
 	rs := []bot.Recipient{
 		{Key: "ana@example.org", Attributes: map[string]string{"first_name": "Ana", "city": "Lyon"}},
-		{Key: "bob@example.org", Attributes: map[string]string{"first_name": "Bob"}},
+		{Key: "bob@example.org", Attributes: map[string]string{"first_name": "Bob", "city": ""}},
 		{Key: "cleo@example.org"},
 	}
-	added, updated, err := db.PutRecipients(ctx, "SPRING-2026", rs, mod)
-	if err != nil || added != 3 || updated != 0 {
-		t.Fatalf("put: %d %d %v", added, updated, err)
+	if err := db.PutRecipients(ctx, "SPRING-2026", rs, mod); err != nil {
+		t.Fatal(err)
 	}
-	// Re-importing Ana (another case) merges; Dan is new.
-	added, updated, err = db.PutRecipients(ctx, "spring-2026", []bot.Recipient{
-		{Key: "ANA@example.org", Attributes: map[string]string{"first_name": "Anna"}},
+	if rs[0].ID != 1 || rs[2].ID != 3 {
+		t.Fatalf("ids not set: %+v", rs)
+	}
+	// Update Ana in place (with a new column), append Dan.
+	batch := []bot.Recipient{
+		{ID: 1, Key: "ana@example.org", Attributes: map[string]string{"first_name": "Anna", "team": "red"}},
 		{Key: "dan@example.org"},
-	}, mod)
-	if err != nil || added != 1 || updated != 1 {
-		t.Fatalf("merge: %d %d %v", added, updated, err)
 	}
-	_, _, err = db.PutRecipients(ctx, "spring-2026", []bot.Recipient{{Key: "eve@example.org"}, {Key: " "}}, mod)
-	code(t, err, bot.EINVALID)
+	if err := db.PutRecipients(ctx, "spring-2026", batch, mod); err != nil {
+		t.Fatal(err)
+	}
+	code(t, db.PutRecipients(ctx, "spring-2026", []bot.Recipient{{Key: "eve@example.org"}, {Key: " "}}, mod), bot.EINVALID)
+	code(t, db.PutRecipients(ctx, "spring-2026", []bot.Recipient{{ID: 99, Key: "x@example.org"}}, mod), bot.ENOTFOUND)
+	code(t, db.PutRecipients(ctx, "nope", []bot.Recipient{{Key: "x@example.org"}}, mod), bot.ENOTFOUND)
 
 	got, err := db.List(ctx, "spring-2026")
-	if err != nil || got.Size != 4 || got.Name != "Spring-2026" || !reflect.DeepEqual(got.Columns, l.Columns) || got.UpdatedBy != mod {
+	if err != nil || got.Size != 4 || got.Name != "Spring-2026" || !reflect.DeepEqual(got.Columns, []string{"first_name", "city", "team"}) || got.UpdatedBy != mod {
 		t.Fatalf("list: %+v, %v", got, err)
 	}
-	var keys []string
-	for cursor := uint64(0); ; {
-		page, next, err := db.Recipients(ctx, "spring-2026", cursor, 3)
+	var all []bot.Recipient
+	for after := uint64(0); ; {
+		page, err := db.Recipients(ctx, "spring-2026", after, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range page {
-			keys = append(keys, r.Key+"/"+r.Attributes["first_name"])
-		}
-		if next == 0 {
+		if len(page) == 0 {
 			break
 		}
-		cursor = next
+		all = append(all, page...)
+		after = page[len(page)-1].ID
 	}
-	want := []string{"ANA@example.org/Anna", "bob@example.org/Bob", "cleo@example.org/", "dan@example.org/"}
-	if !reflect.DeepEqual(keys, want) {
-		t.Fatalf("recipients = %v, want %v (order of first addition, eve never written)", keys, want)
+	want := []bot.Recipient{
+		{ID: 1, Key: "ana@example.org", Attributes: map[string]string{"first_name": "Anna", "team": "red"}},
+		{ID: 2, Key: "bob@example.org", Attributes: map[string]string{"first_name": "Bob"}},
+		{ID: 3, Key: "cleo@example.org"},
+		{ID: 4, Key: "dan@example.org"},
+	}
+	if !reflect.DeepEqual(all, want) {
+		t.Fatalf("recipients =\n%+v\nwant\n%+v (eve never written)", all, want)
 	}
 
 	db.CreateList(ctx, &bot.List{Name: "alpha", KeyColumn: "slack_id"})
@@ -174,16 +180,74 @@ func TestListRoundTrip(t *testing.T) {
 	if err := db.DeleteList(ctx, "Spring-2026"); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = db.Recipients(ctx, "spring-2026", 0, 10)
+	_, err = db.Recipients(ctx, "spring-2026", 0, 10)
 	code(t, err, bot.ENOTFOUND)
 	code(t, db.DeleteList(ctx, "spring-2026"), bot.ENOTFOUND)
 	// The name is free again, and the new list starts empty.
 	if err := db.CreateList(ctx, &bot.List{Name: "spring-2026", KeyColumn: "email"}); err != nil {
 		t.Fatal(err)
 	}
-	if page, _, _ := db.Recipients(ctx, "spring-2026", 0, 10); len(page) != 0 {
+	if page, _ := db.Recipients(ctx, "spring-2026", 0, 10); len(page) != 0 {
 		t.Fatalf("a recreated list kept old recipients: %v", page)
 	}
+}
+
+func TestReplaceRecipients(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	put := func(name, key string, keys ...string) {
+		t.Helper()
+		if err := db.CreateList(ctx, &bot.List{Name: name, KeyColumn: key, CreatedBy: mod}); err != nil {
+			t.Fatal(err)
+		}
+		var rs []bot.Recipient
+		for _, k := range keys {
+			rs = append(rs, bot.Recipient{Key: k, Attributes: map[string]string{"from": name}})
+		}
+		if err := db.PutRecipients(ctx, name, rs, mod); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys := func(name string) []string {
+		rs, err := db.Recipients(ctx, name, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.Key+"/"+r.Attributes["from"])
+		}
+		return out
+	}
+	put("team", "email", "a@x.org", "b@x.org", "c@x.org")
+	put("~import-1", "email", "z@x.org")
+	if err := db.ReplaceRecipients(ctx, "team", "~import-1", mod); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys("team"); !reflect.DeepEqual(got, []string{"z@x.org/~import-1"}) {
+		t.Fatalf("team after replace = %v", got)
+	}
+	if l, _ := db.List(ctx, "team"); l.Size != 1 {
+		t.Fatalf("size after replace = %d", l.Size)
+	}
+	_, err := db.List(ctx, "~import-1")
+	code(t, err, bot.ENOTFOUND)
+
+	// Into a new name: the staging list is renamed.
+	put("~import-2", "email", "n@x.org")
+	if err := db.ReplaceRecipients(ctx, "fresh", "~import-2", mod); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys("fresh"); !reflect.DeepEqual(got, []string{"n@x.org/~import-2"}) {
+		t.Fatalf("fresh = %v", got)
+	}
+	// Key columns must match, and a refused swap changes nothing.
+	put("~import-3", "slack_id", "U1")
+	code(t, db.ReplaceRecipients(ctx, "team", "~import-3", mod), bot.EINVALID)
+	if got := keys("~import-3"); len(got) != 1 {
+		t.Fatal("a refused swap lost the staging list")
+	}
+	code(t, db.ReplaceRecipients(ctx, "team", "~nothing", mod), bot.ENOTFOUND)
 }
 
 func TestCampaignRoundTrip(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/config"
 	"github.com/heraldchat/herald/httpserver"
 	"github.com/heraldchat/herald/store"
@@ -61,6 +62,12 @@ func (m *Main) open(path string) error {
 	m.db, err = store.Open(cfg.Store.Path, store.Options{LockTimeout: cfg.Store.LockTimeout, Clock: m.Clock})
 	if err != nil {
 		return err
+	}
+	lists := &bot.ListService{Store: m.db}
+	if n, err := lists.CleanStaging(context.Background()); err != nil {
+		return err
+	} else if n > 0 {
+		m.log.Warn("removed the staging lists of imports interrupted by a stop", "count", n)
 	}
 	m.http = httpserver.New(m.log, newRegistry())
 	m.http.AddCheck("store", m.db.Ping)

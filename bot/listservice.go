@@ -1,0 +1,309 @@
+package bot
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// RecipientRow is one row read from a recipient file: where it starts, the
+// recipient, and why it is invalid ("" when valid).
+type RecipientRow struct {
+	Line      int
+	Recipient Recipient
+	Invalid   string
+}
+
+// RecipientReader streams the rows of a recipient file. The file reader
+// (package csvfile) implements it; ListService consumes it.
+type RecipientReader interface {
+	// KeyColumn is the canonical key: email, respondentID or a platform id
+	// column such as slack_id.
+	KeyColumn() string
+	// Columns are the attribute names in file order.
+	Columns() []string
+	// ReadRecipient returns the next row, and io.EOF after the last. Rows
+	// with an invalid key, or a key repeating an earlier row's, come back
+	// with Invalid set, never dropped.
+	ReadRecipient() (RecipientRow, error)
+}
+
+// ImportMode says what an import does with a list that exists.
+type ImportMode string
+
+// The import modes.
+const (
+	// ImportMerge updates the recipients whose key is in the file and
+	// appends the others; recipients not in the file stay.
+	ImportMerge ImportMode = "merge"
+	// ImportReplace makes the list exactly the file's valid rows, in one
+	// step at the end: until then the old contents stay in use.
+	ImportReplace ImportMode = "replace"
+)
+
+// LineError is one invalid row of a file.
+type LineError struct {
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	List    *List       `json:"list"`
+	Rows    int         `json:"rows"` // records read, blank ones excluded
+	Added   int         `json:"added"`
+	Updated int         `json:"updated"`
+	Invalid int         `json:"invalid"`
+	Errors  []LineError `json:"errors"` // the first MaxImportErrors invalid rows
+}
+
+// MaxImportErrors bounds the invalid rows an ImportResult lists; Invalid
+// counts them all.
+const MaxImportErrors = 1000
+
+// DefaultImportBatch is how many rows an import writes per transaction.
+const DefaultImportBatch = 10000
+
+// ListService imports, shows, exports and deletes lists. It is safe for
+// concurrent use; two imports into the same list at once are not ordered.
+type ListService struct {
+	Store ListStore
+	// Batch is the number of rows per group commit; 0 means
+	// DefaultImportBatch.
+	Batch int
+}
+
+func (s *ListService) batch() int {
+	if s.Batch > 0 {
+		return s.Batch
+	}
+	return DefaultImportBatch
+}
+
+// Import streams the valid rows of r into the list name, creating it when
+// it does not exist, in group commits of Batch rows: memory stays bounded
+// by the batch (plus, for a merge, the keys already in the list). Invalid
+// rows are counted and listed, never stored. With ImportReplace (or a new
+// list) the rows fill a hidden staging list that replaces the contents in
+// one transaction at the end, so a failed import leaves the list as it was.
+// A merge that fails midway keeps the batches already committed; the error
+// says up to which line.
+func (s *ListService) Import(ctx context.Context, name string, r RecipientReader, mode ImportMode, by Actor) (*ImportResult, error) {
+	if err := ValidateListName(name); err != nil {
+		return nil, err
+	}
+	if mode != ImportMerge && mode != ImportReplace {
+		return nil, Errorf(EINVALID, "unknown import mode %q: use merge or replace", mode)
+	}
+	existing, err := s.Store.List(ctx, name)
+	switch {
+	case ErrorCode(err) == ENOTFOUND:
+		existing, mode = nil, ImportReplace
+	case err != nil:
+		return nil, err
+	case existing.KeyColumn != r.KeyColumn():
+		return nil, Errorf(EINVALID, "list %s is keyed by %s but the file by %s: import it into another list", existing.Name, existing.KeyColumn, r.KeyColumn())
+	}
+
+	target := name
+	var known map[string]uint64
+	if mode == ImportReplace {
+		target = fmt.Sprintf("%simport-%s-%d", StagingPrefix, strings.ToLower(name), by.hash())
+		_ = s.Store.DeleteList(ctx, target) // a leftover of a crashed import
+		if err := s.Store.CreateList(ctx, &List{Name: target, KeyColumn: r.KeyColumn(), Columns: r.Columns(), CreatedBy: by}); err != nil {
+			return nil, err
+		}
+	} else if known, err = s.keys(ctx, existing); err != nil {
+		return nil, err
+	}
+
+	res := &ImportResult{Errors: []LineError{}}
+	batch := make([]Recipient, 0, s.batch())
+	lastLine := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := s.Store.PutRecipients(ctx, target, batch, by); err != nil {
+			return err
+		}
+		if known != nil {
+			for _, rc := range batch {
+				known[NormalizeKey(r.KeyColumn(), rc.Key)] = rc.ID
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	fail := func(err error) (*ImportResult, error) {
+		if mode == ImportReplace {
+			_ = s.Store.DeleteList(context.WithoutCancel(ctx), target)
+			return nil, err
+		}
+		return nil, Errorf(ErrorCode(err), "import into %s stopped near line %d (%d rows merged before): %s", name, lastLine, res.Added+res.Updated-len(batch), ErrorMessage(err))
+	}
+	for {
+		row, err := r.ReadRecipient()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fail(err)
+		}
+		res.Rows++
+		lastLine = row.Line
+		if row.Invalid != "" {
+			res.Invalid++
+			if len(res.Errors) < MaxImportErrors {
+				res.Errors = append(res.Errors, LineError{Line: row.Line, Reason: row.Invalid})
+			}
+			continue
+		}
+		rc := row.Recipient
+		rc.ID = 0
+		if id, ok := known[NormalizeKey(r.KeyColumn(), rc.Key)]; ok {
+			rc.ID = id
+			res.Updated++
+		} else {
+			res.Added++
+		}
+		batch = append(batch, rc)
+		if len(batch) == cap(batch) {
+			if err := flush(); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return fail(err)
+	}
+	if mode == ImportReplace {
+		if err := s.Store.ReplaceRecipients(ctx, name, target, by); err != nil {
+			return fail(err)
+		}
+	}
+	l, err := s.Store.List(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	res.List = l
+	return res, nil
+}
+
+// keys loads the normalised keys of list l with their IDs, for a merge.
+func (s *ListService) keys(ctx context.Context, l *List) (map[string]uint64, error) {
+	known := make(map[string]uint64, l.Size)
+	for after := uint64(0); ; {
+		page, err := s.Store.Recipients(ctx, l.Name, after, s.batch())
+		if err != nil {
+			return nil, err
+		}
+		if len(page) == 0 {
+			return known, nil
+		}
+		for _, rc := range page {
+			known[NormalizeKey(l.KeyColumn, rc.Key)] = rc.ID
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// Lists returns the lists people see (no staging lists), in name order.
+func (s *ListService) Lists(ctx context.Context) ([]*List, error) {
+	all, err := s.Store.Lists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(l *List) bool { return strings.HasPrefix(l.Name, StagingPrefix) }), nil
+}
+
+// Show returns the list and its first sample recipients.
+func (s *ListService) Show(ctx context.Context, name string, sample int) (*List, []Recipient, error) {
+	l, err := s.Store.List(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sample <= 0 {
+		return l, nil, nil
+	}
+	rs, err := s.Store.Recipients(ctx, name, 0, sample)
+	return l, rs, err
+}
+
+// Export writes the list as CSV: UTF-8 with a BOM (so that Excel reads
+// accents right), comma-delimited, a header of the key column then the
+// attribute columns, one row per recipient in list order. It streams page
+// by page.
+func (s *ListService) Export(ctx context.Context, name string, w io.Writer) error {
+	l, err := s.Store.List(ctx, name)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	row := append([]string{l.KeyColumn}, l.Columns...)
+	if err := cw.Write(row); err != nil {
+		return err
+	}
+	for after := uint64(0); ; {
+		page, err := s.Store.Recipients(ctx, name, after, s.batch())
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, rc := range page {
+			row = append(row[:0], rc.Key)
+			for _, c := range l.Columns {
+				row = append(row, rc.Attributes[c])
+			}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+		after = page[len(page)-1].ID
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Delete removes the list.
+func (s *ListService) Delete(ctx context.Context, name string) error {
+	return s.Store.DeleteList(ctx, name)
+}
+
+// CleanStaging deletes the staging lists that imports interrupted by a
+// crash left behind, and returns how many there were.
+func (s *ListService) CleanStaging(ctx context.Context) (int, error) {
+	all, err := s.Store.Lists(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, l := range all {
+		if strings.HasPrefix(l.Name, StagingPrefix) {
+			if err := s.Store.DeleteList(ctx, l.Name); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+// hash gives each actor its own staging list name, so that two people
+// replacing the same list at once do not share one.
+func (a Actor) hash() uint32 {
+	var h uint32 = 2166136261
+	for _, c := range []byte(a.Address.String()) {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return h
+}

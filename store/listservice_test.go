@@ -1,0 +1,185 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/csvfile"
+)
+
+// These tests drive bot.ListService over the real bbolt store and the real
+// file reader: the path a moderator's upload takes.
+
+func mustReader(t *testing.T, data string) *csvfile.Reader {
+	t.Helper()
+	r, err := csvfile.NewReader(strings.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func contents(t *testing.T, svc *bot.ListService, name string) []string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := svc.Export(context.Background(), name, &buf); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(strings.TrimPrefix(buf.String(), "\uFEFF"), "\r\n"), "\r\n")
+}
+
+func TestImportNewListThenMergeThenReplace(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	svc := &bot.ListService{Store: db, Batch: 2}
+
+	res, err := svc.Import(ctx, "spring", mustReader(t, "email,first_name\nana@example.org,Ana\nbad,X\nbob@example.org,Bob\nANA@example.org,Dup\ncleo@example.org,Cleo\n"), bot.ImportMerge, mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 5 || res.Added != 3 || res.Updated != 0 || res.Invalid != 2 || len(res.Errors) != 2 || res.Errors[1].Line != 5 ||
+		res.List.Size != 3 || res.List.KeyColumn != "email" || res.List.Name != "spring" || res.List.CreatedBy != mod {
+		t.Fatalf("first import: %+v %+v", res, res.List)
+	}
+	if got := contents(t, svc, "spring"); !reflect.DeepEqual(got, []string{"email,first_name", "ana@example.org,Ana", "bob@example.org,Bob", "cleo@example.org,Cleo"}) {
+		t.Fatalf("after import: %q", got)
+	}
+
+	// Merge: Ana (other case) is updated, Dan appended, Bob and Cleo kept;
+	// the new column joins the list.
+	res, err = svc.Import(ctx, "spring", mustReader(t, "E-mail;first_name;city\nANA@EXAMPLE.ORG;Anna;Lyon\ndan@example.org;Dan;Nice\n"), bot.ImportMerge, mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != 1 || res.Updated != 1 || res.List.Size != 4 {
+		t.Fatalf("merge: %+v", res)
+	}
+	want := []string{"email,first_name,city", "ANA@EXAMPLE.ORG,Anna,Lyon", "bob@example.org,Bob,", "cleo@example.org,Cleo,", "dan@example.org,Dan,Nice"}
+	if got := contents(t, svc, "spring"); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after merge: %q", got)
+	}
+
+	// Replace: exactly the new file.
+	res, err = svc.Import(ctx, "spring", mustReader(t, "email,team\nzoe@example.org,red\n"), bot.ImportReplace, mod)
+	if err != nil || res.List.Size != 1 {
+		t.Fatalf("replace: %+v %v", res, err)
+	}
+	if got := contents(t, svc, "spring"); !reflect.DeepEqual(got, []string{"email,team", "zoe@example.org,red"}) {
+		t.Fatalf("after replace: %q", got)
+	}
+	all, _ := db.Lists(ctx)
+	if len(all) != 1 {
+		t.Fatalf("staging lists left behind: %+v", all)
+	}
+
+	_, err = svc.Import(ctx, "spring", mustReader(t, "slack_id\nU1\n"), bot.ImportMerge, mod)
+	code(t, err, bot.EINVALID)
+	_, err = svc.Import(ctx, "~sneaky", mustReader(t, "email\na@b.org\n"), bot.ImportMerge, mod)
+	code(t, err, bot.EINVALID)
+}
+
+// brokenReader yields n good rows, then fails like a dropped upload.
+type brokenReader struct{ n, i int }
+
+func (b *brokenReader) KeyColumn() string { return "email" }
+func (b *brokenReader) Columns() []string { return nil }
+func (b *brokenReader) ReadRecipient() (bot.RecipientRow, error) {
+	if b.i == b.n {
+		return bot.RecipientRow{}, bot.Errorf(bot.EUNAVAILABLE, "the upload was cut")
+	}
+	b.i++
+	return bot.RecipientRow{Line: b.i + 1, Recipient: bot.Recipient{Key: strings.Repeat("x", b.i) + "@example.org"}}, nil
+}
+
+func TestFailedImportLosesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	svc := &bot.ListService{Store: db, Batch: 3}
+	if _, err := svc.Import(ctx, "team", mustReader(t, "email\nkeep@example.org\n"), bot.ImportReplace, mod); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.Import(ctx, "team", &brokenReader{n: 7}, bot.ImportReplace, mod)
+	code(t, err, bot.EUNAVAILABLE)
+	if got := contents(t, svc, "team"); !reflect.DeepEqual(got, []string{"email", "keep@example.org"}) {
+		t.Fatalf("a failed replace changed the list: %q", got)
+	}
+	if all, _ := db.Lists(ctx); len(all) != 1 {
+		t.Fatalf("a failed replace left its staging list: %+v", all)
+	}
+
+	_, err = svc.Import(ctx, "team", &brokenReader{n: 7}, bot.ImportMerge, mod)
+	if bot.ErrorCode(err) != bot.EUNAVAILABLE || !strings.Contains(err.Error(), "stopped near line 8 (6 rows merged before)") {
+		t.Fatalf("failed merge: %v", err)
+	}
+	if l, _ := db.List(ctx, "team"); l.Size != 7 {
+		t.Fatalf("after a failed merge the list has %d rows: the committed batches (6) plus the original", l.Size)
+	}
+}
+
+func TestImportedListRoundTripsThroughExport(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	svc := &bot.ListService{Store: db}
+	file := "\xEF\xBB\xBFemail;Prénom;note\r\nana@example.org;Anaïs;\"a; b \"\"c\"\"\"\r\nbob@example.org;;multi\nline\r\n"
+	if _, err := svc.Import(ctx, "fr", mustReader(t, strings.Replace(file, "multi\nline", "\"multi\nline\"", 1)), bot.ImportMerge, mod); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := svc.Export(ctx, "fr", &buf); err != nil {
+		t.Fatal(err)
+	}
+	back := mustReader(t, buf.String())
+	if back.Info().Encoding != csvfile.UTF8BOM || back.KeyColumn() != "email" || !reflect.DeepEqual(back.Columns(), []string{"Prénom", "note"}) {
+		t.Fatalf("export reads back as %+v", back.Info())
+	}
+	var got []bot.Recipient
+	for {
+		row, err := back.ReadRecipient()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil || row.Invalid != "" {
+			t.Fatalf("row %+v, %v", row, err)
+		}
+		got = append(got, row.Recipient)
+	}
+	want := []bot.Recipient{
+		{Key: "ana@example.org", Attributes: map[string]string{"Prénom": "Anaïs", "note": "a; b \"c\""}},
+		{Key: "bob@example.org", Attributes: map[string]string{"note": "multi\nline"}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trip:\n%+v\nwant\n%+v", got, want)
+	}
+
+	l, sample, err := svc.Show(ctx, "fr", 1)
+	if err != nil || l.Size != 2 || len(sample) != 1 || sample[0].Key != "ana@example.org" {
+		t.Fatalf("show: %+v %+v %v", l, sample, err)
+	}
+	if err := svc.Delete(ctx, "fr"); err != nil {
+		t.Fatal(err)
+	}
+	code(t, svc.Export(ctx, "fr", io.Discard), bot.ENOTFOUND)
+}
+
+func TestCleanStaging(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	svc := &bot.ListService{Store: db}
+	db.CreateList(ctx, &bot.List{Name: "~import-x-1", KeyColumn: "email"})
+	db.CreateList(ctx, &bot.List{Name: "kept", KeyColumn: "email"})
+	if visible, _ := svc.Lists(ctx); len(visible) != 1 || visible[0].Name != "kept" {
+		t.Fatalf("visible lists: %+v", visible)
+	}
+	if n, err := svc.CleanStaging(ctx); err != nil || n != 1 {
+		t.Fatalf("clean: %d, %v", n, err)
+	}
+	if all, _ := db.Lists(ctx); len(all) != 1 {
+		t.Fatalf("after clean: %+v", all)
+	}
+}
