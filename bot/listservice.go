@@ -18,7 +18,8 @@ type RecipientRow struct {
 }
 
 // RecipientReader streams the rows of a recipient file. The file reader
-// (package csvfile) implements it; ListService consumes it.
+// (package csvfile) implements it; ListService consumes it and, when the
+// reader is also an io.Closer, closes it when done.
 type RecipientReader interface {
 	// KeyColumn is the canonical key: email, respondentID or a platform id
 	// column such as slack_id.
@@ -97,6 +98,9 @@ func (s *ListService) Import(ctx context.Context, name string, r RecipientReader
 	}
 	if mode != ImportMerge && mode != ImportReplace {
 		return nil, Errorf(EINVALID, "unknown import mode %q: use merge or replace", mode)
+	}
+	if c, ok := r.(io.Closer); ok {
+		defer c.Close()
 	}
 	existing, err := s.Store.List(ctx, name)
 	switch {

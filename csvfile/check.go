@@ -30,6 +30,7 @@ func Check(src io.Reader) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer r.Close()
 	info := r.Info()
 	rep := &Report{
 		KeyColumn:  info.KeyColumn,

@@ -2,12 +2,15 @@ package csvfile
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
+	"os"
 	"strings"
+	"sync"
 
 	"github.com/heraldchat/herald/bot"
 )
@@ -77,9 +80,15 @@ type Reader struct {
 	keyIdx  int
 	attrIdx []int
 	values  []string
-	seen    map[[2]uint64]int32
+	seen    keySet
 	seeds   [2]maphash.Seed
-	broken  bool
+	// Records come from the parsing goroutine (see pipeline.go).
+	batches   chan []record
+	done      chan struct{}
+	closeOnce sync.Once
+	cur       []record
+	pos       int
+	end       error // io.EOF or the read error that ended the file
 }
 
 // NewReader detects the file's encoding and delimiter and reads its header.
@@ -98,16 +107,20 @@ func NewReader(src io.Reader) (*Reader, error) {
 	c := csv.NewReader(br)
 	c.Comma = delim
 	c.FieldsPerRecord = -1
-	c.ReuseRecord = true
 	r := &Reader{
 		csv:   c,
 		info:  Info{Delimiter: delim, Encoding: enc},
-		seen:  map[[2]uint64]int32{},
 		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 	}
 	if err := r.readHeader(); err != nil {
 		return nil, err
 	}
+	if size := fileSize(src); size > 0 && len(head) > 0 {
+		// Expect as many rows as the sample's line length suggests.
+		lines := bytes.Count(head, []byte{'\n'}) + 1
+		r.seen.reserve(int(size / int64(len(head)/lines+1)))
+	}
+	r.start()
 	return r, nil
 }
 
@@ -186,28 +199,41 @@ func (r *Reader) readHeader() error {
 
 // Next returns the next non-blank record, valid or not, and io.EOF after
 // the last. Records whose fields are all empty are skipped. Other errors
-// are failures to read the underlying file.
+// are failures to read the underlying file (EUNAVAILABLE). After Close,
+// Next returns io.EOF.
 func (r *Reader) Next() (Row, error) {
 	for {
-		if r.broken {
-			return Row{}, io.EOF
+		if r.end != nil {
+			return Row{}, r.end
 		}
-		rec, err := r.csv.Read()
-		if err == io.EOF {
-			return Row{}, io.EOF
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return Row{}, bot.Errorf(bot.EUNAVAILABLE, "cannot read the file: %w", err)
+		if r.pos == len(r.cur) {
+			select {
+			case b, ok := <-r.batches:
+				if !ok {
+					r.end = io.EOF
+					continue
+				}
+				r.cur, r.pos = b, 0
+			case <-r.done:
+				r.end = io.EOF
 			}
-			return r.brokenRow(pe), nil
-		}
-		if allEmpty(rec) {
 			continue
 		}
-		line, _ := r.csv.FieldPos(0)
-		return r.row(line, rec), nil
+		rec := r.cur[r.pos]
+		r.pos++
+		var pe *csv.ParseError
+		switch {
+		case rec.err == nil:
+			return r.row(rec.line, rec.fields), nil
+		case errors.As(rec.err, &pe):
+			return r.brokenRow(pe), nil
+		case rec.err == io.EOF:
+			r.end = io.EOF
+		default:
+			r.end = bot.Errorf(bot.EUNAVAILABLE, "cannot read the file: %w", rec.err)
+			r.Close()
+			return Row{}, r.end
+		}
 	}
 }
 
@@ -218,7 +244,8 @@ func (r *Reader) brokenRow(pe *csv.ParseError) Row {
 	switch {
 	case errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine:
 		row.Invalid = fmt.Sprintf("a quoted value opened on line %d never closes (lines %d to %d could not be read): close the quote or remove it", pe.StartLine, pe.StartLine, pe.Line)
-		r.broken = true
+		r.end = io.EOF
+		r.Close()
 	case errors.Is(pe.Err, csv.ErrBareQuote):
 		row.Invalid = fmt.Sprintf("a quote inside an unquoted value (line %d, column %d): put the whole value in quotes and double the quote inside (\"\")", pe.Line, pe.Column)
 	default:
@@ -236,16 +263,17 @@ func (r *Reader) clearValues() []string {
 
 func (r *Reader) row(line int, rec []string) Row {
 	row := Row{Line: line, Values: r.clearValues()}
+	// rec's fields are trimmed already.
 	for i, idx := range r.attrIdx {
 		if idx < len(rec) {
-			row.Values[i] = strings.TrimSpace(rec[idx])
+			row.Values[i] = rec[idx]
 		}
 	}
 	if r.keyIdx < len(rec) {
-		row.Key = strings.TrimSpace(rec[r.keyIdx])
+		row.Key = rec[r.keyIdx]
 	}
 	for i := r.width; i < len(rec); i++ {
-		if strings.TrimSpace(rec[i]) != "" {
+		if rec[i] != "" {
 			row.Invalid = fmt.Sprintf("this row has a value in column %d but the header names only %d columns: quote values that contain %q, or add a column name", i+1, r.width, r.info.Delimiter)
 			return row
 		}
@@ -254,21 +282,32 @@ func (r *Reader) row(line int, rec []string) Row {
 	case row.Key == "":
 		row.Invalid = fmt.Sprintf("the key column %s is empty", r.info.KeyHeader)
 		return row
-	case r.info.KeyColumn == "email" && !ValidEmail(row.Key):
-		row.Invalid = fmt.Sprintf("%q is not a valid email address", row.Key)
-		return row
 	}
 	key := row.Key
 	if r.info.KeyColumn == "email" {
-		key = strings.ToLower(key)
+		ok, upper := checkEmail(key)
+		if !ok {
+			row.Invalid = fmt.Sprintf("%q is not a valid email address", row.Key)
+			return row
+		}
+		if upper {
+			key = strings.ToLower(key)
+		}
 	}
-	h := [2]uint64{maphash.String(r.seeds[0], key), maphash.String(r.seeds[1], key)}
-	if first, dup := r.seen[h]; dup {
+	if first, dup := r.seen.insert(maphash.String(r.seeds[0], key), maphash.String(r.seeds[1], key), int32(line)); dup {
 		row.Invalid = fmt.Sprintf("%s repeats the %s of line %d", row.Key, r.info.KeyHeader, first)
-		return row
 	}
-	r.seen[h] = int32(line)
 	return row
+}
+
+// fileSize returns the size of src when it is a file, or 0.
+func fileSize(src io.Reader) int64 {
+	if st, ok := src.(interface{ Stat() (os.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
+		}
+	}
+	return 0
 }
 
 func allEmpty(rec []string) bool {
