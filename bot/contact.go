@@ -88,6 +88,9 @@ type ContactStore interface {
 	UpdateContact(ctx context.Context, id ContactID, fn func(*Contact) error) (*Contact, error)
 	// Contacts returns the contacts matching f in ID order.
 	Contacts(ctx context.Context, f ContactFilter) ([]*Contact, error)
+	// CountContacts returns how many contacts match f (After and Limit
+	// are ignored).
+	CountContacts(ctx context.Context, f ContactFilter) (int, error)
 	// DeleteContact removes the contact, or returns ENOTFOUND.
 	DeleteContact(ctx context.Context, id ContactID) error
 }

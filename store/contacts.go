@@ -113,26 +113,44 @@ func (db *DB) UpdateContact(ctx context.Context, id bot.ContactID, fn func(*bot.
 func (db *DB) Contacts(ctx context.Context, f bot.ContactFilter) ([]*bot.Contact, error) {
 	var out []*bot.Contact
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bucketContacts).Cursor()
-		for k, v := cur.Seek(itob(uint64(f.After) + 1)); k != nil; k, v = cur.Next() {
-			var c bot.Contact
-			if err := decode(v, &c); err != nil {
-				return err
-			}
-			if f.Platform != "" {
-				a, ok := c.AddressOn(f.Platform)
-				if !ok || (f.Reachable && a.Reach != bot.ReachReachable) {
-					continue
-				}
-			}
-			out = append(out, &c)
-			if f.Limit > 0 && len(out) == f.Limit {
-				break
-			}
-		}
-		return nil
+		return eachContact(tx, f, func(c *bot.Contact) bool {
+			out = append(out, c)
+			return f.Limit <= 0 || len(out) < f.Limit
+		})
 	})
 	return out, err
+}
+
+// CountContacts returns how many contacts match f.
+func (db *DB) CountContacts(ctx context.Context, f bot.ContactFilter) (int, error) {
+	f.After, f.Limit = 0, 0
+	n := 0
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return eachContact(tx, f, func(*bot.Contact) bool { n++; return true })
+	})
+	return n, err
+}
+
+// eachContact calls fn for the contacts matching f's Platform, Reachable
+// and After, in ID order, until fn returns false.
+func eachContact(tx *bolt.Tx, f bot.ContactFilter, fn func(*bot.Contact) bool) error {
+	cur := tx.Bucket(bucketContacts).Cursor()
+	for k, v := cur.Seek(itob(uint64(f.After) + 1)); k != nil; k, v = cur.Next() {
+		var c bot.Contact
+		if err := decode(v, &c); err != nil {
+			return err
+		}
+		if f.Platform != "" {
+			a, ok := c.AddressOn(f.Platform)
+			if !ok || (f.Reachable && a.Reach != bot.ReachReachable) {
+				continue
+			}
+		}
+		if !fn(&c) {
+			return nil
+		}
+	}
+	return nil
 }
 
 // DeleteContact removes the contact and its index entries.
