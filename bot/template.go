@@ -1,0 +1,280 @@
+package bot
+
+import (
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Personalisation reads the placeholders people bring from other tools:
+// {{first_name}}, [FIRSTNAME] and %userfirstname% all read the attribute
+// first_name. Names are compared case-insensitively and without spaces,
+// dashes or underscores, so {{City}}, [CITY] and %city% read the column
+// "city". A [label](https://link) in text is a link, not a placeholder.
+
+// aliases maps folded placeholder names to the attribute they read.
+var aliases = map[string]string{
+	"firstname": "first_name", "userfirstname": "first_name", "prenom": "first_name", "givenname": "first_name",
+	"lastname": "last_name", "userlastname": "last_name", "nom": "last_name", "familyname": "last_name", "surname": "last_name",
+	"useremail": "email", "mail": "email", "courriel": "email",
+}
+
+// foldName folds a placeholder or attribute name for comparison: lower
+// case, letters and digits only.
+func foldName(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 0x7F && r != 0xA0 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// CanonicalAttr returns the attribute a placeholder name reads, folded:
+// first_name for FIRSTNAME or userfirstname, and the folded name itself
+// otherwise.
+func CanonicalAttr(name string) string {
+	f := foldName(name)
+	if a, ok := aliases[f]; ok {
+		return foldName(a)
+	}
+	return f
+}
+
+// The placeholders filled at send time rather than from the recipient.
+const (
+	attrDate = "date"
+	attrTime = "time"
+)
+
+// templatePart is literal text, or a placeholder when attr is set.
+type templatePart struct {
+	text string // the literal, or the placeholder as written
+	attr string // CanonicalAttr of the placeholder name
+}
+
+// Template is a parsed text with placeholders. Parsing never fails: text
+// that is not a well-formed placeholder stays literal.
+type Template struct {
+	parts []templatePart
+}
+
+// ParseTemplate splits s into literal text and placeholders.
+func ParseTemplate(s string) *Template {
+	t := &Template{}
+	lit := 0
+	for i := 0; i < len(s); {
+		end, name := placeholderAt(s, i)
+		if end < 0 {
+			i++
+			continue
+		}
+		if lit < i {
+			t.parts = append(t.parts, templatePart{text: s[lit:i]})
+		}
+		t.parts = append(t.parts, templatePart{text: s[i:end], attr: CanonicalAttr(name)})
+		i, lit = end, end
+	}
+	if lit < len(s) {
+		t.parts = append(t.parts, templatePart{text: s[lit:]})
+	}
+	return t
+}
+
+// placeholderAt returns the end of a placeholder starting at s[i] and its
+// name, or -1.
+func placeholderAt(s string, i int) (end int, name string) {
+	var closing string
+	switch {
+	case strings.HasPrefix(s[i:], "{{"):
+		closing = "}}"
+	case s[i] == '[':
+		closing = "]"
+	case s[i] == '%':
+		closing = "%"
+	default:
+		return -1, ""
+	}
+	open := 1
+	if closing == "}}" {
+		open = 2
+	}
+	j := strings.Index(s[i+open:], closing)
+	if j < 0 {
+		return -1, ""
+	}
+	name = strings.TrimSpace(s[i+open : i+open+j])
+	end = i + open + j + len(closing)
+	if !validPlaceholderName(name) {
+		return -1, ""
+	}
+	if closing == "]" && strings.HasPrefix(s[end:], "(") {
+		return -1, "" // a [label](link)
+	}
+	return end, name
+}
+
+func validPlaceholderName(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for i, r := range name {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7F && r != 0xA0
+		if !(letter || r == '_' || r == '-' || r == '.' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// Attrs returns the attributes the template reads (canonical, folded),
+// each once, in order of first use; date and time are left out.
+func (t *Template) Attrs() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range t.parts {
+		if p.attr != "" && p.attr != attrDate && p.attr != attrTime && !seen[p.attr] {
+			seen[p.attr] = true
+			out = append(out, p.attr)
+		}
+	}
+	return out
+}
+
+// Render fills the placeholders from vars and returns the text and the
+// placeholders (as written) that vars could not fill; those stay as
+// written in the text.
+func (t *Template) Render(vars *Vars) (string, []string) {
+	return t.render(vars, false)
+}
+
+func (t *Template) render(vars *Vars, inURL bool) (string, []string) {
+	var b strings.Builder
+	var missing []string
+	for i, p := range t.parts {
+		if p.attr == "" {
+			b.WriteString(p.text)
+			continue
+		}
+		v, ok := vars.lookup(p.attr)
+		if !ok {
+			missing = append(missing, p.text)
+			b.WriteString(p.text)
+			continue
+		}
+		if inURL && i > 0 {
+			v = url.QueryEscape(v) // a value inside a link, not the whole link
+		}
+		b.WriteString(v)
+	}
+	return b.String(), missing
+}
+
+// Vars are the values a message is personalised with: the recipient's key
+// and attributes, campaign defaults for what a recipient lacks, and the
+// date and time of sending in the campaign's time zone.
+type Vars struct {
+	values   map[string]string
+	defaults map[string]string
+	at       time.Time
+}
+
+// NewVars returns the values for one recipient. keyColumn names the key
+// (email, respondentID, …) so that {{email}} reads it. Attribute names and
+// defaults are folded like placeholders; empty values count as missing.
+func NewVars(keyColumn, key string, attrs, defaults map[string]string, at time.Time) *Vars {
+	v := &Vars{values: make(map[string]string, len(attrs)+1), at: at}
+	for name, val := range attrs {
+		if val != "" {
+			v.values[CanonicalAttr(name)] = val
+		}
+	}
+	if keyColumn != "" && key != "" {
+		v.values[CanonicalAttr(keyColumn)] = key
+	}
+	if len(defaults) > 0 {
+		v.defaults = make(map[string]string, len(defaults))
+		for name, val := range defaults {
+			v.defaults[CanonicalAttr(name)] = val
+		}
+	}
+	return v
+}
+
+func (v *Vars) lookup(attr string) (string, bool) {
+	switch attr {
+	case attrDate:
+		return v.at.Format("2006-01-02"), true
+	case attrTime:
+		return v.at.Format("15:04"), true
+	}
+	if val, ok := v.values[attr]; ok {
+		return val, true
+	}
+	val, ok := v.defaults[attr]
+	return val, ok
+}
+
+// MessageAttrs returns the attributes every text of m reads.
+func MessageAttrs(m Message) []string {
+	var out []string
+	seen := map[string]bool{}
+	eachText(&m, func(s *string, _ bool) {
+		for _, a := range ParseTemplate(*s).Attrs() {
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	})
+	return out
+}
+
+// Personalize returns a copy of m with every placeholder filled from vars,
+// or an EINVALID error naming the placeholders vars lacks. Values placed
+// inside a link (not as the whole link) are URL-escaped.
+func Personalize(m Message, vars *Vars) (Message, error) {
+	out := m
+	out.Fields = append([]Field(nil), m.Fields...)
+	out.Buttons = append([]Button(nil), m.Buttons...)
+	var missing []string
+	eachText(&out, func(s *string, isURL bool) {
+		text, miss := ParseTemplate(*s).render(vars, isURL)
+		*s = text
+		missing = append(missing, miss...)
+	})
+	if len(missing) > 0 {
+		return Message{}, Errorf(EINVALID, "no value for %s", strings.Join(dedupe(missing), ", "))
+	}
+	return out, nil
+}
+
+// eachText calls fn with a pointer to every personalisable text of m, and
+// whether it is a link.
+func eachText(m *Message, fn func(s *string, isURL bool)) {
+	fn(&m.Title, false)
+	fn(&m.Text, false)
+	fn(&m.ImageURL, true)
+	for i := range m.Fields {
+		fn(&m.Fields[i].Label, false)
+		fn(&m.Fields[i].Value, false)
+	}
+	for i := range m.Buttons {
+		fn(&m.Buttons[i].Label, false)
+		fn(&m.Buttons[i].Action.URL, true)
+	}
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	out := ss[:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
