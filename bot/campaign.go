@@ -77,6 +77,10 @@ type Schedule struct {
 	// OnlyWhenActive sends only to recipients the platform shows as active,
 	// where the platform exposes presence.
 	OnlyWhenActive bool `json:"only_when_active,omitempty"`
+	// RetryCycles is how many times the retry ladder runs for recipients
+	// away or unreachable for a passing reason: 0 means
+	// DefaultRetryCycles, a negative number none.
+	RetryCycles int `json:"retry_cycles,omitempty"`
 }
 
 // Change is one line of a campaign's history.
