@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Every error that crosses a package boundary carries one of
@@ -24,6 +25,12 @@ type Error struct {
 	Code    string
 	Message string
 	Err     error
+	// Step says where delivering a message failed, when the error comes
+	// from a platform adapter; "" otherwise.
+	Step Step
+	// RetryAfter is how long the platform asked herald to wait (a 429 with
+	// Retry-After); zero otherwise.
+	RetryAfter time.Duration
 }
 
 // Errorf returns an *Error with the given code and a formatted message. A %w
@@ -31,6 +38,38 @@ type Error struct {
 func Errorf(code, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
 	return &Error{Code: code, Message: err.Error(), Err: errors.Unwrap(err)}
+}
+
+// StepErrorf returns an *Error for a delivery that failed at step.
+func StepErrorf(step Step, code, format string, args ...any) *Error {
+	e := Errorf(code, format, args...)
+	e.Step = step
+	return e
+}
+
+// RateLimited returns the EUNAVAILABLE error for a platform that refused a
+// request for going too fast and asked to wait d.
+func RateLimited(platform Platform, d time.Duration) *Error {
+	return &Error{Code: EUNAVAILABLE, Message: fmt.Sprintf("%s asked herald to slow down for %s", platform, d), RetryAfter: d}
+}
+
+// ErrorStep returns the Step of the first *Error in err's chain, or "".
+func ErrorStep(err error) Step {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Step
+	}
+	return ""
+}
+
+// ErrorRetryAfter returns the RetryAfter of the first *Error in err's
+// chain and whether it asks to wait.
+func ErrorRetryAfter(err error) (time.Duration, bool) {
+	var e *Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		return e.RetryAfter, true
+	}
+	return 0, false
 }
 
 // Error returns the message, followed by the cause when there is one and the

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"sync"
 	"testing"
@@ -484,4 +485,47 @@ func TestCancelledContextTouchesNothing(t *testing.T) {
 	if evs, _ := db.Events(context.Background(), 0, 0); len(evs) != 0 {
 		t.Fatal("a cancelled append wrote")
 	}
+}
+
+// TestCountsMatchRecords moves sendings through random transitions, some
+// twice in one batch, and checks after each batch that the counters equal
+// a count of the records.
+func TestCountsMatchRecords(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	c := &bot.Campaign{Name: "c"}
+	db.CreateCampaign(ctx, c)
+	ss := make([]*bot.Sending, 300)
+	for i := range ss {
+		ss[i] = &bot.Sending{Key: fmt.Sprint(i), State: bot.SendingScheduled}
+	}
+	if err := db.CreateSendings(ctx, c.ID, ss); err != nil {
+		t.Fatal(err)
+	}
+	states := []bot.SendingState{bot.SendingPending, bot.SendingScheduled, bot.SendingInFlight, bot.SendingSent, bot.SendingFailed, bot.SendingSkipped}
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := range 50 {
+		var batch []*bot.Sending
+		for range 20 {
+			s := *ss[r.IntN(len(ss))]
+			s.State = states[r.IntN(len(states))]
+			batch = append(batch, &s)
+			*ss[s.ID-1] = s
+		}
+		if err := db.UpdateSendings(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		var want bot.SendingCounts
+		all, _ := db.Sendings(ctx, c.ID, 0, 0)
+		for _, s := range all {
+			want.Add(s.State)
+		}
+		got, err := db.SendingCounts(ctx, c.ID)
+		if err != nil || got != want {
+			t.Fatalf("round %d: counters %+v, records %+v (%v)", round, got, want, err)
+		}
+	}
+	bad := *ss[0]
+	bad.State = "lost"
+	code(t, db.UpdateSendings(ctx, []*bot.Sending{&bad}), bot.EINVALID)
 }

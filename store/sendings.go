@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -9,7 +10,77 @@ import (
 )
 
 // Sendings live in a bucket per campaign under "sendings", keyed by their
-// sequence within the campaign.
+// sequence within the campaign. Each value is one byte of state followed by
+// the sending as JSON, so that a transition adjusts the campaign's counters
+// (kept under key 0 of the same bucket, in the same transaction) without
+// decoding the old record: the counters always equal what the records say.
+
+var stateCodes = map[bot.SendingState]byte{
+	bot.SendingPending: 1, bot.SendingScheduled: 2, bot.SendingInFlight: 3,
+	bot.SendingSent: 4, bot.SendingFailed: 5, bot.SendingSkipped: 6,
+}
+
+var codeStates = func() map[byte]bot.SendingState {
+	m := make(map[byte]bot.SendingState, len(stateCodes))
+	for s, c := range stateCodes {
+		m[c] = s
+	}
+	return m
+}()
+
+var countsKey = itob(0)
+
+// counts adds delta (+1 or -1) to the counter of state s.
+func addCount(c *bot.SendingCounts, s bot.SendingState, delta int) {
+	if delta > 0 {
+		c.Add(s)
+		return
+	}
+	c.Total--
+	switch s {
+	case bot.SendingPending:
+		c.Pending--
+	case bot.SendingScheduled:
+		c.Scheduled--
+	case bot.SendingInFlight:
+		c.InFlight--
+	case bot.SendingSent:
+		c.Sent--
+	case bot.SendingFailed:
+		c.Failed--
+	case bot.SendingSkipped:
+		c.Skipped--
+	}
+}
+
+func encodeSending(s *bot.Sending) ([]byte, error) {
+	code, ok := stateCodes[s.State]
+	if !ok {
+		return nil, bot.Errorf(bot.EINVALID, "sending %d has no valid state (%q)", s.ID, s.State)
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return nil, internal("encoding sending: %w", err)
+	}
+	return append([]byte{code}, raw...), nil
+}
+
+func decodeSending(v []byte) (*bot.Sending, error) {
+	if len(v) < 2 {
+		return nil, internal("a sending record is damaged")
+	}
+	var s bot.Sending
+	if err := decode(v[1:], &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func readCounts(b *bolt.Bucket) (bot.SendingCounts, error) {
+	var c bot.SendingCounts
+	_, err := get(b, countsKey, &c)
+	return c, err
+}
 
 // CreateSendings stores ss for campaign cid in one transaction.
 func (db *DB) CreateSendings(ctx context.Context, cid bot.CampaignID, ss []*bot.Sending) error {
@@ -21,6 +92,11 @@ func (db *DB) CreateSendings(ctx context.Context, cid bot.CampaignID, ss []*bot.
 		if err != nil {
 			return internal("creating sendings bucket: %w", err)
 		}
+		b.FillPercent = 0.9 // appended in ID order
+		counts, err := readCounts(b)
+		if err != nil {
+			return err
+		}
 		for _, s := range ss {
 			id, err := b.NextSequence()
 			if err != nil {
@@ -30,32 +106,36 @@ func (db *DB) CreateSendings(ctx context.Context, cid bot.CampaignID, ss []*bot.
 			if s.State == "" {
 				s.State = bot.SendingPending
 			}
-			if err := put(b, itob(id), s); err != nil {
+			v, err := encodeSending(s)
+			if err != nil {
 				return err
 			}
+			if err := b.Put(itob(id), v); err != nil {
+				return internal("writing sending: %w", err)
+			}
+			counts.Add(s.State)
 		}
-		return nil
+		return put(b, countsKey, &counts)
 	})
 }
 
 // Sending returns one sending, or ENOTFOUND.
 func (db *DB) Sending(ctx context.Context, cid bot.CampaignID, id bot.SendingID) (*bot.Sending, error) {
-	var s bot.Sending
+	var s *bot.Sending
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSendings).Bucket(itob(uint64(cid)))
-		if b == nil {
+		var v []byte
+		if b != nil && id != 0 {
+			v = b.Get(itob(uint64(id)))
+		}
+		if v == nil {
 			return bot.Errorf(bot.ENOTFOUND, "sending %d of campaign %d not found", id, cid)
 		}
-		ok, err := get(b, itob(uint64(id)), &s)
-		if err == nil && !ok {
-			err = bot.Errorf(bot.ENOTFOUND, "sending %d of campaign %d not found", id, cid)
-		}
+		var err error
+		s, err = decodeSending(v)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return s, err
 }
 
 // Sendings returns up to limit sendings of campaign cid after the given ID.
@@ -68,11 +148,11 @@ func (db *DB) Sendings(ctx context.Context, cid bot.CampaignID, after bot.Sendin
 		}
 		cur := b.Cursor()
 		for k, v := cur.Seek(itob(uint64(after) + 1)); k != nil; k, v = cur.Next() {
-			var s bot.Sending
-			if err := decode(v, &s); err != nil {
+			s, err := decodeSending(v)
+			if err != nil {
 				return err
 			}
-			out = append(out, &s)
+			out = append(out, s)
 			if limit > 0 && len(out) == limit {
 				break
 			}
@@ -82,17 +162,46 @@ func (db *DB) Sendings(ctx context.Context, cid bot.CampaignID, after bot.Sendin
 	return out, err
 }
 
-// UpdateSendings saves every sending of ss in one transaction, or none if
-// one of them does not exist.
+// UpdateSendings saves every sending of ss in one transaction, adjusting
+// the counters, or saves none if one of them does not exist.
 func (db *DB) UpdateSendings(ctx context.Context, ss []*bot.Sending) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		root := tx.Bucket(bucketSendings)
+		counts := map[bot.CampaignID]*bot.SendingCounts{}
+		buckets := map[bot.CampaignID]*bolt.Bucket{}
 		for _, s := range ss {
-			b := root.Bucket(itob(uint64(s.CampaignID)))
-			if b == nil || b.Get(itob(uint64(s.ID))) == nil {
+			b, ok := buckets[s.CampaignID]
+			if !ok {
+				if b = root.Bucket(itob(uint64(s.CampaignID))); b != nil {
+					c, err := readCounts(b)
+					if err != nil {
+						return err
+					}
+					buckets[s.CampaignID], counts[s.CampaignID] = b, &c
+				}
+			}
+			var old []byte
+			if b != nil && s.ID != 0 {
+				old = b.Get(itob(uint64(s.ID)))
+			}
+			if old == nil {
 				return bot.Errorf(bot.ENOTFOUND, "sending %d of campaign %d not found", s.ID, s.CampaignID)
 			}
-			if err := put(b, itob(uint64(s.ID)), s); err != nil {
+			v, err := encodeSending(s)
+			if err != nil {
+				return err
+			}
+			if old[0] != v[0] {
+				c := counts[s.CampaignID]
+				addCount(c, codeStates[old[0]], -1)
+				addCount(c, s.State, +1)
+			}
+			if err := b.Put(itob(uint64(s.ID)), v); err != nil {
+				return internal("writing sending: %w", err)
+			}
+		}
+		for cid, c := range counts {
+			if err := put(buckets[cid], countsKey, c); err != nil {
 				return err
 			}
 		}
@@ -100,7 +209,7 @@ func (db *DB) UpdateSendings(ctx context.Context, ss []*bot.Sending) error {
 	})
 }
 
-// SendingCounts counts the sendings of campaign cid by state.
+// SendingCounts returns the counters of campaign cid.
 func (db *DB) SendingCounts(ctx context.Context, cid bot.CampaignID) (bot.SendingCounts, error) {
 	var c bot.SendingCounts
 	err := db.view(ctx, func(tx *bolt.Tx) error {
@@ -108,16 +217,9 @@ func (db *DB) SendingCounts(ctx context.Context, cid bot.CampaignID) (bot.Sendin
 		if b == nil {
 			return nil
 		}
-		return b.ForEach(func(_, v []byte) error {
-			var s struct {
-				State bot.SendingState `json:"state"`
-			}
-			if err := decode(v, &s); err != nil {
-				return err
-			}
-			c.Add(s.State)
-			return nil
-		})
+		var err error
+		c, err = readCounts(b)
+		return err
 	})
 	return c, err
 }
