@@ -83,6 +83,15 @@ type Schedule struct {
 	RetryCycles int `json:"retry_cycles,omitempty"`
 }
 
+// MissingPolicy says what happens to recipients lacking an attribute.
+type MissingPolicy string
+
+// The missing-attribute policies.
+const (
+	MissingRefuse MissingPolicy = ""     // refuse to start until fixed
+	MissingSkip   MissingPolicy = "skip" // skip those recipients
+)
+
 // Change is one line of a campaign's history.
 type Change struct {
 	At   time.Time `json:"at"`
@@ -100,12 +109,21 @@ type Campaign struct {
 	Schedule Schedule      `json:"schedule"`
 	State    CampaignState `json:"state"`
 	// Defaults fill attributes a recipient lacks, by attribute name.
-	Defaults  map[string]string `json:"defaults,omitempty"`
-	CreatedAt time.Time         `json:"created_at"`
-	CreatedBy Actor             `json:"created_by"`
-	UpdatedAt time.Time         `json:"updated_at"`
-	UpdatedBy Actor             `json:"updated_by"`
-	History   []Change          `json:"history,omitempty"`
+	Defaults map[string]string `json:"defaults,omitempty"`
+	// Missing is what to do with recipients lacking an attribute the
+	// message uses and that has no default: MissingRefuse (the start is
+	// refused, listing them) or MissingSkip.
+	Missing MissingPolicy `json:"missing,omitempty"`
+	// KeyColumn names the recipients' key in the report (email,
+	// respondentID, slack_id, …); set when sending begins.
+	KeyColumn  string    `json:"key_column,omitempty"`
+	StartedAt  time.Time `json:"started_at,omitzero"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	CreatedAt  time.Time `json:"created_at"`
+	CreatedBy  Actor     `json:"created_by"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	UpdatedBy  Actor     `json:"updated_by"`
+	History    []Change  `json:"history,omitempty"`
 }
 
 // Editable reports whether the campaign's content may still change.

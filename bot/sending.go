@@ -41,9 +41,12 @@ const (
 
 // Sending is one recipient of one campaign, stored before anything is sent.
 type Sending struct {
-	ID         SendingID         `json:"id"`
-	CampaignID CampaignID        `json:"campaign_id"`
-	Key        string            `json:"key"`
+	ID         SendingID  `json:"id"`
+	CampaignID CampaignID `json:"campaign_id"`
+	Key        string     `json:"key"`
+	// Source is the list row (or contact) the sending was made from, so
+	// that preparing a campaign resumes where it stopped.
+	Source     uint64            `json:"source,omitempty"`
 	Attributes map[string]string `json:"attributes,omitempty"`
 	// Address is where the message goes, once resolved.
 	Address   Address      `json:"address,omitzero"`

@@ -15,7 +15,7 @@ func TestPlaceholders(t *testing.T) {
 	attrs := map[string]string{"first_name": "Ana", "Last Name": "Lima", "City": "Lyon", "nom": "", "score": "42"}
 	vars := bot.NewVars("email", "ana@example.org", attrs, map[string]string{"team": "blue"}, sendAt)
 	for in, want := range map[string]string{
-		"Hi {{first_name}}!":                      "Hi Ana!",
+		"Hi {{first_name}}!":                       "Hi Ana!",
 		"Hi [FIRSTNAME] [LASTNAME]":                "Hi Ana Lima",
 		"Hi %userfirstname% %userlastname%":        "Hi Ana Lima",
 		"Hi {{ First-Name }} from [CITY], %city%":  "Hi Ana from Lyon, Lyon",

@@ -66,6 +66,25 @@ func (c *Clock) Set(t time.Time) {
 	c.timers = kept
 }
 
+// AdvanceToNext moves the clock to the earliest waiting timer's deadline
+// and fires it (and any due with it). It reports false, and does nothing,
+// when no timer waits.
+func (c *Clock) AdvanceToNext() bool {
+	c.mu.Lock()
+	var next time.Time
+	for _, tm := range c.timers {
+		if next.IsZero() || tm.at.Before(next) {
+			next = tm.at
+		}
+	}
+	c.mu.Unlock()
+	if next.IsZero() {
+		return false
+	}
+	c.Set(next)
+	return true
+}
+
 // Timers returns how many timers wait to fire, so that a test can wait for
 // the code under test to arm one before advancing.
 func (c *Clock) Timers() int {

@@ -31,6 +31,9 @@ type Sent struct {
 // for concurrent use.
 type Messenger struct {
 	platform bot.Platform
+	// Hook, when set, is called before each message is accepted; an error
+	// it returns is the send's error. It must be set before use.
+	Hook func(to bot.Address, m bot.Message) error
 
 	mu       sync.Mutex
 	seq      int
@@ -99,6 +102,11 @@ func (m *Messenger) SentTo(addr bot.Address) []bot.Message {
 }
 
 func (m *Messenger) record(to bot.Address, thread bot.ThreadRef, msg bot.Message) (bot.MessageRef, error) {
+	if m.Hook != nil {
+		if err := m.Hook(to, msg); err != nil {
+			return bot.MessageRef{}, err
+		}
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.failures[to]; err != nil {

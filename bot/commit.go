@@ -1,0 +1,178 @@
+package bot
+
+import (
+	"context"
+)
+
+// commitOp is one request to the committer: a sending's new state (done,
+// when set, receives the outcome once it is on disk), or the skipping of a
+// cancelled campaign's remaining sendings.
+type commitOp struct {
+	s      Sending
+	cancel CampaignID
+	done   chan error
+}
+
+// maxGroup bounds the transitions written in one transaction.
+const maxGroup = 4096
+
+// submit queues s's state for the committer. When wait is set it returns
+// once the state is on disk. It returns EUNAVAILABLE once the engine is
+// stopping.
+func (e *Engine) submit(s *Sending, wait bool) error {
+	op := commitOp{s: *s}
+	if wait {
+		op.done = make(chan error, 1)
+	}
+	e.commitMu.RLock()
+	if e.stopped {
+		e.commitMu.RUnlock()
+		return Errorf(EUNAVAILABLE, "the campaign engine is stopping")
+	}
+	e.commits <- op
+	e.commitMu.RUnlock()
+	if wait {
+		return <-op.done
+	}
+	return nil
+}
+
+// committer writes transitions in groups: it takes every request waiting
+// (up to maxGroup) and writes them in one transaction, so that a busy
+// engine makes few fsyncs and an idle one adds no delay.
+func (e *Engine) committer() {
+	ctx := context.Background()
+	for op := range e.commits {
+		group := []commitOp{op}
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case op, ok := <-e.commits:
+				if !ok {
+					break drain
+				}
+				group = append(group, op)
+			default:
+				break drain
+			}
+		}
+		e.writeGroup(ctx, group)
+	}
+}
+
+func (e *Engine) writeGroup(ctx context.Context, group []commitOp) {
+	touched := map[CampaignID]bool{}
+	var ss []*Sending
+	flush := func() {
+		if len(ss) == 0 {
+			return
+		}
+		err := e.Store.UpdateSendings(ctx, ss)
+		if err != nil {
+			// One bad record must not sink the others: write them one by one.
+			e.Log.Error("campaign engine: a group commit failed; writing one by one", "err", err)
+			for _, s := range ss {
+				if err := e.Store.UpdateSendings(ctx, []*Sending{s}); err != nil {
+					e.Log.Error("campaign engine: cannot record a sending", "campaign", s.CampaignID, "sending", s.ID, "state", s.State, "err", err)
+				}
+			}
+		}
+		ss = ss[:0]
+	}
+	for i := range group {
+		op := &group[i]
+		if op.cancel != 0 {
+			flush() // what was submitted before the cancel lands first
+			op.done <- e.skip(ctx, op.cancel)
+			touched[op.cancel] = true
+			continue
+		}
+		ss = append(ss, &op.s)
+		touched[op.s.CampaignID] = true
+	}
+	flush()
+	for i := range group {
+		if group[i].cancel == 0 && group[i].done != nil {
+			group[i].done <- nil
+		}
+	}
+	e.afterCommit(ctx, touched)
+}
+
+// skip marks every pending or scheduled sending of campaign id skipped.
+func (e *Engine) skip(ctx context.Context, id CampaignID) error {
+	var batch []*Sending
+	for after := SendingID(0); ; {
+		page, err := e.Store.Sendings(ctx, id, after, 5000)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, s := range page {
+			if s.State == SendingPending || s.State == SendingScheduled {
+				s.State, s.Reason = SendingSkipped, "the campaign was cancelled"
+				batch = append(batch, s)
+			}
+		}
+		after = page[len(page)-1].ID
+		if len(batch) >= 5000 {
+			if err := e.Store.UpdateSendings(ctx, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	return e.Store.UpdateSendings(ctx, batch)
+}
+
+// afterCommit finishes the running campaigns that have no sending left to
+// send, and reports every touched campaign as changed.
+func (e *Engine) afterCommit(ctx context.Context, touched map[CampaignID]bool) {
+	for id := range touched {
+		e.mu.Lock()
+		a := e.active[id]
+		running := a != nil && a.state == CampaignRunning
+		e.mu.Unlock()
+		if running {
+			counts, err := e.Store.SendingCounts(ctx, id)
+			if err != nil {
+				e.Log.Error("campaign engine: reading counters", "campaign", id, "err", err)
+			} else if counts.Pending+counts.Scheduled+counts.InFlight == 0 {
+				e.finish(ctx, id, counts)
+			}
+		}
+		if e.Changed != nil {
+			e.Changed(id)
+		}
+	}
+}
+
+// finish moves a campaign whose every sending is final to done.
+func (e *Engine) finish(ctx context.Context, id CampaignID, counts SendingCounts) {
+	now := e.Clock.Now().UTC()
+	_, err := e.Store.UpdateCampaign(ctx, id, func(c *Campaign) error {
+		if c.State != CampaignRunning {
+			return nil // paused or cancelled meanwhile
+		}
+		c.FinishedAt = now
+		return c.Transition(CampaignDone, now, Actor{})
+	})
+	if err != nil {
+		e.Log.Error("campaign engine: finishing a campaign", "campaign", id, "err", err)
+		return
+	}
+	e.mu.Lock()
+	delete(e.active, id)
+	e.mu.Unlock()
+	e.Log.Info("campaign done", "campaign", id, "sent", counts.Sent, "failed", counts.Failed, "skipped", counts.Skipped)
+	ev := &Event{Type: EventCampaignDone, CampaignID: id, At: now, Data: map[string]string{
+		"sent": itoa(counts.Sent), "failed": itoa(counts.Failed), "skipped": itoa(counts.Skipped)}}
+	if err := e.Store.AppendEvent(ctx, ev); err != nil {
+		e.Log.Error("campaign engine: recording campaign_done", "campaign", id, "err", err)
+	}
+}

@@ -1,0 +1,215 @@
+package bot
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+)
+
+// quickRetries is how many times a send that failed for a passing reason
+// (5xx, timeout, reset) is tried again at once, with backoff and jitter,
+// before it waits for the next step of the retry ladder.
+const quickRetries = 3
+
+// deliver sends one due sending: resolve the address, check presence when
+// asked, personalise, wait for the platform's limiter, record in_flight,
+// send, and record the outcome. A sending whose campaign was paused or
+// cancelled meanwhile is left as it is recorded.
+func (e *Engine) deliver(ctx context.Context, it *queued) {
+	s := it.s
+	ref := sendingRef{s.CampaignID, s.ID}
+	e.mu.Lock()
+	a := e.active[s.CampaignID]
+	if a == nil || a.gen != it.gen || a.state != CampaignRunning || e.busy[ref] {
+		e.mu.Unlock()
+		return
+	}
+	e.busy[ref] = true
+	c, loc := a.c, a.loc
+	e.mu.Unlock()
+	settled := false // set once the outcome or next step is submitted
+	defer func() {
+		e.mu.Lock()
+		delete(e.busy, ref)
+		a := e.active[s.CampaignID]
+		requeue := !settled && ctx.Err() == nil && a != nil && a.state == CampaignRunning && a.gen != it.gen
+		gen := uint64(0)
+		if a != nil {
+			gen = a.gen
+		}
+		e.mu.Unlock()
+		if requeue {
+			// Paused and resumed while this worker held it: the reload
+			// skipped it, so queue it for the new run.
+			e.enqueue(s, gen, e.Clock.Now())
+		}
+	}()
+
+	addr, err := e.resolve(ctx, c, s)
+	if err != nil {
+		settled = true
+		e.failed(s, it.gen, c, StepResolve, err)
+		return
+	}
+	s.Address = addr
+	m, ok := e.Messengers[addr.Platform]
+	if !ok {
+		settled = true
+		e.failed(s, it.gen, c, StepResolve, StepErrorf(StepResolve, EUNAVAILABLE, "%s is not connected to herald", addr.Platform))
+		return
+	}
+	if c.Schedule.OnlyWhenActive {
+		if pr, ok := m.(PresenceReader); ok {
+			if p, err := pr.Presence(ctx, addr); err == nil && p == PresenceAway {
+				settled = true
+				e.retryLater(s, it.gen, c, "away")
+				return
+			}
+		}
+	}
+	msg, err := Personalize(c.Message, NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+	if err != nil {
+		settled = true
+		e.failed(s, it.gen, c, StepRender, err)
+		return
+	}
+
+	lim := e.limiter(addr.Platform)
+	for quick := 0; ; {
+		if err := lim.Wait(ctx, addr.String()); err != nil {
+			return // stopping: the record still says scheduled
+		}
+		if _, ok := e.live(s.CampaignID, it.gen); !ok {
+			if s.State == SendingInFlight { // held back by a 429, then paused
+				s.State, s.NextAt = SendingScheduled, e.Clock.Now()
+				e.submit(s, false)
+				settled = false
+			}
+			return
+		}
+		if s.State != SendingInFlight {
+			s.State = SendingInFlight
+			if err := e.submit(s, true); err != nil {
+				return
+			}
+			settled = true // in flight: this worker records what happens
+		}
+		ref, err := e.send(m, addr, msg)
+		if err == nil {
+			s.State, s.SentAt, s.Message, s.Step, s.Error = SendingSent, e.Clock.Now().UTC(), ref, "", ""
+			e.submit(s, false)
+			e.assignContact(addr, s.Attributes)
+			return
+		}
+		if d, ok := ErrorRetryAfter(err); ok {
+			lim.Pause(d) // a 429 is the platform's pace, not a failure
+			continue
+		}
+		if ErrorCode(err) != EUNAVAILABLE {
+			step := ErrorStep(err)
+			if step == "" {
+				step = StepSend
+			}
+			e.failed(s, it.gen, c, step, err)
+			return
+		}
+		if quick < quickRetries {
+			if e.backoff(ctx, quick) != nil {
+				return // stopping: in flight, resent at the next start
+			}
+			quick++
+			continue
+		}
+		e.retryLater(s, it.gen, c, ErrorMessage(err))
+		return
+	}
+}
+
+// send calls the platform with the engine's timeout. A timeout is a
+// passing failure.
+func (e *Engine) send(m Messenger, to Address, msg Message) (MessageRef, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), e.SendTimeout)
+	defer cancel()
+	ref, err := m.Send(ctx, to, msg)
+	if err != nil && ctx.Err() != nil {
+		return ref, StepErrorf(StepSend, EUNAVAILABLE, "%s did not answer within %s", to.Platform, e.SendTimeout)
+	}
+	if err != nil && ErrorCode(err) == EINTERNAL {
+		// A failure the adapter did not classify (a reset connection,
+		// say): worth another try.
+		return ref, &Error{Code: EUNAVAILABLE, Message: "the platform call failed", Err: err, Step: StepSend}
+	}
+	return ref, err
+}
+
+// backoff sleeps before quick retry n: 0.5s, 1s, 2s, each ±50%.
+func (e *Engine) backoff(ctx context.Context, n int) error {
+	d := time.Duration(float64(500*time.Millisecond<<n) * (0.5 + rand.Float64()))
+	t := e.Clock.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C():
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// retryLater moves s to the next step of the retry ladder, or fails it at
+// StepDeliver when the ladder is over.
+func (e *Engine) retryLater(s *Sending, gen uint64, c *Campaign, reason string) {
+	s.Attempts++
+	next, ok := c.Schedule.AttemptAt(s.PlannedAt, s.Attempts)
+	if !ok {
+		s.State, s.Step = SendingFailed, StepDeliver
+		s.Error = "not delivered after " + itoa(s.Attempts) + " attempts: " + reason
+		e.submit(s, false)
+		return
+	}
+	if now := e.Clock.Now(); next.Before(now) {
+		next = now
+	}
+	s.State, s.NextAt, s.Error = SendingScheduled, next, reason
+	e.submit(s, false)
+	e.enqueue(s, gen, next)
+}
+
+// failed records that s cannot be delivered; a passing failure goes to the
+// retry ladder instead.
+func (e *Engine) failed(s *Sending, gen uint64, c *Campaign, step Step, err error) {
+	if ErrorCode(err) == EUNAVAILABLE {
+		e.retryLater(s, gen, c, ErrorMessage(err))
+		return
+	}
+	if st := ErrorStep(err); st != "" {
+		step = st
+	}
+	s.State, s.Step, s.Error = SendingFailed, step, ErrorMessage(err)
+	e.submit(s, false)
+}
+
+// assignContact gives a known contact the attributes the list had for them.
+func (e *Engine) assignContact(addr Address, attrs map[string]string) {
+	if len(attrs) == 0 {
+		return
+	}
+	ctx := context.Background()
+	ct, err := e.Store.ContactByAddress(ctx, addr)
+	if err != nil {
+		return // not in the directory
+	}
+	_, err = e.Store.UpdateContact(ctx, ct.ID, func(c *Contact) error {
+		if c.Attributes == nil {
+			c.Attributes = make(map[string]string, len(attrs))
+		}
+		for k, v := range attrs {
+			if v != "" {
+				c.Attributes[k] = v
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		e.Log.Warn("campaign engine: cannot update a contact's attributes", "contact", ct.ID, "err", err)
+	}
+}

@@ -1,0 +1,402 @@
+package bot
+
+import (
+	"container/heap"
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// EngineStore is what the campaign engine reads and writes.
+type EngineStore interface {
+	CampaignStore
+	SendingStore
+	ListStore
+	ContactStore
+	EventStore
+}
+
+// DefaultWorkers is how many sends the engine has in progress at most,
+// unless told otherwise.
+const DefaultWorkers = 64
+
+// Engine runs campaigns: it prepares the sendings of a campaign when its
+// start comes (every recipient a durable record before anything is sent),
+// sends each at its planned time through the platform's limiter, retries
+// along the ladder, and records every transition with group commits. One
+// Engine runs per database; CampaignService tells it about changes with
+// Notify.
+type Engine struct {
+	Store      EngineStore
+	Messengers map[Platform]Messenger
+	Clock      Clock
+	// Limits override DefaultLimits per platform.
+	Limits map[Platform]Limits
+	// Workers bounds the sends in progress; 0 means DefaultWorkers.
+	Workers int
+	// SendTimeout bounds one call to a platform; 0 means 30 seconds.
+	SendTimeout time.Duration
+	Log         *slog.Logger
+	// Changed, when set, is called after a campaign's counters or state
+	// changed (from the engine's goroutines; it must not block long).
+	Changed func(CampaignID)
+
+	initOnce sync.Once
+	mu       sync.Mutex
+	active   map[CampaignID]*activeCampaign
+	starting map[CampaignID]time.Time // scheduled campaigns and their start
+	busy     map[sendingRef]bool      // sendings a worker holds
+	queue    dueQueue
+	limiters map[Platform]*Limiter
+	wake     chan struct{}
+	running  bool
+
+	commitMu sync.RWMutex // held to send on commits, taken to close it
+	commits  chan commitOp
+	stopped  bool
+}
+
+// activeCampaign is a running (or paused) campaign as the engine holds it.
+type activeCampaign struct {
+	c     *Campaign
+	loc   *time.Location
+	state CampaignState
+	gen   uint64 // bumped by pause and cancel: older queue items are dropped
+}
+
+// sendingRef names a sending across campaigns.
+type sendingRef struct {
+	c CampaignID
+	s SendingID
+}
+
+// queued is a sending waiting for its time.
+type queued struct {
+	s   *Sending
+	gen uint64
+	at  time.Time
+}
+
+type dueQueue []*queued
+
+func (q dueQueue) Len() int           { return len(q) }
+func (q dueQueue) Less(i, j int) bool { return q[i].at.Before(q[j].at) }
+func (q dueQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *dueQueue) Push(x any)        { *q = append(*q, x.(*queued)) }
+func (q *dueQueue) Pop() any {
+	old := *q
+	it := old[len(old)-1]
+	old[len(old)-1] = nil
+	*q = old[:len(old)-1]
+	return it
+}
+
+func (e *Engine) init() {
+	e.initOnce.Do(func() {
+		e.active = map[CampaignID]*activeCampaign{}
+		e.starting = map[CampaignID]time.Time{}
+		e.busy = map[sendingRef]bool{}
+		e.limiters = map[Platform]*Limiter{}
+		e.wake = make(chan struct{}, 1)
+		e.commits = make(chan commitOp, 4096)
+		if e.Log == nil {
+			e.Log = slog.New(slog.DiscardHandler)
+		}
+		if e.Workers <= 0 {
+			e.Workers = DefaultWorkers
+		}
+		if e.SendTimeout <= 0 {
+			e.SendTimeout = 30 * time.Second
+		}
+	})
+}
+
+// Notify tells the engine that campaign id changed (started, paused,
+// resumed, cancelled); it acts on it within its next turn. Safe to call
+// from any goroutine, before or while Run runs.
+func (e *Engine) Notify(id CampaignID) {
+	e.init()
+	go func() {
+		if err := e.reload(context.Background(), id); err != nil {
+			e.Log.Error("campaign engine: reloading a campaign", "campaign", id, "err", err)
+		}
+		e.poke()
+	}()
+}
+
+func (e *Engine) poke() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run runs the engine until ctx is done, then stops taking work, lets the
+// sends in progress finish, writes their outcome and returns. Sendings that
+// were in flight at a crash (found in flight when Run starts) are sent
+// again and marked Resent.
+func (e *Engine) Run(ctx context.Context) error {
+	e.init()
+	e.mu.Lock()
+	e.running = true
+	e.mu.Unlock()
+	campaigns, err := e.Store.Campaigns(ctx, CampaignFilter{States: []CampaignState{CampaignScheduled, CampaignRunning, CampaignPaused}})
+	if err != nil {
+		return err
+	}
+	for _, c := range campaigns {
+		if err := e.reload(ctx, c.ID); err != nil {
+			return err
+		}
+	}
+
+	committed := make(chan struct{})
+	go func() { defer close(committed); e.committer() }()
+	work := make(chan *queued)
+	var workers sync.WaitGroup
+	for range e.Workers {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			for it := range work {
+				e.deliver(ctx, it)
+			}
+		}()
+	}
+	defer func() {
+		close(work)
+		workers.Wait()
+		e.commitMu.Lock()
+		e.stopped = true
+		close(e.commits)
+		e.commitMu.Unlock()
+		<-committed
+	}()
+
+	for {
+		now := e.Clock.Now()
+		e.startDue(ctx, now)
+		next, err := e.dispatchDue(ctx, now, work)
+		if err != nil {
+			return nil // ctx done
+		}
+		e.mu.Lock()
+		for _, at := range e.starting {
+			if next.IsZero() || at.Before(next) {
+				next = at
+			}
+		}
+		e.mu.Unlock()
+		wait := time.Minute // a safety poll; notifications wake the loop
+		if !next.IsZero() && next.Sub(now) < wait {
+			wait = max(next.Sub(now), 0)
+		}
+		t := e.Clock.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-e.wake:
+			t.Stop()
+		case <-t.C():
+		}
+	}
+}
+
+// dispatchDue hands every due sending to the workers and returns when the
+// next one is due (zero when none waits).
+func (e *Engine) dispatchDue(ctx context.Context, now time.Time, work chan<- *queued) (time.Time, error) {
+	for {
+		e.mu.Lock()
+		if len(e.queue) == 0 {
+			e.mu.Unlock()
+			return time.Time{}, nil
+		}
+		it := e.queue[0]
+		if it.at.After(now) {
+			e.mu.Unlock()
+			return it.at, nil
+		}
+		heap.Pop(&e.queue)
+		a := e.active[it.s.CampaignID]
+		live := a != nil && a.gen == it.gen && a.state == CampaignRunning
+		e.mu.Unlock()
+		if !live {
+			continue // paused or cancelled since: the record says what remains
+		}
+		select {
+		case work <- it:
+		case <-ctx.Done():
+			return time.Time{}, ctx.Err()
+		}
+	}
+}
+
+// enqueue schedules it, waking the loop when it is due before the rest.
+func (e *Engine) enqueue(s *Sending, gen uint64, at time.Time) {
+	e.mu.Lock()
+	first := len(e.queue) == 0 || at.Before(e.queue[0].at)
+	heap.Push(&e.queue, &queued{s: s, gen: gen, at: at})
+	e.mu.Unlock()
+	if first {
+		e.poke()
+	}
+}
+
+// live reports whether a sending of generation gen may still be sent.
+func (e *Engine) live(cid CampaignID, gen uint64) (*activeCampaign, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a := e.active[cid]
+	return a, a != nil && a.gen == gen && a.state == CampaignRunning
+}
+
+func (e *Engine) limiter(p Platform) *Limiter {
+	e.init()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	l, ok := e.limiters[p]
+	if !ok {
+		lim, set := e.Limits[p]
+		if !set {
+			lim = DefaultLimits(p)
+		}
+		l = NewLimiter(lim, e.Clock)
+		e.limiters[p] = l
+	}
+	return l
+}
+
+// reload reads campaign id and brings the engine in line with it: a
+// scheduled campaign waits for its start, a running one has its pending
+// sendings queued (in-flight leftovers of a crash are resent), a paused or
+// finished one has its queued sendings dropped, a cancelled one also has
+// what remains marked skipped.
+func (e *Engine) reload(ctx context.Context, id CampaignID) error {
+	c, err := e.Store.Campaign(ctx, id)
+	if ErrorCode(err) == ENOTFOUND {
+		e.mu.Lock()
+		delete(e.active, id)
+		delete(e.starting, id)
+		e.mu.Unlock()
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	loc, err := c.Schedule.Location()
+	if err != nil {
+		loc = time.UTC
+	}
+	e.mu.Lock()
+	a := e.active[id]
+	delete(e.starting, id)
+	switch c.State {
+	case CampaignScheduled:
+		start := c.Schedule.StartAt
+		if start.IsZero() {
+			start = c.UpdatedAt
+		}
+		e.starting[id] = start
+		e.mu.Unlock()
+		return nil
+	case CampaignRunning:
+		if a != nil && a.state == CampaignRunning {
+			a.c, a.loc = c, loc // an edit that does not change what is queued
+			e.mu.Unlock()
+			return nil
+		}
+		if a == nil {
+			a = &activeCampaign{}
+			e.active[id] = a
+		}
+		a.c, a.loc, a.state = c, loc, CampaignRunning
+		a.gen++
+		gen := a.gen
+		e.mu.Unlock()
+		return e.queueCampaign(ctx, c, gen)
+	default: // paused, done, cancelled, draft
+		if a != nil {
+			a.state = c.State
+			a.gen++
+		}
+		if c.State != CampaignPaused {
+			delete(e.active, id)
+		}
+		e.mu.Unlock()
+		if c.State == CampaignCancelled {
+			return e.skipRemaining(ctx, id)
+		}
+		return nil
+	}
+}
+
+// queueCampaign queues every sending of c that is not final.
+func (e *Engine) queueCampaign(ctx context.Context, c *Campaign, gen uint64) error {
+	now := e.Clock.Now()
+	var resent []*Sending
+	for after := SendingID(0); ; {
+		page, err := e.Store.Sendings(ctx, c.ID, after, 5000)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		last := page[len(page)-1].ID
+		e.mu.Lock()
+		for i, s := range page {
+			if e.busy[sendingRef{s.CampaignID, s.ID}] {
+				page[i] = nil // a worker holds it and will record its outcome
+			}
+		}
+		e.mu.Unlock()
+		for _, s := range page {
+			if s == nil {
+				continue
+			}
+			switch s.State {
+			case SendingInFlight:
+				// In flight when herald stopped: the platform may or may
+				// not have it. Send again, and say so in the report.
+				s.State, s.Resent, s.NextAt = SendingScheduled, true, now
+				resent = append(resent, s)
+				e.enqueue(s, gen, now)
+			case SendingPending, SendingScheduled:
+				at := s.NextAt
+				if at.IsZero() {
+					at = s.PlannedAt
+				}
+				e.enqueue(s, gen, at)
+			}
+		}
+		after = last
+	}
+	if len(resent) > 0 {
+		e.Log.Warn("campaign engine: resending what was in flight at the last stop", "campaign", c.ID, "count", len(resent))
+		if err := e.Store.UpdateSendings(ctx, resent); err != nil {
+			return err
+		}
+	}
+	e.afterCommit(ctx, map[CampaignID]bool{c.ID: true})
+	return nil
+}
+
+// skipRemaining marks the sendings of a cancelled campaign that were not
+// sent skipped. It runs through the committer, after every transition
+// already submitted, so that a send in flight keeps its true outcome.
+func (e *Engine) skipRemaining(ctx context.Context, id CampaignID) error {
+	e.mu.Lock()
+	running := e.running
+	e.mu.Unlock()
+	e.commitMu.RLock()
+	if !running || e.stopped {
+		e.commitMu.RUnlock()
+		return e.skip(ctx, id) // no sends in progress: write directly
+	}
+	done := make(chan error, 1)
+	e.commits <- commitOp{cancel: id, done: done}
+	e.commitMu.RUnlock()
+	return <-done
+}

@@ -1,0 +1,490 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/csvfile"
+	"github.com/heraldchat/herald/store"
+)
+
+// The engine is tested over the real bbolt store (in a temporary
+// directory), the in-memory messenger and the fake clock.
+
+var (
+	t0  = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) // a Tuesday
+	mod = bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}, Name: "Mo"}
+)
+
+type rig struct {
+	t      *testing.T
+	db     *store.DB
+	clock  *bottest.Clock
+	tg     *bottest.Messenger
+	engine *bot.Engine
+	svc    *bot.CampaignService
+	lists  *bot.ListService
+	stop   func()
+}
+
+// newRig opens a store in a temporary directory and builds an engine with
+// a Telegram fake that has no rate limit.
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	return newRigAt(t, filepath.Join(t.TempDir(), "herald.db"))
+}
+
+func newRigAt(t *testing.T, path string) *rig {
+	t.Helper()
+	clock := bottest.NewClock(t0)
+	db, err := store.Open(path, store.Options{Clock: clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := bottest.NewMessenger(bot.PlatformTelegram)
+	e := &bot.Engine{
+		Store: db, Clock: clock, Workers: 4,
+		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: tg},
+		Limits:     map[bot.Platform]bot.Limits{bot.PlatformTelegram: {}},
+	}
+	r := &rig{t: t, db: db, clock: clock, tg: tg, engine: e,
+		svc:   &bot.CampaignService{Store: db, Engine: e, Clock: clock},
+		lists: &bot.ListService{Store: db}}
+	t.Cleanup(func() { r.halt(); db.Close() })
+	return r
+}
+
+// run starts the engine in the background.
+func (r *rig) run() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := r.engine.Run(ctx); err != nil {
+			r.t.Error(err)
+		}
+	}()
+	r.stop = func() { cancel(); <-done }
+}
+
+func (r *rig) halt() {
+	if r.stop != nil {
+		r.stop()
+		r.stop = nil
+	}
+}
+
+// until drives the fake clock from timer to timer until cond holds. It
+// fails the test if cond does not hold within 20 seconds of real time.
+func (r *rig) until(what string, cond func() bool) {
+	r.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			r.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(200 * time.Microsecond) // let the engine's goroutines run
+		if !cond() {
+			r.clock.AdvanceToNext()
+		}
+	}
+}
+
+func (r *rig) list(name, file string) {
+	r.t.Helper()
+	rd, err := csvfile.NewReader(strings.NewReader(file))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if _, err := r.lists.Import(context.Background(), name, rd, bot.ImportReplace, mod); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// campaign creates a campaign to list with text, applies edit, and returns
+// its ID.
+func (r *rig) campaign(list, text string, edit func(*bot.Campaign)) bot.CampaignID {
+	r.t.Helper()
+	ctx := context.Background()
+	c, err := r.svc.Create(ctx, "test", mod)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if _, err := r.svc.SetMessage(ctx, c.ID, bot.Message{Text: text}, mod); err != nil {
+		r.t.Fatal(err)
+	}
+	if _, err := r.svc.SetAudience(ctx, c.ID, bot.Audience{Kind: bot.AudienceList, List: list}, mod); err != nil {
+		r.t.Fatal(err)
+	}
+	if edit != nil {
+		if _, err := r.svc.Edit(ctx, c.ID, mod, "test setup", func(c *bot.Campaign) error { edit(c); return nil }); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	return c.ID
+}
+
+func (r *rig) state(id bot.CampaignID) bot.CampaignState {
+	c, err := r.db.Campaign(context.Background(), id)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return c.State
+}
+
+func (r *rig) counts(id bot.CampaignID) bot.SendingCounts {
+	c, err := r.db.SendingCounts(context.Background(), id)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return c
+}
+
+func (r *rig) report(id bot.CampaignID) [][]string {
+	r.t.Helper()
+	var buf bytes.Buffer
+	if err := r.svc.Report(context.Background(), id, &buf); err != nil {
+		r.t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		r.t.Fatalf("report is not CSV: %v\n%s", err, buf.String())
+	}
+	return rows
+}
+
+func telegramFile(n int) string {
+	var b strings.Builder
+	b.WriteString("telegram_id,first_name\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "%d,P%d\n", 1000+i, i)
+	}
+	return b.String()
+}
+
+func TestCampaignRunsToDone(t *testing.T) {
+	r := newRig(t)
+	r.list("people", telegramFile(20))
+	id := r.campaign("people", "Hello {{first_name}}, today is {{date}}", nil)
+	r.run()
+	if _, err := r.svc.Start(context.Background(), id, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.until("the campaign to finish", func() bool { return r.state(id) == bot.CampaignDone })
+
+	if c := r.counts(id); c != (bot.SendingCounts{Total: 20, Sent: 20}) {
+		t.Fatalf("counts = %+v", c)
+	}
+	sent := r.tg.Sent()
+	if len(sent) != 20 {
+		t.Fatalf("%d messages sent", len(sent))
+	}
+	seen := map[string]bool{}
+	for _, s := range sent {
+		if seen[s.To.ID] {
+			t.Fatalf("%s got two messages", s.To.ID)
+		}
+		seen[s.To.ID] = true
+		var n int
+		fmt.Sscanf(s.To.ID, "%d", &n)
+		if want := fmt.Sprintf("Hello P%d, today is 2026-12-01", n-1000); s.Message.Text != want {
+			t.Fatalf("%s got %q, want %q", s.To.ID, s.Message.Text, want)
+		}
+	}
+	rows := r.report(id)
+	if strings.Join(rows[0], ",") != "sendingID,telegram_id,success,respondentInfo" || len(rows) != 21 {
+		t.Fatalf("report header %q, %d rows", rows[0], len(rows))
+	}
+	if strings.Join(rows[1], "|") != `1|1001|true|{"first_name":"P1"}` {
+		t.Fatalf("report row 1 = %q", rows[1])
+	}
+	evs, _ := r.db.Events(context.Background(), 0, 0)
+	if len(evs) != 1 || evs[0].Type != bot.EventCampaignDone || evs[0].CampaignID != id || evs[0].Data["sent"] != "20" {
+		t.Fatalf("events = %+v", evs)
+	}
+}
+
+func TestWindowAndWorkingHours(t *testing.T) {
+	r := newRig(t)
+	r.list("people", telegramFile(50))
+	paris, _ := time.LoadLocation("Europe/Paris")
+	// Tuesday 16:00 Paris, a 4-hour window, hours 9-18: what falls after
+	// 18:00 goes out from Wednesday 9:00.
+	start := time.Date(2026, 12, 1, 16, 0, 0, 0, paris)
+	id := r.campaign("people", "Hi", func(c *bot.Campaign) {
+		c.Schedule = bot.Schedule{StartAt: start, Window: 4 * time.Hour, TimeZone: "Europe/Paris", HoursFrom: 9 * 60, HoursTo: 18 * 60}
+	})
+	var mu sync.Mutex
+	sentAt := map[string]time.Time{}
+	r.tg.Hook = func(to bot.Address, _ bot.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		sentAt[to.ID] = r.clock.Now()
+		return nil
+	}
+	r.run()
+	if _, err := r.svc.Start(context.Background(), id, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.until("the campaign to finish", func() bool { return r.state(id) == bot.CampaignDone })
+
+	ss, _ := r.db.Sendings(context.Background(), id, 0, 0)
+	carried := 0
+	for _, s := range ss {
+		local := s.PlannedAt.In(paris)
+		wed9 := time.Date(2026, 12, 2, 9, 0, 0, 0, paris)
+		inWindow := !local.Before(start) && local.Before(time.Date(2026, 12, 1, 18, 0, 0, 0, paris))
+		if !inWindow && !local.Equal(wed9) {
+			t.Fatalf("%s planned at %v: neither in the window's working part nor at the next opening", s.Key, local)
+		}
+		if local.Equal(wed9) {
+			carried++
+		}
+		if at := sentAt[s.Key]; at.Before(s.PlannedAt) {
+			t.Fatalf("%s sent at %v, before its planned %v", s.Key, at, s.PlannedAt)
+		}
+	}
+	if carried == 0 || carried == 50 {
+		t.Fatalf("%d of 50 carried over to Wednesday: the window should split them", carried)
+	}
+}
+
+func TestFailuresRetriesAndRateLimits(t *testing.T) {
+	r := newRig(t)
+	r.list("people", telegramFile(4))
+	id := r.campaign("people", "Hi", func(c *bot.Campaign) { c.Schedule.RetryCycles = 1 })
+	blocked := bot.Address{Platform: bot.PlatformTelegram, ID: "1001"}
+	flaky := bot.Address{Platform: bot.PlatformTelegram, ID: "1002"}
+	down := bot.Address{Platform: bot.PlatformTelegram, ID: "1003"}
+	limited := bot.Address{Platform: bot.PlatformTelegram, ID: "1004"}
+	var flakyCalls, limitedCalls, downCalls atomic.Int32
+	r.tg.Hook = func(to bot.Address, _ bot.Message) error {
+		switch to {
+		case blocked:
+			return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "Forbidden: bot was blocked by the user")
+		case flaky:
+			if flakyCalls.Add(1) <= 2 {
+				return bot.Errorf(bot.EUNAVAILABLE, "502 Bad Gateway")
+			}
+		case down:
+			downCalls.Add(1)
+			return bot.Errorf(bot.EUNAVAILABLE, "503 Service Unavailable")
+		case limited:
+			if limitedCalls.Add(1) == 1 {
+				return bot.RateLimited(bot.PlatformTelegram, 5*time.Second)
+			}
+		}
+		return nil
+	}
+	r.run()
+	if _, err := r.svc.Start(context.Background(), id, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.until("the campaign to finish", func() bool { return r.state(id) == bot.CampaignDone })
+
+	if c := r.counts(id); c.Sent != 2 || c.Failed != 2 {
+		t.Fatalf("counts = %+v", c)
+	}
+	// One cycle is 3 attempts, each tried 1 + 3 quick retries.
+	if n := downCalls.Load(); n != 12 {
+		t.Fatalf("the failing platform was called %d times, want 12", n)
+	}
+	rows := r.report(id)
+	if strings.Join(rows[0], ",") != "sendingID,telegram_id,success,respondentInfo,failedStep,errorMessage" {
+		t.Fatalf("header = %q", rows[0])
+	}
+	want := map[string]string{
+		"1001": "false|send|Forbidden: bot was blocked by the user",
+		"1002": "true||",
+		"1003": "false|deliver|not delivered after 3 attempts: 503 Service Unavailable",
+		"1004": "true||",
+	}
+	for _, row := range rows[1:] {
+		if got := row[2] + "|" + row[4] + "|" + row[5]; got != want[row[1]] {
+			t.Errorf("%s: %q, want %q", row[1], got, want[row[1]])
+		}
+	}
+	ss, _ := r.db.Sendings(context.Background(), id, 0, 0)
+	if ss[2].Attempts != 3 {
+		t.Errorf("the failing recipient made %d ladder steps", ss[2].Attempts)
+	}
+}
+
+func TestPauseResumeCancel(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	r.list("people", telegramFile(30))
+	id := r.campaign("people", "Hi", func(c *bot.Campaign) { c.Schedule.Window = time.Hour })
+	r.run()
+	if _, err := r.svc.Start(ctx, id, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.until("some sends", func() bool { return r.counts(id).Sent >= 5 })
+	if _, err := r.svc.Pause(ctx, id, mod); err != nil {
+		t.Fatal(err)
+	}
+	// Sends already under way finish (at most one per worker); then
+	// nothing more goes out, however far the clock moves.
+	atPause := len(r.tg.Sent())
+	r.until("in-flight sends to finish", func() bool { return r.counts(id).InFlight == 0 })
+	time.Sleep(10 * time.Millisecond)
+	settled := len(r.tg.Sent())
+	if settled-atPause > r.engine.Workers {
+		t.Fatalf("%d sends started after the pause", settled-atPause)
+	}
+	r.clock.Advance(2 * time.Hour)
+	time.Sleep(20 * time.Millisecond)
+	if n := len(r.tg.Sent()); n != settled {
+		t.Fatalf("%d sent while paused", n-settled)
+	}
+	if _, err := r.svc.Edit(ctx, id, mod, "x", func(*bot.Campaign) error { return nil }); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Fatalf("edit while paused: %v", err)
+	}
+	if _, err := r.svc.Resume(ctx, id, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.until("the campaign to finish", func() bool { return r.state(id) == bot.CampaignDone })
+	if c := r.counts(id); c.Sent != 30 || len(r.tg.Sent()) != 30 {
+		t.Fatalf("after resume: %+v, %d messages", c, len(r.tg.Sent()))
+	}
+
+	// Cancel a second campaign midway: the rest is skipped, what went out
+	// stays sent, and every sending is final.
+	r.list("more", telegramFile(40))
+	id2 := r.campaign("more", "Bye", func(c *bot.Campaign) { c.Schedule.Window = 10 * time.Hour })
+	if _, err := r.svc.Start(ctx, id2, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.until("some sends", func() bool { return r.counts(id2).Sent >= 3 })
+	if _, err := r.svc.Cancel(ctx, id2, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.until("every sending to be final", func() bool {
+		c := r.counts(id2)
+		return c.Pending+c.Scheduled+c.InFlight == 0
+	})
+	c := r.counts(id2)
+	if c.Sent+c.Skipped != 40 || c.Skipped == 0 || r.state(id2) != bot.CampaignCancelled {
+		t.Fatalf("after cancel: %+v, state %s", c, r.state(id2))
+	}
+	if _, err := r.svc.Resume(ctx, id2, mod); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Fatalf("resume after cancel: %v", err)
+	}
+}
+
+func TestInFlightAtCrashIsResentAndReported(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	r := newRigAt(t, path)
+	r.list("people", telegramFile(3))
+	id := r.campaign("people", "Hi", nil)
+	// Start, and let the engine prepare and mark everything in flight, then
+	// "crash": the platform never answers, and the process goes away.
+	hang := make(chan struct{})
+	r.tg.Hook = func(bot.Address, bot.Message) error { <-hang; return nil }
+	r.run()
+	if _, err := r.svc.Start(ctx, id, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.until("three in flight", func() bool { return r.counts(id).InFlight == 3 })
+	// Forget the engine without letting it record anything more.
+	r.stop = nil
+	close(hang)
+	r.db.Close()
+
+	r2 := newRigAt(t, path)
+	r2.run()
+	r2.until("the campaign to finish", func() bool { return r2.state(id) == bot.CampaignDone })
+	rows := r2.report(id)
+	if len(rows) != 4 || len(rows[0]) != 6 {
+		t.Fatalf("report = %q", rows)
+	}
+	for _, row := range rows[1:] {
+		if row[2] != "true" || !strings.Contains(row[5], "sent again after a restart") {
+			t.Fatalf("row = %q", row)
+		}
+	}
+}
+
+func TestMissingValuesAreCaughtBeforeTheStart(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	r.list("people", "telegram_id,first_name\n1,Ana\n2,\n3,Cleo\n")
+	id := r.campaign("people", "Hi {{first_name}} from {{city}}", nil)
+	chk, err := r.svc.Check(ctx, id)
+	if err != nil || chk.Audience != 3 || chk.LackingTotal != 3 {
+		t.Fatalf("check = %+v, %v", chk, err)
+	}
+	_, err = r.svc.Start(ctx, id, mod)
+	if bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(err.Error(), "3 recipients lack {{city}}") {
+		t.Fatalf("start with missing values: %v", err)
+	}
+	if _, err := r.svc.SetMissing(ctx, id, map[string]string{"city": "Lyon"}, bot.MissingSkip, mod); err != nil {
+		t.Fatal(err)
+	}
+	chk, _ = r.svc.Check(ctx, id)
+	if chk.LackingTotal != 1 || chk.Lacking[0].Key != "2" {
+		t.Fatalf("after a default: %+v", chk)
+	}
+	if p, err := r.svc.Preview(ctx, id, "3"); err != nil || p.Text != "Hi Cleo from Lyon" {
+		t.Fatalf("preview = %q, %v", p.Text, err)
+	}
+	r.run()
+	if _, err := r.svc.Start(ctx, id, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.until("the campaign to finish", func() bool { return r.state(id) == bot.CampaignDone })
+	rows := r.report(id)
+	if strings.Join(rows[2], "|") != "2|2|false|{}|render|skipped: no value for {{firstname}}" {
+		t.Fatalf("skipped row = %q", rows[2])
+	}
+}
+
+func TestTryCloneDelete(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	r.list("people", "telegram_id,first_name\n1001,Ana\n")
+	id := r.campaign("people", "Hi {{first_name}}", nil)
+	res, err := r.svc.Try(ctx, id, bot.Address{Platform: bot.PlatformTelegram, ID: "1001"})
+	if err != nil || !res.Delivered {
+		t.Fatalf("try: %+v, %v", res, err)
+	}
+	if got := r.tg.SentTo(bot.Address{Platform: bot.PlatformTelegram, ID: "1001"}); len(got) != 1 || got[0].Text != "Hi Ana" {
+		t.Fatalf("try sent %+v", got)
+	}
+	r.tg.FailTo(bot.Address{Platform: bot.PlatformTelegram, ID: "999"}, bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "bot was blocked by the user"))
+	res, err = r.svc.Try(ctx, id, bot.Address{Platform: bot.PlatformTelegram, ID: "999"})
+	if err != nil || res.Delivered || res.Step != bot.StepSend || !strings.Contains(res.Reason, "blocked") {
+		t.Fatalf("failed try: %+v, %v", res, err)
+	}
+	if c := r.counts(id); c.Total != 0 {
+		t.Fatalf("a try entered the report: %+v", c)
+	}
+	cl, err := r.svc.Clone(ctx, id, mod)
+	if err != nil || cl.State != bot.CampaignDraft || cl.Message.Text != "Hi {{first_name}}" || cl.Audience.List != "people" || cl.ID == id {
+		t.Fatalf("clone: %+v, %v", cl, err)
+	}
+	if err := r.svc.Delete(ctx, cl.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.svc.Start(ctx, id, mod); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.svc.Delete(ctx, id); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Fatalf("delete of a started campaign: %v", err)
+	}
+	c, _ := r.db.Campaign(ctx, id)
+	if len(c.History) < 4 || c.History[len(c.History)-1].By != mod {
+		t.Fatalf("history = %+v", c.History)
+	}
+}

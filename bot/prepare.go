@@ -1,0 +1,289 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// prepareBatch is how many sendings preparing a campaign writes per
+// transaction.
+const prepareBatch = 5000
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// startDue prepares and starts the scheduled campaigns whose time came.
+func (e *Engine) startDue(ctx context.Context, now time.Time) {
+	e.mu.Lock()
+	var due []CampaignID
+	for id, at := range e.starting {
+		if !at.After(now) {
+			due = append(due, id)
+			delete(e.starting, id)
+		}
+	}
+	e.mu.Unlock()
+	for _, id := range due {
+		if err := e.prepare(ctx, id, now); err != nil {
+			e.Log.Error("campaign engine: cannot start a campaign", "campaign", id, "err", err)
+			e.mu.Lock()
+			e.starting[id] = now.Add(time.Minute) // try again later
+			e.mu.Unlock()
+			continue
+		}
+		if err := e.reload(ctx, id); err != nil {
+			e.Log.Error("campaign engine: loading a started campaign", "campaign", id, "err", err)
+		}
+	}
+}
+
+// prepare writes one sending per recipient of a scheduled campaign, each
+// with its planned time, then makes the campaign running. It resumes after
+// the last sending written, so a crash while preparing loses nothing and
+// doubles nothing.
+func (e *Engine) prepare(ctx context.Context, id CampaignID, now time.Time) error {
+	c, err := e.Store.Campaign(ctx, id)
+	if err != nil {
+		return err
+	}
+	if c.State != CampaignScheduled {
+		return nil
+	}
+	start := c.Schedule.StartAt
+	if start.IsZero() || start.Before(c.UpdatedAt) {
+		start = now
+	}
+	counts, err := e.Store.SendingCounts(ctx, id)
+	if err != nil {
+		return err
+	}
+	var after uint64
+	if counts.Total > 0 {
+		last, err := e.Store.Sending(ctx, id, SendingID(counts.Total))
+		if err != nil {
+			return err
+		}
+		after = last.Source
+	}
+	attrs := MessageAttrs(c.Message)
+	if c.KeyColumn, err = e.keyColumn(ctx, c); err != nil {
+		return err
+	}
+	keyColumn, err := e.eachRecipient(ctx, c, after, func(batch []*Sending) error {
+		for _, s := range batch {
+			s.PlannedAt = c.Schedule.PlannedAt(start, s.Key)
+			s.NextAt, s.State = s.PlannedAt, SendingScheduled
+			if missing := missingAttrs(c, s, attrs); len(missing) > 0 && c.Missing == MissingSkip {
+				s.State, s.Reason, s.Step = SendingSkipped, "no value for "+strings.Join(missing, ", "), StepRender
+			}
+		}
+		return e.Store.CreateSendings(ctx, id, batch)
+	})
+	if err != nil {
+		return err
+	}
+	_, err = e.Store.UpdateCampaign(ctx, id, func(c *Campaign) error {
+		if c.State != CampaignScheduled {
+			return nil
+		}
+		c.KeyColumn, c.StartedAt = keyColumn, now.UTC()
+		return c.Transition(CampaignRunning, now.UTC(), Actor{})
+	})
+	return err
+}
+
+// eachRecipient calls fn with batches of new sendings for the audience of
+// c, from after the given source row, and returns the key column.
+func (e *Engine) eachRecipient(ctx context.Context, c *Campaign, after uint64, fn func([]*Sending) error) (string, error) {
+	switch c.Audience.Kind {
+	case AudienceList:
+		l, err := e.Store.List(ctx, c.Audience.List)
+		if err != nil {
+			return "", err
+		}
+		for {
+			page, err := e.Store.Recipients(ctx, l.Name, after, prepareBatch)
+			if err != nil || len(page) == 0 {
+				return l.KeyColumn, err
+			}
+			batch := make([]*Sending, len(page))
+			for i, r := range page {
+				batch[i] = &Sending{Key: r.Key, Attributes: r.Attributes, Source: r.ID}
+			}
+			if err := fn(batch); err != nil {
+				return "", err
+			}
+			after = page[len(page)-1].ID
+		}
+	case AudiencePlatform:
+		p := c.Audience.Platform
+		keyColumn := string(p) + "_id"
+		if p == PlatformWeb {
+			keyColumn = "respondentID"
+		}
+		for {
+			page, err := e.Store.Contacts(ctx, ContactFilter{Platform: p, Reachable: true, After: ContactID(after), Limit: prepareBatch})
+			if err != nil || len(page) == 0 {
+				return keyColumn, err
+			}
+			batch := make([]*Sending, len(page))
+			for i, ct := range page {
+				a, _ := ct.AddressOn(p)
+				batch[i] = &Sending{Key: a.Address.ID, Attributes: ct.Attributes, Address: a.Address, Source: uint64(ct.ID)}
+				if ct.Name != "" || ct.Email != "" {
+					batch[i].Attributes = withContactAttrs(ct)
+				}
+			}
+			if err := fn(batch); err != nil {
+				return "", err
+			}
+			after = uint64(page[len(page)-1].ID)
+		}
+	}
+	return "", Errorf(EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID)
+}
+
+// keyColumn returns the key column of c's audience.
+func (e *Engine) keyColumn(ctx context.Context, c *Campaign) (string, error) {
+	switch c.Audience.Kind {
+	case AudienceList:
+		l, err := e.Store.List(ctx, c.Audience.List)
+		if err != nil {
+			return "", err
+		}
+		return l.KeyColumn, nil
+	case AudiencePlatform:
+		if c.Audience.Platform == PlatformWeb {
+			return "respondentID", nil
+		}
+		return string(c.Audience.Platform) + "_id", nil
+	}
+	return "", Errorf(EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID)
+}
+
+// withContactAttrs returns a contact's attributes with its name and email,
+// so that {{first_name}} and {{email}} work for platform audiences.
+func withContactAttrs(ct *Contact) map[string]string {
+	out := make(map[string]string, len(ct.Attributes)+3)
+	if ct.Name != "" {
+		first, last, _ := strings.Cut(ct.Name, " ")
+		out["name"], out["first_name"], out["last_name"] = ct.Name, first, last
+	}
+	if ct.Email != "" {
+		out["email"] = ct.Email
+	}
+	for k, v := range ct.Attributes {
+		out[k] = v
+	}
+	return out
+}
+
+// missingAttrs returns the placeholders of the message that neither the
+// recipient nor the campaign's defaults fill.
+func missingAttrs(c *Campaign, s *Sending, attrs []string) []string {
+	if len(attrs) == 0 {
+		return nil
+	}
+	vars := NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, time.Time{})
+	var out []string
+	for _, a := range attrs {
+		if _, ok := vars.lookup(a); !ok {
+			out = append(out, "{{"+a+"}}")
+		}
+	}
+	return out
+}
+
+// platformColumns maps key columns that name a platform to it.
+var platformColumns = map[string]Platform{
+	"slack_id": PlatformSlack, "discord_id": PlatformDiscord, "telegram_id": PlatformTelegram, "teams_id": PlatformTeams,
+}
+
+// resolve finds where sending s goes on the campaign's platform. Failures
+// are *Errors at StepResolve: ENOTFOUND or EFORBIDDEN when no attempt will
+// help, EUNAVAILABLE when a later one may.
+func (e *Engine) resolve(ctx context.Context, c *Campaign, s *Sending) (Address, error) {
+	if !s.Address.IsZero() {
+		return s.Address, nil
+	}
+	p := c.Platform
+	key := strings.TrimSpace(s.Key)
+	if col, ok := platformColumns[c.KeyColumn]; ok {
+		if p != "" && p != PlatformAuto && p != col {
+			return Address{}, StepErrorf(StepResolve, EINVALID, "the list gives %s ids but the campaign sends on %s", col, p)
+		}
+		return e.checkReach(ctx, Address{Platform: col, ID: key})
+	}
+	switch {
+	case c.KeyColumn == "respondentID" && (p == PlatformAuto || p == ""):
+		return e.checkReach(ctx, Address{Platform: PlatformWeb, ID: key})
+	case c.KeyColumn == "respondentID":
+		return e.checkReach(ctx, Address{Platform: p, ID: key})
+	case p == PlatformEmail:
+		return Address{Platform: PlatformEmail, ID: key}, nil
+	}
+	// An email on a chat platform: the directory first, then the platform.
+	ct, err := e.Store.ContactByEmail(ctx, key)
+	if err == nil {
+		for _, a := range ct.Addresses {
+			if (p == PlatformAuto || a.Address.Platform == p) && a.Reach != ReachBlocked && a.Reach != ReachNotStarted && a.Reach != ReachNotInstalled {
+				return a.Address, nil
+			}
+		}
+		if p != PlatformAuto {
+			if a, ok := ct.AddressOn(p); ok {
+				return Address{}, unreachable(a)
+			}
+		}
+	} else if ErrorCode(err) != ENOTFOUND {
+		return Address{}, StepErrorf(StepResolve, EUNAVAILABLE, "looking up %s: %s", key, ErrorMessage(err))
+	}
+	if p == PlatformAuto {
+		return Address{}, StepErrorf(StepResolve, ENOTFOUND, "herald has never met %s on any platform", key)
+	}
+	m, ok := e.Messengers[p]
+	if !ok {
+		return Address{}, StepErrorf(StepResolve, EUNAVAILABLE, "%s is not connected", p)
+	}
+	r, ok := m.(EmailResolver)
+	if !ok {
+		return Address{}, StepErrorf(StepResolve, ENOTFOUND, "%s cannot find people by email, and herald has never met %s there", p, key)
+	}
+	addr, err := r.ResolveEmail(ctx, key)
+	if err != nil {
+		return Address{}, &Error{Code: ErrorCode(err), Message: ErrorMessage(err), Err: err, Step: StepResolve, RetryAfter: retryAfterOf(err)}
+	}
+	return addr, nil
+}
+
+func retryAfterOf(err error) time.Duration {
+	d, _ := ErrorRetryAfter(err)
+	return d
+}
+
+// checkReach refuses an address the directory knows to be unreachable.
+func (e *Engine) checkReach(ctx context.Context, addr Address) (Address, error) {
+	ct, err := e.Store.ContactByAddress(ctx, addr)
+	if err != nil {
+		return addr, nil // unknown to the directory: let the platform say
+	}
+	for _, a := range ct.Addresses {
+		if a.Address == addr && (a.Reach == ReachBlocked || a.Reach == ReachNotStarted || a.Reach == ReachNotInstalled) {
+			return Address{}, unreachable(a)
+		}
+	}
+	return addr, nil
+}
+
+func unreachable(a ContactAddress) error {
+	switch a.Reach {
+	case ReachBlocked:
+		return StepErrorf(StepSend, EFORBIDDEN, "%s blocked the bot", a.Address)
+	case ReachNotStarted:
+		return StepErrorf(StepResolve, EFORBIDDEN, "%s never started the bot: a bot can only write to people who started it", a.Address)
+	case ReachNotInstalled:
+		return StepErrorf(StepResolve, EFORBIDDEN, "the app is not installed for %s", a.Address)
+	}
+	return StepErrorf(StepResolve, EFORBIDDEN, "%s cannot be reached", a.Address)
+}
