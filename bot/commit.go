@@ -8,7 +8,8 @@ import (
 // when set, receives the outcome once it is on disk), or the skipping of a
 // cancelled campaign's remaining sendings.
 type commitOp struct {
-	s      Sending
+	s      *Sending // a copy owned by the op; nil for a mark or a cancel
+	mark   SendingMark
 	cancel CampaignID
 	done   chan error
 }
@@ -20,7 +21,17 @@ const maxGroup = 4096
 // once the state is on disk. It returns EUNAVAILABLE once the engine is
 // stopping.
 func (e *Engine) submit(s *Sending, wait bool) error {
-	op := commitOp{s: *s}
+	cp := *s
+	return e.send1(commitOp{s: &cp}, wait)
+}
+
+// mark queues a change of s's state alone (cheaper to write than the whole
+// sending) and, when wait is set, returns once it is on disk.
+func (e *Engine) mark(s *Sending, wait bool) error {
+	return e.send1(commitOp{mark: SendingMark{CampaignID: s.CampaignID, ID: s.ID, State: s.State}}, wait)
+}
+
+func (e *Engine) send1(op commitOp, wait bool) error {
 	if wait {
 		op.done = make(chan error, 1)
 	}
@@ -62,22 +73,30 @@ func (e *Engine) committer() {
 
 func (e *Engine) writeGroup(ctx context.Context, group []commitOp) {
 	touched := map[CampaignID]bool{}
-	var ss []*Sending
+	var (
+		ss    []*Sending
+		marks []SendingMark
+	)
 	flush := func() {
-		if len(ss) == 0 {
+		if len(ss) == 0 && len(marks) == 0 {
 			return
 		}
-		err := e.Store.UpdateSendings(ctx, ss)
+		err := e.Store.ApplySendings(ctx, marks, ss)
 		if err != nil {
 			// One bad record must not sink the others: write them one by one.
 			e.Log.Error("campaign engine: a group commit failed; writing one by one", "err", err)
+			for _, m := range marks {
+				if err := e.Store.ApplySendings(ctx, []SendingMark{m}, nil); err != nil {
+					e.Log.Error("campaign engine: cannot record a sending", "campaign", m.CampaignID, "sending", m.ID, "state", m.State, "err", err)
+				}
+			}
 			for _, s := range ss {
 				if err := e.Store.UpdateSendings(ctx, []*Sending{s}); err != nil {
 					e.Log.Error("campaign engine: cannot record a sending", "campaign", s.CampaignID, "sending", s.ID, "state", s.State, "err", err)
 				}
 			}
 		}
-		ss = ss[:0]
+		ss, marks = ss[:0], marks[:0]
 	}
 	for i := range group {
 		op := &group[i]
@@ -87,8 +106,13 @@ func (e *Engine) writeGroup(ctx context.Context, group []commitOp) {
 			touched[op.cancel] = true
 			continue
 		}
-		ss = append(ss, &op.s)
-		touched[op.s.CampaignID] = true
+		if op.s != nil {
+			ss = append(ss, op.s)
+			touched[op.s.CampaignID] = true
+		} else {
+			marks = append(marks, op.mark)
+			touched[op.mark.CampaignID] = true
+		}
 	}
 	flush()
 	for i := range group {
@@ -169,10 +193,42 @@ func (e *Engine) finish(ctx context.Context, id CampaignID, counts SendingCounts
 	e.mu.Lock()
 	delete(e.active, id)
 	e.mu.Unlock()
+	e.assignAttributes(ctx, id)
 	e.Log.Info("campaign done", "campaign", id, "sent", counts.Sent, "failed", counts.Failed, "skipped", counts.Skipped)
 	ev := &Event{Type: EventCampaignDone, CampaignID: id, At: now, Data: map[string]string{
 		"sent": itoa(counts.Sent), "failed": itoa(counts.Failed), "skipped": itoa(counts.Skipped)}}
 	if err := e.Store.AppendEvent(ctx, ev); err != nil {
 		e.Log.Error("campaign engine: recording campaign_done", "campaign", id, "err", err)
 	}
+}
+
+// assignAttributes gives the contacts a finished campaign reached the
+// attributes their list row had, a batch per transaction.
+func (e *Engine) assignAttributes(ctx context.Context, id CampaignID) {
+	batch := map[Address]map[string]string{}
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		if _, err := e.Store.AssignAttributes(ctx, batch); err != nil {
+			e.Log.Warn("campaign engine: cannot give contacts their list attributes", "campaign", id, "err", err)
+		}
+		clear(batch)
+	}
+	for after := SendingID(0); ; {
+		page, err := e.Store.Sendings(ctx, id, after, prepareBatch)
+		if err != nil || len(page) == 0 {
+			break
+		}
+		for _, s := range page {
+			if s.State == SendingSent && len(s.Attributes) > 0 {
+				batch[s.Address] = s.Attributes
+			}
+		}
+		after = page[len(page)-1].ID
+		if len(batch) >= prepareBatch {
+			flush()
+		}
+	}
+	flush()
 }

@@ -93,4 +93,8 @@ type ContactStore interface {
 	CountContacts(ctx context.Context, f ContactFilter) (int, error)
 	// DeleteContact removes the contact, or returns ENOTFOUND.
 	DeleteContact(ctx context.Context, id ContactID) error
+	// AssignAttributes merges attributes into the contacts holding the
+	// given addresses, in one transaction; addresses no contact holds are
+	// ignored and empty values too. It returns how many contacts changed.
+	AssignAttributes(ctx context.Context, attrs map[Address]map[string]string) (int, error)
 }

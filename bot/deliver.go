@@ -25,7 +25,7 @@ func (e *Engine) deliver(ctx context.Context, it *queued) {
 		return
 	}
 	e.busy[ref] = true
-	c, loc := a.c, a.loc
+	c, msgT, loc := a.c, a.msg, a.loc
 	e.mu.Unlock()
 	settled := false // set once the outcome or next step is submitted
 	defer func() {
@@ -67,7 +67,7 @@ func (e *Engine) deliver(ctx context.Context, it *queued) {
 			}
 		}
 	}
-	msg, err := Personalize(c.Message, NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+	msg, err := msgT.Personalize(NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
 	if err != nil {
 		settled = true
 		e.failed(s, it.gen, c, StepRender, err)
@@ -89,7 +89,7 @@ func (e *Engine) deliver(ctx context.Context, it *queued) {
 		}
 		if s.State != SendingInFlight {
 			s.State = SendingInFlight
-			if err := e.submit(s, true); err != nil {
+			if err := e.mark(s, true); err != nil {
 				return
 			}
 			settled = true // in flight: this worker records what happens
@@ -98,7 +98,6 @@ func (e *Engine) deliver(ctx context.Context, it *queued) {
 		if err == nil {
 			s.State, s.SentAt, s.Message, s.Step, s.Error = SendingSent, e.Clock.Now().UTC(), ref, "", ""
 			e.submit(s, false)
-			e.assignContact(addr, s.Attributes)
 			return
 		}
 		if d, ok := ErrorRetryAfter(err); ok {
@@ -186,30 +185,4 @@ func (e *Engine) failed(s *Sending, gen uint64, c *Campaign, step Step, err erro
 	}
 	s.State, s.Step, s.Error = SendingFailed, step, ErrorMessage(err)
 	e.submit(s, false)
-}
-
-// assignContact gives a known contact the attributes the list had for them.
-func (e *Engine) assignContact(addr Address, attrs map[string]string) {
-	if len(attrs) == 0 {
-		return
-	}
-	ctx := context.Background()
-	ct, err := e.Store.ContactByAddress(ctx, addr)
-	if err != nil {
-		return // not in the directory
-	}
-	_, err = e.Store.UpdateContact(ctx, ct.ID, func(c *Contact) error {
-		if c.Attributes == nil {
-			c.Attributes = make(map[string]string, len(attrs))
-		}
-		for k, v := range attrs {
-			if v != "" {
-				c.Attributes[k] = v
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		e.Log.Warn("campaign engine: cannot update a contact's attributes", "contact", ct.ID, "err", err)
-	}
 }

@@ -47,6 +47,7 @@ type Engine struct {
 	active   map[CampaignID]*activeCampaign
 	starting map[CampaignID]time.Time // scheduled campaigns and their start
 	busy     map[sendingRef]bool      // sendings a worker holds
+	reach    map[Platform]*reachCache
 	queue    dueQueue
 	limiters map[Platform]*Limiter
 	wake     chan struct{}
@@ -60,6 +61,7 @@ type Engine struct {
 // activeCampaign is a running (or paused) campaign as the engine holds it.
 type activeCampaign struct {
 	c     *Campaign
+	msg   *CompiledMessage
 	loc   *time.Location
 	state CampaignState
 	gen   uint64 // bumped by pause and cancel: older queue items are dropped
@@ -80,10 +82,21 @@ type queued struct {
 
 type dueQueue []*queued
 
-func (q dueQueue) Len() int           { return len(q) }
-func (q dueQueue) Less(i, j int) bool { return q[i].at.Before(q[j].at) }
-func (q dueQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
-func (q *dueQueue) Push(x any)        { *q = append(*q, x.(*queued)) }
+func (q dueQueue) Len() int { return len(q) }
+
+// Less orders by due time, then by sending: sendings due together go out
+// in ID order, so that the records written together sit on few pages.
+func (q dueQueue) Less(i, j int) bool {
+	if !q[i].at.Equal(q[j].at) {
+		return q[i].at.Before(q[j].at)
+	}
+	if q[i].s.CampaignID != q[j].s.CampaignID {
+		return q[i].s.CampaignID < q[j].s.CampaignID
+	}
+	return q[i].s.ID < q[j].s.ID
+}
+func (q dueQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *dueQueue) Push(x any)   { *q = append(*q, x.(*queued)) }
 func (q *dueQueue) Pop() any {
 	old := *q
 	it := old[len(old)-1]
@@ -97,6 +110,7 @@ func (e *Engine) init() {
 		e.active = map[CampaignID]*activeCampaign{}
 		e.starting = map[CampaignID]time.Time{}
 		e.busy = map[sendingRef]bool{}
+		e.reach = map[Platform]*reachCache{}
 		e.limiters = map[Platform]*Limiter{}
 		e.wake = make(chan struct{}, 1)
 		e.commits = make(chan commitOp, 4096)
@@ -153,7 +167,7 @@ func (e *Engine) Run(ctx context.Context) error {
 
 	committed := make(chan struct{})
 	go func() { defer close(committed); e.committer() }()
-	work := make(chan *queued)
+	work := make(chan *queued, e.Workers)
 	var workers sync.WaitGroup
 	for range e.Workers {
 		workers.Add(1)
@@ -303,7 +317,7 @@ func (e *Engine) reload(ctx context.Context, id CampaignID) error {
 		return nil
 	case CampaignRunning:
 		if a != nil && a.state == CampaignRunning {
-			a.c, a.loc = c, loc // an edit that does not change what is queued
+			a.c, a.msg, a.loc = c, CompileMessage(c.Message), loc // an edit that does not change what is queued
 			e.mu.Unlock()
 			return nil
 		}
@@ -311,7 +325,7 @@ func (e *Engine) reload(ctx context.Context, id CampaignID) error {
 			a = &activeCampaign{}
 			e.active[id] = a
 		}
-		a.c, a.loc, a.state = c, loc, CampaignRunning
+		a.c, a.msg, a.loc, a.state = c, CompileMessage(c.Message), loc, CampaignRunning
 		a.gen++
 		gen := a.gen
 		e.mu.Unlock()

@@ -262,16 +262,50 @@ func retryAfterOf(err error) time.Duration {
 	return d
 }
 
-// checkReach refuses an address the directory knows to be unreachable.
+// reachTTL is how long the engine trusts its copy of who cannot be
+// reached on a platform.
+const reachTTL = time.Minute
+
+// reachCache is the directory's unreachable addresses on one platform.
+type reachCache struct {
+	at  time.Time
+	bad map[Address]ContactAddress
+}
+
+// checkReach refuses an address the directory knows to be unreachable. It
+// reads a copy of the platform's unreachable addresses refreshed every
+// minute, rather than the directory per message.
 func (e *Engine) checkReach(ctx context.Context, addr Address) (Address, error) {
-	ct, err := e.Store.ContactByAddress(ctx, addr)
-	if err != nil {
-		return addr, nil // unknown to the directory: let the platform say
-	}
-	for _, a := range ct.Addresses {
-		if a.Address == addr && (a.Reach == ReachBlocked || a.Reach == ReachNotStarted || a.Reach == ReachNotInstalled) {
-			return Address{}, unreachable(a)
+	now := e.Clock.Now()
+	e.mu.Lock()
+	rc := e.reach[addr.Platform]
+	e.mu.Unlock()
+	if rc == nil || now.Sub(rc.at) > reachTTL {
+		fresh := &reachCache{at: now, bad: map[Address]ContactAddress{}}
+		for after := ContactID(0); ; {
+			page, err := e.Store.Contacts(ctx, ContactFilter{Platform: addr.Platform, After: after, Limit: prepareBatch})
+			if err != nil {
+				return Address{}, StepErrorf(StepResolve, EUNAVAILABLE, "reading the contact directory: %s", ErrorMessage(err))
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, ct := range page {
+				for _, a := range ct.Addresses {
+					if a.Reach == ReachBlocked || a.Reach == ReachNotStarted || a.Reach == ReachNotInstalled {
+						fresh.bad[a.Address] = a
+					}
+				}
+			}
+			after = page[len(page)-1].ID
 		}
+		e.mu.Lock()
+		e.reach[addr.Platform] = fresh
+		e.mu.Unlock()
+		rc = fresh
+	}
+	if a, ok := rc.bad[addr]; ok {
+		return Address{}, unreachable(a)
 	}
 	return addr, nil
 }

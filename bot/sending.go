@@ -64,6 +64,14 @@ type Sending struct {
 	Resent bool `json:"resent,omitempty"`
 }
 
+// SendingMark is a change of state alone, such as marking a sending in
+// flight before it is sent.
+type SendingMark struct {
+	CampaignID CampaignID
+	ID         SendingID
+	State      SendingState
+}
+
 // SendingCounts are a campaign's counters, derived from its sendings.
 type SendingCounts struct {
 	Total     int `json:"total"`
@@ -111,6 +119,11 @@ type SendingStore interface {
 	// ID) in one transaction. It returns ENOTFOUND, and saves none, if one
 	// of them does not exist.
 	UpdateSendings(ctx context.Context, ss []*Sending) error
+	// ApplySendings changes the state of the sendings named by marks, then
+	// saves ss, all in one transaction (a group commit of the engine). A
+	// mark changes nothing but the state. It returns ENOTFOUND, and saves
+	// nothing, if one of them does not exist.
+	ApplySendings(ctx context.Context, marks []SendingMark, ss []*Sending) error
 	// SendingCounts returns the counters of campaign cid.
 	SendingCounts(ctx context.Context, cid CampaignID) (SendingCounts, error)
 }

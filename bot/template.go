@@ -3,6 +3,8 @@ package bot
 import (
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,14 +36,30 @@ func foldName(s string) string {
 
 // CanonicalAttr returns the attribute a placeholder name reads, folded:
 // first_name for FIRSTNAME or userfirstname, and the folded name itself
-// otherwise.
+// otherwise. Results are remembered (a few thousand names at most), since
+// every message sent folds its recipient's column names again.
 func CanonicalAttr(name string) string {
+	if v, ok := canonicalCache.Load(name); ok {
+		return v.(string)
+	}
 	f := foldName(name)
 	if a, ok := aliases[f]; ok {
-		return foldName(a)
+		f = foldName(a)
+	}
+	if canonicalCacheSize.Add(1) <= maxCanonicalCache {
+		canonicalCache.Store(name, f)
 	}
 	return f
 }
+
+// canonicalCache remembers CanonicalAttr; it stops growing at
+// maxCanonicalCache names so that odd files cannot make it huge.
+var (
+	canonicalCache     sync.Map
+	canonicalCacheSize atomic.Int64
+)
+
+const maxCanonicalCache = 4096
 
 // The placeholders filled at send time rather than from the recipient.
 const (
@@ -236,12 +254,38 @@ func MessageAttrs(m Message) []string {
 // or an EINVALID error naming the placeholders vars lacks. Values placed
 // inside a link (not as the whole link) are URL-escaped.
 func Personalize(m Message, vars *Vars) (Message, error) {
-	out := m
-	out.Fields = append([]Field(nil), m.Fields...)
-	out.Buttons = append([]Button(nil), m.Buttons...)
+	return CompileMessage(m).Personalize(vars)
+}
+
+// CompiledMessage is a message with its texts parsed once, to personalise
+// for many recipients. It is safe for concurrent use.
+type CompiledMessage struct {
+	m     Message
+	texts []*Template // in eachText order
+}
+
+// CompileMessage parses every text of m.
+func CompileMessage(m Message) *CompiledMessage {
+	cm := &CompiledMessage{m: m}
+	eachText(&m, func(s *string, _ bool) { cm.texts = append(cm.texts, ParseTemplate(*s)) })
+	return cm
+}
+
+// Personalize is the package function Personalize for the compiled
+// message.
+func (cm *CompiledMessage) Personalize(vars *Vars) (Message, error) {
+	out := cm.m
+	out.Fields = append([]Field(nil), cm.m.Fields...)
+	out.Buttons = append([]Button(nil), cm.m.Buttons...)
 	var missing []string
+	i := 0
 	eachText(&out, func(s *string, isURL bool) {
-		text, miss := ParseTemplate(*s).render(vars, isURL)
+		t := cm.texts[i]
+		i++
+		if len(t.parts) == 1 && t.parts[0].attr == "" || len(t.parts) == 0 {
+			return // plain text: nothing to fill
+		}
+		text, miss := t.render(vars, isURL)
 		*s = text
 		missing = append(missing, miss...)
 	})

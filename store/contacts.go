@@ -239,3 +239,43 @@ func unindexContact(tx *bolt.Tx, c *bot.Contact) error {
 	}
 	return nil
 }
+
+// AssignAttributes merges attributes into the contacts holding the given
+// addresses, in one transaction.
+func (db *DB) AssignAttributes(ctx context.Context, attrs map[bot.Address]map[string]string) (int, error) {
+	n := 0
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		n = 0
+		byAddr, contacts := tx.Bucket(bucketContactsByAddr), tx.Bucket(bucketContacts)
+		now := db.now()
+		for addr, a := range attrs {
+			id := byAddr.Get([]byte(addr.String()))
+			if id == nil {
+				continue
+			}
+			c, err := contactByID(tx, bot.ContactID(btoi(id)))
+			if err != nil {
+				return err
+			}
+			changed := false
+			for k, v := range a {
+				if v != "" && c.Attributes[k] != v {
+					if c.Attributes == nil {
+						c.Attributes = map[string]string{}
+					}
+					c.Attributes[k], changed = v, true
+				}
+			}
+			if !changed {
+				continue
+			}
+			c.UpdatedAt = now
+			if err := put(contacts, id, c); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}

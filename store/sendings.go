@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -11,7 +10,7 @@ import (
 
 // Sendings live in a bucket per campaign under "sendings", keyed by their
 // sequence within the campaign. Each value is one byte of state followed by
-// the sending as JSON, so that a transition adjusts the campaign's counters
+// the sending (see sendingcodec.go), so that a transition adjusts the campaign's counters
 // (kept under key 0 of the same bucket, in the same transaction) without
 // decoding the old record: the counters always equal what the records say.
 
@@ -53,27 +52,25 @@ func addCount(c *bot.SendingCounts, s bot.SendingState, delta int) {
 	}
 }
 
-func encodeSending(s *bot.Sending) ([]byte, error) {
+// encodeSending appends the stored form of s to b. bbolt keeps value
+// slices until commit, so callers give each record bytes of its own.
+func encodeSending(b []byte, s *bot.Sending) ([]byte, error) {
 	code, ok := stateCodes[s.State]
 	if !ok {
 		return nil, bot.Errorf(bot.EINVALID, "sending %d has no valid state (%q)", s.ID, s.State)
 	}
-	raw, err := json.Marshal(s)
-	if err != nil {
-		return nil, internal("encoding sending: %w", err)
-	}
-	return append([]byte{code}, raw...), nil
+	return encodeSendingBinary(append(b, code), s), nil
 }
 
 func decodeSending(v []byte) (*bot.Sending, error) {
 	if len(v) < 2 {
 		return nil, internal("a sending record is damaged")
 	}
-	var s bot.Sending
-	if err := decode(v[1:], &s); err != nil {
-		return nil, err
+	state, ok := codeStates[v[0]]
+	if !ok {
+		return nil, internal("a sending record has an unknown state")
 	}
-	return &s, nil
+	return decodeSendingBinary(v[1:], state)
 }
 
 func readCounts(b *bolt.Bucket) (bot.SendingCounts, error) {
@@ -97,6 +94,7 @@ func (db *DB) CreateSendings(ctx context.Context, cid bot.CampaignID, ss []*bot.
 		if err != nil {
 			return err
 		}
+		arena := make([]byte, 0, 256*len(ss)) // never overwritten: bbolt holds the slices until commit
 		for _, s := range ss {
 			id, err := b.NextSequence()
 			if err != nil {
@@ -106,11 +104,11 @@ func (db *DB) CreateSendings(ctx context.Context, cid bot.CampaignID, ss []*bot.
 			if s.State == "" {
 				s.State = bot.SendingPending
 			}
-			v, err := encodeSending(s)
-			if err != nil {
+			start := len(arena)
+			if arena, err = encodeSending(arena, s); err != nil {
 				return err
 			}
-			if err := b.Put(itob(id), v); err != nil {
+			if err := b.Put(itob(id), arena[start:len(arena):len(arena)]); err != nil {
 				return internal("writing sending: %w", err)
 			}
 			counts.Add(s.State)
@@ -165,48 +163,93 @@ func (db *DB) Sendings(ctx context.Context, cid bot.CampaignID, after bot.Sendin
 // UpdateSendings saves every sending of ss in one transaction, adjusting
 // the counters, or saves none if one of them does not exist.
 func (db *DB) UpdateSendings(ctx context.Context, ss []*bot.Sending) error {
+	return db.ApplySendings(ctx, nil, ss)
+}
+
+// ApplySendings changes the states named by marks (rewriting only the
+// state byte), then saves ss, adjusting the counters, in one transaction.
+func (db *DB) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*bot.Sending) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		root := tx.Bucket(bucketSendings)
-		counts := map[bot.CampaignID]*bot.SendingCounts{}
-		buckets := map[bot.CampaignID]*bolt.Bucket{}
-		for _, s := range ss {
-			b, ok := buckets[s.CampaignID]
+		w := sendingWriter{root: tx.Bucket(bucketSendings), counts: map[bot.CampaignID]*bot.SendingCounts{}, buckets: map[bot.CampaignID]*bolt.Bucket{}}
+		w.arena = make([]byte, 0, 256*len(ss)+64*len(marks))
+		for _, m := range marks {
+			code, ok := stateCodes[m.State]
 			if !ok {
-				if b = root.Bucket(itob(uint64(s.CampaignID))); b != nil {
-					c, err := readCounts(b)
-					if err != nil {
-						return err
-					}
-					buckets[s.CampaignID], counts[s.CampaignID] = b, &c
-				}
+				return bot.Errorf(bot.EINVALID, "sending %d has no valid state (%q)", m.ID, m.State)
 			}
-			var old []byte
-			if b != nil && s.ID != 0 {
-				old = b.Get(itob(uint64(s.ID)))
-			}
-			if old == nil {
-				return bot.Errorf(bot.ENOTFOUND, "sending %d of campaign %d not found", s.ID, s.CampaignID)
-			}
-			v, err := encodeSending(s)
+			b, old, err := w.old(m.CampaignID, m.ID)
 			if err != nil {
 				return err
 			}
-			if old[0] != v[0] {
-				c := counts[s.CampaignID]
-				addCount(c, codeStates[old[0]], -1)
-				addCount(c, s.State, +1)
-			}
-			if err := b.Put(itob(uint64(s.ID)), v); err != nil {
-				return internal("writing sending: %w", err)
+			start := len(w.arena)
+			w.arena = append(append(w.arena, code), old[1:]...)
+			if err := w.put(b, m.CampaignID, m.ID, old, w.arena[start:len(w.arena):len(w.arena)]); err != nil {
+				return err
 			}
 		}
-		for cid, c := range counts {
-			if err := put(buckets[cid], countsKey, c); err != nil {
+		for _, s := range ss {
+			b, old, err := w.old(s.CampaignID, s.ID)
+			if err != nil {
+				return err
+			}
+			start := len(w.arena)
+			if w.arena, err = encodeSending(w.arena, s); err != nil {
+				return err
+			}
+			if err := w.put(b, s.CampaignID, s.ID, old, w.arena[start:len(w.arena):len(w.arena)]); err != nil {
+				return err
+			}
+		}
+		for cid, c := range w.counts {
+			if err := put(w.buckets[cid], countsKey, c); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// sendingWriter rewrites sendings in one transaction, keeping the touched
+// campaigns' counters.
+type sendingWriter struct {
+	root    *bolt.Bucket
+	counts  map[bot.CampaignID]*bot.SendingCounts
+	buckets map[bot.CampaignID]*bolt.Bucket
+	arena   []byte // never overwritten: bbolt holds the slices until commit
+}
+
+// old returns the campaign's bucket and the stored sending, or ENOTFOUND.
+func (w *sendingWriter) old(cid bot.CampaignID, id bot.SendingID) (*bolt.Bucket, []byte, error) {
+	b, ok := w.buckets[cid]
+	if !ok {
+		if b = w.root.Bucket(itob(uint64(cid))); b != nil {
+			c, err := readCounts(b)
+			if err != nil {
+				return nil, nil, err
+			}
+			w.buckets[cid], w.counts[cid] = b, &c
+		}
+	}
+	var old []byte
+	if b != nil && id != 0 {
+		old = b.Get(itob(uint64(id)))
+	}
+	if old == nil {
+		return nil, nil, bot.Errorf(bot.ENOTFOUND, "sending %d of campaign %d not found", id, cid)
+	}
+	return b, old, nil
+}
+
+func (w *sendingWriter) put(b *bolt.Bucket, cid bot.CampaignID, id bot.SendingID, old, v []byte) error {
+	if old[0] != v[0] {
+		c := w.counts[cid]
+		addCount(c, codeStates[old[0]], -1)
+		addCount(c, codeStates[v[0]], +1)
+	}
+	if err := b.Put(itob(uint64(id)), v); err != nil {
+		return internal("writing sending: %w", err)
+	}
+	return nil
 }
 
 // SendingCounts returns the counters of campaign cid.
