@@ -83,12 +83,13 @@ func (e *Engine) prepare(ctx context.Context, id CampaignID, now time.Time) erro
 	if err != nil {
 		return err
 	}
+	running := e.Clock.Now().UTC() // once every recipient is recorded
 	_, err = e.Store.UpdateCampaign(ctx, id, func(c *Campaign) error {
 		if c.State != CampaignScheduled {
 			return nil
 		}
-		c.KeyColumn, c.StartedAt = keyColumn, now.UTC()
-		return c.Transition(CampaignRunning, now.UTC(), Actor{})
+		c.KeyColumn, c.StartedAt = keyColumn, running
+		return c.Transition(CampaignRunning, running, Actor{})
 	})
 	return err
 }

@@ -2,6 +2,8 @@ package config
 
 import (
 	"time"
+
+	"github.com/heraldchat/herald/bot"
 )
 
 // Config is herald's whole configuration. Every field has a yaml key; the
@@ -16,6 +18,30 @@ type Config struct {
 	Telegram Telegram `yaml:"telegram"`
 	Teams    Teams    `yaml:"teams"`
 	Email    Email    `yaml:"email"`
+	Limits   Limits   `yaml:"limits"`
+	Engine   Engine   `yaml:"engine"`
+}
+
+// Limit is how fast herald may send on one platform.
+type Limit struct {
+	PerSecond float64       `yaml:"per_second"`
+	PerChat   time.Duration `yaml:"per_chat"`
+}
+
+// Limits override the documented sending limits per platform.
+type Limits struct {
+	Slack    Limit `yaml:"slack"`
+	Discord  Limit `yaml:"discord"`
+	Telegram Limit `yaml:"telegram"`
+	Teams    Limit `yaml:"teams"`
+	Web      Limit `yaml:"web"`
+	Email    Limit `yaml:"email"`
+}
+
+// Engine tunes the campaign engine.
+type Engine struct {
+	Workers     int           `yaml:"workers"`
+	SendTimeout time.Duration `yaml:"send_timeout"`
 }
 
 // Store locates the database.
@@ -98,7 +124,29 @@ func Default() *Config {
 		Discord:  Discord{APIURL: "https://discord.com/api/v10"},
 		Telegram: Telegram{Mode: "polling", ServerURL: "https://api.telegram.org"},
 		Email:    Email{Port: 587, TLS: "starttls"},
+		Limits: Limits{
+			Slack: limitOf(bot.PlatformSlack), Discord: limitOf(bot.PlatformDiscord), Telegram: limitOf(bot.PlatformTelegram),
+			Teams: limitOf(bot.PlatformTeams), Web: limitOf(bot.PlatformWeb), Email: limitOf(bot.PlatformEmail),
+		},
+		Engine: Engine{Workers: bot.DefaultWorkers, SendTimeout: 30 * time.Second},
 	}
+}
+
+func limitOf(p bot.Platform) Limit {
+	l := bot.DefaultLimits(p)
+	return Limit{PerSecond: l.PerSecond, PerChat: l.PerChat}
+}
+
+// PlatformLimits returns the limits as the engine takes them.
+func (l Limits) PlatformLimits() map[bot.Platform]bot.Limits {
+	out := map[bot.Platform]bot.Limits{}
+	for p, lim := range map[bot.Platform]Limit{
+		bot.PlatformSlack: l.Slack, bot.PlatformDiscord: l.Discord, bot.PlatformTelegram: l.Telegram,
+		bot.PlatformTeams: l.Teams, bot.PlatformWeb: l.Web, bot.PlatformEmail: l.Email,
+	} {
+		out[p] = bot.Limits{PerSecond: lim.PerSecond, PerChat: lim.PerChat}
+	}
+	return out
 }
 
 // Platforms returns the names of the enabled platform sections, in the

@@ -194,6 +194,13 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		v.SetBool(b)
+	case v.Kind() == reflect.Float64:
+		f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+		if err != nil {
+			d.problem(n, path, "expected a number, got %q", raw)
+			return
+		}
+		v.SetFloat(f)
 	case v.Kind() == reflect.Int:
 		i, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil {

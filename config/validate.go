@@ -122,6 +122,21 @@ func (c *Config) Validate() Problems {
 			bad("email.username", "required when email.password is set")
 		}
 	}
+	for name, l := range map[string]Limit{"slack": c.Limits.Slack, "discord": c.Limits.Discord, "telegram": c.Limits.Telegram,
+		"teams": c.Limits.Teams, "web": c.Limits.Web, "email": c.Limits.Email} {
+		if l.PerSecond < 0 {
+			bad("limits."+name+".per_second", "cannot be negative (0 means no limit)")
+		}
+		if l.PerChat < 0 {
+			bad("limits."+name+".per_chat", "cannot be negative (0 means no limit)")
+		}
+	}
+	if c.Engine.Workers < 1 || c.Engine.Workers > 4096 {
+		bad("engine.workers", "must be between 1 and 4096, got %d", c.Engine.Workers)
+	}
+	if c.Engine.SendTimeout <= 0 {
+		bad("engine.send_timeout", "must be positive, got %s", c.Engine.SendTimeout)
+	}
 	return ps
 }
 

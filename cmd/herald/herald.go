@@ -33,13 +33,16 @@ type Main struct {
 	started chan struct{}
 
 	// Set by a running server; guarded by mu once started.
-	mu      sync.Mutex
-	log     *slog.Logger
-	cfg     *config.Config
-	db      *store.DB
-	http    *httpserver.Server
-	control *controlServer
-	closed  bool
+	mu         sync.Mutex
+	log        *slog.Logger
+	cfg        *config.Config
+	db         *store.DB
+	http       *httpserver.Server
+	control    *controlServer
+	engine     *bot.Engine
+	stopEngine context.CancelFunc
+	engineDone chan error
+	closed     bool
 }
 
 // NewMain returns a Main bound to the process's streams and environment.

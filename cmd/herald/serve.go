@@ -69,6 +69,16 @@ func (m *Main) open(path string) error {
 	} else if n > 0 {
 		m.log.Warn("removed the staging lists of imports interrupted by a stop", "count", n)
 	}
+	m.engine = &bot.Engine{
+		Store: m.db, Clock: m.Clock, Log: m.log.With("part", "engine"),
+		Messengers: map[bot.Platform]bot.Messenger{}, // filled as adapters arrive
+		Limits:     cfg.Limits.PlatformLimits(),
+		Workers:    cfg.Engine.Workers, SendTimeout: cfg.Engine.SendTimeout,
+	}
+	var engineCtx context.Context
+	engineCtx, m.stopEngine = context.WithCancel(context.Background())
+	m.engineDone = make(chan error, 1)
+	go func() { m.engineDone <- m.engine.Run(engineCtx) }()
 	m.http = httpserver.New(m.log, newRegistry())
 	m.http.AddCheck("store", m.db.Ping)
 	if err := m.http.Open(cfg.HTTP.Listen); err != nil {
@@ -109,7 +119,8 @@ func (m *Main) HTTPAddr() string {
 
 // Close shuts down in order: stop taking work (readiness off, HTTP
 // listener closed after requests in progress finish), close the control
-// socket, then close the store, which waits for its last writes. It is safe
+// socket, stop the campaign engine (sends in progress finish and are
+// recorded), then close the store, which waits for its last writes. It is safe
 // to call more than once.
 func (m *Main) Close() error {
 	m.mu.Lock()
@@ -130,6 +141,11 @@ func (m *Main) Close() error {
 	}
 	if m.control != nil {
 		errs = append(errs, m.control.Close())
+	}
+	if m.stopEngine != nil {
+		// Sends in progress finish and their outcome is written.
+		m.stopEngine()
+		errs = append(errs, <-m.engineDone)
 	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
