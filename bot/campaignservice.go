@@ -520,3 +520,26 @@ func (s *CampaignService) eachSending(ctx context.Context, id CampaignID, fn fun
 		after = page[len(page)-1].ID
 	}
 }
+
+// SetAudienceFile makes an uploaded recipient file the campaign's audience:
+// its valid rows become the list campaign-ID (replaced if the file is sent
+// again), which the campaign then targets. The import result says what was
+// read and what was refused.
+func (s *CampaignService) SetAudienceFile(ctx context.Context, id CampaignID, r RecipientReader, by Actor) (*ImportResult, error) {
+	c, err := s.Store.Campaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Editable() {
+		return nil, Errorf(ECONFLICT, "campaign %d is %s: only draft and scheduled campaigns can change", id, c.State)
+	}
+	name := fmt.Sprintf("campaign-%d", id)
+	res, err := (&ListService{Store: s.Store}).Import(ctx, name, r, ImportReplace, by)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.SetAudience(ctx, id, Audience{Kind: AudienceList, List: name}, by); err != nil {
+		return nil, err
+	}
+	return res, nil
+}

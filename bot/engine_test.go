@@ -488,3 +488,24 @@ func TestTryCloneDelete(t *testing.T) {
 		t.Fatalf("history = %+v", c.History)
 	}
 }
+
+func TestAudienceFromAnUploadedFile(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	c, _ := r.svc.Create(ctx, "upload", mod)
+	rd, err := csvfile.NewReader(strings.NewReader("telegram_id;first_name\r\n7;Zoe\r\n;nobody\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.svc.SetAudienceFile(ctx, c.ID, rd, mod)
+	if err != nil || res.Added != 1 || res.Invalid != 1 {
+		t.Fatalf("upload: %+v, %v", res, err)
+	}
+	got, _ := r.db.Campaign(ctx, c.ID)
+	if got.Audience != (bot.Audience{Kind: bot.AudienceList, List: fmt.Sprintf("campaign-%d", c.ID)}) {
+		t.Fatalf("audience = %+v", got.Audience)
+	}
+	if chk, err := r.svc.Check(ctx, c.ID); err != nil || chk.Audience != 1 {
+		t.Fatalf("check: %+v, %v", chk, err)
+	}
+}
