@@ -543,3 +543,8 @@ func (s *CampaignService) SetAudienceFile(ctx context.Context, id CampaignID, r 
 	}
 	return res, nil
 }
+
+// List returns the campaigns matching f, newest first.
+func (s *CampaignService) List(ctx context.Context, f CampaignFilter) ([]*Campaign, error) {
+	return s.Store.Campaigns(ctx, f)
+}

@@ -414,3 +414,11 @@ func (e *Engine) skipRemaining(ctx context.Context, id CampaignID) error {
 	e.commitMu.RUnlock()
 	return <-done
 }
+
+// QueueDepth returns how many sendings wait in the engine's queue.
+func (e *Engine) QueueDepth() int {
+	e.init()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.queue)
+}

@@ -23,7 +23,7 @@ const (
 
 // texts holds English then French for every key. Both must take the same
 // arguments in the same order.
-var texts = map[TextKey][2]string{
+var texts = Catalogue{
 	TextCampaignDraft:     {"draft", "brouillon"},
 	TextCampaignScheduled: {"scheduled", "programmée"},
 	TextCampaignRunning:   {"running", "en cours"},

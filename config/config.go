@@ -18,8 +18,39 @@ type Config struct {
 	Telegram Telegram `yaml:"telegram"`
 	Teams    Teams    `yaml:"teams"`
 	Email    Email    `yaml:"email"`
-	Limits   Limits   `yaml:"limits"`
-	Engine   Engine   `yaml:"engine"`
+	Limits     Limits     `yaml:"limits"`
+	Engine     Engine     `yaml:"engine"`
+	Moderators Moderators `yaml:"moderators"`
+}
+
+// ModeratorsOn lists the moderators of one platform: user ids, and a group
+// whose members are moderators too.
+type ModeratorsOn struct {
+	Users []string `yaml:"users"`
+	Group string   `yaml:"group"`
+}
+
+// Moderators says who may run commands, per surface.
+type Moderators struct {
+	Slack    ModeratorsOn `yaml:"slack"`
+	Discord  ModeratorsOn `yaml:"discord"`
+	Telegram ModeratorsOn `yaml:"telegram"`
+	Teams    ModeratorsOn `yaml:"teams"`
+	Console  ModeratorsOn `yaml:"console"`
+}
+
+// Build returns the moderators as bot.Moderators, console logins under the
+// web platform; checkers are added by the wiring as adapters arrive.
+func (m Moderators) Build() *bot.Moderators {
+	out := &bot.Moderators{Users: map[bot.Platform][]string{}, Groups: map[bot.Platform]string{}, Checkers: map[bot.Platform]bot.MembershipChecker{}}
+	for p, on := range map[bot.Platform]ModeratorsOn{bot.PlatformSlack: m.Slack, bot.PlatformDiscord: m.Discord,
+		bot.PlatformTelegram: m.Telegram, bot.PlatformTeams: m.Teams, bot.PlatformWeb: m.Console} {
+		out.Users[p] = on.Users
+		if on.Group != "" {
+			out.Groups[p] = on.Group
+		}
+	}
+	return out
 }
 
 // Limit is how fast herald may send on one platform.

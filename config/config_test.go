@@ -105,7 +105,7 @@ colour: blue
 `, noEnv)
 	want := []string{
 		"slack.sigining_secret: unknown key; did you mean slack.signing_secret?",
-		"colour: unknown key; known keys here: store, http, log, locale, slack, discord, telegram, teams, email, limits, engine",
+		"colour: unknown key; known keys here: store, http, log, locale, slack, discord, telegram, teams, email, limits, engine, moderators",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -293,4 +293,20 @@ func keyPaths(t reflect.Type, prefix string) []string {
 		out = append(out, path)
 	}
 	return out
+}
+
+func TestModerators(t *testing.T) {
+	cfg := mustLoad(t, "moderators:\n  slack: {users: [U1, \"${MOD}\"], group: S9}\n  console:\n    users:\n      - admin\n", env("MOD", "U2"))
+	m := cfg.Moderators.Build()
+	if !reflect.DeepEqual(m.Users[bot.PlatformSlack], []string{"U1", "U2"}) || m.Groups[bot.PlatformSlack] != "S9" || !reflect.DeepEqual(m.Users[bot.PlatformWeb], []string{"admin"}) {
+		t.Fatalf("moderators = %+v", m)
+	}
+	got := problems(t, "moderators:\n  slack: {users: U1}\n", noEnv)
+	if !containsPrefix(got, "moderators.slack.users: expected a list") {
+		t.Fatalf("problems = %q", got)
+	}
+	got = problems(t, "moderators:\n  slack: {users: [[U1]]}\n", noEnv)
+	if !containsPrefix(got, "moderators.slack.users[0]: expected a single value") {
+		t.Fatalf("problems = %q", got)
+	}
 }

@@ -164,6 +164,10 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		d.mapping(n, v, path)
 		return
 	}
+	if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.String {
+		d.strings(n, v, path)
+		return
+	}
 	if n.Kind != yaml.ScalarNode {
 		d.problem(n, path, "expected a single value, found a %s", kindName(n.Kind))
 		return
@@ -211,6 +215,32 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 	default:
 		d.problem(n, path, "unsupported setting type %s", v.Type())
 	}
+}
+
+// strings reads a list of texts: [a, b] or one item per line.
+func (d *decoder) strings(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.SequenceNode {
+		d.problem(n, path, "expected a list, such as [U012AB3CD, U045EF6GH]")
+		return
+	}
+	if len(n.Content) == 0 {
+		v.Set(reflect.Zero(v.Type())) // [] is no entries, like the default
+		return
+	}
+	out := reflect.MakeSlice(v.Type(), 0, len(n.Content))
+	for i, item := range n.Content {
+		ipath := fmt.Sprintf("%s[%d]", path, i)
+		if item.Kind != yaml.ScalarNode {
+			d.problem(item, ipath, "expected a single value, found a %s", kindName(item.Kind))
+			continue
+		}
+		raw, ok := d.expand(item, ipath)
+		if !ok {
+			continue
+		}
+		out = reflect.Append(out, reflect.ValueOf(raw).Convert(v.Type().Elem()))
+	}
+	v.Set(out)
 }
 
 func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"os"
 	"time"
@@ -131,4 +132,29 @@ func (db *DB) now() time.Time { return db.clock.Now().UTC() }
 
 func internal(format string, args ...any) error {
 	return bot.Errorf(bot.EINTERNAL, "store: "+format, args...)
+}
+
+var bucketSecrets = []byte("secrets")
+
+// Secret returns the random secret named name, making one of size bytes
+// the first time. Secrets (such as the key that signs buttons) live in the
+// database so that they survive restarts and travel with backups.
+func (db *DB) Secret(ctx context.Context, name string, size int) ([]byte, error) {
+	var out []byte
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		b, err := tx.Bucket(bucketMeta).CreateBucketIfNotExists(bucketSecrets)
+		if err != nil {
+			return internal("secrets bucket: %w", err)
+		}
+		if v := b.Get([]byte(name)); v != nil {
+			out = append([]byte(nil), v...)
+			return nil
+		}
+		out = make([]byte, size)
+		if _, err := rand.Read(out); err != nil {
+			return internal("making a secret: %w", err)
+		}
+		return b.Put([]byte(name), out)
+	})
+	return out, err
 }

@@ -205,3 +205,22 @@ func TestBackupIsConsistentAndPrivate(t *testing.T) {
 		t.Fatalf("temporary files left beside the backup: %v", entries)
 	}
 }
+
+func TestSecretIsMadeOnceAndKept(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db := MustOpenPath(t, path)
+	a, err := db.Secret(ctx, "actions", 32)
+	if err != nil || len(a) != 32 || bytes.Equal(a, make([]byte, 32)) {
+		t.Fatalf("secret = %x, %v", a, err)
+	}
+	other, _ := db.Secret(ctx, "other", 32)
+	if bytes.Equal(a, other) {
+		t.Fatal("two secrets are equal")
+	}
+	db.Close()
+	again, _ := MustOpenPath(t, path).Secret(ctx, "actions", 32)
+	if !bytes.Equal(a, again) {
+		t.Fatal("the secret changed across a restart")
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
 	"github.com/heraldchat/herald/httpserver"
 	"github.com/heraldchat/herald/store"
@@ -42,6 +43,8 @@ type Main struct {
 	engine     *bot.Engine
 	stopEngine context.CancelFunc
 	engineDone chan error
+	board      *bot.StatusBoard
+	mux        *commands.Mux
 	closed     bool
 }
 

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
+	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/httpserver"
 	"github.com/heraldchat/herald/store"
 )
@@ -79,6 +82,9 @@ func (m *Main) open(path string) error {
 	engineCtx, m.stopEngine = context.WithCancel(context.Background())
 	m.engineDone = make(chan error, 1)
 	go func() { m.engineDone <- m.engine.Run(engineCtx) }()
+	if err := m.buildCommands(cfg, lists); err != nil {
+		return err
+	}
 	m.http = httpserver.New(m.log, newRegistry())
 	m.http.AddCheck("store", m.db.Ping)
 	if err := m.http.Open(cfg.HTTP.Listen); err != nil {
@@ -99,6 +105,36 @@ func (m *Main) open(path string) error {
 		"store", cfg.Store.Path, "locale", cfg.Locale, "platforms", platforms)
 	close(m.started)
 	return nil
+}
+
+// buildCommands makes the command language every surface serves.
+func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
+	key, err := m.db.Secret(context.Background(), "action-signing", 32)
+	if err != nil {
+		return err
+	}
+	m.board = &bot.StatusBoard{Clock: m.Clock, Queue: m.engine.QueueDepth}
+	deps := commands.Deps{
+		Campaigns: &bot.CampaignService{Store: m.db, Engine: m.engine, Clock: m.Clock},
+		Lists:     lists,
+		Status:    m.board,
+		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
+			return csvfile.NewReader(r)
+		},
+		Clock: m.Clock,
+	}
+	text := bot.NewText(bot.Locale(cfg.Locale), commands.Texts)
+	signer := commands.NewSigner(key, m.Clock, commands.DefaultActionTTL)
+	m.mux = commands.New(deps, text, cfg.Moderators.Build(), signer, m.log.With("part", "commands"))
+	return nil
+}
+
+// Commands returns the command language of a running herald, for the
+// surfaces (and tests) that serve it.
+func (m *Main) Commands() *commands.Mux {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.mux
 }
 
 // Started is closed once Run's server is up and ready.

@@ -1,0 +1,467 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+func campaignID(s string) (bot.CampaignID, error) {
+	n, err := strconv.ParseUint(strings.TrimPrefix(s, "#"), 10, 64)
+	if err != nil || n == 0 {
+		return 0, argError("%q is not a campaign number: `campaigns` lists them", s)
+	}
+	return bot.CampaignID(n), nil
+}
+
+var stateFilters = map[string][]bot.CampaignState{
+	"drafts": {bot.CampaignDraft}, "draft": {bot.CampaignDraft},
+	"scheduled": {bot.CampaignScheduled},
+	"running":   {bot.CampaignRunning, bot.CampaignPaused}, "paused": {bot.CampaignPaused},
+	"done": {bot.CampaignDone, bot.CampaignCancelled}, "cancelled": {bot.CampaignCancelled},
+}
+
+func (h *handlers) campaigns(ctx context.Context, w *Reply, r *Request) error {
+	var f bot.CampaignFilter
+	if len(r.Args) == 1 {
+		states, ok := stateFilters[strings.ToLower(r.Args[0])]
+		if !ok {
+			return argError("%q is not a state: use drafts, scheduled, running or done", r.Args[0])
+		}
+		f.States = states
+	}
+	cs, err := h.deps.Campaigns.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		w.Text(bot.KindMessage, h.text.T(TextNoCampaigns))
+		return nil
+	}
+	var lines []string
+	for i, c := range cs {
+		if i == 30 {
+			lines = append(lines, h.text.T(TextMoreInvalid, len(cs)-30))
+			break
+		}
+		_, n, err := h.deps.Campaigns.Show(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, "• "+h.text.T(TextCampaignLine, c.ID, c.Name, h.text.T(bot.CampaignStateText(c.State)), n.Sent, n.Total))
+	}
+	w.Say(bot.Message{Kind: bot.KindMessage, Title: h.text.T(TextCampaignsTitle), Text: strings.Join(lines, "\n")})
+	return nil
+}
+
+func (h *handlers) card(ctx context.Context, w *Reply, id bot.CampaignID) error {
+	c, n, err := h.deps.Campaigns.Show(ctx, id)
+	if err != nil {
+		return err
+	}
+	w.Say(CampaignCard(h.text, h.signer, c, n))
+	return nil
+}
+
+func (h *handlers) campaignNew(ctx context.Context, w *Reply, r *Request) error {
+	c, err := h.deps.Campaigns.Create(ctx, r.Rest, r.Actor)
+	if err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextCreated, c.ID, c.Name, c.ID))
+	return nil
+}
+
+var messageKeys = map[string]string{"kind": "kind", "title": "title", "image": "image", "button": "button", "field": "field",
+	"type": "kind", "titre": "title", "bouton": "button", "champ": "field"}
+
+// campaignMessage reads: campaign message ID [kind:K] [title:"…"]
+// [image:URL] [button:"Label|https://…" or "Label|reply"]… [field:"Label|Value"]… TEXT.
+func (h *handlers) campaignMessage(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	opts, text := scanOptions(restAfter(r.Rest, 1), messageKeys, nil)
+	m := bot.Message{Kind: bot.KindMessage, Text: strings.TrimSpace(text)}
+	for _, o := range opts {
+		switch o.key {
+		case "kind":
+			m.Kind = bot.Kind(strings.ToLower(o.value))
+		case "title":
+			m.Title = o.value
+		case "image":
+			m.ImageURL = o.value
+		case "button":
+			label, target, ok := strings.Cut(o.value, "|")
+			if !ok || strings.TrimSpace(label) == "" || strings.TrimSpace(target) == "" {
+				return argError("a button is \"Label|https://link\" or \"Label|answer\", not %q", o.value)
+			}
+			b := bot.Button{Label: strings.TrimSpace(label)}
+			if t := strings.TrimSpace(target); strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "{{") {
+				b.Action = bot.Action{Kind: bot.ActionLink, URL: t}
+			} else {
+				b.Action = bot.Action{Kind: bot.ActionReply, Value: t}
+			}
+			m.Buttons = append(m.Buttons, b)
+		case "field":
+			label, value, _ := strings.Cut(o.value, "|")
+			m.Fields = append(m.Fields, bot.Field{Label: strings.TrimSpace(label), Value: strings.TrimSpace(value), Short: true})
+		}
+	}
+	if len(m.Buttons) > 0 && m.Kind == bot.KindMessage {
+		m.Kind = bot.KindCard
+	}
+	if _, err := h.deps.Campaigns.SetMessage(ctx, id, m, r.Actor); err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextMessageSet, id, id, id))
+	return nil
+}
+
+// campaignAudience reads: campaign audience ID list:NAME | all:PLATFORM,
+// or an attached file.
+func (h *handlers) campaignAudience(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	if len(r.Args) == 1 {
+		if len(r.Files) == 0 {
+			return argError("say who it goes to: list:NAME, all:PLATFORM, or attach a CSV file")
+		}
+		rd, err := h.deps.OpenRecipients(bytes.NewReader(r.Files[0].Data))
+		if err != nil {
+			return err
+		}
+		res, err := h.deps.Campaigns.SetAudienceFile(ctx, id, rd, r.Actor)
+		if err != nil {
+			return err
+		}
+		text := h.text.T(TextAudienceSet, id, res.List.Name, res.List.Size, id, id)
+		if res.Invalid > 0 {
+			text += "\n" + h.text.T(TextImportInvalid, res.Invalid) + "\n" + h.invalidLines(res.Errors, res.Invalid)
+		}
+		w.Text(bot.KindSuccess, text)
+		return nil
+	}
+	kind, value, ok := strings.Cut(r.Args[1], ":")
+	var a bot.Audience
+	switch strings.ToLower(kind) {
+	case "list", "liste":
+		a = bot.Audience{Kind: bot.AudienceList, List: value}
+	case "all", "tous":
+		a = bot.Audience{Kind: bot.AudiencePlatform, Platform: bot.Platform(strings.ToLower(value))}
+	}
+	if !ok || value == "" || a.Kind == "" {
+		return argError("an audience is list:NAME or all:PLATFORM, not %q", r.Args[1])
+	}
+	c, err := h.deps.Campaigns.SetAudience(ctx, id, a, r.Actor)
+	if err != nil {
+		return err
+	}
+	chk, err := h.deps.Campaigns.Check(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextAudienceSet, id, a.String(), chk.Audience, id, id))
+	return nil
+}
+
+func (h *handlers) campaignPlatform(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	p := bot.Platform(strings.ToLower(r.Args[1]))
+	if _, err := h.deps.Campaigns.SetPlatform(ctx, id, p, r.Actor); err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextPlatformSet, id, p))
+	return nil
+}
+
+var scheduleKeys = map[string]string{
+	"at": "at", "when": "at", "quand": "at", "le": "at",
+	"window": "window", "fenetre": "window", "fenêtre": "window", "duration": "window", "duree": "window", "durée": "window",
+	"hours": "hours", "heures": "hours",
+	"days": "days", "jours": "days",
+	"tz": "tz", "timezone": "tz", "zone": "tz", "fuseau": "tz",
+	"presence": "presence", "présence": "presence",
+	"retries": "retries", "relances": "retries",
+}
+
+// campaignSchedule reads: campaign schedule ID [at WHEN] [window DUR]
+// [hours mon-fri 9-18] [days mon-fri] [tz ZONE] [presence active|any]
+// [retries N]; each as "key value" or "key:value". What is not given
+// keeps its current value.
+func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	c, _, err := h.deps.Campaigns.Show(ctx, id)
+	if err != nil {
+		return err
+	}
+	opts, rest := scanOptions(restAfter(r.Rest, 1), scheduleKeys, scheduleKeys)
+	if strings.TrimSpace(rest) != "" {
+		return argError("I don't understand %q: use at, window, hours, days, tz, presence or retries", rest)
+	}
+	if len(opts) == 0 {
+		return argError("say what to change: at, window, hours, days, tz, presence or retries")
+	}
+	s := c.Schedule
+	// The zone first: dates are read in it.
+	for _, o := range opts {
+		if o.key == "tz" {
+			s.TimeZone = o.value
+			if _, err := s.Location(); err != nil {
+				return err
+			}
+		}
+	}
+	loc, err := s.Location()
+	if err != nil {
+		return err
+	}
+	var said []string
+	for _, o := range opts {
+		switch o.key {
+		case "at":
+			t, err := ParseWhen(o.value, h.deps.Clock.Now(), loc)
+			if err != nil {
+				return err
+			}
+			s.StartAt = t
+			said = append(said, t.In(loc).Format("2006-01-02 15:04 MST"))
+		case "window":
+			if o.value == "0" || strings.EqualFold(o.value, "none") {
+				s.Window = 0
+			} else if s.Window, err = ParseDuration(o.value); err != nil {
+				return err
+			}
+			said = append(said, "window "+shortDuration(s.Window))
+		case "hours":
+			days, from, to, err := ParseWorkingTime(o.value)
+			if err != nil {
+				return err
+			}
+			if days != nil {
+				s.Days = days
+			}
+			s.HoursFrom, s.HoursTo = from, to
+			said = append(said, "hours "+o.value)
+		case "days":
+			if s.Days, err = ParseDays(o.value); err != nil {
+				return err
+			}
+			said = append(said, "days "+o.value)
+		case "tz":
+			said = append(said, o.value)
+		case "presence":
+			switch strings.ToLower(o.value) {
+			case "active", "actif", "available", "disponible":
+				s.OnlyWhenActive = true
+			case "any", "all", "tous", "regardless", "always", "toujours":
+				s.OnlyWhenActive = false
+			default:
+				return argError("presence is active (only when available) or any, not %q", o.value)
+			}
+			said = append(said, "presence "+o.value)
+		case "retries":
+			n, err := strconv.Atoi(o.value)
+			if err != nil || n < 0 || n > 10 {
+				return argError("retries is a number of cycles from 0 to 10, not %q", o.value)
+			}
+			s.RetryCycles = n
+			if n == 0 {
+				s.RetryCycles = -1
+			}
+			said = append(said, "retries "+o.value)
+		}
+	}
+	if _, err := h.deps.Campaigns.SetSchedule(ctx, id, s, r.Actor); err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextScheduleSet, id, strings.Join(said, ", "), id))
+	return nil
+}
+
+// campaignMissing reads: campaign missing ID skip | ATTR=VALUE…
+func (h *handlers) campaignMissing(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	defaults := map[string]string{}
+	policy := bot.MissingRefuse
+	var said []string
+	for _, a := range r.Args[1:] {
+		if k, v, ok := strings.Cut(a, "="); ok && k != "" {
+			defaults[k] = v
+			said = append(said, fmt.Sprintf("%s=%q", k, v))
+			continue
+		}
+		switch strings.ToLower(a) {
+		case "skip", "ignorer", "ignore":
+			policy = bot.MissingSkip
+			said = append(said, "skip")
+		default:
+			return argError("%q is neither ATTR=VALUE nor skip", a)
+		}
+	}
+	if _, err := h.deps.Campaigns.SetMissing(ctx, id, defaults, policy, r.Actor); err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextMissingSet, id, strings.Join(said, ", ")))
+	return nil
+}
+
+func (h *handlers) campaignCheck(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	chk, err := h.deps.Campaigns.Check(ctx, id)
+	if err != nil {
+		return err
+	}
+	if chk.LackingTotal == 0 {
+		w.Text(bot.KindSuccess, h.text.T(TextCheckOK, id, chk.Audience, id))
+		return nil
+	}
+	var lines []string
+	for i, l := range chk.Lacking {
+		if i == maxShown {
+			lines = append(lines, h.text.T(TextMoreInvalid, chk.LackingTotal-maxShown))
+			break
+		}
+		lines = append(lines, "• "+h.text.T(TextLackingLine, l.Key, strings.Join(l.Missing, ", ")))
+	}
+	w.Text(bot.KindImportant, h.text.T(TextCheckLacking, id, chk.Audience, chk.LackingTotal, id, id)+"\n"+strings.Join(lines, "\n"))
+	return nil
+}
+
+func (h *handlers) campaignPreview(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	key := ""
+	if len(r.Args) > 1 {
+		key = r.Args[1]
+	}
+	m, err := h.deps.Campaigns.Preview(ctx, id, key)
+	if err != nil {
+		return err
+	}
+	who := key
+	if who == "" {
+		who = "#1"
+	}
+	w.Text(bot.KindMessage, h.text.T(TextPreviewFor, id, who))
+	w.Say(m)
+	return nil
+}
+
+func (h *handlers) campaignTry(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	to := r.Actor.Address
+	if len(r.Args) > 1 {
+		if to, err = bot.ParseAddress(r.Args[1]); err != nil {
+			return err
+		}
+	}
+	res, err := h.deps.Campaigns.Try(ctx, id, to)
+	if err != nil {
+		return err
+	}
+	if res.Delivered {
+		w.Text(bot.KindSuccess, h.text.T(TextTryDelivered, id, res.To))
+		return nil
+	}
+	w.Text(bot.KindImportant, h.text.T(TextTryFailed, id, to, res.Step, res.Reason))
+	return nil
+}
+
+// lifecycle serves start, pause, resume, cancel: it changes the campaign
+// and answers with its card.
+func (h *handlers) lifecycle(do func(context.Context, bot.CampaignID, bot.Actor) (*bot.Campaign, error), done bot.TextKey) HandlerFunc {
+	return func(ctx context.Context, w *Reply, r *Request) error {
+		id, err := campaignID(r.Args[0])
+		if err != nil {
+			return err
+		}
+		c, err := do(ctx, id, r.Actor)
+		if err != nil {
+			return err
+		}
+		switch {
+		case done == TextStarted && c.Schedule.StartAt.After(h.deps.Clock.Now()):
+			loc, _ := c.Schedule.Location()
+			if loc == nil {
+				loc = time.UTC
+			}
+			w.Text(bot.KindSuccess, h.text.T(TextScheduled, id, c.Schedule.StartAt.In(loc).Format("2006-01-02 15:04 MST")))
+		default:
+			w.Text(bot.KindSuccess, h.text.T(done, id, id))
+		}
+		return h.card(ctx, w, id)
+	}
+}
+
+func (h *handlers) campaignClone(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	c, err := h.deps.Campaigns.Clone(ctx, id, r.Actor)
+	if err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextCloned, c.ID, id, c.ID))
+	return h.card(ctx, w, c.ID)
+}
+
+func (h *handlers) campaignDelete(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	if err := h.deps.Campaigns.Delete(ctx, id); err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextDeleted, id))
+	return nil
+}
+
+func (h *handlers) campaignShow(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	return h.card(ctx, w, id)
+}
+
+func (h *handlers) campaignReport(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := h.deps.Campaigns.Report(ctx, id, &buf); err != nil {
+		return err
+	}
+	w.Say(bot.Message{Kind: bot.KindMessage, Text: h.text.T(TextReportReady, id),
+		Files: []bot.File{{Name: fmt.Sprintf("campaign-%d-report.csv", id), ContentType: "text/csv", Size: int64(buf.Len()), Data: buf.Bytes()}}})
+	return nil
+}

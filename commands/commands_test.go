@@ -1,0 +1,355 @@
+package commands_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/commands"
+	"github.com/heraldchat/herald/csvfile"
+	"github.com/heraldchat/herald/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+var (
+	t0    = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC) // a Tuesday
+	mo    = bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}, Name: "Mo"}
+	stray = bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "USTRAY"}, Name: "Stray"}
+)
+
+// world is a mux over the real services, store and file reader, with a
+// fake clock and an in-memory Slack.
+type world struct {
+	t      testing.TB
+	db     *store.DB
+	clock  *bottest.Clock
+	slack  *bottest.Messenger
+	mux    *commands.Mux
+	signer *commands.Signer
+}
+
+func newWorld(t testing.TB, locale bot.Locale) *world {
+	t.Helper()
+	clock := bottest.NewClock(t0)
+	db, err := store.Open(filepath.Join(t.TempDir(), "herald.db"), store.Options{Clock: clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	slack := bottest.NewMessenger(bot.PlatformSlack)
+	engine := &bot.Engine{Store: db, Clock: clock, Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: slack}, Limits: map[bot.Platform]bot.Limits{bot.PlatformSlack: {}}}
+	signer := commands.NewSigner([]byte("0123456789abcdef0123456789abcdef"), clock, 0)
+	board := &bot.StatusBoard{Clock: clock, Queue: engine.QueueDepth}
+	deps := commands.Deps{
+		Campaigns: &bot.CampaignService{Store: db, Engine: engine, Clock: clock},
+		Lists:     &bot.ListService{Store: db},
+		Status:    board,
+		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
+			return csvfile.NewReader(r)
+		},
+		Clock: clock,
+	}
+	auth := &bot.Moderators{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
+	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer,
+		mux: commands.New(deps, bot.NewText(locale, commands.Texts), auth, signer, nil)}
+}
+
+func (w *world) run(a bot.Actor, text string, files ...bot.File) *commands.Reply {
+	return w.mux.Serve(context.Background(), &commands.Request{Actor: a, Text: text, Files: files})
+}
+
+func csvFile(name, body string) bot.File {
+	return bot.File{Name: name, ContentType: "text/csv", Data: []byte(body), Size: int64(len(body))}
+}
+
+var signedRE = regexp.MustCompile(`[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{43}`)
+
+// render writes a reply as text for golden files; signed button values
+// are shown as the command they carry.
+func render(r *commands.Reply) string {
+	var b strings.Builder
+	if r.Private {
+		b.WriteString("(private)\n")
+	}
+	for _, m := range r.Messages {
+		fmt.Fprintf(&b, "[%s]", m.Kind)
+		if m.Title != "" {
+			fmt.Fprintf(&b, " %s", m.Title)
+		}
+		b.WriteString("\n")
+		if m.Text != "" {
+			b.WriteString(m.Text + "\n")
+		}
+		for _, f := range m.Fields {
+			fmt.Fprintf(&b, "  %s: %s\n", f.Label, f.Value)
+		}
+		for _, btn := range m.Buttons {
+			v := btn.Action.Value
+			if btn.Action.Kind == bot.ActionCommand {
+				v = "signed(" + signedCommand(v) + ")"
+			}
+			fmt.Fprintf(&b, "  (%s) %s → %s %s%s\n", btn.Style, btn.Label, btn.Action.Kind, btn.Action.URL, v)
+		}
+		for _, f := range m.Files {
+			fmt.Fprintf(&b, "  file %s (%s):\n%s", f.Name, f.ContentType, f.Data)
+		}
+	}
+	return b.String()
+}
+
+// signedCommand reads the command inside a signed value without using it.
+func signedCommand(v string) string {
+	p, _, _ := strings.Cut(v, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(p)
+	if err != nil {
+		return "unreadable"
+	}
+	var a struct {
+		C string `json:"c"`
+	}
+	json.Unmarshal(raw, &a)
+	return a.C
+}
+
+// golden compares got with testdata/golden/name.txt, or rewrites it with
+// -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".txt")
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./commands -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from its golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+const people = "email,first_name,city\nana@example.org,Ana,Lyon\nbob@example.org,Bob,\nnot-an-email,X,Y\n"
+
+// TestModeratorJourney runs a moderator's whole journey and compares each
+// reply with its golden file, in English and in French.
+func TestModeratorJourney(t *testing.T) {
+	for _, locale := range []bot.Locale{bot.LocaleEnglish, bot.LocaleFrench} {
+		t.Run(string(locale), func(t *testing.T) {
+			w := newWorld(t, locale)
+			w.slack.AddUser("ana@example.org", bot.Address{Platform: bot.PlatformSlack, ID: "UANA"})
+			steps := []struct {
+				name  string
+				text  string
+				files []bot.File
+			}{
+				{"help", "help", nil},
+				{"help-one", "help campaign schedule", nil},
+				{"lists-empty", "lists", nil},
+				{"list-import", "list import spring", []bot.File{csvFile("people.csv", people)}},
+				{"lists", "lists", nil},
+				{"list-show", "list show spring", nil},
+				{"list-export", "list export spring", nil},
+				{"campaign-new", "campaign new Welcome week", nil},
+				{"campaign-message", `campaign message 1 kind:card title:"Welcome {{first_name}}" button:"Open|https://example.org/?c={{city}}" Hello {{first_name}} from {{city}}!`, nil},
+				{"campaign-audience", "campaign audience 1 list:spring", nil},
+				{"campaign-platform", "campaign platform 1 slack", nil},
+				{"campaign-check", "campaign check 1", nil},
+				{"campaign-start-refused", "campaign start 1", nil},
+				{"campaign-missing", "campaign missing 1 city=Paris", nil},
+				{"campaign-preview", "campaign preview 1 bob@example.org", nil},
+				{"campaign-schedule", "campaign schedule 1 at tomorrow 9:00 window 2h hours mon-fri 9-18 tz Europe/Paris", nil},
+				{"campaign-try", "campaign try 1 ana@example.org", nil},
+				{"campaign-start", "campaign start 1", nil},
+				{"campaigns", "campaigns", nil},
+				{"campaign-show", "campaign show 1", nil},
+				{"campaign-clone", "campaign clone 1", nil},
+				{"campaign-delete", "campaign delete 2", nil},
+				{"campaign-report", "campaign report 1", nil},
+				{"status", "status", nil},
+				{"unknown", "campaing new x", nil},
+				{"usage", "campaign start", nil},
+				{"bad-id", "campaign start abc", nil},
+			}
+			for _, s := range steps {
+				golden(t, string(locale)+"-"+s.name, render(w.run(mo, s.text, s.files...)))
+			}
+		})
+	}
+}
+
+// TestEveryCommandRefusesStrangers runs every command as someone who is
+// not a moderator: each is refused, privately, and nothing changes.
+func TestEveryCommandRefusesStrangers(t *testing.T) {
+	w := newWorld(t, bot.LocaleEnglish)
+	w.run(mo, "list import spring", csvFile("p.csv", people))
+	w.run(mo, "campaign new Kept")
+	before := dump(t, w)
+	for _, c := range w.mux.Commands() {
+		text := c.Example
+		if text == "" {
+			text = c.Name
+		}
+		r := w.run(stray, text, csvFile("p.csv", people))
+		if !r.Private || len(r.Messages) != 1 || !strings.Contains(r.Messages[0].Text, "only moderators") {
+			t.Errorf("%s: a stranger got %q", c.Name, render(r))
+		}
+	}
+	if after := dump(t, w); after != before {
+		t.Fatalf("a refused command changed something:\n%s\n%s", before, after)
+	}
+	if len(w.slack.Sent()) != 0 {
+		t.Fatal("a refused command sent a message")
+	}
+}
+
+func dump(t *testing.T, w *world) string {
+	ctx := context.Background()
+	ls, _ := w.db.Lists(ctx)
+	cs, _ := w.db.Campaigns(ctx, bot.CampaignFilter{})
+	b, _ := json.Marshal([]any{ls, cs})
+	return string(b)
+}
+
+func TestSignedButtons(t *testing.T) {
+	w := newWorld(t, bot.LocaleEnglish)
+	w.run(mo, "list import spring", csvFile("p.csv", "slack_id\nU1\n"))
+	w.run(mo, "campaign new B")
+	w.run(mo, "campaign message 1 Hi")
+	w.run(mo, "campaign audience 1 list:spring")
+	card := w.run(mo, "campaign show 1").Messages[0]
+	var start string
+	for _, b := range card.Buttons {
+		if signedCommand(b.Action.Value) == "campaign start 1" {
+			start = b.Action.Value
+		}
+	}
+	if start == "" {
+		t.Fatalf("a draft's card has no Start button: %s", render(&commands.Reply{Messages: []bot.Message{card}}))
+	}
+	press := func(a bot.Actor, v string) *commands.Reply {
+		return w.mux.Serve(context.Background(), &commands.Request{Actor: a, Signed: v})
+	}
+	if r := press(stray, start); !strings.Contains(render(r), "only moderators") {
+		t.Fatalf("a stranger pressed Start: %s", render(r))
+	}
+	if r := press(mo, start); r.Private || !strings.Contains(render(r), "starting") {
+		t.Fatalf("pressing Start: %s", render(r))
+	}
+	if r := press(mo, start); !strings.Contains(render(r), "already used") {
+		t.Fatalf("a replayed click: %s", render(r))
+	}
+	_, sig, _ := strings.Cut(start, ".")
+	forged := base64.RawURLEncoding.EncodeToString([]byte(`{"c":"campaign delete 1","e":9999999999,"n":"x"}`)) + "." + sig
+	if r := press(mo, forged); !strings.Contains(render(r), "not made by herald") {
+		t.Fatalf("a forged click: %s", render(r))
+	}
+	tampered := start[:len(start)-2] + "AA"
+	if r := press(mo, tampered); !strings.Contains(render(r), "not made by herald") {
+		t.Fatalf("a tampered click: %s", render(r))
+	}
+	old := w.signer.Sign("campaign pause 1")
+	w.clock.Advance(8 * 24 * time.Hour)
+	if r := press(mo, old); !strings.Contains(render(r), "expired") {
+		t.Fatalf("an expired click: %s", render(r))
+	}
+}
+
+func TestScheduleAndMessageOptions(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, bot.LocaleEnglish)
+	w.run(mo, "campaign new S")
+	r := w.run(mo, "campaign schedule 1 at:\"in 3 days at 9h\" window:90m hours lun-ven 9h-18h tz Europe/Paris presence active retries 2")
+	if r.Private {
+		t.Fatalf("schedule refused: %s", render(r))
+	}
+	c, _ := w.db.Campaign(ctx, 1)
+	paris, _ := time.LoadLocation("Europe/Paris")
+	s := c.Schedule
+	if !s.StartAt.Equal(time.Date(2026, 11, 27, 9, 0, 0, 0, paris)) || s.Window != 90*time.Minute || s.HoursFrom != 540 || s.HoursTo != 1080 ||
+		len(s.Days) != 5 || s.TimeZone != "Europe/Paris" || !s.OnlyWhenActive || s.RetryCycles != 2 {
+		t.Fatalf("schedule = %+v", s)
+	}
+	// What is not said keeps its value.
+	w.run(mo, "campaign schedule 1 window 3h")
+	c, _ = w.db.Campaign(ctx, 1)
+	if c.Schedule.Window != 3*time.Hour || c.Schedule.TimeZone != "Europe/Paris" || !c.Schedule.OnlyWhenActive {
+		t.Fatalf("partial schedule = %+v", c.Schedule)
+	}
+	for _, bad := range []string{"campaign schedule 1 at someday", "campaign schedule 1 window forever", "campaign schedule 1 tz Mars/Base", "campaign schedule 1 hours 9-9", "campaign schedule 1 colour blue"} {
+		if r := w.run(mo, bad); !r.Private || !strings.Contains(render(r), "Usage") {
+			t.Errorf("%q was not refused with its usage: %s", bad, render(r))
+		}
+	}
+
+	w.run(mo, "campaign message 1 kind:important title:“Heads up” button:'Yes|yes' button:\"Docs|https://x.org\" field:\"Room|B12\" Two\nlines")
+	c, _ = w.db.Campaign(ctx, 1)
+	m := c.Message
+	if m.Kind != bot.KindImportant || m.Title != "Heads up" || m.Text != "Two\nlines" || len(m.Buttons) != 2 ||
+		m.Buttons[0].Action != (bot.Action{Kind: bot.ActionReply, Value: "yes"}) || m.Buttons[1].Action.URL != "https://x.org" || m.Fields[0].Value != "B12" {
+		t.Fatalf("message = %+v", m)
+	}
+	if r := w.run(mo, "campaign message 1 kind:shout Hi"); !r.Private || !strings.Contains(render(r), "unknown message kind") {
+		t.Fatalf("bad kind: %s", render(r))
+	}
+}
+
+func TestImportWaitsForTheNextFile(t *testing.T) {
+	w := newWorld(t, bot.LocaleEnglish)
+	if r := w.run(mo, "list import later replace"); !strings.Contains(render(r), "Upload the CSV file now") {
+		t.Fatalf("waiting: %s", render(r))
+	}
+	r := w.mux.ServeFile(context.Background(), mo, csvFile("late.csv", people))
+	if !strings.Contains(render(r), "List *later*: 2 added") || !strings.Contains(render(r), "line 4") {
+		t.Fatalf("file: %s", render(r))
+	}
+	r = w.mux.ServeFile(context.Background(), mo, csvFile("again.csv", people))
+	if !r.Private || !strings.Contains(render(r), "no import waits") {
+		t.Fatalf("a file nobody waits for: %s", render(r))
+	}
+	w.run(mo, "list import soon")
+	w.clock.Advance(11 * time.Minute)
+	if r := w.mux.ServeFile(context.Background(), mo, csvFile("x.csv", people)); !strings.Contains(render(r), "no import waits") {
+		t.Fatalf("an expired wait: %s", render(r))
+	}
+	if r := w.run(mo, "list import bad", bot.File{Name: "book.xlsx", Data: []byte("PK\x03\x04xx")}); !strings.Contains(render(r), "Excel workbook") {
+		t.Fatalf("a spreadsheet: %s", render(r))
+	}
+}
+
+func TestCatalogueComplete(t *testing.T) {
+	if bad := commands.Texts.Check(); len(bad) > 0 {
+		t.Fatalf("texts missing a language or with different arguments: %v", bad)
+	}
+}
+
+// FuzzServe checks that no command line makes the mux panic or answer
+// nothing.
+func FuzzServe(f *testing.F) {
+	for _, s := range []string{"help", "campaign new x", "campaign schedule 1 at tomorrow 9:00 window 2h", `campaign message 1 title:"a`, "list import", "“", "campaign missing 1 a=b skip", "campaigns done", "help campaign"} {
+		f.Add(s)
+	}
+	w := newWorld(f, bot.LocaleEnglish)
+	w.run(mo, "campaign new Fuzz")
+	f.Fuzz(func(t *testing.T, text string) {
+		r := w.run(mo, text)
+		if len(r.Messages) == 0 {
+			t.Fatalf("%q got no answer", text)
+		}
+	})
+}

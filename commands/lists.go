@@ -1,0 +1,196 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// pendingTTL is how long "list import NAME" waits for the file.
+const pendingTTL = 10 * time.Minute
+
+// pendingImport is a list import waiting for its file.
+type pendingImport struct {
+	list  string
+	mode  bot.ImportMode
+	until time.Time
+}
+
+// pendingImports remembers, per moderator, the import waiting for a file.
+type pendingImports struct {
+	mu sync.Mutex
+	m  map[bot.Address]pendingImport
+}
+
+func (p *pendingImports) put(a bot.Address, pi pendingImport) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[bot.Address]pendingImport{}
+	}
+	p.m[a] = pi
+}
+
+func (p *pendingImports) take(a bot.Address, now time.Time) (pendingImport, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pi, ok := p.m[a]
+	delete(p.m, a)
+	return pi, ok && now.Before(pi.until)
+}
+
+// maxShown bounds the invalid rows a reply lists; the rest are counted.
+const maxShown = 10
+
+// handlers holds what the command handlers share.
+type handlers struct {
+	deps    Deps
+	text    *bot.Text
+	signer  *Signer
+	pending pendingImports
+}
+
+func (h *handlers) lists(ctx context.Context, w *Reply, r *Request) error {
+	ls, err := h.deps.Lists.Lists(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ls) == 0 {
+		w.Text(bot.KindMessage, h.text.T(TextNoLists))
+		return nil
+	}
+	var lines []string
+	for _, l := range ls {
+		lines = append(lines, "• "+h.text.T(TextListLine, l.Name, l.Size, l.KeyColumn))
+	}
+	w.Say(bot.Message{Kind: bot.KindMessage, Title: h.text.T(TextListsTitle), Text: strings.Join(lines, "\n")})
+	return nil
+}
+
+func importMode(args []string) (bot.ImportMode, error) {
+	if len(args) < 2 {
+		return bot.ImportMerge, nil
+	}
+	switch m := bot.ImportMode(strings.ToLower(args[1])); m {
+	case bot.ImportMerge, bot.ImportReplace:
+		return m, nil
+	}
+	return "", argError("%q is not an import mode: use merge (the default) or replace", args[1])
+}
+
+func (h *handlers) listImport(ctx context.Context, w *Reply, r *Request) error {
+	name := r.Args[0]
+	if err := bot.ValidateListName(name); err != nil {
+		return err
+	}
+	mode, err := importMode(r.Args)
+	if err != nil {
+		return err
+	}
+	if len(r.Files) == 0 {
+		h.pending.put(r.Actor.Address, pendingImport{list: name, mode: mode, until: h.deps.Clock.Now().Add(pendingTTL)})
+		w.Text(bot.KindIdea, h.text.T(TextImportWaiting, name, mode))
+		return nil
+	}
+	return h.importFile(ctx, w, r.Actor, name, mode, r.Files[0])
+}
+
+func (h *handlers) importFile(ctx context.Context, w *Reply, by bot.Actor, name string, mode bot.ImportMode, f bot.File) error {
+	rd, err := h.deps.OpenRecipients(bytes.NewReader(f.Data))
+	if err != nil {
+		return err
+	}
+	res, err := h.deps.Lists.Import(ctx, name, rd, mode, by)
+	if err != nil {
+		return err
+	}
+	kind := bot.KindSuccess
+	text := h.text.T(TextImported, res.List.Name, res.Added, res.Updated, res.List.Size, res.List.Name)
+	if res.Invalid > 0 {
+		kind = bot.KindImportant
+		text += "\n" + h.text.T(TextImportInvalid, res.Invalid) + "\n" + h.invalidLines(res.Errors, res.Invalid)
+	}
+	w.Text(kind, text)
+	return nil
+}
+
+func (h *handlers) invalidLines(errs []bot.LineError, total int) string {
+	var lines []string
+	for i, e := range errs {
+		if i == maxShown {
+			lines = append(lines, h.text.T(TextMoreInvalid, total-maxShown))
+			break
+		}
+		lines = append(lines, "• "+h.text.T(TextInvalidLine, e.Line, e.Reason))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ServeFile handles a file a moderator uploaded without a command: it goes
+// into the list a recent "list import NAME" waits for. Otherwise the reply
+// says how to import it.
+func (m *Mux) ServeFile(ctx context.Context, a bot.Actor, f bot.File) *Reply {
+	return m.Serve(ctx, &Request{Actor: a, Text: "list import-file", Files: []bot.File{f}})
+}
+
+func (h *handlers) listImportFile(ctx context.Context, w *Reply, r *Request) error {
+	pi, ok := h.pending.take(r.Actor.Address, h.deps.Clock.Now())
+	if !ok || len(r.Files) == 0 {
+		return argError("I received %s but no import waits for it: type `list import NAME` and send the file again", fileName(r.Files))
+	}
+	return h.importFile(ctx, w, r.Actor, pi.list, pi.mode, r.Files[0])
+}
+
+func fileName(fs []bot.File) string {
+	if len(fs) == 0 || fs[0].Name == "" {
+		return "a file"
+	}
+	return fs[0].Name
+}
+
+func (h *handlers) listShow(ctx context.Context, w *Reply, r *Request) error {
+	l, sample, err := h.deps.Lists.Show(ctx, r.Args[0], 5)
+	if err != nil {
+		return err
+	}
+	cols := strings.Join(l.Columns, ", ")
+	if cols == "" {
+		cols = "—"
+	}
+	text := h.text.T(TextListShow, l.Name, l.Size, l.KeyColumn, cols)
+	if len(sample) > 0 {
+		var rows []string
+		for _, rc := range sample {
+			vals := []string{rc.Key}
+			for _, c := range l.Columns {
+				vals = append(vals, rc.Attributes[c])
+			}
+			rows = append(rows, strings.Join(vals, " | "))
+		}
+		text += "\n" + h.text.T(TextListSample) + "\n```\n" + strings.Join(rows, "\n") + "\n```"
+	}
+	w.Text(bot.KindMessage, text)
+	return nil
+}
+
+func (h *handlers) listExport(ctx context.Context, w *Reply, r *Request) error {
+	var buf bytes.Buffer
+	if err := h.deps.Lists.Export(ctx, r.Args[0], &buf); err != nil {
+		return err
+	}
+	w.Say(bot.Message{Kind: bot.KindMessage, Text: h.text.T(TextListExported, r.Args[0]),
+		Files: []bot.File{{Name: r.Args[0] + ".csv", ContentType: "text/csv", Size: int64(buf.Len()), Data: buf.Bytes()}}})
+	return nil
+}
+
+func (h *handlers) listDelete(ctx context.Context, w *Reply, r *Request) error {
+	if err := h.deps.Lists.Delete(ctx, r.Args[0]); err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextListDeleted, r.Args[0]))
+	return nil
+}

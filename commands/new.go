@@ -1,0 +1,47 @@
+package commands
+
+import (
+	"log/slog"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// New returns the mux with every command of the language registered.
+func New(deps Deps, text *bot.Text, auth Authorizer, signer *Signer, log *slog.Logger) *Mux {
+	m := &Mux{Text: text, Auth: auth, Signer: signer, Log: log}
+	h := &handlers{deps: deps, text: text, signer: signer}
+	c := deps.Campaigns
+	for _, cmd := range []*Command{
+		{Name: "help", Args: "[COMMAND]", Example: "help campaign schedule", Help: TextHelpHelp, MaxArgs: 3, Handler: h.help(m)},
+		{Name: "status", Example: "status", Help: TextHelpStatus, MaxArgs: 0, Handler: HandlerFunc(h.status)},
+
+		{Name: "lists", Example: "lists", Help: TextHelpLists, MaxArgs: 0, Handler: HandlerFunc(h.lists)},
+		{Name: "list import", Args: "NAME [merge|replace]", Example: "list import spring-2026", Help: TextHelpListImport, MinArgs: 1, MaxArgs: 2, Changes: true, Handler: HandlerFunc(h.listImport)},
+		{Name: "list import-file", MaxArgs: 0, Changes: true, Handler: HandlerFunc(h.listImportFile)},
+		{Name: "list show", Args: "NAME", Example: "list show spring-2026", Help: TextHelpListShow, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.listShow)},
+		{Name: "list export", Args: "NAME", Example: "list export spring-2026", Help: TextHelpListExport, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.listExport)},
+		{Name: "list delete", Args: "NAME", Example: "list delete spring-2026", Help: TextHelpListDelete, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: HandlerFunc(h.listDelete)},
+
+		{Name: "campaigns", Args: "[drafts|scheduled|running|done]", Example: "campaigns running", Help: TextHelpCampaigns, MaxArgs: 1, Handler: HandlerFunc(h.campaigns)},
+		{Name: "campaign new", Args: "NAME", Example: "campaign new Welcome week", Help: TextHelpCampaignNew, MinArgs: 1, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.campaignNew)},
+		{Name: "campaign message", Args: "ID [kind:K] [title:\"…\"] [image:URL] [button:\"Label|link\"] TEXT", Example: "campaign message 3 kind:card title:\"Welcome\" button:\"Open|https://example.org\" Hello {{first_name}}!", Help: TextHelpCampaignMessage, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.campaignMessage)},
+		{Name: "campaign audience", Args: "ID list:NAME|all:PLATFORM", Example: "campaign audience 3 list:spring-2026", Help: TextHelpCampaignAud, MinArgs: 1, MaxArgs: 2, Changes: true, Handler: HandlerFunc(h.campaignAudience)},
+		{Name: "campaign platform", Args: "ID slack|discord|telegram|teams|web|email|auto", Example: "campaign platform 3 slack", Help: TextHelpCampaignPlat, MinArgs: 2, MaxArgs: 2, Changes: true, Handler: HandlerFunc(h.campaignPlatform)},
+		{Name: "campaign schedule", Args: "ID [at WHEN] [window DUR] [hours mon-fri 9-18] [tz ZONE] [presence active|any] [retries N]", Example: "campaign schedule 3 at tomorrow 9:00 window 2h hours mon-fri 9-18 tz Europe/Paris", Help: TextHelpCampaignSched, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.campaignSchedule)},
+		{Name: "campaign missing", Args: "ID skip|ATTR=VALUE…", Example: "campaign missing 3 first_name=there", Help: TextHelpCampaignMissing, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.campaignMissing)},
+		{Name: "campaign check", Args: "ID", Example: "campaign check 3", Help: TextHelpCampaignCheck, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.campaignCheck)},
+		{Name: "campaign preview", Args: "ID [KEY]", Example: "campaign preview 3 ana@example.org", Help: TextHelpCampaignPreview, MinArgs: 1, MaxArgs: 2, Handler: HandlerFunc(h.campaignPreview)},
+		{Name: "campaign try", Args: "ID [ADDRESS]", Example: "campaign try 3 ana@example.org", Help: TextHelpCampaignTry, MinArgs: 1, MaxArgs: 2, Handler: HandlerFunc(h.campaignTry)},
+		{Name: "campaign start", Args: "ID", Example: "campaign start 3", Help: TextHelpCampaignStart, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.lifecycle(c.Start, TextStarted)},
+		{Name: "campaign pause", Args: "ID", Example: "campaign pause 3", Help: TextHelpCampaignPause, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.lifecycle(c.Pause, TextPaused)},
+		{Name: "campaign resume", Args: "ID", Example: "campaign resume 3", Help: TextHelpCampaignResume, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.lifecycle(c.Resume, TextResumed)},
+		{Name: "campaign cancel", Args: "ID", Example: "campaign cancel 3", Help: TextHelpCampaignCancel, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.lifecycle(c.Cancel, TextCancelled)},
+		{Name: "campaign clone", Args: "ID", Example: "campaign clone 3", Help: TextHelpCampaignClone, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: HandlerFunc(h.campaignClone)},
+		{Name: "campaign delete", Args: "ID", Example: "campaign delete 3", Help: TextHelpCampaignDelete, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: HandlerFunc(h.campaignDelete)},
+		{Name: "campaign show", Args: "ID", Example: "campaign show 3", Help: TextHelpCampaignShow, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.campaignShow)},
+		{Name: "campaign report", Args: "ID", Example: "campaign report 3", Help: TextHelpCampaignReport, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.campaignReport)},
+	} {
+		m.Handle(cmd)
+	}
+	return m
+}

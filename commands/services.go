@@ -1,0 +1,55 @@
+package commands
+
+import (
+	"context"
+	"io"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Campaigns is what the commands need of the campaign service.
+type Campaigns interface {
+	Create(ctx context.Context, name string, by bot.Actor) (*bot.Campaign, error)
+	SetMessage(ctx context.Context, id bot.CampaignID, m bot.Message, by bot.Actor) (*bot.Campaign, error)
+	SetAudience(ctx context.Context, id bot.CampaignID, a bot.Audience, by bot.Actor) (*bot.Campaign, error)
+	SetAudienceFile(ctx context.Context, id bot.CampaignID, r bot.RecipientReader, by bot.Actor) (*bot.ImportResult, error)
+	SetPlatform(ctx context.Context, id bot.CampaignID, p bot.Platform, by bot.Actor) (*bot.Campaign, error)
+	SetSchedule(ctx context.Context, id bot.CampaignID, s bot.Schedule, by bot.Actor) (*bot.Campaign, error)
+	SetMissing(ctx context.Context, id bot.CampaignID, defaults map[string]string, p bot.MissingPolicy, by bot.Actor) (*bot.Campaign, error)
+	Check(ctx context.Context, id bot.CampaignID) (*bot.CampaignCheck, error)
+	Preview(ctx context.Context, id bot.CampaignID, key string) (bot.Message, error)
+	Try(ctx context.Context, id bot.CampaignID, to bot.Address) (*bot.TryResult, error)
+	Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)
+	Pause(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)
+	Resume(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)
+	Cancel(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)
+	Clone(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)
+	Delete(ctx context.Context, id bot.CampaignID) error
+	Show(ctx context.Context, id bot.CampaignID) (*bot.Campaign, bot.SendingCounts, error)
+	Report(ctx context.Context, id bot.CampaignID, w io.Writer) error
+	List(ctx context.Context, f bot.CampaignFilter) ([]*bot.Campaign, error)
+}
+
+// Lists is what the commands need of the list service.
+type Lists interface {
+	Import(ctx context.Context, name string, r bot.RecipientReader, mode bot.ImportMode, by bot.Actor) (*bot.ImportResult, error)
+	Lists(ctx context.Context) ([]*bot.List, error)
+	Show(ctx context.Context, name string, sample int) (*bot.List, []bot.Recipient, error)
+	Export(ctx context.Context, name string, w io.Writer) error
+	Delete(ctx context.Context, name string) error
+}
+
+// Statuser gives what `status` shows.
+type Statuser interface {
+	Status() bot.Status
+}
+
+// Deps are the services the commands call.
+type Deps struct {
+	Campaigns Campaigns
+	Lists     Lists
+	Status    Statuser
+	// OpenRecipients reads an uploaded recipient file (package csvfile).
+	OpenRecipients func(io.Reader) (bot.RecipientReader, error)
+	Clock          bot.Clock
+}

@@ -1,0 +1,203 @@
+package commands
+
+import "github.com/heraldchat/herald/bot"
+
+// The keys of the command language's text.
+const (
+	TextUnknownCommand bot.TextKey = "cmd.unknown"
+	TextDidYouMean     bot.TextKey = "cmd.did_you_mean"
+	TextSeeHelp        bot.TextKey = "cmd.see_help"
+	TextUsage          bot.TextKey = "cmd.usage"
+	TextHelpTitle      bot.TextKey = "cmd.help.title"
+	TextHelpFooter     bot.TextKey = "cmd.help.footer"
+
+	TextHelpHelp            bot.TextKey = "cmd.help.help"
+	TextHelpStatus          bot.TextKey = "cmd.help.status"
+	TextHelpLists           bot.TextKey = "cmd.help.lists"
+	TextHelpListImport      bot.TextKey = "cmd.help.list_import"
+	TextHelpListShow        bot.TextKey = "cmd.help.list_show"
+	TextHelpListExport      bot.TextKey = "cmd.help.list_export"
+	TextHelpListDelete      bot.TextKey = "cmd.help.list_delete"
+	TextHelpCampaigns       bot.TextKey = "cmd.help.campaigns"
+	TextHelpCampaignNew     bot.TextKey = "cmd.help.campaign_new"
+	TextHelpCampaignMessage bot.TextKey = "cmd.help.campaign_message"
+	TextHelpCampaignAud     bot.TextKey = "cmd.help.campaign_audience"
+	TextHelpCampaignPlat    bot.TextKey = "cmd.help.campaign_platform"
+	TextHelpCampaignSched   bot.TextKey = "cmd.help.campaign_schedule"
+	TextHelpCampaignMissing bot.TextKey = "cmd.help.campaign_missing"
+	TextHelpCampaignCheck   bot.TextKey = "cmd.help.campaign_check"
+	TextHelpCampaignPreview bot.TextKey = "cmd.help.campaign_preview"
+	TextHelpCampaignTry     bot.TextKey = "cmd.help.campaign_try"
+	TextHelpCampaignStart   bot.TextKey = "cmd.help.campaign_start"
+	TextHelpCampaignPause   bot.TextKey = "cmd.help.campaign_pause"
+	TextHelpCampaignResume  bot.TextKey = "cmd.help.campaign_resume"
+	TextHelpCampaignCancel  bot.TextKey = "cmd.help.campaign_cancel"
+	TextHelpCampaignClone   bot.TextKey = "cmd.help.campaign_clone"
+	TextHelpCampaignDelete  bot.TextKey = "cmd.help.campaign_delete"
+	TextHelpCampaignShow    bot.TextKey = "cmd.help.campaign_show"
+	TextHelpCampaignReport  bot.TextKey = "cmd.help.campaign_report"
+
+	TextNoLists        bot.TextKey = "cmd.lists.none"
+	TextListsTitle     bot.TextKey = "cmd.lists.title"
+	TextListLine       bot.TextKey = "cmd.lists.line"
+	TextImportWaiting  bot.TextKey = "cmd.list.import_waiting"
+	TextImported       bot.TextKey = "cmd.list.imported"
+	TextImportInvalid  bot.TextKey = "cmd.list.import_invalid"
+	TextInvalidLine    bot.TextKey = "cmd.list.invalid_line"
+	TextMoreInvalid    bot.TextKey = "cmd.list.more_invalid"
+	TextListShow       bot.TextKey = "cmd.list.show"
+	TextListSample     bot.TextKey = "cmd.list.sample"
+	TextListExported   bot.TextKey = "cmd.list.exported"
+	TextListDeleted    bot.TextKey = "cmd.list.deleted"
+	TextNoCampaigns    bot.TextKey = "cmd.campaigns.none"
+	TextCampaignsTitle bot.TextKey = "cmd.campaigns.title"
+	TextCampaignLine   bot.TextKey = "cmd.campaigns.line"
+	TextCreated        bot.TextKey = "cmd.campaign.created"
+	TextMessageSet     bot.TextKey = "cmd.campaign.message_set"
+	TextAudienceSet    bot.TextKey = "cmd.campaign.audience_set"
+	TextPlatformSet    bot.TextKey = "cmd.campaign.platform_set"
+	TextScheduleSet    bot.TextKey = "cmd.campaign.schedule_set"
+	TextMissingSet     bot.TextKey = "cmd.campaign.missing_set"
+	TextCheckOK        bot.TextKey = "cmd.campaign.check_ok"
+	TextCheckLacking   bot.TextKey = "cmd.campaign.check_lacking"
+	TextLackingLine    bot.TextKey = "cmd.campaign.lacking_line"
+	TextPreviewFor     bot.TextKey = "cmd.campaign.preview_for"
+	TextTryDelivered   bot.TextKey = "cmd.campaign.try_delivered"
+	TextTryFailed      bot.TextKey = "cmd.campaign.try_failed"
+	TextStarted        bot.TextKey = "cmd.campaign.started"
+	TextScheduled      bot.TextKey = "cmd.campaign.scheduled"
+	TextPaused         bot.TextKey = "cmd.campaign.paused"
+	TextResumed        bot.TextKey = "cmd.campaign.resumed"
+	TextCancelled      bot.TextKey = "cmd.campaign.cancelled"
+	TextCloned         bot.TextKey = "cmd.campaign.cloned"
+	TextDeleted        bot.TextKey = "cmd.campaign.deleted"
+	TextReportReady    bot.TextKey = "cmd.campaign.report_ready"
+
+	TextCardAudience   bot.TextKey = "card.audience"
+	TextCardPlatform   bot.TextKey = "card.platform"
+	TextCardStart      bot.TextKey = "card.start"
+	TextCardWindow     bot.TextKey = "card.window"
+	TextCardState      bot.TextKey = "card.state"
+	TextCardCounters   bot.TextKey = "card.counters"
+	TextCardMessage    bot.TextKey = "card.message"
+	TextCardHours      bot.TextKey = "card.hours"
+	TextCardNow        bot.TextKey = "card.now"
+	TextCardNoWindow   bot.TextKey = "card.no_window"
+	TextCardNoAudience bot.TextKey = "card.no_audience"
+	TextButtonStart    bot.TextKey = "button.start"
+	TextButtonPause    bot.TextKey = "button.pause"
+	TextButtonResume   bot.TextKey = "button.resume"
+	TextButtonCancel   bot.TextKey = "button.cancel"
+	TextButtonTry      bot.TextKey = "button.try"
+	TextButtonReport   bot.TextKey = "button.report"
+	TextButtonClone    bot.TextKey = "button.clone"
+
+	TextStatusTitle     bot.TextKey = "cmd.status.title"
+	TextStatusPlatform  bot.TextKey = "cmd.status.platform"
+	TextStatusNoPlat    bot.TextKey = "cmd.status.no_platform"
+	TextStatusQueue     bot.TextKey = "cmd.status.queue"
+	TextStatusNoErrors  bot.TextKey = "cmd.status.no_errors"
+	TextStatusErrorLine bot.TextKey = "cmd.status.error"
+	TextConnected       bot.TextKey = "cmd.status.connected"
+	TextDisconnected    bot.TextKey = "cmd.status.disconnected"
+)
+
+// Texts is the command language's part of the catalogue: English, French.
+var Texts = bot.Catalogue{
+	TextUnknownCommand: {"I don't know the command %q.", "Je ne connais pas la commande %q."},
+	TextDidYouMean:     {"Did you mean `%s`? For example: `%s`", "Vouliez-vous dire `%s` ? Par exemple : `%s`"},
+	TextSeeHelp:        {"Type `help` to see every command.", "Tapez `help` pour voir toutes les commandes."},
+	TextUsage:          {"Usage: `%s`, for example `%s`", "Syntaxe : `%s`, par exemple `%s`"},
+	TextHelpTitle:      {"herald commands", "Commandes herald"},
+	TextHelpFooter:     {"Type `help COMMAND` for one command, for example `help campaign schedule`.", "Tapez `help COMMANDE` pour une commande, par exemple `help campaign schedule`."},
+
+	TextHelpHelp:            {"every command, or one with its example", "toutes les commandes, ou une avec son exemple"},
+	TextHelpStatus:          {"connected platforms, queue, recent errors and how to fix them", "plateformes connectées, file d'attente, erreurs récentes et comment les corriger"},
+	TextHelpLists:           {"the recipient lists", "les listes de destinataires"},
+	TextHelpListImport:      {"import the attached CSV file (or the next one you upload) into a list", "importer le fichier CSV joint (ou le prochain envoyé) dans une liste"},
+	TextHelpListShow:        {"a list's size, columns and first rows", "taille, colonnes et premières lignes d'une liste"},
+	TextHelpListExport:      {"a list as a CSV file", "une liste en fichier CSV"},
+	TextHelpListDelete:      {"delete a list", "supprimer une liste"},
+	TextHelpCampaigns:       {"the campaigns, or those in one state", "les campagnes, ou celles d'un état"},
+	TextHelpCampaignNew:     {"create a draft campaign", "créer une campagne en brouillon"},
+	TextHelpCampaignMessage: {"set the message: kind, title, image, buttons, then the text with {{placeholders}}", "définir le message : type, titre, image, boutons, puis le texte avec des {{variables}}"},
+	TextHelpCampaignAud:     {"send to a list, or to every reachable user of a platform", "envoyer à une liste, ou à tous les utilisateurs joignables d'une plateforme"},
+	TextHelpCampaignPlat:    {"the platform to send on, or auto to choose per recipient", "la plateforme d'envoi, ou auto pour choisir par destinataire"},
+	TextHelpCampaignSched:   {"when: at, window, working hours and days, time zone, presence, retries", "quand : date, fenêtre, heures et jours ouvrés, fuseau, présence, relances"},
+	TextHelpCampaignMissing: {"what to do with recipients lacking a value: defaults, or skip them", "que faire des destinataires sans valeur : valeurs par défaut, ou les ignorer"},
+	TextHelpCampaignCheck:   {"audience size and recipients lacking a value", "taille de l'audience et destinataires sans valeur"},
+	TextHelpCampaignPreview: {"the message as one recipient will get it", "le message tel qu'un destinataire le recevra"},
+	TextHelpCampaignTry:     {"send the message to one address (yours by default), outside the report", "envoyer le message à une adresse (la vôtre par défaut), hors rapport"},
+	TextHelpCampaignStart:   {"start now, or at the scheduled time", "démarrer maintenant, ou à l'heure prévue"},
+	TextHelpCampaignPause:   {"stop sending until resume", "suspendre l'envoi jusqu'à la reprise"},
+	TextHelpCampaignResume:  {"continue a paused campaign", "reprendre une campagne suspendue"},
+	TextHelpCampaignCancel:  {"stop for good; what was sent stays in the report", "arrêter définitivement ; ce qui est parti reste au rapport"},
+	TextHelpCampaignClone:   {"a new draft from a campaign", "un nouveau brouillon à partir d'une campagne"},
+	TextHelpCampaignDelete:  {"delete a draft", "supprimer un brouillon"},
+	TextHelpCampaignShow:    {"a campaign's card: state, counters, message", "la fiche d'une campagne : état, compteurs, message"},
+	TextHelpCampaignReport:  {"the per-recipient report as CSV", "le rapport par destinataire en CSV"},
+
+	TextNoLists:        {"No list yet. Import one with `list import NAME` and a CSV file.", "Aucune liste pour l'instant. Importez-en une avec `list import NOM` et un fichier CSV."},
+	TextListsTitle:     {"Lists", "Listes"},
+	TextListLine:       {"*%s*: %d recipients, keyed by %s", "*%s* : %d destinataires, clé %s"},
+	TextImportWaiting:  {"Upload the CSV file now: it will go into list *%s* (%s). I'll wait 10 minutes.", "Envoyez le fichier CSV maintenant : il ira dans la liste *%s* (%s). J'attends 10 minutes."},
+	TextImported:       {"List *%s*: %d added, %d updated, %d in all. Next: `campaign audience ID list:%s`", "Liste *%s* : %d ajoutés, %d mis à jour, %d au total. Ensuite : `campaign audience ID list:%s`"},
+	TextImportInvalid:  {"%d rows were left out:", "%d lignes ont été écartées :"},
+	TextInvalidLine:    {"line %d: %s", "ligne %d : %s"},
+	TextMoreInvalid:    {"… and %d more.", "… et %d autres."},
+	TextListShow:       {"*%s*: %d recipients, key %s, columns: %s", "*%s* : %d destinataires, clé %s, colonnes : %s"},
+	TextListSample:     {"First rows:", "Premières lignes :"},
+	TextListExported:   {"List *%s* as CSV.", "Liste *%s* en CSV."},
+	TextListDeleted:    {"List *%s* deleted.", "Liste *%s* supprimée."},
+	TextNoCampaigns:    {"No campaign here. Create one with `campaign new NAME`.", "Aucune campagne ici. Créez-en une avec `campaign new NOM`."},
+	TextCampaignsTitle: {"Campaigns", "Campagnes"},
+	TextCampaignLine:   {"#%d *%s*: %s, %d/%d sent", "n°%d *%s* : %s, %d/%d envoyés"},
+	TextCreated:        {"Campaign #%d *%s* created as a draft. Next: `campaign message %d Hello {{first_name}}`", "Campagne n°%d *%s* créée en brouillon. Ensuite : `campaign message %d Bonjour {{first_name}}`"},
+	TextMessageSet:     {"Message of #%d set. Next: `campaign audience %d list:NAME`, or `campaign preview %d`", "Message de la n°%d défini. Ensuite : `campaign audience %d list:NOM`, ou `campaign preview %d`"},
+	TextAudienceSet:    {"#%d goes to %s: %d recipients. Next: `campaign check %d`, then `campaign start %d`", "La n°%d ira à %s : %d destinataires. Ensuite : `campaign check %d`, puis `campaign start %d`"},
+	TextPlatformSet:    {"#%d sends on %s.", "La n°%d envoie sur %s."},
+	TextScheduleSet:    {"Schedule of #%d: %s. Next: `campaign start %d`", "Planification de la n°%d : %s. Ensuite : `campaign start %d`"},
+	TextMissingSet:     {"#%d: missing values %s.", "N°%d : valeurs manquantes %s."},
+	TextCheckOK:        {"#%d: %d recipients, none lacks a value. Ready: `campaign start %d`", "N°%d : %d destinataires, aucun ne manque de valeur. Prête : `campaign start %d`"},
+	TextCheckLacking:   {"#%d: %d recipients, %d lack a value. Choose: `campaign missing %d first_name=there` (a default), `campaign missing %d skip`, or fix the list.", "N°%d : %d destinataires, %d sans valeur. Au choix : `campaign missing %d first_name=vous` (une valeur par défaut), `campaign missing %d skip`, ou corriger la liste."},
+	TextLackingLine:    {"%s lacks %s", "%s : il manque %s"},
+	TextPreviewFor:     {"Preview of #%d for %s:", "Aperçu de la n°%d pour %s :"},
+	TextTryDelivered:   {"Try of #%d delivered to %s.", "Essai de la n°%d remis à %s."},
+	TextTryFailed:      {"Try of #%d to %s failed at step %s: %s", "L'essai de la n°%d vers %s a échoué à l'étape %s : %s"},
+	TextStarted:        {"#%[1]d is starting.", "La n°%[1]d démarre."},
+	TextScheduled:      {"#%d will start %s.", "La n°%d démarrera le %s."},
+	TextPaused:         {"#%[1]d paused. `campaign resume %[2]d` to continue.", "N°%[1]d suspendue. `campaign resume %[2]d` pour reprendre."},
+	TextResumed:        {"#%[1]d resumed.", "N°%[1]d reprise."},
+	TextCancelled:      {"#%[1]d cancelled: what was sent stays in `campaign report %[2]d`.", "N°%[1]d annulée : ce qui est parti reste dans `campaign report %[2]d`."},
+	TextCloned:         {"#%d is a copy of #%d, as a draft. Edit it, then `campaign start %d`.", "La n°%d est une copie de la n°%d, en brouillon. Modifiez-la, puis `campaign start %d`."},
+	TextDeleted:        {"Draft #%d deleted.", "Brouillon n°%d supprimé."},
+	TextReportReady:    {"Report of #%d.", "Rapport de la n°%d."},
+
+	TextCardAudience:   {"Audience", "Audience"},
+	TextCardPlatform:   {"Platform", "Plateforme"},
+	TextCardStart:      {"Start", "Début"},
+	TextCardWindow:     {"Window", "Fenêtre"},
+	TextCardState:      {"State", "État"},
+	TextCardCounters:   {"%d to send · %d in flight · %d sent · %d failed · %d skipped", "%d à envoyer · %d en cours · %d envoyés · %d en échec · %d ignorés"},
+	TextCardMessage:    {"Message", "Message"},
+	TextCardHours:      {"Working hours", "Heures ouvrées"},
+	TextCardNow:        {"when started", "au démarrage"},
+	TextCardNoWindow:   {"none", "aucune"},
+	TextCardNoAudience: {"not chosen yet", "pas encore choisie"},
+	TextButtonStart:    {"Start", "Démarrer"},
+	TextButtonPause:    {"Pause", "Suspendre"},
+	TextButtonResume:   {"Resume", "Reprendre"},
+	TextButtonCancel:   {"Cancel", "Annuler"},
+	TextButtonTry:      {"Try on me", "Essayer sur moi"},
+	TextButtonReport:   {"Report", "Rapport"},
+	TextButtonClone:    {"Clone", "Dupliquer"},
+
+	TextStatusTitle:     {"herald status", "État de herald"},
+	TextStatusPlatform:  {"%s: %s", "%s : %s"},
+	TextStatusNoPlat:    {"No platform connected besides the web console.", "Aucune plateforme connectée hormis la console web."},
+	TextStatusQueue:     {"%d messages waiting to be sent.", "%d messages en attente d'envoi."},
+	TextStatusNoErrors:  {"No recent integration error.", "Aucune erreur d'intégration récente."},
+	TextStatusErrorLine: {"%s %s: %s. Fix: %s", "%s %s : %s. Correction : %s"},
+	TextConnected:       {"connected", "connectée"},
+	TextDisconnected:    {"disconnected", "déconnectée"},
+}
