@@ -55,7 +55,9 @@ type Handler interface {
 type HandlerFunc func(ctx context.Context, w *Reply, r *Request) error
 
 // ServeCommand calls f.
-func (f HandlerFunc) ServeCommand(ctx context.Context, w *Reply, r *Request) error { return f(ctx, w, r) }
+func (f HandlerFunc) ServeCommand(ctx context.Context, w *Reply, r *Request) error {
+	return f(ctx, w, r)
+}
 
 // Command describes one command of the language.
 type Command struct {

@@ -31,26 +31,26 @@ func TestParseWhen(t *testing.T) {
 	now := time.Date(2026, 11, 24, 10, 15, 0, 0, paris) // a Tuesday
 	at := func(m time.Month, d, h, min int) time.Time { return time.Date(2026, m, d, h, min, 0, 0, paris) }
 	for in, want := range map[string]time.Time{
-		"now":                   now,
-		"maintenant":            now,
-		"tomorrow 9:00":         at(11, 25, 9, 0),
-		"tomorrow at 9am":       at(11, 25, 9, 0),
-		"demain 9h":             at(11, 25, 9, 0),
-		"demain à 14h30":        at(11, 25, 14, 30),
-		"in 3 days at 9h":       at(11, 27, 9, 0),
-		"dans 3 jours à 9h":     at(11, 27, 9, 0),
-		"in 2h":                 at(11, 24, 12, 15),
-		"dans 90m":              at(11, 24, 11, 45),
-		"2026-12-01 14:30":      at(12, 1, 14, 30),
-		"2026-12-01":            at(12, 1, 9, 0),
-		"01/12/2026 14h":        at(12, 1, 14, 0),
-		"18h":                   at(11, 24, 18, 0),
-		"9:00":                  at(11, 25, 9, 0), // already past today
-		"friday 2pm":            at(11, 27, 14, 0),
-		"lundi 9h":              at(11, 30, 9, 0),
-		"tuesday 9h":            at(12, 1, 9, 0), // today at 9 is past: next week
-		"today 18:00":           at(11, 24, 18, 0),
-		"aujourd'hui 18h":       at(11, 24, 18, 0),
+		"now":               now,
+		"maintenant":        now,
+		"tomorrow 9:00":     at(11, 25, 9, 0),
+		"tomorrow at 9am":   at(11, 25, 9, 0),
+		"demain 9h":         at(11, 25, 9, 0),
+		"demain à 14h30":    at(11, 25, 14, 30),
+		"in 3 days at 9h":   at(11, 27, 9, 0),
+		"dans 3 jours à 9h": at(11, 27, 9, 0),
+		"in 2h":             at(11, 24, 12, 15),
+		"dans 90m":          at(11, 24, 11, 45),
+		"2026-12-01 14:30":  at(12, 1, 14, 30),
+		"2026-12-01":        at(12, 1, 9, 0),
+		"01/12/2026 14h":    at(12, 1, 14, 0),
+		"18h":               at(11, 24, 18, 0),
+		"9:00":              at(11, 25, 9, 0), // already past today
+		"friday 2pm":        at(11, 27, 14, 0),
+		"lundi 9h":          at(11, 30, 9, 0),
+		"tuesday 9h":        at(12, 1, 9, 0), // today at 9 is past: next week
+		"today 18:00":       at(11, 24, 18, 0),
+		"aujourd'hui 18h":   at(11, 24, 18, 0),
 	} {
 		got, err := commands.ParseWhen(in, now, paris)
 		if err != nil || !got.Equal(want) {

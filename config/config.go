@@ -9,15 +9,15 @@ import (
 // Config is herald's whole configuration. Every field has a yaml key; the
 // key paths (store.path, slack.bot_token, …) are how problems are named.
 type Config struct {
-	Store    Store    `yaml:"store"`
-	HTTP     HTTP     `yaml:"http"`
-	Log      Log      `yaml:"log"`
-	Locale   string   `yaml:"locale"`
-	Slack    Slack    `yaml:"slack"`
-	Discord  Discord  `yaml:"discord"`
-	Telegram Telegram `yaml:"telegram"`
-	Teams    Teams    `yaml:"teams"`
-	Email    Email    `yaml:"email"`
+	Store      Store      `yaml:"store"`
+	HTTP       HTTP       `yaml:"http"`
+	Log        Log        `yaml:"log"`
+	Locale     string     `yaml:"locale"`
+	Slack      Slack      `yaml:"slack"`
+	Discord    Discord    `yaml:"discord"`
+	Telegram   Telegram   `yaml:"telegram"`
+	Teams      Teams      `yaml:"teams"`
+	Email      Email      `yaml:"email"`
 	Limits     Limits     `yaml:"limits"`
 	Engine     Engine     `yaml:"engine"`
 	Moderators Moderators `yaml:"moderators"`
