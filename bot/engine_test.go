@@ -208,7 +208,11 @@ func TestCampaignRunsToDone(t *testing.T) {
 	if strings.Join(rows[1], "|") != `1|1001|true|{"first_name":"P1"}` {
 		t.Fatalf("report row 1 = %q", rows[1])
 	}
-	evs, _ := r.db.Events(context.Background(), 0, 0)
+	var evs []*bot.Event
+	r.until("the campaign_done event", func() bool {
+		evs, _ = r.db.Events(context.Background(), 0, 0)
+		return len(evs) > 0
+	})
 	if len(evs) != 1 || evs[0].Type != bot.EventCampaignDone || evs[0].CampaignID != id || evs[0].Data["sent"] != "20" {
 		t.Fatalf("events = %+v", evs)
 	}
