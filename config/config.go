@@ -21,6 +21,15 @@ type Config struct {
 	Limits     Limits     `yaml:"limits"`
 	Engine     Engine     `yaml:"engine"`
 	Moderators Moderators `yaml:"moderators"`
+	Web        Web        `yaml:"web"`
+}
+
+// Web configures the embedded web chat and console.
+type Web struct {
+	Enabled       bool   `yaml:"enabled"`
+	ConsoleToken  Secret `yaml:"console_token"`
+	MaxMessage    int    `yaml:"max_message"`
+	SecureCookies bool   `yaml:"secure_cookies"`
 }
 
 // ModeratorsOn lists the moderators of one platform: user ids, and a group
@@ -160,6 +169,7 @@ func Default() *Config {
 			Teams: limitOf(bot.PlatformTeams), Web: limitOf(bot.PlatformWeb), Email: limitOf(bot.PlatformEmail),
 		},
 		Engine: Engine{Workers: bot.DefaultWorkers, SendTimeout: 30 * time.Second},
+		Web:    Web{Enabled: true, MaxMessage: 4000},
 	}
 }
 

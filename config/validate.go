@@ -134,6 +134,12 @@ func (c *Config) Validate() Problems {
 	if c.Engine.Workers < 1 || c.Engine.Workers > 4096 {
 		bad("engine.workers", "must be between 1 and 4096, got %d", c.Engine.Workers)
 	}
+	if c.Web.MaxMessage < 100 || c.Web.MaxMessage > 100000 {
+		bad("web.max_message", "must be between 100 and 100000 bytes, got %d", c.Web.MaxMessage)
+	}
+	if c.Web.ConsoleToken.IsSet() && len(c.Web.ConsoleToken.Value()) < 16 {
+		bad("web.console_token", "is too short: use at least 16 random characters")
+	}
 	if c.Engine.SendTimeout <= 0 {
 		bad("engine.send_timeout", "must be positive, got %s", c.Engine.SendTimeout)
 	}

@@ -158,3 +158,5 @@ func (db *DB) Secret(ctx context.Context, name string, size int) ([]byte, error)
 	})
 	return out, err
 }
+
+var _ bot.PostStore = (*DB)(nil)

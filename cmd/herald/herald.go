@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
@@ -45,6 +46,7 @@ type Main struct {
 	engineDone chan error
 	board      *bot.StatusBoard
 	mux        *commands.Mux
+	web        *web.Adapter
 	closed     bool
 }
 

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
@@ -78,15 +82,21 @@ func (m *Main) open(path string) error {
 		Limits:     cfg.Limits.PlatformLimits(),
 		Workers:    cfg.Engine.Workers, SendTimeout: cfg.Engine.SendTimeout,
 	}
-	var engineCtx context.Context
-	engineCtx, m.stopEngine = context.WithCancel(context.Background())
-	m.engineDone = make(chan error, 1)
-	go func() { m.engineDone <- m.engine.Run(engineCtx) }()
 	if err := m.buildCommands(cfg, lists); err != nil {
 		return err
 	}
 	m.http = httpserver.New(m.log, newRegistry())
 	m.http.AddCheck("store", m.db.Ping)
+	if cfg.Web.Enabled {
+		if err := m.buildWeb(cfg); err != nil {
+			return err
+		}
+	}
+	// Adapters are in place: the engine may start sending.
+	var engineCtx context.Context
+	engineCtx, m.stopEngine = context.WithCancel(context.Background())
+	m.engineDone = make(chan error, 1)
+	go func() { m.engineDone <- m.engine.Run(engineCtx) }()
 	if err := m.http.Open(cfg.HTTP.Listen); err != nil {
 		return err
 	}
@@ -98,6 +108,9 @@ func (m *Main) open(path string) error {
 	}
 	m.http.SetReady(true)
 	platforms := strings.Join(cfg.Platforms(), ",")
+	if cfg.Web.Enabled {
+		platforms = strings.TrimPrefix(platforms+",web", ",")
+	}
 	if platforms == "" {
 		platforms = "none"
 	}
@@ -126,6 +139,62 @@ func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
 	text := bot.NewText(bot.Locale(cfg.Locale), commands.Texts)
 	signer := commands.NewSigner(key, m.Clock, commands.DefaultActionTTL)
 	m.mux = commands.New(deps, text, cfg.Moderators.Build(), signer, m.log.With("part", "commands"))
+	return nil
+}
+
+// buildWeb makes the embedded web chat and console, the participant
+// threads they share, and mounts their pages.
+func (m *Main) buildWeb(cfg *config.Config) error {
+	ctx := context.Background()
+	key, err := m.db.Secret(ctx, "web-key", 32)
+	if err != nil {
+		return err
+	}
+	var tokenHash []byte
+	if cfg.Web.ConsoleToken.IsSet() {
+		sum := sha256.Sum256([]byte(cfg.Web.ConsoleToken.Value()))
+		tokenHash = sum[:]
+	} else {
+		var token string
+		var created bool
+		tokenHash, created, err = m.db.InitSecret(ctx, "console-token-sha256", func() ([]byte, error) {
+			b := make([]byte, 18)
+			if _, err := rand.Read(b); err != nil {
+				return nil, err
+			}
+			token = base64.RawURLEncoding.EncodeToString(b)
+			sum := sha256.Sum256([]byte(token))
+			return sum[:], nil
+		})
+		if err != nil {
+			return err
+		}
+		if created {
+			// Shown once, on purpose, and never logged: only its hash is kept.
+			fmt.Fprintf(m.Stderr, "\n  herald console login token (shown once; keep it): %s\n  open http://%s/console\n\n", token, cfg.HTTP.Listen)
+		}
+	}
+	threads := &bot.Threads{
+		Store: m.db, Contacts: &bot.ContactService{Store: m.db, Clock: m.Clock},
+		Messengers: map[bot.Platform]bot.Messenger{}, Channel: web.ConsoleChannel,
+		Clock: m.Clock, Log: m.log.With("part", "threads"),
+	}
+	var names []string
+	for _, c := range m.mux.Commands() {
+		if c.Help != "" {
+			names = append(names, c.Name)
+		}
+	}
+	m.web = web.New(web.Config{
+		Store: m.db, Threads: threads, Commands: m.mux, Clock: m.Clock, Log: m.log.With("part", "web"),
+		Key: key, TokenHash: tokenHash, MaxMessage: cfg.Web.MaxMessage, Secure: cfg.Web.SecureCookies, CommandNames: names,
+	})
+	threads.Messengers[bot.PlatformWeb] = m.web
+	threads.Moderators = m.web
+	m.engine.Messengers[bot.PlatformWeb] = m.web
+	m.engine.Changed = m.web.CampaignChanged
+	m.web.Routes(m.http)
+	m.board.SetConnected(bot.PlatformWeb, true, "web chat and console")
 	return nil
 }
 

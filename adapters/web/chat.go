@@ -1,0 +1,167 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+const (
+	respondentCookie = "herald_rid"
+	profileCookie    = "herald_profile"
+	respondentMaxAge = 365 * 24 * time.Hour
+)
+
+// respondent returns the participant's id from their cookie, making one
+// (and setting the cookie) for a first visit.
+func (a *Adapter) respondent(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(respondentCookie); err == nil && validRespondent(c.Value) {
+		return c.Value
+	}
+	id := randomID(16)
+	a.setCookie(w, respondentCookie, id, respondentMaxAge, http.SameSiteLaxMode)
+	return id
+}
+
+// profile is the name and email a participant gave, kept in a cookie
+// signed by herald.
+type profile struct {
+	Name  string `json:"n,omitempty"`
+	Email string `json:"e,omitempty"`
+}
+
+func (a *Adapter) readProfile(r *http.Request, rid string) profile {
+	var p profile
+	c, err := r.Cookie(profileCookie)
+	if err != nil {
+		return p
+	}
+	raw, sig, ok := strings.Cut(c.Value, ".")
+	if !ok || !a.macOK(sig, "profile", rid, raw) {
+		return p
+	}
+	if b, err := decodeB64(raw); err == nil {
+		json.Unmarshal(b, &p)
+	}
+	return p
+}
+
+func (a *Adapter) chatPage(w http.ResponseWriter, r *http.Request) {
+	rid := a.respondent(w, r)
+	securePage(w)
+	w.Header().Del("X-Frame-Options") // the chat may be embedded in any site
+	p := a.readProfile(r, rid)
+	a.pages.ExecuteTemplate(w, "chat.html", map[string]any{
+		"Respondent": rid, "CSRF": a.mac("chat", rid), "Name": p.Name, "Email": p.Email,
+	})
+}
+
+// chatProfile stores the name and email a participant gives.
+func (a *Adapter) chatProfile(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(respondentCookie)
+	if err != nil || !validRespondent(c.Value) || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", c.Value) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	var p profile
+	if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	p.Name = strings.TrimSpace(p.Name)
+	p.Email = strings.TrimSpace(p.Email)
+	if len(p.Name) > 100 {
+		http.Error(w, "name too long", http.StatusBadRequest)
+		return
+	}
+	if p.Email != "" {
+		if addr, err := mail.ParseAddress(p.Email); err != nil || addr.Address != p.Email {
+			http.Error(w, "that email address does not look right", http.StatusBadRequest)
+			return
+		}
+	}
+	raw, _ := json.Marshal(p)
+	enc := encodeB64(raw)
+	a.setCookie(w, profileCookie, enc+"."+a.mac("profile", c.Value, enc), respondentMaxAge, http.SameSiteLaxMode)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// chatSocket is a participant's live connection: it sends their history,
+// then what arrives; what they type goes to their thread.
+func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(respondentCookie)
+	if err != nil || !validRespondent(c.Value) || !a.macOK(r.URL.Query().Get("csrf"), "chat", c.Value) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	rid := c.Value
+	prof := a.readProfile(r, rid)
+	ws, err := websocket.Accept(w, r, nil) // same-origin only
+	if err != nil {
+		return
+	}
+	ws.SetReadLimit(int64(a.cfg.MaxMessage) + 1024)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	cn := &conn{ws: ws, queue: make(chan []byte, 64)}
+	go cn.writer(ctx)
+	me := bot.Address{Platform: bot.PlatformWeb, ID: rid}
+	history, err := a.cfg.Store.Posts(ctx, me, "", 0, 0)
+	if err != nil {
+		ws.Close(websocket.StatusInternalError, "history unavailable")
+		return
+	}
+	cn.send(event{Type: "history", Posts: history})
+	a.chats.add(rid, cn)
+	defer a.chats.remove(rid, cn)
+	for {
+		_, data, err := ws.Read(ctx)
+		if err != nil {
+			return
+		}
+		var in struct {
+			Text string `json:"text"`
+		}
+		if json.Unmarshal(data, &in) != nil {
+			continue
+		}
+		text := strings.TrimSpace(in.Text)
+		switch {
+		case text == "":
+			continue
+		case len(text) > a.cfg.MaxMessage:
+			cn.send(event{Type: "notice", Notice: "That message is too long: keep it under 4,000 characters."})
+			continue
+		case !a.allow("chat:"+rid, 2*time.Second, 5):
+			cn.send(event{Type: "notice", Notice: "You are writing very fast: wait a moment, then send again."})
+			continue
+		}
+		p := &bot.Post{Channel: me, From: bot.Actor{Address: me, Name: prof.Name}, Message: bot.Message{Text: text}}
+		if err := a.cfg.Store.AppendPost(ctx, p); err != nil {
+			cn.send(event{Type: "notice", Notice: "Your message could not be saved: please send it again."})
+			continue
+		}
+		a.chats.push(rid, event{Type: "post", Post: p})
+		if _, err := a.cfg.Threads.Receive(ctx, bot.Incoming{From: me, Name: prof.Name, Email: prof.Email, Message: bot.Message{Text: text}}); err != nil {
+			a.cfg.Log.Error("web chat: relaying a message to moderators", "err", err)
+			cn.send(event{Type: "notice", Notice: "Your message is saved, but the moderators could not be told yet: they will see it later."})
+		}
+	}
+}
+
+// embedScript puts the chat on any site: a button that opens it in a
+// frame.
+func (a *Adapter) embedScript(w http.ResponseWriter, r *http.Request) {
+	b, _ := assets.ReadFile("assets/embed.js")
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Write(b)
+}

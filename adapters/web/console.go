@@ -1,0 +1,285 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+const (
+	sessionCookie = "herald_console"
+	sessionTTL    = 12 * time.Hour
+	maxUpload     = 64 << 20
+)
+
+// session returns the console login of a request, or "".
+func (a *Adapter) session(r *http.Request) (login, cookie string) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return "", ""
+	}
+	raw, sig, ok := strings.Cut(c.Value, ".")
+	if !ok || !a.macOK(sig, "session", raw) {
+		return "", ""
+	}
+	b, err := decodeB64(raw)
+	if err != nil {
+		return "", ""
+	}
+	name, exp, ok := strings.Cut(string(b), "|")
+	unix, err := strconv.ParseInt(exp, 10, 64)
+	if !ok || err != nil || !a.cfg.Clock.Now().Before(time.Unix(unix, 0)) {
+		return "", ""
+	}
+	return name, c.Value
+}
+
+// actor is the moderator a console session stands for.
+func actor(login string) bot.Actor {
+	return bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + login}, Name: login}
+}
+
+func (a *Adapter) consolePage(w http.ResponseWriter, r *http.Request) {
+	securePage(w)
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+	login, cookie := a.session(r)
+	if login == "" {
+		a.pages.ExecuteTemplate(w, "login.html", map[string]any{"Error": r.URL.Query().Get("error") != ""})
+		return
+	}
+	a.pages.ExecuteTemplate(w, "console.html", map[string]any{"Login": login, "CSRF": a.mac("csrf", cookie), "Commands": strings.Join(a.cfg.CommandNames, "|")})
+}
+
+// consoleLogin checks the token and opens a session. Attempts are limited
+// per address.
+func (a *Adapter) consoleLogin(w http.ResponseWriter, r *http.Request) {
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	if !a.allow("login:"+host, 10*time.Second, 5) {
+		http.Error(w, "too many attempts: wait a minute", http.StatusTooManyRequests)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(r.PostForm.Get("token"))))
+	if len(a.cfg.TokenHash) == 0 || subtle.ConstantTimeCompare(sum[:], a.cfg.TokenHash) != 1 {
+		a.cfg.Log.Warn("web console: a login with a wrong token", "from", host)
+		http.Redirect(w, r, "/console?error=1", http.StatusSeeOther)
+		return
+	}
+	name := strings.TrimSpace(r.PostForm.Get("name"))
+	if name == "" || len(name) > 40 || strings.ContainsAny(name, "|:") {
+		name = "moderator"
+	}
+	raw := encodeB64([]byte(fmt.Sprintf("%s|%d", name, a.cfg.Clock.Now().Add(sessionTTL).Unix())))
+	a.setCookie(w, sessionCookie, raw+"."+a.mac("session", raw), sessionTTL, http.SameSiteStrictMode)
+	a.cfg.Log.Info("web console: login", "name", name, "from", host)
+	http.Redirect(w, r, "/console", http.StatusSeeOther)
+}
+
+func (a *Adapter) consoleLogout(w http.ResponseWriter, r *http.Request) {
+	_, cookie := a.session(r)
+	if cookie == "" || !a.macOK(r.PostFormValue("csrf"), "csrf", cookie) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	a.setCookie(w, sessionCookie, "", -time.Second, http.SameSiteStrictMode)
+	http.Redirect(w, r, "/console", http.StatusSeeOther)
+}
+
+// consoleIn is what the console sends over its websocket.
+type consoleIn struct {
+	Type    string `json:"type"` // command, press, open, reply
+	ID      string `json:"id,omitempty"`
+	Text    string `json:"text,omitempty"`
+	Signed  string `json:"signed,omitempty"`
+	Thread  string `json:"thread,omitempty"`
+	Replace uint64 `json:"replace,omitempty"`
+}
+
+func (a *Adapter) consoleSocket(w http.ResponseWriter, r *http.Request) {
+	login, cookie := a.session(r)
+	if login == "" || !a.macOK(r.URL.Query().Get("csrf"), "csrf", cookie) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	ws, err := websocket.Accept(w, r, nil) // same-origin only
+	if err != nil {
+		return
+	}
+	ws.SetReadLimit(64 << 10)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	cn := &conn{ws: ws, queue: make(chan []byte, 256)}
+	go cn.writer(ctx)
+	a.cons.add("console", cn)
+	defer a.cons.remove("console", cn)
+	me := actor(login)
+	a.sendThreads(ctx, cn)
+	for {
+		_, data, err := ws.Read(ctx)
+		if err != nil {
+			return
+		}
+		var in consoleIn
+		if json.Unmarshal(data, &in) != nil {
+			continue
+		}
+		switch in.Type {
+		case "threads":
+			a.sendThreads(ctx, cn)
+		case "open":
+			posts, err := a.cfg.Store.Posts(ctx, ConsoleChannel, in.Thread, 0, 0)
+			if err == nil {
+				cn.send(event{Type: "thread", Thread: in.Thread, Posts: posts})
+			}
+		case "command", "press":
+			reply := a.cfg.Commands.RunCommand(ctx, bot.CommandRequest{Actor: me, Text: in.Text, Signed: in.Signed})
+			cn.send(event{Type: "reply", Reply: a.replyView(in.ID, reply, in.Replace)})
+		case "reply":
+			a.moderatorReply(ctx, cn, me, in.Thread, in.Text)
+		}
+	}
+}
+
+// moderatorReply posts what a moderator wrote in a thread and delivers
+// it to the participant, unless it is a note.
+func (a *Adapter) moderatorReply(ctx context.Context, cn *conn, me bot.Actor, thread, text string) {
+	text = strings.TrimSpace(text)
+	if text == "" || thread == "" {
+		return
+	}
+	if note, ok := strings.CutPrefix(text, "note "); ok {
+		a.postInThread(ctx, thread, me, bot.Message{Kind: bot.KindIdea, Text: note}, true)
+		return
+	}
+	if len(text) > 20000 {
+		cn.send(event{Type: "notice", Notice: "That reply is too long."})
+		return
+	}
+	m := bot.Message{Text: text}
+	a.postInThread(ctx, thread, me, m, false)
+	if err := a.cfg.Threads.Reply(ctx, bot.ThreadRef{Channel: ConsoleChannel, ID: thread}, me, m); err != nil {
+		a.postInThread(ctx, thread, bot.Actor{Name: "herald"}, bot.Message{Kind: bot.KindImportant, Text: "Not delivered: " + bot.ErrorMessage(err)}, true)
+	}
+}
+
+func (a *Adapter) sendThreads(ctx context.Context, cn *conn) {
+	sums, err := a.cfg.Threads.Conversations(ctx)
+	if err != nil {
+		cn.send(event{Type: "notice", Notice: "The conversations could not be read: " + bot.ErrorMessage(err)})
+		return
+	}
+	views := []threadView{}
+	for _, s := range sums {
+		c := s.Conversation
+		if c.Thread.Channel != ConsoleChannel {
+			continue
+		}
+		v := threadView{ID: c.Thread.ID, Name: s.DisplayName(), Address: c.Participant.String(), Status: string(c.Status)}
+		if !c.LastMessageAt.IsZero() {
+			v.Last = c.LastMessageAt.UTC().Format("2006-01-02 15:04")
+		}
+		views = append(views, v)
+	}
+	cn.send(event{Type: "threads", Threads: views})
+}
+
+// replyView turns a command's reply into what the console shows, files
+// as download links.
+func (a *Adapter) replyView(id string, r bot.CommandReply, replace uint64) *replyView {
+	v := &replyView{ID: id, Private: r.Private, Replace: replace, Messages: []bot.Message{}}
+	for _, m := range r.Messages {
+		for _, f := range m.Files {
+			v.Files = append(v.Files, fileView{Name: f.Name, URL: "/console/files/" + a.keep(f)})
+		}
+		m.Files = nil
+		v.Messages = append(v.Messages, m)
+	}
+	return v
+}
+
+// keep offers f for download for an hour and returns its id.
+func (a *Adapter) keep(f bot.File) string {
+	id := randomID(16)
+	now := a.cfg.Clock.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for k, d := range a.files {
+		if now.After(d.until) {
+			delete(a.files, k)
+		}
+	}
+	a.files[id] = download{file: f, until: now.Add(time.Hour)}
+	return id
+}
+
+func (a *Adapter) consoleFile(w http.ResponseWriter, r *http.Request) {
+	if login, _ := a.session(r); login == "" {
+		http.Error(w, "log in to the console first", http.StatusForbidden)
+		return
+	}
+	a.mu.Lock()
+	d, ok := a.files[r.PathValue("id")]
+	a.mu.Unlock()
+	if !ok || a.cfg.Clock.Now().After(d.until) {
+		http.Error(w, "this download has expired: run the command again", http.StatusNotFound)
+		return
+	}
+	ct := d.file.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", d.file.Name))
+	w.Write(d.file.Data)
+}
+
+// consoleUpload runs a command with an uploaded file (list import NAME,
+// campaign audience ID).
+func (a *Adapter) consoleUpload(w http.ResponseWriter, r *http.Request) {
+	login, cookie := a.session(r)
+	if login == "" || !a.macOK(r.Header.Get("X-CSRF-Token"), "csrf", cookie) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		http.Error(w, "the file is too large (64 MB at most) or the upload broke", http.StatusBadRequest)
+		return
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, "choose a file first", http.StatusBadRequest)
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		http.Error(w, "the upload broke: try again", http.StatusBadRequest)
+		return
+	}
+	f := bot.File{Name: hdr.Filename, ContentType: hdr.Header.Get("Content-Type"), Size: int64(len(data)), Data: data}
+	var reply bot.CommandReply
+	if cmd := strings.TrimSpace(r.FormValue("command")); cmd != "" {
+		reply = a.cfg.Commands.RunCommand(r.Context(), bot.CommandRequest{Actor: actor(login), Text: cmd, Files: []bot.File{f}})
+	} else {
+		reply = a.cfg.Commands.RunFile(r.Context(), actor(login), f)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(event{Type: "reply", Reply: a.replyView(r.FormValue("id"), reply, 0)})
+}

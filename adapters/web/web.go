@@ -1,0 +1,294 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// ConsoleChannel is the moderators' channel of the web console.
+var ConsoleChannel = bot.Address{Platform: bot.PlatformWeb, ID: "console"}
+
+// Config sets up the web surface.
+type Config struct {
+	Store   bot.PostStore
+	Threads *bot.Threads
+	// Commands runs what moderators type in the console.
+	Commands bot.CommandRunner
+	Clock    bot.Clock
+	Log      *slog.Logger
+	// Key signs cookies and CSRF tokens (32 random bytes kept across
+	// restarts).
+	Key []byte
+	// TokenHash is the SHA-256 of the console's login token.
+	TokenHash []byte
+	// MaxMessage bounds a participant's message in bytes; 0 means 4000.
+	MaxMessage int
+	// Secure marks cookies Secure (herald behind HTTPS).
+	Secure bool
+	// CommandNames complete what moderators type in the console.
+	CommandNames []string
+}
+
+// Adapter is the web surface: a bot.Messenger for web-chat participants,
+// a bot.ThreadPoster for the console's channel, and the HTTP handlers of
+// both pages. It is safe for concurrent use.
+type Adapter struct {
+	cfg   Config
+	pages *template.Template
+	chats hub // by respondent id
+	cons  hub // "console"
+
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter
+	files    map[string]download
+	told     map[bot.CampaignID]time.Time
+}
+
+var (
+	_ bot.Messenger      = (*Adapter)(nil)
+	_ bot.ThreadPoster   = (*Adapter)(nil)
+	_ bot.PresenceReader = (*Adapter)(nil)
+)
+
+// download is a file from a command reply, offered for a while.
+type download struct {
+	file  bot.File
+	until time.Time
+}
+
+// New returns the web surface.
+func New(cfg Config) *Adapter {
+	if cfg.MaxMessage <= 0 {
+		cfg.MaxMessage = 4000
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	pages := template.Must(template.ParseFS(assets, "assets/*.html"))
+	return &Adapter{cfg: cfg, pages: pages, limiters: map[string]*rate.Limiter{}, files: map[string]download{}}
+}
+
+// Routes mounts the pages on mux.
+func (a *Adapter) Routes(mux interface {
+	Handle(pattern string, h http.Handler)
+}) {
+	mux.Handle("GET /{$}", http.RedirectHandler("/chat", http.StatusFound))
+	mux.Handle("GET /chat", http.HandlerFunc(a.chatPage))
+	mux.Handle("GET /chat/ws", http.HandlerFunc(a.chatSocket))
+	mux.Handle("POST /chat/profile", http.HandlerFunc(a.chatProfile))
+	mux.Handle("GET /chat/embed.js", http.HandlerFunc(a.embedScript))
+	mux.Handle("GET /static/{file}", http.HandlerFunc(a.static))
+	mux.Handle("GET /console", http.HandlerFunc(a.consolePage))
+	mux.Handle("POST /console/login", http.HandlerFunc(a.consoleLogin))
+	mux.Handle("POST /console/logout", http.HandlerFunc(a.consoleLogout))
+	mux.Handle("GET /console/ws", http.HandlerFunc(a.consoleSocket))
+	mux.Handle("POST /console/upload", http.HandlerFunc(a.consoleUpload))
+	mux.Handle("GET /console/files/{id}", http.HandlerFunc(a.consoleFile))
+}
+
+// Platform is web.
+func (a *Adapter) Platform() bot.Platform { return bot.PlatformWeb }
+
+// Send delivers m to a web-chat participant: it is kept in their
+// conversation (shown on their next visit) and pushed to their open pages.
+func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
+	if to.Platform != bot.PlatformWeb || !validRespondent(to.ID) {
+		return bot.MessageRef{}, bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "%q is not a web-chat respondent id", to.ID)
+	}
+	if err := m.Validate(); err != nil {
+		return bot.MessageRef{}, bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
+	}
+	p := &bot.Post{Channel: to, Message: m, From: bot.Actor{Name: "herald"}}
+	if err := a.cfg.Store.AppendPost(ctx, p); err != nil {
+		return bot.MessageRef{}, err
+	}
+	a.chats.push(to.ID, event{Type: "post", Post: p})
+	return bot.MessageRef{Channel: to, ID: strconv.FormatUint(p.ID, 10)}, nil
+}
+
+// Presence is active while the participant has the chat page open.
+func (a *Adapter) Presence(ctx context.Context, user bot.Address) (bot.Presence, error) {
+	if a.chats.online(user.ID) {
+		return bot.PresenceActive, nil
+	}
+	return bot.PresenceAway, nil
+}
+
+// StartThread opens a thread in the console's channel with m at its head.
+func (a *Adapter) StartThread(ctx context.Context, channel bot.Address, m bot.Message) (bot.ThreadRef, error) {
+	id := randomID(12)
+	ref := bot.ThreadRef{Channel: ConsoleChannel, ID: id}
+	if _, err := a.PostInThread(ctx, ref, m); err != nil {
+		return bot.ThreadRef{}, err
+	}
+	a.cons.push("console", event{Type: "threads"})
+	return ref, nil
+}
+
+// PostInThread adds m to a console thread and shows it to open consoles.
+func (a *Adapter) PostInThread(ctx context.Context, t bot.ThreadRef, m bot.Message) (bot.MessageRef, error) {
+	return a.postInThread(ctx, t.ID, bot.Actor{Name: "herald"}, m, false)
+}
+
+func (a *Adapter) postInThread(ctx context.Context, thread string, from bot.Actor, m bot.Message, internal bool) (bot.MessageRef, error) {
+	p := &bot.Post{Channel: ConsoleChannel, Thread: thread, From: from, Message: m, Internal: internal}
+	if err := a.cfg.Store.AppendPost(ctx, p); err != nil {
+		return bot.MessageRef{}, err
+	}
+	a.cons.push("console", event{Type: "post", Thread: thread, Post: p})
+	return bot.MessageRef{Channel: ConsoleChannel, ID: strconv.FormatUint(p.ID, 10)}, nil
+}
+
+// CampaignChanged tells open consoles that a campaign's card may have
+// changed, at most once a second per campaign (the engine calls it after
+// every group commit).
+func (a *Adapter) CampaignChanged(id bot.CampaignID) {
+	now := a.cfg.Clock.Now()
+	a.mu.Lock()
+	if a.told == nil {
+		a.told = map[bot.CampaignID]time.Time{}
+	}
+	last := a.told[id]
+	due := now.Sub(last) >= time.Second
+	if due {
+		a.told[id] = now
+	}
+	a.mu.Unlock()
+	if due {
+		a.cons.push("console", event{Type: "campaign", Campaign: uint64(id)})
+	}
+}
+
+// event is what the pages receive.
+type event struct {
+	Type     string        `json:"type"`
+	Post     *bot.Post     `json:"post,omitempty"`
+	Posts    []*bot.Post   `json:"posts,omitempty"`
+	Thread   string        `json:"thread,omitempty"`
+	Threads  []threadView  `json:"threads,omitempty"`
+	Reply    *replyView    `json:"reply,omitempty"`
+	Campaign uint64        `json:"campaign,omitempty"`
+	Notice   string        `json:"notice,omitempty"`
+	Messages []bot.Message `json:"messages,omitempty"`
+}
+
+// threadView is one line of the console's thread list.
+type threadView struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Address string `json:"address"`
+	Status  string `json:"status"`
+	Last    string `json:"last,omitempty"`
+}
+
+// replyView is a command's answer for the console.
+type replyView struct {
+	ID       string        `json:"id,omitempty"` // the request's id, echoed
+	Messages []bot.Message `json:"messages"`
+	Files    []fileView    `json:"files,omitempty"`
+	Private  bool          `json:"private,omitempty"`
+	Replace  uint64        `json:"replace,omitempty"` // the campaign card it refreshes
+}
+
+type fileView struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// --- security helpers ---
+
+func randomID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validRespondent reports whether id is one herald made: 22 base64url
+// characters, so never a console identity.
+func validRespondent(id string) bool {
+	if len(id) != 22 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *Adapter) mac(parts ...string) string {
+	h := hmac.New(sha256.New, a.cfg.Key)
+	h.Write([]byte(strings.Join(parts, "\x00")))
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil))
+}
+
+func (a *Adapter) macOK(want string, parts ...string) bool {
+	return subtle.ConstantTimeCompare([]byte(want), []byte(a.mac(parts...))) == 1
+}
+
+// allow applies a per-key rate limit (messages, logins).
+func (a *Adapter) allow(key string, every time.Duration, burst int) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	l, ok := a.limiters[key]
+	if !ok {
+		if len(a.limiters) > 10000 {
+			a.limiters = map[string]*rate.Limiter{} // forget the idle
+		}
+		l = rate.NewLimiter(rate.Every(every), burst)
+		a.limiters[key] = l
+	}
+	return l.AllowN(a.cfg.Clock.Now(), 1)
+}
+
+func (a *Adapter) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration, sameSite http.SameSite) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
+		HttpOnly: true, Secure: a.cfg.Secure, SameSite: sameSite})
+}
+
+func (a *Adapter) static(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	switch {
+	case strings.HasSuffix(name, ".js"):
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	case strings.HasSuffix(name, ".css"):
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	b, err := assets.ReadFile("assets/" + name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(b)
+}
+
+// securePage sets the headers every page gets.
+func securePage(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors *")
+	w.Header().Set("Cache-Control", "no-store")
+}

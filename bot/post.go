@@ -1,0 +1,32 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Post is one message as herald keeps it for the surfaces that have no
+// history of their own: a web-chat participant's conversation (Channel
+// web:RESPONDENT) and the threads of the web console (Channel web:console,
+// Thread set).
+type Post struct {
+	ID      uint64    `json:"id"`
+	Channel Address   `json:"channel"`
+	Thread  string    `json:"thread,omitempty"`
+	From    Actor     `json:"from"`
+	Message Message   `json:"message"`
+	At      time.Time `json:"at"`
+	// Internal marks a moderators' note, never shown to the participant.
+	Internal bool `json:"internal,omitempty"`
+}
+
+// PostStore keeps posts in order per channel and thread. Each method is
+// one transaction; implementations are safe for concurrent use.
+type PostStore interface {
+	// AppendPost stores p at the end of its channel and thread, setting ID
+	// (growing within the channel and thread) and At when unset.
+	AppendPost(ctx context.Context, p *Post) error
+	// Posts returns up to limit posts of the channel and thread with IDs
+	// after the given one, oldest first (limit <= 0: all).
+	Posts(ctx context.Context, channel Address, thread string, after uint64, limit int) ([]*Post, error)
+}

@@ -1,0 +1,251 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ThreadStore is what participant threads read and write.
+type ThreadStore interface {
+	ConversationStore
+	ContactStore
+	EventStore
+}
+
+// Incoming is a message a participant sent to herald on some platform.
+type Incoming struct {
+	From    Address
+	Name    string // when the platform tells
+	Email   string // when the platform or the participant tells
+	Message Message
+	// ID is the platform's id of the message, so that a redelivered event
+	// is not relayed twice; "" when the platform gives none.
+	ID string
+	// CampaignID or Source says what brought the participant, when known.
+	CampaignID CampaignID
+	Source     string
+}
+
+// Threads gives each participant who writes to herald one thread in the
+// moderators' channel, headed by a card, and relays what moderators write
+// there back to the participant. Exactly one thread and one head card per
+// participant, however many messages arrive at once or are redelivered.
+// It is safe for concurrent use.
+type Threads struct {
+	Store    ThreadStore
+	Contacts *ContactService
+	// Messengers reach participants, per platform.
+	Messengers map[Platform]Messenger
+	// Moderators is where threads live, and Channel the moderators'
+	// channel on it.
+	Moderators ThreadPoster
+	Channel    Address
+	Clock      Clock
+	Text       *Text
+	Log        *slog.Logger
+
+	locks sync.Map // participant Address → *sync.Mutex
+	mu    sync.Mutex
+	seen  map[string]time.Time // platform message ids already relayed
+}
+
+// seenTTL is how long a relayed message id is remembered against
+// redelivery.
+const seenTTL = time.Hour
+
+func (t *Threads) lock(a Address) func() {
+	m, _ := t.locks.LoadOrStore(a, &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
+
+// duplicate reports whether the platform message id was relayed already,
+// and remembers it otherwise.
+func (t *Threads) duplicate(p Platform, id string) bool {
+	if id == "" {
+		return false
+	}
+	now := t.Clock.Now()
+	key := string(p) + ":" + id
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.seen == nil {
+		t.seen = map[string]time.Time{}
+	}
+	if at, ok := t.seen[key]; ok && now.Sub(at) < seenTTL {
+		return true
+	}
+	if len(t.seen) > 10000 {
+		for k, at := range t.seen {
+			if now.Sub(at) >= seenTTL {
+				delete(t.seen, k)
+			}
+		}
+	}
+	t.seen[key] = now
+	return false
+}
+
+// Receive relays a participant's message into their thread, opening the
+// thread (with its head card) the first time. A blocked participant's
+// messages are dropped and recorded as an event. It returns the
+// conversation.
+func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, error) {
+	if t.duplicate(in.From.Platform, in.ID) {
+		return t.Store.ConversationByParticipant(ctx, in.From)
+	}
+	contact, err := t.Contacts.Seen(ctx, in.From, in.Name, in.Email, ReachReachable)
+	if err != nil {
+		return nil, err
+	}
+	unlock := t.lock(in.From)
+	defer unlock()
+	c, created, err := t.Store.ConversationFor(ctx, in.From, func(c *Conversation) {
+		c.ContactID, c.CampaignID, c.Source = contact.ID, in.CampaignID, in.Source
+	})
+	if err != nil {
+		return nil, err
+	}
+	now := t.Clock.Now().UTC()
+	if created {
+		t.event(ctx, &Event{Type: EventParticipantJoined, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID, CampaignID: c.CampaignID})
+	}
+	if c.Blocked {
+		t.event(ctx, &Event{Type: EventMessageReceived, Subject: in.From, ConversationID: c.ID, Data: map[string]string{"blocked": "true"}})
+		return c, nil
+	}
+	if c.Thread.IsZero() {
+		ref, err := t.Moderators.StartThread(ctx, t.Channel, t.headCard(c, contact))
+		if err != nil {
+			return nil, Errorf(ErrorCode(err), "opening the thread of %s: %s", in.From, ErrorMessage(err))
+		}
+		if c, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error { c.Thread = ref; return nil }); err != nil {
+			return nil, err
+		}
+	}
+	m := in.Message
+	who := contact.Name
+	if who == "" {
+		who = in.From.String()
+	}
+	m.Text = "*" + who + "*: " + m.Text
+	if _, err := t.Moderators.PostInThread(ctx, c.Thread, m); err != nil {
+		return nil, Errorf(ErrorCode(err), "relaying a message of %s: %s", in.From, ErrorMessage(err))
+	}
+	c, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
+		c.LastMessageAt = now
+		if c.Status == ConversationResolved {
+			c.Status = ConversationOpen // a new message reopens it
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	t.event(ctx, &Event{Type: EventMessageReceived, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID})
+	return c, nil
+}
+
+func (t *Threads) event(ctx context.Context, e *Event) {
+	if err := t.Store.AppendEvent(ctx, e); err != nil && t.Log != nil {
+		t.Log.Warn("threads: recording an event", "type", e.Type, "err", err)
+	}
+}
+
+// headCard is the card heading a participant's thread: who, platform, what
+// brought them, when they joined, their attributes.
+func (t *Threads) headCard(c *Conversation, ct *Contact) Message {
+	name := ct.Name
+	if name == "" {
+		name = c.Participant.ID
+	}
+	fields := []Field{
+		{Label: "Platform", Value: string(c.Participant.Platform), Short: true},
+		{Label: "Joined", Value: ct.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), Short: true},
+	}
+	if ct.Email != "" {
+		fields = append(fields, Field{Label: "Email", Value: ct.Email, Short: true})
+	}
+	switch {
+	case c.CampaignID != 0:
+		fields = append(fields, Field{Label: "Campaign", Value: fmt.Sprintf("#%d", c.CampaignID), Short: true})
+	case c.Source != "":
+		fields = append(fields, Field{Label: "Event", Value: c.Source, Short: true})
+	}
+	keys := make([]string, 0, len(ct.Attributes))
+	for k := range ct.Attributes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fields = append(fields, Field{Label: k, Value: ct.Attributes[k], Short: true})
+	}
+	return Message{Kind: KindCard, Title: name, Text: "New conversation with " + name + " (" + c.Participant.String() + ")", Fields: fields}
+}
+
+// Reply delivers a moderator's message written in thread to its
+// participant. It returns ENOTFOUND when the thread is no participant's,
+// and the platform's error when the participant cannot be reached.
+func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Message) error {
+	c, err := t.Store.ConversationByThread(ctx, thread)
+	if err != nil {
+		return err
+	}
+	if c.Blocked {
+		return Errorf(ECONFLICT, "this participant is blocked: `unblock` first")
+	}
+	msn, ok := t.Messengers[c.Participant.Platform]
+	if !ok {
+		return Errorf(EUNAVAILABLE, "%s is not connected to herald", c.Participant.Platform)
+	}
+	if _, err := msn.Send(ctx, c.Participant, m); err != nil {
+		return err
+	}
+	_, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
+		if c.Status == ConversationOpen {
+			c.Status = ConversationPending // answered, waiting for them
+		}
+		return nil
+	})
+	return err
+}
+
+// Summary is one line of the moderators' list of conversations.
+type Summary struct {
+	Conversation *Conversation
+	Contact      *Contact
+}
+
+// Conversations lists the conversations, newest message first.
+func (t *Threads) Conversations(ctx context.Context) ([]Summary, error) {
+	cs, err := t.Store.Conversations(ctx, ConversationFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Summary, 0, len(cs))
+	for _, c := range cs {
+		s := Summary{Conversation: c}
+		if ct, err := t.Store.Contact(ctx, c.ContactID); err == nil {
+			s.Contact = ct
+		}
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return out[i].Conversation.LastMessageAt.After(out[j].Conversation.LastMessageAt)
+	})
+	return out, nil
+}
+
+// DisplayName is how moderators see a participant.
+func (s Summary) DisplayName() string {
+	if s.Contact != nil && strings.TrimSpace(s.Contact.Name) != "" {
+		return s.Contact.Name
+	}
+	return s.Conversation.Participant.ID
+}

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+var bucketPosts = []byte("posts")
+
+func postsKey(channel bot.Address, thread string) []byte {
+	return []byte(channel.String() + "\x00" + thread)
+}
+
+// AppendPost stores p at the end of its channel and thread.
+func (db *DB) AppendPost(ctx context.Context, p *bot.Post) error {
+	if p.Channel.IsZero() {
+		return bot.Errorf(bot.EINVALID, "a post needs a channel")
+	}
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		root, err := tx.CreateBucketIfNotExists(bucketPosts)
+		if err != nil {
+			return internal("posts bucket: %w", err)
+		}
+		b, err := root.CreateBucketIfNotExists(postsKey(p.Channel, p.Thread))
+		if err != nil {
+			return internal("posts bucket: %w", err)
+		}
+		id, err := b.NextSequence()
+		if err != nil {
+			return internal("post sequence: %w", err)
+		}
+		p.ID = id
+		if p.At.IsZero() {
+			p.At = db.now()
+		}
+		return put(b, itob(id), p)
+	})
+}
+
+// Posts returns the posts of a channel and thread after an ID.
+func (db *DB) Posts(ctx context.Context, channel bot.Address, thread string, after uint64, limit int) ([]*bot.Post, error) {
+	var out []*bot.Post
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		root := tx.Bucket(bucketPosts)
+		if root == nil {
+			return nil
+		}
+		b := root.Bucket(postsKey(channel, thread))
+		if b == nil {
+			return nil
+		}
+		cur := b.Cursor()
+		for k, v := cur.Seek(itob(after + 1)); k != nil; k, v = cur.Next() {
+			var p bot.Post
+			if err := decode(v, &p); err != nil {
+				return err
+			}
+			out = append(out, &p)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// InitSecret returns the secret named name, storing make()'s value the
+// first time; created says whether it was made now. It keeps what the
+// caller gives (such as the hash of a login token printed once).
+func (db *DB) InitSecret(ctx context.Context, name string, make func() ([]byte, error)) (value []byte, created bool, err error) {
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		b, err := tx.Bucket(bucketMeta).CreateBucketIfNotExists(bucketSecrets)
+		if err != nil {
+			return internal("secrets bucket: %w", err)
+		}
+		if v := b.Get([]byte(name)); v != nil {
+			value, created = append([]byte(nil), v...), false
+			return nil
+		}
+		if value, err = make(); err != nil {
+			return err
+		}
+		created = true
+		return b.Put([]byte(name), value)
+	})
+	return value, created, err
+}
