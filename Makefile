@@ -5,10 +5,17 @@ GO ?= go
 
 test: deps fmt-check vet unit
 
-# deps installs what the tests need beyond Go (nothing yet; browser tests
-# will add Debian's chromium here).
+# SUDO is empty for root (CI) and sudo otherwise.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# deps installs what the tests need beyond Go: Debian's chromium for the
+# browser tests, when it is missing.
 deps:
 	@$(GO) version
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { echo "chromium could not be installed"; exit 1; }
 	@$(GO) mod download
 
 fmt-check:

@@ -130,7 +130,7 @@ func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, erro
 		}
 	}
 	m := in.Message
-	who := contact.Name
+	who := contactName(contact)
 	if who == "" {
 		who = in.From.String()
 	}
@@ -161,7 +161,7 @@ func (t *Threads) event(ctx context.Context, e *Event) {
 // headCard is the card heading a participant's thread: who, platform, what
 // brought them, when they joined, their attributes.
 func (t *Threads) headCard(c *Conversation, ct *Contact) Message {
-	name := ct.Name
+	name := contactName(ct)
 	if name == "" {
 		name = c.Participant.ID
 	}
@@ -244,8 +244,26 @@ func (t *Threads) Conversations(ctx context.Context) ([]Summary, error) {
 
 // DisplayName is how moderators see a participant.
 func (s Summary) DisplayName() string {
-	if s.Contact != nil && strings.TrimSpace(s.Contact.Name) != "" {
-		return s.Contact.Name
+	if s.Contact != nil {
+		if n := contactName(s.Contact); n != "" {
+			return n
+		}
 	}
 	return s.Conversation.Participant.ID
+}
+
+// contactName is the name a contact gave, or the one a list gave them.
+func contactName(ct *Contact) string {
+	if n := strings.TrimSpace(ct.Name); n != "" {
+		return n
+	}
+	for _, k := range []string{"first_name", "First name", "prenom", "name"} {
+		if v := strings.TrimSpace(ct.Attributes[k]); v != "" {
+			if last := strings.TrimSpace(ct.Attributes["last_name"]); last != "" {
+				return v + " " + last
+			}
+			return v
+		}
+	}
+	return ""
 }

@@ -114,6 +114,11 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 	cn := &conn{ws: ws, queue: make(chan []byte, 64)}
 	go cn.writer(ctx)
 	me := bot.Address{Platform: bot.PlatformWeb, ID: rid}
+	// A visitor is someone herald has met: the directory knows them from
+	// now on, so that campaigns can reach them and give them attributes.
+	if _, err := a.cfg.Threads.Contacts.Seen(ctx, me, prof.Name, prof.Email, bot.ReachReachable); err != nil {
+		a.cfg.Log.Warn("web chat: recording a visitor", "err", err)
+	}
 	history, err := a.cfg.Store.Posts(ctx, me, "", 0, 0)
 	if err != nil {
 		ws.Close(websocket.StatusInternalError, "history unavailable")

@@ -1,0 +1,174 @@
+package main_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds the browser the tests drive: $CHROME, or Debian's
+// chromium (make test installs it when missing).
+func chromium(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("drives a browser; skipped with -short")
+	}
+	for _, name := range []string{os.Getenv("CHROME"), "chromium", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no chromium on this machine: make test installs Debian's chromium")
+	return ""
+}
+
+// TestBrowserJourney is the embedded default end to end, in headless
+// Chromium: three participants open the chat page; a moderator logs in to
+// the console, uploads a CSV of the three, creates and starts a campaign;
+// the three pages receive it; one participant replies; the thread appears
+// in the console; the moderator's reply appears on that participant's
+// page. Screenshots of both pages go to testdata/screens.
+func TestBrowserJourney(t *testing.T) {
+	exe := chromium(t)
+	dir := t.TempDir()
+	const token = "test-console-token-0123456789"
+	cfg := MustWriteConfig(t, dir, "web:\n  console_token: "+token+"\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	base := "http://" + p.HTTPAddr()
+
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(filepath.Join(dir, "chrome")),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 800),
+	)...)
+	defer cancelAlloc()
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	defer cancelBrowser()
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	// page opens a tab in a browser context of its own (its own cookies).
+	page := func() (context.Context, context.CancelFunc) {
+		ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+		// The first call makes the tab and ties it to its context: no
+		// timeout there, or the tab would close with it.
+		if err := chromedp.Do(ctx); err != nil {
+			t.Fatalf("opening a tab: %v", err)
+		}
+		return ctx, cancel
+	}
+	run := func(ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(tctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	waitText := func(_ context.Context, sel, want string) chromedp.Action[chromedp.Void] {
+		return void(chromedp.Poll[bool](fmt.Sprintf(`!!(document.querySelector(%q) && document.querySelector(%q).innerText.includes(%q))`, sel, sel, want), chromedp.WithPollingInterval(50*time.Millisecond)))
+	}
+	online := void(chromedp.Poll[bool](`document.body.classList.contains("online")`, chromedp.WithPollingInterval(50*time.Millisecond)))
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+
+	// Three participants open the chat.
+	names := []string{"Ana", "Bob", "Cleo"}
+	var chats []context.Context
+	var rids []string
+	for range names {
+		ctx, cancel := page()
+		defer cancel()
+		run(ctx, "opening the chat", chromedp.Navigate(base+"/chat"), chromedp.WaitVisible(css("#compose")), online)
+		rid, err := chromedp.Run(ctx, chromedp.Evaluate[string]("document.body.dataset.respondent"))
+		if err != nil || len(rid) != 22 {
+			t.Fatalf("respondent id %q, %v", rid, err)
+		}
+		chats = append(chats, ctx)
+		rids = append(rids, rid)
+	}
+	csv := filepath.Join(dir, "participants.csv")
+	var b strings.Builder
+	b.WriteString("respondentID,first_name\n")
+	for i, rid := range rids {
+		fmt.Fprintf(&b, "%s,%s\n", rid, names[i])
+	}
+	if err := os.WriteFile(csv, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// The moderator logs in, uploads the file, creates and starts a campaign.
+	console, cancelConsole := page()
+	defer cancelConsole()
+	run(console, "logging in", chromedp.Navigate(base+"/console"), chromedp.WaitVisible(css(`input[name=token]`)),
+		chromedp.SendKeys(css(`input[name=name]`), "Mo"), chromedp.SendKeys(css(`input[name=token]`), token),
+		chromedp.Submit(css(`input[name=token]`)), chromedp.WaitVisible(css("#command-text")), online)
+	run(console, "uploading the participants",
+		chromedp.SetUploadFiles(css("#file"), []string{csv}),
+		chromedp.SetValue(css("#upload-command"), "list import webchat"),
+		chromedp.Click(css(`#upload button`)),
+		waitText(console, "#replies", "3 added"))
+	command := func(text, want string) {
+		t.Helper()
+		run(console, text, chromedp.SetValue(css("#command-text"), text), chromedp.Click(css(`#command button`)), waitText(console, "#replies", want))
+	}
+	command("campaign new Hello web", "created as a draft")
+	command("campaign message 1 Hello {{first_name}}, welcome!", "Message of #1 set")
+	command("campaign audience 1 list:webchat", "3 recipients")
+	command("campaign start 1", "is starting")
+
+	for i, ctx := range chats {
+		run(ctx, "receiving the campaign on page "+names[i], waitText(ctx, "#messages", "Hello "+names[i]+", welcome!"))
+	}
+	// The console's card follows the campaign to done.
+	run(console, "the card showing the end", waitText(console, "#replies", "done"))
+
+	// Ana replies; her thread appears in the console.
+	ana := chats[0]
+	run(ana, "replying", chromedp.SetValue(css("#text"), "Thanks! Where is the venue?"), chromedp.Click(css(`#compose button`)),
+		waitText(ana, "#messages", "Where is the venue?"))
+	run(console, "seeing the thread", waitText(console, "#threads", rids[0]),
+		chromedp.Click(css(`#threads li.thread-item`)), waitText(console, "#posts", "Where is the venue?"))
+	run(console, "answering in the thread", chromedp.SetValue(css("#reply-text"), "Room B12, first floor."), chromedp.Click(css(`#reply button`)),
+		waitText(console, "#posts", "Room B12"))
+	run(ana, "receiving the answer", waitText(ana, "#messages", "Room B12, first floor."))
+	// Nobody else got it.
+	for i, ctx := range chats[1:] {
+		text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#messages").innerText`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(text, "Room B12") || strings.Contains(text, "venue") {
+			t.Fatalf("%s saw Ana's conversation: %q", names[i+1], text)
+		}
+	}
+
+	screens := filepath.Join("..", "..", "testdata", "screens")
+	for name, ctx := range map[string]context.Context{"console": console, "chat": ana} {
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot of %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(screens, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// void drops an action's value, to run it among others with chromedp.Do.
+func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := a(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
