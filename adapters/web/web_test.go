@@ -1,0 +1,329 @@
+package web_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/heraldchat/herald/adapters/web"
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/store"
+)
+
+const token = "a-test-token-long-enough"
+
+// runner is a fake command language that records what it was asked.
+type runner struct {
+	mu   sync.Mutex
+	reqs []bot.CommandRequest
+}
+
+func (r *runner) RunCommand(ctx context.Context, req bot.CommandRequest) bot.CommandReply {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reqs = append(r.reqs, req)
+	return bot.CommandReply{Messages: []bot.Message{{Text: "ran " + req.Text, Files: []bot.File{{Name: "r.csv", Data: []byte("a,b\n")}}}}}
+}
+
+func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
+	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name, Files: []bot.File{f}})
+}
+
+type site struct {
+	t       *testing.T
+	srv     *httptest.Server
+	adapter *web.Adapter
+	db      *store.DB
+	runner  *runner
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	clock := bottest.NewClock(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{Clock: clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	threads := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock}, Messengers: map[bot.Platform]bot.Messenger{},
+		Channel: web.ConsoleChannel, Clock: clock}
+	sum := sha256.Sum256([]byte(token))
+	r := &runner{}
+	a := web.New(web.Config{Store: db, Threads: threads, Commands: r, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:]})
+	threads.Messengers[bot.PlatformWeb], threads.Moderators = a, a
+	mux := http.NewServeMux()
+	a.Routes(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &site{t: t, srv: srv, adapter: a, db: db, runner: r}
+}
+
+// browser is an HTTP client with its own cookies.
+func (s *site) browser() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+var dataRE = regexp.MustCompile(`data-(csrf|respondent)="([^"]*)"`)
+
+// page gets a page and returns its data attributes.
+func (s *site) page(c *http.Client, path string) (map[string]string, string) {
+	s.t.Helper()
+	resp, err := c.Get(s.srv.URL + path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	out := map[string]string{}
+	for _, m := range dataRE.FindAllStringSubmatch(string(body), -1) {
+		out[m[1]] = m[2]
+	}
+	return out, string(body)
+}
+
+func (s *site) dial(c *http.Client, path string) (*websocket.Conn, *http.Response, error) {
+	u, _ := url.Parse(s.srv.URL)
+	h := http.Header{}
+	for _, ck := range c.Jar.Cookies(u) {
+		h.Add("Cookie", ck.Name+"="+ck.Value)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.srv.URL, "http")+path, &websocket.DialOptions{HTTPHeader: h})
+}
+
+func read(t *testing.T, ws *websocket.Conn) map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, b, err := ws.Read(ctx)
+	if err != nil {
+		t.Fatalf("reading the socket: %v", err)
+	}
+	var ev map[string]any
+	json.Unmarshal(b, &ev)
+	return ev
+}
+
+func write(t *testing.T, ws *websocket.Conn, v any) {
+	t.Helper()
+	b, _ := json.Marshal(v)
+	if err := ws.Write(context.Background(), websocket.MessageText, b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readUntil reads events until one has the given type.
+func readUntil(t *testing.T, ws *websocket.Conn, typ string) map[string]any {
+	t.Helper()
+	for range 20 {
+		if ev := read(t, ws); ev["type"] == typ {
+			return ev
+		}
+	}
+	t.Fatalf("no %s event", typ)
+	return nil
+}
+
+func TestParticipantsSeeOnlyTheirOwnConversation(t *testing.T) {
+	s := newSite(t)
+	ana, bob := s.browser(), s.browser()
+	pa, _ := s.page(ana, "/chat")
+	pb, _ := s.page(bob, "/chat")
+	if len(pa["respondent"]) != 22 || pa["respondent"] == pb["respondent"] {
+		t.Fatalf("respondent ids %q %q", pa["respondent"], pb["respondent"])
+	}
+	wa, _, err := s.dial(ana, "/chat/ws?csrf="+pa["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wa.CloseNow()
+	readUntil(t, wa, "history")
+	write(t, wa, map[string]string{"text": "secret of Ana"})
+	if ev := readUntil(t, wa, "post"); !strings.Contains(toJSON(ev), "secret of Ana") {
+		t.Fatalf("Ana's own post: %v", ev)
+	}
+
+	// Bob cannot use Ana's CSRF token, and his own socket shows nothing of hers.
+	if _, resp, err := s.dial(bob, "/chat/ws?csrf="+pa["csrf"]); err == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("Bob with Ana's token: %v %v", err, resp)
+	}
+	wb, _, err := s.dial(bob, "/chat/ws?csrf="+pb["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.CloseNow()
+	if ev := readUntil(t, wb, "history"); strings.Contains(toJSON(ev), "secret") {
+		t.Fatalf("Bob's history shows Ana's message: %v", ev)
+	}
+	// A message to Ana reaches her page, not Bob's.
+	if _, err := s.adapter.Send(context.Background(), bot.Address{Platform: bot.PlatformWeb, ID: pa["respondent"]}, bot.Message{Text: "for Ana"}); err != nil {
+		t.Fatal(err)
+	}
+	if ev := readUntil(t, wa, "post"); !strings.Contains(toJSON(ev), "for Ana") {
+		t.Fatalf("Ana did not get her message: %v", ev)
+	}
+	write(t, wb, map[string]string{"text": "hello from Bob"})
+	if ev := readUntil(t, wb, "post"); strings.Contains(toJSON(ev), "for Ana") {
+		t.Fatalf("Bob got Ana's message: %v", ev)
+	}
+	if p, _ := s.adapter.Presence(context.Background(), bot.Address{Platform: bot.PlatformWeb, ID: pa["respondent"]}); p != bot.PresenceActive {
+		t.Fatalf("Ana's presence with her page open: %q", p)
+	}
+	// Sending to something that is not a respondent id is refused.
+	if _, err := s.adapter.Send(context.Background(), bot.Address{Platform: bot.PlatformWeb, ID: "console:mo"}, bot.Message{Text: "x"}); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("send to a console id: %v", err)
+	}
+}
+
+func toJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func TestChatLimitsSizeAndRate(t *testing.T) {
+	s := newSite(t)
+	c := s.browser()
+	p, _ := s.page(c, "/chat")
+	ws, _, err := s.dial(c, "/chat/ws?csrf="+p["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	readUntil(t, ws, "history")
+	write(t, ws, map[string]string{"text": strings.Repeat("x", 4001)})
+	if ev := readUntil(t, ws, "notice"); !strings.Contains(toJSON(ev), "too long") {
+		t.Fatalf("a long message: %v", ev)
+	}
+	limited := false
+	for i := range 8 {
+		write(t, ws, map[string]string{"text": "fast " + string(rune('a'+i))})
+	}
+	for range 16 {
+		if ev := read(t, ws); ev["type"] == "notice" && strings.Contains(toJSON(ev), "very fast") {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Fatal("eight messages at once were not slowed down")
+	}
+}
+
+func TestConsoleNeedsLoginAndCSRF(t *testing.T) {
+	s := newSite(t)
+	c := s.browser()
+	if _, body := s.page(c, "/console"); !strings.Contains(body, `name="token"`) {
+		t.Fatal("the console shows without a login")
+	}
+	if _, resp, err := s.dial(c, "/console/ws?csrf=x"); err == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatal("the console socket opened without a login")
+	}
+	resp, _ := c.PostForm(s.srv.URL+"/console/login", url.Values{"token": {"wrong"}, "name": {"Mo"}})
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "error") {
+		t.Fatalf("a wrong token: %v", loc)
+	}
+	resp, _ = c.PostForm(s.srv.URL+"/console/login", url.Values{"token": {token}, "name": {"Mo"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	p, body := s.page(c, "/console")
+	if !strings.Contains(body, "Conversations") || p["csrf"] == "" {
+		t.Fatal("the console does not show after a login")
+	}
+	if _, resp, err := s.dial(c, "/console/ws?csrf=forged"); err == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatal("the console socket opened with a wrong CSRF token")
+	}
+	ws, _, err := s.dial(c, "/console/ws?csrf="+p["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	write(t, ws, map[string]string{"type": "command", "text": "status", "id": "1"})
+	ev := readUntil(t, ws, "reply")
+	if !strings.Contains(toJSON(ev), "ran status") {
+		t.Fatalf("reply = %v", ev)
+	}
+	if got := s.runner.reqs[0].Actor.Address; got != (bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "Mo"}) {
+		t.Fatalf("the command ran as %v", got)
+	}
+	// The reply's file downloads for the session only.
+	fileURL := ev["reply"].(map[string]any)["files"].([]any)[0].(map[string]any)["url"].(string)
+	if resp, _ := c.Get(s.srv.URL + fileURL); resp.StatusCode != 200 {
+		t.Fatalf("download: %d", resp.StatusCode)
+	}
+	if resp, _ := s.browser().Get(s.srv.URL + fileURL); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("download without a session: %d", resp.StatusCode)
+	}
+	// Uploads need the CSRF header.
+	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/console/upload", strings.NewReader(""))
+	if resp, _ := c.Do(req); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("upload without CSRF: %d", resp.StatusCode)
+	}
+	// Logins are limited in attempts.
+	limited := false
+	for range 10 {
+		resp, _ := s.browser().PostForm(s.srv.URL+"/console/login", url.Values{"token": {"guess"}})
+		if resp.StatusCode == http.StatusTooManyRequests {
+			limited = true
+		}
+	}
+	if !limited {
+		t.Fatal("ten wrong logins in a row were not slowed down")
+	}
+}
+
+func TestThreadsAndReplies(t *testing.T) {
+	s := newSite(t)
+	// A moderator session.
+	mod := s.browser()
+	mod.PostForm(s.srv.URL+"/console/login", url.Values{"token": {token}, "name": {"Mo"}})
+	pc, _ := s.page(mod, "/console")
+	console, _, err := s.dial(mod, "/console/ws?csrf="+pc["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer console.CloseNow()
+	readUntil(t, console, "threads")
+	// A participant writes.
+	ana := s.browser()
+	pa, _ := s.page(ana, "/chat")
+	chat, _, _ := s.dial(ana, "/chat/ws?csrf="+pa["csrf"])
+	defer chat.CloseNow()
+	readUntil(t, chat, "history")
+	write(t, chat, map[string]string{"text": "hello?"})
+	var thread string
+	for thread == "" {
+		ev := read(t, console)
+		if ev["type"] == "post" && strings.Contains(toJSON(ev), "hello?") {
+			thread = ev["thread"].(string)
+		}
+	}
+	write(t, console, map[string]string{"type": "reply", "thread": thread, "text": "note check her order first"})
+	write(t, console, map[string]string{"type": "reply", "thread": thread, "text": "Hi Ana!"})
+	for {
+		ev := readUntil(t, chat, "post")
+		if strings.Contains(toJSON(ev), "check her order") {
+			t.Fatal("an internal note reached the participant")
+		}
+		if strings.Contains(toJSON(ev), "Hi Ana!") {
+			break
+		}
+	}
+	convs, _ := s.db.Conversations(context.Background(), bot.ConversationFilter{})
+	if len(convs) != 1 || convs[0].Thread.ID != thread {
+		t.Fatalf("conversations = %+v", convs)
+	}
+}
