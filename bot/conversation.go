@@ -37,6 +37,11 @@ type Conversation struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
 	LastMessageAt time.Time  `json:"last_message_at,omitzero"`
+	// CloseAt is when a delayed close happens (zero when none waits);
+	// CloseMessage is sent to the participant then. A new message from
+	// the participant cancels it.
+	CloseAt      time.Time `json:"close_at,omitzero"`
+	CloseMessage string    `json:"close_message,omitempty"`
 }
 
 // ConversationFilter selects conversations; zero fields select all.

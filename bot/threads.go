@@ -140,8 +140,9 @@ func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, erro
 	}
 	c, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
 		c.LastMessageAt = now
-		if c.Status == ConversationResolved {
-			c.Status = ConversationOpen // a new message reopens it
+		c.CloseAt, c.CloseMessage = time.Time{}, "" // a new message cancels a delayed close
+		if c.Status != ConversationOpen {
+			c.Status = ConversationOpen // and reopens a closed or answered one
 		}
 		return nil
 	})

@@ -36,8 +36,9 @@ type world struct {
 	db     *store.DB
 	clock  *bottest.Clock
 	slack  *bottest.Messenger
-	mux    *commands.Mux
-	signer *commands.Signer
+	mux     *commands.Mux
+	signer  *commands.Signer
+	threads *bot.Threads
 }
 
 func newWorld(t testing.TB, locale bot.Locale) *world {
@@ -61,8 +62,12 @@ func newWorld(t testing.TB, locale bot.Locale) *world {
 		},
 		Clock: clock,
 	}
+	threads := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock},
+		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: slack}, Moderators: slack,
+		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock}
+	deps.Conversations, deps.Snippets = threads, db
 	auth := &bot.Moderators{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
-	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer,
+	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer, threads: threads,
 		mux: commands.New(deps, bot.NewText(locale, commands.Texts), auth, signer, nil)}
 }
 
@@ -352,4 +357,84 @@ func FuzzServe(f *testing.F) {
 			t.Fatalf("%q got no answer", text)
 		}
 	})
+}
+
+func TestThreadCommands(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, bot.LocaleEnglish)
+	zoe := bot.Address{Platform: bot.PlatformSlack, ID: "UZOE"}
+	c, err := w.threads.Receive(ctx, bot.Incoming{From: zoe, Name: "Zoe", Message: bot.Message{Text: "Hi, my invoice?"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := func(text string) *commands.Reply {
+		return w.mux.Serve(ctx, &commands.Request{Actor: mo, Text: text, Thread: c.Thread})
+	}
+	conv := func() *bot.Conversation {
+		got, err := w.db.Conversation(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if r := w.run(mo, "close"); !r.Private || !strings.Contains(render(r), "in a participant's thread") {
+		t.Fatalf("close outside a thread: %s", render(r))
+	}
+	if r := in("note she paid twice"); !r.Private || !strings.Contains(render(r), "Noted") {
+		t.Fatalf("note: %s", render(r))
+	}
+	in("tag add Invoice")
+	in("tag add urgent")
+	in("tag remove urgent")
+	in("assign @ana")
+	if got := conv(); strings.Join(got.Tags, ",") != "invoice" || got.Assignee.Name != "ana" {
+		t.Fatalf("tags %v, assignee %+v", got.Tags, got.Assignee)
+	}
+	if r := in("snippets add thanks Thanks for your patience!"); r.Private {
+		t.Fatalf("snippets add: %s", render(r))
+	}
+	in("snippet thanks")
+	if got := w.slack.SentTo(zoe); len(got) != 1 || got[0].Text != "Thanks for your patience!" {
+		t.Fatalf("the snippet reached Zoe as %+v", got)
+	}
+	// A delayed close is cancelled by a new message from the participant.
+	in("close in 2h Bye!")
+	if got := conv(); got.CloseAt.IsZero() || got.CloseMessage != "Bye!" {
+		t.Fatalf("delayed close = %+v", got)
+	}
+	w.threads.Receive(ctx, bot.Incoming{From: zoe, Message: bot.Message{Text: "one more thing"}})
+	if got := conv(); !got.CloseAt.IsZero() {
+		t.Fatal("a new message did not cancel the delayed close")
+	}
+	in("close See you!")
+	if got := conv(); got.Status != bot.ConversationResolved {
+		t.Fatalf("status after close = %s", got.Status)
+	}
+	if got := w.slack.SentTo(zoe); got[len(got)-1].Text != "See you!" {
+		t.Fatalf("closing message: %+v", got)
+	}
+	in("reopen")
+	in("block")
+	if got := conv(); !got.Blocked || got.Status != bot.ConversationOpen {
+		t.Fatalf("after reopen and block: %+v", got)
+	}
+	before := len(w.slack.Sent())
+	w.threads.Receive(ctx, bot.Incoming{From: zoe, Message: bot.Message{Text: "spam"}})
+	if len(w.slack.Sent()) != before {
+		t.Fatal("a blocked participant's message was relayed")
+	}
+	in("unblock")
+	if r := w.run(mo, "snippets list"); !strings.Contains(render(r), "*thanks*") {
+		t.Fatalf("snippets list: %s", render(r))
+	}
+	evs, _ := w.db.Events(ctx, 0, 0)
+	changes := 0
+	for _, e := range evs {
+		if e.Type == bot.EventStatusChanged && strings.Contains(e.Data["by"], "UMOD") {
+			changes++
+		}
+	}
+	if changes < 6 {
+		t.Fatalf("%d changes recorded with who made them", changes)
+	}
 }

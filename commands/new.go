@@ -40,6 +40,19 @@ func New(deps Deps, text *bot.Text, auth Authorizer, signer *Signer, log *slog.L
 		{Name: "campaign delete", Args: "ID", Example: "campaign delete 3", Help: TextHelpCampaignDelete, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: HandlerFunc(h.campaignDelete)},
 		{Name: "campaign show", Args: "ID", Example: "campaign show 3", Help: TextHelpCampaignShow, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.campaignShow)},
 		{Name: "campaign report", Args: "ID", Example: "campaign report 3", Help: TextHelpCampaignReport, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.campaignReport)},
+
+		{Name: "note", Args: "TEXT", Example: "note she asked for the invoice", Help: TextHelpNote, MinArgs: 1, MaxArgs: -1, Handler: h.threadCommand(h.note)},
+		{Name: "close", Args: "[in DURATION] [MESSAGE]", Example: "close in 2h Thanks, have a good day!", Help: TextHelpClose, MaxArgs: -1, Changes: true, Handler: h.threadCommand(h.closeThread)},
+		{Name: "reopen", Example: "reopen", Help: TextHelpReopen, MaxArgs: 0, Changes: true, Handler: h.threadCommand(h.reopen)},
+		{Name: "assign", Args: "@USER", Example: "assign @ana", Help: TextHelpAssign, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.threadCommand(h.assign)},
+		{Name: "tag add", Args: "TAG", Example: "tag add invoice", Help: TextHelpTagAdd, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.threadCommand(h.tag(true))},
+		{Name: "tag remove", Args: "TAG", Example: "tag remove invoice", Help: TextHelpTagRemove, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.threadCommand(h.tag(false))},
+		{Name: "block", Example: "block", Help: TextHelpBlock, MaxArgs: 0, Changes: true, Handler: h.threadCommand(h.block(true))},
+		{Name: "unblock", Example: "unblock", Help: TextHelpUnblock, MaxArgs: 0, Changes: true, Handler: h.threadCommand(h.block(false))},
+		{Name: "snippet", Args: "NAME", Example: "snippet opening-hours", Help: TextHelpSnippet, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.threadCommand(h.snippet)},
+		{Name: "snippets add", Args: "NAME TEXT", Example: "snippets add opening-hours We are open 9am to 6pm, Monday to Friday.", Help: TextHelpSnipAdd, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.snippetsAdd)},
+		{Name: "snippets remove", Args: "NAME", Example: "snippets remove opening-hours", Help: TextHelpSnipRemove, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: HandlerFunc(h.snippetsRemove)},
+		{Name: "snippets list", Example: "snippets list", Help: TextHelpSnipList, MaxArgs: 0, Handler: HandlerFunc(h.snippetsList)},
 	} {
 		m.Handle(cmd)
 	}

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/heraldchat/herald/bot"
 )
@@ -44,11 +45,25 @@ type Statuser interface {
 	Status() bot.Status
 }
 
+// Conversations is what the thread commands need of participant threads.
+type Conversations interface {
+	Close(ctx context.Context, thread bot.ThreadRef, by bot.Actor, after time.Duration, message string) (*bot.Conversation, error)
+	Reopen(ctx context.Context, thread bot.ThreadRef, by bot.Actor) (*bot.Conversation, error)
+	Assign(ctx context.Context, thread bot.ThreadRef, by, to bot.Actor) (*bot.Conversation, error)
+	Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, tag string, add bool) (*bot.Conversation, error)
+	Block(ctx context.Context, thread bot.ThreadRef, by bot.Actor, blocked bool) (*bot.Conversation, error)
+	Say(ctx context.Context, thread bot.ThreadRef, by bot.Actor, m bot.Message) error
+}
+
 // Deps are the services the commands call.
 type Deps struct {
 	Campaigns Campaigns
 	Lists     Lists
 	Status    Statuser
+	// Conversations and Snippets serve the thread commands; without them
+	// those commands say that threads are not set up.
+	Conversations Conversations
+	Snippets      bot.SnippetStore
 	// OpenRecipients reads an uploaded recipient file (package csvfile).
 	OpenRecipients func(io.Reader) (bot.RecipientReader, error)
 	Clock          bot.Clock

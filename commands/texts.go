@@ -92,6 +92,31 @@ const (
 	TextButtonReport   bot.TextKey = "button.report"
 	TextButtonClone    bot.TextKey = "button.clone"
 
+	TextNoted          bot.TextKey = "cmd.thread.noted"
+	TextClosed         bot.TextKey = "cmd.thread.closed"
+	TextCloseLater     bot.TextKey = "cmd.thread.close_later"
+	TextReopened       bot.TextKey = "cmd.thread.reopened"
+	TextAssigned       bot.TextKey = "cmd.thread.assigned"
+	TextTags           bot.TextKey = "cmd.thread.tags"
+	TextBlocked        bot.TextKey = "cmd.thread.blocked"
+	TextUnblocked      bot.TextKey = "cmd.thread.unblocked"
+	TextSnippetSent    bot.TextKey = "cmd.snippet.sent"
+	TextSnippetSaved   bot.TextKey = "cmd.snippet.saved"
+	TextSnippetRemoved bot.TextKey = "cmd.snippet.removed"
+	TextNoSnippets     bot.TextKey = "cmd.snippet.none"
+	TextHelpNote       bot.TextKey = "cmd.help.note"
+	TextHelpClose      bot.TextKey = "cmd.help.close"
+	TextHelpReopen     bot.TextKey = "cmd.help.reopen"
+	TextHelpAssign     bot.TextKey = "cmd.help.assign"
+	TextHelpTagAdd     bot.TextKey = "cmd.help.tag_add"
+	TextHelpTagRemove  bot.TextKey = "cmd.help.tag_remove"
+	TextHelpBlock      bot.TextKey = "cmd.help.block"
+	TextHelpUnblock    bot.TextKey = "cmd.help.unblock"
+	TextHelpSnippet    bot.TextKey = "cmd.help.snippet"
+	TextHelpSnipAdd    bot.TextKey = "cmd.help.snippets_add"
+	TextHelpSnipRemove bot.TextKey = "cmd.help.snippets_remove"
+	TextHelpSnipList   bot.TextKey = "cmd.help.snippets_list"
+
 	TextStatusTitle     bot.TextKey = "cmd.status.title"
 	TextStatusPlatform  bot.TextKey = "cmd.status.platform"
 	TextStatusNoPlat    bot.TextKey = "cmd.status.no_platform"
@@ -192,6 +217,30 @@ var Texts = bot.Catalogue{
 	TextButtonReport:   {"Report", "Rapport"},
 	TextButtonClone:    {"Clone", "Dupliquer"},
 
+	TextNoted:           {"Noted: internal, never sent to the participant.", "Noté : interne, jamais envoyé au participant."},
+	TextClosed:          {"Conversation closed. A new message from the participant opens it again.", "Conversation fermée. Un nouveau message du participant la rouvre."},
+	TextCloseLater:      {"The conversation closes at %s, unless the participant writes before.", "La conversation se fermera le %s, sauf si le participant écrit avant."},
+	TextReopened:        {"Conversation open again.", "Conversation rouverte."},
+	TextAssigned:        {"Conversation assigned to %s.", "Conversation attribuée à %s."},
+	TextTags:            {"Tags: %s", "Étiquettes : %s"},
+	TextBlocked:         {"Participant blocked: their messages are no longer relayed. `unblock` to undo.", "Participant bloqué : ses messages ne sont plus relayés. `unblock` pour annuler."},
+	TextUnblocked:       {"Participant unblocked.", "Participant débloqué."},
+	TextSnippetSent:     {"Snippet *%s* sent.", "Réponse type *%s* envoyée."},
+	TextSnippetSaved:    {"Snippet *%s* saved. In a thread: `snippet %s`", "Réponse type *%s* enregistrée. Dans un fil : `snippet %s`"},
+	TextSnippetRemoved:  {"Snippet *%s* removed.", "Réponse type *%s* supprimée."},
+	TextNoSnippets:      {"No snippet yet: `snippets add NAME TEXT`.", "Aucune réponse type : `snippets add NOM TEXTE`."},
+	TextHelpNote:        {"in a thread: an internal note, never sent", "dans un fil : une note interne, jamais envoyée"},
+	TextHelpClose:       {"in a thread: close now or later, with a last message", "dans un fil : fermer maintenant ou plus tard, avec un dernier message"},
+	TextHelpReopen:      {"in a thread: open the conversation again", "dans un fil : rouvrir la conversation"},
+	TextHelpAssign:      {"in a thread: give the conversation to a moderator", "dans un fil : attribuer la conversation à un modérateur"},
+	TextHelpTagAdd:      {"in a thread: add a tag", "dans un fil : ajouter une étiquette"},
+	TextHelpTagRemove:   {"in a thread: remove a tag", "dans un fil : retirer une étiquette"},
+	TextHelpBlock:       {"in a thread: stop relaying this participant", "dans un fil : ne plus relayer ce participant"},
+	TextHelpUnblock:     {"in a thread: relay this participant again", "dans un fil : relayer à nouveau ce participant"},
+	TextHelpSnippet:     {"in a thread: send a saved answer", "dans un fil : envoyer une réponse type"},
+	TextHelpSnipAdd:     {"save an answer to send with snippet NAME", "enregistrer une réponse type à envoyer avec snippet NOM"},
+	TextHelpSnipRemove:  {"delete a saved answer", "supprimer une réponse type"},
+	TextHelpSnipList:    {"the saved answers", "les réponses types"},
 	TextStatusTitle:     {"herald status", "État de herald"},
 	TextStatusPlatform:  {"%s: %s", "%s : %s"},
 	TextStatusNoPlat:    {"No platform connected besides the web console.", "Aucune plateforme connectée hormis la console web."},

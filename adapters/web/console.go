@@ -167,6 +167,16 @@ func (a *Adapter) moderatorReply(ctx context.Context, cn *conn, me bot.Actor, th
 		a.postInThread(ctx, thread, me, bot.Message{Kind: bot.KindIdea, Text: note}, true)
 		return
 	}
+	if cmd, ok := strings.CutPrefix(text, "/"); ok {
+		// A thread command (/close in 2h, /tag add invoice, /snippet NAME):
+		// its answer shows in the thread, for moderators only.
+		reply := a.cfg.Commands.RunCommand(ctx, bot.CommandRequest{Actor: me, Text: cmd, Thread: bot.ThreadRef{Channel: ConsoleChannel, ID: thread}})
+		for _, m := range reply.Messages {
+			a.postInThread(ctx, thread, bot.Actor{Name: "herald"}, m, true)
+		}
+		a.cons.push("console", event{Type: "threads"})
+		return
+	}
 	if len(text) > 20000 {
 		cn.send(event{Type: "notice", Notice: "That reply is too long."})
 		return

@@ -322,6 +322,21 @@ func TestThreadsAndReplies(t *testing.T) {
 			break
 		}
 	}
+	// A /command in the thread runs with the thread, its answer internal.
+	write(t, console, map[string]string{"type": "reply", "thread": thread, "text": "/tag add vip"})
+	for {
+		ev := readUntil(t, console, "post")
+		if strings.Contains(toJSON(ev), "ran tag add vip") {
+			if ev["post"].(map[string]any)["internal"] != true {
+				t.Fatalf("a command's answer is not internal: %v", ev)
+			}
+			break
+		}
+	}
+	last := s.runner.reqs[len(s.runner.reqs)-1]
+	if last.Text != "tag add vip" || last.Thread.ID != thread {
+		t.Fatalf("thread command ran as %+v", last)
+	}
 	convs, _ := s.db.Conversations(context.Background(), bot.ConversationFilter{})
 	if len(convs) != 1 || convs[0].Thread.ID != thread {
 		t.Fatalf("conversations = %+v", convs)

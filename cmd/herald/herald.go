@@ -47,6 +47,7 @@ type Main struct {
 	board      *bot.StatusBoard
 	mux        *commands.Mux
 	web        *web.Adapter
+	threads    *bot.Threads
 	closed     bool
 }
 

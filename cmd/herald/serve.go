@@ -97,6 +97,9 @@ func (m *Main) open(path string) error {
 	engineCtx, m.stopEngine = context.WithCancel(context.Background())
 	m.engineDone = make(chan error, 1)
 	go func() { m.engineDone <- m.engine.Run(engineCtx) }()
+	if m.threads.Moderators != nil {
+		go m.threads.RunCloser(engineCtx, time.Minute)
+	}
 	if err := m.http.Open(cfg.HTTP.Listen); err != nil {
 		return err
 	}
@@ -127,10 +130,18 @@ func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
 		return err
 	}
 	m.board = &bot.StatusBoard{Clock: m.Clock, Queue: m.engine.QueueDepth}
+	// Participant threads: the surfaces that carry them fill in where
+	// threads live and how participants are reached.
+	m.threads = &bot.Threads{
+		Store: m.db, Contacts: &bot.ContactService{Store: m.db, Clock: m.Clock},
+		Messengers: map[bot.Platform]bot.Messenger{}, Clock: m.Clock, Log: m.log.With("part", "threads"),
+	}
 	deps := commands.Deps{
-		Campaigns: &bot.CampaignService{Store: m.db, Engine: m.engine, Clock: m.Clock},
-		Lists:     lists,
-		Status:    m.board,
+		Conversations: m.threads,
+		Snippets:      m.db,
+		Campaigns:     &bot.CampaignService{Store: m.db, Engine: m.engine, Clock: m.Clock},
+		Lists:         lists,
+		Status:        m.board,
 		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
 			return csvfile.NewReader(r)
 		},
@@ -174,11 +185,8 @@ func (m *Main) buildWeb(cfg *config.Config) error {
 			fmt.Fprintf(m.Stderr, "\n  herald console login token (shown once; keep it): %s\n  open http://%s/console\n\n", token, cfg.HTTP.Listen)
 		}
 	}
-	threads := &bot.Threads{
-		Store: m.db, Contacts: &bot.ContactService{Store: m.db, Clock: m.Clock},
-		Messengers: map[bot.Platform]bot.Messenger{}, Channel: web.ConsoleChannel,
-		Clock: m.Clock, Log: m.log.With("part", "threads"),
-	}
+	threads := m.threads
+	threads.Channel = web.ConsoleChannel
 	var names []string
 	for _, c := range m.mux.Commands() {
 		if c.Help != "" {

@@ -1,0 +1,156 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The thread commands: close (now or later), reopen, assign, tag, block,
+// and answers sent from the command language. Each records who did it as
+// an event.
+
+func (t *Threads) inThread(ctx context.Context, thread ThreadRef) (*Conversation, error) {
+	if thread.IsZero() {
+		return nil, Errorf(EINVALID, "this command works in a participant's thread: type it there")
+	}
+	return t.Store.ConversationByThread(ctx, thread)
+}
+
+// change applies fn to the conversation of thread and records an event.
+func (t *Threads) change(ctx context.Context, thread ThreadRef, by Actor, what string, fn func(*Conversation) error) (*Conversation, error) {
+	c, err := t.inThread(ctx, thread)
+	if err != nil {
+		return nil, err
+	}
+	c, err = t.Store.UpdateConversation(ctx, c.ID, fn)
+	if err != nil {
+		return nil, err
+	}
+	t.event(ctx, &Event{Type: EventStatusChanged, Subject: c.Participant, ConversationID: c.ID,
+		Data: map[string]string{"what": what, "by": by.String(), "status": string(c.Status)}})
+	return c, nil
+}
+
+// Close resolves the conversation now, or after the delay (a new message
+// from the participant cancels a delayed close). The message, when given,
+// goes to the participant at the close.
+func (t *Threads) Close(ctx context.Context, thread ThreadRef, by Actor, after time.Duration, message string) (*Conversation, error) {
+	if after > 0 {
+		at := t.Clock.Now().Add(after).UTC()
+		return t.change(ctx, thread, by, "close at "+at.Format(time.RFC3339), func(c *Conversation) error {
+			c.CloseAt, c.CloseMessage = at, message
+			return nil
+		})
+	}
+	c, err := t.change(ctx, thread, by, "closed", func(c *Conversation) error {
+		c.Status, c.CloseAt, c.CloseMessage = ConversationResolved, time.Time{}, ""
+		return nil
+	})
+	if err != nil || message == "" {
+		return c, err
+	}
+	return c, t.Say(ctx, thread, by, Message{Text: message})
+}
+
+// Reopen opens a resolved conversation again and cancels a delayed close.
+func (t *Threads) Reopen(ctx context.Context, thread ThreadRef, by Actor) (*Conversation, error) {
+	return t.change(ctx, thread, by, "reopened", func(c *Conversation) error {
+		c.Status, c.CloseAt, c.CloseMessage = ConversationOpen, time.Time{}, ""
+		return nil
+	})
+}
+
+// Assign gives the conversation to a moderator.
+func (t *Threads) Assign(ctx context.Context, thread ThreadRef, by, to Actor) (*Conversation, error) {
+	return t.change(ctx, thread, by, "assigned to "+to.String(), func(c *Conversation) error {
+		c.Assignee = to
+		return nil
+	})
+}
+
+// Tag adds or removes a tag.
+func (t *Threads) Tag(ctx context.Context, thread ThreadRef, by Actor, tag string, add bool) (*Conversation, error) {
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	if tag == "" || strings.ContainsAny(tag, " \t\n") {
+		return nil, Errorf(EINVALID, "a tag is one word")
+	}
+	c, err := t.change(ctx, thread, by, "tag "+tag, func(c *Conversation) error {
+		i := slices.Index(c.Tags, tag)
+		switch {
+		case add && i < 0:
+			c.Tags = append(c.Tags, tag)
+		case !add && i >= 0:
+			c.Tags = slices.Delete(c.Tags, i, i+1)
+		case !add:
+			return Errorf(ENOTFOUND, "the conversation has no tag %s", tag)
+		}
+		return nil
+	})
+	if err == nil && add {
+		t.event(ctx, &Event{Type: EventTagAdded, Subject: c.Participant, ConversationID: c.ID, Data: map[string]string{"tag": tag, "by": by.String()}})
+	}
+	return c, err
+}
+
+// Block stops (or, with blocked false, resumes) relaying the participant's
+// messages and refuses replies to them.
+func (t *Threads) Block(ctx context.Context, thread ThreadRef, by Actor, blocked bool) (*Conversation, error) {
+	what := "unblocked"
+	if blocked {
+		what = "blocked"
+	}
+	return t.change(ctx, thread, by, what, func(c *Conversation) error {
+		c.Blocked = blocked
+		return nil
+	})
+}
+
+// Say sends m to the participant of thread and shows it in the thread, for
+// answers sent through a command (a snippet, a closing message).
+func (t *Threads) Say(ctx context.Context, thread ThreadRef, by Actor, m Message) error {
+	if err := t.Reply(ctx, thread, by, m); err != nil {
+		return err
+	}
+	copyMsg := m
+	copyMsg.Text = "*" + by.Name + "*: " + m.Text
+	if by.Name == "" {
+		copyMsg.Text = m.Text
+	}
+	_, err := t.Moderators.PostInThread(ctx, thread, copyMsg)
+	return err
+}
+
+// RunCloser performs delayed closes when they fall due, until ctx ends.
+func (t *Threads) RunCloser(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		every = time.Minute
+	}
+	for {
+		tm := t.Clock.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			tm.Stop()
+			return
+		case <-tm.C():
+		}
+		t.closeDue(ctx)
+	}
+}
+
+func (t *Threads) closeDue(ctx context.Context) {
+	now := t.Clock.Now()
+	cs, err := t.Store.Conversations(ctx, ConversationFilter{})
+	if err != nil {
+		return
+	}
+	for _, c := range cs {
+		if c.CloseAt.IsZero() || c.CloseAt.After(now) || c.Thread.IsZero() {
+			continue
+		}
+		if _, err := t.Close(ctx, c.Thread, Actor{}, 0, c.CloseMessage); err != nil && t.Log != nil {
+			t.Log.Warn("threads: a delayed close failed", "conversation", c.ID, "err", err)
+		}
+	}
+}
