@@ -14,6 +14,6 @@ type Snippet struct {
 type SnippetStore interface {
 	PutSnippet(ctx context.Context, s *Snippet) error
 	Snippet(ctx context.Context, name string) (*Snippet, error) // ENOTFOUND
-	Snippets(ctx context.Context) ([]*Snippet, error)          // in name order
-	DeleteSnippet(ctx context.Context, name string) error      // ENOTFOUND
+	Snippets(ctx context.Context) ([]*Snippet, error)           // in name order
+	DeleteSnippet(ctx context.Context, name string) error       // ENOTFOUND
 }

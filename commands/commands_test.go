@@ -32,10 +32,10 @@ var (
 // world is a mux over the real services, store and file reader, with a
 // fake clock and an in-memory Slack.
 type world struct {
-	t      testing.TB
-	db     *store.DB
-	clock  *bottest.Clock
-	slack  *bottest.Messenger
+	t       testing.TB
+	db      *store.DB
+	clock   *bottest.Clock
+	slack   *bottest.Messenger
 	mux     *commands.Mux
 	signer  *commands.Signer
 	threads *bot.Threads
