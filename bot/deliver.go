@@ -143,15 +143,7 @@ func (e *Engine) send(m Messenger, to Address, msg Message) (MessageRef, error) 
 
 // backoff sleeps before quick retry n: 0.5s, 1s, 2s, each ±50%.
 func (e *Engine) backoff(ctx context.Context, n int) error {
-	d := time.Duration(float64(500*time.Millisecond<<n) * (0.5 + rand.Float64()))
-	t := e.Clock.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C():
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return Sleep(ctx, e.Clock, time.Duration(float64(500*time.Millisecond<<n)*(0.5+rand.Float64())))
 }
 
 // retryLater moves s to the next step of the retry ladder, or fails it at

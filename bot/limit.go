@@ -128,16 +128,4 @@ func (l *Limiter) Pause(d time.Duration) {
 	}
 }
 
-func (l *Limiter) sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := l.clock.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C():
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (l *Limiter) sleep(ctx context.Context, d time.Duration) error { return Sleep(ctx, l.clock, d) }

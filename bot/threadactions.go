@@ -127,14 +127,7 @@ func (t *Threads) RunCloser(ctx context.Context, every time.Duration) {
 	if every <= 0 {
 		every = time.Minute
 	}
-	for {
-		tm := t.Clock.NewTimer(every)
-		select {
-		case <-ctx.Done():
-			tm.Stop()
-			return
-		case <-tm.C():
-		}
+	for Sleep(ctx, t.Clock, every) == nil {
 		t.closeDue(ctx)
 	}
 }

@@ -22,13 +22,12 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
-	"strings"
 	"syscall"
 	"time"
 
+	"github.com/heraldchat/herald/bench/internal/benchsetup"
 	"github.com/heraldchat/herald/bench/internal/fakeplatform"
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -148,37 +147,13 @@ func runParent(n, kills, workers int) error {
 
 // setup makes the database: a list of n Telegram ids and a draft campaign.
 func setup(path string, n int) (bot.CampaignID, error) {
-	ctx := context.Background()
 	db, err := store.Open(path, store.Options{})
 	if err != nil {
 		return 0, err
 	}
 	defer db.Close()
-	var file strings.Builder
-	file.WriteString("telegram_id,first_name\n")
-	for i := range n {
-		fmt.Fprintf(&file, "%s,P%d\n", chat(i), i)
-	}
-	rd, err := csvfile.NewReader(strings.NewReader(file.String()))
-	if err != nil {
-		return 0, err
-	}
-	if _, err := (&bot.ListService{Store: db}).Import(ctx, "crash", rd, bot.ImportReplace, bot.Actor{}); err != nil {
-		return 0, err
-	}
 	svc := &bot.CampaignService{Store: db, Engine: &bot.Engine{}, Clock: bot.SystemClock()}
-	c, err := svc.Create(ctx, "crash", bot.Actor{})
-	if err != nil {
-		return 0, err
-	}
-	if _, err := svc.SetMessage(ctx, c.ID, bot.Message{Text: "Hello {{first_name}}"}, bot.Actor{}); err != nil {
-		return 0, err
-	}
-	if _, err := svc.SetAudience(ctx, c.ID, bot.Audience{Kind: bot.AudienceList, List: "crash"}, bot.Actor{}); err != nil {
-		return 0, err
-	}
-	_, err = svc.SetPlatform(ctx, c.ID, bot.PlatformTelegram, bot.Actor{})
-	return c.ID, err
+	return benchsetup.Campaign(context.Background(), db, svc, "crash", n, chat)
 }
 
 func counts(path string, id bot.CampaignID) (bot.SendingCounts, error) {

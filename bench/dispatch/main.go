@@ -16,14 +16,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/heraldchat/herald/bench/internal/benchsetup"
 	"github.com/heraldchat/herald/bench/internal/fakeplatform"
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -161,19 +160,6 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 	}
 	defer db.Close()
 
-	var file strings.Builder
-	file.WriteString("telegram_id,first_name\n")
-	for i := range n {
-		fmt.Fprintf(&file, "%s,P%d\n", chat(i), i)
-	}
-	rd, err := csvfile.NewReader(strings.NewReader(file.String()))
-	if err != nil {
-		return result{}, err
-	}
-	if _, err := (&bot.ListService{Store: db}).Import(ctx, "bench", rd, bot.ImportReplace, bot.Actor{}); err != nil {
-		return result{}, err
-	}
-
 	limits := map[bot.Platform]bot.Limits{bot.PlatformTelegram: {}}
 	if limit == "telegram" {
 		limits = nil // the engine's documented defaults
@@ -183,17 +169,8 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: &fakeplatform.Messenger{Platform_: bot.PlatformTelegram, URL: fake.URL(), Client: client}},
 	}
 	svc := &bot.CampaignService{Store: db, Engine: engine, Clock: clock}
-	c, err := svc.Create(ctx, "bench", bot.Actor{})
+	id, err := benchsetup.Campaign(ctx, db, svc, "bench", n, chat)
 	if err != nil {
-		return result{}, err
-	}
-	if _, err := svc.SetMessage(ctx, c.ID, bot.Message{Text: "Hello {{first_name}}"}, bot.Actor{}); err != nil {
-		return result{}, err
-	}
-	if _, err := svc.SetAudience(ctx, c.ID, bot.Audience{Kind: bot.AudienceList, List: "bench"}, bot.Actor{}); err != nil {
-		return result{}, err
-	}
-	if _, err := svc.SetPlatform(ctx, c.ID, bot.PlatformTelegram, bot.Actor{}); err != nil {
 		return result{}, err
 	}
 	runCtx, stop := context.WithCancel(ctx)
@@ -209,7 +186,7 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	if _, err := svc.Start(ctx, c.ID, bot.Actor{}); err != nil {
+	if _, err := svc.Start(ctx, id, bot.Actor{}); err != nil {
 		stop()
 		return result{}, err
 	}
@@ -218,7 +195,7 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 	defer tick.Stop()
 	lastReport := time.Now()
 	for range tick.C {
-		cur, err := db.Campaign(ctx, c.ID)
+		cur, err := db.Campaign(ctx, id)
 		if err != nil {
 			return result{}, err
 		}
@@ -227,7 +204,7 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 		}
 		if time.Since(lastReport) > 5*time.Second {
 			lastReport = time.Now()
-			cs, _ := db.SendingCounts(ctx, c.ID)
+			cs, _ := db.SendingCounts(ctx, id)
 			fmt.Fprintf(os.Stderr, "engine: %d sent, %d failed, %d to go\n", cs.Sent, cs.Failed, cs.Total-cs.Sent-cs.Failed-cs.Skipped)
 		}
 	}
@@ -236,11 +213,11 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 	if err := <-stopped; err != nil {
 		return result{}, err
 	}
-	counts, err := db.SendingCounts(ctx, c.ID)
+	counts, err := db.SendingCounts(ctx, id)
 	if err != nil {
 		return result{}, err
 	}
-	final, err := db.Campaign(ctx, c.ID)
+	final, err := db.Campaign(ctx, id)
 	if err != nil {
 		return result{}, err
 	}

@@ -1,0 +1,50 @@
+// Package benchsetup prepares what the campaign benchmarks share: a list
+// of n Telegram ids and a draft campaign to it.
+package benchsetup
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/csvfile"
+)
+
+// Store is what the setup writes to.
+type Store interface {
+	bot.EngineStore
+}
+
+// Campaign imports a list named name of n recipients keyed by telegram_id
+// (chat(i) for i in [0, n)) with a first_name, and creates a draft
+// campaign "Hello {{first_name}}" to it on Telegram. svc must be built on
+// the same store.
+func Campaign(ctx context.Context, db Store, svc *bot.CampaignService, name string, n int, chat func(int) string) (bot.CampaignID, error) {
+	var file strings.Builder
+	file.WriteString("telegram_id,first_name\n")
+	for i := range n {
+		fmt.Fprintf(&file, "%s,P%d\n", chat(i), i)
+	}
+	rd, err := csvfile.NewReader(strings.NewReader(file.String()))
+	if err != nil {
+		return 0, err
+	}
+	if _, err := (&bot.ListService{Store: db}).Import(ctx, name, rd, bot.ImportReplace, bot.Actor{}); err != nil {
+		return 0, err
+	}
+	c, err := svc.Create(ctx, name, bot.Actor{})
+	if err != nil {
+		return 0, err
+	}
+	if _, err := svc.SetMessage(ctx, c.ID, bot.Message{Text: "Hello {{first_name}}"}, bot.Actor{}); err != nil {
+		return 0, err
+	}
+	if _, err := svc.SetAudience(ctx, c.ID, bot.Audience{Kind: bot.AudienceList, List: name}, bot.Actor{}); err != nil {
+		return 0, err
+	}
+	if _, err := svc.SetPlatform(ctx, c.ID, bot.PlatformTelegram, bot.Actor{}); err != nil {
+		return 0, err
+	}
+	return c.ID, nil
+}
