@@ -42,6 +42,9 @@ type Conversation struct {
 	// the participant cancels it.
 	CloseAt      time.Time `json:"close_at,omitzero"`
 	CloseMessage string    `json:"close_message,omitempty"`
+	// Outbox holds replies waiting to go by email, together, at OutboxDue.
+	Outbox    []Message `json:"outbox,omitempty"`
+	OutboxDue time.Time `json:"outbox_due,omitzero"`
 }
 
 // ConversationFilter selects conversations; zero fields select all.

@@ -110,7 +110,7 @@ func (t *Threads) Block(ctx context.Context, thread ThreadRef, by Actor, blocked
 // Say sends m to the participant of thread and shows it in the thread, for
 // answers sent through a command (a snippet, a closing message).
 func (t *Threads) Say(ctx context.Context, thread ThreadRef, by Actor, m Message) error {
-	if err := t.Reply(ctx, thread, by, m); err != nil {
+	if _, err := t.Reply(ctx, thread, by, m); err != nil {
 		return err
 	}
 	copyMsg := m
@@ -122,14 +122,21 @@ func (t *Threads) Say(ctx context.Context, thread ThreadRef, by Actor, m Message
 	return err
 }
 
-// RunCloser performs delayed closes when they fall due, until ctx ends.
-func (t *Threads) RunCloser(ctx context.Context, every time.Duration) {
+// RunTimers performs delayed closes and sends email outboxes when they
+// fall due, checking every period, until ctx ends.
+func (t *Threads) RunTimers(ctx context.Context, every time.Duration) {
 	if every <= 0 {
-		every = time.Minute
+		every = 15 * time.Second
 	}
 	for Sleep(ctx, t.Clock, every) == nil {
-		t.closeDue(ctx)
+		t.Tick(ctx)
 	}
+}
+
+// Tick does what is due now: delayed closes, emails.
+func (t *Threads) Tick(ctx context.Context) {
+	t.closeDue(ctx)
+	t.mailDue(ctx)
 }
 
 func (t *Threads) closeDue(ctx context.Context) {

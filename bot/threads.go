@@ -48,6 +48,11 @@ type Threads struct {
 	Clock      Clock
 	Text       *Text
 	Log        *slog.Logger
+	// Email, when set, reaches participants chat cannot reach (page
+	// closed, bot blocked, app not installed) at the email their contact
+	// has. Replies within EmailDelay go together in one email.
+	Email      Messenger
+	EmailDelay time.Duration
 
 	locks sync.Map // participant Address → *sync.Mutex
 	mu    sync.Mutex
@@ -95,10 +100,11 @@ func (t *Threads) duplicate(p Platform, id string) bool {
 // Receive relays a participant's message into their thread, opening the
 // thread (with its head card) the first time. A blocked participant's
 // messages are dropped and recorded as an event. It returns the
-// conversation.
+// conversation, or nil and no error for a message already relayed (the
+// platform delivered it again).
 func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, error) {
 	if t.duplicate(in.From.Platform, in.ID) {
-		return t.Store.ConversationByParticipant(ctx, in.From)
+		return nil, nil
 	}
 	contact, err := t.Contacts.Seen(ctx, in.From, in.Name, in.Email, ReachReachable)
 	if err != nil {
@@ -190,23 +196,82 @@ func (t *Threads) headCard(c *Conversation, ct *Contact) Message {
 	return Message{Kind: KindCard, Title: name, Text: "New conversation with " + name + " (" + c.Participant.String() + ")", Fields: fields}
 }
 
+// DefaultEmailDelay is how long replies wait to be batched into one email.
+const DefaultEmailDelay = 2 * time.Minute
+
+// Delivery says how a reply went: in chat, and whether it also (or only)
+// waits to go by email.
+type Delivery struct {
+	Chat    bool      `json:"chat"`
+	EmailTo string    `json:"email_to,omitempty"`
+	EmailAt time.Time `json:"email_at,omitzero"`
+}
+
 // Reply delivers a moderator's message written in thread to its
-// participant. It returns ENOTFOUND when the thread is no participant's,
-// and the platform's error when the participant cannot be reached.
-func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Message) error {
+// participant. When chat cannot reach them (their page is closed, they
+// blocked the bot, the app is not installed) and their email is known,
+// the message waits in the conversation's outbox and goes by email with
+// the other replies of the next EmailDelay. It returns ENOTFOUND when the
+// thread is no participant's, and an error saying why when neither chat
+// nor email can reach them.
+func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Message) (Delivery, error) {
+	var d Delivery
 	c, err := t.Store.ConversationByThread(ctx, thread)
 	if err != nil {
-		return err
+		return d, err
 	}
 	if c.Blocked {
-		return Errorf(ECONFLICT, "this participant is blocked: `unblock` first")
+		return d, Errorf(ECONFLICT, "this participant is blocked: `unblock` first")
 	}
-	msn, ok := t.Messengers[c.Participant.Platform]
-	if !ok {
-		return Errorf(EUNAVAILABLE, "%s is not connected to herald", c.Participant.Platform)
+	msn, connected := t.Messengers[c.Participant.Platform]
+	var chatErr error
+	away := false
+	if !connected {
+		chatErr = Errorf(EUNAVAILABLE, "%s is not connected to herald", c.Participant.Platform)
+	} else {
+		if pr, ok := msn.(PresenceReader); ok && c.Participant.Platform == PlatformWeb {
+			p, err := pr.Presence(ctx, c.Participant)
+			away = err == nil && p == PresenceAway
+		}
+		if _, err := msn.Send(ctx, c.Participant, m); err != nil {
+			chatErr = err
+		} else {
+			d.Chat = true
+		}
 	}
-	if _, err := msn.Send(ctx, c.Participant, m); err != nil {
-		return err
+	// Chat cannot reach them: the page is closed (the message still waits
+	// there), the platform refused for good, or it is not connected.
+	unreachable := d.Chat && away || chatErr != nil && (ErrorCode(chatErr) != EUNAVAILABLE || !connected)
+	if chatErr != nil && !unreachable {
+		return d, chatErr // a passing failure: the moderator may send again
+	}
+	if unreachable {
+		email := ""
+		if ct, err := t.Store.Contact(ctx, c.ContactID); err == nil {
+			email = ct.Email
+		}
+		switch {
+		case email != "" && t.Email != nil:
+			delay := t.EmailDelay
+			if delay <= 0 {
+				delay = DefaultEmailDelay
+			}
+			c, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
+				c.Outbox = append(c.Outbox, m)
+				if c.OutboxDue.IsZero() {
+					c.OutboxDue = t.Clock.Now().Add(delay).UTC()
+				}
+				return nil
+			})
+			if err != nil {
+				return d, err
+			}
+			d.EmailTo, d.EmailAt = email, c.OutboxDue
+		case d.Chat:
+			// Kept on their page for their next visit; no email is known.
+		default:
+			return d, Errorf(ErrorCode(chatErr), "%s cannot be reached in chat (%s) and no email is known for them", c.Participant, ErrorMessage(chatErr))
+		}
 	}
 	_, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
 		if c.Status == ConversationOpen {
@@ -214,7 +279,71 @@ func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Mes
 		}
 		return nil
 	})
-	return err
+	return d, err
+}
+
+// mailDue sends the outboxes whose time came, one email each, and says so
+// in the thread. A failed email stays in the outbox and is tried again in
+// five minutes.
+func (t *Threads) mailDue(ctx context.Context) {
+	if t.Email == nil {
+		return
+	}
+	now := t.Clock.Now()
+	cs, err := t.Store.Conversations(ctx, ConversationFilter{})
+	if err != nil {
+		return
+	}
+	for _, c := range cs {
+		if len(c.Outbox) == 0 || c.OutboxDue.After(now) {
+			continue
+		}
+		ct, err := t.Store.Contact(ctx, c.ContactID)
+		if err != nil || ct.Email == "" {
+			continue
+		}
+		var parts []string
+		for _, m := range c.Outbox {
+			parts = append(parts, m.Text)
+		}
+		mail := Message{Title: "New replies to your conversation", Text: strings.Join(parts, "\n\n")}
+		if len(c.Outbox) == 1 {
+			mail = c.Outbox[0]
+			if mail.Title == "" {
+				mail.Title = "A reply to your conversation"
+			}
+		}
+		n := len(c.Outbox)
+		_, sendErr := t.Email.Send(ctx, Address{Platform: PlatformEmail, ID: ct.Email}, mail)
+		_, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
+			if sendErr != nil {
+				c.OutboxDue = now.Add(5 * time.Minute).UTC()
+				return nil
+			}
+			c.Outbox, c.OutboxDue = c.Outbox[n:], time.Time{}
+			if len(c.Outbox) > 0 { // replies queued meanwhile
+				c.OutboxDue = now.Add(max(t.EmailDelay, time.Minute)).UTC()
+			}
+			return nil
+		})
+		if err != nil {
+			continue
+		}
+		note := fmt.Sprintf("Sent by email to %s (%d %s).", ct.Email, n, plural(n, "reply", "replies"))
+		if sendErr != nil {
+			note = fmt.Sprintf("The email to %s failed: %s. herald tries again in 5 minutes.", ct.Email, ErrorMessage(sendErr))
+		}
+		if _, err := t.Moderators.PostInThread(ctx, c.Thread, Message{Kind: KindIdea, Text: note}); err != nil && t.Log != nil {
+			t.Log.Warn("threads: noting an email in a thread", "err", err)
+		}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // Summary is one line of the moderators' list of conversations.

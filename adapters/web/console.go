@@ -183,8 +183,13 @@ func (a *Adapter) moderatorReply(ctx context.Context, cn *conn, me bot.Actor, th
 	}
 	m := bot.Message{Text: text}
 	a.postInThread(ctx, thread, me, m, false)
-	if err := a.cfg.Threads.Reply(ctx, bot.ThreadRef{Channel: ConsoleChannel, ID: thread}, me, m); err != nil {
+	d, err := a.cfg.Threads.Reply(ctx, bot.ThreadRef{Channel: ConsoleChannel, ID: thread}, me, m)
+	switch {
+	case err != nil:
 		a.postInThread(ctx, thread, bot.Actor{Name: "herald"}, bot.Message{Kind: bot.KindImportant, Text: "Not delivered: " + bot.ErrorMessage(err)}, true)
+	case d.EmailTo != "":
+		a.postInThread(ctx, thread, bot.Actor{Name: "herald"}, bot.Message{Kind: bot.KindIdea,
+			Text: "They are not on the chat page: this reply goes by email to " + d.EmailTo + " at " + d.EmailAt.Format("15:04") + " UTC, with any other reply until then."}, true)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/email"
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/commands"
@@ -23,7 +24,7 @@ import (
 // builtPlatforms are the platform sections this version can run. A section
 // enabled in the config but missing here is refused at start, rather than
 // silently ignored.
-var builtPlatforms = map[string]bool{}
+var builtPlatforms = map[string]bool{"email": true}
 
 // platformProblems names the enabled platform sections this build cannot
 // run.
@@ -87,6 +88,13 @@ func (m *Main) open(path string) error {
 	}
 	m.http = httpserver.New(m.log, newRegistry())
 	m.http.AddCheck("store", m.db.Ping)
+	if cfg.Email.Enabled {
+		mailer := email.New(email.Config{Host: cfg.Email.Host, Port: cfg.Email.Port, TLS: cfg.Email.TLS,
+			Username: cfg.Email.Username, Password: cfg.Email.Password.Value(), From: cfg.Email.From})
+		m.threads.Email = mailer
+		m.engine.Messengers[bot.PlatformEmail] = mailer
+		m.board.SetConnected(bot.PlatformEmail, true, cfg.Email.Host)
+	}
 	if cfg.Web.Enabled {
 		if err := m.buildWeb(cfg); err != nil {
 			return err
@@ -98,7 +106,7 @@ func (m *Main) open(path string) error {
 	m.engineDone = make(chan error, 1)
 	go func() { m.engineDone <- m.engine.Run(engineCtx) }()
 	if m.threads.Moderators != nil {
-		go m.threads.RunCloser(engineCtx, time.Minute)
+		go m.threads.RunTimers(engineCtx, 15*time.Second)
 	}
 	if err := m.http.Open(cfg.HTTP.Listen); err != nil {
 		return err

@@ -1,0 +1,178 @@
+// Package email reaches participants by email when chat cannot: a
+// bot.Messenger for the email platform, sending through an SMTP server with
+// github.com/wneessen/go-mail. Messages are rendered as plain text with an
+// HTML alternative.
+//
+// Import rule: email imports bot, its mail library and the standard
+// library.
+package email
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"net/textproto"
+	"regexp"
+	"strings"
+	"time"
+
+	mail "github.com/wneessen/go-mail"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Config is the SMTP server and the sender.
+type Config struct {
+	Host     string
+	Port     int
+	TLS      string // "starttls", "tls" (implicit, usually port 465) or "none"
+	Username string
+	Password string
+	From     string
+	Timeout  time.Duration // per message; 0 means 30 seconds
+}
+
+// Adapter sends email. It is safe for concurrent use.
+type Adapter struct {
+	cfg Config
+}
+
+var _ bot.Messenger = (*Adapter)(nil)
+
+// New returns the email messenger.
+func New(cfg Config) *Adapter {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	return &Adapter{cfg: cfg}
+}
+
+// Platform is email.
+func (a *Adapter) Platform() bot.Platform { return bot.PlatformEmail }
+
+func (a *Adapter) client() (*mail.Client, error) {
+	opts := []mail.Option{mail.WithPort(a.cfg.Port), mail.WithTimeout(a.cfg.Timeout)}
+	switch a.cfg.TLS {
+	case "tls":
+		opts = append(opts, mail.WithSSL())
+	case "none":
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+	default:
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+	}
+	if a.cfg.Username != "" {
+		auth := mail.SMTPAuthPlain
+		if a.cfg.TLS == "none" {
+			auth = mail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, mail.WithSMTPAuth(auth), mail.WithUsername(a.cfg.Username), mail.WithPassword(a.cfg.Password))
+	}
+	return mail.NewClient(a.cfg.Host, opts...)
+}
+
+// Send emails m to the address to.ID. A refusal of the recipient by the
+// server is a permanent failure at the send step; a server that cannot be
+// reached is a passing one.
+func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
+	if to.Platform != bot.PlatformEmail {
+		return bot.MessageRef{}, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not an email address", to)
+	}
+	msg := mail.NewMsg()
+	if err := msg.From(a.cfg.From); err != nil {
+		return bot.MessageRef{}, bot.StepErrorf(bot.StepSend, bot.EINVALID, "email.from %q is not an address", a.cfg.From)
+	}
+	if err := msg.To(to.ID); err != nil {
+		return bot.MessageRef{}, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%q is not an email address", to.ID)
+	}
+	subject := plain(m.Title)
+	if subject == "" {
+		subject = firstLine(plain(m.Text), 70)
+	}
+	msg.Subject(subject)
+	msg.SetDate()
+	msg.SetMessageID()
+	msg.SetBodyString(mail.TypeTextPlain, Text(m))
+	msg.AddAlternativeString(mail.TypeTextHTML, HTML(m))
+	c, err := a.client()
+	if err != nil {
+		return bot.MessageRef{}, bot.StepErrorf(bot.StepSend, bot.EINVALID, "the email settings are wrong: %v", err)
+	}
+	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+		return bot.MessageRef{}, classify(err)
+	}
+	return bot.MessageRef{Channel: to}, nil
+}
+
+// classify turns an SMTP failure into herald's error: 5xx answers are
+// permanent, the rest (4xx, network) may pass.
+func classify(err error) error {
+	var te *textproto.Error
+	msg := err.Error()
+	permanent := errors.As(err, &te) && te.Code >= 500 || regexp.MustCompile(`\b5\d\d\b`).MatchString(msg)
+	if permanent {
+		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "the mail server refused the message: %s", msg)
+	}
+	return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "the mail server could not be reached: %s", msg)
+}
+
+var markupRE = regexp.MustCompile("[*_`]")
+
+// plain removes herald's markup for plain text.
+func plain(s string) string {
+	s = regexp.MustCompile(`\[([^\]]+)\]\((https?://[^)\s]+)\)`).ReplaceAllString(s, "$1 ($2)")
+	return markupRE.ReplaceAllString(s, "")
+}
+
+func firstLine(s string, max int) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	if s == "" {
+		return "A message for you"
+	}
+	return s
+}
+
+// Text renders m as plain text: title, text, fields, links of buttons.
+func Text(m bot.Message) string {
+	var b strings.Builder
+	if m.Title != "" {
+		b.WriteString(plain(m.Title) + "\n\n")
+	}
+	if m.Text != "" {
+		b.WriteString(plain(m.Text) + "\n")
+	}
+	for _, f := range m.Fields {
+		fmt.Fprintf(&b, "%s: %s\n", plain(f.Label), plain(f.Value))
+	}
+	for _, btn := range m.Buttons {
+		if btn.Action.Kind == bot.ActionLink {
+			fmt.Fprintf(&b, "%s: %s\n", btn.Label, btn.Action.URL)
+		}
+	}
+	return b.String()
+}
+
+// HTML renders m as simple HTML, every text escaped.
+func HTML(m bot.Message) string {
+	var b strings.Builder
+	b.WriteString(`<div style="font-family:system-ui,sans-serif;font-size:15px;line-height:1.45">`)
+	if m.Title != "" {
+		b.WriteString("<h2>" + html.EscapeString(plain(m.Title)) + "</h2>")
+	}
+	if m.Text != "" {
+		b.WriteString("<p>" + strings.ReplaceAll(html.EscapeString(plain(m.Text)), "\n", "<br>") + "</p>")
+	}
+	for _, f := range m.Fields {
+		b.WriteString("<p><b>" + html.EscapeString(plain(f.Label)) + "</b>: " + html.EscapeString(plain(f.Value)) + "</p>")
+	}
+	for _, btn := range m.Buttons {
+		if btn.Action.Kind == bot.ActionLink {
+			b.WriteString(`<p><a href="` + html.EscapeString(btn.Action.URL) + `">` + html.EscapeString(btn.Label) + "</a></p>")
+		}
+	}
+	b.WriteString("</div>")
+	return b.String()
+}

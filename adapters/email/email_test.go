@@ -1,0 +1,232 @@
+package email_test
+
+import (
+	"context"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	smtp "github.com/emersion/go-smtp"
+
+	"github.com/heraldchat/herald/adapters/email"
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/store"
+)
+
+// mailbox is a real SMTP server, in process, that keeps what arrives and
+// refuses recipients at refused.example.
+type mailbox struct {
+	mu   sync.Mutex
+	mail []received
+}
+
+type received struct {
+	from string
+	to   []string
+	data string
+}
+
+func (m *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{box: m}, nil }
+
+type session struct {
+	box  *mailbox
+	from string
+	to   []string
+}
+
+func (s *session) Reset()        { s.from, s.to = "", nil }
+func (s *session) Logout() error { return nil }
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	return nil
+}
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if strings.HasSuffix(to, "@refused.example") {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	}
+	s.to = append(s.to, to)
+	return nil
+}
+func (s *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.box.mu.Lock()
+	defer s.box.mu.Unlock()
+	s.box.mail = append(s.box.mail, received{from: s.from, to: s.to, data: string(b)})
+	return nil
+}
+
+func (m *mailbox) all() []received {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]received(nil), m.mail...)
+}
+
+// startSMTP runs the server on loopback and returns a messenger for it.
+func startSMTP(t *testing.T) (*mailbox, *email.Adapter) {
+	t.Helper()
+	box := &mailbox{}
+	srv := smtp.NewServer(box)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	port := ln.Addr().(*net.TCPAddr).Port
+	return box, email.New(email.Config{Host: "127.0.0.1", Port: port, TLS: "none", From: "Herald <herald@example.org>", Timeout: 5 * time.Second})
+}
+
+func TestSendThroughSMTP(t *testing.T) {
+	box, a := startSMTP(t)
+	to := bot.Address{Platform: bot.PlatformEmail, ID: "ana@example.org"}
+	m := bot.Message{Title: "Your *order*", Text: "Hello _Ana_,\nsee [the page](https://example.org/o?id=1&x=<2>).",
+		Fields: []bot.Field{{Label: "Room", Value: "B12"}}, Buttons: []bot.Button{{Label: "Open", Action: bot.Action{Kind: bot.ActionLink, URL: "https://example.org"}}}}
+	if _, err := a.Send(context.Background(), to, m); err != nil {
+		t.Fatal(err)
+	}
+	got := box.all()
+	if len(got) != 1 || got[0].from != "herald@example.org" || len(got[0].to) != 1 || got[0].to[0] != "ana@example.org" {
+		t.Fatalf("received %+v", got)
+	}
+	d := decoded(t, got[0].data)
+	for _, want := range []string{"Subject: Your order", "Hello Ana,", "the page (https://example.org/o?id=1&x=<2>)", "Room: B12", "Open: https://example.org", "text/html", "&lt;2&gt;"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("the email lacks %q:\n%s", want, d)
+		}
+	}
+}
+
+func TestSMTPFailures(t *testing.T) {
+	_, a := startSMTP(t)
+	_, err := a.Send(context.Background(), bot.Address{Platform: bot.PlatformEmail, ID: "zoe@refused.example"}, bot.Message{Text: "hi"})
+	if bot.ErrorCode(err) != bot.EINVALID || bot.ErrorStep(err) != bot.StepSend {
+		t.Fatalf("a refused recipient: %v (%s, %s)", err, bot.ErrorCode(err), bot.ErrorStep(err))
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	down := email.New(email.Config{Host: "127.0.0.1", Port: port, TLS: "none", From: "h@example.org", Timeout: 2 * time.Second})
+	_, err = down.Send(context.Background(), bot.Address{Platform: bot.PlatformEmail, ID: "ana@example.org"}, bot.Message{Text: "hi"})
+	if bot.ErrorCode(err) != bot.EUNAVAILABLE {
+		t.Fatalf("a server that is down: %v (%s)", err, bot.ErrorCode(err))
+	}
+	if _, err := a.Send(context.Background(), bot.Address{Platform: bot.PlatformSlack, ID: "U1"}, bot.Message{Text: "x"}); bot.ErrorCode(err) != bot.EINVALID {
+		t.Fatalf("a Slack address: %v", err)
+	}
+}
+
+// awayMessenger is a chat whose participant's page is closed: it keeps the
+// message and says the participant is away.
+type awayMessenger struct{ *bottest.Messenger }
+
+func (awayMessenger) Presence(context.Context, bot.Address) (bot.Presence, error) {
+	return bot.PresenceAway, nil
+}
+
+// TestRepliesGoByEmailTogether: a participant whose chat page is closed
+// gets the moderators' replies by email, those of two minutes in one
+// email, and the thread says so.
+func TestRepliesGoByEmailTogether(t *testing.T) {
+	ctx := context.Background()
+	box, mailer := startSMTP(t)
+	clock := bottest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
+	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{Clock: clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	chat := awayMessenger{bottest.NewMessenger(bot.PlatformWeb)}
+	mods := bottest.NewMessenger(bot.PlatformWeb)
+	th := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock},
+		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformWeb: chat}, Moderators: mods,
+		Channel: bot.Address{Platform: bot.PlatformWeb, ID: "console"}, Clock: clock, Email: mailer}
+	ana := bot.Address{Platform: bot.PlatformWeb, ID: "AAAAAAAAAAAAAAAAAAAAAA"}
+	c, err := th.Receive(ctx, bot.Incoming{From: ana, Name: "Ana", Email: "ana@example.org", Message: bot.Message{Text: "Are you there?"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mo := bot.Actor{Name: "Mo"}
+	d1, err := th.Reply(ctx, c.Thread, mo, bot.Message{Text: "Yes! One moment."})
+	if err != nil || !d1.Chat || d1.EmailTo != "ana@example.org" {
+		t.Fatalf("first reply: %+v, %v", d1, err)
+	}
+	clock.Advance(time.Minute)
+	d2, _ := th.Reply(ctx, c.Thread, mo, bot.Message{Text: "Your room is B12."})
+	if !d2.EmailAt.Equal(d1.EmailAt) {
+		t.Fatalf("the second reply is due at %v, the first at %v: not one batch", d2.EmailAt, d1.EmailAt)
+	}
+	th.Tick(ctx)
+	if n := len(box.all()); n != 0 {
+		t.Fatalf("%d emails before the batch is due", n)
+	}
+	clock.Advance(90 * time.Second)
+	th.Tick(ctx)
+	got := box.all()
+	if len(got) != 1 || !strings.Contains(decoded(t, got[0].data), "One moment.") || !strings.Contains(decoded(t, got[0].data), "Your room is B12.") {
+		t.Fatalf("emails: %+v", got)
+	}
+	th.Tick(ctx)
+	if len(box.all()) != 1 {
+		t.Fatal("the batch went twice")
+	}
+	posts := mods.Sent()
+	if last := posts[len(posts)-1].Message.Text; !strings.Contains(last, "Sent by email to ana@example.org (2 replies)") {
+		t.Fatalf("the thread says %q", last)
+	}
+	if conv, _ := db.Conversation(ctx, c.ID); len(conv.Outbox) != 0 {
+		t.Fatalf("outbox left: %+v", conv.Outbox)
+	}
+
+	// Someone chat cannot reach and whose email is unknown: the reply
+	// fails, saying why.
+	bob := bot.Address{Platform: bot.PlatformWeb, ID: "BBBBBBBBBBBBBBBBBBBBBB"}
+	chat.FailTo(bob, bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "bot was blocked by the user"))
+	cb, _ := th.Receive(ctx, bot.Incoming{From: bob, Message: bot.Message{Text: "hi"}})
+	if _, err := th.Reply(ctx, cb.Thread, mo, bot.Message{Text: "hello"}); err == nil || !strings.Contains(err.Error(), "no email is known") {
+		t.Fatalf("unreachable without email: %v", err)
+	}
+}
+
+// decoded returns a message's subject and its parts' decoded bodies, each
+// with its content type, as text.
+func decoded(t *testing.T, raw string) string {
+	t.Helper()
+	msg, err := mail.ReadMessage(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	out := "Subject: " + subject + "\n"
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextRawPart()
+		if err != nil {
+			break
+		}
+		var body io.Reader = p
+		if p.Header.Get("Content-Transfer-Encoding") == "quoted-printable" {
+			body = quotedprintable.NewReader(p)
+		}
+		b, _ := io.ReadAll(body)
+		out += p.Header.Get("Content-Type") + "\n" + string(b) + "\n"
+	}
+	return out
+}
