@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,6 +85,11 @@ func (a *Adapter) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostForm.Get("name"))
 	if name == "" || len(name) > 40 || strings.ContainsAny(name, "|:") {
 		name = "moderator"
+	}
+	if len(a.cfg.Logins) > 0 && !slices.Contains(a.cfg.Logins, name) {
+		a.cfg.Log.Warn("web console: a login with a name not in moderators.console.users", "name", name, "from", host)
+		http.Redirect(w, r, "/console?error=1", http.StatusSeeOther)
+		return
 	}
 	raw := encodeB64([]byte(fmt.Sprintf("%s|%d", name, a.cfg.Clock.Now().Add(sessionTTL).Unix())))
 	a.setCookie(w, sessionCookie, raw+"."+a.mac("session", raw), sessionTTL, http.SameSiteStrictMode)

@@ -46,6 +46,9 @@ type Config struct {
 	Secure bool
 	// CommandNames complete what moderators type in the console.
 	CommandNames []string
+	// Logins, when not empty, are the only names that may log in to the
+	// console (with the token); otherwise any name may.
+	Logins []string
 }
 
 // Adapter is the web surface: a bot.Messenger for web-chat participants,

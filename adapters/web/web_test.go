@@ -342,3 +342,23 @@ func TestThreadsAndReplies(t *testing.T) {
 		t.Fatalf("conversations = %+v", convs)
 	}
 }
+
+func TestConsoleLoginsCanBeListed(t *testing.T) {
+	s := newSite(t)
+	mux := http.NewServeMux()
+	sum := sha256.Sum256([]byte(token))
+	clock := bottest.NewClock(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	a := web.New(web.Config{Store: s.db, Commands: s.runner, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:], Logins: []string{"mo"}})
+	a.Routes(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c := s.browser()
+	resp, _ := c.PostForm(srv.URL+"/console/login", url.Values{"token": {token}, "name": {"eve"}})
+	if !strings.Contains(resp.Header.Get("Location"), "error") {
+		t.Fatal("a name not listed logged in")
+	}
+	resp, _ = c.PostForm(srv.URL+"/console/login", url.Values{"token": {token}, "name": {"mo"}})
+	if resp.StatusCode != http.StatusSeeOther || strings.Contains(resp.Header.Get("Location"), "error") {
+		t.Fatal("a listed name could not log in")
+	}
+}

@@ -204,6 +204,7 @@ func (m *Main) buildWeb(cfg *config.Config) error {
 	m.web = web.New(web.Config{
 		Store: m.db, Threads: threads, Commands: m.mux, Clock: m.Clock, Log: m.log.With("part", "web"),
 		Key: key, TokenHash: tokenHash, MaxMessage: cfg.Web.MaxMessage, Secure: cfg.Web.SecureCookies, CommandNames: names,
+		Logins: cfg.Moderators.Console.Users,
 	})
 	threads.Messengers[bot.PlatformWeb] = m.web
 	threads.Moderators = m.web
