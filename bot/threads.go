@@ -54,6 +54,28 @@ type Threads struct {
 	Email      Messenger
 	EmailDelay time.Duration
 
+	// SurfaceOnJoin opens a participant's thread when they join or
+	// register (Joined), not only when they first write.
+	SurfaceOnJoin bool
+	// ChannelPer, "campaign" or "event", gives each campaign or event a
+	// channel of its own, named ChannelPrefix + its name, made the first
+	// time a thread needs it (when Moderators can make channels: see
+	// ChannelMaker); "" keeps every thread in Channel. Changing it leaves
+	// existing threads where they are.
+	ChannelPer    string
+	ChannelPrefix string
+	// AsModerator sends replies under the name of the moderator who wrote
+	// them ("Mo: …"); otherwise they go out as the bot, the main
+	// moderator. A reply written by someone Auth does not know as a
+	// moderator always goes out as the bot.
+	AsModerator bool
+	Auth        interface {
+		IsModerator(ctx context.Context, a Actor) (bool, error)
+	}
+	// Board, when set, shows integration failures (a thread that could not
+	// be opened, a message that could not be relayed) in `status`.
+	Board *StatusBoard
+
 	locks sync.Map // participant Address → *sync.Mutex
 	mu    sync.Mutex
 	seen  map[string]time.Time // platform message ids already relayed
@@ -126,14 +148,8 @@ func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, erro
 		t.event(ctx, &Event{Type: EventMessageReceived, Subject: in.From, ConversationID: c.ID, Data: map[string]string{"blocked": "true"}})
 		return c, nil
 	}
-	if c.Thread.IsZero() {
-		ref, err := t.Moderators.StartThread(ctx, t.Channel, t.headCard(c, contact))
-		if err != nil {
-			return nil, Errorf(ErrorCode(err), "opening the thread of %s: %s", in.From, ErrorMessage(err))
-		}
-		if c, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error { c.Thread = ref; return nil }); err != nil {
-			return nil, err
-		}
+	if c, err = t.openThread(ctx, c, contact); err != nil {
+		return nil, err
 	}
 	m := in.Message
 	who := contactName(contact)
@@ -142,6 +158,7 @@ func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, erro
 	}
 	m.Text = "*" + who + "*: " + m.Text
 	if _, err := t.Moderators.PostInThread(ctx, c.Thread, m); err != nil {
+		t.report(err)
 		return nil, Errorf(ErrorCode(err), "relaying a message of %s: %s", in.From, ErrorMessage(err))
 	}
 	c, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
@@ -157,6 +174,117 @@ func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, erro
 	}
 	t.event(ctx, &Event{Type: EventMessageReceived, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID})
 	return c, nil
+}
+
+// Joined records that a participant joined or registered (an app
+// installed, a bot started, a registration to an event). With
+// SurfaceOnJoin their thread opens now, headed by its card; otherwise it
+// waits for their first message.
+func (t *Threads) Joined(ctx context.Context, in Incoming) (*Conversation, error) {
+	contact, err := t.Contacts.Seen(ctx, in.From, in.Name, in.Email, ReachReachable)
+	if err != nil {
+		return nil, err
+	}
+	if !t.SurfaceOnJoin {
+		return nil, nil
+	}
+	unlock := t.lock(in.From)
+	defer unlock()
+	c, created, err := t.Store.ConversationFor(ctx, in.From, func(c *Conversation) {
+		c.ContactID, c.CampaignID, c.Source = contact.ID, in.CampaignID, in.Source
+	})
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		t.event(ctx, &Event{Type: EventParticipantJoined, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID, CampaignID: c.CampaignID})
+	}
+	return t.openThread(ctx, c, contact)
+}
+
+// ChannelMaker is an optional ability of the moderators' surface: make
+// (or find) a channel by name with the moderators in it.
+type ChannelMaker interface {
+	EnsureChannel(ctx context.Context, name string) (Address, error)
+}
+
+// openThread gives c its thread, headed by its card, in the channel the
+// setting chooses, unless it has one.
+func (t *Threads) openThread(ctx context.Context, c *Conversation, contact *Contact) (*Conversation, error) {
+	if !c.Thread.IsZero() {
+		return c, nil
+	}
+	channel, err := t.channelFor(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := t.Moderators.StartThread(ctx, channel, t.headCard(c, contact))
+	if err != nil {
+		t.report(err)
+		return nil, Errorf(ErrorCode(err), "opening the thread of %s: %s", c.Participant, ErrorMessage(err))
+	}
+	return t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error { c.Thread = ref; return nil })
+}
+
+// channelFor picks the moderators' channel for a new thread.
+func (t *Threads) channelFor(ctx context.Context, c *Conversation) (Address, error) {
+	maker, ok := t.Moderators.(ChannelMaker)
+	name := ""
+	switch {
+	case !ok:
+	case t.ChannelPer == "campaign" && c.CampaignID != 0:
+		name = fmt.Sprintf("%scampaign-%d", t.ChannelPrefix, c.CampaignID)
+	case t.ChannelPer == "event" && c.Source != "":
+		name = t.ChannelPrefix + channelSlug(c.Source)
+	}
+	if name == "" {
+		return t.Channel, nil
+	}
+	ch, err := maker.EnsureChannel(ctx, name)
+	if err != nil {
+		t.report(err)
+		return Address{}, Errorf(ErrorCode(err), "making the channel %s: %s", name, ErrorMessage(err))
+	}
+	return ch, nil
+}
+
+// channelSlug makes a channel name from an event name: lower case,
+// letters, digits and dashes.
+func channelSlug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// report shows an integration failure on the status board.
+func (t *Threads) report(err error) {
+	if t.Board == nil || err == nil {
+		return
+	}
+	p := t.Channel.Platform
+	t.Board.Report(p, ErrorMessage(err), "see the message: it says what to change")
+}
+
+// outgoing is m as the participant sees it: under the writer's name when
+// replies go out as the moderator who wrote, and only if they are one.
+func (t *Threads) outgoing(ctx context.Context, from Actor, m Message) Message {
+	if !t.AsModerator || from.Name == "" || t.Auth == nil {
+		return m
+	}
+	if ok, err := t.Auth.IsModerator(ctx, from); err != nil || !ok {
+		return m
+	}
+	m.Text = from.Name + ": " + m.Text
+	return m
 }
 
 func (t *Threads) event(ctx context.Context, e *Event) {
@@ -223,6 +351,7 @@ func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Mes
 	if c.Blocked {
 		return d, Errorf(ECONFLICT, "this participant is blocked: `unblock` first")
 	}
+	m = t.outgoing(ctx, from, m)
 	msn, connected := t.Messengers[c.Participant.Platform]
 	var chatErr error
 	away := false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -97,5 +98,84 @@ func TestOneThreadPerParticipant(t *testing.T) {
 		if !threads[s.Thread] {
 			t.Fatalf("a message after the restart went to an unknown thread %+v", s.Thread)
 		}
+	}
+}
+
+// maker is a moderators' surface that makes channels.
+type maker struct {
+	*bottest.Messenger
+	made []string
+	fail error
+}
+
+func (m *maker) EnsureChannel(_ context.Context, name string) (bot.Address, error) {
+	m.made = append(m.made, name)
+	return bot.Address{Platform: bot.PlatformSlack, ID: "C-" + name}, nil
+}
+
+func (m *maker) StartThread(ctx context.Context, ch bot.Address, msg bot.Message) (bot.ThreadRef, error) {
+	if m.fail != nil {
+		return bot.ThreadRef{}, m.fail
+	}
+	return m.Messenger.StartThread(ctx, ch, msg)
+}
+
+func TestThreadSettings(t *testing.T) {
+	ctx := context.Background()
+	clock := bottest.NewClock(t0)
+	db, err := store.Open(filepath.Join(t.TempDir(), "herald.db"), store.Options{Clock: clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mods := &maker{Messenger: bottest.NewMessenger(bot.PlatformSlack)}
+	chat := bottest.NewMessenger(bot.PlatformTelegram)
+	board := &bot.StatusBoard{Clock: clock}
+	th := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock},
+		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: chat}, Moderators: mods,
+		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock, Board: board,
+		ChannelPer: "campaign", ChannelPrefix: "herald-",
+		AsModerator: true, Auth: &bot.Moderators{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}}
+	tg := func(id string) bot.Address { return bot.Address{Platform: bot.PlatformTelegram, ID: id} }
+
+	// A channel per campaign, made when its first thread needs it.
+	c1, _ := th.Receive(ctx, bot.Incoming{From: tg("1"), CampaignID: 7, Message: bot.Message{Text: "hi"}})
+	c2, _ := th.Receive(ctx, bot.Incoming{From: tg("2"), Message: bot.Message{Text: "hi"}})
+	if c1.Thread.Channel.ID != "C-herald-campaign-7" || c2.Thread.Channel.ID != "CMODS" {
+		t.Fatalf("channels: %v and %v", c1.Thread.Channel, c2.Thread.Channel)
+	}
+	// Changing the setting leaves existing threads where they are.
+	th.ChannelPer = ""
+	c1b, _ := th.Receive(ctx, bot.Incoming{From: tg("1"), CampaignID: 7, Message: bot.Message{Text: "again"}})
+	if c1b.Thread != c1.Thread {
+		t.Fatal("a setting change moved a thread")
+	}
+
+	// Participants surface on join only when asked.
+	if c, err := th.Joined(ctx, bot.Incoming{From: tg("3"), Name: "Zoe"}); c != nil || err != nil {
+		t.Fatalf("joined with the setting off: %+v %v", c, err)
+	}
+	th.SurfaceOnJoin = true
+	c4, err := th.Joined(ctx, bot.Incoming{From: tg("4"), Name: "Yan", Source: "Webinar: Go & you!"})
+	if err != nil || c4.Thread.IsZero() {
+		t.Fatalf("joined with the setting on: %+v %v", c4, err)
+	}
+
+	// Replies go out as the moderator who wrote them, or as the bot.
+	th.Reply(ctx, c1.Thread, bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}, Name: "Mo"}, bot.Message{Text: "Hello"})
+	th.Reply(ctx, c1.Thread, bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UOTHER"}, Name: "Eve"}, bot.Message{Text: "Hi there"})
+	got := chat.SentTo(tg("1"))
+	if len(got) != 2 || got[0].Text != "Mo: Hello" || got[1].Text != "Hi there" {
+		t.Fatalf("participant got %+v", got)
+	}
+
+	// A thread that cannot be opened shows on the status board.
+	mods.fail = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "not_in_channel: invite @herald to #moderators")
+	if _, err := th.Receive(ctx, bot.Incoming{From: tg("5"), Message: bot.Message{Text: "hi"}}); err == nil {
+		t.Fatal("a failed thread opening was not an error")
+	}
+	st := board.Status()
+	if len(st.Errors) != 1 || !strings.Contains(st.Errors[0].Message, "invite @herald") {
+		t.Fatalf("board = %+v", st)
 	}
 }

@@ -22,6 +22,16 @@ type Config struct {
 	Engine     Engine     `yaml:"engine"`
 	Moderators Moderators `yaml:"moderators"`
 	Web        Web        `yaml:"web"`
+	Threads    Threads    `yaml:"threads"`
+}
+
+// Threads configures participant threads.
+type Threads struct {
+	SurfaceOnJoin bool          `yaml:"surface_on_join"`
+	ChannelPer    string        `yaml:"channel_per"`
+	ChannelPrefix string        `yaml:"channel_prefix"`
+	ReplyAs       string        `yaml:"reply_as"`
+	EmailDelay    time.Duration `yaml:"email_delay"`
 }
 
 // Web configures the embedded web chat and console.
@@ -168,8 +178,9 @@ func Default() *Config {
 			Slack: limitOf(bot.PlatformSlack), Discord: limitOf(bot.PlatformDiscord), Telegram: limitOf(bot.PlatformTelegram),
 			Teams: limitOf(bot.PlatformTeams), Web: limitOf(bot.PlatformWeb), Email: limitOf(bot.PlatformEmail),
 		},
-		Engine: Engine{Workers: bot.DefaultWorkers, SendTimeout: 30 * time.Second},
-		Web:    Web{Enabled: true, MaxMessage: 4000},
+		Engine:  Engine{Workers: bot.DefaultWorkers, SendTimeout: 30 * time.Second},
+		Web:     Web{Enabled: true, MaxMessage: 4000},
+		Threads: Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
 	}
 }
 

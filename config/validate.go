@@ -140,6 +140,14 @@ func (c *Config) Validate() Problems {
 	if c.Web.ConsoleToken.IsSet() && len(c.Web.ConsoleToken.Value()) < 16 {
 		bad("web.console_token", "is too short: use at least 16 random characters")
 	}
+	oneOf("threads.channel_per", c.Threads.ChannelPer, "", "campaign", "event")
+	oneOf("threads.reply_as", c.Threads.ReplyAs, "bot", "moderator")
+	if c.Threads.ChannelPer != "" && !channelName.MatchString(c.Threads.ChannelPrefix) {
+		bad("threads.channel_prefix", "%q cannot start a channel name: use lower-case letters, digits and dashes", c.Threads.ChannelPrefix)
+	}
+	if c.Threads.EmailDelay < 0 || c.Threads.EmailDelay > time.Hour {
+		bad("threads.email_delay", "must be between 0s and 1h, got %s", c.Threads.EmailDelay)
+	}
 	if c.Engine.SendTimeout <= 0 {
 		bad("engine.send_timeout", "must be positive, got %s", c.Engine.SendTimeout)
 	}
@@ -150,4 +158,5 @@ var (
 	snowflake     = regexp.MustCompile(`^[0-9]{1,20}$`)
 	hexKey        = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
 	webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+	channelName   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,40}$`)
 )

@@ -140,9 +140,12 @@ func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
 	m.board = &bot.StatusBoard{Clock: m.Clock, Queue: m.engine.QueueDepth}
 	// Participant threads: the surfaces that carry them fill in where
 	// threads live and how participants are reached.
+	moderators := cfg.Moderators.Build()
 	m.threads = &bot.Threads{
 		Store: m.db, Contacts: &bot.ContactService{Store: m.db, Clock: m.Clock},
 		Messengers: map[bot.Platform]bot.Messenger{}, Clock: m.Clock, Log: m.log.With("part", "threads"),
+		SurfaceOnJoin: cfg.Threads.SurfaceOnJoin, ChannelPer: cfg.Threads.ChannelPer, ChannelPrefix: cfg.Threads.ChannelPrefix,
+		AsModerator: cfg.Threads.ReplyAs == "moderator", Auth: moderators, Board: m.board, EmailDelay: cfg.Threads.EmailDelay,
 	}
 	deps := commands.Deps{
 		Conversations: m.threads,
@@ -157,7 +160,7 @@ func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
 	}
 	text := bot.NewText(bot.Locale(cfg.Locale), commands.Texts)
 	signer := commands.NewSigner(key, m.Clock, commands.DefaultActionTTL)
-	m.mux = commands.New(deps, text, cfg.Moderators.Build(), signer, m.log.With("part", "commands"))
+	m.mux = commands.New(deps, text, moderators, signer, m.log.With("part", "commands"))
 	return nil
 }
 
