@@ -125,6 +125,9 @@ func (t *Threads) duplicate(p Platform, id string) bool {
 // conversation, or nil and no error for a message already relayed (the
 // platform delivered it again).
 func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, error) {
+	if t.Moderators == nil {
+		return nil, Errorf(EUNAVAILABLE, "no moderators' surface carries threads: enable the web console (web.enabled)")
+	}
 	if t.duplicate(in.From.Platform, in.ID) {
 		return nil, nil
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/commands"
@@ -48,6 +49,7 @@ type Main struct {
 	mux        *commands.Mux
 	web        *web.Adapter
 	threads    *bot.Threads
+	telegram   *telegram.Adapter
 	closed     bool
 }
 

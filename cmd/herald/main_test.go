@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
 	main "github.com/heraldchat/herald/cmd/herald"
 	"github.com/heraldchat/herald/store"
@@ -307,10 +308,10 @@ func TestCommandLine(t *testing.T) {
 
 func TestEnabledPlatformWithoutAdapterIsRefused(t *testing.T) {
 	dir := t.TempDir()
-	cfg := MustWriteConfig(t, dir, "telegram: {enabled: true, token: \"123:abc\"}\n")
+	cfg := MustWriteConfig(t, dir, "discord: {enabled: true, token: t, application_id: \"1\"}\n")
 	p := NewProgram(nil)
 	err := p.Run(context.Background(), []string{"check-config", "--config", cfg})
-	if main.ExitCode(err) != 1 || !strings.Contains(p.Stdout.String(), "telegram.enabled: this version of herald has no telegram adapter yet") {
+	if main.ExitCode(err) != 1 || !strings.Contains(p.Stdout.String(), "discord.enabled: this version of herald has no discord adapter yet") {
 		t.Fatalf("exit %d:\n%s", main.ExitCode(err), p.Stdout)
 	}
 }
@@ -328,5 +329,40 @@ func TestLogsHideSecrets(t *testing.T) {
 	}
 	if strings.Contains(logs, "s3cr3t") {
 		t.Fatalf("a secret reached the logs:\n%s", logs)
+	}
+}
+
+// TestTelegramParticipantReachesTheConsole connects herald to the fake
+// Bot API: a participant starts the bot and writes; their thread opens in
+// the console's channel; the moderator's reply reaches them on Telegram.
+func TestTelegramParticipantReachesTheConsole(t *testing.T) {
+	fake, err := telegramfake.Start("42:secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	dir := t.TempDir()
+	cfg := MustWriteConfig(t, dir, "telegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	fake.UserWrites(9009, "Lea", "/start")
+	fake.UserWrites(9009, "Lea", "Bonjour, une question")
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"}, Name: "mo"}
+	deadline := time.Now().Add(10 * time.Second)
+	var thread bot.ThreadRef
+	for thread.IsZero() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no thread opened; logs:\n%s", p.Stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+		thread = p.ThreadOf(bot.Address{Platform: bot.PlatformTelegram, ID: "9009"})
+	}
+	r := p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: "snippets add hello Bonjour Lea !"})
+	if r.Private {
+		t.Fatalf("snippets add: %+v", r)
+	}
+	r = p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: "snippet hello", Thread: thread})
+	if !r.Private || len(fake.Sent()) != 1 || fake.Sent()[0].ChatID != 9009 || fake.Sent()[0].Text != "Bonjour Lea !" {
+		t.Fatalf("reply %+v; Telegram got %+v", r, fake.Sent())
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/adapters/email"
+	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/commands"
@@ -24,7 +25,7 @@ import (
 // builtPlatforms are the platform sections this version can run. A section
 // enabled in the config but missing here is refused at start, rather than
 // silently ignored.
-var builtPlatforms = map[string]bool{"email": true}
+var builtPlatforms = map[string]bool{"email": true, "telegram": true}
 
 // platformProblems names the enabled platform sections this build cannot
 // run.
@@ -34,6 +35,9 @@ func platformProblems(cfg *config.Config) config.Problems {
 		if !builtPlatforms[p] {
 			ps = append(ps, config.Problem{Path: p + ".enabled", Message: fmt.Sprintf("this version of herald has no %s adapter yet; set %s.enabled: false", p, p)})
 		}
+	}
+	if cfg.Telegram.Enabled && cfg.Telegram.Mode == "webhook" {
+		ps = append(ps, config.Problem{Path: "telegram.mode", Message: "webhook mode is not in this version yet: use polling (no public URL needed)"})
 	}
 	return ps
 }
@@ -100,11 +104,19 @@ func (m *Main) open(path string) error {
 			return err
 		}
 	}
+	if cfg.Telegram.Enabled {
+		if err := m.buildTelegram(cfg); err != nil {
+			return err
+		}
+	}
 	// Adapters are in place: the engine may start sending.
 	var engineCtx context.Context
 	engineCtx, m.stopEngine = context.WithCancel(context.Background())
 	m.engineDone = make(chan error, 1)
 	go func() { m.engineDone <- m.engine.Run(engineCtx) }()
+	if m.telegram != nil {
+		go m.telegram.Run(engineCtx)
+	}
 	if m.threads.Moderators != nil {
 		go m.threads.RunTimers(engineCtx, 15*time.Second)
 	}
@@ -216,6 +228,49 @@ func (m *Main) buildWeb(cfg *config.Config) error {
 	m.web.Routes(m.http)
 	m.board.SetConnected(bot.PlatformWeb, true, "web chat and console")
 	return nil
+}
+
+// buildTelegram connects the Telegram bot: participants are reached in
+// private chats, and what they write goes to their threads.
+func (m *Main) buildTelegram(cfg *config.Config) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	a, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token.Value(), ServerURL: cfg.Telegram.ServerURL, Log: m.log.With("part", "telegram")})
+	if err != nil {
+		return err
+	}
+	log := m.log.With("part", "telegram")
+	a.Receive = func(ctx context.Context, in bot.Incoming) {
+		if _, err := m.threads.Receive(ctx, in); err != nil {
+			log.Error("relaying a Telegram message to moderators", "from", in.From.String(), "err", err)
+		}
+	}
+	a.Joined = func(ctx context.Context, in bot.Incoming) {
+		if _, err := m.threads.Joined(ctx, in); err != nil {
+			log.Error("recording a Telegram participant", "from", in.From.String(), "err", err)
+		}
+	}
+	m.telegram = a
+	m.engine.Messengers[bot.PlatformTelegram] = a
+	m.threads.Messengers[bot.PlatformTelegram] = a
+	m.board.SetConnected(bot.PlatformTelegram, true, "participants in private chats")
+	return nil
+}
+
+// ThreadOf returns the thread of a participant of a running herald, or
+// the zero ThreadRef (for tests and tools).
+func (m *Main) ThreadOf(participant bot.Address) bot.ThreadRef {
+	m.mu.Lock()
+	db := m.db
+	m.mu.Unlock()
+	if db == nil {
+		return bot.ThreadRef{}
+	}
+	c, err := db.ConversationByParticipant(context.Background(), participant)
+	if err != nil {
+		return bot.ThreadRef{}
+	}
+	return c.Thread
 }
 
 // Commands returns the command language of a running herald, for the

@@ -1,0 +1,198 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Config sets up the adapter.
+type Config struct {
+	Token     string
+	ServerURL string // "" for api.telegram.org
+	// HTTPClient, when set, makes the API calls (tests); PollTimeout is the
+	// long-polling wait.
+	HTTPClient  *http.Client
+	PollTimeout time.Duration
+	Log         *slog.Logger
+}
+
+// Adapter is herald's Telegram bot. It is safe for concurrent use.
+type Adapter struct {
+	bot *tg.Bot
+	log *slog.Logger
+	// Receive, when set before Run, gets what participants write.
+	Receive func(ctx context.Context, in bot.Incoming)
+	// Joined, when set before Run, is told when a participant starts the
+	// bot.
+	Joined func(ctx context.Context, in bot.Incoming)
+}
+
+var _ bot.Messenger = (*Adapter)(nil)
+
+// New connects to the Bot API (getMe checks the token).
+func New(ctx context.Context, cfg Config) (*Adapter, error) {
+	a := &Adapter{log: cfg.Log}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	opts := []tg.Option{tg.WithDefaultHandler(a.update), tg.WithErrorsHandler(func(err error) {
+		a.log.Warn("telegram", "err", err)
+	})}
+	if cfg.ServerURL != "" {
+		opts = append(opts, tg.WithServerURL(strings.TrimSuffix(cfg.ServerURL, "/")))
+	}
+	if cfg.HTTPClient != nil {
+		pt := cfg.PollTimeout
+		if pt <= 0 {
+			pt = time.Minute
+		}
+		opts = append(opts, tg.WithHTTPClient(pt, cfg.HTTPClient))
+	}
+	b, err := tg.New(cfg.Token, opts...)
+	if err != nil {
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "telegram: cannot connect with telegram.token: %s", redact(err.Error(), cfg.Token))
+	}
+	a.bot = b
+	return a, nil
+}
+
+// Run receives updates by long polling until ctx ends.
+func (a *Adapter) Run(ctx context.Context) { a.bot.Start(ctx) }
+
+// Platform is telegram.
+func (a *Adapter) Platform() bot.Platform { return bot.PlatformTelegram }
+
+func (a *Adapter) update(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	m := u.Message
+	if m == nil || m.From == nil || m.From.IsBot || m.Chat.Type != "private" {
+		return // herald's own messages and group traffic are not participants'
+	}
+	name := strings.TrimSpace(m.From.FirstName + " " + m.From.LastName)
+	in := bot.Incoming{From: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(m.Chat.ID, 10)}, Name: name,
+		ID: strconv.Itoa(m.ID), Message: bot.Message{Text: m.Text}}
+	if m.Text == "/start" || strings.HasPrefix(m.Text, "/start ") {
+		if a.Joined != nil {
+			a.Joined(ctx, in)
+		}
+		return
+	}
+	if a.Receive != nil && strings.TrimSpace(m.Text) != "" {
+		a.Receive(ctx, in)
+	}
+}
+
+// Send sends m to a private chat, as HTML with an inline keyboard for its
+// buttons.
+func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
+	chat, err := strconv.ParseInt(to.ID, 10, 64)
+	if to.Platform != bot.PlatformTelegram || err != nil {
+		return bot.MessageRef{}, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Telegram chat id", to)
+	}
+	params := &tg.SendMessageParams{ChatID: chat, Text: Render(m), ParseMode: models.ParseModeHTML}
+	if kb := keyboard(m); kb != nil {
+		params.ReplyMarkup = kb
+	}
+	sent, err := a.bot.SendMessage(ctx, params)
+	if err != nil {
+		return bot.MessageRef{}, classify(err)
+	}
+	return bot.MessageRef{Channel: to, ID: strconv.Itoa(sent.ID)}, nil
+}
+
+// classify maps the Bot API's answers to herald's errors.
+func classify(err error) error {
+	var tmr *tg.TooManyRequestsError
+	msg := err.Error()
+	switch {
+	case errors.As(err, &tmr):
+		return bot.RateLimited(bot.PlatformTelegram, time.Duration(max(tmr.RetryAfter, 1))*time.Second)
+	case errors.Is(err, tg.ErrorForbidden) && strings.Contains(msg, "blocked by the user"):
+		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "bot was blocked by the user")
+	case errors.Is(err, tg.ErrorForbidden) && strings.Contains(msg, "initiate conversation"):
+		return bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "they never started the bot: a Telegram bot can only write to people who started it")
+	case errors.Is(err, tg.ErrorForbidden):
+		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "Telegram refused: %s", msg)
+	case errors.Is(err, tg.ErrorBadRequest) && strings.Contains(msg, "chat not found"):
+		return bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "no such Telegram chat")
+	case errors.Is(err, tg.ErrorBadRequest):
+		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "Telegram refused the message: %s", msg)
+	case errors.Is(err, tg.ErrorUnauthorized):
+		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Telegram refused the bot token: check telegram.token")
+	}
+	return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Telegram did not answer: %s", msg)
+}
+
+func redact(s, token string) string {
+	if token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, token, "***")
+}
+
+var (
+	boldRE   = regexp.MustCompile(`\*([^*\n]+)\*`)
+	italicRE = regexp.MustCompile(`(^|\s)_([^_\n]+)_`)
+	codeRE   = regexp.MustCompile("`([^`\n]+)`")
+	linkRE   = regexp.MustCompile(`\[([^\]\n]+)\]\((https?://[^)\s"]+)\)`)
+)
+
+// markup turns herald's markup into Telegram HTML, everything else escaped.
+func markup(s string) string {
+	s = html.EscapeString(s)
+	s = codeRE.ReplaceAllString(s, "<code>$1</code>")
+	s = boldRE.ReplaceAllString(s, "<b>$1</b>")
+	s = italicRE.ReplaceAllString(s, "$1<i>$2</i>")
+	return linkRE.ReplaceAllString(s, `<a href="$2">$1</a>`)
+}
+
+// Render writes m as Telegram HTML: a bold title, the text, an image link,
+// the fields as lines.
+func Render(m bot.Message) string {
+	var b strings.Builder
+	if m.Title != "" {
+		b.WriteString("<b>" + html.EscapeString(m.Title) + "</b>\n")
+	}
+	b.WriteString(markup(m.Text))
+	if m.ImageURL != "" {
+		fmt.Fprintf(&b, "\n<a href=%q>&#8203;</a>", html.EscapeString(m.ImageURL))
+	}
+	for _, f := range m.Fields {
+		b.WriteString("\n<b>" + html.EscapeString(f.Label) + "</b>: " + markup(f.Value))
+	}
+	return b.String()
+}
+
+// keyboard gives link and reply buttons as an inline keyboard, one per
+// row (reply values longer than Telegram's 64 bytes are cut).
+func keyboard(m bot.Message) *models.InlineKeyboardMarkup {
+	var rows [][]models.InlineKeyboardButton
+	for _, btn := range m.Buttons {
+		switch btn.Action.Kind {
+		case bot.ActionLink:
+			rows = append(rows, []models.InlineKeyboardButton{{Text: btn.Label, URL: btn.Action.URL}})
+		case bot.ActionReply:
+			v := btn.Action.Value
+			if len(v) > 64 {
+				v = v[:64]
+			}
+			rows = append(rows, []models.InlineKeyboardButton{{Text: btn.Label, CallbackData: v}})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}

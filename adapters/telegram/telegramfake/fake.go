@@ -1,0 +1,292 @@
+// Package telegramfake is a fake of the Telegram Bot API on loopback, for
+// the Telegram adapter's tests and benchmarks: getMe, sendMessage and
+// getUpdates (long polling), with the documented limits enforced (30
+// messages a second overall, 1 a second per chat, 20 a minute per group,
+// 429 with retry_after beyond), users who never started the bot or blocked
+// it, and faults on demand.
+package telegramfake
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Message is a message the fake accepted from the bot.
+type Message struct {
+	ID          int64
+	ChatID      int64
+	Text        string
+	ParseMode   string
+	ReplyMarkup string
+	At          time.Time
+}
+
+// Fault makes the next N calls of a method fail with a Telegram error.
+type Fault struct {
+	Method      string
+	N           int
+	Code        int // 400, 403, 429, 500, …
+	Description string
+	RetryAfter  int // seconds, for 429
+}
+
+// Server is the fake Bot API.
+type Server struct {
+	Token string
+	// Limits can be switched off for tests that measure something else.
+	Unlimited bool
+
+	srv *http.Server
+	ln  net.Listener
+
+	mu         sync.Mutex
+	seq        int64
+	sent       []Message
+	window     []time.Time           // overall sends in the last second
+	lastChat   map[int64]time.Time   // per chat
+	groupSends map[int64][]time.Time // per group, last minute
+	started    map[int64]bool        // users who started the bot
+	blocked    map[int64]bool
+	faults     []*Fault
+	updates    []json.RawMessage
+	updateID   int64
+	notify     chan struct{}
+	rejected   int
+}
+
+// Start runs a fake on a free loopback port for the bot token.
+func Start(token string) (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Token: token, ln: ln, lastChat: map[int64]time.Time{}, groupSends: map[int64][]time.Time{},
+		started: map[int64]bool{}, blocked: map[int64]bool{}, notify: make(chan struct{}, 1)}
+	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
+	go s.srv.Serve(ln)
+	return s, nil
+}
+
+// URL is the server URL to give the bot library (WithServerURL).
+func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+
+// Close stops the fake.
+func (s *Server) Close() error { return s.srv.Close() }
+
+// StartedBy records that user started the bot: the bot may write to them.
+func (s *Server) StartedBy(user int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.started[user] = true
+}
+
+// Block makes user block the bot.
+func (s *Server) Block(user int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.blocked[user] = true
+}
+
+// Inject adds a fault.
+func (s *Server) Inject(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// Sent returns the messages the bot sent, in order.
+func (s *Server) Sent() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.sent...)
+}
+
+// Rejected counts the 429s the fake answered.
+func (s *Server) Rejected() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejected
+}
+
+// UserWrites queues an update: user (a private chat) sent text.
+func (s *Server) UserWrites(user int64, firstName, text string) {
+	s.mu.Lock()
+	s.updateID++
+	s.seq++
+	u := map[string]any{"update_id": s.updateID, "message": map[string]any{
+		"message_id": s.seq, "date": time.Now().Unix(), "text": text,
+		"chat": map[string]any{"id": user, "type": "private", "first_name": firstName},
+		"from": map[string]any{"id": user, "is_bot": false, "first_name": firstName},
+	}}
+	b, _ := json.Marshal(u)
+	s.updates = append(s.updates, b)
+	if text == "/start" {
+		s.started[user] = true
+	}
+	s.mu.Unlock()
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
+func reply(w http.ResponseWriter, code int, result any, description string, retryAfter int) {
+	w.Header().Set("Content-Type", "application/json")
+	if code != 200 {
+		w.WriteHeader(code)
+		body := map[string]any{"ok": false, "error_code": code, "description": description}
+		if retryAfter > 0 {
+			body["parameters"] = map[string]any{"retry_after": retryAfter}
+		}
+		json.NewEncoder(w).Encode(body)
+		return
+	}
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimPrefix(r.URL.Path, "/bot")
+	token, method, ok := strings.Cut(path, "/")
+	if !ok || token != s.Token {
+		reply(w, 401, nil, "Unauthorized", 0)
+		return
+	}
+	if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
+		r.ParseForm()
+	}
+	if f := s.fault(method); f != nil {
+		reply(w, f.Code, nil, f.Description, f.RetryAfter)
+		return
+	}
+	switch method {
+	case "getMe":
+		reply(w, 200, map[string]any{"id": 42, "is_bot": true, "first_name": "herald", "username": "herald_test_bot"}, "", 0)
+	case "sendMessage":
+		s.sendMessage(w, r)
+	case "getUpdates":
+		s.getUpdates(w, r)
+	default:
+		reply(w, 404, nil, "Not Found: method "+method+" is not in this fake", 0)
+	}
+}
+
+func (s *Server) fault(method string) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Method == method && f.N > 0 {
+			f.N--
+			if f.N == 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			return f
+		}
+	}
+	return nil
+}
+
+func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
+	chat, err := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+	if err != nil {
+		reply(w, 400, nil, "Bad Request: chat not found", 0)
+		return
+	}
+	text := r.FormValue("text")
+	if strings.TrimSpace(text) == "" {
+		reply(w, 400, nil, "Bad Request: message text is empty", 0)
+		return
+	}
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case chat > 0 && s.blocked[chat]:
+		reply(w, 403, nil, "Forbidden: bot was blocked by the user", 0)
+		return
+	case chat > 0 && !s.started[chat]:
+		reply(w, 403, nil, "Forbidden: bot can't initiate conversation with a user", 0)
+		return
+	}
+	if wait := s.limitLocked(now, chat); wait > 0 {
+		s.rejected++
+		reply(w, 429, nil, fmt.Sprintf("Too Many Requests: retry after %d", wait), wait)
+		return
+	}
+	s.seq++
+	m := Message{ID: s.seq, ChatID: chat, Text: text, ParseMode: r.FormValue("parse_mode"), ReplyMarkup: r.FormValue("reply_markup"), At: now}
+	s.sent = append(s.sent, m)
+	reply(w, 200, map[string]any{"message_id": m.ID, "date": now.Unix(), "text": text, "chat": map[string]any{"id": chat, "type": "private"}}, "", 0)
+}
+
+// limitLocked returns the seconds to wait (rounded up), or 0 and records
+// the send.
+func (s *Server) limitLocked(now time.Time, chat int64) int {
+	if s.Unlimited {
+		return 0
+	}
+	secs := func(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
+	if last, ok := s.lastChat[chat]; ok && now.Sub(last) < time.Second {
+		return secs(time.Second - now.Sub(last))
+	}
+	cut := 0
+	for cut < len(s.window) && now.Sub(s.window[cut]) >= time.Second {
+		cut++
+	}
+	s.window = s.window[cut:]
+	if len(s.window) >= 30 {
+		return secs(time.Second - now.Sub(s.window[0]))
+	}
+	if chat < 0 {
+		g := s.groupSends[chat]
+		for len(g) > 0 && now.Sub(g[0]) >= time.Minute {
+			g = g[1:]
+		}
+		if len(g) >= 20 {
+			s.groupSends[chat] = g
+			return secs(time.Minute - now.Sub(g[0]))
+		}
+		s.groupSends[chat] = append(g, now)
+	}
+	s.window = append(s.window, now)
+	s.lastChat[chat] = now
+	return 0
+}
+
+func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
+	offset, _ := strconv.ParseInt(r.FormValue("offset"), 10, 64)
+	timeout, _ := strconv.Atoi(r.FormValue("timeout"))
+	deadline := time.Now().Add(time.Duration(timeout) * time.Second)
+	for {
+		s.mu.Lock()
+		var out []json.RawMessage
+		for _, u := range s.updates {
+			var head struct {
+				ID int64 `json:"update_id"`
+			}
+			json.Unmarshal(u, &head)
+			if head.ID >= offset {
+				out = append(out, u)
+			}
+		}
+		s.mu.Unlock()
+		if len(out) > 0 || time.Now().After(deadline) {
+			if out == nil {
+				out = []json.RawMessage{}
+			}
+			reply(w, 200, out, "", 0)
+			return
+		}
+		select {
+		case <-s.notify:
+		case <-r.Context().Done():
+			return
+		case <-time.After(time.Until(deadline)):
+		}
+	}
+}
