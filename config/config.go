@@ -139,6 +139,7 @@ type Telegram struct {
 	Token         Secret `yaml:"token"`
 	Mode          string `yaml:"mode"`
 	WebhookSecret Secret `yaml:"webhook_secret"`
+	WebhookURL    string `yaml:"webhook_url"`
 	ServerURL     string `yaml:"server_url"`
 }
 

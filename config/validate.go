@@ -102,6 +102,9 @@ func (c *Config) Validate() Problems {
 			if t.WebhookSecret.IsSet() && !webhookSecret.MatchString(t.WebhookSecret.Value()) {
 				bad("telegram.webhook_secret", "must be 1 to 256 characters among A-Z, a-z, 0-9, _ and -")
 			}
+			if u, err := url.Parse(t.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
+				bad("telegram.webhook_url", "required in webhook mode: the public https URL of herald's /telegram/webhook")
+			}
 		}
 		webURL("telegram.server_url", t.ServerURL)
 	}

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"html"
@@ -27,12 +28,17 @@ type Config struct {
 	HTTPClient  *http.Client
 	PollTimeout time.Duration
 	Log         *slog.Logger
+	// WebhookSecret, when set, puts the adapter in webhook mode: Telegram
+	// posts updates to Webhook() with this secret in
+	// X-Telegram-Bot-Api-Secret-Token; other requests are refused.
+	WebhookSecret string
 }
 
 // Adapter is herald's Telegram bot. It is safe for concurrent use.
 type Adapter struct {
-	bot *tg.Bot
-	log *slog.Logger
+	bot    *tg.Bot
+	log    *slog.Logger
+	secret string
 	// Receive, when set before Run, gets what participants write.
 	Receive func(ctx context.Context, in bot.Incoming)
 	// Joined, when set before Run, is told when a participant starts the
@@ -44,7 +50,7 @@ var _ bot.Messenger = (*Adapter)(nil)
 
 // New connects to the Bot API (getMe checks the token).
 func New(ctx context.Context, cfg Config) (*Adapter, error) {
-	a := &Adapter{log: cfg.Log}
+	a := &Adapter{log: cfg.Log, secret: cfg.WebhookSecret}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -53,6 +59,9 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	})}
 	if cfg.ServerURL != "" {
 		opts = append(opts, tg.WithServerURL(strings.TrimSuffix(cfg.ServerURL, "/")))
+	}
+	if cfg.WebhookSecret != "" {
+		opts = append(opts, tg.WithWebhookSecretToken(cfg.WebhookSecret))
 	}
 	if cfg.HTTPClient != nil {
 		pt := cfg.PollTimeout
@@ -69,8 +78,40 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	return a, nil
 }
 
-// Run receives updates by long polling until ctx ends.
-func (a *Adapter) Run(ctx context.Context) { a.bot.Start(ctx) }
+// Run receives updates until ctx ends: by long polling, or in webhook
+// mode from what Webhook() accepts.
+func (a *Adapter) Run(ctx context.Context) {
+	if a.secret != "" {
+		a.bot.StartWebhook(ctx)
+		return
+	}
+	a.bot.Start(ctx)
+}
+
+// SetWebhook asks Telegram to post updates to url with the secret.
+func (a *Adapter) SetWebhook(ctx context.Context, url string) error {
+	if _, err := a.bot.SetWebhook(ctx, &tg.SetWebhookParams{URL: url, SecretToken: a.secret}); err != nil {
+		return bot.Errorf(bot.EUNAVAILABLE, "telegram: setWebhook to %s failed: %s", url, classify(err))
+	}
+	return nil
+}
+
+// Webhook is the handler Telegram posts updates to in webhook mode. A
+// request without the secret token (compared in constant time) is
+// answered 401 and its update dropped.
+func (a *Adapter) Webhook() http.Handler {
+	next := a.bot.WebhookHandler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if a.secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(a.secret)) != 1 {
+			a.log.Warn("telegram: a webhook request without the right secret token was refused", "from", r.RemoteAddr)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		next(w, r)
+	})
+}
 
 // Platform is telegram.
 func (a *Adapter) Platform() bot.Platform { return bot.PlatformTelegram }

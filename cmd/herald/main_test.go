@@ -366,3 +366,57 @@ func TestTelegramParticipantReachesTheConsole(t *testing.T) {
 		t.Fatalf("reply %+v; Telegram got %+v", r, fake.Sent())
 	}
 }
+
+// TestTelegramWebhookChecksTheSecret runs herald in webhook mode: it
+// registers its webhook with the secret, refuses updates without it, and
+// relays those with it.
+func TestTelegramWebhookChecksTheSecret(t *testing.T) {
+	fake, err := telegramfake.Start("42:secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	cfg := MustWriteConfig(t, t.TempDir(), "telegram: {enabled: true, token: \"42:secret\", mode: webhook, webhook_secret: s3cr3t-hook, webhook_url: \"https://herald.example.org/telegram/webhook\", server_url: \""+fake.URL()+"\"}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	if url, secret := fake.WebhookSet(); url != "https://herald.example.org/telegram/webhook" || secret != "s3cr3t-hook" {
+		t.Fatalf("setWebhook got %q %q", url, secret)
+	}
+	update := `{"update_id":1,"message":{"message_id":5,"date":1,"text":"hello","chat":{"id":777,"type":"private","first_name":"Ines"},"from":{"id":777,"is_bot":false,"first_name":"Ines"}}}`
+	post := func(secret string) int {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+p.HTTPAddr()+"/telegram/webhook", strings.NewReader(update))
+		req.Header.Set("Content-Type", "application/json")
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(""); code != http.StatusUnauthorized {
+		t.Fatalf("no secret: %d", code)
+	}
+	if code := post("guess"); code != http.StatusUnauthorized {
+		t.Fatalf("wrong secret: %d", code)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if !p.ThreadOf(bot.Address{Platform: bot.PlatformTelegram, ID: "777"}).IsZero() {
+		t.Fatal("a refused update was relayed")
+	}
+	if code := post("s3cr3t-hook"); code != http.StatusOK {
+		t.Fatalf("right secret: %d", code)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for p.ThreadOf(bot.Address{Platform: bot.PlatformTelegram, ID: "777"}).IsZero() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the update was not relayed:\n%s", p.Stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if strings.Contains(p.Stderr.String(), "s3cr3t-hook") || strings.Contains(p.Stderr.String(), "42:secret") {
+		t.Fatal("a secret reached the logs")
+	}
+}

@@ -36,9 +36,6 @@ func platformProblems(cfg *config.Config) config.Problems {
 			ps = append(ps, config.Problem{Path: p + ".enabled", Message: fmt.Sprintf("this version of herald has no %s adapter yet; set %s.enabled: false", p, p)})
 		}
 	}
-	if cfg.Telegram.Enabled && cfg.Telegram.Mode == "webhook" {
-		ps = append(ps, config.Problem{Path: "telegram.mode", Message: "webhook mode is not in this version yet: use polling (no public URL needed)"})
-	}
 	return ps
 }
 
@@ -235,9 +232,19 @@ func (m *Main) buildWeb(cfg *config.Config) error {
 func (m *Main) buildTelegram(cfg *config.Config) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	a, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token.Value(), ServerURL: cfg.Telegram.ServerURL, Log: m.log.With("part", "telegram")})
+	tc := telegram.Config{Token: cfg.Telegram.Token.Value(), ServerURL: cfg.Telegram.ServerURL, Log: m.log.With("part", "telegram")}
+	if cfg.Telegram.Mode == "webhook" {
+		tc.WebhookSecret = cfg.Telegram.WebhookSecret.Value()
+	}
+	a, err := telegram.New(ctx, tc)
 	if err != nil {
 		return err
+	}
+	if cfg.Telegram.Mode == "webhook" {
+		m.http.Handle("POST /telegram/webhook", a.Webhook())
+		if err := a.SetWebhook(ctx, cfg.Telegram.WebhookURL); err != nil {
+			return err
+		}
 	}
 	log := m.log.With("part", "telegram")
 	a.Receive = func(ctx context.Context, in bot.Incoming) {

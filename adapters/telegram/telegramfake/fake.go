@@ -58,6 +58,15 @@ type Server struct {
 	updateID   int64
 	notify     chan struct{}
 	rejected   int
+	// Webhook and WebhookSecret are what setWebhook set (read under Lock).
+	Webhook, WebhookSecret string
+}
+
+// WebhookSet returns what setWebhook set.
+func (s *Server) WebhookSet() (url, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Webhook, s.WebhookSecret
 }
 
 // Start runs a fake on a free loopback port for the bot token.
@@ -171,6 +180,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.sendMessage(w, r)
 	case "getUpdates":
 		s.getUpdates(w, r)
+	case "setWebhook":
+		s.mu.Lock()
+		s.Webhook, s.WebhookSecret = r.FormValue("url"), r.FormValue("secret_token")
+		s.mu.Unlock()
+		reply(w, 200, true, "", 0)
 	default:
 		reply(w, 404, nil, "Not Found: method "+method+" is not in this fake", 0)
 	}
