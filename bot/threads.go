@@ -137,16 +137,11 @@ func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, erro
 	}
 	unlock := t.lock(in.From)
 	defer unlock()
-	c, created, err := t.Store.ConversationFor(ctx, in.From, func(c *Conversation) {
-		c.ContactID, c.CampaignID, c.Source = contact.ID, in.CampaignID, in.Source
-	})
+	c, err := t.conversation(ctx, in, contact)
 	if err != nil {
 		return nil, err
 	}
 	now := t.Clock.Now().UTC()
-	if created {
-		t.event(ctx, &Event{Type: EventParticipantJoined, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID, CampaignID: c.CampaignID})
-	}
 	if c.Blocked {
 		t.event(ctx, &Event{Type: EventMessageReceived, Subject: in.From, ConversationID: c.ID, Data: map[string]string{"blocked": "true"}})
 		return c, nil
@@ -193,6 +188,16 @@ func (t *Threads) Joined(ctx context.Context, in Incoming) (*Conversation, error
 	}
 	unlock := t.lock(in.From)
 	defer unlock()
+	c, err := t.conversation(ctx, in, contact)
+	if err != nil {
+		return nil, err
+	}
+	return t.openThread(ctx, c, contact)
+}
+
+// conversation returns the participant's conversation, recording that they
+// joined when it is new. The caller holds the participant's lock.
+func (t *Threads) conversation(ctx context.Context, in Incoming, contact *Contact) (*Conversation, error) {
 	c, created, err := t.Store.ConversationFor(ctx, in.From, func(c *Conversation) {
 		c.ContactID, c.CampaignID, c.Source = contact.ID, in.CampaignID, in.Source
 	})
@@ -202,7 +207,7 @@ func (t *Threads) Joined(ctx context.Context, in Incoming) (*Conversation, error
 	if created {
 		t.event(ctx, &Event{Type: EventParticipantJoined, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID, CampaignID: c.CampaignID})
 	}
-	return t.openThread(ctx, c, contact)
+	return c, nil
 }
 
 // ChannelMaker is an optional ability of the moderators' surface: make
