@@ -121,6 +121,7 @@ type Slack struct {
 	BotToken      Secret `yaml:"bot_token"`
 	SigningSecret Secret `yaml:"signing_secret"`
 	APIURL        string `yaml:"api_url"`
+	Channel       string `yaml:"channel"`
 }
 
 // Discord configures the Discord adapter.

@@ -212,7 +212,7 @@ func TestStructureProblems(t *testing.T) {
 func TestEnvExpansion(t *testing.T) {
 	e := env("TOKEN", "xoxb-from-env", "EMPTY", "", "HOST", "smtp.example.org")
 	cfg := mustLoad(t, `
-slack: {enabled: true, bot_token: "${TOKEN}", app_token: "${APP:-xapp-default}"}
+slack: {enabled: true, channel: C01, bot_token: "${TOKEN}", app_token: "${APP:-xapp-default}"}
 email: {enabled: true, host: "${HOST}", from: "a@b.org", username: "$$user$", password: "${EMPTY:-fallback}"}
 `, e)
 	if cfg.Slack.BotToken.Value() != "xoxb-from-env" || cfg.Slack.AppToken.Value() != "xapp-default" {
@@ -227,7 +227,7 @@ email: {enabled: true, host: "${HOST}", from: "a@b.org", username: "$$user$", pa
 // marshalling, and that a problem about a secret does not echo it.
 func TestSecretsNeverShown(t *testing.T) {
 	const token = "xoxb-very-secret-value"
-	cfg := mustLoad(t, "slack: {enabled: true, bot_token: "+token+", app_token: xapp-also-secret}\n", noEnv)
+	cfg := mustLoad(t, "slack: {enabled: true, channel: C01, bot_token: "+token+", app_token: xapp-also-secret}\n", noEnv)
 	out, _ := yaml.Marshal(cfg)
 	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), string(out)} {
 		if strings.Contains(s, "very-secret") || strings.Contains(s, "also-secret") {

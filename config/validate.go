@@ -79,6 +79,9 @@ func (c *Config) Validate() Problems {
 			required("slack.signing_secret", s.SigningSecret.IsSet(), "in http mode (Basic Information → Signing Secret)")
 		}
 		webURL("slack.api_url", s.APIURL)
+		if !slackChannel.MatchString(s.Channel) {
+			bad("slack.channel", "required when slack is enabled: the id of the moderators' channel (C…, from the channel's details)")
+		}
 	}
 	if d := c.Discord; d.Enabled {
 		required("discord.token", d.Token.IsSet(), "when discord is enabled (the bot token)")
@@ -162,4 +165,5 @@ var (
 	hexKey        = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
 	webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 	channelName   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,40}$`)
+	slackChannel  = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)
 )

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/heraldchat/herald/adapters/slack"
 	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
@@ -50,6 +51,8 @@ type Main struct {
 	web        *web.Adapter
 	threads    *bot.Threads
 	telegram   *telegram.Adapter
+	slack      *slack.Adapter
+	moderators *bot.Moderators
 	closed     bool
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
 	main "github.com/heraldchat/herald/cmd/herald"
@@ -189,7 +191,7 @@ log:
 	}
 
 	// Once the file is well formed, the other problems all show.
-	os.WriteFile(bad, []byte("slack: {enabled: true, bot_token: xoxb-1, app_token: xapp-1}\nlog: {level: chatty}\n"), 0o600)
+	os.WriteFile(bad, []byte("slack: {enabled: true, mode: http, channel: C01, bot_token: xoxb-1, signing_secret: s}\nlog: {level: chatty}\nlocale: de\n"), 0o600)
 	p = NewProgram(nil)
 	err = p.Run(context.Background(), []string{"check-config", "--config", bad})
 	out = p.Stdout.String()
@@ -418,5 +420,54 @@ func TestTelegramWebhookChecksTheSecret(t *testing.T) {
 	}
 	if strings.Contains(p.Stderr.String(), "s3cr3t-hook") || strings.Contains(p.Stderr.String(), "42:secret") {
 		t.Fatal("a secret reached the logs")
+	}
+}
+
+// TestSlackHTTPMode runs herald with Slack in HTTP mode against the fake:
+// a signed /herald command creates a campaign and the answer shows in
+// Slack; an unsigned one is refused.
+func TestSlackHTTPMode(t *testing.T) {
+	fake, err := slackfake.Start("xoxb-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.Join("CMODS")
+	cfg := MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: http, bot_token: xoxb-test, signing_secret: shh, channel: CMODS, api_url: \""+fake.URL()+"\"}\nmoderators: {slack: {users: [UMOD]}}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	body := url.Values{"command": {"/herald"}, "text": {"campaign new From Slack"}, "user_id": {"UMOD"}, "user_name": {"mo"}, "channel_id": {"CMODS"}}.Encode()
+	send := func(sig string) int {
+		ts := time.Now().Unix()
+		if sig == "" {
+			sig = slackfake.Sign("shh", ts, body)
+		}
+		req, _ := http.NewRequest(http.MethodPost, "http://"+p.HTTPAddr()+"/slack/commands", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Slack-Request-Timestamp", fmt.Sprint(ts))
+		req.Header.Set("X-Slack-Signature", sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := send("v0=forged"); code != http.StatusUnauthorized {
+		t.Fatalf("a forged command: %d", code)
+	}
+	if code := send(""); code != http.StatusOK {
+		t.Fatalf("a signed command: %d", code)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ms := fake.Messages()
+		if len(ms) > 0 && strings.Contains(ms[len(ms)-1].Blocks, "From Slack") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no answer in Slack: %+v\n%s", fake.Messages(), p.Stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/adapters/email"
+	"github.com/heraldchat/herald/adapters/slack"
 	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
@@ -25,7 +26,7 @@ import (
 // builtPlatforms are the platform sections this version can run. A section
 // enabled in the config but missing here is refused at start, rather than
 // silently ignored.
-var builtPlatforms = map[string]bool{"email": true, "telegram": true}
+var builtPlatforms = map[string]bool{"email": true, "telegram": true, "slack": true}
 
 // platformProblems names the enabled platform sections this build cannot
 // run.
@@ -35,6 +36,9 @@ func platformProblems(cfg *config.Config) config.Problems {
 		if !builtPlatforms[p] {
 			ps = append(ps, config.Problem{Path: p + ".enabled", Message: fmt.Sprintf("this version of herald has no %s adapter yet; set %s.enabled: false", p, p)})
 		}
+	}
+	if cfg.Slack.Enabled && cfg.Slack.Mode == "socket" {
+		ps = append(ps, config.Problem{Path: "slack.mode", Message: "Socket Mode is not in this version yet: use mode: http with slack.signing_secret"})
 	}
 	return ps
 }
@@ -106,6 +110,11 @@ func (m *Main) open(path string) error {
 			return err
 		}
 	}
+	if cfg.Slack.Enabled {
+		if err := m.buildSlack(cfg); err != nil {
+			return err
+		}
+	}
 	// Adapters are in place: the engine may start sending.
 	var engineCtx context.Context
 	engineCtx, m.stopEngine = context.WithCancel(context.Background())
@@ -150,6 +159,7 @@ func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
 	// Participant threads: the surfaces that carry them fill in where
 	// threads live and how participants are reached.
 	moderators := cfg.Moderators.Build()
+	m.moderators = moderators
 	m.threads = &bot.Threads{
 		Store: m.db, Contacts: &bot.ContactService{Store: m.db, Clock: m.Clock},
 		Messengers: map[bot.Platform]bot.Messenger{}, Clock: m.Clock, Log: m.log.With("part", "threads"),
@@ -261,6 +271,29 @@ func (m *Main) buildTelegram(cfg *config.Config) error {
 	m.engine.Messengers[bot.PlatformTelegram] = a
 	m.threads.Messengers[bot.PlatformTelegram] = a
 	m.board.SetConnected(bot.PlatformTelegram, true, "participants in private chats")
+	return nil
+}
+
+// buildSlack connects the Slack app in HTTP mode: /herald and its
+// buttons run the command language, participants are reached by DM, and
+// their threads live in slack.channel.
+func (m *Main) buildSlack(cfg *config.Config) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	a, err := slack.New(ctx, slack.Config{BotToken: cfg.Slack.BotToken.Value(), SigningSecret: cfg.Slack.SigningSecret.Value(),
+		APIURL: cfg.Slack.APIURL, Channel: cfg.Slack.Channel, Clock: m.Clock, Log: m.log.With("part", "slack"), Board: m.board})
+	if err != nil {
+		return err
+	}
+	a.Commands, a.Threads = m.mux, m.threads
+	m.slack = a
+	m.engine.Messengers[bot.PlatformSlack] = a
+	m.threads.Messengers[bot.PlatformSlack] = a
+	// Slack is where moderators work: threads live in its channel.
+	m.threads.Moderators, m.threads.Channel = a, bot.Address{Platform: bot.PlatformSlack, ID: cfg.Slack.Channel}
+	m.moderators.Checkers[bot.PlatformSlack] = a
+	a.Routes(m.http)
+	m.board.SetConnected(bot.PlatformSlack, true, "HTTP mode, threads in "+cfg.Slack.Channel)
 	return nil
 }
 

@@ -1,0 +1,272 @@
+package slack
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// signatureWindow is how old a signed request may be.
+const signatureWindow = 5 * time.Minute
+
+// Routes mounts Slack's HTTP-mode endpoints on mux.
+func (a *Adapter) Routes(mux interface {
+	Handle(pattern string, h http.Handler)
+}) {
+	mux.Handle("POST /slack/commands", a.verified(a.command))
+	mux.Handle("POST /slack/interactions", a.verified(a.interaction))
+	mux.Handle("POST /slack/events", a.verified(a.event))
+}
+
+// verified checks X-Slack-Signature (v0 HMAC-SHA256 of v0:ts:body with
+// the signing secret, within five minutes, compared in constant time)
+// before calling next with the body; anything else gets 401.
+func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		if !a.signatureOK(r.Header.Get("X-Slack-Request-Timestamp"), r.Header.Get("X-Slack-Signature"), body) {
+			a.log.Warn("slack: a request without a valid signature was refused", "path", r.URL.Path, "from", r.RemoteAddr)
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		next(w, r, body)
+	})
+}
+
+func (a *Adapter) signatureOK(tsHeader, sig string, body []byte) bool {
+	ts, err := strconv.ParseInt(tsHeader, 10, 64)
+	if err != nil || a.cfg.SigningSecret == "" {
+		return false
+	}
+	age := a.cfg.Clock.Now().Sub(time.Unix(ts, 0))
+	if age > signatureWindow || age < -signatureWindow {
+		return false
+	}
+	mac := hmac.New(sha256.New, []byte(a.cfg.SigningSecret))
+	mac.Write([]byte("v0:" + tsHeader + ":"))
+	mac.Write(body)
+	want := "v0=" + hex.EncodeToString(mac.Sum(nil))
+	return hmac.Equal([]byte(sig), []byte(want))
+}
+
+// background runs fn after the HTTP answer (Slack wants one within three
+// seconds), tracked by Wait.
+func (a *Adapter) background(fn func(ctx context.Context)) {
+	a.inflight.Add(1)
+	go func() {
+		defer a.inflight.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+// answer posts a command's reply where it was asked: privately to the
+// moderator, or in the channel (in the thread when asked in one).
+func (a *Adapter) answer(ctx context.Context, channel, user, threadTS string, r bot.CommandReply) {
+	for _, m := range r.Messages {
+		var err error
+		if r.Private && len(m.Files) == 0 {
+			blocks, text := Blocks(m)
+			opts := []slkMsgOption{msgBlocks(blocks), msgText(text)}
+			if threadTS != "" {
+				opts = append(opts, msgTS(threadTS))
+			}
+			err = a.patiently(ctx, func() error {
+				if _, err := a.api.PostEphemeralContext(ctx, channel, user, opts...); err != nil {
+					return a.classify(err)
+				}
+				return nil
+			})
+		} else {
+			err = a.patiently(ctx, func() (err error) { _, err = a.post(ctx, channel, threadTS, m); return err })
+		}
+		if err != nil {
+			a.log.Error("slack: answering a command", "channel", channel, "err", err)
+		}
+	}
+}
+
+// command serves /herald TEXT.
+func (a *Adapter) command(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	user, channel := form.Get("user_id"), form.Get("channel_id")
+	req := bot.CommandRequest{Actor: bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: user}, Name: form.Get("user_name")}, Text: form.Get("text")}
+	w.WriteHeader(http.StatusOK) // the answer follows through the API
+	a.background(func(ctx context.Context) {
+		a.answer(ctx, channel, user, "", a.Commands.RunCommand(ctx, req))
+	})
+}
+
+// interactionPayload is what Slack posts when a button is pressed.
+type interactionPayload struct {
+	Type string `json:"type"`
+	User struct {
+		ID       string `json:"id"`
+		Username string `json:"username"`
+	} `json:"user"`
+	Channel struct {
+		ID string `json:"id"`
+	} `json:"channel"`
+	Container struct {
+		MessageTS string `json:"message_ts"`
+		ThreadTS  string `json:"thread_ts"`
+		IsEph     bool   `json:"is_ephemeral"`
+	} `json:"container"`
+	Actions []struct {
+		ActionID string `json:"action_id"`
+		Value    string `json:"value"`
+	} `json:"actions"`
+}
+
+// interaction serves button presses: a signed herald command (its new
+// campaign card replaces the pressed one), or a participant's answer.
+func (a *Adapter) interaction(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	var p interactionPayload
+	if err != nil || json.Unmarshal([]byte(form.Get("payload")), &p) != nil || len(p.Actions) == 0 {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	act := p.Actions[0]
+	who := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: p.User.ID}, Name: p.User.Username}
+	a.background(func(ctx context.Context) {
+		switch {
+		case strings.HasPrefix(act.ActionID, CommandActionID):
+			reply := a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Signed: act.Value})
+			// A campaign card in the reply replaces the card that was pressed.
+			if !reply.Private && p.Container.MessageTS != "" && !p.Container.IsEph {
+				for i, m := range reply.Messages {
+					if m.Kind == bot.KindCard && strings.HasPrefix(m.Title, "#") {
+						if err := a.EditMessage(ctx, bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: p.Channel.ID}, ID: p.Container.MessageTS}, m); err == nil {
+							reply.Messages = append(reply.Messages[:i:i], reply.Messages[i+1:]...)
+						}
+						break
+					}
+				}
+			}
+			a.answer(ctx, p.Channel.ID, p.User.ID, p.Container.ThreadTS, reply)
+		case strings.HasPrefix(act.ActionID, ReplyActionID) && a.Threads != nil:
+			in := bot.Incoming{From: who.Address, Name: who.Name, Message: bot.Message{Text: act.Value}}
+			if _, err := a.Threads.Receive(ctx, in); err != nil {
+				a.log.Error("slack: relaying a button answer", "err", err)
+			}
+		}
+	})
+}
+
+// eventEnvelope is what the Events API posts.
+type eventEnvelope struct {
+	Type      string `json:"type"`
+	Challenge string `json:"challenge"`
+	EventID   string `json:"event_id"`
+	Event     struct {
+		Type        string `json:"type"`
+		Subtype     string `json:"subtype"`
+		User        string `json:"user"`
+		BotID       string `json:"bot_id"`
+		Text        string `json:"text"`
+		Channel     string `json:"channel"`
+		ChannelType string `json:"channel_type"`
+		TS          string `json:"ts"`
+		ThreadTS    string `json:"thread_ts"`
+		ClientMsgID string `json:"client_msg_id"`
+	} `json:"event"`
+}
+
+// threadCommands are the words that start a thread command when a
+// moderator writes them first in a participant's thread.
+var threadCommands = map[string]bool{"close": true, "reopen": true, "assign": true, "tag": true, "block": true, "unblock": true, "snippet": true}
+
+// event serves the Events API: DMs from participants go to their threads;
+// moderators' messages in a thread go to the participant, unless they are
+// a note or a thread command. herald's own messages are ignored, and an
+// event Slack sends again is handled once.
+func (a *Adapter) event(w http.ResponseWriter, r *http.Request, body []byte) {
+	var env eventEnvelope
+	if json.Unmarshal(body, &env) != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	if env.Type == "url_verification" {
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, env.Challenge)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	if env.Type != "event_callback" || a.seen(env.EventID) {
+		return
+	}
+	e := env.Event
+	if e.Type != "message" || e.Subtype != "" || e.BotID != "" || e.User == "" || e.User == a.botUser || a.Threads == nil {
+		return // not a person's message, or herald's own
+	}
+	from := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: e.User}}
+	a.background(func(ctx context.Context) {
+		switch {
+		case e.ChannelType == "im":
+			id := e.ClientMsgID
+			if id == "" {
+				id = e.TS
+			}
+			if _, err := a.Threads.Receive(ctx, bot.Incoming{From: from.Address, ID: id, Message: bot.Message{Text: e.Text}}); err != nil {
+				a.log.Error("slack: relaying a participant's message", "err", err)
+			}
+		case e.Channel == a.cfg.Channel && e.ThreadTS != "" && e.ThreadTS != e.TS:
+			thread := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: e.Channel}, ID: e.ThreadTS}
+			text := strings.TrimSpace(e.Text)
+			first, _, _ := strings.Cut(strings.ToLower(text), " ")
+			switch {
+			case first == "note":
+				return // internal
+			case threadCommands[first]:
+				a.answer(ctx, e.Channel, e.User, e.ThreadTS, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: from, Text: text, Thread: thread}))
+			default:
+				if _, err := a.Threads.Reply(ctx, thread, from, bot.Message{Text: text}); err != nil {
+					a.answer(ctx, e.Channel, e.User, e.ThreadTS, bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: "Not delivered: " + bot.ErrorMessage(err)}}})
+				}
+			}
+		}
+	})
+}
+
+// seen reports whether an event was handled already (Slack retries).
+func (a *Adapter) seen(id string) bool {
+	if id == "" {
+		return false
+	}
+	now := a.cfg.Clock.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.events[id]; ok {
+		return true
+	}
+	if len(a.events) > 10000 {
+		for k, at := range a.events {
+			if now.Sub(at) > time.Hour {
+				delete(a.events, k)
+			}
+		}
+	}
+	a.events[id] = now
+	return false
+}

@@ -1,0 +1,307 @@
+package slack_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	hslack "github.com/heraldchat/herald/adapters/slack"
+	"github.com/heraldchat/herald/adapters/slack/slackfake"
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/store"
+)
+
+const (
+	botToken = "xoxb-test-token"
+	secret   = "signing-secret-123"
+)
+
+var now = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+
+// runner is a fake command language.
+type runner struct {
+	mu   sync.Mutex
+	reqs []bot.CommandRequest
+	// reply, when set, is what every command answers.
+	reply bot.CommandReply
+}
+
+func (r *runner) RunCommand(_ context.Context, req bot.CommandRequest) bot.CommandReply {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reqs = append(r.reqs, req)
+	if len(r.reply.Messages) > 0 {
+		return r.reply
+	}
+	return bot.CommandReply{Private: true, Messages: []bot.Message{{Text: "ran " + req.Text + req.Signed}}}
+}
+
+func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
+	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file"})
+}
+
+func (r *runner) all() []bot.CommandRequest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bot.CommandRequest(nil), r.reqs...)
+}
+
+type rig struct {
+	t       *testing.T
+	fake    *slackfake.Server
+	adapter *hslack.Adapter
+	srv     *httptest.Server
+	runner  *runner
+	clock   *bottest.Clock
+	board   *bot.StatusBoard
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	fake, err := slackfake.Start(botToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	fake.Join("CMODS")
+	fake.AddUser(slackfake.User{ID: "UANA", Name: "Ana", Email: "Ana@Example.org", Active: true})
+	fake.AddUser(slackfake.User{ID: "UMOD", Name: "Mo", Email: "mo@example.org"})
+	clock := bottest.NewClock(now)
+	board := &bot.StatusBoard{Clock: clock}
+	a, err := hslack.New(context.Background(), hslack.Config{BotToken: botToken, SigningSecret: secret, APIURL: fake.URL(), Channel: "CMODS", Clock: clock, Board: board})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{}
+	a.Commands = r
+	mux := http.NewServeMux()
+	a.Routes(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &rig{t: t, fake: fake, adapter: a, srv: srv, runner: r, clock: clock, board: board}
+}
+
+// post sends a request to herald signed as Slack signs it (ts offset from
+// the fake clock), and returns the status.
+func (g *rig) post(path, contentType, body string, tsOffset time.Duration, sig string) int {
+	g.t.Helper()
+	ts := g.clock.Now().Add(tsOffset).Unix()
+	if sig == "" {
+		sig = slackfake.Sign(secret, ts, body)
+	}
+	req, _ := http.NewRequest(http.MethodPost, g.srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Slack-Request-Timestamp", fmt.Sprint(ts))
+	req.Header.Set("X-Slack-Signature", sig)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	resp.Body.Close()
+	g.adapter.Wait()
+	return resp.StatusCode
+}
+
+func (g *rig) command(user, text string) int {
+	form := url.Values{"command": {"/herald"}, "text": {text}, "user_id": {user}, "user_name": {"mo"}, "channel_id": {"CMODS"}}
+	return g.post("/slack/commands", "application/x-www-form-urlencoded", form.Encode(), 0, "")
+}
+
+func TestEveryRequestIsVerified(t *testing.T) {
+	g := newRig(t)
+	body := url.Values{"text": {"help"}, "user_id": {"UMOD"}, "channel_id": {"CMODS"}}.Encode()
+	for name, code := range map[string]int{
+		"no signature":    g.post("/slack/commands", "application/x-www-form-urlencoded", body, 0, "v0=00"),
+		"wrong secret":    g.post("/slack/commands", "application/x-www-form-urlencoded", body, 0, slackfake.Sign("other", now.Unix(), body)),
+		"six minutes old": g.post("/slack/commands", "application/x-www-form-urlencoded", body, -6*time.Minute, ""),
+		"from the future": g.post("/slack/events", "application/json", `{"type":"url_verification","challenge":"x"}`, 6*time.Minute, ""),
+		"interactions":    g.post("/slack/interactions", "application/x-www-form-urlencoded", "payload={}", 0, "v0=bad"),
+	} {
+		if code != http.StatusUnauthorized {
+			t.Errorf("%s: %d, want 401", name, code)
+		}
+	}
+	if len(g.runner.all()) != 0 {
+		t.Fatal("a refused request ran a command")
+	}
+	if code := g.command("UMOD", "help"); code != http.StatusOK {
+		t.Fatalf("a signed command: %d", code)
+	}
+	reqs := g.runner.all()
+	if len(reqs) != 1 || reqs[0].Text != "help" || reqs[0].Actor.Address != (bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}) {
+		t.Fatalf("ran %+v", reqs)
+	}
+	msgs := g.fake.Messages()
+	if len(msgs) != 1 || !msgs[0].Ephemeral || msgs[0].User != "UMOD" || !strings.Contains(msgs[0].Blocks, "ran help") {
+		t.Fatalf("the private answer: %+v", msgs)
+	}
+}
+
+func TestErrorsSayWhatToFix(t *testing.T) {
+	ctx := context.Background()
+	g := newRig(t)
+	_, err := g.adapter.Send(ctx, bot.Address{Platform: bot.PlatformSlack, ID: "CGENERAL"}, bot.Message{Text: "hi"})
+	if bot.ErrorCode(err) != bot.EFORBIDDEN || !strings.Contains(err.Error(), "/invite @herald") {
+		t.Fatalf("not_in_channel: %v", err)
+	}
+	for _, tc := range []struct {
+		fault slackfake.Fault
+		code  string
+		want  string
+	}{
+		{slackfake.Fault{Method: "chat.postMessage", N: 1, Error: "missing_scope", Needed: "chat:write.public"}, bot.EFORBIDDEN, "add the chat:write.public scope"},
+		{slackfake.Fault{Method: "chat.postMessage", N: 1, Error: "account_inactive"}, bot.EFORBIDDEN, "reinstall herald"},
+		{slackfake.Fault{Method: "chat.postMessage", N: 1, Error: "invalid_auth"}, bot.EFORBIDDEN, "check slack.bot_token"},
+		{slackfake.Fault{Method: "chat.postMessage", N: 1, Error: "channel_not_found"}, bot.ENOTFOUND, "invite @herald"},
+		{slackfake.Fault{Method: "chat.postMessage", N: 1, Status: 503}, bot.EUNAVAILABLE, "did not answer"},
+	} {
+		g.fake.Inject(tc.fault)
+		_, err := g.adapter.Send(ctx, bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}, bot.Message{Text: "hi"})
+		if bot.ErrorCode(err) != tc.code || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v (%s)", tc.fault, err, bot.ErrorCode(err))
+		}
+	}
+	g.fake.Inject(slackfake.Fault{Method: "chat.postMessage", N: 1, Status: 429, RetryAfter: 4})
+	_, err = g.adapter.Send(ctx, bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}, bot.Message{Text: "hi"})
+	if d, ok := bot.ErrorRetryAfter(err); !ok || d != 4*time.Second {
+		t.Fatalf("ratelimited: %v", err)
+	}
+	if st := g.board.Status(); len(st.Errors) < 4 {
+		t.Fatalf("the status board holds %d errors: %+v", len(st.Errors), st.Errors)
+	}
+}
+
+func TestSlackAbilities(t *testing.T) {
+	ctx := context.Background()
+	g := newRig(t)
+	for range 30 {
+		a, err := g.adapter.ResolveEmail(ctx, "ana@example.ORG")
+		if err != nil || a.ID != "UANA" {
+			t.Fatalf("resolve: %v %v", a, err)
+		}
+	}
+	if _, err := g.adapter.ResolveEmail(ctx, "nobody@example.org"); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("unknown email: %v", err)
+	}
+	if n := g.fake.Calls("users.list"); n != 1 {
+		t.Fatalf("users.list called %d times for 31 lookups", n)
+	}
+	if p, _ := g.adapter.Presence(ctx, bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}); p != bot.PresenceActive {
+		t.Fatalf("presence = %q", p)
+	}
+	ref, err := g.adapter.Send(ctx, bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, bot.Message{Kind: bot.KindCard, Title: "#1 Hi", Text: "*bold* <tag> [doc](https://x.org)",
+		Buttons: []bot.Button{{Label: "Pause", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed.value"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := g.fake.Messages()[0].Blocks
+	for _, want := range []string{`"type":"header"`, `*bold* \u0026lt;tag\u0026gt; \u003chttps://x.org|doc\u003e`, `"value":"signed.value"`, `"action_id":"herald-command-0"`} {
+		if !strings.Contains(blocks, want) {
+			t.Errorf("blocks lack %s:\n%s", want, blocks)
+		}
+	}
+	if err := g.adapter.EditMessage(ctx, ref, bot.Message{Text: "edited"}); err != nil || g.fake.Messages()[0].Updated != 1 {
+		t.Fatalf("edit: %v", err)
+	}
+	if _, err := g.adapter.UploadFile(ctx, bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, bot.File{Name: "report.csv", Data: []byte("a,b\n")}, "Report"); err != nil {
+		t.Fatal(err)
+	}
+	if f := g.fake.Files(); len(f) != 1 || f[0] != "report.csv" {
+		t.Fatalf("files = %v", f)
+	}
+	g.fake.AddGroup("SMODS", "UMOD")
+	if ok, _ := g.adapter.IsMember(ctx, bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}, "SMODS"); !ok {
+		t.Fatal("a member of the user group is not one")
+	}
+	if ok, _ := g.adapter.IsMember(ctx, bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}, "SMODS"); ok {
+		t.Fatal("Ana is in the group")
+	}
+}
+
+func TestButtonsAndThreads(t *testing.T) {
+	g := newRig(t)
+	g.fake.Unlimited = true // this test is about routing, not pace
+	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{Clock: g.clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	th := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: g.clock},
+		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: g.adapter}, Moderators: g.adapter,
+		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: g.clock}
+	g.adapter.Threads = th
+	event := func(id, user, channel, channelType, ts, threadTS, text string, extra string) int {
+		body := fmt.Sprintf(`{"type":"event_callback","event_id":%q,"event":{"type":"message","user":%q,"channel":%q,"channel_type":%q,"ts":%q,"thread_ts":%q,"text":%q%s}}`,
+			id, user, channel, channelType, ts, threadTS, text, extra)
+		return g.post("/slack/events", "application/json", body, 0, "")
+	}
+	// A participant writes in a DM, and Slack sends the event twice.
+	event("Ev1", "UANA", "DANA", "im", "1.1", "", "Hello, a question", "")
+	event("Ev1", "UANA", "DANA", "im", "1.1", "", "Hello, a question", "")
+	conv, err := db.ConversationByParticipant(context.Background(), bot.Address{Platform: bot.PlatformSlack, ID: "UANA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	relayed := 0
+	for _, m := range g.fake.Messages() {
+		if m.ThreadTS == conv.Thread.ID && strings.Contains(m.Blocks, "Hello, a question") {
+			relayed++
+		}
+	}
+	if relayed != 1 {
+		t.Fatalf("the message was relayed %d times", relayed)
+	}
+	// Moderators in the thread: a note stays, a command runs, a reply goes.
+	before := len(g.fake.Messages())
+	event("Ev2", "UMOD", "CMODS", "channel", "2.1", conv.Thread.ID, "note she is a VIP", "")
+	if len(g.fake.Messages()) != before {
+		t.Fatal("a note was relayed")
+	}
+	event("Ev3", "UMOD", "CMODS", "channel", "2.2", conv.Thread.ID, "close in 2h bye", "")
+	if last := g.runner.all(); len(last) != 1 || last[0].Text != "close in 2h bye" || last[0].Thread != conv.Thread {
+		t.Fatalf("thread command: %+v", last)
+	}
+	event("Ev4", "UMOD", "CMODS", "channel", "2.3", conv.Thread.ID, "Sure, ask away!", "")
+	msgs := g.fake.Messages()
+	if last := msgs[len(msgs)-1]; last.Channel != "UANA" || !strings.Contains(last.Blocks, "Sure, ask away!") {
+		t.Fatalf("the reply went %+v", last)
+	}
+	// herald's own messages and bots are ignored.
+	before = len(g.fake.Messages())
+	event("Ev5", "UBOT", "CMODS", "channel", "2.4", conv.Thread.ID, "echo", "")
+	event("Ev6", "UMOD", "CMODS", "channel", "2.5", conv.Thread.ID, "from a bot", `,"bot_id":"B9"`)
+	if len(g.fake.Messages()) != before {
+		t.Fatal("herald answered itself")
+	}
+
+	// A pressed button runs its signed command; the new card replaces the pressed one.
+	card, err := g.adapter.Send(context.Background(), bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, bot.Message{Kind: bot.KindCard, Title: "#1 Old", Text: "running"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.runner.reply = bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindSuccess, Text: "#1 paused."}, {Kind: bot.KindCard, Title: "#1 New", Text: "paused"}}}
+	payload, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]string{"id": "UMOD", "username": "mo"},
+		"channel": map[string]string{"id": "CMODS"}, "container": map[string]string{"message_ts": card.ID},
+		"actions": []map[string]string{{"action_id": "herald-command-0", "value": "signed-pause"}}})
+	if code := g.post("/slack/interactions", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode(), 0, ""); code != 200 {
+		t.Fatalf("interaction: %d", code)
+	}
+	reqs := g.runner.all()
+	if reqs[len(reqs)-1].Signed != "signed-pause" {
+		t.Fatalf("the button ran %+v", reqs[len(reqs)-1])
+	}
+	for _, m := range g.fake.Messages() {
+		if m.TS == card.ID && (m.Updated != 1 || !strings.Contains(m.Blocks, "#1 New")) {
+			t.Fatalf("the card was not replaced: %+v", m)
+		}
+	}
+}

@@ -1,0 +1,373 @@
+// Package slackfake is a fake of the Slack Web API on loopback, for the
+// Slack adapter's tests: auth.test, chat.postMessage, chat.postEphemeral,
+// chat.update, users.list, users.getPresence, usergroups.users.list,
+// conversations.open, files.getUploadURLExternal, the upload URL and
+// files.completeUploadExternal. It enforces method tiers (per minute) and
+// chat.postMessage's one message a second per channel, answering 429 with
+// Retry-After beyond, knows which channels the bot is in, and injects
+// faults (Slack error codes, 5xx) on demand. It also signs requests the
+// way Slack signs what it sends to apps, for the adapter's HTTP handlers.
+package slackfake
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// User is a workspace member.
+type User struct {
+	ID, Name, Email string
+	Active          bool // presence
+}
+
+// Message is what the bot posted.
+type Message struct {
+	Channel, TS, ThreadTS, Text, Blocks, User string // User: for ephemeral messages
+	Ephemeral                                 bool
+	Updated                                   int
+}
+
+// Fault makes the next N calls of a method fail: with a Slack error code
+// (ok:false), or with an HTTP status (429 with RetryAfter, 5xx).
+type Fault struct {
+	Method     string
+	N          int
+	Error      string
+	Needed     string // for missing_scope
+	Status     int
+	RetryAfter int
+}
+
+// Server is the fake Slack.
+type Server struct {
+	Token string
+	// Unlimited switches the rate limits off.
+	Unlimited bool
+
+	srv *http.Server
+	ln  net.Listener
+
+	mu       sync.Mutex
+	users    []User
+	groups   map[string][]string
+	member   map[string]bool // channels the bot is in
+	messages []Message
+	files    []string
+	faults   []*Fault
+	calls    map[string][]time.Time // per method, last minute
+	chanLast map[string]time.Time
+	seq      int
+	rejected int
+	methods  map[string]int // calls per method
+}
+
+// tiers are calls per minute per method (Slack's tiers 2, 3, 4).
+var tiers = map[string]int{
+	"users.list": 20, "usergroups.users.list": 20, "files.getUploadURLExternal": 20, "files.completeUploadExternal": 20,
+	"users.getPresence": 50, "users.lookupByEmail": 50, "conversations.open": 50, "chat.update": 50, "chat.postEphemeral": 100,
+	"auth.test": 100,
+}
+
+// Start runs the fake for the bot token.
+func Start(token string) (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Token: token, ln: ln, groups: map[string][]string{}, member: map[string]bool{},
+		calls: map[string][]time.Time{}, chanLast: map[string]time.Time{}, methods: map[string]int{}}
+	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
+	go s.srv.Serve(ln)
+	return s, nil
+}
+
+// URL is the Web API base URL (slack.api_url).
+func (s *Server) URL() string { return "http://" + s.ln.Addr().String() + "/api/" }
+
+// Close stops the fake.
+func (s *Server) Close() error { return s.srv.Close() }
+
+// AddUser adds a workspace member.
+func (s *Server) AddUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users = append(s.users, u)
+}
+
+// AddGroup makes a user group with members.
+func (s *Server) AddGroup(id string, members ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.groups[id] = members
+}
+
+// Join puts the bot in a channel.
+func (s *Server) Join(channel string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.member[channel] = true
+}
+
+// Inject adds a fault.
+func (s *Server) Inject(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// Messages returns what the bot posted, in order.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.messages...)
+}
+
+// Files returns the names of the files uploaded and shared.
+func (s *Server) Files() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.files...)
+}
+
+// Calls returns how many times method was called.
+func (s *Server) Calls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.methods[method]
+}
+
+// Rejected counts the 429s answered.
+func (s *Server) Rejected() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejected
+}
+
+// Sign returns the X-Slack-Signature of body at timestamp ts for a
+// signing secret, as Slack computes it (v0, HMAC-SHA256 of v0:ts:body).
+func Sign(secret string, ts int64, body string) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%d:%s", ts, body)
+	return "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+func fail(w http.ResponseWriter, code string, extra map[string]any) {
+	body := map[string]any{"ok": false, "error": code}
+	for k, v := range extra {
+		body[k] = v
+	}
+	writeJSON(w, body)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/upload/") {
+		s.upload(w, r)
+		return
+	}
+	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/json") {
+		var body map[string]any
+		json.NewDecoder(r.Body).Decode(&body)
+		r.Form = map[string][]string{}
+		for k, v := range body {
+			switch v := v.(type) {
+			case string:
+				r.Form.Set(k, v)
+			default:
+				b, _ := json.Marshal(v)
+				r.Form.Set(k, string(b))
+			}
+		}
+	} else {
+		r.ParseForm()
+	}
+	if token == "" {
+		token = r.FormValue("token")
+	}
+	if token != s.Token {
+		fail(w, "invalid_auth", nil)
+		return
+	}
+	s.mu.Lock()
+	s.methods[method]++
+	if f := s.faultLocked(method); f != nil {
+		s.mu.Unlock()
+		switch {
+		case f.Status == http.StatusTooManyRequests:
+			w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+			w.WriteHeader(f.Status)
+		case f.Status != 0:
+			w.WriteHeader(f.Status)
+		default:
+			extra := map[string]any{}
+			if f.Needed != "" {
+				extra["needed"], extra["provided"] = f.Needed, "chat:write"
+			}
+			fail(w, f.Error, extra)
+		}
+		return
+	}
+	if wait := s.limitLocked(method, r.FormValue("channel")); wait > 0 {
+		s.rejected++
+		s.mu.Unlock()
+		w.Header().Set("Retry-After", strconv.Itoa(wait))
+		w.WriteHeader(http.StatusTooManyRequests)
+		return
+	}
+	s.mu.Unlock()
+	s.method(w, r, method)
+}
+
+func (s *Server) faultLocked(method string) *Fault {
+	for i, f := range s.faults {
+		if f.Method == method && f.N > 0 {
+			f.N--
+			if f.N == 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			return f
+		}
+	}
+	return nil
+}
+
+// limitLocked applies the tiers and the per-channel pace of
+// chat.postMessage; it returns the seconds to wait, or 0.
+func (s *Server) limitLocked(method, channel string) int {
+	if s.Unlimited {
+		return 0
+	}
+	now := time.Now()
+	if method == "chat.postMessage" {
+		if last, ok := s.chanLast[channel]; ok && now.Sub(last) < time.Second {
+			return 1
+		}
+		s.chanLast[channel] = now
+		return 0
+	}
+	limit, ok := tiers[method]
+	if !ok {
+		return 0
+	}
+	calls := s.calls[method]
+	for len(calls) > 0 && now.Sub(calls[0]) >= time.Minute {
+		calls = calls[1:]
+	}
+	if len(calls) >= limit {
+		s.calls[method] = calls
+		return int((time.Minute-now.Sub(calls[0]))/time.Second) + 1
+	}
+	s.calls[method] = append(calls, now)
+	return 0
+}
+
+func (s *Server) method(w http.ResponseWriter, r *http.Request, method string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch method {
+	case "auth.test":
+		writeJSON(w, map[string]any{"ok": true, "user_id": "UBOT", "bot_id": "BBOT", "team": "Herald test", "team_id": "T1", "user": "herald"})
+	case "chat.postMessage", "chat.postEphemeral":
+		ch := r.FormValue("channel")
+		if strings.HasPrefix(ch, "C") && !s.member[ch] {
+			fail(w, "not_in_channel", nil)
+			return
+		}
+		if !strings.HasPrefix(ch, "C") && !strings.HasPrefix(ch, "U") && !strings.HasPrefix(ch, "D") {
+			fail(w, "channel_not_found", nil)
+			return
+		}
+		if strings.HasPrefix(ch, "U") && !s.activeUserLocked(ch) {
+			fail(w, "user_not_found", nil)
+			return
+		}
+		s.seq++
+		ts := fmt.Sprintf("1700000000.%06d", s.seq)
+		s.messages = append(s.messages, Message{Channel: ch, TS: ts, ThreadTS: r.FormValue("thread_ts"), Text: r.FormValue("text"),
+			Blocks: r.FormValue("blocks"), User: r.FormValue("user"), Ephemeral: method == "chat.postEphemeral"})
+		writeJSON(w, map[string]any{"ok": true, "channel": ch, "ts": ts, "message_ts": ts})
+	case "chat.update":
+		for i := range s.messages {
+			if s.messages[i].Channel == r.FormValue("channel") && s.messages[i].TS == r.FormValue("ts") {
+				s.messages[i].Text, s.messages[i].Blocks = r.FormValue("text"), r.FormValue("blocks")
+				s.messages[i].Updated++
+				writeJSON(w, map[string]any{"ok": true, "channel": r.FormValue("channel"), "ts": r.FormValue("ts")})
+				return
+			}
+		}
+		fail(w, "message_not_found", nil)
+	case "users.list":
+		var members []map[string]any
+		for _, u := range s.users {
+			members = append(members, map[string]any{"id": u.ID, "name": u.Name, "real_name": u.Name, "profile": map[string]any{"email": u.Email, "real_name": u.Name}})
+		}
+		writeJSON(w, map[string]any{"ok": true, "members": members, "response_metadata": map[string]any{"next_cursor": ""}})
+	case "users.getPresence":
+		for _, u := range s.users {
+			if u.ID == r.FormValue("user") {
+				p := "away"
+				if u.Active {
+					p = "active"
+				}
+				writeJSON(w, map[string]any{"ok": true, "presence": p})
+				return
+			}
+		}
+		fail(w, "user_not_found", nil)
+	case "usergroups.users.list":
+		members, ok := s.groups[r.FormValue("usergroup")]
+		if !ok {
+			fail(w, "no_such_subteam", nil)
+			return
+		}
+		writeJSON(w, map[string]any{"ok": true, "users": members})
+	case "conversations.open":
+		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(r.FormValue("users"), "U")}})
+	case "files.getUploadURLExternal":
+		s.seq++
+		id := fmt.Sprintf("F%06d", s.seq)
+		writeJSON(w, map[string]any{"ok": true, "upload_url": "http://" + s.ln.Addr().String() + "/upload/" + id, "file_id": id})
+	case "files.completeUploadExternal":
+		var files []struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		}
+		json.Unmarshal([]byte(r.FormValue("files")), &files)
+		for _, f := range files {
+			s.files = append(s.files, f.Title)
+		}
+		writeJSON(w, map[string]any{"ok": true, "files": files})
+	default:
+		fail(w, "unknown_method", nil)
+	}
+}
+
+func (s *Server) activeUserLocked(id string) bool {
+	for _, u := range s.users {
+		if u.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	io.Copy(io.Discard, r.Body)
+	w.Write([]byte("OK"))
+}
