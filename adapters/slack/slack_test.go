@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -302,6 +303,22 @@ func TestButtonsAndThreads(t *testing.T) {
 	for _, m := range g.fake.Messages() {
 		if m.TS == card.ID && (m.Updated != 1 || !strings.Contains(m.Blocks, "#1 New")) {
 			t.Fatalf("the card was not replaced: %+v", m)
+		}
+	}
+}
+
+// TestManifestMatchesTheHandlers checks that the app manifest points Slack
+// at the endpoints herald mounts and asks for the scopes it uses.
+func TestManifestMatchesTheHandlers(t *testing.T) {
+	raw, err := os.ReadFile("manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := string(raw)
+	for _, want := range []string{"/slack/commands", "/slack/events", "/slack/interactions", "command: /herald",
+		"chat:write", "users:read.email", "files:write", "im:history", "usergroups:read", "message.im"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("the manifest lacks %s", want)
 		}
 	}
 }
