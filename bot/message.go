@@ -38,6 +38,9 @@ type Message struct {
 	Fields   []Field  `json:"fields,omitempty"`
 	Buttons  []Button `json:"buttons,omitempty"`
 	Files    []File   `json:"files,omitempty"`
+	// Campaign is the campaign a card shows, so that surfaces can keep the
+	// card up to date as the campaign runs; 0 for other messages.
+	Campaign CampaignID `json:"campaign,omitempty"`
 }
 
 // Field is a label and value shown side by side (short) or stacked.

@@ -54,9 +54,10 @@ func CampaignCard(t *bot.Text, signer *Signer, c *bot.Campaign, n bot.SendingCou
 		preview = string([]rune(preview)[:139]) + "…"
 	}
 	m := bot.Message{
-		Kind:  kind,
-		Title: fmt.Sprintf("#%d %s", c.ID, c.Name),
-		Text:  text,
+		Kind:     kind,
+		Campaign: c.ID,
+		Title:    fmt.Sprintf("#%d %s", c.ID, c.Name),
+		Text:     text,
 		Fields: []bot.Field{
 			{Label: t.T(TextCardAudience), Value: audience, Short: true},
 			{Label: t.T(TextCardPlatform), Value: string(c.Platform), Short: true},

@@ -438,3 +438,52 @@ func TestThreadCommands(t *testing.T) {
 		t.Fatalf("%d changes recorded with who made them", changes)
 	}
 }
+
+func TestCardUpdaterEditsInPlaceAtMostEveryFewSeconds(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, bot.LocaleEnglish)
+	w.run(mo, "campaign new Live")
+	card := w.run(mo, "campaign show 1").Messages[0]
+	if card.Campaign != 1 {
+		t.Fatalf("the card does not say its campaign: %+v", card)
+	}
+	ref, err := w.slack.Send(ctx, bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, card)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &commands.CardUpdater{Text: bot.NewText(bot.LocaleEnglish, commands.Texts), Signer: w.signer,
+		Campaigns: &bot.CampaignService{Store: w.db, Engine: &bot.Engine{}, Clock: w.clock}, Clock: w.clock, Every: 3 * time.Second}
+	u.Track(1, w.slack, ref)
+	edits := func() int {
+		for _, s := range w.slack.Sent() {
+			if s.Ref == ref {
+				return s.Edited
+			}
+		}
+		return -1
+	}
+	waitFor := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for edits() != n {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d edits, want %d", edits(), n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	u.Changed(1)
+	waitFor(1)
+	for range 5 {
+		u.Changed(1) // a burst within the interval: one more edit, later
+	}
+	time.Sleep(20 * time.Millisecond)
+	if edits() != 1 {
+		t.Fatalf("%d edits before the interval ended", edits())
+	}
+	for w.clock.Timers() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	w.clock.Advance(3 * time.Second)
+	waitFor(2)
+}

@@ -93,7 +93,11 @@ func (a *Adapter) answer(ctx context.Context, channel, user, threadTS string, r 
 				return nil
 			})
 		} else {
-			err = a.patiently(ctx, func() (err error) { _, err = a.post(ctx, channel, threadTS, m); return err })
+			var ts string
+			err = a.patiently(ctx, func() (err error) { ts, err = a.post(ctx, channel, threadTS, m); return err })
+			if err == nil && m.Campaign != 0 && a.OnCard != nil {
+				a.OnCard(m.Campaign, bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: channel}, ID: ts})
+			}
 		}
 		if err != nil {
 			a.log.Error("slack: answering a command", "channel", channel, "err", err)
@@ -156,9 +160,13 @@ func (a *Adapter) interaction(w http.ResponseWriter, r *http.Request, body []byt
 			// A campaign card in the reply replaces the card that was pressed.
 			if !reply.Private && p.Container.MessageTS != "" && !p.Container.IsEph {
 				for i, m := range reply.Messages {
-					if m.Kind == bot.KindCard && strings.HasPrefix(m.Title, "#") {
-						if err := a.EditMessage(ctx, bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: p.Channel.ID}, ID: p.Container.MessageTS}, m); err == nil {
+					if m.Campaign != 0 {
+						ref := bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: p.Channel.ID}, ID: p.Container.MessageTS}
+						if err := a.EditMessage(ctx, ref, m); err == nil {
 							reply.Messages = append(reply.Messages[:i:i], reply.Messages[i+1:]...)
+							if a.OnCard != nil {
+								a.OnCard(m.Campaign, ref)
+							}
 						}
 						break
 					}

@@ -40,6 +40,9 @@ type Adapter struct {
 	// threads. Both are set before the handlers are mounted.
 	Commands bot.CommandRunner
 	Threads  *bot.Threads
+	// OnCard, when set, is told of every campaign card posted in a channel,
+	// so that it can be kept up to date (commands.CardUpdater.Track).
+	OnCard func(id bot.CampaignID, ref bot.MessageRef)
 
 	mu       sync.Mutex
 	byEmail  map[string]string // users.list sweep: email → user id

@@ -289,7 +289,7 @@ func TestButtonsAndThreads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.runner.reply = bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindSuccess, Text: "#1 paused."}, {Kind: bot.KindCard, Title: "#1 New", Text: "paused"}}}
+	g.runner.reply = bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindSuccess, Text: "#1 paused."}, {Kind: bot.KindCard, Title: "#1 New", Text: "paused", Campaign: 1}}}
 	payload, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]string{"id": "UMOD", "username": "mo"},
 		"channel": map[string]string{"id": "CMODS"}, "container": map[string]string{"message_ts": card.ID},
 		"actions": []map[string]string{{"action_id": "herald-command-0", "value": "signed-pause"}}})

@@ -53,6 +53,7 @@ type Main struct {
 	telegram   *telegram.Adapter
 	slack      *slack.Adapter
 	moderators *bot.Moderators
+	cards      *commands.CardUpdater
 	closed     bool
 }
 

@@ -180,6 +180,8 @@ func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
 	text := bot.NewText(bot.Locale(cfg.Locale), commands.Texts)
 	signer := commands.NewSigner(key, m.Clock, commands.DefaultActionTTL)
 	m.mux = commands.New(deps, text, moderators, signer, m.log.With("part", "commands"))
+	m.cards = &commands.CardUpdater{Text: text, Signer: signer, Campaigns: deps.Campaigns, Clock: m.Clock, Log: m.log.With("part", "cards")}
+	m.engine.Changed = m.cards.Changed
 	return nil
 }
 
@@ -231,7 +233,7 @@ func (m *Main) buildWeb(cfg *config.Config) error {
 	threads.Messengers[bot.PlatformWeb] = m.web
 	threads.Moderators = m.web
 	m.engine.Messengers[bot.PlatformWeb] = m.web
-	m.engine.Changed = m.web.CampaignChanged
+	m.engine.Changed = func(id bot.CampaignID) { m.web.CampaignChanged(id); m.cards.Changed(id) }
 	m.web.Routes(m.http)
 	m.board.SetConnected(bot.PlatformWeb, true, "web chat and console")
 	return nil
@@ -286,6 +288,7 @@ func (m *Main) buildSlack(cfg *config.Config) error {
 		return err
 	}
 	a.Commands, a.Threads = m.mux, m.threads
+	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { m.cards.Track(id, a, ref) }
 	m.slack = a
 	m.engine.Messengers[bot.PlatformSlack] = a
 	m.threads.Messengers[bot.PlatformSlack] = a

@@ -41,8 +41,7 @@
     posts.scrollTop = posts.scrollHeight;
   }
   function cardCampaign(m) {
-    const x = /^#(\d+) /.exec(m.title || "");
-    return m.kind === "card" && x ? x[1] : "";
+    return m.campaign ? String(m.campaign) : "";
   }
   function renderReply(r) {
     const box = el("div", "reply" + (r.private ? " private" : ""));

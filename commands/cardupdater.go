@@ -1,0 +1,104 @@
+package commands
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// DefaultCardEvery is the least time between two edits of one campaign's
+// cards.
+const DefaultCardEvery = 3 * time.Second
+
+// CardUpdater keeps the campaign cards surfaces posted up to date while
+// campaigns run: surfaces Track the cards they post, the engine says when
+// a campaign Changed, and each card is edited in place at most once every
+// Every, the last change always shown. It is safe for concurrent use.
+type CardUpdater struct {
+	Text      *bot.Text
+	Signer    *Signer
+	Campaigns interface {
+		Show(ctx context.Context, id bot.CampaignID) (*bot.Campaign, bot.SendingCounts, error)
+	}
+	Clock bot.Clock
+	Every time.Duration
+	Log   *slog.Logger
+
+	mu      sync.Mutex
+	cards   map[bot.CampaignID][]postedCard
+	last    map[bot.CampaignID]time.Time
+	waiting map[bot.CampaignID]bool
+}
+
+type postedCard struct {
+	editor bot.MessageEditor
+	ref    bot.MessageRef
+}
+
+// maxCards bounds the cards kept per campaign (the newest stay).
+const maxCards = 20
+
+// Track remembers a card of campaign id posted at ref, to edit with editor.
+func (u *CardUpdater) Track(id bot.CampaignID, editor bot.MessageEditor, ref bot.MessageRef) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.cards == nil {
+		u.cards, u.last, u.waiting = map[bot.CampaignID][]postedCard{}, map[bot.CampaignID]time.Time{}, map[bot.CampaignID]bool{}
+	}
+	cs := append(u.cards[id], postedCard{editor, ref})
+	if len(cs) > maxCards {
+		cs = cs[len(cs)-maxCards:]
+	}
+	u.cards[id] = cs
+}
+
+// Changed says campaign id changed (the engine calls it after its commits).
+// The cards are edited now, or once the interval since the last edit is
+// over.
+func (u *CardUpdater) Changed(id bot.CampaignID) {
+	every := u.Every
+	if every <= 0 {
+		every = DefaultCardEvery
+	}
+	u.mu.Lock()
+	if len(u.cards[id]) == 0 || u.waiting[id] {
+		u.mu.Unlock()
+		return
+	}
+	wait := every - u.Clock.Now().Sub(u.last[id])
+	u.waiting[id] = true
+	u.mu.Unlock()
+	go func() {
+		ctx := context.Background()
+		if wait > 0 {
+			bot.Sleep(ctx, u.Clock, wait)
+		}
+		u.mu.Lock()
+		u.waiting[id] = false
+		u.last[id] = u.Clock.Now()
+		cards := append([]postedCard(nil), u.cards[id]...)
+		u.mu.Unlock()
+		u.edit(ctx, id, cards)
+	}()
+}
+
+func (u *CardUpdater) edit(ctx context.Context, id bot.CampaignID, cards []postedCard) {
+	c, n, err := u.Campaigns.Show(ctx, id)
+	if err != nil {
+		return
+	}
+	card := CampaignCard(u.Text, u.Signer, c, n)
+	for _, pc := range cards {
+		if err := pc.editor.EditMessage(ctx, pc.ref, card); err != nil && u.Log != nil {
+			u.Log.Warn("keeping a campaign card up to date", "campaign", id, "err", err)
+		}
+	}
+	if c.State.Final() {
+		u.mu.Lock()
+		delete(u.cards, id) // a final card changes no more
+		u.mu.Unlock()
+	}
+}
