@@ -16,6 +16,7 @@ import (
 
 	smtp "github.com/emersion/go-smtp"
 
+	"github.com/heraldchat/herald/adapters/adaptertest"
 	"github.com/heraldchat/herald/adapters/email"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
@@ -229,4 +230,24 @@ func decoded(t *testing.T, raw string) string {
 		out += p.Header.Get("Content-Type") + "\n" + string(b) + "\n"
 	}
 	return out
+}
+
+func TestConformance(t *testing.T) {
+	adaptertest.Run(t, func(t *testing.T) *adaptertest.Harness {
+		box, a := startSMTP(t)
+		return &adaptertest.Harness{
+			Messenger:   a,
+			Participant: bot.Address{Platform: bot.PlatformEmail, ID: "ana@example.org"},
+			Received: func(to bot.Address) []string {
+				var out []string
+				for _, m := range box.all() {
+					if len(m.to) == 1 && m.to[0] == to.ID {
+						out = append(out, decoded(t, m.data))
+					}
+				}
+				return out
+			},
+			Refused: bot.Address{Platform: bot.PlatformEmail, ID: "zoe@refused.example"},
+		}
+	})
 }

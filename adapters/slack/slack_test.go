@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/adaptertest"
 	hslack "github.com/heraldchat/herald/adapters/slack"
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/bot"
@@ -321,4 +322,40 @@ func TestManifestMatchesTheHandlers(t *testing.T) {
 			t.Errorf("the manifest lacks %s", want)
 		}
 	}
+}
+
+func TestConformance(t *testing.T) {
+	adaptertest.Run(t, func(t *testing.T) *adaptertest.Harness {
+		g := newRig(t)
+		g.fake.Unlimited = true
+		return &adaptertest.Harness{
+			Messenger:   g.adapter,
+			Participant: bot.Address{Platform: bot.PlatformSlack, ID: "UANA"},
+			Received: func(to bot.Address) []string {
+				var out []string
+				for _, m := range g.fake.Messages() {
+					if m.Channel == to.ID && m.ThreadTS == "" {
+						out = append(out, m.Text+"\n"+m.Blocks)
+					}
+				}
+				return out
+			},
+			Refused: bot.Address{Platform: bot.PlatformSlack, ID: "UNOBODY"},
+			RateLimit: func(d time.Duration) {
+				g.fake.Inject(slackfake.Fault{Method: "chat.postMessage", N: 1, Status: 429, RetryAfter: int(d / time.Second)})
+			},
+			ServerError: func() { g.fake.Inject(slackfake.Fault{Method: "chat.postMessage", N: 1, Status: 503}) },
+			Channel:     bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"},
+			ThreadReceived: func(tr bot.ThreadRef) []string {
+				var out []string
+				for _, m := range g.fake.Messages() {
+					if m.ThreadTS == tr.ID || m.TS == tr.ID {
+						out = append(out, m.Blocks)
+					}
+				}
+				return out
+			},
+			FilesReceived: g.fake.Files,
+		}
+	})
 }

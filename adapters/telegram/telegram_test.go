@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/adaptertest"
 	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
@@ -180,4 +181,32 @@ func TestCampaignWithinTelegramLimits(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestConformance(t *testing.T) {
+	adaptertest.Run(t, func(t *testing.T) *adaptertest.Harness {
+		fake, a := start(t)
+		fake.StartedBy(1001)
+		fake.Unlimited = true // the suite sends in a row; the limits have their own test
+		return &adaptertest.Harness{
+			Messenger:   a,
+			Participant: addr(1001),
+			Received: func(to bot.Address) []string {
+				var out []string
+				for _, m := range fake.Sent() {
+					if fmt.Sprint(m.ChatID) == to.ID {
+						out = append(out, m.Text+"\n"+m.ReplyMarkup)
+					}
+				}
+				return out
+			},
+			Refused: addr(2002), // never started the bot
+			RateLimit: func(d time.Duration) {
+				fake.Inject(telegramfake.Fault{Method: "sendMessage", N: 1, Code: 429, Description: "Too Many Requests", RetryAfter: int(d / time.Second)})
+			},
+			ServerError: func() {
+				fake.Inject(telegramfake.Fault{Method: "sendMessage", N: 1, Code: 502, Description: "Bad Gateway"})
+			},
+		}
+	})
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/heraldchat/herald/adapters/adaptertest"
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
@@ -361,4 +362,36 @@ func TestConsoleLoginsCanBeListed(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || strings.Contains(resp.Header.Get("Location"), "error") {
 		t.Fatal("a listed name could not log in")
 	}
+}
+
+func TestConformance(t *testing.T) {
+	adaptertest.Run(t, func(t *testing.T) *adaptertest.Harness {
+		s := newSite(t)
+		render := func(ps []*bot.Post) []string {
+			var out []string
+			for _, p := range ps {
+				m := p.Message
+				text := m.Title + "\n" + m.Text
+				for _, f := range m.Fields {
+					text += "\n" + f.Label + ": " + f.Value
+				}
+				out = append(out, text)
+			}
+			return out
+		}
+		return &adaptertest.Harness{
+			Messenger:   s.adapter,
+			Participant: bot.Address{Platform: bot.PlatformWeb, ID: "AAAAAAAAAAAAAAAAAAAAAA"},
+			Received: func(to bot.Address) []string {
+				ps, _ := s.db.Posts(context.Background(), to, "", 0, 0)
+				return render(ps)
+			},
+			Refused: bot.Address{Platform: bot.PlatformWeb, ID: "not-a-respondent"},
+			Channel: web.ConsoleChannel,
+			ThreadReceived: func(tr bot.ThreadRef) []string {
+				ps, _ := s.db.Posts(context.Background(), web.ConsoleChannel, tr.ID, 0, 0)
+				return render(ps)
+			},
+		}
+	})
 }
