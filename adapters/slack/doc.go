@@ -4,12 +4,14 @@
 // moderators' channel, where moderators answer, type thread commands, or
 // write notes ("note …", never relayed).
 //
-// This version speaks Slack's HTTP mode: Slack posts to /slack/commands,
+// It speaks both of Slack's modes. In Socket Mode (RunSocket) herald
+// dials Slack with an app-level token and acknowledges each envelope at
+// once; no public URL is needed. In HTTP mode Slack posts to /slack/commands,
 // /slack/interactions and /slack/events on herald's server, and every
 // request is verified by X-Slack-Signature (v0, HMAC-SHA256 over
 // "v0:timestamp:body", 5-minute window, constant-time compare, clock
 // injectable) and answered 401 otherwise; retried events are handled once.
-// Socket Mode, modals and the app manifest are not here yet.
+// Both modes hand requests to the same handlers. Modals are not here yet.
 //
 // Import rule: slack imports bot, its Slack library and the standard
 // library.

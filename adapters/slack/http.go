@@ -112,9 +112,14 @@ func (a *Adapter) command(w http.ResponseWriter, r *http.Request, body []byte) {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	user, channel := form.Get("user_id"), form.Get("channel_id")
-	req := bot.CommandRequest{Actor: bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: user}, Name: form.Get("user_name")}, Text: form.Get("text")}
 	w.WriteHeader(http.StatusOK) // the answer follows through the API
+	a.runCommand(form.Get("user_id"), form.Get("user_name"), form.Get("channel_id"), form.Get("text"))
+}
+
+// runCommand runs /herald TEXT typed by user in channel, in the
+// background, and answers there.
+func (a *Adapter) runCommand(user, userName, channel, text string) {
+	req := bot.CommandRequest{Actor: bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: user}, Name: userName}, Text: text}
 	a.background(func(ctx context.Context) {
 		a.answer(ctx, channel, user, "", a.Commands.RunCommand(ctx, req))
 	})
@@ -151,6 +156,14 @@ func (a *Adapter) interaction(w http.ResponseWriter, r *http.Request, body []byt
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+	a.runInteraction(p)
+}
+
+// runInteraction handles a pressed button in the background.
+func (a *Adapter) runInteraction(p interactionPayload) {
+	if len(p.Actions) == 0 {
+		return
+	}
 	act := p.Actions[0]
 	who := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: p.User.ID}, Name: p.User.Username}
 	a.background(func(ctx context.Context) {
@@ -221,6 +234,11 @@ func (a *Adapter) event(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+	a.runEvent(env)
+}
+
+// runEvent handles an Events API envelope (HTTP or Socket Mode) once.
+func (a *Adapter) runEvent(env eventEnvelope) {
 	if env.Type != "event_callback" || a.seen(env.EventID) {
 		return
 	}

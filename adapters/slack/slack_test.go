@@ -359,3 +359,73 @@ func TestConformance(t *testing.T) {
 		}
 	})
 }
+
+// TestSocketMode serves /herald, buttons and events over a Socket Mode
+// connection: each envelope is acknowledged and handled as over HTTP.
+func TestSocketMode(t *testing.T) {
+	g := newRig(t)
+	g.fake.AppToken = "xapp-test"
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.adapter.RunSocket(ctx, "xapp-test") }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("RunSocket: %v", err)
+		}
+	}()
+	id := g.fake.SendSocket("slash_commands", map[string]string{"command": "/herald", "text": "status", "user_id": "UMOD", "user_name": "mo", "channel_id": "CMODS"})
+	waitFor(t, "the command's answer", func() bool {
+		for _, m := range g.fake.Messages() {
+			if strings.Contains(m.Blocks, "ran status") {
+				return true
+			}
+		}
+		return false
+	})
+	if !g.fake.Acked(id) {
+		t.Fatal("the envelope was not acknowledged")
+	}
+	if reqs := g.runner.all(); len(reqs) != 1 || reqs[0].Actor.Address.ID != "UMOD" || reqs[0].Text != "status" {
+		t.Fatalf("the command ran as %+v", reqs)
+	}
+	// A button pressed arrives as an interactive envelope.
+	id = g.fake.SendSocket("interactive", map[string]any{"type": "block_actions", "user": map[string]string{"id": "UMOD", "username": "mo"},
+		"channel": map[string]string{"id": "CMODS"}, "container": map[string]string{"message_ts": "9.9"},
+		"actions": []map[string]string{{"action_id": "herald-command-0", "value": "signed-pause"}}})
+	waitFor(t, "the button's command", func() bool {
+		reqs := g.runner.all()
+		return len(reqs) == 2 && reqs[1].Signed == "signed-pause" && g.fake.Acked(id)
+	})
+	waitFor(t, "the status board", func() bool {
+		for _, p := range g.board.Status().Platforms {
+			if p.Platform == bot.PlatformSlack && p.Connected && p.Detail == "Socket Mode" {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// TestSocketModeBadToken reports a wrong app token instead of retrying in silence.
+func TestSocketModeBadToken(t *testing.T) {
+	g := newRig(t)
+	g.fake.AppToken = "xapp-right"
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := g.adapter.RunSocket(ctx, "xapp-wrong")
+	if err == nil || !strings.Contains(err.Error(), "slack.app_token") {
+		t.Fatalf("RunSocket with a wrong token: %v", err)
+	}
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

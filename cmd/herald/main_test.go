@@ -471,3 +471,42 @@ func TestSlackHTTPMode(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestSlackSocketMode runs herald with Slack in Socket Mode against the
+// fake: a /herald command arriving over the socket is acknowledged and
+// answered, and no /slack/* endpoint is mounted.
+func TestSlackSocketMode(t *testing.T) {
+	fake, err := slackfake.Start("xoxb-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AppToken = "xapp-test"
+	fake.Join("CMODS")
+	cfg := MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\nmoderators: {slack: {users: [UMOD]}}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	id := fake.SendSocket("slash_commands", map[string]string{"command": "/herald", "text": "campaign new Over the socket", "user_id": "UMOD", "user_name": "mo", "channel_id": "CMODS"})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ms := fake.Messages()
+		if len(ms) > 0 && strings.Contains(ms[len(ms)-1].Blocks, "Over the socket") && fake.Acked(id) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no answer in Slack: %+v\n%s", fake.Messages(), p.Stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	resp, err := http.Post("http://"+p.HTTPAddr()+"/slack/commands", "application/x-www-form-urlencoded", strings.NewReader("text=x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		t.Fatal("/slack/commands is served in Socket Mode")
+	}
+	if strings.Contains(p.Stderr.String(), "xapp-test") {
+		t.Fatal("the app token reached the logs")
+	}
+}

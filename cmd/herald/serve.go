@@ -37,9 +37,6 @@ func platformProblems(cfg *config.Config) config.Problems {
 			ps = append(ps, config.Problem{Path: p + ".enabled", Message: fmt.Sprintf("this version of herald has no %s adapter yet; set %s.enabled: false", p, p)})
 		}
 	}
-	if cfg.Slack.Enabled && cfg.Slack.Mode == "socket" {
-		ps = append(ps, config.Problem{Path: "slack.mode", Message: "Socket Mode is not in this version yet: use mode: http with slack.signing_secret"})
-	}
 	return ps
 }
 
@@ -122,6 +119,15 @@ func (m *Main) open(path string) error {
 	go func() { m.engineDone <- m.engine.Run(engineCtx) }()
 	if m.telegram != nil {
 		go m.telegram.Run(engineCtx)
+	}
+	if m.slack != nil && cfg.Slack.Mode == "socket" {
+		go func() {
+			if err := m.slack.RunSocket(engineCtx, cfg.Slack.AppToken.Value()); err != nil {
+				m.log.Error("slack stopped", "err", err)
+				m.board.SetConnected(bot.PlatformSlack, false, "Socket Mode stopped")
+				m.board.Report(bot.PlatformSlack, err.Error(), "check slack.app_token and restart herald")
+			}
+		}()
 	}
 	if m.threads.Moderators != nil {
 		go m.threads.RunTimers(engineCtx, 15*time.Second)
@@ -276,9 +282,10 @@ func (m *Main) buildTelegram(cfg *config.Config) error {
 	return nil
 }
 
-// buildSlack connects the Slack app in HTTP mode: /herald and its
-// buttons run the command language, participants are reached by DM, and
-// their threads live in slack.channel.
+// buildSlack connects the Slack app: /herald and its buttons run the
+// command language, participants are reached by DM, and their threads
+// live in slack.channel. In HTTP mode Slack posts to /slack/*; in Socket
+// Mode (started with the engine) nothing is mounted on the HTTP server.
 func (m *Main) buildSlack(cfg *config.Config) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -295,8 +302,12 @@ func (m *Main) buildSlack(cfg *config.Config) error {
 	// Slack is where moderators work: threads live in its channel.
 	m.threads.Moderators, m.threads.Channel = a, bot.Address{Platform: bot.PlatformSlack, ID: cfg.Slack.Channel}
 	m.moderators.Checkers[bot.PlatformSlack] = a
-	a.Routes(m.http)
-	m.board.SetConnected(bot.PlatformSlack, true, "HTTP mode, threads in "+cfg.Slack.Channel)
+	if cfg.Slack.Mode == "http" {
+		a.Routes(m.http)
+		m.board.SetConnected(bot.PlatformSlack, true, "HTTP mode, threads in "+cfg.Slack.Channel)
+	} else {
+		m.board.SetConnected(bot.PlatformSlack, false, "Socket Mode: connecting")
+	}
 	return nil
 }
 

@@ -22,6 +22,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // User is a workspace member.
@@ -51,6 +53,8 @@ type Fault struct {
 // Server is the fake Slack.
 type Server struct {
 	Token string
+	// AppToken is the app-level token Socket Mode connects with.
+	AppToken string
 	// Unlimited switches the rate limits off.
 	Unlimited bool
 
@@ -69,6 +73,11 @@ type Server struct {
 	seq      int
 	rejected int
 	methods  map[string]int // calls per method
+
+	socket    chan []byte     // envelopes for the Socket Mode connection
+	acks      map[string]bool // envelope ids acknowledged
+	connected int             // Socket Mode connections opened
+	done      chan struct{}   // closed by Close
 }
 
 // tiers are calls per minute per method (Slack's tiers 2, 3, 4).
@@ -85,7 +94,8 @@ func Start(token string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Token: token, ln: ln, groups: map[string][]string{}, member: map[string]bool{},
-		calls: map[string][]time.Time{}, chanLast: map[string]time.Time{}, methods: map[string]int{}}
+		calls: map[string][]time.Time{}, chanLast: map[string]time.Time{}, methods: map[string]int{},
+		socket: make(chan []byte, 64), acks: map[string]bool{}, done: make(chan struct{})}
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -95,7 +105,16 @@ func Start(token string) (*Server, error) {
 func (s *Server) URL() string { return "http://" + s.ln.Addr().String() + "/api/" }
 
 // Close stops the fake.
-func (s *Server) Close() error { return s.srv.Close() }
+func (s *Server) Close() error {
+	s.mu.Lock()
+	select {
+	case <-s.done:
+	default:
+		close(s.done)
+	}
+	s.mu.Unlock()
+	return s.srv.Close()
+}
 
 // AddUser adds a workspace member.
 func (s *Server) AddUser(u User) {
@@ -179,8 +198,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.upload(w, r)
 		return
 	}
+	if r.URL.Path == "/socket" {
+		s.serveSocket(w, r)
+		return
+	}
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if method == "apps.connections.open" {
+		if s.AppToken == "" || token != s.AppToken {
+			fail(w, "invalid_auth", nil)
+			return
+		}
+		writeJSON(w, map[string]any{"ok": true, "url": "ws://" + s.ln.Addr().String() + "/socket"})
+		return
+	}
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/json") {
 		var body map[string]any
 		json.NewDecoder(r.Body).Decode(&body)
@@ -370,4 +401,77 @@ func (s *Server) activeUserLocked(id string) bool {
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	io.Copy(io.Discard, r.Body)
 	w.Write([]byte("OK"))
+}
+
+// serveSocket is the Socket Mode connection: hello, then the envelopes
+// SendSocket queues; acknowledgements are recorded.
+func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true}) // Slack's client sends no matching Origin
+	if err != nil {
+		return
+	}
+	defer ws.CloseNow()
+	s.mu.Lock()
+	s.connected++
+	s.mu.Unlock()
+	ctx := r.Context()
+	hello, _ := json.Marshal(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]string{"app_id": "A1"}})
+	if err := ws.Write(ctx, websocket.MessageText, hello); err != nil {
+		return
+	}
+	go func() {
+		for {
+			_, b, err := ws.Read(ctx)
+			if err != nil {
+				return
+			}
+			var ack struct {
+				EnvelopeID string `json:"envelope_id"`
+			}
+			if json.Unmarshal(b, &ack) == nil && ack.EnvelopeID != "" {
+				s.mu.Lock()
+				s.acks[ack.EnvelopeID] = true
+				s.mu.Unlock()
+			}
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.done:
+			return
+		case b := <-s.socket:
+			if err := ws.Write(ctx, websocket.MessageText, b); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// SendSocket queues an envelope of type kind ("slash_commands",
+// "events_api", "interactive") with payload for the Socket Mode
+// connection, and returns its envelope id.
+func (s *Server) SendSocket(kind string, payload any) string {
+	s.mu.Lock()
+	s.seq++
+	id := fmt.Sprintf("env-%d", s.seq)
+	s.mu.Unlock()
+	b, _ := json.Marshal(map[string]any{"envelope_id": id, "type": kind, "payload": payload, "accepts_response_payload": false})
+	s.socket <- b
+	return id
+}
+
+// Acked reports whether the app acknowledged envelope id.
+func (s *Server) Acked(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.acks[id]
+}
+
+// SocketConnections counts the Socket Mode connections opened.
+func (s *Server) SocketConnections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connected
 }
