@@ -349,7 +349,9 @@ type Delivery struct {
 // the message waits in the conversation's outbox and goes by email with
 // the other replies of the next EmailDelay. It returns ENOTFOUND when the
 // thread is no participant's, and an error saying why when neither chat
-// nor email can reach them.
+// nor email can reach them. Files go by chat only: a reply with files to
+// a platform that cannot upload them (no FileUploader), or to a
+// participant chat cannot reach now, is refused with an error saying so.
 func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Message) (Delivery, error) {
 	var d Delivery
 	c, err := t.Store.ConversationByThread(ctx, thread)
@@ -361,6 +363,9 @@ func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Mes
 	}
 	m = t.outgoing(ctx, from, m)
 	msn, connected := t.Messengers[c.Participant.Platform]
+	if _, uploads := msn.(FileUploader); len(m.Files) > 0 && connected && !uploads {
+		return d, Errorf(EINVALID, "files cannot reach a %s participant: put the file at a link and send the link", c.Participant.Platform)
+	}
 	var chatErr error
 	away := false
 	if !connected {
@@ -381,6 +386,9 @@ func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Mes
 	unreachable := d.Chat && away || chatErr != nil && (ErrorCode(chatErr) != EUNAVAILABLE || !connected)
 	if chatErr != nil && !unreachable {
 		return d, chatErr // a passing failure: the moderator may send again
+	}
+	if unreachable && !d.Chat && len(m.Files) > 0 {
+		return d, Errorf(EUNAVAILABLE, "%s cannot be reached by chat now, and files do not go by email: send a link instead", c.Participant.Platform)
 	}
 	if unreachable {
 		email := ""

@@ -179,3 +179,42 @@ func TestThreadSettings(t *testing.T) {
 		t.Fatalf("board = %+v", st)
 	}
 }
+
+// plainChat is a messenger that cannot upload files.
+type plainChat struct{ bot.Messenger }
+
+// TestFilesGoByChatOnly: a reply with a file to a platform that cannot
+// upload files, or to a participant chat cannot reach, is refused with
+// the reason, and nothing is half sent.
+func TestFilesGoByChatOnly(t *testing.T) {
+	ctx := context.Background()
+	clock := bottest.NewClock(t0)
+	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{Clock: clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mods, chat := bottest.NewMessenger(bot.PlatformSlack), bottest.NewMessenger(bot.PlatformTelegram)
+	th := threadsOn(t, db, clock, mods, chat)
+	ana := bot.Address{Platform: bot.PlatformTelegram, ID: "42"}
+	c, err := th.Receive(ctx, bot.Incoming{From: ana, ID: "1", Message: bot.Message{Text: "hi"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withFile := bot.Message{Text: "the form", Files: []bot.File{{Name: "form.pdf", Data: []byte("%PDF")}}}
+	if _, err := th.Reply(ctx, c.Thread, bot.Actor{Name: "Mo"}, withFile); err != nil {
+		t.Fatalf("a file to a chat that uploads: %v", err)
+	}
+	th.Messengers[bot.PlatformTelegram] = plainChat{chat}
+	if _, err := th.Reply(ctx, c.Thread, bot.Actor{Name: "Mo"}, withFile); bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(err.Error(), "send the link") {
+		t.Fatalf("a file to a chat that cannot upload: %v", err)
+	}
+	th.Messengers[bot.PlatformTelegram] = chat
+	chat.FailTo(ana, bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "bot was blocked by the user"))
+	if _, err := th.Reply(ctx, c.Thread, bot.Actor{Name: "Mo"}, withFile); err == nil || !strings.Contains(err.Error(), "files do not go by email") {
+		t.Fatalf("a file to someone chat cannot reach: %v", err)
+	}
+	if got := chat.SentTo(ana); len(got) != 1 {
+		t.Fatalf("the participant got %d messages, want the first one only", len(got))
+	}
+}

@@ -323,13 +323,38 @@ func TestImportWaitsForTheNextFile(t *testing.T) {
 	if !strings.Contains(render(r), "List *later*: 2 added") || !strings.Contains(render(r), "line 4") {
 		t.Fatalf("file: %s", render(r))
 	}
-	r = w.mux.ServeFile(context.Background(), mo, csvFile("again.csv", people))
-	if !r.Private || !strings.Contains(render(r), "no import waits") {
+	// A file nobody waits for is offered for import, named after the file.
+	r = w.mux.ServeFile(context.Background(), mo, csvFile("Again 2026.csv", people))
+	if !r.Private || len(r.Messages) != 1 || len(r.Messages[0].Buttons) != 1 || !strings.Contains(render(r), "Import as again-2026") {
 		t.Fatalf("a file nobody waits for: %s", render(r))
+	}
+	press := func(v string) *commands.Reply {
+		return w.mux.Serve(context.Background(), &commands.Request{Actor: mo, Signed: v})
+	}
+	offer := r.Messages[0].Buttons[0].Action.Value
+	if r := press(offer); !strings.Contains(render(r), "List *again-2026*: 2 added") {
+		t.Fatalf("pressing Import: %s", render(r))
+	}
+	if r := w.run(mo, signedCommand(offer)); !strings.Contains(render(r), "no longer held") {
+		t.Fatalf("a held file imported twice: %s", render(r))
+	}
+	// Into a list that exists: merge or replace.
+	r = w.mux.ServeFile(context.Background(), mo, csvFile("later.csv", people))
+	if len(r.Messages) != 1 || len(r.Messages[0].Buttons) != 2 || !strings.Contains(render(r), "Merge into later") || !strings.Contains(render(r), "Replace later") {
+		t.Fatalf("a file named after a list: %s", render(r))
+	}
+	// A held file waits half an hour.
+	w.clock.Advance(31 * time.Minute)
+	if r := press(r.Messages[0].Buttons[1].Action.Value); !strings.Contains(render(r), "no longer held") && !strings.Contains(render(r), "expired") {
+		t.Fatalf("an expired offer: %s", render(r))
+	}
+	// A file that is not a recipient file says why, with nothing waiting.
+	if r := w.mux.ServeFile(context.Background(), mo, bot.File{Name: "notes.txt", Data: []byte("just some words\n")}); !r.Private || len(r.Messages[0].Buttons) != 0 || !strings.Contains(strings.ToLower(render(r)), "column") {
+		t.Fatalf("a file that is not a recipient file: %s", render(r))
 	}
 	w.run(mo, "list import soon")
 	w.clock.Advance(11 * time.Minute)
-	if r := w.mux.ServeFile(context.Background(), mo, csvFile("x.csv", people)); !strings.Contains(render(r), "no import waits") {
+	if r := w.mux.ServeFile(context.Background(), mo, csvFile("x.csv", people)); strings.Contains(render(r), "List *soon*") {
 		t.Fatalf("an expired wait: %s", render(r))
 	}
 	if r := w.run(mo, "list import bad", bot.File{Name: "book.xlsx", Data: []byte("PK\x03\x04xx")}); !strings.Contains(render(r), "Excel workbook") {

@@ -52,6 +52,7 @@ type handlers struct {
 	text    *bot.Text
 	signer  *Signer
 	pending pendingImports
+	held    heldFiles
 }
 
 func (h *handlers) lists(ctx context.Context, w *Reply, r *Request) error {
@@ -131,14 +132,19 @@ func (h *handlers) invalidLines(errs []bot.LineError, total int) string {
 }
 
 // ServeFile handles a file a moderator uploaded without a command: it goes
-// into the list a recent "list import NAME" waits for. Otherwise the reply
-// says how to import it.
+// into the list a recent "list import NAME" waits for. Otherwise, when it
+// is a recipient file, it is held for half an hour and the reply offers
+// buttons to import it (into a list named after the file); when it is not,
+// the reply says why.
 func (m *Mux) ServeFile(ctx context.Context, a bot.Actor, f bot.File) *Reply {
 	return m.Serve(ctx, &Request{Actor: a, Text: "list import-file", Files: []bot.File{f}})
 }
 
 func (h *handlers) listImportFile(ctx context.Context, w *Reply, r *Request) error {
 	pi, ok := h.pending.take(r.Actor.Address, h.deps.Clock.Now())
+	if !ok && len(r.Files) > 0 {
+		return h.offerImport(ctx, w, r)
+	}
 	if !ok || len(r.Files) == 0 {
 		return argError("I received %s but no import waits for it: type `list import NAME` and send the file again", fileName(r.Files))
 	}

@@ -18,6 +18,7 @@ func New(deps Deps, text *bot.Text, auth Authorizer, signer *Signer, log *slog.L
 		{Name: "lists", Example: "lists", Help: TextHelpLists, MaxArgs: 0, Handler: HandlerFunc(h.lists)},
 		{Name: "list import", Args: "NAME [merge|replace]", Example: "list import spring-2026", Help: TextHelpListImport, MinArgs: 1, MaxArgs: 2, Changes: true, Handler: HandlerFunc(h.listImport)},
 		{Name: "list import-file", MaxArgs: 0, Changes: true, Handler: HandlerFunc(h.listImportFile)},
+		{Name: "list import-held", MinArgs: 2, MaxArgs: 3, Changes: true, Handler: HandlerFunc(h.listImportHeld)},
 		{Name: "list show", Args: "NAME", Example: "list show spring-2026", Help: TextHelpListShow, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.listShow)},
 		{Name: "list export", Args: "NAME", Example: "list export spring-2026", Help: TextHelpListExport, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.listExport)},
 		{Name: "list delete", Args: "NAME", Example: "list delete spring-2026", Help: TextHelpListDelete, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: HandlerFunc(h.listDelete)},

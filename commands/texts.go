@@ -37,41 +37,47 @@ const (
 	TextHelpCampaignShow    bot.TextKey = "cmd.help.campaign_show"
 	TextHelpCampaignReport  bot.TextKey = "cmd.help.campaign_report"
 
-	TextNoLists        bot.TextKey = "cmd.lists.none"
-	TextListsTitle     bot.TextKey = "cmd.lists.title"
-	TextListLine       bot.TextKey = "cmd.lists.line"
-	TextImportWaiting  bot.TextKey = "cmd.list.import_waiting"
-	TextImported       bot.TextKey = "cmd.list.imported"
-	TextImportInvalid  bot.TextKey = "cmd.list.import_invalid"
-	TextInvalidLine    bot.TextKey = "cmd.list.invalid_line"
-	TextMoreInvalid    bot.TextKey = "cmd.list.more_invalid"
-	TextListShow       bot.TextKey = "cmd.list.show"
-	TextListSample     bot.TextKey = "cmd.list.sample"
-	TextListExported   bot.TextKey = "cmd.list.exported"
-	TextListDeleted    bot.TextKey = "cmd.list.deleted"
-	TextNoCampaigns    bot.TextKey = "cmd.campaigns.none"
-	TextCampaignsTitle bot.TextKey = "cmd.campaigns.title"
-	TextCampaignLine   bot.TextKey = "cmd.campaigns.line"
-	TextCreated        bot.TextKey = "cmd.campaign.created"
-	TextMessageSet     bot.TextKey = "cmd.campaign.message_set"
-	TextAudienceSet    bot.TextKey = "cmd.campaign.audience_set"
-	TextPlatformSet    bot.TextKey = "cmd.campaign.platform_set"
-	TextScheduleSet    bot.TextKey = "cmd.campaign.schedule_set"
-	TextMissingSet     bot.TextKey = "cmd.campaign.missing_set"
-	TextCheckOK        bot.TextKey = "cmd.campaign.check_ok"
-	TextCheckLacking   bot.TextKey = "cmd.campaign.check_lacking"
-	TextLackingLine    bot.TextKey = "cmd.campaign.lacking_line"
-	TextPreviewFor     bot.TextKey = "cmd.campaign.preview_for"
-	TextTryDelivered   bot.TextKey = "cmd.campaign.try_delivered"
-	TextTryFailed      bot.TextKey = "cmd.campaign.try_failed"
-	TextStarted        bot.TextKey = "cmd.campaign.started"
-	TextScheduled      bot.TextKey = "cmd.campaign.scheduled"
-	TextPaused         bot.TextKey = "cmd.campaign.paused"
-	TextResumed        bot.TextKey = "cmd.campaign.resumed"
-	TextCancelled      bot.TextKey = "cmd.campaign.cancelled"
-	TextCloned         bot.TextKey = "cmd.campaign.cloned"
-	TextDeleted        bot.TextKey = "cmd.campaign.deleted"
-	TextReportReady    bot.TextKey = "cmd.campaign.report_ready"
+	TextNoLists         bot.TextKey = "cmd.lists.none"
+	TextListsTitle      bot.TextKey = "cmd.lists.title"
+	TextListLine        bot.TextKey = "cmd.lists.line"
+	TextImportWaiting   bot.TextKey = "cmd.list.import_waiting"
+	TextImported        bot.TextKey = "cmd.list.imported"
+	TextOfferNew        bot.TextKey = "cmd.list.offer_new"
+	TextOfferExisting   bot.TextKey = "cmd.list.offer_existing"
+	TextButtonImportAs  bot.TextKey = "cmd.list.button_import_as"
+	TextButtonMergeInto bot.TextKey = "cmd.list.button_merge_into"
+	TextButtonReplace   bot.TextKey = "cmd.list.button_replace"
+	TextHeldGone        bot.TextKey = "cmd.list.held_gone"
+	TextImportInvalid   bot.TextKey = "cmd.list.import_invalid"
+	TextInvalidLine     bot.TextKey = "cmd.list.invalid_line"
+	TextMoreInvalid     bot.TextKey = "cmd.list.more_invalid"
+	TextListShow        bot.TextKey = "cmd.list.show"
+	TextListSample      bot.TextKey = "cmd.list.sample"
+	TextListExported    bot.TextKey = "cmd.list.exported"
+	TextListDeleted     bot.TextKey = "cmd.list.deleted"
+	TextNoCampaigns     bot.TextKey = "cmd.campaigns.none"
+	TextCampaignsTitle  bot.TextKey = "cmd.campaigns.title"
+	TextCampaignLine    bot.TextKey = "cmd.campaigns.line"
+	TextCreated         bot.TextKey = "cmd.campaign.created"
+	TextMessageSet      bot.TextKey = "cmd.campaign.message_set"
+	TextAudienceSet     bot.TextKey = "cmd.campaign.audience_set"
+	TextPlatformSet     bot.TextKey = "cmd.campaign.platform_set"
+	TextScheduleSet     bot.TextKey = "cmd.campaign.schedule_set"
+	TextMissingSet      bot.TextKey = "cmd.campaign.missing_set"
+	TextCheckOK         bot.TextKey = "cmd.campaign.check_ok"
+	TextCheckLacking    bot.TextKey = "cmd.campaign.check_lacking"
+	TextLackingLine     bot.TextKey = "cmd.campaign.lacking_line"
+	TextPreviewFor      bot.TextKey = "cmd.campaign.preview_for"
+	TextTryDelivered    bot.TextKey = "cmd.campaign.try_delivered"
+	TextTryFailed       bot.TextKey = "cmd.campaign.try_failed"
+	TextStarted         bot.TextKey = "cmd.campaign.started"
+	TextScheduled       bot.TextKey = "cmd.campaign.scheduled"
+	TextPaused          bot.TextKey = "cmd.campaign.paused"
+	TextResumed         bot.TextKey = "cmd.campaign.resumed"
+	TextCancelled       bot.TextKey = "cmd.campaign.cancelled"
+	TextCloned          bot.TextKey = "cmd.campaign.cloned"
+	TextDeleted         bot.TextKey = "cmd.campaign.deleted"
+	TextReportReady     bot.TextKey = "cmd.campaign.report_ready"
 
 	TextCardAudience   bot.TextKey = "card.audience"
 	TextCardPlatform   bot.TextKey = "card.platform"
@@ -162,41 +168,47 @@ var Texts = bot.Catalogue{
 	TextHelpCampaignShow:    {"a campaign's card: state, counters, message", "la fiche d'une campagne : état, compteurs, message"},
 	TextHelpCampaignReport:  {"the per-recipient report as CSV", "le rapport par destinataire en CSV"},
 
-	TextNoLists:        {"No list yet. Import one with `list import NAME` and a CSV file.", "Aucune liste pour l'instant. Importez-en une avec `list import NOM` et un fichier CSV."},
-	TextListsTitle:     {"Lists", "Listes"},
-	TextListLine:       {"*%s*: %d recipients, keyed by %s", "*%s* : %d destinataires, clé %s"},
-	TextImportWaiting:  {"Upload the CSV file now: it will go into list *%s* (%s). I'll wait 10 minutes.", "Envoyez le fichier CSV maintenant : il ira dans la liste *%s* (%s). J'attends 10 minutes."},
-	TextImported:       {"List *%s*: %d added, %d updated, %d in all. Next: `campaign audience ID list:%s`", "Liste *%s* : %d ajoutés, %d mis à jour, %d au total. Ensuite : `campaign audience ID list:%s`"},
-	TextImportInvalid:  {"%d rows were left out:", "%d lignes ont été écartées :"},
-	TextInvalidLine:    {"line %d: %s", "ligne %d : %s"},
-	TextMoreInvalid:    {"… and %d more.", "… et %d autres."},
-	TextListShow:       {"*%s*: %d recipients, key %s, columns: %s", "*%s* : %d destinataires, clé %s, colonnes : %s"},
-	TextListSample:     {"First rows:", "Premières lignes :"},
-	TextListExported:   {"List *%s* as CSV.", "Liste *%s* en CSV."},
-	TextListDeleted:    {"List *%s* deleted.", "Liste *%s* supprimée."},
-	TextNoCampaigns:    {"No campaign here. Create one with `campaign new NAME`.", "Aucune campagne ici. Créez-en une avec `campaign new NOM`."},
-	TextCampaignsTitle: {"Campaigns", "Campagnes"},
-	TextCampaignLine:   {"#%d *%s*: %s, %d/%d sent", "n°%d *%s* : %s, %d/%d envoyés"},
-	TextCreated:        {"Campaign #%d *%s* created as a draft. Next: `campaign message %d Hello {{first_name}}`", "Campagne n°%d *%s* créée en brouillon. Ensuite : `campaign message %d Bonjour {{first_name}}`"},
-	TextMessageSet:     {"Message of #%d set. Next: `campaign audience %d list:NAME`, or `campaign preview %d`", "Message de la n°%d défini. Ensuite : `campaign audience %d list:NOM`, ou `campaign preview %d`"},
-	TextAudienceSet:    {"#%d goes to %s: %d recipients. Next: `campaign check %d`, then `campaign start %d`", "La n°%d ira à %s : %d destinataires. Ensuite : `campaign check %d`, puis `campaign start %d`"},
-	TextPlatformSet:    {"#%d sends on %s.", "La n°%d envoie sur %s."},
-	TextScheduleSet:    {"Schedule of #%d: %s. Next: `campaign start %d`", "Planification de la n°%d : %s. Ensuite : `campaign start %d`"},
-	TextMissingSet:     {"#%d: missing values %s.", "N°%d : valeurs manquantes %s."},
-	TextCheckOK:        {"#%d: %d recipients, none lacks a value. Ready: `campaign start %d`", "N°%d : %d destinataires, aucun ne manque de valeur. Prête : `campaign start %d`"},
-	TextCheckLacking:   {"#%d: %d recipients, %d lack a value. Choose: `campaign missing %d first_name=there` (a default), `campaign missing %d skip`, or fix the list.", "N°%d : %d destinataires, %d sans valeur. Au choix : `campaign missing %d first_name=vous` (une valeur par défaut), `campaign missing %d skip`, ou corriger la liste."},
-	TextLackingLine:    {"%s lacks %s", "%s : il manque %s"},
-	TextPreviewFor:     {"Preview of #%d for %s:", "Aperçu de la n°%d pour %s :"},
-	TextTryDelivered:   {"Try of #%d delivered to %s.", "Essai de la n°%d remis à %s."},
-	TextTryFailed:      {"Try of #%d to %s failed at step %s: %s", "L'essai de la n°%d vers %s a échoué à l'étape %s : %s"},
-	TextStarted:        {"#%[1]d is starting.", "La n°%[1]d démarre."},
-	TextScheduled:      {"#%d will start %s.", "La n°%d démarrera le %s."},
-	TextPaused:         {"#%[1]d paused. `campaign resume %[2]d` to continue.", "N°%[1]d suspendue. `campaign resume %[2]d` pour reprendre."},
-	TextResumed:        {"#%[1]d resumed.", "N°%[1]d reprise."},
-	TextCancelled:      {"#%[1]d cancelled: what was sent stays in `campaign report %[2]d`.", "N°%[1]d annulée : ce qui est parti reste dans `campaign report %[2]d`."},
-	TextCloned:         {"#%d is a copy of #%d, as a draft. Edit it, then `campaign start %d`.", "La n°%d est une copie de la n°%d, en brouillon. Modifiez-la, puis `campaign start %d`."},
-	TextDeleted:        {"Draft #%d deleted.", "Brouillon n°%d supprimé."},
-	TextReportReady:    {"Report of #%d.", "Rapport de la n°%d."},
+	TextNoLists:         {"No list yet. Import one with `list import NAME` and a CSV file.", "Aucune liste pour l'instant. Importez-en une avec `list import NOM` et un fichier CSV."},
+	TextListsTitle:      {"Lists", "Listes"},
+	TextListLine:        {"*%s*: %d recipients, keyed by %s", "*%s* : %d destinataires, clé %s"},
+	TextImportWaiting:   {"Upload the CSV file now: it will go into list *%s* (%s). I'll wait 10 minutes.", "Envoyez le fichier CSV maintenant : il ira dans la liste *%s* (%s). J'attends 10 minutes."},
+	TextImported:        {"List *%s*: %d added, %d updated, %d in all. Next: `campaign audience ID list:%s`", "Liste *%s* : %d ajoutés, %d mis à jour, %d au total. Ensuite : `campaign audience ID list:%s`"},
+	TextOfferNew:        {"*%s* is a recipient file (key column %s). Import it as list *%s*? For another name, type `list import NAME` and send the file again.", "*%s* est un fichier de destinataires (colonne clé %s). L'importer comme liste *%s* ? Pour un autre nom, tapez `list import NOM` et renvoyez le fichier."},
+	TextOfferExisting:   {"*%s* is a recipient file (key column %s). List *%s* exists: merge the file into it, or replace its recipients? For another list, type `list import NAME` and send the file again.", "*%s* est un fichier de destinataires (colonne clé %s). La liste *%s* existe : fusionner le fichier avec elle, ou remplacer ses destinataires ? Pour une autre liste, tapez `list import NOM` et renvoyez le fichier."},
+	TextButtonImportAs:  {"Import as %s", "Importer comme %s"},
+	TextButtonMergeInto: {"Merge into %s", "Fusionner avec %s"},
+	TextButtonReplace:   {"Replace %s", "Remplacer %s"},
+	TextHeldGone:        {"That file is no longer held (it waits 30 minutes, and imports once): send it again.", "Ce fichier n'est plus gardé (il attend 30 minutes et s'importe une fois) : renvoyez-le."},
+	TextImportInvalid:   {"%d rows were left out:", "%d lignes ont été écartées :"},
+	TextInvalidLine:     {"line %d: %s", "ligne %d : %s"},
+	TextMoreInvalid:     {"… and %d more.", "… et %d autres."},
+	TextListShow:        {"*%s*: %d recipients, key %s, columns: %s", "*%s* : %d destinataires, clé %s, colonnes : %s"},
+	TextListSample:      {"First rows:", "Premières lignes :"},
+	TextListExported:    {"List *%s* as CSV.", "Liste *%s* en CSV."},
+	TextListDeleted:     {"List *%s* deleted.", "Liste *%s* supprimée."},
+	TextNoCampaigns:     {"No campaign here. Create one with `campaign new NAME`.", "Aucune campagne ici. Créez-en une avec `campaign new NOM`."},
+	TextCampaignsTitle:  {"Campaigns", "Campagnes"},
+	TextCampaignLine:    {"#%d *%s*: %s, %d/%d sent", "n°%d *%s* : %s, %d/%d envoyés"},
+	TextCreated:         {"Campaign #%d *%s* created as a draft. Next: `campaign message %d Hello {{first_name}}`", "Campagne n°%d *%s* créée en brouillon. Ensuite : `campaign message %d Bonjour {{first_name}}`"},
+	TextMessageSet:      {"Message of #%d set. Next: `campaign audience %d list:NAME`, or `campaign preview %d`", "Message de la n°%d défini. Ensuite : `campaign audience %d list:NOM`, ou `campaign preview %d`"},
+	TextAudienceSet:     {"#%d goes to %s: %d recipients. Next: `campaign check %d`, then `campaign start %d`", "La n°%d ira à %s : %d destinataires. Ensuite : `campaign check %d`, puis `campaign start %d`"},
+	TextPlatformSet:     {"#%d sends on %s.", "La n°%d envoie sur %s."},
+	TextScheduleSet:     {"Schedule of #%d: %s. Next: `campaign start %d`", "Planification de la n°%d : %s. Ensuite : `campaign start %d`"},
+	TextMissingSet:      {"#%d: missing values %s.", "N°%d : valeurs manquantes %s."},
+	TextCheckOK:         {"#%d: %d recipients, none lacks a value. Ready: `campaign start %d`", "N°%d : %d destinataires, aucun ne manque de valeur. Prête : `campaign start %d`"},
+	TextCheckLacking:    {"#%d: %d recipients, %d lack a value. Choose: `campaign missing %d first_name=there` (a default), `campaign missing %d skip`, or fix the list.", "N°%d : %d destinataires, %d sans valeur. Au choix : `campaign missing %d first_name=vous` (une valeur par défaut), `campaign missing %d skip`, ou corriger la liste."},
+	TextLackingLine:     {"%s lacks %s", "%s : il manque %s"},
+	TextPreviewFor:      {"Preview of #%d for %s:", "Aperçu de la n°%d pour %s :"},
+	TextTryDelivered:    {"Try of #%d delivered to %s.", "Essai de la n°%d remis à %s."},
+	TextTryFailed:       {"Try of #%d to %s failed at step %s: %s", "L'essai de la n°%d vers %s a échoué à l'étape %s : %s"},
+	TextStarted:         {"#%[1]d is starting.", "La n°%[1]d démarre."},
+	TextScheduled:       {"#%d will start %s.", "La n°%d démarrera le %s."},
+	TextPaused:          {"#%[1]d paused. `campaign resume %[2]d` to continue.", "N°%[1]d suspendue. `campaign resume %[2]d` pour reprendre."},
+	TextResumed:         {"#%[1]d resumed.", "N°%[1]d reprise."},
+	TextCancelled:       {"#%[1]d cancelled: what was sent stays in `campaign report %[2]d`.", "N°%[1]d annulée : ce qui est parti reste dans `campaign report %[2]d`."},
+	TextCloned:          {"#%d is a copy of #%d, as a draft. Edit it, then `campaign start %d`.", "La n°%d est une copie de la n°%d, en brouillon. Modifiez-la, puis `campaign start %d`."},
+	TextDeleted:         {"Draft #%d deleted.", "Brouillon n°%d supprimé."},
+	TextReportReady:     {"Report of #%d.", "Rapport de la n°%d."},
 
 	TextCardAudience:   {"Audience", "Audience"},
 	TextCardPlatform:   {"Platform", "Plateforme"},

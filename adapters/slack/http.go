@@ -201,16 +201,17 @@ type eventEnvelope struct {
 	Challenge string `json:"challenge"`
 	EventID   string `json:"event_id"`
 	Event     struct {
-		Type        string `json:"type"`
-		Subtype     string `json:"subtype"`
-		User        string `json:"user"`
-		BotID       string `json:"bot_id"`
-		Text        string `json:"text"`
-		Channel     string `json:"channel"`
-		ChannelType string `json:"channel_type"`
-		TS          string `json:"ts"`
-		ThreadTS    string `json:"thread_ts"`
-		ClientMsgID string `json:"client_msg_id"`
+		Type        string       `json:"type"`
+		Subtype     string       `json:"subtype"`
+		User        string       `json:"user"`
+		BotID       string       `json:"bot_id"`
+		Text        string       `json:"text"`
+		Channel     string       `json:"channel"`
+		ChannelType string       `json:"channel_type"`
+		TS          string       `json:"ts"`
+		ThreadTS    string       `json:"thread_ts"`
+		ClientMsgID string       `json:"client_msg_id"`
+		Files       []sharedFile `json:"files"`
 	} `json:"event"`
 }
 
@@ -218,7 +219,9 @@ type eventEnvelope struct {
 // moderator writes them first in a participant's thread.
 var threadCommands = map[string]bool{"close": true, "reopen": true, "assign": true, "tag": true, "block": true, "unblock": true, "snippet": true}
 
-// event serves the Events API: DMs from participants go to their threads;
+// event serves the Events API: DMs from participants go to their threads
+// (with their files); files a moderator shares in a DM go to the command
+// language (list import);
 // moderators' messages in a thread go to the participant, unless they are
 // a note or a thread command. herald's own messages are ignored, and an
 // event Slack sends again is handled once.
@@ -243,18 +246,28 @@ func (a *Adapter) runEvent(env eventEnvelope) {
 		return
 	}
 	e := env.Event
-	if e.Type != "message" || e.Subtype != "" || e.BotID != "" || e.User == "" || e.User == a.botUser || a.Threads == nil {
+	if e.Type != "message" || e.Subtype != "" && e.Subtype != "file_share" || e.BotID != "" || e.User == "" || e.User == a.botUser {
 		return // not a person's message, or herald's own
 	}
 	from := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: e.User}}
 	a.background(func(ctx context.Context) {
+		if e.ChannelType == "im" && len(e.Files) > 0 && a.Moderators != nil {
+			if ok, err := a.Moderators.IsModerator(ctx, from); err == nil && ok {
+				a.moderatorFiles(ctx, from, e.Channel, e.Files)
+				return
+			}
+		}
+		if a.Threads == nil {
+			return
+		}
 		switch {
 		case e.ChannelType == "im":
 			id := e.ClientMsgID
 			if id == "" {
 				id = e.TS
 			}
-			if _, err := a.Threads.Receive(ctx, bot.Incoming{From: from.Address, ID: id, Message: bot.Message{Text: e.Text}}); err != nil {
+			m := a.participantFiles(ctx, e.Text, e.Files)
+			if _, err := a.Threads.Receive(ctx, bot.Incoming{From: from.Address, ID: id, Message: m}); err != nil {
 				a.log.Error("slack: relaying a participant's message", "err", err)
 			}
 		case e.Channel == a.cfg.Channel && e.ThreadTS != "" && e.ThreadTS != e.TS:
@@ -267,7 +280,8 @@ func (a *Adapter) runEvent(env eventEnvelope) {
 			case threadCommands[first]:
 				a.answer(ctx, e.Channel, e.User, e.ThreadTS, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: from, Text: text, Thread: thread}))
 			default:
-				if _, err := a.Threads.Reply(ctx, thread, from, bot.Message{Text: text}); err != nil {
+				m := a.participantFiles(ctx, text, e.Files)
+				if _, err := a.Threads.Reply(ctx, thread, from, m); err != nil {
 					a.answer(ctx, e.Channel, e.User, e.ThreadTS, bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: "Not delivered: " + bot.ErrorMessage(err)}}})
 				}
 			}

@@ -43,6 +43,10 @@ type Adapter struct {
 	// OnCard, when set, is told of every campaign card posted in a channel,
 	// so that it can be kept up to date (commands.CardUpdater.Track).
 	OnCard func(id bot.CampaignID, ref bot.MessageRef)
+	// Moderators, when set, tells which DMs with files come from a
+	// moderator: those files go to the command language (list import)
+	// rather than to a participant thread.
+	Moderators ModeratorChecker
 
 	mu       sync.Mutex
 	byEmail  map[string]string // users.list sweep: email → user id

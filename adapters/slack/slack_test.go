@@ -48,7 +48,7 @@ func (r *runner) RunCommand(_ context.Context, req bot.CommandRequest) bot.Comma
 }
 
 func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
-	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file"})
+	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name + ": " + string(f.Data)})
 }
 
 func (r *runner) all() []bot.CommandRequest {
@@ -427,5 +427,67 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 			t.Fatalf("gave up waiting for %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// onlyMo says UMOD is the one moderator.
+type onlyMo struct{}
+
+func (onlyMo) IsModerator(_ context.Context, a bot.Actor) (bool, error) {
+	return a.Address.ID == "UMOD", nil
+}
+
+// TestSharedFiles: a CSV a moderator shares in a DM goes to the command
+// language; a participant's file goes to their thread; a download that
+// fails is said, never dropped.
+func TestSharedFiles(t *testing.T) {
+	g := newRig(t)
+	g.fake.Unlimited = true
+	g.adapter.Moderators = onlyMo{}
+	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{Clock: g.clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	g.adapter.Threads = &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: g.clock},
+		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: g.adapter}, Moderators: g.adapter,
+		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: g.clock}
+	share := func(id, user, channel string, f slackfake.SharedFile) {
+		files, _ := json.Marshal([]slackfake.SharedFile{f})
+		body := fmt.Sprintf(`{"type":"event_callback","event_id":%q,"event":{"type":"message","subtype":"file_share","user":%q,"channel":%q,"channel_type":"im","ts":"5.%s","text":"","files":%s}}`,
+			id, user, channel, id, files)
+		if code := g.post("/slack/events", "application/json", body, 0, ""); code != 200 {
+			t.Fatalf("event: %d", code)
+		}
+	}
+	share("E1", "UMOD", "DMOD", g.fake.ShareFile("spring.csv", "text/csv", []byte("email\nana@example.org\n")))
+	if reqs := g.runner.all(); len(reqs) != 1 || reqs[0].Text != "file spring.csv: email\nana@example.org\n" {
+		t.Fatalf("the moderator's file: %+v", reqs)
+	}
+	// The download fails: the moderator is told, the runner is not called.
+	g.fake.Inject(slackfake.Fault{Method: "files.download", N: 1, Status: 502})
+	share("E2", "UMOD", "DMOD", g.fake.ShareFile("autumn.csv", "text/csv", []byte("email\n")))
+	if n := len(g.runner.all()); n != 1 {
+		t.Fatalf("a file that failed to download reached the commands")
+	}
+	msgs := g.fake.Messages()
+	if last := msgs[len(msgs)-1]; !last.Ephemeral || last.User != "UMOD" || !strings.Contains(last.Blocks, "cannot download autumn.csv") {
+		t.Fatalf("the moderator was told %+v", last)
+	}
+	// A participant's file goes to their thread, uploaded there.
+	share("E3", "UANA", "DANA", g.fake.ShareFile("invoice.pdf", "application/pdf", []byte("%PDF-1.4")))
+	found := false
+	for _, f := range g.fake.Files() {
+		found = found || f == "invoice.pdf"
+	}
+	if !found {
+		t.Fatalf("the participant's file is not in the thread: %v", g.fake.Files())
+	}
+	// Without files:read Slack answers a sign-in page: that is said too.
+	g.fake.Inject(slackfake.Fault{Method: "files.download", N: 1, Error: "sign_in"})
+	share("E4", "UANA", "DANA", g.fake.ShareFile("photo.png", "image/png", []byte("png")))
+	msgs = g.fake.Messages()
+	if last := msgs[len(msgs)-1]; !strings.Contains(last.Blocks, "photo.png") || !strings.Contains(last.Blocks, "files:read") {
+		t.Fatalf("a participant's file that failed to download: %+v", last)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -498,6 +499,35 @@ func TestSlackSocketMode(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// A CSV shared in a DM with herald is offered for import with a button.
+	f := fake.ShareFile("Spring.csv", "text/csv", []byte("email,first_name\nana@example.org,Ana\nbo@example.org,Bo\n"))
+	fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": "Ev1", "event": map[string]any{
+		"type": "message", "subtype": "file_share", "user": "UMOD", "channel": "DMOD", "channel_type": "im", "ts": "7.1", "files": []any{f}}})
+	button := regexp.MustCompile(`"value":"([^"]+)"`)
+	var value string
+	waitUntil(t, p, "the import offer", func() bool {
+		for _, m := range fake.Messages() {
+			if strings.Contains(m.Blocks, "Import as spring") {
+				if v := button.FindStringSubmatch(m.Blocks); v != nil {
+					value = v[1]
+					return true
+				}
+			}
+		}
+		return false
+	})
+	fake.SendSocket("interactive", map[string]any{"type": "block_actions", "user": map[string]string{"id": "UMOD", "username": "mo"},
+		"channel": map[string]string{"id": "DMOD"}, "container": map[string]any{"message_ts": "7.2", "is_ephemeral": true},
+		"actions": []map[string]string{{"action_id": "herald-command-0", "value": value}}})
+	waitUntil(t, p, "the import", func() bool {
+		for _, m := range fake.Messages() {
+			if strings.Contains(m.Blocks, "*spring*: 2 added") {
+				return true
+			}
+		}
+		return false
+	})
+
 	resp, err := http.Post("http://"+p.HTTPAddr()+"/slack/commands", "application/x-www-form-urlencoded", strings.NewReader("text=x"))
 	if err != nil {
 		t.Fatal(err)
@@ -508,5 +538,18 @@ func TestSlackSocketMode(t *testing.T) {
 	}
 	if strings.Contains(p.Stderr.String(), "xapp-test") {
 		t.Fatal("the app token reached the logs")
+	}
+}
+
+// waitUntil polls ok for up to ten seconds: herald answers Slack in the
+// background.
+func waitUntil(t *testing.T, p *Program, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s\n%s", what, p.Stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -294,7 +294,7 @@ func (m *Main) buildSlack(cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
-	a.Commands, a.Threads = m.mux, m.threads
+	a.Commands, a.Threads, a.Moderators = m.mux, m.threads, m.moderators
 	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { m.cards.Track(id, a, ref) }
 	m.slack = a
 	m.engine.Messengers[bot.PlatformSlack] = a

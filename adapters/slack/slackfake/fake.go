@@ -2,7 +2,8 @@
 // Slack adapter's tests: auth.test, chat.postMessage, chat.postEphemeral,
 // chat.update, users.list, users.getPresence, usergroups.users.list,
 // conversations.open, files.getUploadURLExternal, the upload URL and
-// files.completeUploadExternal. It enforces method tiers (per minute) and
+// files.completeUploadExternal, and the url_private_download of files
+// people share with the bot (ShareFile). It enforces method tiers (per minute) and
 // chat.postMessage's one message a second per channel, answering 429 with
 // Retry-After beyond, knows which channels the bot is in, and injects
 // faults (Slack error codes, 5xx) on demand. It also signs requests the
@@ -74,10 +75,11 @@ type Server struct {
 	rejected int
 	methods  map[string]int // calls per method
 
-	socket    chan []byte     // envelopes for the Socket Mode connection
-	acks      map[string]bool // envelope ids acknowledged
-	connected int             // Socket Mode connections opened
-	done      chan struct{}   // closed by Close
+	shared    map[string][]byte // files people shared, by id
+	socket    chan []byte       // envelopes for the Socket Mode connection
+	acks      map[string]bool   // envelope ids acknowledged
+	connected int               // Socket Mode connections opened
+	done      chan struct{}     // closed by Close
 }
 
 // tiers are calls per minute per method (Slack's tiers 2, 3, 4).
@@ -95,7 +97,7 @@ func Start(token string) (*Server, error) {
 	}
 	s := &Server{Token: token, ln: ln, groups: map[string][]string{}, member: map[string]bool{},
 		calls: map[string][]time.Time{}, chanLast: map[string]time.Time{}, methods: map[string]int{},
-		socket: make(chan []byte, 64), acks: map[string]bool{}, done: make(chan struct{})}
+		shared: map[string][]byte{}, socket: make(chan []byte, 64), acks: map[string]bool{}, done: make(chan struct{})}
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -196,6 +198,10 @@ func fail(w http.ResponseWriter, code string, extra map[string]any) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/upload/") {
 		s.upload(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/download/") {
+		s.download(w, r)
 		return
 	}
 	if r.URL.Path == "/socket" {
@@ -401,6 +407,53 @@ func (s *Server) activeUserLocked(id string) bool {
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	io.Copy(io.Discard, r.Body)
 	w.Write([]byte("OK"))
+}
+
+// SharedFile is a file a person shared with the bot, as the Events API
+// describes it in a message's files.
+type SharedFile struct {
+	ID                 string `json:"id"`
+	Name               string `json:"name"`
+	Mimetype           string `json:"mimetype"`
+	Size               int    `json:"size"`
+	URLPrivateDownload string `json:"url_private_download"`
+}
+
+// ShareFile stores data as a file shared with the bot and returns its
+// description for a file_share message event. Downloading it needs the
+// bot token; a Fault on method "files.download" makes it fail (Status:
+// that HTTP status; Error: the sign-in page Slack answers when the token
+// cannot read files).
+func (s *Server) ShareFile(name, mimetype string, data []byte) SharedFile {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	id := fmt.Sprintf("F%04d", s.seq)
+	s.shared[id] = append([]byte(nil), data...)
+	return SharedFile{ID: id, Name: name, Mimetype: mimetype, Size: len(data),
+		URLPrivateDownload: "http://" + s.ln.Addr().String() + "/download/" + id + "/" + name}
+}
+
+func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+	id, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/download/"), "/")
+	s.mu.Lock()
+	s.methods["files.download"]++
+	data, ok := s.shared[id]
+	f := s.faultLocked("files.download")
+	s.mu.Unlock()
+	switch {
+	case strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") != s.Token || f != nil && f.Error != "":
+		// Slack answers a login page, not the file, without the token.
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<html>sign in</html>"))
+	case f != nil && f.Status != 0:
+		w.WriteHeader(f.Status)
+	case !ok:
+		http.NotFound(w, r)
+	default:
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write(data)
+	}
 }
 
 // serveSocket is the Socket Mode connection: hello, then the envelopes

@@ -1,0 +1,157 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// heldTTL is how long a file offered for import waits for its button.
+const heldTTL = 30 * time.Minute
+
+// maxHeld bounds the files held at once; the oldest goes first.
+const maxHeld = 16
+
+// heldFile is a recipient file a moderator sent with no import waiting,
+// kept until they press "Import".
+type heldFile struct {
+	owner bot.Address
+	file  bot.File
+	until time.Time
+	added time.Time
+}
+
+// heldFiles keeps offered files by a random token.
+type heldFiles struct {
+	mu sync.Mutex
+	m  map[string]heldFile
+}
+
+func (h *heldFiles) put(hf heldFile) string {
+	b := make([]byte, 9)
+	rand.Read(b)
+	token := hex.EncodeToString(b)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.m == nil {
+		h.m = map[string]heldFile{}
+	}
+	for k, v := range h.m {
+		if !hf.added.Before(v.until) {
+			delete(h.m, k)
+		}
+	}
+	for len(h.m) >= maxHeld {
+		oldest := ""
+		for k, v := range h.m {
+			if oldest == "" || v.added.Before(h.m[oldest].added) {
+				oldest = k
+			}
+		}
+		delete(h.m, oldest)
+	}
+	h.m[token] = hf
+	return token
+}
+
+// take returns the file held under token for owner, once.
+func (h *heldFiles) take(token string, owner bot.Address, now time.Time) (bot.File, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	hf, ok := h.m[token]
+	if !ok || hf.owner != owner {
+		return bot.File{}, false
+	}
+	delete(h.m, token)
+	return hf.file, now.Before(hf.until)
+}
+
+// listName suggests a list name from a file name: "Spring 2026.csv"
+// gives "spring-2026".
+func listName(file string) string {
+	if i := strings.LastIndexByte(file, '.'); i > 0 {
+		file = file[:i]
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(file) {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r == '_':
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	name := strings.Trim(b.String(), "-")
+	if name == "" || bot.ValidateListName(name) != nil {
+		return "recipients"
+	}
+	return name
+}
+
+// offerImport checks a file sent with no import waiting and, when it is a
+// recipient file, holds it and offers buttons to import it.
+func (h *handlers) offerImport(ctx context.Context, w *Reply, r *Request) error {
+	f := r.Files[0]
+	rd, err := h.deps.OpenRecipients(bytes.NewReader(f.Data))
+	if err != nil {
+		return err
+	}
+	key := rd.KeyColumn()
+	if c, ok := rd.(interface{ Close() error }); ok {
+		c.Close()
+	}
+	now := h.deps.Clock.Now()
+	token := h.held.put(heldFile{owner: r.Actor.Address, file: f, until: now.Add(heldTTL), added: now})
+	name := listName(f.Name)
+	m := bot.Message{Kind: bot.KindIdea}
+	button := func(label bot.TextKey, mode bot.ImportMode, style string) {
+		m.Buttons = append(m.Buttons, bot.Button{Label: h.text.T(label, name), Style: style,
+			Action: bot.Action{Kind: bot.ActionCommand, Value: h.signer.Sign(fmt.Sprintf("list import-held %s %s %s", token, name, mode))}})
+	}
+	_, _, err = h.deps.Lists.Show(ctx, name, 0)
+	switch {
+	case err == nil:
+		m.Text = h.text.T(TextOfferExisting, fileName(r.Files), key, name)
+		button(TextButtonMergeInto, bot.ImportMerge, "primary")
+		button(TextButtonReplace, bot.ImportReplace, "danger")
+	case bot.ErrorCode(err) == bot.ENOTFOUND:
+		m.Text = h.text.T(TextOfferNew, fileName(r.Files), key, name)
+		button(TextButtonImportAs, bot.ImportMerge, "primary")
+	default:
+		return err
+	}
+	w.Messages = append(w.Messages, m)
+	w.Private = true
+	return nil
+}
+
+// listImportHeld imports a held file when its offer's button is pressed.
+func (h *handlers) listImportHeld(ctx context.Context, w *Reply, r *Request) error {
+	name := r.Args[1]
+	if err := bot.ValidateListName(name); err != nil {
+		return err
+	}
+	mode, err := importMode(r.Args[1:])
+	if err != nil {
+		return err
+	}
+	f, ok := h.held.take(r.Args[0], r.Actor.Address, h.deps.Clock.Now())
+	if !ok {
+		return argError("%s", h.text.T(TextHeldGone))
+	}
+	return h.importFile(ctx, w, r.Actor, name, mode, f)
+}
