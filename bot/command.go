@@ -17,6 +17,9 @@ type CommandRequest struct {
 type CommandReply struct {
 	Messages []Message
 	Private  bool
+	// Created is the campaign the command created, for surfaces that go
+	// on with it (a form that sets the message and audience next).
+	Created CampaignID
 }
 
 // CommandRunner runs the command language (package commands) for a

@@ -74,6 +74,7 @@ func (h *handlers) campaignNew(ctx context.Context, w *Reply, r *Request) error 
 		return err
 	}
 	w.Text(bot.KindSuccess, h.text.T(TextCreated, c.ID, c.Name, c.ID))
+	w.Created = c.ID
 	return nil
 }
 

@@ -36,6 +36,8 @@ type Reply struct {
 	// Private asks surfaces that can to show the reply to the moderator
 	// alone (Slack ephemeral messages); errors are private.
 	Private bool
+	// Created is the campaign the command created.
+	Created bot.CampaignID
 }
 
 // Say adds a message to the reply.
@@ -224,11 +226,11 @@ var _ bot.CommandRunner = (*Mux)(nil)
 // RunCommand serves a surface's request (bot.CommandRunner).
 func (m *Mux) RunCommand(ctx context.Context, r bot.CommandRequest) bot.CommandReply {
 	w := m.Serve(ctx, &Request{Actor: r.Actor, Text: r.Text, Files: r.Files, Thread: r.Thread, Signed: r.Signed})
-	return bot.CommandReply{Messages: w.Messages, Private: w.Private}
+	return bot.CommandReply{Messages: w.Messages, Private: w.Private, Created: w.Created}
 }
 
 // RunFile serves a file uploaded without a command (bot.CommandRunner).
 func (m *Mux) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
 	w := m.ServeFile(ctx, a, f)
-	return bot.CommandReply{Messages: w.Messages, Private: w.Private}
+	return bot.CommandReply{Messages: w.Messages, Private: w.Private, Created: w.Created}
 }

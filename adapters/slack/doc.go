@@ -11,7 +11,10 @@
 // request is verified by X-Slack-Signature (v0, HMAC-SHA256 over
 // "v0:timestamp:body", 5-minute window, constant-time compare, clock
 // injectable) and answered 401 otherwise; retried events are handled once.
-// Both modes hand requests to the same handlers. Modals are not here yet.
+// Both modes hand requests to the same handlers. A bare "campaign new" or
+// "list import" opens a modal (views.open) whose submission runs the
+// commands a moderator would type; CSVs shared in a DM are downloaded with
+// the bot token and go to the command language.
 //
 // Import rule: slack imports bot, its Slack library and the standard
 // library.

@@ -113,21 +113,39 @@ func (a *Adapter) command(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	w.WriteHeader(http.StatusOK) // the answer follows through the API
-	a.runCommand(form.Get("user_id"), form.Get("user_name"), form.Get("channel_id"), form.Get("text"))
+	a.runCommand(form.Get("user_id"), form.Get("user_name"), form.Get("channel_id"), form.Get("text"), form.Get("trigger_id"))
 }
 
 // runCommand runs /herald TEXT typed by user in channel, in the
 // background, and answers there.
-func (a *Adapter) runCommand(user, userName, channel, text string) {
+// A bare "campaign new" or "list import" opens its form instead when the
+// command came with a trigger and the user is a moderator.
+func (a *Adapter) runCommand(user, userName, channel, text, triggerID string) {
 	req := bot.CommandRequest{Actor: bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: user}, Name: userName}, Text: text}
 	a.background(func(ctx context.Context) {
+		if id := modalFor(text); id != "" && triggerID != "" {
+			ok := a.Moderators == nil
+			if !ok {
+				ok, _ = a.Moderators.IsModerator(ctx, req.Actor)
+			}
+			if ok {
+				err := a.openModal(ctx, id, triggerID, channel)
+				if err == nil {
+					return
+				}
+				a.answer(ctx, channel, user, "", bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant,
+					Text: "The form did not open (" + bot.ErrorMessage(err) + "): type the command with its arguments instead, see `/herald help`."}}})
+				return
+			}
+		}
 		a.answer(ctx, channel, user, "", a.Commands.RunCommand(ctx, req))
 	})
 }
 
 // interactionPayload is what Slack posts when a button is pressed.
 type interactionPayload struct {
-	Type string `json:"type"`
+	Type string      `json:"type"`
+	View viewPayload `json:"view"`
 	User struct {
 		ID       string `json:"id"`
 		Username string `json:"username"`
@@ -151,7 +169,7 @@ type interactionPayload struct {
 func (a *Adapter) interaction(w http.ResponseWriter, r *http.Request, body []byte) {
 	form, err := url.ParseQuery(string(body))
 	var p interactionPayload
-	if err != nil || json.Unmarshal([]byte(form.Get("payload")), &p) != nil || len(p.Actions) == 0 {
+	if err != nil || json.Unmarshal([]byte(form.Get("payload")), &p) != nil || len(p.Actions) == 0 && p.Type != "view_submission" {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
@@ -161,11 +179,17 @@ func (a *Adapter) interaction(w http.ResponseWriter, r *http.Request, body []byt
 
 // runInteraction handles a pressed button in the background.
 func (a *Adapter) runInteraction(p interactionPayload) {
+	who := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: p.User.ID}, Name: p.User.Username}
+	if p.Type == "view_submission" {
+		a.background(func(ctx context.Context) {
+			a.submitted(ctx, who, p.View.CallbackID, p.View.PrivateMetadata, p.View.State.Values)
+		})
+		return
+	}
 	if len(p.Actions) == 0 {
 		return
 	}
 	act := p.Actions[0]
-	who := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: p.User.ID}, Name: p.User.Username}
 	a.background(func(ctx context.Context) {
 		switch {
 		case strings.HasPrefix(act.ActionID, CommandActionID):

@@ -491,3 +491,46 @@ func TestSharedFiles(t *testing.T) {
 		t.Fatalf("a participant's file that failed to download: %+v", last)
 	}
 }
+
+// TestModals: a bare "list import" or "campaign new" opens a form for a
+// moderator, others get the command's own answer, a trigger Slack refuses
+// is said; a submitted import form runs `list import` with the file.
+func TestModals(t *testing.T) {
+	g := newRig(t)
+	g.fake.Unlimited = true
+	g.adapter.Moderators = onlyMo{}
+	command := func(user, text, trigger string) {
+		form := url.Values{"command": {"/herald"}, "text": {text}, "user_id": {user}, "user_name": {"x"}, "channel_id": {"CMODS"}, "trigger_id": {trigger}}
+		if code := g.post("/slack/commands", "application/x-www-form-urlencoded", form.Encode(), 0, ""); code != 200 {
+			t.Fatalf("command: %d", code)
+		}
+	}
+	command("UMOD", "list  import", g.fake.Trigger())
+	if v := g.fake.Views(); len(v) != 1 || v[0].Body["callback_id"] != hslack.ImportModal || len(g.runner.all()) != 0 {
+		t.Fatalf("views %+v, commands %+v", v, g.runner.all())
+	}
+	command("UANA", "list import", g.fake.Trigger())
+	if v := g.fake.Views(); len(v) != 1 || len(g.runner.all()) != 1 {
+		t.Fatal("a form opened for someone who is not a moderator")
+	}
+	command("UMOD", "campaign new", "expired")
+	msgs := g.fake.Messages()
+	if last := msgs[len(msgs)-1]; !strings.Contains(last.Blocks, "The form did not open") {
+		t.Fatalf("a refused trigger: %+v", last)
+	}
+	f := g.fake.ShareFile("spring.csv", "text/csv", []byte("email\nana@example.org\n"))
+	payload, _ := json.Marshal(map[string]any{"type": "view_submission", "user": map[string]string{"id": "UMOD", "username": "mo"},
+		"view": map[string]any{"callback_id": hslack.ImportModal, "private_metadata": "CMODS", "state": map[string]any{"values": map[string]any{
+			"name": map[string]any{"name": map[string]any{"type": "plain_text_input", "value": " spring "}},
+			"mode": map[string]any{"mode": map[string]any{"type": "static_select", "selected_option": map[string]string{"value": "replace"}}},
+			"file": map[string]any{"file": map[string]any{"type": "file_input", "files": []any{f}}},
+		}}}})
+	if code := g.post("/slack/interactions", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode(), 0, ""); code != 200 {
+		t.Fatalf("submission: %d", code)
+	}
+	reqs := g.runner.all()
+	last := reqs[len(reqs)-1]
+	if last.Text != "list import spring replace" || len(last.Files) != 1 || string(last.Files[0].Data) != "email\nana@example.org\n" {
+		t.Fatalf("the form ran %q with %d files", last.Text, len(last.Files))
+	}
+}

@@ -71,9 +71,10 @@ func (a *Adapter) socketEvent(client *socketmode.Client, ev socketmode.Event) {
 				UserName  string `json:"user_name"`
 				ChannelID string `json:"channel_id"`
 				Text      string `json:"text"`
+				TriggerID string `json:"trigger_id"`
 			}
 			if json.Unmarshal(raw, &c) == nil {
-				a.runCommand(c.UserID, c.UserName, c.ChannelID, c.Text)
+				a.runCommand(c.UserID, c.UserName, c.ChannelID, c.Text, c.TriggerID)
 			}
 		case socketmode.EventTypeInteractive:
 			var p interactionPayload

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -37,7 +38,8 @@ func chromium(t *testing.T) string {
 // the console, uploads a CSV of the three, creates and starts a campaign;
 // the three pages receive it; one participant replies; the thread appears
 // in the console; the moderator's reply appears on that participant's
-// page. Screenshots of both pages go to testdata/screens.
+// page. Screenshots of both pages are taken (and written to
+// testdata/screens with -update-screens).
 func TestBrowserJourney(t *testing.T) {
 	exe := chromium(t)
 	dir := t.TempDir()
@@ -153,7 +155,10 @@ func TestBrowserJourney(t *testing.T) {
 		}
 	}
 
-	screens := filepath.Join("..", "..", "testdata", "screens")
+	screens := t.TempDir()
+	if *updateScreens {
+		screens = filepath.Join("..", "..", "testdata", "screens")
+	}
 	for name, ctx := range map[string]context.Context{"console": console, "chat": ana} {
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
@@ -164,6 +169,10 @@ func TestBrowserJourney(t *testing.T) {
 		}
 	}
 }
+
+// updateScreens refreshes the README's screenshots:
+// go test ./cmd/herald -run TestBrowserJourney -update-screens
+var updateScreens = flag.Bool("update-screens", false, "write the browser journey's screenshots to testdata/screens")
 
 // void drops an action's value, to run it among others with chromedp.Do.
 func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {

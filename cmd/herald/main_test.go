@@ -3,6 +3,7 @@ package main_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -552,4 +553,100 @@ func waitUntil(t *testing.T, p *Program, what string, ok func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestSlackModalCampaign drives herald as a moderator would in Slack:
+// /herald campaign new opens the form, the form brings a CSV, the card's
+// Start button starts it, the card's counters reach done, and the report
+// comes back as a file.
+func TestSlackModalCampaign(t *testing.T) {
+	fake, err := slackfake.Start("xoxb-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AppToken = "xapp-test"
+	fake.Join("CMODS")
+	fake.AddUser(slackfake.User{ID: "UANA", Name: "Ana", Email: "ana@example.org", Active: true})
+	fake.AddUser(slackfake.User{ID: "UBO", Name: "Bo", Email: "bo@example.org", Active: true})
+	cfg := MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\nmoderators: {slack: {users: [UMOD]}}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	mo := map[string]string{"id": "UMOD", "username": "mo"}
+
+	fake.SendSocket("slash_commands", map[string]string{"command": "/herald", "text": "campaign new", "user_id": "UMOD", "user_name": "mo", "channel_id": "CMODS", "trigger_id": fake.Trigger()})
+	waitUntil(t, p, "the form", func() bool { return len(fake.Views()) == 1 })
+	if v := fake.Views()[0]; v.Body["callback_id"] != "herald-campaign-new" || v.Body["private_metadata"] != "CMODS" {
+		t.Fatalf("the form: %+v", v.Body)
+	}
+	csv := fake.ShareFile("people.csv", "text/csv", []byte("email,first_name\nana@example.org,Ana\nbo@example.org,Bo\n"))
+	value := func(v string) map[string]any { return map[string]any{"type": "plain_text_input", "value": v} }
+	option := func(v string) map[string]any {
+		return map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v}}
+	}
+	fake.SendSocket("interactive", map[string]any{"type": "view_submission", "user": mo, "view": map[string]any{
+		"callback_id": "herald-campaign-new", "private_metadata": "CMODS", "state": map[string]any{"values": map[string]any{
+			"name":     map[string]any{"name": value("Welcome week")},
+			"kind":     map[string]any{"kind": option("message")},
+			"text":     map[string]any{"text": value("Hello {{first_name}}!")},
+			"file":     map[string]any{"file": map[string]any{"type": "file_input", "files": []any{csv}}},
+			"platform": map[string]any{"platform": option("slack")},
+		}}}})
+	// The draft's card, with its Start button.
+	var card slackfake.Message
+	var start string
+	waitUntil(t, p, "the draft's card", func() bool {
+		for _, m := range fake.Messages() {
+			if m.Channel == "CMODS" && strings.Contains(m.Blocks, "Welcome week") && strings.Contains(m.Blocks, "list:") {
+				if v := buttonValue(m.Blocks, "Start"); v != "" {
+					card, start = m, v
+					return true
+				}
+			}
+		}
+		return false
+	})
+	fake.SendSocket("interactive", map[string]any{"type": "block_actions", "user": mo, "channel": map[string]string{"id": "CMODS"},
+		"container": map[string]any{"message_ts": card.TS}, "actions": []map[string]string{{"action_id": "herald-command-0", "value": start}}})
+	waitUntil(t, p, "the messages", func() bool {
+		got := map[string]bool{}
+		for _, m := range fake.Messages() {
+			got[m.Channel+" "+m.Text] = true
+		}
+		return got["UANA Hello Ana!"] && got["UBO Hello Bo!"]
+	})
+	waitUntil(t, p, "the card at done", func() bool {
+		for _, m := range fake.Messages() {
+			if m.TS == card.TS && strings.Contains(m.Blocks, "*done*") && strings.Contains(m.Blocks, "2 sent") {
+				return true
+			}
+		}
+		return false
+	})
+	fake.SendSocket("slash_commands", map[string]string{"command": "/herald", "text": "campaign report 1", "user_id": "UMOD", "user_name": "mo", "channel_id": "CMODS"})
+	waitUntil(t, p, "the report", func() bool {
+		r := string(fake.Upload("campaign-1-report.csv"))
+		return strings.Contains(r, "ana@example.org") && strings.Contains(r, "bo@example.org")
+	})
+}
+
+// buttonValue finds the value of the button labelled label in Block Kit
+// JSON.
+func buttonValue(blocks, label string) string {
+	var bs []struct {
+		Elements []struct {
+			Type  string                `json:"type"`
+			Text  struct{ Text string } `json:"text"`
+			Value string                `json:"value"`
+		} `json:"elements"`
+	}
+	json.Unmarshal([]byte(blocks), &bs)
+	for _, b := range bs {
+		for _, e := range b.Elements {
+			if e.Type == "button" && e.Text.Text == label {
+				return e.Value
+			}
+		}
+	}
+	return ""
 }

@@ -76,17 +76,21 @@ type Server struct {
 	methods  map[string]int // calls per method
 
 	shared    map[string][]byte // files people shared, by id
-	socket    chan []byte       // envelopes for the Socket Mode connection
-	acks      map[string]bool   // envelope ids acknowledged
-	connected int               // Socket Mode connections opened
-	done      chan struct{}     // closed by Close
+	triggers  map[string]bool   // trigger ids issued and not used
+	uploads   map[string][]byte // uploaded bodies, by file id
+	titles    map[string]string // file title → id, when completed
+	views     []View
+	socket    chan []byte     // envelopes for the Socket Mode connection
+	acks      map[string]bool // envelope ids acknowledged
+	connected int             // Socket Mode connections opened
+	done      chan struct{}   // closed by Close
 }
 
 // tiers are calls per minute per method (Slack's tiers 2, 3, 4).
 var tiers = map[string]int{
 	"users.list": 20, "usergroups.users.list": 20, "files.getUploadURLExternal": 20, "files.completeUploadExternal": 20,
 	"users.getPresence": 50, "users.lookupByEmail": 50, "conversations.open": 50, "chat.update": 50, "chat.postEphemeral": 100,
-	"auth.test": 100,
+	"auth.test": 100, "views.open": 100,
 }
 
 // Start runs the fake for the bot token.
@@ -97,7 +101,7 @@ func Start(token string) (*Server, error) {
 	}
 	s := &Server{Token: token, ln: ln, groups: map[string][]string{}, member: map[string]bool{},
 		calls: map[string][]time.Time{}, chanLast: map[string]time.Time{}, methods: map[string]int{},
-		shared: map[string][]byte{}, socket: make(chan []byte, 64), acks: map[string]bool{}, done: make(chan struct{})}
+		shared: map[string][]byte{}, triggers: map[string]bool{}, uploads: map[string][]byte{}, titles: map[string]string{}, socket: make(chan []byte, 64), acks: map[string]bool{}, done: make(chan struct{})}
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -339,6 +343,22 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, method string) {
 		s.messages = append(s.messages, Message{Channel: ch, TS: ts, ThreadTS: r.FormValue("thread_ts"), Text: r.FormValue("text"),
 			Blocks: r.FormValue("blocks"), User: r.FormValue("user"), Ephemeral: method == "chat.postEphemeral"})
 		writeJSON(w, map[string]any{"ok": true, "channel": ch, "ts": ts, "message_ts": ts})
+	case "views.open":
+		id := r.FormValue("trigger_id")
+		if !s.triggers[id] {
+			fail(w, "invalid_trigger_id", nil)
+			return
+		}
+		delete(s.triggers, id) // a trigger opens one view
+		var v View
+		if err := json.Unmarshal([]byte(r.FormValue("view")), &v.Body); err != nil {
+			fail(w, "invalid_arguments", nil)
+			return
+		}
+		s.seq++
+		v.ID = fmt.Sprintf("V%04d", s.seq)
+		s.views = append(s.views, v)
+		writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": v.ID}})
 	case "chat.update":
 		for i := range s.messages {
 			if s.messages[i].Channel == r.FormValue("channel") && s.messages[i].TS == r.FormValue("ts") {
@@ -388,6 +408,7 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, method string) {
 		json.Unmarshal([]byte(r.FormValue("files")), &files)
 		for _, f := range files {
 			s.files = append(s.files, f.Title)
+			s.titles[f.Title] = f.ID
 		}
 		writeJSON(w, map[string]any{"ok": true, "files": files})
 	default:
@@ -405,8 +426,43 @@ func (s *Server) activeUserLocked(id string) bool {
 }
 
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
-	io.Copy(io.Discard, r.Body)
+	data, _ := io.ReadAll(io.LimitReader(r.Body, 256<<20))
+	s.mu.Lock()
+	s.uploads[strings.TrimPrefix(r.URL.Path, "/upload/")] = data
+	s.mu.Unlock()
 	w.Write([]byte("OK"))
+}
+
+// Upload returns what was uploaded as the file titled name (the request
+// body as the app sent it), or nil.
+func (s *Server) Upload(name string) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.uploads[s.titles[name]]
+}
+
+// View is a modal the app opened.
+type View struct {
+	ID   string
+	Body map[string]any // the view as sent: callback_id, private_metadata, blocks…
+}
+
+// Trigger issues a trigger id, as Slack puts in a slash command or an
+// interaction; views.open accepts each one once.
+func (s *Server) Trigger() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	id := fmt.Sprintf("trigger-%d", s.seq)
+	s.triggers[id] = true
+	return id
+}
+
+// Views returns the modals opened.
+func (s *Server) Views() []View {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]View(nil), s.views...)
 }
 
 // SharedFile is a file a person shared with the bot, as the Events API

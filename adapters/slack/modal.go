@@ -1,0 +1,224 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	slk "github.com/slack-go/slack"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// The modals' callback ids.
+const (
+	CampaignModal = "herald-campaign-new"
+	ImportModal   = "herald-list-import"
+)
+
+// modalFor returns the modal a bare command opens ("campaign new",
+// "list import"), or "" when the command runs as typed.
+func modalFor(text string) string {
+	switch strings.ToLower(strings.Join(strings.Fields(text), " ")) {
+	case "campaign new", "new":
+		return CampaignModal
+	case "list import":
+		return ImportModal
+	}
+	return ""
+}
+
+func plain(s string) *slk.TextBlockObject {
+	return slk.NewTextBlockObject(slk.PlainTextType, s, false, false)
+}
+
+// input is an input block with one element, whose block and action ids are
+// both id.
+func input(id, label, hint string, optional bool, el slk.BlockElement) slk.Block {
+	var h *slk.TextBlockObject
+	if hint != "" {
+		h = plain(hint)
+	}
+	b := slk.NewInputBlock(id, plain(label), h, el)
+	b.Optional = optional
+	return b
+}
+
+func textInput(id, placeholder string, multiline bool) *slk.PlainTextInputBlockElement {
+	e := slk.NewPlainTextInputBlockElement(plain(placeholder), id)
+	e.Multiline = multiline
+	return e
+}
+
+func choice(id string, values ...string) *slk.SelectBlockElement {
+	var opts []*slk.OptionBlockObject
+	for _, v := range values {
+		opts = append(opts, slk.NewOptionBlockObject(v, plain(v), nil))
+	}
+	e := slk.NewOptionsSelectBlockElement(slk.OptTypeStatic, plain(values[0]), id, opts...)
+	e.InitialOption = opts[0]
+	return e
+}
+
+func csvInput(id string) *slk.FileInputBlockElement {
+	return slk.NewFileInputBlockElement(id).WithFileTypes("csv", "txt", "tsv").WithMaxFiles(1)
+}
+
+// modal builds the form for callback id; metadata is the channel to
+// answer in.
+func modal(id, channel string) slk.ModalViewRequest {
+	v := slk.ModalViewRequest{Type: slk.VTModal, CallbackID: id, PrivateMetadata: channel, Close: plain("Cancel")}
+	switch id {
+	case CampaignModal:
+		v.Title, v.Submit = plain("New campaign"), plain("Create draft")
+		v.Blocks.BlockSet = []slk.Block{
+			input("name", "Name", "Moderators see it; recipients do not.", false, textInput("name", "Welcome week", false)),
+			input("kind", "Kind", "", false, choice("kind", "message", "card", "important", "success", "idea")),
+			input("title", "Title", "Cards and notices show it above the text.", true, textInput("title", "Welcome!", false)),
+			input("text", "Message", "{{first_name}} and any column of the file are replaced per recipient.", false, textInput("text", "Hello {{first_name}}, …", true)),
+			input("list", "Audience: a saved list", "Or upload a file below.", true, textInput("list", "spring-2026", false)),
+			input("file", "Audience: a CSV file", "An email, respondentID or slack_id column, and any others.", true, csvInput("file")),
+			input("platform", "Platform", "auto: where each recipient is reachable.", false, choice("platform", "auto", "slack", "telegram", "discord", "teams", "web", "email")),
+			input("at", "Start", "tomorrow 9:00, 2026-12-01 14:30 … Empty: when you press Start.", true, textInput("at", "tomorrow 9:00", false)),
+			input("window", "Sending window", "How long sending may take, e.g. 2h.", true, textInput("window", "2h", false)),
+			input("hours", "Working hours", "e.g. mon-fri 9-18", true, textInput("hours", "mon-fri 9-18", false)),
+			input("tz", "Time zone", "e.g. Europe/Paris", true, textInput("tz", "Europe/Paris", false)),
+		}
+	case ImportModal:
+		v.Title, v.Submit = plain("Import a list"), plain("Import")
+		v.Blocks.BlockSet = []slk.Block{
+			input("name", "List name", "Letters, digits, - or _.", false, textInput("name", "spring-2026", false)),
+			input("mode", "If the list exists", "merge updates and adds; replace makes it exactly the file.", false, choice("mode", "merge", "replace")),
+			input("file", "CSV file", "An email, respondentID or slack_id column, and any others.", false, csvInput("file")),
+		}
+	}
+	return v
+}
+
+// openModal opens the form for id with the trigger of a slash command.
+func (a *Adapter) openModal(ctx context.Context, id, triggerID, channel string) error {
+	if _, err := a.api.OpenViewContext(ctx, triggerID, modal(id, channel)); err != nil {
+		return a.classify(err)
+	}
+	return nil
+}
+
+// viewState is a submitted form's values: block id → action id → value.
+type viewState map[string]map[string]struct {
+	Value          string `json:"value"`
+	SelectedOption *struct {
+		Value string `json:"value"`
+	} `json:"selected_option"`
+	Files []sharedFile `json:"files"`
+}
+
+func (s viewState) get(id string) string {
+	v, ok := s[id][id]
+	if !ok {
+		return ""
+	}
+	if v.SelectedOption != nil {
+		return v.SelectedOption.Value
+	}
+	return strings.TrimSpace(v.Value)
+}
+
+func (s viewState) files(id string) []sharedFile { return s[id][id].Files }
+
+// quote wraps an option value in quotes it does not contain.
+func quote(s string) string {
+	for _, q := range [][2]string{{`"`, `"`}, {"'", "'"}, {"“", "”"}} {
+		if !strings.Contains(s, q[0]) && !strings.Contains(s, q[1]) {
+			return q[0] + s + q[1]
+		}
+	}
+	return `"` + strings.ReplaceAll(s, `"`, "'") + `"`
+}
+
+// submitted runs a submitted form as the commands a moderator would type,
+// and answers in the channel the form was opened from: the new campaign's
+// card, or what went wrong, step by step.
+func (a *Adapter) submitted(ctx context.Context, who bot.Actor, callbackID, channel string, st viewState) {
+	run := func(text string, files ...bot.File) bot.CommandReply {
+		return a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: text, Files: files})
+	}
+	fail := func(r bot.CommandReply) bool {
+		var bad []bot.Message
+		for _, m := range r.Messages {
+			if m.Kind == bot.KindImportant {
+				bad = append(bad, m)
+			}
+		}
+		if len(bad) > 0 {
+			a.answer(ctx, channel, who.Address.ID, "", bot.CommandReply{Private: true, Messages: bad})
+		}
+		return len(bad) > 0
+	}
+	file := func() (bot.File, bool) {
+		fs := st.files("file")
+		if len(fs) == 0 {
+			return bot.File{}, false
+		}
+		f, err := a.fetch(ctx, fs[0])
+		if err != nil {
+			a.answer(ctx, channel, who.Address.ID, "", bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: bot.ErrorMessage(err)}}})
+			return bot.File{}, true
+		}
+		return f, true
+	}
+	switch callbackID {
+	case ImportModal:
+		f, ok := file()
+		if !ok || f.Data == nil {
+			return
+		}
+		a.answer(ctx, channel, who.Address.ID, "", run(fmt.Sprintf("list import %s %s", st.get("name"), st.get("mode")), f))
+	case CampaignModal:
+		created := run("campaign new " + st.get("name"))
+		id := created.Created
+		if id == 0 {
+			a.answer(ctx, channel, who.Address.ID, "", created)
+			return
+		}
+		msg := fmt.Sprintf("campaign message %d kind:%s ", id, st.get("kind"))
+		if t := st.get("title"); t != "" {
+			msg += "title:" + quote(t) + " "
+		}
+		steps := []func() bot.CommandReply{func() bot.CommandReply { return run(msg + st.get("text")) }}
+		if f, ok := file(); ok {
+			if f.Data == nil {
+				return // said
+			}
+			steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign audience %d", id), f) })
+		} else if l := st.get("list"); l != "" {
+			steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign audience %d list:%s", id, l)) })
+		}
+		if p := st.get("platform"); p != "" && p != "auto" {
+			steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign platform %d %s", id, p)) })
+		}
+		sched := ""
+		for _, k := range []string{"at", "window", "hours", "tz"} {
+			if v := st.get(k); v != "" {
+				sched += " " + k + " " + v
+			}
+		}
+		if sched != "" {
+			steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign schedule %d%s", id, sched)) })
+		}
+		for _, step := range steps {
+			if fail(step()) {
+				break // the draft stays; its card below shows what is set
+			}
+		}
+		a.answer(ctx, channel, who.Address.ID, "", run(fmt.Sprintf("campaign show %d", id)))
+	}
+}
+
+// viewPayload is the part of a view_submission herald reads.
+type viewPayload struct {
+	CallbackID      string `json:"callback_id"`
+	PrivateMetadata string `json:"private_metadata"`
+	State           struct {
+		Values viewState `json:"values"`
+	} `json:"state"`
+}
