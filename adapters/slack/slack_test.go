@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/store"
+	"go.yaml.in/yaml/v3"
 )
 
 const (
@@ -311,16 +313,59 @@ func TestButtonsAndThreads(t *testing.T) {
 // TestManifestMatchesTheHandlers checks that the app manifest points Slack
 // at the endpoints herald mounts and asks for the scopes it uses.
 func TestManifestMatchesTheHandlers(t *testing.T) {
-	raw, err := os.ReadFile("manifest.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := string(raw)
-	for _, want := range []string{"/slack/commands", "/slack/events", "/slack/interactions", "command: /herald",
-		"chat:write", "users:read.email", "files:write", "im:history", "usergroups:read", "message.im"} {
-		if !strings.Contains(m, want) {
-			t.Errorf("the manifest lacks %s", want)
+	type manifest struct {
+		Features struct {
+			SlashCommands []struct {
+				Command, URL string
+			} `yaml:"slash_commands"`
 		}
+		OAuthConfig struct {
+			Scopes struct{ Bot []string }
+		} `yaml:"oauth_config"`
+		Settings struct {
+			EventSubscriptions struct {
+				RequestURL string   `yaml:"request_url"`
+				BotEvents  []string `yaml:"bot_events"`
+			} `yaml:"event_subscriptions"`
+			Interactivity struct {
+				IsEnabled  bool   `yaml:"is_enabled"`
+				RequestURL string `yaml:"request_url"`
+			}
+			SocketMode bool `yaml:"socket_mode_enabled"`
+		}
+	}
+	read := func(name string) manifest {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m manifest
+		if err := yaml.Unmarshal(raw, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(m.Features.SlashCommands) != 1 || m.Features.SlashCommands[0].Command != "/herald" || !m.Settings.Interactivity.IsEnabled {
+			t.Errorf("%s: /herald and interactivity: %+v", name, m)
+		}
+		for _, want := range []string{"chat:write", "commands", "users:read.email", "files:write", "files:read", "im:history", "channels:history", "usergroups:read"} {
+			if !slices.Contains(m.OAuthConfig.Scopes.Bot, want) {
+				t.Errorf("%s lacks the %s scope", name, want)
+			}
+		}
+		if !slices.Contains(m.Settings.EventSubscriptions.BotEvents, "message.im") {
+			t.Errorf("%s lacks message.im", name)
+		}
+		return m
+	}
+	socket, http := read("manifest.yaml"), read("manifest-http.yaml")
+	if !socket.Settings.SocketMode || socket.Settings.EventSubscriptions.RequestURL != "" || socket.Features.SlashCommands[0].URL != "" {
+		t.Errorf("manifest.yaml is not a Socket Mode manifest: %+v", socket)
+	}
+	if http.Settings.SocketMode || !strings.HasSuffix(http.Features.SlashCommands[0].URL, "/slack/commands") ||
+		!strings.HasSuffix(http.Settings.EventSubscriptions.RequestURL, "/slack/events") || !strings.HasSuffix(http.Settings.Interactivity.RequestURL, "/slack/interactions") {
+		t.Errorf("manifest-http.yaml does not point at herald's endpoints: %+v", http)
+	}
+	if !slices.Equal(socket.OAuthConfig.Scopes.Bot, http.OAuthConfig.Scopes.Bot) {
+		t.Error("the two manifests ask for different scopes")
 	}
 }
 
