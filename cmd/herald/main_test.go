@@ -427,7 +427,7 @@ func TestTelegramWebhookChecksTheSecret(t *testing.T) {
 
 // TestSlackHTTPMode runs herald with Slack in HTTP mode against the fake:
 // a signed /herald command creates a campaign and the answer shows in
-// Slack; an unsigned one is refused.
+// Slack; a forged one and a stale one are refused with 401.
 func TestSlackHTTPMode(t *testing.T) {
 	fake, err := slackfake.Start("xoxb-test")
 	if err != nil {
@@ -439,8 +439,9 @@ func TestSlackHTTPMode(t *testing.T) {
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
 	body := url.Values{"command": {"/herald"}, "text": {"campaign new From Slack"}, "user_id": {"UMOD"}, "user_name": {"mo"}, "channel_id": {"CMODS"}}.Encode()
+	age := time.Duration(0)
 	send := func(sig string) int {
-		ts := time.Now().Unix()
+		ts := time.Now().Add(-age).Unix()
 		if sig == "" {
 			sig = slackfake.Sign("shh", ts, body)
 		}
@@ -458,6 +459,11 @@ func TestSlackHTTPMode(t *testing.T) {
 	if code := send("v0=forged"); code != http.StatusUnauthorized {
 		t.Fatalf("a forged command: %d", code)
 	}
+	age = 6 * time.Minute // well signed, but too old: a replay
+	if code := send(""); code != http.StatusUnauthorized {
+		t.Fatalf("a stale command: %d", code)
+	}
+	age = 0
 	if code := send(""); code != http.StatusOK {
 		t.Fatalf("a signed command: %d", code)
 	}
