@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 )
 
 // RecipientRow is one row read from a recipient file: where it starts, the
@@ -310,4 +311,24 @@ func (a Actor) hash() uint32 {
 		h = (h ^ uint32(c)) * 16777619
 	}
 	return h
+}
+
+// Preview personalises m with the first recipient of list name, as the
+// list's first message would read; with name "" it personalises with no
+// recipient, so that the variables a list would fill show as errors. at
+// is the time {{date}} and {{time}} use. The error names a variable the
+// recipient lacks, or a list that does not exist.
+func (s *ListService) Preview(ctx context.Context, name string, m Message, at time.Time) (Message, error) {
+	vars := NewVars("", "", nil, nil, at)
+	if name != "" {
+		l, rs, err := s.Show(ctx, name, 1)
+		if err != nil {
+			return Message{}, err
+		}
+		if len(rs) == 0 {
+			return Message{}, Errorf(EINVALID, "list %s is empty", name)
+		}
+		vars = NewVars(l.KeyColumn, rs[0].Key, rs[0].Attributes, nil, at)
+	}
+	return Personalize(m, vars)
 }

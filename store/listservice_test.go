@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/csvfile"
@@ -181,5 +182,25 @@ func TestCleanStaging(t *testing.T) {
 	}
 	if all, _ := db.Lists(ctx); len(all) != 1 {
 		t.Fatalf("after clean: %+v", all)
+	}
+}
+
+func TestPreviewWithTheFirstRecipient(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	svc := &bot.ListService{Store: db}
+	if _, err := svc.Import(ctx, "spring", mustReader(t, "email,first_name\nana@example.org,Ana\nbob@example.org,Bob\n"), bot.ImportMerge, mod); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	m, err := svc.Preview(ctx, "spring", bot.Message{Text: "Hello {{first_name}}!"}, at)
+	if err != nil || m.Text != "Hello Ana!" {
+		t.Fatalf("preview: %q, %v", m.Text, err)
+	}
+	if _, err := svc.Preview(ctx, "", bot.Message{Text: "Hello {{first_name}}!"}, at); err == nil || !strings.Contains(err.Error(), "first_name") {
+		t.Fatalf("with no list: %v", err)
+	}
+	if _, err := svc.Preview(ctx, "autumn", bot.Message{Text: "Hi"}, at); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("a list that does not exist: %v", err)
 	}
 }

@@ -186,6 +186,10 @@ func (a *Adapter) runInteraction(p interactionPayload) {
 		})
 		return
 	}
+	if p.Type == "block_actions" && p.View.ID != "" && p.View.CallbackID == CampaignModal {
+		a.background(func(ctx context.Context) { a.preview(ctx, p.View) })
+		return
+	}
 	if len(p.Actions) == 0 {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	slk "github.com/slack-go/slack"
 
@@ -44,6 +45,20 @@ func input(id, label, hint string, optional bool, el slk.BlockElement) slk.Block
 	return b
 }
 
+// live makes an input block report its changes as they are typed (for the
+// preview).
+func live(b slk.Block) slk.Block {
+	ib := b.(*slk.InputBlock)
+	ib.DispatchAction = true
+	if e, ok := ib.Element.(*slk.PlainTextInputBlockElement); ok {
+		e.DispatchActionConfig = &slk.DispatchActionConfig{TriggerActionsOn: []string{"on_character_entered"}}
+	}
+	return ib
+}
+
+// noPreview is the preview before anything is typed.
+const noPreview = "_The preview shows here as you type._"
+
 func textInput(id, placeholder string, multiline bool) *slk.PlainTextInputBlockElement {
 	e := slk.NewPlainTextInputBlockElement(plain(placeholder), id)
 	e.Multiline = multiline
@@ -65,8 +80,8 @@ func csvInput(id string) *slk.FileInputBlockElement {
 }
 
 // modal builds the form for callback id; metadata is the channel to
-// answer in.
-func modal(id, channel string) slk.ModalViewRequest {
+// answer in; preview is what the campaign form shows under the message.
+func modal(id, channel, preview string) slk.ModalViewRequest {
 	v := slk.ModalViewRequest{Type: slk.VTModal, CallbackID: id, PrivateMetadata: channel, Close: plain("Cancel")}
 	switch id {
 	case CampaignModal:
@@ -75,8 +90,9 @@ func modal(id, channel string) slk.ModalViewRequest {
 			input("name", "Name", "Moderators see it; recipients do not.", false, textInput("name", "Welcome week", false)),
 			input("kind", "Kind", "", false, choice("kind", "message", "card", "important", "success", "idea")),
 			input("title", "Title", "Cards and notices show it above the text.", true, textInput("title", "Welcome!", false)),
-			input("text", "Message", "{{first_name}} and any column of the file are replaced per recipient.", false, textInput("text", "Hello {{first_name}}, …", true)),
-			input("list", "Audience: a saved list", "Or upload a file below.", true, textInput("list", "spring-2026", false)),
+			live(input("text", "Message", "{{first_name}} and any column of the file are replaced per recipient.", false, textInput("text", "Hello {{first_name}}, …", true))),
+			live(input("list", "Audience: a saved list", "Or upload a file below. The preview uses its first recipient.", true, textInput("list", "spring-2026", false))),
+			slk.NewContextBlock("preview", slk.NewTextBlockObject(slk.MarkdownType, preview, false, false)),
 			input("file", "Audience: a CSV file", "An email, respondentID or slack_id column, and any others.", true, csvInput("file")),
 			input("platform", "Platform", "auto: where each recipient is reachable.", false, choice("platform", "auto", "slack", "telegram", "discord", "teams", "web", "email")),
 			input("at", "Start", "tomorrow 9:00, 2026-12-01 14:30 … Empty: when you press Start.", true, textInput("at", "tomorrow 9:00", false)),
@@ -97,7 +113,7 @@ func modal(id, channel string) slk.ModalViewRequest {
 
 // openModal opens the form for id with the trigger of a slash command.
 func (a *Adapter) openModal(ctx context.Context, id, triggerID, channel string) error {
-	if _, err := a.api.OpenViewContext(ctx, triggerID, modal(id, channel)); err != nil {
+	if _, err := a.api.OpenViewContext(ctx, triggerID, modal(id, channel, noPreview)); err != nil {
 		return a.classify(err)
 	}
 	return nil
@@ -214,8 +230,47 @@ func (a *Adapter) submitted(ctx context.Context, who bot.Actor, callbackID, chan
 	}
 }
 
+// Previewer personalises a draft message with the first recipient of a
+// list (bot.ListService), for the campaign form's preview.
+type Previewer interface {
+	Preview(ctx context.Context, list string, m bot.Message, at time.Time) (bot.Message, error)
+}
+
+// preview redraws the campaign form's preview from what is typed so far:
+// the message as the list's first recipient would read it, or what is
+// wrong with it. Slack keeps the values typed in the inputs.
+func (a *Adapter) preview(ctx context.Context, v viewPayload) {
+	st := v.State.Values
+	text := noPreview
+	if st.get("text") != "" {
+		m := bot.Message{Kind: bot.Kind(st.get("kind")), Title: st.get("title"), Text: st.get("text")}
+		if m.Kind == "" {
+			m.Kind = bot.KindMessage
+		}
+		if a.Previews == nil {
+			text = m.Text
+		} else if p, err := a.Previews.Preview(ctx, st.get("list"), m, a.cfg.Clock.Now()); err != nil {
+			text = ":warning: " + bot.ErrorMessage(err)
+		} else {
+			text = "*Preview*"
+			if st.get("list") != "" {
+				text += " (first recipient of " + st.get("list") + ")"
+			}
+			text += ":\n" + p.Text
+		}
+	}
+	if r := []rune(text); len(r) > 2900 { // a context block holds 3000 characters
+		text = string(r[:2900]) + "…"
+	}
+	if _, err := a.api.UpdateViewContext(ctx, modal(v.CallbackID, v.PrivateMetadata, text), "", v.Hash, v.ID); err != nil {
+		a.log.Warn("slack: updating the form's preview", "err", a.classify(err))
+	}
+}
+
 // viewPayload is the part of a view_submission herald reads.
 type viewPayload struct {
+	ID              string `json:"id"`
+	Hash            string `json:"hash"`
 	CallbackID      string `json:"callback_id"`
 	PrivateMetadata string `json:"private_metadata"`
 	State           struct {

@@ -47,6 +47,9 @@ type Adapter struct {
 	// moderator: those files go to the command language (list import)
 	// rather than to a participant thread.
 	Moderators ModeratorChecker
+	// Previews, when set, personalises the campaign form's preview with a
+	// list's first recipient.
+	Previews Previewer
 
 	mu       sync.Mutex
 	byEmail  map[string]string // users.list sweep: email → user id

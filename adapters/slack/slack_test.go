@@ -579,3 +579,51 @@ func TestModals(t *testing.T) {
 		t.Fatalf("the form ran %q with %d files", last.Text, len(last.Files))
 	}
 }
+
+// previewer personalises with a one-recipient list "spring".
+type previewer struct{}
+
+func (previewer) Preview(_ context.Context, list string, m bot.Message, at time.Time) (bot.Message, error) {
+	if list != "spring" {
+		return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "no list is named %s", list)
+	}
+	m.Text = strings.ReplaceAll(m.Text, "{{first_name}}", "Ana")
+	return m, nil
+}
+
+// TestCampaignFormPreview: typing in the campaign form redraws its
+// preview with the list's first recipient, or says what is wrong.
+func TestCampaignFormPreview(t *testing.T) {
+	g := newRig(t)
+	g.fake.Unlimited = true
+	g.adapter.Previews = previewer{}
+	form := url.Values{"command": {"/herald"}, "text": {"campaign new"}, "user_id": {"UMOD"}, "user_name": {"mo"}, "channel_id": {"CMODS"}, "trigger_id": {g.fake.Trigger()}}
+	g.post("/slack/commands", "application/x-www-form-urlencoded", form.Encode(), 0, "")
+	views := g.fake.Views()
+	if len(views) != 1 {
+		t.Fatal("the form did not open")
+	}
+	typed := func(list, text string) string {
+		t.Helper()
+		v := g.fake.Views()[0]
+		payload, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]string{"id": "UMOD"},
+			"actions": []map[string]string{{"action_id": "text", "block_id": "text"}},
+			"view": map[string]any{"id": v.ID, "hash": v.Hash, "callback_id": hslack.CampaignModal, "private_metadata": "CMODS", "state": map[string]any{"values": map[string]any{
+				"text": map[string]any{"text": map[string]any{"type": "plain_text_input", "value": text}},
+				"list": map[string]any{"list": map[string]any{"type": "plain_text_input", "value": list}},
+				"kind": map[string]any{"kind": map[string]any{"type": "static_select", "selected_option": map[string]string{"value": "message"}}},
+			}}}})
+		g.post("/slack/interactions", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode(), 0, "")
+		body, _ := json.Marshal(g.fake.Views()[0].Body)
+		return string(body)
+	}
+	if got := typed("spring", "Hello {{first_name}}!"); !strings.Contains(got, "Hello Ana!") || !strings.Contains(got, "first recipient of spring") {
+		t.Fatalf("the preview: %s", got)
+	}
+	if got := typed("autumn", "Hello {{first_name}}!"); !strings.Contains(got, "no list is named autumn") {
+		t.Fatalf("the preview with a wrong list: %s", got)
+	}
+	if v := g.fake.Views()[0]; v.Updated != 2 || v.Body["callback_id"] != hslack.CampaignModal {
+		t.Fatalf("the form after two previews: %+v", v)
+	}
+}

@@ -295,6 +295,7 @@ func (m *Main) buildSlack(cfg *config.Config) error {
 		return err
 	}
 	a.Commands, a.Threads, a.Moderators = m.mux, m.threads, m.moderators
+	a.Previews = &bot.ListService{Store: m.db}
 	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { m.cards.Track(id, a, ref) }
 	m.slack = a
 	m.engine.Messengers[bot.PlatformSlack] = a

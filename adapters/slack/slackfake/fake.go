@@ -90,7 +90,7 @@ type Server struct {
 var tiers = map[string]int{
 	"users.list": 20, "usergroups.users.list": 20, "files.getUploadURLExternal": 20, "files.completeUploadExternal": 20,
 	"users.getPresence": 50, "users.lookupByEmail": 50, "conversations.open": 50, "chat.update": 50, "chat.postEphemeral": 100,
-	"auth.test": 100, "views.open": 100,
+	"auth.test": 100, "views.open": 100, "views.update": 100,
 }
 
 // Start runs the fake for the bot token.
@@ -356,9 +356,29 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, method string) {
 			return
 		}
 		s.seq++
-		v.ID = fmt.Sprintf("V%04d", s.seq)
+		v.ID, v.Hash = fmt.Sprintf("V%04d", s.seq), fmt.Sprintf("h%d", s.seq)
 		s.views = append(s.views, v)
-		writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": v.ID}})
+		writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": v.ID, "hash": v.Hash}})
+	case "views.update":
+		for i := range s.views {
+			if s.views[i].ID != r.FormValue("view_id") {
+				continue
+			}
+			if h := r.FormValue("hash"); h != "" && h != s.views[i].Hash {
+				fail(w, "hash_conflict", nil)
+				return
+			}
+			var body map[string]any
+			if err := json.Unmarshal([]byte(r.FormValue("view")), &body); err != nil {
+				fail(w, "invalid_arguments", nil)
+				return
+			}
+			s.seq++
+			s.views[i].Body, s.views[i].Hash, s.views[i].Updated = body, fmt.Sprintf("h%d", s.seq), s.views[i].Updated+1
+			writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": s.views[i].ID, "hash": s.views[i].Hash}})
+			return
+		}
+		fail(w, "not_found", nil)
 	case "chat.update":
 		for i := range s.messages {
 			if s.messages[i].Channel == r.FormValue("channel") && s.messages[i].TS == r.FormValue("ts") {
@@ -443,8 +463,9 @@ func (s *Server) Upload(name string) []byte {
 
 // View is a modal the app opened.
 type View struct {
-	ID   string
-	Body map[string]any // the view as sent: callback_id, private_metadata, blocks…
+	ID, Hash string
+	Body     map[string]any // the view as sent: callback_id, private_metadata, blocks…
+	Updated  int            // views.update calls
 }
 
 // Trigger issues a trigger id, as Slack puts in a slash command or an
