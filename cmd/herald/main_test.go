@@ -467,45 +467,22 @@ func TestSlackHTTPMode(t *testing.T) {
 	if code := send(""); code != http.StatusOK {
 		t.Fatalf("a signed command: %d", code)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	waitUntil(t, p, "the answer in Slack", func() bool {
 		ms := fake.Messages()
-		if len(ms) > 0 && strings.Contains(ms[len(ms)-1].Blocks, "From Slack") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no answer in Slack: %+v\n%s", fake.Messages(), p.Stderr)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return len(ms) > 0 && strings.Contains(ms[len(ms)-1].Blocks, "From Slack")
+	})
 }
 
 // TestSlackSocketMode runs herald with Slack in Socket Mode against the
 // fake: a /herald command arriving over the socket is acknowledged and
 // answered, and no /slack/* endpoint is mounted.
 func TestSlackSocketMode(t *testing.T) {
-	fake, err := slackfake.Start("xoxb-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.AppToken = "xapp-test"
-	fake.Join("CMODS")
-	cfg := MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\nmoderators: {slack: {users: [UMOD]}}\n")
-	p := NewProgram(nil)
-	MustStart(t, p, cfg)
+	fake, p := startSlackSocket(t)
 	id := fake.SendSocket("slash_commands", map[string]string{"command": "/herald", "text": "campaign new Over the socket", "user_id": "UMOD", "user_name": "mo", "channel_id": "CMODS"})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	waitUntil(t, p, "the answer over the socket", func() bool {
 		ms := fake.Messages()
-		if len(ms) > 0 && strings.Contains(ms[len(ms)-1].Blocks, "Over the socket") && fake.Acked(id) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no answer in Slack: %+v\n%s", fake.Messages(), p.Stderr)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return len(ms) > 0 && strings.Contains(ms[len(ms)-1].Blocks, "Over the socket") && fake.Acked(id)
+	})
 	// A CSV shared in a DM with herald is offered for import with a button.
 	f := fake.ShareFile("Spring.csv", "text/csv", []byte("email,first_name\nana@example.org,Ana\nbo@example.org,Bo\n"))
 	fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": "Ev1", "event": map[string]any{
@@ -548,6 +525,26 @@ func TestSlackSocketMode(t *testing.T) {
 	}
 }
 
+// startSlackSocket runs herald with Slack in Socket Mode against a fake
+// workspace with users, the channel CMODS and the moderator UMOD.
+func startSlackSocket(t *testing.T, users ...slackfake.User) (*slackfake.Server, *Program) {
+	t.Helper()
+	fake, err := slackfake.Start("xoxb-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	fake.AppToken = "xapp-test"
+	fake.Join("CMODS")
+	for _, u := range users {
+		fake.AddUser(u)
+	}
+	cfg := MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\nmoderators: {slack: {users: [UMOD]}}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	return fake, p
+}
+
 // waitUntil polls ok for up to ten seconds: herald answers Slack in the
 // background.
 func waitUntil(t *testing.T, p *Program, what string, ok func() bool) {
@@ -566,18 +563,9 @@ func waitUntil(t *testing.T, p *Program, what string, ok func() bool) {
 // Start button starts it, the card's counters reach done, and the report
 // comes back as a file.
 func TestSlackModalCampaign(t *testing.T) {
-	fake, err := slackfake.Start("xoxb-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.AppToken = "xapp-test"
-	fake.Join("CMODS")
-	fake.AddUser(slackfake.User{ID: "UANA", Name: "Ana", Email: "ana@example.org", Active: true})
-	fake.AddUser(slackfake.User{ID: "UBO", Name: "Bo", Email: "bo@example.org", Active: true})
-	cfg := MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\nmoderators: {slack: {users: [UMOD]}}\n")
-	p := NewProgram(nil)
-	MustStart(t, p, cfg)
+	fake, p := startSlackSocket(t,
+		slackfake.User{ID: "UANA", Name: "Ana", Email: "ana@example.org", Active: true},
+		slackfake.User{ID: "UBO", Name: "Bo", Email: "bo@example.org", Active: true})
 	mo := map[string]string{"id": "UMOD", "username": "mo"}
 
 	fake.SendSocket("slash_commands", map[string]string{"command": "/herald", "text": "campaign new", "user_id": "UMOD", "user_name": "mo", "channel_id": "CMODS", "trigger_id": fake.Trigger()})
