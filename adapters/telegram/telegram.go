@@ -1,11 +1,13 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -39,6 +41,7 @@ type Adapter struct {
 	bot    *tg.Bot
 	log    *slog.Logger
 	secret string
+	client *http.Client // file downloads
 	// Receive, when set before Run, gets what participants write.
 	Receive func(ctx context.Context, in bot.Incoming)
 	// Joined, when set before Run, is told when a participant starts the
@@ -46,11 +49,21 @@ type Adapter struct {
 	Joined func(ctx context.Context, in bot.Incoming)
 }
 
-var _ bot.Messenger = (*Adapter)(nil)
+var (
+	_ bot.Messenger    = (*Adapter)(nil)
+	_ bot.FileUploader = (*Adapter)(nil)
+)
+
+// MaxFileSize is the largest file a bot may download from Telegram
+// (getFile).
+const MaxFileSize = 20 << 20
 
 // New connects to the Bot API (getMe checks the token).
 func New(ctx context.Context, cfg Config) (*Adapter, error) {
-	a := &Adapter{log: cfg.Log, secret: cfg.WebhookSecret}
+	a := &Adapter{log: cfg.Log, secret: cfg.WebhookSecret, client: cfg.HTTPClient}
+	if a.client == nil {
+		a.client = http.DefaultClient
+	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -130,27 +143,115 @@ func (a *Adapter) update(ctx context.Context, _ *tg.Bot, u *models.Update) {
 		}
 		return
 	}
-	if a.Receive != nil && strings.TrimSpace(m.Text) != "" {
+	if in.Message.Text == "" {
+		in.Message.Text = m.Caption
+	}
+	if m.Document != nil {
+		a.attach(ctx, &in.Message, m.Document.FileID, m.Document.FileName, m.Document.MimeType, m.Document.FileSize)
+	}
+	if n := len(m.Photo); n > 0 {
+		p := m.Photo[n-1] // the largest size
+		a.attach(ctx, &in.Message, p.FileID, "photo-"+strconv.Itoa(m.ID)+".jpg", "image/jpeg", int64(p.FileSize))
+	}
+	if a.Receive != nil && (strings.TrimSpace(in.Message.Text) != "" || len(in.Message.Files) > 0) {
 		a.Receive(ctx, in)
 	}
 }
 
+// attach downloads a participant's file into m. A file that cannot be
+// fetched is named in the text instead, never dropped in silence.
+func (a *Adapter) attach(ctx context.Context, m *bot.Message, id, name, mimeType string, size int64) {
+	if name == "" {
+		name = "file"
+	}
+	data, err := a.download(ctx, id, size)
+	if err != nil {
+		a.log.Warn("telegram: a participant's file", "file", name, "err", err)
+		m.Text = strings.TrimSpace(m.Text + "\n[" + name + ": " + bot.ErrorMessage(err) + "]")
+		return
+	}
+	m.Files = append(m.Files, bot.File{Name: name, ContentType: mimeType, Size: int64(len(data)), Data: data})
+}
+
+func (a *Adapter) download(ctx context.Context, id string, size int64) ([]byte, error) {
+	if size > MaxFileSize {
+		return nil, bot.Errorf(bot.EINVALID, "the file is %d MB; bots can fetch files up to %d MB from Telegram", size>>20, MaxFileSize>>20)
+	}
+	f, err := a.bot.GetFile(ctx, &tg.GetFileParams{FileID: id})
+	if err != nil {
+		return nil, classify(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.bot.FileDownloadLink(f), nil)
+	if err != nil {
+		return nil, bot.Errorf(bot.EINVALID, "Telegram gave a bad file path")
+	}
+	resp, err := a.client.Do(req)
+	if err != nil {
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "cannot download the file from Telegram; ask them to send it again")
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "cannot download the file from Telegram (HTTP %d); ask them to send it again", resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxFileSize+1))
+	if err != nil || len(data) > MaxFileSize {
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "cannot download the file from Telegram; ask them to send it again")
+	}
+	return data, nil
+}
+
 // Send sends m to a private chat, as HTML with an inline keyboard for its
-// buttons.
+// buttons, then its files as documents.
 func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
-	chat, err := strconv.ParseInt(to.ID, 10, 64)
-	if to.Platform != bot.PlatformTelegram || err != nil {
-		return bot.MessageRef{}, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Telegram chat id", to)
+	chat, err := chatID(to)
+	if err != nil {
+		return bot.MessageRef{}, err
 	}
-	params := &tg.SendMessageParams{ChatID: chat, Text: Render(m), ParseMode: models.ParseModeHTML}
-	if kb := keyboard(m); kb != nil {
-		params.ReplyMarkup = kb
+	var ref bot.MessageRef
+	if text := Render(m); strings.TrimSpace(text) != "" || len(m.Files) == 0 {
+		params := &tg.SendMessageParams{ChatID: chat, Text: text, ParseMode: models.ParseModeHTML}
+		if kb := keyboard(m); kb != nil {
+			params.ReplyMarkup = kb
+		}
+		sent, err := a.bot.SendMessage(ctx, params)
+		if err != nil {
+			return bot.MessageRef{}, classify(err)
+		}
+		ref = bot.MessageRef{Channel: to, ID: strconv.Itoa(sent.ID)}
 	}
-	sent, err := a.bot.SendMessage(ctx, params)
+	for _, f := range m.Files {
+		r, err := a.UploadFile(ctx, to, f, "")
+		if err != nil {
+			return ref, err
+		}
+		if ref.ID == "" {
+			ref = r
+		}
+	}
+	return ref, nil
+}
+
+// UploadFile sends f to a private chat as a document with comment as its
+// caption.
+func (a *Adapter) UploadFile(ctx context.Context, to bot.Address, f bot.File, comment string) (bot.MessageRef, error) {
+	chat, err := chatID(to)
+	if err != nil {
+		return bot.MessageRef{}, err
+	}
+	sent, err := a.bot.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chat, Caption: comment,
+		Document: &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}})
 	if err != nil {
 		return bot.MessageRef{}, classify(err)
 	}
 	return bot.MessageRef{Channel: to, ID: strconv.Itoa(sent.ID)}, nil
+}
+
+func chatID(to bot.Address) (int64, error) {
+	chat, err := strconv.ParseInt(to.ID, 10, 64)
+	if to.Platform != bot.PlatformTelegram || err != nil {
+		return 0, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Telegram chat id", to)
+	}
+	return chat, nil
 }
 
 // classify maps the Bot API's answers to herald's errors.

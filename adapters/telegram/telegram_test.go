@@ -210,3 +210,56 @@ func TestConformance(t *testing.T) {
 		}
 	})
 }
+
+// TestFilesBothWays: a participant's document arrives with its content and
+// caption; a file a moderator sends goes as a document after the text; a
+// file Telegram will not hand over is named, not dropped.
+func TestFilesBothWays(t *testing.T) {
+	fake, a := start(t)
+	fake.Unlimited = true
+	var mu sync.Mutex
+	var got []bot.Incoming
+	a.Receive = func(_ context.Context, in bot.Incoming) { mu.Lock(); got = append(got, in); mu.Unlock() }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.Run(ctx); close(done) }()
+	fake.UserWrites(5005, "Zoe", "/start")
+	wait := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			mu.Lock()
+			have := len(got)
+			mu.Unlock()
+			if have == n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the updates did not arrive")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	fake.UserSendsDocument(5005, "Zoe", "ticket.pdf", "application/pdf", "my ticket", []byte("%PDF-1.4 ticket"))
+	wait(1)
+	fake.Inject(telegramfake.Fault{Method: "getFile", N: 1, Code: 400, Description: "Bad Request: file is too big"})
+	fake.UserSendsDocument(5005, "Zoe", "video.mp4", "video/mp4", "", []byte("big"))
+	wait(2)
+	cancel()
+	<-done
+	first, second := got[0].Message, got[1].Message
+	if first.Text != "my ticket" || len(first.Files) != 1 || first.Files[0].Name != "ticket.pdf" || string(first.Files[0].Data) != "%PDF-1.4 ticket" {
+		t.Fatalf("the document arrived as %+v", first)
+	}
+	if len(second.Files) != 0 || !strings.Contains(second.Text, "video.mp4") || !strings.Contains(second.Text, "too big") {
+		t.Fatalf("a file that could not be fetched: %+v", second)
+	}
+
+	if _, err := a.Send(context.Background(), addr(5005), bot.Message{Text: "Here is the form", Files: []bot.File{{Name: "form.pdf", Data: []byte("%PDF form")}}}); err != nil {
+		t.Fatal(err)
+	}
+	sent := fake.Sent()
+	if len(sent) != 2 || sent[0].Text != "Here is the form" || sent[1].Document != "form.pdf" || string(sent[1].Data) != "%PDF form" {
+		t.Fatalf("sent %+v", sent)
+	}
+}

@@ -1,6 +1,7 @@
 // Package telegramfake is a fake of the Telegram Bot API on loopback, for
-// the Telegram adapter's tests and benchmarks: getMe, sendMessage and
-// getUpdates (long polling), with the documented limits enforced (30
+// the Telegram adapter's tests and benchmarks: getMe, sendMessage,
+// sendDocument, getFile with file downloads, and getUpdates (long
+// polling), with the documented limits enforced (30
 // messages a second overall, 1 a second per chat, 20 a minute per group,
 // 429 with retry_after beyond), users who never started the bot or blocked
 // it, and faults on demand.
@@ -9,6 +10,7 @@ package telegramfake
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -25,7 +27,14 @@ type Message struct {
 	ParseMode   string
 	ReplyMarkup string
 	At          time.Time
+	// Document and Data are a file sent with sendDocument (Text is then
+	// its caption).
+	Document string
+	Data     []byte
 }
+
+// maxDownload is the Bot API's limit on files bots download (getFile).
+const maxDownload = 20 << 20
 
 // Fault makes the next N calls of a method fail with a Telegram error.
 type Fault struct {
@@ -58,6 +67,7 @@ type Server struct {
 	updateID   int64
 	notify     chan struct{}
 	rejected   int
+	files      map[string][]byte // file_id → content, for getFile
 	// Webhook and WebhookSecret are what setWebhook set (read under Lock).
 	Webhook, WebhookSecret string
 }
@@ -76,7 +86,7 @@ func Start(token string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Token: token, ln: ln, lastChat: map[int64]time.Time{}, groupSends: map[int64][]time.Time{},
-		started: map[int64]bool{}, blocked: map[int64]bool{}, notify: make(chan struct{}, 1)}
+		started: map[int64]bool{}, blocked: map[int64]bool{}, files: map[string][]byte{}, notify: make(chan struct{}, 1)}
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -145,6 +155,29 @@ func (s *Server) UserWrites(user int64, firstName, text string) {
 	}
 }
 
+// UserSendsDocument queues an update: user sent a file with a caption.
+// The bot can fetch it with getFile.
+func (s *Server) UserSendsDocument(user int64, firstName, name, mimeType, caption string, data []byte) {
+	s.mu.Lock()
+	s.updateID++
+	s.seq++
+	id := fmt.Sprintf("doc-%d", s.seq)
+	s.files[id] = append([]byte(nil), data...)
+	u := map[string]any{"update_id": s.updateID, "message": map[string]any{
+		"message_id": s.seq, "date": time.Now().Unix(), "caption": caption,
+		"document": map[string]any{"file_id": id, "file_unique_id": "u" + id, "file_name": name, "mime_type": mimeType, "file_size": len(data)},
+		"chat":     map[string]any{"id": user, "type": "private", "first_name": firstName},
+		"from":     map[string]any{"id": user, "is_bot": false, "first_name": firstName},
+	}}
+	b, _ := json.Marshal(u)
+	s.updates = append(s.updates, b)
+	s.mu.Unlock()
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
 func reply(w http.ResponseWriter, code int, result any, description string, retryAfter int) {
 	w.Header().Set("Content-Type", "application/json")
 	if code != 200 {
@@ -160,13 +193,17 @@ func reply(w http.ResponseWriter, code int, result any, description string, retr
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
+		s.download(w, rest)
+		return
+	}
 	path := strings.TrimPrefix(r.URL.Path, "/bot")
 	token, method, ok := strings.Cut(path, "/")
 	if !ok || token != s.Token {
 		reply(w, 401, nil, "Unauthorized", 0)
 		return
 	}
-	if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
+	if err := r.ParseMultipartForm(64 << 20); err != nil && err != http.ErrNotMultipart {
 		r.ParseForm()
 	}
 	if f := s.fault(method); f != nil {
@@ -180,6 +217,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.sendMessage(w, r)
 	case "getUpdates":
 		s.getUpdates(w, r)
+	case "sendDocument":
+		s.sendDocument(w, r)
+	case "getFile":
+		id := r.FormValue("file_id")
+		s.mu.Lock()
+		data, ok := s.files[id]
+		s.mu.Unlock()
+		switch {
+		case !ok:
+			reply(w, 400, nil, "Bad Request: invalid file_id", 0)
+		case len(data) > maxDownload:
+			reply(w, 400, nil, "Bad Request: file is too big", 0)
+		default:
+			reply(w, 200, map[string]any{"file_id": id, "file_unique_id": "u" + id, "file_size": len(data), "file_path": "documents/" + id}, "", 0)
+		}
 	case "setWebhook":
 		s.mu.Lock()
 		s.Webhook, s.WebhookSecret = r.FormValue("url"), r.FormValue("secret_token")
@@ -206,14 +258,32 @@ func (s *Server) fault(method string) *Fault {
 }
 
 func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
-	chat, err := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
-	if err != nil {
-		reply(w, 400, nil, "Bad Request: chat not found", 0)
-		return
-	}
 	text := r.FormValue("text")
 	if strings.TrimSpace(text) == "" {
 		reply(w, 400, nil, "Bad Request: message text is empty", 0)
+		return
+	}
+	s.deliver(w, r, Message{Text: text, ParseMode: r.FormValue("parse_mode"), ReplyMarkup: r.FormValue("reply_markup")})
+}
+
+// sendDocument takes the file uploaded as the multipart field "document".
+func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request) {
+	f, h, err := r.FormFile("document")
+	if err != nil {
+		reply(w, 400, nil, "Bad Request: there is no document in the request", 0)
+		return
+	}
+	data, _ := io.ReadAll(f)
+	f.Close()
+	s.deliver(w, r, Message{Text: r.FormValue("caption"), ParseMode: r.FormValue("parse_mode"), Document: h.Filename, Data: data})
+}
+
+// deliver records m for chat_id when the user may be written to and the
+// limits allow it.
+func (s *Server) deliver(w http.ResponseWriter, r *http.Request, m Message) {
+	chat, err := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+	if err != nil {
+		reply(w, 400, nil, "Bad Request: chat not found", 0)
 		return
 	}
 	now := time.Now()
@@ -233,9 +303,25 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.seq++
-	m := Message{ID: s.seq, ChatID: chat, Text: text, ParseMode: r.FormValue("parse_mode"), ReplyMarkup: r.FormValue("reply_markup"), At: now}
+	m.ID, m.ChatID, m.At = s.seq, chat, now
 	s.sent = append(s.sent, m)
-	reply(w, 200, map[string]any{"message_id": m.ID, "date": now.Unix(), "text": text, "chat": map[string]any{"id": chat, "type": "private"}}, "", 0)
+	reply(w, 200, map[string]any{"message_id": m.ID, "date": now.Unix(), "text": m.Text, "chat": map[string]any{"id": chat, "type": "private"}}, "", 0)
+}
+
+// download serves /file/bot<token>/<file_path>.
+func (s *Server) download(w http.ResponseWriter, rest string) {
+	token, path, _ := strings.Cut(rest, "/")
+	s.mu.Lock()
+	data, ok := s.files[strings.TrimPrefix(path, "documents/")]
+	s.mu.Unlock()
+	switch {
+	case token != s.Token:
+		http.Error(w, "Unauthorized", http.StatusUnauthorized)
+	case !ok:
+		http.NotFound(w, nil)
+	default:
+		w.Write(data)
+	}
 }
 
 // limitLocked returns the seconds to wait (rounded up), or 0 and records
