@@ -81,6 +81,8 @@ type Action struct {
 // File is a file attached to a message. Outbound files carry Data; inbound
 // files carry the URL the adapter downloads them from.
 type File struct {
+	// ID names a file kept with a post (PostStore), once stored.
+	ID          string `json:"id,omitempty"`
 	Name        string `json:"name"`
 	ContentType string `json:"content_type,omitempty"`
 	Size        int64  `json:"size,omitempty"`

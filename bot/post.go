@@ -24,8 +24,14 @@ type Post struct {
 // one transaction; implementations are safe for concurrent use.
 type PostStore interface {
 	// AppendPost stores p at the end of its channel and thread, setting ID
-	// (growing within the channel and thread) and At when unset.
+	// (growing within the channel and thread) and At when unset. The
+	// content of each of its files with data and no ID is kept too, in the
+	// same transaction, and the file's ID set.
 	AppendPost(ctx context.Context, p *Post) error
+	// PostFile returns a file kept by AppendPost, with its data, and the
+	// channel of the post that first carried it (whose participant may
+	// download it); ENOTFOUND when there is none.
+	PostFile(ctx context.Context, id string) (File, Address, error)
 	// Posts returns up to limit posts of the channel and thread with IDs
 	// after the given one, oldest first (limit <= 0: all).
 	Posts(ctx context.Context, channel Address, thread string, after uint64, limit int) ([]*Post, error)

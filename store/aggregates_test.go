@@ -529,3 +529,37 @@ func TestCountsMatchRecords(t *testing.T) {
 	bad.State = "lost"
 	code(t, db.UpdateSendings(ctx, []*bot.Sending{&bad}), bot.EINVALID)
 }
+
+func TestPostFilesAreKeptWithTheirPost(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	ana := bot.Address{Platform: bot.PlatformWeb, ID: "AAAAAAAAAAAAAAAAAAAAAA"}
+	p := &bot.Post{Channel: ana, Message: bot.Message{Text: "my ticket", Files: []bot.File{
+		{Name: "ticket.pdf", ContentType: "application/pdf", Data: []byte("%PDF ticket")},
+		{Name: "empty.txt"},
+	}}}
+	if err := db.AppendPost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	f := p.Message.Files[0]
+	if f.ID == "" || f.Size != 11 || p.Message.Files[1].ID != "" {
+		t.Fatalf("files after append: %+v", p.Message.Files)
+	}
+	got, owner, err := db.PostFile(ctx, f.ID)
+	if err != nil || owner != ana || got.Name != "ticket.pdf" || got.ContentType != "application/pdf" || string(got.Data) != "%PDF ticket" {
+		t.Fatalf("PostFile: %+v %v %v", got, owner, err)
+	}
+	// The post keeps the file's name and id, not its data; posting the
+	// same file again (relayed to a thread) does not store it twice.
+	posts, _ := db.Posts(ctx, ana, "", 0, 0)
+	if len(posts) != 1 || posts[0].Message.Files[0].ID != f.ID || posts[0].Message.Files[0].Data != nil {
+		t.Fatalf("stored post: %+v", posts)
+	}
+	relay := &bot.Post{Channel: bot.Address{Platform: bot.PlatformWeb, ID: "console"}, Thread: "T1", Message: p.Message}
+	if err := db.AppendPost(ctx, relay); err != nil || relay.Message.Files[0].ID != f.ID {
+		t.Fatalf("relayed: %+v %v", relay.Message.Files, err)
+	}
+	if _, _, err := db.PostFile(ctx, "999"); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("a file that is not there: %v", err)
+	}
+}

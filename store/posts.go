@@ -2,13 +2,25 @@ package store
 
 import (
 	"context"
+	"strconv"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
 )
 
-var bucketPosts = []byte("posts")
+var (
+	bucketPosts     = []byte("posts")
+	bucketPostFiles = []byte("post-files")
+)
+
+// postFile is a file kept with a post.
+type postFile struct {
+	Channel     bot.Address `json:"channel"`
+	Name        string      `json:"name"`
+	ContentType string      `json:"content_type,omitempty"`
+	Data        []byte      `json:"data"`
+}
 
 func postsKey(channel bot.Address, thread string) []byte {
 	return []byte(channel.String() + "\x00" + thread)
@@ -36,8 +48,46 @@ func (db *DB) AppendPost(ctx context.Context, p *bot.Post) error {
 		if p.At.IsZero() {
 			p.At = db.now()
 		}
+		for i := range p.Message.Files {
+			f := &p.Message.Files[i]
+			if f.ID != "" || len(f.Data) == 0 {
+				continue
+			}
+			fb, err := tx.CreateBucketIfNotExists(bucketPostFiles)
+			if err != nil {
+				return internal("post files bucket: %w", err)
+			}
+			seq, err := fb.NextSequence()
+			if err != nil {
+				return internal("post file sequence: %w", err)
+			}
+			key := strconv.FormatUint(seq, 10)
+			if err := put(fb, []byte(key), postFile{Channel: p.Channel, Name: f.Name, ContentType: f.ContentType, Data: f.Data}); err != nil {
+				return err
+			}
+			f.ID, f.Size = key, int64(len(f.Data))
+		}
 		return put(b, itob(id), p)
 	})
+}
+
+// PostFile returns a file kept with a post.
+func (db *DB) PostFile(ctx context.Context, id string) (bot.File, bot.Address, error) {
+	var pf postFile
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var v []byte
+		if b := tx.Bucket(bucketPostFiles); b != nil {
+			v = b.Get([]byte(id))
+		}
+		if v == nil {
+			return bot.Errorf(bot.ENOTFOUND, "no file %q", id)
+		}
+		return decode(v, &pf)
+	})
+	if err != nil {
+		return bot.File{}, bot.Address{}, err
+	}
+	return bot.File{ID: id, Name: pf.Name, ContentType: pf.ContentType, Size: int64(len(pf.Data)), Data: pf.Data}, pf.Channel, nil
 }
 
 // Posts returns the posts of a channel and thread after an ID.

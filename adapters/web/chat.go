@@ -3,8 +3,11 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"mime"
 	"net/http"
 	"net/mail"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -169,4 +172,96 @@ func (a *Adapter) embedScript(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.Write(b)
+}
+
+// maxChatFile is the largest file a participant may send from the chat.
+const maxChatFile = 10 << 20
+
+// chatUpload takes a file (and an optional message) from a participant:
+// kept with a post in their conversation, shown on their pages, and
+// relayed to their thread.
+func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(respondentCookie)
+	if err != nil || !validRespondent(c.Value) || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", c.Value) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	rid := c.Value
+	if !a.allow("chatfile:"+rid, 10*time.Second, 3) {
+		http.Error(w, "You are sending files very fast: wait a moment, then send again.", http.StatusTooManyRequests)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxChatFile+64<<10)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		http.Error(w, "That file is too large: send files of 10 MB at most.", http.StatusRequestEntityTooLarge)
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, "Choose a file first.", http.StatusBadRequest)
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, maxChatFile+1))
+	switch {
+	case err != nil:
+		http.Error(w, "The upload broke: send the file again.", http.StatusBadRequest)
+		return
+	case len(data) > maxChatFile:
+		http.Error(w, "That file is too large: send files of 10 MB at most.", http.StatusRequestEntityTooLarge)
+		return
+	case len(data) == 0:
+		http.Error(w, "That file is empty.", http.StatusBadRequest)
+		return
+	}
+	text := strings.TrimSpace(r.FormValue("text"))
+	if len(text) > a.cfg.MaxMessage {
+		http.Error(w, "That message is too long: keep it under 4,000 characters.", http.StatusBadRequest)
+		return
+	}
+	prof := a.readProfile(r, rid)
+	me := bot.Address{Platform: bot.PlatformWeb, ID: rid}
+	name := filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/"))
+	msg := bot.Message{Text: text, Files: []bot.File{{Name: name, ContentType: hdr.Header.Get("Content-Type"), Size: int64(len(data)), Data: data}}}
+	p := &bot.Post{Channel: me, From: bot.Actor{Address: me, Name: prof.Name}, Message: msg}
+	if err := a.cfg.Store.AppendPost(r.Context(), p); err != nil {
+		http.Error(w, "Your file could not be saved: please send it again.", http.StatusInternalServerError)
+		return
+	}
+	a.chats.push(rid, event{Type: "post", Post: p})
+	if _, err := a.cfg.Threads.Receive(r.Context(), bot.Incoming{From: me, Name: prof.Name, Email: prof.Email, Message: p.Message}); err != nil {
+		a.cfg.Log.Error("web chat: relaying a file to moderators", "err", err)
+		http.Error(w, "Your file is saved, but the moderators could not be told yet: they will see it later.", http.StatusAccepted)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// chatFile serves a file of the participant's own conversation.
+func (a *Adapter) chatFile(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(respondentCookie)
+	if err != nil || !validRespondent(c.Value) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	f, owner, err := a.cfg.Store.PostFile(r.Context(), r.PathValue("id"))
+	if err != nil || owner != (bot.Address{Platform: bot.PlatformWeb, ID: c.Value}) {
+		http.Error(w, "There is no such file in your conversation.", http.StatusNotFound)
+		return
+	}
+	serveFile(w, f)
+}
+
+// serveFile sends f as a download that the browser never runs as a page.
+func serveFile(w http.ResponseWriter, f bot.File) {
+	ct := f.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	w.Write(f.Data)
 }

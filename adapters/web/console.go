@@ -254,20 +254,20 @@ func (a *Adapter) consoleFile(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "log in to the console first", http.StatusForbidden)
 		return
 	}
+	id := r.PathValue("id")
 	a.mu.Lock()
-	d, ok := a.files[r.PathValue("id")]
+	d, ok := a.files[id]
 	a.mu.Unlock()
-	if !ok || a.cfg.Clock.Now().After(d.until) {
-		http.Error(w, "this download has expired: run the command again", http.StatusNotFound)
+	if ok && !a.cfg.Clock.Now().After(d.until) {
+		serveFile(w, d.file)
 		return
 	}
-	ct := d.file.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
+	// A file kept with a post of a conversation.
+	if f, _, err := a.cfg.Store.PostFile(r.Context(), id); err == nil {
+		serveFile(w, f)
+		return
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", d.file.Name))
-	w.Write(d.file.Data)
+	http.Error(w, "this download has expired: run the command again", http.StatusNotFound)
 }
 
 // consoleUpload runs a command with an uploaded file (list import NAME,

@@ -70,6 +70,7 @@ var (
 	_ bot.Messenger      = (*Adapter)(nil)
 	_ bot.ThreadPoster   = (*Adapter)(nil)
 	_ bot.PresenceReader = (*Adapter)(nil)
+	_ bot.FileUploader   = (*Adapter)(nil)
 )
 
 // download is a file from a command reply, offered for a while.
@@ -98,6 +99,8 @@ func (a *Adapter) Routes(mux interface {
 	mux.Handle("GET /chat", http.HandlerFunc(a.chatPage))
 	mux.Handle("GET /chat/ws", http.HandlerFunc(a.chatSocket))
 	mux.Handle("POST /chat/profile", http.HandlerFunc(a.chatProfile))
+	mux.Handle("POST /chat/upload", http.HandlerFunc(a.chatUpload))
+	mux.Handle("GET /chat/files/{id}", http.HandlerFunc(a.chatFile))
 	mux.Handle("GET /chat/embed.js", http.HandlerFunc(a.embedScript))
 	mux.Handle("GET /static/{file}", http.HandlerFunc(a.static))
 	mux.Handle("GET /console", http.HandlerFunc(a.consolePage))
@@ -126,6 +129,12 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	}
 	a.chats.push(to.ID, event{Type: "post", Post: p})
 	return bot.MessageRef{Channel: to, ID: strconv.FormatUint(p.ID, 10)}, nil
+}
+
+// UploadFile sends f to a web-chat participant, kept with a post of its
+// own (comment as its text); they download it from the chat page.
+func (a *Adapter) UploadFile(ctx context.Context, to bot.Address, f bot.File, comment string) (bot.MessageRef, error) {
+	return a.Send(ctx, to, bot.Message{Text: comment, Files: []bot.File{f}})
 }
 
 // Presence is active while the participant has the chat page open.

@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -394,4 +396,93 @@ func TestConformance(t *testing.T) {
 			},
 		}
 	})
+}
+
+// upload sends a file from a participant's chat page.
+func (s *site) upload(c *http.Client, csrf, name string, data []byte, text string) *http.Response {
+	s.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(data)
+	mw.WriteField("text", text)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/chat/upload", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if csrf != "" {
+		req.Header.Set("X-CSRF-Token", csrf)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+// TestFilesBothWays: a participant's file reaches their thread and is
+// theirs and the moderators' to download, nobody else's; a moderator's
+// file reaches the participant; uploads need the page's CSRF token and
+// stop at 10 MB.
+func TestFilesBothWays(t *testing.T) {
+	s := newSite(t)
+	mod := s.browser()
+	mod.PostForm(s.srv.URL+"/console/login", url.Values{"token": {token}, "name": {"Mo"}})
+	ana := s.browser()
+	pa, _ := s.page(ana, "/chat")
+	if resp := s.upload(ana, "", "ticket.pdf", []byte("%PDF"), ""); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("an upload without the CSRF token: %d", resp.StatusCode)
+	}
+	if resp := s.upload(ana, pa["csrf"], "huge.bin", make([]byte, 10<<20+1), ""); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("an upload over 10 MB: %d", resp.StatusCode)
+	}
+	if resp := s.upload(ana, pa["csrf"], `C:\Users\ana\ticket.pdf`, []byte("%PDF ticket"), "my ticket"); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("an upload: %d", resp.StatusCode)
+	}
+	convs, _ := s.db.Conversations(context.Background(), bot.ConversationFilter{})
+	if len(convs) != 1 {
+		t.Fatalf("conversations: %+v", convs)
+	}
+	posts, _ := s.db.Posts(context.Background(), web.ConsoleChannel, convs[0].Thread.ID, 0, 0)
+	var id string
+	for _, p := range posts {
+		if strings.HasSuffix(p.Message.Text, "my ticket") && len(p.Message.Files) == 1 && p.Message.Files[0].Name == "ticket.pdf" {
+			id = p.Message.Files[0].ID
+		}
+	}
+	if id == "" {
+		t.Fatalf("the file is not in the thread: %s", toJSON(posts))
+	}
+	get := func(c *http.Client, path string) (int, string, http.Header) {
+		resp, err := c.Get(s.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
+	}
+	if code, body, h := get(ana, "/chat/files/"+id); code != 200 || body != "%PDF ticket" || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("the participant's download: %d %q %v", code, body, h)
+	}
+	if code, body, _ := get(mod, "/console/files/"+id); code != 200 || body != "%PDF ticket" {
+		t.Fatalf("the moderator's download: %d %q", code, body)
+	}
+	bob := s.browser()
+	s.page(bob, "/chat")
+	if code, _, _ := get(bob, "/chat/files/"+id); code != http.StatusNotFound {
+		t.Fatalf("another participant downloaded the file: %d", code)
+	}
+	// A moderator's reply with a file.
+	if _, err := s.adapter.UploadFile(context.Background(), convs[0].Participant, bot.File{Name: "form.pdf", Data: []byte("%PDF form")}, "the form"); err != nil {
+		t.Fatal(err)
+	}
+	mine, _ := s.db.Posts(context.Background(), convs[0].Participant, "", 0, 0)
+	last := mine[len(mine)-1].Message
+	if last.Text != "the form" || len(last.Files) != 1 {
+		t.Fatalf("the participant's last post: %+v", last)
+	}
+	if code, body, _ := get(ana, "/chat/files/"+last.Files[0].ID); code != 200 || body != "%PDF form" {
+		t.Fatalf("the participant's download of the moderator's file: %d %q", code, body)
+	}
 }

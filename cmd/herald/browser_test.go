@@ -155,6 +155,18 @@ func TestBrowserJourney(t *testing.T) {
 		}
 	}
 
+	// Ana sends a file; it shows in her thread as a download.
+	ticket := filepath.Join(dir, "ticket.txt")
+	if err := os.WriteFile(ticket, []byte("ticket 42"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(ana, "sending a file", chromedp.SetUploadFiles(css("#attach"), []string{ticket}), waitText(ana, "#messages", "ticket.txt"))
+	run(console, "seeing the file in the thread", waitText(console, "#posts", "ticket.txt"))
+	href, err := chromedp.Run(console, chromedp.Evaluate[string](`document.querySelector("#posts a.file").getAttribute("href")`))
+	if err != nil || !strings.HasPrefix(href, "/console/files/") {
+		t.Fatalf("the file's link in the console: %q, %v", href, err)
+	}
+
 	screens := t.TempDir()
 	if *updateScreens {
 		screens = filepath.Join("..", "..", "testdata", "screens")

@@ -8,7 +8,7 @@
     const mine = p.from && p.from.address && p.from.address.id === me;
     const row = el("div", "post " + (mine ? "mine" : "theirs"));
     row.dataset.id = p.id;
-    row.appendChild(renderMessage(p.message, b => send(b.action.value || b.label)));
+    row.appendChild(renderMessage(p.message, b => send(b.action.value || b.label), "/chat/files/"));
     list.appendChild(row);
     list.scrollTop = list.scrollHeight;
   }
@@ -33,6 +33,17 @@
   });
   document.getElementById("text").addEventListener("keydown", e => {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); document.getElementById("compose").requestSubmit(); }
+  });
+  document.getElementById("attach").addEventListener("change", async e => {
+    const file = e.target.files[0];
+    if (!file) return;
+    const body = new FormData();
+    body.append("file", file);
+    body.append("text", document.getElementById("text").value);
+    const r = await fetch("/chat/upload", {method: "POST", headers: {"X-CSRF-Token": csrf}, body});
+    if (r.ok) document.getElementById("text").value = "";
+    showNotice(r.ok ? "" : await r.text());
+    e.target.value = "";
   });
   document.getElementById("profile").addEventListener("submit", async e => {
     e.preventDefault();

@@ -20,8 +20,9 @@ function el(tag, cls, html) {
   return e;
 }
 // renderMessage returns an element for m; onButton(button) is called when
-// a reply or command button is pressed.
-function renderMessage(m, onButton) {
+// a reply or command button is pressed; files kept with a post link to
+// filesPath + their id.
+function renderMessage(m, onButton, filesPath) {
   const box = el("div", "msg kind-" + (m.kind || "message"));
   if (m.title) box.appendChild(el("div", "title", markup(m.title)));
   if (m.image_url && /^https?:\/\//.test(m.image_url)) {
@@ -56,6 +57,17 @@ function renderMessage(m, onButton) {
       }
     }
     box.appendChild(bar);
+  }
+  if (filesPath && m.files && m.files.length) {
+    const list = el("div", "files");
+    for (const f of m.files) {
+      if (!f.id) continue;
+      const a = el("a", "file", esc(f.name || "file"));
+      a.href = filesPath + encodeURIComponent(f.id);
+      a.download = f.name || "";
+      list.appendChild(a);
+    }
+    box.appendChild(list);
   }
   return box;
 }

@@ -35,7 +35,7 @@
     const row = el("div", "post" + (p.internal ? " internal" : "") + (p.from && p.from.address && p.from.address.id && p.from.address.id.startsWith("console:") ? " mine" : ""));
     const who = (p.from && (p.from.name || (p.from.address && p.from.address.id))) || "herald";
     row.appendChild(el("div", "meta", esc(who) + " · " + esc((p.at || "").replace("T", " ").slice(0, 16))));
-    row.appendChild(renderMessage(p.message, press));
+    row.appendChild(renderMessage(p.message, press, "/console/files/"));
     const posts = document.getElementById("posts");
     posts.appendChild(row);
     posts.scrollTop = posts.scrollHeight;
