@@ -187,7 +187,12 @@ func (a *Adapter) moderatorReply(ctx context.Context, cn *conn, me bot.Actor, th
 		cn.send(event{Type: "notice", Notice: "That reply is too long."})
 		return
 	}
-	m := bot.Message{Text: text}
+	a.deliver(ctx, thread, me, bot.Message{Text: text})
+}
+
+// deliver posts a moderator's message in the thread and delivers it to the
+// participant; the thread says how it went when it did not go by chat.
+func (a *Adapter) deliver(ctx context.Context, thread string, me bot.Actor, m bot.Message) {
 	a.postInThread(ctx, thread, me, m, false)
 	d, err := a.cfg.Threads.Reply(ctx, bot.ThreadRef{Channel: ConsoleChannel, ID: thread}, me, m)
 	switch {
@@ -271,7 +276,8 @@ func (a *Adapter) consoleFile(w http.ResponseWriter, r *http.Request) {
 }
 
 // consoleUpload runs a command with an uploaded file (list import NAME,
-// campaign audience ID).
+// campaign audience ID), or, with a thread, sends the file to that
+// thread's participant.
 func (a *Adapter) consoleUpload(w http.ResponseWriter, r *http.Request) {
 	login, cookie := a.session(r)
 	if login == "" || !a.macOK(r.Header.Get("X-CSRF-Token"), "csrf", cookie) {
@@ -295,6 +301,12 @@ func (a *Adapter) consoleUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := bot.File{Name: hdr.Filename, ContentType: hdr.Header.Get("Content-Type"), Size: int64(len(data)), Data: data}
+	if thread := r.FormValue("thread"); thread != "" {
+		// A file for the participant of a thread.
+		a.deliver(r.Context(), thread, actor(login), bot.Message{Text: strings.TrimSpace(r.FormValue("text")), Files: []bot.File{f}})
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	var reply bot.CommandReply
 	if cmd := strings.TrimSpace(r.FormValue("command")); cmd != "" {
 		reply = a.cfg.Commands.RunCommand(r.Context(), bot.CommandRequest{Actor: actor(login), Text: cmd, Files: []bot.File{f}})

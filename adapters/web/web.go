@@ -123,6 +123,17 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	if err := m.Validate(); err != nil {
 		return bot.MessageRef{}, bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
 	}
+	// The participant's files are their own copies, so that they may
+	// download them (a file kept with a thread's post is the moderators').
+	files := make([]bot.File, 0, len(m.Files))
+	for _, f := range m.Files {
+		if len(f.Data) == 0 {
+			return bot.MessageRef{}, bot.StepErrorf(bot.StepRender, bot.EINVALID, "the file %s has no content", f.Name)
+		}
+		f.ID = ""
+		files = append(files, f)
+	}
+	m.Files = files
 	p := &bot.Post{Channel: to, Message: m, From: bot.Actor{Name: "herald"}}
 	if err := a.cfg.Store.AppendPost(ctx, p); err != nil {
 		return bot.MessageRef{}, err

@@ -485,4 +485,27 @@ func TestFilesBothWays(t *testing.T) {
 	if code, body, _ := get(ana, "/chat/files/"+last.Files[0].ID); code != 200 || body != "%PDF form" {
 		t.Fatalf("the participant's download of the moderator's file: %d %q", code, body)
 	}
+	// From the console: a file attached to a thread reply.
+	pc, _ := s.page(mod, "/console")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "map.png")
+	fw.Write([]byte("PNG map"))
+	mw.WriteField("thread", convs[0].Thread.ID)
+	mw.WriteField("text", "the way to room B12")
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/console/upload", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("X-CSRF-Token", pc["csrf"])
+	if resp, err := mod.Do(req); err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("a file from the console: %v %v", resp, err)
+	}
+	mine, _ = s.db.Posts(context.Background(), convs[0].Participant, "", 0, 0)
+	last = mine[len(mine)-1].Message
+	if last.Text != "the way to room B12" || len(last.Files) != 1 {
+		t.Fatalf("the participant's last post: %+v", last)
+	}
+	if code, body, _ := get(ana, "/chat/files/"+last.Files[0].ID); code != 200 || body != "PNG map" {
+		t.Fatalf("the participant's download of the console's file: %d %q", code, body)
+	}
 }

@@ -106,6 +106,18 @@
   document.getElementById("reply-text").addEventListener("keydown", e => {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); document.getElementById("reply").requestSubmit(); }
   });
+  document.getElementById("reply-file").addEventListener("change", async e => {
+    const file = e.target.files[0];
+    if (!file || !current) return;
+    const fd = new FormData();
+    fd.append("file", file);
+    fd.append("thread", current);
+    fd.append("text", document.getElementById("reply-text").value);
+    const r = await fetch("/console/upload", {method: "POST", headers: {"X-CSRF-Token": csrf}, body: fd});
+    if (r.ok) document.getElementById("reply-text").value = "";
+    showNotice(r.ok ? "" : await r.text());
+    e.target.value = "";
+  });
   document.getElementById("upload").addEventListener("submit", async e => {
     e.preventDefault();
     const fd = new FormData(e.target);
