@@ -111,6 +111,11 @@ func (c *Config) Validate() Problems {
 		}
 		webURL("telegram.server_url", t.ServerURL)
 	}
+	if g := c.Moderators.Telegram.Group; g != "" {
+		if id, err := strconv.ParseInt(g, 10, 64); err != nil || id >= 0 {
+			bad("moderators.telegram.group", "must be the group's chat id, a negative number such as -1001234567890 (add the bot to the group; the id shows in getUpdates)")
+		}
+	}
 	if t := c.Teams; t.Enabled {
 		required("teams.app_id", t.AppID != "", "when teams is enabled (the Microsoft App ID)")
 		required("teams.app_password", t.AppPassword.IsSet(), "when teams is enabled (the client secret)")

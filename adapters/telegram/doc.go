@@ -8,8 +8,11 @@
 // The Bot API server is configurable (telegram.server_url), which is how
 // tests point it at telegramfake.
 //
-// Not yet here: the moderators' side (commands in a group, threads as
-// forum topics).
+// With a moderators' group (Config.Group), /herald runs there, command
+// buttons carry a short id for their signed command (Telegram's callback
+// data holds 64 bytes), campaign cards are edited in place, CSV documents
+// are imported, and the group's admins are moderators (IsMember). Not yet
+// here: participant threads as forum topics in that group.
 //
 // Import rule: telegram imports bot, its Telegram library and the standard
 // library.

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -34,6 +35,9 @@ type Config struct {
 	// posts updates to Webhook() with this secret in
 	// X-Telegram-Bot-Api-Secret-Token; other requests are refused.
 	WebhookSecret string
+	// Group, when set, is the moderators' group chat id (negative): /herald
+	// commands and their buttons run there.
+	Group int64
 }
 
 // Adapter is herald's Telegram bot. It is safe for concurrent use.
@@ -42,6 +46,17 @@ type Adapter struct {
 	log    *slog.Logger
 	secret string
 	client *http.Client // file downloads
+	group  int64
+	// username is the bot's, for "/herald@username" in groups.
+	username string
+	buttons  commandButtons
+	mu       sync.Mutex
+	admins   map[string]adminEntry // group/user → administrator, cached
+	// Commands runs /herald in the moderators' group and its buttons.
+	Commands bot.CommandRunner
+	// OnCard, when set, is told of every campaign card posted in the
+	// group, so that it can be kept up to date (commands.CardUpdater).
+	OnCard func(id bot.CampaignID, ref bot.MessageRef)
 	// Receive, when set before Run, gets what participants write.
 	Receive func(ctx context.Context, in bot.Incoming)
 	// Joined, when set before Run, is told when a participant starts the
@@ -50,8 +65,10 @@ type Adapter struct {
 }
 
 var (
-	_ bot.Messenger    = (*Adapter)(nil)
-	_ bot.FileUploader = (*Adapter)(nil)
+	_ bot.Messenger         = (*Adapter)(nil)
+	_ bot.FileUploader      = (*Adapter)(nil)
+	_ bot.MessageEditor     = (*Adapter)(nil)
+	_ bot.MembershipChecker = (*Adapter)(nil)
 )
 
 // MaxFileSize is the largest file a bot may download from Telegram
@@ -60,7 +77,7 @@ const MaxFileSize = 20 << 20
 
 // New connects to the Bot API (getMe checks the token).
 func New(ctx context.Context, cfg Config) (*Adapter, error) {
-	a := &Adapter{log: cfg.Log, secret: cfg.WebhookSecret, client: cfg.HTTPClient}
+	a := &Adapter{log: cfg.Log, secret: cfg.WebhookSecret, client: cfg.HTTPClient, group: cfg.Group}
 	if a.client == nil {
 		a.client = http.DefaultClient
 	}
@@ -88,6 +105,9 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		return nil, bot.Errorf(bot.EUNAVAILABLE, "telegram: cannot connect with telegram.token: %s", redact(err.Error(), cfg.Token))
 	}
 	a.bot = b
+	if me, err := b.GetMe(ctx); err == nil {
+		a.username = me.Username
+	}
 	return a, nil
 }
 
@@ -130,9 +150,20 @@ func (a *Adapter) Webhook() http.Handler {
 func (a *Adapter) Platform() bot.Platform { return bot.PlatformTelegram }
 
 func (a *Adapter) update(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	if u.CallbackQuery != nil {
+		a.callback(ctx, u.CallbackQuery)
+		return
+	}
 	m := u.Message
-	if m == nil || m.From == nil || m.From.IsBot || m.Chat.Type != "private" {
-		return // herald's own messages and group traffic are not participants'
+	if m == nil || m.From == nil || m.From.IsBot {
+		return // herald's own messages
+	}
+	if a.group != 0 && m.Chat.ID == a.group {
+		a.groupMessage(ctx, m)
+		return
+	}
+	if m.Chat.Type != "private" {
+		return // other groups are not herald's
 	}
 	name := strings.TrimSpace(m.From.FirstName + " " + m.From.LastName)
 	in := bot.Incoming{From: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(m.Chat.ID, 10)}, Name: name,
@@ -207,28 +238,11 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	if err != nil {
 		return bot.MessageRef{}, err
 	}
-	var ref bot.MessageRef
-	if text := Render(m); strings.TrimSpace(text) != "" || len(m.Files) == 0 {
-		params := &tg.SendMessageParams{ChatID: chat, Text: text, ParseMode: models.ParseModeHTML}
-		if kb := keyboard(m); kb != nil {
-			params.ReplyMarkup = kb
-		}
-		sent, err := a.bot.SendMessage(ctx, params)
-		if err != nil {
-			return bot.MessageRef{}, classify(err)
-		}
-		ref = bot.MessageRef{Channel: to, ID: strconv.Itoa(sent.ID)}
+	id, err := a.sendTo(ctx, chat, 0, 0, m)
+	if err != nil {
+		return bot.MessageRef{}, err
 	}
-	for _, f := range m.Files {
-		r, err := a.UploadFile(ctx, to, f, "")
-		if err != nil {
-			return ref, err
-		}
-		if ref.ID == "" {
-			ref = r
-		}
-	}
-	return ref, nil
+	return bot.MessageRef{Channel: to, ID: strconv.Itoa(id)}, nil
 }
 
 // UploadFile sends f to a private chat as a document with comment as its
@@ -317,9 +331,10 @@ func Render(m bot.Message) string {
 	return b.String()
 }
 
-// keyboard gives link and reply buttons as an inline keyboard, one per
-// row (reply values longer than Telegram's 64 bytes are cut).
-func keyboard(m bot.Message) *models.InlineKeyboardMarkup {
+// keyboard gives the buttons as an inline keyboard, one per row: links,
+// reply values (cut to Telegram's 64 bytes of callback data) and signed
+// commands (behind a short id).
+func (a *Adapter) keyboard(m bot.Message) *models.InlineKeyboardMarkup {
 	var rows [][]models.InlineKeyboardButton
 	for _, btn := range m.Buttons {
 		switch btn.Action.Kind {
@@ -327,10 +342,15 @@ func keyboard(m bot.Message) *models.InlineKeyboardMarkup {
 			rows = append(rows, []models.InlineKeyboardButton{{Text: btn.Label, URL: btn.Action.URL}})
 		case bot.ActionReply:
 			v := btn.Action.Value
+			if strings.HasPrefix(v, commandPrefix) || strings.HasPrefix(v, replyPrefix) {
+				v = replyPrefix + v
+			}
 			if len(v) > 64 {
 				v = v[:64]
 			}
 			rows = append(rows, []models.InlineKeyboardButton{{Text: btn.Label, CallbackData: v}})
+		case bot.ActionCommand:
+			rows = append(rows, []models.InlineKeyboardButton{{Text: btn.Label, CallbackData: commandPrefix + a.buttons.put(btn.Action.Value)}})
 		}
 	}
 	if len(rows) == 0 {

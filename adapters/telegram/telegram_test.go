@@ -2,6 +2,7 @@ package telegram_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -261,5 +262,142 @@ func TestFilesBothWays(t *testing.T) {
 	sent := fake.Sent()
 	if len(sent) != 2 || sent[0].Text != "Here is the form" || sent[1].Document != "form.pdf" || string(sent[1].Data) != "%PDF form" {
 		t.Fatalf("sent %+v", sent)
+	}
+}
+
+// runner is a fake command language: every command answers with a campaign
+// card carrying a command button.
+type runner struct {
+	mu   sync.Mutex
+	reqs []bot.CommandRequest
+}
+
+func (r *runner) RunCommand(_ context.Context, req bot.CommandRequest) bot.CommandReply {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reqs = append(r.reqs, req)
+	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
+		Buttons: []bot.Button{{Label: "Pause", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-1-" + strings.Repeat("x", 80)}}}}}}
+}
+
+func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
+	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name + ": " + string(f.Data)})
+}
+
+func (r *runner) all() []bot.CommandRequest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bot.CommandRequest(nil), r.reqs...)
+}
+
+// TestModeratorsGroup: /herald runs in the moderators' group (also as
+// /herald@bot, with a CSV attached, or a CSV alone); its card's buttons
+// run their signed command and the card is edited in place; a button from
+// before a restart says so; participants' reply buttons reach them.
+func TestModeratorsGroup(t *testing.T) {
+	const group = -100500
+	fake, err := telegramfake.Start(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.Unlimited = true
+	a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second, Group: group})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{}
+	a.Commands = r
+	var mu sync.Mutex
+	var got []bot.Incoming
+	a.Receive = func(_ context.Context, in bot.Incoming) { mu.Lock(); got = append(got, in); mu.Unlock() }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	until := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("gave up waiting for %s", what)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald status")
+	until("the command", func() bool { return len(r.all()) == 1 && len(fake.Sent()) == 1 })
+	if req := r.all()[0]; req.Text != "status" || req.Actor.Address != addr(77) || req.Actor.Name != "Mo" {
+		t.Fatalf("the command ran as %+v", req)
+	}
+	card := fake.Sent()[0]
+	var kb struct {
+		InlineKeyboard [][]struct {
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	json.Unmarshal([]byte(card.ReplyMarkup), &kb)
+	if card.ChatID != group || len(kb.InlineKeyboard) != 1 || !strings.HasPrefix(kb.InlineKeyboard[0][0].CallbackData, "c:") || len(kb.InlineKeyboard[0][0].CallbackData) > 64 {
+		t.Fatalf("the card: %+v", card)
+	}
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "just chatting")
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald@herald_test_bot lists")
+	until("the addressed command", func() bool { return len(r.all()) == 2 })
+	if r.all()[1].Text != "lists" {
+		t.Fatalf("ran %+v", r.all()[1])
+	}
+	// CSV documents: with a command, and alone.
+	fake.GroupDocument(group, 77, "Mo", "spring.csv", "/herald list import spring", []byte("email\nana@example.org\n"))
+	until("the import", func() bool { return len(r.all()) == 3 })
+	if req := r.all()[2]; req.Text != "list import spring" || len(req.Files) != 1 || string(req.Files[0].Data) != "email\nana@example.org\n" {
+		t.Fatalf("the import ran as %+v", req)
+	}
+	fake.GroupDocument(group, 77, "Mo", "autumn.csv", "", []byte("email\n"))
+	until("the file alone", func() bool { return len(r.all()) == 4 })
+	if req := r.all()[3]; req.Text != "file autumn.csv: email\n" {
+		t.Fatalf("a file alone ran %q", req.Text)
+	}
+	// The card's button.
+	fake.Press(77, group, card.ID, kb.InlineKeyboard[0][0].CallbackData)
+	until("the button", func() bool { return len(r.all()) == 5 })
+	if req := r.all()[4]; !strings.HasPrefix(req.Signed, "signed-pause-1-") {
+		t.Fatalf("the button ran %+v", req)
+	}
+	until("the card edited", func() bool {
+		for _, m := range fake.Sent() {
+			if m.ID == card.ID && m.Edited == 1 && strings.Contains(m.Text, "signed-pause-1-") {
+				return true
+			}
+		}
+		return false
+	})
+	fake.Press(77, group, card.ID, "c:0123456789abcdef")
+	until("the expired button's alert", func() bool {
+		for _, an := range fake.Answers() {
+			if an.ShowAlert && strings.Contains(an.Text, "run the command again") {
+				return true
+			}
+		}
+		return false
+	})
+	// A participant's reply button.
+	fake.Press(5005, 5005, 1, "yes")
+	until("the participant's answer", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 1 })
+	if got[0].Message.Text != "yes" || got[0].From != addr(5005) {
+		t.Fatalf("the participant's answer: %+v", got[0])
+	}
+}
+
+// TestGroupAdminsAreModerators: IsMember asks getChatMember.
+func TestGroupAdminsAreModerators(t *testing.T) {
+	fake, a := start(t)
+	fake.Admin(-100500, 77)
+	for user, want := range map[int64]bool{77: true, 88: false} {
+		if got, err := a.IsMember(context.Background(), addr(user), "-100500"); err != nil || got != want {
+			t.Errorf("user %d: %v, %v; want %v", user, got, err, want)
+		}
+	}
+	if got, _ := a.IsMember(context.Background(), bot.Address{Platform: bot.PlatformSlack, ID: "77"}, "-100500"); got {
+		t.Error("a Slack user counted as a Telegram admin")
 	}
 }

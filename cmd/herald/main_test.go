@@ -644,3 +644,65 @@ func buttonValue(blocks, label string) string {
 	}
 	return ""
 }
+
+// TestTelegramModeratorsGroup runs herald with a moderators' group on
+// Telegram: an admin's /herald creates a campaign whose card has buttons;
+// pressing Clone runs it; a member who is not an admin is refused.
+func TestTelegramModeratorsGroup(t *testing.T) {
+	fake, err := telegramfake.Start("42:secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.Unlimited = true
+	fake.Admin(-100500, 77)
+	cfg := MustWriteConfig(t, t.TempDir(), "telegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\nmoderators: {telegram: {group: \"-100500\"}}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	said := func(text string) func() bool {
+		return func() bool {
+			for _, m := range fake.Sent() {
+				if m.ChatID == -100500 && strings.Contains(m.Text, text) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	fake.GroupMessage(-100500, 88, "Stranger", 0, 0, "/herald campaign new Not yours")
+	waitUntil(t, p, "the refusal", said("only moderators"))
+	fake.GroupMessage(-100500, 77, "Mo", 0, 0, "/herald campaign new From Telegram")
+	waitUntil(t, p, "the answer", said("From Telegram"))
+	fake.GroupMessage(-100500, 77, "Mo", 0, 0, "/herald campaign show 1")
+	var card telegramfake.Message
+	waitUntil(t, p, "the card", func() bool {
+		for _, m := range fake.Sent() {
+			if strings.Contains(m.ReplyMarkup, "callback_data") && strings.Contains(m.Text, "From Telegram") {
+				card = m
+				return true
+			}
+		}
+		return false
+	})
+	var kb struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	json.Unmarshal([]byte(card.ReplyMarkup), &kb)
+	clone := ""
+	for _, row := range kb.InlineKeyboard {
+		if row[0].Text == "Clone" {
+			clone = row[0].CallbackData
+		}
+	}
+	if clone == "" {
+		t.Fatalf("the card has no Clone button: %s", card.ReplyMarkup)
+	}
+	fake.Press(77, -100500, card.ID, clone)
+	waitUntil(t, p, "the clone", said("#2"))
+	if strings.Contains(p.Stderr.String(), "42:secret") {
+		t.Fatal("the bot token reached the logs")
+	}
+}

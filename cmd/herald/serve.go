@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -251,6 +252,9 @@ func (m *Main) buildTelegram(cfg *config.Config) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	tc := telegram.Config{Token: cfg.Telegram.Token.Value(), ServerURL: cfg.Telegram.ServerURL, Log: m.log.With("part", "telegram")}
+	// The moderators' group (checked negative by the config): /herald runs
+	// there and its admins are moderators.
+	tc.Group, _ = strconv.ParseInt(cfg.Moderators.Telegram.Group, 10, 64)
 	if cfg.Telegram.Mode == "webhook" {
 		tc.WebhookSecret = cfg.Telegram.WebhookSecret.Value()
 	}
@@ -275,10 +279,17 @@ func (m *Main) buildTelegram(cfg *config.Config) error {
 			log.Error("recording a Telegram participant", "from", in.From.String(), "err", err)
 		}
 	}
+	a.Commands = m.mux
+	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { m.cards.Track(id, a, ref) }
+	m.moderators.Checkers[bot.PlatformTelegram] = a
 	m.telegram = a
 	m.engine.Messengers[bot.PlatformTelegram] = a
 	m.threads.Messengers[bot.PlatformTelegram] = a
-	m.board.SetConnected(bot.PlatformTelegram, true, "participants in private chats")
+	detail := "participants in private chats"
+	if tc.Group != 0 {
+		detail += ", /herald in the moderators' group"
+	}
+	m.board.SetConnected(bot.PlatformTelegram, true, detail)
 	return nil
 }
 

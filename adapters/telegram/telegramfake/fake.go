@@ -1,7 +1,8 @@
 // Package telegramfake is a fake of the Telegram Bot API on loopback, for
 // the Telegram adapter's tests and benchmarks: getMe, sendMessage,
-// sendDocument, getFile with file downloads, and getUpdates (long
-// polling), with the documented limits enforced (30
+// sendDocument, getFile with file downloads, editMessageText,
+// answerCallbackQuery, getChatMember and getUpdates (long polling, with
+// private and group messages and button presses), with the documented limits enforced (30
 // messages a second overall, 1 a second per chat, 20 a minute per group,
 // 429 with retry_after beyond), users who never started the bot or blocked
 // it, and faults on demand.
@@ -31,6 +32,16 @@ type Message struct {
 	// its caption).
 	Document string
 	Data     []byte
+	// Topic is the forum topic (message_thread_id), ReplyTo the message
+	// answered; Edited counts editMessageText calls.
+	Topic, ReplyTo int64
+	Edited         int
+}
+
+// Answer is an answerCallbackQuery call.
+type Answer struct {
+	QueryID, Text string
+	ShowAlert     bool
 }
 
 // maxDownload is the Bot API's limit on files bots download (getFile).
@@ -68,6 +79,8 @@ type Server struct {
 	notify     chan struct{}
 	rejected   int
 	files      map[string][]byte // file_id → content, for getFile
+	answers    []Answer
+	admins     map[int64]map[int64]bool // group → administrators
 	// Webhook and WebhookSecret are what setWebhook set (read under Lock).
 	Webhook, WebhookSecret string
 }
@@ -86,7 +99,7 @@ func Start(token string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Token: token, ln: ln, lastChat: map[int64]time.Time{}, groupSends: map[int64][]time.Time{},
-		started: map[int64]bool{}, blocked: map[int64]bool{}, files: map[string][]byte{}, notify: make(chan struct{}, 1)}
+		started: map[int64]bool{}, blocked: map[int64]bool{}, files: map[string][]byte{}, admins: map[int64]map[int64]bool{}, notify: make(chan struct{}, 1)}
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -155,6 +168,89 @@ func (s *Server) UserWrites(user int64, firstName, text string) {
 	}
 }
 
+// queue adds an update of kind ("message", "callback_query").
+func (s *Server) queue(kind string, body map[string]any) {
+	s.mu.Lock()
+	s.updateID++
+	b, _ := json.Marshal(map[string]any{"update_id": s.updateID, kind: body})
+	s.updates = append(s.updates, b)
+	s.mu.Unlock()
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Server) nextID() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	return s.seq
+}
+
+// GroupMessage queues an update: user wrote text in group (a supergroup;
+// topic is the forum topic, 0 for none; replyTo the message answered, 0
+// for none). It returns the message id.
+func (s *Server) GroupMessage(group, user int64, firstName string, topic, replyTo int64, text string) int64 {
+	id := s.nextID()
+	m := map[string]any{"message_id": id, "date": time.Now().Unix(), "text": text,
+		"chat": map[string]any{"id": group, "type": "supergroup", "title": "Moderators"},
+		"from": map[string]any{"id": user, "is_bot": false, "first_name": firstName}}
+	if topic != 0 {
+		m["message_thread_id"], m["is_topic_message"] = topic, true
+	}
+	if replyTo != 0 {
+		m["reply_to_message"] = map[string]any{"message_id": replyTo, "date": time.Now().Unix(), "chat": map[string]any{"id": group, "type": "supergroup"}}
+	}
+	s.queue("message", m)
+	return id
+}
+
+// GroupDocument queues an update: user sent a file to group with a
+// caption.
+func (s *Server) GroupDocument(group, user int64, firstName, name, caption string, data []byte) {
+	id := s.nextID()
+	fid := fmt.Sprintf("doc-%d", id)
+	s.mu.Lock()
+	s.files[fid] = append([]byte(nil), data...)
+	s.mu.Unlock()
+	s.queue("message", map[string]any{"message_id": id, "date": time.Now().Unix(), "caption": caption,
+		"document": map[string]any{"file_id": fid, "file_unique_id": "u" + fid, "file_name": name, "file_size": len(data)},
+		"chat":     map[string]any{"id": group, "type": "supergroup", "title": "Moderators"},
+		"from":     map[string]any{"id": user, "is_bot": false, "first_name": firstName}})
+}
+
+// Press queues an update: user pressed the button carrying data under
+// message messageID of chat. It returns the callback query id.
+func (s *Server) Press(user, chat, messageID int64, data string) string {
+	qid := fmt.Sprintf("q%d", s.nextID())
+	typ := "private"
+	if chat < 0 {
+		typ = "supergroup"
+	}
+	s.queue("callback_query", map[string]any{"id": qid, "data": data, "chat_instance": "ci",
+		"from":    map[string]any{"id": user, "is_bot": false, "first_name": "U"},
+		"message": map[string]any{"message_id": messageID, "date": time.Now().Unix(), "chat": map[string]any{"id": chat, "type": typ}}})
+	return qid
+}
+
+// Admin makes user an administrator of group (getChatMember).
+func (s *Server) Admin(group, user int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.admins[group] == nil {
+		s.admins[group] = map[int64]bool{}
+	}
+	s.admins[group][user] = true
+}
+
+// Answers returns the answerCallbackQuery calls.
+func (s *Server) Answers() []Answer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Answer(nil), s.answers...)
+}
+
 // UserSendsDocument queues an update: user sent a file with a caption.
 // The bot can fetch it with getFile.
 func (s *Server) UserSendsDocument(user int64, firstName, name, mimeType, caption string, data []byte) {
@@ -219,6 +315,36 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.getUpdates(w, r)
 	case "sendDocument":
 		s.sendDocument(w, r)
+	case "getChatMember":
+		chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+		user, _ := strconv.ParseInt(r.FormValue("user_id"), 10, 64)
+		s.mu.Lock()
+		admin := s.admins[chat][user]
+		s.mu.Unlock()
+		status := "member"
+		if admin {
+			status = "administrator"
+		}
+		reply(w, 200, map[string]any{"status": status, "user": map[string]any{"id": user, "is_bot": false, "first_name": "U"}}, "", 0)
+	case "answerCallbackQuery":
+		s.mu.Lock()
+		s.answers = append(s.answers, Answer{QueryID: r.FormValue("callback_query_id"), Text: r.FormValue("text"), ShowAlert: r.FormValue("show_alert") == "true"})
+		s.mu.Unlock()
+		reply(w, 200, true, "", 0)
+	case "editMessageText":
+		chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+		id, _ := strconv.ParseInt(r.FormValue("message_id"), 10, 64)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for i := range s.sent {
+			if s.sent[i].ChatID == chat && s.sent[i].ID == id {
+				s.sent[i].Text, s.sent[i].ReplyMarkup = r.FormValue("text"), r.FormValue("reply_markup")
+				s.sent[i].Edited++
+				reply(w, 200, map[string]any{"message_id": id, "date": time.Now().Unix(), "chat": map[string]any{"id": chat, "type": "supergroup"}}, "", 0)
+				return
+			}
+		}
+		reply(w, 400, nil, "Bad Request: message to edit not found", 0)
 	case "getFile":
 		id := r.FormValue("file_id")
 		s.mu.Lock()
@@ -263,7 +389,15 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 		reply(w, 400, nil, "Bad Request: message text is empty", 0)
 		return
 	}
-	s.deliver(w, r, Message{Text: text, ParseMode: r.FormValue("parse_mode"), ReplyMarkup: r.FormValue("reply_markup")})
+	m := Message{Text: text, ParseMode: r.FormValue("parse_mode"), ReplyMarkup: r.FormValue("reply_markup")}
+	m.Topic, _ = strconv.ParseInt(r.FormValue("message_thread_id"), 10, 64)
+	var rp struct {
+		MessageID int64 `json:"message_id"`
+	}
+	if json.Unmarshal([]byte(r.FormValue("reply_parameters")), &rp) == nil {
+		m.ReplyTo = rp.MessageID
+	}
+	s.deliver(w, r, m)
 }
 
 // sendDocument takes the file uploaded as the multipart field "document".
@@ -275,7 +409,9 @@ func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	data, _ := io.ReadAll(f)
 	f.Close()
-	s.deliver(w, r, Message{Text: r.FormValue("caption"), ParseMode: r.FormValue("parse_mode"), Document: h.Filename, Data: data})
+	m := Message{Text: r.FormValue("caption"), ParseMode: r.FormValue("parse_mode"), Document: h.Filename, Data: data}
+	m.Topic, _ = strconv.ParseInt(r.FormValue("message_thread_id"), 10, 64)
+	s.deliver(w, r, m)
 }
 
 // deliver records m for chat_id when the user may be written to and the

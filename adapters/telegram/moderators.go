@@ -1,0 +1,251 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// maxButtons bounds the command buttons remembered; the oldest go first.
+const maxButtons = 10000
+
+// commandButtons keeps the signed commands of the buttons herald posted,
+// behind ids short enough for Telegram's 64-byte callback data. They live
+// in memory: after a restart an old button says to run the command again.
+type commandButtons struct {
+	mu    sync.Mutex
+	m     map[string]string
+	order []string
+}
+
+func (c *commandButtons) put(signed string) string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	id := hex.EncodeToString(b)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]string{}
+	}
+	c.m[id] = signed
+	c.order = append(c.order, id)
+	for len(c.order) > maxButtons {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	return id
+}
+
+func (c *commandButtons) get(id string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.m[id]
+	return s, ok
+}
+
+// commandPrefix is how callback data names a command button; a reply
+// value that starts the same way is sent behind replyPrefix.
+const (
+	commandPrefix = "c:"
+	replyPrefix   = "r:"
+)
+
+// herald returns the command in "/herald TEXT" (or "/herald@bot TEXT").
+func (a *Adapter) herald(text string) (string, bool) {
+	first, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
+	if first != "/herald" && !strings.EqualFold(first, "/herald@"+a.username) {
+		return "", false
+	}
+	return strings.TrimSpace(rest), true
+}
+
+// groupMessage serves the moderators' group: /herald commands (with a CSV
+// document when one is attached), and a document sent alone (a waiting
+// `list import`, or an offer to import it).
+func (a *Adapter) groupMessage(ctx context.Context, m *models.Message) {
+	if a.Commands == nil {
+		return
+	}
+	who := bot.Actor{Address: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(m.From.ID, 10)},
+		Name: strings.TrimSpace(m.From.FirstName + " " + m.From.LastName)}
+	text := m.Text
+	if text == "" {
+		text = m.Caption
+	}
+	cmd, isCommand := a.herald(text)
+	topic := m.MessageThreadID
+	if m.Document != nil && (isCommand || strings.TrimSpace(text) == "") {
+		var msg bot.Message
+		a.attach(ctx, &msg, m.Document.FileID, m.Document.FileName, m.Document.MimeType, m.Document.FileSize)
+		if len(msg.Files) == 0 {
+			a.answer(ctx, topic, bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: msg.Text}}})
+			return
+		}
+		if isCommand {
+			a.answer(ctx, topic, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: cmd, Files: msg.Files}))
+		} else {
+			a.answer(ctx, topic, a.Commands.RunFile(ctx, who, msg.Files[0]))
+		}
+		return
+	}
+	if isCommand {
+		a.answer(ctx, topic, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: cmd}))
+	}
+}
+
+// answer posts a command's reply in the moderators' group, in the topic it
+// was asked in. Telegram has no message only one member sees: private
+// replies go to the group too.
+func (a *Adapter) answer(ctx context.Context, topic int, r bot.CommandReply) {
+	for _, m := range r.Messages {
+		id, err := a.sendTo(ctx, a.group, topic, 0, m)
+		if err != nil {
+			a.log.Error("telegram: answering a command", "err", err)
+			continue
+		}
+		if m.Campaign != 0 && a.OnCard != nil {
+			a.OnCard(m.Campaign, bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(a.group, 10)}, ID: strconv.Itoa(id)})
+		}
+	}
+}
+
+// EditMessage replaces a message herald sent (a campaign card kept up to
+// date), buttons included.
+func (a *Adapter) EditMessage(ctx context.Context, ref bot.MessageRef, m bot.Message) error {
+	chat, err1 := strconv.ParseInt(ref.Channel.ID, 10, 64)
+	id, err2 := strconv.Atoi(ref.ID)
+	if err1 != nil || err2 != nil {
+		return bot.Errorf(bot.EINVALID, "%s/%s is not a Telegram message", ref.Channel.ID, ref.ID)
+	}
+	_, err := a.bot.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chat, MessageID: id, Text: Render(m), ParseMode: models.ParseModeHTML, ReplyMarkup: a.keyboard(m)})
+	if err != nil && !strings.Contains(err.Error(), "message is not modified") {
+		return classify(err)
+	}
+	return nil
+}
+
+// sendTo sends m to chat (in topic, or as a reply to replyTo), then its
+// files.
+func (a *Adapter) sendTo(ctx context.Context, chat int64, topic, replyTo int, m bot.Message) (int, error) {
+	id := 0
+	if text := Render(m); strings.TrimSpace(text) != "" || len(m.Files) == 0 {
+		params := &tg.SendMessageParams{ChatID: chat, Text: text, ParseMode: models.ParseModeHTML, MessageThreadID: topic}
+		if replyTo != 0 {
+			params.ReplyParameters = &models.ReplyParameters{MessageID: replyTo, AllowSendingWithoutReply: true}
+		}
+		if kb := a.keyboard(m); kb != nil {
+			params.ReplyMarkup = kb
+		}
+		sent, err := a.bot.SendMessage(ctx, params)
+		if err != nil {
+			return 0, classify(err)
+		}
+		id = sent.ID
+	}
+	for _, f := range m.Files {
+		sent, err := a.bot.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chat, MessageThreadID: topic,
+			Document: &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}})
+		if err != nil {
+			return id, classify(err)
+		}
+		if id == 0 {
+			id = sent.ID
+		}
+	}
+	return id, nil
+}
+
+// callback serves a pressed inline button: a command button runs its
+// signed command (a campaign card in the answer replaces the pressed
+// message); a participant's reply button goes to their thread.
+func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
+	who := bot.Actor{Address: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(q.From.ID, 10)},
+		Name: strings.TrimSpace(q.From.FirstName + " " + q.From.LastName)}
+	pressed := q.Message.Message
+	if id, ok := strings.CutPrefix(q.Data, commandPrefix); ok && a.Commands != nil {
+		signed, known := a.buttons.get(id)
+		if !known {
+			a.bot.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, ShowAlert: true,
+				Text: "This button is from before herald restarted: run the command again."})
+			return
+		}
+		a.bot.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID})
+		reply := a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Signed: signed})
+		topic := 0
+		if pressed != nil {
+			topic = pressed.MessageThreadID
+			for i, m := range reply.Messages {
+				if m.Campaign == 0 {
+					continue
+				}
+				ref := bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(pressed.Chat.ID, 10)}, ID: strconv.Itoa(pressed.ID)}
+				if err := a.EditMessage(ctx, ref, m); err == nil {
+					reply.Messages = append(reply.Messages[:i:i], reply.Messages[i+1:]...)
+					if a.OnCard != nil {
+						a.OnCard(m.Campaign, ref)
+					}
+				}
+				break
+			}
+		}
+		a.answer(ctx, topic, reply)
+		return
+	}
+	a.bot.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID})
+	if a.Receive != nil && pressed != nil && pressed.Chat.Type == "private" {
+		text := q.Data
+		if v, ok := strings.CutPrefix(text, replyPrefix); ok {
+			text = v
+		}
+		a.Receive(ctx, bot.Incoming{From: who.Address, Name: who.Name, ID: "cb-" + q.ID, Message: bot.Message{Text: text}})
+	}
+}
+
+// IsMember says whether user is an administrator (or the creator) of the
+// group chat group: in the moderators' group, its admins are moderators.
+// Answers are kept a minute.
+func (a *Adapter) IsMember(ctx context.Context, user bot.Address, group string) (bool, error) {
+	if user.Platform != bot.PlatformTelegram {
+		return false, nil
+	}
+	chat, err1 := strconv.ParseInt(group, 10, 64)
+	uid, err2 := strconv.ParseInt(user.ID, 10, 64)
+	if err1 != nil || err2 != nil {
+		return false, nil
+	}
+	key := group + "/" + user.ID
+	now := time.Now()
+	a.mu.Lock()
+	if e, ok := a.admins[key]; ok && now.Sub(e.at) < time.Minute {
+		a.mu.Unlock()
+		return e.admin, nil
+	}
+	a.mu.Unlock()
+	m, err := a.bot.GetChatMember(ctx, &tg.GetChatMemberParams{ChatID: chat, UserID: uid})
+	if err != nil {
+		return false, classify(err)
+	}
+	admin := m.Type == models.ChatMemberTypeOwner || m.Type == models.ChatMemberTypeAdministrator
+	a.mu.Lock()
+	if a.admins == nil {
+		a.admins = map[string]adminEntry{}
+	}
+	a.admins[key] = adminEntry{admin: admin, at: now}
+	a.mu.Unlock()
+	return admin, nil
+}
+
+type adminEntry struct {
+	admin bool
+	at    time.Time
+}
