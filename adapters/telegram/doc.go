@@ -11,8 +11,9 @@
 // With a moderators' group (Config.Group), /herald runs there, command
 // buttons carry a short id for their signed command (Telegram's callback
 // data holds 64 bytes), campaign cards are edited in place, CSV documents
-// are imported, and the group's admins are moderators (IsMember). Not yet
-// here: participant threads as forum topics in that group.
+// are imported, the group's admins are moderators (IsMember), and
+// participants' threads live there (ThreadPoster): a forum topic each when
+// the group has topics, a reply chain under a head card otherwise.
 //
 // Import rule: telegram imports bot, its Telegram library and the standard
 // library.

@@ -73,9 +73,6 @@ func (a *Adapter) herald(text string) (string, bool) {
 // document when one is attached), and a document sent alone (a waiting
 // `list import`, or an offer to import it).
 func (a *Adapter) groupMessage(ctx context.Context, m *models.Message) {
-	if a.Commands == nil {
-		return
-	}
 	who := bot.Actor{Address: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(m.From.ID, 10)},
 		Name: strings.TrimSpace(m.From.FirstName + " " + m.From.LastName)}
 	text := m.Text
@@ -84,7 +81,7 @@ func (a *Adapter) groupMessage(ctx context.Context, m *models.Message) {
 	}
 	cmd, isCommand := a.herald(text)
 	topic := m.MessageThreadID
-	if m.Document != nil && (isCommand || strings.TrimSpace(text) == "") {
+	if a.Commands != nil && m.Document != nil && (isCommand || strings.TrimSpace(text) == "" && a.threadOf(m) == "") {
 		var msg bot.Message
 		a.attach(ctx, &msg, m.Document.FileID, m.Document.FileName, m.Document.MimeType, m.Document.FileSize)
 		if len(msg.Files) == 0 {
@@ -98,9 +95,11 @@ func (a *Adapter) groupMessage(ctx context.Context, m *models.Message) {
 		}
 		return
 	}
-	if isCommand {
+	if isCommand && a.Commands != nil {
 		a.answer(ctx, topic, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: cmd}))
+		return
 	}
+	a.threadMessage(ctx, m, who, text)
 }
 
 // answer posts a command's reply in the moderators' group, in the topic it

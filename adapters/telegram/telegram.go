@@ -52,6 +52,13 @@ type Adapter struct {
 	buttons  commandButtons
 	mu       sync.Mutex
 	admins   map[string]adminEntry // group/user → administrator, cached
+	// forumKnown and isForum cache whether the group has topics; chain
+	// maps messages relayed into reply chains to their thread.
+	forumKnown, isForum bool
+	chain               map[int]string
+	// Threads carries participant threads whose moderators' side is the
+	// group.
+	Threads *bot.Threads
 	// Commands runs /herald in the moderators' group and its buttons.
 	Commands bot.CommandRunner
 	// OnCard, when set, is told of every campaign card posted in the
@@ -69,6 +76,7 @@ var (
 	_ bot.FileUploader      = (*Adapter)(nil)
 	_ bot.MessageEditor     = (*Adapter)(nil)
 	_ bot.MembershipChecker = (*Adapter)(nil)
+	_ bot.ThreadPoster      = (*Adapter)(nil)
 )
 
 // MaxFileSize is the largest file a bot may download from Telegram

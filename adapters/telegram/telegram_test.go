@@ -401,3 +401,106 @@ func TestGroupAdminsAreModerators(t *testing.T) {
 		t.Error("a Slack user counted as a Telegram admin")
 	}
 }
+
+// TestThreadsInTheGroup: a participant's thread is a forum topic when the
+// moderators' group has topics, a reply chain otherwise; moderators answer
+// there, notes stay, thread commands run.
+func TestThreadsInTheGroup(t *testing.T) {
+	for _, forum := range []bool{true, false} {
+		t.Run(fmt.Sprintf("forum=%v", forum), func(t *testing.T) {
+			const group = -100700
+			fake, err := telegramfake.Start(token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fake.Close()
+			fake.Unlimited = true
+			if forum {
+				fake.Forum(group)
+			}
+			a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second, Group: group})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &runner{}
+			a.Commands = r
+			db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			clock := bot.SystemClock()
+			th := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock}, Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: a},
+				Moderators: a, Channel: bot.Address{Platform: bot.PlatformTelegram, ID: fmt.Sprint(group)}, Clock: clock}
+			a.Threads = th
+			a.Receive = func(ctx context.Context, in bot.Incoming) {
+				if _, err := th.Receive(ctx, in); err != nil {
+					t.Error(err)
+				}
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { a.Run(ctx); close(done) }()
+			defer func() { cancel(); <-done }()
+			until := func(what string, ok func() bool) {
+				t.Helper()
+				deadline := time.Now().Add(10 * time.Second)
+				for !ok() {
+					if time.Now().After(deadline) {
+						t.Fatalf("gave up waiting for %s: %+v", what, fake.Sent())
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			fake.UserWrites(5005, "Zoe", "/start")
+			fake.UserWrites(5005, "Zoe", "Is the webinar recorded?")
+			var relayed telegramfake.Message
+			until("the thread", func() bool {
+				for _, m := range fake.Sent() {
+					if m.ChatID == group && strings.Contains(m.Text, "Is the webinar recorded?") {
+						relayed = m
+						return true
+					}
+				}
+				return false
+			})
+			if forum && (relayed.Topic == 0 || len(fake.Topics()) != 1) || !forum && relayed.ReplyTo == 0 {
+				t.Fatalf("the relayed message: %+v, topics %v", relayed, fake.Topics())
+			}
+			// A moderator answers in the thread: in the topic, or replying
+			// to the relayed message.
+			topic, replyTo := relayed.Topic, int64(0)
+			if !forum {
+				replyTo = relayed.ID
+			}
+			fake.GroupMessage(group, 77, "Mo", topic, replyTo, "note she asked twice")
+			fake.GroupMessage(group, 77, "Mo", topic, replyTo, "Yes, it is!")
+			until("the answer", func() bool {
+				for _, m := range fake.Sent() {
+					if m.ChatID == 5005 && m.Text == "Yes, it is!" {
+						return true
+					}
+				}
+				return false
+			})
+			for _, m := range fake.Sent() {
+				if m.ChatID == 5005 && strings.Contains(m.Text, "asked twice") {
+					t.Fatal("a note reached the participant")
+				}
+			}
+			fake.GroupMessage(group, 77, "Mo", topic, replyTo, "tag add recorded")
+			until("the thread command", func() bool {
+				reqs := r.all()
+				return len(reqs) == 1 && reqs[0].Text == "tag add recorded" && reqs[0].Thread.ID != ""
+			})
+			// Ordinary talk in the group is left alone.
+			fake.GroupMessage(group, 77, "Mo", 0, 0, "coffee?")
+			time.Sleep(50 * time.Millisecond)
+			for _, m := range fake.Sent() {
+				if m.ChatID == 5005 && m.Text == "coffee?" {
+					t.Fatal("group talk reached a participant")
+				}
+			}
+		})
+	}
+}

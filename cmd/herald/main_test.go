@@ -647,7 +647,8 @@ func buttonValue(blocks, label string) string {
 
 // TestTelegramModeratorsGroup runs herald with a moderators' group on
 // Telegram: an admin's /herald creates a campaign whose card has buttons;
-// pressing Clone runs it; a member who is not an admin is refused.
+// pressing Clone runs it; a member who is not an admin is refused; a
+// participant's thread opens in the group and a reply there reaches them.
 func TestTelegramModeratorsGroup(t *testing.T) {
 	fake, err := telegramfake.Start("42:secret")
 	if err != nil {
@@ -702,6 +703,28 @@ func TestTelegramModeratorsGroup(t *testing.T) {
 	}
 	fake.Press(77, -100500, card.ID, clone)
 	waitUntil(t, p, "the clone", said("#2"))
+	// A participant's thread opens in the group, and an answer reaches them.
+	fake.UserWrites(5005, "Zoe", "/start")
+	fake.UserWrites(5005, "Zoe", "Is it recorded?")
+	var relayed telegramfake.Message
+	waitUntil(t, p, "the thread in the group", func() bool {
+		for _, m := range fake.Sent() {
+			if m.ChatID == -100500 && strings.Contains(m.Text, "Is it recorded?") {
+				relayed = m
+				return true
+			}
+		}
+		return false
+	})
+	fake.GroupMessage(-100500, 77, "Mo", 0, relayed.ID, "Yes, it is.")
+	waitUntil(t, p, "the answer", func() bool {
+		for _, m := range fake.Sent() {
+			if m.ChatID == 5005 && strings.Contains(m.Text, "Yes, it is.") {
+				return true
+			}
+		}
+		return false
+	})
 	if strings.Contains(p.Stderr.String(), "42:secret") {
 		t.Fatal("the bot token reached the logs")
 	}

@@ -279,8 +279,13 @@ func (m *Main) buildTelegram(cfg *config.Config) error {
 			log.Error("recording a Telegram participant", "from", in.From.String(), "err", err)
 		}
 	}
-	a.Commands = m.mux
+	a.Commands, a.Threads = m.mux, m.threads
 	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { m.cards.Track(id, a, ref) }
+	if tc.Group != 0 {
+		// Participants' threads live in the group (forum topics, or reply
+		// chains), unless Slack is enabled: Slack, built next, takes them.
+		m.threads.Moderators, m.threads.Channel = a, bot.Address{Platform: bot.PlatformTelegram, ID: cfg.Moderators.Telegram.Group}
+	}
 	m.moderators.Checkers[bot.PlatformTelegram] = a
 	m.telegram = a
 	m.engine.Messengers[bot.PlatformTelegram] = a

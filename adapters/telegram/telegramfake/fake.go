@@ -81,6 +81,8 @@ type Server struct {
 	files      map[string][]byte // file_id → content, for getFile
 	answers    []Answer
 	admins     map[int64]map[int64]bool // group → administrators
+	forums     map[int64]bool           // groups with topics
+	topics     map[int64]string         // topic id → name
 	// Webhook and WebhookSecret are what setWebhook set (read under Lock).
 	Webhook, WebhookSecret string
 }
@@ -99,7 +101,7 @@ func Start(token string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Token: token, ln: ln, lastChat: map[int64]time.Time{}, groupSends: map[int64][]time.Time{},
-		started: map[int64]bool{}, blocked: map[int64]bool{}, files: map[string][]byte{}, admins: map[int64]map[int64]bool{}, notify: make(chan struct{}, 1)}
+		started: map[int64]bool{}, blocked: map[int64]bool{}, files: map[string][]byte{}, admins: map[int64]map[int64]bool{}, forums: map[int64]bool{}, topics: map[int64]string{}, notify: make(chan struct{}, 1)}
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -244,6 +246,24 @@ func (s *Server) Admin(group, user int64) {
 	s.admins[group][user] = true
 }
 
+// Forum gives group topics (getChat says is_forum; createForumTopic works).
+func (s *Server) Forum(group int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.forums[group] = true
+}
+
+// Topics returns the forum topics created, by id.
+func (s *Server) Topics() map[int64]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[int64]string{}
+	for k, v := range s.topics {
+		out[k] = v
+	}
+	return out
+}
+
 // Answers returns the answerCallbackQuery calls.
 func (s *Server) Answers() []Answer {
 	s.mu.Lock()
@@ -315,6 +335,35 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.getUpdates(w, r)
 	case "sendDocument":
 		s.sendDocument(w, r)
+	case "getChat":
+		chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+		s.mu.Lock()
+		forum := s.forums[chat]
+		s.mu.Unlock()
+		typ := "private"
+		if chat < 0 {
+			typ = "supergroup"
+		}
+		reply(w, 200, map[string]any{"id": chat, "type": typ, "is_forum": forum, "accent_color_id": 0, "max_reaction_count": 0}, "", 0)
+	case "createForumTopic":
+		chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+		name := r.FormValue("name")
+		s.mu.Lock()
+		forum := s.forums[chat]
+		s.seq++
+		id := s.seq
+		if forum && name != "" && len(name) <= 128 {
+			s.topics[id] = name
+		}
+		s.mu.Unlock()
+		switch {
+		case !forum:
+			reply(w, 400, nil, "Bad Request: the chat is not a forum", 0)
+		case name == "" || len(name) > 128:
+			reply(w, 400, nil, "Bad Request: invalid forum topic name", 0)
+		default:
+			reply(w, 200, map[string]any{"message_thread_id": id, "name": name, "icon_color": 7322096}, "", 0)
+		}
 	case "getChatMember":
 		chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
 		user, _ := strconv.ParseInt(r.FormValue("user_id"), 10, 64)
