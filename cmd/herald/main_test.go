@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
@@ -312,10 +313,10 @@ func TestCommandLine(t *testing.T) {
 
 func TestEnabledPlatformWithoutAdapterIsRefused(t *testing.T) {
 	dir := t.TempDir()
-	cfg := MustWriteConfig(t, dir, "discord: {enabled: true, token: t, application_id: \"1\"}\n")
+	cfg := MustWriteConfig(t, dir, "teams: {enabled: true, app_id: \"00000000-0000-0000-0000-000000000001\", app_password: p}\n")
 	p := NewProgram(nil)
 	err := p.Run(context.Background(), []string{"check-config", "--config", cfg})
-	if main.ExitCode(err) != 1 || !strings.Contains(p.Stdout.String(), "discord.enabled: this version of herald has no discord adapter yet") {
+	if main.ExitCode(err) != 1 || !strings.Contains(p.Stdout.String(), "teams.enabled: this version of herald has no teams adapter yet") {
 		t.Fatalf("exit %d:\n%s", main.ExitCode(err), p.Stdout)
 	}
 }
@@ -726,6 +727,43 @@ func TestTelegramModeratorsGroup(t *testing.T) {
 		return false
 	})
 	if strings.Contains(p.Stderr.String(), "42:secret") {
+		t.Fatal("the bot token reached the logs")
+	}
+}
+
+// TestDiscordCampaign runs herald with Discord for participants: a
+// campaign to a list of Discord ids reaches their DMs.
+func TestDiscordCampaign(t *testing.T) {
+	fake, err := discordfake.Start("dc-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AddUser("4001", true)
+	fake.AddUser("4002", true)
+	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", api_url: \"http://"+fake.Addr()+"\"}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"}, Name: "mo"}
+	run := func(text string, files ...bot.File) {
+		t.Helper()
+		if r := p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: text, Files: files}); r.Private {
+			t.Fatalf("%s: %+v", text, r)
+		}
+	}
+	run("list import dc", bot.File{Name: "dc.csv", Data: []byte("discord_id,first_name\n4001,Ana\n4002,Bo\n")})
+	run("campaign new On Discord")
+	run("campaign message 1 Hi {{first_name}}!")
+	run("campaign audience 1 list:dc")
+	run("campaign start 1")
+	waitUntil(t, p, "the DMs", func() bool {
+		got := map[string]bool{}
+		for _, m := range fake.Messages() {
+			got[m.Content] = true
+		}
+		return got["Hi Ana!"] && got["Hi Bo!"]
+	})
+	if strings.Contains(p.Stderr.String(), "dc-token") {
 		t.Fatal("the bot token reached the logs")
 	}
 }

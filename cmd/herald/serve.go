@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/discord"
 	"github.com/heraldchat/herald/adapters/email"
 	"github.com/heraldchat/herald/adapters/slack"
 	"github.com/heraldchat/herald/adapters/telegram"
@@ -27,7 +28,7 @@ import (
 // builtPlatforms are the platform sections this version can run. A section
 // enabled in the config but missing here is refused at start, rather than
 // silently ignored.
-var builtPlatforms = map[string]bool{"email": true, "telegram": true, "slack": true}
+var builtPlatforms = map[string]bool{"email": true, "telegram": true, "slack": true, "discord": true}
 
 // platformProblems names the enabled platform sections this build cannot
 // run.
@@ -105,6 +106,11 @@ func (m *Main) open(path string) error {
 	}
 	if cfg.Telegram.Enabled {
 		if err := m.buildTelegram(cfg); err != nil {
+			return err
+		}
+	}
+	if cfg.Discord.Enabled {
+		if err := m.buildDiscord(cfg); err != nil {
 			return err
 		}
 	}
@@ -295,6 +301,21 @@ func (m *Main) buildTelegram(cfg *config.Config) error {
 		detail += ", /herald in the moderators' group"
 	}
 	m.board.SetConnected(bot.PlatformTelegram, true, detail)
+	return nil
+}
+
+// buildDiscord connects the Discord bot for participants: campaigns and
+// replies reach them by DM.
+func (m *Main) buildDiscord(cfg *config.Config) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	a, err := discord.New(ctx, discord.Config{Token: cfg.Discord.Token.Value(), APIURL: cfg.Discord.APIURL, Log: m.log.With("part", "discord"), Board: m.board})
+	if err != nil {
+		return err
+	}
+	m.engine.Messengers[bot.PlatformDiscord] = a
+	m.threads.Messengers[bot.PlatformDiscord] = a
+	m.board.SetConnected(bot.PlatformDiscord, true, "participants by DM")
 	return nil
 }
 

@@ -1,0 +1,242 @@
+package discord
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Config sets up the adapter.
+type Config struct {
+	Token string
+	// APIURL, when set, is where discord.com's requests go instead
+	// (scheme and host, for example http://127.0.0.1:PORT).
+	APIURL     string
+	HTTPClient *http.Client
+	Log        *slog.Logger
+	// Board, when set, shows Discord's integration errors in `status`.
+	Board *bot.StatusBoard
+}
+
+// Adapter is herald's Discord bot. It is safe for concurrent use.
+type Adapter struct {
+	s     *discordgo.Session
+	log   *slog.Logger
+	board *bot.StatusBoard
+
+	mu  sync.Mutex
+	dms map[string]string // user id → DM channel id
+}
+
+var (
+	_ bot.Messenger    = (*Adapter)(nil)
+	_ bot.FileUploader = (*Adapter)(nil)
+)
+
+// redirect sends discord.com's requests to another base (the fake).
+type redirect struct {
+	to   *url.URL
+	next http.RoundTripper
+}
+
+func (r redirect) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == "discord.com" || strings.HasSuffix(req.URL.Host, ".discord.com") {
+		req = req.Clone(req.Context())
+		req.URL.Scheme, req.URL.Host = r.to.Scheme, r.to.Host
+		req.Host = r.to.Host
+	}
+	return r.next.RoundTrip(req)
+}
+
+// New checks the token (GET /users/@me) and returns the adapter.
+func New(ctx context.Context, cfg Config) (*Adapter, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		return nil, bot.Errorf(bot.EINVALID, "discord: %s", err)
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.APIURL != "" {
+		to, err := url.Parse(cfg.APIURL)
+		if err != nil || to.Host == "" {
+			return nil, bot.Errorf(bot.EINVALID, "discord.api_url %q is not a URL", cfg.APIURL)
+		}
+		next := client.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		c := *client
+		c.Transport = redirect{to: to, next: next}
+		client = &c
+	}
+	s.Client = client
+	s.ShouldRetryOnRateLimit = false // the engine's limiter decides
+	s.MaxRestRetries = 0
+	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, dms: map[string]string{}}
+	if _, err := s.User("@me", discordgo.WithContext(ctx)); err != nil {
+		return nil, bot.Errorf(bot.ErrorCode(a.classify(err, bot.StepOpen)), "discord: %s", bot.ErrorMessage(a.classify(err, bot.StepOpen)))
+	}
+	return a, nil
+}
+
+// Platform is discord.
+func (a *Adapter) Platform() bot.Platform { return bot.PlatformDiscord }
+
+// dm returns the DM channel with user, opening it once.
+func (a *Adapter) dm(ctx context.Context, user string) (string, error) {
+	a.mu.Lock()
+	ch, ok := a.dms[user]
+	a.mu.Unlock()
+	if ok {
+		return ch, nil
+	}
+	c, err := a.s.UserChannelCreate(user, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", a.classify(err, bot.StepOpen)
+	}
+	a.mu.Lock()
+	a.dms[user] = c.ID
+	a.mu.Unlock()
+	return c.ID, nil
+}
+
+// Send sends m to a user's DMs.
+func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
+	if to.Platform != bot.PlatformDiscord || to.ID == "" {
+		return bot.MessageRef{}, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Discord user", to)
+	}
+	ch, err := a.dm(ctx, to.ID)
+	if err != nil {
+		return bot.MessageRef{}, err
+	}
+	sent, err := a.s.ChannelMessageSendComplex(ch, Render(m), discordgo.WithContext(ctx))
+	if err != nil {
+		return bot.MessageRef{}, a.classify(err, bot.StepSend)
+	}
+	return bot.MessageRef{Channel: to, ID: sent.ID}, nil
+}
+
+// UploadFile sends f to a user's DMs as an attachment.
+func (a *Adapter) UploadFile(ctx context.Context, to bot.Address, f bot.File, comment string) (bot.MessageRef, error) {
+	return a.Send(ctx, to, bot.Message{Text: comment, Files: []bot.File{f}})
+}
+
+// classify maps Discord's answers to herald's errors, each saying what to
+// do, at step (open or send).
+func (a *Adapter) classify(err error, step bot.Step) error {
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
+		return bot.RateLimited(bot.PlatformDiscord, max(rl.RetryAfter, time.Second))
+	}
+	var re *discordgo.RESTError
+	if !errors.As(err, &re) || re.Response == nil {
+		return bot.StepErrorf(step, bot.EUNAVAILABLE, "Discord did not answer: %s", err)
+	}
+	code, msg := 0, ""
+	if re.Message != nil {
+		code, msg = re.Message.Code, re.Message.Message
+	}
+	var out *bot.Error
+	switch {
+	case re.Response.StatusCode == http.StatusTooManyRequests:
+		return bot.RateLimited(bot.PlatformDiscord, time.Second)
+	case re.Response.StatusCode >= 500:
+		return bot.StepErrorf(step, bot.EUNAVAILABLE, "Discord failed (HTTP %d): herald tries again", re.Response.StatusCode)
+	case re.Response.StatusCode == http.StatusUnauthorized:
+		out = bot.StepErrorf(step, bot.EFORBIDDEN, "Discord refused the bot token: check discord.token (Bot → Reset Token in the developer portal)")
+	case code == 50007:
+		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "cannot send messages to this user: they closed their DMs or share no server with the bot")
+	case code == 10013 || code == 50035 && step == bot.StepOpen:
+		return bot.StepErrorf(bot.StepOpen, bot.ENOTFOUND, "no such Discord user")
+	case code == 50001 || code == 50013:
+		out = bot.StepErrorf(step, bot.EFORBIDDEN, "%s: give the bot the permission in the channel (Server Settings → Roles)", msg)
+	default:
+		out = bot.StepErrorf(step, bot.EINVALID, "Discord refused: %d %s", code, msg)
+	}
+	if a.board != nil {
+		m, fix, _ := strings.Cut(out.Message, ": ")
+		a.board.Report(bot.PlatformDiscord, m, fix)
+	}
+	return out
+}
+
+// colors are the embed colors of herald's message kinds.
+var colors = map[bot.Kind]int{bot.KindIdea: 0x3b82f6, bot.KindSuccess: 0x16a34a, bot.KindImportant: 0xdc2626, bot.KindCard: 0x1f2a44}
+
+// Render writes m as a Discord message: plain messages as content, other
+// kinds as an embed (title, text, image, fields) with the kind's color;
+// link and reply buttons as components (reply values are cut to the 100
+// characters a custom id holds); files as attachments.
+func Render(m bot.Message) *discordgo.MessageSend {
+	out := &discordgo.MessageSend{}
+	text := markup(m.Text)
+	if m.Kind == "" || m.Kind == bot.KindMessage && m.Title == "" && m.ImageURL == "" && len(m.Fields) == 0 {
+		out.Content = text
+	} else {
+		e := &discordgo.MessageEmbed{Title: m.Title, Description: text, Color: colors[m.Kind]}
+		if m.ImageURL != "" {
+			e.Image = &discordgo.MessageEmbedImage{URL: m.ImageURL}
+		}
+		for _, f := range m.Fields {
+			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: f.Label, Value: markup(f.Value), Inline: f.Short})
+		}
+		out.Embeds = []*discordgo.MessageEmbed{e}
+	}
+	var row []discordgo.MessageComponent
+	for _, b := range m.Buttons {
+		switch b.Action.Kind {
+		case bot.ActionLink:
+			row = append(row, discordgo.Button{Label: b.Label, Style: discordgo.LinkButton, URL: b.Action.URL})
+		case bot.ActionReply:
+			v := b.Action.Value
+			if len(v) > 98 {
+				v = v[:98]
+			}
+			row = append(row, discordgo.Button{Label: b.Label, Style: discordgo.SecondaryButton, CustomID: "r:" + v})
+		}
+	}
+	if len(row) > 0 {
+		out.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+	}
+	for _, f := range m.Files {
+		out.Files = append(out.Files, &discordgo.File{Name: f.Name, ContentType: f.ContentType, Reader: bytes.NewReader(f.Data)})
+	}
+	return out
+}
+
+// markup turns herald's markup into Discord markdown: *bold* becomes
+// **bold**; _italic_, `code` and [label](link) are the same.
+func markup(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '*')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i+1:], '*')
+		if j <= 0 || strings.ContainsRune(s[i+1:i+1+j], '\n') {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i] + "**" + s[i+1:i+1+j] + "**")
+		s = s[i+2+j:]
+	}
+	b.WriteString(s)
+	return b.String()
+}

@@ -1,0 +1,182 @@
+package discord_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/adapters/adaptertest"
+	"github.com/heraldchat/herald/adapters/discord"
+	"github.com/heraldchat/herald/adapters/discord/discordfake"
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/csvfile"
+	"github.com/heraldchat/herald/store"
+)
+
+const token = "discord-test-token"
+
+func start(t *testing.T) (*discordfake.Server, *discord.Adapter) {
+	t.Helper()
+	fake, err := discordfake.Start(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	a, err := discord.New(context.Background(), discord.Config{Token: token, APIURL: "http://" + fake.Addr(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fake, a
+}
+
+func user(id string) bot.Address { return bot.Address{Platform: bot.PlatformDiscord, ID: id} }
+
+func TestConformance(t *testing.T) {
+	adaptertest.Run(t, func(t *testing.T) *adaptertest.Harness {
+		fake, a := start(t)
+		fake.Unlimited = true // the suite sends in a row; the limits have their own test
+		fake.AddUser("111", true)
+		fake.AddUser("222", false)
+		return &adaptertest.Harness{
+			Messenger:   a,
+			Participant: user("111"),
+			Received: func(to bot.Address) []string {
+				var out []string
+				for _, m := range fake.Messages() {
+					if m.ChannelID == fake.DMChannel(to.ID) {
+						out = append(out, m.Content+"\n"+m.Embeds+"\n"+m.Components)
+					}
+				}
+				return out
+			},
+			Refused: user("222"), // DMs closed
+			RateLimit: func(d time.Duration) {
+				fake.Inject(discordfake.Fault{Route: "POST /channels/{id}/messages", N: 1, Status: 429, RetryAfter: d.Seconds()})
+			},
+			ServerError: func() {
+				fake.Inject(discordfake.Fault{Route: "POST /channels/{id}/messages", N: 1, Status: 502, Message: "Bad Gateway"})
+			},
+			FilesReceived: func() []string {
+				var out []string
+				for _, m := range fake.Messages() {
+					for name := range m.Files {
+						out = append(out, name)
+					}
+				}
+				return out
+			},
+		}
+	})
+}
+
+// TestErrorsSayWhy: DMs closed fail at send, an unknown user at open, a
+// wrong token at start, each in words.
+func TestErrorsSayWhy(t *testing.T) {
+	fake, a := start(t)
+	fake.AddUser("222", false)
+	ctx := context.Background()
+	_, err := a.Send(ctx, user("222"), bot.Message{Text: "hi"})
+	if bot.ErrorCode(err) != bot.EFORBIDDEN || bot.ErrorStep(err) != bot.StepSend || !strings.Contains(err.Error(), "closed their DMs") {
+		t.Fatalf("DMs closed: %v", err)
+	}
+	_, err = a.Send(ctx, user("333"), bot.Message{Text: "hi"})
+	if bot.ErrorCode(err) != bot.ENOTFOUND || bot.ErrorStep(err) != bot.StepOpen {
+		t.Fatalf("an unknown user: %v (%s, %s)", err, bot.ErrorCode(err), bot.ErrorStep(err))
+	}
+	_, err = discord.New(ctx, discord.Config{Token: "wrong", APIURL: "http://" + fake.Addr()})
+	if err == nil || !strings.Contains(err.Error(), "discord.token") || strings.Contains(err.Error(), "wrong") {
+		t.Fatalf("a wrong token: %v", err)
+	}
+}
+
+// TestRender: kinds, markup, buttons.
+func TestRender(t *testing.T) {
+	m := discord.Render(bot.Message{Kind: bot.KindCard, Title: "Welcome", Text: "Hello *Ana*",
+		Fields:  []bot.Field{{Label: "Room", Value: "B12", Short: true}},
+		Buttons: []bot.Button{{Label: "Open", Action: bot.Action{Kind: bot.ActionLink, URL: "https://example.org"}}, {Label: "Yes", Action: bot.Action{Kind: bot.ActionReply, Value: "yes"}}}})
+	if len(m.Embeds) != 1 || m.Embeds[0].Title != "Welcome" || m.Embeds[0].Description != "Hello **Ana**" || m.Embeds[0].Fields[0].Name != "Room" || len(m.Components) != 1 {
+		t.Fatalf("card: %+v", m)
+	}
+	if p := discord.Render(bot.Message{Text: "plain *bold* and a*b"}); p.Content != "plain **bold** and a*b" || len(p.Embeds) != 0 {
+		t.Fatalf("plain: %+v", p)
+	}
+}
+
+// TestCampaignWithinDiscordLimits runs a campaign through the engine to
+// the fake, which enforces 50 requests a second and 5 messages per 5
+// seconds per channel: everyone reachable gets the message once, a user
+// with closed DMs and an unknown one fail with their reason and step, and
+// the fake never answers 429.
+func TestCampaignWithinDiscordLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("paced at herald's Discord rate; skipped with -short")
+	}
+	ctx := context.Background()
+	fake, a := start(t)
+	var file strings.Builder
+	file.WriteString("discord_id,first_name\n")
+	for i := range 30 {
+		id := fmt.Sprint(8000 + i)
+		switch i {
+		case 3: // unknown
+		case 7:
+			fake.AddUser(id, false)
+		default:
+			fake.AddUser(id, true)
+		}
+		fmt.Fprintf(&file, "%s,P%d\n", id, i)
+	}
+	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	clock := bot.SystemClock()
+	engine := &bot.Engine{Store: db, Clock: clock, Messengers: map[bot.Platform]bot.Messenger{bot.PlatformDiscord: a}}
+	svc := &bot.CampaignService{Store: db, Engine: engine, Clock: clock}
+	rd, _ := csvfile.NewReader(strings.NewReader(file.String()))
+	if _, err := (&bot.ListService{Store: db}).Import(ctx, "dc", rd, bot.ImportReplace, bot.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := svc.Create(ctx, "dc", bot.Actor{})
+	svc.SetMessage(ctx, c.ID, bot.Message{Text: "Hi {{first_name}}"}, bot.Actor{})
+	svc.SetAudience(ctx, c.ID, bot.Audience{Kind: bot.AudienceList, List: "dc"}, bot.Actor{})
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go engine.Run(runCtx)
+	if _, err := svc.Start(ctx, c.ID, bot.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		cur, _ := db.Campaign(ctx, c.ID)
+		if cur.State == bot.CampaignDone {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the campaign did not finish")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	counts, _ := db.SendingCounts(ctx, c.ID)
+	if counts.Sent != 28 || counts.Failed != 2 || len(fake.Messages()) != 28 || fake.Rejected() != 0 {
+		t.Fatalf("counts %+v, %d at the fake, %d 429s", counts, len(fake.Messages()), fake.Rejected())
+	}
+	ss, _ := db.Sendings(ctx, c.ID, 0, 0)
+	for _, s := range ss {
+		switch s.Key {
+		case "8003":
+			if s.Step != bot.StepOpen || !strings.Contains(s.Error, "no such Discord user") {
+				t.Errorf("8003: %s %q", s.Step, s.Error)
+			}
+		case "8007":
+			if s.Step != bot.StepSend || !strings.Contains(s.Error, "closed their DMs") {
+				t.Errorf("8007: %s %q", s.Step, s.Error)
+			}
+		}
+	}
+}

@@ -1,0 +1,321 @@
+// Package discordfake is a fake of the Discord REST API (v10) on loopback,
+// for the Discord adapter's tests: the gateway URL, the bot user, DM
+// channels and messages (JSON, or multipart with files), message edits.
+// It enforces the documented limits — 50 requests a second overall and a
+// per-route bucket of 5 messages per 5 seconds per channel, answering 429
+// with retry_after and the rate-limit headers beyond — knows users who
+// closed their DMs (50007) or do not exist (10013), and injects faults on
+// demand. The adapter reaches it through its HTTP client, which sends
+// discord.com requests here.
+package discordfake
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Message is a message the bot posted.
+type Message struct {
+	ID, ChannelID, Content string
+	Embeds, Components     string // as JSON
+	Files                  map[string][]byte
+	Edited                 int
+}
+
+// Fault makes the next N calls of a route fail with an HTTP status and a
+// Discord error (code and message); 429 with RetryAfter.
+type Fault struct {
+	Route      string // "POST /channels/{id}/messages", "POST /users/@me/channels"
+	N          int
+	Status     int
+	Code       int
+	Message    string
+	RetryAfter float64
+}
+
+// Server is the fake Discord.
+type Server struct {
+	Token string
+	// Unlimited switches the rate limits off.
+	Unlimited bool
+
+	srv *http.Server
+	ln  net.Listener
+
+	mu       sync.Mutex
+	seq      int64
+	users    map[string]bool // known users → DMs open
+	dms      map[string]string
+	messages []Message
+	faults   []*Fault
+	global   []time.Time
+	buckets  map[string][]time.Time
+	rejected int
+}
+
+// Start runs the fake for the bot token.
+func Start(token string) (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Token: token, ln: ln, users: map[string]bool{}, dms: map[string]string{}, buckets: map[string][]time.Time{}}
+	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
+	go s.srv.Serve(ln)
+	return s, nil
+}
+
+// Addr is the fake's host:port.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Close stops the fake.
+func (s *Server) Close() error { return s.srv.Close() }
+
+// AddUser adds a user; dmsOpen false makes sending to them fail with
+// 50007 (Cannot send messages to this user).
+func (s *Server) AddUser(id string, dmsOpen bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[id] = dmsOpen
+}
+
+// Inject adds a fault.
+func (s *Server) Inject(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// Messages returns the messages posted, in order.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.messages...)
+}
+
+// DMChannel returns the DM channel of user, or "".
+func (s *Server) DMChannel(user string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dms[user]
+}
+
+// Rejected counts the 429s answered.
+func (s *Server) Rejected() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejected
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func fail(w http.ResponseWriter, status, code int, msg string) {
+	writeJSON(w, status, map[string]any{"code": code, "message": msg})
+}
+
+// route names a request the way faults do: ids become {id}.
+func route(method, path string) (string, []string) {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	var ids []string
+	for i, p := range parts {
+		if p != "" && p[0] >= '0' && p[0] <= '9' {
+			ids = append(ids, p)
+			parts[i] = "{id}"
+		}
+	}
+	return method + " /" + strings.Join(parts, "/"), ids
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	if i := strings.Index(path, "/api/v"); i >= 0 {
+		path = path[i+len("/api/v"):]
+		if j := strings.IndexByte(path, '/'); j >= 0 {
+			path = path[j:]
+		}
+	}
+	if r.Header.Get("Authorization") != "Bot "+s.Token {
+		fail(w, http.StatusUnauthorized, 0, "401: Unauthorized")
+		return
+	}
+	rt, ids := route(r.Method, path)
+	s.mu.Lock()
+	if wait, global := s.limitLocked(rt, ids); wait > 0 {
+		s.rejected++
+		s.mu.Unlock()
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait+0.999)))
+		if global {
+			w.Header().Set("X-RateLimit-Global", "true")
+		}
+		w.Header().Set("X-RateLimit-Scope", "user")
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"message": "You are being rate limited.", "retry_after": wait, "global": global})
+		return
+	}
+	for i, f := range s.faults {
+		if f.Route == rt && f.N > 0 {
+			f.N--
+			if f.N == 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			s.mu.Unlock()
+			if f.Status == http.StatusTooManyRequests {
+				w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter+0.999)))
+				writeJSON(w, f.Status, map[string]any{"message": "You are being rate limited.", "retry_after": f.RetryAfter, "global": false})
+				return
+			}
+			fail(w, f.Status, f.Code, f.Message)
+			return
+		}
+	}
+	s.mu.Unlock()
+	switch rt {
+	case "GET /gateway", "GET /gateway/bot":
+		writeJSON(w, 200, map[string]any{"url": "ws://" + s.Addr() + "/gateway", "shards": 1,
+			"session_start_limit": map[string]int{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+	case "GET /users/@me":
+		writeJSON(w, 200, map[string]any{"id": "900", "username": "herald", "bot": true, "discriminator": "0"})
+	case "POST /users/@me/channels":
+		var body struct {
+			RecipientID string `json:"recipient_id"`
+		}
+		json.NewDecoder(r.Body).Decode(&body)
+		s.mu.Lock()
+		_, known := s.users[body.RecipientID]
+		ch, ok := s.dms[body.RecipientID]
+		if known && !ok {
+			s.seq++
+			ch = fmt.Sprint(1000000 + s.seq)
+			s.dms[body.RecipientID] = ch
+		}
+		s.mu.Unlock()
+		if !known {
+			fail(w, http.StatusBadRequest, 50035, "Invalid Form Body")
+			return
+		}
+		writeJSON(w, 200, map[string]any{"id": ch, "type": 1, "recipients": []map[string]string{{"id": body.RecipientID, "username": "u"}}})
+	case "POST /channels/{id}/messages":
+		s.postMessage(w, r, ids[0])
+	case "PATCH /channels/{id}/messages/{id}":
+		s.editMessage(w, r, ids[0], ids[1])
+	default:
+		fail(w, http.StatusNotFound, 0, "404: Not Found ("+rt+" is not in this fake)")
+	}
+}
+
+// limitLocked applies the global limit and the per-channel message
+// bucket; it returns the seconds to wait and whether the global limit
+// was hit, or 0 and records the request.
+func (s *Server) limitLocked(rt string, ids []string) (float64, bool) {
+	if s.Unlimited {
+		return 0, false
+	}
+	now := time.Now()
+	keep := func(ts []time.Time, window time.Duration) []time.Time {
+		i := 0
+		for i < len(ts) && now.Sub(ts[i]) >= window {
+			i++
+		}
+		return ts[i:]
+	}
+	s.global = keep(s.global, time.Second)
+	if len(s.global) >= 50 {
+		return time.Second.Seconds() - now.Sub(s.global[0]).Seconds(), true
+	}
+	if rt == "POST /channels/{id}/messages" {
+		key := ids[0]
+		b := keep(s.buckets[key], 5*time.Second)
+		if len(b) >= 5 {
+			s.buckets[key] = b
+			return (5*time.Second - now.Sub(b[0])).Seconds(), false
+		}
+		s.buckets[key] = append(b, now)
+	}
+	s.global = append(s.global, now)
+	return 0, false
+}
+
+func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, channel string) {
+	var body struct {
+		Content    string          `json:"content"`
+		Embeds     json.RawMessage `json:"embeds"`
+		Components json.RawMessage `json:"components"`
+	}
+	files := map[string][]byte{}
+	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" {
+		mr := multipart.NewReader(r.Body, params["boundary"])
+		for {
+			p, err := mr.NextPart()
+			if err != nil {
+				break
+			}
+			data, _ := io.ReadAll(p)
+			if p.FormName() == "payload_json" {
+				json.Unmarshal(data, &body)
+			} else if p.FileName() != "" {
+				files[p.FileName()] = data
+			}
+		}
+	} else if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		fail(w, http.StatusBadRequest, 50035, "Invalid Form Body")
+		return
+	}
+	if body.Content == "" && len(body.Embeds) < 3 && len(files) == 0 {
+		fail(w, http.StatusBadRequest, 50006, "Cannot send an empty message")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for user, ch := range s.dms {
+		if ch == channel && !s.users[user] {
+			fail(w, http.StatusForbidden, 50007, "Cannot send messages to this user")
+			return
+		}
+	}
+	s.seq++
+	m := Message{ID: fmt.Sprint(2000000 + s.seq), ChannelID: channel, Content: body.Content, Embeds: string(body.Embeds), Components: string(body.Components), Files: files}
+	s.messages = append(s.messages, m)
+	writeJSON(w, 200, map[string]any{"id": m.ID, "channel_id": channel, "content": m.Content, "type": 0})
+}
+
+func (s *Server) editMessage(w http.ResponseWriter, r *http.Request, channel, id string) {
+	var body struct {
+		Content    *string         `json:"content"`
+		Embeds     json.RawMessage `json:"embeds"`
+		Components json.RawMessage `json:"components"`
+	}
+	json.NewDecoder(r.Body).Decode(&body)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.messages {
+		m := &s.messages[i]
+		if m.ChannelID == channel && m.ID == id {
+			if body.Content != nil {
+				m.Content = *body.Content
+			}
+			if body.Embeds != nil {
+				m.Embeds = string(body.Embeds)
+			}
+			if body.Components != nil {
+				m.Components = string(body.Components)
+			}
+			m.Edited++
+			writeJSON(w, 200, map[string]any{"id": id, "channel_id": channel, "content": m.Content, "type": 0})
+			return
+		}
+	}
+	fail(w, http.StatusNotFound, 10008, "Unknown Message")
+}

@@ -1,0 +1,17 @@
+// Package discord is herald on Discord (github.com/bwmarrin/discordgo).
+// This first part reaches participants: a bot.Messenger that opens a DM
+// with each user and sends herald's messages as embeds with button
+// components, files as attachments; 429 is a pause with Discord's
+// retry_after (discordgo's own retry is off, so that the engine's limiter
+// decides), "Cannot send messages to this user" (50007) fails at send with
+// that reason, an unknown user fails at open. The REST base is reached
+// through the configured HTTP client (tests send discord.com requests to
+// discordfake), never by rewriting discordgo's package variables.
+//
+// Not yet here: the gateway (participants writing, /herald as an
+// application command, components and modals), threads in a moderators'
+// channel, and the Ed25519-verified interactions endpoint.
+//
+// Import rule: discord imports bot, its Discord library and the standard
+// library.
+package discord
