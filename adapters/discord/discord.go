@@ -36,6 +36,9 @@ type Adapter struct {
 
 	mu  sync.Mutex
 	dms map[string]string // user id → DM channel id
+
+	// Receive, when set before Run, gets what participants write in DMs.
+	Receive func(ctx context.Context, in bot.Incoming)
 }
 
 var (

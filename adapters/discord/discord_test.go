@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -178,5 +179,40 @@ func TestCampaignWithinDiscordLimits(t *testing.T) {
 				t.Errorf("8007: %s %q", s.Step, s.Error)
 			}
 		}
+	}
+}
+
+// TestParticipantsWrite: DMs arriving over the gateway reach Receive, with
+// attachments named.
+func TestParticipantsWrite(t *testing.T) {
+	fake, a := start(t)
+	var mu sync.Mutex
+	var got []bot.Incoming
+	a.Receive = func(_ context.Context, in bot.Incoming) { mu.Lock(); got = append(got, in); mu.Unlock() }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	fake.UserWrites("4242", "Zoe", "Is it recorded?")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(got)
+		mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the DM did not arrive (gateways: %d)", fake.Gateways())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if in := got[0]; in.From != user("4242") || in.Name != "Zoe" || in.Message.Text != "Is it recorded?" || in.ID == "" {
+		t.Fatalf("received %+v", in)
 	}
 }

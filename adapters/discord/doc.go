@@ -8,9 +8,11 @@
 // through the configured HTTP client (tests send discord.com requests to
 // discordfake), never by rewriting discordgo's package variables.
 //
-// Not yet here: the gateway (participants writing, /herald as an
-// application command, components and modals), threads in a moderators'
-// channel, and the Ed25519-verified interactions endpoint.
+// Run connects to the gateway (reached through the REST API's /gateway,
+// so the fake's URL comes the same way) and hands participants' DMs to
+// herald's threads. Not yet here: /herald as an application command,
+// components and modals, threads in a moderators' channel, and the
+// Ed25519-verified interactions endpoint.
 //
 // Import rule: discord imports bot, its Discord library and the standard
 // library.

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/heraldchat/herald/adapters/discord"
 	"github.com/heraldchat/herald/adapters/slack"
 	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/web"
@@ -51,6 +52,7 @@ type Main struct {
 	web        *web.Adapter
 	threads    *bot.Threads
 	telegram   *telegram.Adapter
+	discord    *discord.Adapter
 	slack      *slack.Adapter
 	moderators *bot.Moderators
 	cards      *commands.CardUpdater

@@ -732,7 +732,8 @@ func TestTelegramModeratorsGroup(t *testing.T) {
 }
 
 // TestDiscordCampaign runs herald with Discord for participants: a
-// campaign to a list of Discord ids reaches their DMs.
+// campaign to a list of Discord ids reaches their DMs; an answer there
+// opens a thread whose reply goes back.
 func TestDiscordCampaign(t *testing.T) {
 	fake, err := discordfake.Start("dc-token")
 	if err != nil {
@@ -762,6 +763,23 @@ func TestDiscordCampaign(t *testing.T) {
 			got[m.Content] = true
 		}
 		return got["Hi Ana!"] && got["Hi Bo!"]
+	})
+	// Ana answers in her DMs: her thread opens, and a reply reaches her.
+	fake.UserWrites("4001", "Ana", "Thanks! Is it recorded?")
+	var thread bot.ThreadRef
+	waitUntil(t, p, "Ana's thread", func() bool {
+		thread = p.ThreadOf(bot.Address{Platform: bot.PlatformDiscord, ID: "4001"})
+		return !thread.IsZero()
+	})
+	run("snippets add rec Yes, it is recorded.")
+	p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: "snippet rec", Thread: thread})
+	waitUntil(t, p, "the reply", func() bool {
+		for _, m := range fake.Messages() {
+			if m.Content == "Yes, it is recorded." && m.ChannelID == fake.DMChannel("4001") {
+				return true
+			}
+		}
+		return false
 	})
 	if strings.Contains(p.Stderr.String(), "dc-token") {
 		t.Fatal("the bot token reached the logs")

@@ -127,6 +127,13 @@ func (m *Main) open(path string) error {
 	if m.telegram != nil {
 		go m.telegram.Run(engineCtx)
 	}
+	if m.discord != nil {
+		go func() {
+			if err := m.discord.Run(engineCtx); err != nil {
+				m.log.Error("discord stopped", "err", err)
+			}
+		}()
+	}
 	if m.slack != nil && cfg.Slack.Mode == "socket" {
 		go func() {
 			if err := m.slack.RunSocket(engineCtx, cfg.Slack.AppToken.Value()); err != nil {
@@ -305,7 +312,8 @@ func (m *Main) buildTelegram(cfg *config.Config) error {
 }
 
 // buildDiscord connects the Discord bot for participants: campaigns and
-// replies reach them by DM.
+// replies reach them by DM, and what they write (over the gateway, started
+// with the engine) opens their thread.
 func (m *Main) buildDiscord(cfg *config.Config) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -313,9 +321,16 @@ func (m *Main) buildDiscord(cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
+	log := m.log.With("part", "discord")
+	a.Receive = func(ctx context.Context, in bot.Incoming) {
+		if _, err := m.threads.Receive(ctx, in); err != nil {
+			log.Error("relaying a Discord message to moderators", "from", in.From.String(), "err", err)
+		}
+	}
+	m.discord = a
 	m.engine.Messengers[bot.PlatformDiscord] = a
 	m.threads.Messengers[bot.PlatformDiscord] = a
-	m.board.SetConnected(bot.PlatformDiscord, true, "participants by DM")
+	m.board.SetConnected(bot.PlatformDiscord, false, "gateway: connecting")
 	return nil
 }
 

@@ -10,6 +10,7 @@
 package discordfake
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +22,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // Message is a message the bot posted.
@@ -60,6 +63,10 @@ type Server struct {
 	global   []time.Time
 	buckets  map[string][]time.Time
 	rejected int
+	gwSeq    int64
+	events   chan []byte // dispatches for the gateway connection
+	done     chan struct{}
+	gateways int // gateway connections identified
 }
 
 // Start runs the fake for the bot token.
@@ -68,7 +75,8 @@ func Start(token string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Token: token, ln: ln, users: map[string]bool{}, dms: map[string]string{}, buckets: map[string][]time.Time{}}
+	s := &Server{Token: token, ln: ln, users: map[string]bool{}, dms: map[string]string{}, buckets: map[string][]time.Time{},
+		events: make(chan []byte, 256), done: make(chan struct{})}
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -78,7 +86,16 @@ func Start(token string) (*Server, error) {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Close stops the fake.
-func (s *Server) Close() error { return s.srv.Close() }
+func (s *Server) Close() error {
+	s.mu.Lock()
+	select {
+	case <-s.done:
+	default:
+		close(s.done)
+	}
+	s.mu.Unlock()
+	return s.srv.Close()
+}
 
 // AddUser adds a user; dmsOpen false makes sending to them fail with
 // 50007 (Cannot send messages to this user).
@@ -140,6 +157,10 @@ func route(method, path string) (string, []string) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.TrimSuffix(r.URL.Path, "/") == "/gateway" && r.Header.Get("Upgrade") != "" {
+		s.gateway(w, r)
+		return
+	}
 	path := r.URL.Path
 	if i := strings.Index(path, "/api/v"); i >= 0 {
 		path = path[i+len("/api/v"):]
@@ -318,4 +339,129 @@ func (s *Server) editMessage(w http.ResponseWriter, r *http.Request, channel, id
 		}
 	}
 	fail(w, http.StatusNotFound, 10008, "Unknown Message")
+}
+
+// Gateways counts the gateway connections that identified with the token.
+func (s *Server) Gateways() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gateways
+}
+
+// UserWrites dispatches MESSAGE_CREATE: user wrote text in their DM with
+// the bot (the DM channel is made if needed). It returns the message id.
+func (s *Server) UserWrites(user, name, text string) string {
+	s.mu.Lock()
+	ch, ok := s.dms[user]
+	if !ok {
+		s.seq++
+		ch = fmt.Sprint(1000000 + s.seq)
+		s.dms[user] = ch
+		if _, known := s.users[user]; !known {
+			s.users[user] = true
+		}
+	}
+	s.seq++
+	id := fmt.Sprint(3000000 + s.seq)
+	s.mu.Unlock()
+	s.dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": ch, "content": text, "type": 0,
+		"timestamp": time.Now().UTC().Format(time.RFC3339),
+		"author":    map[string]any{"id": user, "username": name, "global_name": name, "discriminator": "0"}})
+	return id
+}
+
+func (s *Server) dispatch(event string, data any) {
+	s.mu.Lock()
+	s.gwSeq++
+	b, _ := json.Marshal(map[string]any{"op": 0, "t": event, "s": s.gwSeq, "d": data})
+	s.mu.Unlock()
+	s.events <- b
+}
+
+// gateway is the minimal Discord gateway: Hello, Identify (token checked)
+// → READY, heartbeat ACKs, then the queued dispatches.
+func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	if err != nil {
+		return
+	}
+	defer ws.CloseNow()
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	var wmu sync.Mutex
+	send := func(v any) error {
+		b, _ := json.Marshal(v)
+		wmu.Lock()
+		defer wmu.Unlock()
+		return ws.Write(ctx, websocket.MessageText, b)
+	}
+	if send(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 41250}}) != nil {
+		return
+	}
+	identified := make(chan struct{})
+	var once sync.Once
+	go func() {
+		defer cancel()
+		for {
+			_, b, err := ws.Read(ctx)
+			if err != nil {
+				return
+			}
+			var in struct {
+				Op int             `json:"op"`
+				D  json.RawMessage `json:"d"`
+			}
+			if json.Unmarshal(b, &in) != nil {
+				continue
+			}
+			switch in.Op {
+			case 1: // heartbeat
+				send(map[string]any{"op": 11})
+			case 2: // identify
+				var id struct {
+					Token string `json:"token"`
+				}
+				json.Unmarshal(in.D, &id)
+				if id.Token != "Bot "+s.Token && id.Token != s.Token {
+					ws.Close(4004, "Authentication failed.")
+					return
+				}
+				s.mu.Lock()
+				s.gateways++
+				s.gwSeq++
+				seq := s.gwSeq
+				s.mu.Unlock()
+				send(map[string]any{"op": 0, "t": "READY", "s": seq, "d": map[string]any{"v": 10, "session_id": "fake-session",
+					"resume_gateway_url": "ws://" + s.Addr() + "/gateway", "guilds": []any{}, "private_channels": []any{},
+					"user":        map[string]any{"id": "900", "username": "herald", "bot": true, "discriminator": "0"},
+					"application": map[string]any{"id": "123", "flags": 0}}})
+				once.Do(func() { close(identified) })
+			}
+		}
+	}()
+	select {
+	case <-identified:
+	case <-ctx.Done():
+		return
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case b := <-s.events:
+			wmu.Lock()
+			err := ws.Write(ctx, websocket.MessageText, b)
+			wmu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}
 }

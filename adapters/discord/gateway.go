@@ -1,0 +1,58 @@
+package discord
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Run connects to the gateway and hands what participants write in DMs to
+// Receive until ctx ends. discordgo reconnects by itself.
+func (a *Adapter) Run(ctx context.Context) error {
+	a.s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentMessageContent
+	remove := a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { a.message(m) })
+	defer remove()
+	if err := a.s.Open(); err != nil {
+		if a.board != nil {
+			a.board.SetConnected(bot.PlatformDiscord, false, "gateway: cannot connect")
+			a.board.Report(bot.PlatformDiscord, "the gateway refused the connection", "check discord.token")
+		}
+		return bot.Errorf(bot.EUNAVAILABLE, "discord: cannot connect to the gateway: %s", redact(err.Error(), a.s.Token))
+	}
+	if a.board != nil {
+		a.board.SetConnected(bot.PlatformDiscord, true, "participants by DM, gateway connected")
+	}
+	<-ctx.Done()
+	return a.s.Close()
+}
+
+func redact(s, token string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, token, "***"), strings.TrimPrefix(token, "Bot "), "***")
+}
+
+// message hands a participant's DM to Receive. herald's own messages,
+// bots' and guild traffic are not participants'. Attachments are named
+// with their link, never dropped.
+func (a *Adapter) message(m *discordgo.MessageCreate) {
+	if m.Author == nil || m.Author.Bot || m.GuildID != "" || a.Receive == nil {
+		return
+	}
+	text := m.Content
+	for _, at := range m.Attachments {
+		text = strings.TrimSpace(text + "\n[" + at.Filename + "](" + at.URL + ")")
+	}
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	name := m.Author.GlobalName
+	if name == "" {
+		name = m.Author.Username
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	a.Receive(ctx, bot.Incoming{From: bot.Address{Platform: bot.PlatformDiscord, ID: m.Author.ID}, Name: name, ID: m.ID, Message: bot.Message{Text: text}})
+}
