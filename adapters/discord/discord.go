@@ -26,6 +26,10 @@ type Config struct {
 	Log        *slog.Logger
 	// Board, when set, shows Discord's integration errors in `status`.
 	Board *bot.StatusBoard
+	// ApplicationID registers /herald; GuildID, when set, registers it in
+	// that guild only (at once, rather than within the hour) and is where
+	// moderator roles are looked up.
+	ApplicationID, GuildID string
 }
 
 // Adapter is herald's Discord bot. It is safe for concurrent use.
@@ -37,13 +41,21 @@ type Adapter struct {
 	mu  sync.Mutex
 	dms map[string]string // user id → DM channel id
 
+	appID, guildID string
+	buttons        commandButtons
+	// Commands runs /herald and its buttons; Verbs are the command
+	// language's first words, registered as /herald's subcommands.
+	Commands bot.CommandRunner
+	Verbs    []string
+
 	// Receive, when set before Run, gets what participants write in DMs.
 	Receive func(ctx context.Context, in bot.Incoming)
 }
 
 var (
-	_ bot.Messenger    = (*Adapter)(nil)
-	_ bot.FileUploader = (*Adapter)(nil)
+	_ bot.Messenger         = (*Adapter)(nil)
+	_ bot.FileUploader      = (*Adapter)(nil)
+	_ bot.MembershipChecker = (*Adapter)(nil)
 )
 
 // redirect sends discord.com's requests to another base (the fake).
@@ -90,7 +102,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	s.Client = client
 	s.ShouldRetryOnRateLimit = false // the engine's limiter decides
 	s.MaxRestRetries = 0
-	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, dms: map[string]string{}}
+	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID}
 	if _, err := s.User("@me", discordgo.WithContext(ctx)); err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err, bot.StepOpen)), "discord: %s", bot.ErrorMessage(a.classify(err, bot.StepOpen)))
 	}
@@ -127,7 +139,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	if err != nil {
 		return bot.MessageRef{}, err
 	}
-	sent, err := a.s.ChannelMessageSendComplex(ch, Render(m), discordgo.WithContext(ctx))
+	sent, err := a.s.ChannelMessageSendComplex(ch, a.render(m), discordgo.WithContext(ctx))
 	if err != nil {
 		return bot.MessageRef{}, a.classify(err, bot.StepSend)
 	}

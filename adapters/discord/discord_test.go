@@ -2,6 +2,7 @@ package discord_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -214,5 +215,114 @@ func TestParticipantsWrite(t *testing.T) {
 	}
 	if in := got[0]; in.From != user("4242") || in.Name != "Zoe" || in.Message.Text != "Is it recorded?" || in.ID == "" {
 		t.Fatalf("received %+v", in)
+	}
+}
+
+// runner is a fake command language: every command answers with a
+// campaign card carrying a command button.
+type runner struct {
+	mu   sync.Mutex
+	reqs []bot.CommandRequest
+}
+
+func (r *runner) RunCommand(_ context.Context, req bot.CommandRequest) bot.CommandReply {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reqs = append(r.reqs, req)
+	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
+		Buttons: []bot.Button{{Label: "Pause", Style: "danger", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-" + strings.Repeat("x", 120)}}}}}}
+}
+
+func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
+	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name})
+}
+
+func (r *runner) all() []bot.CommandRequest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bot.CommandRequest(nil), r.reqs...)
+}
+
+// TestSlashCommandsAndButtons: /herald is registered with a subcommand per
+// verb; /herald campaign args:"new X" runs "campaign new X"; the card's
+// button runs its signed command and the card is edited in place; a button
+// from before a restart says so; a role makes a moderator.
+func TestSlashCommandsAndButtons(t *testing.T) {
+	fake, err := discordfake.Start(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.Unlimited = true
+	a, err := discord.New(context.Background(), discord.Config{Token: token, APIURL: "http://" + fake.Addr(), ApplicationID: "123", GuildID: "777"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{}
+	a.Commands, a.Verbs = r, []string{"help", "campaign"}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	until := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("gave up waiting for %s: %+v", what, fake.Messages())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	until("the registration", func() bool { return strings.Contains(fake.Commands("777"), `"name":"campaign"`) })
+	fake.Slash("777", "555", "55", "campaign", "new Welcome week")
+	var card discordfake.Message
+	until("the answer", func() bool {
+		for _, m := range fake.Messages() {
+			if m.ChannelID == "555" && strings.Contains(m.Embeds, "ran campaign new Welcome week") {
+				card = m
+				return true
+			}
+		}
+		return false
+	})
+	if req := r.all()[0]; req.Actor.Address != user("55") || req.Text != "campaign new Welcome week" {
+		t.Fatalf("the command ran as %+v", req)
+	}
+	var rows []struct {
+		Components []struct {
+			CustomID string `json:"custom_id"`
+		} `json:"components"`
+	}
+	json.Unmarshal([]byte(card.Components), &rows)
+	if len(rows) != 1 || !strings.HasPrefix(rows[0].Components[0].CustomID, "c:") || len(rows[0].Components[0].CustomID) > 100 {
+		t.Fatalf("the card's buttons: %s", card.Components)
+	}
+	fake.Click("777", "555", card.ID, "55", rows[0].Components[0].CustomID)
+	until("the card edited", func() bool {
+		for _, m := range fake.Messages() {
+			if m.ID == card.ID && m.Edited == 1 && strings.Contains(m.Embeds, "signed-pause-") {
+				return true
+			}
+		}
+		return false
+	})
+	fake.Click("777", "555", card.ID, "55", "c:0123456789abcdef")
+	until("the expired button's answer", func() bool {
+		for _, m := range fake.Messages() {
+			if m.Ephemeral && strings.Contains(m.Content+m.Embeds, "run the command again") {
+				return true
+			}
+		}
+		return false
+	})
+	fake.Member("55", "R1")
+	for role, want := range map[string]bool{"R1": true, "R2": false} {
+		if got, err := a.IsMember(context.Background(), user("55"), role); err != nil || got != want {
+			t.Errorf("role %s: %v %v", role, got, err)
+		}
+	}
+	if got, err := a.IsMember(context.Background(), user("66"), "R1"); err != nil || got {
+		t.Errorf("someone not in the guild: %v %v", got, err)
 	}
 }

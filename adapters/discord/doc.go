@@ -9,10 +9,14 @@
 // discordfake), never by rewriting discordgo's package variables.
 //
 // Run connects to the gateway (reached through the REST API's /gateway,
-// so the fake's URL comes the same way) and hands participants' DMs to
-// herald's threads. Not yet here: /herald as an application command,
-// components and modals, threads in a moderators' channel, and the
-// Ed25519-verified interactions endpoint.
+// so the fake's URL comes the same way): participants' DMs go to herald's
+// threads; /herald, registered as an application command with a
+// subcommand per verb of the command language and an "args" option, runs
+// the command language; command buttons carry a short id for their signed
+// command (custom ids hold 100 characters) and update the pressed card;
+// moderators.discord.group is a role (IsMember). Not yet here: modals,
+// threads in a moderators' channel, CSV attachments as command input, and
+// the Ed25519-verified HTTP interactions endpoint.
 //
 // Import rule: discord imports bot, its Discord library and the standard
 // library.

@@ -10,12 +10,20 @@ import (
 	"github.com/heraldchat/herald/bot"
 )
 
-// Run connects to the gateway and hands what participants write in DMs to
-// Receive until ctx ends. discordgo reconnects by itself.
+// Run registers /herald, connects to the gateway and serves it until ctx
+// ends: participants' DMs go to Receive, /herald and buttons to Commands.
+// discordgo reconnects by itself.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentMessageContent
 	remove := a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { a.message(m) })
 	defer remove()
+	removeI := a.s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.interaction(i.Interaction) })
+	defer removeI()
+	if a.Commands != nil && a.appID != "" && len(a.Verbs) > 0 {
+		if err := a.register(ctx); err != nil {
+			a.log.Error("discord: registering /herald", "err", err)
+		}
+	}
 	if err := a.s.Open(); err != nil {
 		if a.board != nil {
 			a.board.SetConnected(bot.PlatformDiscord, false, "gateway: cannot connect")

@@ -733,7 +733,8 @@ func TestTelegramModeratorsGroup(t *testing.T) {
 
 // TestDiscordCampaign runs herald with Discord for participants: a
 // campaign to a list of Discord ids reaches their DMs; an answer there
-// opens a thread whose reply goes back.
+// opens a thread whose reply goes back; /herald runs for a moderator (by
+// role) and not for a stranger.
 func TestDiscordCampaign(t *testing.T) {
 	fake, err := discordfake.Start("dc-token")
 	if err != nil {
@@ -742,7 +743,7 @@ func TestDiscordCampaign(t *testing.T) {
 	defer fake.Close()
 	fake.AddUser("4001", true)
 	fake.AddUser("4002", true)
-	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", api_url: \"http://"+fake.Addr()+"\"}\n")
+	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", api_url: \"http://"+fake.Addr()+"\"}\nmoderators: {discord: {group: R-MODS}}\n")
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
 	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"}, Name: "mo"}
@@ -780,6 +781,20 @@ func TestDiscordCampaign(t *testing.T) {
 			}
 		}
 		return false
+	})
+	// A moderator (by role) runs /herald in the guild; a stranger is refused.
+	waitUntil(t, p, "/herald registered", func() bool { return strings.Contains(fake.Commands("777"), `"name":"campaign"`) })
+	fake.Member("55", "R-MODS")
+	fake.Member("66")
+	fake.Slash("777", "555", "66", "campaign", "new Not yours")
+	fake.Slash("777", "555", "55", "campaign", "new From Discord")
+	waitUntil(t, p, "the answers", func() bool {
+		refused, created := false, false
+		for _, m := range fake.Messages() {
+			refused = refused || m.Ephemeral && strings.Contains(m.Content+m.Embeds, "only moderators")
+			created = created || !m.Ephemeral && strings.Contains(m.Content+m.Embeds, "From Discord")
+		}
+		return refused && created
 	})
 	if strings.Contains(p.Stderr.String(), "dc-token") {
 		t.Fatal("the bot token reached the logs")

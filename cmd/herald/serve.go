@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -317,10 +318,20 @@ func (m *Main) buildTelegram(cfg *config.Config) error {
 func (m *Main) buildDiscord(cfg *config.Config) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	a, err := discord.New(ctx, discord.Config{Token: cfg.Discord.Token.Value(), APIURL: cfg.Discord.APIURL, Log: m.log.With("part", "discord"), Board: m.board})
+	a, err := discord.New(ctx, discord.Config{Token: cfg.Discord.Token.Value(), APIURL: cfg.Discord.APIURL, Log: m.log.With("part", "discord"), Board: m.board,
+		ApplicationID: cfg.Discord.ApplicationID, GuildID: cfg.Discord.GuildID})
 	if err != nil {
 		return err
 	}
+	// /herald's subcommands are the command language's first words.
+	a.Commands = m.mux
+	for _, c := range m.mux.Commands() {
+		verb, _, _ := strings.Cut(c.Name, " ")
+		if c.Help != "" && !slices.Contains(a.Verbs, verb) {
+			a.Verbs = append(a.Verbs, verb)
+		}
+	}
+	m.moderators.Checkers[bot.PlatformDiscord] = a
 	log := m.log.With("part", "discord")
 	a.Receive = func(ctx context.Context, in bot.Incoming) {
 		if _, err := m.threads.Receive(ctx, in); err != nil {

@@ -32,6 +32,14 @@ type Message struct {
 	Embeds, Components     string // as JSON
 	Files                  map[string][]byte
 	Edited                 int
+	// Ephemeral marks an interaction answer only its user sees.
+	Ephemeral bool
+}
+
+// interaction is one the fake dispatched, until answered.
+type interaction struct {
+	id, channel, message string // message: the pressed component's
+	original             string // the answer message, once made
 }
 
 // Fault makes the next N calls of a route fail with an HTTP status and a
@@ -66,7 +74,10 @@ type Server struct {
 	gwSeq    int64
 	events   chan []byte // dispatches for the gateway connection
 	done     chan struct{}
-	gateways int // gateway connections identified
+	gateways int                     // gateway connections identified
+	inter    map[string]*interaction // by token
+	commands map[string]string       // registered application commands, JSON, by guild ("" global)
+	roles    map[string][]string     // guild member roles, by user
 }
 
 // Start runs the fake for the bot token.
@@ -76,7 +87,7 @@ func Start(token string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Token: token, ln: ln, users: map[string]bool{}, dms: map[string]string{}, buckets: map[string][]time.Time{},
-		events: make(chan []byte, 256), done: make(chan struct{})}
+		events: make(chan []byte, 256), done: make(chan struct{}), inter: map[string]*interaction{}, commands: map[string]string{}, roles: map[string][]string{}}
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -148,7 +159,11 @@ func route(method, path string) (string, []string) {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	var ids []string
 	for i, p := range parts {
-		if p != "" && p[0] >= '0' && p[0] <= '9' {
+		switch {
+		case i == 2 && (parts[0] == "interactions" || parts[0] == "webhooks"):
+			ids = append(ids, p)
+			parts[i] = "{token}"
+		case p != "" && p[0] >= '0' && p[0] <= '9':
 			ids = append(ids, p)
 			parts[i] = "{id}"
 		}
@@ -168,11 +183,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			path = path[j:]
 		}
 	}
-	if r.Header.Get("Authorization") != "Bot "+s.Token {
+	rt, ids := route(r.Method, path)
+	// Interaction answers are authorised by their token, not the bot's.
+	if !strings.Contains(rt, "{token}") && r.Header.Get("Authorization") != "Bot "+s.Token {
 		fail(w, http.StatusUnauthorized, 0, "401: Unauthorized")
 		return
 	}
-	rt, ids := route(r.Method, path)
 	s.mu.Lock()
 	if wait, global := s.limitLocked(rt, ids); wait > 0 {
 		s.rejected++
@@ -231,6 +247,43 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.postMessage(w, r, ids[0])
 	case "PATCH /channels/{id}/messages/{id}":
 		s.editMessage(w, r, ids[0], ids[1])
+	case "PUT /applications/{id}/guilds/{id}/commands", "PUT /applications/{id}/commands":
+		body, _ := io.ReadAll(r.Body)
+		guild := ""
+		if len(ids) > 1 {
+			guild = ids[1]
+		}
+		s.mu.Lock()
+		s.commands[guild] = string(body)
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	case "GET /guilds/{id}/members/{id}":
+		s.mu.Lock()
+		roles, ok := s.roles[ids[1]]
+		s.mu.Unlock()
+		if !ok {
+			fail(w, http.StatusNotFound, 10007, "Unknown Member")
+			return
+		}
+		writeJSON(w, 200, map[string]any{"user": map[string]any{"id": ids[1], "username": "u"}, "roles": roles, "joined_at": "2026-01-01T00:00:00Z"})
+	case "POST /interactions/{id}/{token}/callback":
+		s.callback(w, r, ids[1])
+	case "POST /webhooks/{id}/{token}":
+		s.followup(w, r, ids[1])
+	case "PATCH /webhooks/{id}/{token}/messages/@original":
+		s.mu.Lock()
+		in := s.inter[ids[1]]
+		s.mu.Unlock()
+		if in == nil || in.original == "" && in.message == "" {
+			fail(w, http.StatusNotFound, 10008, "Unknown Message")
+			return
+		}
+		target := in.original
+		if target == "" {
+			target = in.message
+		}
+		s.editMessage(w, r, in.channel, target)
 	default:
 		fail(w, http.StatusNotFound, 0, "404: Not Found ("+rt+" is not in this fake)")
 	}
@@ -464,4 +517,136 @@ func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+// Member gives user the roles in the guild (GET /guilds/{id}/members/{id}).
+func (s *Server) Member(user string, roles ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.roles[user] = roles
+}
+
+// Commands returns the application commands registered for guild ("" for
+// global ones), as JSON.
+func (s *Server) Commands(guild string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.commands[guild]
+}
+
+// Slash dispatches INTERACTION_CREATE: user (a guild member) ran
+// /herald SUB with the string option args in channel of guild.
+func (s *Server) Slash(guild, channel, user, sub, args string) {
+	var opts []map[string]any
+	if args != "" {
+		opts = append(opts, map[string]any{"name": "args", "type": 3, "value": args})
+	}
+	data := map[string]any{"id": "5001", "name": "herald", "type": 1,
+		"options": []map[string]any{{"name": sub, "type": 1, "options": opts}}}
+	s.interact(2, guild, channel, user, "", data)
+}
+
+// Click dispatches INTERACTION_CREATE: user pressed the button with
+// customID on message in channel (guild "" for a DM).
+func (s *Server) Click(guild, channel, message, user, customID string) {
+	s.interact(3, guild, channel, user, message, map[string]any{"custom_id": customID, "component_type": 2})
+}
+
+func (s *Server) interact(kind int, guild, channel, user, message string, data any) {
+	s.mu.Lock()
+	s.seq++
+	id := fmt.Sprint(6000000 + s.seq)
+	token := "itoken-" + id
+	s.inter[token] = &interaction{id: id, channel: channel, message: message}
+	s.mu.Unlock()
+	d := map[string]any{"id": id, "application_id": "123", "type": kind, "token": token, "version": 1,
+		"channel_id": channel, "data": data}
+	u := map[string]any{"id": user, "username": "mo", "global_name": "Mo", "discriminator": "0"}
+	if guild != "" {
+		d["guild_id"] = guild
+		d["member"] = map[string]any{"user": u, "roles": []string{}, "joined_at": "2026-01-01T00:00:00Z"}
+	} else {
+		d["user"] = u
+	}
+	if message != "" {
+		d["message"] = map[string]any{"id": message, "channel_id": channel, "content": "", "type": 0, "timestamp": time.Now().UTC().Format(time.RFC3339)}
+	}
+	s.dispatch("INTERACTION_CREATE", d)
+}
+
+// callback is an interaction's first answer: 4 a message, 5 "thinking"
+// (a deferred message), 6 a deferred update of the pressed message, 7 the
+// pressed message updated.
+func (s *Server) callback(w http.ResponseWriter, r *http.Request, token string) {
+	var body struct {
+		Type int             `json:"type"`
+		Data json.RawMessage `json:"data"`
+	}
+	json.NewDecoder(r.Body).Decode(&body)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in := s.inter[token]
+	if in == nil {
+		fail(w, http.StatusNotFound, 10062, "Unknown interaction")
+		return
+	}
+	switch body.Type {
+	case 4:
+		var d struct {
+			Content    string          `json:"content"`
+			Embeds     json.RawMessage `json:"embeds"`
+			Components json.RawMessage `json:"components"`
+			Flags      int             `json:"flags"`
+		}
+		json.Unmarshal(body.Data, &d)
+		s.seq++
+		m := Message{ID: fmt.Sprint(2000000 + s.seq), ChannelID: in.channel, Content: d.Content, Embeds: string(d.Embeds), Components: string(d.Components), Ephemeral: d.Flags&64 != 0}
+		s.messages = append(s.messages, m)
+		in.original = m.ID
+	case 5, 6, 7:
+	default:
+		fail(w, http.StatusBadRequest, 50035, "Invalid Form Body")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// followup posts a message after an interaction's first answer.
+func (s *Server) followup(w http.ResponseWriter, r *http.Request, token string) {
+	var d struct {
+		Content    string          `json:"content"`
+		Embeds     json.RawMessage `json:"embeds"`
+		Components json.RawMessage `json:"components"`
+		Flags      int             `json:"flags"`
+	}
+	files := map[string][]byte{}
+	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" {
+		mr := multipart.NewReader(r.Body, params["boundary"])
+		for {
+			p, err := mr.NextPart()
+			if err != nil {
+				break
+			}
+			data, _ := io.ReadAll(p)
+			if p.FormName() == "payload_json" {
+				json.Unmarshal(data, &d)
+			} else if p.FileName() != "" {
+				files[p.FileName()] = data
+			}
+		}
+	} else {
+		json.NewDecoder(r.Body).Decode(&d)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in := s.inter[token]
+	if in == nil {
+		fail(w, http.StatusNotFound, 10015, "Unknown Webhook")
+		return
+	}
+	s.seq++
+	m := Message{ID: fmt.Sprint(2000000 + s.seq), ChannelID: in.channel, Content: d.Content, Embeds: string(d.Embeds), Components: string(d.Components), Files: files, Ephemeral: d.Flags&64 != 0}
+	s.messages = append(s.messages, m)
+	writeJSON(w, 200, map[string]any{"id": m.ID, "channel_id": in.channel, "content": m.Content, "type": 0})
 }

@@ -1,0 +1,227 @@
+package discord
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Command and reply buttons name their action in the custom id (100
+// characters at most): "c:" and a short id for a signed command kept in
+// memory, "r:" and a participant's answer.
+const (
+	commandPrefix = "c:"
+	replyPrefix   = "r:"
+	maxButtons    = 10000
+)
+
+// commandButtons keeps the signed commands of the buttons herald posted.
+// After a restart an old button says to run the command again.
+type commandButtons struct {
+	mu    sync.Mutex
+	m     map[string]string
+	order []string
+}
+
+func (c *commandButtons) put(signed string) string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	id := hex.EncodeToString(b)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]string{}
+	}
+	c.m[id] = signed
+	c.order = append(c.order, id)
+	for len(c.order) > maxButtons {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	return id
+}
+
+func (c *commandButtons) get(id string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.m[id]
+	return s, ok
+}
+
+// render is Render with command buttons behind short ids.
+func (a *Adapter) render(m bot.Message) *discordgo.MessageSend {
+	out := Render(m)
+	var row []discordgo.MessageComponent
+	for _, b := range m.Buttons {
+		if b.Action.Kind == bot.ActionCommand {
+			style := discordgo.SecondaryButton
+			switch b.Style {
+			case "primary":
+				style = discordgo.PrimaryButton
+			case "danger":
+				style = discordgo.DangerButton
+			}
+			row = append(row, discordgo.Button{Label: b.Label, Style: style, CustomID: commandPrefix + a.buttons.put(b.Action.Value)})
+		}
+	}
+	if len(row) > 0 {
+		out.Components = append(out.Components, discordgo.ActionsRow{Components: row})
+	}
+	return out
+}
+
+// register makes /herald an application command of the guild (or a global
+// one without discord.guild_id): one subcommand per verb of the command
+// language, each with the rest of the command as its "args" option.
+func (a *Adapter) register(ctx context.Context) error {
+	var subs []*discordgo.ApplicationCommandOption
+	for _, v := range a.Verbs {
+		if len(subs) == 25 { // Discord's limit
+			break
+		}
+		subs = append(subs, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: v,
+			Description: "/herald " + v,
+			Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "args",
+				Description: "the rest of the command, as you would type it after /herald " + v}}})
+	}
+	cmd := &discordgo.ApplicationCommand{Name: "herald", Description: "Campaigns, lists and participant threads", Options: subs}
+	if _, err := a.s.ApplicationCommandBulkOverwrite(a.appID, a.guildID, []*discordgo.ApplicationCommand{cmd}, discordgo.WithContext(ctx)); err != nil {
+		return a.classify(err, bot.StepOpen)
+	}
+	return nil
+}
+
+// commandText turns /herald SUB args:"…" back into the command language.
+func commandText(d discordgo.ApplicationCommandInteractionData) string {
+	var words []string
+	for _, o := range d.Options {
+		words = append(words, o.Name)
+		for _, sub := range o.Options {
+			if sub.Type == discordgo.ApplicationCommandOptionString {
+				words = append(words, sub.StringValue())
+			}
+		}
+	}
+	return strings.TrimSpace(strings.Join(words, " "))
+}
+
+func actorOf(i *discordgo.Interaction) bot.Actor {
+	u := i.User
+	if i.Member != nil && i.Member.User != nil {
+		u = i.Member.User
+	}
+	if u == nil {
+		return bot.Actor{}
+	}
+	name := u.GlobalName
+	if name == "" {
+		name = u.Username
+	}
+	return bot.Actor{Address: bot.Address{Platform: bot.PlatformDiscord, ID: u.ID}, Name: name}
+}
+
+// interaction serves /herald and pressed buttons.
+func (a *Adapter) interaction(i *discordgo.Interaction) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	who := actorOf(i)
+	if who.Address.IsZero() {
+		return
+	}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		d := i.ApplicationCommandData()
+		if d.Name != "herald" || a.Commands == nil {
+			return
+		}
+		a.reply(ctx, i, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: commandText(d)}))
+	case discordgo.InteractionMessageComponent:
+		id := i.MessageComponentData().CustomID
+		// Answer at once: the pressed message is updated below.
+		if err := a.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}, discordgo.WithContext(ctx)); err != nil {
+			a.log.Warn("discord: acknowledging a button", "err", a.classify(err, bot.StepSend))
+		}
+		if key, ok := strings.CutPrefix(id, commandPrefix); ok && a.Commands != nil {
+			signed, known := a.buttons.get(key)
+			if !known {
+				a.followup(ctx, i, bot.Message{Kind: bot.KindImportant, Text: "This button is from before herald restarted: run the command again."}, true)
+				return
+			}
+			reply := a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Signed: signed})
+			for k, m := range reply.Messages {
+				if m.Campaign == 0 || reply.Private {
+					continue
+				}
+				r := a.render(m)
+				if _, err := a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &r.Content, Embeds: &r.Embeds, Components: &r.Components}, discordgo.WithContext(ctx)); err == nil {
+					reply.Messages = slices.Delete(reply.Messages, k, k+1)
+				}
+				break
+			}
+			for _, m := range reply.Messages {
+				a.followup(ctx, i, m, reply.Private)
+			}
+			return
+		}
+		if v, ok := strings.CutPrefix(id, replyPrefix); ok && i.GuildID == "" && a.Receive != nil {
+			a.Receive(ctx, bot.Incoming{From: who.Address, Name: who.Name, ID: "i" + i.ID, Message: bot.Message{Text: v}})
+		}
+	}
+}
+
+// reply answers a slash command: the first message as the interaction's
+// answer, the others as follow-ups; private replies only the moderator
+// sees.
+func (a *Adapter) reply(ctx context.Context, i *discordgo.Interaction, r bot.CommandReply) {
+	if len(r.Messages) == 0 {
+		r.Messages = []bot.Message{{Kind: bot.KindSuccess, Text: "Done."}}
+	}
+	first := a.render(r.Messages[0])
+	data := &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, Components: first.Components, Files: first.Files}
+	if r.Private {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if err := a.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}, discordgo.WithContext(ctx)); err != nil {
+		a.log.Error("discord: answering /herald", "err", a.classify(err, bot.StepSend))
+		return
+	}
+	for _, m := range r.Messages[1:] {
+		a.followup(ctx, i, m, r.Private)
+	}
+}
+
+func (a *Adapter) followup(ctx context.Context, i *discordgo.Interaction, m bot.Message, private bool) {
+	r := a.render(m)
+	p := &discordgo.WebhookParams{Content: r.Content, Embeds: r.Embeds, Components: r.Components, Files: r.Files}
+	if private {
+		p.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if _, err := a.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx)); err != nil {
+		a.log.Error("discord: following up", "err", a.classify(err, bot.StepSend))
+	}
+}
+
+// IsMember says whether user has the role in the guild (discord.guild_id):
+// moderators.discord.group names a role.
+func (a *Adapter) IsMember(ctx context.Context, user bot.Address, role string) (bool, error) {
+	if user.Platform != bot.PlatformDiscord || a.guildID == "" {
+		return false, nil
+	}
+	m, err := a.s.GuildMember(a.guildID, user.ID, discordgo.WithContext(ctx))
+	if err != nil {
+		if e := a.classify(err, bot.StepResolve); bot.ErrorCode(e) == bot.ENOTFOUND || strings.Contains(err.Error(), "10007") {
+			return false, nil
+		} else {
+			return false, e
+		}
+	}
+	return slices.Contains(m.Roles, role), nil
+}
