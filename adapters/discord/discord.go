@@ -42,7 +42,7 @@ type Adapter struct {
 	dms map[string]string // user id → DM channel id
 
 	appID, guildID string
-	buttons        commandButtons
+	buttons        bot.ButtonIDs
 	// Commands runs /herald and its buttons; Verbs are the command
 	// language's first words, registered as /herald's subcommands.
 	Commands bot.CommandRunner

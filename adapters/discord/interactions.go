@@ -2,11 +2,8 @@ package discord
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -20,41 +17,7 @@ import (
 const (
 	commandPrefix = "c:"
 	replyPrefix   = "r:"
-	maxButtons    = 10000
 )
-
-// commandButtons keeps the signed commands of the buttons herald posted.
-// After a restart an old button says to run the command again.
-type commandButtons struct {
-	mu    sync.Mutex
-	m     map[string]string
-	order []string
-}
-
-func (c *commandButtons) put(signed string) string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	id := hex.EncodeToString(b)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[string]string{}
-	}
-	c.m[id] = signed
-	c.order = append(c.order, id)
-	for len(c.order) > maxButtons {
-		delete(c.m, c.order[0])
-		c.order = c.order[1:]
-	}
-	return id
-}
-
-func (c *commandButtons) get(id string) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	s, ok := c.m[id]
-	return s, ok
-}
 
 // render is Render with command buttons behind short ids.
 func (a *Adapter) render(m bot.Message) *discordgo.MessageSend {
@@ -69,7 +32,7 @@ func (a *Adapter) render(m bot.Message) *discordgo.MessageSend {
 			case "danger":
 				style = discordgo.DangerButton
 			}
-			row = append(row, discordgo.Button{Label: b.Label, Style: style, CustomID: commandPrefix + a.buttons.put(b.Action.Value)})
+			row = append(row, discordgo.Button{Label: b.Label, Style: style, CustomID: commandPrefix + a.buttons.Put(b.Action.Value)})
 		}
 	}
 	if len(row) > 0 {
@@ -150,7 +113,7 @@ func (a *Adapter) interaction(i *discordgo.Interaction) {
 			a.log.Warn("discord: acknowledging a button", "err", a.classify(err, bot.StepSend))
 		}
 		if key, ok := strings.CutPrefix(id, commandPrefix); ok && a.Commands != nil {
-			signed, known := a.buttons.get(key)
+			signed, known := a.buttons.Get(key)
 			if !known {
 				a.followup(ctx, i, bot.Message{Kind: bot.KindImportant, Text: "This button is from before herald restarted: run the command again."}, true)
 				return

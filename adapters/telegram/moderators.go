@@ -3,11 +3,8 @@ package telegram
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -15,43 +12,6 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 )
-
-// maxButtons bounds the command buttons remembered; the oldest go first.
-const maxButtons = 10000
-
-// commandButtons keeps the signed commands of the buttons herald posted,
-// behind ids short enough for Telegram's 64-byte callback data. They live
-// in memory: after a restart an old button says to run the command again.
-type commandButtons struct {
-	mu    sync.Mutex
-	m     map[string]string
-	order []string
-}
-
-func (c *commandButtons) put(signed string) string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	id := hex.EncodeToString(b)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[string]string{}
-	}
-	c.m[id] = signed
-	c.order = append(c.order, id)
-	for len(c.order) > maxButtons {
-		delete(c.m, c.order[0])
-		c.order = c.order[1:]
-	}
-	return id
-}
-
-func (c *commandButtons) get(id string) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	s, ok := c.m[id]
-	return s, ok
-}
 
 // commandPrefix is how callback data names a command button; a reply
 // value that starts the same way is sent behind replyPrefix.
@@ -172,7 +132,7 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 		Name: strings.TrimSpace(q.From.FirstName + " " + q.From.LastName)}
 	pressed := q.Message.Message
 	if id, ok := strings.CutPrefix(q.Data, commandPrefix); ok && a.Commands != nil {
-		signed, known := a.buttons.get(id)
+		signed, known := a.buttons.Get(id)
 		if !known {
 			a.bot.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, ShowAlert: true,
 				Text: "This button is from before herald restarted: run the command again."})

@@ -49,7 +49,7 @@ type Adapter struct {
 	group  int64
 	// username is the bot's, for "/herald@username" in groups.
 	username string
-	buttons  commandButtons
+	buttons  bot.ButtonIDs
 	mu       sync.Mutex
 	admins   map[string]adminEntry // group/user → administrator, cached
 	// forumKnown and isForum cache whether the group has topics; chain
@@ -358,7 +358,7 @@ func (a *Adapter) keyboard(m bot.Message) *models.InlineKeyboardMarkup {
 			}
 			rows = append(rows, []models.InlineKeyboardButton{{Text: btn.Label, CallbackData: v}})
 		case bot.ActionCommand:
-			rows = append(rows, []models.InlineKeyboardButton{{Text: btn.Label, CallbackData: commandPrefix + a.buttons.put(btn.Action.Value)}})
+			rows = append(rows, []models.InlineKeyboardButton{{Text: btn.Label, CallbackData: commandPrefix + a.buttons.Put(btn.Action.Value)}})
 		}
 	}
 	if len(rows) == 0 {

@@ -1,0 +1,24 @@
+package bot_test
+
+import (
+	"testing"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+func TestButtonIDsKeepTheNewest(t *testing.T) {
+	var b bot.ButtonIDs
+	first := b.Put("campaign pause 1")
+	if v, ok := b.Get(first); !ok || v != "campaign pause 1" || len(first) != 16 {
+		t.Fatalf("%q → %q %v", first, v, ok)
+	}
+	for range bot.MaxButtonIDs {
+		b.Put("x")
+	}
+	if _, ok := b.Get(first); ok {
+		t.Fatal("the oldest id outlived the bound")
+	}
+	if _, ok := b.Get("nope"); ok {
+		t.Fatal("an unknown id was found")
+	}
+}
