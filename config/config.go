@@ -131,6 +131,7 @@ type Discord struct {
 	ApplicationID string `yaml:"application_id"`
 	PublicKey     string `yaml:"public_key"`
 	GuildID       string `yaml:"guild_id"`
+	Channel       string `yaml:"channel"`
 	APIURL        string `yaml:"api_url"`
 }
 

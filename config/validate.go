@@ -92,6 +92,9 @@ func (c *Config) Validate() Problems {
 		if d.GuildID != "" && !snowflake.MatchString(d.GuildID) {
 			bad("discord.guild_id", "%q is not a Discord id (digits only)", d.GuildID)
 		}
+		if d.Channel != "" && !snowflake.MatchString(d.Channel) {
+			bad("discord.channel", "%q is not a Discord channel id (digits only: right-click the channel → Copy Channel ID)", d.Channel)
+		}
 		if d.PublicKey != "" && !hexKey.MatchString(d.PublicKey) {
 			bad("discord.public_key", "must be the 64 hex characters shown as Public Key in the developer portal")
 		}

@@ -30,6 +30,9 @@ type Config struct {
 	// that guild only (at once, rather than within the hour) and is where
 	// moderator roles are looked up.
 	ApplicationID, GuildID string
+	// Channel, when set, is the moderators' channel where participants'
+	// threads live.
+	Channel string
 }
 
 // Adapter is herald's Discord bot. It is safe for concurrent use.
@@ -42,7 +45,11 @@ type Adapter struct {
 	dms map[string]string // user id → DM channel id
 
 	appID, guildID string
-	buttons        bot.ButtonIDs
+	channel        string
+	// Threads carries participant threads whose moderators' side is the
+	// channel.
+	Threads *bot.Threads
+	buttons bot.ButtonIDs
 	// Commands runs /herald and its buttons; Verbs are the command
 	// language's first words, registered as /herald's subcommands.
 	Commands bot.CommandRunner
@@ -56,6 +63,7 @@ var (
 	_ bot.Messenger         = (*Adapter)(nil)
 	_ bot.FileUploader      = (*Adapter)(nil)
 	_ bot.MembershipChecker = (*Adapter)(nil)
+	_ bot.ThreadPoster      = (*Adapter)(nil)
 )
 
 // redirect sends discord.com's requests to another base (the fake).
@@ -102,7 +110,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	s.Client = client
 	s.ShouldRetryOnRateLimit = false // the engine's limiter decides
 	s.MaxRestRetries = 0
-	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID}
+	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel}
 	if _, err := s.User("@me", discordgo.WithContext(ctx)); err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err, bot.StepOpen)), "discord: %s", bot.ErrorMessage(a.classify(err, bot.StepOpen)))
 	}
@@ -130,14 +138,18 @@ func (a *Adapter) dm(ctx context.Context, user string) (string, error) {
 	return c.ID, nil
 }
 
-// Send sends m to a user's DMs.
+// Send sends m to a user's DMs, or to the moderators' channel when to is
+// that channel.
 func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
 	if to.Platform != bot.PlatformDiscord || to.ID == "" {
 		return bot.MessageRef{}, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Discord user", to)
 	}
-	ch, err := a.dm(ctx, to.ID)
-	if err != nil {
-		return bot.MessageRef{}, err
+	ch := to.ID // the moderators' channel itself
+	if to.ID != a.channel {
+		var err error
+		if ch, err = a.dm(ctx, to.ID); err != nil {
+			return bot.MessageRef{}, err
+		}
 	}
 	sent, err := a.s.ChannelMessageSendComplex(ch, a.render(m), discordgo.WithContext(ctx))
 	if err != nil {

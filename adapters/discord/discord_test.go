@@ -28,7 +28,7 @@ func start(t *testing.T) (*discordfake.Server, *discord.Adapter) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fake.Close() })
-	a, err := discord.New(context.Background(), discord.Config{Token: token, APIURL: "http://" + fake.Addr(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	a, err := discord.New(context.Background(), discord.Config{Token: token, APIURL: "http://" + fake.Addr(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, Channel: "4444"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +61,16 @@ func TestConformance(t *testing.T) {
 			},
 			ServerError: func() {
 				fake.Inject(discordfake.Fault{Route: "POST /channels/{id}/messages", N: 1, Status: 502, Message: "Bad Gateway"})
+			},
+			Channel: bot.Address{Platform: bot.PlatformDiscord, ID: "4444"},
+			ThreadReceived: func(th bot.ThreadRef) []string {
+				var out []string
+				for _, m := range fake.Messages() {
+					if m.ChannelID == th.ID {
+						out = append(out, m.Content+"\n"+m.Embeds)
+					}
+				}
+				return out
 			},
 			FilesReceived: func() []string {
 				var out []string

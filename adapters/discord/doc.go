@@ -14,9 +14,11 @@
 // subcommand per verb of the command language and an "args" option, runs
 // the command language; command buttons carry a short id for their signed
 // command (custom ids hold 100 characters) and update the pressed card;
-// moderators.discord.group is a role (IsMember). Not yet here: modals,
-// threads in a moderators' channel, CSV attachments as command input, and
-// the Ed25519-verified HTTP interactions endpoint.
+// moderators.discord.group is a role (IsMember); participants' threads
+// are public threads of the moderators' channel (ThreadPoster), where
+// moderators answer, write notes and run thread commands. Not yet here:
+// modals, CSV attachments as command input, and the Ed25519-verified HTTP
+// interactions endpoint.
 //
 // Import rule: discord imports bot, its Discord library and the standard
 // library.

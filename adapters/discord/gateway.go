@@ -14,7 +14,7 @@ import (
 // ends: participants' DMs go to Receive, /herald and buttons to Commands.
 // discordgo reconnects by itself.
 func (a *Adapter) Run(ctx context.Context) error {
-	a.s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentMessageContent
+	a.s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentMessageContent | discordgo.IntentsGuildMessages
 	remove := a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { a.message(m) })
 	defer remove()
 	removeI := a.s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.interaction(i.Interaction) })
@@ -46,7 +46,14 @@ func redact(s, token string) string {
 // bots' and guild traffic are not participants'. Attachments are named
 // with their link, never dropped.
 func (a *Adapter) message(m *discordgo.MessageCreate) {
-	if m.Author == nil || m.Author.Bot || m.GuildID != "" || a.Receive == nil {
+	if m.Author == nil || m.Author.Bot {
+		return
+	}
+	if m.GuildID != "" {
+		a.guildMessage(m)
+		return
+	}
+	if a.Receive == nil {
 		return
 	}
 	text := m.Content

@@ -743,7 +743,7 @@ func TestDiscordCampaign(t *testing.T) {
 	defer fake.Close()
 	fake.AddUser("4001", true)
 	fake.AddUser("4002", true)
-	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", api_url: \"http://"+fake.Addr()+"\"}\nmoderators: {discord: {group: R-MODS}}\n")
+	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", api_url: \"http://"+fake.Addr()+"\"}\nmoderators: {discord: {group: R-MODS}}\n")
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
 	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"}, Name: "mo"}
@@ -765,15 +765,19 @@ func TestDiscordCampaign(t *testing.T) {
 		}
 		return got["Hi Ana!"] && got["Hi Bo!"]
 	})
-	// Ana answers in her DMs: her thread opens, and a reply reaches her.
+	// Ana answers in her DMs: her thread opens in the moderators' channel,
+	// and a moderator's message there reaches her; a note does not.
 	fake.UserWrites("4001", "Ana", "Thanks! Is it recorded?")
 	var thread bot.ThreadRef
 	waitUntil(t, p, "Ana's thread", func() bool {
 		thread = p.ThreadOf(bot.Address{Platform: bot.PlatformDiscord, ID: "4001"})
 		return !thread.IsZero()
 	})
-	run("snippets add rec Yes, it is recorded.")
-	p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: "snippet rec", Thread: thread})
+	if parent := fake.Threads()[thread.ID]; parent != "4444" {
+		t.Fatalf("the thread %+v is not in the moderators' channel: %v", thread, fake.Threads())
+	}
+	fake.MemberWrites("777", thread.ID, "55", "note she is a VIP")
+	fake.MemberWrites("777", thread.ID, "55", "Yes, it is recorded.")
 	waitUntil(t, p, "the reply", func() bool {
 		for _, m := range fake.Messages() {
 			if m.Content == "Yes, it is recorded." && m.ChannelID == fake.DMChannel("4001") {
@@ -782,6 +786,11 @@ func TestDiscordCampaign(t *testing.T) {
 		}
 		return false
 	})
+	for _, m := range fake.Messages() {
+		if strings.Contains(m.Content, "VIP") && m.ChannelID == fake.DMChannel("4001") {
+			t.Fatal("a note reached the participant")
+		}
+	}
 	// A moderator (by role) runs /herald in the guild; a stranger is refused.
 	waitUntil(t, p, "/herald registered", func() bool { return strings.Contains(fake.Commands("777"), `"name":"campaign"`) })
 	fake.Member("55", "R-MODS")

@@ -319,7 +319,7 @@ func (m *Main) buildDiscord(cfg *config.Config) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	a, err := discord.New(ctx, discord.Config{Token: cfg.Discord.Token.Value(), APIURL: cfg.Discord.APIURL, Log: m.log.With("part", "discord"), Board: m.board,
-		ApplicationID: cfg.Discord.ApplicationID, GuildID: cfg.Discord.GuildID})
+		ApplicationID: cfg.Discord.ApplicationID, GuildID: cfg.Discord.GuildID, Channel: cfg.Discord.Channel})
 	if err != nil {
 		return err
 	}
@@ -332,6 +332,12 @@ func (m *Main) buildDiscord(cfg *config.Config) error {
 		}
 	}
 	m.moderators.Checkers[bot.PlatformDiscord] = a
+	a.Threads = m.threads
+	if cfg.Discord.Channel != "" {
+		// Participants' threads live in the channel, unless Slack is
+		// enabled: Slack, built next, takes them.
+		m.threads.Moderators, m.threads.Channel = a, bot.Address{Platform: bot.PlatformDiscord, ID: cfg.Discord.Channel}
+	}
 	log := m.log.With("part", "discord")
 	a.Receive = func(ctx context.Context, in bot.Incoming) {
 		if _, err := m.threads.Receive(ctx, in); err != nil {

@@ -78,6 +78,7 @@ type Server struct {
 	inter    map[string]*interaction // by token
 	commands map[string]string       // registered application commands, JSON, by guild ("" global)
 	roles    map[string][]string     // guild member roles, by user
+	threads  map[string]string       // thread channel → parent channel
 }
 
 // Start runs the fake for the bot token.
@@ -258,6 +259,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
+	case "POST /channels/{id}/threads":
+		var body struct {
+			Name string `json:"name"`
+			Type int    `json:"type"`
+		}
+		json.NewDecoder(r.Body).Decode(&body)
+		if body.Name == "" || len(body.Name) > 100 {
+			fail(w, http.StatusBadRequest, 50035, "Invalid Form Body")
+			return
+		}
+		s.mu.Lock()
+		s.seq++
+		id := fmt.Sprint(7000000 + s.seq)
+		if s.threads == nil {
+			s.threads = map[string]string{}
+		}
+		s.threads[id] = ids[0]
+		s.mu.Unlock()
+		writeJSON(w, 201, map[string]any{"id": id, "parent_id": ids[0], "name": body.Name, "type": 11})
 	case "GET /guilds/{id}/members/{id}":
 		s.mu.Lock()
 		roles, ok := s.roles[ids[1]]
@@ -649,4 +669,27 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request, token string) 
 	m := Message{ID: fmt.Sprint(2000000 + s.seq), ChannelID: in.channel, Content: d.Content, Embeds: string(d.Embeds), Components: string(d.Components), Files: files, Ephemeral: d.Flags&64 != 0}
 	s.messages = append(s.messages, m)
 	writeJSON(w, 200, map[string]any{"id": m.ID, "channel_id": in.channel, "content": m.Content, "type": 0})
+}
+
+// Threads returns the threads created: thread channel id → parent.
+func (s *Server) Threads() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]string{}
+	for k, v := range s.threads {
+		out[k] = v
+	}
+	return out
+}
+
+// MemberWrites dispatches MESSAGE_CREATE: user wrote text in channel (a
+// guild channel or thread).
+func (s *Server) MemberWrites(guild, channel, user, text string) {
+	s.mu.Lock()
+	s.seq++
+	id := fmt.Sprint(3000000 + s.seq)
+	s.mu.Unlock()
+	s.dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": channel, "guild_id": guild, "content": text, "type": 0,
+		"timestamp": time.Now().UTC().Format(time.RFC3339),
+		"author":    map[string]any{"id": user, "username": "mo", "global_name": "Mo", "discriminator": "0"}})
 }
