@@ -2,9 +2,13 @@ package discord_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -334,5 +338,56 @@ func TestSlashCommandsAndButtons(t *testing.T) {
 	}
 	if got, err := a.IsMember(context.Background(), user("66"), "R1"); err != nil || got {
 		t.Errorf("someone not in the guild: %v %v", got, err)
+	}
+}
+
+// TestInteractionsEndpoint: requests without a valid Ed25519 signature are
+// refused with 401; a PING is answered; a signed /herald runs and its
+// answer is the HTTP response.
+func TestInteractionsEndpoint(t *testing.T) {
+	_, a := start(t)
+	r := &runner{}
+	a.Commands = r
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	srv := httptest.NewServer(a.Interactions(pub))
+	defer srv.Close()
+	post := func(body string, sign func(ts, body string) string) (int, string) {
+		t.Helper()
+		ts := fmt.Sprint(time.Now().Unix())
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+		if sign != nil {
+			req.Header.Set("X-Signature-Timestamp", ts)
+			req.Header.Set("X-Signature-Ed25519", sign(ts, body))
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	good := func(ts, body string) string { return hex.EncodeToString(ed25519.Sign(priv, []byte(ts+body))) }
+	_, other, _ := ed25519.GenerateKey(nil)
+	forged := func(ts, body string) string { return hex.EncodeToString(ed25519.Sign(other, []byte(ts+body))) }
+	ping := `{"id":"1","application_id":"123","type":1,"token":"t","version":1}`
+	for name, sign := range map[string]func(string, string) string{"unsigned": nil, "forged": forged,
+		"tampered": func(ts, body string) string { return good(ts, body+" ") }} {
+		if code, _ := post(ping, sign); code != http.StatusUnauthorized {
+			t.Errorf("%s: %d, want 401", name, code)
+		}
+	}
+	if code, body := post(ping, good); code != 200 || !strings.Contains(body, `"type":1`) {
+		t.Fatalf("ping: %d %s", code, body)
+	}
+	slash := `{"id":"2","application_id":"123","type":2,"token":"t2","version":1,"channel_id":"555","guild_id":"777",
+		"member":{"user":{"id":"55","username":"mo"},"roles":[]},
+		"data":{"id":"5001","name":"herald","type":1,"options":[{"name":"campaign","type":1,"options":[{"name":"args","type":3,"value":"new Via HTTP"}]}]}}`
+	code, body := post(slash, good)
+	if code != 200 || !strings.Contains(body, `"type":4`) || !strings.Contains(body, "ran campaign new Via HTTP") {
+		t.Fatalf("slash: %d %s", code, body)
+	}
+	if reqs := r.all(); len(reqs) != 1 || reqs[0].Actor.Address != user("55") {
+		t.Fatalf("ran %+v", reqs)
 	}
 }

@@ -16,9 +16,10 @@
 // command (custom ids hold 100 characters) and update the pressed card;
 // moderators.discord.group is a role (IsMember); participants' threads
 // are public threads of the moderators' channel (ThreadPoster), where
-// moderators answer, write notes and run thread commands. Not yet here:
-// modals, CSV attachments as command input, and the Ed25519-verified HTTP
-// interactions endpoint.
+// moderators answer, write notes and run thread commands. Interactions
+// may also come to the HTTP endpoint (Interactions), each verified with
+// the application's Ed25519 key. Not yet here: modals, and CSV
+// attachments as command input.
 //
 // Import rule: discord imports bot, its Discord library and the standard
 // library.

@@ -17,7 +17,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentMessageContent | discordgo.IntentsGuildMessages
 	remove := a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { a.message(m) })
 	defer remove()
-	removeI := a.s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.interaction(i.Interaction) })
+	removeI := a.s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
+		a.interaction(i.Interaction, a.restResponder(i.Interaction))
+	})
 	defer removeI()
 	if a.Commands != nil && a.appID != "" && len(a.Verbs) > 0 {
 		if err := a.register(ctx); err != nil {

@@ -91,8 +91,21 @@ func actorOf(i *discordgo.Interaction) bot.Actor {
 	return bot.Actor{Address: bot.Address{Platform: bot.PlatformDiscord, ID: u.ID}, Name: name}
 }
 
-// interaction serves /herald and pressed buttons.
-func (a *Adapter) interaction(i *discordgo.Interaction) {
+// responder sends an interaction's first answer: through the REST
+// callback for gateway interactions, as the HTTP response for those posted
+// to the interactions endpoint.
+type responder func(ctx context.Context, r *discordgo.InteractionResponse) error
+
+// restResponder answers through the REST callback.
+func (a *Adapter) restResponder(i *discordgo.Interaction) responder {
+	return func(ctx context.Context, r *discordgo.InteractionResponse) error {
+		return a.s.InteractionRespond(i, r, discordgo.WithContext(ctx))
+	}
+}
+
+// interaction serves /herald and pressed buttons; respond sends the first
+// answer.
+func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	who := actorOf(i)
@@ -105,11 +118,11 @@ func (a *Adapter) interaction(i *discordgo.Interaction) {
 		if d.Name != "herald" || a.Commands == nil {
 			return
 		}
-		a.reply(ctx, i, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: commandText(d)}))
+		a.reply(ctx, i, respond, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: commandText(d)}))
 	case discordgo.InteractionMessageComponent:
 		id := i.MessageComponentData().CustomID
 		// Answer at once: the pressed message is updated below.
-		if err := a.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}, discordgo.WithContext(ctx)); err != nil {
+		if err := respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}); err != nil {
 			a.log.Warn("discord: acknowledging a button", "err", a.classify(err, bot.StepSend))
 		}
 		if key, ok := strings.CutPrefix(id, commandPrefix); ok && a.Commands != nil {
@@ -143,20 +156,28 @@ func (a *Adapter) interaction(i *discordgo.Interaction) {
 // reply answers a slash command: the first message as the interaction's
 // answer, the others as follow-ups; private replies only the moderator
 // sees.
-func (a *Adapter) reply(ctx context.Context, i *discordgo.Interaction, r bot.CommandReply) {
+func (a *Adapter) reply(ctx context.Context, i *discordgo.Interaction, respond responder, r bot.CommandReply) {
 	if len(r.Messages) == 0 {
 		r.Messages = []bot.Message{{Kind: bot.KindSuccess, Text: "Done."}}
 	}
-	first := a.render(r.Messages[0])
-	data := &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, Components: first.Components, Files: first.Files}
+	var flags discordgo.MessageFlags
 	if r.Private {
-		data.Flags = discordgo.MessageFlagsEphemeral
+		flags = discordgo.MessageFlagsEphemeral
 	}
-	if err := a.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}, discordgo.WithContext(ctx)); err != nil {
+	rest := r.Messages[1:]
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: &discordgo.InteractionResponseData{Flags: flags}}
+	if len(r.Messages[0].Files) == 0 {
+		first := a.render(r.Messages[0])
+		resp = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, Components: first.Components, Flags: flags}}
+	} else {
+		rest = r.Messages // files go as follow-ups, which carry attachments
+	}
+	if err := respond(ctx, resp); err != nil {
 		a.log.Error("discord: answering /herald", "err", a.classify(err, bot.StepSend))
 		return
 	}
-	for _, m := range r.Messages[1:] {
+	for _, m := range rest {
 		a.followup(ctx, i, m, r.Private)
 	}
 }

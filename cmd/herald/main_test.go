@@ -743,7 +743,7 @@ func TestDiscordCampaign(t *testing.T) {
 	defer fake.Close()
 	fake.AddUser("4001", true)
 	fake.AddUser("4002", true)
-	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", api_url: \"http://"+fake.Addr()+"\"}\nmoderators: {discord: {group: R-MODS}}\n")
+	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", public_key: \"0000000000000000000000000000000000000000000000000000000000000000\", api_url: \"http://"+fake.Addr()+"\"}\nmoderators: {discord: {group: R-MODS}}\n")
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
 	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"}, Name: "mo"}
@@ -805,6 +805,15 @@ func TestDiscordCampaign(t *testing.T) {
 		}
 		return refused && created
 	})
+	// The HTTP interactions endpoint refuses what Discord did not sign.
+	resp, err := http.Post("http://"+p.HTTPAddr()+"/discord/interactions", "application/json", strings.NewReader(`{"type":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("an unsigned interaction: %d", resp.StatusCode)
+	}
 	if strings.Contains(p.Stderr.String(), "dc-token") {
 		t.Fatal("the bot token reached the logs")
 	}

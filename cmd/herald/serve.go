@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -333,6 +335,12 @@ func (m *Main) buildDiscord(cfg *config.Config) error {
 	}
 	m.moderators.Checkers[bot.PlatformDiscord] = a
 	a.Threads = m.threads
+	if cfg.Discord.PublicKey != "" {
+		// Interactions may also come by HTTP, each verified with the key
+		// (64 hex characters, checked by the config).
+		key, _ := hex.DecodeString(cfg.Discord.PublicKey)
+		m.http.Handle("POST /discord/interactions", a.Interactions(ed25519.PublicKey(key)))
+	}
 	if cfg.Discord.Channel != "" {
 		// Participants' threads live in the channel, unless Slack is
 		// enabled: Slack, built next, takes them.
