@@ -18,8 +18,9 @@
 // are public threads of the moderators' channel (ThreadPoster), where
 // moderators answer, write notes and run thread commands. Interactions
 // may also come to the HTTP endpoint (Interactions), each verified with
-// the application's Ed25519 key. Not yet here: modals, and CSV
-// attachments as command input.
+// the application's Ed25519 key. A "file" option on every subcommand
+// brings a CSV (downloaded from Discord's CDN, 64 MB at most) to the
+// command. Not yet here: modals.
 //
 // Import rule: discord imports bot, its Discord library and the standard
 // library.

@@ -2,6 +2,8 @@ package discord
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -53,13 +55,59 @@ func (a *Adapter) register(ctx context.Context) error {
 		subs = append(subs, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: v,
 			Description: "/herald " + v,
 			Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "args",
-				Description: "the rest of the command, as you would type it after /herald " + v}}})
+				Description: "the rest of the command, as you would type it after /herald " + v},
+				{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "a CSV file, for list import or campaign audience"}}})
 	}
 	cmd := &discordgo.ApplicationCommand{Name: "herald", Description: "Campaigns, lists and participant threads", Options: subs}
 	if _, err := a.s.ApplicationCommandBulkOverwrite(a.appID, a.guildID, []*discordgo.ApplicationCommand{cmd}, discordgo.WithContext(ctx)); err != nil {
 		return a.classify(err, bot.StepOpen)
 	}
 	return nil
+}
+
+// attachments returns the files given as /herald's "file" options.
+func attachments(d discordgo.ApplicationCommandInteractionData) []*discordgo.MessageAttachment {
+	var out []*discordgo.MessageAttachment
+	for _, o := range d.Options {
+		for _, sub := range o.Options {
+			if sub.Type != discordgo.ApplicationCommandOptionAttachment || d.Resolved == nil {
+				continue
+			}
+			if id, ok := sub.Value.(string); ok && d.Resolved.Attachments[id] != nil {
+				out = append(out, d.Resolved.Attachments[id])
+			}
+		}
+	}
+	return out
+}
+
+// MaxFileSize is the largest attachment herald reads.
+const MaxFileSize = 64 << 20
+
+// fetch downloads an attachment from Discord's CDN.
+func (a *Adapter) fetch(ctx context.Context, at *discordgo.MessageAttachment) (bot.File, error) {
+	f := bot.File{Name: at.Filename, ContentType: at.ContentType}
+	if at.Size > MaxFileSize {
+		return f, bot.Errorf(bot.EINVALID, "%s is %d MB; herald reads files up to %d MB", at.Filename, at.Size>>20, MaxFileSize>>20)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, at.URL, nil)
+	if err != nil {
+		return f, bot.Errorf(bot.EINVALID, "Discord gave a bad address for %s", at.Filename)
+	}
+	resp, err := a.s.Client.Do(req)
+	if err != nil {
+		return f, bot.Errorf(bot.EUNAVAILABLE, "cannot download %s from Discord: send it again", at.Filename)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return f, bot.Errorf(bot.EUNAVAILABLE, "cannot download %s from Discord (HTTP %d): send it again", at.Filename, resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxFileSize+1))
+	if err != nil || len(data) > MaxFileSize {
+		return f, bot.Errorf(bot.EUNAVAILABLE, "cannot download %s from Discord: send it again", at.Filename)
+	}
+	f.Data, f.Size = data, int64(len(data))
+	return f, nil
 }
 
 // commandText turns /herald SUB args:"…" back into the command language.
@@ -118,7 +166,16 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 		if d.Name != "herald" || a.Commands == nil {
 			return
 		}
-		a.reply(ctx, i, respond, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: commandText(d)}))
+		req := bot.CommandRequest{Actor: who, Text: commandText(d)}
+		for _, at := range attachments(d) {
+			f, err := a.fetch(ctx, at)
+			if err != nil {
+				a.reply(ctx, i, respond, bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: bot.ErrorMessage(err)}}})
+				return
+			}
+			req.Files = append(req.Files, f)
+		}
+		a.reply(ctx, i, respond, a.Commands.RunCommand(ctx, req))
 	case discordgo.InteractionMessageComponent:
 		id := i.MessageComponentData().CustomID
 		// Answer at once: the pressed message is updated below.

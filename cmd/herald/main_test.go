@@ -805,6 +805,16 @@ func TestDiscordCampaign(t *testing.T) {
 		}
 		return refused && created
 	})
+	// A CSV given as /herald's file option is imported.
+	fake.Slash("777", "555", "55", "list", "import spring", discordfake.File{Name: "spring.csv", Data: []byte("discord_id\n4001\n4002\n4003\n")})
+	waitUntil(t, p, "the import", func() bool {
+		for _, m := range fake.Messages() {
+			if strings.Contains(m.Content+m.Embeds, "*spring*: 3 added") || strings.Contains(m.Content+m.Embeds, "**spring**: 3 added") {
+				return true
+			}
+		}
+		return false
+	})
 	// The HTTP interactions endpoint refuses what Discord did not sign.
 	resp, err := http.Post("http://"+p.HTTPAddr()+"/discord/interactions", "application/json", strings.NewReader(`{"type":1}`))
 	if err != nil {

@@ -79,6 +79,7 @@ type Server struct {
 	commands map[string]string       // registered application commands, JSON, by guild ("" global)
 	roles    map[string][]string     // guild member roles, by user
 	threads  map[string]string       // thread channel → parent channel
+	cdn      map[string][]byte       // attachments, by id
 }
 
 // Start runs the fake for the bot token.
@@ -173,6 +174,18 @@ func route(method, path string) (string, []string) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/attachments/"); ok {
+		id, _, _ := strings.Cut(rest, "/")
+		s.mu.Lock()
+		data, found := s.cdn[id]
+		s.mu.Unlock()
+		if !found {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+		return
+	}
 	if strings.TrimSuffix(r.URL.Path, "/") == "/gateway" && r.Header.Get("Upgrade") != "" {
 		s.gateway(w, r)
 		return
@@ -555,15 +568,35 @@ func (s *Server) Commands(guild string) string {
 }
 
 // Slash dispatches INTERACTION_CREATE: user (a guild member) ran
-// /herald SUB with the string option args in channel of guild.
-func (s *Server) Slash(guild, channel, user, sub, args string) {
+// /herald SUB with the string option args in channel of guild, and a file
+// as the attachment option when name is not "" (served by the fake's CDN).
+func (s *Server) Slash(guild, channel, user, sub, args string, file ...File) {
 	var opts []map[string]any
 	if args != "" {
 		opts = append(opts, map[string]any{"name": "args", "type": 3, "value": args})
 	}
-	data := map[string]any{"id": "5001", "name": "herald", "type": 1,
-		"options": []map[string]any{{"name": sub, "type": 1, "options": opts}}}
+	data := map[string]any{"id": "5001", "name": "herald", "type": 1}
+	if len(file) > 0 {
+		s.mu.Lock()
+		s.seq++
+		id := fmt.Sprint(8000000 + s.seq)
+		if s.cdn == nil {
+			s.cdn = map[string][]byte{}
+		}
+		s.cdn[id] = file[0].Data
+		s.mu.Unlock()
+		opts = append(opts, map[string]any{"name": "file", "type": 11, "value": id})
+		data["resolved"] = map[string]any{"attachments": map[string]any{id: map[string]any{"id": id, "filename": file[0].Name,
+			"size": len(file[0].Data), "content_type": "text/csv", "url": "http://" + s.Addr() + "/attachments/" + id + "/" + file[0].Name}}}
+	}
+	data["options"] = []map[string]any{{"name": sub, "type": 1, "options": opts}}
 	s.interact(2, guild, channel, user, "", data)
+}
+
+// File is an attachment a user gives.
+type File struct {
+	Name string
+	Data []byte
 }
 
 // Click dispatches INTERACTION_CREATE: user pressed the button with
