@@ -141,34 +141,12 @@ func (s viewState) get(id string) string {
 
 func (s viewState) files(id string) []sharedFile { return s[id][id].Files }
 
-// quote wraps an option value in quotes it does not contain.
-func quote(s string) string {
-	for _, q := range [][2]string{{`"`, `"`}, {"'", "'"}, {"“", "”"}} {
-		if !strings.Contains(s, q[0]) && !strings.Contains(s, q[1]) {
-			return q[0] + s + q[1]
-		}
-	}
-	return `"` + strings.ReplaceAll(s, `"`, "'") + `"`
-}
-
 // submitted runs a submitted form as the commands a moderator would type,
 // and answers in the channel the form was opened from: the new campaign's
 // card, or what went wrong, step by step.
 func (a *Adapter) submitted(ctx context.Context, who bot.Actor, callbackID, channel string, st viewState) {
 	run := func(text string, files ...bot.File) bot.CommandReply {
 		return a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: text, Files: files})
-	}
-	fail := func(r bot.CommandReply) bool {
-		var bad []bot.Message
-		for _, m := range r.Messages {
-			if m.Kind == bot.KindImportant {
-				bad = append(bad, m)
-			}
-		}
-		if len(bad) > 0 {
-			a.answer(ctx, channel, who.Address.ID, "", bot.CommandReply{Private: true, Messages: bad})
-		}
-		return len(bad) > 0
 	}
 	file := func() (bot.File, bool) {
 		fs := st.files("file")
@@ -190,43 +168,23 @@ func (a *Adapter) submitted(ctx context.Context, who bot.Actor, callbackID, chan
 		}
 		a.answer(ctx, channel, who.Address.ID, "", run(fmt.Sprintf("list import %s %s", st.get("name"), st.get("mode")), f))
 	case CampaignModal:
-		created := run("campaign new " + st.get("name"))
-		id := created.Created
-		if id == 0 {
-			a.answer(ctx, channel, who.Address.ID, "", created)
-			return
-		}
-		msg := fmt.Sprintf("campaign message %d kind:%s ", id, st.get("kind"))
-		if t := st.get("title"); t != "" {
-			msg += "title:" + quote(t) + " "
-		}
-		steps := []func() bot.CommandReply{func() bot.CommandReply { return run(msg + st.get("text")) }}
+		form := bot.CampaignForm{Name: st.get("name"), Kind: st.get("kind"), Title: st.get("title"), Text: st.get("text"),
+			List: st.get("list"), Platform: st.get("platform")}
 		if f, ok := file(); ok {
 			if f.Data == nil {
 				return // said
 			}
-			steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign audience %d", id), f) })
-		} else if l := st.get("list"); l != "" {
-			steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign audience %d list:%s", id, l)) })
+			form.File = &f
 		}
-		if p := st.get("platform"); p != "" && p != "auto" {
-			steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign platform %d %s", id, p)) })
-		}
-		sched := ""
 		for _, k := range []string{"at", "window", "hours", "tz"} {
 			if v := st.get(k); v != "" {
-				sched += " " + k + " " + v
+				form.Schedule += " " + k + " " + v
 			}
 		}
-		if sched != "" {
-			steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign schedule %d%s", id, sched)) })
+		_, replies := form.Run(ctx, a.Commands, who)
+		for _, r := range replies {
+			a.answer(ctx, channel, who.Address.ID, "", r)
 		}
-		for _, step := range steps {
-			if fail(step()) {
-				break // the draft stays; its card below shows what is set
-			}
-		}
-		a.answer(ctx, channel, who.Address.ID, "", run(fmt.Sprintf("campaign show %d", id)))
 	}
 }
 

@@ -1,0 +1,87 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// CampaignForm is what a new-campaign form (a Slack or Discord modal)
+// holds. Empty fields are left as the defaults.
+type CampaignForm struct {
+	Name, Kind, Title, Text string
+	// List names a saved list; File, when set, is the audience instead.
+	List string
+	File *File
+	// Platform is "", "auto" or a platform.
+	Platform string
+	// Schedule is the options of `campaign schedule`, as typed: "at
+	// tomorrow 9:00 window 2h hours mon-fri 9-18 tz Europe/Paris".
+	Schedule string
+}
+
+// quote wraps an option value in quotes it does not contain.
+func quote(s string) string {
+	for _, q := range [][2]string{{`"`, `"`}, {"'", "'"}, {"“", "”"}} {
+		if !strings.Contains(s, q[0]) && !strings.Contains(s, q[1]) {
+			return q[0] + s + q[1]
+		}
+	}
+	return `"` + strings.ReplaceAll(s, `"`, "'") + `"`
+}
+
+// Run creates the draft through the command language, step by step as a
+// moderator would type it, as who, and stops at the first step that
+// fails: the draft stays with what was set. It returns the campaign (0
+// when it was not created) and the replies to show: what failed, then the
+// draft's card.
+func (f CampaignForm) Run(ctx context.Context, r CommandRunner, who Actor) (CampaignID, []CommandReply) {
+	run := func(text string, files ...File) CommandReply {
+		return r.RunCommand(ctx, CommandRequest{Actor: who, Text: text, Files: files})
+	}
+	created := run("campaign new " + strings.TrimSpace(f.Name))
+	id := created.Created
+	if id == 0 {
+		return 0, []CommandReply{created}
+	}
+	msg := fmt.Sprintf("campaign message %d ", id)
+	if f.Kind != "" {
+		msg += "kind:" + f.Kind + " "
+	}
+	if t := strings.TrimSpace(f.Title); t != "" {
+		msg += "title:" + quote(t) + " "
+	}
+	steps := []func() CommandReply{}
+	if strings.TrimSpace(f.Text) != "" {
+		steps = append(steps, func() CommandReply { return run(msg + f.Text) })
+	}
+	switch {
+	case f.File != nil:
+		steps = append(steps, func() CommandReply { return run(fmt.Sprintf("campaign audience %d", id), *f.File) })
+	case strings.TrimSpace(f.List) != "":
+		steps = append(steps, func() CommandReply {
+			return run(fmt.Sprintf("campaign audience %d list:%s", id, strings.TrimSpace(f.List)))
+		})
+	}
+	if p := strings.TrimSpace(f.Platform); p != "" && p != "auto" {
+		steps = append(steps, func() CommandReply { return run(fmt.Sprintf("campaign platform %d %s", id, p)) })
+	}
+	if s := strings.TrimSpace(f.Schedule); s != "" {
+		steps = append(steps, func() CommandReply { return run(fmt.Sprintf("campaign schedule %d %s", id, s)) })
+	}
+	var out []CommandReply
+	for _, step := range steps {
+		reply := step()
+		var bad []Message
+		for _, m := range reply.Messages {
+			if m.Kind == KindImportant {
+				bad = append(bad, m)
+			}
+		}
+		if len(bad) > 0 {
+			out = append(out, CommandReply{Private: true, Messages: bad})
+			break // the draft stays; its card shows what is set
+		}
+	}
+	return id, append(out, run(fmt.Sprintf("campaign show %d", id)))
+}
