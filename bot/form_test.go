@@ -24,7 +24,9 @@ func (s *script) RunCommand(_ context.Context, r bot.CommandRequest) bot.Command
 	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindSuccess, Text: "ok"}}}
 }
 
-func (s *script) RunFile(context.Context, bot.Actor, bot.File) bot.CommandReply { return bot.CommandReply{} }
+func (s *script) RunFile(context.Context, bot.Actor, bot.File) bot.CommandReply {
+	return bot.CommandReply{}
+}
 
 func TestCampaignFormRunsTheCommandsAModeratorWouldType(t *testing.T) {
 	s := &script{}
