@@ -20,7 +20,8 @@
 // may also come to the HTTP endpoint (Interactions), each verified with
 // the application's Ed25519 key. A "file" option on every subcommand
 // brings a CSV (downloaded from Discord's CDN, 64 MB at most) to the
-// command. Not yet here: modals.
+// command. `/herald campaign args: new` opens a modal whose submission
+// runs bot.CampaignForm, as Slack's form does.
 //
 // Import rule: discord imports bot, its Discord library and the standard
 // library.

@@ -65,6 +65,42 @@ func (a *Adapter) register(ctx context.Context) error {
 	return nil
 }
 
+// CampaignModal is the custom id of the new-campaign form.
+const CampaignModal = "herald-campaign-new"
+
+// campaignModal is the form `/herald campaign args: new` opens (Discord's
+// modals hold five text inputs).
+func campaignModal() *discordgo.InteractionResponseData {
+	input := func(id, label, placeholder string, style discordgo.TextInputStyle, required bool, max int) discordgo.MessageComponent {
+		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{CustomID: id, Label: label,
+			Style: style, Placeholder: placeholder, Required: required, MaxLength: max}}}
+	}
+	return &discordgo.InteractionResponseData{CustomID: CampaignModal, Title: "New campaign", Components: []discordgo.MessageComponent{
+		input("name", "Name", "Welcome week", discordgo.TextInputShort, true, 100),
+		input("text", "Message", "Hello {{first_name}}, …", discordgo.TextInputParagraph, true, 4000),
+		input("list", "Audience: a saved list", "spring-2026", discordgo.TextInputShort, false, 80),
+		input("platform", "Platform", "auto, discord, slack, telegram, web or email", discordgo.TextInputShort, false, 20),
+		input("schedule", "Schedule", "at tomorrow 9:00 window 2h hours mon-fri 9-18 tz Europe/Paris", discordgo.TextInputShort, false, 200),
+	}}
+}
+
+// modalValues reads a submitted form's inputs by custom id.
+func modalValues(d discordgo.ModalSubmitInteractionData) map[string]string {
+	out := map[string]string{}
+	for _, c := range d.Components {
+		row, ok := c.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, in := range row.Components {
+			if t, ok := in.(*discordgo.TextInput); ok {
+				out[t.CustomID] = strings.TrimSpace(t.Value)
+			}
+		}
+	}
+	return out
+}
+
 // attachments returns the files given as /herald's "file" options.
 func attachments(d discordgo.ApplicationCommandInteractionData) []*discordgo.MessageAttachment {
 	var out []*discordgo.MessageAttachment
@@ -166,7 +202,14 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 		if d.Name != "herald" || a.Commands == nil {
 			return
 		}
-		req := bot.CommandRequest{Actor: who, Text: commandText(d)}
+		text := commandText(d)
+		if strings.EqualFold(strings.Join(strings.Fields(text), " "), "campaign new") && len(attachments(d)) == 0 {
+			if err := respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: campaignModal()}); err != nil {
+				a.log.Error("discord: opening the campaign form", "err", a.classify(err, bot.StepSend))
+			}
+			return
+		}
+		req := bot.CommandRequest{Actor: who, Text: text}
 		for _, at := range attachments(d) {
 			f, err := a.fetch(ctx, at)
 			if err != nil {
@@ -176,6 +219,20 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 			req.Files = append(req.Files, f)
 		}
 		a.reply(ctx, i, respond, a.Commands.RunCommand(ctx, req))
+	case discordgo.InteractionModalSubmit:
+		d := i.ModalSubmitData()
+		if d.CustomID != CampaignModal || a.Commands == nil {
+			return
+		}
+		v := modalValues(d)
+		form := bot.CampaignForm{Name: v["name"], Text: v["text"], List: v["list"], Platform: v["platform"], Schedule: v["schedule"]}
+		_, replies := form.Run(ctx, a.Commands, who)
+		a.reply(ctx, i, respond, replies[0])
+		for _, r := range replies[1:] {
+			for _, m := range r.Messages {
+				a.followup(ctx, i, m, r.Private)
+			}
+		}
 	case discordgo.InteractionMessageComponent:
 		id := i.MessageComponentData().CustomID
 		// Answer at once: the pressed message is updated below.

@@ -805,6 +805,21 @@ func TestDiscordCampaign(t *testing.T) {
 		}
 		return refused && created
 	})
+	// /herald campaign args: new opens the form; its submission creates
+	// the draft and shows its card.
+	fake.Slash("777", "555", "55", "campaign", "new")
+	waitUntil(t, p, "the form", func() bool {
+		return len(fake.Modals()) == 1 && strings.Contains(fake.Modals()[0], "herald-campaign-new")
+	})
+	fake.Submit("777", "555", "55", "herald-campaign-new", map[string]string{"name": "By form", "text": "Hi {{first_name}} from the form", "list": "dc", "platform": "discord"})
+	waitUntil(t, p, "the draft's card", func() bool {
+		for _, m := range fake.Messages() {
+			if strings.Contains(m.Embeds, "By form") && strings.Contains(m.Embeds, "list:dc") && strings.Contains(m.Components, "c:") {
+				return true
+			}
+		}
+		return false
+	})
 	// A CSV given as /herald's file option is imported.
 	fake.Slash("777", "555", "55", "list", "import spring", discordfake.File{Name: "spring.csv", Data: []byte("discord_id\n4001\n4002\n4003\n")})
 	waitUntil(t, p, "the import", func() bool {

@@ -80,6 +80,7 @@ type Server struct {
 	roles    map[string][]string     // guild member roles, by user
 	threads  map[string]string       // thread channel → parent channel
 	cdn      map[string][]byte       // attachments, by id
+	modals   []string                // forms opened, JSON
 }
 
 // Start runs the fake for the bot token.
@@ -657,6 +658,8 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request, token string) 
 		s.messages = append(s.messages, m)
 		in.original = m.ID
 	case 5, 6, 7:
+	case 9:
+		s.modals = append(s.modals, string(body.Data))
 	default:
 		fail(w, http.StatusBadRequest, 50035, "Invalid Form Body")
 		return
@@ -725,4 +728,21 @@ func (s *Server) MemberWrites(guild, channel, user, text string) {
 	s.dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": channel, "guild_id": guild, "content": text, "type": 0,
 		"timestamp": time.Now().UTC().Format(time.RFC3339),
 		"author":    map[string]any{"id": user, "username": "mo", "global_name": "Mo", "discriminator": "0"}})
+}
+
+// Modals returns the forms the bot opened (callback type 9), as JSON.
+func (s *Server) Modals() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.modals...)
+}
+
+// Submit dispatches INTERACTION_CREATE: user submitted the form customID
+// with values by input id, in channel of guild.
+func (s *Server) Submit(guild, channel, user, customID string, values map[string]string) {
+	var rows []map[string]any
+	for id, v := range values {
+		rows = append(rows, map[string]any{"type": 1, "components": []map[string]any{{"type": 4, "custom_id": id, "value": v}}})
+	}
+	s.interact(5, guild, channel, user, "", map[string]any{"custom_id": customID, "components": rows})
 }
