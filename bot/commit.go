@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"time"
 )
 
 // commitOp is one request to the committer: a sending's new state (done,
@@ -81,7 +82,11 @@ func (e *Engine) writeGroup(ctx context.Context, group []commitOp) {
 		if len(ss) == 0 && len(marks) == 0 {
 			return
 		}
+		start := time.Now()
 		err := e.Store.ApplySendings(ctx, marks, ss)
+		if e.Committed != nil {
+			e.Committed(len(marks)+len(ss), time.Since(start))
+		}
 		if err != nil {
 			// One bad record must not sink the others: write them one by one.
 			e.Log.Error("campaign engine: a group commit failed; writing one by one", "err", err)

@@ -41,6 +41,10 @@ type Engine struct {
 	// Changed, when set, is called after a campaign's counters or state
 	// changed (from the engine's goroutines; it must not block long).
 	Changed func(CampaignID)
+	// Committed, when set, is told of every group commit: how many records
+	// it wrote and how long the write took (for metrics; it must not
+	// block).
+	Committed func(records int, took time.Duration)
 
 	initOnce sync.Once
 	mu       sync.Mutex

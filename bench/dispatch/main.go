@@ -79,6 +79,10 @@ func run(n int, limit string, workers int) error {
 		}
 	}
 	out["sent"], out["failed"], out["lost"], out["duplicates"] = res.counts.Sent, res.counts.Failed, lost, st.Duplicates
+	// The committer: how many group commits, how many records each, how
+	// long each, and the share of the run it was busy writing.
+	out["group_commits"], out["records_per_commit"], out["commit_ms"] = res.commits, round(res.recordsPerCommit), round(res.commitMs)
+	out["committer_busy"] = round(res.commitBusy / res.seconds)
 	// seconds is the whole campaign, from the start command to done,
 	// preparation included; sends_per_sec is the sending phase, first to
 	// last message the platform accepted, as for the bare loop.
@@ -140,8 +144,10 @@ func rawLoop(fake *fakeplatform.Server, client *http.Client, n, workers int) (fl
 }
 
 type result struct {
-	counts           bot.SendingCounts
-	seconds, prepare float64
+	counts                                 bot.SendingCounts
+	seconds, prepare                       float64
+	commits                                int
+	recordsPerCommit, commitMs, commitBusy float64
 }
 
 // engineRun imports n recipients into a list, runs a campaign to them with
@@ -167,6 +173,18 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 	engine := &bot.Engine{
 		Store: db, Clock: clock, Workers: workers, Limits: limits,
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: &fakeplatform.Messenger{Platform_: bot.PlatformTelegram, URL: fake.URL(), Client: client}},
+	}
+	var commits struct {
+		sync.Mutex
+		n, records int
+		took       time.Duration
+	}
+	engine.Committed = func(records int, took time.Duration) {
+		commits.Lock()
+		commits.n++
+		commits.records += records
+		commits.took += took
+		commits.Unlock()
 	}
 	svc := &bot.CampaignService{Store: db, Engine: engine, Clock: clock}
 	id, err := benchsetup.Campaign(ctx, db, svc, "bench", n, chat)
@@ -223,5 +241,12 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 	}
 	prep := final.StartedAt.Sub(start).Seconds()
 	fmt.Fprintf(os.Stderr, "engine: %d sent, %d failed in %.2fs (%.2fs preparing)\n", counts.Sent, counts.Failed, elapsed, prep)
-	return result{counts: counts, seconds: elapsed, prepare: prep}, nil
+	commits.Lock()
+	defer commits.Unlock()
+	r := result{counts: counts, seconds: elapsed, prepare: prep, commits: commits.n, commitBusy: commits.took.Seconds()}
+	if commits.n > 0 {
+		r.recordsPerCommit = float64(commits.records) / float64(commits.n)
+		r.commitMs = commits.took.Seconds() * 1000 / float64(commits.n)
+	}
+	return r, nil
 }

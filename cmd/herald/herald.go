@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -246,9 +247,18 @@ func Version() string {
 }
 
 // newRegistry returns the Prometheus registry with the Go runtime, process
-// and build metrics.
-func newRegistry() *prometheus.Registry {
+// and build metrics, and the engine's group commits.
+func newRegistry(engine *bot.Engine) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
+	commitSeconds := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "herald_engine_group_commit_seconds",
+		Help: "Time to write one group commit of sending records.", Buckets: prometheus.ExponentialBuckets(0.0002, 2, 14)})
+	commitRecords := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "herald_engine_group_commit_records",
+		Help: "Sending records written per group commit.", Buckets: prometheus.ExponentialBuckets(1, 2, 12)})
+	reg.MustRegister(commitSeconds, commitRecords)
+	engine.Committed = func(n int, took time.Duration) {
+		commitSeconds.Observe(took.Seconds())
+		commitRecords.Observe(float64(n))
+	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "herald_build_info", Help: "Always 1; labels describe the build."}, []string{"version"})
 	build.WithLabelValues(Version()).Set(1)

@@ -830,6 +830,16 @@ func TestDiscordCampaign(t *testing.T) {
 		}
 		return false
 	})
+	// The engine's group commits show in the metrics.
+	mresp, err := http.Get("http://" + p.HTTPAddr() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(mresp.Body)
+	mresp.Body.Close()
+	if !strings.Contains(string(metrics), "herald_engine_group_commit_records_count") || !strings.Contains(string(metrics), "herald_engine_group_commit_seconds_bucket") {
+		t.Fatal("the group commit metrics are missing")
+	}
 	// The HTTP interactions endpoint refuses what Discord did not sign.
 	resp, err := http.Post("http://"+p.HTTPAddr()+"/discord/interactions", "application/json", strings.NewReader(`{"type":1}`))
 	if err != nil {

@@ -93,7 +93,7 @@ func (m *Main) open(path string) error {
 	if err := m.buildCommands(cfg, lists); err != nil {
 		return err
 	}
-	m.http = httpserver.New(m.log, newRegistry())
+	m.http = httpserver.New(m.log, newRegistry(m.engine))
 	m.http.AddCheck("store", m.db.Ping)
 	if cfg.Email.Enabled {
 		mailer := email.New(email.Config{Host: cfg.Email.Host, Port: cfg.Email.Port, TLS: cfg.Email.TLS,
