@@ -227,19 +227,7 @@ func TestFilesBothWays(t *testing.T) {
 	fake.UserWrites(5005, "Zoe", "/start")
 	wait := func(n int) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			mu.Lock()
-			have := len(got)
-			mu.Unlock()
-			if have == n {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the updates did not arrive")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		until(t, "the updates", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == n })
 	}
 	fake.UserSendsDocument(5005, "Zoe", "ticket.pdf", "application/pdf", "my ticket", []byte("%PDF-1.4 ticket"))
 	wait(1)
@@ -315,18 +303,8 @@ func TestModeratorsGroup(t *testing.T) {
 	done := make(chan struct{})
 	go func() { a.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
-	until := func(what string, ok func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for !ok() {
-			if time.Now().After(deadline) {
-				t.Fatalf("gave up waiting for %s", what)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
 	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald status")
-	until("the command", func() bool { return len(r.all()) == 1 && len(fake.Sent()) == 1 })
+	until(t, "the command", func() bool { return len(r.all()) == 1 && len(fake.Sent()) == 1 })
 	if req := r.all()[0]; req.Text != "status" || req.Actor.Address != addr(77) || req.Actor.Name != "Mo" {
 		t.Fatalf("the command ran as %+v", req)
 	}
@@ -342,28 +320,28 @@ func TestModeratorsGroup(t *testing.T) {
 	}
 	fake.GroupMessage(group, 77, "Mo", 0, 0, "just chatting")
 	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald@herald_test_bot lists")
-	until("the addressed command", func() bool { return len(r.all()) == 2 })
+	until(t, "the addressed command", func() bool { return len(r.all()) == 2 })
 	if r.all()[1].Text != "lists" {
 		t.Fatalf("ran %+v", r.all()[1])
 	}
 	// CSV documents: with a command, and alone.
 	fake.GroupDocument(group, 77, "Mo", "spring.csv", "/herald list import spring", []byte("email\nana@example.org\n"))
-	until("the import", func() bool { return len(r.all()) == 3 })
+	until(t, "the import", func() bool { return len(r.all()) == 3 })
 	if req := r.all()[2]; req.Text != "list import spring" || len(req.Files) != 1 || string(req.Files[0].Data) != "email\nana@example.org\n" {
 		t.Fatalf("the import ran as %+v", req)
 	}
 	fake.GroupDocument(group, 77, "Mo", "autumn.csv", "", []byte("email\n"))
-	until("the file alone", func() bool { return len(r.all()) == 4 })
+	until(t, "the file alone", func() bool { return len(r.all()) == 4 })
 	if req := r.all()[3]; req.Text != "file autumn.csv: email\n" {
 		t.Fatalf("a file alone ran %q", req.Text)
 	}
 	// The card's button.
 	fake.Press(77, group, card.ID, kb.InlineKeyboard[0][0].CallbackData)
-	until("the button", func() bool { return len(r.all()) == 5 })
+	until(t, "the button", func() bool { return len(r.all()) == 5 })
 	if req := r.all()[4]; !strings.HasPrefix(req.Signed, "signed-pause-1-") {
 		t.Fatalf("the button ran %+v", req)
 	}
-	until("the card edited", func() bool {
+	until(t, "the card edited", func() bool {
 		for _, m := range fake.Sent() {
 			if m.ID == card.ID && m.Edited == 1 && strings.Contains(m.Text, "signed-pause-1-") {
 				return true
@@ -372,7 +350,7 @@ func TestModeratorsGroup(t *testing.T) {
 		return false
 	})
 	fake.Press(77, group, card.ID, "c:0123456789abcdef")
-	until("the expired button's alert", func() bool {
+	until(t, "the expired button's alert", func() bool {
 		for _, an := range fake.Answers() {
 			if an.ShowAlert && strings.Contains(an.Text, "run the command again") {
 				return true
@@ -382,7 +360,7 @@ func TestModeratorsGroup(t *testing.T) {
 	})
 	// A participant's reply button.
 	fake.Press(5005, 5005, 1, "yes")
-	until("the participant's answer", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 1 })
+	until(t, "the participant's answer", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 1 })
 	if got[0].Message.Text != "yes" || got[0].From != addr(5005) {
 		t.Fatalf("the participant's answer: %+v", got[0])
 	}
@@ -442,20 +420,10 @@ func TestThreadsInTheGroup(t *testing.T) {
 			done := make(chan struct{})
 			go func() { a.Run(ctx); close(done) }()
 			defer func() { cancel(); <-done }()
-			until := func(what string, ok func() bool) {
-				t.Helper()
-				deadline := time.Now().Add(10 * time.Second)
-				for !ok() {
-					if time.Now().After(deadline) {
-						t.Fatalf("gave up waiting for %s: %+v", what, fake.Sent())
-					}
-					time.Sleep(10 * time.Millisecond)
-				}
-			}
 			fake.UserWrites(5005, "Zoe", "/start")
 			fake.UserWrites(5005, "Zoe", "Is the webinar recorded?")
 			var relayed telegramfake.Message
-			until("the thread", func() bool {
+			until(t, "the thread", func() bool {
 				for _, m := range fake.Sent() {
 					if m.ChatID == group && strings.Contains(m.Text, "Is the webinar recorded?") {
 						relayed = m
@@ -475,7 +443,7 @@ func TestThreadsInTheGroup(t *testing.T) {
 			}
 			fake.GroupMessage(group, 77, "Mo", topic, replyTo, "note she asked twice")
 			fake.GroupMessage(group, 77, "Mo", topic, replyTo, "Yes, it is!")
-			until("the answer", func() bool {
+			until(t, "the answer", func() bool {
 				for _, m := range fake.Sent() {
 					if m.ChatID == 5005 && m.Text == "Yes, it is!" {
 						return true
@@ -489,7 +457,7 @@ func TestThreadsInTheGroup(t *testing.T) {
 				}
 			}
 			fake.GroupMessage(group, 77, "Mo", topic, replyTo, "tag add recorded")
-			until("the thread command", func() bool {
+			until(t, "the thread command", func() bool {
 				reqs := r.all()
 				return len(reqs) == 1 && reqs[0].Text == "tag add recorded" && reqs[0].Thread.ID != ""
 			})
@@ -502,5 +470,17 @@ func TestThreadsInTheGroup(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// until polls ok for up to ten seconds: updates arrive by long polling.
+func until(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -355,29 +355,41 @@ func (s *Server) limitLocked(rt string, ids []string) (float64, bool) {
 	return 0, false
 }
 
-func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, channel string) {
-	var body struct {
-		Content    string          `json:"content"`
-		Embeds     json.RawMessage `json:"embeds"`
-		Components json.RawMessage `json:"components"`
-	}
+// payload is a message as the bot sends it: JSON, or multipart with
+// payload_json and the files.
+type payload struct {
+	Content    string          `json:"content"`
+	Embeds     json.RawMessage `json:"embeds"`
+	Components json.RawMessage `json:"components"`
+	Flags      int             `json:"flags"`
+}
+
+func readPayload(r *http.Request) (payload, map[string][]byte, error) {
+	var body payload
 	files := map[string][]byte{}
 	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "multipart/form-data" {
-		mr := multipart.NewReader(r.Body, params["boundary"])
-		for {
-			p, err := mr.NextPart()
-			if err != nil {
-				break
-			}
-			data, _ := io.ReadAll(p)
-			if p.FormName() == "payload_json" {
-				json.Unmarshal(data, &body)
-			} else if p.FileName() != "" {
-				files[p.FileName()] = data
-			}
+	if ct != "multipart/form-data" {
+		return body, files, json.NewDecoder(r.Body).Decode(&body)
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			break
 		}
-	} else if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		data, _ := io.ReadAll(p)
+		if p.FormName() == "payload_json" {
+			json.Unmarshal(data, &body)
+		} else if p.FileName() != "" {
+			files[p.FileName()] = data
+		}
+	}
+	return body, files, nil
+}
+
+func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, channel string) {
+	body, files, err := readPayload(r)
+	if err != nil {
 		fail(w, http.StatusBadRequest, 50035, "Invalid Form Body")
 		return
 	}
@@ -669,31 +681,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request, token string) 
 
 // followup posts a message after an interaction's first answer.
 func (s *Server) followup(w http.ResponseWriter, r *http.Request, token string) {
-	var d struct {
-		Content    string          `json:"content"`
-		Embeds     json.RawMessage `json:"embeds"`
-		Components json.RawMessage `json:"components"`
-		Flags      int             `json:"flags"`
-	}
-	files := map[string][]byte{}
-	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "multipart/form-data" {
-		mr := multipart.NewReader(r.Body, params["boundary"])
-		for {
-			p, err := mr.NextPart()
-			if err != nil {
-				break
-			}
-			data, _ := io.ReadAll(p)
-			if p.FormName() == "payload_json" {
-				json.Unmarshal(data, &d)
-			} else if p.FileName() != "" {
-				files[p.FileName()] = data
-			}
-		}
-	} else {
-		json.NewDecoder(r.Body).Decode(&d)
-	}
+	d, files, _ := readPayload(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	in := s.inter[token]
