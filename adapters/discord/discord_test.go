@@ -19,6 +19,7 @@ import (
 	"github.com/heraldchat/herald/adapters/discord"
 	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/store"
 )
@@ -151,38 +152,16 @@ func TestCampaignWithinDiscordLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	clock := bot.SystemClock()
-	engine := &bot.Engine{Store: db, Clock: clock, Messengers: map[bot.Platform]bot.Messenger{bot.PlatformDiscord: a}}
-	svc := &bot.CampaignService{Store: db, Engine: engine, Clock: clock}
-	rd, _ := csvfile.NewReader(strings.NewReader(file.String()))
-	if _, err := (&bot.ListService{Store: db}).Import(ctx, "dc", rd, bot.ImportReplace, bot.Actor{}); err != nil {
+	rd, err := csvfile.NewReader(strings.NewReader(file.String()))
+	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := svc.Create(ctx, "dc", bot.Actor{})
-	svc.SetMessage(ctx, c.ID, bot.Message{Text: "Hi {{first_name}}"}, bot.Actor{})
-	svc.SetAudience(ctx, c.ID, bot.Audience{Kind: bot.AudienceList, List: "dc"}, bot.Actor{})
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	go engine.Run(runCtx)
-	if _, err := svc.Start(ctx, c.ID, bot.Actor{}); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		cur, _ := db.Campaign(ctx, c.ID)
-		if cur.State == bot.CampaignDone {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the campaign did not finish")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	counts, _ := db.SendingCounts(ctx, c.ID)
+	id := bottest.RunCampaign(t, db, a, rd, "Hi {{first_name}}")
+	counts, _ := db.SendingCounts(ctx, id)
 	if counts.Sent != 28 || counts.Failed != 2 || len(fake.Messages()) != 28 || fake.Rejected() != 0 {
 		t.Fatalf("counts %+v, %d at the fake, %d 429s", counts, len(fake.Messages()), fake.Rejected())
 	}
-	ss, _ := db.Sendings(ctx, c.ID, 0, 0)
+	ss, _ := db.Sendings(ctx, id, 0, 0)
 	for _, s := range ss {
 		switch s.Key {
 		case "8003":
@@ -232,31 +211,6 @@ func TestParticipantsWrite(t *testing.T) {
 	}
 }
 
-// runner is a fake command language: every command answers with a
-// campaign card carrying a command button.
-type runner struct {
-	mu   sync.Mutex
-	reqs []bot.CommandRequest
-}
-
-func (r *runner) RunCommand(_ context.Context, req bot.CommandRequest) bot.CommandReply {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.reqs = append(r.reqs, req)
-	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
-		Buttons: []bot.Button{{Label: "Pause", Style: "danger", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-" + strings.Repeat("x", 120)}}}}}}
-}
-
-func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
-	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name})
-}
-
-func (r *runner) all() []bot.CommandRequest {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.CommandRequest(nil), r.reqs...)
-}
-
 // TestSlashCommandsAndButtons: /herald is registered with a subcommand per
 // verb; /herald campaign args:"new X" runs "campaign new X"; the card's
 // button runs its signed command and the card is edited in place; a button
@@ -272,7 +226,7 @@ func TestSlashCommandsAndButtons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &runner{}
+	r := &bottest.Runner{Reply: cardReply}
 	a.Commands, a.Verbs = r, []string{"help", "campaign"}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -300,7 +254,7 @@ func TestSlashCommandsAndButtons(t *testing.T) {
 		}
 		return false
 	})
-	if req := r.all()[0]; req.Actor.Address != user("55") || req.Text != "campaign new Welcome week" {
+	if req := r.Requests()[0]; req.Actor.Address != user("55") || req.Text != "campaign new Welcome week" {
 		t.Fatalf("the command ran as %+v", req)
 	}
 	var rows []struct {
@@ -346,7 +300,7 @@ func TestSlashCommandsAndButtons(t *testing.T) {
 // answer is the HTTP response.
 func TestInteractionsEndpoint(t *testing.T) {
 	_, a := start(t)
-	r := &runner{}
+	r := &bottest.Runner{Reply: cardReply}
 	a.Commands = r
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	srv := httptest.NewServer(a.Interactions(pub))
@@ -387,7 +341,14 @@ func TestInteractionsEndpoint(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `"type":4`) || !strings.Contains(body, "ran campaign new Via HTTP") {
 		t.Fatalf("slash: %d %s", code, body)
 	}
-	if reqs := r.all(); len(reqs) != 1 || reqs[0].Actor.Address != user("55") {
+	if reqs := r.Requests(); len(reqs) != 1 || reqs[0].Actor.Address != user("55") {
 		t.Fatalf("ran %+v", reqs)
 	}
+}
+
+// cardReply answers every command with a campaign card carrying a command
+// button whose signed value is longer than the platform's button data.
+func cardReply(req bot.CommandRequest) bot.CommandReply {
+	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
+		Buttons: []bot.Button{{Label: "Pause", Style: "danger", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-" + strings.Repeat("x", 120)}}}}}}
 }

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,40 +30,12 @@ const (
 
 var now = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 
-// runner is a fake command language.
-type runner struct {
-	mu   sync.Mutex
-	reqs []bot.CommandRequest
-	// reply, when set, is what every command answers.
-	reply bot.CommandReply
-}
-
-func (r *runner) RunCommand(_ context.Context, req bot.CommandRequest) bot.CommandReply {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.reqs = append(r.reqs, req)
-	if len(r.reply.Messages) > 0 {
-		return r.reply
-	}
-	return bot.CommandReply{Private: true, Messages: []bot.Message{{Text: "ran " + req.Text + req.Signed}}}
-}
-
-func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
-	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name + ": " + string(f.Data)})
-}
-
-func (r *runner) all() []bot.CommandRequest {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.CommandRequest(nil), r.reqs...)
-}
-
 type rig struct {
 	t       *testing.T
 	fake    *slackfake.Server
 	adapter *hslack.Adapter
 	srv     *httptest.Server
-	runner  *runner
+	runner  *bottest.Runner
 	clock   *bottest.Clock
 	board   *bot.StatusBoard
 }
@@ -85,7 +56,7 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &runner{}
+	r := &bottest.Runner{}
 	a.Commands = r
 	mux := http.NewServeMux()
 	a.Routes(mux)
@@ -134,13 +105,13 @@ func TestEveryRequestIsVerified(t *testing.T) {
 			t.Errorf("%s: %d, want 401", name, code)
 		}
 	}
-	if len(g.runner.all()) != 0 {
+	if len(g.runner.Requests()) != 0 {
 		t.Fatal("a refused request ran a command")
 	}
 	if code := g.command("UMOD", "help"); code != http.StatusOK {
 		t.Fatalf("a signed command: %d", code)
 	}
-	reqs := g.runner.all()
+	reqs := g.runner.Requests()
 	if len(reqs) != 1 || reqs[0].Text != "help" || reqs[0].Actor.Address != (bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}) {
 		t.Fatalf("ran %+v", reqs)
 	}
@@ -271,7 +242,7 @@ func TestButtonsAndThreads(t *testing.T) {
 		t.Fatal("a note was relayed")
 	}
 	event("Ev3", "UMOD", "CMODS", "channel", "2.2", conv.Thread.ID, "close in 2h bye", "")
-	if last := g.runner.all(); len(last) != 1 || last[0].Text != "close in 2h bye" || last[0].Thread != conv.Thread {
+	if last := g.runner.Requests(); len(last) != 1 || last[0].Text != "close in 2h bye" || last[0].Thread != conv.Thread {
 		t.Fatalf("thread command: %+v", last)
 	}
 	event("Ev4", "UMOD", "CMODS", "channel", "2.3", conv.Thread.ID, "Sure, ask away!", "")
@@ -292,14 +263,16 @@ func TestButtonsAndThreads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.runner.reply = bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindSuccess, Text: "#1 paused."}, {Kind: bot.KindCard, Title: "#1 New", Text: "paused", Campaign: 1}}}
+	g.runner.Reply = func(bot.CommandRequest) bot.CommandReply {
+		return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindSuccess, Text: "#1 paused."}, {Kind: bot.KindCard, Title: "#1 New", Text: "paused", Campaign: 1}}}
+	}
 	payload, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]string{"id": "UMOD", "username": "mo"},
 		"channel": map[string]string{"id": "CMODS"}, "container": map[string]string{"message_ts": card.ID},
 		"actions": []map[string]string{{"action_id": "herald-command-0", "value": "signed-pause"}}})
 	if code := g.post("/slack/interactions", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode(), 0, ""); code != 200 {
 		t.Fatalf("interaction: %d", code)
 	}
-	reqs := g.runner.all()
+	reqs := g.runner.Requests()
 	if reqs[len(reqs)-1].Signed != "signed-pause" {
 		t.Fatalf("the button ran %+v", reqs[len(reqs)-1])
 	}
@@ -431,7 +404,7 @@ func TestSocketMode(t *testing.T) {
 	if !g.fake.Acked(id) {
 		t.Fatal("the envelope was not acknowledged")
 	}
-	if reqs := g.runner.all(); len(reqs) != 1 || reqs[0].Actor.Address.ID != "UMOD" || reqs[0].Text != "status" {
+	if reqs := g.runner.Requests(); len(reqs) != 1 || reqs[0].Actor.Address.ID != "UMOD" || reqs[0].Text != "status" {
 		t.Fatalf("the command ran as %+v", reqs)
 	}
 	// A button pressed arrives as an interactive envelope.
@@ -439,7 +412,7 @@ func TestSocketMode(t *testing.T) {
 		"channel": map[string]string{"id": "CMODS"}, "container": map[string]string{"message_ts": "9.9"},
 		"actions": []map[string]string{{"action_id": "herald-command-0", "value": "signed-pause"}}})
 	waitFor(t, "the button's command", func() bool {
-		reqs := g.runner.all()
+		reqs := g.runner.Requests()
 		return len(reqs) == 2 && reqs[1].Signed == "signed-pause" && g.fake.Acked(id)
 	})
 	waitFor(t, "the status board", func() bool {
@@ -506,13 +479,13 @@ func TestSharedFiles(t *testing.T) {
 		}
 	}
 	share("E1", "UMOD", "DMOD", g.fake.ShareFile("spring.csv", "text/csv", []byte("email\nana@example.org\n")))
-	if reqs := g.runner.all(); len(reqs) != 1 || reqs[0].Text != "file spring.csv: email\nana@example.org\n" {
+	if reqs := g.runner.Requests(); len(reqs) != 1 || reqs[0].Text != "file spring.csv: email\nana@example.org\n" {
 		t.Fatalf("the moderator's file: %+v", reqs)
 	}
 	// The download fails: the moderator is told, the runner is not called.
 	g.fake.Inject(slackfake.Fault{Method: "files.download", N: 1, Status: 502})
 	share("E2", "UMOD", "DMOD", g.fake.ShareFile("autumn.csv", "text/csv", []byte("email\n")))
-	if n := len(g.runner.all()); n != 1 {
+	if n := len(g.runner.Requests()); n != 1 {
 		t.Fatalf("a file that failed to download reached the commands")
 	}
 	msgs := g.fake.Messages()
@@ -551,11 +524,11 @@ func TestModals(t *testing.T) {
 		}
 	}
 	command("UMOD", "list  import", g.fake.Trigger())
-	if v := g.fake.Views(); len(v) != 1 || v[0].Body["callback_id"] != hslack.ImportModal || len(g.runner.all()) != 0 {
-		t.Fatalf("views %+v, commands %+v", v, g.runner.all())
+	if v := g.fake.Views(); len(v) != 1 || v[0].Body["callback_id"] != hslack.ImportModal || len(g.runner.Requests()) != 0 {
+		t.Fatalf("views %+v, commands %+v", v, g.runner.Requests())
 	}
 	command("UANA", "list import", g.fake.Trigger())
-	if v := g.fake.Views(); len(v) != 1 || len(g.runner.all()) != 1 {
+	if v := g.fake.Views(); len(v) != 1 || len(g.runner.Requests()) != 1 {
 		t.Fatal("a form opened for someone who is not a moderator")
 	}
 	command("UMOD", "campaign new", "expired")
@@ -573,7 +546,7 @@ func TestModals(t *testing.T) {
 	if code := g.post("/slack/interactions", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode(), 0, ""); code != 200 {
 		t.Fatalf("submission: %d", code)
 	}
-	reqs := g.runner.all()
+	reqs := g.runner.Requests()
 	last := reqs[len(reqs)-1]
 	if last.Text != "list import spring replace" || len(last.Files) != 1 || string(last.Files[0].Data) != "email\nana@example.org\n" {
 		t.Fatalf("the form ran %q with %d files", last.Text, len(last.Files))

@@ -15,6 +15,7 @@ import (
 	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/store"
 )
@@ -138,38 +139,16 @@ func TestCampaignWithinTelegramLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	clock := bot.SystemClock()
-	engine := &bot.Engine{Store: db, Clock: clock, Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: a}}
-	svc := &bot.CampaignService{Store: db, Engine: engine, Clock: clock}
-	rd, _ := csvfile.NewReader(strings.NewReader(file.String()))
-	if _, err := (&bot.ListService{Store: db}).Import(ctx, "tg", rd, bot.ImportReplace, bot.Actor{}); err != nil {
+	rd, err := csvfile.NewReader(strings.NewReader(file.String()))
+	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := svc.Create(ctx, "tg", bot.Actor{})
-	svc.SetMessage(ctx, c.ID, bot.Message{Text: "Hi {{first_name}}"}, bot.Actor{})
-	svc.SetAudience(ctx, c.ID, bot.Audience{Kind: bot.AudienceList, List: "tg"}, bot.Actor{})
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	go engine.Run(runCtx)
-	if _, err := svc.Start(ctx, c.ID, bot.Actor{}); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		cur, _ := db.Campaign(ctx, c.ID)
-		if cur.State == bot.CampaignDone {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the campaign did not finish")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	counts, _ := db.SendingCounts(ctx, c.ID)
+	id := bottest.RunCampaign(t, db, a, rd, "Hi {{first_name}}")
+	counts, _ := db.SendingCounts(ctx, id)
 	if counts.Sent != 43 || counts.Failed != 2 || len(fake.Sent()) != 43 || fake.Rejected() != 0 {
 		t.Fatalf("counts %+v, %d at the fake, %d 429s", counts, len(fake.Sent()), fake.Rejected())
 	}
-	ss, _ := db.Sendings(ctx, c.ID, 0, 0)
+	ss, _ := db.Sendings(ctx, id, 0, 0)
 	for _, s := range ss {
 		switch s.Key {
 		case "7003":
@@ -253,31 +232,6 @@ func TestFilesBothWays(t *testing.T) {
 	}
 }
 
-// runner is a fake command language: every command answers with a campaign
-// card carrying a command button.
-type runner struct {
-	mu   sync.Mutex
-	reqs []bot.CommandRequest
-}
-
-func (r *runner) RunCommand(_ context.Context, req bot.CommandRequest) bot.CommandReply {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.reqs = append(r.reqs, req)
-	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
-		Buttons: []bot.Button{{Label: "Pause", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-1-" + strings.Repeat("x", 80)}}}}}}
-}
-
-func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
-	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name + ": " + string(f.Data)})
-}
-
-func (r *runner) all() []bot.CommandRequest {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.CommandRequest(nil), r.reqs...)
-}
-
 // TestModeratorsGroup: /herald runs in the moderators' group (also as
 // /herald@bot, with a CSV attached, or a CSV alone); its card's buttons
 // run their signed command and the card is edited in place; a button from
@@ -294,7 +248,7 @@ func TestModeratorsGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &runner{}
+	r := &bottest.Runner{Reply: cardReply}
 	a.Commands = r
 	var mu sync.Mutex
 	var got []bot.Incoming
@@ -304,8 +258,8 @@ func TestModeratorsGroup(t *testing.T) {
 	go func() { a.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
 	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald status")
-	until(t, "the command", func() bool { return len(r.all()) == 1 && len(fake.Sent()) == 1 })
-	if req := r.all()[0]; req.Text != "status" || req.Actor.Address != addr(77) || req.Actor.Name != "Mo" {
+	until(t, "the command", func() bool { return len(r.Requests()) == 1 && len(fake.Sent()) == 1 })
+	if req := r.Requests()[0]; req.Text != "status" || req.Actor.Address != addr(77) || req.Actor.Name != "Mo" {
 		t.Fatalf("the command ran as %+v", req)
 	}
 	card := fake.Sent()[0]
@@ -320,25 +274,25 @@ func TestModeratorsGroup(t *testing.T) {
 	}
 	fake.GroupMessage(group, 77, "Mo", 0, 0, "just chatting")
 	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald@herald_test_bot lists")
-	until(t, "the addressed command", func() bool { return len(r.all()) == 2 })
-	if r.all()[1].Text != "lists" {
-		t.Fatalf("ran %+v", r.all()[1])
+	until(t, "the addressed command", func() bool { return len(r.Requests()) == 2 })
+	if r.Requests()[1].Text != "lists" {
+		t.Fatalf("ran %+v", r.Requests()[1])
 	}
 	// CSV documents: with a command, and alone.
 	fake.GroupDocument(group, 77, "Mo", "spring.csv", "/herald list import spring", []byte("email\nana@example.org\n"))
-	until(t, "the import", func() bool { return len(r.all()) == 3 })
-	if req := r.all()[2]; req.Text != "list import spring" || len(req.Files) != 1 || string(req.Files[0].Data) != "email\nana@example.org\n" {
+	until(t, "the import", func() bool { return len(r.Requests()) == 3 })
+	if req := r.Requests()[2]; req.Text != "list import spring" || len(req.Files) != 1 || string(req.Files[0].Data) != "email\nana@example.org\n" {
 		t.Fatalf("the import ran as %+v", req)
 	}
 	fake.GroupDocument(group, 77, "Mo", "autumn.csv", "", []byte("email\n"))
-	until(t, "the file alone", func() bool { return len(r.all()) == 4 })
-	if req := r.all()[3]; req.Text != "file autumn.csv: email\n" {
+	until(t, "the file alone", func() bool { return len(r.Requests()) == 4 })
+	if req := r.Requests()[3]; req.Text != "file autumn.csv: email\n" {
 		t.Fatalf("a file alone ran %q", req.Text)
 	}
 	// The card's button.
 	fake.Press(77, group, card.ID, kb.InlineKeyboard[0][0].CallbackData)
-	until(t, "the button", func() bool { return len(r.all()) == 5 })
-	if req := r.all()[4]; !strings.HasPrefix(req.Signed, "signed-pause-1-") {
+	until(t, "the button", func() bool { return len(r.Requests()) == 5 })
+	if req := r.Requests()[4]; !strings.HasPrefix(req.Signed, "signed-pause-1-") {
 		t.Fatalf("the button ran %+v", req)
 	}
 	until(t, "the card edited", func() bool {
@@ -400,7 +354,7 @@ func TestThreadsInTheGroup(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := &runner{}
+			r := &bottest.Runner{Reply: cardReply}
 			a.Commands = r
 			db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
 			if err != nil {
@@ -458,7 +412,7 @@ func TestThreadsInTheGroup(t *testing.T) {
 			}
 			fake.GroupMessage(group, 77, "Mo", topic, replyTo, "tag add recorded")
 			until(t, "the thread command", func() bool {
-				reqs := r.all()
+				reqs := r.Requests()
 				return len(reqs) == 1 && reqs[0].Text == "tag add recorded" && reqs[0].Thread.ID != ""
 			})
 			// Ordinary talk in the group is left alone.
@@ -483,4 +437,11 @@ func until(t *testing.T, what string, ok func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// cardReply answers every command with a campaign card carrying a command
+// button whose signed value is longer than the platform's button data.
+func cardReply(req bot.CommandRequest) bot.CommandReply {
+	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
+		Buttons: []bot.Button{{Label: "Pause", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-1-" + strings.Repeat("x", 80)}}}}}}
 }
