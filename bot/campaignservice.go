@@ -430,7 +430,7 @@ func (s *CampaignService) Try(ctx context.Context, id CampaignID, to Address) (*
 	if err := s.Engine.limiter(addr.Platform).Wait(ctx, addr.String()); err != nil {
 		return nil, err
 	}
-	ref, err := s.Engine.send(m, addr, msg)
+	ref, err := s.Engine.send(nil, m, addr, msg)
 	if err != nil {
 		return fail(StepSend, err)
 	}

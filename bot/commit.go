@@ -54,8 +54,32 @@ func (e *Engine) send1(op commitOp, wait bool) error {
 // engine makes few fsyncs and an idle one adds no delay.
 func (e *Engine) committer() {
 	ctx := context.Background()
+	var linger *time.Timer
 	for op := range e.commits {
 		group := []commitOp{op}
+		if e.CommitLinger > 0 {
+			// Gather what arrives within the linger: on a busy engine a
+			// few large groups cost far less than many small ones (each
+			// commit syncs the disk twice and holds a thread meanwhile).
+			if linger == nil {
+				linger = time.NewTimer(e.CommitLinger)
+			} else {
+				linger.Reset(e.CommitLinger)
+			}
+		gather:
+			for len(group) < maxGroup {
+				select {
+				case op, ok := <-e.commits:
+					if !ok {
+						break gather
+					}
+					group = append(group, op)
+				case <-linger.C:
+					break gather
+				}
+			}
+			linger.Stop()
+		}
 	drain:
 		for len(group) < maxGroup {
 			select {

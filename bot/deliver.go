@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"math/rand/v2"
+	"sync"
 	"time"
 )
 
@@ -13,9 +14,10 @@ const quickRetries = 3
 
 // deliver sends one due sending: resolve the address, check presence when
 // asked, personalise, wait for the platform's limiter, record in_flight,
-// send, and record the outcome. A sending whose campaign was paused or
-// cancelled meanwhile is left as it is recorded.
-func (e *Engine) deliver(ctx context.Context, it *queued) {
+// take one of the engine's send slots, send, and record the outcome. A
+// sending whose campaign was paused or cancelled meanwhile is left as it
+// is recorded.
+func (e *Engine) deliver(ctx context.Context, g *callGuard, it *queued) {
 	s := it.s
 	ref := sendingRef{s.CampaignID, s.ID}
 	e.mu.Lock()
@@ -94,7 +96,9 @@ func (e *Engine) deliver(ctx context.Context, it *queued) {
 			}
 			settled = true // in flight: this worker records what happens
 		}
-		ref, err := e.send(m, addr, msg)
+		e.sendSlots <- struct{}{}
+		ref, err := e.send(g, m, addr, msg)
+		<-e.sendSlots
 		if err == nil {
 			s.State, s.SentAt, s.Message, s.Step, s.Error = SendingSent, e.Clock.Now().UTC(), ref, "", ""
 			e.submit(s, false)
@@ -124,11 +128,19 @@ func (e *Engine) deliver(ctx context.Context, it *queued) {
 	}
 }
 
-// send calls the platform with the engine's timeout. A timeout is a
-// passing failure.
-func (e *Engine) send(m Messenger, to Address, msg Message) (MessageRef, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), e.SendTimeout)
-	defer cancel()
+// send calls the platform with the engine's timeout: a context of its
+// own, or the worker's guard when g is set. A timeout is a passing
+// failure.
+func (e *Engine) send(g *callGuard, m Messenger, to Address, msg Message) (MessageRef, error) {
+	var ctx context.Context
+	if g != nil {
+		ctx = g.begin(time.Now().Add(e.SendTimeout))
+		defer g.end()
+	} else {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.Background(), e.SendTimeout)
+		defer cancel()
+	}
 	ref, err := m.Send(ctx, to, msg)
 	if err != nil && ctx.Err() != nil {
 		return ref, StepErrorf(StepSend, EUNAVAILABLE, "%s did not answer within %s", to.Platform, e.SendTimeout)
@@ -139,6 +151,62 @@ func (e *Engine) send(m Messenger, to Address, msg Message) (MessageRef, error) 
 		return ref, &Error{Code: EUNAVAILABLE, Message: "the platform call failed", Err: err, Step: StepSend}
 	}
 	return ref, err
+}
+
+// callGuard bounds one worker's platform calls without a timer per call:
+// the engine's watchdog checks every guard ten times per SendTimeout and
+// cancels the call that outlasted its deadline. A cancelled guard makes a
+// fresh context for the next call. Timeouts are in real time, like the
+// platforms' own.
+type callGuard struct {
+	mu       sync.Mutex
+	ctx      context.Context
+	cancel   context.CancelFunc
+	deadline time.Time // zero when no call is in progress
+}
+
+// begin starts a call that must end by deadline and returns its context.
+func (g *callGuard) begin(deadline time.Time) context.Context {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.ctx == nil || g.ctx.Err() != nil {
+		g.ctx, g.cancel = context.WithCancel(context.Background())
+	}
+	g.deadline = deadline
+	return g.ctx
+}
+
+// end ends the call in progress.
+func (g *callGuard) end() {
+	g.mu.Lock()
+	g.deadline = time.Time{}
+	g.mu.Unlock()
+}
+
+// expire cancels the call in progress if its deadline is past.
+func (g *callGuard) expire(now time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.deadline.IsZero() && !now.Before(g.deadline) {
+		g.cancel()
+		g.deadline = time.Time{}
+	}
+}
+
+// watch expires the guards' overdue calls until stop is closed.
+func (e *Engine) watch(guards []*callGuard, stop <-chan struct{}) {
+	t := time.NewTicker(max(e.SendTimeout/10, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			for _, g := range guards {
+				g.expire(now)
+			}
+		}
+	}
 }
 
 // backoff sleeps before quick retry n: 0.5s, 1s, 2s, each ±50%.

@@ -21,6 +21,14 @@ type EngineStore interface {
 // unless told otherwise.
 const DefaultWorkers = 64
 
+// readyFactor is how many sendings the engine works on per send slot: one
+// sending, and the next ones being made ready while it is sent.
+const readyFactor = 3
+
+// DefaultCommitLinger is how long a group commit gathers transitions
+// unless told otherwise.
+const DefaultCommitLinger = 2 * time.Millisecond
+
 // Engine runs campaigns: it prepares the sendings of a campaign when its
 // start comes (every recipient a durable record before anything is sent),
 // sends each at its planned time through the platform's limiter, retries
@@ -33,8 +41,17 @@ type Engine struct {
 	Clock      Clock
 	// Limits override DefaultLimits per platform.
 	Limits map[Platform]Limits
-	// Workers bounds the sends in progress; 0 means DefaultWorkers.
+	// Workers bounds the sends in progress (calls to a platform at once);
+	// 0 means DefaultWorkers. Up to twice as many more sendings may be
+	// getting ready meanwhile (addressed, personalised, paced, recorded in
+	// flight), so that waiting for the disk never leaves a send slot idle.
 	Workers int
+	// CommitLinger is how long a group commit waits for more transitions
+	// after the first one arrives, so that a busy engine writes (and
+	// fsyncs) a few large groups rather than many small ones; 0 means
+	// DefaultCommitLinger, a negative value none. It is a batching window
+	// in real time, not a schedule: it only delays writes by that much.
+	CommitLinger time.Duration
 	// SendTimeout bounds one call to a platform; 0 means 30 seconds.
 	SendTimeout time.Duration
 	Log         *slog.Logger
@@ -56,6 +73,8 @@ type Engine struct {
 	limiters map[Platform]*Limiter
 	wake     chan struct{}
 	running  bool
+
+	sendSlots chan struct{} // one per send in progress
 
 	commitMu sync.RWMutex // held to send on commits, taken to close it
 	commits  chan commitOp
@@ -127,6 +146,10 @@ func (e *Engine) init() {
 		if e.SendTimeout <= 0 {
 			e.SendTimeout = 30 * time.Second
 		}
+		if e.CommitLinger == 0 {
+			e.CommitLinger = DefaultCommitLinger
+		}
+		e.sendSlots = make(chan struct{}, e.Workers)
 	})
 }
 
@@ -173,18 +196,24 @@ func (e *Engine) Run(ctx context.Context) error {
 	go func() { defer close(committed); e.committer() }()
 	work := make(chan *queued, e.Workers)
 	var workers sync.WaitGroup
-	for range e.Workers {
+	guards := make([]*callGuard, e.Workers*readyFactor)
+	for i := range guards {
+		g := &callGuard{}
+		guards[i] = g
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
 			for it := range work {
-				e.deliver(ctx, it)
+				e.deliver(ctx, g, it)
 			}
 		}()
 	}
+	stopWatch := make(chan struct{})
+	go e.watch(guards, stopWatch)
 	defer func() {
 		close(work)
 		workers.Wait()
+		close(stopWatch)
 		e.commitMu.Lock()
 		e.stopped = true
 		close(e.commits)

@@ -324,6 +324,52 @@ func TestFailuresRetriesAndRateLimits(t *testing.T) {
 	}
 }
 
+// hangOnce is a Messenger whose first call to one address hangs until its
+// context ends; every other call goes through.
+type hangOnce struct {
+	bot.Messenger
+	to        bot.Address
+	hung      atomic.Bool
+	cancelled chan error
+}
+
+func (h *hangOnce) Send(ctx context.Context, to bot.Address, msg bot.Message) (bot.MessageRef, error) {
+	if to == h.to && h.hung.CompareAndSwap(false, true) {
+		<-ctx.Done()
+		h.cancelled <- ctx.Err()
+		return bot.MessageRef{}, ctx.Err()
+	}
+	return h.Messenger.Send(ctx, to, msg)
+}
+
+func TestASendThatHangsIsCutAtTheTimeoutAndRetried(t *testing.T) {
+	r := newRig(t)
+	r.engine.SendTimeout = 50 * time.Millisecond
+	h := &hangOnce{Messenger: r.tg, to: bot.Address{Platform: bot.PlatformTelegram, ID: "1002"}, cancelled: make(chan error, 1)}
+	r.engine.Messengers[bot.PlatformTelegram] = h
+	r.list("people", telegramFile(3))
+	id := r.campaign("people", "Hi", nil)
+	r.run()
+	if _, err := r.svc.Start(context.Background(), id, mod); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-h.cancelled:
+		if err == nil {
+			t.Fatal("the hanging call ended without its context ending")
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the hanging call was never cut")
+	}
+	r.until("the campaign to finish", func() bool { return r.state(id) == bot.CampaignDone })
+	if c := r.counts(id); c != (bot.SendingCounts{Total: 3, Sent: 3}) {
+		t.Fatalf("counts = %+v", c)
+	}
+	if n := len(r.tg.SentTo(h.to)); n != 1 {
+		t.Fatalf("the slow recipient got %d messages, want 1", n)
+	}
+}
+
 func TestPauseResumeCancel(t *testing.T) {
 	ctx := context.Background()
 	r := newRig(t)

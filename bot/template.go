@@ -194,33 +194,28 @@ func (t *Template) render(vars *Vars, inURL bool) (string, []string) {
 // and attributes, campaign defaults for what a recipient lacks, and the
 // date and time of sending in the campaign's time zone.
 type Vars struct {
-	values   map[string]string
-	defaults map[string]string
-	at       time.Time
+	keyAttr, key    string // keyAttr folded
+	attrs, defaults map[string]string
+	at              time.Time
 }
 
 // NewVars returns the values for one recipient. keyColumn names the key
 // (email, respondentID, …) so that {{email}} reads it. Attribute names and
 // defaults are folded like placeholders; empty values count as missing.
+// The maps are read, not copied: they must not change while the Vars are
+// in use.
 func NewVars(keyColumn, key string, attrs, defaults map[string]string, at time.Time) *Vars {
-	v := &Vars{values: make(map[string]string, len(attrs)+1), at: at}
-	for name, val := range attrs {
-		if val != "" {
-			v.values[CanonicalAttr(name)] = val
-		}
-	}
+	v := &Vars{attrs: attrs, defaults: defaults, at: at}
 	if keyColumn != "" && key != "" {
-		v.values[CanonicalAttr(keyColumn)] = key
-	}
-	if len(defaults) > 0 {
-		v.defaults = make(map[string]string, len(defaults))
-		for name, val := range defaults {
-			v.defaults[CanonicalAttr(name)] = val
-		}
+		v.keyAttr, v.key = CanonicalAttr(keyColumn), key
 	}
 	return v
 }
 
+// lookup returns the value of the folded attribute attr: the key, then a
+// non-empty attribute, then a default. Names are folded as they are read
+// (remembered by CanonicalAttr), which costs less than building a folded
+// map for every recipient.
 func (v *Vars) lookup(attr string) (string, bool) {
 	switch attr {
 	case attrDate:
@@ -228,11 +223,20 @@ func (v *Vars) lookup(attr string) (string, bool) {
 	case attrTime:
 		return v.at.Format("15:04"), true
 	}
-	if val, ok := v.values[attr]; ok {
-		return val, true
+	if v.key != "" && v.keyAttr == attr {
+		return v.key, true
 	}
-	val, ok := v.defaults[attr]
-	return val, ok
+	for name, val := range v.attrs {
+		if val != "" && CanonicalAttr(name) == attr {
+			return val, true
+		}
+	}
+	for name, val := range v.defaults {
+		if CanonicalAttr(name) == attr {
+			return val, true
+		}
+	}
+	return "", false
 }
 
 // MessageAttrs returns the attributes every text of m reads.

@@ -1,7 +1,7 @@
 // Command dispatch measures the campaign engine against a fake platform on
 // loopback, with durable state (bbolt, fsync on).
 //
-//	go run ./bench/dispatch -n 100000             # no limit: engine vs a bare HTTP loop
+//	go run ./bench/dispatch -n 100000             # no limit: engine vs a bare HTTP loop, 3 runs
 //	go run ./bench/dispatch -n 3000 -limit telegram  # the fake enforces Telegram's limits
 //
 // It prints one JSON line last.
@@ -15,9 +15,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
+	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/heraldchat/herald/bench/internal/benchsetup"
@@ -29,18 +33,38 @@ import (
 func main() {
 	n := flag.Int("n", 100000, "recipients")
 	limit := flag.String("limit", "", "enforce a platform's documented limits in the fake (telegram)")
+	runs := flag.Int("runs", 0, "bare loop + engine pairs, the median printed (0: 3 without -limit, 1 with)")
 	workers := flag.Int("workers", 128, "concurrent sends, for the engine and the bare loop alike")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the engine run here")
+	traceFile := flag.String("trace", "", "write an execution trace of the engine run here")
+	memprofile := flag.String("memprofile", "", "write an allocation profile of the whole run here")
 	nosync := flag.Bool("nosync", false, "diagnosis only: no fsync on commit (not durable)")
+	noop := flag.Bool("noop", false, "diagnosis only: the engine sends to a messenger that does nothing (its own cost per message)")
 	flag.Parse()
-	profile, noSync = *cpuprofile, *nosync
-	if err := run(*n, *limit, *workers); err != nil {
+	profile, noSync, noopSend, tracePath = *cpuprofile, *nosync, *noop, *traceFile
+	if *memprofile != "" {
+		runtime.MemProfileRate = 4096
+	}
+	if *runs <= 0 {
+		*runs = 3
+		if *limit != "" {
+			*runs = 1 // a paced run measures the limit, not the machine
+		}
+	}
+	if err := run(*n, *limit, *workers, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	if *memprofile != "" {
+		f, err := os.Create(*memprofile)
+		if err == nil {
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+	}
 }
 
-func run(n int, limit string, workers int) error {
+func run(n int, limit string, workers, runs int) error {
 	var fl fakeplatform.Limits
 	switch limit {
 	case "":
@@ -56,20 +80,85 @@ func run(n int, limit string, workers int) error {
 	defer fake.Close()
 	client := fakeplatform.Client(workers)
 
-	out := map[string]any{"recipients": n, "workers": workers}
-	if limit == "" {
-		raw, err := rawLoop(fake, client, n, workers)
+	// Each run is a bare loop then the engine, back to back, so that both
+	// meet the same machine; the ratio is taken per run and the median of
+	// the runs is printed (worst for lost, duplicates, failed and 429s).
+	var all []map[string]float64
+	for r := range runs {
+		m, err := runOnce(fake, client, n, workers, limit, fl)
 		if err != nil {
 			return err
 		}
-		out["raw_sends_per_sec"] = int(raw)
-		fmt.Fprintf(os.Stderr, "bare HTTP loop: %.0f sends/s\n", raw)
+		fmt.Fprintf(os.Stderr, "run %d: %v\n", r+1, m)
+		all = append(all, m)
+	}
+	out := map[string]any{"recipients": n, "workers": workers, "runs": runs}
+	for k := range all[0] {
+		vals := make([]float64, len(all))
+		for i, m := range all {
+			vals[i] = m[k]
+		}
+		sort.Float64s(vals)
+		v := vals[len(vals)/2]
+		switch k {
+		case "lost", "duplicates", "failed", "rejected_429":
+			v = vals[len(vals)-1]
+		case "sent":
+			v = vals[0]
+		}
+		if v == float64(int64(v)) {
+			out[k] = int64(v)
+		} else {
+			out[k] = round(v)
+		}
+		if k == "ratio_to_raw" {
+			for i := range vals {
+				vals[i] = round(vals[i])
+			}
+			out["ratio_each_run"] = vals
+		}
+	}
+	b, _ := json.Marshal(out)
+	fmt.Println(string(b))
+	return nil
+}
+
+// runOnce measures the bare loop (unless limited or -noop) and then the
+// engine against the same fake.
+func runOnce(fake *fakeplatform.Server, client *http.Client, n, workers int, limit string, fl fakeplatform.Limits) (map[string]float64, error) {
+	out := map[string]float64{}
+	fake.Reset()
+	if limit == "" && !noopSend {
+		cpu0, wall0 := cpuTime(), time.Now()
+		raw, err := rawLoop(fake, client, n, workers)
+		if err != nil {
+			return nil, err
+		}
+		out["raw_cpu_us_per_send"] = (cpuTime() - cpu0).Seconds() * 1e6 / float64(n)
+		out["raw_cores_busy"] = (cpuTime() - cpu0).Seconds() / time.Since(wall0).Seconds()
+		out["raw_sends_per_sec"] = float64(int(raw))
 		fake.Reset()
 	}
 
+	cpu0 := cpuTime()
 	res, err := engineRun(fake, client, n, workers, limit)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	// CPU from the start command to done, preparation included.
+	out["cpu_us_per_send"] = (cpuTime() - cpu0 - res.setupCPU).Seconds() * 1e6 / float64(n)
+	out["cores_busy"] = (cpuTime() - cpu0 - res.setupCPU).Seconds() / res.seconds
+	out["sent"], out["failed"] = float64(res.counts.Sent), float64(res.counts.Failed)
+	out["seconds"], out["prepare_seconds"] = res.seconds, res.prepare
+	// The committer: how many group commits, how many records each, how
+	// long each, and the share of the run it was busy writing.
+	out["group_commits"], out["records_per_commit"], out["commit_ms"] = float64(res.commits), res.recordsPerCommit, res.commitMs
+	out["committer_busy"] = res.commitBusy / res.seconds
+	if noopSend {
+		// No platform saw anything: the rate is the engine's alone, from
+		// the campaign's start (preparation done) to done.
+		out["engine_only_per_sec"] = float64(int(float64(res.counts.Sent) / (res.seconds - res.prepare)))
+		return out, nil
 	}
 	st := fake.Stats()
 	lost := 0
@@ -78,36 +167,47 @@ func run(n int, limit string, workers int) error {
 			lost++
 		}
 	}
-	out["sent"], out["failed"], out["lost"], out["duplicates"] = res.counts.Sent, res.counts.Failed, lost, st.Duplicates
-	// The committer: how many group commits, how many records each, how
-	// long each, and the share of the run it was busy writing.
-	out["group_commits"], out["records_per_commit"], out["commit_ms"] = res.commits, round(res.recordsPerCommit), round(res.commitMs)
-	out["committer_busy"] = round(res.commitBusy / res.seconds)
+	out["lost"], out["duplicates"] = float64(lost), float64(st.Duplicates)
 	// seconds is the whole campaign, from the start command to done,
 	// preparation included; sends_per_sec is the sending phase, first to
 	// last message the platform accepted, as for the bare loop.
 	sending := st.Last.Sub(st.First).Seconds()
-	out["seconds"] = round(res.seconds)
-	out["prepare_seconds"] = round(res.prepare)
-	out["sends_per_sec"] = int(float64(st.Accepted-1) / sending)
-	if raw, ok := out["raw_sends_per_sec"].(int); ok {
-		out["ratio_to_raw"] = round(float64(st.Accepted-1) / sending / float64(raw))
+	rate := float64(st.Accepted-1) / sending
+	out["sends_per_sec"] = float64(int(rate))
+	if raw, ok := out["raw_sends_per_sec"]; ok {
+		out["ratio_to_raw"] = rate / raw
 	}
 	if limit != "" {
-		active := st.Last.Sub(st.First).Seconds()
-		out["limit_per_sec"] = fl.PerSecond
-		out["achieved_per_sec"] = round(float64(st.Accepted-1) / active)
-		out["rejected_429"] = st.Rejected
+		out["limit_per_sec"] = float64(fl.PerSecond)
+		out["achieved_per_sec"] = rate
+		out["rejected_429"] = float64(st.Rejected)
 	}
-	b, _ := json.Marshal(out)
-	fmt.Println(string(b))
-	return nil
+	return out, nil
 }
 
 var (
-	profile string
-	noSync  bool
+	profile   string
+	noSync    bool
+	noopSend  bool
+	tracePath string
 )
+
+// noopMessenger accepts every message at once: with it the dispatch bench
+// measures the engine alone.
+type noopMessenger struct{ sent atomic.Int64 }
+
+func (*noopMessenger) Platform() bot.Platform { return bot.PlatformTelegram }
+func (m *noopMessenger) Send(context.Context, bot.Address, bot.Message) (bot.MessageRef, error) {
+	m.sent.Add(1)
+	return bot.MessageRef{}, nil
+}
+
+// cpuTime is the CPU time this process used so far, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 
@@ -147,6 +247,7 @@ type result struct {
 	counts                                 bot.SendingCounts
 	seconds, prepare                       float64
 	commits                                int
+	setupCPU                               time.Duration // CPU spent before the start command
 	recordsPerCommit, commitMs, commitBusy float64
 }
 
@@ -154,6 +255,7 @@ type result struct {
 // the engine, and times it from the start command to done.
 func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, limit string) (result, error) {
 	ctx := context.Background()
+	cpuAtSetup := cpuTime()
 	dir, err := os.MkdirTemp("", "herald-bench-dispatch-")
 	if err != nil {
 		return result{}, err
@@ -170,9 +272,13 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 	if limit == "telegram" {
 		limits = nil // the engine's documented defaults
 	}
+	var m bot.Messenger = &fakeplatform.Messenger{Platform_: bot.PlatformTelegram, URL: fake.URL(), Client: client}
+	if noopSend {
+		m = &noopMessenger{}
+	}
 	engine := &bot.Engine{
 		Store: db, Clock: clock, Workers: workers, Limits: limits,
-		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: &fakeplatform.Messenger{Platform_: bot.PlatformTelegram, URL: fake.URL(), Client: client}},
+		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: m},
 	}
 	var commits struct {
 		sync.Mutex
@@ -203,6 +309,15 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
+	if tracePath != "" {
+		f, err := os.Create(tracePath)
+		if err != nil {
+			return result{}, err
+		}
+		trace.Start(f)
+		defer trace.Stop()
+	}
+	setupCPU := cpuTime() - cpuAtSetup
 	start := time.Now()
 	if _, err := svc.Start(ctx, id, bot.Actor{}); err != nil {
 		stop()
@@ -243,7 +358,7 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 	fmt.Fprintf(os.Stderr, "engine: %d sent, %d failed in %.2fs (%.2fs preparing)\n", counts.Sent, counts.Failed, elapsed, prep)
 	commits.Lock()
 	defer commits.Unlock()
-	r := result{counts: counts, seconds: elapsed, prepare: prep, commits: commits.n, commitBusy: commits.took.Seconds()}
+	r := result{setupCPU: setupCPU, counts: counts, seconds: elapsed, prepare: prep, commits: commits.n, commitBusy: commits.took.Seconds()}
 	if commits.n > 0 {
 		r.recordsPerCommit = float64(commits.records) / float64(commits.n)
 		r.commitMs = commits.took.Seconds() * 1000 / float64(commits.n)
