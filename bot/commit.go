@@ -27,9 +27,14 @@ func (e *Engine) submit(s *Sending, wait bool) error {
 }
 
 // mark queues a change of s's state alone (cheaper to write than the whole
-// sending) and, when wait is set, returns once it is on disk.
-func (e *Engine) mark(s *Sending, wait bool) error {
-	return e.send1(commitOp{mark: SendingMark{CampaignID: s.CampaignID, ID: s.ID, State: s.State}}, wait)
+// sending) and returns once it is on disk. done is the caller's own
+// channel (buffered, reused from one mark to the next).
+func (e *Engine) mark(s *Sending, done chan error) error {
+	op := commitOp{mark: SendingMark{CampaignID: s.CampaignID, ID: s.ID, State: s.State}, done: done}
+	if err := e.send1(op, false); err != nil {
+		return err
+	}
+	return <-done
 }
 
 func (e *Engine) send1(op commitOp, wait bool) error {

@@ -17,7 +17,7 @@ const quickRetries = 3
 // take one of the engine's send slots, send, and record the outcome. A
 // sending whose campaign was paused or cancelled meanwhile is left as it
 // is recorded.
-func (e *Engine) deliver(ctx context.Context, g *callGuard, it *queued) {
+func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 	s := it.s
 	ref := sendingRef{s.CampaignID, s.ID}
 	e.mu.Lock()
@@ -78,7 +78,7 @@ func (e *Engine) deliver(ctx context.Context, g *callGuard, it *queued) {
 
 	lim := e.limiter(addr.Platform)
 	for quick := 0; ; {
-		if err := lim.Wait(ctx, addr.String()); err != nil {
+		if err := lim.Wait(ctx, lim.chatKey(addr)); err != nil {
 			return // stopping: the record still says scheduled
 		}
 		if _, ok := e.live(s.CampaignID, it.gen); !ok {
@@ -91,13 +91,13 @@ func (e *Engine) deliver(ctx context.Context, g *callGuard, it *queued) {
 		}
 		if s.State != SendingInFlight {
 			s.State = SendingInFlight
-			if err := e.mark(s, true); err != nil {
+			if err := e.mark(s, w.marked); err != nil {
 				return
 			}
 			settled = true // in flight: this worker records what happens
 		}
 		e.sendSlots <- struct{}{}
-		ref, err := e.send(g, m, addr, msg)
+		ref, err := e.send(&w.calls, m, addr, msg)
 		<-e.sendSlots
 		if err == nil {
 			s.State, s.SentAt, s.Message, s.Step, s.Error = SendingSent, e.Clock.Now().UTC(), ref, "", ""
@@ -153,6 +153,13 @@ func (e *Engine) send(g *callGuard, m Messenger, to Address, msg Message) (Messa
 	return ref, err
 }
 
+// worker is what one of the engine's delivering goroutines keeps from one
+// sending to the next.
+type worker struct {
+	calls  callGuard
+	marked chan error // receives the outcome of this worker's in-flight marks
+}
+
 // callGuard bounds one worker's platform calls without a timer per call:
 // the engine's watchdog checks every guard ten times per SendTimeout and
 // cancels the call that outlasted its deadline. A cancelled guard makes a
@@ -193,8 +200,8 @@ func (g *callGuard) expire(now time.Time) {
 	}
 }
 
-// watch expires the guards' overdue calls until stop is closed.
-func (e *Engine) watch(guards []*callGuard, stop <-chan struct{}) {
+// watch expires the workers' overdue calls until stop is closed.
+func (e *Engine) watch(workers []*worker, stop <-chan struct{}) {
 	t := time.NewTicker(max(e.SendTimeout/10, time.Millisecond))
 	defer t.Stop()
 	for {
@@ -202,8 +209,8 @@ func (e *Engine) watch(guards []*callGuard, stop <-chan struct{}) {
 		case <-stop:
 			return
 		case now := <-t.C:
-			for _, g := range guards {
-				g.expire(now)
+			for _, w := range workers {
+				w.calls.expire(now)
 			}
 		}
 	}

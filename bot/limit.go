@@ -67,6 +67,15 @@ func NewLimiter(l Limits, clock Clock) *Limiter {
 	return lim
 }
 
+// chatKey is the chat name Wait needs for addr: none when there is no
+// limit per chat (which spares building one per message).
+func (l *Limiter) chatKey(addr Address) string {
+	if l.perChat <= 0 {
+		return ""
+	}
+	return addr.String()
+}
+
 // Wait blocks until a message may go to chat, or ctx is done: past any
 // pause, past the chat's next free time, then past the overall bucket.
 func (l *Limiter) Wait(ctx context.Context, chat string) error {

@@ -55,22 +55,26 @@ func encodeSendingBinary(b []byte, s *bot.Sending) []byte {
 }
 
 // sendingReader reads the fields of an encoded sending in order; the first
-// malformed field makes ok false for good.
+// malformed field makes ok false for good. Strings are cut from one copy
+// of the record (src), so that decoding a sending allocates once for all
+// its strings rather than once per string.
 type sendingReader struct {
-	b  []byte
-	ok bool
+	b   []byte
+	src string // the same bytes as b, as a string
+	off int
+	ok  bool
 }
 
 func (r *sendingReader) uvarint() uint64 {
 	if !r.ok {
 		return 0
 	}
-	v, n := binary.Uvarint(r.b)
+	v, n := binary.Uvarint(r.b[r.off:])
 	if n <= 0 {
 		r.ok = false
 		return 0
 	}
-	r.b = r.b[n:]
+	r.off += n
 	return v
 }
 
@@ -78,12 +82,12 @@ func (r *sendingReader) time() time.Time {
 	if !r.ok {
 		return time.Time{}
 	}
-	v, n := binary.Varint(r.b)
+	v, n := binary.Varint(r.b[r.off:])
 	if n <= 0 {
 		r.ok = false
 		return time.Time{}
 	}
-	r.b = r.b[n:]
+	r.off += n
 	if v == 0 {
 		return time.Time{}
 	}
@@ -94,14 +98,18 @@ func (r *sendingReader) string() string {
 	if !r.ok {
 		return ""
 	}
-	s, rest, ok := readString(r.b)
-	if !ok {
+	n, w := binary.Uvarint(r.b[r.off:])
+	if w <= 0 || n > uint64(len(r.b)-r.off-w) {
 		r.ok = false
 		return ""
 	}
-	r.b = rest
-	return s
+	start := r.off + w
+	r.off = start + int(n)
+	return r.src[start:r.off]
 }
+
+// left is how many bytes remain unread.
+func (r *sendingReader) left() int { return len(r.b) - r.off }
 
 func (r *sendingReader) address() bot.Address {
 	return bot.Address{Platform: bot.Platform(r.string()), ID: r.string()}
@@ -113,13 +121,13 @@ func decodeSendingBinary(b []byte, state bot.SendingState) (*bot.Sending, error)
 	if len(b) == 0 || b[0] != sendingFormat1 {
 		return nil, internal("a sending record has an unknown format")
 	}
-	r := &sendingReader{b: b[1:], ok: true}
+	r := &sendingReader{b: b[1:], src: string(b[1:]), ok: true}
 	s := &bot.Sending{State: state}
 	s.ID = bot.SendingID(r.uvarint())
 	s.CampaignID = bot.CampaignID(r.uvarint())
 	s.Key = r.string()
 	s.Source = r.uvarint()
-	if n := r.uvarint(); n > 0 && n <= uint64(len(r.b)) {
+	if n := r.uvarint(); n > 0 && n <= uint64(r.left()) {
 		s.Attributes = make(map[string]string, n)
 		for range n {
 			k := r.string()
@@ -135,9 +143,9 @@ func decodeSendingBinary(b []byte, state bot.SendingState) (*bot.Sending, error)
 	s.SentAt = r.time()
 	s.Message.Channel = r.address()
 	s.Message.ID = r.string()
-	if !r.ok || len(r.b) != 1 {
+	if !r.ok || r.left() != 1 {
 		return nil, internal("a sending record is damaged")
 	}
-	s.Resent = r.b[0] == 1
+	s.Resent = r.b[r.off] == 1
 	return s, nil
 }

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -170,7 +172,7 @@ func (db *DB) UpdateSendings(ctx context.Context, ss []*bot.Sending) error {
 // state byte), then saves ss, adjusting the counters, in one transaction.
 func (db *DB) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*bot.Sending) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		w := sendingWriter{root: tx.Bucket(bucketSendings), counts: map[bot.CampaignID]*bot.SendingCounts{}, buckets: map[bot.CampaignID]*bolt.Bucket{}}
+		w := sendingWriter{root: tx.Bucket(bucketSendings), counts: map[bot.CampaignID]*bot.SendingCounts{}, buckets: map[bot.CampaignID]*bolt.Bucket{}, cursors: map[*bolt.Bucket]*bolt.Cursor{}}
 		w.arena = make([]byte, 0, 256*len(ss)+64*len(marks))
 		for _, m := range marks {
 			code, ok := stateCodes[m.State]
@@ -215,7 +217,9 @@ type sendingWriter struct {
 	root    *bolt.Bucket
 	counts  map[bot.CampaignID]*bot.SendingCounts
 	buckets map[bot.CampaignID]*bolt.Bucket
-	arena   []byte // never overwritten: bbolt holds the slices until commit
+	cursors map[*bolt.Bucket]*bolt.Cursor // one per bucket: a Seek reuses its path, a Get makes a new one
+	arena   []byte                        // never overwritten: bbolt holds the slices until commit
+	key     [8]byte                       // bbolt copies a key it stores
 }
 
 // old returns the campaign's bucket and the stored sending, or ENOTFOUND.
@@ -232,7 +236,15 @@ func (w *sendingWriter) old(cid bot.CampaignID, id bot.SendingID) (*bolt.Bucket,
 	}
 	var old []byte
 	if b != nil && id != 0 {
-		old = b.Get(itob(uint64(id)))
+		cur := w.cursors[b]
+		if cur == nil {
+			cur = b.Cursor()
+			w.cursors[b] = cur
+		}
+		binary.BigEndian.PutUint64(w.key[:], uint64(id))
+		if k, v := cur.Seek(w.key[:]); bytes.Equal(k, w.key[:]) {
+			old = v
+		}
 	}
 	if old == nil {
 		return nil, nil, bot.Errorf(bot.ENOTFOUND, "sending %d of campaign %d not found", id, cid)
@@ -246,7 +258,8 @@ func (w *sendingWriter) put(b *bolt.Bucket, cid bot.CampaignID, id bot.SendingID
 		addCount(c, codeStates[old[0]], -1)
 		addCount(c, codeStates[v[0]], +1)
 	}
-	if err := b.Put(itob(uint64(id)), v); err != nil {
+	binary.BigEndian.PutUint64(w.key[:], uint64(id))
+	if err := b.Put(w.key[:], v); err != nil {
 		return internal("writing sending: %w", err)
 	}
 	return nil

@@ -35,13 +35,13 @@ func main() {
 	limit := flag.String("limit", "", "enforce a platform's documented limits in the fake (telegram)")
 	runs := flag.Int("runs", 0, "bare loop + engine pairs, the median printed (0: 3 without -limit, 1 with)")
 	workers := flag.Int("workers", 128, "concurrent sends, for the engine and the bare loop alike")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the engine run here")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the runs here (samples labelled phase=raw or phase=engine, the fake's unlabelled)")
 	traceFile := flag.String("trace", "", "write an execution trace of the engine run here")
 	memprofile := flag.String("memprofile", "", "write an allocation profile of the whole run here")
 	nosync := flag.Bool("nosync", false, "diagnosis only: no fsync on commit (not durable)")
 	noop := flag.Bool("noop", false, "diagnosis only: the engine sends to a messenger that does nothing (its own cost per message)")
 	flag.Parse()
-	profile, noSync, noopSend, tracePath = *cpuprofile, *nosync, *noop, *traceFile
+	noSync, noopSend, tracePath = *nosync, *noop, *traceFile
 	if *memprofile != "" {
 		runtime.MemProfileRate = 4096
 	}
@@ -51,7 +51,17 @@ func main() {
 			*runs = 1 // a paced run measures the limit, not the machine
 		}
 	}
-	if err := run(*n, *limit, *workers, *runs); err != nil {
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+	}
+	err := run(*n, *limit, *workers, *runs)
+	pprof.StopCPUProfile()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -130,7 +140,11 @@ func runOnce(fake *fakeplatform.Server, client *http.Client, n, workers int, lim
 	fake.Reset()
 	if limit == "" && !noopSend {
 		cpu0, wall0 := cpuTime(), time.Now()
-		raw, err := rawLoop(fake, client, n, workers)
+		var raw float64
+		var err error
+		pprof.Do(context.Background(), pprof.Labels("phase", "raw"), func(context.Context) {
+			raw, err = rawLoop(fake, client, n, workers)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +155,11 @@ func runOnce(fake *fakeplatform.Server, client *http.Client, n, workers int, lim
 	}
 
 	cpu0 := cpuTime()
-	res, err := engineRun(fake, client, n, workers, limit)
+	var res result
+	var err error
+	pprof.Do(context.Background(), pprof.Labels("phase", "engine"), func(context.Context) {
+		res, err = engineRun(fake, client, n, workers, limit)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +204,6 @@ func runOnce(fake *fakeplatform.Server, client *http.Client, n, workers int, lim
 }
 
 var (
-	profile   string
 	noSync    bool
 	noopSend  bool
 	tracePath string
@@ -301,14 +318,6 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 	defer stop()
 	stopped := make(chan error, 1)
 	go func() { stopped <- engine.Run(runCtx) }()
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err != nil {
-			return result{}, err
-		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
 	if tracePath != "" {
 		f, err := os.Create(tracePath)
 		if err != nil {
