@@ -1,7 +1,7 @@
 // Command dispatch measures the campaign engine against a fake platform on
 // loopback, with durable state (bbolt, fsync on).
 //
-//	go run ./bench/dispatch -n 100000             # no limit: engine vs a bare HTTP loop, 3 runs
+//	go run ./bench/dispatch -n 100000             # no limit: engine vs a bare HTTP loop, 5 runs
 //	go run ./bench/dispatch -n 3000 -limit telegram  # the fake enforces Telegram's limits
 //
 // It prints one JSON line last.
@@ -33,7 +33,7 @@ import (
 func main() {
 	n := flag.Int("n", 100000, "recipients")
 	limit := flag.String("limit", "", "enforce a platform's documented limits in the fake (telegram)")
-	runs := flag.Int("runs", 0, "bare loop + engine pairs, the median printed (0: 3 without -limit, 1 with)")
+	runs := flag.Int("runs", 0, "bare loop + engine pairs, the median printed (0: 5 without -limit, 1 with)")
 	workers := flag.Int("workers", 128, "concurrent sends, for the engine and the bare loop alike")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the runs here (samples labelled phase=raw or phase=engine, the fake's unlabelled)")
 	traceFile := flag.String("trace", "", "write an execution trace of the engine run here")
@@ -46,7 +46,7 @@ func main() {
 		runtime.MemProfileRate = 4096
 	}
 	if *runs <= 0 {
-		*runs = 3
+		*runs = 5
 		if *limit != "" {
 			*runs = 1 // a paced run measures the limit, not the machine
 		}
