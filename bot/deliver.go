@@ -97,9 +97,12 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 			settled = true // in flight: this worker records what happens
 		}
 		e.sendSlots <- struct{}{}
-		ref, err := e.send(&w.calls, m, addr, msg)
+		ref, reconciled, err := e.sendKeyed(&w.calls, m, addr, msg, s)
 		<-e.sendSlots
 		if err == nil {
+			if reconciled {
+				s.Resent = false // it reached the person once
+			}
 			s.State, s.SentAt, s.Message, s.Step, s.Error = SendingSent, e.Clock.Now().UTC(), ref, "", ""
 			e.submit(s, false)
 			return
@@ -128,10 +131,43 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 	}
 }
 
+// sendKeyed sends a campaign message, with the sending's key when the
+// platform takes one (OnceSender). reconciled reports that s was in flight
+// at the last stop and the platform still remembered keys then: the
+// message reached the person once, whether the first send had arrived or
+// not.
+func (e *Engine) sendKeyed(g *callGuard, m Messenger, to Address, msg Message, s *Sending) (ref MessageRef, reconciled bool, err error) {
+	once, ok := m.(OnceSender)
+	if !ok {
+		ref, err = e.send(g, m, to, msg)
+		return ref, false, err
+	}
+	var already bool
+	ref, err = e.call(g, to, func(ctx context.Context) (MessageRef, error) {
+		ref, a, err := once.SendOnce(ctx, to, msg, s.OnceKey())
+		already = a
+		return ref, err
+	})
+	if err != nil || !s.Resent {
+		return ref, false, err
+	}
+	if e.Clock.Now().Sub(e.stoppedAt) > once.OnceWindow() {
+		return ref, false, nil // the platform may have forgotten the key
+	}
+	e.Log.Info("campaign engine: a sending in flight at the last stop reconciled with the platform",
+		"campaign", s.CampaignID, "sending", s.ID, "had_arrived", already)
+	return ref, true, nil
+}
+
 // send calls the platform with the engine's timeout: a context of its
 // own, or the worker's guard when g is set. A timeout is a passing
 // failure.
 func (e *Engine) send(g *callGuard, m Messenger, to Address, msg Message) (MessageRef, error) {
+	return e.call(g, to, func(ctx context.Context) (MessageRef, error) { return m.Send(ctx, to, msg) })
+}
+
+// call runs one platform call with the engine's timeout (see send).
+func (e *Engine) call(g *callGuard, to Address, fn func(ctx context.Context) (MessageRef, error)) (MessageRef, error) {
 	var ctx context.Context
 	if g != nil {
 		ctx = g.begin(time.Now().Add(e.SendTimeout))
@@ -141,7 +177,7 @@ func (e *Engine) send(g *callGuard, m Messenger, to Address, msg Message) (Messa
 		ctx, cancel = context.WithTimeout(context.Background(), e.SendTimeout)
 		defer cancel()
 	}
-	ref, err := m.Send(ctx, to, msg)
+	ref, err := fn(ctx)
 	if err != nil && ctx.Err() != nil {
 		return ref, StepErrorf(StepSend, EUNAVAILABLE, "%s did not answer within %s", to.Platform, e.SendTimeout)
 	}

@@ -77,6 +77,7 @@ type Engine struct {
 	running  bool
 
 	sendSlots chan struct{} // one per send in progress
+	stoppedAt time.Time     // the last group commit before Run
 
 	commitMu sync.RWMutex // held to send on commits, taken to close it
 	commits  chan commitOp
@@ -184,6 +185,12 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.mu.Lock()
 	e.running = true
 	e.mu.Unlock()
+	// About when the last run stopped, for sendings found in flight.
+	stoppedAt, err := e.Store.SendingsWrittenAt(ctx)
+	if err != nil {
+		return err
+	}
+	e.stoppedAt = stoppedAt
 	campaigns, err := e.Store.Campaigns(ctx, CampaignFilter{States: []CampaignState{CampaignScheduled, CampaignRunning, CampaignPaused}})
 	if err != nil {
 		return err

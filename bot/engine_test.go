@@ -466,6 +466,96 @@ func TestInFlightAtCrashIsResentAndReported(t *testing.T) {
 	}
 }
 
+// keyedPlatform is a platform that takes a key with a message and keeps
+// it (a bot.OnceSender): a second message with a known key is not sent.
+type keyedPlatform struct {
+	*bottest.Messenger
+	mu   *sync.Mutex
+	keys map[string]bot.MessageRef
+}
+
+func (k keyedPlatform) SendOnce(ctx context.Context, to bot.Address, m bot.Message, key string) (bot.MessageRef, bool, error) {
+	k.mu.Lock()
+	ref, ok := k.keys[key]
+	k.mu.Unlock()
+	if ok {
+		return ref, true, nil
+	}
+	ref, err := k.Messenger.Send(ctx, to, m)
+	if err == nil {
+		k.mu.Lock()
+		k.keys[key] = ref
+		k.mu.Unlock()
+	}
+	return ref, false, err
+}
+
+func (keyedPlatform) OnceWindow() time.Duration { return 5 * time.Minute }
+
+// TestInFlightAtCrashIsReconciledByKey: on a platform that takes keys, the
+// sendings in flight at a crash are sent again with their keys after a
+// restart within the platform's window; the platform drops the repeats,
+// everyone has one message, and the report does not flag them. After the
+// window (the platform forgot the keys) they arrive twice and are flagged.
+func TestInFlightAtCrashIsReconciledByKey(t *testing.T) {
+	for _, late := range []bool{false, true} {
+		t.Run(map[bool]string{false: "within the window", true: "after the window"}[late], func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "herald.db")
+			r := newRigAt(t, path)
+			platform := keyedPlatform{Messenger: r.tg, mu: &sync.Mutex{}, keys: map[string]bot.MessageRef{}}
+			r.engine.Messengers[bot.PlatformTelegram] = platform
+			r.list("people", telegramFile(3))
+			id := r.campaign("people", "Hi", nil)
+			hang := make(chan struct{})
+			r.tg.Hook = func(bot.Address, bot.Message) error { <-hang; return nil }
+			r.run()
+			if _, err := r.svc.Start(ctx, id, mod); err != nil {
+				t.Fatal(err)
+			}
+			r.until("three in flight", func() bool { return r.counts(id).InFlight == 3 })
+			r.stop = nil // crash: the platform takes the three, herald records nothing more
+			close(hang)
+			for len(r.tg.Sent()) < 3 {
+				time.Sleep(time.Millisecond)
+			}
+			r.db.Close()
+
+			r2 := newRigAt(t, path)
+			r2.tg = r.tg // the same platform, which remembers what it took
+			platform.Messenger = r.tg
+			r2.engine.Messengers[bot.PlatformTelegram] = platform
+			if late {
+				r2.clock.Advance(time.Hour)
+				platform.mu.Lock()
+				clear(platform.keys)
+				platform.mu.Unlock()
+			}
+			r2.run()
+			r2.until("the campaign to finish", func() bool { return r2.state(id) == bot.CampaignDone })
+			want, flagged := 3, false
+			if late {
+				want, flagged = 6, true
+			}
+			if n := len(r.tg.Sent()); n != want {
+				t.Fatalf("the platform took %d messages, want %d", n, want)
+			}
+			rows := r2.report(id)
+			if !flagged {
+				if len(rows[0]) != 4 {
+					t.Fatalf("report = %q, want no failedStep or errorMessage", rows)
+				}
+				return
+			}
+			for _, row := range rows[1:] {
+				if !strings.Contains(row[5], "sent again after a restart") {
+					t.Fatalf("row = %q", row)
+				}
+			}
+		})
+	}
+}
+
 func TestMissingValuesAreCaughtBeforeTheStart(t *testing.T) {
 	ctx := context.Background()
 	r := newRig(t)

@@ -1,6 +1,9 @@
 package bot
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // MessageRef identifies a message a Messenger posted, so that it can be
 // edited or replied to in a thread.
@@ -51,6 +54,19 @@ type FileUploader interface {
 // posted, for example a campaign card with live counters.
 type MessageEditor interface {
 	EditMessage(ctx context.Context, ref MessageRef, m Message) error
+}
+
+// OnceSender is implemented by messengers whose platform can take a key
+// with a message and refuse a second message with the same key for
+// OnceWindow (Discord's enforced nonce, for example). The engine sends
+// every campaign message with its sending's key, so that a sending found
+// in flight after a restart within the window is sent again without
+// reaching the person twice: already reports that the platform had taken
+// a message with that key, and then nothing new was sent and ref names the
+// message it had.
+type OnceSender interface {
+	SendOnce(ctx context.Context, to Address, m Message, key string) (ref MessageRef, already bool, err error)
+	OnceWindow() time.Duration
 }
 
 // Presence is whether a person is at their keyboard, as far as the platform

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -60,8 +61,17 @@ type Sending struct {
 	SentAt    time.Time    `json:"sent_at,omitzero"`
 	Message   MessageRef   `json:"message,omitzero"`
 	// Resent is set when the sending was in flight at a crash and was sent
-	// again because the platform could not tell whether it arrived.
+	// again because the platform could not tell whether it arrived. A
+	// platform that takes a key with a message (OnceSender) tells, and
+	// then Resent is cleared when the message is sent.
 	Resent bool `json:"resent,omitempty"`
+}
+
+// OnceKey is the key a sending's message carries to a platform that
+// refuses a second message with the same key (at most 25 characters, as
+// Discord's nonce).
+func (s *Sending) OnceKey() string {
+	return "h" + strconv.FormatUint(uint64(s.CampaignID), 36) + "." + strconv.FormatUint(uint64(s.ID), 36)
 }
 
 // SendingMark is a change of state alone, such as marking a sending in
@@ -126,4 +136,7 @@ type SendingStore interface {
 	ApplySendings(ctx context.Context, marks []SendingMark, ss []*Sending) error
 	// SendingCounts returns the counters of campaign cid.
 	SendingCounts(ctx context.Context, cid CampaignID) (SendingCounts, error)
+	// SendingsWrittenAt returns when ApplySendings last wrote (zero if
+	// never): after a crash, about when the engine stopped.
+	SendingsWrittenAt(ctx context.Context) (time.Time, error)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -207,8 +208,30 @@ func (db *DB) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*
 				return err
 			}
 		}
+		var at [8]byte
+		binary.BigEndian.PutUint64(at[:], uint64(db.now().UnixNano()))
+		if err := tx.Bucket(bucketMeta).Put(keySendingsWritten, at[:]); err != nil {
+			return internal("recording the time of the write: %w", err)
+		}
 		return nil
 	})
+}
+
+// keySendingsWritten holds, in the meta bucket, when ApplySendings last
+// wrote (Unix nanoseconds).
+var keySendingsWritten = []byte("sendings_written_at")
+
+// SendingsWrittenAt returns when ApplySendings last wrote (zero if never):
+// after a crash, about when the engine stopped.
+func (db *DB) SendingsWrittenAt(ctx context.Context) (time.Time, error) {
+	var at time.Time
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketMeta).Get(keySendingsWritten); len(v) == 8 {
+			at = time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC()
+		}
+		return nil
+	})
+	return at, err
 }
 
 // sendingWriter rewrites sendings in one transaction, keeping the touched
