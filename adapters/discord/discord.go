@@ -3,6 +3,7 @@ package discord
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -156,6 +157,65 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 		return bot.MessageRef{}, a.classify(err, bot.StepSend)
 	}
 	return bot.MessageRef{Channel: to, ID: sent.ID}, nil
+}
+
+var _ bot.OnceSender = (*Adapter)(nil)
+
+// nonceWindow is how long herald counts on Discord to remember a nonce:
+// Discord documents "the past few minutes".
+const nonceWindow = 2 * time.Minute
+
+// OnceWindow is how long a second message with the same key is refused.
+func (a *Adapter) OnceWindow() time.Duration { return nonceWindow }
+
+// SendOnce sends m to a user's DMs with key as an enforced nonce: if the
+// bot posted a message with that nonce there in the past few minutes,
+// Discord returns it and creates none. already is told from the message's
+// timestamp (older than the request, beyond clock skew), for the log.
+func (a *Adapter) SendOnce(ctx context.Context, to bot.Address, m bot.Message, key string) (bot.MessageRef, bool, error) {
+	if to.Platform != bot.PlatformDiscord || to.ID == "" {
+		return bot.MessageRef{}, false, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Discord user", to)
+	}
+	ch := to.ID
+	if to.ID != a.channel {
+		var err error
+		if ch, err = a.dm(ctx, to.ID); err != nil {
+			return bot.MessageRef{}, false, err
+		}
+	}
+	data := a.render(m)
+	for _, e := range data.Embeds {
+		if e.Type == "" {
+			e.Type = discordgo.EmbedTypeRich
+		}
+	}
+	body := struct {
+		*discordgo.MessageSend
+		Nonce        string `json:"nonce"`
+		EnforceNonce bool   `json:"enforce_nonce"`
+	}{data, key, true}
+	start := time.Now()
+	endpoint := discordgo.EndpointChannelMessages(ch)
+	var resp []byte
+	var err error
+	if len(data.Files) > 0 {
+		ct, b, encErr := discordgo.MultipartBodyWithJSON(body, data.Files)
+		if encErr != nil {
+			return bot.MessageRef{}, false, bot.StepErrorf(bot.StepRender, bot.EINVALID, "cannot encode the message: %v", encErr)
+		}
+		resp, err = a.s.RequestRaw(http.MethodPost, endpoint, ct, b, endpoint, 0, discordgo.WithContext(ctx))
+	} else {
+		resp, err = a.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint, discordgo.WithContext(ctx))
+	}
+	if err != nil {
+		return bot.MessageRef{}, false, a.classify(err, bot.StepSend)
+	}
+	var sent discordgo.Message
+	if err := json.Unmarshal(resp, &sent); err != nil || sent.ID == "" {
+		return bot.MessageRef{}, false, bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Discord answered something that is not a message")
+	}
+	already := !sent.Timestamp.IsZero() && sent.Timestamp.Before(start.Add(-5*time.Second))
+	return bot.MessageRef{Channel: to, ID: sent.ID}, already, nil
 }
 
 // UploadFile sends f to a user's DMs as an attachment.

@@ -110,6 +110,43 @@ func TestErrorsSayWhy(t *testing.T) {
 	}
 }
 
+// TestSendOnceIsRefusedTwice: a message sent again with the same key (a
+// sending resent after a crash) is not posted twice: Discord's enforced
+// nonce returns the first message. Files go with the key too.
+func TestSendOnceIsRefusedTwice(t *testing.T) {
+	fake, a := start(t)
+	fake.AddUser("222", true)
+	ctx := context.Background()
+	msg := bot.Message{Kind: bot.KindCard, Title: "Hello", Text: "Welcome aboard", Buttons: []bot.Button{{Label: "Site", Action: bot.Action{Kind: bot.ActionLink, URL: "https://example.org"}}}}
+	first, already, err := a.SendOnce(ctx, user("222"), msg, "h1.a")
+	if err != nil || already {
+		t.Fatalf("first: %v, already %v", err, already)
+	}
+	again, _, err := a.SendOnce(ctx, user("222"), msg, "h1.a")
+	if err != nil || again.ID != first.ID {
+		t.Fatalf("again: %v, %q vs %q", err, again.ID, first.ID)
+	}
+	if _, _, err := a.SendOnce(ctx, user("222"), msg, "h1.b"); err != nil {
+		t.Fatal(err)
+	}
+	withFile := bot.Message{Text: "your report", Files: []bot.File{{Name: "r.csv", Data: []byte("a,b\n")}}}
+	for range 2 {
+		if _, _, err := a.SendOnce(ctx, user("222"), withFile, "h1.c"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := fake.Messages()
+	if len(got) != 3 {
+		t.Fatalf("%d messages posted, want 3: %+v", len(got), got)
+	}
+	if !strings.Contains(got[0].Embeds, "Welcome aboard") || got[0].Nonce != "h1.a" || got[2].Files["r.csv"] == nil {
+		t.Fatalf("messages = %+v", got)
+	}
+	if _, _, err := a.SendOnce(ctx, user("333"), msg, "h1.d"); bot.ErrorStep(err) != bot.StepOpen {
+		t.Fatalf("an unknown user: %v", err)
+	}
+}
+
 // TestRender: kinds, markup, buttons.
 func TestRender(t *testing.T) {
 	m := discord.Render(bot.Message{Kind: bot.KindCard, Title: "Welcome", Text: "Hello *Ana*",

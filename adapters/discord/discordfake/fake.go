@@ -34,7 +34,13 @@ type Message struct {
 	Edited                 int
 	// Ephemeral marks an interaction answer only its user sees.
 	Ephemeral bool
+	Nonce     string
+	Created   time.Time
 }
+
+// NonceWindow is how long the fake remembers an enforced nonce, as
+// Discord does for "the past few minutes".
+const NonceWindow = 5 * time.Minute
 
 // interaction is one the fake dispatched, until answered.
 type interaction struct {
@@ -362,6 +368,10 @@ type payload struct {
 	Embeds     json.RawMessage `json:"embeds"`
 	Components json.RawMessage `json:"components"`
 	Flags      int             `json:"flags"`
+	// Nonce with EnforceNonce: a second message with the same nonce in
+	// the channel within NonceWindow returns the first and creates none.
+	Nonce        string `json:"nonce"`
+	EnforceNonce bool   `json:"enforce_nonce"`
 }
 
 func readPayload(r *http.Request) (payload, map[string][]byte, error) {
@@ -405,10 +415,29 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, channel str
 			return
 		}
 	}
+	now := time.Now()
+	if body.EnforceNonce && body.Nonce != "" {
+		for _, m := range s.messages {
+			if m.ChannelID == channel && m.Nonce == body.Nonce && now.Sub(m.Created) < NonceWindow {
+				writeMessage(w, m)
+				return
+			}
+		}
+	}
 	s.seq++
-	m := Message{ID: fmt.Sprint(2000000 + s.seq), ChannelID: channel, Content: body.Content, Embeds: string(body.Embeds), Components: string(body.Components), Files: files}
+	m := Message{ID: fmt.Sprint(2000000 + s.seq), ChannelID: channel, Content: body.Content, Embeds: string(body.Embeds), Components: string(body.Components), Files: files,
+		Nonce: body.Nonce, Created: now}
 	s.messages = append(s.messages, m)
-	writeJSON(w, 200, map[string]any{"id": m.ID, "channel_id": channel, "content": m.Content, "type": 0})
+	writeMessage(w, m)
+}
+
+// writeMessage answers with m as Discord's message object.
+func writeMessage(w http.ResponseWriter, m Message) {
+	out := map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content, "type": 0, "timestamp": m.Created.UTC().Format(time.RFC3339Nano)}
+	if m.Nonce != "" {
+		out["nonce"] = m.Nonce
+	}
+	writeJSON(w, 200, out)
 }
 
 func (s *Server) editMessage(w http.ResponseWriter, r *http.Request, channel, id string) {
