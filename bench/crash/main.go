@@ -39,6 +39,7 @@ func main() {
 	dbPath := flag.String("db", "", "internal: the database")
 	url := flag.String("url", "", "internal: the fake platform")
 	campaign := flag.Uint64("campaign", 0, "internal: the campaign to run")
+	flag.BoolVar(&once, "once", false, "the platform takes a key with each message (as Discord's nonce) and refuses repeats")
 	flag.Parse()
 	var err error
 	if *child {
@@ -53,6 +54,9 @@ func main() {
 }
 
 func chat(i int) string { return fmt.Sprint(2000000 + i) }
+
+// once: the fake platform takes keys (see -once).
+var once bool
 
 func runParent(n, kills, workers int) error {
 	dir, err := os.MkdirTemp("", "herald-bench-crash-")
@@ -85,7 +89,7 @@ func runParent(n, kills, workers int) error {
 
 	var inFlight []int
 	for k := 0; ; k++ {
-		cmd := exec.Command(self, "-child", "-db", dbPath, "-url", fake.URL(), "-campaign", fmt.Sprint(id), "-workers", fmt.Sprint(workers))
+		cmd := exec.Command(self, "-child", "-db", dbPath, "-url", fake.URL(), "-campaign", fmt.Sprint(id), "-workers", fmt.Sprint(workers), fmt.Sprintf("-once=%v", once))
 		cmd.Stderr = os.Stderr
 		if err := cmd.Start(); err != nil {
 			return err
@@ -135,8 +139,12 @@ func runParent(n, kills, workers int) error {
 		sum += x
 		maxIF = max(maxIF, x)
 	}
+	flagged, err := resentInReport(dbPath, id)
+	if err != nil {
+		return err
+	}
 	out := map[string]any{
-		"recipients": n, "kills": kills, "lost": lost, "duplicates": st.Duplicates,
+		"recipients": n, "kills": kills, "lost": lost, "duplicates": st.Duplicates, "flagged_resent": flagged, "once": once,
 		"max_in_flight": maxIF, "in_flight_at_kills": sum, "sent": final.Sent, "failed": final.Failed,
 		"ok": lost == 0 && st.Duplicates <= int64(sum) && final.Sent == n,
 	}
@@ -154,6 +162,29 @@ func setup(path string, n int) (bot.CampaignID, error) {
 	defer db.Close()
 	svc := &bot.CampaignService{Store: db, Engine: &bot.Engine{}, Clock: bot.SystemClock()}
 	return benchsetup.Campaign(context.Background(), db, svc, "crash", n, chat)
+}
+
+// resentInReport counts the sendings the report flags as sent again after
+// a restart (possibly received twice).
+func resentInReport(path string, id bot.CampaignID) (int, error) {
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	n := 0
+	for after := bot.SendingID(0); ; {
+		page, err := db.Sendings(context.Background(), id, after, 5000)
+		if err != nil || len(page) == 0 {
+			return n, err
+		}
+		for _, s := range page {
+			if s.Resent {
+				n++
+			}
+		}
+		after = page[len(page)-1].ID
+	}
 }
 
 func counts(path string, id bot.CampaignID) (bot.SendingCounts, error) {
@@ -176,10 +207,14 @@ func runChild(path, url string, id bot.CampaignID, workers int) error {
 	}
 	defer db.Close()
 	clock := bot.SystemClock()
+	var m bot.Messenger = &fakeplatform.Messenger{Platform_: bot.PlatformTelegram, URL: url, Client: fakeplatform.Client(workers)}
+	if once {
+		m = &fakeplatform.OnceMessenger{Messenger: *m.(*fakeplatform.Messenger)}
+	}
 	engine := &bot.Engine{
 		Store: db, Clock: clock, Workers: workers,
 		Limits:     map[bot.Platform]bot.Limits{bot.PlatformTelegram: {}},
-		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: &fakeplatform.Messenger{Platform_: bot.PlatformTelegram, URL: url, Client: fakeplatform.Client(workers)}},
+		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: m},
 	}
 	svc := &bot.CampaignService{Store: db, Engine: engine, Clock: clock}
 	runCtx, cancel := context.WithCancel(ctx)

@@ -37,6 +37,7 @@ type Server struct {
 	window   []time.Time // accepted sends in the last second
 	lastChat map[string]time.Time
 	got      map[string]int // messages per chat
+	keys     map[string]bool
 	accepted atomic.Int64
 	rejected atomic.Int64
 	first    time.Time
@@ -47,6 +48,9 @@ type Server struct {
 type message struct {
 	ChatID string `json:"chat_id"`
 	Text   string `json:"text"`
+	// Key, when set, makes a second message with the same key a no-op
+	// answered like the first (as Discord's enforced nonce).
+	Key string `json:"key,omitempty"`
 }
 
 // Start runs a fake on a free loopback port.
@@ -55,7 +59,7 @@ func Start(l Limits) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{limits: l, ln: ln, lastChat: map[string]time.Time{}, got: map[string]int{}}
+	s := &Server{limits: l, ln: ln, lastChat: map[string]time.Time{}, got: map[string]int{}, keys: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /sendMessage", s.send)
 	s.srv = &http.Server{Handler: mux}
@@ -77,6 +81,11 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	}
 	now := time.Now()
 	s.mu.Lock()
+	if m.Key != "" && s.keys[m.Key] {
+		s.mu.Unlock()
+		fmt.Fprint(w, `{"ok":true,"result":{"message_id":0,"already":true}}`)
+		return
+	}
 	if wait := s.limitLocked(now, m.ChatID); wait > 0 {
 		s.mu.Unlock()
 		s.rejected.Add(1)
@@ -87,6 +96,9 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.got[m.ChatID]++
+	if m.Key != "" {
+		s.keys[m.Key] = true
+	}
 	if s.first.IsZero() {
 		s.first = now
 	}
@@ -151,7 +163,7 @@ func (s *Server) Received(chat string) int {
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.window, s.lastChat, s.got = nil, map[string]time.Time{}, map[string]int{}
+	s.window, s.lastChat, s.got, s.keys = nil, map[string]time.Time{}, map[string]int{}, map[string]bool{}
 	s.accepted.Store(0)
 	s.rejected.Store(0)
 	s.first, s.last = time.Time{}, time.Time{}
@@ -165,7 +177,12 @@ func Client(conns int) *http.Client {
 
 // Post sends one message to the fake at url and returns the status code.
 func Post(ctx context.Context, c *http.Client, url, chat, text string) (int, http.Header, error) {
-	body, _ := json.Marshal(message{ChatID: chat, Text: text})
+	return PostKeyed(ctx, c, url, chat, text, "")
+}
+
+// PostKeyed is Post with a key (none when empty).
+func PostKeyed(ctx context.Context, c *http.Client, url, chat, text, key string) (int, http.Header, error) {
+	body, _ := json.Marshal(message{ChatID: chat, Text: text, Key: key})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/sendMessage", bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
@@ -196,7 +213,11 @@ func (m *Messenger) Platform() bot.Platform { return m.Platform_ }
 
 // Send posts the message's text to the chat.
 func (m *Messenger) Send(ctx context.Context, to bot.Address, msg bot.Message) (bot.MessageRef, error) {
-	code, h, err := Post(ctx, m.Client, m.URL, to.ID, msg.Text)
+	return m.send(ctx, to, msg, "")
+}
+
+func (m *Messenger) send(ctx context.Context, to bot.Address, msg bot.Message, key string) (bot.MessageRef, error) {
+	code, h, err := PostKeyed(ctx, m.Client, m.URL, to.ID, msg.Text, key)
 	switch {
 	case err != nil:
 		return bot.MessageRef{}, bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "the platform did not answer: %v", err)
@@ -210,3 +231,19 @@ func (m *Messenger) Send(ctx context.Context, to bot.Address, msg bot.Message) (
 	}
 	return bot.MessageRef{Channel: to}, nil
 }
+
+// OnceMessenger is the Messenger of a fake that takes keys (a
+// bot.OnceSender): the platform refuses a second message with a key it
+// has seen, for the whole run.
+type OnceMessenger struct{ Messenger }
+
+var _ bot.OnceSender = (*OnceMessenger)(nil)
+
+// SendOnce posts the message with key.
+func (m *OnceMessenger) SendOnce(ctx context.Context, to bot.Address, msg bot.Message, key string) (bot.MessageRef, bool, error) {
+	ref, err := m.send(ctx, to, msg, key)
+	return ref, false, err
+}
+
+// OnceWindow is how long the fake remembers keys: the whole run.
+func (m *OnceMessenger) OnceWindow() time.Duration { return time.Hour }
