@@ -447,10 +447,14 @@ func TestInFlightAtCrashIsResentAndReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.until("three in flight", func() bool { return r.counts(id).InFlight == 3 })
-	// Forget the engine without letting it record anything more.
+	// Forget the engine without letting it record anything more; then the
+	// platform takes the three.
 	r.stop = nil
-	close(hang)
 	r.db.Close()
+	close(hang)
+	for len(r.tg.Sent()) < 3 {
+		time.Sleep(time.Millisecond)
+	}
 
 	r2 := newRigAt(t, path)
 	r2.run()
@@ -514,12 +518,16 @@ func TestInFlightAtCrashIsReconciledByKey(t *testing.T) {
 				t.Fatal(err)
 			}
 			r.until("three in flight", func() bool { return r.counts(id).InFlight == 3 })
-			r.stop = nil // crash: the platform takes the three, herald records nothing more
-			close(hang)
-			for len(r.tg.Sent()) < 3 {
-				time.Sleep(time.Millisecond)
-			}
+			// Crash: herald records nothing more, then the platform takes
+			// the three.
+			r.stop = nil
 			r.db.Close()
+			close(hang)
+			for taken := 0; taken < 3; time.Sleep(time.Millisecond) {
+				platform.mu.Lock()
+				taken = len(platform.keys)
+				platform.mu.Unlock()
+			}
 
 			r2 := newRigAt(t, path)
 			r2.tg = r.tg // the same platform, which remembers what it took
