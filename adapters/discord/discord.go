@@ -142,15 +142,9 @@ func (a *Adapter) dm(ctx context.Context, user string) (string, error) {
 // Send sends m to a user's DMs, or to the moderators' channel when to is
 // that channel.
 func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
-	if to.Platform != bot.PlatformDiscord || to.ID == "" {
-		return bot.MessageRef{}, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Discord user", to)
-	}
-	ch := to.ID // the moderators' channel itself
-	if to.ID != a.channel {
-		var err error
-		if ch, err = a.dm(ctx, to.ID); err != nil {
-			return bot.MessageRef{}, err
-		}
+	ch, err := a.channelFor(ctx, to)
+	if err != nil {
+		return bot.MessageRef{}, err
 	}
 	sent, err := a.s.ChannelMessageSendComplex(ch, a.render(m), discordgo.WithContext(ctx))
 	if err != nil {
@@ -173,15 +167,9 @@ func (a *Adapter) OnceWindow() time.Duration { return nonceWindow }
 // Discord returns it and creates none. already is told from the message's
 // timestamp (older than the request, beyond clock skew), for the log.
 func (a *Adapter) SendOnce(ctx context.Context, to bot.Address, m bot.Message, key string) (bot.MessageRef, bool, error) {
-	if to.Platform != bot.PlatformDiscord || to.ID == "" {
-		return bot.MessageRef{}, false, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Discord user", to)
-	}
-	ch := to.ID
-	if to.ID != a.channel {
-		var err error
-		if ch, err = a.dm(ctx, to.ID); err != nil {
-			return bot.MessageRef{}, false, err
-		}
+	ch, err := a.channelFor(ctx, to)
+	if err != nil {
+		return bot.MessageRef{}, false, err
 	}
 	data := a.render(m)
 	for _, e := range data.Embeds {
@@ -197,7 +185,6 @@ func (a *Adapter) SendOnce(ctx context.Context, to bot.Address, m bot.Message, k
 	start := time.Now()
 	endpoint := discordgo.EndpointChannelMessages(ch)
 	var resp []byte
-	var err error
 	if len(data.Files) > 0 {
 		ct, b, encErr := discordgo.MultipartBodyWithJSON(body, data.Files)
 		if encErr != nil {
@@ -216,6 +203,18 @@ func (a *Adapter) SendOnce(ctx context.Context, to bot.Address, m bot.Message, k
 	}
 	already := !sent.Timestamp.IsZero() && sent.Timestamp.Before(start.Add(-5*time.Second))
 	return bot.MessageRef{Channel: to, ID: sent.ID}, already, nil
+}
+
+// channelFor is the channel a message to "to" goes to: the user's DM
+// channel, or the moderators' channel itself.
+func (a *Adapter) channelFor(ctx context.Context, to bot.Address) (string, error) {
+	if to.Platform != bot.PlatformDiscord || to.ID == "" {
+		return "", bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Discord user", to)
+	}
+	if to.ID == a.channel {
+		return to.ID, nil
+	}
+	return a.dm(ctx, to.ID)
 }
 
 // UploadFile sends f to a user's DMs as an attachment.
