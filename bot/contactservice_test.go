@@ -1,4 +1,4 @@
-package store_test
+package bot_test
 
 import (
 	"context"
@@ -15,22 +15,22 @@ import (
 
 func TestContactDirectory(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
-	clock := bottest.NewClock(epoch)
+	db := bottest.NewStore(bottest.NewClock(svcEpoch))
+	clock := bottest.NewClock(svcEpoch)
 	svc := &bot.ContactService{Store: db, Clock: clock}
 
 	// Ana writes on Telegram without having started the bot... then starts it.
-	c, err := svc.Seen(ctx, anaT, "Ana", "", bot.ReachNotStarted)
+	c, err := svc.Seen(ctx, telegramAna, "Ana", "", bot.ReachNotStarted)
 	if err != nil || c.Name != "Ana" || len(c.Addresses) != 1 || c.Addresses[0].Reach != bot.ReachNotStarted {
 		t.Fatalf("first seen: %+v, %v", c, err)
 	}
 	clock.Advance(time.Hour)
-	c, err = svc.Seen(ctx, anaT, "Ana L.", "ana@example.org", bot.ReachReachable)
-	if err != nil || c.Name != "Ana" || c.Email != "ana@example.org" || c.Addresses[0].Reach != bot.ReachReachable || !c.LastSeen.Equal(epoch.Add(time.Hour)) {
+	c, err = svc.Seen(ctx, telegramAna, "Ana L.", "ana@example.org", bot.ReachReachable)
+	if err != nil || c.Name != "Ana" || c.Email != "ana@example.org" || c.Addresses[0].Reach != bot.ReachReachable || !c.LastSeen.Equal(svcEpoch.Add(time.Hour)) {
 		t.Fatalf("seen again: %+v, %v", c, err)
 	}
 	// The same person on Slack, known by email: one contact, two addresses.
-	s, err := svc.Seen(ctx, ana, "", "ANA@example.org", bot.ReachUnknown)
+	s, err := svc.Seen(ctx, slackAna, "", "ANA@example.org", bot.ReachUnknown)
 	if err != nil || s.ID != c.ID || len(s.Addresses) != 2 {
 		t.Fatalf("seen on slack: %+v, %v", s, err)
 	}
@@ -39,7 +39,7 @@ func TestContactDirectory(t *testing.T) {
 	}
 
 	// The bot gets blocked on Telegram; list attributes reach the contact.
-	if err := svc.SetReach(ctx, anaT, bot.ReachBlocked); err != nil {
+	if err := svc.SetReach(ctx, telegramAna, bot.ReachBlocked); err != nil {
 		t.Fatal(err)
 	}
 	if err := svc.Assign(ctx, c.ID, map[string]string{"first_name": "Ana", "city": "Lyon", "empty": ""}); err != nil {
@@ -52,19 +52,19 @@ func TestContactDirectory(t *testing.T) {
 	if len(got.Attributes) != 2 || got.Attributes["city"] != "Lyon" {
 		t.Fatalf("attributes = %v", got.Attributes)
 	}
-	code(t, svc.SetReach(ctx, bob, bot.ReachBlocked), bot.ENOTFOUND)
+	wantCode(t, svc.SetReach(ctx, slackBob, bot.ReachBlocked), bot.ENOTFOUND)
 }
 
 func TestSeenConcurrentlyMakesOneContact(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
-	svc := &bot.ContactService{Store: db, Clock: bottest.NewClock(epoch)}
+	db := bottest.NewStore(bottest.NewClock(svcEpoch))
+	svc := &bot.ContactService{Store: db, Clock: bottest.NewClock(svcEpoch)}
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := svc.Seen(ctx, anaT, "Ana", "", bot.ReachReachable); err != nil {
+			if _, err := svc.Seen(ctx, telegramAna, "Ana", "", bot.ReachReachable); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -77,8 +77,8 @@ func TestSeenConcurrentlyMakesOneContact(t *testing.T) {
 
 func TestAudienceSize(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
-	svc := &bot.ContactService{Store: db, Clock: bottest.NewClock(epoch)}
+	db := bottest.NewStore(bottest.NewClock(svcEpoch))
+	svc := &bot.ContactService{Store: db, Clock: bottest.NewClock(svcEpoch)}
 	for i := range 5 {
 		reach := bot.ReachReachable
 		if i%2 == 1 {
@@ -86,12 +86,12 @@ func TestAudienceSize(t *testing.T) {
 		}
 		svc.Seen(ctx, bot.Address{Platform: bot.PlatformTelegram, ID: fmt.Sprint(i)}, "", "", reach)
 	}
-	svc.Seen(ctx, bob, "Bob", "", bot.ReachReachable)
+	svc.Seen(ctx, slackBob, "Bob", "", bot.ReachReachable)
 	if n, err := bot.AudienceSize(ctx, db, db, bot.Audience{Kind: bot.AudiencePlatform, Platform: bot.PlatformTelegram}); err != nil || n != 3 {
 		t.Fatalf("reachable on telegram: %d, %v", n, err)
 	}
 	lists := &bot.ListService{Store: db}
-	if _, err := lists.Import(ctx, "l", mustReader(t, "email\na@x.org\nb@x.org\n"), bot.ImportReplace, mod); err != nil {
+	if _, err := lists.Import(ctx, "l", mustReader(t, "email\na@x.org\nb@x.org\n"), bot.ImportReplace, listMod); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := bot.AudienceSize(ctx, db, db, bot.Audience{Kind: bot.AudienceList, List: "l"}); err != nil || n != 2 {

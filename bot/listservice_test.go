@@ -1,4 +1,4 @@
-package store_test
+package bot_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/csvfile"
 )
 
@@ -37,15 +38,15 @@ func contents(t *testing.T, svc *bot.ListService, name string) []string {
 
 func TestImportNewListThenMergeThenReplace(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := bottest.NewStore(bottest.NewClock(svcEpoch))
 	svc := &bot.ListService{Store: db, Batch: 2}
 
-	res, err := svc.Import(ctx, "spring", mustReader(t, "email,first_name\nana@example.org,Ana\nbad,X\nbob@example.org,Bob\nANA@example.org,Dup\ncleo@example.org,Cleo\n"), bot.ImportMerge, mod)
+	res, err := svc.Import(ctx, "spring", mustReader(t, "email,first_name\nana@example.org,Ana\nbad,X\nbob@example.org,Bob\nANA@example.org,Dup\ncleo@example.org,Cleo\n"), bot.ImportMerge, listMod)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Rows != 5 || res.Added != 3 || res.Updated != 0 || res.Invalid != 2 || len(res.Errors) != 2 || res.Errors[1].Line != 5 ||
-		res.List.Size != 3 || res.List.KeyColumn != "email" || res.List.Name != "spring" || res.List.CreatedBy != mod {
+		res.List.Size != 3 || res.List.KeyColumn != "email" || res.List.Name != "spring" || res.List.CreatedBy != listMod {
 		t.Fatalf("first import: %+v %+v", res, res.List)
 	}
 	if got := contents(t, svc, "spring"); !reflect.DeepEqual(got, []string{"email,first_name", "ana@example.org,Ana", "bob@example.org,Bob", "cleo@example.org,Cleo"}) {
@@ -54,7 +55,7 @@ func TestImportNewListThenMergeThenReplace(t *testing.T) {
 
 	// Merge: Ana (other case) is updated, Dan appended, Bob and Cleo kept;
 	// the new column joins the list.
-	res, err = svc.Import(ctx, "spring", mustReader(t, "E-mail;first_name;city\nANA@EXAMPLE.ORG;Anna;Lyon\ndan@example.org;Dan;Nice\n"), bot.ImportMerge, mod)
+	res, err = svc.Import(ctx, "spring", mustReader(t, "E-mail;first_name;city\nANA@EXAMPLE.ORG;Anna;Lyon\ndan@example.org;Dan;Nice\n"), bot.ImportMerge, listMod)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestImportNewListThenMergeThenReplace(t *testing.T) {
 	}
 
 	// Replace: exactly the new file.
-	res, err = svc.Import(ctx, "spring", mustReader(t, "email,team\nzoe@example.org,red\n"), bot.ImportReplace, mod)
+	res, err = svc.Import(ctx, "spring", mustReader(t, "email,team\nzoe@example.org,red\n"), bot.ImportReplace, listMod)
 	if err != nil || res.List.Size != 1 {
 		t.Fatalf("replace: %+v %v", res, err)
 	}
@@ -79,10 +80,10 @@ func TestImportNewListThenMergeThenReplace(t *testing.T) {
 		t.Fatalf("staging lists left behind: %+v", all)
 	}
 
-	_, err = svc.Import(ctx, "spring", mustReader(t, "slack_id\nU1\n"), bot.ImportMerge, mod)
-	code(t, err, bot.EINVALID)
-	_, err = svc.Import(ctx, "~sneaky", mustReader(t, "email\na@b.org\n"), bot.ImportMerge, mod)
-	code(t, err, bot.EINVALID)
+	_, err = svc.Import(ctx, "spring", mustReader(t, "slack_id\nU1\n"), bot.ImportMerge, listMod)
+	wantCode(t, err, bot.EINVALID)
+	_, err = svc.Import(ctx, "~sneaky", mustReader(t, "email\na@b.org\n"), bot.ImportMerge, listMod)
+	wantCode(t, err, bot.EINVALID)
 }
 
 // brokenReader yields n good rows, then fails like a dropped upload.
@@ -100,13 +101,13 @@ func (b *brokenReader) ReadRecipient() (bot.RecipientRow, error) {
 
 func TestFailedImportLosesNothing(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := bottest.NewStore(bottest.NewClock(svcEpoch))
 	svc := &bot.ListService{Store: db, Batch: 3}
-	if _, err := svc.Import(ctx, "team", mustReader(t, "email\nkeep@example.org\n"), bot.ImportReplace, mod); err != nil {
+	if _, err := svc.Import(ctx, "team", mustReader(t, "email\nkeep@example.org\n"), bot.ImportReplace, listMod); err != nil {
 		t.Fatal(err)
 	}
-	_, err := svc.Import(ctx, "team", &brokenReader{n: 7}, bot.ImportReplace, mod)
-	code(t, err, bot.EUNAVAILABLE)
+	_, err := svc.Import(ctx, "team", &brokenReader{n: 7}, bot.ImportReplace, listMod)
+	wantCode(t, err, bot.EUNAVAILABLE)
 	if got := contents(t, svc, "team"); !reflect.DeepEqual(got, []string{"email", "keep@example.org"}) {
 		t.Fatalf("a failed replace changed the list: %q", got)
 	}
@@ -114,7 +115,7 @@ func TestFailedImportLosesNothing(t *testing.T) {
 		t.Fatalf("a failed replace left its staging list: %+v", all)
 	}
 
-	_, err = svc.Import(ctx, "team", &brokenReader{n: 7}, bot.ImportMerge, mod)
+	_, err = svc.Import(ctx, "team", &brokenReader{n: 7}, bot.ImportMerge, listMod)
 	if bot.ErrorCode(err) != bot.EUNAVAILABLE || !strings.Contains(err.Error(), "stopped near line 8 (6 rows merged before)") {
 		t.Fatalf("failed merge: %v", err)
 	}
@@ -125,10 +126,10 @@ func TestFailedImportLosesNothing(t *testing.T) {
 
 func TestImportedListRoundTripsThroughExport(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := bottest.NewStore(bottest.NewClock(svcEpoch))
 	svc := &bot.ListService{Store: db}
 	file := "\xEF\xBB\xBFemail;Prénom;note\r\nana@example.org;Anaïs;\"a; b \"\"c\"\"\"\r\nbob@example.org;;multi\nline\r\n"
-	if _, err := svc.Import(ctx, "fr", mustReader(t, strings.Replace(file, "multi\nline", "\"multi\nline\"", 1)), bot.ImportMerge, mod); err != nil {
+	if _, err := svc.Import(ctx, "fr", mustReader(t, strings.Replace(file, "multi\nline", "\"multi\nline\"", 1)), bot.ImportMerge, listMod); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
@@ -165,12 +166,12 @@ func TestImportedListRoundTripsThroughExport(t *testing.T) {
 	if err := svc.Delete(ctx, "fr"); err != nil {
 		t.Fatal(err)
 	}
-	code(t, svc.Export(ctx, "fr", io.Discard), bot.ENOTFOUND)
+	wantCode(t, svc.Export(ctx, "fr", io.Discard), bot.ENOTFOUND)
 }
 
 func TestCleanStaging(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := bottest.NewStore(bottest.NewClock(svcEpoch))
 	svc := &bot.ListService{Store: db}
 	db.CreateList(ctx, &bot.List{Name: "~import-x-1", KeyColumn: "email"})
 	db.CreateList(ctx, &bot.List{Name: "kept", KeyColumn: "email"})
@@ -187,9 +188,9 @@ func TestCleanStaging(t *testing.T) {
 
 func TestPreviewWithTheFirstRecipient(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := bottest.NewStore(bottest.NewClock(svcEpoch))
 	svc := &bot.ListService{Store: db}
-	if _, err := svc.Import(ctx, "spring", mustReader(t, "email,first_name\nana@example.org,Ana\nbob@example.org,Bob\n"), bot.ImportMerge, mod); err != nil {
+	if _, err := svc.Import(ctx, "spring", mustReader(t, "email,first_name\nana@example.org,Ana\nbob@example.org,Bob\n"), bot.ImportMerge, listMod); err != nil {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)

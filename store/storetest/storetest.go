@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"context"
@@ -12,6 +12,49 @@ import (
 	"github.com/heraldchat/herald/bot"
 )
 
+// Store is every store port of bot: what an implementation must provide to
+// pass the suite.
+type Store interface {
+	bot.CampaignStore
+	bot.SendingStore
+	bot.ListStore
+	bot.ContactStore
+	bot.EventStore
+	bot.ConversationStore
+	bot.PostStore
+	bot.SnippetStore
+}
+
+// Opener returns a fresh, empty store whose clock reads Epoch, closed when
+// the test ends.
+type Opener func(t *testing.T) Store
+
+// Epoch is the time a store's clock reads during the suite.
+var Epoch = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+
+var epoch = Epoch
+
+// Run runs the conformance suite against stores made by open: every
+// behaviour of the store ports that services rely on (identity and
+// indexes, conflicts, all-or-nothing batches, counters equal to the
+// records, exactly one conversation per participant, files kept with
+// their post).
+func Run(t *testing.T, open Opener) {
+	t.Run("ContactRoundTrip", func(t *testing.T) { contactRoundTrip(t, open) })
+	t.Run("ListRoundTrip", func(t *testing.T) { listRoundTrip(t, open) })
+	t.Run("ReplaceRecipients", func(t *testing.T) { replaceRecipients(t, open) })
+	t.Run("CampaignRoundTrip", func(t *testing.T) { campaignRoundTrip(t, open) })
+	t.Run("SendingRoundTrip", func(t *testing.T) { sendingRoundTrip(t, open) })
+	t.Run("ConversationRoundTrip", func(t *testing.T) { conversationRoundTrip(t, open) })
+	t.Run("ConversationForIsExactlyOnce", func(t *testing.T) { conversationForIsExactlyOnce(t, open) })
+	t.Run("EventLog", func(t *testing.T) { eventLog(t, open) })
+	t.Run("CancelledContextTouchesNothing", func(t *testing.T) { cancelledContextTouchesNothing(t, open) })
+	t.Run("CountsMatchRecords", func(t *testing.T) { countsMatchRecords(t, open) })
+	t.Run("PostFilesAreKeptWithTheirPost", func(t *testing.T) { postFilesAreKeptWithTheirPost(t, open) })
+	t.Run("Snippets", func(t *testing.T) { snippets(t, open) })
+	t.Run("Secrets", func(t *testing.T) { secrets(t, open) })
+}
+
 var (
 	ana  = bot.Address{Platform: bot.PlatformSlack, ID: "U1"}
 	anaT = bot.Address{Platform: bot.PlatformTelegram, ID: "1001"}
@@ -19,16 +62,16 @@ var (
 	mod  = bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}, Name: "Mo"}
 )
 
-func code(t *testing.T, err error, want string) {
+func code(t testing.TB, err error, want string) {
 	t.Helper()
 	if got := bot.ErrorCode(err); got != want {
 		t.Fatalf("error %v has code %q, want %q", err, got, want)
 	}
 }
 
-func TestContactRoundTrip(t *testing.T) {
+func contactRoundTrip(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := open(t)
 	c := &bot.Contact{
 		Name: "Ana", Email: "Ana@Example.org",
 		Addresses:  []bot.ContactAddress{{Address: ana, Reach: bot.ReachReachable, CheckedAt: epoch}},
@@ -114,9 +157,9 @@ func TestContactRoundTrip(t *testing.T) {
 	code(t, db.DeleteContact(ctx, c.ID), bot.ENOTFOUND)
 }
 
-func TestListRoundTrip(t *testing.T) {
+func listRoundTrip(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := open(t)
 	l := &bot.List{Name: "Spring-2026", KeyColumn: "email", Columns: []string{"first_name", "city"}, CreatedBy: mod}
 	if err := db.CreateList(ctx, l); err != nil {
 		t.Fatal(err)
@@ -193,9 +236,9 @@ func TestListRoundTrip(t *testing.T) {
 	}
 }
 
-func TestReplaceRecipients(t *testing.T) {
+func replaceRecipients(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := open(t)
 	put := func(name, key string, keys ...string) {
 		t.Helper()
 		if err := db.CreateList(ctx, &bot.List{Name: name, KeyColumn: key, CreatedBy: mod}); err != nil {
@@ -251,9 +294,9 @@ func TestReplaceRecipients(t *testing.T) {
 	code(t, db.ReplaceRecipients(ctx, "team", "~nothing", mod), bot.ENOTFOUND)
 }
 
-func TestCampaignRoundTrip(t *testing.T) {
+func campaignRoundTrip(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := open(t)
 	c := &bot.Campaign{
 		Name:      "Welcome",
 		Message:   bot.Message{Kind: bot.KindCard, Title: "Hi {{first_name}}", Text: "See you", Buttons: []bot.Button{{Label: "Open", Action: bot.Action{Kind: bot.ActionLink, URL: "https://example.org"}}}},
@@ -311,9 +354,9 @@ func TestCampaignRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSendingRoundTrip(t *testing.T) {
+func sendingRoundTrip(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := open(t)
 	c := &bot.Campaign{Name: "c"}
 	db.CreateCampaign(ctx, c)
 	code(t, db.CreateSendings(ctx, 77, []*bot.Sending{{Key: "x"}}), bot.ENOTFOUND)
@@ -361,9 +404,9 @@ func TestSendingRoundTrip(t *testing.T) {
 	}
 }
 
-func TestConversationRoundTrip(t *testing.T) {
+func conversationRoundTrip(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := open(t)
 	thread := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMOD"}, ID: "1700000000.0001"}
 	c, created, err := db.ConversationFor(ctx, anaT, func(c *bot.Conversation) {
 		c.Source, c.CampaignID = "webinar", 3
@@ -413,9 +456,9 @@ func TestConversationRoundTrip(t *testing.T) {
 
 // TestConversationForIsExactlyOnce has many goroutines ask for the same
 // participants' conversations at once; each participant gets exactly one.
-func TestConversationForIsExactlyOnce(t *testing.T) {
+func conversationForIsExactlyOnce(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := open(t)
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
@@ -454,9 +497,9 @@ func TestConversationForIsExactlyOnce(t *testing.T) {
 	}
 }
 
-func TestEventLog(t *testing.T) {
+func eventLog(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := open(t)
 	code(t, db.AppendEvent(ctx, &bot.Event{}), bot.EINVALID)
 	e := &bot.Event{Type: bot.EventParticipantJoined, Subject: anaT, ConversationID: 1, Data: map[string]string{"campaign": "3"}}
 	if err := db.AppendEvent(ctx, e); err != nil || e.Seq != 1 || !e.At.Equal(epoch) {
@@ -475,10 +518,10 @@ func TestEventLog(t *testing.T) {
 	}
 }
 
-func TestCancelledContextTouchesNothing(t *testing.T) {
+func cancelledContextTouchesNothing(t *testing.T, open Opener) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	db := MustOpen(t)
+	db := open(t)
 	if err := db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom}); err == nil {
 		t.Fatal("append with a cancelled context succeeded")
 	}
@@ -490,9 +533,9 @@ func TestCancelledContextTouchesNothing(t *testing.T) {
 // TestCountsMatchRecords moves sendings through random transitions, some
 // twice in one batch, and checks after each batch that the counters equal
 // a count of the records.
-func TestCountsMatchRecords(t *testing.T) {
+func countsMatchRecords(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := open(t)
 	c := &bot.Campaign{Name: "c"}
 	db.CreateCampaign(ctx, c)
 	ss := make([]*bot.Sending, 300)
@@ -530,9 +573,9 @@ func TestCountsMatchRecords(t *testing.T) {
 	code(t, db.UpdateSendings(ctx, []*bot.Sending{&bad}), bot.EINVALID)
 }
 
-func TestPostFilesAreKeptWithTheirPost(t *testing.T) {
+func postFilesAreKeptWithTheirPost(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := open(t)
 	ana := bot.Address{Platform: bot.PlatformWeb, ID: "AAAAAAAAAAAAAAAAAAAAAA"}
 	p := &bot.Post{Channel: ana, Message: bot.Message{Text: "my ticket", Files: []bot.File{
 		{Name: "ticket.pdf", ContentType: "application/pdf", Data: []byte("%PDF ticket")},
@@ -561,5 +604,60 @@ func TestPostFilesAreKeptWithTheirPost(t *testing.T) {
 	}
 	if _, _, err := db.PostFile(ctx, "999"); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Fatalf("a file that is not there: %v", err)
+	}
+}
+
+func snippets(t *testing.T, open Opener) {
+	ctx := context.Background()
+	db := open(t)
+	code(t, db.PutSnippet(ctx, &bot.Snippet{Name: "two words", Text: "x"}), bot.EINVALID)
+	code(t, db.PutSnippet(ctx, &bot.Snippet{Name: "empty", Text: " "}), bot.EINVALID)
+	for _, s := range []*bot.Snippet{{Name: "Thanks", Text: "Thank you!"}, {Name: "bye", Text: "Bye"}, {Name: "thanks", Text: "Thanks a lot!"}} {
+		if err := db.PutSnippet(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.Snippet(ctx, "THANKS")
+	if err != nil || got.Text != "Thanks a lot!" {
+		t.Fatalf("snippet by any case: %+v, %v (a second put replaces)", got, err)
+	}
+	all, err := db.Snippets(ctx)
+	if err != nil || len(all) != 2 || all[0].Name != "bye" {
+		t.Fatalf("snippets in name order: %+v, %v", all, err)
+	}
+	if err := db.DeleteSnippet(ctx, "Thanks"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Snippet(ctx, "thanks")
+	code(t, err, bot.ENOTFOUND)
+	code(t, db.DeleteSnippet(ctx, "thanks"), bot.ENOTFOUND)
+}
+
+// secretKeeper is the optional secrets half of a store.
+type secretKeeper interface {
+	Secret(ctx context.Context, name string, size int) ([]byte, error)
+	InitSecret(ctx context.Context, name string, make func() ([]byte, error)) ([]byte, bool, error)
+}
+
+func secrets(t *testing.T, open Opener) {
+	ctx := context.Background()
+	db, ok := open(t).(secretKeeper)
+	if !ok {
+		t.Skip("the store keeps no secrets")
+	}
+	a, err := db.Secret(ctx, "signing", 32)
+	if err != nil || len(a) != 32 {
+		t.Fatalf("secret: %x, %v", a, err)
+	}
+	if b, _ := db.Secret(ctx, "signing", 32); string(a) != string(b) {
+		t.Fatal("a secret changed on the second read")
+	}
+	v, created, err := db.InitSecret(ctx, "token", func() ([]byte, error) { return []byte("hash"), nil })
+	if err != nil || !created || string(v) != "hash" {
+		t.Fatalf("init: %q %v %v", v, created, err)
+	}
+	v, created, _ = db.InitSecret(ctx, "token", func() ([]byte, error) { t.Fatal("made twice"); return nil, nil })
+	if created || string(v) != "hash" {
+		t.Fatalf("second init: %q %v", v, created)
 	}
 }
