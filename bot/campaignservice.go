@@ -2,10 +2,8 @@ package bot
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -438,12 +436,12 @@ func (s *CampaignService) Try(ctx context.Context, id CampaignID, to Address) (*
 	return res, nil
 }
 
-// Report writes the campaign's per-recipient report as CSV: sendingID, the
+// Report writes the campaign's per-recipient report to w: sendingID, the
 // key column named as in the list, success, respondentInfo (the
 // attributes as JSON), and, when any sending did not succeed or was sent
 // again after a crash, failedStep and errorMessage. Rows follow the
 // sendings' order.
-func (s *CampaignService) Report(ctx context.Context, id CampaignID, w io.Writer) error {
+func (s *CampaignService) Report(ctx context.Context, id CampaignID, w RowWriter) error {
 	c, counts, err := s.Show(ctx, id)
 	if err != nil {
 		return err
@@ -463,16 +461,15 @@ func (s *CampaignService) Report(ctx context.Context, id CampaignID, w io.Writer
 	if key == "" {
 		key = "key"
 	}
-	cw := csv.NewWriter(w)
 	header := []string{"sendingID", key, "success", "respondentInfo"}
 	if detail {
 		header = append(header, "failedStep", "errorMessage")
 	}
-	if err := cw.Write(header); err != nil {
+	if err := w.WriteRow(header); err != nil {
 		return err
 	}
 	row := make([]string, 0, len(header))
-	err = s.eachSending(ctx, id, func(sd *Sending) error {
+	return s.eachSending(ctx, id, func(sd *Sending) error {
 		info := []byte("{}")
 		if len(sd.Attributes) > 0 {
 			info, _ = json.Marshal(sd.Attributes)
@@ -482,13 +479,8 @@ func (s *CampaignService) Report(ctx context.Context, id CampaignID, w io.Writer
 			step, msg := reportOutcome(sd)
 			row = append(row, step, msg)
 		}
-		return cw.Write(row)
+		return w.WriteRow(row)
 	})
-	if err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 func reportOutcome(sd *Sending) (step, msg string) {

@@ -1,9 +1,7 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -152,15 +150,11 @@ func (r *rig) counts(id bot.CampaignID) bot.SendingCounts {
 
 func (r *rig) report(id bot.CampaignID) [][]string {
 	r.t.Helper()
-	var buf bytes.Buffer
-	if err := r.svc.Report(context.Background(), id, &buf); err != nil {
+	var rows bottest.Rows
+	if err := r.svc.Report(context.Background(), id, &rows); err != nil {
 		r.t.Fatal(err)
 	}
-	rows, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		r.t.Fatalf("report is not CSV: %v\n%s", err, buf.String())
-	}
-	return rows
+	return rows.Rows
 }
 
 func telegramFile(n int) string {

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"slices"
@@ -238,22 +237,16 @@ func (s *ListService) Show(ctx context.Context, name string, sample int) (*List,
 	return l, rs, err
 }
 
-// Export writes the list as CSV: UTF-8 with a BOM (so that Excel reads
-// accents right), comma-delimited, a header of the key column then the
+// Export writes the list to w: a header of the key column then the
 // attribute columns, one row per recipient in list order. It streams page
 // by page.
-func (s *ListService) Export(ctx context.Context, name string, w io.Writer) error {
+func (s *ListService) Export(ctx context.Context, name string, w RowWriter) error {
 	l, err := s.Store.List(ctx, name)
 	if err != nil {
 		return err
 	}
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
 	row := append([]string{l.KeyColumn}, l.Columns...)
-	if err := cw.Write(row); err != nil {
+	if err := w.WriteRow(row); err != nil {
 		return err
 	}
 	for after := uint64(0); ; {
@@ -262,21 +255,19 @@ func (s *ListService) Export(ctx context.Context, name string, w io.Writer) erro
 			return err
 		}
 		if len(page) == 0 {
-			break
+			return nil
 		}
 		for _, rc := range page {
 			row = append(row[:0], rc.Key)
 			for _, c := range l.Columns {
 				row = append(row, rc.Attributes[c])
 			}
-			if err := cw.Write(row); err != nil {
+			if err := w.WriteRow(row); err != nil {
 				return err
 			}
 		}
 		after = page[len(page)-1].ID
 	}
-	cw.Flush()
-	return cw.Error()
 }
 
 // Delete removes the list.

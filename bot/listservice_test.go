@@ -30,7 +30,11 @@ func mustReader(t *testing.T, data string) *csvfile.Reader {
 func contents(t *testing.T, svc *bot.ListService, name string) []string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := svc.Export(context.Background(), name, &buf); err != nil {
+	w := csvfile.NewWriter(&buf)
+	if err := svc.Export(context.Background(), name, w); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	return strings.Split(strings.TrimSuffix(strings.TrimPrefix(buf.String(), "\uFEFF"), "\r\n"), "\r\n")
@@ -133,7 +137,11 @@ func TestImportedListRoundTripsThroughExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := svc.Export(ctx, "fr", &buf); err != nil {
+	w := csvfile.NewWriter(&buf)
+	if err := svc.Export(ctx, "fr", w); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	back := mustReader(t, buf.String())
@@ -166,7 +174,7 @@ func TestImportedListRoundTripsThroughExport(t *testing.T) {
 	if err := svc.Delete(ctx, "fr"); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, svc.Export(ctx, "fr", io.Discard), bot.ENOTFOUND)
+	wantCode(t, svc.Export(ctx, "fr", &bottest.Rows{}), bot.ENOTFOUND)
 }
 
 func TestCleanStaging(t *testing.T) {
@@ -203,5 +211,44 @@ func TestPreviewWithTheFirstRecipient(t *testing.T) {
 	}
 	if _, err := svc.Preview(ctx, "autumn", bot.Message{Text: "Hi"}, at); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Fatalf("a list that does not exist: %v", err)
+	}
+}
+
+// TestExportNeutralisesFormulasAndImportsBack: cells a spreadsheet would
+// run are written with a guard, and herald's importer removes it, so a
+// list goes out and back unchanged (+33 phone numbers included).
+func TestExportNeutralisesFormulasAndImportsBack(t *testing.T) {
+	ctx := context.Background()
+	svc := &bot.ListService{Store: bottest.NewStore(bottest.NewClock(svcEpoch))}
+	attack := map[string]string{
+		"phone": "+33 6 12 34 56 78", "link": `=HYPERLINK("http://evil.example","x")`,
+		"dde": "=cmd|' /C calc'!A0", "sum": "@SUM(1+1)", "minus": "-2+3", "plain": "'quoted' text",
+	}
+	cols := []string{"phone", "link", "dde", "sum", "minus", "plain"}
+	file := "email," + strings.Join(cols, ",") + "\n" + "ana@example.org"
+	for _, c := range cols {
+		file += `,"` + strings.ReplaceAll(attack[c], `"`, `""`) + `"`
+	}
+	if _, err := svc.Import(ctx, "x", mustReader(t, file+"\n"), bot.ImportMerge, listMod); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w := csvfile.NewWriter(&buf)
+	if err := svc.Export(ctx, "x", w); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	for _, bad := range []string{",=HYPERLINK", ",\"=HYPERLINK", ",=cmd", ",\"=cmd", ",@SUM", ",+33", ",-2"} {
+		if strings.Contains(buf.String(), bad) {
+			t.Errorf("export has a cell a spreadsheet would run (%s):\n%s", bad, buf.String())
+		}
+	}
+	back := mustReader(t, buf.String())
+	row, err := back.ReadRecipient()
+	if err != nil || row.Invalid != "" {
+		t.Fatalf("reading the export back: %+v %v", row, err)
+	}
+	if !reflect.DeepEqual(row.Recipient.Attributes, attack) {
+		t.Fatalf("round trip changed the values:\n got %q\nwant %q", row.Recipient.Attributes, attack)
 	}
 }

@@ -458,11 +458,11 @@ func (h *handlers) campaignReport(ctx context.Context, w *Reply, r *Request) err
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := h.deps.Campaigns.Report(ctx, id, &buf); err != nil {
+	data, err := h.deps.table(func(rows bot.RowWriter) error { return h.deps.Campaigns.Report(ctx, id, rows) })
+	if err != nil {
 		return err
 	}
 	w.Say(bot.Message{Kind: bot.KindMessage, Text: h.text.T(TextReportReady, id),
-		Files: []bot.File{{Name: fmt.Sprintf("campaign-%d-report.csv", id), ContentType: "text/csv", Size: int64(buf.Len()), Data: buf.Bytes()}}})
+		Files: []bot.File{{Name: fmt.Sprintf("campaign-%d-report.csv", id), ContentType: "text/csv", Size: int64(len(data)), Data: data}}})
 	return nil
 }

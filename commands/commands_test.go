@@ -60,6 +60,10 @@ func newWorld(t testing.TB, locale bot.Locale) *world {
 		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
 			return csvfile.NewReader(r)
 		},
+		WriteTable: func(w io.Writer) (bot.RowWriter, func() error) {
+			cw := csvfile.NewWriter(w)
+			return cw, cw.Flush
+		},
 		Clock: clock,
 	}
 	threads := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock},

@@ -184,12 +184,12 @@ func (h *handlers) listShow(ctx context.Context, w *Reply, r *Request) error {
 }
 
 func (h *handlers) listExport(ctx context.Context, w *Reply, r *Request) error {
-	var buf bytes.Buffer
-	if err := h.deps.Lists.Export(ctx, r.Args[0], &buf); err != nil {
+	data, err := h.deps.table(func(rows bot.RowWriter) error { return h.deps.Lists.Export(ctx, r.Args[0], rows) })
+	if err != nil {
 		return err
 	}
 	w.Say(bot.Message{Kind: bot.KindMessage, Text: h.text.T(TextListExported, r.Args[0]),
-		Files: []bot.File{{Name: r.Args[0] + ".csv", ContentType: "text/csv", Size: int64(buf.Len()), Data: buf.Bytes()}}})
+		Files: []bot.File{{Name: r.Args[0] + ".csv", ContentType: "text/csv", Size: int64(len(data)), Data: data}}})
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"time"
@@ -27,7 +28,7 @@ type Campaigns interface {
 	Clone(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)
 	Delete(ctx context.Context, id bot.CampaignID) error
 	Show(ctx context.Context, id bot.CampaignID) (*bot.Campaign, bot.SendingCounts, error)
-	Report(ctx context.Context, id bot.CampaignID, w io.Writer) error
+	Report(ctx context.Context, id bot.CampaignID, w bot.RowWriter) error
 	List(ctx context.Context, f bot.CampaignFilter) ([]*bot.Campaign, error)
 }
 
@@ -36,7 +37,7 @@ type Lists interface {
 	Import(ctx context.Context, name string, r bot.RecipientReader, mode bot.ImportMode, by bot.Actor) (*bot.ImportResult, error)
 	Lists(ctx context.Context) ([]*bot.List, error)
 	Show(ctx context.Context, name string, sample int) (*bot.List, []bot.Recipient, error)
-	Export(ctx context.Context, name string, w io.Writer) error
+	Export(ctx context.Context, name string, w bot.RowWriter) error
 	Delete(ctx context.Context, name string) error
 }
 
@@ -66,5 +67,22 @@ type Deps struct {
 	Snippets      bot.SnippetStore
 	// OpenRecipients reads an uploaded recipient file (package csvfile).
 	OpenRecipients func(io.Reader) (bot.RecipientReader, error)
-	Clock          bot.Clock
+	// WriteTable writes the rows a report or export produces onto w as a
+	// file (package csvfile: CSV that spreadsheets open safely); it
+	// returns a flush to call after the last row.
+	WriteTable func(w io.Writer) (rows bot.RowWriter, flush func() error)
+	Clock      bot.Clock
+}
+
+// table runs fill with a RowWriter and returns the file it wrote.
+func (d Deps) table(fill func(bot.RowWriter) error) ([]byte, error) {
+	var buf bytes.Buffer
+	rows, flush := d.WriteTable(&buf)
+	if err := fill(rows); err != nil {
+		return nil, err
+	}
+	if err := flush(); err != nil {
+		return nil, bot.Errorf(bot.EINTERNAL, "writing the file: %w", err)
+	}
+	return buf.Bytes(), nil
 }

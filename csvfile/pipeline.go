@@ -68,7 +68,7 @@ func (r *Reader) parse() {
 		} else {
 			empty := true
 			for i := range rec {
-				rec[i] = strings.TrimSpace(rec[i])
+				rec[i] = Unneutralise(strings.TrimSpace(rec[i]))
 				empty = empty && rec[i] == ""
 			}
 			if empty {

@@ -198,6 +198,10 @@ func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
 		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
 			return csvfile.NewReader(r)
 		},
+		WriteTable: func(w io.Writer) (bot.RowWriter, func() error) {
+			cw := csvfile.NewWriter(w)
+			return cw, cw.Flush
+		},
 		Clock: m.Clock,
 	}
 	text := bot.NewText(bot.Locale(cfg.Locale), commands.Texts)
