@@ -27,6 +27,10 @@ type Config struct {
 
 // Threads configures participant threads.
 type Threads struct {
+	// Surface is where participants' threads live: slack, discord,
+	// telegram, teams or console; "" picks the first of those that is
+	// enabled and has a moderators' channel (see ThreadSurface).
+	Surface       string        `yaml:"surface"`
 	SurfaceOnJoin bool          `yaml:"surface_on_join"`
 	ChannelPer    string        `yaml:"channel_per"`
 	ChannelPrefix string        `yaml:"channel_prefix"`
@@ -206,6 +210,63 @@ func (l Limits) PlatformLimits() map[bot.Platform]bot.Limits {
 
 // Platforms returns the names of the enabled platform sections, in the
 // order of the file.
+// ThreadSurface returns where participants' threads live: threads.surface
+// when set, otherwise the first of Slack (slack.channel), Discord
+// (discord.channel), Telegram (moderators.telegram.group) that is enabled
+// with a moderators' channel, otherwise the web console ("console"), or ""
+// when nothing can hold threads.
+func (c *Config) ThreadSurface() string {
+	if c.Threads.Surface != "" {
+		return c.Threads.Surface
+	}
+	for _, s := range []string{"slack", "discord", "telegram", "teams", "console"} {
+		if c.canHoldThreads(s) == "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// canHoldThreads returns "" when surface s can hold participants' threads
+// in this config, or what is missing.
+func (c *Config) canHoldThreads(s string) string {
+	switch s {
+	case "slack":
+		if !c.Slack.Enabled {
+			return "slack is not enabled"
+		}
+		if c.Slack.Channel == "" {
+			return "slack.channel is empty: set the moderators' channel id"
+		}
+	case "discord":
+		if !c.Discord.Enabled {
+			return "discord is not enabled"
+		}
+		if c.Discord.Channel == "" {
+			return "discord.channel is empty: set the moderators' channel id"
+		}
+	case "telegram":
+		if !c.Telegram.Enabled {
+			return "telegram is not enabled"
+		}
+		if c.Moderators.Telegram.Group == "" {
+			return "moderators.telegram.group is empty: set the moderators' group id"
+		}
+	case "teams":
+		if !c.Teams.Enabled {
+			return "teams is not enabled"
+		}
+		return "this version of herald cannot hold threads in Teams yet"
+	case "console":
+		if !c.Web.Enabled {
+			return "web is not enabled: the console is part of it"
+		}
+	default:
+		return "unknown surface"
+	}
+	return ""
+}
+
 func (c *Config) Platforms() []string {
 	var out []string
 	for _, p := range []struct {

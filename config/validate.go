@@ -21,13 +21,14 @@ func (c *Config) Validate() Problems {
 	bad := func(path, format string, args ...any) {
 		ps = append(ps, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
 	}
-	oneOf := func(path, v string, allowed ...string) {
+	oneOf := func(path, v string, allowed ...string) bool {
 		for _, a := range allowed {
 			if v == a {
-				return
+				return true
 			}
 		}
 		bad(path, "%q is not one of %s", v, strings.Join(allowed, ", "))
+		return false
 	}
 	webURL := func(path, v string) {
 		u, err := url.Parse(v)
@@ -156,6 +157,11 @@ func (c *Config) Validate() Problems {
 	}
 	oneOf("threads.channel_per", c.Threads.ChannelPer, "", "campaign", "event")
 	oneOf("threads.reply_as", c.Threads.ReplyAs, "bot", "moderator")
+	if oneOf("threads.surface", c.Threads.Surface, "", "slack", "discord", "telegram", "teams", "console") && c.Threads.Surface != "" {
+		if why := c.canHoldThreads(c.Threads.Surface); why != "" {
+			bad("threads.surface", "%s cannot hold participants' threads: %s", c.Threads.Surface, why)
+		}
+	}
 	if c.Threads.ChannelPer != "" && !channelName.MatchString(c.Threads.ChannelPrefix) {
 		bad("threads.channel_prefix", "%q cannot start a channel name: use lower-case letters, digits and dashes", c.Threads.ChannelPrefix)
 	}
