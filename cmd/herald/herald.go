@@ -72,7 +72,9 @@ Usage:
   herald                            run with the embedded default (no config needed)
   herald run [--config FILE]        run with a config
   herald check-config --config FILE validate a config and list every problem by key
-  herald backup [--config FILE] OUT write a consistent copy of the database to OUT
+  herald backup [--config FILE] [--force] OUT
+                                    write a consistent copy of the database to OUT
+                                    (a new file; --force replaces an older backup)
   herald recipients check FILE [--json]
                                     check a recipient file: exit 0 all valid, 1 some invalid, 2 unusable
   herald version                    print the version
@@ -149,13 +151,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.checkConfig(*path)
 	case "backup":
 		fs, path := m.flags("backup")
+		force := fs.Bool("force", false, "replace OUT when it exists")
 		if err := parse(fs, rest); err != nil {
 			return err
 		}
 		if fs.NArg() != 1 {
 			return usageErrorf("backup needs one output file: herald backup --config FILE OUT")
 		}
-		return m.backup(ctx, *path, fs.Arg(0))
+		return m.backup(ctx, *path, fs.Arg(0), *force)
 	case "recipients":
 		return m.recipients(rest)
 	case "version", "--version":

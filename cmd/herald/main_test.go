@@ -853,3 +853,59 @@ func TestDiscordCampaign(t *testing.T) {
 		t.Fatal("the bot token reached the logs")
 	}
 }
+
+// TestBackupRefusesToOverwrite: a backup never goes over the live
+// database (by its path or another path to it), nor its control socket,
+// nor an existing file unless --force; the running herald keeps its
+// database and its lock.
+func TestBackupRefusesToOverwrite(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := MustWriteConfig(t, dir, "")
+	stop := MustStart(t, NewProgram(nil), cfg)
+	defer stop()
+	dbPath := filepath.Join(dir, "herald.db")
+	link := filepath.Join(dir, "alias.db")
+	if err := os.Symlink(dbPath, link); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(dbPath)
+	for _, c := range []struct {
+		out, code, says string
+		force           bool
+	}{
+		{dbPath, bot.EINVALID, "is the database itself", true},
+		{link, bot.EINVALID, "is the database itself", true},
+		{dbPath + ".sock", bot.EINVALID, "control socket", true},
+		{dir, bot.EINVALID, "not a regular file", true},
+	} {
+		p := NewProgram(nil)
+		args := []string{"backup", "--config", cfg, c.out}
+		if c.force {
+			args = append(args, "--force")
+		}
+		err := p.Run(ctx, args)
+		if bot.ErrorCode(err) != c.code || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("backup to %s: %v, want %s saying %q", c.out, err, c.code, c.says)
+		}
+	}
+	if after, _ := os.ReadFile(dbPath); !bytes.Equal(before[:4096], after[:4096]) {
+		t.Fatal("a refused backup changed the database")
+	}
+	old := filepath.Join(dir, "yesterday.db")
+	os.WriteFile(old, []byte("an older backup"), 0o600)
+	p := NewProgram(nil)
+	if err := p.Run(ctx, []string{"backup", "--config", cfg, old}); bot.ErrorCode(err) != bot.ECONFLICT || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("backup over an existing file: %v", err)
+	}
+	if err := p.Run(ctx, []string{"backup", "--force", "--config", cfg, old}); err != nil {
+		t.Fatalf("backup --force: %v", err)
+	}
+	if b, _ := os.ReadFile(old); bytes.Equal(b, []byte("an older backup")) {
+		t.Fatal("--force did not replace the older backup")
+	}
+	// The running herald still holds its database.
+	if err := NewProgram(nil).Run(ctx, []string{"backup", "--config", cfg, filepath.Join(dir, "again.db")}); err != nil {
+		t.Fatalf("a backup after the refusals: %v", err)
+	}
+}

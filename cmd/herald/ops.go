@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -43,15 +44,20 @@ func (m *Main) checkConfig(path string) error {
 
 // backup writes a consistent copy of the database to out: directly when no
 // herald runs on it, through the running herald's control socket when one
-// does.
-func (m *Main) backup(ctx context.Context, path, out string) error {
+// does. It never writes over the database itself or its control socket,
+// and writes over another existing file only when forced.
+func (m *Main) backup(ctx context.Context, path, out string, force bool) error {
 	cfg, err := config.LoadFile(path, m.Env)
 	if err != nil {
 		return err
 	}
 	dbPath := cfg.Store.Path
-	if _, err := os.Stat(dbPath); err != nil {
+	dbInfo, err := os.Stat(dbPath)
+	if err != nil {
 		return bot.Errorf(bot.ENOTFOUND, "no database at %s (store.path): nothing to back up", dbPath)
+	}
+	if err := checkBackupTarget(out, dbPath, dbInfo, force); err != nil {
+		return err
 	}
 	var n int64
 	db, err := store.Open(dbPath, store.Options{LockTimeout: 200 * time.Millisecond, Clock: m.Clock})
@@ -68,5 +74,31 @@ func (m *Main) backup(ctx context.Context, path, out string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "backup of %s written to %s (%d bytes)\n", dbPath, out, n)
+	return nil
+}
+
+// checkBackupTarget refuses a backup's output that would destroy what it
+// copies or something else: the database (by any path that reaches it),
+// its control socket, anything but a regular file, and an existing file
+// unless force.
+func checkBackupTarget(out, dbPath string, db os.FileInfo, force bool) error {
+	if abs, err := filepath.Abs(out); err == nil {
+		if absSock, err := filepath.Abs(controlPath(dbPath)); err == nil && abs == absSock {
+			return bot.Errorf(bot.EINVALID, "%s is the control socket of the running herald: give the backup another name", out)
+		}
+	}
+	fi, err := os.Stat(out)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return bot.Errorf(bot.EINVALID, "cannot use %s for the backup: %v", out, err)
+	case os.SameFile(fi, db):
+		return bot.Errorf(bot.EINVALID, "%s is the database itself (store.path): a backup must go to another file", out)
+	case !fi.Mode().IsRegular():
+		return bot.Errorf(bot.EINVALID, "%s is not a regular file: give the backup a file name", out)
+	case !force:
+		return bot.Errorf(bot.ECONFLICT, "%s exists: choose a new name, or add --force to replace it", out)
+	}
 	return nil
 }
