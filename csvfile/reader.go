@@ -15,6 +15,10 @@ import (
 	"github.com/heraldchat/herald/bot"
 )
 
+// MaxValue is the longest value, in bytes, a recipient file may hold in one
+// cell: a row with a longer one is invalid, with its line named.
+const MaxValue = 16 << 10
+
 // Info describes a recipient file, known once its header is read.
 type Info struct {
 	// KeyColumn is the canonical key: "email", "respondentID", or a
@@ -271,6 +275,12 @@ func (r *Reader) row(line int, rec []string) Row {
 	}
 	if r.keyIdx < len(rec) {
 		row.Key = rec[r.keyIdx]
+	}
+	for i, v := range rec {
+		if len(v) > MaxValue {
+			row.Invalid = fmt.Sprintf("line %d, column %d holds a value of %d bytes; herald keeps values up to %d bytes: shorten it or remove the column", line, i+1, len(v), MaxValue)
+			return row
+		}
 	}
 	for i := r.width; i < len(rec); i++ {
 		if rec[i] != "" {

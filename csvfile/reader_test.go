@@ -375,3 +375,32 @@ func TestSeedCorpus(t *testing.T) {
 		}
 	}
 }
+
+// TestValueTooLong: a cell longer than MaxValue makes its row invalid,
+// naming the line and column; the rows around it are read as usual.
+func TestValueTooLong(t *testing.T) {
+	huge := strings.Repeat("x", csvfile.MaxValue+1)
+	r, err := csvfile.NewReader(strings.NewReader("email,note\na@x.org,ok\nb@x.org," + huge + "\nc@x.org,fine\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var invalid []string
+	var valid int
+	for {
+		row, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if row.Invalid != "" {
+			invalid = append(invalid, row.Invalid)
+		} else {
+			valid++
+		}
+	}
+	if valid != 2 || len(invalid) != 1 || !strings.Contains(invalid[0], "line 3, column 2") || !strings.Contains(invalid[0], "16384 bytes") {
+		t.Fatalf("valid %d, invalid %q", valid, invalid)
+	}
+}
