@@ -1,0 +1,175 @@
+package main_test
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	main "github.com/heraldchat/herald/cmd/herald"
+	"github.com/heraldchat/herald/config"
+)
+
+// readmeBlock is one fenced block of the README.
+type readmeBlock struct {
+	lang string
+	line int
+	text string
+}
+
+func readmeBlocks(t *testing.T) []readmeBlock {
+	t.Helper()
+	f, err := os.Open("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var (
+		out []readmeBlock
+		cur *readmeBlock
+		n   int
+	)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case cur == nil && strings.HasPrefix(line, "```"):
+			cur = &readmeBlock{lang: strings.TrimPrefix(line, "```"), line: n}
+		case cur != nil && line == "```":
+			out = append(out, *cur)
+			cur = nil
+		case cur != nil:
+			cur.text += strings.TrimPrefix(sc.Text(), "   ") + "\n"
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("the README has no examples")
+	}
+	return out
+}
+
+// TestReadmeExamples runs every example of the README: each YAML block
+// loads as a config without a problem, each herald command line runs and
+// exits as the README says, and each block of moderator commands runs in
+// a herald on the embedded default without a refusal. An example that
+// drifts from the program fails here.
+func TestReadmeExamples(t *testing.T) {
+	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-readme", "SLACK_APP_TOKEN": "xapp-readme", "DISCORD_TOKEN": "d", "TELEGRAM_TOKEN": "1:t"}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	ran := map[string]int{}
+	for _, b := range readmeBlocks(t) {
+		switch b.lang {
+		case "yaml":
+			if _, err := config.Load(strings.NewReader(b.text), lookup); err != nil {
+				t.Errorf("README line %d: the YAML example does not load:\n%v", b.line, err)
+			}
+			ran["yaml"]++
+		case "sh":
+			for _, line := range strings.Split(b.text, "\n") {
+				cmd, _, _ := strings.Cut(line, "#")
+				if fields := strings.Fields(cmd); len(fields) > 0 {
+					runReadmeCommand(t, b.line, fields, env)
+					ran["sh"]++
+				}
+			}
+		case "":
+			runReadmeModeratorCommands(t, b)
+			ran["commands"]++
+		}
+	}
+	if ran["yaml"] == 0 || ran["sh"] == 0 || ran["commands"] == 0 {
+		t.Fatalf("examples run: %v; every kind of example should be found", ran)
+	}
+}
+
+// runReadmeCommand runs one shell line of the README. The newcomer's two
+// commands are run elsewhere (go run ./cmd/herald by
+// TestDefaultRunNeedsNoConfig, make test is this very run); herald's own
+// commands run through Main, in a
+// fresh directory, with FILE, OUT and herald.yaml standing for files made
+// there.
+func runReadmeCommand(t *testing.T, at int, fields []string, env map[string]string) {
+	t.Helper()
+	switch strings.Join(fields, " ") {
+	case "make test":
+		return // this test is part of it
+	case "go run ./cmd/herald":
+		return // TestDefaultRunNeedsNoConfig builds herald and runs it so, on the default address
+	}
+	if fields[0] != "herald" {
+		t.Errorf("README line %d: %q is neither herald nor one of the two newcomer commands", at, strings.Join(fields, " "))
+		return
+	}
+	dir := t.TempDir()
+	cfg := MustWriteConfig(t, dir, "")
+	file := filepath.Join(dir, "recipients.csv")
+	os.WriteFile(file, []byte("email,first_name\nana@example.org,Ana\n"), 0o600)
+	args := make([]string, 0, len(fields)-1)
+	for _, f := range fields[1:] {
+		switch f {
+		case "herald.yaml":
+			f = cfg
+		case "FILE":
+			f = file
+		case "OUT":
+			f = filepath.Join(dir, "backup.db")
+		}
+		args = append(args, f)
+	}
+	if len(args) > 0 && args[0] == "backup" {
+		// A backup needs a database: run herald once.
+		stop := MustStart(t, NewProgram(env), cfg)
+		stop()
+	}
+	p := NewProgram(env)
+	serves := len(args) == 0 || args[0] == "run"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx, args) }()
+	if serves {
+		select {
+		case <-p.Started():
+			cancel()
+			if err := <-errc; err != nil {
+				t.Errorf("README line %d: herald %s stopped with %v", at, strings.Join(args, " "), err)
+			}
+		case err := <-errc:
+			t.Errorf("README line %d: herald %s did not start: %v\n%s", at, strings.Join(args, " "), err, p.Stderr)
+		case <-time.After(20 * time.Second):
+			t.Errorf("README line %d: herald %s did not start within 20s", at, strings.Join(args, " "))
+		}
+		return
+	}
+	if err := <-errc; main.ExitCode(err) != 0 {
+		t.Errorf("README line %d: herald %s exited %d: %v\n%s%s", at, strings.Join(args, " "), main.ExitCode(err), err, p.Stdout, p.Stderr)
+	}
+}
+
+// runReadmeModeratorCommands runs a block of moderator commands as a
+// console moderator in a herald on the embedded default, NAME standing
+// for a list imported first.
+func runReadmeModeratorCommands(t *testing.T, b readmeBlock) {
+	t.Helper()
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), ""))
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "readme"}, Name: "readme"}
+	run := func(text string, files ...bot.File) bot.CommandReply {
+		return p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: text, Files: files})
+	}
+	csv := "respondentID,first_name\nAAAAAAAAAAAAAAAAAAAAAA,Ana\nBBBBBBBBBBBBBBBBBBBBBB,Bo\n"
+	if r := run("list import readme-list", bot.File{Name: "people.csv", Data: []byte(csv)}); r.Private {
+		t.Fatalf("importing the README's list: %+v", r)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(b.text), "\n") {
+		text := strings.ReplaceAll(strings.TrimSpace(line), "NAME", "readme-list")
+		if r := run(text); r.Private {
+			t.Errorf("README line %d: %q was refused: %+v", b.line, text, r.Messages)
+		}
+	}
+}
