@@ -3,12 +3,20 @@ package store_test
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/store"
 	"github.com/heraldchat/herald/store/storetest"
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Store {
-		return MustOpenPath(t, filepath.Join(t.TempDir(), "herald.db"))
+	storetest.Run(t, func(t *testing.T, clock bot.Clock) storetest.Store {
+		db, err := store.Open(filepath.Join(t.TempDir(), "herald.db"), store.Options{Clock: clock, LockTimeout: 100 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
 	})
 }

@@ -22,36 +22,40 @@ func (db *DB) ConversationFor(ctx context.Context, participant bot.Address, init
 		created bool
 	)
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		c, created = nil, false
-		if id := tx.Bucket(bucketConvByPart).Get([]byte(participant.String())); id != nil {
-			var err error
-			c, err = conversationByID(tx, bot.ConversationID(btoi(id)))
-			return err
-		}
-		c = &bot.Conversation{Status: bot.ConversationOpen}
-		if init != nil {
-			init(c)
-		}
-		b := tx.Bucket(bucketConversations)
-		id, err := b.NextSequence()
-		if err != nil {
-			return internal("conversation sequence: %w", err)
-		}
-		now := db.now()
-		c.ID, c.Participant, c.CreatedAt, c.UpdatedAt = bot.ConversationID(id), participant, now, now
-		if c.Thread != (bot.ThreadRef{}) && tx.Bucket(bucketConvByThread).Get(threadKey(c.Thread)) != nil {
-			return bot.Errorf(bot.ECONFLICT, "thread %s already belongs to another conversation", c.Thread.ID)
-		}
-		if err := put(b, itob(id), c); err != nil {
-			return err
-		}
-		created = true
-		return indexConversation(tx, c)
+		var err error
+		c, created, err = db.conversationFor(tx, participant, init)
+		return err
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	return c, created, nil
+}
+
+// conversationFor is ConversationFor inside tx.
+func (db *DB) conversationFor(tx *bolt.Tx, participant bot.Address, init func(*bot.Conversation)) (*bot.Conversation, bool, error) {
+	if id := tx.Bucket(bucketConvByPart).Get([]byte(participant.String())); id != nil {
+		c, err := conversationByID(tx, bot.ConversationID(btoi(id)))
+		return c, false, err
+	}
+	c := &bot.Conversation{Status: bot.ConversationOpen}
+	if init != nil {
+		init(c)
+	}
+	b := tx.Bucket(bucketConversations)
+	id, err := b.NextSequence()
+	if err != nil {
+		return nil, false, internal("conversation sequence: %w", err)
+	}
+	now := db.now()
+	c.ID, c.Participant, c.CreatedAt, c.UpdatedAt = bot.ConversationID(id), participant, now, now
+	if c.Thread != (bot.ThreadRef{}) && tx.Bucket(bucketConvByThread).Get(threadKey(c.Thread)) != nil {
+		return nil, false, bot.Errorf(bot.ECONFLICT, "thread %s already belongs to another conversation", c.Thread.ID)
+	}
+	if err := put(b, itob(id), c); err != nil {
+		return nil, false, err
+	}
+	return c, true, indexConversation(tx, c)
 }
 
 // Conversation returns the conversation with that ID, or ENOTFOUND.
@@ -98,43 +102,50 @@ func (db *DB) conversationByIndex(ctx context.Context, index, key []byte, missin
 func (db *DB) UpdateConversation(ctx context.Context, id bot.ConversationID, fn func(*bot.Conversation) error) (*bot.Conversation, error) {
 	var c *bot.Conversation
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		old, err := conversationByID(tx, id)
-		if err != nil {
-			return err
-		}
-		c, err = conversationByID(tx, id)
-		if err != nil {
-			return err
-		}
-		if err := fn(c); err != nil {
-			return err
-		}
-		if c.Participant != old.Participant {
-			return bot.Errorf(bot.EINVALID, "the participant of conversation %d cannot change", id)
-		}
-		c.ID, c.CreatedAt, c.UpdatedAt = id, old.CreatedAt, db.now()
-		if c.Thread != old.Thread {
-			byThread := tx.Bucket(bucketConvByThread)
-			if !c.Thread.IsZero() {
-				if other := byThread.Get(threadKey(c.Thread)); other != nil && btoi(other) != uint64(id) {
-					return bot.Errorf(bot.ECONFLICT, "thread %s already belongs to conversation %d", c.Thread.ID, btoi(other))
-				}
-			}
-			if !old.Thread.IsZero() {
-				if err := byThread.Delete(threadKey(old.Thread)); err != nil {
-					return internal("unindexing conversation: %w", err)
-				}
-			}
-		}
-		if err := put(tx.Bucket(bucketConversations), itob(uint64(id)), c); err != nil {
-			return err
-		}
-		return indexConversation(tx, c)
+		var err error
+		c, err = db.updateConversation(tx, id, fn)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// updateConversation is UpdateConversation inside tx.
+func (db *DB) updateConversation(tx *bolt.Tx, id bot.ConversationID, fn func(*bot.Conversation) error) (*bot.Conversation, error) {
+	old, err := conversationByID(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := conversationByID(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := fn(c); err != nil {
+		return nil, err
+	}
+	if c.Participant != old.Participant {
+		return nil, bot.Errorf(bot.EINVALID, "the participant of conversation %d cannot change", id)
+	}
+	c.ID, c.CreatedAt, c.UpdatedAt = id, old.CreatedAt, db.now()
+	if c.Thread != old.Thread {
+		byThread := tx.Bucket(bucketConvByThread)
+		if !c.Thread.IsZero() {
+			if other := byThread.Get(threadKey(c.Thread)); other != nil && btoi(other) != uint64(id) {
+				return nil, bot.Errorf(bot.ECONFLICT, "thread %s already belongs to conversation %d", c.Thread.ID, btoi(other))
+			}
+		}
+		if !old.Thread.IsZero() {
+			if err := byThread.Delete(threadKey(old.Thread)); err != nil {
+				return nil, internal("unindexing conversation: %w", err)
+			}
+		}
+	}
+	if err := put(tx.Bucket(bucketConversations), itob(uint64(id)), c); err != nil {
+		return nil, err
+	}
+	return c, indexConversation(tx, c)
 }
 
 // Conversations returns the conversations matching f in ID order.

@@ -14,18 +14,23 @@ func (db *DB) AppendEvent(ctx context.Context, e *bot.Event) error {
 	if e.Type == "" {
 		return bot.Errorf(bot.EINVALID, "an event needs a type")
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketEvents)
-		seq, err := b.NextSequence()
-		if err != nil {
-			return internal("event sequence: %w", err)
-		}
-		e.Seq = seq
-		if e.At.IsZero() {
-			e.At = db.now()
-		}
-		return put(b, itob(seq), e)
-	})
+	return db.update(ctx, func(tx *bolt.Tx) error { return db.appendEvent(tx, e) })
+}
+
+func (db *DB) appendEvent(tx *bolt.Tx, e *bot.Event) error {
+	if e.Type == "" {
+		return bot.Errorf(bot.EINVALID, "an event needs a type")
+	}
+	b := tx.Bucket(bucketEvents)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return internal("event sequence: %w", err)
+	}
+	e.Seq = seq
+	if e.At.IsZero() {
+		e.At = db.now()
+	}
+	return put(b, itob(seq), e)
 }
 
 // Events returns up to limit events after seq, in order.

@@ -16,7 +16,8 @@ import (
 //
 //	1: contacts, lists, campaigns, sendings, conversations, events.
 //	2: adds contacts_by_email, the index behind ContactByEmail.
-const SchemaVersion = 2
+//	3: adds the outbox and the intake keys (outbox.go).
+const SchemaVersion = 3
 
 var (
 	bucketMeta            = []byte("meta")
@@ -47,6 +48,7 @@ var schemaV1Buckets = [][]byte{
 // transaction that opens the file.
 var migrations = []func(tx *bolt.Tx) error{
 	migrateV1toV2,
+	migrateV2toV3,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,
@@ -131,6 +133,16 @@ func migrateV1toV2(tx *bolt.Tx) error {
 		}
 		return idx.Put([]byte(email), k)
 	})
+}
+
+// migrateV2toV3 adds the outbox's buckets.
+func migrateV2toV3(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketOutbox, bucketIntakeKeys, bucketIntakeKeysTime} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // itob encodes an ID as an 8-byte big-endian key, so keys sort by ID.

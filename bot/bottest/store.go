@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -42,6 +43,8 @@ type Store struct {
 	files         map[string]memFile
 	snippets      map[string][]byte // by lower-cased name
 	secrets       map[string][]byte
+	outbox        map[uint64][]byte
+	intakeKeys    map[string]time.Time
 }
 
 type memList struct {
@@ -70,6 +73,7 @@ func NewStore(clock bot.Clock) *Store {
 		lists: map[string]*memList{}, campaigns: map[bot.CampaignID][]byte{}, sendings: map[bot.CampaignID]*memSendings{},
 		conversations: map[bot.ConversationID][]byte{}, convByPart: map[bot.Address]bot.ConversationID{}, convByThread: map[bot.ThreadRef]bot.ConversationID{},
 		posts: map[string][][]byte{}, files: map[string]memFile{}, snippets: map[string][]byte{}, secrets: map[string][]byte{},
+		outbox: map[uint64][]byte{}, intakeKeys: map[string]time.Time{},
 	}
 }
 
@@ -82,6 +86,8 @@ var (
 	_ bot.ConversationStore = (*Store)(nil)
 	_ bot.PostStore         = (*Store)(nil)
 	_ bot.SnippetStore      = (*Store)(nil)
+	_ bot.OutboxStore       = (*Store)(nil)
+	_ bot.IntakeStore       = (*Store)(nil)
 )
 
 // begin checks ctx and takes the store's lock; the caller unlocks.
@@ -857,6 +863,10 @@ func (s *Store) ConversationFor(ctx context.Context, participant bot.Address, in
 		return nil, false, err
 	}
 	defer s.mu.Unlock()
+	return s.conversationFor(participant, init)
+}
+
+func (s *Store) conversationFor(participant bot.Address, init func(*bot.Conversation)) (*bot.Conversation, bool, error) {
 	if id, ok := s.convByPart[participant]; ok {
 		return dec[bot.Conversation](s.conversations[id]), false, nil
 	}
@@ -934,6 +944,10 @@ func (s *Store) UpdateConversation(ctx context.Context, id bot.ConversationID, f
 		return nil, err
 	}
 	defer s.mu.Unlock()
+	return s.updateConversation(id, fn)
+}
+
+func (s *Store) updateConversation(id bot.ConversationID, fn func(*bot.Conversation) error) (*bot.Conversation, error) {
 	old, err := s.conversation(id)
 	if err != nil {
 		return nil, err
@@ -1137,4 +1151,148 @@ func (s *Store) InitSecret(ctx context.Context, name string, make func() ([]byte
 	}
 	s.secrets[name] = slices.Clone(v)
 	return v, true, nil
+}
+
+// ---- outbox and intake
+
+// Enqueue stores posts at the end of the outbox, setting their IDs,
+// CreatedAt and, when zero, Due.
+func (s *Store) Enqueue(ctx context.Context, posts []*bot.Outgoing) error {
+	if err := s.begin(ctx); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	return s.enqueue(posts)
+}
+
+func (s *Store) enqueue(posts []*bot.Outgoing) error {
+	for _, p := range posts {
+		if !p.Platform.Valid() {
+			return bot.Errorf(bot.EINVALID, "an outgoing post needs a platform, not %q", p.Platform)
+		}
+	}
+	now := s.now()
+	for _, p := range posts {
+		p.ID, p.CreatedAt = s.next("outbox"), now
+		if p.Due.IsZero() {
+			p.Due = now
+		}
+		s.outbox[p.ID] = enc(p)
+	}
+	return nil
+}
+
+// Outbox returns up to limit waiting posts after the given ID, in ID
+// order.
+func (s *Store) Outbox(ctx context.Context, after uint64, limit int) ([]*bot.Outgoing, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	ids := make([]uint64, 0, len(s.outbox))
+	for id := range s.outbox {
+		if id > after {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	var out []*bot.Outgoing
+	for _, id := range ids {
+		out = append(out, dec[bot.Outgoing](s.outbox[id]))
+		if limit > 0 && len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// Settle removes the posts done and saves retry, in one transaction.
+func (s *Store) Settle(ctx context.Context, done []uint64, retry []*bot.Outgoing) error {
+	if err := s.begin(ctx); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	for _, p := range retry {
+		if _, ok := s.outbox[p.ID]; !ok {
+			return bot.Errorf(bot.ENOTFOUND, "outgoing post %d is not in the outbox", p.ID)
+		}
+	}
+	for _, p := range retry {
+		s.outbox[p.ID] = enc(p)
+	}
+	for _, id := range done {
+		delete(s.outbox, id)
+	}
+	return nil
+}
+
+// Take writes an intake in one transaction, or nothing when its key was
+// taken within bot.KeyTTL.
+func (s *Store) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool, bool, error) {
+	if in.Participant.IsZero() {
+		return nil, false, false, bot.Errorf(bot.EINVALID, "an intake needs a participant address")
+	}
+	if err := s.begin(ctx); err != nil {
+		return nil, false, false, err
+	}
+	defer s.mu.Unlock()
+	now := s.now()
+	for k, at := range s.intakeKeys {
+		if now.Sub(at) >= bot.KeyTTL {
+			delete(s.intakeKeys, k)
+		}
+	}
+	if _, ok := s.intakeKeys[in.Key]; in.Key != "" && ok {
+		return nil, false, true, nil
+	}
+	// Work on copies, so that a failure leaves the store as it was.
+	saved := s.snapshotConversations()
+	c, created, err := s.conversationFor(in.Participant, in.Init)
+	if err == nil && in.Update != nil {
+		c, err = s.updateConversation(c.ID, in.Update)
+	}
+	if err == nil {
+		for _, p := range in.Posts {
+			p.ConversationID = c.ID
+		}
+		err = s.enqueue(in.Posts)
+	}
+	if err == nil {
+		for _, e := range in.Events {
+			if e.Type == "" {
+				err = bot.Errorf(bot.EINVALID, "an event needs a type")
+			}
+		}
+	}
+	if err != nil {
+		s.restoreConversations(saved)
+		return nil, false, false, err
+	}
+	for _, e := range in.Events {
+		e.ConversationID = c.ID
+		e.Seq = uint64(len(s.events) + 1)
+		if e.At.IsZero() {
+			e.At = now
+		}
+		s.events = append(s.events, enc(e))
+	}
+	if in.Key != "" {
+		s.intakeKeys[in.Key] = now
+	}
+	return c, created, false, nil
+}
+
+type convSnapshot struct {
+	rows     map[bot.ConversationID][]byte
+	byPart   map[bot.Address]bot.ConversationID
+	byThread map[bot.ThreadRef]bot.ConversationID
+	seq      uint64
+}
+
+func (s *Store) snapshotConversations() convSnapshot {
+	return convSnapshot{rows: maps.Clone(s.conversations), byPart: maps.Clone(s.convByPart), byThread: maps.Clone(s.convByThread), seq: s.seq["conversations"]}
+}
+
+func (s *Store) restoreConversations(c convSnapshot) {
+	s.conversations, s.convByPart, s.convByThread, s.seq["conversations"] = c.rows, c.byPart, c.byThread, c.seq
 }

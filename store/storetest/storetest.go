@@ -10,11 +10,14 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
 )
 
 // Store is every store port of bot: what an implementation must provide to
 // pass the suite.
 type Store interface {
+	bot.OutboxStore
+	bot.IntakeStore
 	bot.CampaignStore
 	bot.SendingStore
 	bot.ListStore
@@ -25,9 +28,9 @@ type Store interface {
 	bot.SnippetStore
 }
 
-// Opener returns a fresh, empty store whose clock reads Epoch, closed when
-// the test ends.
-type Opener func(t *testing.T) Store
+// Opener returns a fresh, empty store stamped by clock, closed when the
+// test ends.
+type Opener func(t *testing.T, clock bot.Clock) Store
 
 // Epoch is the time a store's clock reads during the suite.
 var Epoch = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
@@ -39,7 +42,8 @@ var epoch = Epoch
 // indexes, conflicts, all-or-nothing batches, counters equal to the
 // records, exactly one conversation per participant, files kept with
 // their post).
-func Run(t *testing.T, open Opener) {
+func Run(t *testing.T, opener Opener) {
+	open := func(t *testing.T) Store { return opener(t, bottest.NewClock(Epoch)) }
 	t.Run("ContactRoundTrip", func(t *testing.T) { contactRoundTrip(t, open) })
 	t.Run("ListRoundTrip", func(t *testing.T) { listRoundTrip(t, open) })
 	t.Run("ReplaceRecipients", func(t *testing.T) { replaceRecipients(t, open) })
@@ -52,6 +56,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("CountsMatchRecords", func(t *testing.T) { countsMatchRecords(t, open) })
 	t.Run("PostFilesAreKeptWithTheirPost", func(t *testing.T) { postFilesAreKeptWithTheirPost(t, open) })
 	t.Run("Snippets", func(t *testing.T) { snippets(t, open) })
+	t.Run("Outbox", func(t *testing.T) { outbox(t, open) })
+	t.Run("Intake", func(t *testing.T) { intake(t, opener) })
 	t.Run("Secrets", func(t *testing.T) { secrets(t, open) })
 }
 
@@ -69,7 +75,7 @@ func code(t testing.TB, err error, want string) {
 	}
 }
 
-func contactRoundTrip(t *testing.T, open Opener) {
+func contactRoundTrip(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
 	c := &bot.Contact{
@@ -157,7 +163,7 @@ func contactRoundTrip(t *testing.T, open Opener) {
 	code(t, db.DeleteContact(ctx, c.ID), bot.ENOTFOUND)
 }
 
-func listRoundTrip(t *testing.T, open Opener) {
+func listRoundTrip(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
 	l := &bot.List{Name: "Spring-2026", KeyColumn: "email", Columns: []string{"first_name", "city"}, CreatedBy: mod}
@@ -236,7 +242,7 @@ func listRoundTrip(t *testing.T, open Opener) {
 	}
 }
 
-func replaceRecipients(t *testing.T, open Opener) {
+func replaceRecipients(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
 	put := func(name, key string, keys ...string) {
@@ -294,7 +300,7 @@ func replaceRecipients(t *testing.T, open Opener) {
 	code(t, db.ReplaceRecipients(ctx, "team", "~nothing", mod), bot.ENOTFOUND)
 }
 
-func campaignRoundTrip(t *testing.T, open Opener) {
+func campaignRoundTrip(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
 	c := &bot.Campaign{
@@ -354,7 +360,7 @@ func campaignRoundTrip(t *testing.T, open Opener) {
 	}
 }
 
-func sendingRoundTrip(t *testing.T, open Opener) {
+func sendingRoundTrip(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
 	c := &bot.Campaign{Name: "c"}
@@ -404,7 +410,7 @@ func sendingRoundTrip(t *testing.T, open Opener) {
 	}
 }
 
-func conversationRoundTrip(t *testing.T, open Opener) {
+func conversationRoundTrip(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
 	thread := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMOD"}, ID: "1700000000.0001"}
@@ -456,7 +462,7 @@ func conversationRoundTrip(t *testing.T, open Opener) {
 
 // TestConversationForIsExactlyOnce has many goroutines ask for the same
 // participants' conversations at once; each participant gets exactly one.
-func conversationForIsExactlyOnce(t *testing.T, open Opener) {
+func conversationForIsExactlyOnce(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
 	var (
@@ -497,7 +503,7 @@ func conversationForIsExactlyOnce(t *testing.T, open Opener) {
 	}
 }
 
-func eventLog(t *testing.T, open Opener) {
+func eventLog(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
 	code(t, db.AppendEvent(ctx, &bot.Event{}), bot.EINVALID)
@@ -518,7 +524,7 @@ func eventLog(t *testing.T, open Opener) {
 	}
 }
 
-func cancelledContextTouchesNothing(t *testing.T, open Opener) {
+func cancelledContextTouchesNothing(t *testing.T, open func(*testing.T) Store) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	db := open(t)
@@ -533,7 +539,7 @@ func cancelledContextTouchesNothing(t *testing.T, open Opener) {
 // TestCountsMatchRecords moves sendings through random transitions, some
 // twice in one batch, and checks after each batch that the counters equal
 // a count of the records.
-func countsMatchRecords(t *testing.T, open Opener) {
+func countsMatchRecords(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
 	c := &bot.Campaign{Name: "c"}
@@ -573,7 +579,7 @@ func countsMatchRecords(t *testing.T, open Opener) {
 	code(t, db.UpdateSendings(ctx, []*bot.Sending{&bad}), bot.EINVALID)
 }
 
-func postFilesAreKeptWithTheirPost(t *testing.T, open Opener) {
+func postFilesAreKeptWithTheirPost(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
 	ana := bot.Address{Platform: bot.PlatformWeb, ID: "AAAAAAAAAAAAAAAAAAAAAA"}
@@ -607,7 +613,7 @@ func postFilesAreKeptWithTheirPost(t *testing.T, open Opener) {
 	}
 }
 
-func snippets(t *testing.T, open Opener) {
+func snippets(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
 	code(t, db.PutSnippet(ctx, &bot.Snippet{Name: "two words", Text: "x"}), bot.EINVALID)
@@ -639,7 +645,7 @@ type secretKeeper interface {
 	InitSecret(ctx context.Context, name string, make func() ([]byte, error)) ([]byte, bool, error)
 }
 
-func secrets(t *testing.T, open Opener) {
+func secrets(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db, ok := open(t).(secretKeeper)
 	if !ok {

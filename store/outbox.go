@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// The outbox is a bucket of posts keyed by their sequence. Intake keys
+// live in a bucket of their own (key → when taken) and in a time index
+// (when taken + key), from which keys older than bot.KeyTTL are pruned a
+// few at a time by every intake.
+
+var (
+	bucketOutbox         = []byte("outbox")
+	bucketIntakeKeys     = []byte("intake_keys")
+	bucketIntakeKeysTime = []byte("intake_keys_by_time")
+)
+
+// pruneBatch bounds how many expired intake keys one intake removes.
+const pruneBatch = 64
+
+// Enqueue stores posts at the end of the outbox, setting their IDs, their
+// CreatedAt and, when zero, their Due.
+func (db *DB) Enqueue(ctx context.Context, posts []*bot.Outgoing) error {
+	return db.update(ctx, func(tx *bolt.Tx) error { return db.enqueue(tx, posts) })
+}
+
+func (db *DB) enqueue(tx *bolt.Tx, posts []*bot.Outgoing) error {
+	b := tx.Bucket(bucketOutbox)
+	now := db.now()
+	for _, p := range posts {
+		if !p.Platform.Valid() {
+			return bot.Errorf(bot.EINVALID, "an outgoing post needs a platform, not %q", p.Platform)
+		}
+		id, err := b.NextSequence()
+		if err != nil {
+			return internal("outbox sequence: %w", err)
+		}
+		p.ID, p.CreatedAt = id, now
+		if p.Due.IsZero() {
+			p.Due = now
+		}
+		if err := put(b, itob(id), p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Outbox returns up to limit waiting posts after the given ID, in ID
+// order.
+func (db *DB) Outbox(ctx context.Context, after uint64, limit int) ([]*bot.Outgoing, error) {
+	var out []*bot.Outgoing
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bucketOutbox).Cursor()
+		for k, v := cur.Seek(itob(after + 1)); k != nil; k, v = cur.Next() {
+			var p bot.Outgoing
+			if err := decode(v, &p); err != nil {
+				return err
+			}
+			out = append(out, &p)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Settle removes the posts done and saves retry, in one transaction.
+func (db *DB) Settle(ctx context.Context, done []uint64, retry []*bot.Outgoing) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		for _, p := range retry {
+			if b.Get(itob(p.ID)) == nil {
+				return bot.Errorf(bot.ENOTFOUND, "outgoing post %d is not in the outbox", p.ID)
+			}
+			if err := put(b, itob(p.ID), p); err != nil {
+				return err
+			}
+		}
+		for _, id := range done {
+			if err := b.Delete(itob(id)); err != nil {
+				return internal("settling post %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Take writes an intake in one transaction: its key, the participant's
+// conversation (created or changed), its posts and its events; or nothing
+// when the key was taken already.
+func (db *DB) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool, bool, error) {
+	if in.Participant.IsZero() {
+		return nil, false, false, bot.Errorf(bot.EINVALID, "an intake needs a participant address")
+	}
+	var (
+		c            *bot.Conversation
+		created, dup bool
+	)
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		c, created, dup = nil, false, false
+		now := db.now()
+		if err := pruneIntakeKeys(tx, now); err != nil {
+			return err
+		}
+		if in.Key != "" {
+			keys := tx.Bucket(bucketIntakeKeys)
+			if keys.Get([]byte(in.Key)) != nil {
+				dup = true
+				return nil
+			}
+			at := make([]byte, 8)
+			binary.BigEndian.PutUint64(at, uint64(now.UnixNano()))
+			if err := keys.Put([]byte(in.Key), at); err != nil {
+				return internal("recording intake key: %w", err)
+			}
+			if err := tx.Bucket(bucketIntakeKeysTime).Put(append(at, in.Key...), nil); err != nil {
+				return internal("recording intake key: %w", err)
+			}
+		}
+		var err error
+		if c, created, err = db.conversationFor(tx, in.Participant, in.Init); err != nil {
+			return err
+		}
+		if in.Update != nil {
+			if c, err = db.updateConversation(tx, c.ID, in.Update); err != nil {
+				return err
+			}
+		}
+		for _, p := range in.Posts {
+			p.ConversationID = c.ID
+		}
+		if err := db.enqueue(tx, in.Posts); err != nil {
+			return err
+		}
+		for _, e := range in.Events {
+			e.ConversationID = c.ID
+			if err := db.appendEvent(tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || dup {
+		return nil, false, dup, err
+	}
+	return c, created, false, nil
+}
+
+// pruneIntakeKeys forgets up to pruneBatch keys taken more than
+// bot.KeyTTL before now.
+func pruneIntakeKeys(tx *bolt.Tx, now time.Time) error {
+	byTime, keys := tx.Bucket(bucketIntakeKeysTime), tx.Bucket(bucketIntakeKeys)
+	limit := uint64(now.Add(-bot.KeyTTL).UnixNano())
+	cur := byTime.Cursor()
+	for range pruneBatch {
+		k, _ := cur.First()
+		if k == nil || len(k) < 8 || binary.BigEndian.Uint64(k) >= limit {
+			break
+		}
+		if err := keys.Delete(k[8:]); err != nil {
+			return internal("forgetting an intake key: %w", err)
+		}
+		if err := cur.Delete(); err != nil {
+			return internal("forgetting an intake key: %w", err)
+		}
+	}
+	return nil
+}
+
+var (
+	_ bot.OutboxStore = (*DB)(nil)
+	_ bot.IntakeStore = (*DB)(nil)
+)

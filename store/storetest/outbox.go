@@ -1,0 +1,128 @@
+package storetest
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
+)
+
+func outbox(t *testing.T, open func(*testing.T) Store) {
+	ctx := context.Background()
+	db := open(t)
+	thread := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMOD"}, ID: "1.1"}
+	posts := []*bot.Outgoing{
+		{Class: bot.ClassInteractive, Kind: bot.OutgoingThreadPost, Lane: "conv:1", Platform: bot.PlatformSlack, Thread: thread, Message: bot.Message{Text: "a"}},
+		{Class: bot.ClassBulk, Kind: bot.OutgoingMessage, Platform: bot.PlatformTelegram, To: anaT, Message: bot.Message{Text: "b"}, Due: epoch.Add(time.Hour)},
+		{Class: bot.ClassInteractive, Kind: bot.OutgoingEdit, Platform: bot.PlatformSlack, Edit: bot.MessageRef{Channel: thread.Channel, ID: "9.9"}, Message: bot.Message{Text: "c"}},
+	}
+	if err := db.Enqueue(ctx, posts); err != nil {
+		t.Fatal(err)
+	}
+	if posts[0].ID == 0 || posts[1].ID <= posts[0].ID || posts[2].ID <= posts[1].ID {
+		t.Fatalf("ids not set in order: %d %d %d", posts[0].ID, posts[1].ID, posts[2].ID)
+	}
+	if !posts[0].Due.Equal(epoch) || !posts[0].CreatedAt.Equal(epoch) || !posts[1].Due.Equal(epoch.Add(time.Hour)) {
+		t.Fatalf("due and created not stamped: %+v", posts[:2])
+	}
+	code(t, db.Enqueue(ctx, []*bot.Outgoing{{Message: bot.Message{Text: "nowhere"}}}), bot.EINVALID)
+
+	all, err := db.Outbox(ctx, 0, 0)
+	if err != nil || len(all) != 3 || !reflect.DeepEqual(all[0], posts[0]) || !reflect.DeepEqual(all[2], posts[2]) {
+		t.Fatalf("outbox: %+v, %v", all, err)
+	}
+	page, _ := db.Outbox(ctx, posts[0].ID, 1)
+	if len(page) != 1 || page[0].ID != posts[1].ID {
+		t.Fatalf("page after the first: %+v", page)
+	}
+
+	// One posted, one to try again later: both in one transaction.
+	retry := *posts[1]
+	retry.Tries, retry.LastError, retry.Due = 1, "telegram asked to slow down", epoch.Add(2*time.Hour)
+	if err := db.Settle(ctx, []uint64{posts[0].ID}, []*bot.Outgoing{&retry}); err != nil {
+		t.Fatal(err)
+	}
+	all, _ = db.Outbox(ctx, 0, 0)
+	if len(all) != 2 || !reflect.DeepEqual(all[0], &retry) {
+		t.Fatalf("after settle: %+v", all)
+	}
+	// Settling twice is settling once; a retry of a post that is gone
+	// is refused and changes nothing.
+	ghost := retry
+	ghost.ID = 999
+	code(t, db.Settle(ctx, []uint64{posts[1].ID}, []*bot.Outgoing{&ghost}), bot.ENOTFOUND)
+	if all, _ = db.Outbox(ctx, 0, 0); len(all) != 2 {
+		t.Fatalf("a refused settle changed the outbox: %+v", all)
+	}
+	if err := db.Settle(ctx, []uint64{posts[0].ID, posts[1].ID, posts[2].ID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ = db.Outbox(ctx, 0, 0); len(all) != 0 {
+		t.Fatalf("outbox not empty: %+v", all)
+	}
+	// Sequences never go back: a new post comes after every old one.
+	next := &bot.Outgoing{Platform: bot.PlatformWeb, Kind: bot.OutgoingMessage, To: anaT}
+	db.Enqueue(ctx, []*bot.Outgoing{next})
+	if next.ID <= posts[2].ID {
+		t.Fatalf("a new post got id %d after %d", next.ID, posts[2].ID)
+	}
+}
+
+func intake(t *testing.T, opener Opener) {
+	ctx := context.Background()
+	clock := bottest.NewClock(Epoch)
+	db := opener(t, clock)
+	relay := func(text string) *bot.Outgoing {
+		return &bot.Outgoing{Kind: bot.OutgoingRelay, Lane: "conv", Platform: bot.PlatformSlack, Message: bot.Message{Text: text}}
+	}
+	first := &bot.Intake{
+		Key: "telegram:m1", Participant: anaT,
+		Init:   func(c *bot.Conversation) { c.Source = "webinar" },
+		Update: func(c *bot.Conversation) error { c.LastMessageAt = clock.Now(); return nil },
+		Posts:  []*bot.Outgoing{relay("hello")},
+		Events: []*bot.Event{{Type: bot.EventMessageReceived, Subject: anaT}},
+	}
+	c, created, dup, err := db.Take(ctx, first)
+	if err != nil || !created || dup || c.Source != "webinar" || !c.LastMessageAt.Equal(epoch) {
+		t.Fatalf("first take: %+v %v %v %v", c, created, dup, err)
+	}
+	if first.Posts[0].ConversationID != c.ID || first.Events[0].ConversationID != c.ID || first.Events[0].Seq == 0 {
+		t.Fatalf("post and event not tied to the conversation: %+v %+v", first.Posts[0], first.Events[0])
+	}
+	// The platform delivers the same message again: nothing is written.
+	again := &bot.Intake{Key: "telegram:m1", Participant: anaT, Posts: []*bot.Outgoing{relay("hello")}, Events: []*bot.Event{{Type: bot.EventMessageReceived}}}
+	if c2, created, dup, err := db.Take(ctx, again); err != nil || !dup || created || c2 != nil {
+		t.Fatalf("redelivery: %+v %v %v %v", c2, created, dup, err)
+	}
+	// A failing change writes nothing, and does not take the key.
+	failing := &bot.Intake{Key: "telegram:m2", Participant: bob, Update: func(*bot.Conversation) error { return bot.Errorf(bot.ECONFLICT, "no") },
+		Posts: []*bot.Outgoing{relay("lost?")}}
+	if _, _, _, err := db.Take(ctx, failing); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Fatalf("failing update: %v", err)
+	}
+	if _, err := db.ConversationByParticipant(ctx, bob); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("a failed intake left a conversation: %v", err)
+	}
+	second := &bot.Intake{Key: "telegram:m2", Participant: anaT, Posts: []*bot.Outgoing{relay("second")}}
+	if c2, created, dup, err := db.Take(ctx, second); err != nil || dup || created || c2.ID != c.ID {
+		t.Fatalf("second message: %+v %v %v %v", c2, created, dup, err)
+	}
+	posts, _ := db.Outbox(ctx, 0, 0)
+	if len(posts) != 2 || posts[0].Message.Text != "hello" || posts[1].Message.Text != "second" {
+		t.Fatalf("outbox after intakes: %+v", posts)
+	}
+	evs, _ := db.Events(ctx, 0, 0)
+	if len(evs) != 1 {
+		t.Fatalf("events: %+v", evs)
+	}
+	// Keys are forgotten after KeyTTL.
+	clock.Advance(bot.KeyTTL + time.Minute)
+	if _, _, dup, err := db.Take(ctx, &bot.Intake{Key: "telegram:m1", Participant: anaT}); err != nil || dup {
+		t.Fatalf("a key older than KeyTTL still taken: %v %v", dup, err)
+	}
+	_, _, _, err = db.Take(ctx, &bot.Intake{Key: "x"})
+	code(t, err, bot.EINVALID)
+}
