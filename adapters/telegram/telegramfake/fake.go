@@ -61,6 +61,11 @@ type Server struct {
 	Token string
 	// Limits can be switched off for tests that measure something else.
 	Unlimited bool
+	// Scale runs every limit this many times faster (0 or 1: real time),
+	// so that a test of the 20-a-minute group limit takes seconds;
+	// retry_after is then in scaled seconds, as a herald with the same
+	// limits.time_scale reads it. Set it before the first request.
+	Scale float64
 
 	srv *http.Server
 	ln  net.Listener
@@ -350,6 +355,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		name := r.FormValue("name")
 		s.mu.Lock()
 		forum := s.forums[chat]
+		if forum && name != "" && len(name) <= 128 && s.limitedLocked(w, chat) {
+			s.mu.Unlock()
+			return
+		}
 		s.seq++
 		id := s.seq
 		if forum && name != "" && len(name) <= 128 {
@@ -387,6 +396,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		defer s.mu.Unlock()
 		for i := range s.sent {
 			if s.sent[i].ChatID == chat && s.sent[i].ID == id {
+				if s.limitedLocked(w, chat) {
+					return
+				}
 				s.sent[i].Text, s.sent[i].ReplyMarkup = r.FormValue("text"), r.FormValue("reply_markup")
 				s.sent[i].Edited++
 				reply(w, 200, map[string]any{"message_id": id, "date": time.Now().Unix(), "chat": map[string]any{"id": chat, "type": "supergroup"}}, "", 0)
@@ -482,9 +494,7 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, m Message) {
 		reply(w, 403, nil, "Forbidden: bot can't initiate conversation with a user", 0)
 		return
 	}
-	if wait := s.limitLocked(now, chat); wait > 0 {
-		s.rejected++
-		reply(w, 429, nil, fmt.Sprintf("Too Many Requests: retry after %d", wait), wait)
+	if s.limitedLocked(w, chat) {
 		return
 	}
 	s.seq++
@@ -509,38 +519,57 @@ func (s *Server) download(w http.ResponseWriter, rest string) {
 	}
 }
 
-// limitLocked returns the seconds to wait (rounded up), or 0 and records
-// the send.
+// limitLocked returns the seconds to wait (in the fake's scaled time,
+// rounded up), or 0 and records the post. Every post counts towards the
+// overall 30 a second and the chat's one a second; in a group (a negative
+// chat id) also towards its 20 a minute: messages, documents, edits and
+// new forum topics alike.
 func (s *Server) limitLocked(now time.Time, chat int64) int {
 	if s.Unlimited {
 		return 0
 	}
-	secs := func(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
-	if last, ok := s.lastChat[chat]; ok && now.Sub(last) < time.Second {
-		return secs(time.Second - now.Sub(last))
+	scale := s.Scale
+	if scale <= 0 {
+		scale = 1
+	}
+	unit := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale) }
+	secs := func(d time.Duration) int { return max(int((float64(d)*scale+float64(time.Second)-1)/float64(time.Second)), 1) }
+	if last, ok := s.lastChat[chat]; ok && now.Sub(last) < unit(time.Second) {
+		return secs(unit(time.Second) - now.Sub(last))
 	}
 	cut := 0
-	for cut < len(s.window) && now.Sub(s.window[cut]) >= time.Second {
+	for cut < len(s.window) && now.Sub(s.window[cut]) >= unit(time.Second) {
 		cut++
 	}
 	s.window = s.window[cut:]
 	if len(s.window) >= 30 {
-		return secs(time.Second - now.Sub(s.window[0]))
+		return secs(unit(time.Second) - now.Sub(s.window[0]))
 	}
 	if chat < 0 {
 		g := s.groupSends[chat]
-		for len(g) > 0 && now.Sub(g[0]) >= time.Minute {
+		for len(g) > 0 && now.Sub(g[0]) >= unit(time.Minute) {
 			g = g[1:]
 		}
 		if len(g) >= 20 {
 			s.groupSends[chat] = g
-			return secs(time.Minute - now.Sub(g[0]))
+			return secs(unit(time.Minute) - now.Sub(g[0]))
 		}
 		s.groupSends[chat] = append(g, now)
 	}
 	s.window = append(s.window, now)
 	s.lastChat[chat] = now
 	return 0
+}
+
+// limited answers 429 and returns true when chat's limits refuse a post
+// now; otherwise it counts the post. The caller holds s.mu.
+func (s *Server) limitedLocked(w http.ResponseWriter, chat int64) bool {
+	if wait := s.limitLocked(time.Now(), chat); wait > 0 {
+		s.rejected++
+		reply(w, 429, nil, fmt.Sprintf("Too Many Requests: retry after %d", wait), wait)
+		return true
+	}
+	return false
 }
 
 func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
