@@ -533,7 +533,9 @@ func (s *Server) limitLocked(now time.Time, chat int64) int {
 		scale = 1
 	}
 	unit := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale) }
-	secs := func(d time.Duration) int { return max(int((float64(d)*scale+float64(time.Second)-1)/float64(time.Second)), 1) }
+	secs := func(d time.Duration) int {
+		return max(int((float64(d)*scale+float64(time.Second)-1)/float64(time.Second)), 1)
+	}
 	if last, ok := s.lastChat[chat]; ok && now.Sub(last) < unit(time.Second) {
 		return secs(unit(time.Second) - now.Sub(last))
 	}
