@@ -58,6 +58,10 @@ type Server struct {
 	AppToken string
 	// Unlimited switches the rate limits off.
 	Unlimited bool
+	// Scale runs every limit this many times faster (0 or 1: real time);
+	// Retry-After is then in scaled seconds, as a herald with the same
+	// limits.time_scale reads it. Set it before the first request.
+	Scale float64
 
 	srv *http.Server
 	ln  net.Listener
@@ -86,12 +90,20 @@ type Server struct {
 	done      chan struct{}   // closed by Close
 }
 
-// tiers are calls per minute per method (Slack's tiers 2, 3, 4).
+// tiers are calls per minute per method, as Slack documents them (tier 1:
+// 1, tier 2: 20, tier 3: 50, tier 4: 100). chat.postMessage has its own
+// rule: one a second per channel, and postWorkspace a minute in all.
 var tiers = map[string]int{
-	"users.list": 20, "usergroups.users.list": 20, "files.getUploadURLExternal": 20, "files.completeUploadExternal": 20,
-	"users.getPresence": 50, "users.lookupByEmail": 50, "conversations.open": 50, "chat.update": 50, "chat.postEphemeral": 100,
-	"auth.test": 100, "views.open": 100, "views.update": 100,
+	"apps.connections.open": 1,
+	"users.list":            20, "usergroups.users.list": 20,
+	"users.getPresence": 50, "users.lookupByEmail": 50, "conversations.open": 50, "chat.update": 50,
+	"chat.postEphemeral": 100, "auth.test": 100, "views.open": 100, "views.update": 100,
+	"files.getUploadURLExternal": 100, "files.completeUploadExternal": 100,
 }
+
+// postWorkspace is how many chat.postMessage calls a minute the fake takes
+// across channels ("several hundred a minute" in Slack's words).
+const postWorkspace = 300
 
 // Start runs the fake for the bot token.
 func Start(token string) (*Server, error) {
@@ -219,6 +231,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			fail(w, "invalid_auth", nil)
 			return
 		}
+		s.mu.Lock()
+		wait := s.limitLocked(method, "")
+		if wait > 0 {
+			s.rejected++
+		}
+		s.mu.Unlock()
+		if wait > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(wait))
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
 		writeJSON(w, map[string]any{"ok": true, "url": "ws://" + s.ln.Addr().String() + "/socket"})
 		return
 	}
@@ -288,33 +311,52 @@ func (s *Server) faultLocked(method string) *Fault {
 	return nil
 }
 
-// limitLocked applies the tiers and the per-channel pace of
-// chat.postMessage; it returns the seconds to wait, or 0.
+// limitLocked applies the tiers and the pace of chat.postMessage (per
+// channel and per workspace); it returns the (scaled) seconds to wait, or
+// 0 and counts the call.
 func (s *Server) limitLocked(method, channel string) int {
 	if s.Unlimited {
 		return 0
 	}
+	scale := s.Scale
+	if scale <= 0 {
+		scale = 1
+	}
+	unit := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale) }
+	secs := func(d time.Duration) int {
+		return max(int((float64(d)*scale+float64(time.Second)-1)/float64(time.Second)), 1)
+	}
 	now := time.Now()
+	window := func(key string, limit int) int {
+		calls := s.calls[key]
+		for len(calls) > 0 && now.Sub(calls[0]) >= unit(time.Minute) {
+			calls = calls[1:]
+		}
+		s.calls[key] = calls
+		if len(calls) >= limit {
+			return secs(unit(time.Minute) - now.Sub(calls[0]))
+		}
+		return 0
+	}
 	if method == "chat.postMessage" {
-		if last, ok := s.chanLast[channel]; ok && now.Sub(last) < time.Second {
-			return 1
+		if last, ok := s.chanLast[channel]; ok && now.Sub(last) < unit(time.Second) {
+			return secs(unit(time.Second) - now.Sub(last))
+		}
+		if wait := window(method, postWorkspace); wait > 0 {
+			return wait
 		}
 		s.chanLast[channel] = now
+		s.calls[method] = append(s.calls[method], now)
 		return 0
 	}
 	limit, ok := tiers[method]
 	if !ok {
 		return 0
 	}
-	calls := s.calls[method]
-	for len(calls) > 0 && now.Sub(calls[0]) >= time.Minute {
-		calls = calls[1:]
+	if wait := window(method, limit); wait > 0 {
+		return wait
 	}
-	if len(calls) >= limit {
-		s.calls[method] = calls
-		return int((time.Minute-now.Sub(calls[0]))/time.Second) + 1
-	}
-	s.calls[method] = append(calls, now)
+	s.calls[method] = append(s.calls[method], now)
 	return 0
 }
 
