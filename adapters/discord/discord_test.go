@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -213,13 +212,12 @@ func TestCampaignWithinDiscordLimits(t *testing.T) {
 	}
 }
 
-// TestParticipantsWrite: DMs arriving over the gateway reach Receive, with
-// attachments named.
+// TestParticipantsWrite: DMs arriving over the gateway reach the handler,
+// with attachments named.
 func TestParticipantsWrite(t *testing.T) {
 	fake, a := start(t)
-	var mu sync.Mutex
-	var got []bot.Incoming
-	a.Receive = func(_ context.Context, in bot.Incoming) { mu.Lock(); got = append(got, in); mu.Unlock() }
+	r := &bottest.Runner{}
+	a.Handler = r
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
@@ -231,11 +229,10 @@ func TestParticipantsWrite(t *testing.T) {
 	}()
 	fake.UserWrites("4242", "Zoe", "Is it recorded?")
 	deadline := time.Now().Add(10 * time.Second)
+	var got []bot.Inbound
 	for {
-		mu.Lock()
-		n := len(got)
-		mu.Unlock()
-		if n == 1 {
+		got = r.InboundOf(bot.InboundParticipantMessage)
+		if len(got) == 1 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -243,7 +240,7 @@ func TestParticipantsWrite(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if in := got[0]; in.From != user("4242") || in.Name != "Zoe" || in.Message.Text != "Is it recorded?" || in.ID == "" {
+	if in := got[0]; in.From.Address != user("4242") || in.From.Name != "Zoe" || in.Text != "Is it recorded?" || in.ID == "" {
 		t.Fatalf("received %+v", in)
 	}
 }
@@ -264,7 +261,7 @@ func TestSlashCommandsAndButtons(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &bottest.Runner{Reply: cardReply}
-	a.Commands, a.Verbs = r, []string{"help", "campaign"}
+	a.Handler, a.Verbs = r, []string{"help", "campaign"}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
@@ -338,7 +335,7 @@ func TestSlashCommandsAndButtons(t *testing.T) {
 func TestInteractionsEndpoint(t *testing.T) {
 	_, a := start(t)
 	r := &bottest.Runner{Reply: cardReply}
-	a.Commands = r
+	a.Handler = r
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	srv := httptest.NewServer(a.Interactions(pub))
 	defer srv.Close()

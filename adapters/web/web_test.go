@@ -46,6 +46,45 @@ func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.Comma
 	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name, Files: []bot.File{f}})
 }
 
+// handler stands for the command language's inbound handler: participants'
+// messages go to real threads; commands, buttons and files to the runner;
+// in a thread, "note …" comes back as an internal note, "/…" runs on the
+// runner with the thread, and anything else is a reply through threads.
+type handler struct {
+	threads interface {
+		Receive(ctx context.Context, in bot.Incoming) (*bot.Conversation, error)
+		Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (bot.Delivery, error)
+	}
+	runner *runner
+}
+
+func (h *handler) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply, error) {
+	one := func(r bot.CommandReply) bot.InboundReply { return bot.InboundReply{Replies: []bot.CommandReply{r}} }
+	switch in.Kind {
+	case bot.InboundParticipantMessage:
+		_, err := h.threads.Receive(ctx, bot.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, Message: bot.Message{Text: in.Text, Files: in.Files}})
+		return bot.InboundReply{}, err
+	case bot.InboundCommand, bot.InboundButton:
+		return one(h.runner.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Signed: in.Signed})), nil
+	case bot.InboundFile:
+		return one(h.runner.RunFile(ctx, in.From, in.Files[0])), nil
+	case bot.InboundThreadMessage:
+		if note, ok := strings.CutPrefix(in.Text, "note "); ok {
+			return bot.InboundReply{Echo: &bot.Echo{Internal: true, Message: bot.Message{Kind: bot.KindIdea, Text: note}}}, nil
+		}
+		if cmd, ok := strings.CutPrefix(in.Text, "/"); ok {
+			return one(h.runner.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: cmd, Thread: in.Thread})), nil
+		}
+		m := bot.Message{Text: in.Text, Files: in.Files}
+		out := bot.InboundReply{Echo: &bot.Echo{Message: m}}
+		if _, err := h.threads.Reply(ctx, in.Thread, in.From, m); err != nil {
+			out.Replies = []bot.CommandReply{{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: "refused: " + bot.ErrorMessage(err)}}}}
+		}
+		return out, nil
+	}
+	return bot.InboundReply{}, nil
+}
+
 type site struct {
 	t       *testing.T
 	srv     *httptest.Server
@@ -62,11 +101,11 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	threads := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock}, Messengers: map[bot.Platform]bot.Messenger{},
-		Channel: web.ConsoleChannel, Clock: clock}
 	sum := sha256.Sum256([]byte(token))
 	r := &runner{}
-	a := web.New(web.Config{Store: db, Threads: threads, Commands: r, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:]})
+	threads := bottest.NewThreads(db, clock, nil, web.ConsoleChannel, nil)
+	h := &handler{runner: r, threads: threads}
+	a := web.New(web.Config{Store: db, Handler: h, Conversations: threads, Contacts: threads.Contacts, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:]})
 	threads.Messengers[bot.PlatformWeb], threads.Moderators = a, a
 	mux := http.NewServeMux()
 	a.Routes(mux)
@@ -351,7 +390,7 @@ func TestConsoleLoginsCanBeListed(t *testing.T) {
 	mux := http.NewServeMux()
 	sum := sha256.Sum256([]byte(token))
 	clock := bottest.NewClock(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
-	a := web.New(web.Config{Store: s.db, Commands: s.runner, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:], Logins: []string{"mo"}})
+	a := web.New(web.Config{Store: s.db, Handler: &handler{runner: s.runner}, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:], Logins: []string{"mo"}})
 	a.Routes(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
