@@ -19,6 +19,7 @@ import (
 	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/store"
 )
@@ -385,4 +386,49 @@ func TestInteractionsEndpoint(t *testing.T) {
 func cardReply(req bot.CommandRequest) bot.CommandReply {
 	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
 		Buttons: []bot.Button{{Label: "Pause", Style: "danger", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-" + strings.Repeat("x", 120)}}}}}}
+}
+
+// TestInboundConformance drives the inbound half through the gateway:
+// moderators write in public threads of the moderators' channel.
+func TestInboundConformance(t *testing.T) {
+	adaptertest.RunInbound(t, func(t *testing.T) *adaptertest.InboundHarness {
+		fake, a := start(t)
+		fake.Unlimited = true
+		db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return &adaptertest.InboundHarness{
+			Surface: a, Channel: bot.Address{Platform: bot.PlatformDiscord, ID: "4444"}, Store: db,
+			Moderator: user("55"),
+			Serve: func(h bot.InboundHandler) {
+				a.Handler = h
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan error, 1)
+				go func() { done <- a.Run(ctx) }()
+				t.Cleanup(func() { cancel(); <-done })
+				deadline := time.Now().Add(10 * time.Second)
+				for fake.Gateways() == 0 && time.Now().Before(deadline) {
+					time.Sleep(5 * time.Millisecond)
+				}
+			},
+			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+				clock := bot.SystemClock()
+				deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
+					Campaigns: &bot.CampaignService{Store: db, Clock: clock}, Lists: &bot.ListService{Store: db}}
+				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+			},
+			Write: func(th bot.ThreadRef, text string) { fake.MemberWrites("777", th.ID, "55", text) },
+			Shown: func(th bot.ThreadRef) []string {
+				var out []string
+				for _, m := range fake.Messages() {
+					if m.ChannelID == th.ID {
+						out = append(out, m.Content+"\n"+m.Embeds)
+					}
+				}
+				return out
+			},
+		}
+	})
 }

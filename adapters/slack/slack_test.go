@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +19,8 @@ import (
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/commands"
+	"github.com/heraldchat/herald/store"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -596,5 +599,50 @@ func TestCampaignFormPreview(t *testing.T) {
 	}
 	if v := g.fake.Views()[0]; v.Updated != 2 || v.Body["callback_id"] != hslack.CampaignModal {
 		t.Fatalf("the form after two previews: %+v", v)
+	}
+}
+
+// TestInboundConformance drives the inbound half through the Events API.
+func TestInboundConformance(t *testing.T) {
+	adaptertest.RunInbound(t, func(t *testing.T) *adaptertest.InboundHarness {
+		g := newRig(t)
+		g.fake.Unlimited = true
+		db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		n := 0
+		return &adaptertest.InboundHarness{
+			Surface: g.adapter, Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Store: db,
+			Moderator: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"},
+			Serve:     func(h bot.InboundHandler) { g.adapter.Handler = h },
+			Language:  language(db),
+			Write: func(th bot.ThreadRef, text string) {
+				n++
+				body := fmt.Sprintf(`{"type":"event_callback","event_id":"EvIn%d","event":{"type":"message","user":"UMOD","channel":"CMODS","channel_type":"channel","ts":"9.%d","thread_ts":%q,"text":%q}}`,
+					n, n, th.ID, text)
+				g.post("/slack/events", "application/json", body, 0, "")
+			},
+			Shown: func(th bot.ThreadRef) []string {
+				var out []string
+				for _, m := range g.fake.Messages() {
+					if m.ThreadTS == th.ID || m.TS == th.ID {
+						out = append(out, m.Text+"\n"+m.Blocks)
+					}
+				}
+				return out
+			},
+		}
+	})
+}
+
+// language is the command language over threads, as cmd/herald wires it.
+func language(db *store.DB) func(bot.ThreadService, *bot.Moderators) bot.InboundHandler {
+	return func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+		clock := bot.SystemClock()
+		deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
+			Campaigns: &bot.CampaignService{Store: db, Clock: clock}, Lists: &bot.ListService{Store: db}}
+		return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/store"
 )
@@ -416,4 +418,59 @@ func until(t *testing.T, what string, ok func() bool) {
 func cardReply(req bot.CommandRequest) bot.CommandReply {
 	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
 		Buttons: []bot.Button{{Label: "Pause", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-1-" + strings.Repeat("x", 80)}}}}}}
+}
+
+// TestInboundConformance drives the inbound half through the moderators'
+// group, a forum whose topics are participants' threads.
+func TestInboundConformance(t *testing.T) {
+	adaptertest.RunInbound(t, func(t *testing.T) *adaptertest.InboundHarness {
+		const group = -100900
+		fake, err := telegramfake.Start(token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { fake.Close() })
+		fake.Unlimited = true
+		fake.Forum(group)
+		a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second, Group: group})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		topic := func(th bot.ThreadRef) int64 {
+			n, _ := strconv.ParseInt(strings.TrimPrefix(th.ID, "t"), 10, 64)
+			return n
+		}
+		return &adaptertest.InboundHarness{
+			Surface: a, Channel: bot.Address{Platform: bot.PlatformTelegram, ID: fmt.Sprint(group)}, Store: db,
+			Moderator: addr(77),
+			Serve: func(h bot.InboundHandler) {
+				a.Handler = h
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan struct{})
+				go func() { a.Run(ctx); close(done) }()
+				t.Cleanup(func() { cancel(); <-done })
+			},
+			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+				clock := bot.SystemClock()
+				deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
+					Campaigns: &bot.CampaignService{Store: db, Clock: clock}, Lists: &bot.ListService{Store: db}}
+				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+			},
+			Write: func(th bot.ThreadRef, text string) { fake.GroupMessage(group, 77, "Mo", topic(th), 0, text) },
+			Shown: func(th bot.ThreadRef) []string {
+				var out []string
+				for _, m := range fake.Sent() {
+					if m.ChatID == group && m.Topic == topic(th) {
+						out = append(out, m.Text)
+					}
+				}
+				return out
+			},
+		}
+	})
 }

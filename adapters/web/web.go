@@ -35,7 +35,7 @@ type Config struct {
 	// participants' threads.
 	Handler bot.InboundHandler
 	// Conversations lists the participants' threads for the console
-	// (bot.Threads.Conversations).
+	// (participant threads, in bot).
 	Conversations interface {
 		Conversations(ctx context.Context) ([]bot.Summary, error)
 	}

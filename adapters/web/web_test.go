@@ -24,6 +24,7 @@ import (
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -56,9 +57,14 @@ type handler struct {
 		Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (bot.Delivery, error)
 	}
 	runner *runner
+	// next, when set, handles everything instead.
+	next func(ctx context.Context, in bot.Inbound) (bot.InboundReply, error)
 }
 
 func (h *handler) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply, error) {
+	if h.next != nil {
+		return h.next(ctx, in)
+	}
 	one := func(r bot.CommandReply) bot.InboundReply { return bot.InboundReply{Replies: []bot.CommandReply{r}} }
 	switch in.Kind {
 	case bot.InboundParticipantMessage:
@@ -91,6 +97,7 @@ type site struct {
 	adapter *web.Adapter
 	db      *store.DB
 	runner  *runner
+	handler *handler
 }
 
 func newSite(t *testing.T) *site {
@@ -111,7 +118,7 @@ func newSite(t *testing.T) *site {
 	a.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &site{t: t, srv: srv, adapter: a, db: db, runner: r}
+	return &site{t: t, srv: srv, adapter: a, db: db, runner: r, handler: h}
 }
 
 // browser is an HTTP client with its own cookies.
@@ -547,4 +554,56 @@ func TestFilesBothWays(t *testing.T) {
 	if code, body, _ := get(ana, "/chat/files/"+last.Files[0].ID); code != 200 || body != "PNG map" {
 		t.Fatalf("the participant's download of the console's file: %d %q", code, body)
 	}
+}
+
+// TestInboundConformance drives the inbound half through the console's
+// websocket.
+func TestInboundConformance(t *testing.T) {
+	adaptertest.RunInbound(t, func(t *testing.T) *adaptertest.InboundHarness {
+		s := newSite(t)
+		var lang bot.InboundHandler
+		s.handler.next = func(ctx context.Context, in bot.Inbound) (bot.InboundReply, error) { return lang.Handle(ctx, in) }
+		mod := s.browser()
+		mod.PostForm(s.srv.URL+"/console/login", url.Values{"token": {token}, "name": {"mo"}})
+		pc, _ := s.page(mod, "/console")
+		console, _, err := s.dial(mod, "/console/ws?csrf="+pc["csrf"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { console.CloseNow() })
+		go func() { // the console's events are not looked at
+			for {
+				if _, _, err := console.Read(context.Background()); err != nil {
+					return
+				}
+			}
+		}()
+		return &adaptertest.InboundHarness{
+			Surface: s.adapter, Channel: web.ConsoleChannel, Store: s.db,
+			Moderator: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"},
+			Serve:     func(h bot.InboundHandler) { lang = h },
+			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+				clock := bot.SystemClock()
+				deps := commands.Deps{Conversations: th, Snippets: s.db, Clock: clock,
+					Campaigns: &bot.CampaignService{Store: s.db, Clock: clock}, Lists: &bot.ListService{Store: s.db}}
+				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+			},
+			Write: func(th bot.ThreadRef, text string) {
+				write(t, console, map[string]string{"type": "reply", "thread": th.ID, "text": text})
+			},
+			Shown: func(th bot.ThreadRef) []string {
+				posts, err := s.db.Posts(context.Background(), web.ConsoleChannel, th.ID, 0, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, p := range posts {
+					if p.From.Name == "herald" {
+						out = append(out, p.Message.Text)
+					}
+				}
+				return out
+			},
+		}
+	})
 }
