@@ -11,6 +11,12 @@ import (
 // and answers sent from the command language. Each records who did it as
 // an event.
 
+// ConversationOf returns the conversation whose thread is thread, or
+// ENOTFOUND when the thread is no participant's.
+func (t *Threads) ConversationOf(ctx context.Context, thread ThreadRef) (*Conversation, error) {
+	return t.Store.ConversationByThread(ctx, thread)
+}
+
 func (t *Threads) inThread(ctx context.Context, thread ThreadRef) (*Conversation, error) {
 	if thread.IsZero() {
 		return nil, Errorf(EINVALID, "this command works in a participant's thread: type it there")

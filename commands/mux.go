@@ -71,7 +71,11 @@ type Command struct {
 	MaxArgs int // -1 for any number
 	// Changes says the command changes something; the mux logs who ran it.
 	Changes bool
-	Handler Handler
+	// InThread says the command is typed in a participant's thread: its
+	// first word, written first in a thread, runs it there rather than
+	// replying to the participant.
+	InThread bool
+	Handler  Handler
 }
 
 // Usage is the command's usage line.
@@ -130,6 +134,16 @@ func (m *Mux) lookup(words []string) (*Command, []string) {
 	return nil, words
 }
 
+// threadWord reports whether word starts a thread command.
+func (m *Mux) threadWord(word string) bool {
+	for _, c := range m.commands {
+		if first, _, _ := strings.Cut(c.Name, " "); c.InThread && first == word {
+			return true
+		}
+	}
+	return false
+}
+
 // suggest returns the command names close to what was typed.
 func (m *Mux) suggest(words []string) *Command {
 	var names []string
@@ -137,7 +151,7 @@ func (m *Mux) suggest(words []string) *Command {
 		names = append(names, c.Name)
 	}
 	for n := min(len(words), 2); n > 0; n-- {
-		if s := bot.Suggest(strings.Join(words[:n], " "), names); s != "" {
+		if s := Suggest(strings.Join(words[:n], " "), names); s != "" {
 			c, _ := m.lookup(strings.Fields(s))
 			return c
 		}

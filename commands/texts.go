@@ -106,6 +106,9 @@ const (
 	TextTags           bot.TextKey = "cmd.thread.tags"
 	TextBlocked        bot.TextKey = "cmd.thread.blocked"
 	TextUnblocked      bot.TextKey = "cmd.thread.unblocked"
+	TextNotDelivered   bot.TextKey = "cmd.thread.not_delivered"
+	TextByEmail        bot.TextKey = "cmd.thread.by_email"
+	TextUnknownForm    bot.TextKey = "cmd.form.unknown"
 	TextSnippetSent    bot.TextKey = "cmd.snippet.sent"
 	TextSnippetSaved   bot.TextKey = "cmd.snippet.saved"
 	TextSnippetRemoved bot.TextKey = "cmd.snippet.removed"
@@ -237,6 +240,9 @@ var Texts = bot.Catalogue{
 	TextTags:            {"Tags: %s", "Étiquettes : %s"},
 	TextBlocked:         {"Participant blocked: their messages are no longer relayed. `unblock` to undo.", "Participant bloqué : ses messages ne sont plus relayés. `unblock` pour annuler."},
 	TextUnblocked:       {"Participant unblocked.", "Participant débloqué."},
+	TextNotDelivered:    {"Not delivered: %s", "Non remis : %s"},
+	TextByEmail:         {"They cannot be reached in chat now: this reply goes by email to %s at %s, with any other reply until then.", "Injoignable par chat pour le moment : cette réponse partira par e-mail à %s à %s, avec les autres réponses d'ici là."},
+	TextUnknownForm:     {"herald has no form %q: type the command instead, see `help`.", "herald n'a pas de formulaire %q : tapez la commande, voir `help`."},
 	TextSnippetSent:     {"Snippet *%s* sent.", "Réponse type *%s* envoyée."},
 	TextSnippetSaved:    {"Snippet *%s* saved. In a thread: `snippet %s`", "Réponse type *%s* enregistrée. Dans un fil : `snippet %s`"},
 	TextSnippetRemoved:  {"Snippet *%s* removed.", "Réponse type *%s* supprimée."},

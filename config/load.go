@@ -277,7 +277,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		idx, ok := fields[key]
 		if !ok {
 			msg := "unknown key"
-			if s := bot.Suggest(key, names); s != "" {
+			if s := suggest(key, names); s != "" {
 				msg += "; did you mean " + join(path, s) + "?"
 			} else {
 				msg += "; known keys here: " + strings.Join(names, ", ")

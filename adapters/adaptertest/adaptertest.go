@@ -5,7 +5,11 @@
 // failed, threads open and take replies, files go out. Each adapter's
 // tests build a Harness and call Run.
 //
-// Import rule: adaptertest imports bot and the standard library only.
+// RunInbound is the inbound half: each adapter with threads drives the
+// same scripted thread conversation through its real inbound path.
+//
+// Import rule: adaptertest imports bot, bot/bottest and the standard
+// library only.
 package adaptertest
 
 import (

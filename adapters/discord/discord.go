@@ -47,17 +47,13 @@ type Adapter struct {
 
 	appID, guildID string
 	channel        string
-	// Threads carries participant threads whose moderators' side is the
-	// channel.
-	Threads *bot.Threads
-	buttons bot.ButtonIDs
-	// Commands runs /herald and its buttons; Verbs are the command
-	// language's first words, registered as /herald's subcommands.
-	Commands bot.CommandRunner
-	Verbs    []string
-
-	// Receive, when set before Run, gets what participants write in DMs.
-	Receive func(ctx context.Context, in bot.Incoming)
+	buttons        bot.ButtonIDs
+	// Handler, set before Run, gets what participants write in DMs, what
+	// moderators write in participants' threads of the channel, /herald,
+	// its buttons and forms. Verbs are the command language's first words,
+	// registered as /herald's subcommands.
+	Handler bot.InboundHandler
+	Verbs   []string
 }
 
 var (

@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/store"
 )
@@ -213,13 +213,12 @@ func TestCampaignWithinDiscordLimits(t *testing.T) {
 	}
 }
 
-// TestParticipantsWrite: DMs arriving over the gateway reach Receive, with
-// attachments named.
+// TestParticipantsWrite: DMs arriving over the gateway reach the handler,
+// with attachments named.
 func TestParticipantsWrite(t *testing.T) {
 	fake, a := start(t)
-	var mu sync.Mutex
-	var got []bot.Incoming
-	a.Receive = func(_ context.Context, in bot.Incoming) { mu.Lock(); got = append(got, in); mu.Unlock() }
+	r := &bottest.Runner{}
+	a.Handler = r
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
@@ -231,11 +230,10 @@ func TestParticipantsWrite(t *testing.T) {
 	}()
 	fake.UserWrites("4242", "Zoe", "Is it recorded?")
 	deadline := time.Now().Add(10 * time.Second)
+	var got []bot.Inbound
 	for {
-		mu.Lock()
-		n := len(got)
-		mu.Unlock()
-		if n == 1 {
+		got = r.InboundOf(bot.InboundParticipantMessage)
+		if len(got) == 1 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -243,7 +241,7 @@ func TestParticipantsWrite(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if in := got[0]; in.From != user("4242") || in.Name != "Zoe" || in.Message.Text != "Is it recorded?" || in.ID == "" {
+	if in := got[0]; in.From.Address != user("4242") || in.From.Name != "Zoe" || in.Text != "Is it recorded?" || in.ID == "" {
 		t.Fatalf("received %+v", in)
 	}
 }
@@ -264,7 +262,7 @@ func TestSlashCommandsAndButtons(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &bottest.Runner{Reply: cardReply}
-	a.Commands, a.Verbs = r, []string{"help", "campaign"}
+	a.Handler, a.Verbs = r, []string{"help", "campaign"}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
@@ -338,7 +336,7 @@ func TestSlashCommandsAndButtons(t *testing.T) {
 func TestInteractionsEndpoint(t *testing.T) {
 	_, a := start(t)
 	r := &bottest.Runner{Reply: cardReply}
-	a.Commands = r
+	a.Handler = r
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	srv := httptest.NewServer(a.Interactions(pub))
 	defer srv.Close()
@@ -388,4 +386,49 @@ func TestInteractionsEndpoint(t *testing.T) {
 func cardReply(req bot.CommandRequest) bot.CommandReply {
 	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
 		Buttons: []bot.Button{{Label: "Pause", Style: "danger", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-" + strings.Repeat("x", 120)}}}}}}
+}
+
+// TestInboundConformance drives the inbound half through the gateway:
+// moderators write in public threads of the moderators' channel.
+func TestInboundConformance(t *testing.T) {
+	adaptertest.RunInbound(t, func(t *testing.T) *adaptertest.InboundHarness {
+		fake, a := start(t)
+		fake.Unlimited = true
+		db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return &adaptertest.InboundHarness{
+			Surface: a, Channel: bot.Address{Platform: bot.PlatformDiscord, ID: "4444"}, Store: db,
+			Moderator: user("55"),
+			Serve: func(h bot.InboundHandler) {
+				a.Handler = h
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan error, 1)
+				go func() { done <- a.Run(ctx) }()
+				t.Cleanup(func() { cancel(); <-done })
+				deadline := time.Now().Add(10 * time.Second)
+				for fake.Gateways() == 0 && time.Now().Before(deadline) {
+					time.Sleep(5 * time.Millisecond)
+				}
+			},
+			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+				clock := bot.SystemClock()
+				deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
+					Campaigns: &bot.CampaignService{Store: db, Clock: clock}, Lists: &bot.ListService{Store: db}}
+				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+			},
+			Write: func(th bot.ThreadRef, text string) { fake.MemberWrites("777", th.ID, "55", text) },
+			Shown: func(th bot.ThreadRef) []string {
+				var out []string
+				for _, m := range fake.Messages() {
+					if m.ChannelID == th.ID {
+						out = append(out, m.Content+"\n"+m.Embeds)
+					}
+				}
+				return out
+			},
+		}
+	})
 }

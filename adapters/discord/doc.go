@@ -9,19 +9,21 @@
 // discordfake), never by rewriting discordgo's package variables.
 //
 // Run connects to the gateway (reached through the REST API's /gateway,
-// so the fake's URL comes the same way): participants' DMs go to herald's
-// threads; /herald, registered as an application command with a
-// subcommand per verb of the command language and an "args" option, runs
-// the command language; command buttons carry a short id for their signed
+// so the fake's URL comes the same way). Everything received goes to one
+// bot.InboundHandler: participants' DMs; /herald, registered as an application command with a
+// subcommand per verb of the command language and an "args" option, ;
+// command buttons carry a short id for their signed
 // command (custom ids hold 100 characters) and update the pressed card;
 // moderators.discord.group is a role (IsMember); participants' threads
-// are public threads of the moderators' channel (ThreadPoster), where
-// moderators answer, write notes and run thread commands. Interactions
+// are public threads of the moderators' channel (ThreadPoster), and what
+// moderators write there goes to the handler as typed (it tells notes,
+// thread commands and replies apart) and its answers are posted there. Interactions
 // may also come to the HTTP endpoint (Interactions), each verified with
 // the application's Ed25519 key. A "file" option on every subcommand
 // brings a CSV (downloaded from Discord's CDN, 64 MB at most) to the
-// command. `/herald campaign args: new` opens a modal whose submission
-// runs bot.CampaignForm, as Slack's form does.
+// command. When the handler asks for the campaign form (`/herald campaign
+// args: new`), a modal opens; its submission goes to the handler as a
+// bot.FormCampaign with its fields, as Slack's form does.
 //
 // Import rule: discord imports bot, its Discord library and the standard
 // library.

@@ -11,7 +11,8 @@ import (
 )
 
 // Run registers /herald, connects to the gateway and serves it until ctx
-// ends: participants' DMs go to Receive, /herald and buttons to Commands.
+// ends: participants' DMs, moderators' thread messages, /herald and
+// buttons go to Handler.
 // discordgo reconnects by itself.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentMessageContent | discordgo.IntentsGuildMessages
@@ -21,7 +22,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 		a.interaction(i.Interaction, a.restResponder(i.Interaction))
 	})
 	defer removeI()
-	if a.Commands != nil && a.appID != "" && len(a.Verbs) > 0 {
+	if a.Handler != nil && a.appID != "" && len(a.Verbs) > 0 {
 		if err := a.register(ctx); err != nil {
 			a.log.Error("discord: registering /herald", "err", err)
 		}
@@ -44,9 +45,9 @@ func redact(s, token string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, token, "***"), strings.TrimPrefix(token, "Bot "), "***")
 }
 
-// message hands a participant's DM to Receive. herald's own messages,
-// bots' and guild traffic are not participants'. Attachments are named
-// with their link, never dropped.
+// message hands a participant's DM to Handler (guild messages go to
+// guildMessage). herald's own messages and bots' are left alone.
+// Attachments are named with their link, never dropped.
 func (a *Adapter) message(m *discordgo.MessageCreate) {
 	if m.Author == nil || m.Author.Bot {
 		return
@@ -55,7 +56,7 @@ func (a *Adapter) message(m *discordgo.MessageCreate) {
 		a.guildMessage(m)
 		return
 	}
-	if a.Receive == nil {
+	if a.Handler == nil {
 		return
 	}
 	text := m.Content
@@ -71,5 +72,17 @@ func (a *Adapter) message(m *discordgo.MessageCreate) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	a.Receive(ctx, bot.Incoming{From: bot.Address{Platform: bot.PlatformDiscord, ID: m.Author.ID}, Name: name, ID: m.ID, Message: bot.Message{Text: text}})
+	a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformDiscord, ID: m.Author.ID}, Name: name}, ID: m.ID, Text: text})
+}
+
+// handle hands in to Handler, and logs what it could not handle.
+func (a *Adapter) handle(ctx context.Context, in bot.Inbound) bot.InboundReply {
+	if a.Handler == nil {
+		return bot.InboundReply{}
+	}
+	out, err := a.Handler.Handle(ctx, in)
+	if err != nil {
+		a.log.Error("discord: handling an event", "kind", in.Kind, "from", in.From.String(), "err", err)
+	}
+	return out
 }

@@ -199,70 +199,81 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		d := i.ApplicationCommandData()
-		if d.Name != "herald" || a.Commands == nil {
+		if d.Name != "herald" || a.Handler == nil {
 			return
 		}
-		text := commandText(d)
-		if strings.EqualFold(strings.Join(strings.Fields(text), " "), "campaign new") && len(attachments(d)) == 0 {
-			if err := respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: campaignModal()}); err != nil {
-				a.log.Error("discord: opening the campaign form", "err", a.classify(err, bot.StepSend))
-			}
-			return
-		}
-		req := bot.CommandRequest{Actor: who, Text: text}
+		in := bot.Inbound{Kind: bot.InboundCommand, From: who, Text: commandText(d), Forms: []string{bot.FormCampaign}}
 		for _, at := range attachments(d) {
 			f, err := a.fetch(ctx, at)
 			if err != nil {
 				a.reply(ctx, i, respond, bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: bot.ErrorMessage(err)}}})
 				return
 			}
-			req.Files = append(req.Files, f)
+			in.Files = append(in.Files, f)
 		}
-		a.reply(ctx, i, respond, a.Commands.RunCommand(ctx, req))
+		out := a.handle(ctx, in)
+		if out.Form == bot.FormCampaign {
+			err := respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: campaignModal()})
+			if err == nil {
+				return
+			}
+			a.log.Error("discord: opening the campaign form", "err", a.classify(err, bot.StepSend))
+			in.Forms = nil
+			out = a.handle(ctx, in)
+		}
+		a.replyAll(ctx, i, respond, out.Replies)
 	case discordgo.InteractionModalSubmit:
 		d := i.ModalSubmitData()
-		if d.CustomID != CampaignModal || a.Commands == nil {
+		if d.CustomID != CampaignModal || a.Handler == nil {
 			return
 		}
-		v := modalValues(d)
-		form := bot.CampaignForm{Name: v["name"], Text: v["text"], List: v["list"], Platform: v["platform"], Schedule: v["schedule"]}
-		_, replies := form.Run(ctx, a.Commands, who)
-		a.reply(ctx, i, respond, replies[0])
-		for _, r := range replies[1:] {
-			for _, m := range r.Messages {
-				a.followup(ctx, i, m, r.Private)
-			}
-		}
+		out := a.handle(ctx, bot.Inbound{Kind: bot.InboundForm, From: who, Form: bot.FormCampaign, Fields: modalValues(d)})
+		a.replyAll(ctx, i, respond, out.Replies)
 	case discordgo.InteractionMessageComponent:
 		id := i.MessageComponentData().CustomID
 		// Answer at once: the pressed message is updated below.
 		if err := respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}); err != nil {
 			a.log.Warn("discord: acknowledging a button", "err", a.classify(err, bot.StepSend))
 		}
-		if key, ok := strings.CutPrefix(id, commandPrefix); ok && a.Commands != nil {
+		if key, ok := strings.CutPrefix(id, commandPrefix); ok && a.Handler != nil {
 			signed, known := a.buttons.Get(key)
 			if !known {
 				a.followup(ctx, i, bot.Message{Kind: bot.KindImportant, Text: "This button is from before herald restarted: run the command again."}, true)
 				return
 			}
-			reply := a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Signed: signed})
-			for k, m := range reply.Messages {
-				if m.Campaign == 0 || reply.Private {
-					continue
+			for _, reply := range a.handle(ctx, bot.Inbound{Kind: bot.InboundButton, From: who, Signed: signed}).Replies {
+				for k, m := range reply.Messages {
+					if m.Campaign == 0 || reply.Private {
+						continue
+					}
+					r := a.render(m)
+					if _, err := a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &r.Content, Embeds: &r.Embeds, Components: &r.Components}, discordgo.WithContext(ctx)); err == nil {
+						reply.Messages = slices.Delete(reply.Messages, k, k+1)
+					}
+					break
 				}
-				r := a.render(m)
-				if _, err := a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &r.Content, Embeds: &r.Embeds, Components: &r.Components}, discordgo.WithContext(ctx)); err == nil {
-					reply.Messages = slices.Delete(reply.Messages, k, k+1)
+				for _, m := range reply.Messages {
+					a.followup(ctx, i, m, reply.Private)
 				}
-				break
-			}
-			for _, m := range reply.Messages {
-				a.followup(ctx, i, m, reply.Private)
 			}
 			return
 		}
-		if v, ok := strings.CutPrefix(id, replyPrefix); ok && i.GuildID == "" && a.Receive != nil {
-			a.Receive(ctx, bot.Incoming{From: who.Address, Name: who.Name, ID: "i" + i.ID, Message: bot.Message{Text: v}})
+		if v, ok := strings.CutPrefix(id, replyPrefix); ok && i.GuildID == "" {
+			a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: who, ID: "i" + i.ID, Text: v})
+		}
+	}
+}
+
+// replyAll answers an interaction with the first reply (see reply), and
+// the others as follow-ups.
+func (a *Adapter) replyAll(ctx context.Context, i *discordgo.Interaction, respond responder, rs []bot.CommandReply) {
+	if len(rs) == 0 {
+		rs = []bot.CommandReply{{}}
+	}
+	a.reply(ctx, i, respond, rs[0])
+	for _, r := range rs[1:] {
+		for _, m := range r.Messages {
+			a.followup(ctx, i, m, r.Private)
 		}
 	}
 }

@@ -10,10 +10,6 @@ import (
 	"github.com/heraldchat/herald/bot"
 )
 
-// threadCommands are the words that start a thread command when a
-// moderator writes them first in a participant's thread.
-var threadCommands = map[string]bool{"close": true, "reopen": true, "assign": true, "tag": true, "block": true, "unblock": true, "snippet": true}
-
 // StartThread opens a participant's thread in the moderators' channel: a
 // public thread named after m's title, with m as its first message.
 func (a *Adapter) StartThread(ctx context.Context, channel bot.Address, m bot.Message) (bot.ThreadRef, error) {
@@ -47,12 +43,11 @@ func (a *Adapter) PostInThread(ctx context.Context, t bot.ThreadRef, m bot.Messa
 	return bot.MessageRef{Channel: t.Channel, ID: sent.ID}, nil
 }
 
-// guildMessage serves a moderator's message in a participant's thread of
-// the moderators' channel: a note stays, a thread command runs, anything
-// else goes to the participant. Messages elsewhere, or in threads that
-// are no participant's, are left alone.
+// guildMessage hands a moderator's message in a thread of the moderators'
+// channel to Handler, and posts its answers in the thread. Messages in
+// the channel itself or elsewhere are left alone.
 func (a *Adapter) guildMessage(m *discordgo.MessageCreate) {
-	if a.Threads == nil || a.channel == "" || m.ChannelID == a.channel {
+	if a.Handler == nil || a.channel == "" || m.ChannelID == a.channel {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -63,22 +58,12 @@ func (a *Adapter) guildMessage(m *discordgo.MessageCreate) {
 	for _, at := range m.Attachments {
 		text = strings.TrimSpace(text + "\n[" + at.Filename + "](" + at.URL + ")")
 	}
-	first, _, _ := strings.Cut(strings.ToLower(text), " ")
-	say := func(msg bot.Message) {
-		if _, err := a.PostInThread(ctx, thread, msg); err != nil {
-			a.log.Error("discord: answering in a thread", "err", err)
+	out := a.handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: who, ID: m.ID, Thread: thread, Text: text})
+	for _, r := range out.Replies {
+		for _, msg := range r.Messages {
+			if _, err := a.PostInThread(ctx, thread, msg); err != nil {
+				a.log.Error("discord: answering in a thread", "err", err)
+			}
 		}
-	}
-	switch {
-	case text == "" || first == "note":
-		return
-	case threadCommands[first] && a.Commands != nil:
-		for _, msg := range a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: text, Thread: thread}).Messages {
-			say(msg)
-		}
-		return
-	}
-	if _, err := a.Threads.Reply(ctx, thread, who, bot.Message{Text: text}); err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
-		say(bot.Message{Kind: bot.KindImportant, Text: "Not delivered: " + bot.ErrorMessage(err)})
 	}
 }

@@ -152,9 +152,7 @@ func TestRepliesGoByEmailTogether(t *testing.T) {
 	defer db.Close()
 	chat := awayMessenger{bottest.NewMessenger(bot.PlatformWeb)}
 	mods := bottest.NewMessenger(bot.PlatformWeb)
-	th := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock},
-		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformWeb: chat}, Moderators: mods,
-		Channel: bot.Address{Platform: bot.PlatformWeb, ID: "console"}, Clock: clock, Email: mailer}
+	th := bottest.NewThreads(db, clock, mods, bot.Address{Platform: bot.PlatformWeb, ID: "console"}, mailer, chat)
 	ana := bot.Address{Platform: bot.PlatformWeb, ID: "AAAAAAAAAAAAAAAAAAAAAA"}
 	c, err := th.Receive(ctx, bot.Incoming{From: ana, Name: "Ana", Email: "ana@example.org", Message: bot.Message{Text: "Are you there?"}})
 	if err != nil {

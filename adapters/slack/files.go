@@ -82,8 +82,8 @@ func scrub(s, token string) string {
 }
 
 // moderatorFiles hands each file a moderator shares in a DM with herald to
-// the command language (a pending `list import`, or an offer to import),
-// and answers in the DM.
+// the handler (a pending `list import`, or an offer to import), and
+// answers in the DM.
 func (a *Adapter) moderatorFiles(ctx context.Context, from bot.Actor, channel string, files []sharedFile) {
 	for _, sf := range files {
 		f, err := a.fetch(ctx, sf)
@@ -91,14 +91,15 @@ func (a *Adapter) moderatorFiles(ctx context.Context, from bot.Actor, channel st
 		if err != nil {
 			reply = bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: bot.ErrorMessage(err)}}}
 		} else {
-			reply = a.Commands.RunFile(ctx, from, f)
+			a.answerAll(ctx, channel, from.Address.ID, "", a.handle(ctx, bot.Inbound{Kind: bot.InboundFile, From: from, Files: []bot.File{f}}).Replies)
+			continue
 		}
 		a.answer(ctx, channel, from.Address.ID, "", reply)
 	}
 }
 
-// participantFiles fetches the files a participant sent so that they go
-// to the thread with the message. A file that cannot be fetched is named
+// participantFiles fetches the files sent with a message (a participant's
+// DM, a moderator's reply) so that they go on with it. A file that cannot be fetched is named
 // in the message instead, never dropped in silence.
 func (a *Adapter) participantFiles(ctx context.Context, text string, files []sharedFile) bot.Message {
 	m := bot.Message{Text: text}

@@ -117,29 +117,46 @@ func (a *Adapter) command(w http.ResponseWriter, r *http.Request, body []byte) {
 }
 
 // runCommand runs /herald TEXT typed by user in channel, in the
-// background, and answers there.
-// A bare "campaign new" or "list import" opens its form instead when the
-// command came with a trigger and the user is a moderator.
+// background, and answers there. With a trigger, the handler may ask for
+// a form instead (a bare `campaign new` or `list import`); when the form
+// does not open, the command runs as typed.
 func (a *Adapter) runCommand(user, userName, channel, text, triggerID string) {
-	req := bot.CommandRequest{Actor: bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: user}, Name: userName}, Text: text}
+	in := bot.Inbound{Kind: bot.InboundCommand, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: user}, Name: userName}, Text: text}
+	if triggerID != "" {
+		in.Forms = []string{bot.FormCampaign, bot.FormListImport}
+	}
 	a.background(func(ctx context.Context) {
-		if id := modalFor(text); id != "" && triggerID != "" {
-			ok := a.Moderators == nil
-			if !ok {
-				ok, _ = a.Moderators.IsModerator(ctx, req.Actor)
-			}
-			if ok {
-				err := a.openModal(ctx, id, triggerID, channel)
-				if err == nil {
-					return
-				}
-				a.answer(ctx, channel, user, "", bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant,
-					Text: "The form did not open (" + bot.ErrorMessage(err) + "): type the command with its arguments instead, see `/herald help`."}}})
+		out := a.handle(ctx, in)
+		if out.Form != "" {
+			err := a.openModal(ctx, modalOf(out.Form), triggerID, channel)
+			if err == nil {
 				return
 			}
+			a.log.Warn("slack: opening a form", "form", out.Form, "err", err)
+			in.Forms = nil
+			out = a.handle(ctx, in)
 		}
-		a.answer(ctx, channel, user, "", a.Commands.RunCommand(ctx, req))
+		a.answerAll(ctx, channel, user, "", out.Replies)
 	})
+}
+
+// handle hands in to the handler, and logs what it could not handle.
+func (a *Adapter) handle(ctx context.Context, in bot.Inbound) bot.InboundReply {
+	if a.Handler == nil {
+		return bot.InboundReply{}
+	}
+	out, err := a.Handler.Handle(ctx, in)
+	if err != nil {
+		a.log.Error("slack: handling an event", "kind", in.Kind, "from", in.From.String(), "err", err)
+	}
+	return out
+}
+
+// answerAll answers with each reply in turn (see answer).
+func (a *Adapter) answerAll(ctx context.Context, channel, user, threadTS string, rs []bot.CommandReply) {
+	for _, r := range rs {
+		a.answer(ctx, channel, user, threadTS, r)
+	}
 }
 
 // interactionPayload is what Slack posts when a button is pressed.
@@ -197,28 +214,27 @@ func (a *Adapter) runInteraction(p interactionPayload) {
 	a.background(func(ctx context.Context) {
 		switch {
 		case strings.HasPrefix(act.ActionID, CommandActionID):
-			reply := a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Signed: act.Value})
-			// A campaign card in the reply replaces the card that was pressed.
-			if !reply.Private && p.Container.MessageTS != "" && !p.Container.IsEph {
-				for i, m := range reply.Messages {
-					if m.Campaign != 0 {
-						ref := bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: p.Channel.ID}, ID: p.Container.MessageTS}
-						if err := a.EditMessage(ctx, ref, m); err == nil {
-							reply.Messages = append(reply.Messages[:i:i], reply.Messages[i+1:]...)
-							if a.OnCard != nil {
-								a.OnCard(m.Campaign, ref)
+			out := a.handle(ctx, bot.Inbound{Kind: bot.InboundButton, From: who, Signed: act.Value})
+			for _, reply := range out.Replies {
+				// A campaign card in the reply replaces the card that was pressed.
+				if !reply.Private && p.Container.MessageTS != "" && !p.Container.IsEph {
+					for i, m := range reply.Messages {
+						if m.Campaign != 0 {
+							ref := bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: p.Channel.ID}, ID: p.Container.MessageTS}
+							if err := a.EditMessage(ctx, ref, m); err == nil {
+								reply.Messages = append(reply.Messages[:i:i], reply.Messages[i+1:]...)
+								if a.OnCard != nil {
+									a.OnCard(m.Campaign, ref)
+								}
 							}
+							break
 						}
-						break
 					}
 				}
+				a.answer(ctx, p.Channel.ID, p.User.ID, p.Container.ThreadTS, reply)
 			}
-			a.answer(ctx, p.Channel.ID, p.User.ID, p.Container.ThreadTS, reply)
-		case strings.HasPrefix(act.ActionID, ReplyActionID) && a.Threads != nil:
-			in := bot.Incoming{From: who.Address, Name: who.Name, Message: bot.Message{Text: act.Value}}
-			if _, err := a.Threads.Receive(ctx, in); err != nil {
-				a.log.Error("slack: relaying a button answer", "err", err)
-			}
+		case strings.HasPrefix(act.ActionID, ReplyActionID):
+			a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: who, Text: act.Value})
 		}
 	})
 }
@@ -243,16 +259,11 @@ type eventEnvelope struct {
 	} `json:"event"`
 }
 
-// threadCommands are the words that start a thread command when a
-// moderator writes them first in a participant's thread.
-var threadCommands = map[string]bool{"close": true, "reopen": true, "assign": true, "tag": true, "block": true, "unblock": true, "snippet": true}
-
-// event serves the Events API: DMs from participants go to their threads
-// (with their files); files a moderator shares in a DM go to the command
-// language (list import);
-// moderators' messages in a thread go to the participant, unless they are
-// a note or a thread command. herald's own messages are ignored, and an
-// event Slack sends again is handled once.
+// event serves the Events API: DMs from participants (with their files),
+// files a moderator shares in a DM (list import), and moderators' messages
+// in threads of the moderators' channel, all handed to the handler.
+// herald's own messages are ignored, and an event Slack sends again is
+// handled once.
 func (a *Adapter) event(w http.ResponseWriter, r *http.Request, body []byte) {
 	var env eventEnvelope
 	if json.Unmarshal(body, &env) != nil {
@@ -285,9 +296,6 @@ func (a *Adapter) runEvent(env eventEnvelope) {
 				return
 			}
 		}
-		if a.Threads == nil {
-			return
-		}
 		switch {
 		case e.ChannelType == "im":
 			id := e.ClientMsgID
@@ -295,24 +303,12 @@ func (a *Adapter) runEvent(env eventEnvelope) {
 				id = e.TS
 			}
 			m := a.participantFiles(ctx, e.Text, e.Files)
-			if _, err := a.Threads.Receive(ctx, bot.Incoming{From: from.Address, ID: id, Message: m}); err != nil {
-				a.log.Error("slack: relaying a participant's message", "err", err)
-			}
+			a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, ID: id, Text: m.Text, Files: m.Files})
 		case e.Channel == a.cfg.Channel && e.ThreadTS != "" && e.ThreadTS != e.TS:
 			thread := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: e.Channel}, ID: e.ThreadTS}
-			text := strings.TrimSpace(e.Text)
-			first, _, _ := strings.Cut(strings.ToLower(text), " ")
-			switch {
-			case first == "note":
-				return // internal
-			case threadCommands[first]:
-				a.answer(ctx, e.Channel, e.User, e.ThreadTS, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: from, Text: text, Thread: thread}))
-			default:
-				m := a.participantFiles(ctx, text, e.Files)
-				if _, err := a.Threads.Reply(ctx, thread, from, m); err != nil {
-					a.answer(ctx, e.Channel, e.User, e.ThreadTS, bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: "Not delivered: " + bot.ErrorMessage(err)}}})
-				}
-			}
+			m := a.participantFiles(ctx, e.Text, e.Files)
+			out := a.handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: from, ID: e.TS, Thread: thread, Text: m.Text, Files: m.Files})
+			a.answerAll(ctx, e.Channel, e.User, e.ThreadTS, out.Replies)
 		}
 	})
 }

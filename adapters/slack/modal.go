@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -17,16 +16,13 @@ const (
 	ImportModal   = "herald-list-import"
 )
 
-// modalFor returns the modal a bare command opens ("campaign new",
-// "list import"), or "" when the command runs as typed.
-func modalFor(text string) string {
-	switch strings.ToLower(strings.Join(strings.Fields(text), " ")) {
-	case "campaign new", "new":
-		return CampaignModal
-	case "list import":
+// modalOf returns the modal of a form (bot.FormCampaign,
+// bot.FormListImport).
+func modalOf(form string) string {
+	if form == bot.FormListImport {
 		return ImportModal
 	}
-	return ""
+	return CampaignModal
 }
 
 func plain(s string) *slk.TextBlockObject {
@@ -141,51 +137,32 @@ func (s viewState) get(id string) string {
 
 func (s viewState) files(id string) []sharedFile { return s[id][id].Files }
 
-// submitted runs a submitted form as the commands a moderator would type,
-// and answers in the channel the form was opened from: the new campaign's
-// card, or what went wrong, step by step.
+// submitted hands a submitted form to the handler, which runs it as the
+// commands a moderator would type, and answers in the channel the form
+// was opened from: the new campaign's card, or what went wrong.
 func (a *Adapter) submitted(ctx context.Context, who bot.Actor, callbackID, channel string, st viewState) {
-	run := func(text string, files ...bot.File) bot.CommandReply {
-		return a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: text, Files: files})
+	in := bot.Inbound{Kind: bot.InboundForm, From: who, Fields: map[string]string{}}
+	var fields []string
+	switch callbackID {
+	case ImportModal:
+		in.Form, fields = bot.FormListImport, []string{"name", "mode"}
+	case CampaignModal:
+		in.Form, fields = bot.FormCampaign, []string{"name", "kind", "title", "text", "list", "platform", "at", "window", "hours", "tz"}
+	default:
+		return
 	}
-	file := func() (bot.File, bool) {
-		fs := st.files("file")
-		if len(fs) == 0 {
-			return bot.File{}, false
-		}
+	for _, k := range fields {
+		in.Fields[k] = st.get(k)
+	}
+	if fs := st.files("file"); len(fs) > 0 {
 		f, err := a.fetch(ctx, fs[0])
 		if err != nil {
 			a.answer(ctx, channel, who.Address.ID, "", bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: bot.ErrorMessage(err)}}})
-			return bot.File{}, true
-		}
-		return f, true
-	}
-	switch callbackID {
-	case ImportModal:
-		f, ok := file()
-		if !ok || f.Data == nil {
 			return
 		}
-		a.answer(ctx, channel, who.Address.ID, "", run(fmt.Sprintf("list import %s %s", st.get("name"), st.get("mode")), f))
-	case CampaignModal:
-		form := bot.CampaignForm{Name: st.get("name"), Kind: st.get("kind"), Title: st.get("title"), Text: st.get("text"),
-			List: st.get("list"), Platform: st.get("platform")}
-		if f, ok := file(); ok {
-			if f.Data == nil {
-				return // said
-			}
-			form.File = &f
-		}
-		for _, k := range []string{"at", "window", "hours", "tz"} {
-			if v := st.get(k); v != "" {
-				form.Schedule += " " + k + " " + v
-			}
-		}
-		_, replies := form.Run(ctx, a.Commands, who)
-		for _, r := range replies {
-			a.answer(ctx, channel, who.Address.ID, "", r)
-		}
+		in.Files = []bot.File{f}
 	}
+	a.answerAll(ctx, channel, who.Address.ID, "", a.handle(ctx, in).Replies)
 }
 
 // Previewer personalises a draft message with the first recipient of a

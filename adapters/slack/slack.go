@@ -36,10 +36,10 @@ type Adapter struct {
 	log     *slog.Logger
 	botUser string
 
-	// Commands runs /herald and the buttons; Threads carries participant
-	// threads. Both are set before the handlers are mounted.
-	Commands bot.CommandRunner
-	Threads  *bot.Threads
+	// Handler gets everything the app receives: /herald, buttons, forms,
+	// participants' DMs and moderators' messages in their threads. It is
+	// set before the handlers are mounted.
+	Handler bot.InboundHandler
 	// OnCard, when set, is told of every campaign card posted in a channel,
 	// so that it can be kept up to date (commands.CardUpdater.Track).
 	OnCard func(id bot.CampaignID, ref bot.MessageRef)

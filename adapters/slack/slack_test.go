@@ -19,6 +19,7 @@ import (
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 	"go.yaml.in/yaml/v3"
 )
@@ -57,7 +58,7 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	r := &bottest.Runner{}
-	a.Commands = r
+	a.Handler = r
 	mux := http.NewServeMux()
 	a.Routes(mux)
 	srv := httptest.NewServer(mux)
@@ -205,56 +206,47 @@ func TestSlackAbilities(t *testing.T) {
 func TestButtonsAndThreads(t *testing.T) {
 	g := newRig(t)
 	g.fake.Unlimited = true // this test is about routing, not pace
-	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{Clock: g.clock, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	th := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: g.clock},
-		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: g.adapter}, Moderators: g.adapter,
-		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: g.clock}
-	g.adapter.Threads = th
 	event := func(id, user, channel, channelType, ts, threadTS, text string, extra string) int {
 		body := fmt.Sprintf(`{"type":"event_callback","event_id":%q,"event":{"type":"message","user":%q,"channel":%q,"channel_type":%q,"ts":%q,"thread_ts":%q,"text":%q%s}}`,
 			id, user, channel, channelType, ts, threadTS, text, extra)
-		return g.post("/slack/events", "application/json", body, 0, "")
+		code := g.post("/slack/events", "application/json", body, 0, "")
+		g.adapter.Wait()
+		return code
 	}
 	// A participant writes in a DM, and Slack sends the event twice.
 	event("Ev1", "UANA", "DANA", "im", "1.1", "", "Hello, a question", "")
 	event("Ev1", "UANA", "DANA", "im", "1.1", "", "Hello, a question", "")
-	conv, err := db.ConversationByParticipant(context.Background(), bot.Address{Platform: bot.PlatformSlack, ID: "UANA"})
-	if err != nil {
-		t.Fatal(err)
+	if in := g.runner.InboundOf(bot.InboundParticipantMessage); len(in) != 1 || in[0].From.Address.ID != "UANA" || in[0].Text != "Hello, a question" || in[0].ID == "" {
+		t.Fatalf("the participant's message was handed over as %+v", in)
 	}
-	relayed := 0
-	for _, m := range g.fake.Messages() {
-		if m.ThreadTS == conv.Thread.ID && strings.Contains(m.Blocks, "Hello, a question") {
-			relayed++
-		}
+	// Moderators in a thread of the moderators' channel: what they write
+	// goes to the handler as typed, and its answer shows in the thread,
+	// to them alone when private.
+	g.runner.Answer = func(in bot.Inbound) bot.InboundReply {
+		return bot.InboundReply{Replies: []bot.CommandReply{{Private: true, Messages: []bot.Message{{Text: "answer to " + in.Text}}}}}
 	}
-	if relayed != 1 {
-		t.Fatalf("the message was relayed %d times", relayed)
+	event("Ev2", "UMOD", "CMODS", "channel", "2.1", "1.0", "note she is a VIP", "")
+	event("Ev3", "UMOD", "CMODS", "channel", "2.2", "1.0", "close in 2h bye", "")
+	got := g.runner.InboundOf(bot.InboundThreadMessage)
+	thread := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, ID: "1.0"}
+	if len(got) != 2 || got[0].Text != "note she is a VIP" || got[1].Text != "close in 2h bye" || got[1].Thread != thread || got[1].From.Address.ID != "UMOD" {
+		t.Fatalf("thread messages: %+v", got)
 	}
-	// Moderators in the thread: a note stays, a command runs, a reply goes.
-	before := len(g.fake.Messages())
-	event("Ev2", "UMOD", "CMODS", "channel", "2.1", conv.Thread.ID, "note she is a VIP", "")
-	if len(g.fake.Messages()) != before {
-		t.Fatal("a note was relayed")
-	}
-	event("Ev3", "UMOD", "CMODS", "channel", "2.2", conv.Thread.ID, "close in 2h bye", "")
-	if last := g.runner.Requests(); len(last) != 1 || last[0].Text != "close in 2h bye" || last[0].Thread != conv.Thread {
-		t.Fatalf("thread command: %+v", last)
-	}
-	event("Ev4", "UMOD", "CMODS", "channel", "2.3", conv.Thread.ID, "Sure, ask away!", "")
 	msgs := g.fake.Messages()
-	if last := msgs[len(msgs)-1]; last.Channel != "UANA" || !strings.Contains(last.Blocks, "Sure, ask away!") {
-		t.Fatalf("the reply went %+v", last)
+	if last := msgs[len(msgs)-1]; !last.Ephemeral || last.User != "UMOD" || last.ThreadTS != "1.0" || !strings.Contains(last.Blocks, "answer to close in 2h bye") {
+		t.Fatalf("the answer went %+v", last)
 	}
+	// Elsewhere in the channel (not in a thread), nothing is handed over.
+	event("Ev4", "UMOD", "CMODS", "channel", "2.3", "", "hello all", "")
+	if n := len(g.runner.InboundOf(bot.InboundThreadMessage)); n != 2 {
+		t.Fatalf("a channel message went to the handler")
+	}
+	g.runner.Answer = nil
 	// herald's own messages and bots are ignored.
-	before = len(g.fake.Messages())
-	event("Ev5", "UBOT", "CMODS", "channel", "2.4", conv.Thread.ID, "echo", "")
-	event("Ev6", "UMOD", "CMODS", "channel", "2.5", conv.Thread.ID, "from a bot", `,"bot_id":"B9"`)
-	if len(g.fake.Messages()) != before {
+	before := len(g.runner.Inbound())
+	event("Ev5", "UBOT", "CMODS", "channel", "2.4", "1.0", "echo", "")
+	event("Ev6", "UMOD", "CMODS", "channel", "2.5", "1.0", "from a bot", `,"bot_id":"B9"`)
+	if len(g.runner.Inbound()) != before {
 		t.Fatal("herald answered itself")
 	}
 
@@ -462,14 +454,6 @@ func TestSharedFiles(t *testing.T) {
 	g := newRig(t)
 	g.fake.Unlimited = true
 	g.adapter.Moderators = onlyMo{}
-	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{Clock: g.clock, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	g.adapter.Threads = &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: g.clock},
-		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: g.adapter}, Moderators: g.adapter,
-		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: g.clock}
 	share := func(id, user, channel string, f slackfake.SharedFile) {
 		files, _ := json.Marshal([]slackfake.SharedFile{f})
 		body := fmt.Sprintf(`{"type":"event_callback","event_id":%q,"event":{"type":"message","subtype":"file_share","user":%q,"channel":%q,"channel_type":"im","ts":"5.%s","text":"","files":%s}}`,
@@ -477,6 +461,7 @@ func TestSharedFiles(t *testing.T) {
 		if code := g.post("/slack/events", "application/json", body, 0, ""); code != 200 {
 			t.Fatalf("event: %d", code)
 		}
+		g.adapter.Wait()
 	}
 	share("E1", "UMOD", "DMOD", g.fake.ShareFile("spring.csv", "text/csv", []byte("email\nana@example.org\n")))
 	if reqs := g.runner.Requests(); len(reqs) != 1 || reqs[0].Text != "file spring.csv: email\nana@example.org\n" {
@@ -492,36 +477,50 @@ func TestSharedFiles(t *testing.T) {
 	if last := msgs[len(msgs)-1]; !last.Ephemeral || last.User != "UMOD" || !strings.Contains(last.Blocks, "cannot download autumn.csv") {
 		t.Fatalf("the moderator was told %+v", last)
 	}
-	// A participant's file goes to their thread, uploaded there.
+	// A participant's file goes to the handler with their message.
 	share("E3", "UANA", "DANA", g.fake.ShareFile("invoice.pdf", "application/pdf", []byte("%PDF-1.4")))
-	found := false
-	for _, f := range g.fake.Files() {
-		found = found || f == "invoice.pdf"
-	}
-	if !found {
-		t.Fatalf("the participant's file is not in the thread: %v", g.fake.Files())
+	in := g.runner.InboundOf(bot.InboundParticipantMessage)
+	if len(in) != 1 || len(in[0].Files) != 1 || in[0].Files[0].Name != "invoice.pdf" || string(in[0].Files[0].Data) != "%PDF-1.4" {
+		t.Fatalf("the participant's file: %+v", in)
 	}
 	// Without files:read Slack answers a sign-in page: that is said too.
 	g.fake.Inject(slackfake.Fault{Method: "files.download", N: 1, Error: "sign_in"})
 	share("E4", "UANA", "DANA", g.fake.ShareFile("photo.png", "image/png", []byte("png")))
-	msgs = g.fake.Messages()
-	if last := msgs[len(msgs)-1]; !strings.Contains(last.Blocks, "photo.png") || !strings.Contains(last.Blocks, "files:read") {
+	in = g.runner.InboundOf(bot.InboundParticipantMessage)
+	if last := in[len(in)-1]; !strings.Contains(last.Text, "photo.png") || !strings.Contains(last.Text, "files:read") || len(last.Files) != 0 {
 		t.Fatalf("a participant's file that failed to download: %+v", last)
 	}
 }
 
-// TestModals: a bare "list import" or "campaign new" opens a form for a
-// moderator, others get the command's own answer, a trigger Slack refuses
-// is said; a submitted import form runs `list import` with the file.
+// moForms asks for the form of a bare "list import" or "campaign new"
+// typed by UMOD, as the command language does for a moderator.
+func moForms(in bot.Inbound) string {
+	if in.From.Address.ID != "UMOD" {
+		return ""
+	}
+	switch strings.Join(strings.Fields(in.Text), " ") {
+	case "list import":
+		return bot.FormListImport
+	case "campaign new":
+		return bot.FormCampaign
+	}
+	return ""
+}
+
+// TestModals: the form the handler asks for opens (a bare "list import"
+// or "campaign new" of a moderator), others get the command's own answer,
+// a trigger Slack refuses runs the command as typed; a submitted import
+// form goes to the handler with its fields and file.
 func TestModals(t *testing.T) {
 	g := newRig(t)
 	g.fake.Unlimited = true
-	g.adapter.Moderators = onlyMo{}
+	g.runner.Forms = moForms
 	command := func(user, text, trigger string) {
 		form := url.Values{"command": {"/herald"}, "text": {text}, "user_id": {user}, "user_name": {"x"}, "channel_id": {"CMODS"}, "trigger_id": {trigger}}
 		if code := g.post("/slack/commands", "application/x-www-form-urlencoded", form.Encode(), 0, ""); code != 200 {
 			t.Fatalf("command: %d", code)
 		}
+		g.adapter.Wait()
 	}
 	command("UMOD", "list  import", g.fake.Trigger())
 	if v := g.fake.Views(); len(v) != 1 || v[0].Body["callback_id"] != hslack.ImportModal || len(g.runner.Requests()) != 0 {
@@ -532,8 +531,9 @@ func TestModals(t *testing.T) {
 		t.Fatal("a form opened for someone who is not a moderator")
 	}
 	command("UMOD", "campaign new", "expired")
+	g.adapter.Wait()
 	msgs := g.fake.Messages()
-	if last := msgs[len(msgs)-1]; !strings.Contains(last.Blocks, "The form did not open") {
+	if last := msgs[len(msgs)-1]; !strings.Contains(last.Blocks, "ran campaign new") {
 		t.Fatalf("a refused trigger: %+v", last)
 	}
 	f := g.fake.ShareFile("spring.csv", "text/csv", []byte("email\nana@example.org\n"))
@@ -548,7 +548,7 @@ func TestModals(t *testing.T) {
 	}
 	reqs := g.runner.Requests()
 	last := reqs[len(reqs)-1]
-	if last.Text != "list import spring replace" || len(last.Files) != 1 || string(last.Files[0].Data) != "email\nana@example.org\n" {
+	if last.Text != "form list-import mode=replace name=spring" || len(last.Files) != 1 || string(last.Files[0].Data) != "email\nana@example.org\n" {
 		t.Fatalf("the form ran %q with %d files", last.Text, len(last.Files))
 	}
 }
@@ -570,6 +570,7 @@ func TestCampaignFormPreview(t *testing.T) {
 	g := newRig(t)
 	g.fake.Unlimited = true
 	g.adapter.Previews = previewer{}
+	g.runner.Forms = moForms
 	form := url.Values{"command": {"/herald"}, "text": {"campaign new"}, "user_id": {"UMOD"}, "user_name": {"mo"}, "channel_id": {"CMODS"}, "trigger_id": {g.fake.Trigger()}}
 	g.post("/slack/commands", "application/x-www-form-urlencoded", form.Encode(), 0, "")
 	views := g.fake.Views()
@@ -598,5 +599,50 @@ func TestCampaignFormPreview(t *testing.T) {
 	}
 	if v := g.fake.Views()[0]; v.Updated != 2 || v.Body["callback_id"] != hslack.CampaignModal {
 		t.Fatalf("the form after two previews: %+v", v)
+	}
+}
+
+// TestInboundConformance drives the inbound half through the Events API.
+func TestInboundConformance(t *testing.T) {
+	adaptertest.RunInbound(t, func(t *testing.T) *adaptertest.InboundHarness {
+		g := newRig(t)
+		g.fake.Unlimited = true
+		db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		n := 0
+		return &adaptertest.InboundHarness{
+			Surface: g.adapter, Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Store: db,
+			Moderator: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"},
+			Serve:     func(h bot.InboundHandler) { g.adapter.Handler = h },
+			Language:  language(db),
+			Write: func(th bot.ThreadRef, text string) {
+				n++
+				body := fmt.Sprintf(`{"type":"event_callback","event_id":"EvIn%d","event":{"type":"message","user":"UMOD","channel":"CMODS","channel_type":"channel","ts":"9.%d","thread_ts":%q,"text":%q}}`,
+					n, n, th.ID, text)
+				g.post("/slack/events", "application/json", body, 0, "")
+			},
+			Shown: func(th bot.ThreadRef) []string {
+				var out []string
+				for _, m := range g.fake.Messages() {
+					if m.ThreadTS == th.ID || m.TS == th.ID {
+						out = append(out, m.Text+"\n"+m.Blocks)
+					}
+				}
+				return out
+			},
+		}
+	})
+}
+
+// language is the command language over threads, as cmd/herald wires it.
+func language(db *store.DB) func(bot.ThreadService, *bot.Moderators) bot.InboundHandler {
+	return func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+		clock := bot.SystemClock()
+		deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
+			Campaigns: &bot.CampaignService{Store: db, Clock: clock}, Lists: &bot.ListService{Store: db}}
+		return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
 	}
 }

@@ -41,25 +41,32 @@ func (a *Adapter) groupMessage(ctx context.Context, m *models.Message) {
 	}
 	cmd, isCommand := a.herald(text)
 	topic := m.MessageThreadID
-	if a.Commands != nil && m.Document != nil && (isCommand || strings.TrimSpace(text) == "" && a.threadOf(m) == "") {
+	if m.Document != nil && (isCommand || strings.TrimSpace(text) == "" && a.threadOf(m) == "") {
 		var msg bot.Message
 		a.attach(ctx, &msg, m.Document.FileID, m.Document.FileName, m.Document.MimeType, m.Document.FileSize)
 		if len(msg.Files) == 0 {
 			a.answer(ctx, topic, bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: msg.Text}}})
 			return
 		}
+		in := bot.Inbound{Kind: bot.InboundFile, From: who, Files: msg.Files[:1]}
 		if isCommand {
-			a.answer(ctx, topic, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: cmd, Files: msg.Files}))
-		} else {
-			a.answer(ctx, topic, a.Commands.RunFile(ctx, who, msg.Files[0]))
+			in = bot.Inbound{Kind: bot.InboundCommand, From: who, Text: cmd, Files: msg.Files}
 		}
+		a.answerAll(ctx, topic, a.handle(ctx, in).Replies)
 		return
 	}
-	if isCommand && a.Commands != nil {
-		a.answer(ctx, topic, a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: cmd}))
+	if isCommand {
+		a.answerAll(ctx, topic, a.handle(ctx, bot.Inbound{Kind: bot.InboundCommand, From: who, Text: cmd}).Replies)
 		return
 	}
 	a.threadMessage(ctx, m, who, text)
+}
+
+// answerAll answers with each reply in turn (see answer).
+func (a *Adapter) answerAll(ctx context.Context, topic int, rs []bot.CommandReply) {
+	for _, r := range rs {
+		a.answer(ctx, topic, r)
+	}
 }
 
 // answer posts a command's reply in the moderators' group, in the topic it
@@ -131,7 +138,7 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 	who := bot.Actor{Address: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(q.From.ID, 10)},
 		Name: strings.TrimSpace(q.From.FirstName + " " + q.From.LastName)}
 	pressed := q.Message.Message
-	if id, ok := strings.CutPrefix(q.Data, commandPrefix); ok && a.Commands != nil {
+	if id, ok := strings.CutPrefix(q.Data, commandPrefix); ok {
 		signed, known := a.buttons.Get(id)
 		if !known {
 			a.bot.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, ShowAlert: true,
@@ -139,12 +146,13 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 			return
 		}
 		a.bot.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID})
-		reply := a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Signed: signed})
 		topic := 0
 		if pressed != nil {
 			topic = pressed.MessageThreadID
+		}
+		for _, reply := range a.handle(ctx, bot.Inbound{Kind: bot.InboundButton, From: who, Signed: signed}).Replies {
 			for i, m := range reply.Messages {
-				if m.Campaign == 0 {
+				if m.Campaign == 0 || pressed == nil {
 					continue
 				}
 				ref := bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(pressed.Chat.ID, 10)}, ID: strconv.Itoa(pressed.ID)}
@@ -156,17 +164,17 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 				}
 				break
 			}
+			a.answer(ctx, topic, reply)
 		}
-		a.answer(ctx, topic, reply)
 		return
 	}
 	a.bot.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID})
-	if a.Receive != nil && pressed != nil && pressed.Chat.Type == "private" {
+	if pressed != nil && pressed.Chat.Type == "private" {
 		text := q.Data
 		if v, ok := strings.CutPrefix(text, replyPrefix); ok {
 			text = v
 		}
-		a.Receive(ctx, bot.Incoming{From: who.Address, Name: who.Name, ID: "cb-" + q.ID, Message: bot.Message{Text: text}})
+		a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: who, ID: "cb-" + q.ID, Text: text})
 	}
 }
 

@@ -56,19 +56,13 @@ type Adapter struct {
 	// maps messages relayed into reply chains to their thread.
 	forumKnown, isForum bool
 	chain               map[int]string
-	// Threads carries participant threads whose moderators' side is the
-	// group.
-	Threads *bot.Threads
-	// Commands runs /herald in the moderators' group and its buttons.
-	Commands bot.CommandRunner
+	// Handler, set before Run, gets what participants write and when they
+	// start the bot, and, in the moderators' group, /herald, documents,
+	// buttons and what moderators write in participants' threads.
+	Handler bot.InboundHandler
 	// OnCard, when set, is told of every campaign card posted in the
 	// group, so that it can be kept up to date (commands.CardUpdater).
 	OnCard func(id bot.CampaignID, ref bot.MessageRef)
-	// Receive, when set before Run, gets what participants write.
-	Receive func(ctx context.Context, in bot.Incoming)
-	// Joined, when set before Run, is told when a participant starts the
-	// bot.
-	Joined func(ctx context.Context, in bot.Incoming)
 }
 
 var (
@@ -174,27 +168,46 @@ func (a *Adapter) update(ctx context.Context, _ *tg.Bot, u *models.Update) {
 		return // other groups are not herald's
 	}
 	name := strings.TrimSpace(m.From.FirstName + " " + m.From.LastName)
-	in := bot.Incoming{From: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(m.Chat.ID, 10)}, Name: name,
-		ID: strconv.Itoa(m.ID), Message: bot.Message{Text: m.Text}}
+	in := bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(m.Chat.ID, 10)}, Name: name},
+		ID: strconv.Itoa(m.ID), Text: m.Text}
 	if m.Text == "/start" || strings.HasPrefix(m.Text, "/start ") {
-		if a.Joined != nil {
-			a.Joined(ctx, in)
-		}
+		in.Kind = bot.InboundParticipantJoined
+		a.handle(ctx, in)
 		return
 	}
-	if in.Message.Text == "" {
-		in.Message.Text = m.Caption
+	if in.Text == "" {
+		in.Text = m.Caption
 	}
+	msg := bot.Message{Text: in.Text}
+	a.attachAll(ctx, &msg, m)
+	in.Text, in.Files = msg.Text, msg.Files
+	if strings.TrimSpace(in.Text) != "" || len(in.Files) > 0 {
+		a.handle(ctx, in)
+	}
+}
+
+// attachAll downloads the document and the largest size of the photo of
+// m into msg.
+func (a *Adapter) attachAll(ctx context.Context, msg *bot.Message, m *models.Message) {
 	if m.Document != nil {
-		a.attach(ctx, &in.Message, m.Document.FileID, m.Document.FileName, m.Document.MimeType, m.Document.FileSize)
+		a.attach(ctx, msg, m.Document.FileID, m.Document.FileName, m.Document.MimeType, m.Document.FileSize)
 	}
 	if n := len(m.Photo); n > 0 {
 		p := m.Photo[n-1] // the largest size
-		a.attach(ctx, &in.Message, p.FileID, "photo-"+strconv.Itoa(m.ID)+".jpg", "image/jpeg", int64(p.FileSize))
+		a.attach(ctx, msg, p.FileID, "photo-"+strconv.Itoa(m.ID)+".jpg", "image/jpeg", int64(p.FileSize))
 	}
-	if a.Receive != nil && (strings.TrimSpace(in.Message.Text) != "" || len(in.Message.Files) > 0) {
-		a.Receive(ctx, in)
+}
+
+// handle hands in to Handler, and logs what it could not handle.
+func (a *Adapter) handle(ctx context.Context, in bot.Inbound) bot.InboundReply {
+	if a.Handler == nil {
+		return bot.InboundReply{}
 	}
+	out, err := a.Handler.Handle(ctx, in)
+	if err != nil {
+		a.log.Error("telegram: handling an update", "kind", in.Kind, "from", in.From.String(), "err", err)
+	}
+	return out
 }
 
 // attach downloads a participant's file into m. A file that cannot be

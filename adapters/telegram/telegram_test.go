@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +16,7 @@ import (
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/store"
 )
@@ -85,10 +86,8 @@ func TestSendRendersAndMapsErrors(t *testing.T) {
 
 func TestParticipantsWriteAndStart(t *testing.T) {
 	fake, a := start(t)
-	var mu sync.Mutex
-	var got, joined []bot.Incoming
-	a.Receive = func(_ context.Context, in bot.Incoming) { mu.Lock(); got = append(got, in); mu.Unlock() }
-	a.Joined = func(_ context.Context, in bot.Incoming) { mu.Lock(); joined = append(joined, in); mu.Unlock() }
+	r := &bottest.Runner{}
+	a.Handler = r
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { a.Run(ctx); close(done) }()
@@ -96,10 +95,7 @@ func TestParticipantsWriteAndStart(t *testing.T) {
 	fake.UserWrites(5005, "Zoe", "Hello, is the webinar recorded?")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		mu.Lock()
-		n := len(got) + len(joined)
-		mu.Unlock()
-		if n == 2 {
+		if len(r.Inbound()) == 2 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -109,7 +105,8 @@ func TestParticipantsWriteAndStart(t *testing.T) {
 	}
 	cancel()
 	<-done
-	if joined[0].From != addr(5005) || got[0].Name != "Zoe" || got[0].Message.Text != "Hello, is the webinar recorded?" || got[0].ID == "" {
+	joined, got := r.InboundOf(bot.InboundParticipantJoined), r.InboundOf(bot.InboundParticipantMessage)
+	if len(joined) != 1 || len(got) != 1 || joined[0].From.Address != addr(5005) || got[0].From.Name != "Zoe" || got[0].Text != "Hello, is the webinar recorded?" || got[0].ID == "" {
 		t.Fatalf("joined %+v, got %+v", joined, got)
 	}
 }
@@ -197,16 +194,15 @@ func TestConformance(t *testing.T) {
 func TestFilesBothWays(t *testing.T) {
 	fake, a := start(t)
 	fake.Unlimited = true
-	var mu sync.Mutex
-	var got []bot.Incoming
-	a.Receive = func(_ context.Context, in bot.Incoming) { mu.Lock(); got = append(got, in); mu.Unlock() }
+	r := &bottest.Runner{}
+	a.Handler = r
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { a.Run(ctx); close(done) }()
 	fake.UserWrites(5005, "Zoe", "/start")
 	wait := func(n int) {
 		t.Helper()
-		until(t, "the updates", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == n })
+		until(t, "the updates", func() bool { return len(r.InboundOf(bot.InboundParticipantMessage)) == n })
 	}
 	fake.UserSendsDocument(5005, "Zoe", "ticket.pdf", "application/pdf", "my ticket", []byte("%PDF-1.4 ticket"))
 	wait(1)
@@ -215,7 +211,8 @@ func TestFilesBothWays(t *testing.T) {
 	wait(2)
 	cancel()
 	<-done
-	first, second := got[0].Message, got[1].Message
+	got := r.InboundOf(bot.InboundParticipantMessage)
+	first, second := got[0], got[1]
 	if first.Text != "my ticket" || len(first.Files) != 1 || first.Files[0].Name != "ticket.pdf" || string(first.Files[0].Data) != "%PDF-1.4 ticket" {
 		t.Fatalf("the document arrived as %+v", first)
 	}
@@ -249,10 +246,7 @@ func TestModeratorsGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &bottest.Runner{Reply: cardReply}
-	a.Commands = r
-	var mu sync.Mutex
-	var got []bot.Incoming
-	a.Receive = func(_ context.Context, in bot.Incoming) { mu.Lock(); got = append(got, in); mu.Unlock() }
+	a.Handler = r
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { a.Run(ctx); close(done) }()
@@ -314,8 +308,8 @@ func TestModeratorsGroup(t *testing.T) {
 	})
 	// A participant's reply button.
 	fake.Press(5005, 5005, 1, "yes")
-	until(t, "the participant's answer", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 1 })
-	if got[0].Message.Text != "yes" || got[0].From != addr(5005) {
+	until(t, "the participant's answer", func() bool { return len(r.InboundOf(bot.InboundParticipantMessage)) == 1 })
+	if got := r.InboundOf(bot.InboundParticipantMessage); got[0].Text != "yes" || got[0].From.Address != addr(5005) {
 		t.Fatalf("the participant's answer: %+v", got[0])
 	}
 }
@@ -335,8 +329,9 @@ func TestGroupAdminsAreModerators(t *testing.T) {
 }
 
 // TestThreadsInTheGroup: a participant's thread is a forum topic when the
-// moderators' group has topics, a reply chain otherwise; moderators answer
-// there, notes stay, thread commands run.
+// moderators' group has topics, a reply chain otherwise; what moderators
+// write there goes to the handler with its thread, and the answers show
+// in the thread; ordinary group talk is not handed over.
 func TestThreadsInTheGroup(t *testing.T) {
 	for _, forum := range []bool{true, false} {
 		t.Run(fmt.Sprintf("forum=%v", forum), func(t *testing.T) {
@@ -354,74 +349,53 @@ func TestThreadsInTheGroup(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := &bottest.Runner{Reply: cardReply}
-			a.Commands = r
-			db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			clock := bot.SystemClock()
-			th := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock}, Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: a},
-				Moderators: a, Channel: bot.Address{Platform: bot.PlatformTelegram, ID: fmt.Sprint(group)}, Clock: clock}
-			a.Threads = th
-			a.Receive = func(ctx context.Context, in bot.Incoming) {
-				if _, err := th.Receive(ctx, in); err != nil {
-					t.Error(err)
-				}
-			}
+			r := &bottest.Runner{Answer: func(in bot.Inbound) bot.InboundReply {
+				return bot.InboundReply{Replies: []bot.CommandReply{{Private: true, Messages: []bot.Message{{Text: "answer to " + in.Text}}}}}
+			}}
+			a.Handler = r
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan struct{})
 			go func() { a.Run(ctx); close(done) }()
 			defer func() { cancel(); <-done }()
-			fake.UserWrites(5005, "Zoe", "/start")
-			fake.UserWrites(5005, "Zoe", "Is the webinar recorded?")
+			thread, err := a.StartThread(ctx, bot.Address{Platform: bot.PlatformTelegram, ID: fmt.Sprint(group)}, bot.Message{Kind: bot.KindCard, Title: "Zoe", Text: "New conversation"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.PostInThread(ctx, thread, bot.Message{Text: "*Zoe*: Is the webinar recorded?"}); err != nil {
+				t.Fatal(err)
+			}
 			var relayed telegramfake.Message
-			until(t, "the thread", func() bool {
-				for _, m := range fake.Sent() {
-					if m.ChatID == group && strings.Contains(m.Text, "Is the webinar recorded?") {
-						relayed = m
-						return true
-					}
+			for _, m := range fake.Sent() {
+				if m.ChatID == group && strings.Contains(m.Text, "Is the webinar recorded?") {
+					relayed = m
 				}
-				return false
-			})
+			}
 			if forum && (relayed.Topic == 0 || len(fake.Topics()) != 1) || !forum && relayed.ReplyTo == 0 {
 				t.Fatalf("the relayed message: %+v, topics %v", relayed, fake.Topics())
 			}
-			// A moderator answers in the thread: in the topic, or replying
+			// A moderator writes in the thread: in the topic, or replying
 			// to the relayed message.
 			topic, replyTo := relayed.Topic, int64(0)
 			if !forum {
 				replyTo = relayed.ID
 			}
-			fake.GroupMessage(group, 77, "Mo", topic, replyTo, "note she asked twice")
 			fake.GroupMessage(group, 77, "Mo", topic, replyTo, "Yes, it is!")
 			until(t, "the answer", func() bool {
 				for _, m := range fake.Sent() {
-					if m.ChatID == 5005 && m.Text == "Yes, it is!" {
+					if m.ChatID == group && m.Text == "answer to Yes, it is!" && (m.Topic == topic && topic != 0 || m.ReplyTo != 0) {
 						return true
 					}
 				}
 				return false
 			})
-			for _, m := range fake.Sent() {
-				if m.ChatID == 5005 && strings.Contains(m.Text, "asked twice") {
-					t.Fatal("a note reached the participant")
-				}
+			if got := r.InboundOf(bot.InboundThreadMessage); len(got) != 1 || got[0].Thread != thread || got[0].From.Address != addr(77) || got[0].Text != "Yes, it is!" {
+				t.Fatalf("handed over %+v (thread %+v)", got, thread)
 			}
-			fake.GroupMessage(group, 77, "Mo", topic, replyTo, "tag add recorded")
-			until(t, "the thread command", func() bool {
-				reqs := r.Requests()
-				return len(reqs) == 1 && reqs[0].Text == "tag add recorded" && reqs[0].Thread.ID != ""
-			})
 			// Ordinary talk in the group is left alone.
 			fake.GroupMessage(group, 77, "Mo", 0, 0, "coffee?")
 			time.Sleep(50 * time.Millisecond)
-			for _, m := range fake.Sent() {
-				if m.ChatID == 5005 && m.Text == "coffee?" {
-					t.Fatal("group talk reached a participant")
-				}
+			if n := len(r.Inbound()); n != 1 {
+				t.Fatalf("group talk was handed over: %+v", r.Inbound())
 			}
 		})
 	}
@@ -444,4 +418,59 @@ func until(t *testing.T, what string, ok func() bool) {
 func cardReply(req bot.CommandRequest) bot.CommandReply {
 	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
 		Buttons: []bot.Button{{Label: "Pause", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-1-" + strings.Repeat("x", 80)}}}}}}
+}
+
+// TestInboundConformance drives the inbound half through the moderators'
+// group, a forum whose topics are participants' threads.
+func TestInboundConformance(t *testing.T) {
+	adaptertest.RunInbound(t, func(t *testing.T) *adaptertest.InboundHarness {
+		const group = -100900
+		fake, err := telegramfake.Start(token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { fake.Close() })
+		fake.Unlimited = true
+		fake.Forum(group)
+		a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second, Group: group})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		topic := func(th bot.ThreadRef) int64 {
+			n, _ := strconv.ParseInt(strings.TrimPrefix(th.ID, "t"), 10, 64)
+			return n
+		}
+		return &adaptertest.InboundHarness{
+			Surface: a, Channel: bot.Address{Platform: bot.PlatformTelegram, ID: fmt.Sprint(group)}, Store: db,
+			Moderator: addr(77),
+			Serve: func(h bot.InboundHandler) {
+				a.Handler = h
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan struct{})
+				go func() { a.Run(ctx); close(done) }()
+				t.Cleanup(func() { cancel(); <-done })
+			},
+			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+				clock := bot.SystemClock()
+				deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
+					Campaigns: &bot.CampaignService{Store: db, Clock: clock}, Lists: &bot.ListService{Store: db}}
+				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+			},
+			Write: func(th bot.ThreadRef, text string) { fake.GroupMessage(group, 77, "Mo", topic(th), 0, text) },
+			Shown: func(th bot.ThreadRef) []string {
+				var out []string
+				for _, m := range fake.Sent() {
+					if m.ChatID == group && m.Topic == topic(th) {
+						out = append(out, m.Text)
+					}
+				}
+				return out
+			},
+		}
+	})
 }

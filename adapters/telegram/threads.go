@@ -16,10 +16,6 @@ import (
 // participant when the group has topics ("t<topic id>"), otherwise a reply
 // chain under the thread's head card ("m<head message id>").
 
-// threadCommands are the words that start a thread command when a
-// moderator writes them first in a participant's thread.
-var threadCommands = map[string]bool{"close": true, "reopen": true, "assign": true, "tag": true, "block": true, "unblock": true, "snippet": true}
-
 // maxChain bounds the relayed messages remembered for reply chains.
 const maxChain = 50000
 
@@ -138,44 +134,28 @@ func (a *Adapter) threadOf(m *models.Message) string {
 	return "m" + strconv.Itoa(m.ReplyToMessage.ID)
 }
 
-// threadMessage serves a moderator's message in a participant's thread: a
-// note stays, a thread command runs, anything else goes to the
-// participant. Messages in topics or reply chains that are no
-// participant's are ordinary group talk and left alone.
+// threadMessage hands a moderator's message in a topic or reply chain of
+// the group (with its document or photo) to Handler as a thread message,
+// and posts the answers in the thread. The handler leaves alone topics
+// and chains that are no participant's: ordinary group talk.
 func (a *Adapter) threadMessage(ctx context.Context, m *models.Message, who bot.Actor, text string) {
 	id := a.threadOf(m)
-	if id == "" || a.Threads == nil {
+	if id == "" || a.Handler == nil {
 		return
 	}
 	thread := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(a.group, 10)}, ID: id}
 	topic, head, _ := parseThread(id)
-	say := func(msg bot.Message) {
-		if _, err := a.sendTo(ctx, a.group, topic, head, msg); err != nil {
-			a.log.Error("telegram: answering in a thread", "err", err)
-		}
-	}
-	first, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(text)), " ")
-	switch {
-	case first == "note":
-		return
-	case threadCommands[first] && a.Commands != nil:
-		for _, msg := range a.Commands.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: strings.TrimSpace(text), Thread: thread}).Messages {
-			say(msg)
-		}
-		return
-	}
 	msg := bot.Message{Text: text}
-	if m.Document != nil {
-		a.attach(ctx, &msg, m.Document.FileID, m.Document.FileName, m.Document.MimeType, m.Document.FileSize)
-	}
-	if n := len(m.Photo); n > 0 {
-		p := m.Photo[n-1]
-		a.attach(ctx, &msg, p.FileID, "photo-"+strconv.Itoa(m.ID)+".jpg", "image/jpeg", int64(p.FileSize))
-	}
+	a.attachAll(ctx, &msg, m)
 	if strings.TrimSpace(msg.Text) == "" && len(msg.Files) == 0 {
 		return
 	}
-	if _, err := a.Threads.Reply(ctx, thread, who, msg); err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
-		say(bot.Message{Kind: bot.KindImportant, Text: "Not delivered: " + bot.ErrorMessage(err)})
+	out := a.handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: who, ID: strconv.Itoa(m.ID), Thread: thread, Text: msg.Text, Files: msg.Files})
+	for _, r := range out.Replies {
+		for _, msg := range r.Messages {
+			if _, err := a.sendTo(ctx, a.group, topic, head, msg); err != nil {
+				a.log.Error("telegram: answering in a thread", "err", err)
+			}
+		}
 	}
 }

@@ -119,7 +119,7 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 	me := bot.Address{Platform: bot.PlatformWeb, ID: rid}
 	// A visitor is someone herald has met: the directory knows them from
 	// now on, so that campaigns can reach them and give them attributes.
-	if _, err := a.cfg.Threads.Contacts.Seen(ctx, me, prof.Name, prof.Email, bot.ReachReachable); err != nil {
+	if _, err := a.cfg.Contacts.Seen(ctx, me, prof.Name, prof.Email, bot.ReachReachable); err != nil {
 		a.cfg.Log.Warn("web chat: recording a visitor", "err", err)
 	}
 	history, err := a.cfg.Store.Posts(ctx, me, "", 0, 0)
@@ -158,7 +158,7 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		a.chats.push(rid, event{Type: "post", Post: p})
-		if _, err := a.cfg.Threads.Receive(ctx, bot.Incoming{From: me, Name: prof.Name, Email: prof.Email, Message: bot.Message{Text: text}}); err != nil {
+		if _, err := a.cfg.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: me, Name: prof.Name}, Email: prof.Email, Text: text}); err != nil {
 			a.cfg.Log.Error("web chat: relaying a message to moderators", "err", err)
 			cn.send(event{Type: "notice", Notice: "Your message is saved, but the moderators could not be told yet: they will see it later."})
 		}
@@ -230,7 +230,7 @@ func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.chats.push(rid, event{Type: "post", Post: p})
-	if _, err := a.cfg.Threads.Receive(r.Context(), bot.Incoming{From: me, Name: prof.Name, Email: prof.Email, Message: p.Message}); err != nil {
+	if _, err := a.cfg.Handler.Handle(r.Context(), bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: me, Name: prof.Name}, Email: prof.Email, Text: p.Message.Text, Files: p.Message.Files}); err != nil {
 		a.cfg.Log.Error("web chat: relaying a file to moderators", "err", err)
 		http.Error(w, "Your file is saved, but the moderators could not be told yet: they will see it later.", http.StatusAccepted)
 		return

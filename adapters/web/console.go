@@ -154,58 +154,61 @@ func (a *Adapter) consoleSocket(w http.ResponseWriter, r *http.Request) {
 				cn.send(event{Type: "thread", Thread: in.Thread, Posts: posts})
 			}
 		case "command", "press":
-			reply := a.cfg.Commands.RunCommand(ctx, bot.CommandRequest{Actor: me, Text: in.Text, Signed: in.Signed})
-			cn.send(event{Type: "reply", Reply: a.replyView(in.ID, reply, in.Replace)})
+			ev := bot.Inbound{Kind: bot.InboundCommand, From: me, Text: in.Text}
+			if in.Signed != "" {
+				ev = bot.Inbound{Kind: bot.InboundButton, From: me, Signed: in.Signed}
+			}
+			cn.send(event{Type: "reply", Reply: a.replyView(in.ID, a.handle(ctx, ev).Replies, in.Replace)})
 		case "reply":
 			a.moderatorReply(ctx, cn, me, in.Thread, in.Text)
 		}
 	}
 }
 
-// moderatorReply posts what a moderator wrote in a thread and delivers
-// it to the participant, unless it is a note.
+// moderatorReply hands what a moderator wrote in a thread to the handler.
 func (a *Adapter) moderatorReply(ctx context.Context, cn *conn, me bot.Actor, thread, text string) {
 	text = strings.TrimSpace(text)
 	if text == "" || thread == "" {
 		return
 	}
-	if note, ok := strings.CutPrefix(text, "note "); ok {
-		a.postInThread(ctx, thread, me, bot.Message{Kind: bot.KindIdea, Text: note}, true)
-		return
-	}
-	if cmd, ok := strings.CutPrefix(text, "/"); ok {
-		// A thread command (/close in 2h, /tag add invoice, /snippet NAME):
-		// its answer shows in the thread, for moderators only.
-		reply := a.cfg.Commands.RunCommand(ctx, bot.CommandRequest{Actor: me, Text: cmd, Thread: bot.ThreadRef{Channel: ConsoleChannel, ID: thread}})
-		for _, m := range reply.Messages {
-			a.postInThread(ctx, thread, bot.Actor{Name: "herald"}, m, true)
-		}
-		a.cons.push("console", event{Type: "threads"})
-		return
-	}
-	if len(text) > 20000 {
-		cn.send(event{Type: "notice", Notice: "That reply is too long."})
-		return
-	}
-	a.deliver(ctx, thread, me, bot.Message{Text: text})
+	a.threadMessage(ctx, thread, me, bot.Message{Text: text})
 }
 
-// deliver posts a moderator's message in the thread and delivers it to the
-// participant; the thread says how it went when it did not go by chat.
-func (a *Adapter) deliver(ctx context.Context, thread string, me bot.Actor, m bot.Message) {
-	a.postInThread(ctx, thread, me, m, false)
-	d, err := a.cfg.Threads.Reply(ctx, bot.ThreadRef{Channel: ConsoleChannel, ID: thread}, me, m)
-	switch {
-	case err != nil:
-		a.postInThread(ctx, thread, bot.Actor{Name: "herald"}, bot.Message{Kind: bot.KindImportant, Text: "Not delivered: " + bot.ErrorMessage(err)}, true)
-	case d.EmailTo != "":
-		a.postInThread(ctx, thread, bot.Actor{Name: "herald"}, bot.Message{Kind: bot.KindIdea,
-			Text: "They are not on the chat page: this reply goes by email to " + d.EmailTo + " at " + d.EmailAt.Format("15:04") + " UTC, with any other reply until then."}, true)
+// threadMessage hands a moderator's message in a console thread to the
+// handler, then keeps in the thread what it became (the reply as it
+// went, or an internal note) and the answers, for moderators only. The
+// thread list is refreshed: a command may have changed a status.
+func (a *Adapter) threadMessage(ctx context.Context, thread string, me bot.Actor, m bot.Message) {
+	out := a.handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: me, Thread: bot.ThreadRef{Channel: ConsoleChannel, ID: thread}, Text: m.Text, Files: m.Files})
+	if e := out.Echo; e != nil {
+		a.postInThread(ctx, thread, me, e.Message, e.Internal)
 	}
+	for _, r := range out.Replies {
+		for _, m := range r.Messages {
+			a.postInThread(ctx, thread, bot.Actor{Name: "herald"}, m, true)
+		}
+	}
+	a.cons.push("console", event{Type: "threads"})
+}
+
+// handle hands in to the handler, and logs what it could not handle.
+func (a *Adapter) handle(ctx context.Context, in bot.Inbound) bot.InboundReply {
+	if a.cfg.Handler == nil {
+		return bot.InboundReply{}
+	}
+	out, err := a.cfg.Handler.Handle(ctx, in)
+	if err != nil {
+		a.cfg.Log.Error("web console: handling an event", "kind", in.Kind, "err", err)
+	}
+	return out
 }
 
 func (a *Adapter) sendThreads(ctx context.Context, cn *conn) {
-	sums, err := a.cfg.Threads.Conversations(ctx)
+	if a.cfg.Conversations == nil {
+		cn.send(event{Type: "threads", Threads: []threadView{}})
+		return
+	}
+	sums, err := a.cfg.Conversations.Conversations(ctx)
 	if err != nil {
 		cn.send(event{Type: "notice", Notice: "The conversations could not be read: " + bot.ErrorMessage(err)})
 		return
@@ -225,16 +228,19 @@ func (a *Adapter) sendThreads(ctx context.Context, cn *conn) {
 	cn.send(event{Type: "threads", Threads: views})
 }
 
-// replyView turns a command's reply into what the console shows, files
-// as download links.
-func (a *Adapter) replyView(id string, r bot.CommandReply, replace uint64) *replyView {
-	v := &replyView{ID: id, Private: r.Private, Replace: replace, Messages: []bot.Message{}}
-	for _, m := range r.Messages {
-		for _, f := range m.Files {
-			v.Files = append(v.Files, fileView{Name: f.Name, URL: "/console/files/" + a.keep(f)})
+// replyView turns a command's replies into what the console shows, files
+// as download links; it is private when one of them is.
+func (a *Adapter) replyView(id string, rs []bot.CommandReply, replace uint64) *replyView {
+	v := &replyView{ID: id, Replace: replace, Messages: []bot.Message{}}
+	for _, r := range rs {
+		v.Private = v.Private || r.Private
+		for _, m := range r.Messages {
+			for _, f := range m.Files {
+				v.Files = append(v.Files, fileView{Name: f.Name, URL: "/console/files/" + a.keep(f)})
+			}
+			m.Files = nil
+			v.Messages = append(v.Messages, m)
 		}
-		m.Files = nil
-		v.Messages = append(v.Messages, m)
 	}
 	return v
 }
@@ -303,16 +309,14 @@ func (a *Adapter) consoleUpload(w http.ResponseWriter, r *http.Request) {
 	f := bot.File{Name: hdr.Filename, ContentType: hdr.Header.Get("Content-Type"), Size: int64(len(data)), Data: data}
 	if thread := r.FormValue("thread"); thread != "" {
 		// A file for the participant of a thread.
-		a.deliver(r.Context(), thread, actor(login), bot.Message{Text: strings.TrimSpace(r.FormValue("text")), Files: []bot.File{f}})
+		a.threadMessage(r.Context(), thread, actor(login), bot.Message{Text: strings.TrimSpace(r.FormValue("text")), Files: []bot.File{f}})
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	var reply bot.CommandReply
+	in := bot.Inbound{Kind: bot.InboundFile, From: actor(login), Files: []bot.File{f}}
 	if cmd := strings.TrimSpace(r.FormValue("command")); cmd != "" {
-		reply = a.cfg.Commands.RunCommand(r.Context(), bot.CommandRequest{Actor: actor(login), Text: cmd, Files: []bot.File{f}})
-	} else {
-		reply = a.cfg.Commands.RunFile(r.Context(), actor(login), f)
+		in = bot.Inbound{Kind: bot.InboundCommand, From: actor(login), Text: cmd, Files: []bot.File{f}}
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(event{Type: "reply", Reply: a.replyView(r.FormValue("id"), reply, 0)})
+	json.NewEncoder(w).Encode(event{Type: "reply", Reply: a.replyView(r.FormValue("id"), a.handle(r.Context(), in).Replies, 0)})
 }

@@ -29,12 +29,23 @@ var ConsoleChannel = bot.Address{Platform: bot.PlatformWeb, ID: "console"}
 
 // Config sets up the web surface.
 type Config struct {
-	Store   bot.PostStore
-	Threads *bot.Threads
-	// Commands runs what moderators type in the console.
-	Commands bot.CommandRunner
-	Clock    bot.Clock
-	Log      *slog.Logger
+	Store bot.PostStore
+	// Handler gets what participants write in the chat and what moderators
+	// do in the console: commands, buttons, files, and what they write in
+	// participants' threads.
+	Handler bot.InboundHandler
+	// Conversations lists the participants' threads for the console
+	// (participant threads, in bot).
+	Conversations interface {
+		Conversations(ctx context.Context) ([]bot.Summary, error)
+	}
+	// Contacts records the chat's visitors, so that campaigns can reach
+	// them (bot.ContactService).
+	Contacts interface {
+		Seen(ctx context.Context, a bot.Address, name, email string, r bot.Reachability) (*bot.Contact, error)
+	}
+	Clock bot.Clock
+	Log   *slog.Logger
 	// Key signs cookies and CSRF tokens (32 random bytes kept across
 	// restarts).
 	Key []byte

@@ -24,6 +24,7 @@ import (
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -46,12 +47,57 @@ func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.Comma
 	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name, Files: []bot.File{f}})
 }
 
+// handler stands for the command language's inbound handler: participants'
+// messages go to real threads; commands, buttons and files to the runner;
+// in a thread, "note …" comes back as an internal note, "/…" runs on the
+// runner with the thread, and anything else is a reply through threads.
+type handler struct {
+	threads interface {
+		Receive(ctx context.Context, in bot.Incoming) (*bot.Conversation, error)
+		Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (bot.Delivery, error)
+	}
+	runner *runner
+	// next, when set, handles everything instead.
+	next func(ctx context.Context, in bot.Inbound) (bot.InboundReply, error)
+}
+
+func (h *handler) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply, error) {
+	if h.next != nil {
+		return h.next(ctx, in)
+	}
+	one := func(r bot.CommandReply) bot.InboundReply { return bot.InboundReply{Replies: []bot.CommandReply{r}} }
+	switch in.Kind {
+	case bot.InboundParticipantMessage:
+		_, err := h.threads.Receive(ctx, bot.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, Message: bot.Message{Text: in.Text, Files: in.Files}})
+		return bot.InboundReply{}, err
+	case bot.InboundCommand, bot.InboundButton:
+		return one(h.runner.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Signed: in.Signed})), nil
+	case bot.InboundFile:
+		return one(h.runner.RunFile(ctx, in.From, in.Files[0])), nil
+	case bot.InboundThreadMessage:
+		if note, ok := strings.CutPrefix(in.Text, "note "); ok {
+			return bot.InboundReply{Echo: &bot.Echo{Internal: true, Message: bot.Message{Kind: bot.KindIdea, Text: note}}}, nil
+		}
+		if cmd, ok := strings.CutPrefix(in.Text, "/"); ok {
+			return one(h.runner.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: cmd, Thread: in.Thread})), nil
+		}
+		m := bot.Message{Text: in.Text, Files: in.Files}
+		out := bot.InboundReply{Echo: &bot.Echo{Message: m}}
+		if _, err := h.threads.Reply(ctx, in.Thread, in.From, m); err != nil {
+			out.Replies = []bot.CommandReply{{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant, Text: "refused: " + bot.ErrorMessage(err)}}}}
+		}
+		return out, nil
+	}
+	return bot.InboundReply{}, nil
+}
+
 type site struct {
 	t       *testing.T
 	srv     *httptest.Server
 	adapter *web.Adapter
 	db      *store.DB
 	runner  *runner
+	handler *handler
 }
 
 func newSite(t *testing.T) *site {
@@ -62,17 +108,17 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	threads := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock}, Messengers: map[bot.Platform]bot.Messenger{},
-		Channel: web.ConsoleChannel, Clock: clock}
 	sum := sha256.Sum256([]byte(token))
 	r := &runner{}
-	a := web.New(web.Config{Store: db, Threads: threads, Commands: r, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:]})
+	threads := bottest.NewThreads(db, clock, nil, web.ConsoleChannel, nil)
+	h := &handler{runner: r, threads: threads}
+	a := web.New(web.Config{Store: db, Handler: h, Conversations: threads, Contacts: threads.Contacts, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:]})
 	threads.Messengers[bot.PlatformWeb], threads.Moderators = a, a
 	mux := http.NewServeMux()
 	a.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &site{t: t, srv: srv, adapter: a, db: db, runner: r}
+	return &site{t: t, srv: srv, adapter: a, db: db, runner: r, handler: h}
 }
 
 // browser is an HTTP client with its own cookies.
@@ -351,7 +397,7 @@ func TestConsoleLoginsCanBeListed(t *testing.T) {
 	mux := http.NewServeMux()
 	sum := sha256.Sum256([]byte(token))
 	clock := bottest.NewClock(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
-	a := web.New(web.Config{Store: s.db, Commands: s.runner, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:], Logins: []string{"mo"}})
+	a := web.New(web.Config{Store: s.db, Handler: &handler{runner: s.runner}, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:], Logins: []string{"mo"}})
 	a.Routes(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
@@ -508,4 +554,56 @@ func TestFilesBothWays(t *testing.T) {
 	if code, body, _ := get(ana, "/chat/files/"+last.Files[0].ID); code != 200 || body != "PNG map" {
 		t.Fatalf("the participant's download of the console's file: %d %q", code, body)
 	}
+}
+
+// TestInboundConformance drives the inbound half through the console's
+// websocket.
+func TestInboundConformance(t *testing.T) {
+	adaptertest.RunInbound(t, func(t *testing.T) *adaptertest.InboundHarness {
+		s := newSite(t)
+		var lang bot.InboundHandler
+		s.handler.next = func(ctx context.Context, in bot.Inbound) (bot.InboundReply, error) { return lang.Handle(ctx, in) }
+		mod := s.browser()
+		mod.PostForm(s.srv.URL+"/console/login", url.Values{"token": {token}, "name": {"mo"}})
+		pc, _ := s.page(mod, "/console")
+		console, _, err := s.dial(mod, "/console/ws?csrf="+pc["csrf"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { console.CloseNow() })
+		go func() { // the console's events are not looked at
+			for {
+				if _, _, err := console.Read(context.Background()); err != nil {
+					return
+				}
+			}
+		}()
+		return &adaptertest.InboundHarness{
+			Surface: s.adapter, Channel: web.ConsoleChannel, Store: s.db,
+			Moderator: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"},
+			Serve:     func(h bot.InboundHandler) { lang = h },
+			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+				clock := bot.SystemClock()
+				deps := commands.Deps{Conversations: th, Snippets: s.db, Clock: clock,
+					Campaigns: &bot.CampaignService{Store: s.db, Clock: clock}, Lists: &bot.ListService{Store: s.db}}
+				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+			},
+			Write: func(th bot.ThreadRef, text string) {
+				write(t, console, map[string]string{"type": "reply", "thread": th.ID, "text": text})
+			},
+			Shown: func(th bot.ThreadRef) []string {
+				posts, err := s.db.Posts(context.Background(), web.ConsoleChannel, th.ID, 0, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, p := range posts {
+					if p.From.Name == "herald" {
+						out = append(out, p.Message.Text)
+					}
+				}
+				return out
+			},
+		}
+	})
 }

@@ -2,6 +2,7 @@ package bottest
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -9,17 +10,91 @@ import (
 	"github.com/heraldchat/herald/bot"
 )
 
-var _ bot.CommandRunner = (*Runner)(nil)
+var (
+	_ bot.CommandRunner  = (*Runner)(nil)
+	_ bot.InboundHandler = (*Runner)(nil)
+)
 
 // Runner is a fake command language that records what it was asked. It
 // answers with Reply when set, and otherwise privately with "ran TEXT"
 // (the signed value appended for buttons). A file alone runs as the
-// command "file NAME: CONTENT". It is safe for concurrent use.
+// command "file NAME: CONTENT". As a bot.InboundHandler it records every
+// event (Inbound) and runs commands, buttons, files and forms (as the
+// command "form NAME k=v …", keys sorted) the same way; other events get
+// Answer's reply when set, and none otherwise. It is safe for concurrent
+// use.
 type Runner struct {
 	Reply func(bot.CommandRequest) bot.CommandReply
+	// Answer, when set, answers the events that are not commands.
+	Answer func(bot.Inbound) bot.InboundReply
+	// Forms, when set, is what a command asks to open: Handle returns
+	// Forms(in) as InboundReply.Form when it is one of in.Forms.
+	Forms func(in bot.Inbound) string
 
 	mu   sync.Mutex
 	reqs []bot.CommandRequest
+	ins  []bot.Inbound
+}
+
+// Handle records in and answers it (bot.InboundHandler).
+func (r *Runner) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply, error) {
+	r.mu.Lock()
+	r.ins = append(r.ins, in)
+	answer, forms := r.Answer, r.Forms
+	r.mu.Unlock()
+	one := func(c bot.CommandReply) (bot.InboundReply, error) {
+		return bot.InboundReply{Replies: []bot.CommandReply{c}}, nil
+	}
+	switch in.Kind {
+	case bot.InboundCommand:
+		if forms != nil {
+			if f := forms(in); f != "" && slices.Contains(in.Forms, f) {
+				return bot.InboundReply{Form: f}, nil
+			}
+		}
+		return one(r.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Thread: in.Thread}))
+	case bot.InboundButton:
+		return one(r.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Signed: in.Signed, Thread: in.Thread}))
+	case bot.InboundFile:
+		var out bot.InboundReply
+		for _, f := range in.Files {
+			out.Replies = append(out.Replies, r.RunFile(ctx, in.From, f))
+		}
+		return out, nil
+	case bot.InboundForm:
+		keys := make([]string, 0, len(in.Fields))
+		for k := range in.Fields {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		text := "form " + in.Form
+		for _, k := range keys {
+			text += " " + k + "=" + in.Fields[k]
+		}
+		return one(r.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: text, Files: in.Files}))
+	}
+	if answer != nil {
+		return answer(in), nil
+	}
+	return bot.InboundReply{}, nil
+}
+
+// Inbound returns the events handed to Handle, in order.
+func (r *Runner) Inbound() []bot.Inbound {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bot.Inbound(nil), r.ins...)
+}
+
+// InboundOf returns the events of kind k handed to Handle, in order.
+func (r *Runner) InboundOf(k bot.InboundKind) []bot.Inbound {
+	var out []bot.Inbound
+	for _, in := range r.Inbound() {
+		if in.Kind == k {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // RunCommand records r and answers it.

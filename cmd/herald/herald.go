@@ -50,6 +50,7 @@ type Main struct {
 	engineDone chan error
 	board      *bot.StatusBoard
 	mux        *commands.Mux
+	inbound    *commands.Inbound
 	web        *web.Adapter
 	threads    *bot.Threads
 	telegram   *telegram.Adapter
@@ -169,7 +170,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", cmd)
-	if s := bot.Suggest(cmd, []string{"run", "check-config", "backup", "recipients", "version", "help"}); s != "" {
+	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "recipients", "version", "help"}); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return usageErrorf("%s", msg)

@@ -207,6 +207,7 @@ func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
 	text := bot.NewText(bot.Locale(cfg.Locale), commands.Texts)
 	signer := commands.NewSigner(key, m.Clock, commands.DefaultActionTTL)
 	m.mux = commands.New(deps, text, moderators, signer, m.log.With("part", "commands"))
+	m.inbound = commands.NewInbound(m.mux, m.threads)
 	m.cards = &commands.CardUpdater{Text: text, Signer: signer, Campaigns: deps.Campaigns, Clock: m.Clock, Log: m.log.With("part", "cards")}
 	m.engine.Changed = m.cards.Changed
 	return nil
@@ -253,7 +254,7 @@ func (m *Main) buildWeb(cfg *config.Config) error {
 		}
 	}
 	m.web = web.New(web.Config{
-		Store: m.db, Threads: threads, Commands: m.mux, Clock: m.Clock, Log: m.log.With("part", "web"),
+		Store: m.db, Handler: m.inbound, Conversations: threads, Contacts: threads.Contacts, Clock: m.Clock, Log: m.log.With("part", "web"),
 		Key: key, TokenHash: tokenHash, MaxMessage: cfg.Web.MaxMessage, Secure: cfg.Web.SecureCookies, CommandNames: names,
 		Logins: cfg.Moderators.Console.Users,
 	})
@@ -288,18 +289,7 @@ func (m *Main) buildTelegram(cfg *config.Config) error {
 			return err
 		}
 	}
-	log := m.log.With("part", "telegram")
-	a.Receive = func(ctx context.Context, in bot.Incoming) {
-		if _, err := m.threads.Receive(ctx, in); err != nil {
-			log.Error("relaying a Telegram message to moderators", "from", in.From.String(), "err", err)
-		}
-	}
-	a.Joined = func(ctx context.Context, in bot.Incoming) {
-		if _, err := m.threads.Joined(ctx, in); err != nil {
-			log.Error("recording a Telegram participant", "from", in.From.String(), "err", err)
-		}
-	}
-	a.Commands, a.Threads = m.mux, m.threads
+	a.Handler = m.inbound
 	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { m.cards.Track(id, a, ref) }
 	if tc.Group != 0 {
 		// Participants' threads live in the group (forum topics, or reply
@@ -330,7 +320,7 @@ func (m *Main) buildDiscord(cfg *config.Config) error {
 		return err
 	}
 	// /herald's subcommands are the command language's first words.
-	a.Commands = m.mux
+	a.Handler = m.inbound
 	for _, c := range m.mux.Commands() {
 		verb, _, _ := strings.Cut(c.Name, " ")
 		if c.Help != "" && !slices.Contains(a.Verbs, verb) {
@@ -338,7 +328,6 @@ func (m *Main) buildDiscord(cfg *config.Config) error {
 		}
 	}
 	m.moderators.Checkers[bot.PlatformDiscord] = a
-	a.Threads = m.threads
 	if cfg.Discord.PublicKey != "" {
 		// Interactions may also come by HTTP, each verified with the key
 		// (64 hex characters, checked by the config).
@@ -349,12 +338,6 @@ func (m *Main) buildDiscord(cfg *config.Config) error {
 		// Participants' threads live in the channel, unless Slack is
 		// enabled: Slack, built next, takes them.
 		m.threads.Moderators, m.threads.Channel = a, bot.Address{Platform: bot.PlatformDiscord, ID: cfg.Discord.Channel}
-	}
-	log := m.log.With("part", "discord")
-	a.Receive = func(ctx context.Context, in bot.Incoming) {
-		if _, err := m.threads.Receive(ctx, in); err != nil {
-			log.Error("relaying a Discord message to moderators", "from", in.From.String(), "err", err)
-		}
 	}
 	m.discord = a
 	m.engine.Messengers[bot.PlatformDiscord] = a
@@ -375,7 +358,7 @@ func (m *Main) buildSlack(cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
-	a.Commands, a.Threads, a.Moderators = m.mux, m.threads, m.moderators
+	a.Handler, a.Moderators = m.inbound, m.moderators
 	a.Previews = &bot.ListService{Store: m.db}
 	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { m.cards.Track(id, a, ref) }
 	m.slack = a

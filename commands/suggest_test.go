@@ -1,9 +1,9 @@
-package bot_test
+package commands_test
 
 import (
 	"testing"
 
-	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/commands"
 )
 
 func TestSuggest(t *testing.T) {
@@ -17,7 +17,7 @@ func TestSuggest(t *testing.T) {
 		"colour":          "",
 		"":                "",
 	} {
-		if got := bot.Suggest(word, keys); got != want {
+		if got := commands.Suggest(word, keys); got != want {
 			t.Errorf("Suggest(%q) = %q, want %q", word, got, want)
 		}
 	}

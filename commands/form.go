@@ -1,18 +1,21 @@
-package bot
+package commands
 
 import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/heraldchat/herald/bot"
 )
 
-// CampaignForm is what a new-campaign form (a Slack or Discord modal)
-// holds. Empty fields are left as the defaults.
+// CampaignForm is what a new-campaign form (a Slack or Discord modal,
+// submitted as a bot.FormCampaign inbound) holds. Empty fields are left
+// as the defaults.
 type CampaignForm struct {
 	Name, Kind, Title, Text string
 	// List names a saved list; File, when set, is the audience instead.
 	List string
-	File *File
+	File *bot.File
 	// Platform is "", "auto" or a platform.
 	Platform string
 	// Schedule is the options of `campaign schedule`, as typed: "at
@@ -35,14 +38,14 @@ func quote(s string) string {
 // fails: the draft stays with what was set. It returns the campaign (0
 // when it was not created) and the replies to show: what failed, then the
 // draft's card.
-func (f CampaignForm) Run(ctx context.Context, r CommandRunner, who Actor) (CampaignID, []CommandReply) {
-	run := func(text string, files ...File) CommandReply {
-		return r.RunCommand(ctx, CommandRequest{Actor: who, Text: text, Files: files})
+func (f CampaignForm) Run(ctx context.Context, r bot.CommandRunner, who bot.Actor) (bot.CampaignID, []bot.CommandReply) {
+	run := func(text string, files ...bot.File) bot.CommandReply {
+		return r.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: text, Files: files})
 	}
 	created := run("campaign new " + strings.TrimSpace(f.Name))
 	id := created.Created
 	if id == 0 {
-		return 0, []CommandReply{created}
+		return 0, []bot.CommandReply{created}
 	}
 	msg := fmt.Sprintf("campaign message %d ", id)
 	if f.Kind != "" {
@@ -51,35 +54,35 @@ func (f CampaignForm) Run(ctx context.Context, r CommandRunner, who Actor) (Camp
 	if t := strings.TrimSpace(f.Title); t != "" {
 		msg += "title:" + quote(t) + " "
 	}
-	steps := []func() CommandReply{}
+	steps := []func() bot.CommandReply{}
 	if strings.TrimSpace(f.Text) != "" {
-		steps = append(steps, func() CommandReply { return run(msg + f.Text) })
+		steps = append(steps, func() bot.CommandReply { return run(msg + f.Text) })
 	}
 	switch {
 	case f.File != nil:
-		steps = append(steps, func() CommandReply { return run(fmt.Sprintf("campaign audience %d", id), *f.File) })
+		steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign audience %d", id), *f.File) })
 	case strings.TrimSpace(f.List) != "":
-		steps = append(steps, func() CommandReply {
+		steps = append(steps, func() bot.CommandReply {
 			return run(fmt.Sprintf("campaign audience %d list:%s", id, strings.TrimSpace(f.List)))
 		})
 	}
 	if p := strings.TrimSpace(f.Platform); p != "" && p != "auto" {
-		steps = append(steps, func() CommandReply { return run(fmt.Sprintf("campaign platform %d %s", id, p)) })
+		steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign platform %d %s", id, p)) })
 	}
 	if s := strings.TrimSpace(f.Schedule); s != "" {
-		steps = append(steps, func() CommandReply { return run(fmt.Sprintf("campaign schedule %d %s", id, s)) })
+		steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign schedule %d %s", id, s)) })
 	}
-	var out []CommandReply
+	var out []bot.CommandReply
 	for _, step := range steps {
 		reply := step()
-		var bad []Message
+		var bad []bot.Message
 		for _, m := range reply.Messages {
-			if m.Kind == KindImportant {
+			if m.Kind == bot.KindImportant {
 				bad = append(bad, m)
 			}
 		}
 		if len(bad) > 0 {
-			out = append(out, CommandReply{Private: true, Messages: bad})
+			out = append(out, bot.CommandReply{Private: true, Messages: bad})
 			break // the draft stays; its card shows what is set
 		}
 	}

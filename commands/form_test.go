@@ -1,4 +1,4 @@
-package bot_test
+package commands_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/commands"
 )
 
 // script is a command runner that records the commands and refuses those
@@ -30,7 +31,7 @@ func (s *script) RunFile(context.Context, bot.Actor, bot.File) bot.CommandReply 
 
 func TestCampaignFormRunsTheCommandsAModeratorWouldType(t *testing.T) {
 	s := &script{}
-	id, replies := bot.CampaignForm{Name: "Welcome week", Kind: "card", Title: `Say "hi"`, Text: "Hello {{first_name}}",
+	id, replies := commands.CampaignForm{Name: "Welcome week", Kind: "card", Title: `Say "hi"`, Text: "Hello {{first_name}}",
 		List: "spring", Platform: "slack", Schedule: "at tomorrow 9:00 window 2h"}.Run(context.Background(), s, bot.Actor{})
 	want := []string{"campaign new Welcome week", `campaign message 7 kind:card title:'Say "hi"' Hello {{first_name}}`,
 		"campaign audience 7 list:spring", "campaign platform 7 slack", "campaign schedule 7 at tomorrow 9:00 window 2h", "campaign show 7"}
@@ -39,7 +40,7 @@ func TestCampaignFormRunsTheCommandsAModeratorWouldType(t *testing.T) {
 	}
 	// A step that fails stops the form: what failed, then the card.
 	s = &script{}
-	_, replies = bot.CampaignForm{Name: "X", Text: "hi", List: "bad-list", Platform: "slack"}.Run(context.Background(), s, bot.Actor{})
+	_, replies = commands.CampaignForm{Name: "X", Text: "hi", List: "bad-list", Platform: "slack"}.Run(context.Background(), s, bot.Actor{})
 	if len(replies) != 2 || !strings.Contains(replies[0].Messages[0].Text, "bad-list") || s.ran[len(s.ran)-1] != "campaign show 7" || strings.Contains(strings.Join(s.ran, "|"), "platform") {
 		t.Fatalf("ran %q, replies %+v", s.ran, replies)
 	}

@@ -1,0 +1,129 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// InboundKind says what an adapter received.
+type InboundKind string
+
+// The kinds of inbound events.
+const (
+	// InboundParticipantMessage: a participant wrote to herald (Text,
+	// Files), or pressed one of the reply buttons of a message (Text is
+	// the button's value).
+	InboundParticipantMessage InboundKind = "participant-message"
+	// InboundParticipantJoined: a participant joined or registered (an app
+	// installed, a bot started).
+	InboundParticipantJoined InboundKind = "participant-joined"
+	// InboundThreadMessage: a moderator wrote in a participant's thread
+	// (Thread, Text, Files), as typed: a note, a thread command or a
+	// reply. Which one it is, the handler decides.
+	InboundThreadMessage InboundKind = "thread-message"
+	// InboundCommand: a moderator's command (Text, the words after
+	// /herald; Files attached to it; Thread when typed in one).
+	InboundCommand InboundKind = "command"
+	// InboundButton: a moderator pressed a command button (Signed).
+	InboundButton InboundKind = "button"
+	// InboundFile: a moderator sent a file without a command (Files).
+	InboundFile InboundKind = "file"
+	// InboundForm: a moderator submitted a form (Form, Fields, and Files
+	// for its file inputs).
+	InboundForm InboundKind = "form"
+)
+
+// The forms a surface may open and submit. Their fields are named in
+// Inbound.Fields.
+const (
+	// FormCampaign creates a draft campaign. Fields: name, kind, title,
+	// text, list, platform, and the schedule either as one field
+	// (schedule: "at tomorrow 9:00 window 2h") or as its parts (at,
+	// window, hours, tz). A file in Files is the audience.
+	FormCampaign = "campaign"
+	// FormListImport imports the file in Files into a list. Fields: name,
+	// mode (merge or replace).
+	FormListImport = "list-import"
+)
+
+// Inbound is one event a surface received, in neutral terms: the adapter
+// only translates the platform's event into it; what it means is the
+// InboundHandler's business.
+type Inbound struct {
+	Kind InboundKind
+	// From is who wrote, joined, pressed or submitted.
+	From Actor
+	// Email is the participant's email when the platform or they tell.
+	Email string
+	// ID is the platform's id of the event, so that a redelivered
+	// participant message is relayed once; "" when the platform gives
+	// none.
+	ID string
+	// Text is what was written, as typed; for a command, the words after
+	// /herald.
+	Text string
+	// Files are the files that came with it, with their Data.
+	Files []File
+	// Thread is the participant's thread a moderator wrote in.
+	Thread ThreadRef
+	// Signed is a pressed command button's value.
+	Signed string
+	// Form and Fields are a submitted form's name and values.
+	Form   string
+	Fields map[string]string
+	// Forms are the forms the surface can open in answer to a command
+	// (see InboundReply.Form): a bare `campaign new` opens its form
+	// instead of asking for a name.
+	Forms []string
+}
+
+// Echo is what a moderator's message in a thread became, as a thread that
+// herald keeps itself (the web console) shows it: the reply as it went,
+// or, Internal, a note that never reaches the participant. Platforms that
+// show a moderator's own message in the thread ignore it.
+type Echo struct {
+	Message  Message
+	Internal bool
+}
+
+// InboundReply is the handler's answer to an inbound event, for the
+// surface to show where the event came from.
+type InboundReply struct {
+	// Replies are shown in order, each privately or not.
+	Replies []CommandReply
+	// Echo, for a thread message, is what it became (nil when it was
+	// ignored or ran a command).
+	Echo *Echo
+	// Form, when set, is one of Inbound.Forms: the surface opens that
+	// form instead of answering. When it cannot, it sends the event again
+	// without Forms.
+	Form string
+}
+
+// InboundHandler handles everything surfaces receive: participants'
+// messages and joins, moderators' thread messages, commands, buttons,
+// files and forms (package commands). Moderators' problems come back as
+// replies; an error means the event was not handled (a participant's
+// message was not relayed) and the surface logs it, or tells the
+// participant. It is safe for concurrent use.
+type InboundHandler interface {
+	Handle(ctx context.Context, in Inbound) (InboundReply, error)
+}
+
+// ThreadService is participant threads as the inbound handler uses them:
+// relaying participants' messages, moderators' replies, and the thread
+// commands. *Threads implements it.
+type ThreadService interface {
+	Receive(ctx context.Context, in Incoming) (*Conversation, error)
+	Joined(ctx context.Context, in Incoming) (*Conversation, error)
+	Reply(ctx context.Context, thread ThreadRef, from Actor, m Message) (Delivery, error)
+	ConversationOf(ctx context.Context, thread ThreadRef) (*Conversation, error)
+	Close(ctx context.Context, thread ThreadRef, by Actor, after time.Duration, message string) (*Conversation, error)
+	Reopen(ctx context.Context, thread ThreadRef, by Actor) (*Conversation, error)
+	Assign(ctx context.Context, thread ThreadRef, by, to Actor) (*Conversation, error)
+	Tag(ctx context.Context, thread ThreadRef, by Actor, tag string, add bool) (*Conversation, error)
+	Block(ctx context.Context, thread ThreadRef, by Actor, blocked bool) (*Conversation, error)
+	Say(ctx context.Context, thread ThreadRef, by Actor, m Message) error
+}
+
+var _ ThreadService = (*Threads)(nil)

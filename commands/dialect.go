@@ -1,0 +1,60 @@
+package commands
+
+import (
+	"context"
+	"strings"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// The thread dialect: what a moderator writes in a participant's thread,
+// the same on every surface.
+//
+//   - `note TEXT` stays among moderators: never sent, no answer; surfaces
+//     that keep their threads themselves show it as an internal note.
+//   - A thread command (close [in 2h] [MESSAGE], reopen, assign, tag
+//     add/remove, block, unblock, snippet) runs in the thread and answers
+//     there. A leading slash is accepted on every surface (`/close`), and
+//     anything written with one runs as a command (an unknown one says so)
+//     rather than going to the participant.
+//   - Anything else is a reply, delivered to the participant; the
+//     moderator is told when it goes by email instead, or could not be
+//     delivered and why.
+//
+// In a thread that is no participant's (ordinary talk in a reply chain or
+// a channel thread), everything is ignored, commands included.
+func (h *Inbound) threadMessage(ctx context.Context, in bot.Inbound) (bot.InboundReply, error) {
+	var out bot.InboundReply
+	text := strings.TrimSpace(in.Text)
+	if h.Threads == nil || in.Thread.IsZero() || text == "" && len(in.Files) == 0 {
+		return out, nil
+	}
+	if _, err := h.Threads.ConversationOf(ctx, in.Thread); err != nil {
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			return out, nil
+		}
+		return out, err
+	}
+	cmd, slash := strings.CutPrefix(text, "/")
+	first, rest, _ := strings.Cut(cmd, " ")
+	switch word := strings.ToLower(first); {
+	case word == "note":
+		out.Echo = &bot.Echo{Internal: true, Message: bot.Message{Kind: bot.KindIdea, Text: strings.TrimSpace(rest), Files: in.Files}}
+		return out, nil
+	case slash || h.Mux.threadWord(word):
+		return h.reply(h.Mux.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: cmd, Files: in.Files, Thread: in.Thread})), nil
+	}
+	m := bot.Message{Text: text, Files: in.Files}
+	out.Echo = &bot.Echo{Message: m}
+	d, err := h.Threads.Reply(ctx, in.Thread, in.From, m)
+	t := h.Mux.Text
+	switch {
+	case err != nil:
+		out.Replies = []bot.CommandReply{{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant,
+			Text: t.T(TextNotDelivered, bot.ErrorMessage(err))}}}}
+	case d.EmailTo != "":
+		out.Replies = []bot.CommandReply{{Private: true, Messages: []bot.Message{{Kind: bot.KindIdea,
+			Text: t.T(TextByEmail, d.EmailTo, d.EmailAt.UTC().Format("15:04 MST"))}}}}
+	}
+	return out, nil
+}

@@ -1,0 +1,120 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Inbound is the one handler of everything surfaces receive
+// (bot.InboundHandler): participants' messages and joins go to their
+// threads, moderators' thread messages to the thread dialect (see
+// threadMessage), commands, buttons, files and forms to the command
+// language. It is safe for concurrent use.
+type Inbound struct {
+	Mux *Mux
+	// Threads carries participant threads; nil when none are set up, and
+	// then participants' messages are refused with EUNAVAILABLE and
+	// thread messages ignored.
+	Threads bot.ThreadService
+}
+
+var _ bot.InboundHandler = (*Inbound)(nil)
+
+// NewInbound returns the handler serving mux's language and threads.
+func NewInbound(mux *Mux, threads bot.ThreadService) *Inbound {
+	return &Inbound{Mux: mux, Threads: threads}
+}
+
+// Handle serves one inbound event. It returns an error only for a
+// participant's message or join that could not be recorded or relayed,
+// and for an unknown kind; moderators' problems come back as replies.
+func (h *Inbound) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply, error) {
+	var out bot.InboundReply
+	switch in.Kind {
+	case bot.InboundParticipantMessage, bot.InboundParticipantJoined:
+		if h.Threads == nil {
+			return out, bot.Errorf(bot.EUNAVAILABLE, "participant threads are not set up on this herald")
+		}
+		inc := bot.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, ID: in.ID,
+			Message: bot.Message{Text: in.Text, Files: in.Files}}
+		var err error
+		if in.Kind == bot.InboundParticipantJoined {
+			_, err = h.Threads.Joined(ctx, inc)
+		} else {
+			_, err = h.Threads.Receive(ctx, inc)
+		}
+		return out, err
+	case bot.InboundThreadMessage:
+		return h.threadMessage(ctx, in)
+	case bot.InboundCommand:
+		if form := h.formFor(ctx, in); form != "" {
+			return bot.InboundReply{Form: form}, nil
+		}
+		return h.reply(h.Mux.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Thread: in.Thread})), nil
+	case bot.InboundButton:
+		return h.reply(h.Mux.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Signed: in.Signed, Thread: in.Thread})), nil
+	case bot.InboundFile:
+		for _, f := range in.Files {
+			out.Replies = append(out.Replies, h.Mux.RunFile(ctx, in.From, f))
+		}
+		return out, nil
+	case bot.InboundForm:
+		return h.form(ctx, in), nil
+	}
+	return out, bot.Errorf(bot.EINVALID, "no handler for inbound events of kind %q", in.Kind)
+}
+
+func (h *Inbound) reply(r bot.CommandReply) bot.InboundReply {
+	return bot.InboundReply{Replies: []bot.CommandReply{r}}
+}
+
+// formFor returns the form a bare command opens on a surface that offers
+// it (`campaign new`, `list import`), for a moderator, or "".
+func (h *Inbound) formFor(ctx context.Context, in bot.Inbound) string {
+	if len(in.Forms) == 0 || len(in.Files) > 0 {
+		return ""
+	}
+	form := ""
+	switch strings.ToLower(strings.Join(strings.Fields(in.Text), " ")) {
+	case "campaign new", "new":
+		form = bot.FormCampaign
+	case "list import":
+		form = bot.FormListImport
+	}
+	if form == "" || !slices.Contains(in.Forms, form) {
+		return ""
+	}
+	if ok, err := h.Mux.Auth.IsModerator(ctx, in.From); err != nil || !ok {
+		return "" // the command language refuses, in words
+	}
+	return form
+}
+
+// form runs a submitted form as the commands a moderator would type.
+func (h *Inbound) form(ctx context.Context, in bot.Inbound) bot.InboundReply {
+	v := func(k string) string { return strings.TrimSpace(in.Fields[k]) }
+	switch in.Form {
+	case bot.FormListImport:
+		return h.reply(h.Mux.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Files: in.Files,
+			Text: strings.TrimSpace(fmt.Sprintf("list import %s %s", v("name"), v("mode")))}))
+	case bot.FormCampaign:
+		f := CampaignForm{Name: v("name"), Kind: v("kind"), Title: v("title"), Text: in.Fields["text"],
+			List: v("list"), Platform: v("platform"), Schedule: v("schedule")}
+		for _, k := range []string{"at", "window", "hours", "tz"} {
+			if s := v(k); s != "" {
+				f.Schedule = strings.TrimSpace(f.Schedule + " " + k + " " + s)
+			}
+		}
+		if len(in.Files) > 0 {
+			f.File = &in.Files[0]
+		}
+		_, replies := f.Run(ctx, h.Mux, in.From)
+		return bot.InboundReply{Replies: replies}
+	}
+	return h.reply(bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant,
+		Text: h.Mux.Text.T(TextUnknownForm, in.Form)}}})
+}

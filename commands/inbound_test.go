@@ -1,0 +1,76 @@
+package commands_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/commands"
+)
+
+// TestInboundThreadDialectInFrench: the thread dialect answers in the
+// catalogue's language: a slash command, an undelivered reply; a note is
+// kept as an internal echo; a thread that is no participant's is ignored.
+func TestInboundThreadDialectInFrench(t *testing.T) {
+	w := newWorld(t, bot.LocaleFrench)
+	ctx := context.Background()
+	h := commands.NewInbound(w.mux, w.threads)
+	ana := bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}
+	if _, err := h.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: ana, Name: "Ana"}, Text: "Bonjour"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.db.ConversationByParticipant(ctx, ana)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := func(text string) bot.InboundReply {
+		t.Helper()
+		out, err := h.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: mo, Thread: c.Thread, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	out := in("/tag add vip")
+	if len(out.Replies) != 1 || out.Echo != nil || !strings.Contains(out.Replies[0].Messages[0].Text, "Étiquettes : vip") {
+		t.Fatalf("/tag add vip: %+v", out)
+	}
+	out = in("note elle a déjà écrit")
+	if len(out.Replies) != 0 || out.Echo == nil || !out.Echo.Internal || out.Echo.Message.Text != "elle a déjà écrit" {
+		t.Fatalf("note: %+v", out)
+	}
+	w.slack.FailTo(ana, bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "blocked"))
+	out = in("Voici la facture")
+	if len(out.Replies) != 1 || !out.Replies[0].Private || !strings.HasPrefix(out.Replies[0].Messages[0].Text, "Non remis : ") || out.Echo == nil || out.Echo.Internal {
+		t.Fatalf("an undelivered reply: %+v", out)
+	}
+	other := bot.ThreadRef{Channel: c.Thread.Channel, ID: "elsewhere"}
+	for _, text := range []string{"close", "/close", "bonjour"} {
+		if out, err := h.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: mo, Thread: other, Text: text}); err != nil || len(out.Replies) != 0 || out.Echo != nil {
+			t.Fatalf("%q in a thread that is no participant's: %+v, %v", text, out, err)
+		}
+	}
+}
+
+// TestInboundForms: a bare `campaign new` asks a surface that offers the
+// form to open it, for a moderator only; a submitted form runs as the
+// commands a moderator would type.
+func TestInboundForms(t *testing.T) {
+	w := newWorld(t, bot.LocaleEnglish)
+	ctx := context.Background()
+	h := commands.NewInbound(w.mux, w.threads)
+	forms := []string{bot.FormCampaign, bot.FormListImport}
+	if out, _ := h.Handle(ctx, bot.Inbound{Kind: bot.InboundCommand, From: mo, Text: "campaign  new", Forms: forms}); out.Form != bot.FormCampaign {
+		t.Fatalf("a moderator's bare campaign new: %+v", out)
+	}
+	if out, _ := h.Handle(ctx, bot.Inbound{Kind: bot.InboundCommand, From: stray, Text: "campaign new", Forms: forms}); out.Form != "" || len(out.Replies) != 1 {
+		t.Fatalf("a stranger's bare campaign new: %+v", out)
+	}
+	out, _ := h.Handle(ctx, bot.Inbound{Kind: bot.InboundForm, From: mo, Form: bot.FormCampaign,
+		Fields: map[string]string{"name": "Welcome", "text": "Hello {{first_name}}", "at": "tomorrow 9:00"}})
+	last := out.Replies[len(out.Replies)-1]
+	if len(last.Messages) == 0 || last.Messages[0].Campaign == 0 || !strings.Contains(last.Messages[0].Title, "Welcome") {
+		t.Fatalf("the form's card: %+v", out.Replies)
+	}
+}
