@@ -212,6 +212,7 @@ func fail(w http.ResponseWriter, code string, extra map[string]any) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now() // limits count calls by arrival, not by when the fake got round to them
 	if strings.HasPrefix(r.URL.Path, "/upload/") {
 		s.upload(w, r)
 		return
@@ -232,7 +233,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.mu.Lock()
-		wait := s.limitLocked(method, "")
+		wait := s.limitLocked(arrived, method, "")
 		if wait > 0 {
 			s.rejected++
 		}
@@ -287,7 +288,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if wait := s.limitLocked(method, r.FormValue("channel")); wait > 0 {
+	if wait := s.limitLocked(arrived, method, r.FormValue("channel")); wait > 0 {
 		s.rejected++
 		s.mu.Unlock()
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
@@ -314,7 +315,7 @@ func (s *Server) faultLocked(method string) *Fault {
 // limitLocked applies the tiers and the pace of chat.postMessage (per
 // channel and per workspace); it returns the (scaled) seconds to wait, or
 // 0 and counts the call.
-func (s *Server) limitLocked(method, channel string) int {
+func (s *Server) limitLocked(now time.Time, method, channel string) int {
 	if s.Unlimited {
 		return 0
 	}
@@ -326,7 +327,6 @@ func (s *Server) limitLocked(method, channel string) int {
 	secs := func(d time.Duration) int {
 		return max(int((float64(d)*scale+float64(time.Second)-1)/float64(time.Second)), 1)
 	}
-	now := time.Now()
 	window := func(key string, limit int) int {
 		calls := s.calls[key]
 		for len(calls) > 0 && now.Sub(calls[0]) >= unit(time.Minute) {

@@ -9,6 +9,7 @@
 package telegramfake
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -313,7 +314,20 @@ func reply(w http.ResponseWriter, code int, result any, description string, retr
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
 }
 
+// arrivedKey keys the time a request arrived in its context.
+type arrivedKey struct{}
+
+// arrival is when r arrived: limits count posts by arrival, not by when
+// the fake got round to them.
+func arrival(r *http.Request) time.Time {
+	if t, ok := r.Context().Value(arrivedKey{}).(time.Time); ok {
+		return t
+	}
+	return time.Now()
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(context.WithValue(r.Context(), arrivedKey{}, time.Now()))
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
 		s.download(w, rest)
 		return
@@ -355,7 +369,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		name := r.FormValue("name")
 		s.mu.Lock()
 		forum := s.forums[chat]
-		if forum && name != "" && len(name) <= 128 && s.limitedLocked(w, chat) {
+		if forum && name != "" && len(name) <= 128 && s.limitedLocked(w, r, chat) {
 			s.mu.Unlock()
 			return
 		}
@@ -396,7 +410,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		defer s.mu.Unlock()
 		for i := range s.sent {
 			if s.sent[i].ChatID == chat && s.sent[i].ID == id {
-				if s.limitedLocked(w, chat) {
+				if s.limitedLocked(w, r, chat) {
 					return
 				}
 				s.sent[i].Text, s.sent[i].ReplyMarkup = r.FormValue("text"), r.FormValue("reply_markup")
@@ -494,7 +508,7 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, m Message) {
 		reply(w, 403, nil, "Forbidden: bot can't initiate conversation with a user", 0)
 		return
 	}
-	if s.limitedLocked(w, chat) {
+	if s.limitedLocked(w, r, chat) {
 		return
 	}
 	s.seq++
@@ -565,8 +579,8 @@ func (s *Server) limitLocked(now time.Time, chat int64) int {
 
 // limited answers 429 and returns true when chat's limits refuse a post
 // now; otherwise it counts the post. The caller holds s.mu.
-func (s *Server) limitedLocked(w http.ResponseWriter, chat int64) bool {
-	if wait := s.limitLocked(time.Now(), chat); wait > 0 {
+func (s *Server) limitedLocked(w http.ResponseWriter, r *http.Request, chat int64) bool {
+	if wait := s.limitLocked(arrival(r), chat); wait > 0 {
 		s.rejected++
 		reply(w, 429, nil, fmt.Sprintf("Too Many Requests: retry after %d", wait), wait)
 		return true
