@@ -64,6 +64,10 @@ type Server struct {
 	Token string
 	// Unlimited switches the rate limits off.
 	Unlimited bool
+	// Scale runs every limit this many times faster (0 or 1: real time);
+	// retry_after is then in scaled seconds, as a herald with the same
+	// limits.time_scale reads it. Set it before the first request.
+	Scale float64
 
 	srv *http.Server
 	ln  net.Listener
@@ -181,6 +185,7 @@ func route(method, path string) (string, []string) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now() // limits count requests by arrival, not by when the fake got round to them
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/attachments/"); ok {
 		id, _, _ := strings.Cut(rest, "/")
 		s.mu.Lock()
@@ -211,7 +216,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	if wait, global := s.limitLocked(rt, ids); wait > 0 {
+	if wait, global := s.limitLocked(arrived, rt, ids); wait > 0 {
 		s.rejected++
 		s.mu.Unlock()
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait+0.999)))
@@ -329,14 +334,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// limitLocked applies the global limit and the per-channel message
-// bucket; it returns the seconds to wait and whether the global limit
-// was hit, or 0 and records the request.
-func (s *Server) limitLocked(rt string, ids []string) (float64, bool) {
+// limitLocked applies the global limit and the per-route buckets; it
+// returns the (scaled) seconds to wait and whether the global limit was
+// hit, or 0 and records the request. Every request counts towards the 50
+// a second; each route that writes to a channel (messages, edits, new
+// threads) or opens a DM has a bucket of 5 per 5 seconds per channel or
+// user, as Discord's per-route buckets behave for one bot.
+func (s *Server) limitLocked(now time.Time, rt string, ids []string) (float64, bool) {
 	if s.Unlimited {
 		return 0, false
 	}
-	now := time.Now()
+	scale := s.Scale
+	if scale <= 0 {
+		scale = 1
+	}
+	unit := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale) }
 	keep := func(ts []time.Time, window time.Duration) []time.Time {
 		i := 0
 		for i < len(ts) && now.Sub(ts[i]) >= window {
@@ -344,21 +356,31 @@ func (s *Server) limitLocked(rt string, ids []string) (float64, bool) {
 		}
 		return ts[i:]
 	}
-	s.global = keep(s.global, time.Second)
+	s.global = keep(s.global, unit(time.Second))
 	if len(s.global) >= 50 {
-		return time.Second.Seconds() - now.Sub(s.global[0]).Seconds(), true
+		return (unit(time.Second) - now.Sub(s.global[0])).Seconds() * scale, true
 	}
-	if rt == "POST /channels/{id}/messages" {
-		key := ids[0]
-		b := keep(s.buckets[key], 5*time.Second)
+	if bucketed(rt) && len(ids) > 0 {
+		key := rt + " " + ids[0]
+		b := keep(s.buckets[key], unit(5*time.Second))
 		if len(b) >= 5 {
 			s.buckets[key] = b
-			return (5*time.Second - now.Sub(b[0])).Seconds(), false
+			return (unit(5*time.Second) - now.Sub(b[0])).Seconds() * scale, false
 		}
 		s.buckets[key] = append(b, now)
 	}
 	s.global = append(s.global, now)
 	return 0, false
+}
+
+// bucketed reports whether route rt has a per-channel (or per-user)
+// bucket of its own.
+func bucketed(rt string) bool {
+	switch rt {
+	case "POST /channels/{id}/messages", "PATCH /channels/{id}/messages/{id}", "POST /channels/{id}/threads", "POST /channels/{id}/messages/{id}/threads":
+		return true
+	}
+	return false
 }
 
 // payload is a message as the bot sends it: JSON, or multipart with
