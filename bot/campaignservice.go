@@ -177,12 +177,12 @@ func (s *CampaignService) Check(ctx context.Context, id CampaignID) (*CampaignCh
 	if len(attrs) == 0 {
 		return chk, nil
 	}
-	if c.KeyColumn, err = s.Engine.keyColumn(ctx, c); err != nil {
+	if c.KeyColumn, err = AudienceKeyColumn(ctx, s.Store, c); err != nil {
 		return nil, err
 	}
-	_, err = s.Engine.eachRecipient(ctx, c, 0, func(batch []*Sending) error {
+	_, err = EachRecipient(ctx, s.Store, s.Store, c, 0, func(batch []*Sending) error {
 		for _, sd := range batch {
-			if missing := missingAttrs(c, sd, attrs); len(missing) > 0 {
+			if missing := MissingValues(c, sd, attrs); len(missing) > 0 {
 				chk.LackingTotal++
 				if len(chk.Lacking) < MaxLacking {
 					chk.Lacking = append(chk.Lacking, Lacking{Key: sd.Key, Missing: missing})
@@ -322,12 +322,12 @@ func (s *CampaignService) Show(ctx context.Context, id CampaignID) (*Campaign, S
 func (s *CampaignService) recipientFor(ctx context.Context, c *Campaign, key string) (*Sending, error) {
 	var found *Sending
 	var err error
-	if c.KeyColumn, err = s.Engine.keyColumn(ctx, c); err != nil {
+	if c.KeyColumn, err = AudienceKeyColumn(ctx, s.Store, c); err != nil {
 		return nil, err
 	}
 	want := NormalizeKey(c.KeyColumn, key)
 	stop := Errorf(ECONFLICT, "found")
-	_, err = s.Engine.eachRecipient(ctx, c, 0, func(batch []*Sending) error {
+	_, err = EachRecipient(ctx, s.Store, s.Store, c, 0, func(batch []*Sending) error {
 		for _, sd := range batch {
 			if key == "" || NormalizeKey(c.KeyColumn, sd.Key) == want {
 				found = sd

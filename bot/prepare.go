@@ -67,14 +67,14 @@ func (e *Engine) prepare(ctx context.Context, id CampaignID, now time.Time) erro
 		after = last.Source
 	}
 	attrs := MessageAttrs(c.Message)
-	if c.KeyColumn, err = e.keyColumn(ctx, c); err != nil {
+	if c.KeyColumn, err = AudienceKeyColumn(ctx, e.Store, c); err != nil {
 		return err
 	}
-	keyColumn, err := e.eachRecipient(ctx, c, after, func(batch []*Sending) error {
+	keyColumn, err := EachRecipient(ctx, e.Store, e.Store, c, after, func(batch []*Sending) error {
 		for _, s := range batch {
 			s.PlannedAt = c.Schedule.PlannedAt(start, s.Key)
 			s.NextAt, s.State = s.PlannedAt, SendingScheduled
-			if missing := missingAttrs(c, s, attrs); len(missing) > 0 && c.Missing == MissingSkip {
+			if missing := MissingValues(c, s, attrs); len(missing) > 0 && c.Missing == MissingSkip {
 				s.State, s.Reason, s.Step = SendingSkipped, "no value for "+strings.Join(missing, ", "), StepRender
 			}
 		}
@@ -92,108 +92,6 @@ func (e *Engine) prepare(ctx context.Context, id CampaignID, now time.Time) erro
 		return c.Transition(CampaignRunning, running, Actor{})
 	})
 	return err
-}
-
-// eachRecipient calls fn with batches of new sendings for the audience of
-// c, from after the given source row, and returns the key column.
-func (e *Engine) eachRecipient(ctx context.Context, c *Campaign, after uint64, fn func([]*Sending) error) (string, error) {
-	switch c.Audience.Kind {
-	case AudienceList:
-		l, err := e.Store.List(ctx, c.Audience.List)
-		if err != nil {
-			return "", err
-		}
-		for {
-			page, err := e.Store.Recipients(ctx, l.Name, after, prepareBatch)
-			if err != nil || len(page) == 0 {
-				return l.KeyColumn, err
-			}
-			batch := make([]*Sending, len(page))
-			for i, r := range page {
-				batch[i] = &Sending{Key: r.Key, Attributes: r.Attributes, Source: r.ID}
-			}
-			if err := fn(batch); err != nil {
-				return "", err
-			}
-			after = page[len(page)-1].ID
-		}
-	case AudiencePlatform:
-		p := c.Audience.Platform
-		keyColumn := string(p) + "_id"
-		if p == PlatformWeb {
-			keyColumn = "respondentID"
-		}
-		for {
-			page, err := e.Store.Contacts(ctx, ContactFilter{Platform: p, Reachable: true, After: ContactID(after), Limit: prepareBatch})
-			if err != nil || len(page) == 0 {
-				return keyColumn, err
-			}
-			batch := make([]*Sending, len(page))
-			for i, ct := range page {
-				a, _ := ct.AddressOn(p)
-				batch[i] = &Sending{Key: a.Address.ID, Attributes: ct.Attributes, Address: a.Address, Source: uint64(ct.ID)}
-				if ct.Name != "" || ct.Email != "" {
-					batch[i].Attributes = withContactAttrs(ct)
-				}
-			}
-			if err := fn(batch); err != nil {
-				return "", err
-			}
-			after = uint64(page[len(page)-1].ID)
-		}
-	}
-	return "", Errorf(EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID)
-}
-
-// keyColumn returns the key column of c's audience.
-func (e *Engine) keyColumn(ctx context.Context, c *Campaign) (string, error) {
-	switch c.Audience.Kind {
-	case AudienceList:
-		l, err := e.Store.List(ctx, c.Audience.List)
-		if err != nil {
-			return "", err
-		}
-		return l.KeyColumn, nil
-	case AudiencePlatform:
-		if c.Audience.Platform == PlatformWeb {
-			return "respondentID", nil
-		}
-		return string(c.Audience.Platform) + "_id", nil
-	}
-	return "", Errorf(EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID)
-}
-
-// withContactAttrs returns a contact's attributes with its name and email,
-// so that {{first_name}} and {{email}} work for platform audiences.
-func withContactAttrs(ct *Contact) map[string]string {
-	out := make(map[string]string, len(ct.Attributes)+3)
-	if ct.Name != "" {
-		first, last, _ := strings.Cut(ct.Name, " ")
-		out["name"], out["first_name"], out["last_name"] = ct.Name, first, last
-	}
-	if ct.Email != "" {
-		out["email"] = ct.Email
-	}
-	for k, v := range ct.Attributes {
-		out[k] = v
-	}
-	return out
-}
-
-// missingAttrs returns the placeholders of the message that neither the
-// recipient nor the campaign's defaults fill.
-func missingAttrs(c *Campaign, s *Sending, attrs []string) []string {
-	if len(attrs) == 0 {
-		return nil
-	}
-	vars := NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, time.Time{})
-	var out []string
-	for _, a := range attrs {
-		if _, ok := vars.lookup(a); !ok {
-			out = append(out, "{{"+a+"}}")
-		}
-	}
-	return out
 }
 
 // platformColumns maps key columns that name a platform to it.
