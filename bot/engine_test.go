@@ -58,7 +58,7 @@ func newRigAt(t *testing.T, path string) *rig {
 		Limits:     map[bot.Platform]bot.Limits{bot.PlatformTelegram: {}},
 	}
 	r := &rig{t: t, db: db, clock: clock, tg: tg, engine: e,
-		svc:   &bot.CampaignService{Store: db, Engine: e, Clock: clock},
+		svc:   &bot.CampaignService{Store: db, Dispatcher: e, Clock: clock},
 		lists: &bot.ListService{Store: db}}
 	t.Cleanup(func() { r.halt(); db.Close() })
 	return r

@@ -54,7 +54,7 @@ func newWorld(t testing.TB, locale bot.Locale) *world {
 	signer := commands.NewSigner([]byte("0123456789abcdef0123456789abcdef"), clock, 0)
 	board := &bot.StatusBoard{Clock: clock, Queue: engine.QueueDepth}
 	deps := commands.Deps{
-		Campaigns: &bot.CampaignService{Store: db, Engine: engine, Clock: clock},
+		Campaigns: &bot.CampaignService{Store: db, Dispatcher: engine, Clock: clock},
 		Lists:     &bot.ListService{Store: db},
 		Status:    board,
 		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
@@ -477,7 +477,7 @@ func TestCardUpdaterEditsInPlaceAtMostEveryFewSeconds(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := &commands.CardUpdater{Text: bot.NewText(bot.LocaleEnglish, commands.Texts), Signer: w.signer,
-		Campaigns: &bot.CampaignService{Store: w.db, Engine: &bot.Engine{}, Clock: w.clock}, Clock: w.clock, Every: 3 * time.Second}
+		Campaigns: &bot.CampaignService{Store: w.db, Dispatcher: &bot.Engine{}, Clock: w.clock}, Clock: w.clock, Every: 3 * time.Second}
 	u.Track(1, w.slack, ref)
 	edits := func() int {
 		for _, s := range w.slack.Sent() {

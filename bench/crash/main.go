@@ -160,7 +160,7 @@ func setup(path string, n int) (bot.CampaignID, error) {
 		return 0, err
 	}
 	defer db.Close()
-	svc := &bot.CampaignService{Store: db, Engine: &bot.Engine{}, Clock: bot.SystemClock()}
+	svc := &bot.CampaignService{Store: db, Dispatcher: &bot.Engine{}, Clock: bot.SystemClock()}
 	return benchsetup.Campaign(context.Background(), db, svc, "crash", n, chat)
 }
 
@@ -216,7 +216,7 @@ func runChild(path, url string, id bot.CampaignID, workers int) error {
 		Limits:     map[bot.Platform]bot.Limits{bot.PlatformTelegram: {}},
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: m},
 	}
-	svc := &bot.CampaignService{Store: db, Engine: engine, Clock: clock}
+	svc := &bot.CampaignService{Store: db, Dispatcher: engine, Clock: clock}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stopped := make(chan error, 1)

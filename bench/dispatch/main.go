@@ -309,7 +309,7 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 		commits.took += took
 		commits.Unlock()
 	}
-	svc := &bot.CampaignService{Store: db, Engine: engine, Clock: clock}
+	svc := &bot.CampaignService{Store: db, Dispatcher: engine, Clock: clock}
 	id, err := benchsetup.Campaign(ctx, db, svc, "bench", n, chat)
 	if err != nil {
 		return result{}, err

@@ -61,7 +61,7 @@ func RunCampaign(t *testing.T, db CampaignStore, m bot.Messenger, rd bot.Recipie
 	ctx := context.Background()
 	clock := bot.SystemClock()
 	engine := &bot.Engine{Store: db, Clock: clock, Messengers: map[bot.Platform]bot.Messenger{m.Platform(): m}}
-	svc := &bot.CampaignService{Store: db, Engine: engine, Clock: clock}
+	svc := &bot.CampaignService{Store: db, Dispatcher: engine, Clock: clock}
 	if _, err := (&bot.ListService{Store: db}).Import(ctx, "audience", rd, bot.ImportReplace, bot.Actor{}); err != nil {
 		t.Fatal(err)
 	}

@@ -192,7 +192,7 @@ func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
 	deps := commands.Deps{
 		Conversations: m.threads,
 		Snippets:      m.db,
-		Campaigns:     &bot.CampaignService{Store: m.db, Engine: m.engine, Clock: m.Clock},
+		Campaigns:     &bot.CampaignService{Store: m.db, Dispatcher: m.engine, Clock: m.Clock},
 		Lists:         lists,
 		Status:        m.board,
 		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {

@@ -1,0 +1,63 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+var _ Dispatcher = (*Engine)(nil)
+
+// Connected reports whether the engine has a messenger for platform p.
+func (e *Engine) Connected(p Platform) bool {
+	_, ok := e.Messengers[p]
+	return ok
+}
+
+// Try sends c's message to one address now, outside c's report (see
+// Dispatcher): to is resolved as a sending of c would be (an email is
+// looked up when c sends on a chat platform), the message personalised
+// with attrs, and the platform's limiter waited for. It returns ctx's
+// error when ctx ends while waiting; every other failure is in the
+// result, with its step.
+func (e *Engine) Try(ctx context.Context, c *Campaign, to Address, attrs map[string]string) (*TryResult, error) {
+	sd := &Sending{Key: to.ID, Attributes: attrs}
+	if to.Platform == PlatformEmail && c.Platform != PlatformEmail {
+		sd.Address = Address{}
+	} else {
+		sd.Address = to
+	}
+	res := &TryResult{To: to}
+	fail := func(step Step, err error) (*TryResult, error) {
+		res.Reason, res.Step = ErrorMessage(err), step
+		if st := ErrorStep(err); st != "" {
+			res.Step = st
+		}
+		return res, nil
+	}
+	addr, err := e.resolve(ctx, c, sd)
+	if err != nil {
+		return fail(StepResolve, err)
+	}
+	res.To = addr
+	m, ok := e.Messengers[addr.Platform]
+	if !ok {
+		return fail(StepResolve, Errorf(EUNAVAILABLE, "%s is not connected to herald", addr.Platform))
+	}
+	loc, _ := c.Schedule.Location()
+	if loc == nil {
+		loc = time.UTC
+	}
+	msg, err := Personalize(c.Message, NewVars(c.KeyColumn, sd.Key, sd.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+	if err != nil {
+		return fail(StepRender, err)
+	}
+	if err := e.limiter(addr.Platform).Wait(ctx, addr.String()); err != nil {
+		return nil, err
+	}
+	ref, err := e.send(nil, m, addr, msg)
+	if err != nil {
+		return fail(StepSend, err)
+	}
+	res.Delivered, res.Message = true, ref
+	return res, nil
+}
