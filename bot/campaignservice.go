@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -518,3 +519,5 @@ func (s *CampaignService) SetAudienceFile(ctx context.Context, id CampaignID, r 
 func (s *CampaignService) List(ctx context.Context, f CampaignFilter) ([]*Campaign, error) {
 	return s.Store.Campaigns(ctx, f)
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

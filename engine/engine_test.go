@@ -1,4 +1,4 @@
-package bot_test
+package engine_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/csvfile"
+	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -31,7 +32,7 @@ type rig struct {
 	db     *store.DB
 	clock  *bottest.Clock
 	tg     *bottest.Messenger
-	engine *bot.Engine
+	engine *engine.Engine
 	svc    *bot.CampaignService
 	lists  *bot.ListService
 	stop   func()
@@ -52,7 +53,7 @@ func newRigAt(t *testing.T, path string) *rig {
 		t.Fatal(err)
 	}
 	tg := bottest.NewMessenger(bot.PlatformTelegram)
-	e := &bot.Engine{
+	e := &engine.Engine{
 		Store: db, Clock: clock, Workers: 4,
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: tg},
 		Limits:     map[bot.Platform]bot.Limits{bot.PlatformTelegram: {}},
