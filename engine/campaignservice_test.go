@@ -67,6 +67,12 @@ func TestTryCloneDelete(t *testing.T) {
 	if c := r.counts(id); c.Total != 0 {
 		t.Fatalf("a try entered the report: %+v", c)
 	}
+	// An email on a chat campaign, before the engine ever ran: resolving it
+	// reads the directory's unreachable addresses, a cache made on first
+	// use.
+	if res, err := r.svc.Try(ctx, id, bot.Address{Platform: bot.PlatformEmail, ID: "ana@example.com"}); err != nil || res == nil {
+		t.Fatalf("try by email: %+v, %v", res, err)
+	}
 	cl, err := r.svc.Clone(ctx, id, mod)
 	if err != nil || cl.State != bot.CampaignDraft || cl.Message.Text != "Hi {{first_name}}" || cl.Audience.List != "people" || cl.ID == id {
 		t.Fatalf("clone: %+v, %v", cl, err)

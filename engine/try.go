@@ -20,8 +20,9 @@ func (e *Engine) Connected(p bot.Platform) bool {
 // looked up when c sends on a chat platform), the message personalised
 // with attrs, and the platform's limiter waited for. It returns ctx's
 // error when ctx ends while waiting; every other failure is in the
-// result, with its step.
+// result, with its step. It works whether Run runs or not.
 func (e *Engine) Try(ctx context.Context, c *bot.Campaign, to bot.Address, attrs map[string]string) (*bot.TryResult, error) {
+	e.init()
 	sd := &bot.Sending{Key: to.ID, Attributes: attrs}
 	if to.Platform == bot.PlatformEmail && c.Platform != bot.PlatformEmail {
 		sd.Address = bot.Address{}
