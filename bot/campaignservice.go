@@ -5,18 +5,27 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 )
 
+// CampaignServiceStore is what CampaignService reads and writes.
+type CampaignServiceStore interface {
+	CampaignStore
+	SendingStore
+	ListStore
+	ContactStore
+}
+
 // CampaignService is what moderators do with campaigns: create, edit while
 // draft or scheduled, check, try, start, pause, resume, cancel, clone,
-// delete, and read the report. The Engine does the sending; the service
-// tells it about every change. It is safe for concurrent use.
+// delete, and read the report. The Dispatcher does the sending; the
+// service tells it about every change. It is safe for concurrent use.
 type CampaignService struct {
-	Store  EngineStore
-	Engine *Engine
-	Clock  Clock
+	Store      CampaignServiceStore
+	Dispatcher Dispatcher
+	Clock      Clock
 }
 
 // Create stores a new draft campaign.
@@ -49,7 +58,7 @@ func (s *CampaignService) Edit(ctx context.Context, id CampaignID, by Actor, wha
 		return nil
 	})
 	if err == nil && c.State == CampaignScheduled {
-		s.Engine.Notify(id)
+		s.Dispatcher.Notify(id)
 	}
 	return c, err
 }
@@ -175,12 +184,12 @@ func (s *CampaignService) Check(ctx context.Context, id CampaignID) (*CampaignCh
 	if len(attrs) == 0 {
 		return chk, nil
 	}
-	if c.KeyColumn, err = s.Engine.keyColumn(ctx, c); err != nil {
+	if c.KeyColumn, err = AudienceKeyColumn(ctx, s.Store, c); err != nil {
 		return nil, err
 	}
-	_, err = s.Engine.eachRecipient(ctx, c, 0, func(batch []*Sending) error {
+	_, err = EachRecipient(ctx, s.Store, s.Store, c, 0, func(batch []*Sending) error {
 		for _, sd := range batch {
-			if missing := missingAttrs(c, sd, attrs); len(missing) > 0 {
+			if missing := MissingValues(c, sd, attrs); len(missing) > 0 {
 				chk.LackingTotal++
 				if len(chk.Lacking) < MaxLacking {
 					chk.Lacking = append(chk.Lacking, Lacking{Key: sd.Key, Missing: missing})
@@ -210,7 +219,7 @@ func (s *CampaignService) Start(ctx context.Context, id CampaignID, by Actor) (*
 		return nil, err
 	}
 	if c.Platform != PlatformAuto && c.Platform != "" {
-		if _, ok := s.Engine.Messengers[c.Platform]; !ok {
+		if !s.Dispatcher.Connected(c.Platform) {
 			return nil, Errorf(EINVALID, "%s is not connected to herald: enable it in the config, or choose another platform", c.Platform)
 		}
 	}
@@ -238,7 +247,7 @@ func (s *CampaignService) Start(ctx context.Context, id CampaignID, by Actor) (*
 	if err != nil {
 		return nil, err
 	}
-	s.Engine.Notify(id)
+	s.Dispatcher.Notify(id)
 	return c, nil
 }
 
@@ -254,7 +263,7 @@ func (s *CampaignService) transition(ctx context.Context, id CampaignID, to Camp
 	if err != nil {
 		return nil, err
 	}
-	s.Engine.Notify(id)
+	s.Dispatcher.Notify(id)
 	return c, nil
 }
 
@@ -320,12 +329,12 @@ func (s *CampaignService) Show(ctx context.Context, id CampaignID) (*Campaign, S
 func (s *CampaignService) recipientFor(ctx context.Context, c *Campaign, key string) (*Sending, error) {
 	var found *Sending
 	var err error
-	if c.KeyColumn, err = s.Engine.keyColumn(ctx, c); err != nil {
+	if c.KeyColumn, err = AudienceKeyColumn(ctx, s.Store, c); err != nil {
 		return nil, err
 	}
 	want := NormalizeKey(c.KeyColumn, key)
 	stop := Errorf(ECONFLICT, "found")
-	_, err = s.Engine.eachRecipient(ctx, c, 0, func(batch []*Sending) error {
+	_, err = EachRecipient(ctx, s.Store, s.Store, c, 0, func(batch []*Sending) error {
 		for _, sd := range batch {
 			if key == "" || NormalizeKey(c.KeyColumn, sd.Key) == want {
 				found = sd
@@ -391,49 +400,11 @@ func (s *CampaignService) Try(ctx context.Context, id CampaignID, to Address) (*
 	if err != nil && ErrorCode(err) != ENOTFOUND {
 		return nil, err
 	}
-	sd := &Sending{Key: to.ID}
+	var attrs map[string]string
 	if r != nil {
-		sd.Attributes = r.Attributes
+		attrs = r.Attributes
 	}
-	if to.Platform == PlatformEmail && c.Platform != PlatformEmail {
-		sd.Address = Address{}
-	} else {
-		sd.Address = to
-	}
-	res := &TryResult{To: to}
-	fail := func(step Step, err error) (*TryResult, error) {
-		res.Reason, res.Step = ErrorMessage(err), step
-		if st := ErrorStep(err); st != "" {
-			res.Step = st
-		}
-		return res, nil
-	}
-	addr, err := s.Engine.resolve(ctx, c, sd)
-	if err != nil {
-		return fail(StepResolve, err)
-	}
-	res.To = addr
-	m, ok := s.Engine.Messengers[addr.Platform]
-	if !ok {
-		return fail(StepResolve, Errorf(EUNAVAILABLE, "%s is not connected to herald", addr.Platform))
-	}
-	loc, _ := c.Schedule.Location()
-	if loc == nil {
-		loc = time.UTC
-	}
-	msg, err := Personalize(c.Message, NewVars(c.KeyColumn, sd.Key, sd.Attributes, c.Defaults, s.Clock.Now().In(loc)))
-	if err != nil {
-		return fail(StepRender, err)
-	}
-	if err := s.Engine.limiter(addr.Platform).Wait(ctx, addr.String()); err != nil {
-		return nil, err
-	}
-	ref, err := s.Engine.send(nil, m, addr, msg)
-	if err != nil {
-		return fail(StepSend, err)
-	}
-	res.Delivered, res.Message = true, ref
-	return res, nil
+	return s.Dispatcher.Try(ctx, c, to, attrs)
 }
 
 // Report writes the campaign's per-recipient report to w: sendingID, the
@@ -540,3 +511,5 @@ func (s *CampaignService) SetAudienceFile(ctx context.Context, id CampaignID, r 
 func (s *CampaignService) List(ctx context.Context, f CampaignFilter) ([]*Campaign, error) {
 	return s.Store.Campaigns(ctx, f)
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

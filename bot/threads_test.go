@@ -7,11 +7,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/store"
 )
+
+var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) // a Tuesday
 
 func threadsOn(t *testing.T, db *store.DB, clock *bottest.Clock, mods, chat *bottest.Messenger) *bot.Threads {
 	return &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock},

@@ -18,6 +18,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
+	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -50,11 +51,11 @@ func newWorld(t testing.TB, locale bot.Locale) *world {
 	}
 	t.Cleanup(func() { db.Close() })
 	slack := bottest.NewMessenger(bot.PlatformSlack)
-	engine := &bot.Engine{Store: db, Clock: clock, Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: slack}, Limits: map[bot.Platform]bot.Limits{bot.PlatformSlack: {}}}
+	eng := &engine.Engine{Store: db, Clock: clock, Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: slack}, Limits: map[bot.Platform]bot.Limits{bot.PlatformSlack: {}}}
 	signer := commands.NewSigner([]byte("0123456789abcdef0123456789abcdef"), clock, 0)
-	board := &bot.StatusBoard{Clock: clock, Queue: engine.QueueDepth}
+	board := &bot.StatusBoard{Clock: clock, Queue: eng.QueueDepth}
 	deps := commands.Deps{
-		Campaigns: &bot.CampaignService{Store: db, Engine: engine, Clock: clock},
+		Campaigns: &bot.CampaignService{Store: db, Dispatcher: eng, Clock: clock},
 		Lists:     &bot.ListService{Store: db},
 		Status:    board,
 		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
@@ -481,7 +482,7 @@ func TestCardUpdaterEditsInPlaceAtMostEveryFewSeconds(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := &commands.CardUpdater{Text: bot.NewText(bot.LocaleEnglish, commands.Texts), Signer: w.signer,
-		Campaigns: &bot.CampaignService{Store: w.db, Engine: &bot.Engine{}, Clock: w.clock}, Clock: w.clock, Every: 3 * time.Second}
+		Campaigns: &bot.CampaignService{Store: w.db, Dispatcher: &engine.Engine{}, Clock: w.clock}, Clock: w.clock, Every: 3 * time.Second}
 	u.Track(1, w.slack, ref)
 	edits := func() int {
 		for _, s := range w.slack.Sent() {

@@ -185,7 +185,7 @@ func Default() *Config {
 			Slack: limitOf(bot.PlatformSlack), Discord: limitOf(bot.PlatformDiscord), Telegram: limitOf(bot.PlatformTelegram),
 			Teams: limitOf(bot.PlatformTeams), Web: limitOf(bot.PlatformWeb), Email: limitOf(bot.PlatformEmail),
 		},
-		Engine:  Engine{Workers: bot.DefaultWorkers, SendTimeout: 30 * time.Second},
+		Engine:  Engine{Workers: 64, SendTimeout: 30 * time.Second}, // the engine's defaults
 		Web:     Web{Enabled: true, MaxMessage: 4000},
 		Threads: Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
 	}

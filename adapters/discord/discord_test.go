@@ -21,6 +21,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
+	"github.com/heraldchat/herald/engine/enginetest"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -193,7 +194,7 @@ func TestCampaignWithinDiscordLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := bottest.RunCampaign(t, db, a, rd, "Hi {{first_name}}")
+	id := enginetest.RunCampaign(t, db, a, rd, "Hi {{first_name}}")
 	counts, _ := db.SendingCounts(ctx, id)
 	if counts.Sent != 28 || counts.Failed != 2 || len(fake.Messages()) != 28 || fake.Rejected() != 0 {
 		t.Fatalf("counts %+v, %d at the fake, %d 429s", counts, len(fake.Messages()), fake.Rejected())

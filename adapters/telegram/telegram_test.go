@@ -18,6 +18,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
+	"github.com/heraldchat/herald/engine/enginetest"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -140,7 +141,7 @@ func TestCampaignWithinTelegramLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := bottest.RunCampaign(t, db, a, rd, "Hi {{first_name}}")
+	id := enginetest.RunCampaign(t, db, a, rd, "Hi {{first_name}}")
 	counts, _ := db.SendingCounts(ctx, id)
 	if counts.Sent != 43 || counts.Failed != 2 || len(fake.Sent()) != 43 || fake.Rejected() != 0 {
 		t.Fatalf("counts %+v, %d at the fake, %d 429s", counts, len(fake.Sent()), fake.Rejected())

@@ -28,6 +28,7 @@ import (
 	"github.com/heraldchat/herald/bench/internal/benchsetup"
 	"github.com/heraldchat/herald/bench/internal/fakeplatform"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -160,7 +161,7 @@ func setup(path string, n int) (bot.CampaignID, error) {
 		return 0, err
 	}
 	defer db.Close()
-	svc := &bot.CampaignService{Store: db, Engine: &bot.Engine{}, Clock: bot.SystemClock()}
+	svc := &bot.CampaignService{Store: db, Dispatcher: &engine.Engine{}, Clock: bot.SystemClock()}
 	return benchsetup.Campaign(context.Background(), db, svc, "crash", n, chat)
 }
 
@@ -211,16 +212,16 @@ func runChild(path, url string, id bot.CampaignID, workers int) error {
 	if once {
 		m = &fakeplatform.OnceMessenger{Messenger: *m.(*fakeplatform.Messenger)}
 	}
-	engine := &bot.Engine{
+	eng := &engine.Engine{
 		Store: db, Clock: clock, Workers: workers,
 		Limits:     map[bot.Platform]bot.Limits{bot.PlatformTelegram: {}},
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: m},
 	}
-	svc := &bot.CampaignService{Store: db, Engine: engine, Clock: clock}
+	svc := &bot.CampaignService{Store: db, Dispatcher: eng, Clock: clock}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stopped := make(chan error, 1)
-	go func() { stopped <- engine.Run(runCtx) }()
+	go func() { stopped <- eng.Run(runCtx) }()
 	c, err := db.Campaign(ctx, id)
 	if err != nil {
 		return err

@@ -27,6 +27,7 @@ import (
 	"github.com/heraldchat/herald/bench/internal/benchsetup"
 	"github.com/heraldchat/herald/bench/internal/fakeplatform"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -293,7 +294,7 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 	if noopSend {
 		m = &noopMessenger{}
 	}
-	engine := &bot.Engine{
+	eng := &engine.Engine{
 		Store: db, Clock: clock, Workers: workers, Limits: limits,
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: m},
 	}
@@ -302,14 +303,14 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 		n, records int
 		took       time.Duration
 	}
-	engine.Committed = func(records int, took time.Duration) {
+	eng.Committed = func(records int, took time.Duration) {
 		commits.Lock()
 		commits.n++
 		commits.records += records
 		commits.took += took
 		commits.Unlock()
 	}
-	svc := &bot.CampaignService{Store: db, Engine: engine, Clock: clock}
+	svc := &bot.CampaignService{Store: db, Dispatcher: eng, Clock: clock}
 	id, err := benchsetup.Campaign(ctx, db, svc, "bench", n, chat)
 	if err != nil {
 		return result{}, err
@@ -317,7 +318,7 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	stopped := make(chan error, 1)
-	go func() { stopped <- engine.Run(runCtx) }()
+	go func() { stopped <- eng.Run(runCtx) }()
 	if tracePath != "" {
 		f, err := os.Create(tracePath)
 		if err != nil {

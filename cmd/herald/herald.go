@@ -23,6 +23,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
+	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/httpserver"
 	"github.com/heraldchat/herald/store"
 )
@@ -45,7 +46,7 @@ type Main struct {
 	db         *store.DB
 	http       *httpserver.Server
 	control    *controlServer
-	engine     *bot.Engine
+	engine     *engine.Engine
 	stopEngine context.CancelFunc
 	engineDone chan error
 	board      *bot.StatusBoard
@@ -252,14 +253,14 @@ func Version() string {
 
 // newRegistry returns the Prometheus registry with the Go runtime, process
 // and build metrics, and the engine's group commits.
-func newRegistry(engine *bot.Engine) *prometheus.Registry {
+func newRegistry(e *engine.Engine) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	commitSeconds := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "herald_engine_group_commit_seconds",
 		Help: "Time to write one group commit of sending records.", Buckets: prometheus.ExponentialBuckets(0.0002, 2, 14)})
 	commitRecords := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "herald_engine_group_commit_records",
 		Help: "Sending records written per group commit.", Buckets: prometheus.ExponentialBuckets(1, 2, 12)})
 	reg.MustRegister(commitSeconds, commitRecords)
-	engine.Committed = func(n int, took time.Duration) {
+	e.Committed = func(n int, took time.Duration) {
 		commitSeconds.Observe(took.Seconds())
 		commitRecords.Observe(float64(n))
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
 	"github.com/heraldchat/herald/csvfile"
+	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/httpserver"
 	"github.com/heraldchat/herald/store"
 )
@@ -84,7 +85,7 @@ func (m *Main) open(path string) error {
 	} else if n > 0 {
 		m.log.Warn("removed the staging lists of imports interrupted by a stop", "count", n)
 	}
-	m.engine = &bot.Engine{
+	m.engine = &engine.Engine{
 		Store: m.db, Clock: m.Clock, Log: m.log.With("part", "engine"),
 		Messengers: map[bot.Platform]bot.Messenger{}, // filled as adapters arrive
 		Limits:     cfg.Limits.PlatformLimits(),
@@ -192,7 +193,7 @@ func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
 	deps := commands.Deps{
 		Conversations: m.threads,
 		Snippets:      m.db,
-		Campaigns:     &bot.CampaignService{Store: m.db, Engine: m.engine, Clock: m.Clock},
+		Campaigns:     &bot.CampaignService{Store: m.db, Dispatcher: m.engine, Clock: m.Clock},
 		Lists:         lists,
 		Status:        m.board,
 		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {

@@ -13,7 +13,7 @@ import (
 
 // Store is what the setup writes to.
 type Store interface {
-	bot.EngineStore
+	bot.ListStore
 }
 
 // Campaign imports a list named name of n recipients keyed by telegram_id

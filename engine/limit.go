@@ -1,4 +1,4 @@
-package bot
+package engine
 
 import (
 	"context"
@@ -6,38 +6,9 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/heraldchat/herald/bot"
 )
-
-// Limits are how fast herald may send to one platform.
-type Limits struct {
-	// PerSecond is the overall rate; 0 means no overall limit.
-	PerSecond float64 `json:"per_second"`
-	// PerChat is the least time between two messages to one chat; 0 means
-	// none.
-	PerChat time.Duration `json:"per_chat"`
-}
-
-// DefaultLimits returns the documented limits of platform p (see DESIGN):
-// Slack about 1 message a second per channel and a few hundred a minute per
-// workspace; Discord 50 requests a second, DMs paced well below; Telegram
-// 30 a second overall and 1 a second per chat; Teams 7 a second per
-// conversation and about 30 per app; email 10 a second. The web chat has
-// none.
-func DefaultLimits(p Platform) Limits {
-	switch p {
-	case PlatformSlack:
-		return Limits{PerSecond: 5, PerChat: time.Second}
-	case PlatformDiscord:
-		return Limits{PerSecond: 10, PerChat: time.Second}
-	case PlatformTelegram:
-		return Limits{PerSecond: 30, PerChat: time.Second}
-	case PlatformTeams:
-		return Limits{PerSecond: 30, PerChat: time.Second / 7}
-	case PlatformEmail:
-		return Limits{PerSecond: 10}
-	}
-	return Limits{}
-}
 
 // pacing is the share of a documented rate the limiter uses, so that
 // timer jitter never tips a send over the platform's window.
@@ -49,7 +20,7 @@ const pacing = 0.985
 // comes from the clock, so tests drive it with a fake. It is safe for
 // concurrent use.
 type Limiter struct {
-	clock   Clock
+	clock   bot.Clock
 	overall *rate.Limiter // nil without an overall limit
 	perChat time.Duration
 
@@ -59,7 +30,7 @@ type Limiter struct {
 }
 
 // NewLimiter returns a limiter enforcing l.
-func NewLimiter(l Limits, clock Clock) *Limiter {
+func NewLimiter(l bot.Limits, clock bot.Clock) *Limiter {
 	lim := &Limiter{clock: clock, perChat: l.PerChat, chats: map[string]time.Time{}}
 	if l.PerSecond > 0 {
 		lim.overall = rate.NewLimiter(rate.Limit(l.PerSecond*pacing), 1)
@@ -69,7 +40,7 @@ func NewLimiter(l Limits, clock Clock) *Limiter {
 
 // chatKey is the chat name Wait needs for addr: none when there is no
 // limit per chat (which spares building one per message).
-func (l *Limiter) chatKey(addr Address) string {
+func (l *Limiter) chatKey(addr bot.Address) string {
 	if l.perChat <= 0 {
 		return ""
 	}
@@ -137,4 +108,6 @@ func (l *Limiter) Pause(d time.Duration) {
 	}
 }
 
-func (l *Limiter) sleep(ctx context.Context, d time.Duration) error { return Sleep(ctx, l.clock, d) }
+func (l *Limiter) sleep(ctx context.Context, d time.Duration) error {
+	return bot.Sleep(ctx, l.clock, d)
+}

@@ -1,17 +1,19 @@
-package bot
+package engine
 
 import (
 	"context"
 	"time"
+
+	"github.com/heraldchat/herald/bot"
 )
 
 // commitOp is one request to the committer: a sending's new state (done,
 // when set, receives the outcome once it is on disk), or the skipping of a
 // cancelled campaign's remaining sendings.
 type commitOp struct {
-	s      *Sending // a copy owned by the op; nil for a mark or a cancel
-	mark   SendingMark
-	cancel CampaignID
+	s      *bot.Sending // a copy owned by the op; nil for a mark or a cancel
+	mark   bot.SendingMark
+	cancel bot.CampaignID
 	done   chan error
 }
 
@@ -21,7 +23,7 @@ const maxGroup = 4096
 // submit queues s's state for the committer. When wait is set it returns
 // once the state is on disk. It returns EUNAVAILABLE once the engine is
 // stopping.
-func (e *Engine) submit(s *Sending, wait bool) error {
+func (e *Engine) submit(s *bot.Sending, wait bool) error {
 	cp := *s
 	return e.send1(commitOp{s: &cp}, wait)
 }
@@ -29,8 +31,8 @@ func (e *Engine) submit(s *Sending, wait bool) error {
 // mark queues a change of s's state alone (cheaper to write than the whole
 // sending) and returns once it is on disk. done is the caller's own
 // channel (buffered, reused from one mark to the next).
-func (e *Engine) mark(s *Sending, done chan error) error {
-	op := commitOp{mark: SendingMark{CampaignID: s.CampaignID, ID: s.ID, State: s.State}, done: done}
+func (e *Engine) mark(s *bot.Sending, done chan error) error {
+	op := commitOp{mark: bot.SendingMark{CampaignID: s.CampaignID, ID: s.ID, State: s.State}, done: done}
 	if err := e.send1(op, false); err != nil {
 		return err
 	}
@@ -44,7 +46,7 @@ func (e *Engine) send1(op commitOp, wait bool) error {
 	e.commitMu.RLock()
 	if e.stopped {
 		e.commitMu.RUnlock()
-		return Errorf(EUNAVAILABLE, "the campaign engine is stopping")
+		return bot.Errorf(bot.EUNAVAILABLE, "the campaign engine is stopping")
 	}
 	e.commits <- op
 	e.commitMu.RUnlock()
@@ -102,10 +104,10 @@ func (e *Engine) committer() {
 }
 
 func (e *Engine) writeGroup(ctx context.Context, group []commitOp) {
-	touched := map[CampaignID]bool{}
+	touched := map[bot.CampaignID]bool{}
 	var (
-		ss    []*Sending
-		marks []SendingMark
+		ss    []*bot.Sending
+		marks []bot.SendingMark
 	)
 	flush := func() {
 		if len(ss) == 0 && len(marks) == 0 {
@@ -120,12 +122,12 @@ func (e *Engine) writeGroup(ctx context.Context, group []commitOp) {
 			// One bad record must not sink the others: write them one by one.
 			e.Log.Error("campaign engine: a group commit failed; writing one by one", "err", err)
 			for _, m := range marks {
-				if err := e.Store.ApplySendings(ctx, []SendingMark{m}, nil); err != nil {
+				if err := e.Store.ApplySendings(ctx, []bot.SendingMark{m}, nil); err != nil {
 					e.Log.Error("campaign engine: cannot record a sending", "campaign", m.CampaignID, "sending", m.ID, "state", m.State, "err", err)
 				}
 			}
 			for _, s := range ss {
-				if err := e.Store.UpdateSendings(ctx, []*Sending{s}); err != nil {
+				if err := e.Store.UpdateSendings(ctx, []*bot.Sending{s}); err != nil {
 					e.Log.Error("campaign engine: cannot record a sending", "campaign", s.CampaignID, "sending", s.ID, "state", s.State, "err", err)
 				}
 			}
@@ -158,9 +160,9 @@ func (e *Engine) writeGroup(ctx context.Context, group []commitOp) {
 }
 
 // skip marks every pending or scheduled sending of campaign id skipped.
-func (e *Engine) skip(ctx context.Context, id CampaignID) error {
-	var batch []*Sending
-	for after := SendingID(0); ; {
+func (e *Engine) skip(ctx context.Context, id bot.CampaignID) error {
+	var batch []*bot.Sending
+	for after := bot.SendingID(0); ; {
 		page, err := e.Store.Sendings(ctx, id, after, 5000)
 		if err != nil {
 			return err
@@ -169,8 +171,8 @@ func (e *Engine) skip(ctx context.Context, id CampaignID) error {
 			break
 		}
 		for _, s := range page {
-			if s.State == SendingPending || s.State == SendingScheduled {
-				s.State, s.Reason = SendingSkipped, "the campaign was cancelled"
+			if s.State == bot.SendingPending || s.State == bot.SendingScheduled {
+				s.State, s.Reason = bot.SendingSkipped, "the campaign was cancelled"
 				batch = append(batch, s)
 			}
 		}
@@ -190,11 +192,11 @@ func (e *Engine) skip(ctx context.Context, id CampaignID) error {
 
 // afterCommit finishes the running campaigns that have no sending left to
 // send, and reports every touched campaign as changed.
-func (e *Engine) afterCommit(ctx context.Context, touched map[CampaignID]bool) {
+func (e *Engine) afterCommit(ctx context.Context, touched map[bot.CampaignID]bool) {
 	for id := range touched {
 		e.mu.Lock()
 		a := e.active[id]
-		running := a != nil && a.state == CampaignRunning
+		running := a != nil && a.state == bot.CampaignRunning
 		e.mu.Unlock()
 		if running {
 			counts, err := e.Store.SendingCounts(ctx, id)
@@ -211,14 +213,14 @@ func (e *Engine) afterCommit(ctx context.Context, touched map[CampaignID]bool) {
 }
 
 // finish moves a campaign whose every sending is final to done.
-func (e *Engine) finish(ctx context.Context, id CampaignID, counts SendingCounts) {
+func (e *Engine) finish(ctx context.Context, id bot.CampaignID, counts bot.SendingCounts) {
 	now := e.Clock.Now().UTC()
-	_, err := e.Store.UpdateCampaign(ctx, id, func(c *Campaign) error {
-		if c.State != CampaignRunning {
+	_, err := e.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
+		if c.State != bot.CampaignRunning {
 			return nil // paused or cancelled meanwhile
 		}
 		c.FinishedAt = now
-		return c.Transition(CampaignDone, now, Actor{})
+		return c.Transition(bot.CampaignDone, now, bot.Actor{})
 	})
 	if err != nil {
 		e.Log.Error("campaign engine: finishing a campaign", "campaign", id, "err", err)
@@ -229,7 +231,7 @@ func (e *Engine) finish(ctx context.Context, id CampaignID, counts SendingCounts
 	e.mu.Unlock()
 	e.assignAttributes(ctx, id)
 	e.Log.Info("campaign done", "campaign", id, "sent", counts.Sent, "failed", counts.Failed, "skipped", counts.Skipped)
-	ev := &Event{Type: EventCampaignDone, CampaignID: id, At: now, Data: map[string]string{
+	ev := &bot.Event{Type: bot.EventCampaignDone, CampaignID: id, At: now, Data: map[string]string{
 		"sent": itoa(counts.Sent), "failed": itoa(counts.Failed), "skipped": itoa(counts.Skipped)}}
 	if err := e.Store.AppendEvent(ctx, ev); err != nil {
 		e.Log.Error("campaign engine: recording campaign_done", "campaign", id, "err", err)
@@ -238,8 +240,8 @@ func (e *Engine) finish(ctx context.Context, id CampaignID, counts SendingCounts
 
 // assignAttributes gives the contacts a finished campaign reached the
 // attributes their list row had, a batch per transaction.
-func (e *Engine) assignAttributes(ctx context.Context, id CampaignID) {
-	batch := map[Address]map[string]string{}
+func (e *Engine) assignAttributes(ctx context.Context, id bot.CampaignID) {
+	batch := map[bot.Address]map[string]string{}
 	flush := func() {
 		if len(batch) == 0 {
 			return
@@ -249,18 +251,18 @@ func (e *Engine) assignAttributes(ctx context.Context, id CampaignID) {
 		}
 		clear(batch)
 	}
-	for after := SendingID(0); ; {
-		page, err := e.Store.Sendings(ctx, id, after, prepareBatch)
+	for after := bot.SendingID(0); ; {
+		page, err := e.Store.Sendings(ctx, id, after, pageSize)
 		if err != nil || len(page) == 0 {
 			break
 		}
 		for _, s := range page {
-			if s.State == SendingSent && len(s.Attributes) > 0 {
+			if s.State == bot.SendingSent && len(s.Attributes) > 0 {
 				batch[s.Address] = s.Attributes
 			}
 		}
 		after = page[len(page)-1].ID
-		if len(batch) >= prepareBatch {
+		if len(batch) >= pageSize {
 			flush()
 		}
 	}

@@ -1,4 +1,4 @@
-package bot
+package engine
 
 import (
 	"container/heap"
@@ -6,15 +6,17 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/heraldchat/herald/bot"
 )
 
-// EngineStore is what the campaign engine reads and writes.
-type EngineStore interface {
-	CampaignStore
-	SendingStore
-	ListStore
-	ContactStore
-	EventStore
+// Store is what the engine reads and writes.
+type Store interface {
+	bot.CampaignStore
+	bot.SendingStore
+	bot.ListStore
+	bot.ContactStore
+	bot.EventStore
 }
 
 // DefaultWorkers is how many sends the engine has in progress at most,
@@ -33,14 +35,14 @@ const DefaultCommitLinger = 2 * time.Millisecond
 // start comes (every recipient a durable record before anything is sent),
 // sends each at its planned time through the platform's limiter, retries
 // along the ladder, and records every transition with group commits. One
-// Engine runs per database; CampaignService tells it about changes with
-// Notify.
+// Engine runs per database; bot.CampaignService tells it about changes
+// with Notify (Engine is its bot.Dispatcher).
 type Engine struct {
-	Store      EngineStore
-	Messengers map[Platform]Messenger
-	Clock      Clock
-	// Limits override DefaultLimits per platform.
-	Limits map[Platform]Limits
+	Store      Store
+	Messengers map[bot.Platform]bot.Messenger
+	Clock      bot.Clock
+	// Limits override bot.DefaultLimits per platform.
+	Limits map[bot.Platform]bot.Limits
 	// Workers bounds the sends in progress (calls to a platform at once);
 	// 0 means DefaultWorkers. Up to twice as many more sendings may be
 	// getting ready meanwhile (addressed, personalised, paced, recorded in
@@ -57,7 +59,7 @@ type Engine struct {
 	Log         *slog.Logger
 	// Changed, when set, is called after a campaign's counters or state
 	// changed (from the engine's goroutines; it must not block long).
-	Changed func(CampaignID)
+	Changed func(bot.CampaignID)
 	// Committed, when set, is told of every group commit: how many records
 	// it wrote and how long the write took (for metrics; it must not
 	// block).
@@ -65,14 +67,14 @@ type Engine struct {
 
 	initOnce sync.Once
 	mu       sync.Mutex
-	active   map[CampaignID]*activeCampaign
-	starting map[CampaignID]time.Time // scheduled campaigns and their start
-	busy     map[sendingRef]bool      // sendings a worker holds
-	reach    map[Platform]*reachCache
+	active   map[bot.CampaignID]*activeCampaign
+	starting map[bot.CampaignID]time.Time // scheduled campaigns and their start
+	busy     map[sendingRef]bool          // sendings a worker holds
+	reach    map[bot.Platform]*reachCache
 	queue    dueQueue  // sendings waiting for their time
 	ready    []*queued // sendings due when queued, in the order queued
 	readyAt  int       // ready[:readyAt] are dispatched
-	limiters map[Platform]*Limiter
+	limiters map[bot.Platform]*Limiter
 	wake     chan struct{}
 	running  bool
 
@@ -86,22 +88,22 @@ type Engine struct {
 
 // activeCampaign is a running (or paused) campaign as the engine holds it.
 type activeCampaign struct {
-	c     *Campaign
-	msg   *CompiledMessage
+	c     *bot.Campaign
+	msg   *bot.CompiledMessage
 	loc   *time.Location
-	state CampaignState
+	state bot.CampaignState
 	gen   uint64 // bumped by pause and cancel: older queue items are dropped
 }
 
 // sendingRef names a sending across campaigns.
 type sendingRef struct {
-	c CampaignID
-	s SendingID
+	c bot.CampaignID
+	s bot.SendingID
 }
 
 // queued is a sending waiting for its time.
 type queued struct {
-	s   *Sending
+	s   *bot.Sending
 	gen uint64
 	at  time.Time
 }
@@ -133,11 +135,11 @@ func (q *dueQueue) Pop() any {
 
 func (e *Engine) init() {
 	e.initOnce.Do(func() {
-		e.active = map[CampaignID]*activeCampaign{}
-		e.starting = map[CampaignID]time.Time{}
+		e.active = map[bot.CampaignID]*activeCampaign{}
+		e.starting = map[bot.CampaignID]time.Time{}
 		e.busy = map[sendingRef]bool{}
-		e.reach = map[Platform]*reachCache{}
-		e.limiters = map[Platform]*Limiter{}
+		e.reach = map[bot.Platform]*reachCache{}
+		e.limiters = map[bot.Platform]*Limiter{}
 		e.wake = make(chan struct{}, 1)
 		e.commits = make(chan commitOp, 4096)
 		if e.Log == nil {
@@ -159,7 +161,7 @@ func (e *Engine) init() {
 // Notify tells the engine that campaign id changed (started, paused,
 // resumed, cancelled); it acts on it within its next turn. Safe to call
 // from any goroutine, before or while Run runs.
-func (e *Engine) Notify(id CampaignID) {
+func (e *Engine) Notify(id bot.CampaignID) {
 	e.init()
 	go func() {
 		if err := e.reload(context.Background(), id); err != nil {
@@ -191,7 +193,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		return err
 	}
 	e.stoppedAt = stoppedAt
-	campaigns, err := e.Store.Campaigns(ctx, CampaignFilter{States: []CampaignState{CampaignScheduled, CampaignRunning, CampaignPaused}})
+	campaigns, err := e.Store.Campaigns(ctx, bot.CampaignFilter{States: []bot.CampaignState{bot.CampaignScheduled, bot.CampaignRunning, bot.CampaignPaused}})
 	if err != nil {
 		return err
 	}
@@ -312,7 +314,7 @@ const dispatchBatch = 64
 // enqueue schedules it, waking the loop when it is due before the rest.
 // A sending due already goes to the ready list, which costs less than the
 // queue's heap.
-func (e *Engine) enqueue(s *Sending, gen uint64, at time.Time) {
+func (e *Engine) enqueue(s *bot.Sending, gen uint64, at time.Time) {
 	it := &queued{s: s, gen: gen, at: at}
 	due := !at.After(e.Clock.Now())
 	e.mu.Lock()
@@ -335,18 +337,18 @@ func (e *Engine) enqueue(s *Sending, gen uint64, at time.Time) {
 // the record says what remains.
 func (e *Engine) liveLocked(it *queued) bool {
 	a := e.active[it.s.CampaignID]
-	return a != nil && a.gen == it.gen && a.state == CampaignRunning
+	return a != nil && a.gen == it.gen && a.state == bot.CampaignRunning
 }
 
 // live reports whether a sending of generation gen may still be sent.
-func (e *Engine) live(cid CampaignID, gen uint64) (*activeCampaign, bool) {
+func (e *Engine) live(cid bot.CampaignID, gen uint64) (*activeCampaign, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	a := e.active[cid]
-	return a, a != nil && a.gen == gen && a.state == CampaignRunning
+	return a, a != nil && a.gen == gen && a.state == bot.CampaignRunning
 }
 
-func (e *Engine) limiter(p Platform) *Limiter {
+func (e *Engine) limiter(p bot.Platform) *Limiter {
 	e.init()
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -354,7 +356,7 @@ func (e *Engine) limiter(p Platform) *Limiter {
 	if !ok {
 		lim, set := e.Limits[p]
 		if !set {
-			lim = DefaultLimits(p)
+			lim = bot.DefaultLimits(p)
 		}
 		l = NewLimiter(lim, e.Clock)
 		e.limiters[p] = l
@@ -367,9 +369,9 @@ func (e *Engine) limiter(p Platform) *Limiter {
 // sendings queued (in-flight leftovers of a crash are resent), a paused or
 // finished one has its queued sendings dropped, a cancelled one also has
 // what remains marked skipped.
-func (e *Engine) reload(ctx context.Context, id CampaignID) error {
+func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 	c, err := e.Store.Campaign(ctx, id)
-	if ErrorCode(err) == ENOTFOUND {
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
 		e.mu.Lock()
 		delete(e.active, id)
 		delete(e.starting, id)
@@ -387,7 +389,7 @@ func (e *Engine) reload(ctx context.Context, id CampaignID) error {
 	a := e.active[id]
 	delete(e.starting, id)
 	switch c.State {
-	case CampaignScheduled:
+	case bot.CampaignScheduled:
 		start := c.Schedule.StartAt
 		if start.IsZero() {
 			start = c.UpdatedAt
@@ -395,9 +397,9 @@ func (e *Engine) reload(ctx context.Context, id CampaignID) error {
 		e.starting[id] = start
 		e.mu.Unlock()
 		return nil
-	case CampaignRunning:
-		if a != nil && a.state == CampaignRunning {
-			a.c, a.msg, a.loc = c, CompileMessage(c.Message), loc // an edit that does not change what is queued
+	case bot.CampaignRunning:
+		if a != nil && a.state == bot.CampaignRunning {
+			a.c, a.msg, a.loc = c, bot.CompileMessage(c.Message), loc // an edit that does not change what is queued
 			e.mu.Unlock()
 			return nil
 		}
@@ -405,7 +407,7 @@ func (e *Engine) reload(ctx context.Context, id CampaignID) error {
 			a = &activeCampaign{}
 			e.active[id] = a
 		}
-		a.c, a.msg, a.loc, a.state = c, CompileMessage(c.Message), loc, CampaignRunning
+		a.c, a.msg, a.loc, a.state = c, bot.CompileMessage(c.Message), loc, bot.CampaignRunning
 		a.gen++
 		gen := a.gen
 		e.mu.Unlock()
@@ -415,11 +417,11 @@ func (e *Engine) reload(ctx context.Context, id CampaignID) error {
 			a.state = c.State
 			a.gen++
 		}
-		if c.State != CampaignPaused {
+		if c.State != bot.CampaignPaused {
 			delete(e.active, id)
 		}
 		e.mu.Unlock()
-		if c.State == CampaignCancelled {
+		if c.State == bot.CampaignCancelled {
 			return e.skipRemaining(ctx, id)
 		}
 		return nil
@@ -427,10 +429,10 @@ func (e *Engine) reload(ctx context.Context, id CampaignID) error {
 }
 
 // queueCampaign queues every sending of c that is not final.
-func (e *Engine) queueCampaign(ctx context.Context, c *Campaign, gen uint64) error {
+func (e *Engine) queueCampaign(ctx context.Context, c *bot.Campaign, gen uint64) error {
 	now := e.Clock.Now()
-	var resent []*Sending
-	for after := SendingID(0); ; {
+	var resent []*bot.Sending
+	for after := bot.SendingID(0); ; {
 		page, err := e.Store.Sendings(ctx, c.ID, after, 5000)
 		if err != nil {
 			return err
@@ -451,13 +453,13 @@ func (e *Engine) queueCampaign(ctx context.Context, c *Campaign, gen uint64) err
 				continue
 			}
 			switch s.State {
-			case SendingInFlight:
+			case bot.SendingInFlight:
 				// In flight when herald stopped: the platform may or may
 				// not have it. Send again, and say so in the report.
-				s.State, s.Resent, s.NextAt = SendingScheduled, true, now
+				s.State, s.Resent, s.NextAt = bot.SendingScheduled, true, now
 				resent = append(resent, s)
 				e.enqueue(s, gen, now)
-			case SendingPending, SendingScheduled:
+			case bot.SendingPending, bot.SendingScheduled:
 				at := s.NextAt
 				if at.IsZero() {
 					at = s.PlannedAt
@@ -473,14 +475,14 @@ func (e *Engine) queueCampaign(ctx context.Context, c *Campaign, gen uint64) err
 			return err
 		}
 	}
-	e.afterCommit(ctx, map[CampaignID]bool{c.ID: true})
+	e.afterCommit(ctx, map[bot.CampaignID]bool{c.ID: true})
 	return nil
 }
 
 // skipRemaining marks the sendings of a cancelled campaign that were not
 // sent skipped. It runs through the committer, after every transition
 // already submitted, so that a send in flight keeps its true outcome.
-func (e *Engine) skipRemaining(ctx context.Context, id CampaignID) error {
+func (e *Engine) skipRemaining(ctx context.Context, id bot.CampaignID) error {
 	e.mu.Lock()
 	running := e.running
 	e.mu.Unlock()

@@ -1,4 +1,4 @@
-package bot_test
+package engine_test
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/engine"
 )
 
 // waitAll runs Wait for each chat in its own goroutine and drives the fake
 // clock: it advances 1ms only once every goroutine still waiting has armed
 // its timer, so each records the exact time it was let through.
-func waitAll(t *testing.T, clock *bottest.Clock, lim *bot.Limiter, chats []string) []time.Time {
+func waitAll(t *testing.T, clock *bottest.Clock, lim *engine.Limiter, chats []string) []time.Time {
 	t.Helper()
 	out := make([]time.Time, len(chats))
 	var pending atomic.Int64
@@ -41,7 +42,7 @@ func waitAll(t *testing.T, clock *bottest.Clock, lim *bot.Limiter, chats []strin
 func TestLimiterPacesOverallRate(t *testing.T) {
 	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	clock := bottest.NewClock(start)
-	lim := bot.NewLimiter(bot.Limits{PerSecond: 10}, clock)
+	lim := engine.NewLimiter(bot.Limits{PerSecond: 10}, clock)
 	chats := make([]string, 30)
 	for i := range chats {
 		chats[i] = string(rune('a' + i))
@@ -74,7 +75,7 @@ func TestLimiterPacesOverallRate(t *testing.T) {
 func TestLimiterPerChatAndPause(t *testing.T) {
 	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	clock := bottest.NewClock(start)
-	lim := bot.NewLimiter(bot.Limits{PerChat: time.Second}, clock)
+	lim := engine.NewLimiter(bot.Limits{PerChat: time.Second}, clock)
 	times := waitAll(t, clock, lim, []string{"a", "a", "a", "b"})
 	var a []time.Duration
 	for i, at := range times[:3] {
@@ -101,14 +102,5 @@ func TestLimiterPerChatAndPause(t *testing.T) {
 	cancel()
 	if err := lim.Wait(ctx, "d"); err == nil {
 		t.Fatal("Wait ignored a cancelled context")
-	}
-}
-
-func TestDefaultLimits(t *testing.T) {
-	if l := bot.DefaultLimits(bot.PlatformTelegram); l.PerSecond != 30 || l.PerChat != time.Second {
-		t.Errorf("telegram = %+v", l)
-	}
-	if l := bot.DefaultLimits(bot.PlatformWeb); l != (bot.Limits{}) {
-		t.Errorf("web = %+v", l)
 	}
 }

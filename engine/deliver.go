@@ -1,10 +1,12 @@
-package bot
+package engine
 
 import (
 	"context"
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/heraldchat/herald/bot"
 )
 
 // quickRetries is how many times a send that failed for a passing reason
@@ -22,7 +24,7 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 	ref := sendingRef{s.CampaignID, s.ID}
 	e.mu.Lock()
 	a := e.active[s.CampaignID]
-	if a == nil || a.gen != it.gen || a.state != CampaignRunning || e.busy[ref] {
+	if a == nil || a.gen != it.gen || a.state != bot.CampaignRunning || e.busy[ref] {
 		e.mu.Unlock()
 		return
 	}
@@ -34,7 +36,7 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 		e.mu.Lock()
 		delete(e.busy, ref)
 		a := e.active[s.CampaignID]
-		requeue := !settled && ctx.Err() == nil && a != nil && a.state == CampaignRunning && a.gen != it.gen
+		requeue := !settled && ctx.Err() == nil && a != nil && a.state == bot.CampaignRunning && a.gen != it.gen
 		gen := uint64(0)
 		if a != nil {
 			gen = a.gen
@@ -50,29 +52,29 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 	addr, err := e.resolve(ctx, c, s)
 	if err != nil {
 		settled = true
-		e.failed(s, it.gen, c, StepResolve, err)
+		e.failed(s, it.gen, c, bot.StepResolve, err)
 		return
 	}
 	s.Address = addr
 	m, ok := e.Messengers[addr.Platform]
 	if !ok {
 		settled = true
-		e.failed(s, it.gen, c, StepResolve, StepErrorf(StepResolve, EUNAVAILABLE, "%s is not connected to herald", addr.Platform))
+		e.failed(s, it.gen, c, bot.StepResolve, bot.StepErrorf(bot.StepResolve, bot.EUNAVAILABLE, "%s is not connected to herald", addr.Platform))
 		return
 	}
 	if c.Schedule.OnlyWhenActive {
-		if pr, ok := m.(PresenceReader); ok {
-			if p, err := pr.Presence(ctx, addr); err == nil && p == PresenceAway {
+		if pr, ok := m.(bot.PresenceReader); ok {
+			if p, err := pr.Presence(ctx, addr); err == nil && p == bot.PresenceAway {
 				settled = true
 				e.retryLater(s, it.gen, c, "away")
 				return
 			}
 		}
 	}
-	msg, err := msgT.Personalize(NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+	msg, err := msgT.Personalize(bot.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
 	if err != nil {
 		settled = true
-		e.failed(s, it.gen, c, StepRender, err)
+		e.failed(s, it.gen, c, bot.StepRender, err)
 		return
 	}
 
@@ -82,15 +84,15 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 			return // stopping: the record still says scheduled
 		}
 		if _, ok := e.live(s.CampaignID, it.gen); !ok {
-			if s.State == SendingInFlight { // held back by a 429, then paused
-				s.State, s.NextAt = SendingScheduled, e.Clock.Now()
+			if s.State == bot.SendingInFlight { // held back by a 429, then paused
+				s.State, s.NextAt = bot.SendingScheduled, e.Clock.Now()
 				e.submit(s, false)
 				settled = false
 			}
 			return
 		}
-		if s.State != SendingInFlight {
-			s.State = SendingInFlight
+		if s.State != bot.SendingInFlight {
+			s.State = bot.SendingInFlight
 			if err := e.mark(s, w.marked); err != nil {
 				return
 			}
@@ -103,18 +105,18 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 			if reconciled {
 				s.Resent = false // it reached the person once
 			}
-			s.State, s.SentAt, s.Message, s.Step, s.Error = SendingSent, e.Clock.Now().UTC(), ref, "", ""
+			s.State, s.SentAt, s.Message, s.Step, s.Error = bot.SendingSent, e.Clock.Now().UTC(), ref, "", ""
 			e.submit(s, false)
 			return
 		}
-		if d, ok := ErrorRetryAfter(err); ok {
+		if d, ok := bot.ErrorRetryAfter(err); ok {
 			lim.Pause(d) // a 429 is the platform's pace, not a failure
 			continue
 		}
-		if ErrorCode(err) != EUNAVAILABLE {
-			step := ErrorStep(err)
+		if bot.ErrorCode(err) != bot.EUNAVAILABLE {
+			step := bot.ErrorStep(err)
 			if step == "" {
-				step = StepSend
+				step = bot.StepSend
 			}
 			e.failed(s, it.gen, c, step, err)
 			return
@@ -126,7 +128,7 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 			quick++
 			continue
 		}
-		e.retryLater(s, it.gen, c, ErrorMessage(err))
+		e.retryLater(s, it.gen, c, bot.ErrorMessage(err))
 		return
 	}
 }
@@ -136,14 +138,14 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 // at the last stop and the platform still remembered keys then: the
 // message reached the person once, whether the first send had arrived or
 // not.
-func (e *Engine) sendKeyed(g *callGuard, m Messenger, to Address, msg Message, s *Sending) (ref MessageRef, reconciled bool, err error) {
-	once, ok := m.(OnceSender)
+func (e *Engine) sendKeyed(g *callGuard, m bot.Messenger, to bot.Address, msg bot.Message, s *bot.Sending) (ref bot.MessageRef, reconciled bool, err error) {
+	once, ok := m.(bot.OnceSender)
 	if !ok {
 		ref, err = e.send(g, m, to, msg)
 		return ref, false, err
 	}
 	var already bool
-	ref, err = e.call(g, to, func(ctx context.Context) (MessageRef, error) {
+	ref, err = e.call(g, to, func(ctx context.Context) (bot.MessageRef, error) {
 		ref, a, err := once.SendOnce(ctx, to, msg, s.OnceKey())
 		already = a
 		return ref, err
@@ -162,12 +164,12 @@ func (e *Engine) sendKeyed(g *callGuard, m Messenger, to Address, msg Message, s
 // send calls the platform with the engine's timeout: a context of its
 // own, or the worker's guard when g is set. A timeout is a passing
 // failure.
-func (e *Engine) send(g *callGuard, m Messenger, to Address, msg Message) (MessageRef, error) {
-	return e.call(g, to, func(ctx context.Context) (MessageRef, error) { return m.Send(ctx, to, msg) })
+func (e *Engine) send(g *callGuard, m bot.Messenger, to bot.Address, msg bot.Message) (bot.MessageRef, error) {
+	return e.call(g, to, func(ctx context.Context) (bot.MessageRef, error) { return m.Send(ctx, to, msg) })
 }
 
 // call runs one platform call with the engine's timeout (see send).
-func (e *Engine) call(g *callGuard, to Address, fn func(ctx context.Context) (MessageRef, error)) (MessageRef, error) {
+func (e *Engine) call(g *callGuard, to bot.Address, fn func(ctx context.Context) (bot.MessageRef, error)) (bot.MessageRef, error) {
 	var ctx context.Context
 	if g != nil {
 		ctx = g.begin(time.Now().Add(e.SendTimeout))
@@ -179,12 +181,12 @@ func (e *Engine) call(g *callGuard, to Address, fn func(ctx context.Context) (Me
 	}
 	ref, err := fn(ctx)
 	if err != nil && ctx.Err() != nil {
-		return ref, StepErrorf(StepSend, EUNAVAILABLE, "%s did not answer within %s", to.Platform, e.SendTimeout)
+		return ref, bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "%s did not answer within %s", to.Platform, e.SendTimeout)
 	}
-	if err != nil && ErrorCode(err) == EINTERNAL {
+	if err != nil && bot.ErrorCode(err) == bot.EINTERNAL {
 		// A failure the adapter did not classify (a reset connection,
 		// say): worth another try.
-		return ref, &Error{Code: EUNAVAILABLE, Message: "the platform call failed", Err: err, Step: StepSend}
+		return ref, &bot.Error{Code: bot.EUNAVAILABLE, Message: "the platform call failed", Err: err, Step: bot.StepSend}
 	}
 	return ref, err
 }
@@ -254,16 +256,16 @@ func (e *Engine) watch(workers []*worker, stop <-chan struct{}) {
 
 // backoff sleeps before quick retry n: 0.5s, 1s, 2s, each ±50%.
 func (e *Engine) backoff(ctx context.Context, n int) error {
-	return Sleep(ctx, e.Clock, time.Duration(float64(500*time.Millisecond<<n)*(0.5+rand.Float64())))
+	return bot.Sleep(ctx, e.Clock, time.Duration(float64(500*time.Millisecond<<n)*(0.5+rand.Float64())))
 }
 
 // retryLater moves s to the next step of the retry ladder, or fails it at
 // StepDeliver when the ladder is over.
-func (e *Engine) retryLater(s *Sending, gen uint64, c *Campaign, reason string) {
+func (e *Engine) retryLater(s *bot.Sending, gen uint64, c *bot.Campaign, reason string) {
 	s.Attempts++
 	next, ok := c.Schedule.AttemptAt(s.PlannedAt, s.Attempts)
 	if !ok {
-		s.State, s.Step = SendingFailed, StepDeliver
+		s.State, s.Step = bot.SendingFailed, bot.StepDeliver
 		s.Error = "not delivered after " + itoa(s.Attempts) + " attempts: " + reason
 		e.submit(s, false)
 		return
@@ -271,21 +273,21 @@ func (e *Engine) retryLater(s *Sending, gen uint64, c *Campaign, reason string) 
 	if now := e.Clock.Now(); next.Before(now) {
 		next = now
 	}
-	s.State, s.NextAt, s.Error = SendingScheduled, next, reason
+	s.State, s.NextAt, s.Error = bot.SendingScheduled, next, reason
 	e.submit(s, false)
 	e.enqueue(s, gen, next)
 }
 
 // failed records that s cannot be delivered; a passing failure goes to the
 // retry ladder instead.
-func (e *Engine) failed(s *Sending, gen uint64, c *Campaign, step Step, err error) {
-	if ErrorCode(err) == EUNAVAILABLE {
-		e.retryLater(s, gen, c, ErrorMessage(err))
+func (e *Engine) failed(s *bot.Sending, gen uint64, c *bot.Campaign, step bot.Step, err error) {
+	if bot.ErrorCode(err) == bot.EUNAVAILABLE {
+		e.retryLater(s, gen, c, bot.ErrorMessage(err))
 		return
 	}
-	if st := ErrorStep(err); st != "" {
+	if st := bot.ErrorStep(err); st != "" {
 		step = st
 	}
-	s.State, s.Step, s.Error = SendingFailed, step, ErrorMessage(err)
+	s.State, s.Step, s.Error = bot.SendingFailed, step, bot.ErrorMessage(err)
 	e.submit(s, false)
 }
