@@ -28,9 +28,25 @@ type CardUpdater struct {
 	Log   *slog.Logger
 
 	mu      sync.Mutex
+	ctx     context.Context // Run's, once it runs
+	edits   sync.WaitGroup  // edits waiting or in progress
 	cards   map[bot.CampaignID][]postedCard
 	last    map[bot.CampaignID]time.Time
 	waiting map[bot.CampaignID]bool
+}
+
+// Run makes the edits Changed schedules belong to ctx: when it ends, a
+// waiting edit is dropped (the next start shows the cards anew) and Run
+// returns once the edits in progress are done.
+func (u *CardUpdater) Run(ctx context.Context) error {
+	u.mu.Lock()
+	u.ctx = ctx
+	u.mu.Unlock()
+	<-ctx.Done()
+	u.mu.Lock() // from here on Changed sees ctx done and schedules nothing
+	u.mu.Unlock()
+	u.edits.Wait()
+	return nil
 }
 
 type postedCard struct {
@@ -64,15 +80,20 @@ func (u *CardUpdater) Changed(id bot.CampaignID) {
 		every = DefaultCardEvery
 	}
 	u.mu.Lock()
-	if len(u.cards[id]) == 0 || u.waiting[id] {
+	ctx := u.ctx
+	if len(u.cards[id]) == 0 || u.waiting[id] || ctx != nil && ctx.Err() != nil {
 		u.mu.Unlock()
 		return
 	}
 	wait := every - u.Clock.Now().Sub(u.last[id])
 	u.waiting[id] = true
+	u.edits.Add(1)
 	u.mu.Unlock()
+	if ctx == nil {
+		ctx = context.Background() // not running yet: the edit still happens
+	}
 	go func() {
-		ctx := context.Background()
+		defer u.edits.Done()
 		if wait > 0 {
 			bot.Sleep(ctx, u.Clock, wait)
 		}

@@ -65,18 +65,19 @@ type Engine struct {
 	// block).
 	Committed func(records int, took time.Duration)
 
-	initOnce sync.Once
-	mu       sync.Mutex
-	active   map[bot.CampaignID]*activeCampaign
-	starting map[bot.CampaignID]time.Time // scheduled campaigns and their start
-	busy     map[sendingRef]bool          // sendings a worker holds
-	reach    map[bot.Platform]*reachCache
-	queue    dueQueue  // sendings waiting for their time
-	ready    []*queued // sendings due when queued, in the order queued
-	readyAt  int       // ready[:readyAt] are dispatched
-	limiters map[bot.Platform]*Limiter
-	wake     chan struct{}
-	running  bool
+	initOnce  sync.Once
+	notifying sync.WaitGroup // reloads Notify started
+	mu        sync.Mutex
+	active    map[bot.CampaignID]*activeCampaign
+	starting  map[bot.CampaignID]time.Time // scheduled campaigns and their start
+	busy      map[sendingRef]bool          // sendings a worker holds
+	reach     map[bot.Platform]*reachCache
+	queue     dueQueue  // sendings waiting for their time
+	ready     []*queued // sendings due when queued, in the order queued
+	readyAt   int       // ready[:readyAt] are dispatched
+	limiters  map[bot.Platform]*Limiter
+	wake      chan struct{}
+	running   bool
 
 	sendSlots chan struct{} // one per send in progress
 	stoppedAt time.Time     // the last group commit before Run
@@ -163,7 +164,9 @@ func (e *Engine) init() {
 // from any goroutine, before or while Run runs.
 func (e *Engine) Notify(id bot.CampaignID) {
 	e.init()
+	e.notifying.Add(1)
 	go func() {
+		defer e.notifying.Done()
 		if err := e.reload(context.Background(), id); err != nil {
 			e.Log.Error("campaign engine: reloading a campaign", "campaign", id, "err", err)
 		}
@@ -222,6 +225,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	stopWatch := make(chan struct{})
 	go e.watch(ws, stopWatch)
 	defer func() {
+		e.notifying.Wait() // reloads asked for finish before the committer closes
 		close(work)
 		workers.Wait()
 		close(stopWatch)

@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -13,13 +14,17 @@ import (
 // Run registers /herald, connects to the gateway and serves it until ctx
 // ends: participants' DMs, moderators' thread messages, /herald and
 // buttons go to Handler.
-// discordgo reconnects by itself.
+// discordgo reconnects by itself. discordgo calls each handler in a
+// goroutine of its own; Run returns only once those have returned too.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentMessageContent | discordgo.IntentsGuildMessages
-	remove := a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { a.message(m) })
+	var handlers tracker
+	remove := a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
+		handlers.do(func() { a.message(m) })
+	})
 	defer remove()
 	removeI := a.s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
-		a.interaction(i.Interaction, a.restResponder(i.Interaction))
+		handlers.do(func() { a.interaction(i.Interaction, a.restResponder(i.Interaction)) })
 	})
 	defer removeI()
 	if a.Handler != nil && a.appID != "" && len(a.Verbs) > 0 {
@@ -38,7 +43,36 @@ func (a *Adapter) Run(ctx context.Context) error {
 		a.board.SetConnected(bot.PlatformDiscord, true, "participants by DM, gateway connected")
 	}
 	<-ctx.Done()
-	return a.s.Close()
+	err := a.s.Close()
+	handlers.stop()
+	return err
+}
+
+// tracker runs handlers and waits for them: after stop, none is running
+// and none starts.
+type tracker struct {
+	mu      sync.Mutex
+	wg      sync.WaitGroup
+	stopped bool
+}
+
+func (t *tracker) do(fn func()) {
+	t.mu.Lock()
+	if t.stopped {
+		t.mu.Unlock()
+		return
+	}
+	t.wg.Add(1)
+	t.mu.Unlock()
+	defer t.wg.Done()
+	fn()
+}
+
+func (t *tracker) stop() {
+	t.mu.Lock()
+	t.stopped = true
+	t.mu.Unlock()
+	t.wg.Wait()
 }
 
 func redact(s, token string) string {

@@ -16,6 +16,9 @@ import (
 // public URL is needed. It reconnects by itself when Slack asks.
 func (a *Adapter) RunSocket(ctx context.Context, appToken string) error {
 	opts := []slk.Option{slk.OptionAppLevelToken(appToken)}
+	if a.cfg.HTTPClient != nil {
+		opts = append(opts, slk.OptionHTTPClient(a.cfg.HTTPClient))
+	}
 	if a.cfg.APIURL != "" {
 		u := a.cfg.APIURL
 		if u[len(u)-1] != '/' {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -16,10 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/heraldchat/herald/adapters/discord"
-	"github.com/heraldchat/herald/adapters/slack"
-	"github.com/heraldchat/herald/adapters/telegram"
-	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
@@ -39,27 +36,24 @@ type Main struct {
 
 	started chan struct{}
 
+	// Stopped, when set, is called by Close once every component has
+	// returned and before the store closes (for tests and tools that check
+	// what is left running).
+	Stopped func()
+
 	// Set by a running server; guarded by mu once started.
-	mu         sync.Mutex
-	log        *slog.Logger
-	cfg        *config.Config
-	db         *store.DB
-	http       *httpserver.Server
-	control    *controlServer
-	engine     *engine.Engine
-	stopEngine context.CancelFunc
-	engineDone chan error
-	board      *bot.StatusBoard
-	mux        *commands.Mux
-	inbound    *commands.Inbound
-	web        *web.Adapter
-	threads    *bot.Threads
-	telegram   *telegram.Adapter
-	discord    *discord.Adapter
-	slack      *slack.Adapter
-	moderators *bot.Moderators
-	cards      *commands.CardUpdater
-	closed     bool
+	mu      sync.Mutex
+	log     *slog.Logger
+	cfg     *config.Config
+	db      *store.DB
+	http    *httpserver.Server
+	control *controlServer
+	board   *bot.StatusBoard
+	mux     *commands.Mux
+	stop    context.CancelFunc // ends the components' context
+	group   *group             // the components' Run methods
+	clients []*http.Client     // the adapters' connections to their platforms
+	closed  bool
 }
 
 // NewMain returns a Main bound to the process's streams and environment.

@@ -1,0 +1,351 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldchat/herald/adapters/discord"
+	"github.com/heraldchat/herald/adapters/email"
+	"github.com/heraldchat/herald/adapters/slack"
+	"github.com/heraldchat/herald/adapters/telegram"
+	"github.com/heraldchat/herald/adapters/web"
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/commands"
+	"github.com/heraldchat/herald/config"
+	"github.com/heraldchat/herald/csvfile"
+	"github.com/heraldchat/herald/engine"
+	"github.com/heraldchat/herald/store"
+)
+
+// wiring is what the builders share while herald starts. Each builder
+// reads what earlier ones made and returns the components it adds; none
+// reaches into another's parts after the fact.
+type wiring struct {
+	ctx   context.Context // start-up: Run's context, bounded
+	cfg   *config.Config
+	log   *slog.Logger
+	out   io.Writer // the operator's terminal, for a secret shown once
+	clock bot.Clock
+	db    *store.DB
+
+	board      *bot.StatusBoard
+	moderators *bot.Moderators
+	engine     *engine.Engine
+	threads    *bot.Threads
+	mux        *commands.Mux
+	inbound    *commands.Inbound
+	cards      *commands.CardUpdater
+	// messengers reach people, per platform: the engine and the threads
+	// share this one map, filled before either runs.
+	messengers map[bot.Platform]bot.Messenger
+	// surfaces can hold participants' threads, by threads.surface name.
+	surfaces map[string]surface
+	// changed are told when a campaign's counters or state change.
+	changed []func(bot.CampaignID)
+	// clients are the adapters' HTTP clients.
+	clients []*http.Client
+}
+
+// surface is where participants' threads may live.
+type surface struct {
+	poster  bot.ThreadPoster
+	channel bot.Address
+}
+
+// platformClient returns an HTTP client of one adapter's own. Any
+// component may call any platform (a Discord message relayed to Slack), so
+// the clients let go of their connections once every component has
+// stopped (see Main.Close).
+func (w *wiring) platformClient(timeout time.Duration) *http.Client {
+	c := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone(), Timeout: timeout}
+	w.clients = append(w.clients, c)
+	return c
+}
+
+// startTimeout bounds what one builder may spend reaching its platform.
+const startTimeout = 30 * time.Second
+
+func (w *wiring) startCtx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(w.ctx, startTimeout)
+}
+
+// build makes every component the config asks for, in dependency order.
+func (w *wiring) build() ([]component, error) {
+	var out []component
+	add := func(cs []component, err error) error {
+		out = append(out, cs...)
+		return err
+	}
+	if err := add(w.buildCore()); err != nil {
+		return out, err
+	}
+	for _, b := range []struct {
+		on    bool
+		build func() ([]component, error)
+	}{
+		{w.cfg.Email.Enabled, w.buildEmail},
+		{w.cfg.Web.Enabled, w.buildWeb},
+		{w.cfg.Telegram.Enabled, w.buildTelegram},
+		{w.cfg.Discord.Enabled, w.buildDiscord},
+		{w.cfg.Slack.Enabled, w.buildSlack},
+	} {
+		if !b.on {
+			continue
+		}
+		if err := add(b.build()); err != nil {
+			return out, err
+		}
+	}
+	if err := w.placeThreads(); err != nil {
+		return out, err
+	}
+	listeners := slices.Clone(w.changed)
+	w.engine.Changed = func(id bot.CampaignID) {
+		for _, f := range listeners {
+			f(id)
+		}
+	}
+	return out, nil
+}
+
+// buildCore makes what every herald has: the engine, participant threads
+// and the command language.
+func (w *wiring) buildCore() ([]component, error) {
+	cfg := w.cfg
+	lists := &bot.ListService{Store: w.db}
+	if n, err := lists.CleanStaging(w.ctx); err != nil {
+		return nil, err
+	} else if n > 0 {
+		w.log.Warn("removed the staging lists of imports interrupted by a stop", "count", n)
+	}
+	w.messengers = map[bot.Platform]bot.Messenger{}
+	w.surfaces = map[string]surface{}
+	w.engine = &engine.Engine{
+		Store: w.db, Clock: w.clock, Log: w.log.With("part", "engine"),
+		Messengers: w.messengers,
+		Limits:     cfg.Limits.PlatformLimits(),
+		Workers:    cfg.Engine.Workers, SendTimeout: cfg.Engine.SendTimeout,
+	}
+	key, err := w.db.Secret(w.ctx, "action-signing", 32)
+	if err != nil {
+		return nil, err
+	}
+	w.board = &bot.StatusBoard{Clock: w.clock, Queue: w.engine.QueueDepth}
+	w.moderators = cfg.Moderators.Build()
+	w.threads = &bot.Threads{
+		Store: w.db, Contacts: &bot.ContactService{Store: w.db, Clock: w.clock},
+		Messengers: w.messengers, Clock: w.clock, Log: w.log.With("part", "threads"),
+		SurfaceOnJoin: cfg.Threads.SurfaceOnJoin, ChannelPer: cfg.Threads.ChannelPer, ChannelPrefix: cfg.Threads.ChannelPrefix,
+		AsModerator: cfg.Threads.ReplyAs == "moderator", Auth: w.moderators, Board: w.board, EmailDelay: cfg.Threads.EmailDelay,
+	}
+	deps := commands.Deps{
+		Conversations: w.threads,
+		Snippets:      w.db,
+		Campaigns:     &bot.CampaignService{Store: w.db, Dispatcher: w.engine, Clock: w.clock},
+		Lists:         lists,
+		Status:        w.board,
+		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
+			return csvfile.NewReader(r)
+		},
+		WriteTable: func(w io.Writer) (bot.RowWriter, func() error) {
+			cw := csvfile.NewWriter(w)
+			return cw, cw.Flush
+		},
+		Clock: w.clock,
+	}
+	text := bot.NewText(bot.Locale(cfg.Locale), commands.Texts)
+	signer := commands.NewSigner(key, w.clock, commands.DefaultActionTTL)
+	w.mux = commands.New(deps, text, w.moderators, signer, w.log.With("part", "commands"))
+	w.inbound = commands.NewInbound(w.mux, w.threads)
+	w.cards = &commands.CardUpdater{Text: text, Signer: signer, Campaigns: deps.Campaigns, Clock: w.clock, Log: w.log.With("part", "cards")}
+	w.changed = append(w.changed, w.cards.Changed)
+	timers := runFunc(func(ctx context.Context) error {
+		w.threads.RunTimers(ctx, 15*time.Second)
+		return nil
+	})
+	return []component{{"engine", w.engine}, {"cards", w.cards}, {"thread timers", timers}}, nil
+}
+
+// buildEmail reaches participants by email when chat cannot.
+func (w *wiring) buildEmail() ([]component, error) {
+	c := w.cfg.Email
+	mailer := email.New(email.Config{Host: c.Host, Port: c.Port, TLS: c.TLS,
+		Username: c.Username, Password: c.Password.Value(), From: c.From})
+	w.threads.Email = mailer
+	w.messengers[bot.PlatformEmail] = mailer
+	w.board.SetConnected(bot.PlatformEmail, true, c.Host)
+	return nil, nil
+}
+
+// buildWeb makes the embedded web chat and console.
+func (w *wiring) buildWeb() ([]component, error) {
+	cfg := w.cfg
+	key, err := w.db.Secret(w.ctx, "web-key", 32)
+	if err != nil {
+		return nil, err
+	}
+	tokenHash, fresh, err := web.LoginToken(w.ctx, w.db, cfg.Web.ConsoleToken.Value())
+	if err != nil {
+		return nil, err
+	}
+	if fresh != "" {
+		// Shown once, on purpose, and never logged: only its hash is kept.
+		fmt.Fprintf(w.out, "\n  herald console login token (shown once; keep it): %s\n  open http://%s/console\n\n", fresh, cfg.HTTP.Listen)
+	}
+	var names []string
+	for _, c := range w.mux.Commands() {
+		if c.Help != "" {
+			names = append(names, c.Name)
+		}
+	}
+	a := web.New(web.Config{
+		Store: w.db, Handler: w.inbound, Conversations: w.threads, Contacts: w.threads.Contacts, Clock: w.clock, Log: w.log.With("part", "web"),
+		Key: key, TokenHash: tokenHash, MaxMessage: cfg.Web.MaxMessage, Secure: cfg.Web.SecureCookies, CommandNames: names,
+		Logins: cfg.Moderators.Console.Users,
+	})
+	w.messengers[bot.PlatformWeb] = a
+	w.surfaces["console"] = surface{a, web.ConsoleChannel}
+	w.changed = append(w.changed, a.CampaignChanged)
+	w.board.SetConnected(bot.PlatformWeb, true, "web chat and console")
+	return []component{{"web", a}}, nil
+}
+
+// buildTelegram connects the Telegram bot: participants in private chats,
+// and the moderators' group when there is one.
+func (w *wiring) buildTelegram() ([]component, error) {
+	cfg := w.cfg
+	ctx, cancel := w.startCtx()
+	defer cancel()
+	client := w.platformClient(0) // long polling sets its own deadlines
+	tc := telegram.Config{Token: cfg.Telegram.Token.Value(), ServerURL: cfg.Telegram.ServerURL, Log: w.log.With("part", "telegram"), HTTPClient: client}
+	// The moderators' group (checked negative by the config): /herald runs
+	// there and its admins are moderators.
+	tc.Group, _ = strconv.ParseInt(cfg.Moderators.Telegram.Group, 10, 64)
+	if cfg.Telegram.Mode == "webhook" {
+		tc.WebhookSecret = cfg.Telegram.WebhookSecret.Value()
+	}
+	a, err := telegram.New(ctx, tc)
+	if err != nil {
+		return nil, err
+	}
+	out := []component{{"telegram", runFunc(func(ctx context.Context) error { a.Run(ctx); return nil })}}
+	if cfg.Telegram.Mode == "webhook" {
+		if err := a.SetWebhook(ctx, cfg.Telegram.WebhookURL); err != nil {
+			return nil, err
+		}
+		out = append(out, component{"telegram webhook", routes{"POST /telegram/webhook": a.Webhook()}})
+	}
+	a.Handler = w.inbound
+	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { w.cards.Track(id, a, ref) }
+	w.moderators.Checkers[bot.PlatformTelegram] = a
+	w.messengers[bot.PlatformTelegram] = a
+	detail := "participants in private chats"
+	if tc.Group != 0 {
+		detail += ", /herald in the moderators' group"
+		w.surfaces["telegram"] = surface{a, bot.Address{Platform: bot.PlatformTelegram, ID: cfg.Moderators.Telegram.Group}}
+	}
+	w.board.SetConnected(bot.PlatformTelegram, true, detail)
+	return out, nil
+}
+
+// buildDiscord connects the Discord bot: participants by DM, /herald in
+// the guild, threads in discord.channel.
+func (w *wiring) buildDiscord() ([]component, error) {
+	cfg := w.cfg
+	ctx, cancel := w.startCtx()
+	defer cancel()
+	client := w.platformClient(30 * time.Second)
+	a, err := discord.New(ctx, discord.Config{Token: cfg.Discord.Token.Value(), APIURL: cfg.Discord.APIURL, Log: w.log.With("part", "discord"), Board: w.board, HTTPClient: client,
+		ApplicationID: cfg.Discord.ApplicationID, GuildID: cfg.Discord.GuildID, Channel: cfg.Discord.Channel})
+	if err != nil {
+		return nil, err
+	}
+	a.Handler = w.inbound
+	// /herald's subcommands are the command language's first words.
+	for _, c := range w.mux.Commands() {
+		verb, _, _ := strings.Cut(c.Name, " ")
+		if c.Help != "" && !slices.Contains(a.Verbs, verb) {
+			a.Verbs = append(a.Verbs, verb)
+		}
+	}
+	w.moderators.Checkers[bot.PlatformDiscord] = a
+	out := []component{{"discord", a}}
+	if cfg.Discord.PublicKey != "" {
+		// Interactions may also come by HTTP, each verified with the key
+		// (64 hex characters, checked by the config).
+		key, _ := hex.DecodeString(cfg.Discord.PublicKey)
+		out = append(out, component{"discord interactions", routes{"POST /discord/interactions": a.Interactions(ed25519.PublicKey(key))}})
+	}
+	if cfg.Discord.Channel != "" {
+		w.surfaces["discord"] = surface{a, bot.Address{Platform: bot.PlatformDiscord, ID: cfg.Discord.Channel}}
+	}
+	w.messengers[bot.PlatformDiscord] = a
+	w.board.SetConnected(bot.PlatformDiscord, false, "gateway: connecting")
+	return out, nil
+}
+
+// buildSlack connects the Slack app: /herald and its buttons, participants
+// by DM, threads in slack.channel; Socket Mode by default, or HTTP.
+func (w *wiring) buildSlack() ([]component, error) {
+	cfg := w.cfg
+	ctx, cancel := w.startCtx()
+	defer cancel()
+	client := w.platformClient(0) // file downloads may be long; each call has its context
+	a, err := slack.New(ctx, slack.Config{BotToken: cfg.Slack.BotToken.Value(), SigningSecret: cfg.Slack.SigningSecret.Value(), HTTPClient: client,
+		APIURL: cfg.Slack.APIURL, Channel: cfg.Slack.Channel, Clock: w.clock, Log: w.log.With("part", "slack"), Board: w.board})
+	if err != nil {
+		return nil, err
+	}
+	a.Handler, a.Moderators = w.inbound, w.moderators
+	a.Previews = &bot.ListService{Store: w.db}
+	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { w.cards.Track(id, a, ref) }
+	w.messengers[bot.PlatformSlack] = a
+	w.surfaces["slack"] = surface{a, bot.Address{Platform: bot.PlatformSlack, ID: cfg.Slack.Channel}}
+	w.moderators.Checkers[bot.PlatformSlack] = a
+	// Requests Slack is answered for run on after the answer: the
+	// component waits for them before it returns.
+	run := runFunc(func(ctx context.Context) error {
+		defer a.Wait()
+		if cfg.Slack.Mode == "http" {
+			<-ctx.Done()
+			return nil
+		}
+		err := a.RunSocket(ctx, cfg.Slack.AppToken.Value())
+		if err != nil {
+			w.board.SetConnected(bot.PlatformSlack, false, "Socket Mode stopped")
+			w.board.Report(bot.PlatformSlack, err.Error(), "check slack.app_token and restart herald")
+		}
+		return err
+	})
+	out := []component{{"slack", run}}
+	if cfg.Slack.Mode == "http" {
+		out = append(out, component{"slack http", a})
+		w.board.SetConnected(bot.PlatformSlack, true, "HTTP mode, threads in "+cfg.Slack.Channel)
+	} else {
+		w.board.SetConnected(bot.PlatformSlack, false, "Socket Mode: connecting")
+	}
+	return out, nil
+}
+
+// placeThreads puts participants' threads where threads.surface (or its
+// default) says, and says so in the log.
+func (w *wiring) placeThreads() error {
+	name := w.cfg.ThreadSurface()
+	s, ok := w.surfaces[name]
+	if !ok {
+		w.log.Warn("participants' threads have nowhere to go: what participants write is refused until a surface is enabled", "threads.surface", name)
+		return nil
+	}
+	w.threads.Moderators, w.threads.Channel = s.poster, s.channel
+	w.log.Info("participants' threads", "surface", name, "channel", s.channel.String())
+	return nil
+}
