@@ -4,43 +4,20 @@ import (
 	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/expiring"
 )
 
 // pendingTTL is how long "list import NAME" waits for the file.
 const pendingTTL = 10 * time.Minute
 
-// pendingImport is a list import waiting for its file.
+// pendingImport is a list import waiting for its file (kept per moderator
+// for pendingTTL).
 type pendingImport struct {
-	list  string
-	mode  bot.ImportMode
-	until time.Time
-}
-
-// pendingImports remembers, per moderator, the import waiting for a file.
-type pendingImports struct {
-	mu sync.Mutex
-	m  map[bot.Address]pendingImport
-}
-
-func (p *pendingImports) put(a bot.Address, pi pendingImport) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.m == nil {
-		p.m = map[bot.Address]pendingImport{}
-	}
-	p.m[a] = pi
-}
-
-func (p *pendingImports) take(a bot.Address, now time.Time) (pendingImport, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	pi, ok := p.m[a]
-	delete(p.m, a)
-	return pi, ok && now.Before(pi.until)
+	list string
+	mode bot.ImportMode
 }
 
 // maxShown bounds the invalid rows a reply lists; the rest are counted.
@@ -51,8 +28,8 @@ type handlers struct {
 	deps    Deps
 	text    *bot.Text
 	signer  *Signer
-	pending pendingImports
-	held    heldFiles
+	pending *expiring.Map[bot.Address, pendingImport]
+	held    *expiring.Map[string, heldFile] // by token
 }
 
 func (h *handlers) lists(ctx context.Context, w *Reply, r *Request) error {
@@ -93,7 +70,7 @@ func (h *handlers) listImport(ctx context.Context, w *Reply, r *Request) error {
 		return err
 	}
 	if len(r.Files) == 0 {
-		h.pending.put(r.Actor.Address, pendingImport{list: name, mode: mode, until: h.deps.Clock.Now().Add(pendingTTL)})
+		h.pending.Put(r.Actor.Address, pendingImport{list: name, mode: mode}, pendingTTL)
 		w.Text(bot.KindIdea, h.text.T(TextImportWaiting, name, mode))
 		return nil
 	}
@@ -141,7 +118,7 @@ func (m *Mux) ServeFile(ctx context.Context, a bot.Actor, f bot.File) *Reply {
 }
 
 func (h *handlers) listImportFile(ctx context.Context, w *Reply, r *Request) error {
-	pi, ok := h.pending.take(r.Actor.Address, h.deps.Clock.Now())
+	pi, _, ok := h.pending.Take(r.Actor.Address)
 	if !ok && len(r.Files) > 0 {
 		return h.offerImport(ctx, w, r)
 	}

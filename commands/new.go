@@ -4,12 +4,15 @@ import (
 	"log/slog"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/expiring"
 )
 
 // New returns the mux with every command of the language registered.
 func New(deps Deps, text *bot.Text, auth Authorizer, signer *Signer, log *slog.Logger) *Mux {
 	m := &Mux{Text: text, Auth: auth, Signer: signer, Log: log}
-	h := &handlers{deps: deps, text: text, signer: signer}
+	h := &handlers{deps: deps, text: text, signer: signer,
+		pending: expiring.New[bot.Address, pendingImport](deps.Clock, 0),
+		held:    expiring.New[string, heldFile](deps.Clock, maxHeld)}
 	c := deps.Campaigns
 	for _, cmd := range []*Command{
 		{Name: "help", Args: "[COMMAND]", Example: "help campaign schedule", Help: TextHelpHelp, MaxArgs: 3, Handler: h.help(m)},

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
@@ -21,57 +20,28 @@ const heldTTL = 30 * time.Minute
 const maxHeld = 16
 
 // heldFile is a recipient file a moderator sent with no import waiting,
-// kept until they press "Import".
+// kept (by a random token, for heldTTL) until they press "Import".
 type heldFile struct {
 	owner bot.Address
 	file  bot.File
-	until time.Time
-	added time.Time
 }
 
-// heldFiles keeps offered files by a random token.
-type heldFiles struct {
-	mu sync.Mutex
-	m  map[string]heldFile
-}
-
-func (h *heldFiles) put(hf heldFile) string {
+// holdToken returns a random token for a held file.
+func holdToken() string {
 	b := make([]byte, 9)
 	rand.Read(b)
-	token := hex.EncodeToString(b)
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.m == nil {
-		h.m = map[string]heldFile{}
-	}
-	for k, v := range h.m {
-		if !hf.added.Before(v.until) {
-			delete(h.m, k)
-		}
-	}
-	for len(h.m) >= maxHeld {
-		oldest := ""
-		for k, v := range h.m {
-			if oldest == "" || v.added.Before(h.m[oldest].added) {
-				oldest = k
-			}
-		}
-		delete(h.m, oldest)
-	}
-	h.m[token] = hf
-	return token
+	return hex.EncodeToString(b)
 }
 
-// take returns the file held under token for owner, once.
-func (h *heldFiles) take(token string, owner bot.Address, now time.Time) (bot.File, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	hf, ok := h.m[token]
-	if !ok || hf.owner != owner {
+// takeHeld returns the file held under token for owner, once, while its
+// time is not up. A token that is someone else's is left for them.
+func (h *handlers) takeHeld(token string, owner bot.Address) (bot.File, bool) {
+	hf, found, live := h.held.Take(token)
+	if found && live && hf.owner != owner {
+		h.held.Put(token, hf, heldTTL)
 		return bot.File{}, false
 	}
-	delete(h.m, token)
-	return hf.file, now.Before(hf.until)
+	return hf.file, found && live
 }
 
 // listName suggests a list name from a file name: "Spring 2026.csv"
@@ -114,8 +84,8 @@ func (h *handlers) offerImport(ctx context.Context, w *Reply, r *Request) error 
 	if c, ok := rd.(interface{ Close() error }); ok {
 		c.Close()
 	}
-	now := h.deps.Clock.Now()
-	token := h.held.put(heldFile{owner: r.Actor.Address, file: f, until: now.Add(heldTTL), added: now})
+	token := holdToken()
+	h.held.Put(token, heldFile{owner: r.Actor.Address, file: f}, heldTTL)
 	name := listName(f.Name)
 	m := bot.Message{Kind: bot.KindIdea}
 	button := func(label bot.TextKey, mode bot.ImportMode, style string) {
@@ -149,7 +119,7 @@ func (h *handlers) listImportHeld(ctx context.Context, w *Reply, r *Request) err
 	if err != nil {
 		return err
 	}
-	f, ok := h.held.take(r.Args[0], r.Actor.Address, h.deps.Clock.Now())
+	f, ok := h.takeHeld(r.Args[0], r.Actor.Address)
 	if !ok {
 		return argError("%s", h.text.T(TextHeldGone))
 	}

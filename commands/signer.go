@@ -7,10 +7,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/expiring"
 )
 
 // DefaultActionTTL is how long a button stays valid.
@@ -24,8 +24,7 @@ type Signer struct {
 	clock bot.Clock
 	ttl   time.Duration
 
-	mu   sync.Mutex
-	used map[string]time.Time // nonce → expiry, forgotten once expired
+	used *expiring.Map[string, struct{}] // nonces used, until their button expires
 }
 
 // NewSigner returns a signer with a secret key (32 random bytes, kept
@@ -34,7 +33,7 @@ func NewSigner(key []byte, clock bot.Clock, ttl time.Duration) *Signer {
 	if ttl <= 0 {
 		ttl = DefaultActionTTL
 	}
-	return &Signer{key: key, clock: clock, ttl: ttl, used: map[string]time.Time{}}
+	return &Signer{key: key, clock: clock, ttl: ttl, used: expiring.New[string, struct{}](clock, 0)}
 }
 
 type signedAction struct {
@@ -81,16 +80,8 @@ func (s *Signer) Verify(value string) (string, error) {
 	if !now.Before(exp) {
 		return "", bot.Errorf(bot.ECONFLICT, "this button has expired: run the command again to get a fresh one")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for n, e := range s.used {
-		if !now.Before(e) {
-			delete(s.used, n)
-		}
-	}
-	if _, dup := s.used[a.Nonce]; dup {
+	if !s.used.Add(a.Nonce, exp.Sub(now)) {
 		return "", bot.Errorf(bot.ECONFLICT, "this button was already used")
 	}
-	s.used[a.Nonce] = exp
 	return a.Command, nil
 }
