@@ -208,8 +208,6 @@ func (l Limits) PlatformLimits() map[bot.Platform]bot.Limits {
 	return out
 }
 
-// Platforms returns the names of the enabled platform sections, in the
-// order of the file.
 // ThreadSurface returns where participants' threads live: threads.surface
 // when set, otherwise the first of Slack (slack.channel), Discord
 // (discord.channel), Telegram (moderators.telegram.group) that is enabled
@@ -267,6 +265,8 @@ func (c *Config) canHoldThreads(s string) string {
 	return ""
 }
 
+// Platforms returns the names of the enabled platform sections, in the
+// order of the file.
 func (c *Config) Platforms() []string {
 	var out []string
 	for _, p := range []struct {
