@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,9 +21,11 @@ const pacing = 0.985
 // comes from the clock, so tests drive it with a fake. It is safe for
 // concurrent use.
 type Limiter struct {
-	clock   bot.Clock
-	overall *rate.Limiter // nil without an overall limit
-	perChat time.Duration
+	clock    bot.Clock
+	overall  *rate.Limiter // nil without an overall limit
+	perChat  time.Duration
+	perGroup time.Duration
+	scale    float64
 
 	mu          sync.Mutex
 	chats       map[string]time.Time // next time each chat may be written to
@@ -31,9 +34,19 @@ type Limiter struct {
 
 // NewLimiter returns a limiter enforcing l.
 func NewLimiter(l bot.Limits, clock bot.Clock) *Limiter {
-	lim := &Limiter{clock: clock, perChat: l.PerChat, chats: map[string]time.Time{}}
+	return newScaledLimiter(l, clock, 1)
+}
+
+// newScaledLimiter returns a limiter enforcing l scale times faster (see
+// Budget).
+func newScaledLimiter(l bot.Limits, clock bot.Clock, scale float64) *Limiter {
+	if scale <= 0 {
+		scale = 1
+	}
+	unit := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale) }
+	lim := &Limiter{clock: clock, perChat: unit(l.PerChat), perGroup: unit(l.PerGroup), scale: scale, chats: map[string]time.Time{}}
 	if l.PerSecond > 0 {
-		lim.overall = rate.NewLimiter(rate.Limit(l.PerSecond*pacing), 1)
+		lim.overall = rate.NewLimiter(rate.Limit(l.PerSecond*pacing*scale), 1)
 	}
 	return lim
 }
@@ -41,15 +54,33 @@ func NewLimiter(l bot.Limits, clock bot.Clock) *Limiter {
 // chatKey is the chat name Wait needs for addr: none when there is no
 // limit per chat (which spares building one per message).
 func (l *Limiter) chatKey(addr bot.Address) string {
-	if l.perChat <= 0 {
+	if l.perChat <= 0 && l.perGroup <= 0 {
 		return ""
 	}
 	return addr.String()
 }
 
-// Wait blocks until a message may go to chat, or ctx is done: past any
-// pause, past the chat's next free time, then past the overall bucket.
+// interval is the least time between two posts to chat: a group's
+// (Telegram's group chats have negative ids) or any chat's.
+func (l *Limiter) interval(chat string) time.Duration {
+	if l.perGroup > 0 && strings.HasPrefix(chat, string(bot.PlatformTelegram)+":-") {
+		return max(l.perGroup, l.perChat)
+	}
+	return l.perChat
+}
+
+// Wait blocks until a campaign message may go to chat, or ctx is done; it
+// is WaitClass for bulk traffic.
 func (l *Limiter) Wait(ctx context.Context, chat string) error {
+	return l.WaitClass(ctx, bot.ClassBulk, chat)
+}
+
+// WaitClass blocks until a post of class may go to chat, or ctx is done:
+// past any pause, past the chat's next free time, then past the overall
+// bucket. Interactive posts go ahead of bulk ones: bulk senders reserve
+// at most one token ahead, so an interactive post waits for about one
+// bulk token, never for a queue of them.
+func (l *Limiter) WaitClass(ctx context.Context, class bot.Class, chat string) error {
 	for {
 		now := l.clock.Now()
 		l.mu.Lock()
@@ -57,11 +88,11 @@ func (l *Limiter) Wait(ctx context.Context, chat string) error {
 		if l.pausedUntil.After(at) {
 			at = l.pausedUntil
 		}
-		if l.perChat > 0 && chat != "" {
+		if every := l.interval(chat); every > 0 && chat != "" {
 			if next := l.chats[chat]; next.After(at) {
 				at = next
 			}
-			l.chats[chat] = at.Add(l.perChat)
+			l.chats[chat] = at.Add(every)
 			if len(l.chats) > 4096 {
 				l.sweep(now)
 			}
@@ -71,10 +102,7 @@ func (l *Limiter) Wait(ctx context.Context, chat string) error {
 			return err
 		}
 		if l.overall != nil {
-			now = l.clock.Now()
-			r := l.overall.ReserveN(now, 1)
-			if err := l.sleep(ctx, r.DelayFrom(now)); err != nil {
-				r.CancelAt(l.clock.Now())
+			if err := l.token(ctx, class); err != nil {
 				return err
 			}
 		}
@@ -88,6 +116,32 @@ func (l *Limiter) Wait(ctx context.Context, chat string) error {
 	}
 }
 
+// token waits for a token of the overall bucket. An interactive post
+// reserves the next token at once; a bulk one reserves only a token due
+// within one interval, and otherwise waits (holding nothing) and tries
+// again, so that bulk posts never stand in a queue ahead of interactive
+// ones.
+func (l *Limiter) token(ctx context.Context, class bot.Class) error {
+	step := time.Duration(float64(time.Second) / float64(l.overall.Limit()))
+	for {
+		now := l.clock.Now()
+		r := l.overall.ReserveN(now, 1)
+		d := r.DelayFrom(now)
+		if class == bot.ClassBulk && d > step {
+			r.CancelAt(now)
+			if err := l.sleep(ctx, d-step); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := l.sleep(ctx, d); err != nil {
+			r.CancelAt(l.clock.Now())
+			return err
+		}
+		return nil
+	}
+}
+
 // sweep forgets chats that may be written to again, so the map stays as
 // small as the chats written to within the last interval.
 func (l *Limiter) sweep(now time.Time) {
@@ -98,9 +152,10 @@ func (l *Limiter) sweep(now time.Time) {
 	}
 }
 
-// Pause stops every send for d from now: the platform said 429.
+// Pause stops every send for d from now: the platform said 429 (d in the
+// platform's time, scaled like the limits).
 func (l *Limiter) Pause(d time.Duration) {
-	until := l.clock.Now().Add(d)
+	until := l.clock.Now().Add(time.Duration(float64(d) / l.scale))
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if until.After(l.pausedUntil) {

@@ -1,0 +1,44 @@
+package engine
+
+import (
+	"sync"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Budget is one limiter per platform, shared by everything that posts to
+// it — the campaign engine (bulk) and the outbox (interactive) — so that
+// together they keep to the platform's documented limits. It is safe for
+// concurrent use.
+type Budget struct {
+	limits map[bot.Platform]bot.Limits
+	clock  bot.Clock
+	scale  float64
+
+	mu       sync.Mutex
+	limiters map[bot.Platform]*Limiter
+}
+
+// NewBudget returns a budget with limits overriding DefaultLimits per
+// platform (a platform listed is paced by its entry, the zero Limits
+// meaning none), running every limit scale times faster (0 or 1: real
+// time; tests against fakes with the same scale run in seconds).
+func NewBudget(limits map[bot.Platform]bot.Limits, clock bot.Clock, scale float64) *Budget {
+	return &Budget{limits: limits, clock: clock, scale: scale, limiters: map[bot.Platform]*Limiter{}}
+}
+
+// For returns platform p's limiter.
+func (b *Budget) For(p bot.Platform) *Limiter {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	l, ok := b.limiters[p]
+	if !ok {
+		lim, set := b.limits[p]
+		if !set {
+			lim = bot.DefaultLimits(p)
+		}
+		l = newScaledLimiter(lim, b.clock, b.scale)
+		b.limiters[p] = l
+	}
+	return l
+}

@@ -1,0 +1,495 @@
+package engine
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// OutboxStore is what the outbox reads and writes: the outbox itself, and
+// conversations, whose threads relays open and post in.
+type OutboxStore interface {
+	bot.OutboxStore
+	Conversation(ctx context.Context, id bot.ConversationID) (*bot.Conversation, error)
+	UpdateConversation(ctx context.Context, id bot.ConversationID, fn func(*bot.Conversation) error) (*bot.Conversation, error)
+}
+
+// Relays is what the outbox needs of participant threads (package
+// bot/threads): where a conversation's new thread goes and the card that
+// heads it, and how relayed messages read, one or several at once.
+type Relays interface {
+	ThreadHead(ctx context.Context, c *bot.Conversation) (channel bot.Address, head bot.Message, err error)
+	Batch(posts []*bot.Outgoing) bot.Message
+}
+
+// ThreadOpener is the optional ability of a surface whose threads exist
+// before their first message (a Telegram forum topic, a Discord thread):
+// the outbox keeps the new thread's reference before it posts the head
+// card, so that a retry after a failure reuses the thread. OpenThread
+// returns the zero ThreadRef, and no error, when this channel's threads
+// start with their first message after all (a Telegram group without
+// topics): the outbox then starts it with the head card.
+type ThreadOpener interface {
+	OpenThread(ctx context.Context, channel bot.Address, title string) (bot.ThreadRef, error)
+}
+
+// Outbox posts what the store's outbox holds: relayed participant
+// messages (opening their thread first when it has none), posts in
+// threads, messages and card edits. Each post waits for its platform's
+// budget as interactive traffic, ahead of campaign sends; posts of one
+// lane go one at a time and in order; when several relays of one
+// conversation wait, they go as one post; of several edits of one message
+// only the last is made. A post stays in the store until the platform
+// took it: 429s pause the platform without counting as a failure,
+// passing errors are retried with backoff, and a restart resumes what
+// was waiting. It is safe for concurrent use.
+type Outbox struct {
+	Store   OutboxStore
+	Posters map[bot.Platform]bot.Messenger
+	Relays  Relays
+	Budget  *Budget
+	Clock   bot.Clock
+	Log     *slog.Logger
+	// Workers bounds the posts in progress at once; 0 means 8.
+	Workers int
+	// Report, when set, is told of a post that failed for a reason a
+	// person must fix (a channel herald is not in, a missing scope).
+	Report func(p bot.Platform, err error)
+
+	mu      sync.Mutex
+	lanes   map[string]*lane
+	ready   []*lane // lanes whose head is due, not being posted
+	held    map[uint64]bool
+	last    uint64 // the highest post ID loaded
+	wake    chan struct{}
+	started bool
+}
+
+// lane is the posts of one lane, waiting in ID order.
+type lane struct {
+	key   string
+	posts []*bot.Outgoing
+	busy  bool
+	queued bool // in ready
+}
+
+// maxPostTries is how many passing failures a post meets before the
+// outbox keeps trying at its slowest pace (it never drops what a person
+// wrote).
+const maxBackoff = 5 * time.Minute
+
+func (o *Outbox) init() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.lanes == nil {
+		o.lanes, o.held = map[string]*lane{}, map[uint64]bool{}
+		o.wake = make(chan struct{}, 1)
+		if o.Log == nil {
+			o.Log = slog.New(slog.DiscardHandler)
+		}
+	}
+}
+
+// Wake tells the outbox that posts were added to the store. Safe to call
+// from any goroutine, before or while Run runs.
+func (o *Outbox) Wake() {
+	o.init()
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run posts until ctx ends, then lets the posts in progress finish and
+// returns. Posts left waiting stay in the store for the next run.
+func (o *Outbox) Run(ctx context.Context) error {
+	o.init()
+	workers := o.Workers
+	if workers <= 0 {
+		workers = 8
+	}
+	work := make(chan *lane)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for l := range work {
+				o.post(ctx, l)
+			}
+		}()
+	}
+	defer func() {
+		close(work)
+		wg.Wait()
+	}()
+	for {
+		if err := o.load(ctx); err != nil && ctx.Err() == nil {
+			o.Log.Error("outbox: reading waiting posts", "err", err)
+		}
+		next := o.dispatch(ctx, work)
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := time.Minute // a safety poll: Wake and the posts' own times drive the loop
+		if !next.IsZero() {
+			wait = min(wait, max(next.Sub(o.Clock.Now()), 0))
+		}
+		t := o.Clock.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-o.wake:
+			t.Stop()
+		case <-t.C():
+		}
+	}
+}
+
+// load reads the posts added to the store since the last load into their
+// lanes.
+func (o *Outbox) load(ctx context.Context) error {
+	for {
+		o.mu.Lock()
+		after := o.last
+		o.mu.Unlock()
+		page, err := o.Store.Outbox(ctx, after, 1000)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		o.mu.Lock()
+		for _, p := range page {
+			o.last = max(o.last, p.ID)
+			if o.held[p.ID] {
+				continue
+			}
+			o.held[p.ID] = true
+			key := p.Lane
+			if key == "" {
+				key = "#" + strconv.FormatUint(p.ID, 10)
+			}
+			l := o.lanes[key]
+			if l == nil {
+				l = &lane{key: key}
+				o.lanes[key] = l
+			}
+			l.posts = append(l.posts, p)
+		}
+		o.mu.Unlock()
+	}
+}
+
+// dispatch hands every lane whose head is due to the workers and returns
+// when the next waiting post is due (zero when none waits).
+func (o *Outbox) dispatch(ctx context.Context, work chan<- *lane) time.Time {
+	now := o.Clock.Now()
+	var due []*lane
+	var next time.Time
+	o.mu.Lock()
+	for _, l := range o.lanes {
+		if l.busy || len(l.posts) == 0 {
+			continue
+		}
+		if at := l.posts[0].Due; at.After(now) {
+			if next.IsZero() || at.Before(next) {
+				next = at
+			}
+			continue
+		}
+		l.busy = true
+		due = append(due, l)
+	}
+	o.mu.Unlock()
+	// Interactive lanes first, then in the order their heads were queued.
+	sort.Slice(due, func(i, j int) bool {
+		a, b := due[i].posts[0], due[j].posts[0]
+		if a.Class != b.Class {
+			return a.Class < b.Class
+		}
+		return a.ID < b.ID
+	})
+	for i, l := range due {
+		select {
+		case work <- l:
+		case <-ctx.Done():
+			o.mu.Lock()
+			for _, l := range due[i:] {
+				l.busy = false
+			}
+			o.mu.Unlock()
+			return next
+		}
+	}
+	return next
+}
+
+// post makes the lane's next post (a batch of relays, or the last of
+// several edits, counts as one) and records the outcome.
+func (o *Outbox) post(ctx context.Context, l *lane) {
+	o.mu.Lock()
+	batch := headBatch(l.posts, o.Clock.Now())
+	o.mu.Unlock()
+	err := o.send(ctx, batch)
+	now := o.Clock.Now()
+	ids := make([]uint64, len(batch))
+	for i, p := range batch {
+		ids[i] = p.ID
+	}
+	var retry []*bot.Outgoing
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		o.release(l, nil, nil)
+		return // stopping: the posts wait in the store
+	case isPause(err):
+		// A 429: the budget was paused; the posts go when it allows.
+		o.release(l, nil, nil)
+		o.Wake()
+		return
+	case bot.ErrorCode(err) == bot.EUNAVAILABLE || batch[0].Kind == bot.OutgoingRelay:
+		// Passing, or a relay (what a person wrote is never dropped):
+		// try again later, slower each time.
+		for _, p := range batch {
+			q := *p
+			q.Tries++
+			q.LastError = bot.ErrorMessage(err)
+			q.Due = now.Add(backoff(q.Tries))
+			retry = append(retry, &q)
+		}
+		ids = nil
+		if bot.ErrorCode(err) != bot.EUNAVAILABLE && o.Report != nil {
+			o.Report(batch[0].Platform, err)
+		}
+		o.Log.Warn("outbox: a post failed, trying again", "lane", l.key, "posts", len(batch), "tries", retry[0].Tries, "err", err)
+	default:
+		// A permanent refusal of a post nobody wrote (an answer, an edit):
+		// said in the log and on the status board, then dropped.
+		o.Log.Error("outbox: a post was refused", "lane", l.key, "kind", batch[0].Kind, "err", err)
+		if o.Report != nil {
+			o.Report(batch[0].Platform, err)
+		}
+	}
+	// The outcome is written before the lane moves on: a crash now posts
+	// the batch again rather than lose it.
+	for {
+		werr := o.Store.Settle(context.WithoutCancel(ctx), ids, retry)
+		if werr == nil {
+			break
+		}
+		o.Log.Error("outbox: recording a post", "err", werr)
+		if bot.Sleep(ctx, o.Clock, time.Second) != nil {
+			break
+		}
+	}
+	o.release(l, batch, retry)
+	o.Wake()
+}
+
+// release frees the lane: posts done leave it, posts to retry replace
+// theirs.
+func (o *Outbox) release(l *lane, batch, retry []*bot.Outgoing) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	l.busy = false
+	if len(batch) == 0 {
+		return
+	}
+	if len(retry) > 0 {
+		copy(l.posts, retry) // the batch is the lane's head
+		return
+	}
+	for _, p := range batch {
+		delete(o.held, p.ID)
+	}
+	l.posts = l.posts[len(batch):]
+	if len(l.posts) == 0 {
+		delete(o.lanes, l.key)
+	}
+}
+
+// headBatch returns the lane's next post with what goes with it: every
+// due relay of the same conversation after a relay, every due edit of the
+// same message after an edit (only the last is made), or the post alone.
+func headBatch(posts []*bot.Outgoing, now time.Time) []*bot.Outgoing {
+	head := posts[0]
+	n := 1
+	switch head.Kind {
+	case bot.OutgoingRelay, bot.OutgoingEdit:
+		for n < len(posts) && posts[n].Kind == head.Kind && !posts[n].Due.After(now) &&
+			posts[n].ConversationID == head.ConversationID && posts[n].Edit == head.Edit {
+			n++
+		}
+	}
+	return slices.Clone(posts[:n])
+}
+
+// backoff is how long a post waits after its tries-th failure: doubling
+// from a second, with jitter, at most maxBackoff.
+func backoff(tries int) time.Duration {
+	d := time.Second << min(tries-1, 12)
+	d = min(d, maxBackoff)
+	return d/2 + rand.N(d/2+1)
+}
+
+// isPause reports whether err is a platform asking herald to slow down.
+func isPause(err error) bool {
+	_, ok := bot.ErrorRetryAfter(err)
+	return ok
+}
+
+// send posts a batch on its platform, waiting for the budget first; a
+// 429 pauses the platform's budget.
+func (o *Outbox) send(ctx context.Context, batch []*bot.Outgoing) error {
+	head := batch[0]
+	m, ok := o.Posters[head.Platform]
+	if !ok {
+		return bot.Errorf(bot.EUNAVAILABLE, "%s is not connected to herald", head.Platform)
+	}
+	err := o.sendOn(ctx, m, batch)
+	if d, ok := bot.ErrorRetryAfter(err); ok {
+		o.Budget.For(head.Platform).Pause(d)
+	}
+	return err
+}
+
+func (o *Outbox) sendOn(ctx context.Context, m bot.Messenger, batch []*bot.Outgoing) error {
+	head := batch[0]
+	wait := func(chat bot.Address) error {
+		return o.Budget.For(head.Platform).WaitClass(ctx, head.Class, chatKey(chat))
+	}
+	switch head.Kind {
+	case bot.OutgoingRelay:
+		return o.relay(ctx, m, batch, wait)
+	case bot.OutgoingThreadPost:
+		tp, ok := m.(bot.ThreadPoster)
+		if !ok {
+			return bot.Errorf(bot.EINVALID, "%s has no threads", head.Platform)
+		}
+		if err := wait(threadChat(head.Thread)); err != nil {
+			return err
+		}
+		_, err := tp.PostInThread(ctx, head.Thread, head.Message)
+		return err
+	case bot.OutgoingEdit:
+		ed, ok := m.(bot.MessageEditor)
+		if !ok {
+			return bot.Errorf(bot.EINVALID, "%s cannot edit messages", head.Platform)
+		}
+		last := batch[len(batch)-1]
+		if err := wait(last.Edit.Channel); err != nil {
+			return err
+		}
+		return ed.EditMessage(ctx, last.Edit, last.Message)
+	default: // bot.OutgoingMessage
+		if err := wait(head.To); err != nil {
+			return err
+		}
+		_, err := m.Send(ctx, head.To, head.Message)
+		return err
+	}
+}
+
+// relay posts a batch of one conversation's relayed messages in its
+// thread, opening the thread first (headed by its card, which then
+// carries the batch) when it has none. A thread is kept on the
+// conversation the moment the platform names it.
+func (o *Outbox) relay(ctx context.Context, m bot.Messenger, batch []*bot.Outgoing, wait func(bot.Address) error) error {
+	head := batch[0]
+	tp, ok := m.(bot.ThreadPoster)
+	if !ok {
+		return bot.Errorf(bot.EINVALID, "%s has no threads", head.Platform)
+	}
+	c, err := o.Store.Conversation(ctx, head.ConversationID)
+	if err != nil {
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			return nil // the conversation is gone: nothing left to post to
+		}
+		return err
+	}
+	msg := o.Relays.Batch(batch)
+	if !c.Thread.IsZero() && c.Thread.Channel.Platform == head.Platform {
+		if err := wait(threadChat(c.Thread)); err != nil {
+			return err
+		}
+		_, err := tp.PostInThread(ctx, c.Thread, msg)
+		return err
+	}
+	channel, card, err := o.Relays.ThreadHead(ctx, c)
+	if err != nil {
+		return err
+	}
+	card = withBatch(card, msg)
+	if opener, ok := m.(ThreadOpener); ok {
+		if err := wait(channel); err != nil {
+			return err
+		}
+		ref, err := opener.OpenThread(ctx, channel, card.Title)
+		if err != nil {
+			return err
+		}
+		if ref.IsZero() {
+			return o.startThread(ctx, tp, c, channel, card, nil)
+		}
+		if _, err := o.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error { c.Thread = ref; return nil }); err != nil {
+			return err
+		}
+		if err := wait(threadChat(ref)); err != nil {
+			return err
+		}
+		_, err = tp.PostInThread(ctx, ref, card)
+		return err
+	}
+	return o.startThread(ctx, tp, c, channel, card, wait)
+}
+
+// startThread starts c's thread in channel with card as its first post
+// and keeps it on c; wait, when set, waits for the budget first.
+func (o *Outbox) startThread(ctx context.Context, tp bot.ThreadPoster, c *bot.Conversation, channel bot.Address, card bot.Message, wait func(bot.Address) error) error {
+	if wait != nil {
+		if err := wait(channel); err != nil {
+			return err
+		}
+	}
+	ref, err := tp.StartThread(ctx, channel, card)
+	if err != nil {
+		return err
+	}
+	_, err = o.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error { c.Thread = ref; return nil })
+	return err
+}
+
+// withBatch is a thread's head card carrying the messages that opened
+// it: one post instead of two.
+func withBatch(card, msg bot.Message) bot.Message {
+	if msg.Text != "" {
+		if card.Text != "" {
+			card.Text += "\n\n"
+		}
+		card.Text += msg.Text
+	}
+	card.Files = append(card.Files, msg.Files...)
+	return card
+}
+
+// threadChat is the chat a thread's posts count against: the channel
+// holding it, except on Discord, where a thread is a channel of its own.
+func threadChat(t bot.ThreadRef) bot.Address {
+	if t.Channel.Platform == bot.PlatformDiscord {
+		return bot.Address{Platform: bot.PlatformDiscord, ID: t.ID}
+	}
+	return t.Channel
+}
+
+// chatKey names a chat for the budget.
+func chatKey(a bot.Address) string { return a.String() }
