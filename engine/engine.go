@@ -41,7 +41,8 @@ type Engine struct {
 	Store      Store
 	Messengers map[bot.Platform]bot.Messenger
 	Clock      bot.Clock
-	// Limits override bot.DefaultLimits per platform.
+	// Limits override DefaultLimits per platform: a platform listed here
+	// is paced by its entry, the zero Limits meaning none.
 	Limits map[bot.Platform]bot.Limits
 	// Workers bounds the sends in progress (calls to a platform at once);
 	// 0 means DefaultWorkers. Up to twice as many more sendings may be
@@ -356,7 +357,7 @@ func (e *Engine) limiter(p bot.Platform) *Limiter {
 	if !ok {
 		lim, set := e.Limits[p]
 		if !set {
-			lim = bot.DefaultLimits(p)
+			lim = DefaultLimits(p)
 		}
 		l = NewLimiter(lim, e.Clock)
 		e.limiters[p] = l
