@@ -14,6 +14,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
 )
 
@@ -47,7 +48,7 @@ type Adapter struct {
 
 	appID, guildID string
 	channel        string
-	buttons        bot.ButtonIDs
+	buttons        internal.ButtonIDs
 	// Handler, set before Run, gets what participants write in DMs, what
 	// moderators write in participants' threads of the channel, /herald,
 	// its buttons and forms. Verbs are the command language's first words,
