@@ -35,7 +35,7 @@ const DefaultCommitLinger = 2 * time.Millisecond
 // start comes (every recipient a durable record before anything is sent),
 // sends each at its planned time through the platform's limiter, retries
 // along the ladder, and records every transition with group commits. One
-// Engine runs per database; bot.CampaignService tells it about changes
+// Engine runs per database; campaigns.Service tells it about changes
 // with Notify (Engine is its bot.Dispatcher).
 type Engine struct {
 	Store      Store

@@ -21,6 +21,8 @@ import (
 	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/status"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
 	"github.com/heraldchat/herald/engine"
@@ -49,11 +51,11 @@ type Main struct {
 	engine     *engine.Engine
 	stopEngine context.CancelFunc
 	engineDone chan error
-	board      *bot.StatusBoard
+	board      *status.Board
 	mux        *commands.Mux
 	inbound    *commands.Inbound
 	web        *web.Adapter
-	threads    *bot.Threads
+	threads    *threads.Service
 	telegram   *telegram.Adapter
 	discord    *discord.Adapter
 	slack      *slack.Adapter

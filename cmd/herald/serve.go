@@ -21,6 +21,11 @@ import (
 	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/status"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
 	"github.com/heraldchat/herald/csvfile"
@@ -79,7 +84,7 @@ func (m *Main) open(path string) error {
 	if err != nil {
 		return err
 	}
-	lists := &bot.ListService{Store: m.db}
+	lists := &lists.Service{Store: m.db}
 	if n, err := lists.CleanStaging(context.Background()); err != nil {
 		return err
 	} else if n > 0 {
@@ -174,18 +179,18 @@ func (m *Main) open(path string) error {
 }
 
 // buildCommands makes the command language every surface serves.
-func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
+func (m *Main) buildCommands(cfg *config.Config, lists *lists.Service) error {
 	key, err := m.db.Secret(context.Background(), "action-signing", 32)
 	if err != nil {
 		return err
 	}
-	m.board = &bot.StatusBoard{Clock: m.Clock, Queue: m.engine.QueueDepth}
+	m.board = &status.Board{Clock: m.Clock, Queue: m.engine.QueueDepth}
 	// Participant threads: the surfaces that carry them fill in where
 	// threads live and how participants are reached.
 	moderators := cfg.Moderators.Build()
 	m.moderators = moderators
-	m.threads = &bot.Threads{
-		Store: m.db, Contacts: &bot.ContactService{Store: m.db, Clock: m.Clock},
+	m.threads = &threads.Service{
+		Store: m.db, Contacts: &contacts.Service{Store: m.db, Clock: m.Clock},
 		Messengers: map[bot.Platform]bot.Messenger{}, Clock: m.Clock, Log: m.log.With("part", "threads"),
 		SurfaceOnJoin: cfg.Threads.SurfaceOnJoin, ChannelPer: cfg.Threads.ChannelPer, ChannelPrefix: cfg.Threads.ChannelPrefix,
 		AsModerator: cfg.Threads.ReplyAs == "moderator", Auth: moderators, Board: m.board, EmailDelay: cfg.Threads.EmailDelay,
@@ -193,7 +198,7 @@ func (m *Main) buildCommands(cfg *config.Config, lists *bot.ListService) error {
 	deps := commands.Deps{
 		Conversations: m.threads,
 		Snippets:      m.db,
-		Campaigns:     &bot.CampaignService{Store: m.db, Dispatcher: m.engine, Clock: m.Clock},
+		Campaigns:     &campaigns.Service{Store: m.db, Dispatcher: m.engine, Clock: m.Clock},
 		Lists:         lists,
 		Status:        m.board,
 		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
@@ -360,7 +365,7 @@ func (m *Main) buildSlack(cfg *config.Config) error {
 		return err
 	}
 	a.Handler, a.Moderators = m.inbound, m.moderators
-	a.Previews = &bot.ListService{Store: m.db}
+	a.Previews = &lists.Service{Store: m.db}
 	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { m.cards.Track(id, a, ref) }
 	m.slack = a
 	m.engine.Messengers[bot.PlatformSlack] = a
