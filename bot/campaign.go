@@ -55,6 +55,17 @@ type Audience struct {
 	Platform Platform     `json:"platform,omitempty"`
 }
 
+// String renders the audience as moderators type it.
+func (a Audience) String() string {
+	switch a.Kind {
+	case AudienceList:
+		return "list:" + a.List
+	case AudiencePlatform:
+		return "all:" + string(a.Platform)
+	}
+	return "none"
+}
+
 // Schedule is when a campaign sends. The zero Schedule means "now, as fast
 // as the platform allows, at any hour".
 type Schedule struct {

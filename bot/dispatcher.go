@@ -21,3 +21,13 @@ type Dispatcher interface {
 	// could not be made (ctx ended while waiting for the limiter).
 	Try(ctx context.Context, c *Campaign, to Address, attrs map[string]string) (*TryResult, error)
 }
+
+// TryResult says what happened to a try.
+type TryResult struct {
+	Delivered bool       `json:"delivered"`
+	To        Address    `json:"to"`
+	Message   MessageRef `json:"message,omitzero"`
+	// Reason says why it was not delivered, and Step where.
+	Reason string `json:"reason,omitempty"`
+	Step   Step   `json:"step,omitempty"`
+}

@@ -112,7 +112,7 @@ type InboundHandler interface {
 
 // ThreadService is participant threads as the inbound handler uses them:
 // relaying participants' messages, moderators' replies, and the thread
-// commands. *Threads implements it.
+// commands. threads.Service implements it.
 type ThreadService interface {
 	Receive(ctx context.Context, in Incoming) (*Conversation, error)
 	Joined(ctx context.Context, in Incoming) (*Conversation, error)
@@ -126,4 +126,24 @@ type ThreadService interface {
 	Say(ctx context.Context, thread ThreadRef, by Actor, m Message) error
 }
 
-var _ ThreadService = (*Threads)(nil)
+// Incoming is a message a participant sent to herald on some platform.
+type Incoming struct {
+	From    Address
+	Name    string // when the platform tells
+	Email   string // when the platform or the participant tells
+	Message Message
+	// ID is the platform's id of the message, so that a redelivered event
+	// is not relayed twice; "" when the platform gives none.
+	ID string
+	// CampaignID or Source says what brought the participant, when known.
+	CampaignID CampaignID
+	Source     string
+}
+
+// Delivery says how a reply went: in chat, and whether it also (or only)
+// waits to go by email.
+type Delivery struct {
+	Chat    bool      `json:"chat"`
+	EmailTo string    `json:"email_to,omitempty"`
+	EmailAt time.Time `json:"email_at,omitzero"`
+}

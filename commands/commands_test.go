@@ -16,6 +16,11 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/status"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/engine"
@@ -39,7 +44,7 @@ type world struct {
 	slack   *bottest.Messenger
 	mux     *commands.Mux
 	signer  *commands.Signer
-	threads *bot.Threads
+	threads *threads.Service
 }
 
 func newWorld(t testing.TB, locale bot.Locale) *world {
@@ -53,10 +58,10 @@ func newWorld(t testing.TB, locale bot.Locale) *world {
 	slack := bottest.NewMessenger(bot.PlatformSlack)
 	eng := &engine.Engine{Store: db, Clock: clock, Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: slack}, Limits: map[bot.Platform]bot.Limits{bot.PlatformSlack: {}}}
 	signer := commands.NewSigner([]byte("0123456789abcdef0123456789abcdef"), clock, 0)
-	board := &bot.StatusBoard{Clock: clock, Queue: eng.QueueDepth}
+	board := &status.Board{Clock: clock, Queue: eng.QueueDepth}
 	deps := commands.Deps{
-		Campaigns: &bot.CampaignService{Store: db, Dispatcher: eng, Clock: clock},
-		Lists:     &bot.ListService{Store: db},
+		Campaigns: &campaigns.Service{Store: db, Dispatcher: eng, Clock: clock},
+		Lists:     &lists.Service{Store: db},
 		Status:    board,
 		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
 			return csvfile.NewReader(r)
@@ -67,7 +72,7 @@ func newWorld(t testing.TB, locale bot.Locale) *world {
 		},
 		Clock: clock,
 	}
-	threads := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock},
+	threads := &threads.Service{Store: db, Contacts: &contacts.Service{Store: db, Clock: clock},
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: slack}, Moderators: slack,
 		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock}
 	deps.Conversations, deps.Snippets = threads, db
@@ -482,7 +487,7 @@ func TestCardUpdaterEditsInPlaceAtMostEveryFewSeconds(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := &commands.CardUpdater{Text: bot.NewText(bot.LocaleEnglish, commands.Texts), Signer: w.signer,
-		Campaigns: &bot.CampaignService{Store: w.db, Dispatcher: &engine.Engine{}, Clock: w.clock}, Clock: w.clock, Every: 3 * time.Second}
+		Campaigns: &campaigns.Service{Store: w.db, Dispatcher: &engine.Engine{}, Clock: w.clock}, Clock: w.clock, Every: 3 * time.Second}
 	u.Track(1, w.slack, ref)
 	edits := func() int {
 		for _, s := range w.slack.Sent() {

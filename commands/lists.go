@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/expiring"
+	"github.com/heraldchat/herald/bot/lists"
 )
 
 // pendingTTL is how long "list import NAME" waits for the file.
@@ -17,7 +18,7 @@ const pendingTTL = 10 * time.Minute
 // for pendingTTL).
 type pendingImport struct {
 	list string
-	mode bot.ImportMode
+	mode lists.Mode
 }
 
 // maxShown bounds the invalid rows a reply lists; the rest are counted.
@@ -49,12 +50,12 @@ func (h *handlers) lists(ctx context.Context, w *Reply, r *Request) error {
 	return nil
 }
 
-func importMode(args []string) (bot.ImportMode, error) {
+func importMode(args []string) (lists.Mode, error) {
 	if len(args) < 2 {
-		return bot.ImportMerge, nil
+		return lists.Merge, nil
 	}
-	switch m := bot.ImportMode(strings.ToLower(args[1])); m {
-	case bot.ImportMerge, bot.ImportReplace:
+	switch m := lists.Mode(strings.ToLower(args[1])); m {
+	case lists.Merge, lists.Replace:
 		return m, nil
 	}
 	return "", argError("%q is not an import mode: use merge (the default) or replace", args[1])
@@ -77,7 +78,7 @@ func (h *handlers) listImport(ctx context.Context, w *Reply, r *Request) error {
 	return h.importFile(ctx, w, r.Actor, name, mode, r.Files[0])
 }
 
-func (h *handlers) importFile(ctx context.Context, w *Reply, by bot.Actor, name string, mode bot.ImportMode, f bot.File) error {
+func (h *handlers) importFile(ctx context.Context, w *Reply, by bot.Actor, name string, mode lists.Mode, f bot.File) error {
 	rd, err := h.deps.OpenRecipients(bytes.NewReader(f.Data))
 	if err != nil {
 		return err
@@ -96,7 +97,7 @@ func (h *handlers) importFile(ctx context.Context, w *Reply, by bot.Actor, name 
 	return nil
 }
 
-func (h *handlers) invalidLines(errs []bot.LineError, total int) string {
+func (h *handlers) invalidLines(errs []lists.LineError, total int) string {
 	var lines []string
 	for i, e := range errs {
 		if i == maxShown {

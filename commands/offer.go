@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/lists"
 )
 
 // heldTTL is how long a file offered for import waits for its button.
@@ -88,7 +89,7 @@ func (h *handlers) offerImport(ctx context.Context, w *Reply, r *Request) error 
 	h.held.Put(token, heldFile{owner: r.Actor.Address, file: f}, heldTTL)
 	name := listName(f.Name)
 	m := bot.Message{Kind: bot.KindIdea}
-	button := func(label bot.TextKey, mode bot.ImportMode, style string) {
+	button := func(label bot.TextKey, mode lists.Mode, style string) {
 		m.Buttons = append(m.Buttons, bot.Button{Label: h.text.T(label, name), Style: style,
 			Action: bot.Action{Kind: bot.ActionCommand, Value: h.signer.Sign(fmt.Sprintf("list import-held %s %s %s", token, name, mode))}})
 	}
@@ -96,11 +97,11 @@ func (h *handlers) offerImport(ctx context.Context, w *Reply, r *Request) error 
 	switch {
 	case err == nil:
 		m.Text = h.text.T(TextOfferExisting, fileName(r.Files), key, name)
-		button(TextButtonMergeInto, bot.ImportMerge, "primary")
-		button(TextButtonReplace, bot.ImportReplace, "danger")
+		button(TextButtonMergeInto, lists.Merge, "primary")
+		button(TextButtonReplace, lists.Replace, "danger")
 	case bot.ErrorCode(err) == bot.ENOTFOUND:
 		m.Text = h.text.T(TextOfferNew, fileName(r.Files), key, name)
-		button(TextButtonImportAs, bot.ImportMerge, "primary")
+		button(TextButtonImportAs, lists.Merge, "primary")
 	default:
 		return err
 	}

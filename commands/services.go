@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/status"
 )
 
 // Campaigns is what the commands need of the campaign service.
@@ -14,11 +17,11 @@ type Campaigns interface {
 	Create(ctx context.Context, name string, by bot.Actor) (*bot.Campaign, error)
 	SetMessage(ctx context.Context, id bot.CampaignID, m bot.Message, by bot.Actor) (*bot.Campaign, error)
 	SetAudience(ctx context.Context, id bot.CampaignID, a bot.Audience, by bot.Actor) (*bot.Campaign, error)
-	SetAudienceFile(ctx context.Context, id bot.CampaignID, r bot.RecipientReader, by bot.Actor) (*bot.ImportResult, error)
+	SetAudienceFile(ctx context.Context, id bot.CampaignID, r bot.RecipientReader, by bot.Actor) (*lists.Result, error)
 	SetPlatform(ctx context.Context, id bot.CampaignID, p bot.Platform, by bot.Actor) (*bot.Campaign, error)
 	SetSchedule(ctx context.Context, id bot.CampaignID, s bot.Schedule, by bot.Actor) (*bot.Campaign, error)
 	SetMissing(ctx context.Context, id bot.CampaignID, defaults map[string]string, p bot.MissingPolicy, by bot.Actor) (*bot.Campaign, error)
-	Check(ctx context.Context, id bot.CampaignID) (*bot.CampaignCheck, error)
+	Check(ctx context.Context, id bot.CampaignID) (*campaigns.Check, error)
 	Preview(ctx context.Context, id bot.CampaignID, key string) (bot.Message, error)
 	Try(ctx context.Context, id bot.CampaignID, to bot.Address) (*bot.TryResult, error)
 	Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)
@@ -34,7 +37,7 @@ type Campaigns interface {
 
 // Lists is what the commands need of the list service.
 type Lists interface {
-	Import(ctx context.Context, name string, r bot.RecipientReader, mode bot.ImportMode, by bot.Actor) (*bot.ImportResult, error)
+	Import(ctx context.Context, name string, r bot.RecipientReader, mode lists.Mode, by bot.Actor) (*lists.Result, error)
 	Lists(ctx context.Context) ([]*bot.List, error)
 	Show(ctx context.Context, name string, sample int) (*bot.List, []bot.Recipient, error)
 	Export(ctx context.Context, name string, w bot.RowWriter) error
@@ -43,7 +46,7 @@ type Lists interface {
 
 // Statuser gives what `status` shows.
 type Statuser interface {
-	Status() bot.Status
+	Status() status.Snapshot
 }
 
 // Conversations is what the thread commands need of participant threads.

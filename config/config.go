@@ -76,13 +76,16 @@ func (m Moderators) Build() *bot.Moderators {
 	return out
 }
 
-// Limit is how fast herald may send on one platform.
+// Limit is how fast herald may send on one platform. Both fields zero
+// mean the platform's documented limits (the engine knows them);
+// otherwise a zero field means no limit of that kind.
 type Limit struct {
 	PerSecond float64       `yaml:"per_second"`
 	PerChat   time.Duration `yaml:"per_chat"`
 }
 
-// Limits override the documented sending limits per platform.
+// Limits override the documented sending limits per platform; a platform
+// left at zero keeps its documented limits.
 type Limits struct {
 	Slack    Limit `yaml:"slack"`
 	Discord  Limit `yaml:"discord"`
@@ -181,29 +184,24 @@ func Default() *Config {
 		Discord:  Discord{APIURL: "https://discord.com/api/v10"},
 		Telegram: Telegram{Mode: "polling", ServerURL: "https://api.telegram.org"},
 		Email:    Email{Port: 587, TLS: "starttls"},
-		Limits: Limits{
-			Slack: limitOf(bot.PlatformSlack), Discord: limitOf(bot.PlatformDiscord), Telegram: limitOf(bot.PlatformTelegram),
-			Teams: limitOf(bot.PlatformTeams), Web: limitOf(bot.PlatformWeb), Email: limitOf(bot.PlatformEmail),
-		},
-		Engine:  Engine{Workers: 64, SendTimeout: 30 * time.Second}, // the engine's defaults
-		Web:     Web{Enabled: true, MaxMessage: 4000},
-		Threads: Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
+		Engine:   Engine{Workers: 64, SendTimeout: 30 * time.Second}, // the engine's defaults
+		Web:      Web{Enabled: true, MaxMessage: 4000},
+		Threads:  Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
 	}
 }
 
-func limitOf(p bot.Platform) Limit {
-	l := bot.DefaultLimits(p)
-	return Limit{PerSecond: l.PerSecond, PerChat: l.PerChat}
-}
-
-// PlatformLimits returns the limits as the engine takes them.
+// PlatformLimits returns the limits as the engine takes them. A platform
+// whose Limit is zero is left out: the engine then uses the platform's
+// documented limits.
 func (l Limits) PlatformLimits() map[bot.Platform]bot.Limits {
 	out := map[bot.Platform]bot.Limits{}
 	for p, lim := range map[bot.Platform]Limit{
 		bot.PlatformSlack: l.Slack, bot.PlatformDiscord: l.Discord, bot.PlatformTelegram: l.Telegram,
 		bot.PlatformTeams: l.Teams, bot.PlatformWeb: l.Web, bot.PlatformEmail: l.Email,
 	} {
-		out[p] = bot.Limits{PerSecond: lim.PerSecond, PerChat: lim.PerChat}
+		if lim != (Limit{}) {
+			out[p] = bot.Limits{PerSecond: lim.PerSecond, PerChat: lim.PerChat}
+		}
 	}
 	return out
 }

@@ -35,7 +35,7 @@ func (b *Budget) For(p bot.Platform) *Limiter {
 	if !ok {
 		lim, set := b.limits[p]
 		if !set {
-			lim = bot.DefaultLimits(p)
+			lim = DefaultLimits(p)
 		}
 		l = newScaledLimiter(lim, b.clock, b.scale)
 		b.limiters[p] = l

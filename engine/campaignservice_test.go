@@ -10,7 +10,7 @@ import (
 	"github.com/heraldchat/herald/csvfile"
 )
 
-// bot.CampaignService over a real engine: what moderators check, try and
+// campaigns.Service over a real engine: what moderators check, try and
 // upload before a campaign starts.
 
 func TestMissingValuesAreCaughtBeforeTheStart(t *testing.T) {

@@ -7,7 +7,7 @@
 // what was in flight, or reconciles it with platforms that take a key.
 //
 // Engine implements bot.Dispatcher, the port through which
-// bot.CampaignService tells it about changes and tries one message.
+// campaigns.Service tells it about changes and tries one message.
 //
 // Import rule: engine imports bot of this module, and nothing else of it.
 // Only cmd/herald (the wiring) and the benchmarks import engine.

@@ -35,14 +35,19 @@ const DefaultCommitLinger = 2 * time.Millisecond
 // start comes (every recipient a durable record before anything is sent),
 // sends each at its planned time through the platform's limiter, retries
 // along the ladder, and records every transition with group commits. One
-// Engine runs per database; bot.CampaignService tells it about changes
+// Engine runs per database; campaigns.Service tells it about changes
 // with Notify (Engine is its bot.Dispatcher).
 type Engine struct {
 	Store      Store
 	Messengers map[bot.Platform]bot.Messenger
 	Clock      bot.Clock
-	// Limits override bot.DefaultLimits per platform.
+	// Limits override DefaultLimits per platform: a platform listed here
+	// is paced by its entry, the zero Limits meaning none.
 	Limits map[bot.Platform]bot.Limits
+	// Budget, when set, paces sends instead of Limits: one budget shared
+	// with the outbox, so that campaign sends and interactive posts keep
+	// to a platform's limits together.
+	Budget *Budget
 	// Workers bounds the sends in progress (calls to a platform at once);
 	// 0 means DefaultWorkers. Up to twice as many more sendings may be
 	// getting ready meanwhile (addressed, personalised, paced, recorded in
@@ -75,7 +80,6 @@ type Engine struct {
 	queue     dueQueue  // sendings waiting for their time
 	ready     []*queued // sendings due when queued, in the order queued
 	readyAt   int       // ready[:readyAt] are dispatched
-	limiters  map[bot.Platform]*Limiter
 	wake      chan struct{}
 	running   bool
 
@@ -140,7 +144,9 @@ func (e *Engine) init() {
 		e.starting = map[bot.CampaignID]time.Time{}
 		e.busy = map[sendingRef]bool{}
 		e.reach = map[bot.Platform]*reachCache{}
-		e.limiters = map[bot.Platform]*Limiter{}
+		if e.Budget == nil {
+			e.Budget = NewBudget(e.Limits, e.Clock, 1)
+		}
 		e.wake = make(chan struct{}, 1)
 		e.commits = make(chan commitOp, 4096)
 		if e.Log == nil {
@@ -354,18 +360,7 @@ func (e *Engine) live(cid bot.CampaignID, gen uint64) (*activeCampaign, bool) {
 
 func (e *Engine) limiter(p bot.Platform) *Limiter {
 	e.init()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	l, ok := e.limiters[p]
-	if !ok {
-		lim, set := e.Limits[p]
-		if !set {
-			lim = bot.DefaultLimits(p)
-		}
-		l = NewLimiter(lim, e.Clock)
-		e.limiters[p] = l
-	}
-	return l
+	return e.Budget.For(p)
 }
 
 // reload reads campaign id and brings the engine in line with it: a

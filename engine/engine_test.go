@@ -12,6 +12,8 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/store"
@@ -31,8 +33,8 @@ type rig struct {
 	clock  *bottest.Clock
 	tg     *bottest.Messenger
 	engine *engine.Engine
-	svc    *bot.CampaignService
-	lists  *bot.ListService
+	svc    *campaigns.Service
+	lists  *lists.Service
 	stop   func()
 }
 
@@ -57,8 +59,8 @@ func newRigAt(t *testing.T, path string) *rig {
 		Limits:     map[bot.Platform]bot.Limits{bot.PlatformTelegram: {}},
 	}
 	r := &rig{t: t, db: db, clock: clock, tg: tg, engine: e,
-		svc:   &bot.CampaignService{Store: db, Dispatcher: e, Clock: clock},
-		lists: &bot.ListService{Store: db}}
+		svc:   &campaigns.Service{Store: db, Dispatcher: e, Clock: clock},
+		lists: &lists.Service{Store: db}}
 	t.Cleanup(func() { r.halt(); db.Close() })
 	return r
 }
@@ -105,7 +107,7 @@ func (r *rig) list(name, file string) {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	if _, err := r.lists.Import(context.Background(), name, rd, bot.ImportReplace, mod); err != nil {
+	if _, err := r.lists.Import(context.Background(), name, rd, lists.Replace, mod); err != nil {
 		r.t.Fatal(err)
 	}
 }

@@ -74,9 +74,9 @@ type Outbox struct {
 
 // lane is the posts of one lane, waiting in ID order.
 type lane struct {
-	key   string
-	posts []*bot.Outgoing
-	busy  bool
+	key    string
+	posts  []*bot.Outgoing
+	busy   bool
 	queued bool // in ready
 }
 

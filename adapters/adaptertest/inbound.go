@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/threads"
 )
 
 // InboundHarness is one adapter with threads wired to its fake, for the
@@ -20,7 +21,7 @@ type InboundHarness struct {
 	Surface bot.ThreadPoster
 	Channel bot.Address
 	// Store keeps the conversations (a real store).
-	Store bot.ThreadStore
+	Store threads.Store
 	// Moderator is who writes in threads on this surface.
 	Moderator bot.Address
 	// Serve makes the adapter hand what it receives to h from now on.

@@ -14,7 +14,9 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/status"
 )
 
 // Config sets up the adapter.
@@ -26,7 +28,7 @@ type Config struct {
 	HTTPClient *http.Client
 	Log        *slog.Logger
 	// Board, when set, shows Discord's integration errors in `status`.
-	Board *bot.StatusBoard
+	Board *status.Board
 	// ApplicationID registers /herald; GuildID, when set, registers it in
 	// that guild only (at once, rather than within the hour) and is where
 	// moderator roles are looked up.
@@ -40,14 +42,14 @@ type Config struct {
 type Adapter struct {
 	s     *discordgo.Session
 	log   *slog.Logger
-	board *bot.StatusBoard
+	board *status.Board
 
 	mu  sync.Mutex
 	dms map[string]string // user id → DM channel id
 
 	appID, guildID string
 	channel        string
-	buttons        bot.ButtonIDs
+	buttons        internal.ButtonIDs
 	// Handler, set before Run, gets what participants write in DMs, what
 	// moderators write in participants' threads of the channel, /herald,
 	// its buttons and forms. Verbs are the command language's first words,

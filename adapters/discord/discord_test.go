@@ -19,6 +19,8 @@ import (
 	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/engine/enginetest"
@@ -417,7 +419,7 @@ func TestInboundConformance(t *testing.T) {
 			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
 				clock := bot.SystemClock()
 				deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
-					Campaigns: &bot.CampaignService{Store: db, Clock: clock}, Lists: &bot.ListService{Store: db}}
+					Campaigns: &campaigns.Service{Store: db, Clock: clock}, Lists: &lists.Service{Store: db}}
 				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
 			},
 			Write: func(th bot.ThreadRef, text string) { fake.MemberWrites("777", th.ID, "55", text) },

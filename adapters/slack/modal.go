@@ -166,7 +166,7 @@ func (a *Adapter) submitted(ctx context.Context, who bot.Actor, callbackID, chan
 }
 
 // Previewer personalises a draft message with the first recipient of a
-// list (bot.ListService), for the campaign form's preview.
+// list (lists.Service), for the campaign form's preview.
 type Previewer interface {
 	Preview(ctx context.Context, list string, m bot.Message, at time.Time) (bot.Message, error)
 }

@@ -13,6 +13,7 @@ import (
 	slk "github.com/slack-go/slack"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/status"
 )
 
 // Config sets up the adapter.
@@ -26,7 +27,7 @@ type Config struct {
 	Log        *slog.Logger
 	HTTPClient *http.Client
 	// Board, when set, shows Slack's integration errors in `status`.
-	Board *bot.StatusBoard
+	Board *status.Board
 }
 
 // Adapter is herald's Slack app. It is safe for concurrent use.

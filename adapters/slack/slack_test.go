@@ -19,6 +19,9 @@ import (
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 	"go.yaml.in/yaml/v3"
@@ -38,7 +41,7 @@ type rig struct {
 	srv     *httptest.Server
 	runner  *bottest.Runner
 	clock   *bottest.Clock
-	board   *bot.StatusBoard
+	board   *status.Board
 }
 
 func newRig(t *testing.T) *rig {
@@ -52,7 +55,7 @@ func newRig(t *testing.T) *rig {
 	fake.AddUser(slackfake.User{ID: "UANA", Name: "Ana", Email: "Ana@Example.org", Active: true})
 	fake.AddUser(slackfake.User{ID: "UMOD", Name: "Mo", Email: "mo@example.org"})
 	clock := bottest.NewClock(now)
-	board := &bot.StatusBoard{Clock: clock}
+	board := &status.Board{Clock: clock}
 	a, err := hslack.New(context.Background(), hslack.Config{BotToken: botToken, SigningSecret: secret, APIURL: fake.URL(), Channel: "CMODS", Clock: clock, Board: board})
 	if err != nil {
 		t.Fatal(err)
@@ -642,7 +645,7 @@ func language(db *store.DB) func(bot.ThreadService, *bot.Moderators) bot.Inbound
 	return func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
 		clock := bot.SystemClock()
 		deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
-			Campaigns: &bot.CampaignService{Store: db, Clock: clock}, Lists: &bot.ListService{Store: db}}
+			Campaigns: &campaigns.Service{Store: db, Clock: clock}, Lists: &lists.Service{Store: db}}
 		return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
 	}
 }

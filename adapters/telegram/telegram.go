@@ -19,6 +19,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
 )
 
@@ -49,7 +50,7 @@ type Adapter struct {
 	group  int64
 	// username is the bot's, for "/herald@username" in groups.
 	username string
-	buttons  bot.ButtonIDs
+	buttons  internal.ButtonIDs
 	mu       sync.Mutex
 	admins   map[string]adminEntry // group/user → administrator, cached
 	// forumKnown and isForum cache whether the group has topics; chain

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/threads"
 )
 
 //go:embed assets
@@ -37,10 +38,10 @@ type Config struct {
 	// Conversations lists the participants' threads for the console
 	// (participant threads, in bot).
 	Conversations interface {
-		Conversations(ctx context.Context) ([]bot.Summary, error)
+		Conversations(ctx context.Context) ([]threads.Summary, error)
 	}
 	// Contacts records the chat's visitors, so that campaigns can reach
-	// them (bot.ContactService).
+	// them (contacts.Service).
 	Contacts interface {
 		Seen(ctx context.Context, a bot.Address, name, email string, r bot.Reachability) (*bot.Contact, error)
 	}

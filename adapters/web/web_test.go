@@ -24,6 +24,8 @@ import (
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 )
@@ -585,7 +587,7 @@ func TestInboundConformance(t *testing.T) {
 			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
 				clock := bot.SystemClock()
 				deps := commands.Deps{Conversations: th, Snippets: s.db, Clock: clock,
-					Campaigns: &bot.CampaignService{Store: s.db, Clock: clock}, Lists: &bot.ListService{Store: s.db}}
+					Campaigns: &campaigns.Service{Store: s.db, Clock: clock}, Lists: &lists.Service{Store: s.db}}
 				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
 			},
 			Write: func(th bot.ThreadRef, text string) {

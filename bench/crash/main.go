@@ -28,6 +28,7 @@ import (
 	"github.com/heraldchat/herald/bench/internal/benchsetup"
 	"github.com/heraldchat/herald/bench/internal/fakeplatform"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/store"
 )
@@ -161,7 +162,7 @@ func setup(path string, n int) (bot.CampaignID, error) {
 		return 0, err
 	}
 	defer db.Close()
-	svc := &bot.CampaignService{Store: db, Dispatcher: &engine.Engine{}, Clock: bot.SystemClock()}
+	svc := &campaigns.Service{Store: db, Dispatcher: &engine.Engine{}, Clock: bot.SystemClock()}
 	return benchsetup.Campaign(context.Background(), db, svc, "crash", n, chat)
 }
 
@@ -217,7 +218,7 @@ func runChild(path, url string, id bot.CampaignID, workers int) error {
 		Limits:     map[bot.Platform]bot.Limits{bot.PlatformTelegram: {}},
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: m},
 	}
-	svc := &bot.CampaignService{Store: db, Dispatcher: eng, Clock: clock}
+	svc := &campaigns.Service{Store: db, Dispatcher: eng, Clock: clock}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stopped := make(chan error, 1)

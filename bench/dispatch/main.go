@@ -27,6 +27,7 @@ import (
 	"github.com/heraldchat/herald/bench/internal/benchsetup"
 	"github.com/heraldchat/herald/bench/internal/fakeplatform"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/store"
 )
@@ -310,7 +311,7 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 		commits.took += took
 		commits.Unlock()
 	}
-	svc := &bot.CampaignService{Store: db, Dispatcher: eng, Clock: clock}
+	svc := &campaigns.Service{Store: db, Dispatcher: eng, Clock: clock}
 	id, err := benchsetup.Campaign(ctx, db, svc, "bench", n, chat)
 	if err != nil {
 		return result{}, err

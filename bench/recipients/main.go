@@ -1,6 +1,6 @@
 // Command recipients measures reading and importing a large recipient
 // file: a bare encoding/csv read (the baseline), "herald recipients check"
-// (csvfile.Check), and an import into a list (bot.ListService over the
+// (csvfile.Check), and an import into a list (lists.Service over the
 // bbolt store, fsync on). Each measurement runs in a child process so that
 // its peak RSS is its own. It prints one JSON line last.
 //
@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/store"
 )
@@ -199,7 +200,7 @@ func child(mode, path, dir string) error {
 			return err
 		}
 		start = time.Now()
-		res, err := (&bot.ListService{Store: db}).Import(context.Background(), "bench", r, bot.ImportReplace, bot.Actor{})
+		res, err := (&lists.Service{Store: db}).Import(context.Background(), "bench", r, lists.Replace, bot.Actor{})
 		if err != nil {
 			return err
 		}

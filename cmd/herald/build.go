@@ -19,6 +19,11 @@ import (
 	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/status"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
 	"github.com/heraldchat/herald/csvfile"
@@ -37,10 +42,10 @@ type wiring struct {
 	clock bot.Clock
 	db    *store.DB
 
-	board      *bot.StatusBoard
+	board      *status.Board
 	moderators *bot.Moderators
 	engine     *engine.Engine
-	threads    *bot.Threads
+	threads    *threads.Service
 	mux        *commands.Mux
 	inbound    *commands.Inbound
 	cards      *commands.CardUpdater
@@ -121,8 +126,8 @@ func (w *wiring) build() ([]component, error) {
 // and the command language.
 func (w *wiring) buildCore() ([]component, error) {
 	cfg := w.cfg
-	lists := &bot.ListService{Store: w.db}
-	if n, err := lists.CleanStaging(w.ctx); err != nil {
+	listService := &lists.Service{Store: w.db}
+	if n, err := listService.CleanStaging(w.ctx); err != nil {
 		return nil, err
 	} else if n > 0 {
 		w.log.Warn("removed the staging lists of imports interrupted by a stop", "count", n)
@@ -139,10 +144,10 @@ func (w *wiring) buildCore() ([]component, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.board = &bot.StatusBoard{Clock: w.clock, Queue: w.engine.QueueDepth}
+	w.board = &status.Board{Clock: w.clock, Queue: w.engine.QueueDepth}
 	w.moderators = cfg.Moderators.Build()
-	w.threads = &bot.Threads{
-		Store: w.db, Contacts: &bot.ContactService{Store: w.db, Clock: w.clock},
+	w.threads = &threads.Service{
+		Store: w.db, Contacts: &contacts.Service{Store: w.db, Clock: w.clock},
 		Messengers: w.messengers, Clock: w.clock, Log: w.log.With("part", "threads"),
 		SurfaceOnJoin: cfg.Threads.SurfaceOnJoin, ChannelPer: cfg.Threads.ChannelPer, ChannelPrefix: cfg.Threads.ChannelPrefix,
 		AsModerator: cfg.Threads.ReplyAs == "moderator", Auth: w.moderators, Board: w.board, EmailDelay: cfg.Threads.EmailDelay,
@@ -150,8 +155,8 @@ func (w *wiring) buildCore() ([]component, error) {
 	deps := commands.Deps{
 		Conversations: w.threads,
 		Snippets:      w.db,
-		Campaigns:     &bot.CampaignService{Store: w.db, Dispatcher: w.engine, Clock: w.clock},
-		Lists:         lists,
+		Campaigns:     &campaigns.Service{Store: w.db, Dispatcher: w.engine, Clock: w.clock},
+		Lists:         listService,
 		Status:        w.board,
 		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
 			return csvfile.NewReader(r)
@@ -306,7 +311,7 @@ func (w *wiring) buildSlack() ([]component, error) {
 		return nil, err
 	}
 	a.Handler, a.Moderators = w.inbound, w.moderators
-	a.Previews = &bot.ListService{Store: w.db}
+	a.Previews = &lists.Service{Store: w.db}
 	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { w.cards.Track(id, a, ref) }
 	w.messengers[bot.PlatformSlack] = a
 	w.surfaces["slack"] = surface{a, bot.Address{Platform: bot.PlatformSlack, ID: cfg.Slack.Channel}}

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
 	"github.com/heraldchat/herald/engine"
@@ -48,7 +49,7 @@ type Main struct {
 	db      *store.DB
 	http    *httpserver.Server
 	control *controlServer
-	board   *bot.StatusBoard
+	board   *status.Board
 	mux     *commands.Mux
 	stop    context.CancelFunc // ends the components' context
 	group   *group             // the components' Run methods

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/engine"
 )
 
@@ -24,8 +26,8 @@ func RunCampaign(t *testing.T, db engine.Store, m bot.Messenger, rd bot.Recipien
 	ctx := context.Background()
 	clock := bot.SystemClock()
 	e := &engine.Engine{Store: db, Clock: clock, Messengers: map[bot.Platform]bot.Messenger{m.Platform(): m}}
-	svc := &bot.CampaignService{Store: db, Dispatcher: e, Clock: clock}
-	if _, err := (&bot.ListService{Store: db}).Import(ctx, "audience", rd, bot.ImportReplace, bot.Actor{}); err != nil {
+	svc := &campaigns.Service{Store: db, Dispatcher: e, Clock: clock}
+	if _, err := (&lists.Service{Store: db}).Import(ctx, "audience", rd, lists.Replace, bot.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := svc.Create(ctx, "campaign", bot.Actor{})

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/csvfile"
 )
 
@@ -20,7 +22,7 @@ type Store interface {
 // (chat(i) for i in [0, n)) with a first_name, and creates a draft
 // campaign "Hello {{first_name}}" to it on Telegram. svc must be built on
 // the same store.
-func Campaign(ctx context.Context, db Store, svc *bot.CampaignService, name string, n int, chat func(int) string) (bot.CampaignID, error) {
+func Campaign(ctx context.Context, db Store, svc *campaigns.Service, name string, n int, chat func(int) string) (bot.CampaignID, error) {
 	var file strings.Builder
 	file.WriteString("telegram_id,first_name\n")
 	for i := range n {
@@ -30,7 +32,7 @@ func Campaign(ctx context.Context, db Store, svc *bot.CampaignService, name stri
 	if err != nil {
 		return 0, err
 	}
-	if _, err := (&bot.ListService{Store: db}).Import(ctx, name, rd, bot.ImportReplace, bot.Actor{}); err != nil {
+	if _, err := (&lists.Service{Store: db}).Import(ctx, name, rd, lists.Replace, bot.Actor{}); err != nil {
 		return 0, err
 	}
 	c, err := svc.Create(ctx, name, bot.Actor{})

@@ -1,4 +1,4 @@
-package bot
+package threads
 
 import (
 	"context"
@@ -8,50 +8,52 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/heraldchat/herald/bot"
 )
 
-// ThreadStore is what participant threads read and write.
-type ThreadStore interface {
-	ConversationStore
-	ContactStore
-	EventStore
+// Store is what participant threads read and write.
+type Store interface {
+	bot.ConversationStore
+	bot.ContactStore
+	bot.EventStore
 }
 
-// Incoming is a message a participant sent to herald on some platform.
-type Incoming struct {
-	From    Address
-	Name    string // when the platform tells
-	Email   string // when the platform or the participant tells
-	Message Message
-	// ID is the platform's id of the message, so that a redelivered event
-	// is not relayed twice; "" when the platform gives none.
-	ID string
-	// CampaignID or Source says what brought the participant, when known.
-	CampaignID CampaignID
-	Source     string
+// Contacts is the contact directory as threads use it; contacts.Service
+// implements it.
+type Contacts interface {
+	// Seen records that a person was met at addr and returns their
+	// contact.
+	Seen(ctx context.Context, addr bot.Address, name, email string, reach bot.Reachability) (*bot.Contact, error)
 }
 
-// Threads gives each participant who writes to herald one thread in the
+// Reporter shows integration failures to operators; status.Board
+// implements it.
+type Reporter interface {
+	Report(p bot.Platform, message, fix string)
+}
+
+// Service gives each participant who writes to herald one thread in the
 // moderators' channel, headed by a card, and relays what moderators write
 // there back to the participant. Exactly one thread and one head card per
 // participant, however many messages arrive at once or are redelivered.
 // It is safe for concurrent use.
-type Threads struct {
-	Store    ThreadStore
-	Contacts *ContactService
+type Service struct {
+	Store    Store
+	Contacts Contacts
 	// Messengers reach participants, per platform.
-	Messengers map[Platform]Messenger
+	Messengers map[bot.Platform]bot.Messenger
 	// Moderators is where threads live, and Channel the moderators'
 	// channel on it.
-	Moderators ThreadPoster
-	Channel    Address
-	Clock      Clock
-	Text       *Text
+	Moderators bot.ThreadPoster
+	Channel    bot.Address
+	Clock      bot.Clock
+	Text       *bot.Text
 	Log        *slog.Logger
 	// Email, when set, reaches participants chat cannot reach (page
 	// closed, bot blocked, app not installed) at the email their contact
 	// has. Replies within EmailDelay go together in one email.
-	Email      Messenger
+	Email      bot.Messenger
 	EmailDelay time.Duration
 
 	// SurfaceOnJoin opens a participant's thread when they join or
@@ -70,11 +72,11 @@ type Threads struct {
 	// moderator always goes out as the bot.
 	AsModerator bool
 	Auth        interface {
-		IsModerator(ctx context.Context, a Actor) (bool, error)
+		IsModerator(ctx context.Context, a bot.Actor) (bool, error)
 	}
 	// Board, when set, shows integration failures (a thread that could not
 	// be opened, a message that could not be relayed) in `status`.
-	Board *StatusBoard
+	Board Reporter
 
 	locks sync.Map // participant Address → *sync.Mutex
 	mu    sync.Mutex
@@ -85,7 +87,7 @@ type Threads struct {
 // redelivery.
 const seenTTL = time.Hour
 
-func (t *Threads) lock(a Address) func() {
+func (t *Service) lock(a bot.Address) func() {
 	m, _ := t.locks.LoadOrStore(a, &sync.Mutex{})
 	mu := m.(*sync.Mutex)
 	mu.Lock()
@@ -94,7 +96,7 @@ func (t *Threads) lock(a Address) func() {
 
 // duplicate reports whether the platform message id was relayed already,
 // and remembers it otherwise.
-func (t *Threads) duplicate(p Platform, id string) bool {
+func (t *Service) duplicate(p bot.Platform, id string) bool {
 	if id == "" {
 		return false
 	}
@@ -124,14 +126,14 @@ func (t *Threads) duplicate(p Platform, id string) bool {
 // messages are dropped and recorded as an event. It returns the
 // conversation, or nil and no error for a message already relayed (the
 // platform delivered it again).
-func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, error) {
+func (t *Service) Receive(ctx context.Context, in bot.Incoming) (*bot.Conversation, error) {
 	if t.Moderators == nil {
-		return nil, Errorf(EUNAVAILABLE, "no moderators' surface carries threads: enable the web console (web.enabled)")
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "no moderators' surface carries threads: enable the web console (web.enabled)")
 	}
 	if t.duplicate(in.From.Platform, in.ID) {
 		return nil, nil
 	}
-	contact, err := t.Contacts.Seen(ctx, in.From, in.Name, in.Email, ReachReachable)
+	contact, err := t.Contacts.Seen(ctx, in.From, in.Name, in.Email, bot.ReachReachable)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +145,7 @@ func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, erro
 	}
 	now := t.Clock.Now().UTC()
 	if c.Blocked {
-		t.event(ctx, &Event{Type: EventMessageReceived, Subject: in.From, ConversationID: c.ID, Data: map[string]string{"blocked": "true"}})
+		t.event(ctx, &bot.Event{Type: bot.EventMessageReceived, Subject: in.From, ConversationID: c.ID, Data: map[string]string{"blocked": "true"}})
 		return c, nil
 	}
 	if c, err = t.openThread(ctx, c, contact); err != nil {
@@ -157,20 +159,20 @@ func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, erro
 	m.Text = "*" + who + "*: " + m.Text
 	if _, err := t.Moderators.PostInThread(ctx, c.Thread, m); err != nil {
 		t.report(err)
-		return nil, Errorf(ErrorCode(err), "relaying a message of %s: %s", in.From, ErrorMessage(err))
+		return nil, bot.Errorf(bot.ErrorCode(err), "relaying a message of %s: %s", in.From, bot.ErrorMessage(err))
 	}
-	c, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
+	c, err = t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error {
 		c.LastMessageAt = now
 		c.CloseAt, c.CloseMessage = time.Time{}, "" // a new message cancels a delayed close
-		if c.Status != ConversationOpen {
-			c.Status = ConversationOpen // and reopens a closed or answered one
+		if c.Status != bot.ConversationOpen {
+			c.Status = bot.ConversationOpen // and reopens a closed or answered one
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	t.event(ctx, &Event{Type: EventMessageReceived, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID})
+	t.event(ctx, &bot.Event{Type: bot.EventMessageReceived, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID})
 	return c, nil
 }
 
@@ -178,8 +180,8 @@ func (t *Threads) Receive(ctx context.Context, in Incoming) (*Conversation, erro
 // installed, a bot started, a registration to an event). With
 // SurfaceOnJoin their thread opens now, headed by its card; otherwise it
 // waits for their first message.
-func (t *Threads) Joined(ctx context.Context, in Incoming) (*Conversation, error) {
-	contact, err := t.Contacts.Seen(ctx, in.From, in.Name, in.Email, ReachReachable)
+func (t *Service) Joined(ctx context.Context, in bot.Incoming) (*bot.Conversation, error) {
+	contact, err := t.Contacts.Seen(ctx, in.From, in.Name, in.Email, bot.ReachReachable)
 	if err != nil {
 		return nil, err
 	}
@@ -197,15 +199,15 @@ func (t *Threads) Joined(ctx context.Context, in Incoming) (*Conversation, error
 
 // conversation returns the participant's conversation, recording that they
 // joined when it is new. The caller holds the participant's lock.
-func (t *Threads) conversation(ctx context.Context, in Incoming, contact *Contact) (*Conversation, error) {
-	c, created, err := t.Store.ConversationFor(ctx, in.From, func(c *Conversation) {
+func (t *Service) conversation(ctx context.Context, in bot.Incoming, contact *bot.Contact) (*bot.Conversation, error) {
+	c, created, err := t.Store.ConversationFor(ctx, in.From, func(c *bot.Conversation) {
 		c.ContactID, c.CampaignID, c.Source = contact.ID, in.CampaignID, in.Source
 	})
 	if err != nil {
 		return nil, err
 	}
 	if created {
-		t.event(ctx, &Event{Type: EventParticipantJoined, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID, CampaignID: c.CampaignID})
+		t.event(ctx, &bot.Event{Type: bot.EventParticipantJoined, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID, CampaignID: c.CampaignID})
 	}
 	return c, nil
 }
@@ -213,12 +215,12 @@ func (t *Threads) conversation(ctx context.Context, in Incoming, contact *Contac
 // ChannelMaker is an optional ability of the moderators' surface: make
 // (or find) a channel by name with the moderators in it.
 type ChannelMaker interface {
-	EnsureChannel(ctx context.Context, name string) (Address, error)
+	EnsureChannel(ctx context.Context, name string) (bot.Address, error)
 }
 
 // openThread gives c its thread, headed by its card, in the channel the
 // setting chooses, unless it has one.
-func (t *Threads) openThread(ctx context.Context, c *Conversation, contact *Contact) (*Conversation, error) {
+func (t *Service) openThread(ctx context.Context, c *bot.Conversation, contact *bot.Contact) (*bot.Conversation, error) {
 	if !c.Thread.IsZero() {
 		return c, nil
 	}
@@ -229,13 +231,13 @@ func (t *Threads) openThread(ctx context.Context, c *Conversation, contact *Cont
 	ref, err := t.Moderators.StartThread(ctx, channel, t.headCard(c, contact))
 	if err != nil {
 		t.report(err)
-		return nil, Errorf(ErrorCode(err), "opening the thread of %s: %s", c.Participant, ErrorMessage(err))
+		return nil, bot.Errorf(bot.ErrorCode(err), "opening the thread of %s: %s", c.Participant, bot.ErrorMessage(err))
 	}
-	return t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error { c.Thread = ref; return nil })
+	return t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error { c.Thread = ref; return nil })
 }
 
 // channelFor picks the moderators' channel for a new thread.
-func (t *Threads) channelFor(ctx context.Context, c *Conversation) (Address, error) {
+func (t *Service) channelFor(ctx context.Context, c *bot.Conversation) (bot.Address, error) {
 	maker, ok := t.Moderators.(ChannelMaker)
 	name := ""
 	switch {
@@ -251,7 +253,7 @@ func (t *Threads) channelFor(ctx context.Context, c *Conversation) (Address, err
 	ch, err := maker.EnsureChannel(ctx, name)
 	if err != nil {
 		t.report(err)
-		return Address{}, Errorf(ErrorCode(err), "making the channel %s: %s", name, ErrorMessage(err))
+		return bot.Address{}, bot.Errorf(bot.ErrorCode(err), "making the channel %s: %s", name, bot.ErrorMessage(err))
 	}
 	return ch, nil
 }
@@ -274,17 +276,17 @@ func channelSlug(s string) string {
 }
 
 // report shows an integration failure on the status board.
-func (t *Threads) report(err error) {
+func (t *Service) report(err error) {
 	if t.Board == nil || err == nil {
 		return
 	}
 	p := t.Channel.Platform
-	t.Board.Report(p, ErrorMessage(err), "see the message: it says what to change")
+	t.Board.Report(p, bot.ErrorMessage(err), "see the message: it says what to change")
 }
 
 // outgoing is m as the participant sees it: under the writer's name when
 // replies go out as the moderator who wrote, and only if they are one.
-func (t *Threads) outgoing(ctx context.Context, from Actor, m Message) Message {
+func (t *Service) outgoing(ctx context.Context, from bot.Actor, m bot.Message) bot.Message {
 	if !t.AsModerator || from.Name == "" || t.Auth == nil {
 		return m
 	}
@@ -295,7 +297,7 @@ func (t *Threads) outgoing(ctx context.Context, from Actor, m Message) Message {
 	return m
 }
 
-func (t *Threads) event(ctx context.Context, e *Event) {
+func (t *Service) event(ctx context.Context, e *bot.Event) {
 	if err := t.Store.AppendEvent(ctx, e); err != nil && t.Log != nil {
 		t.Log.Warn("threads: recording an event", "type", e.Type, "err", err)
 	}
@@ -303,23 +305,23 @@ func (t *Threads) event(ctx context.Context, e *Event) {
 
 // headCard is the card heading a participant's thread: who, platform, what
 // brought them, when they joined, their attributes.
-func (t *Threads) headCard(c *Conversation, ct *Contact) Message {
+func (t *Service) headCard(c *bot.Conversation, ct *bot.Contact) bot.Message {
 	name := contactName(ct)
 	if name == "" {
 		name = c.Participant.ID
 	}
-	fields := []Field{
+	fields := []bot.Field{
 		{Label: "Platform", Value: string(c.Participant.Platform), Short: true},
 		{Label: "Joined", Value: ct.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), Short: true},
 	}
 	if ct.Email != "" {
-		fields = append(fields, Field{Label: "Email", Value: ct.Email, Short: true})
+		fields = append(fields, bot.Field{Label: "Email", Value: ct.Email, Short: true})
 	}
 	switch {
 	case c.CampaignID != 0:
-		fields = append(fields, Field{Label: "Campaign", Value: fmt.Sprintf("#%d", c.CampaignID), Short: true})
+		fields = append(fields, bot.Field{Label: "Campaign", Value: fmt.Sprintf("#%d", c.CampaignID), Short: true})
 	case c.Source != "":
-		fields = append(fields, Field{Label: "Event", Value: c.Source, Short: true})
+		fields = append(fields, bot.Field{Label: "Event", Value: c.Source, Short: true})
 	}
 	keys := make([]string, 0, len(ct.Attributes))
 	for k := range ct.Attributes {
@@ -327,21 +329,13 @@ func (t *Threads) headCard(c *Conversation, ct *Contact) Message {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fields = append(fields, Field{Label: k, Value: ct.Attributes[k], Short: true})
+		fields = append(fields, bot.Field{Label: k, Value: ct.Attributes[k], Short: true})
 	}
-	return Message{Kind: KindCard, Title: name, Text: "New conversation with " + name + " (" + c.Participant.String() + ")", Fields: fields}
+	return bot.Message{Kind: bot.KindCard, Title: name, Text: "New conversation with " + name + " (" + c.Participant.String() + ")", Fields: fields}
 }
 
 // DefaultEmailDelay is how long replies wait to be batched into one email.
 const DefaultEmailDelay = 2 * time.Minute
-
-// Delivery says how a reply went: in chat, and whether it also (or only)
-// waits to go by email.
-type Delivery struct {
-	Chat    bool      `json:"chat"`
-	EmailTo string    `json:"email_to,omitempty"`
-	EmailAt time.Time `json:"email_at,omitzero"`
-}
 
 // Reply delivers a moderator's message written in thread to its
 // participant. When chat cannot reach them (their page is closed, they
@@ -352,28 +346,28 @@ type Delivery struct {
 // nor email can reach them. Files go by chat only: a reply with files to
 // a platform that cannot upload them (no FileUploader), or to a
 // participant chat cannot reach now, is refused with an error saying so.
-func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Message) (Delivery, error) {
-	var d Delivery
+func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (bot.Delivery, error) {
+	var d bot.Delivery
 	c, err := t.Store.ConversationByThread(ctx, thread)
 	if err != nil {
 		return d, err
 	}
 	if c.Blocked {
-		return d, Errorf(ECONFLICT, "this participant is blocked: `unblock` first")
+		return d, bot.Errorf(bot.ECONFLICT, "this participant is blocked: `unblock` first")
 	}
 	m = t.outgoing(ctx, from, m)
 	msn, connected := t.Messengers[c.Participant.Platform]
-	if _, uploads := msn.(FileUploader); len(m.Files) > 0 && connected && !uploads {
-		return d, Errorf(EINVALID, "files cannot reach a %s participant: put the file at a link and send the link", c.Participant.Platform)
+	if _, uploads := msn.(bot.FileUploader); len(m.Files) > 0 && connected && !uploads {
+		return d, bot.Errorf(bot.EINVALID, "files cannot reach a %s participant: put the file at a link and send the link", c.Participant.Platform)
 	}
 	var chatErr error
 	away := false
 	if !connected {
-		chatErr = Errorf(EUNAVAILABLE, "%s is not connected to herald", c.Participant.Platform)
+		chatErr = bot.Errorf(bot.EUNAVAILABLE, "%s is not connected to herald", c.Participant.Platform)
 	} else {
-		if pr, ok := msn.(PresenceReader); ok && c.Participant.Platform == PlatformWeb {
+		if pr, ok := msn.(bot.PresenceReader); ok && c.Participant.Platform == bot.PlatformWeb {
 			p, err := pr.Presence(ctx, c.Participant)
-			away = err == nil && p == PresenceAway
+			away = err == nil && p == bot.PresenceAway
 		}
 		if _, err := msn.Send(ctx, c.Participant, m); err != nil {
 			chatErr = err
@@ -383,12 +377,12 @@ func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Mes
 	}
 	// Chat cannot reach them: the page is closed (the message still waits
 	// there), the platform refused for good, or it is not connected.
-	unreachable := d.Chat && away || chatErr != nil && (ErrorCode(chatErr) != EUNAVAILABLE || !connected)
+	unreachable := d.Chat && away || chatErr != nil && (bot.ErrorCode(chatErr) != bot.EUNAVAILABLE || !connected)
 	if chatErr != nil && !unreachable {
 		return d, chatErr // a passing failure: the moderator may send again
 	}
 	if unreachable && !d.Chat && len(m.Files) > 0 {
-		return d, Errorf(EUNAVAILABLE, "%s cannot be reached by chat now, and files do not go by email: send a link instead", c.Participant.Platform)
+		return d, bot.Errorf(bot.EUNAVAILABLE, "%s cannot be reached by chat now, and files do not go by email: send a link instead", c.Participant.Platform)
 	}
 	if unreachable {
 		email := ""
@@ -401,7 +395,7 @@ func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Mes
 			if delay <= 0 {
 				delay = DefaultEmailDelay
 			}
-			c, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
+			c, err = t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error {
 				c.Outbox = append(c.Outbox, m)
 				if c.OutboxDue.IsZero() {
 					c.OutboxDue = t.Clock.Now().Add(delay).UTC()
@@ -415,12 +409,12 @@ func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Mes
 		case d.Chat:
 			// Kept on their page for their next visit; no email is known.
 		default:
-			return d, Errorf(ErrorCode(chatErr), "%s cannot be reached in chat (%s) and no email is known for them", c.Participant, ErrorMessage(chatErr))
+			return d, bot.Errorf(bot.ErrorCode(chatErr), "%s cannot be reached in chat (%s) and no email is known for them", c.Participant, bot.ErrorMessage(chatErr))
 		}
 	}
-	_, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
-		if c.Status == ConversationOpen {
-			c.Status = ConversationPending // answered, waiting for them
+	_, err = t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error {
+		if c.Status == bot.ConversationOpen {
+			c.Status = bot.ConversationPending // answered, waiting for them
 		}
 		return nil
 	})
@@ -430,12 +424,12 @@ func (t *Threads) Reply(ctx context.Context, thread ThreadRef, from Actor, m Mes
 // mailDue sends the outboxes whose time came, one email each, and says so
 // in the thread. A failed email stays in the outbox and is tried again in
 // five minutes.
-func (t *Threads) mailDue(ctx context.Context) {
+func (t *Service) mailDue(ctx context.Context) {
 	if t.Email == nil {
 		return
 	}
 	now := t.Clock.Now()
-	cs, err := t.Store.Conversations(ctx, ConversationFilter{})
+	cs, err := t.Store.Conversations(ctx, bot.ConversationFilter{})
 	if err != nil {
 		return
 	}
@@ -451,7 +445,7 @@ func (t *Threads) mailDue(ctx context.Context) {
 		for _, m := range c.Outbox {
 			parts = append(parts, m.Text)
 		}
-		mail := Message{Title: "New replies to your conversation", Text: strings.Join(parts, "\n\n")}
+		mail := bot.Message{Title: "New replies to your conversation", Text: strings.Join(parts, "\n\n")}
 		if len(c.Outbox) == 1 {
 			mail = c.Outbox[0]
 			if mail.Title == "" {
@@ -459,8 +453,8 @@ func (t *Threads) mailDue(ctx context.Context) {
 			}
 		}
 		n := len(c.Outbox)
-		_, sendErr := t.Email.Send(ctx, Address{Platform: PlatformEmail, ID: ct.Email}, mail)
-		_, err = t.Store.UpdateConversation(ctx, c.ID, func(c *Conversation) error {
+		_, sendErr := t.Email.Send(ctx, bot.Address{Platform: bot.PlatformEmail, ID: ct.Email}, mail)
+		_, err = t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error {
 			if sendErr != nil {
 				c.OutboxDue = now.Add(5 * time.Minute).UTC()
 				return nil
@@ -476,9 +470,9 @@ func (t *Threads) mailDue(ctx context.Context) {
 		}
 		note := fmt.Sprintf("Sent by email to %s (%d %s).", ct.Email, n, plural(n, "reply", "replies"))
 		if sendErr != nil {
-			note = fmt.Sprintf("The email to %s failed: %s. herald tries again in 5 minutes.", ct.Email, ErrorMessage(sendErr))
+			note = fmt.Sprintf("The email to %s failed: %s. herald tries again in 5 minutes.", ct.Email, bot.ErrorMessage(sendErr))
 		}
-		if _, err := t.Moderators.PostInThread(ctx, c.Thread, Message{Kind: KindIdea, Text: note}); err != nil && t.Log != nil {
+		if _, err := t.Moderators.PostInThread(ctx, c.Thread, bot.Message{Kind: bot.KindIdea, Text: note}); err != nil && t.Log != nil {
 			t.Log.Warn("threads: noting an email in a thread", "err", err)
 		}
 	}
@@ -493,13 +487,13 @@ func plural(n int, one, many string) string {
 
 // Summary is one line of the moderators' list of conversations.
 type Summary struct {
-	Conversation *Conversation
-	Contact      *Contact
+	Conversation *bot.Conversation
+	Contact      *bot.Contact
 }
 
 // Conversations lists the conversations, newest message first.
-func (t *Threads) Conversations(ctx context.Context) ([]Summary, error) {
-	cs, err := t.Store.Conversations(ctx, ConversationFilter{})
+func (t *Service) Conversations(ctx context.Context) ([]Summary, error) {
+	cs, err := t.Store.Conversations(ctx, bot.ConversationFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -528,7 +522,7 @@ func (s Summary) DisplayName() string {
 }
 
 // contactName is the name a contact gave, or the one a list gave them.
-func contactName(ct *Contact) string {
+func contactName(ct *bot.Contact) string {
 	if n := strings.TrimSpace(ct.Name); n != "" {
 		return n
 	}

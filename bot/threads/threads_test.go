@@ -1,4 +1,4 @@
-package bot_test
+package threads_test
 
 import (
 	"context"
@@ -11,13 +11,16 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/status"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/store"
 )
 
 var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) // a Tuesday
 
-func threadsOn(t *testing.T, db *store.DB, clock *bottest.Clock, mods, chat *bottest.Messenger) *bot.Threads {
-	return &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock},
+func threadsOn(t *testing.T, db *store.DB, clock *bottest.Clock, mods, chat *bottest.Messenger) *threads.Service {
+	return &threads.Service{Store: db, Contacts: &contacts.Service{Store: db, Clock: clock},
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: chat}, Moderators: mods,
 		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock}
 }
@@ -133,8 +136,8 @@ func TestThreadSettings(t *testing.T) {
 	defer db.Close()
 	mods := &maker{Messenger: bottest.NewMessenger(bot.PlatformSlack)}
 	chat := bottest.NewMessenger(bot.PlatformTelegram)
-	board := &bot.StatusBoard{Clock: clock}
-	th := &bot.Threads{Store: db, Contacts: &bot.ContactService{Store: db, Clock: clock},
+	board := &status.Board{Clock: clock}
+	th := &threads.Service{Store: db, Contacts: &contacts.Service{Store: db, Clock: clock},
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: chat}, Moderators: mods,
 		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock, Board: board,
 		ChannelPer: "campaign", ChannelPrefix: "herald-",

@@ -1,4 +1,4 @@
-package bot_test
+package lists_test
 
 import (
 	"bytes"
@@ -12,11 +12,24 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/csvfile"
 )
 
-// These tests drive bot.ListService over the real bbolt store and the real
+// These tests drive lists.Service over the real bbolt store and the real
 // file reader: the path a moderator's upload takes.
+
+var (
+	svcEpoch = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	listMod  = bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}, Name: "Mo"}
+)
+
+func wantCode(t *testing.T, err error, want string) {
+	t.Helper()
+	if got := bot.ErrorCode(err); got != want {
+		t.Fatalf("error %v has code %q, want %q", err, got, want)
+	}
+}
 
 func mustReader(t *testing.T, data string) *csvfile.Reader {
 	t.Helper()
@@ -27,7 +40,7 @@ func mustReader(t *testing.T, data string) *csvfile.Reader {
 	return r
 }
 
-func contents(t *testing.T, svc *bot.ListService, name string) []string {
+func contents(t *testing.T, svc *lists.Service, name string) []string {
 	t.Helper()
 	var buf bytes.Buffer
 	w := csvfile.NewWriter(&buf)
@@ -43,9 +56,9 @@ func contents(t *testing.T, svc *bot.ListService, name string) []string {
 func TestImportNewListThenMergeThenReplace(t *testing.T) {
 	ctx := context.Background()
 	db := bottest.NewStore(bottest.NewClock(svcEpoch))
-	svc := &bot.ListService{Store: db, Batch: 2}
+	svc := &lists.Service{Store: db, Batch: 2}
 
-	res, err := svc.Import(ctx, "spring", mustReader(t, "email,first_name\nana@example.org,Ana\nbad,X\nbob@example.org,Bob\nANA@example.org,Dup\ncleo@example.org,Cleo\n"), bot.ImportMerge, listMod)
+	res, err := svc.Import(ctx, "spring", mustReader(t, "email,first_name\nana@example.org,Ana\nbad,X\nbob@example.org,Bob\nANA@example.org,Dup\ncleo@example.org,Cleo\n"), lists.Merge, listMod)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +72,7 @@ func TestImportNewListThenMergeThenReplace(t *testing.T) {
 
 	// Merge: Ana (other case) is updated, Dan appended, Bob and Cleo kept;
 	// the new column joins the list.
-	res, err = svc.Import(ctx, "spring", mustReader(t, "E-mail;first_name;city\nANA@EXAMPLE.ORG;Anna;Lyon\ndan@example.org;Dan;Nice\n"), bot.ImportMerge, listMod)
+	res, err = svc.Import(ctx, "spring", mustReader(t, "E-mail;first_name;city\nANA@EXAMPLE.ORG;Anna;Lyon\ndan@example.org;Dan;Nice\n"), lists.Merge, listMod)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +85,7 @@ func TestImportNewListThenMergeThenReplace(t *testing.T) {
 	}
 
 	// Replace: exactly the new file.
-	res, err = svc.Import(ctx, "spring", mustReader(t, "email,team\nzoe@example.org,red\n"), bot.ImportReplace, listMod)
+	res, err = svc.Import(ctx, "spring", mustReader(t, "email,team\nzoe@example.org,red\n"), lists.Replace, listMod)
 	if err != nil || res.List.Size != 1 {
 		t.Fatalf("replace: %+v %v", res, err)
 	}
@@ -84,9 +97,9 @@ func TestImportNewListThenMergeThenReplace(t *testing.T) {
 		t.Fatalf("staging lists left behind: %+v", all)
 	}
 
-	_, err = svc.Import(ctx, "spring", mustReader(t, "slack_id\nU1\n"), bot.ImportMerge, listMod)
+	_, err = svc.Import(ctx, "spring", mustReader(t, "slack_id\nU1\n"), lists.Merge, listMod)
 	wantCode(t, err, bot.EINVALID)
-	_, err = svc.Import(ctx, "~sneaky", mustReader(t, "email\na@b.org\n"), bot.ImportMerge, listMod)
+	_, err = svc.Import(ctx, "~sneaky", mustReader(t, "email\na@b.org\n"), lists.Merge, listMod)
 	wantCode(t, err, bot.EINVALID)
 }
 
@@ -106,11 +119,11 @@ func (b *brokenReader) ReadRecipient() (bot.RecipientRow, error) {
 func TestFailedImportLosesNothing(t *testing.T) {
 	ctx := context.Background()
 	db := bottest.NewStore(bottest.NewClock(svcEpoch))
-	svc := &bot.ListService{Store: db, Batch: 3}
-	if _, err := svc.Import(ctx, "team", mustReader(t, "email\nkeep@example.org\n"), bot.ImportReplace, listMod); err != nil {
+	svc := &lists.Service{Store: db, Batch: 3}
+	if _, err := svc.Import(ctx, "team", mustReader(t, "email\nkeep@example.org\n"), lists.Replace, listMod); err != nil {
 		t.Fatal(err)
 	}
-	_, err := svc.Import(ctx, "team", &brokenReader{n: 7}, bot.ImportReplace, listMod)
+	_, err := svc.Import(ctx, "team", &brokenReader{n: 7}, lists.Replace, listMod)
 	wantCode(t, err, bot.EUNAVAILABLE)
 	if got := contents(t, svc, "team"); !reflect.DeepEqual(got, []string{"email", "keep@example.org"}) {
 		t.Fatalf("a failed replace changed the list: %q", got)
@@ -119,7 +132,7 @@ func TestFailedImportLosesNothing(t *testing.T) {
 		t.Fatalf("a failed replace left its staging list: %+v", all)
 	}
 
-	_, err = svc.Import(ctx, "team", &brokenReader{n: 7}, bot.ImportMerge, listMod)
+	_, err = svc.Import(ctx, "team", &brokenReader{n: 7}, lists.Merge, listMod)
 	if bot.ErrorCode(err) != bot.EUNAVAILABLE || !strings.Contains(err.Error(), "stopped near line 8 (6 rows merged before)") {
 		t.Fatalf("failed merge: %v", err)
 	}
@@ -131,9 +144,9 @@ func TestFailedImportLosesNothing(t *testing.T) {
 func TestImportedListRoundTripsThroughExport(t *testing.T) {
 	ctx := context.Background()
 	db := bottest.NewStore(bottest.NewClock(svcEpoch))
-	svc := &bot.ListService{Store: db}
+	svc := &lists.Service{Store: db}
 	file := "\xEF\xBB\xBFemail;Prénom;note\r\nana@example.org;Anaïs;\"a; b \"\"c\"\"\"\r\nbob@example.org;;multi\nline\r\n"
-	if _, err := svc.Import(ctx, "fr", mustReader(t, strings.Replace(file, "multi\nline", "\"multi\nline\"", 1)), bot.ImportMerge, listMod); err != nil {
+	if _, err := svc.Import(ctx, "fr", mustReader(t, strings.Replace(file, "multi\nline", "\"multi\nline\"", 1)), lists.Merge, listMod); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
@@ -180,7 +193,7 @@ func TestImportedListRoundTripsThroughExport(t *testing.T) {
 func TestCleanStaging(t *testing.T) {
 	ctx := context.Background()
 	db := bottest.NewStore(bottest.NewClock(svcEpoch))
-	svc := &bot.ListService{Store: db}
+	svc := &lists.Service{Store: db}
 	db.CreateList(ctx, &bot.List{Name: "~import-x-1", KeyColumn: "email"})
 	db.CreateList(ctx, &bot.List{Name: "kept", KeyColumn: "email"})
 	if visible, _ := svc.Lists(ctx); len(visible) != 1 || visible[0].Name != "kept" {
@@ -197,8 +210,8 @@ func TestCleanStaging(t *testing.T) {
 func TestPreviewWithTheFirstRecipient(t *testing.T) {
 	ctx := context.Background()
 	db := bottest.NewStore(bottest.NewClock(svcEpoch))
-	svc := &bot.ListService{Store: db}
-	if _, err := svc.Import(ctx, "spring", mustReader(t, "email,first_name\nana@example.org,Ana\nbob@example.org,Bob\n"), bot.ImportMerge, listMod); err != nil {
+	svc := &lists.Service{Store: db}
+	if _, err := svc.Import(ctx, "spring", mustReader(t, "email,first_name\nana@example.org,Ana\nbob@example.org,Bob\n"), lists.Merge, listMod); err != nil {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
@@ -219,7 +232,7 @@ func TestPreviewWithTheFirstRecipient(t *testing.T) {
 // list goes out and back unchanged (+33 phone numbers included).
 func TestExportNeutralisesFormulasAndImportsBack(t *testing.T) {
 	ctx := context.Background()
-	svc := &bot.ListService{Store: bottest.NewStore(bottest.NewClock(svcEpoch))}
+	svc := &lists.Service{Store: bottest.NewStore(bottest.NewClock(svcEpoch))}
 	attack := map[string]string{
 		"phone": "+33 6 12 34 56 78", "link": `=HYPERLINK("http://evil.example","x")`,
 		"dde": "=cmd|' /C calc'!A0", "sum": "@SUM(1+1)", "minus": "-2+3", "plain": "'quoted' text",
@@ -229,7 +242,7 @@ func TestExportNeutralisesFormulasAndImportsBack(t *testing.T) {
 	for _, c := range cols {
 		file += `,"` + strings.ReplaceAll(attack[c], `"`, `""`) + `"`
 	}
-	if _, err := svc.Import(ctx, "x", mustReader(t, file+"\n"), bot.ImportMerge, listMod); err != nil {
+	if _, err := svc.Import(ctx, "x", mustReader(t, file+"\n"), lists.Merge, listMod); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer

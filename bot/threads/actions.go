@@ -1,10 +1,12 @@
-package bot
+package threads
 
 import (
 	"context"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/heraldchat/herald/bot"
 )
 
 // The thread commands: close (now or later), reopen, assign, tag, block,
@@ -13,19 +15,19 @@ import (
 
 // ConversationOf returns the conversation whose thread is thread, or
 // ENOTFOUND when the thread is no participant's.
-func (t *Threads) ConversationOf(ctx context.Context, thread ThreadRef) (*Conversation, error) {
+func (t *Service) ConversationOf(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, error) {
 	return t.Store.ConversationByThread(ctx, thread)
 }
 
-func (t *Threads) inThread(ctx context.Context, thread ThreadRef) (*Conversation, error) {
+func (t *Service) inThread(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, error) {
 	if thread.IsZero() {
-		return nil, Errorf(EINVALID, "this command works in a participant's thread: type it there")
+		return nil, bot.Errorf(bot.EINVALID, "this command works in a participant's thread: type it there")
 	}
 	return t.Store.ConversationByThread(ctx, thread)
 }
 
 // change applies fn to the conversation of thread and records an event.
-func (t *Threads) change(ctx context.Context, thread ThreadRef, by Actor, what string, fn func(*Conversation) error) (*Conversation, error) {
+func (t *Service) change(ctx context.Context, thread bot.ThreadRef, by bot.Actor, what string, fn func(*bot.Conversation) error) (*bot.Conversation, error) {
 	c, err := t.inThread(ctx, thread)
 	if err != nil {
 		return nil, err
@@ -34,7 +36,7 @@ func (t *Threads) change(ctx context.Context, thread ThreadRef, by Actor, what s
 	if err != nil {
 		return nil, err
 	}
-	t.event(ctx, &Event{Type: EventStatusChanged, Subject: c.Participant, ConversationID: c.ID,
+	t.event(ctx, &bot.Event{Type: bot.EventStatusChanged, Subject: c.Participant, ConversationID: c.ID,
 		Data: map[string]string{"what": what, "by": by.String(), "status": string(c.Status)}})
 	return c, nil
 }
@@ -42,47 +44,47 @@ func (t *Threads) change(ctx context.Context, thread ThreadRef, by Actor, what s
 // Close resolves the conversation now, or after the delay (a new message
 // from the participant cancels a delayed close). The message, when given,
 // goes to the participant at the close.
-func (t *Threads) Close(ctx context.Context, thread ThreadRef, by Actor, after time.Duration, message string) (*Conversation, error) {
+func (t *Service) Close(ctx context.Context, thread bot.ThreadRef, by bot.Actor, after time.Duration, message string) (*bot.Conversation, error) {
 	if after > 0 {
 		at := t.Clock.Now().Add(after).UTC()
-		return t.change(ctx, thread, by, "close at "+at.Format(time.RFC3339), func(c *Conversation) error {
+		return t.change(ctx, thread, by, "close at "+at.Format(time.RFC3339), func(c *bot.Conversation) error {
 			c.CloseAt, c.CloseMessage = at, message
 			return nil
 		})
 	}
-	c, err := t.change(ctx, thread, by, "closed", func(c *Conversation) error {
-		c.Status, c.CloseAt, c.CloseMessage = ConversationResolved, time.Time{}, ""
+	c, err := t.change(ctx, thread, by, "closed", func(c *bot.Conversation) error {
+		c.Status, c.CloseAt, c.CloseMessage = bot.ConversationResolved, time.Time{}, ""
 		return nil
 	})
 	if err != nil || message == "" {
 		return c, err
 	}
-	return c, t.Say(ctx, thread, by, Message{Text: message})
+	return c, t.Say(ctx, thread, by, bot.Message{Text: message})
 }
 
 // Reopen opens a resolved conversation again and cancels a delayed close.
-func (t *Threads) Reopen(ctx context.Context, thread ThreadRef, by Actor) (*Conversation, error) {
-	return t.change(ctx, thread, by, "reopened", func(c *Conversation) error {
-		c.Status, c.CloseAt, c.CloseMessage = ConversationOpen, time.Time{}, ""
+func (t *Service) Reopen(ctx context.Context, thread bot.ThreadRef, by bot.Actor) (*bot.Conversation, error) {
+	return t.change(ctx, thread, by, "reopened", func(c *bot.Conversation) error {
+		c.Status, c.CloseAt, c.CloseMessage = bot.ConversationOpen, time.Time{}, ""
 		return nil
 	})
 }
 
 // Assign gives the conversation to a moderator.
-func (t *Threads) Assign(ctx context.Context, thread ThreadRef, by, to Actor) (*Conversation, error) {
-	return t.change(ctx, thread, by, "assigned to "+to.String(), func(c *Conversation) error {
+func (t *Service) Assign(ctx context.Context, thread bot.ThreadRef, by, to bot.Actor) (*bot.Conversation, error) {
+	return t.change(ctx, thread, by, "assigned to "+to.String(), func(c *bot.Conversation) error {
 		c.Assignee = to
 		return nil
 	})
 }
 
 // Tag adds or removes a tag.
-func (t *Threads) Tag(ctx context.Context, thread ThreadRef, by Actor, tag string, add bool) (*Conversation, error) {
+func (t *Service) Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, tag string, add bool) (*bot.Conversation, error) {
 	tag = strings.ToLower(strings.TrimSpace(tag))
 	if tag == "" || strings.ContainsAny(tag, " \t\n") {
-		return nil, Errorf(EINVALID, "a tag is one word")
+		return nil, bot.Errorf(bot.EINVALID, "a tag is one word")
 	}
-	c, err := t.change(ctx, thread, by, "tag "+tag, func(c *Conversation) error {
+	c, err := t.change(ctx, thread, by, "tag "+tag, func(c *bot.Conversation) error {
 		i := slices.Index(c.Tags, tag)
 		switch {
 		case add && i < 0:
@@ -90,24 +92,24 @@ func (t *Threads) Tag(ctx context.Context, thread ThreadRef, by Actor, tag strin
 		case !add && i >= 0:
 			c.Tags = slices.Delete(c.Tags, i, i+1)
 		case !add:
-			return Errorf(ENOTFOUND, "the conversation has no tag %s", tag)
+			return bot.Errorf(bot.ENOTFOUND, "the conversation has no tag %s", tag)
 		}
 		return nil
 	})
 	if err == nil && add {
-		t.event(ctx, &Event{Type: EventTagAdded, Subject: c.Participant, ConversationID: c.ID, Data: map[string]string{"tag": tag, "by": by.String()}})
+		t.event(ctx, &bot.Event{Type: bot.EventTagAdded, Subject: c.Participant, ConversationID: c.ID, Data: map[string]string{"tag": tag, "by": by.String()}})
 	}
 	return c, err
 }
 
 // Block stops (or, with blocked false, resumes) relaying the participant's
 // messages and refuses replies to them.
-func (t *Threads) Block(ctx context.Context, thread ThreadRef, by Actor, blocked bool) (*Conversation, error) {
+func (t *Service) Block(ctx context.Context, thread bot.ThreadRef, by bot.Actor, blocked bool) (*bot.Conversation, error) {
 	what := "unblocked"
 	if blocked {
 		what = "blocked"
 	}
-	return t.change(ctx, thread, by, what, func(c *Conversation) error {
+	return t.change(ctx, thread, by, what, func(c *bot.Conversation) error {
 		c.Blocked = blocked
 		return nil
 	})
@@ -115,7 +117,7 @@ func (t *Threads) Block(ctx context.Context, thread ThreadRef, by Actor, blocked
 
 // Say sends m to the participant of thread and shows it in the thread, for
 // answers sent through a command (a snippet, a closing message).
-func (t *Threads) Say(ctx context.Context, thread ThreadRef, by Actor, m Message) error {
+func (t *Service) Say(ctx context.Context, thread bot.ThreadRef, by bot.Actor, m bot.Message) error {
 	if _, err := t.Reply(ctx, thread, by, m); err != nil {
 		return err
 	}
@@ -130,24 +132,24 @@ func (t *Threads) Say(ctx context.Context, thread ThreadRef, by Actor, m Message
 
 // RunTimers performs delayed closes and sends email outboxes when they
 // fall due, checking every period, until ctx ends.
-func (t *Threads) RunTimers(ctx context.Context, every time.Duration) {
+func (t *Service) RunTimers(ctx context.Context, every time.Duration) {
 	if every <= 0 {
 		every = 15 * time.Second
 	}
-	for Sleep(ctx, t.Clock, every) == nil {
+	for bot.Sleep(ctx, t.Clock, every) == nil {
 		t.Tick(ctx)
 	}
 }
 
 // Tick does what is due now: delayed closes, emails.
-func (t *Threads) Tick(ctx context.Context) {
+func (t *Service) Tick(ctx context.Context) {
 	t.closeDue(ctx)
 	t.mailDue(ctx)
 }
 
-func (t *Threads) closeDue(ctx context.Context) {
+func (t *Service) closeDue(ctx context.Context) {
 	now := t.Clock.Now()
-	cs, err := t.Store.Conversations(ctx, ConversationFilter{})
+	cs, err := t.Store.Conversations(ctx, bot.ConversationFilter{})
 	if err != nil {
 		return
 	}
@@ -155,7 +157,7 @@ func (t *Threads) closeDue(ctx context.Context) {
 		if c.CloseAt.IsZero() || c.CloseAt.After(now) || c.Thread.IsZero() {
 			continue
 		}
-		if _, err := t.Close(ctx, c.Thread, Actor{}, 0, c.CloseMessage); err != nil && t.Log != nil {
+		if _, err := t.Close(ctx, c.Thread, bot.Actor{}, 0, c.CloseMessage); err != nil && t.Log != nil {
 			t.Log.Warn("threads: a delayed close failed", "conversation", c.ID, "err", err)
 		}
 	}

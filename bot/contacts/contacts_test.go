@@ -1,23 +1,39 @@
-package bot_test
+package contacts_test
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/contacts"
 )
 
-// These tests drive bot.ContactService over the real store.
+// These tests drive contacts.Service over the in-memory store
+// (bot/bottest), which passes the same conformance suite as the bbolt
+// store.
+
+var (
+	svcEpoch    = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	slackAna    = bot.Address{Platform: bot.PlatformSlack, ID: "U1"}
+	telegramAna = bot.Address{Platform: bot.PlatformTelegram, ID: "1001"}
+	slackBob    = bot.Address{Platform: bot.PlatformSlack, ID: "U2"}
+)
+
+func wantCode(t *testing.T, err error, want string) {
+	t.Helper()
+	if got := bot.ErrorCode(err); got != want {
+		t.Fatalf("error %v has code %q, want %q", err, got, want)
+	}
+}
 
 func TestContactDirectory(t *testing.T) {
 	ctx := context.Background()
 	db := bottest.NewStore(bottest.NewClock(svcEpoch))
 	clock := bottest.NewClock(svcEpoch)
-	svc := &bot.ContactService{Store: db, Clock: clock}
+	svc := &contacts.Service{Store: db, Clock: clock}
 
 	// Ana writes on Telegram without having started the bot... then starts it.
 	c, err := svc.Seen(ctx, telegramAna, "Ana", "", bot.ReachNotStarted)
@@ -58,7 +74,7 @@ func TestContactDirectory(t *testing.T) {
 func TestSeenConcurrentlyMakesOneContact(t *testing.T) {
 	ctx := context.Background()
 	db := bottest.NewStore(bottest.NewClock(svcEpoch))
-	svc := &bot.ContactService{Store: db, Clock: bottest.NewClock(svcEpoch)}
+	svc := &contacts.Service{Store: db, Clock: bottest.NewClock(svcEpoch)}
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Add(1)
@@ -72,37 +88,5 @@ func TestSeenConcurrentlyMakesOneContact(t *testing.T) {
 	wg.Wait()
 	if n, _ := db.CountContacts(ctx, bot.ContactFilter{}); n != 1 {
 		t.Fatalf("%d contacts for one person", n)
-	}
-}
-
-func TestAudienceSize(t *testing.T) {
-	ctx := context.Background()
-	db := bottest.NewStore(bottest.NewClock(svcEpoch))
-	svc := &bot.ContactService{Store: db, Clock: bottest.NewClock(svcEpoch)}
-	for i := range 5 {
-		reach := bot.ReachReachable
-		if i%2 == 1 {
-			reach = bot.ReachBlocked
-		}
-		svc.Seen(ctx, bot.Address{Platform: bot.PlatformTelegram, ID: fmt.Sprint(i)}, "", "", reach)
-	}
-	svc.Seen(ctx, slackBob, "Bob", "", bot.ReachReachable)
-	if n, err := bot.AudienceSize(ctx, db, db, bot.Audience{Kind: bot.AudiencePlatform, Platform: bot.PlatformTelegram}); err != nil || n != 3 {
-		t.Fatalf("reachable on telegram: %d, %v", n, err)
-	}
-	lists := &bot.ListService{Store: db}
-	if _, err := lists.Import(ctx, "l", mustReader(t, "email\na@x.org\nb@x.org\n"), bot.ImportReplace, listMod); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := bot.AudienceSize(ctx, db, db, bot.Audience{Kind: bot.AudienceList, List: "l"}); err != nil || n != 2 {
-		t.Fatalf("list audience: %d, %v", n, err)
-	}
-	for _, a := range []bot.Audience{{}, {Kind: bot.AudiencePlatform, Platform: "fax"}} {
-		if _, err := bot.AudienceSize(ctx, db, db, a); bot.ErrorCode(err) != bot.EINVALID {
-			t.Errorf("%+v: %v", a, err)
-		}
-	}
-	if _, err := bot.AudienceSize(ctx, db, db, bot.Audience{Kind: bot.AudienceList, List: "nope"}); bot.ErrorCode(err) != bot.ENOTFOUND {
-		t.Errorf("missing list: %v", err)
 	}
 }

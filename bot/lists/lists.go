@@ -1,4 +1,4 @@
-package bot
+package lists
 
 import (
 	"context"
@@ -7,42 +7,21 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/heraldchat/herald/bot"
 )
 
-// RecipientRow is one row read from a recipient file: where it starts, the
-// recipient, and why it is invalid ("" when valid).
-type RecipientRow struct {
-	Line      int
-	Recipient Recipient
-	Invalid   string
-}
-
-// RecipientReader streams the rows of a recipient file. The file reader
-// (package csvfile) implements it; ListService consumes it and, when the
-// reader is also an io.Closer, closes it when done.
-type RecipientReader interface {
-	// KeyColumn is the canonical key: email, respondentID or a platform id
-	// column such as slack_id.
-	KeyColumn() string
-	// Columns are the attribute names in file order.
-	Columns() []string
-	// ReadRecipient returns the next row, and io.EOF after the last. Rows
-	// with an invalid key, or a key repeating an earlier row's, come back
-	// with Invalid set, never dropped.
-	ReadRecipient() (RecipientRow, error)
-}
-
-// ImportMode says what an import does with a list that exists.
-type ImportMode string
+// Mode says what an import does with a list that exists.
+type Mode string
 
 // The import modes.
 const (
-	// ImportMerge updates the recipients whose key is in the file and
+	// Merge updates the recipients whose key is in the file and
 	// appends the others; recipients not in the file stay.
-	ImportMerge ImportMode = "merge"
-	// ImportReplace makes the list exactly the file's valid rows, in one
+	Merge Mode = "merge"
+	// Replace makes the list exactly the file's valid rows, in one
 	// step at the end: until then the old contents stay in use.
-	ImportReplace ImportMode = "replace"
+	Replace Mode = "replace"
 )
 
 // LineError is one invalid row of a file.
@@ -51,81 +30,81 @@ type LineError struct {
 	Reason string `json:"reason"`
 }
 
-// ImportResult says what an import did.
-type ImportResult struct {
-	List    *List       `json:"list"`
+// Result says what an import did.
+type Result struct {
+	List    *bot.List   `json:"list"`
 	Rows    int         `json:"rows"` // records read, blank ones excluded
 	Added   int         `json:"added"`
 	Updated int         `json:"updated"`
 	Invalid int         `json:"invalid"`
-	Errors  []LineError `json:"errors"` // the first MaxImportErrors invalid rows
+	Errors  []LineError `json:"errors"` // the first maxErrors invalid rows
 }
 
-// MaxImportErrors bounds the invalid rows an ImportResult lists; Invalid
+// maxErrors bounds the invalid rows an Result lists; Invalid
 // counts them all.
-const MaxImportErrors = 1000
+const maxErrors = 1000
 
-// DefaultImportBatch is how many rows an import writes per transaction.
-const DefaultImportBatch = 10000
+// defaultBatch is how many rows an import writes per transaction.
+const defaultBatch = 10000
 
-// ListService imports, shows, exports and deletes lists. It is safe for
+// Service imports, shows, exports and deletes lists. It is safe for
 // concurrent use; two imports into the same list at once are not ordered.
-type ListService struct {
-	Store ListStore
+type Service struct {
+	Store bot.ListStore
 	// Batch is the number of rows per group commit; 0 means
-	// DefaultImportBatch.
+	// defaultBatch.
 	Batch int
 }
 
-func (s *ListService) batch() int {
+func (s *Service) batch() int {
 	if s.Batch > 0 {
 		return s.Batch
 	}
-	return DefaultImportBatch
+	return defaultBatch
 }
 
 // Import streams the valid rows of r into the list name, creating it when
 // it does not exist, in group commits of Batch rows: memory stays bounded
 // by the batch (plus, for a merge, the keys already in the list). Invalid
-// rows are counted and listed, never stored. With ImportReplace (or a new
+// rows are counted and listed, never stored. With Replace (or a new
 // list) the rows fill a hidden staging list that replaces the contents in
 // one transaction at the end, so a failed import leaves the list as it was.
 // A merge that fails midway keeps the batches already committed; the error
 // says up to which line.
-func (s *ListService) Import(ctx context.Context, name string, r RecipientReader, mode ImportMode, by Actor) (*ImportResult, error) {
-	if err := ValidateListName(name); err != nil {
+func (s *Service) Import(ctx context.Context, name string, r bot.RecipientReader, mode Mode, by bot.Actor) (*Result, error) {
+	if err := bot.ValidateListName(name); err != nil {
 		return nil, err
 	}
-	if mode != ImportMerge && mode != ImportReplace {
-		return nil, Errorf(EINVALID, "unknown import mode %q: use merge or replace", mode)
+	if mode != Merge && mode != Replace {
+		return nil, bot.Errorf(bot.EINVALID, "unknown import mode %q: use merge or replace", mode)
 	}
 	if c, ok := r.(io.Closer); ok {
 		defer c.Close()
 	}
 	existing, err := s.Store.List(ctx, name)
 	switch {
-	case ErrorCode(err) == ENOTFOUND:
-		existing, mode = nil, ImportReplace
+	case bot.ErrorCode(err) == bot.ENOTFOUND:
+		existing, mode = nil, Replace
 	case err != nil:
 		return nil, err
 	case existing.KeyColumn != r.KeyColumn():
-		return nil, Errorf(EINVALID, "list %s is keyed by %s but the file by %s: import it into another list", existing.Name, existing.KeyColumn, r.KeyColumn())
+		return nil, bot.Errorf(bot.EINVALID, "list %s is keyed by %s but the file by %s: import it into another list", existing.Name, existing.KeyColumn, r.KeyColumn())
 	}
 
 	target := name
 	var known map[string]uint64
-	if mode == ImportReplace {
-		target = fmt.Sprintf("%simport-%s-%d", StagingPrefix, strings.ToLower(name), by.hash())
+	if mode == Replace {
+		target = fmt.Sprintf("%simport-%s-%d", bot.StagingPrefix, strings.ToLower(name), actorHash(by))
 		_ = s.Store.DeleteList(ctx, target) // a leftover of a crashed import
-		if err := s.Store.CreateList(ctx, &List{Name: target, KeyColumn: r.KeyColumn(), Columns: r.Columns(), CreatedBy: by}); err != nil {
+		if err := s.Store.CreateList(ctx, &bot.List{Name: target, KeyColumn: r.KeyColumn(), Columns: r.Columns(), CreatedBy: by}); err != nil {
 			return nil, err
 		}
 	} else if known, err = s.keys(ctx, existing); err != nil {
 		return nil, err
 	}
 
-	res := &ImportResult{Errors: []LineError{}}
-	batch := make([]Recipient, 0, s.batch())
+	res := &Result{Errors: []LineError{}}
+	batch := make([]bot.Recipient, 0, s.batch())
 	lastLine := 0
 	flush := func() error {
 		if len(batch) == 0 {
@@ -136,18 +115,18 @@ func (s *ListService) Import(ctx context.Context, name string, r RecipientReader
 		}
 		if known != nil {
 			for _, rc := range batch {
-				known[NormalizeKey(r.KeyColumn(), rc.Key)] = rc.ID
+				known[bot.NormalizeKey(r.KeyColumn(), rc.Key)] = rc.ID
 			}
 		}
 		batch = batch[:0]
 		return nil
 	}
-	fail := func(err error) (*ImportResult, error) {
-		if mode == ImportReplace {
+	fail := func(err error) (*Result, error) {
+		if mode == Replace {
 			_ = s.Store.DeleteList(context.WithoutCancel(ctx), target)
 			return nil, err
 		}
-		return nil, Errorf(ErrorCode(err), "import into %s stopped near line %d (%d rows merged before): %s", name, lastLine, res.Added+res.Updated-len(batch), ErrorMessage(err))
+		return nil, bot.Errorf(bot.ErrorCode(err), "import into %s stopped near line %d (%d rows merged before): %s", name, lastLine, res.Added+res.Updated-len(batch), bot.ErrorMessage(err))
 	}
 	for {
 		row, err := r.ReadRecipient()
@@ -161,14 +140,14 @@ func (s *ListService) Import(ctx context.Context, name string, r RecipientReader
 		lastLine = row.Line
 		if row.Invalid != "" {
 			res.Invalid++
-			if len(res.Errors) < MaxImportErrors {
+			if len(res.Errors) < maxErrors {
 				res.Errors = append(res.Errors, LineError{Line: row.Line, Reason: row.Invalid})
 			}
 			continue
 		}
 		rc := row.Recipient
 		rc.ID = 0
-		if id, ok := known[NormalizeKey(r.KeyColumn(), rc.Key)]; ok {
+		if id, ok := known[bot.NormalizeKey(r.KeyColumn(), rc.Key)]; ok {
 			rc.ID = id
 			res.Updated++
 		} else {
@@ -184,7 +163,7 @@ func (s *ListService) Import(ctx context.Context, name string, r RecipientReader
 	if err := flush(); err != nil {
 		return fail(err)
 	}
-	if mode == ImportReplace {
+	if mode == Replace {
 		if err := s.Store.ReplaceRecipients(ctx, name, target, by); err != nil {
 			return fail(err)
 		}
@@ -198,7 +177,7 @@ func (s *ListService) Import(ctx context.Context, name string, r RecipientReader
 }
 
 // keys loads the normalised keys of list l with their IDs, for a merge.
-func (s *ListService) keys(ctx context.Context, l *List) (map[string]uint64, error) {
+func (s *Service) keys(ctx context.Context, l *bot.List) (map[string]uint64, error) {
 	known := make(map[string]uint64, l.Size)
 	for after := uint64(0); ; {
 		page, err := s.Store.Recipients(ctx, l.Name, after, s.batch())
@@ -209,23 +188,23 @@ func (s *ListService) keys(ctx context.Context, l *List) (map[string]uint64, err
 			return known, nil
 		}
 		for _, rc := range page {
-			known[NormalizeKey(l.KeyColumn, rc.Key)] = rc.ID
+			known[bot.NormalizeKey(l.KeyColumn, rc.Key)] = rc.ID
 		}
 		after = page[len(page)-1].ID
 	}
 }
 
 // Lists returns the lists people see (no staging lists), in name order.
-func (s *ListService) Lists(ctx context.Context) ([]*List, error) {
+func (s *Service) Lists(ctx context.Context) ([]*bot.List, error) {
 	all, err := s.Store.Lists(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(all, func(l *List) bool { return strings.HasPrefix(l.Name, StagingPrefix) }), nil
+	return slices.DeleteFunc(all, func(l *bot.List) bool { return strings.HasPrefix(l.Name, bot.StagingPrefix) }), nil
 }
 
 // Show returns the list and its first sample recipients.
-func (s *ListService) Show(ctx context.Context, name string, sample int) (*List, []Recipient, error) {
+func (s *Service) Show(ctx context.Context, name string, sample int) (*bot.List, []bot.Recipient, error) {
 	l, err := s.Store.List(ctx, name)
 	if err != nil {
 		return nil, nil, err
@@ -240,7 +219,7 @@ func (s *ListService) Show(ctx context.Context, name string, sample int) (*List,
 // Export writes the list to w: a header of the key column then the
 // attribute columns, one row per recipient in list order. It streams page
 // by page.
-func (s *ListService) Export(ctx context.Context, name string, w RowWriter) error {
+func (s *Service) Export(ctx context.Context, name string, w bot.RowWriter) error {
 	l, err := s.Store.List(ctx, name)
 	if err != nil {
 		return err
@@ -271,20 +250,20 @@ func (s *ListService) Export(ctx context.Context, name string, w RowWriter) erro
 }
 
 // Delete removes the list.
-func (s *ListService) Delete(ctx context.Context, name string) error {
+func (s *Service) Delete(ctx context.Context, name string) error {
 	return s.Store.DeleteList(ctx, name)
 }
 
 // CleanStaging deletes the staging lists that imports interrupted by a
 // crash left behind, and returns how many there were.
-func (s *ListService) CleanStaging(ctx context.Context) (int, error) {
+func (s *Service) CleanStaging(ctx context.Context) (int, error) {
 	all, err := s.Store.Lists(ctx)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, l := range all {
-		if strings.HasPrefix(l.Name, StagingPrefix) {
+		if strings.HasPrefix(l.Name, bot.StagingPrefix) {
 			if err := s.Store.DeleteList(ctx, l.Name); err != nil {
 				return n, err
 			}
@@ -294,9 +273,9 @@ func (s *ListService) CleanStaging(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// hash gives each actor its own staging list name, so that two people
+// actorHash gives each actor its own staging list name, so that two people
 // replacing the same list at once do not share one.
-func (a Actor) hash() uint32 {
+func actorHash(a bot.Actor) uint32 {
 	var h uint32 = 2166136261
 	for _, c := range []byte(a.Address.String()) {
 		h = (h ^ uint32(c)) * 16777619
@@ -309,17 +288,17 @@ func (a Actor) hash() uint32 {
 // recipient, so that the variables a list would fill show as errors. at
 // is the time {{date}} and {{time}} use. The error names a variable the
 // recipient lacks, or a list that does not exist.
-func (s *ListService) Preview(ctx context.Context, name string, m Message, at time.Time) (Message, error) {
-	vars := NewVars("", "", nil, nil, at)
+func (s *Service) Preview(ctx context.Context, name string, m bot.Message, at time.Time) (bot.Message, error) {
+	vars := bot.NewVars("", "", nil, nil, at)
 	if name != "" {
 		l, rs, err := s.Show(ctx, name, 1)
 		if err != nil {
-			return Message{}, err
+			return bot.Message{}, err
 		}
 		if len(rs) == 0 {
-			return Message{}, Errorf(EINVALID, "list %s is empty", name)
+			return bot.Message{}, bot.Errorf(bot.EINVALID, "list %s is empty", name)
 		}
-		vars = NewVars(l.KeyColumn, rs[0].Key, rs[0].Attributes, nil, at)
+		vars = bot.NewVars(l.KeyColumn, rs[0].Key, rs[0].Attributes, nil, at)
 	}
-	return Personalize(m, vars)
+	return bot.Personalize(m, vars)
 }

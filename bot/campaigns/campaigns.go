@@ -1,0 +1,517 @@
+package campaigns
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/lists"
+)
+
+// Store is what Service reads and writes.
+type Store interface {
+	bot.CampaignStore
+	bot.SendingStore
+	bot.ListStore
+	bot.ContactStore
+}
+
+// Service is what moderators do with campaigns: create, edit while
+// draft or scheduled, check, try, start, pause, resume, cancel, clone,
+// delete, and read the report. The Dispatcher does the sending; the
+// service tells it about every change. It is safe for concurrent use.
+type Service struct {
+	Store      Store
+	Dispatcher bot.Dispatcher
+	Clock      bot.Clock
+}
+
+// Create stores a new draft campaign.
+func (s *Service) Create(ctx context.Context, name string, by bot.Actor) (*bot.Campaign, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, bot.Errorf(bot.EINVALID, "a campaign needs a name: campaign new NAME")
+	}
+	now := s.Clock.Now().UTC()
+	c := &bot.Campaign{Name: name, State: bot.CampaignDraft, Platform: bot.PlatformAuto, CreatedAt: now, CreatedBy: by}
+	c.Record(now, by, "created")
+	if err := s.Store.CreateCampaign(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Edit applies fn to a draft or scheduled campaign and records what
+// changed. It returns ECONFLICT for a campaign that has started.
+func (s *Service) Edit(ctx context.Context, id bot.CampaignID, by bot.Actor, what string, fn func(*bot.Campaign) error) (*bot.Campaign, error) {
+	now := s.Clock.Now().UTC()
+	c, err := s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
+		if !c.Editable() {
+			return bot.Errorf(bot.ECONFLICT, "campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", c.ID, c.State)
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+		c.Record(now, by, what)
+		return nil
+	})
+	if err == nil && c.State == bot.CampaignScheduled {
+		s.Dispatcher.Notify(id)
+	}
+	return c, err
+}
+
+// SetMessage sets the campaign's message after checking it.
+func (s *Service) SetMessage(ctx context.Context, id bot.CampaignID, m bot.Message, by bot.Actor) (*bot.Campaign, error) {
+	if m.Kind == "" {
+		m.Kind = bot.KindMessage
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return s.Edit(ctx, id, by, "message changed", func(c *bot.Campaign) error { c.Message = m; return nil })
+}
+
+// SetAudience sets who the campaign goes to, after checking the list
+// exists or the platform is one.
+func (s *Service) SetAudience(ctx context.Context, id bot.CampaignID, a bot.Audience, by bot.Actor) (*bot.Campaign, error) {
+	switch a.Kind {
+	case bot.AudienceList:
+		if _, err := s.Store.List(ctx, a.List); err != nil {
+			return nil, err
+		}
+	case bot.AudiencePlatform:
+		if !a.Platform.Valid() {
+			return nil, bot.Errorf(bot.EINVALID, "%q is not a platform", a.Platform)
+		}
+	default:
+		return nil, bot.Errorf(bot.EINVALID, "an audience is list:NAME or all:PLATFORM")
+	}
+	return s.Edit(ctx, id, by, "audience "+a.String(), func(c *bot.Campaign) error {
+		c.Audience = a
+		if a.Kind == bot.AudiencePlatform {
+			c.Platform = a.Platform
+		}
+		return nil
+	})
+}
+
+// SetPlatform chooses the platform the campaign sends on, or PlatformAuto.
+func (s *Service) SetPlatform(ctx context.Context, id bot.CampaignID, p bot.Platform, by bot.Actor) (*bot.Campaign, error) {
+	if p != bot.PlatformAuto && !p.Valid() {
+		return nil, bot.Errorf(bot.EINVALID, "%q is not a platform: use slack, discord, telegram, teams, web, email or auto", p)
+	}
+	return s.Edit(ctx, id, by, "platform "+string(p), func(c *bot.Campaign) error { c.Platform = p; return nil })
+}
+
+// SetSchedule sets when and how the campaign sends, after checking it.
+func (s *Service) SetSchedule(ctx context.Context, id bot.CampaignID, sc bot.Schedule, by bot.Actor) (*bot.Campaign, error) {
+	if err := sc.Validate(); err != nil {
+		return nil, err
+	}
+	return s.Edit(ctx, id, by, "schedule changed", func(c *bot.Campaign) error {
+		seed := c.Schedule.Seed
+		c.Schedule = sc
+		if c.Schedule.Seed == 0 {
+			c.Schedule.Seed = seed
+		}
+		return nil
+	})
+}
+
+// SetMissing sets what happens to recipients lacking an attribute: a
+// default value per attribute, and whether to skip those still lacking.
+func (s *Service) SetMissing(ctx context.Context, id bot.CampaignID, defaults map[string]string, policy bot.MissingPolicy, by bot.Actor) (*bot.Campaign, error) {
+	if policy != bot.MissingRefuse && policy != bot.MissingSkip {
+		return nil, bot.Errorf(bot.EINVALID, "unknown policy %q: use skip, or give default values", policy)
+	}
+	return s.Edit(ctx, id, by, "missing values policy changed", func(c *bot.Campaign) error {
+		if c.Defaults == nil {
+			c.Defaults = map[string]string{}
+		}
+		for k, v := range defaults {
+			c.Defaults[k] = v
+		}
+		c.Missing = policy
+		return nil
+	})
+}
+
+// Lacking is a recipient lacking values the message needs.
+type Lacking struct {
+	Key     string   `json:"key"`
+	Missing []string `json:"missing"`
+}
+
+// Check is what Check finds before a start.
+type Check struct {
+	Audience int       `json:"audience"`
+	Lacking  []Lacking `json:"lacking"` // the first maxLacking
+	// LackingTotal counts every recipient lacking a value.
+	LackingTotal int `json:"lacking_total"`
+}
+
+// maxLacking bounds the recipients a check lists.
+const maxLacking = 100
+
+// Check returns the audience size and the recipients lacking a value the
+// message uses (after defaults), so that the moderator chooses: defaults,
+// skip them, or fix the list.
+func (s *Service) Check(ctx context.Context, id bot.CampaignID) (*Check, error) {
+	c, err := s.Store.Campaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	size, err := audienceSize(ctx, s.Store, s.Store, c.Audience)
+	if err != nil {
+		return nil, err
+	}
+	chk := &Check{Audience: size, Lacking: []Lacking{}}
+	attrs := bot.MessageAttrs(c.Message)
+	if len(attrs) == 0 {
+		return chk, nil
+	}
+	if c.KeyColumn, err = bot.AudienceKeyColumn(ctx, s.Store, c); err != nil {
+		return nil, err
+	}
+	_, err = bot.EachRecipient(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
+		for _, sd := range batch {
+			if missing := bot.MissingValues(c, sd, attrs); len(missing) > 0 {
+				chk.LackingTotal++
+				if len(chk.Lacking) < maxLacking {
+					chk.Lacking = append(chk.Lacking, Lacking{Key: sd.Key, Missing: missing})
+				}
+			}
+		}
+		return nil
+	})
+	return chk, err
+}
+
+// Start schedules the campaign (now, or at its start time), after checking
+// the message, the audience, the schedule and the missing values. It
+// returns EINVALID naming what to fix.
+func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error) {
+	c, err := s.Store.Campaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.State != bot.CampaignDraft {
+		return nil, bot.Errorf(bot.ECONFLICT, "campaign %d is %s, not a draft", id, c.State)
+	}
+	if err := c.Message.Validate(); err != nil {
+		return nil, bot.Errorf(bot.EINVALID, "campaign %d has no message to send yet: %s", id, bot.ErrorMessage(err))
+	}
+	if err := c.Schedule.Validate(); err != nil {
+		return nil, err
+	}
+	if c.Platform != bot.PlatformAuto && c.Platform != "" {
+		if !s.Dispatcher.Connected(c.Platform) {
+			return nil, bot.Errorf(bot.EINVALID, "%s is not connected to herald: enable it in the config, or choose another platform", c.Platform)
+		}
+	}
+	chk, err := s.Check(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if chk.Audience == 0 {
+		return nil, bot.Errorf(bot.EINVALID, "campaign %d has nobody to send to: its audience %s is empty", id, c.Audience)
+	}
+	if chk.LackingTotal > 0 && c.Missing != bot.MissingSkip {
+		return nil, bot.Errorf(bot.EINVALID, "%d recipients lack %s (for example %s): give a default value, choose to skip them, or fix the list",
+			chk.LackingTotal, strings.Join(chk.Lacking[0].Missing, ", "), chk.Lacking[0].Key)
+	}
+	now := s.Clock.Now().UTC()
+	c, err = s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
+		if c.Schedule.Window > 0 && c.Schedule.Seed == 0 {
+			c.Schedule.Seed = rand.Int64()
+		}
+		if c.Schedule.StartAt.IsZero() {
+			c.Schedule.StartAt = now
+		}
+		return c.Transition(bot.CampaignScheduled, now, by)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Dispatcher.Notify(id)
+	return c, nil
+}
+
+// transition moves a campaign and tells the engine.
+func (s *Service) transition(ctx context.Context, id bot.CampaignID, to bot.CampaignState, by bot.Actor) (*bot.Campaign, error) {
+	now := s.Clock.Now().UTC()
+	c, err := s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
+		if c.State == bot.CampaignScheduled && to == bot.CampaignPaused {
+			return bot.Errorf(bot.ECONFLICT, "campaign %d has not started: cancel it, or edit it while it waits", id)
+		}
+		return c.Transition(to, now, by)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Dispatcher.Notify(id)
+	return c, nil
+}
+
+// Pause stops sending until Resume; sends in progress finish.
+func (s *Service) Pause(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error) {
+	return s.transition(ctx, id, bot.CampaignPaused, by)
+}
+
+// Resume continues a paused campaign.
+func (s *Service) Resume(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error) {
+	return s.transition(ctx, id, bot.CampaignRunning, by)
+}
+
+// Cancel stops the campaign for good: what was sent stays in the report,
+// the rest is marked skipped.
+func (s *Service) Cancel(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error) {
+	return s.transition(ctx, id, bot.CampaignCancelled, by)
+}
+
+// Unschedule takes a scheduled campaign back to draft.
+func (s *Service) Unschedule(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error) {
+	return s.transition(ctx, id, bot.CampaignDraft, by)
+}
+
+// Clone makes a new draft with the campaign's message, audience, platform,
+// schedule (without its start time) and missing-value choices.
+func (s *Service) Clone(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error) {
+	src, err := s.Store.Campaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now().UTC()
+	c := &bot.Campaign{
+		Name: src.Name + " (copy)", Message: src.Message, Audience: src.Audience, Platform: src.Platform,
+		Schedule: src.Schedule, Defaults: src.Defaults, Missing: src.Missing,
+		State: bot.CampaignDraft, CreatedAt: now, CreatedBy: by,
+	}
+	c.Schedule.StartAt, c.Schedule.Seed = time.Time{}, 0
+	c.Record(now, by, fmt.Sprintf("cloned from campaign %d", id))
+	if err := s.Store.CreateCampaign(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Delete removes a draft.
+func (s *Service) Delete(ctx context.Context, id bot.CampaignID) error {
+	return s.Store.DeleteCampaign(ctx, id)
+}
+
+// Show returns the campaign and its counters.
+func (s *Service) Show(ctx context.Context, id bot.CampaignID) (*bot.Campaign, bot.SendingCounts, error) {
+	c, err := s.Store.Campaign(ctx, id)
+	if err != nil {
+		return nil, bot.SendingCounts{}, err
+	}
+	counts, err := s.Store.SendingCounts(ctx, id)
+	return c, counts, err
+}
+
+// recipientFor finds the audience row for key (compared as keys are), or
+// the first row when key is empty.
+func (s *Service) recipientFor(ctx context.Context, c *bot.Campaign, key string) (*bot.Sending, error) {
+	var found *bot.Sending
+	var err error
+	if c.KeyColumn, err = bot.AudienceKeyColumn(ctx, s.Store, c); err != nil {
+		return nil, err
+	}
+	want := bot.NormalizeKey(c.KeyColumn, key)
+	stop := bot.Errorf(bot.ECONFLICT, "found")
+	_, err = bot.EachRecipient(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
+		for _, sd := range batch {
+			if key == "" || bot.NormalizeKey(c.KeyColumn, sd.Key) == want {
+				found = sd
+				return stop
+			}
+		}
+		return nil
+	})
+	if err != nil && err != stop {
+		return nil, err
+	}
+	if found == nil {
+		return nil, bot.Errorf(bot.ENOTFOUND, "%s is not in the audience of campaign %d", key, c.ID)
+	}
+	return found, nil
+}
+
+// Preview returns the message as the recipient with this key would get it
+// (the first recipient when key is empty).
+func (s *Service) Preview(ctx context.Context, id bot.CampaignID, key string) (bot.Message, error) {
+	c, err := s.Store.Campaign(ctx, id)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	r, err := s.recipientFor(ctx, c, key)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	loc, _ := c.Schedule.Location()
+	if loc == nil {
+		loc = time.UTC
+	}
+	return bot.Personalize(c.Message, bot.NewVars(c.KeyColumn, r.Key, r.Attributes, c.Defaults, s.Clock.Now().In(loc)))
+}
+
+// Try sends the campaign's message to one address now, outside the report:
+// personalised with that person's row when they are in the audience (an
+// email, or a platform id), with the first row's values otherwise. The
+// result says whether it was delivered, or why not; an error means the try
+// could not be made at all.
+func (s *Service) Try(ctx context.Context, id bot.CampaignID, to bot.Address) (*bot.TryResult, error) {
+	c, err := s.Store.Campaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Message.Validate(); err != nil {
+		return nil, bot.Errorf(bot.EINVALID, "campaign %d has no message to try yet: %s", id, bot.ErrorMessage(err))
+	}
+	r, err := s.recipientFor(ctx, c, to.ID)
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		r, err = s.recipientFor(ctx, c, "")
+	}
+	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
+		return nil, err
+	}
+	var attrs map[string]string
+	if r != nil {
+		attrs = r.Attributes
+	}
+	return s.Dispatcher.Try(ctx, c, to, attrs)
+}
+
+// Report writes the campaign's per-recipient report to w: sendingID, the
+// key column named as in the list, success, respondentInfo (the
+// attributes as JSON), and, when any sending did not succeed or was sent
+// again after a crash, failedStep and errorMessage. Rows follow the
+// sendings' order.
+func (s *Service) Report(ctx context.Context, id bot.CampaignID, w bot.RowWriter) error {
+	c, counts, err := s.Show(ctx, id)
+	if err != nil {
+		return err
+	}
+	detail := counts.Sent != counts.Total
+	if !detail {
+		if err := s.eachSending(ctx, id, func(sd *bot.Sending) error {
+			if sd.Resent {
+				detail = true
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	key := c.KeyColumn
+	if key == "" {
+		key = "key"
+	}
+	header := []string{"sendingID", key, "success", "respondentInfo"}
+	if detail {
+		header = append(header, "failedStep", "errorMessage")
+	}
+	if err := w.WriteRow(header); err != nil {
+		return err
+	}
+	row := make([]string, 0, len(header))
+	return s.eachSending(ctx, id, func(sd *bot.Sending) error {
+		info := []byte("{}")
+		if len(sd.Attributes) > 0 {
+			info, _ = json.Marshal(sd.Attributes)
+		}
+		row = append(row[:0], itoa(int(sd.ID)), sd.Key, fmt.Sprint(sd.State == bot.SendingSent), string(info))
+		if detail {
+			step, msg := reportOutcome(sd)
+			row = append(row, step, msg)
+		}
+		return w.WriteRow(row)
+	})
+}
+
+func reportOutcome(sd *bot.Sending) (step, msg string) {
+	switch sd.State {
+	case bot.SendingSent:
+		if sd.Resent {
+			return "", "sent again after a restart: it may have arrived twice"
+		}
+		return "", ""
+	case bot.SendingFailed:
+		return string(sd.Step), sd.Error
+	case bot.SendingSkipped:
+		return string(sd.Step), "skipped: " + sd.Reason
+	}
+	return "", "not sent yet (" + string(sd.State) + ")"
+}
+
+func (s *Service) eachSending(ctx context.Context, id bot.CampaignID, fn func(*bot.Sending) error) error {
+	for after := bot.SendingID(0); ; {
+		page, err := s.Store.Sendings(ctx, id, after, 5000)
+		if err != nil || len(page) == 0 {
+			return err
+		}
+		for _, sd := range page {
+			if err := fn(sd); err != nil {
+				return err
+			}
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// SetAudienceFile makes an uploaded recipient file the campaign's audience:
+// its valid rows become the list campaign-ID (replaced if the file is sent
+// again), which the campaign then targets. The import result says what was
+// read and what was refused.
+func (s *Service) SetAudienceFile(ctx context.Context, id bot.CampaignID, r bot.RecipientReader, by bot.Actor) (*lists.Result, error) {
+	c, err := s.Store.Campaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Editable() {
+		return nil, bot.Errorf(bot.ECONFLICT, "campaign %d is %s: only draft and scheduled campaigns can change", id, c.State)
+	}
+	name := fmt.Sprintf("campaign-%d", id)
+	res, err := (&lists.Service{Store: s.Store}).Import(ctx, name, r, lists.Replace, by)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.SetAudience(ctx, id, bot.Audience{Kind: bot.AudienceList, List: name}, by); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// List returns the campaigns matching f, newest first.
+func (s *Service) List(ctx context.Context, f bot.CampaignFilter) ([]*bot.Campaign, error) {
+	return s.Store.Campaigns(ctx, f)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// audienceSize returns how many recipients an audience holds before
+// anything is sent: the size of the list, or the number of contacts
+// reachable on the platform.
+func audienceSize(ctx context.Context, lists bot.ListStore, contacts bot.ContactStore, a bot.Audience) (int, error) {
+	switch a.Kind {
+	case bot.AudienceList:
+		l, err := lists.List(ctx, a.List)
+		if err != nil {
+			return 0, err
+		}
+		return l.Size, nil
+	case bot.AudiencePlatform:
+		if !a.Platform.Valid() {
+			return 0, bot.Errorf(bot.EINVALID, "%q is not a platform", a.Platform)
+		}
+		return contacts.CountContacts(ctx, bot.ContactFilter{Platform: a.Platform, Reachable: true})
+	}
+	return 0, bot.Errorf(bot.EINVALID, "the campaign has no audience yet: choose a list or all:PLATFORM")
+}

@@ -1,0 +1,30 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// DefaultLimits returns the documented limits of platform p, which the
+// engine uses for every platform Engine.Limits leaves out: Slack about 1
+// message a second per channel and a few hundred a minute per workspace;
+// Discord 50 requests a second, DMs paced well below since opening many
+// DMs fast gets a bot flagged; Telegram 30 a second overall and 1 a second
+// per chat; Teams 7 a second per conversation and about 30 per app; email
+// 10 a second. The web chat has none.
+func DefaultLimits(p bot.Platform) bot.Limits {
+	switch p {
+	case bot.PlatformSlack:
+		return bot.Limits{PerSecond: 5, PerChat: time.Second}
+	case bot.PlatformDiscord:
+		return bot.Limits{PerSecond: 10, PerChat: time.Second}
+	case bot.PlatformTelegram:
+		return bot.Limits{PerSecond: 30, PerChat: time.Second}
+	case bot.PlatformTeams:
+		return bot.Limits{PerSecond: 30, PerChat: time.Second / 7}
+	case bot.PlatformEmail:
+		return bot.Limits{PerSecond: 10}
+	}
+	return bot.Limits{}
+}
