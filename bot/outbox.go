@@ -97,10 +97,10 @@ type Intake struct {
 	Participant Address
 	Init        func(*Conversation)
 	Update      func(*Conversation) error
-	// Posts are queued, with the conversation's ID set on each.
-	Posts []*Outgoing
-	// Events are appended, with the conversation's ID set on each.
-	Events []*Event
+	// Then, given the conversation as saved and whether it was created
+	// now, returns the posts to queue and the events to append (nil for
+	// none); the conversation's ID is set on each.
+	Then func(c *Conversation, created bool) ([]*Outgoing, []*Event)
 }
 
 // KeyTTL is how long an intake key is remembered against redelivery:

@@ -17,7 +17,6 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
-	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
@@ -72,9 +71,7 @@ func newWorld(t testing.TB, locale bot.Locale) *world {
 		},
 		Clock: clock,
 	}
-	threads := &threads.Service{Store: db, Contacts: &contacts.Service{Store: db, Clock: clock},
-		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: slack}, Moderators: slack,
-		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock}
+	threads := bottest.NewThreads(db, clock, slack, bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, nil, slack)
 	deps.Conversations, deps.Snippets = threads, db
 	auth := &bot.Moderators{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
 	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer, threads: threads,
@@ -398,7 +395,10 @@ func TestThreadCommands(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, bot.LocaleEnglish)
 	zoe := bot.Address{Platform: bot.PlatformSlack, ID: "UZOE"}
-	c, err := w.threads.Receive(ctx, bot.Incoming{From: zoe, Name: "Zoe", Message: bot.Message{Text: "Hi, my invoice?"}})
+	if _, err := w.threads.Receive(ctx, bot.Incoming{From: zoe, Name: "Zoe", Message: bot.Message{Text: "Hi, my invoice?"}}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.db.ConversationByParticipant(ctx, zoe) // with the thread the outbox opened
 	if err != nil {
 		t.Fatal(err)
 	}

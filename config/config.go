@@ -82,17 +82,22 @@ func (m Moderators) Build() *bot.Moderators {
 type Limit struct {
 	PerSecond float64       `yaml:"per_second"`
 	PerChat   time.Duration `yaml:"per_chat"`
+	PerGroup  time.Duration `yaml:"per_group"`
 }
 
 // Limits override the documented sending limits per platform; a platform
 // left at zero keeps its documented limits.
 type Limits struct {
-	Slack    Limit `yaml:"slack"`
-	Discord  Limit `yaml:"discord"`
-	Telegram Limit `yaml:"telegram"`
-	Teams    Limit `yaml:"teams"`
-	Web      Limit `yaml:"web"`
-	Email    Limit `yaml:"email"`
+	// TimeScale runs every limit this many times faster (0 or 1: real
+	// time). It is for tests against fakes that run as fast; never set it
+	// against a real platform.
+	TimeScale float64 `yaml:"time_scale"`
+	Slack     Limit   `yaml:"slack"`
+	Discord   Limit   `yaml:"discord"`
+	Telegram  Limit   `yaml:"telegram"`
+	Teams     Limit   `yaml:"teams"`
+	Web       Limit   `yaml:"web"`
+	Email     Limit   `yaml:"email"`
 }
 
 // Engine tunes the campaign engine.
@@ -200,7 +205,7 @@ func (l Limits) PlatformLimits() map[bot.Platform]bot.Limits {
 		bot.PlatformTeams: l.Teams, bot.PlatformWeb: l.Web, bot.PlatformEmail: l.Email,
 	} {
 		if lim != (Limit{}) {
-			out[p] = bot.Limits{PerSecond: lim.PerSecond, PerChat: lim.PerChat}
+			out[p] = bot.Limits{PerSecond: lim.PerSecond, PerChat: lim.PerChat, PerGroup: lim.PerGroup}
 		}
 	}
 	return out

@@ -145,6 +145,12 @@ func (c *Config) Validate() Problems {
 		if l.PerChat < 0 {
 			bad("limits."+name+".per_chat", "cannot be negative (0 means no limit)")
 		}
+		if l.PerGroup < 0 {
+			bad("limits."+name+".per_group", "cannot be negative (0 means per_chat)")
+		}
+	}
+	if c.Limits.TimeScale < 0 || c.Limits.TimeScale > 1000 {
+		bad("limits.time_scale", "must be between 0 and 1000 (0 or 1: real time), got %g", c.Limits.TimeScale)
 	}
 	if c.Engine.Workers < 1 || c.Engine.Workers > 4096 {
 		bad("engine.workers", "must be between 1 and 4096, got %d", c.Engine.Workers)

@@ -122,19 +122,21 @@ func (l *Limiter) WaitClass(ctx context.Context, class bot.Class, chat string) e
 // again, so that bulk posts never stand in a queue ahead of interactive
 // ones.
 func (l *Limiter) token(ctx context.Context, class bot.Class) error {
-	step := time.Duration(float64(time.Second) / float64(l.overall.Limit()))
+	rate := float64(l.overall.Limit())
+	step := time.Duration(float64(time.Second) / rate)
 	for {
 		now := l.clock.Now()
-		r := l.overall.ReserveN(now, 1)
-		d := r.DelayFrom(now)
-		if class == bot.ClassBulk && d > step {
-			r.CancelAt(now)
-			if err := l.sleep(ctx, d-step); err != nil {
-				return err
+		if class == bot.ClassBulk {
+			// How long until a token is free, reserving nothing.
+			if free := time.Duration((1 - l.overall.TokensAt(now)) / rate * float64(time.Second)); free > step {
+				if err := l.sleep(ctx, free-step); err != nil {
+					return err
+				}
+				continue
 			}
-			continue
 		}
-		if err := l.sleep(ctx, d); err != nil {
+		r := l.overall.ReserveN(now, 1)
+		if err := l.sleep(ctx, r.DelayFrom(now)); err != nil {
 			r.CancelAt(l.clock.Now())
 			return err
 		}

@@ -13,31 +13,16 @@ import (
 	"github.com/heraldchat/herald/bot"
 )
 
-// OutboxStore is what the outbox reads and writes: the outbox itself, and
-// conversations, whose threads relays open and post in.
-type OutboxStore interface {
-	bot.OutboxStore
-	Conversation(ctx context.Context, id bot.ConversationID) (*bot.Conversation, error)
-	UpdateConversation(ctx context.Context, id bot.ConversationID, fn func(*bot.Conversation) error) (*bot.Conversation, error)
-}
+// OutboxStore is what the outbox reads and writes.
+type OutboxStore = bot.OutboxStore
 
 // Relays is what the outbox needs of participant threads (package
-// bot/threads): where a conversation's new thread goes and the card that
-// heads it, and how relayed messages read, one or several at once.
+// bot/threads): posting a batch of one conversation's relayed messages in
+// its thread on m, opening the thread first when it has none. wait waits
+// for the budget before each post, given where it goes (a channel as a
+// ThreadRef without ID, or a thread).
 type Relays interface {
-	ThreadHead(ctx context.Context, c *bot.Conversation) (channel bot.Address, head bot.Message, err error)
-	Batch(posts []*bot.Outgoing) bot.Message
-}
-
-// ThreadOpener is the optional ability of a surface whose threads exist
-// before their first message (a Telegram forum topic, a Discord thread):
-// the outbox keeps the new thread's reference before it posts the head
-// card, so that a retry after a failure reuses the thread. OpenThread
-// returns the zero ThreadRef, and no error, when this channel's threads
-// start with their first message after all (a Telegram group without
-// topics): the outbox then starts it with the head card.
-type ThreadOpener interface {
-	OpenThread(ctx context.Context, channel bot.Address, title string) (bot.ThreadRef, error)
+	Relay(ctx context.Context, m bot.Messenger, batch []*bot.Outgoing, wait func(bot.ThreadRef) error) error
 }
 
 // Outbox posts what the store's outbox holds: relayed participant
@@ -370,7 +355,7 @@ func (o *Outbox) sendOn(ctx context.Context, m bot.Messenger, batch []*bot.Outgo
 	}
 	switch head.Kind {
 	case bot.OutgoingRelay:
-		return o.relay(ctx, m, batch, wait)
+		return o.Relays.Relay(ctx, m, batch, func(t bot.ThreadRef) error { return wait(threadChat(t)) })
 	case bot.OutgoingThreadPost:
 		tp, ok := m.(bot.ThreadPoster)
 		if !ok {
@@ -400,92 +385,11 @@ func (o *Outbox) sendOn(ctx context.Context, m bot.Messenger, batch []*bot.Outgo
 	}
 }
 
-// relay posts a batch of one conversation's relayed messages in its
-// thread, opening the thread first (headed by its card, which then
-// carries the batch) when it has none. A thread is kept on the
-// conversation the moment the platform names it.
-func (o *Outbox) relay(ctx context.Context, m bot.Messenger, batch []*bot.Outgoing, wait func(bot.Address) error) error {
-	head := batch[0]
-	tp, ok := m.(bot.ThreadPoster)
-	if !ok {
-		return bot.Errorf(bot.EINVALID, "%s has no threads", head.Platform)
-	}
-	c, err := o.Store.Conversation(ctx, head.ConversationID)
-	if err != nil {
-		if bot.ErrorCode(err) == bot.ENOTFOUND {
-			return nil // the conversation is gone: nothing left to post to
-		}
-		return err
-	}
-	msg := o.Relays.Batch(batch)
-	if !c.Thread.IsZero() && c.Thread.Channel.Platform == head.Platform {
-		if err := wait(threadChat(c.Thread)); err != nil {
-			return err
-		}
-		_, err := tp.PostInThread(ctx, c.Thread, msg)
-		return err
-	}
-	channel, card, err := o.Relays.ThreadHead(ctx, c)
-	if err != nil {
-		return err
-	}
-	card = withBatch(card, msg)
-	if opener, ok := m.(ThreadOpener); ok {
-		if err := wait(channel); err != nil {
-			return err
-		}
-		ref, err := opener.OpenThread(ctx, channel, card.Title)
-		if err != nil {
-			return err
-		}
-		if ref.IsZero() {
-			return o.startThread(ctx, tp, c, channel, card, nil)
-		}
-		if _, err := o.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error { c.Thread = ref; return nil }); err != nil {
-			return err
-		}
-		if err := wait(threadChat(ref)); err != nil {
-			return err
-		}
-		_, err = tp.PostInThread(ctx, ref, card)
-		return err
-	}
-	return o.startThread(ctx, tp, c, channel, card, wait)
-}
-
-// startThread starts c's thread in channel with card as its first post
-// and keeps it on c; wait, when set, waits for the budget first.
-func (o *Outbox) startThread(ctx context.Context, tp bot.ThreadPoster, c *bot.Conversation, channel bot.Address, card bot.Message, wait func(bot.Address) error) error {
-	if wait != nil {
-		if err := wait(channel); err != nil {
-			return err
-		}
-	}
-	ref, err := tp.StartThread(ctx, channel, card)
-	if err != nil {
-		return err
-	}
-	_, err = o.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error { c.Thread = ref; return nil })
-	return err
-}
-
-// withBatch is a thread's head card carrying the messages that opened
-// it: one post instead of two.
-func withBatch(card, msg bot.Message) bot.Message {
-	if msg.Text != "" {
-		if card.Text != "" {
-			card.Text += "\n\n"
-		}
-		card.Text += msg.Text
-	}
-	card.Files = append(card.Files, msg.Files...)
-	return card
-}
-
-// threadChat is the chat a thread's posts count against: the channel
-// holding it, except on Discord, where a thread is a channel of its own.
+// threadChat is the chat a post in t (or, for a t without ID, in its
+// channel) counts against: the channel, except on Discord, where a thread
+// is a channel of its own.
 func threadChat(t bot.ThreadRef) bot.Address {
-	if t.Channel.Platform == bot.PlatformDiscord {
+	if t.Channel.Platform == bot.PlatformDiscord && t.ID != "" {
 		return bot.Address{Platform: bot.PlatformDiscord, ID: t.ID}
 	}
 	return t.Channel

@@ -135,13 +135,17 @@ func (db *DB) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool
 				return err
 			}
 		}
-		for _, p := range in.Posts {
+		if in.Then == nil {
+			return nil
+		}
+		posts, events := in.Then(c, created)
+		for _, p := range posts {
 			p.ConversationID = c.ID
 		}
-		if err := db.enqueue(tx, in.Posts); err != nil {
+		if err := db.enqueue(tx, posts); err != nil {
 			return err
 		}
-		for _, e := range in.Events {
+		for _, e := range events {
 			e.ConversationID = c.ID
 			if err := db.appendEvent(tx, e); err != nil {
 				return err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
-	"github.com/heraldchat/herald/bot/threads"
 )
 
 // InboundHarness is one adapter with threads wired to its fake, for the
@@ -21,7 +20,7 @@ type InboundHarness struct {
 	Surface bot.ThreadPoster
 	Channel bot.Address
 	// Store keeps the conversations (a real store).
-	Store threads.Store
+	Store bottest.ThreadStore
 	// Moderator is who writes in threads on this surface.
 	Moderator bot.Address
 	// Serve makes the adapter hand what it receives to h from now on.

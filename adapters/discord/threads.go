@@ -10,13 +10,13 @@ import (
 	"github.com/heraldchat/herald/bot"
 )
 
-// StartThread opens a participant's thread in the moderators' channel: a
-// public thread named after m's title, with m as its first message.
-func (a *Adapter) StartThread(ctx context.Context, channel bot.Address, m bot.Message) (bot.ThreadRef, error) {
+// OpenThread opens a participant's thread in the moderators' channel: a
+// public thread named title, returned before anything is posted in it.
+func (a *Adapter) OpenThread(ctx context.Context, channel bot.Address, title string) (bot.ThreadRef, error) {
 	if channel.Platform != bot.PlatformDiscord || channel.ID == "" {
 		return bot.ThreadRef{}, bot.Errorf(bot.EINVALID, "%s is not a Discord channel", channel)
 	}
-	name := m.Title
+	name := title
 	if name == "" {
 		name = "Conversation"
 	}
@@ -27,7 +27,16 @@ func (a *Adapter) StartThread(ctx context.Context, channel bot.Address, m bot.Me
 	if err != nil {
 		return bot.ThreadRef{}, a.classify(err, bot.StepOpen)
 	}
-	ref := bot.ThreadRef{Channel: channel, ID: th.ID}
+	return bot.ThreadRef{Channel: channel, ID: th.ID}, nil
+}
+
+// StartThread opens a participant's thread in the moderators' channel: a
+// public thread named after m's title, with m as its first message.
+func (a *Adapter) StartThread(ctx context.Context, channel bot.Address, m bot.Message) (bot.ThreadRef, error) {
+	ref, err := a.OpenThread(ctx, channel, m.Title)
+	if err != nil {
+		return bot.ThreadRef{}, err
+	}
 	if _, err := a.PostInThread(ctx, ref, m); err != nil {
 		return bot.ThreadRef{}, err
 	}

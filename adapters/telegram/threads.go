@@ -38,35 +38,58 @@ func (a *Adapter) forum(ctx context.Context) bool {
 	return chat.IsForum
 }
 
+// OpenThread opens a participant's thread in a forum group: a topic named
+// title, returned before anything is posted in it, so that a failure after
+// this keeps the topic. In a group without topics it returns the zero
+// ThreadRef: the thread is a reply chain under its first message
+// (StartThread).
+func (a *Adapter) OpenThread(ctx context.Context, channel bot.Address, title string) (bot.ThreadRef, error) {
+	if err := a.checkGroup(channel); err != nil {
+		return bot.ThreadRef{}, err
+	}
+	if !a.forum(ctx) {
+		return bot.ThreadRef{}, nil
+	}
+	name := title
+	if name == "" {
+		name = "Conversation"
+	}
+	for utf8.RuneCountInString(name) > 128 {
+		name = name[:len(name)-1]
+	}
+	topic, err := a.bot.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: a.group, Name: name})
+	if err != nil {
+		return bot.ThreadRef{}, classify(err)
+	}
+	return bot.ThreadRef{Channel: channel, ID: "t" + strconv.Itoa(topic.MessageThreadID)}, nil
+}
+
 // StartThread opens a participant's thread in the moderators' group with
 // m at its head: a forum topic named after m's title, or m itself as the
 // head of a reply chain.
 func (a *Adapter) StartThread(ctx context.Context, channel bot.Address, m bot.Message) (bot.ThreadRef, error) {
-	if a.group == 0 || channel.ID != strconv.FormatInt(a.group, 10) {
-		return bot.ThreadRef{}, bot.Errorf(bot.EINVALID, "telegram: threads live in the moderators' group (moderators.telegram.group), not %s", channel)
+	ref, err := a.OpenThread(ctx, channel, m.Title)
+	if err != nil {
+		return bot.ThreadRef{}, err
 	}
-	if a.forum(ctx) {
-		name := m.Title
-		if name == "" {
-			name = "Conversation"
-		}
-		for utf8.RuneCountInString(name) > 128 {
-			name = name[:len(name)-1]
-		}
-		topic, err := a.bot.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: a.group, Name: name})
-		if err != nil {
-			return bot.ThreadRef{}, classify(err)
-		}
-		if _, err := a.sendTo(ctx, a.group, topic.MessageThreadID, 0, m); err != nil {
+	if !ref.IsZero() {
+		if _, err := a.PostInThread(ctx, ref, m); err != nil {
 			return bot.ThreadRef{}, err
 		}
-		return bot.ThreadRef{Channel: channel, ID: "t" + strconv.Itoa(topic.MessageThreadID)}, nil
+		return ref, nil
 	}
 	id, err := a.sendTo(ctx, a.group, 0, 0, m)
 	if err != nil {
 		return bot.ThreadRef{}, err
 	}
 	return bot.ThreadRef{Channel: channel, ID: "m" + strconv.Itoa(id)}, nil
+}
+
+func (a *Adapter) checkGroup(channel bot.Address) error {
+	if a.group == 0 || channel.ID != strconv.FormatInt(a.group, 10) {
+		return bot.Errorf(bot.EINVALID, "telegram: threads live in the moderators' group (moderators.telegram.group), not %s", channel)
+	}
+	return nil
 }
 
 // PostInThread posts m in a participant's thread.

@@ -1251,24 +1251,27 @@ func (s *Store) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bo
 	if err == nil && in.Update != nil {
 		c, err = s.updateConversation(c.ID, in.Update)
 	}
-	if err == nil {
-		for _, p := range in.Posts {
-			p.ConversationID = c.ID
-		}
-		err = s.enqueue(in.Posts)
-	}
-	if err == nil {
-		for _, e := range in.Events {
+	var posts []*bot.Outgoing
+	var events []*bot.Event
+	if err == nil && in.Then != nil {
+		posts, events = in.Then(c, created)
+		for _, e := range events {
 			if e.Type == "" {
 				err = bot.Errorf(bot.EINVALID, "an event needs a type")
 			}
+		}
+		if err == nil {
+			for _, p := range posts {
+				p.ConversationID = c.ID
+			}
+			err = s.enqueue(posts)
 		}
 	}
 	if err != nil {
 		s.restoreConversations(saved)
 		return nil, false, false, err
 	}
-	for _, e := range in.Events {
+	for _, e := range events {
 		e.ConversationID = c.ID
 		e.Seq = uint64(len(s.events) + 1)
 		if e.At.IsZero() {

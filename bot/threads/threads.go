@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
@@ -17,6 +17,7 @@ type Store interface {
 	bot.ConversationStore
 	bot.ContactStore
 	bot.EventStore
+	bot.IntakeStore
 }
 
 // Contacts is the contact directory as threads use it; contacts.Service
@@ -77,163 +78,270 @@ type Service struct {
 	// Board, when set, shows integration failures (a thread that could not
 	// be opened, a message that could not be relayed) in `status`.
 	Board Reporter
-
-	locks sync.Map // participant Address → *sync.Mutex
-	mu    sync.Mutex
-	seen  map[string]time.Time // platform message ids already relayed
+	// Outbox, when set, is woken when relays were queued (the engine's
+	// outbox posts them).
+	Outbox interface{ Wake() }
 }
 
-// seenTTL is how long a relayed message id is remembered against
-// redelivery.
-const seenTTL = time.Hour
-
-func (t *Service) lock(a bot.Address) func() {
-	m, _ := t.locks.LoadOrStore(a, &sync.Mutex{})
-	mu := m.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
-}
-
-// duplicate reports whether the platform message id was relayed already,
-// and remembers it otherwise.
-func (t *Service) duplicate(p bot.Platform, id string) bool {
-	if id == "" {
-		return false
-	}
-	now := t.Clock.Now()
-	key := string(p) + ":" + id
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.seen == nil {
-		t.seen = map[string]time.Time{}
-	}
-	if at, ok := t.seen[key]; ok && now.Sub(at) < seenTTL {
-		return true
-	}
-	if len(t.seen) > 10000 {
-		for k, at := range t.seen {
-			if now.Sub(at) >= seenTTL {
-				delete(t.seen, k)
-			}
-		}
-	}
-	t.seen[key] = now
-	return false
-}
-
-// Receive relays a participant's message into their thread, opening the
-// thread (with its head card) the first time. A blocked participant's
-// messages are dropped and recorded as an event. It returns the
-// conversation, or nil and no error for a message already relayed (the
-// platform delivered it again).
+// Receive records a participant's message and queues its relay to their
+// thread, in one transaction with the conversation's changes and the
+// platform's message id (see bot.Intake): once it returns, the message is
+// durable and will reach the thread — through the outbox, which opens the
+// thread (headed by its card) the first time, and carries the messages
+// waiting together as one post. A blocked participant's messages are
+// recorded as an event and not relayed. It returns the conversation, or
+// nil and no error for a message the platform delivered again.
 func (t *Service) Receive(ctx context.Context, in bot.Incoming) (*bot.Conversation, error) {
 	if t.Moderators == nil {
 		return nil, bot.Errorf(bot.EUNAVAILABLE, "no moderators' surface carries threads: enable the web console (web.enabled)")
-	}
-	if t.duplicate(in.From.Platform, in.ID) {
-		return nil, nil
 	}
 	contact, err := t.Contacts.Seen(ctx, in.From, in.Name, in.Email, bot.ReachReachable)
 	if err != nil {
 		return nil, err
 	}
-	unlock := t.lock(in.From)
-	defer unlock()
-	c, err := t.conversation(ctx, in, contact)
-	if err != nil {
-		return nil, err
-	}
 	now := t.Clock.Now().UTC()
-	if c.Blocked {
-		t.event(ctx, &bot.Event{Type: bot.EventMessageReceived, Subject: in.From, ConversationID: c.ID, Data: map[string]string{"blocked": "true"}})
-		return c, nil
-	}
-	if c, err = t.openThread(ctx, c, contact); err != nil {
-		return nil, err
-	}
-	m := in.Message
 	who := contactName(contact)
 	if who == "" {
 		who = in.From.String()
 	}
-	m.Text = "*" + who + "*: " + m.Text
-	if _, err := t.Moderators.PostInThread(ctx, c.Thread, m); err != nil {
-		t.report(err)
-		return nil, bot.Errorf(bot.ErrorCode(err), "relaying a message of %s: %s", in.From, bot.ErrorMessage(err))
-	}
-	c, err = t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error {
-		c.LastMessageAt = now
-		c.CloseAt, c.CloseMessage = time.Time{}, "" // a new message cancels a delayed close
-		if c.Status != bot.ConversationOpen {
-			c.Status = bot.ConversationOpen // and reopens a closed or answered one
-		}
-		return nil
+	c, _, dup, err := t.Store.Take(ctx, &bot.Intake{
+		Key:         intakeKey(in),
+		Participant: in.From,
+		Init:        t.init(in, contact),
+		Update: func(c *bot.Conversation) error {
+			if c.Blocked {
+				return nil
+			}
+			c.LastMessageAt = now
+			c.CloseAt, c.CloseMessage = time.Time{}, "" // a new message cancels a delayed close
+			c.Status = bot.ConversationOpen             // and reopens a closed or answered one
+			return nil
+		},
+		Then: func(c *bot.Conversation, created bool) ([]*bot.Outgoing, []*bot.Event) {
+			events := t.joinedEvent(c, created, contact)
+			if c.Blocked {
+				return nil, append(events, &bot.Event{Type: bot.EventMessageReceived, Subject: in.From, ContactID: contact.ID, Data: map[string]string{"blocked": "true"}})
+			}
+			relay := t.relay(c)
+			relay.From, relay.Message = who, in.Message
+			return []*bot.Outgoing{relay}, append(events, &bot.Event{Type: bot.EventMessageReceived, Subject: in.From, ContactID: contact.ID})
+		},
 	})
-	if err != nil {
+	if err != nil || dup {
 		return nil, err
 	}
-	t.event(ctx, &bot.Event{Type: bot.EventMessageReceived, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID})
+	t.wake()
 	return c, nil
 }
 
 // Joined records that a participant joined or registered (an app
 // installed, a bot started, a registration to an event). With
-// SurfaceOnJoin their thread opens now, headed by its card; otherwise it
-// waits for their first message.
+// SurfaceOnJoin their thread opens now (through the outbox), headed by its
+// card; otherwise it waits for their first message.
 func (t *Service) Joined(ctx context.Context, in bot.Incoming) (*bot.Conversation, error) {
 	contact, err := t.Contacts.Seen(ctx, in.From, in.Name, in.Email, bot.ReachReachable)
 	if err != nil {
 		return nil, err
 	}
-	if !t.SurfaceOnJoin {
+	if !t.SurfaceOnJoin || t.Moderators == nil {
 		return nil, nil
 	}
-	unlock := t.lock(in.From)
-	defer unlock()
-	c, err := t.conversation(ctx, in, contact)
-	if err != nil {
+	c, _, dup, err := t.Store.Take(ctx, &bot.Intake{
+		Key:         intakeKey(in),
+		Participant: in.From,
+		Init:        t.init(in, contact),
+		Then: func(c *bot.Conversation, created bool) ([]*bot.Outgoing, []*bot.Event) {
+			events := t.joinedEvent(c, created, contact)
+			if !c.Thread.IsZero() || c.Blocked {
+				return nil, events
+			}
+			return []*bot.Outgoing{t.relay(c)}, events // no message: the thread opens with its card
+		},
+	})
+	if err != nil || dup {
 		return nil, err
 	}
-	return t.openThread(ctx, c, contact)
+	t.wake()
+	return c, nil
 }
 
-// conversation returns the participant's conversation, recording that they
-// joined when it is new. The caller holds the participant's lock.
-func (t *Service) conversation(ctx context.Context, in bot.Incoming, contact *bot.Contact) (*bot.Conversation, error) {
-	c, created, err := t.Store.ConversationFor(ctx, in.From, func(c *bot.Conversation) {
+// intakeKey names a platform event against redelivery ("" when the
+// platform gives no id).
+func intakeKey(in bot.Incoming) string {
+	if in.ID == "" {
+		return ""
+	}
+	return string(in.From.Platform) + ":" + in.ID
+}
+
+// init fills a new conversation from what brought the participant.
+func (t *Service) init(in bot.Incoming, contact *bot.Contact) func(*bot.Conversation) {
+	return func(c *bot.Conversation) {
 		c.ContactID, c.CampaignID, c.Source = contact.ID, in.CampaignID, in.Source
-	})
+	}
+}
+
+// joinedEvent is the participant_joined event of a conversation created
+// now.
+func (t *Service) joinedEvent(c *bot.Conversation, created bool, contact *bot.Contact) []*bot.Event {
+	if !created {
+		return nil
+	}
+	return []*bot.Event{{Type: bot.EventParticipantJoined, Subject: c.Participant, ContactID: contact.ID, CampaignID: c.CampaignID}}
+}
+
+// relay is a relay post for c's thread: on the surface that holds it, or,
+// for a conversation without a thread yet, on today's surface (a
+// conversation keeps its thread when the settings change).
+func (t *Service) relay(c *bot.Conversation) *bot.Outgoing {
+	surface := t.Channel.Platform
+	if !c.Thread.IsZero() {
+		surface = c.Thread.Channel.Platform
+	}
+	return &bot.Outgoing{Class: bot.ClassInteractive, Kind: bot.OutgoingRelay, Lane: relayLane(c.ID), Platform: surface}
+}
+
+// relayLane is the outbox lane of a conversation's relays.
+func relayLane(id bot.ConversationID) string { return "conv:" + strconv.FormatUint(uint64(id), 10) }
+
+// wake tells the outbox that posts were queued.
+func (t *Service) wake() {
+	if t.Outbox != nil {
+		t.Outbox.Wake()
+	}
+}
+
+// ThreadOpener is the optional ability of a surface whose threads exist
+// before their first message (a forum topic, a thread of a channel): the
+// new thread is kept on its conversation before its head card is posted,
+// so that a retry after a failure reuses it. OpenThread returns the zero
+// ThreadRef, and no error, when the channel's threads start with their
+// first message after all; the thread then starts with its head card.
+type ThreadOpener interface {
+	OpenThread(ctx context.Context, channel bot.Address, title string) (bot.ThreadRef, error)
+}
+
+// Relay posts a batch of one conversation's relayed messages (the outbox
+// hands them over; see bot.OutgoingRelay) in its thread on m, which must
+// be a bot.ThreadPoster. A conversation without a thread gets one first,
+// headed by its card, which then carries the batch: one post instead of
+// two. The thread is kept on the conversation the moment the platform
+// names it. wait is called before each post with where it goes (a
+// channel as a ThreadRef without ID, or the thread). A conversation that
+// is gone has nothing to post to, and its relays are done.
+func (t *Service) Relay(ctx context.Context, m bot.Messenger, batch []*bot.Outgoing, wait func(bot.ThreadRef) error) error {
+	tp, ok := m.(bot.ThreadPoster)
+	if !ok {
+		return bot.Errorf(bot.EINVALID, "%s cannot hold participants' threads", m.Platform())
+	}
+	c, err := t.Store.Conversation(ctx, batch[0].ConversationID)
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		return nil
+	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if created {
-		t.event(ctx, &bot.Event{Type: bot.EventParticipantJoined, Subject: in.From, ContactID: contact.ID, ConversationID: c.ID, CampaignID: c.CampaignID})
+	msg := t.Batch(batch)
+	if !c.Thread.IsZero() && c.Thread.Channel.Platform == m.Platform() {
+		if msg.IsEmpty() {
+			return nil // a thread asked to open on joining is open
+		}
+		if err := wait(c.Thread); err != nil {
+			return err
+		}
+		_, err := tp.PostInThread(ctx, c.Thread, msg)
+		return err
 	}
-	return c, nil
+	channel, err := t.channelFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	contact := &bot.Contact{}
+	if c.ContactID != 0 {
+		if ct, err := t.Store.Contact(ctx, c.ContactID); err == nil {
+			contact = ct
+		}
+	}
+	card := withBatch(t.headCard(c, contact), msg)
+	if err := wait(bot.ThreadRef{Channel: channel}); err != nil {
+		return err
+	}
+	if opener, ok := m.(ThreadOpener); ok {
+		ref, err := opener.OpenThread(ctx, channel, card.Title)
+		if err != nil {
+			return err
+		}
+		if !ref.IsZero() {
+			if err := t.keepThread(ctx, c, ref); err != nil {
+				return err
+			}
+			if err := wait(ref); err != nil {
+				return err
+			}
+			_, err = tp.PostInThread(ctx, ref, card)
+			return err
+		}
+	}
+	ref, err := tp.StartThread(ctx, channel, card)
+	if err != nil {
+		return err
+	}
+	return t.keepThread(ctx, c, ref)
+}
+
+// keepThread records ref as c's thread.
+func (t *Service) keepThread(ctx context.Context, c *bot.Conversation, ref bot.ThreadRef) error {
+	_, err := t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error { c.Thread = ref; return nil })
+	return err
+}
+
+// withBatch is a thread's head card carrying the messages that opened it.
+func withBatch(card, msg bot.Message) bot.Message {
+	if msg.Text != "" {
+		if card.Text != "" {
+			card.Text += "\n\n"
+		}
+		card.Text += msg.Text
+	}
+	card.Files = append(card.Files, msg.Files...)
+	return card
+}
+
+// Batch is how relayed messages read in the thread: one as "*Ana*: …",
+// several waiting together as one post under "3 messages from Ana", each
+// on its own line, their files together. Posts without a message (a
+// thread opened on joining) add nothing.
+func (t *Service) Batch(posts []*bot.Outgoing) bot.Message {
+	var msgs []*bot.Outgoing
+	for _, p := range posts {
+		if !p.Message.IsEmpty() {
+			msgs = append(msgs, p)
+		}
+	}
+	var out bot.Message
+	switch len(msgs) {
+	case 0:
+		return out
+	case 1:
+		out = msgs[0].Message
+		out.Text = "*" + msgs[0].From + "*: " + out.Text
+		return out
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%d messages from %s*", len(msgs), msgs[0].From)
+	for _, p := range msgs {
+		b.WriteString("\n› ")
+		b.WriteString(strings.ReplaceAll(p.Message.Text, "\n", "\n  "))
+		out.Files = append(out.Files, p.Message.Files...)
+	}
+	out.Text = b.String()
+	return out
 }
 
 // ChannelMaker is an optional ability of the moderators' surface: make
 // (or find) a channel by name with the moderators in it.
 type ChannelMaker interface {
 	EnsureChannel(ctx context.Context, name string) (bot.Address, error)
-}
-
-// openThread gives c its thread, headed by its card, in the channel the
-// setting chooses, unless it has one.
-func (t *Service) openThread(ctx context.Context, c *bot.Conversation, contact *bot.Contact) (*bot.Conversation, error) {
-	if !c.Thread.IsZero() {
-		return c, nil
-	}
-	channel, err := t.channelFor(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	ref, err := t.Moderators.StartThread(ctx, channel, t.headCard(c, contact))
-	if err != nil {
-		t.report(err)
-		return nil, bot.Errorf(bot.ErrorCode(err), "opening the thread of %s: %s", c.Participant, bot.ErrorMessage(err))
-	}
-	return t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error { c.Thread = ref; return nil })
 }
 
 // channelFor picks the moderators' channel for a new thread.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
+	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -23,6 +25,44 @@ func threadsOn(t *testing.T, db *store.DB, clock *bottest.Clock, mods, chat *bot
 	return &threads.Service{Store: db, Contacts: &contacts.Service{Store: db, Clock: clock},
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: chat}, Moderators: mods,
 		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock}
+}
+
+// relaying runs the engine's outbox for th, as herald does, until the
+// test ends (platforms without limits), and returns a function that waits
+// until every queued post was made.
+func relaying(t *testing.T, db *store.DB, clock bot.Clock, th *threads.Service, board *status.Board) (settle func()) {
+	t.Helper()
+	posters := map[bot.Platform]bot.Messenger{th.Channel.Platform: th.Moderators.(bot.Messenger)}
+	for p, m := range th.Messengers {
+		posters[p] = m
+	}
+	unlimited := map[bot.Platform]bot.Limits{}
+	for _, p := range bot.Platforms() {
+		unlimited[p] = bot.Limits{}
+	}
+	o := &engine.Outbox{Store: db, Posters: posters, Relays: th, Budget: engine.NewBudget(unlimited, clock, 1), Clock: clock}
+	if board != nil {
+		o.Report = func(p bot.Platform, err error) { board.Report(p, bot.ErrorMessage(err), "fix it") }
+	}
+	th.Outbox = o
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { o.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return func() {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			waiting, err := db.Outbox(context.Background(), 0, 0)
+			if err == nil && len(waiting) == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("posts still waiting: %d (%v)", len(waiting), err)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
 }
 
 // TestOneThreadPerParticipant has 100 participants write 5 messages each,
@@ -40,6 +80,7 @@ func TestOneThreadPerParticipant(t *testing.T) {
 	}
 	mods, chat := bottest.NewMessenger(bot.PlatformSlack), bottest.NewMessenger(bot.PlatformTelegram)
 	th := threadsOn(t, db, clock, mods, chat)
+	settle := relaying(t, db, clock, th, nil)
 	addr := func(i int) bot.Address { return bot.Address{Platform: bot.PlatformTelegram, ID: fmt.Sprint(5000 + i)} }
 	var wg sync.WaitGroup
 	for i := range 100 {
@@ -57,19 +98,33 @@ func TestOneThreadPerParticipant(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	heads, relayed := 0, 0
+	settle()
+	heads := 0
 	threads := map[bot.ThreadRef]bool{}
+	text := map[string]string{} // what each thread shows, by its head's id
 	for _, s := range mods.Sent() {
 		if s.Thread.IsZero() {
 			heads++
+			text[s.Ref.ID] += s.Message.Text
 		} else {
-			relayed++
 			threads[s.Thread] = true
+			text[s.Thread.ID] += s.Message.Text
 		}
 	}
 	convs, _ := db.Conversations(ctx, bot.ConversationFilter{})
-	if heads != 100 || len(convs) != 100 || len(threads) != 100 || relayed != 500 {
-		t.Fatalf("%d head cards, %d conversations, %d threads, %d relayed; want 100, 100, 100, 500", heads, len(convs), len(threads), relayed)
+	if heads != 100 || len(convs) != 100 {
+		t.Fatalf("%d head cards, %d conversations; want 100, 100", heads, len(convs))
+	}
+	for _, c := range convs {
+		i, _ := strconv.Atoi(c.Participant.ID)
+		i -= 5000
+		shown := text[c.Thread.ID]
+		for j := range 5 {
+			if n := strings.Count(shown, fmt.Sprintf("message %d of %d", j, i)); n != 1 {
+				t.Fatalf("participant %d's message %d shows %d times in their thread:\n%s", i, j, n, shown)
+			}
+		}
+		threads[c.Thread] = true
 	}
 	for _, c := range convs {
 		if _, err := th.Reply(ctx, c.Thread, bot.Actor{Name: "Mo"}, bot.Message{Text: "for " + c.Participant.ID}); err != nil {
@@ -92,10 +147,15 @@ func TestOneThreadPerParticipant(t *testing.T) {
 	defer db2.Close()
 	mods2 := bottest.NewMessenger(bot.PlatformSlack)
 	th2 := threadsOn(t, db2, clock, mods2, chat)
+	settle2 := relaying(t, db2, clock, th2, nil)
 	for i := range 100 {
 		if _, err := th2.Receive(ctx, bot.Incoming{From: addr(i), Message: bot.Message{Text: "after the restart"}}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	settle2()
+	if len(mods2.Sent()) != 100 {
+		t.Fatalf("%d posts after the restart, want 100", len(mods2.Sent()))
 	}
 	for _, s := range mods2.Sent() {
 		if s.Thread.IsZero() {
@@ -143,17 +203,28 @@ func TestThreadSettings(t *testing.T) {
 		ChannelPer: "campaign", ChannelPrefix: "herald-",
 		AsModerator: true, Auth: &bot.Moderators{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}}
 	tg := func(id string) bot.Address { return bot.Address{Platform: bot.PlatformTelegram, ID: id} }
+	settle := relaying(t, db, clock, th, board)
+	conv := func(id string) *bot.Conversation {
+		t.Helper()
+		settle()
+		c, err := db.ConversationByParticipant(ctx, tg(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
 
 	// A channel per campaign, made when its first thread needs it.
-	c1, _ := th.Receive(ctx, bot.Incoming{From: tg("1"), CampaignID: 7, Message: bot.Message{Text: "hi"}})
-	c2, _ := th.Receive(ctx, bot.Incoming{From: tg("2"), Message: bot.Message{Text: "hi"}})
+	th.Receive(ctx, bot.Incoming{From: tg("1"), CampaignID: 7, Message: bot.Message{Text: "hi"}})
+	th.Receive(ctx, bot.Incoming{From: tg("2"), Message: bot.Message{Text: "hi"}})
+	c1, c2 := conv("1"), conv("2")
 	if c1.Thread.Channel.ID != "C-herald-campaign-7" || c2.Thread.Channel.ID != "CMODS" {
 		t.Fatalf("channels: %v and %v", c1.Thread.Channel, c2.Thread.Channel)
 	}
 	// Changing the setting leaves existing threads where they are.
 	th.ChannelPer = ""
-	c1b, _ := th.Receive(ctx, bot.Incoming{From: tg("1"), CampaignID: 7, Message: bot.Message{Text: "again"}})
-	if c1b.Thread != c1.Thread {
+	th.Receive(ctx, bot.Incoming{From: tg("1"), CampaignID: 7, Message: bot.Message{Text: "again"}})
+	if c1b := conv("1"); c1b.Thread != c1.Thread {
 		t.Fatal("a setting change moved a thread")
 	}
 
@@ -162,9 +233,11 @@ func TestThreadSettings(t *testing.T) {
 		t.Fatalf("joined with the setting off: %+v %v", c, err)
 	}
 	th.SurfaceOnJoin = true
-	c4, err := th.Joined(ctx, bot.Incoming{From: tg("4"), Name: "Yan", Source: "Webinar: Go & you!"})
-	if err != nil || c4.Thread.IsZero() {
-		t.Fatalf("joined with the setting on: %+v %v", c4, err)
+	if _, err := th.Joined(ctx, bot.Incoming{From: tg("4"), Name: "Yan", Source: "Webinar: Go & you!"}); err != nil {
+		t.Fatal(err)
+	}
+	if c4 := conv("4"); c4.Thread.IsZero() {
+		t.Fatalf("joined with the setting on: no thread: %+v", c4)
 	}
 
 	// Replies go out as the moderator who wrote them, or as the bot.
@@ -175,14 +248,29 @@ func TestThreadSettings(t *testing.T) {
 		t.Fatalf("participant got %+v", got)
 	}
 
-	// A thread that cannot be opened shows on the status board.
+	// A thread that cannot be opened shows on the status board, and the
+	// message waits in the outbox (it is retried until the thread opens).
 	mods.fail = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "not_in_channel: invite @herald to #moderators")
-	if _, err := th.Receive(ctx, bot.Incoming{From: tg("5"), Message: bot.Message{Text: "hi"}}); err == nil {
-		t.Fatal("a failed thread opening was not an error")
+	if _, err := th.Receive(ctx, bot.Incoming{From: tg("5"), Message: bot.Message{Text: "still here?"}}); err != nil {
+		t.Fatalf("a message was refused because its thread could not open: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(board.Status().Errors) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
 	}
 	st := board.Status()
 	if len(st.Errors) != 1 || !strings.Contains(st.Errors[0].Message, "invite @herald") {
 		t.Fatalf("board = %+v", st)
+	}
+	if waiting, _ := db.Outbox(ctx, 0, 0); len(waiting) != 1 || waiting[0].Tries == 0 {
+		t.Fatalf("the message is not waiting to be retried: %+v", waiting)
+	}
+	// Once moderators fix it, the next try opens the thread with the message.
+	mods.fail = nil
+	clock.Advance(time.Minute)
+	th.Outbox.Wake()
+	if c5 := conv("5"); c5.Thread.IsZero() {
+		t.Fatal("the thread did not open after the fix")
 	}
 }
 
@@ -202,8 +290,13 @@ func TestFilesGoByChatOnly(t *testing.T) {
 	defer db.Close()
 	mods, chat := bottest.NewMessenger(bot.PlatformSlack), bottest.NewMessenger(bot.PlatformTelegram)
 	th := threadsOn(t, db, clock, mods, chat)
+	settle := relaying(t, db, clock, th, nil)
 	ana := bot.Address{Platform: bot.PlatformTelegram, ID: "42"}
-	c, err := th.Receive(ctx, bot.Incoming{From: ana, ID: "1", Message: bot.Message{Text: "hi"}})
+	if _, err := th.Receive(ctx, bot.Incoming{From: ana, ID: "1", Message: bot.Message{Text: "hi"}}); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	c, err := db.ConversationByParticipant(ctx, ana)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -134,11 +134,13 @@ func (w *wiring) buildCore() ([]component, error) {
 	}
 	w.messengers = map[bot.Platform]bot.Messenger{}
 	w.surfaces = map[string]surface{}
+	// One budget per platform for campaign sends and everything else
+	// herald posts.
+	budget := engine.NewBudget(cfg.Limits.PlatformLimits(), w.clock, cfg.Limits.TimeScale)
 	w.engine = &engine.Engine{
 		Store: w.db, Clock: w.clock, Log: w.log.With("part", "engine"),
-		Messengers: w.messengers,
-		Limits:     cfg.Limits.PlatformLimits(),
-		Workers:    cfg.Engine.Workers, SendTimeout: cfg.Engine.SendTimeout,
+		Messengers: w.messengers, Budget: budget,
+		Workers: cfg.Engine.Workers, SendTimeout: cfg.Engine.SendTimeout,
 	}
 	key, err := w.db.Secret(w.ctx, "action-signing", 32)
 	if err != nil {
@@ -173,11 +175,18 @@ func (w *wiring) buildCore() ([]component, error) {
 	w.inbound = commands.NewInbound(w.mux, w.threads)
 	w.cards = &commands.CardUpdater{Text: text, Signer: signer, Campaigns: deps.Campaigns, Clock: w.clock, Log: w.log.With("part", "cards")}
 	w.changed = append(w.changed, w.cards.Changed)
+	outbox := &engine.Outbox{
+		Store: w.db, Posters: w.messengers, Relays: w.threads, Budget: budget, Clock: w.clock, Log: w.log.With("part", "outbox"),
+		Report: func(p bot.Platform, err error) {
+			w.board.Report(p, bot.ErrorMessage(err), "see the message: it says what to change")
+		},
+	}
+	w.threads.Outbox = outbox
 	timers := runFunc(func(ctx context.Context) error {
 		w.threads.RunTimers(ctx, 15*time.Second)
 		return nil
 	})
-	return []component{{"engine", w.engine}, {"cards", w.cards}, {"thread timers", timers}}, nil
+	return []component{{"engine", w.engine}, {"outbox", outbox}, {"cards", w.cards}, {"thread timers", timers}}, nil
 }
 
 // buildEmail reaches participants by email when chat cannot.

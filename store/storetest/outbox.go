@@ -78,44 +78,59 @@ func intake(t *testing.T, opener Opener) {
 	relay := func(text string) *bot.Outgoing {
 		return &bot.Outgoing{Kind: bot.OutgoingRelay, Lane: "conv", Platform: bot.PlatformSlack, Message: bot.Message{Text: text}}
 	}
+	then := func(text string) (func(*bot.Conversation, bool) ([]*bot.Outgoing, []*bot.Event), *[]*bot.Outgoing, *[]*bot.Event) {
+		var posts []*bot.Outgoing
+		var events []*bot.Event
+		return func(c *bot.Conversation, created bool) ([]*bot.Outgoing, []*bot.Event) {
+			posts = []*bot.Outgoing{relay(text)}
+			events = []*bot.Event{{Type: bot.EventMessageReceived, Subject: anaT}}
+			if created {
+				events = append(events, &bot.Event{Type: bot.EventParticipantJoined, Subject: anaT})
+			}
+			return posts, events
+		}, &posts, &events
+	}
+	thenFirst, posts, events := then("hello")
 	first := &bot.Intake{
 		Key: "telegram:m1", Participant: anaT,
 		Init:   func(c *bot.Conversation) { c.Source = "webinar" },
 		Update: func(c *bot.Conversation) error { c.LastMessageAt = clock.Now(); return nil },
-		Posts:  []*bot.Outgoing{relay("hello")},
-		Events: []*bot.Event{{Type: bot.EventMessageReceived, Subject: anaT}},
+		Then:   thenFirst,
 	}
 	c, created, dup, err := db.Take(ctx, first)
 	if err != nil || !created || dup || c.Source != "webinar" || !c.LastMessageAt.Equal(epoch) {
 		t.Fatalf("first take: %+v %v %v %v", c, created, dup, err)
 	}
-	if first.Posts[0].ConversationID != c.ID || first.Events[0].ConversationID != c.ID || first.Events[0].Seq == 0 {
-		t.Fatalf("post and event not tied to the conversation: %+v %+v", first.Posts[0], first.Events[0])
+	if len(*events) != 2 || (*posts)[0].ConversationID != c.ID || (*events)[0].ConversationID != c.ID || (*events)[0].Seq == 0 {
+		t.Fatalf("post and events not tied to the conversation: %+v %+v", *posts, *events)
 	}
 	// The platform delivers the same message again: nothing is written.
-	again := &bot.Intake{Key: "telegram:m1", Participant: anaT, Posts: []*bot.Outgoing{relay("hello")}, Events: []*bot.Event{{Type: bot.EventMessageReceived}}}
+	thenAgain, _, _ := then("hello")
+	again := &bot.Intake{Key: "telegram:m1", Participant: anaT, Then: thenAgain}
 	if c2, created, dup, err := db.Take(ctx, again); err != nil || !dup || created || c2 != nil {
 		t.Fatalf("redelivery: %+v %v %v %v", c2, created, dup, err)
 	}
 	// A failing change writes nothing, and does not take the key.
+	thenLost, _, _ := then("lost?")
 	failing := &bot.Intake{Key: "telegram:m2", Participant: bob, Update: func(*bot.Conversation) error { return bot.Errorf(bot.ECONFLICT, "no") },
-		Posts: []*bot.Outgoing{relay("lost?")}}
+		Then: thenLost}
 	if _, _, _, err := db.Take(ctx, failing); bot.ErrorCode(err) != bot.ECONFLICT {
 		t.Fatalf("failing update: %v", err)
 	}
 	if _, err := db.ConversationByParticipant(ctx, bob); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Fatalf("a failed intake left a conversation: %v", err)
 	}
-	second := &bot.Intake{Key: "telegram:m2", Participant: anaT, Posts: []*bot.Outgoing{relay("second")}}
+	thenSecond, _, _ := then("second")
+	second := &bot.Intake{Key: "telegram:m2", Participant: anaT, Then: thenSecond}
 	if c2, created, dup, err := db.Take(ctx, second); err != nil || dup || created || c2.ID != c.ID {
 		t.Fatalf("second message: %+v %v %v %v", c2, created, dup, err)
 	}
-	posts, _ := db.Outbox(ctx, 0, 0)
-	if len(posts) != 2 || posts[0].Message.Text != "hello" || posts[1].Message.Text != "second" {
-		t.Fatalf("outbox after intakes: %+v", posts)
+	queued, _ := db.Outbox(ctx, 0, 0)
+	if len(queued) != 2 || queued[0].Message.Text != "hello" || queued[1].Message.Text != "second" {
+		t.Fatalf("outbox after intakes: %+v", queued)
 	}
 	evs, _ := db.Events(ctx, 0, 0)
-	if len(evs) != 1 {
+	if len(evs) != 3 {
 		t.Fatalf("events: %+v", evs)
 	}
 	// Keys are forgotten after KeyTTL.
