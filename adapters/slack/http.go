@@ -241,22 +241,25 @@ func (a *Adapter) runInteraction(p interactionPayload) {
 
 // eventEnvelope is what the Events API posts.
 type eventEnvelope struct {
-	Type      string `json:"type"`
-	Challenge string `json:"challenge"`
-	EventID   string `json:"event_id"`
-	Event     struct {
-		Type        string       `json:"type"`
-		Subtype     string       `json:"subtype"`
-		User        string       `json:"user"`
-		BotID       string       `json:"bot_id"`
-		Text        string       `json:"text"`
-		Channel     string       `json:"channel"`
-		ChannelType string       `json:"channel_type"`
-		TS          string       `json:"ts"`
-		ThreadTS    string       `json:"thread_ts"`
-		ClientMsgID string       `json:"client_msg_id"`
-		Files       []sharedFile `json:"files"`
-	} `json:"event"`
+	Type      string       `json:"type"`
+	Challenge string       `json:"challenge"`
+	EventID   string       `json:"event_id"`
+	Event     messageEvent `json:"event"`
+}
+
+// messageEvent is the message event of an envelope.
+type messageEvent struct {
+	Type        string       `json:"type"`
+	Subtype     string       `json:"subtype"`
+	User        string       `json:"user"`
+	BotID       string       `json:"bot_id"`
+	Text        string       `json:"text"`
+	Channel     string       `json:"channel"`
+	ChannelType string       `json:"channel_type"`
+	TS          string       `json:"ts"`
+	ThreadTS    string       `json:"thread_ts"`
+	ClientMsgID string       `json:"client_msg_id"`
+	Files       []sharedFile `json:"files"`
 }
 
 // event serves the Events API: DMs from participants (with their files),
@@ -275,42 +278,70 @@ func (a *Adapter) event(w http.ResponseWriter, r *http.Request, body []byte) {
 		io.WriteString(w, env.Challenge)
 		return
 	}
-	w.WriteHeader(http.StatusOK)
+	// A participant's message is recorded before the answer: were herald
+	// to stop first, Slack would send it again (the intake's key keeps it
+	// once).
 	a.runEvent(env)
+	w.WriteHeader(http.StatusOK)
 }
 
-// runEvent handles an Events API envelope (HTTP or Socket Mode) once.
+// runEvent handles an Events API envelope (HTTP or Socket Mode) once. A
+// participant's direct message is recorded before it returns (the
+// intake, keyed by the message's id, keeps a retried event once); what
+// moderators write in threads is handled in the background, once per
+// event id.
 func (a *Adapter) runEvent(env eventEnvelope) {
-	if env.Type != "event_callback" || a.seen(env.EventID) {
+	if env.Type != "event_callback" {
 		return
 	}
 	e := env.Event
-	if e.Type != "message" || e.Subtype != "" && e.Subtype != "file_share" || e.BotID != "" || e.User == "" || e.User == a.botUser {
+	switch {
+	case e.Type != "message", e.BotID != "", e.User == "", e.User == a.botUser:
 		return // not a person's message, or herald's own
+	case e.Subtype != "" && e.Subtype != "file_share" && e.Subtype != "thread_broadcast":
+		return // an edit, a deletion, a join…
 	}
 	from := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: e.User}}
-	a.background(func(ctx context.Context) {
-		if e.ChannelType == "im" && len(e.Files) > 0 && a.Moderators != nil {
-			if ok, err := a.Moderators.IsModerator(ctx, from); err == nil && ok {
-				a.moderatorFiles(ctx, from, e.Channel, e.Files)
-				return
-			}
+	if e.ChannelType == "im" && !a.fromModeratorWithFiles(e, from) {
+		id := e.ClientMsgID
+		if id == "" {
+			id = e.TS
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		m := a.participantFiles(ctx, e.Text, e.Files)
+		a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, ID: id, Text: m.Text, Files: m.Files})
+		return
+	}
+	if a.seen(env.EventID) {
+		return
+	}
+	a.background(func(ctx context.Context) {
 		switch {
 		case e.ChannelType == "im":
-			id := e.ClientMsgID
-			if id == "" {
-				id = e.TS
-			}
-			m := a.participantFiles(ctx, e.Text, e.Files)
-			a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, ID: id, Text: m.Text, Files: m.Files})
+			a.moderatorFiles(ctx, from, e.Channel, e.Files)
 		case e.Channel == a.cfg.Channel && e.ThreadTS != "" && e.ThreadTS != e.TS:
+			// A reply in a participant's thread, also when sent to the
+			// channel too (thread_broadcast).
 			thread := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: e.Channel}, ID: e.ThreadTS}
 			m := a.participantFiles(ctx, e.Text, e.Files)
 			out := a.handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: from, ID: e.TS, Thread: thread, Text: m.Text, Files: m.Files})
 			a.answerAll(ctx, e.Channel, e.User, e.ThreadTS, out.Replies)
 		}
 	})
+}
+
+// fromModeratorWithFiles reports whether a direct message carries files
+// from a moderator (a recipient file to import), rather than a
+// participant's message.
+func (a *Adapter) fromModeratorWithFiles(e messageEvent, from bot.Actor) bool {
+	if len(e.Files) == 0 || a.Moderators == nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ok, err := a.Moderators.IsModerator(ctx, from)
+	return err == nil && ok
 }
 
 // seen reports whether an event was handled already (Slack retries).

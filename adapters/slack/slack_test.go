@@ -216,10 +216,12 @@ func TestButtonsAndThreads(t *testing.T) {
 		g.adapter.Wait()
 		return code
 	}
-	// A participant writes in a DM, and Slack sends the event twice.
+	// A participant writes in a DM, and Slack sends the event twice: both
+	// go to the handler with the message's id, by which the intake keeps
+	// it once (a retry must never be dropped before it is recorded).
 	event("Ev1", "UANA", "DANA", "im", "1.1", "", "Hello, a question", "")
 	event("Ev1", "UANA", "DANA", "im", "1.1", "", "Hello, a question", "")
-	if in := g.runner.InboundOf(bot.InboundParticipantMessage); len(in) != 1 || in[0].From.Address.ID != "UANA" || in[0].Text != "Hello, a question" || in[0].ID == "" {
+	if in := g.runner.InboundOf(bot.InboundParticipantMessage); len(in) != 2 || in[0].From.Address.ID != "UANA" || in[0].Text != "Hello, a question" || in[0].ID == "" || in[1].ID != in[0].ID {
 		t.Fatalf("the participant's message was handed over as %+v", in)
 	}
 	// Moderators in a thread of the moderators' channel: what they write
@@ -239,9 +241,15 @@ func TestButtonsAndThreads(t *testing.T) {
 	if last := msgs[len(msgs)-1]; !last.Ephemeral || last.User != "UMOD" || last.ThreadTS != "1.0" || !strings.Contains(last.Blocks, "answer to close in 2h bye") {
 		t.Fatalf("the answer went %+v", last)
 	}
+	// A reply also sent to the channel ("Also send to #channel") is a
+	// reply like any other.
+	event("Ev3b", "UMOD", "CMODS", "channel", "2.21", "1.0", "see you soon", `,"subtype":"thread_broadcast"`)
+	if got := g.runner.InboundOf(bot.InboundThreadMessage); len(got) != 3 || got[2].Text != "see you soon" || got[2].Thread != thread {
+		t.Fatalf("a thread_broadcast reply: %+v", got)
+	}
 	// Elsewhere in the channel (not in a thread), nothing is handed over.
 	event("Ev4", "UMOD", "CMODS", "channel", "2.3", "", "hello all", "")
-	if n := len(g.runner.InboundOf(bot.InboundThreadMessage)); n != 2 {
+	if n := len(g.runner.InboundOf(bot.InboundThreadMessage)); n != 3 {
 		t.Fatalf("a channel message went to the handler")
 	}
 	g.runner.Answer = nil

@@ -65,8 +65,21 @@ func (a *Adapter) socketEvent(client *socketmode.Client, ev socketmode.Event) {
 		if ev.Request == nil {
 			return
 		}
-		client.Ack(*ev.Request) // at once: Slack waits three seconds at most
 		raw := []byte(ev.Request.Payload)
+		if ev.Type == socketmode.EventTypeEventsAPI {
+			// A participant's message is recorded before the envelope is
+			// acknowledged (a few milliseconds): were herald to stop
+			// first, Slack would send it again, and the intake's key
+			// keeps it once. Events are read one at a time, so each
+			// participant's messages are recorded in order.
+			var env eventEnvelope
+			if json.Unmarshal(raw, &env) == nil {
+				a.runEvent(env)
+			}
+			client.Ack(*ev.Request)
+			return
+		}
+		client.Ack(*ev.Request) // at once: Slack waits three seconds at most
 		switch ev.Type {
 		case socketmode.EventTypeSlashCommand:
 			var c struct {
@@ -83,11 +96,6 @@ func (a *Adapter) socketEvent(client *socketmode.Client, ev socketmode.Event) {
 			var p interactionPayload
 			if json.Unmarshal(raw, &p) == nil {
 				a.runInteraction(p)
-			}
-		default:
-			var env eventEnvelope
-			if json.Unmarshal(raw, &env) == nil {
-				a.runEvent(env)
 			}
 		}
 	}
