@@ -3,7 +3,6 @@ package telegram
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"html"
@@ -43,11 +42,15 @@ type Config struct {
 
 // Adapter is herald's Telegram bot. It is safe for concurrent use.
 type Adapter struct {
-	bot    *tg.Bot
-	log    *slog.Logger
-	secret string
-	client *http.Client // file downloads
-	group  int64
+	bot         *tg.Bot
+	log         *slog.Logger
+	secret      string
+	client      *http.Client // getUpdates and file downloads
+	apiURL      string
+	token       string
+	pollTimeout time.Duration
+	chats       sync.Map // chat id → *sync.Mutex, in webhook mode
+	group       int64
 	// username is the bot's, for "/herald@username" in groups.
 	username string
 	buttons  internal.ButtonIDs
@@ -80,7 +83,14 @@ const MaxFileSize = 20 << 20
 
 // New connects to the Bot API (getMe checks the token).
 func New(ctx context.Context, cfg Config) (*Adapter, error) {
-	a := &Adapter{log: cfg.Log, secret: cfg.WebhookSecret, client: cfg.HTTPClient, group: cfg.Group}
+	a := &Adapter{log: cfg.Log, secret: cfg.WebhookSecret, client: cfg.HTTPClient, group: cfg.Group,
+		apiURL: strings.TrimSuffix(cfg.ServerURL, "/"), token: cfg.Token, pollTimeout: cfg.PollTimeout}
+	if a.apiURL == "" {
+		a.apiURL = "https://api.telegram.org"
+	}
+	if a.pollTimeout <= 0 {
+		a.pollTimeout = time.Minute
+	}
 	if a.client == nil {
 		a.client = http.DefaultClient
 	}
@@ -114,14 +124,15 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	return a, nil
 }
 
-// Run receives updates until ctx ends: by long polling, or in webhook
-// mode from what Webhook() accepts.
+// Run receives updates until ctx ends: by long polling (see poll), or in
+// webhook mode from what Webhook() accepts. It returns once every update
+// it took is handled.
 func (a *Adapter) Run(ctx context.Context) {
 	if a.secret != "" {
-		a.bot.StartWebhook(ctx)
+		<-ctx.Done()
 		return
 	}
-	a.bot.Start(ctx)
+	a.poll(ctx)
 }
 
 // SetWebhook asks Telegram to post updates to url with the secret.
@@ -132,21 +143,11 @@ func (a *Adapter) SetWebhook(ctx context.Context, url string) error {
 	return nil
 }
 
-// Webhook is the handler Telegram posts updates to in webhook mode. A
-// request without the secret token (compared in constant time) is
-// answered 401 and its update dropped.
+// Webhook is the handler Telegram posts updates to in webhook mode (see
+// webhook). A request without the secret token (compared in constant
+// time) is answered 401 and its update dropped.
 func (a *Adapter) Webhook() http.Handler {
-	next := a.bot.WebhookHandler()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
-		if a.secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(a.secret)) != 1 {
-			a.log.Warn("telegram: a webhook request without the right secret token was refused", "from", r.RemoteAddr)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-		next(w, r)
-	})
+	return http.HandlerFunc(a.webhook)
 }
 
 // Platform is telegram.

@@ -1,0 +1,144 @@
+package telegram
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// poll receives updates by long polling until ctx ends. A batch is handled
+// before the next getUpdates confirms it (its offset), so that a
+// participant's message is recorded before Telegram forgets it; were
+// herald to stop in between, the batch comes again and the intake's key
+// keeps each message once. Updates of one chat are handled one at a time,
+// in order; chats go in parallel.
+func (a *Adapter) poll(ctx context.Context) {
+	var offset int64
+	wait := time.Second
+	for ctx.Err() == nil {
+		ups, err := a.getUpdates(ctx, offset)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			a.log.Warn("telegram: getUpdates", "err", err, "retry_in", wait)
+			if bot.Sleep(ctx, bot.SystemClock(), wait) != nil {
+				return
+			}
+			wait = min(2*wait, time.Minute)
+			continue
+		}
+		wait = time.Second
+		if len(ups) == 0 {
+			continue
+		}
+		a.handleBatch(ctx, ups)
+		offset = ups[len(ups)-1].ID + 1
+	}
+}
+
+// handleBatch handles updates, each chat's in order, chats in parallel,
+// and returns once all are handled.
+func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update) {
+	byChat := map[int64][]*models.Update{}
+	var order []int64
+	for _, u := range ups {
+		c := chatOf(u)
+		if _, ok := byChat[c]; !ok {
+			order = append(order, c)
+		}
+		byChat[c] = append(byChat[c], u)
+	}
+	var wg sync.WaitGroup
+	for _, c := range order {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, u := range byChat[c] {
+				a.update(ctx, nil, u)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// chatOf is the chat an update belongs to (the presser's, for a button).
+func chatOf(u *models.Update) int64 {
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.CallbackQuery != nil:
+		return u.CallbackQuery.From.ID
+	}
+	return 0
+}
+
+// getUpdates asks the Bot API for the updates after offset, waiting up to
+// the poll timeout for some.
+func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
+	secs := int(a.pollTimeout / time.Second)
+	ctx, cancel := context.WithTimeout(ctx, a.pollTimeout+15*time.Second)
+	defer cancel()
+	form := url.Values{"offset": {strconv.FormatInt(offset, 10)}, "timeout": {strconv.Itoa(secs)}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.apiURL+"/bot"+a.token+"/getUpdates", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.URL.RawQuery = form.Encode()
+	resp, err := a.client.Do(req)
+	if err != nil {
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "%s", redact(err.Error(), a.token))
+	}
+	defer resp.Body.Close()
+	var body struct {
+		OK          bool             `json:"ok"`
+		Result      []*models.Update `json:"result"`
+		Description string           `json:"description"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&body); err != nil {
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "reading getUpdates: %v", err)
+	}
+	if !body.OK {
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "getUpdates: %s (HTTP %d)", body.Description, resp.StatusCode)
+	}
+	return body.Result, nil
+}
+
+// webhook serves the updates Telegram posts in webhook mode: each is
+// handled before the answer (so that Telegram sends it again if herald
+// stops first), one at a time per chat.
+func (a *Adapter) webhook(w http.ResponseWriter, r *http.Request) {
+	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+	if a.secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(a.secret)) != 1 {
+		a.log.Warn("telegram: a webhook request without the right secret token was refused", "from", r.RemoteAddr)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	var u models.Update
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&u); err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	unlock := a.lockChat(chatOf(&u))
+	defer unlock()
+	a.update(r.Context(), nil, &u)
+	w.WriteHeader(http.StatusOK)
+}
+
+// lockChat holds chat's turn: its updates are handled one at a time.
+func (a *Adapter) lockChat(chat int64) func() {
+	m, _ := a.chats.LoadOrStore(chat, &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
