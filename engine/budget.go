@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"context"
 	"sync"
+	"time"
 
 	"github.com/heraldchat/herald/bot"
 )
@@ -41,4 +43,16 @@ func (b *Budget) For(p bot.Platform) *Limiter {
 		b.limiters[p] = l
 	}
 	return l
+}
+
+// Wait blocks until a post of class may go to to, within to's platform's
+// limits, or ctx is done: for what adapters post on their own (answers to
+// commands), so that it shares the budget with the outbox and campaigns.
+func (b *Budget) Wait(ctx context.Context, class bot.Class, to bot.Address) error {
+	return b.For(to.Platform).WaitClass(ctx, class, to.String())
+}
+
+// Pause stops every post to platform p for d: it answered 429.
+func (b *Budget) Pause(p bot.Platform, d time.Duration) {
+	b.For(p).Pause(d)
 }

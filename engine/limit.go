@@ -43,7 +43,9 @@ func newScaledLimiter(l bot.Limits, clock bot.Clock, scale float64) *Limiter {
 	if scale <= 0 {
 		scale = 1
 	}
-	unit := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale) }
+	// Intervals are kept a little longer than documented, as the rate is
+	// kept a little lower (pacing): timer jitter never tips a post over.
+	unit := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale / pacing) }
 	lim := &Limiter{clock: clock, perChat: unit(l.PerChat), perGroup: unit(l.PerGroup), scale: scale, chats: map[string]time.Time{}}
 	if l.PerSecond > 0 {
 		lim.overall = rate.NewLimiter(rate.Limit(l.PerSecond*pacing*scale), 1)

@@ -17,12 +17,15 @@ import (
 type OutboxStore = bot.OutboxStore
 
 // Relays is what the outbox needs of participant threads (package
-// bot/threads): posting a batch of one conversation's relayed messages in
-// its thread on m, opening the thread first when it has none. wait waits
-// for the budget before each post, given where it goes (a channel as a
-// ThreadRef without ID, or a thread).
+// bot/threads): posting one conversation's relayed messages in its thread
+// on m, opening the thread first when it has none. first is the lane's
+// head; wait waits for the budget before each post, given where it goes
+// (a channel as a ThreadRef without ID, or a thread); take, called once
+// the post can go, returns the relays it carries — every one waiting by
+// then, so that messages arriving while the thread waited for its turn go
+// in the same post.
 type Relays interface {
-	Relay(ctx context.Context, m bot.Messenger, batch []*bot.Outgoing, wait func(bot.ThreadRef) error) error
+	Relay(ctx context.Context, m bot.Messenger, first *bot.Outgoing, take func() []*bot.Outgoing, wait func(bot.ThreadRef) error) error
 }
 
 // Outbox posts what the store's outbox holds: relayed participant
@@ -225,7 +228,13 @@ func (o *Outbox) post(ctx context.Context, l *lane) {
 	o.mu.Lock()
 	batch := headBatch(l.posts, o.Clock.Now())
 	o.mu.Unlock()
-	err := o.send(ctx, batch)
+	take := func() []*bot.Outgoing {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		batch = headBatch(l.posts, o.Clock.Now())
+		return batch
+	}
+	err := o.send(ctx, batch[0], take, batch)
 	now := o.Clock.Now()
 	ids := make([]uint64, len(batch))
 	for i, p := range batch {
@@ -335,27 +344,25 @@ func isPause(err error) bool {
 
 // send posts a batch on its platform, waiting for the budget first; a
 // 429 pauses the platform's budget.
-func (o *Outbox) send(ctx context.Context, batch []*bot.Outgoing) error {
-	head := batch[0]
+func (o *Outbox) send(ctx context.Context, head *bot.Outgoing, take func() []*bot.Outgoing, batch []*bot.Outgoing) error {
 	m, ok := o.Posters[head.Platform]
 	if !ok {
 		return bot.Errorf(bot.EUNAVAILABLE, "%s is not connected to herald", head.Platform)
 	}
-	err := o.sendOn(ctx, m, batch)
+	err := o.sendOn(ctx, m, head, take, batch)
 	if d, ok := bot.ErrorRetryAfter(err); ok {
 		o.Budget.For(head.Platform).Pause(d)
 	}
 	return err
 }
 
-func (o *Outbox) sendOn(ctx context.Context, m bot.Messenger, batch []*bot.Outgoing) error {
-	head := batch[0]
+func (o *Outbox) sendOn(ctx context.Context, m bot.Messenger, head *bot.Outgoing, take func() []*bot.Outgoing, batch []*bot.Outgoing) error {
 	wait := func(chat bot.Address) error {
 		return o.Budget.For(head.Platform).WaitClass(ctx, head.Class, chatKey(chat))
 	}
 	switch head.Kind {
 	case bot.OutgoingRelay:
-		return o.Relays.Relay(ctx, m, batch, func(t bot.ThreadRef) error { return wait(threadChat(t)) })
+		return o.Relays.Relay(ctx, m, head, take, func(t bot.ThreadRef) error { return wait(threadChat(t)) })
 	case bot.OutgoingThreadPost:
 		tp, ok := m.(bot.ThreadPoster)
 		if !ok {

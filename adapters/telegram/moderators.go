@@ -74,7 +74,7 @@ func (a *Adapter) answerAll(ctx context.Context, topic int, rs []bot.CommandRepl
 // replies go to the group too.
 func (a *Adapter) answer(ctx context.Context, topic int, r bot.CommandReply) {
 	for _, m := range r.Messages {
-		id, err := a.sendTo(ctx, a.group, topic, 0, m)
+		id, err := a.paced(ctx, a.group, topic, 0, m)
 		if err != nil {
 			a.log.Error("telegram: answering a command", "err", err)
 			continue
@@ -82,6 +82,27 @@ func (a *Adapter) answer(ctx context.Context, topic int, r bot.CommandReply) {
 		if m.Campaign != 0 && a.OnCard != nil {
 			a.OnCard(m.Campaign, bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(a.group, 10)}, ID: strconv.Itoa(id)})
 		}
+	}
+}
+
+// paced posts m (see sendTo) within herald's budget: an answer waits for
+// its turn in the group like any post, and a 429 pauses the budget and is
+// tried again, three times at most.
+func (a *Adapter) paced(ctx context.Context, chat int64, topic, replyTo int, m bot.Message) (int, error) {
+	if a.budget == nil {
+		return a.sendTo(ctx, chat, topic, replyTo, m)
+	}
+	to := bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(chat, 10)}
+	for try := 0; ; try++ {
+		if err := a.budget.Wait(ctx, bot.ClassInteractive, to); err != nil {
+			return 0, err
+		}
+		id, err := a.sendTo(ctx, chat, topic, replyTo, m)
+		d, slow := bot.ErrorRetryAfter(err)
+		if !slow || try == 2 {
+			return id, err
+		}
+		a.budget.Pause(bot.PlatformTelegram, d)
 	}
 }
 

@@ -38,6 +38,16 @@ type Config struct {
 	// Group, when set, is the moderators' group chat id (negative): /herald
 	// commands and their buttons run there.
 	Group int64
+	// Budget, when set, paces what the adapter posts on its own (answers
+	// to commands and in threads) within herald's budget for Telegram,
+	// shared with the outbox and campaigns (engine.Budget).
+	Budget Budget
+}
+
+// Budget is herald's sending budget as the adapter uses it.
+type Budget interface {
+	Wait(ctx context.Context, class bot.Class, to bot.Address) error
+	Pause(p bot.Platform, d time.Duration)
 }
 
 // Adapter is herald's Telegram bot. It is safe for concurrent use.
@@ -50,6 +60,7 @@ type Adapter struct {
 	token       string
 	pollTimeout time.Duration
 	chats       sync.Map // chat id → *sync.Mutex, in webhook mode
+	budget      Budget
 	group       int64
 	// username is the bot's, for "/herald@username" in groups.
 	username string
@@ -84,7 +95,7 @@ const MaxFileSize = 20 << 20
 // New connects to the Bot API (getMe checks the token).
 func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	a := &Adapter{log: cfg.Log, secret: cfg.WebhookSecret, client: cfg.HTTPClient, group: cfg.Group,
-		apiURL: strings.TrimSuffix(cfg.ServerURL, "/"), token: cfg.Token, pollTimeout: cfg.PollTimeout}
+		apiURL: strings.TrimSuffix(cfg.ServerURL, "/"), token: cfg.Token, pollTimeout: cfg.PollTimeout, budget: cfg.Budget}
 	if a.apiURL == "" {
 		a.apiURL = "https://api.telegram.org"
 	}

@@ -176,7 +176,7 @@ func (a *Adapter) threadMessage(ctx context.Context, m *models.Message, who bot.
 	out := a.handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: who, ID: strconv.Itoa(m.ID), Thread: thread, Text: msg.Text, Files: msg.Files})
 	for _, r := range out.Replies {
 		for _, msg := range r.Messages {
-			if _, err := a.sendTo(ctx, a.group, topic, head, msg); err != nil {
+			if _, err := a.paced(ctx, a.group, topic, head, msg); err != nil {
 				a.log.Error("telegram: answering in a thread", "err", err)
 			}
 		}

@@ -19,7 +19,7 @@ type Outbox struct {
 	// Poster returns what posts on a platform (nil when none does).
 	Poster func(bot.Platform) bot.Messenger
 	Relays interface {
-		Relay(ctx context.Context, m bot.Messenger, batch []*bot.Outgoing, wait func(bot.ThreadRef) error) error
+		Relay(ctx context.Context, m bot.Messenger, first *bot.Outgoing, take func() []*bot.Outgoing, wait func(bot.ThreadRef) error) error
 	}
 
 	mu sync.Mutex
@@ -79,7 +79,7 @@ func (o *Outbox) post(ctx context.Context, batch []*bot.Outgoing) error {
 	}
 	switch p.Kind {
 	case bot.OutgoingRelay:
-		return o.Relays.Relay(ctx, m, batch, func(bot.ThreadRef) error { return nil })
+		return o.Relays.Relay(ctx, m, p, func() []*bot.Outgoing { return batch }, func(bot.ThreadRef) error { return nil })
 	case bot.OutgoingThreadPost:
 		_, err := m.(bot.ThreadPoster).PostInThread(ctx, p.Thread, p.Message)
 		return err

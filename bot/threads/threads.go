@@ -221,33 +221,37 @@ type ThreadOpener interface {
 	OpenThread(ctx context.Context, channel bot.Address, title string) (bot.ThreadRef, error)
 }
 
-// Relay posts a batch of one conversation's relayed messages (the outbox
-// hands them over; see bot.OutgoingRelay) in its thread on m, which must
-// be a bot.ThreadPoster. A conversation without a thread gets one first,
-// headed by its card, which then carries the batch: one post instead of
-// two. The thread is kept on the conversation the moment the platform
-// names it. wait is called before each post with where it goes (a
-// channel as a ThreadRef without ID, or the thread). A conversation that
-// is gone has nothing to post to, and its relays are done.
-func (t *Service) Relay(ctx context.Context, m bot.Messenger, batch []*bot.Outgoing, wait func(bot.ThreadRef) error) error {
+// Relay posts one conversation's relayed messages (the outbox hands them
+// over; see bot.OutgoingRelay) in its thread on m, which must be a
+// bot.ThreadPoster: first is the first of them; take, called once the
+// post can go, returns all those it carries (the outbox's budget and
+// lanes decide when: see engine.Outbox). A conversation without a thread
+// gets one first, headed by its card, which then carries the messages:
+// one post instead of two. The thread is kept on the conversation the
+// moment the platform names it. wait is called before each post with
+// where it goes (a channel as a ThreadRef without ID, or the thread). A
+// conversation that is gone has nothing to post to, and its relays are
+// done.
+func (t *Service) Relay(ctx context.Context, m bot.Messenger, first *bot.Outgoing, take func() []*bot.Outgoing, wait func(bot.ThreadRef) error) error {
 	tp, ok := m.(bot.ThreadPoster)
 	if !ok {
 		return bot.Errorf(bot.EINVALID, "%s cannot hold participants' threads", m.Platform())
 	}
-	c, err := t.Store.Conversation(ctx, batch[0].ConversationID)
+	c, err := t.Store.Conversation(ctx, first.ConversationID)
 	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		take()
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	msg := t.Batch(batch)
 	if !c.Thread.IsZero() && c.Thread.Channel.Platform == m.Platform() {
-		if msg.IsEmpty() {
-			return nil // a thread asked to open on joining is open
-		}
 		if err := wait(c.Thread); err != nil {
 			return err
+		}
+		msg := t.Batch(take())
+		if msg.IsEmpty() {
+			return nil // a thread asked to open on joining is open
 		}
 		_, err := tp.PostInThread(ctx, c.Thread, msg)
 		return err
@@ -262,12 +266,12 @@ func (t *Service) Relay(ctx context.Context, m bot.Messenger, batch []*bot.Outgo
 			contact = ct
 		}
 	}
-	card := withBatch(t.headCard(c, contact), msg)
+	head := t.headCard(c, contact)
 	if err := wait(bot.ThreadRef{Channel: channel}); err != nil {
 		return err
 	}
 	if opener, ok := m.(ThreadOpener); ok {
-		ref, err := opener.OpenThread(ctx, channel, card.Title)
+		ref, err := opener.OpenThread(ctx, channel, head.Title)
 		if err != nil {
 			return err
 		}
@@ -278,11 +282,11 @@ func (t *Service) Relay(ctx context.Context, m bot.Messenger, batch []*bot.Outgo
 			if err := wait(ref); err != nil {
 				return err
 			}
-			_, err = tp.PostInThread(ctx, ref, card)
+			_, err = tp.PostInThread(ctx, ref, withBatch(head, t.Batch(take())))
 			return err
 		}
 	}
-	ref, err := tp.StartThread(ctx, channel, card)
+	ref, err := tp.StartThread(ctx, channel, withBatch(head, t.Batch(take())))
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,8 @@ type wiring struct {
 	surfaces map[string]surface
 	// changed are told when a campaign's counters or state change.
 	changed []func(bot.CampaignID)
+	// budget paces everything herald posts, per platform.
+	budget *engine.Budget
 	// clients are the adapters' HTTP clients.
 	clients []*http.Client
 }
@@ -136,7 +138,8 @@ func (w *wiring) buildCore() ([]component, error) {
 	w.surfaces = map[string]surface{}
 	// One budget per platform for campaign sends and everything else
 	// herald posts.
-	budget := engine.NewBudget(cfg.Limits.PlatformLimits(), w.clock, cfg.Limits.TimeScale)
+	w.budget = engine.NewBudget(cfg.Limits.PlatformLimits(), w.clock, cfg.Limits.TimeScale)
+	budget := w.budget
 	w.engine = &engine.Engine{
 		Store: w.db, Clock: w.clock, Log: w.log.With("part", "engine"),
 		Messengers: w.messengers, Budget: budget,
@@ -240,7 +243,7 @@ func (w *wiring) buildTelegram() ([]component, error) {
 	ctx, cancel := w.startCtx()
 	defer cancel()
 	client := w.platformClient(0) // long polling sets its own deadlines
-	tc := telegram.Config{Token: cfg.Telegram.Token.Value(), ServerURL: cfg.Telegram.ServerURL, Log: w.log.With("part", "telegram"), HTTPClient: client}
+	tc := telegram.Config{Token: cfg.Telegram.Token.Value(), ServerURL: cfg.Telegram.ServerURL, Log: w.log.With("part", "telegram"), HTTPClient: client, Budget: w.budget}
 	// The moderators' group (checked negative by the config): /herald runs
 	// there and its admins are moderators.
 	tc.Group, _ = strconv.ParseInt(cfg.Moderators.Telegram.Group, 10, 64)

@@ -157,6 +157,9 @@ func (s *Server) Rejected() int {
 // UserWrites queues an update: user (a private chat) sent text.
 func (s *Server) UserWrites(user int64, firstName, text string) {
 	s.mu.Lock()
+	s.started[user] = true // a user who writes to a bot may be written to
+	s.mu.Unlock()
+	s.mu.Lock()
 	s.updateID++
 	s.seq++
 	u := map[string]any{"update_id": s.updateID, "message": map[string]any{

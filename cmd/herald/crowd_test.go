@@ -1,0 +1,142 @@
+package main_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
+	"github.com/heraldchat/herald/bot"
+)
+
+// scale runs the platforms' limits (in herald and in the fakes) this many
+// times faster, so that a crowd behind a 20-a-minute limit takes seconds.
+const scale = 40
+
+// TestCrowdInTelegramGroup: 40 participants write 3 messages each at once
+// while the moderators' group (a forum) takes 20 posts a minute. Every
+// participant gets one topic whose posts show their 3 messages once each
+// and in order, with at most two posts per topic beyond its creation (the
+// head card carries what waited); then moderators answer 5 of them in their topics, and each answer
+// reaches the right participant once.
+func TestCrowdInTelegramGroup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a crowd behind a paced group; skipped with -short")
+	}
+	const group = -100500
+	fake, err := telegramfake.Start("42:secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.Scale = scale
+	fake.Forum(group)
+	fake.Admin(group, 77)
+	cfg := MustWriteConfig(t, t.TempDir(), fmt.Sprintf("limits: {time_scale: %d}\n", scale)+
+		"telegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\n"+
+		"moderators: {telegram: {group: \""+strconv.Itoa(group)+"\"}}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+
+	const crowd, each = 40, 3
+	user := func(i int) int64 { return int64(6000 + i) }
+	for j := range each {
+		for i := range crowd {
+			fake.UserWrites(user(i), fmt.Sprintf("P%d", i), fmt.Sprintf("message %d of P%d", j+1, i))
+		}
+	}
+	// Each participant's topic, and what it shows, in order.
+	topicOf := func(i int) int64 {
+		ref := p.ThreadOf(bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(user(i), 10)})
+		n, _ := strconv.ParseInt(strings.TrimPrefix(ref.ID, "t"), 10, 64)
+		return n
+	}
+	shown := func() map[int64][]string {
+		out := map[int64][]string{}
+		for _, m := range fake.Sent() {
+			if m.ChatID == group && m.Topic != 0 {
+				out[m.Topic] = append(out[m.Topic], m.Text)
+			}
+		}
+		return out
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		posts, done := shown(), 0
+		for i := range crowd {
+			if t := topicOf(i); t != 0 && strings.Contains(strings.Join(posts[t], "\n"), fmt.Sprintf("message %d of P%d", each, i)) {
+				done++
+			}
+		}
+		if done == crowd {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 60s, %d of %d participants' messages are all in their topic", done, crowd)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	posts := shown()
+	if n := len(fake.Topics()); n != crowd {
+		t.Errorf("%d topics for %d participants", n, crowd)
+	}
+	for i := range crowd {
+		ps := posts[topicOf(i)]
+		all := strings.Join(ps, "\n")
+		last := -1
+		for j := range each {
+			msg := fmt.Sprintf("message %d of P%d", j+1, i)
+			if c := strings.Count(all, msg); c != 1 {
+				t.Errorf("P%d: %q shows %d times", i, msg, c)
+			}
+			at := strings.Index(all, msg)
+			if at < last {
+				t.Errorf("P%d: message %d shows before an earlier one:\n%s", i, j+1, all)
+			}
+			last = at
+		}
+		if len(ps) > 2 {
+			t.Errorf("P%d's topic took %d posts, want at most 2 (the head card carries what waited)", i, len(ps))
+		}
+	}
+	// At 40 times the real pace, a few milliseconds of jitter can make the
+	// fake refuse a post (herald then waits and posts it): the bench, at
+	// the real pace, counts 429s; here they must only cost no message.
+	t.Logf("429s from the fake: %d", fake.Rejected())
+
+	// Moderators answer five participants in their topics.
+	for i := range 5 {
+		fake.GroupMessage(group, 77, "Mo", topicOf(i), 0, fmt.Sprintf("answer for P%d", i))
+	}
+	waitUntil(t, p, "the five answers", func() bool {
+		n := 0
+		for _, m := range fake.Sent() {
+			if strings.HasPrefix(m.Text, "answer for P") {
+				n++
+			}
+		}
+		return n >= 5
+	})
+	time.Sleep(200 * time.Millisecond) // nothing more arrives
+	for _, m := range fake.Sent() {
+		if rest, ok := strings.CutPrefix(m.Text, "answer for P"); ok {
+			i, _ := strconv.Atoi(rest)
+			if m.ChatID != user(i) {
+				t.Errorf("the answer for P%d went to chat %d", i, m.ChatID)
+			}
+		}
+	}
+	got := map[int64]int{}
+	for _, m := range fake.Sent() {
+		if strings.HasPrefix(m.Text, "answer for P") {
+			got[m.ChatID]++
+		}
+	}
+	for i := range 5 {
+		if got[user(i)] != 1 {
+			t.Errorf("P%d got the answer %d times", i, got[user(i)])
+		}
+	}
+}
