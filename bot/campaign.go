@@ -89,8 +89,8 @@ type Schedule struct {
 	// where the platform exposes presence.
 	OnlyWhenActive bool `json:"only_when_active,omitempty"`
 	// RetryCycles is how many times the retry ladder runs for recipients
-	// away or unreachable for a passing reason: 0 means
-	// DefaultRetryCycles, a negative number none.
+	// away or unreachable for a passing reason: 0 means three, a
+	// negative number none.
 	RetryCycles int `json:"retry_cycles,omitempty"`
 }
 

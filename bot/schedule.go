@@ -7,9 +7,9 @@ import (
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 )
 
-// DefaultRetryCycles is how many times the retry ladder runs unless a
-// campaign says otherwise.
-const DefaultRetryCycles = 3
+// defaultRetryCycles is how many times the retry ladder runs when
+// Schedule.RetryCycles is 0.
+const defaultRetryCycles = 3
 
 // stepsPerCycle are the attempts of one cycle of the retry ladder: at the
 // cycle's start, 10 minutes later, and at the top of the next hour.
@@ -47,20 +47,20 @@ func (s Schedule) Validate() error {
 	return nil
 }
 
-// Cycles returns how many cycles the retry ladder runs.
-func (s Schedule) Cycles() int {
+// cycles returns how many cycles the retry ladder runs.
+func (s Schedule) cycles() int {
 	switch {
 	case s.RetryCycles < 0:
 		return 0
 	case s.RetryCycles == 0:
-		return DefaultRetryCycles
+		return defaultRetryCycles
 	}
 	return s.RetryCycles
 }
 
 // Attempts returns the number of delivery attempts a recipient gets: one,
 // or every step of every retry cycle.
-func (s Schedule) Attempts() int { return max(1, s.Cycles()*stepsPerCycle) }
+func (s Schedule) Attempts() int { return max(1, s.cycles()*stepsPerCycle) }
 
 // PlannedAt returns when the recipient with this key is first tried:
 // start plus an offset within the delivery window drawn from the seed and
@@ -76,7 +76,7 @@ func (s Schedule) PlannedAt(start time.Time, key string) time.Time {
 		h.Write([]byte(key))
 		t = start.Add(time.Duration(h.Sum64() % uint64(s.Window)))
 	}
-	return s.NextOpen(t)
+	return s.nextOpen(t)
 }
 
 // hoursSet reports whether working hours restrict the time of day.
@@ -95,12 +95,12 @@ func (s Schedule) workingDay(d time.Weekday) bool {
 	return false
 }
 
-// NextOpen returns the earliest instant at or after t within working days
+// nextOpen returns the earliest instant at or after t within working days
 // and hours, in the schedule's zone. Hours whose end is before their start
 // run across midnight (22:00–06:00 opens on a working day's evening).
 // Daylight-saving changes are those of the zone: an opening that falls in a
 // skipped hour moves as time.Date moves it. An unknown zone counts as UTC.
-func (s Schedule) NextOpen(t time.Time) time.Time {
+func (s Schedule) nextOpen(t time.Time) time.Time {
 	if !s.hoursSet() && len(s.Days) == 0 {
 		return t
 	}
@@ -159,11 +159,11 @@ func (s Schedule) AttemptAt(planned time.Time, n int) (time.Time, bool) {
 	case 0:
 		return start, true
 	case 1:
-		return s.NextOpen(start.Add(10 * time.Minute)), true
+		return s.nextOpen(start.Add(10 * time.Minute)), true
 	default:
 		later := start.Add(10 * time.Minute)
 		top := later.Truncate(time.Hour).Add(time.Hour)
-		return s.NextOpen(top), true
+		return s.nextOpen(top), true
 	}
 }
 
@@ -177,7 +177,7 @@ func (s Schedule) nextCycle(t time.Time) time.Time {
 	}
 	local := t.In(loc)
 	if !s.hoursSet() {
-		return s.NextOpen(local.AddDate(0, 0, 1))
+		return s.nextOpen(local.AddDate(0, 0, 1))
 	}
 	y, m, d := local.Date()
 	// The period holding t opened today, or yesterday for overnight hours.

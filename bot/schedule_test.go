@@ -82,8 +82,9 @@ func TestNextOpen(t *testing.T) {
 		{"days only", weekends, at(2026, 12, 3, 15, 0), at(2026, 12, 5, 0, 0)},
 		{"no restriction", bot.Schedule{}, at(2026, 12, 3, 3, 0), at(2026, 12, 3, 3, 0)},
 	} {
-		if got := tc.s.NextOpen(tc.in); !got.Equal(tc.want) {
-			t.Errorf("%s: NextOpen(%v) = %v, want %v", tc.name, tc.in, got.In(paris), tc.want.In(paris))
+		// Without a window, PlannedAt is the next opening.
+		if got := tc.s.PlannedAt(tc.in, "key"); !got.Equal(tc.want) {
+			t.Errorf("%s: PlannedAt(%v) = %v, want %v", tc.name, tc.in, got.In(paris), tc.want.In(paris))
 		}
 	}
 }

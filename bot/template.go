@@ -34,11 +34,11 @@ func foldName(s string) string {
 	return b.String()
 }
 
-// CanonicalAttr returns the attribute a placeholder name reads, folded:
+// canonicalAttr returns the attribute a placeholder name reads, folded:
 // first_name for FIRSTNAME or userfirstname, and the folded name itself
 // otherwise. Results are remembered (a few thousand names at most), since
 // every message sent folds its recipient's column names again.
-func CanonicalAttr(name string) string {
+func canonicalAttr(name string) string {
 	if v, ok := canonicalCache.Load(name); ok {
 		return v.(string)
 	}
@@ -52,7 +52,7 @@ func CanonicalAttr(name string) string {
 	return f
 }
 
-// canonicalCache remembers CanonicalAttr; it stops growing at
+// canonicalCache remembers canonicalAttr; it stops growing at
 // maxCanonicalCache names so that odd files cannot make it huge.
 var (
 	canonicalCache     sync.Map
@@ -70,18 +70,18 @@ const (
 // templatePart is literal text, or a placeholder when attr is set.
 type templatePart struct {
 	text string // the literal, or the placeholder as written
-	attr string // CanonicalAttr of the placeholder name
+	attr string // canonicalAttr of the placeholder name
 }
 
-// Template is a parsed text with placeholders. Parsing never fails: text
+// parsedText is a parsed text with placeholders. Parsing never fails: text
 // that is not a well-formed placeholder stays literal.
-type Template struct {
+type parsedText struct {
 	parts []templatePart
 }
 
-// ParseTemplate splits s into literal text and placeholders.
-func ParseTemplate(s string) *Template {
-	t := &Template{}
+// parseTemplate splits s into literal text and placeholders.
+func parseTemplate(s string) *parsedText {
+	t := &parsedText{}
 	lit := 0
 	for i := 0; i < len(s); {
 		end, name := placeholderAt(s, i)
@@ -92,7 +92,7 @@ func ParseTemplate(s string) *Template {
 		if lit < i {
 			t.parts = append(t.parts, templatePart{text: s[lit:i]})
 		}
-		t.parts = append(t.parts, templatePart{text: s[i:end], attr: CanonicalAttr(name)})
+		t.parts = append(t.parts, templatePart{text: s[i:end], attr: canonicalAttr(name)})
 		i, lit = end, end
 	}
 	if lit < len(s) {
@@ -147,9 +147,9 @@ func validPlaceholderName(name string) bool {
 	return true
 }
 
-// Attrs returns the attributes the template reads (canonical, folded),
-// each once, in order of first use; date and time are left out.
-func (t *Template) Attrs() []string {
+// attrs returns the attributes the text reads (canonical, folded), each
+// once, in order of first use; date and time are left out.
+func (t *parsedText) attrs() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, p := range t.parts {
@@ -161,14 +161,11 @@ func (t *Template) Attrs() []string {
 	return out
 }
 
-// Render fills the placeholders from vars and returns the text and the
+// render fills the placeholders from vars and returns the text and the
 // placeholders (as written) that vars could not fill; those stay as
-// written in the text.
-func (t *Template) Render(vars *Vars) (string, []string) {
-	return t.render(vars, false)
-}
-
-func (t *Template) render(vars *Vars, inURL bool) (string, []string) {
+// written in the text. Values placed inside a link (inURL, not as the
+// whole link) are URL-escaped.
+func (t *parsedText) render(vars *Vars, inURL bool) (string, []string) {
 	var b strings.Builder
 	var missing []string
 	for i, p := range t.parts {
@@ -207,14 +204,14 @@ type Vars struct {
 func NewVars(keyColumn, key string, attrs, defaults map[string]string, at time.Time) *Vars {
 	v := &Vars{attrs: attrs, defaults: defaults, at: at}
 	if keyColumn != "" && key != "" {
-		v.keyAttr, v.key = CanonicalAttr(keyColumn), key
+		v.keyAttr, v.key = canonicalAttr(keyColumn), key
 	}
 	return v
 }
 
 // lookup returns the value of the folded attribute attr: the key, then a
 // non-empty attribute, then a default. Names are folded as they are read
-// (remembered by CanonicalAttr), which costs less than building a folded
+// (remembered by canonicalAttr), which costs less than building a folded
 // map for every recipient.
 func (v *Vars) lookup(attr string) (string, bool) {
 	switch attr {
@@ -227,12 +224,12 @@ func (v *Vars) lookup(attr string) (string, bool) {
 		return v.key, true
 	}
 	for name, val := range v.attrs {
-		if val != "" && CanonicalAttr(name) == attr {
+		if val != "" && canonicalAttr(name) == attr {
 			return val, true
 		}
 	}
 	for name, val := range v.defaults {
-		if CanonicalAttr(name) == attr {
+		if canonicalAttr(name) == attr {
 			return val, true
 		}
 	}
@@ -244,7 +241,7 @@ func MessageAttrs(m Message) []string {
 	var out []string
 	seen := map[string]bool{}
 	eachText(&m, func(s *string, _ bool) {
-		for _, a := range ParseTemplate(*s).Attrs() {
+		for _, a := range parseTemplate(*s).attrs() {
 			if !seen[a] {
 				seen[a] = true
 				out = append(out, a)
@@ -265,13 +262,13 @@ func Personalize(m Message, vars *Vars) (Message, error) {
 // for many recipients. It is safe for concurrent use.
 type CompiledMessage struct {
 	m     Message
-	texts []*Template // in eachText order
+	texts []*parsedText // in eachText order
 }
 
 // CompileMessage parses every text of m.
 func CompileMessage(m Message) *CompiledMessage {
 	cm := &CompiledMessage{m: m}
-	eachText(&m, func(s *string, _ bool) { cm.texts = append(cm.texts, ParseTemplate(*s)) })
+	eachText(&m, func(s *string, _ bool) { cm.texts = append(cm.texts, parseTemplate(*s)) })
 	return cm
 }
 

@@ -19,9 +19,6 @@ const (
 	LocaleFrench  Locale = "fr"
 )
 
-// Locales lists the supported locales.
-func Locales() []Locale { return []Locale{LocaleEnglish, LocaleFrench} }
-
 // Valid reports whether l is a supported locale.
 func (l Locale) Valid() bool { return l == LocaleEnglish || l == LocaleFrench }
 
@@ -86,20 +83,4 @@ func (t *Text) Locale() Locale { return t.locale }
 // catalogue's locale (numbers are grouped the local way).
 func (t *Text) T(key TextKey, args ...any) string {
 	return t.printer.Sprintf(string(key), args...)
-}
-
-// TextKeys returns every key of the catalogue, for tests that check both
-// languages are complete.
-func TextKeys() []TextKey {
-	keys := make([]TextKey, 0, len(texts))
-	for k := range texts {
-		keys = append(keys, k)
-	}
-	return keys
-}
-
-// TextSource returns the untranslated English and French formats of key.
-func TextSource(key TextKey) (en, fr string, ok bool) {
-	tr, ok := texts[key]
-	return tr[0], tr[1], ok
 }
