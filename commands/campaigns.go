@@ -53,7 +53,7 @@ func (h *handlers) campaigns(ctx context.Context, w *Reply, r *Request) error {
 		if err != nil {
 			return err
 		}
-		lines = append(lines, "• "+h.text.T(TextCampaignLine, c.ID, c.Name, h.text.T(bot.CampaignStateText(c.State)), n.Sent, n.Total))
+		lines = append(lines, "• "+h.text.T(TextCampaignLine, c.ID, c.Name, h.text.T(CampaignStateText(c.State)), n.Sent, n.Total))
 	}
 	w.Say(bot.Message{Kind: bot.KindMessage, Title: h.text.T(TextCampaignsTitle), Text: strings.Join(lines, "\n")})
 	return nil
@@ -396,7 +396,7 @@ func (h *handlers) campaignTry(ctx context.Context, w *Reply, r *Request) error 
 
 // lifecycle serves start, pause, resume, cancel: it changes the campaign
 // and answers with its card.
-func (h *handlers) lifecycle(do func(context.Context, bot.CampaignID, bot.Actor) (*bot.Campaign, error), done bot.TextKey) HandlerFunc {
+func (h *handlers) lifecycle(do func(context.Context, bot.CampaignID, bot.Actor) (*bot.Campaign, error), done TextKey) HandlerFunc {
 	return func(ctx context.Context, w *Reply, r *Request) error {
 		id, err := campaignID(r.Args[0])
 		if err != nil {

@@ -47,7 +47,7 @@ type world struct {
 	threads *threads.Service
 }
 
-func newWorld(t testing.TB, locale bot.Locale) *world {
+func newWorld(t testing.TB, locale commands.Locale) *world {
 	t.Helper()
 	clock := bottest.NewClock(t0)
 	db, err := store.Open(filepath.Join(t.TempDir(), "herald.db"), store.Options{Clock: clock, NoSync: true})
@@ -78,7 +78,7 @@ func newWorld(t testing.TB, locale bot.Locale) *world {
 	deps.Conversations, deps.Snippets = threads, db
 	auth := &bot.Moderators{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
 	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer, threads: threads,
-		mux: commands.New(deps, bot.NewText(locale, commands.Texts), auth, signer, nil)}
+		mux: commands.New(deps, commands.NewText(locale), auth, signer, nil)}
 }
 
 func (w *world) run(a bot.Actor, text string, files ...bot.File) *commands.Reply {
@@ -164,7 +164,7 @@ const people = "email,first_name,city\nana@example.org,Ana,Lyon\nbob@example.org
 // TestModeratorJourney runs a moderator's whole journey and compares each
 // reply with its golden file, in English and in French.
 func TestModeratorJourney(t *testing.T) {
-	for _, locale := range []bot.Locale{bot.LocaleEnglish, bot.LocaleFrench} {
+	for _, locale := range []commands.Locale{commands.LocaleEnglish, commands.LocaleFrench} {
 		t.Run(string(locale), func(t *testing.T) {
 			w := newWorld(t, locale)
 			w.slack.AddUser("ana@example.org", bot.Address{Platform: bot.PlatformSlack, ID: "UANA"})
@@ -211,7 +211,7 @@ func TestModeratorJourney(t *testing.T) {
 // TestEveryCommandRefusesStrangers runs every command as someone who is
 // not a moderator: each is refused, privately, and nothing changes.
 func TestEveryCommandRefusesStrangers(t *testing.T) {
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	w.run(mo, "list import spring", csvFile("p.csv", people))
 	w.run(mo, "campaign new Kept")
 	before := dump(t, w)
@@ -242,7 +242,7 @@ func dump(t *testing.T, w *world) string {
 }
 
 func TestSignedButtons(t *testing.T) {
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	w.run(mo, "list import spring", csvFile("p.csv", "slack_id\nU1\n"))
 	w.run(mo, "campaign new B")
 	w.run(mo, "campaign message 1 Hi")
@@ -287,7 +287,7 @@ func TestSignedButtons(t *testing.T) {
 
 func TestScheduleAndMessageOptions(t *testing.T) {
 	ctx := context.Background()
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	w.run(mo, "campaign new S")
 	r := w.run(mo, "campaign schedule 1 at:\"in 3 days at 9h\" window:90m hours lun-ven 9h-18h tz Europe/Paris presence active retries 2")
 	if r.Private {
@@ -325,7 +325,7 @@ func TestScheduleAndMessageOptions(t *testing.T) {
 }
 
 func TestImportWaitsForTheNextFile(t *testing.T) {
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	if r := w.run(mo, "list import later replace"); !strings.Contains(render(r), "Upload the CSV file now") {
 		t.Fatalf("waiting: %s", render(r))
 	}
@@ -384,7 +384,7 @@ func FuzzServe(f *testing.F) {
 	for _, s := range []string{"help", "campaign new x", "campaign schedule 1 at tomorrow 9:00 window 2h", `campaign message 1 title:"a`, "list import", "“", "campaign missing 1 a=b skip", "campaigns done", "help campaign"} {
 		f.Add(s)
 	}
-	w := newWorld(f, bot.LocaleEnglish)
+	w := newWorld(f, commands.LocaleEnglish)
 	w.run(mo, "campaign new Fuzz")
 	f.Fuzz(func(t *testing.T, text string) {
 		r := w.run(mo, text)
@@ -396,7 +396,7 @@ func FuzzServe(f *testing.F) {
 
 func TestThreadCommands(t *testing.T) {
 	ctx := context.Background()
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	zoe := bot.Address{Platform: bot.PlatformSlack, ID: "UZOE"}
 	c, err := w.threads.Receive(ctx, bot.Incoming{From: zoe, Name: "Zoe", Message: bot.Message{Text: "Hi, my invoice?"}})
 	if err != nil {
@@ -476,7 +476,7 @@ func TestThreadCommands(t *testing.T) {
 
 func TestCardUpdaterEditsInPlaceAtMostEveryFewSeconds(t *testing.T) {
 	ctx := context.Background()
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	w.run(mo, "campaign new Live")
 	card := w.run(mo, "campaign show 1").Messages[0]
 	if card.Campaign != 1 {
@@ -486,7 +486,7 @@ func TestCardUpdaterEditsInPlaceAtMostEveryFewSeconds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &commands.CardUpdater{Text: bot.NewText(bot.LocaleEnglish, commands.Texts), Signer: w.signer,
+	u := &commands.CardUpdater{Text: commands.NewText(commands.LocaleEnglish), Signer: w.signer,
 		Campaigns: &campaigns.Service{Store: w.db, Dispatcher: &engine.Engine{}, Clock: w.clock}, Clock: w.clock, Every: 3 * time.Second}
 	u.Track(1, w.slack, ref)
 	edits := func() int {

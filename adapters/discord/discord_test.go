@@ -420,7 +420,7 @@ func TestInboundConformance(t *testing.T) {
 				clock := bot.SystemClock()
 				deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
 					Campaigns: &campaigns.Service{Store: db, Clock: clock}, Lists: &lists.Service{Store: db}}
-				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+				return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)
 			},
 			Write: func(th bot.ThreadRef, text string) { fake.MemberWrites("777", th.ID, "55", text) },
 			Shown: func(th bot.ThreadRef) []string {

@@ -646,6 +646,6 @@ func language(db *store.DB) func(bot.ThreadService, *bot.Moderators) bot.Inbound
 		clock := bot.SystemClock()
 		deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
 			Campaigns: &campaigns.Service{Store: db, Clock: clock}, Lists: &lists.Service{Store: db}}
-		return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+		return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)
 	}
 }

@@ -588,7 +588,7 @@ func TestInboundConformance(t *testing.T) {
 				clock := bot.SystemClock()
 				deps := commands.Deps{Conversations: th, Snippets: s.db, Clock: clock,
 					Campaigns: &campaigns.Service{Store: s.db, Clock: clock}, Lists: &lists.Service{Store: s.db}}
-				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+				return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)
 			},
 			Write: func(th bot.ThreadRef, text string) {
 				write(t, console, map[string]string{"type": "reply", "thread": th.ID, "text": text})

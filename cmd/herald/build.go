@@ -167,7 +167,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		},
 		Clock: w.clock,
 	}
-	text := bot.NewText(bot.Locale(cfg.Locale), commands.Texts)
+	text := commands.NewText(commands.Locale(cfg.Locale))
 	signer := commands.NewSigner(key, w.clock, commands.DefaultActionTTL)
 	w.mux = commands.New(deps, text, w.moderators, signer, w.log.With("part", "commands"))
 	w.inbound = commands.NewInbound(w.mux, w.threads)
