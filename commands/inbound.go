@@ -54,9 +54,9 @@ func (h *Inbound) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 		if form := h.formFor(ctx, in); form != "" {
 			return bot.InboundReply{Form: form}, nil
 		}
-		return h.reply(h.Mux.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Thread: in.Thread})), nil
+		return h.reply(h.Mux.RunCommand(ctx, CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Thread: in.Thread})), nil
 	case bot.InboundButton:
-		return h.reply(h.Mux.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Signed: in.Signed, Thread: in.Thread})), nil
+		return h.reply(h.Mux.RunCommand(ctx, CommandRequest{Actor: in.From, Signed: in.Signed, Thread: in.Thread})), nil
 	case bot.InboundFile:
 		for _, f := range in.Files {
 			out.Replies = append(out.Replies, h.Mux.RunFile(ctx, in.From, f))
@@ -99,7 +99,7 @@ func (h *Inbound) form(ctx context.Context, in bot.Inbound) bot.InboundReply {
 	v := func(k string) string { return strings.TrimSpace(in.Fields[k]) }
 	switch in.Form {
 	case bot.FormListImport:
-		return h.reply(h.Mux.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Files: in.Files,
+		return h.reply(h.Mux.RunCommand(ctx, CommandRequest{Actor: in.From, Files: in.Files,
 			Text: strings.TrimSpace(fmt.Sprintf("list import %s %s", v("name"), v("mode")))}))
 	case bot.FormCampaign:
 		f := CampaignForm{Name: v("name"), Kind: v("kind"), Title: v("title"), Text: in.Fields["text"],

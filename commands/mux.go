@@ -235,15 +235,15 @@ func argError(format string, args ...any) error {
 	return bot.Errorf(bot.EINVALID, format, args...)
 }
 
-var _ bot.CommandRunner = (*Mux)(nil)
+var _ CommandRunner = (*Mux)(nil)
 
-// RunCommand serves a surface's request (bot.CommandRunner).
-func (m *Mux) RunCommand(ctx context.Context, r bot.CommandRequest) bot.CommandReply {
+// RunCommand serves a surface's request (CommandRunner).
+func (m *Mux) RunCommand(ctx context.Context, r CommandRequest) bot.CommandReply {
 	w := m.Serve(ctx, &Request{Actor: r.Actor, Text: r.Text, Files: r.Files, Thread: r.Thread, Signed: r.Signed})
 	return bot.CommandReply{Messages: w.Messages, Private: w.Private, Created: w.Created}
 }
 
-// RunFile serves a file uploaded without a command (bot.CommandRunner).
+// RunFile serves a file uploaded without a command (CommandRunner).
 func (m *Mux) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
 	w := m.ServeFile(ctx, a, f)
 	return bot.CommandReply{Messages: w.Messages, Private: w.Private, Created: w.Created}

@@ -386,7 +386,7 @@ func TestInteractionsEndpoint(t *testing.T) {
 
 // cardReply answers every command with a campaign card carrying a command
 // button whose signed value is longer than the platform's button data.
-func cardReply(req bot.CommandRequest) bot.CommandReply {
+func cardReply(req bottest.Request) bot.CommandReply {
 	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
 		Buttons: []bot.Button{{Label: "Pause", Style: "danger", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-" + strings.Repeat("x", 120)}}}}}}
 }

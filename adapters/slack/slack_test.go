@@ -258,7 +258,7 @@ func TestButtonsAndThreads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.runner.Reply = func(bot.CommandRequest) bot.CommandReply {
+	g.runner.Reply = func(bottest.Request) bot.CommandReply {
 		return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindSuccess, Text: "#1 paused."}, {Kind: bot.KindCard, Title: "#1 New", Text: "paused", Campaign: 1}}}
 	}
 	payload, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]string{"id": "UMOD", "username": "mo"},

@@ -418,7 +418,7 @@ func until(t *testing.T, what string, ok func() bool) {
 
 // cardReply answers every command with a campaign card carrying a command
 // button whose signed value is longer than the platform's button data.
-func cardReply(req bot.CommandRequest) bot.CommandReply {
+func cardReply(req bottest.Request) bot.CommandReply {
 	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
 		Buttons: []bot.Button{{Label: "Pause", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-1-" + strings.Repeat("x", 80)}}}}}}
 }

@@ -35,10 +35,10 @@ const token = "a-test-token-long-enough"
 // runner is a fake command language that records what it was asked.
 type runner struct {
 	mu   sync.Mutex
-	reqs []bot.CommandRequest
+	reqs []bottest.Request
 }
 
-func (r *runner) RunCommand(ctx context.Context, req bot.CommandRequest) bot.CommandReply {
+func (r *runner) RunCommand(ctx context.Context, req bottest.Request) bot.CommandReply {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.reqs = append(r.reqs, req)
@@ -46,7 +46,7 @@ func (r *runner) RunCommand(ctx context.Context, req bot.CommandRequest) bot.Com
 }
 
 func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
-	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name, Files: []bot.File{f}})
+	return r.RunCommand(ctx, bottest.Request{Actor: a, Text: "file " + f.Name, Files: []bot.File{f}})
 }
 
 // handler stands for the command language's inbound handler: participants'
@@ -73,7 +73,7 @@ func (h *handler) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 		_, err := h.threads.Receive(ctx, bot.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, Message: bot.Message{Text: in.Text, Files: in.Files}})
 		return bot.InboundReply{}, err
 	case bot.InboundCommand, bot.InboundButton:
-		return one(h.runner.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Signed: in.Signed})), nil
+		return one(h.runner.RunCommand(ctx, bottest.Request{Actor: in.From, Text: in.Text, Files: in.Files, Signed: in.Signed})), nil
 	case bot.InboundFile:
 		return one(h.runner.RunFile(ctx, in.From, in.Files[0])), nil
 	case bot.InboundThreadMessage:
@@ -81,7 +81,7 @@ func (h *handler) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 			return bot.InboundReply{Echo: &bot.Echo{Internal: true, Message: bot.Message{Kind: bot.KindIdea, Text: note}}}, nil
 		}
 		if cmd, ok := strings.CutPrefix(in.Text, "/"); ok {
-			return one(h.runner.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: cmd, Thread: in.Thread})), nil
+			return one(h.runner.RunCommand(ctx, bottest.Request{Actor: in.From, Text: cmd, Thread: in.Thread})), nil
 		}
 		m := bot.Message{Text: in.Text, Files: in.Files}
 		out := bot.InboundReply{Echo: &bot.Echo{Message: m}}

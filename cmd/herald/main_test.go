@@ -21,6 +21,7 @@ import (
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
 	main "github.com/heraldchat/herald/cmd/herald"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -362,11 +363,11 @@ func TestTelegramParticipantReachesTheConsole(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		thread = p.ThreadOf(bot.Address{Platform: bot.PlatformTelegram, ID: "9009"})
 	}
-	r := p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: "snippets add hello Bonjour Lea !"})
+	r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: "snippets add hello Bonjour Lea !"})
 	if r.Private {
 		t.Fatalf("snippets add: %+v", r)
 	}
-	r = p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: "snippet hello", Thread: thread})
+	r = p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: "snippet hello", Thread: thread})
 	if !r.Private || len(fake.Sent()) != 1 || fake.Sent()[0].ChatID != 9009 || fake.Sent()[0].Text != "Bonjour Lea !" {
 		t.Fatalf("reply %+v; Telegram got %+v", r, fake.Sent())
 	}
@@ -749,7 +750,7 @@ func TestDiscordCampaign(t *testing.T) {
 	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"}, Name: "mo"}
 	run := func(text string, files ...bot.File) {
 		t.Helper()
-		if r := p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: text, Files: files}); r.Private {
+		if r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: text, Files: files}); r.Private {
 			t.Fatalf("%s: %+v", text, r)
 		}
 	}

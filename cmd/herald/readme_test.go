@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	main "github.com/heraldchat/herald/cmd/herald"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
 )
 
@@ -160,7 +161,7 @@ func runReadmeModeratorCommands(t *testing.T, b readmeBlock) {
 	MustStart(t, p, MustWriteConfig(t, t.TempDir(), ""))
 	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "readme"}, Name: "readme"}
 	run := func(text string, files ...bot.File) bot.CommandReply {
-		return p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: text, Files: files})
+		return p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: text, Files: files})
 	}
 	csv := "respondentID,first_name\nAAAAAAAAAAAAAAAAAAAAAA,Ana\nBBBBBBBBBBBBBBBBBBBBBB,Bo\n"
 	if r := run("list import readme-list", bot.File{Name: "people.csv", Data: []byte(csv)}); r.Private {
