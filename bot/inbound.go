@@ -110,22 +110,6 @@ type InboundHandler interface {
 	Handle(ctx context.Context, in Inbound) (InboundReply, error)
 }
 
-// ThreadService is participant threads as the inbound handler uses them:
-// relaying participants' messages, moderators' replies, and the thread
-// commands. threads.Service implements it.
-type ThreadService interface {
-	Receive(ctx context.Context, in Incoming) (*Conversation, error)
-	Joined(ctx context.Context, in Incoming) (*Conversation, error)
-	Reply(ctx context.Context, thread ThreadRef, from Actor, m Message) (Delivery, error)
-	ConversationOf(ctx context.Context, thread ThreadRef) (*Conversation, error)
-	Close(ctx context.Context, thread ThreadRef, by Actor, after time.Duration, message string) (*Conversation, error)
-	Reopen(ctx context.Context, thread ThreadRef, by Actor) (*Conversation, error)
-	Assign(ctx context.Context, thread ThreadRef, by, to Actor) (*Conversation, error)
-	Tag(ctx context.Context, thread ThreadRef, by Actor, tag string, add bool) (*Conversation, error)
-	Block(ctx context.Context, thread ThreadRef, by Actor, blocked bool) (*Conversation, error)
-	Say(ctx context.Context, thread ThreadRef, by Actor, m Message) error
-}
-
 // Incoming is a message a participant sent to herald on some platform.
 type Incoming struct {
 	From    Address

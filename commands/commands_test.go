@@ -19,6 +19,7 @@ import (
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
@@ -63,7 +64,7 @@ func newWorld(t testing.TB, locale commands.Locale) *world {
 		Campaigns: &campaigns.Service{Store: db, Dispatcher: eng, Clock: clock},
 		Lists:     &lists.Service{Store: db},
 		Status:    board,
-		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
+		OpenRecipients: func(r io.Reader) (lists.RecipientReader, error) {
 			return csvfile.NewReader(r)
 		},
 		WriteTable: func(w io.Writer) (bot.RowWriter, func() error) {
@@ -76,7 +77,7 @@ func newWorld(t testing.TB, locale commands.Locale) *world {
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformSlack: slack}, Moderators: slack,
 		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock}
 	deps.Conversations, deps.Snippets = threads, db
-	auth := &bot.Moderators{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
+	auth := &moderators.Set{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
 	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer, threads: threads,
 		mux: commands.New(deps, commands.NewText(locale), auth, signer, nil)}
 }
@@ -522,3 +523,5 @@ func TestCardUpdaterEditsInPlaceAtMostEveryFewSeconds(t *testing.T) {
 	w.clock.Advance(3 * time.Second)
 	waitFor(2)
 }
+
+var _ commands.ThreadService = (*threads.Service)(nil)

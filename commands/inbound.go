@@ -5,9 +5,26 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/heraldchat/herald/bot"
 )
+
+// ThreadService is participant threads as Inbound uses them: relaying
+// participants' messages, moderators' replies, and the thread commands.
+// threads.Service implements it.
+type ThreadService interface {
+	Receive(ctx context.Context, in bot.Incoming) (*bot.Conversation, error)
+	Joined(ctx context.Context, in bot.Incoming) (*bot.Conversation, error)
+	Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (bot.Delivery, error)
+	ConversationOf(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, error)
+	Close(ctx context.Context, thread bot.ThreadRef, by bot.Actor, after time.Duration, message string) (*bot.Conversation, error)
+	Reopen(ctx context.Context, thread bot.ThreadRef, by bot.Actor) (*bot.Conversation, error)
+	Assign(ctx context.Context, thread bot.ThreadRef, by, to bot.Actor) (*bot.Conversation, error)
+	Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, tag string, add bool) (*bot.Conversation, error)
+	Block(ctx context.Context, thread bot.ThreadRef, by bot.Actor, blocked bool) (*bot.Conversation, error)
+	Say(ctx context.Context, thread bot.ThreadRef, by bot.Actor, m bot.Message) error
+}
 
 // Inbound is the one handler of everything surfaces receive
 // (bot.InboundHandler): participants' messages and joins go to their
@@ -19,13 +36,13 @@ type Inbound struct {
 	// Threads carries participant threads; nil when none are set up, and
 	// then participants' messages are refused with EUNAVAILABLE and
 	// thread messages ignored.
-	Threads bot.ThreadService
+	Threads ThreadService
 }
 
 var _ bot.InboundHandler = (*Inbound)(nil)
 
 // NewInbound returns the handler serving mux's language and threads.
-func NewInbound(mux *Mux, threads bot.ThreadService) *Inbound {
+func NewInbound(mux *Mux, threads ThreadService) *Inbound {
 	return &Inbound{Mux: mux, Threads: threads}
 }
 

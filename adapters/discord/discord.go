@@ -16,6 +16,7 @@ import (
 
 	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 )
 
@@ -59,10 +60,10 @@ type Adapter struct {
 }
 
 var (
-	_ bot.Messenger         = (*Adapter)(nil)
-	_ bot.FileUploader      = (*Adapter)(nil)
-	_ bot.MembershipChecker = (*Adapter)(nil)
-	_ bot.ThreadPoster      = (*Adapter)(nil)
+	_ bot.Messenger                = (*Adapter)(nil)
+	_ bot.FileUploader             = (*Adapter)(nil)
+	_ moderators.MembershipChecker = (*Adapter)(nil)
+	_ bot.ThreadPoster             = (*Adapter)(nil)
 )
 
 // redirect sends discord.com's requests to another base (the fake).

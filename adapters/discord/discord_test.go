@@ -21,6 +21,8 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/engine/enginetest"
@@ -416,7 +418,7 @@ func TestInboundConformance(t *testing.T) {
 					time.Sleep(5 * time.Millisecond)
 				}
 			},
-			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+			Language: func(th *threads.Service, auth *moderators.Set) bot.InboundHandler {
 				clock := bot.SystemClock()
 				deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
 					Campaigns: &campaigns.Service{Store: db, Clock: clock}, Lists: &lists.Service{Store: db}}

@@ -21,7 +21,9 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 	"go.yaml.in/yaml/v3"
@@ -641,8 +643,8 @@ func TestInboundConformance(t *testing.T) {
 }
 
 // language is the command language over threads, as cmd/herald wires it.
-func language(db *store.DB) func(bot.ThreadService, *bot.Moderators) bot.InboundHandler {
-	return func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+func language(db *store.DB) func(*threads.Service, *moderators.Set) bot.InboundHandler {
+	return func(th *threads.Service, auth *moderators.Set) bot.InboundHandler {
 		clock := bot.SystemClock()
 		deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
 			Campaigns: &campaigns.Service{Store: db, Clock: clock}, Lists: &lists.Service{Store: db}}

@@ -26,6 +26,8 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 )
@@ -307,7 +309,7 @@ func TestConsoleNeedsLoginAndCSRF(t *testing.T) {
 	if !strings.Contains(toJSON(ev), "ran status") {
 		t.Fatalf("reply = %v", ev)
 	}
-	if got := s.runner.reqs[0].Actor.Address; got != (bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "Mo"}) {
+	if got := s.runner.reqs[0].Actor.Address; got != (bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "Mo"}) {
 		t.Fatalf("the command ran as %v", got)
 	}
 	// The reply's file downloads for the session only.
@@ -582,9 +584,9 @@ func TestInboundConformance(t *testing.T) {
 		}()
 		return &adaptertest.InboundHarness{
 			Surface: s.adapter, Channel: web.ConsoleChannel, Store: s.db,
-			Moderator: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"},
+			Moderator: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"},
 			Serve:     func(h bot.InboundHandler) { lang = h },
-			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+			Language: func(th *threads.Service, auth *moderators.Set) bot.InboundHandler {
 				clock := bot.SystemClock()
 				deps := commands.Deps{Conversations: th, Snippets: s.db, Clock: clock,
 					Campaigns: &campaigns.Service{Store: s.db, Clock: clock}, Lists: &lists.Service{Store: s.db}}

@@ -470,7 +470,7 @@ func (s *Service) eachSending(ctx context.Context, id bot.CampaignID, fn func(*b
 // its valid rows become the list campaign-ID (replaced if the file is sent
 // again), which the campaign then targets. The import result says what was
 // read and what was refused.
-func (s *Service) SetAudienceFile(ctx context.Context, id bot.CampaignID, r bot.RecipientReader, by bot.Actor) (*lists.Result, error) {
+func (s *Service) SetAudienceFile(ctx context.Context, id bot.CampaignID, r lists.RecipientReader, by bot.Actor) (*lists.Result, error) {
 	c, err := s.Store.Campaign(ctx, id)
 	if err != nil {
 		return nil, err

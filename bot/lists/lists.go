@@ -71,7 +71,7 @@ func (s *Service) batch() int {
 // one transaction at the end, so a failed import leaves the list as it was.
 // A merge that fails midway keeps the batches already committed; the error
 // says up to which line.
-func (s *Service) Import(ctx context.Context, name string, r bot.RecipientReader, mode Mode, by bot.Actor) (*Result, error) {
+func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mode Mode, by bot.Actor) (*Result, error) {
 	if err := bot.ValidateListName(name); err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/store"
@@ -141,7 +142,7 @@ func TestThreadSettings(t *testing.T) {
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: chat}, Moderators: mods,
 		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock, Board: board,
 		ChannelPer: "campaign", ChannelPrefix: "herald-",
-		AsModerator: true, Auth: &bot.Moderators{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}}
+		AsModerator: true, Auth: &moderators.Set{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}}
 	tg := func(id string) bot.Address { return bot.Address{Platform: bot.PlatformTelegram, ID: id} }
 
 	// A channel per campaign, made when its first thread needs it.
