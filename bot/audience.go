@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"strings"
-	"time"
 )
 
 // recipientBatch is how many recipients EachRecipient hands over at a
@@ -98,23 +97,6 @@ func withContactAttrs(ct *Contact) map[string]string {
 	}
 	for k, v := range ct.Attributes {
 		out[k] = v
-	}
-	return out
-}
-
-// MissingValues returns the placeholders among attrs (MessageAttrs of c's
-// message), written {{name}}, that neither s's row nor c's defaults fill.
-// c.KeyColumn must be set.
-func MissingValues(c *Campaign, s *Sending, attrs []string) []string {
-	if len(attrs) == 0 {
-		return nil
-	}
-	vars := NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, time.Time{})
-	var out []string
-	for _, a := range attrs {
-		if _, ok := vars.lookup(a); !ok {
-			out = append(out, "{{"+a+"}}")
-		}
 	}
 	return out
 }

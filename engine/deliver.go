@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/personalize"
 )
 
 // quickRetries is how many times a send that failed for a passing reason
@@ -71,7 +72,7 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 			}
 		}
 	}
-	msg, err := msgT.Personalize(bot.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+	msg, err := msgT.Personalize(personalize.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
 	if err != nil {
 		settled = true
 		e.failed(s, it.gen, c, bot.StepRender, err)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/personalize"
 )
 
 var _ bot.Dispatcher = (*Engine)(nil)
@@ -50,7 +51,7 @@ func (e *Engine) Try(ctx context.Context, c *bot.Campaign, to bot.Address, attrs
 	if loc == nil {
 		loc = time.UTC
 	}
-	msg, err := bot.Personalize(c.Message, bot.NewVars(c.KeyColumn, sd.Key, sd.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+	msg, err := personalize.Message(c.Message, personalize.NewVars(c.KeyColumn, sd.Key, sd.Attributes, c.Defaults, e.Clock.Now().In(loc)))
 	if err != nil {
 		return fail(bot.StepRender, err)
 	}

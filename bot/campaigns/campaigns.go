@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/personalize"
 )
 
 // Store is what Service reads and writes.
@@ -172,7 +173,7 @@ func (s *Service) Check(ctx context.Context, id bot.CampaignID) (*Check, error) 
 		return nil, err
 	}
 	chk := &Check{Audience: size, Lacking: []Lacking{}}
-	attrs := bot.MessageAttrs(c.Message)
+	attrs := personalize.Attrs(c.Message)
 	if len(attrs) == 0 {
 		return chk, nil
 	}
@@ -181,7 +182,7 @@ func (s *Service) Check(ctx context.Context, id bot.CampaignID) (*Check, error) 
 	}
 	_, err = bot.EachRecipient(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
 		for _, sd := range batch {
-			if missing := bot.MissingValues(c, sd, attrs); len(missing) > 0 {
+			if missing := personalize.Missing(c, sd, attrs); len(missing) > 0 {
 				chk.LackingTotal++
 				if len(chk.Lacking) < maxLacking {
 					chk.Lacking = append(chk.Lacking, Lacking{Key: sd.Key, Missing: missing})
@@ -359,7 +360,7 @@ func (s *Service) Preview(ctx context.Context, id bot.CampaignID, key string) (b
 	if loc == nil {
 		loc = time.UTC
 	}
-	return bot.Personalize(c.Message, bot.NewVars(c.KeyColumn, r.Key, r.Attributes, c.Defaults, s.Clock.Now().In(loc)))
+	return personalize.Message(c.Message, personalize.NewVars(c.KeyColumn, r.Key, r.Attributes, c.Defaults, s.Clock.Now().In(loc)))
 }
 
 // Try sends the campaign's message to one address now, outside the report:

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/personalize"
 )
 
 // Mode says what an import does with a list that exists.
@@ -289,7 +290,7 @@ func actorHash(a bot.Actor) uint32 {
 // is the time {{date}} and {{time}} use. The error names a variable the
 // recipient lacks, or a list that does not exist.
 func (s *Service) Preview(ctx context.Context, name string, m bot.Message, at time.Time) (bot.Message, error) {
-	vars := bot.NewVars("", "", nil, nil, at)
+	vars := personalize.NewVars("", "", nil, nil, at)
 	if name != "" {
 		l, rs, err := s.Show(ctx, name, 1)
 		if err != nil {
@@ -298,7 +299,7 @@ func (s *Service) Preview(ctx context.Context, name string, m bot.Message, at ti
 		if len(rs) == 0 {
 			return bot.Message{}, bot.Errorf(bot.EINVALID, "list %s is empty", name)
 		}
-		vars = bot.NewVars(l.KeyColumn, rs[0].Key, rs[0].Attributes, nil, at)
+		vars = personalize.NewVars(l.KeyColumn, rs[0].Key, rs[0].Attributes, nil, at)
 	}
-	return bot.Personalize(m, vars)
+	return personalize.Message(m, vars)
 }

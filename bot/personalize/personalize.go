@@ -1,4 +1,4 @@
-package bot
+package personalize
 
 import (
 	"net/url"
@@ -6,13 +6,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-)
 
-// Personalisation reads the placeholders people bring from other tools:
-// {{first_name}}, [FIRSTNAME] and %userfirstname% all read the attribute
-// first_name. Names are compared case-insensitively and without spaces,
-// dashes or underscores, so {{City}}, [CITY] and %city% read the column
-// "city". A [label](https://link) in text is a link, not a placeholder.
+	"github.com/heraldchat/herald/bot"
+)
 
 // aliases maps folded placeholder names to the attribute they read.
 var aliases = map[string]string{
@@ -209,6 +205,23 @@ func NewVars(keyColumn, key string, attrs, defaults map[string]string, at time.T
 	return v
 }
 
+// Missing returns the placeholders among attrs (Attrs of c's message),
+// written {{name}}, that neither s's row nor c's defaults fill.
+// c.KeyColumn must be set.
+func Missing(c *bot.Campaign, s *bot.Sending, attrs []string) []string {
+	if len(attrs) == 0 {
+		return nil
+	}
+	vars := NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, time.Time{})
+	var out []string
+	for _, a := range attrs {
+		if _, ok := vars.lookup(a); !ok {
+			out = append(out, "{{"+a+"}}")
+		}
+	}
+	return out
+}
+
 // lookup returns the value of the folded attribute attr: the key, then a
 // non-empty attribute, then a default. Names are folded as they are read
 // (remembered by canonicalAttr), which costs less than building a folded
@@ -236,8 +249,9 @@ func (v *Vars) lookup(attr string) (string, bool) {
 	return "", false
 }
 
-// MessageAttrs returns the attributes every text of m reads.
-func MessageAttrs(m Message) []string {
+// Attrs returns the attributes (folded) that the texts of m read, each
+// once, in order of first use; date and time are left out.
+func Attrs(m bot.Message) []string {
 	var out []string
 	seen := map[string]bool{}
 	eachText(&m, func(s *string, _ bool) {
@@ -251,33 +265,32 @@ func MessageAttrs(m Message) []string {
 	return out
 }
 
-// Personalize returns a copy of m with every placeholder filled from vars,
+// Message returns a copy of m with every placeholder filled from vars,
 // or an EINVALID error naming the placeholders vars lacks. Values placed
 // inside a link (not as the whole link) are URL-escaped.
-func Personalize(m Message, vars *Vars) (Message, error) {
-	return CompileMessage(m).Personalize(vars)
+func Message(m bot.Message, vars *Vars) (bot.Message, error) {
+	return Compile(m).Personalize(vars)
 }
 
-// CompiledMessage is a message with its texts parsed once, to personalise
-// for many recipients. It is safe for concurrent use.
-type CompiledMessage struct {
-	m     Message
+// Compiled is a message with its texts parsed once, to personalise for
+// many recipients. It is safe for concurrent use.
+type Compiled struct {
+	m     bot.Message
 	texts []*parsedText // in eachText order
 }
 
-// CompileMessage parses every text of m.
-func CompileMessage(m Message) *CompiledMessage {
-	cm := &CompiledMessage{m: m}
+// Compile parses every text of m.
+func Compile(m bot.Message) *Compiled {
+	cm := &Compiled{m: m}
 	eachText(&m, func(s *string, _ bool) { cm.texts = append(cm.texts, parseTemplate(*s)) })
 	return cm
 }
 
-// Personalize is the package function Personalize for the compiled
-// message.
-func (cm *CompiledMessage) Personalize(vars *Vars) (Message, error) {
+// Personalize is Message for the compiled message.
+func (cm *Compiled) Personalize(vars *Vars) (bot.Message, error) {
 	out := cm.m
-	out.Fields = append([]Field(nil), cm.m.Fields...)
-	out.Buttons = append([]Button(nil), cm.m.Buttons...)
+	out.Fields = append([]bot.Field(nil), cm.m.Fields...)
+	out.Buttons = append([]bot.Button(nil), cm.m.Buttons...)
 	var missing []string
 	i := 0
 	eachText(&out, func(s *string, isURL bool) {
@@ -291,14 +304,14 @@ func (cm *CompiledMessage) Personalize(vars *Vars) (Message, error) {
 		missing = append(missing, miss...)
 	})
 	if len(missing) > 0 {
-		return Message{}, Errorf(EINVALID, "no value for %s", strings.Join(dedupe(missing), ", "))
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "no value for %s", strings.Join(dedupe(missing), ", "))
 	}
 	return out, nil
 }
 
 // eachText calls fn with a pointer to every personalisable text of m, and
 // whether it is a link.
-func eachText(m *Message, fn func(s *string, isURL bool)) {
+func eachText(m *bot.Message, fn func(s *string, isURL bool)) {
 	fn(&m.Title, false)
 	fn(&m.Text, false)
 	fn(&m.ImageURL, true)
