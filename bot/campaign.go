@@ -67,7 +67,8 @@ func (a Audience) String() string {
 }
 
 // Schedule is when a campaign sends. The zero Schedule means "now, as fast
-// as the platform allows, at any hour".
+// as the platform allows, at any hour". Package schedule computes the
+// times it gives and checks it.
 type Schedule struct {
 	// StartAt is the start of sending; zero means when started.
 	StartAt time.Time `json:"start_at,omitzero"`

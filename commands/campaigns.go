@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 func campaignID(s string) (bot.CampaignID, error) {
@@ -222,12 +223,12 @@ func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) e
 	for _, o := range opts {
 		if o.key == "tz" {
 			s.TimeZone = o.value
-			if _, err := s.Location(); err != nil {
+			if _, err := schedule.Location(s); err != nil {
 				return err
 			}
 		}
 	}
-	loc, err := s.Location()
+	loc, err := schedule.Location(s)
 	if err != nil {
 		return err
 	}
@@ -408,7 +409,7 @@ func (h *handlers) lifecycle(do func(context.Context, bot.CampaignID, bot.Actor)
 		}
 		switch {
 		case done == TextStarted && c.Schedule.StartAt.After(h.deps.Clock.Now()):
-			loc, _ := c.Schedule.Location()
+			loc, _ := schedule.Location(c.Schedule)
 			if loc == nil {
 				loc = time.UTC
 			}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // progressWidth is the number of cells of a progress bar.
@@ -26,7 +27,7 @@ func ProgressBar(done, total int) string {
 // state, each carrying a signed command. loc is the zone dates are shown
 // in (the campaign's when it has one).
 func CampaignCard(t *Text, signer *Signer, c *bot.Campaign, n bot.SendingCounts) bot.Message {
-	loc, err := c.Schedule.Location()
+	loc, err := schedule.Location(c.Schedule)
 	if err != nil {
 		loc = time.UTC
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // quickRetries is how many times a send that failed for a passing reason
@@ -264,7 +265,7 @@ func (e *Engine) backoff(ctx context.Context, n int) error {
 // StepDeliver when the ladder is over.
 func (e *Engine) retryLater(s *bot.Sending, gen uint64, c *bot.Campaign, reason string) {
 	s.Attempts++
-	next, ok := c.Schedule.AttemptAt(s.PlannedAt, s.Attempts)
+	next, ok := schedule.AttemptAt(c.Schedule, s.PlannedAt, s.Attempts)
 	if !ok {
 		s.State, s.Step = bot.SendingFailed, bot.StepDeliver
 		s.Error = "not delivered after " + itoa(s.Attempts) + " attempts: " + reason

@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // Store is what the engine reads and writes.
@@ -381,7 +382,7 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 	if err != nil {
 		return err
 	}
-	loc, err := c.Schedule.Location()
+	loc, err := schedule.Location(c.Schedule)
 	if err != nil {
 		loc = time.UTC
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // pageSize is how many records the engine reads at a time when it walks
@@ -75,7 +76,7 @@ func (e *Engine) prepare(ctx context.Context, id bot.CampaignID, now time.Time) 
 	}
 	keyColumn, err := bot.EachRecipient(ctx, e.Store, e.Store, c, after, func(batch []*bot.Sending) error {
 		for _, s := range batch {
-			s.PlannedAt = c.Schedule.PlannedAt(start, s.Key)
+			s.PlannedAt = schedule.PlannedAt(c.Schedule, start, s.Key)
 			s.NextAt, s.State = s.PlannedAt, bot.SendingScheduled
 			if missing := personalize.Missing(c, s, attrs); len(missing) > 0 && c.Missing == bot.MissingSkip {
 				s.State, s.Reason, s.Step = bot.SendingSkipped, "no value for "+strings.Join(missing, ", "), bot.StepRender

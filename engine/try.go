@@ -6,6 +6,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 var _ bot.Dispatcher = (*Engine)(nil)
@@ -47,7 +48,7 @@ func (e *Engine) Try(ctx context.Context, c *bot.Campaign, to bot.Address, attrs
 	if !ok {
 		return fail(bot.StepResolve, bot.Errorf(bot.EUNAVAILABLE, "%s is not connected to herald", addr.Platform))
 	}
-	loc, _ := c.Schedule.Location()
+	loc, _ := schedule.Location(c.Schedule)
 	if loc == nil {
 		loc = time.UTC
 	}

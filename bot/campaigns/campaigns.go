@@ -12,6 +12,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // Store is what Service reads and writes.
@@ -112,7 +113,7 @@ func (s *Service) SetPlatform(ctx context.Context, id bot.CampaignID, p bot.Plat
 
 // SetSchedule sets when and how the campaign sends, after checking it.
 func (s *Service) SetSchedule(ctx context.Context, id bot.CampaignID, sc bot.Schedule, by bot.Actor) (*bot.Campaign, error) {
-	if err := sc.Validate(); err != nil {
+	if err := schedule.Validate(sc); err != nil {
 		return nil, err
 	}
 	return s.Edit(ctx, id, by, "schedule changed", func(c *bot.Campaign) error {
@@ -208,7 +209,7 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 	if err := c.Message.Validate(); err != nil {
 		return nil, bot.Errorf(bot.EINVALID, "campaign %d has no message to send yet: %s", id, bot.ErrorMessage(err))
 	}
-	if err := c.Schedule.Validate(); err != nil {
+	if err := schedule.Validate(c.Schedule); err != nil {
 		return nil, err
 	}
 	if c.Platform != bot.PlatformAuto && c.Platform != "" {
@@ -356,7 +357,7 @@ func (s *Service) Preview(ctx context.Context, id bot.CampaignID, key string) (b
 	if err != nil {
 		return bot.Message{}, err
 	}
-	loc, _ := c.Schedule.Location()
+	loc, _ := schedule.Location(c.Schedule)
 	if loc == nil {
 		loc = time.UTC
 	}
