@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/audience"
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
@@ -71,10 +72,10 @@ func (e *Engine) prepare(ctx context.Context, id bot.CampaignID, now time.Time) 
 		after = last.Source
 	}
 	attrs := personalize.Attrs(c.Message)
-	if c.KeyColumn, err = bot.AudienceKeyColumn(ctx, e.Store, c); err != nil {
+	if c.KeyColumn, err = audience.KeyColumn(ctx, e.Store, c); err != nil {
 		return err
 	}
-	keyColumn, err := bot.EachRecipient(ctx, e.Store, e.Store, c, after, func(batch []*bot.Sending) error {
+	keyColumn, err := audience.Each(ctx, e.Store, e.Store, c, after, func(batch []*bot.Sending) error {
 		for _, s := range batch {
 			s.PlannedAt = schedule.PlannedAt(c.Schedule, start, s.Key)
 			s.NextAt, s.State = s.PlannedAt, bot.SendingScheduled

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/audience"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
@@ -178,10 +179,10 @@ func (s *Service) Check(ctx context.Context, id bot.CampaignID) (*Check, error) 
 	if len(attrs) == 0 {
 		return chk, nil
 	}
-	if c.KeyColumn, err = bot.AudienceKeyColumn(ctx, s.Store, c); err != nil {
+	if c.KeyColumn, err = audience.KeyColumn(ctx, s.Store, c); err != nil {
 		return nil, err
 	}
-	_, err = bot.EachRecipient(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
+	_, err = audience.Each(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
 		for _, sd := range batch {
 			if missing := personalize.Missing(c, sd, attrs); len(missing) > 0 {
 				chk.LackingTotal++
@@ -323,14 +324,14 @@ func (s *Service) Show(ctx context.Context, id bot.CampaignID) (*bot.Campaign, b
 func (s *Service) recipientFor(ctx context.Context, c *bot.Campaign, key string) (*bot.Sending, error) {
 	var found *bot.Sending
 	var err error
-	if c.KeyColumn, err = bot.AudienceKeyColumn(ctx, s.Store, c); err != nil {
+	if c.KeyColumn, err = audience.KeyColumn(ctx, s.Store, c); err != nil {
 		return nil, err
 	}
-	want := bot.NormalizeKey(c.KeyColumn, key)
+	want := audience.NormalizeKey(c.KeyColumn, key)
 	stop := bot.Errorf(bot.ECONFLICT, "found")
-	_, err = bot.EachRecipient(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
+	_, err = audience.Each(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
 		for _, sd := range batch {
-			if key == "" || bot.NormalizeKey(c.KeyColumn, sd.Key) == want {
+			if key == "" || audience.NormalizeKey(c.KeyColumn, sd.Key) == want {
 				found = sd
 				return stop
 			}

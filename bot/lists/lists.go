@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/audience"
 	"github.com/heraldchat/herald/bot/personalize"
 )
 
@@ -116,7 +117,7 @@ func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mo
 		}
 		if known != nil {
 			for _, rc := range batch {
-				known[bot.NormalizeKey(r.KeyColumn(), rc.Key)] = rc.ID
+				known[audience.NormalizeKey(r.KeyColumn(), rc.Key)] = rc.ID
 			}
 		}
 		batch = batch[:0]
@@ -148,7 +149,7 @@ func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mo
 		}
 		rc := row.Recipient
 		rc.ID = 0
-		if id, ok := known[bot.NormalizeKey(r.KeyColumn(), rc.Key)]; ok {
+		if id, ok := known[audience.NormalizeKey(r.KeyColumn(), rc.Key)]; ok {
 			rc.ID = id
 			res.Updated++
 		} else {
@@ -189,7 +190,7 @@ func (s *Service) keys(ctx context.Context, l *bot.List) (map[string]uint64, err
 			return known, nil
 		}
 		for _, rc := range page {
-			known[bot.NormalizeKey(l.KeyColumn, rc.Key)] = rc.ID
+			known[audience.NormalizeKey(l.KeyColumn, rc.Key)] = rc.ID
 		}
 		after = page[len(page)-1].ID
 	}
