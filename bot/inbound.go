@@ -21,8 +21,9 @@ const (
 	// (Thread, Text, Files), as typed: a note, a thread command or a
 	// reply. Which one it is, the handler decides.
 	InboundThreadMessage InboundKind = "thread-message"
-	// InboundCommand: a moderator's command (Text, the words after
-	// /herald; Files attached to it; Thread when typed in one).
+	// InboundCommand: a moderator's command (Text, the command's words
+	// without the platform's command prefix; Files attached to it;
+	// Thread when typed in one).
 	InboundCommand InboundKind = "command"
 	// InboundButton: a moderator pressed a command button (Signed).
 	InboundButton InboundKind = "button"
@@ -59,8 +60,8 @@ type Inbound struct {
 	// participant message is relayed once; "" when the platform gives
 	// none.
 	ID string
-	// Text is what was written, as typed; for a command, the words after
-	// /herald.
+	// Text is what was written, as typed; for a command, its words
+	// without the platform's command prefix.
 	Text string
 	// Files are the files that came with it, with their Data.
 	Files []File

@@ -22,8 +22,8 @@ const (
 // limit among the platforms herald renders to.
 const maxButtons = 5
 
-// Message is a platform-neutral rich message. Adapters render it into Block
-// Kit, Discord components, Telegram inline keyboards or HTML.
+// Message is a platform-neutral rich message; each adapter renders it in
+// its platform's own layout.
 //
 // Text uses a small markup every platform can render: *bold*, _italic_,
 // `code`, [label](https://link) and line breaks.

@@ -164,7 +164,8 @@ func (a *Adapter) OnceWindow() time.Duration { return nonceWindow }
 // SendOnce sends m to a user's DMs with key as an enforced nonce: if the
 // bot posted a message with that nonce there in the past few minutes,
 // Discord returns it and creates none. already is told from the message's
-// timestamp (older than the request, beyond clock skew), for the log.
+// timestamp (older than the request, beyond clock skew), for the log. A
+// nonce holds at most 25 characters, which bot.Sending.OnceKey keeps to.
 func (a *Adapter) SendOnce(ctx context.Context, to bot.Address, m bot.Message, key string) (bot.MessageRef, bool, error) {
 	ch, err := a.channelFor(ctx, to)
 	if err != nil {
