@@ -67,7 +67,8 @@ func (a Audience) String() string {
 }
 
 // Schedule is when a campaign sends. The zero Schedule means "now, as fast
-// as the platform allows, at any hour".
+// as the platform allows, at any hour". Package schedule computes the
+// times it gives and checks it.
 type Schedule struct {
 	// StartAt is the start of sending; zero means when started.
 	StartAt time.Time `json:"start_at,omitzero"`
@@ -89,8 +90,8 @@ type Schedule struct {
 	// where the platform exposes presence.
 	OnlyWhenActive bool `json:"only_when_active,omitempty"`
 	// RetryCycles is how many times the retry ladder runs for recipients
-	// away or unreachable for a passing reason: 0 means
-	// DefaultRetryCycles, a negative number none.
+	// away or unreachable for a passing reason: 0 means three, a
+	// negative number none.
 	RetryCycles int `json:"retry_cycles,omitempty"`
 }
 

@@ -12,13 +12,13 @@ type ContactID uint64
 // Reachability says whether herald can write to a person on one platform.
 type Reachability string
 
-// The reachability values. Platforms differ: a Telegram bot can write only to
-// users who started it, a Teams app only to users it is installed for.
+// The reachability values. Platforms differ in what stands between herald
+// and a person; each adapter says which of these it reports.
 const (
 	ReachUnknown      Reachability = ""
-	ReachReachable    Reachability = "reachable"     // DM open, bot started, app installed
-	ReachNotStarted   Reachability = "not_started"   // Telegram: the user never started the bot
-	ReachNotInstalled Reachability = "not_installed" // Teams: the app is not installed for the user
+	ReachReachable    Reachability = "reachable"     // herald can write to the user
+	ReachNotStarted   Reachability = "not_started"   // the user never started a chat with the bot
+	ReachNotInstalled Reachability = "not_installed" // the app is not installed for the user
 	ReachBlocked      Reachability = "blocked"       // the user blocked the bot or closed DMs
 )
 

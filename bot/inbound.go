@@ -21,8 +21,9 @@ const (
 	// (Thread, Text, Files), as typed: a note, a thread command or a
 	// reply. Which one it is, the handler decides.
 	InboundThreadMessage InboundKind = "thread-message"
-	// InboundCommand: a moderator's command (Text, the words after
-	// /herald; Files attached to it; Thread when typed in one).
+	// InboundCommand: a moderator's command (Text, the command's words
+	// without the platform's command prefix; Files attached to it;
+	// Thread when typed in one).
 	InboundCommand InboundKind = "command"
 	// InboundButton: a moderator pressed a command button (Signed).
 	InboundButton InboundKind = "button"
@@ -59,8 +60,8 @@ type Inbound struct {
 	// participant message is relayed once; "" when the platform gives
 	// none.
 	ID string
-	// Text is what was written, as typed; for a command, the words after
-	// /herald.
+	// Text is what was written, as typed; for a command, its words
+	// without the platform's command prefix.
 	Text string
 	// Files are the files that came with it, with their Data.
 	Files []File
@@ -108,22 +109,6 @@ type InboundReply struct {
 // participant. It is safe for concurrent use.
 type InboundHandler interface {
 	Handle(ctx context.Context, in Inbound) (InboundReply, error)
-}
-
-// ThreadService is participant threads as the inbound handler uses them:
-// relaying participants' messages, moderators' replies, and the thread
-// commands. threads.Service implements it.
-type ThreadService interface {
-	Receive(ctx context.Context, in Incoming) (*Conversation, error)
-	Joined(ctx context.Context, in Incoming) (*Conversation, error)
-	Reply(ctx context.Context, thread ThreadRef, from Actor, m Message) (Delivery, error)
-	ConversationOf(ctx context.Context, thread ThreadRef) (*Conversation, error)
-	Close(ctx context.Context, thread ThreadRef, by Actor, after time.Duration, message string) (*Conversation, error)
-	Reopen(ctx context.Context, thread ThreadRef, by Actor) (*Conversation, error)
-	Assign(ctx context.Context, thread ThreadRef, by, to Actor) (*Conversation, error)
-	Tag(ctx context.Context, thread ThreadRef, by Actor, tag string, add bool) (*Conversation, error)
-	Block(ctx context.Context, thread ThreadRef, by Actor, blocked bool) (*Conversation, error)
-	Say(ctx context.Context, thread ThreadRef, by Actor, m Message) error
 }
 
 // Incoming is a message a participant sent to herald on some platform.

@@ -37,15 +37,6 @@ type Recipient struct {
 // list such a name.
 const StagingPrefix = "~"
 
-// NormalizeKey returns the form under which recipient keys are compared:
-// emails case-insensitively, other ids exactly (both trimmed).
-func NormalizeKey(keyColumn, key string) string {
-	if keyColumn == "email" {
-		return NormalizeEmail(key)
-	}
-	return strings.TrimSpace(key)
-}
-
 // ValidateListName returns an EINVALID error when name cannot name a list.
 func ValidateListName(name string) error {
 	if strings.TrimSpace(name) == "" {

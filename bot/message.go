@@ -18,15 +18,12 @@ const (
 	KindCard      Kind = "card"
 )
 
-// Kinds lists every message kind in a stable order.
-func Kinds() []Kind { return []Kind{KindMessage, KindIdea, KindSuccess, KindImportant, KindCard} }
-
-// MaxButtons is the most buttons a message may carry; it is the smallest
+// maxButtons is the most buttons a message may carry; it is the smallest
 // limit among the platforms herald renders to.
-const MaxButtons = 5
+const maxButtons = 5
 
-// Message is a platform-neutral rich message. Adapters render it into Block
-// Kit, Discord components, Telegram inline keyboards or HTML.
+// Message is a platform-neutral rich message; each adapter renders it in
+// its platform's own layout.
 //
 // Text uses a small markup every platform can render: *bold*, _italic_,
 // `code`, [label](https://link) and line breaks.
@@ -110,8 +107,8 @@ func (m Message) Validate() error {
 	if m.ImageURL != "" && !isWebURL(m.ImageURL) {
 		return Errorf(EINVALID, "image %q is not an http(s) link", m.ImageURL)
 	}
-	if len(m.Buttons) > MaxButtons {
-		return Errorf(EINVALID, "%d buttons: a message carries at most %d", len(m.Buttons), MaxButtons)
+	if len(m.Buttons) > maxButtons {
+		return Errorf(EINVALID, "%d buttons: a message carries at most %d", len(m.Buttons), maxButtons)
 	}
 	for i, b := range m.Buttons {
 		if strings.TrimSpace(b.Label) == "" {

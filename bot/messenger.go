@@ -10,13 +10,12 @@ import (
 type MessageRef struct {
 	// Channel is where the message lives (a DM, a channel, a chat).
 	Channel Address `json:"channel"`
-	// ID is the platform's message id (Slack ts, Discord snowflake, …).
+	// ID is the platform's message id, as the adapter writes it.
 	ID string `json:"id"`
 }
 
 // ThreadRef identifies a thread in a moderators' channel: the channel and
-// the platform's thread id (Slack parent ts, Discord thread channel, Telegram
-// forum topic).
+// the platform's thread id, as the adapter writes it.
 type ThreadRef struct {
 	Channel Address `json:"channel"`
 	ID      string  `json:"id"`
@@ -58,7 +57,7 @@ type MessageEditor interface {
 
 // OnceSender is implemented by messengers whose platform can take a key
 // with a message and refuse a second message with the same key for
-// OnceWindow (Discord's enforced nonce, for example). The engine sends
+// OnceWindow. The engine sends
 // every campaign message with its sending's key, so that a sending found
 // in flight after a restart within the window is sent again without
 // reaching the person twice: already reports that the platform had taken

@@ -68,8 +68,8 @@ type Sending struct {
 }
 
 // OnceKey is the key a sending's message carries to a platform that
-// refuses a second message with the same key (at most 25 characters, as
-// Discord's nonce).
+// refuses a second message with the same key (OnceSender). It is at most
+// 25 characters long.
 func (s *Sending) OnceKey() string {
 	return "h" + strconv.FormatUint(uint64(s.CampaignID), 36) + "." + strconv.FormatUint(uint64(s.ID), 36)
 }

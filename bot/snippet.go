@@ -2,7 +2,7 @@ package bot
 
 import "context"
 
-// Snippet is a saved answer moderators send with `snippet NAME`.
+// Snippet is a saved answer moderators send by name.
 type Snippet struct {
 	Name string `json:"name"`
 	Text string `json:"text"`

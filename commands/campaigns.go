@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 func campaignID(s string) (bot.CampaignID, error) {
@@ -53,7 +54,7 @@ func (h *handlers) campaigns(ctx context.Context, w *Reply, r *Request) error {
 		if err != nil {
 			return err
 		}
-		lines = append(lines, "• "+h.text.T(TextCampaignLine, c.ID, c.Name, h.text.T(bot.CampaignStateText(c.State)), n.Sent, n.Total))
+		lines = append(lines, "• "+h.text.T(TextCampaignLine, c.ID, c.Name, h.text.T(CampaignStateText(c.State)), n.Sent, n.Total))
 	}
 	w.Say(bot.Message{Kind: bot.KindMessage, Title: h.text.T(TextCampaignsTitle), Text: strings.Join(lines, "\n")})
 	return nil
@@ -222,12 +223,12 @@ func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) e
 	for _, o := range opts {
 		if o.key == "tz" {
 			s.TimeZone = o.value
-			if _, err := s.Location(); err != nil {
+			if _, err := schedule.Location(s); err != nil {
 				return err
 			}
 		}
 	}
-	loc, err := s.Location()
+	loc, err := schedule.Location(s)
 	if err != nil {
 		return err
 	}
@@ -396,7 +397,7 @@ func (h *handlers) campaignTry(ctx context.Context, w *Reply, r *Request) error 
 
 // lifecycle serves start, pause, resume, cancel: it changes the campaign
 // and answers with its card.
-func (h *handlers) lifecycle(do func(context.Context, bot.CampaignID, bot.Actor) (*bot.Campaign, error), done bot.TextKey) HandlerFunc {
+func (h *handlers) lifecycle(do func(context.Context, bot.CampaignID, bot.Actor) (*bot.Campaign, error), done TextKey) HandlerFunc {
 	return func(ctx context.Context, w *Reply, r *Request) error {
 		id, err := campaignID(r.Args[0])
 		if err != nil {
@@ -408,7 +409,7 @@ func (h *handlers) lifecycle(do func(context.Context, bot.CampaignID, bot.Actor)
 		}
 		switch {
 		case done == TextStarted && c.Schedule.StartAt.After(h.deps.Clock.Now()):
-			loc, _ := c.Schedule.Location()
+			loc, _ := schedule.Location(c.Schedule)
 			if loc == nil {
 				loc = time.UTC
 			}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // progressWidth is the number of cells of a progress bar.
@@ -25,14 +26,14 @@ func ProgressBar(done, total int) string {
 // its counters, the facts moderators check, and the buttons that fit its
 // state, each carrying a signed command. loc is the zone dates are shown
 // in (the campaign's when it has one).
-func CampaignCard(t *bot.Text, signer *Signer, c *bot.Campaign, n bot.SendingCounts) bot.Message {
-	loc, err := c.Schedule.Location()
+func CampaignCard(t *Text, signer *Signer, c *bot.Campaign, n bot.SendingCounts) bot.Message {
+	loc, err := schedule.Location(c.Schedule)
 	if err != nil {
 		loc = time.UTC
 	}
 	final := n.Sent + n.Failed + n.Skipped
 	kind := bot.KindCard
-	text := t.T(TextCardState) + ": *" + t.T(bot.CampaignStateText(c.State)) + "*"
+	text := t.T(TextCardState) + ": *" + t.T(CampaignStateText(c.State)) + "*"
 	if n.Total > 0 {
 		text += "\n`" + ProgressBar(final, n.Total) + "`\n" +
 			t.T(TextCardCounters, n.Pending+n.Scheduled, n.InFlight, n.Sent, n.Failed, n.Skipped)
@@ -71,7 +72,7 @@ func CampaignCard(t *bot.Text, signer *Signer, c *bot.Campaign, n bot.SendingCou
 	if preview != "" {
 		m.Fields = append(m.Fields, bot.Field{Label: t.T(TextCardMessage), Value: preview})
 	}
-	button := func(key bot.TextKey, verb, style string) {
+	button := func(key TextKey, verb, style string) {
 		m.Buttons = append(m.Buttons, bot.Button{
 			Label:  t.T(key),
 			Style:  style,

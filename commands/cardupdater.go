@@ -18,7 +18,7 @@ const DefaultCardEvery = 3 * time.Second
 // a campaign Changed, and each card is edited in place at most once every
 // Every, the last change always shown. It is safe for concurrent use.
 type CardUpdater struct {
-	Text      *bot.Text
+	Text      *Text
 	Signer    *Signer
 	Campaigns interface {
 		Show(ctx context.Context, id bot.CampaignID) (*bot.Campaign, bot.SendingCounts, error)

@@ -18,6 +18,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
@@ -46,7 +47,7 @@ type world struct {
 	threads *threads.Service
 }
 
-func newWorld(t testing.TB, locale bot.Locale) *world {
+func newWorld(t testing.TB, locale commands.Locale) *world {
 	t.Helper()
 	clock := bottest.NewClock(t0)
 	db, err := store.Open(filepath.Join(t.TempDir(), "herald.db"), store.Options{Clock: clock, NoSync: true})
@@ -62,7 +63,7 @@ func newWorld(t testing.TB, locale bot.Locale) *world {
 		Campaigns: &campaigns.Service{Store: db, Dispatcher: eng, Clock: clock},
 		Lists:     &lists.Service{Store: db},
 		Status:    board,
-		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
+		OpenRecipients: func(r io.Reader) (lists.RecipientReader, error) {
 			return csvfile.NewReader(r)
 		},
 		WriteTable: func(w io.Writer) (bot.RowWriter, func() error) {
@@ -73,9 +74,9 @@ func newWorld(t testing.TB, locale bot.Locale) *world {
 	}
 	threads := bottest.NewThreads(db, clock, slack, bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, nil, slack)
 	deps.Conversations, deps.Snippets = threads, db
-	auth := &bot.Moderators{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
+	auth := &moderators.Set{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
 	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer, threads: threads,
-		mux: commands.New(deps, bot.NewText(locale, commands.Texts), auth, signer, nil)}
+		mux: commands.New(deps, commands.NewText(locale), auth, signer, nil)}
 }
 
 func (w *world) run(a bot.Actor, text string, files ...bot.File) *commands.Reply {
@@ -161,7 +162,7 @@ const people = "email,first_name,city\nana@example.org,Ana,Lyon\nbob@example.org
 // TestModeratorJourney runs a moderator's whole journey and compares each
 // reply with its golden file, in English and in French.
 func TestModeratorJourney(t *testing.T) {
-	for _, locale := range []bot.Locale{bot.LocaleEnglish, bot.LocaleFrench} {
+	for _, locale := range []commands.Locale{commands.LocaleEnglish, commands.LocaleFrench} {
 		t.Run(string(locale), func(t *testing.T) {
 			w := newWorld(t, locale)
 			w.slack.AddUser("ana@example.org", bot.Address{Platform: bot.PlatformSlack, ID: "UANA"})
@@ -208,7 +209,7 @@ func TestModeratorJourney(t *testing.T) {
 // TestEveryCommandRefusesStrangers runs every command as someone who is
 // not a moderator: each is refused, privately, and nothing changes.
 func TestEveryCommandRefusesStrangers(t *testing.T) {
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	w.run(mo, "list import spring", csvFile("p.csv", people))
 	w.run(mo, "campaign new Kept")
 	before := dump(t, w)
@@ -239,7 +240,7 @@ func dump(t *testing.T, w *world) string {
 }
 
 func TestSignedButtons(t *testing.T) {
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	w.run(mo, "list import spring", csvFile("p.csv", "slack_id\nU1\n"))
 	w.run(mo, "campaign new B")
 	w.run(mo, "campaign message 1 Hi")
@@ -284,7 +285,7 @@ func TestSignedButtons(t *testing.T) {
 
 func TestScheduleAndMessageOptions(t *testing.T) {
 	ctx := context.Background()
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	w.run(mo, "campaign new S")
 	r := w.run(mo, "campaign schedule 1 at:\"in 3 days at 9h\" window:90m hours lun-ven 9h-18h tz Europe/Paris presence active retries 2")
 	if r.Private {
@@ -322,7 +323,7 @@ func TestScheduleAndMessageOptions(t *testing.T) {
 }
 
 func TestImportWaitsForTheNextFile(t *testing.T) {
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	if r := w.run(mo, "list import later replace"); !strings.Contains(render(r), "Upload the CSV file now") {
 		t.Fatalf("waiting: %s", render(r))
 	}
@@ -381,7 +382,7 @@ func FuzzServe(f *testing.F) {
 	for _, s := range []string{"help", "campaign new x", "campaign schedule 1 at tomorrow 9:00 window 2h", `campaign message 1 title:"a`, "list import", "“", "campaign missing 1 a=b skip", "campaigns done", "help campaign"} {
 		f.Add(s)
 	}
-	w := newWorld(f, bot.LocaleEnglish)
+	w := newWorld(f, commands.LocaleEnglish)
 	w.run(mo, "campaign new Fuzz")
 	f.Fuzz(func(t *testing.T, text string) {
 		r := w.run(mo, text)
@@ -393,7 +394,7 @@ func FuzzServe(f *testing.F) {
 
 func TestThreadCommands(t *testing.T) {
 	ctx := context.Background()
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	zoe := bot.Address{Platform: bot.PlatformSlack, ID: "UZOE"}
 	if _, err := w.threads.Receive(ctx, bot.Incoming{From: zoe, Name: "Zoe", Message: bot.Message{Text: "Hi, my invoice?"}}); err != nil {
 		t.Fatal(err)
@@ -476,7 +477,7 @@ func TestThreadCommands(t *testing.T) {
 
 func TestCardUpdaterEditsInPlaceAtMostEveryFewSeconds(t *testing.T) {
 	ctx := context.Background()
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	w.run(mo, "campaign new Live")
 	card := w.run(mo, "campaign show 1").Messages[0]
 	if card.Campaign != 1 {
@@ -486,7 +487,7 @@ func TestCardUpdaterEditsInPlaceAtMostEveryFewSeconds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &commands.CardUpdater{Text: bot.NewText(bot.LocaleEnglish, commands.Texts), Signer: w.signer,
+	u := &commands.CardUpdater{Text: commands.NewText(commands.LocaleEnglish), Signer: w.signer,
 		Campaigns: &campaigns.Service{Store: w.db, Dispatcher: &engine.Engine{}, Clock: w.clock}, Clock: w.clock, Every: 3 * time.Second}
 	u.Track(1, w.slack, ref)
 	edits := func() int {
@@ -522,3 +523,5 @@ func TestCardUpdaterEditsInPlaceAtMostEveryFewSeconds(t *testing.T) {
 	w.clock.Advance(3 * time.Second)
 	waitFor(2)
 }
+
+var _ commands.ThreadService = (*threads.Service)(nil)

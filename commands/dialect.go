@@ -42,7 +42,7 @@ func (h *Inbound) threadMessage(ctx context.Context, in bot.Inbound) (bot.Inboun
 		out.Echo = &bot.Echo{Internal: true, Message: bot.Message{Kind: bot.KindIdea, Text: strings.TrimSpace(rest), Files: in.Files}}
 		return out, nil
 	case slash || h.Mux.threadWord(word):
-		return h.reply(h.Mux.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: cmd, Files: in.Files, Thread: in.Thread})), nil
+		return h.reply(h.Mux.RunCommand(ctx, CommandRequest{Actor: in.From, Text: cmd, Files: in.Files, Thread: in.Thread})), nil
 	}
 	m := bot.Message{Text: text, Files: in.Files}
 	out.Echo = &bot.Echo{Message: m}

@@ -38,9 +38,9 @@ func quote(s string) string {
 // fails: the draft stays with what was set. It returns the campaign (0
 // when it was not created) and the replies to show: what failed, then the
 // draft's card.
-func (f CampaignForm) Run(ctx context.Context, r bot.CommandRunner, who bot.Actor) (bot.CampaignID, []bot.CommandReply) {
+func (f CampaignForm) Run(ctx context.Context, r CommandRunner, who bot.Actor) (bot.CampaignID, []bot.CommandReply) {
 	run := func(text string, files ...bot.File) bot.CommandReply {
-		return r.RunCommand(ctx, bot.CommandRequest{Actor: who, Text: text, Files: files})
+		return r.RunCommand(ctx, CommandRequest{Actor: who, Text: text, Files: files})
 	}
 	created := run("campaign new " + strings.TrimSpace(f.Name))
 	id := created.Created

@@ -14,7 +14,7 @@ import (
 // containing "bad".
 type script struct{ ran []string }
 
-func (s *script) RunCommand(_ context.Context, r bot.CommandRequest) bot.CommandReply {
+func (s *script) RunCommand(_ context.Context, r commands.CommandRequest) bot.CommandReply {
 	s.ran = append(s.ran, r.Text)
 	switch {
 	case strings.Contains(r.Text, "bad"):

@@ -5,9 +5,26 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/heraldchat/herald/bot"
 )
+
+// ThreadService is participant threads as Inbound uses them: relaying
+// participants' messages, moderators' replies, and the thread commands.
+// threads.Service implements it.
+type ThreadService interface {
+	Receive(ctx context.Context, in bot.Incoming) (*bot.Conversation, error)
+	Joined(ctx context.Context, in bot.Incoming) (*bot.Conversation, error)
+	Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (bot.Delivery, error)
+	ConversationOf(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, error)
+	Close(ctx context.Context, thread bot.ThreadRef, by bot.Actor, after time.Duration, message string) (*bot.Conversation, error)
+	Reopen(ctx context.Context, thread bot.ThreadRef, by bot.Actor) (*bot.Conversation, error)
+	Assign(ctx context.Context, thread bot.ThreadRef, by, to bot.Actor) (*bot.Conversation, error)
+	Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, tag string, add bool) (*bot.Conversation, error)
+	Block(ctx context.Context, thread bot.ThreadRef, by bot.Actor, blocked bool) (*bot.Conversation, error)
+	Say(ctx context.Context, thread bot.ThreadRef, by bot.Actor, m bot.Message) error
+}
 
 // Inbound is the one handler of everything surfaces receive
 // (bot.InboundHandler): participants' messages and joins go to their
@@ -19,13 +36,13 @@ type Inbound struct {
 	// Threads carries participant threads; nil when none are set up, and
 	// then participants' messages are refused with EUNAVAILABLE and
 	// thread messages ignored.
-	Threads bot.ThreadService
+	Threads ThreadService
 }
 
 var _ bot.InboundHandler = (*Inbound)(nil)
 
 // NewInbound returns the handler serving mux's language and threads.
-func NewInbound(mux *Mux, threads bot.ThreadService) *Inbound {
+func NewInbound(mux *Mux, threads ThreadService) *Inbound {
 	return &Inbound{Mux: mux, Threads: threads}
 }
 
@@ -54,9 +71,9 @@ func (h *Inbound) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 		if form := h.formFor(ctx, in); form != "" {
 			return bot.InboundReply{Form: form}, nil
 		}
-		return h.reply(h.Mux.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Thread: in.Thread})), nil
+		return h.reply(h.Mux.RunCommand(ctx, CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Thread: in.Thread})), nil
 	case bot.InboundButton:
-		return h.reply(h.Mux.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Signed: in.Signed, Thread: in.Thread})), nil
+		return h.reply(h.Mux.RunCommand(ctx, CommandRequest{Actor: in.From, Signed: in.Signed, Thread: in.Thread})), nil
 	case bot.InboundFile:
 		for _, f := range in.Files {
 			out.Replies = append(out.Replies, h.Mux.RunFile(ctx, in.From, f))
@@ -99,7 +116,7 @@ func (h *Inbound) form(ctx context.Context, in bot.Inbound) bot.InboundReply {
 	v := func(k string) string { return strings.TrimSpace(in.Fields[k]) }
 	switch in.Form {
 	case bot.FormListImport:
-		return h.reply(h.Mux.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Files: in.Files,
+		return h.reply(h.Mux.RunCommand(ctx, CommandRequest{Actor: in.From, Files: in.Files,
 			Text: strings.TrimSpace(fmt.Sprintf("list import %s %s", v("name"), v("mode")))}))
 	case bot.FormCampaign:
 		f := CampaignForm{Name: v("name"), Kind: v("kind"), Title: v("title"), Text: in.Fields["text"],

@@ -13,7 +13,7 @@ import (
 // catalogue's language: a slash command, an undelivered reply; a note is
 // kept as an internal echo; a thread that is no participant's is ignored.
 func TestInboundThreadDialectInFrench(t *testing.T) {
-	w := newWorld(t, bot.LocaleFrench)
+	w := newWorld(t, commands.LocaleFrench)
 	ctx := context.Background()
 	h := commands.NewInbound(w.mux, w.threads)
 	ana := bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}
@@ -57,7 +57,7 @@ func TestInboundThreadDialectInFrench(t *testing.T) {
 // form to open it, for a moderator only; a submitted form runs as the
 // commands a moderator would type.
 func TestInboundForms(t *testing.T) {
-	w := newWorld(t, bot.LocaleEnglish)
+	w := newWorld(t, commands.LocaleEnglish)
 	ctx := context.Background()
 	h := commands.NewInbound(w.mux, w.threads)
 	forms := []string{bot.FormCampaign, bot.FormListImport}

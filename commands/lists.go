@@ -27,7 +27,7 @@ const maxShown = 10
 // handlers holds what the command handlers share.
 type handlers struct {
 	deps    Deps
-	text    *bot.Text
+	text    *Text
 	signer  *Signer
 	pending *expiring.Map[bot.Address, pendingImport]
 	held    *expiring.Map[string, heldFile] // by token

@@ -63,10 +63,10 @@ func (f HandlerFunc) ServeCommand(ctx context.Context, w *Reply, r *Request) err
 
 // Command describes one command of the language.
 type Command struct {
-	Name    string      // words that name it: "campaign start"
-	Args    string      // what follows, for the usage line: "ID"
-	Example string      // a full example: "campaign start 3"
-	Help    bot.TextKey // one line on what it does
+	Name    string  // words that name it: "campaign start"
+	Args    string  // what follows, for the usage line: "ID"
+	Example string  // a full example: "campaign start 3"
+	Help    TextKey // one line on what it does
 	MinArgs int
 	MaxArgs int // -1 for any number
 	// Changes says the command changes something; the mux logs who ran it.
@@ -95,7 +95,7 @@ type Authorizer interface {
 // checking that the actor is a moderator. It is safe for concurrent use
 // once every command is registered.
 type Mux struct {
-	Text   *bot.Text
+	Text   *Text
 	Auth   Authorizer
 	Signer *Signer
 	Log    *slog.Logger
@@ -170,7 +170,7 @@ func (m *Mux) Serve(ctx context.Context, r *Request) *Reply {
 			m.log().Error("checking a moderator", "actor", r.Actor.String(), "err", err)
 		}
 		w.Private = true
-		w.Text(bot.KindImportant, t.T(bot.TextNotModerator))
+		w.Text(bot.KindImportant, t.T(TextNotModerator))
 		return w
 	}
 	if r.Signed != "" {
@@ -235,15 +235,15 @@ func argError(format string, args ...any) error {
 	return bot.Errorf(bot.EINVALID, format, args...)
 }
 
-var _ bot.CommandRunner = (*Mux)(nil)
+var _ CommandRunner = (*Mux)(nil)
 
-// RunCommand serves a surface's request (bot.CommandRunner).
-func (m *Mux) RunCommand(ctx context.Context, r bot.CommandRequest) bot.CommandReply {
+// RunCommand serves a surface's request (CommandRunner).
+func (m *Mux) RunCommand(ctx context.Context, r CommandRequest) bot.CommandReply {
 	w := m.Serve(ctx, &Request{Actor: r.Actor, Text: r.Text, Files: r.Files, Thread: r.Thread, Signed: r.Signed})
 	return bot.CommandReply{Messages: w.Messages, Private: w.Private, Created: w.Created}
 }
 
-// RunFile serves a file uploaded without a command (bot.CommandRunner).
+// RunFile serves a file uploaded without a command (CommandRunner).
 func (m *Mux) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
 	w := m.ServeFile(ctx, a, f)
 	return bot.CommandReply{Messages: w.Messages, Private: w.Private, Created: w.Created}

@@ -8,7 +8,7 @@ import (
 )
 
 // New returns the mux with every command of the language registered.
-func New(deps Deps, text *bot.Text, auth Authorizer, signer *Signer, log *slog.Logger) *Mux {
+func New(deps Deps, text *Text, auth Authorizer, signer *Signer, log *slog.Logger) *Mux {
 	m := &Mux{Text: text, Auth: auth, Signer: signer, Log: log}
 	h := &handlers{deps: deps, text: text, signer: signer,
 		pending: expiring.New[bot.Address, pendingImport](deps.Clock, 0),

@@ -89,7 +89,7 @@ func (h *handlers) offerImport(ctx context.Context, w *Reply, r *Request) error 
 	h.held.Put(token, heldFile{owner: r.Actor.Address, file: f}, heldTTL)
 	name := listName(f.Name)
 	m := bot.Message{Kind: bot.KindIdea}
-	button := func(label bot.TextKey, mode lists.Mode, style string) {
+	button := func(label TextKey, mode lists.Mode, style string) {
 		m.Buttons = append(m.Buttons, bot.Button{Label: h.text.T(label, name), Style: style,
 			Action: bot.Action{Kind: bot.ActionCommand, Value: h.signer.Sign(fmt.Sprintf("list import-held %s %s %s", token, name, mode))}})
 	}

@@ -17,7 +17,7 @@ type Campaigns interface {
 	Create(ctx context.Context, name string, by bot.Actor) (*bot.Campaign, error)
 	SetMessage(ctx context.Context, id bot.CampaignID, m bot.Message, by bot.Actor) (*bot.Campaign, error)
 	SetAudience(ctx context.Context, id bot.CampaignID, a bot.Audience, by bot.Actor) (*bot.Campaign, error)
-	SetAudienceFile(ctx context.Context, id bot.CampaignID, r bot.RecipientReader, by bot.Actor) (*lists.Result, error)
+	SetAudienceFile(ctx context.Context, id bot.CampaignID, r lists.RecipientReader, by bot.Actor) (*lists.Result, error)
 	SetPlatform(ctx context.Context, id bot.CampaignID, p bot.Platform, by bot.Actor) (*bot.Campaign, error)
 	SetSchedule(ctx context.Context, id bot.CampaignID, s bot.Schedule, by bot.Actor) (*bot.Campaign, error)
 	SetMissing(ctx context.Context, id bot.CampaignID, defaults map[string]string, p bot.MissingPolicy, by bot.Actor) (*bot.Campaign, error)
@@ -37,7 +37,7 @@ type Campaigns interface {
 
 // Lists is what the commands need of the list service.
 type Lists interface {
-	Import(ctx context.Context, name string, r bot.RecipientReader, mode lists.Mode, by bot.Actor) (*lists.Result, error)
+	Import(ctx context.Context, name string, r lists.RecipientReader, mode lists.Mode, by bot.Actor) (*lists.Result, error)
 	Lists(ctx context.Context) ([]*bot.List, error)
 	Show(ctx context.Context, name string, sample int) (*bot.List, []bot.Recipient, error)
 	Export(ctx context.Context, name string, w bot.RowWriter) error
@@ -69,7 +69,7 @@ type Deps struct {
 	Conversations Conversations
 	Snippets      bot.SnippetStore
 	// OpenRecipients reads an uploaded recipient file (package csvfile).
-	OpenRecipients func(io.Reader) (bot.RecipientReader, error)
+	OpenRecipients func(io.Reader) (lists.RecipientReader, error)
 	// WriteTable writes the rows a report or export produces onto w as a
 	// file (package csvfile: CSV that spreadsheets open safely); it
 	// returns a flush to call after the last row.

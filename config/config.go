@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/moderators"
 )
 
 // Config is herald's whole configuration. Every field has a yaml key; the
@@ -62,10 +63,10 @@ type Moderators struct {
 	Console  ModeratorsOn `yaml:"console"`
 }
 
-// Build returns the moderators as bot.Moderators, console logins under the
+// Build returns the moderators as moderators.Set, console logins under the
 // web platform; checkers are added by the wiring as adapters arrive.
-func (m Moderators) Build() *bot.Moderators {
-	out := &bot.Moderators{Users: map[bot.Platform][]string{}, Groups: map[bot.Platform]string{}, Checkers: map[bot.Platform]bot.MembershipChecker{}}
+func (m Moderators) Build() *moderators.Set {
+	out := &moderators.Set{Users: map[bot.Platform][]string{}, Groups: map[bot.Platform]string{}, Checkers: map[bot.Platform]moderators.MembershipChecker{}}
 	for p, on := range map[bot.Platform]ModeratorsOn{bot.PlatformSlack: m.Slack, bot.PlatformDiscord: m.Discord,
 		bot.PlatformTelegram: m.Telegram, bot.PlatformTeams: m.Teams, bot.PlatformWeb: m.Console} {
 		out.Users[p] = on.Users

@@ -6,12 +6,14 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/heraldchat/herald/bot"
 )
+
+// locales are the languages herald's user-facing text comes in.
+var locales = []string{"en", "fr"}
 
 // Validate checks the settings' values and their combinations, and returns
 // every problem by key path. Platform sections are checked only when
@@ -60,7 +62,7 @@ func (c *Config) Validate() Problems {
 	}
 	oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf("log.format", c.Log.Format, "text", "json")
-	if !bot.Locale(c.Locale).Valid() {
+	if !slices.Contains(locales, c.Locale) {
 		bad("locale", "%q is not a supported language: use en or fr", c.Locale)
 	}
 

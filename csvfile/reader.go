@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/lists"
 )
 
 // MaxValue is the longest value, in bytes, a recipient file may hold in one
@@ -365,20 +366,20 @@ done:
 	return candidates[best]
 }
 
-var _ bot.RecipientReader = (*Reader)(nil)
+var _ lists.RecipientReader = (*Reader)(nil)
 
-// KeyColumn returns the canonical key column (bot.RecipientReader).
+// KeyColumn returns the canonical key column (lists.RecipientReader).
 func (r *Reader) KeyColumn() string { return r.info.KeyColumn }
 
-// Columns returns the attribute names (bot.RecipientReader).
+// Columns returns the attribute names (lists.RecipientReader).
 func (r *Reader) Columns() []string { return append([]string(nil), r.info.Attributes...) }
 
-// ReadRecipient returns the next row as a bot.RecipientRow, with its own
-// attribute map (bot.RecipientReader).
-func (r *Reader) ReadRecipient() (bot.RecipientRow, error) {
+// ReadRecipient returns the next row as a lists.RecipientRow, with its own
+// attribute map (lists.RecipientReader).
+func (r *Reader) ReadRecipient() (lists.RecipientRow, error) {
 	row, err := r.Next()
 	if err != nil {
-		return bot.RecipientRow{}, err
+		return lists.RecipientRow{}, err
 	}
-	return bot.RecipientRow{Line: row.Line, Recipient: row.Recipient(r.info), Invalid: row.Invalid}, nil
+	return lists.RecipientRow{Line: row.Line, Recipient: row.Recipient(r.info), Invalid: row.Invalid}, nil
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // quickRetries is how many times a send that failed for a passing reason
@@ -71,7 +73,7 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 			}
 		}
 	}
-	msg, err := msgT.Personalize(bot.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+	msg, err := msgT.Personalize(personalize.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
 	if err != nil {
 		settled = true
 		e.failed(s, it.gen, c, bot.StepRender, err)
@@ -263,7 +265,7 @@ func (e *Engine) backoff(ctx context.Context, n int) error {
 // StepDeliver when the ladder is over.
 func (e *Engine) retryLater(s *bot.Sending, gen uint64, c *bot.Campaign, reason string) {
 	s.Attempts++
-	next, ok := c.Schedule.AttemptAt(s.PlannedAt, s.Attempts)
+	next, ok := schedule.AttemptAt(c.Schedule, s.PlannedAt, s.Attempts)
 	if !ok {
 		s.State, s.Step = bot.SendingFailed, bot.StepDeliver
 		s.Error = "not delivered after " + itoa(s.Attempts) + " attempts: " + reason

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // Store is what the engine reads and writes.
@@ -94,7 +96,7 @@ type Engine struct {
 // activeCampaign is a running (or paused) campaign as the engine holds it.
 type activeCampaign struct {
 	c     *bot.Campaign
-	msg   *bot.CompiledMessage
+	msg   *personalize.Compiled
 	loc   *time.Location
 	state bot.CampaignState
 	gen   uint64 // bumped by pause and cancel: older queue items are dropped
@@ -380,7 +382,7 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 	if err != nil {
 		return err
 	}
-	loc, err := c.Schedule.Location()
+	loc, err := schedule.Location(c.Schedule)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -398,7 +400,7 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 		return nil
 	case bot.CampaignRunning:
 		if a != nil && a.state == bot.CampaignRunning {
-			a.c, a.msg, a.loc = c, bot.CompileMessage(c.Message), loc // an edit that does not change what is queued
+			a.c, a.msg, a.loc = c, personalize.Compile(c.Message), loc // an edit that does not change what is queued
 			e.mu.Unlock()
 			return nil
 		}
@@ -406,7 +408,7 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 			a = &activeCampaign{}
 			e.active[id] = a
 		}
-		a.c, a.msg, a.loc, a.state = c, bot.CompileMessage(c.Message), loc, bot.CampaignRunning
+		a.c, a.msg, a.loc, a.state = c, personalize.Compile(c.Message), loc, bot.CampaignRunning
 		a.gen++
 		gen := a.gen
 		e.mu.Unlock()

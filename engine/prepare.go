@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/audience"
+	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // pageSize is how many records the engine reads at a time when it walks
@@ -68,15 +71,15 @@ func (e *Engine) prepare(ctx context.Context, id bot.CampaignID, now time.Time) 
 		}
 		after = last.Source
 	}
-	attrs := bot.MessageAttrs(c.Message)
-	if c.KeyColumn, err = bot.AudienceKeyColumn(ctx, e.Store, c); err != nil {
+	attrs := personalize.Attrs(c.Message)
+	if c.KeyColumn, err = audience.KeyColumn(ctx, e.Store, c); err != nil {
 		return err
 	}
-	keyColumn, err := bot.EachRecipient(ctx, e.Store, e.Store, c, after, func(batch []*bot.Sending) error {
+	keyColumn, err := audience.Each(ctx, e.Store, e.Store, c, after, func(batch []*bot.Sending) error {
 		for _, s := range batch {
-			s.PlannedAt = c.Schedule.PlannedAt(start, s.Key)
+			s.PlannedAt = schedule.PlannedAt(c.Schedule, start, s.Key)
 			s.NextAt, s.State = s.PlannedAt, bot.SendingScheduled
-			if missing := bot.MissingValues(c, s, attrs); len(missing) > 0 && c.Missing == bot.MissingSkip {
+			if missing := personalize.Missing(c, s, attrs); len(missing) > 0 && c.Missing == bot.MissingSkip {
 				s.State, s.Reason, s.Step = bot.SendingSkipped, "no value for "+strings.Join(missing, ", "), bot.StepRender
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 var _ bot.Dispatcher = (*Engine)(nil)
@@ -46,11 +48,11 @@ func (e *Engine) Try(ctx context.Context, c *bot.Campaign, to bot.Address, attrs
 	if !ok {
 		return fail(bot.StepResolve, bot.Errorf(bot.EUNAVAILABLE, "%s is not connected to herald", addr.Platform))
 	}
-	loc, _ := c.Schedule.Location()
+	loc, _ := schedule.Location(c.Schedule)
 	if loc == nil {
 		loc = time.UTC
 	}
-	msg, err := bot.Personalize(c.Message, bot.NewVars(c.KeyColumn, sd.Key, sd.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+	msg, err := personalize.Message(c.Message, personalize.NewVars(c.KeyColumn, sd.Key, sd.Attributes, c.Defaults, e.Clock.Now().In(loc)))
 	if err != nil {
 		return fail(bot.StepRender, err)
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/bot/threads"
 )
 
 // InboundHarness is one adapter with threads wired to its fake, for the
@@ -27,7 +29,7 @@ type InboundHarness struct {
 	Serve func(h bot.InboundHandler)
 	// Language is the command language's handler over threads, moderated
 	// by auth, as cmd/herald wires it (commands.NewInbound).
-	Language func(threads bot.ThreadService, auth *bot.Moderators) bot.InboundHandler
+	Language func(th *threads.Service, auth *moderators.Set) bot.InboundHandler
 	// Write has Moderator write text in thread t, through the fake
 	// platform, as a person would.
 	Write func(t bot.ThreadRef, text string)
@@ -60,7 +62,7 @@ func RunInbound(t *testing.T, newHarness func(t *testing.T) *InboundHarness) {
 	clock := bottest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	chat, mail := bottest.NewMessenger(bot.PlatformTeams), bottest.NewMessenger(bot.PlatformEmail)
 	threads := bottest.NewThreads(h.Store, clock, h.Surface, h.Channel, mail, chat)
-	auth := &bot.Moderators{Users: map[bot.Platform][]string{h.Moderator.Platform: {h.Moderator.ID}}}
+	auth := &moderators.Set{Users: map[bot.Platform][]string{h.Moderator.Platform: {h.Moderator.ID}}}
 	lang := h.Language(threads, auth)
 	handled := &counting{next: lang}
 	h.Serve(handled)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 )
 
@@ -59,10 +60,10 @@ type Adapter struct {
 }
 
 var (
-	_ bot.Messenger         = (*Adapter)(nil)
-	_ bot.FileUploader      = (*Adapter)(nil)
-	_ bot.MembershipChecker = (*Adapter)(nil)
-	_ bot.ThreadPoster      = (*Adapter)(nil)
+	_ bot.Messenger                = (*Adapter)(nil)
+	_ bot.FileUploader             = (*Adapter)(nil)
+	_ moderators.MembershipChecker = (*Adapter)(nil)
+	_ bot.ThreadPoster             = (*Adapter)(nil)
 )
 
 // redirect sends discord.com's requests to another base (the fake).
@@ -163,7 +164,8 @@ func (a *Adapter) OnceWindow() time.Duration { return nonceWindow }
 // SendOnce sends m to a user's DMs with key as an enforced nonce: if the
 // bot posted a message with that nonce there in the past few minutes,
 // Discord returns it and creates none. already is told from the message's
-// timestamp (older than the request, beyond clock skew), for the log.
+// timestamp (older than the request, beyond clock skew), for the log. A
+// nonce holds at most 25 characters, which bot.Sending.OnceKey keeps to.
 func (a *Adapter) SendOnce(ctx context.Context, to bot.Address, m bot.Message, key string) (bot.MessageRef, bool, error) {
 	ch, err := a.channelFor(ctx, to)
 	if err != nil {

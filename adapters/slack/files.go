@@ -16,7 +16,7 @@ import (
 const MaxFileSize = 64 << 20
 
 // ModeratorChecker says whether an actor may run commands
-// (bot.Moderators).
+// (moderators.Set).
 type ModeratorChecker interface {
 	IsModerator(ctx context.Context, a bot.Actor) (bool, error)
 }

@@ -13,6 +13,7 @@ import (
 	slk "github.com/slack-go/slack"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 )
 
@@ -66,13 +67,13 @@ type groupCache struct {
 }
 
 var (
-	_ bot.Messenger         = (*Adapter)(nil)
-	_ bot.ThreadPoster      = (*Adapter)(nil)
-	_ bot.MessageEditor     = (*Adapter)(nil)
-	_ bot.PresenceReader    = (*Adapter)(nil)
-	_ bot.EmailResolver     = (*Adapter)(nil)
-	_ bot.FileUploader      = (*Adapter)(nil)
-	_ bot.MembershipChecker = (*Adapter)(nil)
+	_ bot.Messenger                = (*Adapter)(nil)
+	_ bot.ThreadPoster             = (*Adapter)(nil)
+	_ bot.MessageEditor            = (*Adapter)(nil)
+	_ bot.PresenceReader           = (*Adapter)(nil)
+	_ bot.EmailResolver            = (*Adapter)(nil)
+	_ bot.FileUploader             = (*Adapter)(nil)
+	_ moderators.MembershipChecker = (*Adapter)(nil)
 )
 
 // New connects with the bot token (auth.test).

@@ -21,7 +21,9 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 	"go.yaml.in/yaml/v3"
@@ -266,7 +268,7 @@ func TestButtonsAndThreads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.runner.Reply = func(bot.CommandRequest) bot.CommandReply {
+	g.runner.Reply = func(bottest.Request) bot.CommandReply {
 		return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindSuccess, Text: "#1 paused."}, {Kind: bot.KindCard, Title: "#1 New", Text: "paused", Campaign: 1}}}
 	}
 	payload, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]string{"id": "UMOD", "username": "mo"},
@@ -649,11 +651,11 @@ func TestInboundConformance(t *testing.T) {
 }
 
 // language is the command language over threads, as cmd/herald wires it.
-func language(db *store.DB) func(bot.ThreadService, *bot.Moderators) bot.InboundHandler {
-	return func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+func language(db *store.DB) func(*threads.Service, *moderators.Set) bot.InboundHandler {
+	return func(th *threads.Service, auth *moderators.Set) bot.InboundHandler {
 		clock := bot.SystemClock()
 		deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
 			Campaigns: &campaigns.Service{Store: db, Clock: clock}, Lists: &lists.Service{Store: db}}
-		return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+		return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)
 	}
 }

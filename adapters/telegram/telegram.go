@@ -20,6 +20,7 @@ import (
 
 	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/moderators"
 )
 
 // Config sets up the adapter.
@@ -81,11 +82,11 @@ type Adapter struct {
 }
 
 var (
-	_ bot.Messenger         = (*Adapter)(nil)
-	_ bot.FileUploader      = (*Adapter)(nil)
-	_ bot.MessageEditor     = (*Adapter)(nil)
-	_ bot.MembershipChecker = (*Adapter)(nil)
-	_ bot.ThreadPoster      = (*Adapter)(nil)
+	_ bot.Messenger                = (*Adapter)(nil)
+	_ bot.FileUploader             = (*Adapter)(nil)
+	_ bot.MessageEditor            = (*Adapter)(nil)
+	_ moderators.MembershipChecker = (*Adapter)(nil)
+	_ bot.ThreadPoster             = (*Adapter)(nil)
 )
 
 // MaxFileSize is the largest file a bot may download from Telegram

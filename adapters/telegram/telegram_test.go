@@ -18,6 +18,8 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/engine/enginetest"
@@ -418,7 +420,7 @@ func until(t *testing.T, what string, ok func() bool) {
 
 // cardReply answers every command with a campaign card carrying a command
 // button whose signed value is longer than the platform's button data.
-func cardReply(req bot.CommandRequest) bot.CommandReply {
+func cardReply(req bottest.Request) bot.CommandReply {
 	return bot.CommandReply{Messages: []bot.Message{{Kind: bot.KindCard, Title: "#1 ran " + req.Text + req.Signed, Campaign: 1,
 		Buttons: []bot.Button{{Label: "Pause", Action: bot.Action{Kind: bot.ActionCommand, Value: "signed-pause-1-" + strings.Repeat("x", 80)}}}}}}
 }
@@ -458,11 +460,11 @@ func TestInboundConformance(t *testing.T) {
 				go func() { a.Run(ctx); close(done) }()
 				t.Cleanup(func() { cancel(); <-done })
 			},
-			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+			Language: func(th *threads.Service, auth *moderators.Set) bot.InboundHandler {
 				clock := bot.SystemClock()
 				deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
 					Campaigns: &campaigns.Service{Store: db, Clock: clock}, Lists: &lists.Service{Store: db}}
-				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+				return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)
 			},
 			Write: func(th bot.ThreadRef, text string) { fake.GroupMessage(group, 77, "Mo", topic(th), 0, text) },
 			Shown: func(th bot.ThreadRef) []string {

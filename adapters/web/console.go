@@ -17,6 +17,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/moderators"
 )
 
 const (
@@ -49,7 +50,7 @@ func (a *Adapter) session(r *http.Request) (login, cookie string) {
 
 // actor is the moderator a console session stands for.
 func actor(login string) bot.Actor {
-	return bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + login}, Name: login}
+	return bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + login}, Name: login}
 }
 
 func (a *Adapter) consolePage(w http.ResponseWriter, r *http.Request) {

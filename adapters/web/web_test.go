@@ -26,6 +26,8 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 )
@@ -35,10 +37,10 @@ const token = "a-test-token-long-enough"
 // runner is a fake command language that records what it was asked.
 type runner struct {
 	mu   sync.Mutex
-	reqs []bot.CommandRequest
+	reqs []bottest.Request
 }
 
-func (r *runner) RunCommand(ctx context.Context, req bot.CommandRequest) bot.CommandReply {
+func (r *runner) RunCommand(ctx context.Context, req bottest.Request) bot.CommandReply {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.reqs = append(r.reqs, req)
@@ -46,7 +48,7 @@ func (r *runner) RunCommand(ctx context.Context, req bot.CommandRequest) bot.Com
 }
 
 func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
-	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name, Files: []bot.File{f}})
+	return r.RunCommand(ctx, bottest.Request{Actor: a, Text: "file " + f.Name, Files: []bot.File{f}})
 }
 
 // handler stands for the command language's inbound handler: participants'
@@ -73,7 +75,7 @@ func (h *handler) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 		_, err := h.threads.Receive(ctx, bot.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, Message: bot.Message{Text: in.Text, Files: in.Files}})
 		return bot.InboundReply{}, err
 	case bot.InboundCommand, bot.InboundButton:
-		return one(h.runner.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Signed: in.Signed})), nil
+		return one(h.runner.RunCommand(ctx, bottest.Request{Actor: in.From, Text: in.Text, Files: in.Files, Signed: in.Signed})), nil
 	case bot.InboundFile:
 		return one(h.runner.RunFile(ctx, in.From, in.Files[0])), nil
 	case bot.InboundThreadMessage:
@@ -81,7 +83,7 @@ func (h *handler) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 			return bot.InboundReply{Echo: &bot.Echo{Internal: true, Message: bot.Message{Kind: bot.KindIdea, Text: note}}}, nil
 		}
 		if cmd, ok := strings.CutPrefix(in.Text, "/"); ok {
-			return one(h.runner.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: cmd, Thread: in.Thread})), nil
+			return one(h.runner.RunCommand(ctx, bottest.Request{Actor: in.From, Text: cmd, Thread: in.Thread})), nil
 		}
 		m := bot.Message{Text: in.Text, Files: in.Files}
 		out := bot.InboundReply{Echo: &bot.Echo{Message: m}}
@@ -307,7 +309,7 @@ func TestConsoleNeedsLoginAndCSRF(t *testing.T) {
 	if !strings.Contains(toJSON(ev), "ran status") {
 		t.Fatalf("reply = %v", ev)
 	}
-	if got := s.runner.reqs[0].Actor.Address; got != (bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "Mo"}) {
+	if got := s.runner.reqs[0].Actor.Address; got != (bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "Mo"}) {
 		t.Fatalf("the command ran as %v", got)
 	}
 	// The reply's file downloads for the session only.
@@ -582,13 +584,13 @@ func TestInboundConformance(t *testing.T) {
 		}()
 		return &adaptertest.InboundHarness{
 			Surface: s.adapter, Channel: web.ConsoleChannel, Store: s.db,
-			Moderator: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"},
+			Moderator: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"},
 			Serve:     func(h bot.InboundHandler) { lang = h },
-			Language: func(th bot.ThreadService, auth *bot.Moderators) bot.InboundHandler {
+			Language: func(th *threads.Service, auth *moderators.Set) bot.InboundHandler {
 				clock := bot.SystemClock()
 				deps := commands.Deps{Conversations: th, Snippets: s.db, Clock: clock,
 					Campaigns: &campaigns.Service{Store: s.db, Clock: clock}, Lists: &lists.Service{Store: s.db}}
-				return commands.NewInbound(commands.New(deps, bot.NewText(bot.LocaleEnglish, commands.Texts), auth, nil, nil), th)
+				return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)
 			},
 			Write: func(th bot.ThreadRef, text string) {
 				write(t, console, map[string]string{"type": "reply", "thread": th.ID, "text": text})

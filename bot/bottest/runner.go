@@ -8,10 +8,18 @@ import (
 	"github.com/heraldchat/herald/bot"
 )
 
-var (
-	_ bot.CommandRunner  = (*Runner)(nil)
-	_ bot.InboundHandler = (*Runner)(nil)
-)
+var _ bot.InboundHandler = (*Runner)(nil)
+
+// Request is a command the Runner ran: the command's text, or a pressed
+// button's signed value, with who ran it, its files and the thread it was
+// typed in.
+type Request struct {
+	Actor  bot.Actor
+	Text   string
+	Files  []bot.File
+	Thread bot.ThreadRef
+	Signed string
+}
 
 // Runner is a fake command language that records what it was asked. It
 // answers with Reply when set, and otherwise privately with "ran TEXT"
@@ -22,7 +30,7 @@ var (
 // Answer's reply when set, and none otherwise. It is safe for concurrent
 // use.
 type Runner struct {
-	Reply func(bot.CommandRequest) bot.CommandReply
+	Reply func(Request) bot.CommandReply
 	// Answer, when set, answers the events that are not commands.
 	Answer func(bot.Inbound) bot.InboundReply
 	// Forms, when set, is what a command asks to open: Handle returns
@@ -30,7 +38,7 @@ type Runner struct {
 	Forms func(in bot.Inbound) string
 
 	mu   sync.Mutex
-	reqs []bot.CommandRequest
+	reqs []Request
 	ins  []bot.Inbound
 }
 
@@ -50,13 +58,13 @@ func (r *Runner) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply, 
 				return bot.InboundReply{Form: f}, nil
 			}
 		}
-		return one(r.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Thread: in.Thread}))
+		return one(r.run(ctx, Request{Actor: in.From, Text: in.Text, Files: in.Files, Thread: in.Thread}))
 	case bot.InboundButton:
-		return one(r.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Signed: in.Signed, Thread: in.Thread}))
+		return one(r.run(ctx, Request{Actor: in.From, Signed: in.Signed, Thread: in.Thread}))
 	case bot.InboundFile:
 		var out bot.InboundReply
 		for _, f := range in.Files {
-			out.Replies = append(out.Replies, r.RunFile(ctx, in.From, f))
+			out.Replies = append(out.Replies, r.runFile(ctx, in.From, f))
 		}
 		return out, nil
 	case bot.InboundForm:
@@ -69,7 +77,7 @@ func (r *Runner) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply, 
 		for _, k := range keys {
 			text += " " + k + "=" + in.Fields[k]
 		}
-		return one(r.RunCommand(ctx, bot.CommandRequest{Actor: in.From, Text: text, Files: in.Files}))
+		return one(r.run(ctx, Request{Actor: in.From, Text: text, Files: in.Files}))
 	}
 	if answer != nil {
 		return answer(in), nil
@@ -95,8 +103,8 @@ func (r *Runner) InboundOf(k bot.InboundKind) []bot.Inbound {
 	return out
 }
 
-// RunCommand records r and answers it.
-func (r *Runner) RunCommand(_ context.Context, req bot.CommandRequest) bot.CommandReply {
+// run records req and answers it.
+func (r *Runner) run(_ context.Context, req Request) bot.CommandReply {
 	r.mu.Lock()
 	r.reqs = append(r.reqs, req)
 	reply := r.Reply
@@ -107,14 +115,14 @@ func (r *Runner) RunCommand(_ context.Context, req bot.CommandRequest) bot.Comma
 	return bot.CommandReply{Private: true, Messages: []bot.Message{{Text: "ran " + req.Text + req.Signed}}}
 }
 
-// RunFile records a file sent alone as the command "file NAME: CONTENT".
-func (r *Runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
-	return r.RunCommand(ctx, bot.CommandRequest{Actor: a, Text: "file " + f.Name + ": " + string(f.Data), Files: []bot.File{f}})
+// runFile records a file sent alone as the command "file NAME: CONTENT".
+func (r *Runner) runFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
+	return r.run(ctx, Request{Actor: a, Text: "file " + f.Name + ": " + string(f.Data), Files: []bot.File{f}})
 }
 
 // Requests returns what was asked, in order.
-func (r *Runner) Requests() []bot.CommandRequest {
+func (r *Runner) Requests() []Request {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]bot.CommandRequest(nil), r.reqs...)
+	return append([]Request(nil), r.reqs...)
 }

@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/audience"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // Store is what Service reads and writes.
@@ -111,7 +114,7 @@ func (s *Service) SetPlatform(ctx context.Context, id bot.CampaignID, p bot.Plat
 
 // SetSchedule sets when and how the campaign sends, after checking it.
 func (s *Service) SetSchedule(ctx context.Context, id bot.CampaignID, sc bot.Schedule, by bot.Actor) (*bot.Campaign, error) {
-	if err := sc.Validate(); err != nil {
+	if err := schedule.Validate(sc); err != nil {
 		return nil, err
 	}
 	return s.Edit(ctx, id, by, "schedule changed", func(c *bot.Campaign) error {
@@ -172,16 +175,16 @@ func (s *Service) Check(ctx context.Context, id bot.CampaignID) (*Check, error) 
 		return nil, err
 	}
 	chk := &Check{Audience: size, Lacking: []Lacking{}}
-	attrs := bot.MessageAttrs(c.Message)
+	attrs := personalize.Attrs(c.Message)
 	if len(attrs) == 0 {
 		return chk, nil
 	}
-	if c.KeyColumn, err = bot.AudienceKeyColumn(ctx, s.Store, c); err != nil {
+	if c.KeyColumn, err = audience.KeyColumn(ctx, s.Store, c); err != nil {
 		return nil, err
 	}
-	_, err = bot.EachRecipient(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
+	_, err = audience.Each(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
 		for _, sd := range batch {
-			if missing := bot.MissingValues(c, sd, attrs); len(missing) > 0 {
+			if missing := personalize.Missing(c, sd, attrs); len(missing) > 0 {
 				chk.LackingTotal++
 				if len(chk.Lacking) < maxLacking {
 					chk.Lacking = append(chk.Lacking, Lacking{Key: sd.Key, Missing: missing})
@@ -207,7 +210,7 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 	if err := c.Message.Validate(); err != nil {
 		return nil, bot.Errorf(bot.EINVALID, "campaign %d has no message to send yet: %s", id, bot.ErrorMessage(err))
 	}
-	if err := c.Schedule.Validate(); err != nil {
+	if err := schedule.Validate(c.Schedule); err != nil {
 		return nil, err
 	}
 	if c.Platform != bot.PlatformAuto && c.Platform != "" {
@@ -321,14 +324,14 @@ func (s *Service) Show(ctx context.Context, id bot.CampaignID) (*bot.Campaign, b
 func (s *Service) recipientFor(ctx context.Context, c *bot.Campaign, key string) (*bot.Sending, error) {
 	var found *bot.Sending
 	var err error
-	if c.KeyColumn, err = bot.AudienceKeyColumn(ctx, s.Store, c); err != nil {
+	if c.KeyColumn, err = audience.KeyColumn(ctx, s.Store, c); err != nil {
 		return nil, err
 	}
-	want := bot.NormalizeKey(c.KeyColumn, key)
+	want := audience.NormalizeKey(c.KeyColumn, key)
 	stop := bot.Errorf(bot.ECONFLICT, "found")
-	_, err = bot.EachRecipient(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
+	_, err = audience.Each(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
 		for _, sd := range batch {
-			if key == "" || bot.NormalizeKey(c.KeyColumn, sd.Key) == want {
+			if key == "" || audience.NormalizeKey(c.KeyColumn, sd.Key) == want {
 				found = sd
 				return stop
 			}
@@ -355,11 +358,11 @@ func (s *Service) Preview(ctx context.Context, id bot.CampaignID, key string) (b
 	if err != nil {
 		return bot.Message{}, err
 	}
-	loc, _ := c.Schedule.Location()
+	loc, _ := schedule.Location(c.Schedule)
 	if loc == nil {
 		loc = time.UTC
 	}
-	return bot.Personalize(c.Message, bot.NewVars(c.KeyColumn, r.Key, r.Attributes, c.Defaults, s.Clock.Now().In(loc)))
+	return personalize.Message(c.Message, personalize.NewVars(c.KeyColumn, r.Key, r.Attributes, c.Defaults, s.Clock.Now().In(loc)))
 }
 
 // Try sends the campaign's message to one address now, outside the report:
@@ -470,7 +473,7 @@ func (s *Service) eachSending(ctx context.Context, id bot.CampaignID, fn func(*b
 // its valid rows become the list campaign-ID (replaced if the file is sent
 // again), which the campaign then targets. The import result says what was
 // read and what was refused.
-func (s *Service) SetAudienceFile(ctx context.Context, id bot.CampaignID, r bot.RecipientReader, by bot.Actor) (*lists.Result, error) {
+func (s *Service) SetAudienceFile(ctx context.Context, id bot.CampaignID, r lists.RecipientReader, by bot.Actor) (*lists.Result, error) {
 	c, err := s.Store.Campaign(ctx, id)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/audience"
+	"github.com/heraldchat/herald/bot/personalize"
 )
 
 // Mode says what an import does with a list that exists.
@@ -71,7 +73,7 @@ func (s *Service) batch() int {
 // one transaction at the end, so a failed import leaves the list as it was.
 // A merge that fails midway keeps the batches already committed; the error
 // says up to which line.
-func (s *Service) Import(ctx context.Context, name string, r bot.RecipientReader, mode Mode, by bot.Actor) (*Result, error) {
+func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mode Mode, by bot.Actor) (*Result, error) {
 	if err := bot.ValidateListName(name); err != nil {
 		return nil, err
 	}
@@ -115,7 +117,7 @@ func (s *Service) Import(ctx context.Context, name string, r bot.RecipientReader
 		}
 		if known != nil {
 			for _, rc := range batch {
-				known[bot.NormalizeKey(r.KeyColumn(), rc.Key)] = rc.ID
+				known[audience.NormalizeKey(r.KeyColumn(), rc.Key)] = rc.ID
 			}
 		}
 		batch = batch[:0]
@@ -147,7 +149,7 @@ func (s *Service) Import(ctx context.Context, name string, r bot.RecipientReader
 		}
 		rc := row.Recipient
 		rc.ID = 0
-		if id, ok := known[bot.NormalizeKey(r.KeyColumn(), rc.Key)]; ok {
+		if id, ok := known[audience.NormalizeKey(r.KeyColumn(), rc.Key)]; ok {
 			rc.ID = id
 			res.Updated++
 		} else {
@@ -188,7 +190,7 @@ func (s *Service) keys(ctx context.Context, l *bot.List) (map[string]uint64, err
 			return known, nil
 		}
 		for _, rc := range page {
-			known[bot.NormalizeKey(l.KeyColumn, rc.Key)] = rc.ID
+			known[audience.NormalizeKey(l.KeyColumn, rc.Key)] = rc.ID
 		}
 		after = page[len(page)-1].ID
 	}
@@ -289,7 +291,7 @@ func actorHash(a bot.Actor) uint32 {
 // is the time {{date}} and {{time}} use. The error names a variable the
 // recipient lacks, or a list that does not exist.
 func (s *Service) Preview(ctx context.Context, name string, m bot.Message, at time.Time) (bot.Message, error) {
-	vars := bot.NewVars("", "", nil, nil, at)
+	vars := personalize.NewVars("", "", nil, nil, at)
 	if name != "" {
 		l, rs, err := s.Show(ctx, name, 1)
 		if err != nil {
@@ -298,7 +300,7 @@ func (s *Service) Preview(ctx context.Context, name string, m bot.Message, at ti
 		if len(rs) == 0 {
 			return bot.Message{}, bot.Errorf(bot.EINVALID, "list %s is empty", name)
 		}
-		vars = bot.NewVars(l.KeyColumn, rs[0].Key, rs[0].Attributes, nil, at)
+		vars = personalize.NewVars(l.KeyColumn, rs[0].Key, rs[0].Attributes, nil, at)
 	}
-	return bot.Personalize(m, vars)
+	return personalize.Message(m, vars)
 }

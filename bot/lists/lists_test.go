@@ -108,12 +108,12 @@ type brokenReader struct{ n, i int }
 
 func (b *brokenReader) KeyColumn() string { return "email" }
 func (b *brokenReader) Columns() []string { return nil }
-func (b *brokenReader) ReadRecipient() (bot.RecipientRow, error) {
+func (b *brokenReader) ReadRecipient() (lists.RecipientRow, error) {
 	if b.i == b.n {
-		return bot.RecipientRow{}, bot.Errorf(bot.EUNAVAILABLE, "the upload was cut")
+		return lists.RecipientRow{}, bot.Errorf(bot.EUNAVAILABLE, "the upload was cut")
 	}
 	b.i++
-	return bot.RecipientRow{Line: b.i + 1, Recipient: bot.Recipient{Key: strings.Repeat("x", b.i) + "@example.org"}}, nil
+	return lists.RecipientRow{Line: b.i + 1, Recipient: bot.Recipient{Key: strings.Repeat("x", b.i) + "@example.org"}}, nil
 }
 
 func TestFailedImportLosesNothing(t *testing.T) {

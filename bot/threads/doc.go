@@ -1,10 +1,5 @@
 // Package threads gives each participant one thread in the moderators'
 // channel: Service relays participants' messages there, delivers
 // moderators' replies (by email, batched, when chat cannot reach them),
-// runs the thread commands and the delayed closes. It implements
-// bot.ThreadService.
+// runs the thread commands and the delayed closes.
 package threads
-
-import "github.com/heraldchat/herald/bot"
-
-var _ bot.ThreadService = (*Service)(nil)

@@ -49,7 +49,6 @@ type Service struct {
 	Moderators bot.ThreadPoster
 	Channel    bot.Address
 	Clock      bot.Clock
-	Text       *bot.Text
 	Log        *slog.Logger
 	// Email, when set, reaches participants chat cannot reach (page
 	// closed, bot blocked, app not installed) at the email their contact

@@ -13,6 +13,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/engine"
@@ -201,7 +202,7 @@ func TestThreadSettings(t *testing.T) {
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: chat}, Moderators: mods,
 		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock, Board: board,
 		ChannelPer: "campaign", ChannelPrefix: "herald-",
-		AsModerator: true, Auth: &bot.Moderators{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}}
+		AsModerator: true, Auth: &moderators.Set{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}}
 	tg := func(id string) bot.Address { return bot.Address{Platform: bot.PlatformTelegram, ID: id} }
 	settle := relaying(t, db, clock, th, board)
 	conv := func(id string) *bot.Conversation {

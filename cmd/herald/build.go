@@ -22,6 +22,7 @@ import (
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
@@ -43,7 +44,7 @@ type wiring struct {
 	db    *store.DB
 
 	board      *status.Board
-	moderators *bot.Moderators
+	moderators *moderators.Set
 	engine     *engine.Engine
 	threads    *threads.Service
 	mux        *commands.Mux
@@ -163,7 +164,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		Campaigns:     &campaigns.Service{Store: w.db, Dispatcher: w.engine, Clock: w.clock},
 		Lists:         listService,
 		Status:        w.board,
-		OpenRecipients: func(r io.Reader) (bot.RecipientReader, error) {
+		OpenRecipients: func(r io.Reader) (lists.RecipientReader, error) {
 			return csvfile.NewReader(r)
 		},
 		WriteTable: func(w io.Writer) (bot.RowWriter, func() error) {
@@ -172,7 +173,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		},
 		Clock: w.clock,
 	}
-	text := bot.NewText(bot.Locale(cfg.Locale), commands.Texts)
+	text := commands.NewText(commands.Locale(cfg.Locale))
 	signer := commands.NewSigner(key, w.clock, commands.DefaultActionTTL)
 	w.mux = commands.New(deps, text, w.moderators, signer, w.log.With("part", "commands"))
 	w.inbound = commands.NewInbound(w.mux, w.threads)

@@ -20,7 +20,9 @@ import (
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/moderators"
 	main "github.com/heraldchat/herald/cmd/herald"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -352,7 +354,7 @@ func TestTelegramParticipantReachesTheConsole(t *testing.T) {
 	MustStart(t, p, cfg)
 	fake.UserWrites(9009, "Lea", "/start")
 	fake.UserWrites(9009, "Lea", "Bonjour, une question")
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"}, Name: "mo"}
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
 	deadline := time.Now().Add(10 * time.Second)
 	var thread bot.ThreadRef
 	for thread.IsZero() {
@@ -362,11 +364,11 @@ func TestTelegramParticipantReachesTheConsole(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		thread = p.ThreadOf(bot.Address{Platform: bot.PlatformTelegram, ID: "9009"})
 	}
-	r := p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: "snippets add hello Bonjour Lea !"})
+	r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: "snippets add hello Bonjour Lea !"})
 	if r.Private {
 		t.Fatalf("snippets add: %+v", r)
 	}
-	r = p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: "snippet hello", Thread: thread})
+	r = p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: "snippet hello", Thread: thread})
 	if !r.Private || len(fake.Sent()) != 1 || fake.Sent()[0].ChatID != 9009 || fake.Sent()[0].Text != "Bonjour Lea !" {
 		t.Fatalf("reply %+v; Telegram got %+v", r, fake.Sent())
 	}
@@ -746,10 +748,10 @@ func TestDiscordCampaign(t *testing.T) {
 	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", public_key: \"0000000000000000000000000000000000000000000000000000000000000000\", api_url: \"http://"+fake.Addr()+"\"}\nmoderators: {discord: {group: R-MODS}}\n")
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: bot.ConsolePrefix + "mo"}, Name: "mo"}
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
 	run := func(text string, files ...bot.File) {
 		t.Helper()
-		if r := p.Commands().RunCommand(context.Background(), bot.CommandRequest{Actor: mod, Text: text, Files: files}); r.Private {
+		if r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: text, Files: files}); r.Private {
 			t.Fatalf("%s: %+v", text, r)
 		}
 	}

@@ -21,7 +21,7 @@ import (
 // of text to them on m through a real engine, waits until it is done
 // (failing t after a minute), and returns its id: the adapter tests'
 // check that a platform's limits are kept.
-func RunCampaign(t *testing.T, db engine.Store, m bot.Messenger, rd bot.RecipientReader, text string) bot.CampaignID {
+func RunCampaign(t *testing.T, db engine.Store, m bot.Messenger, rd lists.RecipientReader, text string) bot.CampaignID {
 	t.Helper()
 	ctx := context.Background()
 	clock := bot.SystemClock()

@@ -1,16 +1,18 @@
-package bot
+package lists
+
+import "github.com/heraldchat/herald/bot"
 
 // RecipientRow is one row read from a recipient file: where it starts, the
 // recipient, and why it is invalid ("" when valid).
 type RecipientRow struct {
 	Line      int
-	Recipient Recipient
+	Recipient bot.Recipient
 	Invalid   string
 }
 
 // RecipientReader streams the rows of a recipient file. The file reader
-// (package csvfile) implements it; the list import consumes it and, when the
-// reader is also an io.Closer, closes it when done.
+// (package csvfile) implements it; Service.Import consumes it and, when
+// the reader is also an io.Closer, closes it when done.
 type RecipientReader interface {
 	// KeyColumn is the canonical key: email, respondentID or a platform id
 	// column such as slack_id.

@@ -1,10 +1,11 @@
-package bot
+package commands
 
 import (
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/heraldchat/herald/bot"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
@@ -18,9 +19,6 @@ const (
 	LocaleEnglish Locale = "en"
 	LocaleFrench  Locale = "fr"
 )
-
-// Locales lists the supported locales.
-func Locales() []Locale { return []Locale{LocaleEnglish, LocaleFrench} }
 
 // Valid reports whether l is a supported locale.
 func (l Locale) Valid() bool { return l == LocaleEnglish || l == LocaleFrench }
@@ -37,8 +35,7 @@ type Text struct {
 }
 
 // Catalogue holds English then French for each key; both take the same
-// arguments in the same order. Packages with user-facing text of their own
-// (commands, adapters) define one and the wiring passes it to NewText.
+// arguments in the same order.
 type Catalogue map[TextKey][2]string
 
 // Check returns the keys of c missing a language or whose two languages
@@ -62,19 +59,17 @@ func sameVerbs(a, b string) bool {
 	return slices.Equal(va, vb)
 }
 
-// NewText returns the catalogue for locale l (English for an unsupported
-// locale): herald's own texts and those of extra.
-func NewText(l Locale, extra ...Catalogue) *Text {
+// NewText returns the catalogue (Texts) in locale l, or in English for an
+// unsupported locale.
+func NewText(l Locale) *Text {
 	if !l.Valid() {
 		l = LocaleEnglish
 	}
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	for _, c := range append([]Catalogue{texts}, extra...) {
-		for key, tr := range c {
-			// SetString only fails for an unsupported tag, and both are fixed.
-			_ = b.SetString(language.English, string(key), tr[0])
-			_ = b.SetString(language.French, string(key), tr[1])
-		}
+	for key, tr := range Texts {
+		// SetString only fails for an unsupported tag, and both are fixed.
+		_ = b.SetString(language.English, string(key), tr[0])
+		_ = b.SetString(language.French, string(key), tr[1])
 	}
 	return &Text{locale: l, printer: message.NewPrinter(language.Make(string(l)), message.Catalog(b))}
 }
@@ -88,18 +83,27 @@ func (t *Text) T(key TextKey, args ...any) string {
 	return t.printer.Sprintf(string(key), args...)
 }
 
-// TextKeys returns every key of the catalogue, for tests that check both
-// languages are complete.
-func TextKeys() []TextKey {
-	keys := make([]TextKey, 0, len(texts))
-	for k := range texts {
-		keys = append(keys, k)
-	}
-	return keys
-}
+// CampaignStateText returns the key naming state s.
+func CampaignStateText(s bot.CampaignState) TextKey { return TextKey("campaign.state." + string(s)) }
 
-// TextSource returns the untranslated English and French formats of key.
-func TextSource(key TextKey) (en, fr string, ok bool) {
-	tr, ok := texts[key]
-	return tr[0], tr[1], ok
+// ErrorText returns err as a sentence for a moderator in the catalogue's
+// locale: the message of a herald *Error framed by its code, or a generic
+// sentence that hides internal details.
+func (t *Text) ErrorText(err error) string {
+	switch bot.ErrorCode(err) {
+	case "":
+		return ""
+	case bot.ECONFLICT:
+		return t.T(TextErrConflict, bot.ErrorMessage(err))
+	case bot.EFORBIDDEN:
+		return t.T(TextErrForbidden, bot.ErrorMessage(err))
+	case bot.EINVALID:
+		return t.T(TextErrInvalid, bot.ErrorMessage(err))
+	case bot.ENOTFOUND:
+		return t.T(TextErrNotFound, bot.ErrorMessage(err))
+	case bot.EUNAVAILABLE:
+		return t.T(TextErrUnavailable, bot.ErrorMessage(err))
+	default:
+		return t.T(TextErrInternal)
+	}
 }

@@ -1,4 +1,4 @@
-package bot_test
+package schedule_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 func mustLoc(t *testing.T, name string) *time.Location {
@@ -25,11 +26,11 @@ func TestPlannedAtSpreadsOverTheWindow(t *testing.T) {
 	buckets := make([]int, 4)
 	for i := range 1000 {
 		key := fmt.Sprintf("r%d@example.org", i)
-		at := s.PlannedAt(start, key)
+		at := schedule.PlannedAt(s, start, key)
 		if at.Before(start) || !at.Before(start.Add(2*time.Hour)) {
 			t.Fatalf("%s planned at %v, outside the window", key, at)
 		}
-		if again := s.PlannedAt(start, key); !again.Equal(at) {
+		if again := schedule.PlannedAt(s, start, key); !again.Equal(at) {
 			t.Fatal("the planned time is not reproducible")
 		}
 		buckets[at.Sub(start)/(30*time.Minute)]++
@@ -43,14 +44,14 @@ func TestPlannedAtSpreadsOverTheWindow(t *testing.T) {
 	same := 0
 	for i := range 100 {
 		key := fmt.Sprint(i)
-		if s.PlannedAt(start, key).Equal(other.PlannedAt(start, key)) {
+		if schedule.PlannedAt(s, start, key).Equal(schedule.PlannedAt(other, start, key)) {
 			same++
 		}
 	}
 	if same > 5 {
 		t.Errorf("another seed gives the same plan for %d of 100", same)
 	}
-	if at := (bot.Schedule{}).PlannedAt(start, "x"); !at.Equal(start) {
+	if at := schedule.PlannedAt(bot.Schedule{}, start, "x"); !at.Equal(start) {
 		t.Errorf("no window: %v", at)
 	}
 }
@@ -82,8 +83,9 @@ func TestNextOpen(t *testing.T) {
 		{"days only", weekends, at(2026, 12, 3, 15, 0), at(2026, 12, 5, 0, 0)},
 		{"no restriction", bot.Schedule{}, at(2026, 12, 3, 3, 0), at(2026, 12, 3, 3, 0)},
 	} {
-		if got := tc.s.NextOpen(tc.in); !got.Equal(tc.want) {
-			t.Errorf("%s: NextOpen(%v) = %v, want %v", tc.name, tc.in, got.In(paris), tc.want.In(paris))
+		// Without a window, PlannedAt is the next opening.
+		if got := schedule.PlannedAt(tc.s, tc.in, "key"); !got.Equal(tc.want) {
+			t.Errorf("%s: PlannedAt(%v) = %v, want %v", tc.name, tc.in, got.In(paris), tc.want.In(paris))
 		}
 	}
 }
@@ -98,40 +100,40 @@ func TestRetryLadder(t *testing.T) {
 		at(4, 9, 0), at(4, 9, 10), at(4, 10, 0), // Friday's opening
 		at(7, 9, 0), at(7, 9, 10), at(7, 10, 0), // Monday's opening
 	}
-	if s.Attempts() != 9 {
-		t.Fatalf("attempts = %d", s.Attempts())
+	if schedule.Attempts(s) != 9 {
+		t.Fatalf("attempts = %d", schedule.Attempts(s))
 	}
 	for n, w := range want {
-		got, ok := s.AttemptAt(planned, n)
+		got, ok := schedule.AttemptAt(s, planned, n)
 		if !ok || !got.Equal(w) {
 			t.Errorf("attempt %d = %v %v, want %v", n, got.In(paris), ok, w)
 		}
 	}
-	if _, ok := s.AttemptAt(planned, 9); ok {
+	if _, ok := schedule.AttemptAt(s, planned, 9); ok {
 		t.Error("a tenth attempt exists")
 	}
 	// Late in the day the ladder carries over to the next opening.
-	late, _ := s.AttemptAt(at(3, 17, 55), 2)
+	late, _ := schedule.AttemptAt(s, at(3, 17, 55), 2)
 	if !late.Equal(at(4, 9, 0)) {
 		t.Errorf("top of the hour after closing = %v", late.In(paris))
 	}
 	one := bot.Schedule{RetryCycles: -1}
-	if one.Attempts() != 1 {
-		t.Errorf("no retries: %d attempts", one.Attempts())
+	if schedule.Attempts(one) != 1 {
+		t.Errorf("no retries: %d attempts", schedule.Attempts(one))
 	}
 	two := bot.Schedule{RetryCycles: 2}
-	if got, ok := two.AttemptAt(time.Date(2026, 12, 3, 23, 50, 0, 0, time.UTC), 3); !ok || !got.Equal(time.Date(2026, 12, 4, 23, 50, 0, 0, time.UTC)) {
+	if got, ok := schedule.AttemptAt(two, time.Date(2026, 12, 3, 23, 50, 0, 0, time.UTC), 3); !ok || !got.Equal(time.Date(2026, 12, 4, 23, 50, 0, 0, time.UTC)) {
 		t.Errorf("without hours the next cycle is a day later: %v %v", got, ok)
 	}
 }
 
 func TestScheduleValidate(t *testing.T) {
 	for _, s := range []bot.Schedule{{TimeZone: "Mars/Olympus"}, {Window: -time.Hour}, {HoursFrom: 25 * 60}, {Days: []time.Weekday{9}}} {
-		if err := s.Validate(); bot.ErrorCode(err) != bot.EINVALID {
+		if err := schedule.Validate(s); bot.ErrorCode(err) != bot.EINVALID {
 			t.Errorf("%+v: %v", s, err)
 		}
 	}
-	if err := (bot.Schedule{TimeZone: "Asia/Tokyo", HoursFrom: 22 * 60, HoursTo: 6 * 60}).Validate(); err != nil {
+	if err := schedule.Validate(bot.Schedule{TimeZone: "Asia/Tokyo", HoursFrom: 22 * 60, HoursTo: 6 * 60}); err != nil {
 		t.Error(err)
 	}
 }

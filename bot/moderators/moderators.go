@@ -1,26 +1,27 @@
-package bot
+package moderators
 
 import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/heraldchat/herald/bot"
 )
 
 // MembershipChecker is an optional platform ability: whether a user
-// belongs to a group (a Slack user group, a Discord role, the admins of a
-// Telegram group).
+// belongs to a group the platform keeps (the adapters say which kind).
 type MembershipChecker interface {
-	IsMember(ctx context.Context, user Address, group string) (bool, error)
+	IsMember(ctx context.Context, user bot.Address, group string) (bool, error)
 }
 
-// Moderators says who may run commands: user ids listed per platform, or
-// members of a group per platform, checked through the platform's
-// MembershipChecker. Console logins are listed under PlatformWeb. It is
-// safe for concurrent use once built.
-type Moderators struct {
-	Users    map[Platform][]string
-	Groups   map[Platform]string
-	Checkers map[Platform]MembershipChecker
+// Set says who may run commands: user ids listed per platform, or members
+// of a group per platform, checked through the platform's
+// MembershipChecker. Console logins are listed under bot.PlatformWeb. It
+// is safe for concurrent use once built.
+type Set struct {
+	Users    map[bot.Platform][]string
+	Groups   map[bot.Platform]string
+	Checkers map[bot.Platform]MembershipChecker
 }
 
 // ConsolePrefix starts the web address of someone logged in to the web
@@ -32,8 +33,8 @@ const ConsolePrefix = "console:"
 // actor) and anyone logged in to the web console may; anyone unlisted may
 // not. An error means the platform could not be asked; callers refuse
 // then.
-func (m *Moderators) IsModerator(ctx context.Context, a Actor) (bool, error) {
-	if a.Address.IsZero() || a.Address.Platform == PlatformWeb && strings.HasPrefix(a.Address.ID, ConsolePrefix) {
+func (m *Set) IsModerator(ctx context.Context, a bot.Actor) (bool, error) {
+	if a.Address.IsZero() || a.Address.Platform == bot.PlatformWeb && strings.HasPrefix(a.Address.ID, ConsolePrefix) {
 		return true, nil
 	}
 	if slices.Contains(m.Users[a.Address.Platform], a.Address.ID) {

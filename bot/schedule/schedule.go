@@ -1,15 +1,17 @@
-package bot
+package schedule
 
 import (
 	"encoding/binary"
 	"hash/fnv"
 	"time"
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
+
+	"github.com/heraldchat/herald/bot"
 )
 
-// DefaultRetryCycles is how many times the retry ladder runs unless a
-// campaign says otherwise.
-const DefaultRetryCycles = 3
+// defaultRetryCycles is how many times the retry ladder runs when
+// bot.Schedule.RetryCycles is 0.
+const defaultRetryCycles = 3
 
 // stepsPerCycle are the attempts of one cycle of the retry ladder: at the
 // cycle's start, 10 minutes later, and at the top of the next hour.
@@ -17,56 +19,56 @@ const stepsPerCycle = 3
 
 // Location returns the schedule's time zone (UTC when unset), or an
 // EINVALID error for an unknown zone name.
-func (s Schedule) Location() (*time.Location, error) {
+func Location(s bot.Schedule) (*time.Location, error) {
 	if s.TimeZone == "" {
 		return time.UTC, nil
 	}
 	loc, err := time.LoadLocation(s.TimeZone)
 	if err != nil {
-		return nil, Errorf(EINVALID, "unknown time zone %q: use a name such as Europe/Paris or America/New_York", s.TimeZone)
+		return nil, bot.Errorf(bot.EINVALID, "unknown time zone %q: use a name such as Europe/Paris or America/New_York", s.TimeZone)
 	}
 	return loc, nil
 }
 
 // Validate returns an EINVALID error naming the first problem of s.
-func (s Schedule) Validate() error {
-	if _, err := s.Location(); err != nil {
+func Validate(s bot.Schedule) error {
+	if _, err := Location(s); err != nil {
 		return err
 	}
 	if s.Window < 0 {
-		return Errorf(EINVALID, "the delivery window cannot be negative")
+		return bot.Errorf(bot.EINVALID, "the delivery window cannot be negative")
 	}
 	if s.HoursFrom < 0 || s.HoursFrom >= 24*60 || s.HoursTo < 0 || s.HoursTo > 24*60 {
-		return Errorf(EINVALID, "working hours must lie between 00:00 and 24:00")
+		return bot.Errorf(bot.EINVALID, "working hours must lie between 00:00 and 24:00")
 	}
 	for _, d := range s.Days {
 		if d < time.Sunday || d > time.Saturday {
-			return Errorf(EINVALID, "%d is not a day of the week", d)
+			return bot.Errorf(bot.EINVALID, "%d is not a day of the week", d)
 		}
 	}
 	return nil
 }
 
-// Cycles returns how many cycles the retry ladder runs.
-func (s Schedule) Cycles() int {
+// cycles returns how many cycles the retry ladder runs.
+func cycles(s bot.Schedule) int {
 	switch {
 	case s.RetryCycles < 0:
 		return 0
 	case s.RetryCycles == 0:
-		return DefaultRetryCycles
+		return defaultRetryCycles
 	}
 	return s.RetryCycles
 }
 
 // Attempts returns the number of delivery attempts a recipient gets: one,
 // or every step of every retry cycle.
-func (s Schedule) Attempts() int { return max(1, s.Cycles()*stepsPerCycle) }
+func Attempts(s bot.Schedule) int { return max(1, cycles(s)*stepsPerCycle) }
 
 // PlannedAt returns when the recipient with this key is first tried:
 // start plus an offset within the delivery window drawn from the seed and
 // the key (so it is known in advance and the same on every run), moved to
 // the next working-hours opening when it falls outside.
-func (s Schedule) PlannedAt(start time.Time, key string) time.Time {
+func PlannedAt(s bot.Schedule, start time.Time, key string) time.Time {
 	t := start
 	if s.Window > 0 {
 		h := fnv.New64a()
@@ -76,14 +78,14 @@ func (s Schedule) PlannedAt(start time.Time, key string) time.Time {
 		h.Write([]byte(key))
 		t = start.Add(time.Duration(h.Sum64() % uint64(s.Window)))
 	}
-	return s.NextOpen(t)
+	return nextOpen(s, t)
 }
 
 // hoursSet reports whether working hours restrict the time of day.
-func (s Schedule) hoursSet() bool { return s.HoursFrom != s.HoursTo }
+func hoursSet(s bot.Schedule) bool { return s.HoursFrom != s.HoursTo }
 
 // workingDay reports whether d is a working day.
-func (s Schedule) workingDay(d time.Weekday) bool {
+func workingDay(s bot.Schedule, d time.Weekday) bool {
 	if len(s.Days) == 0 {
 		return true
 	}
@@ -95,16 +97,16 @@ func (s Schedule) workingDay(d time.Weekday) bool {
 	return false
 }
 
-// NextOpen returns the earliest instant at or after t within working days
+// nextOpen returns the earliest instant at or after t within working days
 // and hours, in the schedule's zone. Hours whose end is before their start
 // run across midnight (22:00–06:00 opens on a working day's evening).
 // Daylight-saving changes are those of the zone: an opening that falls in a
 // skipped hour moves as time.Date moves it. An unknown zone counts as UTC.
-func (s Schedule) NextOpen(t time.Time) time.Time {
-	if !s.hoursSet() && len(s.Days) == 0 {
+func nextOpen(s bot.Schedule, t time.Time) time.Time {
+	if !hoursSet(s) && len(s.Days) == 0 {
 		return t
 	}
-	loc, err := s.Location()
+	loc, err := Location(s)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -113,10 +115,10 @@ func (s Schedule) NextOpen(t time.Time) time.Time {
 	// Start a day early: yesterday's overnight hours may still be open.
 	for i := -1; i <= 8; i++ {
 		day := time.Date(y, m, d+i, 0, 0, 0, 0, loc)
-		if !s.workingDay(day.Weekday()) {
+		if !workingDay(s, day.Weekday()) {
 			continue
 		}
-		open, close := s.openClose(day, loc)
+		open, close := openClose(s, day, loc)
 		if t.Before(open) {
 			return open
 		}
@@ -128,9 +130,9 @@ func (s Schedule) NextOpen(t time.Time) time.Time {
 }
 
 // openClose returns the working period that opens on day.
-func (s Schedule) openClose(day time.Time, loc *time.Location) (time.Time, time.Time) {
+func openClose(s bot.Schedule, day time.Time, loc *time.Location) (time.Time, time.Time) {
 	y, m, d := day.Date()
-	if !s.hoursSet() {
+	if !hoursSet(s) {
 		return day, time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 	}
 	open := time.Date(y, m, d, 0, s.HoursFrom, 0, 0, loc)
@@ -147,47 +149,47 @@ func (s Schedule) openClose(day time.Time, loc *time.Location) (time.Time, time.
 // hour; the next cycle starts at the next day's opening (the same time the
 // next day when hours are not set). Every time is moved into working
 // hours.
-func (s Schedule) AttemptAt(planned time.Time, n int) (time.Time, bool) {
-	if n < 0 || n >= s.Attempts() {
+func AttemptAt(s bot.Schedule, planned time.Time, n int) (time.Time, bool) {
+	if n < 0 || n >= Attempts(s) {
 		return time.Time{}, false
 	}
 	start := planned
 	for c := 0; c < n/stepsPerCycle; c++ {
-		start = s.nextCycle(start)
+		start = nextCycle(s, start)
 	}
 	switch n % stepsPerCycle {
 	case 0:
 		return start, true
 	case 1:
-		return s.NextOpen(start.Add(10 * time.Minute)), true
+		return nextOpen(s, start.Add(10*time.Minute)), true
 	default:
 		later := start.Add(10 * time.Minute)
 		top := later.Truncate(time.Hour).Add(time.Hour)
-		return s.NextOpen(top), true
+		return nextOpen(s, top), true
 	}
 }
 
 // nextCycle returns the start of the cycle after the one starting at t:
 // the opening of the first working day after the day whose working period
 // holds t (the same time the next day when hours are not set).
-func (s Schedule) nextCycle(t time.Time) time.Time {
-	loc, err := s.Location()
+func nextCycle(s bot.Schedule, t time.Time) time.Time {
+	loc, err := Location(s)
 	if err != nil {
 		loc = time.UTC
 	}
 	local := t.In(loc)
-	if !s.hoursSet() {
-		return s.NextOpen(local.AddDate(0, 0, 1))
+	if !hoursSet(s) {
+		return nextOpen(s, local.AddDate(0, 0, 1))
 	}
 	y, m, d := local.Date()
 	// The period holding t opened today, or yesterday for overnight hours.
-	if open, _ := s.openClose(time.Date(y, m, d, 0, 0, 0, 0, loc), loc); t.Before(open) && s.HoursTo <= s.HoursFrom {
+	if open, _ := openClose(s, time.Date(y, m, d, 0, 0, 0, 0, loc), loc); t.Before(open) && s.HoursTo <= s.HoursFrom {
 		d--
 	}
 	for i := 1; i <= 8; i++ {
 		day := time.Date(y, m, d+i, 0, 0, 0, 0, loc)
-		if s.workingDay(day.Weekday()) {
-			open, _ := s.openClose(day, loc)
+		if workingDay(s, day.Weekday()) {
+			open, _ := openClose(s, day, loc)
 			return open
 		}
 	}

@@ -1,24 +1,25 @@
-package bot
+package audience
 
 import (
 	"context"
 	"strings"
-	"time"
+
+	"github.com/heraldchat/herald/bot"
 )
 
-// recipientBatch is how many recipients EachRecipient hands over at a
+// recipientBatch is how many recipients Each hands over at a
 // time: the sendings the engine writes per transaction when it prepares a
 // campaign.
 const recipientBatch = 5000
 
-// EachRecipient calls fn with batches of new sendings (key, attributes,
+// Each calls fn with batches of new sendings (key, attributes,
 // source row, and the address for a platform audience) for the audience
 // of c, from after the given source row, in source order, and returns the
 // audience's key column. An error from fn stops the walk and is returned;
-// a campaign without an audience is EINVALID.
-func EachRecipient(ctx context.Context, lists ListStore, contacts ContactStore, c *Campaign, after uint64, fn func([]*Sending) error) (string, error) {
+// a campaign without an audience is bot.EINVALID.
+func Each(ctx context.Context, lists bot.ListStore, contacts bot.ContactStore, c *bot.Campaign, after uint64, fn func([]*bot.Sending) error) (string, error) {
 	switch c.Audience.Kind {
-	case AudienceList:
+	case bot.AudienceList:
 		l, err := lists.List(ctx, c.Audience.List)
 		if err != nil {
 			return "", err
@@ -28,30 +29,30 @@ func EachRecipient(ctx context.Context, lists ListStore, contacts ContactStore, 
 			if err != nil || len(page) == 0 {
 				return l.KeyColumn, err
 			}
-			batch := make([]*Sending, len(page))
+			batch := make([]*bot.Sending, len(page))
 			for i, r := range page {
-				batch[i] = &Sending{Key: r.Key, Attributes: r.Attributes, Source: r.ID}
+				batch[i] = &bot.Sending{Key: r.Key, Attributes: r.Attributes, Source: r.ID}
 			}
 			if err := fn(batch); err != nil {
 				return "", err
 			}
 			after = page[len(page)-1].ID
 		}
-	case AudiencePlatform:
+	case bot.AudiencePlatform:
 		p := c.Audience.Platform
 		keyColumn := string(p) + "_id"
-		if p == PlatformWeb {
+		if p == bot.PlatformWeb {
 			keyColumn = "respondentID"
 		}
 		for {
-			page, err := contacts.Contacts(ctx, ContactFilter{Platform: p, Reachable: true, After: ContactID(after), Limit: recipientBatch})
+			page, err := contacts.Contacts(ctx, bot.ContactFilter{Platform: p, Reachable: true, After: bot.ContactID(after), Limit: recipientBatch})
 			if err != nil || len(page) == 0 {
 				return keyColumn, err
 			}
-			batch := make([]*Sending, len(page))
+			batch := make([]*bot.Sending, len(page))
 			for i, ct := range page {
 				a, _ := ct.AddressOn(p)
-				batch[i] = &Sending{Key: a.Address.ID, Attributes: ct.Attributes, Address: a.Address, Source: uint64(ct.ID)}
+				batch[i] = &bot.Sending{Key: a.Address.ID, Attributes: ct.Attributes, Address: a.Address, Source: uint64(ct.ID)}
 				if ct.Name != "" || ct.Email != "" {
 					batch[i].Attributes = withContactAttrs(ct)
 				}
@@ -62,32 +63,32 @@ func EachRecipient(ctx context.Context, lists ListStore, contacts ContactStore, 
 			after = uint64(page[len(page)-1].ID)
 		}
 	}
-	return "", Errorf(EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID)
+	return "", bot.Errorf(bot.EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID)
 }
 
-// AudienceKeyColumn returns the key column of c's audience: the list's,
+// KeyColumn returns the key column of c's audience: the list's,
 // or PLATFORM_id (respondentID for the web chat) for a platform audience.
-// A campaign without an audience is EINVALID.
-func AudienceKeyColumn(ctx context.Context, lists ListStore, c *Campaign) (string, error) {
+// A campaign without an audience is bot.EINVALID.
+func KeyColumn(ctx context.Context, lists bot.ListStore, c *bot.Campaign) (string, error) {
 	switch c.Audience.Kind {
-	case AudienceList:
+	case bot.AudienceList:
 		l, err := lists.List(ctx, c.Audience.List)
 		if err != nil {
 			return "", err
 		}
 		return l.KeyColumn, nil
-	case AudiencePlatform:
-		if c.Audience.Platform == PlatformWeb {
+	case bot.AudiencePlatform:
+		if c.Audience.Platform == bot.PlatformWeb {
 			return "respondentID", nil
 		}
 		return string(c.Audience.Platform) + "_id", nil
 	}
-	return "", Errorf(EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID)
+	return "", bot.Errorf(bot.EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID)
 }
 
 // withContactAttrs returns a contact's attributes with its name and email,
 // so that {{first_name}} and {{email}} work for platform audiences.
-func withContactAttrs(ct *Contact) map[string]string {
+func withContactAttrs(ct *bot.Contact) map[string]string {
 	out := make(map[string]string, len(ct.Attributes)+3)
 	if ct.Name != "" {
 		first, last, _ := strings.Cut(ct.Name, " ")
@@ -102,19 +103,11 @@ func withContactAttrs(ct *Contact) map[string]string {
 	return out
 }
 
-// MissingValues returns the placeholders among attrs (MessageAttrs of c's
-// message), written {{name}}, that neither s's row nor c's defaults fill.
-// c.KeyColumn must be set.
-func MissingValues(c *Campaign, s *Sending, attrs []string) []string {
-	if len(attrs) == 0 {
-		return nil
+// NormalizeKey returns the form under which recipient keys are compared:
+// emails case-insensitively, other ids exactly (both trimmed).
+func NormalizeKey(keyColumn, key string) string {
+	if keyColumn == "email" {
+		return bot.NormalizeEmail(key)
 	}
-	vars := NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, time.Time{})
-	var out []string
-	for _, a := range attrs {
-		if _, ok := vars.lookup(a); !ok {
-			out = append(out, "{{"+a+"}}")
-		}
-	}
-	return out
+	return strings.TrimSpace(key)
 }

@@ -1,4 +1,4 @@
-package bot_test
+package personalize_test
 
 import (
 	"reflect"
@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/personalize"
 )
 
 var sendAt = time.Date(2026, 12, 1, 14, 30, 0, 0, time.FixedZone("CET", 3600))
 
 func TestPlaceholders(t *testing.T) {
 	attrs := map[string]string{"first_name": "Ana", "Last Name": "Lima", "City": "Lyon", "nom": "", "score": "42"}
-	vars := bot.NewVars("email", "ana@example.org", attrs, map[string]string{"team": "blue"}, sendAt)
+	vars := personalize.NewVars("email", "ana@example.org", attrs, map[string]string{"team": "blue"}, sendAt)
 	for in, want := range map[string]string{
 		"Hi {{first_name}}!":                       "Hi Ana!",
 		"Hi [FIRSTNAME] [LASTNAME]":                "Hi Ana Lima",
@@ -27,14 +28,14 @@ func TestPlaceholders(t *testing.T) {
 		"{{ }} [ ] %% {{score}}":                   "{{ }} [ ] %% 42",
 		"unclosed {{first_name":                    "unclosed {{first_name",
 	} {
-		got, missing := bot.ParseTemplate(in).Render(vars)
-		if got != want || len(missing) != 0 {
-			t.Errorf("%q → %q (missing %v), want %q", in, got, missing, want)
+		got, err := personalize.Message(bot.Message{Text: in}, vars)
+		if err != nil || got.Text != want {
+			t.Errorf("%q → %q (%v), want %q", in, got.Text, err, want)
 		}
 	}
-	got, missing := bot.ParseTemplate("Hello [NOM] [DEPT] {{company}} %company%").Render(vars)
-	if got != "Hello Lima [DEPT] {{company}} %company%" || !reflect.DeepEqual(missing, []string{"[DEPT]", "{{company}}", "%company%"}) {
-		t.Errorf("missing: %q %q", got, missing)
+	_, err := personalize.Message(bot.Message{Text: "Hello [NOM] [DEPT] {{company}} %company%"}, vars)
+	if bot.ErrorCode(err) != bot.EINVALID || !strings.HasSuffix(err.Error(), "no value for [DEPT], {{company}}, %company%") {
+		t.Errorf("missing: %v", err)
 	}
 }
 
@@ -44,7 +45,7 @@ func TestTemplateAttrs(t *testing.T) {
 		Fields:  []bot.Field{{Label: "Team", Value: "%team%"}},
 		Buttons: []bot.Button{{Label: "Open", Action: bot.Action{Kind: bot.ActionLink, URL: "https://x.org/?id={{respondentID}}"}}},
 	}
-	if got := bot.MessageAttrs(m); !reflect.DeepEqual(got, []string{"firstname", "city", "team", "respondentid"}) {
+	if got := personalize.Attrs(m); !reflect.DeepEqual(got, []string{"firstname", "city", "team", "respondentid"}) {
 		t.Fatalf("attrs = %v", got)
 	}
 }
@@ -55,8 +56,8 @@ func TestPersonalize(t *testing.T) {
 		Fields:  []bot.Field{{Label: "City", Value: "{{city}}"}},
 		Buttons: []bot.Button{{Label: "Survey for {{first_name}}", Action: bot.Action{Kind: bot.ActionLink, URL: "https://x.org/s?who={{first_name}}&c={{city}}"}}},
 	}
-	vars := bot.NewVars("respondentID", "r-1", map[string]string{"first_name": "Zoé & Co", "city": "Saint-Étienne", "photo": "https://x.org/a.png"}, nil, sendAt)
-	got, err := bot.Personalize(m, vars)
+	vars := personalize.NewVars("respondentID", "r-1", map[string]string{"first_name": "Zoé & Co", "city": "Saint-Étienne", "photo": "https://x.org/a.png"}, nil, sendAt)
+	got, err := personalize.Message(m, vars)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,35 +66,31 @@ func TestPersonalize(t *testing.T) {
 		t.Fatalf("personalised = %+v", got)
 	}
 	if m.Fields[0].Value != "{{city}}" || m.Buttons[0].Label != "Survey for {{first_name}}" {
-		t.Fatal("Personalize changed its input")
+		t.Fatal("Message changed its input")
 	}
-	_, err = bot.Personalize(bot.Message{Text: "{{a}} {{b}} {{a}}"}, vars)
+	_, err = personalize.Message(bot.Message{Text: "{{a}} {{b}} {{a}}"}, vars)
 	if bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(err.Error(), "no value for {{a}}, {{b}}") {
 		t.Fatalf("missing values: %v", err)
 	}
 }
 
-// FuzzTemplate checks that rendering never panics, that text without
-// placeholders comes back unchanged, and that every placeholder reported
-// missing appears in the input.
+// FuzzTemplate checks that personalising never panics, that text without
+// placeholders comes back unchanged, and that a text either personalises
+// or names what it lacks.
 func FuzzTemplate(f *testing.F) {
 	for _, s := range []string{"Hi {{first_name}}", "[FIRSTNAME] %userlastname%", "[a](b)", "{{", "%%", "[]", "{{date}} {{time}}", "100% {{x}} [Y] %z%"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		vars := bot.NewVars("email", "a@b.org", map[string]string{"first_name": "Ana", "x": "1"}, nil, sendAt)
-		out, missing := bot.ParseTemplate(s).Render(vars)
-		for _, m := range missing {
-			if !strings.Contains(s, m) {
-				t.Fatalf("missing %q is not in the input", m)
+		vars := personalize.NewVars("email", "a@b.org", map[string]string{"first_name": "Ana", "x": "1"}, nil, sendAt)
+		if _, err := personalize.Message(bot.Message{Text: s}, vars); err != nil && !strings.Contains(err.Error(), "no value for ") {
+			t.Fatalf("%q: %v", s, err)
+		}
+		empty := personalize.NewVars("", "", nil, nil, sendAt)
+		if len(personalize.Attrs(bot.Message{Text: s})) == 0 && !strings.Contains(strings.ToLower(s), "date") && !strings.Contains(strings.ToLower(s), "time") {
+			if back, err := personalize.Message(bot.Message{Text: s}, empty); err != nil || back.Text != s {
+				t.Fatalf("text without placeholders changed: %q → %q (%v)", s, back.Text, err)
 			}
 		}
-		empty := bot.NewVars("", "", nil, nil, sendAt)
-		if len(bot.ParseTemplate(s).Attrs()) == 0 && !strings.Contains(strings.ToLower(s), "date") && !strings.Contains(strings.ToLower(s), "time") {
-			if back, _ := bot.ParseTemplate(s).Render(empty); back != s {
-				t.Fatalf("text without placeholders changed: %q → %q", s, back)
-			}
-		}
-		_ = out
 	})
 }

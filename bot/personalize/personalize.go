@@ -1,4 +1,4 @@
-package bot
+package personalize
 
 import (
 	"net/url"
@@ -6,13 +6,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-)
 
-// Personalisation reads the placeholders people bring from other tools:
-// {{first_name}}, [FIRSTNAME] and %userfirstname% all read the attribute
-// first_name. Names are compared case-insensitively and without spaces,
-// dashes or underscores, so {{City}}, [CITY] and %city% read the column
-// "city". A [label](https://link) in text is a link, not a placeholder.
+	"github.com/heraldchat/herald/bot"
+)
 
 // aliases maps folded placeholder names to the attribute they read.
 var aliases = map[string]string{
@@ -34,11 +30,11 @@ func foldName(s string) string {
 	return b.String()
 }
 
-// CanonicalAttr returns the attribute a placeholder name reads, folded:
+// canonicalAttr returns the attribute a placeholder name reads, folded:
 // first_name for FIRSTNAME or userfirstname, and the folded name itself
 // otherwise. Results are remembered (a few thousand names at most), since
 // every message sent folds its recipient's column names again.
-func CanonicalAttr(name string) string {
+func canonicalAttr(name string) string {
 	if v, ok := canonicalCache.Load(name); ok {
 		return v.(string)
 	}
@@ -52,7 +48,7 @@ func CanonicalAttr(name string) string {
 	return f
 }
 
-// canonicalCache remembers CanonicalAttr; it stops growing at
+// canonicalCache remembers canonicalAttr; it stops growing at
 // maxCanonicalCache names so that odd files cannot make it huge.
 var (
 	canonicalCache     sync.Map
@@ -70,18 +66,18 @@ const (
 // templatePart is literal text, or a placeholder when attr is set.
 type templatePart struct {
 	text string // the literal, or the placeholder as written
-	attr string // CanonicalAttr of the placeholder name
+	attr string // canonicalAttr of the placeholder name
 }
 
-// Template is a parsed text with placeholders. Parsing never fails: text
+// parsedText is a parsed text with placeholders. Parsing never fails: text
 // that is not a well-formed placeholder stays literal.
-type Template struct {
+type parsedText struct {
 	parts []templatePart
 }
 
-// ParseTemplate splits s into literal text and placeholders.
-func ParseTemplate(s string) *Template {
-	t := &Template{}
+// parseTemplate splits s into literal text and placeholders.
+func parseTemplate(s string) *parsedText {
+	t := &parsedText{}
 	lit := 0
 	for i := 0; i < len(s); {
 		end, name := placeholderAt(s, i)
@@ -92,7 +88,7 @@ func ParseTemplate(s string) *Template {
 		if lit < i {
 			t.parts = append(t.parts, templatePart{text: s[lit:i]})
 		}
-		t.parts = append(t.parts, templatePart{text: s[i:end], attr: CanonicalAttr(name)})
+		t.parts = append(t.parts, templatePart{text: s[i:end], attr: canonicalAttr(name)})
 		i, lit = end, end
 	}
 	if lit < len(s) {
@@ -147,9 +143,9 @@ func validPlaceholderName(name string) bool {
 	return true
 }
 
-// Attrs returns the attributes the template reads (canonical, folded),
-// each once, in order of first use; date and time are left out.
-func (t *Template) Attrs() []string {
+// attrs returns the attributes the text reads (canonical, folded), each
+// once, in order of first use; date and time are left out.
+func (t *parsedText) attrs() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, p := range t.parts {
@@ -161,14 +157,11 @@ func (t *Template) Attrs() []string {
 	return out
 }
 
-// Render fills the placeholders from vars and returns the text and the
+// render fills the placeholders from vars and returns the text and the
 // placeholders (as written) that vars could not fill; those stay as
-// written in the text.
-func (t *Template) Render(vars *Vars) (string, []string) {
-	return t.render(vars, false)
-}
-
-func (t *Template) render(vars *Vars, inURL bool) (string, []string) {
+// written in the text. Values placed inside a link (inURL, not as the
+// whole link) are URL-escaped.
+func (t *parsedText) render(vars *Vars, inURL bool) (string, []string) {
 	var b strings.Builder
 	var missing []string
 	for i, p := range t.parts {
@@ -207,14 +200,31 @@ type Vars struct {
 func NewVars(keyColumn, key string, attrs, defaults map[string]string, at time.Time) *Vars {
 	v := &Vars{attrs: attrs, defaults: defaults, at: at}
 	if keyColumn != "" && key != "" {
-		v.keyAttr, v.key = CanonicalAttr(keyColumn), key
+		v.keyAttr, v.key = canonicalAttr(keyColumn), key
 	}
 	return v
 }
 
+// Missing returns the placeholders among attrs (Attrs of c's message),
+// written {{name}}, that neither s's row nor c's defaults fill.
+// c.KeyColumn must be set.
+func Missing(c *bot.Campaign, s *bot.Sending, attrs []string) []string {
+	if len(attrs) == 0 {
+		return nil
+	}
+	vars := NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, time.Time{})
+	var out []string
+	for _, a := range attrs {
+		if _, ok := vars.lookup(a); !ok {
+			out = append(out, "{{"+a+"}}")
+		}
+	}
+	return out
+}
+
 // lookup returns the value of the folded attribute attr: the key, then a
 // non-empty attribute, then a default. Names are folded as they are read
-// (remembered by CanonicalAttr), which costs less than building a folded
+// (remembered by canonicalAttr), which costs less than building a folded
 // map for every recipient.
 func (v *Vars) lookup(attr string) (string, bool) {
 	switch attr {
@@ -227,24 +237,25 @@ func (v *Vars) lookup(attr string) (string, bool) {
 		return v.key, true
 	}
 	for name, val := range v.attrs {
-		if val != "" && CanonicalAttr(name) == attr {
+		if val != "" && canonicalAttr(name) == attr {
 			return val, true
 		}
 	}
 	for name, val := range v.defaults {
-		if CanonicalAttr(name) == attr {
+		if canonicalAttr(name) == attr {
 			return val, true
 		}
 	}
 	return "", false
 }
 
-// MessageAttrs returns the attributes every text of m reads.
-func MessageAttrs(m Message) []string {
+// Attrs returns the attributes (folded) that the texts of m read, each
+// once, in order of first use; date and time are left out.
+func Attrs(m bot.Message) []string {
 	var out []string
 	seen := map[string]bool{}
 	eachText(&m, func(s *string, _ bool) {
-		for _, a := range ParseTemplate(*s).Attrs() {
+		for _, a := range parseTemplate(*s).attrs() {
 			if !seen[a] {
 				seen[a] = true
 				out = append(out, a)
@@ -254,33 +265,32 @@ func MessageAttrs(m Message) []string {
 	return out
 }
 
-// Personalize returns a copy of m with every placeholder filled from vars,
+// Message returns a copy of m with every placeholder filled from vars,
 // or an EINVALID error naming the placeholders vars lacks. Values placed
 // inside a link (not as the whole link) are URL-escaped.
-func Personalize(m Message, vars *Vars) (Message, error) {
-	return CompileMessage(m).Personalize(vars)
+func Message(m bot.Message, vars *Vars) (bot.Message, error) {
+	return Compile(m).Personalize(vars)
 }
 
-// CompiledMessage is a message with its texts parsed once, to personalise
-// for many recipients. It is safe for concurrent use.
-type CompiledMessage struct {
-	m     Message
-	texts []*Template // in eachText order
+// Compiled is a message with its texts parsed once, to personalise for
+// many recipients. It is safe for concurrent use.
+type Compiled struct {
+	m     bot.Message
+	texts []*parsedText // in eachText order
 }
 
-// CompileMessage parses every text of m.
-func CompileMessage(m Message) *CompiledMessage {
-	cm := &CompiledMessage{m: m}
-	eachText(&m, func(s *string, _ bool) { cm.texts = append(cm.texts, ParseTemplate(*s)) })
+// Compile parses every text of m.
+func Compile(m bot.Message) *Compiled {
+	cm := &Compiled{m: m}
+	eachText(&m, func(s *string, _ bool) { cm.texts = append(cm.texts, parseTemplate(*s)) })
 	return cm
 }
 
-// Personalize is the package function Personalize for the compiled
-// message.
-func (cm *CompiledMessage) Personalize(vars *Vars) (Message, error) {
+// Personalize is Message for the compiled message.
+func (cm *Compiled) Personalize(vars *Vars) (bot.Message, error) {
 	out := cm.m
-	out.Fields = append([]Field(nil), cm.m.Fields...)
-	out.Buttons = append([]Button(nil), cm.m.Buttons...)
+	out.Fields = append([]bot.Field(nil), cm.m.Fields...)
+	out.Buttons = append([]bot.Button(nil), cm.m.Buttons...)
 	var missing []string
 	i := 0
 	eachText(&out, func(s *string, isURL bool) {
@@ -294,14 +304,14 @@ func (cm *CompiledMessage) Personalize(vars *Vars) (Message, error) {
 		missing = append(missing, miss...)
 	})
 	if len(missing) > 0 {
-		return Message{}, Errorf(EINVALID, "no value for %s", strings.Join(dedupe(missing), ", "))
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "no value for %s", strings.Join(dedupe(missing), ", "))
 	}
 	return out, nil
 }
 
 // eachText calls fn with a pointer to every personalisable text of m, and
 // whether it is a link.
-func eachText(m *Message, fn func(s *string, isURL bool)) {
+func eachText(m *bot.Message, fn func(s *string, isURL bool)) {
 	fn(&m.Title, false)
 	fn(&m.Text, false)
 	fn(&m.ImageURL, true)

@@ -1,0 +1,64 @@
+package commands_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/commands"
+)
+
+// TestCampaignStateTexts checks that every campaign state has a text in
+// both languages.
+func TestCampaignStateTexts(t *testing.T) {
+	en, fr := commands.NewText(commands.LocaleEnglish), commands.NewText(commands.LocaleFrench)
+	for _, s := range []bot.CampaignState{bot.CampaignDraft, bot.CampaignScheduled, bot.CampaignRunning, bot.CampaignPaused, bot.CampaignDone, bot.CampaignCancelled} {
+		key := commands.CampaignStateText(s)
+		if en.T(key) == string(key) || fr.T(key) == string(key) {
+			t.Errorf("no text for campaign state %s", s)
+		}
+	}
+}
+
+func TestCatalogueCheck(t *testing.T) {
+	bad := commands.Catalogue{"a": {"%d items", "%s éléments"}, "b": {"yes", " "}, "c": {"%[1]d of %[2]d", "%[2]d sur %[1]d"}}
+	got := bad.Check()
+	slices.Sort(got)
+	if !slices.Equal(got, []commands.TextKey{"a", "b"}) {
+		t.Errorf("Check = %v", got)
+	}
+}
+
+func TestTextLocales(t *testing.T) {
+	en, fr := commands.NewText(commands.LocaleEnglish), commands.NewText(commands.LocaleFrench)
+	if got := en.T(commands.TextSendingCounts, 1200, 3, 4, 5, 6); got != "1,200 to send, 3 in flight, 4 sent, 5 failed, 6 skipped" {
+		t.Errorf("en = %q", got)
+	}
+	if got := fr.T(commands.TextSendingCounts, 1200, 3, 4, 5, 6); !strings.HasPrefix(got, "1\u00a0200 à envoyer") && !strings.HasPrefix(got, "1\u202f200 à envoyer") {
+		t.Errorf("fr = %q", got)
+	}
+	if got := fr.T(commands.CampaignStateText(bot.CampaignPaused)); got != "en pause" {
+		t.Errorf("fr paused = %q", got)
+	}
+	if got := commands.NewText("de").Locale(); got != commands.LocaleEnglish {
+		t.Errorf("unsupported locale falls back to %q", got)
+	}
+	if got := en.T("no.such.key"); got != "no.such.key" {
+		t.Errorf("missing key shows %q", got)
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	fr := commands.NewText(commands.LocaleFrench)
+	if got := fr.ErrorText(bot.Errorf(bot.ENOTFOUND, "campagne 4")); got != "Introuvable : campagne 4" {
+		t.Errorf("not found = %q", got)
+	}
+	if got := fr.ErrorText(errors.New("password=hunter2")); strings.Contains(got, "hunter2") {
+		t.Errorf("internal details leaked: %q", got)
+	}
+	if fr.ErrorText(nil) != "" {
+		t.Error("nil error has text")
+	}
+}
