@@ -10,7 +10,7 @@ type Limits struct {
 	// PerChat is the least time between two messages to one chat; 0 means
 	// none.
 	PerChat time.Duration `json:"per_chat"`
-	// PerGroup is the least time between two posts to one group chat;
-	// 0 means PerChat.
-	PerGroup time.Duration `json:"per_group"`
+	// GroupPerMinute is how many posts one group chat takes in any minute;
+	// 0 means no such limit.
+	GroupPerMinute int `json:"group_per_minute"`
 }

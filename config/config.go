@@ -83,7 +83,8 @@ func (m Moderators) Build() *moderators.Set {
 type Limit struct {
 	PerSecond float64       `yaml:"per_second"`
 	PerChat   time.Duration `yaml:"per_chat"`
-	PerGroup  time.Duration `yaml:"per_group"`
+	// GroupPerMinute bounds the posts to one group chat in any minute.
+	GroupPerMinute int `yaml:"group_per_minute"`
 }
 
 // Limits override the documented sending limits per platform; a platform
@@ -206,7 +207,7 @@ func (l Limits) PlatformLimits() map[bot.Platform]bot.Limits {
 		bot.PlatformTeams: l.Teams, bot.PlatformWeb: l.Web, bot.PlatformEmail: l.Email,
 	} {
 		if lim != (Limit{}) {
-			out[p] = bot.Limits{PerSecond: lim.PerSecond, PerChat: lim.PerChat, PerGroup: lim.PerGroup}
+			out[p] = bot.Limits{PerSecond: lim.PerSecond, PerChat: lim.PerChat, GroupPerMinute: lim.GroupPerMinute}
 		}
 	}
 	return out

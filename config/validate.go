@@ -147,8 +147,8 @@ func (c *Config) Validate() Problems {
 		if l.PerChat < 0 {
 			bad("limits."+name+".per_chat", "cannot be negative (0 means no limit)")
 		}
-		if l.PerGroup < 0 {
-			bad("limits."+name+".per_group", "cannot be negative (0 means per_chat)")
+		if l.GroupPerMinute < 0 {
+			bad("limits."+name+".group_per_minute", "cannot be negative (0 means no limit)")
 		}
 	}
 	if c.Limits.TimeScale < 0 || c.Limits.TimeScale > 1000 {

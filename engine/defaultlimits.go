@@ -20,7 +20,7 @@ func DefaultLimits(p bot.Platform) bot.Limits {
 	case bot.PlatformDiscord:
 		return bot.Limits{PerSecond: 10, PerChat: time.Second}
 	case bot.PlatformTelegram:
-		return bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 3 * time.Second}
+		return bot.Limits{PerSecond: 30, PerChat: time.Second, GroupPerMinute: 20}
 	case bot.PlatformTeams:
 		return bot.Limits{PerSecond: 30, PerChat: time.Second / 7}
 	case bot.PlatformEmail:

@@ -21,14 +21,16 @@ const pacing = 0.985
 // comes from the clock, so tests drive it with a fake. It is safe for
 // concurrent use.
 type Limiter struct {
-	clock    bot.Clock
-	overall  *rate.Limiter // nil without an overall limit
-	perChat  time.Duration
-	perGroup time.Duration
-	scale    float64
+	clock       bot.Clock
+	overall     *rate.Limiter // nil without an overall limit
+	perChat     time.Duration
+	groupN      int // posts a group chat takes per groupWindow; 0: no limit
+	groupWindow time.Duration
+	scale       float64
 
 	mu          sync.Mutex
-	chats       map[string]time.Time // next time each chat may be written to
+	chats       map[string]time.Time   // next time each chat may be written to
+	groups      map[string][]time.Time // posts booked per group chat, in the last window
 	pausedUntil time.Time
 }
 
@@ -46,7 +48,8 @@ func newScaledLimiter(l bot.Limits, clock bot.Clock, scale float64) *Limiter {
 	// Intervals are kept a little longer than documented, as the rate is
 	// kept a little lower (pacing): timer jitter never tips a post over.
 	unit := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale / pacing) }
-	lim := &Limiter{clock: clock, perChat: unit(l.PerChat), perGroup: unit(l.PerGroup), scale: scale, chats: map[string]time.Time{}}
+	lim := &Limiter{clock: clock, perChat: unit(l.PerChat), groupN: l.GroupPerMinute, groupWindow: unit(time.Minute), scale: scale,
+		chats: map[string]time.Time{}, groups: map[string][]time.Time{}}
 	if l.PerSecond > 0 {
 		lim.overall = rate.NewLimiter(rate.Limit(l.PerSecond*pacing*scale), 1)
 	}
@@ -56,19 +59,41 @@ func newScaledLimiter(l bot.Limits, clock bot.Clock, scale float64) *Limiter {
 // chatKey is the chat name Wait needs for addr: none when there is no
 // limit per chat (which spares building one per message).
 func (l *Limiter) chatKey(addr bot.Address) string {
-	if l.perChat <= 0 && l.perGroup <= 0 {
+	if l.perChat <= 0 && l.groupN <= 0 {
 		return ""
 	}
 	return addr.String()
 }
 
-// interval is the least time between two posts to chat: a group's
-// (Telegram's group chats have negative ids) or any chat's.
-func (l *Limiter) interval(chat string) time.Duration {
-	if l.perGroup > 0 && strings.HasPrefix(chat, string(bot.PlatformTelegram)+":-") {
-		return max(l.perGroup, l.perChat)
+// isGroup reports whether chat is a group chat with a limit of its own
+// (Telegram's group chats have negative ids).
+func isGroup(chat string) bool {
+	return strings.HasPrefix(chat, string(bot.PlatformTelegram)+":-")
+}
+
+// groupSlotLocked returns the first time from at on which chat, a group,
+// may take one more post within its window, and books it. l.mu is held.
+// The window is a sliding one, as the platform counts: a burst goes at
+// once, then posts wait for the oldest to leave the window.
+func (l *Limiter) groupSlotLocked(chat string, at time.Time) time.Time {
+	log := l.groups[chat]
+	i := 0
+	for i < len(log) && !log[i].Add(l.groupWindow).After(at) {
+		i++
 	}
-	return l.perChat
+	log = log[i:]
+	if len(log) >= l.groupN {
+		at = log[len(log)-l.groupN].Add(l.groupWindow)
+	}
+	// Keep the log in time order (bookings may come out of order).
+	j := len(log)
+	log = append(log, at)
+	for j > 0 && log[j-1].After(at) {
+		log[j], log[j-1] = log[j-1], log[j]
+		j--
+	}
+	l.groups[chat] = log
+	return at
 }
 
 // Wait blocks until a campaign message may go to chat, or ctx is done; it
@@ -90,14 +115,17 @@ func (l *Limiter) WaitClass(ctx context.Context, class bot.Class, chat string) e
 		if l.pausedUntil.After(at) {
 			at = l.pausedUntil
 		}
-		if every := l.interval(chat); every > 0 && chat != "" {
+		if l.perChat > 0 && chat != "" {
 			if next := l.chats[chat]; next.After(at) {
 				at = next
 			}
-			l.chats[chat] = at.Add(every)
+			l.chats[chat] = at.Add(l.perChat)
 			if len(l.chats) > 4096 {
 				l.sweep(now)
 			}
+		}
+		if l.groupN > 0 && isGroup(chat) {
+			at = l.groupSlotLocked(chat, at)
 		}
 		l.mu.Unlock()
 		if err := l.sleep(ctx, at.Sub(now)); err != nil {
