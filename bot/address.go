@@ -1,9 +1,5 @@
 package bot
 
-import (
-	"strings"
-)
-
 // Platform names a chat platform or delivery channel herald speaks to.
 type Platform string
 
@@ -35,14 +31,14 @@ func (p Platform) Valid() bool {
 }
 
 // Address is where a person or a channel lives: a platform and the
-// platform's own identifier (a Slack user or channel id, a Telegram chat id,
+// platform's own identifier (a user, chat or channel id on a chat platform,
 // an email address, a web-chat respondent id).
 type Address struct {
 	Platform Platform `json:"platform"`
 	ID       string   `json:"id"`
 }
 
-// String renders the address as "platform:id", the form ParseAddress reads.
+// String renders the address as "platform:id", the form commands read.
 func (a Address) String() string {
 	if a.IsZero() {
 		return ""
@@ -52,20 +48,6 @@ func (a Address) String() string {
 
 // IsZero reports whether a is the empty address.
 func (a Address) IsZero() bool { return a.Platform == "" && a.ID == "" }
-
-// ParseAddress reads "platform:id". A bare string holding an "@" is read as
-// an email address. It returns an EINVALID error for anything else.
-func ParseAddress(s string) (Address, error) {
-	s = strings.TrimSpace(s)
-	p, id, ok := strings.Cut(s, ":")
-	if ok && Platform(strings.ToLower(p)).Valid() && id != "" {
-		return Address{Platform: Platform(strings.ToLower(p)), ID: id}, nil
-	}
-	if !ok && strings.Contains(s, "@") && !strings.ContainsAny(s, " \t") {
-		return Address{Platform: PlatformEmail, ID: s}, nil
-	}
-	return Address{}, Errorf(EINVALID, "%q is not an address: write platform:id (for example slack:U012AB3CD) or an email address", s)
-}
 
 // Actor is who did something: a moderator, a participant, or herald itself
 // (the zero Actor).

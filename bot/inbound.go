@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"time"
 )
 
 // InboundKind says what an adapter received.
@@ -109,26 +108,4 @@ type InboundReply struct {
 // participant. It is safe for concurrent use.
 type InboundHandler interface {
 	Handle(ctx context.Context, in Inbound) (InboundReply, error)
-}
-
-// Incoming is a message a participant sent to herald on some platform.
-type Incoming struct {
-	From    Address
-	Name    string // when the platform tells
-	Email   string // when the platform or the participant tells
-	Message Message
-	// ID is the platform's id of the message, so that a redelivered event
-	// is not relayed twice; "" when the platform gives none.
-	ID string
-	// CampaignID or Source says what brought the participant, when known.
-	CampaignID CampaignID
-	Source     string
-}
-
-// Delivery says how a reply went: in chat, and whether it also (or only)
-// waits to go by email.
-type Delivery struct {
-	Chat    bool      `json:"chat"`
-	EmailTo string    `json:"email_to,omitempty"`
-	EmailAt time.Time `json:"email_at,omitzero"`
 }

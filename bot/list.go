@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -32,34 +31,12 @@ type Recipient struct {
 	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
-// StagingPrefix starts the names of the hidden lists an import fills
-// before it replaces a list's contents in one step. People cannot give a
-// list such a name.
-const StagingPrefix = "~"
-
-// ValidateListName returns an EINVALID error when name cannot name a list.
-func ValidateListName(name string) error {
-	if strings.TrimSpace(name) == "" {
-		return Errorf(EINVALID, "a list needs a name")
-	}
-	if len(name) > 80 {
-		return Errorf(EINVALID, "list name %q is longer than 80 characters", name)
-	}
-	if strings.ContainsAny(name, " \t\r\n") {
-		return Errorf(EINVALID, "list name %q has spaces: use letters, digits, - or _", name)
-	}
-	if strings.HasPrefix(name, StagingPrefix) {
-		return Errorf(EINVALID, "list name %q starts with %s, which herald keeps for imports in progress", name, StagingPrefix)
-	}
-	return nil
-}
-
 // ListStore keeps lists and their recipients. Each method is one
 // transaction; implementations are safe for concurrent use.
 type ListStore interface {
 	// CreateList stores the list l (its Size is ignored and starts at 0). It
-	// returns ECONFLICT when a list with that name exists. Names starting
-	// with StagingPrefix are accepted here, for imports.
+	// returns ECONFLICT when a list with that name exists. Any non-empty
+	// name is accepted here (the lists service checks names people give).
 	CreateList(ctx context.Context, l *List) error
 	// List returns the list named name, or ENOTFOUND.
 	List(ctx context.Context, name string) (*List, error)

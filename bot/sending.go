@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strconv"
 	"time"
 )
 
@@ -65,13 +64,6 @@ type Sending struct {
 	// platform that takes a key with a message (OnceSender) tells, and
 	// then Resent is cleared when the message is sent.
 	Resent bool `json:"resent,omitempty"`
-}
-
-// OnceKey is the key a sending's message carries to a platform that
-// refuses a second message with the same key (OnceSender). It is at most
-// 25 characters long.
-func (s *Sending) OnceKey() string {
-	return "h" + strconv.FormatUint(uint64(s.CampaignID), 36) + "." + strconv.FormatUint(uint64(s.ID), 36)
 }
 
 // SendingMark is a change of state alone, such as marking a sending in

@@ -379,7 +379,7 @@ func (h *handlers) campaignTry(ctx context.Context, w *Reply, r *Request) error 
 	}
 	to := r.Actor.Address
 	if len(r.Args) > 1 {
-		if to, err = bot.ParseAddress(r.Args[1]); err != nil {
+		if to, err = ParseAddress(r.Args[1]); err != nil {
 			return err
 		}
 	}

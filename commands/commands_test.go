@@ -396,7 +396,7 @@ func TestThreadCommands(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, commands.LocaleEnglish)
 	zoe := bot.Address{Platform: bot.PlatformSlack, ID: "UZOE"}
-	if _, err := w.threads.Receive(ctx, bot.Incoming{From: zoe, Name: "Zoe", Message: bot.Message{Text: "Hi, my invoice?"}}); err != nil {
+	if _, err := w.threads.Receive(ctx, threads.Incoming{From: zoe, Name: "Zoe", Message: bot.Message{Text: "Hi, my invoice?"}}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := w.db.ConversationByParticipant(ctx, zoe) // with the thread the outbox opened
@@ -438,7 +438,7 @@ func TestThreadCommands(t *testing.T) {
 	if got := conv(); got.CloseAt.IsZero() || got.CloseMessage != "Bye!" {
 		t.Fatalf("delayed close = %+v", got)
 	}
-	w.threads.Receive(ctx, bot.Incoming{From: zoe, Message: bot.Message{Text: "one more thing"}})
+	w.threads.Receive(ctx, threads.Incoming{From: zoe, Message: bot.Message{Text: "one more thing"}})
 	if got := conv(); !got.CloseAt.IsZero() {
 		t.Fatal("a new message did not cancel the delayed close")
 	}
@@ -455,7 +455,7 @@ func TestThreadCommands(t *testing.T) {
 		t.Fatalf("after reopen and block: %+v", got)
 	}
 	before := len(w.slack.Sent())
-	w.threads.Receive(ctx, bot.Incoming{From: zoe, Message: bot.Message{Text: "spam"}})
+	w.threads.Receive(ctx, threads.Incoming{From: zoe, Message: bot.Message{Text: "spam"}})
 	if len(w.slack.Sent()) != before {
 		t.Fatal("a blocked participant's message was relayed")
 	}

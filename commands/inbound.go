@@ -8,15 +8,16 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/threads"
 )
 
 // ThreadService is participant threads as Inbound uses them: relaying
 // participants' messages, moderators' replies, and the thread commands.
 // threads.Service implements it.
 type ThreadService interface {
-	Receive(ctx context.Context, in bot.Incoming) (*bot.Conversation, error)
-	Joined(ctx context.Context, in bot.Incoming) (*bot.Conversation, error)
-	Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (bot.Delivery, error)
+	Receive(ctx context.Context, in threads.Incoming) (*bot.Conversation, error)
+	Joined(ctx context.Context, in threads.Incoming) (*bot.Conversation, error)
+	Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (threads.Delivery, error)
 	ConversationOf(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, error)
 	Close(ctx context.Context, thread bot.ThreadRef, by bot.Actor, after time.Duration, message string) (*bot.Conversation, error)
 	Reopen(ctx context.Context, thread bot.ThreadRef, by bot.Actor) (*bot.Conversation, error)
@@ -56,7 +57,7 @@ func (h *Inbound) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 		if h.Threads == nil {
 			return out, bot.Errorf(bot.EUNAVAILABLE, "participant threads are not set up on this herald")
 		}
-		inc := bot.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, ID: in.ID,
+		inc := threads.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, ID: in.ID,
 			Message: bot.Message{Text: in.Text, Files: in.Files}}
 		var err error
 		if in.Kind == bot.InboundParticipantJoined {

@@ -63,7 +63,7 @@ func importMode(args []string) (lists.Mode, error) {
 
 func (h *handlers) listImport(ctx context.Context, w *Reply, r *Request) error {
 	name := r.Args[0]
-	if err := bot.ValidateListName(name); err != nil {
+	if err := lists.ValidateName(name); err != nil {
 		return err
 	}
 	mode, err := importMode(r.Args)

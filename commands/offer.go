@@ -67,7 +67,7 @@ func listName(file string) string {
 		}
 	}
 	name := strings.Trim(b.String(), "-")
-	if name == "" || bot.ValidateListName(name) != nil {
+	if name == "" || lists.ValidateName(name) != nil {
 		return "recipients"
 	}
 	return name
@@ -113,7 +113,7 @@ func (h *handlers) offerImport(ctx context.Context, w *Reply, r *Request) error 
 // listImportHeld imports a held file when its offer's button is pressed.
 func (h *handlers) listImportHeld(ctx context.Context, w *Reply, r *Request) error {
 	name := r.Args[1]
-	if err := bot.ValidateListName(name); err != nil {
+	if err := lists.ValidateName(name); err != nil {
 		return err
 	}
 	mode, err := importMode(r.Args[1:])

@@ -76,7 +76,7 @@ func assignee(s string, on bot.Platform) (bot.Actor, error) {
 		id, _, _ := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(s, "<@"), ">"), "|")
 		return bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: id}}, nil
 	}
-	if a, err := bot.ParseAddress(s); err == nil && a.Platform != bot.PlatformEmail {
+	if a, err := ParseAddress(s); err == nil && a.Platform != bot.PlatformEmail {
 		return bot.Actor{Address: a}, nil
 	}
 	name := strings.TrimPrefix(s, "@")

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"math/rand/v2"
+	"strconv"
 	"sync"
 	"time"
 
@@ -148,7 +149,7 @@ func (e *Engine) sendKeyed(g *callGuard, m bot.Messenger, to bot.Address, msg bo
 	}
 	var already bool
 	ref, err = e.call(g, to, func(ctx context.Context) (bot.MessageRef, error) {
-		ref, a, err := once.SendOnce(ctx, to, msg, s.OnceKey())
+		ref, a, err := once.SendOnce(ctx, to, msg, onceKey(s))
 		already = a
 		return ref, err
 	})
@@ -292,4 +293,11 @@ func (e *Engine) failed(s *bot.Sending, gen uint64, c *bot.Campaign, step bot.St
 	}
 	s.State, s.Step, s.Error = bot.SendingFailed, step, bot.ErrorMessage(err)
 	e.submit(s, false)
+}
+
+// onceKey is the key a sending's message carries to a platform that
+// refuses a second message with the same key (bot.OnceSender): at most 25
+// characters, as Discord's nonce holds.
+func onceKey(s *bot.Sending) string {
+	return "h" + strconv.FormatUint(uint64(s.CampaignID), 36) + "." + strconv.FormatUint(uint64(s.ID), 36)
 }

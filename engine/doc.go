@@ -6,7 +6,7 @@
 // writing every transition in group commits. After a crash it resends
 // what was in flight, or reconciles it with platforms that take a key.
 //
-// Engine implements bot.Dispatcher, the port through which
+// Engine implements campaigns.Dispatcher, the port through which
 // campaigns.Service tells it about changes and tries one message.
 //
 // Import rule: engine imports bot of this module, and nothing else of it.

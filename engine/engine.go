@@ -38,7 +38,7 @@ const DefaultCommitLinger = 2 * time.Millisecond
 // sends each at its planned time through the platform's limiter, retries
 // along the ladder, and records every transition with group commits. One
 // Engine runs per database; campaigns.Service tells it about changes
-// with Notify (Engine is its bot.Dispatcher).
+// with Notify (Engine is its campaigns.Dispatcher).
 type Engine struct {
 	Store      Store
 	Messengers map[bot.Platform]bot.Messenger

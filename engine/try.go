@@ -5,11 +5,12 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
 
-var _ bot.Dispatcher = (*Engine)(nil)
+var _ campaigns.Dispatcher = (*Engine)(nil)
 
 // Connected reports whether the engine has a messenger for platform p.
 func (e *Engine) Connected(p bot.Platform) bool {
@@ -18,7 +19,7 @@ func (e *Engine) Connected(p bot.Platform) bool {
 }
 
 // Try sends c's message to one address now, outside c's report (see
-// bot.Dispatcher): to is resolved as a sending of c would be (an email is
+// campaigns.Dispatcher): to is resolved as a sending of c would be (an email is
 // looked up when c sends on a chat platform), the message personalised
 // with attrs, and the platform's limiter waited for. It returns ctx's
 // error when ctx ends while waiting; every other failure is in the

@@ -28,11 +28,6 @@ func (db *DB) CreateList(ctx context.Context, l *bot.List) error {
 	if strings.TrimSpace(l.Name) == "" {
 		return bot.Errorf(bot.EINVALID, "a list needs a name")
 	}
-	if !strings.HasPrefix(l.Name, bot.StagingPrefix) {
-		if err := bot.ValidateListName(l.Name); err != nil {
-			return err
-		}
-	}
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		lists := tx.Bucket(bucketLists)
 		key := listKey(l.Name)

@@ -20,6 +20,7 @@ import (
 	"github.com/heraldchat/herald/adapters/email"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -154,7 +155,7 @@ func TestRepliesGoByEmailTogether(t *testing.T) {
 	mods := bottest.NewMessenger(bot.PlatformWeb)
 	th := bottest.NewThreads(db, clock, mods, bot.Address{Platform: bot.PlatformWeb, ID: "console"}, mailer, chat)
 	ana := bot.Address{Platform: bot.PlatformWeb, ID: "AAAAAAAAAAAAAAAAAAAAAA"}
-	if _, err := th.Receive(ctx, bot.Incoming{From: ana, Name: "Ana", Email: "ana@example.org", Message: bot.Message{Text: "Are you there?"}}); err != nil {
+	if _, err := th.Receive(ctx, threads.Incoming{From: ana, Name: "Ana", Email: "ana@example.org", Message: bot.Message{Text: "Are you there?"}}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := db.ConversationByParticipant(ctx, ana) // with its thread, opened by the outbox
@@ -197,7 +198,7 @@ func TestRepliesGoByEmailTogether(t *testing.T) {
 	// fails, saying why.
 	bob := bot.Address{Platform: bot.PlatformWeb, ID: "BBBBBBBBBBBBBBBBBBBBBB"}
 	chat.FailTo(bob, bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "bot was blocked by the user"))
-	th.Receive(ctx, bot.Incoming{From: bob, Message: bot.Message{Text: "hi"}})
+	th.Receive(ctx, threads.Incoming{From: bob, Message: bot.Message{Text: "hi"}})
 	cb, _ := db.ConversationByParticipant(ctx, bob)
 	if _, err := th.Reply(ctx, cb.Thread, mo, bot.Message{Text: "hello"}); err == nil || !strings.Contains(err.Error(), "no email is known") {
 		t.Fatalf("unreachable without email: %v", err)

@@ -23,6 +23,21 @@ import (
 // keeps each message once. Updates of one chat are handled one at a time,
 // in order; chats go in parallel.
 func (a *Adapter) poll(ctx context.Context) {
+	// The moderators' group is served by a goroutine of its own, in order:
+	// answers there wait for the group's budget (one a second, 20 a
+	// minute), and participants' next messages must not wait for them.
+	group := make(chan *models.Update, 1024)
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		for u := range group {
+			a.update(ctx, nil, u)
+		}
+	}()
+	defer func() {
+		close(group)
+		<-served
+	}()
 	var offset int64
 	wait := time.Second
 	for ctx.Err() == nil {
@@ -42,18 +57,27 @@ func (a *Adapter) poll(ctx context.Context) {
 		if len(ups) == 0 {
 			continue
 		}
-		a.handleBatch(ctx, ups)
+		a.handleBatch(ctx, ups, group)
 		offset = ups[len(ups)-1].ID + 1
 	}
 }
 
 // handleBatch handles updates, each chat's in order, chats in parallel,
-// and returns once all are handled.
-func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update) {
+// and returns once all are handled — except the moderators' group's,
+// which go in order to group.
+func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update, group chan<- *models.Update) {
 	byChat := map[int64][]*models.Update{}
 	var order []int64
 	for _, u := range ups {
 		c := chatOf(u)
+		if a.group != 0 && c == a.group {
+			select {
+			case group <- u:
+			case <-ctx.Done():
+				return
+			}
+			continue
+		}
 		if _, ok := byChat[c]; !ok {
 			order = append(order, c)
 		}
@@ -72,11 +96,16 @@ func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update) {
 	wg.Wait()
 }
 
-// chatOf is the chat an update belongs to (the presser's, for a button).
+// chatOf is the chat an update belongs to (for a pressed button, the
+// chat of its message).
 func chatOf(u *models.Update) int64 {
 	switch {
 	case u.Message != nil:
 		return u.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
+		return u.CallbackQuery.Message.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.InaccessibleMessage != nil:
+		return u.CallbackQuery.Message.InaccessibleMessage.Chat.ID
 	case u.CallbackQuery != nil:
 		return u.CallbackQuery.From.ID
 	}

@@ -57,8 +57,8 @@ func (r *runner) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.Comma
 // runner with the thread, and anything else is a reply through threads.
 type handler struct {
 	threads interface {
-		Receive(ctx context.Context, in bot.Incoming) (*bot.Conversation, error)
-		Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (bot.Delivery, error)
+		Receive(ctx context.Context, in threads.Incoming) (*bot.Conversation, error)
+		Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (threads.Delivery, error)
 	}
 	runner *runner
 	// next, when set, handles everything instead.
@@ -72,7 +72,7 @@ func (h *handler) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 	one := func(r bot.CommandReply) bot.InboundReply { return bot.InboundReply{Replies: []bot.CommandReply{r}} }
 	switch in.Kind {
 	case bot.InboundParticipantMessage:
-		_, err := h.threads.Receive(ctx, bot.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, Message: bot.Message{Text: in.Text, Files: in.Files}})
+		_, err := h.threads.Receive(ctx, threads.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, Message: bot.Message{Text: in.Text, Files: in.Files}})
 		return bot.InboundReply{}, err
 	case bot.InboundCommand, bot.InboundButton:
 		return one(h.runner.RunCommand(ctx, bottest.Request{Actor: in.From, Text: in.Text, Files: in.Files, Signed: in.Signed})), nil

@@ -364,11 +364,6 @@ func (s *Store) CreateList(ctx context.Context, l *bot.List) error {
 	if strings.TrimSpace(l.Name) == "" {
 		return bot.Errorf(bot.EINVALID, "a list needs a name")
 	}
-	if !strings.HasPrefix(l.Name, bot.StagingPrefix) {
-		if err := bot.ValidateListName(l.Name); err != nil {
-			return err
-		}
-	}
 	if err := s.begin(ctx); err != nil {
 		return err
 	}

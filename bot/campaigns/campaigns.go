@@ -30,7 +30,7 @@ type Store interface {
 // service tells it about every change. It is safe for concurrent use.
 type Service struct {
 	Store      Store
-	Dispatcher bot.Dispatcher
+	Dispatcher Dispatcher
 	Clock      bot.Clock
 }
 

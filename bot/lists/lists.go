@@ -74,7 +74,7 @@ func (s *Service) batch() int {
 // A merge that fails midway keeps the batches already committed; the error
 // says up to which line.
 func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mode Mode, by bot.Actor) (*Result, error) {
-	if err := bot.ValidateListName(name); err != nil {
+	if err := ValidateName(name); err != nil {
 		return nil, err
 	}
 	if mode != Merge && mode != Replace {
@@ -96,7 +96,7 @@ func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mo
 	target := name
 	var known map[string]uint64
 	if mode == Replace {
-		target = fmt.Sprintf("%simport-%s-%d", bot.StagingPrefix, strings.ToLower(name), actorHash(by))
+		target = fmt.Sprintf("%simport-%s-%d", StagingPrefix, strings.ToLower(name), actorHash(by))
 		_ = s.Store.DeleteList(ctx, target) // a leftover of a crashed import
 		if err := s.Store.CreateList(ctx, &bot.List{Name: target, KeyColumn: r.KeyColumn(), Columns: r.Columns(), CreatedBy: by}); err != nil {
 			return nil, err
@@ -202,7 +202,7 @@ func (s *Service) Lists(ctx context.Context) ([]*bot.List, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(all, func(l *bot.List) bool { return strings.HasPrefix(l.Name, bot.StagingPrefix) }), nil
+	return slices.DeleteFunc(all, func(l *bot.List) bool { return strings.HasPrefix(l.Name, StagingPrefix) }), nil
 }
 
 // Show returns the list and its first sample recipients.
@@ -265,7 +265,7 @@ func (s *Service) CleanStaging(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, l := range all {
-		if strings.HasPrefix(l.Name, bot.StagingPrefix) {
+		if strings.HasPrefix(l.Name, StagingPrefix) {
 			if err := s.Store.DeleteList(ctx, l.Name); err != nil {
 				return n, err
 			}

@@ -90,7 +90,7 @@ type Service struct {
 // waiting together as one post. A blocked participant's messages are
 // recorded as an event and not relayed. It returns the conversation, or
 // nil and no error for a message the platform delivered again.
-func (t *Service) Receive(ctx context.Context, in bot.Incoming) (*bot.Conversation, error) {
+func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, error) {
 	if t.Moderators == nil {
 		return nil, bot.Errorf(bot.EUNAVAILABLE, "no moderators' surface carries threads: enable the web console (web.enabled)")
 	}
@@ -137,7 +137,7 @@ func (t *Service) Receive(ctx context.Context, in bot.Incoming) (*bot.Conversati
 // installed, a bot started, a registration to an event). With
 // SurfaceOnJoin their thread opens now (through the outbox), headed by its
 // card; otherwise it waits for their first message.
-func (t *Service) Joined(ctx context.Context, in bot.Incoming) (*bot.Conversation, error) {
+func (t *Service) Joined(ctx context.Context, in Incoming) (*bot.Conversation, error) {
 	contact, err := t.Contacts.Seen(ctx, in.From, in.Name, in.Email, bot.ReachReachable)
 	if err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func (t *Service) Joined(ctx context.Context, in bot.Incoming) (*bot.Conversatio
 
 // intakeKey names a platform event against redelivery ("" when the
 // platform gives no id).
-func intakeKey(in bot.Incoming) string {
+func intakeKey(in Incoming) string {
 	if in.ID == "" {
 		return ""
 	}
@@ -174,7 +174,7 @@ func intakeKey(in bot.Incoming) string {
 }
 
 // init fills a new conversation from what brought the participant.
-func (t *Service) init(in bot.Incoming, contact *bot.Contact) func(*bot.Conversation) {
+func (t *Service) init(in Incoming, contact *bot.Contact) func(*bot.Conversation) {
 	return func(c *bot.Conversation) {
 		c.ContactID, c.CampaignID, c.Source = contact.ID, in.CampaignID, in.Source
 	}
@@ -457,8 +457,8 @@ const DefaultEmailDelay = 2 * time.Minute
 // nor email can reach them. Files go by chat only: a reply with files to
 // a platform that cannot upload them (no FileUploader), or to a
 // participant chat cannot reach now, is refused with an error saying so.
-func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (bot.Delivery, error) {
-	var d bot.Delivery
+func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (Delivery, error) {
+	var d Delivery
 	c, err := t.Store.ConversationByThread(ctx, thread)
 	if err != nil {
 		return d, err

@@ -90,7 +90,7 @@ func TestOneThreadPerParticipant(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, err := th.Receive(ctx, bot.Incoming{From: addr(i), ID: fmt.Sprintf("m%d-%d", i, j), Message: bot.Message{Text: fmt.Sprintf("message %d of %d", j, i)}})
+					_, err := th.Receive(ctx, threads.Incoming{From: addr(i), ID: fmt.Sprintf("m%d-%d", i, j), Message: bot.Message{Text: fmt.Sprintf("message %d of %d", j, i)}})
 					if err != nil {
 						t.Error(err)
 					}
@@ -101,14 +101,14 @@ func TestOneThreadPerParticipant(t *testing.T) {
 	wg.Wait()
 	settle()
 	heads := 0
-	threads := map[bot.ThreadRef]bool{}
+	seenThreads := map[bot.ThreadRef]bool{}
 	text := map[string]string{} // what each thread shows, by its head's id
 	for _, s := range mods.Sent() {
 		if s.Thread.IsZero() {
 			heads++
 			text[s.Ref.ID] += s.Message.Text
 		} else {
-			threads[s.Thread] = true
+			seenThreads[s.Thread] = true
 			text[s.Thread.ID] += s.Message.Text
 		}
 	}
@@ -125,7 +125,7 @@ func TestOneThreadPerParticipant(t *testing.T) {
 				t.Fatalf("participant %d's message %d shows %d times in their thread:\n%s", i, j, n, shown)
 			}
 		}
-		threads[c.Thread] = true
+		seenThreads[c.Thread] = true
 	}
 	for _, c := range convs {
 		if _, err := th.Reply(ctx, c.Thread, bot.Actor{Name: "Mo"}, bot.Message{Text: "for " + c.Participant.ID}); err != nil {
@@ -150,7 +150,7 @@ func TestOneThreadPerParticipant(t *testing.T) {
 	th2 := threadsOn(t, db2, clock, mods2, chat)
 	settle2 := relaying(t, db2, clock, th2, nil)
 	for i := range 100 {
-		if _, err := th2.Receive(ctx, bot.Incoming{From: addr(i), Message: bot.Message{Text: "after the restart"}}); err != nil {
+		if _, err := th2.Receive(ctx, threads.Incoming{From: addr(i), Message: bot.Message{Text: "after the restart"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -162,7 +162,7 @@ func TestOneThreadPerParticipant(t *testing.T) {
 		if s.Thread.IsZero() {
 			t.Fatal("a restart opened a second thread")
 		}
-		if !threads[s.Thread] {
+		if !seenThreads[s.Thread] {
 			t.Fatalf("a message after the restart went to an unknown thread %+v", s.Thread)
 		}
 	}
@@ -216,25 +216,25 @@ func TestThreadSettings(t *testing.T) {
 	}
 
 	// A channel per campaign, made when its first thread needs it.
-	th.Receive(ctx, bot.Incoming{From: tg("1"), CampaignID: 7, Message: bot.Message{Text: "hi"}})
-	th.Receive(ctx, bot.Incoming{From: tg("2"), Message: bot.Message{Text: "hi"}})
+	th.Receive(ctx, threads.Incoming{From: tg("1"), CampaignID: 7, Message: bot.Message{Text: "hi"}})
+	th.Receive(ctx, threads.Incoming{From: tg("2"), Message: bot.Message{Text: "hi"}})
 	c1, c2 := conv("1"), conv("2")
 	if c1.Thread.Channel.ID != "C-herald-campaign-7" || c2.Thread.Channel.ID != "CMODS" {
 		t.Fatalf("channels: %v and %v", c1.Thread.Channel, c2.Thread.Channel)
 	}
 	// Changing the setting leaves existing threads where they are.
 	th.ChannelPer = ""
-	th.Receive(ctx, bot.Incoming{From: tg("1"), CampaignID: 7, Message: bot.Message{Text: "again"}})
+	th.Receive(ctx, threads.Incoming{From: tg("1"), CampaignID: 7, Message: bot.Message{Text: "again"}})
 	if c1b := conv("1"); c1b.Thread != c1.Thread {
 		t.Fatal("a setting change moved a thread")
 	}
 
 	// Participants surface on join only when asked.
-	if c, err := th.Joined(ctx, bot.Incoming{From: tg("3"), Name: "Zoe"}); c != nil || err != nil {
+	if c, err := th.Joined(ctx, threads.Incoming{From: tg("3"), Name: "Zoe"}); c != nil || err != nil {
 		t.Fatalf("joined with the setting off: %+v %v", c, err)
 	}
 	th.SurfaceOnJoin = true
-	if _, err := th.Joined(ctx, bot.Incoming{From: tg("4"), Name: "Yan", Source: "Webinar: Go & you!"}); err != nil {
+	if _, err := th.Joined(ctx, threads.Incoming{From: tg("4"), Name: "Yan", Source: "Webinar: Go & you!"}); err != nil {
 		t.Fatal(err)
 	}
 	if c4 := conv("4"); c4.Thread.IsZero() {
@@ -252,7 +252,7 @@ func TestThreadSettings(t *testing.T) {
 	// A thread that cannot be opened shows on the status board, and the
 	// message waits in the outbox (it is retried until the thread opens).
 	mods.fail = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "not_in_channel: invite @herald to #moderators")
-	if _, err := th.Receive(ctx, bot.Incoming{From: tg("5"), Message: bot.Message{Text: "still here?"}}); err != nil {
+	if _, err := th.Receive(ctx, threads.Incoming{From: tg("5"), Message: bot.Message{Text: "still here?"}}); err != nil {
 		t.Fatalf("a message was refused because its thread could not open: %v", err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
@@ -293,7 +293,7 @@ func TestFilesGoByChatOnly(t *testing.T) {
 	th := threadsOn(t, db, clock, mods, chat)
 	settle := relaying(t, db, clock, th, nil)
 	ana := bot.Address{Platform: bot.PlatformTelegram, ID: "42"}
-	if _, err := th.Receive(ctx, bot.Incoming{From: ana, ID: "1", Message: bot.Message{Text: "hi"}}); err != nil {
+	if _, err := th.Receive(ctx, threads.Incoming{From: ana, ID: "1", Message: bot.Message{Text: "hi"}}); err != nil {
 		t.Fatal(err)
 	}
 	settle()
