@@ -59,6 +59,10 @@ func Open(path string, opts Options) (*DB, error) {
 		opts.Clock = bot.SystemClock()
 	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync})
+	if err == nil {
+		// Batched writes (intakes) wait at most a millisecond for company.
+		bdb.MaxBatchDelay = time.Millisecond
+	}
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, bot.Errorf(bot.EUNAVAILABLE, "database %s is in use by another herald process (waited %s): stop that process or set another store.path", path, opts.LockTimeout)
@@ -126,6 +130,17 @@ func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 		return err
 	}
 	return db.bolt.Update(fn)
+}
+
+// batch is update for writes that many goroutines make at once (a crowd
+// of participants writing): bbolt gathers concurrent calls into one
+// transaction and one fsync. fn may run more than once (when another call
+// in its batch fails) and must start from scratch each time.
+func (db *DB) batch(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Batch(fn)
 }
 
 func (db *DB) now() time.Time { return db.clock.Now().UTC() }

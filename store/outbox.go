@@ -73,9 +73,10 @@ func (db *DB) Outbox(ctx context.Context, after uint64, limit int) ([]*bot.Outgo
 	return out, err
 }
 
-// Settle removes the posts done and saves retry, in one transaction.
+// Settle removes the posts done and saves retry, in one transaction
+// (settles made at once share it).
 func (db *DB) Settle(ctx context.Context, done []uint64, retry []*bot.Outgoing) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.batch(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		for _, p := range retry {
 			if b.Get(itob(p.ID)) == nil {
@@ -96,7 +97,9 @@ func (db *DB) Settle(ctx context.Context, done []uint64, retry []*bot.Outgoing) 
 
 // Take writes an intake in one transaction: its key, the participant's
 // conversation (created or changed), its posts and its events; or nothing
-// when the key was taken already.
+// when the key was taken already. Intakes made at once share a
+// transaction (and its fsync); in's functions may then run more than
+// once, each time from scratch.
 func (db *DB) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool, bool, error) {
 	if in.Participant.IsZero() {
 		return nil, false, false, bot.Errorf(bot.EINVALID, "an intake needs a participant address")
@@ -105,7 +108,7 @@ func (db *DB) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool
 		c            *bot.Conversation
 		created, dup bool
 	)
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		c, created, dup = nil, false, false
 		now := db.now()
 		if err := pruneIntakeKeys(tx, now); err != nil {

@@ -31,7 +31,16 @@ func (db *DB) AppendPost(ctx context.Context, p *bot.Post) error {
 	if p.Channel.IsZero() {
 		return bot.Errorf(bot.EINVALID, "a post needs a channel")
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	// Posts made at once share a transaction; the function may then run
+	// again, so it starts from the files as given each time.
+	ids := make([]string, len(p.Message.Files))
+	for i, f := range p.Message.Files {
+		ids[i] = f.ID
+	}
+	return db.batch(ctx, func(tx *bolt.Tx) error {
+		for i := range p.Message.Files {
+			p.Message.Files[i].ID = ids[i]
+		}
 		root, err := tx.CreateBucketIfNotExists(bucketPosts)
 		if err != nil {
 			return internal("posts bucket: %w", err)
