@@ -269,7 +269,9 @@ var colors = map[bot.Kind]int{bot.KindIdea: 0x3b82f6, bot.KindSuccess: 0x16a34a,
 // link and reply buttons as components (reply values are cut to the 100
 // characters a custom id holds); files as attachments.
 func Render(m bot.Message) *discordgo.MessageSend {
-	out := &discordgo.MessageSend{}
+	// Nothing herald posts pings anyone: a participant's "@everyone"
+	// relayed into a thread stays text.
+	out := &discordgo.MessageSend{AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}
 	text := markup(m.Text)
 	if m.Kind == "" || m.Kind == bot.KindMessage && m.Title == "" && m.ImageURL == "" && len(m.Fields) == 0 {
 		out.Content = text

@@ -160,6 +160,9 @@ func TestRender(t *testing.T) {
 	if len(m.Embeds) != 1 || m.Embeds[0].Title != "Welcome" || m.Embeds[0].Description != "Hello **Ana**" || m.Embeds[0].Fields[0].Name != "Room" || len(m.Components) != 1 {
 		t.Fatalf("card: %+v", m)
 	}
+	if p := discord.Render(bot.Message{Text: "@everyone look"}); p.AllowedMentions == nil || p.AllowedMentions.Parse == nil || len(p.AllowedMentions.Parse) != 0 {
+		t.Errorf("a message may ping: %+v", p.AllowedMentions)
+	}
 	if p := discord.Render(bot.Message{Text: "plain *bold* and a*b"}); p.Content != "plain **bold** and a*b" || len(p.Embeds) != 0 {
 		t.Fatalf("plain: %+v", p)
 	}

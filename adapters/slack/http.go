@@ -344,24 +344,8 @@ func (a *Adapter) fromModeratorWithFiles(e messageEvent, from bot.Actor) bool {
 	return err == nil && ok
 }
 
-// seen reports whether an event was handled already (Slack retries).
+// seen reports whether an event was handled already (Slack retries for an
+// hour at most).
 func (a *Adapter) seen(id string) bool {
-	if id == "" {
-		return false
-	}
-	now := a.cfg.Clock.Now()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if _, ok := a.events[id]; ok {
-		return true
-	}
-	if len(a.events) > 10000 {
-		for k, at := range a.events {
-			if now.Sub(at) > time.Hour {
-				delete(a.events, k)
-			}
-		}
-	}
-	a.events[id] = now
-	return false
+	return id != "" && !a.events.Add(id, time.Hour)
 }

@@ -13,6 +13,7 @@ import (
 	slk "github.com/slack-go/slack"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 )
@@ -57,7 +58,7 @@ type Adapter struct {
 	byEmail  map[string]string // users.list sweep: email → user id
 	sweptAt  time.Time
 	groups   map[string]groupCache
-	events   map[string]time.Time // event ids handled, against retries
+	events   *expiring.Map[string, struct{}] // event ids handled, against retries
 	inflight sync.WaitGroup
 }
 
@@ -95,7 +96,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	if cfg.HTTPClient != nil {
 		opts = append(opts, slk.OptionHTTPClient(cfg.HTTPClient))
 	}
-	a := &Adapter{cfg: cfg, api: slk.New(cfg.BotToken, opts...), log: cfg.Log, groups: map[string]groupCache{}, events: map[string]time.Time{}}
+	a := &Adapter{cfg: cfg, api: slk.New(cfg.BotToken, opts...), log: cfg.Log, groups: map[string]groupCache{}, events: expiring.New[string, struct{}](cfg.Clock, 0)}
 	auth, err := a.api.AuthTestContext(ctx)
 	if err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err)), "slack: %s", bot.ErrorMessage(a.classify(err)))

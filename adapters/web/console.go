@@ -249,15 +249,7 @@ func (a *Adapter) replyView(id string, rs []bot.CommandReply, replace uint64) *r
 // keep offers f for download for an hour and returns its id.
 func (a *Adapter) keep(f bot.File) string {
 	id := randomID(16)
-	now := a.cfg.Clock.Now()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for k, d := range a.files {
-		if now.After(d.until) {
-			delete(a.files, k)
-		}
-	}
-	a.files[id] = download{file: f, until: now.Add(time.Hour)}
+	a.files.Put(id, f, time.Hour)
 	return id
 }
 
@@ -267,11 +259,8 @@ func (a *Adapter) consoleFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	a.mu.Lock()
-	d, ok := a.files[id]
-	a.mu.Unlock()
-	if ok && !a.cfg.Clock.Now().After(d.until) {
-		serveFile(w, d.file)
+	if f, ok := a.files.Get(id); ok {
+		serveFile(w, f)
 		return
 	}
 	// A file kept with a post of a conversation.

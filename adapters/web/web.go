@@ -19,6 +19,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/threads"
 )
 
@@ -74,7 +75,7 @@ type Adapter struct {
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
-	files    map[string]download
+	files    *expiring.Map[string, bot.File] // exports and reports offered for download
 	told     map[bot.CampaignID]time.Time
 }
 
@@ -86,11 +87,6 @@ var (
 )
 
 // download is a file from a command reply, offered for a while.
-type download struct {
-	file  bot.File
-	until time.Time
-}
-
 // New returns the web surface.
 func New(cfg Config) *Adapter {
 	if cfg.MaxMessage <= 0 {
@@ -99,8 +95,11 @@ func New(cfg Config) *Adapter {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Clock == nil {
+		cfg.Clock = bot.SystemClock()
+	}
 	pages := template.Must(template.ParseFS(assets, "assets/*.html"))
-	return &Adapter{cfg: cfg, pages: pages, limiters: map[string]*rate.Limiter{}, files: map[string]download{}}
+	return &Adapter{cfg: cfg, pages: pages, limiters: map[string]*rate.Limiter{}, files: expiring.New[string, bot.File](cfg.Clock, 0)}
 }
 
 // Routes mounts the pages on mux.
