@@ -74,6 +74,12 @@ func (h *Inbound) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 		}
 		return h.reply(h.Mux.RunCommand(ctx, CommandRequest{Actor: in.From, Text: in.Text, Files: in.Files, Thread: in.Thread})), nil
 	case bot.InboundButton:
+		if in.Signed == "" {
+			// The surface no longer knows what the button ran (it kept
+			// its long values in memory, and herald restarted since).
+			return bot.InboundReply{Replies: []bot.CommandReply{{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant,
+				Text: h.Mux.Text.T(TextButtonForgotten)}}}}}, nil
+		}
 		return h.reply(h.Mux.RunCommand(ctx, CommandRequest{Actor: in.From, Signed: in.Signed, Thread: in.Thread})), nil
 	case bot.InboundFile:
 		for _, f := range in.Files {

@@ -74,3 +74,19 @@ func TestInboundForms(t *testing.T) {
 		t.Fatalf("the form's card: %+v", out.Replies)
 	}
 }
+
+// TestForgottenButton: a button whose value the surface no longer holds
+// (from before a restart) is answered privately, in the catalogue's
+// language, and runs nothing.
+func TestForgottenButton(t *testing.T) {
+	for _, c := range []struct {
+		locale commands.Locale
+		want   string
+	}{{commands.LocaleEnglish, "run the command again"}, {commands.LocaleFrench, "relancez la commande"}} {
+		w := newWorld(t, c.locale)
+		out, err := commands.NewInbound(w.mux, w.threads).Handle(context.Background(), bot.Inbound{Kind: bot.InboundButton, From: mo})
+		if err != nil || len(out.Replies) != 1 || !out.Replies[0].Private || !strings.Contains(out.Replies[0].Messages[0].Text, c.want) {
+			t.Errorf("%s: %+v %v", c.locale, out, err)
+		}
+	}
+}

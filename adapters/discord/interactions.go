@@ -238,7 +238,12 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 		if key, ok := strings.CutPrefix(id, commandPrefix); ok && a.Handler != nil {
 			signed, known := a.buttons.Get(key)
 			if !known {
-				a.followup(ctx, i, bot.Message{Kind: bot.KindImportant, Text: "This button is from before herald restarted: run the command again."}, true)
+				// An empty value: the handler says the button is from before a restart.
+				for _, reply := range a.handle(ctx, bot.Inbound{Kind: bot.InboundButton, From: who}).Replies {
+					for _, m := range reply.Messages {
+						a.followup(ctx, i, m, true)
+					}
+				}
 				return
 			}
 			for _, reply := range a.handle(ctx, bot.Inbound{Kind: bot.InboundButton, From: who, Signed: signed}).Replies {

@@ -162,8 +162,15 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 	if id, ok := strings.CutPrefix(q.Data, commandPrefix); ok {
 		signed, known := a.buttons.Get(id)
 		if !known {
-			a.bot.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, ShowAlert: true,
-				Text: "This button is from before herald restarted: run the command again."})
+			// An empty value: the handler says the button is from before a
+			// restart; its words show as an alert.
+			var text []string
+			for _, reply := range a.handle(ctx, bot.Inbound{Kind: bot.InboundButton, From: who}).Replies {
+				for _, m := range reply.Messages {
+					text = append(text, m.Text)
+				}
+			}
+			a.bot.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, ShowAlert: true, Text: strings.Join(text, "\n")})
 			return
 		}
 		a.bot.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID})
