@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/commands"
 )
 
 // Problem is one thing wrong with a configuration, named by its key path.
@@ -277,7 +278,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		idx, ok := fields[key]
 		if !ok {
 			msg := "unknown key"
-			if s := suggest(key, names); s != "" {
+			if s := commands.Suggest(key, names); s != "" {
 				msg += "; did you mean " + join(path, s) + "?"
 			} else {
 				msg += "; known keys here: " + strings.Join(names, ", ")
