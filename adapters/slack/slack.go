@@ -56,6 +56,7 @@ type Adapter struct {
 
 	mu       sync.Mutex
 	byEmail  map[string]string // users.list sweep: email → user id
+	sweeping sync.Mutex        // held by the one sweep at a time
 	sweptAt  time.Time
 	groups   map[string]groupCache
 	events   *expiring.Map[string, struct{}] // event ids handled, against retries
@@ -251,13 +252,22 @@ func (a *Adapter) Presence(ctx context.Context, user bot.Address) (bot.Presence,
 const sweepEvery = 10 * time.Minute
 
 // ResolveEmail finds a user by email from a users.list sweep, refreshed
-// at most every ten minutes, never one lookup per recipient.
+// at most every ten minutes, never one lookup per recipient: callers at
+// once (a campaign's workers) share one sweep.
 func (a *Adapter) ResolveEmail(ctx context.Context, email string) (bot.Address, error) {
 	key := bot.NormalizeEmail(email)
-	a.mu.Lock()
-	id, ok := a.byEmail[key]
-	fresh := !a.sweptAt.IsZero() && a.cfg.Clock.Now().Sub(a.sweptAt) < sweepEvery
-	a.mu.Unlock()
+	known := func() (string, bool, bool) {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		id, ok := a.byEmail[key]
+		return id, ok, !a.sweptAt.IsZero() && a.cfg.Clock.Now().Sub(a.sweptAt) < sweepEvery
+	}
+	id, ok, fresh := known()
+	if !ok && !fresh {
+		a.sweeping.Lock()
+		defer a.sweeping.Unlock()
+		id, ok, fresh = known() // another caller may have swept meanwhile
+	}
 	if !ok && !fresh {
 		users, err := a.api.GetUsersContext(ctx)
 		if err != nil {
