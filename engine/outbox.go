@@ -50,6 +50,11 @@ type Outbox struct {
 	// Report, when set, is told of a post that failed for a reason a
 	// person must fix (a channel herald is not in, a missing scope).
 	Report func(p bot.Platform, err error)
+	// Posted, when set, is told of every post tried (for metrics; it must
+	// not block): its platform, its outcome ("posted", "retry",
+	// "rate_limited", "refused"), how many outbox records it carried, and
+	// how long the oldest of them waited since it was queued.
+	Posted func(p bot.Platform, outcome string, records int, waited time.Duration)
 
 	mu      sync.Mutex
 	lanes   map[string]*lane
@@ -83,6 +88,20 @@ func (o *Outbox) init() {
 			o.Log = slog.New(slog.DiscardHandler)
 		}
 	}
+}
+
+// Depth returns how many posts wait in the outbox, per platform.
+func (o *Outbox) Depth() map[bot.Platform]int {
+	o.init()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := map[bot.Platform]int{}
+	for _, l := range o.lanes {
+		for _, p := range l.posts {
+			out[p.Platform]++
+		}
+	}
+	return out
 }
 
 // Wake tells the outbox that posts were added to the store. Safe to call
@@ -241,6 +260,12 @@ func (o *Outbox) post(ctx context.Context, l *lane) {
 		ids[i] = p.ID
 	}
 	var retry []*bot.Outgoing
+	outcome := "posted"
+	defer func() {
+		if o.Posted != nil && ctx.Err() == nil {
+			o.Posted(batch[0].Platform, outcome, len(batch), now.Sub(batch[0].CreatedAt))
+		}
+	}()
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:
@@ -248,12 +273,14 @@ func (o *Outbox) post(ctx context.Context, l *lane) {
 		return // stopping: the posts wait in the store
 	case isPause(err):
 		// A 429: the budget was paused; the posts go when it allows.
+		outcome = "rate_limited"
 		o.release(l, nil, nil)
 		o.Wake()
 		return
 	case bot.ErrorCode(err) == bot.EUNAVAILABLE || batch[0].Kind == bot.OutgoingRelay:
 		// Passing, or a relay (what a person wrote is never dropped):
 		// try again later, slower each time.
+		outcome = "retry"
 		for _, p := range batch {
 			q := *p
 			q.Tries++
@@ -269,6 +296,7 @@ func (o *Outbox) post(ctx context.Context, l *lane) {
 	default:
 		// A permanent refusal of a post nobody wrote (an answer, an edit):
 		// said in the log and on the status board, then dropped.
+		outcome = "refused"
 		o.Log.Error("outbox: a post was refused", "lane", l.key, "kind", batch[0].Kind, "err", err)
 		if o.Report != nil {
 			o.Report(batch[0].Platform, err)

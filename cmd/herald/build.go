@@ -57,8 +57,10 @@ type wiring struct {
 	surfaces map[string]surface
 	// changed are told when a campaign's counters or state change.
 	changed []func(bot.CampaignID)
-	// budget paces everything herald posts, per platform.
+	// budget paces everything herald posts, per platform; outbox posts
+	// all but campaign sends.
 	budget *engine.Budget
+	outbox *engine.Outbox
 	// clients are the adapters' HTTP clients.
 	clients []*http.Client
 }
@@ -179,18 +181,18 @@ func (w *wiring) buildCore() ([]component, error) {
 	w.inbound = commands.NewInbound(w.mux, w.threads)
 	w.cards = &commands.CardUpdater{Text: text, Signer: signer, Campaigns: deps.Campaigns, Clock: w.clock, Log: w.log.With("part", "cards")}
 	w.changed = append(w.changed, w.cards.Changed)
-	outbox := &engine.Outbox{
+	w.outbox = &engine.Outbox{
 		Store: w.db, Posters: w.messengers, Relays: w.threads, Budget: budget, Clock: w.clock, Log: w.log.With("part", "outbox"),
 		Report: func(p bot.Platform, err error) {
 			w.board.Report(p, bot.ErrorMessage(err), "see the message: it says what to change")
 		},
 	}
-	w.threads.Outbox = outbox
+	w.threads.Outbox = w.outbox
 	timers := runFunc(func(ctx context.Context) error {
 		w.threads.RunTimers(ctx, 15*time.Second)
 		return nil
 	})
-	return []component{{"engine", w.engine}, {"outbox", outbox}, {"cards", w.cards}, {"thread timers", timers}}, nil
+	return []component{{"engine", w.engine}, {"outbox", w.outbox}, {"cards", w.cards}, {"thread timers", timers}}, nil
 }
 
 // buildEmail reaches participants by email when chat cannot.

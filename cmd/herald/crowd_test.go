@@ -106,6 +106,15 @@ func TestCrowdInTelegramGroup(t *testing.T) {
 	// the real pace, counts 429s; here they must only cost no message.
 	t.Logf("429s from the fake: %d", fake.Rejected())
 
+	// The outbox shows in the metrics: posts by outcome, how long relays
+	// waited, nothing left waiting.
+	_, metrics := httpGet(t, "http://"+p.HTTPAddr()+"/metrics")
+	for _, want := range []string{`herald_outbox_posts_total{outcome="posted",platform="telegram"}`, `herald_outbox_wait_seconds_count{platform="telegram"}`, `herald_outbox_depth{platform="telegram"} 0`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+
 	// Moderators answer five participants in their topics.
 	for i := range 5 {
 		fake.GroupMessage(group, 77, "Mo", topicOf(i), 0, fmt.Sprintf("answer for P%d", i))

@@ -247,8 +247,10 @@ func Version() string {
 }
 
 // newRegistry returns the Prometheus registry with the Go runtime, process
-// and build metrics, and the engine's group commits.
-func newRegistry(e *engine.Engine) *prometheus.Registry {
+// and build metrics, the engine's group commits, and the outbox: what
+// waits per platform, posts by outcome (429s among them), and how long a
+// relayed message waited from its intake to its post.
+func newRegistry(e *engine.Engine, o *engine.Outbox) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	commitSeconds := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "herald_engine_group_commit_seconds",
 		Help: "Time to write one group commit of sending records.", Buckets: prometheus.ExponentialBuckets(0.0002, 2, 14)})
@@ -258,6 +260,21 @@ func newRegistry(e *engine.Engine) *prometheus.Registry {
 	e.Committed = func(n int, took time.Duration) {
 		commitSeconds.Observe(took.Seconds())
 		commitRecords.Observe(float64(n))
+	}
+	posts := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_outbox_posts_total",
+		Help: "Posts the outbox tried, by platform and outcome (posted, retry, rate_limited, refused)."}, []string{"platform", "outcome"})
+	waited := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "herald_outbox_wait_seconds",
+		Help: "Time from a post's queueing (a participant's message recorded) to its posting.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 18)}, []string{"platform"})
+	reg.MustRegister(posts, waited)
+	o.Posted = func(p bot.Platform, outcome string, records int, d time.Duration) {
+		posts.WithLabelValues(string(p), outcome).Inc()
+		if outcome == "posted" {
+			waited.WithLabelValues(string(p)).Observe(d.Seconds())
+		}
+	}
+	for _, p := range bot.Platforms() {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "herald_outbox_depth", Help: "Posts waiting in the outbox.",
+			ConstLabels: prometheus.Labels{"platform": string(p)}}, func() float64 { return float64(o.Depth()[p]) }))
 	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "herald_build_info", Help: "Always 1; labels describe the build."}, []string{"version"})

@@ -72,7 +72,7 @@ func (m *Main) open(ctx context.Context, path string) error {
 		return err
 	}
 	m.mux, m.board, m.clients = w.mux, w.board, w.clients
-	m.http = httpserver.New(m.log, newRegistry(w.engine))
+	m.http = httpserver.New(m.log, newRegistry(w.engine, w.outbox))
 	m.http.AddCheck("store", m.db.Ping)
 	for _, c := range components {
 		if r, ok := c.part.(router); ok {
