@@ -25,8 +25,10 @@ type Conversation struct {
 	Participant Address        `json:"participant"`
 	ContactID   ContactID      `json:"contact_id,omitempty"`
 	// Thread is where moderators see the conversation; zero until the
-	// thread is opened.
+	// thread is opened. Unheaded says it was opened (a topic, a thread of
+	// a channel) but its head card is not posted yet.
 	Thread   ThreadRef          `json:"thread,omitzero"`
+	Unheaded bool               `json:"unheaded,omitempty"`
 	Status   ConversationStatus `json:"status"`
 	Assignee Actor              `json:"assignee,omitzero"`
 	Tags     []string           `json:"tags,omitempty"`

@@ -244,7 +244,7 @@ func (t *Service) Relay(ctx context.Context, m bot.Messenger, first *bot.Outgoin
 	if err != nil {
 		return err
 	}
-	if !c.Thread.IsZero() && c.Thread.Channel.Platform == m.Platform() {
+	if !c.Thread.IsZero() && c.Thread.Channel.Platform == m.Platform() && !c.Unheaded {
 		if err := wait(c.Thread); err != nil {
 			return err
 		}
@@ -255,17 +255,15 @@ func (t *Service) Relay(ctx context.Context, m bot.Messenger, first *bot.Outgoin
 		_, err := tp.PostInThread(ctx, c.Thread, msg)
 		return err
 	}
+	if !c.Thread.IsZero() && c.Thread.Channel.Platform == m.Platform() {
+		// Opened before a stop, its head card not yet posted.
+		return t.postHead(ctx, tp, c, c.Thread, take, wait)
+	}
 	channel, err := t.channelFor(ctx, c)
 	if err != nil {
 		return err
 	}
-	contact := &bot.Contact{}
-	if c.ContactID != 0 {
-		if ct, err := t.Store.Contact(ctx, c.ContactID); err == nil {
-			contact = ct
-		}
-	}
-	head := t.headCard(c, contact)
+	head := t.headCard(c, t.contactOf(ctx, c))
 	if err := wait(bot.ThreadRef{Channel: channel}); err != nil {
 		return err
 	}
@@ -275,14 +273,14 @@ func (t *Service) Relay(ctx context.Context, m bot.Messenger, first *bot.Outgoin
 			return err
 		}
 		if !ref.IsZero() {
-			if err := t.keepThread(ctx, c, ref); err != nil {
+			_, err := t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error {
+				c.Thread, c.Unheaded = ref, true
+				return nil
+			})
+			if err != nil {
 				return err
 			}
-			if err := wait(ref); err != nil {
-				return err
-			}
-			_, err = tp.PostInThread(ctx, ref, withBatch(head, t.Batch(take())))
-			return err
+			return t.postHead(ctx, tp, c, ref, take, wait)
 		}
 	}
 	ref, err := tp.StartThread(ctx, channel, withBatch(head, t.Batch(take())))
@@ -290,6 +288,29 @@ func (t *Service) Relay(ctx context.Context, m bot.Messenger, first *bot.Outgoin
 		return err
 	}
 	return t.keepThread(ctx, c, ref)
+}
+
+// postHead posts the head card of c's thread ref, carrying the messages
+// waiting, and records that the thread is headed.
+func (t *Service) postHead(ctx context.Context, tp bot.ThreadPoster, c *bot.Conversation, ref bot.ThreadRef, take func() []*bot.Outgoing, wait func(bot.ThreadRef) error) error {
+	if err := wait(ref); err != nil {
+		return err
+	}
+	if _, err := tp.PostInThread(ctx, ref, withBatch(t.headCard(c, t.contactOf(ctx, c)), t.Batch(take()))); err != nil {
+		return err
+	}
+	_, err := t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error { c.Unheaded = false; return nil })
+	return err
+}
+
+// contactOf returns c's contact, or an empty one.
+func (t *Service) contactOf(ctx context.Context, c *bot.Conversation) *bot.Contact {
+	if c.ContactID != 0 {
+		if ct, err := t.Store.Contact(ctx, c.ContactID); err == nil {
+			return ct
+		}
+	}
+	return &bot.Contact{}
 }
 
 // keepThread records ref as c's thread.
