@@ -167,7 +167,7 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 			var text []string
 			for _, reply := range a.handle(ctx, bot.Inbound{Kind: bot.InboundButton, From: who}).Replies {
 				for _, m := range reply.Messages {
-					text = append(text, m.Text)
+					text = append(text, strings.TrimSpace(m.Title+" "+m.Text))
 				}
 			}
 			a.bot.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, ShowAlert: true, Text: strings.Join(text, "\n")})
