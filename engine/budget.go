@@ -56,3 +56,9 @@ func (b *Budget) Wait(ctx context.Context, class bot.Class, to bot.Address) erro
 func (b *Budget) Pause(p bot.Platform, d time.Duration) {
 	b.For(p).Pause(d)
 }
+
+// Limited reports whether posts to platform p are paced at all.
+func (b *Budget) Limited(p bot.Platform) bool {
+	l := b.For(p)
+	return l.overall != nil || l.perChat > 0 || l.groupN > 0
+}

@@ -47,6 +47,11 @@ type Outbox struct {
 	Log     *slog.Logger
 	// Workers bounds the posts in progress at once; 0 means 8.
 	Workers int
+	// Linger holds a participant's first relay this long on a platform
+	// with limits, so that messages written together (one after another,
+	// within moments) go in one post rather than spend the platform's
+	// budget one by one; 0 posts at once.
+	Linger time.Duration
 	// Report, when set, is told of a post that failed for a reason a
 	// person must fix (a channel herald is not in, a missing scope).
 	Report func(p bot.Platform, err error)
@@ -208,7 +213,11 @@ func (o *Outbox) dispatch(ctx context.Context, work chan<- *lane) time.Time {
 		if l.busy || len(l.posts) == 0 {
 			continue
 		}
-		if at := l.posts[0].Due; at.After(now) {
+		at := l.posts[0].Due
+		if head := l.posts[0]; head.Kind == bot.OutgoingRelay && o.Linger > 0 && o.Budget.Limited(head.Platform) {
+			at = maxTime(at, head.CreatedAt.Add(o.Linger))
+		}
+		if at.After(now) {
 			if next.IsZero() || at.Before(next) {
 				next = at
 			}
@@ -362,6 +371,13 @@ func backoff(tries int) time.Duration {
 	d := time.Second << min(tries-1, 12)
 	d = min(d, maxBackoff)
 	return d/2 + rand.N(d/2+1)
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // isPause reports whether err is a platform asking herald to slow down.

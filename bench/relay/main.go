@@ -206,7 +206,8 @@ func run(n, k int, surface string, scale float64, timeout time.Duration) (map[st
 	default:
 		return nil, fmt.Errorf("unknown -surface %q: use telegram, slack or web", surface)
 	}
-	box := &engine.Outbox{Store: db, Posters: map[bot.Platform]bot.Messenger{th.Channel.Platform: th.Moderators.(bot.Messenger)}, Relays: th, Budget: budget, Clock: clock, Log: log}
+	box := &engine.Outbox{Store: db, Posters: map[bot.Platform]bot.Messenger{th.Channel.Platform: th.Moderators.(bot.Messenger)}, Relays: th, Budget: budget, Clock: clock, Log: log,
+		Linger: time.Duration(float64(300*time.Millisecond) / scale)}
 	th.Outbox = box
 	var wg sync.WaitGroup
 	for _, r := range append(runs, func(ctx context.Context) { box.Run(ctx) }) {
