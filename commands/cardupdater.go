@@ -26,6 +26,15 @@ type CardUpdater struct {
 	Clock bot.Clock
 	Every time.Duration
 	Log   *slog.Logger
+	// Pace, when set, waits for herald's budget before each edit (an edit
+	// is a post like any other for the platform's limits); Spare says
+	// whether the budget has room to spare: an edit of a running
+	// campaign's card is skipped when it has not (the next change shows
+	// it), so that live cards never crowd out answers and relays; the last
+	// edit always goes. Paused is told of a 429.
+	Pace   func(ctx context.Context, to bot.Address) error
+	Spare  func(to bot.Address) bool
+	Paused func(p bot.Platform, d time.Duration)
 
 	mu      sync.Mutex
 	ctx     context.Context // Run's, once it runs
@@ -113,7 +122,19 @@ func (u *CardUpdater) edit(ctx context.Context, id bot.CampaignID, cards []poste
 	}
 	card := CampaignCard(u.Text, u.Signer, c, n)
 	for _, pc := range cards {
-		if err := pc.editor.EditMessage(ctx, pc.ref, card); err != nil && u.Log != nil {
+		if u.Spare != nil && !c.State.Final() && !u.Spare(pc.ref.Channel) {
+			continue
+		}
+		if u.Pace != nil {
+			if err := u.Pace(ctx, pc.ref.Channel); err != nil {
+				return
+			}
+		}
+		err := pc.editor.EditMessage(ctx, pc.ref, card)
+		if d, slow := bot.ErrorRetryAfter(err); slow && u.Paused != nil {
+			u.Paused(pc.ref.Channel.Platform, d)
+		}
+		if err != nil && u.Log != nil {
 			u.Log.Warn("keeping a campaign card up to date", "campaign", id, "err", err)
 		}
 	}

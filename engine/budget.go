@@ -62,3 +62,9 @@ func (b *Budget) Limited(p bot.Platform) bool {
 	l := b.For(p)
 	return l.overall != nil || l.perChat > 0 || l.groupN > 0
 }
+
+// Spare reports whether a post to to could go now leaving room for
+// others (see Limiter.Spare).
+func (b *Budget) Spare(to bot.Address) bool {
+	return b.For(to.Platform).Spare(to.String())
+}

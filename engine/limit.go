@@ -146,6 +146,29 @@ func (l *Limiter) WaitClass(ctx context.Context, class bot.Class, chat string) e
 	}
 }
 
+// Spare reports whether a post to chat could go now leaving room for
+// others: no pause, the chat's interval passed, and for a group at least
+// a quarter of its window free. Posts that may be skipped (a live card's
+// edit) check it, so that they never crowd out answers and relays.
+func (l *Limiter) Spare(chat string) bool {
+	now := l.clock.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.pausedUntil.After(now) || l.perChat > 0 && l.chats[chat].After(now) {
+		return false
+	}
+	if l.groupN > 0 && isGroup(chat) {
+		used := 0
+		for _, at := range l.groups[chat] {
+			if at.Add(l.groupWindow).After(now) {
+				used++
+			}
+		}
+		return used < l.groupN-max(l.groupN/4, 1)
+	}
+	return true
+}
+
 // token waits for a token of the overall bucket. An interactive post
 // reserves the next token at once; a bulk one reserves only a token due
 // within one interval, and otherwise waits (holding nothing) and tries

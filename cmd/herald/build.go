@@ -191,7 +191,9 @@ func (w *wiring) buildCore() ([]component, error) {
 	signer := commands.NewSigner(key, w.clock, commands.DefaultActionTTL)
 	w.mux = commands.New(deps, text, w.moderators, signer, w.log.With("part", "commands"))
 	w.inbound = commands.NewInbound(w.mux, w.threads)
-	w.cards = &commands.CardUpdater{Text: text, Signer: signer, Campaigns: deps.Campaigns, Clock: w.clock, Log: w.log.With("part", "cards")}
+	w.cards = &commands.CardUpdater{Text: text, Signer: signer, Campaigns: deps.Campaigns, Clock: w.clock, Log: w.log.With("part", "cards"),
+		Pace:  func(ctx context.Context, to bot.Address) error { return budget.Wait(ctx, bot.ClassInteractive, to) },
+		Spare: budget.Spare, Paused: budget.Pause}
 	w.changed = append(w.changed, w.cards.Changed)
 	w.outbox = &engine.Outbox{
 		Store: w.db, Posters: w.messengers, Relays: w.threads, Budget: budget, Clock: w.clock, Log: w.log.With("part", "outbox"),

@@ -1,8 +1,10 @@
 package main_test
 
 import (
+	"context"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/commands"
 )
 
 // scale runs the platforms' limits (in herald and in the fakes) this many
@@ -252,5 +255,100 @@ func TestCrowdSurvivesAKill(t *testing.T) {
 	t.Logf("%d of %d messages relayed before the kill; %d shown twice after the restart", before, crowd*each, twice)
 	if twice > each*4 {
 		t.Errorf("%d messages shown twice: more than the few posts in progress at the kill", twice)
+	}
+}
+
+// TestModeratorsAreNotStarvedByACampaign: while a 5,000-recipient campaign
+// sends at Telegram's full 30 a second (real time), participants write
+// and a moderator runs commands in the group: each relay and each answer
+// is posted within 2 seconds of being received (p99), because herald's
+// own posts go ahead of campaign sends within one budget.
+func TestModeratorsAreNotStarvedByACampaign(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a campaign at Telegram's pace for a while; skipped with -short")
+	}
+	const group = -100500
+	fake, err := telegramfake.Start("42:secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.Admin(group, 77)
+	cfg := MustWriteConfig(t, t.TempDir(), "telegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\n"+
+		"moderators: {telegram: {group: \""+strconv.Itoa(group)+"\"}}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	var file strings.Builder
+	file.WriteString("telegram_id,first_name\n")
+	for i := range 5000 {
+		id := int64(200000 + i)
+		fake.StartedBy(id)
+		fmt.Fprintf(&file, "%d,R%d\n", id, i)
+	}
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: "console:mo"}, Name: "mo"}
+	for _, c := range []struct {
+		text  string
+		files []bot.File
+	}{
+		{"list import big", []bot.File{{Name: "big.csv", Data: []byte(file.String())}}},
+		{"campaign new Big", nil}, {"campaign message 1 Hello {{first_name}}", nil}, {"campaign audience 1 list:big", nil}, {"campaign start 1", nil},
+	} {
+		if r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: c.text, Files: c.files}); r.Private {
+			t.Fatalf("%s: %+v", c.text, r.Messages)
+		}
+	}
+	campaignSends := func() int {
+		n := 0
+		for _, m := range fake.Sent() {
+			if strings.HasPrefix(m.Text, "Hello R") {
+				n++
+			}
+		}
+		return n
+	}
+	waitUntil(t, p, "the campaign at full pace", func() bool { return campaignSends() > 60 })
+
+	// Participants write and the moderator runs commands in the group,
+	// one every 3.5 seconds (within the group's own 20 posts a minute: the
+	// campaign's 30 a second is what they compete with).
+	type ask struct {
+		at   time.Time
+		want string
+	}
+	var asks []ask
+	for i := range 4 {
+		asks = append(asks, ask{time.Now(), fmt.Sprintf("question %d.", i)})
+		fake.UserWrites(int64(7000+i), fmt.Sprintf("Q%d", i), fmt.Sprintf("question %d.", i))
+		time.Sleep(3500 * time.Millisecond)
+		asks = append(asks, ask{time.Now(), "Big"})
+		fake.GroupMessage(group, 77, "Mo", 0, 0, fmt.Sprintf("/herald campaign show 1"))
+		time.Sleep(3500 * time.Millisecond)
+	}
+	var waits []time.Duration
+	deadline := time.Now().Add(20 * time.Second)
+	for _, a := range asks {
+		for {
+			var at time.Time
+			for _, m := range fake.Sent() {
+				if m.ChatID == group && strings.Contains(m.Text, a.want) && m.At.After(a.at) {
+					at = m.At
+					break
+				}
+			}
+			if !at.IsZero() {
+				waits = append(waits, at.Sub(a.at))
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%q never reached the group", a.want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	slices.Sort(waits)
+	p99 := waits[len(waits)*99/100]
+	t.Logf("answers and relays posted within %s (p50 %s); %d campaign messages sent meanwhile, %d 429s", p99, waits[len(waits)/2], campaignSends(), fake.Rejected())
+	if p99 > 2*time.Second {
+		t.Fatalf("a moderator waited %s at p99 while a campaign sent: %v", p99, waits)
 	}
 }
