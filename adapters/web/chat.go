@@ -137,28 +137,41 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 		}
 		var in struct {
 			Text string `json:"text"`
+			// CID is the page's id of the message: the page sends again
+			// what was not acknowledged, and a message is kept once.
+			CID string `json:"cid"`
 		}
 		if json.Unmarshal(data, &in) != nil {
 			continue
 		}
 		text := strings.TrimSpace(in.Text)
+		cid := ""
+		if in.CID != "" && len(in.CID) <= 64 {
+			cid = rid + ":" + in.CID
+		}
 		switch {
 		case text == "":
 			continue
 		case len(text) > a.cfg.MaxMessage:
-			cn.send(event{Type: "notice", Notice: "That message is too long: keep it under 4,000 characters."})
+			// Refused, not lost: the page puts it back for the visitor to shorten.
+			cn.send(event{Type: "refused", CID: in.CID, Notice: "That message is too long: keep it under 4,000 characters."})
 			continue
 		case !a.allow("chat:"+rid, 2*time.Second, 5):
-			cn.send(event{Type: "notice", Notice: "You are writing very fast: wait a moment, then send again."})
+			cn.send(event{Type: "notice", Notice: "You are writing very fast: your message waits a moment, then goes."})
+			continue // the page keeps it and sends it again
+		case cid != "" && !a.accepted.Add(cid, time.Hour):
+			cn.send(event{Type: "ack", CID: in.CID}) // sent again after a reconnection: kept already
 			continue
 		}
 		p := &bot.Post{Channel: me, From: bot.Actor{Address: me, Name: prof.Name}, Message: bot.Message{Text: text}}
 		if err := a.cfg.Store.AppendPost(ctx, p); err != nil {
-			cn.send(event{Type: "notice", Notice: "Your message could not be saved: please send it again."})
+			a.accepted.Delete(cid) // not kept: the page sends it again
+			cn.send(event{Type: "notice", Notice: "Your message could not be saved yet: it will be sent again."})
 			continue
 		}
 		a.chats.push(rid, event{Type: "post", Post: p})
-		if _, err := a.cfg.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: me, Name: prof.Name}, Email: prof.Email, Text: text}); err != nil {
+		cn.send(event{Type: "ack", CID: in.CID})
+		if _, err := a.cfg.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: me, Name: prof.Name}, Email: prof.Email, Text: text, ID: cid}); err != nil {
 			a.cfg.Log.Error("web chat: relaying a message to moderators", "err", err)
 			cn.send(event{Type: "notice", Notice: "Your message is saved, but the moderators could not be told yet: they will see it later."})
 		}

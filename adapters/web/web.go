@@ -76,6 +76,7 @@ type Adapter struct {
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
 	files    *expiring.Map[string, bot.File] // exports and reports offered for download
+	accepted *expiring.Map[string, struct{}] // visitors' messages kept, by respondent and client id
 	told     map[bot.CampaignID]time.Time
 }
 
@@ -99,7 +100,8 @@ func New(cfg Config) *Adapter {
 		cfg.Clock = bot.SystemClock()
 	}
 	pages := template.Must(template.ParseFS(assets, "assets/*.html"))
-	return &Adapter{cfg: cfg, pages: pages, limiters: map[string]*rate.Limiter{}, files: expiring.New[string, bot.File](cfg.Clock, 0)}
+	return &Adapter{cfg: cfg, pages: pages, limiters: map[string]*rate.Limiter{}, files: expiring.New[string, bot.File](cfg.Clock, 0),
+		accepted: expiring.New[string, struct{}](cfg.Clock, 0)}
 }
 
 // Routes mounts the pages on mux.
@@ -223,6 +225,9 @@ type event struct {
 	Campaign uint64        `json:"campaign,omitempty"`
 	Notice   string        `json:"notice,omitempty"`
 	Messages []bot.Message `json:"messages,omitempty"`
+	// CID acknowledges (ack) or refuses (refused) what the page sent
+	// with that client id.
+	CID string `json:"cid,omitempty"`
 }
 
 // threadView is one line of the console's thread list.

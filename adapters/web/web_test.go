@@ -256,8 +256,8 @@ func TestChatLimitsSizeAndRate(t *testing.T) {
 	}
 	defer ws.CloseNow()
 	readUntil(t, ws, "history")
-	write(t, ws, map[string]string{"text": strings.Repeat("x", 4001)})
-	if ev := readUntil(t, ws, "notice"); !strings.Contains(toJSON(ev), "too long") {
+	write(t, ws, map[string]string{"text": strings.Repeat("x", 4001), "cid": "long"})
+	if ev := readUntil(t, ws, "refused"); !strings.Contains(toJSON(ev), "too long") || ev["cid"] != "long" {
 		t.Fatalf("a long message: %v", ev)
 	}
 	limited := false
@@ -610,4 +610,44 @@ func TestInboundConformance(t *testing.T) {
 			},
 		}
 	})
+}
+
+// TestChatKeepsAMessageOnceByItsClientID: the page sends again, after a
+// reconnection, what was not acknowledged; a message already kept is
+// acknowledged again and kept once, relayed once.
+func TestChatKeepsAMessageOnceByItsClientID(t *testing.T) {
+	s := newSite(t)
+	c := s.browser()
+	p, _ := s.page(c, "/chat")
+	for range 2 {
+		ws, _, err := s.dial(c, "/chat/ws?csrf="+p["csrf"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		readUntil(t, ws, "history")
+		write(t, ws, map[string]string{"text": "typed while offline", "cid": "k1"})
+		if ev := readUntil(t, ws, "ack"); ev["cid"] != "k1" {
+			t.Fatalf("ack: %v", ev)
+		}
+		ws.CloseNow()
+	}
+	ws, _, err := s.dial(c, "/chat/ws?csrf="+p["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	ev := readUntil(t, ws, "history")
+	if n := strings.Count(toJSON(ev), "typed while offline"); n != 1 {
+		t.Fatalf("the message is kept %d times: %v", n, ev)
+	}
+	evs, _ := s.db.Events(context.Background(), 0, 0)
+	received := 0
+	for _, e := range evs {
+		if e.Type == bot.EventMessageReceived {
+			received++
+		}
+	}
+	if received != 1 {
+		t.Fatalf("the message was received %d times", received)
+	}
 }

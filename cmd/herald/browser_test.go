@@ -144,6 +144,16 @@ func TestBrowserJourney(t *testing.T) {
 	run(console, "answering in the thread", chromedp.SetValue(css("#reply-text"), "Room B12, first floor."), chromedp.Click(css(`#reply button`)),
 		waitText(console, "#posts", "Room B12"))
 	run(ana, "receiving the answer", waitText(ana, "#messages", "Room B12, first floor."))
+	// Saving her profile reconnects Ana's page; what she types meanwhile is
+	// kept, sent once the page is back, and reaches her thread.
+	run(ana, "writing while the page reconnects",
+		chromedp.Click(css(`.profile summary`)),
+		chromedp.SetValue(css(`#profile input[name=name]`), "Ana"),
+		chromedp.Click(css(`#profile button`)),
+		waitText(ana, "#state", "Offline"),
+		chromedp.SetValue(css("#text"), "Still there? I am on the train."), chromedp.Click(css(`#compose button`)),
+		waitText(ana, "#messages", "on the train"))
+	run(console, "seeing what was typed offline", waitText(console, "#posts", "on the train"))
 	// Nobody else got it.
 	for i, ctx := range chats[1:] {
 		text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#messages").innerText`))

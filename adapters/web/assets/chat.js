@@ -4,6 +4,27 @@
   const me = document.body.dataset.respondent;
   const list = document.getElementById("messages");
   let ws;
+  // What the visitor wrote and the server has not yet acknowledged: kept
+  // (also across a reload) and sent again on every reconnection, each with
+  // its client id, which the server keeps once. Nothing typed is lost.
+  const queueKey = "herald-pending-" + me;
+  let pending = [];
+  try { pending = JSON.parse(sessionStorage.getItem(queueKey) || "[]"); } catch (e) { pending = []; }
+  function save() { try { sessionStorage.setItem(queueKey, JSON.stringify(pending)); } catch (e) {} }
+  function showPending() {
+    list.querySelectorAll(".post.pending").forEach(n => n.remove());
+    pending.forEach(q => {
+      const row = el("div", "post mine pending");
+      row.dataset.cid = q.cid;
+      row.appendChild(renderMessage({text: q.text}, () => {}, ""));
+      list.appendChild(row);
+    });
+    list.scrollTop = list.scrollHeight;
+  }
+  function flush() {
+    if (!ws || ws.readyState !== 1) return;
+    pending.forEach(q => ws.send(JSON.stringify({text: q.text, cid: q.cid})));
+  }
   function add(p) {
     const mine = p.from && p.from.address && p.from.address.id === me;
     const row = el("div", "post " + (mine ? "mine" : "theirs"));
@@ -13,18 +34,35 @@
     list.scrollTop = list.scrollHeight;
   }
   function send(text) {
-    if (ws && ws.readyState === 1) ws.send(JSON.stringify({text}));
+    const cid = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+    pending.push({cid, text});
+    save();
+    showPending();
+    if (ws && ws.readyState === 1) ws.send(JSON.stringify({text, cid}));
+  }
+  function setState(online) {
+    document.body.classList.toggle("online", online);
+    const s = document.getElementById("state");
+    if (s) s.textContent = online ? "" : "Offline: what you write is kept and sent when the connection is back.";
   }
   function connect() {
     ws = new WebSocket(socketURL("/chat/ws", csrf));
     ws.onmessage = e => {
       const ev = JSON.parse(e.data);
-      if (ev.type === "history") { list.innerHTML = ""; (ev.posts || []).forEach(add); }
-      if (ev.type === "post") add(ev.post);
+      if (ev.type === "history") { list.innerHTML = ""; (ev.posts || []).forEach(add); showPending(); }
+      if (ev.type === "post") { add(ev.post); showPending(); }
+      if (ev.type === "ack") { pending = pending.filter(q => q.cid !== ev.cid); save(); showPending(); }
+      if (ev.type === "refused") {
+        const q = pending.find(q => q.cid === ev.cid);
+        pending = pending.filter(q => q.cid !== ev.cid); save(); showPending();
+        const t = document.getElementById("text");
+        if (q && !t.value) t.value = q.text;
+        showNotice(ev.notice);
+      }
       if (ev.type === "notice") showNotice(ev.notice);
     };
-    ws.onopen = () => { document.body.classList.add("online"); showNotice(""); };
-    ws.onclose = () => { document.body.classList.remove("online"); setTimeout(connect, 2000); };
+    ws.onopen = () => { setState(true); showNotice(""); flush(); };
+    ws.onclose = () => { setState(false); setTimeout(connect, 2000); };
   }
   document.getElementById("compose").addEventListener("submit", e => {
     e.preventDefault();
@@ -53,5 +91,7 @@
     showNotice(r.ok ? "Saved." : await r.text());
     if (r.ok) { ws.close(); }
   });
+  // What waits (a refused burst, a save that failed) goes again shortly.
+  setInterval(() => { if (pending.length) flush(); }, 3000);
   connect();
 })();
