@@ -236,12 +236,26 @@ func TestParticipantsWrite(t *testing.T) {
 			t.Error(err)
 		}
 	}()
+	// The gateway connects before anything arrives.
+	for deadline := time.Now().Add(10 * time.Second); fake.Gateways() == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Several DMs in a row reach the handler in the order written.
+	for i := range 20 {
+		fake.UserWrites("4242", "Zoe", fmt.Sprintf("line %02d", i))
+	}
 	fake.UserWrites("4242", "Zoe", "Is it recorded?")
 	deadline := time.Now().Add(10 * time.Second)
 	var got []bot.Inbound
 	for {
 		got = r.InboundOf(bot.InboundParticipantMessage)
-		if len(got) == 1 {
+		if len(got) == 21 {
+			for i, in := range got[:20] {
+				if in.Text != fmt.Sprintf("line %02d", i) {
+					t.Fatalf("DM %d arrived as %q: out of order", i, in.Text)
+				}
+			}
+			got = got[20:]
 			break
 		}
 		if time.Now().After(deadline) {

@@ -14,17 +14,25 @@ import (
 // Run registers /herald, connects to the gateway and serves it until ctx
 // ends: participants' DMs, moderators' thread messages, /herald and
 // buttons go to Handler.
-// discordgo reconnects by itself. discordgo calls each handler in a
-// goroutine of its own; Run returns only once those have returned too.
+// discordgo reconnects by itself. Events are read one at a time: a
+// participant's DM is recorded right there, so that their messages are
+// recorded in the order they wrote them; everything else (a moderator in
+// a thread, /herald, a button) is handled in a goroutine of its own. Run
+// returns only once those have returned too.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentMessageContent | discordgo.IntentsGuildMessages
+	a.s.SyncEvents = true
 	var handlers tracker
 	remove := a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
-		handlers.do(func() { a.message(m) })
+		if m.GuildID == "" {
+			handlers.do(func() { a.message(m) }) // in order
+			return
+		}
+		handlers.async(func() { a.message(m) })
 	})
 	defer remove()
 	removeI := a.s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
-		handlers.do(func() { a.interaction(i.Interaction, a.restResponder(i.Interaction)) })
+		handlers.async(func() { a.interaction(i.Interaction, a.restResponder(i.Interaction)) })
 	})
 	defer removeI()
 	if a.Handler != nil && a.appID != "" && len(a.Verbs) > 0 {
@@ -66,6 +74,21 @@ func (t *tracker) do(fn func()) {
 	t.mu.Unlock()
 	defer t.wg.Done()
 	fn()
+}
+
+// async runs fn in a goroutine of its own, tracked like do.
+func (t *tracker) async(fn func()) {
+	t.mu.Lock()
+	if t.stopped {
+		t.mu.Unlock()
+		return
+	}
+	t.wg.Add(1)
+	t.mu.Unlock()
+	go func() {
+		defer t.wg.Done()
+		fn()
+	}()
 }
 
 func (t *tracker) stop() {

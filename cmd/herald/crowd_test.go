@@ -113,7 +113,11 @@ func TestCrowdInTelegramGroup(t *testing.T) {
 
 	// The outbox shows in the metrics: posts by outcome, how long relays
 	// waited, nothing left waiting.
-	_, metrics := httpGet(t, "http://"+p.HTTPAddr()+"/metrics")
+	var metrics string
+	waitUntil(t, p, "the outbox to settle", func() bool {
+		_, metrics = httpGet(t, "http://"+p.HTTPAddr()+"/metrics")
+		return strings.Contains(metrics, `herald_outbox_depth{platform="telegram"} 0`)
+	})
 	for _, want := range []string{`herald_outbox_posts_total{outcome="posted",platform="telegram"}`, `herald_outbox_wait_seconds_count{platform="telegram"}`, `herald_outbox_depth{platform="telegram"} 0`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %s", want)
