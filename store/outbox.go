@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/binary"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -187,3 +188,34 @@ var (
 	_ bot.OutboxStore = (*DB)(nil)
 	_ bot.IntakeStore = (*DB)(nil)
 )
+
+var bucketCursors = []byte("cursors")
+
+// SetCursor records value under key: how far herald has read something
+// (the last message id of a chat a platform does not redeliver).
+func (db *DB) SetCursor(ctx context.Context, key, value string) error {
+	return db.batch(ctx, func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketCursors)
+		if err != nil {
+			return internal("cursors bucket: %w", err)
+		}
+		return b.Put([]byte(key), []byte(value))
+	})
+}
+
+// Cursors returns the cursors whose keys start with prefix.
+func (db *DB) Cursors(ctx context.Context, prefix string) (map[string]string, error) {
+	out := map[string]string{}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCursors)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.Seek([]byte(prefix)); k != nil && strings.HasPrefix(string(k), prefix); k, v = c.Next() {
+			out[string(k)] = string(v)
+		}
+		return nil
+	})
+	return out, err
+}

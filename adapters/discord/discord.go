@@ -37,13 +37,25 @@ type Config struct {
 	// Channel, when set, is the moderators' channel where participants'
 	// threads live.
 	Channel string
+	// Cursors, when set, keeps the last message read in each DM (the
+	// store), so that what participants wrote while herald was down is
+	// read back when it connects: the gateway never delivers it.
+	Cursors Cursors
+}
+
+// Cursors keeps how far herald has read each DM.
+type Cursors interface {
+	SetCursor(ctx context.Context, key, value string) error
+	Cursors(ctx context.Context, prefix string) (map[string]string, error)
 }
 
 // Adapter is herald's Discord bot. It is safe for concurrent use.
 type Adapter struct {
-	s     *discordgo.Session
-	log   *slog.Logger
-	board *status.Board
+	cursors Cursors
+	lastDM  map[string]string // DM channel → the last message handled (guarded by mu)
+	s       *discordgo.Session
+	log     *slog.Logger
+	board   *status.Board
 
 	mu  sync.Mutex
 	dms map[string]string // user id → DM channel id
@@ -110,7 +122,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	s.Client = client
 	s.ShouldRetryOnRateLimit = false // the engine's limiter decides
 	s.MaxRestRetries = 0
-	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel}
+	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors}
 	if _, err := s.User("@me", discordgo.WithContext(ctx)); err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err, bot.StepOpen)), "discord: %s", bot.ErrorMessage(a.classify(err, bot.StepOpen)))
 	}

@@ -456,3 +456,64 @@ func TestInboundConformance(t *testing.T) {
 		}
 	})
 }
+
+// TestDMsWrittenWhileAwayAreReadBack: the gateway never delivers what
+// participants wrote while herald was not connected; at the next
+// connection herald reads each DM back from the last message it handled,
+// in order, before the DMs arriving live.
+func TestDMsWrittenWhileAwayAreReadBack(t *testing.T) {
+	fake, err := discordfake.Start(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r := &bottest.Runner{}
+	connect := func() (stop func()) {
+		a, err := discord.New(context.Background(), discord.Config{Token: token, APIURL: "http://" + fake.Addr(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, Cursors: db})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Handler = r
+		before := fake.Gateways()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- a.Run(ctx) }()
+		for deadline := time.Now().Add(10 * time.Second); fake.Gateways() == before && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		return func() { cancel(); <-done }
+	}
+	texts := func(n int) []string {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			var out []string
+			for _, in := range r.InboundOf(bot.InboundParticipantMessage) {
+				out = append(out, in.Text)
+			}
+			if len(out) >= n || time.Now().After(deadline) {
+				return out
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	stop := connect()
+	fake.UserWrites("4242", "Zoe", "one")
+	texts(1)
+	stop()
+	// herald is down: Zoe goes on writing.
+	for _, text := range []string{"two", "three", "four"} {
+		fake.UserWritesWhileAway("4242", "Zoe", text)
+	}
+	stop = connect()
+	defer stop()
+	fake.UserWrites("4242", "Zoe", "five")
+	if got := strings.Join(texts(5), ","); got != "one,two,three,four,five" {
+		t.Fatalf("the handler got %s", got)
+	}
+}

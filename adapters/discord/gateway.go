@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -23,8 +24,16 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentMessageContent | discordgo.IntentsGuildMessages
 	a.s.SyncEvents = true
 	var handlers tracker
+	// Live DMs wait until what was written while herald was away is read
+	// back, so that each participant's messages keep their order.
+	backfilled := make(chan struct{})
 	remove := a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
 		if m.GuildID == "" {
+			select {
+			case <-backfilled:
+			case <-ctx.Done():
+				return
+			}
 			handlers.do(func() { a.message(m) }) // in order
 			return
 		}
@@ -41,6 +50,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 	}
 	if err := a.s.Open(); err != nil {
+		close(backfilled)
 		if a.board != nil {
 			a.board.SetConnected(bot.PlatformDiscord, false, "gateway: cannot connect")
 			a.board.Report(bot.PlatformDiscord, "the gateway refused the connection", "check discord.token")
@@ -50,6 +60,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if a.board != nil {
 		a.board.SetConnected(bot.PlatformDiscord, true, "participants by DM, gateway connected")
 	}
+	handlers.async(func() {
+		defer close(backfilled)
+		a.backfill(ctx)
+	})
 	<-ctx.Done()
 	err := a.s.Close()
 	handlers.stop()
@@ -129,7 +143,71 @@ func (a *Adapter) message(m *discordgo.MessageCreate) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformDiscord, ID: m.Author.ID}, Name: name}, ID: m.ID, Text: text})
+	in := bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformDiscord, ID: m.Author.ID}, Name: name}, ID: m.ID, Text: text}
+	a.mu.Lock()
+	last, seen := a.lastDM[m.ChannelID]
+	a.mu.Unlock()
+	if seen && !snowflakeLess(last, m.ID) {
+		return // read back already (it arrived live while the DM was read back)
+	}
+	if _, err := a.Handler.Handle(ctx, in); err != nil {
+		a.log.Error("discord: handling a DM", "from", in.From.String(), "err", err)
+		return // not recorded: the next connection reads it back
+	}
+	a.mu.Lock()
+	if a.lastDM == nil {
+		a.lastDM = map[string]string{}
+	}
+	a.lastDM[m.ChannelID] = m.ID
+	a.mu.Unlock()
+	if a.cursors != nil {
+		if err := a.cursors.SetCursor(ctx, dmCursor+m.ChannelID, m.ID); err != nil {
+			a.log.Warn("discord: keeping the last DM read", "err", err)
+		}
+	}
+}
+
+// dmCursor starts the keys of the DMs' cursors.
+const dmCursor = "discord:dm:"
+
+// backfill reads what participants wrote in their DMs while herald was not
+// connected (the gateway never delivers it) and handles it in order, from
+// each DM's cursor on.
+func (a *Adapter) backfill(ctx context.Context) {
+	if a.cursors == nil || a.Handler == nil {
+		return
+	}
+	cursors, err := a.cursors.Cursors(ctx, dmCursor)
+	if err != nil {
+		a.log.Error("discord: reading the DMs' cursors", "err", err)
+		return
+	}
+	for key, last := range cursors {
+		channel := strings.TrimPrefix(key, dmCursor)
+		for ctx.Err() == nil {
+			msgs, err := a.s.ChannelMessages(channel, 100, "", last, "", discordgo.WithContext(ctx))
+			if err != nil {
+				a.log.Warn("discord: reading back a DM", "channel", channel, "err", a.classify(err, bot.StepResolve))
+				break
+			}
+			if len(msgs) == 0 {
+				break
+			}
+			sort.Slice(msgs, func(i, j int) bool { return snowflakeLess(msgs[i].ID, msgs[j].ID) })
+			for _, m := range msgs {
+				a.message(&discordgo.MessageCreate{Message: m})
+			}
+			last = msgs[len(msgs)-1].ID
+		}
+	}
+}
+
+// snowflakeLess orders Discord ids (decimal numbers of growing length).
+func snowflakeLess(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
 }
 
 // handle hands in to Handler, and logs what it could not handle.

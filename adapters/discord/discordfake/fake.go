@@ -82,7 +82,8 @@ type Server struct {
 	buckets  map[string][]time.Time
 	rejected int
 	gwSeq    int64
-	events   chan []byte // dispatches for the gateway connection
+	events   chan []byte                 // dispatches for the gateway connection
+	history  map[string][]map[string]any // what participants wrote, per DM channel
 	done     chan struct{}
 	gateways int                     // gateway connections identified
 	inter    map[string]*interaction // by token
@@ -100,7 +101,7 @@ func Start(token string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Token: token, ln: ln, users: map[string]bool{}, dms: map[string]string{}, buckets: map[string][]time.Time{},
-		events: make(chan []byte, 256), done: make(chan struct{}), inter: map[string]*interaction{}, commands: map[string]string{}, roles: map[string][]string{}}
+		events: make(chan []byte, 256), history: map[string][]map[string]any{}, done: make(chan struct{}), inter: map[string]*interaction{}, commands: map[string]string{}, roles: map[string][]string{}}
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -271,6 +272,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"id": ch, "type": 1, "recipients": []map[string]string{{"id": body.RecipientID, "username": "u"}}})
 	case "POST /channels/{id}/messages":
 		s.postMessage(w, r, ids[0])
+	case "GET /channels/{id}/messages":
+		s.messagesAfter(w, r, ids[0])
 	case "PATCH /channels/{id}/messages/{id}":
 		s.editMessage(w, r, ids[0], ids[1])
 	case "PUT /applications/{id}/guilds/{id}/commands", "PUT /applications/{id}/commands":
@@ -501,7 +504,22 @@ func (s *Server) Gateways() int {
 // UserWrites dispatches MESSAGE_CREATE: user wrote text in their DM with
 // the bot (the DM channel is made if needed). It returns the message id.
 func (s *Server) UserWrites(user, name, text string) string {
+	id, msg := s.userMessage(user, name, text)
+	s.dispatch("MESSAGE_CREATE", msg)
+	return id
+}
+
+// UserWritesWhileAway records that user wrote text in their DM while
+// herald was not connected: as on Discord, the gateway never delivers it;
+// it can only be read back (GET /channels/{id}/messages).
+func (s *Server) UserWritesWhileAway(user, name, text string) string {
+	id, _ := s.userMessage(user, name, text)
+	return id
+}
+
+func (s *Server) userMessage(user, name, text string) (string, map[string]any) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	ch, ok := s.dms[user]
 	if !ok {
 		s.seq++
@@ -513,11 +531,39 @@ func (s *Server) UserWrites(user, name, text string) string {
 	}
 	s.seq++
 	id := fmt.Sprint(3000000 + s.seq)
-	s.mu.Unlock()
-	s.dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": ch, "content": text, "type": 0,
+	msg := map[string]any{"id": id, "channel_id": ch, "content": text, "type": 0,
 		"timestamp": time.Now().UTC().Format(time.RFC3339),
-		"author":    map[string]any{"id": user, "username": name, "global_name": name, "discriminator": "0"}})
-	return id
+		"author":    map[string]any{"id": user, "username": name, "global_name": name, "discriminator": "0"}}
+	s.history[ch] = append(s.history[ch], msg)
+	return id, msg
+}
+
+// messagesAfter serves GET /channels/{id}/messages?after=ID: the
+// participant's messages after that id, newest first, as Discord does.
+func (s *Server) messagesAfter(w http.ResponseWriter, r *http.Request, ch string) {
+	after, _ := strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	if limit <= 0 || limit > 100 {
+		limit = 50
+	}
+	s.mu.Lock()
+	var out []map[string]any
+	for _, m := range s.history[ch] {
+		if id, _ := strconv.ParseUint(m["id"].(string), 10, 64); id > after {
+			out = append(out, m)
+		}
+	}
+	s.mu.Unlock()
+	if len(out) > limit {
+		out = out[:limit] // the oldest after the id, as Discord pages
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	if out == nil {
+		out = []map[string]any{}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) dispatch(event string, data any) {
