@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+
+	slk "github.com/slack-go/slack"
 )
 
 // signatureWindow is how old a signed request may be.
@@ -78,8 +80,23 @@ func (a *Adapter) background(fn func(ctx context.Context)) {
 // answer posts a command's reply where it was asked: privately to the
 // moderator, or in the channel (in the thread when asked in one).
 func (a *Adapter) answer(ctx context.Context, channel, user, threadTS string, r bot.CommandReply) {
+	a.answerVia(ctx, channel, user, threadTS, "", r)
+}
+
+// answerVia answers a slash command: privately through its response_url
+// when it has one (it works in private channels and DMs herald is not
+// in); otherwise, and for files and live cards, through the API, falling
+// back to the response_url when herald cannot post in the channel.
+func (a *Adapter) answerVia(ctx context.Context, channel, user, threadTS, responseURL string, r bot.CommandReply) {
 	for _, m := range r.Messages {
 		var err error
+		if responseURL != "" && len(m.Files) == 0 && (r.Private || m.Campaign == 0) {
+			if err := a.respond(ctx, responseURL, r.Private, m); err == nil {
+				continue
+			} else {
+				a.log.Warn("slack: answering through response_url", "err", err)
+			}
+		}
 		if r.Private && len(m.Files) == 0 {
 			blocks, text := Blocks(m)
 			opts := []slkMsgOption{msgBlocks(blocks), msgText(text)}
@@ -99,10 +116,28 @@ func (a *Adapter) answer(ctx context.Context, channel, user, threadTS string, r 
 				a.OnCard(m.Campaign, bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: channel}, ID: ts})
 			}
 		}
+		if err != nil && responseURL != "" && len(m.Files) == 0 && a.respond(ctx, responseURL, r.Private, m) == nil {
+			continue // herald is not in that channel: the command's own answer path works
+		}
 		if err != nil {
 			a.log.Error("slack: answering a command", "channel", channel, "err", err)
 		}
 	}
+}
+
+// respond posts m to a slash command's response_url, to the moderator
+// alone or to the channel.
+func (a *Adapter) respond(ctx context.Context, responseURL string, private bool, m bot.Message) error {
+	blocks, text := Blocks(m)
+	kind := "in_channel"
+	if private {
+		kind = "ephemeral"
+	}
+	client := a.cfg.HTTPClient
+	if client == nil {
+		client = http.DefaultClient
+	}
+	return slk.PostWebhookCustomHTTPContext(ctx, responseURL, client, &slk.WebhookMessage{Text: text, Blocks: &slk.Blocks{BlockSet: blocks}, ResponseType: kind})
 }
 
 // command serves /herald TEXT.
@@ -113,14 +148,14 @@ func (a *Adapter) command(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	w.WriteHeader(http.StatusOK) // the answer follows through the API
-	a.runCommand(form.Get("user_id"), form.Get("user_name"), form.Get("channel_id"), form.Get("text"), form.Get("trigger_id"))
+	a.runCommand(form.Get("user_id"), form.Get("user_name"), form.Get("channel_id"), form.Get("text"), form.Get("trigger_id"), form.Get("response_url"))
 }
 
 // runCommand runs /herald TEXT typed by user in channel, in the
 // background, and answers there. With a trigger, the handler may ask for
 // a form instead (a bare `campaign new` or `list import`); when the form
 // does not open, the command runs as typed.
-func (a *Adapter) runCommand(user, userName, channel, text, triggerID string) {
+func (a *Adapter) runCommand(user, userName, channel, text, triggerID, responseURL string) {
 	in := bot.Inbound{Kind: bot.InboundCommand, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: user}, Name: userName}, Text: text}
 	if triggerID != "" {
 		in.Forms = []string{bot.FormCampaign, bot.FormListImport}
@@ -136,7 +171,9 @@ func (a *Adapter) runCommand(user, userName, channel, text, triggerID string) {
 			in.Forms = nil
 			out = a.handle(ctx, in)
 		}
-		a.answerAll(ctx, channel, user, "", out.Replies)
+		for _, r := range out.Replies {
+			a.answerVia(ctx, channel, user, "", responseURL, r)
+		}
 	})
 }
 

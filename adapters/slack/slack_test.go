@@ -668,3 +668,24 @@ func language(db *store.DB) func(*threads.Service, *moderators.Set) bot.InboundH
 		return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)
 	}
 }
+
+// TestSlashCommandAnswersThroughResponseURL: /herald typed in a private
+// channel herald is not in is answered through the command's response_url,
+// to the moderator alone when private, and nothing goes through the API.
+func TestSlashCommandAnswersThroughResponseURL(t *testing.T) {
+	g := newRig(t)
+	form := url.Values{"command": {"/herald"}, "text": {"status"}, "user_id": {"UMOD"}, "user_name": {"mo"}, "channel_id": {"GPRIVATE"},
+		"response_url": {g.fake.ResponseURL("r1")}}
+	if code := g.post("/slack/commands", "application/x-www-form-urlencoded", form.Encode(), 0, ""); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	var got []string
+	for _, m := range g.fake.Messages() {
+		if m.Channel == "response:r1" {
+			got = append(got, fmt.Sprintf("%v:%s", m.Ephemeral, m.Text))
+		}
+	}
+	if strings.Join(got, "|") != "true:ran status" || len(g.fake.Messages()) != 1 {
+		t.Fatalf("answers through the response_url: %q (all: %+v)", got, g.fake.Messages())
+	}
+}

@@ -83,14 +83,15 @@ func (a *Adapter) socketEvent(client *socketmode.Client, ev socketmode.Event) {
 		switch ev.Type {
 		case socketmode.EventTypeSlashCommand:
 			var c struct {
-				UserID    string `json:"user_id"`
-				UserName  string `json:"user_name"`
-				ChannelID string `json:"channel_id"`
-				Text      string `json:"text"`
-				TriggerID string `json:"trigger_id"`
+				UserID      string `json:"user_id"`
+				UserName    string `json:"user_name"`
+				ChannelID   string `json:"channel_id"`
+				Text        string `json:"text"`
+				TriggerID   string `json:"trigger_id"`
+				ResponseURL string `json:"response_url"`
 			}
 			if json.Unmarshal(raw, &c) == nil {
-				a.runCommand(c.UserID, c.UserName, c.ChannelID, c.Text, c.TriggerID)
+				a.runCommand(c.UserID, c.UserName, c.ChannelID, c.Text, c.TriggerID, c.ResponseURL)
 			}
 		case socketmode.EventTypeInteractive:
 			var p interactionPayload

@@ -225,6 +225,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveSocket(w, r)
 		return
 	}
+	if id, ok := strings.CutPrefix(r.URL.Path, "/response/"); ok {
+		s.response(w, r, id)
+		return
+	}
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if method == "apps.connections.open" {
@@ -551,6 +555,42 @@ func (s *Server) ShareFile(name, mimetype string, data []byte) SharedFile {
 	s.shared[id] = append([]byte(nil), data...)
 	return SharedFile{ID: id, Name: name, Mimetype: mimetype, Size: len(data),
 		URLPrivateDownload: "http://" + s.ln.Addr().String() + "/download/" + id + "/" + name}
+}
+
+// ResponseURL is the response_url of a slash command, as Slack gives one
+// with each: answers posted there show in the channel the command was
+// typed in, herald a member or not.
+func (s *Server) ResponseURL(id string) string {
+	return "http://" + s.ln.Addr().String() + "/response/" + id
+}
+
+// response records what is posted to a response_url (at most five, as
+// Slack takes) as a message in channel "response:ID".
+func (s *Server) response(w http.ResponseWriter, r *http.Request, id string) {
+	var body struct {
+		Text         string          `json:"text"`
+		Blocks       json.RawMessage `json:"blocks"`
+		ResponseType string          `json:"response_type"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		http.Error(w, "invalid_payload", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, m := range s.messages {
+		if m.Channel == "response:"+id {
+			n++
+		}
+	}
+	if n >= 5 {
+		http.Error(w, "used_url", http.StatusNotFound)
+		return
+	}
+	s.seq++
+	s.messages = append(s.messages, Message{Channel: "response:" + id, TS: fmt.Sprintf("%d.000100", s.seq), Text: body.Text, Blocks: string(body.Blocks), Ephemeral: body.ResponseType != "in_channel"})
+	io.WriteString(w, "ok")
 }
 
 func (s *Server) download(w http.ResponseWriter, r *http.Request) {
