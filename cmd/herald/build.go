@@ -85,14 +85,6 @@ func (w *wiring) platformClient(timeout time.Duration) *http.Client {
 // with limits, to travel with the messages they write right after it.
 const relayLinger = 300 * time.Millisecond
 
-// scaled is d run scale times faster (limits.time_scale).
-func scaled(d time.Duration, scale float64) time.Duration {
-	if scale <= 1 {
-		return d
-	}
-	return time.Duration(float64(d) / scale)
-}
-
 // startTimeout bounds what one builder may spend reaching its platform.
 const startTimeout = 30 * time.Second
 
@@ -197,7 +189,7 @@ func (w *wiring) buildCore() ([]component, error) {
 	w.changed = append(w.changed, w.cards.Changed)
 	w.outbox = &engine.Outbox{
 		Store: w.db, Posters: w.messengers, Relays: w.threads, Budget: budget, Clock: w.clock, Log: w.log.With("part", "outbox"),
-		Linger: scaled(relayLinger, cfg.Limits.TimeScale),
+		Linger: relayLinger, // people's time, not the platform's: never scaled
 		Report: func(p bot.Platform, err error) {
 			w.board.Report(p, bot.ErrorMessage(err), "see the message: it says what to change")
 		},

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/commands"
@@ -354,5 +355,145 @@ func TestModeratorsAreNotStarvedByACampaign(t *testing.T) {
 	t.Logf("answers and relays posted within %s (p50 %s); %d campaign messages sent meanwhile, %d 429s", p99, waits[len(waits)/2], campaignSends(), fake.Rejected())
 	if p99 > 2*time.Second {
 		t.Fatalf("a moderator waited %s at p99 while a campaign sent: %v", p99, waits)
+	}
+}
+
+// TestCrowdInSlackChannel: the same crowd with the moderators' channel on
+// Slack (one post a second per channel, Socket Mode), 40 times faster:
+// every participant gets one thread headed by their card, every message
+// once and in order, at most two posts per thread; moderators' answers in
+// five threads reach the right participants once.
+func TestCrowdInSlackChannel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a crowd behind a paced channel; skipped with -short")
+	}
+	fake, err := slackfake.Start("xoxb-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.Scale = scale
+	fake.AppToken = "xapp-test"
+	fake.Join("CMODS")
+	for i := range 40 {
+		fake.AddUser(slackfake.User{ID: fmt.Sprint("UP", i), Name: fmt.Sprint("P", i), Active: true})
+	}
+	cfg := MustWriteConfig(t, t.TempDir(), fmt.Sprintf("limits: {time_scale: %d}\n", scale)+
+		"slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\n"+
+		"moderators: {slack: {users: [UMOD]}}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	waitUntil(t, p, "Socket Mode", func() bool { return fake.SocketConnections() > 0 })
+
+	const crowd, each = 40, 3
+	for j := range each {
+		for i := range crowd {
+			fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": fmt.Sprintf("Ev%d.%d", i, j), "event": map[string]any{
+				"type": "message", "user": fmt.Sprint("UP", i), "channel": fmt.Sprint("DP", i), "channel_type": "im",
+				"ts": fmt.Sprintf("%d.%06d", 1000+i, j), "text": fmt.Sprintf("message %d of P%d.", j+1, i)}})
+		}
+	}
+	// Each thread's posts, keyed by its head's ts.
+	threads := func() map[string][]string {
+		out := map[string][]string{}
+		for _, m := range fake.Messages() {
+			if m.Channel != "CMODS" {
+				continue
+			}
+			root := m.ThreadTS
+			if root == "" {
+				root = m.TS
+			}
+			out[root] = append(out[root], m.Text+m.Blocks)
+		}
+		return out
+	}
+	threadOf := func(i int) []string {
+		ref := p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: fmt.Sprint("UP", i)})
+		return threads()[ref.ID]
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		done := 0
+		for i := range crowd {
+			if strings.Contains(strings.Join(threadOf(i), "\n"), fmt.Sprintf("message %d of P%d.", each, i)) {
+				done++
+			}
+		}
+		if done == crowd {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 60s, %d of %d participants' messages are all in their thread", done, crowd)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := len(threads()); n != crowd {
+		t.Errorf("%d threads for %d participants", n, crowd)
+	}
+	for i := range crowd {
+		posts := threadOf(i)
+		all := strings.Join(posts, "\n")
+		if !strings.Contains(posts[0], "New conversation with") {
+			t.Errorf("P%d's thread starts without its card: %q", i, posts[0])
+		}
+		last := -1
+		for j := range each {
+			msg := fmt.Sprintf("message %d of P%d.", j+1, i)
+			// The text and the blocks both carry it once.
+			if c := strings.Count(all, msg); c != 2 {
+				t.Errorf("P%d: %q shows %d times (text and blocks), want 2", i, msg, c)
+			}
+			at := strings.Index(all, msg)
+			if at < last {
+				t.Errorf("P%d: message %d shows before an earlier one", i, j+1)
+			}
+			last = at
+		}
+		if len(posts) > 2 {
+			t.Errorf("P%d's thread took %d posts, want at most 2", i, len(posts))
+		}
+	}
+	t.Logf("429s from the fake: %d", fake.Rejected())
+	// Moderators answer five participants in their threads.
+	for i := range 5 {
+		ref := p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: fmt.Sprint("UP", i)})
+		fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": fmt.Sprint("EvA", i), "event": map[string]any{
+			"type": "message", "user": "UMOD", "channel": "CMODS", "channel_type": "channel", "ts": fmt.Sprintf("9%d.000001", i),
+			"thread_ts": ref.ID, "text": fmt.Sprintf("answer for P%d", i)}})
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		n := 0
+		for _, m := range fake.Messages() {
+			if strings.HasPrefix(m.Text, "answer for P") {
+				n++
+			}
+		}
+		if n >= 5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			var last []string
+			for _, m := range fake.Messages() {
+				if strings.Contains(m.Text+m.Blocks, "answer") || m.Ephemeral {
+					last = append(last, fmt.Sprintf("%s %q", m.Channel, m.Text))
+				}
+			}
+			t.Fatalf("the five answers did not arrive: %v\n%s", last, p.Stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	got := map[string]int{}
+	for _, m := range fake.Messages() {
+		if rest, ok := strings.CutPrefix(m.Text, "answer for P"); ok {
+			got[m.Channel+"="+rest]++
+		}
+	}
+	for i := range 5 {
+		if n := got[fmt.Sprintf("UP%d=%d", i, i)]; n != 1 {
+			t.Errorf("P%d got the answer %d times (answers: %v)", i, n, got)
+		}
 	}
 }
