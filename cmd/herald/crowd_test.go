@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
@@ -493,6 +494,117 @@ func TestCrowdInSlackChannel(t *testing.T) {
 	}
 	for i := range 5 {
 		if n := got[fmt.Sprintf("UP%d=%d", i, i)]; n != 1 {
+			t.Errorf("P%d got the answer %d times (answers: %v)", i, n, got)
+		}
+	}
+}
+
+// TestCrowdInDiscordChannel: the same crowd in Discord DMs, with threads
+// of the moderators' channel (5 posts per 5 seconds per channel, new
+// threads counted on the channel), 40 times faster: one thread each,
+// headed by its card, every message once and in order, at most two posts
+// a thread (its creation aside); answers in five threads reach the right
+// participants once.
+func TestCrowdInDiscordChannel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a crowd behind a paced channel; skipped with -short")
+	}
+	fake, err := discordfake.Start("dc-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.Scale = scale
+	const crowd, each = 40, 3
+	for i := range crowd {
+		fake.AddUser(fmt.Sprint(5000+i), true)
+	}
+	cfg := MustWriteConfig(t, t.TempDir(), fmt.Sprintf("limits: {time_scale: %d}\n", scale)+
+		"discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", api_url: \"http://"+fake.Addr()+"\"}\n"+
+		"moderators: {discord: {users: [\"42\"]}}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	waitUntil(t, p, "the gateway", func() bool { return fake.Gateways() > 0 })
+	for j := range each {
+		for i := range crowd {
+			fake.UserWrites(fmt.Sprint(5000+i), fmt.Sprint("P", i), fmt.Sprintf("message %d of P%d.", j+1, i))
+		}
+	}
+	postsIn := func(thread string) []string {
+		var out []string
+		for _, m := range fake.Messages() {
+			if m.ChannelID == thread {
+				out = append(out, m.Content+m.Embeds)
+			}
+		}
+		return out
+	}
+	threadOf := func(i int) string {
+		return p.ThreadOf(bot.Address{Platform: bot.PlatformDiscord, ID: fmt.Sprint(5000 + i)}).ID
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		done := 0
+		for i := range crowd {
+			if th := threadOf(i); th != "" && strings.Contains(strings.Join(postsIn(th), "\n"), fmt.Sprintf("message %d of P%d.", each, i)) {
+				done++
+			}
+		}
+		if done == crowd {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 60s, %d of %d participants' messages are all in their thread", done, crowd)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := len(fake.Threads()); n != crowd {
+		t.Errorf("%d threads for %d participants", n, crowd)
+	}
+	for i := range crowd {
+		posts := postsIn(threadOf(i))
+		all := strings.Join(posts, "\n")
+		if !strings.Contains(posts[0], "New conversation with") {
+			t.Errorf("P%d's thread starts without its card: %q", i, posts[0])
+		}
+		last := -1
+		for j := range each {
+			msg := fmt.Sprintf("message %d of P%d.", j+1, i)
+			if c := strings.Count(all, msg); c != 1 {
+				t.Errorf("P%d: %q shows %d times", i, msg, c)
+			}
+			at := strings.Index(all, msg)
+			if at < last {
+				t.Errorf("P%d: message %d shows before an earlier one", i, j+1)
+			}
+			last = at
+		}
+		if len(posts) > 2 {
+			t.Errorf("P%d's thread took %d posts, want at most 2", i, len(posts))
+		}
+	}
+	t.Logf("429s from the fake: %d", fake.Rejected())
+	for i := range 5 {
+		fake.MemberWrites("777", threadOf(i), "42", fmt.Sprintf("answer for P%d", i))
+	}
+	waitUntil(t, p, "the five answers", func() bool {
+		n := 0
+		for _, m := range fake.Messages() {
+			if strings.HasPrefix(m.Content, "answer for P") {
+				n++
+			}
+		}
+		return n >= 5
+	})
+	time.Sleep(200 * time.Millisecond)
+	got := map[string]int{}
+	for _, m := range fake.Messages() {
+		if rest, ok := strings.CutPrefix(m.Content, "answer for P"); ok {
+			got[m.ChannelID+"="+rest]++
+		}
+	}
+	for i := range 5 {
+		if n := got[fake.DMChannel(fmt.Sprint(5000+i))+"="+fmt.Sprint(i)]; n != 1 {
 			t.Errorf("P%d got the answer %d times (answers: %v)", i, n, got)
 		}
 	}
