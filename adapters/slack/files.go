@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
 )
 
@@ -35,7 +36,7 @@ type sharedFile struct {
 // it; that, a file over MaxFileSize and a failed download are errors that
 // say what to do.
 func (a *Adapter) fetch(ctx context.Context, f sharedFile) (bot.File, error) {
-	out := bot.File{Name: f.Name, ContentType: f.Mimetype, Size: f.Size}
+	out := bot.File{Name: internal.FileName(f.Name), ContentType: f.Mimetype, Size: f.Size}
 	if f.Size > MaxFileSize {
 		return out, bot.Errorf(bot.EINVALID, "%s is %d MB; herald reads files up to %d MB", f.Name, f.Size>>20, MaxFileSize>>20)
 	}

@@ -236,7 +236,7 @@ func (a *Adapter) attach(ctx context.Context, m *bot.Message, id, name, mimeType
 		m.Text = strings.TrimSpace(m.Text + "\n[" + name + ": " + bot.ErrorMessage(err) + "]")
 		return
 	}
-	m.Files = append(m.Files, bot.File{Name: name, ContentType: mimeType, Size: int64(len(data)), Data: data})
+	m.Files = append(m.Files, bot.File{Name: internal.FileName(name), ContentType: mimeType, Size: int64(len(data)), Data: data})
 }
 
 func (a *Adapter) download(ctx context.Context, id string, size int64) ([]byte, error) {

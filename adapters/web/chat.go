@@ -7,12 +7,12 @@ import (
 	"mime"
 	"net/http"
 	"net/mail"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/coder/websocket"
 
+	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
 )
 
@@ -235,7 +235,7 @@ func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	prof := a.readProfile(r, rid)
 	me := bot.Address{Platform: bot.PlatformWeb, ID: rid}
-	name := filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/"))
+	name := internal.FileName(hdr.Filename)
 	msg := bot.Message{Text: text, Files: []bot.File{{Name: name, ContentType: hdr.Header.Get("Content-Type"), Size: int64(len(data)), Data: data}}}
 	p := &bot.Post{Channel: me, From: bot.Actor{Address: me, Name: prof.Name}, Message: msg}
 	if err := a.cfg.Store.AppendPost(r.Context(), p); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/moderators"
 )
@@ -296,7 +297,7 @@ func (a *Adapter) consoleUpload(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the upload broke: try again", http.StatusBadRequest)
 		return
 	}
-	f := bot.File{Name: hdr.Filename, ContentType: hdr.Header.Get("Content-Type"), Size: int64(len(data)), Data: data}
+	f := bot.File{Name: internal.FileName(hdr.Filename), ContentType: hdr.Header.Get("Content-Type"), Size: int64(len(data)), Data: data}
 	if thread := r.FormValue("thread"); thread != "" {
 		// A file for the participant of a thread.
 		a.threadMessage(r.Context(), thread, actor(login), bot.Message{Text: strings.TrimSpace(r.FormValue("text")), Files: []bot.File{f}})

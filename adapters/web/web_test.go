@@ -651,3 +651,25 @@ func TestChatKeepsAMessageOnceByItsClientID(t *testing.T) {
 		t.Fatalf("the message was received %d times", received)
 	}
 }
+
+// TestUploadedFileNamesAreCleaned: a file name that hides its extension
+// behind a right-to-left mark ("evil\u202etxt.exe" shows as
+// "evilexe.txt") or carries control characters is kept without them.
+func TestUploadedFileNamesAreCleaned(t *testing.T) {
+	s := newSite(t)
+	c := s.browser()
+	p, _ := s.page(c, "/chat")
+	resp := s.upload(c, p["csrf"], "evil\u202etxt.exe", []byte("MZ"), "")
+	if resp.StatusCode >= 300 {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	ws, _, err := s.dial(c, "/chat/ws?csrf="+p["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	history := toJSON(readUntil(t, ws, "history"))
+	if !strings.Contains(history, `"name":"eviltxt.exe"`) || strings.Contains(history, "\\u202e") {
+		t.Fatalf("the file is kept as: %s", history)
+	}
+}
