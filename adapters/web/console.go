@@ -67,7 +67,16 @@ func (a *Adapter) consolePage(w http.ResponseWriter, r *http.Request) {
 
 // consoleLogin checks the token and opens a session. Attempts are limited
 // per address.
+// loginOrigin refuses logins posted from other sites.
+var loginOrigin = http.NewCrossOriginProtection()
+
 func (a *Adapter) consoleLogin(w http.ResponseWriter, r *http.Request) {
+	// A login posted from another site would log the victim in as the
+	// attacker (login CSRF): the browser's Sec-Fetch-Site or Origin says.
+	if err := loginOrigin.Check(r); err != nil {
+		http.Error(w, "log in from herald's own console page", http.StatusForbidden)
+		return
+	}
 	host, _, _ := net.SplitHostPort(r.RemoteAddr)
 	if !a.allow("login:"+host, 10*time.Second, 5) {
 		http.Error(w, "too many attempts: wait a minute", http.StatusTooManyRequests)

@@ -673,3 +673,33 @@ func TestUploadedFileNamesAreCleaned(t *testing.T) {
 		t.Fatalf("the file is kept as: %s", history)
 	}
 }
+
+// TestLoginFromAnotherSiteIsRefused: a login form posted from another
+// site (login CSRF) is refused before the token is even read; the
+// console's own page logs in.
+func TestLoginFromAnotherSiteIsRefused(t *testing.T) {
+	s := newSite(t)
+	post := func(headers map[string]string) int {
+		req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/console/login", strings.NewReader(url.Values{"token": {"wrong"}, "name": {"Mo"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(map[string]string{"Sec-Fetch-Site": "cross-site"}); code != http.StatusForbidden {
+		t.Errorf("a cross-site login: %d, want 403", code)
+	}
+	if code := post(map[string]string{"Origin": "https://evil.example"}); code != http.StatusForbidden {
+		t.Errorf("a login from another origin: %d, want 403", code)
+	}
+	if code := post(map[string]string{"Sec-Fetch-Site": "same-origin"}); code != http.StatusSeeOther {
+		t.Errorf("a login from the console: %d, want 303 (to the page, here with a wrong token)", code)
+	}
+}
