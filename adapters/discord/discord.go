@@ -16,6 +16,7 @@ import (
 
 	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 )
@@ -53,9 +54,11 @@ type Cursors interface {
 type Adapter struct {
 	cursors Cursors
 	lastDM  map[string]string // DM channel → the last message handled (guarded by mu)
-	s       *discordgo.Session
-	log     *slog.Logger
-	board   *status.Board
+	// interactions are the ids of interactions received by HTTP, against replays.
+	interactions *expiring.Map[string, struct{}]
+	s            *discordgo.Session
+	log          *slog.Logger
+	board        *status.Board
 
 	mu  sync.Mutex
 	dms map[string]string // user id → DM channel id
@@ -122,7 +125,8 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	s.Client = client
 	s.ShouldRetryOnRateLimit = false // the engine's limiter decides
 	s.MaxRestRetries = 0
-	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors}
+	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors,
+		interactions: expiring.New[string, struct{}](bot.SystemClock(), 0)}
 	if _, err := s.User("@me", discordgo.WithContext(ctx)); err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err, bot.StepOpen)), "discord: %s", bot.ErrorMessage(a.classify(err, bot.StepOpen)))
 	}

@@ -403,6 +403,22 @@ func TestInteractionsEndpoint(t *testing.T) {
 	if reqs := r.Requests(); len(reqs) != 1 || reqs[0].Actor.Address != user("55") {
 		t.Fatalf("ran %+v", reqs)
 	}
+	// The same signed interaction posted again, or one signed long ago,
+	// is refused and runs nothing.
+	if code, _ := post(slash, good); code != http.StatusUnauthorized {
+		t.Errorf("a replayed interaction: %d, want 401", code)
+	}
+	old := strings.Replace(slash, `"id":"2"`, `"id":"3"`, 1)
+	stale := func(_, body string) string { return good("978307200", body) } // 2001
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(old))
+	req.Header.Set("X-Signature-Timestamp", "978307200")
+	req.Header.Set("X-Signature-Ed25519", stale("", old))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("an interaction signed in 2001: %v %v, want 401", resp.StatusCode, err)
+	}
+	if reqs := r.Requests(); len(reqs) != 1 {
+		t.Fatalf("a replay ran a command: %+v", reqs)
+	}
 }
 
 // cardReply answers every command with a campaign card carrying a command

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -22,6 +23,9 @@ import (
 // the first answer to an interaction is the HTTP response, sent as soon as
 // it is known, and follow-ups go through the REST API. The key is 32
 // bytes, hex in discord.public_key.
+// replayWindow is how old a signed interaction may be.
+const replayWindow = 5 * time.Minute
+
 func (a *Adapter) Interactions(publicKey ed25519.PublicKey) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
@@ -37,9 +41,21 @@ func (a *Adapter) Interactions(publicKey ed25519.PublicKey) http.Handler {
 			http.Error(w, "invalid request signature", http.StatusUnauthorized)
 			return
 		}
+		// A signed request is only good once, and only fresh: a replayed
+		// or stale one is refused (Discord sends each interaction once).
+		if secs, err := strconv.ParseInt(ts, 10, 64); err != nil || time.Since(time.Unix(secs, 0)).Abs() > replayWindow {
+			a.log.Warn("discord: a stale interaction was refused", "from", r.RemoteAddr)
+			http.Error(w, "stale request", http.StatusUnauthorized)
+			return
+		}
 		var i discordgo.Interaction
 		if err := json.Unmarshal(body, &i); err != nil {
 			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		if i.Type != discordgo.InteractionPing && !a.interactions.Add(i.ID, 2*replayWindow) {
+			a.log.Warn("discord: a replayed interaction was refused", "id", i.ID, "from", r.RemoteAddr)
+			http.Error(w, "replayed request", http.StatusUnauthorized)
 			return
 		}
 		if i.Type == discordgo.InteractionPing {

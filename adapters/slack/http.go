@@ -40,9 +40,18 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, bod
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		if !a.signatureOK(r.Header.Get("X-Slack-Request-Timestamp"), r.Header.Get("X-Slack-Signature"), body) {
+		sig := r.Header.Get("X-Slack-Signature")
+		if !a.signatureOK(r.Header.Get("X-Slack-Request-Timestamp"), sig, body) {
 			a.log.Warn("slack: a request without a valid signature was refused", "path", r.URL.Path, "from", r.RemoteAddr)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		// A signature is good once within its window: a replayed request
+		// is answered and does nothing (Slack's own retries come with
+		// X-Slack-Retry-Num and are kept once by the events' ids).
+		if r.Header.Get("X-Slack-Retry-Num") == "" && !a.signatures.Add(sig, 2*signatureWindow) {
+			a.log.Warn("slack: a replayed request was ignored", "path", r.URL.Path, "from", r.RemoteAddr)
+			w.WriteHeader(http.StatusOK)
 			return
 		}
 		next(w, r, body)

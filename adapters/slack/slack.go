@@ -54,13 +54,14 @@ type Adapter struct {
 	// list's first recipient.
 	Previews Previewer
 
-	mu       sync.Mutex
-	byEmail  map[string]string // users.list sweep: email → user id
-	sweeping sync.Mutex        // held by the one sweep at a time
-	sweptAt  time.Time
-	groups   map[string]groupCache
-	events   *expiring.Map[string, struct{}] // event ids handled, against retries
-	inflight sync.WaitGroup
+	mu         sync.Mutex
+	byEmail    map[string]string // users.list sweep: email → user id
+	sweeping   sync.Mutex        // held by the one sweep at a time
+	sweptAt    time.Time
+	groups     map[string]groupCache
+	events     *expiring.Map[string, struct{}] // event ids handled, against retries
+	signatures *expiring.Map[string, struct{}] // request signatures seen, against replays
+	inflight   sync.WaitGroup
 }
 
 type groupCache struct {
@@ -97,7 +98,8 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	if cfg.HTTPClient != nil {
 		opts = append(opts, slk.OptionHTTPClient(cfg.HTTPClient))
 	}
-	a := &Adapter{cfg: cfg, api: slk.New(cfg.BotToken, opts...), log: cfg.Log, groups: map[string]groupCache{}, events: expiring.New[string, struct{}](cfg.Clock, 0)}
+	a := &Adapter{cfg: cfg, api: slk.New(cfg.BotToken, opts...), log: cfg.Log, groups: map[string]groupCache{}, events: expiring.New[string, struct{}](cfg.Clock, 0),
+		signatures: expiring.New[string, struct{}](cfg.Clock, 0)}
 	auth, err := a.api.AuthTestContext(ctx)
 	if err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err)), "slack: %s", bot.ErrorMessage(a.classify(err)))
