@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -111,11 +112,20 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	// On return, in order: stop the writer and the pings, wait for them,
+	// close the connection (its file handle goes with it), count it out.
+	done := a.socketOpened(ws)
+	defer done()
+	defer ws.CloseNow()
 	ws.SetReadLimit(int64(a.cfg.MaxMessage) + 1024)
 	ctx, cancel := context.WithCancel(r.Context())
+	var bg sync.WaitGroup
+	defer bg.Wait()
 	defer cancel()
 	cn := &conn{ws: ws, queue: make(chan []byte, 64)}
-	go cn.writer(ctx)
+	bg.Add(2)
+	go func() { defer bg.Done(); cn.writer(ctx) }()
+	go func() { defer bg.Done(); a.keepAlive(ctx, ws) }()
 	me := bot.Address{Platform: bot.PlatformWeb, ID: rid}
 	// A visitor is someone herald has met: the directory knows them from
 	// now on, so that campaigns can reach them and give them attributes.

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -138,11 +139,20 @@ func (a *Adapter) consoleSocket(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	// On return, in order: stop the writer and the pings, wait for them,
+	// close the connection (its file handle goes with it), count it out.
+	done := a.socketOpened(ws)
+	defer done()
+	defer ws.CloseNow()
 	ws.SetReadLimit(64 << 10)
 	ctx, cancel := context.WithCancel(r.Context())
+	var bg sync.WaitGroup
+	defer bg.Wait()
 	defer cancel()
 	cn := &conn{ws: ws, queue: make(chan []byte, 256)}
-	go cn.writer(ctx)
+	bg.Add(2)
+	go func() { defer bg.Done(); cn.writer(ctx) }()
+	go func() { defer bg.Done(); a.keepAlive(ctx, ws) }()
 	a.cons.add("console", cn)
 	defer a.cons.remove("console", cn)
 	me := actor(login)

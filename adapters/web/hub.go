@@ -97,3 +97,71 @@ func (c *conn) send(v any) {
 	default:
 	}
 }
+
+// pingEvery is how often an open page is pinged: one that does not answer
+// (a laptop closed, a network gone) is let go.
+const pingEvery = 30 * time.Second
+
+// keepAlive pings ws until ctx ends, and closes it when a ping goes
+// unanswered, so that its handler returns and its file handle is freed.
+func (a *Adapter) keepAlive(ctx context.Context, ws *websocket.Conn) {
+	every := a.cfg.PingEvery
+	if every <= 0 {
+		every = pingEvery
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			pctx, cancel := context.WithTimeout(ctx, every)
+			err := ws.Ping(pctx)
+			cancel()
+			if err != nil {
+				ws.CloseNow()
+				return
+			}
+		}
+	}
+}
+
+// socketOpened counts ws among the open sockets, closed by Run when herald
+// stops (the HTTP server does not close what it handed over); the
+// returned function counts it out.
+func (a *Adapter) socketOpened(ws *websocket.Conn) func() {
+	a.socketsMu.Lock()
+	if a.sockets == nil {
+		a.sockets = map[*websocket.Conn]bool{}
+	}
+	a.sockets[ws] = true
+	a.socketsWG.Add(1)
+	a.socketsMu.Unlock()
+	return func() {
+		a.socketsMu.Lock()
+		delete(a.sockets, ws)
+		a.socketsMu.Unlock()
+		a.socketsWG.Done()
+	}
+}
+
+// Run serves until ctx ends, then closes every open page's socket and
+// waits for their handlers, so that none outlives herald's store.
+func (a *Adapter) Run(ctx context.Context) error {
+	<-ctx.Done()
+	a.socketsMu.Lock()
+	for ws := range a.sockets {
+		ws.CloseNow()
+	}
+	a.socketsMu.Unlock()
+	a.socketsWG.Wait()
+	return nil
+}
+
+// OpenSockets returns how many pages are connected (for status and tests).
+func (a *Adapter) OpenSockets() int {
+	a.socketsMu.Lock()
+	defer a.socketsMu.Unlock()
+	return len(a.sockets)
+}

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/coder/websocket"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/threads"
@@ -57,6 +58,9 @@ type Config struct {
 	MaxMessage int
 	// Secure marks cookies Secure (herald behind HTTPS).
 	Secure bool
+	// PingEvery is how often open pages are pinged (0: every 30 s); a page
+	// that does not answer in as long is let go.
+	PingEvery time.Duration
 	// CommandNames complete what moderators type in the console.
 	CommandNames []string
 	// Logins, when not empty, are the only names that may log in to the
@@ -77,7 +81,11 @@ type Adapter struct {
 	limiters map[string]*rate.Limiter
 	files    *expiring.Map[string, bot.File] // exports and reports offered for download
 	accepted *expiring.Map[string, struct{}] // visitors' messages kept, by respondent and client id
-	told     map[bot.CampaignID]time.Time
+
+	socketsMu sync.Mutex
+	sockets   map[*websocket.Conn]bool // open pages
+	socketsWG sync.WaitGroup           // their handlers
+	told      map[bot.CampaignID]time.Time
 }
 
 var (

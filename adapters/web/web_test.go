@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -701,5 +702,40 @@ func TestLoginFromAnotherSiteIsRefused(t *testing.T) {
 	}
 	if code := post(map[string]string{"Sec-Fetch-Site": "same-origin"}); code != http.StatusSeeOther {
 		t.Errorf("a login from the console: %d, want 303 (to the page, here with a wrong token)", code)
+	}
+}
+
+// openFiles counts this process's open file handles (Linux).
+func openFiles(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd here")
+	}
+	return len(fds)
+}
+
+// TestDroppedPagesLetGoOfTheirHandles: pages that drop their connection
+// abruptly (no close handshake, as a closed laptop or a killed tab) are let
+// go: their sockets close and the handles come back.
+func TestDroppedPagesLetGoOfTheirHandles(t *testing.T) {
+	s := newSite(t)
+	c := s.browser()
+	p, _ := s.page(c, "/chat")
+	before := openFiles(t)
+	for range 100 {
+		ws, _, err := s.dial(c, "/chat/ws?csrf="+p["csrf"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		readUntil(t, ws, "history")
+		ws.CloseNow() // no close frame
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for s.adapter.OpenSockets() > 0 || openFiles(t) > before+10 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 100 dropped pages: %d sockets open, %d handles (from %d)", s.adapter.OpenSockets(), openFiles(t), before)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
