@@ -78,31 +78,33 @@ type tracker struct {
 	stopped bool
 }
 
-func (t *tracker) do(fn func()) {
+// enter counts one more handler running, unless the tracker stopped.
+func (t *tracker) enter() bool {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	if t.stopped {
-		t.mu.Unlock()
-		return
+		return false
 	}
 	t.wg.Add(1)
-	t.mu.Unlock()
-	defer t.wg.Done()
-	fn()
+	return true
+}
+
+// do runs fn here, tracked.
+func (t *tracker) do(fn func()) {
+	if t.enter() {
+		defer t.wg.Done()
+		fn()
+	}
 }
 
 // async runs fn in a goroutine of its own, tracked like do.
 func (t *tracker) async(fn func()) {
-	t.mu.Lock()
-	if t.stopped {
-		t.mu.Unlock()
-		return
+	if t.enter() {
+		go func() {
+			defer t.wg.Done()
+			fn()
+		}()
 	}
-	t.wg.Add(1)
-	t.mu.Unlock()
-	go func() {
-		defer t.wg.Done()
-		fn()
-	}()
 }
 
 func (t *tracker) stop() {

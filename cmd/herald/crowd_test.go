@@ -432,31 +432,7 @@ func TestCrowdInSlackChannel(t *testing.T) {
 	if n := len(threads()); n != crowd {
 		t.Errorf("%d threads for %d participants", n, crowd)
 	}
-	for i := range crowd {
-		posts := threadOf(i)
-		all := strings.Join(posts, "\n")
-		if !strings.Contains(posts[0], "New conversation with") {
-			t.Errorf("P%d's thread starts without its card: %q", i, posts[0])
-		}
-		last := -1
-		for j := range each {
-			msg := fmt.Sprintf("message %d of P%d.", j+1, i)
-			// The text and the blocks both carry it once.
-			if c := strings.Count(all, msg); c != 2 {
-				t.Errorf("P%d: %q shows %d times (text and blocks), want 2", i, msg, c)
-			}
-			at := strings.Index(all, msg)
-			if at < last {
-				t.Errorf("P%d: message %d shows before an earlier one", i, j+1)
-			}
-			last = at
-		}
-		// Batching happens behind a limit; a channel with room posts
-		// each message as it comes, the first in the head card.
-		if len(posts) > each {
-			t.Errorf("P%d's thread took %d posts, want at most %d", i, len(posts), each)
-		}
-	}
+	checkThreads(t, crowd, each, threadOf, 2) // the text and the blocks both carry a message
 	t.Logf("429s from the fake: %d", fake.Rejected())
 	// Moderators answer five participants in their threads.
 	for i := range 5 {
@@ -563,30 +539,7 @@ func TestCrowdInDiscordChannel(t *testing.T) {
 	if n := len(fake.Threads()); n != crowd {
 		t.Errorf("%d threads for %d participants", n, crowd)
 	}
-	for i := range crowd {
-		posts := postsIn(threadOf(i))
-		all := strings.Join(posts, "\n")
-		if !strings.Contains(posts[0], "New conversation with") {
-			t.Errorf("P%d's thread starts without its card: %q", i, posts[0])
-		}
-		last := -1
-		for j := range each {
-			msg := fmt.Sprintf("message %d of P%d.", j+1, i)
-			if c := strings.Count(all, msg); c != 1 {
-				t.Errorf("P%d: %q shows %d times", i, msg, c)
-			}
-			at := strings.Index(all, msg)
-			if at < last {
-				t.Errorf("P%d: message %d shows before an earlier one", i, j+1)
-			}
-			last = at
-		}
-		// Batching happens behind a limit; a channel with room posts
-		// each message as it comes, the first in the head card.
-		if len(posts) > each {
-			t.Errorf("P%d's thread took %d posts, want at most %d", i, len(posts), each)
-		}
-	}
+	checkThreads(t, crowd, each, func(i int) []string { return postsIn(threadOf(i)) }, 1)
 	t.Logf("429s from the fake: %d", fake.Rejected())
 	for i := range 5 {
 		fake.MemberWrites("777", threadOf(i), "42", fmt.Sprintf("answer for P%d", i))
@@ -610,6 +563,42 @@ func TestCrowdInDiscordChannel(t *testing.T) {
 	for i := range 5 {
 		if n := got[fake.DMChannel(fmt.Sprint(5000+i))+"="+fmt.Sprint(i)]; n != 1 {
 			t.Errorf("P%d got the answer %d times (answers: %v)", i, n, got)
+		}
+	}
+}
+
+// checkThreads checks what each of crowd participants' thread shows
+// (posts(i), in order): headed by their card, each of their each messages
+// shown times (once, or once in each rendering of a post) and in order,
+// in no more posts than messages (batching happens behind a limit; a
+// channel with room posts each message as it comes, the first in the head
+// card).
+func checkThreads(t *testing.T, crowd, each int, posts func(i int) []string, shown int) {
+	t.Helper()
+	for i := range crowd {
+		ps := posts(i)
+		if len(ps) == 0 {
+			t.Errorf("P%d has no thread", i)
+			continue
+		}
+		all := strings.Join(ps, "\n")
+		if !strings.Contains(ps[0], "New conversation with") {
+			t.Errorf("P%d's thread starts without its card: %q", i, ps[0])
+		}
+		last := -1
+		for j := range each {
+			msg := fmt.Sprintf("message %d of P%d.", j+1, i)
+			if c := strings.Count(all, msg); c != shown {
+				t.Errorf("P%d: %q shows %d times, want %d", i, msg, c, shown)
+			}
+			at := strings.Index(all, msg)
+			if at < last {
+				t.Errorf("P%d: message %d shows before an earlier one", i, j+1)
+			}
+			last = at
+		}
+		if len(ps) > each {
+			t.Errorf("P%d's thread took %d posts, want at most %d", i, len(ps), each)
 		}
 	}
 }
