@@ -43,3 +43,21 @@ func get(b *bolt.Bucket, key []byte, v any) (bool, error) {
 	}
 	return true, decode(raw, v)
 }
+
+// pageAfter decodes up to limit records of b whose sequence keys come
+// after after, in key order; a limit of 0 or less means all of them.
+func pageAfter[T any](b *bolt.Bucket, after uint64, limit int) ([]*T, error) {
+	var out []*T
+	cur := b.Cursor()
+	for k, v := cur.Seek(itob(after + 1)); k != nil; k, v = cur.Next() {
+		r := new(T)
+		if err := decode(v, r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+		if limit > 0 && len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}

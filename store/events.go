@@ -36,19 +36,9 @@ func (db *DB) appendEvent(tx *bolt.Tx, e *bot.Event) error {
 // Events returns up to limit events after seq, in order.
 func (db *DB) Events(ctx context.Context, after uint64, limit int) ([]*bot.Event, error) {
 	var out []*bot.Event
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bucketEvents).Cursor()
-		for k, v := cur.Seek(itob(after + 1)); k != nil; k, v = cur.Next() {
-			var e bot.Event
-			if err := decode(v, &e); err != nil {
-				return err
-			}
-			out = append(out, &e)
-			if limit > 0 && len(out) == limit {
-				break
-			}
-		}
-		return nil
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		out, err = pageAfter[bot.Event](tx.Bucket(bucketEvents), after, limit)
+		return err
 	})
 	return out, err
 }

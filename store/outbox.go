@@ -57,19 +57,9 @@ func (db *DB) enqueue(tx *bolt.Tx, posts []*bot.Outgoing) error {
 // order.
 func (db *DB) Outbox(ctx context.Context, after uint64, limit int) ([]*bot.Outgoing, error) {
 	var out []*bot.Outgoing
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bucketOutbox).Cursor()
-		for k, v := cur.Seek(itob(after + 1)); k != nil; k, v = cur.Next() {
-			var p bot.Outgoing
-			if err := decode(v, &p); err != nil {
-				return err
-			}
-			out = append(out, &p)
-			if limit > 0 && len(out) == limit {
-				break
-			}
-		}
-		return nil
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		out, err = pageAfter[bot.Outgoing](tx.Bucket(bucketOutbox), after, limit)
+		return err
 	})
 	return out, err
 }

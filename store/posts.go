@@ -111,18 +111,9 @@ func (db *DB) Posts(ctx context.Context, channel bot.Address, thread string, aft
 		if b == nil {
 			return nil
 		}
-		cur := b.Cursor()
-		for k, v := cur.Seek(itob(after + 1)); k != nil; k, v = cur.Next() {
-			var p bot.Post
-			if err := decode(v, &p); err != nil {
-				return err
-			}
-			out = append(out, &p)
-			if limit > 0 && len(out) == limit {
-				break
-			}
-		}
-		return nil
+		var err error
+		out, err = pageAfter[bot.Post](b, after, limit)
+		return err
 	})
 	return out, err
 }
