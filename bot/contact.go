@@ -40,6 +40,49 @@ type Contact struct {
 	LastSeen   time.Time         `json:"last_seen,omitzero"`
 	CreatedAt  time.Time         `json:"created_at"`
 	UpdatedAt  time.Time         `json:"updated_at"`
+	// Claim is an email the person typed themselves and has not confirmed.
+	Claim *EmailClaim `json:"claim,omitempty"`
+}
+
+// EmailClaim is an email a person gave on their word alone (the web
+// chat's profile). Until they enter the one-time code herald emailed
+// there, herald writes to them at it (MailTo) but never matches them by it
+// — to a list, a campaign's `auto` reach or another contact — since anyone
+// can type anyone's email.
+type EmailClaim struct {
+	Email string `json:"email"`
+	// CodeHash is the hex SHA-256 of the code last sent, valid until
+	// Until; Tries counts the wrong codes entered since.
+	CodeHash string    `json:"code_hash,omitempty"`
+	Until    time.Time `json:"until,omitzero"`
+	Tries    int       `json:"tries,omitempty"`
+}
+
+// MoveAddress moves addr, with its reachability, from contact from to
+// contact to (both changed in place, UpdatedAt now), for a ContactStore's
+// MoveAddress; from loses its Claim.
+func MoveAddress(from, to *Contact, addr Address, now time.Time) {
+	for i, a := range from.Addresses {
+		if a.Address == addr {
+			from.Addresses = append(from.Addresses[:i:i], from.Addresses[i+1:]...)
+			to.Addresses = append(to.Addresses, a) // an address belongs to one contact: to lacks it
+			break
+		}
+	}
+	from.Claim = nil
+	if from.LastSeen.After(to.LastSeen) {
+		to.LastSeen = from.LastSeen
+	}
+	from.UpdatedAt, to.UpdatedAt = now, now
+}
+
+// MailTo returns where email reaches the contact: its email, else the one
+// it claimed, else "".
+func (c *Contact) MailTo() string {
+	if c.Email == "" && c.Claim != nil {
+		return c.Claim.Email
+	}
+	return c.Email
 }
 
 // AddressOn returns the contact's address on platform p, if it has one.
@@ -93,6 +136,12 @@ type ContactStore interface {
 	CountContacts(ctx context.Context, f ContactFilter) (int, error)
 	// DeleteContact removes the contact, or returns ENOTFOUND.
 	DeleteContact(ctx context.Context, id ContactID) error
+	// MoveAddress moves addr, with what is known of reaching it, from the
+	// contact holding it to contact to, in one transaction, and returns
+	// contact to as saved. The contact it leaves loses its Claim (the
+	// claim is settled by the move). ENOTFOUND when no contact holds addr
+	// or to does not exist.
+	MoveAddress(ctx context.Context, addr Address, to ContactID) (*Contact, error)
 	// AssignAttributes merges attributes into the contacts holding the
 	// given addresses, in one transaction; addresses no contact holds are
 	// ignored and empty values too. It returns how many contacts changed.

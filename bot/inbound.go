@@ -64,6 +64,10 @@ type Inbound struct {
 	Text string
 	// Files are the files that came with it, with their Data.
 	Files []File
+	// Copy, for a participant message on a surface whose history herald
+	// keeps (the web chat), is the participant's own copy of it, kept in
+	// the same transaction as the message (see Intake.Copy).
+	Copy *Post
 	// Thread is the participant's thread a moderator wrote in.
 	Thread ThreadRef
 	// Signed is a pressed command button's value.

@@ -101,6 +101,11 @@ type Intake struct {
 	// now, returns the posts to queue and the events to append (nil for
 	// none); the conversation's ID is set on each.
 	Then func(c *Conversation, created bool) ([]*Outgoing, []*Event)
+	// Copy, when set, is appended to its channel's posts (its ID, time and
+	// files' ids set) in the same transaction: the participant's own copy
+	// of their message on a surface whose history herald keeps, the web
+	// chat, so that what the page acknowledges is both shown and relayed.
+	Copy *Post
 }
 
 // KeyTTL is how long an intake key is remembered against redelivery:

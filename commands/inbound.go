@@ -58,7 +58,7 @@ func (h *Inbound) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 			return out, bot.Errorf(bot.EUNAVAILABLE, "participant threads are not set up on this herald")
 		}
 		inc := threads.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, ID: in.ID,
-			Message: bot.Message{Text: in.Text, Files: in.Files}}
+			Message: bot.Message{Text: in.Text, Files: in.Files}, Copy: in.Copy}
 		var err error
 		if in.Kind == bot.InboundParticipantJoined {
 			_, err = h.Threads.Joined(ctx, inc)

@@ -167,6 +167,43 @@ func (db *DB) DeleteContact(ctx context.Context, id bot.ContactID) error {
 	})
 }
 
+// MoveAddress moves addr from the contact holding it to contact to.
+func (db *DB) MoveAddress(ctx context.Context, addr bot.Address, to bot.ContactID) (*bot.Contact, error) {
+	var out *bot.Contact
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketContactsByAddr).Get([]byte(addr.String()))
+		if v == nil {
+			return bot.Errorf(bot.ENOTFOUND, "no contact holds the address %s", addr)
+		}
+		from, err := contactByID(tx, bot.ContactID(btoi(v)))
+		if err != nil {
+			return err
+		}
+		dst, err := contactByID(tx, to)
+		if err != nil || from.ID == to {
+			out = dst
+			return err
+		}
+		for _, c := range []*bot.Contact{from, dst} {
+			if err := unindexContact(tx, c); err != nil {
+				return err
+			}
+		}
+		bot.MoveAddress(from, dst, addr, db.now())
+		for _, c := range []*bot.Contact{from, dst} {
+			if err := put(tx.Bucket(bucketContacts), itob(uint64(c.ID)), c); err != nil {
+				return err
+			}
+			if err := indexContact(tx, c); err != nil {
+				return err
+			}
+		}
+		out = dst
+		return nil
+	})
+	return out, err
+}
+
 func contactByID(tx *bolt.Tx, id bot.ContactID) (*bot.Contact, error) {
 	var c bot.Contact
 	ok, err := get(tx.Bucket(bucketContacts), itob(uint64(id)), &c)

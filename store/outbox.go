@@ -98,7 +98,14 @@ func (db *DB) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool
 	var (
 		c            *bot.Conversation
 		created, dup bool
+		keep         func(*bolt.Tx) error
 	)
+	if in.Copy != nil {
+		if in.Copy.Channel.IsZero() {
+			return nil, false, false, bot.Errorf(bot.EINVALID, "a post needs a channel")
+		}
+		keep = db.postKeeper(in.Copy)
+	}
 	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		c, created, dup = nil, false, false
 		now := db.now()
@@ -118,6 +125,11 @@ func (db *DB) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool
 			}
 			if err := tx.Bucket(bucketIntakeKeysTime).Put(append(at, in.Key...), nil); err != nil {
 				return internal("recording intake key: %w", err)
+			}
+		}
+		if keep != nil {
+			if err := keep(tx); err != nil {
+				return err
 			}
 		}
 		var err error

@@ -31,13 +31,19 @@ func (db *DB) AppendPost(ctx context.Context, p *bot.Post) error {
 	if p.Channel.IsZero() {
 		return bot.Errorf(bot.EINVALID, "a post needs a channel")
 	}
-	// Posts made at once share a transaction; the function may then run
-	// again, so it starts from the files as given each time.
+	keep := db.postKeeper(p)
+	return db.batch(ctx, func(tx *bolt.Tx) error { return keep(tx) })
+}
+
+// postKeeper returns what appends p inside a transaction. Posts made at
+// once share a transaction that may run again, so it starts from the
+// files as given each time.
+func (db *DB) postKeeper(p *bot.Post) func(*bolt.Tx) error {
 	ids := make([]string, len(p.Message.Files))
 	for i, f := range p.Message.Files {
 		ids[i] = f.ID
 	}
-	return db.batch(ctx, func(tx *bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
 		for i := range p.Message.Files {
 			p.Message.Files[i].ID = ids[i]
 		}
@@ -77,7 +83,7 @@ func (db *DB) AppendPost(ctx context.Context, p *bot.Post) error {
 			f.ID, f.Size = key, int64(len(f.Data))
 		}
 		return put(b, itob(id), p)
-	})
+	}
 }
 
 // PostFile returns a file kept with a post.

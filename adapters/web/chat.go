@@ -95,6 +95,44 @@ func (a *Adapter) chatProfile(w http.ResponseWriter, r *http.Request) {
 	raw, _ := json.Marshal(p)
 	enc := encodeB64(raw)
 	a.setCookie(w, profileCookie, enc+"."+a.mac("profile", c.Value, enc), respondentMaxAge, http.SameSiteLaxMode)
+	// The email is the visitor's word: herald writes to them there, and
+	// emails a code that makes it theirs (linking this chat to the contact
+	// that has it) once entered.
+	sent, err := a.cfg.Contacts.Claim(r.Context(), bot.Address{Platform: bot.PlatformWeb, ID: c.Value}, p.Name, p.Email)
+	if err != nil {
+		a.cfg.Log.Warn("web chat: claiming an email", "err", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"code_sent": sent, "email": p.Email})
+}
+
+// chatConfirm takes the code a visitor was emailed to confirm their email.
+func (a *Adapter) chatConfirm(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(respondentCookie)
+	if err != nil || !validRespondent(c.Value) || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", c.Value) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	if !a.allow("confirm:"+c.Value, 10*time.Second, 3) {
+		http.Error(w, "Too many tries: wait a moment, then enter the code again.", http.StatusTooManyRequests)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1024)
+	var in struct {
+		Code string `json:"code"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	if _, err := a.cfg.Contacts.Confirm(r.Context(), bot.Address{Platform: bot.PlatformWeb, ID: c.Value}, in.Code); err != nil {
+		status := http.StatusBadRequest
+		if bot.ErrorCode(err) != bot.EINVALID && bot.ErrorCode(err) != bot.ENOTFOUND {
+			status = http.StatusInternalServerError
+		}
+		http.Error(w, bot.ErrorMessage(err), status)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -129,7 +167,7 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 	me := bot.Address{Platform: bot.PlatformWeb, ID: rid}
 	// A visitor is someone herald has met: the directory knows them from
 	// now on, so that campaigns can reach them and give them attributes.
-	if _, err := a.cfg.Contacts.Seen(ctx, me, prof.Name, prof.Email, bot.ReachReachable); err != nil {
+	if _, err := a.cfg.Contacts.Seen(ctx, me, prof.Name, "", bot.ReachReachable); err != nil { // the email is a claim: see chatProfile
 		a.cfg.Log.Warn("web chat: recording a visitor", "err", err)
 	}
 	history, err := a.cfg.Store.Posts(ctx, me, "", 0, 0)
@@ -169,22 +207,21 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 		case !a.allow("chat:"+rid, 2*time.Second, 5):
 			cn.send(event{Type: "notice", Notice: "You are writing very fast: your message waits a moment, then goes."})
 			continue // the page keeps it and sends it again
-		case cid != "" && !a.accepted.Add(cid, time.Hour):
-			cn.send(event{Type: "ack", CID: in.CID}) // sent again after a reconnection: kept already
-			continue
 		}
+		// The visitor's copy, the message and its relay are kept in one
+		// transaction, then acknowledged; a message sent again after a
+		// reconnection is known by its client id, kept once and
+		// acknowledged again.
 		p := &bot.Post{Channel: me, From: bot.Actor{Address: me, Name: prof.Name}, Message: bot.Message{Text: text}}
-		if err := a.cfg.Store.AppendPost(ctx, p); err != nil {
-			a.accepted.Delete(cid) // not kept: the page sends it again
+		if _, err := a.cfg.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: me, Name: prof.Name}, Text: text, ID: cid, Copy: p}); err != nil {
+			a.cfg.Log.Error("web chat: keeping a message", "err", err)
 			cn.send(event{Type: "notice", Notice: "Your message could not be saved yet: it will be sent again."})
-			continue
+			continue // not acknowledged: the page keeps it and sends it again
 		}
-		a.chats.push(rid, event{Type: "post", Post: p})
+		if p.ID != 0 {
+			a.chats.push(rid, event{Type: "post", Post: p})
+		}
 		cn.send(event{Type: "ack", CID: in.CID})
-		if _, err := a.cfg.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: me, Name: prof.Name}, Email: prof.Email, Text: text, ID: cid}); err != nil {
-			a.cfg.Log.Error("web chat: relaying a message to moderators", "err", err)
-			cn.send(event{Type: "notice", Notice: "Your message is saved, but the moderators could not be told yet: they will see it later."})
-		}
 	}
 }
 
@@ -248,16 +285,12 @@ func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
 	name := internal.FileName(hdr.Filename)
 	msg := bot.Message{Text: text, Files: []bot.File{{Name: name, ContentType: hdr.Header.Get("Content-Type"), Size: int64(len(data)), Data: data}}}
 	p := &bot.Post{Channel: me, From: bot.Actor{Address: me, Name: prof.Name}, Message: msg}
-	if err := a.cfg.Store.AppendPost(r.Context(), p); err != nil {
+	if _, err := a.cfg.Handler.Handle(r.Context(), bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: me, Name: prof.Name}, Text: text, Files: msg.Files, Copy: p}); err != nil {
+		a.cfg.Log.Error("web chat: keeping a file", "err", err)
 		http.Error(w, "Your file could not be saved: please send it again.", http.StatusInternalServerError)
 		return
 	}
 	a.chats.push(rid, event{Type: "post", Post: p})
-	if _, err := a.cfg.Handler.Handle(r.Context(), bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: me, Name: prof.Name}, Email: prof.Email, Text: p.Message.Text, Files: p.Message.Files}); err != nil {
-		a.cfg.Log.Error("web chat: relaying a file to moderators", "err", err)
-		http.Error(w, "Your file is saved, but the moderators could not be told yet: they will see it later.", http.StatusAccepted)
-		return
-	}
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -44,8 +44,12 @@ type Config struct {
 	}
 	// Contacts records the chat's visitors, so that campaigns can reach
 	// them (contacts.Service).
+	// An email a visitor types is theirs only once they enter the code
+	// emailed there (Claim, Confirm).
 	Contacts interface {
 		Seen(ctx context.Context, a bot.Address, name, email string, r bot.Reachability) (*bot.Contact, error)
+		Claim(ctx context.Context, a bot.Address, name, email string) (codeSent bool, err error)
+		Confirm(ctx context.Context, a bot.Address, code string) (*bot.Contact, error)
 	}
 	Clock bot.Clock
 	Log   *slog.Logger
@@ -80,7 +84,6 @@ type Adapter struct {
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
 	files    *expiring.Map[string, bot.File] // exports and reports offered for download
-	accepted *expiring.Map[string, struct{}] // visitors' messages kept, by respondent and client id
 
 	socketsMu sync.Mutex
 	sockets   map[*websocket.Conn]bool // open pages
@@ -108,8 +111,7 @@ func New(cfg Config) *Adapter {
 		cfg.Clock = bot.SystemClock()
 	}
 	pages := template.Must(template.ParseFS(assets, "assets/*.html"))
-	return &Adapter{cfg: cfg, pages: pages, limiters: map[string]*rate.Limiter{}, files: expiring.New[string, bot.File](cfg.Clock, 0),
-		accepted: expiring.New[string, struct{}](cfg.Clock, 0)}
+	return &Adapter{cfg: cfg, pages: pages, limiters: map[string]*rate.Limiter{}, files: expiring.New[string, bot.File](cfg.Clock, 0)}
 }
 
 // Routes mounts the pages on mux.
@@ -120,6 +122,7 @@ func (a *Adapter) Routes(mux interface {
 	mux.Handle("GET /chat", http.HandlerFunc(a.chatPage))
 	mux.Handle("GET /chat/ws", http.HandlerFunc(a.chatSocket))
 	mux.Handle("POST /chat/profile", http.HandlerFunc(a.chatProfile))
+	mux.Handle("POST /chat/confirm", http.HandlerFunc(a.chatConfirm))
 	mux.Handle("POST /chat/upload", http.HandlerFunc(a.chatUpload))
 	mux.Handle("GET /chat/files/{id}", http.HandlerFunc(a.chatFile))
 	mux.Handle("GET /chat/embed.js", http.HandlerFunc(a.embedScript))

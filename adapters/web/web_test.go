@@ -26,6 +26,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/threads"
@@ -73,7 +74,7 @@ func (h *handler) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 	one := func(r bot.CommandReply) bot.InboundReply { return bot.InboundReply{Replies: []bot.CommandReply{r}} }
 	switch in.Kind {
 	case bot.InboundParticipantMessage:
-		_, err := h.threads.Receive(ctx, threads.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, Message: bot.Message{Text: in.Text, Files: in.Files}})
+		_, err := h.threads.Receive(ctx, threads.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, ID: in.ID, Copy: in.Copy, Message: bot.Message{Text: in.Text, Files: in.Files}})
 		return bot.InboundReply{}, err
 	case bot.InboundCommand, bot.InboundButton:
 		return one(h.runner.RunCommand(ctx, bottest.Request{Actor: in.From, Text: in.Text, Files: in.Files, Signed: in.Signed})), nil
@@ -97,12 +98,13 @@ func (h *handler) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 }
 
 type site struct {
-	t       *testing.T
-	srv     *httptest.Server
-	adapter *web.Adapter
-	db      *store.DB
-	runner  *runner
-	handler *handler
+	t        *testing.T
+	srv      *httptest.Server
+	adapter  *web.Adapter
+	db       *store.DB
+	runner   *runner
+	handler  *handler
+	contacts *contacts.Service
 }
 
 func newSite(t *testing.T) *site {
@@ -117,13 +119,14 @@ func newSite(t *testing.T) *site {
 	r := &runner{}
 	threads := bottest.NewThreads(db, clock, nil, web.ConsoleChannel, nil)
 	h := &handler{runner: r, threads: threads}
-	a := web.New(web.Config{Store: db, Handler: h, Conversations: threads, Contacts: threads.Contacts, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:]})
+	people := threads.Contacts.(*contacts.Service)
+	a := web.New(web.Config{Store: db, Handler: h, Conversations: threads, Contacts: people, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:]})
 	threads.Messengers[bot.PlatformWeb], threads.Moderators = a, a
 	mux := http.NewServeMux()
 	a.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &site{t: t, srv: srv, adapter: a, db: db, runner: r, handler: h}
+	return &site{t: t, srv: srv, adapter: a, db: db, runner: r, handler: h, contacts: people}
 }
 
 // browser is an HTTP client with its own cookies.
@@ -650,6 +653,84 @@ func TestChatKeepsAMessageOnceByItsClientID(t *testing.T) {
 	}
 	if received != 1 {
 		t.Fatalf("the message was received %d times", received)
+	}
+}
+
+// postJSON posts body to path as the page does, and returns the status
+// and the answer's body.
+func (s *site) postJSON(c *http.Client, csrf, path, body string) (int, string) {
+	s.t.Helper()
+	req, _ := http.NewRequest("POST", s.srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", csrf)
+	resp, err := c.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestSecondDeviceIsLinkedOnlyByTheEmailedCode: a visitor who gives the
+// email another contact has is neither refused nor made that contact on
+// their word: their messages are kept and relayed as their own, a code
+// goes to the email, a wrong code is refused, and the right one links
+// the chat to the contact.
+func TestSecondDeviceIsLinkedOnlyByTheEmailedCode(t *testing.T) {
+	s := newSite(t)
+	mail := bottest.NewMessenger(bot.PlatformEmail)
+	s.contacts.Mail = mail
+	ctx := context.Background()
+	ana := &bot.Contact{Name: "Ana", Email: "ana@example.org", Addresses: []bot.ContactAddress{{Address: bot.Address{Platform: bot.PlatformTelegram, ID: "1"}}}}
+	if err := s.db.CreateContact(ctx, ana); err != nil {
+		t.Fatal(err)
+	}
+	c := s.browser()
+	p, _ := s.page(c, "/chat")
+	me := bot.Address{Platform: bot.PlatformWeb, ID: p["respondent"]}
+	if st, body := s.postJSON(c, p["csrf"], "/chat/profile", `{"n":"Ana","e":"ana@example.org"}`); st != 200 || !strings.Contains(body, `"code_sent":true`) {
+		t.Fatalf("profile: %d %s", st, body)
+	}
+	visitor, err := s.db.ContactByAddress(ctx, me)
+	if err != nil || visitor.ID == ana.ID || visitor.Email != "" || visitor.Claim == nil || visitor.Claim.Email != "ana@example.org" {
+		t.Fatalf("before the code the visitor is %+v %v", visitor, err)
+	}
+	ws, _, err := s.dial(c, "/chat/ws?csrf="+p["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	readUntil(t, ws, "history")
+	write(t, ws, map[string]string{"text": "it is me, on my phone", "cid": "p1"})
+	readUntil(t, ws, "ack")
+	evs, _ := s.db.Events(ctx, 0, 0)
+	if len(evs) == 0 || evs[len(evs)-1].Type != bot.EventMessageReceived || evs[len(evs)-1].ContactID != visitor.ID {
+		t.Fatalf("the message is not the visitor's own: %+v", evs)
+	}
+	sent := mail.SentTo(bot.Address{Platform: bot.PlatformEmail, ID: "ana@example.org"})
+	code := regexp.MustCompile(`\b\d{6}\b`).FindString(toJSON(sent))
+	if len(sent) != 1 || code == "" {
+		t.Fatalf("the code email: %+v", sent)
+	}
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	if st, body := s.postJSON(c, p["csrf"], "/chat/confirm", `{"code":"`+wrong+`"}`); st != 400 || !strings.Contains(body, "not right") {
+		t.Fatalf("a wrong code: %d %s", st, body)
+	}
+	if ct, _ := s.db.ContactByAddress(ctx, me); ct.ID != visitor.ID {
+		t.Fatalf("a wrong code linked the chat to %+v", ct)
+	}
+	if st, body := s.postJSON(c, p["csrf"], "/chat/confirm", `{"code":"`+code+`"}`); st != 204 {
+		t.Fatalf("the right code: %d %s", st, body)
+	}
+	if ct, err := s.db.ContactByAddress(ctx, me); err != nil || ct.ID != ana.ID || len(ct.Addresses) != 2 {
+		t.Fatalf("after the code the chat belongs to %+v %v", ct, err)
+	}
+	if st, _ := s.postJSON(c, p["csrf"], "/chat/confirm", `{"code":"`+code+`"}`); st != 400 {
+		t.Fatalf("a code used twice: %d", st)
 	}
 }
 

@@ -218,6 +218,31 @@ func (s *Store) UpdateContact(ctx context.Context, id bot.ContactID, fn func(*bo
 	return c, nil
 }
 
+// MoveAddress moves addr from the contact holding it to contact to.
+func (s *Store) MoveAddress(ctx context.Context, addr bot.Address, to bot.ContactID) (*bot.Contact, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	id, ok := s.byAddr[addr]
+	if !ok {
+		return nil, bot.Errorf(bot.ENOTFOUND, "no contact holds the address %s", addr)
+	}
+	from, _ := s.contact(id)
+	dst, err := s.contact(to)
+	if err != nil || id == to {
+		return dst, err
+	}
+	s.unindexContact(from)
+	s.unindexContact(dst)
+	bot.MoveAddress(from, dst, addr, s.now())
+	for _, c := range []*bot.Contact{from, dst} {
+		s.contacts[c.ID] = enc(c)
+		s.indexContact(c)
+	}
+	return dst, nil
+}
+
 // Contacts returns the contacts matching f in ID order.
 func (s *Store) Contacts(ctx context.Context, f bot.ContactFilter) ([]*bot.Contact, error) {
 	if err := s.begin(ctx); err != nil {
@@ -1007,22 +1032,36 @@ func (s *Store) AppendPost(ctx context.Context, p *bot.Post) error {
 		return err
 	}
 	defer s.mu.Unlock()
+	s.appendPost(p)
+	return nil
+}
+
+// appendPost appends p and returns what takes it back; the caller holds
+// mu.
+func (s *Store) appendPost(p *bot.Post) (undo func()) {
 	key := p.Channel.String() + "\x00" + p.Thread
 	p.ID = uint64(len(s.posts[key]) + 1)
 	if p.At.IsZero() {
 		p.At = s.now()
 	}
+	var made []string
 	for i := range p.Message.Files {
 		f := &p.Message.Files[i]
 		if f.ID != "" || len(f.Data) == 0 {
 			continue
 		}
 		id := strconv.FormatUint(s.next("files"), 10)
+		made = append(made, id)
 		f.ID, f.Size = id, int64(len(f.Data))
 		s.files[id] = memFile{channel: p.Channel, file: bot.File{ID: id, Name: f.Name, ContentType: f.ContentType, Size: f.Size, Data: slices.Clone(f.Data)}}
 	}
 	s.posts[key] = append(s.posts[key], enc(p))
-	return nil
+	return func() {
+		s.posts[key] = s.posts[key][:len(s.posts[key])-1]
+		for _, id := range made {
+			delete(s.files, id)
+		}
+	}
 }
 
 // PostFile returns a file kept with a post and its channel, or ENOTFOUND.
@@ -1227,6 +1266,9 @@ func (s *Store) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bo
 	if in.Participant.IsZero() {
 		return nil, false, false, bot.Errorf(bot.EINVALID, "an intake needs a participant address")
 	}
+	if in.Copy != nil && in.Copy.Channel.IsZero() {
+		return nil, false, false, bot.Errorf(bot.EINVALID, "a post needs a channel")
+	}
 	if err := s.begin(ctx); err != nil {
 		return nil, false, false, err
 	}
@@ -1248,6 +1290,12 @@ func (s *Store) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bo
 	}
 	var posts []*bot.Outgoing
 	var events []*bot.Event
+	undo := func() {}
+	if err == nil && in.Copy != nil {
+		// Kept before Then, as the store does, so that the relay carries
+		// the ids of the copy's files.
+		undo = s.appendPost(in.Copy)
+	}
 	if err == nil && in.Then != nil {
 		posts, events = in.Then(c, created)
 		for _, e := range events {
@@ -1264,6 +1312,7 @@ func (s *Store) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bo
 	}
 	if err != nil {
 		s.restoreConversations(saved)
+		undo()
 		return nil, false, false, err
 	}
 	for _, e := range events {

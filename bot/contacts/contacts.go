@@ -15,6 +15,9 @@ import (
 type Service struct {
 	Store bot.ContactStore
 	Clock bot.Clock
+	// Mail, when set, emails the codes that confirm a claimed email (see
+	// Claim).
+	Mail bot.Messenger
 }
 
 // Seen records that a person was met at addr, and returns their contact.
@@ -22,7 +25,9 @@ type Service struct {
 // added to it), else created. A name or email learned now fills in what
 // the contact lacked; LastSeen moves to now; reach, unless ReachUnknown,
 // becomes the address's reachability. Concurrent calls for one new person
-// create one contact.
+// create one contact. The email is one the platform vouches for (a
+// profile, a list); one a person typed themselves goes through Claim. An
+// email another contact already has is left out rather than refused.
 func (s *Service) Seen(ctx context.Context, addr bot.Address, name, email string, reach bot.Reachability) (*bot.Contact, error) {
 	if !addr.Platform.Valid() || addr.ID == "" {
 		return nil, bot.Errorf(bot.EINVALID, "cannot record a contact at %q: not a platform address", addr)
@@ -35,10 +40,17 @@ func (s *Service) Seen(ctx context.Context, addr bot.Address, name, email string
 		}
 		switch {
 		case err == nil:
-			return s.Store.UpdateContact(ctx, c.ID, func(c *bot.Contact) error {
+			updated, err := s.Store.UpdateContact(ctx, c.ID, func(c *bot.Contact) error {
 				touch(c, addr, name, email, reach, now)
 				return nil
 			})
+			if bot.ErrorCode(err) == bot.ECONFLICT && email != "" {
+				// The email is another contact's: this person is not
+				// refused for it, nor made that contact on their word.
+				email = ""
+				continue
+			}
+			return updated, err
 		case bot.ErrorCode(err) != bot.ENOTFOUND:
 			return nil, err
 		}

@@ -18,6 +18,10 @@ type Incoming struct {
 	// CampaignID or Source says what brought the participant, when known.
 	CampaignID bot.CampaignID
 	Source     string
+	// Copy is the participant's own copy of the message on a surface
+	// whose history herald keeps (the web chat), kept with it (see
+	// bot.Intake.Copy).
+	Copy *bot.Post
 }
 
 // Delivery says how a reply went: in chat, and whether it also (or only)

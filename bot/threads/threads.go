@@ -106,8 +106,10 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 	c, _, dup, err := t.Store.Take(ctx, &bot.Intake{
 		Key:         intakeKey(in),
 		Participant: in.From,
+		Copy:        in.Copy,
 		Init:        t.init(in, contact),
 		Update: func(c *bot.Conversation) error {
+			c.ContactID = contact.ID // the contact may have changed: a second device linked
 			if c.Blocked {
 				return nil
 			}
@@ -446,8 +448,11 @@ func (t *Service) headCard(c *bot.Conversation, ct *bot.Contact) bot.Message {
 		{Label: "Platform", Value: string(c.Participant.Platform), Short: true},
 		{Label: "Joined", Value: ct.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), Short: true},
 	}
-	if ct.Email != "" {
+	switch {
+	case ct.Email != "":
 		fields = append(fields, bot.Field{Label: "Email", Value: ct.Email, Short: true})
+	case ct.Claim != nil:
+		fields = append(fields, bot.Field{Label: "Email", Value: ct.Claim.Email + " (not confirmed)", Short: true})
 	}
 	switch {
 	case c.CampaignID != 0:
@@ -519,7 +524,7 @@ func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Acto
 	if unreachable {
 		email := ""
 		if ct, err := t.Store.Contact(ctx, c.ContactID); err == nil {
-			email = ct.Email
+			email = ct.MailTo()
 		}
 		switch {
 		case email != "" && t.Email != nil:
@@ -570,9 +575,10 @@ func (t *Service) mailDue(ctx context.Context) {
 			continue
 		}
 		ct, err := t.Store.Contact(ctx, c.ContactID)
-		if err != nil || ct.Email == "" {
+		if err != nil || ct.MailTo() == "" {
 			continue
 		}
+		to := ct.MailTo()
 		var parts []string
 		for _, m := range c.Outbox {
 			parts = append(parts, m.Text)
@@ -585,7 +591,7 @@ func (t *Service) mailDue(ctx context.Context) {
 			}
 		}
 		n := len(c.Outbox)
-		_, sendErr := t.Email.Send(ctx, bot.Address{Platform: bot.PlatformEmail, ID: ct.Email}, mail)
+		_, sendErr := t.Email.Send(ctx, bot.Address{Platform: bot.PlatformEmail, ID: to}, mail)
 		_, err = t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error {
 			if sendErr != nil {
 				c.OutboxDue = now.Add(5 * time.Minute).UTC()
@@ -600,9 +606,9 @@ func (t *Service) mailDue(ctx context.Context) {
 		if err != nil {
 			continue
 		}
-		note := fmt.Sprintf("Sent by email to %s (%d %s).", ct.Email, n, plural(n, "reply", "replies"))
+		note := fmt.Sprintf("Sent by email to %s (%d %s).", to, n, plural(n, "reply", "replies"))
 		if sendErr != nil {
-			note = fmt.Sprintf("The email to %s failed: %s. herald tries again in 5 minutes.", ct.Email, bot.ErrorMessage(sendErr))
+			note = fmt.Sprintf("The email to %s failed: %s. herald tries again in 5 minutes.", to, bot.ErrorMessage(sendErr))
 		}
 		if _, err := t.Moderators.PostInThread(ctx, c.Thread, bot.Message{Kind: bot.KindIdea, Text: note}); err != nil && t.Log != nil {
 			t.Log.Warn("threads: noting an email in a thread", "err", err)

@@ -47,6 +47,7 @@ type wiring struct {
 	moderators *moderators.Set
 	engine     *engine.Engine
 	threads    *threads.Service
+	contacts   *contacts.Service
 	mux        *commands.Mux
 	inbound    *commands.Inbound
 	cards      *commands.CardUpdater
@@ -158,8 +159,9 @@ func (w *wiring) buildCore() ([]component, error) {
 	}
 	w.board = &status.Board{Clock: w.clock, Queue: w.engine.QueueDepth}
 	w.moderators = cfg.Moderators.Build()
+	w.contacts = &contacts.Service{Store: w.db, Clock: w.clock}
 	w.threads = &threads.Service{
-		Store: w.db, Contacts: &contacts.Service{Store: w.db, Clock: w.clock},
+		Store: w.db, Contacts: w.contacts,
 		Messengers: w.messengers, Clock: w.clock, Log: w.log.With("part", "threads"),
 		SurfaceOnJoin: cfg.Threads.SurfaceOnJoin, ChannelPer: cfg.Threads.ChannelPer, ChannelPrefix: cfg.Threads.ChannelPrefix,
 		AsModerator: cfg.Threads.ReplyAs == "moderator", Auth: w.moderators, Board: w.board, EmailDelay: cfg.Threads.EmailDelay,
@@ -207,7 +209,7 @@ func (w *wiring) buildEmail() ([]component, error) {
 	c := w.cfg.Email
 	mailer := email.New(email.Config{Host: c.Host, Port: c.Port, TLS: c.TLS,
 		Username: c.Username, Password: c.Password.Value(), From: c.From})
-	w.threads.Email = mailer
+	w.threads.Email, w.contacts.Mail = mailer, mailer
 	w.messengers[bot.PlatformEmail] = mailer
 	w.board.SetConnected(bot.PlatformEmail, true, c.Host)
 	return nil, nil
@@ -235,7 +237,7 @@ func (w *wiring) buildWeb() ([]component, error) {
 		}
 	}
 	a := web.New(web.Config{
-		Store: w.db, Handler: w.inbound, Conversations: w.threads, Contacts: w.threads.Contacts, Clock: w.clock, Log: w.log.With("part", "web"),
+		Store: w.db, Handler: w.inbound, Conversations: w.threads, Contacts: w.contacts, Clock: w.clock, Log: w.log.With("part", "web"),
 		Key: key, TokenHash: tokenHash, MaxMessage: cfg.Web.MaxMessage, Secure: cfg.Web.SecureCookies, CommandNames: names,
 		Logins: cfg.Moderators.Console.Users,
 	})

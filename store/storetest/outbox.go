@@ -140,4 +140,41 @@ func intake(t *testing.T, opener Opener) {
 	}
 	_, _, _, err = db.Take(ctx, &bot.Intake{Key: "x"})
 	code(t, err, bot.EINVALID)
+	intakeCopy(t, ctx, db)
+}
+
+// intakeCopy: a participant's own copy of their message is kept with the
+// intake, before the relay is built (which then names the copy's files),
+// and not again when the message is delivered again.
+func intakeCopy(t *testing.T, ctx context.Context, db Store) {
+	web := bot.Address{Platform: bot.PlatformWeb, ID: "v1"}
+	take := func() (*bot.Post, []*bot.Outgoing, bool) {
+		files := []bot.File{{Name: "a.txt", Data: []byte("abc")}}
+		cp := &bot.Post{Channel: web, Message: bot.Message{Text: "with a file", Files: files}}
+		var relays []*bot.Outgoing
+		_, _, dup, err := db.Take(ctx, &bot.Intake{Key: "web:v1:c1", Participant: web, Copy: cp,
+			Then: func(*bot.Conversation, bool) ([]*bot.Outgoing, []*bot.Event) {
+				relays = []*bot.Outgoing{{Kind: bot.OutgoingRelay, Platform: bot.PlatformWeb, Message: bot.Message{Text: "with a file", Files: files}}}
+				return relays, nil
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cp, relays, dup
+	}
+	cp, relays, dup := take()
+	if dup || cp.ID == 0 || cp.At.IsZero() || cp.Message.Files[0].ID == "" || relays[0].Message.Files[0].ID != cp.Message.Files[0].ID {
+		t.Fatalf("copy %+v, relay %+v, dup %v", cp, relays, dup)
+	}
+	if f, ch, err := db.PostFile(ctx, cp.Message.Files[0].ID); err != nil || string(f.Data) != "abc" || ch != web {
+		t.Fatalf("the copy's file: %+v %v %v", f, ch, err)
+	}
+	if again, _, dup := take(); !dup || again.ID != 0 {
+		t.Fatalf("delivered again: %+v %v", again, dup)
+	}
+	if posts, _ := db.Posts(ctx, web, "", 0, 0); len(posts) != 1 || posts[0].Message.Text != "with a file" {
+		t.Fatalf("posts: %+v", posts)
+	}
+	_, _, _, err := db.Take(ctx, &bot.Intake{Participant: web, Copy: &bot.Post{}})
+	code(t, err, bot.EINVALID)
 }

@@ -45,6 +45,7 @@ var epoch = Epoch
 func Run(t *testing.T, opener Opener) {
 	open := func(t *testing.T) Store { return opener(t, bottest.NewClock(Epoch)) }
 	t.Run("ContactRoundTrip", func(t *testing.T) { contactRoundTrip(t, open) })
+	t.Run("MoveAddress", func(t *testing.T) { moveAddress(t, open) })
 	t.Run("ListRoundTrip", func(t *testing.T) { listRoundTrip(t, open) })
 	t.Run("ReplaceRecipients", func(t *testing.T) { replaceRecipients(t, open) })
 	t.Run("CampaignRoundTrip", func(t *testing.T) { campaignRoundTrip(t, open) })
@@ -73,6 +74,38 @@ func code(t testing.TB, err error, want string) {
 	if got := bot.ErrorCode(err); got != want {
 		t.Fatalf("error %v has code %q, want %q", err, got, want)
 	}
+}
+
+// moveAddress: a confirmed second device moves to the contact it proved
+// to be; both contacts and the address index change together.
+func moveAddress(t *testing.T, open func(*testing.T) Store) {
+	ctx := context.Background()
+	db := open(t)
+	web := bot.Address{Platform: bot.PlatformWeb, ID: "v2"}
+	first := &bot.Contact{Email: "ana@example.org", Addresses: []bot.ContactAddress{{Address: ana}}}
+	second := &bot.Contact{Addresses: []bot.ContactAddress{{Address: web, Reach: bot.ReachReachable}}, Claim: &bot.EmailClaim{Email: "ana@example.org"}}
+	for _, c := range []*bot.Contact{first, second} {
+		if err := db.CreateContact(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.MoveAddress(ctx, web, first.ID)
+	if err != nil || got.ID != first.ID || len(got.Addresses) != 2 || got.Addresses[1].Address != web || got.Addresses[1].Reach != bot.ReachReachable {
+		t.Fatalf("moved: %+v %v", got, err)
+	}
+	if c, err := db.ContactByAddress(ctx, web); err != nil || c.ID != first.ID {
+		t.Fatalf("the address points at %+v %v", c, err)
+	}
+	if c, _ := db.Contact(ctx, second.ID); len(c.Addresses) != 0 || c.Claim != nil {
+		t.Fatalf("the contact left: %+v", c)
+	}
+	if c, err := db.MoveAddress(ctx, web, first.ID); err != nil || len(c.Addresses) != 2 {
+		t.Fatalf("moving to its own contact: %+v %v", c, err)
+	}
+	_, err = db.MoveAddress(ctx, bot.Address{Platform: bot.PlatformWeb, ID: "nobody"}, first.ID)
+	code(t, err, bot.ENOTFOUND)
+	_, err = db.MoveAddress(ctx, web, 999)
+	code(t, err, bot.ENOTFOUND)
 }
 
 func contactRoundTrip(t *testing.T, open func(*testing.T) Store) {

@@ -88,8 +88,19 @@
     const f = new FormData(e.target);
     const r = await fetch("/chat/profile", {method: "POST", headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
       body: JSON.stringify({n: f.get("name"), e: f.get("email")})});
-    showNotice(r.ok ? "Saved." : await r.text());
-    if (r.ok) { ws.close(); }
+    if (!r.ok) { showNotice(await r.text()); return; }
+    const res = await r.json();
+    showNotice(res.code_sent ? "Saved. We emailed a code to " + res.email + ": enter it to confirm the address." : "Saved.");
+    document.getElementById("confirm").hidden = !res.code_sent;
+    ws.close();
+  });
+  document.getElementById("confirm").addEventListener("submit", async e => {
+    e.preventDefault();
+    const code = new FormData(e.target).get("code");
+    const r = await fetch("/chat/confirm", {method: "POST", headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
+      body: JSON.stringify({code})});
+    showNotice(r.ok ? "Your email is confirmed." : await r.text());
+    if (r.ok) { e.target.hidden = true; e.target.reset(); }
   });
   // What waits (a refused burst, a save that failed) goes again shortly.
   setInterval(() => { if (pending.length) flush(); }, 3000);
