@@ -75,7 +75,9 @@ type ConversationStore interface {
 	ConversationByThread(ctx context.Context, t ThreadRef) (*Conversation, error)
 	// UpdateConversation applies fn to the stored conversation and saves the
 	// result in the same transaction; an error from fn aborts and is
-	// returned. The participant cannot change.
+	// returned. The participant cannot change. fn may be called more than
+	// once (writes made at once share a transaction), each time on the
+	// stored conversation: it changes only the conversation it is given.
 	UpdateConversation(ctx context.Context, id ConversationID, fn func(*Conversation) error) (*Conversation, error)
 	// Conversations returns the conversations matching f in ID order.
 	Conversations(ctx context.Context, f ConversationFilter) ([]*Conversation, error)

@@ -101,7 +101,9 @@ func (db *DB) conversationByIndex(ctx context.Context, index, key []byte, missin
 // holds another.
 func (db *DB) UpdateConversation(ctx context.Context, id bot.ConversationID, fn func(*bot.Conversation) error) (*bot.Conversation, error) {
 	var c *bot.Conversation
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	// Batched: a crowd's threads open and settle at once (fn may run
+	// again, from the stored conversation: see the contract).
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		var err error
 		c, err = db.updateConversation(tx, id, fn)
 		return err

@@ -60,7 +60,8 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync})
 	if err == nil {
-		// Batched writes (intakes) wait at most a millisecond for company.
+		// Batched writes (intakes, posts, settles) wait at most 200 µs for
+		// company: a commit in progress gathers the next batch anyway.
 		bdb.MaxBatchDelay = time.Millisecond
 	}
 	switch {

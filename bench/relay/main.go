@@ -6,9 +6,11 @@
 //	go run ./bench/relay -participants 200 -messages 5 -surface telegram
 //	go run ./bench/relay -participants 200 -messages 5 -surface slack
 //	go run ./bench/relay -participants 200 -messages 5 -surface web
+//	go run ./bench/relay -participants 200 -messages 5 -surface web -rate 200
 //
 // Every participant writes their messages in order, all participants at
-// once. It prints one JSON line last: lost, duplicates, out_of_order,
+// once; with -rate, the crowd's messages arrive at that many a second
+// instead (the latency of a relay at a steady load, not behind a burst). It prints one JSON line last: lost, duplicates, out_of_order,
 // http_429, drain_seconds and drain_ratio (drain time over the least time
 // the surface's limits allow for the posts needed: a thread's creation
 // and head card, and one post of what waited, per participant), and relay
@@ -47,8 +49,9 @@ func main() {
 	surface := flag.String("surface", "telegram", "the moderators' surface: telegram, slack or web")
 	scale := flag.Float64("scale", 1, "run the limits (herald's and the fake's) this many times faster; 1 for the figures")
 	timeout := flag.Duration("timeout", time.Hour, "give up after this long")
+	rate := flag.Float64("rate", 0, "messages a second from the whole crowd; 0 for all at once")
 	flag.Parse()
-	out, err := run(*n, *k, *surface, *scale, *timeout)
+	out, err := run(*n, *k, *surface, *scale, *rate, *timeout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -131,7 +134,7 @@ func (h intake) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply, e
 	return bot.InboundReply{}, err
 }
 
-func run(n, k int, surface string, scale float64, timeout time.Duration) (map[string]any, error) {
+func run(n, k int, surface string, scale, rate float64, timeout time.Duration) (map[string]any, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir, err := os.MkdirTemp("", "herald-bench-relay-")
@@ -228,6 +231,9 @@ func run(n, k int, surface string, scale float64, timeout time.Duration) (map[st
 		go func() {
 			defer writers.Done()
 			for j := range k {
+				if rate > 0 { // message j of participant i is the crowd's (j*n+i)th
+					time.Sleep(time.Until(start.Add(time.Duration(float64(j*n+i) / rate * float64(time.Second)))))
+				}
 				mu.Lock()
 				sentAt[fmt.Sprintf("%d#%d", i, j)] = time.Now()
 				mu.Unlock()
@@ -276,7 +282,7 @@ func run(n, k int, surface string, scale float64, timeout time.Duration) (map[st
 		return round(lat[min(int(q*float64(len(lat))), len(lat)-1)])
 	}
 	out := map[string]any{
-		"surface": surface, "participants": n, "messages": k, "scale": scale,
+		"surface": surface, "participants": n, "messages": k, "scale": scale, "rate": rate,
 		"lost": lost, "duplicates": dups, "out_of_order": outOfOrder, "http_429": rejected(),
 		"posts": got.posts, "drain_seconds": round(drain.Seconds()),
 		"latency_p50_ms": pct(0.5), "latency_p99_ms": pct(0.99),

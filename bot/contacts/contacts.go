@@ -23,7 +23,8 @@ type Service struct {
 // Seen records that a person was met at addr, and returns their contact.
 // The contact is found by address, else by email (the address is then
 // added to it), else created. A name or email learned now fills in what
-// the contact lacked; LastSeen moves to now; reach, unless ReachUnknown,
+// the contact lacked; LastSeen moves to now (to the minute: a contact seen
+// less than a minute ago is not written again); reach, unless ReachUnknown,
 // becomes the address's reachability. Concurrent calls for one new person
 // create one contact. The email is one the platform vouches for (a
 // profile, a list); one a person typed themselves goes through Claim. An
@@ -39,6 +40,8 @@ func (s *Service) Seen(ctx context.Context, addr bot.Address, name, email string
 			c, err = s.Store.ContactByEmail(ctx, email)
 		}
 		switch {
+		case err == nil && fresh(c, addr, name, email, reach, now):
+			return c, nil // nothing worth a write: a busy participant costs no commit per message
 		case err == nil:
 			updated, err := s.Store.UpdateContact(ctx, c.ID, func(c *bot.Contact) error {
 				touch(c, addr, name, email, reach, now)
@@ -65,6 +68,24 @@ func (s *Service) Seen(ctx context.Context, addr bot.Address, name, email string
 		}
 		return c, nil
 	}
+}
+
+// seenEvery is how precisely Seen keeps LastSeen and an address's
+// reachability check: within a minute.
+const seenEvery = time.Minute
+
+// fresh reports whether c already holds what Seen would record: touch
+// would only move LastSeen or the address's check by less than seenEvery.
+func fresh(c *bot.Contact, addr bot.Address, name, email string, reach bot.Reachability, now time.Time) bool {
+	if (c.Name == "" && name != "") || (c.Email == "" && email != "") || now.Sub(c.LastSeen) >= seenEvery {
+		return false
+	}
+	for _, a := range c.Addresses {
+		if a.Address == addr {
+			return reach == bot.ReachUnknown || (a.Reach == reach && now.Sub(a.CheckedAt) < seenEvery)
+		}
+	}
+	return false
 }
 
 // touch applies what Seen learned to c.
