@@ -66,6 +66,38 @@ type Sending struct {
 	Resent bool `json:"resent,omitempty"`
 }
 
+// Due is when the sending is next to go: NextAt, else PlannedAt.
+func (s *Sending) Due() time.Time {
+	if s.NextAt.IsZero() {
+		return s.PlannedAt
+	}
+	return s.NextAt
+}
+
+// Open reports whether the sending still has to go: pending, scheduled or
+// in flight.
+func (s *Sending) Open() bool {
+	return s.State == SendingPending || s.State == SendingScheduled || s.State == SendingInFlight
+}
+
+// DuePos is a place in a campaign's open sendings ordered by due time,
+// then ID (see SendingStore.DueSendings); the zero DuePos is before all.
+type DuePos struct {
+	At time.Time
+	ID SendingID
+}
+
+// Before reports whether p comes before q.
+func (p DuePos) Before(q DuePos) bool {
+	if !p.At.Equal(q.At) {
+		return p.At.Before(q.At)
+	}
+	return p.ID < q.ID
+}
+
+// PosOf is where s sits among its campaign's open sendings.
+func PosOf(s *Sending) DuePos { return DuePos{At: s.Due(), ID: s.ID} }
+
 // SendingMark is a change of state alone, such as marking a sending in
 // flight before it is sent.
 type SendingMark struct {
@@ -110,13 +142,19 @@ func (c *SendingCounts) Add(s SendingState) {
 type SendingStore interface {
 	// CreateSendings stores ss for campaign id in one transaction, setting
 	// their IDs and CampaignID. It returns ENOTFOUND if the campaign does
-	// not exist.
+	// not exist, and ECONFLICT, writing nothing, once it is cancelled or
+	// done (a preparation still running stops there).
 	CreateSendings(ctx context.Context, id CampaignID, ss []*Sending) error
 	// Sending returns one sending, or ENOTFOUND.
 	Sending(ctx context.Context, cid CampaignID, id SendingID) (*Sending, error)
 	// Sendings returns up to limit sendings of the campaign with IDs after
 	// the given one, in ID order.
 	Sendings(ctx context.Context, cid CampaignID, after SendingID, limit int) ([]*Sending, error)
+	// DueSendings returns up to limit open sendings (pending, scheduled,
+	// in flight) of the campaign that come after the position after, in
+	// order of due time (Due), then ID: the engine's cursor over what is
+	// left to send, kept by an index that every write keeps current.
+	DueSendings(ctx context.Context, cid CampaignID, after DuePos, limit int) ([]*Sending, error)
 	// UpdateSendings saves every sending of ss (identified by CampaignID and
 	// ID) in one transaction. It returns ENOTFOUND, and saves none, if one
 	// of them does not exist.

@@ -96,9 +96,11 @@ func (db *DB) DeleteCampaign(ctx context.Context, id bot.CampaignID) error {
 		if c.State != bot.CampaignDraft {
 			return bot.Errorf(bot.ECONFLICT, "campaign %d is %s: only drafts can be deleted (cancel it instead)", id, c.State)
 		}
-		if tx.Bucket(bucketSendings).Bucket(itob(uint64(id))) != nil {
-			if err := tx.Bucket(bucketSendings).DeleteBucket(itob(uint64(id))); err != nil {
-				return internal("deleting sendings: %w", err)
+		for _, root := range [][]byte{bucketSendings, bucketSendingsDue} {
+			if tx.Bucket(root).Bucket(itob(uint64(id))) != nil {
+				if err := tx.Bucket(root).DeleteBucket(itob(uint64(id))); err != nil {
+					return internal("deleting sendings: %w", err)
+				}
 			}
 		}
 		return tx.Bucket(bucketCampaigns).Delete(itob(uint64(id)))

@@ -164,6 +164,40 @@ func TestMigrateFromVersion1(t *testing.T) {
 	}
 }
 
+// TestMigrateFromVersion3 takes a file whose campaign was running before
+// the due index existed: opening it builds the index, so the engine finds
+// what is left to send.
+func TestMigrateFromVersion3(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := store.Open(path, store.Options{Clock: bottest.NewClock(epoch)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &bot.Campaign{Name: "c"}
+	db.CreateCampaign(ctx, c)
+	ss := []*bot.Sending{{Key: "a", PlannedAt: epoch.Add(time.Minute)}, {Key: "b", PlannedAt: epoch}, {Key: "c", State: bot.SendingSent}}
+	if err := db.CreateSendings(ctx, c.ID, ss); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Update(func(tx *bolt.Tx) error {
+		tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("3"))
+		return tx.DeleteBucket([]byte("sendings_due"))
+	})
+	b.Close()
+
+	db = MustOpenPath(t, path)
+	due, err := db.DueSendings(ctx, c.ID, bot.DuePos{}, 0)
+	if err != nil || len(due) != 2 || due[0].Key != "b" || due[1].Key != "a" {
+		t.Fatalf("due after migration: %+v %v", due, err)
+	}
+}
+
 func TestBackupIsConsistentAndPrivate(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)

@@ -17,7 +17,8 @@ import (
 //	1: contacts, lists, campaigns, sendings, conversations, events.
 //	2: adds contacts_by_email, the index behind ContactByEmail.
 //	3: adds the outbox and the intake keys (outbox.go).
-const SchemaVersion = 3
+//	4: adds sendings_due, the open sendings by due time (sendingsdue.go).
+const SchemaVersion = 4
 
 var (
 	bucketMeta            = []byte("meta")
@@ -49,6 +50,7 @@ var schemaV1Buckets = [][]byte{
 var migrations = []func(tx *bolt.Tx) error{
 	migrateV1toV2,
 	migrateV2toV3,
+	migrateV3toV4,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

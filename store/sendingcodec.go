@@ -108,6 +108,19 @@ func (r *sendingReader) string() string {
 	return r.src[start:r.off]
 }
 
+// skip passes over a string without reading it.
+func (r *sendingReader) skip() {
+	if !r.ok {
+		return
+	}
+	n, w := binary.Uvarint(r.b[r.off:])
+	if w <= 0 || n > uint64(len(r.b)-r.off-w) {
+		r.ok = false
+		return
+	}
+	r.off += w + int(n)
+}
+
 // left is how many bytes remain unread.
 func (r *sendingReader) left() int { return len(r.b) - r.off }
 

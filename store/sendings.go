@@ -85,12 +85,20 @@ func readCounts(b *bolt.Bucket) (bot.SendingCounts, error) {
 // CreateSendings stores ss for campaign cid in one transaction.
 func (db *DB) CreateSendings(ctx context.Context, cid bot.CampaignID, ss []*bot.Sending) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		if _, err := campaignByID(tx, cid); err != nil {
+		c, err := campaignByID(tx, cid)
+		if err != nil {
 			return err
+		}
+		if c.State == bot.CampaignCancelled || c.State == bot.CampaignDone {
+			return bot.Errorf(bot.ECONFLICT, "campaign %d is %s: it takes no more recipients", cid, c.State)
 		}
 		b, err := tx.Bucket(bucketSendings).CreateBucketIfNotExists(itob(uint64(cid)))
 		if err != nil {
 			return internal("creating sendings bucket: %w", err)
+		}
+		idx, err := dueIndex(tx, cid)
+		if err != nil {
+			return err
 		}
 		b.FillPercent = 0.9 // appended in ID order
 		counts, err := readCounts(b)
@@ -113,6 +121,11 @@ func (db *DB) CreateSendings(ctx context.Context, cid bot.CampaignID, ss []*bot.
 			}
 			if err := b.Put(itob(id), arena[start:len(arena):len(arena)]); err != nil {
 				return internal("writing sending: %w", err)
+			}
+			if s.Open() {
+				if err := idx.Put(dueKey(s.Due(), s.ID), nil); err != nil {
+					return internal("indexing sending: %w", err)
+				}
 			}
 			counts.Add(s.State)
 		}
@@ -173,7 +186,7 @@ func (db *DB) UpdateSendings(ctx context.Context, ss []*bot.Sending) error {
 // state byte), then saves ss, adjusting the counters, in one transaction.
 func (db *DB) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*bot.Sending) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		w := sendingWriter{root: tx.Bucket(bucketSendings), counts: map[bot.CampaignID]*bot.SendingCounts{}, buckets: map[bot.CampaignID]*bolt.Bucket{}, cursors: map[*bolt.Bucket]*bolt.Cursor{}}
+		w := sendingWriter{root: tx.Bucket(bucketSendings), counts: map[bot.CampaignID]*bot.SendingCounts{}, buckets: map[bot.CampaignID]*bolt.Bucket{}, cursors: map[*bolt.Bucket]*bolt.Cursor{}, due: map[bot.CampaignID]*bolt.Bucket{}}
 		w.arena = make([]byte, 0, 256*len(ss)+64*len(marks))
 		for _, m := range marks {
 			code, ok := stateCodes[m.State]
@@ -186,7 +199,11 @@ func (db *DB) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*
 			}
 			start := len(w.arena)
 			w.arena = append(append(w.arena, code), old[1:]...)
-			if err := w.put(b, m.CampaignID, m.ID, old, w.arena[start:len(w.arena):len(w.arena)]); err != nil {
+			v := w.arena[start:len(w.arena):len(w.arena)]
+			if err := w.reindex(tx, m.CampaignID, m.ID, old, v, func() (time.Time, error) { return storedDue(v) }); err != nil {
+				return err
+			}
+			if err := w.put(b, m.CampaignID, m.ID, old, v); err != nil {
 				return err
 			}
 		}
@@ -199,7 +216,11 @@ func (db *DB) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*
 			if w.arena, err = encodeSending(w.arena, s); err != nil {
 				return err
 			}
-			if err := w.put(b, s.CampaignID, s.ID, old, w.arena[start:len(w.arena):len(w.arena)]); err != nil {
+			v := w.arena[start:len(w.arena):len(w.arena)]
+			if err := w.reindex(tx, s.CampaignID, s.ID, old, v, func() (time.Time, error) { return s.Due(), nil }); err != nil {
+				return err
+			}
+			if err := w.put(b, s.CampaignID, s.ID, old, v); err != nil {
 				return err
 			}
 		}
@@ -240,9 +261,10 @@ type sendingWriter struct {
 	root    *bolt.Bucket
 	counts  map[bot.CampaignID]*bot.SendingCounts
 	buckets map[bot.CampaignID]*bolt.Bucket
-	cursors map[*bolt.Bucket]*bolt.Cursor // one per bucket: a Seek reuses its path, a Get makes a new one
-	arena   []byte                        // never overwritten: bbolt holds the slices until commit
-	key     [8]byte                       // bbolt copies a key it stores
+	cursors map[*bolt.Bucket]*bolt.Cursor   // one per bucket: a Seek reuses its path, a Get makes a new one
+	due     map[bot.CampaignID]*bolt.Bucket // the campaigns' due indexes
+	arena   []byte                          // never overwritten: bbolt holds the slices until commit
+	key     [8]byte                         // bbolt copies a key it stores
 }
 
 // old returns the campaign's bucket and the stored sending, or ENOTFOUND.
@@ -273,6 +295,23 @@ func (w *sendingWriter) old(cid bot.CampaignID, id bot.SendingID) (*bolt.Bucket,
 		return nil, nil, bot.Errorf(bot.ENOTFOUND, "sending %d of campaign %d not found", id, cid)
 	}
 	return b, old, nil
+}
+
+// reindex keeps campaign cid's due index in line with a rewrite of
+// sending id from old to v.
+func (w *sendingWriter) reindex(tx *bolt.Tx, cid bot.CampaignID, id bot.SendingID, old, v []byte, newDue func() (time.Time, error)) error {
+	if !openCode(old[0]) && !openCode(v[0]) {
+		return nil
+	}
+	idx, ok := w.due[cid]
+	if !ok {
+		var err error
+		if idx, err = dueIndex(tx, cid); err != nil {
+			return err
+		}
+		w.due[cid] = idx
+	}
+	return reindex(idx, id, old, v, newDue)
 }
 
 func (w *sendingWriter) put(b *bolt.Bucket, cid bot.CampaignID, id bot.SendingID, old, v []byte) error {

@@ -673,8 +673,12 @@ func (s *Store) CreateSendings(ctx context.Context, cid bot.CampaignID, ss []*bo
 		return err
 	}
 	defer s.mu.Unlock()
-	if _, err := s.campaign(cid); err != nil {
+	c, err := s.campaign(cid)
+	if err != nil {
 		return err
+	}
+	if c.State == bot.CampaignCancelled || c.State == bot.CampaignDone {
+		return bot.Errorf(bot.ECONFLICT, "campaign %d is %s: it takes no more recipients", cid, c.State)
 	}
 	m := s.sendings[cid]
 	if m == nil {
@@ -739,6 +743,38 @@ func (s *Store) Sendings(ctx context.Context, cid bot.CampaignID, after bot.Send
 				break
 			}
 		}
+	}
+	return out, nil
+}
+
+// DueSendings returns up to limit open sendings of campaign cid after the
+// position after, in due order (a sort of them all: a test store).
+func (s *Store) DueSendings(ctx context.Context, cid bot.CampaignID, after bot.DuePos, limit int) ([]*bot.Sending, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	m := s.sendings[cid]
+	if m == nil {
+		return nil, nil
+	}
+	var out []*bot.Sending
+	for _, b := range m.rows {
+		if sd := dec[bot.Sending](b); sd.Open() && after.Before(bot.PosOf(sd)) {
+			out = append(out, sd)
+		}
+	}
+	slices.SortFunc(out, func(a, b *bot.Sending) int {
+		switch pa, pb := bot.PosOf(a), bot.PosOf(b); {
+		case pa.Before(pb):
+			return -1
+		case pb.Before(pa):
+			return 1
+		}
+		return 0
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
 	}
 	return out, nil
 }

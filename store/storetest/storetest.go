@@ -50,6 +50,7 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("ReplaceRecipients", func(t *testing.T) { replaceRecipients(t, open) })
 	t.Run("CampaignRoundTrip", func(t *testing.T) { campaignRoundTrip(t, open) })
 	t.Run("SendingRoundTrip", func(t *testing.T) { sendingRoundTrip(t, open) })
+	t.Run("DueSendings", func(t *testing.T) { dueSendings(t, open) })
 	t.Run("ConversationRoundTrip", func(t *testing.T) { conversationRoundTrip(t, open) })
 	t.Run("ConversationForIsExactlyOnce", func(t *testing.T) { conversationForIsExactlyOnce(t, open) })
 	t.Run("EventLog", func(t *testing.T) { eventLog(t, open) })
@@ -390,6 +391,71 @@ func campaignRoundTrip(t *testing.T, open func(*testing.T) Store) {
 	code(t, err, bot.ENOTFOUND)
 	if ss, _ := db.Sendings(ctx, c.ID, 0, 0); len(ss) != 0 {
 		t.Fatal("deleting a draft left its sendings")
+	}
+}
+
+// dueSendings: the open sendings come in due order, page after page, and
+// every write (a mark, a retry, an outcome) moves them in that order; a
+// cancelled campaign takes no more recipients.
+func dueSendings(t *testing.T, open func(*testing.T) Store) {
+	ctx := context.Background()
+	db := open(t)
+	c := &bot.Campaign{Name: "c"}
+	db.CreateCampaign(ctx, c)
+	// Planned in an order unlike their IDs (a window spreads them).
+	minutes := []int{5, 1, 3, 1, 9, 0}
+	ss := make([]*bot.Sending, len(minutes))
+	for i, m := range minutes {
+		ss[i] = &bot.Sending{Key: fmt.Sprint("r", i), PlannedAt: epoch.Add(time.Duration(m) * time.Minute), State: bot.SendingScheduled}
+	}
+	ss[5].State = bot.SendingSkipped // final from the start: never due
+	if err := db.CreateSendings(ctx, c.ID, ss); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(after bot.DuePos, limit int) []bot.SendingID {
+		t.Helper()
+		page, err := db.DueSendings(ctx, c.ID, after, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []bot.SendingID
+		for _, s := range page {
+			out = append(out, s.ID)
+		}
+		return out
+	}
+	if got := ids(bot.DuePos{}, 0); !reflect.DeepEqual(got, []bot.SendingID{2, 4, 3, 1, 5}) {
+		t.Fatalf("due order: %v", got)
+	}
+	first, _ := db.DueSendings(ctx, c.ID, bot.DuePos{}, 2)
+	if got := ids(bot.PosOf(first[1]), 2); !reflect.DeepEqual(got, []bot.SendingID{3, 1}) {
+		t.Fatalf("the page after %v: %v", bot.PosOf(first[1]), got)
+	}
+	// In flight stays due; sent leaves; a retry moves to its new time.
+	if err := db.ApplySendings(ctx, []bot.SendingMark{{CampaignID: c.ID, ID: 2, State: bot.SendingInFlight}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ss[3].State, ss[3].SentAt = bot.SendingSent, epoch
+	ss[0].NextAt, ss[0].Attempts = epoch.Add(20*time.Minute), 1
+	if err := db.UpdateSendings(ctx, []*bot.Sending{ss[3], ss[0]}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(bot.DuePos{}, 0); !reflect.DeepEqual(got, []bot.SendingID{2, 3, 5, 1}) {
+		t.Fatalf("after a mark, a send and a retry: %v", got)
+	}
+	if got, _ := db.DueSendings(ctx, c.ID, bot.DuePos{}, 1); got[0].State != bot.SendingInFlight {
+		t.Fatalf("the in-flight sending reads %+v", got[0])
+	}
+	if got := ids(bot.DuePos{}, 0); len(got) != 4 {
+		t.Fatalf("due: %v", got)
+	}
+	c.State = bot.CampaignCancelled
+	if _, err := db.UpdateCampaign(ctx, c.ID, func(x *bot.Campaign) error { x.State = bot.CampaignCancelled; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	code(t, db.CreateSendings(ctx, c.ID, []*bot.Sending{{Key: "late"}}), bot.ECONFLICT)
+	if got, err := db.DueSendings(ctx, 999, bot.DuePos{}, 0); err != nil || len(got) != 0 {
+		t.Fatalf("no such campaign: %v %v", got, err)
 	}
 }
 

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// The open sendings of a campaign (pending, scheduled, in flight) are
+// indexed by due time under "sendings_due", a bucket per campaign keyed by
+// due time (Unix nanoseconds) then ID, both big-endian, with empty
+// values: the engine reads what is left to send in the order it is due,
+// a page at a time, without holding a campaign in memory. Every write of
+// a sending keeps the index in the same transaction.
+
+var bucketSendingsDue = []byte("sendings_due")
+
+// openCode reports whether a stored state byte is an open state.
+func openCode(c byte) bool {
+	return c == stateCodes[bot.SendingPending] || c == stateCodes[bot.SendingScheduled] || c == stateCodes[bot.SendingInFlight]
+}
+
+// dueKey is the index key of a sending due at due.
+func dueKey(due time.Time, id bot.SendingID) []byte {
+	k := make([]byte, 16)
+	if !due.IsZero() {
+		binary.BigEndian.PutUint64(k, uint64(due.UnixNano()))
+	}
+	binary.BigEndian.PutUint64(k[8:], uint64(id))
+	return k
+}
+
+// storedDue reads the due time of a stored sending (state byte first)
+// without decoding the rest of it.
+func storedDue(v []byte) (time.Time, error) {
+	if len(v) < 2 || v[1] != sendingFormat1 {
+		return time.Time{}, internal("a sending record has an unknown format")
+	}
+	r := &sendingReader{b: v[2:], ok: true}
+	r.uvarint() // id
+	r.uvarint() // campaign
+	r.skip()    // key
+	r.uvarint() // source
+	n := r.uvarint()
+	for i := uint64(0); i < n && r.ok; i++ {
+		r.skip()
+		r.skip()
+	}
+	r.skip() // address
+	r.skip()
+	planned, next := r.time(), r.time()
+	if !r.ok {
+		return time.Time{}, internal("a sending record is damaged")
+	}
+	if next.IsZero() {
+		return planned, nil
+	}
+	return next, nil
+}
+
+// dueIndex returns campaign cid's due index, made when missing.
+func dueIndex(tx *bolt.Tx, cid bot.CampaignID) (*bolt.Bucket, error) {
+	root := tx.Bucket(bucketSendingsDue)
+	if root == nil {
+		return nil, internal("no sendings_due bucket")
+	}
+	b, err := root.CreateBucketIfNotExists(itob(uint64(cid)))
+	if err != nil {
+		return nil, internal("creating a due index: %w", err)
+	}
+	return b, nil
+}
+
+// reindex moves a sending's index entry from what old said to what v says
+// (both stored records); newDue is v's due time, read only when needed.
+func reindex(idx *bolt.Bucket, id bot.SendingID, old, v []byte, newDue func() (time.Time, error)) error {
+	wasOpen, isOpen := openCode(old[0]), openCode(v[0])
+	if !wasOpen && !isOpen {
+		return nil
+	}
+	var before, after time.Time
+	var err error
+	if wasOpen {
+		if before, err = storedDue(old); err != nil {
+			return err
+		}
+	}
+	if isOpen {
+		if after, err = newDue(); err != nil {
+			return err
+		}
+	}
+	if wasOpen && isOpen && before.Equal(after) {
+		return nil
+	}
+	if wasOpen {
+		if err := idx.Delete(dueKey(before, id)); err != nil {
+			return internal("updating the due index: %w", err)
+		}
+	}
+	if isOpen {
+		if err := idx.Put(dueKey(after, id), nil); err != nil {
+			return internal("updating the due index: %w", err)
+		}
+	}
+	return nil
+}
+
+// DueSendings returns up to limit open sendings of campaign cid after the
+// position after, in due order.
+func (db *DB) DueSendings(ctx context.Context, cid bot.CampaignID, after bot.DuePos, limit int) ([]*bot.Sending, error) {
+	var out []*bot.Sending
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		idx := tx.Bucket(bucketSendingsDue).Bucket(itob(uint64(cid)))
+		b := tx.Bucket(bucketSendings).Bucket(itob(uint64(cid)))
+		if idx == nil || b == nil {
+			return nil
+		}
+		start := dueKey(after.At, after.ID)
+		cur := idx.Cursor()
+		k, _ := cur.Seek(start)
+		if k != nil && string(k) == string(start) {
+			k, _ = cur.Next()
+		}
+		for ; k != nil; k, _ = cur.Next() {
+			v := b.Get(k[8:])
+			if v == nil {
+				return internal("the due index names sending %d of campaign %d, which is not there", binary.BigEndian.Uint64(k[8:]), cid)
+			}
+			s, err := decodeSending(v)
+			if err != nil {
+				return err
+			}
+			out = append(out, s)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// migrateV3toV4 builds the due index of every campaign's open sendings.
+func migrateV3toV4(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketSendingsDue); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketSendings).ForEachBucket(func(cid []byte) error {
+		idx, err := dueIndex(tx, bot.CampaignID(btoi(cid)))
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketSendings).Bucket(cid).ForEach(func(k, v []byte) error {
+			if btoi(k) == 0 || len(v) == 0 || !openCode(v[0]) {
+				return nil // the counters, or a final sending
+			}
+			due, err := storedDue(v)
+			if err != nil {
+				return err
+			}
+			return idx.Put(dueKey(due, bot.SendingID(btoi(k))), nil)
+		})
+	})
+}
