@@ -277,8 +277,12 @@ func (e *Engine) retryLater(s *bot.Sending, gen uint64, c *bot.Campaign, reason 
 		next = now
 	}
 	s.State, s.NextAt, s.Error = bot.SendingScheduled, next, reason
-	e.submit(s, false)
-	e.enqueue(s, gen, next)
+	// Written before it is held again: fill, reading after the
+	// campaign's cursor, meets it in the store if it is due later than
+	// what is in memory; landed holds it otherwise.
+	if e.submit(s, true) == nil {
+		e.landed(s.CampaignID, []*bot.Sending{s})
+	}
 }
 
 // failed records that s cannot be delivered; a passing failure goes to the

@@ -63,6 +63,11 @@ type Engine struct {
 	CommitLinger time.Duration
 	// SendTimeout bounds one call to a platform; 0 means 30 seconds.
 	SendTimeout time.Duration
+	// Window bounds the sendings the engine holds in memory, all running
+	// campaigns together; the rest wait in the store, read in the order
+	// they are due (SendingStore.DueSendings) as the window empties. 0
+	// means DefaultWindow, or more when Workers asks for it.
+	Window int
 	Log         *slog.Logger
 	// Changed, when set, is called after a campaign's counters or state
 	// changed (from the engine's goroutines; it must not block long).
@@ -78,12 +83,19 @@ type Engine struct {
 	active    map[bot.CampaignID]*activeCampaign
 	starting  map[bot.CampaignID]time.Time // scheduled campaigns and their start
 	busy      map[sendingRef]bool          // sendings a worker holds
+	held      map[bot.CampaignID]int       // sendings in memory (ready or queue), per campaign
+	queued    map[sendingRef]bool          // sendings in memory
 	reach     map[bot.Platform]*reachCache
 	queue     dueQueue  // sendings waiting for their time
 	ready     []*queued // sendings due when queued, in the order queued
 	readyAt   int       // ready[:readyAt] are dispatched
 	wake      chan struct{}
 	running   bool
+
+	// fillMu orders reading the store into the window (fill) with
+	// handing over sendings written behind a campaign's cursor (landed):
+	// each sees what the other did.
+	fillMu sync.Mutex
 
 	sendSlots chan struct{} // one per send in progress
 	stoppedAt time.Time     // the last group commit before Run
@@ -100,7 +112,14 @@ type activeCampaign struct {
 	loc   *time.Location
 	state bot.CampaignState
 	gen   uint64 // bumped by pause and cancel: older queue items are dropped
+	// cursor is the last open sending read from the store, in due order:
+	// what comes before it is in memory, held by a worker, or final.
+	cursor bot.DuePos
 }
+
+// DefaultWindow is how many sendings the engine holds in memory at most,
+// unless told otherwise (or unless its workers need more).
+const DefaultWindow = 4096
 
 // sendingRef names a sending across campaigns.
 type sendingRef struct {
@@ -145,6 +164,8 @@ func (e *Engine) init() {
 		e.active = map[bot.CampaignID]*activeCampaign{}
 		e.starting = map[bot.CampaignID]time.Time{}
 		e.busy = map[sendingRef]bool{}
+		e.held = map[bot.CampaignID]int{}
+		e.queued = map[sendingRef]bool{}
 		e.reach = map[bot.Platform]*reachCache{}
 		if e.Budget == nil {
 			e.Budget = NewBudget(e.Limits, e.Clock, 1)
@@ -164,6 +185,11 @@ func (e *Engine) init() {
 			e.CommitLinger = DefaultCommitLinger
 		}
 		e.sendSlots = make(chan struct{}, e.Workers)
+		if e.Window <= 0 {
+			// Enough for every worker and what gets ready behind it,
+			// several times over: a refill is never what a worker waits for.
+			e.Window = max(DefaultWindow, 4*e.Workers*readyFactor)
+		}
 	})
 }
 
@@ -209,6 +235,11 @@ func (e *Engine) Run(ctx context.Context) error {
 		return err
 	}
 	for _, c := range campaigns {
+		if c.State != bot.CampaignScheduled {
+			if err := e.resendLeftovers(ctx, c.ID); err != nil {
+				return err
+			}
+		}
 		if err := e.reload(ctx, c.ID); err != nil {
 			return err
 		}
@@ -276,10 +307,12 @@ func (e *Engine) Run(ctx context.Context) error {
 
 // dispatchDue hands every due sending to the workers and returns when the
 // next one is due (zero when none waits). It takes due sendings from the
-// queue a batch at a time, to take the lock less often.
+// queue a batch at a time, to take the lock less often, and refills the
+// window from the store as it empties.
 func (e *Engine) dispatchDue(ctx context.Context, now time.Time, work chan<- *queued) (time.Time, error) {
 	batch := make([]*queued, 0, dispatchBatch)
 	for {
+		e.fill(ctx)
 		batch = batch[:0]
 		var next time.Time
 		e.mu.Lock()
@@ -287,7 +320,7 @@ func (e *Engine) dispatchDue(ctx context.Context, now time.Time, work chan<- *qu
 			it := e.ready[e.readyAt]
 			e.ready[e.readyAt] = nil
 			e.readyAt++
-			if e.liveLocked(it) {
+			if e.takeLocked(it) {
 				batch = append(batch, it)
 			}
 		}
@@ -301,11 +334,11 @@ func (e *Engine) dispatchDue(ctx context.Context, now time.Time, work chan<- *qu
 				break
 			}
 			heap.Pop(&e.queue)
-			if e.liveLocked(it) {
+			if e.takeLocked(it) {
 				batch = append(batch, it)
 			}
 		}
-		more := len(e.ready) > 0 || len(e.queue) > 0 && next.IsZero()
+		more := len(e.ready) > 0 || len(e.queue) > 0 && next.IsZero() || len(batch) > 0
 		e.mu.Unlock()
 		for _, it := range batch {
 			select {
@@ -320,28 +353,162 @@ func (e *Engine) dispatchDue(ctx context.Context, now time.Time, work chan<- *qu
 	}
 }
 
+// takeLocked takes it out of memory and reports whether it may still be
+// sent; e.mu is held.
+func (e *Engine) takeLocked(it *queued) bool {
+	ref := sendingRef{it.s.CampaignID, it.s.ID}
+	if e.queued[ref] {
+		delete(e.queued, ref)
+		e.held[it.s.CampaignID]--
+	}
+	return e.liveLocked(it)
+}
+
 // dispatchBatch is how many due sendings dispatchDue takes at a time.
 const dispatchBatch = 64
 
-// enqueue schedules it, waking the loop when it is due before the rest.
-// A sending due already goes to the ready list, which costs less than the
-// queue's heap.
+// enqueue holds s in memory until it is due, waking the loop when it is
+// due before the rest; a sending held already, or by a worker, is left as
+// it is. A sending due already goes to the ready list, which costs less
+// than the queue's heap.
 func (e *Engine) enqueue(s *bot.Sending, gen uint64, at time.Time) {
-	it := &queued{s: s, gen: gen, at: at}
-	due := !at.After(e.Clock.Now())
 	e.mu.Lock()
-	var first bool
-	if due {
-		first = len(e.ready) == 0
-		e.ready = append(e.ready, it)
-	} else {
-		first = len(e.queue) == 0 || at.Before(e.queue[0].at)
-		heap.Push(&e.queue, it)
-	}
+	first := e.enqueueLocked(s, gen, at)
 	e.mu.Unlock()
 	if first {
 		e.poke()
 	}
+}
+
+// enqueueLocked is enqueue with e.mu held; it reports whether the loop
+// should wake.
+func (e *Engine) enqueueLocked(s *bot.Sending, gen uint64, at time.Time) bool {
+	ref := sendingRef{s.CampaignID, s.ID}
+	if e.queued[ref] || e.busy[ref] {
+		return false
+	}
+	return e.holdLocked(s, gen, at)
+}
+
+// holdLocked holds s in memory, with no question; e.mu is held.
+func (e *Engine) holdLocked(s *bot.Sending, gen uint64, at time.Time) bool {
+	ref := sendingRef{s.CampaignID, s.ID}
+	e.queued[ref] = true
+	e.held[s.CampaignID]++
+	it := &queued{s: s, gen: gen, at: at}
+	if !at.After(e.Clock.Now()) {
+		e.ready = append(e.ready, it)
+		return len(e.ready)-e.readyAt == 1
+	}
+	first := len(e.queue) == 0 || at.Before(e.queue[0].at)
+	heap.Push(&e.queue, it)
+	return first
+}
+
+// purgeLocked lets go of campaign id's sendings in memory (paused,
+// cancelled, or about to be read again from the start); e.mu is held.
+func (e *Engine) purgeLocked(id bot.CampaignID) {
+	if e.held[id] == 0 {
+		return
+	}
+	keep := func(it *queued) bool {
+		if it == nil || it.s.CampaignID != id {
+			return true
+		}
+		delete(e.queued, sendingRef{id, it.s.ID})
+		return false
+	}
+	ready := e.ready[:0]
+	for _, it := range e.ready[e.readyAt:] {
+		if keep(it) {
+			ready = append(ready, it)
+		}
+	}
+	clear(e.ready[len(ready):])
+	e.ready, e.readyAt = ready, 0
+	q := e.queue[:0]
+	for _, it := range e.queue {
+		if keep(it) {
+			q = append(q, it)
+		}
+	}
+	clear(e.queue[len(q):])
+	e.queue = q
+	heap.Init(&e.queue)
+	delete(e.held, id)
+}
+
+// fill reads, for each running campaign whose share of the window is half
+// empty, the next open sendings from the store in due order, and holds
+// them. Sendings in flight are a worker's (those left by a crash were made
+// scheduled again at Run's start: resendLeftovers).
+func (e *Engine) fill(ctx context.Context) {
+	e.fillMu.Lock()
+	defer e.fillMu.Unlock()
+	type want struct {
+		id    bot.CampaignID
+		after bot.DuePos
+		gen   uint64
+		n     int
+	}
+	var wants []want
+	e.mu.Lock()
+	running := 0
+	for _, a := range e.active {
+		if a.state == bot.CampaignRunning {
+			running++
+		}
+	}
+	share := e.Window / max(running, 1)
+	for id, a := range e.active {
+		if a.state == bot.CampaignRunning && e.held[id] <= share/2 {
+			wants = append(wants, want{id, a.cursor, a.gen, share - e.held[id]})
+		}
+	}
+	e.mu.Unlock()
+	wake := false
+	for _, w := range wants {
+		page, err := e.Store.DueSendings(ctx, w.id, w.after, w.n)
+		if err != nil {
+			if ctx.Err() == nil {
+				e.Log.Error("campaign engine: reading the sendings due", "campaign", w.id, "err", err)
+			}
+			continue
+		}
+		e.mu.Lock()
+		if a := e.active[w.id]; a != nil && a.gen == w.gen && a.state == bot.CampaignRunning && len(page) > 0 {
+			for _, sd := range page {
+				if sd.State != bot.SendingInFlight {
+					wake = e.enqueueLocked(sd, w.gen, sd.Due()) || wake
+				}
+			}
+			a.cursor = bot.PosOf(page[len(page)-1])
+		}
+		e.mu.Unlock()
+	}
+	if wake {
+		e.poke()
+	}
+}
+
+// landed holds the sendings of campaign id just written (durably) by
+// their holder (a worker rescheduling one, the preparation) with a due
+// time at or before the campaign's cursor: fill, which reads only
+// after the cursor, would not see them. Sendings due later are read in
+// their turn: the loop is woken to read them.
+func (e *Engine) landed(id bot.CampaignID, ss []*bot.Sending) {
+	e.fillMu.Lock()
+	defer e.fillMu.Unlock()
+	e.mu.Lock()
+	if a := e.active[id]; a != nil && a.state == bot.CampaignRunning {
+		for _, sd := range ss {
+			if sd.Open() && sd.State != bot.SendingInFlight && !a.cursor.Before(bot.PosOf(sd)) && !e.queued[sendingRef{id, sd.ID}] {
+				e.holdLocked(sd, a.gen, sd.Due()) // even if a worker holds it: the caller, letting go
+			}
+		}
+	}
+	e.mu.Unlock()
+	e.poke() // what is due later, the loop's next fill reads
 }
 
 // liveLocked reports whether it may still be sent (its campaign running,
@@ -410,14 +577,18 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 		}
 		a.c, a.msg, a.loc, a.state = c, personalize.Compile(c.Message), loc, bot.CampaignRunning
 		a.gen++
-		gen := a.gen
+		a.cursor = bot.DuePos{} // read again from the start: fill holds what is due
+		e.purgeLocked(id)
 		e.mu.Unlock()
-		return e.queueCampaign(ctx, c, gen)
+		e.poke()
+		e.afterCommit(ctx, map[bot.CampaignID]bool{c.ID: true}) // nothing left: done
+		return nil
 	default: // paused, done, cancelled, draft
 		if a != nil {
 			a.state = c.State
 			a.gen++
 		}
+		e.purgeLocked(id)
 		if c.State != bot.CampaignPaused {
 			delete(e.active, id)
 		}
@@ -429,55 +600,35 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 	}
 }
 
-// queueCampaign queues every sending of c that is not final.
-func (e *Engine) queueCampaign(ctx context.Context, c *bot.Campaign, gen uint64) error {
+// resendLeftovers makes the sendings of campaign id that were in flight
+// when herald stopped scheduled again, now, marked Resent: the platform may
+// or may not have them. It runs at Run's start, before any worker, when
+// every sending in flight is a leftover.
+func (e *Engine) resendLeftovers(ctx context.Context, id bot.CampaignID) error {
+	counts, err := e.Store.SendingCounts(ctx, id)
+	if err != nil || counts.InFlight == 0 {
+		return err
+	}
 	now := e.Clock.Now()
 	var resent []*bot.Sending
-	for after := bot.SendingID(0); ; {
-		page, err := e.Store.Sendings(ctx, c.ID, after, 5000)
+	for after := (bot.DuePos{}); len(resent) < counts.InFlight; {
+		page, err := e.Store.DueSendings(ctx, id, after, pageSize)
 		if err != nil {
 			return err
 		}
 		if len(page) == 0 {
 			break
 		}
-		last := page[len(page)-1].ID
-		e.mu.Lock()
-		for i, s := range page {
-			if e.busy[sendingRef{s.CampaignID, s.ID}] {
-				page[i] = nil // a worker holds it and will record its outcome
+		for _, sd := range page {
+			if sd.State == bot.SendingInFlight {
+				sd.State, sd.Resent, sd.NextAt = bot.SendingScheduled, true, now
+				resent = append(resent, sd)
 			}
 		}
-		e.mu.Unlock()
-		for _, s := range page {
-			if s == nil {
-				continue
-			}
-			switch s.State {
-			case bot.SendingInFlight:
-				// In flight when herald stopped: the platform may or may
-				// not have it. Send again, and say so in the report.
-				s.State, s.Resent, s.NextAt = bot.SendingScheduled, true, now
-				resent = append(resent, s)
-				e.enqueue(s, gen, now)
-			case bot.SendingPending, bot.SendingScheduled:
-				at := s.NextAt
-				if at.IsZero() {
-					at = s.PlannedAt
-				}
-				e.enqueue(s, gen, at)
-			}
-		}
-		after = last
+		after = bot.PosOf(page[len(page)-1])
 	}
-	if len(resent) > 0 {
-		e.Log.Warn("campaign engine: resending what was in flight at the last stop", "campaign", c.ID, "count", len(resent))
-		if err := e.Store.UpdateSendings(ctx, resent); err != nil {
-			return err
-		}
-	}
-	e.afterCommit(ctx, map[bot.CampaignID]bool{c.ID: true})
-	return nil
+	e.Log.Warn("campaign engine: resending what was in flight at the last stop", "campaign", id, "count", len(resent))
+	return e.Store.UpdateSendings(ctx, resent)
 }
 
 // skipRemaining marks the sendings of a cancelled campaign that were not
@@ -498,10 +649,22 @@ func (e *Engine) skipRemaining(ctx context.Context, id bot.CampaignID) error {
 	return <-done
 }
 
-// QueueDepth returns how many sendings wait in the engine's queue.
+// QueueDepth returns how many sendings of running and paused campaigns
+// wait to be sent (from the campaigns' counters: most of them wait in the
+// store, not in memory).
 func (e *Engine) QueueDepth() int {
 	e.init()
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	return len(e.queue) + len(e.ready) - e.readyAt
+	ids := make([]bot.CampaignID, 0, len(e.active))
+	for id := range e.active {
+		ids = append(ids, id)
+	}
+	e.mu.Unlock()
+	n := 0
+	for _, id := range ids {
+		if c, err := e.Store.SendingCounts(context.Background(), id); err == nil {
+			n += c.Pending + c.Scheduled + c.InFlight
+		}
+	}
+	return n
 }

@@ -4,21 +4,71 @@
 //	go run ./bench/dispatch -n 100000             # no limit: engine vs a bare HTTP loop, 5 runs
 //	go run ./bench/dispatch -n 3000 -limit telegram  # the fake enforces Telegram's limits
 //
-// It prints one JSON line last.
+// Processes: the command itself only directs and counts. It re-executes
+// itself (os.Args[0], as bench/recipients does) three ways:
+//
+//   - -mode fake: the fake platform (-limit telegram: with Telegram's
+//     limits), one child for the whole bench. It writes its URL on stdout
+//     and serves until its stdin closes; the parent resets it between
+//     runs and reads its counters over loopback (fakeplatform.Remote).
+//   - -mode raw: the bare loop, a child per run: plain HTTP posts from
+//     -workers goroutines, nothing else.
+//   - -mode engine: herald's side, a child per run: it imports the
+//     recipients into a list in a fresh bbolt file, creates the campaign,
+//     runs the engine and starts the campaign through campaigns.Service.
+//
+// So the bare loop and the engine both meet the fake across processes,
+// and the engine child's memory and CPU are herald's own. The children
+// write their results as one JSON object on stdout; they log on stderr.
+//
+// Each run is a bare loop then the engine, back to back, so that both meet
+// the same machine; the ratio is taken per run and the median of the runs
+// (-runs) is printed; the worst of the runs for lost, duplicates, failed,
+// rejected_429 and the memory figures, the least for sent. The last
+// stdout line is one JSON object; its keys besides the counts:
+//
+//	sends_per_sec        messages the fake accepted per second, first to last
+//	raw_sends_per_sec    the same for the bare loop
+//	ratio_to_raw         sends_per_sec / raw_sends_per_sec (ratio_each_run: every run's)
+//	first_send_ms        from the engine child calling campaigns.Service.Start
+//	                     to the first message the fake accepted (both wall-clock
+//	                     Unix nanoseconds of this machine)
+//	seconds              the campaign, Start to done, preparation included
+//	prepare_seconds      Start to the campaign's StartedAt (the sendings written)
+//	peak_rss_mb          the engine child's VmHWM: its whole life, setup included,
+//	                     bbolt's mapped file pages included
+//	peak_anon_mb         the engine child's peak RssAnon (anonymous memory only:
+//	                     bbolt's mapped pages do not count), its whole life
+//	campaign_peak_anon_mb  the same from Start to done only; before Start the
+//	                     child returns the setup's garbage to the OS, as a
+//	                     server that imported the list earlier would have
+//	cpu_us_per_send, cores_busy          the engine child, Start to done
+//	raw_cpu_us_per_send, raw_cores_busy  the bare loop child, its loop
+//	fake_cpu_us_per_send the fake's process during the engine run
+//	lost, duplicates, failed, rejected_429, group_commits, records_per_commit,
+//	commit_ms, committer_busy (share of the campaign spent committing)
+//
+// -cpuprofile, -trace and -memprofile profile the engine child: run 1
+// writes the path given, run k > 1 the path with ".k" appended.
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"runtime/trace"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -32,79 +82,102 @@ import (
 	"github.com/heraldchat/herald/store"
 )
 
+// options are the flags the parent passes on to its children.
+type options struct {
+	n, workers, runs                  int
+	limit                             string
+	nosync, noop                      bool
+	cpuprofile, traceFile, memprofile string
+}
+
 func main() {
-	n := flag.Int("n", 100000, "recipients")
-	limit := flag.String("limit", "", "enforce a platform's documented limits in the fake (telegram)")
-	runs := flag.Int("runs", 0, "bare loop + engine pairs, the median printed (0: 5 without -limit, 1 with)")
-	workers := flag.Int("workers", 128, "concurrent sends, for the engine and the bare loop alike")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the runs here (samples labelled phase=raw or phase=engine, the fake's unlabelled)")
-	traceFile := flag.String("trace", "", "write an execution trace of the engine run here")
-	memprofile := flag.String("memprofile", "", "write an allocation profile of the whole run here")
-	nosync := flag.Bool("nosync", false, "diagnosis only: no fsync on commit (not durable)")
-	noop := flag.Bool("noop", false, "diagnosis only: the engine sends to a messenger that does nothing (its own cost per message)")
+	var o options
+	flag.IntVar(&o.n, "n", 100000, "recipients")
+	flag.StringVar(&o.limit, "limit", "", "enforce a platform's documented limits in the fake (telegram)")
+	flag.IntVar(&o.runs, "runs", 0, "bare loop + engine pairs, the median printed (0: 5 without -limit, 1 with)")
+	flag.IntVar(&o.workers, "workers", 128, "concurrent sends, for the engine and the bare loop alike")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the engine child here (run k > 1: path.k)")
+	flag.StringVar(&o.traceFile, "trace", "", "write an execution trace of the engine run here (run k > 1: path.k)")
+	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the engine child here (run k > 1: path.k)")
+	flag.BoolVar(&o.nosync, "nosync", false, "diagnosis only: no fsync on commit (not durable)")
+	flag.BoolVar(&o.noop, "noop", false, "diagnosis only: the engine sends to a messenger that does nothing (its own cost per message)")
+	mode := flag.String("mode", "", "internal: what a child process runs (fake, raw, engine)")
+	url := flag.String("url", "", "internal: the fake platform's URL, for the raw and engine children")
 	flag.Parse()
-	noSync, noopSend, tracePath = *nosync, *noop, *traceFile
-	if *memprofile != "" {
-		runtime.MemProfileRate = 4096
-	}
-	if *runs <= 0 {
-		*runs = 5
-		if *limit != "" {
-			*runs = 1 // a paced run measures the limit, not the machine
+	var err error
+	switch *mode {
+	case "":
+		err = parent(o)
+	case "fake":
+		var fl fakeplatform.Limits
+		if fl, err = fakeLimits(o.limit); err == nil {
+			err = fakeplatform.ServeChild(fl)
 		}
+	case "raw":
+		err = rawChild(*url, o)
+	case "engine":
+		err = engineChild(*url, o)
+	default:
+		err = fmt.Errorf("unknown -mode %q", *mode)
 	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		pprof.StartCPUProfile(f)
-	}
-	err := run(*n, *limit, *workers, *runs)
-	pprof.StopCPUProfile()
 	if err != nil {
+		if *mode != "" {
+			err = fmt.Errorf("%s child: %w", *mode, err)
+		}
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if *memprofile != "" {
-		f, err := os.Create(*memprofile)
-		if err == nil {
-			pprof.Lookup("allocs").WriteTo(f, 0)
-			f.Close()
-		}
-	}
 }
 
-func run(n int, limit string, workers, runs int) error {
-	var fl fakeplatform.Limits
+func fakeLimits(limit string) (fakeplatform.Limits, error) {
 	switch limit {
 	case "":
+		return fakeplatform.Limits{}, nil
 	case "telegram":
-		fl = fakeplatform.Limits{PerSecond: 30, PerChat: time.Second}
-	default:
-		return fmt.Errorf("unknown -limit %q: use telegram", limit)
+		return fakeplatform.Limits{PerSecond: 30, PerChat: time.Second}, nil
 	}
-	fake, err := fakeplatform.Start(fl)
+	return fakeplatform.Limits{}, fmt.Errorf("unknown -limit %q: use telegram", limit)
+}
+
+// parent starts the fake's child, runs the pairs of children and prints
+// the medians.
+func parent(o options) error {
+	fl, err := fakeLimits(o.limit)
+	if err != nil {
+		return err
+	}
+	if o.runs <= 0 {
+		o.runs = 5
+		if o.limit != "" {
+			o.runs = 1 // a paced run measures the limit, not the machine
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(self, "-mode", "fake", "-limit", o.limit)
+	cmd.Stderr = os.Stderr
+	fake, err := fakeplatform.StartChild(cmd)
 	if err != nil {
 		return err
 	}
 	defer fake.Close()
-	client := fakeplatform.Client(workers)
+	chats := make([]string, o.n)
+	for i := range chats {
+		chats[i] = chat(i)
+	}
 
-	// Each run is a bare loop then the engine, back to back, so that both
-	// meet the same machine; the ratio is taken per run and the median of
-	// the runs is printed (worst for lost, duplicates, failed and 429s).
 	var all []map[string]float64
-	for r := range runs {
-		m, err := runOnce(fake, client, n, workers, limit, fl)
+	for r := range o.runs {
+		m, err := runOnce(self, fake, chats, o, fl, r)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "run %d: %v\n", r+1, m)
 		all = append(all, m)
 	}
-	out := map[string]any{"recipients": n, "workers": workers, "runs": runs}
+	out := map[string]any{"recipients": o.n, "workers": o.workers, "runs": o.runs}
 	for k := range all[0] {
 		vals := make([]float64, len(all))
 		for i, m := range all {
@@ -113,7 +186,7 @@ func run(n int, limit string, workers, runs int) error {
 		sort.Float64s(vals)
 		v := vals[len(vals)/2]
 		switch k {
-		case "lost", "duplicates", "failed", "rejected_429":
+		case "lost", "duplicates", "failed", "rejected_429", "peak_rss_mb", "peak_anon_mb", "campaign_peak_anon_mb":
 			v = vals[len(vals)-1]
 		case "sent":
 			v = vals[0]
@@ -136,58 +209,68 @@ func run(n int, limit string, workers, runs int) error {
 }
 
 // runOnce measures the bare loop (unless limited or -noop) and then the
-// engine against the same fake.
-func runOnce(fake *fakeplatform.Server, client *http.Client, n, workers int, limit string, fl fakeplatform.Limits) (map[string]float64, error) {
+// engine against the same fake, each in a child of its own.
+func runOnce(self string, fake *fakeplatform.Remote, chats []string, o options, fl fakeplatform.Limits, r int) (map[string]float64, error) {
+	n := float64(o.n)
 	out := map[string]float64{}
-	fake.Reset()
-	if limit == "" && !noopSend {
-		cpu0, wall0 := cpuTime(), time.Now()
-		var raw float64
-		var err error
-		pprof.Do(context.Background(), pprof.Labels("phase", "raw"), func(context.Context) {
-			raw, err = rawLoop(fake, client, n, workers)
-		})
-		if err != nil {
+	if err := fake.Reset(); err != nil {
+		return nil, err
+	}
+	if o.limit == "" && !o.noop {
+		var raw rawResult
+		if err := runChild(self, &raw, "-mode", "raw", "-url", fake.URL(), "-n", strconv.Itoa(o.n), "-workers", strconv.Itoa(o.workers)); err != nil {
 			return nil, err
 		}
-		out["raw_cpu_us_per_send"] = (cpuTime() - cpu0).Seconds() * 1e6 / float64(n)
-		out["raw_cores_busy"] = (cpuTime() - cpu0).Seconds() / time.Since(wall0).Seconds()
-		out["raw_sends_per_sec"] = float64(int(raw))
-		fake.Reset()
+		out["raw_cpu_us_per_send"] = raw.CPUSeconds * 1e6 / n
+		out["raw_cores_busy"] = raw.CPUSeconds / raw.Seconds
+		out["raw_sends_per_sec"] = float64(int(raw.PerSec))
+		if err := fake.Reset(); err != nil {
+			return nil, err
+		}
 	}
 
-	cpu0 := cpuTime()
-	var res result
-	var err error
-	pprof.Do(context.Background(), pprof.Labels("phase", "engine"), func(context.Context) {
-		res, err = engineRun(fake, client, n, workers, limit)
-	})
-	if err != nil {
+	args := []string{"-mode", "engine", "-url", fake.URL(), "-n", strconv.Itoa(o.n), "-workers", strconv.Itoa(o.workers),
+		"-limit", o.limit, fmt.Sprintf("-nosync=%v", o.nosync), fmt.Sprintf("-noop=%v", o.noop)}
+	for name, path := range map[string]string{"-cpuprofile": o.cpuprofile, "-trace": o.traceFile, "-memprofile": o.memprofile} {
+		if path != "" {
+			args = append(args, name, perRun(path, r))
+		}
+	}
+	var res engineResult
+	if err := runChild(self, &res, args...); err != nil {
 		return nil, err
 	}
 	// CPU from the start command to done, preparation included.
-	out["cpu_us_per_send"] = (cpuTime() - cpu0 - res.setupCPU).Seconds() * 1e6 / float64(n)
-	out["cores_busy"] = (cpuTime() - cpu0 - res.setupCPU).Seconds() / res.seconds
-	out["sent"], out["failed"] = float64(res.counts.Sent), float64(res.counts.Failed)
-	out["seconds"], out["prepare_seconds"] = res.seconds, res.prepare
+	out["cpu_us_per_send"] = res.CPUSeconds * 1e6 / n
+	out["cores_busy"] = res.CPUSeconds / res.Seconds
+	out["sent"], out["failed"] = float64(res.Sent), float64(res.Failed)
+	out["seconds"], out["prepare_seconds"] = res.Seconds, res.Prepare
+	out["peak_rss_mb"], out["peak_anon_mb"], out["campaign_peak_anon_mb"] = res.PeakRSSMB, res.PeakAnonMB, res.CampaignPeakAnonMB
 	// The committer: how many group commits, how many records each, how
 	// long each, and the share of the run it was busy writing.
-	out["group_commits"], out["records_per_commit"], out["commit_ms"] = float64(res.commits), res.recordsPerCommit, res.commitMs
-	out["committer_busy"] = res.commitBusy / res.seconds
-	if noopSend {
+	out["group_commits"], out["records_per_commit"], out["commit_ms"] = float64(res.Commits), res.RecordsPerCommit, res.CommitMs
+	out["committer_busy"] = res.CommitBusy / res.Seconds
+	if o.noop {
 		// No platform saw anything: the rate is the engine's alone, from
 		// the campaign's start (preparation done) to done.
-		out["engine_only_per_sec"] = float64(int(float64(res.counts.Sent) / (res.seconds - res.prepare)))
+		out["engine_only_per_sec"] = float64(int(float64(res.Sent) / (res.Seconds - res.Prepare)))
 		return out, nil
 	}
-	st := fake.Stats()
-	lost := 0
-	for i := range n {
-		if fake.Received(chat(i)) == 0 {
-			lost++
-		}
+	st, err := fake.Stats()
+	if err != nil {
+		return nil, err
+	}
+	lost, err := fake.Missing(chats)
+	if err != nil {
+		return nil, err
 	}
 	out["lost"], out["duplicates"] = float64(lost), float64(st.Duplicates)
+	out["fake_cpu_us_per_send"] = st.CPU.Seconds() * 1e6 / n
+	if st.Accepted == 0 {
+		return nil, fmt.Errorf("the fake accepted nothing from the engine")
+	}
+	// Both clocks are this machine's wall clock, read in two processes.
+	out["first_send_ms"] = float64(st.First.UnixNano()-res.StartUnixNano) / 1e6
 	// seconds is the whole campaign, from the start command to done,
 	// preparation included; sends_per_sec is the sending phase, first to
 	// last message the platform accepted, as for the bare loop.
@@ -197,7 +280,7 @@ func runOnce(fake *fakeplatform.Server, client *http.Client, n, workers int, lim
 	if raw, ok := out["raw_sends_per_sec"]; ok {
 		out["ratio_to_raw"] = rate / raw
 	}
-	if limit != "" {
+	if o.limit != "" {
 		out["limit_per_sec"] = float64(fl.PerSecond)
 		out["achieved_per_sec"] = rate
 		out["rejected_429"] = float64(st.Rejected)
@@ -205,11 +288,78 @@ func runOnce(fake *fakeplatform.Server, client *http.Client, n, workers int, lim
 	return out, nil
 }
 
-var (
-	noSync    bool
-	noopSend  bool
-	tracePath string
-)
+// perRun is the file run r (from 0) writes a profile to.
+func perRun(path string, r int) string {
+	if r == 0 {
+		return path
+	}
+	return fmt.Sprintf("%s.%d", path, r+1)
+}
+
+// runChild runs this command with args and decodes the JSON object it
+// writes on stdout into out; its stderr is ours.
+func runChild(self string, out any, args ...string) error {
+	cmd := exec.Command(self, args...)
+	cmd.Stderr = os.Stderr
+	b, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("%s: %w", strings.Join(args[:2], " "), err)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("%s: %w: %s", strings.Join(args[:2], " "), err, b)
+	}
+	return nil
+}
+
+func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+func chat(i int) string { return fmt.Sprint(1000000 + i) }
+
+// cpuTime is the CPU time this process used so far, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// rawResult is what the bare loop's child reports.
+type rawResult struct {
+	PerSec     float64 `json:"per_sec"`
+	Seconds    float64 `json:"seconds"`
+	CPUSeconds float64 `json:"cpu_seconds"`
+}
+
+// rawChild sends n messages with the given concurrency and nothing else:
+// the speed the fake and the loopback allow.
+func rawChild(url string, o options) error {
+	client := fakeplatform.Client(o.workers)
+	var next atomic.Int64
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	cpu0, start := cpuTime(), time.Now()
+	for range o.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= o.n {
+					return
+				}
+				code, _, err := fakeplatform.Post(context.Background(), client, url, chat(i), "Hello")
+				if err != nil || code != 200 {
+					failed.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	secs, cpu := time.Since(start).Seconds(), (cpuTime() - cpu0).Seconds()
+	if f := failed.Load(); f > 0 {
+		return fmt.Errorf("the bare loop saw %d failures", f)
+	}
+	return json.NewEncoder(os.Stdout).Encode(rawResult{PerSec: float64(o.n) / secs, Seconds: secs, CPUSeconds: cpu})
+}
 
 // noopMessenger accepts every message at once: with it the dispatch bench
 // measures the engine alone.
@@ -221,82 +371,92 @@ func (m *noopMessenger) Send(context.Context, bot.Address, bot.Message) (bot.Mes
 	return bot.MessageRef{}, nil
 }
 
-// cpuTime is the CPU time this process used so far, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+// engineResult is what the engine's child reports.
+type engineResult struct {
+	Sent    int     `json:"sent"`
+	Failed  int     `json:"failed"`
+	Seconds float64 `json:"seconds"` // Start to done
+	Prepare float64 `json:"prepare_seconds"`
+	// StartUnixNano is when the child called Start, wall clock.
+	StartUnixNano    int64   `json:"start_unix_nano"`
+	CPUSeconds       float64 `json:"cpu_seconds"` // Start to done
+	Commits          int     `json:"group_commits"`
+	RecordsPerCommit float64 `json:"records_per_commit"`
+	CommitMs         float64 `json:"commit_ms"`
+	CommitBusy       float64 `json:"commit_busy_seconds"`
+	// The child's memory: VmHWM, and the largest RssAnon sampled, over
+	// its whole life and from Start to done.
+	PeakRSSMB          float64 `json:"peak_rss_mb"`
+	PeakAnonMB         float64 `json:"peak_anon_mb"`
+	CampaignPeakAnonMB float64 `json:"campaign_peak_anon_mb"`
 }
 
-func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
-
-func chat(i int) string { return fmt.Sprint(1000000 + i) }
-
-// rawLoop sends n messages with the given concurrency and nothing else:
-// the speed the fake and the loopback allow.
-func rawLoop(fake *fakeplatform.Server, client *http.Client, n, workers int) (float64, error) {
-	var next atomic.Int64
-	var failed atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				code, _, err := fakeplatform.Post(context.Background(), client, fake.URL(), chat(i), "Hello")
-				if err != nil || code != 200 {
-					failed.Add(1)
-				}
-			}
-		}()
+// engineChild is herald's side of a run, the whole of its process: it
+// samples its own memory, runs the campaign, and writes an engineResult
+// on stdout.
+func engineChild(url string, o options) error {
+	mem := startMemSampler()
+	if o.memprofile != "" {
+		runtime.MemProfileRate = 4096
 	}
-	wg.Wait()
-	if f := failed.Load(); f > 0 {
-		return 0, fmt.Errorf("the bare loop saw %d failures", f)
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
 	}
-	return float64(n) / time.Since(start).Seconds(), nil
-}
-
-type result struct {
-	counts                                 bot.SendingCounts
-	seconds, prepare                       float64
-	commits                                int
-	setupCPU                               time.Duration // CPU spent before the start command
-	recordsPerCommit, commitMs, commitBusy float64
+	res, err := engineRun(url, o, mem)
+	pprof.StopCPUProfile()
+	if err != nil {
+		return err
+	}
+	if o.memprofile != "" {
+		f, err := os.Create(o.memprofile)
+		if err != nil {
+			return err
+		}
+		pprof.Lookup("allocs").WriteTo(f, 0)
+		f.Close()
+	}
+	anon, campaignAnon := mem.stop()
+	hwm, err := procStatus("VmHWM")
+	if err != nil {
+		return err
+	}
+	res.PeakRSSMB, res.PeakAnonMB, res.CampaignPeakAnonMB = mb(hwm), mb(anon), mb(campaignAnon)
+	return json.NewEncoder(os.Stdout).Encode(res)
 }
 
 // engineRun imports n recipients into a list, runs a campaign to them with
 // the engine, and times it from the start command to done.
-func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, limit string) (result, error) {
+func engineRun(url string, o options, mem *memSampler) (engineResult, error) {
 	ctx := context.Background()
-	cpuAtSetup := cpuTime()
 	dir, err := os.MkdirTemp("", "herald-bench-dispatch-")
 	if err != nil {
-		return result{}, err
+		return engineResult{}, err
 	}
 	defer os.RemoveAll(dir)
 	clock := bot.SystemClock()
-	db, err := store.Open(filepath.Join(dir, "herald.db"), store.Options{NoSync: noSync})
+	db, err := store.Open(filepath.Join(dir, "herald.db"), store.Options{NoSync: o.nosync})
 	if err != nil {
-		return result{}, err
+		return engineResult{}, err
 	}
 	defer db.Close()
 
 	limits := map[bot.Platform]bot.Limits{bot.PlatformTelegram: {}}
-	if limit == "telegram" {
+	if o.limit == "telegram" {
 		limits = nil // the engine's documented defaults
 	}
-	var m bot.Messenger = &fakeplatform.Messenger{Platform_: bot.PlatformTelegram, URL: fake.URL(), Client: client}
-	if noopSend {
+	var m bot.Messenger = &fakeplatform.Messenger{Platform_: bot.PlatformTelegram, URL: url, Client: fakeplatform.Client(o.workers)}
+	if o.noop {
 		m = &noopMessenger{}
 	}
 	eng := &engine.Engine{
-		Store: db, Clock: clock, Workers: workers, Limits: limits,
+		Store: db, Clock: clock, Workers: o.workers, Limits: limits,
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: m},
 	}
 	var commits struct {
@@ -312,27 +472,33 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 		commits.Unlock()
 	}
 	svc := &campaigns.Service{Store: db, Dispatcher: eng, Clock: clock}
-	id, err := benchsetup.Campaign(ctx, db, svc, "bench", n, chat)
+	id, err := benchsetup.Campaign(ctx, db, svc, "bench", o.n, chat)
 	if err != nil {
-		return result{}, err
+		return engineResult{}, err
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	stopped := make(chan error, 1)
 	go func() { stopped <- eng.Run(runCtx) }()
-	if tracePath != "" {
-		f, err := os.Create(tracePath)
+	if o.traceFile != "" {
+		f, err := os.Create(o.traceFile)
 		if err != nil {
-			return result{}, err
+			return engineResult{}, err
 		}
+		defer f.Close()
 		trace.Start(f)
 		defer trace.Stop()
 	}
-	setupCPU := cpuTime() - cpuAtSetup
+	// The setup's garbage (the generated file, the import) goes back to
+	// the OS before the campaign, as in a server that imported the list
+	// earlier; campaign_peak_anon_mb counts from here.
+	debug.FreeOSMemory()
+	mem.startPhase()
+	cpu0 := cpuTime()
 	start := time.Now()
 	if _, err := svc.Start(ctx, id, bot.Actor{}); err != nil {
 		stop()
-		return result{}, err
+		return engineResult{}, err
 	}
 	// Poll for the end: cheaper than a callback per group commit.
 	tick := time.NewTicker(50 * time.Millisecond)
@@ -341,7 +507,7 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 	for range tick.C {
 		cur, err := db.Campaign(ctx, id)
 		if err != nil {
-			return result{}, err
+			return engineResult{}, err
 		}
 		if cur.State == bot.CampaignDone {
 			break
@@ -353,26 +519,107 @@ func engineRun(fake *fakeplatform.Server, client *http.Client, n, workers int, l
 		}
 	}
 	elapsed := time.Since(start).Seconds()
+	cpu := (cpuTime() - cpu0).Seconds()
 	stop()
 	if err := <-stopped; err != nil {
-		return result{}, err
+		return engineResult{}, err
 	}
 	counts, err := db.SendingCounts(ctx, id)
 	if err != nil {
-		return result{}, err
+		return engineResult{}, err
 	}
 	final, err := db.Campaign(ctx, id)
 	if err != nil {
-		return result{}, err
+		return engineResult{}, err
 	}
 	prep := final.StartedAt.Sub(start).Seconds()
 	fmt.Fprintf(os.Stderr, "engine: %d sent, %d failed in %.2fs (%.2fs preparing)\n", counts.Sent, counts.Failed, elapsed, prep)
 	commits.Lock()
 	defer commits.Unlock()
-	r := result{setupCPU: setupCPU, counts: counts, seconds: elapsed, prepare: prep, commits: commits.n, commitBusy: commits.took.Seconds()}
+	r := engineResult{
+		Sent: counts.Sent, Failed: counts.Failed, Seconds: elapsed, Prepare: prep,
+		StartUnixNano: start.UnixNano(), CPUSeconds: cpu,
+		Commits: commits.n, CommitBusy: commits.took.Seconds(),
+	}
 	if commits.n > 0 {
-		r.recordsPerCommit = float64(commits.records) / float64(commits.n)
-		r.commitMs = commits.took.Seconds() * 1000 / float64(commits.n)
+		r.RecordsPerCommit = float64(commits.records) / float64(commits.n)
+		r.CommitMs = commits.took.Seconds() * 1000 / float64(commits.n)
 	}
 	return r, nil
 }
+
+// memSampler keeps the peak of the process's RssAnon. Linux keeps a
+// high-water mark of the whole RSS (VmHWM, which counts bbolt's mapped
+// file pages too, the page cache's to drop) but none of its anonymous
+// part: so a goroutine reads /proc/self/status every 50 ms and keeps the
+// largest value seen. A peak shorter than that can be missed.
+type memSampler struct {
+	peak, phase atomic.Int64 // kB: whole life, since startPhase
+	quit, done  chan struct{}
+}
+
+func startMemSampler() *memSampler {
+	s := &memSampler{quit: make(chan struct{}), done: make(chan struct{})}
+	s.sample()
+	go func() {
+		defer close(s.done)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.quit:
+				return
+			case <-tick.C:
+				s.sample()
+			}
+		}
+	}()
+	return s
+}
+
+func (s *memSampler) sample() {
+	kb, err := procStatus("RssAnon")
+	if err != nil {
+		return
+	}
+	for _, p := range []*atomic.Int64{&s.peak, &s.phase} {
+		for {
+			old := p.Load()
+			if kb <= old || p.CompareAndSwap(old, kb) {
+				break
+			}
+		}
+	}
+}
+
+// startPhase starts the second peak afresh, from the current RssAnon.
+func (s *memSampler) startPhase() {
+	s.phase.Store(0)
+	s.sample()
+}
+
+// stop takes a last sample and returns both peaks in kB.
+func (s *memSampler) stop() (peak, phase int64) {
+	close(s.quit)
+	<-s.done
+	s.sample()
+	return s.peak.Load(), s.phase.Load()
+}
+
+// procStatus reads a field of /proc/self/status given in kB.
+func procStatus(field string) (int64, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		name, val, ok := strings.Cut(sc.Text(), ":")
+		if ok && name == field {
+			return strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(val), "kB")), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("/proc/self/status has no %s", field)
+}
+
+func mb(kb int64) float64 { return float64(kb) / 1024 }

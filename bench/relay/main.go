@@ -7,10 +7,15 @@
 //	go run ./bench/relay -participants 200 -messages 5 -surface slack
 //	go run ./bench/relay -participants 200 -messages 5 -surface web
 //	go run ./bench/relay -participants 200 -messages 5 -surface web -rate 200
+//	go run ./bench/relay -participants 40 -messages 3 -surface telegram -campaign 600
 //
 // Every participant writes their messages in order, all participants at
 // once; with -rate, the crowd's messages arrive at that many a second
-// instead (the latency of a relay at a steady load, not behind a burst). It prints one JSON line last: lost, duplicates, out_of_order,
+// instead (the latency of a relay at a steady load, not behind a burst).
+// With -campaign N (Telegram), a campaign to N people starts as the crowd
+// writes, sharing the bot's budget with the relays: campaign_ratio is its
+// send rate over Telegram's 30 a second, from its first message accepted
+// to its last. It prints one JSON line last: lost, duplicates, out_of_order,
 // http_429, drain_seconds and drain_ratio (drain time over the least time
 // the surface's limits allow for the posts needed: a thread's creation
 // and head card, and one post of what waited, per participant), and relay
@@ -36,7 +41,9 @@ import (
 	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/adapters/web"
+	"github.com/heraldchat/herald/bench/internal/benchsetup"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/engine"
@@ -50,8 +57,9 @@ func main() {
 	scale := flag.Float64("scale", 1, "run the limits (herald's and the fake's) this many times faster; 1 for the figures")
 	timeout := flag.Duration("timeout", time.Hour, "give up after this long")
 	rate := flag.Float64("rate", 0, "messages a second from the whole crowd; 0 for all at once")
+	campaign := flag.Int("campaign", 0, "telegram: a campaign to this many people, started as the crowd writes")
 	flag.Parse()
-	out, err := run(*n, *k, *surface, *scale, *rate, *timeout)
+	out, err := run(*n, *k, *surface, *scale, *rate, *campaign, *timeout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -134,7 +142,7 @@ func (h intake) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply, e
 	return bot.InboundReply{}, err
 }
 
-func run(n, k int, surface string, scale, rate float64, timeout time.Duration) (map[string]any, error) {
+func run(n, k int, surface string, scale, rate float64, campaign int, timeout time.Duration) (map[string]any, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir, err := os.MkdirTemp("", "herald-bench-relay-")
@@ -158,6 +166,8 @@ func run(n, k int, surface string, scale, rate float64, timeout time.Duration) (
 		runs     []func(context.Context)
 	)
 	log := slog.New(slog.DiscardHandler)
+	var campaignReport func() map[string]any
+	var why func() map[string]int
 	switch surface {
 	case "telegram":
 		const group = -100500
@@ -175,8 +185,15 @@ func run(n, k int, surface string, scale, rate float64, timeout time.Duration) (
 		a.Handler = intake{th}
 		th.Moderators, th.Channel = &recorder{Messenger: a, tp: a, got: got}, bot.Address{Platform: bot.PlatformTelegram, ID: strconv.Itoa(group)}
 		write = func(i, j int) { fake.UserWrites(int64(100000+i), fmt.Sprint("P", i), fmt.Sprintf("m%d.%d", i, j)) }
-		rejected, limit = fake.Rejected, 20.0/60*scale
+		rejected, limit, why = fake.Rejected, 20.0/60*scale, fake.RejectedBy
 		runs = append(runs, a.Run)
+		if campaign > 0 {
+			start, report, err := campaignOn(ctx, db, a, budget, clock, fake, campaign, scale)
+			if err != nil {
+				return nil, err
+			}
+			runs, campaignReport = append(runs, start), report
+		}
 	case "slack":
 		fake, err := slackfake.Start("xoxb-bench")
 		if err != nil {
@@ -247,6 +264,10 @@ func run(n, k int, surface string, scale, rate float64, timeout time.Duration) (
 		time.Sleep(10 * time.Millisecond)
 	}
 	drain := time.Since(start)
+	var campaignResult map[string]any
+	if campaignReport != nil {
+		campaignResult = campaignReport() // its last message, and the 429s meanwhile
+	}
 	time.Sleep(500 * time.Millisecond) // anything posted twice shows now
 
 	got.mu.Lock()
@@ -287,6 +308,12 @@ func run(n, k int, surface string, scale, rate float64, timeout time.Duration) (
 		"posts": got.posts, "drain_seconds": round(drain.Seconds()),
 		"latency_p50_ms": pct(0.5), "latency_p99_ms": pct(0.99),
 	}
+	if campaignReport != nil {
+		out["campaign"] = campaignResult
+	}
+	if why != nil {
+		out["http_429_by"] = why()
+	}
 	if limit > 0 {
 		// The least time the limits allow: two posts per thread (its
 		// creation or head, and one post of what waited), at the limit.
@@ -294,6 +321,53 @@ func run(n, k int, surface string, scale, rate float64, timeout time.Duration) (
 		out["least_seconds"], out["drain_ratio"] = round(least), round(drain.Seconds()/least)
 	}
 	return out, nil
+}
+
+// campaignOn prepares a campaign to n people who started the bot, sent by
+// the Telegram adapter a under the budget the relays share. It returns
+// what starts it and runs the engine, and what reports its rate once the
+// crowd has drained (waiting for the campaign's last message).
+func campaignOn(ctx context.Context, db *store.DB, a *telegram.Adapter, budget *engine.Budget, clock bot.Clock, fake *telegramfake.Server, n int, scale float64) (func(context.Context), func() map[string]any, error) {
+	const first = 900000
+	for i := range n {
+		fake.StartedBy(int64(first + i))
+	}
+	eng := &engine.Engine{Store: db, Clock: clock, Budget: budget, Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: a}}
+	svc := &campaigns.Service{Store: db, Dispatcher: eng, Clock: clock}
+	id, err := benchsetup.Campaign(ctx, db, svc, "bench", n, func(i int) string { return strconv.Itoa(first + i) })
+	if err != nil {
+		return nil, nil, err
+	}
+	start := func(ctx context.Context) {
+		go func() {
+			if _, err := svc.Start(ctx, id, bot.Actor{}); err != nil {
+				fmt.Fprintln(os.Stderr, "starting the campaign:", err)
+			}
+		}()
+		eng.Run(ctx)
+	}
+	report := func() map[string]any {
+		var at []time.Time
+		for deadline := time.Now().Add(time.Duration(n/10+60) * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			at = at[:0]
+			for _, m := range fake.Sent() {
+				if m.ChatID >= first && m.ChatID < first+int64(n) {
+					at = append(at, m.At)
+				}
+			}
+			if len(at) >= n {
+				break
+			}
+		}
+		out := map[string]any{"recipients": n, "sent": len(at)}
+		if len(at) > 1 {
+			sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
+			rate := float64(len(at)-1) / at[len(at)-1].Sub(at[0]).Seconds()
+			out["sends_per_second"], out["ratio"] = round(rate), round(rate/(30*scale))
+		}
+		return out
+	}
+	return start, report, nil
 }
 
 func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

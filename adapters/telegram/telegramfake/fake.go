@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"strconv"
@@ -84,6 +85,7 @@ type Server struct {
 	updateID   int64
 	notify     chan struct{}
 	rejected   int
+	why        map[string]int    // 429s by the limit that refused: chat, overall, group
 	files      map[string][]byte // file_id → content, for getFile
 	answers    []Answer
 	admins     map[int64]map[int64]bool // group → administrators
@@ -554,6 +556,7 @@ func (s *Server) limitLocked(now time.Time, chat int64) int {
 		return max(int((float64(d)*scale+float64(time.Second)-1)/float64(time.Second)), 1)
 	}
 	if last, ok := s.lastChat[chat]; ok && now.Sub(last) < unit(time.Second) {
+		s.refused("chat")
 		return secs(unit(time.Second) - now.Sub(last))
 	}
 	cut := 0
@@ -562,6 +565,7 @@ func (s *Server) limitLocked(now time.Time, chat int64) int {
 	}
 	s.window = s.window[cut:]
 	if len(s.window) >= 30 {
+		s.refused("overall")
 		return secs(unit(time.Second) - now.Sub(s.window[0]))
 	}
 	if chat < 0 {
@@ -571,6 +575,7 @@ func (s *Server) limitLocked(now time.Time, chat int64) int {
 		}
 		if len(g) >= 20 {
 			s.groupSends[chat] = g
+			s.refused("group")
 			return secs(unit(time.Minute) - now.Sub(g[0]))
 		}
 		s.groupSends[chat] = append(g, now)
@@ -578,6 +583,23 @@ func (s *Server) limitLocked(now time.Time, chat int64) int {
 	s.window = append(s.window, now)
 	s.lastChat[chat] = now
 	return 0
+}
+
+// refused counts a 429 by the limit that gave it; the caller holds s.mu.
+func (s *Server) refused(limit string) {
+	if s.why == nil {
+		s.why = map[string]int{}
+	}
+	s.why[limit]++
+}
+
+// RejectedBy returns the 429s answered so far by the limit that gave
+// them: "chat" (1 a second), "overall" (30 a second), "group" (20 a
+// minute).
+func (s *Server) RejectedBy() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.why)
 }
 
 // limited answers 429 and returns true when chat's limits refuse a post
