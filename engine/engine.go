@@ -68,7 +68,7 @@ type Engine struct {
 	// they are due (SendingStore.DueSendings) as the window empties. 0
 	// means DefaultWindow, or more when Workers asks for it.
 	Window int
-	Log         *slog.Logger
+	Log    *slog.Logger
 	// Changed, when set, is called after a campaign's counters or state
 	// changed (from the engine's goroutines; it must not block long).
 	Changed func(bot.CampaignID)
