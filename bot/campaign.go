@@ -128,8 +128,12 @@ type Campaign struct {
 	Missing MissingPolicy `json:"missing,omitempty"`
 	// KeyColumn names the recipients' key in the report (email,
 	// respondentID, slack_id, …); set when sending begins.
-	KeyColumn  string    `json:"key_column,omitempty"`
-	StartedAt  time.Time `json:"started_at,omitzero"`
+	KeyColumn string    `json:"key_column,omitempty"`
+	StartedAt time.Time `json:"started_at,omitzero"`
+	// Preparing is set while the campaign runs and the rest of its
+	// audience is still being recorded (sending begins with the first
+	// batch); it is not done before Preparing clears.
+	Preparing  bool      `json:"preparing,omitempty"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	CreatedAt  time.Time `json:"created_at"`
 	CreatedBy  Actor     `json:"created_by"`

@@ -215,15 +215,19 @@ func (e *Engine) afterCommit(ctx context.Context, touched map[bot.CampaignID]boo
 // finish moves a campaign whose every sending is final to done.
 func (e *Engine) finish(ctx context.Context, id bot.CampaignID, counts bot.SendingCounts) {
 	now := e.Clock.Now().UTC()
+	done := false
 	_, err := e.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
-		if c.State != bot.CampaignRunning {
-			return nil // paused or cancelled meanwhile
+		if done = c.State == bot.CampaignRunning && !c.Preparing; !done {
+			return nil // paused or cancelled meanwhile, or more recipients to come
 		}
 		c.FinishedAt = now
 		return c.Transition(bot.CampaignDone, now, bot.Actor{})
 	})
 	if err != nil {
 		e.Log.Error("campaign engine: finishing a campaign", "campaign", id, "err", err)
+		return
+	}
+	if !done {
 		return
 	}
 	e.mu.Lock()

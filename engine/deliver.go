@@ -18,8 +18,9 @@ import (
 const quickRetries = 3
 
 // deliver sends one due sending: resolve the address, check presence when
-// asked, personalise, wait for the platform's limiter, record in_flight,
-// take one of the engine's send slots, send, and record the outcome. A
+// asked, personalise, wait for the chat's turn, record in_flight, wait for
+// the platform's overall token, take one of the engine's send slots, send,
+// and record the outcome. A
 // sending whose campaign was paused or cancelled meanwhile is left as it
 // is recorded.
 func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
@@ -35,7 +36,12 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 	c, msgT, loc := a.c, a.msg, a.loc
 	e.mu.Unlock()
 	settled := false // set once the outcome or next step is submitted
+	reland := false  // rescheduled, written: let go through landed
 	defer func() {
+		if reland {
+			e.landed(s.CampaignID, []*bot.Sending{s}, &ref)
+			return
+		}
 		e.mu.Lock()
 		delete(e.busy, ref)
 		a := e.active[s.CampaignID]
@@ -55,21 +61,21 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 	addr, err := e.resolve(ctx, c, s)
 	if err != nil {
 		settled = true
-		e.failed(s, it.gen, c, bot.StepResolve, err)
+		reland = e.failed(s, c, bot.StepResolve, err)
 		return
 	}
 	s.Address = addr
 	m, ok := e.Messengers[addr.Platform]
 	if !ok {
 		settled = true
-		e.failed(s, it.gen, c, bot.StepResolve, bot.StepErrorf(bot.StepResolve, bot.EUNAVAILABLE, "%s is not connected to herald", addr.Platform))
+		reland = e.failed(s, c, bot.StepResolve, bot.StepErrorf(bot.StepResolve, bot.EUNAVAILABLE, "%s is not connected to herald", addr.Platform))
 		return
 	}
 	if c.Schedule.OnlyWhenActive {
 		if pr, ok := m.(bot.PresenceReader); ok {
 			if p, err := pr.Presence(ctx, addr); err == nil && p == bot.PresenceAway {
 				settled = true
-				e.retryLater(s, it.gen, c, "away")
+				reland = e.retryLater(s, c, "away")
 				return
 			}
 		}
@@ -77,13 +83,14 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 	msg, err := msgT.Personalize(personalize.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
 	if err != nil {
 		settled = true
-		e.failed(s, it.gen, c, bot.StepRender, err)
+		reland = e.failed(s, c, bot.StepRender, err)
 		return
 	}
 
 	lim := e.limiter(addr.Platform)
+	chat := lim.chatKey(addr)
 	for quick := 0; ; {
-		if err := lim.Wait(ctx, lim.chatKey(addr)); err != nil {
+		if err := lim.WaitChat(ctx, chat); err != nil {
 			return // stopping: the record still says scheduled
 		}
 		if _, ok := e.live(s.CampaignID, it.gen); !ok {
@@ -100,6 +107,14 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 				return
 			}
 			settled = true // in flight: this worker records what happens
+		}
+		// The overall token last, right before the call: recording in
+		// flight takes a commit, whose time varies, and the platform
+		// counts posts by when they arrive.
+		if err := lim.WaitToken(ctx, bot.ClassBulk); err != nil {
+			s.State = bot.SendingScheduled // stopping: not sent, not resent
+			e.submit(s, false)
+			return
 		}
 		e.sendSlots <- struct{}{}
 		ref, reconciled, err := e.sendKeyed(&w.calls, m, addr, msg, s)
@@ -121,7 +136,7 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 			if step == "" {
 				step = bot.StepSend
 			}
-			e.failed(s, it.gen, c, step, err)
+			reland = e.failed(s, c, step, err)
 			return
 		}
 		if quick < quickRetries {
@@ -131,7 +146,7 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 			quick++
 			continue
 		}
-		e.retryLater(s, it.gen, c, bot.ErrorMessage(err))
+		reland = e.retryLater(s, c, bot.ErrorMessage(err))
 		return
 	}
 }
@@ -263,40 +278,36 @@ func (e *Engine) backoff(ctx context.Context, n int) error {
 }
 
 // retryLater moves s to the next step of the retry ladder, or fails it at
-// StepDeliver when the ladder is over.
-func (e *Engine) retryLater(s *bot.Sending, gen uint64, c *bot.Campaign, reason string) {
+// StepDeliver when the ladder is over. It reports whether s was
+// rescheduled, durably: its worker then lets it go through landed.
+func (e *Engine) retryLater(s *bot.Sending, c *bot.Campaign, reason string) bool {
 	s.Attempts++
 	next, ok := schedule.AttemptAt(c.Schedule, s.PlannedAt, s.Attempts)
 	if !ok {
 		s.State, s.Step = bot.SendingFailed, bot.StepDeliver
 		s.Error = "not delivered after " + itoa(s.Attempts) + " attempts: " + reason
 		e.submit(s, false)
-		return
+		return false
 	}
 	if now := e.Clock.Now(); next.Before(now) {
 		next = now
 	}
 	s.State, s.NextAt, s.Error = bot.SendingScheduled, next, reason
-	// Written before it is held again: fill, reading after the
-	// campaign's cursor, meets it in the store if it is due later than
-	// what is in memory; landed holds it otherwise.
-	if e.submit(s, true) == nil {
-		e.landed(s.CampaignID, []*bot.Sending{s})
-	}
+	return e.submit(s, true) == nil
 }
 
 // failed records that s cannot be delivered; a passing failure goes to the
-// retry ladder instead.
-func (e *Engine) failed(s *bot.Sending, gen uint64, c *bot.Campaign, step bot.Step, err error) {
+// retry ladder instead (see retryLater for what it reports).
+func (e *Engine) failed(s *bot.Sending, c *bot.Campaign, step bot.Step, err error) bool {
 	if bot.ErrorCode(err) == bot.EUNAVAILABLE {
-		e.retryLater(s, gen, c, bot.ErrorMessage(err))
-		return
+		return e.retryLater(s, c, bot.ErrorMessage(err))
 	}
 	if st := bot.ErrorStep(err); st != "" {
 		step = st
 	}
 	s.State, s.Step, s.Error = bot.SendingFailed, step, bot.ErrorMessage(err)
 	e.submit(s, false)
+	return false
 }
 
 // onceKey is the key a sending's message carries to a platform that

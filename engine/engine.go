@@ -83,6 +83,8 @@ type Engine struct {
 	active    map[bot.CampaignID]*activeCampaign
 	starting  map[bot.CampaignID]time.Time // scheduled campaigns and their start
 	busy      map[sendingRef]bool          // sendings a worker holds
+	preparing map[bot.CampaignID]bool      // campaigns whose audience is being recorded
+	prepares  sync.WaitGroup               // preparations in progress
 	held      map[bot.CampaignID]int       // sendings in memory (ready or queue), per campaign
 	queued    map[sendingRef]bool          // sendings in memory
 	reach     map[bot.Platform]*reachCache
@@ -164,6 +166,7 @@ func (e *Engine) init() {
 		e.active = map[bot.CampaignID]*activeCampaign{}
 		e.starting = map[bot.CampaignID]time.Time{}
 		e.busy = map[sendingRef]bool{}
+		e.preparing = map[bot.CampaignID]bool{}
 		e.held = map[bot.CampaignID]int{}
 		e.queued = map[sendingRef]bool{}
 		e.reach = map[bot.Platform]*reachCache{}
@@ -264,6 +267,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	stopWatch := make(chan struct{})
 	go e.watch(ws, stopWatch)
 	defer func() {
+		e.prepares.Wait()  // preparations stop with ctx
 		e.notifying.Wait() // reloads asked for finish before the committer closes
 		close(work)
 		workers.Wait()
@@ -443,7 +447,9 @@ func (e *Engine) purgeLocked(id bot.CampaignID) {
 // them. Sendings in flight are a worker's (those left by a crash were made
 // scheduled again at Run's start: resendLeftovers).
 func (e *Engine) fill(ctx context.Context) {
-	e.fillMu.Lock()
+	if !e.fillMu.TryLock() {
+		return // a batch is being recorded: its end wakes the loop to fill
+	}
 	defer e.fillMu.Unlock()
 	type want struct {
 		id    bot.CampaignID
@@ -491,24 +497,49 @@ func (e *Engine) fill(ctx context.Context) {
 	}
 }
 
-// landed holds the sendings of campaign id just written (durably) by
-// their holder (a worker rescheduling one, the preparation) with a due
-// time at or before the campaign's cursor: fill, which reads only
-// after the cursor, would not see them. Sendings due later are read in
-// their turn: the loop is woken to read them.
-func (e *Engine) landed(id bot.CampaignID, ss []*bot.Sending) {
+// landed holds sendings of campaign id written (durably) behind its
+// cursor, which fill, reading only after the cursor, would not see;
+// sendings due later are fill's, in their turn (the loop is woken to read
+// them). release, when set, is the sending its worker lets go of now,
+// after rescheduling it: let go and looked at in one step with respect to
+// fill, which skipped it while held.
+func (e *Engine) landed(id bot.CampaignID, ss []*bot.Sending, release *sendingRef) {
 	e.fillMu.Lock()
-	defer e.fillMu.Unlock()
+	e.landedLocked(id, ss, release)
+	e.fillMu.Unlock()
+	e.poke()
+}
+
+// landedLocked is landed with e.fillMu held.
+func (e *Engine) landedLocked(id bot.CampaignID, ss []*bot.Sending, release *sendingRef) {
 	e.mu.Lock()
-	if a := e.active[id]; a != nil && a.state == bot.CampaignRunning {
-		for _, sd := range ss {
-			if sd.Open() && sd.State != bot.SendingInFlight && !a.cursor.Before(bot.PosOf(sd)) && !e.queued[sendingRef{id, sd.ID}] {
-				e.holdLocked(sd, a.gen, sd.Due()) // even if a worker holds it: the caller, letting go
-			}
+	defer e.mu.Unlock()
+	if release != nil {
+		delete(e.busy, *release)
+	}
+	a := e.active[id]
+	if a == nil || a.state != bot.CampaignRunning {
+		return
+	}
+	for _, sd := range ss {
+		if sd.Open() && sd.State != bot.SendingInFlight && !a.cursor.Before(bot.PosOf(sd)) {
+			e.enqueueLocked(sd, a.gen, sd.Due())
 		}
 	}
-	e.mu.Unlock()
-	e.poke() // what is due later, the loop's next fill reads
+}
+
+// record writes a batch of new sendings of campaign id, the preparation's,
+// and holds those behind its cursor: fill waits meanwhile, so that it
+// neither reads them nor passes them unread.
+func (e *Engine) record(ctx context.Context, id bot.CampaignID, ss []*bot.Sending) error {
+	e.fillMu.Lock()
+	err := e.Store.CreateSendings(ctx, id, ss)
+	if err == nil {
+		e.landedLocked(id, ss, nil)
+	}
+	e.fillMu.Unlock()
+	e.poke()
+	return err
 }
 
 // liveLocked reports whether it may still be sent (its campaign running,
@@ -579,6 +610,7 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 		a.gen++
 		a.cursor = bot.DuePos{} // read again from the start: fill holds what is due
 		e.purgeLocked(id)
+		e.resumePreparingLocked(c)
 		e.mu.Unlock()
 		e.poke()
 		e.afterCommit(ctx, map[bot.CampaignID]bool{c.ID: true}) // nothing left: done
@@ -589,6 +621,7 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 			a.gen++
 		}
 		e.purgeLocked(id)
+		e.resumePreparingLocked(c)
 		if c.State != bot.CampaignPaused {
 			delete(e.active, id)
 		}
@@ -597,6 +630,15 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 			return e.skipRemaining(ctx, id)
 		}
 		return nil
+	}
+}
+
+// resumePreparingLocked has the preparation of c, running or paused with
+// its audience not all recorded (herald stopped meanwhile), go on at
+// once; e.mu is held.
+func (e *Engine) resumePreparingLocked(c *bot.Campaign) {
+	if c.Preparing && (c.State == bot.CampaignRunning || c.State == bot.CampaignPaused) && !e.preparing[c.ID] {
+		e.starting[c.ID] = c.UpdatedAt
 	}
 }
 

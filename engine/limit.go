@@ -108,27 +108,49 @@ func (l *Limiter) Wait(ctx context.Context, chat string) error {
 // at most one token ahead, so an interactive post waits for about one
 // bulk token, never for a queue of them.
 func (l *Limiter) WaitClass(ctx context.Context, class bot.Class, chat string) error {
+	if err := l.WaitChat(ctx, chat); err != nil {
+		return err
+	}
+	return l.WaitToken(ctx, class)
+}
+
+// WaitChat is WaitClass's first half: it blocks past any pause and until
+// chat may take a post (its interval, its group's window), and books that
+// post. The caller then takes the overall token with WaitToken right
+// before it posts, so that what it does in between (recording the
+// sending in flight) does not shift when posts reach the platform.
+func (l *Limiter) WaitChat(ctx context.Context, chat string) error {
+	now := l.clock.Now()
+	l.mu.Lock()
+	at := now
+	if l.pausedUntil.After(at) {
+		at = l.pausedUntil
+	}
+	if l.perChat > 0 && chat != "" {
+		if next := l.chats[chat]; next.After(at) {
+			at = next
+		}
+		l.chats[chat] = at.Add(l.perChat)
+		if len(l.chats) > 4096 {
+			l.sweep(now)
+		}
+	}
+	if l.groupN > 0 && isGroup(chat) {
+		at = l.groupSlotLocked(chat, at)
+	}
+	l.mu.Unlock()
+	return l.sleep(ctx, at.Sub(now))
+}
+
+// WaitToken is WaitClass's second half: it blocks until the overall
+// bucket gives a post of class its token and no pause (a 429 that came
+// meanwhile) holds the platform.
+func (l *Limiter) WaitToken(ctx context.Context, class bot.Class) error {
 	for {
-		now := l.clock.Now()
 		l.mu.Lock()
-		at := now
-		if l.pausedUntil.After(at) {
-			at = l.pausedUntil
-		}
-		if l.perChat > 0 && chat != "" {
-			if next := l.chats[chat]; next.After(at) {
-				at = next
-			}
-			l.chats[chat] = at.Add(l.perChat)
-			if len(l.chats) > 4096 {
-				l.sweep(now)
-			}
-		}
-		if l.groupN > 0 && isGroup(chat) {
-			at = l.groupSlotLocked(chat, at)
-		}
+		until := l.pausedUntil
 		l.mu.Unlock()
-		if err := l.sleep(ctx, at.Sub(now)); err != nil {
+		if err := l.sleep(ctx, until.Sub(l.clock.Now())); err != nil {
 			return err
 		}
 		if l.overall != nil {
@@ -142,7 +164,7 @@ func (l *Limiter) WaitClass(ctx context.Context, class bot.Class, chat string) e
 		if !paused {
 			return nil
 		}
-		// A 429 arrived while this send waited: wait out the pause too.
+		// A 429 arrived while this post waited: wait out the pause too.
 	}
 }
 

@@ -18,46 +18,59 @@ const pageSize = 5000
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// startDue prepares and starts the scheduled campaigns whose time came.
+// startDue starts preparing the scheduled campaigns whose time came, each
+// in a goroutine of its own: sending begins as soon as the first batch of
+// recipients is recorded, while the rest are.
 func (e *Engine) startDue(ctx context.Context, now time.Time) {
 	e.mu.Lock()
 	var due []bot.CampaignID
 	for id, at := range e.starting {
-		if !at.After(now) {
+		if !at.After(now) && !e.preparing[id] {
 			due = append(due, id)
 			delete(e.starting, id)
+			e.preparing[id] = true
 		}
 	}
 	e.mu.Unlock()
 	for _, id := range due {
-		if err := e.prepare(ctx, id, now); err != nil {
-			e.Log.Error("campaign engine: cannot start a campaign", "campaign", id, "err", err)
+		e.prepares.Add(1)
+		go func() {
+			defer e.prepares.Done()
+			err := e.prepare(ctx, id, now)
 			e.mu.Lock()
-			e.starting[id] = now.Add(time.Minute) // try again later
+			delete(e.preparing, id)
+			if err != nil && ctx.Err() == nil {
+				e.Log.Error("campaign engine: cannot start a campaign", "campaign", id, "err", err)
+				e.starting[id] = e.Clock.Now().Add(time.Minute) // try again later, from where it stopped
+			}
 			e.mu.Unlock()
-			continue
-		}
-		if err := e.reload(ctx, id); err != nil {
-			e.Log.Error("campaign engine: loading a started campaign", "campaign", id, "err", err)
-		}
+			if err != nil {
+				e.poke()
+			}
+		}()
 	}
 }
 
 // prepare writes one sending per recipient of a scheduled campaign, each
-// with its planned time, then makes the campaign running. It resumes after
-// the last sending written, so a crash while preparing loses nothing and
-// doubles nothing.
+// with its planned time, a batch per transaction. Once the first batch is
+// durable the campaign runs (Preparing) and its sendings go while the rest
+// are written; then Preparing clears. It resumes after the last sending
+// written — a crash while preparing loses nothing and doubles nothing —
+// and stops when the campaign is cancelled meanwhile.
 func (e *Engine) prepare(ctx context.Context, id bot.CampaignID, now time.Time) error {
 	c, err := e.Store.Campaign(ctx, id)
 	if err != nil {
 		return err
 	}
-	if c.State != bot.CampaignScheduled {
+	if c.State != bot.CampaignScheduled && !(c.Preparing && (c.State == bot.CampaignRunning || c.State == bot.CampaignPaused)) {
 		return nil
 	}
 	start := c.Schedule.StartAt
 	if start.IsZero() || start.Before(c.UpdatedAt) {
 		start = now
+	}
+	if !c.StartedAt.IsZero() {
+		start = c.StartedAt // resuming: plan the rest as the first were
 	}
 	counts, err := e.Store.SendingCounts(ctx, id)
 	if err != nil {
@@ -75,7 +88,23 @@ func (e *Engine) prepare(ctx context.Context, id bot.CampaignID, now time.Time) 
 	if c.KeyColumn, err = audience.KeyColumn(ctx, e.Store, c); err != nil {
 		return err
 	}
-	keyColumn, err := audience.Each(ctx, e.Store, e.Store, c, after, func(batch []*bot.Sending) error {
+	running := c.State != bot.CampaignScheduled
+	run := func() error {
+		at := e.Clock.Now().UTC()
+		_, err := e.Store.UpdateCampaign(ctx, id, func(x *bot.Campaign) error {
+			if x.State != bot.CampaignScheduled {
+				return nil
+			}
+			x.KeyColumn, x.StartedAt, x.Preparing = c.KeyColumn, at, true
+			return x.Transition(bot.CampaignRunning, at, bot.Actor{})
+		})
+		if err != nil {
+			return err
+		}
+		running = true
+		return e.reload(ctx, id)
+	}
+	_, err = audience.Each(ctx, e.Store, e.Store, c, after, func(batch []*bot.Sending) error {
 		for _, s := range batch {
 			s.PlannedAt = schedule.PlannedAt(c.Schedule, start, s.Key)
 			s.NextAt, s.State = s.PlannedAt, bot.SendingScheduled
@@ -83,18 +112,32 @@ func (e *Engine) prepare(ctx context.Context, id bot.CampaignID, now time.Time) 
 				s.State, s.Reason, s.Step = bot.SendingSkipped, "no value for "+strings.Join(missing, ", "), bot.StepRender
 			}
 		}
-		return e.Store.CreateSendings(ctx, id, batch)
+		if err := e.record(ctx, id, batch); err != nil {
+			return err
+		}
+		if !running {
+			return run() // sending begins with the first batch
+		}
+		return nil
+	})
+	if bot.ErrorCode(err) == bot.ECONFLICT {
+		return nil // cancelled meanwhile: what was recorded is skipped
+	}
+	if err != nil {
+		return err
+	}
+	if !running { // nobody to send to
+		if err := run(); err != nil {
+			return err
+		}
+	}
+	_, err = e.Store.UpdateCampaign(ctx, id, func(x *bot.Campaign) error {
+		x.Preparing = false
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	running := e.Clock.Now().UTC() // once every recipient is recorded
-	_, err = e.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
-		if c.State != bot.CampaignScheduled {
-			return nil
-		}
-		c.KeyColumn, c.StartedAt = keyColumn, running
-		return c.Transition(bot.CampaignRunning, running, bot.Actor{})
-	})
-	return err
+	e.afterCommit(ctx, map[bot.CampaignID]bool{id: true}) // all sent already: done
+	return nil
 }
