@@ -13,12 +13,31 @@ type List struct {
 	// platform id column such as "slack_id".
 	KeyColumn string `json:"key_column"`
 	// Columns are the attribute names, in the order of the file.
-	Columns   []string  `json:"columns,omitempty"`
-	Size      int       `json:"size"`
+	Columns []string `json:"columns,omitempty"`
+	Size    int      `json:"size"`
+	// Filled counts, per column, the rows with a value in it, kept by
+	// every write, so that a campaign's start checks it without reading
+	// the rows; nil for a list stored before it was kept (unknown).
+	Filled map[string]int `json:"filled"`
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy Actor     `json:"created_by"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy Actor     `json:"updated_by"`
+}
+
+// CountFilled adds delta (+1 or -1) to the columns r has a value in.
+func (l *List) CountFilled(r *Recipient, delta int) {
+	if l.Filled == nil {
+		return
+	}
+	for col, v := range r.Attributes {
+		if v != "" {
+			l.Filled[col] += delta
+			if l.Filled[col] == 0 {
+				delete(l.Filled, col)
+			}
+		}
+	}
 }
 
 // Recipient is one row of a list: its key and its attributes.

@@ -119,6 +119,9 @@ type activeCampaign struct {
 	cursor bot.DuePos
 }
 
+// fillPage is how many sendings fill reads per campaign at a time.
+const fillPage = 1024
+
 // DefaultWindow is how many sendings the engine holds in memory at most,
 // unless told otherwise (or unless its workers need more).
 const DefaultWindow = 4096
@@ -474,7 +477,9 @@ func (e *Engine) fill(ctx context.Context) {
 	e.mu.Unlock()
 	wake := false
 	for _, w := range wants {
-		page, err := e.Store.DueSendings(ctx, w.id, w.after, w.n)
+		// A page at a time: the first sendings go while the rest of the
+		// share is read on a later turn.
+		page, err := e.Store.DueSendings(ctx, w.id, w.after, min(w.n, fillPage))
 		if err != nil {
 			if ctx.Err() == nil {
 				e.Log.Error("campaign engine: reading the sendings due", "campaign", w.id, "err", err)

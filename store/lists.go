@@ -35,7 +35,7 @@ func (db *DB) CreateList(ctx context.Context, l *bot.List) error {
 			return bot.Errorf(bot.ECONFLICT, "a list named %s already exists", l.Name)
 		}
 		now := db.now()
-		l.Size, l.CreatedAt, l.UpdatedAt = 0, now, now
+		l.Size, l.CreatedAt, l.UpdatedAt, l.Filled = 0, now, now, map[string]int{}
 		if l.UpdatedBy == (bot.Actor{}) {
 			l.UpdatedBy = l.CreatedBy
 		}
@@ -117,9 +117,16 @@ func (db *DB) PutRecipients(ctx context.Context, name string, rs []bot.Recipient
 					return internal("recipient sequence: %w", err)
 				}
 				rec.Size++
-			} else if rows.Get(itob(r.ID)) == nil {
+			} else if v := rows.Get(itob(r.ID)); v == nil {
 				return bot.Errorf(bot.ENOTFOUND, "list %s has no recipient %d", name, r.ID)
+			} else if rec.Filled != nil {
+				old, err := decodeRecipient(v, rec.Columns)
+				if err != nil {
+					return err
+				}
+				rec.CountFilled(&old, -1)
 			}
+			rec.CountFilled(r, +1)
 			start := len(arena)
 			arena = encodeRecipient(arena, r, cols, &rec.Columns)
 			if err := rows.Put(itob(r.ID), arena[start:len(arena):len(arena)]); err != nil {
@@ -181,7 +188,7 @@ func (db *DB) ReplaceRecipients(ctx context.Context, name, from string, by bot.A
 		if err := deleteListData(tx, dst.Data); err != nil {
 			return err
 		}
-		dst.Data, dst.Size, dst.Columns = src.Data, src.Size, src.Columns
+		dst.Data, dst.Size, dst.Columns, dst.Filled = src.Data, src.Size, src.Columns, src.Filled
 		dst.UpdatedAt, dst.UpdatedBy = db.now(), by
 		return put(lists, listKey(name), dst)
 	})

@@ -9,12 +9,16 @@ import (
 
 // recipientBatch is how many recipients Each hands over at a
 // time: the sendings the engine writes per transaction when it prepares a
-// campaign.
-const recipientBatch = 5000
+// campaign. The first batch is smaller (firstBatch): sending begins once
+// it is recorded.
+const (
+	recipientBatch = 5000
+	firstBatch     = 500
+)
 
-// Each calls fn with batches of new sendings (key, attributes,
-// source row, and the address for a platform audience) for the audience
-// of c, from after the given source row, in source order, and returns the
+// Each calls fn with batches of new sendings (key, attributes, source
+// row, and the address for a platform audience; firstBatch of them, then
+// recipientBatch at a time) for the audience of c, from after the given source row, in source order, and returns the
 // audience's key column. An error from fn stops the walk and is returned;
 // a campaign without an audience is bot.EINVALID.
 func Each(ctx context.Context, lists bot.ListStore, contacts bot.ContactStore, c *bot.Campaign, after uint64, fn func([]*bot.Sending) error) (string, error) {
@@ -24,8 +28,8 @@ func Each(ctx context.Context, lists bot.ListStore, contacts bot.ContactStore, c
 		if err != nil {
 			return "", err
 		}
-		for {
-			page, err := lists.Recipients(ctx, l.Name, after, recipientBatch)
+		for size := firstBatch; ; size = recipientBatch {
+			page, err := lists.Recipients(ctx, l.Name, after, size)
 			if err != nil || len(page) == 0 {
 				return l.KeyColumn, err
 			}
@@ -44,8 +48,8 @@ func Each(ctx context.Context, lists bot.ListStore, contacts bot.ContactStore, c
 		if p == bot.PlatformWeb {
 			keyColumn = "respondentID"
 		}
-		for {
-			page, err := contacts.Contacts(ctx, bot.ContactFilter{Platform: p, Reachable: true, After: bot.ContactID(after), Limit: recipientBatch})
+		for size := firstBatch; ; size = recipientBatch {
+			page, err := contacts.Contacts(ctx, bot.ContactFilter{Platform: p, Reachable: true, After: bot.ContactID(after), Limit: size})
 			if err != nil || len(page) == 0 {
 				return keyColumn, err
 			}

@@ -397,7 +397,7 @@ func (s *Store) CreateList(ctx context.Context, l *bot.List) error {
 		return bot.Errorf(bot.ECONFLICT, "a list named %s already exists", l.Name)
 	}
 	now := s.now()
-	l.Size, l.CreatedAt, l.UpdatedAt = 0, now, now
+	l.Size, l.CreatedAt, l.UpdatedAt, l.Filled = 0, now, now, map[string]int{}
 	if l.UpdatedBy == (bot.Actor{}) {
 		l.UpdatedBy = l.CreatedBy
 	}
@@ -482,7 +482,10 @@ func (s *Store) PutRecipients(ctx context.Context, name string, rs []bot.Recipie
 			l.next++
 			r.ID = l.next
 			l.list.Size++
+		} else {
+			l.list.CountFilled(dec[bot.Recipient](l.rows[r.ID]), -1)
 		}
+		l.list.CountFilled(r, +1)
 		for col, v := range r.Attributes {
 			if v != "" && !slices.Contains(l.list.Columns, col) {
 				l.list.Columns = append(l.list.Columns, col)
@@ -558,7 +561,7 @@ func (s *Store) ReplaceRecipients(ctx context.Context, name, from string, by bot
 		return bot.Errorf(bot.EINVALID, "list %s is keyed by %s, the new rows by %s", dst.list.Name, dst.list.KeyColumn, src.list.KeyColumn)
 	}
 	delete(s.lists, listKey(from))
-	dst.rows, dst.next, dst.list.Size, dst.list.Columns = src.rows, src.next, src.list.Size, src.list.Columns
+	dst.rows, dst.next, dst.list.Size, dst.list.Columns, dst.list.Filled = src.rows, src.next, src.list.Size, src.list.Columns, src.list.Filled
 	dst.list.UpdatedAt, dst.list.UpdatedBy = s.now(), by
 	return nil
 }

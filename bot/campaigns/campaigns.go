@@ -182,6 +182,9 @@ func (s *Service) Check(ctx context.Context, id bot.CampaignID) (*Check, error) 
 	if c.KeyColumn, err = audience.KeyColumn(ctx, s.Store, c); err != nil {
 		return nil, err
 	}
+	if nobodyLacks(ctx, s.Store, c, attrs) {
+		return chk, nil // known from the list's counts, without reading its rows
+	}
 	_, err = audience.Each(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
 		for _, sd := range batch {
 			if missing := personalize.Missing(c, sd, attrs); len(missing) > 0 {
@@ -194,6 +197,31 @@ func (s *Service) Check(ctx context.Context, id bot.CampaignID) (*Check, error) 
 		return nil
 	})
 	return chk, err
+}
+
+// nobodyLacks reports whether every recipient of c's list has a value for
+// each of attrs that the key or a default does not give, from the list's
+// filled counts (kept at import). false means: read the rows to know.
+func nobodyLacks(ctx context.Context, lists bot.ListStore, c *bot.Campaign, attrs []string) bool {
+	if c.Audience.Kind != bot.AudienceList {
+		return false
+	}
+	l, err := lists.List(ctx, c.Audience.List)
+	if err != nil || l.Filled == nil {
+		return false
+	}
+	for _, a := range personalize.RowOnly(c.KeyColumn, c.Defaults, attrs) {
+		filled := 0
+		for col, n := range l.Filled {
+			if personalize.Canonical(col) == a {
+				filled = max(filled, n)
+			}
+		}
+		if filled < l.Size {
+			return false
+		}
+	}
+	return true
 }
 
 // Start schedules the campaign (now, or at its start time), after checking

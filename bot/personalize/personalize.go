@@ -205,6 +205,27 @@ func NewVars(keyColumn, key string, attrs, defaults map[string]string, at time.T
 	return v
 }
 
+// RowOnly returns those of attrs (Attrs of a message) that only a
+// recipient's own attributes can fill: neither the key column (keyColumn)
+// nor a default fills them.
+func RowOnly(keyColumn string, defaults map[string]string, attrs []string) []string {
+	var out []string
+	for _, a := range attrs {
+		if keyColumn != "" && canonicalAttr(keyColumn) == a {
+			continue
+		}
+		if v, ok := NewVars("", "", nil, defaults, time.Time{}).lookup(a); ok && v != "" {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// Canonical returns the folded form of an attribute or column name, the
+// form placeholders are matched in.
+func Canonical(name string) string { return canonicalAttr(name) }
+
 // Missing returns the placeholders among attrs (Attrs of c's message),
 // written {{name}}, that neither s's row nor c's defaults fill.
 // c.KeyColumn must be set.

@@ -255,6 +255,11 @@ func listRoundTrip(t *testing.T, open func(*testing.T) Store) {
 	if !reflect.DeepEqual(all, want) {
 		t.Fatalf("recipients =\n%+v\nwant\n%+v (eve never written)", all, want)
 	}
+	// The filled counts follow the rows: Ana's update took her city and
+	// gave her a team; Bob's empty city never counted.
+	if want := map[string]int{"first_name": 2, "team": 1}; !reflect.DeepEqual(got.Filled, want) {
+		t.Fatalf("filled = %v, want %v", got.Filled, want)
+	}
 
 	db.CreateList(ctx, &bot.List{Name: "alpha", KeyColumn: "slack_id"})
 	lists, _ := db.Lists(ctx)
