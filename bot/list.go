@@ -18,11 +18,11 @@ type List struct {
 	// Filled counts, per column, the rows with a value in it, kept by
 	// every write, so that a campaign's start checks it without reading
 	// the rows; nil for a list stored before it was kept (unknown).
-	Filled map[string]int `json:"filled"`
-	CreatedAt time.Time `json:"created_at"`
-	CreatedBy Actor     `json:"created_by"`
-	UpdatedAt time.Time `json:"updated_at"`
-	UpdatedBy Actor     `json:"updated_by"`
+	Filled    map[string]int `json:"filled"`
+	CreatedAt time.Time      `json:"created_at"`
+	CreatedBy Actor          `json:"created_by"`
+	UpdatedAt time.Time      `json:"updated_at"`
+	UpdatedBy Actor          `json:"updated_by"`
 }
 
 // CountFilled adds delta (+1 or -1) to the columns r has a value in.
