@@ -78,6 +78,11 @@ func (db *DB) UpdateCampaign(ctx context.Context, id bot.CampaignID, fn func(*bo
 			return err
 		}
 		c.ID = id
+		if c.State == bot.CampaignDone || c.State == bot.CampaignCancelled {
+			if err := dropDueIndex(tx, id); err != nil {
+				return err
+			}
+		}
 		return put(tx.Bucket(bucketCampaigns), itob(uint64(id)), c)
 	})
 	if err != nil {

@@ -200,8 +200,10 @@ func (db *DB) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*
 			start := len(w.arena)
 			w.arena = append(append(w.arena, code), old[1:]...)
 			v := w.arena[start:len(w.arena):len(w.arena)]
-			if err := w.reindex(tx, m.CampaignID, m.ID, old, v, func() (time.Time, error) { return storedDue(v) }); err != nil {
-				return err
+			if !openCode(old[0]) { // a mark keeps the due time: only reopening needs an entry
+				if err := w.reindex(tx, m.CampaignID, m.ID, old, v, func() (time.Time, error) { return storedDue(v) }); err != nil {
+					return err
+				}
 			}
 			if err := w.put(b, m.CampaignID, m.ID, old, v); err != nil {
 				return err
@@ -300,8 +302,8 @@ func (w *sendingWriter) old(cid bot.CampaignID, id bot.SendingID) (*bolt.Bucket,
 // reindex keeps campaign cid's due index in line with a rewrite of
 // sending id from old to v.
 func (w *sendingWriter) reindex(tx *bolt.Tx, cid bot.CampaignID, id bot.SendingID, old, v []byte, newDue func() (time.Time, error)) error {
-	if !openCode(old[0]) && !openCode(v[0]) {
-		return nil
+	if !openCode(v[0]) {
+		return nil // final: see reindex
 	}
 	idx, ok := w.due[cid]
 	if !ok {

@@ -14,8 +14,12 @@ import (
 // indexed by due time under "sendings_due", a bucket per campaign keyed by
 // due time (Unix nanoseconds) then ID, both big-endian, with empty
 // values: the engine reads what is left to send in the order it is due,
-// a page at a time, without holding a campaign in memory. Every write of
-// a sending keeps the index in the same transaction.
+// a page at a time, without holding a campaign in memory. A write that
+// opens a sending or moves its due time adds its entry in the same
+// transaction; entries are not removed one by one (that would cost every
+// send a second B+tree write): an entry whose sending is final, or due at
+// another time, is stale, and DueSendings skips it. A campaign's index
+// goes when the campaign is done or cancelled.
 
 var bucketSendingsDue = []byte("sendings_due")
 
@@ -75,37 +79,41 @@ func dueIndex(tx *bolt.Tx, cid bot.CampaignID) (*bolt.Bucket, error) {
 	return b, nil
 }
 
-// reindex moves a sending's index entry from what old said to what v says
-// (both stored records); newDue is v's due time, read only when needed.
+// reindex adds a sending's index entry when a rewrite from old to v (both
+// stored records) opens it or moves its due time; newDue is v's due time,
+// read only when needed. What the entry replaces is left stale.
 func reindex(idx *bolt.Bucket, id bot.SendingID, old, v []byte, newDue func() (time.Time, error)) error {
-	wasOpen, isOpen := openCode(old[0]), openCode(v[0])
-	if !wasOpen && !isOpen {
-		return nil
+	if !openCode(v[0]) {
+		return nil // final: its entry, now stale, is skipped by readers
 	}
-	var before, after time.Time
-	var err error
-	if wasOpen {
-		if before, err = storedDue(old); err != nil {
+	after, err := newDue()
+	if err != nil {
+		return err
+	}
+	if openCode(old[0]) {
+		before, err := storedDue(old)
+		if err != nil {
 			return err
 		}
-	}
-	if isOpen {
-		if after, err = newDue(); err != nil {
-			return err
+		if before.Equal(after) {
+			return nil
 		}
 	}
-	if wasOpen && isOpen && before.Equal(after) {
+	if err := idx.Put(dueKey(after, id), nil); err != nil {
+		return internal("updating the due index: %w", err)
+	}
+	return nil
+}
+
+// dropDueIndex removes campaign cid's index (done or cancelled: nothing
+// of it is due any more).
+func dropDueIndex(tx *bolt.Tx, cid bot.CampaignID) error {
+	root := tx.Bucket(bucketSendingsDue)
+	if root == nil || root.Bucket(itob(uint64(cid))) == nil {
 		return nil
 	}
-	if wasOpen {
-		if err := idx.Delete(dueKey(before, id)); err != nil {
-			return internal("updating the due index: %w", err)
-		}
-	}
-	if isOpen {
-		if err := idx.Put(dueKey(after, id), nil); err != nil {
-			return internal("updating the due index: %w", err)
-		}
+	if err := root.DeleteBucket(itob(uint64(cid))); err != nil {
+		return internal("dropping a due index: %w", err)
 	}
 	return nil
 }
@@ -128,8 +136,15 @@ func (db *DB) DueSendings(ctx context.Context, cid bot.CampaignID, after bot.Due
 		}
 		for ; k != nil; k, _ = cur.Next() {
 			v := b.Get(k[8:])
-			if v == nil {
-				return internal("the due index names sending %d of campaign %d, which is not there", binary.BigEndian.Uint64(k[8:]), cid)
+			if v == nil || !openCode(v[0]) {
+				continue // stale: the sending is final
+			}
+			due, err := storedDue(v)
+			if err != nil {
+				return err
+			}
+			if string(dueKey(due, bot.SendingID(binary.BigEndian.Uint64(k[8:])))) != string(k) {
+				continue // stale: the sending is due at another time now
 			}
 			s, err := decodeSending(v)
 			if err != nil {

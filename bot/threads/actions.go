@@ -16,14 +16,14 @@ import (
 // ConversationOf returns the conversation whose thread is thread, or
 // ENOTFOUND when the thread is no participant's.
 func (t *Service) ConversationOf(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, error) {
-	return t.Store.ConversationByThread(ctx, thread)
+	return t.conversationByThread(ctx, thread)
 }
 
 func (t *Service) inThread(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, error) {
 	if thread.IsZero() {
 		return nil, bot.Errorf(bot.EINVALID, "this command works in a participant's thread: type it there")
 	}
-	return t.Store.ConversationByThread(ctx, thread)
+	return t.conversationByThread(ctx, thread)
 }
 
 // change applies fn to the conversation of thread and records an event.

@@ -80,6 +80,8 @@ type Service struct {
 	// Outbox, when set, is woken when relays were queued (the engine's
 	// outbox posts them).
 	Outbox interface{ Wake() }
+
+	opening openings // threads started and not yet recorded
 }
 
 // Receive records a participant's message and queues its relay to their
@@ -285,10 +287,13 @@ func (t *Service) Relay(ctx context.Context, m bot.Messenger, first *bot.Outgoin
 			return t.postHead(ctx, tp, c, ref, take, wait)
 		}
 	}
+	t.opening.begin()
 	ref, err := tp.StartThread(ctx, channel, withBatch(head, t.Batch(take())))
+	t.opening.end(ref, c.ID)
 	if err != nil {
 		return err
 	}
+	defer t.opening.kept(ref)
 	return t.keepThread(ctx, c, ref)
 }
 
@@ -485,7 +490,7 @@ const DefaultEmailDelay = 2 * time.Minute
 // participant chat cannot reach now, is refused with an error saying so.
 func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (Delivery, error) {
 	var d Delivery
-	c, err := t.Store.ConversationByThread(ctx, thread)
+	c, err := t.conversationByThread(ctx, thread)
 	if err != nil {
 		return d, err
 	}
