@@ -24,14 +24,31 @@ const (
 )
 
 // respondent returns the participant's id from their cookie, making one
-// (and setting the cookie) for a first visit.
+// (and setting the cookie) for a first visit or a cookie herald did not
+// sign.
 func (a *Adapter) respondent(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(respondentCookie); err == nil && validRespondent(c.Value) {
-		return c.Value
+	if rid := a.visitor(r); rid != "" {
+		return rid
 	}
 	id := randomID(16)
-	a.setCookie(w, respondentCookie, id, respondentMaxAge, http.SameSiteLaxMode)
+	a.setCookie(w, respondentCookie, id+"."+a.mac("visitor", id), respondentMaxAge, http.SameSiteLaxMode)
 	return id
+}
+
+// visitor returns the participant's id from their cookie, "" when there
+// is none or herald did not sign it. The id is shown on pages, in the
+// console and in reports: only the signature makes the cookie a
+// credential.
+func (a *Adapter) visitor(r *http.Request) string {
+	c, err := r.Cookie(respondentCookie)
+	if err != nil {
+		return ""
+	}
+	rid, sig, ok := strings.Cut(c.Value, ".")
+	if !ok || !validRespondent(rid) || !a.macOK(sig, "visitor", rid) {
+		return ""
+	}
+	return rid
 }
 
 // profile is the name and email a participant gave, kept in a cookie
@@ -69,8 +86,8 @@ func (a *Adapter) chatPage(w http.ResponseWriter, r *http.Request) {
 
 // chatProfile stores the name and email a participant gives.
 func (a *Adapter) chatProfile(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(respondentCookie)
-	if err != nil || !validRespondent(c.Value) || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", c.Value) {
+	rid := a.visitor(r)
+	if rid == "" || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", rid) {
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
@@ -94,11 +111,11 @@ func (a *Adapter) chatProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	raw, _ := json.Marshal(p)
 	enc := encodeB64(raw)
-	a.setCookie(w, profileCookie, enc+"."+a.mac("profile", c.Value, enc), respondentMaxAge, http.SameSiteLaxMode)
+	a.setCookie(w, profileCookie, enc+"."+a.mac("profile", rid, enc), respondentMaxAge, http.SameSiteLaxMode)
 	// The email is the visitor's word: herald writes to them there, and
 	// emails a code that makes it theirs (linking this chat to the contact
 	// that has it) once entered.
-	sent, err := a.cfg.Contacts.Claim(r.Context(), bot.Address{Platform: bot.PlatformWeb, ID: c.Value}, p.Name, p.Email)
+	sent, err := a.cfg.Contacts.Claim(r.Context(), bot.Address{Platform: bot.PlatformWeb, ID: rid}, p.Name, p.Email)
 	if err != nil {
 		a.cfg.Log.Warn("web chat: claiming an email", "err", err)
 	}
@@ -108,12 +125,12 @@ func (a *Adapter) chatProfile(w http.ResponseWriter, r *http.Request) {
 
 // chatConfirm takes the code a visitor was emailed to confirm their email.
 func (a *Adapter) chatConfirm(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(respondentCookie)
-	if err != nil || !validRespondent(c.Value) || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", c.Value) {
+	rid := a.visitor(r)
+	if rid == "" || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", rid) {
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
-	if !a.allow("confirm:"+c.Value, 10*time.Second, 3) {
+	if !a.allow("confirm:"+rid, 10*time.Second, 3) {
 		http.Error(w, "Too many tries: wait a moment, then enter the code again.", http.StatusTooManyRequests)
 		return
 	}
@@ -125,7 +142,7 @@ func (a *Adapter) chatConfirm(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	if _, err := a.cfg.Contacts.Confirm(r.Context(), bot.Address{Platform: bot.PlatformWeb, ID: c.Value}, in.Code); err != nil {
+	if _, err := a.cfg.Contacts.Confirm(r.Context(), bot.Address{Platform: bot.PlatformWeb, ID: rid}, in.Code); err != nil {
 		status := http.StatusBadRequest
 		if bot.ErrorCode(err) != bot.EINVALID && bot.ErrorCode(err) != bot.ENOTFOUND {
 			status = http.StatusInternalServerError
@@ -139,12 +156,11 @@ func (a *Adapter) chatConfirm(w http.ResponseWriter, r *http.Request) {
 // chatSocket is a participant's live connection: it sends their history,
 // then what arrives; what they type goes to their thread.
 func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(respondentCookie)
-	if err != nil || !validRespondent(c.Value) || !a.macOK(r.URL.Query().Get("csrf"), "chat", c.Value) {
+	rid := a.visitor(r)
+	if rid == "" || !a.macOK(r.URL.Query().Get("csrf"), "chat", rid) {
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
-	rid := c.Value
 	prof := a.readProfile(r, rid)
 	ws, err := websocket.Accept(w, r, nil) // same-origin only
 	if err != nil {
@@ -241,12 +257,11 @@ const maxChatFile = 10 << 20
 // kept with a post in their conversation, shown on their pages, and
 // relayed to their thread.
 func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(respondentCookie)
-	if err != nil || !validRespondent(c.Value) || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", c.Value) {
+	rid := a.visitor(r)
+	if rid == "" || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", rid) {
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
-	rid := c.Value
 	if !a.allow("chatfile:"+rid, 10*time.Second, 3) {
 		http.Error(w, "You are sending files very fast: wait a moment, then send again.", http.StatusTooManyRequests)
 		return
@@ -296,13 +311,13 @@ func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
 
 // chatFile serves a file of the participant's own conversation.
 func (a *Adapter) chatFile(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(respondentCookie)
-	if err != nil || !validRespondent(c.Value) {
+	rid := a.visitor(r)
+	if rid == "" {
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
 	f, owner, err := a.cfg.Store.PostFile(r.Context(), r.PathValue("id"))
-	if err != nil || owner != (bot.Address{Platform: bot.PlatformWeb, ID: c.Value}) {
+	if err != nil || owner != (bot.Address{Platform: bot.PlatformWeb, ID: rid}) {
 		http.Error(w, "There is no such file in your conversation.", http.StatusNotFound)
 		return
 	}

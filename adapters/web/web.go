@@ -82,7 +82,7 @@ type Adapter struct {
 	cons  hub // "console"
 
 	mu       sync.Mutex
-	limiters map[string]*rate.Limiter
+	limiters *expiring.Map[string, *rate.Limiter] // per-key limits, each kept while not full again
 	files    *expiring.Map[string, bot.File] // exports and reports offered for download
 
 	socketsMu sync.Mutex
@@ -111,7 +111,7 @@ func New(cfg Config) *Adapter {
 		cfg.Clock = bot.SystemClock()
 	}
 	pages := template.Must(template.ParseFS(assets, "assets/*.html"))
-	return &Adapter{cfg: cfg, pages: pages, limiters: map[string]*rate.Limiter{}, files: expiring.New[string, bot.File](cfg.Clock, 0)}
+	return &Adapter{cfg: cfg, pages: pages, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), files: expiring.New[string, bot.File](cfg.Clock, 0)}
 }
 
 // Routes mounts the pages on mux.
@@ -296,18 +296,22 @@ func (a *Adapter) macOK(want string, parts ...string) bool {
 	return subtle.ConstantTimeCompare([]byte(want), []byte(a.mac(parts...))) == 1
 }
 
-// allow applies a per-key rate limit (messages, logins).
+// maxLimiters bounds the per-key limits kept at once; past it the least
+// recently used go first.
+const maxLimiters = 100_000
+
+// allow applies a per-key rate limit (messages, logins). A key's limiter
+// is kept until its bucket would be full again, then forgotten: a new one
+// starts full, so forgetting changes nothing, and many keys never wipe the
+// limits of others.
 func (a *Adapter) allow(key string, every time.Duration, burst int) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	l, ok := a.limiters[key]
+	l, ok := a.limiters.Get(key)
 	if !ok {
-		if len(a.limiters) > 10000 {
-			a.limiters = map[string]*rate.Limiter{} // forget the idle
-		}
 		l = rate.NewLimiter(rate.Every(every), burst)
-		a.limiters[key] = l
 	}
+	a.limiters.Put(key, l, every*time.Duration(burst)) // refreshed on every use
 	return l.AllowN(a.cfg.Clock.Now(), 1)
 }
 

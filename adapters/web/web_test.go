@@ -340,6 +340,21 @@ func TestConsoleNeedsLoginAndCSRF(t *testing.T) {
 	if !limited {
 		t.Fatal("ten wrong logins in a row were not slowed down")
 	}
+	// Someone guessing from the moderators' own address does not lock
+	// them out: the right token still gets in.
+	moderator := s.browser()
+	resp, _ = moderator.PostForm(s.srv.URL+"/console/login", url.Values{"token": {token}, "name": {"Mo"}})
+	if resp.StatusCode != http.StatusSeeOther || len(moderator.Jar.Cookies(mustURL(s.srv.URL))) == 0 {
+		t.Fatalf("the right token, after a stranger's guesses from the same address: %d", resp.StatusCode)
+	}
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }
 
 func TestThreadsAndReplies(t *testing.T) {
@@ -818,5 +833,44 @@ func TestDroppedPagesLetGoOfTheirHandles(t *testing.T) {
 			t.Fatalf("after 100 dropped pages: %d sockets open, %d handles (from %d)", s.adapter.OpenSockets(), openFiles(t), before)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestAVisitorsIdIsNoCredential: the respondent id is shown on the page,
+// in the console and in reports; a cookie carrying someone else's id
+// without herald's signature gets a visitor of its own, never their
+// history, files or voice.
+func TestAVisitorsIdIsNoCredential(t *testing.T) {
+	s := newSite(t)
+	victim := s.browser()
+	p, _ := s.page(victim, "/chat")
+	if resp := s.upload(victim, p["csrf"], "secret.txt", []byte("the victim's"), "my file"); resp.StatusCode >= 300 {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	posts, _ := s.db.Posts(context.Background(), bot.Address{Platform: bot.PlatformWeb, ID: p["respondent"]}, "", 0, 0)
+	if len(posts) != 1 || len(posts[0].Message.Files) != 1 {
+		t.Fatalf("the victim's posts: %+v", posts)
+	}
+	fileID := posts[0].Message.Files[0].ID
+
+	attacker := s.browser()
+	u, _ := url.Parse(s.srv.URL)
+	attacker.Jar.SetCookies(u, []*http.Cookie{{Name: "herald_rid", Value: p["respondent"]}})
+	got, _ := s.page(attacker, "/chat")
+	if got["respondent"] == p["respondent"] {
+		t.Fatal("an unsigned cookie with the victim's id was taken as the victim")
+	}
+	// Even with the victim's id and the page's token (as if it leaked).
+	attacker.Jar.SetCookies(u, []*http.Cookie{{Name: "herald_rid", Value: p["respondent"] + ".forged"}})
+	if _, resp, err := s.dial(attacker, "/chat/ws?csrf="+p["csrf"]); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("the victim's socket opened for a forged cookie: %v", err)
+	}
+	resp, err := attacker.Get(s.srv.URL + "/chat/files/" + fileID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("the victim's file: %d", resp.StatusCode)
 	}
 }

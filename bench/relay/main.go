@@ -362,8 +362,20 @@ func campaignOn(ctx context.Context, db *store.DB, a *telegram.Adapter, budget *
 		out := map[string]any{"recipients": n, "sent": len(at)}
 		if len(at) > 1 {
 			sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
-			rate := float64(len(at)-1) / at[len(at)-1].Sub(at[0]).Seconds()
+			span := at[len(at)-1].Sub(at[0])
+			rate := float64(len(at)-1) / span.Seconds()
 			out["sends_per_second"], out["ratio"] = round(rate), round(rate/(30*scale))
+			// Every message the bot posted meanwhile, the group's too
+			// (forum topics created are not messages, and not counted):
+			// what Telegram's 30 a second bounds.
+			all := 0
+			for _, m := range fake.Sent() {
+				if !m.At.Before(at[0]) && !m.At.After(at[len(at)-1]) {
+					all++
+				}
+			}
+			out["bot_posts_per_second"] = round(float64(all-1) / span.Seconds())
+			out["bot_ratio"] = round(float64(all-1) / span.Seconds() / (30 * scale))
 		}
 		return out
 	}
