@@ -83,7 +83,7 @@ type Adapter struct {
 
 	mu       sync.Mutex
 	limiters *expiring.Map[string, *rate.Limiter] // per-key limits, each kept while not full again
-	files    *expiring.Map[string, bot.File] // exports and reports offered for download
+	files    *expiring.Map[string, bot.File]      // exports and reports offered for download
 
 	socketsMu sync.Mutex
 	sockets   map[*websocket.Conn]bool // open pages
