@@ -26,6 +26,10 @@ type Check func(ctx context.Context) error
 // Server is the HTTP server. Create it with New, mount routes with Handle,
 // then Open, and Shutdown when done. It is safe for concurrent use.
 type Server struct {
+	// BodyTimeout and UploadTimeout bound the time a request's body may
+	// take to arrive (set before Open; New sets the defaults).
+	BodyTimeout, UploadTimeout time.Duration
+
 	log      *slog.Logger
 	mux      *http.ServeMux
 	srv      *http.Server
@@ -42,6 +46,7 @@ type Server struct {
 // It mounts /healthz, /readyz and /metrics (serving reg).
 func New(log *slog.Logger, reg *prometheus.Registry) *Server {
 	s := &Server{
+		BodyTimeout: DefaultBodyTimeout, UploadTimeout: DefaultUploadTimeout,
 		log:    log,
 		mux:    http.NewServeMux(),
 		checks: map[string]Check{},
@@ -180,6 +185,26 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // (flushing, websocket hijacking).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// DefaultBodyTimeout is how long a request's body may take to arrive,
+// DefaultUploadTimeout the same for a file upload (multipart, up to
+// 10 MB), unless the Server says otherwise.
+const (
+	DefaultBodyTimeout   = 10 * time.Second
+	DefaultUploadTimeout = 2 * time.Minute
+)
+
+func (s *Server) bodyDeadline(r *http.Request) time.Duration {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return s.UploadTimeout
+	}
+	return s.BodyTimeout
+}
+
+// isUpgrade reports whether r asks for a websocket.
+func isUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -188,6 +213,13 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "SAMEORIGIN")
+		// A body must arrive in good time: a client trickling a byte now
+		// and then holds a connection and a goroutine for nothing, and
+		// the webhooks read their body before they can check its
+		// signature. Websockets keep their own pings instead.
+		if !isUpgrade(r) {
+			http.NewResponseController(w).SetReadDeadline(start.Add(s.bodyDeadline(r)))
+		}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -93,5 +94,36 @@ func TestOpenBusyAddress(t *testing.T) {
 	}
 	if err := s.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestASlowBodyIsCut: a client that sends its headers and then a byte now
+// and then is cut off once the body's time is up, instead of holding the
+// connection (and the handler) as long as it likes.
+func TestASlowBodyIsCut(t *testing.T) {
+	s := httpserver.New(slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	s.BodyTimeout = 200 * time.Millisecond
+	read := make(chan error, 1)
+	s.Handle("POST /hook", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.ReadAll(r.Body)
+		read <- err
+	}))
+	if err := s.Open("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Shutdown(context.Background())
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nx")
+	select {
+	case err := <-read:
+		if err == nil {
+			t.Fatal("the body read without an error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a body trickling in held the handler past its time")
 	}
 }
