@@ -5,12 +5,10 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,26 +26,84 @@ const (
 	maxUpload     = 64 << 20
 )
 
-// session returns the console login of a request, or "".
+// consoleSession is a moderator's console login, kept by herald (in
+// memory: a restart logs everyone out) under a random id that the cookie
+// carries, signed.
+type consoleSession struct {
+	name    string
+	until   time.Time
+	warrant string // the token's hash at login: another token ends it
+}
+
+// session returns the console login of a request and its cookie, or ""
+// when there is none: no cookie, a cookie herald did not sign, a session
+// logged out or past its time, made with another token, or for a name no
+// longer among moderators.console.users. It is checked on every request
+// and every websocket message.
 func (a *Adapter) session(r *http.Request) (login, cookie string) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return "", ""
 	}
-	raw, sig, ok := strings.Cut(c.Value, ".")
-	if !ok || !a.macOK(sig, "session", raw) {
-		return "", ""
+	if name := a.sessionName(c.Value); name != "" {
+		return name, c.Value
 	}
-	b, err := decodeB64(raw)
-	if err != nil {
-		return "", ""
+	return "", ""
+}
+
+// sessionName returns the login of the session cookie names, or "".
+func (a *Adapter) sessionName(cookie string) string {
+	id, sig, ok := strings.Cut(cookie, ".")
+	if !ok || !a.macOK(sig, "session", id) {
+		return ""
 	}
-	name, exp, ok := strings.Cut(string(b), "|")
-	unix, err := strconv.ParseInt(exp, 10, 64)
-	if !ok || err != nil || !a.cfg.Clock.Now().Before(time.Unix(unix, 0)) {
-		return "", ""
+	a.mu.Lock()
+	s, ok := a.sessions[id]
+	a.mu.Unlock()
+	switch {
+	case !ok || !a.cfg.Clock.Now().Before(s.until):
+		return ""
+	case s.warrant != string(a.cfg.TokenHash):
+		return ""
+	case len(a.cfg.Logins) > 0 && !slices.Contains(a.cfg.Logins, s.name):
+		return ""
 	}
-	return name, c.Value
+	return s.name
+}
+
+// newSession keeps a session for name and returns its cookie value.
+func (a *Adapter) newSession(name string) string {
+	id := randomID(24)
+	now := a.cfg.Clock.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.sessions == nil {
+		a.sessions = map[string]consoleSession{}
+	}
+	for k, s := range a.sessions { // forget those past their time
+		if !now.Before(s.until) {
+			delete(a.sessions, k)
+		}
+	}
+	a.sessions[id] = consoleSession{name: name, until: now.Add(sessionTTL), warrant: string(a.cfg.TokenHash)}
+	return id + "." + a.mac("session", id)
+}
+
+// endSessions forgets the session cookie names, or, with everywhere,
+// every session of its moderator.
+func (a *Adapter) endSessions(cookie string, everywhere bool) {
+	id, _, _ := strings.Cut(cookie, ".")
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	name := a.sessions[id].name
+	delete(a.sessions, id)
+	if everywhere {
+		for k, s := range a.sessions {
+			if s.name == name {
+				delete(a.sessions, k)
+			}
+		}
+	}
 }
 
 // actor is the moderator a console session stands for.
@@ -106,8 +162,7 @@ func (a *Adapter) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/console?error=1", http.StatusSeeOther)
 		return
 	}
-	raw := encodeB64([]byte(fmt.Sprintf("%s|%d", name, a.cfg.Clock.Now().Add(sessionTTL).Unix())))
-	a.setCookie(w, sessionCookie, raw+"."+a.mac("session", raw), sessionTTL, http.SameSiteStrictMode)
+	a.setCookie(w, sessionCookie, a.newSession(name), sessionTTL, http.SameSiteStrictMode)
 	a.cfg.Log.Info("web console: login", "name", name, "from", host)
 	http.Redirect(w, r, "/console", http.StatusSeeOther)
 }
@@ -118,6 +173,7 @@ func (a *Adapter) consoleLogout(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
+	a.endSessions(cookie, r.PostFormValue("all") != "")
 	a.setCookie(w, sessionCookie, "", -time.Second, http.SameSiteStrictMode)
 	http.Redirect(w, r, "/console", http.StatusSeeOther)
 }
@@ -164,6 +220,9 @@ func (a *Adapter) consoleSocket(w http.ResponseWriter, r *http.Request) {
 		_, data, err := ws.Read(ctx)
 		if err != nil {
 			return
+		}
+		if a.sessionName(cookie) != login {
+			return // logged out, or no longer a console user: the page logs in again
 		}
 		var in consoleIn
 		if json.Unmarshal(data, &in) != nil {

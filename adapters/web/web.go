@@ -83,6 +83,7 @@ type Adapter struct {
 
 	mu       sync.Mutex
 	limiters *expiring.Map[string, *rate.Limiter] // per-key limits, each kept while not full again
+	sessions map[string]consoleSession            // console logins by id; a.mu
 	files    *expiring.Map[string, bot.File]      // exports and reports offered for download
 
 	socketsMu sync.Mutex

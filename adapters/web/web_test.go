@@ -874,3 +874,65 @@ func TestAVisitorsIdIsNoCredential(t *testing.T) {
 		t.Fatalf("the victim's file: %d", resp.StatusCode)
 	}
 }
+
+// TestConsoleSessionsEnd: a session ends at logout (its cookie, kept by
+// someone, opens nothing any more, and its open socket stops taking
+// commands); "log out everywhere" ends the moderator's other sessions.
+func TestConsoleSessionsEnd(t *testing.T) {
+	s := newSite(t)
+	login := func() (*http.Client, map[string]string) {
+		c := s.browser()
+		c.PostForm(s.srv.URL+"/console/login", url.Values{"token": {token}, "name": {"Mo"}})
+		p, _ := s.page(c, "/console")
+		if p["csrf"] == "" {
+			t.Fatal("no console after a login")
+		}
+		return c, p
+	}
+	laptop, pl := login()
+	phone, pp := login()
+	kept := laptop.Jar.Cookies(mustURL(s.srv.URL)) // what a thief copied
+	ws, _, err := s.dial(laptop, "/console/ws?csrf="+pl["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	readUntil(t, ws, "threads")
+
+	laptop.PostForm(s.srv.URL+"/console/logout", url.Values{"csrf": {pl["csrf"]}})
+	thief := s.browser()
+	thief.Jar.SetCookies(mustURL(s.srv.URL), kept)
+	if p, _ := s.page(thief, "/console"); p["csrf"] != "" {
+		t.Fatal("a logged-out session's cookie still opens the console")
+	}
+	if _, _, err := s.dial(thief, "/console/ws?csrf="+pl["csrf"]); err == nil {
+		t.Fatal("a logged-out session's cookie still opens the console's socket")
+	}
+	write(t, ws, map[string]string{"type": "command", "id": "1", "text": "campaign new After logout"})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for {
+		_, data, err := ws.Read(ctx)
+		if err != nil {
+			break // closed: nothing was run
+		}
+		if strings.Contains(string(data), `"reply"`) {
+			t.Fatalf("the socket of a logged-out session still runs commands: %s", data)
+		}
+	}
+	s.runner.mu.Lock()
+	ran := len(s.runner.reqs)
+	s.runner.mu.Unlock()
+	if ran != 0 {
+		t.Fatalf("%d commands ran", ran)
+	}
+
+	if p, _ := s.page(phone, "/console"); p["csrf"] == "" {
+		t.Fatal("logging out on the laptop ended the phone's session")
+	}
+	other, po := login()
+	other.PostForm(s.srv.URL+"/console/logout", url.Values{"csrf": {po["csrf"]}, "all": {"1"}})
+	if p, _ := s.page(phone, "/console"); p["csrf"] != "" || pp["csrf"] == "" {
+		t.Fatal("log out everywhere left the phone's session")
+	}
+}
