@@ -51,6 +51,17 @@ func (a *Adapter) visitor(r *http.Request) string {
 	return rid
 }
 
+// chatVisitor returns the visitor of a chat request carrying csrf, the
+// page's token for them; otherwise it answers 403 and reports false.
+func (a *Adapter) chatVisitor(w http.ResponseWriter, r *http.Request, csrf string) (string, bool) {
+	rid := a.visitor(r)
+	if rid == "" || !a.macOK(csrf, "chat", rid) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return "", false
+	}
+	return rid, true
+}
+
 // profile is the name and email a participant gave, kept in a cookie
 // signed by herald.
 type profile struct {
@@ -86,9 +97,8 @@ func (a *Adapter) chatPage(w http.ResponseWriter, r *http.Request) {
 
 // chatProfile stores the name and email a participant gives.
 func (a *Adapter) chatProfile(w http.ResponseWriter, r *http.Request) {
-	rid := a.visitor(r)
-	if rid == "" || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", rid) {
-		http.Error(w, "forbidden", http.StatusForbidden)
+	rid, ok := a.chatVisitor(w, r, r.Header.Get("X-CSRF-Token"))
+	if !ok {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
@@ -125,9 +135,8 @@ func (a *Adapter) chatProfile(w http.ResponseWriter, r *http.Request) {
 
 // chatConfirm takes the code a visitor was emailed to confirm their email.
 func (a *Adapter) chatConfirm(w http.ResponseWriter, r *http.Request) {
-	rid := a.visitor(r)
-	if rid == "" || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", rid) {
-		http.Error(w, "forbidden", http.StatusForbidden)
+	rid, ok := a.chatVisitor(w, r, r.Header.Get("X-CSRF-Token"))
+	if !ok {
 		return
 	}
 	if !a.allow("confirm:"+rid, 10*time.Second, 3) {
@@ -156,9 +165,8 @@ func (a *Adapter) chatConfirm(w http.ResponseWriter, r *http.Request) {
 // chatSocket is a participant's live connection: it sends their history,
 // then what arrives; what they type goes to their thread.
 func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
-	rid := a.visitor(r)
-	if rid == "" || !a.macOK(r.URL.Query().Get("csrf"), "chat", rid) {
-		http.Error(w, "forbidden", http.StatusForbidden)
+	rid, ok := a.chatVisitor(w, r, r.URL.Query().Get("csrf"))
+	if !ok {
 		return
 	}
 	prof := a.readProfile(r, rid)
@@ -257,9 +265,8 @@ const maxChatFile = 10 << 20
 // kept with a post in their conversation, shown on their pages, and
 // relayed to their thread.
 func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
-	rid := a.visitor(r)
-	if rid == "" || !a.macOK(r.Header.Get("X-CSRF-Token"), "chat", rid) {
-		http.Error(w, "forbidden", http.StatusForbidden)
+	rid, ok := a.chatVisitor(w, r, r.Header.Get("X-CSRF-Token"))
+	if !ok {
 		return
 	}
 	if !a.allow("chatfile:"+rid, 10*time.Second, 3) {
