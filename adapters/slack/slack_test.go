@@ -704,3 +704,69 @@ func TestSignedRequestsAreGoodOnce(t *testing.T) {
 		t.Fatalf("the command ran %d times", n)
 	}
 }
+
+// onceHandler records participants' messages; the first one it blocks
+// until released.
+type onceHandler struct {
+	mu      sync.Mutex
+	ids     []string
+	first   chan struct{}
+	release chan struct{}
+}
+
+func (h *onceHandler) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply, error) {
+	if in.Kind != bot.InboundParticipantMessage {
+		return bot.InboundReply{}, nil
+	}
+	h.mu.Lock()
+	h.ids = append(h.ids, in.ID)
+	n := len(h.ids)
+	h.mu.Unlock()
+	if n == 1 {
+		close(h.first)
+		<-h.release
+	}
+	return bot.InboundReply{}, nil
+}
+
+// TestAnUnacknowledgedEventComesAgain: herald's connection goes while a
+// participant's message is being recorded, before its envelope is
+// acknowledged; Slack sends it again on the next connection, with the
+// same event id, which the intake keeps once.
+func TestAnUnacknowledgedEventComesAgain(t *testing.T) {
+	g := newRig(t)
+	g.fake.AppToken = "xapp-test"
+	// apps.connections.open is Tier 1 (about one a minute), and the Slack
+	// client waits out its Retry-After unscaled: the reconnection here
+	// would wait a minute.
+	g.fake.Unlimited = true
+	h := &onceHandler{first: make(chan struct{}), release: make(chan struct{})}
+	g.adapter.Handler = h
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.adapter.RunSocket(ctx, "xapp-test") }()
+	defer func() { cancel(); <-done }()
+	id := g.fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": "Ev1", "event": map[string]any{
+		"type": "message", "user": "UANA", "channel": "DANA", "channel_type": "im", "ts": "1.1", "text": "are you there?"}})
+	select {
+	case <-h.first:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the message never reached herald")
+	}
+	g.fake.DropSocket() // herald's connection goes before the acknowledgement
+	close(h.release)
+	waitFor(t, "the envelope acknowledged on the next connection", func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		t.Logf("conns %d ids %q acked %v", g.fake.SocketConnections(), h.ids, g.fake.Acked(id))
+		return g.fake.Acked(id)
+	})
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.ids) != 2 || h.ids[0] == "" || h.ids[0] != h.ids[1] {
+		t.Fatalf("the message came as %q: want twice with one id", h.ids)
+	}
+	if g.fake.SocketConnections() < 2 {
+		t.Fatal("herald did not connect again")
+	}
+}

@@ -84,10 +84,12 @@ type Server struct {
 	uploads   map[string][]byte // uploaded bodies, by file id
 	titles    map[string]string // file title → id, when completed
 	views     []View
-	socket    chan []byte     // envelopes for the Socket Mode connection
-	acks      map[string]bool // envelope ids acknowledged
-	connected int             // Socket Mode connections opened
-	done      chan struct{}   // closed by Close
+	socket    chan *envelope // envelopes for the Socket Mode connection
+	unacked   map[string]*envelope
+	conns     map[*websocket.Conn]bool // Socket Mode connections open
+	acks      map[string]bool          // envelope ids acknowledged
+	connected int                      // Socket Mode connections opened
+	done      chan struct{}            // closed by Close
 }
 
 // tiers are calls per minute per method, as Slack documents them (tier 1:
@@ -113,7 +115,7 @@ func Start(token string) (*Server, error) {
 	}
 	s := &Server{Token: token, ln: ln, groups: map[string][]string{}, member: map[string]bool{},
 		calls: map[string][]time.Time{}, chanLast: map[string]time.Time{}, methods: map[string]int{},
-		shared: map[string][]byte{}, triggers: map[string]bool{}, uploads: map[string][]byte{}, titles: map[string]string{}, socket: make(chan []byte, 64), acks: map[string]bool{}, done: make(chan struct{})}
+		shared: map[string][]byte{}, triggers: map[string]bool{}, uploads: map[string][]byte{}, titles: map[string]string{}, socket: make(chan *envelope, 64), unacked: map[string]*envelope{}, conns: map[*websocket.Conn]bool{}, acks: map[string]bool{}, done: make(chan struct{})}
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -616,7 +618,8 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveSocket is the Socket Mode connection: hello, then the envelopes
-// SendSocket queues; acknowledgements are recorded.
+// earlier connections left unacknowledged, then those SendSocket queues;
+// acknowledgements are recorded.
 func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true}) // Slack's client sends no matching Origin
 	if err != nil {
@@ -625,11 +628,33 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	defer ws.CloseNow()
 	s.mu.Lock()
 	s.connected++
+	s.conns[ws] = true
 	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, ws)
+		s.mu.Unlock()
+	}()
 	ctx := r.Context()
 	hello, _ := json.Marshal(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]string{"app_id": "A1"}})
 	if err := ws.Write(ctx, websocket.MessageText, hello); err != nil {
 		return
+	}
+	// Envelopes a connection that went away never acknowledged come again,
+	// as Slack retries them (up to three times), marked as retries.
+	s.mu.Lock()
+	var again [][]byte
+	for _, e := range s.unacked {
+		if e.written && e.attempts < 3 {
+			e.attempts++
+			again = append(again, e.encode())
+		}
+	}
+	s.mu.Unlock()
+	for _, b := range again {
+		if err := ws.Write(ctx, websocket.MessageText, b); err != nil {
+			return
+		}
 	}
 	go func() {
 		for {
@@ -643,6 +668,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 			if json.Unmarshal(b, &ack) == nil && ack.EnvelopeID != "" {
 				s.mu.Lock()
 				s.acks[ack.EnvelopeID] = true
+				delete(s.unacked, ack.EnvelopeID)
 				s.mu.Unlock()
 			}
 		}
@@ -653,7 +679,11 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-s.done:
 			return
-		case b := <-s.socket:
+		case e := <-s.socket:
+			s.mu.Lock()
+			e.written = true
+			b := e.encode()
+			s.mu.Unlock()
 			if err := ws.Write(ctx, websocket.MessageText, b); err != nil {
 				return
 			}
@@ -667,11 +697,29 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 func (s *Server) SendSocket(kind string, payload any) string {
 	s.mu.Lock()
 	s.seq++
-	id := fmt.Sprintf("env-%d", s.seq)
+	e := &envelope{id: fmt.Sprintf("env-%d", s.seq), kind: kind, payload: payload}
+	s.unacked[e.id] = e
 	s.mu.Unlock()
-	b, _ := json.Marshal(map[string]any{"envelope_id": id, "type": kind, "payload": payload, "accepts_response_payload": false})
-	s.socket <- b
-	return id
+	s.socket <- e
+	return e.id
+}
+
+// envelope is one Socket Mode envelope, kept until acknowledged.
+type envelope struct {
+	id, kind string
+	payload  any
+	written  bool // sent on a connection at least once
+	attempts int  // retries made
+}
+
+// encode is the envelope as sent, with its retry count.
+func (e *envelope) encode() []byte {
+	m := map[string]any{"envelope_id": e.id, "type": e.kind, "payload": e.payload, "accepts_response_payload": false, "retry_attempt": e.attempts}
+	if e.attempts > 0 {
+		m["retry_reason"] = "timeout"
+	}
+	b, _ := json.Marshal(m)
+	return b
 }
 
 // Acked reports whether the app acknowledged envelope id.
@@ -679,6 +727,17 @@ func (s *Server) Acked(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.acks[id]
+}
+
+// DropSocket closes every Socket Mode connection at once, as a network
+// failure or a killed app would: what was not acknowledged comes again on
+// the next connection.
+func (s *Server) DropSocket() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ws := range s.conns {
+		ws.CloseNow()
+	}
 }
 
 // SocketConnections counts the Socket Mode connections opened.
