@@ -28,6 +28,12 @@ type PostStore interface {
 	// content of each of its files with data and no ID is kept too, in the
 	// same transaction, and the file's ID set.
 	AppendPost(ctx context.Context, p *Post) error
+	// AppendPostOnce is AppendPost under an idempotency key (a campaign
+	// sending's): when key was used within KeyTTL, nothing is written, p.ID
+	// is set to the post first kept under it, and already is true. It is
+	// how herald, the platform of its own web chat, sends a campaign
+	// message there exactly once across a crash.
+	AppendPostOnce(ctx context.Context, p *Post, key string) (already bool, err error)
 	// PostFile returns a file kept by AppendPost, with its data, and the
 	// channel of the post that first carried it (whose participant may
 	// download it); ENOTFOUND when there is none.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
@@ -33,6 +34,47 @@ func (db *DB) AppendPost(ctx context.Context, p *bot.Post) error {
 	}
 	keep := db.postKeeper(p)
 	return db.batch(ctx, func(tx *bolt.Tx) error { return keep(tx) })
+}
+
+// AppendPostOnce stores p unless key was used within bot.KeyTTL. Keys live
+// with the intake's (same bucket, same pruning), prefixed "post:", their
+// value the time then the post's ID.
+func (db *DB) AppendPostOnce(ctx context.Context, p *bot.Post, key string) (bool, error) {
+	if p.Channel.IsZero() {
+		return false, bot.Errorf(bot.EINVALID, "a post needs a channel")
+	}
+	if key == "" {
+		return false, bot.Errorf(bot.EINVALID, "a post sent once needs a key")
+	}
+	keep := db.postKeeper(p)
+	k := []byte("post:" + key)
+	var already bool
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
+		already = false
+		now := db.now()
+		if err := pruneIntakeKeys(tx, now); err != nil {
+			return err
+		}
+		keys := tx.Bucket(bucketIntakeKeys)
+		if v := keys.Get(k); len(v) == 16 {
+			p.ID, already = btoi(v[8:]), true
+			return nil
+		}
+		if err := keep(tx); err != nil {
+			return err
+		}
+		v := make([]byte, 16)
+		binary.BigEndian.PutUint64(v, uint64(now.UnixNano()))
+		binary.BigEndian.PutUint64(v[8:], p.ID)
+		if err := keys.Put(k, v); err != nil {
+			return internal("recording a post's key: %w", err)
+		}
+		if err := tx.Bucket(bucketIntakeKeysTime).Put(append(v[:8:8], k...), nil); err != nil {
+			return internal("recording a post's key: %w", err)
+		}
+		return nil
+	})
+	return already, err
 }
 
 // postKeeper returns what appends p inside a transaction. Posts made at

@@ -95,6 +95,7 @@ type Adapter struct {
 var (
 	_ bot.Messenger      = (*Adapter)(nil)
 	_ bot.ThreadPoster   = (*Adapter)(nil)
+	_ bot.OnceSender     = (*Adapter)(nil)
 	_ bot.PresenceReader = (*Adapter)(nil)
 	_ bot.FileUploader   = (*Adapter)(nil)
 )
@@ -142,29 +143,55 @@ func (a *Adapter) Platform() bot.Platform { return bot.PlatformWeb }
 // Send delivers m to a web-chat participant: it is kept in their
 // conversation (shown on their next visit) and pushed to their open pages.
 func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
+	ref, _, err := a.send(ctx, to, m, "")
+	return ref, err
+}
+
+// SendOnce is Send under a key (a campaign sending's): herald is this
+// platform, so a message sent again with the same key, after a crash, is
+// found rather than shown twice (bot.OnceSender).
+func (a *Adapter) SendOnce(ctx context.Context, to bot.Address, m bot.Message, key string) (bot.MessageRef, bool, error) {
+	return a.send(ctx, to, m, key)
+}
+
+// OnceWindow is how long SendOnce remembers a key.
+func (a *Adapter) OnceWindow() time.Duration { return bot.KeyTTL }
+
+// send keeps m in to's conversation (under key, when set) and shows it on
+// their open pages.
+func (a *Adapter) send(ctx context.Context, to bot.Address, m bot.Message, key string) (bot.MessageRef, bool, error) {
 	if to.Platform != bot.PlatformWeb || !validRespondent(to.ID) {
-		return bot.MessageRef{}, bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "%q is not a web-chat respondent id", to.ID)
+		return bot.MessageRef{}, false, bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "%q is not a web-chat respondent id", to.ID)
 	}
 	if err := m.Validate(); err != nil {
-		return bot.MessageRef{}, bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
+		return bot.MessageRef{}, false, bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
 	}
 	// The participant's files are their own copies, so that they may
 	// download them (a file kept with a thread's post is the moderators').
 	files := make([]bot.File, 0, len(m.Files))
 	for _, f := range m.Files {
 		if len(f.Data) == 0 {
-			return bot.MessageRef{}, bot.StepErrorf(bot.StepRender, bot.EINVALID, "the file %s has no content", f.Name)
+			return bot.MessageRef{}, false, bot.StepErrorf(bot.StepRender, bot.EINVALID, "the file %s has no content", f.Name)
 		}
 		f.ID = ""
 		files = append(files, f)
 	}
 	m.Files = files
 	p := &bot.Post{Channel: to, Message: m, From: bot.Actor{Name: "herald"}}
-	if err := a.cfg.Store.AppendPost(ctx, p); err != nil {
-		return bot.MessageRef{}, err
+	already := false
+	var err error
+	if key == "" {
+		err = a.cfg.Store.AppendPost(ctx, p)
+	} else {
+		already, err = a.cfg.Store.AppendPostOnce(ctx, p, key)
 	}
-	a.chats.push(to.ID, event{Type: "post", Post: p})
-	return bot.MessageRef{Channel: to, ID: strconv.FormatUint(p.ID, 10)}, nil
+	if err != nil {
+		return bot.MessageRef{}, false, err
+	}
+	if !already {
+		a.chats.push(to.ID, event{Type: "post", Post: p})
+	}
+	return bot.MessageRef{Channel: to, ID: strconv.FormatUint(p.ID, 10)}, already, nil
 }
 
 // UploadFile sends f to a web-chat participant, kept with a post of its

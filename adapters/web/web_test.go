@@ -936,3 +936,31 @@ func TestConsoleSessionsEnd(t *testing.T) {
 		t.Fatal("log out everywhere left the phone's session")
 	}
 }
+
+// TestACampaignMessageIsShownOnce: herald is the web chat's platform, so
+// a campaign message sent again under its key (after a crash, the sending
+// was in flight) is found, not shown twice, and the engine need not flag
+// it as sent again.
+func TestACampaignMessageIsShownOnce(t *testing.T) {
+	s := newSite(t)
+	c := s.browser()
+	p, _ := s.page(c, "/chat")
+	to := bot.Address{Platform: bot.PlatformWeb, ID: p["respondent"]}
+	ctx := context.Background()
+	ref, already, err := s.adapter.SendOnce(ctx, to, bot.Message{Text: "Our webinar starts at 10."}, "h7.42")
+	if err != nil || already {
+		t.Fatalf("first: %v %v", already, err)
+	}
+	again, already, err := s.adapter.SendOnce(ctx, to, bot.Message{Text: "Our webinar starts at 10."}, "h7.42")
+	if err != nil || !already || again != ref {
+		t.Fatalf("again: %+v %v %v (first %+v)", again, already, err, ref)
+	}
+	ws, _, err := s.dial(c, "/chat/ws?csrf="+p["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	if n := strings.Count(toJSON(readUntil(t, ws, "history")), "Our webinar starts at 10."); n != 1 {
+		t.Fatalf("the message is shown %d times", n)
+	}
+}

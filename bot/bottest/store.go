@@ -45,6 +45,7 @@ type Store struct {
 	secrets       map[string][]byte
 	outbox        map[uint64][]byte
 	intakeKeys    map[string]time.Time
+	postKeys      map[string]postKey
 }
 
 type memList struct {
@@ -73,7 +74,7 @@ func NewStore(clock bot.Clock) *Store {
 		lists: map[string]*memList{}, campaigns: map[bot.CampaignID][]byte{}, sendings: map[bot.CampaignID]*memSendings{},
 		conversations: map[bot.ConversationID][]byte{}, convByPart: map[bot.Address]bot.ConversationID{}, convByThread: map[bot.ThreadRef]bot.ConversationID{},
 		posts: map[string][][]byte{}, files: map[string]memFile{}, snippets: map[string][]byte{}, secrets: map[string][]byte{},
-		outbox: map[uint64][]byte{}, intakeKeys: map[string]time.Time{},
+		outbox: map[uint64][]byte{}, intakeKeys: map[string]time.Time{}, postKeys: map[string]postKey{},
 	}
 }
 
@@ -1101,6 +1102,34 @@ func (s *Store) appendPost(p *bot.Post) (undo func()) {
 			delete(s.files, id)
 		}
 	}
+}
+
+// postKey is a post kept under an idempotency key.
+type postKey struct {
+	id uint64
+	at time.Time
+}
+
+// AppendPostOnce stores p unless key was used within bot.KeyTTL.
+func (s *Store) AppendPostOnce(ctx context.Context, p *bot.Post, key string) (bool, error) {
+	if p.Channel.IsZero() {
+		return false, bot.Errorf(bot.EINVALID, "a post needs a channel")
+	}
+	if key == "" {
+		return false, bot.Errorf(bot.EINVALID, "a post sent once needs a key")
+	}
+	if err := s.begin(ctx); err != nil {
+		return false, err
+	}
+	defer s.mu.Unlock()
+	now := s.now()
+	if k, ok := s.postKeys[key]; ok && now.Sub(k.at) < bot.KeyTTL {
+		p.ID = k.id
+		return true, nil
+	}
+	s.appendPost(p)
+	s.postKeys[key] = postKey{id: p.ID, at: now}
+	return false, nil
 }
 
 // PostFile returns a file kept with a post and its channel, or ENOTFOUND.

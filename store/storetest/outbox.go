@@ -141,6 +141,41 @@ func intake(t *testing.T, opener Opener) {
 	_, _, _, err = db.Take(ctx, &bot.Intake{Key: "x"})
 	code(t, err, bot.EINVALID)
 	intakeCopy(t, ctx, db)
+	postOnce(t, ctx, db, clock)
+}
+
+// postOnce: a post kept under a key is kept once within KeyTTL (a
+// campaign message to the web chat, sent again after a crash).
+func postOnce(t *testing.T, ctx context.Context, db Store, clock *bottest.Clock) {
+	web := bot.Address{Platform: bot.PlatformWeb, ID: "v9"}
+	send := func(key string) (*bot.Post, bool) {
+		p := &bot.Post{Channel: web, Message: bot.Message{Text: "Hello " + key}}
+		already, err := db.AppendPostOnce(ctx, p, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, already
+	}
+	first, already := send("h1.1")
+	if already || first.ID == 0 {
+		t.Fatalf("first: %+v %v", first, already)
+	}
+	again, already := send("h1.1")
+	if !already || again.ID != first.ID {
+		t.Fatalf("again: %+v %v", again, already)
+	}
+	if other, already := send("h1.2"); already || other.ID == first.ID {
+		t.Fatalf("another key: %+v %v", other, already)
+	}
+	if posts, _ := db.Posts(ctx, web, "", 0, 0); len(posts) != 2 {
+		t.Fatalf("posts: %+v", posts)
+	}
+	clock.Advance(bot.KeyTTL + time.Minute)
+	if _, already := send("h1.1"); already {
+		t.Fatal("a key older than KeyTTL still kept the post from going")
+	}
+	_, err := db.AppendPostOnce(ctx, &bot.Post{Channel: web}, "")
+	code(t, err, bot.EINVALID)
 }
 
 // intakeCopy: a participant's own copy of their message is kept with the
