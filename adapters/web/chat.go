@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"mime"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -333,13 +332,6 @@ func (a *Adapter) chatFile(w http.ResponseWriter, r *http.Request) {
 
 // serveFile sends f as a download that the browser never runs as a page.
 func serveFile(w http.ResponseWriter, f bot.File) {
-	ct := f.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "sandbox")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	downloadHeaders(w, f.Name, f.ContentType)
 	w.Write(f.Data)
 }

@@ -328,10 +328,13 @@ func (a *Adapter) replyView(id string, rs []bot.CommandReply, replace uint64) *r
 	return v
 }
 
-// keep offers f for download for an hour and returns its id.
+// keep offers f for download for an hour and returns its id ("" when it
+// cannot be kept: the reason is logged).
 func (a *Adapter) keep(f bot.File) string {
-	id := randomID(16)
-	a.files.Put(id, f, time.Hour)
+	id, err := a.downloads.keep(f)
+	if err != nil {
+		a.cfg.Log.Error("web console: offering a download", "err", err)
+	}
 	return id
 }
 
@@ -341,8 +344,7 @@ func (a *Adapter) consoleFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	if f, ok := a.files.Get(id); ok {
-		serveFile(w, f)
+	if a.downloads.serve(w, r, id) {
 		return
 	}
 	// A file kept with a post of a conversation.

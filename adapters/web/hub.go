@@ -147,7 +147,8 @@ func (a *Adapter) socketOpened(ws *websocket.Conn) func() {
 }
 
 // Run serves until ctx ends, then closes every open page's socket and
-// waits for their handlers, so that none outlives herald's store.
+// waits for their handlers, so that none outlives herald's store, and
+// deletes the downloads it kept.
 func (a *Adapter) Run(ctx context.Context) error {
 	<-ctx.Done()
 	a.socketsMu.Lock()
@@ -156,6 +157,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	a.socketsMu.Unlock()
 	a.socketsWG.Wait()
+	a.downloads.close()
 	return nil
 }
 

@@ -81,10 +81,10 @@ type Adapter struct {
 	chats hub // by respondent id
 	cons  hub // "console"
 
-	mu       sync.Mutex
-	limiters *expiring.Map[string, *rate.Limiter] // per-key limits, each kept while not full again
-	sessions map[string]consoleSession            // console logins by id; a.mu
-	files    *expiring.Map[string, bot.File]      // exports and reports offered for download
+	mu        sync.Mutex
+	limiters  *expiring.Map[string, *rate.Limiter] // per-key limits, each kept while not full again
+	sessions  map[string]consoleSession            // console logins by id; a.mu
+	downloads *downloads                           // exports and reports offered for download, on disk
 
 	socketsMu sync.Mutex
 	sockets   map[*websocket.Conn]bool // open pages
@@ -113,7 +113,7 @@ func New(cfg Config) *Adapter {
 		cfg.Clock = bot.SystemClock()
 	}
 	pages := template.Must(template.ParseFS(assets, "assets/*.html"))
-	return &Adapter{cfg: cfg, pages: pages, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), files: expiring.New[string, bot.File](cfg.Clock, 0)}
+	return &Adapter{cfg: cfg, pages: pages, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), downloads: &downloads{clock: cfg.Clock}}
 }
 
 // Routes mounts the pages on mux.
