@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
@@ -41,10 +43,21 @@ type Threads struct {
 
 // Web configures the embedded web chat and console.
 type Web struct {
-	Enabled       bool   `yaml:"enabled"`
-	ConsoleToken  Secret `yaml:"console_token"`
-	MaxMessage    int    `yaml:"max_message"`
-	SecureCookies bool   `yaml:"secure_cookies"`
+	Enabled       bool      `yaml:"enabled"`
+	ConsoleToken  Secret    `yaml:"console_token"`
+	MaxMessage    int       `yaml:"max_message"`
+	SecureCookies bool      `yaml:"secure_cookies"`
+	Limits        WebLimits `yaml:"limits"`
+}
+
+// WebLimits bound what the chat's visitors can take, from one address and
+// in all (see web.Limits).
+type WebLimits struct {
+	VisitorsPerMinute int `yaml:"visitors_per_minute"`
+	SocketsPerAddress int `yaml:"sockets_per_address"`
+	Sockets           int `yaml:"sockets"`
+	UploadsInFlight   int `yaml:"uploads_in_flight"`
+	UploadsPerMinute  int `yaml:"uploads_per_minute"`
 }
 
 // ModeratorsOn lists the moderators of one platform: user ids, and a group
@@ -119,6 +132,27 @@ type Store struct {
 type HTTP struct {
 	Listen          string        `yaml:"listen"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// TrustedProxies are the addresses (or CIDR ranges) of the reverse
+	// proxies whose X-Forwarded-For header names the client.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// Proxies returns TrustedProxies as prefixes (an address alone is a /32
+// or /128), or an error naming the first that is neither.
+func (h HTTP) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range h.TrustedProxies {
+		if pre, err := netip.ParsePrefix(p); err == nil {
+			out = append(out, pre.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(p)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR range", p)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // Log configures structured logs.
@@ -192,8 +226,9 @@ func Default() *Config {
 		Telegram: Telegram{Mode: "polling", ServerURL: "https://api.telegram.org"},
 		Email:    Email{Port: 587, TLS: "starttls"},
 		Engine:   Engine{Workers: 64, SendTimeout: 30 * time.Second}, // the engine's defaults
-		Web:      Web{Enabled: true, MaxMessage: 4000},
-		Threads:  Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
+		Web: Web{Enabled: true, MaxMessage: 4000, Limits: WebLimits{VisitorsPerMinute: 300, SocketsPerAddress: 1000, Sockets: 10000,
+			UploadsInFlight: 4, UploadsPerMinute: 60}},
+		Threads: Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
 	}
 }
 

@@ -160,6 +160,15 @@ func (c *Config) Validate() Problems {
 	if c.Web.MaxMessage < 100 || c.Web.MaxMessage > 100000 {
 		bad("web.max_message", "must be between 100 and 100000 bytes, got %d", c.Web.MaxMessage)
 	}
+	for name, v := range map[string]int{"visitors_per_minute": c.Web.Limits.VisitorsPerMinute, "sockets_per_address": c.Web.Limits.SocketsPerAddress,
+		"sockets": c.Web.Limits.Sockets, "uploads_in_flight": c.Web.Limits.UploadsInFlight, "uploads_per_minute": c.Web.Limits.UploadsPerMinute} {
+		if v < 1 || v > 1_000_000 {
+			bad("web.limits."+name, "must be between 1 and 1000000, got %d", v)
+		}
+	}
+	if _, err := c.HTTP.Proxies(); err != nil {
+		bad("http.trusted_proxies", "%s", err)
+	}
 	if c.Web.ConsoleToken.IsSet() && len(c.Web.ConsoleToken.Value()) < 16 {
 		bad("web.console_token", "is too short: use at least 16 random characters")
 	}

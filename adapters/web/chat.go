@@ -24,10 +24,14 @@ const (
 
 // respondent returns the participant's id from their cookie, making one
 // (and setting the cookie) for a first visit or a cookie herald did not
-// sign.
+// sign; "" when the client's address had as many new visitors as
+// Limits.VisitorsPerMinute allows.
 func (a *Adapter) respondent(w http.ResponseWriter, r *http.Request) string {
 	if rid := a.visitor(r); rid != "" {
 		return rid
+	}
+	if !a.perMinute("visitor:"+a.clientIP(r), a.limits.VisitorsPerMinute) {
+		return "" // the address has had its new visitors for this minute
 	}
 	id := randomID(16)
 	a.setCookie(w, respondentCookie, id+"."+a.mac("visitor", id), respondentMaxAge, http.SameSiteLaxMode)
@@ -86,6 +90,10 @@ func (a *Adapter) readProfile(r *http.Request, rid string) profile {
 
 func (a *Adapter) chatPage(w http.ResponseWriter, r *http.Request) {
 	rid := a.respondent(w, r)
+	if rid == "" {
+		http.Error(w, "Too many new visitors from your address: wait a minute, then open the chat again.", http.StatusTooManyRequests)
+		return
+	}
 	securePage(w)
 	w.Header().Del("X-Frame-Options") // the chat may be embedded in any site
 	p := a.readProfile(r, rid)
@@ -169,6 +177,12 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	prof := a.readProfile(r, rid)
+	release, ok := a.admitSocket(a.clientIP(r))
+	if !ok {
+		http.Error(w, "Too many open pages: close some, then reload.", http.StatusTooManyRequests)
+		return
+	}
+	defer release()
 	ws, err := websocket.Accept(w, r, nil) // same-origin only
 	if err != nil {
 		return
@@ -268,8 +282,16 @@ func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !a.allow("chatfile:"+rid, 10*time.Second, 3) {
+	if !a.allow("chatfile:"+rid, 10*time.Second, 3) || !a.perMinute("upload:"+a.clientIP(r), a.limits.UploadsPerMinute) {
 		http.Error(w, "You are sending files very fast: wait a moment, then send again.", http.StatusTooManyRequests)
+		return
+	}
+	select { // each upload is read into memory: a few at a time
+	case a.uploads <- struct{}{}:
+		defer func() { <-a.uploads }()
+	default:
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "herald is receiving other files: send yours again in a moment.", http.StatusServiceUnavailable)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxChatFile+64<<10)

@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -134,7 +133,7 @@ func (a *Adapter) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "log in from herald's own console page", http.StatusForbidden)
 		return
 	}
-	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	host := a.clientIP(r)
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -194,6 +193,12 @@ func (a *Adapter) consoleSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
+	release, ok := a.admitSocket(a.clientIP(r))
+	if !ok {
+		http.Error(w, "Too many open pages: close some, then reload.", http.StatusTooManyRequests)
+		return
+	}
+	defer release()
 	ws, err := websocket.Accept(w, r, nil) // same-origin only
 	if err != nil {
 		return

@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -70,6 +71,12 @@ type Config struct {
 	// Logins, when not empty, are the only names that may log in to the
 	// console (with the token); otherwise any name may.
 	Logins []string
+	// Limits bound what visitors can take (zero fields: DefaultLimits).
+	Limits Limits
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client's address; from any other, the connection's address is
+	// the client's.
+	TrustedProxies []netip.Prefix
 }
 
 // Adapter is the web surface: a bot.Messenger for web-chat participants,
@@ -85,9 +92,13 @@ type Adapter struct {
 	limiters  *expiring.Map[string, *rate.Limiter] // per-key limits, each kept while not full again
 	sessions  map[string]consoleSession            // console logins by id; a.mu
 	downloads *downloads                           // exports and reports offered for download, on disk
+	limits    Limits
+	uploads   chan struct{} // one per chat upload being received
 
 	socketsMu sync.Mutex
 	sockets   map[*websocket.Conn]bool // open pages
+	perIP     map[string]int           // open pages per client address, admitted
+	admitted  int                      // open pages admitted in all
 	socketsWG sync.WaitGroup           // their handlers
 	told      map[bot.CampaignID]time.Time
 }
@@ -113,7 +124,10 @@ func New(cfg Config) *Adapter {
 		cfg.Clock = bot.SystemClock()
 	}
 	pages := template.Must(template.ParseFS(assets, "assets/*.html"))
-	return &Adapter{cfg: cfg, pages: pages, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), downloads: &downloads{clock: cfg.Clock}}
+	a := &Adapter{cfg: cfg, pages: pages, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), downloads: &downloads{clock: cfg.Clock},
+		limits: cfg.Limits.withDefaults()}
+	a.uploads = make(chan struct{}, a.limits.UploadsInFlight)
+	return a
 }
 
 // Routes mounts the pages on mux.

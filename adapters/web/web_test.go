@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -109,6 +110,12 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
+	return newSiteWith(t, nil)
+}
+
+// newSiteWith is newSite with edit applied to the adapter's config.
+func newSiteWith(t *testing.T, edit func(*web.Config)) *site {
+	t.Helper()
 	clock := bottest.NewClock(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{Clock: clock, NoSync: true})
 	if err != nil {
@@ -120,7 +127,11 @@ func newSite(t *testing.T) *site {
 	threads := bottest.NewThreads(db, clock, nil, web.ConsoleChannel, nil)
 	h := &handler{runner: r, threads: threads}
 	people := threads.Contacts.(*contacts.Service)
-	a := web.New(web.Config{Store: db, Handler: h, Conversations: threads, Contacts: people, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:]})
+	cfg := web.Config{Store: db, Handler: h, Conversations: threads, Contacts: people, Clock: clock, Key: []byte("k0123456789abcdef0123456789abcde"), TokenHash: sum[:]}
+	if edit != nil {
+		edit(&cfg)
+	}
+	a := web.New(cfg)
 	threads.Messengers[bot.PlatformWeb], threads.Moderators = a, a
 	mux := http.NewServeMux()
 	a.Routes(mux)
@@ -963,4 +974,63 @@ func TestACampaignMessageIsShownOnce(t *testing.T) {
 	if n := strings.Count(toJSON(readUntil(t, ws, "history")), "Our webinar starts at 10."); n != 1 {
 		t.Fatalf("the message is shown %d times", n)
 	}
+}
+
+// TestVisitorsAreLimitedByAddress: new visitor ids are free to get, so the
+// limits that matter are per address: new visitors a minute and open
+// pages; a trusted proxy's X-Forwarded-For names the address, anyone
+// else's is ignored.
+func TestVisitorsAreLimitedByAddress(t *testing.T) {
+	s := newSiteWith(t, func(c *web.Config) {
+		c.Limits = web.Limits{VisitorsPerMinute: 2, SocketsPerAddress: 2}
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	})
+	get := func(c *http.Client, from string) int {
+		req, _ := http.NewRequest("GET", s.srv.URL+"/chat", nil)
+		if from != "" {
+			req.Header.Set("X-Forwarded-For", from)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i, want := range []int{200, 200, 429} {
+		if got := get(s.browser(), "203.0.113.7"); got != want {
+			t.Fatalf("new visitor %d from one address: %d, want %d", i+1, got, want)
+		}
+	}
+	if got := get(s.browser(), "203.0.113.8"); got != 200 {
+		t.Fatalf("a new visitor from another address: %d", got)
+	}
+	// Open pages: two per address, the third refused.
+	c := s.browser()
+	p, _ := s.page(c, "/chat")
+	var open []*websocket.Conn
+	for range 2 {
+		ws, _, err := s.dial(c, "/chat/ws?csrf="+p["csrf"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		open = append(open, ws)
+	}
+	if _, resp, err := s.dial(c, "/chat/ws?csrf="+p["csrf"]); err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a third page from one address: %v", err)
+	}
+	open[0].Close(websocket.StatusNormalClosure, "")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ws, _, err := s.dial(c, "/chat/ws?csrf="+p["csrf"])
+		if err == nil {
+			ws.CloseNow()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a page closed did not make room: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	open[1].CloseNow()
 }

@@ -236,10 +236,16 @@ func (w *wiring) buildWeb() ([]component, error) {
 			names = append(names, c.Name)
 		}
 	}
+	proxies, err := cfg.HTTP.Proxies() // checked by the config already
+	if err != nil {
+		return nil, err
+	}
 	a := web.New(web.Config{
 		Store: w.db, Handler: w.inbound, Conversations: w.threads, Contacts: w.contacts, Clock: w.clock, Log: w.log.With("part", "web"),
 		Key: key, TokenHash: tokenHash, MaxMessage: cfg.Web.MaxMessage, Secure: cfg.Web.SecureCookies, CommandNames: names,
-		Logins: cfg.Moderators.Console.Users,
+		Logins: cfg.Moderators.Console.Users, TrustedProxies: proxies,
+		Limits: web.Limits{VisitorsPerMinute: cfg.Web.Limits.VisitorsPerMinute, SocketsPerAddress: cfg.Web.Limits.SocketsPerAddress,
+			Sockets: cfg.Web.Limits.Sockets, UploadsInFlight: cfg.Web.Limits.UploadsInFlight, UploadsPerMinute: cfg.Web.Limits.UploadsPerMinute},
 	})
 	w.messengers[bot.PlatformWeb] = a
 	w.surfaces["console"] = surface{a, web.ConsoleChannel}
