@@ -249,6 +249,12 @@ func (e *Engine) Run(ctx context.Context) error {
 		if err := e.reload(ctx, c.ID); err != nil {
 			return err
 		}
+		if c.State != bot.CampaignScheduled {
+			if n, err := e.Store.SendingCounts(ctx, c.ID); err == nil {
+				e.Log.Info("campaign resumed", "campaign", c.ID, "name", c.Name, "state", c.State,
+					"waiting", n.Pending+n.Scheduled+n.InFlight, "sent", n.Sent, "failed", n.Failed)
+			}
+		}
 	}
 
 	committed := make(chan struct{})
