@@ -19,11 +19,12 @@ func TestMissingValuesAreCaughtBeforeTheStart(t *testing.T) {
 	r.list("people", "telegram_id,first_name\n1,Ana\n2,\n3,Cleo\n")
 	id := r.campaign("people", "Hi {{first_name}} from {{city}}", nil)
 	chk, err := r.svc.Check(ctx, id)
-	if err != nil || chk.Audience != 3 || chk.LackingTotal != 3 {
+	if err != nil || chk.Audience != 3 || chk.LackingTotal != 3 || chk.LackingBy["{{first_name}}"] != 1 || chk.LackingBy["{{city}}"] != 3 {
 		t.Fatalf("check = %+v, %v", chk, err)
 	}
+	// Each placeholder named as the message writes it, with its count.
 	_, err = r.svc.Start(ctx, id, mod)
-	if bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(err.Error(), "3 recipients lack {{city}}") {
+	if bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(err.Error(), "3 recipients lack {{first_name}} (1), {{city}} (3)") {
 		t.Fatalf("start with missing values: %v", err)
 	}
 	if _, err := r.svc.SetMissing(ctx, id, map[string]string{"city": "Lyon"}, bot.MissingSkip, mod); err != nil {
@@ -42,7 +43,7 @@ func TestMissingValuesAreCaughtBeforeTheStart(t *testing.T) {
 	}
 	r.until("the campaign to finish", func() bool { return r.state(id) == bot.CampaignDone })
 	rows := r.report(id)
-	if strings.Join(rows[2], "|") != "2|2|false|{}|render|skipped: no value for {{firstname}}" {
+	if strings.Join(rows[2], "|") != "2|2|false|{}|render|skipped: no value for {{first_name}}" {
 		t.Fatalf("skipped row = %q", rows[2])
 	}
 }

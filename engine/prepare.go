@@ -84,7 +84,7 @@ func (e *Engine) prepare(ctx context.Context, id bot.CampaignID, now time.Time) 
 		}
 		after = last.Source
 	}
-	attrs := personalize.Attrs(c.Message)
+	ph := personalize.Placeholders(c.Message)
 	if c.KeyColumn, err = audience.KeyColumn(ctx, e.Store, c); err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (e *Engine) prepare(ctx context.Context, id bot.CampaignID, now time.Time) 
 		for _, s := range batch {
 			s.PlannedAt = schedule.PlannedAt(c.Schedule, start, s.Key)
 			s.NextAt, s.State = s.PlannedAt, bot.SendingScheduled
-			if missing := personalize.Missing(c, s, attrs); len(missing) > 0 && c.Missing == bot.MissingSkip {
+			if missing := personalize.Missing(c, s, ph); len(missing) > 0 && c.Missing == bot.MissingSkip {
 				s.State, s.Reason, s.Step = bot.SendingSkipped, "no value for "+strings.Join(missing, ", "), bot.StepRender
 			}
 		}

@@ -155,8 +155,23 @@ type Lacking struct {
 type Check struct {
 	Audience int       `json:"audience"`
 	Lacking  []Lacking `json:"lacking"` // the first maxLacking
-	// LackingTotal counts every recipient lacking a value.
-	LackingTotal int `json:"lacking_total"`
+	// LackingTotal counts every recipient lacking a value, LackingBy
+	// those lacking each placeholder (as the message writes it).
+	LackingTotal int            `json:"lacking_total"`
+	LackingBy    map[string]int `json:"lacking_by"`
+}
+
+// LackingSummary names each placeholder some recipients lack, with how
+// many, in the order the message uses them: "{{first_name}} (2), {{city}}
+// (3)".
+func (chk *Check) LackingSummary(m bot.Message) string {
+	var parts []string
+	for _, p := range personalize.Placeholders(m) {
+		if n := chk.LackingBy[p.Written]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s (%d)", p.Written, n))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // maxLacking bounds the recipients a check lists.
@@ -174,11 +189,12 @@ func (s *Service) Check(ctx context.Context, id bot.CampaignID) (*Check, error) 
 	if err != nil {
 		return nil, err
 	}
-	chk := &Check{Audience: size, Lacking: []Lacking{}}
-	attrs := personalize.Attrs(c.Message)
-	if len(attrs) == 0 {
+	chk := &Check{Audience: size, Lacking: []Lacking{}, LackingBy: map[string]int{}}
+	ph := personalize.Placeholders(c.Message)
+	if len(ph) == 0 {
 		return chk, nil
 	}
+	attrs := personalize.Attrs(c.Message)
 	if c.KeyColumn, err = audience.KeyColumn(ctx, s.Store, c); err != nil {
 		return nil, err
 	}
@@ -187,8 +203,11 @@ func (s *Service) Check(ctx context.Context, id bot.CampaignID) (*Check, error) 
 	}
 	_, err = audience.Each(ctx, s.Store, s.Store, c, 0, func(batch []*bot.Sending) error {
 		for _, sd := range batch {
-			if missing := personalize.Missing(c, sd, attrs); len(missing) > 0 {
+			if missing := personalize.Missing(c, sd, ph); len(missing) > 0 {
 				chk.LackingTotal++
+				for _, m := range missing {
+					chk.LackingBy[m]++
+				}
 				if len(chk.Lacking) < maxLacking {
 					chk.Lacking = append(chk.Lacking, Lacking{Key: sd.Key, Missing: missing})
 				}
@@ -254,8 +273,12 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 		return nil, bot.Errorf(bot.EINVALID, "campaign %d has nobody to send to: its audience %s is empty", id, c.Audience)
 	}
 	if chk.LackingTotal > 0 && c.Missing != bot.MissingSkip {
-		return nil, bot.Errorf(bot.EINVALID, "%d recipients lack %s (for example %s): give a default value, choose to skip them, or fix the list",
-			chk.LackingTotal, strings.Join(chk.Lacking[0].Missing, ", "), chk.Lacking[0].Key)
+		who := fmt.Sprintf("%d recipients lack", chk.LackingTotal)
+		if chk.LackingTotal == 1 {
+			who = "1 recipient lacks"
+		}
+		return nil, bot.Errorf(bot.EINVALID, "%s %s (for example %s lacks %s): give a default value, choose to skip them, or fix the list",
+			who, chk.LackingSummary(c.Message), chk.Lacking[0].Key, strings.Join(chk.Lacking[0].Missing, ", "))
 	}
 	now := s.Clock.Now().UTC()
 	c, err = s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {

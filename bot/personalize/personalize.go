@@ -143,20 +143,6 @@ func validPlaceholderName(name string) bool {
 	return true
 }
 
-// attrs returns the attributes the text reads (canonical, folded), each
-// once, in order of first use; date and time are left out.
-func (t *parsedText) attrs() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, p := range t.parts {
-		if p.attr != "" && p.attr != attrDate && p.attr != attrTime && !seen[p.attr] {
-			seen[p.attr] = true
-			out = append(out, p.attr)
-		}
-	}
-	return out
-}
-
 // render fills the placeholders from vars and returns the text and the
 // placeholders (as written) that vars could not fill; those stay as
 // written in the text. Values placed inside a link (inURL, not as the
@@ -226,18 +212,18 @@ func RowOnly(keyColumn string, defaults map[string]string, attrs []string) []str
 // form placeholders are matched in.
 func Canonical(name string) string { return canonicalAttr(name) }
 
-// Missing returns the placeholders among attrs (Attrs of c's message),
-// written {{name}}, that neither s's row nor c's defaults fill.
-// c.KeyColumn must be set.
-func Missing(c *bot.Campaign, s *bot.Sending, attrs []string) []string {
-	if len(attrs) == 0 {
+// Missing returns the placeholders among ph (Placeholders of c's
+// message), as the message writes them, that neither s's row nor c's
+// defaults fill. c.KeyColumn must be set.
+func Missing(c *bot.Campaign, s *bot.Sending, ph []Placeholder) []string {
+	if len(ph) == 0 {
 		return nil
 	}
 	vars := NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, time.Time{})
 	var out []string
-	for _, a := range attrs {
-		if _, ok := vars.lookup(a); !ok {
-			out = append(out, "{{"+a+"}}")
+	for _, p := range ph {
+		if _, ok := vars.lookup(p.Attr); !ok {
+			out = append(out, p.Written)
 		}
 	}
 	return out
@@ -270,19 +256,36 @@ func (v *Vars) lookup(attr string) (string, bool) {
 	return "", false
 }
 
-// Attrs returns the attributes (folded) that the texts of m read, each
+// Placeholder is an attribute a message reads: folded, and as the
+// message first writes it ("{{First Name}}"), to name it to people.
+type Placeholder struct {
+	Attr, Written string
+}
+
+// Placeholders returns the placeholders of m's texts, each attribute
 // once, in order of first use; date and time are left out.
-func Attrs(m bot.Message) []string {
-	var out []string
+func Placeholders(m bot.Message) []Placeholder {
+	var out []Placeholder
 	seen := map[string]bool{}
 	eachText(&m, func(s *string, _ bool) {
-		for _, a := range parseTemplate(*s).attrs() {
-			if !seen[a] {
-				seen[a] = true
-				out = append(out, a)
+		for _, p := range parseTemplate(*s).parts {
+			if p.attr != "" && p.attr != attrDate && p.attr != attrTime && !seen[p.attr] {
+				seen[p.attr] = true
+				out = append(out, Placeholder{Attr: p.attr, Written: p.text})
 			}
 		}
 	})
+	return out
+}
+
+// Attrs returns the attributes (folded) that the texts of m read, each
+// once, in order of first use; date and time are left out.
+func Attrs(m bot.Message) []string {
+	ph := Placeholders(m)
+	out := make([]string, len(ph))
+	for i, p := range ph {
+		out[i] = p.Attr
+	}
 	return out
 }
 
