@@ -38,6 +38,9 @@ type PostStore interface {
 	// channel of the post that first carried it (whose participant may
 	// download it); ENOTFOUND when there is none.
 	PostFile(ctx context.Context, id string) (File, Address, error)
+	// PostFilesSize returns the bytes of every file kept with posts, for
+	// a quota.
+	PostFilesSize(ctx context.Context) (int64, error)
 	// Posts returns up to limit posts of the channel and thread with IDs
 	// after the given one, oldest first (limit <= 0: all).
 	Posts(ctx context.Context, channel Address, thread string, after uint64, limit int) ([]*Post, error)

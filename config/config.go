@@ -58,6 +58,7 @@ type WebLimits struct {
 	Sockets           int `yaml:"sockets"`
 	UploadsInFlight   int `yaml:"uploads_in_flight"`
 	UploadsPerMinute  int `yaml:"uploads_per_minute"`
+	FilesMB           int `yaml:"files_mb"`
 }
 
 // ModeratorsOn lists the moderators of one platform: user ids, and a group
@@ -227,7 +228,7 @@ func Default() *Config {
 		Email:    Email{Port: 587, TLS: "starttls"},
 		Engine:   Engine{Workers: 64, SendTimeout: 30 * time.Second}, // the engine's defaults
 		Web: Web{Enabled: true, MaxMessage: 4000, Limits: WebLimits{VisitorsPerMinute: 300, SocketsPerAddress: 1000, Sockets: 10000,
-			UploadsInFlight: 4, UploadsPerMinute: 60}},
+			UploadsInFlight: 4, UploadsPerMinute: 60, FilesMB: 2048}},
 		Threads: Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
 	}
 }

@@ -161,7 +161,7 @@ func (c *Config) Validate() Problems {
 		bad("web.max_message", "must be between 100 and 100000 bytes, got %d", c.Web.MaxMessage)
 	}
 	for name, v := range map[string]int{"visitors_per_minute": c.Web.Limits.VisitorsPerMinute, "sockets_per_address": c.Web.Limits.SocketsPerAddress,
-		"sockets": c.Web.Limits.Sockets, "uploads_in_flight": c.Web.Limits.UploadsInFlight, "uploads_per_minute": c.Web.Limits.UploadsPerMinute} {
+		"sockets": c.Web.Limits.Sockets, "uploads_in_flight": c.Web.Limits.UploadsInFlight, "uploads_per_minute": c.Web.Limits.UploadsPerMinute, "files_mb": c.Web.Limits.FilesMB} {
 		if v < 1 || v > 1_000_000 {
 			bad("web.limits."+name, "must be between 1 and 1000000, got %d", v)
 		}

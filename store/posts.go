@@ -123,9 +123,60 @@ func (db *DB) postKeeper(p *bot.Post) func(*bolt.Tx) error {
 				return err
 			}
 			f.ID, f.Size = key, int64(len(f.Data))
+			if err := addFilesBytes(tx, int64(len(f.Data))); err != nil {
+				return err
+			}
 		}
 		return put(b, itob(id), p)
 	}
+}
+
+// keyFilesBytes holds, in the meta bucket, the bytes of every file kept
+// with posts (8 bytes, big-endian), kept by every write of one.
+var keyFilesBytes = []byte("post_files_bytes")
+
+func addFilesBytes(tx *bolt.Tx, n int64) error {
+	meta := tx.Bucket(bucketMeta)
+	var v [8]byte
+	copy(v[:], meta.Get(keyFilesBytes))
+	binary.BigEndian.PutUint64(v[:], binary.BigEndian.Uint64(v[:])+uint64(n))
+	if err := meta.Put(keyFilesBytes, v[:]); err != nil {
+		return internal("counting the files' bytes: %w", err)
+	}
+	return nil
+}
+
+// PostFilesSize returns the bytes of every file kept with posts.
+func (db *DB) PostFilesSize(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketMeta).Get(keyFilesBytes); len(v) == 8 {
+			n = int64(binary.BigEndian.Uint64(v))
+		}
+		return nil
+	})
+	return n, err
+}
+
+// migrateV4toV5 counts the bytes of the files kept so far.
+func migrateV4toV5(tx *bolt.Tx) error {
+	fb := tx.Bucket(bucketPostFiles)
+	if fb == nil {
+		return nil
+	}
+	var total int64
+	err := fb.ForEach(func(_, v []byte) error {
+		var pf postFile
+		if err := decode(v, &pf); err != nil {
+			return err
+		}
+		total += int64(len(pf.Data))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return addFilesBytes(tx, total)
 }
 
 // PostFile returns a file kept with a post.

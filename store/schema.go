@@ -18,7 +18,8 @@ import (
 //	2: adds contacts_by_email, the index behind ContactByEmail.
 //	3: adds the outbox and the intake keys (outbox.go).
 //	4: adds sendings_due, the open sendings by due time (sendingsdue.go).
-const SchemaVersion = 4
+//	5: counts the bytes of the files kept with posts (posts.go).
+const SchemaVersion = 5
 
 var (
 	bucketMeta            = []byte("meta")
@@ -51,6 +52,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV1toV2,
 	migrateV2toV3,
 	migrateV3toV4,
+	migrateV4toV5,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

@@ -323,6 +323,11 @@ func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "That message is too long: keep it under 4,000 characters.", http.StatusBadRequest)
 		return
 	}
+	if used, err := a.cfg.Store.PostFilesSize(r.Context()); err != nil || used+int64(len(data)) > int64(a.limits.FilesMB)<<20 {
+		a.cfg.Log.Error("web chat: the room for files is full (web.limits.files_mb), a file was refused", "used_bytes", used, "err", err)
+		http.Error(w, "herald has no room for more files just now: write your message instead, and the moderators will ask for the file another way.", http.StatusInsufficientStorage)
+		return
+	}
 	prof := a.readProfile(r, rid)
 	me := bot.Address{Platform: bot.PlatformWeb, ID: rid}
 	name := internal.FileName(hdr.Filename)

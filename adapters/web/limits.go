@@ -23,18 +23,21 @@ type Limits struct {
 	// up to 10 MB is read into memory); UploadsPerMinute the files one
 	// address may send in a minute.
 	UploadsInFlight, UploadsPerMinute int
+	// FilesMB bounds, in megabytes, the files the chat keeps in all (what
+	// participants send and moderators send them).
+	FilesMB int
 }
 
 // DefaultLimits are the limits unless the config sets others. They are
 // generous per address on purpose: a webinar's audience behind one
 // company's network comes from one address.
-var DefaultLimits = Limits{VisitorsPerMinute: 300, SocketsPerAddress: 1000, Sockets: 10000, UploadsInFlight: 4, UploadsPerMinute: 60}
+var DefaultLimits = Limits{VisitorsPerMinute: 300, SocketsPerAddress: 1000, Sockets: 10000, UploadsInFlight: 4, UploadsPerMinute: 60, FilesMB: 2048}
 
 // withDefaults fills l's zero fields from DefaultLimits.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
 	for _, f := range []struct{ v, def *int }{{&l.VisitorsPerMinute, &d.VisitorsPerMinute}, {&l.SocketsPerAddress, &d.SocketsPerAddress},
-		{&l.Sockets, &d.Sockets}, {&l.UploadsInFlight, &d.UploadsInFlight}, {&l.UploadsPerMinute, &d.UploadsPerMinute}} {
+		{&l.Sockets, &d.Sockets}, {&l.UploadsInFlight, &d.UploadsInFlight}, {&l.UploadsPerMinute, &d.UploadsPerMinute}, {&l.FilesMB, &d.FilesMB}} {
 		if *f.v <= 0 {
 			*f.v = *f.def
 		}

@@ -1034,3 +1034,21 @@ func TestVisitorsAreLimitedByAddress(t *testing.T) {
 	}
 	open[1].CloseNow()
 }
+
+// TestTheRoomForFilesIsBounded: past web.limits.files_mb, a participant's
+// file is refused with a word on what to do, and nothing is kept.
+func TestTheRoomForFilesIsBounded(t *testing.T) {
+	s := newSiteWith(t, func(c *web.Config) { c.Limits = web.Limits{FilesMB: 1} })
+	c := s.browser()
+	p, _ := s.page(c, "/chat")
+	big := make([]byte, 600<<10)
+	if resp := s.upload(c, p["csrf"], "a.bin", big, ""); resp.StatusCode >= 300 {
+		t.Fatalf("the first file: %d", resp.StatusCode)
+	}
+	if resp := s.upload(c, p["csrf"], "b.bin", big, ""); resp.StatusCode != http.StatusInsufficientStorage {
+		t.Fatalf("the second file: %d", resp.StatusCode)
+	}
+	if n, _ := s.db.PostFilesSize(context.Background()); n != 600<<10 {
+		t.Fatalf("files kept: %d bytes", n)
+	}
+}

@@ -1132,6 +1132,19 @@ func (s *Store) AppendPostOnce(ctx context.Context, p *bot.Post, key string) (bo
 	return false, nil
 }
 
+// PostFilesSize returns the bytes of every file kept with posts.
+func (s *Store) PostFilesSize(ctx context.Context) (int64, error) {
+	if err := s.begin(ctx); err != nil {
+		return 0, err
+	}
+	defer s.mu.Unlock()
+	var n int64
+	for _, f := range s.files {
+		n += int64(len(f.file.Data))
+	}
+	return n, nil
+}
+
 // PostFile returns a file kept with a post and its channel, or ENOTFOUND.
 func (s *Store) PostFile(ctx context.Context, id string) (bot.File, bot.Address, error) {
 	if err := s.begin(ctx); err != nil {

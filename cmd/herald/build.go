@@ -245,7 +245,7 @@ func (w *wiring) buildWeb() ([]component, error) {
 		Key: key, TokenHash: tokenHash, MaxMessage: cfg.Web.MaxMessage, Secure: cfg.Web.SecureCookies, CommandNames: names,
 		Logins: cfg.Moderators.Console.Users, TrustedProxies: proxies,
 		Limits: web.Limits{VisitorsPerMinute: cfg.Web.Limits.VisitorsPerMinute, SocketsPerAddress: cfg.Web.Limits.SocketsPerAddress,
-			Sockets: cfg.Web.Limits.Sockets, UploadsInFlight: cfg.Web.Limits.UploadsInFlight, UploadsPerMinute: cfg.Web.Limits.UploadsPerMinute},
+			Sockets: cfg.Web.Limits.Sockets, UploadsInFlight: cfg.Web.Limits.UploadsInFlight, UploadsPerMinute: cfg.Web.Limits.UploadsPerMinute, FilesMB: cfg.Web.Limits.FilesMB},
 	})
 	w.messengers[bot.PlatformWeb] = a
 	w.surfaces["console"] = surface{a, web.ConsoleChannel}

@@ -204,6 +204,11 @@ func intakeCopy(t *testing.T, ctx context.Context, db Store) {
 	if f, ch, err := db.PostFile(ctx, cp.Message.Files[0].ID); err != nil || string(f.Data) != "abc" || ch != web {
 		t.Fatalf("the copy's file: %+v %v %v", f, ch, err)
 	}
+	// The file is stored once: the relay names it, and the size counts it
+	// once.
+	if n, err := db.PostFilesSize(ctx); err != nil || n != 3 {
+		t.Fatalf("files' bytes: %d %v", n, err)
+	}
 	if again, _, dup := take(); !dup || again.ID != 0 {
 		t.Fatalf("delivered again: %+v %v", again, dup)
 	}
