@@ -130,7 +130,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	switch cmd {
 	case "run":
 		fs, path := m.flags("run")
-		if err := parse(fs, rest); err != nil {
+		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
 			return err
 		}
 		if fs.NArg() > 0 {
@@ -139,7 +139,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.serve(ctx, *path)
 	case "check-config":
 		fs, path := m.flags("check-config")
-		if err := parse(fs, rest); err != nil {
+		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
 			return err
 		}
 		if *path == "" {
@@ -149,7 +149,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "backup":
 		fs, path := m.flags("backup")
 		force := fs.Bool("force", false, "replace OUT when it exists")
-		if err := parse(fs, rest); err != nil {
+		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
 			return err
 		}
 		if fs.NArg() != 1 {
@@ -204,7 +204,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return usageErrorf("%s: %v", fs.Name(), err)
+			return usageErrorf("%s: %w", fs.Name(), err)
 		}
 		if fs.NArg() == 0 {
 			break

@@ -296,6 +296,16 @@ func TestCommandLine(t *testing.T) {
 	if err := p.Run(ctx, []string{"help"}); err != nil || !strings.Contains(p.Stdout.String(), "check-config") {
 		t.Fatalf("help: %v %q", err, p.Stdout)
 	}
+	// Every subcommand has its help, exit 0: usage, what it does, an
+	// example, its flags.
+	for _, args := range [][]string{{"run", "--help"}, {"check-config", "-h"}, {"backup", "--help"}, {"recipients", "check", "--help"}} {
+		p := NewProgram(nil)
+		err := p.Run(ctx, args)
+		out := p.Stdout.String()
+		if err != nil || !strings.HasPrefix(out, "Usage: herald "+args[0]) || !strings.Contains(out, "Example:") || !strings.Contains(out, "Flags:") {
+			t.Errorf("%v: %v\n%s", args, err, out)
+		}
+	}
 	for _, tc := range []struct {
 		args []string
 		want string

@@ -24,7 +24,7 @@ func (m *Main) recipients(args []string) error {
 	fs := flag.NewFlagSet("recipients check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := parse(fs, args[1:]); err != nil {
+	if done, err := parseArgs(m.Stdout, fs, args[1:]); done || err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// subcommandHelp is each subcommand's help: what it does and an example;
+// its flags are listed after.
+var subcommandHelp = map[string]string{
+	"run": `Usage: herald run [--config FILE]
+
+Runs herald until it is stopped (Ctrl-C or SIGTERM), with the config FILE,
+or with the embedded default (web chat and console) when there is none.
+
+Example:
+  herald run --config herald.yaml`,
+	"check-config": `Usage: herald check-config --config FILE
+
+Validates a config and lists every problem by key; exit 0 when it is valid.
+
+Example:
+  herald check-config --config herald.yaml`,
+	"backup": `Usage: herald backup [--config FILE] [--force] OUT
+
+Writes a consistent copy of the database to OUT (mode 0600), while herald
+runs or not. OUT must be a new file unless --force; never the live database.
+
+Example:
+  herald backup --config herald.yaml backups/herald-2026-12-01.db`,
+	"recipients check": `Usage: herald recipients check FILE [--json]
+
+Checks a recipient file (CSV from Excel and friends): encoding, delimiter,
+key column, every row. Exit 0 when all rows are valid, 1 when some are not,
+2 when the file is unusable.
+
+Example:
+  herald recipients check people.csv`,
+}
+
+// parseArgs parses args for the subcommand of fs; --help (or -h) prints the
+// subcommand's help and its flags to out and reports done, for exit 0.
+func parseArgs(out io.Writer, fs *flag.FlagSet, args []string) (done bool, err error) {
+	err = parse(fs, args)
+	var u *exitError
+	if errors.As(err, &u) && errors.Is(u.err, flag.ErrHelp) {
+		var flags strings.Builder
+		fs.SetOutput(&flags)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+		fmt.Fprintf(out, "%s\n\nFlags:\n%s", subcommandHelp[fs.Name()], flags.String())
+		return true, nil
+	}
+	return false, err
+}
