@@ -94,13 +94,29 @@ func (s *Server) AddCheck(name string, c Check) {
 // set and again once shutdown begins.
 func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
 
-// Open listens on addr and serves in the background. It returns an
-// EUNAVAILABLE error naming the address when it cannot listen.
-func (s *Server) Open(addr string) error {
+// Listen binds addr, for Serve; herald binds it before it creates or
+// prints anything, so that a taken port stops it at once. It returns an
+// EUNAVAILABLE error naming the address when it cannot.
+func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return bot.Errorf(bot.EUNAVAILABLE, "cannot listen on %s (%w): another program may use it; set http.listen to a free address", addr, err)
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "cannot listen on %s (%w): another program may use it; set http.listen to a free address", addr, err)
 	}
+	return ln, nil
+}
+
+// Open listens on addr and serves in the background (Listen, then Serve).
+func (s *Server) Open(addr string) error {
+	ln, err := Listen(addr)
+	if err != nil {
+		return err
+	}
+	s.Serve(ln)
+	return nil
+}
+
+// Serve serves on ln in the background; Shutdown closes it.
+func (s *Server) Serve(ln net.Listener) {
 	s.ln = ln
 	go func() {
 		defer close(s.served)
@@ -108,7 +124,6 @@ func (s *Server) Open(addr string) error {
 			s.log.Error("http server stopped", "err", err)
 		}
 	}()
-	return nil
 }
 
 // Addr returns the address the server listens on, or nil before Open.

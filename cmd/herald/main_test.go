@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -919,5 +920,31 @@ func TestBackupRefusesToOverwrite(t *testing.T) {
 	// The running herald still holds its database.
 	if err := NewProgram(nil).Run(ctx, []string{"backup", "--config", cfg, filepath.Join(dir, "again.db")}); err != nil {
 		t.Fatalf("a backup after the refusals: %v", err)
+	}
+}
+
+// TestATakenPortStopsHeraldBeforeAnything: when the address is taken,
+// herald says so and stops before it creates the database or prints a
+// console token "shown once" that nobody could then use.
+func TestATakenPortStopsHeraldBeforeAnything(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "herald.yaml")
+	db := filepath.Join(dir, "herald.db")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("store: {path: %s}\nhttp: {listen: %s}\n", db, taken.Addr())), 0o600)
+	p := NewProgram(nil)
+	err = p.Run(context.Background(), []string{"run", "--config", cfg})
+	if err == nil || !strings.Contains(err.Error(), "cannot listen on "+taken.Addr().String()) {
+		t.Fatalf("run on a taken port: %v", err)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Fatalf("the database was created: %v", err)
+	}
+	if strings.Contains(p.Stderr.String(), "shown once") {
+		t.Fatalf("a token was printed:\n%s", p.Stderr)
 	}
 }

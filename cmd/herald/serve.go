@@ -62,6 +62,18 @@ func (m *Main) open(ctx context.Context, path string) error {
 	defer m.mu.Unlock()
 	m.cfg = cfg
 	m.log = newLogger(m.Stderr, cfg.Log)
+	// The address first: when it is taken, nothing is created or printed
+	// (a console token "shown once" for a herald that then dies).
+	ln, err := httpserver.Listen(cfg.HTTP.Listen)
+	if err != nil {
+		return err
+	}
+	served := false
+	defer func() {
+		if !served {
+			ln.Close()
+		}
+	}()
 	m.db, err = store.Open(cfg.Store.Path, store.Options{LockTimeout: cfg.Store.LockTimeout, Clock: m.Clock})
 	if err != nil {
 		return err
@@ -79,9 +91,8 @@ func (m *Main) open(ctx context.Context, path string) error {
 			r.Routes(m.http)
 		}
 	}
-	if err := m.http.Open(cfg.HTTP.Listen); err != nil {
-		return err
-	}
+	m.http.Serve(ln)
+	served = true
 	// Every component runs under runCtx: Close cancels it (as does the end
 	// of ctx) and waits for all of them before the store closes.
 	runCtx, cancel := context.WithCancel(ctx)
