@@ -83,6 +83,42 @@ func LoadFile(path string, env LookupEnv, checks ...Check) (*Config, error) {
 	return Load(bytes.NewReader(raw), env, checks...)
 }
 
+// LoadStoreFile reads only the store section of the configuration at
+// path (over its defaults): what a command that works on the database
+// alone needs (backup). Keys and variables elsewhere are not read, so a
+// secret unset for the platforms does not stop it.
+func LoadStoreFile(path string, env LookupEnv) (Store, error) {
+	out := Default().Store
+	if path == "" {
+		return out, nil
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return out, bot.Errorf(bot.EINVALID, "cannot read config: %w", err)
+	}
+	if env == nil {
+		env = os.LookupEnv
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(raw, &root); err != nil {
+		return out, invalid(Problems{{Message: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}})
+	}
+	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return out, nil
+	}
+	top := root.Content[0]
+	d := decoder{env: env}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value == "store" {
+			d.value(top.Content[i+1], reflect.ValueOf(&out).Elem(), "store")
+		}
+	}
+	if len(d.problems) > 0 {
+		return out, invalid(d.problems)
+	}
+	return out, nil
+}
+
 // Load reads a YAML configuration over the defaults. Unknown keys, values of
 // the wrong type, unset environment variables and invalid settings are all
 // collected; if there is any, it returns an EINVALID *bot.Error whose cause

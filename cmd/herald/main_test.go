@@ -948,3 +948,31 @@ func TestATakenPortStopsHeraldBeforeAnything(t *testing.T) {
 		t.Fatalf("a token was printed:\n%s", p.Stderr)
 	}
 }
+
+// TestBackupNeedsOnlyTheStore: a backup reads the store's section alone;
+// a platform's secret unset in the backup's environment does not stop it.
+func TestBackupNeedsOnlyTheStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := MustWriteConfig(t, dir, "slack: {enabled: true, bot_token: \"${SLACK_BOT_TOKEN}\", signing_secret: \"${SLACK_SIGNING_SECRET}\"}\n")
+	started := MustWriteConfig(t, t.TempDir(), "") // herald itself runs on the same database
+	os.WriteFile(started, []byte(strings.Replace(mustRead(t, started), filepath.Dir(started), dir, 1)), 0o600)
+	stop := MustStart(t, NewProgram(nil), started)
+	stop()
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if err := NewProgram(nil).Run(ctx, []string{"backup", "--config", cfg, out}); err != nil {
+		t.Fatalf("backup with the platform's secrets unset: %v", err)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Size() == 0 {
+		t.Fatalf("no backup: %v", err)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -47,11 +47,11 @@ func (m *Main) checkConfig(path string) error {
 // does. It never writes over the database itself or its control socket,
 // and writes over another existing file only when forced.
 func (m *Main) backup(ctx context.Context, path, out string, force bool) error {
-	cfg, err := config.LoadFile(path, m.Env)
+	st, err := config.LoadStoreFile(path, m.Env) // the store alone: other keys' secrets need not be set
 	if err != nil {
 		return err
 	}
-	dbPath := cfg.Store.Path
+	dbPath := st.Path
 	dbInfo, err := os.Stat(dbPath)
 	if err != nil {
 		return bot.Errorf(bot.ENOTFOUND, "no database at %s (store.path): nothing to back up", dbPath)
