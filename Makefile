@@ -9,13 +9,18 @@ test: deps fmt-check vet unit
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # deps installs what the tests need beyond Go: Debian's chromium for the
-# browser tests, when it is missing.
+# browser tests, when it is missing and apt-get is there. Without it the
+# browser tests are skipped with a word, except under CI=true, where a
+# missing browser fails.
+HAS_CHROME = command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || [ -n "$${CHROME:-}" ]
 deps:
 	@$(GO) version
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	@$(HAS_CHROME) || ! command -v apt-get >/dev/null 2>&1 || { \
 		echo "installing Debian's chromium for the browser tests"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { echo "chromium could not be installed"; exit 1; }
+	@$(HAS_CHROME) || { \
+		if [ "$${CI:-}" = true ]; then echo "chromium could not be installed: the browser tests must run in CI"; exit 1; fi; \
+		echo "no chromium here (and no apt-get to install it): the browser tests will be skipped"; }
 	@$(GO) mod download
 
 fmt-check:

@@ -106,27 +106,39 @@ type Result struct {
 
 	GoroutinesStart int     `json:"goroutines_start"`
 	GoroutinesEnd   int     `json:"goroutines_end"`
-	HeapStartMB     float64 `json:"heap_inuse_start_mb"`
-	HeapEndMB       float64 `json:"heap_inuse_end_mb"`
-	OutboxEnd       int     `json:"outbox_end"`
-	DBStartMB       float64 `json:"db_start_mb"`
-	DBEndMB         float64 `json:"db_end_mb"`
-	LogWarnings     int     `json:"herald_log_warnings"`
-	LogErrors       int     `json:"herald_log_errors"`
-	ExitCode        int     `json:"herald_exit_code"`
+	HeapInuseStart  float64 `json:"heap_inuse_start_mb"`
+	HeapInuseEnd    float64 `json:"heap_inuse_end_mb"`
+	HeapLiveStart   float64 `json:"heap_live_start_mb"`
+	HeapLiveEnd     float64 `json:"heap_live_end_mb"`
+	// The web outbox (relays of what visitors wrote to their threads):
+	// its most posts waiting during the run, the seconds it took to
+	// drain after the warm-up and after the run, what it still held at
+	// the end figures, and the posts it made.
+	OutboxMax    int     `json:"outbox_max"`
+	DrainStart   float64 `json:"outbox_drain_start_seconds"`
+	DrainEnd     float64 `json:"outbox_drain_end_seconds"`
+	OutboxEnd    int     `json:"outbox_end"`
+	OutboxPosted int     `json:"outbox_posted"`
+	DBStartMB    float64 `json:"db_start_mb"`
+	DBEndMB      float64 `json:"db_end_mb"`
+	LogWarnings  int     `json:"herald_log_warnings"`
+	LogErrors    int     `json:"herald_log_errors"`
+	ExitCode     int     `json:"herald_exit_code"`
 }
 
 type options struct {
-	minutes     float64
-	visitors    int
-	warmup      time.Duration
-	settle      time.Duration
-	ackTimeout  time.Duration
-	pause       time.Duration
-	hold        int
-	uploadEvery int
-	keep        bool
-	limits      Limits
+	minutes      float64
+	visitors     int
+	warmup       time.Duration
+	settle       time.Duration
+	drainTimeout time.Duration
+	bin          string
+	ackTimeout   time.Duration
+	pause        time.Duration
+	hold         int
+	uploadEvery  int
+	keep         bool
+	limits       Limits
 }
 
 func main() {
@@ -134,7 +146,9 @@ func main() {
 	flag.Float64Var(&o.minutes, "minutes", 5, "how long the visitors come and go, after the warm-up")
 	flag.IntVar(&o.visitors, "visitors", 50, "visitor loops at once")
 	flag.DurationVar(&o.warmup, "warmup", 10*time.Second, "traffic before the start figures")
-	flag.DurationVar(&o.settle, "settle", 5*time.Second, "wait after traffic before taking figures")
+	flag.DurationVar(&o.settle, "settle", 5*time.Second, "wait after traffic, once the outbox is empty, before taking figures")
+	flag.DurationVar(&o.drainTimeout, "drain-timeout", 10*time.Minute, "how long to wait after traffic for herald's outbox to be empty")
+	flag.StringVar(&o.bin, "bin", "", "a herald binary to run; empty: build ./cmd/herald")
 	flag.DurationVar(&o.ackTimeout, "ack-timeout", 10*time.Second, "how long a message's acknowledgement may take")
 	flag.DurationVar(&o.pause, "pause", 0, "each loop's pause between two visitors")
 	flag.IntVar(&o.hold, "hold", 2, "sockets each loop may hold open across visitors")
@@ -171,12 +185,15 @@ func run(ctx context.Context, o options) (*Result, error) {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	bin := filepath.Join(dir, "herald")
-	logf("building herald")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/heraldchat/herald/cmd/herald")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return nil, fmt.Errorf("building herald: %w", err)
+	bin := o.bin
+	if bin == "" {
+		bin = filepath.Join(dir, "herald")
+		logf("building herald")
+		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/heraldchat/herald/cmd/herald")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return nil, fmt.Errorf("building herald: %w", err)
+		}
 	}
 	port, err := freePort()
 	if err != nil {
@@ -212,6 +229,7 @@ web:
 	defer logFile.Close()
 	cmd := exec.Command(bin, "run", "--config", cfg)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1") // the live heap after each GC, in the log
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
@@ -253,14 +271,19 @@ web:
 			if err != nil {
 				continue
 			}
+			var h herald
+			if n%5 == 0 {
+				h, _ = s.metrics(sampleCtx)
+			}
 			maxMu.Lock()
 			res.FdsMax = max(res.FdsMax, sm.fds)
 			res.RSSMax = max(res.RSSMax, sm.rss)
+			res.OutboxMax = max(res.OutboxMax, h.outbox)
 			maxMu.Unlock()
 			if n%10 == 0 {
-				g, heap, _, _ := s.metrics(sampleCtx)
-				logf("fds %d, rss %.1f MB (anon %.1f), heap %.1f MB, goroutines %d; visitors %d, acked %d, uploads %d, held %d, limited %d, errors %d",
-					sm.fds, sm.rss, sm.anon, heap, g, s.iterations.Load(), s.acked.Load(), s.uploads.Load(), s.held.Load(), s.limitedN.Load(), s.errorsN.Load())
+				logf("fds %d, rss %.1f MB (anon %.1f), heap %.1f MB, goroutines %d, outbox %d; visitors %d, acked %d, uploads %d, held %d, limited %d, errors %d",
+					sm.fds, sm.rss, sm.anon, h.heapInuse, h.goroutines, h.outbox,
+					s.iterations.Load(), s.acked.Load(), s.uploads.Load(), s.held.Load(), s.limitedN.Load(), s.errorsN.Load())
 			}
 		}
 	})
@@ -270,14 +293,13 @@ web:
 	if err := s.traffic(ctx, o.warmup); err != nil {
 		return nil, err
 	}
-	start, err := s.quiet(ctx, pid, db)
+	start, err := s.quiet(ctx, pid, db, logPath)
 	if err != nil {
 		return nil, err
 	}
-	logf("start: fds %d, rss %.1f MB (anon %.1f, file %.1f), heap %.1f MB, goroutines %d, outbox %d, db %.1f MB",
-		start.fds, start.rss, start.anon, start.file, start.heap, start.goroutines, start.outbox, start.db)
+	start.log("start")
 	maxMu.Lock()
-	res.FdsMax, res.RSSMax = start.fds, start.rss // the run's maxima, from here
+	res.FdsMax, res.RSSMax, res.OutboxMax = start.fds, start.rss, 0 // the run's maxima, from here
 	maxMu.Unlock()
 
 	run := time.Duration(o.minutes * float64(time.Minute))
@@ -285,14 +307,13 @@ web:
 	if err := s.traffic(ctx, run); err != nil {
 		return nil, err
 	}
-	end, err := s.quiet(ctx, pid, db)
+	end, err := s.quiet(ctx, pid, db, logPath)
 	if err != nil {
 		return nil, err
 	}
 	stopSampling()
 	sampling.Wait()
-	logf("end: fds %d, rss %.1f MB (anon %.1f, file %.1f), heap %.1f MB, goroutines %d, outbox %d, db %.1f MB",
-		end.fds, end.rss, end.anon, end.file, end.heap, end.goroutines, end.outbox, end.db)
+	end.log("end")
 
 	logf("stopping herald (SIGTERM)")
 	cmd.Process.Signal(syscall.SIGTERM)
@@ -323,7 +344,10 @@ web:
 	res.FdsGrowth = round(float64(end.fds) / float64(start.fds))
 	res.RSSGrowth = round(end.rss / start.rss)
 	res.GoroutinesStart, res.GoroutinesEnd = start.goroutines, end.goroutines
-	res.HeapStartMB, res.HeapEndMB, res.OutboxEnd = round(start.heap), round(end.heap), end.outbox
+	res.HeapInuseStart, res.HeapInuseEnd = round(start.heapInuse), round(end.heapInuse)
+	res.HeapLiveStart, res.HeapLiveEnd = start.heapLive, end.heapLive
+	res.DrainStart, res.DrainEnd = round(start.drain.Seconds()), round(end.drain.Seconds())
+	res.OutboxEnd, res.OutboxPosted = end.outbox, end.posted
 	res.DBStartMB, res.DBEndMB = round(start.db), round(end.db)
 	if res.Errors > 0 {
 		logf("errors: %v", res.ErrorKinds)
@@ -400,10 +424,15 @@ func countLog(path string) (warnings, errs int) {
 type sample struct {
 	fds             int
 	rss, anon, file float64 // MB
-	goroutines      int
-	heap            float64 // MB in use by Go's heap
-	outbox          int     // posts waiting to be relayed
-	db              float64 // MB
+	herald
+	heapLive float64       // MB live after herald's last GC
+	drain    time.Duration // the outbox's drain after traffic
+	db       float64       // MB
+}
+
+func (s sample) log(what string) {
+	logf("%s (the outbox drained in %.1fs): fds %d, rss %.1f MB (anon %.1f, file %.1f), heap %.1f MB in use, %.0f MB live at the last GC, goroutines %d, outbox %d, db %.1f MB",
+		what, s.drain.Seconds(), s.fds, s.rss, s.anon, s.file, s.heapInuse, s.heapLive, s.goroutines, s.outbox, s.db)
 }
 
 // take reads herald's open file handles and memory from /proc.
@@ -486,16 +515,42 @@ func (s *soak) traffic(ctx context.Context, d time.Duration) error {
 	return nil
 }
 
-// quiet closes the client's idle connections, waits -settle, and takes
-// the figures.
-func (s *soak) quiet(ctx context.Context, pid int, db string) (sample, error) {
+// quiet closes the client's idle connections, waits for herald's web
+// outbox to have relayed all the visitors wrote (up to -drain-timeout),
+// waits -settle, and takes the figures.
+func (s *soak) quiet(ctx context.Context, pid int, db, logPath string) (sample, error) {
 	s.transport.CloseIdleConnections()
+	began := time.Now()
+	deadline := began.Add(s.o.drainTimeout)
+	var prev herald
+	for zero := 0; zero < 3; {
+		select {
+		case <-ctx.Done():
+			return sample{}, ctx.Err()
+		case <-time.After(time.Second):
+		}
+		h, err := s.metrics(ctx)
+		if err != nil {
+			return sample{}, err
+		}
+		if h.outbox == 0 && h.posted == prev.posted { // nothing loaded, nothing posted, for 3 s
+			zero++
+		} else {
+			zero = 0
+		}
+		prev = h
+		if time.Now().After(deadline) {
+			logf("the outbox still holds %d posts after %v: taking the figures anyway", h.outbox, s.o.drainTimeout)
+			break
+		}
+	}
+	drained := time.Since(began) - 3*time.Second
 	select {
 	case <-ctx.Done():
 		return sample{}, ctx.Err()
 	case <-time.After(s.o.settle):
 	}
-	g, heap, outbox, err := s.metrics(ctx)
+	h, err := s.metrics(ctx)
 	s.transport.CloseIdleConnections()
 	if err != nil {
 		return sample{}, err
@@ -505,20 +560,27 @@ func (s *soak) quiet(ctx context.Context, pid int, db string) (sample, error) {
 	if err != nil {
 		return sample{}, err
 	}
-	sm.goroutines, sm.heap, sm.outbox = g, heap, outbox
+	sm.herald, sm.drain, sm.heapLive = h, max(drained, 0), liveHeap(logPath)
 	if fi, err := os.Stat(db); err == nil {
 		sm.db = float64(fi.Size()) / (1 << 20)
 	}
 	return sm, nil
 }
 
-// metrics reads from herald's /metrics its goroutines, its Go heap in
-// use (MB) and its posts waiting in the web outbox.
-func (s *soak) metrics(ctx context.Context) (goroutines int, heap float64, outbox int, err error) {
+// herald is what herald's /metrics says.
+type herald struct {
+	goroutines int
+	heapInuse  float64 // MB
+	outbox     int     // posts waiting in the web outbox, loaded in memory
+	posted     int     // posts the web outbox made
+}
+
+// metrics reads herald's /metrics.
+func (s *soak) metrics(ctx context.Context) (herald, error) {
 	req, _ := http.NewRequestWithContext(ctx, "GET", s.base+"/metrics", nil)
 	resp, err := (&http.Client{Transport: s.transport, Timeout: 10 * time.Second}).Do(req)
 	if err != nil {
-		return 0, 0, 0, err
+		return herald{}, err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
@@ -535,9 +597,24 @@ func (s *soak) metrics(ctx context.Context) (goroutines int, heap float64, outbo
 	g, ok1 := vals["go_goroutines"]
 	h, ok2 := vals["go_memstats_heap_inuse_bytes"]
 	if !ok1 || !ok2 {
-		return 0, 0, 0, errors.New("no go_goroutines or go_memstats_heap_inuse_bytes in /metrics")
+		return herald{}, errors.New("no go_goroutines or go_memstats_heap_inuse_bytes in /metrics")
 	}
-	return int(g), h / (1 << 20), int(vals[`herald_outbox_depth{platform="web"}`]), nil
+	return herald{goroutines: int(g), heapInuse: h / (1 << 20), outbox: int(vals[`herald_outbox_depth{platform="web"}`]),
+		posted: int(vals[`herald_outbox_posts_total{outcome="posted",platform="web"}`])}, nil
+}
+
+var gcRE = regexp.MustCompile(`(?m)^gc \d+ @.*?(\d+)->(\d+)->(\d+) MB`)
+
+// liveHeap returns the live heap (MB) after herald's last garbage
+// collection, from the gctrace lines in its log.
+func liveHeap(logPath string) float64 {
+	b, _ := os.ReadFile(logPath)
+	m := gcRE.FindAllSubmatch(b, -1)
+	if len(m) == 0 {
+		return 0
+	}
+	f, _ := strconv.ParseFloat(string(m[len(m)-1][3]), 64)
+	return f
 }
 
 // page is a visitor's open chat page: its socket and the acknowledgements
