@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/heraldchat/herald/bot"
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
@@ -38,6 +39,22 @@ type Text struct {
 // arguments in the same order.
 type Catalogue map[TextKey][2]string
 
+// Plural is the singular form (English, French) of a catalogue text whose
+// Arg-th argument (from 1) is a count: the catalogue's text is the plural.
+type Plural struct {
+	Arg int
+	One [2]string
+}
+
+// Plurals are the texts that change with a count, by CLDR plural rules.
+var Plurals = map[TextKey]Plural{
+	TextListLine:      {2, [2]string{"*%s*: %d recipient, keyed by %s", "*%s* : %d destinataire, clé %s"}},
+	TextListShow:      {2, [2]string{"*%s*: %d recipient, key %s, columns: %s", "*%s* : %d destinataire, clé %s, colonnes : %s"}},
+	TextImportInvalid: {1, [2]string{"%d row was left out:", "%d ligne a été écartée :"}},
+	TextMoreInvalid:   {1, [2]string{"… and %d more.", "… et %d autre."}},
+	TextStatusQueue:   {1, [2]string{"%d message waiting to be sent.", "%d message en attente d'envoi."}},
+}
+
 // Check returns the keys of c missing a language or whose two languages
 // take different arguments, for each package's tests.
 func (c Catalogue) Check() []TextKey {
@@ -67,6 +84,14 @@ func NewText(l Locale) *Text {
 	}
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	for key, tr := range Texts {
+		if one, ok := Plurals[key]; ok {
+			// The count's CLDR form picks the text: "1 row", "2 rows";
+			// "0 ligne", "1 ligne", "2 lignes".
+			for i, tag := range []language.Tag{language.English, language.French} {
+				_ = b.Set(tag, string(key), plural.Selectf(one.Arg, "%d", plural.One, one.One[i], plural.Other, tr[i]))
+			}
+			continue
+		}
 		// SetString only fails for an unsupported tag, and both are fixed.
 		_ = b.SetString(language.English, string(key), tr[0])
 		_ = b.SetString(language.French, string(key), tr[1])

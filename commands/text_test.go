@@ -62,3 +62,34 @@ func TestErrorText(t *testing.T) {
 		t.Error("nil error has text")
 	}
 }
+
+// TestCountsTakeTheirPlural: a count picks its form by CLDR rules in
+// each language ("1 row", "2 rows"; "0 ligne", "1 ligne", "2 lignes"), and
+// each plural text takes the same arguments as its catalogue text.
+func TestCountsTakeTheirPlural(t *testing.T) {
+	en, fr := commands.NewText(commands.LocaleEnglish), commands.NewText(commands.LocaleFrench)
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{en.T(commands.TextImportInvalid, 1), "1 row was left out:"},
+		{en.T(commands.TextImportInvalid, 2), "2 rows were left out:"},
+		{en.T(commands.TextListLine, "spring", 1, "email"), "*spring*: 1 recipient, keyed by email"},
+		{en.T(commands.TextListLine, "spring", 1200, "email"), "*spring*: 1,200 recipients, keyed by email"},
+		{fr.T(commands.TextImportInvalid, 0), "0 ligne a été écartée :"},
+		{fr.T(commands.TextImportInvalid, 1), "1 ligne a été écartée :"},
+		{fr.T(commands.TextImportInvalid, 3), "3 lignes ont été écartées :"},
+		{fr.T(commands.TextStatusQueue, 1), "1 message en attente d'envoi."},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+	for key, p := range commands.Plurals {
+		if bad := (commands.Catalogue{key: p.One}).Check(); len(bad) > 0 {
+			t.Errorf("%s: the singular forms take different arguments", key)
+		}
+		if bad := (commands.Catalogue{key: {p.One[0], commands.Texts[key][0]}}).Check(); len(bad) > 0 {
+			t.Errorf("%s: singular and plural take different arguments", key)
+		}
+	}
+}
