@@ -16,22 +16,27 @@
 // past -hold.
 //
 // Herald's open file handles (/proc/PID/fd) and resident memory (VmRSS,
-// and its anonymous and file-mapped parts) are sampled every second. The
-// start and end figures are taken in the same state: after traffic (-warmup
-// of it at the start, so that herald is at its steady state, and the whole
-// run at the end), once every loop has dropped its sockets, the client's
-// idle connections are closed, and -settle has passed. Goal: fds_growth and
-// rss_growth (end over start) within 1.1, and no errors besides the
-// limits' answers.
+// and its anonymous and file-mapped parts: the latter is mostly the
+// database's mmap, which grows with the database) are sampled every
+// second. The start and end figures are taken in the same state, after
+// traffic: -warmup of it at the start, so that herald is at its steady
+// state, and the whole run at the end; then every loop has dropped its
+// sockets, the client's idle connections are closed, herald's web outbox
+// has relayed all the visitors wrote to their threads (its drain is
+// timed), with -gc herald has collected its garbage once since, and
+// -settle has passed. Goal: fds_growth and rss_growth (end
+// over start) within 1.1, and no errors besides the limits' answers.
 //
 // It prints progress on stderr and one JSON line last on stdout: the
 // limits used; iterations (visitors), messages_acked, uploads_ok; limited
 // (429, and 503 when uploads_in_flight are being received) and errors
 // (anything else: a failed request or dial, an acknowledgement missing
-// after -ack-timeout), with error_kinds; fds and RSS at start, end and
-// their maximum during the run, the growths; herald's goroutines (from
-// /metrics) at start and end; the database's size; and the warnings and
-// errors in herald's log.
+// after -ack-timeout), with their kinds; fds and RSS at start, end and
+// their maximum during the run, the growths; herald's goroutines and Go
+// heap (in use, from /metrics, and live after its last GC, from
+// GODEBUG=gctrace=1 in its log); the outbox's most posts waiting, drain
+// times and posts made; the database's size; and the warnings and errors
+// in herald's log.
 package main
 
 import (
@@ -132,6 +137,7 @@ type options struct {
 	warmup       time.Duration
 	settle       time.Duration
 	drainTimeout time.Duration
+	waitGC       bool
 	bin          string
 	ackTimeout   time.Duration
 	pause        time.Duration
@@ -148,6 +154,7 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", 10*time.Second, "traffic before the start figures")
 	flag.DurationVar(&o.settle, "settle", 5*time.Second, "wait after traffic, once the outbox is empty, before taking figures")
 	flag.DurationVar(&o.drainTimeout, "drain-timeout", 10*time.Minute, "how long to wait after traffic for herald's outbox to be empty")
+	flag.BoolVar(&o.waitGC, "gc", false, "after the drain, wait for herald's next garbage collection (Go forces one within 2 minutes) before the figures")
 	flag.StringVar(&o.bin, "bin", "", "a herald binary to run; empty: build ./cmd/herald")
 	flag.DurationVar(&o.ackTimeout, "ack-timeout", 10*time.Second, "how long a message's acknowledgement may take")
 	flag.DurationVar(&o.pause, "pause", 0, "each loop's pause between two visitors")
@@ -545,6 +552,23 @@ func (s *soak) quiet(ctx context.Context, pid int, db, logPath string) (sample, 
 		}
 	}
 	drained := time.Since(began) - 3*time.Second
+	if s.o.waitGC { // the next GC, that heap_live is what herald keeps
+		logf("waiting for herald's next garbage collection")
+		for h := prev; ; {
+			select {
+			case <-ctx.Done():
+				return sample{}, ctx.Err()
+			case <-time.After(2 * time.Second):
+			}
+			next, err := s.metrics(ctx)
+			if err != nil {
+				return sample{}, err
+			}
+			if next.gcs > h.gcs || time.Since(began) > s.o.drainTimeout+3*time.Minute {
+				break
+			}
+		}
+	}
 	select {
 	case <-ctx.Done():
 		return sample{}, ctx.Err()
@@ -573,6 +597,7 @@ type herald struct {
 	heapInuse  float64 // MB
 	outbox     int     // posts waiting in the web outbox, loaded in memory
 	posted     int     // posts the web outbox made
+	gcs        int     // garbage collections so far
 }
 
 // metrics reads herald's /metrics.
@@ -600,7 +625,7 @@ func (s *soak) metrics(ctx context.Context) (herald, error) {
 		return herald{}, errors.New("no go_goroutines or go_memstats_heap_inuse_bytes in /metrics")
 	}
 	return herald{goroutines: int(g), heapInuse: h / (1 << 20), outbox: int(vals[`herald_outbox_depth{platform="web"}`]),
-		posted: int(vals[`herald_outbox_posts_total{outcome="posted",platform="web"}`])}, nil
+		posted: int(vals[`herald_outbox_posts_total{outcome="posted",platform="web"}`]), gcs: int(vals["go_gc_duration_seconds_count"])}, nil
 }
 
 var gcRE = regexp.MustCompile(`(?m)^gc \d+ @.*?(\d+)->(\d+)->(\d+) MB`)
