@@ -22,12 +22,20 @@ type Map[K comparable, V any] struct {
 
 	mu    sync.Mutex
 	m     map[K]entry[V]
-	order []K // keys in the order they were put (may hold stale keys)
+	order []put[K] // the puts in order; one is stale once its key is put again or gone
+	seq   uint64
+}
+
+// put is one Put of a key, in the map's order.
+type put[K comparable] struct {
+	k   K
+	seq uint64
 }
 
 type entry[V any] struct {
 	v     V
 	until time.Time
+	seq   uint64 // the put that made it
 }
 
 // New returns a Map on clock holding at most max entries (0: no bound).
@@ -41,10 +49,12 @@ func (e *Map[K, V]) Put(k K, v V, ttl time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.sweep(now)
-	if _, ok := e.m[k]; !ok {
-		e.order = append(e.order, k)
-	}
-	e.m[k] = entry[V]{v: v, until: now.Add(ttl)}
+	// A key put again moves to the back of the order (its earlier place
+	// goes stale): a key refreshed on every use never holds up the sweep
+	// of those put after it.
+	e.seq++
+	e.order = append(e.order, put[K]{k, e.seq})
+	e.m[k] = entry[V]{v: v, until: now.Add(ttl), seq: e.seq}
 	for e.max > 0 && len(e.m) > e.max {
 		e.dropOldest()
 	}
@@ -107,25 +117,34 @@ func (e *Map[K, V]) Len() int {
 	return len(e.m)
 }
 
-// sweep drops expired entries from the front of the order, and compacts
-// the order when it holds many stale keys. e.mu is held.
+// current reports whether p is its key's latest put, still held.
+func (e *Map[K, V]) current(p put[K]) bool {
+	en, ok := e.m[p.k]
+	return ok && en.seq == p.seq
+}
+
+// sweep drops expired entries and stale puts from the front of the
+// order, and compacts the order when it holds many stale puts. e.mu is
+// held.
 func (e *Map[K, V]) sweep(now time.Time) {
 	i := 0
 	for ; i < len(e.order); i++ {
-		en, ok := e.m[e.order[i]]
-		if ok && now.Before(en.until) {
+		p := e.order[i]
+		if !e.current(p) {
+			continue
+		}
+		if now.Before(e.m[p.k].until) {
 			break
 		}
-		if ok {
-			delete(e.m, e.order[i])
-		}
+		delete(e.m, p.k)
 	}
+	clear(e.order[:i])
 	e.order = e.order[i:]
 	if len(e.order) > 2*len(e.m)+64 {
 		live := e.order[:0]
-		for _, k := range e.order {
-			if _, ok := e.m[k]; ok {
-				live = append(live, k)
+		for _, p := range e.order {
+			if e.current(p) {
+				live = append(live, p)
 			}
 		}
 		clear(e.order[len(live):])
@@ -136,10 +155,10 @@ func (e *Map[K, V]) sweep(now time.Time) {
 // dropOldest forgets the entry put longest ago. e.mu is held.
 func (e *Map[K, V]) dropOldest() {
 	for len(e.order) > 0 {
-		k := e.order[0]
+		p := e.order[0]
 		e.order = e.order[1:]
-		if _, ok := e.m[k]; ok {
-			delete(e.m, k)
+		if e.current(p) {
+			delete(e.m, p.k)
 			return
 		}
 	}

@@ -1,6 +1,7 @@
 package expiring_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -91,5 +92,25 @@ func TestManyStaysSmall(t *testing.T) {
 	}
 	if n := m.Len(); n > 11 {
 		t.Fatalf("%d entries held, want the last second's 10", n)
+	}
+}
+
+// TestARefreshedKeyDoesNotHoldUpTheSweep: a key put again on every use
+// (a limiter kept while in use) moves to the back; the short-lived keys
+// put after its first put are swept when their time is up, not kept until
+// the bound.
+func TestARefreshedKeyDoesNotHoldUpTheSweep(t *testing.T) {
+	clock := bottest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	m := expiring.New[string, int](clock, 0)
+	for i := range 1000 {
+		m.Put("visitor:10.0.0.1", i, time.Minute) // refreshed on every use
+		m.Put(fmt.Sprint("chat:", i), i, 10*time.Second)
+		clock.Advance(100 * time.Millisecond)
+	}
+	if n := m.Len(); n > 200 {
+		t.Fatalf("%d entries held; about 100 are live", n)
+	}
+	if v, ok := m.Get("visitor:10.0.0.1"); !ok || v != 999 {
+		t.Fatalf("the refreshed key: %v %v", v, ok)
 	}
 }
