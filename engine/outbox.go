@@ -47,6 +47,9 @@ type Outbox struct {
 	Log     *slog.Logger
 	// Workers bounds the posts in progress at once; 0 means 8.
 	Workers int
+	// Window bounds the waiting posts held in memory (0:
+	// DefaultOutboxWindow); the rest wait in the store.
+	Window int
 	// Linger holds a participant's first relay this long on a platform
 	// with limits, so that messages written together (one after another,
 	// within moments) go in one post rather than spend the platform's
@@ -166,14 +169,28 @@ func (o *Outbox) Run(ctx context.Context) error {
 	}
 }
 
+// DefaultOutboxWindow bounds the waiting posts the outbox holds in
+// memory unless told otherwise; the rest wait in the store, read in ID
+// order as the held ones are posted.
+const DefaultOutboxWindow = 4096
+
 // load reads the posts added to the store since the last load into their
-// lanes.
+// lanes, up to Window held: a backlog (a crowd behind a surface's
+// limit) waits in the store, not in memory. Posts are read in ID order,
+// so each lane still holds its posts in order.
 func (o *Outbox) load(ctx context.Context) error {
 	for {
 		o.mu.Lock()
-		after := o.last
+		window := o.Window
+		if window <= 0 {
+			window = DefaultOutboxWindow
+		}
+		after, room := o.last, window-len(o.held)
 		o.mu.Unlock()
-		page, err := o.Store.Outbox(ctx, after, 1000)
+		if room <= 0 {
+			return nil
+		}
+		page, err := o.Store.Outbox(ctx, after, min(1000, room))
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -129,6 +130,38 @@ func TestOutboxKeepsOrderAndBatchesALane(t *testing.T) {
 	}
 	if n := len(g.relays.posted()); n != 2 {
 		t.Errorf("%d posts for two conversations whose messages all waited: %v", n, g.relays.posted())
+	}
+}
+
+// TestABacklogWaitsInTheStore: a backlog far larger than the outbox's
+// window is held a window at a time, and every post goes once, each
+// conversation's in order.
+func TestABacklogWaitsInTheStore(t *testing.T) {
+	g := newOutboxRig(t, nil)
+	g.box.Window = 5
+	var posts []*bot.Outgoing
+	for i := range 60 {
+		posts = append(posts, relay(bot.ConversationID(1+i%4), fmt.Sprintf("%c%02d", 'a'+i%4, i)))
+	}
+	g.enqueue(posts...)
+	g.run()
+	g.settle()
+	byConv := map[byte][]string{}
+	n := 0
+	for _, b := range g.relays.posted() {
+		byConv[b[0][0]] = append(byConv[b[0][0]], b...)
+		n += len(b)
+	}
+	if n != 60 {
+		t.Fatalf("%d messages posted of 60", n)
+	}
+	for c, got := range byConv {
+		if !slices.IsSorted(got) || len(got) != 15 {
+			t.Errorf("conversation %c: %v", c, got)
+		}
+	}
+	if d := g.box.Depth()[bot.PlatformSlack]; d != 0 {
+		t.Errorf("depth %d once drained", d)
 	}
 }
 
