@@ -81,6 +81,10 @@ type OutboxStore interface {
 	// twice is settled once; retry returns ENOTFOUND for a post not in the
 	// outbox.
 	Settle(ctx context.Context, done []uint64, retry []*Outgoing) error
+	// OutboxDepth returns how many posts wait in the outbox, per platform
+	// (platforms with none are absent). It reads kept counts, not the
+	// posts, so its cost does not grow with a backlog.
+	OutboxDepth(ctx context.Context) (map[Platform]int, error)
 }
 
 // Intake is what one inbound platform event changes, written in one

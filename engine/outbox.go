@@ -98,20 +98,6 @@ func (o *Outbox) init() {
 	}
 }
 
-// Depth returns how many posts wait in the outbox, per platform.
-func (o *Outbox) Depth() map[bot.Platform]int {
-	o.init()
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	out := map[bot.Platform]int{}
-	for _, l := range o.lanes {
-		for _, p := range l.posts {
-			out[p.Platform]++
-		}
-	}
-	return out
-}
-
 // Wake tells the outbox that posts were added to the store. Safe to call
 // from any goroutine, before or while Run runs.
 func (o *Outbox) Wake() {

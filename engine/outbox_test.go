@@ -160,8 +160,8 @@ func TestABacklogWaitsInTheStore(t *testing.T) {
 			t.Errorf("conversation %c: %v", c, got)
 		}
 	}
-	if d := g.box.Depth()[bot.PlatformSlack]; d != 0 {
-		t.Errorf("depth %d once drained", d)
+	if d, err := g.box.Store.OutboxDepth(context.Background()); err != nil || len(d) != 0 {
+		t.Errorf("depth %v once drained, %v", d, err)
 	}
 }
 

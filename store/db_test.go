@@ -198,6 +198,37 @@ func TestMigrateFromVersion3(t *testing.T) {
 	}
 }
 
+// TestMigrateFromVersion5 takes a file with posts waiting from before the
+// outbox was counted: opening it counts them.
+func TestMigrateFromVersion5(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := store.Open(path, store.Options{Clock: bottest.NewClock(epoch)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := []*bot.Outgoing{{Platform: bot.PlatformSlack}, {Platform: bot.PlatformSlack}, {Platform: bot.PlatformWeb}}
+	if err := db.Enqueue(ctx, posts); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Update(func(tx *bolt.Tx) error {
+		tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("5"))
+		return tx.DeleteBucket([]byte("outbox_depth"))
+	})
+	b.Close()
+
+	db = MustOpenPath(t, path)
+	depth, err := db.OutboxDepth(ctx)
+	if err != nil || depth[bot.PlatformSlack] != 2 || depth[bot.PlatformWeb] != 1 || len(depth) != 2 {
+		t.Fatalf("depth after migration: %v %v", depth, err)
+	}
+}
+
 func TestBackupIsConsistentAndPrivate(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)

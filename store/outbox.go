@@ -14,10 +14,13 @@ import (
 // The outbox is a bucket of posts keyed by their sequence. Intake keys
 // live in a bucket of their own (key → when taken) and in a time index
 // (when taken + key), from which keys older than bot.KeyTTL are pruned a
-// few at a time by every intake.
+// few at a time by every intake. The outbox's depth per platform is kept
+// in a bucket of its own (platform → count), changed with every post
+// added or removed.
 
 var (
 	bucketOutbox         = []byte("outbox")
+	bucketOutboxDepth    = []byte("outbox_depth")
 	bucketIntakeKeys     = []byte("intake_keys")
 	bucketIntakeKeysTime = []byte("intake_keys_by_time")
 )
@@ -34,6 +37,7 @@ func (db *DB) Enqueue(ctx context.Context, posts []*bot.Outgoing) error {
 func (db *DB) enqueue(tx *bolt.Tx, posts []*bot.Outgoing) error {
 	b := tx.Bucket(bucketOutbox)
 	now := db.now()
+	added := map[bot.Platform]int{}
 	for _, p := range posts {
 		if !p.Platform.Valid() {
 			return bot.Errorf(bot.EINVALID, "an outgoing post needs a platform, not %q", p.Platform)
@@ -49,8 +53,67 @@ func (db *DB) enqueue(tx *bolt.Tx, posts []*bot.Outgoing) error {
 		if err := put(b, itob(id), p); err != nil {
 			return err
 		}
+		added[p.Platform]++
+	}
+	return addOutboxDepth(tx, added)
+}
+
+// postPlatform is the part of a stored post its count needs.
+type postPlatform struct {
+	Platform bot.Platform `json:"platform"`
+}
+
+// addOutboxDepth adds change to the kept counts of waiting posts.
+func addOutboxDepth(tx *bolt.Tx, change map[bot.Platform]int) error {
+	b := tx.Bucket(bucketOutboxDepth)
+	for p, n := range change {
+		if n == 0 {
+			continue
+		}
+		var cur int64
+		if v := b.Get([]byte(p)); len(v) == 8 {
+			cur = int64(binary.BigEndian.Uint64(v))
+		}
+		cur = max(cur+int64(n), 0)
+		if err := b.Put([]byte(p), itob(uint64(cur))); err != nil {
+			return internal("counting the outbox: %w", err)
+		}
 	}
 	return nil
+}
+
+// OutboxDepth returns how many posts wait in the outbox, per platform.
+func (db *DB) OutboxDepth(ctx context.Context) (map[bot.Platform]int, error) {
+	out := map[bot.Platform]int{}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOutboxDepth).ForEach(func(k, v []byte) error {
+			if n := btoi(v); n > 0 {
+				out[bot.Platform(k)] = int(n)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// migrateV5toV6 counts the posts waiting in the outbox.
+func migrateV5toV6(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketOutboxDepth); err != nil {
+		return err
+	}
+	count := map[bot.Platform]int{}
+	err := tx.Bucket(bucketOutbox).ForEach(func(_, v []byte) error {
+		var p postPlatform
+		if err := decode(v, &p); err != nil {
+			return err
+		}
+		count[p.Platform]++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return addOutboxDepth(tx, count)
 }
 
 // Outbox returns up to limit waiting posts after the given ID, in ID
@@ -77,12 +140,22 @@ func (db *DB) Settle(ctx context.Context, done []uint64, retry []*bot.Outgoing) 
 				return err
 			}
 		}
+		removed := map[bot.Platform]int{}
 		for _, id := range done {
+			v := b.Get(itob(id))
+			if v == nil {
+				continue
+			}
+			var p postPlatform
+			if err := decode(v, &p); err != nil {
+				return err
+			}
+			removed[p.Platform]--
 			if err := b.Delete(itob(id)); err != nil {
 				return internal("settling post %d: %w", id, err)
 			}
 		}
-		return nil
+		return addOutboxDepth(tx, removed)
 	})
 }
 

@@ -19,7 +19,8 @@ import (
 //	3: adds the outbox and the intake keys (outbox.go).
 //	4: adds sendings_due, the open sendings by due time (sendingsdue.go).
 //	5: counts the bytes of the files kept with posts (posts.go).
-const SchemaVersion = 5
+//	6: counts the posts waiting in the outbox, per platform (outbox.go).
+const SchemaVersion = 6
 
 var (
 	bucketMeta            = []byte("meta")
@@ -53,6 +54,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV2toV3,
 	migrateV3toV4,
 	migrateV4toV5,
+	migrateV5toV6,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

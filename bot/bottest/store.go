@@ -1341,6 +1341,19 @@ func (s *Store) Settle(ctx context.Context, done []uint64, retry []*bot.Outgoing
 	return nil
 }
 
+// OutboxDepth returns how many posts wait in the outbox, per platform.
+func (s *Store) OutboxDepth(ctx context.Context) (map[bot.Platform]int, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	out := map[bot.Platform]int{}
+	for _, raw := range s.outbox {
+		out[dec[bot.Outgoing](raw).Platform]++
+	}
+	return out, nil
+}
+
 // Take writes an intake in one transaction, or nothing when its key was
 // taken within bot.KeyTTL.
 func (s *Store) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool, bool, error) {

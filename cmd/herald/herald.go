@@ -246,6 +246,34 @@ func Version() string {
 	return out + " " + runtime.Version()
 }
 
+// outboxDepthDesc describes herald_outbox_depth.
+var outboxDepthDesc = prometheus.NewDesc("herald_outbox_depth", "Posts waiting in the outbox (held in memory or in the store), per platform.", []string{"platform"}, nil)
+
+// outboxDepth reports the outbox's depth per platform from the store's
+// counts, once per scrape: the posts waiting in the store behind the
+// outbox's window count as much as those it holds.
+type outboxDepth struct {
+	store interface {
+		OutboxDepth(context.Context) (map[bot.Platform]int, error)
+	}
+	log *slog.Logger
+}
+
+func (d outboxDepth) Describe(ch chan<- *prometheus.Desc) { ch <- outboxDepthDesc }
+
+func (d outboxDepth) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	depth, err := d.store.OutboxDepth(ctx)
+	if err != nil {
+		d.log.Warn("metrics: reading the outbox depth", "err", err)
+		return
+	}
+	for _, p := range bot.Platforms() {
+		ch <- prometheus.MustNewConstMetric(outboxDepthDesc, prometheus.GaugeValue, float64(depth[p]), string(p))
+	}
+}
+
 // newRegistry returns the Prometheus registry with the Go runtime, process
 // and build metrics, the engine's group commits, and the outbox: what
 // waits per platform, posts by outcome (429s among them), and how long a
@@ -272,10 +300,7 @@ func newRegistry(e *engine.Engine, o *engine.Outbox) *prometheus.Registry {
 			waited.WithLabelValues(string(p)).Observe(d.Seconds())
 		}
 	}
-	for _, p := range bot.Platforms() {
-		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "herald_outbox_depth", Help: "Posts waiting in the outbox.",
-			ConstLabels: prometheus.Labels{"platform": string(p)}}, func() float64 { return float64(o.Depth()[p]) }))
-	}
+	reg.MustRegister(outboxDepth{o.Store, o.Log})
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "herald_build_info", Help: "Always 1; labels describe the build."}, []string{"version"})
 	build.WithLabelValues(Version()).Set(1)

@@ -29,6 +29,14 @@ func outbox(t *testing.T, open func(*testing.T) Store) {
 		t.Fatalf("due and created not stamped: %+v", posts[:2])
 	}
 	code(t, db.Enqueue(ctx, []*bot.Outgoing{{Message: bot.Message{Text: "nowhere"}}}), bot.EINVALID)
+	depth := func(want map[bot.Platform]int) {
+		t.Helper()
+		got, err := db.OutboxDepth(ctx)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("outbox depth = %v, %v; want %v", got, err, want)
+		}
+	}
+	depth(map[bot.Platform]int{bot.PlatformSlack: 2, bot.PlatformTelegram: 1})
 
 	all, err := db.Outbox(ctx, 0, 0)
 	if err != nil || len(all) != 3 || !reflect.DeepEqual(all[0], posts[0]) || !reflect.DeepEqual(all[2], posts[2]) {
@@ -57,12 +65,18 @@ func outbox(t *testing.T, open func(*testing.T) Store) {
 	if all, _ = db.Outbox(ctx, 0, 0); len(all) != 2 {
 		t.Fatalf("a refused settle changed the outbox: %+v", all)
 	}
+	depth(map[bot.Platform]int{bot.PlatformSlack: 1, bot.PlatformTelegram: 1})
 	if err := db.Settle(ctx, []uint64{posts[0].ID, posts[1].ID, posts[2].ID}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if all, _ = db.Outbox(ctx, 0, 0); len(all) != 0 {
 		t.Fatalf("outbox not empty: %+v", all)
 	}
+	// Posts settled twice are counted out once.
+	if err := db.Settle(ctx, []uint64{posts[0].ID, posts[1].ID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	depth(map[bot.Platform]int{})
 	// Sequences never go back: a new post comes after every old one.
 	next := &bot.Outgoing{Platform: bot.PlatformWeb, Kind: bot.OutgoingMessage, To: anaT}
 	db.Enqueue(ctx, []*bot.Outgoing{next})
