@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,7 +89,18 @@ func LoadFile(path string, env LookupEnv, checks ...Check) (*Config, error) {
 // alone needs (backup). Keys and variables elsewhere are not read, so a
 // secret unset for the platforms does not stop it.
 func LoadStoreFile(path string, env LookupEnv) (Store, error) {
-	out := Default().Store
+	cfg, err := LoadSections(path, env, "store")
+	return cfg.Store, err
+}
+
+// LoadSections reads only the named top-level sections of the
+// configuration at path over the defaults (path "" gives the defaults):
+// what an operator command needs, so that a secret unset for another
+// section does not stop it. The other sections keep their defaults and
+// are not checked; the named ones are decoded as Load decodes them
+// (unknown keys and unset variables in them are problems).
+func LoadSections(path string, env LookupEnv, sections ...string) (*Config, error) {
+	out := Default()
 	if path == "" {
 		return out, nil
 	}
@@ -108,15 +120,31 @@ func LoadStoreFile(path string, env LookupEnv) (Store, error) {
 	}
 	top := root.Content[0]
 	d := decoder{env: env}
+	cfg := reflect.ValueOf(out).Elem()
 	for i := 0; i+1 < len(top.Content); i += 2 {
-		if top.Content[i].Value == "store" {
-			d.value(top.Content[i+1], reflect.ValueOf(&out).Elem(), "store")
+		name := top.Content[i].Value
+		if !slices.Contains(sections, name) {
+			continue
+		}
+		if f, ok := sectionField(cfg, name); ok {
+			d.value(top.Content[i+1], f, name)
 		}
 	}
 	if len(d.problems) > 0 {
 		return out, invalid(d.problems)
 	}
 	return out, nil
+}
+
+// sectionField returns the field of cfg (a Config) whose yaml key is name.
+func sectionField(cfg reflect.Value, name string) (reflect.Value, bool) {
+	t := cfg.Type()
+	for i := range t.NumField() {
+		if key, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); key == name {
+			return cfg.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
 }
 
 // Load reads a YAML configuration over the defaults. Unknown keys, values of

@@ -217,6 +217,21 @@ func (db *DB) Posts(ctx context.Context, channel bot.Address, thread string, aft
 	return out, err
 }
 
+// ReplaceSecret stores value as the secret named name, in place of any
+// it had (a login token reset).
+func (db *DB) ReplaceSecret(ctx context.Context, name string, value []byte) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		b, err := tx.Bucket(bucketMeta).CreateBucketIfNotExists(bucketSecrets)
+		if err != nil {
+			return internal("secrets bucket: %w", err)
+		}
+		if err := b.Put([]byte(name), value); err != nil {
+			return internal("writing secret: %w", err)
+		}
+		return nil
+	})
+}
+
 // InitSecret returns the secret named name, storing make()'s value the
 // first time; created says whether it was made now. It keeps what the
 // caller gives (such as the hash of a login token printed once).

@@ -58,16 +58,26 @@ func (a *Adapter) sessionName(cookie string) string {
 	}
 	a.mu.Lock()
 	s, ok := a.sessions[id]
+	warrant := string(a.tokenHash)
 	a.mu.Unlock()
 	switch {
 	case !ok || !a.cfg.Clock.Now().Before(s.until):
 		return ""
-	case s.warrant != string(a.cfg.TokenHash):
+	case s.warrant != warrant:
 		return ""
 	case len(a.cfg.Logins) > 0 && !slices.Contains(a.cfg.Logins, s.name):
 		return ""
 	}
 	return s.name
+}
+
+// SetLoginHash makes hash (a SHA-256) the console's login token from now
+// on: every session opened with the old one ends, and only the new token
+// logs in.
+func (a *Adapter) SetLoginHash(hash []byte) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.tokenHash = slices.Clone(hash)
 }
 
 // newSession keeps a session for name and returns its cookie value.
@@ -84,7 +94,7 @@ func (a *Adapter) newSession(name string) string {
 			delete(a.sessions, k)
 		}
 	}
-	a.sessions[id] = consoleSession{name: name, until: now.Add(sessionTTL), warrant: string(a.cfg.TokenHash)}
+	a.sessions[id] = consoleSession{name: name, until: now.Add(sessionTTL), warrant: string(a.tokenHash)}
 	return id + "." + a.mac("session", id)
 }
 
@@ -143,7 +153,10 @@ func (a *Adapter) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	// gets in, so that someone behind the same proxy cannot lock the
 	// moderators out (and a token of 144 random bits is not guessed).
 	sum := sha256.Sum256([]byte(strings.TrimSpace(r.PostForm.Get("token"))))
-	if len(a.cfg.TokenHash) == 0 || subtle.ConstantTimeCompare(sum[:], a.cfg.TokenHash) != 1 {
+	a.mu.Lock()
+	want := a.tokenHash
+	a.mu.Unlock()
+	if len(want) == 0 || subtle.ConstantTimeCompare(sum[:], want) != 1 {
 		if !a.allow("login:"+host, 10*time.Second, 5) {
 			http.Error(w, "too many attempts: wait a minute", http.StatusTooManyRequests)
 			return

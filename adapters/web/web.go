@@ -91,6 +91,7 @@ type Adapter struct {
 	mu        sync.Mutex
 	limiters  *expiring.Map[string, *rate.Limiter] // per-key limits, each kept while not full again
 	sessions  map[string]consoleSession            // console logins by id; a.mu
+	tokenHash []byte                               // the login token's SHA-256; a.mu
 	downloads *downloads                           // exports and reports offered for download, on disk
 	limits    Limits
 	uploads   chan struct{} // one per chat upload being received
@@ -125,7 +126,7 @@ func New(cfg Config) *Adapter {
 	}
 	pages := template.Must(template.ParseFS(assets, "assets/*.html"))
 	a := &Adapter{cfg: cfg, pages: pages, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), downloads: &downloads{clock: cfg.Clock},
-		limits: cfg.Limits.withDefaults()}
+		limits: cfg.Limits.withDefaults(), tokenHash: cfg.TokenHash}
 	a.uploads = make(chan struct{}, a.limits.UploadsInFlight)
 	return a
 }

@@ -23,8 +23,9 @@
 // state, and the whole run at the end; then every loop has dropped its
 // sockets, the client's idle connections are closed, herald's web outbox
 // has relayed all the visitors wrote to their threads (its drain is
-// timed), with -gc herald has collected its garbage once since, and
-// -settle has passed. Goal: fds_growth and rss_growth (end
+// timed), -settle has passed, and with -gc herald has collected its
+// garbage once since (with no traffic, so that heap_live_end is what it
+// keeps). Goal: fds_growth and rss_growth (end
 // over start) within 1.1, and no errors besides the limits' answers.
 //
 // It prints progress on stderr and one JSON line last on stdout: the
@@ -552,9 +553,18 @@ func (s *soak) quiet(ctx context.Context, pid int, db, logPath string) (sample, 
 		}
 	}
 	drained := time.Since(began) - 3*time.Second
-	if s.o.waitGC { // the next GC, that heap_live is what herald keeps
+	select {
+	case <-ctx.Done():
+		return sample{}, ctx.Err()
+	case <-time.After(s.o.settle):
+	}
+	if s.o.waitGC { // the next GC once idle, that heap_live is what herald keeps
 		logf("waiting for herald's next garbage collection")
-		for h := prev; ; {
+		h, err := s.metrics(ctx)
+		if err != nil {
+			return sample{}, err
+		}
+		for {
 			select {
 			case <-ctx.Done():
 				return sample{}, ctx.Err()
@@ -568,11 +578,6 @@ func (s *soak) quiet(ctx context.Context, pid int, db, logPath string) (sample, 
 				break
 			}
 		}
-	}
-	select {
-	case <-ctx.Done():
-		return sample{}, ctx.Err()
-	case <-time.After(s.o.settle):
 	}
 	h, err := s.metrics(ctx)
 	s.transport.CloseIdleConnections()

@@ -1250,6 +1250,16 @@ func (s *Store) Secret(ctx context.Context, name string, size int) ([]byte, erro
 	return v, err
 }
 
+// ReplaceSecret stores value as the secret named name, in place of any.
+func (s *Store) ReplaceSecret(ctx context.Context, name string, value []byte) error {
+	if err := s.begin(ctx); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	s.secrets[name] = slices.Clone(value)
+	return nil
+}
+
 // InitSecret returns the secret named name, storing make()'s value the
 // first time; created says whether it was made now.
 func (s *Store) InitSecret(ctx context.Context, name string, make func() ([]byte, error)) ([]byte, bool, error) {

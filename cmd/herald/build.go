@@ -40,6 +40,7 @@ type wiring struct {
 	cfg   *config.Config
 	log   *slog.Logger
 	out   io.Writer // the operator's terminal, for a secret shown once
+	addr  string    // the HTTP address herald listens on, as bound
 	clock bot.Clock
 	db    *store.DB
 
@@ -64,6 +65,8 @@ type wiring struct {
 	outbox *engine.Outbox
 	// clients are the adapters' HTTP clients.
 	clients []*http.Client
+	// web is the web chat and console, when enabled.
+	web *web.Adapter
 }
 
 // surface is where participants' threads may live.
@@ -228,7 +231,7 @@ func (w *wiring) buildWeb() ([]component, error) {
 	}
 	if fresh != "" {
 		// Shown once, on purpose, and never logged: only its hash is kept.
-		fmt.Fprintf(w.out, "\n  herald console login token (shown once; keep it): %s\n  open http://%s/console\n\n", fresh, cfg.HTTP.Listen)
+		fmt.Fprintf(w.out, "\n  herald console login token (shown once; keep it): %s\n  open http://%s/console\n  (herald console-token reset makes a new one)\n\n", fresh, w.addr)
 	}
 	var names []string
 	for _, c := range w.mux.Commands() {
@@ -248,10 +251,39 @@ func (w *wiring) buildWeb() ([]component, error) {
 			Sockets: cfg.Web.Limits.Sockets, UploadsInFlight: cfg.Web.Limits.UploadsInFlight, UploadsPerMinute: cfg.Web.Limits.UploadsPerMinute, FilesMB: cfg.Web.Limits.FilesMB},
 	})
 	w.messengers[bot.PlatformWeb] = a
+	w.web = a
 	w.surfaces["console"] = surface{a, web.ConsoleChannel}
 	w.changed = append(w.changed, a.CampaignChanged)
 	w.board.SetConnected(bot.PlatformWeb, true, "web chat and console")
 	return []component{{"web", a}}, nil
+}
+
+// resetConsoleToken makes a new console login token for the running
+// herald: its hash replaces the kept one, sessions opened with the old one
+// end, and the token is returned to be shown once.
+func (w *wiring) resetConsoleToken(ctx context.Context) (string, error) {
+	if err := consoleTokenResettable(w.cfg); err != nil {
+		return "", err
+	}
+	fresh, hash, err := web.ResetLoginToken(ctx, w.db)
+	if err != nil {
+		return "", err
+	}
+	w.web.SetLoginHash(hash)
+	w.log.Info("web console: login token reset; the sessions opened with the old one have ended")
+	return fresh, nil
+}
+
+// consoleTokenResettable says why herald cannot make the console's login
+// token under cfg, or nil.
+func consoleTokenResettable(cfg *config.Config) error {
+	if !cfg.Web.Enabled {
+		return bot.Errorf(bot.EINVALID, "the web console is off (web.enabled: false): it has no login token")
+	}
+	if cfg.Web.ConsoleToken.IsSet() {
+		return bot.Errorf(bot.ECONFLICT, "the console token is set in the config (web.console_token): change it there and restart herald")
+	}
+	return nil
 }
 
 // buildTelegram connects the Telegram bot: participants in private chats,

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
@@ -36,10 +37,18 @@ type controlServer struct {
 	done chan struct{}
 }
 
-// openControl listens on the control socket of db and serves GET /backup.
+// controlOps are what the running herald does for operator commands
+// besides backups; a nil function answers that it cannot.
+type controlOps struct {
+	// resetConsoleToken makes a new console login token and returns it.
+	resetConsoleToken func(context.Context) (string, error)
+}
+
+// openControl listens on the control socket of db and serves GET /backup
+// and POST /console-token/reset.
 // A stale socket left by a crashed herald is replaced: holding the database
 // lock proves no other herald uses it.
-func openControl(db *store.DB, log *slog.Logger) (*controlServer, error) {
+func openControl(db *store.DB, log *slog.Logger, ops controlOps) (*controlServer, error) {
 	path := controlPath(db.Path())
 	if len(path) > 104 {
 		return nil, fmt.Errorf("socket path %s is longer than the system allows; use a shorter store.path", path)
@@ -68,6 +77,20 @@ func openControl(db *store.DB, log *slog.Logger) (*controlServer, error) {
 		}
 		log.Info("backup taken through the control socket", "bytes", n)
 	})
+	mux.HandleFunc("POST /console-token/reset", func(w http.ResponseWriter, r *http.Request) {
+		if ops.resetConsoleToken == nil {
+			http.Error(w, "the web console is off (web.enabled: false): it has no login token", http.StatusConflict)
+			return
+		}
+		token, err := ops.resetConsoleToken(r.Context())
+		if err != nil {
+			http.Error(w, bot.ErrorMessage(err), http.StatusConflict)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		io.WriteString(w, token)
+	})
 	c := &controlServer{path: path, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
@@ -85,9 +108,10 @@ func (c *controlServer) Close() error {
 	return err
 }
 
-// fetchBackup asks the herald holding dbPath for a backup and writes it to
-// w.
-func fetchBackup(ctx context.Context, dbPath string, w io.Writer) (int64, error) {
+// askRunning sends a request to the control socket of the herald holding
+// dbPath and returns its answer when it is 200 OK; what it refused is an
+// error with its reason, named by what (for the message).
+func askRunning(ctx context.Context, dbPath, method, target, what string) (*http.Response, error) {
 	path := controlPath(dbPath)
 	client := &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
@@ -95,19 +119,30 @@ func fetchBackup(ctx context.Context, dbPath string, w io.Writer) (int64, error)
 			return d.DialContext(ctx, "unix", path)
 		},
 	}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://herald/backup", nil)
+	req, err := http.NewRequestWithContext(ctx, method, "http://herald"+target, nil)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, bot.Errorf(bot.EUNAVAILABLE, "database %s is in use, and the herald using it does not answer on %s (%w)", dbPath, path, err)
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "database %s is in use, and the herald using it does not answer on %s (%w)", dbPath, path, err)
 	}
-	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-		return 0, bot.Errorf(bot.EUNAVAILABLE, "the running herald refused the backup: %s", msg)
+		resp.Body.Close()
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "the running herald refused the %s: %s", what, strings.TrimSpace(string(msg)))
 	}
+	return resp, nil
+}
+
+// fetchBackup asks the herald holding dbPath for a backup and writes it to
+// w.
+func fetchBackup(ctx context.Context, dbPath string, w io.Writer) (int64, error) {
+	resp, err := askRunning(ctx, dbPath, http.MethodGet, "/backup", "backup")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
 	n, err := io.Copy(w, resp.Body)
 	if err != nil {
 		return n, bot.Errorf(bot.EUNAVAILABLE, "backup interrupted after %d bytes: %w", n, err)

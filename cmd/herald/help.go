@@ -11,13 +11,23 @@ import (
 // subcommandHelp is each subcommand's help: what it does and an example;
 // its flags are listed after.
 var subcommandHelp = map[string]string{
-	"run": `Usage: herald run [--config FILE]
+	"run": `Usage: herald run [--config FILE] [--listen ADDR]
 
 Runs herald until it is stopped (Ctrl-C or SIGTERM), with the config FILE,
 or with the embedded default (web chat and console) when there is none.
+--listen (or $HERALD_LISTEN) sets the HTTP address in place of http.listen.
 
 Example:
-  herald run --config herald.yaml`,
+  herald run --config herald.yaml --listen 127.0.0.1:9090`,
+	"console-token": `Usage: herald console-token reset [--config FILE]
+
+Makes a new login token for the web console and prints it once (only its
+hash is kept). When herald runs, it takes the new token at once and every
+console session opened with the old one ends; otherwise it takes it at its
+next start. Refused when the config sets web.console_token: change it there.
+
+Example:
+  herald console-token reset --config herald.yaml`,
 	"check-config": `Usage: herald check-config --config FILE
 
 Validates a config and lists every problem by key; exit 0 when it is valid.

@@ -67,11 +67,16 @@ const usage = `herald — campaigns and participant conversations from your chat
 
 Usage:
   herald                            run with the embedded default (no config needed)
-  herald run [--config FILE]        run with a config
+  herald run [--config FILE] [--listen ADDR]
+                                    run with a config
+                                    ($HERALD_CONFIG and $HERALD_LISTEN when the flags are not given)
   herald check-config --config FILE validate a config and list every problem by key
   herald backup [--config FILE] [--force] OUT
                                     write a consistent copy of the database to OUT
                                     (a new file; --force replaces an older backup)
+  herald console-token reset [--config FILE]
+                                    make a new console login token (the running herald's
+                                    sessions with the old one end)
   herald recipients check FILE [--json]
                                     check a recipient file: exit 0 all valid, 1 some invalid, 2 unusable
   herald version                    print the version
@@ -124,19 +129,29 @@ func silent(err error) bool {
 func (m *Main) Run(ctx context.Context, args []string) error {
 	m.defaults()
 	if len(args) == 0 {
-		return m.serve(ctx, "")
+		return m.serve(ctx, m.env("HERALD_CONFIG"), m.env("HERALD_LISTEN"))
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "run":
 		fs, path := m.flags("run")
+		listen := fs.String("listen", m.env("HERALD_LISTEN"), "the HTTP address, in place of http.listen (default $HERALD_LISTEN)")
 		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
 			return err
 		}
 		if fs.NArg() > 0 {
-			return usageErrorf("run takes no arguments besides --config, got %q", fs.Arg(0))
+			return usageErrorf("run takes no arguments besides its flags, got %q", fs.Arg(0))
 		}
-		return m.serve(ctx, *path)
+		return m.serve(ctx, *path, *listen)
+	case "console-token":
+		fs, path := m.flags("console-token")
+		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
+			return err
+		}
+		if fs.NArg() != 1 || fs.Arg(0) != "reset" {
+			return usageErrorf("console-token takes one action: herald console-token reset [--config FILE]")
+		}
+		return m.resetConsoleToken(ctx, *path)
 	case "check-config":
 		fs, path := m.flags("check-config")
 		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
@@ -166,7 +181,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", cmd)
-	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "recipients", "version", "help"}); s != "" {
+	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "console-token", "recipients", "version", "help"}); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return usageErrorf("%s", msg)
@@ -190,12 +205,19 @@ func (m *Main) defaults() {
 	}
 }
 
-// flags returns a flag set with the --config flag every command takes.
+// flags returns a flag set with the --config flag every command takes
+// (default $HERALD_CONFIG).
 func (m *Main) flags(name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	path := fs.String("config", "", "the YAML config file")
+	path := fs.String("config", m.env("HERALD_CONFIG"), "the YAML config file (default $HERALD_CONFIG)")
 	return fs, path
+}
+
+// env returns the environment variable name, or "".
+func (m *Main) env(name string) string {
+	v, _ := m.Env(name)
+	return v
 }
 
 // parse parses args, allowing flags after positional arguments

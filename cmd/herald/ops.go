@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/config"
 	"github.com/heraldchat/herald/store"
@@ -74,6 +76,43 @@ func (m *Main) backup(ctx context.Context, path, out string, force bool) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "backup of %s written to %s (%d bytes)\n", dbPath, out, n)
+	return nil
+}
+
+// resetConsoleToken makes a new console login token and prints it: in the
+// database directly when no herald runs on it, through the running
+// herald's control socket when one does (which then takes it at once).
+func (m *Main) resetConsoleToken(ctx context.Context, path string) error {
+	cfg, err := config.LoadSections(path, m.Env, "store", "web") // other keys' secrets need not be set
+	if err != nil {
+		return err
+	}
+	if err := consoleTokenResettable(cfg); err != nil {
+		return err
+	}
+	var token, effect string
+	db, err := store.Open(cfg.Store.Path, store.Options{LockTimeout: 200 * time.Millisecond, Clock: m.Clock})
+	switch {
+	case err == nil:
+		token, _, err = web.ResetLoginToken(ctx, db)
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+		effect = "herald takes it at its next start"
+	case bot.ErrorCode(err) == bot.EUNAVAILABLE && !errors.Is(err, os.ErrPermission):
+		var resp *http.Response
+		if resp, err = askRunning(ctx, cfg.Store.Path, http.MethodPost, "/console-token/reset", "token reset"); err == nil {
+			var b []byte
+			b, err = io.ReadAll(io.LimitReader(resp.Body, 1024))
+			resp.Body.Close()
+			token = strings.TrimSpace(string(b))
+		}
+		effect = "the running herald took it: every console session opened with the old one has ended"
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "herald console login token (shown once; keep it): %s\n%s\n", token, effect)
 	return nil
 }
 

@@ -112,7 +112,10 @@ func runReadmeCommand(t *testing.T, at int, fields []string, env map[string]stri
 	file := filepath.Join(dir, "recipients.csv")
 	os.WriteFile(file, []byte("email,first_name\nana@example.org,Ana\n"), 0o600)
 	args := make([]string, 0, len(fields)-1)
-	for _, f := range fields[1:] {
+	for i, f := range fields[1:] {
+		if i > 0 && fields[i] == "--listen" {
+			f = freeAddr(t) // the README's address stands for a free one
+		}
 		switch f {
 		case "herald.yaml":
 			f = cfg

@@ -39,8 +39,9 @@ func (m *Main) loadConfig(path string) (*config.Config, error) {
 
 // serve runs herald until ctx is done, then shuts down gracefully. It
 // returns an error only when herald could not start or stop cleanly.
-func (m *Main) serve(ctx context.Context, path string) error {
-	if err := m.open(ctx, path); err != nil {
+// listen, when set, is the HTTP address in place of http.listen.
+func (m *Main) serve(ctx context.Context, path, listen string) error {
+	if err := m.open(ctx, path, listen); err != nil {
 		m.Close()
 		return err
 	}
@@ -53,10 +54,13 @@ func (m *Main) serve(ctx context.Context, path string) error {
 // for (see build.go), their routes on the HTTP server, the server, the
 // control socket, and then every component's Run under one context
 // derived from ctx. On error the caller closes what was opened.
-func (m *Main) open(ctx context.Context, path string) error {
+func (m *Main) open(ctx context.Context, path, listen string) error {
 	cfg, err := m.loadConfig(path)
 	if err != nil {
 		return err
+	}
+	if listen != "" {
+		cfg.HTTP.Listen = listen
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -78,7 +82,7 @@ func (m *Main) open(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	w := &wiring{ctx: ctx, cfg: cfg, log: m.log, out: m.Stderr, clock: m.Clock, db: m.db}
+	w := &wiring{ctx: ctx, cfg: cfg, log: m.log, out: m.Stderr, addr: ln.Addr().String(), clock: m.Clock, db: m.db}
 	components, err := w.build()
 	if err != nil {
 		return err
@@ -101,7 +105,11 @@ func (m *Main) open(ctx context.Context, path string) error {
 	for _, c := range components {
 		m.group.Go(runCtx, c)
 	}
-	m.control, err = openControl(m.db, m.log)
+	ops := controlOps{}
+	if w.web != nil {
+		ops.resetConsoleToken = w.resetConsoleToken
+	}
+	m.control, err = openControl(m.db, m.log, ops)
 	if err != nil {
 		// Backups of a running herald need the socket; the bot itself does
 		// not, so say so and go on.
@@ -115,8 +123,13 @@ func (m *Main) open(ctx context.Context, path string) error {
 	if platforms == "" {
 		platforms = "none"
 	}
-	m.log.Info("herald is running", "version", Version(), "http", "http://"+m.http.Addr().String(),
+	addr := m.http.Addr().String()
+	m.log.Info("herald is running", "version", Version(), "http", "http://"+addr,
 		"store", cfg.Store.Path, "locale", cfg.Locale, "platforms", platforms)
+	if cfg.Web.Enabled {
+		// At every start, not only the first: where to go next.
+		fmt.Fprintf(m.Stderr, "\n  participants' chat:   http://%s/chat\n  moderators' console:  http://%s/console\n\n", addr, addr)
+	}
 	close(m.started)
 	return nil
 }
