@@ -359,13 +359,9 @@ func (h *handlers) campaignPreview(ctx context.Context, w *Reply, r *Request) er
 	if len(r.Args) > 1 {
 		key = r.Args[1]
 	}
-	m, err := h.deps.Campaigns.Preview(ctx, id, key)
+	m, who, err := h.deps.Campaigns.Preview(ctx, id, key)
 	if err != nil {
 		return err
-	}
-	who := key
-	if who == "" {
-		who = "#1"
 	}
 	w.Text(bot.KindMessage, h.text.T(TextPreviewFor, id, who))
 	w.Say(m)

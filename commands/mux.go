@@ -208,7 +208,10 @@ func (m *Mux) Serve(ctx context.Context, r *Request) *Reply {
 	if err := c.Handler.ServeCommand(ctx, w, r); err != nil {
 		w.Messages, w.Private = nil, true
 		msg := t.ErrorText(err)
-		if bot.ErrorCode(err) == bot.EINVALID {
+		// A refusal of what was typed shows how to type it; a refused
+		// file (the command was right) says what is wrong with the file
+		// alone.
+		if bot.ErrorCode(err) == bot.EINVALID && len(r.Files) == 0 {
 			msg += " " + t.T(TextUsage, c.Usage(), c.Example)
 		}
 		if bot.ErrorCode(err) == bot.EINTERNAL {

@@ -22,7 +22,7 @@ type Campaigns interface {
 	SetSchedule(ctx context.Context, id bot.CampaignID, s bot.Schedule, by bot.Actor) (*bot.Campaign, error)
 	SetMissing(ctx context.Context, id bot.CampaignID, defaults map[string]string, p bot.MissingPolicy, by bot.Actor) (*bot.Campaign, error)
 	Check(ctx context.Context, id bot.CampaignID) (*campaigns.Check, error)
-	Preview(ctx context.Context, id bot.CampaignID, key string) (bot.Message, error)
+	Preview(ctx context.Context, id bot.CampaignID, key string) (m bot.Message, who string, err error)
 	Try(ctx context.Context, id bot.CampaignID, to bot.Address) (*bot.TryResult, error)
 	Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)
 	Pause(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)

@@ -304,6 +304,9 @@ func (r *Reader) row(line int, rec []string) Row {
 		if upper {
 			key = strings.ToLower(key)
 		}
+	} else if why := checkKey(r.info.KeyColumn, key); why != "" {
+		row.Invalid = why
+		return row
 	}
 	if first, dup := r.seen.insert(maphash.String(r.seeds[0], key), maphash.String(r.seeds[1], key), int32(line)); dup {
 		row.Invalid = fmt.Sprintf("%s repeats the %s of line %d", row.Key, r.info.KeyHeader, first)

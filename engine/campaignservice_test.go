@@ -34,7 +34,7 @@ func TestMissingValuesAreCaughtBeforeTheStart(t *testing.T) {
 	if chk.LackingTotal != 1 || chk.Lacking[0].Key != "2" {
 		t.Fatalf("after a default: %+v", chk)
 	}
-	if p, err := r.svc.Preview(ctx, id, "3"); err != nil || p.Text != "Hi Cleo from Lyon" {
+	if p, who, err := r.svc.Preview(ctx, id, "3"); err != nil || p.Text != "Hi Cleo from Lyon" || who != "Cleo (3)" {
 		t.Fatalf("preview = %q, %v", p.Text, err)
 	}
 	r.run()

@@ -105,10 +105,16 @@ type Result struct {
 	// mmap, the binary) parts of RSS.
 	RSSAnonStart float64 `json:"rss_anon_start_mb"`
 	RSSAnonEnd   float64 `json:"rss_anon_end_mb"`
-	RSSFileStart float64 `json:"rss_file_start_mb"`
-	RSSFileEnd   float64 `json:"rss_file_end_mb"`
-	FdsGrowth    float64 `json:"fds_growth"`
-	RSSGrowth    float64 `json:"rss_growth"`
+	// The least anonymous memory sampled (every second) during -settle,
+	// and its growth: what herald holds once the runtime has returned
+	// the pages the last burst used.
+	RSSAnonIdleStart float64 `json:"rss_anon_idle_start_mb"`
+	RSSAnonIdleEnd   float64 `json:"rss_anon_idle_end_mb"`
+	AnonIdleGrowth   float64 `json:"anon_idle_growth"`
+	RSSFileStart     float64 `json:"rss_file_start_mb"`
+	RSSFileEnd       float64 `json:"rss_file_end_mb"`
+	FdsGrowth        float64 `json:"fds_growth"`
+	RSSGrowth        float64 `json:"rss_growth"`
 
 	GoroutinesStart int     `json:"goroutines_start"`
 	GoroutinesEnd   int     `json:"goroutines_end"`
@@ -348,6 +354,8 @@ web:
 	res.RSSStart, res.RSSEnd = round(start.rss), round(end.rss)
 	res.RSSMax = round(res.RSSMax)
 	res.RSSAnonStart, res.RSSAnonEnd = round(start.anon), round(end.anon)
+	res.RSSAnonIdleStart, res.RSSAnonIdleEnd = round(start.anonIdle), round(end.anonIdle)
+	res.AnonIdleGrowth = round(end.anonIdle / start.anonIdle)
 	res.RSSFileStart, res.RSSFileEnd = round(start.file), round(end.file)
 	res.FdsGrowth = round(float64(end.fds) / float64(start.fds))
 	res.RSSGrowth = round(end.rss / start.rss)
@@ -434,13 +442,14 @@ type sample struct {
 	rss, anon, file float64 // MB
 	herald
 	heapLive float64       // MB live after herald's last GC
+	anonIdle float64       // MB, the least anonymous memory sampled during -settle
 	drain    time.Duration // the outbox's drain after traffic
 	db       float64       // MB
 }
 
 func (s sample) log(what string) {
-	logf("%s (the outbox drained in %.1fs): fds %d, rss %.1f MB (anon %.1f, file %.1f), heap %.1f MB in use, %.0f MB live at the last GC, goroutines %d, outbox %d, db %.1f MB",
-		what, s.drain.Seconds(), s.fds, s.rss, s.anon, s.file, s.heapInuse, s.heapLive, s.goroutines, s.outbox, s.db)
+	logf("%s (the outbox drained in %.1fs): fds %d, rss %.1f MB (anon %.1f, least while settling %.1f, file %.1f), heap %.1f MB in use, %.0f MB live at the last GC, goroutines %d, outbox %d, db %.1f MB",
+		what, s.drain.Seconds(), s.fds, s.rss, s.anon, s.anonIdle, s.file, s.heapInuse, s.heapLive, s.goroutines, s.outbox, s.db)
 }
 
 // take reads herald's open file handles and memory from /proc.
@@ -553,10 +562,20 @@ func (s *soak) quiet(ctx context.Context, pid int, db, logPath string) (sample, 
 		}
 	}
 	drained := time.Since(began) - 3*time.Second
-	select {
-	case <-ctx.Done():
-		return sample{}, ctx.Err()
-	case <-time.After(s.o.settle):
+	// The settle, sampled every second: with no traffic the runtime
+	// returns the pages the last burst used a little at a time, so one
+	// moment's anonymous memory depends on when it is read; the least of
+	// the settle is what herald holds.
+	anonIdle := 0.0
+	for until := time.Now().Add(s.o.settle); time.Now().Before(until); {
+		select {
+		case <-ctx.Done():
+			return sample{}, ctx.Err()
+		case <-time.After(time.Second):
+		}
+		if sm, err := take(pid); err == nil && (anonIdle == 0 || sm.anon < anonIdle) {
+			anonIdle = sm.anon
+		}
 	}
 	if s.o.waitGC { // the next GC once idle, that heap_live is what herald keeps
 		logf("waiting for herald's next garbage collection")
@@ -590,6 +609,10 @@ func (s *soak) quiet(ctx context.Context, pid int, db, logPath string) (sample, 
 		return sample{}, err
 	}
 	sm.herald, sm.drain, sm.heapLive = h, max(drained, 0), liveHeap(logPath)
+	sm.anonIdle = anonIdle
+	if sm.anonIdle == 0 || sm.anon < sm.anonIdle {
+		sm.anonIdle = sm.anon
+	}
 	if fi, err := os.Stat(db); err == nil {
 		sm.db = float64(fi.Size()) / (1 << 20)
 	}

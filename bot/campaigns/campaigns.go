@@ -399,21 +399,27 @@ func (s *Service) recipientFor(ctx context.Context, c *bot.Campaign, key string)
 }
 
 // Preview returns the message as the recipient with this key would get it
-// (the first recipient when key is empty).
-func (s *Service) Preview(ctx context.Context, id bot.CampaignID, key string) (bot.Message, error) {
+// (the first recipient when key is empty), and who that is for people: the
+// recipient's name and key ("Ana Lima (ana@example.org)"), or the key.
+func (s *Service) Preview(ctx context.Context, id bot.CampaignID, key string) (bot.Message, string, error) {
 	c, err := s.Store.Campaign(ctx, id)
 	if err != nil {
-		return bot.Message{}, err
+		return bot.Message{}, "", err
 	}
 	r, err := s.recipientFor(ctx, c, key)
 	if err != nil {
-		return bot.Message{}, err
+		return bot.Message{}, "", err
 	}
 	loc, _ := schedule.Location(c.Schedule)
 	if loc == nil {
 		loc = time.UTC
 	}
-	return personalize.Message(c.Message, personalize.NewVars(c.KeyColumn, r.Key, r.Attributes, c.Defaults, s.Clock.Now().In(loc)))
+	who := r.Key
+	if name := personalize.Name(r.Attributes); name != "" {
+		who = name + " (" + r.Key + ")"
+	}
+	m, err := personalize.Message(c.Message, personalize.NewVars(c.KeyColumn, r.Key, r.Attributes, c.Defaults, s.Clock.Now().In(loc)))
+	return m, who, err
 }
 
 // Try sends the campaign's message to one address now, outside the report:

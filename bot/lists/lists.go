@@ -165,6 +165,12 @@ func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mo
 	if err := flush(); err != nil {
 		return fail(err)
 	}
+	if mode == Replace && res.Added == 0 {
+		// Creating an empty list, or emptying one, from a file of broken
+		// rows helps nobody: nothing changes, and the reason is told.
+		_ = s.Store.DeleteList(context.WithoutCancel(ctx), target)
+		return nil, noValidRow(name, existing != nil, res)
+	}
 	if mode == Replace {
 		if err := s.Store.ReplaceRecipients(ctx, name, target, by); err != nil {
 			return fail(err)
@@ -179,6 +185,27 @@ func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mo
 }
 
 // keys loads the normalised keys of list l with their IDs, for a merge.
+// noValidRow is the refusal of a file with no valid row: why, with the
+// first lines' reasons.
+func noValidRow(name string, exists bool, res *Result) error {
+	kept := "no list was created"
+	if exists {
+		kept = "list " + name + " is unchanged"
+	}
+	if res.Rows == 0 {
+		return bot.Errorf(bot.EINVALID, "the file has a header but no rows: %s", kept)
+	}
+	var why []string
+	for i, e := range res.Errors {
+		if i == 3 {
+			why = append(why, fmt.Sprintf("and %d more", res.Invalid-3))
+			break
+		}
+		why = append(why, fmt.Sprintf("line %d: %s", e.Line, e.Reason))
+	}
+	return bot.Errorf(bot.EINVALID, "none of the file's %d rows is valid, so %s. %s", res.Rows, kept, strings.Join(why, "; "))
+}
+
 func (s *Service) keys(ctx context.Context, l *bot.List) (map[string]uint64, error) {
 	known := make(map[string]uint64, l.Size)
 	for after := uint64(0); ; {

@@ -265,3 +265,37 @@ func TestExportNeutralisesFormulasAndImportsBack(t *testing.T) {
 		t.Fatalf("round trip changed the values:\n got %q\nwant %q", row.Recipient.Attributes, attack)
 	}
 }
+
+// TestAFileOfBrokenRowsChangesNothing: a file whose rows are all invalid
+// creates no list, and does not empty one; the refusal says why, line by
+// line.
+func TestAFileOfBrokenRowsChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := bottest.NewStore(bottest.NewClock(svcEpoch))
+	svc := &lists.Service{Store: db}
+	_, err := svc.Import(ctx, "new", mustReader(t, "email,first_name\nnot-an-email,Ana\n"), lists.Merge, listMod)
+	wantCode(t, err, bot.EINVALID)
+	if !strings.Contains(err.Error(), "none of the file's 1 rows is valid, so no list was created. line 2: \"not-an-email\" is not a valid email address") {
+		t.Fatalf("refusal: %v", err)
+	}
+	if all, _ := db.Lists(ctx); len(all) != 0 {
+		t.Fatalf("a file of broken rows left lists: %+v", all)
+	}
+	if _, err := svc.Import(ctx, "team", mustReader(t, "email\nkeep@example.org\n"), lists.Replace, listMod); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.Import(ctx, "team", mustReader(t, "email\nx\ny\nz\nw\n"), lists.Replace, listMod)
+	if bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(err.Error(), "list team is unchanged") || !strings.Contains(err.Error(), "and 1 more") {
+		t.Fatalf("replace with broken rows: %v", err)
+	}
+	_, err = svc.Import(ctx, "team", mustReader(t, "email\n"), lists.Replace, listMod)
+	if bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(err.Error(), "no rows") {
+		t.Fatalf("replace with no rows: %v", err)
+	}
+	if got := contents(t, svc, "team"); !reflect.DeepEqual(got, []string{"email", "keep@example.org"}) {
+		t.Fatalf("the list changed: %q", got)
+	}
+	if all, _ := db.Lists(ctx); len(all) != 1 {
+		t.Fatalf("staging lists left: %+v", all)
+	}
+}

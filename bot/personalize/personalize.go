@@ -208,6 +208,24 @@ func RowOnly(keyColumn string, defaults map[string]string, attrs []string) []str
 	return out
 }
 
+// Name returns a person's name as their attributes give it: first and
+// last name, else a name or full name column; "" when none has a value.
+// It names a recipient to moderators (a preview's "for Ana Lima").
+func Name(attrs map[string]string) string {
+	v := NewVars("", "", attrs, nil, time.Time{})
+	first, _ := v.lookup(canonicalAttr("first_name"))
+	last, _ := v.lookup(canonicalAttr("last_name"))
+	if n := strings.TrimSpace(first + " " + last); n != "" {
+		return n
+	}
+	for _, a := range []string{"name", "full_name", "display_name"} {
+		if n, ok := v.lookup(canonicalAttr(a)); ok {
+			return n
+		}
+	}
+	return ""
+}
+
 // Canonical returns the folded form of an attribute or column name, the
 // form placeholders are matched in.
 func Canonical(name string) string { return canonicalAttr(name) }
