@@ -74,8 +74,13 @@ function renderMessage(m, onButton, filesPath) {
 function socketURL(path, csrf) {
   return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path + "?csrf=" + encodeURIComponent(csrf);
 }
-function showNotice(text) {
+// showNotice shows text in the page's notice line ("" hides it); with ms,
+// a hint, it goes by itself after that long unless another replaced it.
+let noticeTimer = 0;
+function showNotice(text, ms) {
   const n = document.getElementById("notice");
+  clearTimeout(noticeTimer);
   n.textContent = text;
   n.hidden = !text;
+  if (text && ms) noticeTimer = setTimeout(() => showNotice(""), ms);
 }

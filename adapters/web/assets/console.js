@@ -118,10 +118,11 @@
     showNotice(r.ok ? "" : await r.text());
     e.target.value = "";
   });
+  document.getElementById("file").addEventListener("change", () => showNotice(""));
   document.getElementById("upload").addEventListener("submit", async e => {
     e.preventDefault();
     const fd = new FormData(e.target);
-    if (!document.getElementById("file").files.length) { showNotice("Choose a CSV file first."); return; }
+    if (!document.getElementById("file").files.length) { showNotice("Choose a CSV file first.", 8000); return; }
     const r = await fetch("/console/upload", {method: "POST", headers: {"X-CSRF-Token": csrf}, body: fd});
     if (!r.ok) { showNotice(await r.text()); return; }
     const ev = await r.json();
