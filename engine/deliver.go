@@ -119,6 +119,7 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 		e.sendSlots <- struct{}{}
 		ref, reconciled, err := e.sendKeyed(&w.calls, m, addr, msg, s)
 		<-e.sendSlots
+		e.tell(addr.Platform, err)
 		if err == nil {
 			if reconciled {
 				s.Resent = false // it reached the person once
@@ -149,6 +150,25 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 		reland = e.retryLater(s, c, bot.ErrorMessage(err))
 		return
 	}
+}
+
+// tell passes the outcome of one call to the platform to Sent.
+func (e *Engine) tell(p bot.Platform, err error) {
+	if e.Sent == nil {
+		return
+	}
+	outcome := "sent"
+	if err != nil {
+		switch _, limited := bot.ErrorRetryAfter(err); {
+		case limited:
+			outcome = "rate_limited"
+		case bot.ErrorCode(err) == bot.EUNAVAILABLE:
+			outcome = "retry"
+		default:
+			outcome = "failed"
+		}
+	}
+	e.Sent(p, outcome)
 }
 
 // sendKeyed sends a campaign message, with the sending's key when the

@@ -76,6 +76,11 @@ type Engine struct {
 	// it wrote and how long the write took (for metrics; it must not
 	// block).
 	Committed func(records int, took time.Duration)
+	// Sent, when set, is told of every call to a platform for a campaign
+	// (for metrics; it must not block): the platform and the outcome,
+	// "sent", "rate_limited" (a 429: tried again when the platform
+	// allows), "retry" (a passing failure, tried again) or "failed".
+	Sent func(p bot.Platform, outcome string)
 
 	initOnce  sync.Once
 	notifying sync.WaitGroup // reloads Notify started
@@ -706,6 +711,17 @@ func (e *Engine) skipRemaining(ctx context.Context, id bot.CampaignID) error {
 // wait to be sent (from the campaigns' counters: most of them wait in the
 // store, not in memory).
 func (e *Engine) QueueDepth() int {
+	n := 0
+	for _, c := range e.Progress(context.Background()) {
+		n += c.Pending + c.Scheduled + c.InFlight
+	}
+	return n
+}
+
+// Progress returns the counters of each campaign the engine runs (running
+// or paused), read from the store; a campaign whose counters cannot be
+// read is left out.
+func (e *Engine) Progress(ctx context.Context) map[bot.CampaignID]bot.SendingCounts {
 	e.init()
 	e.mu.Lock()
 	ids := make([]bot.CampaignID, 0, len(e.active))
@@ -713,11 +729,11 @@ func (e *Engine) QueueDepth() int {
 		ids = append(ids, id)
 	}
 	e.mu.Unlock()
-	n := 0
+	out := make(map[bot.CampaignID]bot.SendingCounts, len(ids))
 	for _, id := range ids {
-		if c, err := e.Store.SendingCounts(context.Background(), id); err == nil {
-			n += c.Pending + c.Scheduled + c.InFlight
+		if c, err := e.Store.SendingCounts(ctx, id); err == nil {
+			out[id] = c
 		}
 	}
-	return n
+	return out
 }

@@ -357,6 +357,19 @@ func TestModeratorsAreNotStarvedByACampaign(t *testing.T) {
 	if p99 > 2*time.Second {
 		t.Fatalf("a moderator waited %s at p99 while a campaign sent: %v", p99, waits)
 	}
+
+	// The campaign shows in the metrics: sends by platform and outcome,
+	// what waits, its counters by state; and the build, label by label.
+	_, metrics := httpGet(t, "http://"+p.HTTPAddr()+"/metrics")
+	for _, want := range []string{`herald_campaign_sends_total{outcome="sent",platform="telegram"}`, "herald_campaign_queue_depth ",
+		`herald_campaign_sendings{campaign="1",state="sent"}`, `herald_campaign_sendings{campaign="1",state="scheduled"}`, `herald_build_info{goversion="go`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(metrics, "herald_campaign_queue_depth 0\n") {
+		t.Error("the queue depth is 0 while the campaign has thousands to send")
+	}
 }
 
 // TestCrowdInSlackChannel: the same crowd with the moderators' channel on

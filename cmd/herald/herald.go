@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"time"
 
@@ -237,23 +238,30 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return fs.Parse(append([]string{"--"}, positional...))
 }
 
-// Version describes this build: module version, VCS revision and Go
-// version, from the build information the Go toolchain embeds.
-func Version() string {
-	v, rev, dirty := "devel", "", false
+// buildInfo returns the module version, the VCS revision and whether the
+// tree was modified, from the build information the Go toolchain embeds.
+func buildInfo() (version, revision string, dirty bool) {
+	version = "devel"
 	if info, ok := debug.ReadBuildInfo(); ok {
 		if info.Main.Version != "" && info.Main.Version != "(devel)" {
-			v = info.Main.Version
+			version = info.Main.Version
 		}
 		for _, s := range info.Settings {
 			switch s.Key {
 			case "vcs.revision":
-				rev = s.Value
+				revision = s.Value
 			case "vcs.modified":
 				dirty = s.Value == "true"
 			}
 		}
 	}
+	return version, revision, dirty
+}
+
+// Version describes this build: module version, VCS revision and Go
+// version.
+func Version() string {
+	v, rev, dirty := buildInfo()
 	out := "herald " + v
 	if rev != "" {
 		if len(rev) > 12 {
@@ -296,6 +304,28 @@ func (d outboxDepth) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
+// campaignProgressDesc describes herald_campaign_sendings.
+var campaignProgressDesc = prometheus.NewDesc("herald_campaign_sendings",
+	"Sendings of each running or paused campaign, by state (pending, scheduled, in_flight, sent, failed, skipped).", []string{"campaign", "state"}, nil)
+
+// campaignProgress reports the counters of the campaigns the engine runs,
+// once per scrape.
+type campaignProgress struct{ e *engine.Engine }
+
+func (c campaignProgress) Describe(ch chan<- *prometheus.Desc) { ch <- campaignProgressDesc }
+
+func (c campaignProgress) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for id, n := range c.e.Progress(ctx) {
+		campaign := strconv.FormatUint(uint64(id), 10)
+		for state, v := range map[string]int{"pending": n.Pending, "scheduled": n.Scheduled, "in_flight": n.InFlight,
+			"sent": n.Sent, "failed": n.Failed, "skipped": n.Skipped} {
+			ch <- prometheus.MustNewConstMetric(campaignProgressDesc, prometheus.GaugeValue, float64(v), campaign, state)
+		}
+	}
+}
+
 // newRegistry returns the Prometheus registry with the Go runtime, process
 // and build metrics, the engine's group commits, and the outbox: what
 // waits per platform, posts by outcome (429s among them), and how long a
@@ -323,9 +353,17 @@ func newRegistry(e *engine.Engine, o *engine.Outbox) *prometheus.Registry {
 		}
 	}
 	reg.MustRegister(outboxDepth{o.Store, o.Log})
+	sends := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_campaign_sends_total",
+		Help: "Campaign messages herald tried to send, by platform and outcome (sent, rate_limited, retry, failed)."}, []string{"platform", "outcome"})
+	reg.MustRegister(sends)
+	e.Sent = func(p bot.Platform, outcome string) { sends.WithLabelValues(string(p), outcome).Inc() }
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "herald_campaign_queue_depth",
+		Help: "Sendings of running and paused campaigns waiting to be sent."}, func() float64 { return float64(e.QueueDepth()) }))
+	reg.MustRegister(campaignProgress{e})
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "herald_build_info", Help: "Always 1; labels describe the build."}, []string{"version"})
-	build.WithLabelValues(Version()).Set(1)
+	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "herald_build_info", Help: "Always 1; labels describe the build."}, []string{"version", "revision", "goversion"})
+	v, rev, _ := buildInfo()
+	build.WithLabelValues(v, rev, runtime.Version()).Set(1)
 	reg.MustRegister(build)
 	return reg
 }
