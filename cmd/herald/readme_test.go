@@ -64,8 +64,14 @@ func TestReadmeExamples(t *testing.T) {
 	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-readme", "SLACK_APP_TOKEN": "xapp-readme", "DISCORD_TOKEN": "d", "TELEGRAM_TOKEN": "1:t"}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	ran := map[string]int{}
+	// The README's recipient file, its placeholders standing for ids the
+	// chat made; the moderator commands after it run on it.
+	list := "respondentID,first_name\nAAAAAAAAAAAAAAAAAAAAAA,Ana\nBBBBBBBBBBBBBBBBBBBBBB,Bo\n"
 	for _, b := range readmeBlocks(t) {
 		switch b.lang {
+		case "csv":
+			list = strings.NewReplacer("<the first id>", "AAAAAAAAAAAAAAAAAAAAAA", "<the second id>", "BBBBBBBBBBBBBBBBBBBBBB").Replace(b.text)
+			ran["csv"]++
 		case "yaml":
 			if _, err := config.Load(strings.NewReader(b.text), lookup); err != nil {
 				t.Errorf("README line %d: the YAML example does not load:\n%v", b.line, err)
@@ -80,7 +86,7 @@ func TestReadmeExamples(t *testing.T) {
 				}
 			}
 		case "":
-			runReadmeModeratorCommands(t, b)
+			runReadmeModeratorCommands(t, b, list)
 			ran["commands"]++
 		}
 	}
@@ -158,8 +164,8 @@ func runReadmeCommand(t *testing.T, at int, fields []string, env map[string]stri
 
 // runReadmeModeratorCommands runs a block of moderator commands as a
 // console moderator in a herald on the embedded default, NAME standing
-// for a list imported first.
-func runReadmeModeratorCommands(t *testing.T, b readmeBlock) {
+// for the list csv, imported first.
+func runReadmeModeratorCommands(t *testing.T, b readmeBlock, csv string) {
 	t.Helper()
 	p := NewProgram(nil)
 	MustStart(t, p, MustWriteConfig(t, t.TempDir(), ""))
@@ -167,7 +173,6 @@ func runReadmeModeratorCommands(t *testing.T, b readmeBlock) {
 	run := func(text string, files ...bot.File) bot.CommandReply {
 		return p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: text, Files: files})
 	}
-	csv := "respondentID,first_name\nAAAAAAAAAAAAAAAAAAAAAA,Ana\nBBBBBBBBBBBBBBBBBBBBBB,Bo\n"
 	if r := run("list import readme-list", bot.File{Name: "people.csv", Data: []byte(csv)}); r.Private {
 		t.Fatalf("importing the README's list: %+v", r)
 	}
