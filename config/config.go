@@ -43,9 +43,13 @@ type Threads struct {
 
 // Web configures the embedded web chat and console.
 type Web struct {
-	Enabled       bool      `yaml:"enabled"`
-	ConsoleToken  Secret    `yaml:"console_token"`
-	MaxMessage    int       `yaml:"max_message"`
+	Enabled      bool   `yaml:"enabled"`
+	ConsoleToken Secret `yaml:"console_token"`
+	MaxMessage   int    `yaml:"max_message"`
+	// ChatTitle heads the participants' chat page; Accent (#rgb or
+	// #rrggbb) colours its header and buttons.
+	ChatTitle     string    `yaml:"chat_title"`
+	Accent        string    `yaml:"accent"`
 	SecureCookies bool      `yaml:"secure_cookies"`
 	Limits        WebLimits `yaml:"limits"`
 }
@@ -227,7 +231,7 @@ func Default() *Config {
 		Telegram: Telegram{Mode: "polling", ServerURL: "https://api.telegram.org"},
 		Email:    Email{Port: 587, TLS: "starttls"},
 		Engine:   Engine{Workers: 64, SendTimeout: 30 * time.Second}, // the engine's defaults
-		Web: Web{Enabled: true, MaxMessage: 4000, Limits: WebLimits{VisitorsPerMinute: 300, SocketsPerAddress: 1000, Sockets: 10000,
+		Web: Web{Enabled: true, MaxMessage: 4000, ChatTitle: "Chat", Accent: "#2d5be3", Limits: WebLimits{VisitorsPerMinute: 300, SocketsPerAddress: 1000, Sockets: 10000,
 			UploadsInFlight: 4, UploadsPerMinute: 60, FilesMB: 2048}},
 		Threads: Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
 	}

@@ -157,6 +157,12 @@ func (c *Config) Validate() Problems {
 	if c.Engine.Workers < 1 || c.Engine.Workers > 4096 {
 		bad("engine.workers", "must be between 1 and 4096, got %d", c.Engine.Workers)
 	}
+	if t := strings.TrimSpace(c.Web.ChatTitle); t == "" || len(t) > 80 {
+		bad("web.chat_title", "must be 1 to 80 characters, got %q", c.Web.ChatTitle)
+	}
+	if !hexColour(c.Web.Accent) {
+		bad("web.accent", "must be a colour as #rgb or #rrggbb (such as #2d5be3), got %q", c.Web.Accent)
+	}
 	if c.Web.MaxMessage < 100 || c.Web.MaxMessage > 100000 {
 		bad("web.max_message", "must be between 100 and 100000 bytes, got %d", c.Web.MaxMessage)
 	}
@@ -198,3 +204,16 @@ var (
 	channelName   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,40}$`)
 	slackChannel  = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)
 )
+
+// hexColour reports whether s is a CSS colour as #rgb or #rrggbb.
+func hexColour(s string) bool {
+	if len(s) != 4 && len(s) != 7 || s[0] != '#' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return false
+		}
+	}
+	return true
+}

@@ -3,9 +3,12 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/mail"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -98,8 +101,50 @@ func (a *Adapter) chatPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Del("X-Frame-Options") // the chat may be embedded in any site
 	p := a.readProfile(r, rid)
 	a.pages.ExecuteTemplate(w, "chat.html", map[string]any{
-		"Respondent": rid, "CSRF": a.mac("chat", rid), "Name": p.Name, "Email": p.Email,
+		"Respondent": rid, "CSRF": a.mac("chat", rid), "Name": p.Name, "Email": p.Email, "Title": a.cfg.ChatTitle,
 	})
+}
+
+// chatTheme serves the chat page's colours from the config, as a style
+// sheet (the page's policy allows no inline style): the accent, and a
+// text colour that reads on it.
+func (a *Adapter) chatTheme(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	fmt.Fprintf(w, ":root { --accent: %s; --on-accent: %s; }\n", a.cfg.Accent, onColour(a.cfg.Accent))
+}
+
+// hexColour reports whether s is a CSS colour as #rgb or #rrggbb.
+func hexColour(s string) bool {
+	if len(s) != 4 && len(s) != 7 || s[0] != '#' {
+		return false
+	}
+	_, err := strconv.ParseUint(s[1:], 16, 32)
+	return err == nil
+}
+
+// onColour returns the text colour that reads on the colour hex (#rgb or
+// #rrggbb): white on dark ones, ink on light ones (WCAG relative
+// luminance).
+func onColour(hex string) string {
+	h := hex[1:]
+	if len(h) == 3 {
+		h = string([]byte{h[0], h[0], h[1], h[1], h[2], h[2]})
+	}
+	v, _ := strconv.ParseUint(h, 16, 32)
+	lin := func(c uint64) float64 {
+		x := float64(c) / 255
+		if x <= 0.03928 {
+			return x / 12.92
+		}
+		return math.Pow((x+0.055)/1.055, 2.4)
+	}
+	l := 0.2126*lin(v>>16&0xff) + 0.7152*lin(v>>8&0xff) + 0.0722*lin(v&0xff)
+	// Contrast with white (1.05/(l+.05)) against with ink (about black).
+	if 1.05/(l+0.05) >= (l+0.05)/0.05 {
+		return "#ffffff"
+	}
+	return "#1d2330"
 }
 
 // chatProfile stores the name and email a participant gives.

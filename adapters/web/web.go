@@ -57,6 +57,9 @@ type Config struct {
 	// Key signs cookies and CSRF tokens (32 random bytes kept across
 	// restarts).
 	Key []byte
+	// ChatTitle heads the chat page ("Chat" when empty); Accent, a CSS
+	// colour as #rgb or #rrggbb, colours it (herald's blue when empty).
+	ChatTitle, Accent string
 	// TokenHash is the SHA-256 of the console's login token.
 	TokenHash []byte
 	// MaxMessage bounds a participant's message in bytes; 0 means 4000.
@@ -121,6 +124,12 @@ func New(cfg Config) *Adapter {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.ChatTitle == "" {
+		cfg.ChatTitle = "Chat"
+	}
+	if !hexColour(cfg.Accent) {
+		cfg.Accent = "#2d5be3"
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = bot.SystemClock()
 	}
@@ -143,6 +152,7 @@ func (a *Adapter) Routes(mux interface {
 	mux.Handle("POST /chat/upload", http.HandlerFunc(a.chatUpload))
 	mux.Handle("GET /chat/files/{id}", http.HandlerFunc(a.chatFile))
 	mux.Handle("GET /chat/embed.js", http.HandlerFunc(a.embedScript))
+	mux.Handle("GET /chat/theme.css", http.HandlerFunc(a.chatTheme))
 	mux.Handle("GET /static/{file}", http.HandlerFunc(a.static))
 	mux.Handle("GET /console", http.HandlerFunc(a.consolePage))
 	mux.Handle("POST /console/login", http.HandlerFunc(a.consoleLogin))

@@ -48,7 +48,7 @@ func TestBrowserJourney(t *testing.T) {
 	exe := chromium(t)
 	dir := t.TempDir()
 	const token = "test-console-token-0123456789"
-	cfg := MustWriteConfig(t, dir, "web:\n  console_token: "+token+"\n")
+	cfg := MustWriteConfig(t, dir, "web:\n  console_token: "+token+"\n  chat_title: Spring webinar\n  accent: \"#0f766e\"\n")
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
 	base := "http://" + p.HTTPAddr()
@@ -158,6 +158,19 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.SetValue(css("#text"), "Still there? I am on the train."), chromedp.Click(css(`#compose button`)),
 		waitText(ana, "#messages", "on the train"))
 	run(console, "seeing what was typed offline", waitText(console, "#posts", "on the train"))
+	// The chat page as the config dresses it: its title, its colour with
+	// a text colour that reads on it; the saved profile closed, its name in
+	// the header; each message with its time.
+	look, err := chromedp.Run(ana, chromedp.Evaluate[string](`[document.title, document.querySelector("header h1").innerText,
+		getComputedStyle(document.querySelector("header")).backgroundColor, getComputedStyle(document.querySelector("header")).color,
+		String(document.querySelector(".profile").open), document.querySelector(".profile summary").innerText,
+		String(document.querySelectorAll("#messages .post time.at").length > 2)].join("|")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Spring webinar|Spring webinar|rgb(15, 118, 110)|rgb(255, 255, 255)|false|Ana|true"; look != want {
+		t.Fatalf("the chat page looks %q, want %q", look, want)
+	}
 	// Nobody else got it.
 	for i, ctx := range chats[1:] {
 		text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#messages").innerText`))

@@ -30,6 +30,14 @@
     const row = el("div", "post " + (mine ? "mine" : "theirs"));
     row.dataset.id = p.id;
     row.appendChild(renderMessage(p.message, b => send(b.action.value || b.label), "/chat/files/"));
+    if (p.at) {
+      const at = new Date(p.at), t = el("time", "at");
+      t.dateTime = p.at;
+      const sameDay = at.toDateString() === new Date().toDateString();
+      t.textContent = sameDay ? at.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"})
+        : at.toLocaleString([], {day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"});
+      row.appendChild(t);
+    }
     list.appendChild(row);
     list.scrollTop = list.scrollHeight;
   }
@@ -90,8 +98,11 @@
       body: JSON.stringify({n: f.get("name"), e: f.get("email")})});
     if (!r.ok) { showNotice(await r.text()); return; }
     const res = await r.json();
-    showNotice(res.code_sent ? "Saved. We emailed a code to " + res.email + ": enter it to confirm the address." : "Saved.");
+    showNotice(res.code_sent ? "Saved. We emailed a code to " + res.email + ": enter it to confirm the address." : "Saved.", res.code_sent ? 0 : 4000);
     document.getElementById("confirm").hidden = !res.code_sent;
+    const name = (f.get("name") || "").trim();
+    e.target.closest("details").querySelector("summary").textContent = name || "Tell us who you are";
+    if (!res.code_sent) e.target.closest("details").open = false;
     ws.close();
   });
   document.getElementById("confirm").addEventListener("submit", async e => {
