@@ -81,4 +81,23 @@ type ConversationStore interface {
 	UpdateConversation(ctx context.Context, id ConversationID, fn func(*Conversation) error) (*Conversation, error)
 	// Conversations returns the conversations matching f in ID order.
 	Conversations(ctx context.Context, f ConversationFilter) ([]*Conversation, error)
+	// DueConversations returns up to limit (0: all) conversations with
+	// something due at or before now — a delayed close (CloseAt) or
+	// replies waiting to be emailed (Outbox, OutboxDue) —, earliest
+	// first. It reads an index, so its cost follows what is due, not how
+	// many conversations there are.
+	DueConversations(ctx context.Context, now time.Time, limit int) ([]*Conversation, error)
+}
+
+// DueAt returns when something is next due for c: the earlier of its
+// delayed close and its emailed replies; zero when nothing is.
+func (c *Conversation) DueAt() time.Time {
+	var at time.Time
+	if !c.CloseAt.IsZero() {
+		at = c.CloseAt
+	}
+	if len(c.Outbox) > 0 && (at.IsZero() || c.OutboxDue.Before(at)) {
+		at = c.OutboxDue
+	}
+	return at
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -53,6 +55,9 @@ func (db *DB) conversationFor(tx *bolt.Tx, participant bot.Address, init func(*b
 		return nil, false, bot.Errorf(bot.ECONFLICT, "thread %s already belongs to another conversation", c.Thread.ID)
 	}
 	if err := put(b, itob(id), c); err != nil {
+		return nil, false, err
+	}
+	if err := indexDue(tx, nil, c); err != nil {
 		return nil, false, err
 	}
 	return c, true, indexConversation(tx, c)
@@ -147,6 +152,9 @@ func (db *DB) updateConversation(tx *bolt.Tx, id bot.ConversationID, fn func(*bo
 	if err := put(tx.Bucket(bucketConversations), itob(uint64(id)), c); err != nil {
 		return nil, err
 	}
+	if err := indexDue(tx, old, c); err != nil {
+		return nil, err
+	}
 	return c, indexConversation(tx, c)
 }
 
@@ -171,6 +179,87 @@ func (db *DB) Conversations(ctx context.Context, f bot.ConversationFilter) ([]*b
 		return nil
 	})
 	return out, err
+}
+
+// The due index holds one key per conversation with something due (see
+// bot.Conversation.DueAt): when (8 bytes, Unix nanoseconds) then the ID.
+var bucketConvDue = []byte("conversations_due")
+
+// convDueKey returns c's key in the due index, or nil when nothing is due.
+func convDueKey(c *bot.Conversation) []byte {
+	at := c.DueAt()
+	if at.IsZero() {
+		return nil
+	}
+	k := make([]byte, 16)
+	binary.BigEndian.PutUint64(k, uint64(max(at.UnixNano(), 0)))
+	binary.BigEndian.PutUint64(k[8:], uint64(c.ID))
+	return k
+}
+
+// indexDue moves c's entry in the due index from where old had it (old
+// nil: a new conversation).
+func indexDue(tx *bolt.Tx, old, c *bot.Conversation) error {
+	var was []byte
+	if old != nil {
+		was = convDueKey(old)
+	}
+	now := convDueKey(c)
+	if string(was) == string(now) {
+		return nil
+	}
+	b := tx.Bucket(bucketConvDue)
+	if was != nil {
+		if err := b.Delete(was); err != nil {
+			return internal("unindexing a due conversation: %w", err)
+		}
+	}
+	if now != nil {
+		if err := b.Put(now, nil); err != nil {
+			return internal("indexing a due conversation: %w", err)
+		}
+	}
+	return nil
+}
+
+// DueConversations returns up to limit conversations with something due
+// at or before now, earliest first.
+func (db *DB) DueConversations(ctx context.Context, now time.Time, limit int) ([]*bot.Conversation, error) {
+	var out []*bot.Conversation
+	end := uint64(max(now.UnixNano(), 0))
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bucketConvDue).Cursor()
+		for k, _ := cur.First(); k != nil && binary.BigEndian.Uint64(k) <= end; k, _ = cur.Next() {
+			c, err := conversationByID(tx, bot.ConversationID(binary.BigEndian.Uint64(k[8:])))
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// migrateV6toV7 builds the due index of conversations.
+func migrateV6toV7(tx *bolt.Tx) error {
+	b, err := tx.CreateBucketIfNotExists(bucketConvDue)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketConversations).ForEach(func(_, v []byte) error {
+		var c bot.Conversation
+		if err := decode(v, &c); err != nil {
+			return err
+		}
+		if k := convDueKey(&c); k != nil {
+			return b.Put(k, nil)
+		}
+		return nil
+	})
 }
 
 func conversationByID(tx *bolt.Tx, id bot.ConversationID) (*bot.Conversation, error) {

@@ -229,6 +229,37 @@ func TestMigrateFromVersion5(t *testing.T) {
 	}
 }
 
+// TestMigrateFromVersion6 takes a file with a delayed close from before
+// conversations were indexed by due time: opening it indexes it.
+func TestMigrateFromVersion6(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := store.Open(path, store.Options{Clock: bottest.NewClock(epoch)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := db.ConversationFor(ctx, bot.Address{Platform: bot.PlatformWeb, ID: "p"}, func(c *bot.Conversation) { c.CloseAt = epoch.Add(time.Hour) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Update(func(tx *bolt.Tx) error {
+		tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("6"))
+		return tx.DeleteBucket([]byte("conversations_due"))
+	})
+	b.Close()
+
+	db = MustOpenPath(t, path)
+	due, err := db.DueConversations(ctx, epoch.Add(2*time.Hour), 0)
+	if err != nil || len(due) != 1 || due[0].ID != c.ID {
+		t.Fatalf("due after migration: %+v %v", due, err)
+	}
+}
+
 func TestBackupIsConsistentAndPrivate(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)

@@ -20,7 +20,8 @@ import (
 //	4: adds sendings_due, the open sendings by due time (sendingsdue.go).
 //	5: counts the bytes of the files kept with posts (posts.go).
 //	6: counts the posts waiting in the outbox, per platform (outbox.go).
-const SchemaVersion = 6
+//	7: indexes conversations by when something is due (conversations.go).
+const SchemaVersion = 7
 
 var (
 	bucketMeta            = []byte("meta")
@@ -55,6 +56,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV3toV4,
 	migrateV4toV5,
 	migrateV5toV6,
+	migrateV6toV7,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

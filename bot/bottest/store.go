@@ -1,6 +1,7 @@
 package bottest
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -1031,6 +1032,32 @@ func (s *Store) updateConversation(id bot.ConversationID, fn func(*bot.Conversat
 	s.conversations[id] = enc(c)
 	s.indexConversation(c)
 	return c, nil
+}
+
+// DueConversations returns the conversations with something due at or
+// before now, earliest first.
+func (s *Store) DueConversations(ctx context.Context, now time.Time, limit int) ([]*bot.Conversation, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	var out []*bot.Conversation
+	for _, raw := range s.conversations {
+		c := dec[bot.Conversation](raw)
+		if at := c.DueAt(); !at.IsZero() && !at.After(now) {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b *bot.Conversation) int {
+		if c := a.DueAt().Compare(b.DueAt()); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 // Conversations returns the conversations matching f in ID order.

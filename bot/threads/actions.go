@@ -141,6 +141,10 @@ func (t *Service) RunTimers(ctx context.Context, every time.Duration) {
 	}
 }
 
+// dueBatch bounds the conversations one tick reads; what is left is the
+// next tick's.
+const dueBatch = 1000
+
 // Tick does what is due now: delayed closes, emails.
 func (t *Service) Tick(ctx context.Context) {
 	t.closeDue(ctx)
@@ -149,7 +153,7 @@ func (t *Service) Tick(ctx context.Context) {
 
 func (t *Service) closeDue(ctx context.Context) {
 	now := t.Clock.Now()
-	cs, err := t.Store.Conversations(ctx, bot.ConversationFilter{})
+	cs, err := t.Store.DueConversations(ctx, now, dueBatch)
 	if err != nil {
 		return
 	}

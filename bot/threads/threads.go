@@ -571,7 +571,7 @@ func (t *Service) mailDue(ctx context.Context) {
 		return
 	}
 	now := t.Clock.Now()
-	cs, err := t.Store.Conversations(ctx, bot.ConversationFilter{})
+	cs, err := t.Store.DueConversations(ctx, now, dueBatch)
 	if err != nil {
 		return
 	}
@@ -580,6 +580,14 @@ func (t *Service) mailDue(ctx context.Context) {
 			continue
 		}
 		ct, err := t.Store.Contact(ctx, c.ContactID)
+		if err == nil && ct.MailTo() == "" {
+			// No address yet: kept, and looked at again in an hour (the
+			// participant may give one), not at every tick.
+			t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error {
+				c.OutboxDue = now.Add(time.Hour).UTC()
+				return nil
+			})
+		}
 		if err != nil || ct.MailTo() == "" {
 			continue
 		}

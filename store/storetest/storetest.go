@@ -53,6 +53,7 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("DueSendings", func(t *testing.T) { dueSendings(t, open) })
 	t.Run("ConversationRoundTrip", func(t *testing.T) { conversationRoundTrip(t, open) })
 	t.Run("ConversationForIsExactlyOnce", func(t *testing.T) { conversationForIsExactlyOnce(t, open) })
+	t.Run("DueConversations", func(t *testing.T) { dueConversations(t, open) })
 	t.Run("EventLog", func(t *testing.T) { eventLog(t, open) })
 	t.Run("CancelledContextTouchesNothing", func(t *testing.T) { cancelledContextTouchesNothing(t, open) })
 	t.Run("CountsMatchRecords", func(t *testing.T) { countsMatchRecords(t, open) })
@@ -769,5 +770,55 @@ func secrets(t *testing.T, open func(*testing.T) Store) {
 	v, created, _ = db.InitSecret(ctx, "token", func() ([]byte, error) { t.Fatal("made twice"); return nil, nil })
 	if created || string(v) != "hash" {
 		t.Fatalf("second init: %q %v", v, created)
+	}
+}
+
+// dueConversations: conversations with a delayed close or replies waiting
+// for email are found by when they are due, earliest first; one whose due
+// time moves, or that has nothing due any more, moves or leaves.
+func dueConversations(t *testing.T, open func(*testing.T) Store) {
+	ctx := context.Background()
+	db := open(t)
+	mk := func(id string, set func(*bot.Conversation)) *bot.Conversation {
+		c, _, err := db.ConversationFor(ctx, bot.Address{Platform: bot.PlatformWeb, ID: id}, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	at := func(m int) time.Time { return Epoch.Add(time.Duration(m) * time.Minute) }
+	idle := mk("idle", nil)
+	closing := mk("closing", func(c *bot.Conversation) { c.CloseAt = at(30) })
+	mailing := mk("mailing", func(c *bot.Conversation) { c.Outbox, c.OutboxDue = []bot.Message{{Text: "r"}}, at(10) })
+	both := mk("both", func(c *bot.Conversation) {
+		c.CloseAt, c.Outbox, c.OutboxDue = at(50), []bot.Message{{Text: "r"}}, at(40)
+	})
+	ids := func(now time.Time, limit int) []bot.ConversationID {
+		t.Helper()
+		cs, err := db.DueConversations(ctx, now, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []bot.ConversationID
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	if got := ids(at(5), 0); len(got) != 0 {
+		t.Fatalf("due at +5m: %v", got)
+	}
+	if got, want := ids(at(45), 0), []bot.ConversationID{mailing.ID, closing.ID, both.ID}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("due at +45m: %v, want %v", got, want)
+	}
+	if got := ids(at(45), 1); !reflect.DeepEqual(got, []bot.ConversationID{mailing.ID}) {
+		t.Fatalf("the first due: %v", got)
+	}
+	// Mailed: nothing due for it any more; the close moved later.
+	db.UpdateConversation(ctx, mailing.ID, func(c *bot.Conversation) error { c.Outbox, c.OutboxDue = nil, time.Time{}; return nil })
+	db.UpdateConversation(ctx, closing.ID, func(c *bot.Conversation) error { c.CloseAt = at(100); return nil })
+	db.UpdateConversation(ctx, idle.ID, func(c *bot.Conversation) error { c.Tags = []string{"x"}; return nil })
+	if got, want := ids(at(200), 0), []bot.ConversationID{both.ID, closing.ID}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the changes: %v, want %v", got, want)
 	}
 }
