@@ -43,6 +43,14 @@ type ThreadPoster interface {
 	PostInThread(ctx context.Context, t ThreadRef, m Message) (MessageRef, error)
 }
 
+// AuthoredPoster is an optional ability of a ThreadPoster that shows who
+// wrote each post (the web console): a participant's relayed messages are
+// posted as theirs, rather than by the bot with their name before the
+// text.
+type AuthoredPoster interface {
+	PostAs(ctx context.Context, t ThreadRef, from Actor, m Message) (MessageRef, error)
+}
+
 // FileUploader is implemented by messengers that can upload a file, for
 // example a campaign report, to an address.
 type FileUploader interface {

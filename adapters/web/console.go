@@ -249,6 +249,10 @@ func (a *Adapter) consoleSocket(w http.ResponseWriter, r *http.Request) {
 		switch in.Type {
 		case "threads":
 			a.sendThreads(ctx, cn)
+		case "campaigns":
+			a.sendCampaigns(ctx, cn)
+		case "lists":
+			a.sendLists(ctx, cn)
 		case "open":
 			posts, err := a.cfg.Store.Posts(ctx, ConsoleChannel, in.Thread, 0, 0)
 			if err == nil {
@@ -320,9 +324,11 @@ func (a *Adapter) sendThreads(ctx context.Context, cn *conn) {
 		if c.Thread.Channel != ConsoleChannel {
 			continue
 		}
-		v := threadView{ID: c.Thread.ID, Name: s.DisplayName(), Address: c.Participant.String(), Status: string(c.Status)}
+		v := threadView{ID: c.Thread.ID, Name: s.DisplayName(), Address: c.Participant.String(), Status: string(c.Status),
+			Platform: string(c.Participant.Platform), Tags: c.Tags, Assignee: c.Assignee.Name}
 		if !c.LastMessageAt.IsZero() {
 			v.Last = c.LastMessageAt.UTC().Format("2006-01-02 15:04")
+			v.LastAt = c.LastMessageAt.UTC().Format(time.RFC3339Nano)
 		}
 		views = append(views, v)
 	}

@@ -52,8 +52,11 @@ type Config struct {
 		Claim(ctx context.Context, a bot.Address, name, email string) (codeSent bool, err error)
 		Confirm(ctx context.Context, a bot.Address, code string) (*bot.Contact, error)
 	}
-	Clock bot.Clock
-	Log   *slog.Logger
+	// Workspace lists campaigns and lists for the console's panels (nil:
+	// the panels stay empty).
+	Workspace Workspace
+	Clock     bot.Clock
+	Log       *slog.Logger
 	// Key signs cookies and CSRF tokens (32 random bytes kept across
 	// restarts).
 	Key []byte
@@ -110,6 +113,7 @@ type Adapter struct {
 var (
 	_ bot.Messenger      = (*Adapter)(nil)
 	_ bot.ThreadPoster   = (*Adapter)(nil)
+	_ bot.AuthoredPoster = (*Adapter)(nil)
 	_ bot.OnceSender     = (*Adapter)(nil)
 	_ bot.PresenceReader = (*Adapter)(nil)
 	_ bot.FileUploader   = (*Adapter)(nil)
@@ -249,6 +253,12 @@ func (a *Adapter) PostInThread(ctx context.Context, t bot.ThreadRef, m bot.Messa
 	return a.postInThread(ctx, t.ID, bot.Actor{Name: "herald"}, m, false)
 }
 
+// PostAs posts m in thread t as from wrote it (a participant's relayed
+// messages show as theirs).
+func (a *Adapter) PostAs(ctx context.Context, t bot.ThreadRef, from bot.Actor, m bot.Message) (bot.MessageRef, error) {
+	return a.postInThread(ctx, t.ID, from, m, false)
+}
+
 func (a *Adapter) postInThread(ctx context.Context, thread string, from bot.Actor, m bot.Message, internal bool) (bot.MessageRef, error) {
 	p := &bot.Post{Channel: ConsoleChannel, Thread: thread, From: from, Message: m, Internal: internal}
 	if err := a.cfg.Store.AppendPost(ctx, p); err != nil {
@@ -280,15 +290,18 @@ func (a *Adapter) CampaignChanged(id bot.CampaignID) {
 
 // event is what the pages receive.
 type event struct {
-	Type     string        `json:"type"`
-	Post     *bot.Post     `json:"post,omitempty"`
-	Posts    []*bot.Post   `json:"posts,omitempty"`
-	Thread   string        `json:"thread,omitempty"`
-	Threads  []threadView  `json:"threads,omitempty"`
-	Reply    *replyView    `json:"reply,omitempty"`
-	Campaign uint64        `json:"campaign,omitempty"`
-	Notice   string        `json:"notice,omitempty"`
-	Messages []bot.Message `json:"messages,omitempty"`
+	Type    string       `json:"type"`
+	Post    *bot.Post    `json:"post,omitempty"`
+	Posts   []*bot.Post  `json:"posts,omitempty"`
+	Thread  string       `json:"thread,omitempty"`
+	Threads []threadView `json:"threads,omitempty"`
+	// The console's panels.
+	Campaigns []campaignView `json:"campaigns,omitempty"`
+	Lists     []listView     `json:"lists,omitempty"`
+	Reply     *replyView     `json:"reply,omitempty"`
+	Campaign  uint64         `json:"campaign,omitempty"`
+	Notice    string         `json:"notice,omitempty"`
+	Messages  []bot.Message  `json:"messages,omitempty"`
 	// CID acknowledges (ack) or refuses (refused) what the page sent
 	// with that client id.
 	CID string `json:"cid,omitempty"`
@@ -301,6 +314,11 @@ type threadView struct {
 	Address string `json:"address"`
 	Status  string `json:"status"`
 	Last    string `json:"last,omitempty"`
+	// LastAt is Last as RFC 3339, for the page's unread marks.
+	LastAt   string   `json:"last_at,omitempty"`
+	Platform string   `json:"platform"`
+	Tags     []string `json:"tags,omitempty"`
+	Assignee string   `json:"assignee,omitempty"`
 }
 
 // replyView is a command's answer for the console.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -252,7 +253,17 @@ func (t *Service) Relay(ctx context.Context, m bot.Messenger, first *bot.Outgoin
 		if err := wait(c.Thread); err != nil {
 			return err
 		}
-		msg := t.Batch(take())
+		posts := take()
+		if ap, ok := tp.(bot.AuthoredPoster); ok {
+			// One post as the participant (one write: retried whole).
+			msg, from := authored(posts)
+			if msg.IsEmpty() {
+				return nil
+			}
+			_, err := ap.PostAs(ctx, c.Thread, bot.Actor{Address: c.Participant, Name: from}, msg)
+			return err
+		}
+		msg := t.Batch(posts)
 		if msg.IsEmpty() {
 			return nil // a thread asked to open on joining is open
 		}
@@ -367,6 +378,34 @@ func (t *Service) Batch(posts []*bot.Outgoing) bot.Message {
 	}
 	out.Text = b.String()
 	return out
+}
+
+// authored joins a participant's relayed messages into one post of
+// theirs, for a surface that shows its author (AuthoredPoster): their
+// texts one after another, their files together.
+func authored(posts []*bot.Outgoing) (bot.Message, string) {
+	var out bot.Message
+	from := ""
+	var texts []string
+	for _, p := range posts {
+		if p.Message.IsEmpty() {
+			continue
+		}
+		if from == "" {
+			from = p.From
+		}
+		if len(texts) == 0 && len(out.Files) == 0 {
+			out = p.Message
+			out.Files = slices.Clone(p.Message.Files)
+		} else {
+			out.Files = append(out.Files, p.Message.Files...)
+		}
+		if p.Message.Text != "" {
+			texts = append(texts, p.Message.Text)
+		}
+	}
+	out.Text = strings.Join(texts, "\n\n")
+	return out, from
 }
 
 // ChannelMaker is an optional ability of the moderators' surface: make

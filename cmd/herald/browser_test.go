@@ -79,7 +79,10 @@ func TestBrowserJourney(t *testing.T) {
 		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		if err := chromedp.Do(tctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
+			// What the page showed, to tell why.
+			shown, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#detail").innerText.slice(-2500) + "\n---\n" + document.body.innerText.slice(-1500)`))
+			log := p.Stderr.String()
+			t.Fatalf("%s: %v\nthe page shows:\n%s\nherald's log ends:\n%s", what, err, shown, log[max(0, len(log)-2000):])
 		}
 	}
 	waitText := func(_ context.Context, sel, want string) chromedp.Action[chromedp.Void] {
@@ -143,11 +146,50 @@ func TestBrowserJourney(t *testing.T) {
 	ana := chats[0]
 	run(ana, "replying", chromedp.SetValue(css("#text"), "Thanks! Where is the venue?"), chromedp.Click(css(`#compose button`)),
 		waitText(ana, "#messages", "Where is the venue?"))
-	run(console, "seeing the thread", waitText(console, "#threads", rids[0]),
+	run(console, "seeing the thread", chromedp.WaitVisible(css(`#threads li.thread-item`)),
 		chromedp.Click(css(`#threads li.thread-item`)), waitText(console, "#posts", "Where is the venue?"))
 	run(console, "answering in the thread", chromedp.SetValue(css("#reply-text"), "Room B12, first floor."), chromedp.Click(css(`#reply button`)),
 		waitText(console, "#posts", "Room B12"))
 	run(ana, "receiving the answer", waitText(ana, "#messages", "Room B12, first floor."))
+
+	// The console as a workspace: campaigns by state with their progress,
+	// a campaign's page (its counters, card, preview), a new campaign made
+	// from its form, the lists with their sizes, conversations searched.
+	screens := t.TempDir()
+	if *updateScreens {
+		screens = filepath.Join("..", "..", "testdata", "screens")
+	}
+	shot := func(ctx context.Context, name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot of %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(screens, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	input := func(sel, value string) chromedp.Action[chromedp.Void] {
+		return void(chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = %q; e.dispatchEvent(new Event("input")); return true; })()`, sel, value)))
+	}
+	run(console, "the campaigns panel", chromedp.Click(css(`.tab[data-panel=campaigns]`)),
+		waitText(console, "#campaigns", "DONE"), waitText(console, "#campaigns", "Hello web"), waitText(console, "#campaigns", "3 / 3 done"))
+	run(console, "a campaign's page", chromedp.Click(css(`#campaigns li.campaign-item`)),
+		waitText(console, "#detail-head", "100%"), waitText(console, "#detail-body", "Hello web"))
+	run(console, "its preview", chromedp.Click(css(`#detail-actions button`)), waitText(console, "#detail-body", "Preview of #1 for Ana ("))
+	shot(console, "console-campaigns")
+	run(console, "a new campaign from the panel", input(`#new-campaign input`, "Reminder"), chromedp.Click(css(`#new-campaign button`)),
+		chromedp.WaitVisible(css(`#campaign-form`)), waitText(console, "#detail-title", "#2"),
+		waitText(console, `#campaign-form select[name=list]`, "webchat (3)"),
+		input(`#campaign-form textarea[name=message]`, "See you soon, {{first_name}}!"), input(`#campaign-form select[name=list]`, "webchat"),
+		chromedp.Click(css(`#campaign-form button`)), waitText(console, "#detail-body", "See you soon, Ana!"))
+	run(console, "the lists panel", chromedp.Click(css(`.tab[data-panel=lists]`)), waitText(console, "#lists", "webchat"), waitText(console, "#lists", "3 people"),
+		chromedp.Click(css(`#lists li.list-item`)), waitText(console, "#detail-body", "webchat"))
+	shot(console, "console-lists")
+	run(console, "searching the conversations", chromedp.Click(css(`.tab[data-panel=conversations]`)),
+		input("#search", "nobody has this name"), waitText(console, "#threads", "No conversation matches."),
+		input("#search", ""), chromedp.Click(css(`#threads li.thread-item`)), waitText(console, "#posts", "Room B12"),
+		chromedp.Click(css(`#thread-details summary`)), waitText(console, "#thread-facts", rids[0]))
 	// Saving her profile reconnects Ana's page; what she types meanwhile is
 	// kept, sent once the page is back, and reaches her thread.
 	run(ana, "writing while the page reconnects",
@@ -158,6 +200,13 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.SetValue(css("#text"), "Still there? I am on the train."), chromedp.Click(css(`#compose button`)),
 		waitText(ana, "#messages", "on the train"))
 	run(console, "seeing what was typed offline", waitText(console, "#posts", "on the train"))
+	// A participant's message shows as theirs, not as herald's with their
+	// name in the text.
+	author, err := chromedp.Run(console, chromedp.Evaluate[string](`(() => { const p = [...document.querySelectorAll("#posts .post")].find(p => p.innerText.includes("on the train"));
+		return p.classList.contains("theirs") + "|" + p.querySelector(".meta b").innerText + "|" + p.querySelector(".msg").innerText.trim().slice(0, 11); })()`))
+	if err != nil || author != "true|Ana|Still there" {
+		t.Fatalf("the participant's message in the console: %q, %v", author, err)
+	}
 	// The chat page as the config dresses it: its title, its colour with
 	// a text colour that reads on it; the saved profile closed, its name in
 	// the header; each message with its time.
@@ -194,18 +243,8 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatalf("the file's link in the console: %q, %v", href, err)
 	}
 
-	screens := t.TempDir()
-	if *updateScreens {
-		screens = filepath.Join("..", "..", "testdata", "screens")
-	}
 	for name, ctx := range map[string]context.Context{"console": console, "chat": ana} {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot of %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(screens, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		shot(ctx, name)
 	}
 }
 

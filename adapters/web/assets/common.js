@@ -5,13 +5,22 @@
 function esc(s) {
   return String(s || "").replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
 }
+// markup renders text: ``` fenced blocks as preformatted text, then in
+// the rest `code` (left as written), *bold*, _italic_ and links.
 function markup(s) {
+  return String(s || "").split("```").map((p, i) => i % 2
+    ? "<pre><code>" + esc(p.replace(/^[a-z]*\n/, "")) + "</code></pre>"
+    : inline(p)).join("");
+}
+function inline(s) {
+  const codes = [];
   return esc(s)
-    .replace(/`([^`\n]+)`/g, "<code>$1</code>")
+    .replace(/`([^`\n]+)`/g, (_, c) => { codes.push(c); return "\u0000" + (codes.length - 1) + "\u0000"; })
     .replace(/\*([^*\n]+)\*/g, "<b>$1</b>")
     .replace(/(^|\s)_([^_\n]+)_/g, "$1<i>$2</i>")
     .replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s"]+)\)/g, '<a href="$2" target="_blank" rel="noopener">$1</a>')
-    .replace(/\n/g, "<br>");
+    .replace(/\n/g, "<br>")
+    .replace(/\u0000(\d+)\u0000/g, (_, i) => "<code>" + codes[i] + "</code>");
 }
 function el(tag, cls, html) {
   const e = document.createElement(tag);
