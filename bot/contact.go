@@ -20,7 +20,14 @@ const (
 	ReachNotStarted   Reachability = "not_started"   // the user never started a chat with the bot
 	ReachNotInstalled Reachability = "not_installed" // the app is not installed for the user
 	ReachBlocked      Reachability = "blocked"       // the user blocked the bot or closed DMs
+	ReachGone         Reachability = "gone"          // the account was deleted or deactivated, or never existed
 )
+
+// Unreachable reports whether r says herald cannot write to the person
+// (until they write again).
+func (r Reachability) Unreachable() bool {
+	return r == ReachBlocked || r == ReachNotStarted || r == ReachNotInstalled || r == ReachGone
+}
 
 // ContactAddress is one of a contact's addresses and what herald knows of
 // reaching it.

@@ -31,6 +31,25 @@ type Error struct {
 	// RetryAfter is how long the platform asked herald to wait (a 429 with
 	// Retry-After); zero otherwise.
 	RetryAfter time.Duration
+	// Reach, when set, is what the platform said of the person: herald
+	// records it in the contact directory (blocked, never started, gone).
+	Reach Reachability
+}
+
+// WithReach sets e.Reach and returns e.
+func (e *Error) WithReach(r Reachability) *Error {
+	e.Reach = r
+	return e
+}
+
+// ErrorReach returns the Reach of the first *Error in err's chain, or
+// ReachUnknown.
+func ErrorReach(err error) Reachability {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reach
+	}
+	return ReachUnknown
 }
 
 // Errorf returns an *Error with the given code and a formatted message. A %w

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/schedule"
 )
 
@@ -334,8 +335,32 @@ func (h *handlers) campaignCheck(ctx context.Context, w *Reply, r *Request) erro
 	if err != nil {
 		return err
 	}
+	reach, err := h.deps.Campaigns.Reach(ctx, id)
+	if err != nil {
+		return err
+	}
+	var reachLines []string
+	reachable := 0
+	for _, rc := range reach {
+		line := "• " + h.text.T(TextReachLine, string(rc.Platform), rc.Reachable(), rc.Total)
+		var why []string
+		for _, r := range []bot.Reachability{bot.ReachBlocked, bot.ReachNotStarted, bot.ReachNotInstalled, bot.ReachGone, campaigns.NeverMet} {
+			if n := rc.Unreachable[r]; n > 0 {
+				why = append(why, h.text.T(TextReachWhy, n, reachWord(h.text.Locale(), r)))
+			}
+		}
+		if len(why) > 0 {
+			line += " (" + strings.Join(why, ", ") + ")"
+		}
+		reachLines = append(reachLines, line)
+		reachable += rc.Reachable()
+	}
+	if chk.Audience > 0 && reachable == 0 {
+		w.Text(bot.KindImportant, h.text.T(TextReachNobody, id)+"\n"+strings.Join(reachLines, "\n"))
+		return nil
+	}
 	if chk.LackingTotal == 0 {
-		w.Text(bot.KindSuccess, h.text.T(TextCheckOK, id, chk.Audience, id))
+		w.Text(bot.KindSuccess, h.text.T(TextCheckOK, id, chk.Audience, id)+"\n"+strings.Join(reachLines, "\n"))
 		return nil
 	}
 	var lines []string
@@ -346,7 +371,7 @@ func (h *handlers) campaignCheck(ctx context.Context, w *Reply, r *Request) erro
 		}
 		lines = append(lines, "• "+h.text.T(TextLackingLine, l.Key, strings.Join(l.Missing, ", ")))
 	}
-	w.Text(bot.KindImportant, h.text.T(TextCheckLacking, id, chk.Audience, chk.LackingTotal, id, id)+"\n"+strings.Join(lines, "\n"))
+	w.Text(bot.KindImportant, h.text.T(TextCheckLacking, id, chk.Audience, chk.LackingTotal, id, id)+"\n"+strings.Join(append(lines, reachLines...), "\n"))
 	return nil
 }
 
@@ -462,4 +487,20 @@ func (h *handlers) campaignReport(ctx context.Context, w *Reply, r *Request) err
 	w.Say(bot.Message{Kind: bot.KindMessage, Text: h.text.T(TextReportReady, id),
 		Files: []bot.File{{Name: fmt.Sprintf("campaign-%d-report.csv", id), ContentType: "text/csv", Size: int64(len(data)), Data: data}}})
 	return nil
+}
+
+// reachWord names why people cannot be reached, in the locale.
+func reachWord(l Locale, r bot.Reachability) string {
+	words := map[bot.Reachability][2]string{
+		bot.ReachBlocked:      {"blocked the bot", "ont bloqué le bot"},
+		bot.ReachNotStarted:   {"never started it", "ne l'ont jamais démarré"},
+		bot.ReachNotInstalled: {"without the app", "sans l'application"},
+		bot.ReachGone:         {"gone", "comptes disparus"},
+		campaigns.NeverMet:    {"never met on any platform", "jamais rencontrés sur une plateforme"},
+	}
+	w := words[r]
+	if l == LocaleFrench {
+		return w[1]
+	}
+	return w[0]
 }

@@ -63,6 +63,7 @@ func newWorld(t testing.TB, locale commands.Locale) *world {
 		Campaigns: &campaigns.Service{Store: db, Dispatcher: eng, Clock: clock},
 		Lists:     &lists.Service{Store: db},
 		Status:    board,
+		Directory: db,
 		OpenRecipients: func(r io.Reader) (lists.RecipientReader, error) {
 			return csvfile.NewReader(r)
 		},
@@ -195,6 +196,9 @@ func TestModeratorJourney(t *testing.T) {
 				{"campaign-delete", "campaign delete 2", nil},
 				{"campaign-report", "campaign report 1", nil},
 				{"status", "status", nil},
+				{"contacts", "contacts", nil},
+				{"contacts-search", "contacts search ana", nil},
+				{"contacts-bad-reach", "contacts reach:maybe", nil},
 				{"unknown", "campaing new x", nil},
 				{"usage", "campaign start", nil},
 				{"bad-id", "campaign start abc", nil},

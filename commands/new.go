@@ -19,6 +19,7 @@ func New(deps Deps, text *Text, auth Authorizer, signer *Signer, log *slog.Logge
 		{Name: "status", Example: "status", Help: TextHelpStatus, MaxArgs: 0, Handler: HandlerFunc(h.status)},
 
 		{Name: "lists", Example: "lists", Help: TextHelpLists, MaxArgs: 0, Handler: HandlerFunc(h.lists)},
+		{Name: "contacts", Args: "[search TEXT] [reach:blocked|unreachable|ok]", Example: "contacts reach:blocked", Help: TextHelpContacts, MaxArgs: -1, Handler: HandlerFunc(h.contacts)},
 		{Name: "list import", Args: "NAME [merge|replace]", Example: "list import spring-2026", Help: TextHelpListImport, MinArgs: 1, MaxArgs: 2, Changes: true, Handler: HandlerFunc(h.listImport)},
 		{Name: "list import-file", MaxArgs: 0, Changes: true, Handler: HandlerFunc(h.listImportFile)},
 		{Name: "list import-held", MinArgs: 2, MaxArgs: 3, Changes: true, Handler: HandlerFunc(h.listImportHeld)},

@@ -22,6 +22,7 @@ type Campaigns interface {
 	SetSchedule(ctx context.Context, id bot.CampaignID, s bot.Schedule, by bot.Actor) (*bot.Campaign, error)
 	SetMissing(ctx context.Context, id bot.CampaignID, defaults map[string]string, p bot.MissingPolicy, by bot.Actor) (*bot.Campaign, error)
 	Check(ctx context.Context, id bot.CampaignID) (*campaigns.Check, error)
+	Reach(ctx context.Context, id bot.CampaignID) ([]campaigns.ReachCount, error)
 	Preview(ctx context.Context, id bot.CampaignID, key string) (m bot.Message, who string, err error)
 	Try(ctx context.Context, id bot.CampaignID, to bot.Address) (*bot.TryResult, error)
 	Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)
@@ -68,6 +69,8 @@ type Deps struct {
 	// those commands say that threads are not set up.
 	Conversations Conversations
 	Snippets      bot.SnippetStore
+	// Directory serves the contacts command (the store).
+	Directory Directory
 	// OpenRecipients reads an uploaded recipient file (package csvfile).
 	OpenRecipients func(io.Reader) (lists.RecipientReader, error)
 	// WriteTable writes the rows a report or export produces onto w as a

@@ -53,6 +53,7 @@ var Plurals = map[TextKey]Plural{
 	TextImportInvalid: {1, [2]string{"%d row was left out:", "%d ligne a été écartée :"}},
 	TextMoreInvalid:   {1, [2]string{"… and %d more.", "… et %d autre."}},
 	TextStatusQueue:   {1, [2]string{"%d message waiting to be sent.", "%d message en attente d'envoi."}},
+	TextContactsTitle: {1, [2]string{"%d contact", "%d contact"}},
 }
 
 // Check returns the keys of c missing a language or whose two languages

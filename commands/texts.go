@@ -30,6 +30,9 @@ const (
 	TextHelpHelp            TextKey = "cmd.help.help"
 	TextHelpStatus          TextKey = "cmd.help.status"
 	TextHelpLists           TextKey = "cmd.help.lists"
+	TextHelpContacts        TextKey = "cmd.help.contacts"
+	TextContactsTitle       TextKey = "cmd.contacts.title"
+	TextNoContacts          TextKey = "cmd.contacts.none"
 	TextHelpListImport      TextKey = "cmd.help.list_import"
 	TextHelpListShow        TextKey = "cmd.help.list_show"
 	TextHelpListExport      TextKey = "cmd.help.list_export"
@@ -83,6 +86,9 @@ const (
 	TextCheckOK         TextKey = "cmd.campaign.check_ok"
 	TextCheckLacking    TextKey = "cmd.campaign.check_lacking"
 	TextLackingLine     TextKey = "cmd.campaign.lacking_line"
+	TextReachLine       TextKey = "cmd.campaign.reach_line"
+	TextReachNobody     TextKey = "cmd.campaign.reach_nobody"
+	TextReachWhy        TextKey = "cmd.campaign.reach_why"
 	TextPreviewFor      TextKey = "cmd.campaign.preview_for"
 	TextTryDelivered    TextKey = "cmd.campaign.try_delivered"
 	TextTryFailed       TextKey = "cmd.campaign.try_failed"
@@ -189,6 +195,9 @@ var Texts = Catalogue{
 	TextHelpHelp:            {"every command, or one with its example", "toutes les commandes, ou une avec son exemple"},
 	TextHelpStatus:          {"connected platforms, queue, recent errors and how to fix them", "plateformes connectées, file d'attente, erreurs récentes et comment les corriger"},
 	TextHelpLists:           {"the recipient lists", "les listes de destinataires"},
+	TextHelpContacts:        {"the contact directory: who herald knows, where, and whether it can write to them", "l'annuaire des contacts : qui herald connaît, où, et s'il peut leur écrire"},
+	TextContactsTitle:       {"%d contacts", "%d contacts"},
+	TextNoContacts:          {"No contact matches.", "Aucun contact ne correspond."},
 	TextHelpListImport:      {"import the attached CSV file (or the next one you upload) into a list", "importer le fichier CSV joint (ou le prochain envoyé) dans une liste"},
 	TextHelpListShow:        {"a list's size, columns and first rows", "taille, colonnes et premières lignes d'une liste"},
 	TextHelpListExport:      {"a list as a CSV file", "une liste en fichier CSV"},
@@ -242,6 +251,9 @@ var Texts = Catalogue{
 	TextCheckOK:         {"#%d: %d recipients, none lacks a value. Ready: `campaign start %d`", "N°%d : %d destinataires, aucun ne manque de valeur. Prête : `campaign start %d`"},
 	TextCheckLacking:    {"#%d: %d recipients, %d lack a value. Choose: `campaign missing %d first_name=there` (a default), `campaign missing %d skip`, or fix the list.", "N°%d : %d destinataires, %d sans valeur. Au choix : `campaign missing %d first_name=vous` (une valeur par défaut), `campaign missing %d skip`, ou corriger la liste."},
 	TextLackingLine:     {"%s lacks %s", "%s : il manque %s"},
+	TextReachLine:       {"%s: %d of %d can be reached", "%s : %d sur %d joignables"},
+	TextReachNobody:     {"#%d is not ready: nobody in its audience can be reached.", "La n°%d n'est pas prête : personne dans son audience n'est joignable."},
+	TextReachWhy:        {"%d %s", "%d %s"},
 	TextPreviewFor:      {"Preview of #%d for %s:", "Aperçu de la n°%d pour %s :"},
 	TextTryDelivered:    {"Try of #%d delivered to %s.", "Essai de la n°%d remis à %s."},
 	TextTryFailed:       {"Try of #%d to %s failed at step %s: %s", "L'essai de la n°%d vers %s a échoué à l'étape %s : %s"},

@@ -327,6 +327,9 @@ func (e *Engine) failed(s *bot.Sending, c *bot.Campaign, step bot.Step, err erro
 	}
 	s.State, s.Step, s.Error = bot.SendingFailed, step, bot.ErrorMessage(err)
 	e.submit(s, false)
+	if r := bot.ErrorReach(err); r != bot.ReachUnknown && e.Reached != nil && !s.Address.IsZero() {
+		e.Reached(context.Background(), s.Address, r)
+	}
 	return false
 }
 

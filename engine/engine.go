@@ -76,6 +76,11 @@ type Engine struct {
 	// it wrote and how long the write took (for metrics; it must not
 	// block).
 	Committed func(records int, took time.Duration)
+	// Reached, when set, is told what a platform said of a person it
+	// refused a message to (blocked, never started, gone), to record in
+	// the contact directory; it is called from a worker, after the
+	// sending's outcome is submitted.
+	Reached func(ctx context.Context, to bot.Address, r bot.Reachability)
 	// Sent, when set, is told of every call to a platform for a campaign
 	// (for metrics; it must not block): the platform and the outcome,
 	// "sent", "rate_limited" (a 429: tried again when the platform

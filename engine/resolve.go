@@ -40,7 +40,7 @@ func (e *Engine) resolve(ctx context.Context, c *bot.Campaign, s *bot.Sending) (
 	ct, err := e.Store.ContactByEmail(ctx, key)
 	if err == nil {
 		for _, a := range ct.Addresses {
-			if (p == bot.PlatformAuto || a.Address.Platform == p) && a.Reach != bot.ReachBlocked && a.Reach != bot.ReachNotStarted && a.Reach != bot.ReachNotInstalled {
+			if (p == bot.PlatformAuto || a.Address.Platform == p) && !a.Reach.Unreachable() {
 				return a.Address, nil
 			}
 		}
@@ -105,7 +105,7 @@ func (e *Engine) checkReach(ctx context.Context, addr bot.Address) (bot.Address,
 			}
 			for _, ct := range page {
 				for _, a := range ct.Addresses {
-					if a.Reach == bot.ReachBlocked || a.Reach == bot.ReachNotStarted || a.Reach == bot.ReachNotInstalled {
+					if a.Reach.Unreachable() {
 						fresh.bad[a.Address] = a
 					}
 				}
@@ -131,6 +131,8 @@ func unreachable(a bot.ContactAddress) error {
 		return bot.StepErrorf(bot.StepResolve, bot.EFORBIDDEN, "%s never started the bot: a bot can only write to people who started it", a.Address)
 	case bot.ReachNotInstalled:
 		return bot.StepErrorf(bot.StepResolve, bot.EFORBIDDEN, "the app is not installed for %s", a.Address)
+	case bot.ReachGone:
+		return bot.StepErrorf(bot.StepResolve, bot.EFORBIDDEN, "%s no longer exists on the platform (deleted or deactivated)", a.Address)
 	}
 	return bot.StepErrorf(bot.StepResolve, bot.EFORBIDDEN, "%s cannot be reached", a.Address)
 }

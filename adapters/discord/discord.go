@@ -262,9 +262,9 @@ func (a *Adapter) classify(err error, step bot.Step) error {
 	case re.Response.StatusCode == http.StatusUnauthorized:
 		out = bot.StepErrorf(step, bot.EFORBIDDEN, "Discord refused the bot token: check discord.token (Bot → Reset Token in the developer portal)")
 	case code == 50007:
-		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "cannot send messages to this user: they closed their DMs or share no server with the bot")
+		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "cannot send messages to this user: they closed their DMs or share no server with the bot").WithReach(bot.ReachBlocked)
 	case code == 10013 || code == 50035 && step == bot.StepOpen:
-		return bot.StepErrorf(bot.StepOpen, bot.ENOTFOUND, "no such Discord user")
+		return bot.StepErrorf(bot.StepOpen, bot.ENOTFOUND, "no such Discord user").WithReach(bot.ReachGone)
 	case code == 50001 || code == 50013:
 		out = bot.StepErrorf(step, bot.EFORBIDDEN, "%s: give the bot the permission in the channel (Server Settings → Roles)", msg)
 	default:

@@ -25,15 +25,17 @@ const signatureWindow = 5 * time.Minute
 func (a *Adapter) Routes(mux interface {
 	Handle(pattern string, h http.Handler)
 }) {
-	mux.Handle("POST /slack/commands", a.verified(a.command))
-	mux.Handle("POST /slack/interactions", a.verified(a.interaction))
-	mux.Handle("POST /slack/events", a.verified(a.event))
+	mux.Handle("POST /slack/commands", a.verified(a.command, false))
+	mux.Handle("POST /slack/interactions", a.verified(a.interaction, false))
+	mux.Handle("POST /slack/events", a.verified(a.event, true))
 }
 
 // verified checks X-Slack-Signature (v0 HMAC-SHA256 of v0:ts:body with
 // the signing secret, within five minutes, compared in constant time)
-// before calling next with the body; anything else gets 401.
-func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
+// before calling next with the body; anything else gets 401. retried says
+// that Slack retries the endpoint (the Events API) and next keeps each
+// event once by its id.
+func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, body []byte), retried bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 		if err != nil {
@@ -47,9 +49,11 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, bod
 			return
 		}
 		// A signature is good once within its window: a replayed request
-		// is answered and does nothing (Slack's own retries come with
-		// X-Slack-Retry-Num and are kept once by the events' ids).
-		if r.Header.Get("X-Slack-Retry-Num") == "" && !a.signatures.Add(sig, 2*signatureWindow) {
+		// is answered and does nothing. Slack's own retries of events come
+		// with X-Slack-Retry-Num and are kept once by the events' ids;
+		// that header is not signed, so it excuses nothing elsewhere
+		// (Slack retries no command or interaction).
+		if !(retried && r.Header.Get("X-Slack-Retry-Num") != "") && !a.signatures.Add(sig, 2*signatureWindow) {
 			a.log.Warn("slack: a replayed request was ignored", "path", r.URL.Path, "from", r.RemoteAddr)
 			w.WriteHeader(http.StatusOK)
 			return

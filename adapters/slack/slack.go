@@ -145,9 +145,9 @@ func (a *Adapter) classify(err error) error {
 	case "account_inactive":
 		out = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "account_inactive: the app was uninstalled or its token revoked; reinstall herald in the workspace")
 	case "user_not_found", "users_not_found":
-		out = bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "%s: no such Slack user", code)
+		out = bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "%s: no such Slack user", code).WithReach(bot.ReachGone)
 	case "cannot_dm_bot", "user_disabled":
-		out = bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "%s: that user cannot be written to", code)
+		out = bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "%s: that user cannot be written to", code).WithReach(bot.ReachGone)
 	case "ratelimited":
 		return bot.RateLimited(bot.PlatformSlack, time.Second)
 	case "":

@@ -311,13 +311,13 @@ func classify(err error) error {
 	case errors.As(err, &tmr):
 		return bot.RateLimited(bot.PlatformTelegram, time.Duration(max(tmr.RetryAfter, 1))*time.Second)
 	case errors.Is(err, tg.ErrorForbidden) && strings.Contains(msg, "blocked by the user"):
-		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "bot was blocked by the user")
+		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "bot was blocked by the user").WithReach(bot.ReachBlocked)
 	case errors.Is(err, tg.ErrorForbidden) && strings.Contains(msg, "initiate conversation"):
-		return bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "they never started the bot: a Telegram bot can only write to people who started it")
+		return bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "they never started the bot: a Telegram bot can only write to people who started it").WithReach(bot.ReachNotStarted)
 	case errors.Is(err, tg.ErrorForbidden):
 		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "Telegram refused: %s", msg)
 	case errors.Is(err, tg.ErrorBadRequest) && strings.Contains(msg, "chat not found"):
-		return bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "no such Telegram chat")
+		return bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "no such Telegram chat").WithReach(bot.ReachGone)
 	case errors.Is(err, tg.ErrorBadRequest):
 		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "Telegram refused the message: %s", msg)
 	case errors.Is(err, tg.ErrorUnauthorized):

@@ -132,6 +132,18 @@ func (s *Service) SetReach(ctx context.Context, addr bot.Address, reach bot.Reac
 	return err
 }
 
+// Reached records what a platform said of addr when it refused a message
+// (blocked, never started, gone), creating the contact when herald had
+// never met them (a campaign sent to a list's platform ids). It is
+// cleared when the person writes again (Seen, as reachable).
+func (s *Service) Reached(ctx context.Context, addr bot.Address, reach bot.Reachability) error {
+	err := s.SetReach(ctx, addr, reach)
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		_, err = s.Seen(ctx, addr, "", "", reach)
+	}
+	return err
+}
+
 // Assign merges attrs into the contact's attributes (a list's attributes,
 // when a campaign reaches the contact); empty values are ignored.
 func (s *Service) Assign(ctx context.Context, id bot.ContactID, attrs map[string]string) error {

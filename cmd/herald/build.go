@@ -163,6 +163,12 @@ func (w *wiring) buildCore() ([]component, error) {
 	w.board = &status.Board{Clock: w.clock, Queue: w.engine.QueueDepth}
 	w.moderators = cfg.Moderators.Build()
 	w.contacts = &contacts.Service{Store: w.db, Clock: w.clock}
+	engineLog := w.log.With("part", "engine")
+	w.engine.Reached = func(ctx context.Context, to bot.Address, r bot.Reachability) {
+		if err := w.contacts.Reached(ctx, to, r); err != nil {
+			engineLog.Warn("campaign engine: recording that a person cannot be reached", "address", to.String(), "reach", string(r), "err", err)
+		}
+	}
 	w.threads = &threads.Service{
 		Store: w.db, Contacts: w.contacts,
 		Messengers: w.messengers, Clock: w.clock, Log: w.log.With("part", "threads"),
@@ -172,6 +178,7 @@ func (w *wiring) buildCore() ([]component, error) {
 	deps := commands.Deps{
 		Conversations: w.threads,
 		Snippets:      w.db,
+		Directory:     w.db,
 		Campaigns:     &campaigns.Service{Store: w.db, Dispatcher: w.engine, Clock: w.clock},
 		Lists:         listService,
 		Status:        w.board,

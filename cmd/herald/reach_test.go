@@ -1,0 +1,82 @@
+package main_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/commands"
+)
+
+// TestReachIsRecordedFromRefusals: Telegram refuses a campaign message to
+// a person who blocked the bot and to one who never started it; herald
+// records both in the contact directory (contacts reach:…), campaign
+// check counts them, and a campaign nobody can receive is not called
+// ready. When the person writes again, the mark goes.
+func TestReachIsRecordedFromRefusals(t *testing.T) {
+	ctx := context.Background()
+	fake, err := telegramfake.Start("42:secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.StartedBy(5001)
+	fake.StartedBy(5002)
+	fake.Block(5002)
+	// 5003 never started the bot.
+	cfg := MustWriteConfig(t, t.TempDir(), "telegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	run := func(text string, files ...bot.File) string {
+		t.Helper()
+		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: text, Files: files})
+		var b strings.Builder
+		for _, m := range r.Messages {
+			b.WriteString(m.Title + "\n" + m.Text + "\n")
+		}
+		return b.String()
+	}
+	run("list import tg", bot.File{Name: "tg.csv", Data: []byte("telegram_id,first_name\n5001,Ana\n5002,Bo\n5003,Cy\n")})
+	run("campaign new Hello")
+	run("campaign message 1 Hello {{first_name}}")
+	run("campaign audience 1 list:tg")
+	if out := run("campaign check 1"); !strings.Contains(out, "telegram: 3 of 3 can be reached") {
+		t.Fatalf("check before anything is known:\n%s", out)
+	}
+	run("campaign start 1")
+	waitUntil(t, p, "the campaign to end", func() bool { return strings.Contains(run("campaign show 1"), "done") })
+
+	out := run("contacts reach:unreachable")
+	if !strings.Contains(out, "2 contacts") || !strings.Contains(out, "`telegram:5002` blocked") || !strings.Contains(out, "`telegram:5003` not_started") || strings.Contains(out, "5001") {
+		t.Fatalf("contacts reach:unreachable:\n%s", out)
+	}
+	if out := run("contacts reach:blocked"); !strings.Contains(out, "1 contact\n") || !strings.Contains(out, "5002") {
+		t.Fatalf("contacts reach:blocked:\n%s", out)
+	}
+	if out := run("contacts search 5003"); !strings.Contains(out, "5003") || strings.Contains(out, "5002") {
+		t.Fatalf("contacts search:\n%s", out)
+	}
+	run("campaign clone 1")
+	if out := run("campaign check 2"); !strings.Contains(out, "telegram: 1 of 3 can be reached (1 blocked the bot, 1 never started it)") {
+		t.Fatalf("check after the refusals:\n%s", out)
+	}
+
+	// A campaign to those two only: nobody can receive it, and check
+	// says so rather than "Ready".
+	run("list import gone", bot.File{Name: "gone.csv", Data: []byte("telegram_id,first_name\n5002,Bo\n5003,Cy\n")})
+	run("campaign new Nobody")
+	run("campaign message 3 Hi")
+	run("campaign audience 3 list:gone")
+	if out := run("campaign check 3"); !strings.Contains(out, "not ready: nobody in its audience can be reached") || strings.Contains(out, "Ready") {
+		t.Fatalf("check of an unreachable audience:\n%s", out)
+	}
+
+	// Bo unblocks the bot and writes: the mark goes.
+	fake.StartedBy(5002)
+	fake.UserWrites(5002, "Bo", "I am back")
+	waitUntil(t, p, "Bo's mark to go", func() bool { return !strings.Contains(run("contacts reach:blocked"), "5002") })
+}
