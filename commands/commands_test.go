@@ -64,6 +64,7 @@ func newWorld(t testing.TB, locale commands.Locale) *world {
 		Lists:     &lists.Service{Store: db},
 		Status:    board,
 		Directory: db,
+		History:   db,
 		OpenRecipients: func(r io.Reader) (lists.RecipientReader, error) {
 			return csvfile.NewReader(r)
 		},
@@ -199,6 +200,7 @@ func TestModeratorJourney(t *testing.T) {
 				{"contacts", "contacts", nil},
 				{"contacts-search", "contacts search ana", nil},
 				{"contacts-bad-reach", "contacts reach:maybe", nil},
+				{"campaign-history", "campaign history 1", nil},
 				{"unknown", "campaing new x", nil},
 				{"usage", "campaign start", nil},
 				{"bad-id", "campaign start abc", nil},

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -120,4 +121,104 @@ func contactLine(c *bot.Contact) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, " · ")
+}
+
+// History is what the events command reads (the store).
+type History interface {
+	Directory
+	ContactByEmail(ctx context.Context, email string) (*bot.Contact, error)
+	ContactByAddress(ctx context.Context, a bot.Address) (*bot.Contact, error)
+	Events(ctx context.Context, after uint64, limit int) ([]*bot.Event, error)
+}
+
+// maxEventsShown bounds the events one answer lists (the latest).
+const maxEventsShown = 20
+
+// events lists the latest events recorded about one contact: `events
+// CONTACT`, CONTACT an email or a platform address (telegram:5001).
+func (h *handlers) events(ctx context.Context, w *Reply, r *Request) error {
+	if h.deps.History == nil {
+		return bot.Errorf(bot.EUNAVAILABLE, "the event log is not available here")
+	}
+	who := r.Args[0]
+	var c *bot.Contact
+	var err error
+	if strings.Contains(who, "@") && !strings.Contains(who, ":") {
+		c, err = h.deps.History.ContactByEmail(ctx, who)
+	} else {
+		var a bot.Address
+		if a, err = ParseAddress(who); err == nil {
+			c, err = h.deps.History.ContactByAddress(ctx, a)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	var found []*bot.Event
+	for after := uint64(0); ; {
+		page, err := h.deps.History.Events(ctx, after, 5000)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, e := range page {
+			if e.ContactID == c.ID || slices.ContainsFunc(c.Addresses, func(a bot.ContactAddress) bool { return a.Address == e.Subject }) {
+				found = append(found, e)
+				if len(found) > maxEventsShown {
+					found = found[1:]
+				}
+			}
+		}
+		after = page[len(page)-1].Seq
+	}
+	name := c.Name
+	if name == "" {
+		name = who
+	}
+	if len(found) == 0 {
+		w.Text(bot.KindMessage, h.text.T(TextNoEvents, name))
+		return nil
+	}
+	var lines []string
+	for _, e := range found {
+		what := string(e.Type)
+		if e.Name != "" {
+			what += " " + e.Name
+		}
+		if e.CampaignID != 0 {
+			what += " · #" + strconv.FormatUint(uint64(e.CampaignID), 10)
+		}
+		lines = append(lines, "• "+e.At.UTC().Format("2006-01-02 15:04")+" · "+what)
+	}
+	w.Say(bot.Message{Kind: bot.KindMessage, Title: h.text.T(TextEventsTitle, name), Text: strings.Join(lines, "\n")})
+	return nil
+}
+
+// campaignHistory lists the changes recorded on a campaign: when, who,
+// what.
+func (h *handlers) campaignHistory(ctx context.Context, w *Reply, r *Request) error {
+	id, err := campaignID(r.Args[0])
+	if err != nil {
+		return err
+	}
+	c, _, err := h.deps.Campaigns.Show(ctx, id)
+	if err != nil {
+		return err
+	}
+	if len(c.History) == 0 {
+		w.Text(bot.KindMessage, h.text.T(TextNoHistory, id))
+		return nil
+	}
+	var lines []string
+	for _, ch := range c.History {
+		by := ch.By.Name
+		if by == "" {
+			by = "herald"
+		}
+		lines = append(lines, "• "+ch.At.UTC().Format("2006-01-02 15:04")+" · "+by+" · "+ch.What)
+	}
+	w.Say(bot.Message{Kind: bot.KindMessage, Title: h.text.T(TextHistoryTitle, id, c.Name), Text: strings.Join(lines, "\n")})
+	return nil
 }

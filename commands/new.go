@@ -19,6 +19,7 @@ func New(deps Deps, text *Text, auth Authorizer, signer *Signer, log *slog.Logge
 		{Name: "status", Example: "status", Help: TextHelpStatus, MaxArgs: 0, Handler: HandlerFunc(h.status)},
 
 		{Name: "lists", Example: "lists", Help: TextHelpLists, MaxArgs: 0, Handler: HandlerFunc(h.lists)},
+		{Name: "events", Args: "CONTACT", Example: "events ana@example.org", Help: TextHelpEvents, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.events)},
 		{Name: "contacts", Args: "[search TEXT] [reach:blocked|unreachable|ok]", Example: "contacts reach:blocked", Help: TextHelpContacts, MaxArgs: -1, Handler: HandlerFunc(h.contacts)},
 		{Name: "list import", Args: "NAME [merge|replace]", Example: "list import spring-2026", Help: TextHelpListImport, MinArgs: 1, MaxArgs: 2, Changes: true, Handler: HandlerFunc(h.listImport)},
 		{Name: "list import-file", MaxArgs: 0, Changes: true, Handler: HandlerFunc(h.listImportFile)},
@@ -34,6 +35,7 @@ func New(deps Deps, text *Text, auth Authorizer, signer *Signer, log *slog.Logge
 		{Name: "campaign platform", Args: "ID slack|discord|telegram|teams|web|email|auto", Example: "campaign platform 3 slack", Help: TextHelpCampaignPlat, MinArgs: 2, MaxArgs: 2, Changes: true, Handler: HandlerFunc(h.campaignPlatform)},
 		{Name: "campaign schedule", Args: "ID [at WHEN] [window DUR] [hours mon-fri 9-18] [tz ZONE] [presence active|any] [retries N]", Example: "campaign schedule 3 at tomorrow 9:00 window 2h hours mon-fri 9-18 tz Europe/Paris", Help: TextHelpCampaignSched, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.campaignSchedule)},
 		{Name: "campaign missing", Args: "ID skip|ATTR=VALUE…", Example: "campaign missing 3 first_name=there", Help: TextHelpCampaignMissing, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.campaignMissing)},
+		{Name: "campaign history", Args: "ID", Example: "campaign history 3", Help: TextHelpCampaignHistory, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.campaignHistory)},
 		{Name: "campaign check", Args: "ID", Example: "campaign check 3", Help: TextHelpCampaignCheck, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.campaignCheck)},
 		{Name: "campaign preview", Args: "ID [KEY]", Example: "campaign preview 3 ana@example.org", Help: TextHelpCampaignPreview, MinArgs: 1, MaxArgs: 2, Handler: HandlerFunc(h.campaignPreview)},
 		{Name: "campaign try", Args: "ID [ADDRESS]", Example: "campaign try 3 ana@example.org", Help: TextHelpCampaignTry, MinArgs: 1, MaxArgs: 2, Handler: HandlerFunc(h.campaignTry)},

@@ -69,8 +69,10 @@ type Deps struct {
 	// those commands say that threads are not set up.
 	Conversations Conversations
 	Snippets      bot.SnippetStore
-	// Directory serves the contacts command (the store).
+	// Directory serves the contacts command, History the events command
+	// (both the store).
 	Directory Directory
+	History   History
 	// OpenRecipients reads an uploaded recipient file (package csvfile).
 	OpenRecipients func(io.Reader) (lists.RecipientReader, error)
 	// WriteTable writes the rows a report or export produces onto w as a

@@ -31,6 +31,12 @@ const (
 	TextHelpStatus          TextKey = "cmd.help.status"
 	TextHelpLists           TextKey = "cmd.help.lists"
 	TextHelpContacts        TextKey = "cmd.help.contacts"
+	TextHelpEvents          TextKey = "cmd.help.events"
+	TextHelpCampaignHistory TextKey = "cmd.help.campaign_history"
+	TextEventsTitle         TextKey = "cmd.events.title"
+	TextNoEvents            TextKey = "cmd.events.none"
+	TextHistoryTitle        TextKey = "cmd.campaign.history_title"
+	TextNoHistory           TextKey = "cmd.campaign.history_none"
 	TextContactsTitle       TextKey = "cmd.contacts.title"
 	TextNoContacts          TextKey = "cmd.contacts.none"
 	TextHelpListImport      TextKey = "cmd.help.list_import"
@@ -198,6 +204,12 @@ var Texts = Catalogue{
 	TextHelpContacts:        {"the contact directory: who herald knows, where, and whether it can write to them", "l'annuaire des contacts : qui herald connaît, où, et s'il peut leur écrire"},
 	TextContactsTitle:       {"%d contacts", "%d contacts"},
 	TextNoContacts:          {"No contact matches.", "Aucun contact ne correspond."},
+	TextHelpEvents:          {"what happened with a contact, latest last (CONTACT: an email or telegram:ID, slack:ID…)", "ce qui s'est passé avec un contact, le plus récent en dernier (CONTACT : un email ou telegram:ID, slack:ID…)"},
+	TextHelpCampaignHistory: {"who changed a campaign, and when", "qui a modifié une campagne, et quand"},
+	TextEventsTitle:         {"Events of %s", "Événements de %s"},
+	TextNoEvents:            {"Nothing recorded about %s yet.", "Rien d'enregistré sur %s pour l'instant."},
+	TextHistoryTitle:        {"History of #%d %s", "Historique de la n°%d %s"},
+	TextNoHistory:           {"#%d has no recorded change.", "La n°%d n'a aucune modification enregistrée."},
 	TextHelpListImport:      {"import the attached CSV file (or the next one you upload) into a list", "importer le fichier CSV joint (ou le prochain envoyé) dans une liste"},
 	TextHelpListShow:        {"a list's size, columns and first rows", "taille, colonnes et premières lignes d'une liste"},
 	TextHelpListExport:      {"a list as a CSV file", "une liste en fichier CSV"},

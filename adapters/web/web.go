@@ -22,6 +22,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/expiring"
+	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/threads"
 )
 
@@ -171,7 +172,23 @@ func (a *Adapter) Platform() bot.Platform { return bot.PlatformWeb }
 
 // Send delivers m to a web-chat participant: it is kept in their
 // conversation (shown on their next visit) and pushed to their open pages.
+//
+// A console moderator's own address (web:console:LOGIN) receives it in
+// the console, as a participant would see it: "campaign try" and the
+// card's "Try on me" work from the console.
 func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
+	if to.Platform == bot.PlatformWeb && strings.HasPrefix(to.ID, moderators.ConsolePrefix) {
+		if err := m.Validate(); err != nil {
+			return bot.MessageRef{}, bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
+		}
+		tried := m
+		tried.Files = nil // shown by name only: the console keeps no copy
+		for _, f := range m.Files {
+			tried.Text += "\n(file: " + f.Name + ")"
+		}
+		a.cons.push("console", event{Type: "reply", Reply: &replyView{Messages: []bot.Message{tried}}})
+		return bot.MessageRef{Channel: ConsoleChannel, ID: "try"}, nil
+	}
 	ref, _, err := a.send(ctx, to, m, "")
 	return ref, err
 }

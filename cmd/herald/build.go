@@ -179,6 +179,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		Conversations: w.threads,
 		Snippets:      w.db,
 		Directory:     w.db,
+		History:       w.db,
 		Campaigns:     &campaigns.Service{Store: w.db, Dispatcher: w.engine, Clock: w.clock},
 		Lists:         listService,
 		Status:        w.board,
