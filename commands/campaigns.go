@@ -496,7 +496,7 @@ func reachWord(l Locale, r bot.Reachability) string {
 		bot.ReachNotStarted:   {"never started it", "ne l'ont jamais démarré"},
 		bot.ReachNotInstalled: {"without the app", "sans l'application"},
 		bot.ReachGone:         {"gone", "comptes disparus"},
-		campaigns.NeverMet:    {"never met on any platform", "jamais rencontrés sur une plateforme"},
+		campaigns.NeverMet:    {"not met yet, looked up when sent", "pas encore rencontrés, cherchés à l'envoi"},
 	}
 	w := words[r]
 	if l == LocaleFrench {

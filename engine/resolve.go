@@ -53,7 +53,7 @@ func (e *Engine) resolve(ctx context.Context, c *bot.Campaign, s *bot.Sending) (
 		return bot.Address{}, bot.StepErrorf(bot.StepResolve, bot.EUNAVAILABLE, "looking up %s: %s", key, bot.ErrorMessage(err))
 	}
 	if p == bot.PlatformAuto {
-		return bot.Address{}, bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "herald has never met %s on any platform", key)
+		return e.resolveAnywhere(ctx, key)
 	}
 	m, ok := e.Messengers[p]
 	if !ok {
@@ -121,6 +121,37 @@ func (e *Engine) checkReach(ctx context.Context, addr bot.Address) (bot.Address,
 		return bot.Address{}, unreachable(a)
 	}
 	return addr, nil
+}
+
+// autoOrder is the order in which platform auto looks an email up in the
+// connected platforms' directories.
+var autoOrder = []bot.Platform{bot.PlatformSlack, bot.PlatformTeams, bot.PlatformDiscord, bot.PlatformTelegram}
+
+// resolveAnywhere finds an email herald has never met, for platform auto:
+// each connected platform that can find people by email (Slack's
+// directory, …) in turn, then email itself when it is connected.
+func (e *Engine) resolveAnywhere(ctx context.Context, email string) (bot.Address, error) {
+	var passing error
+	for _, p := range autoOrder {
+		r, ok := e.Messengers[p].(bot.EmailResolver)
+		if !ok {
+			continue
+		}
+		addr, err := r.ResolveEmail(ctx, email)
+		if err == nil {
+			return e.checkReach(ctx, addr)
+		}
+		if bot.ErrorCode(err) == bot.EUNAVAILABLE {
+			passing = err // tried again later, unless another finds them
+		}
+	}
+	if _, ok := e.Messengers[bot.PlatformEmail]; ok {
+		return bot.Address{Platform: bot.PlatformEmail, ID: email}, nil
+	}
+	if passing != nil {
+		return bot.Address{}, &bot.Error{Code: bot.EUNAVAILABLE, Message: bot.ErrorMessage(passing), Err: passing, Step: bot.StepResolve, RetryAfter: retryAfterOf(passing)}
+	}
+	return bot.Address{}, bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "herald has never met %s on any platform, and no connected directory knows the address", email)
 }
 
 func unreachable(a bot.ContactAddress) error {

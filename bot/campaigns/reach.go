@@ -20,16 +20,19 @@ type ReachCount struct {
 	Unreachable map[bot.Reachability]int `json:"unreachable"`
 }
 
-// NeverMet counts, among the unreachable, the emails of a campaign on
-// platform auto that herald has never met on any platform: the engine
-// would find nowhere to send.
+// NeverMet marks, in Unreachable, the emails of a campaign on platform
+// auto that herald's directory does not know: not counted out of
+// Reachable, since the engine looks them up in the connected platforms'
+// directories at send.
 const NeverMet bot.Reachability = "never_met"
 
-// Reachable is Total less the unreachable.
+// Reachable is Total less those known unreachable.
 func (r ReachCount) Reachable() int {
 	n := r.Total
-	for _, v := range r.Unreachable {
-		n -= v
+	for k, v := range r.Unreachable {
+		if k != NeverMet {
+			n -= v
+		}
 	}
 	return n
 }

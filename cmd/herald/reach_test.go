@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/moderators"
@@ -82,5 +83,45 @@ func TestReachIsRecordedFromRefusals(t *testing.T) {
 	// What happened with Bo, from the event log.
 	if out := run("events telegram:5002"); !strings.Contains(out, "Events of Bo") || !strings.Contains(out, "message_received") {
 		t.Fatalf("events of a contact:\n%s", out)
+	}
+}
+
+// TestAutoFindsAnEmailInSlack: a campaign on platform auto to an email
+// list reaches people herald has never met through Slack's directory
+// (users.lookupByEmail), and check does not call them unreachable.
+func TestAutoFindsAnEmailInSlack(t *testing.T) {
+	ctx := context.Background()
+	fake, p := startSlackSocket(t, slackfake.User{ID: "UANA", Name: "ana", Email: "ana@example.org"})
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	run := func(text string, files ...bot.File) string {
+		t.Helper()
+		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: text, Files: files})
+		var b strings.Builder
+		for _, m := range r.Messages {
+			b.WriteString(m.Title + "\n" + m.Text + "\n")
+		}
+		return b.String()
+	}
+	run("list import people", bot.File{Name: "p.csv", Data: []byte("email,first_name\nana@example.org,Ana\nnobody@example.org,No\n")})
+	run("campaign new Auto")
+	run("campaign message 1 Hello {{first_name}}")
+	run("campaign audience 1 list:people")
+	run("campaign platform 1 auto")
+	if out := run("campaign check 1"); !strings.Contains(out, "auto: 2 of 2 can be reached (2 not met yet, looked up when sent)") || strings.Contains(out, "not ready") {
+		t.Fatalf("check:\n%s", out)
+	}
+	run("campaign start 1")
+	waitUntil(t, p, "the campaign to end", func() bool { return strings.Contains(run("campaign show 1"), "done") })
+	var got []string
+	for _, m := range fake.Messages() {
+		if strings.Contains(m.Text, "Hello") {
+			got = append(got, m.Channel+" "+m.Text)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "Hello Ana") {
+		t.Fatalf("Slack got %q", got)
+	}
+	if out := run("campaign show 1"); !strings.Contains(out, "1 sent") || !strings.Contains(out, "1 failed") {
+		t.Fatalf("card:\n%s", out)
 	}
 }
