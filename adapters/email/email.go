@@ -128,9 +128,22 @@ func firstLine(s string, max int) string {
 	return s
 }
 
-// Text renders m as plain text: title, text, fields, links of buttons.
+// kindStyles are each kind's label (plain text) and colour (HTML); a
+// plain message has none.
+var kindStyles = map[bot.Kind]struct{ label, colour string }{
+	bot.KindIdea:      {"Tip", "#f2b705"},
+	bot.KindSuccess:   {"Done", "#2e9d5b"},
+	bot.KindImportant: {"Important", "#d6453d"},
+	bot.KindCard:      {"", "#2d5be3"},
+}
+
+// Text renders m as plain text: its kind's label, title, text, fields,
+// links of buttons.
 func Text(m bot.Message) string {
 	var b strings.Builder
+	if st, ok := kindStyles[m.Kind]; ok && st.label != "" {
+		b.WriteString("[" + st.label + "]\n")
+	}
 	if m.Title != "" {
 		b.WriteString(plain(m.Title) + "\n\n")
 	}
@@ -152,6 +165,14 @@ func Text(m bot.Message) string {
 func HTML(m bot.Message) string {
 	var b strings.Builder
 	b.WriteString(`<div style="font-family:system-ui,sans-serif;font-size:15px;line-height:1.45">`)
+	st, styled := kindStyles[m.Kind]
+	if styled {
+		// A coloured bar heads the message, with the kind's label.
+		b.WriteString(`<div style="border-top:4px solid ` + st.colour + `;padding-top:8px">`)
+		if st.label != "" {
+			b.WriteString(`<p style="margin:0 0 4px;color:` + st.colour + `;font-size:12px;font-weight:bold;text-transform:uppercase;letter-spacing:.04em">` + st.label + `</p>`)
+		}
+	}
 	if m.Title != "" {
 		b.WriteString("<h2>" + html.EscapeString(plain(m.Title)) + "</h2>")
 	}
@@ -165,6 +186,9 @@ func HTML(m bot.Message) string {
 		if btn.Action.Kind == bot.ActionLink {
 			b.WriteString(`<p><a href="` + html.EscapeString(btn.Action.URL) + `">` + html.EscapeString(btn.Label) + "</a></p>")
 		}
+	}
+	if styled {
+		b.WriteString("</div>")
 	}
 	b.WriteString("</div>")
 	return b.String()

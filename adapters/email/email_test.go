@@ -2,6 +2,7 @@ package email_test
 
 import (
 	"context"
+	"github.com/heraldchat/herald/adapters/internal/kindtest"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -253,4 +254,13 @@ func TestConformance(t *testing.T) {
 			Refused: bot.Address{Platform: bot.PlatformEmail, ID: "zoe@refused.example"},
 		}
 	})
+}
+
+// TestKindsRender pins how each message kind reads in email: a label in
+// the plain-text part, a coloured bar with the label in the HTML part.
+func TestKindsRender(t *testing.T) {
+	for _, k := range kindtest.KindSamples {
+		kindtest.Golden(t, filepath.Join("testdata", "kinds", k.Name+".txt"), email.Text(k.Message))
+		kindtest.Golden(t, filepath.Join("testdata", "kinds", k.Name+".html"), email.HTML(k.Message))
+	}
 }

@@ -349,12 +349,24 @@ func markup(s string) string {
 	return linkRE.ReplaceAllString(s, `<a href="$2">$1</a>`)
 }
 
-// Render writes m as Telegram HTML: a bold title, the text, an image link,
-// the fields as lines.
+// kindMarks start the title line (or the text) of each kind but plain
+// messages, so that an idea, a success, a warning and a card read apart.
+var kindMarks = map[bot.Kind]string{
+	bot.KindIdea: "💡", bot.KindSuccess: "✅", bot.KindImportant: "⚠️", bot.KindCard: "📋",
+}
+
+// Render writes m as Telegram HTML: its kind's mark and a bold title, the
+// text, an image link, the fields as lines.
 func Render(m bot.Message) string {
 	var b strings.Builder
-	if m.Title != "" {
+	mark := kindMarks[m.Kind]
+	switch {
+	case m.Title != "" && mark != "":
+		b.WriteString("<b>" + mark + " " + html.EscapeString(m.Title) + "</b>\n")
+	case m.Title != "":
 		b.WriteString("<b>" + html.EscapeString(m.Title) + "</b>\n")
+	case mark != "":
+		b.WriteString(mark + " ")
 	}
 	b.WriteString(markup(m.Text))
 	if m.ImageURL != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/heraldchat/herald/adapters/internal/kindtest"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -56,7 +57,7 @@ func TestSendRendersAndMapsErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := fake.Sent()
-	if len(sent) != 1 || sent[0].ParseMode != "HTML" || sent[0].Text != `<b>Welcome &lt;team&gt;</b>`+"\n"+`Hello <b>Ana</b>, see <a href="https://example.org/a">the agenda</a>` ||
+	if len(sent) != 1 || sent[0].ParseMode != "HTML" || sent[0].Text != `<b>📋 Welcome &lt;team&gt;</b>`+"\n"+`Hello <b>Ana</b>, see <a href="https://example.org/a">the agenda</a>` ||
 		!strings.Contains(sent[0].ReplyMarkup, `"url":"https://example.org"`) || !strings.Contains(sent[0].ReplyMarkup, `"callback_data":"yes"`) {
 		t.Fatalf("sent %+v", sent)
 	}
@@ -480,4 +481,12 @@ func TestInboundConformance(t *testing.T) {
 			},
 		}
 	})
+}
+
+// TestKindsRender pins how each message kind reads in Telegram HTML: a
+// mark per kind but plain messages, on the title line or before the text.
+func TestKindsRender(t *testing.T) {
+	for _, k := range kindtest.KindSamples {
+		kindtest.Golden(t, filepath.Join("testdata", "kinds", k.Name+".html"), telegram.Render(k.Message))
+	}
 }
