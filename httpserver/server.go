@@ -100,7 +100,7 @@ func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
 func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, bot.Errorf(bot.EUNAVAILABLE, "cannot listen on %s (%w): another program may use it; set http.listen to a free address", addr, err)
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "cannot listen on %s (%w): another program may use it; choose a free address with --listen (herald run --listen 127.0.0.1:8081), HERALD_LISTEN or http.listen", addr, err)
 	}
 	return ln, nil
 }

@@ -938,7 +938,7 @@ func TestATakenPortStopsHeraldBeforeAnything(t *testing.T) {
 	os.WriteFile(cfg, []byte(fmt.Sprintf("store: {path: %s}\nhttp: {listen: %s}\n", db, taken.Addr())), 0o600)
 	p := NewProgram(nil)
 	err = p.Run(context.Background(), []string{"run", "--config", cfg})
-	if err == nil || !strings.Contains(err.Error(), "cannot listen on "+taken.Addr().String()) {
+	if err == nil || !strings.Contains(err.Error(), "cannot listen on "+taken.Addr().String()) || !strings.Contains(err.Error(), "--listen") {
 		t.Fatalf("run on a taken port: %v", err)
 	}
 	if _, err := os.Stat(db); !os.IsNotExist(err) {

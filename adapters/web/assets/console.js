@@ -169,6 +169,7 @@
     action("Preview", "campaign preview " + id);
     action("Check", "campaign check " + id);
     action("Report", "campaign report " + id);
+    action("History", "campaign history " + id);
     run("campaign show " + id, "detail");
     renderCampaigns();
   }
