@@ -142,3 +142,68 @@ func TestDefaultRunNeedsNoConfig(t *testing.T) {
 		t.Fatalf("exit after SIGINT: %v", err)
 	}
 }
+
+// TestFirstHourOnTheBinary runs the newcomer's command lines on the built
+// binary: help for every subcommand (exit 0), an address without YAML,
+// a taken port that says what to do and creates nothing, and a console
+// token made again after it was lost.
+func TestFirstHourOnTheBinary(t *testing.T) {
+	bin := MustBuild(t)
+	dir := t.TempDir()
+	runBin := func(env []string, args ...string) (string, int) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), code
+	}
+	for _, args := range [][]string{{"help"}, {"run", "--help"}, {"backup", "--help"}, {"check-config", "--help"}, {"console-token", "--help"}, {"recipients", "check", "--help"}} {
+		out, code := runBin(nil, args...)
+		if code != 0 || !strings.Contains(out, "Usage") && !strings.Contains(out, "herald run") {
+			t.Errorf("herald %s: exit %d\n%s", strings.Join(args, " "), code, out)
+		}
+	}
+
+	// A taken port: what to do, and nothing created.
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	out, code := runBin([]string{"HERALD_LISTEN=" + taken.Addr().String()})
+	if code == 0 || !strings.Contains(out, "--listen") || strings.Contains(out, "shown once") {
+		t.Fatalf("herald on a taken port: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "herald.db")); !os.IsNotExist(err) {
+		t.Fatalf("a database was created on a taken port: %v", err)
+	}
+
+	// --listen: another address without YAML.
+	free := freeAddr(t)
+	cmd := exec.Command(bin, "run", "--listen", free)
+	cmd.Dir = dir
+	p, addr, _ := startProcess(t, cmd)
+	if addr != free {
+		t.Fatalf("listening on %s, want %s", addr, free)
+	}
+	if code, _ := httpGet(t, "http://"+addr+"/readyz"); code != 200 {
+		t.Fatalf("readyz = %d", code)
+	}
+	p.Process.Signal(os.Interrupt)
+	if err := p.Wait(); err != nil {
+		t.Fatalf("exit after SIGINT: %v", err)
+	}
+
+	// The token shown once is lost: a new one, for the next start.
+	out, code = runBin(nil, "console-token", "reset")
+	if code != 0 || !strings.Contains(out, "login token (shown once; keep it): ") || !strings.Contains(out, "next start") {
+		t.Fatalf("console-token reset: exit %d\n%s", code, out)
+	}
+}

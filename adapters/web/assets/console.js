@@ -215,7 +215,9 @@
     if (f.get("list")) run("campaign audience " + id + " list:" + f.get("list"), "detail");
     run("campaign platform " + id + " " + f.get("platform"), "detail");
     if (f.get("schedule").trim()) run("campaign schedule " + id + " " + f.get("schedule").trim(), "detail");
+    if (f.get("missing").trim()) run("campaign missing " + id + " " + f.get("missing").trim(), "detail");
     run("campaign preview " + id, "detail");
+    run("campaign check " + id, "detail");
   });
 
   // ---- command replies
