@@ -89,7 +89,7 @@ func TestOpenBusyAddress(t *testing.T) {
 	defer ln.Close()
 	s := httpserver.New(slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	err = s.Open(ln.Addr().String())
-	if bot.ErrorCode(err) != bot.EUNAVAILABLE || !strings.Contains(err.Error(), "set http.listen") {
+	if bot.ErrorCode(err) != bot.EUNAVAILABLE || !strings.Contains(err.Error(), "http.listen") {
 		t.Fatalf("error = %v", err)
 	}
 	if err := s.Shutdown(context.Background()); err != nil {
