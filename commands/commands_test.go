@@ -304,6 +304,15 @@ func TestScheduleAndMessageOptions(t *testing.T) {
 		len(s.Days) != 5 || s.TimeZone != "Europe/Paris" || !s.OnlyWhenActive || s.RetryCycles != 2 {
 		t.Fatalf("schedule = %+v", s)
 	}
+	// A time phrase needs no quotes: "days" after a number is its unit,
+	// not the days option.
+	if r := w.run(mo, "campaign schedule 1 at in 3 days at 9h"); r.Private {
+		t.Fatalf("an unquoted time phrase was refused: %s", render(r))
+	}
+	c, _ = w.db.Campaign(ctx, 1)
+	if !c.Schedule.StartAt.Equal(time.Date(2026, 11, 27, 9, 0, 0, 0, paris)) || len(c.Schedule.Days) != 5 {
+		t.Fatalf("unquoted schedule = %+v", c.Schedule)
+	}
 	// What is not said keeps its value.
 	w.run(mo, "campaign schedule 1 window 3h")
 	c, _ = w.db.Campaign(ctx, 1)

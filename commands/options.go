@@ -41,15 +41,19 @@ func scanOptions(raw string, colonKeys, wordKeys map[string]string) ([]option, s
 		if key, known := wordKeys[lower]; known && !seen[key] {
 			// The value runs to the next known word key.
 			value, tail := "", strings.TrimLeftFunc(after, unicode.IsSpace)
+			last := ""
 			for tail != "" {
 				w, a := nextWord(tail)
-				if k2, known := wordKeys[strings.ToLower(w)]; known && !seen[k2] && k2 != key {
+				// A key word after a number is a unit of the value ("at in
+				// 3 days at 9h", "window 2 hours"), not the next option.
+				if k2, known := wordKeys[strings.ToLower(w)]; known && !seen[k2] && k2 != key && !isNumber(last) {
 					break
 				}
 				if k, _, ok := strings.Cut(strings.ToLower(w), ":"); ok && colonKeys[k] != "" {
 					break
 				}
 				value += " " + w
+				last = w
 				tail = strings.TrimLeftFunc(a, unicode.IsSpace)
 			}
 			opts = append(opts, option{key, strings.TrimSpace(value)})
@@ -93,4 +97,17 @@ func restAfter(text string, n int) string {
 		rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
 	}
 	return rest
+}
+
+// isNumber reports whether w is a whole number.
+func isNumber(w string) bool {
+	if w == "" {
+		return false
+	}
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
