@@ -93,6 +93,10 @@ type Schedule struct {
 	// away or unreachable for a passing reason: 0 means three, a
 	// negative number none.
 	RetryCycles int `json:"retry_cycles,omitempty"`
+	// RetrySteps are the delays, from a cycle's start, of its later
+	// attempts, growing; empty means 10 minutes, then the top of the next
+	// hour.
+	RetrySteps []time.Duration `json:"retry_steps,omitempty"`
 }
 
 // MissingPolicy says what happens to recipients lacking an attribute.

@@ -197,6 +197,7 @@ var scheduleKeys = map[string]string{
 	"tz": "tz", "timezone": "tz", "zone": "tz", "fuseau": "tz",
 	"presence": "presence", "présence": "presence",
 	"retries": "retries", "relances": "retries",
+	"steps": "steps", "etapes": "steps", "étapes": "steps",
 }
 
 // campaignSchedule reads: campaign schedule ID [at WHEN] [window DUR]
@@ -214,10 +215,10 @@ func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) e
 	}
 	opts, rest := scanOptions(restAfter(r.Rest, 1), scheduleKeys, scheduleKeys)
 	if strings.TrimSpace(rest) != "" {
-		return argError("I don't understand %q: use at, window, hours, days, tz, presence or retries", rest)
+		return argError("I don't understand %q: use at, window, hours, days, tz, presence, retries or steps", rest)
 	}
 	if len(opts) == 0 {
-		return argError("say what to change: at, window, hours, days, tz, presence or retries")
+		return argError("say what to change: at, window, hours, days, tz, presence, retries or steps")
 	}
 	s := c.Schedule
 	// The zone first: dates are read in it.
@@ -287,6 +288,18 @@ func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) e
 				s.RetryCycles = -1
 			}
 			said = append(said, "retries "+o.value)
+		case "steps":
+			s.RetrySteps = nil
+			if !strings.EqualFold(o.value, "default") {
+				for _, part := range strings.Split(o.value, ",") {
+					d, err := ParseDuration(strings.TrimSpace(part))
+					if err != nil {
+						return err
+					}
+					s.RetrySteps = append(s.RetrySteps, d)
+				}
+			}
+			said = append(said, "retry steps "+o.value)
 		}
 	}
 	if _, err := h.deps.Campaigns.SetSchedule(ctx, id, s, r.Actor); err != nil {

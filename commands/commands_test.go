@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -312,6 +313,15 @@ func TestScheduleAndMessageOptions(t *testing.T) {
 	c, _ = w.db.Campaign(ctx, 1)
 	if !c.Schedule.StartAt.Equal(time.Date(2026, 11, 27, 9, 0, 0, 0, paris)) || len(c.Schedule.Days) != 5 {
 		t.Fatalf("unquoted schedule = %+v", c.Schedule)
+	}
+	if r := w.run(mo, "campaign schedule 1 steps 15m,2h"); r.Private {
+		t.Fatalf("retry steps refused: %s", render(r))
+	}
+	if c, _ = w.db.Campaign(ctx, 1); !slices.Equal(c.Schedule.RetrySteps, []time.Duration{15 * time.Minute, 2 * time.Hour}) {
+		t.Fatalf("retry steps = %v", c.Schedule.RetrySteps)
+	}
+	if r := w.run(mo, "campaign schedule 1 steps 2h,15m"); !r.Private {
+		t.Fatalf("shrinking retry steps accepted: %s", render(r))
 	}
 	// What is not said keeps its value.
 	w.run(mo, "campaign schedule 1 window 3h")

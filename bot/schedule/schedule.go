@@ -46,6 +46,14 @@ func Validate(s bot.Schedule) error {
 			return bot.Errorf(bot.EINVALID, "%d is not a day of the week", d)
 		}
 	}
+	for i, d := range s.RetrySteps {
+		if d <= 0 || d >= 24*time.Hour || i > 0 && d <= s.RetrySteps[i-1] {
+			return bot.Errorf(bot.EINVALID, "retry steps are growing delays under a day, from the cycle's start (10m,1h,4h)")
+		}
+	}
+	if len(s.RetrySteps) > 9 {
+		return bot.Errorf(bot.EINVALID, "at most 9 retry steps in a cycle")
+	}
 	return nil
 }
 
@@ -62,7 +70,15 @@ func cycles(s bot.Schedule) int {
 
 // Attempts returns the number of delivery attempts a recipient gets: one,
 // or every step of every retry cycle.
-func Attempts(s bot.Schedule) int { return max(1, cycles(s)*stepsPerCycle) }
+func Attempts(s bot.Schedule) int { return max(1, cycles(s)*perCycle(s)) }
+
+// perCycle is how many attempts one cycle of the ladder makes.
+func perCycle(s bot.Schedule) int {
+	if len(s.RetrySteps) > 0 {
+		return 1 + len(s.RetrySteps)
+	}
+	return stepsPerCycle
+}
 
 // PlannedAt returns when the recipient with this key is first tried:
 // start plus an offset within the delivery window drawn from the seed and
@@ -154,10 +170,14 @@ func AttemptAt(s bot.Schedule, planned time.Time, n int) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	start := planned
-	for c := 0; c < n/stepsPerCycle; c++ {
+	per := perCycle(s)
+	for c := 0; c < n/per; c++ {
 		start = nextCycle(s, start)
 	}
-	switch n % stepsPerCycle {
+	if k := n % per; len(s.RetrySteps) > 0 && k > 0 {
+		return nextOpen(s, start.Add(s.RetrySteps[k-1])), true
+	}
+	switch n % per {
 	case 0:
 		return start, true
 	case 1:

@@ -127,6 +127,34 @@ func TestRetryLadder(t *testing.T) {
 	}
 }
 
+// TestRetryStepsAreConfigurable: a campaign's own steps replace the
+// ladder's 10 minutes and top of the hour, in each cycle, moved into
+// working hours like the others.
+func TestRetryStepsAreConfigurable(t *testing.T) {
+	paris := mustLoc(t, "Europe/Paris")
+	at := func(d, h, min int) time.Time { return time.Date(2026, 12, d, h, min, 0, 0, paris) }
+	s := bot.Schedule{TimeZone: "Europe/Paris", Days: weekdays, HoursFrom: 9 * 60, HoursTo: 18 * 60, RetryCycles: 2,
+		RetrySteps: []time.Duration{30 * time.Minute, 2 * time.Hour, 4 * time.Hour}}
+	planned := at(3, 14, 0) // a Thursday
+	want := []time.Time{
+		at(3, 14, 0), at(3, 14, 30), at(3, 16, 0), at(4, 9, 0), // the fourth falls after closing: Friday's opening
+		at(4, 9, 0), at(4, 9, 30), at(4, 11, 0), at(4, 13, 0),
+	}
+	if schedule.Attempts(s) != 8 {
+		t.Fatalf("attempts = %d", schedule.Attempts(s))
+	}
+	for n, w := range want {
+		if got, ok := schedule.AttemptAt(s, planned, n); !ok || !got.Equal(w) {
+			t.Errorf("attempt %d = %v %v, want %v", n, got.In(paris), ok, w)
+		}
+	}
+	for _, bad := range [][]time.Duration{{0}, {time.Hour, 30 * time.Minute}, {25 * time.Hour}} {
+		if err := schedule.Validate(bot.Schedule{RetrySteps: bad}); bot.ErrorCode(err) != bot.EINVALID {
+			t.Errorf("steps %v accepted: %v", bad, err)
+		}
+	}
+}
+
 func TestScheduleValidate(t *testing.T) {
 	for _, s := range []bot.Schedule{{TimeZone: "Mars/Olympus"}, {Window: -time.Hour}, {HoursFrom: 25 * 60}, {Days: []time.Weekday{9}}} {
 		if err := schedule.Validate(s); bot.ErrorCode(err) != bot.EINVALID {
