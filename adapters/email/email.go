@@ -13,10 +13,14 @@ import (
 	mail "github.com/wneessen/go-mail"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/status"
 )
 
 // Config is the SMTP server and the sender.
 type Config struct {
+	// Board, when set, shows the mail server's refusals of herald itself
+	// (unreachable, login refused) in `status`.
+	Board    *status.Board
 	Host     string
 	Port     int
 	TLS      string // "starttls", "tls" (implicit, usually port 465) or "none"
@@ -92,7 +96,11 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 		return bot.MessageRef{}, bot.StepErrorf(bot.StepSend, bot.EINVALID, "the email settings are wrong: %v", err)
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return bot.MessageRef{}, classify(err)
+		out := classify(err)
+		if a.cfg.Board != nil && integrationError(err) {
+			a.cfg.Board.Report(bot.PlatformEmail, bot.ErrorMessage(out), "check email.host, email.port, email.tls, email.username and email.password")
+		}
+		return bot.MessageRef{}, out
 	}
 	return bot.MessageRef{Channel: to}, nil
 }
@@ -107,6 +115,22 @@ func classify(err error) error {
 		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "the mail server refused the message: %s", msg)
 	}
 	return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "the mail server could not be reached: %s", msg)
+}
+
+// integrationError reports whether err is the mail server refusing herald
+// itself (unreachable, TLS, login) rather than one recipient.
+func integrationError(err error) bool {
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return te.Code == 530 || te.Code == 534 || te.Code == 535 || te.Code == 454 || te.Code == 421
+	}
+	msg := strings.ToLower(err.Error())
+	for _, s := range []string{"auth", "dial", "connection refused", "no such host", "tls", "timeout", "eof"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 var markupRE = regexp.MustCompile("[*_`]")

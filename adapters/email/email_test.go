@@ -21,6 +21,7 @@ import (
 	"github.com/heraldchat/herald/adapters/email"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/store"
 )
@@ -122,10 +123,16 @@ func TestSMTPFailures(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
-	down := email.New(email.Config{Host: "127.0.0.1", Port: port, TLS: "none", From: "h@example.org", Timeout: 2 * time.Second})
+	board := &status.Board{Clock: bottest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))}
+	down := email.New(email.Config{Board: board, Host: "127.0.0.1", Port: port, TLS: "none", From: "h@example.org", Timeout: 2 * time.Second})
 	_, err = down.Send(context.Background(), bot.Address{Platform: bot.PlatformEmail, ID: "ana@example.org"}, bot.Message{Text: "hi"})
 	if bot.ErrorCode(err) != bot.EUNAVAILABLE {
 		t.Fatalf("a server that is down: %v (%s)", err, bot.ErrorCode(err))
+	}
+	// A server that is down is the operator's to fix: it shows in status;
+	// one recipient refused is not.
+	if st := board.Status(); len(st.Errors) != 1 || st.Errors[0].Platform != bot.PlatformEmail || !strings.Contains(st.Errors[0].Fix, "email.host") {
+		t.Fatalf("status after the server was down: %+v", st.Errors)
 	}
 	if _, err := a.Send(context.Background(), bot.Address{Platform: bot.PlatformSlack, ID: "U1"}, bot.Message{Text: "x"}); bot.ErrorCode(err) != bot.EINVALID {
 		t.Fatalf("a Slack address: %v", err)

@@ -116,7 +116,7 @@ func (a *Adapter) EditMessage(ctx context.Context, ref bot.MessageRef, m bot.Mes
 	}
 	_, err := a.bot.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chat, MessageID: id, Text: Render(m), ParseMode: models.ParseModeHTML, ReplyMarkup: a.keyboard(m)})
 	if err != nil && !strings.Contains(err.Error(), "message is not modified") {
-		return classify(err)
+		return a.classify(err)
 	}
 	return nil
 }
@@ -135,7 +135,7 @@ func (a *Adapter) sendTo(ctx context.Context, chat int64, topic, replyTo int, m 
 		}
 		sent, err := a.bot.SendMessage(ctx, params)
 		if err != nil {
-			return 0, classify(err)
+			return 0, a.classify(err)
 		}
 		id = sent.ID
 	}
@@ -143,7 +143,7 @@ func (a *Adapter) sendTo(ctx context.Context, chat int64, topic, replyTo int, m 
 		sent, err := a.bot.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chat, MessageThreadID: topic,
 			Document: &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}})
 		if err != nil {
-			return id, classify(err)
+			return id, a.classify(err)
 		}
 		if id == 0 {
 			id = sent.ID
@@ -228,7 +228,7 @@ func (a *Adapter) IsMember(ctx context.Context, user bot.Address, group string) 
 	a.mu.Unlock()
 	m, err := a.bot.GetChatMember(ctx, &tg.GetChatMemberParams{ChatID: chat, UserID: uid})
 	if err != nil {
-		return false, classify(err)
+		return false, a.classify(err)
 	}
 	admin := m.Type == models.ChatMemberTypeOwner || m.Type == models.ChatMemberTypeAdministrator
 	a.mu.Lock()

@@ -21,10 +21,13 @@ import (
 	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/bot/status"
 )
 
 // Config sets up the adapter.
 type Config struct {
+	// Board, when set, shows Telegram's integration errors in `status`.
+	Board     *status.Board
 	Token     string
 	ServerURL string // "" for api.telegram.org
 	// HTTPClient, when set, makes the API calls (tests); PollTimeout is the
@@ -55,6 +58,7 @@ type Budget interface {
 type Adapter struct {
 	bot         *tg.Bot
 	log         *slog.Logger
+	board       *status.Board
 	secret      string
 	client      *http.Client // getUpdates and file downloads
 	apiURL      string
@@ -95,7 +99,7 @@ const MaxFileSize = 20 << 20
 
 // New connects to the Bot API (getMe checks the token).
 func New(ctx context.Context, cfg Config) (*Adapter, error) {
-	a := &Adapter{log: cfg.Log, secret: cfg.WebhookSecret, client: cfg.HTTPClient, group: cfg.Group,
+	a := &Adapter{log: cfg.Log, board: cfg.Board, secret: cfg.WebhookSecret, client: cfg.HTTPClient, group: cfg.Group,
 		apiURL: strings.TrimSuffix(cfg.ServerURL, "/"), token: cfg.Token, pollTimeout: cfg.PollTimeout, budget: cfg.Budget}
 	if a.apiURL == "" {
 		a.apiURL = "https://api.telegram.org"
@@ -150,7 +154,7 @@ func (a *Adapter) Run(ctx context.Context) {
 // SetWebhook asks Telegram to post updates to url with the secret.
 func (a *Adapter) SetWebhook(ctx context.Context, url string) error {
 	if _, err := a.bot.SetWebhook(ctx, &tg.SetWebhookParams{URL: url, SecretToken: a.secret}); err != nil {
-		return bot.Errorf(bot.EUNAVAILABLE, "telegram: setWebhook to %s failed: %s", url, classify(err))
+		return bot.Errorf(bot.EUNAVAILABLE, "telegram: setWebhook to %s failed: %s", url, a.classify(err))
 	}
 	return nil
 }
@@ -245,7 +249,7 @@ func (a *Adapter) download(ctx context.Context, id string, size int64) ([]byte, 
 	}
 	f, err := a.bot.GetFile(ctx, &tg.GetFileParams{FileID: id})
 	if err != nil {
-		return nil, classify(err)
+		return nil, a.classify(err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.bot.FileDownloadLink(f), nil)
 	if err != nil {
@@ -290,7 +294,7 @@ func (a *Adapter) UploadFile(ctx context.Context, to bot.Address, f bot.File, co
 	sent, err := a.bot.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chat, Caption: comment,
 		Document: &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}})
 	if err != nil {
-		return bot.MessageRef{}, classify(err)
+		return bot.MessageRef{}, a.classify(err)
 	}
 	return bot.MessageRef{Channel: to, ID: strconv.Itoa(sent.ID)}, nil
 }
@@ -301,6 +305,26 @@ func chatID(to bot.Address) (int64, error) {
 		return 0, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Telegram chat id", to)
 	}
 	return chat, nil
+}
+
+// classify maps the Bot API's answers to herald's errors, and shows
+// those an operator must fix (the token, the bot's rights in the
+// moderators' group) on the status board.
+func (a *Adapter) classify(err error) error {
+	out := classify(err)
+	msg := strings.ToLower(err.Error())
+	integration := errors.Is(err, tg.ErrorUnauthorized)
+	for _, s := range []string{"not enough rights", "not a member", "was kicked", "upgraded to a supergroup", "have no rights"} {
+		integration = integration || strings.Contains(msg, s)
+	}
+	if integration && a.board != nil {
+		m, fix, _ := strings.Cut(bot.ErrorMessage(out), ": ")
+		if fix == "" {
+			fix = "see the message"
+		}
+		a.board.Report(bot.PlatformTelegram, m, fix)
+	}
+	return out
 }
 
 // classify maps the Bot API's answers to herald's errors.

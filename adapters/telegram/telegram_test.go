@@ -20,6 +20,7 @@ import (
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
@@ -488,5 +489,37 @@ func TestInboundConformance(t *testing.T) {
 func TestKindsRender(t *testing.T) {
 	for _, k := range kindtest.KindSamples {
 		kindtest.Golden(t, filepath.Join("testdata", "kinds", k.Name+".html"), telegram.Render(k.Message))
+	}
+}
+
+// TestIntegrationErrorsReachTheStatusBoard: what the operator must fix
+// (the bot's place or rights in a chat, the token) shows in status; a
+// person who blocked the bot does not.
+func TestIntegrationErrorsReachTheStatusBoard(t *testing.T) {
+	fake, err := telegramfake.Start(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	board := &status.Board{Clock: bottest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))}
+	a, err := telegram.New(context.Background(), telegram.Config{Board: board, Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.StartedBy(1001)
+	fake.StartedBy(1002)
+	fake.Block(1002)
+	if _, err := a.Send(context.Background(), addr(1002), bot.Message{Text: "hi"}); bot.ErrorReach(err) != bot.ReachBlocked {
+		t.Fatalf("a blocked person: %v", err)
+	}
+	if st := board.Status(); len(st.Errors) != 0 {
+		t.Fatalf("a person's refusal reached status: %+v", st.Errors)
+	}
+	fake.Inject(telegramfake.Fault{Method: "sendMessage", N: 1, Code: 403, Description: "Forbidden: bot was kicked from the supergroup chat"})
+	if _, err := a.Send(context.Background(), addr(1001), bot.Message{Text: "hi"}); err == nil {
+		t.Fatal("the fault did not happen")
+	}
+	if st := board.Status(); len(st.Errors) != 1 || st.Errors[0].Platform != bot.PlatformTelegram {
+		t.Fatalf("status after the bot was kicked: %+v", st.Errors)
 	}
 }

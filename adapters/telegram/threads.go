@@ -29,7 +29,7 @@ func (a *Adapter) forum(ctx context.Context) bool {
 	}
 	chat, err := a.bot.GetChat(ctx, &tg.GetChatParams{ChatID: a.group})
 	if err != nil {
-		a.log.Warn("telegram: reading the moderators' group", "err", classify(err))
+		a.log.Warn("telegram: reading the moderators' group", "err", a.classify(err))
 		return false
 	}
 	a.mu.Lock()
@@ -59,7 +59,7 @@ func (a *Adapter) OpenThread(ctx context.Context, channel bot.Address, title str
 	}
 	topic, err := a.bot.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: a.group, Name: name})
 	if err != nil {
-		return bot.ThreadRef{}, classify(err)
+		return bot.ThreadRef{}, a.classify(err)
 	}
 	return bot.ThreadRef{Channel: channel, ID: "t" + strconv.Itoa(topic.MessageThreadID)}, nil
 }

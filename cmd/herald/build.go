@@ -218,7 +218,7 @@ func (w *wiring) buildCore() ([]component, error) {
 // buildEmail reaches participants by email when chat cannot.
 func (w *wiring) buildEmail() ([]component, error) {
 	c := w.cfg.Email
-	mailer := email.New(email.Config{Host: c.Host, Port: c.Port, TLS: c.TLS,
+	mailer := email.New(email.Config{Board: w.board, Host: c.Host, Port: c.Port, TLS: c.TLS,
 		Username: c.Username, Password: c.Password.Value(), From: c.From})
 	w.threads.Email, w.contacts.Mail = mailer, mailer
 	w.messengers[bot.PlatformEmail] = mailer
@@ -301,7 +301,7 @@ func (w *wiring) buildTelegram() ([]component, error) {
 	ctx, cancel := w.startCtx()
 	defer cancel()
 	client := w.platformClient(0) // long polling sets its own deadlines
-	tc := telegram.Config{Token: cfg.Telegram.Token.Value(), ServerURL: cfg.Telegram.ServerURL, Log: w.log.With("part", "telegram"), HTTPClient: client, Budget: w.budget}
+	tc := telegram.Config{Board: w.board, Token: cfg.Telegram.Token.Value(), ServerURL: cfg.Telegram.ServerURL, Log: w.log.With("part", "telegram"), HTTPClient: client, Budget: w.budget}
 	// The moderators' group (checked negative by the config): /herald runs
 	// there and its admins are moderators.
 	tc.Group, _ = strconv.ParseInt(cfg.Moderators.Telegram.Group, 10, 64)
