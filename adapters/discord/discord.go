@@ -71,7 +71,13 @@ type Adapter struct {
 	// its buttons and forms. Verbs are the command language's first words,
 	// registered as /herald's subcommands.
 	Handler bot.InboundHandler
-	Verbs   []string
+	// OnCard, when set, is told of every campaign card posted in a
+	// channel, so that it can be kept up to date (commands.CardUpdater):
+	// cards go as channel messages with the bot token, which stay
+	// editable, rather than as interaction answers, whose tokens expire
+	// after 15 minutes.
+	OnCard func(id bot.CampaignID, ref bot.MessageRef)
+	Verbs  []string
 }
 
 var (
@@ -168,7 +174,38 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	return bot.MessageRef{Channel: to, ID: sent.ID}, nil
 }
 
-var _ bot.OnceSender = (*Adapter)(nil)
+var (
+	_ bot.OnceSender    = (*Adapter)(nil)
+	_ bot.MessageEditor = (*Adapter)(nil)
+)
+
+// EditMessage replaces the message ref (a card herald posted in a
+// channel) with m.
+func (a *Adapter) EditMessage(ctx context.Context, ref bot.MessageRef, m bot.Message) error {
+	r := a.render(m)
+	content := r.Content
+	edit := &discordgo.MessageEdit{ID: ref.ID, Channel: ref.Channel.ID, Content: &content, Embeds: &r.Embeds, Components: &r.Components}
+	if _, err := a.s.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx)); err != nil {
+		return a.classify(err, bot.StepSend)
+	}
+	return nil
+}
+
+// postCard posts a public campaign card in channel with the bot token and
+// has it tracked (OnCard); false when it is not such a card or could not
+// be posted (the caller answers as before).
+func (a *Adapter) postCard(ctx context.Context, channel string, m bot.Message, private bool) bool {
+	if m.Campaign == 0 || private || channel == "" || a.OnCard == nil || len(m.Files) > 0 {
+		return false
+	}
+	sent, err := a.s.ChannelMessageSendComplex(channel, a.render(m), discordgo.WithContext(ctx))
+	if err != nil {
+		a.log.Warn("discord: posting a campaign card in the channel", "channel", channel, "err", a.classify(err, bot.StepSend))
+		return false
+	}
+	a.OnCard(m.Campaign, bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformDiscord, ID: channel}, ID: sent.ID})
+	return true
+}
 
 // nonceWindow is how long herald counts on Discord to remember a nonce:
 // Discord documents "the past few minutes".

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -296,7 +297,12 @@ func (a *Adapter) reply(ctx context.Context, i *discordgo.Interaction, respond r
 	}
 	rest := r.Messages[1:]
 	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: &discordgo.InteractionResponseData{Flags: flags}}
-	if len(r.Messages[0].Files) == 0 {
+	if first := r.Messages[0]; i.GuildID != "" && a.postCard(ctx, i.ChannelID, first, r.Private) {
+		// The card lives in the channel, kept up to date; the command's
+		// own answer only tells the moderator so.
+		resp = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: fmt.Sprintf("Campaign #%d's card is in the channel, kept up to date.", first.Campaign), Flags: discordgo.MessageFlagsEphemeral}}
+	} else if len(r.Messages[0].Files) == 0 {
 		first := a.render(r.Messages[0])
 		resp = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, Components: first.Components, Flags: flags}}
@@ -313,6 +319,9 @@ func (a *Adapter) reply(ctx context.Context, i *discordgo.Interaction, respond r
 }
 
 func (a *Adapter) followup(ctx context.Context, i *discordgo.Interaction, m bot.Message, private bool) {
+	if i.GuildID != "" && a.postCard(ctx, i.ChannelID, m, private) {
+		return
+	}
 	r := a.render(m)
 	p := &discordgo.WebhookParams{Content: r.Content, Embeds: r.Embeds, Components: r.Components, Files: r.Files}
 	if private {

@@ -353,6 +353,7 @@ func (w *wiring) buildDiscord() ([]component, error) {
 		}
 	}
 	w.moderators.Checkers[bot.PlatformDiscord] = a
+	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { w.cards.Track(id, a, ref) }
 	out := []component{{"discord", a}}
 	if cfg.Discord.PublicKey != "" {
 		// Interactions may also come by HTTP, each verified with the key

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/commands"
@@ -30,4 +31,48 @@ func TestTryOnMeInTheConsole(t *testing.T) {
 	if len(r.Messages) != 1 || r.Messages[0].Kind != bot.KindSuccess || !strings.Contains(r.Messages[0].Text, "delivered to web:console:mo") {
 		t.Fatalf("campaign try without an address in the console: %+v", r.Messages)
 	}
+}
+
+// TestDiscordCardFollowsTheCampaign: a campaign card asked for with
+// /herald in a Discord channel is a channel message (the bot's, not an
+// interaction answer whose token expires), edited as the campaign runs.
+func TestDiscordCardFollowsTheCampaign(t *testing.T) {
+	fake, err := discordfake.Start("dc-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AddUser("4001", true)
+	fake.AddUser("4002", true)
+	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", api_url: \"http://"+fake.Addr()+"\"}\nmoderators: {discord: {group: R-MODS}}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	run := func(text string, files ...bot.File) {
+		t.Helper()
+		if r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: text, Files: files}); r.Private {
+			t.Fatalf("%s: %+v", text, r)
+		}
+	}
+	run("list import dc", bot.File{Name: "dc.csv", Data: []byte("discord_id,first_name\n4001,Ana\n4002,Bo\n")})
+	run("campaign new Live")
+	run("campaign message 1 Hi {{first_name}}!")
+	run("campaign audience 1 list:dc")
+	waitUntil(t, p, "/herald registered", func() bool { return strings.Contains(fake.Commands("777"), `"name":"campaign"`) })
+	fake.Member("55", "R-MODS")
+	fake.Slash("777", "555", "55", "campaign", "show 1")
+	card := func() (discordfake.Message, bool) {
+		for _, m := range fake.Messages() {
+			if m.ChannelID == "555" && !m.Ephemeral && strings.Contains(m.Embeds, "Live") {
+				return m, true
+			}
+		}
+		return discordfake.Message{}, false
+	}
+	waitUntil(t, p, "the card in the channel", func() bool { _, ok := card(); return ok })
+	run("campaign start 1")
+	waitUntil(t, p, "the card edited to done", func() bool {
+		m, _ := card()
+		return m.Edited > 0 && strings.Contains(m.Embeds, "done") && strings.Contains(m.Embeds, "2 sent")
+	})
 }
