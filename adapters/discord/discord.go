@@ -24,6 +24,11 @@ import (
 // Config sets up the adapter.
 type Config struct {
 	Token string
+	// MemberJoins has herald hear members joining the guild (GuildID) as
+	// participants joining (threads.surface_on_join). It asks for the
+	// privileged Server Members Intent, which must be on in the developer
+	// portal (Bot → Privileged Gateway Intents).
+	MemberJoins bool
 	// APIURL, when set, is where discord.com's requests go instead
 	// (scheme and host, for example http://127.0.0.1:PORT).
 	APIURL     string
@@ -59,6 +64,7 @@ type Adapter struct {
 	s            *discordgo.Session
 	log          *slog.Logger
 	board        *status.Board
+	memberJoins  bool
 
 	mu  sync.Mutex
 	dms map[string]string // user id → DM channel id
@@ -131,7 +137,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	s.Client = client
 	s.ShouldRetryOnRateLimit = false // the engine's limiter decides
 	s.MaxRestRetries = 0
-	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors,
+	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, memberJoins: cfg.MemberJoins && cfg.GuildID != "", dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors,
 		interactions: expiring.New[string, struct{}](bot.SystemClock(), 0)}
 	if _, err := s.User("@me", discordgo.WithContext(ctx)); err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err, bot.StepOpen)), "discord: %s", bot.ErrorMessage(a.classify(err, bot.StepOpen)))

@@ -22,6 +22,23 @@ import (
 // returns only once those have returned too.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentMessageContent | discordgo.IntentsGuildMessages
+	if a.memberJoins {
+		// Privileged: the Server Members Intent must be on in the portal.
+		a.s.Identify.Intents |= discordgo.IntentsGuildMembers
+		removeM := a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.GuildMemberAdd) {
+			if m.Member == nil || m.User == nil || m.User.Bot || m.GuildID != a.guildID || a.Handler == nil {
+				return
+			}
+			name := m.User.GlobalName
+			if name == "" {
+				name = m.User.Username
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantJoined, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformDiscord, ID: m.User.ID}, Name: name}, ID: "join:" + m.User.ID})
+		})
+		defer removeM()
+	}
 	a.s.SyncEvents = true
 	var handlers tracker
 	// Live DMs wait until what was written while herald was away is read
@@ -53,7 +70,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 		close(backfilled)
 		if a.board != nil {
 			a.board.SetConnected(bot.PlatformDiscord, false, "gateway: cannot connect")
-			a.board.Report(bot.PlatformDiscord, "the gateway refused the connection", "check discord.token")
+			if strings.Contains(err.Error(), "4014") {
+				a.board.Report(bot.PlatformDiscord, "Discord refused the Server Members Intent", "turn it on in the developer portal (Bot → Privileged Gateway Intents), or set threads.surface_on_join: false")
+			} else {
+				a.board.Report(bot.PlatformDiscord, "the gateway refused the connection", "check discord.token")
+			}
 		}
 		return bot.Errorf(bot.EUNAVAILABLE, "discord: cannot connect to the gateway: %s", redact(err.Error(), a.s.Token))
 	}

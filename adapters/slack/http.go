@@ -310,6 +310,8 @@ type messageEvent struct {
 	ThreadTS    string       `json:"thread_ts"`
 	ClientMsgID string       `json:"client_msg_id"`
 	Files       []sharedFile `json:"files"`
+	// Tab is the App Home's tab opened (app_home_opened).
+	Tab string `json:"tab"`
 }
 
 // event serves the Events API: DMs from participants (with their files),
@@ -345,6 +347,17 @@ func (a *Adapter) runEvent(env eventEnvelope) {
 		return
 	}
 	e := env.Event
+	if e.Type == "app_home_opened" && e.User != "" && e.User != a.botUser {
+		// A person opened herald's App Home: they joined (their thread
+		// opens now with threads.surface_on_join), once per event.
+		if a.seen(env.EventID) {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantJoined, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: e.User}}, ID: "home:" + e.User})
+		return
+	}
 	switch {
 	case e.Type != "message", e.BotID != "", e.User == "", e.User == a.botUser:
 		return // not a person's message, or herald's own

@@ -61,7 +61,12 @@ type Fault struct {
 
 // Server is the fake Discord.
 type Server struct {
-	Token string
+	// MembersIntent says that the app may ask for the privileged
+	// GUILD_MEMBERS intent (enabled in the developer portal); a bot that
+	// asks without it is refused with 4014.
+	MembersIntent bool
+	intents       int
+	Token         string
 	// Unlimited switches the rate limits off.
 	Unlimited bool
 	// Scale runs every limit this many times faster (0 or 1: real time);
@@ -566,6 +571,22 @@ func (s *Server) messagesAfter(w http.ResponseWriter, r *http.Request, ch string
 	writeJSON(w, http.StatusOK, out)
 }
 
+// intentGuildMembers is the privileged GUILD_MEMBERS gateway intent.
+const intentGuildMembers = 1 << 1
+
+// MemberJoins has user join guild: GUILD_MEMBER_ADD, sent only to a bot
+// that identified with the GUILD_MEMBERS intent (as Discord does).
+func (s *Server) MemberJoins(guild, user, name string) {
+	s.mu.Lock()
+	subscribed := s.intents&intentGuildMembers != 0
+	s.mu.Unlock()
+	if !subscribed {
+		return
+	}
+	s.dispatch("GUILD_MEMBER_ADD", map[string]any{"guild_id": guild, "joined_at": time.Now().UTC().Format(time.RFC3339),
+		"user": map[string]any{"id": user, "username": name, "global_name": name, "discriminator": "0"}, "roles": []string{}})
+}
+
 func (s *Server) dispatch(event string, data any) {
 	s.mu.Lock()
 	s.gwSeq++
@@ -622,11 +643,21 @@ func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 				send(map[string]any{"op": 11})
 			case 2: // identify
 				var id struct {
-					Token string `json:"token"`
+					Token   string `json:"token"`
+					Intents int    `json:"intents"`
 				}
 				json.Unmarshal(in.D, &id)
 				if id.Token != "Bot "+s.Token && id.Token != s.Token {
 					ws.Close(4004, "Authentication failed.")
+					return
+				}
+				s.mu.Lock()
+				allowed := s.MembersIntent
+				s.intents = id.Intents
+				s.mu.Unlock()
+				if id.Intents&intentGuildMembers != 0 && !allowed {
+					// A privileged intent not enabled in the developer portal.
+					ws.Close(4014, "Disallowed intent(s).")
 					return
 				}
 				s.mu.Lock()

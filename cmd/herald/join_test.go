@@ -1,0 +1,95 @@
+package main_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/coder/websocket"
+
+	"github.com/heraldchat/herald/adapters/discord/discordfake"
+	"github.com/heraldchat/herald/adapters/slack/slackfake"
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/commands"
+)
+
+// TestSurfaceOnJoin: with threads.surface_on_join, a participant's
+// thread opens when they join, before they write: a web visitor opening
+// the chat, a Slack user opening herald's App Home, a Discord member
+// joining the guild (herald then asks for the privileged members intent).
+func TestSurfaceOnJoin(t *testing.T) {
+	t.Run("web", func(t *testing.T) {
+		p := NewProgram(nil)
+		MustStart(t, p, MustWriteConfig(t, t.TempDir(), "threads: {surface_on_join: true}\n"))
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar}
+		resp, err := c.Get("http://" + p.HTTPAddr() + "/chat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := make([]byte, 64<<10)
+		n, _ := resp.Body.Read(page)
+		resp.Body.Close()
+		m := regexp.MustCompile(`data-csrf="([^"]+)" data-respondent="([^"]+)"`).FindSubmatch(page[:n])
+		if m == nil {
+			t.Fatalf("no csrf and respondent in the page")
+		}
+		ws, _, err := websocket.Dial(context.Background(), "ws://"+p.HTTPAddr()+"/chat/ws?csrf="+string(m[1]), &websocket.DialOptions{HTTPClient: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.CloseNow()
+		waitUntil(t, p, "the visitor's thread", func() bool {
+			return !p.ThreadOf(bot.Address{Platform: bot.PlatformWeb, ID: string(m[2])}).IsZero()
+		})
+	})
+	t.Run("slack app home", func(t *testing.T) {
+		fake, err := slackfake.Start("xoxb-test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer fake.Close()
+		fake.AppToken = "xapp-test"
+		fake.Join("CMODS")
+		fake.AddUser(slackfake.User{ID: "UZED", Name: "zed"})
+		p := NewProgram(nil)
+		MustStart(t, p, MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\nthreads: {surface_on_join: true}\n"))
+		fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": "EvHome1", "event": map[string]any{
+			"type": "app_home_opened", "user": "UZED", "channel": "DZED", "tab": "messages"}})
+		waitUntil(t, p, "Zed's thread", func() bool { return !p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: "UZED"}).IsZero() })
+	})
+	t.Run("discord member", func(t *testing.T) {
+		fake, err := discordfake.Start("dc-token")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer fake.Close()
+		fake.MembersIntent = true
+		p := NewProgram(nil)
+		MustStart(t, p, MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", api_url: \"http://"+fake.Addr()+"\"}\nthreads: {surface_on_join: true}\n"))
+		waitUntil(t, p, "the gateway", func() bool { return fake.Gateways() > 0 })
+		fake.MemberJoins("777", "4010", "Zed")
+		waitUntil(t, p, "the member's thread", func() bool { return !p.ThreadOf(bot.Address{Platform: bot.PlatformDiscord, ID: "4010"}).IsZero() })
+		if parent := fake.Threads()[p.ThreadOf(bot.Address{Platform: bot.PlatformDiscord, ID: "4010"}).ID]; parent != "4444" {
+			t.Fatalf("the thread is not in the moderators' channel: %v", fake.Threads())
+		}
+	})
+	t.Run("discord without the intent", func(t *testing.T) {
+		fake, err := discordfake.Start("dc-token")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer fake.Close()
+		p := NewProgram(nil)
+		MustStart(t, p, MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", api_url: \"http://"+fake.Addr()+"\"}\nthreads: {surface_on_join: true}\n"))
+		mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+		waitUntil(t, p, "status to say what to turn on", func() bool {
+			r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: "status"})
+			return len(r.Messages) > 0 && strings.Contains(r.Messages[0].Text, "Server Members Intent")
+		})
+	})
+}
