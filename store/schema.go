@@ -21,7 +21,8 @@ import (
 //	5: counts the bytes of the files kept with posts (posts.go).
 //	6: counts the posts waiting in the outbox, per platform (outbox.go).
 //	7: indexes conversations by when something is due (conversations.go).
-const SchemaVersion = 7
+//	8: adds API tokens and the event API's idempotency keys (apitokens.go).
+const SchemaVersion = 8
 
 var (
 	bucketMeta            = []byte("meta")
@@ -57,6 +58,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV4toV5,
 	migrateV5toV6,
 	migrateV6toV7,
+	migrateV7toV8,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

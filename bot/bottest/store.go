@@ -46,6 +46,8 @@ type Store struct {
 	secrets       map[string][]byte
 	outbox        map[uint64][]byte
 	intakeKeys    map[string]time.Time
+	apiTokens     []*bot.APIToken
+	eventKeys     map[string]eventKey
 	postKeys      map[string]postKey
 }
 
@@ -75,7 +77,7 @@ func NewStore(clock bot.Clock) *Store {
 		lists: map[string]*memList{}, campaigns: map[bot.CampaignID][]byte{}, sendings: map[bot.CampaignID]*memSendings{},
 		conversations: map[bot.ConversationID][]byte{}, convByPart: map[bot.Address]bot.ConversationID{}, convByThread: map[bot.ThreadRef]bot.ConversationID{},
 		posts: map[string][][]byte{}, files: map[string]memFile{}, snippets: map[string][]byte{}, secrets: map[string][]byte{},
-		outbox: map[uint64][]byte{}, intakeKeys: map[string]time.Time{}, postKeys: map[string]postKey{},
+		outbox: map[uint64][]byte{}, intakeKeys: map[string]time.Time{}, postKeys: map[string]postKey{}, eventKeys: map[string]eventKey{},
 	}
 }
 
@@ -89,6 +91,8 @@ var (
 	_ bot.PostStore         = (*Store)(nil)
 	_ bot.SnippetStore      = (*Store)(nil)
 	_ bot.OutboxStore       = (*Store)(nil)
+	_ bot.APITokenStore     = (*Store)(nil)
+	_ bot.EventRecorder     = (*Store)(nil)
 	_ bot.IntakeStore       = (*Store)(nil)
 )
 
@@ -1473,4 +1477,124 @@ func (s *Store) snapshotConversations() convSnapshot {
 
 func (s *Store) restoreConversations(c convSnapshot) {
 	s.conversations, s.convByPart, s.convByThread, s.seq["conversations"] = c.rows, c.byPart, c.byThread, c.seq
+}
+
+// ---- API tokens and event keys
+
+// eventKey is an event API key: the event's Seq and when it was taken.
+type eventKey struct {
+	seq uint64
+	at  time.Time
+}
+
+// CreateAPIToken stores t, setting its ID; ECONFLICT when a token not
+// revoked has its name.
+func (s *Store) CreateAPIToken(ctx context.Context, t *bot.APIToken) error {
+	if t.Name == "" || t.Hash == "" {
+		return bot.Errorf(bot.EINVALID, "an API token needs a name and a hash")
+	}
+	if err := s.begin(ctx); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	for _, o := range s.apiTokens {
+		if o.Name == t.Name && !o.Revoked() {
+			return bot.Errorf(bot.ECONFLICT, "a token named %s exists: revoke it first, or choose another name", t.Name)
+		}
+	}
+	t.ID = s.next("api_tokens")
+	if t.CreatedAt.IsZero() {
+		t.CreatedAt = s.now()
+	}
+	c := *t
+	s.apiTokens = append(s.apiTokens, &c)
+	return nil
+}
+
+// APITokenByHash returns the token with that hash, or ENOTFOUND.
+func (s *Store) APITokenByHash(ctx context.Context, hash string) (*bot.APIToken, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	for _, t := range s.apiTokens {
+		if t.Hash == hash {
+			c := *t
+			return &c, nil
+		}
+	}
+	return nil, bot.Errorf(bot.ENOTFOUND, "no such token")
+}
+
+// APITokens returns every token by ID.
+func (s *Store) APITokens(ctx context.Context) ([]*bot.APIToken, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	out := make([]*bot.APIToken, 0, len(s.apiTokens))
+	for _, t := range s.apiTokens {
+		c := *t
+		out = append(out, &c)
+	}
+	return out, nil
+}
+
+// RevokeAPIToken revokes the token not revoked named name.
+func (s *Store) RevokeAPIToken(ctx context.Context, name string, at time.Time) (*bot.APIToken, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	for _, t := range s.apiTokens {
+		if t.Name == name && !t.Revoked() {
+			t.RevokedAt = at.UTC()
+			c := *t
+			return &c, nil
+		}
+	}
+	return nil, bot.Errorf(bot.ENOTFOUND, "no token named %s to revoke", name)
+}
+
+// RecordEvents appends events in one transaction, a key recorded within
+// bot.EventKeyTTL (in scope) appending nothing again.
+func (s *Store) RecordEvents(ctx context.Context, scope string, events []*bot.Event, keys []string) ([]bool, error) {
+	if len(keys) != len(events) {
+		return nil, bot.Errorf(bot.EINVALID, "%d keys for %d events", len(keys), len(events))
+	}
+	for _, e := range events {
+		if e.Type == "" {
+			return nil, bot.Errorf(bot.EINVALID, "an event needs a type")
+		}
+	}
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	now := s.now()
+	for k, v := range s.eventKeys {
+		if now.Sub(v.at) >= bot.EventKeyTTL {
+			delete(s.eventKeys, k)
+		}
+	}
+	dup := make([]bool, len(events))
+	for i, e := range events {
+		key := ""
+		if keys[i] != "" {
+			key = scope + "\x00" + keys[i]
+			if v, ok := s.eventKeys[key]; ok {
+				e.Seq, dup[i] = v.seq, true
+				continue
+			}
+		}
+		e.Seq = uint64(len(s.events) + 1)
+		if e.At.IsZero() {
+			e.At = now
+		}
+		s.events = append(s.events, enc(e))
+		if key != "" {
+			s.eventKeys[key] = eventKey{e.Seq, now}
+		}
+	}
+	return dup, nil
 }

@@ -26,6 +26,8 @@ type Store interface {
 	bot.ConversationStore
 	bot.PostStore
 	bot.SnippetStore
+	bot.APITokenStore
+	bot.EventRecorder
 }
 
 // Opener returns a fresh, empty store stamped by clock, closed when the
@@ -62,6 +64,8 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("Outbox", func(t *testing.T) { outbox(t, open) })
 	t.Run("Intake", func(t *testing.T) { intake(t, opener) })
 	t.Run("Secrets", func(t *testing.T) { secrets(t, open) })
+	t.Run("APITokens", func(t *testing.T) { apiTokens(t, open) })
+	t.Run("RecordEvents", func(t *testing.T) { recordEvents(t, opener) })
 }
 
 var (
@@ -820,5 +824,76 @@ func dueConversations(t *testing.T, open func(*testing.T) Store) {
 	db.UpdateConversation(ctx, idle.ID, func(c *bot.Conversation) error { c.Tags = []string{"x"}; return nil })
 	if got, want := ids(at(200), 0), []bot.ConversationID{both.ID, closing.ID}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("after the changes: %v, want %v", got, want)
+	}
+}
+
+// apiTokens: tokens are found by hash, named once among those not
+// revoked, revoked by name (and found still, revoked).
+func apiTokens(t *testing.T, open func(*testing.T) Store) {
+	ctx := context.Background()
+	db := open(t)
+	tok := &bot.APIToken{Name: "crm", Hash: bot.HashAPIToken("hrld_a")}
+	if err := db.CreateAPIToken(ctx, tok); err != nil || tok.ID == 0 || !tok.CreatedAt.Equal(epoch) {
+		t.Fatalf("create: %+v %v", tok, err)
+	}
+	code(t, db.CreateAPIToken(ctx, &bot.APIToken{Name: "crm", Hash: bot.HashAPIToken("hrld_b")}), bot.ECONFLICT)
+	code(t, db.CreateAPIToken(ctx, &bot.APIToken{Name: "x"}), bot.EINVALID)
+	got, err := db.APITokenByHash(ctx, bot.HashAPIToken("hrld_a"))
+	if err != nil || got.Name != "crm" || got.Revoked() {
+		t.Fatalf("by hash: %+v %v", got, err)
+	}
+	_, err = db.APITokenByHash(ctx, bot.HashAPIToken("hrld_nope"))
+	code(t, err, bot.ENOTFOUND)
+	if r, err := db.RevokeAPIToken(ctx, "crm", epoch.Add(time.Hour)); err != nil || !r.Revoked() {
+		t.Fatalf("revoke: %+v %v", r, err)
+	}
+	_, err = db.RevokeAPIToken(ctx, "crm", epoch)
+	code(t, err, bot.ENOTFOUND)
+	if got, _ := db.APITokenByHash(ctx, bot.HashAPIToken("hrld_a")); got == nil || !got.Revoked() {
+		t.Fatalf("a revoked token is found as revoked: %+v", got)
+	}
+	if err := db.CreateAPIToken(ctx, &bot.APIToken{Name: "crm", Hash: bot.HashAPIToken("hrld_c")}); err != nil {
+		t.Fatalf("a name is free again once revoked: %v", err)
+	}
+	if all, _ := db.APITokens(ctx); len(all) != 2 || all[0].Name != "crm" || !all[0].Revoked() || all[1].Revoked() {
+		t.Fatalf("all tokens: %+v", all)
+	}
+}
+
+// recordEvents: events with keys are recorded once per scope within
+// bot.EventKeyTTL (a second call, or the same key twice in one call,
+// returns the first Seq as a duplicate); another scope is another key;
+// after the TTL the key is free again.
+func recordEvents(t *testing.T, opener Opener) {
+	ctx := context.Background()
+	clock := bottest.NewClock(Epoch)
+	db := opener(t, clock)
+	ev := func(name string) *bot.Event { return &bot.Event{Type: bot.EventCustom, Name: name} }
+	batch := []*bot.Event{ev("a"), ev("b"), ev("a-again")}
+	dup, err := db.RecordEvents(ctx, "tok1", batch, []string{"k1", "", "k1"})
+	if err != nil || !reflect.DeepEqual(dup, []bool{false, false, true}) || batch[2].Seq != batch[0].Seq || batch[1].Seq == batch[0].Seq {
+		t.Fatalf("first batch: %v %v %+v", dup, err, batch)
+	}
+	again := []*bot.Event{ev("a"), ev("c")}
+	dup, _ = db.RecordEvents(ctx, "tok1", again, []string{"k1", "k2"})
+	if !reflect.DeepEqual(dup, []bool{true, false}) || again[0].Seq != batch[0].Seq {
+		t.Fatalf("second batch: %v %+v", dup, again)
+	}
+	other := []*bot.Event{ev("a")}
+	if dup, _ := db.RecordEvents(ctx, "tok2", other, []string{"k1"}); dup[0] {
+		t.Fatal("a key of another scope was taken as a duplicate")
+	}
+	if all, _ := db.Events(ctx, 0, 0); len(all) != 4 {
+		t.Fatalf("%d events recorded, want 4", len(all))
+	}
+	_, err = db.RecordEvents(ctx, "tok1", []*bot.Event{ev("x"), {}}, []string{"k9", ""})
+	code(t, err, bot.EINVALID)
+	if all, _ := db.Events(ctx, 0, 0); len(all) != 4 {
+		t.Fatal("a refused batch recorded some of its events")
+	}
+	clock.Advance(bot.EventKeyTTL + time.Minute)
+	late := []*bot.Event{ev("a")}
+	if dup, _ := db.RecordEvents(ctx, "tok1", late, []string{"k1"}); dup[0] || late[0].Seq == batch[0].Seq {
+		t.Fatalf("a key past its time is still taken: %+v", late)
 	}
 }
