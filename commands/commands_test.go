@@ -66,6 +66,7 @@ func newWorld(t testing.TB, locale commands.Locale) *world {
 		Status:    board,
 		Directory: db,
 		History:   db,
+		Tokens:    db,
 		OpenRecipients: func(r io.Reader) (lists.RecipientReader, error) {
 			return csvfile.NewReader(r)
 		},

@@ -20,6 +20,9 @@ func New(deps Deps, text *Text, auth Authorizer, signer *Signer, log *slog.Logge
 
 		{Name: "lists", Example: "lists", Help: TextHelpLists, MaxArgs: 0, Handler: HandlerFunc(h.lists)},
 		{Name: "events", Args: "CONTACT", Example: "events ana@example.org", Help: TextHelpEvents, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.events)},
+		{Name: "token create", Args: "NAME", Example: "token create crm", Help: TextHelpTokenCreate, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: HandlerFunc(h.tokenCreate)},
+		{Name: "token list", Example: "token list", Help: TextHelpTokenList, MaxArgs: 0, Handler: HandlerFunc(h.tokenList)},
+		{Name: "token revoke", Args: "NAME", Example: "token revoke crm", Help: TextHelpTokenRevoke, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: HandlerFunc(h.tokenRevoke)},
 		{Name: "contacts", Args: "[search TEXT] [reach:blocked|unreachable|ok]", Example: "contacts reach:blocked", Help: TextHelpContacts, MaxArgs: -1, Handler: HandlerFunc(h.contacts)},
 		{Name: "list import", Args: "NAME [merge|replace]", Example: "list import spring-2026", Help: TextHelpListImport, MinArgs: 1, MaxArgs: 2, Changes: true, Handler: HandlerFunc(h.listImport)},
 		{Name: "list import-file", MaxArgs: 0, Changes: true, Handler: HandlerFunc(h.listImportFile)},

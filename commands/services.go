@@ -73,6 +73,8 @@ type Deps struct {
 	// (both the store).
 	Directory Directory
 	History   History
+	// Tokens serves the token commands (the store).
+	Tokens bot.APITokenStore
 	// OpenRecipients reads an uploaded recipient file (package csvfile).
 	OpenRecipients func(io.Reader) (lists.RecipientReader, error)
 	// WriteTable writes the rows a report or export produces onto w as a

@@ -31,6 +31,14 @@ const (
 	TextHelpStatus          TextKey = "cmd.help.status"
 	TextHelpLists           TextKey = "cmd.help.lists"
 	TextHelpContacts        TextKey = "cmd.help.contacts"
+	TextHelpTokenCreate     TextKey = "cmd.help.token_create"
+	TextHelpTokenList       TextKey = "cmd.help.token_list"
+	TextHelpTokenRevoke     TextKey = "cmd.help.token_revoke"
+	TextTokenCreated        TextKey = "cmd.token.created"
+	TextTokenRevoked        TextKey = "cmd.token.revoked"
+	TextTokenRevokedOn      TextKey = "cmd.token.revoked_on"
+	TextTokensTitle         TextKey = "cmd.token.title"
+	TextNoTokens            TextKey = "cmd.token.none"
 	TextHelpEvents          TextKey = "cmd.help.events"
 	TextHelpCampaignHistory TextKey = "cmd.help.campaign_history"
 	TextEventsTitle         TextKey = "cmd.events.title"
@@ -204,6 +212,14 @@ var Texts = Catalogue{
 	TextHelpContacts:        {"the contact directory: who herald knows, where, and whether it can write to them", "l'annuaire des contacts : qui herald connaît, où, et s'il peut leur écrire"},
 	TextContactsTitle:       {"%d contacts", "%d contacts"},
 	TextNoContacts:          {"No contact matches.", "Aucun contact ne correspond."},
+	TextHelpTokenCreate:     {"make a token for the event API (shown once)", "créer un jeton pour l'API d'événements (affiché une fois)"},
+	TextHelpTokenList:       {"the event API's tokens", "les jetons de l'API d'événements"},
+	TextHelpTokenRevoke:     {"revoke an event API token", "révoquer un jeton de l'API d'événements"},
+	TextTokenCreated:        {"Token *%s* (shown once; keep it): `%s`. Send events with `Authorization: Bearer …` to POST /api/v1/events.", "Jeton *%s* (affiché une fois ; gardez-le) : `%s`. Envoyez les événements avec `Authorization: Bearer …` à POST /api/v1/events."},
+	TextTokenRevoked:        {"Token *%s* revoked: requests with it are refused.", "Jeton *%s* révoqué : les requêtes qui le portent sont refusées."},
+	TextTokenRevokedOn:      {"revoked %s", "révoqué le %s"},
+	TextTokensTitle:         {"API tokens", "Jetons d'API"},
+	TextNoTokens:            {"No API token yet: `token create NAME`.", "Aucun jeton d'API : `token create NOM`."},
 	TextHelpEvents:          {"what happened with a contact, latest last (CONTACT: an email or telegram:ID, slack:ID…)", "ce qui s'est passé avec un contact, le plus récent en dernier (CONTACT : un email ou telegram:ID, slack:ID…)"},
 	TextHelpCampaignHistory: {"who changed a campaign, and when", "qui a modifié une campagne, et quand"},
 	TextEventsTitle:         {"Events of %s", "Événements de %s"},

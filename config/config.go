@@ -26,6 +26,18 @@ type Config struct {
 	Moderators Moderators `yaml:"moderators"`
 	Web        Web        `yaml:"web"`
 	Threads    Threads    `yaml:"threads"`
+	API        API        `yaml:"api"`
+}
+
+// API configures the HTTP API for other systems (POST /api/v1/events).
+type API struct {
+	Enabled bool `yaml:"enabled"`
+	// CreateContacts makes a contact for an event about someone herald
+	// does not know, rather than refusing it.
+	CreateContacts bool `yaml:"create_contacts"`
+	// RequestsPerSecond and Burst bound each token's requests.
+	RequestsPerSecond float64 `yaml:"requests_per_second"`
+	Burst             int     `yaml:"burst"`
 }
 
 // Threads configures participant threads.
@@ -234,6 +246,7 @@ func Default() *Config {
 		Web: Web{Enabled: true, MaxMessage: 4000, ChatTitle: "Chat", Accent: "#2d5be3", Limits: WebLimits{VisitorsPerMinute: 300, SocketsPerAddress: 1000, Sockets: 10000,
 			UploadsInFlight: 4, UploadsPerMinute: 60, FilesMB: 2048}},
 		Threads: Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
+		API:     API{Enabled: true, RequestsPerSecond: 10, Burst: 20},
 	}
 }
 

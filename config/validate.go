@@ -157,6 +157,12 @@ func (c *Config) Validate() Problems {
 	if c.Engine.Workers < 1 || c.Engine.Workers > 4096 {
 		bad("engine.workers", "must be between 1 and 4096, got %d", c.Engine.Workers)
 	}
+	if c.API.RequestsPerSecond <= 0 || c.API.RequestsPerSecond > 10000 {
+		bad("api.requests_per_second", "must be above 0 and at most 10000, got %v", c.API.RequestsPerSecond)
+	}
+	if c.API.Burst < 1 || c.API.Burst > 100000 {
+		bad("api.burst", "must be between 1 and 100000, got %d", c.API.Burst)
+	}
 	if t := strings.TrimSpace(c.Web.ChatTitle); t == "" || len(t) > 80 {
 		bad("web.chat_title", "must be 1 to 80 characters, got %q", c.Web.ChatTitle)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/api"
 	"github.com/heraldchat/herald/adapters/discord"
 	"github.com/heraldchat/herald/adapters/email"
 	"github.com/heraldchat/herald/adapters/slack"
@@ -21,6 +22,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
@@ -115,6 +117,7 @@ func (w *wiring) build() ([]component, error) {
 		{w.cfg.Telegram.Enabled, w.buildTelegram},
 		{w.cfg.Discord.Enabled, w.buildDiscord},
 		{w.cfg.Slack.Enabled, w.buildSlack},
+		{w.cfg.API.Enabled, w.buildAPI},
 	} {
 		if !b.on {
 			continue
@@ -180,6 +183,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		Snippets:      w.db,
 		Directory:     w.db,
 		History:       w.db,
+		Tokens:        w.db,
 		Campaigns:     &campaigns.Service{Store: w.db, Dispatcher: w.engine, Clock: w.clock},
 		Lists:         listService,
 		Status:        w.board,
@@ -264,6 +268,14 @@ func (w *wiring) buildWeb() ([]component, error) {
 	w.changed = append(w.changed, a.CampaignChanged)
 	w.board.SetConnected(bot.PlatformWeb, true, "web chat and console")
 	return []component{{"web", a}}, nil
+}
+
+// buildAPI serves the HTTP API for other systems (the event API).
+func (w *wiring) buildAPI() ([]component, error) {
+	c := w.cfg.API
+	svc := &events.Service{Store: w.db, Contacts: w.contacts, Clock: w.clock, CreateContacts: c.CreateContacts}
+	a := api.New(api.Config{Events: svc, Tokens: w.db, Log: w.log.With("part", "api"), PerSecond: c.RequestsPerSecond, Burst: c.Burst})
+	return []component{{"api", a}}, nil
 }
 
 // resetConsoleToken makes a new console login token for the running

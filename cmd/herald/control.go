@@ -42,6 +42,8 @@ type controlServer struct {
 type controlOps struct {
 	// resetConsoleToken makes a new console login token and returns it.
 	resetConsoleToken func(context.Context) (string, error)
+	// clock stamps token revocations.
+	clock bot.Clock
 }
 
 // openControl listens on the control socket of db and serves GET /backup
@@ -90,6 +92,17 @@ func openControl(db *store.DB, log *slog.Logger, ops controlOps) (*controlServer
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		io.WriteString(w, token)
+	})
+	// API tokens, for "herald token …" while herald holds the database.
+	mux.HandleFunc("POST /tokens", func(w http.ResponseWriter, r *http.Request) {
+		out, err := tokenOp(r.Context(), db, ops.clock, r.URL.Query().Get("action"), r.URL.Query().Get("name"))
+		if err != nil {
+			http.Error(w, bot.ErrorMessage(err), http.StatusConflict)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		io.WriteString(w, out)
 	})
 	c := &controlServer{path: path, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, done: make(chan struct{})}
 	go func() {

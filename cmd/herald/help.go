@@ -19,6 +19,15 @@ or with the embedded default (web chat and console) when there is none.
 
 Example:
   herald run --config herald.yaml --listen 127.0.0.1:9090`,
+	"token": `Usage: herald token create NAME | list | revoke NAME [--config FILE]
+
+Manages the tokens other systems use for herald's event API (POST
+/api/v1/events, Authorization: Bearer TOKEN). create prints a new token once
+(only its hash is kept); revoke refuses it from then on (403). Works on a
+running herald through its control socket, or on the database when stopped.
+
+Example:
+  herald token create crm --config herald.yaml`,
 	"console-token": `Usage: herald console-token reset [--config FILE]
 
 Makes a new login token for the web console and prints it once (only its

@@ -78,6 +78,8 @@ Usage:
   herald console-token reset [--config FILE]
                                     make a new console login token (the running herald's
                                     sessions with the old one end)
+  herald token create NAME | list | revoke NAME [--config FILE]
+                                    API tokens for POST /api/v1/events (a new one is shown once)
   herald recipients check FILE [--json]
                                     check a recipient file: exit 0 all valid, 1 some invalid, 2 unusable
   herald version                    print the version
@@ -144,6 +146,16 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return usageErrorf("run takes no arguments besides its flags, got %q", fs.Arg(0))
 		}
 		return m.serve(ctx, *path, *listen)
+	case "token":
+		fs, path := m.flags("token")
+		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
+			return err
+		}
+		action, name := fs.Arg(0), fs.Arg(1)
+		if (action == "create" || action == "revoke") && fs.NArg() != 2 || action == "list" && fs.NArg() != 1 || action != "create" && action != "revoke" && action != "list" {
+			return usageErrorf("token takes create NAME, list or revoke NAME: herald token create crm")
+		}
+		return m.token(ctx, *path, action, name)
 	case "console-token":
 		fs, path := m.flags("console-token")
 		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
@@ -182,7 +194,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", cmd)
-	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "console-token", "recipients", "version", "help"}); s != "" {
+	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "console-token", "token", "recipients", "version", "help"}); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return usageErrorf("%s", msg)

@@ -2,11 +2,13 @@ package main_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -25,26 +27,9 @@ func TestSurfaceOnJoin(t *testing.T) {
 	t.Run("web", func(t *testing.T) {
 		p := NewProgram(nil)
 		MustStart(t, p, MustWriteConfig(t, t.TempDir(), "threads: {surface_on_join: true}\n"))
-		jar, _ := cookiejar.New(nil)
-		c := &http.Client{Jar: jar}
-		resp, err := c.Get("http://" + p.HTTPAddr() + "/chat")
-		if err != nil {
-			t.Fatal(err)
-		}
-		page := make([]byte, 64<<10)
-		n, _ := resp.Body.Read(page)
-		resp.Body.Close()
-		m := regexp.MustCompile(`data-csrf="([^"]+)" data-respondent="([^"]+)"`).FindSubmatch(page[:n])
-		if m == nil {
-			t.Fatalf("no csrf and respondent in the page")
-		}
-		ws, _, err := websocket.Dial(context.Background(), "ws://"+p.HTTPAddr()+"/chat/ws?csrf="+string(m[1]), &websocket.DialOptions{HTTPClient: c})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ws.CloseNow()
+		rid := visitChat(t, p.HTTPAddr())
 		waitUntil(t, p, "the visitor's thread", func() bool {
-			return !p.ThreadOf(bot.Address{Platform: bot.PlatformWeb, ID: string(m[2])}).IsZero()
+			return !p.ThreadOf(bot.Address{Platform: bot.PlatformWeb, ID: rid}).IsZero()
 		})
 	})
 	t.Run("slack app home", func(t *testing.T) {
@@ -92,4 +77,35 @@ func TestSurfaceOnJoin(t *testing.T) {
 			return len(r.Messages) > 0 && strings.Contains(r.Messages[0].Text, "Server Members Intent")
 		})
 	})
+}
+
+// visitChat opens the chat page and its socket as a new visitor would,
+// keeps the socket open until the test ends, and returns the visitor's
+// respondent id.
+func visitChat(t *testing.T, addr string) string {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.Get("http://" + addr + "/chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`data-csrf="([^"]+)" data-respondent="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no csrf and respondent in the chat page")
+	}
+	ws, _, err := websocket.Dial(context.Background(), "ws://"+addr+"/chat/ws?csrf="+string(m[1]), &websocket.DialOptions{HTTPClient: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.CloseNow() })
+	// The first frame (the history) says the visitor is recorded.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, _, err := ws.Read(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return string(m[2])
 }

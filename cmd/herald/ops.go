@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,5 +140,80 @@ func checkBackupTarget(out, dbPath string, db os.FileInfo, force bool) error {
 	case !force:
 		return bot.Errorf(bot.ECONFLICT, "%s exists: choose a new name, or add --force to replace it", out)
 	}
+	return nil
+}
+
+// tokenOp runs a token action on the store and returns what to print:
+// create NAME (the token, shown once), list, revoke NAME.
+func tokenOp(ctx context.Context, db bot.APITokenStore, clock bot.Clock, action, name string) (string, error) {
+	switch action {
+	case "create":
+		if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\n") {
+			return "", bot.Errorf(bot.EINVALID, "a token needs a name: one word, up to 64 characters")
+		}
+		tok, hash, err := bot.NewAPIToken()
+		if err != nil {
+			return "", err
+		}
+		if err := db.CreateAPIToken(ctx, &bot.APIToken{Name: name, Hash: hash, CreatedBy: bot.Actor{Name: "herald token create"}}); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("API token %s (shown once; keep it): %s\nsend events with Authorization: Bearer %s to POST /api/v1/events\n", name, tok, tok), nil
+	case "list":
+		ts, err := db.APITokens(ctx)
+		if err != nil {
+			return "", err
+		}
+		var b strings.Builder
+		for _, t := range ts {
+			state := "active"
+			if t.Revoked() {
+				state = "revoked " + t.RevokedAt.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(&b, "%s\tcreated %s\t%s\n", t.Name, t.CreatedAt.UTC().Format(time.RFC3339), state)
+		}
+		if len(ts) == 0 {
+			b.WriteString("no API token yet: herald token create NAME\n")
+		}
+		return b.String(), nil
+	case "revoke":
+		if _, err := db.RevokeAPIToken(ctx, name, clock.Now()); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("API token %s revoked: requests with it are refused from now on\n", name), nil
+	}
+	return "", bot.Errorf(bot.EINVALID, "token takes create NAME, list or revoke NAME, not %q", action)
+}
+
+// token runs "herald token create NAME | list | revoke NAME": in the
+// database directly when no herald runs on it, through the running
+// herald's control socket when one does.
+func (m *Main) token(ctx context.Context, path, action, name string) error {
+	st, err := config.LoadStoreFile(path, m.Env)
+	if err != nil {
+		return err
+	}
+	var out string
+	db, err := store.Open(st.Path, store.Options{LockTimeout: 200 * time.Millisecond, Clock: m.Clock})
+	switch {
+	case err == nil:
+		out, err = tokenOp(ctx, db, m.Clock, action, name)
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+	case bot.ErrorCode(err) == bot.EUNAVAILABLE && !errors.Is(err, os.ErrPermission):
+		var resp *http.Response
+		q := url.Values{"action": {action}, "name": {name}}
+		if resp, err = askRunning(ctx, st.Path, http.MethodPost, "/tokens?"+q.Encode(), "token "+action); err == nil {
+			var b []byte
+			b, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+			resp.Body.Close()
+			out = string(b)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(m.Stdout, out)
 	return nil
 }

@@ -3,8 +3,11 @@ package main_test
 import (
 	"bufio"
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -88,9 +91,14 @@ func TestReadmeExamples(t *testing.T) {
 		case "":
 			runReadmeModeratorCommands(t, b, list)
 			ran["commands"]++
+		case "http":
+			runReadmeRequest(t, b)
+			ran["http"]++
+		default:
+			t.Errorf("README line %d: a %q block that no test runs", b.line, b.lang)
 		}
 	}
-	if ran["yaml"] == 0 || ran["sh"] == 0 || ran["commands"] == 0 {
+	if ran["yaml"] == 0 || ran["sh"] == 0 || ran["commands"] == 0 || ran["http"] == 0 {
 		t.Fatalf("examples run: %v; every kind of example should be found", ran)
 	}
 }
@@ -181,5 +189,37 @@ func runReadmeModeratorCommands(t *testing.T, b readmeBlock, csv string) {
 		if r := run(text); r.Private {
 			t.Errorf("README line %d: %q was refused: %+v", b.line, text, r.Messages)
 		}
+	}
+}
+
+// runReadmeRequest sends an HTTP request of the README to a herald on the
+// embedded default (api.create_contacts on), TOKEN standing for a token
+// made first, and wants it answered with 2xx.
+func runReadmeRequest(t *testing.T, b readmeBlock) {
+	t.Helper()
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "api: {create_contacts: true}\n"))
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "readme"}, Name: "readme"}
+	r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: "token create readme"})
+	token := regexp.MustCompile(`hrld_[A-Za-z0-9_-]+`).FindString(r.Messages[0].Text)
+	head, body, _ := strings.Cut(strings.ReplaceAll(b.text, "TOKEN", token), "\n\n")
+	lines := strings.Split(head, "\n")
+	method, path, _ := strings.Cut(lines[0], " ")
+	req, err := http.NewRequest(method, "http://"+p.HTTPAddr()+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("README line %d: %v", b.line, err)
+	}
+	for _, h := range lines[1:] {
+		k, v, _ := strings.Cut(h, ": ")
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Errorf("README line %d: %s %s answered %d %s", b.line, method, path, resp.StatusCode, got)
 	}
 }

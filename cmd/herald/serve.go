@@ -105,7 +105,7 @@ func (m *Main) open(ctx context.Context, path, listen string) error {
 	for _, c := range components {
 		m.group.Go(runCtx, c)
 	}
-	ops := controlOps{}
+	ops := controlOps{clock: m.Clock}
 	if w.web != nil {
 		ops.resetConsoleToken = w.resetConsoleToken
 	}
