@@ -154,3 +154,27 @@ type ContactStore interface {
 	// ignored and empty values too. It returns how many contacts changed.
 	AssignAttributes(ctx context.Context, attrs map[Address]map[string]string) (int, error)
 }
+
+// The attributes that describe a contact's own event (a session they
+// registered to): its name, and when it starts and ends (RFC 3339, or
+// "2006-01-02 15:04" in UTC).
+const (
+	AttrEvent      = "event"
+	AttrEventStart = "event_start"
+	AttrEventEnd   = "event_end"
+)
+
+// EventTime reads an event time attribute: RFC 3339, or "2006-01-02
+// 15:04" (UTC); false when absent or unreadable.
+func (c *Contact) EventTime(attr string) (time.Time, bool) {
+	v := c.Attributes[attr]
+	if v == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04", "2006-01-02T15:04"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

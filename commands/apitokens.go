@@ -13,6 +13,11 @@ func (h *handlers) tokenCreate(ctx context.Context, w *Reply, r *Request) error 
 	if h.deps.Tokens == nil {
 		return bot.Errorf(bot.EUNAVAILABLE, "API tokens are not available here")
 	}
+	if r.Actor.Address.Platform == bot.PlatformTelegram {
+		// Telegram's group has no answer only one person sees: the token
+		// would stay in its history.
+		return bot.Errorf(bot.EFORBIDDEN, "a token is shown once and must stay private, which a Telegram group cannot do: use the console, Slack or Discord, or `herald token create NAME` on the server")
+	}
 	name := r.Args[0]
 	if len(name) > 64 || strings.ContainsAny(name, " \t\n") {
 		return argError("%q is not a token name: one word, up to 64 characters", name)

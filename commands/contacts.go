@@ -33,9 +33,9 @@ func (h *handlers) contacts(ctx context.Context, w *Reply, r *Request) error {
 		case strings.HasPrefix(strings.ToLower(a), "reach:"):
 			reach = strings.ToLower(strings.TrimPrefix(strings.ToLower(a), "reach:"))
 			switch reach {
-			case "blocked", "unreachable", "ok", "not_started", "gone":
+			case "blocked", "unreachable", "ok", "not_started", "not_installed", "gone":
 			default:
-				return argError("%q is not a reach: use reach:blocked, reach:unreachable or reach:ok", a)
+				return argError("%q is not a reach: use reach:blocked, reach:not_started, reach:not_installed, reach:gone, reach:unreachable (any of those) or reach:ok", a)
 			}
 		case strings.EqualFold(a, "search") && i == 0:
 		default:

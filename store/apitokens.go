@@ -135,18 +135,24 @@ func (db *DB) RecordEvents(ctx context.Context, scope string, events []*bot.Even
 	dup := make([]bool, len(events))
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		now := db.now()
-		if err := pruneEventKeys(tx, now); err != nil {
+		if err := pruneEventKeys(tx, now, len(events)); err != nil {
 			return err
 		}
+		cut := uint64(now.Add(-bot.EventKeyTTL).UnixNano())
 		kb, tb := tx.Bucket(bucketEventKeys), tx.Bucket(bucketEventKeysTime)
 		for i, e := range events {
 			dup[i] = false
 			var key []byte
 			if keys[i] != "" {
 				key = []byte(scope + "\x00" + keys[i])
-				if v := kb.Get(key); len(v) == 16 {
+				if v := kb.Get(key); len(v) == 16 && binary.BigEndian.Uint64(v[8:]) >= cut {
 					e.Seq, dup[i] = binary.BigEndian.Uint64(v), true
 					continue
+				} else if len(v) == 16 {
+					// Past its time but not pruned yet: free, its time entry goes.
+					if err := tb.Delete(append(append([]byte(nil), v[8:]...), key...)); err != nil {
+						return internal("pruning an event key: %w", err)
+					}
 				}
 			}
 			if err := db.appendEvent(tx, e); err != nil {
@@ -173,13 +179,15 @@ func (db *DB) RecordEvents(ctx context.Context, scope string, events []*bot.Even
 	return dup, nil
 }
 
-// pruneEventKeys removes a few event keys older than bot.EventKeyTTL.
-func pruneEventKeys(tx *bolt.Tx, now time.Time) error {
+// pruneEventKeys removes event keys older than bot.EventKeyTTL: at least
+// as many as a recording may add (n), so that the keys never outgrow
+// what 7 days bring.
+func pruneEventKeys(tx *bolt.Tx, now time.Time, n int) error {
 	tb, kb := tx.Bucket(bucketEventKeysTime), tx.Bucket(bucketEventKeys)
 	cut := uint64(now.Add(-bot.EventKeyTTL).UnixNano())
 	c := tb.Cursor()
 	removed := 0
-	for k, _ := c.First(); k != nil && removed < pruneBatch && binary.BigEndian.Uint64(k[:8]) < cut; k, _ = c.First() {
+	for k, _ := c.First(); k != nil && removed < max(pruneBatch, 2*n) && binary.BigEndian.Uint64(k[:8]) < cut; k, _ = c.First() {
 		if err := kb.Delete(k[8:]); err != nil {
 			return internal("pruning event keys: %w", err)
 		}

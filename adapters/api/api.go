@@ -89,7 +89,8 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 // token authenticates r: the token, or a refusal already written (401
-// without a known token, 403 for a revoked one, 429 past its rate).
+// without a known token, 403 for a revoked one, 429 past its rate, 503
+// when the store cannot say).
 func (a *API) token(w http.ResponseWriter, r *http.Request) (*bot.APIToken, bool) {
 	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || strings.TrimSpace(raw) == "" {
@@ -167,6 +168,12 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	case errors.As(err, &unknown):
 		writeJSON(w, http.StatusNotFound, problem{Error: unknown.Error() + ": nothing was recorded"})
+		return
+	case bot.ErrorCode(err) == bot.EINVALID:
+		writeJSON(w, http.StatusBadRequest, problem{Error: bot.ErrorMessage(err) + ": nothing was recorded"})
+		return
+	case bot.ErrorCode(err) == bot.ECONFLICT:
+		writeJSON(w, http.StatusConflict, problem{Error: bot.ErrorMessage(err) + ": nothing was recorded"})
 		return
 	case err != nil:
 		a.cfg.Log.Error("api: recording events", "token", t.Name, "err", err)

@@ -22,6 +22,8 @@ import (
 // returns only once those have returned too.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentMessageContent | discordgo.IntentsGuildMessages
+	a.s.SyncEvents = true
+	var handlers tracker
 	if a.memberJoins {
 		// Privileged: the Server Members Intent must be on in the portal.
 		a.s.Identify.Intents |= discordgo.IntentsGuildMembers
@@ -33,14 +35,14 @@ func (a *Adapter) Run(ctx context.Context) error {
 			if name == "" {
 				name = m.User.Username
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantJoined, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformDiscord, ID: m.User.ID}, Name: name}, ID: "join:" + m.User.ID})
+			handlers.do(func() {
+				hctx, cancel := context.WithTimeout(ctx, time.Minute)
+				defer cancel()
+				a.handle(hctx, bot.Inbound{Kind: bot.InboundParticipantJoined, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformDiscord, ID: m.User.ID}, Name: name}, ID: "join:" + m.User.ID})
+			})
 		})
 		defer removeM()
 	}
-	a.s.SyncEvents = true
-	var handlers tracker
 	// Live DMs wait until what was written while herald was away is read
 	// back, so that each participant's messages keep their order.
 	backfilled := make(chan struct{})

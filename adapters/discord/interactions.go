@@ -297,12 +297,25 @@ func (a *Adapter) reply(ctx context.Context, i *discordgo.Interaction, respond r
 	}
 	rest := r.Messages[1:]
 	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: &discordgo.InteractionResponseData{Flags: flags}}
-	if first := r.Messages[0]; i.GuildID != "" && a.postCard(ctx, i.ChannelID, first, r.Private) {
-		// The card lives in the channel, kept up to date; the command's
-		// own answer only tells the moderator so.
-		resp = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: &discordgo.InteractionResponseData{Content: fmt.Sprintf("Campaign #%d's card is in the channel, kept up to date.", first.Campaign), Flags: discordgo.MessageFlagsEphemeral}}
-	} else if len(r.Messages[0].Files) == 0 {
+	if first := r.Messages[0]; i.GuildID != "" && first.Campaign != 0 && !r.Private && a.OnCard != nil && len(first.Files) == 0 {
+		// The card goes in the channel as the bot's message, kept up to
+		// date; the interaction is answered first (Discord waits three
+		// seconds), only to the moderator.
+		ack := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: fmt.Sprintf("#%d ↓", first.Campaign), Flags: discordgo.MessageFlagsEphemeral}}
+		if err := respond(ctx, ack); err != nil {
+			a.log.Error("discord: answering /herald", "err", a.classify(err, bot.StepSend))
+			return
+		}
+		if !a.postCard(ctx, i.ChannelID, first, false) {
+			a.followup(ctx, i, first, false)
+		}
+		for _, m := range rest {
+			a.followup(ctx, i, m, r.Private)
+		}
+		return
+	}
+	if len(r.Messages[0].Files) == 0 {
 		first := a.render(r.Messages[0])
 		resp = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, Components: first.Components, Flags: flags}}

@@ -341,7 +341,8 @@ func classify(err error) error {
 	case errors.Is(err, tg.ErrorForbidden):
 		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "Telegram refused: %s", msg)
 	case errors.Is(err, tg.ErrorBadRequest) && strings.Contains(msg, "chat not found"):
-		return bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "no such Telegram chat").WithReach(bot.ReachGone)
+		// Telegram says so of people who never started the bot as well.
+		return bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "no such Telegram chat: they never started the bot, or left Telegram").WithReach(bot.ReachNotStarted)
 	case errors.Is(err, tg.ErrorBadRequest):
 		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "Telegram refused the message: %s", msg)
 	case errors.Is(err, tg.ErrorUnauthorized):

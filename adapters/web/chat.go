@@ -181,6 +181,12 @@ func (a *Adapter) chatProfile(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		a.cfg.Log.Warn("web chat: claiming an email", "err", err)
 	}
+	// Saying who they are is how a visitor joins (registers): with
+	// threads.surface_on_join their thread opens now. Merely opening the
+	// page does not: anyone can, as often as they like.
+	if a.cfg.Handler != nil {
+		a.handle(r.Context(), bot.Inbound{Kind: bot.InboundParticipantJoined, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: rid}, Name: p.Name}, ID: "join:" + rid})
+	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{"code_sent": sent, "email": p.Email})
 }
@@ -249,11 +255,7 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 	me := bot.Address{Platform: bot.PlatformWeb, ID: rid}
 	// A visitor is someone herald has met: the directory knows them from
 	// now on, so that campaigns can reach them and give them attributes.
-	// Opening the chat is joining: with threads.surface_on_join the
-	// visitor's thread opens now (once: the intake keeps the key).
-	if a.cfg.Handler != nil {
-		a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantJoined, From: bot.Actor{Address: me, Name: prof.Name}, ID: "join:" + rid})
-	} else if _, err := a.cfg.Contacts.Seen(ctx, me, prof.Name, "", bot.ReachReachable); err != nil { // the email is a claim: see chatProfile
+	if _, err := a.cfg.Contacts.Seen(ctx, me, prof.Name, "", bot.ReachReachable); err != nil { // the email is a claim: see chatProfile
 		a.cfg.Log.Warn("web chat: recording a visitor", "err", err)
 	}
 	history, err := a.cfg.Store.Posts(ctx, me, "", 0, 0)

@@ -149,16 +149,36 @@ func (s *Service) Record(ctx context.Context, scope string, in []Input) ([]Recor
 	if len(problems) > 0 {
 		return nil, &Invalid{Problems: problems}
 	}
-	events := make([]*bot.Event, len(in))
-	keys := make([]string, len(in))
+	// Every contact is found before any is made: a batch refused for an
+	// unknown one makes none.
+	found := make([]*bot.Contact, len(in))
+	addrs := make([]bot.Address, len(in))
+	var missing []int
 	for i, e := range in {
-		ct, addr, err := s.contact(ctx, strings.TrimSpace(e.Contact))
-		if bot.ErrorCode(err) == bot.ENOTFOUND {
+		ct, addr, err := s.find(ctx, strings.TrimSpace(e.Contact))
+		addrs[i] = addr
+		switch {
+		case bot.ErrorCode(err) == bot.ENOTFOUND && s.CreateContacts && s.Contacts != nil && addr.Platform != bot.PlatformWeb:
+			missing = append(missing, i)
+		case bot.ErrorCode(err) == bot.ENOTFOUND:
 			return nil, &UnknownContact{Index: i, Contact: e.Contact}
+		case err != nil:
+			return nil, err
+		default:
+			found[i] = ct
 		}
+	}
+	for _, i := range missing {
+		ct, err := s.make(ctx, strings.TrimSpace(in[i].Contact), addrs[i])
 		if err != nil {
 			return nil, err
 		}
+		found[i] = ct
+	}
+	events := make([]*bot.Event, len(in))
+	keys := make([]string, len(in))
+	for i, e := range in {
+		ct, addr := found[i], addrs[i]
 		ev := &bot.Event{Type: bot.EventCustom, Name: e.Type, ContactID: ct.ID, Subject: addr, Data: e.Attributes}
 		if e.OccurredAt != nil {
 			ev.At = e.OccurredAt.UTC()
@@ -169,6 +189,15 @@ func (s *Service) Record(ctx context.Context, scope string, in []Input) ([]Recor
 	if err != nil {
 		return nil, err
 	}
+	// What an event says of the contact's own event (a session they
+	// registered to) becomes theirs: their thread's head card shows it,
+	// and replies after its end go by email. Done for duplicates too, so
+	// that a request sent again after a failure here completes it.
+	for i, e := range in {
+		if err := s.assign(ctx, events[i].ContactID, e.Attributes); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]Recorded, len(events))
 	for i, e := range events {
 		out[i] = Recorded{ID: e.Seq, Duplicate: dup[i]}
@@ -176,25 +205,61 @@ func (s *Service) Record(ctx context.Context, scope string, in []Input) ([]Recor
 	return out, nil
 }
 
-// contact finds who a contact reference names, making them when allowed:
-// an email, a platform address, or a web-chat respondent id.
-func (s *Service) contact(ctx context.Context, ref string) (*bot.Contact, bot.Address, error) {
+// ContactAttributes are the event attributes that describe the contact's
+// own event and are kept on the contact: its name, start and end
+// (RFC 3339, or "2006-01-02 15:04" in UTC).
+var ContactAttributes = []string{bot.AttrEvent, bot.AttrEventStart, bot.AttrEventEnd}
+
+// assign keeps on contact id the attributes of attrs that describe their
+// event.
+func (s *Service) assign(ctx context.Context, id bot.ContactID, attrs map[string]string) error {
+	set := map[string]string{}
+	for _, k := range ContactAttributes {
+		if v, ok := attrs[k]; ok {
+			set[k] = v
+		}
+	}
+	if len(set) == 0 || id == 0 {
+		return nil
+	}
+	_, err := s.Store.UpdateContact(ctx, id, func(c *bot.Contact) error {
+		if c.Attributes == nil {
+			c.Attributes = map[string]string{}
+		}
+		for k, v := range set {
+			c.Attributes[k] = v
+		}
+		return nil
+	})
+	return err
+}
+
+// find returns who a contact reference names, and the address it names
+// (zero for an email; web for a bare respondent id): an email, a
+// platform address, or a web-chat respondent id. ENOTFOUND when herald
+// does not know them.
+func (s *Service) find(ctx context.Context, ref string) (*bot.Contact, bot.Address, error) {
 	if p, id, ok := strings.Cut(ref, ":"); ok && bot.Platform(p).Valid() && id != "" {
 		a := bot.Address{Platform: bot.Platform(p), ID: id}
 		ct, err := s.Store.ContactByAddress(ctx, a)
-		if bot.ErrorCode(err) == bot.ENOTFOUND && s.CreateContacts && s.Contacts != nil {
-			ct, err = s.Contacts.Seen(ctx, a, "", "", bot.ReachUnknown)
-		}
 		return ct, a, err
 	}
 	if strings.Contains(ref, "@") {
 		ct, err := s.Store.ContactByEmail(ctx, ref)
-		if bot.ErrorCode(err) == bot.ENOTFOUND && s.CreateContacts && s.Contacts != nil {
-			ct, err = s.Contacts.Seen(ctx, bot.Address{Platform: bot.PlatformEmail, ID: bot.NormalizeEmail(ref)}, "", bot.NormalizeEmail(ref), bot.ReachUnknown)
-		}
 		return ct, bot.Address{}, err
 	}
 	a := bot.Address{Platform: bot.PlatformWeb, ID: ref}
 	ct, err := s.Store.ContactByAddress(ctx, a)
-	return ct, a, err // a respondent id is herald's own: never made here
+	return ct, a, err
+}
+
+// make records a contact herald did not know (api.create_contacts): at a
+// platform address, or by email. Web-chat respondents are never made
+// here: herald makes their ids itself.
+func (s *Service) make(ctx context.Context, ref string, addr bot.Address) (*bot.Contact, error) {
+	if !addr.IsZero() {
+		return s.Contacts.Seen(ctx, addr, "", "", bot.ReachUnknown)
+	}
+	email := bot.NormalizeEmail(ref)
+	return s.Contacts.Seen(ctx, bot.Address{Platform: bot.PlatformEmail, ID: email}, "", email, bot.ReachUnknown)
 }

@@ -150,6 +150,13 @@ func (t *Service) Joined(ctx context.Context, in Incoming) (*bot.Conversation, e
 	if !t.SurfaceOnJoin || t.Moderators == nil {
 		return nil, nil
 	}
+	if t.Auth != nil {
+		// A moderator opening the app (Slack's App Home) or joining the
+		// guild is no participant.
+		if mod, err := t.Auth.IsModerator(ctx, bot.Actor{Address: in.From, Name: in.Name}); err == nil && mod {
+			return nil, nil
+		}
+	}
 	c, _, dup, err := t.Store.Take(ctx, &bot.Intake{
 		Key:         intakeKey(in),
 		Participant: in.From,
@@ -501,11 +508,20 @@ func (t *Service) headCard(c *bot.Conversation, ct *bot.Contact) bot.Message {
 	switch {
 	case c.CampaignID != 0:
 		fields = append(fields, bot.Field{Label: "Campaign", Value: fmt.Sprintf("#%d", c.CampaignID), Short: true})
+	case ct.Attributes[bot.AttrEvent] != "":
+		ev := ct.Attributes[bot.AttrEvent]
+		if start, ok := ct.EventTime(bot.AttrEventStart); ok {
+			ev += " (starts " + start.UTC().Format("2006-01-02 15:04 UTC") + ")"
+		}
+		fields = append(fields, bot.Field{Label: "Event", Value: ev, Short: true})
 	case c.Source != "":
 		fields = append(fields, bot.Field{Label: "Event", Value: c.Source, Short: true})
 	}
 	keys := make([]string, 0, len(ct.Attributes))
 	for k := range ct.Attributes {
+		if ct.Attributes[bot.AttrEvent] != "" && (k == bot.AttrEvent || k == bot.AttrEventStart) {
+			continue // shown as the Event line
+		}
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -543,7 +559,17 @@ func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Acto
 	}
 	var chatErr error
 	away := false
-	if !connected {
+	// After the participant's event ended, replies go to their email
+	// (eWebinar: "messages sent after a session go to the email address").
+	ended := false
+	if ct, err := t.Store.Contact(ctx, c.ContactID); err == nil && t.Email != nil && ct.MailTo() != "" && len(m.Files) == 0 {
+		if end, ok := ct.EventTime(bot.AttrEventEnd); ok && t.Clock.Now().After(end) {
+			ended = true
+		}
+	}
+	if ended {
+		chatErr = bot.Errorf(bot.EFORBIDDEN, "their event has ended: replies go by email")
+	} else if !connected {
 		chatErr = bot.Errorf(bot.EUNAVAILABLE, "%s is not connected to herald", c.Participant.Platform)
 	} else {
 		if pr, ok := msn.(bot.PresenceReader); ok && c.Participant.Platform == bot.PlatformWeb {
@@ -558,7 +584,7 @@ func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Acto
 	}
 	// Chat cannot reach them: the page is closed (the message still waits
 	// there), the platform refused for good, or it is not connected.
-	unreachable := d.Chat && away || chatErr != nil && (bot.ErrorCode(chatErr) != bot.EUNAVAILABLE || !connected)
+	unreachable := ended || d.Chat && away || chatErr != nil && (bot.ErrorCode(chatErr) != bot.EUNAVAILABLE || !connected)
 	if chatErr != nil && !unreachable {
 		return d, chatErr // a passing failure: the moderator may send again
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -316,5 +317,61 @@ func TestFilesGoByChatOnly(t *testing.T) {
 	}
 	if got := chat.SentTo(ana); len(got) != 1 {
 		t.Fatalf("the participant got %d messages, want the first one only", len(got))
+	}
+}
+
+// TestRepliesAfterTheEventGoByEmail: a participant whose event (the
+// contact's event attributes, as the event API sets them) has ended gets
+// replies by email, not in chat; the head card names the event and its
+// start.
+func TestRepliesAfterTheEventGoByEmail(t *testing.T) {
+	ctx := context.Background()
+	clock := bottest.NewClock(t0)
+	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{Clock: clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mods, chat, mail := bottest.NewMessenger(bot.PlatformSlack), bottest.NewMessenger(bot.PlatformTelegram), bottest.NewMessenger(bot.PlatformEmail)
+	th := threadsOn(t, db, clock, mods, chat)
+	th.Email = mail
+	settle := relaying(t, db, clock, th, nil)
+	ana := bot.Address{Platform: bot.PlatformTelegram, ID: "42"}
+	ct, err := th.Contacts.Seen(ctx, ana, "Ana", "ana@example.org", bot.ReachReachable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.UpdateContact(ctx, ct.ID, func(c *bot.Contact) error {
+		c.Attributes = map[string]string{bot.AttrEvent: "Spring webinar", bot.AttrEventStart: "2026-12-01 10:00", bot.AttrEventEnd: "2026-12-01T11:30:00Z"}
+		return nil
+	})
+	if _, err := th.Receive(ctx, threads.Incoming{From: ana, ID: "1", Message: bot.Message{Text: "see you at 10"}}); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	head := mods.Sent()[0]
+	if !slices.ContainsFunc(head.Message.Fields, func(f bot.Field) bool {
+		return f.Label == "Event" && f.Value == "Spring webinar (starts 2026-12-01 10:00 UTC)"
+	}) {
+		t.Fatalf("the head card: %+v", head.Message.Fields)
+	}
+	c, _ := db.ConversationByParticipant(ctx, ana)
+	// During the event: chat.
+	if d, err := th.Reply(ctx, c.Thread, bot.Actor{Name: "Mo"}, bot.Message{Text: "welcome"}); err != nil || !d.Chat || d.EmailTo != "" {
+		t.Fatalf("a reply during the event: %+v %v", d, err)
+	}
+	// After its end: email, not chat.
+	clock.Set(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
+	d, err := th.Reply(ctx, c.Thread, bot.Actor{Name: "Mo"}, bot.Message{Text: "the recording is online"})
+	if err != nil || d.Chat || d.EmailTo != "ana@example.org" {
+		t.Fatalf("a reply after the event: %+v %v", d, err)
+	}
+	if got := chat.SentTo(ana); len(got) != 1 {
+		t.Fatalf("chat got %d messages, want the one during the event", len(got))
+	}
+	clock.Advance(10 * time.Minute)
+	th.Tick(ctx)
+	if got := mail.SentTo(bot.Address{Platform: bot.PlatformEmail, ID: "ana@example.org"}); len(got) != 1 || !strings.Contains(got[0].Text, "recording") {
+		t.Fatalf("email got %+v", got)
 	}
 }

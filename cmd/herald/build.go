@@ -69,6 +69,8 @@ type wiring struct {
 	clients []*http.Client
 	// web is the web chat and console, when enabled.
 	web *web.Adapter
+	// reach records what platforms say of people they refused.
+	reach runFunc
 }
 
 // surface is where participants' threads may live.
@@ -166,12 +168,34 @@ func (w *wiring) buildCore() ([]component, error) {
 	w.board = &status.Board{Clock: w.clock, Queue: w.engine.QueueDepth}
 	w.moderators = cfg.Moderators.Build()
 	w.contacts = &contacts.Service{Store: w.db, Clock: w.clock}
+	// What platforms say of people they refused (blocked, …) is recorded
+	// off the engine's workers, in the order told; a full queue (a flood
+	// of refusals) drops the surplus, which the next refusal tells again.
 	engineLog := w.log.With("part", "engine")
-	w.engine.Reached = func(ctx context.Context, to bot.Address, r bot.Reachability) {
-		if err := w.contacts.Reached(ctx, to, r); err != nil {
-			engineLog.Warn("campaign engine: recording that a person cannot be reached", "address", to.String(), "reach", string(r), "err", err)
+	type reachNote struct {
+		to bot.Address
+		r  bot.Reachability
+	}
+	reaches := make(chan reachNote, 4096)
+	w.engine.Reached = func(_ context.Context, to bot.Address, r bot.Reachability) {
+		select {
+		case reaches <- reachNote{to, r}:
+		default:
+			engineLog.Warn("campaign engine: too many refusals at once to record them all", "address", to.String(), "reach", string(r))
 		}
 	}
+	w.reach = runFunc(func(ctx context.Context) error {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case n := <-reaches:
+				if err := w.contacts.Reached(ctx, n.to, n.r); err != nil && ctx.Err() == nil {
+					engineLog.Warn("campaign engine: recording that a person cannot be reached", "address", n.to.String(), "reach", string(n.r), "err", err)
+				}
+			}
+		}
+	})
 	w.threads = &threads.Service{
 		Store: w.db, Contacts: w.contacts,
 		Messengers: w.messengers, Clock: w.clock, Log: w.log.With("part", "threads"),
@@ -216,7 +240,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		w.threads.RunTimers(ctx, 15*time.Second)
 		return nil
 	})
-	return []component{{"engine", w.engine}, {"outbox", w.outbox}, {"cards", w.cards}, {"thread timers", timers}}, nil
+	return []component{{"engine", w.engine}, {"outbox", w.outbox}, {"cards", w.cards}, {"thread timers", timers}, {"reach recorder", w.reach}}, nil
 }
 
 // buildEmail reaches participants by email when chat cannot.

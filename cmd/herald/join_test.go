@@ -1,7 +1,9 @@
 package main_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -27,7 +29,13 @@ func TestSurfaceOnJoin(t *testing.T) {
 	t.Run("web", func(t *testing.T) {
 		p := NewProgram(nil)
 		MustStart(t, p, MustWriteConfig(t, t.TempDir(), "threads: {surface_on_join: true}\n"))
-		rid := visitChat(t, p.HTTPAddr())
+		rid, saveProfile := visitChatWithProfile(t, p.HTTPAddr())
+		// Opening the page is not joining (anyone can, as often as they
+		// like); saying who they are is.
+		if !p.ThreadOf(bot.Address{Platform: bot.PlatformWeb, ID: rid}).IsZero() {
+			t.Fatal("a thread opened for a visitor who only opened the page")
+		}
+		saveProfile("Ana", "")
 		waitUntil(t, p, "the visitor's thread", func() bool {
 			return !p.ThreadOf(bot.Address{Platform: bot.PlatformWeb, ID: rid}).IsZero()
 		})
@@ -84,6 +92,14 @@ func TestSurfaceOnJoin(t *testing.T) {
 // respondent id.
 func visitChat(t *testing.T, addr string) string {
 	t.Helper()
+	rid, _ := visitChatWithProfile(t, addr)
+	return rid
+}
+
+// visitChatWithProfile is visitChat, with a function that saves the
+// visitor's profile (name, email) as the page's form does.
+func visitChatWithProfile(t *testing.T, addr string) (string, func(name, email string)) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	resp, err := c.Get("http://" + addr + "/chat")
@@ -107,5 +123,20 @@ func visitChat(t *testing.T, addr string) string {
 	if _, _, err := ws.Read(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return string(m[2])
+	save := func(name, email string) {
+		t.Helper()
+		body, _ := json.Marshal(map[string]string{"n": name, "e": email})
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/chat/profile", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", string(m[1]))
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("saving the profile: %d", resp.StatusCode)
+		}
+	}
+	return string(m[2]), save
 }
