@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -90,6 +91,20 @@ func TestCountsTakeTheirPlural(t *testing.T) {
 		}
 		if bad := (commands.Catalogue{key: {p.One[0], commands.Texts[key][0]}}).Check(); len(bad) > 0 {
 			t.Errorf("%s: singular and plural take different arguments", key)
+		}
+	}
+}
+
+// TestFrenchHasNoEnglish renders every catalogue entry in French and
+// looks for English words in it (what is between backquotes is command
+// syntax, the same in both languages).
+func TestFrenchHasNoEnglish(t *testing.T) {
+	code := regexp.MustCompile("`[^`]*`")
+	english := regexp.MustCompile(`(?i)(^|[^\p{L}])(the|is|are|was|with|your|has|have|not|and|this|that|from|when|which|nobody|none|of)($|[^\p{L}])`)
+	for key, tr := range commands.Texts {
+		fr := code.ReplaceAllString(tr[1], "")
+		if w := english.FindString(fr); w != "" {
+			t.Errorf("%s in French holds the English word %q: %s", key, w, tr[1])
 		}
 	}
 }

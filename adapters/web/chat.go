@@ -101,7 +101,7 @@ func (a *Adapter) chatPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Del("X-Frame-Options") // the chat may be embedded in any site
 	p := a.readProfile(r, rid)
 	a.pages.ExecuteTemplate(w, "chat.html", map[string]any{
-		"Respondent": rid, "CSRF": a.mac("chat", rid), "Name": p.Name, "Email": p.Email, "Title": a.cfg.ChatTitle,
+		"Respondent": rid, "CSRF": a.mac("chat", rid), "Name": p.Name, "Email": p.Email, "Title": a.cfg.ChatTitle, "T": a.texts(),
 	})
 }
 

@@ -64,6 +64,9 @@ type Config struct {
 	// ChatTitle heads the chat page ("Chat" when empty); Accent, a CSS
 	// colour as #rgb or #rrggbb, colours it (herald's blue when empty).
 	ChatTitle, Accent string
+	// Locale is the language of the chat page ("en", "fr"; English when
+	// unknown).
+	Locale string
 	// TokenHash is the SHA-256 of the console's login token.
 	TokenHash []byte
 	// MaxMessage bounds a participant's message in bytes; 0 means 4000.

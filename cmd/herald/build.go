@@ -281,7 +281,7 @@ func (w *wiring) buildWeb() ([]component, error) {
 	}
 	a := web.New(web.Config{
 		Store: w.db, Workspace: w.db, Handler: w.inbound, Conversations: w.threads, Contacts: w.contacts, Clock: w.clock, Log: w.log.With("part", "web"),
-		Key: key, TokenHash: tokenHash, MaxMessage: cfg.Web.MaxMessage, ChatTitle: cfg.Web.ChatTitle, Accent: cfg.Web.Accent, Secure: cfg.Web.SecureCookies, CommandNames: names,
+		Key: key, TokenHash: tokenHash, MaxMessage: cfg.Web.MaxMessage, ChatTitle: cfg.Web.ChatTitle, Accent: cfg.Web.Accent, Locale: cfg.Locale, Secure: cfg.Web.SecureCookies, CommandNames: names,
 		Logins: cfg.Moderators.Console.Users, TrustedProxies: proxies,
 		Limits: web.Limits{VisitorsPerMinute: cfg.Web.Limits.VisitorsPerMinute, SocketsPerAddress: cfg.Web.Limits.SocketsPerAddress,
 			Sockets: cfg.Web.Limits.Sockets, UploadsInFlight: cfg.Web.Limits.UploadsInFlight, UploadsPerMinute: cfg.Web.Limits.UploadsPerMinute, FilesMB: cfg.Web.Limits.FilesMB},

@@ -76,3 +76,24 @@ func TestDiscordCardFollowsTheCampaign(t *testing.T) {
 		return m.Edited > 0 && strings.Contains(m.Embeds, "done") && strings.Contains(m.Embeds, "2 sent")
 	})
 }
+
+// TestChatPageSpeaksTheLocale: with locale fr the participants' chat page
+// is in French (its language, labels and the script's messages).
+func TestChatPageSpeaksTheLocale(t *testing.T) {
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "locale: fr\n"))
+	code, page := httpGet(t, "http://"+p.HTTPAddr()+"/chat")
+	if code != 200 {
+		t.Fatalf("GET /chat = %d", code)
+	}
+	for _, want := range []string{`lang="fr"`, "Écrivez un message…", ">Envoyer<", "Dites-nous qui vous êtes", "Votre identifiant", "Hors ligne"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the French chat page lacks %q", want)
+		}
+	}
+	for _, english := range []string{"Write a message", ">Send<", "Tell us who you are", "Your id", "Offline:"} {
+		if strings.Contains(page, english) {
+			t.Errorf("the French chat page says %q", english)
+		}
+	}
+}

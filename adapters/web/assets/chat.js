@@ -51,7 +51,7 @@
   function setState(online) {
     document.body.classList.toggle("online", online);
     const s = document.getElementById("state");
-    if (s) s.textContent = online ? "" : "Offline: what you write is kept and sent when the connection is back.";
+    if (s) s.textContent = online ? "" : document.body.dataset.offline;
   }
   function connect() {
     ws = new WebSocket(socketURL("/chat/ws", csrf));
@@ -98,10 +98,10 @@
       body: JSON.stringify({n: f.get("name"), e: f.get("email")})});
     if (!r.ok) { showNotice(await r.text()); return; }
     const res = await r.json();
-    showNotice(res.code_sent ? "Saved. We emailed a code to " + res.email + ": enter it to confirm the address." : "Saved.", res.code_sent ? 0 : 4000);
+    showNotice(res.code_sent ? document.body.dataset.codeSent.replace("{email}", res.email) : document.body.dataset.saved, res.code_sent ? 0 : 4000);
     document.getElementById("confirm").hidden = !res.code_sent;
     const name = (f.get("name") || "").trim();
-    e.target.closest("details").querySelector("summary").textContent = name || "Tell us who you are";
+    e.target.closest("details").querySelector("summary").textContent = name || document.body.dataset.who;
     if (!res.code_sent) e.target.closest("details").open = false;
     ws.close();
   });
@@ -110,7 +110,7 @@
     const code = new FormData(e.target).get("code");
     const r = await fetch("/chat/confirm", {method: "POST", headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
       body: JSON.stringify({code})});
-    showNotice(r.ok ? "Your email is confirmed." : await r.text());
+    showNotice(r.ok ? document.body.dataset.confirmed : await r.text());
     if (r.ok) { e.target.hidden = true; e.target.reset(); }
   });
   // What waits (a refused burst, a save that failed) goes again shortly.
