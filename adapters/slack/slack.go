@@ -30,6 +30,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// Board, when set, shows Slack's integration errors in `status`.
 	Board *status.Board
+	// Invite are the moderators invited to the channels herald makes
+	// (threads.channel_per); ChannelPrefix starts those channels' names.
+	Invite        []string
+	ChannelPrefix string
 }
 
 // Adapter is herald's Slack app. It is safe for concurrent use.
@@ -58,6 +62,7 @@ type Adapter struct {
 	byEmail    map[string]string // users.list sweep: email → user id
 	sweeping   sync.Mutex        // held by the one sweep at a time
 	sweptAt    time.Time
+	made       map[string]string // channels found or made, by name
 	groups     map[string]groupCache
 	events     *expiring.Map[string, struct{}] // event ids handled, against retries
 	signatures *expiring.Map[string, struct{}] // request signatures seen, against replays

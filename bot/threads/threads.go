@@ -189,6 +189,9 @@ func intakeKey(in Incoming) string {
 func (t *Service) init(in Incoming, contact *bot.Contact) func(*bot.Conversation) {
 	return func(c *bot.Conversation) {
 		c.ContactID, c.CampaignID, c.Source = contact.ID, in.CampaignID, in.Source
+		if c.Source == "" {
+			c.Source = contact.Attributes[bot.AttrEvent] // the contact's own event
+		}
 	}
 }
 

@@ -412,7 +412,7 @@ func (w *wiring) buildSlack() ([]component, error) {
 	ctx, cancel := w.startCtx()
 	defer cancel()
 	client := w.platformClient(0) // file downloads may be long; each call has its context
-	a, err := slack.New(ctx, slack.Config{BotToken: cfg.Slack.BotToken.Value(), SigningSecret: cfg.Slack.SigningSecret.Value(), HTTPClient: client,
+	a, err := slack.New(ctx, slack.Config{Invite: cfg.Moderators.Slack.Users, ChannelPrefix: cfg.Threads.ChannelPrefix, BotToken: cfg.Slack.BotToken.Value(), SigningSecret: cfg.Slack.SigningSecret.Value(), HTTPClient: client,
 		APIURL: cfg.Slack.APIURL, Channel: cfg.Slack.Channel, Clock: w.clock, Log: w.log.With("part", "slack"), Board: w.board})
 	if err != nil {
 		return nil, err
@@ -459,5 +459,10 @@ func (w *wiring) placeThreads() error {
 	}
 	w.threads.Moderators, w.threads.Channel = s.poster, s.channel
 	w.log.Info("participants' threads", "surface", name, "channel", s.channel.String())
+	if per := w.cfg.Threads.ChannelPer; per != "" {
+		if _, ok := s.poster.(threads.ChannelMaker); !ok {
+			w.log.Warn("threads.channel_per does not apply on this surface: every participant's thread stays in its one channel", "surface", name, "threads.channel_per", per)
+		}
+	}
 	return nil
 }

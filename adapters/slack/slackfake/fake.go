@@ -19,6 +19,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,7 +71,8 @@ type Server struct {
 	mu       sync.Mutex
 	users    []User
 	groups   map[string][]string
-	member   map[string]bool // channels the bot is in
+	member   map[string]bool     // channels the bot is in
+	channels map[string]*Channel // by name
 	messages []Message
 	files    []string
 	faults   []*Fault
@@ -101,7 +104,61 @@ var tiers = map[string]int{
 	"users.getPresence": 50, "users.lookupByEmail": 50, "conversations.open": 50, "chat.update": 50,
 	"chat.postEphemeral": 100, "auth.test": 100, "views.open": 100, "views.update": 100,
 	"files.getUploadURLExternal": 100, "files.completeUploadExternal": 100,
+	"conversations.create": 20, "conversations.list": 20, "conversations.setTopic": 20, "conversations.unarchive": 20,
+	"conversations.invite": 50, "conversations.join": 50,
 }
+
+// Channel is a public channel of the fake workspace.
+type Channel struct {
+	ID, Name, Topic string
+	Archived        bool
+	Members         []string // invited people (the bot: BotIn)
+	BotIn           bool
+}
+
+// CreateChannel makes a channel as a person would (the bot not in it),
+// archived when asked.
+func (s *Server) CreateChannel(name string, archived bool) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newChannelLocked(name, archived).ID
+}
+
+func (s *Server) newChannelLocked(name string, archived bool) *Channel {
+	s.seq++
+	c := &Channel{ID: fmt.Sprintf("C%06d", s.seq), Name: name, Archived: archived}
+	if s.channels == nil {
+		s.channels = map[string]*Channel{}
+	}
+	s.channels[name] = c
+	return c
+}
+
+// ChannelNamed returns the channel called name.
+func (s *Server) ChannelNamed(name string) (Channel, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.channels[name]
+	if !ok {
+		return Channel{}, false
+	}
+	cp := *c
+	cp.Members = append([]string(nil), c.Members...)
+	cp.BotIn = s.member[c.ID]
+	return cp, true
+}
+
+// channelByID returns the channel with that id.
+func (s *Server) channelByIDLocked(id string) *Channel {
+	for _, c := range s.channels {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+var channelNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,79}$`)
 
 // postWorkspace is how many chat.postMessage calls a minute the fake takes
 // across channels ("several hundred a minute" in Slack's words).
@@ -462,6 +519,73 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, method string) {
 			return
 		}
 		writeJSON(w, map[string]any{"ok": true, "users": members})
+	case "conversations.create":
+		name := r.FormValue("name")
+		switch {
+		case !channelNameRE.MatchString(name):
+			fail(w, "invalid_name_specials", nil)
+		case s.channels[name] != nil:
+			fail(w, "name_taken", nil)
+		default:
+			c := s.newChannelLocked(name, false)
+			s.member[c.ID] = true
+			writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": c.ID, "name": c.Name, "is_member": true}})
+		}
+		return
+	case "conversations.list":
+		var out []map[string]any
+		for _, c := range s.channels {
+			if c.Archived && r.FormValue("exclude_archived") == "true" {
+				continue
+			}
+			out = append(out, map[string]any{"id": c.ID, "name": c.Name, "is_archived": c.Archived, "is_member": s.member[c.ID], "is_channel": true})
+		}
+		writeJSON(w, map[string]any{"ok": true, "channels": out, "response_metadata": map[string]any{"next_cursor": ""}})
+		return
+	case "conversations.unarchive", "conversations.join", "conversations.setTopic", "conversations.invite":
+		c := s.channelByIDLocked(r.FormValue("channel"))
+		if c == nil {
+			fail(w, "channel_not_found", nil)
+			return
+		}
+		switch method {
+		case "conversations.unarchive":
+			if !c.Archived {
+				fail(w, "not_archived", nil)
+				return
+			}
+			c.Archived = false
+		case "conversations.join":
+			if c.Archived {
+				fail(w, "is_archived", nil)
+				return
+			}
+			s.member[c.ID] = true
+		case "conversations.setTopic":
+			if !s.member[c.ID] {
+				fail(w, "not_in_channel", nil)
+				return
+			}
+			c.Topic = r.FormValue("topic")
+		case "conversations.invite":
+			if !s.member[c.ID] {
+				fail(w, "not_in_channel", nil)
+				return
+			}
+			added := false
+			for _, u := range strings.Split(r.FormValue("users"), ",") {
+				if u != "" && !slices.Contains(c.Members, u) {
+					c.Members = append(c.Members, u)
+					added = true
+				}
+			}
+			if !added {
+				fail(w, "already_in_channel", nil)
+				return
+			}
+		}
+		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": c.ID, "name": c.Name}})
+		return
 	case "conversations.open":
 		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(r.FormValue("users"), "U")}})
 	case "files.getUploadURLExternal":

@@ -1,0 +1,69 @@
+package main_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/heraldchat/herald/adapters/slack/slackfake"
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/commands"
+)
+
+// TestChannelPerEvent: with threads.channel_per: event on Slack, a
+// participant whose event the event API told herald of gets their thread
+// in a channel of that event — made with the prefix, a topic and the
+// moderators invited; an archived one of that name is brought back.
+func TestChannelPerEvent(t *testing.T) {
+	ctx := context.Background()
+	fake, err := slackfake.Start("xoxb-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AppToken = "xapp-test"
+	fake.Join("CMODS")
+	fake.AddUser(slackfake.User{ID: "UANA", Name: "ana"})
+	fake.AddUser(slackfake.User{ID: "UBO", Name: "bo"})
+	fake.CreateChannel("herald-autumn-school", true)
+	cfg := MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\n"+
+		"moderators: {slack: {users: [UMOD]}}\nthreads: {channel_per: event, channel_prefix: herald-}\napi: {create_contacts: true}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: "token create crm"})
+	token := shownAPIToken.FindString(r.Messages[0].Text)
+	for _, ev := range []string{`{"type": "registered", "contact": "slack:UANA", "attributes": {"event": "Spring webinar"}}`,
+		`{"type": "registered", "contact": "slack:UBO", "attributes": {"event": "Autumn school"}}`} {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+p.HTTPAddr()+"/api/v1/events", strings.NewReader(ev))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusAccepted {
+			t.Fatalf("event: %d", resp.StatusCode)
+		}
+	}
+	for i, u := range []string{"UANA", "UBO"} {
+		fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": "EvDM" + u, "event": map[string]any{
+			"type": "message", "user": u, "channel": "D" + u, "channel_type": "im", "ts": "9." + string(rune('1'+i)), "text": "hello from " + u}})
+	}
+	waitUntil(t, p, "both threads", func() bool {
+		return !p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}).IsZero() && !p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: "UBO"}).IsZero()
+	})
+	spring, ok := fake.ChannelNamed("herald-spring-webinar")
+	if !ok || !spring.BotIn || spring.Archived || !strings.Contains(spring.Topic, "spring-webinar") || len(spring.Members) != 1 || spring.Members[0] != "UMOD" {
+		t.Fatalf("the event's channel: %+v %v", spring, ok)
+	}
+	if th := p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}); th.Channel.ID != spring.ID {
+		t.Fatalf("Ana's thread is in %s, not her event's channel %s", th.Channel.ID, spring.ID)
+	}
+	autumn, _ := fake.ChannelNamed("herald-autumn-school")
+	if autumn.Archived || !autumn.BotIn || p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: "UBO"}).Channel.ID != autumn.ID {
+		t.Fatalf("the archived channel was not brought back for Bo's thread: %+v", autumn)
+	}
+}
