@@ -27,14 +27,22 @@ type Options struct {
 	// NoSync skips fsync on commit. Only for tests and benchmarks that
 	// measure something else: a crash may then lose recent commits.
 	NoSync bool
+	// AttributeSends keeps, for every campaign message sent, which
+	// campaign last reached that address (LastCampaignFor), written with
+	// the sending: a participant who answers carries that campaign to
+	// their thread. One more key per message, in no order (bbolt rewrites
+	// more pages): on only when threads need it (threads.channel_per:
+	// campaign).
+	AttributeSends bool
 }
 
 // DB is herald's database: one bbolt file. It implements every store port of
 // package bot. A DB is safe for concurrent use.
 type DB struct {
-	path  string
-	bolt  *bolt.DB
-	clock bot.Clock
+	path      string
+	bolt      *bolt.DB
+	clock     bot.Clock
+	attribute bool
 }
 
 var (
@@ -78,7 +86,7 @@ func Open(path string, opts Options) (*DB, error) {
 		bdb.Close()
 		return nil, bot.Errorf(bot.EUNAVAILABLE, "cannot set mode 0600 on database %s: %w", path, err)
 	}
-	db := &DB{path: path, bolt: bdb, clock: opts.Clock}
+	db := &DB{path: path, bolt: bdb, clock: opts.Clock, attribute: opts.AttributeSends}
 	if err := bdb.Update(func(tx *bolt.Tx) error { return migrate(tx, path) }); err != nil {
 		bdb.Close()
 		return nil, err

@@ -225,6 +225,11 @@ func (db *DB) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*
 			if err := w.put(b, s.CampaignID, s.ID, old, v); err != nil {
 				return err
 			}
+			if db.attribute && s.State == bot.SendingSent && !s.Address.IsZero() {
+				if err := attribute(tx, s, db.now()); err != nil {
+					return err
+				}
+			}
 		}
 		for cid, c := range w.counts {
 			if err := put(w.buckets[cid], countsKey, c); err != nil {
@@ -342,4 +347,41 @@ func (db *DB) SendingCounts(ctx context.Context, cid bot.CampaignID) (bot.Sendin
 		return err
 	})
 	return c, err
+}
+
+// bucketSentTo holds, by address, the campaign that last reached it and
+// when (8 + 8 bytes), kept with Options.AttributeSends.
+var bucketSentTo = []byte("sent_to")
+
+// attribute records that s's campaign reached s.Address at at.
+func attribute(tx *bolt.Tx, s *bot.Sending, at time.Time) error {
+	b, err := tx.CreateBucketIfNotExists(bucketSentTo)
+	if err != nil {
+		return internal("attribution bucket: %w", err)
+	}
+	v := make([]byte, 16)
+	binary.BigEndian.PutUint64(v, uint64(s.CampaignID))
+	binary.BigEndian.PutUint64(v[8:], uint64(at.UnixNano()))
+	if err := b.Put([]byte(s.Address.String()), v); err != nil {
+		return internal("recording which campaign reached %s: %w", s.Address, err)
+	}
+	return nil
+}
+
+// LastCampaignFor returns the campaign whose message last reached addr,
+// if one did after since (recorded with Options.AttributeSends); zero
+// otherwise.
+func (db *DB) LastCampaignFor(ctx context.Context, addr bot.Address, since time.Time) (bot.CampaignID, error) {
+	var id bot.CampaignID
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSentTo)
+		if b == nil {
+			return nil
+		}
+		if v := b.Get([]byte(addr.String())); len(v) == 16 && int64(binary.BigEndian.Uint64(v[8:])) >= since.UnixNano() {
+			id = bot.CampaignID(binary.BigEndian.Uint64(v))
+		}
+		return nil
+	})
+	return id, err
 }

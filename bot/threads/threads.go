@@ -72,6 +72,9 @@ type Service struct {
 	// moderator. A reply written by someone Auth does not know as a
 	// moderator always goes out as the bot.
 	AsModerator bool
+	// Attribution, when set, carries to a new conversation the campaign
+	// that last reached the participant (threads.channel_per: campaign).
+	Attribution Attributor
 	Auth        interface {
 		IsModerator(ctx context.Context, a bot.Actor) (bool, error)
 	}
@@ -106,6 +109,7 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 	if who == "" {
 		who = in.From.String()
 	}
+	in.CampaignID = t.campaignOf(ctx, in)
 	c, _, dup, err := t.Store.Take(ctx, &bot.Intake{
 		Key:         intakeKey(in),
 		Participant: in.From,
@@ -150,6 +154,7 @@ func (t *Service) Joined(ctx context.Context, in Incoming) (*bot.Conversation, e
 	if !t.SurfaceOnJoin || t.Moderators == nil {
 		return nil, nil
 	}
+	in.CampaignID = t.campaignOf(ctx, in)
 	if t.Auth != nil {
 		// A moderator opening the app (Slack's App Home) or joining the
 		// guild is no participant.
@@ -174,6 +179,30 @@ func (t *Service) Joined(ctx context.Context, in Incoming) (*bot.Conversation, e
 	}
 	t.wake()
 	return c, nil
+}
+
+// Attributor finds the campaign whose message last reached an address
+// since a time (the store, with attribution on).
+type Attributor interface {
+	LastCampaignFor(ctx context.Context, addr bot.Address, since time.Time) (bot.CampaignID, error)
+}
+
+// AttributionWindow is how long after a campaign's message a participant
+// who writes is taken to answer it.
+const AttributionWindow = 7 * 24 * time.Hour
+
+// campaignOf returns the campaign a participant's new conversation comes
+// from: the one the platform event names, else, with Attribution, the
+// campaign whose message last reached them within AttributionWindow.
+func (t *Service) campaignOf(ctx context.Context, in Incoming) bot.CampaignID {
+	if in.CampaignID != 0 || t.Attribution == nil {
+		return in.CampaignID
+	}
+	id, err := t.Attribution.LastCampaignFor(ctx, in.From, t.Clock.Now().Add(-AttributionWindow))
+	if err != nil {
+		return 0 // no campaign is a fine answer: the thread goes to the main channel
+	}
+	return id
 }
 
 // intakeKey names a platform event against redelivery ("" when the

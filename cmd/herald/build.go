@@ -202,6 +202,9 @@ func (w *wiring) buildCore() ([]component, error) {
 		SurfaceOnJoin: cfg.Threads.SurfaceOnJoin, ChannelPer: cfg.Threads.ChannelPer, ChannelPrefix: cfg.Threads.ChannelPrefix,
 		AsModerator: cfg.Threads.ReplyAs == "moderator", Auth: w.moderators, Board: w.board, EmailDelay: cfg.Threads.EmailDelay,
 	}
+	if cfg.Threads.ChannelPer == "campaign" {
+		w.threads.Attribution = w.db
+	}
 	deps := commands.Deps{
 		Conversations: w.threads,
 		Snippets:      w.db,

@@ -67,3 +67,57 @@ func TestChannelPerEvent(t *testing.T) {
 		t.Fatalf("the archived channel was not brought back for Bo's thread: %+v", autumn)
 	}
 }
+
+// TestChannelPerCampaign: with threads.channel_per: campaign, a
+// participant who answers a campaign's message carries that campaign to
+// their thread: it opens in the campaign's channel, and its head card
+// names the campaign.
+func TestChannelPerCampaign(t *testing.T) {
+	ctx := context.Background()
+	fake, err := slackfake.Start("xoxb-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AppToken = "xapp-test"
+	fake.Join("CMODS")
+	fake.AddUser(slackfake.User{ID: "UANA", Name: "ana"})
+	cfg := MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\n"+
+		"moderators: {slack: {users: [UMOD]}}\nthreads: {channel_per: campaign}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	for _, c := range []struct {
+		text  string
+		files []bot.File
+	}{
+		{"list import s", []bot.File{{Name: "s.csv", Data: []byte("slack_id,first_name\nUANA,Ana\n")}}},
+		{"campaign new Welcome", nil}, {"campaign message 1 Hi {{first_name}}", nil}, {"campaign audience 1 list:s", nil}, {"campaign start 1", nil},
+	} {
+		if r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: c.text, Files: c.files}); r.Private {
+			t.Fatalf("%s: %+v", c.text, r.Messages)
+		}
+	}
+	waitUntil(t, p, "the campaign's message", func() bool {
+		for _, m := range fake.Messages() {
+			if strings.Contains(m.Text, "Hi Ana") {
+				return true
+			}
+		}
+		return false
+	})
+	fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": "EvAns", "event": map[string]any{
+		"type": "message", "user": "UANA", "channel": "DUANA", "channel_type": "im", "ts": "9.9", "text": "thanks!"}})
+	waitUntil(t, p, "Ana's thread", func() bool { return !p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}).IsZero() })
+	ch, ok := fake.ChannelNamed("herald-campaign-1")
+	if !ok || p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}).Channel.ID != ch.ID || len(ch.Members) != 1 {
+		t.Fatalf("the campaign's channel: %+v %v", ch, ok)
+	}
+	head := false
+	for _, m := range fake.Messages() {
+		head = head || m.Channel == ch.ID && strings.Contains(m.Blocks, "Campaign") && strings.Contains(m.Blocks, "#1")
+	}
+	if !head {
+		t.Fatal("the head card does not name the campaign")
+	}
+}

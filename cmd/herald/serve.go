@@ -78,7 +78,7 @@ func (m *Main) open(ctx context.Context, path, listen string) error {
 			ln.Close()
 		}
 	}()
-	m.db, err = store.Open(cfg.Store.Path, store.Options{LockTimeout: cfg.Store.LockTimeout, Clock: m.Clock})
+	m.db, err = store.Open(cfg.Store.Path, store.Options{LockTimeout: cfg.Store.LockTimeout, Clock: m.Clock, AttributeSends: cfg.Threads.ChannelPer == "campaign"})
 	if err != nil {
 		return err
 	}
