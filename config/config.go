@@ -197,7 +197,10 @@ type Discord struct {
 	PublicKey     string `yaml:"public_key"`
 	GuildID       string `yaml:"guild_id"`
 	Channel       string `yaml:"channel"`
-	APIURL        string `yaml:"api_url"`
+	// Category is where the channels herald makes go
+	// (threads.channel_per).
+	Category string `yaml:"category"`
+	APIURL   string `yaml:"api_url"`
 }
 
 // Telegram configures the Telegram adapter.

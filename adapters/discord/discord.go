@@ -29,6 +29,10 @@ type Config struct {
 	// privileged Server Members Intent, which must be on in the developer
 	// portal (Bot → Privileged Gateway Intents).
 	MemberJoins bool
+	// Category is the category the channels herald makes go under
+	// (threads.channel_per); ModeratorRole, when set, makes them visible
+	// to that role (and herald) only.
+	Category, ModeratorRole string
 	// APIURL, when set, is where discord.com's requests go instead
 	// (scheme and host, for example http://127.0.0.1:PORT).
 	APIURL     string
@@ -65,6 +69,9 @@ type Adapter struct {
 	log          *slog.Logger
 	board        *status.Board
 	memberJoins  bool
+	category     string
+	modRole      string
+	made         map[string]string // channels found or made, by name; a.mu
 
 	mu  sync.Mutex
 	dms map[string]string // user id → DM channel id
@@ -137,7 +144,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	s.Client = client
 	s.ShouldRetryOnRateLimit = false // the engine's limiter decides
 	s.MaxRestRetries = 0
-	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, memberJoins: cfg.MemberJoins && cfg.GuildID != "", dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors,
+	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, memberJoins: cfg.MemberJoins && cfg.GuildID != "", category: cfg.Category, modRole: cfg.ModeratorRole, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors,
 		interactions: expiring.New[string, struct{}](bot.SystemClock(), 0)}
 	if _, err := s.User("@me", discordgo.WithContext(ctx)); err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err, bot.StepOpen)), "discord: %s", bot.ErrorMessage(a.classify(err, bot.StepOpen)))

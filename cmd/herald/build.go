@@ -378,7 +378,7 @@ func (w *wiring) buildDiscord() ([]component, error) {
 	ctx, cancel := w.startCtx()
 	defer cancel()
 	client := w.platformClient(30 * time.Second)
-	a, err := discord.New(ctx, discord.Config{MemberJoins: cfg.Threads.SurfaceOnJoin, Token: cfg.Discord.Token.Value(), APIURL: cfg.Discord.APIURL, Log: w.log.With("part", "discord"), Board: w.board, HTTPClient: client, Cursors: w.db,
+	a, err := discord.New(ctx, discord.Config{MemberJoins: cfg.Threads.SurfaceOnJoin, Category: cfg.Discord.Category, ModeratorRole: cfg.Moderators.Discord.Group, Token: cfg.Discord.Token.Value(), APIURL: cfg.Discord.APIURL, Log: w.log.With("part", "discord"), Board: w.board, HTTPClient: client, Cursors: w.db,
 		ApplicationID: cfg.Discord.ApplicationID, GuildID: cfg.Discord.GuildID, Channel: cfg.Discord.Channel})
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/moderators"
@@ -119,5 +120,49 @@ func TestChannelPerCampaign(t *testing.T) {
 	}
 	if !head {
 		t.Fatal("the head card does not name the campaign")
+	}
+}
+
+// TestChannelPerEventOnDiscord: on Discord, the event's channel is made in
+// the guild under the configured category, visible to the moderators'
+// role and herald only, and the participant's thread opens in it.
+func TestChannelPerEventOnDiscord(t *testing.T) {
+	ctx := context.Background()
+	fake, err := discordfake.Start("dc-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", category: \"8888\", api_url: \"http://"+fake.Addr()+"\"}\n"+
+		"moderators: {discord: {group: \"9999\"}}\nthreads: {channel_per: event}\napi: {create_contacts: true}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	waitUntil(t, p, "the gateway", func() bool { return fake.Gateways() > 0 })
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: "token create crm"})
+	req, _ := http.NewRequest(http.MethodPost, "http://"+p.HTTPAddr()+"/api/v1/events", strings.NewReader(`{"type": "registered", "contact": "discord:4001", "attributes": {"event": "Spring webinar"}}`))
+	req.Header.Set("Authorization", "Bearer "+shownAPIToken.FindString(r.Messages[0].Text))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("event: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	fake.AddUser("4001", true)
+	fake.UserWrites("4001", "Ana", "hello")
+	waitUntil(t, p, "Ana's thread", func() bool { return !p.ThreadOf(bot.Address{Platform: bot.PlatformDiscord, ID: "4001"}).IsZero() })
+	ch, ok := fake.GuildChannelNamed("777", "herald-spring-webinar")
+	if !ok || ch.ParentID != "8888" || ch.Type != 0 {
+		t.Fatalf("the event's channel: %+v %v", ch, ok)
+	}
+	hidden, modsSee := false, false
+	for _, o := range ch.Overwrites {
+		hidden = hidden || o.ID == "777" && o.Deny != "" && o.Deny != "0"
+		modsSee = modsSee || o.ID == "9999" && o.Allow != "" && o.Allow != "0"
+	}
+	if !hidden || !modsSee {
+		t.Fatalf("the channel is not the moderators' only: %+v", ch.Overwrites)
+	}
+	if parent := fake.Threads()[p.ThreadOf(bot.Address{Platform: bot.PlatformDiscord, ID: "4001"}).ID]; parent != ch.ID {
+		t.Fatalf("Ana's thread is under %s, not the event's channel %s", parent, ch.ID)
 	}
 }

@@ -95,6 +95,7 @@ type Server struct {
 	commands map[string]string       // registered application commands, JSON, by guild ("" global)
 	roles    map[string][]string     // guild member roles, by user
 	threads  map[string]string       // thread channel → parent channel
+	guildChs map[string][]*GuildChannel
 	cdn      map[string][]byte       // attachments, by id
 	modals   []string                // forms opened, JSON
 }
@@ -292,6 +293,43 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
+	case "GET /guilds/{id}/channels":
+		s.mu.Lock()
+		out := []map[string]any{}
+		for _, c := range s.guildChs[ids[0]] {
+			out = append(out, c.json())
+		}
+		s.mu.Unlock()
+		writeJSON(w, 200, out)
+	case "POST /guilds/{id}/channels":
+		var body struct {
+			Name                 string `json:"name"`
+			Type                 int    `json:"type"`
+			Topic                string `json:"topic"`
+			ParentID             string `json:"parent_id"`
+			PermissionOverwrites []struct {
+				ID    string `json:"id"`
+				Type  int    `json:"type"`
+				Allow string `json:"allow"`
+				Deny  string `json:"deny"`
+			} `json:"permission_overwrites"`
+		}
+		if json.NewDecoder(r.Body).Decode(&body) != nil || body.Name == "" || len(body.Name) > 100 {
+			fail(w, http.StatusBadRequest, 50035, "Invalid Form Body")
+			return
+		}
+		s.mu.Lock()
+		s.seq++
+		c := &GuildChannel{ID: fmt.Sprint(6000000 + s.seq), Name: strings.ToLower(strings.ReplaceAll(body.Name, " ", "-")), Type: body.Type, Topic: body.Topic, ParentID: body.ParentID}
+		for _, o := range body.PermissionOverwrites {
+			c.Overwrites = append(c.Overwrites, Overwrite{ID: o.ID, Type: o.Type, Allow: o.Allow, Deny: o.Deny})
+		}
+		if s.guildChs == nil {
+			s.guildChs = map[string][]*GuildChannel{}
+		}
+		s.guildChs[ids[0]] = append(s.guildChs[ids[0]], c)
+		s.mu.Unlock()
+		writeJSON(w, 201, c.json())
 	case "POST /channels/{id}/threads":
 		var body struct {
 			Name string `json:"name"`
@@ -585,6 +623,41 @@ func (s *Server) MemberJoins(guild, user, name string) {
 	}
 	s.dispatch("GUILD_MEMBER_ADD", map[string]any{"guild_id": guild, "joined_at": time.Now().UTC().Format(time.RFC3339),
 		"user": map[string]any{"id": user, "username": name, "global_name": name, "discriminator": "0"}, "roles": []string{}})
+}
+
+// GuildChannel is a channel of a guild, as the bot made it.
+type GuildChannel struct {
+	ID, Name, Topic, ParentID string
+	Type                      int
+	Overwrites                []Overwrite
+}
+
+// Overwrite is a channel permission overwrite (Type 0: a role, 1: a
+// member; Allow and Deny are permission bits as decimal strings).
+type Overwrite struct {
+	ID          string
+	Type        int
+	Allow, Deny string
+}
+
+func (c *GuildChannel) json() map[string]any {
+	var ow []map[string]any
+	for _, o := range c.Overwrites {
+		ow = append(ow, map[string]any{"id": o.ID, "type": o.Type, "allow": o.Allow, "deny": o.Deny})
+	}
+	return map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "topic": c.Topic, "parent_id": c.ParentID, "permission_overwrites": ow}
+}
+
+// GuildChannelNamed returns guild's channel called name.
+func (s *Server) GuildChannelNamed(guild, name string) (GuildChannel, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.guildChs[guild] {
+		if c.Name == name {
+			return *c, true
+		}
+	}
+	return GuildChannel{}, false
 }
 
 func (s *Server) dispatch(event string, data any) {
