@@ -96,8 +96,8 @@ type Server struct {
 	roles    map[string][]string     // guild member roles, by user
 	threads  map[string]string       // thread channel → parent channel
 	guildChs map[string][]*GuildChannel
-	cdn      map[string][]byte       // attachments, by id
-	modals   []string                // forms opened, JSON
+	cdn      map[string][]byte // attachments, by id
+	modals   []string          // forms opened, JSON
 }
 
 // Start runs the fake for the bot token.
