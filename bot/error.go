@@ -34,6 +34,33 @@ type Error struct {
 	// Reach, when set, is what the platform said of the person: herald
 	// records it in the contact directory (blocked, never started, gone).
 	Reach Reachability
+	// Key, when set, names this message in the moderators' catalogue,
+	// with Args: surfaces show it in the reader's language. Message stays
+	// the English text, for logs and the command line.
+	Key  string
+	Args []any
+}
+
+// Translated sets e's catalogue key and arguments and returns e.
+func (e *Error) Translated(key string, args ...any) *Error {
+	e.Key, e.Args = key, args
+	return e
+}
+
+// ErrorKey returns the catalogue key and arguments of the first *Error
+// in err's chain that has one.
+func ErrorKey(err error) (string, []any) {
+	for err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return "", nil
+		}
+		if e.Key != "" {
+			return e.Key, e.Args
+		}
+		err = e.Err
+	}
+	return "", nil
 }
 
 // WithReach sets e.Reach and returns e.

@@ -16,7 +16,7 @@ import (
 func campaignID(s string) (bot.CampaignID, error) {
 	n, err := strconv.ParseUint(strings.TrimPrefix(s, "#"), 10, 64)
 	if err != nil || n == 0 {
-		return 0, argError("%q is not a campaign number: `campaigns` lists them", s)
+		return 0, argErrorT(TextErrCampaignNumber, s)
 	}
 	return bot.CampaignID(n), nil
 }

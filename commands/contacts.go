@@ -35,7 +35,7 @@ func (h *handlers) contacts(ctx context.Context, w *Reply, r *Request) error {
 			switch reach {
 			case "blocked", "unreachable", "ok", "not_started", "not_installed", "gone":
 			default:
-				return argError("%q is not a reach: use reach:blocked, reach:not_started, reach:not_installed, reach:gone, reach:unreachable (any of those) or reach:ok", a)
+				return argErrorT(TextErrReach, a)
 			}
 		case strings.EqualFold(a, "search") && i == 0:
 		default:

@@ -104,7 +104,7 @@ func (h *handlers) invalidLines(errs []lists.LineError, total int) string {
 			lines = append(lines, h.text.T(TextMoreInvalid, total-maxShown))
 			break
 		}
-		lines = append(lines, "• "+h.text.T(TextInvalidLine, e.Line, e.Reason))
+		lines = append(lines, "• "+h.text.T(TextInvalidLine, e.Line, h.text.Reason(e.Reason, e.Key, e.Args)))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -238,6 +238,12 @@ func argError(format string, args ...any) error {
 	return bot.Errorf(bot.EINVALID, format, args...)
 }
 
+// argErrorT is argError with the catalogue's text for key: the English
+// message for logs, the reader's language on the surface.
+func argErrorT(key TextKey, args ...any) error {
+	return bot.Errorf(bot.EINVALID, Texts[key][0], args...).Translated(string(key), args...)
+}
+
 var _ CommandRunner = (*Mux)(nil)
 
 // RunCommand serves a surface's request (CommandRunner).

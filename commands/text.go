@@ -54,6 +54,7 @@ var Plurals = map[TextKey]Plural{
 	TextMoreInvalid:   {1, [2]string{"… and %d more.", "… et %d autre."}},
 	TextStatusQueue:   {1, [2]string{"%d message waiting to be sent.", "%d message en attente d'envoi."}},
 	TextContactsTitle: {1, [2]string{"%d contact", "%d contact"}},
+	TextErrLacking:    {1, [2]string{"%d recipient lacks %s (for example %s lacks %s): give a default value, choose to skip them, or fix the list", "%d destinataire sans %s (par exemple %s, sans %s) : donnez une valeur par défaut, choisissez de l'écarter, ou corrigez la liste"}},
 }
 
 // Check returns the keys of c missing a language or whose two languages
@@ -116,20 +117,37 @@ func CampaignStateText(s bot.CampaignState) TextKey { return TextKey("campaign.s
 // locale: the message of a herald *Error framed by its code, or a generic
 // sentence that hides internal details.
 func (t *Text) ErrorText(err error) string {
+	msg := bot.ErrorMessage(err)
+	if key, args := bot.ErrorKey(err); key != "" {
+		msg = t.Reason(msg, key, args)
+	}
 	switch bot.ErrorCode(err) {
 	case "":
 		return ""
 	case bot.ECONFLICT:
-		return t.T(TextErrConflict, bot.ErrorMessage(err))
+		return t.T(TextErrConflict, msg)
 	case bot.EFORBIDDEN:
-		return t.T(TextErrForbidden, bot.ErrorMessage(err))
+		return t.T(TextErrForbidden, msg)
 	case bot.EINVALID:
-		return t.T(TextErrInvalid, bot.ErrorMessage(err))
+		return t.T(TextErrInvalid, msg)
 	case bot.ENOTFOUND:
-		return t.T(TextErrNotFound, bot.ErrorMessage(err))
+		return t.T(TextErrNotFound, msg)
 	case bot.EUNAVAILABLE:
-		return t.T(TextErrUnavailable, bot.ErrorMessage(err))
+		return t.T(TextErrUnavailable, msg)
 	default:
 		return t.T(TextErrInternal)
 	}
+}
+
+// Reason returns a message made elsewhere (a service, a file reader) in
+// the catalogue's language: the catalogue's text for key with args when it
+// has one, else english as it was made.
+func (t *Text) Reason(english, key string, args []any) string {
+	if key == "" {
+		return english
+	}
+	if _, ok := Texts[TextKey(key)]; !ok {
+		return english
+	}
+	return t.T(TextKey(key), args...)
 }

@@ -2,6 +2,8 @@ package commands_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -105,6 +107,31 @@ func TestFrenchHasNoEnglish(t *testing.T) {
 		fr := code.ReplaceAllString(tr[1], "")
 		if w := english.FindString(fr); w != "" {
 			t.Errorf("%s in French holds the English word %q: %s", key, w, tr[1])
+		}
+	}
+}
+
+// TestFrenchJourneyHasNoEnglish reads every French answer of the
+// moderator's journey (the golden files TestModeratorJourney compares
+// with) and fails on English words, leaving out command syntax (between
+// backquotes), what people typed (between double quotes) and the
+// campaign's own message.
+func TestFrenchJourneyHasNoEnglish(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "golden", "fr-*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no French golden files: %v", err)
+	}
+	strip := regexp.MustCompile("`[^`]*`|\"[^\"]*\"|\\{\\{[^}]*\\}\\}")
+	english := regexp.MustCompile(`(?i)(^|[^\p{L}])(the|is|are|was|with|your|has|have|not|and|this|that|from|when|which|nobody|none)($|[^\p{L}])`)
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for n, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, "Hello") || strings.Contains(line, "Welcome") {
+				continue // the campaign's message, as the moderator wrote it
+			}
+			if w := english.FindString(strip.ReplaceAllString(line, "")); w != "" {
+				t.Errorf("%s:%d says %q in French: %s", filepath.Base(f), n+1, strings.TrimSpace(w), line)
+			}
 		}
 	}
 }

@@ -31,6 +31,12 @@ const (
 	TextHelpStatus          TextKey = "cmd.help.status"
 	TextHelpLists           TextKey = "cmd.help.lists"
 	TextHelpContacts        TextKey = "cmd.help.contacts"
+	TextErrCampaignNumber   TextKey = "cmd.err.campaign_number"
+	TextErrReach            TextKey = "cmd.err.reach"
+	TextErrLacking          TextKey = "err.campaign.lacking"
+	TextCSVKeyEmpty         TextKey = "csv.key_empty"
+	TextCSVBadEmail         TextKey = "csv.bad_email"
+	TextCSVRepeat           TextKey = "csv.repeat"
 	TextHelpTokenCreate     TextKey = "cmd.help.token_create"
 	TextHelpTokenList       TextKey = "cmd.help.token_list"
 	TextHelpTokenRevoke     TextKey = "cmd.help.token_revoke"
@@ -212,6 +218,12 @@ var Texts = Catalogue{
 	TextHelpContacts:        {"the contact directory: who herald knows, where, and whether it can write to them", "l'annuaire des contacts : qui herald connaît, où, et s'il peut leur écrire"},
 	TextContactsTitle:       {"%d contacts", "%d contacts"},
 	TextNoContacts:          {"No contact matches.", "Aucun contact ne correspond."},
+	TextErrCampaignNumber:   {"%q is not a campaign number: `campaigns` lists them", "%q n'est pas un numéro de campagne : `campaigns` les liste"},
+	TextErrReach:            {"%q is not a reach: use `reach:blocked`, `reach:not_started`, `reach:not_installed`, `reach:gone`, `reach:unreachable` (any of those) or `reach:ok`", "%q n'est pas une joignabilité : `reach:blocked`, `reach:not_started`, `reach:not_installed`, `reach:gone`, `reach:unreachable` (l'une d'elles) ou `reach:ok`"},
+	TextErrLacking:          {"%d recipients lack %s (for example %s lacks %s): give a default value, choose to skip them, or fix the list", "%d destinataires sans %s (par exemple %s, sans %s) : donnez une valeur par défaut, choisissez de les écarter, ou corrigez la liste"},
+	TextCSVKeyEmpty:         {"the key column %s is empty", "la colonne clé %s est vide"},
+	TextCSVBadEmail:         {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
+	TextCSVRepeat:           {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
 	TextHelpTokenCreate:     {"make a token for the event API (shown once)", "créer un jeton pour l'API d'événements (affiché une fois)"},
 	TextHelpTokenList:       {"the event API's tokens", "les jetons de l'API d'événements"},
 	TextHelpTokenRevoke:     {"revoke an event API token", "révoquer un jeton de l'API d'événements"},

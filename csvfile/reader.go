@@ -44,6 +44,9 @@ type Row struct {
 	Values []string
 	// Invalid is why the row cannot be used, or "" for a valid row.
 	Invalid string
+	// Reason is Invalid as a catalogue key and its arguments, for
+	// surfaces that speak another language (empty Key: Invalid alone).
+	Reason Reason
 }
 
 // Recipient returns the row as a bot.Recipient with its own attribute map.
@@ -292,6 +295,7 @@ func (r *Reader) row(line int, rec []string) Row {
 	switch {
 	case row.Key == "":
 		row.Invalid = fmt.Sprintf("the key column %s is empty", r.info.KeyHeader)
+		row.Reason = Reason{"csv.key_empty", []any{r.info.KeyHeader}}
 		return row
 	}
 	key := row.Key
@@ -299,6 +303,7 @@ func (r *Reader) row(line int, rec []string) Row {
 		ok, upper := checkEmail(key)
 		if !ok {
 			row.Invalid = fmt.Sprintf("%q is not a valid email address", row.Key)
+			row.Reason = Reason{"csv.bad_email", []any{row.Key}}
 			return row
 		}
 		if upper {
@@ -310,6 +315,7 @@ func (r *Reader) row(line int, rec []string) Row {
 	}
 	if first, dup := r.seen.insert(maphash.String(r.seeds[0], key), maphash.String(r.seeds[1], key), int32(line)); dup {
 		row.Invalid = fmt.Sprintf("%s repeats the %s of line %d", row.Key, r.info.KeyHeader, first)
+		row.Reason = Reason{"csv.repeat", []any{row.Key, r.info.KeyHeader, int(first)}}
 	}
 	return row
 }
@@ -384,5 +390,12 @@ func (r *Reader) ReadRecipient() (lists.RecipientRow, error) {
 	if err != nil {
 		return lists.RecipientRow{}, err
 	}
-	return lists.RecipientRow{Line: row.Line, Recipient: row.Recipient(r.info), Invalid: row.Invalid}, nil
+	return lists.RecipientRow{Line: row.Line, Recipient: row.Recipient(r.info), Invalid: row.Invalid, ReasonKey: row.Reason.Key, ReasonArgs: row.Reason.Args}, nil
+}
+
+// Reason is why a row is invalid, as a catalogue key (commands'
+// catalogue) and its arguments.
+type Reason struct {
+	Key  string
+	Args []any
 }

@@ -278,7 +278,8 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 			who = "1 recipient lacks"
 		}
 		return nil, bot.Errorf(bot.EINVALID, "%s %s (for example %s lacks %s): give a default value, choose to skip them, or fix the list",
-			who, chk.LackingSummary(c.Message), chk.Lacking[0].Key, strings.Join(chk.Lacking[0].Missing, ", "))
+			who, chk.LackingSummary(c.Message), chk.Lacking[0].Key, strings.Join(chk.Lacking[0].Missing, ", ")).
+			Translated("err.campaign.lacking", chk.LackingTotal, chk.LackingSummary(c.Message), chk.Lacking[0].Key, strings.Join(chk.Lacking[0].Missing, ", "))
 	}
 	now := s.Clock.Now().UTC()
 	c, err = s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {

@@ -30,6 +30,9 @@ const (
 type LineError struct {
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
+	// Key and Args are Reason as a catalogue key and its arguments.
+	Key  string `json:"-"`
+	Args []any  `json:"-"`
 }
 
 // Result says what an import did.
@@ -143,7 +146,7 @@ func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mo
 		if row.Invalid != "" {
 			res.Invalid++
 			if len(res.Errors) < maxErrors {
-				res.Errors = append(res.Errors, LineError{Line: row.Line, Reason: row.Invalid})
+				res.Errors = append(res.Errors, LineError{Line: row.Line, Reason: row.Invalid, Key: row.ReasonKey, Args: row.ReasonArgs})
 			}
 			continue
 		}

@@ -8,6 +8,10 @@ type RecipientRow struct {
 	Line      int
 	Recipient bot.Recipient
 	Invalid   string
+	// ReasonKey and ReasonArgs are Invalid as a catalogue key and its
+	// arguments, for surfaces in another language ("" for none).
+	ReasonKey  string
+	ReasonArgs []any
 }
 
 // RecipientReader streams the rows of a recipient file. The file reader
