@@ -54,6 +54,7 @@ var Plurals = map[TextKey]Plural{
 	TextMoreInvalid:   {1, [2]string{"… and %d more.", "… et %d autre."}},
 	TextStatusQueue:   {1, [2]string{"%d message waiting to be sent.", "%d message en attente d'envoi."}},
 	TextContactsTitle: {1, [2]string{"%d contact", "%d contact"}},
+	TextMailSent:      {2, [2]string{"Sent by email to %s (%d reply).", "Envoyé par e-mail à %s (%d réponse)."}},
 	TextErrLacking:    {1, [2]string{"%d recipient lacks %s (for example %s lacks %s): give a default value, choose to skip them, or fix the list", "%d destinataire sans %s (par exemple %s, sans %s) : donnez une valeur par défaut, choisissez de l'écarter, ou corrigez la liste"}},
 }
 

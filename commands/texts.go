@@ -37,6 +37,19 @@ const (
 	TextCSVKeyEmpty         TextKey = "csv.key_empty"
 	TextCSVBadEmail         TextKey = "csv.bad_email"
 	TextCSVRepeat           TextKey = "csv.repeat"
+	TextHeadPlatform        TextKey = "threads.head.platform"
+	TextHeadJoined          TextKey = "threads.head.joined"
+	TextHeadEmail           TextKey = "threads.head.email"
+	TextHeadUnconfirmed     TextKey = "threads.head.unconfirmed"
+	TextHeadCampaign        TextKey = "threads.head.campaign"
+	TextHeadEvent           TextKey = "threads.head.event"
+	TextHeadStarts          TextKey = "threads.head.starts"
+	TextHeadText            TextKey = "threads.head.text"
+	TextMailReplies         TextKey = "threads.mail.replies"
+	TextMailReply           TextKey = "threads.mail.reply"
+	TextMailSent            TextKey = "threads.mail.sent"
+	TextMailFailed          TextKey = "threads.mail.failed"
+	TextBatch               TextKey = "threads.batch"
 	TextHelpTokenCreate     TextKey = "cmd.help.token_create"
 	TextHelpTokenList       TextKey = "cmd.help.token_list"
 	TextHelpTokenRevoke     TextKey = "cmd.help.token_revoke"
@@ -224,6 +237,19 @@ var Texts = Catalogue{
 	TextCSVKeyEmpty:         {"the key column %s is empty", "la colonne clé %s est vide"},
 	TextCSVBadEmail:         {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
 	TextCSVRepeat:           {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
+	TextHeadPlatform:        {"Platform", "Plateforme"},
+	TextHeadJoined:          {"Joined", "Arrivée"},
+	TextHeadEmail:           {"Email", "E-mail"},
+	TextHeadUnconfirmed:     {"%s (not confirmed)", "%s (non confirmé)"},
+	TextHeadCampaign:        {"Campaign", "Campagne"},
+	TextHeadEvent:           {"Event", "Événement"},
+	TextHeadStarts:          {"%s (starts %s)", "%s (débute le %s)"},
+	TextHeadText:            {"New conversation with %s (%s)", "Nouvelle conversation avec %s (%s)"},
+	TextMailReplies:         {"New replies to your conversation", "Nouvelles réponses à votre conversation"},
+	TextMailReply:           {"A reply to your conversation", "Une réponse à votre conversation"},
+	TextMailSent:            {"Sent by email to %s (%d replies).", "Envoyé par e-mail à %s (%d réponses)."},
+	TextMailFailed:          {"The email to %s failed: %s. herald tries again in 5 minutes.", "L'e-mail à %s a échoué : %s. herald réessaie dans 5 minutes."},
+	TextBatch:               {"*%d messages from %s*", "*%d messages de %s*"},
 	TextHelpTokenCreate:     {"make a token for the event API (shown once)", "créer un jeton pour l'API d'événements (affiché une fois)"},
 	TextHelpTokenList:       {"the event API's tokens", "les jetons de l'API d'événements"},
 	TextHelpTokenRevoke:     {"revoke an event API token", "révoquer un jeton de l'API d'événements"},

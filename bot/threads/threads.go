@@ -72,6 +72,10 @@ type Service struct {
 	// moderator. A reply written by someone Auth does not know as a
 	// moderator always goes out as the bot.
 	AsModerator bool
+	// Text, when set, renders a text of the catalogue (package commands)
+	// in the moderators' language: head cards, emails to participants,
+	// notes in threads. Unset, herald's English is used.
+	Text func(key string, args ...any) string
 	// Attribution, when set, carries to a new conversation the campaign
 	// that last reached the participant (threads.channel_per: campaign).
 	Attribution Attributor
@@ -409,7 +413,7 @@ func (t *Service) Batch(posts []*bot.Outgoing) bot.Message {
 		return out
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%d messages from %s*", len(msgs), msgs[0].From)
+	b.WriteString(t.tr("threads.batch", "*%d messages from %s*", len(msgs), msgs[0].From))
 	for _, p := range msgs {
 		b.WriteString("\n› ")
 		b.WriteString(strings.ReplaceAll(p.Message.Text, "\n", "\n  "))
@@ -528,26 +532,26 @@ func (t *Service) headCard(c *bot.Conversation, ct *bot.Contact) bot.Message {
 		name = c.Participant.ID
 	}
 	fields := []bot.Field{
-		{Label: "Platform", Value: string(c.Participant.Platform), Short: true},
-		{Label: "Joined", Value: ct.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), Short: true},
+		{Label: t.tr("threads.head.platform", "Platform"), Value: string(c.Participant.Platform), Short: true},
+		{Label: t.tr("threads.head.joined", "Joined"), Value: ct.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), Short: true},
 	}
 	switch {
 	case ct.Email != "":
-		fields = append(fields, bot.Field{Label: "Email", Value: ct.Email, Short: true})
+		fields = append(fields, bot.Field{Label: t.tr("threads.head.email", "Email"), Value: ct.Email, Short: true})
 	case ct.Claim != nil:
-		fields = append(fields, bot.Field{Label: "Email", Value: ct.Claim.Email + " (not confirmed)", Short: true})
+		fields = append(fields, bot.Field{Label: t.tr("threads.head.email", "Email"), Value: t.tr("threads.head.unconfirmed", "%s (not confirmed)", ct.Claim.Email), Short: true})
 	}
 	switch {
 	case c.CampaignID != 0:
-		fields = append(fields, bot.Field{Label: "Campaign", Value: fmt.Sprintf("#%d", c.CampaignID), Short: true})
+		fields = append(fields, bot.Field{Label: t.tr("threads.head.campaign", "Campaign"), Value: fmt.Sprintf("#%d", c.CampaignID), Short: true})
 	case ct.Attributes[bot.AttrEvent] != "":
 		ev := ct.Attributes[bot.AttrEvent]
 		if start, ok := ct.EventTime(bot.AttrEventStart); ok {
-			ev += " (starts " + start.UTC().Format("2006-01-02 15:04 UTC") + ")"
+			ev = t.tr("threads.head.starts", "%s (starts %s)", ev, start.UTC().Format("2006-01-02 15:04 UTC"))
 		}
-		fields = append(fields, bot.Field{Label: "Event", Value: ev, Short: true})
+		fields = append(fields, bot.Field{Label: t.tr("threads.head.event", "Event"), Value: ev, Short: true})
 	case c.Source != "":
-		fields = append(fields, bot.Field{Label: "Event", Value: c.Source, Short: true})
+		fields = append(fields, bot.Field{Label: t.tr("threads.head.event", "Event"), Value: c.Source, Short: true})
 	}
 	keys := make([]string, 0, len(ct.Attributes))
 	for k := range ct.Attributes {
@@ -560,7 +564,7 @@ func (t *Service) headCard(c *bot.Conversation, ct *bot.Contact) bot.Message {
 	for _, k := range keys {
 		fields = append(fields, bot.Field{Label: k, Value: ct.Attributes[k], Short: true})
 	}
-	return bot.Message{Kind: bot.KindCard, Title: name, Text: "New conversation with " + name + " (" + c.Participant.String() + ")", Fields: fields}
+	return bot.Message{Kind: bot.KindCard, Title: name, Text: t.tr("threads.head.text", "New conversation with %s (%s)", name, c.Participant.String()), Fields: fields}
 }
 
 // DefaultEmailDelay is how long replies wait to be batched into one email.
@@ -693,11 +697,11 @@ func (t *Service) mailDue(ctx context.Context) {
 		for _, m := range c.Outbox {
 			parts = append(parts, m.Text)
 		}
-		mail := bot.Message{Title: "New replies to your conversation", Text: strings.Join(parts, "\n\n")}
+		mail := bot.Message{Title: t.tr("threads.mail.replies", "New replies to your conversation"), Text: strings.Join(parts, "\n\n")}
 		if len(c.Outbox) == 1 {
 			mail = c.Outbox[0]
 			if mail.Title == "" {
-				mail.Title = "A reply to your conversation"
+				mail.Title = t.tr("threads.mail.reply", "A reply to your conversation")
 			}
 		}
 		n := len(c.Outbox)
@@ -716,14 +720,29 @@ func (t *Service) mailDue(ctx context.Context) {
 		if err != nil {
 			continue
 		}
-		note := fmt.Sprintf("Sent by email to %s (%d %s).", to, n, plural(n, "reply", "replies"))
+		note := t.tr("threads.mail.sent", "Sent by email to %s (%d replies).", to, n)
 		if sendErr != nil {
-			note = fmt.Sprintf("The email to %s failed: %s. herald tries again in 5 minutes.", to, bot.ErrorMessage(sendErr))
+			note = t.tr("threads.mail.failed", "The email to %s failed: %s. herald tries again in 5 minutes.", to, bot.ErrorMessage(sendErr))
 		}
 		if _, err := t.Moderators.PostInThread(ctx, c.Thread, bot.Message{Kind: bot.KindIdea, Text: note}); err != nil && t.Log != nil {
 			t.Log.Warn("threads: noting an email in a thread", "err", err)
 		}
 	}
+}
+
+// tr renders the catalogue's text for key with args (Text), or english
+// with args when herald runs without a catalogue.
+func (t *Service) tr(key, english string, args ...any) string {
+	if t.Text != nil {
+		return t.Text(key, args...)
+	}
+	if len(args) == 0 {
+		return english
+	}
+	if english == "Sent by email to %s (%d replies)." && len(args) == 2 && args[1] == 1 {
+		english = "Sent by email to %s (%d reply)."
+	}
+	return fmt.Sprintf(english, args...)
 }
 
 func plural(n int, one, many string) string {

@@ -205,6 +205,8 @@ func (w *wiring) buildCore() ([]component, error) {
 	if cfg.Threads.ChannelPer == "campaign" {
 		w.threads.Attribution = w.db
 	}
+	threadText := commands.NewText(commands.Locale(cfg.Locale))
+	w.threads.Text = func(key string, args ...any) string { return threadText.T(commands.TextKey(key), args...) }
 	deps := commands.Deps{
 		Conversations: w.threads,
 		Snippets:      w.db,

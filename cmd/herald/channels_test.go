@@ -166,3 +166,28 @@ func TestChannelPerEventOnDiscord(t *testing.T) {
 		t.Fatalf("Ana's thread is under %s, not the event's channel %s", parent, ch.ID)
 	}
 }
+
+// TestThreadsSpeakTheLocale: with locale fr, a participant's head card
+// (its text and labels) is in French.
+func TestThreadsSpeakTheLocale(t *testing.T) {
+	fake, err := slackfake.Start("xoxb-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AppToken = "xapp-test"
+	fake.Join("CMODS")
+	fake.AddUser(slackfake.User{ID: "UANA", Name: "ana"})
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "locale: fr\nslack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\n"))
+	fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": "EvFr", "event": map[string]any{
+		"type": "message", "user": "UANA", "channel": "DUANA", "channel_type": "im", "ts": "5.5", "text": "bonjour"}})
+	waitUntil(t, p, "the French head card", func() bool {
+		for _, m := range fake.Messages() {
+			if m.Channel == "CMODS" && strings.Contains(m.Blocks, "Nouvelle conversation avec") && strings.Contains(m.Blocks, "Plateforme") {
+				return true
+			}
+		}
+		return false
+	})
+}
