@@ -1,5 +1,7 @@
 package web
 
+import "encoding/json"
+
 // pageTexts are the words of the participants' chat page, in each
 // language herald speaks (config locale): what a participant reads.
 var pageTexts = map[string]map[string]string{
@@ -30,4 +32,67 @@ func (a *Adapter) texts() map[string]string {
 		return t
 	}
 	return pageTexts["en"]
+}
+
+// consoleFrench is the moderators' console and its login page in French,
+// by their English text (the English is the page itself).
+var consoleFrench = map[string]string{
+	"herald console: log in": "console herald : connexion", "herald console": "console herald",
+	"That token or name is not right. The token was printed in herald's log at its first start, or is set as web.console_token in the config; when moderators.console.users is set, the name must be one of them.": "Ce jeton ou ce nom ne convient pas. Le jeton a été affiché au premier démarrage de herald (herald console-token reset en fait un autre), ou il est fixé par web.console_token ; si moderators.console.users est défini, le nom doit en faire partie.",
+	"Your name": "Votre nom", "moderator": "modérateur", "Console token": "Jeton de la console", "Log in": "Se connecter",
+	"Log out": "Se déconnecter", "Log out everywhere": "Se déconnecter partout", "End this moderator's sessions in every browser": "Fermer les sessions de ce modérateur dans tous les navigateurs",
+	"Conversations": "Conversations", "Campaigns": "Campagnes", "Lists": "Listes",
+	"Search a name, an id, a tag": "Chercher un nom, un identifiant, une étiquette", "Search conversations": "Chercher dans les conversations",
+	"Status": "Statut", "Every status": "Tous les statuts", "Open": "Ouverte", "Pending": "En attente", "Resolved": "Résolue",
+	"Pending: waiting for the participant's answer; it opens again when they write": "En attente : on attend la réponse du participant ; elle se rouvre quand il écrit",
+	"Tag": "Étiquette", "Any tag": "Toute étiquette",
+	"No conversation yet: participants who write on the chat page appear here.": "Aucune conversation : les participants qui écrivent sur la page de discussion apparaissent ici.",
+	"No conversation matches.": "Aucune conversation ne correspond.",
+	"New campaign name":        "Nom de la nouvelle campagne", "Create": "Créer", "No campaign yet.": "Aucune campagne.",
+	"No list yet: upload a CSV with “list import NAME”.": "Aucune liste : envoyez un CSV avec « list import NOM ».",
+	"Choose a conversation":                              "Choisissez une conversation", "Details": "Détails",
+	"Reply to the participant · “note …” stays internal · “/close in 2h”, “/tag add …”, “/snippet NAME”": "Répondre au participant · « note … » reste interne · « /close in 2h », « /tag add … », « /snippet NOM »",
+	"Reply": "Répondre", "Send a file to the participant": "Envoyer un fichier au participant", "Send a file": "Envoyer un fichier", "Send": "Envoyer",
+	"Message": "Message", "Audience": "Audience", "Choose a list": "Choisissez une liste", "Platform": "Plateforme",
+	"auto: where each person can be reached": "auto : là où chacun est joignable", "web chat": "discussion web", "email": "e-mail",
+	"When a value is missing": "Quand une valeur manque", "skip those recipients, or a default: first_name=there": "écarter ces destinataires (skip), ou une valeur par défaut : first_name=vous",
+	"Schedule": "Programmation", "empty: when started · at tomorrow 9:00 tz Europe/Paris window 2h": "vide : au démarrage · at demain 9h tz Europe/Paris window 2h",
+	"Save": "Enregistrer", "Commands": "Commandes", "Command": "Commande", "Run": "Lancer", "Recipient file": "Fichier de destinataires",
+	"Command for the file": "Commande pour le fichier", "Upload": "Envoyer le fichier",
+	// The console's script.
+	"new": "nouveau", "internal note": "note interne", "Participant": "Participant", "Assigned to": "Assignée à", "Tags": "Étiquettes",
+	"Running": "En cours", "Paused": "En pause", "Scheduled": "Programmées", "Drafts": "Brouillons", "Done": "Terminées", "Cancelled": "Annulées",
+	"done": "faits", "sent": "envoyés", "failed": "en échec", "skipped": "écartés", "to send": "à envoyer", "starts": "débute",
+	"person": "personne", "people": "personnes", "key": "clé", "created": "créée", "updated": "modifiée", "by": "par",
+	"Preview": "Aperçu", "Check": "Vérifier", "Report": "Rapport", "History": "Historique", "Export": "Exporter", "List": "Liste",
+	"a minute": "par minute", "about": "environ", "left": "restantes", "less than a minute": "moins d'une minute",
+	"Choose a CSV file first.": "Choisissez d'abord un fichier CSV.",
+}
+
+// consoleText returns s in the adapter's locale (the console's words).
+func (a *Adapter) consoleText(s string) string {
+	if a.cfg.Locale == "fr" {
+		if fr, ok := consoleFrench[s]; ok {
+			return fr
+		}
+	}
+	return s
+}
+
+// scriptTexts is the console's dictionary for its script, as JSON ({}
+// in English).
+func (a *Adapter) scriptTexts() string {
+	if a.cfg.Locale != "fr" {
+		return "{}"
+	}
+	b, _ := json.Marshal(consoleFrench)
+	return string(b)
+}
+
+// lang is the pages' language code.
+func (a *Adapter) lang() string {
+	if _, ok := pageTexts[a.cfg.Locale]; ok {
+		return a.cfg.Locale
+	}
+	return "en"
 }

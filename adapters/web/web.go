@@ -141,9 +141,9 @@ func New(cfg Config) *Adapter {
 	if cfg.Clock == nil {
 		cfg.Clock = bot.SystemClock()
 	}
-	pages := template.Must(template.ParseFS(assets, "assets/*.html"))
-	a := &Adapter{cfg: cfg, pages: pages, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), downloads: &downloads{clock: cfg.Clock},
+	a := &Adapter{cfg: cfg, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), downloads: &downloads{clock: cfg.Clock},
 		limits: cfg.Limits.withDefaults(), tokenHash: cfg.TokenHash}
+	a.pages = template.Must(template.New("").Funcs(template.FuncMap{"t": a.consoleText, "lang": a.lang, "texts": a.scriptTexts}).ParseFS(assets, "assets/*.html"))
 	a.uploads = make(chan struct{}, a.limits.UploadsInFlight)
 	return a
 }

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -94,6 +95,36 @@ func TestChatPageSpeaksTheLocale(t *testing.T) {
 	for _, english := range []string{"Write a message", ">Send<", "Tell us who you are", "Your id", "Offline:"} {
 		if strings.Contains(page, english) {
 			t.Errorf("the French chat page says %q", english)
+		}
+	}
+}
+
+// TestConsoleSpeaksTheLocale: with locale fr the moderators' console and
+// its login page are in French.
+func TestConsoleSpeaksTheLocale(t *testing.T) {
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "locale: fr\nweb: {console_token: tok-fr-0123456789}\n"))
+	_, login := httpGet(t, "http://"+p.HTTPAddr()+"/console")
+	for _, want := range []string{`lang="fr"`, "Votre nom", "Jeton de la console", "Se connecter"} {
+		if !strings.Contains(login, want) {
+			t.Errorf("the French login page lacks %q", want)
+		}
+	}
+	c := consoleAs(t, p.HTTPAddr(), "tok-fr-0123456789")
+	resp, err := c.Get("http://" + p.HTTPAddr() + "/console")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`lang="fr"`, "Se déconnecter partout", "Campagnes", "Listes", "Choisissez une conversation", "Commandes", `data-texts="{`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the French console lacks %q", want)
+		}
+	}
+	for _, english := range []string{">Log out<", ">Campaigns<", ">Choose a conversation<", ">Commands<"} {
+		if strings.Contains(string(page), english) {
+			t.Errorf("the French console says %q", english)
 		}
 	}
 }

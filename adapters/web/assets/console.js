@@ -5,6 +5,10 @@
   const dl = document.getElementById("command-names");
   names.forEach(n => { const o = document.createElement("option"); o.value = n; dl.appendChild(o); });
   const $ = id => document.getElementById(id);
+  // The console's words in the moderators' language (by their English).
+  let dict = {};
+  try { dict = JSON.parse(document.body.dataset.texts || "{}"); } catch (e) { dict = {}; }
+  const T = s => dict[s] || s;
   let ws, current = "", seq = 0;
   let threads = [], campaigns = [], lists = [];
   let panel = "conversations";
@@ -47,15 +51,15 @@
     const n = threads.filter(unread).length;
     $("unread").hidden = !n;
     $("unread").textContent = n;
-    if (!threads.length) { ul.appendChild(el("li", "empty", "No conversation yet: participants who write on the chat page appear here.")); return; }
+    if (!threads.length) { ul.appendChild(el("li", "empty", T("No conversation yet: participants who write on the chat page appear here."))); return; }
     const list = threads.filter(t => (!st || t.status === st) && (!tag || (t.tags || []).includes(tag)) &&
       (!q || [t.name, t.address, (t.tags || []).join(" "), t.assignee].join(" ").toLowerCase().includes(q)));
-    if (!list.length) { ul.appendChild(el("li", "empty", "No conversation matches.")); return; }
+    if (!list.length) { ul.appendChild(el("li", "empty", T("No conversation matches."))); return; }
     for (const t of list) {
       const li = el("li", "thread-item" + (t.id === current ? " current" : "") + (unread(t) ? " unread" : ""));
       li.dataset.thread = t.id;
       const status = t.status === "pending" ? "<span class='status' title='Pending: waiting for the participant&#39;s answer; it opens again when they write'>pending</span>" : "<span class='status'>" + esc(t.status) + "</span>";
-      li.innerHTML = "<b>" + esc(t.name) + "</b> " + status + (unread(t) ? " <span class='badge'>new</span>" : "") +
+      li.innerHTML = "<b>" + esc(t.name) + "</b> " + status + (unread(t) ? " <span class='badge'>" + T("new") + "</span>" : "") +
         "<br><small>" + esc(t.platform) + (t.last ? " · " + esc(t.last) : "") + ((t.tags || []).length ? " · " + esc(t.tags.join(", ")) : "") + "</small>";
       li.addEventListener("click", () => open(t));
       ul.appendChild(li);
@@ -70,8 +74,8 @@
     $("thread").hidden = false;
     $("thread-title").textContent = t.name;
     const facts = $("thread-facts");
-    facts.innerHTML = "<dt>Participant</dt><dd><code>" + esc(t.address) + "</code></dd><dt>Status</dt><dd>" + esc(t.status) + "</dd>" +
-      (t.assignee ? "<dt>Assigned to</dt><dd>" + esc(t.assignee) + "</dd>" : "") + ((t.tags || []).length ? "<dt>Tags</dt><dd>" + esc(t.tags.join(", ")) + "</dd>" : "");
+    facts.innerHTML = "<dt>" + T("Participant") + "</dt><dd><code>" + esc(t.address) + "</code></dd><dt>" + T("Status") + "</dt><dd>" + esc(t.status) + "</dd>" +
+      (t.assignee ? "<dt>" + T("Assigned to") + "</dt><dd>" + esc(t.assignee) + "</dd>" : "") + ((t.tags || []).length ? "<dt>" + T("Tags") + "</dt><dd>" + esc(t.tags.join(", ")) + "</dd>" : "");
     $("thread-details").hidden = false;
     $("posts").innerHTML = "";
     $("reply").hidden = false;
@@ -84,7 +88,7 @@
     const fromParticipant = p.from && p.from.address && p.from.address.id && !fromConsole && !p.internal;
     const row = el("div", "post" + (p.internal ? " internal" : "") + (fromConsole ? " mine" : "") + (fromParticipant ? " theirs" : ""));
     const who = (p.from && (p.from.name || (p.from.address && p.from.address.id))) || "herald";
-    const label = p.internal ? " · <span class='label'>internal note</span>" : "";
+    const label = p.internal ? " · <span class='label'>" + T("internal note") + "</span>" : "";
     row.appendChild(el("div", "meta", "<b>" + esc(who) + "</b> · " + esc((p.at || "").replace("T", " ").slice(0, 16)) + label));
     row.appendChild(renderMessage(p.message, press, "/console/files/"));
     const posts = $("posts");
@@ -92,7 +96,7 @@
     posts.scrollTop = posts.scrollHeight;
   }
 
-  const stateNames = [["running", "Running"], ["paused", "Paused"], ["scheduled", "Scheduled"], ["draft", "Drafts"], ["done", "Done"], ["cancelled", "Cancelled"]];
+  const stateNames = [["running", T("Running")], ["paused", T("Paused")], ["scheduled", T("Scheduled")], ["draft", T("Drafts")], ["done", T("Done")], ["cancelled", T("Cancelled")]];
   function progress(c) {
     const done = c.sent + c.failed + c.skipped;
     const pct = c.total ? Math.round(100 * done / c.total) : 0;
@@ -102,7 +106,7 @@
   function renderCampaigns() {
     const box = $("campaigns");
     box.innerHTML = "";
-    if (!campaigns.length) { box.appendChild(el("p", "empty", "No campaign yet.")); return; }
+    if (!campaigns.length) { box.appendChild(el("p", "empty", T("No campaign yet."))); return; }
     for (const [state, title] of stateNames) {
       const cs = campaigns.filter(c => c.state === state);
       if (!cs.length) continue;
@@ -113,8 +117,8 @@
         const li = el("li", "campaign-item" + (detail && detail.kind === "campaign" && detail.id === c.id ? " current" : ""));
         li.dataset.campaign = c.id;
         li.innerHTML = "<b>" + esc(c.name) + "</b> <small>#" + c.id + "</small>" +
-          (c.total ? p.bar + "<small>" + p.done + " / " + c.total + " done · " + c.sent + " sent" + (c.failed ? " · " + c.failed + " failed" : "") + "</small>" : "") +
-          (c.start ? "<br><small>starts " + esc(c.start) + " UTC</small>" : "");
+          (c.total ? p.bar + "<small>" + p.done + " / " + c.total + " " + T("done") + " · " + c.sent + " " + T("sent") + (c.failed ? " · " + c.failed + " " + T("failed") : "") + "</small>" : "") +
+          (c.start ? "<br><small>" + T("starts") + " " + esc(c.start) + " UTC</small>" : "");
         li.addEventListener("click", () => openCampaign(c.id));
         ul.appendChild(li);
       }
@@ -126,13 +130,13 @@
   function renderLists() {
     const box = $("lists");
     box.innerHTML = "";
-    if (!lists.length) { box.appendChild(el("p", "empty", "No list yet: upload a CSV with “list import NAME”.")); return; }
+    if (!lists.length) { box.appendChild(el("p", "empty", T("No list yet: upload a CSV with “list import NAME”."))); return; }
     const ul = el("ul", "list-list");
     for (const l of lists) {
       const li = el("li", "list-item" + (detail && detail.kind === "list" && detail.name === l.name ? " current" : ""));
-      li.innerHTML = "<b>" + esc(l.name) + "</b> <span class='status'>" + l.size + " " + (l.size === 1 ? "person" : "people") + "</span>" +
-        "<br><small>key " + esc(l.key) + (l.columns && l.columns.length ? " · " + esc(l.columns.join(", ")) : "") + "</small>" +
-        "<br><small>created " + esc(l.created) + (l.updated && l.updated !== l.created ? " · updated " + esc(l.updated) : "") + (l.by ? " by " + esc(l.by) : "") + "</small>";
+      li.innerHTML = "<b>" + esc(l.name) + "</b> <span class='status'>" + l.size + " " + (l.size === 1 ? T("person") : T("people")) + "</span>" +
+        "<br><small>" + T("key") + " " + esc(l.key) + (l.columns && l.columns.length ? " · " + esc(l.columns.join(", ")) : "") + "</small>" +
+        "<br><small>" + T("created") + " " + esc(l.created) + (l.updated && l.updated !== l.created ? " · " + T("updated") + " " + esc(l.updated) : "") + (l.by ? " " + T("by") + " " + esc(l.by) : "") + "</small>";
       li.addEventListener("click", () => openList(l.name));
       ul.appendChild(li);
     }
@@ -166,10 +170,10 @@
     renderCampaignHead();
     $("campaign-form").hidden = c.state !== "draft";
     if (c.state === "draft") send({type: "lists"});
-    action("Preview", "campaign preview " + id);
-    action("Check", "campaign check " + id);
-    action("Report", "campaign report " + id);
-    action("History", "campaign history " + id);
+    action(T("Preview"), "campaign preview " + id);
+    action(T("Check"), "campaign check " + id);
+    action(T("Report"), "campaign report " + id);
+    action(T("History"), "campaign history " + id);
     run("campaign show " + id, "detail");
     renderCampaigns();
   }
@@ -184,17 +188,17 @@
       const per = (p.done - r.done) / Math.max((now - r.t) / 60000, 1e-9);
       if (now - r.t > 5000 && per > 0) {
         const left = (c.total - p.done) / per;
-        rate = " · " + Math.round(per) + " a minute · about " + (left < 1 ? "less than a minute" : Math.round(left) + " min") + " left";
+        rate = " · " + Math.round(per) + " " + T("a minute") + " · " + T("about") + " " + (left < 1 ? T("less than a minute") : Math.round(left) + " min") + " " + T("left");
       }
     }
-    $("detail-head").innerHTML = "<p class='cstate'>" + esc(c.state) + (c.start ? " · starts " + esc(c.start) + " UTC" : "") + "</p>" +
-      (c.total ? p.bar + "<p><b>" + p.pct + "%</b> · " + c.sent + " sent · " + c.failed + " failed · " + c.skipped + " skipped · " + c.waiting + " to send" + esc(rate) + "</p>" : "");
+    $("detail-head").innerHTML = "<p class='cstate'>" + esc(c.state) + (c.start ? " · " + T("starts") + " " + esc(c.start) + " UTC" : "") + "</p>" +
+      (c.total ? p.bar + "<p><b>" + p.pct + "%</b> · " + c.sent + " " + T("sent") + " · " + c.failed + " " + T("failed") + " · " + c.skipped + " " + T("skipped") + " · " + c.waiting + " " + T("to send") + esc(rate) + "</p>" : "");
     sizeBars($("detail-head"));
   }
   function openList(name) {
     detail = {kind: "list", name};
-    showDetail("List " + name);
-    action("Export", "list export " + name);
+    showDetail(T("List") + " " + name);
+    action(T("Export"), "list export " + name);
     run("list show " + name, "detail");
     renderLists();
   }
@@ -325,7 +329,7 @@
   $("upload").addEventListener("submit", async e => {
     e.preventDefault();
     const fd = new FormData(e.target);
-    if (!$("file").files.length) { showNotice("Choose a CSV file first.", 8000); return; }
+    if (!$("file").files.length) { showNotice(T("Choose a CSV file first."), 8000); return; }
     const r = await fetch("/console/upload", {method: "POST", headers: {"X-CSRF-Token": csrf}, body: fd});
     if (!r.ok) { showNotice(await r.text()); return; }
     const ev = await r.json();
