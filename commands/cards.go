@@ -66,7 +66,7 @@ func CampaignCard(t *Text, signer *Signer, c *bot.Campaign, n bot.SendingCounts)
 			{Label: t.T(TextCardWindow), Value: window, Short: true},
 		},
 	}
-	if hours := workingTime(c.Schedule); hours != "" {
+	if hours := workingTime(c.Schedule, t.Locale()); hours != "" {
 		m.Fields = append(m.Fields, bot.Field{Label: t.T(TextCardHours), Value: hours, Short: true})
 	}
 	if preview != "" {
@@ -118,14 +118,21 @@ func shortDuration(d time.Duration) string {
 	return d.String()
 }
 
+// frenchDays are the days' short names in French.
+var frenchDays = [...]string{"dim", "lun", "mar", "mer", "jeu", "ven", "sam"}
+
 // workingTime writes a schedule's working days, hours and zone, or "" when
 // it sends at any time.
-func workingTime(s bot.Schedule) string {
+func workingTime(s bot.Schedule, l Locale) string {
 	var parts []string
 	if len(s.Days) > 0 {
 		var days []string
 		for _, d := range s.Days {
-			days = append(days, d.String()[:3])
+			if l == LocaleFrench {
+				days = append(days, frenchDays[d])
+			} else {
+				days = append(days, d.String()[:3])
+			}
 		}
 		parts = append(parts, strings.Join(days, ","))
 	}

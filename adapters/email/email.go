@@ -20,7 +20,9 @@ import (
 type Config struct {
 	// Board, when set, shows the mail server's refusals of herald itself
 	// (unreachable, login refused) in `status`.
-	Board    *status.Board
+	Board *status.Board
+	// Locale is the language of the kinds' labels ("fr": French).
+	Locale   string
 	Host     string
 	Port     int
 	TLS      string // "starttls", "tls" (implicit, usually port 465) or "none"
@@ -89,8 +91,8 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	msg.Subject(subject)
 	msg.SetDate()
 	msg.SetMessageID()
-	msg.SetBodyString(mail.TypeTextPlain, Text(m))
-	msg.AddAlternativeString(mail.TypeTextHTML, HTML(m))
+	msg.SetBodyString(mail.TypeTextPlain, TextIn(m, a.cfg.Locale))
+	msg.AddAlternativeString(mail.TypeTextHTML, HTMLIn(m, a.cfg.Locale))
 	c, err := a.client()
 	if err != nil {
 		return bot.MessageRef{}, bot.StepErrorf(bot.StepSend, bot.EINVALID, "the email settings are wrong: %v", err)
@@ -161,12 +163,29 @@ var kindStyles = map[bot.Kind]struct{ label, colour string }{
 	bot.KindCard:      {"", "#2d5be3"},
 }
 
-// Text renders m as plain text: its kind's label, title, text, fields,
-// links of buttons.
-func Text(m bot.Message) string {
+// frenchLabels are the kinds' labels in French.
+var frenchLabels = map[string]string{"Tip": "Conseil", "Done": "Fait", "Important": "Important"}
+
+// label is a kind's label in locale.
+func label(l, locale string) string {
+	if fr, ok := frenchLabels[l]; ok && locale == "fr" {
+		return fr
+	}
+	return l
+}
+
+// Text renders m as plain text in English (TextIn).
+func Text(m bot.Message) string { return TextIn(m, "") }
+
+// HTML renders m as HTML in English (HTMLIn).
+func HTML(m bot.Message) string { return HTMLIn(m, "") }
+
+// TextIn renders m as plain text: its kind's label (in locale), title,
+// text, fields, links of buttons.
+func TextIn(m bot.Message, locale string) string {
 	var b strings.Builder
 	if st, ok := kindStyles[m.Kind]; ok && st.label != "" {
-		b.WriteString("[" + st.label + "]\n")
+		b.WriteString("[" + label(st.label, locale) + "]\n")
 	}
 	if m.Title != "" {
 		b.WriteString(plain(m.Title) + "\n\n")
@@ -185,8 +204,9 @@ func Text(m bot.Message) string {
 	return b.String()
 }
 
-// HTML renders m as simple HTML, every text escaped.
-func HTML(m bot.Message) string {
+// HTMLIn renders m as simple HTML, every text escaped, its kind's label
+// in locale.
+func HTMLIn(m bot.Message, locale string) string {
 	var b strings.Builder
 	b.WriteString(`<div style="font-family:system-ui,sans-serif;font-size:15px;line-height:1.45">`)
 	st, styled := kindStyles[m.Kind]
@@ -194,7 +214,7 @@ func HTML(m bot.Message) string {
 		// A coloured bar heads the message, with the kind's label.
 		b.WriteString(`<div style="border-top:4px solid ` + st.colour + `;padding-top:8px">`)
 		if st.label != "" {
-			b.WriteString(`<p style="margin:0 0 4px;color:` + st.colour + `;font-size:12px;font-weight:bold;text-transform:uppercase;letter-spacing:.04em">` + st.label + `</p>`)
+			b.WriteString(`<p style="margin:0 0 4px;color:` + st.colour + `;font-size:12px;font-weight:bold;text-transform:uppercase;letter-spacing:.04em">` + label(st.label, locale) + `</p>`)
 		}
 	}
 	if m.Title != "" {

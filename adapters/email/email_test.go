@@ -269,5 +269,6 @@ func TestKindsRender(t *testing.T) {
 	for _, k := range kindtest.KindSamples {
 		kindtest.Golden(t, filepath.Join("testdata", "kinds", k.Name+".txt"), email.Text(k.Message))
 		kindtest.Golden(t, filepath.Join("testdata", "kinds", k.Name+".html"), email.HTML(k.Message))
+		kindtest.Golden(t, filepath.Join("testdata", "kinds", k.Name+".fr.txt"), email.TextIn(k.Message, "fr"))
 	}
 }

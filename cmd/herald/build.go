@@ -251,7 +251,7 @@ func (w *wiring) buildCore() ([]component, error) {
 // buildEmail reaches participants by email when chat cannot.
 func (w *wiring) buildEmail() ([]component, error) {
 	c := w.cfg.Email
-	mailer := email.New(email.Config{Board: w.board, Host: c.Host, Port: c.Port, TLS: c.TLS,
+	mailer := email.New(email.Config{Board: w.board, Locale: w.cfg.Locale, Host: c.Host, Port: c.Port, TLS: c.TLS,
 		Username: c.Username, Password: c.Password.Value(), From: c.From})
 	w.threads.Email, w.contacts.Mail = mailer, mailer
 	w.messengers[bot.PlatformEmail] = mailer
