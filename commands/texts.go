@@ -27,67 +27,87 @@ const (
 	TextHelpTitle      TextKey = "cmd.help.title"
 	TextHelpFooter     TextKey = "cmd.help.footer"
 
-	TextHelpHelp            TextKey = "cmd.help.help"
-	TextHelpStatus          TextKey = "cmd.help.status"
-	TextHelpLists           TextKey = "cmd.help.lists"
-	TextHelpContacts        TextKey = "cmd.help.contacts"
-	TextErrCampaignNumber   TextKey = "cmd.err.campaign_number"
-	TextErrReach            TextKey = "cmd.err.reach"
-	TextErrLacking          TextKey = "err.campaign.lacking"
-	TextCSVKeyEmpty         TextKey = "csv.key_empty"
-	TextCSVBadEmail         TextKey = "csv.bad_email"
-	TextCSVRepeat           TextKey = "csv.repeat"
-	TextHeadPlatform        TextKey = "threads.head.platform"
-	TextHeadJoined          TextKey = "threads.head.joined"
-	TextHeadEmail           TextKey = "threads.head.email"
-	TextHeadUnconfirmed     TextKey = "threads.head.unconfirmed"
-	TextHeadCampaign        TextKey = "threads.head.campaign"
-	TextHeadEvent           TextKey = "threads.head.event"
-	TextHeadStarts          TextKey = "threads.head.starts"
-	TextHeadText            TextKey = "threads.head.text"
-	TextMailReplies         TextKey = "threads.mail.replies"
-	TextMailReply           TextKey = "threads.mail.reply"
-	TextMailSent            TextKey = "threads.mail.sent"
-	TextMailFailed          TextKey = "threads.mail.failed"
-	TextBatch               TextKey = "threads.batch"
-	TextHelpTokenCreate     TextKey = "cmd.help.token_create"
-	TextHelpTokenList       TextKey = "cmd.help.token_list"
-	TextHelpTokenRevoke     TextKey = "cmd.help.token_revoke"
-	TextTokenCreated        TextKey = "cmd.token.created"
-	TextTokenRevoked        TextKey = "cmd.token.revoked"
-	TextTokenRevokedOn      TextKey = "cmd.token.revoked_on"
-	TextTokensTitle         TextKey = "cmd.token.title"
-	TextNoTokens            TextKey = "cmd.token.none"
-	TextHelpEvents          TextKey = "cmd.help.events"
-	TextHelpCampaignHistory TextKey = "cmd.help.campaign_history"
-	TextEventsTitle         TextKey = "cmd.events.title"
-	TextNoEvents            TextKey = "cmd.events.none"
-	TextHistoryTitle        TextKey = "cmd.campaign.history_title"
-	TextNoHistory           TextKey = "cmd.campaign.history_none"
-	TextContactsTitle       TextKey = "cmd.contacts.title"
-	TextNoContacts          TextKey = "cmd.contacts.none"
-	TextHelpListImport      TextKey = "cmd.help.list_import"
-	TextHelpListShow        TextKey = "cmd.help.list_show"
-	TextHelpListExport      TextKey = "cmd.help.list_export"
-	TextHelpListDelete      TextKey = "cmd.help.list_delete"
-	TextHelpCampaigns       TextKey = "cmd.help.campaigns"
-	TextHelpCampaignNew     TextKey = "cmd.help.campaign_new"
-	TextHelpCampaignMessage TextKey = "cmd.help.campaign_message"
-	TextHelpCampaignAud     TextKey = "cmd.help.campaign_audience"
-	TextHelpCampaignPlat    TextKey = "cmd.help.campaign_platform"
-	TextHelpCampaignSched   TextKey = "cmd.help.campaign_schedule"
-	TextHelpCampaignMissing TextKey = "cmd.help.campaign_missing"
-	TextHelpCampaignCheck   TextKey = "cmd.help.campaign_check"
-	TextHelpCampaignPreview TextKey = "cmd.help.campaign_preview"
-	TextHelpCampaignTry     TextKey = "cmd.help.campaign_try"
-	TextHelpCampaignStart   TextKey = "cmd.help.campaign_start"
-	TextHelpCampaignPause   TextKey = "cmd.help.campaign_pause"
-	TextHelpCampaignResume  TextKey = "cmd.help.campaign_resume"
-	TextHelpCampaignCancel  TextKey = "cmd.help.campaign_cancel"
-	TextHelpCampaignClone   TextKey = "cmd.help.campaign_clone"
-	TextHelpCampaignDelete  TextKey = "cmd.help.campaign_delete"
-	TextHelpCampaignShow    TextKey = "cmd.help.campaign_show"
-	TextHelpCampaignReport  TextKey = "cmd.help.campaign_report"
+	TextHelpHelp                 TextKey = "cmd.help.help"
+	TextHelpStatus               TextKey = "cmd.help.status"
+	TextHelpLists                TextKey = "cmd.help.lists"
+	TextHelpContacts             TextKey = "cmd.help.contacts"
+	TextErrCampaignNumber        TextKey = "cmd.err.campaign_number"
+	TextErrReach                 TextKey = "cmd.err.reach"
+	TextErrLacking               TextKey = "err.campaign.lacking"
+	TextCSVKeyEmpty              TextKey = "csv.key_empty"
+	TextCSVBadEmail              TextKey = "csv.bad_email"
+	TextCSVRepeat                TextKey = "csv.repeat"
+	TextErrCampaignName          TextKey = "err.campaign.name"
+	TextErrCampaignFrozenClone   TextKey = "err.campaign.frozen_clone"
+	TextErrCampaignAudience      TextKey = "err.campaign.audience"
+	TextErrCampaignPlatform      TextKey = "err.campaign.platform"
+	TextErrCampaignPolicy        TextKey = "err.campaign.policy"
+	TextErrCampaignNotDraft      TextKey = "err.campaign.not_draft"
+	TextErrCampaignNotConnected  TextKey = "err.campaign.not_connected"
+	TextErrCampaignEmpty         TextKey = "err.campaign.empty"
+	TextErrCampaignNotStarted    TextKey = "err.campaign.not_started"
+	TextErrCampaignNotInAudience TextKey = "err.campaign.not_in_audience"
+	TextErrCampaignFrozen        TextKey = "err.campaign.frozen"
+	TextErrCampaignNoAudience    TextKey = "err.campaign.no_audience"
+	TextErrListMode              TextKey = "err.list.mode"
+	TextErrListKeyMismatch       TextKey = "err.list.key_mismatch"
+	TextErrListEmpty             TextKey = "err.list.empty"
+	TextErrListName              TextKey = "err.list.name"
+	TextErrListNameLong          TextKey = "err.list.name_long"
+	TextErrListNameSpaces        TextKey = "err.list.name_spaces"
+	TextErrCampaignNotFound      TextKey = "err.campaign.not_found"
+	TextErrListNotFound          TextKey = "err.list.not_found"
+	TextHeadPlatform             TextKey = "threads.head.platform"
+	TextHeadJoined               TextKey = "threads.head.joined"
+	TextHeadEmail                TextKey = "threads.head.email"
+	TextHeadUnconfirmed          TextKey = "threads.head.unconfirmed"
+	TextHeadCampaign             TextKey = "threads.head.campaign"
+	TextHeadEvent                TextKey = "threads.head.event"
+	TextHeadStarts               TextKey = "threads.head.starts"
+	TextHeadText                 TextKey = "threads.head.text"
+	TextMailReplies              TextKey = "threads.mail.replies"
+	TextMailReply                TextKey = "threads.mail.reply"
+	TextMailSent                 TextKey = "threads.mail.sent"
+	TextMailFailed               TextKey = "threads.mail.failed"
+	TextBatch                    TextKey = "threads.batch"
+	TextHelpTokenCreate          TextKey = "cmd.help.token_create"
+	TextHelpTokenList            TextKey = "cmd.help.token_list"
+	TextHelpTokenRevoke          TextKey = "cmd.help.token_revoke"
+	TextTokenCreated             TextKey = "cmd.token.created"
+	TextTokenRevoked             TextKey = "cmd.token.revoked"
+	TextTokenRevokedOn           TextKey = "cmd.token.revoked_on"
+	TextTokensTitle              TextKey = "cmd.token.title"
+	TextNoTokens                 TextKey = "cmd.token.none"
+	TextHelpEvents               TextKey = "cmd.help.events"
+	TextHelpCampaignHistory      TextKey = "cmd.help.campaign_history"
+	TextEventsTitle              TextKey = "cmd.events.title"
+	TextNoEvents                 TextKey = "cmd.events.none"
+	TextHistoryTitle             TextKey = "cmd.campaign.history_title"
+	TextNoHistory                TextKey = "cmd.campaign.history_none"
+	TextContactsTitle            TextKey = "cmd.contacts.title"
+	TextNoContacts               TextKey = "cmd.contacts.none"
+	TextHelpListImport           TextKey = "cmd.help.list_import"
+	TextHelpListShow             TextKey = "cmd.help.list_show"
+	TextHelpListExport           TextKey = "cmd.help.list_export"
+	TextHelpListDelete           TextKey = "cmd.help.list_delete"
+	TextHelpCampaigns            TextKey = "cmd.help.campaigns"
+	TextHelpCampaignNew          TextKey = "cmd.help.campaign_new"
+	TextHelpCampaignMessage      TextKey = "cmd.help.campaign_message"
+	TextHelpCampaignAud          TextKey = "cmd.help.campaign_audience"
+	TextHelpCampaignPlat         TextKey = "cmd.help.campaign_platform"
+	TextHelpCampaignSched        TextKey = "cmd.help.campaign_schedule"
+	TextHelpCampaignMissing      TextKey = "cmd.help.campaign_missing"
+	TextHelpCampaignCheck        TextKey = "cmd.help.campaign_check"
+	TextHelpCampaignPreview      TextKey = "cmd.help.campaign_preview"
+	TextHelpCampaignTry          TextKey = "cmd.help.campaign_try"
+	TextHelpCampaignStart        TextKey = "cmd.help.campaign_start"
+	TextHelpCampaignPause        TextKey = "cmd.help.campaign_pause"
+	TextHelpCampaignResume       TextKey = "cmd.help.campaign_resume"
+	TextHelpCampaignCancel       TextKey = "cmd.help.campaign_cancel"
+	TextHelpCampaignClone        TextKey = "cmd.help.campaign_clone"
+	TextHelpCampaignDelete       TextKey = "cmd.help.campaign_delete"
+	TextHelpCampaignShow         TextKey = "cmd.help.campaign_show"
+	TextHelpCampaignReport       TextKey = "cmd.help.campaign_report"
 
 	TextNoLists         TextKey = "cmd.lists.none"
 	TextListsTitle      TextKey = "cmd.lists.title"
@@ -225,67 +245,87 @@ var Texts = Catalogue{
 	TextHelpTitle:      {"herald commands", "Commandes herald"},
 	TextHelpFooter:     {"Type `help COMMAND` for one command, for example `help campaign schedule`.", "Tapez `help COMMANDE` pour une commande, par exemple `help campaign schedule`."},
 
-	TextHelpHelp:            {"every command, or one with its example", "toutes les commandes, ou une avec son exemple"},
-	TextHelpStatus:          {"connected platforms, queue, recent errors and how to fix them", "plateformes connectées, file d'attente, erreurs récentes et comment les corriger"},
-	TextHelpLists:           {"the recipient lists", "les listes de destinataires"},
-	TextHelpContacts:        {"the contact directory: who herald knows, where, and whether it can write to them", "l'annuaire des contacts : qui herald connaît, où, et s'il peut leur écrire"},
-	TextContactsTitle:       {"%d contacts", "%d contacts"},
-	TextNoContacts:          {"No contact matches.", "Aucun contact ne correspond."},
-	TextErrCampaignNumber:   {"%q is not a campaign number: `campaigns` lists them", "%q n'est pas un numéro de campagne : `campaigns` les liste"},
-	TextErrReach:            {"%q is not a reach: use `reach:blocked`, `reach:not_started`, `reach:not_installed`, `reach:gone`, `reach:unreachable` (any of those) or `reach:ok`", "%q n'est pas une joignabilité : `reach:blocked`, `reach:not_started`, `reach:not_installed`, `reach:gone`, `reach:unreachable` (l'une d'elles) ou `reach:ok`"},
-	TextErrLacking:          {"%d recipients lack %s (for example %s lacks %s): give a default value, choose to skip them, or fix the list", "%d destinataires sans %s (par exemple %s, sans %s) : donnez une valeur par défaut, choisissez de les écarter, ou corrigez la liste"},
-	TextCSVKeyEmpty:         {"the key column %s is empty", "la colonne clé %s est vide"},
-	TextCSVBadEmail:         {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
-	TextCSVRepeat:           {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
-	TextHeadPlatform:        {"Platform", "Plateforme"},
-	TextHeadJoined:          {"Joined", "Arrivée"},
-	TextHeadEmail:           {"Email", "E-mail"},
-	TextHeadUnconfirmed:     {"%s (not confirmed)", "%s (non confirmé)"},
-	TextHeadCampaign:        {"Campaign", "Campagne"},
-	TextHeadEvent:           {"Event", "Événement"},
-	TextHeadStarts:          {"%s (starts %s)", "%s (débute le %s)"},
-	TextHeadText:            {"New conversation with %s (%s)", "Nouvelle conversation avec %s (%s)"},
-	TextMailReplies:         {"New replies to your conversation", "Nouvelles réponses à votre conversation"},
-	TextMailReply:           {"A reply to your conversation", "Une réponse à votre conversation"},
-	TextMailSent:            {"Sent by email to %s (%d replies).", "Envoyé par e-mail à %s (%d réponses)."},
-	TextMailFailed:          {"The email to %s failed: %s. herald tries again in 5 minutes.", "L'e-mail à %s a échoué : %s. herald réessaie dans 5 minutes."},
-	TextBatch:               {"*%d messages from %s*", "*%d messages de %s*"},
-	TextHelpTokenCreate:     {"make a token for the event API (shown once)", "créer un jeton pour l'API d'événements (affiché une fois)"},
-	TextHelpTokenList:       {"the event API's tokens", "les jetons de l'API d'événements"},
-	TextHelpTokenRevoke:     {"revoke an event API token", "révoquer un jeton de l'API d'événements"},
-	TextTokenCreated:        {"Token *%s* (shown once; keep it): `%s`. Send events with `Authorization: Bearer …` to POST /api/v1/events.", "Jeton *%s* (affiché une fois ; gardez-le) : `%s`. Envoyez les événements avec `Authorization: Bearer …` à POST /api/v1/events."},
-	TextTokenRevoked:        {"Token *%s* revoked: requests with it are refused.", "Jeton *%s* révoqué : les requêtes qui le portent sont refusées."},
-	TextTokenRevokedOn:      {"revoked %s", "révoqué le %s"},
-	TextTokensTitle:         {"API tokens", "Jetons d'API"},
-	TextNoTokens:            {"No API token yet: `token create NAME`.", "Aucun jeton d'API : `token create NOM`."},
-	TextHelpEvents:          {"what happened with a contact, latest last (CONTACT: an email or telegram:ID, slack:ID…)", "ce qui s'est passé avec un contact, le plus récent en dernier (CONTACT : un email ou telegram:ID, slack:ID…)"},
-	TextHelpCampaignHistory: {"who changed a campaign, and when", "qui a modifié une campagne, et quand"},
-	TextEventsTitle:         {"Events of %s", "Événements de %s"},
-	TextNoEvents:            {"Nothing recorded about %s yet.", "Rien d'enregistré sur %s pour l'instant."},
-	TextHistoryTitle:        {"History of #%d %s", "Historique de la n°%d %s"},
-	TextNoHistory:           {"#%d has no recorded change.", "La n°%d n'a aucune modification enregistrée."},
-	TextHelpListImport:      {"import the attached CSV file (or the next one you upload) into a list", "importer le fichier CSV joint (ou le prochain envoyé) dans une liste"},
-	TextHelpListShow:        {"a list's size, columns and first rows", "taille, colonnes et premières lignes d'une liste"},
-	TextHelpListExport:      {"a list as a CSV file", "une liste en fichier CSV"},
-	TextHelpListDelete:      {"delete a list", "supprimer une liste"},
-	TextHelpCampaigns:       {"the campaigns, or those in one state", "les campagnes, ou celles d'un état"},
-	TextHelpCampaignNew:     {"create a draft campaign", "créer une campagne en brouillon"},
-	TextHelpCampaignMessage: {"set the message: kind, title, image, buttons, then the text with {{placeholders}}", "définir le message : type, titre, image, boutons, puis le texte avec des {{variables}}"},
-	TextHelpCampaignAud:     {"send to a list, or to every reachable user of a platform", "envoyer à une liste, ou à tous les utilisateurs joignables d'une plateforme"},
-	TextHelpCampaignPlat:    {"the platform to send on, or auto to choose per recipient", "la plateforme d'envoi, ou auto pour choisir par destinataire"},
-	TextHelpCampaignSched:   {"when: at, window, working hours and days, time zone, presence, retries", "quand : date, fenêtre, heures et jours ouvrés, fuseau, présence, relances"},
-	TextHelpCampaignMissing: {"what to do with recipients lacking a value: defaults, or skip them", "que faire des destinataires sans valeur : valeurs par défaut, ou les ignorer"},
-	TextHelpCampaignCheck:   {"audience size and recipients lacking a value", "taille de l'audience et destinataires sans valeur"},
-	TextHelpCampaignPreview: {"the message as one recipient will get it", "le message tel qu'un destinataire le recevra"},
-	TextHelpCampaignTry:     {"send the message to one address (yours by default), outside the report", "envoyer le message à une adresse (la vôtre par défaut), hors rapport"},
-	TextHelpCampaignStart:   {"start now, or at the scheduled time", "démarrer maintenant, ou à l'heure prévue"},
-	TextHelpCampaignPause:   {"stop sending until resume", "suspendre l'envoi jusqu'à la reprise"},
-	TextHelpCampaignResume:  {"continue a paused campaign", "reprendre une campagne suspendue"},
-	TextHelpCampaignCancel:  {"stop for good; what was sent stays in the report", "arrêter définitivement ; ce qui est parti reste au rapport"},
-	TextHelpCampaignClone:   {"a new draft from a campaign", "un nouveau brouillon à partir d'une campagne"},
-	TextHelpCampaignDelete:  {"delete a draft", "supprimer un brouillon"},
-	TextHelpCampaignShow:    {"a campaign's card: state, counters, message", "la fiche d'une campagne : état, compteurs, message"},
-	TextHelpCampaignReport:  {"the per-recipient report as CSV", "le rapport par destinataire en CSV"},
+	TextHelpHelp:                 {"every command, or one with its example", "toutes les commandes, ou une avec son exemple"},
+	TextHelpStatus:               {"connected platforms, queue, recent errors and how to fix them", "plateformes connectées, file d'attente, erreurs récentes et comment les corriger"},
+	TextHelpLists:                {"the recipient lists", "les listes de destinataires"},
+	TextHelpContacts:             {"the contact directory: who herald knows, where, and whether it can write to them", "l'annuaire des contacts : qui herald connaît, où, et s'il peut leur écrire"},
+	TextContactsTitle:            {"%d contacts", "%d contacts"},
+	TextNoContacts:               {"No contact matches.", "Aucun contact ne correspond."},
+	TextErrCampaignNumber:        {"%q is not a campaign number: `campaigns` lists them", "%q n'est pas un numéro de campagne : `campaigns` les liste"},
+	TextErrReach:                 {"%q is not a reach: use `reach:blocked`, `reach:not_started`, `reach:not_installed`, `reach:gone`, `reach:unreachable` (any of those) or `reach:ok`", "%q n'est pas une joignabilité : `reach:blocked`, `reach:not_started`, `reach:not_installed`, `reach:gone`, `reach:unreachable` (l'une d'elles) ou `reach:ok`"},
+	TextErrLacking:               {"%d recipients lack %s (for example %s lacks %s): give a default value, choose to skip them, or fix the list", "%d destinataires sans %s (par exemple %s, sans %s) : donnez une valeur par défaut, choisissez de les écarter, ou corrigez la liste"},
+	TextCSVKeyEmpty:              {"the key column %s is empty", "la colonne clé %s est vide"},
+	TextCSVBadEmail:              {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
+	TextCSVRepeat:                {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
+	TextErrCampaignName:          {"a campaign needs a name: campaign new NAME", "une campagne a besoin d'un nom : campaign new NOM"},
+	TextErrCampaignFrozenClone:   {"campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", "la campagne %d est %s : seules les campagnes en brouillon ou programm\u00e9es changent (dupliquez-la pour repartir d'une copie)"},
+	TextErrCampaignAudience:      {"an audience is list:NAME or all:PLATFORM", "une audience s'\u00e9crit list:NOM ou all:PLATEFORME"},
+	TextErrCampaignPlatform:      {"%q is not a platform: use slack, discord, telegram, teams, web, email or auto", "%q n'est pas une plateforme : slack, discord, telegram, teams, web, email ou auto"},
+	TextErrCampaignPolicy:        {"unknown policy %q: use skip, or give default values", "r\u00e8gle inconnue %q : skip, ou des valeurs par d\u00e9faut"},
+	TextErrCampaignNotDraft:      {"campaign %d is %s, not a draft", "la campagne %d est %s, pas un brouillon"},
+	TextErrCampaignNotConnected:  {"%s is not connected to herald: enable it in the config, or choose another platform", "%s n'est pas reli\u00e9 \u00e0 herald : activez-le dans la configuration, ou choisissez une autre plateforme"},
+	TextErrCampaignEmpty:         {"campaign %d has nobody to send to: its audience %s is empty", "la campagne %d n'a personne \u00e0 qui envoyer : son audience %s est vide"},
+	TextErrCampaignNotStarted:    {"campaign %d has not started: cancel it, or edit it while it waits", "la campagne %d n'a pas commenc\u00e9 : annulez-la, ou modifiez-la pendant qu'elle attend"},
+	TextErrCampaignNotInAudience: {"%s is not in the audience of campaign %d", "%s ne fait pas partie de l'audience de la campagne %d"},
+	TextErrCampaignFrozen:        {"campaign %d is %s: only draft and scheduled campaigns can change", "la campagne %d est %s : seules les campagnes en brouillon ou programm\u00e9es changent"},
+	TextErrCampaignNoAudience:    {"the campaign has no audience yet: choose a list or all:PLATFORM", "la campagne n'a pas encore d'audience : choisissez une liste ou all:PLATEFORME"},
+	TextErrListMode:              {"unknown import mode %q: use merge or replace", "mode d'import inconnu %q : merge ou replace"},
+	TextErrListKeyMismatch:       {"list %s is keyed by %s but the file by %s: import it into another list", "la liste %s a pour cl\u00e9 %s mais le fichier %s : importez-le dans une autre liste"},
+	TextErrListEmpty:             {"list %s is empty", "la liste %s est vide"},
+	TextErrListName:              {"a list needs a name", "une liste a besoin d'un nom"},
+	TextErrListNameLong:          {"list name %q is longer than 80 characters", "le nom de liste %q d\u00e9passe 80 caract\u00e8res"},
+	TextErrListNameSpaces:        {"list name %q has spaces: use letters, digits, - or _", "le nom de liste %q contient des espaces : lettres, chiffres, - ou _"},
+	TextErrCampaignNotFound:      {"campaign %d not found", "la campagne %d n'existe pas"},
+	TextErrListNotFound:          {"no list named %s", "aucune liste ne s'appelle %s"},
+	TextHeadPlatform:             {"Platform", "Plateforme"},
+	TextHeadJoined:               {"Joined", "Arrivée"},
+	TextHeadEmail:                {"Email", "E-mail"},
+	TextHeadUnconfirmed:          {"%s (not confirmed)", "%s (non confirmé)"},
+	TextHeadCampaign:             {"Campaign", "Campagne"},
+	TextHeadEvent:                {"Event", "Événement"},
+	TextHeadStarts:               {"%s (starts %s)", "%s (débute le %s)"},
+	TextHeadText:                 {"New conversation with %s (%s)", "Nouvelle conversation avec %s (%s)"},
+	TextMailReplies:              {"New replies to your conversation", "Nouvelles réponses à votre conversation"},
+	TextMailReply:                {"A reply to your conversation", "Une réponse à votre conversation"},
+	TextMailSent:                 {"Sent by email to %s (%d replies).", "Envoyé par e-mail à %s (%d réponses)."},
+	TextMailFailed:               {"The email to %s failed: %s. herald tries again in 5 minutes.", "L'e-mail à %s a échoué : %s. herald réessaie dans 5 minutes."},
+	TextBatch:                    {"*%d messages from %s*", "*%d messages de %s*"},
+	TextHelpTokenCreate:          {"make a token for the event API (shown once)", "créer un jeton pour l'API d'événements (affiché une fois)"},
+	TextHelpTokenList:            {"the event API's tokens", "les jetons de l'API d'événements"},
+	TextHelpTokenRevoke:          {"revoke an event API token", "révoquer un jeton de l'API d'événements"},
+	TextTokenCreated:             {"Token *%s* (shown once; keep it): `%s`. Send events with `Authorization: Bearer …` to POST /api/v1/events.", "Jeton *%s* (affiché une fois ; gardez-le) : `%s`. Envoyez les événements avec `Authorization: Bearer …` à POST /api/v1/events."},
+	TextTokenRevoked:             {"Token *%s* revoked: requests with it are refused.", "Jeton *%s* révoqué : les requêtes qui le portent sont refusées."},
+	TextTokenRevokedOn:           {"revoked %s", "révoqué le %s"},
+	TextTokensTitle:              {"API tokens", "Jetons d'API"},
+	TextNoTokens:                 {"No API token yet: `token create NAME`.", "Aucun jeton d'API : `token create NOM`."},
+	TextHelpEvents:               {"what happened with a contact, latest last (CONTACT: an email or telegram:ID, slack:ID…)", "ce qui s'est passé avec un contact, le plus récent en dernier (CONTACT : un email ou telegram:ID, slack:ID…)"},
+	TextHelpCampaignHistory:      {"who changed a campaign, and when", "qui a modifié une campagne, et quand"},
+	TextEventsTitle:              {"Events of %s", "Événements de %s"},
+	TextNoEvents:                 {"Nothing recorded about %s yet.", "Rien d'enregistré sur %s pour l'instant."},
+	TextHistoryTitle:             {"History of #%d %s", "Historique de la n°%d %s"},
+	TextNoHistory:                {"#%d has no recorded change.", "La n°%d n'a aucune modification enregistrée."},
+	TextHelpListImport:           {"import the attached CSV file (or the next one you upload) into a list", "importer le fichier CSV joint (ou le prochain envoyé) dans une liste"},
+	TextHelpListShow:             {"a list's size, columns and first rows", "taille, colonnes et premières lignes d'une liste"},
+	TextHelpListExport:           {"a list as a CSV file", "une liste en fichier CSV"},
+	TextHelpListDelete:           {"delete a list", "supprimer une liste"},
+	TextHelpCampaigns:            {"the campaigns, or those in one state", "les campagnes, ou celles d'un état"},
+	TextHelpCampaignNew:          {"create a draft campaign", "créer une campagne en brouillon"},
+	TextHelpCampaignMessage:      {"set the message: kind, title, image, buttons, then the text with {{placeholders}}", "définir le message : type, titre, image, boutons, puis le texte avec des {{variables}}"},
+	TextHelpCampaignAud:          {"send to a list, or to every reachable user of a platform", "envoyer à une liste, ou à tous les utilisateurs joignables d'une plateforme"},
+	TextHelpCampaignPlat:         {"the platform to send on, or auto to choose per recipient", "la plateforme d'envoi, ou auto pour choisir par destinataire"},
+	TextHelpCampaignSched:        {"when: at, window, working hours and days, time zone, presence, retries", "quand : date, fenêtre, heures et jours ouvrés, fuseau, présence, relances"},
+	TextHelpCampaignMissing:      {"what to do with recipients lacking a value: defaults, or skip them", "que faire des destinataires sans valeur : valeurs par défaut, ou les ignorer"},
+	TextHelpCampaignCheck:        {"audience size and recipients lacking a value", "taille de l'audience et destinataires sans valeur"},
+	TextHelpCampaignPreview:      {"the message as one recipient will get it", "le message tel qu'un destinataire le recevra"},
+	TextHelpCampaignTry:          {"send the message to one address (yours by default), outside the report", "envoyer le message à une adresse (la vôtre par défaut), hors rapport"},
+	TextHelpCampaignStart:        {"start now, or at the scheduled time", "démarrer maintenant, ou à l'heure prévue"},
+	TextHelpCampaignPause:        {"stop sending until resume", "suspendre l'envoi jusqu'à la reprise"},
+	TextHelpCampaignResume:       {"continue a paused campaign", "reprendre une campagne suspendue"},
+	TextHelpCampaignCancel:       {"stop for good; what was sent stays in the report", "arrêter définitivement ; ce qui est parti reste au rapport"},
+	TextHelpCampaignClone:        {"a new draft from a campaign", "un nouveau brouillon à partir d'une campagne"},
+	TextHelpCampaignDelete:       {"delete a draft", "supprimer un brouillon"},
+	TextHelpCampaignShow:         {"a campaign's card: state, counters, message", "la fiche d'une campagne : état, compteurs, message"},
+	TextHelpCampaignReport:       {"the per-recipient report as CSV", "le rapport par destinataire en CSV"},
 
 	TextNoLists:         {"No list yet. Import one with `list import NAME` and a CSV file.", "Aucune liste pour l'instant. Importez-en une avec `list import NOM` et un fichier CSV."},
 	TextListsTitle:      {"Lists", "Listes"},

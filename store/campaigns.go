@@ -119,7 +119,7 @@ func campaignByID(tx *bolt.Tx, id bot.CampaignID) (*bot.Campaign, error) {
 		return nil, err
 	}
 	if !ok {
-		return nil, bot.Errorf(bot.ENOTFOUND, "campaign %d not found", id)
+		return nil, bot.Errorf(bot.ENOTFOUND, "campaign %d not found", id).Translated("err.campaign.not_found", id)
 	}
 	return &c, nil
 }

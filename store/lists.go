@@ -201,7 +201,7 @@ func listByName(tx *bolt.Tx, name string) (*listRecord, error) {
 		return nil, err
 	}
 	if !ok {
-		return nil, bot.Errorf(bot.ENOTFOUND, "no list named %s", name)
+		return nil, bot.Errorf(bot.ENOTFOUND, "no list named %s", name).Translated("err.list.not_found", name)
 	}
 	return &rec, nil
 }

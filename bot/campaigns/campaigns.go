@@ -38,7 +38,7 @@ type Service struct {
 func (s *Service) Create(ctx context.Context, name string, by bot.Actor) (*bot.Campaign, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, bot.Errorf(bot.EINVALID, "a campaign needs a name: campaign new NAME")
+		return nil, bot.Errorf(bot.EINVALID, "a campaign needs a name: campaign new NAME").Translated("err.campaign.name")
 	}
 	now := s.Clock.Now().UTC()
 	c := &bot.Campaign{Name: name, State: bot.CampaignDraft, Platform: bot.PlatformAuto, CreatedAt: now, CreatedBy: by}
@@ -55,7 +55,7 @@ func (s *Service) Edit(ctx context.Context, id bot.CampaignID, by bot.Actor, wha
 	now := s.Clock.Now().UTC()
 	c, err := s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
 		if !c.Editable() {
-			return bot.Errorf(bot.ECONFLICT, "campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", c.ID, c.State)
+			return bot.Errorf(bot.ECONFLICT, "campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", c.ID, c.State).Translated("err.campaign.frozen_clone", c.ID, c.State)
 		}
 		if err := fn(c); err != nil {
 			return err
@@ -93,7 +93,7 @@ func (s *Service) SetAudience(ctx context.Context, id bot.CampaignID, a bot.Audi
 			return nil, bot.Errorf(bot.EINVALID, "%q is not a platform", a.Platform)
 		}
 	default:
-		return nil, bot.Errorf(bot.EINVALID, "an audience is list:NAME or all:PLATFORM")
+		return nil, bot.Errorf(bot.EINVALID, "an audience is list:NAME or all:PLATFORM").Translated("err.campaign.audience")
 	}
 	return s.Edit(ctx, id, by, "audience "+a.String(), func(c *bot.Campaign) error {
 		c.Audience = a
@@ -107,7 +107,7 @@ func (s *Service) SetAudience(ctx context.Context, id bot.CampaignID, a bot.Audi
 // SetPlatform chooses the platform the campaign sends on, or PlatformAuto.
 func (s *Service) SetPlatform(ctx context.Context, id bot.CampaignID, p bot.Platform, by bot.Actor) (*bot.Campaign, error) {
 	if p != bot.PlatformAuto && !p.Valid() {
-		return nil, bot.Errorf(bot.EINVALID, "%q is not a platform: use slack, discord, telegram, teams, web, email or auto", p)
+		return nil, bot.Errorf(bot.EINVALID, "%q is not a platform: use slack, discord, telegram, teams, web, email or auto", p).Translated("err.campaign.platform", p)
 	}
 	return s.Edit(ctx, id, by, "platform "+string(p), func(c *bot.Campaign) error { c.Platform = p; return nil })
 }
@@ -131,7 +131,7 @@ func (s *Service) SetSchedule(ctx context.Context, id bot.CampaignID, sc bot.Sch
 // default value per attribute, and whether to skip those still lacking.
 func (s *Service) SetMissing(ctx context.Context, id bot.CampaignID, defaults map[string]string, policy bot.MissingPolicy, by bot.Actor) (*bot.Campaign, error) {
 	if policy != bot.MissingRefuse && policy != bot.MissingSkip {
-		return nil, bot.Errorf(bot.EINVALID, "unknown policy %q: use skip, or give default values", policy)
+		return nil, bot.Errorf(bot.EINVALID, "unknown policy %q: use skip, or give default values", policy).Translated("err.campaign.policy", policy)
 	}
 	return s.Edit(ctx, id, by, "missing values policy changed", func(c *bot.Campaign) error {
 		if c.Defaults == nil {
@@ -252,7 +252,7 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 		return nil, err
 	}
 	if c.State != bot.CampaignDraft {
-		return nil, bot.Errorf(bot.ECONFLICT, "campaign %d is %s, not a draft", id, c.State)
+		return nil, bot.Errorf(bot.ECONFLICT, "campaign %d is %s, not a draft", id, c.State).Translated("err.campaign.not_draft", id, c.State)
 	}
 	if err := c.Message.Validate(); err != nil {
 		return nil, bot.Errorf(bot.EINVALID, "campaign %d has no message to send yet: %s", id, bot.ErrorMessage(err))
@@ -262,7 +262,7 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 	}
 	if c.Platform != bot.PlatformAuto && c.Platform != "" {
 		if !s.Dispatcher.Connected(c.Platform) {
-			return nil, bot.Errorf(bot.EINVALID, "%s is not connected to herald: enable it in the config, or choose another platform", c.Platform)
+			return nil, bot.Errorf(bot.EINVALID, "%s is not connected to herald: enable it in the config, or choose another platform", c.Platform).Translated("err.campaign.not_connected", c.Platform)
 		}
 	}
 	chk, err := s.Check(ctx, id)
@@ -270,7 +270,7 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 		return nil, err
 	}
 	if chk.Audience == 0 {
-		return nil, bot.Errorf(bot.EINVALID, "campaign %d has nobody to send to: its audience %s is empty", id, c.Audience)
+		return nil, bot.Errorf(bot.EINVALID, "campaign %d has nobody to send to: its audience %s is empty", id, c.Audience).Translated("err.campaign.empty", id, c.Audience)
 	}
 	if chk.LackingTotal > 0 && c.Missing != bot.MissingSkip {
 		who := fmt.Sprintf("%d recipients lack", chk.LackingTotal)
@@ -303,7 +303,7 @@ func (s *Service) transition(ctx context.Context, id bot.CampaignID, to bot.Camp
 	now := s.Clock.Now().UTC()
 	c, err := s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
 		if c.State == bot.CampaignScheduled && to == bot.CampaignPaused {
-			return bot.Errorf(bot.ECONFLICT, "campaign %d has not started: cancel it, or edit it while it waits", id)
+			return bot.Errorf(bot.ECONFLICT, "campaign %d has not started: cancel it, or edit it while it waits", id).Translated("err.campaign.not_started", id)
 		}
 		return c.Transition(to, now, by)
 	})
@@ -394,7 +394,7 @@ func (s *Service) recipientFor(ctx context.Context, c *bot.Campaign, key string)
 		return nil, err
 	}
 	if found == nil {
-		return nil, bot.Errorf(bot.ENOTFOUND, "%s is not in the audience of campaign %d", key, c.ID)
+		return nil, bot.Errorf(bot.ENOTFOUND, "%s is not in the audience of campaign %d", key, c.ID).Translated("err.campaign.not_in_audience", key, c.ID)
 	}
 	return found, nil
 }
@@ -537,7 +537,7 @@ func (s *Service) SetAudienceFile(ctx context.Context, id bot.CampaignID, r list
 		return nil, err
 	}
 	if !c.Editable() {
-		return nil, bot.Errorf(bot.ECONFLICT, "campaign %d is %s: only draft and scheduled campaigns can change", id, c.State)
+		return nil, bot.Errorf(bot.ECONFLICT, "campaign %d is %s: only draft and scheduled campaigns can change", id, c.State).Translated("err.campaign.frozen", id, c.State)
 	}
 	name := fmt.Sprintf("campaign-%d", id)
 	res, err := (&lists.Service{Store: s.Store}).Import(ctx, name, r, lists.Replace, by)
@@ -574,5 +574,5 @@ func audienceSize(ctx context.Context, lists bot.ListStore, contacts bot.Contact
 		}
 		return contacts.CountContacts(ctx, bot.ContactFilter{Platform: a.Platform, Reachable: true})
 	}
-	return 0, bot.Errorf(bot.EINVALID, "the campaign has no audience yet: choose a list or all:PLATFORM")
+	return 0, bot.Errorf(bot.EINVALID, "the campaign has no audience yet: choose a list or all:PLATFORM").Translated("err.campaign.no_audience")
 }

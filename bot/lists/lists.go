@@ -81,7 +81,7 @@ func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mo
 		return nil, err
 	}
 	if mode != Merge && mode != Replace {
-		return nil, bot.Errorf(bot.EINVALID, "unknown import mode %q: use merge or replace", mode)
+		return nil, bot.Errorf(bot.EINVALID, "unknown import mode %q: use merge or replace", mode).Translated("err.list.mode", mode)
 	}
 	if c, ok := r.(io.Closer); ok {
 		defer c.Close()
@@ -93,7 +93,7 @@ func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mo
 	case err != nil:
 		return nil, err
 	case existing.KeyColumn != r.KeyColumn():
-		return nil, bot.Errorf(bot.EINVALID, "list %s is keyed by %s but the file by %s: import it into another list", existing.Name, existing.KeyColumn, r.KeyColumn())
+		return nil, bot.Errorf(bot.EINVALID, "list %s is keyed by %s but the file by %s: import it into another list", existing.Name, existing.KeyColumn, r.KeyColumn()).Translated("err.list.key_mismatch", existing.Name, existing.KeyColumn, r.KeyColumn())
 	}
 
 	target := name
@@ -328,7 +328,7 @@ func (s *Service) Preview(ctx context.Context, name string, m bot.Message, at ti
 			return bot.Message{}, err
 		}
 		if len(rs) == 0 {
-			return bot.Message{}, bot.Errorf(bot.EINVALID, "list %s is empty", name)
+			return bot.Message{}, bot.Errorf(bot.EINVALID, "list %s is empty", name).Translated("err.list.empty", name)
 		}
 		vars = personalize.NewVars(l.KeyColumn, rs[0].Key, rs[0].Attributes, nil, at)
 	}
