@@ -203,6 +203,8 @@ func TestModeratorJourney(t *testing.T) {
 				{"contacts-search", "contacts search ana", nil},
 				{"contacts-bad-reach", "contacts reach:maybe", nil},
 				{"campaign-history", "campaign history 1", nil},
+				{"campaign-not-found", "campaign show 99", nil},
+				{"list-bad-name", "list show no_such_list", nil},
 				{"unknown", "campaing new x", nil},
 				{"usage", "campaign start", nil},
 				{"bad-id", "campaign start abc", nil},
