@@ -133,7 +133,17 @@ func (s *Service) Reach(ctx context.Context, id bot.CampaignID) ([]ReachCount, e
 			if err != nil {
 				return err
 			}
-			count(on, m[sd.Key])
+			r := m[sd.Key]
+			if on == bot.PlatformWeb && r == bot.ReachUnknown {
+				// herald makes a visitor's id and records them at their
+				// first visit: an id it does not know never opened the chat.
+				if _, err := s.Store.ContactByAddress(ctx, bot.Address{Platform: bot.PlatformWeb, ID: sd.Key}); bot.ErrorCode(err) == bot.ENOTFOUND {
+					r = bot.ReachNotStarted
+				} else if err != nil {
+					return err
+				}
+			}
+			count(on, r)
 		}
 		return nil
 	})

@@ -128,3 +128,25 @@ func TestConsoleSpeaksTheLocale(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckCountsChatIDsNeverOpened: a respondent id herald never met
+// (never opened the chat page: a typo in a list) is counted out by check.
+func TestCheckCountsChatIDsNeverOpened(t *testing.T) {
+	ctx := context.Background()
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), ""))
+	rid := visitChat(t, p.HTTPAddr())
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	run := func(text string, files ...bot.File) string {
+		t.Helper()
+		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: text, Files: files})
+		return r.Messages[0].Text
+	}
+	run("list import web", bot.File{Name: "w.csv", Data: []byte("respondentID\n" + rid + "\nZZZZZZZZZZZZZZZZZZZZZZ\n")})
+	run("campaign new W")
+	run("campaign message 1 Hi")
+	run("campaign audience 1 list:web")
+	if out := run("campaign check 1"); !strings.Contains(out, "web: 1 of 2 can be reached (1 never started it)") {
+		t.Fatalf("check:\n%s", out)
+	}
+}
