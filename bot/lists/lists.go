@@ -59,6 +59,17 @@ type Service struct {
 	// Batch is the number of rows per group commit; 0 means
 	// defaultBatch.
 	Batch int
+	// Contacts, when set, receive the event columns of an imported list
+	// (event, event_start, event_end): each row's contact, when herald
+	// knows them, takes their event, as the event API gives it.
+	Contacts Directory
+}
+
+// Directory is the contact directory as imports use it (the store).
+type Directory interface {
+	ContactByEmail(ctx context.Context, email string) (*bot.Contact, error)
+	ContactByAddress(ctx context.Context, a bot.Address) (*bot.Contact, error)
+	UpdateContact(ctx context.Context, id bot.ContactID, fn func(*bot.Contact) error) (*bot.Contact, error)
 }
 
 func (s *Service) batch() int {
@@ -184,7 +195,79 @@ func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mo
 		return nil, err
 	}
 	res.List = l
+	if err := s.assignEvents(ctx, l); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// eventColumns are the columns that describe a contact's own event.
+var eventColumns = []string{bot.AttrEvent, bot.AttrEventStart, bot.AttrEventEnd}
+
+// assignEvents gives each known contact of list l the event its row
+// names (when l has event columns): the list's word, as the event API's.
+// Contacts herald does not know are left for their first visit.
+func (s *Service) assignEvents(ctx context.Context, l *bot.List) error {
+	if s.Contacts == nil || !slices.ContainsFunc(l.Columns, func(c string) bool { return slices.Contains(eventColumns, c) }) {
+		return nil
+	}
+	for after := uint64(0); ; {
+		rs, err := s.Store.Recipients(ctx, l.Name, after, 1000)
+		if err != nil {
+			return err
+		}
+		if len(rs) == 0 {
+			return nil
+		}
+		for _, r := range rs {
+			set := map[string]string{}
+			for _, c := range eventColumns {
+				if v := r.Attributes[c]; v != "" {
+					set[c] = v
+				}
+			}
+			if len(set) == 0 {
+				continue
+			}
+			ct, err := s.contactOf(ctx, l.KeyColumn, r.Key)
+			if bot.ErrorCode(err) == bot.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := s.Contacts.UpdateContact(ctx, ct.ID, func(c *bot.Contact) error {
+				if c.Attributes == nil {
+					c.Attributes = map[string]string{}
+				}
+				for k, v := range set {
+					c.Attributes[k] = v
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		after = rs[len(rs)-1].ID
+	}
+}
+
+// keyPlatforms are the key columns that are a platform's ids.
+var keyPlatforms = map[string]bot.Platform{
+	"slack_id": bot.PlatformSlack, "discord_id": bot.PlatformDiscord, "telegram_id": bot.PlatformTelegram, "teams_id": bot.PlatformTeams,
+}
+
+// contactOf finds the contact a list row's key names.
+func (s *Service) contactOf(ctx context.Context, keyColumn, key string) (*bot.Contact, error) {
+	switch {
+	case keyColumn == "email":
+		return s.Contacts.ContactByEmail(ctx, key)
+	case keyColumn == "respondentID":
+		return s.Contacts.ContactByAddress(ctx, bot.Address{Platform: bot.PlatformWeb, ID: key})
+	case keyPlatforms[keyColumn] != "":
+		return s.Contacts.ContactByAddress(ctx, bot.Address{Platform: keyPlatforms[keyColumn], ID: key})
+	}
+	return nil, bot.Errorf(bot.ENOTFOUND, "no contact for a %s key", keyColumn)
 }
 
 // keys loads the normalised keys of list l with their IDs, for a merge.

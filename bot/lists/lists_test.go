@@ -299,3 +299,26 @@ func TestAFileOfBrokenRowsChangesNothing(t *testing.T) {
 		t.Fatalf("staging lists left: %+v", all)
 	}
 }
+
+// TestImportGivesKnownContactsTheirEvent: a list's event columns become
+// the event of the contacts herald knows; unknown ones are left alone.
+func TestImportGivesKnownContactsTheirEvent(t *testing.T) {
+	ctx := context.Background()
+	db := bottest.NewStore(bottest.NewClock(svcEpoch))
+	ana := &bot.Contact{Email: "ana@example.org", Addresses: []bot.ContactAddress{{Address: bot.Address{Platform: bot.PlatformTelegram, ID: "42"}}}}
+	if err := db.CreateContact(ctx, ana); err != nil {
+		t.Fatal(err)
+	}
+	svc := &lists.Service{Store: db, Contacts: db}
+	file := "email,event,event_start\nana@example.org,Spring webinar,2026-12-02 10:00\nbob@example.org,Spring webinar,2026-12-02 10:00\n"
+	if _, err := svc.Import(ctx, "spring", mustReader(t, file), lists.Merge, listMod); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.ContactByEmail(ctx, "ana@example.org")
+	if got.Attributes[bot.AttrEvent] != "Spring webinar" || got.Attributes[bot.AttrEventStart] != "2026-12-02 10:00" {
+		t.Fatalf("Ana's attributes: %v", got.Attributes)
+	}
+	if _, err := db.ContactByEmail(ctx, "bob@example.org"); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("an unknown contact was made: %v", err)
+	}
+}

@@ -144,7 +144,7 @@ func (w *wiring) build() ([]component, error) {
 // and the command language.
 func (w *wiring) buildCore() ([]component, error) {
 	cfg := w.cfg
-	listService := &lists.Service{Store: w.db}
+	listService := &lists.Service{Store: w.db, Contacts: w.db}
 	if n, err := listService.CleanStaging(w.ctx); err != nil {
 		return nil, err
 	} else if n > 0 {
