@@ -20,7 +20,7 @@ func (h *handlers) tokenCreate(ctx context.Context, w *Reply, r *Request) error 
 	}
 	name := r.Args[0]
 	if len(name) > 64 || strings.ContainsAny(name, " \t\n") {
-		return argError("%q is not a token name: one word, up to 64 characters", name)
+		return argErrorT(TextErrTokenName, name)
 	}
 	tok, hash, err := bot.NewAPIToken()
 	if err != nil {

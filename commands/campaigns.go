@@ -33,7 +33,7 @@ func (h *handlers) campaigns(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args) == 1 {
 		states, ok := stateFilters[strings.ToLower(r.Args[0])]
 		if !ok {
-			return argError("%q is not a state: use drafts, scheduled, running or done", r.Args[0])
+			return argErrorT(TextErrState, r.Args[0])
 		}
 		f.States = states
 	}
@@ -103,7 +103,7 @@ func (h *handlers) campaignMessage(ctx context.Context, w *Reply, r *Request) er
 		case "button":
 			label, target, ok := strings.Cut(o.value, "|")
 			if !ok || strings.TrimSpace(label) == "" || strings.TrimSpace(target) == "" {
-				return argError("a button is \"Label|https://link\" or \"Label|answer\", not %q", o.value)
+				return argErrorT(TextErrButton, o.value)
 			}
 			b := bot.Button{Label: strings.TrimSpace(label)}
 			if t := strings.TrimSpace(target); strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "{{") {
@@ -136,7 +136,7 @@ func (h *handlers) campaignAudience(ctx context.Context, w *Reply, r *Request) e
 	}
 	if len(r.Args) == 1 {
 		if len(r.Files) == 0 {
-			return argError("say who it goes to: list:NAME, all:PLATFORM, or attach a CSV file")
+			return argErrorT(TextErrAudienceWho)
 		}
 		rd, err := h.deps.OpenRecipients(bytes.NewReader(r.Files[0].Data))
 		if err != nil {
@@ -162,7 +162,7 @@ func (h *handlers) campaignAudience(ctx context.Context, w *Reply, r *Request) e
 		a = bot.Audience{Kind: bot.AudiencePlatform, Platform: bot.Platform(strings.ToLower(value))}
 	}
 	if !ok || value == "" || a.Kind == "" {
-		return argError("an audience is list:NAME or all:PLATFORM, not %q", r.Args[1])
+		return argErrorT(TextErrAudience, r.Args[1])
 	}
 	c, err := h.deps.Campaigns.SetAudience(ctx, id, a, r.Actor)
 	if err != nil {
@@ -215,10 +215,10 @@ func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) e
 	}
 	opts, rest := scanOptions(restAfter(r.Rest, 1), scheduleKeys, scheduleKeys)
 	if strings.TrimSpace(rest) != "" {
-		return argError("I don't understand %q: use at, window, hours, days, tz, presence, retries or steps", rest)
+		return argErrorT(TextErrScheduleWord, rest)
 	}
 	if len(opts) == 0 {
-		return argError("say what to change: at, window, hours, days, tz, presence, retries or steps")
+		return argErrorT(TextErrScheduleWhat)
 	}
 	s := c.Schedule
 	// The zone first: dates are read in it.
@@ -275,13 +275,13 @@ func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) e
 			case "any", "all", "tous", "regardless", "always", "toujours":
 				s.OnlyWhenActive = false
 			default:
-				return argError("presence is active (only when available) or any, not %q", o.value)
+				return argErrorT(TextErrPresence, o.value)
 			}
 			said = append(said, "presence "+o.value)
 		case "retries":
 			n, err := strconv.Atoi(o.value)
 			if err != nil || n < 0 || n > 10 {
-				return argError("retries is a number of cycles from 0 to 10, not %q", o.value)
+				return argErrorT(TextErrRetries, o.value)
 			}
 			s.RetryCycles = n
 			if n == 0 {
@@ -329,7 +329,7 @@ func (h *handlers) campaignMissing(ctx context.Context, w *Reply, r *Request) er
 			policy = bot.MissingSkip
 			said = append(said, "skip")
 		default:
-			return argError("%q is neither ATTR=VALUE nor skip", a)
+			return argErrorT(TextErrMissing, a)
 		}
 	}
 	if _, err := h.deps.Campaigns.SetMissing(ctx, id, defaults, policy, r.Actor); err != nil {

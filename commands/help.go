@@ -15,7 +15,7 @@ func (h *handlers) help(m *Mux) HandlerFunc {
 				if s := m.suggest(r.Args); s != nil {
 					c = s
 				} else {
-					return argError("there is no command %q: type `help` to see them all", strings.Join(r.Args, " "))
+					return argErrorT(TextErrNoCommand, strings.Join(r.Args, " "))
 				}
 			}
 			w.Text(bot.KindIdea, "`"+c.Usage()+"`: "+h.text.T(c.Help)+"\n"+h.text.T(TextUsage, c.Usage(), c.Example))

@@ -58,7 +58,7 @@ func importMode(args []string) (lists.Mode, error) {
 	case lists.Merge, lists.Replace:
 		return m, nil
 	}
-	return "", argError("%q is not an import mode: use merge (the default) or replace", args[1])
+	return "", argErrorT(TextErrImportMode, args[1])
 }
 
 func (h *handlers) listImport(ctx context.Context, w *Reply, r *Request) error {
@@ -124,7 +124,7 @@ func (h *handlers) listImportFile(ctx context.Context, w *Reply, r *Request) err
 		return h.offerImport(ctx, w, r)
 	}
 	if !ok || len(r.Files) == 0 {
-		return argError("I received %s but no import waits for it: type `list import NAME` and send the file again", fileName(r.Files))
+		return argErrorT(TextErrNoImport, fileName(r.Files))
 	}
 	return h.importFile(ctx, w, r.Actor, pi.list, pi.mode, r.Files[0])
 }

@@ -37,6 +37,21 @@ const (
 	TextCSVKeyEmpty              TextKey = "csv.key_empty"
 	TextCSVBadEmail              TextKey = "csv.bad_email"
 	TextCSVRepeat                TextKey = "csv.repeat"
+	TextErrTokenName             TextKey = "cmd.err.token_name"
+	TextErrState                 TextKey = "cmd.err.state"
+	TextErrButton                TextKey = "cmd.err.button"
+	TextErrAudienceWho           TextKey = "cmd.err.audience_who"
+	TextErrAudience              TextKey = "cmd.err.audience"
+	TextErrScheduleWord          TextKey = "cmd.err.schedule_word"
+	TextErrScheduleWhat          TextKey = "cmd.err.schedule_what"
+	TextErrPresence              TextKey = "cmd.err.presence"
+	TextErrRetries               TextKey = "cmd.err.retries"
+	TextErrMissing               TextKey = "cmd.err.missing"
+	TextErrNoCommand             TextKey = "cmd.err.no_command"
+	TextErrImportMode            TextKey = "cmd.err.import_mode"
+	TextErrNoImport              TextKey = "cmd.err.no_import"
+	TextErrInThread              TextKey = "cmd.err.in_thread"
+	TextErrAssignWho             TextKey = "cmd.err.assign_who"
 	TextErrCampaignName          TextKey = "err.campaign.name"
 	TextErrCampaignFrozenClone   TextKey = "err.campaign.frozen_clone"
 	TextErrCampaignAudience      TextKey = "err.campaign.audience"
@@ -257,6 +272,21 @@ var Texts = Catalogue{
 	TextCSVKeyEmpty:              {"the key column %s is empty", "la colonne clé %s est vide"},
 	TextCSVBadEmail:              {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
 	TextCSVRepeat:                {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
+	TextErrTokenName:             {"%q is not a token name: one word, up to 64 characters", "%q n'est pas un nom de jeton : un mot, 64 caractères au plus"},
+	TextErrState:                 {"%q is not a state: use drafts, scheduled, running or done", "%q n'est pas un état : drafts, scheduled, running ou done"},
+	TextErrButton:                {"a button is \"Label|https://link\" or \"Label|answer\", not %q", "un bouton s'écrit \"Libellé|https://lien\" ou \"Libellé|réponse\", pas %q"},
+	TextErrAudienceWho:           {"say who it goes to: list:NAME, all:PLATFORM, or attach a CSV file", "dites à qui elle va : list:NOM, all:PLATEFORME, ou joignez un fichier CSV"},
+	TextErrAudience:              {"an audience is list:NAME or all:PLATFORM, not %q", "une audience s'écrit list:NOM ou all:PLATEFORME, pas %q"},
+	TextErrScheduleWord:          {"I don't understand %q: use at, window, hours, days, tz, presence, retries or steps", "je ne comprends pas %q : at, window, hours, days, tz, presence, retries ou steps"},
+	TextErrScheduleWhat:          {"say what to change: at, window, hours, days, tz, presence, retries or steps", "dites quoi changer : at, window, hours, days, tz, presence, retries ou steps"},
+	TextErrPresence:              {"presence is active (only when available) or any, not %q", "presence vaut active (seulement si disponible) ou any, pas %q"},
+	TextErrRetries:               {"retries is a number of cycles from 0 to 10, not %q", "retries est un nombre de cycles de 0 à 10, pas %q"},
+	TextErrMissing:               {"%q is neither ATTR=VALUE nor skip", "%q n'est ni ATTR=VALEUR ni skip"},
+	TextErrNoCommand:             {"there is no command %q: type `help` to see them all", "il n'y a pas de commande %q : tapez `help` pour les voir toutes"},
+	TextErrImportMode:            {"%q is not an import mode: use merge (the default) or replace", "%q n'est pas un mode d'import : merge (par défaut) ou replace"},
+	TextErrNoImport:              {"I received %s but no import waits for it: type `list import NAME` and send the file again", "j'ai reçu %s mais aucun import ne l'attend : tapez `list import NOM` et renvoyez le fichier"},
+	TextErrInThread:              {"type this command in a participant's thread", "tapez cette commande dans le fil d'un participant"},
+	TextErrAssignWho:             {"say who: assign @name", "dites qui : assign @nom"},
 	TextErrCampaignName:          {"a campaign needs a name: campaign new NAME", "une campagne a besoin d'un nom : campaign new NOM"},
 	TextErrCampaignFrozenClone:   {"campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", "la campagne %d est %s : seules les campagnes en brouillon ou programm\u00e9es changent (dupliquez-la pour repartir d'une copie)"},
 	TextErrCampaignAudience:      {"an audience is list:NAME or all:PLATFORM", "une audience s'\u00e9crit list:NOM ou all:PLATEFORME"},

@@ -21,7 +21,7 @@ func (h *handlers) conversations() (Conversations, error) {
 func (h *handlers) threadCommand(fn func(ctx context.Context, cs Conversations, w *Reply, r *Request) error) HandlerFunc {
 	return func(ctx context.Context, w *Reply, r *Request) error {
 		if r.Thread.IsZero() {
-			return argError("type this command in a participant's thread")
+			return argErrorT(TextErrInThread)
 		}
 		cs, err := h.conversations()
 		if err != nil {
@@ -81,7 +81,7 @@ func assignee(s string, on bot.Platform) (bot.Actor, error) {
 	}
 	name := strings.TrimPrefix(s, "@")
 	if name == "" {
-		return bot.Actor{}, argError("say who: assign @name")
+		return bot.Actor{}, argErrorT(TextErrAssignWho)
 	}
 	return bot.Actor{Name: name}, nil
 }
