@@ -33,6 +33,8 @@ type Config struct {
 	// (threads.channel_per); ModeratorRole, when set, makes them visible
 	// to that role (and herald) only.
 	Category, ModeratorRole string
+	// Locale is the forms' language ("fr": French).
+	Locale string
 	// APIURL, when set, is where discord.com's requests go instead
 	// (scheme and host, for example http://127.0.0.1:PORT).
 	APIURL     string
@@ -70,6 +72,7 @@ type Adapter struct {
 	board        *status.Board
 	memberJoins  bool
 	category     string
+	locale       string
 	modRole      string
 	made         map[string]string // channels found or made, by name; a.mu
 
@@ -144,7 +147,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	s.Client = client
 	s.ShouldRetryOnRateLimit = false // the engine's limiter decides
 	s.MaxRestRetries = 0
-	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, memberJoins: cfg.MemberJoins && cfg.GuildID != "", category: cfg.Category, modRole: cfg.ModeratorRole, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors,
+	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, memberJoins: cfg.MemberJoins && cfg.GuildID != "", category: cfg.Category, modRole: cfg.ModeratorRole, locale: cfg.Locale, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors,
 		interactions: expiring.New[string, struct{}](bot.SystemClock(), 0)}
 	if _, err := s.User("@me", discordgo.WithContext(ctx)); err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err, bot.StepOpen)), "discord: %s", bot.ErrorMessage(a.classify(err, bot.StepOpen)))
@@ -394,3 +397,6 @@ func markup(s string) string {
 	b.WriteString(s)
 	return b.String()
 }
+
+// tr returns a form's text in the configured locale.
+func (a *Adapter) tr(english string) string { return internal.FormText(a.locale, english) }

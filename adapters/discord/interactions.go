@@ -59,7 +59,7 @@ func (a *Adapter) register(ctx context.Context) error {
 				Description: "the rest of the command, as you would type it after /herald " + v},
 				{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "a CSV file, for list import or campaign audience"}}})
 	}
-	cmd := &discordgo.ApplicationCommand{Name: "herald", Description: "Campaigns, lists and participant threads", Options: subs}
+	cmd := &discordgo.ApplicationCommand{Name: "herald", Description: a.tr("Campaigns, lists and participant threads"), Options: subs}
 	if _, err := a.s.ApplicationCommandBulkOverwrite(a.appID, a.guildID, []*discordgo.ApplicationCommand{cmd}, discordgo.WithContext(ctx)); err != nil {
 		return a.classify(err, bot.StepOpen)
 	}
@@ -71,17 +71,17 @@ const CampaignModal = "herald-campaign-new"
 
 // campaignModal is the form `/herald campaign args: new` opens (Discord's
 // modals hold five text inputs).
-func campaignModal() *discordgo.InteractionResponseData {
+func (a *Adapter) campaignModal() *discordgo.InteractionResponseData {
 	input := func(id, label, placeholder string, style discordgo.TextInputStyle, required bool, max int) discordgo.MessageComponent {
 		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{CustomID: id, Label: label,
 			Style: style, Placeholder: placeholder, Required: required, MaxLength: max}}}
 	}
-	return &discordgo.InteractionResponseData{CustomID: CampaignModal, Title: "New campaign", Components: []discordgo.MessageComponent{
-		input("name", "Name", "Welcome week", discordgo.TextInputShort, true, 100),
-		input("text", "Message", "Hello {{first_name}}, …", discordgo.TextInputParagraph, true, 4000),
-		input("list", "Audience: a saved list", "spring-2026", discordgo.TextInputShort, false, 80),
-		input("platform", "Platform", "auto, discord, slack, telegram, web or email", discordgo.TextInputShort, false, 20),
-		input("schedule", "Schedule", "at tomorrow 9:00 window 2h hours mon-fri 9-18 tz Europe/Paris", discordgo.TextInputShort, false, 200),
+	return &discordgo.InteractionResponseData{CustomID: CampaignModal, Title: a.tr("New campaign"), Components: []discordgo.MessageComponent{
+		input("name", a.tr("Name"), "Welcome week", discordgo.TextInputShort, true, 100),
+		input("text", a.tr("Message"), "Hello {{first_name}}, …", discordgo.TextInputParagraph, true, 4000),
+		input("list", a.tr("Audience: a saved list"), "spring-2026", discordgo.TextInputShort, false, 80),
+		input("platform", a.tr("Platform"), "auto, discord, slack, telegram, web or email", discordgo.TextInputShort, false, 20),
+		input("schedule", a.tr("Schedule"), "at tomorrow 9:00 window 2h hours mon-fri 9-18 tz Europe/Paris", discordgo.TextInputShort, false, 200),
 	}}
 }
 
@@ -214,7 +214,7 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 		}
 		out := a.handle(ctx, in)
 		if out.Form == bot.FormCampaign {
-			err := respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: campaignModal()})
+			err := respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: a.campaignModal()})
 			if err == nil {
 				return
 			}
@@ -289,7 +289,7 @@ func (a *Adapter) replyAll(ctx context.Context, i *discordgo.Interaction, respon
 // sees.
 func (a *Adapter) reply(ctx context.Context, i *discordgo.Interaction, respond responder, r bot.CommandReply) {
 	if len(r.Messages) == 0 {
-		r.Messages = []bot.Message{{Kind: bot.KindSuccess, Text: "Done."}}
+		r.Messages = []bot.Message{{Kind: bot.KindSuccess, Text: a.tr("Done.")}}
 	}
 	var flags discordgo.MessageFlags
 	if r.Private {

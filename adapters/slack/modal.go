@@ -77,31 +77,31 @@ func csvInput(id string) *slk.FileInputBlockElement {
 
 // modal builds the form for callback id; metadata is the channel to
 // answer in; preview is what the campaign form shows under the message.
-func modal(id, channel, preview string) slk.ModalViewRequest {
-	v := slk.ModalViewRequest{Type: slk.VTModal, CallbackID: id, PrivateMetadata: channel, Close: plain("Cancel")}
+func (a *Adapter) modal(id, channel, preview string) slk.ModalViewRequest {
+	v := slk.ModalViewRequest{Type: slk.VTModal, CallbackID: id, PrivateMetadata: channel, Close: plain(a.tr("Cancel"))}
 	switch id {
 	case CampaignModal:
-		v.Title, v.Submit = plain("New campaign"), plain("Create draft")
+		v.Title, v.Submit = plain(a.tr("New campaign")), plain(a.tr("Create draft"))
 		v.Blocks.BlockSet = []slk.Block{
-			input("name", "Name", "Moderators see it; recipients do not.", false, textInput("name", "Welcome week", false)),
-			input("kind", "Kind", "", false, choice("kind", "message", "card", "important", "success", "idea")),
-			input("title", "Title", "Cards and notices show it above the text.", true, textInput("title", "Welcome!", false)),
-			live(input("text", "Message", "{{first_name}} and any column of the file are replaced per recipient.", false, textInput("text", "Hello {{first_name}}, …", true))),
-			live(input("list", "Audience: a saved list", "Or upload a file below. The preview uses its first recipient.", true, textInput("list", "spring-2026", false))),
+			input("name", a.tr("Name"), a.tr("Moderators see it; recipients do not."), false, textInput("name", "Welcome week", false)),
+			input("kind", a.tr("Kind"), a.tr(""), false, choice("kind", "message", "card", "important", "success", "idea")),
+			input("title", a.tr("Title"), a.tr("Cards and notices show it above the text."), true, textInput("title", "Welcome!", false)),
+			live(input("text", a.tr("Message"), a.tr("{{first_name}} and any column of the file are replaced per recipient."), false, textInput("text", "Hello {{first_name}}, …", true))),
+			live(input("list", a.tr("Audience: a saved list"), a.tr("Or upload a file below. The preview uses its first recipient."), true, textInput("list", "spring-2026", false))),
 			slk.NewContextBlock("preview", slk.NewTextBlockObject(slk.MarkdownType, preview, false, false)),
-			input("file", "Audience: a CSV file", "An email, respondentID or slack_id column, and any others.", true, csvInput("file")),
-			input("platform", "Platform", "auto: where each recipient is reachable.", false, choice("platform", "auto", "slack", "telegram", "discord", "teams", "web", "email")),
-			input("at", "Start", "tomorrow 9:00, 2026-12-01 14:30 … Empty: when you press Start.", true, textInput("at", "tomorrow 9:00", false)),
-			input("window", "Sending window", "How long sending may take, e.g. 2h.", true, textInput("window", "2h", false)),
-			input("hours", "Working hours", "e.g. mon-fri 9-18", true, textInput("hours", "mon-fri 9-18", false)),
-			input("tz", "Time zone", "e.g. Europe/Paris", true, textInput("tz", "Europe/Paris", false)),
+			input("file", a.tr("Audience: a CSV file"), a.tr("An email, respondentID or slack_id column, and any others."), true, csvInput("file")),
+			input("platform", a.tr("Platform"), a.tr("auto: where each recipient is reachable."), false, choice("platform", "auto", "slack", "telegram", "discord", "teams", "web", "email")),
+			input("at", a.tr("Start"), a.tr("tomorrow 9:00, 2026-12-01 14:30 … Empty: when you press Start."), true, textInput("at", "tomorrow 9:00", false)),
+			input("window", a.tr("Sending window"), a.tr("How long sending may take, e.g. 2h."), true, textInput("window", "2h", false)),
+			input("hours", a.tr("Working hours"), a.tr("e.g. mon-fri 9-18"), true, textInput("hours", "mon-fri 9-18", false)),
+			input("tz", a.tr("Time zone"), a.tr("e.g. Europe/Paris"), true, textInput("tz", "Europe/Paris", false)),
 		}
 	case ImportModal:
-		v.Title, v.Submit = plain("Import a list"), plain("Import")
+		v.Title, v.Submit = plain(a.tr("Import a list")), plain(a.tr("Import"))
 		v.Blocks.BlockSet = []slk.Block{
-			input("name", "List name", "Letters, digits, - or _.", false, textInput("name", "spring-2026", false)),
-			input("mode", "If the list exists", "merge updates and adds; replace makes it exactly the file.", false, choice("mode", "merge", "replace")),
-			input("file", "CSV file", "An email, respondentID or slack_id column, and any others.", false, csvInput("file")),
+			input("name", a.tr("List name"), a.tr("Letters, digits, - or _."), false, textInput("name", "spring-2026", false)),
+			input("mode", a.tr("If the list exists"), a.tr("merge updates and adds; replace makes it exactly the file."), false, choice("mode", "merge", "replace")),
+			input("file", a.tr("CSV file"), a.tr("An email, respondentID or slack_id column, and any others."), false, csvInput("file")),
 		}
 	}
 	return v
@@ -109,7 +109,7 @@ func modal(id, channel, preview string) slk.ModalViewRequest {
 
 // openModal opens the form for id with the trigger of a slash command.
 func (a *Adapter) openModal(ctx context.Context, id, triggerID, channel string) error {
-	if _, err := a.api.OpenViewContext(ctx, triggerID, modal(id, channel, noPreview)); err != nil {
+	if _, err := a.api.OpenViewContext(ctx, triggerID, a.modal(id, channel, noPreview)); err != nil {
 		return a.classify(err)
 	}
 	return nil
@@ -197,7 +197,7 @@ func (a *Adapter) preview(ctx context.Context, v viewPayload) {
 	if r := []rune(text); len(r) > 2900 { // a context block holds 3000 characters
 		text = string(r[:2900]) + "…"
 	}
-	if _, err := a.api.UpdateViewContext(ctx, modal(v.CallbackID, v.PrivateMetadata, text), "", v.Hash, v.ID); err != nil {
+	if _, err := a.api.UpdateViewContext(ctx, a.modal(v.CallbackID, v.PrivateMetadata, text), "", v.Hash, v.ID); err != nil {
 		a.log.Warn("slack: updating the form's preview", "err", a.classify(err))
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	slk "github.com/slack-go/slack"
 
+	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/moderators"
@@ -34,7 +35,12 @@ type Config struct {
 	// (threads.channel_per); ChannelPrefix starts those channels' names.
 	Invite        []string
 	ChannelPrefix string
+	// Locale is the forms' language ("fr": French).
+	Locale string
 }
+
+// tr returns a form's text in the configured locale.
+func (a *Adapter) tr(english string) string { return internal.FormText(a.cfg.Locale, english) }
 
 // Adapter is herald's Slack app. It is safe for concurrent use.
 type Adapter struct {

@@ -380,7 +380,7 @@ func (w *wiring) buildDiscord() ([]component, error) {
 	ctx, cancel := w.startCtx()
 	defer cancel()
 	client := w.platformClient(30 * time.Second)
-	a, err := discord.New(ctx, discord.Config{MemberJoins: cfg.Threads.SurfaceOnJoin, Category: cfg.Discord.Category, ModeratorRole: cfg.Moderators.Discord.Group, Token: cfg.Discord.Token.Value(), APIURL: cfg.Discord.APIURL, Log: w.log.With("part", "discord"), Board: w.board, HTTPClient: client, Cursors: w.db,
+	a, err := discord.New(ctx, discord.Config{Locale: cfg.Locale, MemberJoins: cfg.Threads.SurfaceOnJoin, Category: cfg.Discord.Category, ModeratorRole: cfg.Moderators.Discord.Group, Token: cfg.Discord.Token.Value(), APIURL: cfg.Discord.APIURL, Log: w.log.With("part", "discord"), Board: w.board, HTTPClient: client, Cursors: w.db,
 		ApplicationID: cfg.Discord.ApplicationID, GuildID: cfg.Discord.GuildID, Channel: cfg.Discord.Channel})
 	if err != nil {
 		return nil, err
@@ -417,7 +417,7 @@ func (w *wiring) buildSlack() ([]component, error) {
 	ctx, cancel := w.startCtx()
 	defer cancel()
 	client := w.platformClient(0) // file downloads may be long; each call has its context
-	a, err := slack.New(ctx, slack.Config{Invite: cfg.Moderators.Slack.Users, ChannelPrefix: cfg.Threads.ChannelPrefix, BotToken: cfg.Slack.BotToken.Value(), SigningSecret: cfg.Slack.SigningSecret.Value(), HTTPClient: client,
+	a, err := slack.New(ctx, slack.Config{Locale: cfg.Locale, Invite: cfg.Moderators.Slack.Users, ChannelPrefix: cfg.Threads.ChannelPrefix, BotToken: cfg.Slack.BotToken.Value(), SigningSecret: cfg.Slack.SigningSecret.Value(), HTTPClient: client,
 		APIURL: cfg.Slack.APIURL, Channel: cfg.Slack.Channel, Clock: w.clock, Log: w.log.With("part", "slack"), Board: w.board})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -190,4 +191,29 @@ func TestThreadsSpeakTheLocale(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// TestFormsSpeakTheLocale: with locale fr, Slack's campaign form is in
+// French.
+func TestFormsSpeakTheLocale(t *testing.T) {
+	fake, err := slackfake.Start("xoxb-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AppToken = "xapp-test"
+	fake.Join("CMODS")
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "locale: fr\nslack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\nmoderators: {slack: {users: [UMOD]}}\n"))
+	fake.SendSocket("slash_commands", map[string]string{"command": "/herald", "text": "campaign new", "user_id": "UMOD", "user_name": "mo", "channel_id": "CMODS", "trigger_id": fake.Trigger()})
+	waitUntil(t, p, "the form", func() bool { return len(fake.Views()) == 1 })
+	body := fmt.Sprint(fake.Views()[0].Body)
+	for _, want := range []string{"Nouvelle campagne", "Créer le brouillon", "Fenêtre d'envoi", "Fuseau horaire"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the French form lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "Sending window") {
+		t.Error("the French form says \"Sending window\"")
+	}
 }

@@ -1,0 +1,30 @@
+package internal
+
+// formFrench is what the platforms' forms (Slack's modals, Discord's)
+// say, in French, by their English text.
+var formFrench = map[string]string{
+	"Cancel": "Annuler", "New campaign": "Nouvelle campagne", "Create draft": "Créer le brouillon",
+	"Name": "Nom", "Moderators see it; recipients do not.": "Les modérateurs le voient ; les destinataires non.",
+	"Kind": "Genre", "Title": "Titre", "Cards and notices show it above the text.": "Les cartes et les avis l'affichent au-dessus du texte.",
+	"Message": "Message", "{{first_name}} and any column of the file are replaced per recipient.": "{{first_name}} et toute colonne du fichier sont remplacés pour chaque destinataire.",
+	"Audience: a saved list": "Audience : une liste enregistrée", "Or upload a file below. The preview uses its first recipient.": "Ou envoyez un fichier ci-dessous. L'aperçu utilise son premier destinataire.",
+	"Audience: a CSV file": "Audience : un fichier CSV", "An email, respondentID or slack_id column, and any others.": "Une colonne email, respondentID ou slack_id, et toutes les autres.",
+	"Platform": "Plateforme", "auto: where each recipient is reachable.": "auto : là où chaque destinataire est joignable.",
+	"Start": "Début", "tomorrow 9:00, 2026-12-01 14:30 … Empty: when you press Start.": "demain 9h, 2026-12-01 14:30 … Vide : quand vous appuyez sur Démarrer.",
+	"Sending window": "Fenêtre d'envoi", "How long sending may take, e.g. 2h.": "Combien de temps l'envoi peut durer, par exemple 2h.",
+	"Working hours": "Heures ouvrées", "e.g. mon-fri 9-18": "par exemple mon-fri 9-18", "Time zone": "Fuseau horaire", "e.g. Europe/Paris": "par exemple Europe/Paris",
+	"Import a list": "Importer une liste", "Import": "Importer", "List name": "Nom de la liste", "Letters, digits, - or _.": "Lettres, chiffres, - ou _.",
+	"If the list exists": "Si la liste existe", "merge updates and adds; replace makes it exactly the file.": "merge met à jour et ajoute ; replace la rend identique au fichier.",
+	"CSV file": "Fichier CSV", "Schedule": "Programmation", "Campaigns, lists and participant threads": "Campagnes, listes et fils des participants",
+	"Done.": "Fait.",
+}
+
+// FormText returns a form's text in locale ("fr": French), by its English.
+func FormText(locale, english string) string {
+	if locale == "fr" {
+		if fr, ok := formFrench[english]; ok {
+			return fr
+		}
+	}
+	return english
+}
