@@ -37,6 +37,12 @@ const (
 	TextCSVKeyEmpty              TextKey = "csv.key_empty"
 	TextCSVBadEmail              TextKey = "csv.bad_email"
 	TextCSVRepeat                TextKey = "csv.repeat"
+	TextErrThreadOnly            TextKey = "err.thread.only"
+	TextErrThreadTagWord         TextKey = "err.thread.tag_word"
+	TextErrThreadNoTag           TextKey = "err.thread.no_tag"
+	TextErrThreadBlocked         TextKey = "err.thread.blocked"
+	TextErrThreadNoFiles         TextKey = "err.thread.no_files"
+	TextErrThreadFilesEmail      TextKey = "err.thread.files_email"
 	TextErrTokenName             TextKey = "cmd.err.token_name"
 	TextErrState                 TextKey = "cmd.err.state"
 	TextErrButton                TextKey = "cmd.err.button"
@@ -272,6 +278,12 @@ var Texts = Catalogue{
 	TextCSVKeyEmpty:              {"the key column %s is empty", "la colonne clé %s est vide"},
 	TextCSVBadEmail:              {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
 	TextCSVRepeat:                {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
+	TextErrThreadOnly:            {"this command works in a participant's thread: type it there", "cette commande s'emploie dans le fil d'un participant : tapez-la là"},
+	TextErrThreadTagWord:         {"a tag is one word", "une étiquette est un seul mot"},
+	TextErrThreadNoTag:           {"the conversation has no tag %s", "la conversation n'a pas l'étiquette %s"},
+	TextErrThreadBlocked:         {"this participant is blocked: `unblock` first", "ce participant est bloqué : `unblock` d'abord"},
+	TextErrThreadNoFiles:         {"files cannot reach a %s participant: put the file at a link and send the link", "les fichiers ne parviennent pas à un participant %s : déposez le fichier derrière un lien et envoyez le lien"},
+	TextErrThreadFilesEmail:      {"%s cannot be reached by chat now, and files do not go by email: send a link instead", "%s n'est pas joignable par messagerie maintenant, et les fichiers ne partent pas par e-mail : envoyez plutôt un lien"},
 	TextErrTokenName:             {"%q is not a token name: one word, up to 64 characters", "%q n'est pas un nom de jeton : un mot, 64 caractères au plus"},
 	TextErrState:                 {"%q is not a state: use drafts, scheduled, running or done", "%q n'est pas un état : drafts, scheduled, running ou done"},
 	TextErrButton:                {"a button is \"Label|https://link\" or \"Label|answer\", not %q", "un bouton s'écrit \"Libellé|https://lien\" ou \"Libellé|réponse\", pas %q"},

@@ -21,7 +21,7 @@ func (t *Service) ConversationOf(ctx context.Context, thread bot.ThreadRef) (*bo
 
 func (t *Service) inThread(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, error) {
 	if thread.IsZero() {
-		return nil, bot.Errorf(bot.EINVALID, "this command works in a participant's thread: type it there")
+		return nil, bot.Errorf(bot.EINVALID, "this command works in a participant's thread: type it there").Translated("err.thread.only")
 	}
 	return t.conversationByThread(ctx, thread)
 }
@@ -82,7 +82,7 @@ func (t *Service) Assign(ctx context.Context, thread bot.ThreadRef, by, to bot.A
 func (t *Service) Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, tag string, add bool) (*bot.Conversation, error) {
 	tag = strings.ToLower(strings.TrimSpace(tag))
 	if tag == "" || strings.ContainsAny(tag, " \t\n") {
-		return nil, bot.Errorf(bot.EINVALID, "a tag is one word")
+		return nil, bot.Errorf(bot.EINVALID, "a tag is one word").Translated("err.thread.tag_word")
 	}
 	c, err := t.change(ctx, thread, by, "tag "+tag, func(c *bot.Conversation) error {
 		i := slices.Index(c.Tags, tag)
@@ -92,7 +92,7 @@ func (t *Service) Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, t
 		case !add && i >= 0:
 			c.Tags = slices.Delete(c.Tags, i, i+1)
 		case !add:
-			return bot.Errorf(bot.ENOTFOUND, "the conversation has no tag %s", tag)
+			return bot.Errorf(bot.ENOTFOUND, "the conversation has no tag %s", tag).Translated("err.thread.no_tag", tag)
 		}
 		return nil
 	})

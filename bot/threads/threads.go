@@ -586,12 +586,12 @@ func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Acto
 		return d, err
 	}
 	if c.Blocked {
-		return d, bot.Errorf(bot.ECONFLICT, "this participant is blocked: `unblock` first")
+		return d, bot.Errorf(bot.ECONFLICT, "this participant is blocked: `unblock` first").Translated("err.thread.blocked")
 	}
 	m = t.outgoing(ctx, from, m)
 	msn, connected := t.Messengers[c.Participant.Platform]
 	if _, uploads := msn.(bot.FileUploader); len(m.Files) > 0 && connected && !uploads {
-		return d, bot.Errorf(bot.EINVALID, "files cannot reach a %s participant: put the file at a link and send the link", c.Participant.Platform)
+		return d, bot.Errorf(bot.EINVALID, "files cannot reach a %s participant: put the file at a link and send the link", c.Participant.Platform).Translated("err.thread.no_files", c.Participant.Platform)
 	}
 	var chatErr error
 	away := false
@@ -625,7 +625,7 @@ func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Acto
 		return d, chatErr // a passing failure: the moderator may send again
 	}
 	if unreachable && !d.Chat && len(m.Files) > 0 {
-		return d, bot.Errorf(bot.EUNAVAILABLE, "%s cannot be reached by chat now, and files do not go by email: send a link instead", c.Participant.Platform)
+		return d, bot.Errorf(bot.EUNAVAILABLE, "%s cannot be reached by chat now, and files do not go by email: send a link instead", c.Participant.Platform).Translated("err.thread.files_email", c.Participant.Platform)
 	}
 	if unreachable {
 		email := ""
