@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/commands"
 )
 
@@ -30,16 +28,7 @@ func TestEventAPI(t *testing.T) {
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
 	base := "http://" + p.HTTPAddr() + "/api/v1/events"
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
-	run := func(text string, files ...bot.File) string {
-		t.Helper()
-		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: text, Files: files})
-		var b strings.Builder
-		for _, m := range r.Messages {
-			b.WriteString(m.Title + "\n" + m.Text + "\n")
-		}
-		return b.String()
-	}
+	run := commandsOf(t, p)
 	// A contact herald knows: a visitor of the chat.
 	rid := []string{"", visitChat(t, p.HTTPAddr())}
 
@@ -145,7 +134,7 @@ func TestEventAPIRateLimit(t *testing.T) {
 	cfg := MustWriteConfig(t, t.TempDir(), "api: {requests_per_second: 0.001, burst: 2, create_contacts: true}\n")
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	mod := consoleMod
 	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: "token create pace"})
 	token := shownAPIToken.FindString(r.Messages[0].Text)
 	if token == "" || !r.Private {

@@ -10,7 +10,6 @@ import (
 	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/commands"
 )
 
@@ -19,24 +18,10 @@ import (
 // in a channel of that event — made with the prefix, a topic and the
 // moderators invited; an archived one of that name is brought back.
 func TestChannelPerEvent(t *testing.T) {
-	ctx := context.Background()
-	fake, err := slackfake.Start("xoxb-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.AppToken = "xapp-test"
-	fake.Join("CMODS")
-	fake.AddUser(slackfake.User{ID: "UANA", Name: "ana"})
-	fake.AddUser(slackfake.User{ID: "UBO", Name: "bo"})
+	fake, p := slackSocket(t, "moderators: {slack: {users: [UMOD]}}\nthreads: {channel_per: event, channel_prefix: herald-}\napi: {create_contacts: true}\n",
+		slackfake.User{ID: "UANA", Name: "ana"}, slackfake.User{ID: "UBO", Name: "bo"})
 	fake.CreateChannel("herald-autumn-school", true)
-	cfg := MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\n"+
-		"moderators: {slack: {users: [UMOD]}}\nthreads: {channel_per: event, channel_prefix: herald-}\napi: {create_contacts: true}\n")
-	p := NewProgram(nil)
-	MustStart(t, p, cfg)
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
-	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: "token create crm"})
-	token := shownAPIToken.FindString(r.Messages[0].Text)
+	token := shownAPIToken.FindString(commandsOf(t, p)("token create crm"))
 	for _, ev := range []string{`{"type": "registered", "contact": "slack:UANA", "attributes": {"event": "Spring webinar"}}`,
 		`{"type": "registered", "contact": "slack:UBO", "attributes": {"event": "Autumn school"}}`} {
 		req, _ := http.NewRequest(http.MethodPost, "http://"+p.HTTPAddr()+"/api/v1/events", strings.NewReader(ev))
@@ -76,19 +61,8 @@ func TestChannelPerEvent(t *testing.T) {
 // names the campaign.
 func TestChannelPerCampaign(t *testing.T) {
 	ctx := context.Background()
-	fake, err := slackfake.Start("xoxb-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.AppToken = "xapp-test"
-	fake.Join("CMODS")
-	fake.AddUser(slackfake.User{ID: "UANA", Name: "ana"})
-	cfg := MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\n"+
-		"moderators: {slack: {users: [UMOD]}}\nthreads: {channel_per: campaign}\n")
-	p := NewProgram(nil)
-	MustStart(t, p, cfg)
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	fake, p := slackSocket(t, "moderators: {slack: {users: [UMOD]}}\nthreads: {channel_per: campaign}\n", slackfake.User{ID: "UANA", Name: "ana"})
+	mod := consoleMod
 	for _, c := range []struct {
 		text  string
 		files []bot.File
@@ -139,7 +113,7 @@ func TestChannelPerEventOnDiscord(t *testing.T) {
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
 	waitUntil(t, p, "the gateway", func() bool { return fake.Gateways() > 0 })
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	mod := consoleMod
 	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: "token create crm"})
 	req, _ := http.NewRequest(http.MethodPost, "http://"+p.HTTPAddr()+"/api/v1/events", strings.NewReader(`{"type": "registered", "contact": "discord:4001", "attributes": {"event": "Spring webinar"}}`))
 	req.Header.Set("Authorization", "Bearer "+shownAPIToken.FindString(r.Messages[0].Text))
@@ -171,16 +145,7 @@ func TestChannelPerEventOnDiscord(t *testing.T) {
 // TestThreadsSpeakTheLocale: with locale fr, a participant's head card
 // (its text and labels) is in French.
 func TestThreadsSpeakTheLocale(t *testing.T) {
-	fake, err := slackfake.Start("xoxb-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.AppToken = "xapp-test"
-	fake.Join("CMODS")
-	fake.AddUser(slackfake.User{ID: "UANA", Name: "ana"})
-	p := NewProgram(nil)
-	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "locale: fr\nslack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\n"))
+	fake, p := slackSocket(t, "locale: fr\n", slackfake.User{ID: "UANA", Name: "ana"})
 	fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": "EvFr", "event": map[string]any{
 		"type": "message", "user": "UANA", "channel": "DUANA", "channel_type": "im", "ts": "5.5", "text": "bonjour"}})
 	waitUntil(t, p, "the French head card", func() bool {
@@ -196,15 +161,7 @@ func TestThreadsSpeakTheLocale(t *testing.T) {
 // TestFormsSpeakTheLocale: with locale fr, Slack's campaign form is in
 // French.
 func TestFormsSpeakTheLocale(t *testing.T) {
-	fake, err := slackfake.Start("xoxb-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.AppToken = "xapp-test"
-	fake.Join("CMODS")
-	p := NewProgram(nil)
-	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "locale: fr\nslack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\nmoderators: {slack: {users: [UMOD]}}\n"))
+	fake, p := slackSocket(t, "locale: fr\nmoderators: {slack: {users: [UMOD]}}\n")
 	fake.SendSocket("slash_commands", map[string]string{"command": "/herald", "text": "campaign new", "user_id": "UMOD", "user_name": "mo", "channel_id": "CMODS", "trigger_id": fake.Trigger()})
 	waitUntil(t, p, "the form", func() bool { return len(fake.Views()) == 1 })
 	body := fmt.Sprint(fake.Views()[0].Body)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/commands"
 )
 
@@ -19,7 +18,7 @@ func TestTryOnMeInTheConsole(t *testing.T) {
 	ctx := context.Background()
 	p := NewProgram(nil)
 	MustStart(t, p, MustWriteConfig(t, t.TempDir(), ""))
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	mod := consoleMod
 	run := func(text string, files ...bot.File) bot.CommandReply {
 		t.Helper()
 		return p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: text, Files: files})
@@ -48,7 +47,7 @@ func TestDiscordCardFollowsTheCampaign(t *testing.T) {
 	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", api_url: \"http://"+fake.Addr()+"\"}\nmoderators: {discord: {group: R-MODS}}\n")
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	mod := consoleMod
 	run := func(text string, files ...bot.File) {
 		t.Helper()
 		if r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: text, Files: files}); r.Private {
@@ -136,7 +135,7 @@ func TestCheckCountsChatIDsNeverOpened(t *testing.T) {
 	p := NewProgram(nil)
 	MustStart(t, p, MustWriteConfig(t, t.TempDir(), ""))
 	rid := visitChat(t, p.HTTPAddr())
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	mod := consoleMod
 	run := func(text string, files ...bot.File) string {
 		t.Helper()
 		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: text, Files: files})

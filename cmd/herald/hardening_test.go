@@ -30,7 +30,6 @@ import (
 	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/httpserver"
 )
@@ -157,7 +156,7 @@ func browserHolding(base string, cookie *http.Cookie) *http.Client {
 // create none, its id shows how many campaigns there are.
 func createCampaignAsConsole(t *testing.T, p *Program, text string) bot.CampaignID {
 	t.Helper()
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	mod := consoleMod
 	r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: text})
 	if r.Created == 0 {
 		t.Fatalf("%s: %+v", text, r)

@@ -17,7 +17,6 @@ import (
 	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/commands"
 )
 
@@ -79,7 +78,7 @@ func TestSurfaceOnJoin(t *testing.T) {
 		defer fake.Close()
 		p := NewProgram(nil)
 		MustStart(t, p, MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", api_url: \"http://"+fake.Addr()+"\"}\nthreads: {surface_on_join: true}\n"))
-		mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+		mod := consoleMod
 		waitUntil(t, p, "status to say what to turn on", func() bool {
 			r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: "status"})
 			return len(r.Messages) > 0 && strings.Contains(r.Messages[0].Text, "Server Members Intent")

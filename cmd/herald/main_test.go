@@ -21,7 +21,6 @@ import (
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/moderators"
 	main "github.com/heraldchat/herald/cmd/herald"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
@@ -365,7 +364,7 @@ func TestTelegramParticipantReachesTheConsole(t *testing.T) {
 	MustStart(t, p, cfg)
 	fake.UserWrites(9009, "Lea", "/start")
 	fake.UserWrites(9009, "Lea", "Bonjour, une question")
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	mod := consoleMod
 	deadline := time.Now().Add(10 * time.Second)
 	var thread bot.ThreadRef
 	for thread.IsZero() {
@@ -759,7 +758,7 @@ func TestDiscordCampaign(t *testing.T) {
 	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", public_key: \"0000000000000000000000000000000000000000000000000000000000000000\", api_url: \"http://"+fake.Addr()+"\"}\nmoderators: {discord: {group: R-MODS}}\n")
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+	mod := consoleMod
 	run := func(text string, files ...bot.File) {
 		t.Helper()
 		if r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: text, Files: files}); r.Private {

@@ -1,15 +1,12 @@
 package main_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/moderators"
-	"github.com/heraldchat/herald/commands"
 )
 
 // TestReachIsRecordedFromRefusals: Telegram refuses a campaign message to
@@ -18,7 +15,6 @@ import (
 // check counts them, and a campaign nobody can receive is not called
 // ready. When the person writes again, the mark goes.
 func TestReachIsRecordedFromRefusals(t *testing.T) {
-	ctx := context.Background()
 	fake, err := telegramfake.Start("42:secret")
 	if err != nil {
 		t.Fatal(err)
@@ -31,16 +27,7 @@ func TestReachIsRecordedFromRefusals(t *testing.T) {
 	cfg := MustWriteConfig(t, t.TempDir(), "telegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\n")
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
-	run := func(text string, files ...bot.File) string {
-		t.Helper()
-		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: text, Files: files})
-		var b strings.Builder
-		for _, m := range r.Messages {
-			b.WriteString(m.Title + "\n" + m.Text + "\n")
-		}
-		return b.String()
-	}
+	run := commandsOf(t, p)
 	run("list import tg", bot.File{Name: "tg.csv", Data: []byte("telegram_id,first_name\n5001,Ana\n5002,Bo\n5003,Cy\n")})
 	run("campaign new Hello")
 	run("campaign message 1 Hello {{first_name}}")
@@ -90,18 +77,8 @@ func TestReachIsRecordedFromRefusals(t *testing.T) {
 // list reaches people herald has never met through Slack's directory
 // (users.lookupByEmail), and check does not call them unreachable.
 func TestAutoFindsAnEmailInSlack(t *testing.T) {
-	ctx := context.Background()
 	fake, p := startSlackSocket(t, slackfake.User{ID: "UANA", Name: "ana", Email: "ana@example.org"})
-	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
-	run := func(text string, files ...bot.File) string {
-		t.Helper()
-		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: mod, Text: text, Files: files})
-		var b strings.Builder
-		for _, m := range r.Messages {
-			b.WriteString(m.Title + "\n" + m.Text + "\n")
-		}
-		return b.String()
-	}
+	run := commandsOf(t, p)
 	run("list import people", bot.File{Name: "p.csv", Data: []byte("email,first_name\nana@example.org,Ana\nnobody@example.org,No\n")})
 	run("campaign new Auto")
 	run("campaign message 1 Hello {{first_name}}")

@@ -1,0 +1,49 @@
+package main_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/heraldchat/herald/adapters/slack/slackfake"
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/commands"
+)
+
+// consoleMod is a moderator of the web console, for commands run through
+// Main.
+var consoleMod = bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"}, Name: "mo"}
+
+// commandsOf returns a function that runs a command in p as consoleMod
+// and returns what it answered: each message's title and text.
+func commandsOf(t *testing.T, p *Program) func(text string, files ...bot.File) string {
+	return func(text string, files ...bot.File) string {
+		t.Helper()
+		r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: consoleMod, Text: text, Files: files})
+		var b strings.Builder
+		for _, m := range r.Messages {
+			b.WriteString(m.Title + "\n" + m.Text + "\n")
+		}
+		return b.String()
+	}
+}
+
+// slackSocket starts the Slack fake (herald in the moderators' channel
+// CMODS, users added) and herald on it in Socket Mode, with extra YAML.
+func slackSocket(t *testing.T, extra string, users ...slackfake.User) (*slackfake.Server, *Program) {
+	t.Helper()
+	fake, err := slackfake.Start("xoxb-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	fake.AppToken = "xapp-test"
+	fake.Join("CMODS")
+	for _, u := range users {
+		fake.AddUser(u)
+	}
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\n"+extra))
+	return fake, p
+}
