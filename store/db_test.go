@@ -320,3 +320,18 @@ func TestSecretIsMadeOnceAndKept(t *testing.T) {
 		t.Fatal("the secret changed across a restart")
 	}
 }
+
+func TestLastEvents(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	for range 5 {
+		db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom, Name: "e"})
+	}
+	evs, err := db.LastEvents(ctx, 3)
+	if err != nil || len(evs) != 3 || evs[0].Seq != 3 || evs[2].Seq != 5 {
+		t.Fatalf("last 3: %+v %v", evs, err)
+	}
+	if evs, _ := db.LastEvents(ctx, 10); len(evs) != 5 || evs[0].Seq != 1 {
+		t.Fatalf("more than there are: %d", len(evs))
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -40,5 +41,23 @@ func (db *DB) Events(ctx context.Context, after uint64, limit int) ([]*bot.Event
 		out, err = pageAfter[bot.Event](tx.Bucket(bucketEvents), after, limit)
 		return err
 	})
+	return out, err
+}
+
+// LastEvents returns the last n events, oldest first.
+func (db *DB) LastEvents(ctx context.Context, n int) ([]*bot.Event, error) {
+	var out []*bot.Event
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEvents).Cursor()
+		for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {
+			var e bot.Event
+			if err := decode(v, &e); err != nil {
+				return err
+			}
+			out = append(out, &e)
+		}
+		return nil
+	})
+	slices.Reverse(out)
 	return out, err
 }

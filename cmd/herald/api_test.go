@@ -70,6 +70,14 @@ func TestEventAPI(t *testing.T) {
 	if out := run("events web:" + rid[1]); !strings.Contains(out, "custom registered") || strings.Count(out, "registered") != 1 {
 		t.Fatalf("the contact's events:\n%s", out)
 	}
+	// The event log from the command line, through the running herald.
+	tail := NewProgram(nil)
+	if err := tail.Run(ctx, []string{"events", "tail", "-n", "5", "--config", cfg}); err != nil {
+		t.Fatalf("events tail: %v", err)
+	}
+	if lines := strings.Split(strings.TrimSpace(tail.Stdout.String()), "\n"); !strings.Contains(lines[len(lines)-1], `"name":"registered"`) || !strings.Contains(lines[len(lines)-1], `"event":"Spring webinar"`) {
+		t.Fatalf("events tail printed:\n%s", tail.Stdout)
+	}
 
 	// A batch with problems records nothing and names each.
 	future := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)

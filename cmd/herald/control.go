@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,6 +94,21 @@ func openControl(db *store.DB, log *slog.Logger, ops controlOps) (*controlServer
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		io.WriteString(w, token)
+	})
+	// The event log, for "herald events tail" while herald holds it.
+	mux.HandleFunc("GET /events", func(w http.ResponseWriter, r *http.Request) {
+		after, _ := strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
+		last, _ := strconv.Atoi(r.URL.Query().Get("last"))
+		evs, err := eventsPage(r.Context(), db, after, last)
+		if err != nil {
+			http.Error(w, bot.ErrorMessage(err), http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		enc := json.NewEncoder(w)
+		for _, e := range evs {
+			enc.Encode(e)
+		}
 	})
 	// API tokens, for "herald token …" while herald holds the database.
 	mux.HandleFunc("POST /tokens", func(w http.ResponseWriter, r *http.Request) {

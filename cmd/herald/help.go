@@ -19,6 +19,16 @@ or with the embedded default (web chat and console) when there is none.
 
 Example:
   herald run --config herald.yaml --listen 127.0.0.1:9090`,
+	"events": `Usage: herald events tail [-n N] [--follow] [--config FILE]
+
+Prints the last N events of herald's log (what happened to whom: joins,
+messages, the event API's events), one JSON object a line, oldest first;
+with --follow, then the new ones as they come, until interrupted. Works on
+a running herald through its control socket, or on the database when
+stopped.
+
+Example:
+  herald events tail -n 50 --config herald.yaml`,
 	"token": `Usage: herald token create NAME | list | revoke NAME [--config FILE]
 
 Manages the tokens other systems use for herald's event API (POST

@@ -78,6 +78,8 @@ Usage:
   herald console-token reset [--config FILE]
                                     make a new console login token (the running herald's
                                     sessions with the old one end)
+  herald events tail [-n N] [--follow] [--config FILE]
+                                    what happened to whom: the event log, one JSON object a line
   herald token create NAME | list | revoke NAME [--config FILE]
                                     API tokens for POST /api/v1/events (a new one is shown once)
   herald recipients check FILE [--json]
@@ -146,6 +148,17 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return usageErrorf("run takes no arguments besides its flags, got %q", fs.Arg(0))
 		}
 		return m.serve(ctx, *path, *listen)
+	case "events":
+		fs, path := m.flags("events")
+		n := fs.Int("n", 20, "how many of the last events to print")
+		follow := fs.Bool("follow", false, "keep printing new events until interrupted")
+		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
+			return err
+		}
+		if fs.NArg() != 1 || fs.Arg(0) != "tail" {
+			return usageErrorf("events takes one action: herald events tail [-n N] [--follow]")
+		}
+		return m.eventsTail(ctx, *path, *n, *follow)
 	case "token":
 		fs, path := m.flags("token")
 		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
@@ -194,7 +207,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", cmd)
-	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "console-token", "token", "recipients", "version", "help"}); s != "" {
+	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "console-token", "token", "events", "recipients", "version", "help"}); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return usageErrorf("%s", msg)

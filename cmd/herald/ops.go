@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -215,5 +217,78 @@ func (m *Main) token(ctx context.Context, path, action, name string) error {
 		return err
 	}
 	fmt.Fprint(m.Stdout, out)
+	return nil
+}
+
+// eventsPage returns the events after seq after (up to 1,000), or, with
+// last > 0, the last ones.
+func eventsPage(ctx context.Context, db *store.DB, after uint64, last int) ([]*bot.Event, error) {
+	if last > 0 {
+		return db.LastEvents(ctx, min(last, 10000))
+	}
+	return db.Events(ctx, after, 1000)
+}
+
+// eventsTail prints the last n events of the log, one JSON object a
+// line, then with follow the new ones as they come until ctx ends: from
+// the database when no herald runs on it, through the running herald's
+// control socket when one does.
+func (m *Main) eventsTail(ctx context.Context, path string, n int, follow bool) error {
+	st, err := config.LoadStoreFile(path, m.Env)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(m.Stdout)
+	fetch := func(after uint64, last int) ([]*bot.Event, error) {
+		db, err := store.Open(st.Path, store.Options{LockTimeout: 200 * time.Millisecond, Clock: m.Clock})
+		if err == nil {
+			defer db.Close()
+			return eventsPage(ctx, db, after, last)
+		}
+		if bot.ErrorCode(err) != bot.EUNAVAILABLE || errors.Is(err, os.ErrPermission) {
+			return nil, err
+		}
+		q := url.Values{"after": {strconv.FormatUint(after, 10)}, "last": {strconv.Itoa(last)}}
+		resp, err := askRunning(ctx, st.Path, http.MethodGet, "/events?"+q.Encode(), "events")
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		var out []*bot.Event
+		dec := json.NewDecoder(resp.Body)
+		for {
+			var e bot.Event
+			if err := dec.Decode(&e); err == io.EOF {
+				return out, nil
+			} else if err != nil {
+				return nil, bot.Errorf(bot.EUNAVAILABLE, "reading the events: %w", err)
+			}
+			out = append(out, &e)
+		}
+	}
+	evs, err := fetch(0, max(n, 1))
+	if err != nil {
+		return err
+	}
+	var last uint64
+	for _, e := range evs {
+		enc.Encode(e)
+		last = e.Seq
+	}
+	for follow {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+		evs, err := fetch(last, 0)
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			enc.Encode(e)
+			last = e.Seq
+		}
+	}
 	return nil
 }
