@@ -93,6 +93,10 @@ func (h *handlers) importFile(ctx context.Context, w *Reply, by bot.Actor, name 
 		kind = bot.KindImportant
 		text += "\n" + h.text.T(TextImportInvalid, res.Invalid) + "\n" + h.invalidLines(res.Errors, res.Invalid)
 	}
+	if res.EventsError != "" {
+		kind = bot.KindImportant
+		text += "\n" + h.text.T(TextImportEventsFailed, res.EventsError)
+	}
 	w.Text(kind, text)
 	return nil
 }

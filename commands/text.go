@@ -150,5 +150,15 @@ func (t *Text) Reason(english, key string, args []any) string {
 	if _, ok := Texts[TextKey(key)]; !ok {
 		return english
 	}
-	return t.T(TextKey(key), args...)
+	// A campaign's state is a word of the catalogue too.
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case bot.CampaignState:
+			out[i] = t.T(CampaignStateText(v))
+		default:
+			out[i] = a
+		}
+	}
+	return t.T(TextKey(key), out...)
 }

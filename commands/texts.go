@@ -37,6 +37,7 @@ const (
 	TextCSVKeyEmpty              TextKey = "csv.key_empty"
 	TextCSVBadEmail              TextKey = "csv.bad_email"
 	TextCSVRepeat                TextKey = "csv.repeat"
+	TextImportEventsFailed       TextKey = "cmd.list.events_failed"
 	TextErrThreadOnly            TextKey = "err.thread.only"
 	TextErrThreadTagWord         TextKey = "err.thread.tag_word"
 	TextErrThreadNoTag           TextKey = "err.thread.no_tag"
@@ -278,6 +279,7 @@ var Texts = Catalogue{
 	TextCSVKeyEmpty:              {"the key column %s is empty", "la colonne clé %s est vide"},
 	TextCSVBadEmail:              {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
 	TextCSVRepeat:                {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
+	TextImportEventsFailed:       {"The list is imported, but its events could not all reach their contacts: %s", "La liste est importée, mais ses événements n'ont pas tous atteint leurs contacts : %s"},
 	TextErrThreadOnly:            {"this command works in a participant's thread: type it there", "cette commande s'emploie dans le fil d'un participant : tapez-la là"},
 	TextErrThreadTagWord:         {"a tag is one word", "une étiquette est un seul mot"},
 	TextErrThreadNoTag:           {"the conversation has no tag %s", "la conversation n'a pas l'étiquette %s"},
@@ -300,22 +302,22 @@ var Texts = Catalogue{
 	TextErrInThread:              {"type this command in a participant's thread", "tapez cette commande dans le fil d'un participant"},
 	TextErrAssignWho:             {"say who: assign @name", "dites qui : assign @nom"},
 	TextErrCampaignName:          {"a campaign needs a name: campaign new NAME", "une campagne a besoin d'un nom : campaign new NOM"},
-	TextErrCampaignFrozenClone:   {"campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", "la campagne %d est %s : seules les campagnes en brouillon ou programm\u00e9es changent (dupliquez-la pour repartir d'une copie)"},
-	TextErrCampaignAudience:      {"an audience is list:NAME or all:PLATFORM", "une audience s'\u00e9crit list:NOM ou all:PLATEFORME"},
+	TextErrCampaignFrozenClone:   {"campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", "la campagne %d est %s : seules les campagnes en brouillon ou programmées changent (dupliquez-la pour repartir d'une copie)"},
+	TextErrCampaignAudience:      {"an audience is list:NAME or all:PLATFORM", "une audience s'écrit list:NOM ou all:PLATEFORME"},
 	TextErrCampaignPlatform:      {"%q is not a platform: use slack, discord, telegram, teams, web, email or auto", "%q n'est pas une plateforme : slack, discord, telegram, teams, web, email ou auto"},
-	TextErrCampaignPolicy:        {"unknown policy %q: use skip, or give default values", "r\u00e8gle inconnue %q : skip, ou des valeurs par d\u00e9faut"},
+	TextErrCampaignPolicy:        {"unknown policy %q: use skip, or give default values", "règle inconnue %q : skip, ou des valeurs par défaut"},
 	TextErrCampaignNotDraft:      {"campaign %d is %s, not a draft", "la campagne %d est %s, pas un brouillon"},
-	TextErrCampaignNotConnected:  {"%s is not connected to herald: enable it in the config, or choose another platform", "%s n'est pas reli\u00e9 \u00e0 herald : activez-le dans la configuration, ou choisissez une autre plateforme"},
-	TextErrCampaignEmpty:         {"campaign %d has nobody to send to: its audience %s is empty", "la campagne %d n'a personne \u00e0 qui envoyer : son audience %s est vide"},
-	TextErrCampaignNotStarted:    {"campaign %d has not started: cancel it, or edit it while it waits", "la campagne %d n'a pas commenc\u00e9 : annulez-la, ou modifiez-la pendant qu'elle attend"},
+	TextErrCampaignNotConnected:  {"%s is not connected to herald: enable it in the config, or choose another platform", "%s n'est pas relié à herald : activez-le dans la configuration, ou choisissez une autre plateforme"},
+	TextErrCampaignEmpty:         {"campaign %d has nobody to send to: its audience %s is empty", "la campagne %d n'a personne à qui envoyer : son audience %s est vide"},
+	TextErrCampaignNotStarted:    {"campaign %d has not started: cancel it, or edit it while it waits", "la campagne %d n'a pas commencé : annulez-la, ou modifiez-la pendant qu'elle attend"},
 	TextErrCampaignNotInAudience: {"%s is not in the audience of campaign %d", "%s ne fait pas partie de l'audience de la campagne %d"},
-	TextErrCampaignFrozen:        {"campaign %d is %s: only draft and scheduled campaigns can change", "la campagne %d est %s : seules les campagnes en brouillon ou programm\u00e9es changent"},
+	TextErrCampaignFrozen:        {"campaign %d is %s: only draft and scheduled campaigns can change", "la campagne %d est %s : seules les campagnes en brouillon ou programmées changent"},
 	TextErrCampaignNoAudience:    {"the campaign has no audience yet: choose a list or all:PLATFORM", "la campagne n'a pas encore d'audience : choisissez une liste ou all:PLATEFORME"},
 	TextErrListMode:              {"unknown import mode %q: use merge or replace", "mode d'import inconnu %q : merge ou replace"},
-	TextErrListKeyMismatch:       {"list %s is keyed by %s but the file by %s: import it into another list", "la liste %s a pour cl\u00e9 %s mais le fichier %s : importez-le dans une autre liste"},
+	TextErrListKeyMismatch:       {"list %s is keyed by %s but the file by %s: import it into another list", "la liste %s a pour clé %s mais le fichier %s : importez-le dans une autre liste"},
 	TextErrListEmpty:             {"list %s is empty", "la liste %s est vide"},
 	TextErrListName:              {"a list needs a name", "une liste a besoin d'un nom"},
-	TextErrListNameLong:          {"list name %q is longer than 80 characters", "le nom de liste %q d\u00e9passe 80 caract\u00e8res"},
+	TextErrListNameLong:          {"list name %q is longer than 80 characters", "le nom de liste %q dépasse 80 caractères"},
 	TextErrListNameSpaces:        {"list name %q has spaces: use letters, digits, - or _", "le nom de liste %q contient des espaces : lettres, chiffres, - ou _"},
 	TextErrCampaignNotFound:      {"campaign %d not found", "la campagne %d n'existe pas"},
 	TextErrListNotFound:          {"no list named %s", "aucune liste ne s'appelle %s"},

@@ -26,9 +26,17 @@ func (a *Adapter) EnsureChannel(ctx context.Context, name string) (bot.Address, 
 		return bot.Address{Platform: bot.PlatformDiscord, ID: id}, nil
 	}
 	a.mu.Unlock()
+	a.channelMu.Lock() // one find-or-make at a time: Discord allows two channels of one name
+	defer a.channelMu.Unlock()
+	a.mu.Lock()
+	if id, ok := a.made[name]; ok {
+		a.mu.Unlock()
+		return bot.Address{Platform: bot.PlatformDiscord, ID: id}, nil
+	}
+	a.mu.Unlock()
 	chs, err := a.s.GuildChannels(a.guildID, discordgo.WithContext(ctx))
 	if err != nil {
-		return bot.Address{}, a.classify(err, bot.StepOpen)
+		return bot.Address{}, a.classify(err, bot.StepSend)
 	}
 	id := ""
 	for _, c := range chs {
@@ -48,13 +56,11 @@ func (a *Adapter) EnsureChannel(ctx context.Context, name string) (bot.Address, 
 				{ID: a.guildID, Type: discordgo.PermissionOverwriteTypeRole, Deny: view}, // @everyone's role has the guild's id
 				{ID: a.modRole, Type: discordgo.PermissionOverwriteTypeRole, Allow: work},
 			}
-			if me := a.botID(); me != "" {
-				data.PermissionOverwrites = append(data.PermissionOverwrites, &discordgo.PermissionOverwrite{ID: me, Type: discordgo.PermissionOverwriteTypeMember, Allow: work})
-			}
+			data.PermissionOverwrites = append(data.PermissionOverwrites, &discordgo.PermissionOverwrite{ID: a.selfID, Type: discordgo.PermissionOverwriteTypeMember, Allow: work})
 		}
 		c, err := a.s.GuildChannelCreateComplex(a.guildID, data, discordgo.WithContext(ctx))
 		if err != nil {
-			return bot.Address{}, a.classify(err, bot.StepOpen)
+			return bot.Address{}, a.classify(err, bot.StepSend)
 		}
 		id = c.ID
 	}
@@ -65,12 +71,4 @@ func (a *Adapter) EnsureChannel(ctx context.Context, name string) (bot.Address, 
 	a.made[name] = id
 	a.mu.Unlock()
 	return bot.Address{Platform: bot.PlatformDiscord, ID: id}, nil
-}
-
-// botID is herald's own user id once the gateway said it, or "".
-func (a *Adapter) botID() string {
-	if a.s.State != nil && a.s.State.User != nil {
-		return a.s.State.User.ID
-	}
-	return ""
 }

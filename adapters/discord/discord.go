@@ -75,6 +75,8 @@ type Adapter struct {
 	locale       string
 	modRole      string
 	made         map[string]string // channels found or made, by name; a.mu
+	channelMu    sync.Mutex        // held by the one EnsureChannel at a time
+	selfID       string            // herald's own user id
 
 	mu  sync.Mutex
 	dms map[string]string // user id → DM channel id
@@ -149,9 +151,11 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	s.MaxRestRetries = 0
 	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, memberJoins: cfg.MemberJoins && cfg.GuildID != "", category: cfg.Category, modRole: cfg.ModeratorRole, locale: cfg.Locale, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors,
 		interactions: expiring.New[string, struct{}](bot.SystemClock(), 0)}
-	if _, err := s.User("@me", discordgo.WithContext(ctx)); err != nil {
+	me, err := s.User("@me", discordgo.WithContext(ctx))
+	if err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err, bot.StepOpen)), "discord: %s", bot.ErrorMessage(a.classify(err, bot.StepOpen)))
 	}
+	a.selfID = me.ID
 	return a, nil
 }
 

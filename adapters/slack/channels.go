@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	slk "github.com/slack-go/slack"
@@ -12,9 +13,9 @@ import (
 
 // EnsureChannel returns the public channel called name, making it when
 // there is none (threads.channel_per: a channel per campaign or event):
-// an archived one is brought back, one herald is not in is joined, a new
-// one gets a topic; the moderators (Config.Invite) are invited either
-// way. Found channels are remembered for the process's life.
+// one herald is not in is joined, a new one gets a topic, an archived one
+// (which a bot cannot unarchive) gives way to name-2, name-3…; the
+// moderators (Config.Invite) are invited either way. Found channels are remembered for the process's life.
 func (a *Adapter) EnsureChannel(ctx context.Context, name string) (bot.Address, error) {
 	a.mu.Lock()
 	if id, ok := a.made[name]; ok {
@@ -22,9 +23,25 @@ func (a *Adapter) EnsureChannel(ctx context.Context, name string) (bot.Address, 
 		return bot.Address{Platform: bot.PlatformSlack, ID: id}, nil
 	}
 	a.mu.Unlock()
+	a.channelMu.Lock() // one find-or-make at a time: two answers, one channel
+	defer a.channelMu.Unlock()
 	ch, err := a.findChannel(ctx, name)
 	if err != nil {
 		return bot.Address{}, err
+	}
+	// A bot token cannot unarchive: an archived channel of that name
+	// gives way to the next free one (name-2, name-3…).
+	for n := 2; ch != nil && ch.IsArchived && n <= 9; n++ {
+		alt := strings.TrimRight(name[:min(len(name), 77)], "-") + "-" + strconv.Itoa(n)
+		if ch, err = a.findChannel(ctx, alt); err != nil {
+			return bot.Address{}, err
+		}
+		if ch == nil || !ch.IsArchived {
+			name = alt
+		}
+	}
+	if ch != nil && ch.IsArchived {
+		return bot.Address{}, bot.Errorf(bot.ECONFLICT, "#%s and its variants are archived: unarchive one in Slack, or change threads.channel_prefix", name)
 	}
 	switch {
 	case ch == nil:
@@ -51,11 +68,6 @@ func (a *Adapter) EnsureChannel(ctx context.Context, name string) (bot.Address, 
 		if err != nil {
 			return bot.Address{}, err
 		}
-	case ch.IsArchived:
-		if err := a.patiently(ctx, func() error { return a.classifyChannel(a.api.UnArchiveConversationContext(ctx, ch.ID)) }); err != nil {
-			return bot.Address{}, err
-		}
-		fallthrough
 	case !ch.IsMember:
 		if err := a.patiently(ctx, func() error {
 			_, _, _, err := a.api.JoinConversationContext(ctx, ch.ID)
@@ -66,7 +78,8 @@ func (a *Adapter) EnsureChannel(ctx context.Context, name string) (bot.Address, 
 	}
 	if len(a.cfg.Invite) > 0 {
 		err := a.patiently(ctx, func() error {
-			_, err := a.api.InviteUsersToConversationContext(ctx, ch.ID, a.cfg.Invite...)
+			// force: those already in do not fail the others' invitation.
+			_, err := a.api.ForceInviteUsersToConversationContext(ctx, ch.ID, a.cfg.Invite...)
 			return a.classifyChannel(err)
 		})
 		if err != nil && !strings.Contains(err.Error(), "already_in_channel") {
@@ -90,7 +103,7 @@ func (a *Adapter) findChannel(ctx context.Context, name string) (*slk.Channel, e
 		var page []slk.Channel
 		var next string
 		err := a.patiently(ctx, func() (err error) {
-			page, next, err = a.api.GetConversationsContext(ctx, &slk.GetConversationsParameters{Cursor: cursor, Limit: 1000, Types: []string{"public_channel"}})
+			page, next, err = a.api.GetConversationsContext(ctx, &slk.GetConversationsParameters{Cursor: cursor, Limit: 200, Types: []string{"public_channel"}})
 			return a.classifyChannel(err)
 		})
 		if err != nil {

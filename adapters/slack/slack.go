@@ -69,6 +69,7 @@ type Adapter struct {
 	sweeping   sync.Mutex        // held by the one sweep at a time
 	sweptAt    time.Time
 	made       map[string]string // channels found or made, by name
+	channelMu  sync.Mutex        // held by the one EnsureChannel at a time
 	groups     map[string]groupCache
 	events     *expiring.Map[string, struct{}] // event ids handled, against retries
 	signatures *expiring.Map[string, struct{}] // request signatures seen, against replays

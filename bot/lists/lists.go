@@ -43,6 +43,9 @@ type Result struct {
 	Updated int         `json:"updated"`
 	Invalid int         `json:"invalid"`
 	Errors  []LineError `json:"errors"` // the first maxErrors invalid rows
+	// EventsError says why the contacts of the list's rows could not all
+	// take the event the list names ("" when they did, or it names none).
+	EventsError string `json:"events_error,omitempty"`
 }
 
 // maxErrors bounds the invalid rows an Result lists; Invalid
@@ -196,7 +199,9 @@ func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mo
 	}
 	res.List = l
 	if err := s.assignEvents(ctx, l); err != nil {
-		return nil, err
+		// The list is imported; only the contacts' events are not all
+		// given: said, not hidden.
+		res.EventsError = bot.ErrorMessage(err)
 	}
 	return res, nil
 }
@@ -220,14 +225,12 @@ func (s *Service) assignEvents(ctx context.Context, l *bot.List) error {
 			return nil
 		}
 		for _, r := range rs {
+			if r.Attributes[bot.AttrEvent] == "" {
+				continue // no event named on this row
+			}
 			set := map[string]string{}
 			for _, c := range eventColumns {
-				if v := r.Attributes[c]; v != "" {
-					set[c] = v
-				}
-			}
-			if len(set) == 0 {
-				continue
+				set[c] = r.Attributes[c] // a start or end the row leaves empty is cleared: a new event's own
 			}
 			ct, err := s.contactOf(ctx, l.KeyColumn, r.Key)
 			if bot.ErrorCode(err) == bot.ENOTFOUND {
@@ -241,7 +244,11 @@ func (s *Service) assignEvents(ctx context.Context, l *bot.List) error {
 					c.Attributes = map[string]string{}
 				}
 				for k, v := range set {
-					c.Attributes[k] = v
+					if v == "" {
+						delete(c.Attributes, k)
+					} else {
+						c.Attributes[k] = v
+					}
 				}
 				return nil
 			}); err != nil {

@@ -451,6 +451,10 @@ func authored(posts []*bot.Outgoing) (bot.Message, string) {
 	return out, from
 }
 
+// maxChannelName bounds a channel's name (Slack's limit, under
+// Discord's).
+const maxChannelName = 80
+
 // ChannelMaker is an optional ability of the moderators' surface: make
 // (or find) a channel by name with the moderators in it.
 type ChannelMaker interface {
@@ -471,12 +475,22 @@ func (t *Service) channelFor(ctx context.Context, c *bot.Conversation) (bot.Addr
 	if name == "" {
 		return t.Channel, nil
 	}
-	ch, err := maker.EnsureChannel(ctx, name)
-	if err != nil {
-		t.report(err)
-		return bot.Address{}, bot.Errorf(bot.ErrorCode(err), "making the channel %s: %s", name, bot.ErrorMessage(err))
+	if len(name) > maxChannelName {
+		name = strings.TrimRight(name[:maxChannelName], "-")
 	}
-	return ch, nil
+	ch, err := maker.EnsureChannel(ctx, name)
+	switch {
+	case err == nil:
+		return ch, nil
+	case bot.ErrorCode(err) == bot.EUNAVAILABLE:
+		return bot.Address{}, bot.Errorf(bot.EUNAVAILABLE, "making the channel %s: %s", name, bot.ErrorMessage(err)) // tried again
+	default:
+		// A refusal that trying again will not change (a private channel
+		// of that name, a missing scope): the thread goes to the main
+		// channel, and status says why.
+		t.report(bot.Errorf(bot.ErrorCode(err), "cannot make the channel %s (the thread went to the main channel): %s", name, bot.ErrorMessage(err)))
+		return t.Channel, nil
+	}
 }
 
 // channelSlug makes a channel name from an event name: lower case,

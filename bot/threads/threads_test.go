@@ -172,11 +172,15 @@ func TestOneThreadPerParticipant(t *testing.T) {
 // maker is a moderators' surface that makes channels.
 type maker struct {
 	*bottest.Messenger
-	made []string
-	fail error
+	made     []string
+	fail     error
+	refusing error // EnsureChannel's answer, when set
 }
 
 func (m *maker) EnsureChannel(_ context.Context, name string) (bot.Address, error) {
+	if m.refusing != nil {
+		return bot.Address{}, m.refusing
+	}
 	m.made = append(m.made, name)
 	return bot.Address{Platform: bot.PlatformSlack, ID: "C-" + name}, nil
 }
@@ -373,5 +377,38 @@ func TestRepliesAfterTheEventGoByEmail(t *testing.T) {
 	th.Tick(ctx)
 	if got := mail.SentTo(bot.Address{Platform: bot.PlatformEmail, ID: "ana@example.org"}); len(got) != 1 || !strings.Contains(got[0].Text, "recording") {
 		t.Fatalf("email got %+v", got)
+	}
+}
+
+// TestAChannelThatCannotBeMadeSendsTheThreadToTheMainChannel: a lasting
+// refusal to make a campaign's or event's channel (a private channel of
+// that name, a missing scope) does not hold the participant's messages:
+// their thread opens in the main channel, and status says why.
+func TestAChannelThatCannotBeMadeSendsTheThreadToTheMainChannel(t *testing.T) {
+	ctx := context.Background()
+	clock := bottest.NewClock(t0)
+	db, err := store.Open(filepath.Join(t.TempDir(), "herald.db"), store.Options{Clock: clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mods := &maker{Messenger: bottest.NewMessenger(bot.PlatformSlack), refusing: bot.Errorf(bot.EFORBIDDEN, "missing_scope: channels:manage")}
+	chat := bottest.NewMessenger(bot.PlatformTelegram)
+	th := threadsOn(t, db, clock, nil, chat)
+	th.Moderators, th.ChannelPer, th.ChannelPrefix = mods, "event", "herald-"
+	board := &status.Board{Clock: clock}
+	th.Board = board
+	settle := relaying(t, db, clock, th, nil)
+	ana := bot.Address{Platform: bot.PlatformTelegram, ID: "42"}
+	if _, err := th.Receive(ctx, threads.Incoming{From: ana, ID: "1", Source: "Spring webinar " + strings.Repeat("very long ", 20), Message: bot.Message{Text: "hi"}}); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	c, _ := db.ConversationByParticipant(ctx, ana)
+	if c.Thread.Channel != th.Channel {
+		t.Fatalf("the thread is in %v, not the main channel %v", c.Thread.Channel, th.Channel)
+	}
+	if st := board.Status(); len(st.Errors) != 1 || !strings.Contains(st.Errors[0].Message, "cannot make the channel herald-spring-webinar") {
+		t.Fatalf("status: %+v", st.Errors)
 	}
 }

@@ -49,9 +49,12 @@ func TestChannelPerEvent(t *testing.T) {
 	if th := p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}); th.Channel.ID != spring.ID {
 		t.Fatalf("Ana's thread is in %s, not her event's channel %s", th.Channel.ID, spring.ID)
 	}
-	autumn, _ := fake.ChannelNamed("herald-autumn-school")
-	if autumn.Archived || !autumn.BotIn || p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: "UBO"}).Channel.ID != autumn.ID {
-		t.Fatalf("the archived channel was not brought back for Bo's thread: %+v", autumn)
+	// A bot cannot unarchive: the archived channel of that name gives way
+	// to the next one.
+	archived, _ := fake.ChannelNamed("herald-autumn-school")
+	autumn, ok := fake.ChannelNamed("herald-autumn-school-2")
+	if !archived.Archived || !ok || !autumn.BotIn || p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: "UBO"}).Channel.ID != autumn.ID || len(autumn.Members) != 1 {
+		t.Fatalf("Bo's thread is not in the next free channel: %+v %v", autumn, ok)
 	}
 }
 
@@ -129,12 +132,13 @@ func TestChannelPerEventOnDiscord(t *testing.T) {
 	if !ok || ch.ParentID != "8888" || ch.Type != 0 {
 		t.Fatalf("the event's channel: %+v %v", ch, ok)
 	}
-	hidden, modsSee := false, false
+	hidden, modsSee, heraldSees := false, false, false
 	for _, o := range ch.Overwrites {
 		hidden = hidden || o.ID == "777" && o.Deny != "" && o.Deny != "0"
 		modsSee = modsSee || o.ID == "9999" && o.Allow != "" && o.Allow != "0"
+		heraldSees = heraldSees || o.Type == 1 && o.ID == "900" && o.Allow != "" && o.Allow != "0"
 	}
-	if !hidden || !modsSee {
+	if !hidden || !modsSee || !heraldSees {
 		t.Fatalf("the channel is not the moderators' only: %+v", ch.Overwrites)
 	}
 	if parent := fake.Threads()[p.ThreadOf(bot.Address{Platform: bot.PlatformDiscord, ID: "4001"}).ID]; parent != ch.ID {

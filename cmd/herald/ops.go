@@ -238,6 +238,9 @@ func (m *Main) eventsTail(ctx context.Context, path string, n int, follow bool) 
 	if err != nil {
 		return err
 	}
+	if _, err := os.Stat(st.Path); err != nil {
+		return bot.Errorf(bot.ENOTFOUND, "no database at %s (store.path): no events to show", st.Path)
+	}
 	enc := json.NewEncoder(m.Stdout)
 	fetch := func(after uint64, last int) ([]*bot.Event, error) {
 		db, err := store.Open(st.Path, store.Options{LockTimeout: 200 * time.Millisecond, Clock: m.Clock})
@@ -266,20 +269,21 @@ func (m *Main) eventsTail(ctx context.Context, path string, n int, follow bool) 
 			out = append(out, &e)
 		}
 	}
+	// The last n, and where following starts (the log's end).
 	evs, err := fetch(0, max(n, 1))
 	if err != nil {
 		return err
 	}
 	var last uint64
-	for _, e := range evs {
-		enc.Encode(e)
+	for i, e := range evs {
+		if i >= len(evs)-n {
+			enc.Encode(e)
+		}
 		last = e.Seq
 	}
 	for follow {
-		select {
-		case <-ctx.Done():
+		if bot.Sleep(ctx, m.Clock, time.Second) != nil {
 			return nil
-		case <-time.After(time.Second):
 		}
 		evs, err := fetch(last, 0)
 		if err != nil {

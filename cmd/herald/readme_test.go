@@ -140,8 +140,8 @@ func runReadmeCommand(t *testing.T, at int, fields []string, env map[string]stri
 		}
 		args = append(args, f)
 	}
-	if len(args) > 0 && args[0] == "backup" {
-		// A backup needs a database: run herald once.
+	if len(args) > 0 && (args[0] == "backup" || args[0] == "events") {
+		// A backup, or the event log, needs a database: run herald once.
 		stop := MustStart(t, NewProgram(env), cfg)
 		stop()
 	}

@@ -550,11 +550,9 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, method string) {
 		}
 		switch method {
 		case "conversations.unarchive":
-			if !c.Archived {
-				fail(w, "not_archived", nil)
-				return
-			}
-			c.Archived = false
+			// Slack: bot tokens cannot unarchive conversations.
+			fail(w, "not_allowed_token_type", nil)
+			return
 		case "conversations.join":
 			if c.Archived {
 				fail(w, "is_archived", nil)
@@ -572,8 +570,13 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, method string) {
 				fail(w, "not_in_channel", nil)
 				return
 			}
+			users := strings.Split(r.FormValue("users"), ",")
+			if r.FormValue("force") != "true" && slices.ContainsFunc(users, func(u string) bool { return slices.Contains(c.Members, u) }) {
+				fail(w, "already_in_channel", nil) // one already in fails them all, unless force
+				return
+			}
 			added := false
-			for _, u := range strings.Split(r.FormValue("users"), ",") {
+			for _, u := range users {
 				if u != "" && !slices.Contains(c.Members, u) {
 					c.Members = append(c.Members, u)
 					added = true
