@@ -94,7 +94,7 @@ func (a *Adapter) readProfile(r *http.Request, rid string) profile {
 func (a *Adapter) chatPage(w http.ResponseWriter, r *http.Request) {
 	rid := a.respondent(w, r)
 	if rid == "" {
-		http.Error(w, "Too many new visitors from your address: wait a minute, then open the chat again.", http.StatusTooManyRequests)
+		http.Error(w, a.say("Too many new visitors from your address: wait a minute, then open the chat again."), http.StatusTooManyRequests)
 		return
 	}
 	securePage(w)
@@ -162,12 +162,12 @@ func (a *Adapter) chatProfile(w http.ResponseWriter, r *http.Request) {
 	p.Name = strings.TrimSpace(p.Name)
 	p.Email = strings.TrimSpace(p.Email)
 	if len(p.Name) > 100 {
-		http.Error(w, "name too long", http.StatusBadRequest)
+		http.Error(w, a.say("name too long"), http.StatusBadRequest)
 		return
 	}
 	if p.Email != "" {
 		if addr, err := mail.ParseAddress(p.Email); err != nil || addr.Address != p.Email {
-			http.Error(w, "that email address does not look right", http.StatusBadRequest)
+			http.Error(w, a.say("that email address does not look right"), http.StatusBadRequest)
 			return
 		}
 	}
@@ -198,7 +198,7 @@ func (a *Adapter) chatConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !a.allow("confirm:"+rid, 10*time.Second, 3) {
-		http.Error(w, "Too many tries: wait a moment, then enter the code again.", http.StatusTooManyRequests)
+		http.Error(w, a.say("Too many tries: wait a moment, then enter the code again."), http.StatusTooManyRequests)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 1024)
@@ -214,7 +214,7 @@ func (a *Adapter) chatConfirm(w http.ResponseWriter, r *http.Request) {
 		if bot.ErrorCode(err) != bot.EINVALID && bot.ErrorCode(err) != bot.ENOTFOUND {
 			status = http.StatusInternalServerError
 		}
-		http.Error(w, bot.ErrorMessage(err), status)
+		http.Error(w, a.say(bot.ErrorMessage(err)), status)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -230,7 +230,7 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 	prof := a.readProfile(r, rid)
 	release, ok := a.admitSocket(a.clientIP(r))
 	if !ok {
-		http.Error(w, "Too many open pages: close some, then reload.", http.StatusTooManyRequests)
+		http.Error(w, a.say("Too many open pages: close some, then reload."), http.StatusTooManyRequests)
 		return
 	}
 	defer release()
@@ -290,10 +290,10 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 			continue
 		case len(text) > a.cfg.MaxMessage:
 			// Refused, not lost: the page puts it back for the visitor to shorten.
-			cn.send(event{Type: "refused", CID: in.CID, Notice: "That message is too long: keep it under 4,000 characters."})
+			cn.send(event{Type: "refused", CID: in.CID, Notice: a.say("That message is too long: keep it under 4,000 characters.")})
 			continue
 		case !a.allow("chat:"+rid, 2*time.Second, 5):
-			cn.send(event{Type: "notice", Notice: "You are writing very fast: your message waits a moment, then goes."})
+			cn.send(event{Type: "notice", Notice: a.say("You are writing very fast: your message waits a moment, then goes.")})
 			continue // the page keeps it and sends it again
 		}
 		// The visitor's copy, the message and its relay are kept in one
@@ -303,7 +303,7 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 		p := &bot.Post{Channel: me, From: bot.Actor{Address: me, Name: prof.Name}, Message: bot.Message{Text: text}}
 		if _, err := a.cfg.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: me, Name: prof.Name}, Text: text, ID: cid, Copy: p}); err != nil {
 			a.cfg.Log.Error("web chat: keeping a message", "err", err)
-			cn.send(event{Type: "notice", Notice: "Your message could not be saved yet: it will be sent again."})
+			cn.send(event{Type: "notice", Notice: a.say("Your message could not be saved yet: it will be sent again.")})
 			continue // not acknowledged: the page keeps it and sends it again
 		}
 		if p.ID != 0 {
@@ -334,7 +334,7 @@ func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !a.allow("chatfile:"+rid, 10*time.Second, 3) || !a.perMinute("upload:"+a.clientIP(r), a.limits.UploadsPerMinute) {
-		http.Error(w, "You are sending files very fast: wait a moment, then send again.", http.StatusTooManyRequests)
+		http.Error(w, a.say("You are sending files very fast: wait a moment, then send again."), http.StatusTooManyRequests)
 		return
 	}
 	select { // each upload is read into memory: a few at a time
@@ -342,41 +342,41 @@ func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
 		defer func() { <-a.uploads }()
 	default:
 		w.Header().Set("Retry-After", "5")
-		http.Error(w, "herald is receiving other files: send yours again in a moment.", http.StatusServiceUnavailable)
+		http.Error(w, a.say("herald is receiving other files: send yours again in a moment."), http.StatusServiceUnavailable)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxChatFile+64<<10)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		http.Error(w, "That file is too large: send files of 10 MB at most.", http.StatusRequestEntityTooLarge)
+		http.Error(w, a.say("That file is too large: send files of 10 MB at most."), http.StatusRequestEntityTooLarge)
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		http.Error(w, "Choose a file first.", http.StatusBadRequest)
+		http.Error(w, a.say("Choose a file first."), http.StatusBadRequest)
 		return
 	}
 	defer file.Close()
 	data, err := io.ReadAll(io.LimitReader(file, maxChatFile+1))
 	switch {
 	case err != nil:
-		http.Error(w, "The upload broke: send the file again.", http.StatusBadRequest)
+		http.Error(w, a.say("The upload broke: send the file again."), http.StatusBadRequest)
 		return
 	case len(data) > maxChatFile:
-		http.Error(w, "That file is too large: send files of 10 MB at most.", http.StatusRequestEntityTooLarge)
+		http.Error(w, a.say("That file is too large: send files of 10 MB at most."), http.StatusRequestEntityTooLarge)
 		return
 	case len(data) == 0:
-		http.Error(w, "That file is empty.", http.StatusBadRequest)
+		http.Error(w, a.say("That file is empty."), http.StatusBadRequest)
 		return
 	}
 	text := strings.TrimSpace(r.FormValue("text"))
 	if len(text) > a.cfg.MaxMessage {
-		http.Error(w, "That message is too long: keep it under 4,000 characters.", http.StatusBadRequest)
+		http.Error(w, a.say("That message is too long: keep it under 4,000 characters."), http.StatusBadRequest)
 		return
 	}
 	if used, err := a.cfg.Store.PostFilesSize(r.Context()); err != nil || used+int64(len(data)) > int64(a.limits.FilesMB)<<20 {
 		a.cfg.Log.Error("web chat: the room for files is full (web.limits.files_mb), a file was refused", "used_bytes", used, "err", err)
-		http.Error(w, "herald has no room for more files just now: write your message instead, and the moderators will ask for the file another way.", http.StatusInsufficientStorage)
+		http.Error(w, a.say("herald has no room for more files just now: write your message instead, and the moderators will ask for the file another way."), http.StatusInsufficientStorage)
 		return
 	}
 	prof := a.readProfile(r, rid)
@@ -386,7 +386,7 @@ func (a *Adapter) chatUpload(w http.ResponseWriter, r *http.Request) {
 	p := &bot.Post{Channel: me, From: bot.Actor{Address: me, Name: prof.Name}, Message: msg}
 	if _, err := a.cfg.Handler.Handle(r.Context(), bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: me, Name: prof.Name}, Text: text, Files: msg.Files, Copy: p}); err != nil {
 		a.cfg.Log.Error("web chat: keeping a file", "err", err)
-		http.Error(w, "Your file could not be saved: please send it again.", http.StatusInternalServerError)
+		http.Error(w, a.say("Your file could not be saved: please send it again."), http.StatusInternalServerError)
 		return
 	}
 	a.chats.push(rid, event{Type: "post", Post: p})

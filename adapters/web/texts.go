@@ -96,3 +96,37 @@ func (a *Adapter) lang() string {
 	}
 	return "en"
 }
+
+// chatFrench is what herald answers participants on the chat page, in
+// French, by its English text.
+var chatFrench = map[string]string{
+	"Too many new visitors from your address: wait a minute, then open the chat again.": "Trop de nouveaux visiteurs depuis votre adresse : patientez une minute, puis rouvrez la discussion.",
+	"name too long":                                                    "nom trop long",
+	"that email address does not look right":                           "cette adresse e-mail ne semble pas correcte",
+	"Too many tries: wait a moment, then enter the code again.":        "Trop d'essais : patientez un instant, puis saisissez le code à nouveau.",
+	"Too many open pages: close some, then reload.":                    "Trop de pages ouvertes : fermez-en, puis rechargez.",
+	"You are sending files very fast: wait a moment, then send again.": "Vous envoyez des fichiers très vite : patientez un instant, puis renvoyez.",
+	"herald is receiving other files: send yours again in a moment.":   "herald reçoit d'autres fichiers : renvoyez le vôtre dans un instant.",
+	"That file is too large: send files of 10 MB at most.":             "Ce fichier est trop lourd : envoyez des fichiers de 10 Mo au plus.",
+	"Choose a file first.":                                             "Choisissez d'abord un fichier.",
+	"The upload broke: send the file again.":                           "L'envoi s'est interrompu : renvoyez le fichier.",
+	"That file is empty.":                                              "Ce fichier est vide.",
+	"That message is too long: keep it under 4,000 characters.":        "Ce message est trop long : restez sous 4 000 caractères.",
+	"herald has no room for more files just now: write your message instead, and the moderators will ask for the file another way.": "herald n'a plus de place pour des fichiers pour l'instant : écrivez votre message, et les modérateurs demanderont le fichier autrement.",
+	"Your file could not be saved: please send it again.":                                                                           "Votre fichier n'a pas pu être enregistré : renvoyez-le, s'il vous plaît.",
+	"You are writing very fast: your message waits a moment, then goes.":                                                            "Vous écrivez très vite : votre message attend un instant, puis part.",
+	"Your message could not be saved yet: it will be sent again.":                                                                   "Votre message n'a pas encore pu être enregistré : il sera renvoyé.",
+	"there is no code to confirm: give your email again to get one":                                                                 "il n'y a pas de code à confirmer : redonnez votre e-mail pour en recevoir un",
+	"that code has expired: give your email again to get a new one":                                                                 "ce code a expiré : redonnez votre e-mail pour en recevoir un nouveau",
+	"that code is not right: check the last email we sent":                                                                          "ce code n'est pas le bon : vérifiez le dernier e-mail envoyé",
+}
+
+// say returns an answer to a participant in the chat page's language.
+func (a *Adapter) say(english string) string {
+	if a.cfg.Locale == "fr" {
+		if fr, ok := chatFrench[english]; ok {
+			return fr
+		}
+	}
+	return english
+}

@@ -16,3 +16,21 @@ func TestChatColours(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswersSpeakTheLocale: what the chat page answers participants is in
+// the configured language; English stays English.
+func TestAnswersSpeakTheLocale(t *testing.T) {
+	fr, en := New(Config{Locale: "fr"}), New(Config{})
+	msg := "That file is too large: send files of 10 MB at most."
+	if got := fr.say(msg); got != "Ce fichier est trop lourd : envoyez des fichiers de 10 Mo au plus." {
+		t.Errorf("in French: %q", got)
+	}
+	if got := en.say(msg); got != msg {
+		t.Errorf("in English: %q", got)
+	}
+	for english, french := range chatFrench {
+		if french == "" || french == english {
+			t.Errorf("%q has no French", english)
+		}
+	}
+}
