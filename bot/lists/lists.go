@@ -73,6 +73,9 @@ type Directory interface {
 	ContactByEmail(ctx context.Context, email string) (*bot.Contact, error)
 	ContactByAddress(ctx context.Context, a bot.Address) (*bot.Contact, error)
 	UpdateContact(ctx context.Context, id bot.ContactID, fn func(*bot.Contact) error) (*bot.Contact, error)
+	// AssignAttributes merges attributes into the contacts holding the
+	// given addresses, in one transaction.
+	AssignAttributes(ctx context.Context, attrs map[bot.Address]map[string]string) (int, error)
 }
 
 func (s *Service) batch() int {
@@ -224,36 +227,49 @@ func (s *Service) assignEvents(ctx context.Context, l *bot.List) error {
 		if len(rs) == 0 {
 			return nil
 		}
+		// A page of rows, one transaction for their contacts; a row that
+		// leaves out a start or an end the contact has from another event
+		// clears it, in a transaction of its own (rare).
+		page := map[bot.Address]map[string]string{}
 		for _, r := range rs {
 			if r.Attributes[bot.AttrEvent] == "" {
 				continue // no event named on this row
 			}
-			set := map[string]string{}
-			for _, c := range eventColumns {
-				set[c] = r.Attributes[c] // a start or end the row leaves empty is cleared: a new event's own
-			}
 			ct, err := s.contactOf(ctx, l.KeyColumn, r.Key)
-			if bot.ErrorCode(err) == bot.ENOTFOUND {
+			if bot.ErrorCode(err) == bot.ENOTFOUND || err == nil && len(ct.Addresses) == 0 {
 				continue
 			}
 			if err != nil {
 				return err
 			}
-			if _, err := s.Contacts.UpdateContact(ctx, ct.ID, func(c *bot.Contact) error {
-				if c.Attributes == nil {
-					c.Attributes = map[string]string{}
-				}
-				for k, v := range set {
-					if v == "" {
-						delete(c.Attributes, k)
-					} else {
-						c.Attributes[k] = v
-					}
-				}
-				return nil
-			}); err != nil {
-				return err
+			set := map[string]string{}
+			clearOld := false
+			for _, c := range eventColumns {
+				set[c] = r.Attributes[c]
+				clearOld = clearOld || set[c] == "" && ct.Attributes[c] != ""
 			}
+			if clearOld {
+				if _, err := s.Contacts.UpdateContact(ctx, ct.ID, func(c *bot.Contact) error {
+					if c.Attributes == nil {
+						c.Attributes = map[string]string{}
+					}
+					for k, v := range set {
+						if v == "" {
+							delete(c.Attributes, k)
+						} else {
+							c.Attributes[k] = v
+						}
+					}
+					return nil
+				}); err != nil {
+					return err
+				}
+				continue
+			}
+			page[ct.Addresses[0].Address] = set
+		}
+		if _, err := s.Contacts.AssignAttributes(ctx, page); err != nil {
+			return err
 		}
 		after = rs[len(rs)-1].ID
 	}

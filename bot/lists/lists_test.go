@@ -321,4 +321,14 @@ func TestImportGivesKnownContactsTheirEvent(t *testing.T) {
 	if _, err := db.ContactByEmail(ctx, "bob@example.org"); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Fatalf("an unknown contact was made: %v", err)
 	}
+	// A later list names another event with no end: the old event's end
+	// does not stay (it decides when replies go by email).
+	db.UpdateContact(ctx, got.ID, func(c *bot.Contact) error { c.Attributes[bot.AttrEventEnd] = "2026-12-02 12:00"; return nil })
+	if _, err := svc.Import(ctx, "autumn", mustReader(t, "email,event\nana@example.org,Autumn school\n"), lists.Merge, listMod); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.ContactByEmail(ctx, "ana@example.org")
+	if got.Attributes[bot.AttrEvent] != "Autumn school" || got.Attributes[bot.AttrEventEnd] != "" || got.Attributes[bot.AttrEventStart] != "" {
+		t.Fatalf("after another event: %v", got.Attributes)
+	}
 }
