@@ -250,7 +250,7 @@ func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) e
 			} else if s.Window, err = ParseDuration(o.value); err != nil {
 				return err
 			}
-			said = append(said, "window "+shortDuration(s.Window))
+			said = append(said, h.text.T(TextSaidWindow)+" "+shortDuration(s.Window))
 		case "hours":
 			days, from, to, err := ParseWorkingTime(o.value)
 			if err != nil {
@@ -260,12 +260,12 @@ func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) e
 				s.Days = days
 			}
 			s.HoursFrom, s.HoursTo = from, to
-			said = append(said, "hours "+o.value)
+			said = append(said, h.text.T(TextSaidHours)+" "+o.value)
 		case "days":
 			if s.Days, err = ParseDays(o.value); err != nil {
 				return err
 			}
-			said = append(said, "days "+o.value)
+			said = append(said, h.text.T(TextSaidDays)+" "+o.value)
 		case "tz":
 			said = append(said, o.value)
 		case "presence":
@@ -277,7 +277,7 @@ func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) e
 			default:
 				return argErrorT(TextErrPresence, o.value)
 			}
-			said = append(said, "presence "+o.value)
+			said = append(said, h.text.T(TextSaidPresence)+" "+o.value)
 		case "retries":
 			n, err := strconv.Atoi(o.value)
 			if err != nil || n < 0 || n > 10 {
@@ -287,7 +287,7 @@ func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) e
 			if n == 0 {
 				s.RetryCycles = -1
 			}
-			said = append(said, "retries "+o.value)
+			said = append(said, h.text.T(TextSaidRetries)+" "+o.value)
 		case "steps":
 			s.RetrySteps = nil
 			if !strings.EqualFold(o.value, "default") {
@@ -299,7 +299,7 @@ func (h *handlers) campaignSchedule(ctx context.Context, w *Reply, r *Request) e
 					s.RetrySteps = append(s.RetrySteps, d)
 				}
 			}
-			said = append(said, "retry steps "+o.value)
+			said = append(said, h.text.T(TextSaidSteps)+" "+o.value)
 		}
 	}
 	if _, err := h.deps.Campaigns.SetSchedule(ctx, id, s, r.Actor); err != nil {

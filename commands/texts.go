@@ -37,6 +37,12 @@ const (
 	TextCSVKeyEmpty              TextKey = "csv.key_empty"
 	TextCSVBadEmail              TextKey = "csv.bad_email"
 	TextCSVRepeat                TextKey = "csv.repeat"
+	TextSaidWindow               TextKey = "cmd.said.window"
+	TextSaidHours                TextKey = "cmd.said.hours"
+	TextSaidDays                 TextKey = "cmd.said.days"
+	TextSaidPresence             TextKey = "cmd.said.presence"
+	TextSaidRetries              TextKey = "cmd.said.retries"
+	TextSaidSteps                TextKey = "cmd.said.steps"
 	TextImportEventsFailed       TextKey = "cmd.list.events_failed"
 	TextErrThreadOnly            TextKey = "err.thread.only"
 	TextErrThreadTagWord         TextKey = "err.thread.tag_word"
@@ -279,6 +285,12 @@ var Texts = Catalogue{
 	TextCSVKeyEmpty:              {"the key column %s is empty", "la colonne clé %s est vide"},
 	TextCSVBadEmail:              {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
 	TextCSVRepeat:                {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
+	TextSaidWindow:               {"window", "fenêtre"},
+	TextSaidHours:                {"hours", "heures"},
+	TextSaidDays:                 {"days", "jours"},
+	TextSaidPresence:             {"presence", "présence"},
+	TextSaidRetries:              {"retries", "relances"},
+	TextSaidSteps:                {"retry steps", "étapes de relance"},
 	TextImportEventsFailed:       {"The list is imported, but its events could not all reach their contacts: %s", "La liste est importée, mais ses événements n'ont pas tous atteint leurs contacts : %s"},
 	TextErrThreadOnly:            {"this command works in a participant's thread: type it there", "cette commande s'emploie dans le fil d'un participant : tapez-la là"},
 	TextErrThreadTagWord:         {"a tag is one word", "une étiquette est un seul mot"},
