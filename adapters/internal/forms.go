@@ -20,9 +20,14 @@ var formFrench = map[string]string{
 }
 
 // FormText returns a form's text in locale ("fr": French), by its English.
-func FormText(locale, english string) string {
+func FormText(locale, english string) string { return Translate(locale, formFrench, english) }
+
+// Translate returns english in locale from french (a table by English
+// text): the French when locale is "fr" and the table has it, else the
+// English.
+func Translate(locale string, french map[string]string, english string) string {
 	if locale == "fr" {
-		if fr, ok := formFrench[english]; ok {
+		if fr, ok := french[english]; ok {
 			return fr
 		}
 	}

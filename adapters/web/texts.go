@@ -1,6 +1,10 @@
 package web
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/heraldchat/herald/adapters/internal"
+)
 
 // pageTexts are the words of the participants' chat page, in each
 // language herald speaks (config locale): what a participant reads.
@@ -71,12 +75,7 @@ var consoleFrench = map[string]string{
 
 // consoleText returns s in the adapter's locale (the console's words).
 func (a *Adapter) consoleText(s string) string {
-	if a.cfg.Locale == "fr" {
-		if fr, ok := consoleFrench[s]; ok {
-			return fr
-		}
-	}
-	return s
+	return internal.Translate(a.cfg.Locale, consoleFrench, s)
 }
 
 // scriptTexts is the console's dictionary for its script, as JSON ({}
@@ -123,10 +122,5 @@ var chatFrench = map[string]string{
 
 // say returns an answer to a participant in the chat page's language.
 func (a *Adapter) say(english string) string {
-	if a.cfg.Locale == "fr" {
-		if fr, ok := chatFrench[english]; ok {
-			return fr
-		}
-	}
-	return english
+	return internal.Translate(a.cfg.Locale, chatFrench, english)
 }
