@@ -425,7 +425,7 @@ func (h *handlers) campaignTry(ctx context.Context, w *Reply, r *Request) error 
 		w.Text(bot.KindSuccess, h.text.T(TextTryDelivered, id, res.To))
 		return nil
 	}
-	w.Text(bot.KindImportant, h.text.T(TextTryFailed, id, to, res.Step, res.Reason))
+	w.Text(bot.KindImportant, h.text.T(TextTryFailed, id, to, res.Step, h.text.Reason(res.Reason, res.ReasonKey, res.ReasonArgs)))
 	return nil
 }
 

@@ -56,6 +56,10 @@ func (h *handlers) status(ctx context.Context, w *Reply, r *Request) error {
 	kind := bot.KindSuccess
 	for _, e := range st.Errors {
 		kind = bot.KindImportant
+		if e.Key != "" {
+			lines = append(lines, "• "+h.text.T(TextStatusErrorKeyed, e.At.UTC().Format("2006-01-02 15:04"), e.Platform, h.text.Reason(e.Message, e.Key, e.Args)))
+			continue
+		}
 		lines = append(lines, "• "+h.text.T(TextStatusErrorLine, e.At.UTC().Format("2006-01-02 15:04"), e.Platform, e.Message, e.Fix))
 	}
 	w.Say(bot.Message{Kind: kind, Title: h.text.T(TextStatusTitle), Text: strings.Join(lines, "\n")})

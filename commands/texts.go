@@ -27,115 +27,138 @@ const (
 	TextHelpTitle      TextKey = "cmd.help.title"
 	TextHelpFooter     TextKey = "cmd.help.footer"
 
-	TextHelpHelp                 TextKey = "cmd.help.help"
-	TextHelpStatus               TextKey = "cmd.help.status"
-	TextHelpLists                TextKey = "cmd.help.lists"
-	TextHelpContacts             TextKey = "cmd.help.contacts"
-	TextErrCampaignNumber        TextKey = "cmd.err.campaign_number"
-	TextErrReach                 TextKey = "cmd.err.reach"
-	TextErrLacking               TextKey = "err.campaign.lacking"
-	TextCSVKeyEmpty              TextKey = "csv.key_empty"
-	TextCSVBadEmail              TextKey = "csv.bad_email"
-	TextCSVRepeat                TextKey = "csv.repeat"
-	TextSaidWindow               TextKey = "cmd.said.window"
-	TextSaidHours                TextKey = "cmd.said.hours"
-	TextSaidDays                 TextKey = "cmd.said.days"
-	TextSaidPresence             TextKey = "cmd.said.presence"
-	TextSaidRetries              TextKey = "cmd.said.retries"
-	TextSaidSteps                TextKey = "cmd.said.steps"
-	TextImportEventsFailed       TextKey = "cmd.list.events_failed"
-	TextErrThreadOnly            TextKey = "err.thread.only"
-	TextErrThreadTagWord         TextKey = "err.thread.tag_word"
-	TextErrThreadNoTag           TextKey = "err.thread.no_tag"
-	TextErrThreadBlocked         TextKey = "err.thread.blocked"
-	TextErrThreadNoFiles         TextKey = "err.thread.no_files"
-	TextErrThreadFilesEmail      TextKey = "err.thread.files_email"
-	TextErrTokenName             TextKey = "cmd.err.token_name"
-	TextErrState                 TextKey = "cmd.err.state"
-	TextErrButton                TextKey = "cmd.err.button"
-	TextErrAudienceWho           TextKey = "cmd.err.audience_who"
-	TextErrAudience              TextKey = "cmd.err.audience"
-	TextErrScheduleWord          TextKey = "cmd.err.schedule_word"
-	TextErrScheduleWhat          TextKey = "cmd.err.schedule_what"
-	TextErrPresence              TextKey = "cmd.err.presence"
-	TextErrRetries               TextKey = "cmd.err.retries"
-	TextErrMissing               TextKey = "cmd.err.missing"
-	TextErrNoCommand             TextKey = "cmd.err.no_command"
-	TextErrImportMode            TextKey = "cmd.err.import_mode"
-	TextErrNoImport              TextKey = "cmd.err.no_import"
-	TextErrInThread              TextKey = "cmd.err.in_thread"
-	TextErrAssignWho             TextKey = "cmd.err.assign_who"
-	TextErrCampaignName          TextKey = "err.campaign.name"
-	TextErrCampaignFrozenClone   TextKey = "err.campaign.frozen_clone"
-	TextErrCampaignAudience      TextKey = "err.campaign.audience"
-	TextErrCampaignPlatform      TextKey = "err.campaign.platform"
-	TextErrCampaignPolicy        TextKey = "err.campaign.policy"
-	TextErrCampaignNotDraft      TextKey = "err.campaign.not_draft"
-	TextErrCampaignNotConnected  TextKey = "err.campaign.not_connected"
-	TextErrCampaignEmpty         TextKey = "err.campaign.empty"
-	TextErrCampaignNotStarted    TextKey = "err.campaign.not_started"
-	TextErrCampaignNotInAudience TextKey = "err.campaign.not_in_audience"
-	TextErrCampaignFrozen        TextKey = "err.campaign.frozen"
-	TextErrCampaignNoAudience    TextKey = "err.campaign.no_audience"
-	TextErrListMode              TextKey = "err.list.mode"
-	TextErrListKeyMismatch       TextKey = "err.list.key_mismatch"
-	TextErrListEmpty             TextKey = "err.list.empty"
-	TextErrListName              TextKey = "err.list.name"
-	TextErrListNameLong          TextKey = "err.list.name_long"
-	TextErrListNameSpaces        TextKey = "err.list.name_spaces"
-	TextErrCampaignNotFound      TextKey = "err.campaign.not_found"
-	TextErrListNotFound          TextKey = "err.list.not_found"
-	TextHeadPlatform             TextKey = "threads.head.platform"
-	TextHeadJoined               TextKey = "threads.head.joined"
-	TextHeadEmail                TextKey = "threads.head.email"
-	TextHeadUnconfirmed          TextKey = "threads.head.unconfirmed"
-	TextHeadCampaign             TextKey = "threads.head.campaign"
-	TextHeadEvent                TextKey = "threads.head.event"
-	TextHeadStarts               TextKey = "threads.head.starts"
-	TextHeadText                 TextKey = "threads.head.text"
-	TextMailReplies              TextKey = "threads.mail.replies"
-	TextMailReply                TextKey = "threads.mail.reply"
-	TextMailSent                 TextKey = "threads.mail.sent"
-	TextMailFailed               TextKey = "threads.mail.failed"
-	TextBatch                    TextKey = "threads.batch"
-	TextHelpTokenCreate          TextKey = "cmd.help.token_create"
-	TextHelpTokenList            TextKey = "cmd.help.token_list"
-	TextHelpTokenRevoke          TextKey = "cmd.help.token_revoke"
-	TextTokenCreated             TextKey = "cmd.token.created"
-	TextTokenRevoked             TextKey = "cmd.token.revoked"
-	TextTokenRevokedOn           TextKey = "cmd.token.revoked_on"
-	TextTokensTitle              TextKey = "cmd.token.title"
-	TextNoTokens                 TextKey = "cmd.token.none"
-	TextHelpEvents               TextKey = "cmd.help.events"
-	TextHelpCampaignHistory      TextKey = "cmd.help.campaign_history"
-	TextEventsTitle              TextKey = "cmd.events.title"
-	TextNoEvents                 TextKey = "cmd.events.none"
-	TextHistoryTitle             TextKey = "cmd.campaign.history_title"
-	TextNoHistory                TextKey = "cmd.campaign.history_none"
-	TextContactsTitle            TextKey = "cmd.contacts.title"
-	TextNoContacts               TextKey = "cmd.contacts.none"
-	TextHelpListImport           TextKey = "cmd.help.list_import"
-	TextHelpListShow             TextKey = "cmd.help.list_show"
-	TextHelpListExport           TextKey = "cmd.help.list_export"
-	TextHelpListDelete           TextKey = "cmd.help.list_delete"
-	TextHelpCampaigns            TextKey = "cmd.help.campaigns"
-	TextHelpCampaignNew          TextKey = "cmd.help.campaign_new"
-	TextHelpCampaignMessage      TextKey = "cmd.help.campaign_message"
-	TextHelpCampaignAud          TextKey = "cmd.help.campaign_audience"
-	TextHelpCampaignPlat         TextKey = "cmd.help.campaign_platform"
-	TextHelpCampaignSched        TextKey = "cmd.help.campaign_schedule"
-	TextHelpCampaignMissing      TextKey = "cmd.help.campaign_missing"
-	TextHelpCampaignCheck        TextKey = "cmd.help.campaign_check"
-	TextHelpCampaignPreview      TextKey = "cmd.help.campaign_preview"
-	TextHelpCampaignTry          TextKey = "cmd.help.campaign_try"
-	TextHelpCampaignStart        TextKey = "cmd.help.campaign_start"
-	TextHelpCampaignPause        TextKey = "cmd.help.campaign_pause"
-	TextHelpCampaignResume       TextKey = "cmd.help.campaign_resume"
-	TextHelpCampaignCancel       TextKey = "cmd.help.campaign_cancel"
-	TextHelpCampaignClone        TextKey = "cmd.help.campaign_clone"
-	TextHelpCampaignDelete       TextKey = "cmd.help.campaign_delete"
-	TextHelpCampaignShow         TextKey = "cmd.help.campaign_show"
-	TextHelpCampaignReport       TextKey = "cmd.help.campaign_report"
+	TextHelpHelp                       TextKey = "cmd.help.help"
+	TextHelpStatus                     TextKey = "cmd.help.status"
+	TextHelpLists                      TextKey = "cmd.help.lists"
+	TextHelpContacts                   TextKey = "cmd.help.contacts"
+	TextErrCampaignNumber              TextKey = "cmd.err.campaign_number"
+	TextErrReach                       TextKey = "cmd.err.reach"
+	TextErrLacking                     TextKey = "err.campaign.lacking"
+	TextCSVKeyEmpty                    TextKey = "csv.key_empty"
+	TextCSVBadEmail                    TextKey = "csv.bad_email"
+	TextCSVRepeat                      TextKey = "csv.repeat"
+	TextErrCampaignNoAudienceID        TextKey = "err.campaign.no_audience_id"
+	TextStatusErrorKeyed               TextKey = "cmd.status.error_keyed"
+	TextPlatformSlackNotInChannel      TextKey = "platform.slack.not_in_channel"
+	TextPlatformSlackChannelNotFound   TextKey = "platform.slack.channel_not_found"
+	TextPlatformSlackMissingScope      TextKey = "platform.slack.missing_scope"
+	TextPlatformSlackToken             TextKey = "platform.slack.token"
+	TextPlatformSlackInactive          TextKey = "platform.slack.inactive"
+	TextPlatformSlackNoUser            TextKey = "platform.slack.no_user"
+	TextPlatformSlackCannotWrite       TextKey = "platform.slack.cannot_write"
+	TextPlatformSlackRefused           TextKey = "platform.slack.refused"
+	TextPlatformDiscordToken           TextKey = "platform.discord.token"
+	TextPlatformDiscordClosedDms       TextKey = "platform.discord.closed_dms"
+	TextPlatformDiscordNoUser          TextKey = "platform.discord.no_user"
+	TextPlatformDiscordPermission      TextKey = "platform.discord.permission"
+	TextPlatformDiscordRefused         TextKey = "platform.discord.refused"
+	TextPlatformTelegramBlocked        TextKey = "platform.telegram.blocked"
+	TextPlatformTelegramNotStarted     TextKey = "platform.telegram.not_started"
+	TextPlatformTelegramRefused        TextKey = "platform.telegram.refused"
+	TextPlatformTelegramNoChat         TextKey = "platform.telegram.no_chat"
+	TextPlatformTelegramRefusedMessage TextKey = "platform.telegram.refused_message"
+	TextPlatformTelegramToken          TextKey = "platform.telegram.token"
+	TextPlatformEmailRefused           TextKey = "platform.email.refused"
+	TextPlatformEmailUnreachable       TextKey = "platform.email.unreachable"
+	TextSaidWindow                     TextKey = "cmd.said.window"
+	TextSaidHours                      TextKey = "cmd.said.hours"
+	TextSaidDays                       TextKey = "cmd.said.days"
+	TextSaidPresence                   TextKey = "cmd.said.presence"
+	TextSaidRetries                    TextKey = "cmd.said.retries"
+	TextSaidSteps                      TextKey = "cmd.said.steps"
+	TextImportEventsFailed             TextKey = "cmd.list.events_failed"
+	TextErrThreadOnly                  TextKey = "err.thread.only"
+	TextErrThreadTagWord               TextKey = "err.thread.tag_word"
+	TextErrThreadNoTag                 TextKey = "err.thread.no_tag"
+	TextErrThreadBlocked               TextKey = "err.thread.blocked"
+	TextErrThreadNoFiles               TextKey = "err.thread.no_files"
+	TextErrThreadFilesEmail            TextKey = "err.thread.files_email"
+	TextErrTokenName                   TextKey = "cmd.err.token_name"
+	TextErrState                       TextKey = "cmd.err.state"
+	TextErrButton                      TextKey = "cmd.err.button"
+	TextErrAudienceWho                 TextKey = "cmd.err.audience_who"
+	TextErrAudience                    TextKey = "cmd.err.audience"
+	TextErrScheduleWord                TextKey = "cmd.err.schedule_word"
+	TextErrScheduleWhat                TextKey = "cmd.err.schedule_what"
+	TextErrPresence                    TextKey = "cmd.err.presence"
+	TextErrRetries                     TextKey = "cmd.err.retries"
+	TextErrMissing                     TextKey = "cmd.err.missing"
+	TextErrNoCommand                   TextKey = "cmd.err.no_command"
+	TextErrImportMode                  TextKey = "cmd.err.import_mode"
+	TextErrNoImport                    TextKey = "cmd.err.no_import"
+	TextErrInThread                    TextKey = "cmd.err.in_thread"
+	TextErrAssignWho                   TextKey = "cmd.err.assign_who"
+	TextErrCampaignName                TextKey = "err.campaign.name"
+	TextErrCampaignFrozenClone         TextKey = "err.campaign.frozen_clone"
+	TextErrCampaignAudience            TextKey = "err.campaign.audience"
+	TextErrCampaignPlatform            TextKey = "err.campaign.platform"
+	TextErrCampaignPolicy              TextKey = "err.campaign.policy"
+	TextErrCampaignNotDraft            TextKey = "err.campaign.not_draft"
+	TextErrCampaignNotConnected        TextKey = "err.campaign.not_connected"
+	TextErrCampaignEmpty               TextKey = "err.campaign.empty"
+	TextErrCampaignNotStarted          TextKey = "err.campaign.not_started"
+	TextErrCampaignNotInAudience       TextKey = "err.campaign.not_in_audience"
+	TextErrCampaignFrozen              TextKey = "err.campaign.frozen"
+	TextErrCampaignNoAudience          TextKey = "err.campaign.no_audience"
+	TextErrListMode                    TextKey = "err.list.mode"
+	TextErrListKeyMismatch             TextKey = "err.list.key_mismatch"
+	TextErrListEmpty                   TextKey = "err.list.empty"
+	TextErrListName                    TextKey = "err.list.name"
+	TextErrListNameLong                TextKey = "err.list.name_long"
+	TextErrListNameSpaces              TextKey = "err.list.name_spaces"
+	TextErrCampaignNotFound            TextKey = "err.campaign.not_found"
+	TextErrListNotFound                TextKey = "err.list.not_found"
+	TextHeadPlatform                   TextKey = "threads.head.platform"
+	TextHeadJoined                     TextKey = "threads.head.joined"
+	TextHeadEmail                      TextKey = "threads.head.email"
+	TextHeadUnconfirmed                TextKey = "threads.head.unconfirmed"
+	TextHeadCampaign                   TextKey = "threads.head.campaign"
+	TextHeadEvent                      TextKey = "threads.head.event"
+	TextHeadStarts                     TextKey = "threads.head.starts"
+	TextHeadText                       TextKey = "threads.head.text"
+	TextMailReplies                    TextKey = "threads.mail.replies"
+	TextMailReply                      TextKey = "threads.mail.reply"
+	TextMailSent                       TextKey = "threads.mail.sent"
+	TextMailFailed                     TextKey = "threads.mail.failed"
+	TextBatch                          TextKey = "threads.batch"
+	TextHelpTokenCreate                TextKey = "cmd.help.token_create"
+	TextHelpTokenList                  TextKey = "cmd.help.token_list"
+	TextHelpTokenRevoke                TextKey = "cmd.help.token_revoke"
+	TextTokenCreated                   TextKey = "cmd.token.created"
+	TextTokenRevoked                   TextKey = "cmd.token.revoked"
+	TextTokenRevokedOn                 TextKey = "cmd.token.revoked_on"
+	TextTokensTitle                    TextKey = "cmd.token.title"
+	TextNoTokens                       TextKey = "cmd.token.none"
+	TextHelpEvents                     TextKey = "cmd.help.events"
+	TextHelpCampaignHistory            TextKey = "cmd.help.campaign_history"
+	TextEventsTitle                    TextKey = "cmd.events.title"
+	TextNoEvents                       TextKey = "cmd.events.none"
+	TextHistoryTitle                   TextKey = "cmd.campaign.history_title"
+	TextNoHistory                      TextKey = "cmd.campaign.history_none"
+	TextContactsTitle                  TextKey = "cmd.contacts.title"
+	TextNoContacts                     TextKey = "cmd.contacts.none"
+	TextHelpListImport                 TextKey = "cmd.help.list_import"
+	TextHelpListShow                   TextKey = "cmd.help.list_show"
+	TextHelpListExport                 TextKey = "cmd.help.list_export"
+	TextHelpListDelete                 TextKey = "cmd.help.list_delete"
+	TextHelpCampaigns                  TextKey = "cmd.help.campaigns"
+	TextHelpCampaignNew                TextKey = "cmd.help.campaign_new"
+	TextHelpCampaignMessage            TextKey = "cmd.help.campaign_message"
+	TextHelpCampaignAud                TextKey = "cmd.help.campaign_audience"
+	TextHelpCampaignPlat               TextKey = "cmd.help.campaign_platform"
+	TextHelpCampaignSched              TextKey = "cmd.help.campaign_schedule"
+	TextHelpCampaignMissing            TextKey = "cmd.help.campaign_missing"
+	TextHelpCampaignCheck              TextKey = "cmd.help.campaign_check"
+	TextHelpCampaignPreview            TextKey = "cmd.help.campaign_preview"
+	TextHelpCampaignTry                TextKey = "cmd.help.campaign_try"
+	TextHelpCampaignStart              TextKey = "cmd.help.campaign_start"
+	TextHelpCampaignPause              TextKey = "cmd.help.campaign_pause"
+	TextHelpCampaignResume             TextKey = "cmd.help.campaign_resume"
+	TextHelpCampaignCancel             TextKey = "cmd.help.campaign_cancel"
+	TextHelpCampaignClone              TextKey = "cmd.help.campaign_clone"
+	TextHelpCampaignDelete             TextKey = "cmd.help.campaign_delete"
+	TextHelpCampaignShow               TextKey = "cmd.help.campaign_show"
+	TextHelpCampaignReport             TextKey = "cmd.help.campaign_report"
 
 	TextNoLists         TextKey = "cmd.lists.none"
 	TextListsTitle      TextKey = "cmd.lists.title"
@@ -273,115 +296,138 @@ var Texts = Catalogue{
 	TextHelpTitle:      {"herald commands", "Commandes herald"},
 	TextHelpFooter:     {"Type `help COMMAND` for one command, for example `help campaign schedule`.", "Tapez `help COMMANDE` pour une commande, par exemple `help campaign schedule`."},
 
-	TextHelpHelp:                 {"every command, or one with its example", "toutes les commandes, ou une avec son exemple"},
-	TextHelpStatus:               {"connected platforms, queue, recent errors and how to fix them", "plateformes connectées, file d'attente, erreurs récentes et comment les corriger"},
-	TextHelpLists:                {"the recipient lists", "les listes de destinataires"},
-	TextHelpContacts:             {"the contact directory: who herald knows, where, and whether it can write to them", "l'annuaire des contacts : qui herald connaît, où, et s'il peut leur écrire"},
-	TextContactsTitle:            {"%d contacts", "%d contacts"},
-	TextNoContacts:               {"No contact matches.", "Aucun contact ne correspond."},
-	TextErrCampaignNumber:        {"%q is not a campaign number: `campaigns` lists them", "%q n'est pas un numéro de campagne : `campaigns` les liste"},
-	TextErrReach:                 {"%q is not a reach: use `reach:blocked`, `reach:not_started`, `reach:not_installed`, `reach:gone`, `reach:unreachable` (any of those) or `reach:ok`", "%q n'est pas une joignabilité : `reach:blocked`, `reach:not_started`, `reach:not_installed`, `reach:gone`, `reach:unreachable` (l'une d'elles) ou `reach:ok`"},
-	TextErrLacking:               {"%d recipients lack %s (for example %s lacks %s): give a default value, choose to skip them, or fix the list", "%d destinataires sans %s (par exemple %s, sans %s) : donnez une valeur par défaut, choisissez de les écarter, ou corrigez la liste"},
-	TextCSVKeyEmpty:              {"the key column %s is empty", "la colonne clé %s est vide"},
-	TextCSVBadEmail:              {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
-	TextCSVRepeat:                {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
-	TextSaidWindow:               {"window", "fenêtre"},
-	TextSaidHours:                {"hours", "heures"},
-	TextSaidDays:                 {"days", "jours"},
-	TextSaidPresence:             {"presence", "présence"},
-	TextSaidRetries:              {"retries", "relances"},
-	TextSaidSteps:                {"retry steps", "étapes de relance"},
-	TextImportEventsFailed:       {"The list is imported, but its events could not all reach their contacts: %s", "La liste est importée, mais ses événements n'ont pas tous atteint leurs contacts : %s"},
-	TextErrThreadOnly:            {"this command works in a participant's thread: type it there", "cette commande s'emploie dans le fil d'un participant : tapez-la là"},
-	TextErrThreadTagWord:         {"a tag is one word", "une étiquette est un seul mot"},
-	TextErrThreadNoTag:           {"the conversation has no tag %s", "la conversation n'a pas l'étiquette %s"},
-	TextErrThreadBlocked:         {"this participant is blocked: `unblock` first", "ce participant est bloqué : `unblock` d'abord"},
-	TextErrThreadNoFiles:         {"files cannot reach a %s participant: put the file at a link and send the link", "les fichiers ne parviennent pas à un participant %s : déposez le fichier derrière un lien et envoyez le lien"},
-	TextErrThreadFilesEmail:      {"%s cannot be reached by chat now, and files do not go by email: send a link instead", "%s n'est pas joignable par messagerie maintenant, et les fichiers ne partent pas par e-mail : envoyez plutôt un lien"},
-	TextErrTokenName:             {"%q is not a token name: one word, up to 64 characters", "%q n'est pas un nom de jeton : un mot, 64 caractères au plus"},
-	TextErrState:                 {"%q is not a state: use drafts, scheduled, running or done", "%q n'est pas un état : drafts, scheduled, running ou done"},
-	TextErrButton:                {"a button is \"Label|https://link\" or \"Label|answer\", not %q", "un bouton s'écrit \"Libellé|https://lien\" ou \"Libellé|réponse\", pas %q"},
-	TextErrAudienceWho:           {"say who it goes to: list:NAME, all:PLATFORM, or attach a CSV file", "dites à qui elle va : list:NOM, all:PLATEFORME, ou joignez un fichier CSV"},
-	TextErrAudience:              {"an audience is list:NAME or all:PLATFORM, not %q", "une audience s'écrit list:NOM ou all:PLATEFORME, pas %q"},
-	TextErrScheduleWord:          {"I don't understand %q: use at, window, hours, days, tz, presence, retries or steps", "je ne comprends pas %q : at, window, hours, days, tz, presence, retries ou steps"},
-	TextErrScheduleWhat:          {"say what to change: at, window, hours, days, tz, presence, retries or steps", "dites quoi changer : at, window, hours, days, tz, presence, retries ou steps"},
-	TextErrPresence:              {"presence is active (only when available) or any, not %q", "presence vaut active (seulement si disponible) ou any, pas %q"},
-	TextErrRetries:               {"retries is a number of cycles from 0 to 10, not %q", "retries est un nombre de cycles de 0 à 10, pas %q"},
-	TextErrMissing:               {"%q is neither ATTR=VALUE nor skip", "%q n'est ni ATTR=VALEUR ni skip"},
-	TextErrNoCommand:             {"there is no command %q: type `help` to see them all", "il n'y a pas de commande %q : tapez `help` pour les voir toutes"},
-	TextErrImportMode:            {"%q is not an import mode: use merge (the default) or replace", "%q n'est pas un mode d'import : merge (par défaut) ou replace"},
-	TextErrNoImport:              {"I received %s but no import waits for it: type `list import NAME` and send the file again", "j'ai reçu %s mais aucun import ne l'attend : tapez `list import NOM` et renvoyez le fichier"},
-	TextErrInThread:              {"type this command in a participant's thread", "tapez cette commande dans le fil d'un participant"},
-	TextErrAssignWho:             {"say who: assign @name", "dites qui : assign @nom"},
-	TextErrCampaignName:          {"a campaign needs a name: campaign new NAME", "une campagne a besoin d'un nom : campaign new NOM"},
-	TextErrCampaignFrozenClone:   {"campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", "la campagne %d est %s : seules les campagnes en brouillon ou programmées changent (dupliquez-la pour repartir d'une copie)"},
-	TextErrCampaignAudience:      {"an audience is list:NAME or all:PLATFORM", "une audience s'écrit list:NOM ou all:PLATEFORME"},
-	TextErrCampaignPlatform:      {"%q is not a platform: use slack, discord, telegram, teams, web, email or auto", "%q n'est pas une plateforme : slack, discord, telegram, teams, web, email ou auto"},
-	TextErrCampaignPolicy:        {"unknown policy %q: use skip, or give default values", "règle inconnue %q : skip, ou des valeurs par défaut"},
-	TextErrCampaignNotDraft:      {"campaign %d is %s, not a draft", "la campagne %d est %s, pas un brouillon"},
-	TextErrCampaignNotConnected:  {"%s is not connected to herald: enable it in the config, or choose another platform", "%s n'est pas relié à herald : activez-le dans la configuration, ou choisissez une autre plateforme"},
-	TextErrCampaignEmpty:         {"campaign %d has nobody to send to: its audience %s is empty", "la campagne %d n'a personne à qui envoyer : son audience %s est vide"},
-	TextErrCampaignNotStarted:    {"campaign %d has not started: cancel it, or edit it while it waits", "la campagne %d n'a pas commencé : annulez-la, ou modifiez-la pendant qu'elle attend"},
-	TextErrCampaignNotInAudience: {"%s is not in the audience of campaign %d", "%s ne fait pas partie de l'audience de la campagne %d"},
-	TextErrCampaignFrozen:        {"campaign %d is %s: only draft and scheduled campaigns can change", "la campagne %d est %s : seules les campagnes en brouillon ou programmées changent"},
-	TextErrCampaignNoAudience:    {"the campaign has no audience yet: choose a list or all:PLATFORM", "la campagne n'a pas encore d'audience : choisissez une liste ou all:PLATEFORME"},
-	TextErrListMode:              {"unknown import mode %q: use merge or replace", "mode d'import inconnu %q : merge ou replace"},
-	TextErrListKeyMismatch:       {"list %s is keyed by %s but the file by %s: import it into another list", "la liste %s a pour clé %s mais le fichier %s : importez-le dans une autre liste"},
-	TextErrListEmpty:             {"list %s is empty", "la liste %s est vide"},
-	TextErrListName:              {"a list needs a name", "une liste a besoin d'un nom"},
-	TextErrListNameLong:          {"list name %q is longer than 80 characters", "le nom de liste %q dépasse 80 caractères"},
-	TextErrListNameSpaces:        {"list name %q has spaces: use letters, digits, - or _", "le nom de liste %q contient des espaces : lettres, chiffres, - ou _"},
-	TextErrCampaignNotFound:      {"campaign %d not found", "la campagne %d n'existe pas"},
-	TextErrListNotFound:          {"no list named %s", "aucune liste ne s'appelle %s"},
-	TextHeadPlatform:             {"Platform", "Plateforme"},
-	TextHeadJoined:               {"Joined", "Arrivée"},
-	TextHeadEmail:                {"Email", "E-mail"},
-	TextHeadUnconfirmed:          {"%s (not confirmed)", "%s (non confirmé)"},
-	TextHeadCampaign:             {"Campaign", "Campagne"},
-	TextHeadEvent:                {"Event", "Événement"},
-	TextHeadStarts:               {"%s (starts %s)", "%s (débute le %s)"},
-	TextHeadText:                 {"New conversation with %s (%s)", "Nouvelle conversation avec %s (%s)"},
-	TextMailReplies:              {"New replies to your conversation", "Nouvelles réponses à votre conversation"},
-	TextMailReply:                {"A reply to your conversation", "Une réponse à votre conversation"},
-	TextMailSent:                 {"Sent by email to %s (%d replies).", "Envoyé par e-mail à %s (%d réponses)."},
-	TextMailFailed:               {"The email to %s failed: %s. herald tries again in 5 minutes.", "L'e-mail à %s a échoué : %s. herald réessaie dans 5 minutes."},
-	TextBatch:                    {"*%d messages from %s*", "*%d messages de %s*"},
-	TextHelpTokenCreate:          {"make a token for the event API (shown once)", "créer un jeton pour l'API d'événements (affiché une fois)"},
-	TextHelpTokenList:            {"the event API's tokens", "les jetons de l'API d'événements"},
-	TextHelpTokenRevoke:          {"revoke an event API token", "révoquer un jeton de l'API d'événements"},
-	TextTokenCreated:             {"Token *%s* (shown once; keep it): `%s`. Send events with `Authorization: Bearer …` to POST /api/v1/events.", "Jeton *%s* (affiché une fois ; gardez-le) : `%s`. Envoyez les événements avec `Authorization: Bearer …` à POST /api/v1/events."},
-	TextTokenRevoked:             {"Token *%s* revoked: requests with it are refused.", "Jeton *%s* révoqué : les requêtes qui le portent sont refusées."},
-	TextTokenRevokedOn:           {"revoked %s", "révoqué le %s"},
-	TextTokensTitle:              {"API tokens", "Jetons d'API"},
-	TextNoTokens:                 {"No API token yet: `token create NAME`.", "Aucun jeton d'API : `token create NOM`."},
-	TextHelpEvents:               {"what happened with a contact, latest last (CONTACT: an email or telegram:ID, slack:ID…)", "ce qui s'est passé avec un contact, le plus récent en dernier (CONTACT : un email ou telegram:ID, slack:ID…)"},
-	TextHelpCampaignHistory:      {"who changed a campaign, and when", "qui a modifié une campagne, et quand"},
-	TextEventsTitle:              {"Events of %s", "Événements de %s"},
-	TextNoEvents:                 {"Nothing recorded about %s yet.", "Rien d'enregistré sur %s pour l'instant."},
-	TextHistoryTitle:             {"History of #%d %s", "Historique de la n°%d %s"},
-	TextNoHistory:                {"#%d has no recorded change.", "La n°%d n'a aucune modification enregistrée."},
-	TextHelpListImport:           {"import the attached CSV file (or the next one you upload) into a list", "importer le fichier CSV joint (ou le prochain envoyé) dans une liste"},
-	TextHelpListShow:             {"a list's size, columns and first rows", "taille, colonnes et premières lignes d'une liste"},
-	TextHelpListExport:           {"a list as a CSV file", "une liste en fichier CSV"},
-	TextHelpListDelete:           {"delete a list", "supprimer une liste"},
-	TextHelpCampaigns:            {"the campaigns, or those in one state", "les campagnes, ou celles d'un état"},
-	TextHelpCampaignNew:          {"create a draft campaign", "créer une campagne en brouillon"},
-	TextHelpCampaignMessage:      {"set the message: kind, title, image, buttons, then the text with {{placeholders}}", "définir le message : type, titre, image, boutons, puis le texte avec des {{variables}}"},
-	TextHelpCampaignAud:          {"send to a list, or to every reachable user of a platform", "envoyer à une liste, ou à tous les utilisateurs joignables d'une plateforme"},
-	TextHelpCampaignPlat:         {"the platform to send on, or auto to choose per recipient", "la plateforme d'envoi, ou auto pour choisir par destinataire"},
-	TextHelpCampaignSched:        {"when: at, window, working hours and days, time zone, presence, retries", "quand : date, fenêtre, heures et jours ouvrés, fuseau, présence, relances"},
-	TextHelpCampaignMissing:      {"what to do with recipients lacking a value: defaults, or skip them", "que faire des destinataires sans valeur : valeurs par défaut, ou les ignorer"},
-	TextHelpCampaignCheck:        {"audience size and recipients lacking a value", "taille de l'audience et destinataires sans valeur"},
-	TextHelpCampaignPreview:      {"the message as one recipient will get it", "le message tel qu'un destinataire le recevra"},
-	TextHelpCampaignTry:          {"send the message to one address (yours by default), outside the report", "envoyer le message à une adresse (la vôtre par défaut), hors rapport"},
-	TextHelpCampaignStart:        {"start now, or at the scheduled time", "démarrer maintenant, ou à l'heure prévue"},
-	TextHelpCampaignPause:        {"stop sending until resume", "suspendre l'envoi jusqu'à la reprise"},
-	TextHelpCampaignResume:       {"continue a paused campaign", "reprendre une campagne suspendue"},
-	TextHelpCampaignCancel:       {"stop for good; what was sent stays in the report", "arrêter définitivement ; ce qui est parti reste au rapport"},
-	TextHelpCampaignClone:        {"a new draft from a campaign", "un nouveau brouillon à partir d'une campagne"},
-	TextHelpCampaignDelete:       {"delete a draft", "supprimer un brouillon"},
-	TextHelpCampaignShow:         {"a campaign's card: state, counters, message", "la fiche d'une campagne : état, compteurs, message"},
-	TextHelpCampaignReport:       {"the per-recipient report as CSV", "le rapport par destinataire en CSV"},
+	TextHelpHelp:                       {"every command, or one with its example", "toutes les commandes, ou une avec son exemple"},
+	TextHelpStatus:                     {"connected platforms, queue, recent errors and how to fix them", "plateformes connectées, file d'attente, erreurs récentes et comment les corriger"},
+	TextHelpLists:                      {"the recipient lists", "les listes de destinataires"},
+	TextHelpContacts:                   {"the contact directory: who herald knows, where, and whether it can write to them", "l'annuaire des contacts : qui herald connaît, où, et s'il peut leur écrire"},
+	TextContactsTitle:                  {"%d contacts", "%d contacts"},
+	TextNoContacts:                     {"No contact matches.", "Aucun contact ne correspond."},
+	TextErrCampaignNumber:              {"%q is not a campaign number: `campaigns` lists them", "%q n'est pas un numéro de campagne : `campaigns` les liste"},
+	TextErrReach:                       {"%q is not a reach: use `reach:blocked`, `reach:not_started`, `reach:not_installed`, `reach:gone`, `reach:unreachable` (any of those) or `reach:ok`", "%q n'est pas une joignabilité : `reach:blocked`, `reach:not_started`, `reach:not_installed`, `reach:gone`, `reach:unreachable` (l'une d'elles) ou `reach:ok`"},
+	TextErrLacking:                     {"%d recipients lack %s (for example %s lacks %s): give a default value, choose to skip them, or fix the list", "%d destinataires sans %s (par exemple %s, sans %s) : donnez une valeur par défaut, choisissez de les écarter, ou corrigez la liste"},
+	TextCSVKeyEmpty:                    {"the key column %s is empty", "la colonne clé %s est vide"},
+	TextCSVBadEmail:                    {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
+	TextCSVRepeat:                      {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
+	TextErrCampaignNoAudienceID:        {"campaign %d has no audience: choose a list or all:PLATFORM", "la campagne %d n'a pas d'audience : choisissez une liste ou all:PLATEFORME"},
+	TextStatusErrorKeyed:               {"%s %s: %s", "%s %s : %s"},
+	TextPlatformSlackNotInChannel:      {"`not_in_channel`: herald is not in that channel; invite it with /invite @herald", "`not_in_channel` : herald n'est pas dans ce canal ; invitez-le avec /invite @herald"},
+	TextPlatformSlackChannelNotFound:   {"`channel_not_found`: the channel does not exist or herald cannot see it; check slack.channel and invite @herald", "`channel_not_found` : le canal n'existe pas ou herald ne le voit pas ; vérifiez slack.channel et invitez @herald"},
+	TextPlatformSlackMissingScope:      {"`missing_scope`: add the %s scope to the app (OAuth & Permissions) and reinstall it", "`missing_scope` : ajoutez la permission %s à l'application (OAuth & Permissions) et réinstallez-la"},
+	TextPlatformSlackToken:             {"%s: Slack refused the bot token; check slack.bot_token (it starts with xoxb-)", "%s : Slack refuse le jeton du bot ; vérifiez slack.bot_token (il commence par xoxb-)"},
+	TextPlatformSlackInactive:          {"`account_inactive`: the app was uninstalled or its token revoked; reinstall herald in the workspace", "`account_inactive` : l'application a été désinstallée ou son jeton révoqué ; réinstallez herald dans l'espace de travail"},
+	TextPlatformSlackNoUser:            {"%s: no such Slack user", "%s : aucun utilisateur Slack de ce nom"},
+	TextPlatformSlackCannotWrite:       {"%s: that user cannot be written to", "%s : on ne peut pas écrire à cet utilisateur"},
+	TextPlatformSlackRefused:           {"Slack refused: %s", "Slack refuse : %s"},
+	TextPlatformDiscordToken:           {"Discord refused the bot token: check discord.token (Bot → Reset Token in the developer portal)", "Discord refuse le jeton du bot : vérifiez discord.token (Bot → Reset Token dans le portail développeur)"},
+	TextPlatformDiscordClosedDms:       {"cannot send messages to this user: they closed their DMs or share no server with the bot", "impossible d'écrire à cet utilisateur : il a fermé ses messages privés ou ne partage aucun serveur avec le bot"},
+	TextPlatformDiscordNoUser:          {"no such Discord user", "aucun utilisateur Discord de ce nom"},
+	TextPlatformDiscordPermission:      {"%s: give the bot the permission in the channel (Server Settings → Roles)", "%s : donnez la permission au bot dans le canal (Paramètres du serveur → Rôles)"},
+	TextPlatformDiscordRefused:         {"Discord refused: %d %s", "Discord refuse : %d %s"},
+	TextPlatformTelegramBlocked:        {"bot was blocked by the user", "le bot a été bloqué par la personne"},
+	TextPlatformTelegramNotStarted:     {"they never started the bot: a Telegram bot can only write to people who started it", "la personne n'a jamais démarré le bot : un bot Telegram n'écrit qu'aux personnes qui l'ont démarré"},
+	TextPlatformTelegramRefused:        {"Telegram refused: %s", "Telegram refuse : %s"},
+	TextPlatformTelegramNoChat:         {"no such Telegram chat: they never started the bot, or left Telegram", "aucune discussion Telegram : la personne n'a jamais démarré le bot, ou a quitté Telegram"},
+	TextPlatformTelegramRefusedMessage: {"Telegram refused the message: %s", "Telegram refuse le message : %s"},
+	TextPlatformTelegramToken:          {"Telegram refused the bot token: check telegram.token", "Telegram refuse le jeton du bot : vérifiez telegram.token"},
+	TextPlatformEmailRefused:           {"the mail server refused the message: %s", "le serveur de messagerie refuse le message : %s"},
+	TextPlatformEmailUnreachable:       {"the mail server could not be reached: %s", "le serveur de messagerie est injoignable : %s"},
+	TextSaidWindow:                     {"window", "fenêtre"},
+	TextSaidHours:                      {"hours", "heures"},
+	TextSaidDays:                       {"days", "jours"},
+	TextSaidPresence:                   {"presence", "présence"},
+	TextSaidRetries:                    {"retries", "relances"},
+	TextSaidSteps:                      {"retry steps", "étapes de relance"},
+	TextImportEventsFailed:             {"The list is imported, but its events could not all reach their contacts: %s", "La liste est importée, mais ses événements n'ont pas tous atteint leurs contacts : %s"},
+	TextErrThreadOnly:                  {"this command works in a participant's thread: type it there", "cette commande s'emploie dans le fil d'un participant : tapez-la là"},
+	TextErrThreadTagWord:               {"a tag is one word", "une étiquette est un seul mot"},
+	TextErrThreadNoTag:                 {"the conversation has no tag %s", "la conversation n'a pas l'étiquette %s"},
+	TextErrThreadBlocked:               {"this participant is blocked: `unblock` first", "ce participant est bloqué : `unblock` d'abord"},
+	TextErrThreadNoFiles:               {"files cannot reach a %s participant: put the file at a link and send the link", "les fichiers ne parviennent pas à un participant %s : déposez le fichier derrière un lien et envoyez le lien"},
+	TextErrThreadFilesEmail:            {"%s cannot be reached by chat now, and files do not go by email: send a link instead", "%s n'est pas joignable par messagerie maintenant, et les fichiers ne partent pas par e-mail : envoyez plutôt un lien"},
+	TextErrTokenName:                   {"%q is not a token name: one word, up to 64 characters", "%q n'est pas un nom de jeton : un mot, 64 caractères au plus"},
+	TextErrState:                       {"%q is not a state: use drafts, scheduled, running or done", "%q n'est pas un état : drafts, scheduled, running ou done"},
+	TextErrButton:                      {"a button is \"Label|https://link\" or \"Label|answer\", not %q", "un bouton s'écrit \"Libellé|https://lien\" ou \"Libellé|réponse\", pas %q"},
+	TextErrAudienceWho:                 {"say who it goes to: list:NAME, all:PLATFORM, or attach a CSV file", "dites à qui elle va : list:NOM, all:PLATEFORME, ou joignez un fichier CSV"},
+	TextErrAudience:                    {"an audience is list:NAME or all:PLATFORM, not %q", "une audience s'écrit list:NOM ou all:PLATEFORME, pas %q"},
+	TextErrScheduleWord:                {"I don't understand %q: use at, window, hours, days, tz, presence, retries or steps", "je ne comprends pas %q : at, window, hours, days, tz, presence, retries ou steps"},
+	TextErrScheduleWhat:                {"say what to change: at, window, hours, days, tz, presence, retries or steps", "dites quoi changer : at, window, hours, days, tz, presence, retries ou steps"},
+	TextErrPresence:                    {"presence is active (only when available) or any, not %q", "presence vaut active (seulement si disponible) ou any, pas %q"},
+	TextErrRetries:                     {"retries is a number of cycles from 0 to 10, not %q", "retries est un nombre de cycles de 0 à 10, pas %q"},
+	TextErrMissing:                     {"%q is neither ATTR=VALUE nor skip", "%q n'est ni ATTR=VALEUR ni skip"},
+	TextErrNoCommand:                   {"there is no command %q: type `help` to see them all", "il n'y a pas de commande %q : tapez `help` pour les voir toutes"},
+	TextErrImportMode:                  {"%q is not an import mode: use merge (the default) or replace", "%q n'est pas un mode d'import : merge (par défaut) ou replace"},
+	TextErrNoImport:                    {"I received %s but no import waits for it: type `list import NAME` and send the file again", "j'ai reçu %s mais aucun import ne l'attend : tapez `list import NOM` et renvoyez le fichier"},
+	TextErrInThread:                    {"type this command in a participant's thread", "tapez cette commande dans le fil d'un participant"},
+	TextErrAssignWho:                   {"say who: assign @name", "dites qui : assign @nom"},
+	TextErrCampaignName:                {"a campaign needs a name: campaign new NAME", "une campagne a besoin d'un nom : campaign new NOM"},
+	TextErrCampaignFrozenClone:         {"campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", "la campagne %d est %s : seules les campagnes en brouillon ou programmées changent (dupliquez-la pour repartir d'une copie)"},
+	TextErrCampaignAudience:            {"an audience is list:NAME or all:PLATFORM", "une audience s'écrit list:NOM ou all:PLATEFORME"},
+	TextErrCampaignPlatform:            {"%q is not a platform: use slack, discord, telegram, teams, web, email or auto", "%q n'est pas une plateforme : slack, discord, telegram, teams, web, email ou auto"},
+	TextErrCampaignPolicy:              {"unknown policy %q: use skip, or give default values", "règle inconnue %q : skip, ou des valeurs par défaut"},
+	TextErrCampaignNotDraft:            {"campaign %d is %s, not a draft", "la campagne %d est %s, pas un brouillon"},
+	TextErrCampaignNotConnected:        {"%s is not connected to herald: enable it in the config, or choose another platform", "%s n'est pas relié à herald : activez-le dans la configuration, ou choisissez une autre plateforme"},
+	TextErrCampaignEmpty:               {"campaign %d has nobody to send to: its audience %s is empty", "la campagne %d n'a personne à qui envoyer : son audience %s est vide"},
+	TextErrCampaignNotStarted:          {"campaign %d has not started: cancel it, or edit it while it waits", "la campagne %d n'a pas commencé : annulez-la, ou modifiez-la pendant qu'elle attend"},
+	TextErrCampaignNotInAudience:       {"%s is not in the audience of campaign %d", "%s ne fait pas partie de l'audience de la campagne %d"},
+	TextErrCampaignFrozen:              {"campaign %d is %s: only draft and scheduled campaigns can change", "la campagne %d est %s : seules les campagnes en brouillon ou programmées changent"},
+	TextErrCampaignNoAudience:          {"the campaign has no audience yet: choose a list or all:PLATFORM", "la campagne n'a pas encore d'audience : choisissez une liste ou all:PLATEFORME"},
+	TextErrListMode:                    {"unknown import mode %q: use merge or replace", "mode d'import inconnu %q : merge ou replace"},
+	TextErrListKeyMismatch:             {"list %s is keyed by %s but the file by %s: import it into another list", "la liste %s a pour clé %s mais le fichier %s : importez-le dans une autre liste"},
+	TextErrListEmpty:                   {"list %s is empty", "la liste %s est vide"},
+	TextErrListName:                    {"a list needs a name", "une liste a besoin d'un nom"},
+	TextErrListNameLong:                {"list name %q is longer than 80 characters", "le nom de liste %q dépasse 80 caractères"},
+	TextErrListNameSpaces:              {"list name %q has spaces: use letters, digits, - or _", "le nom de liste %q contient des espaces : lettres, chiffres, - ou _"},
+	TextErrCampaignNotFound:            {"campaign %d not found", "la campagne %d n'existe pas"},
+	TextErrListNotFound:                {"no list named %s", "aucune liste ne s'appelle %s"},
+	TextHeadPlatform:                   {"Platform", "Plateforme"},
+	TextHeadJoined:                     {"Joined", "Arrivée"},
+	TextHeadEmail:                      {"Email", "E-mail"},
+	TextHeadUnconfirmed:                {"%s (not confirmed)", "%s (non confirmé)"},
+	TextHeadCampaign:                   {"Campaign", "Campagne"},
+	TextHeadEvent:                      {"Event", "Événement"},
+	TextHeadStarts:                     {"%s (starts %s)", "%s (débute le %s)"},
+	TextHeadText:                       {"New conversation with %s (%s)", "Nouvelle conversation avec %s (%s)"},
+	TextMailReplies:                    {"New replies to your conversation", "Nouvelles réponses à votre conversation"},
+	TextMailReply:                      {"A reply to your conversation", "Une réponse à votre conversation"},
+	TextMailSent:                       {"Sent by email to %s (%d replies).", "Envoyé par e-mail à %s (%d réponses)."},
+	TextMailFailed:                     {"The email to %s failed: %s. herald tries again in 5 minutes.", "L'e-mail à %s a échoué : %s. herald réessaie dans 5 minutes."},
+	TextBatch:                          {"*%d messages from %s*", "*%d messages de %s*"},
+	TextHelpTokenCreate:                {"make a token for the event API (shown once)", "créer un jeton pour l'API d'événements (affiché une fois)"},
+	TextHelpTokenList:                  {"the event API's tokens", "les jetons de l'API d'événements"},
+	TextHelpTokenRevoke:                {"revoke an event API token", "révoquer un jeton de l'API d'événements"},
+	TextTokenCreated:                   {"Token *%s* (shown once; keep it): `%s`. Send events with `Authorization: Bearer …` to POST /api/v1/events.", "Jeton *%s* (affiché une fois ; gardez-le) : `%s`. Envoyez les événements avec `Authorization: Bearer …` à POST /api/v1/events."},
+	TextTokenRevoked:                   {"Token *%s* revoked: requests with it are refused.", "Jeton *%s* révoqué : les requêtes qui le portent sont refusées."},
+	TextTokenRevokedOn:                 {"revoked %s", "révoqué le %s"},
+	TextTokensTitle:                    {"API tokens", "Jetons d'API"},
+	TextNoTokens:                       {"No API token yet: `token create NAME`.", "Aucun jeton d'API : `token create NOM`."},
+	TextHelpEvents:                     {"what happened with a contact, latest last (CONTACT: an email or telegram:ID, slack:ID…)", "ce qui s'est passé avec un contact, le plus récent en dernier (CONTACT : un email ou telegram:ID, slack:ID…)"},
+	TextHelpCampaignHistory:            {"who changed a campaign, and when", "qui a modifié une campagne, et quand"},
+	TextEventsTitle:                    {"Events of %s", "Événements de %s"},
+	TextNoEvents:                       {"Nothing recorded about %s yet.", "Rien d'enregistré sur %s pour l'instant."},
+	TextHistoryTitle:                   {"History of #%d %s", "Historique de la n°%d %s"},
+	TextNoHistory:                      {"#%d has no recorded change.", "La n°%d n'a aucune modification enregistrée."},
+	TextHelpListImport:                 {"import the attached CSV file (or the next one you upload) into a list", "importer le fichier CSV joint (ou le prochain envoyé) dans une liste"},
+	TextHelpListShow:                   {"a list's size, columns and first rows", "taille, colonnes et premières lignes d'une liste"},
+	TextHelpListExport:                 {"a list as a CSV file", "une liste en fichier CSV"},
+	TextHelpListDelete:                 {"delete a list", "supprimer une liste"},
+	TextHelpCampaigns:                  {"the campaigns, or those in one state", "les campagnes, ou celles d'un état"},
+	TextHelpCampaignNew:                {"create a draft campaign", "créer une campagne en brouillon"},
+	TextHelpCampaignMessage:            {"set the message: kind, title, image, buttons, then the text with {{placeholders}}", "définir le message : type, titre, image, boutons, puis le texte avec des {{variables}}"},
+	TextHelpCampaignAud:                {"send to a list, or to every reachable user of a platform", "envoyer à une liste, ou à tous les utilisateurs joignables d'une plateforme"},
+	TextHelpCampaignPlat:               {"the platform to send on, or auto to choose per recipient", "la plateforme d'envoi, ou auto pour choisir par destinataire"},
+	TextHelpCampaignSched:              {"when: at, window, working hours and days, time zone, presence, retries", "quand : date, fenêtre, heures et jours ouvrés, fuseau, présence, relances"},
+	TextHelpCampaignMissing:            {"what to do with recipients lacking a value: defaults, or skip them", "que faire des destinataires sans valeur : valeurs par défaut, ou les ignorer"},
+	TextHelpCampaignCheck:              {"audience size and recipients lacking a value", "taille de l'audience et destinataires sans valeur"},
+	TextHelpCampaignPreview:            {"the message as one recipient will get it", "le message tel qu'un destinataire le recevra"},
+	TextHelpCampaignTry:                {"send the message to one address (yours by default), outside the report", "envoyer le message à une adresse (la vôtre par défaut), hors rapport"},
+	TextHelpCampaignStart:              {"start now, or at the scheduled time", "démarrer maintenant, ou à l'heure prévue"},
+	TextHelpCampaignPause:              {"stop sending until resume", "suspendre l'envoi jusqu'à la reprise"},
+	TextHelpCampaignResume:             {"continue a paused campaign", "reprendre une campagne suspendue"},
+	TextHelpCampaignCancel:             {"stop for good; what was sent stays in the report", "arrêter définitivement ; ce qui est parti reste au rapport"},
+	TextHelpCampaignClone:              {"a new draft from a campaign", "un nouveau brouillon à partir d'une campagne"},
+	TextHelpCampaignDelete:             {"delete a draft", "supprimer un brouillon"},
+	TextHelpCampaignShow:               {"a campaign's card: state, counters, message", "la fiche d'une campagne : état, compteurs, message"},
+	TextHelpCampaignReport:             {"the per-recipient report as CSV", "le rapport par destinataire en CSV"},
 
 	TextNoLists:         {"No list yet. Import one with `list import NAME` and a CSV file.", "Aucune liste pour l'instant. Importez-en une avec `list import NOM` et un fichier CSV."},
 	TextListsTitle:      {"Lists", "Listes"},

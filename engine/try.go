@@ -35,6 +35,7 @@ func (e *Engine) Try(ctx context.Context, c *bot.Campaign, to bot.Address, attrs
 	res := &bot.TryResult{To: to}
 	fail := func(step bot.Step, err error) (*bot.TryResult, error) {
 		res.Reason, res.Step = bot.ErrorMessage(err), step
+		res.ReasonKey, res.ReasonArgs = bot.ErrorKey(err)
 		if st := bot.ErrorStep(err); st != "" {
 			res.Step = st
 		}

@@ -317,19 +317,18 @@ func (a *Adapter) classify(err error, step bot.Step) error {
 	case re.Response.StatusCode >= 500:
 		return bot.StepErrorf(step, bot.EUNAVAILABLE, "Discord failed (HTTP %d): herald tries again", re.Response.StatusCode)
 	case re.Response.StatusCode == http.StatusUnauthorized:
-		out = bot.StepErrorf(step, bot.EFORBIDDEN, "Discord refused the bot token: check discord.token (Bot → Reset Token in the developer portal)")
+		out = bot.StepErrorf(step, bot.EFORBIDDEN, "Discord refused the bot token: check discord.token (Bot → Reset Token in the developer portal)").Translated("platform.discord.token")
 	case code == 50007:
-		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "cannot send messages to this user: they closed their DMs or share no server with the bot").WithReach(bot.ReachBlocked)
+		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "cannot send messages to this user: they closed their DMs or share no server with the bot").Translated("platform.discord.closed_dms").WithReach(bot.ReachBlocked)
 	case code == 10013 || code == 50035 && step == bot.StepOpen:
-		return bot.StepErrorf(bot.StepOpen, bot.ENOTFOUND, "no such Discord user").WithReach(bot.ReachGone)
+		return bot.StepErrorf(bot.StepOpen, bot.ENOTFOUND, "no such Discord user").Translated("platform.discord.no_user").WithReach(bot.ReachGone)
 	case code == 50001 || code == 50013:
-		out = bot.StepErrorf(step, bot.EFORBIDDEN, "%s: give the bot the permission in the channel (Server Settings → Roles)", msg)
+		out = bot.StepErrorf(step, bot.EFORBIDDEN, "%s: give the bot the permission in the channel (Server Settings → Roles)", msg).Translated("platform.discord.permission", msg)
 	default:
-		out = bot.StepErrorf(step, bot.EINVALID, "Discord refused: %d %s", code, msg)
+		out = bot.StepErrorf(step, bot.EINVALID, "Discord refused: %d %s", code, msg).Translated("platform.discord.refused", code, msg)
 	}
 	if a.board != nil {
-		m, fix, _ := strings.Cut(out.Message, ": ")
-		a.board.Report(bot.PlatformDiscord, m, fix)
+		a.board.ReportError(bot.PlatformDiscord, out)
 	}
 	return out
 }

@@ -114,9 +114,9 @@ func classify(err error) error {
 	msg := err.Error()
 	permanent := errors.As(err, &te) && te.Code >= 500 || regexp.MustCompile(`\b5\d\d\b`).MatchString(msg)
 	if permanent {
-		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "the mail server refused the message: %s", msg)
+		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "the mail server refused the message: %s", msg).Translated("platform.email.refused", msg)
 	}
-	return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "the mail server could not be reached: %s", msg)
+	return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "the mail server could not be reached: %s", msg).Translated("platform.email.unreachable", msg)
 }
 
 // integrationError reports whether err is the mail server refusing herald

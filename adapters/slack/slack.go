@@ -143,33 +143,32 @@ func (a *Adapter) classify(err error) error {
 	var out *bot.Error
 	switch code {
 	case "not_in_channel":
-		out = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "not_in_channel: herald is not in that channel; invite it with /invite @herald")
+		out = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "not_in_channel: herald is not in that channel; invite it with /invite @herald").Translated("platform.slack.not_in_channel")
 	case "channel_not_found":
-		out = bot.StepErrorf(bot.StepOpen, bot.ENOTFOUND, "channel_not_found: the channel does not exist or herald cannot see it; check slack.channel and invite @herald")
+		out = bot.StepErrorf(bot.StepOpen, bot.ENOTFOUND, "channel_not_found: the channel does not exist or herald cannot see it; check slack.channel and invite @herald").Translated("platform.slack.channel_not_found")
 	case "missing_scope":
 		needed := se.Needed
 		if needed == "" {
 			needed = "the scope the method needs"
 		}
-		out = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "missing_scope: add the %s scope to the app (OAuth & Permissions) and reinstall it", needed)
+		out = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "missing_scope: add the %s scope to the app (OAuth & Permissions) and reinstall it", needed).Translated("platform.slack.missing_scope", needed)
 	case "invalid_auth", "not_authed", "token_revoked":
-		out = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "%s: Slack refused the bot token; check slack.bot_token (it starts with xoxb-)", code)
+		out = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "%s: Slack refused the bot token; check slack.bot_token (it starts with xoxb-)", code).Translated("platform.slack.token", code)
 	case "account_inactive":
-		out = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "account_inactive: the app was uninstalled or its token revoked; reinstall herald in the workspace")
+		out = bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "account_inactive: the app was uninstalled or its token revoked; reinstall herald in the workspace").Translated("platform.slack.inactive")
 	case "user_not_found", "users_not_found":
-		out = bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "%s: no such Slack user", code).WithReach(bot.ReachGone)
+		out = bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "%s: no such Slack user", code).Translated("platform.slack.no_user", code).WithReach(bot.ReachGone)
 	case "cannot_dm_bot", "user_disabled":
-		out = bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "%s: that user cannot be written to", code).WithReach(bot.ReachGone)
+		out = bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "%s: that user cannot be written to", code).Translated("platform.slack.cannot_write", code).WithReach(bot.ReachGone)
 	case "ratelimited":
 		return bot.RateLimited(bot.PlatformSlack, time.Second)
 	case "":
 		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Slack did not answer: %s", err)
 	default:
-		out = bot.StepErrorf(bot.StepSend, bot.EINVALID, "Slack refused: %s", code)
+		out = bot.StepErrorf(bot.StepSend, bot.EINVALID, "Slack refused: %s", code).Translated("platform.slack.refused", code)
 	}
 	if a.cfg.Board != nil && out.Code != bot.ENOTFOUND {
-		msg, fix, _ := strings.Cut(out.Message, ": ")
-		a.cfg.Board.Report(bot.PlatformSlack, msg, fix)
+		a.cfg.Board.ReportError(bot.PlatformSlack, out)
 	}
 	return out
 }

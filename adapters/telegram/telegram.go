@@ -318,11 +318,7 @@ func (a *Adapter) classify(err error) error {
 		integration = integration || strings.Contains(msg, s)
 	}
 	if integration && a.board != nil {
-		m, fix, _ := strings.Cut(bot.ErrorMessage(out), ": ")
-		if fix == "" {
-			fix = "see the message"
-		}
-		a.board.Report(bot.PlatformTelegram, m, fix)
+		a.board.ReportError(bot.PlatformTelegram, out)
 	}
 	return out
 }
@@ -335,18 +331,18 @@ func classify(err error) error {
 	case errors.As(err, &tmr):
 		return bot.RateLimited(bot.PlatformTelegram, time.Duration(max(tmr.RetryAfter, 1))*time.Second)
 	case errors.Is(err, tg.ErrorForbidden) && strings.Contains(msg, "blocked by the user"):
-		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "bot was blocked by the user").WithReach(bot.ReachBlocked)
+		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "bot was blocked by the user").Translated("platform.telegram.blocked").WithReach(bot.ReachBlocked)
 	case errors.Is(err, tg.ErrorForbidden) && strings.Contains(msg, "initiate conversation"):
-		return bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "they never started the bot: a Telegram bot can only write to people who started it").WithReach(bot.ReachNotStarted)
+		return bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "they never started the bot: a Telegram bot can only write to people who started it").Translated("platform.telegram.not_started").WithReach(bot.ReachNotStarted)
 	case errors.Is(err, tg.ErrorForbidden):
-		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "Telegram refused: %s", msg)
+		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "Telegram refused: %s", msg).Translated("platform.telegram.refused", msg)
 	case errors.Is(err, tg.ErrorBadRequest) && strings.Contains(msg, "chat not found"):
 		// Telegram says so of people who never started the bot as well.
-		return bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "no such Telegram chat: they never started the bot, or left Telegram").WithReach(bot.ReachNotStarted)
+		return bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "no such Telegram chat: they never started the bot, or left Telegram").Translated("platform.telegram.no_chat").WithReach(bot.ReachNotStarted)
 	case errors.Is(err, tg.ErrorBadRequest):
-		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "Telegram refused the message: %s", msg)
+		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "Telegram refused the message: %s", msg).Translated("platform.telegram.refused_message", msg)
 	case errors.Is(err, tg.ErrorUnauthorized):
-		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Telegram refused the bot token: check telegram.token")
+		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Telegram refused the bot token: check telegram.token").Translated("platform.telegram.token")
 	}
 	return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Telegram did not answer: %s", msg)
 }

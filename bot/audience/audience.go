@@ -67,7 +67,7 @@ func Each(ctx context.Context, lists bot.ListStore, contacts bot.ContactStore, c
 			after = uint64(page[len(page)-1].ID)
 		}
 	}
-	return "", bot.Errorf(bot.EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID)
+	return "", bot.Errorf(bot.EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID).Translated("err.campaign.no_audience_id", c.ID)
 }
 
 // KeyColumn returns the key column of c's audience: the list's,
@@ -87,7 +87,7 @@ func KeyColumn(ctx context.Context, lists bot.ListStore, c *bot.Campaign) (strin
 		}
 		return string(c.Audience.Platform) + "_id", nil
 	}
-	return "", bot.Errorf(bot.EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID)
+	return "", bot.Errorf(bot.EINVALID, "campaign %d has no audience: choose a list or all:PLATFORM", c.ID).Translated("err.campaign.no_audience_id", c.ID)
 }
 
 // withContactAttrs returns a contact's attributes with its name and email,

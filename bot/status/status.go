@@ -1,6 +1,7 @@
 package status
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +22,10 @@ type IntegrationError struct {
 	Platform bot.Platform `json:"platform"`
 	Message  string       `json:"message"`
 	Fix      string       `json:"fix"`
+	// Key and Args are the error's catalogue key and arguments, when it
+	// has them (Message and Fix are then its English text).
+	Key  string `json:"key,omitempty"`
+	Args []any  `json:"-"`
 }
 
 // Snapshot is what `status` shows.
@@ -76,6 +81,23 @@ func (b *Board) Report(p bot.Platform, message, fix string) {
 	b.errors = append(b.errors, IntegrationError{At: b.Clock.Now(), Platform: p, Message: message, Fix: fix})
 	if len(b.errors) > maxErrors {
 		b.errors = b.errors[len(b.errors)-maxErrors:]
+	}
+}
+
+// ReportError records an integration error told by a platform's error:
+// its message up to the first ": " and the fix after, with its catalogue
+// key so that `status` shows it in the moderators' language.
+func (b *Board) ReportError(p bot.Platform, err error) {
+	msg, fix, _ := strings.Cut(bot.ErrorMessage(err), ": ")
+	b.Report(p, msg, fix)
+	key, args := bot.ErrorKey(err)
+	if key == "" {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if n := len(b.errors); n > 0 {
+		b.errors[n-1].Key, b.errors[n-1].Args = key, args
 	}
 }
 

@@ -102,3 +102,32 @@ func TestAutoFindsAnEmailInSlack(t *testing.T) {
 		t.Fatalf("card:\n%s", out)
 	}
 }
+
+// TestPlatformRefusalsSpeakTheLocale: with locale fr, what a platform
+// refused (a try to someone who blocked the bot; the bot kicked from a
+// chat, on the status board) reads in French.
+func TestPlatformRefusalsSpeakTheLocale(t *testing.T) {
+	fake, err := telegramfake.Start("42:secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.StartedBy(5002)
+	fake.Block(5002)
+	fake.StartedBy(5003)
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "locale: fr\ntelegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\n"))
+	run := commandsOf(t, p)
+	run("list import tg", bot.File{Name: "tg.csv", Data: []byte("telegram_id\n5002\n5003\n")})
+	run("campaign new Essai")
+	run("campaign message 1 Bonjour")
+	run("campaign audience 1 list:tg")
+	if out := run("campaign try 1 telegram:5002"); !strings.Contains(out, "le bot a été bloqué par la personne") {
+		t.Fatalf("a try to someone who blocked the bot:\n%s", out)
+	}
+	fake.Inject(telegramfake.Fault{Method: "sendMessage", N: 1, Code: 403, Description: "Forbidden: bot was kicked from the supergroup chat"})
+	run("campaign try 1 telegram:5003")
+	if out := run("status"); !strings.Contains(out, "Telegram refuse") || strings.Contains(out, "Telegram refused") {
+		t.Fatalf("status:\n%s", out)
+	}
+}
