@@ -37,6 +37,7 @@ const (
 	TextCSVKeyEmpty                    TextKey = "csv.key_empty"
 	TextCSVBadEmail                    TextKey = "csv.bad_email"
 	TextCSVRepeat                      TextKey = "csv.repeat"
+	TextThreadsNoChannel               TextKey = "threads.no_channel"
 	TextErrCampaignNoAudienceID        TextKey = "err.campaign.no_audience_id"
 	TextStatusErrorKeyed               TextKey = "cmd.status.error_keyed"
 	TextPlatformSlackNotInChannel      TextKey = "platform.slack.not_in_channel"
@@ -308,6 +309,7 @@ var Texts = Catalogue{
 	TextCSVKeyEmpty:                    {"the key column %s is empty", "la colonne clé %s est vide"},
 	TextCSVBadEmail:                    {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
 	TextCSVRepeat:                      {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
+	TextThreadsNoChannel:               {"cannot make the channel %s (the thread went to the main channel): %s", "impossible de créer le canal %s (le fil est allé dans le canal principal) : %s"},
 	TextErrCampaignNoAudienceID:        {"campaign %d has no audience: choose a list or all:PLATFORM", "la campagne %d n'a pas d'audience : choisissez une liste ou all:PLATEFORME"},
 	TextStatusErrorKeyed:               {"%s %s: %s", "%s %s : %s"},
 	TextPlatformSlackNotInChannel:      {"`not_in_channel`: herald is not in that channel; invite it with /invite @herald", "`not_in_channel` : herald n'est pas dans ce canal ; invitez-le avec /invite @herald"},

@@ -140,7 +140,7 @@ func (a *Adapter) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	// A login posted from another site would log the victim in as the
 	// attacker (login CSRF): the browser's Sec-Fetch-Site or Origin says.
 	if err := loginOrigin.Check(r); err != nil {
-		http.Error(w, "log in from herald's own console page", http.StatusForbidden)
+		http.Error(w, a.consoleText("log in from herald's own console page"), http.StatusForbidden)
 		return
 	}
 	host := a.clientIP(r)
@@ -158,7 +158,7 @@ func (a *Adapter) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	a.mu.Unlock()
 	if len(want) == 0 || subtle.ConstantTimeCompare(sum[:], want) != 1 {
 		if !a.allow("login:"+host, 10*time.Second, 5) {
-			http.Error(w, "too many attempts: wait a minute", http.StatusTooManyRequests)
+			http.Error(w, a.consoleText("too many attempts: wait a minute"), http.StatusTooManyRequests)
 			return
 		}
 		a.cfg.Log.Warn("web console: a login with a wrong token", "from", host)
@@ -364,7 +364,7 @@ func (a *Adapter) keep(f bot.File) string {
 
 func (a *Adapter) consoleFile(w http.ResponseWriter, r *http.Request) {
 	if login, _ := a.session(r); login == "" {
-		http.Error(w, "log in to the console first", http.StatusForbidden)
+		http.Error(w, a.consoleText("log in to the console first"), http.StatusForbidden)
 		return
 	}
 	id := r.PathValue("id")
@@ -376,7 +376,7 @@ func (a *Adapter) consoleFile(w http.ResponseWriter, r *http.Request) {
 		serveFile(w, f)
 		return
 	}
-	http.Error(w, "this download has expired: run the command again", http.StatusNotFound)
+	http.Error(w, a.consoleText("this download has expired: run the command again"), http.StatusNotFound)
 }
 
 // consoleUpload runs a command with an uploaded file (list import NAME,
@@ -390,7 +390,7 @@ func (a *Adapter) consoleUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		http.Error(w, "the file is too large (64 MB at most) or the upload broke", http.StatusBadRequest)
+		http.Error(w, a.consoleText("the file is too large (64 MB at most) or the upload broke"), http.StatusBadRequest)
 		return
 	}
 	file, hdr, err := r.FormFile("file")

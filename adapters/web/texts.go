@@ -71,6 +71,12 @@ var consoleFrench = map[string]string{
 	"Preview": "Aperçu", "Check": "Vérifier", "Report": "Rapport", "History": "Historique", "Export": "Exporter", "List": "Liste",
 	"a minute": "par minute", "about": "environ", "left": "restantes", "less than a minute": "moins d'une minute",
 	"Choose a CSV file first.": "Choisissez d'abord un fichier CSV.",
+	// The console's answers.
+	"log in from herald's own console page":                     "connectez-vous depuis la page de console de herald",
+	"too many attempts: wait a minute":                          "trop d'essais : patientez une minute",
+	"log in to the console first":                               "connectez-vous d'abord à la console",
+	"this download has expired: run the command again":          "ce téléchargement a expiré : relancez la commande",
+	"the file is too large (64 MB at most) or the upload broke": "le fichier est trop lourd (64 Mo au plus) ou l'envoi s'est interrompu",
 }
 
 // consoleText returns s in the adapter's locale (the console's words).

@@ -32,7 +32,8 @@ type Contacts interface {
 // Reporter shows integration failures to operators; status.Board
 // implements it.
 type Reporter interface {
-	Report(p bot.Platform, message, fix string)
+	// ReportError records err (message, fix, and its catalogue key).
+	ReportError(p bot.Platform, err error)
 }
 
 // Service gives each participant who writes to herald one thread in the
@@ -488,7 +489,8 @@ func (t *Service) channelFor(ctx context.Context, c *bot.Conversation) (bot.Addr
 		// A refusal that trying again will not change (a private channel
 		// of that name, a missing scope): the thread goes to the main
 		// channel, and status says why.
-		t.report(bot.Errorf(bot.ErrorCode(err), "cannot make the channel %s (the thread went to the main channel): %s", name, bot.ErrorMessage(err)))
+		t.report(bot.Errorf(bot.ErrorCode(err), "cannot make the channel %s (the thread went to the main channel): %s", name, bot.ErrorMessage(err)).
+			Translated("threads.no_channel", name, bot.ErrorMessage(err)))
 		return t.Channel, nil
 	}
 }
@@ -515,8 +517,7 @@ func (t *Service) report(err error) {
 	if t.Board == nil || err == nil {
 		return
 	}
-	p := t.Channel.Platform
-	t.Board.Report(p, bot.ErrorMessage(err), "see the message: it says what to change")
+	t.Board.ReportError(t.Channel.Platform, err)
 }
 
 // outgoing is m as the participant sees it: under the writer's name when

@@ -237,7 +237,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		Store: w.db, Posters: w.messengers, Relays: w.threads, Budget: budget, Clock: w.clock, Log: w.log.With("part", "outbox"),
 		Linger: relayLinger, // people's time, not the platform's: never scaled
 		Report: func(p bot.Platform, err error) {
-			w.board.Report(p, bot.ErrorMessage(err), "see the message: it says what to change")
+			w.board.ReportError(p, err)
 		},
 	}
 	w.threads.Outbox = w.outbox
