@@ -37,6 +37,11 @@ const (
 	TextCSVKeyEmpty                    TextKey = "csv.key_empty"
 	TextCSVBadEmail                    TextKey = "csv.bad_email"
 	TextCSVRepeat                      TextKey = "csv.repeat"
+	TextPlatformDiscordIntent          TextKey = "platform.discord.intent"
+	TextPlatformDiscordGateway         TextKey = "platform.discord.gateway"
+	TextPlatformSlackSocket            TextKey = "platform.slack.socket"
+	TextPlatformEmailSettings          TextKey = "platform.email.settings"
+	TextPlatformSlackAppToken          TextKey = "platform.slack.app_token"
 	TextThreadsNoChannel               TextKey = "threads.no_channel"
 	TextErrCampaignNoAudienceID        TextKey = "err.campaign.no_audience_id"
 	TextStatusErrorKeyed               TextKey = "cmd.status.error_keyed"
@@ -309,6 +314,11 @@ var Texts = Catalogue{
 	TextCSVKeyEmpty:                    {"the key column %s is empty", "la colonne clé %s est vide"},
 	TextCSVBadEmail:                    {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
 	TextCSVRepeat:                      {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
+	TextPlatformDiscordIntent:          {"Discord refused the Server Members Intent: turn it on in the developer portal (Bot → Privileged Gateway Intents), or set `threads.surface_on_join: false`", "Discord refuse l'intention « Server Members » : activez-la dans le portail développeur (Bot → Privileged Gateway Intents), ou mettez `threads.surface_on_join: false`"},
+	TextPlatformDiscordGateway:         {"the gateway refused the connection: check `discord.token`", "la passerelle refuse la connexion : vérifiez `discord.token`"},
+	TextPlatformSlackSocket:            {"Socket Mode cannot connect: check `slack.app_token`, an `xapp-` token with `connections:write`", "le Socket Mode ne peut pas se connecter : vérifiez `slack.app_token`, un jeton `xapp-` avec `connections:write`"},
+	TextPlatformEmailSettings:          {"the mail server refused herald: check `email.host`, `email.port`, `email.tls`, `email.username` and `email.password` (%s)", "le serveur de messagerie refuse herald : vérifiez `email.host`, `email.port`, `email.tls`, `email.username` et `email.password` (%s)"},
+	TextPlatformSlackAppToken:          {"%s: check `slack.app_token` and restart herald", "%s : vérifiez `slack.app_token` et redémarrez herald"},
 	TextThreadsNoChannel:               {"cannot make the channel %s (the thread went to the main channel): %s", "impossible de créer le canal %s (le fil est allé dans le canal principal) : %s"},
 	TextErrCampaignNoAudienceID:        {"campaign %d has no audience: choose a list or all:PLATFORM", "la campagne %d n'a pas d'audience : choisissez une liste ou all:PLATEFORME"},
 	TextStatusErrorKeyed:               {"%s %s: %s", "%s %s : %s"},

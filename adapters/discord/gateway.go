@@ -73,9 +73,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 		if a.board != nil {
 			a.board.SetConnected(bot.PlatformDiscord, false, "gateway: cannot connect")
 			if strings.Contains(err.Error(), "4014") {
-				a.board.Report(bot.PlatformDiscord, "Discord refused the Server Members Intent", "turn it on in the developer portal (Bot → Privileged Gateway Intents), or set threads.surface_on_join: false")
+				a.board.ReportError(bot.PlatformDiscord, bot.Errorf(bot.EFORBIDDEN, "Discord refused the Server Members Intent: turn it on in the developer portal (Bot → Privileged Gateway Intents), or set threads.surface_on_join: false").Translated("platform.discord.intent"))
 			} else {
-				a.board.Report(bot.PlatformDiscord, "the gateway refused the connection", "check discord.token")
+				a.board.ReportError(bot.PlatformDiscord, bot.Errorf(bot.EFORBIDDEN, "the gateway refused the connection: check discord.token").Translated("platform.discord.gateway"))
 			}
 		}
 		return bot.Errorf(bot.EUNAVAILABLE, "discord: cannot connect to the gateway: %s", redact(err.Error(), a.s.Token))

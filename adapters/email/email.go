@@ -100,7 +100,8 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
 		out := classify(err)
 		if a.cfg.Board != nil && integrationError(err) {
-			a.cfg.Board.Report(bot.PlatformEmail, bot.ErrorMessage(out), "check email.host, email.port, email.tls, email.username and email.password")
+			a.cfg.Board.ReportError(bot.PlatformEmail, bot.Errorf(bot.ErrorCode(out), "the mail server refused herald: check email.host, email.port, email.tls, email.username and email.password (%s)", bot.ErrorMessage(out)).
+				Translated("platform.email.settings", bot.ErrorMessage(out)))
 		}
 		return bot.MessageRef{}, out
 	}

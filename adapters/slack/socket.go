@@ -59,7 +59,7 @@ func (a *Adapter) socketEvent(client *socketmode.Client, ev socketmode.Event) {
 	case socketmode.EventTypeInvalidAuth, socketmode.EventTypeConnectionError:
 		if a.cfg.Board != nil {
 			a.cfg.Board.SetConnected(bot.PlatformSlack, false, "Socket Mode: cannot connect")
-			a.cfg.Board.Report(bot.PlatformSlack, "Socket Mode cannot connect", "check slack.app_token: an xapp- token with connections:write")
+			a.cfg.Board.ReportError(bot.PlatformSlack, bot.Errorf(bot.EFORBIDDEN, "Socket Mode cannot connect: check slack.app_token, an xapp- token with connections:write").Translated("platform.slack.socket"))
 		}
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
 		if ev.Request == nil {

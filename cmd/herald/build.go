@@ -439,7 +439,7 @@ func (w *wiring) buildSlack() ([]component, error) {
 		err := a.RunSocket(ctx, cfg.Slack.AppToken.Value())
 		if err != nil {
 			w.board.SetConnected(bot.PlatformSlack, false, "Socket Mode stopped")
-			w.board.Report(bot.PlatformSlack, err.Error(), "check slack.app_token and restart herald")
+			w.board.ReportError(bot.PlatformSlack, bot.Errorf(bot.EFORBIDDEN, "%s: check slack.app_token and restart herald", err.Error()).Translated("platform.slack.app_token", err.Error()))
 		}
 		return err
 	})
