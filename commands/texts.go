@@ -37,6 +37,8 @@ const (
 	TextCSVKeyEmpty                    TextKey = "csv.key_empty"
 	TextCSVBadEmail                    TextKey = "csv.bad_email"
 	TextCSVRepeat                      TextKey = "csv.repeat"
+	TextContactsCodeTitle              TextKey = "contacts.code.title"
+	TextContactsCodeText               TextKey = "contacts.code.text"
 	TextPlatformDiscordIntent          TextKey = "platform.discord.intent"
 	TextPlatformDiscordGateway         TextKey = "platform.discord.gateway"
 	TextPlatformSlackSocket            TextKey = "platform.slack.socket"
@@ -314,6 +316,8 @@ var Texts = Catalogue{
 	TextCSVKeyEmpty:                    {"the key column %s is empty", "la colonne clé %s est vide"},
 	TextCSVBadEmail:                    {"%q is not a valid email address", "%q n'est pas une adresse e-mail valide"},
 	TextCSVRepeat:                      {"%s repeats the %s of line %d", "%s reprend le %s de la ligne %d"},
+	TextContactsCodeTitle:              {"Your confirmation code", "Votre code de confirmation"},
+	TextContactsCodeText:               {"Your code is %s. Enter it in the chat to confirm this email address and link the chat to your earlier conversations with us. It works for %d minutes; if you did not ask for it, ignore this email.", "Votre code est %s. Saisissez-le dans la discussion pour confirmer cette adresse e-mail et relier la discussion à vos échanges précédents avec nous. Il vaut %d minutes ; si vous ne l'avez pas demandé, ignorez cet e-mail."},
 	TextPlatformDiscordIntent:          {"Discord refused the Server Members Intent: turn it on in the developer portal (Bot → Privileged Gateway Intents), or set `threads.surface_on_join: false`", "Discord refuse l'intention « Server Members » : activez-la dans le portail développeur (Bot → Privileged Gateway Intents), ou mettez `threads.surface_on_join: false`"},
 	TextPlatformDiscordGateway:         {"the gateway refused the connection: check `discord.token`", "la passerelle refuse la connexion : vérifiez `discord.token`"},
 	TextPlatformSlackSocket:            {"Socket Mode cannot connect: check `slack.app_token`, an `xapp-` token with `connections:write`", "le Socket Mode ne peut pas se connecter : vérifiez `slack.app_token`, un jeton `xapp-` avec `connections:write`"},

@@ -54,9 +54,13 @@ func (s *Service) Claim(ctx context.Context, addr bot.Address, name, email strin
 	if err != nil || code == "" {
 		return err == nil && ct.Claim.CodeHash != "", err
 	}
-	msg := bot.Message{Title: "Your confirmation code", Text: fmt.Sprintf(
+	title, body := "Your confirmation code", fmt.Sprintf(
 		"Your code is %s. Enter it in the chat to confirm this email address and link the chat to your earlier conversations with us. It works for %d minutes; if you did not ask for it, ignore this email.",
-		code, int(CodeTTL/time.Minute))}
+		code, int(CodeTTL/time.Minute))
+	if s.Text != nil {
+		title, body = s.Text("contacts.code.title"), s.Text("contacts.code.text", code, int(CodeTTL/time.Minute))
+	}
+	msg := bot.Message{Title: title, Text: body}
 	if _, err := s.Mail.Send(ctx, bot.Address{Platform: bot.PlatformEmail, ID: email}, msg); err != nil {
 		return false, bot.Errorf(bot.EUNAVAILABLE, "the code could not be emailed to %s: %s", email, bot.ErrorMessage(err))
 	}

@@ -18,6 +18,9 @@ type Service struct {
 	// Mail, when set, emails the codes that confirm a claimed email (see
 	// Claim).
 	Mail bot.Messenger
+	// Text, when set, renders the catalogue's text for key in the
+	// configured language (the code's email); unset, English.
+	Text func(key string, args ...any) string
 }
 
 // Seen records that a person was met at addr, and returns their contact.

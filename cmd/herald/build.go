@@ -207,6 +207,7 @@ func (w *wiring) buildCore() ([]component, error) {
 	}
 	threadText := commands.NewText(commands.Locale(cfg.Locale))
 	w.threads.Text = func(key string, args ...any) string { return threadText.T(commands.TextKey(key), args...) }
+	w.contacts.Text = w.threads.Text
 	deps := commands.Deps{
 		Conversations: w.threads,
 		Snippets:      w.db,
