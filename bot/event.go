@@ -14,6 +14,8 @@ const (
 	EventMessageReceived   EventType = "message_received"
 	EventStatusChanged     EventType = "status_changed"
 	EventTagAdded          EventType = "tag_added"
+	EventTagRemoved        EventType = "tag_removed"
+	EventConversationOpen  EventType = "conversation_opened"
 	EventCampaignDone      EventType = "campaign_done"
 	EventSendingFailed     EventType = "sending_failed"
 	EventCustom            EventType = "custom"

@@ -454,6 +454,17 @@ func TestThreadCommands(t *testing.T) {
 	if got := conv(); strings.Join(got.Tags, ",") != "invoice" || got.Assignee.Name != "ana" {
 		t.Fatalf("tags %v, assignee %+v", got.Tags, got.Assignee)
 	}
+	// Tags added and removed are events, for recipes and `events`.
+	evs, _ := w.db.Events(ctx, 0, 0)
+	var tagEvents []string
+	for _, e := range evs {
+		if e.Type == bot.EventTagAdded || e.Type == bot.EventTagRemoved {
+			tagEvents = append(tagEvents, string(e.Type)+" "+e.Data["tag"])
+		}
+	}
+	if strings.Join(tagEvents, ", ") != "tag_added invoice, tag_added urgent, tag_removed urgent" {
+		t.Fatalf("tag events: %v", tagEvents)
+	}
 	if r := in("snippets add thanks Thanks for your patience!"); r.Private {
 		t.Fatalf("snippets add: %s", render(r))
 	}
@@ -491,7 +502,7 @@ func TestThreadCommands(t *testing.T) {
 	if r := w.run(mo, "snippets list"); !strings.Contains(render(r), "*thanks*") {
 		t.Fatalf("snippets list: %s", render(r))
 	}
-	evs, _ := w.db.Events(ctx, 0, 0)
+	evs, _ = w.db.Events(ctx, 0, 0)
 	changes := 0
 	for _, e := range evs {
 		if e.Type == bot.EventStatusChanged && strings.Contains(e.Data["by"], "UMOD") {

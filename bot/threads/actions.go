@@ -96,8 +96,12 @@ func (t *Service) Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, t
 		}
 		return nil
 	})
-	if err == nil && add {
-		t.event(ctx, &bot.Event{Type: bot.EventTagAdded, Subject: c.Participant, ConversationID: c.ID, Data: map[string]string{"tag": tag, "by": by.String()}})
+	if err == nil {
+		typ := bot.EventTagAdded
+		if !add {
+			typ = bot.EventTagRemoved
+		}
+		t.event(ctx, &bot.Event{Type: typ, Subject: c.Participant, ConversationID: c.ID, Data: map[string]string{"tag": tag, "by": by.String()}})
 	}
 	return c, err
 }

@@ -235,7 +235,10 @@ func (t *Service) joinedEvent(c *bot.Conversation, created bool, contact *bot.Co
 	if !created {
 		return nil
 	}
-	return []*bot.Event{{Type: bot.EventParticipantJoined, Subject: c.Participant, ContactID: contact.ID, CampaignID: c.CampaignID}}
+	return []*bot.Event{
+		{Type: bot.EventParticipantJoined, Subject: c.Participant, ContactID: contact.ID, CampaignID: c.CampaignID},
+		{Type: bot.EventConversationOpen, Subject: c.Participant, ContactID: contact.ID, ConversationID: c.ID, CampaignID: c.CampaignID},
+	}
 }
 
 // relay is a relay post for c's thread: on the surface that holds it, or,

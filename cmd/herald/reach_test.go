@@ -68,7 +68,7 @@ func TestReachIsRecordedFromRefusals(t *testing.T) {
 	fake.UserWrites(5002, "Bo", "I am back")
 	waitUntil(t, p, "Bo's mark to go", func() bool { return !strings.Contains(run("contacts reach:blocked"), "5002") })
 	// What happened with Bo, from the event log.
-	if out := run("events telegram:5002"); !strings.Contains(out, "Events of Bo") || !strings.Contains(out, "message_received") {
+	if out := run("events telegram:5002"); !strings.Contains(out, "Events of Bo") || !strings.Contains(out, "message_received") || !strings.Contains(out, "conversation_opened") {
 		t.Fatalf("events of a contact:\n%s", out)
 	}
 }
