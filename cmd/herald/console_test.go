@@ -47,13 +47,7 @@ func TestDiscordCardFollowsTheCampaign(t *testing.T) {
 	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", api_url: \"http://"+fake.Addr()+"\"}\nmoderators: {discord: {group: R-MODS}}\n")
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
-	mod := consoleMod
-	run := func(text string, files ...bot.File) {
-		t.Helper()
-		if r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: text, Files: files}); r.Private {
-			t.Fatalf("%s: %+v", text, r)
-		}
-	}
+	run := mustRun(t, p)
 	run("list import dc", bot.File{Name: "dc.csv", Data: []byte("discord_id,first_name\n4001,Ana\n4002,Bo\n")})
 	run("campaign new Live")
 	run("campaign message 1 Hi {{first_name}}!")

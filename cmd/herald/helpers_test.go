@@ -47,3 +47,14 @@ func slackSocket(t *testing.T, extra string, users ...slackfake.User) (*slackfak
 	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\n"+extra))
 	return fake, p
 }
+
+// mustRun returns a function that runs a command in p as consoleMod and
+// fails the test on a refusal (a private answer).
+func mustRun(t *testing.T, p *Program) func(text string, files ...bot.File) {
+	return func(text string, files ...bot.File) {
+		t.Helper()
+		if r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: consoleMod, Text: text, Files: files}); r.Private {
+			t.Fatalf("%s: %+v", text, r)
+		}
+	}
+}

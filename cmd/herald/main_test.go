@@ -542,20 +542,7 @@ func TestSlackSocketMode(t *testing.T) {
 // workspace with users, the channel CMODS and the moderator UMOD.
 func startSlackSocket(t *testing.T, users ...slackfake.User) (*slackfake.Server, *Program) {
 	t.Helper()
-	fake, err := slackfake.Start("xoxb-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
-	fake.AppToken = "xapp-test"
-	fake.Join("CMODS")
-	for _, u := range users {
-		fake.AddUser(u)
-	}
-	cfg := MustWriteConfig(t, t.TempDir(), "slack: {enabled: true, mode: socket, bot_token: xoxb-test, app_token: xapp-test, channel: CMODS, api_url: \""+fake.URL()+"\"}\nmoderators: {slack: {users: [UMOD]}}\n")
-	p := NewProgram(nil)
-	MustStart(t, p, cfg)
-	return fake, p
+	return slackSocket(t, "moderators: {slack: {users: [UMOD]}}\n", users...)
 }
 
 // waitUntil polls ok for up to ten seconds: herald answers Slack in the
@@ -758,13 +745,7 @@ func TestDiscordCampaign(t *testing.T) {
 	cfg := MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", public_key: \"0000000000000000000000000000000000000000000000000000000000000000\", api_url: \"http://"+fake.Addr()+"\"}\nmoderators: {discord: {group: R-MODS}}\n")
 	p := NewProgram(nil)
 	MustStart(t, p, cfg)
-	mod := consoleMod
-	run := func(text string, files ...bot.File) {
-		t.Helper()
-		if r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: text, Files: files}); r.Private {
-			t.Fatalf("%s: %+v", text, r)
-		}
-	}
+	run := mustRun(t, p)
 	run("list import dc", bot.File{Name: "dc.csv", Data: []byte("discord_id,first_name\n4001,Ana\n4002,Bo\n")})
 	run("campaign new On Discord")
 	run("campaign message 1 Hi {{first_name}}!")
