@@ -91,9 +91,7 @@ func openControl(db *store.DB, log *slog.Logger, ops controlOps) (*controlServer
 			http.Error(w, bot.ErrorMessage(err), http.StatusConflict)
 			return
 		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		io.WriteString(w, token)
+		writeSecret(w, token)
 	})
 	// The event log, for "herald events tail" while herald holds it.
 	mux.HandleFunc("GET /events", func(w http.ResponseWriter, r *http.Request) {
@@ -117,9 +115,7 @@ func openControl(db *store.DB, log *slog.Logger, ops controlOps) (*controlServer
 			http.Error(w, bot.ErrorMessage(err), http.StatusConflict)
 			return
 		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		io.WriteString(w, out)
+		writeSecret(w, out)
 	})
 	c := &controlServer{path: path, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, done: make(chan struct{})}
 	go func() {
@@ -178,4 +174,12 @@ func fetchBackup(ctx context.Context, dbPath string, w io.Writer) (int64, error)
 		return n, bot.Errorf(bot.EUNAVAILABLE, "backup interrupted after %d bytes: %w", n, err)
 	}
 	return n, nil
+}
+
+// writeSecret answers with text that holds a secret (a token): plain text,
+// kept by no cache.
+func writeSecret(w http.ResponseWriter, text string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	io.WriteString(w, text)
 }
