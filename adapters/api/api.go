@@ -161,13 +161,12 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := a.cfg.Events.Record(r.Context(), "token:"+itoa(int(t.ID)), in)
 	var invalid *events.Invalid
-	var unknown *events.UnknownContact
 	switch {
 	case errors.As(err, &invalid):
 		writeJSON(w, http.StatusBadRequest, problem{Error: "some events are invalid: nothing was recorded", Problems: invalid.Problems})
 		return
-	case errors.As(err, &unknown):
-		writeJSON(w, http.StatusNotFound, problem{Error: unknown.Error() + ": nothing was recorded"})
+	case bot.ErrorCode(err) == bot.ENOTFOUND:
+		writeJSON(w, http.StatusNotFound, problem{Error: bot.ErrorMessage(err) + ": nothing was recorded"})
 		return
 	case bot.ErrorCode(err) == bot.EINVALID:
 		writeJSON(w, http.StatusBadRequest, problem{Error: bot.ErrorMessage(err) + ": nothing was recorded"})

@@ -47,8 +47,15 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
-// Invalid refuses a batch, listing every problem of every event.
+// Invalid refuses a batch, listing every problem of every event. Record
+// returns it wrapped in a *bot.Error of code EINVALID.
 type Invalid struct{ Problems []Problem }
+
+// invalid is the error that refuses a batch for problems.
+func invalid(problems []Problem) error {
+	inv := &Invalid{Problems: problems}
+	return &bot.Error{Code: bot.EINVALID, Message: inv.Error(), Err: inv}
+}
 
 func (e *Invalid) Error() string {
 	var parts []string
@@ -59,7 +66,8 @@ func (e *Invalid) Error() string {
 }
 
 // UnknownContact refuses a batch naming a contact herald does not know
-// (and may not make: api.create_contacts).
+// (and may not make: api.create_contacts). Record returns it wrapped in a
+// *bot.Error of code ENOTFOUND.
 type UnknownContact struct {
 	Index   int
 	Contact string
@@ -99,15 +107,16 @@ var reserved = map[string]bool{
 }
 
 // Record validates every event (a batch with any problem is refused
-// whole, every problem listed: *Invalid), finds each contact
-// (*UnknownContact when one is unknown and may not be made), and records
+// whole, every problem listed: a *bot.Error EINVALID wrapping *Invalid),
+// finds each contact (ENOTFOUND wrapping *UnknownContact when one is
+// unknown and may not be made), and records
 // them all in one transaction, keys scoped by scope (the API token).
 func (s *Service) Record(ctx context.Context, scope string, in []Input) ([]Recorded, error) {
 	if len(in) == 0 {
-		return nil, &Invalid{Problems: []Problem{{Index: 0, Field: "events", Message: "no event given"}}}
+		return nil, invalid([]Problem{{Index: 0, Field: "events", Message: "no event given"}})
 	}
 	if len(in) > MaxBatch {
-		return nil, &Invalid{Problems: []Problem{{Index: MaxBatch, Field: "events", Message: fmt.Sprintf("at most %d events in one request, got %d", MaxBatch, len(in))}}}
+		return nil, invalid([]Problem{{Index: MaxBatch, Field: "events", Message: fmt.Sprintf("at most %d events in one request, got %d", MaxBatch, len(in))}})
 	}
 	now := s.Clock.Now()
 	var problems []Problem
@@ -147,7 +156,7 @@ func (s *Service) Record(ctx context.Context, scope string, in []Input) ([]Recor
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &Invalid{Problems: problems}
+		return nil, invalid(problems)
 	}
 	// Every contact is found before any is made: a batch refused for an
 	// unknown one makes none.
@@ -161,7 +170,8 @@ func (s *Service) Record(ctx context.Context, scope string, in []Input) ([]Recor
 		case bot.ErrorCode(err) == bot.ENOTFOUND && s.CreateContacts && s.Contacts != nil && addr.Platform != bot.PlatformWeb:
 			missing = append(missing, i)
 		case bot.ErrorCode(err) == bot.ENOTFOUND:
-			return nil, &UnknownContact{Index: i, Contact: e.Contact}
+			u := &UnknownContact{Index: i, Contact: e.Contact}
+			return nil, &bot.Error{Code: bot.ENOTFOUND, Message: u.Error(), Err: u}
 		case err != nil:
 			return nil, err
 		default:
