@@ -127,26 +127,22 @@ func (db *DB) RecordEvents(ctx context.Context, scope string, events []*bot.Even
 	if len(keys) != len(events) {
 		return nil, bot.Errorf(bot.EINVALID, "%d keys for %d events", len(keys), len(events))
 	}
-	for _, e := range events {
-		if e.Type == "" {
-			return nil, bot.Errorf(bot.EINVALID, "an event needs a type")
-		}
-	}
 	dup := make([]bool, len(events))
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		now := db.now()
-		if err := pruneEventKeys(tx, now, len(events)); err != nil {
+		cut := now.Add(-bot.EventKeyTTL)
+		kb, tb := tx.Bucket(bucketEventKeys), tx.Bucket(bucketEventKeysTime)
+		// At least as many keys go as this recording may add, so that the
+		// keys never outgrow what 7 days bring.
+		if err := pruneKeys(tb, kb, cut, max(pruneBatch, 2*len(events))); err != nil {
 			return err
 		}
-		cut := uint64(now.Add(-bot.EventKeyTTL).UnixNano())
-		kb, tb := tx.Bucket(bucketEventKeys), tx.Bucket(bucketEventKeysTime)
 		for i, e := range events {
-			dup[i] = false
 			var key []byte
 			if keys[i] != "" {
 				key = []byte(scope + "\x00" + keys[i])
-				if v := kb.Get(key); len(v) == 16 && binary.BigEndian.Uint64(v[8:]) >= cut {
-					e.Seq, dup[i] = binary.BigEndian.Uint64(v), true
+				if v := kb.Get(key); len(v) == 16 && btoi(v[8:]) >= uint64(cut.UnixNano()) {
+					e.Seq, dup[i] = btoi(v), true
 					continue
 				} else if len(v) == 16 {
 					// Past its time but not pruned yet: free, its time entry goes.
@@ -177,24 +173,4 @@ func (db *DB) RecordEvents(ctx context.Context, scope string, events []*bot.Even
 		return nil, err
 	}
 	return dup, nil
-}
-
-// pruneEventKeys removes event keys older than bot.EventKeyTTL: at least
-// as many as a recording may add (n), so that the keys never outgrow
-// what 7 days bring.
-func pruneEventKeys(tx *bolt.Tx, now time.Time, n int) error {
-	tb, kb := tx.Bucket(bucketEventKeysTime), tx.Bucket(bucketEventKeys)
-	cut := uint64(now.Add(-bot.EventKeyTTL).UnixNano())
-	c := tb.Cursor()
-	removed := 0
-	for k, _ := c.First(); k != nil && removed < max(pruneBatch, 2*n) && binary.BigEndian.Uint64(k[:8]) < cut; k, _ = c.First() {
-		if err := kb.Delete(k[8:]); err != nil {
-			return internal("pruning event keys: %w", err)
-		}
-		if err := tb.Delete(k); err != nil {
-			return internal("pruning event keys: %w", err)
-		}
-		removed++
-	}
-	return nil
 }

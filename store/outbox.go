@@ -241,19 +241,25 @@ func (db *DB) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool
 // pruneIntakeKeys forgets up to pruneBatch keys taken more than
 // bot.KeyTTL before now.
 func pruneIntakeKeys(tx *bolt.Tx, now time.Time) error {
-	byTime, keys := tx.Bucket(bucketIntakeKeysTime), tx.Bucket(bucketIntakeKeys)
-	limit := uint64(now.Add(-bot.KeyTTL).UnixNano())
+	return pruneKeys(tx.Bucket(bucketIntakeKeysTime), tx.Bucket(bucketIntakeKeys), now.Add(-bot.KeyTTL), pruneBatch)
+}
+
+// pruneKeys forgets up to n idempotency keys recorded before cut: byTime
+// holds, in order, each key's time (8 bytes) followed by the key, and
+// keys the keys themselves.
+func pruneKeys(byTime, keys *bolt.Bucket, cut time.Time, n int) error {
+	limit := uint64(cut.UnixNano())
 	cur := byTime.Cursor()
-	for range pruneBatch {
+	for range n {
 		k, _ := cur.First()
-		if k == nil || len(k) < 8 || binary.BigEndian.Uint64(k) >= limit {
+		if k == nil || len(k) < 8 || btoi(k[:8]) >= limit {
 			break
 		}
 		if err := keys.Delete(k[8:]); err != nil {
-			return internal("forgetting an intake key: %w", err)
+			return internal("forgetting a key: %w", err)
 		}
 		if err := cur.Delete(); err != nil {
-			return internal("forgetting an intake key: %w", err)
+			return internal("forgetting a key: %w", err)
 		}
 	}
 	return nil

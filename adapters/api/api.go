@@ -6,6 +6,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -214,12 +215,16 @@ func parse(body []byte) ([]events.Input, bool, error) {
 	return nil, false, errors.New(`the body is an event as JSON ({"type": …, "contact": …}), an array of them, or {"events": [...]}`)
 }
 
-// strictJSON decodes, refusing unknown fields (a misspelt one is named).
+// strictJSON decodes one JSON value, refusing unknown fields (a misspelt
+// one is named) and anything after the value.
 func strictJSON(b []byte, v any) error {
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return errors.New("the body is not valid: " + err.Error())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("the body is not valid: more follows the JSON value")
 	}
 	return nil
 }

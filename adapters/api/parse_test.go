@@ -26,7 +26,7 @@ func TestParseShapes(t *testing.T) {
 			t.Errorf("%s: %d events, %v", body, len(in), err)
 		}
 	}
-	for _, body := range []string{`{"type": "a", "colour": "red"}`, `"hello"`, ``, `{"events": [1]}`, `[{"type": 3}]`} {
+	for _, body := range []string{`{"type": "a", "colour": "red"}`, `"hello"`, ``, `{"events": [1]}`, `[{"type": 3}]`, `[{"type": "a", "contact": "x@y.z"}] trailing`} {
 		if _, _, err := parse([]byte(body)); err == nil {
 			t.Errorf("%q was accepted", body)
 		}
