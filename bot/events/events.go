@@ -6,6 +6,7 @@ package events
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
@@ -203,8 +204,26 @@ func (s *Service) Record(ctx context.Context, scope string, in []Input) ([]Recor
 	// registered to) becomes theirs: their thread's head card shows it,
 	// and replies after its end go by email. Done for duplicates too, so
 	// that a request sent again after a failure here completes it.
+	// One write per contact: a contact's later events override its
+	// earlier ones.
+	var order []bot.ContactID
+	merged := map[bot.ContactID]map[string]string{}
 	for i, e := range in {
-		if err := s.assign(ctx, events[i].ContactID, e.Attributes); err != nil {
+		id := events[i].ContactID
+		for _, k := range ContactAttributes {
+			v, ok := e.Attributes[k]
+			if !ok || id == 0 {
+				continue
+			}
+			if merged[id] == nil {
+				merged[id] = map[string]string{}
+				order = append(order, id)
+			}
+			merged[id][k] = v
+		}
+	}
+	for _, id := range order {
+		if err := s.assign(ctx, id, merged[id]); err != nil {
 			return nil, err
 		}
 	}
@@ -220,25 +239,14 @@ func (s *Service) Record(ctx context.Context, scope string, in []Input) ([]Recor
 // (RFC 3339, or "2006-01-02 15:04" in UTC).
 var ContactAttributes = []string{bot.AttrEvent, bot.AttrEventStart, bot.AttrEventEnd}
 
-// assign keeps on contact id the attributes of attrs that describe their
-// event.
-func (s *Service) assign(ctx context.Context, id bot.ContactID, attrs map[string]string) error {
-	set := map[string]string{}
-	for _, k := range ContactAttributes {
-		if v, ok := attrs[k]; ok {
-			set[k] = v
-		}
-	}
-	if len(set) == 0 || id == 0 {
-		return nil
-	}
+// assign sets on contact id the attributes of set (those that describe
+// their event), in one write.
+func (s *Service) assign(ctx context.Context, id bot.ContactID, set map[string]string) error {
 	_, err := s.Store.UpdateContact(ctx, id, func(c *bot.Contact) error {
 		if c.Attributes == nil {
 			c.Attributes = map[string]string{}
 		}
-		for k, v := range set {
-			c.Attributes[k] = v
-		}
+		maps.Copy(c.Attributes, set)
 		return nil
 	})
 	return err
