@@ -88,7 +88,7 @@ func openControl(db *store.DB, log *slog.Logger, ops controlOps) (*controlServer
 		}
 		token, err := ops.resetConsoleToken(r.Context())
 		if err != nil {
-			http.Error(w, bot.ErrorMessage(err), http.StatusConflict)
+			refuse(w, err, http.StatusConflict)
 			return
 		}
 		writeSecret(w, token)
@@ -99,7 +99,7 @@ func openControl(db *store.DB, log *slog.Logger, ops controlOps) (*controlServer
 		last, _ := strconv.Atoi(r.URL.Query().Get("last"))
 		evs, err := eventsPage(r.Context(), db, after, last)
 		if err != nil {
-			http.Error(w, bot.ErrorMessage(err), http.StatusServiceUnavailable)
+			refuse(w, err, http.StatusServiceUnavailable)
 			return
 		}
 		w.Header().Set("Content-Type", "application/x-ndjson")
@@ -112,7 +112,7 @@ func openControl(db *store.DB, log *slog.Logger, ops controlOps) (*controlServer
 	mux.HandleFunc("POST /tokens", func(w http.ResponseWriter, r *http.Request) {
 		out, err := tokenOp(r.Context(), db, ops.clock, r.URL.Query().Get("action"), r.URL.Query().Get("name"))
 		if err != nil {
-			http.Error(w, bot.ErrorMessage(err), http.StatusConflict)
+			refuse(w, err, http.StatusConflict)
 			return
 		}
 		writeSecret(w, out)
@@ -156,7 +156,11 @@ func askRunning(ctx context.Context, dbPath, method, target, what string) (*http
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
 		resp.Body.Close()
-		return nil, bot.Errorf(bot.EUNAVAILABLE, "the running herald refused the %s: %s", what, strings.TrimSpace(string(msg)))
+		code := resp.Header.Get(errorCodeHeader)
+		if code == "" {
+			code = bot.EUNAVAILABLE
+		}
+		return nil, bot.Errorf(code, "the running herald refused the %s: %s", what, strings.TrimSpace(string(msg)))
 	}
 	return resp, nil
 }
@@ -182,4 +186,16 @@ func writeSecret(w http.ResponseWriter, text string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	io.WriteString(w, text)
+}
+
+// errorCodeHeader carries a refusal's bot error code from the control
+// socket to the command that asked, so that its exit says what went wrong
+// (a token not found, a bad name) rather than "unavailable".
+const errorCodeHeader = "Herald-Error-Code"
+
+// refuse answers err's message with status, and its code in
+// errorCodeHeader.
+func refuse(w http.ResponseWriter, err error, status int) {
+	w.Header().Set(errorCodeHeader, bot.ErrorCode(err))
+	http.Error(w, bot.ErrorMessage(err), status)
 }
