@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -27,6 +28,12 @@ func (t *APIToken) Revoked() bool { return !t.RevokedAt.IsZero() }
 // APITokenPrefix starts every API token, so that one is recognised in a
 // configuration or a log it should not be in.
 const APITokenPrefix = "hrld_"
+
+// ValidAPITokenName says whether name may name an API token: one word
+// of 1 to 64 bytes.
+func ValidAPITokenName(name string) bool {
+	return name != "" && len(name) <= 64 && !strings.ContainsAny(name, " \t\n")
+}
 
 // NewAPIToken returns a new random token and its hash (HashAPIToken).
 func NewAPIToken() (token, hash string, err error) {

@@ -19,7 +19,7 @@ func (h *handlers) tokenCreate(ctx context.Context, w *Reply, r *Request) error 
 		return bot.Errorf(bot.EFORBIDDEN, "a token is shown once and must stay private, which a Telegram group cannot do: use the console, Slack or Discord, or `herald token create NAME` on the server")
 	}
 	name := r.Args[0]
-	if len(name) > 64 || strings.ContainsAny(name, " \t\n") {
+	if !bot.ValidAPITokenName(name) {
 		return argErrorT(TextErrTokenName, name)
 	}
 	tok, hash, err := bot.NewAPIToken()

@@ -150,7 +150,7 @@ func checkBackupTarget(out, dbPath string, db os.FileInfo, force bool) error {
 func tokenOp(ctx context.Context, db bot.APITokenStore, clock bot.Clock, action, name string) (string, error) {
 	switch action {
 	case "create":
-		if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\n") {
+		if !bot.ValidAPITokenName(name) {
 			return "", bot.Errorf(bot.EINVALID, "a token needs a name: one word, up to 64 characters")
 		}
 		tok, hash, err := bot.NewAPIToken()
