@@ -117,10 +117,13 @@ type Change struct {
 
 // Campaign is a message sent to an audience under a schedule.
 type Campaign struct {
-	ID       CampaignID    `json:"id"`
-	Name     string        `json:"name"`
-	Message  Message       `json:"message"`
-	Audience Audience      `json:"audience"`
+	ID       CampaignID `json:"id"`
+	Name     string     `json:"name"`
+	Message  Message    `json:"message"`
+	Audience Audience   `json:"audience"`
+	// Nudge, when set, makes the campaign a nudge: its sendings are made
+	// one by one as its trigger event happens, not from the audience.
+	Nudge    *Nudge        `json:"nudge,omitempty"`
 	Platform Platform      `json:"platform,omitempty"` // a platform, or PlatformAuto
 	Schedule Schedule      `json:"schedule"`
 	State    CampaignState `json:"state"`

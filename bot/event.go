@@ -19,6 +19,10 @@ const (
 	EventCampaignDone      EventType = "campaign_done"
 	EventSendingFailed     EventType = "sending_failed"
 	EventCustom            EventType = "custom"
+	// EventNudgeCompleted is a nudge's completion for one contact; its
+	// Data holds "nudge" (the campaign's ID) and "sent" ("true" or
+	// "false").
+	EventNudgeCompleted EventType = "nudge_completed"
 )
 
 // Event is something that happened, kept in order. Seq is assigned by the

@@ -159,11 +159,12 @@ type SendingStore interface {
 	// ID) in one transaction. It returns ENOTFOUND, and saves none, if one
 	// of them does not exist.
 	UpdateSendings(ctx context.Context, ss []*Sending) error
-	// ApplySendings changes the state of the sendings named by marks, then
-	// saves ss, all in one transaction (a group commit of the engine). A
-	// mark changes nothing but the state. It returns ENOTFOUND, and saves
-	// nothing, if one of them does not exist.
-	ApplySendings(ctx context.Context, marks []SendingMark, ss []*Sending) error
+	// ApplySendings changes the state of the sendings named by marks, saves
+	// ss, then appends events (setting their Seq), all in one transaction
+	// (a group commit of the engine: a nudge's completion is recorded with
+	// its outcome). A mark changes nothing but the state. It returns
+	// ENOTFOUND, and saves nothing, if one of them does not exist.
+	ApplySendings(ctx context.Context, marks []SendingMark, ss []*Sending, events []*Event) error
 	// SendingCounts returns the counters of campaign cid.
 	SendingCounts(ctx context.Context, cid CampaignID) (SendingCounts, error)
 	// SendingsWrittenAt returns when ApplySendings last wrote (zero if

@@ -12,6 +12,7 @@ import (
 // cancelled campaign's remaining sendings.
 type commitOp struct {
 	s      *bot.Sending // a copy owned by the op; nil for a mark or a cancel
+	event  *bot.Event   // recorded with s (a nudge's completion), or nil
 	mark   bot.SendingMark
 	cancel bot.CampaignID
 	done   chan error
@@ -25,7 +26,7 @@ const maxGroup = 4096
 // stopping.
 func (e *Engine) submit(s *bot.Sending, wait bool) error {
 	cp := *s
-	return e.send1(commitOp{s: &cp}, wait)
+	return e.send1(commitOp{s: &cp, event: e.completion(&cp)}, wait)
 }
 
 // mark queues a change of s's state alone (cheaper to write than the whole
@@ -106,15 +107,17 @@ func (e *Engine) committer() {
 func (e *Engine) writeGroup(ctx context.Context, group []commitOp) {
 	touched := map[bot.CampaignID]bool{}
 	var (
-		ss    []*bot.Sending
-		marks []bot.SendingMark
+		ss     []*bot.Sending
+		marks  []bot.SendingMark
+		events []*bot.Event
+		evOf   = map[*bot.Sending]*bot.Event{}
 	)
 	flush := func() {
 		if len(ss) == 0 && len(marks) == 0 {
 			return
 		}
 		start := time.Now()
-		err := e.Store.ApplySendings(ctx, marks, ss)
+		err := e.Store.ApplySendings(ctx, marks, ss, events)
 		if e.Committed != nil {
 			e.Committed(len(marks)+len(ss), time.Since(start))
 		}
@@ -122,17 +125,25 @@ func (e *Engine) writeGroup(ctx context.Context, group []commitOp) {
 			// One bad record must not sink the others: write them one by one.
 			e.Log.Error("campaign engine: a group commit failed; writing one by one", "err", err)
 			for _, m := range marks {
-				if err := e.Store.ApplySendings(ctx, []bot.SendingMark{m}, nil); err != nil {
+				if err := e.Store.ApplySendings(ctx, []bot.SendingMark{m}, nil, nil); err != nil {
 					e.Log.Error("campaign engine: cannot record a sending", "campaign", m.CampaignID, "sending", m.ID, "state", m.State, "err", err)
 				}
 			}
 			for _, s := range ss {
-				if err := e.Store.UpdateSendings(ctx, []*bot.Sending{s}); err != nil {
+				var evs []*bot.Event
+				if ev := evOf[s]; ev != nil {
+					evs = []*bot.Event{ev}
+				}
+				if err := e.Store.ApplySendings(ctx, nil, []*bot.Sending{s}, evs); err != nil {
 					e.Log.Error("campaign engine: cannot record a sending", "campaign", s.CampaignID, "sending", s.ID, "state", s.State, "err", err)
 				}
 			}
 		}
-		ss, marks = ss[:0], marks[:0]
+		if len(events) > 0 {
+			e.EventsRecorded() // a nudge's completion: the nudges after it
+		}
+		ss, marks, events = ss[:0], marks[:0], events[:0]
+		clear(evOf)
 	}
 	for i := range group {
 		op := &group[i]
@@ -144,6 +155,9 @@ func (e *Engine) writeGroup(ctx context.Context, group []commitOp) {
 		}
 		if op.s != nil {
 			ss = append(ss, op.s)
+			if op.event != nil {
+				events, evOf[op.s] = append(events, op.event), op.event
+			}
 			touched[op.s.CampaignID] = true
 		} else {
 			marks = append(marks, op.mark)
@@ -196,7 +210,7 @@ func (e *Engine) afterCommit(ctx context.Context, touched map[bot.CampaignID]boo
 	for id := range touched {
 		e.mu.Lock()
 		a := e.active[id]
-		running := a != nil && a.state == bot.CampaignRunning
+		running := a != nil && a.state == bot.CampaignRunning && a.c.Nudge == nil // a nudge is never done
 		e.mu.Unlock()
 		if running {
 			counts, err := e.Store.SendingCounts(ctx, id)

@@ -58,6 +58,20 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 		}
 	}()
 
+	if c.Nudge != nil {
+		reason, err := e.nudgeStop(ctx, c, s)
+		if err != nil {
+			settled = true
+			reland = e.failed(s, c, bot.StepResolve, err)
+			return
+		}
+		if reason != "" {
+			settled = true
+			s.State, s.Reason = bot.SendingSkipped, reason
+			e.submit(s, false)
+			return
+		}
+	}
 	addr, err := e.resolve(ctx, c, s)
 	if err != nil {
 		settled = true

@@ -19,6 +19,7 @@ type Store interface {
 	bot.ListStore
 	bot.ContactStore
 	bot.EventStore
+	bot.NudgeStore
 }
 
 // DefaultWorkers is how many sends the engine has in progress at most,
@@ -69,6 +70,9 @@ type Engine struct {
 	// means DefaultWindow, or more when Workers asks for it.
 	Window int
 	Log    *slog.Logger
+	// NudgePoll is how often the nudge scheduler reads the event log
+	// when not told of new events; 0 means DefaultNudgePoll.
+	NudgePoll time.Duration
 	// Changed, when set, is called after a campaign's counters or state
 	// changed (from the engine's goroutines; it must not block long).
 	Changed func(bot.CampaignID)
@@ -103,6 +107,8 @@ type Engine struct {
 	readyAt   int       // ready[:readyAt] are dispatched
 	wake      chan struct{}
 	running   bool
+	loaded    bool          // Run has read the campaigns it resumes
+	nudgeWake chan struct{} // EventsRecorded
 
 	// fillMu orders reading the store into the window (fill) with
 	// handing over sendings written behind a campaign's cursor (landed):
@@ -127,6 +133,8 @@ type activeCampaign struct {
 	// cursor is the last open sending read from the store, in due order:
 	// what comes before it is in memory, held by a worker, or final.
 	cursor bot.DuePos
+	// nudgeFrom, for a nudge, is its Since: it fires on later events.
+	nudgeFrom uint64
 }
 
 // fillPage is how many sendings fill reads per campaign at a time.
@@ -187,6 +195,7 @@ func (e *Engine) init() {
 			e.Budget = NewBudget(e.Limits, e.Clock, 1)
 		}
 		e.wake = make(chan struct{}, 1)
+		e.nudgeWake = make(chan struct{}, 1)
 		e.commits = make(chan commitOp, 4096)
 		if e.Log == nil {
 			e.Log = slog.New(slog.DiscardHandler)
@@ -267,6 +276,10 @@ func (e *Engine) Run(ctx context.Context) error {
 		}
 	}
 
+	e.mu.Lock()
+	e.loaded = true
+	e.mu.Unlock()
+
 	committed := make(chan struct{})
 	go func() { defer close(committed); e.committer() }()
 	work := make(chan *queued, e.Workers)
@@ -285,7 +298,10 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 	stopWatch := make(chan struct{})
 	go e.watch(ws, stopWatch)
+	nudged := make(chan struct{})
+	go func() { defer close(nudged); e.runNudges(ctx) }()
 	defer func() {
+		<-nudged           // returns with ctx
 		e.prepares.Wait()  // preparations stop with ctx
 		e.notifying.Wait() // reloads asked for finish before the committer closes
 		close(work)
@@ -626,6 +642,22 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 		if a == nil {
 			a = &activeCampaign{}
 			e.active[id] = a
+		}
+		if c.Nudge != nil && a.state == bot.CampaignPaused {
+			// Resumed: it fires on what happens from now on.
+			e.mu.Unlock()
+			if c, err = e.resumeNudge(ctx, id); err != nil {
+				return err
+			}
+			e.mu.Lock()
+			if a = e.active[id]; a == nil {
+				a = &activeCampaign{}
+				e.active[id] = a
+			}
+		}
+		if c.Nudge != nil {
+			a.nudgeFrom = c.Nudge.Since
+			defer e.EventsRecorded() // the scheduler polls while a nudge runs
 		}
 		a.c, a.msg, a.loc, a.state = c, personalize.Compile(c.Message), loc, bot.CampaignRunning
 		a.gen++

@@ -65,6 +65,9 @@ func (e *Engine) prepare(ctx context.Context, id bot.CampaignID, now time.Time) 
 	if c.State != bot.CampaignScheduled && !(c.Preparing && (c.State == bot.CampaignRunning || c.State == bot.CampaignPaused)) {
 		return nil
 	}
+	if c.Nudge != nil {
+		return e.enable(ctx, c)
+	}
 	start := c.Schedule.StartAt
 	if start.IsZero() || start.Before(c.UpdatedAt) {
 		start = now

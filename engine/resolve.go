@@ -20,6 +20,9 @@ func (e *Engine) resolve(ctx context.Context, c *bot.Campaign, s *bot.Sending) (
 	if !s.Address.IsZero() {
 		return s.Address, nil
 	}
+	if c.Nudge != nil {
+		return e.resolveContact(ctx, c, s)
+	}
 	p := c.Platform
 	key := strings.TrimSpace(s.Key)
 	if col, ok := platformColumns[c.KeyColumn]; ok {

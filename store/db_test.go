@@ -260,6 +260,40 @@ func TestMigrateFromVersion6(t *testing.T) {
 	}
 }
 
+func TestMigrateFromVersion8(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := store.Open(path, store.Options{Clock: bottest.NewClock(epoch)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana := bot.Address{Platform: bot.PlatformTelegram, ID: "1"}
+	ct := &bot.Contact{Addresses: []bot.ContactAddress{{Address: ana}}}
+	if err := db.CreateContact(ctx, ct); err != nil {
+		t.Fatal(err)
+	}
+	db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom, Name: "a", ContactID: ct.ID})
+	db.AppendEvent(ctx, &bot.Event{Type: bot.EventMessageReceived, Subject: ana})
+	db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom, Name: "nobody's"})
+	db.Close()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Update(func(tx *bolt.Tx) error {
+		tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("8"))
+		tx.DeleteBucket([]byte("nudge_once"))
+		return tx.DeleteBucket([]byte("events_by_contact"))
+	})
+	b.Close()
+
+	db = MustOpenPath(t, path)
+	evs, err := db.ContactEvents(ctx, ct.ID, 0, 0)
+	if err != nil || len(evs) != 2 || evs[0].Name != "a" || evs[1].Type != bot.EventMessageReceived {
+		t.Fatalf("the contact's events after migration: %+v %v", evs, err)
+	}
+}
+
 func TestBackupIsConsistentAndPrivate(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)

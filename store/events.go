@@ -31,7 +31,10 @@ func (db *DB) appendEvent(tx *bolt.Tx, e *bot.Event) error {
 	if e.At.IsZero() {
 		e.At = db.now()
 	}
-	return put(b, itob(seq), e)
+	if err := put(b, itob(seq), e); err != nil {
+		return err
+	}
+	return indexEvent(tx, e)
 }
 
 // Events returns up to limit events after seq, in order.

@@ -22,7 +22,9 @@ import (
 //	6: counts the posts waiting in the outbox, per platform (outbox.go).
 //	7: indexes conversations by when something is due (conversations.go).
 //	8: adds API tokens and the event API's idempotency keys (apitokens.go).
-const SchemaVersion = 8
+//	9: indexes events by contact; the nudge scheduler's cursor and
+//	   once-per-contact record (nudges.go).
+const SchemaVersion = 9
 
 var (
 	bucketMeta            = []byte("meta")
@@ -59,6 +61,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV5toV6,
 	migrateV6toV7,
 	migrateV7toV8,
+	migrateV8toV9,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

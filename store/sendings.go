@@ -92,45 +92,51 @@ func (db *DB) CreateSendings(ctx context.Context, cid bot.CampaignID, ss []*bot.
 		if c.State == bot.CampaignCancelled || c.State == bot.CampaignDone {
 			return bot.Errorf(bot.ECONFLICT, "campaign %d is %s: it takes no more recipients", cid, c.State)
 		}
-		b, err := tx.Bucket(bucketSendings).CreateBucketIfNotExists(itob(uint64(cid)))
-		if err != nil {
-			return internal("creating sendings bucket: %w", err)
-		}
-		idx, err := dueIndex(tx, cid)
-		if err != nil {
-			return err
-		}
-		b.FillPercent = 0.9 // appended in ID order
-		counts, err := readCounts(b)
-		if err != nil {
-			return err
-		}
-		arena := make([]byte, 0, 256*len(ss)) // never overwritten: bbolt holds the slices until commit
-		for _, s := range ss {
-			id, err := b.NextSequence()
-			if err != nil {
-				return internal("sending sequence: %w", err)
-			}
-			s.ID, s.CampaignID = bot.SendingID(id), cid
-			if s.State == "" {
-				s.State = bot.SendingPending
-			}
-			start := len(arena)
-			if arena, err = encodeSending(arena, s); err != nil {
-				return err
-			}
-			if err := b.Put(itob(id), arena[start:len(arena):len(arena)]); err != nil {
-				return internal("writing sending: %w", err)
-			}
-			if s.Open() {
-				if err := idx.Put(dueKey(s.Due(), s.ID), nil); err != nil {
-					return internal("indexing sending: %w", err)
-				}
-			}
-			counts.Add(s.State)
-		}
-		return put(b, countsKey, &counts)
+		return createSendings(tx, cid, ss)
 	})
+}
+
+// createSendings stores ss for campaign cid, setting their IDs, indexing
+// the open ones by due time and counting them.
+func createSendings(tx *bolt.Tx, cid bot.CampaignID, ss []*bot.Sending) error {
+	b, err := tx.Bucket(bucketSendings).CreateBucketIfNotExists(itob(uint64(cid)))
+	if err != nil {
+		return internal("creating sendings bucket: %w", err)
+	}
+	idx, err := dueIndex(tx, cid)
+	if err != nil {
+		return err
+	}
+	b.FillPercent = 0.9 // appended in ID order
+	counts, err := readCounts(b)
+	if err != nil {
+		return err
+	}
+	arena := make([]byte, 0, 256*len(ss)) // never overwritten: bbolt holds the slices until commit
+	for _, s := range ss {
+		id, err := b.NextSequence()
+		if err != nil {
+			return internal("sending sequence: %w", err)
+		}
+		s.ID, s.CampaignID = bot.SendingID(id), cid
+		if s.State == "" {
+			s.State = bot.SendingPending
+		}
+		start := len(arena)
+		if arena, err = encodeSending(arena, s); err != nil {
+			return err
+		}
+		if err := b.Put(itob(id), arena[start:len(arena):len(arena)]); err != nil {
+			return internal("writing sending: %w", err)
+		}
+		if s.Open() {
+			if err := idx.Put(dueKey(s.Due(), s.ID), nil); err != nil {
+				return internal("indexing sending: %w", err)
+			}
+		}
+		counts.Add(s.State)
+	}
+	return put(b, countsKey, &counts)
 }
 
 // Sending returns one sending, or ENOTFOUND.
@@ -179,12 +185,13 @@ func (db *DB) Sendings(ctx context.Context, cid bot.CampaignID, after bot.Sendin
 // UpdateSendings saves every sending of ss in one transaction, adjusting
 // the counters, or saves none if one of them does not exist.
 func (db *DB) UpdateSendings(ctx context.Context, ss []*bot.Sending) error {
-	return db.ApplySendings(ctx, nil, ss)
+	return db.ApplySendings(ctx, nil, ss, nil)
 }
 
 // ApplySendings changes the states named by marks (rewriting only the
-// state byte), then saves ss, adjusting the counters, in one transaction.
-func (db *DB) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*bot.Sending) error {
+// state byte), then saves ss, adjusting the counters, then appends events,
+// in one transaction.
+func (db *DB) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*bot.Sending, events []*bot.Event) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		w := sendingWriter{root: tx.Bucket(bucketSendings), counts: map[bot.CampaignID]*bot.SendingCounts{}, buckets: map[bot.CampaignID]*bolt.Bucket{}, cursors: map[*bolt.Bucket]*bolt.Cursor{}, due: map[bot.CampaignID]*bolt.Bucket{}}
 		w.arena = make([]byte, 0, 256*len(ss)+64*len(marks))
@@ -233,6 +240,11 @@ func (db *DB) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*
 		}
 		for cid, c := range w.counts {
 			if err := put(w.buckets[cid], countsKey, c); err != nil {
+				return err
+			}
+		}
+		for _, e := range events {
+			if err := db.appendEvent(tx, e); err != nil {
 				return err
 			}
 		}

@@ -37,6 +37,9 @@ type Store struct {
 	sendings      map[bot.CampaignID]*memSendings
 	written       time.Time
 	events        [][]byte
+	eventContact  []bot.ContactID // by Seq-1: whom each event happened to
+	nudgeCursor   uint64
+	nudgeOnce     map[[2]uint64]bool // campaign, contact
 	conversations map[bot.ConversationID][]byte
 	convByPart    map[bot.Address]bot.ConversationID
 	convByThread  map[bot.ThreadRef]bot.ConversationID
@@ -78,6 +81,7 @@ func NewStore(clock bot.Clock) *Store {
 		conversations: map[bot.ConversationID][]byte{}, convByPart: map[bot.Address]bot.ConversationID{}, convByThread: map[bot.ThreadRef]bot.ConversationID{},
 		posts: map[string][][]byte{}, files: map[string]memFile{}, snippets: map[string][]byte{}, secrets: map[string][]byte{},
 		outbox: map[uint64][]byte{}, intakeKeys: map[string]time.Time{}, postKeys: map[string]postKey{}, eventKeys: map[string]eventKey{},
+		nudgeOnce: map[[2]uint64]bool{},
 	}
 }
 
@@ -790,12 +794,12 @@ func (s *Store) DueSendings(ctx context.Context, cid bot.CampaignID, after bot.D
 
 // UpdateSendings saves every sending of ss in one transaction, or none.
 func (s *Store) UpdateSendings(ctx context.Context, ss []*bot.Sending) error {
-	return s.ApplySendings(ctx, nil, ss)
+	return s.ApplySendings(ctx, nil, ss, nil)
 }
 
 // ApplySendings changes the states named by marks, then saves ss, keeping
 // the counters, in one transaction: all of it or nothing.
-func (s *Store) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*bot.Sending) error {
+func (s *Store) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss []*bot.Sending, events []*bot.Event) error {
 	if err := s.begin(ctx); err != nil {
 		return err
 	}
@@ -843,7 +847,11 @@ func (s *Store) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss [
 		m, _ := find(sd.CampaignID, sd.ID)
 		write(m, sd)
 	}
-	s.written = s.now()
+	now := s.now()
+	for _, e := range events {
+		s.appendEvent(e, now)
+	}
+	s.written = now
 	return nil
 }
 
@@ -892,12 +900,23 @@ func (s *Store) AppendEvent(ctx context.Context, e *bot.Event) error {
 		return err
 	}
 	defer s.mu.Unlock()
+	s.appendEvent(e, s.now())
+	return nil
+}
+
+// appendEvent stores e at the end of the log, setting Seq (and At to now
+// if unset); s.mu is held.
+func (s *Store) appendEvent(e *bot.Event, now time.Time) {
 	e.Seq = uint64(len(s.events) + 1)
 	if e.At.IsZero() {
-		e.At = s.now()
+		e.At = now
 	}
 	s.events = append(s.events, enc(e))
-	return nil
+	id := e.ContactID
+	if id == 0 && !e.Subject.IsZero() {
+		id = s.byAddr[e.Subject]
+	}
+	s.eventContact = append(s.eventContact, id)
 }
 
 // Events returns up to limit events after seq, in order.
@@ -914,6 +933,89 @@ func (s *Store) Events(ctx context.Context, after uint64, limit int) ([]*bot.Eve
 		}
 	}
 	return out, nil
+}
+
+// ContactEvents returns up to limit events of contact id after Seq
+// after, in order.
+func (s *Store) ContactEvents(ctx context.Context, id bot.ContactID, after uint64, limit int) ([]*bot.Event, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	var out []*bot.Event
+	for i := after; i < uint64(len(s.events)); i++ {
+		if s.eventContact[i] != id || id == 0 {
+			continue
+		}
+		out = append(out, dec[bot.Event](s.events[i]))
+		if limit > 0 && len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// ---- nudges
+
+// LastEventSeq returns the Seq of the last event recorded (0 if none).
+func (s *Store) LastEventSeq(ctx context.Context) (uint64, error) {
+	if err := s.begin(ctx); err != nil {
+		return 0, err
+	}
+	defer s.mu.Unlock()
+	return uint64(len(s.events)), nil
+}
+
+// NudgeCursor returns the Seq of the last event the nudge scheduler took
+// into account.
+func (s *Store) NudgeCursor(ctx context.Context) (uint64, error) {
+	if err := s.begin(ctx); err != nil {
+		return 0, err
+	}
+	defer s.mu.Unlock()
+	return s.nudgeCursor, nil
+}
+
+// ScheduleNudges creates the sendings of ss that their nudge takes and
+// moves the cursor, in one transaction.
+func (s *Store) ScheduleNudges(ctx context.Context, cursor uint64, ss []*bot.Sending) error {
+	if err := s.begin(ctx); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	for _, sd := range ss {
+		if !validSendingState(sd.State) && sd.State != "" {
+			return bot.Errorf(bot.EINVALID, "sending has no valid state (%q)", sd.State)
+		}
+	}
+	for _, sd := range ss {
+		sd.ID = 0
+		c, err := s.campaign(sd.CampaignID)
+		if err != nil || c.Nudge == nil || c.State != bot.CampaignRunning && c.State != bot.CampaignPaused {
+			continue
+		}
+		key := [2]uint64{uint64(c.ID), sd.Source}
+		if !c.Nudge.EachTime {
+			if s.nudgeOnce[key] {
+				continue
+			}
+			s.nudgeOnce[key] = true
+		}
+		m := s.sendings[c.ID]
+		if m == nil {
+			m = &memSendings{rows: map[bot.SendingID][]byte{}}
+			s.sendings[c.ID] = m
+		}
+		if sd.State == "" {
+			sd.State = bot.SendingPending
+		}
+		m.next++
+		sd.ID = m.next
+		m.rows[sd.ID] = enc(sd)
+		m.counts.Add(sd.State)
+	}
+	s.nudgeCursor = cursor
+	return nil
 }
 
 // ---- conversations
@@ -1452,11 +1554,7 @@ func (s *Store) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bo
 	}
 	for _, e := range events {
 		e.ConversationID = c.ID
-		e.Seq = uint64(len(s.events) + 1)
-		if e.At.IsZero() {
-			e.At = now
-		}
-		s.events = append(s.events, enc(e))
+		s.appendEvent(e, now)
 	}
 	if in.Key != "" {
 		s.intakeKeys[in.Key] = now
@@ -1587,11 +1685,7 @@ func (s *Store) RecordEvents(ctx context.Context, scope string, events []*bot.Ev
 				continue
 			}
 		}
-		e.Seq = uint64(len(s.events) + 1)
-		if e.At.IsZero() {
-			e.At = now
-		}
-		s.events = append(s.events, enc(e))
+		s.appendEvent(e, now)
 		if key != "" {
 			s.eventKeys[key] = eventKey{e.Seq, now}
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/audience"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/nudges"
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
@@ -265,6 +266,12 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 			return nil, bot.Errorf(bot.EINVALID, "%s is not connected to herald: enable it in the config, or choose another platform", c.Platform).Translated("err.campaign.not_connected", c.Platform)
 		}
 	}
+	if c.Nudge != nil {
+		if err := nudges.Validate(c.Nudge); err != nil {
+			return nil, err
+		}
+		return s.schedule(ctx, id, by)
+	}
 	chk, err := s.Check(ctx, id)
 	if err != nil {
 		return nil, err
@@ -281,8 +288,14 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 			who, chk.LackingSummary(c.Message), chk.Lacking[0].Key, strings.Join(chk.Lacking[0].Missing, ", ")).
 			Translated("err.campaign.lacking", chk.LackingTotal, chk.LackingSummary(c.Message), chk.Lacking[0].Key, strings.Join(chk.Lacking[0].Missing, ", "))
 	}
+	return s.schedule(ctx, id, by)
+}
+
+// schedule moves a draft checked by Start to scheduled and tells the
+// engine.
+func (s *Service) schedule(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error) {
 	now := s.Clock.Now().UTC()
-	c, err = s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
+	c, err := s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
 		if c.Schedule.Window > 0 && c.Schedule.Seed == 0 {
 			c.Schedule.Seed = rand.Int64()
 		}

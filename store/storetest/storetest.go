@@ -28,6 +28,7 @@ type Store interface {
 	bot.SnippetStore
 	bot.APITokenStore
 	bot.EventRecorder
+	bot.NudgeStore
 }
 
 // Opener returns a fresh, empty store stamped by clock, closed when the
@@ -66,6 +67,7 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("Secrets", func(t *testing.T) { secrets(t, open) })
 	t.Run("APITokens", func(t *testing.T) { apiTokens(t, open) })
 	t.Run("RecordEvents", func(t *testing.T) { recordEvents(t, opener) })
+	t.Run("NudgeStore", func(t *testing.T) { nudgeStore(t, open) })
 }
 
 var (
@@ -442,7 +444,7 @@ func dueSendings(t *testing.T, open func(*testing.T) Store) {
 		t.Fatalf("the page after %v: %v", bot.PosOf(first[1]), got)
 	}
 	// In flight stays due; sent leaves; a retry moves to its new time.
-	if err := db.ApplySendings(ctx, []bot.SendingMark{{CampaignID: c.ID, ID: 2, State: bot.SendingInFlight}}, nil); err != nil {
+	if err := db.ApplySendings(ctx, []bot.SendingMark{{CampaignID: c.ID, ID: 2, State: bot.SendingInFlight}}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	ss[3].State, ss[3].SentAt = bot.SendingSent, epoch

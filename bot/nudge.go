@@ -1,0 +1,89 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Nudge makes a campaign a scheduled message: each time its trigger event
+// happens to a contact, one sending to that contact is scheduled a delay
+// later, with the campaign's message, schedule (time zone, working hours,
+// retries) and report. A nudge campaign runs while it is enabled (paused
+// when disabled) and is never done; package nudges computes its times.
+type Nudge struct {
+	// Trigger is the event that starts the delay: an EventType, or the
+	// name of a custom event.
+	Trigger string `json:"trigger"`
+	// Where, when set, must all equal the trigger event's attributes.
+	Where map[string]string `json:"where,omitempty"`
+	// Delay is how long after the trigger the message goes.
+	Delay Delay `json:"delay"`
+	// Block, when set, is an event that stops the message if it happened
+	// to the contact before the due time: at any time, or only since the
+	// trigger when BlockSinceTrigger is set. The nudge still completes
+	// when CompleteOnDelay is set.
+	Block             string `json:"block,omitempty"`
+	BlockSinceTrigger bool   `json:"block_since_trigger,omitempty"`
+	// Until, when set, is an event that ends the nudge for a contact: once
+	// it has happened to them, nothing more is sent and nothing completes
+	// (a weekly newsletter until "unsubscribed").
+	Until string `json:"until,omitempty"`
+	// EachTime schedules a sending for every occurrence of the trigger;
+	// otherwise a contact gets the nudge once.
+	EachTime bool `json:"each_time,omitempty"`
+	// CompleteOnDelay completes the nudge when its delay is up, sent or
+	// not; otherwise it completes when sent. Completion records an
+	// EventNudgeCompleted, which other nudges (or this one) trigger on.
+	CompleteOnDelay bool `json:"complete_on_delay,omitempty"`
+	// MaxLate skips a firing found more than this overdue (after an
+	// outage, or for a backfill of old events); 0 means the engine's
+	// default.
+	MaxLate time.Duration `json:"max_late,omitempty"`
+	// Since is the last event recorded before the nudge was enabled (or
+	// resumed): it fires on later events only. The engine sets it.
+	Since uint64 `json:"since,omitempty"`
+}
+
+// Delay is a nudge's wait: N units, optionally landing at a time of day
+// ("3 days at 9:00"), or the next given weekday at a time of day.
+type Delay struct {
+	N    int       `json:"n,omitempty"`
+	Unit DelayUnit `json:"unit,omitempty"`
+	// At is the time of day, in minutes after midnight, when AtSet.
+	At    int  `json:"at,omitempty"`
+	AtSet bool `json:"at_set,omitempty"`
+	// Weekday, when Unit is DelayWeekday, is the day the message goes.
+	Weekday time.Weekday `json:"weekday,omitempty"`
+}
+
+// DelayUnit is the unit of a Delay.
+type DelayUnit string
+
+// The delay units; DelayWeekday means "next Weekday at At".
+const (
+	DelayMinute  DelayUnit = "minute"
+	DelayHour    DelayUnit = "hour"
+	DelayDay     DelayUnit = "day"
+	DelayWeek    DelayUnit = "week"
+	DelayWeekday DelayUnit = "weekday"
+)
+
+// NudgeStore keeps what the nudge scheduler reads and writes. Each method
+// is one transaction; implementations are safe for concurrent use.
+type NudgeStore interface {
+	// NudgeCursor returns the Seq of the last event the scheduler has
+	// taken into account (0 at first).
+	NudgeCursor(ctx context.Context) (uint64, error)
+	// ScheduleNudges creates the sendings ss (each with its CampaignID
+	// set) and sets the cursor to cursor, in one transaction, so that an
+	// event is scheduled once whatever happens. A sending is left out (its
+	// ID stays 0) when its campaign is not a running or paused nudge, or
+	// when the nudge is once per contact and the contact (Source) already
+	// has a sending of it.
+	ScheduleNudges(ctx context.Context, cursor uint64, ss []*Sending) error
+	// LastEventSeq returns the Seq of the last event recorded (0 if none).
+	LastEventSeq(ctx context.Context) (uint64, error)
+	// ContactEvents returns up to limit events of contact id with Seq
+	// greater than after, in order.
+	ContactEvents(ctx context.Context, id ContactID, after uint64, limit int) ([]*Event, error)
+}

@@ -1,0 +1,252 @@
+package nudges
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/schedule"
+)
+
+// The sending attributes a firing keeps of its trigger, beside the
+// event's own attributes (as "event.NAME", which {{event.NAME}} reads).
+const (
+	AttrTriggerSeq = "event.seq"
+	AttrTriggerAt  = "event.at"
+	attrPrefix     = "event."
+)
+
+// DefaultMaxLate is how overdue a firing may be found and still go, when
+// the nudge does not say.
+const DefaultMaxLate = time.Hour
+
+// KeyColumn is the key column of a nudge's report: each sending is a
+// contact, named by email when herald knows it.
+const KeyColumn = "contact"
+
+// Is reports whether event e is the event named name: its type, or for a
+// custom event its name. Names are compared without regard to case.
+func Is(name string, e *bot.Event) bool {
+	if name == "" {
+		return false
+	}
+	if strings.EqualFold(name, string(e.Type)) {
+		return true
+	}
+	return e.Type == bot.EventCustom && strings.EqualFold(name, e.Name)
+}
+
+// Triggers reports whether e fires nudge n: its trigger, and every
+// attribute n.Where names equal in e's data (values compared without
+// regard to case). For a nudge that triggers on nudge completions, Where
+// usually names the nudge ("nudge": "12").
+func Triggers(n *bot.Nudge, e *bot.Event) bool {
+	if !Is(n.Trigger, e) {
+		return false
+	}
+	for k, v := range n.Where {
+		if !strings.EqualFold(e.Data[k], v) {
+			return false
+		}
+	}
+	return true
+}
+
+// Validate checks a nudge as a moderator gives it; the error names what
+// is wrong (EINVALID).
+func Validate(n *bot.Nudge) error {
+	if strings.TrimSpace(n.Trigger) == "" {
+		return bot.Errorf(bot.EINVALID, "a nudge needs a trigger event")
+	}
+	d := n.Delay
+	switch d.Unit {
+	case bot.DelayMinute, bot.DelayHour, bot.DelayDay, bot.DelayWeek:
+		if d.N < 0 || d.N > 3660 {
+			return bot.Errorf(bot.EINVALID, "a delay of %d %ss is out of range (0 to 3660)", d.N, d.Unit)
+		}
+		if d.AtSet && (d.Unit == bot.DelayMinute || d.Unit == bot.DelayHour) {
+			return bot.Errorf(bot.EINVALID, "a time of day goes with days or weeks, not %ss", d.Unit)
+		}
+	case bot.DelayWeekday:
+		if d.Weekday < time.Sunday || d.Weekday > time.Saturday {
+			return bot.Errorf(bot.EINVALID, "no such weekday")
+		}
+	default:
+		return bot.Errorf(bot.EINVALID, "a delay needs a unit: minutes, hours, days or weeks")
+	}
+	if d.AtSet && (d.At < 0 || d.At >= 24*60) {
+		return bot.Errorf(bot.EINVALID, "a time of day is between 00:00 and 23:59")
+	}
+	if n.MaxLate < 0 {
+		return bot.Errorf(bot.EINVALID, "max late cannot be negative")
+	}
+	return nil
+}
+
+// Location is the time zone a nudge's times are in for contact ct: the
+// contact's own ("time_zone", "timezone" or "tz" attribute, an IANA name)
+// when valid, else the campaign's schedule's, else UTC.
+func Location(s bot.Schedule, ct *bot.Contact) *time.Location {
+	if ct != nil {
+		for _, k := range []string{"time_zone", "timezone", "tz"} {
+			if name := strings.TrimSpace(ct.Attributes[k]); name != "" {
+				if loc, err := time.LoadLocation(name); err == nil {
+					return loc
+				}
+			}
+		}
+	}
+	loc, err := schedule.Location(s)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// Due is when a firing triggered at from goes, in loc: the delay added
+// (days and weeks on the calendar, so that "3 days" keeps the time of day
+// across a daylight-saving change), landed at the delay's time of day
+// when it has one, then moved into the schedule's working days and hours
+// (in loc too).
+func Due(n *bot.Nudge, s bot.Schedule, from time.Time, loc *time.Location) time.Time {
+	d := n.Delay
+	local := from.In(loc)
+	var t time.Time
+	switch d.Unit {
+	case bot.DelayMinute:
+		t = from.Add(time.Duration(d.N) * time.Minute)
+	case bot.DelayHour:
+		t = from.Add(time.Duration(d.N) * time.Hour)
+	case bot.DelayDay, bot.DelayWeek:
+		days := d.N
+		if d.Unit == bot.DelayWeek {
+			days *= 7
+		}
+		t = local.AddDate(0, 0, days)
+		if d.AtSet {
+			y, m, dd := t.Date()
+			t = time.Date(y, m, dd, 0, d.At, 0, 0, loc)
+		}
+	case bot.DelayWeekday:
+		y, m, dd := local.Date()
+		at := 0
+		if d.AtSet {
+			at = d.At
+		}
+		for i := 0; i <= 7; i++ {
+			c := time.Date(y, m, dd+i, 0, at, 0, 0, loc)
+			if c.Weekday() == d.Weekday && c.After(from) {
+				t = c
+				break
+			}
+		}
+	default:
+		t = from
+	}
+	s.TimeZone, s.Window = loc.String(), 0
+	return schedule.PlannedAt(s, t.UTC(), "").UTC()
+}
+
+// Firing returns the sending nudge campaign c makes for contact ct when
+// event e triggers it: scheduled at its due time, keyed by the contact's
+// email (else its first address), carrying the contact's attributes and
+// the event's (as event.NAME, with event.seq and event.at).
+func Firing(c *bot.Campaign, e *bot.Event, ct *bot.Contact) *bot.Sending {
+	attrs := make(map[string]string, len(ct.Attributes)+len(e.Data)+2)
+	for k, v := range ct.Attributes {
+		attrs[k] = v
+	}
+	if ct.Name != "" && attrs["name"] == "" {
+		attrs["name"] = ct.Name
+	}
+	for k, v := range e.Data {
+		attrs[attrPrefix+k] = v
+	}
+	attrs[AttrTriggerSeq] = strconv.FormatUint(e.Seq, 10)
+	attrs[AttrTriggerAt] = e.At.UTC().Format(time.RFC3339Nano)
+	due := Due(c.Nudge, c.Schedule, e.At, Location(c.Schedule, ct))
+	return &bot.Sending{
+		CampaignID: c.ID, Key: ContactKey(ct), Source: uint64(ct.ID), Attributes: attrs,
+		State: bot.SendingScheduled, PlannedAt: due,
+	}
+}
+
+// ContactKey names contact ct in a nudge's report: its email, else its
+// first address, else its ID.
+func ContactKey(ct *bot.Contact) string {
+	switch {
+	case ct.Email != "":
+		return ct.Email
+	case len(ct.Addresses) > 0:
+		return ct.Addresses[0].Address.String()
+	}
+	return "contact:" + strconv.FormatUint(uint64(ct.ID), 10)
+}
+
+// EndedPrefix starts the reason of a firing skipped because the nudge's
+// Until event happened: such a firing does not complete.
+const EndedPrefix = "stopped: "
+
+// trigger returns the Seq and time of the event that made s.
+func trigger(s *bot.Sending) (uint64, time.Time) {
+	seq, _ := strconv.ParseUint(s.Attributes[AttrTriggerSeq], 10, 64)
+	at, _ := time.Parse(time.RFC3339Nano, s.Attributes[AttrTriggerAt])
+	return seq, at
+}
+
+// Stopped looks at what happened to the contact of sending s (events, in
+// order, all of the contact's up to now) and says whether the firing
+// must not go: reason names the event, and end is set when it is the
+// nudge's Until (the nudge ends for the contact, without completing);
+// otherwise a Block event stops this firing only.
+func Stopped(n *bot.Nudge, s *bot.Sending, events []*bot.Event) (reason string, end bool) {
+	seq, _ := trigger(s)
+	for _, e := range events {
+		if n.Until != "" && Is(n.Until, e) {
+			return EndedPrefix + n.Until + " happened", true
+		}
+	}
+	for _, e := range events {
+		if n.Block != "" && Is(n.Block, e) && (!n.BlockSinceTrigger || e.Seq > seq) {
+			if n.BlockSinceTrigger {
+				return "blocked: " + n.Block + " happened since the trigger", false
+			}
+			return "blocked: " + n.Block + " happened", false
+		}
+	}
+	return "", false
+}
+
+// TooLate reports whether a firing due at due, found at now, is more than
+// the nudge's MaxLate (or DefaultMaxLate) overdue.
+func TooLate(n *bot.Nudge, due, now time.Time) bool {
+	max := n.MaxLate
+	if max <= 0 {
+		max = DefaultMaxLate
+	}
+	return now.Sub(due) > max
+}
+
+// Completes reports whether sending s, final, completes its nudge: sent,
+// or any outcome but an Until when the nudge completes on its delay.
+func Completes(n *bot.Nudge, s *bot.Sending, ended bool) bool {
+	if s.State == bot.SendingSent {
+		return true
+	}
+	return n.CompleteOnDelay && s.State.Final() && !ended
+}
+
+// Completion is the event recorded when sending s of nudge campaign c
+// completes, at.
+func Completion(c *bot.Campaign, s *bot.Sending, at time.Time) *bot.Event {
+	data := map[string]string{
+		"nudge": strconv.FormatUint(uint64(c.ID), 10),
+		"name":  c.Name,
+		"sent":  strconv.FormatBool(s.State == bot.SendingSent),
+	}
+	return &bot.Event{
+		Type: bot.EventNudgeCompleted, At: at, ContactID: bot.ContactID(s.Source),
+		Subject: s.Address, CampaignID: c.ID, Data: data,
+	}
+}

@@ -1,0 +1,311 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/nudges"
+)
+
+// Nudges: the scheduler reads the event log after its durable cursor, a
+// page at a time; for each event and each running nudge it triggers, it
+// makes the contact's sending (due a delay later), and writes the page's
+// sendings with the new cursor in one transaction (ScheduleNudges), so
+// that an event is scheduled once whatever happens. The sendings then go
+// as any campaign's: the due index, the window, the limiter, retries and
+// the report. Before one goes, the contact's events are read for the
+// nudge's Until and Block events, and a firing found long overdue is
+// skipped. A final sending that completes its nudge is recorded with a
+// nudge_completed event in the same group commit, which the scheduler
+// reads in turn: nudges chain.
+
+// nudgePage is how many events the scheduler reads at a time.
+const nudgePage = 1000
+
+// DefaultNudgePoll is how often the scheduler looks for new events when
+// nobody tells it of them (EventsRecorded).
+const DefaultNudgePoll = time.Second
+
+// EventsRecorded tells the engine that events were recorded, so that the
+// nudges they trigger are scheduled at once rather than at the next poll.
+// Safe to call from any goroutine; it never blocks.
+func (e *Engine) EventsRecorded() {
+	e.init()
+	select {
+	case e.nudgeWake <- struct{}{}:
+	default:
+	}
+}
+
+// runNudges schedules nudges until ctx is done.
+func (e *Engine) runNudges(ctx context.Context) {
+	poll := e.NudgePoll
+	if poll <= 0 {
+		poll = DefaultNudgePoll
+	}
+	for {
+		n, err := e.scheduleNudges(ctx)
+		if err != nil && ctx.Err() == nil {
+			e.Log.Error("nudges: scheduling from the event log", "err", err)
+		}
+		if err == nil && n == nudgePage {
+			continue // more to read
+		}
+		if !e.nudging() {
+			// No nudge runs: nothing to poll for. Enabling one wakes this.
+			select {
+			case <-ctx.Done():
+				return
+			case <-e.nudgeWake:
+			}
+			continue
+		}
+		t := e.Clock.NewTimer(poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-e.nudgeWake:
+			t.Stop()
+		case <-t.C():
+		}
+	}
+}
+
+// nudging reports whether a nudge runs.
+func (e *Engine) nudging() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, a := range e.active {
+		if a.c.Nudge != nil && a.state == bot.CampaignRunning {
+			return true
+		}
+	}
+	return false
+}
+
+// scheduleNudges reads one page of events after the cursor, makes the
+// sendings they trigger and writes them with the new cursor. It returns
+// how many events it read.
+func (e *Engine) scheduleNudges(ctx context.Context) (int, error) {
+	cursor, err := e.Store.NudgeCursor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	events, err := e.Store.Events(ctx, cursor, nudgePage)
+	if err != nil || len(events) == 0 {
+		return 0, err
+	}
+	type live struct {
+		c    *bot.Campaign
+		from uint64
+	}
+	var running []live
+	e.mu.Lock()
+	for _, a := range e.active {
+		if a.c.Nudge != nil && a.state == bot.CampaignRunning {
+			running = append(running, live{a.c, a.nudgeFrom})
+		}
+	}
+	e.mu.Unlock()
+	var ss []*bot.Sending
+	contacts := map[bot.ContactID]*bot.Contact{}
+	for _, ev := range events {
+		for _, n := range running {
+			if ev.Seq <= n.from || !nudges.Triggers(n.c.Nudge, ev) {
+				continue
+			}
+			ct, err := e.eventContact(ctx, ev, contacts)
+			if err != nil {
+				return 0, err
+			}
+			if ct == nil {
+				continue // nobody herald knows
+			}
+			ss = append(ss, nudges.Firing(n.c, ev, ct))
+		}
+	}
+	last := events[len(events)-1].Seq
+	e.fillMu.Lock()
+	err = e.Store.ScheduleNudges(ctx, last, ss)
+	if err == nil {
+		byCampaign := map[bot.CampaignID][]*bot.Sending{}
+		for _, s := range ss {
+			if s.ID != 0 {
+				byCampaign[s.CampaignID] = append(byCampaign[s.CampaignID], s)
+			}
+		}
+		for id, batch := range byCampaign {
+			e.landedLocked(id, batch, nil)
+		}
+	}
+	e.fillMu.Unlock()
+	e.poke()
+	if err != nil {
+		return 0, err
+	}
+	return len(events), nil
+}
+
+// eventContact returns the contact event ev happened to (by its
+// ContactID, else its Subject's address), or nil when herald knows
+// nobody there; cache keeps those read for this page.
+func (e *Engine) eventContact(ctx context.Context, ev *bot.Event, cache map[bot.ContactID]*bot.Contact) (*bot.Contact, error) {
+	id := ev.ContactID
+	if id == 0 {
+		if ev.Subject.IsZero() {
+			return nil, nil
+		}
+		ct, err := e.Store.ContactByAddress(ctx, ev.Subject)
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		cache[ct.ID] = ct
+		return ct, nil
+	}
+	if ct, ok := cache[id]; ok {
+		return ct, nil
+	}
+	ct, err := e.Store.Contact(ctx, id)
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		ct, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cache[id] = ct
+	return ct, nil
+}
+
+// nudgeStop says whether sending s of nudge campaign c must not go now:
+// too late, or stopped by what happened to its contact. reason is empty
+// when it may go; err is a passing failure to read the contact's events.
+func (e *Engine) nudgeStop(ctx context.Context, c *bot.Campaign, s *bot.Sending) (reason string, err error) {
+	n := c.Nudge
+	if s.Attempts == 0 && !s.Resent && nudges.TooLate(n, s.PlannedAt, e.Clock.Now()) {
+		return "too late: due " + s.PlannedAt.UTC().Format(time.RFC3339) + ", more than " + maxLate(n).String() + " ago", nil
+	}
+	if n.Block == "" && n.Until == "" {
+		return "", nil
+	}
+	events, err := e.Store.ContactEvents(ctx, bot.ContactID(s.Source), 0, 0)
+	if err != nil {
+		return "", bot.StepErrorf(bot.StepResolve, bot.EUNAVAILABLE, "reading what happened to the contact: %s", bot.ErrorMessage(err))
+	}
+	reason, _ = nudges.Stopped(n, s, events)
+	return reason, nil
+}
+
+func maxLate(n *bot.Nudge) time.Duration {
+	if n.MaxLate > 0 {
+		return n.MaxLate
+	}
+	return nudges.DefaultMaxLate
+}
+
+// completion returns the event that records the completion of nudge
+// sending s, final, or nil when s is not a nudge's or does not complete
+// it.
+func (e *Engine) completion(s *bot.Sending) *bot.Event {
+	if !s.State.Final() {
+		return nil
+	}
+	e.mu.Lock()
+	a := e.active[s.CampaignID]
+	var c *bot.Campaign
+	if a != nil {
+		c = a.c
+	}
+	e.mu.Unlock()
+	if c == nil || c.Nudge == nil {
+		return nil
+	}
+	ended := s.State == bot.SendingSkipped && strings.HasPrefix(s.Reason, nudges.EndedPrefix)
+	if !nudges.Completes(c.Nudge, s, ended) {
+		return nil
+	}
+	return nudges.Completion(c, s, e.Clock.Now().UTC())
+}
+
+// resolveContact finds where a nudge's sending goes: the contact's first
+// address on the campaign's platform (any, for auto) that herald is
+// connected to and can reach, else their email.
+func (e *Engine) resolveContact(ctx context.Context, c *bot.Campaign, s *bot.Sending) (bot.Address, error) {
+	ct, err := e.Store.Contact(ctx, bot.ContactID(s.Source))
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		return bot.Address{}, bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "contact %s is no longer in the directory", s.Key)
+	}
+	if err != nil {
+		return bot.Address{}, bot.StepErrorf(bot.StepResolve, bot.EUNAVAILABLE, "looking up %s: %s", s.Key, bot.ErrorMessage(err))
+	}
+	p := c.Platform
+	any := p == "" || p == bot.PlatformAuto
+	var last error
+	for _, a := range ct.Addresses {
+		if !any && a.Address.Platform != p {
+			continue
+		}
+		if _, ok := e.Messengers[a.Address.Platform]; !ok {
+			continue
+		}
+		if a.Reach.Unreachable() {
+			last = unreachable(a)
+			continue
+		}
+		addr, err := e.checkReach(ctx, a.Address)
+		if err == nil {
+			return addr, nil
+		}
+		last = err
+	}
+	if _, ok := e.Messengers[bot.PlatformEmail]; ok && ct.Email != "" && (any || p == bot.PlatformEmail) {
+		return bot.Address{Platform: bot.PlatformEmail, ID: ct.Email}, nil
+	}
+	if last != nil {
+		return bot.Address{}, last
+	}
+	return bot.Address{}, bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "herald has no way to reach %s", s.Key)
+}
+
+// enable runs nudge campaign c, scheduled: it has no audience to record,
+// its sendings come from the events it triggers on.
+func (e *Engine) enable(ctx context.Context, c *bot.Campaign) error {
+	at := e.Clock.Now().UTC()
+	since, err := e.Store.LastEventSeq(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = e.Store.UpdateCampaign(ctx, c.ID, func(x *bot.Campaign) error {
+		if x.State != bot.CampaignScheduled || x.Nudge == nil {
+			return nil
+		}
+		x.Nudge.Since = since
+		x.KeyColumn, x.StartedAt, x.Preparing = nudges.KeyColumn, at, false
+		return x.Transition(bot.CampaignRunning, at, bot.Actor{})
+	})
+	if err != nil {
+		return err
+	}
+	return e.reload(ctx, c.ID)
+}
+
+// resumeNudge records that nudge id, resumed, fires on the events
+// recorded from now on (not on those of while it was paused), and returns
+// it.
+func (e *Engine) resumeNudge(ctx context.Context, id bot.CampaignID) (*bot.Campaign, error) {
+	since, err := e.Store.LastEventSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Store.UpdateCampaign(ctx, id, func(x *bot.Campaign) error {
+		if x.Nudge != nil && x.Nudge.Since < since {
+			x.Nudge.Since = since
+		}
+		return nil
+	})
+}

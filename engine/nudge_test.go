@@ -1,0 +1,265 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// nudgeRig is the engine rig with a nudge scheduler that polls rarely, so
+// that the fake clock moves in large steps; the tests tell it of events.
+func nudgeRig(t *testing.T) *rig {
+	r := newRig(t)
+	r.engine.NudgePoll = 24 * time.Hour
+	return r
+}
+
+// contact adds a contact reachable on Telegram at chat id.
+func (r *rig) contact(id string, attrs map[string]string) bot.ContactID {
+	r.t.Helper()
+	c := &bot.Contact{Name: "P" + id, Attributes: attrs, Addresses: []bot.ContactAddress{{Address: bot.Address{Platform: bot.PlatformTelegram, ID: id}, Reach: bot.ReachReachable}}}
+	if err := r.db.CreateContact(context.Background(), c); err != nil {
+		r.t.Fatal(err)
+	}
+	return c.ID
+}
+
+// event records a custom event for contact id now, and tells the engine.
+func (r *rig) event(name string, id bot.ContactID, data map[string]string) {
+	r.t.Helper()
+	if err := r.db.AppendEvent(context.Background(), &bot.Event{Type: bot.EventCustom, Name: name, ContactID: id, At: r.clock.Now(), Data: data}); err != nil {
+		r.t.Fatal(err)
+	}
+	r.engine.EventsRecorded()
+}
+
+// nudge creates and enables a nudge with text. Unless n says otherwise,
+// a firing may be found a month late: until moves the fake clock faster
+// than the engine keeps up with under the race detector.
+func (r *rig) nudge(name, text string, n bot.Nudge, edit func(*bot.Campaign)) bot.CampaignID {
+	r.t.Helper()
+	if n.MaxLate == 0 {
+		n.MaxLate = 30 * 24 * time.Hour
+	}
+	ctx := context.Background()
+	c, err := r.svc.Create(ctx, name, mod)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if _, err := r.svc.SetMessage(ctx, c.ID, bot.Message{Text: text}, mod); err != nil {
+		r.t.Fatal(err)
+	}
+	if _, err := r.svc.Edit(ctx, c.ID, mod, "nudge", func(c *bot.Campaign) error {
+		c.Nudge = &n
+		if edit != nil {
+			edit(c)
+		}
+		return nil
+	}); err != nil {
+		r.t.Fatal(err)
+	}
+	if _, err := r.svc.Start(ctx, c.ID, mod); err != nil {
+		r.t.Fatal(err)
+	}
+	r.waitReal("the nudge to run", func() bool { return r.state(c.ID) == bot.CampaignRunning })
+	return c.ID
+}
+
+func (r *rig) sentTo(id string) []bot.Message {
+	return r.tg.SentTo(bot.Address{Platform: bot.PlatformTelegram, ID: id})
+}
+
+// sendings returns the campaign's sendings.
+func (r *rig) sendings(id bot.CampaignID) []*bot.Sending {
+	r.t.Helper()
+	ss, err := r.db.Sendings(context.Background(), id, 0, 0)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return ss
+}
+
+func TestNudgeGoesAfterItsDelayUnlessBlocked(t *testing.T) {
+	r := nudgeRig(t)
+	r.run()
+	at9 := 9 * 60
+	id := r.nudge("reminder", "Hi {{name}}, how is {{event.course}} going?",
+		bot.Nudge{Trigger: "signed_up", Delay: bot.Delay{N: 3, Unit: bot.DelayDay, At: at9, AtSet: true}, Block: "activity_completed"}, nil)
+	ana, bob, cy := r.contact("1001", nil), r.contact("1002", nil), r.contact("1003", nil)
+	r.event("signed_up", ana, map[string]string{"course": "Go 101"})
+	r.event("signed_up", bob, map[string]string{"course": "Go 101"})
+	r.waitReal("two firings", func() bool { return r.counts(id).Scheduled == 2 })
+	// Before the due time: Bob completes the activity, which blocks his.
+	r.clock.Advance(26 * time.Hour)
+	r.event("activity_completed", bob, nil)
+	// Cy completes it after his would have gone: it does not exist yet,
+	// and his firing is later.
+	r.event("signed_up", cy, map[string]string{"course": "Go 101"})
+	r.waitReal("three firings", func() bool { return r.counts(id).Total == 3 })
+
+	due := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC) // t0 + 3 days, at 9:00
+	r.clock.Set(due)
+	r.until("Ana's and Bob's firings", func() bool { c := r.counts(id); return c.Sent+c.Skipped >= 2 })
+	if got := r.sentTo("1001"); len(got) != 1 || got[0].Text != "Hi P1001, how is Go 101 going?" {
+		t.Fatalf("Ana got %+v", got)
+	}
+	if s := r.sendings(id)[0]; s.SentAt.Before(due) {
+		t.Fatalf("Ana's went at %s, before %s", s.SentAt, due)
+	}
+	if got := r.sentTo("1002"); len(got) != 0 {
+		t.Fatalf("Bob was blocked but got %+v", got)
+	}
+	for _, s := range r.sendings(id) {
+		if s.Source == uint64(bob) && (s.State != bot.SendingSkipped || !strings.Contains(s.Reason, "activity_completed")) {
+			t.Fatalf("Bob's sending %s %q", s.State, s.Reason)
+		}
+	}
+	r.clock.Advance(24 * time.Hour)
+	r.until("Cy's firing", func() bool { return r.counts(id).Sent == 2 })
+	if got := r.sentTo("1003"); len(got) != 1 {
+		t.Fatalf("Cy got %+v", got)
+	}
+	// The completion of Ana's and Cy's was recorded with their outcome.
+	evs, err := r.db.ContactEvents(context.Background(), ana, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := evs[len(evs)-1]; last.Type != bot.EventNudgeCompleted || last.Data["nudge"] != fmt.Sprint(id) || last.Data["sent"] != "true" {
+		t.Fatalf("Ana's last event %+v", last)
+	}
+	if r.state(id) != bot.CampaignRunning {
+		t.Fatalf("a nudge with nothing left is %s, want running", r.state(id))
+	}
+}
+
+func TestNudgesChainAndCompleteOnDelay(t *testing.T) {
+	r := nudgeRig(t)
+	r.run()
+	welcome := r.nudge("welcome", "Welcome", bot.Nudge{Trigger: "signed_up", Delay: bot.Delay{N: 0, Unit: bot.DelayMinute}}, nil)
+	day3 := r.nudge("day 3", "Day 3", bot.Nudge{Trigger: string(bot.EventNudgeCompleted), Where: map[string]string{"nudge": fmt.Sprint(welcome)},
+		Delay: bot.Delay{N: 3, Unit: bot.DelayDay}, Block: "opted_out", CompleteOnDelay: true}, nil)
+	day7 := r.nudge("day 7", "Day 7", bot.Nudge{Trigger: string(bot.EventNudgeCompleted), Where: map[string]string{"nudge": fmt.Sprint(day3)},
+		Delay: bot.Delay{N: 4, Unit: bot.DelayDay}}, nil)
+	ana, bob := r.contact("1001", nil), r.contact("1002", nil)
+	r.event("signed_up", ana, nil)
+	r.event("signed_up", bob, nil)
+	r.until("both welcomed", func() bool { return r.counts(welcome).Sent == 2 })
+	r.event("opted_out", bob, nil) // blocks Bob's day 3, which completes anyway
+	r.waitReal("day 3 scheduled", func() bool { return r.counts(day3).Scheduled == 2 })
+	r.clock.Advance(3 * 24 * time.Hour)
+	r.until("day 3 for both", func() bool { c := r.counts(day3); return c.Sent+c.Skipped == 2 })
+	r.waitReal("day 7 scheduled", func() bool { return r.counts(day7).Scheduled == 2 })
+	r.clock.Advance(4 * 24 * time.Hour)
+	r.until("day 7 for both", func() bool { return r.counts(day7).Sent == 2 })
+	if got := r.sentTo("1001"); len(got) != 3 || got[0].Text != "Welcome" || got[1].Text != "Day 3" || got[2].Text != "Day 7" {
+		t.Fatalf("Ana got %+v", got)
+	}
+	if got := r.sentTo("1002"); len(got) != 2 || got[1].Text != "Day 7" {
+		t.Fatalf("Bob got %+v", got)
+	}
+	if c := r.counts(day3); c.Sent != 1 || c.Skipped != 1 {
+		t.Fatalf("day 3 counts %+v", c)
+	}
+	for _, s := range r.sendings(day7) {
+		if d := s.SentAt.Sub(t0); d < 7*24*time.Hour {
+			t.Fatalf("day 7 went %s after the sign-up", d)
+		}
+	}
+}
+
+func TestNudgeCompletesOnSendOnlyWhenSent(t *testing.T) {
+	r := nudgeRig(t)
+	r.run()
+	first := r.nudge("first", "First", bot.Nudge{Trigger: "signed_up", Delay: bot.Delay{N: 1, Unit: bot.DelayHour}, Block: "opted_out"}, nil)
+	next := r.nudge("next", "Next", bot.Nudge{Trigger: string(bot.EventNudgeCompleted), Where: map[string]string{"nudge": fmt.Sprint(first)}, Delay: bot.Delay{N: 1, Unit: bot.DelayHour}}, nil)
+	ana := r.contact("1001", nil)
+	r.event("signed_up", ana, nil)
+	r.event("opted_out", ana, nil)
+	r.clock.Advance(time.Hour)
+	r.until("the first, blocked", func() bool { return r.counts(first).Skipped == 1 })
+	r.clock.Advance(48 * time.Hour)
+	r.waitReal("the scheduler to read the log", func() bool { c, _ := r.db.NudgeCursor(context.Background()); return c >= 2 })
+	if c := r.counts(next); c.Total != 0 {
+		t.Fatalf("a blocked nudge that completes on send chained: %+v", c)
+	}
+}
+
+func TestNudgeOncePerContactOrEachTime(t *testing.T) {
+	r := nudgeRig(t)
+	r.run()
+	once := r.nudge("once", "Once", bot.Nudge{Trigger: "logged_in", Delay: bot.Delay{N: 10, Unit: bot.DelayMinute}}, nil)
+	each := r.nudge("each", "Each", bot.Nudge{Trigger: "logged_in", Delay: bot.Delay{N: 10, Unit: bot.DelayMinute}, EachTime: true}, nil)
+	ana := r.contact("1001", nil)
+	for range 3 {
+		r.event("logged_in", ana, nil)
+		r.clock.Advance(time.Minute)
+	}
+	r.waitReal("every firing scheduled", func() bool { return r.counts(each).Total == 3 })
+	r.clock.Advance(10 * time.Minute)
+	r.until("every firing", func() bool { return r.counts(once).Sent == 1 && r.counts(each).Sent == 3 })
+	r.event("logged_in", ana, nil)
+	r.waitReal("the fourth login's scheduled", func() bool { return r.counts(each).Total == 4 })
+	r.clock.Advance(10 * time.Minute)
+	r.until("the fourth login's", func() bool { return r.counts(each).Sent == 4 })
+	if c := r.counts(once); c.Total != 1 {
+		t.Fatalf("once per contact made %+v", c)
+	}
+}
+
+func TestNudgeUntilEndsTheWeeklyNewsletter(t *testing.T) {
+	r := nudgeRig(t)
+	r.run()
+	r.nudge("start", "Subscribed", bot.Nudge{Trigger: "subscribed", Delay: bot.Delay{Unit: bot.DelayMinute}}, nil)
+	// Every Monday at 9:00 after a nudge completes: the start, then each
+	// issue of its own.
+	monday9 := bot.Delay{Unit: bot.DelayWeekday, Weekday: time.Monday, At: 9 * 60, AtSet: true}
+	weekly := r.nudge("weekly", "This week", bot.Nudge{Trigger: string(bot.EventNudgeCompleted), Delay: monday9, Until: "unsubscribed", EachTime: true}, nil)
+	ana := r.contact("1001", nil)
+	r.event("subscribed", ana, nil)
+	r.waitReal("the first issue scheduled", func() bool { return r.counts(weekly).Total == 1 })
+	mondays := []time.Time{time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), time.Date(2026, 12, 14, 9, 0, 0, 0, time.UTC)}
+	for i, m := range mondays {
+		r.clock.Set(m)
+		r.until("an issue", func() bool { return r.counts(weekly).Sent == i+1 })
+		r.waitReal("the next issue scheduled", func() bool { return r.counts(weekly).Total == i+2 })
+	}
+	r.clock.Set(time.Date(2026, 12, 16, 12, 0, 0, 0, time.UTC))
+	r.event("unsubscribed", ana, nil)
+	r.clock.Set(time.Date(2026, 12, 21, 9, 0, 0, 0, time.UTC))
+	r.until("the third issue, stopped", func() bool { return r.counts(weekly).Skipped == 1 })
+	r.clock.Advance(30 * 24 * time.Hour)
+	r.waitReal("the scheduler to read the log", func() bool {
+		c, _ := r.db.NudgeCursor(context.Background())
+		last, _ := r.db.LastEventSeq(context.Background())
+		return c == last
+	})
+	if c := r.counts(weekly); c.Total != 3 || c.Sent != 2 {
+		t.Fatalf("weekly counts %+v: an until event must end it", c)
+	}
+	if s := r.sendings(weekly)[2]; !strings.HasPrefix(s.Reason, "stopped: unsubscribed") {
+		t.Fatalf("reason %q", s.Reason)
+	}
+}
+
+func TestNudgeFoundLongOverdueIsSkipped(t *testing.T) {
+	r := nudgeRig(t)
+	r.run()
+	id := r.nudge("late", "Late", bot.Nudge{Trigger: "signed_up", Delay: bot.Delay{N: 1, Unit: bot.DelayHour}, MaxLate: time.Hour}, nil)
+	ana := r.contact("1001", nil)
+	// A backfilled event from two days ago: its firing was due long ago.
+	if err := r.db.AppendEvent(context.Background(), &bot.Event{Type: bot.EventCustom, Name: "signed_up", ContactID: ana, At: t0.Add(-48 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	r.engine.EventsRecorded()
+	r.until("the firing, skipped", func() bool { return r.counts(id).Skipped == 1 })
+	if s := r.sendings(id)[0]; !strings.HasPrefix(s.Reason, "too late") {
+		t.Fatalf("reason %q", s.Reason)
+	}
+	if len(r.tg.Sent()) != 0 {
+		t.Fatal("a firing too late was sent")
+	}
+}
