@@ -149,9 +149,11 @@ type Campaign struct {
 	History    []Change  `json:"history,omitempty"`
 }
 
-// Editable reports whether the campaign's content may still change.
+// Editable reports whether the campaign's content may still change: a
+// draft or scheduled campaign, or a nudge not cancelled (an edit applies
+// to what it has not sent yet).
 func (c *Campaign) Editable() bool {
-	return c.State == CampaignDraft || c.State == CampaignScheduled
+	return c.State == CampaignDraft || c.State == CampaignScheduled || c.Nudge != nil && !c.State.Final()
 }
 
 // Record appends a history line and stamps the update.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,11 @@ func (h *handlers) campaigns(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
+	if len(cs) == 0 {
+		w.Text(bot.KindMessage, h.text.T(TextNoCampaigns))
+		return nil
+	}
+	cs = slices.DeleteFunc(cs, func(c *bot.Campaign) bool { return c.Nudge != nil }) // see nudges
 	if len(cs) == 0 {
 		w.Text(bot.KindMessage, h.text.T(TextNoCampaigns))
 		return nil

@@ -15,6 +15,8 @@ import (
 // Campaigns is what the commands need of the campaign service.
 type Campaigns interface {
 	Create(ctx context.Context, name string, by bot.Actor) (*bot.Campaign, error)
+	CreateNudge(ctx context.Context, name string, by bot.Actor) (*bot.Campaign, error)
+	SetNudge(ctx context.Context, id bot.CampaignID, n bot.Nudge, by bot.Actor) (*bot.Campaign, error)
 	SetMessage(ctx context.Context, id bot.CampaignID, m bot.Message, by bot.Actor) (*bot.Campaign, error)
 	SetAudience(ctx context.Context, id bot.CampaignID, a bot.Audience, by bot.Actor) (*bot.Campaign, error)
 	SetAudienceFile(ctx context.Context, id bot.CampaignID, r lists.RecipientReader, by bot.Actor) (*lists.Result, error)

@@ -213,6 +213,42 @@ const (
 	TextDeleted         TextKey = "cmd.campaign.deleted"
 	TextReportReady     TextKey = "cmd.campaign.report_ready"
 
+	TextErrNudgeRule     TextKey = "cmd.err.nudge_rule"
+	TextErrNudgeDelay    TextKey = "cmd.err.nudge_delay"
+	TextErrNudgeName     TextKey = "err.nudge.name"
+	TextErrNudgeNobody   TextKey = "err.nudge.no_contact"
+	TextErrNotNudge      TextKey = "cmd.err.not_nudge"
+	TextHelpNudgeNew     TextKey = "cmd.help.nudge_new"
+	TextHelpNudgeWhen    TextKey = "cmd.help.nudge_when"
+	TextHelpNudgeMessage TextKey = "cmd.help.nudge_message"
+	TextHelpNudgeHours   TextKey = "cmd.help.nudge_hours"
+	TextHelpNudgeEnable  TextKey = "cmd.help.nudge_enable"
+	TextHelpNudgeDisable TextKey = "cmd.help.nudge_disable"
+	TextHelpNudgeList    TextKey = "cmd.help.nudge_list"
+	TextHelpNudgeInfo    TextKey = "cmd.help.nudge_info"
+	TextHelpNudgeDelete  TextKey = "cmd.help.nudge_delete"
+	TextHelpNudgeClone   TextKey = "cmd.help.nudge_clone"
+	TextHelpNudgeTest    TextKey = "cmd.help.nudge_test"
+	TextHelpNudgeReport  TextKey = "cmd.help.nudge_report"
+	TextNudgeCreated     TextKey = "cmd.nudge.created"
+	TextNudgeRuleSet     TextKey = "cmd.nudge.rule_set"
+	TextNudgeMessageSet  TextKey = "cmd.nudge.message_set"
+	TextNudgeEnabled     TextKey = "cmd.nudge.enabled"
+	TextNudgeDisabled    TextKey = "cmd.nudge.disabled"
+	TextNudgesTitle      TextKey = "cmd.nudge.title"
+	TextNoNudges         TextKey = "cmd.nudge.none"
+	TextNudgeLine        TextKey = "cmd.nudge.line"
+	TextNudgeRule        TextKey = "cmd.nudge.rule"
+	TextNudgeNoRule      TextKey = "cmd.nudge.no_rule"
+	TextNudgeCounts      TextKey = "cmd.nudge.counts"
+	TextNudgeSendings    TextKey = "cmd.nudge.sendings"
+	TextNudgeDeleted     TextKey = "cmd.nudge.deleted"
+	TextNudgeCancelled   TextKey = "cmd.nudge.cancelled"
+	TextNudgeCloned      TextKey = "cmd.nudge.cloned"
+	TextNudgeTried       TextKey = "cmd.nudge.tried"
+	TextNudgeReport      TextKey = "cmd.nudge.report"
+	TextNudgeHoursSet    TextKey = "cmd.nudge.hours_set"
+
 	TextCardAudience   TextKey = "card.audience"
 	TextCardPlatform   TextKey = "card.platform"
 	TextCardStart      TextKey = "card.start"
@@ -489,6 +525,42 @@ var Texts = Catalogue{
 	TextCloned:          {"#%d is a copy of #%d, as a draft. Edit it, then `campaign start %d`.", "La n°%d est une copie de la n°%d, en brouillon. Modifiez-la, puis `campaign start %d`."},
 	TextDeleted:         {"Draft #%d deleted.", "Brouillon n°%d supprimé."},
 	TextReportReady:     {"Report of #%d.", "Rapport de la n°%d."},
+
+	TextErrNudgeRule:     {"%q is not part of a nudge rule: write it like `signed_up in 3 days at 9h unless activity_completed` (see `help nudge when`)", "%q ne fait pas partie d'une règle de relance : écrivez-la comme `inscrit dans 3 jours à 9h sauf activite_terminee` (voir `help nudge when`)"},
+	TextErrNudgeDelay:    {"%q is not a delay: write it like in 3 days at 9h, after 2 hours or next monday at 9:00", "%q n'est pas un délai : écrivez-le comme dans 3 jours à 9h, après 2 heures ou lundi prochain à 9h"},
+	TextErrNudgeName:     {"a nudge needs a name: nudge new NAME", "une relance a besoin d'un nom : nudge new NOM"},
+	TextErrNudgeNobody:   {"herald knows nobody at %s: a nudge goes to contacts (see contacts)", "herald ne connaît personne à %s : une relance va aux contacts (voir contacts)"},
+	TextErrNotNudge:      {"#%d is a campaign, not a nudge: use the campaign commands", "la n°%d est une campagne, pas une relance : utilisez les commandes campaign"},
+	TextHelpNudgeNew:     {"make a nudge: a message a delay after an event", "créer une relance : un message un délai après un événement"},
+	TextHelpNudgeWhen:    {"set when a nudge goes: trigger, delay, unless, until, once or each time", "dire quand part une relance : déclencheur, délai, sauf, jusqu'à, une fois ou à chaque fois"},
+	TextHelpNudgeMessage: {"set a nudge's message ({{event.x}} reads the event)", "définir le message d'une relance ({{event.x}} lit l'événement)"},
+	TextHelpNudgeHours:   {"limit a nudge to working hours, in a time zone", "limiter une relance aux heures ouvrées, dans un fuseau"},
+	TextHelpNudgeEnable:  {"turn a nudge on", "activer une relance"},
+	TextHelpNudgeDisable: {"turn a nudge off: events meanwhile do not trigger it", "désactiver une relance : les événements d'ici là ne la déclenchent pas"},
+	TextHelpNudgeList:    {"the nudges", "les relances"},
+	TextHelpNudgeInfo:    {"a nudge's rule, message and counters", "la règle, le message et les compteurs d'une relance"},
+	TextHelpNudgeDelete:  {"delete a nudge: what waits is cancelled", "supprimer une relance : ce qui attend est annulé"},
+	TextHelpNudgeClone:   {"copy a nudge as a draft", "copier une relance en brouillon"},
+	TextHelpNudgeTest:    {"send a nudge now to one contact, without recording it", "envoyer une relance maintenant à un contact, sans l'enregistrer"},
+	TextHelpNudgeReport:  {"a nudge's report, one row per firing", "le rapport d'une relance, une ligne par envoi"},
+	TextNudgeCreated:     {"Nudge #%[1]d *%[2]s* created, off. Next: `nudge when %[1]d signed_up in 3 days at 9h`, `nudge message %[1]d TEXT`, then `nudge enable %[1]d`.", "Relance n°%[1]d *%[2]s* créée, désactivée. Ensuite : `nudge when %[1]d inscrit dans 3 jours à 9h`, `nudge message %[1]d TEXTE`, puis `nudge enable %[1]d`."},
+	TextNudgeRuleSet:     {"Nudge #%d: %s", "Relance n°%d : %s"},
+	TextNudgeMessageSet:  {"Message of nudge #%[1]d set. `nudge test %[1]d CONTACT` to see it, `nudge enable %[1]d` to turn it on.", "Message de la relance n°%[1]d défini. `nudge test %[1]d CONTACT` pour le voir, `nudge enable %[1]d` pour l'activer."},
+	TextNudgeEnabled:     {"Nudge #%[1]d is on: it fires on the events from now on. `nudge disable %[1]d` to turn it off.", "La relance n°%[1]d est active : elle se déclenche sur les événements à partir de maintenant. `nudge disable %[1]d` pour la désactiver."},
+	TextNudgeDisabled:    {"Nudge #%[1]d is off; what it scheduled waits. `nudge enable %[1]d` to turn it on.", "La relance n°%[1]d est désactivée ; ce qu'elle a planifié attend. `nudge enable %[1]d` pour la réactiver."},
+	TextNudgesTitle:      {"Nudges", "Relances"},
+	TextNoNudges:         {"No nudge yet: `nudge new NAME`.", "Aucune relance : `nudge new NOM`."},
+	TextNudgeLine:        {"#%d *%s* · %s · %s · %d sent", "n°%d *%s* · %s · %s · %d envoyées"},
+	TextNudgeRule:        {"When", "Quand"},
+	TextNudgeNoRule:      {"no rule yet: `nudge when %d …`", "pas encore de règle : `nudge when %d …`"},
+	TextNudgeCounts:      {"%d waiting · %d sent · %d failed · %d skipped", "%d en attente · %d envoyées · %d en échec · %d ignorées"},
+	TextNudgeSendings:    {"Sendings", "Envois"},
+	TextNudgeDeleted:     {"Nudge #%d deleted.", "Relance n°%d supprimée."},
+	TextNudgeCancelled:   {"Nudge #%[1]d deleted: %[2]d waiting cancelled; what went stays in `nudge report %[1]d`.", "Relance n°%[1]d supprimée : %[2]d en attente annulées ; ce qui est parti reste dans `nudge report %[1]d`."},
+	TextNudgeCloned:      {"Nudge #%[1]d is a copy of #%[2]d, off. `nudge enable %[1]d` to turn it on.", "La relance n°%[1]d est une copie de la n°%[2]d, désactivée. `nudge enable %[1]d` pour l'activer."},
+	TextNudgeTried:       {"Nudge #%d sent to %s (not recorded).", "Relance n°%d envoyée à %s (sans enregistrement)."},
+	TextNudgeReport:      {"Report of nudge #%d.", "Rapport de la relance n°%d."},
+	TextNudgeHoursSet:    {"Nudge #%d: %s.", "Relance n°%d : %s."},
 
 	TextCardAudience:   {"Audience", "Audience"},
 	TextCardPlatform:   {"Platform", "Plateforme"},

@@ -643,18 +643,6 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 			a = &activeCampaign{}
 			e.active[id] = a
 		}
-		if c.Nudge != nil && a.state == bot.CampaignPaused {
-			// Resumed: it fires on what happens from now on.
-			e.mu.Unlock()
-			if c, err = e.resumeNudge(ctx, id); err != nil {
-				return err
-			}
-			e.mu.Lock()
-			if a = e.active[id]; a == nil {
-				a = &activeCampaign{}
-				e.active[id] = a
-			}
-		}
 		if c.Nudge != nil {
 			a.nudgeFrom = c.Nudge.Since
 			defer e.EventsRecorded() // the scheduler polls while a nudge runs

@@ -272,8 +272,9 @@ func (e *Engine) resolveContact(ctx context.Context, c *bot.Campaign, s *bot.Sen
 	return bot.Address{}, bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "herald has no way to reach %s", s.Key)
 }
 
-// enable runs nudge campaign c, scheduled: it has no audience to record,
-// its sendings come from the events it triggers on.
+// enable runs nudge campaign c found scheduled (campaigns.Service runs a
+// nudge at once; this covers one left scheduled): it has no audience to
+// record, its sendings come from the events it triggers on.
 func (e *Engine) enable(ctx context.Context, c *bot.Campaign) error {
 	at := e.Clock.Now().UTC()
 	since, err := e.Store.LastEventSeq(ctx)
@@ -292,20 +293,4 @@ func (e *Engine) enable(ctx context.Context, c *bot.Campaign) error {
 		return err
 	}
 	return e.reload(ctx, c.ID)
-}
-
-// resumeNudge records that nudge id, resumed, fires on the events
-// recorded from now on (not on those of while it was paused), and returns
-// it.
-func (e *Engine) resumeNudge(ctx context.Context, id bot.CampaignID) (*bot.Campaign, error) {
-	since, err := e.Store.LastEventSeq(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return e.Store.UpdateCampaign(ctx, id, func(x *bot.Campaign) error {
-		if x.Nudge != nil && x.Nudge.Since < since {
-			x.Nudge.Since = since
-		}
-		return nil
-	})
 }

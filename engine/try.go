@@ -27,7 +27,7 @@ func (e *Engine) Connected(p bot.Platform) bool {
 func (e *Engine) Try(ctx context.Context, c *bot.Campaign, to bot.Address, attrs map[string]string) (*bot.TryResult, error) {
 	e.init()
 	sd := &bot.Sending{Key: to.ID, Attributes: attrs}
-	if to.Platform == bot.PlatformEmail && c.Platform != bot.PlatformEmail {
+	if to.Platform == bot.PlatformEmail && c.Platform != bot.PlatformEmail && c.Nudge == nil {
 		sd.Address = bot.Address{}
 	} else {
 		sd.Address = to

@@ -23,6 +23,9 @@ type Store interface {
 	bot.SendingStore
 	bot.ListStore
 	bot.ContactStore
+	// LastEventSeq returns the Seq of the last event recorded: a nudge
+	// enabled now fires on the events after it.
+	LastEventSeq(ctx context.Context) (uint64, error)
 }
 
 // Service is what moderators do with campaigns: create, edit while
@@ -50,6 +53,23 @@ func (s *Service) Create(ctx context.Context, name string, by bot.Actor) (*bot.C
 	return c, nil
 }
 
+// CreateNudge stores a new draft nudge: a campaign whose sendings its
+// trigger makes, one contact at a time (SetNudge gives its rule).
+func (s *Service) CreateNudge(ctx context.Context, name string, by bot.Actor) (*bot.Campaign, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, bot.Errorf(bot.EINVALID, "a nudge needs a name: nudge new NAME").Translated("err.nudge.name")
+	}
+	now := s.Clock.Now().UTC()
+	c := &bot.Campaign{Name: name, State: bot.CampaignDraft, Platform: bot.PlatformAuto, CreatedAt: now, CreatedBy: by,
+		Nudge: &bot.Nudge{}, KeyColumn: nudges.KeyColumn}
+	c.Record(now, by, "created")
+	if err := s.Store.CreateCampaign(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // Edit applies fn to a draft or scheduled campaign and records what
 // changed. It returns ECONFLICT for a campaign that has started.
 func (s *Service) Edit(ctx context.Context, id bot.CampaignID, by bot.Actor, what string, fn func(*bot.Campaign) error) (*bot.Campaign, error) {
@@ -64,10 +84,33 @@ func (s *Service) Edit(ctx context.Context, id bot.CampaignID, by bot.Actor, wha
 		c.Record(now, by, what)
 		return nil
 	})
-	if err == nil && c.State == bot.CampaignScheduled {
+	if err == nil && (c.State == bot.CampaignScheduled || c.Nudge != nil && c.State != bot.CampaignDraft) {
 		s.Dispatcher.Notify(id)
 	}
 	return c, err
+}
+
+// SetNudge makes the campaign a nudge with rule n, after checking it. A
+// nudge that runs takes the new rule for the events to come; what it has
+// scheduled keeps its due time.
+func (s *Service) SetNudge(ctx context.Context, id bot.CampaignID, n bot.Nudge, by bot.Actor) (*bot.Campaign, error) {
+	if err := nudges.Validate(&n); err != nil {
+		return nil, err
+	}
+	return s.Edit(ctx, id, by, "nudge rule changed", func(c *bot.Campaign) error {
+		if c.Nudge == nil && c.Audience.Kind != "" {
+			return bot.Errorf(bot.ECONFLICT, "campaign %d has an audience: a nudge goes to whoever its trigger happens to; make a new one with nudge new", c.ID)
+		}
+		n.Since = 0
+		if c.Nudge != nil {
+			n.Since = c.Nudge.Since
+		}
+		c.Nudge = &n
+		if c.KeyColumn == "" {
+			c.KeyColumn = nudges.KeyColumn
+		}
+		return nil
+	})
 }
 
 // SetMessage sets the campaign's message after checking it.
@@ -255,6 +298,9 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 	if c.State != bot.CampaignDraft {
 		return nil, bot.Errorf(bot.ECONFLICT, "campaign %d is %s, not a draft", id, c.State).Translated("err.campaign.not_draft", id, c.State)
 	}
+	if c.Nudge != nil {
+		return s.enable(ctx, c, by)
+	}
 	if err := c.Message.Validate(); err != nil {
 		return nil, bot.Errorf(bot.EINVALID, "campaign %d has no message to send yet: %s", id, bot.ErrorMessage(err))
 	}
@@ -265,12 +311,6 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 		if !s.Dispatcher.Connected(c.Platform) {
 			return nil, bot.Errorf(bot.EINVALID, "%s is not connected to herald: enable it in the config, or choose another platform", c.Platform).Translated("err.campaign.not_connected", c.Platform)
 		}
-	}
-	if c.Nudge != nil {
-		if err := nudges.Validate(c.Nudge); err != nil {
-			return nil, err
-		}
-		return s.schedule(ctx, id, by)
 	}
 	chk, err := s.Check(ctx, id)
 	if err != nil {
@@ -332,9 +372,59 @@ func (s *Service) Pause(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 	return s.transition(ctx, id, bot.CampaignPaused, by)
 }
 
-// Resume continues a paused campaign.
+// Resume continues a paused campaign. A nudge resumed fires on the
+// events from now on, not on those recorded while it was paused.
 func (s *Service) Resume(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error) {
-	return s.transition(ctx, id, bot.CampaignRunning, by)
+	since, err := s.Store.LastEventSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now().UTC()
+	c, err := s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
+		if c.Nudge != nil && c.State == bot.CampaignPaused {
+			c.Nudge.Since = since
+		}
+		return c.Transition(bot.CampaignRunning, now, by)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Dispatcher.Notify(id)
+	return c, nil
+}
+
+// enable runs nudge c, a draft, after checking its rule and message: it
+// fires on the events recorded from now on.
+func (s *Service) enable(ctx context.Context, c *bot.Campaign, by bot.Actor) (*bot.Campaign, error) {
+	if err := nudges.Validate(c.Nudge); err != nil {
+		return nil, err
+	}
+	if err := c.Message.Validate(); err != nil {
+		return nil, bot.Errorf(bot.EINVALID, "nudge %d has no message to send yet: %s", c.ID, bot.ErrorMessage(err))
+	}
+	if err := schedule.Validate(c.Schedule); err != nil {
+		return nil, err
+	}
+	since, err := s.Store.LastEventSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now().UTC()
+	c, err = s.Store.UpdateCampaign(ctx, c.ID, func(c *bot.Campaign) error {
+		if c.Nudge == nil {
+			return bot.Errorf(bot.ECONFLICT, "campaign %d is not a nudge", c.ID)
+		}
+		if err := c.Transition(bot.CampaignScheduled, now, by); err != nil {
+			return err
+		}
+		c.Nudge.Since, c.KeyColumn, c.StartedAt = since, nudges.KeyColumn, now
+		return c.Transition(bot.CampaignRunning, now, by)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Dispatcher.Notify(c.ID)
+	return c, nil
 }
 
 // Cancel stops the campaign for good: what was sent stays in the report,
@@ -360,6 +450,11 @@ func (s *Service) Clone(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 		Name: src.Name + " (copy)", Message: src.Message, Audience: src.Audience, Platform: src.Platform,
 		Schedule: src.Schedule, Defaults: src.Defaults, Missing: src.Missing,
 		State: bot.CampaignDraft, CreatedAt: now, CreatedBy: by,
+	}
+	if src.Nudge != nil {
+		n := *src.Nudge
+		n.Since = 0
+		c.Nudge, c.KeyColumn = &n, nudges.KeyColumn
 	}
 	c.Schedule.StartAt, c.Schedule.Seed = time.Time{}, 0
 	c.Record(now, by, fmt.Sprintf("cloned from campaign %d", id))
@@ -420,8 +515,14 @@ func (s *Service) Preview(ctx context.Context, id bot.CampaignID, key string) (b
 	if err != nil {
 		return bot.Message{}, "", err
 	}
-	r, err := s.recipientFor(ctx, c, key)
-	if err != nil {
+	var r *bot.Sending
+	if c.Nudge != nil {
+		ct, err := s.contactAt(ctx, bot.Address{Platform: bot.PlatformEmail, ID: key})
+		if err != nil {
+			return bot.Message{}, "", err
+		}
+		r = &bot.Sending{Key: nudges.ContactKey(ct), Attributes: nudgeAttributes(ct)}
+	} else if r, err = s.recipientFor(ctx, c, key); err != nil {
 		return bot.Message{}, "", err
 	}
 	loc, _ := schedule.Location(c.Schedule)
@@ -448,6 +549,20 @@ func (s *Service) Try(ctx context.Context, id bot.CampaignID, to bot.Address) (*
 	}
 	if err := c.Message.Validate(); err != nil {
 		return nil, bot.Errorf(bot.EINVALID, "campaign %d has no message to try yet: %s", id, bot.ErrorMessage(err))
+	}
+	if c.Nudge != nil {
+		ct, err := s.contactAt(ctx, to)
+		if err != nil {
+			return nil, err
+		}
+		attrs := nudgeAttributes(ct)
+		for _, p := range personalize.Placeholders(c.Message) {
+			// The event's values are known when it happens: show where they go.
+			if name := strings.Trim(p.Written, "{}[]% "); strings.HasPrefix(strings.ToLower(name), "event.") {
+				attrs[name] = "(" + name + ")"
+			}
+		}
+		return s.Dispatcher.Try(ctx, c, s.reachOf(c, ct, to), attrs)
 	}
 	r, err := s.recipientFor(ctx, c, to.ID)
 	if bot.ErrorCode(err) == bot.ENOTFOUND {
@@ -588,4 +703,50 @@ func audienceSize(ctx context.Context, lists bot.ListStore, contacts bot.Contact
 		return contacts.CountContacts(ctx, bot.ContactFilter{Platform: a.Platform, Reachable: true})
 	}
 	return 0, bot.Errorf(bot.EINVALID, "the campaign has no audience yet: choose a list or all:PLATFORM").Translated("err.campaign.no_audience")
+}
+
+// contactAt finds the contact a nudge is tried on: by email, or by a
+// platform address. It returns ENOTFOUND naming who herald does not know.
+func (s *Service) contactAt(ctx context.Context, to bot.Address) (*bot.Contact, error) {
+	var ct *bot.Contact
+	var err error
+	if to.Platform == bot.PlatformEmail || to.Platform == "" {
+		ct, err = s.Store.ContactByEmail(ctx, to.ID)
+	} else {
+		ct, err = s.Store.ContactByAddress(ctx, to)
+	}
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		return nil, bot.Errorf(bot.ENOTFOUND, "herald knows nobody at %s: a nudge goes to contacts (see contacts)", to.ID).Translated("err.nudge.no_contact", to.ID)
+	}
+	return ct, err
+}
+
+// nudgeAttributes are the values a nudge tried on contact ct reads: the
+// contact's attributes and name, and placeholders of the event as
+// examples.
+func nudgeAttributes(ct *bot.Contact) map[string]string {
+	attrs := map[string]string{}
+	for k, v := range ct.Attributes {
+		attrs[k] = v
+	}
+	if ct.Name != "" && attrs["name"] == "" {
+		attrs["name"] = ct.Name
+	}
+	return attrs
+}
+
+// reachOf is where a nudge tried on contact ct goes: to when it is a
+// platform address, else (an email) the contact's first address herald
+// can write to on c's platform, else the email.
+func (s *Service) reachOf(c *bot.Campaign, ct *bot.Contact, to bot.Address) bot.Address {
+	if to.Platform != bot.PlatformEmail {
+		return to
+	}
+	for _, a := range ct.Addresses {
+		p := a.Address.Platform
+		if (c.Platform == bot.PlatformAuto || c.Platform == "" || c.Platform == p) && !a.Reach.Unreachable() && s.Dispatcher.Connected(p) {
+			return a.Address
+		}
+	}
+	return to
 }

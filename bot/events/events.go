@@ -97,6 +97,10 @@ type Service struct {
 	// CreateContacts makes a contact for an address or email herald does
 	// not know, rather than refusing the batch.
 	CreateContacts bool
+	// Notify, when set, is called after events are recorded (the nudge
+	// scheduler reads them at once rather than at its next poll); it must
+	// not block.
+	Notify func()
 }
 
 var typeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
@@ -105,6 +109,7 @@ var typeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
 var reserved = map[string]bool{
 	string(bot.EventParticipantJoined): true, string(bot.EventMessageReceived): true, string(bot.EventStatusChanged): true,
 	string(bot.EventTagAdded): true, string(bot.EventTagRemoved): true, string(bot.EventConversationOpen): true, string(bot.EventCampaignDone): true, string(bot.EventSendingFailed): true, string(bot.EventCustom): true,
+	string(bot.EventNudgeCompleted): true,
 }
 
 // Record validates every event (a batch with any problem is refused
@@ -199,6 +204,9 @@ func (s *Service) Record(ctx context.Context, scope string, in []Input) ([]Recor
 	dup, err := s.Store.RecordEvents(ctx, scope, events, keys)
 	if err != nil {
 		return nil, err
+	}
+	if s.Notify != nil {
+		s.Notify()
 	}
 	// What an event says of the contact's own event (a session they
 	// registered to) becomes theirs: their thread's head card shows it,

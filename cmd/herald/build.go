@@ -303,7 +303,7 @@ func (w *wiring) buildWeb() ([]component, error) {
 // buildAPI serves the HTTP API for other systems (the event API).
 func (w *wiring) buildAPI() ([]component, error) {
 	c := w.cfg.API
-	svc := &events.Service{Store: w.db, Contacts: w.contacts, Clock: w.clock, CreateContacts: c.CreateContacts}
+	svc := &events.Service{Store: w.db, Contacts: w.contacts, Clock: w.clock, CreateContacts: c.CreateContacts, Notify: w.engine.EventsRecorded}
 	a := api.New(api.Config{Events: svc, Tokens: w.db, Log: w.log.With("part", "api"), PerSecond: c.RequestsPerSecond, Burst: c.Burst})
 	return []component{{"api", a}}, nil
 }
