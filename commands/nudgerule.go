@@ -27,6 +27,16 @@ import (
 // read.
 func ParseNudgeRule(s string) (bot.Nudge, error) {
 	ws := words(s)
+	// Attribute names and values are kept as written (words folds case
+	// and accents): courseId=Go101 matches an event's courseId.
+	raw := map[string]string{}
+	for _, tok := range strings.Fields(s) {
+		if strings.Contains(tok, "=") {
+			if f := words(tok); len(f) == 1 {
+				raw[f[0]] = strings.Trim(tok, ",")
+			}
+		}
+	}
 	var n bot.Nudge
 	if len(ws) == 0 {
 		return n, argErrorT(TextErrNudgeRule, s)
@@ -34,15 +44,17 @@ func ParseNudgeRule(s string) (bot.Nudge, error) {
 	trigger := ws[0]
 	ws = ws[1:]
 	if name, id, ok := strings.Cut(trigger, ":"); ok && (name == "nudge" || name == "relance") {
-		if _, err := campaignID(id); err != nil {
+		cid, err := campaignID(id)
+		if err != nil {
 			return n, err
 		}
-		n.Trigger, n.Where = string(bot.EventNudgeCompleted), map[string]string{"nudge": id}
+		n.Trigger, n.Where = string(bot.EventNudgeCompleted), map[string]string{"nudge": strconv.FormatUint(uint64(cid), 10)}
 	} else if (trigger == "nudge" || trigger == "relance") && len(ws) > 0 {
-		if _, err := campaignID(ws[0]); err != nil {
+		cid, err := campaignID(ws[0])
+		if err != nil {
 			return n, err
 		}
-		n.Trigger, n.Where = string(bot.EventNudgeCompleted), map[string]string{"nudge": strings.TrimPrefix(ws[0], "#")}
+		n.Trigger, n.Where = string(bot.EventNudgeCompleted), map[string]string{"nudge": strconv.FormatUint(uint64(cid), 10)}
 		ws = ws[1:]
 	} else {
 		n.Trigger = trigger
@@ -54,7 +66,11 @@ func ParseNudgeRule(s string) (bot.Nudge, error) {
 		switch w {
 		case "where", "si", "with", "avec":
 			for len(ws) > 0 && strings.Contains(ws[0], "=") {
-				k, v, _ := strings.Cut(ws[0], "=")
+				tok := ws[0]
+				if r, ok := raw[tok]; ok {
+					tok = r
+				}
+				k, v, _ := strings.Cut(tok, "=")
 				if k == "" {
 					return n, argErrorT(TextErrNudgeRule, ws[0])
 				}
@@ -70,7 +86,7 @@ func ParseNudgeRule(s string) (bot.Nudge, error) {
 				return n, err
 			}
 			n.Delay, ws, delay = d, rest, true
-		case "next", "prochain", "every", "chaque":
+		case "next", "prochain":
 			if len(ws) == 0 {
 				return n, argErrorT(TextErrNudgeRule, w)
 			}

@@ -24,6 +24,8 @@ func TestParseNudgeRule(t *testing.T) {
 			bot.Nudge{Trigger: "nudge_completed", Where: map[string]string{"nudge": "12"}, Delay: bot.Delay{Unit: bot.DelayWeekday, Weekday: time.Monday, At: 9 * 60, AtSet: true}, Until: "unsubscribed", CompleteOnDelay: true, EachTime: true}},
 		{"relance 12 lundi prochain à 9h jusqu'à désinscrit fini au délai à chaque fois",
 			bot.Nudge{Trigger: "nudge_completed", Where: map[string]string{"nudge": "12"}, Delay: bot.Delay{Unit: bot.DelayWeekday, Weekday: time.Monday, At: 9 * 60, AtSet: true}, Until: "desinscrit", CompleteOnDelay: true, EachTime: true}},
+		{"signed_up where courseId=Go101 ville=Montréal in 1 hour", bot.Nudge{Trigger: "signed_up", Where: map[string]string{"courseId": "Go101", "ville": "Montréal"}, Delay: bot.Delay{N: 1, Unit: bot.DelayHour}}},
+		{"nudge:#12 in 2 days", bot.Nudge{Trigger: "nudge_completed", Where: map[string]string{"nudge": "12"}, Delay: bot.Delay{N: 2, Unit: bot.DelayDay}}},
 		{"participant_joined in 1 day max-late 30m complete on send", bot.Nudge{Trigger: "participant_joined", Delay: bot.Delay{N: 1, Unit: bot.DelayDay}, MaxLate: 30 * time.Minute}},
 	}
 	for _, c := range cases {
@@ -79,12 +81,14 @@ func TestNudgeJourney(t *testing.T) {
 				{"nudge-enable", "nudge enable 1"},
 				{"nudges", "nudges"},
 				{"nudge-info", "nudge info 1"},
+				{"nudge-hours-zone", "nudge hours 1 tz Europe/Lisbon"},
 				{"nudge-disable", "nudge disable 1"},
 				{"nudge-clone", "nudge clone 1"},
 				{"campaigns-without-nudges", "campaigns"},
 				{"nudge-not-a-nudge", "nudge info 99"},
 				{"nudge-delete", "nudge delete 1"},
 				{"nudge-delete-draft", "nudge delete 2"},
+				{"nudge-enable-deleted", "nudge enable 1"},
 			}
 			for _, s := range steps {
 				golden(t, string(locale)+"-"+s.name, render(w.run(mo, s.text)))

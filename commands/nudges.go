@@ -98,7 +98,6 @@ func (h *handlers) nudgeHours(ctx context.Context, w *Reply, r *Request) error {
 		return err
 	}
 	sc := c.Schedule
-	sc.Days, sc.HoursFrom, sc.HoursTo = nil, 0, 0
 	var rest []string
 	args := r.Args[1:]
 	for i := 0; i < len(args); i++ {
@@ -110,11 +109,12 @@ func (h *handlers) nudgeHours(ctx context.Context, w *Reply, r *Request) error {
 			sc.TimeZone = args[i+1]
 			i++
 		case "always", "toujours", "any", "tout":
+			sc.Days, sc.HoursFrom, sc.HoursTo = nil, 0, 0
 		default:
 			rest = append(rest, args[i])
 		}
 	}
-	if len(rest) > 0 {
+	if len(rest) > 0 { // a time zone alone keeps the days and hours
 		if sc.Days, sc.HoursFrom, sc.HoursTo, err = ParseWorkingTime(strings.Join(rest, " ")); err != nil {
 			return err
 		}
@@ -138,6 +138,8 @@ func (h *handlers) nudgeEnable(ctx context.Context, w *Reply, r *Request) error 
 		_, err = h.deps.Campaigns.Start(ctx, c.ID, r.Actor)
 	case bot.CampaignPaused:
 		_, err = h.deps.Campaigns.Resume(ctx, c.ID, r.Actor)
+	case bot.CampaignCancelled, bot.CampaignDone:
+		err = bot.Errorf(bot.ECONFLICT, "nudge %d was deleted: `nudge clone %d` makes a new one from it", c.ID, c.ID).Translated("err.nudge.deleted", c.ID, c.ID)
 	}
 	if err != nil {
 		return err

@@ -102,12 +102,12 @@ type Engine struct {
 	held      map[bot.CampaignID]int       // sendings in memory (ready or queue), per campaign
 	queued    map[sendingRef]bool          // sendings in memory
 	reach     map[bot.Platform]*reachCache
-	queue     dueQueue  // sendings waiting for their time
-	ready     []*queued // sendings due when queued, in the order queued
-	readyAt   int       // ready[:readyAt] are dispatched
+	reachMu   sync.Mutex // held while a reachCache is read afresh
+	queue     dueQueue   // sendings waiting for their time
+	ready     []*queued  // sendings due when queued, in the order queued
+	readyAt   int        // ready[:readyAt] are dispatched
 	wake      chan struct{}
 	running   bool
-	loaded    bool          // Run has read the campaigns it resumes
 	nudgeWake chan struct{} // EventsRecorded
 
 	// fillMu orders reading the store into the window (fill) with
@@ -133,8 +133,6 @@ type activeCampaign struct {
 	// cursor is the last open sending read from the store, in due order:
 	// what comes before it is in memory, held by a worker, or final.
 	cursor bot.DuePos
-	// nudgeFrom, for a nudge, is its Since: it fires on later events.
-	nudgeFrom uint64
 }
 
 // fillPage is how many sendings fill reads per campaign at a time.
@@ -275,10 +273,6 @@ func (e *Engine) Run(ctx context.Context) error {
 			}
 		}
 	}
-
-	e.mu.Lock()
-	e.loaded = true
-	e.mu.Unlock()
 
 	committed := make(chan struct{})
 	go func() { defer close(committed); e.committer() }()
@@ -644,7 +638,6 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 			e.active[id] = a
 		}
 		if c.Nudge != nil {
-			a.nudgeFrom = c.Nudge.Since
 			defer e.EventsRecorded() // the scheduler polls while a nudge runs
 		}
 		a.c, a.msg, a.loc, a.state = c, personalize.Compile(c.Message), loc, bot.CampaignRunning

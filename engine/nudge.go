@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,37 +95,47 @@ func (e *Engine) scheduleNudges(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The nudges running, read after the events (not from memory, where
+	// a nudge enabled a moment ago may not be yet): one enabled after an
+	// event of this page has a Since past it.
+	cs, err := e.Store.Campaigns(ctx, bot.CampaignFilter{States: []bot.CampaignState{bot.CampaignRunning}})
+	if err != nil {
+		return 0, err
+	}
+	cs = slices.DeleteFunc(cs, func(c *bot.Campaign) bool { return c.Nudge == nil })
+	if len(cs) == 0 {
+		return 0, nil // nothing to schedule: the cursor waits where it is
+	}
+	// Events no running nudge can fire on are passed at once.
+	from := cs[0].Nudge.Since
+	for _, c := range cs {
+		from = min(from, c.Nudge.Since)
+	}
+	cursor = max(cursor, from)
 	events, err := e.Store.Events(ctx, cursor, nudgePage)
 	if err != nil || len(events) == 0 {
 		return 0, err
 	}
-	type live struct {
-		c    *bot.Campaign
-		from uint64
-	}
-	var running []live
-	e.mu.Lock()
-	for _, a := range e.active {
-		if a.c.Nudge != nil && a.state == bot.CampaignRunning {
-			running = append(running, live{a.c, a.nudgeFrom})
-		}
-	}
-	e.mu.Unlock()
 	var ss []*bot.Sending
 	contacts := map[bot.ContactID]*bot.Contact{}
 	for _, ev := range events {
-		for _, n := range running {
-			if ev.Seq <= n.from || !nudges.Triggers(n.c.Nudge, ev) {
+		for _, c := range cs {
+			if ev.Seq <= c.Nudge.Since || !nudges.Triggers(c.Nudge, ev) {
 				continue
 			}
 			ct, err := e.eventContact(ctx, ev, contacts)
 			if err != nil {
-				return 0, err
+				if ctx.Err() != nil {
+					return 0, err
+				}
+				// One unreadable contact must not hold every nudge back.
+				e.Log.Error("nudges: cannot read the contact of an event; it fires nothing", "event", ev.Seq, "err", err)
+				break
 			}
 			if ct == nil {
 				continue // nobody herald knows
 			}
-			ss = append(ss, nudges.Firing(n.c, ev, ct))
+			ss = append(ss, nudges.Firing(c, ev, ct))
 		}
 	}
 	last := events[len(events)-1].Seq
@@ -257,11 +268,7 @@ func (e *Engine) resolveContact(ctx context.Context, c *bot.Campaign, s *bot.Sen
 			last = unreachable(a)
 			continue
 		}
-		addr, err := e.checkReach(ctx, a.Address)
-		if err == nil {
-			return addr, nil
-		}
-		last = err
+		return a.Address, nil // the contact says it is reachable: no need of the directory's copy
 	}
 	if _, ok := e.Messengers[bot.PlatformEmail]; ok && ct.Email != "" && (any || p == bot.PlatformEmail) {
 		return bot.Address{Platform: bot.PlatformEmail, ID: ct.Email}, nil

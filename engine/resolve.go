@@ -97,6 +97,15 @@ func (e *Engine) checkReach(ctx context.Context, addr bot.Address) (bot.Address,
 	rc := e.reach[addr.Platform]
 	e.mu.Unlock()
 	if rc == nil || now.Sub(rc.at) > reachTTL {
+		// One refresh at a time: the workers that find the copy stale
+		// together (all of them, at a start) wait for the one reading.
+		e.reachMu.Lock()
+		defer e.reachMu.Unlock()
+		e.mu.Lock()
+		rc = e.reach[addr.Platform]
+		e.mu.Unlock()
+	}
+	if rc == nil || now.Sub(rc.at) > reachTTL {
 		fresh := &reachCache{at: now, bad: map[bot.Address]bot.ContactAddress{}}
 		for after := bot.ContactID(0); ; {
 			page, err := e.Store.Contacts(ctx, bot.ContactFilter{Platform: addr.Platform, After: after, Limit: pageSize})

@@ -53,8 +53,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -76,6 +74,7 @@ import (
 
 	"github.com/heraldchat/herald/bench/internal/benchsetup"
 	"github.com/heraldchat/herald/bench/internal/fakeplatform"
+	"github.com/heraldchat/herald/bench/internal/procmem"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/engine"
@@ -395,7 +394,7 @@ type engineResult struct {
 // samples its own memory, runs the campaign, and writes an engineResult
 // on stdout.
 func engineChild(url string, o options) error {
-	mem := startMemSampler()
+	mem := procmem.Start()
 	if o.memprofile != "" {
 		runtime.MemProfileRate = 4096
 	}
@@ -422,18 +421,18 @@ func engineChild(url string, o options) error {
 		pprof.Lookup("allocs").WriteTo(f, 0)
 		f.Close()
 	}
-	anon, campaignAnon := mem.stop()
-	hwm, err := procStatus("VmHWM")
+	anon, campaignAnon := mem.Stop()
+	hwm, err := procmem.Status("VmHWM")
 	if err != nil {
 		return err
 	}
-	res.PeakRSSMB, res.PeakAnonMB, res.CampaignPeakAnonMB = mb(hwm), mb(anon), mb(campaignAnon)
+	res.PeakRSSMB, res.PeakAnonMB, res.CampaignPeakAnonMB = procmem.MB(hwm), procmem.MB(anon), procmem.MB(campaignAnon)
 	return json.NewEncoder(os.Stdout).Encode(res)
 }
 
 // engineRun imports n recipients into a list, runs a campaign to them with
 // the engine, and times it from the start command to done.
-func engineRun(url string, o options, mem *memSampler) (engineResult, error) {
+func engineRun(url string, o options, mem *procmem.Sampler) (engineResult, error) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "herald-bench-dispatch-")
 	if err != nil {
@@ -493,7 +492,7 @@ func engineRun(url string, o options, mem *memSampler) (engineResult, error) {
 	// the OS before the campaign, as in a server that imported the list
 	// earlier; campaign_peak_anon_mb counts from here.
 	debug.FreeOSMemory()
-	mem.startPhase()
+	mem.StartPhase()
 	cpu0 := cpuTime()
 	start := time.Now()
 	if _, err := svc.Start(ctx, id, bot.Actor{}); err != nil {
@@ -547,79 +546,3 @@ func engineRun(url string, o options, mem *memSampler) (engineResult, error) {
 	}
 	return r, nil
 }
-
-// memSampler keeps the peak of the process's RssAnon. Linux keeps a
-// high-water mark of the whole RSS (VmHWM, which counts bbolt's mapped
-// file pages too, the page cache's to drop) but none of its anonymous
-// part: so a goroutine reads /proc/self/status every 50 ms and keeps the
-// largest value seen. A peak shorter than that can be missed.
-type memSampler struct {
-	peak, phase atomic.Int64 // kB: whole life, since startPhase
-	quit, done  chan struct{}
-}
-
-func startMemSampler() *memSampler {
-	s := &memSampler{quit: make(chan struct{}), done: make(chan struct{})}
-	s.sample()
-	go func() {
-		defer close(s.done)
-		tick := time.NewTicker(50 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-s.quit:
-				return
-			case <-tick.C:
-				s.sample()
-			}
-		}
-	}()
-	return s
-}
-
-func (s *memSampler) sample() {
-	kb, err := procStatus("RssAnon")
-	if err != nil {
-		return
-	}
-	for _, p := range []*atomic.Int64{&s.peak, &s.phase} {
-		for {
-			old := p.Load()
-			if kb <= old || p.CompareAndSwap(old, kb) {
-				break
-			}
-		}
-	}
-}
-
-// startPhase starts the second peak afresh, from the current RssAnon.
-func (s *memSampler) startPhase() {
-	s.phase.Store(0)
-	s.sample()
-}
-
-// stop takes a last sample and returns both peaks in kB.
-func (s *memSampler) stop() (peak, phase int64) {
-	close(s.quit)
-	<-s.done
-	s.sample()
-	return s.peak.Load(), s.phase.Load()
-}
-
-// procStatus reads a field of /proc/self/status given in kB.
-func procStatus(field string) (int64, error) {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, err
-	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		name, val, ok := strings.Cut(sc.Text(), ":")
-		if ok && name == field {
-			return strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(val), "kB")), 10, 64)
-		}
-	}
-	return 0, fmt.Errorf("/proc/self/status has no %s", field)
-}
-
-func mb(kb int64) float64 { return float64(kb) / 1024 }

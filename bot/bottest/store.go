@@ -829,6 +829,11 @@ func (s *Store) ApplySendings(ctx context.Context, marks []bot.SendingMark, ss [
 			return err
 		}
 	}
+	for _, e := range events {
+		if e.Type == "" {
+			return bot.Errorf(bot.EINVALID, "an event needs a type")
+		}
+	}
 	write := func(m *memSendings, sd *bot.Sending) {
 		old := dec[bot.Sending](m.rows[sd.ID])
 		if old.State != sd.State {

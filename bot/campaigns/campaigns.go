@@ -396,11 +396,14 @@ func (s *Service) Resume(ctx context.Context, id bot.CampaignID, by bot.Actor) (
 // enable runs nudge c, a draft, after checking its rule and message: it
 // fires on the events recorded from now on.
 func (s *Service) enable(ctx context.Context, c *bot.Campaign, by bot.Actor) (*bot.Campaign, error) {
+	if c.Nudge.Trigger == "" {
+		return nil, bot.Errorf(bot.ECONFLICT, "nudge %d has no rule yet: `nudge when %d signed_up in 3 days at 9h`", c.ID, c.ID).Translated("err.nudge.no_rule", c.ID, c.ID)
+	}
 	if err := nudges.Validate(c.Nudge); err != nil {
 		return nil, err
 	}
 	if err := c.Message.Validate(); err != nil {
-		return nil, bot.Errorf(bot.EINVALID, "nudge %d has no message to send yet: %s", c.ID, bot.ErrorMessage(err))
+		return nil, bot.Errorf(bot.ECONFLICT, "nudge %d has no message yet: `nudge message %d TEXT`", c.ID, c.ID).Translated("err.nudge.no_message", c.ID, c.ID)
 	}
 	if err := schedule.Validate(c.Schedule); err != nil {
 		return nil, err

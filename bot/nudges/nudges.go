@@ -57,29 +57,29 @@ func Triggers(n *bot.Nudge, e *bot.Event) bool {
 // is wrong (EINVALID).
 func Validate(n *bot.Nudge) error {
 	if strings.TrimSpace(n.Trigger) == "" {
-		return bot.Errorf(bot.EINVALID, "a nudge needs a trigger event")
+		return bot.Errorf(bot.EINVALID, "a nudge needs a trigger event").Translated("err.nudge.trigger")
 	}
 	d := n.Delay
 	switch d.Unit {
 	case bot.DelayMinute, bot.DelayHour, bot.DelayDay, bot.DelayWeek:
 		if d.N < 0 || d.N > 3660 {
-			return bot.Errorf(bot.EINVALID, "a delay of %d %ss is out of range (0 to 3660)", d.N, d.Unit)
+			return bot.Errorf(bot.EINVALID, "a delay of %d %ss is out of range (0 to 3660)", d.N, d.Unit).Translated("err.nudge.delay_range", d.N, d.Unit)
 		}
 		if d.AtSet && (d.Unit == bot.DelayMinute || d.Unit == bot.DelayHour) {
-			return bot.Errorf(bot.EINVALID, "a time of day goes with days or weeks, not %ss", d.Unit)
+			return bot.Errorf(bot.EINVALID, "a time of day goes with days or weeks, not %ss", d.Unit).Translated("err.nudge.at_unit", d.Unit)
 		}
 	case bot.DelayWeekday:
 		if d.Weekday < time.Sunday || d.Weekday > time.Saturday {
-			return bot.Errorf(bot.EINVALID, "no such weekday")
+			return bot.Errorf(bot.EINVALID, "no such weekday").Translated("err.nudge.weekday")
 		}
 	default:
-		return bot.Errorf(bot.EINVALID, "a delay needs a unit: minutes, hours, days or weeks")
+		return bot.Errorf(bot.EINVALID, "a delay needs a unit: minutes, hours, days or weeks").Translated("err.nudge.unit")
 	}
 	if d.AtSet && (d.At < 0 || d.At >= 24*60) {
-		return bot.Errorf(bot.EINVALID, "a time of day is between 00:00 and 23:59")
+		return bot.Errorf(bot.EINVALID, "a time of day is between 00:00 and 23:59").Translated("err.nudge.at_range")
 	}
 	if n.MaxLate < 0 {
-		return bot.Errorf(bot.EINVALID, "max late cannot be negative")
+		return bot.Errorf(bot.EINVALID, "max late cannot be negative").Translated("err.nudge.max_late")
 	}
 	return nil
 }
@@ -127,6 +127,9 @@ func Due(n *bot.Nudge, s bot.Schedule, from time.Time, loc *time.Location) time.
 		if d.AtSet {
 			y, m, dd := t.Date()
 			t = time.Date(y, m, dd, 0, d.At, 0, 0, loc)
+			if !t.After(from) {
+				t = time.Date(y, m, dd+1, 0, d.At, 0, 0, loc) // "in 0 days at 9h" said at 15:00: tomorrow
+			}
 		}
 	case bot.DelayWeekday:
 		y, m, dd := local.Date()
