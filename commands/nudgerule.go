@@ -21,7 +21,7 @@ import (
 // The first word is the trigger event (an event type, a custom event's
 // name, or nudge:ID for another nudge's completion); then, in any order:
 // where K=V (the event's attributes), the delay (in/after/dans/après N
-// units [at HH:MM], or next WEEKDAY [at HH:MM]), unless EVENT [since
+// units [at HH:MM], next WEEKDAY [at HH:MM], or immediately), unless EVENT [since
 // trigger], until EVENT, once or each time, complete on send|delay, and
 // max-late DURATION. It returns an EINVALID error naming what it could not
 // read.
@@ -86,6 +86,8 @@ func ParseNudgeRule(s string) (bot.Nudge, error) {
 				return n, err
 			}
 			n.Delay, ws, delay = d, rest, true
+		case "immediately", "immediatement", "aussitot":
+			n.Delay, delay = bot.Delay{Unit: bot.DelayMinute}, true
 		case "next", "prochain":
 			if len(ws) == 0 {
 				return n, argErrorT(TextErrNudgeRule, w)
@@ -266,6 +268,8 @@ func NudgeRuleText(n *bot.Nudge, l Locale) string {
 		} else {
 			b.WriteString(" next " + strings.ToLower(d.Weekday.String()))
 		}
+	} else if d.Unit == bot.DelayMinute && d.N == 0 {
+		b.WriteString(say(" immediately", " immédiatement"))
 	} else {
 		unit := string(d.Unit)
 		if fr {

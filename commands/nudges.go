@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/personalize"
 )
 
 // Nudges are campaigns with a bot.Nudge: the commands below make and run
@@ -88,6 +89,23 @@ func (h *handlers) nudgeMessage(ctx context.Context, w *Reply, r *Request) error
 		return err
 	}
 	w.Text(bot.KindSuccess, h.text.T(TextNudgeMessageSet, c.ID))
+	c, _, err = h.nudge(ctx, r.Args[0])
+	if err != nil {
+		return err
+	}
+	// A contact's values are not known before a firing: say which ones a
+	// firing needs, and how to give a default.
+	var lacking []string
+	for _, p := range personalize.Placeholders(c.Message) {
+		name := strings.Trim(p.Written, "{}[]% ")
+		if strings.HasPrefix(strings.ToLower(name), "event.") || c.Defaults[p.Attr] != "" {
+			continue
+		}
+		lacking = append(lacking, name)
+	}
+	if len(lacking) > 0 {
+		w.Text(bot.KindImportant, h.text.T(TextNudgeLacking, strings.Join(lacking, ", "), c.ID, lacking[0]))
+	}
 	return nil
 }
 

@@ -242,6 +242,7 @@ const (
 	TextNudgeNoRule      TextKey = "cmd.nudge.no_rule"
 	TextNudgeCounts      TextKey = "cmd.nudge.counts"
 	TextNudgeSendings    TextKey = "cmd.nudge.sendings"
+	TextNudgeLacking     TextKey = "cmd.nudge.lacking"
 	TextNudgeDeleted     TextKey = "cmd.nudge.deleted"
 	TextNudgeCancelled   TextKey = "cmd.nudge.cancelled"
 	TextNudgeCloned      TextKey = "cmd.nudge.cloned"
@@ -565,6 +566,7 @@ var Texts = Catalogue{
 	"err.nudge.no_message":  {"nudge %d has no message yet: `nudge message %d TEXT`", "la relance n°%d n'a pas encore de message : `nudge message %d TEXTE`"},
 	"err.nudge.deleted":     {"nudge %d was deleted: `nudge clone %d` makes a new one from it", "la relance n°%d a été supprimée : `nudge clone %d` en fait une nouvelle"},
 	TextNudgeSendings:       {"Sendings", "Envois"},
+	TextNudgeLacking:        {"A contact without %[1]s gets nothing from this nudge (its report says why): give a default with `campaign missing %[2]d %[3]s=…`.", "Un contact sans %[1]s ne recevra rien de cette relance (son rapport dira pourquoi) : donnez une valeur par défaut avec `campaign missing %[2]d %[3]s=…`."},
 	TextNudgeDeleted:        {"Nudge #%d deleted.", "Relance n°%d supprimée."},
 	TextNudgeCancelled:      {"Nudge #%[1]d deleted: %[2]d waiting cancelled; what went stays in `nudge report %[1]d`.", "Relance n°%[1]d supprimée : %[2]d en attente annulées ; ce qui est parti reste dans `nudge report %[1]d`."},
 	TextNudgeCloned:         {"Nudge #%[1]d is a copy of #%[2]d, off. `nudge enable %[1]d` to turn it on.", "La relance n°%[1]d est une copie de la n°%[2]d, désactivée. `nudge enable %[1]d` pour l'activer."},

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,40 @@ func (r *rig) nudge(name, text string, n bot.Nudge, edit func(*bot.Campaign)) bo
 	return c.ID
 }
 
+// patiently waits in real time until cond holds, moving the fake clock to
+// its next timer only when nothing has changed for a while: a timer the
+// engine armed just after the test moved the clock still fires, and the
+// clock never runs ahead of a busy engine.
+func (r *rig) patiently(what string, cond func() bool) {
+	r.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	last, still := r.engineProgress(), time.Now()
+	for !cond() {
+		if time.Now().After(deadline) {
+			r.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+		if c := r.engineProgress(); c != last {
+			last, still = c, time.Now()
+		} else if time.Since(still) > 200*time.Millisecond {
+			r.clock.AdvanceToNext()
+			still = time.Now()
+		}
+	}
+}
+
+// engineProgress sums what the engine has written (any campaign's
+// counters move when it works).
+func (r *rig) engineProgress() bot.SendingCounts {
+	var sum bot.SendingCounts
+	cs, _ := r.db.Campaigns(context.Background(), bot.CampaignFilter{})
+	for _, c := range cs {
+		n := r.counts(c.ID)
+		sum.Total, sum.Sent, sum.Failed, sum.Skipped = sum.Total+n.Total, sum.Sent+n.Sent, sum.Failed+n.Failed, sum.Skipped+n.Skipped
+	}
+	return sum
+}
+
 func (r *rig) sentTo(id string) []bot.Message {
 	return r.tg.SentTo(bot.Address{Platform: bot.PlatformTelegram, ID: id})
 }
@@ -103,7 +138,7 @@ func TestNudgeGoesAfterItsDelayUnlessBlocked(t *testing.T) {
 
 	due := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC) // t0 + 3 days, at 9:00
 	r.clock.Set(due)
-	r.until("Ana's and Bob's firings", func() bool { c := r.counts(id); return c.Sent+c.Skipped >= 2 })
+	r.patiently("Ana's and Bob's firings", func() bool { c := r.counts(id); return c.Sent+c.Skipped >= 2 })
 	if got := r.sentTo("1001"); len(got) != 1 || got[0].Text != "Hi P1001, how is Go 101 going?" {
 		t.Fatalf("Ana got %+v", got)
 	}
@@ -119,7 +154,7 @@ func TestNudgeGoesAfterItsDelayUnlessBlocked(t *testing.T) {
 		}
 	}
 	r.clock.Advance(24 * time.Hour)
-	r.until("Cy's firing", func() bool { return r.counts(id).Sent == 2 })
+	r.patiently("Cy's firing", func() bool { return r.counts(id).Sent == 2 })
 	if got := r.sentTo("1003"); len(got) != 1 {
 		t.Fatalf("Cy got %+v", got)
 	}
@@ -147,14 +182,14 @@ func TestNudgesChainAndCompleteOnDelay(t *testing.T) {
 	ana, bob := r.contact("1001", nil), r.contact("1002", nil)
 	r.event("signed_up", ana, nil)
 	r.event("signed_up", bob, nil)
-	r.until("both welcomed", func() bool { return r.counts(welcome).Sent == 2 })
+	r.patiently("both welcomed", func() bool { return r.counts(welcome).Sent == 2 })
 	r.event("opted_out", bob, nil) // blocks Bob's day 3, which completes anyway
 	r.waitReal("day 3 scheduled", func() bool { return r.counts(day3).Scheduled == 2 })
 	r.clock.Advance(3 * 24 * time.Hour)
-	r.until("day 3 for both", func() bool { c := r.counts(day3); return c.Sent+c.Skipped == 2 })
+	r.patiently("day 3 for both", func() bool { c := r.counts(day3); return c.Sent+c.Skipped == 2 })
 	r.waitReal("day 7 scheduled", func() bool { return r.counts(day7).Scheduled == 2 })
 	r.clock.Advance(4 * 24 * time.Hour)
-	r.until("day 7 for both", func() bool { return r.counts(day7).Sent == 2 })
+	r.patiently("day 7 for both", func() bool { return r.counts(day7).Sent == 2 })
 	if got := r.sentTo("1001"); len(got) != 3 || got[0].Text != "Welcome" || got[1].Text != "Day 3" || got[2].Text != "Day 7" {
 		t.Fatalf("Ana got %+v", got)
 	}
@@ -180,7 +215,7 @@ func TestNudgeCompletesOnSendOnlyWhenSent(t *testing.T) {
 	r.event("signed_up", ana, nil)
 	r.event("opted_out", ana, nil)
 	r.clock.Advance(time.Hour)
-	r.until("the first, blocked", func() bool { return r.counts(first).Skipped == 1 })
+	r.patiently("the first, blocked", func() bool { return r.counts(first).Skipped == 1 })
 	r.clock.Advance(48 * time.Hour)
 	r.waitReal("the scheduler to read the log", func() bool { c, _ := r.db.NudgeCursor(context.Background()); return c >= 2 })
 	if c := r.counts(next); c.Total != 0 {
@@ -200,11 +235,11 @@ func TestNudgeOncePerContactOrEachTime(t *testing.T) {
 	}
 	r.waitReal("every firing scheduled", func() bool { return r.counts(each).Total == 3 })
 	r.clock.Advance(10 * time.Minute)
-	r.until("every firing", func() bool { return r.counts(once).Sent == 1 && r.counts(each).Sent == 3 })
+	r.patiently("every firing", func() bool { return r.counts(once).Sent == 1 && r.counts(each).Sent == 3 })
 	r.event("logged_in", ana, nil)
 	r.waitReal("the fourth login's scheduled", func() bool { return r.counts(each).Total == 4 })
 	r.clock.Advance(10 * time.Minute)
-	r.until("the fourth login's", func() bool { return r.counts(each).Sent == 4 })
+	r.patiently("the fourth login's", func() bool { return r.counts(each).Sent == 4 })
 	if c := r.counts(once); c.Total != 1 {
 		t.Fatalf("once per contact made %+v", c)
 	}
@@ -224,13 +259,13 @@ func TestNudgeUntilEndsTheWeeklyNewsletter(t *testing.T) {
 	mondays := []time.Time{time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), time.Date(2026, 12, 14, 9, 0, 0, 0, time.UTC)}
 	for i, m := range mondays {
 		r.clock.Set(m)
-		r.until("an issue", func() bool { return r.counts(weekly).Sent == i+1 })
+		r.patiently("an issue", func() bool { return r.counts(weekly).Sent == i+1 })
 		r.waitReal("the next issue scheduled", func() bool { return r.counts(weekly).Total == i+2 })
 	}
 	r.clock.Set(time.Date(2026, 12, 16, 12, 0, 0, 0, time.UTC))
 	r.event("unsubscribed", ana, nil)
 	r.clock.Set(time.Date(2026, 12, 21, 9, 0, 0, 0, time.UTC))
-	r.until("the third issue, stopped", func() bool { return r.counts(weekly).Skipped == 1 })
+	r.patiently("the third issue, stopped", func() bool { return r.counts(weekly).Skipped == 1 })
 	r.clock.Advance(30 * 24 * time.Hour)
 	r.waitReal("the scheduler to read the log", func() bool {
 		c, _ := r.db.NudgeCursor(context.Background())
@@ -255,11 +290,78 @@ func TestNudgeFoundLongOverdueIsSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.engine.EventsRecorded()
-	r.until("the firing, skipped", func() bool { return r.counts(id).Skipped == 1 })
+	r.patiently("the firing, skipped", func() bool { return r.counts(id).Skipped == 1 })
 	if s := r.sendings(id)[0]; !strings.HasPrefix(s.Reason, "too late") {
 		t.Fatalf("reason %q", s.Reason)
 	}
 	if len(r.tg.Sent()) != 0 {
 		t.Fatal("a firing too late was sent")
+	}
+}
+
+// TestNudgeRestartWithTenThousandWaiting schedules 10,000 firings, stops
+// herald (a clean stop, then a kill with events not yet read), restarts
+// it on the same file, and lets every firing come due: each contact gets
+// its message once.
+func TestNudgeRestartWithTenThousandWaiting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,000 contacts")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	r := newRigAt(t, path)
+	r.engine.NudgePoll = 24 * time.Hour
+	r.run()
+	id := r.nudge("later", "Later", bot.Nudge{Trigger: "signed_up", Delay: bot.Delay{N: 2, Unit: bot.DelayHour}}, nil)
+	const n = 10000
+	cs := make([]*bot.Contact, n)
+	for i := range cs {
+		cs[i] = &bot.Contact{Addresses: []bot.ContactAddress{{Address: bot.Address{Platform: bot.PlatformTelegram, ID: fmt.Sprint(100000 + i)}, Reach: bot.ReachReachable}}}
+	}
+	if err := r.db.CreateContacts(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	// The first half is scheduled before the stop; the second half's
+	// events are recorded while herald is down (the engine never read
+	// them), and scheduled at the restart from the durable cursor.
+	record := func(from, to int) {
+		evs := make([]*bot.Event, 0, to-from)
+		keys := make([]string, 0, to-from)
+		for i := from; i < to; i++ {
+			evs = append(evs, &bot.Event{Type: bot.EventCustom, Name: "signed_up", ContactID: cs[i].ID, At: r.clock.Now()})
+			keys = append(keys, fmt.Sprint("k", i))
+		}
+		if _, err := r.db.RecordEvents(ctx, "test", evs, keys); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record(0, n/2)
+	r.engine.EventsRecorded()
+	r.waitReal("the first half scheduled", func() bool { return r.counts(id).Total == n/2 })
+	r.halt()
+	record(n/2, n)
+	record(0, 10) // sent again by a client that did not see its answer: nothing new
+	r.db.Close()
+
+	r2 := newRigAt(t, path)
+	r2.engine.NudgePoll = 24 * time.Hour
+	r2.engine.Window, r2.engine.Workers = 1024, 32 // 10,000 to send, not a window's paging
+	r2.clock.Set(r.clock.Now())
+	r2.run()
+	r2.engine.EventsRecorded()
+	r2.waitReal("every firing scheduled", func() bool { return r2.counts(id).Total == n })
+	r2.clock.Advance(2 * time.Hour)
+	r2.patiently("every firing sent", func() bool { return r2.counts(id).Sent == n })
+	got := map[string]int{}
+	for _, s := range r2.tg.Sent() {
+		got[s.To.ID]++
+	}
+	if len(got) != n {
+		t.Fatalf("%d contacts got a message, want %d", len(got), n)
+	}
+	for to, k := range got {
+		if k != 1 {
+			t.Fatalf("%s got %d messages", to, k)
+		}
 	}
 }

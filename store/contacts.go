@@ -11,25 +11,37 @@ import (
 // CreateContact stores c, setting its ID and timestamps. It returns
 // ECONFLICT if one of its addresses or its email belongs to another contact.
 func (db *DB) CreateContact(ctx context.Context, c *bot.Contact) error {
+	return db.CreateContacts(ctx, []*bot.Contact{c})
+}
+
+// CreateContacts stores every contact of cs in one transaction (an import
+// of many), as CreateContact does one: all of them, or none when one is
+// refused.
+func (db *DB) CreateContacts(ctx context.Context, cs []*bot.Contact) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		if err := checkContactIndexes(tx, c, 0); err != nil {
-			return err
-		}
 		b := tx.Bucket(bucketContacts)
-		id, err := b.NextSequence()
-		if err != nil {
-			return internal("contact sequence: %w", err)
-		}
-		c.ID = bot.ContactID(id)
 		now := db.now()
-		if c.CreatedAt.IsZero() {
-			c.CreatedAt = now
+		for _, c := range cs {
+			if err := checkContactIndexes(tx, c, 0); err != nil {
+				return err
+			}
+			id, err := b.NextSequence()
+			if err != nil {
+				return internal("contact sequence: %w", err)
+			}
+			c.ID = bot.ContactID(id)
+			if c.CreatedAt.IsZero() {
+				c.CreatedAt = now
+			}
+			c.UpdatedAt = now
+			if err := put(b, itob(id), c); err != nil {
+				return err
+			}
+			if err := indexContact(tx, c); err != nil {
+				return err
+			}
 		}
-		c.UpdatedAt = now
-		if err := put(b, itob(id), c); err != nil {
-			return err
-		}
-		return indexContact(tx, c)
+		return nil
 	})
 }
 

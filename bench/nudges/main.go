@@ -377,10 +377,14 @@ func setup(o options) error {
 		return err
 	}
 	defer db.Close()
+	batch := make([]*bot.Contact, 0, 10000)
 	for i := range o.contacts {
-		c := &bot.Contact{Name: "P" + strconv.Itoa(i), Addresses: []bot.ContactAddress{{Address: bot.Address{Platform: bot.PlatformTelegram, ID: chat(i)}, Reach: bot.ReachReachable}}}
-		if err := db.CreateContact(ctx, c); err != nil {
-			return err
+		batch = append(batch, &bot.Contact{Name: "P" + strconv.Itoa(i), Addresses: []bot.ContactAddress{{Address: bot.Address{Platform: bot.PlatformTelegram, ID: chat(i)}, Reach: bot.ReachReachable}}})
+		if len(batch) == cap(batch) || i == o.contacts-1 {
+			if err := db.CreateContacts(ctx, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
 		}
 	}
 	tok, hash, err := bot.NewAPIToken()

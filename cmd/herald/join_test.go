@@ -99,6 +99,14 @@ func visitChat(t *testing.T, addr string) string {
 // visitor's profile (name, email) as the page's form does.
 func visitChatWithProfile(t *testing.T, addr string) (string, func(name, email string)) {
 	t.Helper()
+	rid, _, save := openChat(t, addr)
+	return rid, save
+}
+
+// openChat is visitChatWithProfile with the visitor's socket, to write
+// and read on.
+func openChat(t *testing.T, addr string) (string, *websocket.Conn, func(name, email string)) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	resp, err := c.Get("http://" + addr + "/chat")
@@ -137,5 +145,5 @@ func visitChatWithProfile(t *testing.T, addr string) (string, func(name, email s
 			t.Fatalf("saving the profile: %d", resp.StatusCode)
 		}
 	}
-	return string(m[2]), save
+	return string(m[2]), ws, save
 }

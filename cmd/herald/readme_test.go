@@ -3,6 +3,8 @@ package main_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -11,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/moderators"
@@ -67,6 +71,7 @@ func TestReadmeExamples(t *testing.T) {
 	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-readme", "SLACK_APP_TOKEN": "xapp-readme", "DISCORD_TOKEN": "d", "TELEGRAM_TOKEN": "1:t"}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	ran := map[string]int{}
+	var lastCommands readmeBlock // the moderator commands a curl example follows
 	// The README's recipient file, its placeholders standing for ids the
 	// chat made; the moderator commands after it run on it.
 	list := "respondentID,first_name\nAAAAAAAAAAAAAAAAAAAAAA,Ana\nBBBBBBBBBBBBBBBBBBBBBB,Bo\n"
@@ -81,6 +86,11 @@ func TestReadmeExamples(t *testing.T) {
 			}
 			ran["yaml"]++
 		case "sh":
+			if strings.HasPrefix(b.text, "curl ") {
+				runReadmeNudge(t, b, lastCommands)
+				ran["curl"]++
+				continue
+			}
 			for _, line := range strings.Split(b.text, "\n") {
 				cmd, _, _ := strings.Cut(line, "#")
 				if fields := strings.Fields(cmd); len(fields) > 0 {
@@ -89,6 +99,7 @@ func TestReadmeExamples(t *testing.T) {
 				}
 			}
 		case "":
+			lastCommands = b
 			runReadmeModeratorCommands(t, b, list)
 			ran["commands"]++
 		case "http":
@@ -98,7 +109,7 @@ func TestReadmeExamples(t *testing.T) {
 			t.Errorf("README line %d: a %q block that no test runs", b.line, b.lang)
 		}
 	}
-	if ran["yaml"] == 0 || ran["sh"] == 0 || ran["commands"] == 0 || ran["http"] == 0 {
+	if ran["yaml"] == 0 || ran["sh"] == 0 || ran["commands"] == 0 || ran["http"] == 0 || ran["curl"] == 0 {
 		t.Fatalf("examples run: %v; every kind of example should be found", ran)
 	}
 }
@@ -222,4 +233,102 @@ func runReadmeRequest(t *testing.T, b readmeBlock) {
 	if resp.StatusCode/100 != 2 {
 		t.Errorf("README line %d: %s %s answered %d %s", b.line, method, path, resp.StatusCode, got)
 	}
+}
+
+// runReadmeNudge runs the README's nudge example end to end on the
+// embedded default: a visitor writes in /chat, the moderator commands
+// before the curl example make the nudge, and the curl line (TOKEN a
+// token made first, RESPONDENT the visitor's address, the address the
+// herald's) posts the event; the nudge's message must reach the visitor's
+// page.
+func runReadmeNudge(t *testing.T, b readmeBlock, commandsBlock readmeBlock) {
+	t.Helper()
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), ""))
+	rid, ws, _ := openChat(t, p.HTTPAddr())
+	hello, _ := json.Marshal(map[string]string{"text": "hello", "cid": "1"})
+	if err := ws.Write(context.Background(), websocket.MessageText, hello); err != nil {
+		t.Fatal(err)
+	}
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "readme"}, Name: "readme"}
+	run := func(text string) bot.CommandReply {
+		return p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: mod, Text: text})
+	}
+	var want string
+	for _, line := range strings.Split(strings.TrimSpace(commandsBlock.text), "\n") {
+		if r := run(strings.TrimSpace(line)); r.Private {
+			t.Fatalf("README line %d: %q was refused: %+v", commandsBlock.line, line, r.Messages)
+		}
+		if msg, ok := strings.CutPrefix(strings.TrimSpace(line), "nudge message 1 "); ok {
+			want, _, _ = strings.Cut(msg, "{{")
+		}
+	}
+	if want == "" {
+		t.Fatalf("README line %d: the commands before the curl example set no nudge message", commandsBlock.line)
+	}
+	token := regexp.MustCompile(`hrld_[A-Za-z0-9_-]+`).FindString(run("token create demo").Messages[0].Text)
+	args := commands.Tokenize(strings.ReplaceAll(strings.ReplaceAll(b.text, "\\\n", " "), "\n", " "))
+	req, err := curlRequest(args, strings.NewReplacer("TOKEN", token, "RESPONDENT", "web:"+rid, "127.0.0.1:8080", p.HTTPAddr()))
+	if err != nil {
+		t.Fatalf("README line %d: %v", b.line, err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("README line %d: the event was answered %d %s", b.line, resp.StatusCode, got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for {
+		_, frame, err := ws.Read(ctx)
+		if err != nil {
+			t.Fatalf("README line %d: the nudge never reached the visitor's page (%v)", b.line, err)
+		}
+		if strings.Contains(string(frame), want) {
+			return
+		}
+	}
+}
+
+// curlRequest makes the request a curl command line asks for: -H
+// headers, -d a body (a POST), -X a method; the rest is the URL. with
+// replaces the README's placeholders.
+func curlRequest(args []string, with *strings.Replacer) (*http.Request, error) {
+	if len(args) == 0 || args[0] != "curl" {
+		return nil, fmt.Errorf("not a curl command: %q", args)
+	}
+	method, url, body := http.MethodGet, "", ""
+	header := http.Header{}
+	for i := 1; i < len(args); i++ {
+		a := with.Replace(args[i])
+		switch {
+		case a == "-s" || a == "--silent":
+		case (a == "-H" || a == "-d" || a == "-X") && i+1 == len(args):
+			return nil, fmt.Errorf("%s without a value", a)
+		case a == "-H":
+			i++
+			k, v, _ := strings.Cut(with.Replace(args[i]), ": ")
+			header.Set(k, v)
+		case a == "-d":
+			i++
+			method, body = http.MethodPost, with.Replace(args[i])
+		case a == "-X":
+			i++
+			method = args[i]
+		case strings.HasPrefix(a, "-"):
+			return nil, fmt.Errorf("curl option %s is not one this test knows", a)
+		default:
+			url = a
+		}
+	}
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = header
+	return req, nil
 }
