@@ -44,6 +44,10 @@ const (
 	// FormListImport imports the file in Files into a list. Fields: name,
 	// mode (merge or replace).
 	FormListImport = "list-import"
+	// FormNudge creates a nudge, off. Fields: name, when (its rule, as
+	// typed after `nudge when ID`), text, hours (working days and hours),
+	// tz.
+	FormNudge = "nudge"
 )
 
 // Inbound is one event a surface received, in neutral terms: the adapter

@@ -39,6 +39,14 @@ type Nudge struct {
 	// outage, or for a backfill of old events); 0 means the engine's
 	// default.
 	MaxLate time.Duration `json:"max_late,omitempty"`
+	// From, when set, is the moderator the message goes out as (its text
+	// starts with their name, as replies in threads do); empty: herald.
+	From string `json:"from,omitempty"`
+	// CopyTo, when set, is told of each firing sent (a moderator, or a
+	// channel): CopyText, personalised as the message is ("the reminder
+	// went to {{name}}"), goes there through the outbox.
+	CopyTo   Address `json:"copy_to,omitzero"`
+	CopyText string  `json:"copy_text,omitempty"`
 	// Since is the last event recorded before the nudge was enabled (or
 	// resumed): it fires on later events only. The engine sets it.
 	Since uint64 `json:"since,omitempty"`

@@ -72,19 +72,71 @@ func (f CampaignForm) Run(ctx context.Context, r CommandRunner, who bot.Actor) (
 	if s := strings.TrimSpace(f.Schedule); s != "" {
 		steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign schedule %d %s", id, s)) })
 	}
-	var out []bot.CommandReply
+	return id, append(runSteps(steps), run(fmt.Sprintf("campaign show %d", id)))
+}
+
+// runSteps runs a form's steps in order and stops at the first refused
+// (the draft stays with what the steps before set). It returns what the
+// moderator must read: the warnings of the steps that ran, and the
+// refusal.
+func runSteps(steps []func() bot.CommandReply) []bot.CommandReply {
+	var warnings []bot.Message
 	for _, step := range steps {
 		reply := step()
-		var bad []bot.Message
+		var important []bot.Message
 		for _, m := range reply.Messages {
 			if m.Kind == bot.KindImportant {
-				bad = append(bad, m)
+				important = append(important, m)
 			}
 		}
-		if len(bad) > 0 {
-			out = append(out, bot.CommandReply{Private: true, Messages: bad})
-			break // the draft stays; its card shows what is set
+		if reply.Private {
+			return []bot.CommandReply{{Private: true, Messages: append(warnings, important...)}}
 		}
+		warnings = append(warnings, important...)
 	}
-	return id, append(out, run(fmt.Sprintf("campaign show %d", id)))
+	if len(warnings) == 0 {
+		return nil
+	}
+	return []bot.CommandReply{{Messages: warnings}}
+}
+
+// NudgeForm is what a new-nudge form (a Slack or Discord modal, submitted
+// as a bot.FormNudge inbound) holds.
+type NudgeForm struct {
+	Name string
+	// When is the rule as `nudge when ID` takes it: "signed_up in 3 days
+	// at 9h unless activity_completed".
+	When, Text string
+	// Hours and TZ are `nudge hours`'s working time and time zone.
+	Hours, TZ string
+}
+
+// Run creates the nudge through the command language, as CampaignForm
+// does a campaign, and leaves it off: the answer is its card, with what
+// failed first (a rule it cannot read, say) above it.
+func (f NudgeForm) Run(ctx context.Context, r CommandRunner, who bot.Actor) (bot.CampaignID, []bot.CommandReply) {
+	run := func(text string) bot.CommandReply {
+		return r.RunCommand(ctx, CommandRequest{Actor: who, Text: text})
+	}
+	created := run("nudge new " + strings.TrimSpace(f.Name))
+	id := created.Created
+	if id == 0 {
+		return 0, []bot.CommandReply{created}
+	}
+	var steps []func() bot.CommandReply
+	add := func(text string) { steps = append(steps, func() bot.CommandReply { return run(text) }) }
+	if w := strings.TrimSpace(f.When); w != "" {
+		add(fmt.Sprintf("nudge when %d %s", id, w))
+	}
+	if t := strings.TrimSpace(f.Text); t != "" {
+		add(fmt.Sprintf("nudge message %d %s", id, f.Text))
+	}
+	if h, tz := strings.TrimSpace(f.Hours), strings.TrimSpace(f.TZ); h != "" || tz != "" {
+		hours := fmt.Sprintf("nudge hours %d %s", id, h)
+		if tz != "" {
+			hours += " tz " + tz
+		}
+		add(hours)
+	}
+	return id, append(runSteps(steps), run(fmt.Sprintf("nudge info %d", id)))
 }

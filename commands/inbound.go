@@ -108,6 +108,8 @@ func (h *Inbound) formFor(ctx context.Context, in bot.Inbound) string {
 		form = bot.FormCampaign
 	case "list import":
 		form = bot.FormListImport
+	case "nudge new":
+		form = bot.FormNudge
 	}
 	if form == "" || !slices.Contains(in.Forms, form) {
 		return ""
@@ -136,6 +138,10 @@ func (h *Inbound) form(ctx context.Context, in bot.Inbound) bot.InboundReply {
 		if len(in.Files) > 0 {
 			f.File = &in.Files[0]
 		}
+		_, replies := f.Run(ctx, h.Mux, in.From)
+		return bot.InboundReply{Replies: replies}
+	case bot.FormNudge:
+		f := NudgeForm{Name: v("name"), When: v("when"), Text: in.Fields["text"], Hours: v("hours"), TZ: v("tz")}
 		_, replies := f.Run(ctx, h.Mux, in.From)
 		return bot.InboundReply{Replies: replies}
 	}

@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -72,6 +73,28 @@ func TestInboundForms(t *testing.T) {
 	last := out.Replies[len(out.Replies)-1]
 	if len(last.Messages) == 0 || last.Messages[0].Campaign == 0 || !strings.Contains(last.Messages[0].Title, "Welcome") {
 		t.Fatalf("the form's card: %+v", out.Replies)
+	}
+
+	// The nudge form: a bare `nudge new` opens it; a submission makes the
+	// nudge, off, with its rule, message and hours, or says what it could
+	// not read above what it made.
+	nudgeForms := []string{bot.FormCampaign, bot.FormNudge}
+	if out, _ := h.Handle(ctx, bot.Inbound{Kind: bot.InboundCommand, From: mo, Text: "nudge new", Forms: nudgeForms}); out.Form != bot.FormNudge {
+		t.Fatalf("a moderator's bare nudge new: %+v", out)
+	}
+	out, _ = h.Handle(ctx, bot.Inbound{Kind: bot.InboundForm, From: mo, Form: bot.FormNudge,
+		Fields: map[string]string{"name": "Reminder", "when": "signed_up in 3 days at 9h", "text": "Hi {{first_name}}", "hours": "mon-fri 9-18", "tz": "Europe/Paris"}})
+	if len(out.Replies) != 2 || out.Replies[0].Private || !strings.Contains(out.Replies[0].Messages[0].Text, "first_name") {
+		t.Fatalf("the nudge form's warning: %+v", out.Replies)
+	}
+	info := out.Replies[1].Messages[0]
+	if !strings.Contains(info.Title, "Reminder") || !strings.Contains(fmt.Sprint(info.Fields), "signed_up in 3 days at 09:00") || !strings.Contains(fmt.Sprint(info.Fields), "Europe/Paris") {
+		t.Fatalf("the nudge form's card: %+v", info)
+	}
+	out, _ = h.Handle(ctx, bot.Inbound{Kind: bot.InboundForm, From: mo, Form: bot.FormNudge,
+		Fields: map[string]string{"name": "Broken", "when": "signed_up in three days", "text": "Hi"}})
+	if len(out.Replies) != 2 || !out.Replies[0].Private || !strings.Contains(out.Replies[0].Messages[0].Text, "not a delay") || !strings.Contains(out.Replies[1].Messages[0].Title, "Broken") {
+		t.Fatalf("a nudge form with a rule it cannot read: %+v", out.Replies)
 	}
 }
 

@@ -66,9 +66,9 @@ func TestNudgeJourney(t *testing.T) {
 			if err := w.db.CreateContact(t.Context(), ana); err != nil {
 				t.Fatal(err)
 			}
-			when, text := "signed_up in 3 days at 9h unless activity_completed", "Hi {{name}}, how is {{event.course}} going?"
+			when, text, copyText := "signed_up in 3 days at 9h unless activity_completed", "Hi {{name}}, how is {{event.course}} going?", "The reminder went to {{contact}}"
 			if locale == commands.LocaleFrench {
-				when, text = "inscrit dans 3 jours à 9h sauf activite_terminee", "Bonjour {{name}}, où en êtes-vous de {{event.course}} ?"
+				when, text, copyText = "inscrit dans 3 jours à 9h sauf activite_terminee", "Bonjour {{name}}, où en êtes-vous de {{event.course}} ?", "La relance est partie vers {{contact}}"
 			}
 			steps := []struct{ name, text string }{
 				{"nudges-empty", "nudges"},
@@ -79,6 +79,9 @@ func TestNudgeJourney(t *testing.T) {
 				{"nudge-message", "nudge message 1 " + text},
 				{"nudge-missing", "campaign missing 1 name=there"},
 				{"nudge-hours", "nudge hours 1 mon-fri 9-18 tz Europe/Paris"},
+				{"nudge-copy", "nudge copy 1 me " + copyText},
+				{"nudge-copy-bad", "nudge copy 1 me"},
+				{"nudge-from", "nudge from 1 me"},
 				{"nudge-test", "nudge test 1 ana@example.org"},
 				{"nudge-test-nobody", "nudge test 1 zoe@example.org"},
 				{"nudge-enable", "nudge enable 1"},

@@ -144,6 +144,72 @@ func (h *handlers) nudgeHours(ctx context.Context, w *Reply, r *Request) error {
 	return nil
 }
 
+// nudgeCopy reads: nudge copy ID ADDRESS|me TEXT, or nudge copy ID off.
+func (h *handlers) nudgeCopy(ctx context.Context, w *Reply, r *Request) error {
+	c, _, err := h.nudge(ctx, r.Args[0])
+	if err != nil {
+		return err
+	}
+	if c.Nudge.Trigger == "" {
+		return bot.Errorf(bot.ECONFLICT, "nudge %d has no rule yet: `nudge when %d signed_up in 3 days at 9h`", c.ID, c.ID).Translated("err.nudge.no_rule", c.ID, c.ID)
+	}
+	n := *c.Nudge
+	switch strings.ToLower(r.Args[1]) {
+	case "off", "none", "aucune", "non":
+		n.CopyTo, n.CopyText = bot.Address{}, ""
+	default:
+		to := r.Actor.Address
+		if a := strings.ToLower(r.Args[1]); a != "me" && a != "moi" {
+			if to, err = ParseAddress(r.Args[1]); err != nil {
+				return err
+			}
+		}
+		text := strings.TrimSpace(restAfter(r.Rest, 2))
+		if text == "" {
+			return argErrorT(TextErrNudgeCopy)
+		}
+		n.CopyTo, n.CopyText = to, text
+	}
+	if _, err := h.deps.Campaigns.SetNudge(ctx, c.ID, n, r.Actor); err != nil {
+		return err
+	}
+	if n.CopyTo.IsZero() {
+		w.Text(bot.KindSuccess, h.text.T(TextNudgeCopyOff, c.ID))
+		return nil
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextNudgeCopySet, c.ID, n.CopyTo.String()))
+	return nil
+}
+
+// nudgeFrom reads: nudge from ID me|herald|NAME.
+func (h *handlers) nudgeFrom(ctx context.Context, w *Reply, r *Request) error {
+	c, _, err := h.nudge(ctx, r.Args[0])
+	if err != nil {
+		return err
+	}
+	if c.Nudge.Trigger == "" {
+		return bot.Errorf(bot.ECONFLICT, "nudge %d has no rule yet: `nudge when %d signed_up in 3 days at 9h`", c.ID, c.ID).Translated("err.nudge.no_rule", c.ID, c.ID)
+	}
+	n := *c.Nudge
+	switch who := strings.TrimSpace(restAfter(r.Rest, 1)); strings.ToLower(who) {
+	case "herald", "bot":
+		n.From = ""
+	case "me", "moi":
+		n.From = r.Actor.Name
+	default:
+		n.From = who
+	}
+	if _, err := h.deps.Campaigns.SetNudge(ctx, c.ID, n, r.Actor); err != nil {
+		return err
+	}
+	if n.From == "" {
+		w.Text(bot.KindSuccess, h.text.T(TextNudgeFromHerald, c.ID))
+		return nil
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextNudgeFromSet, c.ID, n.From))
+	return nil
+}
+
 // nudgeEnable turns a nudge on: a draft is started, a disabled one
 // resumed.
 func (h *handlers) nudgeEnable(ctx context.Context, w *Reply, r *Request) error {
@@ -221,8 +287,16 @@ func (h *handlers) nudgeInfo(ctx context.Context, w *Reply, r *Request) error {
 		{Label: h.text.T(TextCardState), Value: h.nudgeState(c), Short: true},
 		{Label: h.text.T(TextNudgeRule), Value: rule},
 		{Label: h.text.T(TextCardHours), Value: nudgeHoursText(h.text, c.Schedule), Short: true},
-		{Label: h.text.T(TextNudgeSendings), Value: h.text.T(TextNudgeCounts, n.Pending+n.Scheduled+n.InFlight, n.Sent, n.Failed, n.Skipped)},
 	}
+	if c.Nudge.From != "" {
+		fields = append(fields, bot.Field{Label: h.text.T(TextNudgeFromLabel), Value: c.Nudge.From, Short: true})
+	}
+	if !c.Nudge.CopyTo.IsZero() {
+		fields = append(fields, bot.Field{Label: h.text.T(TextNudgeCopyLabel), Value: c.Nudge.CopyTo.String() + ": " + c.Nudge.CopyText})
+	}
+	fields = append(fields, []bot.Field{
+		{Label: h.text.T(TextNudgeSendings), Value: h.text.T(TextNudgeCounts, n.Pending+n.Scheduled+n.InFlight, n.Sent, n.Failed, n.Skipped)},
+	}...)
 	text := c.Message.Text
 	if text == "" {
 		text = "—"

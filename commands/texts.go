@@ -243,6 +243,15 @@ const (
 	TextNudgeCounts      TextKey = "cmd.nudge.counts"
 	TextNudgeSendings    TextKey = "cmd.nudge.sendings"
 	TextNudgeLacking     TextKey = "cmd.nudge.lacking"
+	TextNudgeCopySet     TextKey = "cmd.nudge.copy_set"
+	TextNudgeCopyOff     TextKey = "cmd.nudge.copy_off"
+	TextNudgeCopyLabel   TextKey = "cmd.nudge.copy_label"
+	TextHelpNudgeCopy    TextKey = "cmd.help.nudge_copy"
+	TextErrNudgeCopy     TextKey = "cmd.err.nudge_copy"
+	TextNudgeFromSet     TextKey = "cmd.nudge.from_set"
+	TextNudgeFromHerald  TextKey = "cmd.nudge.from_herald"
+	TextNudgeFromLabel   TextKey = "cmd.nudge.from_label"
+	TextHelpNudgeFrom    TextKey = "cmd.help.nudge_from"
 	TextNudgeDeleted     TextKey = "cmd.nudge.deleted"
 	TextNudgeCancelled   TextKey = "cmd.nudge.cancelled"
 	TextNudgeCloned      TextKey = "cmd.nudge.cloned"
@@ -565,6 +574,15 @@ var Texts = Catalogue{
 	"err.nudge.no_rule":     {"nudge %d has no rule yet: `nudge when %d signed_up in 3 days at 9h`", "la relance n°%d n'a pas encore de règle : `nudge when %d inscrit dans 3 jours à 9h`"},
 	"err.nudge.no_message":  {"nudge %d has no message yet: `nudge message %d TEXT`", "la relance n°%d n'a pas encore de message : `nudge message %d TEXTE`"},
 	"err.nudge.deleted":     {"nudge %d was deleted: `nudge clone %d` makes a new one from it", "la relance n°%d a été supprimée : `nudge clone %d` en fait une nouvelle"},
+	TextNudgeCopySet:        {"Nudge #%d: each firing sent is told to %s.", "Relance n°%d : chaque envoi est signalé à %s."},
+	TextNudgeCopyOff:        {"Nudge #%d: no copy.", "Relance n°%d : pas de copie."},
+	TextNudgeCopyLabel:      {"Copy", "Copie"},
+	TextHelpNudgeCopy:       {"tell a moderator or a channel of each firing sent, with its own text", "signaler chaque envoi à un modérateur ou un canal, avec son propre texte"},
+	TextErrNudgeCopy:        {"a copy needs its text, e.g. The reminder went to {{contact}}", "une copie a besoin de son texte, par exemple La relance est partie vers {{contact}}"},
+	TextNudgeFromSet:        {"Nudge #%d goes out as %s.", "La relance n°%d part au nom de %s."},
+	TextNudgeFromHerald:     {"Nudge #%d goes out as herald.", "La relance n°%d part au nom de herald."},
+	TextNudgeFromLabel:      {"From", "De"},
+	TextHelpNudgeFrom:       {"send a nudge as a moderator (their name first), or as herald", "envoyer une relance au nom d'un modérateur (son nom d'abord), ou de herald"},
 	TextNudgeSendings:       {"Sendings", "Envois"},
 	TextNudgeLacking:        {"A contact without %[1]s gets nothing from this nudge (its report says why): give a default with `campaign missing %[2]d %[3]s=…`.", "Un contact sans %[1]s ne recevra rien de cette relance (son rapport dira pourquoi) : donnez une valeur par défaut avec `campaign missing %[2]d %[3]s=…`."},
 	TextNudgeDeleted:        {"Nudge #%d deleted.", "Relance n°%d supprimée."},

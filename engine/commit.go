@@ -170,6 +170,7 @@ func (e *Engine) writeGroup(ctx context.Context, group []commitOp) {
 			group[i].done <- nil
 		}
 	}
+	e.copyNudges(ctx, group)
 	e.afterCommit(ctx, touched)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/nudges"
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
@@ -99,6 +100,9 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 		settled = true
 		reland = e.failed(s, c, bot.StepRender, err)
 		return
+	}
+	if c.Nudge != nil {
+		msg = nudges.Signed(c.Nudge, msg)
 	}
 
 	lim := e.limiter(addr.Platform)

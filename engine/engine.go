@@ -85,6 +85,13 @@ type Engine struct {
 	// the contact directory; it is called from a worker, after the
 	// sending's outcome is submitted.
 	Reached func(ctx context.Context, to bot.Address, r bot.Reachability)
+	// Copies, when set, keeps the copies of nudges sent (bot.Nudge.CopyTo)
+	// in the outbox, after the group commit that recorded the sends; the
+	// outbox posts them. Without it no copy is made.
+	Copies bot.OutboxStore
+	// CopiesQueued, when set, is called after copies are kept (to wake the
+	// outbox).
+	CopiesQueued func()
 	// Sent, when set, is told of every call to a platform for a campaign
 	// (for metrics; it must not block): the platform and the outcome,
 	// "sent", "rate_limited" (a 429: tried again when the platform

@@ -301,3 +301,39 @@ func (e *Engine) enable(ctx context.Context, c *bot.Campaign) error {
 	}
 	return e.reload(ctx, c.ID)
 }
+
+// copyNudges keeps in the outbox the copies of the nudges this group
+// recorded sent (bot.Nudge.CopyTo), once their outcome is on disk. A
+// crash between the two loses a copy, never a send: a copy is a notice.
+func (e *Engine) copyNudges(ctx context.Context, group []commitOp) {
+	if e.Copies == nil {
+		return
+	}
+	var posts []*bot.Outgoing
+	for _, op := range group {
+		if op.s == nil || op.s.State != bot.SendingSent {
+			continue
+		}
+		e.mu.Lock()
+		a := e.active[op.s.CampaignID]
+		var c *bot.Campaign
+		if a != nil {
+			c = a.c
+		}
+		e.mu.Unlock()
+		if c == nil || c.Nudge == nil || c.Nudge.CopyTo.IsZero() || strings.TrimSpace(c.Nudge.CopyText) == "" {
+			continue
+		}
+		posts = append(posts, nudges.Copy(c, op.s, e.Clock.Now()))
+	}
+	if len(posts) == 0 {
+		return
+	}
+	if err := e.Copies.Enqueue(ctx, posts); err != nil {
+		e.Log.Error("nudges: keeping the copies to moderators", "count", len(posts), "err", err)
+		return
+	}
+	if e.CopiesQueued != nil {
+		e.CopiesQueued()
+	}
+}

@@ -365,3 +365,28 @@ func TestNudgeRestartWithTenThousandWaiting(t *testing.T) {
 		}
 	}
 }
+
+// TestNudgeAsAModeratorWithACopy: a nudge sent as a moderator carries
+// their name; one with a copy keeps, after each firing sent, a post for
+// the moderator in the outbox.
+func TestNudgeAsAModeratorWithACopy(t *testing.T) {
+	r := nudgeRig(t)
+	woken := make(chan struct{}, 10)
+	r.engine.Copies, r.engine.CopiesQueued = r.db, func() { woken <- struct{}{} }
+	r.run()
+	mod := bot.Address{Platform: bot.PlatformTelegram, ID: "-100777"}
+	r.nudge("hello", "Hello", bot.Nudge{Trigger: "signed_up", Delay: bot.Delay{Unit: bot.DelayMinute}, From: "Alice", CopyTo: mod, CopyText: "The welcome went to {{contact}} ({{event.course}})"}, nil)
+	ana := r.contact("1001", nil)
+	r.event("signed_up", ana, map[string]string{"course": "Go"})
+	<-woken
+	posts, err := r.db.Outbox(context.Background(), 0, 0)
+	if err != nil || len(posts) != 1 {
+		t.Fatalf("outbox %+v %v", posts, err)
+	}
+	if p := posts[0]; p.To != mod || p.Message.Text != "The welcome went to telegram:1001 (Go)" || p.Class != bot.ClassInteractive {
+		t.Fatalf("the copy %+v", p)
+	}
+	if got := r.sentTo("1001"); len(got) != 1 || got[0].Text != "Alice: Hello" {
+		t.Fatalf("sent as Alice: %+v", got)
+	}
+}

@@ -66,8 +66,11 @@ func (a *Adapter) register(ctx context.Context) error {
 	return nil
 }
 
-// CampaignModal is the custom id of the new-campaign form.
-const CampaignModal = "herald-campaign-new"
+// The custom ids of the forms: new campaign, new nudge.
+const (
+	CampaignModal = "herald-campaign-new"
+	NudgeModal    = "herald-nudge-new"
+)
 
 // campaignModal is the form `/herald campaign args: new` opens (Discord's
 // modals hold five text inputs).
@@ -82,6 +85,21 @@ func (a *Adapter) campaignModal() *discordgo.InteractionResponseData {
 		input("list", a.tr("Audience: a saved list"), "spring-2026", discordgo.TextInputShort, false, 80),
 		input("platform", a.tr("Platform"), "auto, discord, slack, telegram, web or email", discordgo.TextInputShort, false, 20),
 		input("schedule", a.tr("Schedule"), "at tomorrow 9:00 window 2h hours mon-fri 9-18 tz Europe/Paris", discordgo.TextInputShort, false, 200),
+	}}
+}
+
+// nudgeModal is the new-nudge form: Discord's modals take five inputs.
+func (a *Adapter) nudgeModal() *discordgo.InteractionResponseData {
+	input := func(id, label, placeholder string, style discordgo.TextInputStyle, required bool, max int) discordgo.MessageComponent {
+		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{CustomID: id, Label: label,
+			Style: style, Placeholder: placeholder, Required: required, MaxLength: max}}}
+	}
+	return &discordgo.InteractionResponseData{CustomID: NudgeModal, Title: a.tr("New nudge"), Components: []discordgo.MessageComponent{
+		input("name", a.tr("Name"), "Reminder", discordgo.TextInputShort, true, 100),
+		input("when", a.tr("When"), "signed_up in 3 days at 9h unless activity_completed", discordgo.TextInputShort, true, 300),
+		input("text", a.tr("Message"), "Hello {{first_name}}, how is {{event.course}} going?", discordgo.TextInputParagraph, true, 4000),
+		input("hours", a.tr("Working hours"), "mon-fri 9-18", discordgo.TextInputShort, false, 100),
+		input("tz", a.tr("Time zone"), "Europe/Paris", discordgo.TextInputShort, false, 64),
 	}}
 }
 
@@ -203,7 +221,7 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 		if d.Name != "herald" || a.Handler == nil {
 			return
 		}
-		in := bot.Inbound{Kind: bot.InboundCommand, From: who, Text: commandText(d), Forms: []string{bot.FormCampaign}}
+		in := bot.Inbound{Kind: bot.InboundCommand, From: who, Text: commandText(d), Forms: []string{bot.FormCampaign, bot.FormNudge}}
 		for _, at := range attachments(d) {
 			f, err := a.fetch(ctx, at)
 			if err != nil {
@@ -213,22 +231,27 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 			in.Files = append(in.Files, f)
 		}
 		out := a.handle(ctx, in)
-		if out.Form == bot.FormCampaign {
-			err := respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: a.campaignModal()})
+		if out.Form == bot.FormCampaign || out.Form == bot.FormNudge {
+			data := a.campaignModal()
+			if out.Form == bot.FormNudge {
+				data = a.nudgeModal()
+			}
+			err := respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: data})
 			if err == nil {
 				return
 			}
-			a.log.Error("discord: opening the campaign form", "err", a.classify(err, bot.StepSend))
+			a.log.Error("discord: opening a form", "form", out.Form, "err", a.classify(err, bot.StepSend))
 			in.Forms = nil
 			out = a.handle(ctx, in)
 		}
 		a.replyAll(ctx, i, respond, out.Replies)
 	case discordgo.InteractionModalSubmit:
 		d := i.ModalSubmitData()
-		if d.CustomID != CampaignModal || a.Handler == nil {
+		form := map[string]string{CampaignModal: bot.FormCampaign, NudgeModal: bot.FormNudge}[d.CustomID]
+		if form == "" || a.Handler == nil {
 			return
 		}
-		out := a.handle(ctx, bot.Inbound{Kind: bot.InboundForm, From: who, Form: bot.FormCampaign, Fields: modalValues(d)})
+		out := a.handle(ctx, bot.Inbound{Kind: bot.InboundForm, From: who, Form: form, Fields: modalValues(d)})
 		a.replyAll(ctx, i, respond, out.Replies)
 	case discordgo.InteractionMessageComponent:
 		id := i.MessageComponentData().CustomID

@@ -166,12 +166,12 @@ func (a *Adapter) command(w http.ResponseWriter, r *http.Request, body []byte) {
 
 // runCommand runs /herald TEXT typed by user in channel, in the
 // background, and answers there. With a trigger, the handler may ask for
-// a form instead (a bare `campaign new` or `list import`); when the form
+// a form instead (a bare `campaign new`, `list import` or `nudge new`); when the form
 // does not open, the command runs as typed.
 func (a *Adapter) runCommand(user, userName, channel, text, triggerID, responseURL string) {
 	in := bot.Inbound{Kind: bot.InboundCommand, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: user}, Name: userName}, Text: text}
 	if triggerID != "" {
-		in.Forms = []string{bot.FormCampaign, bot.FormListImport}
+		in.Forms = []string{bot.FormCampaign, bot.FormListImport, bot.FormNudge}
 	}
 	a.background(func(ctx context.Context) {
 		out := a.handle(ctx, in)

@@ -14,13 +14,17 @@ import (
 const (
 	CampaignModal = "herald-campaign-new"
 	ImportModal   = "herald-list-import"
+	NudgeModal    = "herald-nudge-new"
 )
 
 // modalOf returns the modal of a form (bot.FormCampaign,
-// bot.FormListImport).
+// bot.FormListImport, bot.FormNudge).
 func modalOf(form string) string {
-	if form == bot.FormListImport {
+	switch form {
+	case bot.FormListImport:
 		return ImportModal
+	case bot.FormNudge:
+		return NudgeModal
 	}
 	return CampaignModal
 }
@@ -96,6 +100,15 @@ func (a *Adapter) modal(id, channel, preview string) slk.ModalViewRequest {
 			input("hours", a.tr("Working hours"), a.tr("e.g. mon-fri 9-18"), true, textInput("hours", "mon-fri 9-18", false)),
 			input("tz", a.tr("Time zone"), a.tr("e.g. Europe/Paris"), true, textInput("tz", "Europe/Paris", false)),
 		}
+	case NudgeModal:
+		v.Title, v.Submit = plain(a.tr("New nudge")), plain(a.tr("Create, off"))
+		v.Blocks.BlockSet = []slk.Block{
+			input("name", a.tr("Name"), a.tr("Moderators see it; recipients do not."), false, textInput("name", "Reminder", false)),
+			input("when", a.tr("When"), a.tr("The event, the delay, then unless, until, once or each time."), false, textInput("when", "signed_up in 3 days at 9h unless activity_completed", false)),
+			input("text", a.tr("Message"), a.tr("{{first_name}} reads the contact, {{event.x}} the event."), false, textInput("text", "Hello {{first_name}}, how is {{event.course}} going?", true)),
+			input("hours", a.tr("Working hours"), a.tr("e.g. mon-fri 9-18"), true, textInput("hours", "mon-fri 9-18", false)),
+			input("tz", a.tr("Time zone"), a.tr("e.g. Europe/Paris"), true, textInput("tz", "Europe/Paris", false)),
+		}
 	case ImportModal:
 		v.Title, v.Submit = plain(a.tr("Import a list")), plain(a.tr("Import"))
 		v.Blocks.BlockSet = []slk.Block{
@@ -148,6 +161,8 @@ func (a *Adapter) submitted(ctx context.Context, who bot.Actor, callbackID, chan
 		in.Form, fields = bot.FormListImport, []string{"name", "mode"}
 	case CampaignModal:
 		in.Form, fields = bot.FormCampaign, []string{"name", "kind", "title", "text", "list", "platform", "at", "window", "hours", "tz"}
+	case NudgeModal:
+		in.Form, fields = bot.FormNudge, []string{"name", "when", "text", "hours", "tz"}
 	default:
 		return
 	}

@@ -526,6 +526,8 @@ func moForms(in bot.Inbound) string {
 		return bot.FormListImport
 	case "campaign new":
 		return bot.FormCampaign
+	case "nudge new":
+		return bot.FormNudge
 	}
 	return ""
 }
@@ -573,6 +575,25 @@ func TestModals(t *testing.T) {
 	last := reqs[len(reqs)-1]
 	if last.Text != "form list-import mode=replace name=spring" || len(last.Files) != 1 || string(last.Files[0].Data) != "email\nana@example.org\n" {
 		t.Fatalf("the form ran %q with %d files", last.Text, len(last.Files))
+	}
+	// The nudge form opens on a bare "nudge new", and its submission
+	// reaches the handler with its fields.
+	command("UMOD", "nudge new", g.fake.Trigger())
+	if v := g.fake.Views(); len(v) != 2 || v[1].Body["callback_id"] != hslack.NudgeModal {
+		t.Fatalf("views %+v", v)
+	}
+	payload, _ = json.Marshal(map[string]any{"type": "view_submission", "user": map[string]string{"id": "UMOD", "username": "mo"},
+		"view": map[string]any{"callback_id": hslack.NudgeModal, "private_metadata": "CMODS", "state": map[string]any{"values": map[string]any{
+			"name": map[string]any{"name": map[string]any{"type": "plain_text_input", "value": "Reminder"}},
+			"when": map[string]any{"when": map[string]any{"type": "plain_text_input", "value": "signed_up in 3 days"}},
+			"text": map[string]any{"text": map[string]any{"type": "plain_text_input", "value": "Hi"}},
+		}}}})
+	if code := g.post("/slack/interactions", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode(), 0, ""); code != 200 {
+		t.Fatalf("submission: %d", code)
+	}
+	reqs = g.runner.Requests()
+	if last := reqs[len(reqs)-1]; last.Text != "form nudge hours= name=Reminder text=Hi tz= when=signed_up in 3 days" {
+		t.Fatalf("the nudge form ran %q", last.Text)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
 
@@ -252,4 +253,34 @@ func Completion(c *bot.Campaign, s *bot.Sending, at time.Time) *bot.Event {
 		Type: bot.EventNudgeCompleted, At: at, ContactID: bot.ContactID(s.Source),
 		Subject: s.Address, CampaignID: c.ID, Data: data,
 	}
+}
+
+// Copy is the post that tells nudge c's CopyTo of sending s, sent at at:
+// CopyText with the contact's and the event's values ({{contact}} is
+// whom it went to), as interactive traffic. A placeholder the sending
+// lacks stays as written.
+func Copy(c *bot.Campaign, s *bot.Sending, at time.Time) *bot.Outgoing {
+	attrs := make(map[string]string, len(s.Attributes)+1)
+	for k, v := range s.Attributes {
+		attrs[k] = v
+	}
+	attrs["contact"] = s.Key
+	m := bot.Message{Kind: bot.KindMessage, Text: c.Nudge.CopyText}
+	if out, err := personalize.Message(m, personalize.NewVars(c.KeyColumn, s.Key, attrs, c.Defaults, at)); err == nil {
+		m = out
+	} else if out.Text != "" {
+		m = out
+	}
+	return &bot.Outgoing{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: c.Nudge.CopyTo.Platform,
+		To: c.Nudge.CopyTo, Lane: "nudge-copy:" + c.Nudge.CopyTo.String(), Message: m}
+}
+
+// Signed is m as nudge n sends it: under the name of the moderator it
+// goes out as (n.From), or as herald's own when none.
+func Signed(n *bot.Nudge, m bot.Message) bot.Message {
+	if n.From == "" || m.Text == "" {
+		return m
+	}
+	m.Text = n.From + ": " + m.Text
+	return m
 }

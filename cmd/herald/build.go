@@ -242,6 +242,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		},
 	}
 	w.threads.Outbox = w.outbox
+	w.engine.Copies, w.engine.CopiesQueued = w.db, w.outbox.Wake
 	timers := runFunc(func(ctx context.Context) error {
 		w.threads.RunTimers(ctx, 15*time.Second)
 		return nil

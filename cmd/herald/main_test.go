@@ -813,6 +813,23 @@ func TestDiscordCampaign(t *testing.T) {
 		}
 		return false
 	})
+	// /herald nudge args: new opens the nudge form; its submission makes
+	// the nudge, off, and shows it; a rule it cannot read is said first.
+	fake.Slash("777", "555", "55", "nudge", "new")
+	waitUntil(t, p, "the nudge form", func() bool {
+		return len(fake.Modals()) == 2 && strings.Contains(fake.Modals()[1], "herald-nudge-new")
+	})
+	fake.Submit("777", "555", "55", "herald-nudge-new", map[string]string{"name": "Nudged by form", "when": "signed_up in 3 days at 9h unless activity_completed", "text": "How is {{event.course}} going?", "hours": "mon-fri 9-18", "tz": "Europe/Paris"})
+	fake.Submit("777", "555", "55", "herald-nudge-new", map[string]string{"name": "Badly nudged", "when": "signed_up in three days", "text": "Hi"})
+	waitUntil(t, p, "the nudges' answers", func() bool {
+		good, bad := false, false
+		for _, m := range fake.Messages() {
+			text := m.Content + m.Embeds
+			good = good || strings.Contains(text, "Nudged by form") && strings.Contains(text, "signed_up in 3 days at 09:00 unless activity_completed") && strings.Contains(text, "Europe/Paris")
+			bad = bad || strings.Contains(text, "is not a delay")
+		}
+		return good && bad
+	})
 	// A CSV given as /herald's file option is imported.
 	fake.Slash("777", "555", "55", "list", "import spring", discordfake.File{Name: "spring.csv", Data: []byte("discord_id\n4001\n4002\n4003\n")})
 	waitUntil(t, p, "the import", func() bool {
