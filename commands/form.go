@@ -72,32 +72,37 @@ func (f CampaignForm) Run(ctx context.Context, r CommandRunner, who bot.Actor) (
 	if s := strings.TrimSpace(f.Schedule); s != "" {
 		steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign schedule %d %s", id, s)) })
 	}
-	return id, append(runSteps(steps), run(fmt.Sprintf("campaign show %d", id)))
+	return id, append(runSteps(steps, false), run(fmt.Sprintf("campaign show %d", id)))
 }
 
-// runSteps runs a form's steps in order and stops at the first refused
-// (the draft stays with what the steps before set). It returns what the
-// moderator must read: the warnings of the steps that ran, and the
-// refusal.
-func runSteps(steps []func() bot.CommandReply) []bot.CommandReply {
-	var warnings []bot.Message
+// runSteps runs a form's steps in order; unless keepGoing, it stops at
+// the first refused (the draft stays with what the steps before set). It
+// returns what the moderator must read: the warnings of the steps that
+// ran, and the refusals, privately.
+func runSteps(steps []func() bot.CommandReply, keepGoing bool) []bot.CommandReply {
+	var warnings, refusals []bot.Message
 	for _, step := range steps {
 		reply := step()
-		var important []bot.Message
 		for _, m := range reply.Messages {
-			if m.Kind == bot.KindImportant {
-				important = append(important, m)
+			switch {
+			case m.Kind != bot.KindImportant:
+			case reply.Private:
+				refusals = append(refusals, m)
+			default:
+				warnings = append(warnings, m)
 			}
 		}
-		if reply.Private {
-			return []bot.CommandReply{{Private: true, Messages: append(warnings, important...)}}
+		if reply.Private && !keepGoing {
+			break
 		}
-		warnings = append(warnings, important...)
 	}
-	if len(warnings) == 0 {
-		return nil
+	switch {
+	case len(refusals) > 0:
+		return []bot.CommandReply{{Private: true, Messages: append(warnings, refusals...)}}
+	case len(warnings) > 0:
+		return []bot.CommandReply{{Messages: warnings}}
 	}
-	return []bot.CommandReply{{Messages: warnings}}
+	return nil
 }
 
 // NudgeForm is what a new-nudge form (a Slack or Discord modal, submitted
@@ -138,5 +143,6 @@ func (f NudgeForm) Run(ctx context.Context, r CommandRunner, who bot.Actor) (bot
 		}
 		add(hours)
 	}
-	return id, append(runSteps(steps), run(fmt.Sprintf("nudge info %d", id)))
+	// Each step stands alone: a rule it cannot read keeps the message typed.
+	return id, append(runSteps(steps, true), run(fmt.Sprintf("nudge info %d", id)))
 }

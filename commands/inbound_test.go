@@ -93,8 +93,9 @@ func TestInboundForms(t *testing.T) {
 	}
 	out, _ = h.Handle(ctx, bot.Inbound{Kind: bot.InboundForm, From: mo, Form: bot.FormNudge,
 		Fields: map[string]string{"name": "Broken", "when": "signed_up in three days", "text": "Hi"}})
-	if len(out.Replies) != 2 || !out.Replies[0].Private || !strings.Contains(out.Replies[0].Messages[0].Text, "not a delay") || !strings.Contains(out.Replies[1].Messages[0].Title, "Broken") {
-		t.Fatalf("a nudge form with a rule it cannot read: %+v", out.Replies)
+	if len(out.Replies) != 2 || !out.Replies[0].Private || !strings.Contains(out.Replies[0].Messages[0].Text, "not a delay") ||
+		!strings.Contains(out.Replies[1].Messages[0].Title, "Broken") || out.Replies[1].Messages[0].Text != "Hi" {
+		t.Fatalf("a nudge form with a rule it cannot read (the message typed is kept): %+v", out.Replies)
 	}
 }
 

@@ -82,6 +82,8 @@ func TestNudgeJourney(t *testing.T) {
 				{"nudge-copy", "nudge copy 1 me " + copyText},
 				{"nudge-copy-bad", "nudge copy 1 me"},
 				{"nudge-from", "nudge from 1 me"},
+				{"nudge-copy-nowhere", "nudge copy 1 teams:T123 " + copyText},
+				{"nudge-when-again", "nudge when 1 " + when + " each time"},
 				{"nudge-test", "nudge test 1 ana@example.org"},
 				{"nudge-test-nobody", "nudge test 1 zoe@example.org"},
 				{"nudge-enable", "nudge enable 1"},

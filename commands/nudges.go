@@ -72,6 +72,8 @@ func (h *handlers) nudgeWhen(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
+	// The rule changes; who it goes out as and its copy stay.
+	n.From, n.CopyTo, n.CopyText = c.Nudge.From, c.Nudge.CopyTo, c.Nudge.CopyText
 	if _, err := h.deps.Campaigns.SetNudge(ctx, c.ID, n, r.Actor); err != nil {
 		return err
 	}
@@ -95,13 +97,16 @@ func (h *handlers) nudgeMessage(ctx context.Context, w *Reply, r *Request) error
 	}
 	// A contact's values are not known before a firing: say which ones a
 	// firing needs, and how to give a default.
+	rowOnly := map[string]bool{}
+	for _, a := range personalize.RowOnly(c.KeyColumn, c.Defaults, personalize.Attrs(c.Message)) {
+		rowOnly[a] = true
+	}
 	var lacking []string
 	for _, p := range personalize.Placeholders(c.Message) {
 		name := strings.Trim(p.Written, "{}[]% ")
-		if strings.HasPrefix(strings.ToLower(name), "event.") || c.Defaults[p.Attr] != "" {
-			continue
+		if rowOnly[p.Attr] && !strings.HasPrefix(strings.ToLower(name), "event.") {
+			lacking = append(lacking, name)
 		}
-		lacking = append(lacking, name)
 	}
 	if len(lacking) > 0 {
 		w.Text(bot.KindImportant, h.text.T(TextNudgeLacking, strings.Join(lacking, ", "), c.ID, lacking[0]))
@@ -144,16 +149,25 @@ func (h *handlers) nudgeHours(ctx context.Context, w *Reply, r *Request) error {
 	return nil
 }
 
+// ruledNudge returns nudge arg and a copy of its rule to change (for
+// SetNudge); ECONFLICT when it has no rule yet.
+func (h *handlers) ruledNudge(ctx context.Context, arg string) (*bot.Campaign, bot.Nudge, error) {
+	c, _, err := h.nudge(ctx, arg)
+	if err != nil {
+		return nil, bot.Nudge{}, err
+	}
+	if c.Nudge.Trigger == "" {
+		return nil, bot.Nudge{}, bot.Errorf(bot.ECONFLICT, "nudge %d has no rule yet: `nudge when %d signed_up in 3 days at 9h`", c.ID, c.ID).Translated("err.nudge.no_rule", c.ID, c.ID)
+	}
+	return c, *c.Nudge, nil
+}
+
 // nudgeCopy reads: nudge copy ID ADDRESS|me TEXT, or nudge copy ID off.
 func (h *handlers) nudgeCopy(ctx context.Context, w *Reply, r *Request) error {
-	c, _, err := h.nudge(ctx, r.Args[0])
+	c, n, err := h.ruledNudge(ctx, r.Args[0])
 	if err != nil {
 		return err
 	}
-	if c.Nudge.Trigger == "" {
-		return bot.Errorf(bot.ECONFLICT, "nudge %d has no rule yet: `nudge when %d signed_up in 3 days at 9h`", c.ID, c.ID).Translated("err.nudge.no_rule", c.ID, c.ID)
-	}
-	n := *c.Nudge
 	switch strings.ToLower(r.Args[1]) {
 	case "off", "none", "aucune", "non":
 		n.CopyTo, n.CopyText = bot.Address{}, ""
@@ -183,19 +197,18 @@ func (h *handlers) nudgeCopy(ctx context.Context, w *Reply, r *Request) error {
 
 // nudgeFrom reads: nudge from ID me|herald|NAME.
 func (h *handlers) nudgeFrom(ctx context.Context, w *Reply, r *Request) error {
-	c, _, err := h.nudge(ctx, r.Args[0])
+	c, n, err := h.ruledNudge(ctx, r.Args[0])
 	if err != nil {
 		return err
 	}
-	if c.Nudge.Trigger == "" {
-		return bot.Errorf(bot.ECONFLICT, "nudge %d has no rule yet: `nudge when %d signed_up in 3 days at 9h`", c.ID, c.ID).Translated("err.nudge.no_rule", c.ID, c.ID)
-	}
-	n := *c.Nudge
-	switch who := strings.TrimSpace(restAfter(r.Rest, 1)); strings.ToLower(who) {
+	switch who := strings.Join(r.Args[1:], " "); strings.ToLower(who) {
 	case "herald", "bot":
 		n.From = ""
 	case "me", "moi":
 		n.From = r.Actor.Name
+		if n.From == "" {
+			n.From = r.Actor.Address.ID
+		}
 	default:
 		n.From = who
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/nudges"
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
@@ -57,6 +58,9 @@ func (e *Engine) Try(ctx context.Context, c *bot.Campaign, to bot.Address, attrs
 	msg, err := personalize.Message(c.Message, personalize.NewVars(c.KeyColumn, sd.Key, sd.Attributes, c.Defaults, e.Clock.Now().In(loc)))
 	if err != nil {
 		return fail(bot.StepRender, err)
+	}
+	if c.Nudge != nil {
+		msg = nudges.Signed(c.Nudge, msg)
 	}
 	if err := e.limiter(addr.Platform).Wait(ctx, addr.String()); err != nil {
 		return nil, err

@@ -75,31 +75,29 @@ const (
 // campaignModal is the form `/herald campaign args: new` opens (Discord's
 // modals hold five text inputs).
 func (a *Adapter) campaignModal() *discordgo.InteractionResponseData {
-	input := func(id, label, placeholder string, style discordgo.TextInputStyle, required bool, max int) discordgo.MessageComponent {
-		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{CustomID: id, Label: label,
-			Style: style, Placeholder: placeholder, Required: required, MaxLength: max}}}
-	}
 	return &discordgo.InteractionResponseData{CustomID: CampaignModal, Title: a.tr("New campaign"), Components: []discordgo.MessageComponent{
-		input("name", a.tr("Name"), "Welcome week", discordgo.TextInputShort, true, 100),
-		input("text", a.tr("Message"), "Hello {{first_name}}, …", discordgo.TextInputParagraph, true, 4000),
-		input("list", a.tr("Audience: a saved list"), "spring-2026", discordgo.TextInputShort, false, 80),
-		input("platform", a.tr("Platform"), "auto, discord, slack, telegram, web or email", discordgo.TextInputShort, false, 20),
-		input("schedule", a.tr("Schedule"), "at tomorrow 9:00 window 2h hours mon-fri 9-18 tz Europe/Paris", discordgo.TextInputShort, false, 200),
+		modalInput("name", a.tr("Name"), "Welcome week", discordgo.TextInputShort, true, 100),
+		modalInput("text", a.tr("Message"), "Hello {{first_name}}, …", discordgo.TextInputParagraph, true, 4000),
+		modalInput("list", a.tr("Audience: a saved list"), "spring-2026", discordgo.TextInputShort, false, 80),
+		modalInput("platform", a.tr("Platform"), "auto, discord, slack, telegram, web or email", discordgo.TextInputShort, false, 20),
+		modalInput("schedule", a.tr("Schedule"), "at tomorrow 9:00 window 2h hours mon-fri 9-18 tz Europe/Paris", discordgo.TextInputShort, false, 200),
 	}}
+}
+
+// modalInput is one text input of a form, on a row of its own.
+func modalInput(id, label, placeholder string, style discordgo.TextInputStyle, required bool, max int) discordgo.MessageComponent {
+	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{CustomID: id, Label: label,
+		Style: style, Placeholder: placeholder, Required: required, MaxLength: max}}}
 }
 
 // nudgeModal is the new-nudge form: Discord's modals take five inputs.
 func (a *Adapter) nudgeModal() *discordgo.InteractionResponseData {
-	input := func(id, label, placeholder string, style discordgo.TextInputStyle, required bool, max int) discordgo.MessageComponent {
-		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{CustomID: id, Label: label,
-			Style: style, Placeholder: placeholder, Required: required, MaxLength: max}}}
-	}
 	return &discordgo.InteractionResponseData{CustomID: NudgeModal, Title: a.tr("New nudge"), Components: []discordgo.MessageComponent{
-		input("name", a.tr("Name"), "Reminder", discordgo.TextInputShort, true, 100),
-		input("when", a.tr("When"), "signed_up in 3 days at 9h unless activity_completed", discordgo.TextInputShort, true, 300),
-		input("text", a.tr("Message"), "Hello {{first_name}}, how is {{event.course}} going?", discordgo.TextInputParagraph, true, 4000),
-		input("hours", a.tr("Working hours"), "mon-fri 9-18", discordgo.TextInputShort, false, 100),
-		input("tz", a.tr("Time zone"), "Europe/Paris", discordgo.TextInputShort, false, 64),
+		modalInput("name", a.tr("Name"), "Reminder", discordgo.TextInputShort, true, 100),
+		modalInput("when", a.tr("When"), "signed_up in 3 days at 9h unless activity_completed", discordgo.TextInputShort, true, 300),
+		modalInput("text", a.tr("Message"), "Hello {{first_name}}, how is {{event.course}} going?", discordgo.TextInputParagraph, true, 4000),
+		modalInput("hours", a.tr("Working hours"), "mon-fri 9-18", discordgo.TextInputShort, false, 100),
+		modalInput("tz", a.tr("Time zone"), "Europe/Paris", discordgo.TextInputShort, false, 64),
 	}}
 }
 

@@ -7,7 +7,7 @@
 // The run, with durable state (bbolt, fsync on):
 //
 //  1. Setup (not timed): a fresh database with -contacts contacts, each
-//     reachable on the fake platform, an API token, and one nudge: 10
+//     reachable on the fake platform, an API token, and one nudge: 30
 //     minutes after "signed_up".
 //  2. Ingest: herald's side serves the event API on loopback and runs the
 //     engine; the parent posts one "signed_up" per contact, in batches of

@@ -97,6 +97,9 @@ func (s *Service) SetNudge(ctx context.Context, id bot.CampaignID, n bot.Nudge, 
 	if err := nudges.Validate(&n); err != nil {
 		return nil, err
 	}
+	if p := n.CopyTo.Platform; p != "" && !s.Dispatcher.Connected(p) {
+		return nil, bot.Errorf(bot.EINVALID, "%s is not connected to herald: a copy goes to a moderator or a channel on a platform herald uses", p).Translated("err.nudge.copy_platform", p)
+	}
 	return s.Edit(ctx, id, by, "nudge rule changed", func(c *bot.Campaign) error {
 		if c.Nudge == nil && c.Audience.Kind != "" {
 			return bot.Errorf(bot.ECONFLICT, "campaign %d has an audience: a nudge goes to whoever its trigger happens to; make a new one with nudge new", c.ID)

@@ -257,21 +257,22 @@ func Completion(c *bot.Campaign, s *bot.Sending, at time.Time) *bot.Event {
 
 // Copy is the post that tells nudge c's CopyTo of sending s, sent at at:
 // CopyText with the contact's and the event's values ({{contact}} is
-// whom it went to), as interactive traffic. A placeholder the sending
-// lacks stays as written.
+// whom it went to). A value the sending lacks shows as "?". It is bulk
+// traffic: what moderators and participants wait for goes first.
 func Copy(c *bot.Campaign, s *bot.Sending, at time.Time) *bot.Outgoing {
 	attrs := make(map[string]string, len(s.Attributes)+1)
 	for k, v := range s.Attributes {
 		attrs[k] = v
 	}
-	attrs["contact"] = s.Key
 	m := bot.Message{Kind: bot.KindMessage, Text: c.Nudge.CopyText}
+	probe := &bot.Sending{Key: s.Key, Attributes: attrs}
+	for _, missing := range personalize.Missing(c, probe, personalize.Placeholders(m)) {
+		attrs[strings.Trim(missing, "{}[]% ")] = "?"
+	}
 	if out, err := personalize.Message(m, personalize.NewVars(c.KeyColumn, s.Key, attrs, c.Defaults, at)); err == nil {
 		m = out
-	} else if out.Text != "" {
-		m = out
 	}
-	return &bot.Outgoing{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: c.Nudge.CopyTo.Platform,
+	return &bot.Outgoing{Class: bot.ClassBulk, Kind: bot.OutgoingMessage, Platform: c.Nudge.CopyTo.Platform,
 		To: c.Nudge.CopyTo, Lane: "nudge-copy:" + c.Nudge.CopyTo.String(), Message: m}
 }
 
