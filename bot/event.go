@@ -18,7 +18,11 @@ const (
 	EventConversationOpen  EventType = "conversation_opened"
 	EventCampaignDone      EventType = "campaign_done"
 	EventSendingFailed     EventType = "sending_failed"
-	EventCustom            EventType = "custom"
+	// EventCampaignSent is a campaign's message sent to a person (its
+	// Subject); with EventSendingFailed, recorded while a nudge listens
+	// for it (nudges fire on events after they are enabled).
+	EventCampaignSent EventType = "campaign_sent"
+	EventCustom       EventType = "custom"
 	// EventNudgeCompleted is a nudge's completion for one contact; its
 	// Data holds "nudge" (the campaign's ID) and "sent" ("true" or
 	// "false").

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -219,9 +220,9 @@ func maxLate(n *bot.Nudge) time.Duration {
 	return nudges.DefaultMaxLate
 }
 
-// completion returns the event that records the completion of nudge
-// sending s, final, or nil when s is not a nudge's or does not complete
-// it.
+// completion returns the event that records the outcome of sending s,
+// final: a nudge's completion, or a campaign's message sent to a person
+// or failed while a running nudge listens for those; nil otherwise.
 func (e *Engine) completion(s *bot.Sending) *bot.Event {
 	if !s.State.Final() {
 		return nil
@@ -232,7 +233,26 @@ func (e *Engine) completion(s *bot.Sending) *bot.Event {
 	if a != nil {
 		c = a.c
 	}
+	var typ bot.EventType
+	if c != nil && c.Nudge == nil && !s.Address.IsZero() {
+		switch s.State {
+		case bot.SendingSent:
+			typ = bot.EventCampaignSent
+		case bot.SendingFailed:
+			typ = bot.EventSendingFailed
+		}
+		if typ != "" && !e.listeningLocked(typ) {
+			typ = ""
+		}
+	}
 	e.mu.Unlock()
+	if typ != "" {
+		data := map[string]string{"campaign": strconv.FormatUint(uint64(c.ID), 10), "name": c.Name}
+		if s.State == bot.SendingFailed {
+			data["step"], data["error"] = string(s.Step), s.Error
+		}
+		return &bot.Event{Type: typ, Subject: s.Address, CampaignID: c.ID, At: e.Clock.Now().UTC(), Data: data}
+	}
 	if c == nil || c.Nudge == nil {
 		return nil
 	}
@@ -241,6 +261,23 @@ func (e *Engine) completion(s *bot.Sending) *bot.Event {
 		return nil
 	}
 	return nudges.Completion(c, s, e.Clock.Now().UTC())
+}
+
+// listeningLocked reports whether a running nudge triggers on (or is
+// blocked or ended by) events of type t; e.mu is held.
+func (e *Engine) listeningLocked(t bot.EventType) bool {
+	for _, a := range e.active {
+		n := a.c.Nudge
+		if n == nil || a.state != bot.CampaignRunning {
+			continue
+		}
+		for _, name := range []string{n.Trigger, n.Block, n.Until} {
+			if strings.EqualFold(name, string(t)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // resolveContact finds where a nudge's sending goes: the contact's first

@@ -394,3 +394,28 @@ func TestNudgeAsAModeratorWithACopy(t *testing.T) {
 		t.Fatalf("sent as Alice: %+v", got)
 	}
 }
+
+// TestNudgeAfterACampaignReachedThem: while a nudge listens for
+// campaign_sent, a campaign's sends are recorded as events, and the nudge
+// follows each person the campaign reached.
+func TestNudgeAfterACampaignReachedThem(t *testing.T) {
+	r := nudgeRig(t)
+	r.run()
+	follow := r.nudge("follow-up", "Did you read it?", bot.Nudge{Trigger: string(bot.EventCampaignSent), Delay: bot.Delay{N: 1, Unit: bot.DelayDay}}, nil)
+	r.contact("1001", nil)
+	r.contact("1002", nil)
+	r.list("people", telegramFile(2))
+	id := r.campaign("people", "News", nil)
+	if _, err := r.svc.Start(context.Background(), id, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.patiently("the campaign", func() bool { return r.state(id) == bot.CampaignDone })
+	r.waitReal("the follow-ups scheduled", func() bool { return r.counts(follow).Total == 2 })
+	r.clock.Advance(24 * time.Hour)
+	r.patiently("the follow-ups", func() bool { return r.counts(follow).Sent == 2 })
+	for _, to := range []string{"1001", "1002"} {
+		if got := r.sentTo(to); len(got) != 2 || got[0].Text != "News" || got[1].Text != "Did you read it?" {
+			t.Fatalf("%s got %+v", to, got)
+		}
+	}
+}

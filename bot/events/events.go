@@ -109,7 +109,7 @@ var typeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
 var reserved = map[string]bool{
 	string(bot.EventParticipantJoined): true, string(bot.EventMessageReceived): true, string(bot.EventStatusChanged): true,
 	string(bot.EventTagAdded): true, string(bot.EventTagRemoved): true, string(bot.EventConversationOpen): true, string(bot.EventCampaignDone): true, string(bot.EventSendingFailed): true, string(bot.EventCustom): true,
-	string(bot.EventNudgeCompleted): true,
+	string(bot.EventNudgeCompleted): true, string(bot.EventCampaignSent): true,
 }
 
 // Record validates every event (a batch with any problem is refused
