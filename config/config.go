@@ -27,6 +27,15 @@ type Config struct {
 	Web        Web        `yaml:"web"`
 	Threads    Threads    `yaml:"threads"`
 	API        API        `yaml:"api"`
+	Nudges     Nudges     `yaml:"nudges"`
+}
+
+// Nudges configures scheduled messages after events.
+type Nudges struct {
+	// MaxLate skips a firing found more than this overdue (after an
+	// outage, or for old events posted late), unless a nudge says
+	// otherwise (max-late in its rule).
+	MaxLate time.Duration `yaml:"max_late"`
 }
 
 // API configures the HTTP API for other systems (POST /api/v1/events).
@@ -250,6 +259,7 @@ func Default() *Config {
 			UploadsInFlight: 4, UploadsPerMinute: 60, FilesMB: 2048}},
 		Threads: Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
 		API:     API{Enabled: true, RequestsPerSecond: 10, Burst: 20},
+		Nudges:  Nudges{MaxLate: time.Hour},
 	}
 }
 

@@ -105,7 +105,7 @@ colour: blue
 `, noEnv)
 	want := []string{
 		"slack.sigining_secret: unknown key; did you mean slack.signing_secret?",
-		"colour: unknown key; known keys here: store, http, log, locale, slack, discord, telegram, teams, email, limits, engine, moderators, web, threads, api",
+		"colour: unknown key; known keys here: store, http, log, locale, slack, discord, telegram, teams, email, limits, engine, moderators, web, threads, api, nudges",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -157,6 +157,7 @@ telegram: {enabled: true, token: "123:abc", mode: webhook, webhook_secret: "has 
 email: {enabled: true, from: nobody}
 discord: {enabled: true, token: t, application_id: abc, public_key: zz}
 teams: {enabled: true}
+nudges: {max_late: 10s}
 `, noEnv)
 	for _, want := range []string{
 		"store.path: must name the database file",
@@ -173,6 +174,7 @@ teams: {enabled: true}
 		"discord.public_key: must be the 64 hex characters",
 		"teams.app_id: required",
 		"teams.app_password: required",
+		"nudges.max_late: must be between 1m and 720h",
 	} {
 		if !containsPrefix(got, want) {
 			t.Errorf("missing %q in:\n%s", want, strings.Join(got, "\n"))

@@ -163,6 +163,9 @@ func (c *Config) Validate() Problems {
 	if c.API.Burst < 1 || c.API.Burst > 100000 {
 		bad("api.burst", "must be between 1 and 100000, got %d", c.API.Burst)
 	}
+	if c.Nudges.MaxLate < time.Minute || c.Nudges.MaxLate > 30*24*time.Hour {
+		bad("nudges.max_late", "must be between 1m and 720h, got %s", c.Nudges.MaxLate)
+	}
 	if t := strings.TrimSpace(c.Web.ChatTitle); t == "" || len(t) > 80 {
 		bad("web.chat_title", "must be 1 to 80 characters, got %q", c.Web.ChatTitle)
 	}

@@ -70,6 +70,10 @@ type Engine struct {
 	// means DefaultWindow, or more when Workers asks for it.
 	Window int
 	Log    *slog.Logger
+	// NudgeMaxLate is how overdue a nudge's firing may be found and still
+	// go, for a nudge that does not say (bot.Nudge.MaxLate); 0 means
+	// nudges.DefaultMaxLate.
+	NudgeMaxLate time.Duration
 	// NudgePoll is how often the nudge scheduler reads the event log
 	// when not told of new events; 0 means DefaultNudgePoll.
 	NudgePoll time.Duration

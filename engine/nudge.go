@@ -199,8 +199,8 @@ func (e *Engine) eventContact(ctx context.Context, ev *bot.Event, cache map[bot.
 // when it may go; err is a passing failure to read the contact's events.
 func (e *Engine) nudgeStop(ctx context.Context, c *bot.Campaign, s *bot.Sending) (reason string, err error) {
 	n := c.Nudge
-	if s.Attempts == 0 && !s.Resent && nudges.TooLate(n, s.PlannedAt, e.Clock.Now()) {
-		return "too late: due " + s.PlannedAt.UTC().Format(time.RFC3339) + ", more than " + maxLate(n).String() + " ago", nil
+	if late := e.maxLate(n); s.Attempts == 0 && !s.Resent && e.Clock.Now().Sub(s.PlannedAt) > late {
+		return "too late: due " + s.PlannedAt.UTC().Format(time.RFC3339) + ", more than " + late.String() + " ago", nil
 	}
 	if n.Block == "" && n.Until == "" {
 		return "", nil
@@ -213,9 +213,13 @@ func (e *Engine) nudgeStop(ctx context.Context, c *bot.Campaign, s *bot.Sending)
 	return reason, nil
 }
 
-func maxLate(n *bot.Nudge) time.Duration {
-	if n.MaxLate > 0 {
+// maxLate is how overdue a firing of n may be found and still go.
+func (e *Engine) maxLate(n *bot.Nudge) time.Duration {
+	switch {
+	case n.MaxLate > 0:
 		return n.MaxLate
+	case e.NudgeMaxLate > 0:
+		return e.NudgeMaxLate
 	}
 	return nudges.DefaultMaxLate
 }

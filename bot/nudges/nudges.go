@@ -222,16 +222,6 @@ func Stopped(n *bot.Nudge, s *bot.Sending, events []*bot.Event) (reason string, 
 	return "", false
 }
 
-// TooLate reports whether a firing due at due, found at now, is more than
-// the nudge's MaxLate (or DefaultMaxLate) overdue.
-func TooLate(n *bot.Nudge, due, now time.Time) bool {
-	max := n.MaxLate
-	if max <= 0 {
-		max = DefaultMaxLate
-	}
-	return now.Sub(due) > max
-}
-
 // Completes reports whether sending s, final, completes its nudge: sent,
 // or any outcome but an Until when the nudge completes on its delay.
 func Completes(n *bot.Nudge, s *bot.Sending, ended bool) bool {

@@ -159,7 +159,7 @@ func (w *wiring) buildCore() ([]component, error) {
 	w.engine = &engine.Engine{
 		Store: w.db, Clock: w.clock, Log: w.log.With("part", "engine"),
 		Messengers: w.messengers, Budget: budget,
-		Workers: cfg.Engine.Workers, SendTimeout: cfg.Engine.SendTimeout,
+		Workers: cfg.Engine.Workers, SendTimeout: cfg.Engine.SendTimeout, NudgeMaxLate: cfg.Nudges.MaxLate,
 	}
 	key, err := w.db.Secret(w.ctx, "action-signing", 32)
 	if err != nil {
