@@ -86,6 +86,9 @@ type Schedule struct {
 	// midnight; equal values mean all day.
 	HoursFrom int `json:"hours_from,omitempty"`
 	HoursTo   int `json:"hours_to,omitempty"`
+	// Closed are dates (2006-01-02, in TimeZone) with no working hours at
+	// all: holidays, a closed week.
+	Closed []string `json:"closed,omitempty"`
 	// OnlyWhenActive sends only to recipients the platform shows as active,
 	// where the platform exposes presence.
 	OnlyWhenActive bool `json:"only_when_active,omitempty"`

@@ -139,6 +139,13 @@ func workingTime(s bot.Schedule, l Locale) string {
 	if s.HoursFrom != s.HoursTo {
 		parts = append(parts, fmt.Sprintf("%02d:%02d–%02d:%02d", s.HoursFrom/60, s.HoursFrom%60, s.HoursTo/60, s.HoursTo%60))
 	}
+	if len(s.Closed) > 0 {
+		closed := "closed "
+		if l == LocaleFrench {
+			closed = "fermé "
+		}
+		parts = append(parts, closed+strings.Join(s.Closed, ","))
+	}
 	if len(parts) > 0 && s.TimeZone != "" {
 		parts = append(parts, s.TimeZone)
 	}

@@ -78,7 +78,7 @@ func TestNudgeJourney(t *testing.T) {
 				{"nudge-when-bad", "nudge when 1 signed_up in 3 fortnights"},
 				{"nudge-message", "nudge message 1 " + text},
 				{"nudge-missing", "campaign missing 1 name=there"},
-				{"nudge-hours", "nudge hours 1 mon-fri 9-18 tz Europe/Paris"},
+				{"nudge-hours", "nudge hours 1 mon-fri 9-18 tz Europe/Paris closed 2026-12-25,2027-01-01"},
 				{"nudge-copy", "nudge copy 1 me " + copyText},
 				{"nudge-copy-bad", "nudge copy 1 me"},
 				{"nudge-from", "nudge from 1 me"},

@@ -114,7 +114,8 @@ func (h *handlers) nudgeMessage(ctx context.Context, w *Reply, r *Request) error
 	return nil
 }
 
-// nudgeHours reads: nudge hours ID [DAYS] [HOURS] [tz ZONE], or always.
+// nudgeHours reads: nudge hours ID [DAYS] [HOURS] [tz ZONE] [closed
+// DATE,DATE…], or always.
 func (h *handlers) nudgeHours(ctx context.Context, w *Reply, r *Request) error {
 	c, _, err := h.nudge(ctx, r.Args[0])
 	if err != nil {
@@ -131,8 +132,17 @@ func (h *handlers) nudgeHours(ctx context.Context, w *Reply, r *Request) error {
 			}
 			sc.TimeZone = args[i+1]
 			i++
+		case "closed", "ferme", "fermé", "holidays", "feries", "fériés":
+			if i+1 == len(args) {
+				return argErrorT(TextErrNudgeRule, args[i])
+			}
+			sc.Closed = nil
+			for _, d := range strings.FieldsFunc(args[i+1], func(r rune) bool { return r == ',' || r == ';' }) {
+				sc.Closed = append(sc.Closed, strings.TrimSpace(d))
+			}
+			i++
 		case "always", "toujours", "any", "tout":
-			sc.Days, sc.HoursFrom, sc.HoursTo = nil, 0, 0
+			sc.Days, sc.HoursFrom, sc.HoursTo, sc.Closed = nil, 0, 0, nil
 		default:
 			rest = append(rest, args[i])
 		}

@@ -43,6 +43,13 @@ func TestDueInEachUnit(t *testing.T) {
 		{"working hours push to Monday", bot.Delay{N: 1, Unit: bot.DelayDay},
 			bot.Schedule{Days: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}, HoursFrom: 9 * 60, HoursTo: 17 * 60},
 			time.Date(2026, 3, 30, 9, 0, 0, 0, paris)},
+		// Monday and Tuesday closed (a business calendar's holidays): Wednesday.
+		{"closed days push past them", bot.Delay{N: 1, Unit: bot.DelayDay},
+			bot.Schedule{Days: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}, HoursFrom: 9 * 60, HoursTo: 17 * 60, Closed: []string{"2026-03-30", "2026-03-31"}},
+			time.Date(2026, 4, 1, 9, 0, 0, 0, paris)},
+		{"a closed day without working hours", bot.Delay{N: 3, Unit: bot.DelayDay, At: 9 * 60, AtSet: true},
+			bot.Schedule{Closed: []string{"2026-03-30"}},
+			time.Date(2026, 3, 31, 0, 0, 0, 0, paris)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

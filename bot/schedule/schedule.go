@@ -3,6 +3,7 @@ package schedule
 import (
 	"encoding/binary"
 	"hash/fnv"
+	"slices"
 	"time"
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 
@@ -53,6 +54,14 @@ func Validate(s bot.Schedule) error {
 	}
 	if len(s.RetrySteps) > 9 {
 		return bot.Errorf(bot.EINVALID, "at most 9 retry steps in a cycle")
+	}
+	if len(s.Closed) > 366 {
+		return bot.Errorf(bot.EINVALID, "at most 366 closed days")
+	}
+	for _, d := range s.Closed {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			return bot.Errorf(bot.EINVALID, "%q is not a date: write closed days like 2026-12-25", d)
+		}
 	}
 	return nil
 }
@@ -113,13 +122,23 @@ func workingDay(s bot.Schedule, d time.Weekday) bool {
 	return false
 }
 
+// openDay reports whether day (a midnight in the schedule's zone) is a
+// working day and not closed.
+func openDay(s bot.Schedule, day time.Time) bool {
+	return workingDay(s, day.Weekday()) && !slices.Contains(s.Closed, day.Format(time.DateOnly))
+}
+
+// lookDays is how many days ahead an opening is looked for: a week, and
+// the closed days on top.
+func lookDays(s bot.Schedule) int { return 8 + len(s.Closed) }
+
 // nextOpen returns the earliest instant at or after t within working days
-// and hours, in the schedule's zone. Hours whose end is before their start
+// and hours, in the schedule's zone, closed days left out. Hours whose end is before their start
 // run across midnight (22:00–06:00 opens on a working day's evening).
 // Daylight-saving changes are those of the zone: an opening that falls in a
 // skipped hour moves as time.Date moves it. An unknown zone counts as UTC.
 func nextOpen(s bot.Schedule, t time.Time) time.Time {
-	if !hoursSet(s) && len(s.Days) == 0 {
+	if !hoursSet(s) && len(s.Days) == 0 && len(s.Closed) == 0 {
 		return t
 	}
 	loc, err := Location(s)
@@ -129,9 +148,9 @@ func nextOpen(s bot.Schedule, t time.Time) time.Time {
 	local := t.In(loc)
 	y, m, d := local.Date()
 	// Start a day early: yesterday's overnight hours may still be open.
-	for i := -1; i <= 8; i++ {
+	for i := -1; i <= lookDays(s); i++ {
 		day := time.Date(y, m, d+i, 0, 0, 0, 0, loc)
-		if !workingDay(s, day.Weekday()) {
+		if !openDay(s, day) {
 			continue
 		}
 		open, close := openClose(s, day, loc)
@@ -206,9 +225,9 @@ func nextCycle(s bot.Schedule, t time.Time) time.Time {
 	if open, _ := openClose(s, time.Date(y, m, d, 0, 0, 0, 0, loc), loc); t.Before(open) && s.HoursTo <= s.HoursFrom {
 		d--
 	}
-	for i := 1; i <= 8; i++ {
+	for i := 1; i <= lookDays(s); i++ {
 		day := time.Date(y, m, d+i, 0, 0, 0, 0, loc)
-		if workingDay(s, day.Weekday()) {
+		if openDay(s, day) {
 			open, _ := openClose(s, day, loc)
 			return open
 		}

@@ -156,12 +156,12 @@ func TestRetryStepsAreConfigurable(t *testing.T) {
 }
 
 func TestScheduleValidate(t *testing.T) {
-	for _, s := range []bot.Schedule{{TimeZone: "Mars/Olympus"}, {Window: -time.Hour}, {HoursFrom: 25 * 60}, {Days: []time.Weekday{9}}} {
+	for _, s := range []bot.Schedule{{TimeZone: "Mars/Olympus"}, {Window: -time.Hour}, {HoursFrom: 25 * 60}, {Days: []time.Weekday{9}}, {Closed: []string{"25/12/2026"}}} {
 		if err := schedule.Validate(s); bot.ErrorCode(err) != bot.EINVALID {
 			t.Errorf("%+v: %v", s, err)
 		}
 	}
-	if err := schedule.Validate(bot.Schedule{TimeZone: "Asia/Tokyo", HoursFrom: 22 * 60, HoursTo: 6 * 60}); err != nil {
+	if err := schedule.Validate(bot.Schedule{TimeZone: "Asia/Tokyo", HoursFrom: 22 * 60, HoursTo: 6 * 60, Closed: []string{"2026-12-25"}}); err != nil {
 		t.Error(err)
 	}
 }
