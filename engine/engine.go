@@ -242,6 +242,13 @@ func (e *Engine) Notify(id bot.CampaignID) {
 	}()
 }
 
+// Sync returns once the changes told with Notify before it are applied
+// (a campaign paused is let go of, an edited message is the one sent).
+func (e *Engine) Sync() {
+	e.init()
+	e.notifying.Wait()
+}
+
 func (e *Engine) poke() {
 	select {
 	case e.wake <- struct{}{}:

@@ -419,3 +419,33 @@ func TestNudgeAfterACampaignReachedThem(t *testing.T) {
 		}
 	}
 }
+
+// TestNudgeEditedWhileWaiting: a new text applies to the firings not sent
+// yet; deleting the nudge cancels those still waiting.
+func TestNudgeEditedWhileWaiting(t *testing.T) {
+	r := nudgeRig(t)
+	r.run()
+	id := r.nudge("edited", "First text", bot.Nudge{Trigger: "signed_up", Delay: bot.Delay{N: 1, Unit: bot.DelayHour}}, nil)
+	ana, bob := r.contact("1001", nil), r.contact("1002", nil)
+	r.event("signed_up", ana, nil)
+	r.waitReal("Ana's firing", func() bool { return r.counts(id).Total == 1 })
+	if _, err := r.svc.SetMessage(context.Background(), id, bot.Message{Text: "Second text"}, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.engine.Sync()
+	r.clock.Advance(time.Hour)
+	r.patiently("Ana's firing sent", func() bool { return r.counts(id).Sent == 1 })
+	if got := r.sentTo("1001"); len(got) != 1 || got[0].Text != "Second text" {
+		t.Fatalf("Ana got %+v", got)
+	}
+	r.event("signed_up", bob, nil)
+	r.waitReal("Bob's firing", func() bool { return r.counts(id).Total == 2 })
+	if _, err := r.svc.Cancel(context.Background(), id, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.waitReal("Bob's firing cancelled", func() bool { return r.counts(id).Skipped == 1 })
+	r.clock.Advance(2 * time.Hour)
+	if got := r.sentTo("1002"); len(got) != 0 {
+		t.Fatalf("Bob got %+v after the nudge was deleted", got)
+	}
+}
