@@ -78,6 +78,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/engine"
+	"github.com/heraldchat/herald/gctune"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -394,6 +395,7 @@ type engineResult struct {
 // samples its own memory, runs the campaign, and writes an engineResult
 // on stdout.
 func engineChild(url string, o options) error {
+	gctune.Apply() // as herald's main does
 	mem := procmem.Start()
 	if o.memprofile != "" {
 		runtime.MemProfileRate = 4096

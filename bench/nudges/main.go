@@ -69,6 +69,7 @@ import (
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/engine"
+	"github.com/heraldchat/herald/gctune"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -346,6 +347,7 @@ type fireResult struct {
 
 // heraldChild runs one phase of herald's side.
 func heraldChild(phase string, o options) error {
+	gctune.Apply() // as herald's main does
 	switch phase {
 	case "setup":
 		return setup(o)
