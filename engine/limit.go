@@ -207,7 +207,7 @@ func (l *Limiter) token(ctx context.Context, class bot.Class) error {
 	// holds when it comes is lost, and at thousands a second a wake-up per
 	// token took 12% of the rate. Interactive posts wait at most this much
 	// more behind them.
-	lookahead := max(step, bulkLookahead)
+	lookahead := max(step, time.Duration(float64(bulkLookahead)/l.scale)) // in the platform's time, as the rate
 	for {
 		now := l.clock.Now()
 		if class == bot.ClassBulk {

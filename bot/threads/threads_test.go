@@ -260,8 +260,14 @@ func TestThreadSettings(t *testing.T) {
 	if _, err := th.Receive(ctx, threads.Incoming{From: tg("5"), Message: bot.Message{Text: "still here?"}}); err != nil {
 		t.Fatalf("a message was refused because its thread could not open: %v", err)
 	}
+	// The failure shows on the board, then its try is recorded: wait for
+	// both.
+	tried := func() bool {
+		waiting, _ := db.Outbox(ctx, 0, 0)
+		return len(waiting) == 1 && waiting[0].Tries > 0
+	}
 	deadline := time.Now().Add(10 * time.Second)
-	for len(board.Status().Errors) == 0 && time.Now().Before(deadline) {
+	for (len(board.Status().Errors) == 0 || !tried()) && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	st := board.Status()
