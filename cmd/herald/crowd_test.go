@@ -22,6 +22,26 @@ import (
 // times faster, so that a crowd behind a 20-a-minute limit takes seconds.
 const scale = 40
 
+// startTelegramCrowd starts Telegram's fake, scaled, with group as the
+// moderators' forum, and a herald on it; the fake closes with the test.
+func startTelegramCrowd(t *testing.T, group int64) (*telegramfake.Server, *Program) {
+	t.Helper()
+	fake, err := telegramfake.Start("42:secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	fake.Scale = scale
+	fake.Forum(group)
+	fake.Admin(group, 77)
+	cfg := MustWriteConfig(t, t.TempDir(), fmt.Sprintf("limits: {time_scale: %d}\n", scale)+
+		"telegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\n"+
+		"moderators: {telegram: {group: \""+strconv.FormatInt(group, 10)+"\"}}\n")
+	p := NewProgram(nil)
+	MustStart(t, p, cfg)
+	return fake, p
+}
+
 // TestCrowdInTelegramGroup: 40 participants write 3 messages each at once
 // while the moderators' group (a forum) takes 20 posts a minute. Every
 // participant gets one topic whose posts show their 3 messages once each
@@ -33,19 +53,7 @@ func TestCrowdInTelegramGroup(t *testing.T) {
 		t.Skip("a crowd behind a paced group; skipped with -short")
 	}
 	const group = -100500
-	fake, err := telegramfake.Start("42:secret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.Scale = scale
-	fake.Forum(group)
-	fake.Admin(group, 77)
-	cfg := MustWriteConfig(t, t.TempDir(), fmt.Sprintf("limits: {time_scale: %d}\n", scale)+
-		"telegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\n"+
-		"moderators: {telegram: {group: \""+strconv.Itoa(group)+"\"}}\n")
-	p := NewProgram(nil)
-	MustStart(t, p, cfg)
+	fake, p := startTelegramCrowd(t, group)
 
 	const crowd, each = 40, 3
 	user := func(i int) int64 { return int64(6000 + i) }
@@ -625,19 +633,7 @@ func TestNudgeCrowdOnTelegram(t *testing.T) {
 		t.Skip("a crowd behind a paced platform; skipped with -short")
 	}
 	const group = -100501
-	fake, err := telegramfake.Start("42:secret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.Scale = scale
-	fake.Forum(group)
-	fake.Admin(group, 77)
-	cfg := MustWriteConfig(t, t.TempDir(), fmt.Sprintf("limits: {time_scale: %d}\n", scale)+
-		"telegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\n"+
-		"moderators: {telegram: {group: \""+strconv.Itoa(group)+"\"}}\n")
-	p := NewProgram(nil)
-	MustStart(t, p, cfg)
+	fake, p := startTelegramCrowd(t, group)
 	for _, line := range []string{"nudge new Welcome", "nudge when 1 participant_joined immediately", "nudge message 1 Welcome, {{name}}!", "nudge enable 1"} {
 		if r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: consoleMod, Text: line}); r.Private {
 			t.Fatalf("%q was refused: %+v", line, r.Messages)
