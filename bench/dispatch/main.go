@@ -66,13 +66,13 @@ import (
 	"runtime/trace"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/heraldchat/herald/bench/internal/benchsetup"
+	"github.com/heraldchat/herald/bench/internal/child"
 	"github.com/heraldchat/herald/bench/internal/fakeplatform"
 	"github.com/heraldchat/herald/bench/internal/procmem"
 	"github.com/heraldchat/herald/bot"
@@ -218,7 +218,7 @@ func runOnce(self string, fake *fakeplatform.Remote, chats []string, o options, 
 	}
 	if o.limit == "" && !o.noop {
 		var raw rawResult
-		if err := runChild(self, &raw, "-mode", "raw", "-url", fake.URL(), "-n", strconv.Itoa(o.n), "-workers", strconv.Itoa(o.workers)); err != nil {
+		if err := child.Run(self, &raw, "-mode", "raw", "-url", fake.URL(), "-n", strconv.Itoa(o.n), "-workers", strconv.Itoa(o.workers)); err != nil {
 			return nil, err
 		}
 		out["raw_cpu_us_per_send"] = raw.CPUSeconds * 1e6 / n
@@ -237,7 +237,7 @@ func runOnce(self string, fake *fakeplatform.Remote, chats []string, o options, 
 		}
 	}
 	var res engineResult
-	if err := runChild(self, &res, args...); err != nil {
+	if err := child.Run(self, &res, args...); err != nil {
 		return nil, err
 	}
 	// CPU from the start command to done, preparation included.
@@ -294,21 +294,6 @@ func perRun(path string, r int) string {
 		return path
 	}
 	return fmt.Sprintf("%s.%d", path, r+1)
-}
-
-// runChild runs this command with args and decodes the JSON object it
-// writes on stdout into out; its stderr is ours.
-func runChild(self string, out any, args ...string) error {
-	cmd := exec.Command(self, args...)
-	cmd.Stderr = os.Stderr
-	b, err := cmd.Output()
-	if err != nil {
-		return fmt.Errorf("%s: %w", strings.Join(args[:2], " "), err)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return fmt.Errorf("%s: %w: %s", strings.Join(args[:2], " "), err, b)
-	}
-	return nil
 }
 
 func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

@@ -62,6 +62,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/adapters/api"
+	"github.com/heraldchat/herald/bench/internal/child"
 	"github.com/heraldchat/herald/bench/internal/fakeplatform"
 	"github.com/heraldchat/herald/bench/internal/procmem"
 	"github.com/heraldchat/herald/bot"
@@ -155,7 +156,7 @@ func parent(o options) error {
 	o.due = start.Add(delay).UnixNano()
 
 	var setup setupResult
-	if err := runChild(self, &setup, childArgs("setup", o)...); err != nil {
+	if err := child.Run(self, &setup, childArgs("setup", o)...); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "setup: %d contacts in %.1fs\n", o.contacts, setup.Seconds)
@@ -171,7 +172,7 @@ func parent(o options) error {
 	}
 	var fire fireResult
 	began := time.Now()
-	if err := runChild(self, &fire, childArgs("fire", o)...); err != nil {
+	if err := child.Run(self, &fire, childArgs("fire", o)...); err != nil {
 		return err
 	}
 	st, err := fake.Stats()
@@ -303,16 +304,6 @@ func postEvents(base, token string, o options) error {
 		return err
 	}
 	return nil
-}
-
-func runChild(self string, out any, args ...string) error {
-	cmd := exec.Command(self, args...)
-	cmd.Stderr = os.Stderr
-	b, err := cmd.Output()
-	if err != nil {
-		return fmt.Errorf("%s: %w", strings.Join(args[:4], " "), err)
-	}
-	return json.Unmarshal(b, out)
 }
 
 func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
