@@ -2,17 +2,12 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"strings"
 	"time"
 )
 
 // APIToken is a credential for herald's HTTP API (the event API). Only
 // the SHA-256 of the token is kept; the token itself is shown once, when
-// it is made.
+// it is made (package apitokens makes and hashes tokens).
 type APIToken struct {
 	ID        uint64    `json:"id"`
 	Name      string    `json:"name"`
@@ -24,32 +19,6 @@ type APIToken struct {
 
 // Revoked reports whether the token was revoked.
 func (t *APIToken) Revoked() bool { return !t.RevokedAt.IsZero() }
-
-// APITokenPrefix starts every API token, so that one is recognised in a
-// configuration or a log it should not be in.
-const APITokenPrefix = "hrld_"
-
-// ValidAPITokenName says whether name may name an API token: one word
-// of 1 to 64 bytes.
-func ValidAPITokenName(name string) bool {
-	return name != "" && len(name) <= 64 && !strings.ContainsAny(name, " \t\n")
-}
-
-// NewAPIToken returns a new random token and its hash (HashAPIToken).
-func NewAPIToken() (token, hash string, err error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", Errorf(EINTERNAL, "making a token: %w", err)
-	}
-	token = APITokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	return token, HashAPIToken(token), nil
-}
-
-// HashAPIToken returns the hex SHA-256 of token, as kept.
-func HashAPIToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
 
 // APITokenStore keeps API tokens. Each method is one transaction;
 // implementations are safe for concurrent use.

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -22,19 +21,6 @@ const (
 	CampaignDone      CampaignState = "done"
 	CampaignCancelled CampaignState = "cancelled"
 )
-
-// campaignTransitions lists, for each state, the states it may move to.
-var campaignTransitions = map[CampaignState][]CampaignState{
-	CampaignDraft:     {CampaignScheduled},
-	CampaignScheduled: {CampaignDraft, CampaignRunning, CampaignCancelled},
-	CampaignRunning:   {CampaignPaused, CampaignDone, CampaignCancelled},
-	CampaignPaused:    {CampaignRunning, CampaignCancelled},
-}
-
-// CanBecome reports whether a campaign in state s may move to state to.
-func (s CampaignState) CanBecome(to CampaignState) bool {
-	return slices.Contains(campaignTransitions[s], to)
-}
 
 // Final reports whether no transition leaves s.
 func (s CampaignState) Final() bool { return s == CampaignDone || s == CampaignCancelled }
@@ -150,32 +136,6 @@ type Campaign struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 	UpdatedBy  Actor     `json:"updated_by"`
 	History    []Change  `json:"history,omitempty"`
-}
-
-// Editable reports whether the campaign's content may still change: a
-// draft or scheduled campaign, or a nudge not cancelled (an edit applies
-// to what it has not sent yet).
-func (c *Campaign) Editable() bool {
-	return c.State == CampaignDraft || c.State == CampaignScheduled || c.Nudge != nil && !c.State.Final()
-}
-
-// Record appends a history line and stamps the update.
-func (c *Campaign) Record(at time.Time, by Actor, what string) {
-	c.UpdatedAt, c.UpdatedBy = at, by
-	c.History = append(c.History, Change{At: at, By: by, What: what})
-}
-
-// Transition moves the campaign to state to and records who did it. It
-// returns an ECONFLICT error, and changes nothing, when the lifecycle does
-// not allow the move.
-func (c *Campaign) Transition(to CampaignState, at time.Time, by Actor) error {
-	if !c.State.CanBecome(to) {
-		return Errorf(ECONFLICT, "campaign %d is %s and cannot become %s", c.ID, c.State, to)
-	}
-	from := c.State
-	c.State = to
-	c.Record(at, by, string(from)+" → "+string(to))
-	return nil
 }
 
 // CampaignFilter selects campaigns; empty States selects all.

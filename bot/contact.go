@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -65,24 +64,6 @@ type EmailClaim struct {
 	Tries    int       `json:"tries,omitempty"`
 }
 
-// MoveAddress moves addr, with its reachability, from contact from to
-// contact to (both changed in place, UpdatedAt now), for a ContactStore's
-// MoveAddress; from loses its Claim.
-func MoveAddress(from, to *Contact, addr Address, now time.Time) {
-	for i, a := range from.Addresses {
-		if a.Address == addr {
-			from.Addresses = append(from.Addresses[:i:i], from.Addresses[i+1:]...)
-			to.Addresses = append(to.Addresses, a) // an address belongs to one contact: to lacks it
-			break
-		}
-	}
-	from.Claim = nil
-	if from.LastSeen.After(to.LastSeen) {
-		to.LastSeen = from.LastSeen
-	}
-	from.UpdatedAt, to.UpdatedAt = now, now
-}
-
 // MailTo returns where email reaches the contact: its email, else the one
 // it claimed, else "".
 func (c *Contact) MailTo() string {
@@ -101,10 +82,6 @@ func (c *Contact) AddressOn(p Platform) (ContactAddress, bool) {
 	}
 	return ContactAddress{}, false
 }
-
-// NormalizeEmail returns the form of an email address used to compare and
-// index it: trimmed and lower-cased.
-func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // ContactFilter selects contacts. Zero fields select everything.
 type ContactFilter struct {
@@ -163,18 +140,3 @@ const (
 	AttrEventStart = "event_start"
 	AttrEventEnd   = "event_end"
 )
-
-// EventTime reads an event time attribute: RFC 3339, or "2006-01-02
-// 15:04" (UTC); false when absent or unreadable.
-func (c *Contact) EventTime(attr string) (time.Time, bool) {
-	v := c.Attributes[attr]
-	if v == "" {
-		return time.Time{}, false
-	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04", "2006-01-02T15:04"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}

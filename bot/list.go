@@ -25,21 +25,6 @@ type List struct {
 	UpdatedBy Actor          `json:"updated_by"`
 }
 
-// CountFilled adds delta (+1 or -1) to the columns r has a value in.
-func (l *List) CountFilled(r *Recipient, delta int) {
-	if l.Filled == nil {
-		return
-	}
-	for col, v := range r.Attributes {
-		if v != "" {
-			l.Filled[col] += delta
-			if l.Filled[col] == 0 {
-				delete(l.Filled, col)
-			}
-		}
-	}
-}
-
 // Recipient is one row of a list: its key and its attributes.
 type Recipient struct {
 	// ID is the recipient's position in its list, set by the store: rows

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/apitokens"
 )
 
 // tokenCreate makes an API token and shows it once, privately: only its
@@ -19,10 +20,10 @@ func (h *handlers) tokenCreate(ctx context.Context, w *Reply, r *Request) error 
 		return bot.Errorf(bot.EFORBIDDEN, "a token is shown once and must stay private, which a Telegram group cannot do: use the console, Slack or Discord, or `herald token create NAME` on the server")
 	}
 	name := r.Args[0]
-	if !bot.ValidAPITokenName(name) {
+	if !apitokens.ValidName(name) {
 		return argErrorT(TextErrTokenName, name)
 	}
-	tok, hash, err := bot.NewAPIToken()
+	tok, hash, err := apitokens.New()
 	if err != nil {
 		return err
 	}

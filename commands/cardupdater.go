@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // DefaultCardEvery is the least time between two edits of one campaign's
@@ -23,7 +24,7 @@ type CardUpdater struct {
 	Campaigns interface {
 		Show(ctx context.Context, id bot.CampaignID) (*bot.Campaign, bot.SendingCounts, error)
 	}
-	Clock bot.Clock
+	Clock clock.Clock
 	Every time.Duration
 	Log   *slog.Logger
 	// Pace, when set, waits for herald's budget before each edit (an edit
@@ -104,7 +105,7 @@ func (u *CardUpdater) Changed(id bot.CampaignID) {
 	go func() {
 		defer u.edits.Done()
 		if wait > 0 {
-			bot.Sleep(ctx, u.Clock, wait)
+			clock.Sleep(ctx, u.Clock, wait)
 		}
 		u.mu.Lock()
 		u.waiting[id] = false

@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/status"
 )
@@ -83,7 +84,7 @@ type Deps struct {
 	// file (package csvfile: CSV that spreadsheets open safely); it
 	// returns a flush to call after the last row.
 	WriteTable func(w io.Writer) (rows bot.RowWriter, flush func() error)
-	Clock      bot.Clock
+	Clock      clock.Clock
 }
 
 // table runs fill with a RowWriter and returns the file it wrote.

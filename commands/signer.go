@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/expiring"
 )
 
@@ -21,7 +22,7 @@ const DefaultActionTTL = 7 * 24 * time.Hour
 // expired or replayed value is refused. It is safe for concurrent use.
 type Signer struct {
 	key   []byte
-	clock bot.Clock
+	clock clock.Clock
 	ttl   time.Duration
 
 	used *expiring.Map[string, struct{}] // nonces used, until their button expires
@@ -29,7 +30,7 @@ type Signer struct {
 
 // NewSigner returns a signer with a secret key (32 random bytes, kept
 // across restarts so that buttons outlive them).
-func NewSigner(key []byte, clock bot.Clock, ttl time.Duration) *Signer {
+func NewSigner(key []byte, clock clock.Clock, ttl time.Duration) *Signer {
 	if ttl <= 0 {
 		ttl = DefaultActionTTL
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // Budget is one limiter per platform, shared by everything that posts to
@@ -14,7 +15,7 @@ import (
 // concurrent use.
 type Budget struct {
 	limits map[bot.Platform]bot.Limits
-	clock  bot.Clock
+	clock  clock.Clock
 	scale  float64
 
 	mu       sync.Mutex
@@ -25,7 +26,7 @@ type Budget struct {
 // platform (a platform listed is paced by its entry, the zero Limits
 // meaning none), running every limit scale times faster (0 or 1: real
 // time; tests against fakes with the same scale run in seconds).
-func NewBudget(limits map[bot.Platform]bot.Limits, clock bot.Clock, scale float64) *Budget {
+func NewBudget(limits map[bot.Platform]bot.Limits, clock clock.Clock, scale float64) *Budget {
 	return &Budget{limits: limits, clock: clock, scale: scale, limiters: map[bot.Platform]*Limiter{}}
 }
 

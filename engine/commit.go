@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
 )
 
 // commitOp is one request to the committer: a sending's new state (done,
@@ -236,7 +237,7 @@ func (e *Engine) finish(ctx context.Context, id bot.CampaignID, counts bot.Sendi
 			return nil // paused or cancelled meanwhile, or more recipients to come
 		}
 		c.FinishedAt = now
-		return c.Transition(bot.CampaignDone, now, bot.Actor{})
+		return campaigns.Transition(c, bot.CampaignDone, now, bot.Actor{})
 	})
 	if err != nil {
 		e.Log.Error("campaign engine: finishing a campaign", "campaign", id, "err", err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/nudges"
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
@@ -312,7 +313,7 @@ func (e *Engine) watch(workers []*worker, stop <-chan struct{}) {
 
 // backoff sleeps before quick retry n: 0.5s, 1s, 2s, each ±50%.
 func (e *Engine) backoff(ctx context.Context, n int) error {
-	return bot.Sleep(ctx, e.Clock, time.Duration(float64(500*time.Millisecond<<n)*(0.5+rand.Float64())))
+	return clock.Sleep(ctx, e.Clock, time.Duration(float64(500*time.Millisecond<<n)*(0.5+rand.Float64())))
 }
 
 // retryLater moves s to the next step of the retry ladder, or fails it at

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
@@ -43,7 +44,7 @@ const DefaultCommitLinger = 2 * time.Millisecond
 type Engine struct {
 	Store      Store
 	Messengers map[bot.Platform]bot.Messenger
-	Clock      bot.Clock
+	Clock      clock.Clock
 	// Limits override DefaultLimits per platform: a platform listed here
 	// is paced by its entry, the zero Limits meaning none.
 	Limits map[bot.Platform]bot.Limits

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // bulkLookahead is how far ahead of its token a bulk send may reserve it.
@@ -24,7 +25,7 @@ const pacing = 0.985
 // comes from the clock, so tests drive it with a fake. It is safe for
 // concurrent use.
 type Limiter struct {
-	clock       bot.Clock
+	clock       clock.Clock
 	overall     *rate.Limiter // nil without an overall limit
 	perChat     time.Duration
 	groupN      int // posts a group chat takes per groupWindow; 0: no limit
@@ -38,13 +39,13 @@ type Limiter struct {
 }
 
 // NewLimiter returns a limiter enforcing l.
-func NewLimiter(l bot.Limits, clock bot.Clock) *Limiter {
+func NewLimiter(l bot.Limits, clock clock.Clock) *Limiter {
 	return newScaledLimiter(l, clock, 1)
 }
 
 // newScaledLimiter returns a limiter enforcing l scale times faster (see
 // Budget).
-func newScaledLimiter(l bot.Limits, clock bot.Clock, scale float64) *Limiter {
+func newScaledLimiter(l bot.Limits, clock clock.Clock, scale float64) *Limiter {
 	if scale <= 0 {
 		scale = 1
 	}
@@ -250,5 +251,5 @@ func (l *Limiter) Pause(d time.Duration) {
 }
 
 func (l *Limiter) sleep(ctx context.Context, d time.Duration) error {
-	return bot.Sleep(ctx, l.clock, d)
+	return clock.Sleep(ctx, l.clock, d)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/nudges"
 )
 
@@ -335,7 +336,7 @@ func (e *Engine) enable(ctx context.Context, c *bot.Campaign) error {
 		}
 		x.Nudge.Since = since
 		x.KeyColumn, x.StartedAt, x.Preparing = nudges.KeyColumn, at, false
-		return x.Transition(bot.CampaignRunning, at, bot.Actor{})
+		return campaigns.Transition(x, bot.CampaignRunning, at, bot.Actor{})
 	})
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // OutboxStore is what the outbox reads and writes.
@@ -43,7 +44,7 @@ type Outbox struct {
 	Posters map[bot.Platform]bot.Messenger
 	Relays  Relays
 	Budget  *Budget
-	Clock   bot.Clock
+	Clock   clock.Clock
 	Log     *slog.Logger
 	// Workers bounds the posts in progress at once; 0 means 8.
 	Workers int
@@ -322,7 +323,7 @@ func (o *Outbox) post(ctx context.Context, l *lane) {
 			break
 		}
 		o.Log.Error("outbox: recording a post", "err", werr)
-		if bot.Sleep(ctx, o.Clock, time.Second) != nil {
+		if clock.Sleep(ctx, o.Clock, time.Second) != nil {
 			break
 		}
 	}

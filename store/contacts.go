@@ -6,6 +6,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/contacts"
 )
 
 // CreateContact stores c, setting its ID and timestamps. It returns
@@ -75,7 +76,7 @@ func (db *DB) ContactByAddress(ctx context.Context, addr bot.Address) (*bot.Cont
 func (db *DB) ContactByEmail(ctx context.Context, email string) (*bot.Contact, error) {
 	var c *bot.Contact
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		id := tx.Bucket(bucketContactsByEmail).Get([]byte(bot.NormalizeEmail(email)))
+		id := tx.Bucket(bucketContactsByEmail).Get([]byte(contacts.NormalizeEmail(email)))
 		if id == nil {
 			return bot.Errorf(bot.ENOTFOUND, "no contact has the email %s", email)
 		}
@@ -201,7 +202,7 @@ func (db *DB) MoveAddress(ctx context.Context, addr bot.Address, to bot.ContactI
 				return err
 			}
 		}
-		bot.MoveAddress(from, dst, addr, db.now())
+		contacts.MoveAddress(from, dst, addr, db.now())
 		for _, c := range []*bot.Contact{from, dst} {
 			if err := put(tx.Bucket(bucketContacts), itob(uint64(c.ID)), c); err != nil {
 				return err
@@ -245,7 +246,7 @@ func checkContactIndexes(tx *bolt.Tx, c *bot.Contact, self bot.ContactID) error 
 			return bot.Errorf(bot.ECONFLICT, "the address %s already belongs to contact %d", a.Address, btoi(id))
 		}
 	}
-	if email := bot.NormalizeEmail(c.Email); email != "" {
+	if email := contacts.NormalizeEmail(c.Email); email != "" {
 		if id := tx.Bucket(bucketContactsByEmail).Get([]byte(email)); id != nil && bot.ContactID(btoi(id)) != self {
 			return bot.Errorf(bot.ECONFLICT, "the email %s already belongs to contact %d", c.Email, btoi(id))
 		}
@@ -260,7 +261,7 @@ func indexContact(tx *bolt.Tx, c *bot.Contact) error {
 			return internal("indexing contact: %w", err)
 		}
 	}
-	if email := bot.NormalizeEmail(c.Email); email != "" {
+	if email := contacts.NormalizeEmail(c.Email); email != "" {
 		if err := tx.Bucket(bucketContactsByEmail).Put([]byte(email), id); err != nil {
 			return internal("indexing contact: %w", err)
 		}
@@ -281,7 +282,7 @@ func unindexContact(tx *bolt.Tx, c *bot.Contact) error {
 			return internal("unindexing contact: %w", err)
 		}
 	}
-	if email := bot.NormalizeEmail(c.Email); email != "" {
+	if email := contacts.NormalizeEmail(c.Email); email != "" {
 		if err := mine(tx.Bucket(bucketContactsByEmail), email); err != nil {
 			return internal("unindexing contact: %w", err)
 		}

@@ -11,6 +11,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // DefaultLockTimeout is how long Open waits for another process to release
@@ -23,7 +24,7 @@ type Options struct {
 	// DefaultLockTimeout.
 	LockTimeout time.Duration
 	// Clock stamps records; nil means the system clock.
-	Clock bot.Clock
+	Clock clock.Clock
 	// NoSync skips fsync on commit. Only for tests and benchmarks that
 	// measure something else: a crash may then lose recent commits.
 	NoSync bool
@@ -41,7 +42,7 @@ type Options struct {
 type DB struct {
 	path      string
 	bolt      *bolt.DB
-	clock     bot.Clock
+	clock     clock.Clock
 	attribute bool
 }
 
@@ -64,7 +65,7 @@ func Open(path string, opts Options) (*DB, error) {
 		opts.LockTimeout = DefaultLockTimeout
 	}
 	if opts.Clock == nil {
-		opts.Clock = bot.SystemClock()
+		opts.Clock = clock.System()
 	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync})
 	if err == nil {

@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/lists"
 )
 
 // A list is a record in "lists" (keyed by its lower-cased name) that points
@@ -124,9 +125,9 @@ func (db *DB) PutRecipients(ctx context.Context, name string, rs []bot.Recipient
 				if err != nil {
 					return err
 				}
-				rec.CountFilled(&old, -1)
+				lists.CountFilled(&rec.List, &old, -1)
 			}
-			rec.CountFilled(r, +1)
+			lists.CountFilled(&rec.List, r, +1)
 			start := len(arena)
 			arena = encodeRecipient(arena, r, cols, &rec.Columns)
 			if err := rows.Put(itob(r.ID), arena[start:len(arena):len(arena)]); err != nil {

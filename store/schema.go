@@ -7,6 +7,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/contacts"
 )
 
 // SchemaVersion is the layout this herald writes. Open migrates older files
@@ -140,7 +141,7 @@ func migrateV1toV2(tx *bolt.Tx) error {
 		if err := decode(v, &c); err != nil {
 			return err
 		}
-		email := bot.NormalizeEmail(c.Email)
+		email := contacts.NormalizeEmail(c.Email)
 		if email == "" || idx.Get([]byte(email)) != nil {
 			return nil
 		}

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/apitokens"
 	"github.com/heraldchat/herald/bot/events"
 )
 
@@ -99,7 +100,7 @@ func (a *API) token(w http.ResponseWriter, r *http.Request) (*bot.APIToken, bool
 		writeJSON(w, http.StatusUnauthorized, problem{Error: "an API token is needed: Authorization: Bearer <token> (herald token create NAME)"})
 		return nil, false
 	}
-	t, err := a.cfg.Tokens.APITokenByHash(r.Context(), bot.HashAPIToken(strings.TrimSpace(raw)))
+	t, err := a.cfg.Tokens.APITokenByHash(r.Context(), apitokens.Hash(strings.TrimSpace(raw)))
 	switch {
 	case bot.ErrorCode(err) == bot.ENOTFOUND:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="herald", error="invalid_token"`)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
@@ -150,7 +151,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	s.ShouldRetryOnRateLimit = false // the engine's limiter decides
 	s.MaxRestRetries = 0
 	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, memberJoins: cfg.MemberJoins && cfg.GuildID != "", category: cfg.Category, modRole: cfg.ModeratorRole, locale: cfg.Locale, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors,
-		interactions: expiring.New[string, struct{}](bot.SystemClock(), 0)}
+		interactions: expiring.New[string, struct{}](clock.System(), 0)}
 	me, err := s.User("@me", discordgo.WithContext(ctx))
 	if err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err, bot.StepOpen)), "discord: %s", bot.ErrorMessage(a.classify(err, bot.StepOpen)))

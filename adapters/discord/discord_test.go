@@ -20,6 +20,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/threads"
@@ -454,7 +455,7 @@ func TestInboundConformance(t *testing.T) {
 				}
 			},
 			Language: func(th *threads.Service, auth *moderators.Set) bot.InboundHandler {
-				clock := bot.SystemClock()
+				clock := clock.System()
 				deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
 					Campaigns: &campaigns.Service{Store: db, Clock: clock}, Lists: &lists.Service{Store: db}}
 				return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)

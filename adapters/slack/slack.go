@@ -14,6 +14,8 @@ import (
 
 	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
@@ -26,7 +28,7 @@ type Config struct {
 	APIURL        string // "" for https://slack.com/api/
 	// Channel is the moderators' channel id, where threads live.
 	Channel    string
-	Clock      bot.Clock
+	Clock      clock.Clock
 	Log        *slog.Logger
 	HTTPClient *http.Client
 	// Board, when set, shows Slack's integration errors in `status`.
@@ -97,7 +99,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = bot.SystemClock()
+		cfg.Clock = clock.System()
 	}
 	opts := []slk.Option{}
 	if cfg.APIURL != "" {
@@ -214,7 +216,7 @@ func (a *Adapter) patiently(ctx context.Context, fn func() error) error {
 		if !limited || try == 3 {
 			return err
 		}
-		if err := bot.Sleep(ctx, a.cfg.Clock, min(d, 30*time.Second)); err != nil {
+		if err := clock.Sleep(ctx, a.cfg.Clock, min(d, 30*time.Second)); err != nil {
 			return err
 		}
 	}
@@ -268,7 +270,7 @@ const sweepEvery = 10 * time.Minute
 // at most every ten minutes, never one lookup per recipient: callers at
 // once (a campaign's workers) share one sweep.
 func (a *Adapter) ResolveEmail(ctx context.Context, email string) (bot.Address, error) {
-	key := bot.NormalizeEmail(email)
+	key := contacts.NormalizeEmail(email)
 	known := func() (string, bool, bool) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
@@ -289,7 +291,7 @@ func (a *Adapter) ResolveEmail(ctx context.Context, email string) (bot.Address, 
 		m := make(map[string]string, len(users))
 		for _, u := range users {
 			if u.Profile.Email != "" && !u.Deleted {
-				m[bot.NormalizeEmail(u.Profile.Email)] = u.ID
+				m[contacts.NormalizeEmail(u.Profile.Email)] = u.ID
 			}
 		}
 		a.mu.Lock()

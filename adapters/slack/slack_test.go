@@ -21,6 +21,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
@@ -684,7 +685,7 @@ func TestInboundConformance(t *testing.T) {
 // language is the command language over threads, as cmd/herald wires it.
 func language(db *store.DB) func(*threads.Service, *moderators.Set) bot.InboundHandler {
 	return func(th *threads.Service, auth *moderators.Set) bot.InboundHandler {
-		clock := bot.SystemClock()
+		clock := clock.System()
 		deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
 			Campaigns: &campaigns.Service{Store: db, Clock: clock}, Lists: &lists.Service{Store: db}}
 		return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)

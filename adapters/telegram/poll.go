@@ -14,6 +14,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // poll receives updates by long polling until ctx ends. A batch is handled
@@ -47,7 +48,7 @@ func (a *Adapter) poll(ctx context.Context) {
 				return
 			}
 			a.log.Warn("telegram: getUpdates", "err", err, "retry_in", wait)
-			if bot.Sleep(ctx, bot.SystemClock(), wait) != nil {
+			if clock.Sleep(ctx, clock.System(), wait) != nil {
 				return
 			}
 			wait = min(2*wait, time.Minute)

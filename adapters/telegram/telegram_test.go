@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/heraldchat/herald/adapters/internal/kindtest"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -12,12 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/internal/kindtest"
+
 	"github.com/heraldchat/herald/adapters/adaptertest"
 	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
@@ -465,7 +467,7 @@ func TestInboundConformance(t *testing.T) {
 				t.Cleanup(func() { cancel(); <-done })
 			},
 			Language: func(th *threads.Service, auth *moderators.Set) bot.InboundHandler {
-				clock := bot.SystemClock()
+				clock := clock.System()
 				deps := commands.Deps{Conversations: th, Snippets: db, Clock: clock,
 					Campaigns: &campaigns.Service{Store: db, Clock: clock}, Lists: &lists.Service{Store: db}}
 				return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)

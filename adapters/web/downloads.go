@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // downloadTTL is how long a file offered in the console (an export, a
@@ -21,7 +22,7 @@ const downloadTTL = time.Hour
 // not held in memory for an hour, however many are asked for. It is safe
 // for concurrent use.
 type downloads struct {
-	clock bot.Clock
+	clock clock.Clock
 
 	mu    sync.Mutex
 	dir   string // made on first use, mode 0700; removed by close

@@ -21,6 +21,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/threads"
@@ -56,7 +57,7 @@ type Config struct {
 	// Workspace lists campaigns and lists for the console's panels (nil:
 	// the panels stay empty).
 	Workspace Workspace
-	Clock     bot.Clock
+	Clock     clock.Clock
 	Log       *slog.Logger
 	// Key signs cookies and CSRF tokens (32 random bytes kept across
 	// restarts).
@@ -139,7 +140,7 @@ func New(cfg Config) *Adapter {
 		cfg.Accent = "#2d5be3"
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = bot.SystemClock()
+		cfg.Clock = clock.System()
 	}
 	a := &Adapter{cfg: cfg, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), downloads: &downloads{clock: cfg.Clock},
 		limits: cfg.Limits.withDefaults(), tokenHash: cfg.TokenHash}

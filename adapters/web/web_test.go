@@ -27,6 +27,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/moderators"
@@ -621,7 +622,7 @@ func TestInboundConformance(t *testing.T) {
 			Moderator: bot.Address{Platform: bot.PlatformWeb, ID: moderators.ConsolePrefix + "mo"},
 			Serve:     func(h bot.InboundHandler) { lang = h },
 			Language: func(th *threads.Service, auth *moderators.Set) bot.InboundHandler {
-				clock := bot.SystemClock()
+				clock := clock.System()
 				deps := commands.Deps{Conversations: th, Snippets: s.db, Clock: clock,
 					Campaigns: &campaigns.Service{Store: s.db, Clock: clock}, Lists: &lists.Service{Store: s.db}}
 				return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)

@@ -29,6 +29,7 @@ import (
 	"github.com/heraldchat/herald/bench/internal/fakeplatform"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/store"
 )
@@ -162,7 +163,7 @@ func setup(path string, n int) (bot.CampaignID, error) {
 		return 0, err
 	}
 	defer db.Close()
-	svc := &campaigns.Service{Store: db, Dispatcher: &engine.Engine{}, Clock: bot.SystemClock()}
+	svc := &campaigns.Service{Store: db, Dispatcher: &engine.Engine{}, Clock: clock.System()}
 	return benchsetup.Campaign(context.Background(), db, svc, "crash", n, chat)
 }
 
@@ -208,7 +209,7 @@ func runChild(path, url string, id bot.CampaignID, workers int) error {
 		return err
 	}
 	defer db.Close()
-	clock := bot.SystemClock()
+	clock := clock.System()
 	var m bot.Messenger = &fakeplatform.Messenger{Platform_: bot.PlatformTelegram, URL: url, Client: fakeplatform.Client(workers)}
 	if once {
 		m = &fakeplatform.OnceMessenger{Messenger: *m.(*fakeplatform.Messenger)}

@@ -77,6 +77,7 @@ import (
 	"github.com/heraldchat/herald/bench/internal/procmem"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/gctune"
 	"github.com/heraldchat/herald/store"
@@ -426,7 +427,7 @@ func engineRun(url string, o options, mem *procmem.Sampler) (engineResult, error
 		return engineResult{}, err
 	}
 	defer os.RemoveAll(dir)
-	clock := bot.SystemClock()
+	clock := clock.System()
 	db, err := store.Open(filepath.Join(dir, "herald.db"), store.Options{NoSync: o.nosync})
 	if err != nil {
 		return engineResult{}, err

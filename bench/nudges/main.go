@@ -66,7 +66,9 @@ import (
 	"github.com/heraldchat/herald/bench/internal/fakeplatform"
 	"github.com/heraldchat/herald/bench/internal/procmem"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/apitokens"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/engine"
@@ -353,7 +355,7 @@ func heraldChild(phase string, o options) error {
 // offsetClock is the real clock moved by a fixed offset: the restarted
 // process lives at the first group's due time.
 type offsetClock struct {
-	bot.Clock
+	clock.Clock
 	d time.Duration
 }
 
@@ -364,7 +366,7 @@ func (c offsetClock) Now() time.Time { return c.Clock.Now().Add(c.d) }
 func setup(o options) error {
 	ctx := context.Background()
 	began := time.Now()
-	clock := bot.SystemClock()
+	clock := clock.System()
 	db, err := store.Open(o.db, store.Options{NoSync: true})
 	if err != nil {
 		return err
@@ -380,7 +382,7 @@ func setup(o options) error {
 			batch = batch[:0]
 		}
 	}
-	tok, hash, err := bot.NewAPIToken()
+	tok, hash, err := apitokens.New()
 	if err != nil {
 		return err
 	}
@@ -422,7 +424,7 @@ type herald struct {
 
 // startHerald opens the database and runs the engine against the fake,
 // paced at o.rate when set.
-func startHerald(o options, clock bot.Clock) (*herald, error) {
+func startHerald(o options, clock clock.Clock) (*herald, error) {
 	db, err := store.Open(o.db, store.Options{Clock: clock})
 	if err != nil {
 		return nil, err
@@ -450,11 +452,11 @@ func startHerald(o options, clock bot.Clock) (*herald, error) {
 // and waits to be killed.
 func ingest(o options) error {
 	mem := procmem.Start()
-	h, err := startHerald(o, bot.SystemClock())
+	h, err := startHerald(o, clock.System())
 	if err != nil {
 		return err
 	}
-	clock := bot.SystemClock()
+	clock := clock.System()
 	svc := &events.Service{Store: h.db, Contacts: &contacts.Service{Store: h.db, Clock: clock}, Clock: clock, Notify: h.eng.EventsRecorded}
 	a := api.New(api.Config{Events: svc, Tokens: h.db, PerSecond: 1e6, Burst: 1e6})
 	mux := http.NewServeMux()
@@ -494,7 +496,7 @@ func ingest(o options) error {
 // is sent.
 func fire(o options) error {
 	mem := procmem.Start()
-	real := bot.SystemClock()
+	real := clock.System()
 	clock := offsetClock{real, time.Unix(0, o.due).Sub(real.Now())}
 	h, err := startHerald(o, clock)
 	if err != nil {

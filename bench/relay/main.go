@@ -44,6 +44,7 @@ import (
 	"github.com/heraldchat/herald/bench/internal/benchsetup"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/engine"
@@ -150,7 +151,7 @@ func run(n, k int, surface string, scale, rate float64, campaign int, timeout ti
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	clock := bot.SystemClock()
+	clock := clock.System()
 	db, err := store.Open(filepath.Join(dir, "herald.db"), store.Options{})
 	if err != nil {
 		return nil, err
@@ -327,7 +328,7 @@ func run(n, k int, surface string, scale, rate float64, campaign int, timeout ti
 // the Telegram adapter a under the budget the relays share. It returns
 // what starts it and runs the engine, and what reports its rate once the
 // crowd has drained (waiting for the campaign's last message).
-func campaignOn(ctx context.Context, db *store.DB, a *telegram.Adapter, budget *engine.Budget, clock bot.Clock, fake *telegramfake.Server, n int, scale float64) (func(context.Context), func() map[string]any, error) {
+func campaignOn(ctx context.Context, db *store.DB, a *telegram.Adapter, budget *engine.Budget, clock clock.Clock, fake *telegramfake.Server, n int, scale float64) (func(context.Context), func() map[string]any, error) {
 	const first = 900000
 	for i := range n {
 		fake.StartedBy(int64(first + i))

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/contacts"
 )
 
 // recipientBatch is how many recipients Each hands over at a
@@ -111,7 +112,7 @@ func withContactAttrs(ct *bot.Contact) map[string]string {
 // emails case-insensitively, other ids exactly (both trimmed).
 func NormalizeKey(keyColumn, key string) string {
 	if keyColumn == "email" {
-		return bot.NormalizeEmail(key)
+		return contacts.NormalizeEmail(key)
 	}
 	return strings.TrimSpace(key)
 }

@@ -5,12 +5,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
-var _ bot.Clock = (*Clock)(nil)
+var _ clock.Clock = (*Clock)(nil)
 
-// Clock is a fake bot.Clock whose time moves only with Advance and Set.
+// Clock is a fake clock.Clock whose time moves only with Advance and Set.
 // Timers fire, in order of their deadlines, when the clock passes them. It
 // is safe for concurrent use.
 type Clock struct {
@@ -31,7 +31,7 @@ func (c *Clock) Now() time.Time {
 
 // NewTimer returns a timer that fires when the clock reaches Now()+d. A
 // timer with d <= 0 fires at once.
-func (c *Clock) NewTimer(d time.Duration) bot.Timer {
+func (c *Clock) NewTimer(d time.Duration) clock.Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := &fakeTimer{c: make(chan time.Time, 1), at: c.now.Add(d), clock: c}

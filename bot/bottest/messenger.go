@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/contacts"
 )
 
 var (
@@ -78,7 +79,7 @@ func (m *Messenger) SetPresence(user bot.Address, p bot.Presence) {
 func (m *Messenger) AddUser(email string, user bot.Address) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.emails[bot.NormalizeEmail(email)] = user
+	m.emails[contacts.NormalizeEmail(email)] = user
 }
 
 // Sent returns a copy of everything accepted so far, in order.
@@ -179,7 +180,7 @@ func (m *Messenger) Presence(ctx context.Context, user bot.Address) (bot.Presenc
 func (m *Messenger) ResolveEmail(ctx context.Context, email string) (bot.Address, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if a, ok := m.emails[bot.NormalizeEmail(email)]; ok {
+	if a, ok := m.emails[contacts.NormalizeEmail(email)]; ok {
 		return a, nil
 	}
 	return bot.Address{}, bot.Errorf(bot.ENOTFOUND, "no %s user has the email %s", m.platform, email)

@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/lists"
 )
 
 // Store is an in-memory implementation of every store port of bot, for
@@ -25,7 +28,7 @@ import (
 // concurrent use.
 type Store struct {
 	// Clock stamps records; nil means the real clock.
-	Clock bot.Clock
+	Clock clock.Clock
 
 	mu            sync.Mutex
 	seq           map[string]uint64 // sequences by name
@@ -73,7 +76,7 @@ type memFile struct {
 
 // NewStore returns an empty in-memory store stamped by clock (nil for the
 // real clock).
-func NewStore(clock bot.Clock) *Store {
+func NewStore(clock clock.Clock) *Store {
 	return &Store{
 		Clock: clock, seq: map[string]uint64{},
 		contacts: map[bot.ContactID][]byte{}, byAddr: map[bot.Address]bot.ContactID{}, byEmail: map[string]bot.ContactID{},
@@ -196,7 +199,7 @@ func (s *Store) ContactByEmail(ctx context.Context, email string) (*bot.Contact,
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	id, ok := s.byEmail[bot.NormalizeEmail(email)]
+	id, ok := s.byEmail[contacts.NormalizeEmail(email)]
 	if !ok {
 		return nil, bot.Errorf(bot.ENOTFOUND, "no contact has the email %s", email)
 	}
@@ -245,7 +248,7 @@ func (s *Store) MoveAddress(ctx context.Context, addr bot.Address, to bot.Contac
 	}
 	s.unindexContact(from)
 	s.unindexContact(dst)
-	bot.MoveAddress(from, dst, addr, s.now())
+	contacts.MoveAddress(from, dst, addr, s.now())
 	for _, c := range []*bot.Contact{from, dst} {
 		s.contacts[c.ID] = enc(c)
 		s.indexContact(c)
@@ -362,7 +365,7 @@ func (s *Store) checkContact(c *bot.Contact, self bot.ContactID) error {
 			return bot.Errorf(bot.ECONFLICT, "the address %s already belongs to contact %d", a.Address, id)
 		}
 	}
-	if email := bot.NormalizeEmail(c.Email); email != "" {
+	if email := contacts.NormalizeEmail(c.Email); email != "" {
 		if id, ok := s.byEmail[email]; ok && id != self {
 			return bot.Errorf(bot.ECONFLICT, "the email %s already belongs to contact %d", c.Email, id)
 		}
@@ -374,7 +377,7 @@ func (s *Store) indexContact(c *bot.Contact) {
 	for _, a := range c.Addresses {
 		s.byAddr[a.Address] = c.ID
 	}
-	if email := bot.NormalizeEmail(c.Email); email != "" {
+	if email := contacts.NormalizeEmail(c.Email); email != "" {
 		s.byEmail[email] = c.ID
 	}
 }
@@ -385,7 +388,7 @@ func (s *Store) unindexContact(c *bot.Contact) {
 			delete(s.byAddr, a.Address)
 		}
 	}
-	if email := bot.NormalizeEmail(c.Email); email != "" && s.byEmail[email] == c.ID {
+	if email := contacts.NormalizeEmail(c.Email); email != "" && s.byEmail[email] == c.ID {
 		delete(s.byEmail, email)
 	}
 }
@@ -493,9 +496,9 @@ func (s *Store) PutRecipients(ctx context.Context, name string, rs []bot.Recipie
 			r.ID = l.next
 			l.list.Size++
 		} else {
-			l.list.CountFilled(dec[bot.Recipient](l.rows[r.ID]), -1)
+			lists.CountFilled(&l.list, dec[bot.Recipient](l.rows[r.ID]), -1)
 		}
-		l.list.CountFilled(r, +1)
+		lists.CountFilled(&l.list, r, +1)
 		for col, v := range r.Attributes {
 			if v != "" && !slices.Contains(l.list.Columns, col) {
 				l.list.Columns = append(l.list.Columns, col)

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/store/storetest"
 )
 
@@ -19,7 +19,7 @@ func TestNewStoreIsEmpty(t *testing.T) {
 
 // The in-memory store passes the same suite as the bbolt store.
 func TestStoreConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, clock bot.Clock) storetest.Store {
+	storetest.Run(t, func(t *testing.T, clock clock.Clock) storetest.Store {
 		return bottest.NewStore(clock)
 	})
 }

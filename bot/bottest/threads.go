@@ -2,6 +2,7 @@ package bottest
 
 import (
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/threads"
 )
@@ -18,7 +19,7 @@ type ThreadStore interface {
 // for none) two minutes after a reply. Relays are posted at once by a
 // synchronous Outbox: a thread shows a participant's message as soon as
 // Receive returns.
-func NewThreads(db ThreadStore, clock bot.Clock, surface bot.ThreadPoster, channel bot.Address, mail bot.Messenger, ps ...bot.Messenger) *threads.Service {
+func NewThreads(db ThreadStore, clock clock.Clock, surface bot.ThreadPoster, channel bot.Address, mail bot.Messenger, ps ...bot.Messenger) *threads.Service {
 	th := &threads.Service{Store: db, Contacts: &contacts.Service{Store: db, Clock: clock},
 		Messengers: map[bot.Platform]bot.Messenger{}, Moderators: surface, Channel: channel, Clock: clock,
 		Email: mail, EmailDelay: threads.DefaultEmailDelay}

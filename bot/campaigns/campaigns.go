@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/audience"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/nudges"
 	"github.com/heraldchat/herald/bot/personalize"
@@ -35,7 +36,7 @@ type Store interface {
 type Service struct {
 	Store      Store
 	Dispatcher Dispatcher
-	Clock      bot.Clock
+	Clock      clock.Clock
 }
 
 // Create stores a new draft campaign.
@@ -46,7 +47,7 @@ func (s *Service) Create(ctx context.Context, name string, by bot.Actor) (*bot.C
 	}
 	now := s.Clock.Now().UTC()
 	c := &bot.Campaign{Name: name, State: bot.CampaignDraft, Platform: bot.PlatformAuto, CreatedAt: now, CreatedBy: by}
-	c.Record(now, by, "created")
+	Record(c, now, by, "created")
 	if err := s.Store.CreateCampaign(ctx, c); err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func (s *Service) CreateNudge(ctx context.Context, name string, by bot.Actor) (*
 	now := s.Clock.Now().UTC()
 	c := &bot.Campaign{Name: name, State: bot.CampaignDraft, Platform: bot.PlatformAuto, CreatedAt: now, CreatedBy: by,
 		Nudge: &bot.Nudge{}, KeyColumn: nudges.KeyColumn}
-	c.Record(now, by, "created")
+	Record(c, now, by, "created")
 	if err := s.Store.CreateCampaign(ctx, c); err != nil {
 		return nil, err
 	}
@@ -75,13 +76,13 @@ func (s *Service) CreateNudge(ctx context.Context, name string, by bot.Actor) (*
 func (s *Service) Edit(ctx context.Context, id bot.CampaignID, by bot.Actor, what string, fn func(*bot.Campaign) error) (*bot.Campaign, error) {
 	now := s.Clock.Now().UTC()
 	c, err := s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
-		if !c.Editable() {
+		if !Editable(c) {
 			return bot.Errorf(bot.ECONFLICT, "campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", c.ID, c.State).Translated("err.campaign.frozen_clone", c.ID, c.State)
 		}
 		if err := fn(c); err != nil {
 			return err
 		}
-		c.Record(now, by, what)
+		Record(c, now, by, what)
 		return nil
 	})
 	if err == nil && (c.State == bot.CampaignScheduled || c.Nudge != nil && c.State != bot.CampaignDraft) {
@@ -345,7 +346,7 @@ func (s *Service) schedule(ctx context.Context, id bot.CampaignID, by bot.Actor)
 		if c.Schedule.StartAt.IsZero() {
 			c.Schedule.StartAt = now
 		}
-		return c.Transition(bot.CampaignScheduled, now, by)
+		return Transition(c, bot.CampaignScheduled, now, by)
 	})
 	if err != nil {
 		return nil, err
@@ -361,7 +362,7 @@ func (s *Service) transition(ctx context.Context, id bot.CampaignID, to bot.Camp
 		if c.State == bot.CampaignScheduled && to == bot.CampaignPaused {
 			return bot.Errorf(bot.ECONFLICT, "campaign %d has not started: cancel it, or edit it while it waits", id).Translated("err.campaign.not_started", id)
 		}
-		return c.Transition(to, now, by)
+		return Transition(c, to, now, by)
 	})
 	if err != nil {
 		return nil, err
@@ -387,7 +388,7 @@ func (s *Service) Resume(ctx context.Context, id bot.CampaignID, by bot.Actor) (
 		if c.Nudge != nil && c.State == bot.CampaignPaused {
 			c.Nudge.Since = since
 		}
-		return c.Transition(bot.CampaignRunning, now, by)
+		return Transition(c, bot.CampaignRunning, now, by)
 	})
 	if err != nil {
 		return nil, err
@@ -420,11 +421,11 @@ func (s *Service) enable(ctx context.Context, c *bot.Campaign, by bot.Actor) (*b
 		if c.Nudge == nil {
 			return bot.Errorf(bot.ECONFLICT, "campaign %d is not a nudge", c.ID)
 		}
-		if err := c.Transition(bot.CampaignScheduled, now, by); err != nil {
+		if err := Transition(c, bot.CampaignScheduled, now, by); err != nil {
 			return err
 		}
 		c.Nudge.Since, c.KeyColumn, c.StartedAt = since, nudges.KeyColumn, now
-		return c.Transition(bot.CampaignRunning, now, by)
+		return Transition(c, bot.CampaignRunning, now, by)
 	})
 	if err != nil {
 		return nil, err
@@ -463,7 +464,7 @@ func (s *Service) Clone(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 		c.Nudge, c.KeyColumn = &n, nudges.KeyColumn
 	}
 	c.Schedule.StartAt, c.Schedule.Seed = time.Time{}, 0
-	c.Record(now, by, fmt.Sprintf("cloned from campaign %d", id))
+	Record(c, now, by, fmt.Sprintf("cloned from campaign %d", id))
 	if err := s.Store.CreateCampaign(ctx, c); err != nil {
 		return nil, err
 	}
@@ -670,7 +671,7 @@ func (s *Service) SetAudienceFile(ctx context.Context, id bot.CampaignID, r list
 	if err != nil {
 		return nil, err
 	}
-	if !c.Editable() {
+	if !Editable(c) {
 		return nil, bot.Errorf(bot.ECONFLICT, "campaign %d is %s: only draft and scheduled campaigns can change", id, c.State).Translated("err.campaign.frozen", id, c.State)
 	}
 	name := fmt.Sprintf("campaign-%d", id)

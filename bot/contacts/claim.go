@@ -33,14 +33,14 @@ const (
 func (s *Service) Claim(ctx context.Context, addr bot.Address, name, email string) (codeSent bool, err error) {
 	email = strings.TrimSpace(email)
 	ct, err := s.Seen(ctx, addr, name, "", bot.ReachUnknown)
-	if err != nil || email == "" || bot.NormalizeEmail(ct.Email) == bot.NormalizeEmail(email) {
+	if err != nil || email == "" || NormalizeEmail(ct.Email) == NormalizeEmail(email) {
 		return false, err
 	}
 	now := s.Clock.Now().UTC()
 	var code string
 	ct, err = s.Store.UpdateContact(ctx, ct.ID, func(c *bot.Contact) error {
 		code = ""
-		if cl := c.Claim; cl != nil && bot.NormalizeEmail(cl.Email) == bot.NormalizeEmail(email) &&
+		if cl := c.Claim; cl != nil && NormalizeEmail(cl.Email) == NormalizeEmail(email) &&
 			cl.CodeHash != "" && now.Before(cl.Until.Add(codeResend-CodeTTL)) {
 			return nil // a code went a moment ago: that one holds
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // Service keeps the contact directory: every person herald has met
@@ -14,7 +15,7 @@ import (
 // SetReach and Assign. It is safe for concurrent use.
 type Service struct {
 	Store bot.ContactStore
-	Clock bot.Clock
+	Clock clock.Clock
 	// Mail, when set, emails the codes that confirm a claimed email (see
 	// Claim).
 	Mail bot.Messenger

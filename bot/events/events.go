@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/contacts"
 )
 
 // MaxBatch is the most events one request records.
@@ -93,7 +95,7 @@ type Contacts interface {
 type Service struct {
 	Store    Store
 	Contacts Contacts
-	Clock    bot.Clock
+	Clock    clock.Clock
 	// CreateContacts makes a contact for an address or email herald does
 	// not know, rather than refusing the batch.
 	CreateContacts bool
@@ -286,6 +288,6 @@ func (s *Service) make(ctx context.Context, ref string, addr bot.Address) (*bot.
 	if !addr.IsZero() {
 		return s.Contacts.Seen(ctx, addr, "", "", bot.ReachUnknown)
 	}
-	email := bot.NormalizeEmail(ref)
+	email := contacts.NormalizeEmail(ref)
 	return s.Contacts.Seen(ctx, bot.Address{Platform: bot.PlatformEmail, ID: email}, "", email, bot.ReachUnknown)
 }

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // Map holds values by key until each one's time is up, and at most max of
@@ -17,7 +17,7 @@ import (
 // entries share one lifetime stays as small as what is live. It is safe
 // for concurrent use; the zero value is not usable: use New.
 type Map[K comparable, V any] struct {
-	clock bot.Clock
+	clock clock.Clock
 	max   int
 
 	mu    sync.Mutex
@@ -39,7 +39,7 @@ type entry[V any] struct {
 }
 
 // New returns a Map on clock holding at most max entries (0: no bound).
-func New[K comparable, V any](clock bot.Clock, max int) *Map[K, V] {
+func New[K comparable, V any](clock clock.Clock, max int) *Map[K, V] {
 	return &Map[K, V]{clock: clock, max: max, m: map[K]entry[V]{}}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // Connection is whether herald is connected to a platform.
@@ -44,7 +45,7 @@ const maxErrors = 20
 // same error reported again replaces the older one. It is safe for
 // concurrent use.
 type Board struct {
-	Clock bot.Clock
+	Clock clock.Clock
 	// Queue, when set, returns how many messages wait to be sent.
 	Queue func() int
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // The thread commands: close (now or later), reopen, assign, tag, block,
@@ -140,7 +141,7 @@ func (t *Service) RunTimers(ctx context.Context, every time.Duration) {
 	if every <= 0 {
 		every = 15 * time.Second
 	}
-	for bot.Sleep(ctx, t.Clock, every) == nil {
+	for clock.Sleep(ctx, t.Clock, every) == nil {
 		t.Tick(ctx)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/events"
 )
 
 // Store is what participant threads read and write.
@@ -50,7 +52,7 @@ type Service struct {
 	// channel on it.
 	Moderators bot.ThreadPoster
 	Channel    bot.Address
-	Clock      bot.Clock
+	Clock      clock.Clock
 	Log        *slog.Logger
 	// Email, when set, reaches participants chat cannot reach (page
 	// closed, bot blocked, app not installed) at the email their contact
@@ -564,7 +566,7 @@ func (t *Service) headCard(c *bot.Conversation, ct *bot.Contact) bot.Message {
 		fields = append(fields, bot.Field{Label: t.tr("threads.head.campaign", "Campaign"), Value: fmt.Sprintf("#%d", c.CampaignID), Short: true})
 	case ct.Attributes[bot.AttrEvent] != "":
 		ev := ct.Attributes[bot.AttrEvent]
-		if start, ok := ct.EventTime(bot.AttrEventStart); ok {
+		if start, ok := events.EventTime(ct, bot.AttrEventStart); ok {
 			ev = t.tr("threads.head.starts", "%s (starts %s)", ev, start.UTC().Format("2006-01-02 15:04 UTC"))
 		}
 		fields = append(fields, bot.Field{Label: t.tr("threads.head.event", "Event"), Value: ev, Short: true})
@@ -617,7 +619,7 @@ func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Acto
 	// (eWebinar: "messages sent after a session go to the email address").
 	ended := false
 	if ct, err := t.Store.Contact(ctx, c.ContactID); err == nil && t.Email != nil && ct.MailTo() != "" && len(m.Files) == 0 {
-		if end, ok := ct.EventTime(bot.AttrEventEnd); ok && t.Clock.Now().After(end) {
+		if end, ok := events.EventTime(ct, bot.AttrEventEnd); ok && t.Clock.Now().After(end) {
 			ended = true
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
@@ -32,7 +33,7 @@ func threadsOn(t *testing.T, db *store.DB, clock *bottest.Clock, mods, chat *bot
 // relaying runs the engine's outbox for th, as herald does, until the
 // test ends (platforms without limits), and returns a function that waits
 // until every queued post was made.
-func relaying(t *testing.T, db *store.DB, clock bot.Clock, th *threads.Service, board *status.Board) (settle func()) {
+func relaying(t *testing.T, db *store.DB, clock clock.Clock, th *threads.Service, board *status.Board) (settle func()) {
 	t.Helper()
 	posters := map[bot.Platform]bot.Messenger{th.Channel.Platform: th.Moderators.(bot.Messenger)}
 	for p, m := range th.Messengers {

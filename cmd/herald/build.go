@@ -21,6 +21,7 @@ import (
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/lists"
@@ -43,7 +44,7 @@ type wiring struct {
 	log   *slog.Logger
 	out   io.Writer // the operator's terminal, for a secret shown once
 	addr  string    // the HTTP address herald listens on, as bound
-	clock bot.Clock
+	clock clock.Clock
 	db    *store.DB
 
 	board      *status.Board

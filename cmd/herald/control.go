@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -45,7 +46,7 @@ type controlOps struct {
 	// resetConsoleToken makes a new console login token and returns it.
 	resetConsoleToken func(context.Context) (string, error)
 	// clock stamps token revocations.
-	clock bot.Clock
+	clock clock.Clock
 }
 
 // openControl listens on the control socket of db and serves GET /backup

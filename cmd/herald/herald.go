@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
@@ -34,7 +35,7 @@ type Main struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Env    config.LookupEnv
-	Clock  bot.Clock
+	Clock  clock.Clock
 
 	started chan struct{}
 
@@ -60,7 +61,7 @@ type Main struct {
 
 // NewMain returns a Main bound to the process's streams and environment.
 func NewMain() *Main {
-	return &Main{Stdout: os.Stdout, Stderr: os.Stderr, Env: os.LookupEnv, Clock: bot.SystemClock(), started: make(chan struct{})}
+	return &Main{Stdout: os.Stdout, Stderr: os.Stderr, Env: os.LookupEnv, Clock: clock.System(), started: make(chan struct{})}
 }
 
 // usage is printed by help and after a usage error.
@@ -224,7 +225,7 @@ func (m *Main) defaults() {
 		m.Env = os.LookupEnv
 	}
 	if m.Clock == nil {
-		m.Clock = bot.SystemClock()
+		m.Clock = clock.System()
 	}
 	if m.started == nil {
 		m.started = make(chan struct{})

@@ -16,6 +16,8 @@ import (
 
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/apitokens"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/config"
 	"github.com/heraldchat/herald/store"
 )
@@ -147,13 +149,13 @@ func checkBackupTarget(out, dbPath string, db os.FileInfo, force bool) error {
 
 // tokenOp runs a token action on the store and returns what to print:
 // create NAME (the token, shown once), list, revoke NAME.
-func tokenOp(ctx context.Context, db bot.APITokenStore, clock bot.Clock, action, name string) (string, error) {
+func tokenOp(ctx context.Context, db bot.APITokenStore, clock clock.Clock, action, name string) (string, error) {
 	switch action {
 	case "create":
-		if !bot.ValidAPITokenName(name) {
+		if !apitokens.ValidName(name) {
 			return "", bot.Errorf(bot.EINVALID, "a token needs a name: one word, up to 64 characters")
 		}
-		tok, hash, err := bot.NewAPIToken()
+		tok, hash, err := apitokens.New()
 		if err != nil {
 			return "", err
 		}
@@ -282,7 +284,7 @@ func (m *Main) eventsTail(ctx context.Context, path string, n int, follow bool) 
 		last = e.Seq
 	}
 	for follow {
-		if bot.Sleep(ctx, m.Clock, time.Second) != nil {
+		if clock.Sleep(ctx, m.Clock, time.Second) != nil {
 			return nil
 		}
 		evs, err := fetch(last, 0)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/engine"
 )
@@ -24,7 +25,7 @@ import (
 func RunCampaign(t *testing.T, db engine.Store, m bot.Messenger, rd lists.RecipientReader, text string) bot.CampaignID {
 	t.Helper()
 	ctx := context.Background()
-	clock := bot.SystemClock()
+	clock := clock.System()
 	e := &engine.Engine{Store: db, Clock: clock, Messengers: map[bot.Platform]bot.Messenger{m.Platform(): m}}
 	svc := &campaigns.Service{Store: db, Dispatcher: e, Clock: clock}
 	if _, err := (&lists.Service{Store: db}).Import(ctx, "audience", rd, lists.Replace, bot.Actor{}); err != nil {

@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/apitokens"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // Store is every store port of bot: what an implementation must provide to
@@ -33,7 +36,7 @@ type Store interface {
 
 // Opener returns a fresh, empty store stamped by clock, closed when the
 // test ends.
-type Opener func(t *testing.T, clock bot.Clock) Store
+type Opener func(t *testing.T, clock clock.Clock) Store
 
 // Epoch is the time a store's clock reads during the suite.
 var Epoch = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
@@ -370,13 +373,13 @@ func campaignRoundTrip(t *testing.T, open func(*testing.T) Store) {
 	second := &bot.Campaign{Name: "Second"}
 	db.CreateCampaign(ctx, second)
 	up, err := db.UpdateCampaign(ctx, second.ID, func(c *bot.Campaign) error {
-		return c.Transition(bot.CampaignScheduled, epoch.Add(time.Minute), mod)
+		return campaigns.Transition(c, bot.CampaignScheduled, epoch.Add(time.Minute), mod)
 	})
 	if err != nil || up.State != bot.CampaignScheduled || len(up.History) != 1 {
 		t.Fatalf("update: %+v, %v", up, err)
 	}
 	_, err = db.UpdateCampaign(ctx, second.ID, func(c *bot.Campaign) error {
-		return c.Transition(bot.CampaignDone, epoch, mod)
+		return campaigns.Transition(c, bot.CampaignDone, epoch, mod)
 	})
 	code(t, err, bot.ECONFLICT)
 	if again, _ := db.Campaign(ctx, second.ID); again.State != bot.CampaignScheduled {
@@ -834,27 +837,27 @@ func dueConversations(t *testing.T, open func(*testing.T) Store) {
 func apiTokens(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
-	tok := &bot.APIToken{Name: "crm", Hash: bot.HashAPIToken("hrld_a")}
+	tok := &bot.APIToken{Name: "crm", Hash: apitokens.Hash("hrld_a")}
 	if err := db.CreateAPIToken(ctx, tok); err != nil || tok.ID == 0 || !tok.CreatedAt.Equal(epoch) {
 		t.Fatalf("create: %+v %v", tok, err)
 	}
-	code(t, db.CreateAPIToken(ctx, &bot.APIToken{Name: "crm", Hash: bot.HashAPIToken("hrld_b")}), bot.ECONFLICT)
+	code(t, db.CreateAPIToken(ctx, &bot.APIToken{Name: "crm", Hash: apitokens.Hash("hrld_b")}), bot.ECONFLICT)
 	code(t, db.CreateAPIToken(ctx, &bot.APIToken{Name: "x"}), bot.EINVALID)
-	got, err := db.APITokenByHash(ctx, bot.HashAPIToken("hrld_a"))
+	got, err := db.APITokenByHash(ctx, apitokens.Hash("hrld_a"))
 	if err != nil || got.Name != "crm" || got.Revoked() {
 		t.Fatalf("by hash: %+v %v", got, err)
 	}
-	_, err = db.APITokenByHash(ctx, bot.HashAPIToken("hrld_nope"))
+	_, err = db.APITokenByHash(ctx, apitokens.Hash("hrld_nope"))
 	code(t, err, bot.ENOTFOUND)
 	if r, err := db.RevokeAPIToken(ctx, "crm", epoch.Add(time.Hour)); err != nil || !r.Revoked() {
 		t.Fatalf("revoke: %+v %v", r, err)
 	}
 	_, err = db.RevokeAPIToken(ctx, "crm", epoch)
 	code(t, err, bot.ENOTFOUND)
-	if got, _ := db.APITokenByHash(ctx, bot.HashAPIToken("hrld_a")); got == nil || !got.Revoked() {
+	if got, _ := db.APITokenByHash(ctx, apitokens.Hash("hrld_a")); got == nil || !got.Revoked() {
 		t.Fatalf("a revoked token is found as revoked: %+v", got)
 	}
-	if err := db.CreateAPIToken(ctx, &bot.APIToken{Name: "crm", Hash: bot.HashAPIToken("hrld_c")}); err != nil {
+	if err := db.CreateAPIToken(ctx, &bot.APIToken{Name: "crm", Hash: apitokens.Hash("hrld_c")}); err != nil {
 		t.Fatalf("a name is free again once revoked: %v", err)
 	}
 	if all, _ := db.APITokens(ctx); len(all) != 2 || all[0].Name != "crm" || !all[0].Revoked() || all[1].Revoked() {

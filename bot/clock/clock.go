@@ -1,4 +1,6 @@
-package bot
+// Package clock is the source of time for everything long-running in
+// herald, so that tests drive schedules with a fake clock (bottest.Clock).
+package clock
 
 import (
 	"context"
@@ -23,8 +25,8 @@ type Timer interface {
 	Stop() bool
 }
 
-// SystemClock returns the Clock backed by the time package.
-func SystemClock() Clock { return systemClock{} }
+// System returns the Clock backed by the time package.
+func System() Clock { return systemClock{} }
 
 type systemClock struct{}
 
