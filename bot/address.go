@@ -49,20 +49,30 @@ func (a Address) String() string {
 // IsZero reports whether a is the empty address.
 func (a Address) IsZero() bool { return a.Platform == "" && a.ID == "" }
 
-// Actor is who did something: a moderator, a participant, or herald itself
-// (the zero Actor).
+// Actor is who did something: a moderator, a participant, a recipe, or
+// herald itself (the zero Actor).
 type Actor struct {
 	Address Address `json:"address"`
 	Name    string  `json:"name,omitempty"`
+	// Recipe names the automation recipe that acted, when one did; Depth
+	// counts the recipe actions that led to this one (1 for a recipe
+	// acting on a person's doing), so that recipes cannot trigger each
+	// other without end.
+	Recipe string `json:"recipe,omitempty"`
+	Depth  int    `json:"depth,omitempty"`
 }
 
 // String names the actor for history lines and logs.
 func (a Actor) String() string {
 	switch {
+	case a.Recipe != "":
+		return "recipe " + a.Recipe
 	case a.Address.IsZero() && a.Name == "":
 		return "herald"
 	case a.Name == "":
 		return a.Address.String()
+	case a.Address.IsZero():
+		return a.Name
 	default:
 		return a.Name + " (" + a.Address.String() + ")"
 	}

@@ -27,7 +27,15 @@ const (
 	// Data holds "nudge" (the campaign's ID) and "sent" ("true" or
 	// "false").
 	EventNudgeCompleted EventType = "nudge_completed"
+	// EventReplySent is a reply sent to a conversation's participant (By
+	// wrote it; Data "via" says chat or email); EventNoteAdded a note
+	// written in its thread.
+	EventReplySent EventType = "reply_sent"
+	EventNoteAdded EventType = "note_added"
 )
+
+// MaxEventText is the most of a message's text an event keeps (bytes).
+const MaxEventText = 4096
 
 // Event is something that happened, kept in order. Seq is assigned by the
 // store and grows strictly.
@@ -41,6 +49,12 @@ type Event struct {
 	ConversationID ConversationID    `json:"conversation_id,omitempty"`
 	CampaignID     CampaignID        `json:"campaign_id,omitempty"`
 	Data           map[string]string `json:"data,omitempty"`
+	// By is who caused the event, when a person or a recipe did (a
+	// moderator's command, a recipe's action); zero otherwise.
+	By Actor `json:"by,omitzero"`
+	// Text is the message's text, for a message received (at most
+	// MaxEventText bytes), so that recipes can test it.
+	Text string `json:"text,omitempty"`
 }
 
 // EventStore is the ordered log of events. Each method is one transaction;
@@ -51,4 +65,8 @@ type EventStore interface {
 	// Events returns up to limit events with Seq greater than after, in
 	// order.
 	Events(ctx context.Context, after uint64, limit int) ([]*Event, error)
+	// ConversationEvents returns up to limit (0: all) events of
+	// conversation id with Seq greater than after, in order: the
+	// conversation's history.
+	ConversationEvents(ctx context.Context, id ConversationID, after uint64, limit int) ([]*Event, error)
 }

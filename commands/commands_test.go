@@ -512,6 +512,27 @@ func TestThreadCommands(t *testing.T) {
 	if changes < 6 {
 		t.Fatalf("%d changes recorded with who made them", changes)
 	}
+	// The history lists every action in order, with who did it.
+	r := in("history")
+	got := render(r)
+	want := []string{"conversation opened", "message from the participant: “Hi, my invoice?”", "Mo (slack:UMOD) wrote a note",
+		"Mo (slack:UMOD) added the tag invoice", "Mo (slack:UMOD) removed the tag urgent", "Mo (slack:UMOD) assigned it to ana\n",
+		"Mo (slack:UMOD) replied: “Thanks for your patience!”", "answered: waiting for the participant (open → pending)",
+		"message from the participant: “one more thing”", "reopened by the participant's message (pending → open)",
+		"Mo (slack:UMOD) closed the conversation (open → resolved)", "Mo (slack:UMOD) replied: “See you!”",
+		"Mo (slack:UMOD) reopened the conversation (resolved → open)", "Mo (slack:UMOD) blocked the participant",
+		"message from the participant, blocked: not relayed", "Mo (slack:UMOD) unblocked the participant"}
+	at := 0
+	for _, line := range want {
+		i := strings.Index(got[at:], line)
+		if i < 0 {
+			t.Fatalf("history lacks %q after position %d (or has it out of order):\n%s", line, at, got)
+		}
+		at += i + len(line)
+	}
+	if !r.Private {
+		t.Fatal("the history was shown to the channel")
+	}
 }
 
 func TestCardUpdaterEditsInPlaceAtMostEveryFewSeconds(t *testing.T) {

@@ -13,8 +13,9 @@ import (
 //   - `note TEXT` stays among moderators: never sent, no answer; surfaces
 //     that keep their threads themselves show it as an internal note.
 //   - A thread command (close [in 2h] [MESSAGE], reopen, assign, tag
-//     add/remove, block, unblock, snippet) runs in the thread and answers
-//     there. A leading slash is accepted on every surface (`/close`), and
+//     add/remove, block, unblock, snippet, history) runs in the thread and
+//     answers there; one that takes no argument (reopen, block, unblock,
+//     history) only when written alone. A leading slash is accepted on every surface (`/close`), and
 //     anything written with one runs as a command (an unknown one says so)
 //     rather than going to the participant.
 //   - Anything else is a reply, delivered to the participant; the
@@ -39,9 +40,12 @@ func (h *Inbound) threadMessage(ctx context.Context, in bot.Inbound) (bot.Inboun
 	first, rest, _ := strings.Cut(cmd, " ")
 	switch word := strings.ToLower(first); {
 	case word == "note":
+		if err := h.Threads.Note(ctx, in.Thread, in.From); err != nil {
+			return out, err
+		}
 		out.Echo = &bot.Echo{Internal: true, Message: bot.Message{Kind: bot.KindIdea, Text: strings.TrimSpace(rest), Files: in.Files}}
 		return out, nil
-	case slash || h.Mux.threadWord(word):
+	case slash || h.Mux.threadWord(word, strings.TrimSpace(rest) != ""):
 		return h.reply(h.Mux.RunCommand(ctx, CommandRequest{Actor: in.From, Text: cmd, Files: in.Files, Thread: in.Thread})), nil
 	}
 	m := bot.Message{Text: text, Files: in.Files}

@@ -25,6 +25,8 @@ type ThreadService interface {
 	Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, tag string, add bool) (*bot.Conversation, error)
 	Block(ctx context.Context, thread bot.ThreadRef, by bot.Actor, blocked bool) (*bot.Conversation, error)
 	Say(ctx context.Context, thread bot.ThreadRef, by bot.Actor, m bot.Message) error
+	Note(ctx context.Context, thread bot.ThreadRef, by bot.Actor) error
+	History(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, []*bot.Event, error)
 }
 
 // Inbound is the one handler of everything surfaces receive

@@ -134,10 +134,12 @@ func (m *Mux) lookup(words []string) (*Command, []string) {
 	return nil, words
 }
 
-// threadWord reports whether word starts a thread command.
-func (m *Mux) threadWord(word string) bool {
+// threadWord reports whether word starts a thread command; more says
+// that words follow it. A command that takes no argument is one only
+// when written alone: "history of the order…" is a reply.
+func (m *Mux) threadWord(word string, more bool) bool {
 	for _, c := range m.commands {
-		if first, _, _ := strings.Cut(c.Name, " "); c.InThread && first == word {
+		if first, _, _ := strings.Cut(c.Name, " "); c.InThread && first == word && (!more || c.MaxArgs != 0 || strings.Contains(c.Name, " ")) {
 			return true
 		}
 	}

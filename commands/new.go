@@ -67,6 +67,7 @@ func New(deps Deps, text *Text, auth Authorizer, signer *Signer, log *slog.Logge
 		{Name: "nudge test", Args: "ID CONTACT", Example: "nudge test 4 ana@example.org", Help: TextHelpNudgeTest, MinArgs: 2, MaxArgs: 2, Handler: HandlerFunc(h.nudgeTest)},
 		{Name: "nudge report", Args: "ID", Example: "nudge report 4", Help: TextHelpNudgeReport, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.nudgeReport)},
 
+		{Name: "history", InThread: true, Example: "history", Help: TextHelpHistory, MaxArgs: 0, Handler: h.threadCommand(h.history)},
 		{Name: "note", InThread: true, Args: "TEXT", Example: "note she asked for the invoice", Help: TextHelpNote, MinArgs: 1, MaxArgs: -1, Handler: h.threadCommand(h.note)},
 		{Name: "close", InThread: true, Args: "[in DURATION] [MESSAGE]", Example: "close in 2h Thanks, have a good day!", Help: TextHelpClose, MaxArgs: -1, Changes: true, Handler: h.threadCommand(h.closeThread)},
 		{Name: "reopen", InThread: true, Example: "reopen", Help: TextHelpReopen, MaxArgs: 0, Changes: true, Handler: h.threadCommand(h.reopen)},

@@ -61,6 +61,10 @@ type Conversations interface {
 	Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, tag string, add bool) (*bot.Conversation, error)
 	Block(ctx context.Context, thread bot.ThreadRef, by bot.Actor, blocked bool) (*bot.Conversation, error)
 	Say(ctx context.Context, thread bot.ThreadRef, by bot.Actor, m bot.Message) error
+	// Note records that by wrote a note in thread; History returns the
+	// thread's conversation and its events, oldest first.
+	Note(ctx context.Context, thread bot.ThreadRef, by bot.Actor) error
+	History(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, []*bot.Event, error)
 }
 
 // Deps are the services the commands call.

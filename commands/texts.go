@@ -295,6 +295,29 @@ const (
 	TextSnippetRemoved  TextKey = "cmd.snippet.removed"
 	TextNoSnippets      TextKey = "cmd.snippet.none"
 	TextHelpNote        TextKey = "cmd.help.note"
+	TextHelpHistory     TextKey = "cmd.help.history"
+	TextHistoryHead     TextKey = "cmd.history.head"
+	TextHistoryEarlier  TextKey = "cmd.history.earlier"
+	TextHistoryMessage  TextKey = "cmd.history.message"
+	TextHistoryBlocked  TextKey = "cmd.history.blocked"
+	TextHistoryFiles    TextKey = "cmd.history.files"
+	TextHistoryReply    TextKey = "cmd.history.reply"
+	TextHistoryReplyBy  TextKey = "cmd.history.reply_email"
+	TextHistoryNote     TextKey = "cmd.history.note"
+	TextHistoryOpened   TextKey = "cmd.history.opened"
+	TextHistoryJoined   TextKey = "cmd.history.joined"
+	TextHistoryTagAdd   TextKey = "cmd.history.tag_added"
+	TextHistoryTagDel   TextKey = "cmd.history.tag_removed"
+	TextHistoryStatus   TextKey = "cmd.history.status"
+	TextHistoryClosed   TextKey = "cmd.history.closed"
+	TextHistoryCloseAt  TextKey = "cmd.history.close_at"
+	TextHistoryReopened TextKey = "cmd.history.reopened"
+	TextHistoryReopenBy TextKey = "cmd.history.reopened_by_message"
+	TextHistoryAnswered TextKey = "cmd.history.answered"
+	TextHistoryAssigned TextKey = "cmd.history.assigned"
+	TextHistoryBlock    TextKey = "cmd.history.block"
+	TextHistoryUnblock  TextKey = "cmd.history.unblock"
+	TextHistoryOther    TextKey = "cmd.history.other"
 	TextHelpClose       TextKey = "cmd.help.close"
 	TextHelpReopen      TextKey = "cmd.help.reopen"
 	TextHelpAssign      TextKey = "cmd.help.assign"
@@ -629,6 +652,29 @@ var Texts = Catalogue{
 	TextSnippetRemoved:  {"Snippet *%s* removed.", "Réponse type *%s* supprimée."},
 	TextNoSnippets:      {"No snippet yet: `snippets add NAME TEXT`.", "Aucune réponse type : `snippets add NOM TEXTE`."},
 	TextHelpNote:        {"in a thread: an internal note, never sent", "dans un fil : une note interne, jamais envoyée"},
+	TextHelpHistory:     {"in a thread: everything that happened in the conversation, and who did it", "dans un fil : tout ce qui s'est passé dans la conversation, et qui l'a fait"},
+	TextHistoryHead:     {"*History of conversation #%d* (%s)", "*Historique de la conversation n° %d* (%s)"},
+	TextHistoryEarlier:  {"… %d earlier lines not shown", "… %d lignes plus anciennes non affichées"},
+	TextHistoryMessage:  {"message from the participant: %s", "message du participant : %s"},
+	TextHistoryBlocked:  {"message from the participant, blocked: not relayed", "message du participant, bloqué : non relayé"},
+	TextHistoryFiles:    {"%d file(s)", "%d fichier(s)"},
+	TextHistoryReply:    {"%s replied: %s", "%s a répondu : %s"},
+	TextHistoryReplyBy:  {"%s replied, by email: %s", "%s a répondu, par e-mail : %s"},
+	TextHistoryNote:     {"%s wrote a note", "%s a écrit une note"},
+	TextHistoryOpened:   {"conversation opened", "conversation ouverte"},
+	TextHistoryJoined:   {"the participant joined", "le participant est arrivé"},
+	TextHistoryTagAdd:   {"%s added the tag %s", "%s a ajouté l'étiquette %s"},
+	TextHistoryTagDel:   {"%s removed the tag %s", "%s a retiré l'étiquette %s"},
+	TextHistoryStatus:   {"%s → %s", "%s → %s"},
+	TextHistoryClosed:   {"%s closed the conversation", "%s a fermé la conversation"},
+	TextHistoryCloseAt:  {"%s set it to close at %s", "%s a programmé sa fermeture le %s"},
+	TextHistoryReopened: {"%s reopened the conversation", "%s a rouvert la conversation"},
+	TextHistoryReopenBy: {"reopened by the participant's message", "rouverte par un message du participant"},
+	TextHistoryAnswered: {"answered: waiting for the participant", "répondue : en attente du participant"},
+	TextHistoryAssigned: {"%s assigned it to %s", "%s l'a attribuée à %s"},
+	TextHistoryBlock:    {"%s blocked the participant", "%s a bloqué le participant"},
+	TextHistoryUnblock:  {"%s unblocked the participant", "%s a débloqué le participant"},
+	TextHistoryOther:    {"%s: %s", "%s : %s"},
 	TextHelpClose:       {"in a thread: close now or later, with a last message", "dans un fil : fermer maintenant ou plus tard, avec un dernier message"},
 	TextHelpReopen:      {"in a thread: open the conversation again", "dans un fil : rouvrir la conversation"},
 	TextHelpAssign:      {"in a thread: give the conversation to a moderator", "dans un fil : attribuer la conversation à un modérateur"},

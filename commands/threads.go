@@ -32,6 +32,9 @@ func (h *handlers) threadCommand(fn func(ctx context.Context, cs Conversations, 
 }
 
 func (h *handlers) note(ctx context.Context, cs Conversations, w *Reply, r *Request) error {
+	if err := cs.Note(ctx, r.Thread, r.Actor); err != nil {
+		return err
+	}
 	w.Private = true
 	w.Text(bot.KindIdea, h.text.T(TextNoted))
 	return nil

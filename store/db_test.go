@@ -198,6 +198,39 @@ func TestMigrateFromVersion3(t *testing.T) {
 	}
 }
 
+// TestMigrateFromVersion9 takes a file with events from before they were
+// indexed by conversation: opening it indexes them, so the history of a
+// conversation includes what happened before the upgrade.
+func TestMigrateFromVersion9(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := store.Open(path, store.Options{Clock: bottest.NewClock(epoch)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []bot.ConversationID{3, 0, 3} {
+		if err := db.AppendEvent(ctx, &bot.Event{Type: bot.EventStatusChanged, ConversationID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Update(func(tx *bolt.Tx) error {
+		tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("9"))
+		return tx.DeleteBucket([]byte("events_by_conversation"))
+	})
+	b.Close()
+
+	db = MustOpenPath(t, path)
+	h, err := db.ConversationEvents(ctx, 3, 0, 0)
+	if err != nil || len(h) != 2 || h[0].Seq != 1 || h[1].Seq != 3 {
+		t.Fatalf("history after migration: %+v %v", h, err)
+	}
+}
+
 // TestMigrateFromVersion5 takes a file with posts waiting from before the
 // outbox was counted: opening it counts them.
 func TestMigrateFromVersion5(t *testing.T) {

@@ -34,7 +34,10 @@ func (db *DB) appendEvent(tx *bolt.Tx, e *bot.Event) error {
 	if err := put(b, itob(seq), e); err != nil {
 		return err
 	}
-	return indexEvent(tx, e)
+	if err := indexEvent(tx, e); err != nil {
+		return err
+	}
+	return indexConversationEvent(tx, e)
 }
 
 // Events returns up to limit events after seq, in order.

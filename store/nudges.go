@@ -73,25 +73,9 @@ func contactSeqKey(id bot.ContactID, seq uint64) []byte {
 // ContactEvents returns up to limit events of contact id after Seq after.
 func (db *DB) ContactEvents(ctx context.Context, id bot.ContactID, after uint64, limit int) ([]*bot.Event, error) {
 	var out []*bot.Event
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		events := tx.Bucket(bucketEvents)
-		c := tx.Bucket(bucketEventsByContact).Cursor()
-		prefix := itob(uint64(id))
-		for k, _ := c.Seek(contactSeqKey(id, after+1)); k != nil && len(k) == 16 && string(k[:8]) == string(prefix); k, _ = c.Next() {
-			var e bot.Event
-			ok, err := get(events, k[8:], &e)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue // an event removed since
-			}
-			out = append(out, &e)
-			if limit > 0 && len(out) == limit {
-				break
-			}
-		}
-		return nil
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		out, err = indexedEvents(tx, bucketEventsByContact, uint64(id), after, limit)
+		return err
 	})
 	return out, err
 }

@@ -25,7 +25,9 @@ import (
 //	8: adds API tokens and the event API's idempotency keys (apitokens.go).
 //	9: indexes events by contact; the nudge scheduler's cursor and
 //	   once-per-contact record (nudges.go).
-const SchemaVersion = 9
+//	10: indexes events by conversation, the conversations' history
+//	   (history.go).
+const SchemaVersion = 10
 
 var (
 	bucketMeta            = []byte("meta")
@@ -63,6 +65,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV6toV7,
 	migrateV7toV8,
 	migrateV8toV9,
+	migrateV9toV10,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

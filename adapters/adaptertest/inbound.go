@@ -148,6 +148,26 @@ func RunInbound(t *testing.T, newHarness func(t *testing.T) *InboundHarness) {
 		t.Errorf("after an undelivered reply: outbox %+v, %s", c.Outbox, c.Status)
 	}
 
+	// The history lists all of it, in order, on every surface; a word of
+	// a command that takes no argument, followed by more, is a reply.
+	hist := write(th, "history", true)
+	want := []string{"message from the participant", "wrote a note", "set it to close at 2026-11-24 12:00 UTC", "reopened the conversation",
+		"added the tag vip", "replied, by email: “Here is your invoice.”", "answered: waiting for the participant (open → pending)"}
+	if len(hist) != 1 {
+		t.Errorf("history: moderators were shown %q", hist)
+	} else {
+		at := 0
+		for _, line := range want {
+			i := strings.Index(hist[0][at:], line)
+			if i < 0 {
+				t.Errorf("history lacks %q (or has it out of order): %s", line, hist[0])
+				break
+			}
+			at += i + len(line)
+		}
+	}
+	says("a reply that starts with a command's word", write(th, "history of your order: shipped", true), "this reply goes by email")
+
 	// A thread that is no participant's: ordinary talk, commands included.
 	other, err := h.Surface.StartThread(ctx, h.Channel, bot.Message{Kind: bot.KindCard, Title: "Lunch", Text: "Where do we eat?"})
 	if err != nil {

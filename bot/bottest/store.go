@@ -963,6 +963,27 @@ func (s *Store) ContactEvents(ctx context.Context, id bot.ContactID, after uint6
 	return out, nil
 }
 
+// ConversationEvents returns up to limit (0: all) events of
+// conversation id after Seq after, in order.
+func (s *Store) ConversationEvents(ctx context.Context, id bot.ConversationID, after uint64, limit int) ([]*bot.Event, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	var out []*bot.Event
+	for i := after; i < uint64(len(s.events)); i++ {
+		e := dec[bot.Event](s.events[i])
+		if id == 0 || e.ConversationID != id {
+			continue
+		}
+		out = append(out, e)
+		if limit > 0 && len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
 // ---- nudges
 
 // LastEventSeq returns the Seq of the last event recorded (0 if none).

@@ -27,18 +27,51 @@ func (t *Service) inThread(ctx context.Context, thread bot.ThreadRef) (*bot.Conv
 	return t.conversationByThread(ctx, thread)
 }
 
-// change applies fn to the conversation of thread and records an event.
+// change applies fn to the conversation of thread and records what was
+// done (see apply).
 func (t *Service) change(ctx context.Context, thread bot.ThreadRef, by bot.Actor, what string, fn func(*bot.Conversation) error) (*bot.Conversation, error) {
+	return t.changeWith(ctx, thread, by, what, fn, nil)
+}
+
+func (t *Service) changeWith(ctx context.Context, thread bot.ThreadRef, by bot.Actor, what string, fn func(*bot.Conversation) error, extra func(before, after *bot.Conversation) []*bot.Event) (*bot.Conversation, error) {
 	c, err := t.inThread(ctx, thread)
 	if err != nil {
 		return nil, err
 	}
-	c, err = t.Store.UpdateConversation(ctx, c.ID, fn)
+	return t.apply(ctx, c.Participant, by, what, fn, extra)
+}
+
+// apply applies fn to the participant's conversation and, in the same
+// transaction, records a status_changed event saying what was done (unless
+// what is ""), by whom, and the status before ("from") and after
+// ("status"), followed by the events extra returns (given the
+// conversation before and after fn). An error from fn changes and records
+// nothing.
+func (t *Service) apply(ctx context.Context, participant bot.Address, by bot.Actor, what string, fn func(*bot.Conversation) error, extra func(before, after *bot.Conversation) []*bot.Event) (*bot.Conversation, error) {
+	var before bot.Conversation
+	c, _, _, err := t.Store.Take(ctx, &bot.Intake{
+		Participant: participant,
+		Update: func(c *bot.Conversation) error {
+			before = *c // Update may run again: before is always this run's
+			before.Tags = slices.Clone(c.Tags)
+			return fn(c)
+		},
+		Then: func(c *bot.Conversation, _ bool) ([]*bot.Outgoing, []*bot.Event) {
+			var evs []*bot.Event
+			if what != "" {
+				evs = append(evs, &bot.Event{Type: bot.EventStatusChanged, Subject: c.Participant, ContactID: c.ContactID, By: by,
+					Data: map[string]string{"what": what, "by": by.String(), "status": string(c.Status), "from": string(before.Status)}})
+			}
+			if extra != nil {
+				evs = append(evs, extra(&before, c)...)
+			}
+			return nil, evs
+		},
+	})
 	if err != nil {
 		return nil, err
 	}
-	t.event(ctx, &bot.Event{Type: bot.EventStatusChanged, Subject: c.Participant, ConversationID: c.ID,
-		Data: map[string]string{"what": what, "by": by.String(), "status": string(c.Status)}})
+	t.recorded()
 	return c, nil
 }
 
@@ -85,7 +118,7 @@ func (t *Service) Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, t
 	if tag == "" || strings.ContainsAny(tag, " \t\n") {
 		return nil, bot.Errorf(bot.EINVALID, "a tag is one word").Translated("err.thread.tag_word")
 	}
-	c, err := t.change(ctx, thread, by, "tag "+tag, func(c *bot.Conversation) error {
+	return t.changeWith(ctx, thread, by, "", func(c *bot.Conversation) error {
 		i := slices.Index(c.Tags, tag)
 		switch {
 		case add && i < 0:
@@ -96,15 +129,16 @@ func (t *Service) Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, t
 			return bot.Errorf(bot.ENOTFOUND, "the conversation has no tag %s", tag).Translated("err.thread.no_tag", tag)
 		}
 		return nil
-	})
-	if err == nil {
+	}, func(before, after *bot.Conversation) []*bot.Event {
+		if slices.Contains(before.Tags, tag) == add {
+			return nil // it had it already: nothing was added
+		}
 		typ := bot.EventTagAdded
 		if !add {
 			typ = bot.EventTagRemoved
 		}
-		t.event(ctx, &bot.Event{Type: typ, Subject: c.Participant, ConversationID: c.ID, Data: map[string]string{"tag": tag, "by": by.String()}})
-	}
-	return c, err
+		return []*bot.Event{{Type: typ, Subject: after.Participant, ContactID: after.ContactID, By: by, Data: map[string]string{"tag": tag, "by": by.String()}}}
+	})
 }
 
 // Block stops (or, with blocked false, resumes) relaying the participant's
@@ -118,6 +152,28 @@ func (t *Service) Block(ctx context.Context, thread bot.ThreadRef, by bot.Actor,
 		c.Blocked = blocked
 		return nil
 	})
+}
+
+// Note records that by wrote a note in thread (the note itself stays in
+// the thread, for moderators only).
+func (t *Service) Note(ctx context.Context, thread bot.ThreadRef, by bot.Actor) error {
+	c, err := t.inThread(ctx, thread)
+	if err != nil {
+		return err
+	}
+	t.event(ctx, &bot.Event{Type: bot.EventNoteAdded, Subject: c.Participant, ContactID: c.ContactID, ConversationID: c.ID, By: by})
+	return nil
+}
+
+// History returns the events of thread's conversation, oldest first:
+// every message, reply, note and action, with who did it.
+func (t *Service) History(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, []*bot.Event, error) {
+	c, err := t.inThread(ctx, thread)
+	if err != nil {
+		return nil, nil, err
+	}
+	evs, err := t.Store.ConversationEvents(ctx, c.ID, 0, 0)
+	return c, evs, err
 }
 
 // Say sends m to the participant of thread and shows it in the thread, for

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
@@ -91,6 +92,9 @@ type Service struct {
 	// Outbox, when set, is woken when relays were queued (the engine's
 	// outbox posts them).
 	Outbox interface{ Wake() }
+	// Recorded, when set, is called after events were recorded (the
+	// automation recipes wake on it).
+	Recorded func()
 
 	opening openings // threads started and not yet recorded
 }
@@ -117,12 +121,14 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 		who = in.From.String()
 	}
 	in.CampaignID = t.campaignOf(ctx, in)
+	var from bot.ConversationStatus
 	c, _, dup, err := t.Store.Take(ctx, &bot.Intake{
 		Key:         intakeKey(in),
 		Participant: in.From,
 		Copy:        in.Copy,
 		Init:        t.init(in, contact),
 		Update: func(c *bot.Conversation) error {
+			from = c.Status          // Update may run again: from is always this run's
 			c.ContactID = contact.ID // the contact may have changed: a second device linked
 			if c.Blocked {
 				return nil
@@ -134,12 +140,26 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 		},
 		Then: func(c *bot.Conversation, created bool) ([]*bot.Outgoing, []*bot.Event) {
 			events := t.joinedEvent(c, created, contact)
+			received := &bot.Event{Type: bot.EventMessageReceived, Subject: in.From, ContactID: contact.ID, Text: eventText(in.Message.Text)}
+			if len(in.Message.Files) > 0 {
+				received.Data = map[string]string{"files": strconv.Itoa(len(in.Message.Files))}
+			}
 			if c.Blocked {
-				return nil, append(events, &bot.Event{Type: bot.EventMessageReceived, Subject: in.From, ContactID: contact.ID, Data: map[string]string{"blocked": "true"}})
+				if received.Data == nil {
+					received.Data = map[string]string{}
+				}
+				received.Data["blocked"] = "true"
+				return nil, append(events, received)
+			}
+			events = append(events, received)
+			if !created && from != c.Status {
+				participant := bot.Actor{Address: in.From, Name: who}
+				events = append(events, &bot.Event{Type: bot.EventStatusChanged, Subject: in.From, ContactID: contact.ID, By: participant,
+					Data: map[string]string{"what": "reopened by a message", "by": participant.String(), "status": string(c.Status), "from": string(from)}})
 			}
 			relay := t.relay(c)
 			relay.From, relay.Message = who, in.Message
-			return []*bot.Outgoing{relay}, append(events, &bot.Event{Type: bot.EventMessageReceived, Subject: in.From, ContactID: contact.ID})
+			return []*bot.Outgoing{relay}, events
 		},
 	})
 	if err != nil || dup {
@@ -147,6 +167,19 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 	}
 	t.wake()
 	return c, nil
+}
+
+// eventText is text as an event keeps it: at most bot.MaxEventText bytes,
+// cut at a character's start.
+func eventText(text string) string {
+	if len(text) <= bot.MaxEventText {
+		return text
+	}
+	cut := bot.MaxEventText
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut]
 }
 
 // Joined records that a participant joined or registered (an app
@@ -261,6 +294,14 @@ func relayLane(id bot.ConversationID) string { return "conv:" + strconv.FormatUi
 func (t *Service) wake() {
 	if t.Outbox != nil {
 		t.Outbox.Wake()
+	}
+	t.recorded()
+}
+
+// recorded says that events were recorded.
+func (t *Service) recorded() {
+	if t.Recorded != nil {
+		t.Recorded()
 	}
 }
 
@@ -539,9 +580,13 @@ func (t *Service) outgoing(ctx context.Context, from bot.Actor, m bot.Message) b
 }
 
 func (t *Service) event(ctx context.Context, e *bot.Event) {
-	if err := t.Store.AppendEvent(ctx, e); err != nil && t.Log != nil {
-		t.Log.Warn("threads: recording an event", "type", e.Type, "err", err)
+	if err := t.Store.AppendEvent(ctx, e); err != nil {
+		if t.Log != nil {
+			t.Log.Warn("threads: recording an event", "type", e.Type, "err", err)
+		}
+		return
 	}
+	t.recorded()
 }
 
 // headCard is the card heading a participant's thread: who, platform, what
@@ -675,12 +720,34 @@ func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Acto
 			return d, bot.Errorf(bot.ErrorCode(chatErr), "%s cannot be reached in chat (%s) and no email is known for them", c.Participant, bot.ErrorMessage(chatErr))
 		}
 	}
-	_, err = t.Store.UpdateConversation(ctx, c.ID, func(c *bot.Conversation) error {
-		if c.Status == bot.ConversationOpen {
-			c.Status = bot.ConversationPending // answered, waiting for them
-		}
-		return nil
+	via := "chat"
+	if d.EmailTo != "" {
+		via = "email"
+	}
+	// Answered, waiting for them: recorded with the reply, in one
+	// transaction.
+	var before bot.ConversationStatus
+	_, _, _, err = t.Store.Take(ctx, &bot.Intake{
+		Participant: c.Participant,
+		Update: func(c *bot.Conversation) error {
+			before = c.Status
+			if c.Status == bot.ConversationOpen {
+				c.Status = bot.ConversationPending
+			}
+			return nil
+		},
+		Then: func(c *bot.Conversation, _ bool) ([]*bot.Outgoing, []*bot.Event) {
+			evs := []*bot.Event{{Type: bot.EventReplySent, Subject: c.Participant, ContactID: c.ContactID, By: from, Text: eventText(m.Text), Data: map[string]string{"via": via, "by": from.String()}}}
+			if before != c.Status {
+				evs = append(evs, &bot.Event{Type: bot.EventStatusChanged, Subject: c.Participant, ContactID: c.ContactID, By: from,
+					Data: map[string]string{"what": "answered", "by": from.String(), "status": string(c.Status), "from": string(before)}})
+			}
+			return nil, evs
+		},
 	})
+	if err == nil {
+		t.recorded()
+	}
 	return d, err
 }
 

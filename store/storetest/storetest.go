@@ -636,6 +636,28 @@ func eventLog(t *testing.T, open func(*testing.T) Store) {
 	if len(rest) != 3 || rest[0].Seq != 3 || rest[2].Seq != 5 {
 		t.Fatalf("events after 2: %+v", rest)
 	}
+	// A conversation's history: its events only, in order, with who did
+	// what and the message's text.
+	mod := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}, Name: "Mo"}
+	for _, e := range []*bot.Event{
+		{Type: bot.EventMessageReceived, ConversationID: 2, Text: "refund please"},
+		{Type: bot.EventStatusChanged, ConversationID: 1, By: mod},
+		{Type: bot.EventReplySent, ConversationID: 2, By: bot.Actor{Name: "recipe Auto", Recipe: "Auto", Depth: 1}},
+	} {
+		if err := db.AppendEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := db.ConversationEvents(ctx, 2, 0, 0)
+	if err != nil || len(h) != 2 || h[0].Seq != 6 || h[0].Text != "refund please" || h[1].Seq != 8 || h[1].By.Recipe != "Auto" || h[1].By.Depth != 1 {
+		t.Fatalf("conversation 2's history: %+v %v", h, err)
+	}
+	if h, _ := db.ConversationEvents(ctx, 1, 1, 0); len(h) != 1 || h[0].Seq != 7 || h[0].By != mod {
+		t.Fatalf("conversation 1's history after 1: %+v", h)
+	}
+	if h, _ := db.ConversationEvents(ctx, 2, 0, 1); len(h) != 1 || h[0].Seq != 6 {
+		t.Fatalf("limit 1: %+v", h)
+	}
 }
 
 func cancelledContextTouchesNothing(t *testing.T, open func(*testing.T) Store) {
