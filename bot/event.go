@@ -32,6 +32,10 @@ const (
 	// written in its thread.
 	EventReplySent EventType = "reply_sent"
 	EventNoteAdded EventType = "note_added"
+	// EventRecipeAction is a recipe's doing that no other event records:
+	// a run stopped by the loop guard or by its condition after a wait,
+	// a step that failed (Data "recipe", "what").
+	EventRecipeAction EventType = "recipe_action"
 )
 
 // MaxEventText is the most of a message's text an event keeps (bytes).

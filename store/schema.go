@@ -27,7 +27,8 @@ import (
 //	   once-per-contact record (nudges.go).
 //	10: indexes events by conversation, the conversations' history
 //	   (history.go).
-const SchemaVersion = 10
+//	11: automation recipes and their runs (recipes.go).
+const SchemaVersion = 11
 
 var (
 	bucketMeta            = []byte("meta")
@@ -66,6 +67,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV7toV8,
 	migrateV8toV9,
 	migrateV9toV10,
+	migrateV10toV11,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

@@ -49,6 +49,7 @@ type Store struct {
 	posts         map[string][][]byte // by channel and thread
 	files         map[string]memFile
 	snippets      map[string][]byte // by lower-cased name
+	recipes       *memRecipes
 	secrets       map[string][]byte
 	outbox        map[uint64][]byte
 	intakeKeys    map[string]time.Time

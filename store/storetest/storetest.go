@@ -32,6 +32,7 @@ type Store interface {
 	bot.APITokenStore
 	bot.EventRecorder
 	bot.NudgeStore
+	bot.RecipeStore
 }
 
 // Opener returns a fresh, empty store stamped by clock, closed when the
@@ -71,6 +72,7 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("APITokens", func(t *testing.T) { apiTokens(t, open) })
 	t.Run("RecordEvents", func(t *testing.T) { recordEvents(t, opener) })
 	t.Run("NudgeStore", func(t *testing.T) { nudgeStore(t, open) })
+	t.Run("RecipeStore", func(t *testing.T) { recipeStore(t, open) })
 }
 
 var (

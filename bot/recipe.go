@@ -1,0 +1,129 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// RecipeID identifies an automation recipe.
+type RecipeID uint64
+
+// TriggerKind says which events start a recipe.
+type TriggerKind string
+
+// The triggers: a new conversation, a participant's message, a
+// conversation's status moving (to Trigger.Value, or any), a tag added or
+// removed (Trigger.Value, or any), or a named event (the event API's, or
+// herald's own event types).
+const (
+	TriggerNewConversation TriggerKind = "new_conversation"
+	TriggerNewMessage      TriggerKind = "new_message"
+	TriggerStatus          TriggerKind = "status"
+	TriggerTagAdded        TriggerKind = "tag_added"
+	TriggerTagRemoved      TriggerKind = "tag_removed"
+	TriggerEvent           TriggerKind = "event"
+)
+
+// Trigger is what starts a recipe.
+type Trigger struct {
+	Kind  TriggerKind `json:"kind"`
+	Value string      `json:"value,omitempty"`
+}
+
+// RecipeActionKind names what a recipe's step does.
+type RecipeActionKind string
+
+// The actions: set the conversation's status; tag it; assign it; block
+// the participant; reply to them (Text, personalised); write a note in
+// the thread (Text, for moderators only); wait (Wait) and check the
+// condition again before the next step.
+const (
+	RecipeResolve   RecipeActionKind = "resolve"
+	RecipePending   RecipeActionKind = "pending"
+	RecipeReopen    RecipeActionKind = "reopen"
+	RecipeTagAdd    RecipeActionKind = "tag_add"
+	RecipeTagRemove RecipeActionKind = "tag_remove"
+	RecipeAssign    RecipeActionKind = "assign"
+	RecipeBlock     RecipeActionKind = "block"
+	RecipeReply     RecipeActionKind = "reply"
+	RecipeNote      RecipeActionKind = "note"
+	RecipeWait      RecipeActionKind = "wait"
+)
+
+// RecipeAction is one step of a recipe.
+type RecipeAction struct {
+	Kind RecipeActionKind `json:"kind"`
+	Text string           `json:"text,omitempty"`
+	Tag  string           `json:"tag,omitempty"`
+	To   Actor            `json:"to,omitzero"`
+	Wait time.Duration    `json:"wait,omitempty"`
+}
+
+// Recipe is an automation: when Trigger happens to a conversation and its
+// condition holds, Actions run in order, each recorded in the
+// conversation's history under the recipe's name.
+type Recipe struct {
+	ID      RecipeID `json:"id"`
+	Name    string   `json:"name"`
+	Enabled bool     `json:"enabled"`
+	Trigger Trigger  `json:"trigger"`
+	// Condition is the condition as the moderator typed it ("" for
+	// every conversation); Expr is the expression it compiles to, checked
+	// when saved.
+	Condition string         `json:"condition,omitempty"`
+	Expr      string         `json:"expr,omitempty"`
+	Actions   []RecipeAction `json:"actions,omitempty"`
+	// Since is the Seq of the last event recorded when the recipe was
+	// enabled: it runs on later events only.
+	Since     uint64    `json:"since,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy Actor     `json:"created_by"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy Actor     `json:"updated_by"`
+}
+
+// RecipeRun is one firing of a recipe on one event: durable from the
+// moment it is decided, so that a wait survives a restart.
+type RecipeRun struct {
+	ID             uint64         `json:"id"`
+	Recipe         RecipeID       `json:"recipe"`
+	Event          uint64         `json:"event"` // the trigger's Seq
+	ConversationID ConversationID `json:"conversation_id"`
+	// Step is the next action to run, at Due; Depth is the recipe depth
+	// of what it does (its trigger's, plus one).
+	Step  int       `json:"step"`
+	Due   time.Time `json:"due"`
+	Depth int       `json:"depth"`
+}
+
+// RecipeStore keeps recipes and their runs. Each method is one
+// transaction; implementations are safe for concurrent use.
+type RecipeStore interface {
+	// CreateRecipe stores r, setting its ID; ECONFLICT when its name is
+	// taken.
+	CreateRecipe(ctx context.Context, r *Recipe) error
+	// Recipe returns the recipe with that ID, or ENOTFOUND.
+	Recipe(ctx context.Context, id RecipeID) (*Recipe, error)
+	// Recipes returns every recipe, by ID.
+	Recipes(ctx context.Context) ([]*Recipe, error)
+	// UpdateRecipe applies fn to the stored recipe and saves it; an error
+	// from fn aborts. ECONFLICT when the new name is another's.
+	UpdateRecipe(ctx context.Context, id RecipeID, fn func(*Recipe) error) (*Recipe, error)
+	// DeleteRecipe removes the recipe and its runs; ENOTFOUND when none.
+	DeleteRecipe(ctx context.Context, id RecipeID) error
+	// RecipeCursor returns the Seq of the last event the recipes were
+	// planned for.
+	RecipeCursor(ctx context.Context) (uint64, error)
+	// PlanRecipeRuns stores runs (setting their IDs; a run whose recipe
+	// and event were planned before is skipped), appends events, and
+	// moves the cursor, all at once.
+	PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*RecipeRun, events []*Event) error
+	// DueRecipeRuns returns up to limit runs due at or before now,
+	// earliest first.
+	DueRecipeRuns(ctx context.Context, now time.Time, limit int) ([]*RecipeRun, error)
+	// NextRecipeRun returns when the earliest run is due (zero if none).
+	NextRecipeRun(ctx context.Context) (time.Time, error)
+	// AdvanceRecipeRun saves run (its Step and Due), or removes it when
+	// done, and appends events, at once.
+	AdvanceRecipeRun(ctx context.Context, run *RecipeRun, done bool, events []*Event) error
+}

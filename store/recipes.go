@@ -1,0 +1,292 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Recipes and their runs (schema 11). A run is kept under its ID, indexed
+// by when it is due (due Unix nanoseconds + ID) and by what planned it
+// (recipe ID + event Seq), so that a page of events planned again after a
+// crash plans nothing twice.
+
+var (
+	bucketRecipes       = []byte("recipes")
+	bucketRecipesByName = []byte("recipes_by_name")
+	bucketRecipeRuns    = []byte("recipe_runs")
+	bucketRecipeRunsDue = []byte("recipe_runs_due")
+	bucketRecipeRunsKey = []byte("recipe_runs_by_key")
+	keyRecipeCursor     = []byte("recipe_cursor")
+)
+
+func migrateV10toV11(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketRecipes, bucketRecipesByName, bucketRecipeRuns, bucketRecipeRunsDue, bucketRecipeRunsKey} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func recipeNameKey(name string) []byte { return []byte(strings.ToLower(name)) }
+
+// CreateRecipe stores r, setting its ID; ECONFLICT when its name is taken.
+func (db *DB) CreateRecipe(ctx context.Context, r *bot.Recipe) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		names := tx.Bucket(bucketRecipesByName)
+		if names.Get(recipeNameKey(r.Name)) != nil {
+			return bot.Errorf(bot.ECONFLICT, "a recipe is already named %s", r.Name)
+		}
+		b := tx.Bucket(bucketRecipes)
+		id, err := b.NextSequence()
+		if err != nil {
+			return internal("recipe sequence: %w", err)
+		}
+		r.ID = bot.RecipeID(id)
+		if err := names.Put(recipeNameKey(r.Name), itob(id)); err != nil {
+			return internal("indexing a recipe: %w", err)
+		}
+		return put(b, itob(id), r)
+	})
+}
+
+func recipeByID(tx *bolt.Tx, id bot.RecipeID) (*bot.Recipe, error) {
+	var r bot.Recipe
+	ok, err := get(tx.Bucket(bucketRecipes), itob(uint64(id)), &r)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, bot.Errorf(bot.ENOTFOUND, "no recipe %d", id).Translated("err.recipe.not_found", id)
+	}
+	return &r, nil
+}
+
+// Recipe returns the recipe with that ID, or ENOTFOUND.
+func (db *DB) Recipe(ctx context.Context, id bot.RecipeID) (*bot.Recipe, error) {
+	var r *bot.Recipe
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		r, err = recipeByID(tx, id)
+		return err
+	})
+	return r, err
+}
+
+// Recipes returns every recipe, by ID.
+func (db *DB) Recipes(ctx context.Context) ([]*bot.Recipe, error) {
+	var out []*bot.Recipe
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		out, err = pageAfter[bot.Recipe](tx.Bucket(bucketRecipes), 0, 0)
+		return err
+	})
+	return out, err
+}
+
+// UpdateRecipe applies fn to the stored recipe and saves it.
+func (db *DB) UpdateRecipe(ctx context.Context, id bot.RecipeID, fn func(*bot.Recipe) error) (*bot.Recipe, error) {
+	var r *bot.Recipe
+	err := db.update(ctx, func(tx *bolt.Tx) (err error) {
+		if r, err = recipeByID(tx, id); err != nil {
+			return err
+		}
+		old := r.Name
+		if err := fn(r); err != nil {
+			return err
+		}
+		r.ID = id
+		if !strings.EqualFold(old, r.Name) {
+			names := tx.Bucket(bucketRecipesByName)
+			if names.Get(recipeNameKey(r.Name)) != nil {
+				return bot.Errorf(bot.ECONFLICT, "a recipe is already named %s", r.Name)
+			}
+			if err := names.Delete(recipeNameKey(old)); err != nil {
+				return internal("renaming a recipe: %w", err)
+			}
+			if err := names.Put(recipeNameKey(r.Name), itob(uint64(id))); err != nil {
+				return internal("renaming a recipe: %w", err)
+			}
+		}
+		return put(tx.Bucket(bucketRecipes), itob(uint64(id)), r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// DeleteRecipe removes the recipe and its runs.
+func (db *DB) DeleteRecipe(ctx context.Context, id bot.RecipeID) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		r, err := recipeByID(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketRecipesByName).Delete(recipeNameKey(r.Name)); err != nil {
+			return internal("deleting a recipe: %w", err)
+		}
+		if err := tx.Bucket(bucketRecipes).Delete(itob(uint64(id))); err != nil {
+			return internal("deleting a recipe: %w", err)
+		}
+		// Its runs: found through the key index, recipe ID first.
+		keys := tx.Bucket(bucketRecipeRunsKey).Cursor()
+		prefix := itob(uint64(id))
+		var dead [][]byte
+		for k, v := keys.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = keys.Next() {
+			dead = append(dead, k)
+			if len(v) == 8 {
+				if err := removeRun(tx, btoi(v)); err != nil {
+					return err
+				}
+			}
+		}
+		for _, k := range dead {
+			if err := tx.Bucket(bucketRecipeRunsKey).Delete(k); err != nil {
+				return internal("deleting a recipe's runs: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// RecipeCursor returns the Seq of the last event the recipes were planned
+// for.
+func (db *DB) RecipeCursor(ctx context.Context) (uint64, error) {
+	var seq uint64
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketMeta).Get(keyRecipeCursor); len(v) == 8 {
+			seq = btoi(v)
+		}
+		return nil
+	})
+	return seq, err
+}
+
+func runDueKey(due time.Time, id uint64) []byte {
+	return append(itob(uint64(due.UnixNano())), itob(id)...)
+}
+
+func runKey(r *bot.RecipeRun) []byte {
+	return append(itob(uint64(r.Recipe)), itob(r.Event)...)
+}
+
+// PlanRecipeRuns stores runs, appends events and moves the cursor.
+func (db *DB) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bot.RecipeRun, events []*bot.Event) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		b, keys := tx.Bucket(bucketRecipeRuns), tx.Bucket(bucketRecipeRunsKey)
+		for _, r := range runs {
+			if keys.Get(runKey(r)) != nil {
+				continue // planned before a crash
+			}
+			id, err := b.NextSequence()
+			if err != nil {
+				return internal("run sequence: %w", err)
+			}
+			r.ID = id
+			if err := keys.Put(runKey(r), itob(id)); err != nil {
+				return internal("indexing a run: %w", err)
+			}
+			if err := putRun(tx, r); err != nil {
+				return err
+			}
+		}
+		for _, e := range events {
+			if err := db.appendEvent(tx, e); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketMeta).Put(keyRecipeCursor, itob(cursor)); err != nil {
+			return internal("moving the recipes' cursor: %w", err)
+		}
+		return nil
+	})
+}
+
+func putRun(tx *bolt.Tx, r *bot.RecipeRun) error {
+	if err := put(tx.Bucket(bucketRecipeRuns), itob(r.ID), r); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketRecipeRunsDue).Put(runDueKey(r.Due, r.ID), nil); err != nil {
+		return internal("indexing a run: %w", err)
+	}
+	return nil
+}
+
+// removeRun deletes run id and its due entry (not its key: a run done
+// stays planned, so that its event does not plan it again).
+func removeRun(tx *bolt.Tx, id uint64) error {
+	var r bot.RecipeRun
+	ok, err := get(tx.Bucket(bucketRecipeRuns), itob(id), &r)
+	if err != nil || !ok {
+		return err
+	}
+	if err := tx.Bucket(bucketRecipeRunsDue).Delete(runDueKey(r.Due, id)); err != nil {
+		return internal("removing a run: %w", err)
+	}
+	if err := tx.Bucket(bucketRecipeRuns).Delete(itob(id)); err != nil {
+		return internal("removing a run: %w", err)
+	}
+	return nil
+}
+
+// DueRecipeRuns returns up to limit runs due at or before now, earliest
+// first.
+func (db *DB) DueRecipeRuns(ctx context.Context, now time.Time, limit int) ([]*bot.RecipeRun, error) {
+	var out []*bot.RecipeRun
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		runs := tx.Bucket(bucketRecipeRuns)
+		c := tx.Bucket(bucketRecipeRunsDue).Cursor()
+		end := uint64(now.UnixNano())
+		for k, _ := c.First(); k != nil && len(k) == 16 && btoi(k[:8]) <= end; k, _ = c.Next() {
+			var r bot.RecipeRun
+			ok, err := get(runs, k[8:], &r)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, &r)
+			}
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// NextRecipeRun returns when the earliest run is due (zero if none).
+func (db *DB) NextRecipeRun(ctx context.Context) (time.Time, error) {
+	var at time.Time
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		if k, _ := tx.Bucket(bucketRecipeRunsDue).Cursor().First(); len(k) == 16 {
+			at = time.Unix(0, int64(btoi(k[:8]))).UTC()
+		}
+		return nil
+	})
+	return at, err
+}
+
+// AdvanceRecipeRun saves run, or removes it when done, and appends events.
+func (db *DB) AdvanceRecipeRun(ctx context.Context, run *bot.RecipeRun, done bool, events []*bot.Event) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		if err := removeRun(tx, run.ID); err != nil {
+			return err
+		}
+		if !done {
+			if err := putRun(tx, run); err != nil {
+				return err
+			}
+		}
+		for _, e := range events {
+			if err := db.appendEvent(tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
