@@ -118,27 +118,93 @@ func (t *Service) Tag(ctx context.Context, thread bot.ThreadRef, by bot.Actor, t
 	if tag == "" || strings.ContainsAny(tag, " \t\n") {
 		return nil, bot.Errorf(bot.EINVALID, "a tag is one word").Translated("err.thread.tag_word")
 	}
-	return t.changeWith(ctx, thread, by, "", func(c *bot.Conversation) error {
-		i := slices.Index(c.Tags, tag)
-		switch {
-		case add && i < 0:
-			c.Tags = append(c.Tags, tag)
-		case !add && i >= 0:
-			c.Tags = slices.Delete(c.Tags, i, i+1)
-		case !add:
-			return bot.Errorf(bot.ENOTFOUND, "the conversation has no tag %s", tag).Translated("err.thread.no_tag", tag)
+	fn, extra := tagChange(tag, add, by)
+	return t.changeWith(ctx, thread, by, "", fn, extra)
+}
+
+// tagChange adds or removes tag, and records it when it changed.
+func tagChange(tag string, add bool, by bot.Actor) (func(*bot.Conversation) error, func(before, after *bot.Conversation) []*bot.Event) {
+	return func(c *bot.Conversation) error {
+			i := slices.Index(c.Tags, tag)
+			switch {
+			case add && i < 0:
+				c.Tags = append(c.Tags, tag)
+			case !add && i >= 0:
+				c.Tags = slices.Delete(c.Tags, i, i+1)
+			case !add:
+				return bot.Errorf(bot.ENOTFOUND, "the conversation has no tag %s", tag).Translated("err.thread.no_tag", tag)
+			}
+			return nil
+		}, func(before, after *bot.Conversation) []*bot.Event {
+			if slices.Contains(before.Tags, tag) == add {
+				return nil // it had it already: nothing was added
+			}
+			typ := bot.EventTagAdded
+			if !add {
+				typ = bot.EventTagRemoved
+			}
+			return []*bot.Event{{Type: typ, Subject: after.Participant, ContactID: after.ContactID, By: by, Data: map[string]string{"tag": tag, "by": by.String()}}}
 		}
+}
+
+// Act performs a recipe's action a on conversation id as by (the
+// recipe), recorded in the conversation's history like a moderator's. A
+// reply goes to the participant as a moderator's would (chat, else
+// email), with a copy in the thread; a note is written in the thread. A
+// tag removed that the conversation lacks is no error.
+func (t *Service) Act(ctx context.Context, id bot.ConversationID, by bot.Actor, a bot.RecipeAction) error {
+	c, err := t.Store.Conversation(ctx, id)
+	if err != nil {
+		return err
+	}
+	set := func(what string, fn func(*bot.Conversation)) error {
+		_, err := t.apply(ctx, c.Participant, by, what, func(c *bot.Conversation) error { fn(c); return nil }, nil)
+		return err
+	}
+	switch a.Kind {
+	case bot.RecipeResolve:
+		return set("closed", func(c *bot.Conversation) {
+			c.Status, c.CloseAt, c.CloseMessage = bot.ConversationResolved, time.Time{}, ""
+		})
+	case bot.RecipePending:
+		return set("set pending", func(c *bot.Conversation) { c.Status = bot.ConversationPending })
+	case bot.RecipeReopen:
+		return set("reopened", func(c *bot.Conversation) {
+			c.Status, c.CloseAt, c.CloseMessage = bot.ConversationOpen, time.Time{}, ""
+		})
+	case bot.RecipeAssign:
+		return set("assigned to "+a.To.String(), func(c *bot.Conversation) { c.Assignee = a.To })
+	case bot.RecipeBlock:
+		return set("blocked", func(c *bot.Conversation) { c.Blocked = true })
+	case bot.RecipeTagAdd, bot.RecipeTagRemove:
+		tag := strings.ToLower(strings.TrimSpace(a.Tag))
+		fn, extra := tagChange(tag, a.Kind == bot.RecipeTagAdd, by)
+		_, err := t.apply(ctx, c.Participant, by, "", fn, extra)
+		if bot.ErrorCode(err) == bot.ENOTFOUND && a.Kind == bot.RecipeTagRemove {
+			return nil
+		}
+		return err
+	case bot.RecipeReply:
+		m := bot.Message{Text: a.Text}
+		if _, err := t.replyTo(ctx, c, by, m); err != nil {
+			return err
+		}
+		return t.inThreadOf(ctx, c, bot.Message{Text: "*" + by.String() + "*: " + a.Text})
+	case bot.RecipeNote:
+		t.event(ctx, &bot.Event{Type: bot.EventNoteAdded, Subject: c.Participant, ContactID: c.ContactID, ConversationID: c.ID, By: by, Text: eventText(a.Text)})
+		return t.inThreadOf(ctx, c, bot.Message{Kind: bot.KindIdea, Text: "*" + by.String() + "*: " + a.Text})
+	}
+	return bot.Errorf(bot.EINVALID, "no recipe action %q", a.Kind)
+}
+
+// inThreadOf posts m in c's thread, when it has one (a conversation
+// whose thread is not open yet keeps it in its history only).
+func (t *Service) inThreadOf(ctx context.Context, c *bot.Conversation, m bot.Message) error {
+	if c.Thread.IsZero() || t.Moderators == nil {
 		return nil
-	}, func(before, after *bot.Conversation) []*bot.Event {
-		if slices.Contains(before.Tags, tag) == add {
-			return nil // it had it already: nothing was added
-		}
-		typ := bot.EventTagAdded
-		if !add {
-			typ = bot.EventTagRemoved
-		}
-		return []*bot.Event{{Type: typ, Subject: after.Participant, ContactID: after.ContactID, By: by, Data: map[string]string{"tag": tag, "by": by.String()}}}
-	})
+	}
+	_, err := t.Moderators.PostInThread(ctx, c.Thread, m)
+	return err
 }
 
 // Block stops (or, with blocked false, resumes) relaying the participant's

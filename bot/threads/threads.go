@@ -645,11 +645,18 @@ const DefaultEmailDelay = 2 * time.Minute
 // a platform that cannot upload them (no FileUploader), or to a
 // participant chat cannot reach now, is refused with an error saying so.
 func (t *Service) Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (Delivery, error) {
-	var d Delivery
 	c, err := t.conversationByThread(ctx, thread)
 	if err != nil {
-		return d, err
+		return Delivery{}, err
 	}
+	return t.replyTo(ctx, c, from, m)
+}
+
+// replyTo delivers from's message m to conversation c's participant (see
+// Reply).
+func (t *Service) replyTo(ctx context.Context, c *bot.Conversation, from bot.Actor, m bot.Message) (Delivery, error) {
+	var d Delivery
+	var err error
 	if c.Blocked {
 		return d, bot.Errorf(bot.ECONFLICT, "this participant is blocked: `unblock` first").Translated("err.thread.blocked")
 	}

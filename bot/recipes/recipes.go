@@ -1,0 +1,223 @@
+package recipes
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
+)
+
+// MaxActions is the most actions a recipe has.
+const MaxActions = 20
+
+// MaxWait is the longest a recipe waits in one step.
+const MaxWait = 30 * 24 * time.Hour
+
+// Service manages recipes: create, change, enable, test, delete. Every
+// change is checked before it is stored (a condition compiles, actions
+// are whole) and stamped with who made it.
+type Service struct {
+	Store    Store
+	Compiler Compiler
+	Clock    clock.Clock
+	// Changed, when set, is called after a recipe changed (the Runner's
+	// Wake).
+	Changed func()
+}
+
+func (s *Service) changed() {
+	if s.Changed != nil {
+		s.Changed()
+	}
+}
+
+// ValidName reports whether name may name a recipe: 1 to 64 bytes on one
+// line, not a number (numbers are IDs).
+func ValidName(name string) bool {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 64 || strings.ContainsAny(name, "\n\r") {
+		return false
+	}
+	return strings.Trim(name, "0123456789") != ""
+}
+
+// Create makes a disabled recipe named name.
+func (s *Service) Create(ctx context.Context, name string, by bot.Actor) (*bot.Recipe, error) {
+	name = strings.TrimSpace(name)
+	if !ValidName(name) {
+		return nil, bot.Errorf(bot.EINVALID, "a recipe's name is 1 to 64 characters on one line, not a number").Translated("err.recipe.name")
+	}
+	now := s.Clock.Now().UTC()
+	r := &bot.Recipe{Name: name, CreatedAt: now, CreatedBy: by, UpdatedAt: now, UpdatedBy: by}
+	if err := s.Store.CreateRecipe(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Clone makes a disabled copy of recipe id, named after it.
+func (s *Service) Clone(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error) {
+	r, err := s.Store.Recipe(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now().UTC()
+	c := *r
+	c.ID, c.Enabled, c.Since = 0, false, 0
+	c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.UpdatedBy = now, by, now, by
+	c.Actions = append([]bot.RecipeAction(nil), r.Actions...)
+	for i := 2; ; i++ {
+		c.Name = r.Name + " (" + strconv.Itoa(i) + ")"
+		err := s.Store.CreateRecipe(ctx, &c)
+		if bot.ErrorCode(err) != bot.ECONFLICT || i > 99 {
+			return &c, err
+		}
+	}
+}
+
+func (s *Service) update(ctx context.Context, id bot.RecipeID, by bot.Actor, fn func(*bot.Recipe) error) (*bot.Recipe, error) {
+	r, err := s.Store.UpdateRecipe(ctx, id, func(r *bot.Recipe) error {
+		if err := fn(r); err != nil {
+			return err
+		}
+		r.UpdatedAt, r.UpdatedBy = s.Clock.Now().UTC(), by
+		return nil
+	})
+	if err == nil {
+		s.changed()
+	}
+	return r, err
+}
+
+// SetTrigger sets what starts recipe id.
+func (s *Service) SetTrigger(ctx context.Context, id bot.RecipeID, t bot.Trigger, by bot.Actor) (*bot.Recipe, error) {
+	switch t.Kind {
+	case bot.TriggerNewConversation, bot.TriggerNewMessage:
+		t.Value = ""
+	case bot.TriggerStatus:
+		switch bot.ConversationStatus(t.Value) {
+		case "", bot.ConversationOpen, bot.ConversationPending, bot.ConversationResolved:
+		default:
+			return nil, bot.Errorf(bot.EINVALID, "a conversation is open, pending or resolved, not %q", t.Value).Translated("err.recipe.status", t.Value)
+		}
+	case bot.TriggerTagAdded, bot.TriggerTagRemoved:
+		t.Value = strings.ToLower(t.Value)
+	case bot.TriggerEvent:
+		if t.Value == "" || strings.ContainsAny(t.Value, " \t\n") {
+			return nil, bot.Errorf(bot.EINVALID, "an event trigger names one event").Translated("err.recipe.event")
+		}
+	default:
+		return nil, bot.Errorf(bot.EINVALID, "no trigger %q", t.Kind).Translated("err.recipe.trigger", t.Kind)
+	}
+	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Trigger = t; return nil })
+}
+
+// SetCondition sets recipe id's condition: typed as the moderator wrote
+// it, expr the expression it compiles to ("" for every conversation). An
+// expression that does not compile is refused, and nothing changes.
+func (s *Service) SetCondition(ctx context.Context, id bot.RecipeID, typed, expr string, by bot.Actor) (*bot.Recipe, error) {
+	if _, err := compile(s.Compiler, expr); err != nil {
+		return nil, err
+	}
+	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Condition, r.Expr = typed, expr; return nil })
+}
+
+// CheckActions says what is wrong with actions, if anything.
+func CheckActions(actions []bot.RecipeAction) error {
+	if len(actions) > MaxActions {
+		return bot.Errorf(bot.EINVALID, "a recipe has at most %d actions", MaxActions).Translated("err.recipe.too_many", MaxActions)
+	}
+	for i, a := range actions {
+		bad := ""
+		switch a.Kind {
+		case bot.RecipeResolve, bot.RecipePending, bot.RecipeReopen, bot.RecipeBlock:
+		case bot.RecipeTagAdd, bot.RecipeTagRemove:
+			if a.Tag == "" || strings.ContainsAny(a.Tag, " \t\n") {
+				bad = "a tag is one word"
+			}
+		case bot.RecipeAssign:
+			if a.To == (bot.Actor{}) {
+				bad = "assign to whom?"
+			}
+		case bot.RecipeReply, bot.RecipeNote:
+			if strings.TrimSpace(a.Text) == "" {
+				bad = "it needs a text"
+			}
+		case bot.RecipeWait:
+			if a.Wait <= 0 || a.Wait > MaxWait {
+				bad = "a wait is more than nothing and at most 30 days"
+			}
+			if i == len(actions)-1 {
+				bad = "a wait is followed by what it waits for"
+			}
+		default:
+			bad = "no such action"
+		}
+		if bad != "" {
+			return bot.Errorf(bot.EINVALID, "action %d (%s): %s", i+1, a.Kind, bad).Translated("err.recipe.action", i+1, string(a.Kind), bad)
+		}
+	}
+	return nil
+}
+
+// SetActions sets recipe id's actions.
+func (s *Service) SetActions(ctx context.Context, id bot.RecipeID, actions []bot.RecipeAction, by bot.Actor) (*bot.Recipe, error) {
+	if err := CheckActions(actions); err != nil {
+		return nil, err
+	}
+	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Actions = actions; return nil })
+}
+
+// Enable turns recipe id on: it runs on events recorded from now. A
+// recipe without a trigger or actions is refused.
+func (s *Service) Enable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error) {
+	last, err := s.Store.LastEventSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.update(ctx, id, by, func(r *bot.Recipe) error {
+		switch {
+		case r.Trigger.Kind == "":
+			return bot.Errorf(bot.EINVALID, "recipe %d has no trigger yet: `recipe when %d …`", r.ID, r.ID).Translated("err.recipe.no_trigger", r.ID)
+		case len(r.Actions) == 0:
+			return bot.Errorf(bot.EINVALID, "recipe %d has no actions yet: `recipe do %d …`", r.ID, r.ID).Translated("err.recipe.no_actions", r.ID)
+		}
+		if !r.Enabled {
+			r.Enabled, r.Since = true, last
+		}
+		return nil
+	})
+}
+
+// Disable turns recipe id off; its waiting runs are dropped when due.
+func (s *Service) Disable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error) {
+	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Enabled = false; return nil })
+}
+
+// Delete removes recipe id and its waiting runs.
+func (s *Service) Delete(ctx context.Context, id bot.RecipeID) error {
+	if err := s.Store.DeleteRecipe(ctx, id); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
+
+// Test says whether recipe id's condition holds for conversation c (with
+// its contact ct, nil when unknown) and its last event e (nil for none),
+// running nothing.
+func (s *Service) Test(ctx context.Context, id bot.RecipeID, e *bot.Event, c *bot.Conversation, ct *bot.Contact) (*bot.Recipe, bool, error) {
+	r, err := s.Store.Recipe(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	m, err := compile(s.Compiler, r.Expr)
+	if err != nil {
+		return r, false, err
+	}
+	ok, err := m.Match(NewEnv(e, c, ct))
+	return r, ok, err
+}

@@ -1,0 +1,397 @@
+package recipes
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
+)
+
+// Conversations performs recipes' actions on conversations
+// (threads.Service). Act records what it did in the conversation's
+// history, as by.
+type Conversations interface {
+	Act(ctx context.Context, id bot.ConversationID, by bot.Actor, a bot.RecipeAction) error
+}
+
+// The Runner's defaults.
+const (
+	DefaultMaxDepth   = 3
+	DefaultRate       = 20
+	DefaultRateWindow = 10 * time.Minute
+	DefaultPoll       = 5 * time.Second
+	eventPage         = 500
+	runPage           = 100
+)
+
+// Runner plans and runs recipes (see the package doc). Run it once; Wake
+// may be called from any goroutine.
+type Runner struct {
+	Store         Store
+	Conversations Conversations
+	Compiler      Compiler
+	Clock         clock.Clock
+	Log           *slog.Logger
+	// MaxDepth is how many recipe actions may follow from one another (a
+	// recipe acting on what a recipe did is one deeper); Rate runs at most
+	// per conversation per RateWindow; Poll how often the event log is
+	// read when nothing wakes the runner. Zero values take the defaults.
+	MaxDepth   int
+	Rate       int
+	RateWindow time.Duration
+	Poll       time.Duration
+
+	once     sync.Once
+	wake     chan struct{}
+	compiled map[bot.RecipeID]compiled
+	recent   map[bot.ConversationID][]time.Time        // runs planned, for the rate guard
+	told     map[[2]uint64]time.Time                   // recipe, conversation: a stop written in the history
+	stats    struct{ planned, stopped, failed uint64 } // for tests and logs
+}
+
+type compiled struct {
+	version time.Time
+	m       Matcher
+	err     error
+}
+
+func (r *Runner) init() {
+	r.once.Do(func() {
+		r.wake = make(chan struct{}, 1)
+		r.compiled = map[bot.RecipeID]compiled{}
+		r.recent = map[bot.ConversationID][]time.Time{}
+		r.told = map[[2]uint64]time.Time{}
+		if r.MaxDepth <= 0 {
+			r.MaxDepth = DefaultMaxDepth
+		}
+		if r.Rate <= 0 {
+			r.Rate = DefaultRate
+		}
+		if r.RateWindow <= 0 {
+			r.RateWindow = DefaultRateWindow
+		}
+		if r.Poll <= 0 {
+			r.Poll = DefaultPoll
+		}
+		if r.Log == nil {
+			r.Log = slog.New(slog.DiscardHandler)
+		}
+	})
+}
+
+// Wake tells the runner that events were recorded or recipes changed.
+func (r *Runner) Wake() {
+	r.init()
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run plans and runs recipes until ctx ends, then returns nil.
+func (r *Runner) Run(ctx context.Context) error {
+	r.init()
+	for {
+		if err := r.Step(ctx); err != nil && ctx.Err() == nil {
+			r.Log.Warn("recipes", "err", err)
+		}
+		wait := r.Poll
+		if next, err := r.Store.NextRecipeRun(ctx); err == nil && !next.IsZero() {
+			wait = min(wait, next.Sub(r.Clock.Now()))
+		}
+		if err := r.sleep(ctx, wait); err != nil {
+			return nil
+		}
+	}
+}
+
+func (r *Runner) sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := r.Clock.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-r.wake:
+	case <-t.C():
+	}
+	return nil
+}
+
+// Step plans runs for the events recorded since the last step, then runs
+// what is due. Run calls it; tests call it to go one step at a time.
+func (r *Runner) Step(ctx context.Context) error {
+	r.init()
+	if err := r.plan(ctx); err != nil {
+		return err
+	}
+	return r.execute(ctx)
+}
+
+// enabled returns the enabled recipes, and the lowest Since among them.
+func (r *Runner) enabled(ctx context.Context) ([]*bot.Recipe, uint64, error) {
+	all, err := r.Store.Recipes(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var on []*bot.Recipe
+	var since uint64
+	for _, rc := range all {
+		if rc.Enabled {
+			if len(on) == 0 || rc.Since < since {
+				since = rc.Since
+			}
+			on = append(on, rc)
+		}
+	}
+	return on, since, nil
+}
+
+// matcher returns recipe rc's compiled condition, compiled once per
+// version.
+func (r *Runner) matcher(rc *bot.Recipe) (Matcher, error) {
+	if c, ok := r.compiled[rc.ID]; ok && c.version.Equal(rc.UpdatedAt) {
+		return c.m, c.err
+	}
+	m, err := compile(r.Compiler, rc.Expr)
+	r.compiled[rc.ID] = compiled{version: rc.UpdatedAt, m: m, err: err}
+	return m, err
+}
+
+// plan reads the events after the cursor and plans a run per recipe they
+// start whose condition holds, one page at a time: the page's runs, the
+// guard's notes and the cursor are written together.
+func (r *Runner) plan(ctx context.Context) error {
+	recipes, since, err := r.enabled(ctx)
+	if err != nil || len(recipes) == 0 {
+		return err
+	}
+	cursor, err := r.Store.RecipeCursor(ctx)
+	if err != nil {
+		return err
+	}
+	cursor = max(cursor, since)
+	for {
+		evs, err := r.Store.Events(ctx, cursor, eventPage)
+		if err != nil || len(evs) == 0 {
+			return err
+		}
+		var runs []*bot.RecipeRun
+		var notes []*bot.Event
+		convs := map[bot.ConversationID]*bot.Conversation{}
+		contacts := map[bot.ContactID]*bot.Contact{}
+		for _, e := range evs {
+			for _, rc := range recipes {
+				if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name {
+					continue // not its event, or its own doing
+				}
+				c := r.conversationOf(ctx, e, convs)
+				if c == nil {
+					continue // recipes act on conversations
+				}
+				depth := e.By.Depth + 1
+				if why := r.guard(c.ID, depth); why != "" {
+					if note := r.stopped(rc, c, why); note != nil {
+						notes = append(notes, note)
+					}
+					continue
+				}
+				m, err := r.matcher(rc)
+				if err != nil {
+					continue // refused at save: only an older herald's recipe can fail here
+				}
+				ok, err := m.Match(NewEnv(e, c, r.contactOf(ctx, c, contacts)))
+				if err != nil || !ok {
+					continue
+				}
+				r.recent[c.ID] = append(r.recent[c.ID], r.Clock.Now())
+				runs = append(runs, &bot.RecipeRun{Recipe: rc.ID, Event: e.Seq, ConversationID: c.ID, Due: r.Clock.Now().UTC(), Depth: depth})
+			}
+		}
+		cursor = evs[len(evs)-1].Seq
+		if err := r.Store.PlanRecipeRuns(ctx, cursor, runs, notes); err != nil {
+			return err
+		}
+		r.stats.planned += uint64(len(runs))
+	}
+}
+
+// guard says why a run at depth on conversation id may not start ("" when
+// it may).
+func (r *Runner) guard(id bot.ConversationID, depth int) string {
+	if depth > r.MaxDepth {
+		return "stopped: recipes triggered one another " + strconv.Itoa(r.MaxDepth) + " times in a row"
+	}
+	now := r.Clock.Now()
+	kept := r.recent[id][:0]
+	for _, at := range r.recent[id] {
+		if now.Sub(at) < r.RateWindow {
+			kept = append(kept, at)
+		}
+	}
+	r.recent[id] = kept
+	if len(kept) >= r.Rate {
+		return "stopped: " + strconv.Itoa(r.Rate) + " recipe runs on this conversation within " + r.RateWindow.String()
+	}
+	return ""
+}
+
+// stopped is the history note of a run the guard stopped: one per recipe
+// and conversation per RateWindow, so that a loop does not flood the
+// history.
+func (r *Runner) stopped(rc *bot.Recipe, c *bot.Conversation, why string) *bot.Event {
+	r.stats.stopped++
+	key := [2]uint64{uint64(rc.ID), uint64(c.ID)}
+	now := r.Clock.Now()
+	if at, ok := r.told[key]; ok && now.Sub(at) < r.RateWindow {
+		return nil
+	}
+	r.told[key] = now
+	r.Log.Warn("recipes: a run was stopped", "recipe", rc.Name, "conversation", c.ID, "why", why)
+	return &bot.Event{Type: bot.EventRecipeAction, Subject: c.Participant, ContactID: c.ContactID, ConversationID: c.ID,
+		By: bot.Actor{Recipe: rc.Name}, Data: map[string]string{"recipe": rc.Name, "what": why}}
+}
+
+// conversationOf returns the conversation event e happened in: its own,
+// or its subject's; nil when none.
+func (r *Runner) conversationOf(ctx context.Context, e *bot.Event, cache map[bot.ConversationID]*bot.Conversation) *bot.Conversation {
+	id := e.ConversationID
+	if id == 0 {
+		if e.Subject.IsZero() {
+			return nil
+		}
+		c, err := r.Store.ConversationByParticipant(ctx, e.Subject)
+		if err != nil {
+			return nil
+		}
+		cache[c.ID] = c
+		return c
+	}
+	if c, ok := cache[id]; ok {
+		return c
+	}
+	c, err := r.Store.Conversation(ctx, id)
+	if err != nil {
+		return nil
+	}
+	cache[id] = c
+	return c
+}
+
+func (r *Runner) contactOf(ctx context.Context, c *bot.Conversation, cache map[bot.ContactID]*bot.Contact) *bot.Contact {
+	if c.ContactID == 0 {
+		return nil
+	}
+	if ct, ok := cache[c.ContactID]; ok {
+		return ct
+	}
+	ct, err := r.Store.Contact(ctx, c.ContactID)
+	if err != nil {
+		ct = nil
+	}
+	cache[c.ContactID] = ct
+	return ct
+}
+
+// execute runs the runs due, each from its step until it ends or waits.
+func (r *Runner) execute(ctx context.Context) error {
+	for {
+		due, err := r.Store.DueRecipeRuns(ctx, r.Clock.Now(), runPage)
+		if err != nil || len(due) == 0 {
+			return err
+		}
+		for _, run := range due {
+			if err := r.runOne(ctx, run); err != nil {
+				return err
+			}
+		}
+		if len(due) < runPage {
+			return nil
+		}
+	}
+}
+
+// runOne runs run's actions from its step. A wait saves the run due
+// later, and the condition is checked again, on the conversation as it
+// then is, before the step after it. A reply is marked done before it is
+// sent, so that a crash never sends it twice.
+func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
+	rc, err := r.Store.Recipe(ctx, run.Recipe)
+	if bot.ErrorCode(err) == bot.ENOTFOUND || err == nil && !rc.Enabled {
+		return r.Store.AdvanceRecipeRun(ctx, run, true, nil) // deleted or turned off meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	by := bot.Actor{Recipe: rc.Name, Depth: run.Depth}
+	for step := run.Step; step < len(rc.Actions); step++ {
+		a := rc.Actions[step]
+		if step > 0 && rc.Actions[step-1].Kind == bot.RecipeWait {
+			if holds, why := r.stillHolds(ctx, rc, run); !holds {
+				c, _ := r.Store.Conversation(ctx, run.ConversationID)
+				return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run.ConversationID, why))
+			}
+		}
+		switch a.Kind {
+		case bot.RecipeWait:
+			run.Step, run.Due = step+1, r.Clock.Now().Add(a.Wait).UTC()
+			return r.Store.AdvanceRecipeRun(ctx, run, false, nil)
+		case bot.RecipeReply:
+			run.Step = step + 1
+			if err := r.Store.AdvanceRecipeRun(ctx, run, step+1 == len(rc.Actions), nil); err != nil {
+				return err
+			}
+		}
+		if err := r.Conversations.Act(ctx, run.ConversationID, by, a); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			r.stats.failed++
+			r.Log.Warn("recipes: an action failed", "recipe", rc.Name, "conversation", run.ConversationID, "action", a.Kind, "err", err)
+			c, _ := r.Store.Conversation(ctx, run.ConversationID)
+			why := "action " + strconv.Itoa(step+1) + " (" + string(a.Kind) + ") failed: " + bot.ErrorMessage(err)
+			return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run.ConversationID, why))
+		}
+		if a.Kind == bot.RecipeReply && step+1 == len(rc.Actions) {
+			return nil // ended when marked
+		}
+	}
+	return r.Store.AdvanceRecipeRun(ctx, run, true, nil)
+}
+
+// note is a history line of recipe rc on conversation id.
+func (r *Runner) note(rc *bot.Recipe, c *bot.Conversation, id bot.ConversationID, what string) []*bot.Event {
+	e := &bot.Event{Type: bot.EventRecipeAction, ConversationID: id, By: bot.Actor{Recipe: rc.Name}, Data: map[string]string{"recipe": rc.Name, "what": what}}
+	if c != nil {
+		e.Subject, e.ContactID = c.Participant, c.ContactID
+	}
+	return []*bot.Event{e}
+}
+
+// stillHolds checks rc's condition again, after a wait, on the
+// conversation and contact as they are now.
+func (r *Runner) stillHolds(ctx context.Context, rc *bot.Recipe, run *bot.RecipeRun) (bool, string) {
+	c, err := r.Store.Conversation(ctx, run.ConversationID)
+	if err != nil {
+		return false, "stopped after the wait: the conversation is gone"
+	}
+	var trigger *bot.Event
+	if evs, err := r.Store.Events(ctx, run.Event-1, 1); err == nil && len(evs) == 1 {
+		trigger = evs[0]
+	}
+	m, err := r.matcher(rc)
+	if err != nil {
+		return false, "stopped after the wait: " + bot.ErrorMessage(err)
+	}
+	ok, err := m.Match(NewEnv(trigger, c, r.contactOf(ctx, c, map[bot.ContactID]*bot.Contact{})))
+	if err != nil || !ok {
+		return false, "stopped after the wait: the condition no longer holds"
+	}
+	return true, ""
+}

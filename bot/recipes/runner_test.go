@@ -1,0 +1,268 @@
+package recipes_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/bot/threads"
+	"github.com/heraldchat/herald/exprfilter"
+	"github.com/heraldchat/herald/store"
+)
+
+var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
+var (
+	ana = bot.Address{Platform: bot.PlatformTelegram, ID: "1001"}
+	mo  = bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}, Name: "Mo"}
+)
+
+// rig is herald's recipes on a real database: the threads service acting,
+// the runner planning and running, the management service.
+type rig struct {
+	db     *store.DB
+	th     *threads.Service
+	run    *recipes.Runner
+	svc    *recipes.Service
+	chat   *bottest.Messenger
+	clock  *bottest.Clock
+	recipe map[string]bot.RecipeID
+}
+
+func open(t *testing.T, path string, clock *bottest.Clock) *rig {
+	t.Helper()
+	db, err := store.Open(path, store.Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	chat := bottest.NewMessenger(bot.PlatformTelegram)
+	th := &threads.Service{Store: db, Contacts: &contacts.Service{Store: db, Clock: clock},
+		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: chat}, Moderators: bottest.NewMessenger(bot.PlatformSlack),
+		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock}
+	run := &recipes.Runner{Store: db, Conversations: th, Compiler: exprfilter.Compiler{}, Clock: clock}
+	svc := &recipes.Service{Store: db, Compiler: exprfilter.Compiler{}, Clock: clock, Changed: run.Wake}
+	return &rig{db: db, th: th, run: run, svc: svc, chat: chat, clock: clock, recipe: map[string]bot.RecipeID{}}
+}
+
+// add makes and enables a recipe.
+func (r *rig) add(t *testing.T, name string, trig bot.Trigger, expr string, actions ...bot.RecipeAction) {
+	t.Helper()
+	ctx := context.Background()
+	rc, err := r.svc.Create(ctx, name, mo)
+	if err == nil {
+		_, err = r.svc.SetTrigger(ctx, rc.ID, trig, mo)
+	}
+	if err == nil {
+		_, err = r.svc.SetCondition(ctx, rc.ID, expr, expr, mo)
+	}
+	if err == nil {
+		_, err = r.svc.SetActions(ctx, rc.ID, actions, mo)
+	}
+	if err == nil {
+		_, err = r.svc.Enable(ctx, rc.ID, mo)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.recipe[name] = rc.ID
+}
+
+func (r *rig) step(t *testing.T) {
+	t.Helper()
+	if err := r.run.Step(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (r *rig) writes(t *testing.T, text string) *bot.Conversation {
+	t.Helper()
+	c, err := r.th.Receive(context.Background(), threads.Incoming{From: ana, Name: "Ana", Message: bot.Message{Text: text}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (r *rig) conv(t *testing.T) *bot.Conversation {
+	t.Helper()
+	c, err := r.db.ConversationByParticipant(context.Background(), ana)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// history is the conversation's events as "type by what" lines.
+func (r *rig) history(t *testing.T) string {
+	t.Helper()
+	evs, err := r.db.ConversationEvents(context.Background(), r.conv(t).ID, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, e := range evs {
+		lines = append(lines, strings.TrimSpace(string(e.Type)+" "+e.By.String()+" "+e.Data["what"]+e.Data["tag"]))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// "Resolve after 30 minutes without an answer": the wait is a stored run,
+// so herald stopped and started again in between still resolves; and a
+// participant who writes during the wait keeps the conversation open.
+func TestAWaitSurvivesARestartAndChecksAgain(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	clock := bottest.NewClock(t0)
+	r := open(t, path, clock)
+	r.add(t, "Auto-close", bot.Trigger{Kind: bot.TriggerStatus, Value: "pending"}, `status == "pending"`,
+		bot.RecipeAction{Kind: bot.RecipeWait, Wait: 30 * time.Minute}, bot.RecipeAction{Kind: bot.RecipeResolve})
+	c := r.writes(t, "Where is my order?")
+	if err := r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipePending}); err != nil { // a moderator answered
+		t.Fatal(err)
+	}
+	r.step(t)
+	if next, _ := r.db.NextRecipeRun(ctx); !next.Equal(t0.Add(30 * time.Minute)) {
+		t.Fatalf("the wait is not stored: next run at %s", next)
+	}
+	r.db.Close()
+
+	clock.Advance(31 * time.Minute)
+	r = open(t, path, clock) // herald started again
+	r.step(t)
+	if got := r.conv(t); got.Status != bot.ConversationResolved {
+		t.Fatalf("after the wait and a restart: %s", got.Status)
+	}
+	if h := r.history(t); !strings.Contains(h, "status_changed recipe Auto-close closed") {
+		t.Fatalf("the history lacks the recipe's close:\n%s", h)
+	}
+
+	// Again, but Ana writes during the wait: the condition no longer
+	// holds, and the history says why nothing was done.
+	if err := r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipePending}); err != nil {
+		t.Fatal(err)
+	}
+	r.step(t)
+	clock.Advance(10 * time.Minute)
+	r.writes(t, "Still waiting!")
+	clock.Advance(25 * time.Minute)
+	r.step(t)
+	if got := r.conv(t); got.Status != bot.ConversationOpen {
+		t.Fatalf("resolved although Ana wrote during the wait: %s", got.Status)
+	}
+	if h := r.history(t); !strings.Contains(h, "recipe_action recipe Auto-close stopped after the wait: the condition no longer holds") {
+		t.Fatalf("the history does not say why:\n%s", h)
+	}
+}
+
+// Two recipes that undo each other stop at the depth limit, and the stop
+// is in the history, once.
+func TestALoopIsStopped(t *testing.T) {
+	ctx := context.Background()
+	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
+	r.add(t, "Untag", bot.Trigger{Kind: bot.TriggerTagAdded, Value: "x"}, "", bot.RecipeAction{Kind: bot.RecipeTagRemove, Tag: "x"})
+	r.add(t, "Retag", bot.Trigger{Kind: bot.TriggerTagRemoved, Value: "x"}, "", bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "x"})
+	c := r.writes(t, "hello")
+	if err := r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		r.step(t)
+	}
+	h := r.history(t)
+	if n := strings.Count(h, "tag_added") + strings.Count(h, "tag_removed"); n != 1+recipes.DefaultMaxDepth {
+		t.Errorf("%d tag changes, want the moderator's and %d by recipes:\n%s", n, recipes.DefaultMaxDepth, h)
+	}
+	if strings.Count(h, "stopped: recipes triggered one another") != 1 {
+		t.Errorf("the stop is not in the history once:\n%s", h)
+	}
+	if due, _ := r.db.DueRecipeRuns(ctx, t0.Add(time.Hour), 0); len(due) != 0 {
+		t.Errorf("runs still due after the loop stopped: %+v", due)
+	}
+}
+
+// A recipe never fires on its own doing, and a conversation gets at most
+// Rate runs per window.
+func TestTheRateGuard(t *testing.T) {
+	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
+	r.run.Rate = 3
+	r.add(t, "Echo", bot.Trigger{Kind: bot.TriggerNewMessage}, "", bot.RecipeAction{Kind: bot.RecipeNote, Text: "seen"})
+	for i := range 5 {
+		r.writes(t, "message "+string(rune('a'+i)))
+	}
+	r.step(t)
+	h := r.history(t)
+	if n := strings.Count(h, "note_added recipe Echo"); n != 3 {
+		t.Errorf("%d notes, want 3 (the rate):\n%s", n, h)
+	}
+	if !strings.Contains(h, "stopped: 3 recipe runs on this conversation within 10m0s") {
+		t.Errorf("the rate stop is not in the history:\n%s", h)
+	}
+}
+
+// Each trigger starts its recipes, and only its; a condition reads the
+// message, the conversation and the contact.
+func TestTriggersAndConditions(t *testing.T) {
+	ctx := context.Background()
+	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
+	note := func(s string) bot.RecipeAction { return bot.RecipeAction{Kind: bot.RecipeNote, Text: s} }
+	r.add(t, "Hello", bot.Trigger{Kind: bot.TriggerNewConversation}, "", note("new"))
+	r.add(t, "Refunds", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "refund" && platform == "telegram"`,
+		bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "refund"}, bot.RecipeAction{Kind: bot.RecipeAssign, To: bot.Actor{Name: "billing"}})
+	r.add(t, "Resolved", bot.Trigger{Kind: bot.TriggerStatus, Value: "resolved"}, "", note("bye"))
+	r.add(t, "Untagged", bot.Trigger{Kind: bot.TriggerTagRemoved}, `"refund" in tags == false`, note("untagged"))
+	r.add(t, "Paid", bot.Trigger{Kind: bot.TriggerEvent, Value: "payment_received"}, `event.data["amount"] != ""`, bot.RecipeAction{Kind: bot.RecipeReply, Text: "Thanks for your payment"})
+	c := r.writes(t, "hello")
+	r.step(t)
+	r.writes(t, "I want a Refund")
+	r.step(t)
+	got := r.conv(t)
+	if strings.Join(got.Tags, ",") != "refund" || got.Assignee.Name != "billing" {
+		t.Fatalf("after a refund message: tags %v, assignee %+v", got.Tags, got.Assignee)
+	}
+	r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeTagRemove, Tag: "refund"})
+	r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeResolve})
+	r.db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom, Name: "payment_received", Subject: ana, Data: map[string]string{"amount": "10"}})
+	r.db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom, Name: "payment_received", Subject: ana}) // no amount: no run
+	r.step(t)
+	h := r.history(t)
+	for _, want := range []string{"note_added recipe Hello", "tag_added recipe Refunds refund", "status_changed recipe Refunds assigned to billing",
+		"note_added recipe Resolved", "note_added recipe Untagged", "reply_sent recipe Paid"} {
+		if strings.Count(h, want) != 1 {
+			t.Errorf("%q not once in the history:\n%s", want, h)
+		}
+	}
+	if sent := r.chat.SentTo(ana); len(sent) != 1 || sent[0].Text != "Thanks for your payment" {
+		t.Errorf("the reply: %+v", sent)
+	}
+}
+
+// What a moderator sets is checked before it is stored.
+func TestRecipesAreCheckedWhenSaved(t *testing.T) {
+	ctx := context.Background()
+	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
+	rc, err := r.svc.Create(ctx, "Check", mo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.svc.Enable(ctx, rc.ID, mo); bot.ErrorCode(err) != bot.EINVALID {
+		t.Errorf("enabled without a trigger: %v", err)
+	}
+	if _, err := r.svc.SetCondition(ctx, rc.ID, "x", `platfrom == "slack"`, mo); bot.ErrorCode(err) != bot.EINVALID {
+		t.Errorf("a condition that does not compile: %v", err)
+	}
+	for _, bad := range [][]bot.RecipeAction{{{Kind: bot.RecipeWait, Wait: time.Minute}}, {{Kind: bot.RecipeTagAdd}}, {{Kind: "explode"}}} {
+		if _, err := r.svc.SetActions(ctx, rc.ID, bad, mo); bot.ErrorCode(err) != bot.EINVALID {
+			t.Errorf("actions %+v: %v", bad, err)
+		}
+	}
+	if _, err := r.svc.Create(ctx, "check", mo); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Errorf("a second recipe with the name: %v", err)
+	}
+}
