@@ -72,6 +72,8 @@ func (h *handlers) historyLine(e *bot.Event) string {
 		return h.statusLine(e, by)
 	case bot.EventCustom:
 		return h.text.T(TextHistoryOther, by, e.Name)
+	case bot.EventRecipeAction:
+		return h.text.T(TextHistoryRecipe, by, e.Data["what"])
 	}
 	return h.text.T(TextHistoryOther, by, string(e.Type))
 }

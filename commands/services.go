@@ -70,8 +70,14 @@ type Conversations interface {
 // Deps are the services the commands call.
 type Deps struct {
 	Campaigns Campaigns
-	Lists     Lists
-	Status    Statuser
+	// Recipes serves the recipe commands, RecipeList `recipe list` (the
+	// store); without them those commands say recipes are not set up.
+	Recipes    Recipes
+	RecipeList interface {
+		Recipes(ctx context.Context) ([]*bot.Recipe, error)
+	}
+	Lists  Lists
+	Status Statuser
 	// Conversations and Snippets serve the thread commands; without them
 	// those commands say that threads are not set up.
 	Conversations Conversations

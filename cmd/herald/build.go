@@ -26,12 +26,14 @@ import (
 	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/engine"
+	"github.com/heraldchat/herald/exprfilter"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -51,6 +53,7 @@ type wiring struct {
 	moderators *moderators.Set
 	engine     *engine.Engine
 	threads    *threads.Service
+	recipes    *recipes.Runner
 	contacts   *contacts.Service
 	mux        *commands.Mux
 	inbound    *commands.Inbound
@@ -209,7 +212,13 @@ func (w *wiring) buildCore() ([]component, error) {
 	threadText := commands.NewText(commands.Locale(cfg.Locale))
 	w.threads.Text = func(key string, args ...any) string { return threadText.T(commands.TextKey(key), args...) }
 	w.contacts.Text = w.threads.Text
+	// Automation recipes act on conversations, woken by every event the
+	// threads record and by every recipe changed.
+	w.recipes = &recipes.Runner{Store: w.db, Conversations: w.threads, Compiler: exprfilter.Compiler{}, Clock: w.clock, Log: w.log.With("part", "recipes")}
+	w.threads.Recorded = w.recipes.Wake
 	deps := commands.Deps{
+		Recipes:       &recipes.Service{Store: w.db, Compiler: exprfilter.Compiler{}, Clock: w.clock, Changed: w.recipes.Wake},
+		RecipeList:    w.db,
 		Conversations: w.threads,
 		Snippets:      w.db,
 		Directory:     w.db,
@@ -248,7 +257,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		w.threads.RunTimers(ctx, 15*time.Second)
 		return nil
 	})
-	return []component{{"engine", w.engine}, {"outbox", w.outbox}, {"cards", w.cards}, {"thread timers", timers}, {"reach recorder", w.reach}}, nil
+	return []component{{"engine", w.engine}, {"outbox", w.outbox}, {"cards", w.cards}, {"thread timers", timers}, {"reach recorder", w.reach}, {"recipes", w.recipes}}, nil
 }
 
 // buildEmail reaches participants by email when chat cannot.
@@ -305,7 +314,8 @@ func (w *wiring) buildWeb() ([]component, error) {
 // buildAPI serves the HTTP API for other systems (the event API).
 func (w *wiring) buildAPI() ([]component, error) {
 	c := w.cfg.API
-	svc := &events.Service{Store: w.db, Contacts: w.contacts, Clock: w.clock, CreateContacts: c.CreateContacts, Notify: w.engine.EventsRecorded}
+	svc := &events.Service{Store: w.db, Contacts: w.contacts, Clock: w.clock, CreateContacts: c.CreateContacts,
+		Notify: func() { w.engine.EventsRecorded(); w.recipes.Wake() }}
 	a := api.New(api.Config{Events: svc, Tokens: w.db, Log: w.log.With("part", "api"), PerSecond: c.RequestsPerSecond, Burst: c.Burst})
 	return []component{{"api", a}}, nil
 }

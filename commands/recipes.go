@@ -1,0 +1,384 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Recipes manages automation recipes (recipes.Service).
+type Recipes interface {
+	Create(ctx context.Context, name string, by bot.Actor) (*bot.Recipe, error)
+	Clone(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error)
+	SetTrigger(ctx context.Context, id bot.RecipeID, t bot.Trigger, by bot.Actor) (*bot.Recipe, error)
+	SetCondition(ctx context.Context, id bot.RecipeID, typed, expr string, by bot.Actor) (*bot.Recipe, error)
+	SetActions(ctx context.Context, id bot.RecipeID, actions []bot.RecipeAction, by bot.Actor) (*bot.Recipe, error)
+	Enable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error)
+	Disable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error)
+	Delete(ctx context.Context, id bot.RecipeID) error
+	Test(ctx context.Context, id bot.RecipeID, e *bot.Event, c *bot.Conversation, ct *bot.Contact) (*bot.Recipe, bool, error)
+}
+
+func (h *handlers) recipes() (Recipes, error) {
+	if h.deps.Recipes == nil {
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "recipes are not set up on this herald")
+	}
+	return h.deps.Recipes, nil
+}
+
+func recipeID(arg string) (bot.RecipeID, error) {
+	n, err := strconv.ParseUint(strings.TrimPrefix(arg, "#"), 10, 64)
+	if err != nil || n == 0 {
+		return 0, argErrorT(TextErrRecipeID, arg)
+	}
+	return bot.RecipeID(n), nil
+}
+
+// recipeCommand wraps a handler of `recipe VERB ID …`.
+func (h *handlers) recipeCommand(fn func(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error) HandlerFunc {
+	return func(ctx context.Context, w *Reply, r *Request) error {
+		rs, err := h.recipes()
+		if err != nil {
+			return err
+		}
+		id, err := recipeID(r.Args[0])
+		if err != nil {
+			return err
+		}
+		return fn(ctx, rs, id, w, r)
+	}
+}
+
+func (h *handlers) recipeNew(ctx context.Context, w *Reply, r *Request) error {
+	rs, err := h.recipes()
+	if err != nil {
+		return err
+	}
+	rc, err := rs.Create(ctx, r.Rest, r.Actor)
+	if err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextRecipeCreated, rc.ID, rc.Name))
+	return nil
+}
+
+// ParseTrigger reads what starts a recipe: new conversation, new message,
+// status [open|pending|resolved], tag added|removed [TAG], event NAME; in
+// French nouvelle conversation, nouveau message, statut …, étiquette
+// ajoutée|retirée …, événement NOM.
+func ParseTrigger(s string) (bot.Trigger, error) {
+	ws := strings.Fields(strings.ToLower(s))
+	arg := func(i int) string {
+		if len(ws) > i {
+			return ws[i]
+		}
+		return ""
+	}
+	switch strings.Join(ws[:min(2, len(ws))], " ") {
+	case "new conversation", "nouvelle conversation":
+		return bot.Trigger{Kind: bot.TriggerNewConversation}, nil
+	case "new message", "nouveau message":
+		return bot.Trigger{Kind: bot.TriggerNewMessage}, nil
+	case "tag added", "étiquette ajoutée":
+		return bot.Trigger{Kind: bot.TriggerTagAdded, Value: arg(2)}, nil
+	case "tag removed", "étiquette retirée":
+		return bot.Trigger{Kind: bot.TriggerTagRemoved, Value: arg(2)}, nil
+	}
+	switch arg(0) {
+	case "status", "statut":
+		st := map[string]string{"": "", "open": "open", "ouverte": "open", "pending": "pending", "en_attente": "pending", "resolved": "resolved", "résolue": "resolved"}
+		v, ok := st[arg(1)]
+		if !ok {
+			return bot.Trigger{}, argError("a conversation is open, pending or resolved, not %q", arg(1))
+		}
+		return bot.Trigger{Kind: bot.TriggerStatus, Value: v}, nil
+	case "event", "événement":
+		if len(ws) != 2 {
+			return bot.Trigger{}, argErrorT(TextErrRecipeTrigger)
+		}
+		return bot.Trigger{Kind: bot.TriggerEvent, Value: strings.Fields(s)[1]}, nil
+	}
+	return bot.Trigger{}, argErrorT(TextErrRecipeTrigger)
+}
+
+func (h *handlers) recipeWhen(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
+	t, err := ParseTrigger(restAfter(r.Rest, 1))
+	if err != nil {
+		return err
+	}
+	rc, err := rs.SetTrigger(ctx, id, t, r.Actor)
+	if err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextRecipeSet, rc.ID, h.recipeText(rc)))
+	return nil
+}
+
+func (h *handlers) recipeIf(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
+	typed := restAfter(r.Rest, 1)
+	expr, err := ParseCondition(typed)
+	if err != nil {
+		return err
+	}
+	if expr == "" {
+		typed = ""
+	}
+	rc, err := rs.SetCondition(ctx, id, typed, expr, r.Actor)
+	if err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextRecipeSet, rc.ID, h.recipeText(rc)))
+	return nil
+}
+
+// ParseRecipeActions reads a recipe's actions, separated by ";": resolve,
+// pending, reopen, tag add|remove TAG, assign @NAME|ADDRESS, block,
+// reply TEXT, note TEXT, wait DURATION; in French résoudre, en_attente,
+// rouvrir, étiquette ajouter|retirer, attribuer, bloquer, répondre, note,
+// attendre.
+func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
+	var out []bot.RecipeAction
+	for _, part := range splitOutsideQuotes(s, ';') {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		verb, rest, _ := strings.Cut(part, " ")
+		rest = strings.TrimSpace(rest)
+		text := strings.Trim(rest, "\"“”")
+		var a bot.RecipeAction
+		switch strings.ToLower(verb) {
+		case "resolve", "résoudre", "close", "fermer":
+			a.Kind = bot.RecipeResolve
+		case "pending", "en_attente":
+			a.Kind = bot.RecipePending
+		case "reopen", "rouvrir":
+			a.Kind = bot.RecipeReopen
+		case "block", "bloquer":
+			a.Kind = bot.RecipeBlock
+		case "tag", "étiquette":
+			how, tag, _ := strings.Cut(rest, " ")
+			switch strings.ToLower(how) {
+			case "add", "ajouter":
+				a.Kind = bot.RecipeTagAdd
+			case "remove", "retirer":
+				a.Kind = bot.RecipeTagRemove
+			default:
+				return nil, argError("write `tag add TAG` or `tag remove TAG`")
+			}
+			a.Tag = strings.ToLower(strings.TrimSpace(tag))
+		case "assign", "attribuer":
+			to, err := assignee(rest, on)
+			if err != nil {
+				return nil, err
+			}
+			a.Kind, a.To = bot.RecipeAssign, to
+		case "reply", "répondre":
+			a.Kind, a.Text = bot.RecipeReply, text
+		case "note":
+			a.Kind, a.Text = bot.RecipeNote, text
+		case "wait", "attendre":
+			d, err := ParseDuration(rest)
+			if err != nil {
+				return nil, err
+			}
+			a.Kind, a.Wait = bot.RecipeWait, d
+		default:
+			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "wait"}); s != "" {
+				return nil, argError("%q is no action: did you mean %q?", verb, s)
+			}
+			return nil, argErrorT(TextErrRecipeAction, verb)
+		}
+		out = append(out, a)
+	}
+	if len(out) == 0 {
+		return nil, argErrorT(TextErrRecipeAction, "")
+	}
+	return out, nil
+}
+
+// splitOutsideQuotes splits s at sep where sep is not inside quotes.
+func splitOutsideQuotes(s string, sep rune) []string {
+	var out []string
+	start, quoted := 0, false
+	for i, c := range s {
+		switch {
+		case c == '"' || c == '“' || c == '”':
+			quoted = !quoted
+		case c == sep && !quoted:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+func (h *handlers) recipeDo(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
+	actions, err := ParseRecipeActions(restAfter(r.Rest, 1), r.Actor.Address.Platform)
+	if err != nil {
+		return err
+	}
+	rc, err := rs.SetActions(ctx, id, actions, r.Actor)
+	if err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextRecipeSet, rc.ID, h.recipeText(rc)))
+	return nil
+}
+
+func (h *handlers) recipeSwitch(on bool) func(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
+	return func(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
+		var rc *bot.Recipe
+		var err error
+		if on {
+			rc, err = rs.Enable(ctx, id, r.Actor)
+		} else {
+			rc, err = rs.Disable(ctx, id, r.Actor)
+		}
+		if err != nil {
+			return err
+		}
+		key := TextRecipeOff
+		if on {
+			key = TextRecipeOn
+		}
+		w.Text(bot.KindSuccess, h.text.T(key, rc.ID, rc.Name))
+		return nil
+	}
+}
+
+func (h *handlers) recipeDelete(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
+	if err := rs.Delete(ctx, id); err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextRecipeDeleted, id))
+	return nil
+}
+
+func (h *handlers) recipeClone(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
+	rc, err := rs.Clone(ctx, id, r.Actor)
+	if err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextRecipeCreated, rc.ID, rc.Name))
+	return nil
+}
+
+func (h *handlers) recipeInfo(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
+	rc, _, err := rs.Test(ctx, id, nil, nil, nil)
+	if err != nil && rc == nil {
+		return err
+	}
+	lines := []string{h.text.T(TextRecipeHead, rc.ID, rc.Name, h.recipeState(rc)), h.recipeText(rc)}
+	if rc.Expr != "" {
+		lines = append(lines, "`"+rc.Expr+"`")
+	}
+	lines = append(lines, h.text.T(TextRecipeUpdated, rc.UpdatedAt.UTC().Format("2006-01-02 15:04"), rc.UpdatedBy.String()))
+	w.Text(bot.KindMessage, strings.Join(lines, "\n"))
+	return nil
+}
+
+// recipeTest runs recipe id's condition against the thread's
+// conversation (its last message) and says which actions would run,
+// running none.
+func (h *handlers) recipeTest(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
+	if r.Thread.IsZero() {
+		return argErrorT(TextErrInThread)
+	}
+	cs, err := h.conversations()
+	if err != nil {
+		return err
+	}
+	c, evs, err := cs.History(ctx, r.Thread)
+	if err != nil {
+		return err
+	}
+	var last *bot.Event
+	for _, e := range evs {
+		if e.Type == bot.EventMessageReceived {
+			last = e
+		}
+	}
+	var ct *bot.Contact
+	if d, ok := h.deps.Directory.(interface {
+		Contact(ctx context.Context, id bot.ContactID) (*bot.Contact, error)
+	}); ok && c.ContactID != 0 {
+		ct, _ = d.Contact(ctx, c.ContactID)
+	}
+	rc, ok, err := rs.Test(ctx, id, last, c, ct)
+	if err != nil {
+		return err
+	}
+	w.Private = true
+	if !ok {
+		w.Text(bot.KindIdea, h.text.T(TextRecipeWouldNot, rc.ID, rc.Name))
+		return nil
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextRecipeWould, rc.ID, rc.Name, h.actionsText(rc.Actions)))
+	return nil
+}
+
+func (h *handlers) recipeList(ctx context.Context, w *Reply, r *Request) error {
+	if h.deps.RecipeList == nil {
+		return bot.Errorf(bot.EUNAVAILABLE, "recipes are not set up on this herald")
+	}
+	all, err := h.deps.RecipeList.Recipes(ctx)
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		w.Text(bot.KindIdea, h.text.T(TextRecipeNone))
+		return nil
+	}
+	var lines []string
+	for _, rc := range all {
+		lines = append(lines, fmt.Sprintf("• #%d *%s* · %s · %s", rc.ID, rc.Name, h.recipeState(rc), h.recipeText(rc)))
+	}
+	w.Text(bot.KindMessage, strings.Join(lines, "\n"))
+	return nil
+}
+
+func (h *handlers) recipeState(rc *bot.Recipe) string {
+	if rc.Enabled {
+		return h.text.T(TextRecipeStateOn)
+	}
+	return h.text.T(TextRecipeStateOff)
+}
+
+// recipeText says a recipe in words: when, if, then.
+func (h *handlers) recipeText(rc *bot.Recipe) string {
+	when := "—"
+	if rc.Trigger.Kind != "" {
+		when = strings.TrimSpace(strings.ReplaceAll(string(rc.Trigger.Kind), "_", " ") + " " + rc.Trigger.Value)
+	}
+	cond := rc.Condition
+	if cond == "" {
+		cond = h.text.T(TextRecipeAll)
+	}
+	return h.text.T(TextRecipeRule, when, cond, h.actionsText(rc.Actions))
+}
+
+func (h *handlers) actionsText(as []bot.RecipeAction) string {
+	if len(as) == 0 {
+		return "—"
+	}
+	var parts []string
+	for _, a := range as {
+		p := strings.ReplaceAll(string(a.Kind), "_", " ")
+		switch a.Kind {
+		case bot.RecipeTagAdd, bot.RecipeTagRemove:
+			p += " " + a.Tag
+		case bot.RecipeAssign:
+			p += " " + a.To.String()
+		case bot.RecipeReply, bot.RecipeNote:
+			p += " “" + a.Text + "”"
+		case bot.RecipeWait:
+			p += " " + a.Wait.String()
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
+}
