@@ -34,9 +34,9 @@ type Trigger struct {
 type RecipeActionKind string
 
 // The actions: set the conversation's status; tag it; assign it; block
-// the participant; reply to them (Text, personalised); write a note in
-// the thread (Text, for moderators only); wait (Wait) and check the
-// condition again before the next step.
+// the participant; reply to them (Text); write a note in the thread
+// (Text, for moderators only); wait (Wait) and check the condition again
+// before the next step; notify moderators.
 const (
 	RecipeResolve   RecipeActionKind = "resolve"
 	RecipePending   RecipeActionKind = "pending"
@@ -48,6 +48,9 @@ const (
 	RecipeReply     RecipeActionKind = "reply"
 	RecipeNote      RecipeActionKind = "note"
 	RecipeWait      RecipeActionKind = "wait"
+	// RecipeNotify tells moderators or channels (Notify) with Text, after
+	// Every matching items, at most once per AtMost.
+	RecipeNotify RecipeActionKind = "notify"
 )
 
 // RecipeAction is one step of a recipe.
@@ -57,6 +60,12 @@ type RecipeAction struct {
 	Tag  string           `json:"tag,omitempty"`
 	To   Actor            `json:"to,omitzero"`
 	Wait time.Duration    `json:"wait,omitempty"`
+	// Notify, Every and AtMost are a notify action's: where it goes,
+	// after how many matching items (0 or 1: each), and at most how often
+	// (0: no bound).
+	Notify []Address     `json:"notify,omitempty"`
+	Every  int           `json:"every,omitempty"`
+	AtMost time.Duration `json:"at_most,omitempty"`
 }
 
 // Recipe is an automation: when Trigger happens to a conversation and its
@@ -73,6 +82,11 @@ type Recipe struct {
 	Condition string         `json:"condition,omitempty"`
 	Expr      string         `json:"expr,omitempty"`
 	Actions   []RecipeAction `json:"actions,omitempty"`
+	// Hours, "during" or "outside", runs the recipe only during or only
+	// outside the business hours of the calendar named Calendar; ""
+	// runs it at any time.
+	Hours    string `json:"hours,omitempty"`
+	Calendar string `json:"calendar,omitempty"`
 	// Since is the Seq of the last event recorded when the recipe was
 	// enabled: it runs on later events only.
 	Since     uint64    `json:"since,omitempty"`
@@ -126,4 +140,10 @@ type RecipeStore interface {
 	// AdvanceRecipeRun saves run (its Step and Due), or removes it when
 	// done, and appends events, at once.
 	AdvanceRecipeRun(ctx context.Context, run *RecipeRun, done bool, events []*Event) error
+	// TickNotify counts one more matching item for key (a recipe's
+	// notify action) and reports whether a notification is due: every
+	// items counted since the last, and at least atMost since it (zero:
+	// no bound). When one is, posts are queued in the outbox and the
+	// count starts again, in the same transaction.
+	TickNotify(ctx context.Context, key string, every int, atMost time.Duration, now time.Time, posts []*Outgoing) (bool, error)
 }

@@ -20,11 +20,13 @@ import (
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/engine"
+	"github.com/heraldchat/herald/exprfilter"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -46,6 +48,7 @@ type world struct {
 	mux     *commands.Mux
 	signer  *commands.Signer
 	threads *threads.Service
+	recipes *recipes.Runner
 }
 
 func newWorld(t testing.TB, locale commands.Locale) *world {
@@ -78,8 +81,11 @@ func newWorld(t testing.TB, locale commands.Locale) *world {
 	}
 	threads := bottest.NewThreads(db, clock, slack, bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, nil, slack)
 	deps.Conversations, deps.Snippets = threads, db
+	runner := &recipes.Runner{Store: db, Conversations: threads, Compiler: exprfilter.Compiler{}, Clock: clock}
+	deps.Recipes = &recipes.Service{Store: db, Compiler: exprfilter.Compiler{}, Clock: clock}
+	deps.RecipeList, deps.Calendars = db, db
 	auth := &moderators.Set{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
-	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer, threads: threads,
+	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer, threads: threads, recipes: runner,
 		mux: commands.New(deps, commands.NewText(locale), auth, signer, nil)}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/heraldchat/herald/bot"
 )
@@ -18,6 +19,7 @@ type Recipes interface {
 	SetActions(ctx context.Context, id bot.RecipeID, actions []bot.RecipeAction, by bot.Actor) (*bot.Recipe, error)
 	Enable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error)
 	Disable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error)
+	SetHours(ctx context.Context, id bot.RecipeID, how, calendar string, by bot.Actor) (*bot.Recipe, error)
 	Delete(ctx context.Context, id bot.RecipeID) error
 	Test(ctx context.Context, id bot.RecipeID, e *bot.Event, c *bot.Conversation, ct *bot.Contact) (*bot.Recipe, bool, error)
 }
@@ -77,22 +79,22 @@ func ParseTrigger(s string) (bot.Trigger, error) {
 		}
 		return ""
 	}
-	switch strings.Join(ws[:min(2, len(ws))], " ") {
-	case "new conversation", "nouvelle conversation":
+	switch two := strings.Join(ws[:min(2, len(ws))], " "); {
+	case (two == "new conversation" || two == "nouvelle conversation") && len(ws) == 2:
 		return bot.Trigger{Kind: bot.TriggerNewConversation}, nil
-	case "new message", "nouveau message":
+	case (two == "new message" || two == "nouveau message") && len(ws) == 2:
 		return bot.Trigger{Kind: bot.TriggerNewMessage}, nil
-	case "tag added", "étiquette ajoutée":
+	case (two == "tag added" || two == "étiquette ajoutée") && len(ws) <= 3:
 		return bot.Trigger{Kind: bot.TriggerTagAdded, Value: arg(2)}, nil
-	case "tag removed", "étiquette retirée":
+	case (two == "tag removed" || two == "étiquette retirée") && len(ws) <= 3:
 		return bot.Trigger{Kind: bot.TriggerTagRemoved, Value: arg(2)}, nil
 	}
 	switch arg(0) {
 	case "status", "statut":
 		st := map[string]string{"": "", "open": "open", "ouverte": "open", "pending": "pending", "en_attente": "pending", "resolved": "resolved", "résolue": "resolved"}
 		v, ok := st[arg(1)]
-		if !ok {
-			return bot.Trigger{}, argError("a conversation is open, pending or resolved, not %q", arg(1))
+		if !ok || len(ws) > 2 {
+			return bot.Trigger{}, argErrorT(TextErrRecipeStatus, arg(1))
 		}
 		return bot.Trigger{Kind: bot.TriggerStatus, Value: v}, nil
 	case "event", "événement":
@@ -180,6 +182,12 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 			a.Kind, a.Text = bot.RecipeReply, text
 		case "note":
 			a.Kind, a.Text = bot.RecipeNote, text
+		case "notify", "notifier":
+			n, err := parseNotify(rest)
+			if err != nil {
+				return nil, err
+			}
+			a = n
 		case "wait", "attendre":
 			d, err := ParseDuration(rest)
 			if err != nil {
@@ -198,6 +206,64 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 		return nil, argErrorT(TextErrRecipeAction, "")
 	}
 	return out, nil
+}
+
+// parseNotify reads: ADDRESS[,ADDRESS…] [after N] [at most hourly|daily|
+// every DURATION] "TEXT" (après N, au plus toutes les DURÉE).
+func parseNotify(s string) (bot.RecipeAction, error) {
+	a := bot.RecipeAction{Kind: bot.RecipeNotify}
+	q := strings.IndexAny(s, "\"“")
+	if q < 0 {
+		return a, argError("notify needs its text in quotes: notify slack:C42 after 5 \"Refunds are piling up\"")
+	}
+	a.Text = strings.Trim(strings.TrimSpace(s[q:]), "\"“”")
+	ws := strings.Fields(s[:q])
+	if len(ws) == 0 {
+		return a, argError("notify whom? write notify slack:C42 or notify email:team@example.org")
+	}
+	for _, to := range strings.Split(ws[0], ",") {
+		addr, err := ParseAddress(strings.TrimSpace(to))
+		if err != nil {
+			return a, err
+		}
+		a.Notify = append(a.Notify, addr)
+	}
+	for i := 1; i < len(ws); i++ {
+		w := strings.ToLower(ws[i])
+		switch {
+		case (w == "after" || w == "après") && i+1 < len(ws):
+			n, err := strconv.Atoi(ws[i+1])
+			if err != nil || n < 1 {
+				return a, argError("%q is not a number of items", ws[i+1])
+			}
+			a.Every = n
+			i++
+		case w == "hourly" || w == "daily":
+			a.AtMost = map[string]time.Duration{"hourly": time.Hour, "daily": 24 * time.Hour}[w]
+		case w == "every" || w == "toutes" || w == "tous":
+			if i+1 < len(ws) && (ws[i+1] == "les") {
+				i++
+			}
+			if i+1 == len(ws) {
+				return a, argError("a duration follows every, like every 1h")
+			}
+			d, err := ParseDuration(ws[i+1])
+			if err != nil {
+				return a, err
+			}
+			a.AtMost = d
+			i++
+		case w == "at" || w == "most" || w == "au" || w == "plus" || w == "once" || w == "une" || w == "fois" || w == "per" || w == "par":
+			// "at most hourly", "at most once every 1h", "au plus toutes les 1h"
+		case w == "hour" || w == "heure":
+			a.AtMost = time.Hour
+		case w == "day" || w == "jour":
+			a.AtMost = 24 * time.Hour
+		default:
+			return a, argError("%q cannot be read in notify: write notify slack:C42 after 5 at most hourly \"TEXT\"", ws[i])
+		}
+	}
+	return a, nil
 }
 
 // splitOutsideQuotes splits s at sep where sep is not inside quotes.
@@ -354,6 +420,13 @@ func (h *handlers) recipeText(rc *bot.Recipe) string {
 	if rc.Trigger.Kind != "" {
 		when = strings.TrimSpace(strings.ReplaceAll(string(rc.Trigger.Kind), "_", " ") + " " + rc.Trigger.Value)
 	}
+	if rc.Hours != "" {
+		how := rc.Hours
+		if h.text.Locale() == LocaleFrench {
+			how = map[string]string{"during": "pendant", "outside": "hors"}[how]
+		}
+		when += " (" + h.text.T(TextRecipeHours, how, rc.Calendar) + ")"
+	}
 	cond := rc.Condition
 	if cond == "" {
 		cond = h.text.T(TextRecipeAll)
@@ -377,6 +450,19 @@ func (h *handlers) actionsText(as []bot.RecipeAction) string {
 			p += " “" + a.Text + "”"
 		case bot.RecipeWait:
 			p += " " + a.Wait.String()
+		case bot.RecipeNotify:
+			var to []string
+			for _, addr := range a.Notify {
+				to = append(to, addr.String())
+			}
+			p += " " + strings.Join(to, ",")
+			if a.Every > 1 {
+				p += " after " + strconv.Itoa(a.Every)
+			}
+			if a.AtMost > 0 {
+				p += " at most every " + a.AtMost.String()
+			}
+			p += " “" + a.Text + "”"
 		}
 		parts = append(parts, p)
 	}

@@ -73,6 +73,7 @@ type Deps struct {
 	// Recipes serves the recipe commands, RecipeList `recipe list` (the
 	// store); without them those commands say recipes are not set up.
 	Recipes    Recipes
+	Calendars  bot.CalendarStore
 	RecipeList interface {
 		Recipes(ctx context.Context) ([]*bot.Recipe, error)
 	}

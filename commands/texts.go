@@ -278,86 +278,111 @@ const (
 	TextButtonReport   TextKey = "button.report"
 	TextButtonClone    TextKey = "button.clone"
 
-	TextNoted             TextKey = "cmd.thread.noted"
-	TextClosed            TextKey = "cmd.thread.closed"
-	TextCloseLater        TextKey = "cmd.thread.close_later"
-	TextReopened          TextKey = "cmd.thread.reopened"
-	TextAssigned          TextKey = "cmd.thread.assigned"
-	TextTags              TextKey = "cmd.thread.tags"
-	TextBlocked           TextKey = "cmd.thread.blocked"
-	TextUnblocked         TextKey = "cmd.thread.unblocked"
-	TextNotDelivered      TextKey = "cmd.thread.not_delivered"
-	TextButtonForgotten   TextKey = "cmd.button.forgotten"
-	TextByEmail           TextKey = "cmd.thread.by_email"
-	TextUnknownForm       TextKey = "cmd.form.unknown"
-	TextSnippetSent       TextKey = "cmd.snippet.sent"
-	TextSnippetSaved      TextKey = "cmd.snippet.saved"
-	TextSnippetRemoved    TextKey = "cmd.snippet.removed"
-	TextNoSnippets        TextKey = "cmd.snippet.none"
-	TextHelpNote          TextKey = "cmd.help.note"
-	TextHelpHistory       TextKey = "cmd.help.history"
-	TextHelpRecipeNew     TextKey = "cmd.help.recipe_new"
-	TextHelpRecipeWhen    TextKey = "cmd.help.recipe_when"
-	TextHelpRecipeIf      TextKey = "cmd.help.recipe_if"
-	TextHelpRecipeDo      TextKey = "cmd.help.recipe_do"
-	TextHelpRecipeEnable  TextKey = "cmd.help.recipe_enable"
-	TextHelpRecipeDisable TextKey = "cmd.help.recipe_disable"
-	TextHelpRecipeInfo    TextKey = "cmd.help.recipe_info"
-	TextHelpRecipeTest    TextKey = "cmd.help.recipe_test"
-	TextHelpRecipeClone   TextKey = "cmd.help.recipe_clone"
-	TextHelpRecipeDelete  TextKey = "cmd.help.recipe_delete"
-	TextHelpRecipeList    TextKey = "cmd.help.recipe_list"
-	TextRecipeCreated     TextKey = "cmd.recipe.created"
-	TextRecipeSet         TextKey = "cmd.recipe.set"
-	TextRecipeOn          TextKey = "cmd.recipe.on"
-	TextRecipeOff         TextKey = "cmd.recipe.off"
-	TextRecipeDeleted     TextKey = "cmd.recipe.deleted"
-	TextRecipeHead        TextKey = "cmd.recipe.head"
-	TextRecipeUpdated     TextKey = "cmd.recipe.updated"
-	TextRecipeRule        TextKey = "cmd.recipe.rule"
-	TextRecipeAll         TextKey = "cmd.recipe.all"
-	TextRecipeNone        TextKey = "cmd.recipe.none"
-	TextRecipeStateOn     TextKey = "cmd.recipe.state_on"
-	TextRecipeStateOff    TextKey = "cmd.recipe.state_off"
-	TextRecipeWould       TextKey = "cmd.recipe.would"
-	TextRecipeWouldNot    TextKey = "cmd.recipe.would_not"
-	TextErrRecipeID       TextKey = "err.recipe.id"
-	TextErrRecipeTrigger  TextKey = "err.recipe.trigger_words"
-	TextErrRecipeAction   TextKey = "err.recipe.action_words"
-	TextHistoryRecipe     TextKey = "cmd.history.recipe"
-	TextHistoryHead       TextKey = "cmd.history.head"
-	TextHistoryEarlier    TextKey = "cmd.history.earlier"
-	TextHistoryMessage    TextKey = "cmd.history.message"
-	TextHistoryBlocked    TextKey = "cmd.history.blocked"
-	TextHistoryFiles      TextKey = "cmd.history.files"
-	TextHistoryReply      TextKey = "cmd.history.reply"
-	TextHistoryReplyBy    TextKey = "cmd.history.reply_email"
-	TextHistoryNote       TextKey = "cmd.history.note"
-	TextHistoryOpened     TextKey = "cmd.history.opened"
-	TextHistoryJoined     TextKey = "cmd.history.joined"
-	TextHistoryTagAdd     TextKey = "cmd.history.tag_added"
-	TextHistoryTagDel     TextKey = "cmd.history.tag_removed"
-	TextHistoryStatus     TextKey = "cmd.history.status"
-	TextHistoryClosed     TextKey = "cmd.history.closed"
-	TextHistoryCloseAt    TextKey = "cmd.history.close_at"
-	TextHistoryReopened   TextKey = "cmd.history.reopened"
-	TextHistoryReopenBy   TextKey = "cmd.history.reopened_by_message"
-	TextHistoryAnswered   TextKey = "cmd.history.answered"
-	TextHistoryAssigned   TextKey = "cmd.history.assigned"
-	TextHistoryBlock      TextKey = "cmd.history.block"
-	TextHistoryUnblock    TextKey = "cmd.history.unblock"
-	TextHistoryOther      TextKey = "cmd.history.other"
-	TextHelpClose         TextKey = "cmd.help.close"
-	TextHelpReopen        TextKey = "cmd.help.reopen"
-	TextHelpAssign        TextKey = "cmd.help.assign"
-	TextHelpTagAdd        TextKey = "cmd.help.tag_add"
-	TextHelpTagRemove     TextKey = "cmd.help.tag_remove"
-	TextHelpBlock         TextKey = "cmd.help.block"
-	TextHelpUnblock       TextKey = "cmd.help.unblock"
-	TextHelpSnippet       TextKey = "cmd.help.snippet"
-	TextHelpSnipAdd       TextKey = "cmd.help.snippets_add"
-	TextHelpSnipRemove    TextKey = "cmd.help.snippets_remove"
-	TextHelpSnipList      TextKey = "cmd.help.snippets_list"
+	TextNoted              TextKey = "cmd.thread.noted"
+	TextClosed             TextKey = "cmd.thread.closed"
+	TextCloseLater         TextKey = "cmd.thread.close_later"
+	TextReopened           TextKey = "cmd.thread.reopened"
+	TextAssigned           TextKey = "cmd.thread.assigned"
+	TextTags               TextKey = "cmd.thread.tags"
+	TextBlocked            TextKey = "cmd.thread.blocked"
+	TextUnblocked          TextKey = "cmd.thread.unblocked"
+	TextNotDelivered       TextKey = "cmd.thread.not_delivered"
+	TextButtonForgotten    TextKey = "cmd.button.forgotten"
+	TextByEmail            TextKey = "cmd.thread.by_email"
+	TextUnknownForm        TextKey = "cmd.form.unknown"
+	TextSnippetSent        TextKey = "cmd.snippet.sent"
+	TextSnippetSaved       TextKey = "cmd.snippet.saved"
+	TextSnippetRemoved     TextKey = "cmd.snippet.removed"
+	TextNoSnippets         TextKey = "cmd.snippet.none"
+	TextHelpNote           TextKey = "cmd.help.note"
+	TextHelpHistory        TextKey = "cmd.help.history"
+	TextHelpRecipeNew      TextKey = "cmd.help.recipe_new"
+	TextHelpRecipeWhen     TextKey = "cmd.help.recipe_when"
+	TextHelpRecipeIf       TextKey = "cmd.help.recipe_if"
+	TextHelpRecipeDo       TextKey = "cmd.help.recipe_do"
+	TextHelpRecipeEnable   TextKey = "cmd.help.recipe_enable"
+	TextHelpRecipeDisable  TextKey = "cmd.help.recipe_disable"
+	TextHelpRecipeInfo     TextKey = "cmd.help.recipe_info"
+	TextHelpRecipeTest     TextKey = "cmd.help.recipe_test"
+	TextHelpRecipeClone    TextKey = "cmd.help.recipe_clone"
+	TextHelpRecipeDelete   TextKey = "cmd.help.recipe_delete"
+	TextHelpRecipeList     TextKey = "cmd.help.recipe_list"
+	TextRecipeCreated      TextKey = "cmd.recipe.created"
+	TextRecipeSet          TextKey = "cmd.recipe.set"
+	TextRecipeOn           TextKey = "cmd.recipe.on"
+	TextRecipeOff          TextKey = "cmd.recipe.off"
+	TextRecipeDeleted      TextKey = "cmd.recipe.deleted"
+	TextRecipeHead         TextKey = "cmd.recipe.head"
+	TextRecipeUpdated      TextKey = "cmd.recipe.updated"
+	TextRecipeRule         TextKey = "cmd.recipe.rule"
+	TextRecipeAll          TextKey = "cmd.recipe.all"
+	TextRecipeNone         TextKey = "cmd.recipe.none"
+	TextRecipeStateOn      TextKey = "cmd.recipe.state_on"
+	TextRecipeStateOff     TextKey = "cmd.recipe.state_off"
+	TextRecipeWould        TextKey = "cmd.recipe.would"
+	TextRecipeWouldNot     TextKey = "cmd.recipe.would_not"
+	TextErrRecipeID        TextKey = "err.recipe.id"
+	TextErrRecipeTrigger   TextKey = "err.recipe.trigger_words"
+	TextErrRecipeAction    TextKey = "err.recipe.action_words"
+	TextHistoryRecipe      TextKey = "cmd.history.recipe"
+	TextHelpRecipeHours    TextKey = "cmd.help.recipe_hours"
+	TextHelpCalendarNew    TextKey = "cmd.help.calendar_new"
+	TextHelpCalendarEdit   TextKey = "cmd.help.calendar_edit"
+	TextHelpCalendarList   TextKey = "cmd.help.calendar_list"
+	TextHelpCalendarDelete TextKey = "cmd.help.calendar_delete"
+	TextCalendarSaved      TextKey = "cmd.calendar.saved"
+	TextCalendarNone       TextKey = "cmd.calendar.none"
+	TextCalendarDeleted    TextKey = "cmd.calendar.deleted"
+	TextRecipeHours        TextKey = "cmd.recipe.hours"
+	TextErrRecipeNotFound  TextKey = "err.recipe.not_found"
+	TextErrRecipeName      TextKey = "err.recipe.name"
+	TextErrRecipeStatus    TextKey = "err.recipe.status"
+	TextErrRecipeEvent     TextKey = "err.recipe.event"
+	TextErrRecipeKind      TextKey = "err.recipe.trigger"
+	TextErrRecipeTooMany   TextKey = "err.recipe.too_many"
+	TextErrRecipeBadStep   TextKey = "err.recipe.action"
+	TextErrRecipeNoWhen    TextKey = "err.recipe.no_trigger"
+	TextErrRecipeNoDo      TextKey = "err.recipe.no_actions"
+	TextErrCalendarNone    TextKey = "err.calendar.not_found"
+	TextErrCalendarUsed    TextKey = "err.calendar.used"
+	TextErrCalendarExists  TextKey = "err.calendar.exists"
+	TextErrConditionLong   TextKey = "err.condition.long"
+	TextErrConditionAt     TextKey = "err.condition.at"
+	TextErrCondition       TextKey = "err.condition"
+	TextErrRecipeHours     TextKey = "err.recipe.hours_words"
+	TextHistoryHead        TextKey = "cmd.history.head"
+	TextHistoryEarlier     TextKey = "cmd.history.earlier"
+	TextHistoryMessage     TextKey = "cmd.history.message"
+	TextHistoryBlocked     TextKey = "cmd.history.blocked"
+	TextHistoryFiles       TextKey = "cmd.history.files"
+	TextHistoryReply       TextKey = "cmd.history.reply"
+	TextHistoryReplyBy     TextKey = "cmd.history.reply_email"
+	TextHistoryNote        TextKey = "cmd.history.note"
+	TextHistoryOpened      TextKey = "cmd.history.opened"
+	TextHistoryJoined      TextKey = "cmd.history.joined"
+	TextHistoryTagAdd      TextKey = "cmd.history.tag_added"
+	TextHistoryTagDel      TextKey = "cmd.history.tag_removed"
+	TextHistoryStatus      TextKey = "cmd.history.status"
+	TextHistoryClosed      TextKey = "cmd.history.closed"
+	TextHistoryCloseAt     TextKey = "cmd.history.close_at"
+	TextHistoryReopened    TextKey = "cmd.history.reopened"
+	TextHistoryReopenBy    TextKey = "cmd.history.reopened_by_message"
+	TextHistoryAnswered    TextKey = "cmd.history.answered"
+	TextHistoryAssigned    TextKey = "cmd.history.assigned"
+	TextHistoryBlock       TextKey = "cmd.history.block"
+	TextHistoryUnblock     TextKey = "cmd.history.unblock"
+	TextHistoryOther       TextKey = "cmd.history.other"
+	TextHelpClose          TextKey = "cmd.help.close"
+	TextHelpReopen         TextKey = "cmd.help.reopen"
+	TextHelpAssign         TextKey = "cmd.help.assign"
+	TextHelpTagAdd         TextKey = "cmd.help.tag_add"
+	TextHelpTagRemove      TextKey = "cmd.help.tag_remove"
+	TextHelpBlock          TextKey = "cmd.help.block"
+	TextHelpUnblock        TextKey = "cmd.help.unblock"
+	TextHelpSnippet        TextKey = "cmd.help.snippet"
+	TextHelpSnipAdd        TextKey = "cmd.help.snippets_add"
+	TextHelpSnipRemove     TextKey = "cmd.help.snippets_remove"
+	TextHelpSnipList       TextKey = "cmd.help.snippets_list"
 
 	TextStatusTitle     TextKey = "cmd.status.title"
 	TextStatusPlatform  TextKey = "cmd.status.platform"
@@ -664,92 +689,117 @@ var Texts = Catalogue{
 	TextButtonReport:   {"Report", "Rapport"},
 	TextButtonClone:    {"Clone", "Dupliquer"},
 
-	TextNoted:             {"Noted: internal, never sent to the participant.", "Noté : interne, jamais envoyé au participant."},
-	TextClosed:            {"Conversation closed. A new message from the participant opens it again.", "Conversation fermée. Un nouveau message du participant la rouvre."},
-	TextCloseLater:        {"The conversation closes at %s, unless the participant writes before.", "La conversation se fermera le %s, sauf si le participant écrit avant."},
-	TextReopened:          {"Conversation open again.", "Conversation rouverte."},
-	TextAssigned:          {"Conversation assigned to %s.", "Conversation attribuée à %s."},
-	TextTags:              {"Tags: %s", "Étiquettes : %s"},
-	TextBlocked:           {"Participant blocked: their messages are no longer relayed. `unblock` to undo.", "Participant bloqué : ses messages ne sont plus relayés. `unblock` pour annuler."},
-	TextUnblocked:         {"Participant unblocked.", "Participant débloqué."},
-	TextNotDelivered:      {"Not delivered: %s", "Non remis : %s"},
-	TextButtonForgotten:   {"This button is from before herald restarted: run the command again.", "Ce bouton date d'avant le redémarrage de herald : relancez la commande."},
-	TextByEmail:           {"They cannot be reached in chat now: this reply goes by email to %s at %s, with any other reply until then.", "Injoignable par chat pour le moment : cette réponse partira par e-mail à %s à %s, avec les autres réponses d'ici là."},
-	TextUnknownForm:       {"herald has no form %q: type the command instead, see `help`.", "herald n'a pas de formulaire %q : tapez la commande, voir `help`."},
-	TextSnippetSent:       {"Snippet *%s* sent.", "Réponse type *%s* envoyée."},
-	TextSnippetSaved:      {"Snippet *%s* saved. In a thread: `snippet %s`", "Réponse type *%s* enregistrée. Dans un fil : `snippet %s`"},
-	TextSnippetRemoved:    {"Snippet *%s* removed.", "Réponse type *%s* supprimée."},
-	TextNoSnippets:        {"No snippet yet: `snippets add NAME TEXT`.", "Aucune réponse type : `snippets add NOM TEXTE`."},
-	TextHelpNote:          {"in a thread: an internal note, never sent", "dans un fil : une note interne, jamais envoyée"},
-	TextHelpRecipeNew:     {"make an automation recipe (off until enabled)", "créer une recette d'automatisation (désactivée jusqu'à son activation)"},
-	TextHelpRecipeWhen:    {"what starts a recipe", "ce qui déclenche une recette"},
-	TextHelpRecipeIf:      {"the condition a conversation must meet: message contains \"…\", platform is …, status is …, tag …, ATTRIBUTE = …, and / or / not", "la condition à remplir : message contient \"…\", plateforme est …, statut est …, étiquette …, ATTRIBUT = …, et / ou / non"},
-	TextHelpRecipeDo:      {"what a recipe does, in order: resolve, pending, reopen, tag add|remove T, assign @X, block, reply \"…\", note \"…\", wait 30m", "ce que fait une recette, dans l'ordre : résoudre, en_attente, rouvrir, étiquette ajouter|retirer E, attribuer @X, bloquer, répondre \"…\", note \"…\", attendre 30m"},
-	TextHelpRecipeEnable:  {"turn a recipe on: it runs on what happens from now", "activer une recette : elle agit sur ce qui arrive à partir de maintenant"},
-	TextHelpRecipeDisable: {"turn a recipe off", "désactiver une recette"},
-	TextHelpRecipeInfo:    {"a recipe in full", "une recette en détail"},
-	TextHelpRecipeTest:    {"in a thread: would this recipe act on this conversation? (runs nothing)", "dans un fil : cette recette agirait-elle sur cette conversation ? (n'exécute rien)"},
-	TextHelpRecipeClone:   {"copy a recipe (off)", "copier une recette (désactivée)"},
-	TextHelpRecipeDelete:  {"delete a recipe and its waiting runs", "supprimer une recette et ses exécutions en attente"},
-	TextHelpRecipeList:    {"the automation recipes", "les recettes d'automatisation"},
-	TextRecipeCreated:     {"Recipe #%[1]d *%[2]s* created, off. Next: `recipe when %[1]d …`, `recipe if %[1]d …`, `recipe do %[1]d …`, then `recipe enable %[1]d`.", "Recette n°%[1]d *%[2]s* créée, désactivée. Ensuite : `recipe when %[1]d …`, `recipe if %[1]d …`, `recipe do %[1]d …`, puis `recipe enable %[1]d`."},
-	TextRecipeSet:         {"Recipe #%d: %s", "Recette n°%d : %s"},
-	TextRecipeOn:          {"Recipe #%d *%s* is on: it acts on what happens from now.", "Recette n°%d *%s* activée : elle agit sur ce qui arrive à partir de maintenant."},
-	TextRecipeOff:         {"Recipe #%d *%s* is off; its waiting runs are dropped.", "Recette n°%d *%s* désactivée ; ses exécutions en attente sont abandonnées."},
-	TextRecipeDeleted:     {"Recipe #%d deleted.", "Recette n°%d supprimée."},
-	TextRecipeHead:        {"*Recipe #%d %s* (%s)", "*Recette n°%d %s* (%s)"},
-	TextRecipeUpdated:     {"changed %s by %s", "modifiée le %s par %s"},
-	TextRecipeRule:        {"when %s, if %s: %s", "quand %s, si %s : %s"},
-	TextRecipeAll:         {"every conversation", "toute conversation"},
-	TextRecipeNone:        {"No recipe yet: `recipe new NAME`.", "Aucune recette : `recipe new NOM`."},
-	TextRecipeStateOn:     {"on", "activée"},
-	TextRecipeStateOff:    {"off", "désactivée"},
-	TextRecipeWould:       {"Recipe #%d *%s* would act on this conversation: %s", "La recette n°%d *%s* agirait sur cette conversation : %s"},
-	TextRecipeWouldNot:    {"Recipe #%d *%s* would not act on this conversation: its condition does not hold.", "La recette n°%d *%s* n'agirait pas sur cette conversation : sa condition n'est pas remplie."},
-	TextErrRecipeID:       {"%q is not a recipe number: `recipe list` shows them", "%q n'est pas un numéro de recette : `recipe list` les montre"},
-	TextErrRecipeTrigger:  {"write when it starts: new conversation, new message, status pending, tag added vip, tag removed, or event NAME", "dites quand elle se déclenche : nouvelle conversation, nouveau message, statut en_attente, étiquette ajoutée vip, étiquette retirée, ou événement NOM"},
-	TextErrRecipeAction:   {"%q is no action: resolve, pending, reopen, tag add|remove TAG, assign @NAME, block, reply \"…\", note \"…\", wait 30m", "%q n'est pas une action : résoudre, en_attente, rouvrir, étiquette ajouter|retirer E, attribuer @NOM, bloquer, répondre \"…\", note \"…\", attendre 30m"},
-	TextHistoryRecipe:     {"%s: %s", "%s : %s"},
-	TextHelpHistory:       {"in a thread: everything that happened in the conversation, and who did it", "dans un fil : tout ce qui s'est passé dans la conversation, et qui l'a fait"},
-	TextHistoryHead:       {"*History of conversation #%d* (%s)", "*Historique de la conversation n° %d* (%s)"},
-	TextHistoryEarlier:    {"… %d earlier lines not shown", "… %d lignes plus anciennes non affichées"},
-	TextHistoryMessage:    {"message from the participant: %s", "message du participant : %s"},
-	TextHistoryBlocked:    {"message from the participant, blocked: not relayed", "message du participant, bloqué : non relayé"},
-	TextHistoryFiles:      {"%d file(s)", "%d fichier(s)"},
-	TextHistoryReply:      {"%s replied: %s", "%s a répondu : %s"},
-	TextHistoryReplyBy:    {"%s replied, by email: %s", "%s a répondu, par e-mail : %s"},
-	TextHistoryNote:       {"%s wrote a note", "%s a écrit une note"},
-	TextHistoryOpened:     {"conversation opened", "conversation ouverte"},
-	TextHistoryJoined:     {"the participant joined", "le participant est arrivé"},
-	TextHistoryTagAdd:     {"%s added the tag %s", "%s a ajouté l'étiquette %s"},
-	TextHistoryTagDel:     {"%s removed the tag %s", "%s a retiré l'étiquette %s"},
-	TextHistoryStatus:     {"%s → %s", "%s → %s"},
-	TextHistoryClosed:     {"%s closed the conversation", "%s a fermé la conversation"},
-	TextHistoryCloseAt:    {"%s set it to close at %s", "%s a programmé sa fermeture le %s"},
-	TextHistoryReopened:   {"%s reopened the conversation", "%s a rouvert la conversation"},
-	TextHistoryReopenBy:   {"reopened by the participant's message", "rouverte par un message du participant"},
-	TextHistoryAnswered:   {"answered: waiting for the participant", "répondue : en attente du participant"},
-	TextHistoryAssigned:   {"%s assigned it to %s", "%s l'a attribuée à %s"},
-	TextHistoryBlock:      {"%s blocked the participant", "%s a bloqué le participant"},
-	TextHistoryUnblock:    {"%s unblocked the participant", "%s a débloqué le participant"},
-	TextHistoryOther:      {"%s: %s", "%s : %s"},
-	TextHelpClose:         {"in a thread: close now or later, with a last message", "dans un fil : fermer maintenant ou plus tard, avec un dernier message"},
-	TextHelpReopen:        {"in a thread: open the conversation again", "dans un fil : rouvrir la conversation"},
-	TextHelpAssign:        {"in a thread: give the conversation to a moderator", "dans un fil : attribuer la conversation à un modérateur"},
-	TextHelpTagAdd:        {"in a thread: add a tag", "dans un fil : ajouter une étiquette"},
-	TextHelpTagRemove:     {"in a thread: remove a tag", "dans un fil : retirer une étiquette"},
-	TextHelpBlock:         {"in a thread: stop relaying this participant", "dans un fil : ne plus relayer ce participant"},
-	TextHelpUnblock:       {"in a thread: relay this participant again", "dans un fil : relayer à nouveau ce participant"},
-	TextHelpSnippet:       {"in a thread: send a saved answer", "dans un fil : envoyer une réponse type"},
-	TextHelpSnipAdd:       {"save an answer to send with snippet NAME", "enregistrer une réponse type à envoyer avec snippet NOM"},
-	TextHelpSnipRemove:    {"delete a saved answer", "supprimer une réponse type"},
-	TextHelpSnipList:      {"the saved answers", "les réponses types"},
-	TextStatusTitle:       {"herald status", "État de herald"},
-	TextStatusPlatform:    {"%s: %s", "%s : %s"},
-	TextStatusNoPlat:      {"No platform connected besides the web console.", "Aucune plateforme connectée hormis la console web."},
-	TextStatusQueue:       {"%d messages waiting to be sent.", "%d messages en attente d'envoi."},
-	TextStatusNoErrors:    {"No recent integration error.", "Aucune erreur d'intégration récente."},
-	TextStatusErrorLine:   {"%s %s: %s. Fix: %s", "%s %s : %s. Correction : %s"},
-	TextConnected:         {"connected", "connectée"},
-	TextDisconnected:      {"disconnected", "déconnectée"},
+	TextNoted:              {"Noted: internal, never sent to the participant.", "Noté : interne, jamais envoyé au participant."},
+	TextClosed:             {"Conversation closed. A new message from the participant opens it again.", "Conversation fermée. Un nouveau message du participant la rouvre."},
+	TextCloseLater:         {"The conversation closes at %s, unless the participant writes before.", "La conversation se fermera le %s, sauf si le participant écrit avant."},
+	TextReopened:           {"Conversation open again.", "Conversation rouverte."},
+	TextAssigned:           {"Conversation assigned to %s.", "Conversation attribuée à %s."},
+	TextTags:               {"Tags: %s", "Étiquettes : %s"},
+	TextBlocked:            {"Participant blocked: their messages are no longer relayed. `unblock` to undo.", "Participant bloqué : ses messages ne sont plus relayés. `unblock` pour annuler."},
+	TextUnblocked:          {"Participant unblocked.", "Participant débloqué."},
+	TextNotDelivered:       {"Not delivered: %s", "Non remis : %s"},
+	TextButtonForgotten:    {"This button is from before herald restarted: run the command again.", "Ce bouton date d'avant le redémarrage de herald : relancez la commande."},
+	TextByEmail:            {"They cannot be reached in chat now: this reply goes by email to %s at %s, with any other reply until then.", "Injoignable par chat pour le moment : cette réponse partira par e-mail à %s à %s, avec les autres réponses d'ici là."},
+	TextUnknownForm:        {"herald has no form %q: type the command instead, see `help`.", "herald n'a pas de formulaire %q : tapez la commande, voir `help`."},
+	TextSnippetSent:        {"Snippet *%s* sent.", "Réponse type *%s* envoyée."},
+	TextSnippetSaved:       {"Snippet *%s* saved. In a thread: `snippet %s`", "Réponse type *%s* enregistrée. Dans un fil : `snippet %s`"},
+	TextSnippetRemoved:     {"Snippet *%s* removed.", "Réponse type *%s* supprimée."},
+	TextNoSnippets:         {"No snippet yet: `snippets add NAME TEXT`.", "Aucune réponse type : `snippets add NOM TEXTE`."},
+	TextHelpNote:           {"in a thread: an internal note, never sent", "dans un fil : une note interne, jamais envoyée"},
+	TextHelpRecipeNew:      {"make an automation recipe (off until enabled)", "créer une recette d'automatisation (désactivée jusqu'à son activation)"},
+	TextHelpRecipeWhen:     {"what starts a recipe", "ce qui déclenche une recette"},
+	TextHelpRecipeIf:       {"the condition a conversation must meet: message contains \"…\", platform is …, status is …, tag …, ATTRIBUTE = …, and / or / not", "la condition à remplir : message contient \"…\", plateforme est …, statut est …, étiquette …, ATTRIBUT = …, et / ou / non"},
+	TextHelpRecipeDo:       {"what a recipe does, in order: resolve, pending, reopen, tag add|remove T, assign @X, block, reply \"…\", note \"…\", wait 30m", "ce que fait une recette, dans l'ordre : résoudre, en_attente, rouvrir, étiquette ajouter|retirer E, attribuer @X, bloquer, répondre \"…\", note \"…\", attendre 30m"},
+	TextHelpRecipeEnable:   {"turn a recipe on: it runs on what happens from now", "activer une recette : elle agit sur ce qui arrive à partir de maintenant"},
+	TextHelpRecipeDisable:  {"turn a recipe off", "désactiver une recette"},
+	TextHelpRecipeInfo:     {"a recipe in full", "une recette en détail"},
+	TextHelpRecipeTest:     {"in a thread: would this recipe act on this conversation? (runs nothing)", "dans un fil : cette recette agirait-elle sur cette conversation ? (n'exécute rien)"},
+	TextHelpRecipeClone:    {"copy a recipe (off)", "copier une recette (désactivée)"},
+	TextHelpRecipeDelete:   {"delete a recipe and its waiting runs", "supprimer une recette et ses exécutions en attente"},
+	TextHelpRecipeList:     {"the automation recipes", "les recettes d'automatisation"},
+	TextRecipeCreated:      {"Recipe #%[1]d *%[2]s* created, off. Next: `recipe when %[1]d …`, `recipe if %[1]d …`, `recipe do %[1]d …`, then `recipe enable %[1]d`.", "Recette n°%[1]d *%[2]s* créée, désactivée. Ensuite : `recipe when %[1]d …`, `recipe if %[1]d …`, `recipe do %[1]d …`, puis `recipe enable %[1]d`."},
+	TextRecipeSet:          {"Recipe #%d: %s", "Recette n°%d : %s"},
+	TextRecipeOn:           {"Recipe #%d *%s* is on: it acts on what happens from now.", "Recette n°%d *%s* activée : elle agit sur ce qui arrive à partir de maintenant."},
+	TextRecipeOff:          {"Recipe #%d *%s* is off; its waiting runs are dropped.", "Recette n°%d *%s* désactivée ; ses exécutions en attente sont abandonnées."},
+	TextRecipeDeleted:      {"Recipe #%d deleted.", "Recette n°%d supprimée."},
+	TextRecipeHead:         {"*Recipe #%d %s* (%s)", "*Recette n°%d %s* (%s)"},
+	TextRecipeUpdated:      {"changed %s by %s", "modifiée le %s par %s"},
+	TextRecipeRule:         {"when %s, if %s: %s", "quand %s, si %s : %s"},
+	TextRecipeAll:          {"every conversation", "toute conversation"},
+	TextRecipeNone:         {"No recipe yet: `recipe new NAME`.", "Aucune recette : `recipe new NOM`."},
+	TextRecipeStateOn:      {"on", "activée"},
+	TextRecipeStateOff:     {"off", "désactivée"},
+	TextRecipeWould:        {"Recipe #%d *%s* would act on this conversation: %s", "La recette n°%d *%s* agirait sur cette conversation : %s"},
+	TextRecipeWouldNot:     {"Recipe #%d *%s* would not act on this conversation: its condition does not hold.", "La recette n°%d *%s* n'agirait pas sur cette conversation : sa condition n'est pas remplie."},
+	TextErrRecipeID:        {"%q is not a recipe number: `recipe list` shows them", "%q n'est pas un numéro de recette : `recipe list` les montre"},
+	TextErrRecipeTrigger:   {"write when it starts: new conversation, new message, status pending, tag added vip, tag removed, or event NAME", "dites quand elle se déclenche : nouvelle conversation, nouveau message, statut en_attente, étiquette ajoutée vip, étiquette retirée, ou événement NOM"},
+	TextErrRecipeAction:    {"%q is no action: resolve, pending, reopen, tag add|remove TAG, assign @NAME, block, reply \"…\", note \"…\", wait 30m", "%q n'est pas une action : résoudre, en_attente, rouvrir, étiquette ajouter|retirer E, attribuer @NOM, bloquer, répondre \"…\", note \"…\", attendre 30m"},
+	TextHistoryRecipe:      {"%s: %s", "%s : %s"},
+	TextHelpRecipeHours:    {"run a recipe always, or only during or outside a calendar's business hours", "faire agir une recette toujours, ou seulement pendant ou hors des heures ouvrées d'un calendrier"},
+	TextHelpCalendarNew:    {"a business-hours calendar: zone, days and hours (several spans), closed dates", "un calendrier d'heures ouvrées : fuseau, jours et heures (plusieurs plages), jours fermés"},
+	TextHelpCalendarEdit:   {"change a calendar: each part given replaces that part", "modifier un calendrier : chaque partie donnée remplace la sienne"},
+	TextHelpCalendarList:   {"the business-hours calendars", "les calendriers d'heures ouvrées"},
+	TextHelpCalendarDelete: {"delete a calendar no recipe uses", "supprimer un calendrier qu'aucune recette n'utilise"},
+	TextCalendarSaved:      {"Calendar *%s*: %s", "Calendrier *%s* : %s"},
+	TextCalendarNone:       {"No calendar yet: `calendar new office tz Europe/Paris mon-fri 9-18`.", "Aucun calendrier : `calendar new bureau tz Europe/Paris lun-ven 9-18`."},
+	TextCalendarDeleted:    {"Calendar *%s* deleted.", "Calendrier *%s* supprimé."},
+	TextRecipeHours:        {"%s the hours of %s", "%s les heures de %s"},
+	TextErrRecipeNotFound:  {"no recipe %d", "pas de recette n°%d"},
+	TextErrRecipeName:      {"a recipe's name is 1 to 64 characters on one line, not a number", "le nom d'une recette fait 1 à 64 caractères sur une ligne, et n'est pas un nombre"},
+	TextErrRecipeStatus:    {"a conversation is open, pending or resolved, not %q", "une conversation est ouverte, en attente ou résolue, pas %q"},
+	TextErrRecipeEvent:     {"an event trigger names one event", "un déclencheur d'événement nomme un événement"},
+	TextErrRecipeKind:      {"no trigger %q", "pas de déclencheur %q"},
+	TextErrRecipeTooMany:   {"a recipe has at most %d actions", "une recette a au plus %d actions"},
+	TextErrRecipeBadStep:   {"action %d (%s): %s", "action %d (%s) : %s"},
+	TextErrRecipeNoWhen:    {"recipe %[1]d has no trigger yet: `recipe when %[1]d …`", "la recette n°%[1]d n'a pas encore de déclencheur : `recipe when %[1]d …`"},
+	TextErrRecipeNoDo:      {"recipe %[1]d has no actions yet: `recipe do %[1]d …`", "la recette n°%[1]d n'a pas encore d'actions : `recipe do %[1]d …`"},
+	TextErrCalendarNone:    {"no calendar named %s: `calendar list` shows them", "pas de calendrier nommé %s : `calendar list` les montre"},
+	TextErrCalendarUsed:    {"recipe %d (%s) runs by calendar %s: change its hours first", "la recette n°%d (%s) suit le calendrier %s : changez d'abord ses heures"},
+	TextErrCalendarExists:  {"a calendar is already named %[1]s: `calendar edit %[1]s …` changes it", "un calendrier s'appelle déjà %[1]s : `calendar edit %[1]s …` le modifie"},
+	TextErrConditionLong:   {"the condition is longer than %d bytes", "la condition dépasse %d octets"},
+	TextErrConditionAt:     {"the condition cannot be read at %q: %s", "la condition ne se lit pas à %q : %s"},
+	TextErrCondition:       {"the condition cannot be read: %s", "la condition ne se lit pas : %s"},
+	TextErrRecipeHours:     {"write recipe hours ID always, during CALENDAR or outside CALENDAR", "écrivez recipe hours ID toujours, pendant CALENDRIER ou hors CALENDRIER"},
+	TextHelpHistory:        {"in a thread: everything that happened in the conversation, and who did it", "dans un fil : tout ce qui s'est passé dans la conversation, et qui l'a fait"},
+	TextHistoryHead:        {"*History of conversation #%d* (%s)", "*Historique de la conversation n° %d* (%s)"},
+	TextHistoryEarlier:     {"… %d earlier lines not shown", "… %d lignes plus anciennes non affichées"},
+	TextHistoryMessage:     {"message from the participant: %s", "message du participant : %s"},
+	TextHistoryBlocked:     {"message from the participant, blocked: not relayed", "message du participant, bloqué : non relayé"},
+	TextHistoryFiles:       {"%d file(s)", "%d fichier(s)"},
+	TextHistoryReply:       {"%s replied: %s", "%s a répondu : %s"},
+	TextHistoryReplyBy:     {"%s replied, by email: %s", "%s a répondu, par e-mail : %s"},
+	TextHistoryNote:        {"%s wrote a note", "%s a écrit une note"},
+	TextHistoryOpened:      {"conversation opened", "conversation ouverte"},
+	TextHistoryJoined:      {"the participant joined", "le participant est arrivé"},
+	TextHistoryTagAdd:      {"%s added the tag %s", "%s a ajouté l'étiquette %s"},
+	TextHistoryTagDel:      {"%s removed the tag %s", "%s a retiré l'étiquette %s"},
+	TextHistoryStatus:      {"%s → %s", "%s → %s"},
+	TextHistoryClosed:      {"%s closed the conversation", "%s a fermé la conversation"},
+	TextHistoryCloseAt:     {"%s set it to close at %s", "%s a programmé sa fermeture le %s"},
+	TextHistoryReopened:    {"%s reopened the conversation", "%s a rouvert la conversation"},
+	TextHistoryReopenBy:    {"reopened by the participant's message", "rouverte par un message du participant"},
+	TextHistoryAnswered:    {"answered: waiting for the participant", "répondue : en attente du participant"},
+	TextHistoryAssigned:    {"%s assigned it to %s", "%s l'a attribuée à %s"},
+	TextHistoryBlock:       {"%s blocked the participant", "%s a bloqué le participant"},
+	TextHistoryUnblock:     {"%s unblocked the participant", "%s a débloqué le participant"},
+	TextHistoryOther:       {"%s: %s", "%s : %s"},
+	TextHelpClose:          {"in a thread: close now or later, with a last message", "dans un fil : fermer maintenant ou plus tard, avec un dernier message"},
+	TextHelpReopen:         {"in a thread: open the conversation again", "dans un fil : rouvrir la conversation"},
+	TextHelpAssign:         {"in a thread: give the conversation to a moderator", "dans un fil : attribuer la conversation à un modérateur"},
+	TextHelpTagAdd:         {"in a thread: add a tag", "dans un fil : ajouter une étiquette"},
+	TextHelpTagRemove:      {"in a thread: remove a tag", "dans un fil : retirer une étiquette"},
+	TextHelpBlock:          {"in a thread: stop relaying this participant", "dans un fil : ne plus relayer ce participant"},
+	TextHelpUnblock:        {"in a thread: relay this participant again", "dans un fil : relayer à nouveau ce participant"},
+	TextHelpSnippet:        {"in a thread: send a saved answer", "dans un fil : envoyer une réponse type"},
+	TextHelpSnipAdd:        {"save an answer to send with snippet NAME", "enregistrer une réponse type à envoyer avec snippet NOM"},
+	TextHelpSnipRemove:     {"delete a saved answer", "supprimer une réponse type"},
+	TextHelpSnipList:       {"the saved answers", "les réponses types"},
+	TextStatusTitle:        {"herald status", "État de herald"},
+	TextStatusPlatform:     {"%s: %s", "%s : %s"},
+	TextStatusNoPlat:       {"No platform connected besides the web console.", "Aucune plateforme connectée hormis la console web."},
+	TextStatusQueue:        {"%d messages waiting to be sent.", "%d messages en attente d'envoi."},
+	TextStatusNoErrors:     {"No recent integration error.", "Aucune erreur d'intégration récente."},
+	TextStatusErrorLine:    {"%s %s: %s. Fix: %s", "%s %s : %s. Correction : %s"},
+	TextConnected:          {"connected", "connectée"},
+	TextDisconnected:       {"disconnected", "déconnectée"},
 }

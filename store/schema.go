@@ -28,7 +28,9 @@ import (
 //	10: indexes events by conversation, the conversations' history
 //	   (history.go).
 //	11: automation recipes and their runs (recipes.go).
-const SchemaVersion = 11
+//	12: business-hours calendars and the recipes' notification counters
+//	   (calendars.go).
+const SchemaVersion = 12
 
 var (
 	bucketMeta            = []byte("meta")
@@ -68,6 +70,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV8toV9,
 	migrateV9toV10,
 	migrateV10toV11,
+	migrateV11toV12,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

@@ -11,20 +11,41 @@ import (
 
 // The in-memory store's recipes and runs (bot.RecipeStore).
 
-var _ bot.RecipeStore = (*Store)(nil)
+var (
+	_ bot.RecipeStore   = (*Store)(nil)
+	_ bot.CalendarStore = (*Store)(nil)
+)
 
 type memRecipes struct {
-	recipes map[bot.RecipeID][]byte
-	runs    map[uint64][]byte
-	planned map[[2]uint64]bool // recipe ID, event Seq
-	cursor  uint64
+	recipes   map[bot.RecipeID][]byte
+	runs      map[uint64][]byte
+	planned   map[[2]uint64]bool // recipe ID, event Seq
+	cursor    uint64
+	calendars map[string][]byte // by lower-cased name
+	notify    map[string]notifyCount
+}
+
+type notifyCount struct {
+	count int
+	last  time.Time
 }
 
 func (s *Store) recipesLocked() *memRecipes {
 	if s.recipes == nil {
-		s.recipes = &memRecipes{recipes: map[bot.RecipeID][]byte{}, runs: map[uint64][]byte{}, planned: map[[2]uint64]bool{}}
+		s.recipes = &memRecipes{recipes: map[bot.RecipeID][]byte{}, runs: map[uint64][]byte{}, planned: map[[2]uint64]bool{},
+			calendars: map[string][]byte{}, notify: map[string]notifyCount{}}
 	}
 	return s.recipes
+}
+
+// checkEvents refuses events without a type, as the store does.
+func checkEvents(events []*bot.Event) error {
+	for _, e := range events {
+		if e.Type == "" {
+			return bot.Errorf(bot.EINVALID, "an event needs a type")
+		}
+	}
+	return nil
 }
 
 func (m *memRecipes) named(name string, except bot.RecipeID) bool {
@@ -131,10 +152,8 @@ func (s *Store) RecipeCursor(ctx context.Context) (uint64, error) {
 
 // PlanRecipeRuns stores runs, appends events and moves the cursor.
 func (s *Store) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bot.RecipeRun, events []*bot.Event) error {
-	for _, e := range events {
-		if e.Type == "" {
-			return bot.Errorf(bot.EINVALID, "an event needs a type")
-		}
+	if err := checkEvents(events); err != nil {
+		return err
 	}
 	if err := s.begin(ctx); err != nil {
 		return err
@@ -204,10 +223,8 @@ func (s *Store) NextRecipeRun(ctx context.Context) (time.Time, error) {
 
 // AdvanceRecipeRun saves run, or removes it when done, and appends events.
 func (s *Store) AdvanceRecipeRun(ctx context.Context, run *bot.RecipeRun, done bool, events []*bot.Event) error {
-	for _, e := range events {
-		if e.Type == "" {
-			return bot.Errorf(bot.EINVALID, "an event needs a type")
-		}
+	if err := checkEvents(events); err != nil {
+		return err
 	}
 	if err := s.begin(ctx); err != nil {
 		return err
@@ -223,5 +240,93 @@ func (s *Store) AdvanceRecipeRun(ctx context.Context, run *bot.RecipeRun, done b
 	for _, e := range events {
 		s.appendEvent(e, now)
 	}
+	return nil
+}
+
+// TickNotify counts one more item for key and reports whether a
+// notification is due; when it is, posts are queued and the count starts
+// again.
+func (s *Store) TickNotify(ctx context.Context, key string, every int, atMost time.Duration, now time.Time, posts []*bot.Outgoing) (bool, error) {
+	if err := s.begin(ctx); err != nil {
+		return false, err
+	}
+	defer s.mu.Unlock()
+	m := s.recipesLocked()
+	n := m.notify[key]
+	n.count++
+	fired := false
+	if n.count >= max(1, every) && (n.last.IsZero() || atMost <= 0 || now.Sub(n.last) >= atMost) {
+		if err := s.enqueue(posts); err != nil {
+			return false, err
+		}
+		fired, n.count, n.last = true, 0, now
+	}
+	m.notify[key] = n
+	return fired, nil
+}
+
+// PutCalendar stores c, replacing the calendar of that name.
+func (s *Store) PutCalendar(ctx context.Context, c *bot.Calendar) error {
+	if strings.TrimSpace(c.Name) == "" {
+		return bot.Errorf(bot.EINVALID, "a calendar needs a name")
+	}
+	if err := s.begin(ctx); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	s.recipesLocked().calendars[strings.ToLower(c.Name)] = enc(c)
+	return nil
+}
+
+// Calendar returns the calendar named name, or ENOTFOUND.
+func (s *Store) Calendar(ctx context.Context, name string) (*bot.Calendar, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	b, ok := s.recipesLocked().calendars[strings.ToLower(name)]
+	if !ok {
+		return nil, bot.Errorf(bot.ENOTFOUND, "no calendar named %s: `calendar list` shows them", name).Translated("err.calendar.not_found", name)
+	}
+	return dec[bot.Calendar](b), nil
+}
+
+// Calendars returns every calendar, by name.
+func (s *Store) Calendars(ctx context.Context) ([]*bot.Calendar, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	m := s.recipesLocked()
+	keys := make([]string, 0, len(m.calendars))
+	for k := range m.calendars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []*bot.Calendar
+	for _, k := range keys {
+		out = append(out, dec[bot.Calendar](m.calendars[k]))
+	}
+	return out, nil
+}
+
+// DeleteCalendar removes the calendar named name, unless a recipe runs by
+// it.
+func (s *Store) DeleteCalendar(ctx context.Context, name string) error {
+	if err := s.begin(ctx); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	m := s.recipesLocked()
+	key := strings.ToLower(name)
+	if _, ok := m.calendars[key]; !ok {
+		return bot.Errorf(bot.ENOTFOUND, "no calendar named %s: `calendar list` shows them", name).Translated("err.calendar.not_found", name)
+	}
+	for _, b := range m.recipes {
+		if r := dec[bot.Recipe](b); r.Hours != "" && strings.EqualFold(r.Calendar, name) {
+			return bot.Errorf(bot.ECONFLICT, "recipe %d (%s) runs by calendar %s: change its hours first", r.ID, r.Name, name).Translated("err.calendar.used", r.ID, r.Name, name)
+		}
+	}
+	delete(m.calendars, key)
 	return nil
 }

@@ -124,6 +124,7 @@ func Triggers(r *bot.Recipe, e *bot.Event) bool {
 // Store is what recipes keep and read.
 type Store interface {
 	bot.RecipeStore
+	bot.CalendarStore
 	bot.EventStore
 	Conversation(ctx context.Context, id bot.ConversationID) (*bot.Conversation, error)
 	ConversationByParticipant(ctx context.Context, participant bot.Address) (*bot.Conversation, error)

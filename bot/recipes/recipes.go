@@ -146,6 +146,16 @@ func CheckActions(actions []bot.RecipeAction) error {
 			if strings.TrimSpace(a.Text) == "" {
 				bad = "it needs a text"
 			}
+		case bot.RecipeNotify:
+			if len(a.Notify) == 0 {
+				bad = "notify whom?"
+			}
+			if strings.TrimSpace(a.Text) == "" {
+				bad = "it needs a text"
+			}
+			if a.Every < 0 || a.Every > 10000 || a.AtMost < 0 {
+				bad = "after 1 to 10000 items, at most once per a positive period"
+			}
 		case bot.RecipeWait:
 			if a.Wait <= 0 || a.Wait > MaxWait {
 				bad = "a wait is more than nothing and at most 30 days"
@@ -190,6 +200,25 @@ func (s *Service) Enable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*b
 		}
 		return nil
 	})
+}
+
+// SetHours runs recipe id only during (how "during") or only outside
+// ("outside") the hours of the calendar named calendar, or at any time
+// (how ""). The calendar must exist.
+func (s *Service) SetHours(ctx context.Context, id bot.RecipeID, how, calendar string, by bot.Actor) (*bot.Recipe, error) {
+	switch how {
+	case "":
+		calendar = ""
+	case "during", "outside":
+		c, err := s.Store.Calendar(ctx, calendar)
+		if err != nil {
+			return nil, err
+		}
+		calendar = c.Name
+	default:
+		return nil, bot.Errorf(bot.EINVALID, "a recipe runs always, during or outside a calendar's hours")
+	}
+	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Hours, r.Calendar = how, calendar; return nil })
 }
 
 // Disable turns recipe id off; its waiting runs are dropped when due.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // Conversations performs recipes' actions on conversations
@@ -44,6 +46,9 @@ type Runner struct {
 	Rate       int
 	RateWindow time.Duration
 	Poll       time.Duration
+	// Queued, when set, is called after notifications were queued in the
+	// outbox (the outbox's Wake).
+	Queued func()
 
 	once     sync.Once
 	wake     chan struct{}
@@ -186,10 +191,14 @@ func (r *Runner) plan(ctx context.Context) error {
 		var notes []*bot.Event
 		convs := map[bot.ConversationID]*bot.Conversation{}
 		contacts := map[bot.ContactID]*bot.Contact{}
+		calendars := map[string]*bot.Calendar{}
 		for _, e := range evs {
 			for _, rc := range recipes {
 				if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name {
 					continue // not its event, or its own doing
+				}
+				if !r.inHours(ctx, rc, e.At, calendars) {
+					continue
 				}
 				c := r.conversationOf(ctx, e, convs)
 				if c == nil {
@@ -220,6 +229,25 @@ func (r *Runner) plan(ctx context.Context) error {
 		}
 		r.stats.planned += uint64(len(runs))
 	}
+}
+
+// inHours reports whether recipe rc runs at t: always, or during or
+// outside its calendar's hours. A calendar gone runs nothing (a calendar a
+// recipe uses cannot be deleted, but it can be edited).
+func (r *Runner) inHours(ctx context.Context, rc *bot.Recipe, t time.Time, cache map[string]*bot.Calendar) bool {
+	if rc.Hours == "" {
+		return true
+	}
+	cal, ok := cache[rc.Calendar]
+	if !ok {
+		var err error
+		if cal, err = r.Store.Calendar(ctx, rc.Calendar); err != nil {
+			r.Log.Warn("recipes: a recipe's calendar", "recipe", rc.Name, "calendar", rc.Calendar, "err", err)
+			cal = nil
+		}
+		cache[rc.Calendar] = cal
+	}
+	return cal != nil && schedule.Open(cal, t) == (rc.Hours == "during")
 }
 
 // guard says why a run at depth on conversation id may not start ("" when
@@ -348,7 +376,13 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 				return err
 			}
 		}
-		if err := r.Conversations.Act(ctx, run.ConversationID, by, a); err != nil {
+		act := r.Conversations.Act
+		if a.Kind == bot.RecipeNotify {
+			act = func(ctx context.Context, id bot.ConversationID, _ bot.Actor, a bot.RecipeAction) error {
+				return r.notify(ctx, rc, step, id, a)
+			}
+		}
+		if err := act(ctx, run.ConversationID, by, a); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -363,6 +397,43 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 		}
 	}
 	return r.Store.AdvanceRecipeRun(ctx, run, true, nil)
+}
+
+// notify counts one more item for recipe rc's notify action at step and,
+// when a notification is due, queues it to each address in the outbox
+// (durably, with the count). The text may name the conversation
+// ({{conversation}}), the participant ({{contact}}), how many items it
+// tells of ({{count}}) and the recipe ({{recipe}}).
+func (r *Runner) notify(ctx context.Context, rc *bot.Recipe, step int, id bot.ConversationID, a bot.RecipeAction) error {
+	c, err := r.Store.Conversation(ctx, id)
+	if err != nil {
+		return err
+	}
+	who := c.Participant.String()
+	if ct := r.contactOf(ctx, c, map[bot.ContactID]*bot.Contact{}); ct != nil && ct.Name != "" {
+		who = ct.Name + " (" + who + ")"
+	}
+	text := strings.NewReplacer("{{conversation}}", "#"+strconv.FormatUint(uint64(id), 10), "{{contact}}", who,
+		"{{count}}", strconv.Itoa(max(1, a.Every)), "{{recipe}}", rc.Name).Replace(a.Text)
+	var posts []*bot.Outgoing
+	for _, to := range a.Notify {
+		posts = append(posts, &bot.Outgoing{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: to.Platform, To: to,
+			Lane: "notify:" + to.String(), Message: bot.Message{Kind: bot.KindImportant, Text: text}})
+	}
+	key := "recipe:" + strconv.FormatUint(uint64(rc.ID), 10) + "/" + strconv.Itoa(step)
+	fired, err := r.Store.TickNotify(ctx, key, a.Every, a.AtMost, r.Clock.Now(), posts)
+	if err != nil || !fired {
+		return err
+	}
+	if r.Queued != nil {
+		r.Queued()
+	}
+	var to []string
+	for _, addr := range a.Notify {
+		to = append(to, addr.String())
+	}
+	return r.Store.AppendEvent(ctx, &bot.Event{Type: bot.EventRecipeAction, Subject: c.Participant, ContactID: c.ContactID, ConversationID: id,
+		By: bot.Actor{Recipe: rc.Name}, Data: map[string]string{"recipe": rc.Name, "what": "notified " + strings.Join(to, ", ")}})
 }
 
 // note is a history line of recipe rc on conversation id.

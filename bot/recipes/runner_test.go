@@ -266,3 +266,66 @@ func TestRecipesAreCheckedWhenSaved(t *testing.T) {
 		t.Errorf("a second recipe with the name: %v", err)
 	}
 }
+
+// "Notify #support on the 5th message about refunds, at most hourly,
+// outside business hours": messages in office hours count for nothing;
+// outside them every fifth tells #support, but not twice within the hour.
+func TestNotifyOutsideBusinessHours(t *testing.T) {
+	ctx := context.Background()
+	paris, _ := time.LoadLocation("Europe/Paris")
+	clock := bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, paris)) // a Tuesday, open
+	r := open(t, filepath.Join(t.TempDir(), "herald.db"), clock)
+	weekdays := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
+	if err := r.db.PutCalendar(ctx, &bot.Calendar{Name: "office", TimeZone: "Europe/Paris", Hours: []bot.Schedule{{Days: weekdays, HoursFrom: 9 * 60, HoursTo: 18 * 60}}}); err != nil {
+		t.Fatal(err)
+	}
+	support := bot.Address{Platform: bot.PlatformSlack, ID: "CSUPPORT"}
+	r.add(t, "Refunds", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "refund"`,
+		bot.RecipeAction{Kind: bot.RecipeNotify, Notify: []bot.Address{support}, Every: 5, AtMost: time.Hour, Text: "{{count}} messages about refunds, the last from {{contact}} in {{conversation}}"})
+	if _, err := r.svc.SetHours(ctx, r.recipe["Refunds"], "outside", "office", mo); err != nil {
+		t.Fatal(err)
+	}
+	from := func(i int) bot.Address {
+		return bot.Address{Platform: bot.PlatformTelegram, ID: "2" + string(rune('0'+i/10)) + string(rune('0'+i%10))}
+	}
+	writes := func(n int, text string) {
+		for i := range n {
+			if _, err := r.th.Receive(ctx, threads.Incoming{From: from(i), Name: "P", Message: bot.Message{Text: text}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.step(t)
+	}
+	told := func() (out []string) {
+		posts, _ := r.db.Outbox(ctx, 0, 0)
+		for _, p := range posts {
+			if p.To == support {
+				out = append(out, p.Message.Text)
+			}
+		}
+		return out
+	}
+	writes(7, "refund please") // in office hours
+	if n := len(told()); n != 0 {
+		t.Fatalf("%d notifications in office hours", n)
+	}
+	clock.Set(time.Date(2026, 12, 1, 19, 0, 0, 0, paris))
+	writes(4, "a refund?")
+	writes(3, "hello") // not about refunds
+	if n := len(told()); n != 0 {
+		t.Fatalf("%d notifications before the fifth", n)
+	}
+	writes(1, "REFUND now")
+	if got := told(); len(got) != 1 || !strings.HasPrefix(got[0], "5 messages about refunds, the last from P (telegram:") {
+		t.Fatalf("after the fifth: %q", got)
+	}
+	writes(10, "refund") // ten more within the hour: held back
+	if n := len(told()); n != 1 {
+		t.Fatalf("%d notifications within the hour", n)
+	}
+	clock.Advance(time.Hour)
+	writes(5, "refund")
+	if n := len(told()); n != 2 {
+		t.Fatalf("%d notifications an hour later, want 2", n)
+	}
+}

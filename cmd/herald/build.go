@@ -219,6 +219,7 @@ func (w *wiring) buildCore() ([]component, error) {
 	deps := commands.Deps{
 		Recipes:       &recipes.Service{Store: w.db, Compiler: exprfilter.Compiler{}, Clock: w.clock, Changed: w.recipes.Wake},
 		RecipeList:    w.db,
+		Calendars:     w.db,
 		Conversations: w.threads,
 		Snippets:      w.db,
 		Directory:     w.db,
@@ -252,6 +253,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		},
 	}
 	w.threads.Outbox = w.outbox
+	w.recipes.Queued = w.outbox.Wake
 	w.engine.Copies, w.engine.CopiesQueued = w.db, w.outbox.Wake
 	timers := runFunc(func(ctx context.Context) error {
 		w.threads.RunTimers(ctx, 15*time.Second)

@@ -90,3 +90,68 @@ func recipeStore(t *testing.T, open func(*testing.T) Store) {
 	}
 	code(t, db.DeleteRecipe(ctx, a.ID), bot.ENOTFOUND)
 }
+
+// calendars: by name in any case; one a recipe runs by cannot go.
+func calendars(t *testing.T, open func(*testing.T) Store) {
+	ctx := context.Background()
+	db := open(t)
+	office := &bot.Calendar{Name: "Office", TimeZone: "Europe/Paris", Hours: []bot.Schedule{{Days: []time.Weekday{time.Monday}, HoursFrom: 9 * 60, HoursTo: 18 * 60}}, Closed: []string{"2026-12-25"}}
+	if err := db.PutCalendar(ctx, office); err != nil {
+		t.Fatal(err)
+	}
+	db.PutCalendar(ctx, &bot.Calendar{Name: "night", Hours: []bot.Schedule{{HoursFrom: 22 * 60, HoursTo: 6 * 60}}})
+	got, err := db.Calendar(ctx, "office")
+	if err != nil || got.TimeZone != "Europe/Paris" || len(got.Hours) != 1 || got.Closed[0] != "2026-12-25" {
+		t.Fatalf("read back: %+v %v", got, err)
+	}
+	if all, _ := db.Calendars(ctx); len(all) != 2 || all[0].Name != "night" || all[1].Name != "Office" {
+		t.Fatalf("calendars: %+v", all)
+	}
+	r := &bot.Recipe{Name: "Out of hours", Hours: "outside", Calendar: "OFFICE"}
+	db.CreateRecipe(ctx, r)
+	code(t, db.DeleteCalendar(ctx, "office"), bot.ECONFLICT)
+	if err := db.DeleteCalendar(ctx, "night"); err != nil {
+		t.Fatal(err)
+	}
+	code(t, db.DeleteCalendar(ctx, "night"), bot.ENOTFOUND)
+	_, err = db.Calendar(ctx, "night")
+	code(t, err, bot.ENOTFOUND)
+}
+
+// tickNotify: a notification every 3 items, at most once an hour; its
+// posts are queued only when it fires.
+func tickNotify(t *testing.T, open func(*testing.T) Store) {
+	ctx := context.Background()
+	db := open(t)
+	post := func() []*bot.Outgoing {
+		return []*bot.Outgoing{{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: bot.PlatformSlack, To: bot.Address{Platform: bot.PlatformSlack, ID: "C1"}, Message: bot.Message{Text: "5 refunds"}}}
+	}
+	var fired []int
+	at := epoch
+	for i := 1; i <= 9; i++ {
+		ok, err := db.TickNotify(ctx, "r1/0", 3, time.Hour, at, post())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			fired = append(fired, i)
+		}
+		at = at.Add(20 * time.Minute)
+	}
+	// Items 3 (09:40) fires; 6 (10:40) is an hour after: fires; 9 too.
+	if len(fired) != 3 || fired[0] != 3 || fired[1] != 6 || fired[2] != 9 {
+		t.Fatalf("fired at items %v", fired)
+	}
+	var burst []int
+	for i := 1; i <= 6; i++ { // all at once: the hour holds the second back
+		if ok, _ := db.TickNotify(ctx, "r2/0", 3, time.Hour, epoch, post()); ok {
+			burst = append(burst, i)
+		}
+	}
+	if len(burst) != 1 || burst[0] != 3 {
+		t.Fatalf("a burst fired at %v", burst)
+	}
+	if posts, _ := db.Outbox(ctx, 0, 0); len(posts) != 4 {
+		t.Fatalf("%d posts queued, want 4", len(posts))
+	}
+}

@@ -33,6 +33,7 @@ type Store interface {
 	bot.EventRecorder
 	bot.NudgeStore
 	bot.RecipeStore
+	bot.CalendarStore
 }
 
 // Opener returns a fresh, empty store stamped by clock, closed when the
@@ -73,6 +74,8 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("RecordEvents", func(t *testing.T) { recordEvents(t, opener) })
 	t.Run("NudgeStore", func(t *testing.T) { nudgeStore(t, open) })
 	t.Run("RecipeStore", func(t *testing.T) { recipeStore(t, open) })
+	t.Run("Calendars", func(t *testing.T) { calendars(t, open) })
+	t.Run("TickNotify", func(t *testing.T) { tickNotify(t, open) })
 }
 
 var (
