@@ -51,6 +51,9 @@ const (
 	// RecipeNotify tells moderators or channels (Notify) with Text, after
 	// Every matching items, at most once per AtMost.
 	RecipeNotify RecipeActionKind = "notify"
+	// RecipeWebhook calls the webhook named Webhook with Vars (the
+	// webhook's own when empty).
+	RecipeWebhook RecipeActionKind = "webhook"
 )
 
 // RecipeAction is one step of a recipe.
@@ -66,6 +69,9 @@ type RecipeAction struct {
 	Notify []Address     `json:"notify,omitempty"`
 	Every  int           `json:"every,omitempty"`
 	AtMost time.Duration `json:"at_most,omitempty"`
+	// Webhook and Vars are a webhook action's.
+	Webhook string   `json:"webhook,omitempty"`
+	Vars    []string `json:"vars,omitempty"`
 }
 
 // Recipe is an automation: when Trigger happens to a conversation and its

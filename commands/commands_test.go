@@ -28,6 +28,7 @@ import (
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/exprfilter"
 	"github.com/heraldchat/herald/store"
+	"github.com/heraldchat/herald/webhook"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -84,6 +85,7 @@ func newWorld(t testing.TB, locale commands.Locale) *world {
 	runner := &recipes.Runner{Store: db, Conversations: threads, Compiler: exprfilter.Compiler{}, Clock: clock}
 	deps.Recipes = &recipes.Service{Store: db, Compiler: exprfilter.Compiler{}, Clock: clock}
 	deps.RecipeList, deps.Calendars = db, db
+	deps.Webhooks = &commands.WebhookDeps{Store: db, CheckURL: (&webhook.Poster{}).CheckURL, NewSecret: webhook.NewSecret}
 	auth := &moderators.Set{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
 	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer, threads: threads, recipes: runner,
 		mux: commands.New(deps, commands.NewText(locale), auth, signer, nil)}

@@ -188,6 +188,21 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 				return nil, err
 			}
 			a = n
+		case "webhook":
+			ws := strings.Fields(rest)
+			if len(ws) == 0 {
+				return nil, argErrorT(TextErrRecipeAction, verb)
+			}
+			a.Kind, a.Webhook = bot.RecipeWebhook, ws[0]
+			if len(ws) == 3 && strings.EqualFold(ws[1], "vars") {
+				vars, err := parseVars(ws[2])
+				if err != nil {
+					return nil, err
+				}
+				a.Vars = vars
+			} else if len(ws) != 1 {
+				return nil, argError("write webhook NAME, or webhook NAME vars contact,message")
+			}
 		case "wait", "attendre":
 			d, err := ParseDuration(rest)
 			if err != nil {
@@ -195,7 +210,7 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 			}
 			a.Kind, a.Wait = bot.RecipeWait, d
 		default:
-			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "wait"}); s != "" {
+			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "wait", "notify", "webhook"}); s != "" {
 				return nil, argError("%q is no action: did you mean %q?", verb, s)
 			}
 			return nil, argErrorT(TextErrRecipeAction, verb)
@@ -450,6 +465,11 @@ func (h *handlers) actionsText(as []bot.RecipeAction) string {
 			p += " “" + a.Text + "”"
 		case bot.RecipeWait:
 			p += " " + a.Wait.String()
+		case bot.RecipeWebhook:
+			p += " " + a.Webhook
+			if len(a.Vars) > 0 {
+				p += " vars " + strings.Join(a.Vars, ",")
+			}
 		case bot.RecipeNotify:
 			var to []string
 			for _, addr := range a.Notify {

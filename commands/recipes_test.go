@@ -113,3 +113,54 @@ func TestRecipeCommandsRefuseWhatCannotWork(t *testing.T) {
 		}
 	}
 }
+
+// Webhooks from chat: the secret is shown once, privately; nothing shows
+// it, nor the Authorization header, again; a URL that could reach inside
+// the network is refused; one a recipe calls cannot be deleted.
+func TestWebhookCommands(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, commands.LocaleEnglish)
+	r := w.run(mo, `webhook new crm https://crm.example.org/herald?token=abc vars contact,message desc "the CRM"`)
+	created := render(r)
+	if !r.Private || !strings.Contains(created, "whsec_") || strings.Contains(created, "token=abc") {
+		t.Fatalf("webhook new:\n%s", created)
+	}
+	secret := created[strings.Index(created, "whsec_"):]
+	secret = secret[:strings.Index(secret, "`")]
+	if r := render(w.run(mo, `webhook auth crm "Bearer top-secret"`)); !strings.Contains(r, "never shown") {
+		t.Fatalf("webhook auth: %s", r)
+	}
+	for _, cmd := range []string{"webhook list", "webhook info crm", "webhook log crm", "webhook test crm", "webhook log crm"} {
+		got := render(w.run(mo, cmd))
+		if strings.Contains(got, secret) || strings.Contains(got, "top-secret") || strings.Contains(got, "token=abc") {
+			t.Fatalf("%s shows a secret:\n%s", cmd, got)
+		}
+	}
+	if got := render(w.run(mo, "webhook info crm")); !strings.Contains(got, "POST crm.example.org · json · contact,message · on · the CRM") {
+		t.Fatalf("webhook info: %s", got)
+	}
+	for cmd, want := range map[string]string{
+		"webhook new local http://127.0.0.1:8080/x":    "https://",
+		"webhook new meta https://169.254.169.254/x":   "private address (169.254.169.254)",
+		"webhook new cgn https://100.64.0.1/x":         "private address",
+		"webhook new crm https://crm.example.org/x":    "already named crm",
+		"webhook new bad https://x.example.org vars x": "a webhook carries",
+	} {
+		if got := render(w.run(mo, cmd)); !strings.Contains(got, want) {
+			t.Errorf("%s:\n%s\nwant %q", cmd, got, want)
+		}
+	}
+	w.run(mo, "recipe new Sync")
+	if got := render(w.run(mo, "recipe do 1 webhook nothere")); !strings.Contains(got, "no webhook named nothere") {
+		t.Fatalf("a recipe calling a webhook that is not: %s", got)
+	}
+	if got := render(w.run(mo, "recipe do 1 tag add lead; webhook crm vars contact")); !strings.Contains(got, "tag add lead; webhook crm vars contact") {
+		t.Fatalf("recipe do with a webhook: %s", got)
+	}
+	if got := render(w.run(mo, "webhook delete crm")); !strings.Contains(got, "recipe 1 (Sync) calls webhook crm") {
+		t.Fatalf("deleting a webhook in use: %s", got)
+	}
+	if due, _ := w.db.DueWebhooks(ctx, w.clock.Now(), 0); len(due) != 1 || !strings.HasPrefix(due[0].MsgID, "msg_test_") {
+		t.Fatalf("the test delivery: %+v", due)
+	}
+}

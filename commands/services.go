@@ -74,6 +74,7 @@ type Deps struct {
 	// store); without them those commands say recipes are not set up.
 	Recipes    Recipes
 	Calendars  bot.CalendarStore
+	Webhooks   *WebhookDeps
 	RecipeList interface {
 		Recipes(ctx context.Context) ([]*bot.Recipe, error)
 	}

@@ -349,6 +349,32 @@ const (
 	TextErrConditionLong   TextKey = "err.condition.long"
 	TextErrConditionAt     TextKey = "err.condition.at"
 	TextErrCondition       TextKey = "err.condition"
+	TextHelpWebhookNew     TextKey = "cmd.help.webhook_new"
+	TextHelpWebhookAuth    TextKey = "cmd.help.webhook_auth"
+	TextHelpWebhookList    TextKey = "cmd.help.webhook_list"
+	TextHelpWebhookInfo    TextKey = "cmd.help.webhook_info"
+	TextHelpWebhookLog     TextKey = "cmd.help.webhook_log"
+	TextHelpWebhookTest    TextKey = "cmd.help.webhook_test"
+	TextHelpWebhookEnable  TextKey = "cmd.help.webhook_enable"
+	TextHelpWebhookDisable TextKey = "cmd.help.webhook_disable"
+	TextHelpWebhookDelete  TextKey = "cmd.help.webhook_delete"
+	TextWebhookCreated     TextKey = "cmd.webhook.created"
+	TextWebhookAuth        TextKey = "cmd.webhook.auth"
+	TextWebhookInfo        TextKey = "cmd.webhook.info"
+	TextWebhookNone        TextKey = "cmd.webhook.none"
+	TextWebhookNoLog       TextKey = "cmd.webhook.no_log"
+	TextWebhookLogHead     TextKey = "cmd.webhook.log_head"
+	TextWebhookTest        TextKey = "cmd.webhook.test"
+	TextWebhookDeleted     TextKey = "cmd.webhook.deleted"
+	TextErrWebhookName     TextKey = "err.webhook.name"
+	TextErrWebhookWords    TextKey = "err.webhook.words"
+	TextErrWebhookVars     TextKey = "err.webhook.vars"
+	TextErrWebhookNotFound TextKey = "err.webhook.not_found"
+	TextErrWebhookUsed     TextKey = "err.webhook.used"
+	TextErrWebhookExists   TextKey = "err.webhook.exists"
+	TextErrWebhookURL      TextKey = "err.webhook.url"
+	TextErrWebhookHTTPS    TextKey = "err.webhook.https"
+	TextErrWebhookPrivate  TextKey = "err.webhook.private"
 	TextErrRecipeHours     TextKey = "err.recipe.hours_words"
 	TextHistoryHead        TextKey = "cmd.history.head"
 	TextHistoryEarlier     TextKey = "cmd.history.earlier"
@@ -759,6 +785,32 @@ var Texts = Catalogue{
 	TextErrConditionLong:   {"the condition is longer than %d bytes", "la condition dépasse %d octets"},
 	TextErrConditionAt:     {"the condition cannot be read at %q: %s", "la condition ne se lit pas à %q : %s"},
 	TextErrCondition:       {"the condition cannot be read: %s", "la condition ne se lit pas : %s"},
+	TextHelpWebhookNew:     {"an outbound webhook recipes call, signed the Standard Webhooks way (its secret shown once)", "un webhook sortant qu'appellent les recettes, signé à la manière Standard Webhooks (son secret affiché une fois)"},
+	TextHelpWebhookAuth:    {"the Authorization header a webhook sends (kept secret), or off", "l'en-tête Authorization qu'envoie un webhook (gardé secret), ou off"},
+	TextHelpWebhookList:    {"the outbound webhooks", "les webhooks sortants"},
+	TextHelpWebhookInfo:    {"a webhook: method, host, content, state", "un webhook : méthode, hôte, contenu, état"},
+	TextHelpWebhookLog:     {"a webhook's last deliveries: status, time taken, attempt, answer", "les dernières livraisons d'un webhook : statut, durée, tentative, réponse"},
+	TextHelpWebhookTest:    {"send a test delivery to a webhook", "envoyer une livraison de test à un webhook"},
+	TextHelpWebhookEnable:  {"turn a webhook on again", "réactiver un webhook"},
+	TextHelpWebhookDisable: {"stop a webhook's deliveries", "arrêter les livraisons d'un webhook"},
+	TextHelpWebhookDelete:  {"delete a webhook no recipe calls", "supprimer un webhook qu'aucune recette n'appelle"},
+	TextWebhookCreated:     {"Webhook *%s* → %s created. Its signing secret, shown this once: `%s`. Receivers verify the webhook-signature header with it (Standard Webhooks).", "Webhook *%s* → %s créé. Son secret de signature, affiché cette seule fois : `%s`. Les destinataires vérifient avec lui l'en-tête webhook-signature (Standard Webhooks)."},
+	TextWebhookAuth:        {"Webhook *%s*: Authorization header saved (never shown).", "Webhook *%s* : en-tête Authorization enregistré (jamais affiché)."},
+	TextWebhookInfo:        {"*%s*: %s", "*%s* : %s"},
+	TextWebhookNone:        {"No webhook yet: `webhook new NAME https://…`.", "Aucun webhook : `webhook new NOM https://…`."},
+	TextWebhookNoLog:       {"Webhook *%s* delivered nothing yet.", "Le webhook *%s* n'a encore rien livré."},
+	TextWebhookLogHead:     {"*Webhook %s* → %s, latest first:", "*Webhook %s* → %s, du plus récent au plus ancien :"},
+	TextWebhookTest:        {"A test delivery to *%s* is queued (%s): `webhook log %[1]s` shows how it went.", "Une livraison de test à *%s* est en file (%s) : `webhook log %[1]s` montre son résultat."},
+	TextWebhookDeleted:     {"Webhook *%s* deleted.", "Webhook *%s* supprimé."},
+	TextErrWebhookName:     {"a webhook's name is one word of at most 64 characters", "le nom d'un webhook est un mot d'au plus 64 caractères"},
+	TextErrWebhookWords:    {"%q cannot be read: write webhook new NAME URL [get|post] [json|form] [vars contact,message] [desc \"…\"]", "%q ne se lit pas : écrivez webhook new NOM URL [get|post] [json|form] [vars contact,message] [desc \"…\"]"},
+	TextErrWebhookVars:     {"%q: a webhook carries conversation, contact, message, event, or all", "%q : un webhook transmet conversation, contact, message, event, ou all"},
+	TextErrWebhookNotFound: {"no webhook named %s: `webhook list` shows them", "pas de webhook nommé %s : `webhook list` les montre"},
+	TextErrWebhookUsed:     {"recipe %d (%s) calls webhook %s: change its actions first", "la recette n°%d (%s) appelle le webhook %s : changez d'abord ses actions"},
+	TextErrWebhookExists:   {"a webhook is already named %s", "un webhook s'appelle déjà %s"},
+	TextErrWebhookURL:      {"a webhook URL is https://host/path", "l'URL d'un webhook est https://hôte/chemin"},
+	TextErrWebhookHTTPS:    {"webhook URLs are https:// (set webhooks.allow_http: true for plain http)", "les URL de webhook sont en https:// (webhooks.allow_http: true pour du http simple)"},
+	TextErrWebhookPrivate:  {"the webhook URL resolves to a private address (%s): set webhooks.allow_private: true for a private network", "l'URL du webhook mène à une adresse privée (%s) : webhooks.allow_private: true pour un réseau privé"},
 	TextErrRecipeHours:     {"write recipe hours ID always, during CALENDAR or outside CALENDAR", "écrivez recipe hours ID toujours, pendant CALENDRIER ou hors CALENDRIER"},
 	TextHelpHistory:        {"in a thread: everything that happened in the conversation, and who did it", "dans un fil : tout ce qui s'est passé dans la conversation, et qui l'a fait"},
 	TextHistoryHead:        {"*History of conversation #%d* (%s)", "*Historique de la conversation n° %d* (%s)"},

@@ -28,6 +28,18 @@ type Config struct {
 	Threads    Threads    `yaml:"threads"`
 	API        API        `yaml:"api"`
 	Nudges     Nudges     `yaml:"nudges"`
+	Webhooks   Webhooks   `yaml:"webhooks"`
+}
+
+// Webhooks configures the outbound webhooks recipes call.
+type Webhooks struct {
+	// AllowHTTP accepts plain http:// URLs (https only otherwise);
+	// AllowPrivate accepts addresses that are loopback, private,
+	// link-local or otherwise not public (a private network).
+	AllowHTTP    bool `yaml:"allow_http"`
+	AllowPrivate bool `yaml:"allow_private"`
+	// Timeout bounds one delivery attempt.
+	Timeout time.Duration `yaml:"timeout"`
 }
 
 // Nudges configures scheduled messages after events.
@@ -257,9 +269,10 @@ func Default() *Config {
 		Engine:   Engine{Workers: 64, SendTimeout: 30 * time.Second}, // the engine's defaults
 		Web: Web{Enabled: true, MaxMessage: 4000, ChatTitle: "Chat", Accent: "#2d5be3", Limits: WebLimits{VisitorsPerMinute: 300, SocketsPerAddress: 1000, Sockets: 10000,
 			UploadsInFlight: 4, UploadsPerMinute: 60, FilesMB: 2048}},
-		Threads: Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
-		API:     API{Enabled: true, RequestsPerSecond: 10, Burst: 20},
-		Nudges:  Nudges{MaxLate: time.Hour},
+		Threads:  Threads{ChannelPrefix: "herald-", ReplyAs: "bot", EmailDelay: 2 * time.Minute},
+		API:      API{Enabled: true, RequestsPerSecond: 10, Burst: 20},
+		Nudges:   Nudges{MaxLate: time.Hour},
+		Webhooks: Webhooks{Timeout: 10 * time.Second},
 	}
 }
 

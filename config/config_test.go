@@ -105,7 +105,7 @@ colour: blue
 `, noEnv)
 	want := []string{
 		"slack.sigining_secret: unknown key; did you mean slack.signing_secret?",
-		"colour: unknown key; known keys here: store, http, log, locale, slack, discord, telegram, teams, email, limits, engine, moderators, web, threads, api, nudges",
+		"colour: unknown key; known keys here: store, http, log, locale, slack, discord, telegram, teams, email, limits, engine, moderators, web, threads, api, nudges, webhooks",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -163,6 +163,9 @@ func (c *Config) Validate() Problems {
 	if c.API.Burst < 1 || c.API.Burst > 100000 {
 		bad("api.burst", "must be between 1 and 100000, got %d", c.API.Burst)
 	}
+	if c.Webhooks.Timeout < time.Second || c.Webhooks.Timeout > 2*time.Minute {
+		bad("webhooks.timeout", "must be between 1s and 2m, got %s", c.Webhooks.Timeout)
+	}
 	if c.Nudges.MaxLate < time.Minute || c.Nudges.MaxLate > 30*24*time.Hour {
 		bad("nudges.max_late", "must be between 1m and 720h, got %s", c.Nudges.MaxLate)
 	}

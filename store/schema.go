@@ -30,7 +30,9 @@ import (
 //	11: automation recipes and their runs (recipes.go).
 //	12: business-hours calendars and the recipes' notification counters
 //	   (calendars.go).
-const SchemaVersion = 12
+//	13: outbound webhooks: endpoints, secrets, deliveries, logs
+//	   (webhooks.go).
+const SchemaVersion = 13
 
 var (
 	bucketMeta            = []byte("meta")
@@ -71,6 +73,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV9toV10,
 	migrateV10toV11,
 	migrateV11toV12,
+	migrateV12toV13,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

@@ -50,6 +50,7 @@ type Store struct {
 	files         map[string]memFile
 	snippets      map[string][]byte // by lower-cased name
 	recipes       *memRecipes
+	webhooks      *memWebhooks
 	secrets       map[string][]byte
 	outbox        map[uint64][]byte
 	intakeKeys    map[string]time.Time

@@ -125,6 +125,7 @@ func Triggers(r *bot.Recipe, e *bot.Event) bool {
 type Store interface {
 	bot.RecipeStore
 	bot.CalendarStore
+	bot.WebhookStore
 	bot.EventStore
 	Conversation(ctx context.Context, id bot.ConversationID) (*bot.Conversation, error)
 	ConversationByParticipant(ctx context.Context, participant bot.Address) (*bot.Conversation, error)

@@ -156,6 +156,15 @@ func CheckActions(actions []bot.RecipeAction) error {
 			if a.Every < 0 || a.Every > 10000 || a.AtMost < 0 {
 				bad = "after 1 to 10000 items, at most once per a positive period"
 			}
+		case bot.RecipeWebhook:
+			if a.Webhook == "" {
+				bad = "which webhook?"
+			}
+			for _, v := range a.Vars {
+				if !validVar(v) {
+					bad = "a webhook carries conversation, contact, message, event, or all"
+				}
+			}
 		case bot.RecipeWait:
 			if a.Wait <= 0 || a.Wait > MaxWait {
 				bad = "a wait is more than nothing and at most 30 days"
@@ -173,10 +182,26 @@ func CheckActions(actions []bot.RecipeAction) error {
 	return nil
 }
 
-// SetActions sets recipe id's actions.
+// validVar reports whether v names what a webhook may carry.
+func validVar(v string) bool {
+	switch v {
+	case "conversation", "contact", "message", "event", "all":
+		return true
+	}
+	return false
+}
+
+// SetActions sets recipe id's actions; the webhooks they call must exist.
 func (s *Service) SetActions(ctx context.Context, id bot.RecipeID, actions []bot.RecipeAction, by bot.Actor) (*bot.Recipe, error) {
 	if err := CheckActions(actions); err != nil {
 		return nil, err
+	}
+	for _, a := range actions {
+		if a.Kind == bot.RecipeWebhook {
+			if _, err := s.Store.Webhook(ctx, a.Webhook); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Actions = actions; return nil })
 }

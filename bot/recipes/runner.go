@@ -47,8 +47,10 @@ type Runner struct {
 	RateWindow time.Duration
 	Poll       time.Duration
 	// Queued, when set, is called after notifications were queued in the
-	// outbox (the outbox's Wake).
-	Queued func()
+	// outbox (the outbox's Wake); WebhooksQueued after webhook deliveries
+	// were (the webhook sender's Wake).
+	Queued         func()
+	WebhooksQueued func()
 
 	once     sync.Once
 	wake     chan struct{}
@@ -377,9 +379,14 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 			}
 		}
 		act := r.Conversations.Act
-		if a.Kind == bot.RecipeNotify {
+		switch a.Kind {
+		case bot.RecipeNotify:
 			act = func(ctx context.Context, id bot.ConversationID, _ bot.Actor, a bot.RecipeAction) error {
 				return r.notify(ctx, rc, step, id, a)
+			}
+		case bot.RecipeWebhook:
+			act = func(ctx context.Context, id bot.ConversationID, _ bot.Actor, a bot.RecipeAction) error {
+				return r.webhook(ctx, rc, run, step, a)
 			}
 		}
 		if err := act(ctx, run.ConversationID, by, a); err != nil {
@@ -434,6 +441,43 @@ func (r *Runner) notify(ctx context.Context, rc *bot.Recipe, step int, id bot.Co
 	}
 	return r.Store.AppendEvent(ctx, &bot.Event{Type: bot.EventRecipeAction, Subject: c.Participant, ContactID: c.ContactID, ConversationID: id,
 		By: bot.Actor{Recipe: rc.Name}, Data: map[string]string{"recipe": rc.Name, "what": "notified " + strings.Join(to, ", ")}})
+}
+
+// webhook queues a delivery of recipe rc's webhook action at step of run:
+// what happened, frozen now, under a message id made of the run and the
+// step, so that the step replayed after a crash queues nothing twice.
+func (r *Runner) webhook(ctx context.Context, rc *bot.Recipe, run *bot.RecipeRun, step int, a bot.RecipeAction) error {
+	w, err := r.Store.Webhook(ctx, a.Webhook)
+	if err != nil {
+		return err
+	}
+	c, err := r.Store.Conversation(ctx, run.ConversationID)
+	if err != nil {
+		return err
+	}
+	var trigger *bot.Event
+	if evs, err := r.Store.Events(ctx, run.Event-1, 1); err == nil && len(evs) == 1 {
+		trigger = evs[0]
+	}
+	vars := a.Vars
+	if len(vars) == 0 {
+		vars = w.Vars
+	}
+	now := r.Clock.Now().UTC()
+	body, err := Payload(rc.Name, vars, trigger, c, r.contactOf(ctx, c, map[bot.ContactID]*bot.Contact{}), now)
+	if err != nil {
+		return err
+	}
+	d := &bot.WebhookDelivery{MsgID: "msg_r" + strconv.FormatUint(run.ID, 10) + "s" + strconv.Itoa(step), Webhook: w.Name, Body: body,
+		ConversationID: c.ID, Recipe: rc.Name}
+	if err := r.Store.EnqueueWebhooks(ctx, []*bot.WebhookDelivery{d}); err != nil {
+		return err
+	}
+	if r.WebhooksQueued != nil {
+		r.WebhooksQueued()
+	}
+	return r.Store.AppendEvent(ctx, &bot.Event{Type: bot.EventRecipeAction, Subject: c.Participant, ContactID: c.ContactID, ConversationID: c.ID,
+		By: bot.Actor{Recipe: rc.Name}, Data: map[string]string{"recipe": rc.Name, "what": "called webhook " + w.Name}})
 }
 
 // note is a history line of recipe rc on conversation id.

@@ -35,6 +35,7 @@ import (
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/exprfilter"
 	"github.com/heraldchat/herald/store"
+	"github.com/heraldchat/herald/webhook"
 )
 
 // wiring is what the builders share while herald starts. Each builder
@@ -216,10 +217,16 @@ func (w *wiring) buildCore() ([]component, error) {
 	// threads record and by every recipe changed.
 	w.recipes = &recipes.Runner{Store: w.db, Conversations: w.threads, Compiler: exprfilter.Compiler{}, Clock: w.clock, Log: w.log.With("part", "recipes")}
 	w.threads.Recorded = w.recipes.Wake
+	// Outbound webhooks: signed, durable, checked against server-side
+	// request forgery on the address dialled.
+	poster := &webhook.Poster{AllowHTTP: cfg.Webhooks.AllowHTTP, AllowPrivate: cfg.Webhooks.AllowPrivate, Timeout: cfg.Webhooks.Timeout}
+	hooks := &engine.Webhooks{Store: w.db, Poster: poster, Clock: w.clock, Log: w.log.With("part", "webhooks")}
+	w.recipes.WebhooksQueued = hooks.Wake
 	deps := commands.Deps{
 		Recipes:       &recipes.Service{Store: w.db, Compiler: exprfilter.Compiler{}, Clock: w.clock, Changed: w.recipes.Wake},
 		RecipeList:    w.db,
 		Calendars:     w.db,
+		Webhooks:      &commands.WebhookDeps{Store: w.db, CheckURL: poster.CheckURL, NewSecret: webhook.NewSecret, Queued: hooks.Wake},
 		Conversations: w.threads,
 		Snippets:      w.db,
 		Directory:     w.db,
@@ -259,7 +266,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		w.threads.RunTimers(ctx, 15*time.Second)
 		return nil
 	})
-	return []component{{"engine", w.engine}, {"outbox", w.outbox}, {"cards", w.cards}, {"thread timers", timers}, {"reach recorder", w.reach}, {"recipes", w.recipes}}, nil
+	return []component{{"engine", w.engine}, {"outbox", w.outbox}, {"cards", w.cards}, {"thread timers", timers}, {"reach recorder", w.reach}, {"recipes", w.recipes}, {"webhooks", hooks}}, nil
 }
 
 // buildEmail reaches participants by email when chat cannot.

@@ -34,6 +34,7 @@ type Store interface {
 	bot.NudgeStore
 	bot.RecipeStore
 	bot.CalendarStore
+	bot.WebhookStore
 }
 
 // Opener returns a fresh, empty store stamped by clock, closed when the
@@ -76,6 +77,7 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("RecipeStore", func(t *testing.T) { recipeStore(t, open) })
 	t.Run("Calendars", func(t *testing.T) { calendars(t, open) })
 	t.Run("TickNotify", func(t *testing.T) { tickNotify(t, open) })
+	t.Run("Webhooks", func(t *testing.T) { webhooks(t, open) })
 }
 
 var (
