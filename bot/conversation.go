@@ -47,6 +47,20 @@ type Conversation struct {
 	// Outbox holds replies waiting to go by email, together, at OutboxDue.
 	Outbox    []Message `json:"outbox,omitempty"`
 	OutboxDue time.Time `json:"outbox_due,omitzero"`
+	// Drafts are replies a recipe wrote and left for a moderator to send,
+	// edit or discard (for approval, when Approval); one sent or
+	// discarded leaves the list. DraftSeq numbers them.
+	Drafts   []Draft `json:"drafts,omitempty"`
+	DraftSeq int     `json:"draft_seq,omitempty"`
+}
+
+// Draft is a reply waiting for a moderator.
+type Draft struct {
+	ID       int       `json:"id"`
+	Text     string    `json:"text"`
+	Recipe   string    `json:"recipe,omitempty"`
+	Approval bool      `json:"approval,omitempty"`
+	At       time.Time `json:"at"`
 }
 
 // ConversationFilter selects conversations; zero fields select all.

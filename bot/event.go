@@ -32,6 +32,11 @@ const (
 	// written in its thread.
 	EventReplySent EventType = "reply_sent"
 	EventNoteAdded EventType = "note_added"
+	// EventDraftAdded is a draft reply left in the thread (Data "draft"
+	// its number, "approval" "true" when it asks for approval);
+	// EventDraftDiscarded one discarded.
+	EventDraftAdded     EventType = "draft_added"
+	EventDraftDiscarded EventType = "draft_discarded"
 	// EventRecipeAction is a recipe's doing that no other event records:
 	// a run stopped by the loop guard or by its condition after a wait,
 	// a step that failed (Data "recipe", "what").

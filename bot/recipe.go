@@ -54,6 +54,11 @@ const (
 	// RecipeWebhook calls the webhook named Webhook with Vars (the
 	// webhook's own when empty).
 	RecipeWebhook RecipeActionKind = "webhook"
+	// RecipeDraft leaves Text as a draft reply in the thread, for a
+	// moderator to send, edit or discard; RecipeApproval the same, asking
+	// for approval (Approve, Edit, Discard).
+	RecipeDraft    RecipeActionKind = "draft"
+	RecipeApproval RecipeActionKind = "approval"
 )
 
 // RecipeAction is one step of a recipe.

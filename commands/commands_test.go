@@ -82,6 +82,7 @@ func newWorld(t testing.TB, locale commands.Locale) *world {
 	}
 	threads := bottest.NewThreads(db, clock, slack, bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, nil, slack)
 	deps.Conversations, deps.Snippets = threads, db
+	threads.Sign = signer.Sign
 	runner := &recipes.Runner{Store: db, Conversations: threads, Compiler: exprfilter.Compiler{}, Clock: clock}
 	deps.Recipes = &recipes.Service{Store: db, Compiler: exprfilter.Compiler{}, Clock: clock}
 	deps.RecipeList, deps.Calendars = db, db

@@ -72,6 +72,13 @@ func (h *handlers) historyLine(e *bot.Event) string {
 		return h.statusLine(e, by)
 	case bot.EventCustom:
 		return h.text.T(TextHistoryOther, by, e.Name)
+	case bot.EventDraftAdded:
+		if e.Data["approval"] == "true" {
+			return h.text.T(TextHistoryApproval, by, e.Data["draft"], quoteShort(e.Text))
+		}
+		return h.text.T(TextHistoryDraft, by, e.Data["draft"], quoteShort(e.Text))
+	case bot.EventDraftDiscarded:
+		return h.text.T(TextHistoryDraftGone, by, e.Data["draft"])
 	case bot.EventRecipeAction:
 		return h.text.T(TextHistoryRecipe, by, e.Data["what"])
 	}

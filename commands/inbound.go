@@ -27,6 +27,9 @@ type ThreadService interface {
 	Say(ctx context.Context, thread bot.ThreadRef, by bot.Actor, m bot.Message) error
 	Note(ctx context.Context, thread bot.ThreadRef, by bot.Actor) error
 	History(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, []*bot.Event, error)
+	SendDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int) (threads.Delivery, error)
+	EditDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int, text string) error
+	DiscardDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int) error
 }
 
 // Inbound is the one handler of everything surfaces receive

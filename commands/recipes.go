@@ -182,6 +182,10 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 			a.Kind, a.Text = bot.RecipeReply, text
 		case "note":
 			a.Kind, a.Text = bot.RecipeNote, text
+		case "draft", "brouillon":
+			a.Kind, a.Text = bot.RecipeDraft, text
+		case "approve", "approval", "approbation":
+			a.Kind, a.Text = bot.RecipeApproval, text
 		case "notify", "notifier":
 			n, err := parseNotify(rest)
 			if err != nil {
@@ -210,7 +214,7 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 			}
 			a.Kind, a.Wait = bot.RecipeWait, d
 		default:
-			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "wait", "notify", "webhook"}); s != "" {
+			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "draft", "approve", "wait", "notify", "webhook"}); s != "" {
 				return nil, argError("%q is no action: did you mean %q?", verb, s)
 			}
 			return nil, argErrorT(TextErrRecipeAction, verb)
@@ -461,7 +465,7 @@ func (h *handlers) actionsText(as []bot.RecipeAction) string {
 			p += " " + a.Tag
 		case bot.RecipeAssign:
 			p += " " + a.To.String()
-		case bot.RecipeReply, bot.RecipeNote:
+		case bot.RecipeReply, bot.RecipeNote, bot.RecipeDraft, bot.RecipeApproval:
 			p += " “" + a.Text + "”"
 		case bot.RecipeWait:
 			p += " " + a.Wait.String()

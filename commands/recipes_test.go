@@ -164,3 +164,73 @@ func TestWebhookCommands(t *testing.T) {
 		t.Fatalf("the test delivery: %+v", due)
 	}
 }
+
+// A recipe's reply for approval: a card in the thread with Approve and
+// Discard buttons; a stranger's press is refused, a moderator's sends it
+// once, a second press or the typed command finds it gone; a draft can be
+// edited and then sent by typing.
+func TestApprovalFlow(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, commands.LocaleEnglish)
+	w.run(mo, "recipe new Refund-answer")
+	w.run(mo, "recipe when 1 new message")
+	w.run(mo, `recipe if 1 message contains "refund"`)
+	if got := render(w.run(mo, `recipe do 1 approve "Your refund is on its way."; draft "We will write again tomorrow."`)); !strings.Contains(got, "approval “Your refund is on its way.”; draft") {
+		t.Fatalf("recipe do: %s", got)
+	}
+	w.run(mo, "recipe enable 1")
+	zoe := bot.Address{Platform: bot.PlatformSlack, ID: "UZOE"}
+	w.threads.Receive(ctx, threads.Incoming{From: zoe, Name: "Zoe", Message: bot.Message{Text: "Where is my refund?"}})
+	if err := w.recipes.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := w.db.ConversationByParticipant(ctx, zoe)
+	if len(c.Drafts) != 2 {
+		t.Fatalf("drafts: %+v", c.Drafts)
+	}
+	var card bot.Message
+	for _, s := range w.slack.Sent() {
+		if s.Thread == c.Thread && strings.Contains(s.Message.Title, "for approval") {
+			card = s.Message
+		}
+	}
+	if len(card.Buttons) != 2 || card.Buttons[0].Label != "Approve" || !strings.Contains(card.Text, "`draft send 1`") {
+		t.Fatalf("the approval card: %+v", card)
+	}
+	if len(w.slack.SentTo(zoe)) != 0 {
+		t.Fatal("a draft went to the participant before approval")
+	}
+	press := func(a bot.Actor, v string) string {
+		return render(w.mux.Serve(ctx, &commands.Request{Actor: a, Signed: v, Thread: c.Thread}))
+	}
+	approve := card.Buttons[0].Action.Value
+	if got := press(stray, approve); !strings.Contains(got, "only moderators") {
+		t.Fatalf("a stranger approved: %s", got)
+	}
+	if got := press(mo, approve); !strings.Contains(got, "Draft #1 sent, approved by Mo") {
+		t.Fatalf("approve: %s", got)
+	}
+	if got := press(mo, approve); !strings.Contains(got, "already used") {
+		t.Fatalf("a second press: %s", got)
+	}
+	in := func(text string) string {
+		return render(w.mux.Serve(ctx, &commands.Request{Actor: mo, Text: text, Thread: c.Thread}))
+	}
+	if got := in("draft send 1"); !strings.Contains(got, "no draft #1 here") {
+		t.Fatalf("typed after the press: %s", got)
+	}
+	if sent := w.slack.SentTo(zoe); len(sent) != 1 || sent[0].Text != "Your refund is on its way." {
+		t.Fatalf("Zoe got %+v", sent)
+	}
+	in("draft edit 2 We will write again on Monday.")
+	in("draft send 2")
+	if sent := w.slack.SentTo(zoe); len(sent) != 2 || sent[1].Text != "We will write again on Monday." {
+		t.Fatalf("Zoe got %+v", sent)
+	}
+	hist := in("history")
+	for _, want := range []string{"recipe Refund-answer asked to approve reply #1", "recipe Refund-answer left draft #2", "Mo (slack:UMOD) replied: “Your refund is on its way.”", "Mo (slack:UMOD) replied: “We will write again on Monday.”"} {
+		if !strings.Contains(hist, want) {
+			t.Errorf("history lacks %q:\n%s", want, hist)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/status"
+	"github.com/heraldchat/herald/bot/threads"
 )
 
 // Campaigns is what the commands need of the campaign service.
@@ -65,6 +66,9 @@ type Conversations interface {
 	// thread's conversation and its events, oldest first.
 	Note(ctx context.Context, thread bot.ThreadRef, by bot.Actor) error
 	History(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, []*bot.Event, error)
+	SendDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int) (threads.Delivery, error)
+	EditDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int, text string) error
+	DiscardDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int) error
 }
 
 // Deps are the services the commands call.

@@ -375,6 +375,23 @@ const (
 	TextErrWebhookURL      TextKey = "err.webhook.url"
 	TextErrWebhookHTTPS    TextKey = "err.webhook.https"
 	TextErrWebhookPrivate  TextKey = "err.webhook.private"
+	TextHelpDraftSend      TextKey = "cmd.help.draft_send"
+	TextHelpDraftEdit      TextKey = "cmd.help.draft_edit"
+	TextHelpDraftDiscard   TextKey = "cmd.help.draft_discard"
+	TextDraftSent          TextKey = "cmd.draft.sent"
+	TextDraftEdited        TextKey = "cmd.draft.edited"
+	TextDraftDiscarded     TextKey = "cmd.draft.discarded"
+	TextErrDraftNumber     TextKey = "err.draft.number"
+	TextErrDraftGone       TextKey = "err.draft.gone"
+	TextHistoryDraft       TextKey = "cmd.history.draft"
+	TextHistoryApproval    TextKey = "cmd.history.approval"
+	TextHistoryDraftGone   TextKey = "cmd.history.draft_discarded"
+	TextThreadDraftTitle   TextKey = "threads.draft.title"
+	TextThreadDraftAppr    TextKey = "threads.draft.approval"
+	TextThreadDraftSend    TextKey = "threads.draft.send"
+	TextThreadDraftApprove TextKey = "threads.draft.approve"
+	TextThreadDraftDiscard TextKey = "threads.draft.discard"
+	TextThreadDraftHow     TextKey = "threads.draft.how"
 	TextErrRecipeHours     TextKey = "err.recipe.hours_words"
 	TextHistoryHead        TextKey = "cmd.history.head"
 	TextHistoryEarlier     TextKey = "cmd.history.earlier"
@@ -811,6 +828,23 @@ var Texts = Catalogue{
 	TextErrWebhookURL:      {"a webhook URL is https://host/path", "l'URL d'un webhook est https://hôte/chemin"},
 	TextErrWebhookHTTPS:    {"webhook URLs are https:// (set webhooks.allow_http: true for plain http)", "les URL de webhook sont en https:// (webhooks.allow_http: true pour du http simple)"},
 	TextErrWebhookPrivate:  {"the webhook URL resolves to a private address (%s): set webhooks.allow_private: true for a private network", "l'URL du webhook mène à une adresse privée (%s) : webhooks.allow_private: true pour un réseau privé"},
+	TextHelpDraftSend:      {"in a thread: send a recipe's draft reply (approve it)", "dans un fil : envoyer le brouillon d'une recette (l'approuver)"},
+	TextHelpDraftEdit:      {"in a thread: change a draft reply's text", "dans un fil : changer le texte d'un brouillon"},
+	TextHelpDraftDiscard:   {"in a thread: drop a draft reply", "dans un fil : abandonner un brouillon"},
+	TextDraftSent:          {"Draft #%d sent, approved by %s.", "Brouillon n°%d envoyé, approuvé par %s."},
+	TextDraftEdited:        {"Draft #%d changed: `draft send %d` sends it.", "Brouillon n°%d modifié : `draft send %d` l'envoie."},
+	TextDraftDiscarded:     {"Draft #%d discarded by %s.", "Brouillon n°%d abandonné par %s."},
+	TextErrDraftNumber:     {"%q is not a draft's number", "%q n'est pas un numéro de brouillon"},
+	TextErrDraftGone:       {"there is no draft #%d here: it was sent or discarded already", "il n'y a pas de brouillon n°%d ici : il a déjà été envoyé ou abandonné"},
+	TextHistoryDraft:       {"%s left draft #%s: %s", "%s a laissé le brouillon n°%s : %s"},
+	TextHistoryApproval:    {"%s asked to approve reply #%s: %s", "%s a demandé l'approbation de la réponse n°%s : %s"},
+	TextHistoryDraftGone:   {"%s discarded draft #%s", "%s a abandonné le brouillon n°%s"},
+	TextThreadDraftTitle:   {"Draft reply #%s by %s", "Brouillon de réponse n°%s par %s"},
+	TextThreadDraftAppr:    {"Reply #%s by %s, for approval", "Réponse n°%s par %s, à approuver"},
+	TextThreadDraftSend:    {"Send", "Envoyer"},
+	TextThreadDraftApprove: {"Approve", "Approuver"},
+	TextThreadDraftDiscard: {"Discard", "Abandonner"},
+	TextThreadDraftHow:     {"`draft send %s` sends it, `draft edit %s NEW TEXT` changes it, `draft discard %s` drops it.", "`draft send %s` l'envoie, `draft edit %s NOUVEAU TEXTE` le change, `draft discard %s` l'abandonne."},
 	TextErrRecipeHours:     {"write recipe hours ID always, during CALENDAR or outside CALENDAR", "écrivez recipe hours ID toujours, pendant CALENDRIER ou hors CALENDRIER"},
 	TextHelpHistory:        {"in a thread: everything that happened in the conversation, and who did it", "dans un fil : tout ce qui s'est passé dans la conversation, et qui l'a fait"},
 	TextHistoryHead:        {"*History of conversation #%d* (%s)", "*Historique de la conversation n° %d* (%s)"},

@@ -142,7 +142,7 @@ func CheckActions(actions []bot.RecipeAction) error {
 			if a.To == (bot.Actor{}) {
 				bad = "assign to whom?"
 			}
-		case bot.RecipeReply, bot.RecipeNote:
+		case bot.RecipeReply, bot.RecipeNote, bot.RecipeDraft, bot.RecipeApproval:
 			if strings.TrimSpace(a.Text) == "" {
 				bad = "it needs a text"
 			}

@@ -349,8 +349,8 @@ func (r *Runner) execute(ctx context.Context) error {
 
 // runOne runs run's actions from its step. A wait saves the run due
 // later, and the condition is checked again, on the conversation as it
-// then is, before the step after it. A reply is marked done before it is
-// sent, so that a crash never sends it twice.
+// then is, before the step after it. A reply (or a draft) is marked done
+// before it is sent, so that a crash never sends it twice.
 func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 	rc, err := r.Store.Recipe(ctx, run.Recipe)
 	if bot.ErrorCode(err) == bot.ENOTFOUND || err == nil && !rc.Enabled {
@@ -372,7 +372,7 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 		case bot.RecipeWait:
 			run.Step, run.Due = step+1, r.Clock.Now().Add(a.Wait).UTC()
 			return r.Store.AdvanceRecipeRun(ctx, run, false, nil)
-		case bot.RecipeReply:
+		case bot.RecipeReply, bot.RecipeDraft, bot.RecipeApproval:
 			run.Step = step + 1
 			if err := r.Store.AdvanceRecipeRun(ctx, run, step+1 == len(rc.Actions), nil); err != nil {
 				return err
@@ -399,7 +399,7 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 			why := "action " + strconv.Itoa(step+1) + " (" + string(a.Kind) + ") failed: " + bot.ErrorMessage(err)
 			return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run.ConversationID, why))
 		}
-		if a.Kind == bot.RecipeReply && step+1 == len(rc.Actions) {
+		if (a.Kind == bot.RecipeReply || a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval) && step+1 == len(rc.Actions) {
 			return nil // ended when marked
 		}
 	}

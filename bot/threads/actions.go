@@ -189,21 +189,39 @@ func (t *Service) Act(ctx context.Context, id bot.ConversationID, by bot.Actor, 
 		if _, err := t.replyTo(ctx, c, by, m); err != nil {
 			return err
 		}
-		return t.inThreadOf(ctx, c, bot.Message{Text: "*" + by.String() + "*: " + a.Text})
+		return t.inThreadOf(ctx, c, nil, bot.Message{Text: "*" + by.String() + "*: " + a.Text})
+	case bot.RecipeDraft, bot.RecipeApproval:
+		return t.addDraft(ctx, c, by, a.Text, a.Kind == bot.RecipeApproval, t.Sign)
 	case bot.RecipeNote:
-		t.event(ctx, &bot.Event{Type: bot.EventNoteAdded, Subject: c.Participant, ContactID: c.ContactID, ConversationID: c.ID, By: by, Text: eventText(a.Text)})
-		return t.inThreadOf(ctx, c, bot.Message{Kind: bot.KindIdea, Text: "*" + by.String() + "*: " + a.Text})
+		note := &bot.Event{Type: bot.EventNoteAdded, Subject: c.Participant, ContactID: c.ContactID, By: by, Text: eventText(a.Text)}
+		return t.inThreadOf(ctx, c, note, bot.Message{Kind: bot.KindIdea, Text: "*" + by.String() + "*: " + a.Text})
 	}
 	return bot.Errorf(bot.EINVALID, "no recipe action %q", a.Kind)
 }
 
-// inThreadOf posts m in c's thread, when it has one (a conversation
-// whose thread is not open yet keeps it in its history only).
-func (t *Service) inThreadOf(ctx context.Context, c *bot.Conversation, m bot.Message) error {
-	if c.Thread.IsZero() || t.Moderators == nil {
-		return nil
+// inThreadOf records e (when not nil) and queues m for c's thread, when it
+// has one, in one transaction: the outbox posts it at the platform's pace,
+// after the relays queued before it. A conversation whose thread is not
+// open yet keeps it in its history only.
+func (t *Service) inThreadOf(ctx context.Context, c *bot.Conversation, e *bot.Event, m bot.Message) error {
+	_, _, _, err := t.Store.Take(ctx, &bot.Intake{
+		Participant: c.Participant,
+		Then: func(c *bot.Conversation, _ bool) ([]*bot.Outgoing, []*bot.Event) {
+			var posts []*bot.Outgoing
+			if !c.Thread.IsZero() {
+				posts = []*bot.Outgoing{{Class: bot.ClassInteractive, Kind: bot.OutgoingThreadPost, Lane: relayLane(c.ID),
+					Platform: c.Thread.Channel.Platform, Thread: c.Thread, Message: m}}
+			}
+			var evs []*bot.Event
+			if e != nil {
+				evs = []*bot.Event{e}
+			}
+			return posts, evs
+		},
+	})
+	if err == nil {
+		t.wake()
 	}
-	_, err := t.Moderators.PostInThread(ctx, c.Thread, m)
 	return err
 }
 

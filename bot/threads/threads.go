@@ -95,6 +95,9 @@ type Service struct {
 	// Recorded, when set, is called after events were recorded (the
 	// automation recipes wake on it).
 	Recorded func()
+	// Sign, when set, signs the command a button runs (commands.Signer):
+	// draft cards then carry buttons.
+	Sign func(command string) string
 
 	opening openings // threads started and not yet recorded
 }

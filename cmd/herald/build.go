@@ -246,6 +246,7 @@ func (w *wiring) buildCore() ([]component, error) {
 	}
 	text := commands.NewText(commands.Locale(cfg.Locale))
 	signer := commands.NewSigner(key, w.clock, commands.DefaultActionTTL)
+	w.threads.Sign = signer.Sign // draft cards' buttons
 	w.mux = commands.New(deps, text, w.moderators, signer, w.log.With("part", "commands"))
 	w.inbound = commands.NewInbound(w.mux, w.threads)
 	w.cards = &commands.CardUpdater{Text: text, Signer: signer, Campaigns: deps.Campaigns, Clock: w.clock, Log: w.log.With("part", "cards"),
