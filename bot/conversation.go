@@ -52,6 +52,9 @@ type Conversation struct {
 	// discarded leaves the list. DraftSeq numbers them.
 	Drafts   []Draft `json:"drafts,omitempty"`
 	DraftSeq int     `json:"draft_seq,omitempty"`
+	// Props are the conversation's properties moderators and recipes set
+	// (priority, language, category).
+	Props map[string]string `json:"props,omitempty"`
 }
 
 // Draft is a reply waiting for a moderator.

@@ -59,6 +59,13 @@ const (
 	// for approval (Approve, Edit, Discard).
 	RecipeDraft    RecipeActionKind = "draft"
 	RecipeApproval RecipeActionKind = "approval"
+	// RecipeSet sets Key to Text: a conversation property (priority,
+	// language, category) or, for "contact.NAME", an attribute of the
+	// contact.
+	RecipeSet RecipeActionKind = "set"
+	// RecipeSmartAssign assigns the conversation to whoever last answered
+	// the same contact within Wait (3 h, a day, a week…), if anyone did.
+	RecipeSmartAssign RecipeActionKind = "smart_assign"
 )
 
 // RecipeAction is one step of a recipe.
@@ -74,6 +81,8 @@ type RecipeAction struct {
 	Notify []Address     `json:"notify,omitempty"`
 	Every  int           `json:"every,omitempty"`
 	AtMost time.Duration `json:"at_most,omitempty"`
+	// Key is a set action's property.
+	Key string `json:"key,omitempty"`
 	// Webhook and Vars are a webhook action's.
 	Webhook string   `json:"webhook,omitempty"`
 	Vars    []string `json:"vars,omitempty"`

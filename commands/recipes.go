@@ -192,6 +192,15 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 				return nil, err
 			}
 			a = n
+		case "set", "définir":
+			key, value, _ := strings.Cut(rest, " ")
+			a.Kind, a.Key, a.Text = bot.RecipeSet, strings.ToLower(key), strings.Trim(strings.TrimSpace(value), "\"“”")
+		case "smart-assign", "attribution-auto":
+			d, err := ParseDuration(rest)
+			if err != nil {
+				return nil, err
+			}
+			a.Kind, a.Wait = bot.RecipeSmartAssign, d
 		case "webhook":
 			ws := strings.Fields(rest)
 			if len(ws) == 0 {
@@ -214,7 +223,7 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 			}
 			a.Kind, a.Wait = bot.RecipeWait, d
 		default:
-			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "draft", "approve", "wait", "notify", "webhook"}); s != "" {
+			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "draft", "approve", "wait", "notify", "webhook", "set", "smart-assign"}); s != "" {
 				return nil, argError("%q is no action: did you mean %q?", verb, s)
 			}
 			return nil, argErrorT(TextErrRecipeAction, verb)
@@ -467,8 +476,10 @@ func (h *handlers) actionsText(as []bot.RecipeAction) string {
 			p += " " + a.To.String()
 		case bot.RecipeReply, bot.RecipeNote, bot.RecipeDraft, bot.RecipeApproval:
 			p += " “" + a.Text + "”"
-		case bot.RecipeWait:
+		case bot.RecipeWait, bot.RecipeSmartAssign:
 			p += " " + a.Wait.String()
+		case bot.RecipeSet:
+			p += " " + a.Key + " " + a.Text
 		case bot.RecipeWebhook:
 			p += " " + a.Webhook
 			if len(a.Vars) > 0 {

@@ -156,6 +156,15 @@ func CheckActions(actions []bot.RecipeAction) error {
 			if a.Every < 0 || a.Every > 10000 || a.AtMost < 0 {
 				bad = "after 1 to 10000 items, at most once per a positive period"
 			}
+		case bot.RecipeSet:
+			attr, isContact := strings.CutPrefix(a.Key, "contact.")
+			if isContact && attr == "" || !isContact && a.Key != "priority" && a.Key != "language" && a.Key != "category" {
+				bad = "set priority, language, category or contact.ATTRIBUTE"
+			}
+		case bot.RecipeSmartAssign:
+			if a.Wait <= 0 || a.Wait > MaxWait {
+				bad = "smart-assign looks back 3h, 24h, 2d, 3d or 1w"
+			}
 		case bot.RecipeWebhook:
 			if a.Webhook == "" {
 				bad = "which webhook?"

@@ -329,3 +329,42 @@ func TestNotifyOutsideBusinessHours(t *testing.T) {
 		t.Fatalf("%d notifications an hour later, want 2", n)
 	}
 }
+
+// set changes a conversation's property or the contact's attribute;
+// smart-assign gives the conversation to whoever last answered the same
+// person within the window, and to no one past it.
+func TestSetAndSmartAssign(t *testing.T) {
+	ctx := context.Background()
+	clock := bottest.NewClock(t0)
+	r := open(t, filepath.Join(t.TempDir(), "herald.db"), clock)
+	r.add(t, "Triage", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "urgent"`,
+		bot.RecipeAction{Kind: bot.RecipeSet, Key: "priority", Text: "high"},
+		bot.RecipeAction{Kind: bot.RecipeSet, Key: "contact.tier", Text: "escalated"},
+		bot.RecipeAction{Kind: bot.RecipeSmartAssign, Wait: 3 * time.Hour})
+	c := r.writes(t, "hello")
+	ana2 := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}, Name: "Ana M."}
+	if err := r.th.Act(ctx, c.ID, ana2, bot.RecipeAction{Kind: bot.RecipeReply, Text: "Hi!"}); err != nil { // Ana answered
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Hour)
+	r.writes(t, "URGENT: it broke")
+	r.step(t)
+	got := r.conv(t)
+	if got.Props["priority"] != "high" || got.Assignee != ana2 {
+		t.Fatalf("after triage: props %v, assignee %+v", got.Props, got.Assignee)
+	}
+	if ct, _ := r.db.Contact(ctx, got.ContactID); ct.Attributes["tier"] != "escalated" {
+		t.Fatalf("the contact's tier: %v", ct.Attributes)
+	}
+	// Four hours later no one answered within 3 h: left as it is.
+	r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeAssign, To: mo})
+	clock.Advance(4 * time.Hour)
+	r.writes(t, "urgent again")
+	r.step(t)
+	if got := r.conv(t); got.Assignee != mo {
+		t.Fatalf("smart-assign past its window: %+v", got.Assignee)
+	}
+	if h := r.history(t); !strings.Contains(h, "status_changed recipe Triage set priority to high") || !strings.Contains(h, "status_changed recipe Triage assigned to Ana M. (slack:UANA)") {
+		t.Fatalf("history:\n%s", h)
+	}
+}

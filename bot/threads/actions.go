@@ -190,6 +190,14 @@ func (t *Service) Act(ctx context.Context, id bot.ConversationID, by bot.Actor, 
 			return err
 		}
 		return t.inThreadOf(ctx, c, nil, bot.Message{Text: "*" + by.String() + "*: " + a.Text})
+	case bot.RecipeSet:
+		return t.set(ctx, c, by, a.Key, a.Text)
+	case bot.RecipeSmartAssign:
+		to, ok, err := t.lastAnswered(ctx, c, a.Wait)
+		if err != nil || !ok {
+			return err // no one answered them lately: left as it is
+		}
+		return set("assigned to "+to.String(), func(c *bot.Conversation) { c.Assignee = to })
 	case bot.RecipeDraft, bot.RecipeApproval:
 		return t.addDraft(ctx, c, by, a.Text, a.Kind == bot.RecipeApproval, t.Sign)
 	case bot.RecipeNote:
@@ -310,4 +318,68 @@ func (t *Service) closeDue(ctx context.Context) {
 			t.Log.Warn("threads: a delayed close failed", "conversation", c.ID, "err", err)
 		}
 	}
+}
+
+// Props are the properties a conversation may have.
+var Props = []string{"priority", "language", "category"}
+
+// set sets conversation c's property key to value ("" removes it), or,
+// for "contact.NAME", its contact's attribute NAME; recorded with who did
+// it.
+func (t *Service) set(ctx context.Context, c *bot.Conversation, by bot.Actor, key, value string) error {
+	if attr, ok := strings.CutPrefix(key, "contact."); ok {
+		if c.ContactID == 0 || attr == "" {
+			return bot.Errorf(bot.EINVALID, "this conversation has no contact to set %s on", attr)
+		}
+		if _, err := t.Store.UpdateContact(ctx, c.ContactID, func(ct *bot.Contact) error {
+			if ct.Attributes == nil {
+				ct.Attributes = map[string]string{}
+			}
+			if value == "" {
+				delete(ct.Attributes, attr)
+			} else {
+				ct.Attributes[attr] = value
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		t.event(ctx, &bot.Event{Type: bot.EventStatusChanged, Subject: c.Participant, ContactID: c.ContactID, ConversationID: c.ID, By: by,
+			Data: map[string]string{"what": "set " + key + " to " + value, "by": by.String(), "status": string(c.Status), "from": string(c.Status)}})
+		return nil
+	}
+	if !slices.Contains(Props, key) {
+		return bot.Errorf(bot.EINVALID, "a conversation has a priority, a language and a category, not %q", key)
+	}
+	_, err := t.apply(ctx, c.Participant, by, "set "+key+" to "+value, func(c *bot.Conversation) error {
+		if c.Props == nil {
+			c.Props = map[string]string{}
+		}
+		if value == "" {
+			delete(c.Props, key)
+		} else {
+			c.Props[key] = value
+		}
+		return nil
+	}, nil)
+	return err
+}
+
+// lastAnswered returns the person who last replied to c's contact, on any
+// of their conversations, within the last within (recipes' smart-assign).
+func (t *Service) lastAnswered(ctx context.Context, c *bot.Conversation, within time.Duration) (bot.Actor, bool, error) {
+	if c.ContactID == 0 {
+		return bot.Actor{}, false, nil
+	}
+	evs, err := t.Store.ContactEvents(ctx, c.ContactID, 0, 0)
+	if err != nil {
+		return bot.Actor{}, false, err
+	}
+	since := t.Clock.Now().Add(-within)
+	for i := len(evs) - 1; i >= 0 && !evs[i].At.Before(since); i-- {
+		if e := evs[i]; e.Type == bot.EventReplySent && e.By.Recipe == "" && e.By != (bot.Actor{}) {
+			return e.By, true, nil
+		}
+	}
+	return bot.Actor{}, false, nil
 }

@@ -22,6 +22,7 @@ type Store interface {
 	bot.ContactStore
 	bot.EventStore
 	bot.IntakeStore
+	ContactEvents(ctx context.Context, id bot.ContactID, after uint64, limit int) ([]*bot.Event, error)
 }
 
 // Contacts is the contact directory as threads use it; contacts.Service
