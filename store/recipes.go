@@ -176,7 +176,8 @@ func runKey(r *bot.RecipeRun) []byte {
 
 // PlanRecipeRuns stores runs, appends events and moves the cursor.
 func (db *DB) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bot.RecipeRun, events []*bot.Event) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	// In a batch: it shares its commit with the intakes written at once.
+	return db.batch(ctx, func(tx *bolt.Tx) error {
 		b, keys := tx.Bucket(bucketRecipeRuns), tx.Bucket(bucketRecipeRunsKey)
 		for _, r := range runs {
 			if keys.Get(runKey(r)) != nil {
@@ -273,7 +274,7 @@ func (db *DB) NextRecipeRun(ctx context.Context) (time.Time, error) {
 
 // AdvanceRecipeRun saves run, or removes it when done, and appends events.
 func (db *DB) AdvanceRecipeRun(ctx context.Context, run *bot.RecipeRun, done bool, events []*bot.Event) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.batch(ctx, func(tx *bolt.Tx) error {
 		if err := removeRun(tx, run.ID); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
@@ -51,13 +52,24 @@ type Runner struct {
 	// were (the webhook sender's Wake).
 	Queued         func()
 	WebhooksQueued func()
+	// Planned, when set, is called after each page of events is planned,
+	// with the last Seq planned and how many runs it planned (metrics,
+	// benchmarks).
+	Planned func(cursor uint64, runs int)
 
 	once     sync.Once
-	wake     chan struct{}
+	wake     chan struct{} // to the planner
+	due      chan struct{} // to the executor
+	stale    atomic.Bool   // the recipes changed since read
+	on       []*bot.Recipe // the enabled recipes, as last read
+	since    uint64        // the lowest Since among them
+	cursor   uint64        // the last Seq planned; 0 before the first read
+	saved    uint64        // the last cursor written
+	savedAt  time.Time
+	mu       sync.Mutex // guards compiled: the planner and the executor both match
 	compiled map[bot.RecipeID]compiled
-	recent   map[bot.ConversationID][]time.Time        // runs planned, for the rate guard
-	told     map[[2]uint64]time.Time                   // recipe, conversation: a stop written in the history
-	stats    struct{ planned, stopped, failed uint64 } // for tests and logs
+	recent   map[bot.ConversationID][]time.Time // runs planned, for the rate guard
+	told     map[[2]uint64]time.Time            // recipe, conversation: a stop written in the history
 }
 
 type compiled struct {
@@ -68,7 +80,8 @@ type compiled struct {
 
 func (r *Runner) init() {
 	r.once.Do(func() {
-		r.wake = make(chan struct{}, 1)
+		r.wake, r.due = make(chan struct{}, 1), make(chan struct{}, 1)
+		r.stale.Store(true)
 		r.compiled = map[bot.RecipeID]compiled{}
 		r.recent = map[bot.ConversationID][]time.Time{}
 		r.told = map[[2]uint64]time.Time{}
@@ -90,33 +103,68 @@ func (r *Runner) init() {
 	})
 }
 
-// Wake tells the runner that events were recorded or recipes changed.
+// Wake tells the runner that events were recorded.
 func (r *Runner) Wake() {
 	r.init()
+	signal(r.wake)
+}
+
+// Changed tells the runner that recipes changed (recipes.Service's
+// Changed): they are read again.
+func (r *Runner) Changed() {
+	r.init()
+	r.stale.Store(true)
+	signal(r.wake)
+	signal(r.due)
+}
+
+func signal(c chan struct{}) {
 	select {
-	case r.wake <- struct{}{}:
+	case c <- struct{}{}:
 	default:
 	}
 }
 
-// Run plans and runs recipes until ctx ends, then returns nil.
+// Run plans and runs recipes until ctx ends, then returns nil once both
+// its planner and its executor stopped. The planner reads the events
+// recorded and plans runs; the executor runs what is due, so that a slow
+// action never holds back the decisions on new events.
 func (r *Runner) Run(ctx context.Context) error {
 	r.init()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			if err := r.execute(ctx); err != nil && ctx.Err() == nil {
+				r.Log.Warn("recipes: running", "err", err)
+			}
+			wait := r.Poll
+			if next, err := r.Store.NextRecipeRun(ctx); err == nil && !next.IsZero() {
+				wait = min(wait, next.Sub(r.Clock.Now()))
+			}
+			if r.sleep(ctx, r.due, wait) != nil {
+				return
+			}
+		}
+	}()
 	for {
-		if err := r.Step(ctx); err != nil && ctx.Err() == nil {
-			r.Log.Warn("recipes", "err", err)
+		if err := r.plan(ctx, false); err != nil && ctx.Err() == nil {
+			r.Log.Warn("recipes: planning", "err", err)
 		}
-		wait := r.Poll
-		if next, err := r.Store.NextRecipeRun(ctx); err == nil && !next.IsZero() {
-			wait = min(wait, next.Sub(r.Clock.Now()))
-		}
-		if err := r.sleep(ctx, wait); err != nil {
-			return nil
+		if r.sleep(ctx, r.wake, r.Poll) != nil {
+			break
 		}
 	}
+	<-done
+	// Keep where the planner got to (a stop loses at most the events
+	// read since; planning them again plans nothing twice).
+	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	r.saveCursor(stop, true)
+	return nil
 }
 
-func (r *Runner) sleep(ctx context.Context, d time.Duration) error {
+func (r *Runner) sleep(ctx context.Context, c chan struct{}, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -125,44 +173,50 @@ func (r *Runner) sleep(ctx context.Context, d time.Duration) error {
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-r.wake:
+	case <-c:
 	case <-t.C():
 	}
 	return nil
 }
 
 // Step plans runs for the events recorded since the last step, then runs
-// what is due. Run calls it; tests call it to go one step at a time.
+// what is due. Tests call it to go one step at a time (Run runs the two
+// halves on their own).
 func (r *Runner) Step(ctx context.Context) error {
 	r.init()
-	if err := r.plan(ctx); err != nil {
+	if err := r.plan(ctx, true); err != nil {
 		return err
 	}
 	return r.execute(ctx)
 }
 
-// enabled returns the enabled recipes, and the lowest Since among them.
-func (r *Runner) enabled(ctx context.Context) ([]*bot.Recipe, uint64, error) {
+// enabled returns the enabled recipes, read again when they changed.
+func (r *Runner) enabled(ctx context.Context) ([]*bot.Recipe, error) {
+	if !r.stale.Swap(false) && r.on != nil {
+		return r.on, nil
+	}
 	all, err := r.Store.Recipes(ctx)
 	if err != nil {
-		return nil, 0, err
+		r.stale.Store(true)
+		return nil, err
 	}
-	var on []*bot.Recipe
-	var since uint64
+	r.on, r.since = []*bot.Recipe{}, 0
 	for _, rc := range all {
 		if rc.Enabled {
-			if len(on) == 0 || rc.Since < since {
-				since = rc.Since
+			if len(r.on) == 0 || rc.Since < r.since {
+				r.since = rc.Since
 			}
-			on = append(on, rc)
+			r.on = append(r.on, rc)
 		}
 	}
-	return on, since, nil
+	return r.on, nil
 }
 
 // matcher returns recipe rc's compiled condition, compiled once per
 // version.
 func (r *Runner) matcher(rc *bot.Recipe) (Matcher, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if c, ok := r.compiled[rc.ID]; ok && c.version.Equal(rc.UpdatedAt) {
 		return c.m, c.err
 	}
@@ -173,28 +227,38 @@ func (r *Runner) matcher(rc *bot.Recipe) (Matcher, error) {
 
 // plan reads the events after the cursor and plans a run per recipe they
 // start whose condition holds, one page at a time: the page's runs, the
-// guard's notes and the cursor are written together.
-func (r *Runner) plan(ctx context.Context) error {
-	recipes, since, err := r.enabled(ctx)
+// guard's notes and the cursor are written together. A page that plans
+// nothing writes nothing: the cursor is kept at least every second (and
+// with force), since events planned again plan nothing twice.
+func (r *Runner) plan(ctx context.Context, force bool) error {
+	recipes, err := r.enabled(ctx)
 	if err != nil || len(recipes) == 0 {
 		return err
 	}
-	cursor, err := r.Store.RecipeCursor(ctx)
-	if err != nil {
-		return err
-	}
-	cursor = max(cursor, since)
-	for {
-		evs, err := r.Store.Events(ctx, cursor, eventPage)
-		if err != nil || len(evs) == 0 {
+	if r.cursor == 0 {
+		if r.cursor, err = r.Store.RecipeCursor(ctx); err != nil {
 			return err
+		}
+		r.saved = r.cursor
+	}
+	r.cursor = max(r.cursor, r.since)
+	for {
+		evs, err := r.Store.Events(ctx, r.cursor, eventPage)
+		if err != nil {
+			return err
+		}
+		if len(evs) == 0 {
+			return r.saveCursor(ctx, force)
 		}
 		var runs []*bot.RecipeRun
 		var notes []*bot.Event
 		convs := map[bot.ConversationID]*bot.Conversation{}
 		contacts := map[bot.ContactID]*bot.Contact{}
 		calendars := map[string]*bot.Calendar{}
+		matchers := map[bot.RecipeID]Matcher{}
+		now := r.Clock.Now()
 		for _, e := range evs {
+			var env *Env // built once per event, for the recipes it starts
 			for _, rc := range recipes {
 				if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name {
 					continue // not its event, or its own doing
@@ -206,31 +270,58 @@ func (r *Runner) plan(ctx context.Context) error {
 				if c == nil {
 					continue // recipes act on conversations
 				}
+				m, ok := matchers[rc.ID]
+				if !ok {
+					m, _ = r.matcher(rc) // nil: refused at save, so only an older herald's recipe
+					matchers[rc.ID] = m
+				}
+				if m == nil {
+					continue
+				}
+				if env == nil {
+					env = NewEnv(e, c, r.contactOf(ctx, c, contacts))
+				}
+				if ok, err := m.Match(env); err != nil || !ok {
+					continue
+				}
 				depth := e.By.Depth + 1
-				if why := r.guard(c.ID, depth); why != "" {
-					if note := r.stopped(rc, c, why); note != nil {
+				if why := r.guard(c.ID, depth, now); why != "" {
+					if note := r.stopped(rc, c, why, now); note != nil {
 						notes = append(notes, note)
 					}
 					continue
 				}
-				m, err := r.matcher(rc)
-				if err != nil {
-					continue // refused at save: only an older herald's recipe can fail here
-				}
-				ok, err := m.Match(NewEnv(e, c, r.contactOf(ctx, c, contacts)))
-				if err != nil || !ok {
-					continue
-				}
-				r.recent[c.ID] = append(r.recent[c.ID], r.Clock.Now())
-				runs = append(runs, &bot.RecipeRun{Recipe: rc.ID, Event: e.Seq, ConversationID: c.ID, Due: r.Clock.Now().UTC(), Depth: depth})
+				r.recent[c.ID] = append(r.recent[c.ID], now)
+				runs = append(runs, &bot.RecipeRun{Recipe: rc.ID, Event: e.Seq, ConversationID: c.ID, Due: now.UTC(), Depth: depth})
 			}
 		}
-		cursor = evs[len(evs)-1].Seq
-		if err := r.Store.PlanRecipeRuns(ctx, cursor, runs, notes); err != nil {
+		r.cursor = evs[len(evs)-1].Seq
+		if len(runs) > 0 || len(notes) > 0 {
+			if err := r.Store.PlanRecipeRuns(ctx, r.cursor, runs, notes); err != nil {
+				return err
+			}
+			r.saved, r.savedAt = r.cursor, r.Clock.Now()
+			signal(r.due)
+		} else if err := r.saveCursor(ctx, false); err != nil {
 			return err
 		}
-		r.stats.planned += uint64(len(runs))
+		if r.Planned != nil {
+			r.Planned(r.cursor, len(runs))
+		}
 	}
+}
+
+// saveCursor writes the cursor when it moved and a second passed since it
+// was last written, or now with force.
+func (r *Runner) saveCursor(ctx context.Context, force bool) error {
+	if r.cursor == r.saved || !force && r.Clock.Now().Sub(r.savedAt) < time.Second {
+		return nil
+	}
+	if err := r.Store.PlanRecipeRuns(ctx, r.cursor, nil, nil); err != nil {
+		return err
+	}
+	r.saved, r.savedAt = r.cursor, r.Clock.Now()
+	return nil
 }
 
 // inHours reports whether recipe rc runs at t: always, or during or
@@ -253,12 +344,11 @@ func (r *Runner) inHours(ctx context.Context, rc *bot.Recipe, t time.Time, cache
 }
 
 // guard says why a run at depth on conversation id may not start ("" when
-// it may).
-func (r *Runner) guard(id bot.ConversationID, depth int) string {
+// it may): checked once a recipe matched, for the runs it would make.
+func (r *Runner) guard(id bot.ConversationID, depth int, now time.Time) string {
 	if depth > r.MaxDepth {
 		return "stopped: recipes triggered one another " + strconv.Itoa(r.MaxDepth) + " times in a row"
 	}
-	now := r.Clock.Now()
 	kept := r.recent[id][:0]
 	for _, at := range r.recent[id] {
 		if now.Sub(at) < r.RateWindow {
@@ -275,10 +365,8 @@ func (r *Runner) guard(id bot.ConversationID, depth int) string {
 // stopped is the history note of a run the guard stopped: one per recipe
 // and conversation per RateWindow, so that a loop does not flood the
 // history.
-func (r *Runner) stopped(rc *bot.Recipe, c *bot.Conversation, why string) *bot.Event {
-	r.stats.stopped++
+func (r *Runner) stopped(rc *bot.Recipe, c *bot.Conversation, why string, now time.Time) *bot.Event {
 	key := [2]uint64{uint64(rc.ID), uint64(c.ID)}
-	now := r.Clock.Now()
 	if at, ok := r.told[key]; ok && now.Sub(at) < r.RateWindow {
 		return nil
 	}
@@ -393,7 +481,6 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			r.stats.failed++
 			r.Log.Warn("recipes: an action failed", "recipe", rc.Name, "conversation", run.ConversationID, "action", a.Kind, "err", err)
 			c, _ := r.Store.Conversation(ctx, run.ConversationID)
 			why := "action " + strconv.Itoa(step+1) + " (" + string(a.Kind) + ") failed: " + bot.ErrorMessage(err)

@@ -47,7 +47,7 @@ func open(t *testing.T, path string, clock *bottest.Clock) *rig {
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: chat}, Moderators: bottest.NewMessenger(bot.PlatformSlack),
 		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock}
 	run := &recipes.Runner{Store: db, Conversations: th, Compiler: exprfilter.Compiler{}, Clock: clock}
-	svc := &recipes.Service{Store: db, Compiler: exprfilter.Compiler{}, Clock: clock, Changed: run.Wake}
+	svc := &recipes.Service{Store: db, Compiler: exprfilter.Compiler{}, Clock: clock, Changed: run.Changed}
 	return &rig{db: db, th: th, run: run, svc: svc, chat: chat, clock: clock, recipe: map[string]bot.RecipeID{}}
 }
 

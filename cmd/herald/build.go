@@ -223,7 +223,7 @@ func (w *wiring) buildCore() ([]component, error) {
 	hooks := &engine.Webhooks{Store: w.db, Poster: poster, Clock: w.clock, Log: w.log.With("part", "webhooks")}
 	w.recipes.WebhooksQueued = hooks.Wake
 	deps := commands.Deps{
-		Recipes:       &recipes.Service{Store: w.db, Compiler: exprfilter.Compiler{}, Clock: w.clock, Changed: w.recipes.Wake},
+		Recipes:       &recipes.Service{Store: w.db, Compiler: exprfilter.Compiler{}, Clock: w.clock, Changed: w.recipes.Changed},
 		RecipeList:    w.db,
 		Calendars:     w.db,
 		Webhooks:      &commands.WebhookDeps{Store: w.db, CheckURL: poster.CheckURL, NewSecret: webhook.NewSecret, Queued: hooks.Wake},
