@@ -124,7 +124,9 @@ type outcome struct {
 // batch at a time.
 func (h *Webhooks) Step(ctx context.Context) (int, error) {
 	h.init()
-	due, err := h.Store.DueWebhooks(ctx, h.Clock.Now(), h.Workers*8)
+	// One batch is what is in flight at once: a kill loses the outcomes of
+	// at most that many (sent again, with the same webhook-id).
+	due, err := h.Store.DueWebhooks(ctx, h.Clock.Now(), h.Workers)
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
