@@ -11,6 +11,34 @@ import (
 // The drafts recipes leave in a thread: send (approve), edit, discard —
 // typed, or pressed on the draft's card.
 
+// draftCommand wraps a draft command: typed in the thread, or pressed on
+// the draft's card, whose command names its conversation ("draft send 2
+// in 14") for surfaces that do not say where a button was pressed.
+func (h *handlers) draftCommand(fn func(ctx context.Context, cs Conversations, w *Reply, r *Request) error) HandlerFunc {
+	return func(ctx context.Context, w *Reply, r *Request) error {
+		cs, err := h.conversations()
+		if err != nil {
+			return err
+		}
+		if len(r.Args) == 3 && strings.EqualFold(r.Args[1], "in") {
+			id, err := strconv.ParseUint(r.Args[2], 10, 64)
+			if err != nil {
+				return argErrorT(TextErrDraftNumber, r.Args[2])
+			}
+			if r.Thread.IsZero() {
+				if r.Thread, err = cs.ThreadOf(ctx, bot.ConversationID(id)); err != nil {
+					return err
+				}
+			}
+			r.Args = r.Args[:1]
+		}
+		if r.Thread.IsZero() {
+			return argErrorT(TextErrInThread)
+		}
+		return fn(ctx, cs, w, r)
+	}
+}
+
 func draftNumber(arg string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimPrefix(arg, "#"))
 	if err != nil || n < 1 {

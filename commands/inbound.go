@@ -30,6 +30,7 @@ type ThreadService interface {
 	SendDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int) (threads.Delivery, error)
 	EditDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int, text string) error
 	DiscardDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int) error
+	ThreadOf(ctx context.Context, id bot.ConversationID) (bot.ThreadRef, error)
 }
 
 // Inbound is the one handler of everything surfaces receive

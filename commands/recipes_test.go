@@ -200,8 +200,8 @@ func TestApprovalFlow(t *testing.T) {
 	if len(w.slack.SentTo(zoe)) != 0 {
 		t.Fatal("a draft went to the participant before approval")
 	}
-	press := func(a bot.Actor, v string) string {
-		return render(w.mux.Serve(ctx, &commands.Request{Actor: a, Signed: v, Thread: c.Thread}))
+	press := func(a bot.Actor, v string) string { // as Slack and Telegram hand a press: without its thread
+		return render(w.mux.Serve(ctx, &commands.Request{Actor: a, Signed: v}))
 	}
 	approve := card.Buttons[0].Action.Value
 	if got := press(stray, approve); !strings.Contains(got, "only moderators") {

@@ -69,6 +69,7 @@ type Conversations interface {
 	SendDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int) (threads.Delivery, error)
 	EditDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int, text string) error
 	DiscardDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int) error
+	ThreadOf(ctx context.Context, id bot.ConversationID) (bot.ThreadRef, error)
 }
 
 // Deps are the services the commands call.

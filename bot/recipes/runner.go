@@ -456,6 +456,16 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 				return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run.ConversationID, why))
 			}
 		}
+		if a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval {
+			// A card in the thread: a conversation's first message starts
+			// recipes before the outbox opened its thread. Wait for it a
+			// while (then the draft is kept without its card; a note
+			// without a thread is kept in the history only).
+			if wait := r.threadWait(ctx, run); wait {
+				run.Step, run.Due = step, r.Clock.Now().Add(threadPoll).UTC()
+				return r.Store.AdvanceRecipeRun(ctx, run, false, nil)
+			}
+		}
 		switch a.Kind {
 		case bot.RecipeWait:
 			run.Step, run.Due = step+1, r.Clock.Now().Add(a.Wait).UTC()
@@ -565,6 +575,24 @@ func (r *Runner) webhook(ctx context.Context, rc *bot.Recipe, run *bot.RecipeRun
 	}
 	return r.Store.AppendEvent(ctx, &bot.Event{Type: bot.EventRecipeAction, Subject: c.Participant, ContactID: c.ContactID, ConversationID: c.ID,
 		By: bot.Actor{Recipe: rc.Name}, Data: map[string]string{"recipe": rc.Name, "what": "called webhook " + w.Name}})
+}
+
+// How long, and how often, a step shown in the thread waits for the
+// thread to open.
+const (
+	threadPatience = 10 * time.Minute
+	threadPoll     = 2 * time.Second
+)
+
+// threadWait reports whether run's conversation has no thread yet and its
+// trigger is recent enough to wait for one.
+func (r *Runner) threadWait(ctx context.Context, run *bot.RecipeRun) bool {
+	c, err := r.Store.Conversation(ctx, run.ConversationID)
+	if err != nil || !c.Thread.IsZero() {
+		return false
+	}
+	evs, err := r.Store.Events(ctx, run.Event-1, 1)
+	return err == nil && len(evs) == 1 && r.Clock.Now().Sub(evs[0].At) < threadPatience
 }
 
 // note is a history line of recipe rc on conversation id.

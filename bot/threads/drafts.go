@@ -48,8 +48,9 @@ func (t *Service) addDraft(ctx context.Context, c *bot.Conversation, by bot.Acto
 // draftCard is the card of draft d in c's thread.
 func (t *Service) draftCard(c *bot.Conversation, d bot.Draft, by bot.Actor, sign func(string) string) bot.Message {
 	n := strconv.Itoa(d.ID)
+	in := " in " + strconv.FormatUint(uint64(c.ID), 10) // a button press may not say its thread
 	title := t.tr("threads.draft.title", "Draft reply #%s by %s", n, by.String())
-	send, sendLabel := "draft send "+n, t.tr("threads.draft.send", "Send")
+	send, sendLabel := "draft send "+n+in, t.tr("threads.draft.send", "Send")
 	if d.Approval {
 		title = t.tr("threads.draft.approval", "Reply #%s by %s, for approval", n, by.String())
 		sendLabel = t.tr("threads.draft.approve", "Approve")
@@ -58,7 +59,7 @@ func (t *Service) draftCard(c *bot.Conversation, d bot.Draft, by bot.Actor, sign
 	if sign != nil {
 		m.Buttons = []bot.Button{
 			{Label: sendLabel, Style: "primary", Action: bot.Action{Kind: bot.ActionCommand, Value: sign(send)}},
-			{Label: t.tr("threads.draft.discard", "Discard"), Style: "danger", Action: bot.Action{Kind: bot.ActionCommand, Value: sign("draft discard " + n)}},
+			{Label: t.tr("threads.draft.discard", "Discard"), Style: "danger", Action: bot.Action{Kind: bot.ActionCommand, Value: sign("draft discard " + n + in)}},
 		}
 	}
 	return m
@@ -134,4 +135,15 @@ func (t *Service) DiscardDraft(ctx context.Context, thread bot.ThreadRef, by bot
 		return []*bot.Event{{Type: bot.EventDraftDiscarded, Subject: after.Participant, ContactID: after.ContactID, By: by, Data: map[string]string{"draft": strconv.Itoa(n)}}}
 	})
 	return err
+}
+
+// ThreadOf returns the thread of conversation id (zero when it has none
+// yet): for commands that carry the conversation rather than come from
+// its thread (a button pressed where the platform does not say where).
+func (t *Service) ThreadOf(ctx context.Context, id bot.ConversationID) (bot.ThreadRef, error) {
+	c, err := t.Store.Conversation(ctx, id)
+	if err != nil {
+		return bot.ThreadRef{}, err
+	}
+	return c.Thread, nil
 }
