@@ -128,6 +128,10 @@ type RecipeRun struct {
 	Step  int       `json:"step"`
 	Due   time.Time `json:"due"`
 	Depth int       `json:"depth"`
+	// Version is the recipe's UpdatedAt when the run was planned: a run
+	// of a recipe changed since stops rather than resume at a step that
+	// may no longer follow the one before.
+	Version time.Time `json:"version,omitzero"`
 }
 
 // RecipeStore keeps recipes and their runs. Each method is one

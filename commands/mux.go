@@ -71,6 +71,9 @@ type Command struct {
 	MaxArgs int // -1 for any number
 	// Changes says the command changes something; the mux logs who ran it.
 	Changes bool
+	// Secret says the command's arguments carry a secret (a URL with a
+	// token, an Authorization header): they are never logged.
+	Secret bool
 	// InThread says the command is typed in a participant's thread: its
 	// first word, written first in a thread, runs it there rather than
 	// replying to the participant.
@@ -223,7 +226,11 @@ func (m *Mux) Serve(ctx context.Context, r *Request) *Reply {
 		return w
 	}
 	if c.Changes {
-		m.log().Info("command", "command", c.Name, "args", strings.Join(args, " "), "by", r.Actor.String())
+		shown := strings.Join(args, " ")
+		if c.Secret {
+			shown = "(not logged: it carries a secret)"
+		}
+		m.log().Info("command", "command", c.Name, "args", shown, "by", r.Actor.String())
 	}
 	return w
 }

@@ -143,7 +143,11 @@ func (h *handlers) recipeIf(ctx context.Context, rs Recipes, id bot.RecipeID, w 
 // attendre.
 func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 	var out []bot.RecipeAction
-	for _, part := range splitOutsideQuotes(s, ';') {
+	parts, ok := splitOutsideQuotes(s, ';')
+	if !ok {
+		return nil, argError("a quote is not closed: write texts in \"…\"")
+	}
+	for _, part := range parts {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
@@ -244,7 +248,11 @@ func parseNotify(s string) (bot.RecipeAction, error) {
 	if q < 0 {
 		return a, argError("notify needs its text in quotes: notify slack:C42 after 5 \"Refunds are piling up\"")
 	}
-	a.Text = strings.Trim(strings.TrimSpace(s[q:]), "\"“”")
+	text := strings.TrimSpace(s[q:])
+	if !strings.HasSuffix(text, "\"") && !strings.HasSuffix(text, "”") || len(text) < 2 {
+		return a, argError("notify's text comes last, in quotes: notify slack:C42 after 5 at most hourly \"TEXT\"")
+	}
+	a.Text = strings.Trim(text, "\"“”")
 	ws := strings.Fields(s[:q])
 	if len(ws) == 0 {
 		return a, argError("notify whom? write notify slack:C42 or notify email:team@example.org")
@@ -294,20 +302,20 @@ func parseNotify(s string) (bot.RecipeAction, error) {
 	return a, nil
 }
 
-// splitOutsideQuotes splits s at sep where sep is not inside quotes.
-func splitOutsideQuotes(s string, sep rune) []string {
-	var out []string
+// splitOutsideQuotes splits s at sep where sep is not inside quotes; ok
+// is false when a quote is left open.
+func splitOutsideQuotes(s string, sep rune) (parts []string, ok bool) {
 	start, quoted := 0, false
 	for i, c := range s {
 		switch {
-		case c == '"' || c == '“' || c == '”':
+		case c == '"' || c == '“' && !quoted || c == '”' && quoted:
 			quoted = !quoted
 		case c == sep && !quoted:
-			out = append(out, s[start:i])
+			parts = append(parts, s[start:i])
 			start = i + 1
 		}
 	}
-	return append(out, s[start:])
+	return append(parts, s[start:]), !quoted
 }
 
 func (h *handlers) recipeDo(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {

@@ -103,6 +103,8 @@ func TestRecipeCommandsRefuseWhatCannotWork(t *testing.T) {
 		{"recipe if 1 platfrom is slack", `did you mean "platform"`},
 		{"recipe do 1 explose", "n'est pas une action"},
 		{"recipe do 1 attendre 30m", "a wait is followed by what it waits for"},
+		{`recipe do 1 notify slack:C1 "x" after 5`, "comes last"},
+		{`recipe do 1 reply "unclosed; resolve`, "not closed"},
 		{"recipe hours 1 pendant bureau", "pas de calendrier nommé bureau"},
 		{"recipe info 9", "pas de recette n°9"},
 		{"calendar new bureau lun-ven", "have no hours"},

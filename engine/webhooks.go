@@ -26,6 +26,9 @@ type WebhookPoster interface {
 // retries of many deliveries spread out).
 var DefaultWebhookSchedule = []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour}
 
+// maxRetryAfter bounds the wait an endpoint may ask for.
+const maxRetryAfter = 24 * time.Hour
+
 // Webhooks delivers the webhook outbox: what is due, Workers at a time;
 // each batch's outcomes settled in one write. 2xx is delivered; 410 Gone
 // disables the endpoint (its waiting deliveries then fail); 5xx, 408, 429
@@ -86,9 +89,9 @@ func (h *Webhooks) Run(ctx context.Context) error {
 			continue // more may be due
 		}
 		wait := h.Poll
-		if next, err := h.Store.NextWebhook(ctx); err == nil && !next.IsZero() {
+		if next, nerr := h.Store.NextWebhook(ctx); nerr == nil && !next.IsZero() && err == nil {
 			wait = min(wait, next.Sub(h.Clock.Now()))
-		}
+		} // after an error, a poll's wait: the store is not asked again at once
 		if err := h.sleep(ctx, wait); err != nil {
 			return nil
 		}
@@ -182,16 +185,27 @@ func (h *Webhooks) Step(ctx context.Context) (int, error) {
 			log[o.d.Webhook] = append(log[o.d.Webhook], o.line)
 		}
 		if o.gone {
-			if w := hooks[o.d.Webhook]; w != nil && !w.Disabled {
-				w.Disabled, w.DisabledReason = true, "410 Gone at "+h.Clock.Now().UTC().Format("2006-01-02 15:04 UTC")
-				if err := h.Store.PutWebhook(ctx, w); err != nil {
-					return 0, err
-				}
-				h.Log.Warn("webhooks: an endpoint answered 410 Gone and is disabled", "webhook", w.Name)
+			if err := h.disable(ctx, o.d.Webhook); err != nil {
+				return 0, err
 			}
 		}
 	}
 	return len(due), h.Store.SettleWebhooks(ctx, done, retry, log)
+}
+
+// disable turns webhook name off after a 410 Gone, read again first (it
+// may have changed or gone since the batch began).
+func (h *Webhooks) disable(ctx context.Context, name string) error {
+	w, err := h.Store.Webhook(ctx, name)
+	if bot.ErrorCode(err) == bot.ENOTFOUND || err == nil && w.Disabled {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	w.Disabled, w.DisabledReason = true, "410 Gone at "+h.Clock.Now().UTC().Format("2006-01-02 15:04 UTC")
+	h.Log.Warn("webhooks: an endpoint answered 410 Gone and is disabled", "webhook", w.Name)
+	return h.Store.PutWebhook(ctx, w)
 }
 
 // refused is the outcome of a delivery to a webhook deleted or disabled.
@@ -234,7 +248,7 @@ func (h *Webhooks) attempt(ctx context.Context, w *bot.Webhook, sec [2]string, d
 	}
 	delay := h.Schedule[next]
 	delay += time.Duration(rand.Int64N(int64(delay/5) + 1))
-	delay = max(delay, wait)
+	delay = max(delay, min(wait, maxRetryAfter)) // an endpoint does not park a delivery for a year
 	r := *d
 	r.Attempt, r.Due, r.LastError = next, at.Add(delay), line.Error
 	line.Outcome, o.retry = "retry", &r

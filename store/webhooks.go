@@ -262,6 +262,9 @@ func (db *DB) SettleWebhooks(ctx context.Context, done []uint64, retry []*bot.We
 			}
 		}
 		for name, lines := range log {
+			if tx.Bucket(bucketWebhooks).Get(webhookKey(name)) == nil {
+				continue // deleted meanwhile: its log went with it
+			}
 			b, err := tx.Bucket(bucketWebhookLog).CreateBucketIfNotExists(webhookKey(name))
 			if err != nil {
 				return internal("a webhook's log: %w", err)

@@ -4,6 +4,9 @@
 // HMAC-SHA256 of id.timestamp.body>" with a secret "whsec_<base64>", so
 // that receivers verify them with the standard libraries.
 //
+// A GET carries the payload in its query string, form-encoded, and its
+// signature covers that query string in place of a body.
+//
 // The Poster refuses what a server-side request forgery would need: a
 // URL that is not https (unless AllowHTTP), an address that is loopback,
 // private, link-local, shared (100.64.0.0/10), unspecified or otherwise
@@ -200,7 +203,11 @@ func (p *Poster) Post(ctx context.Context, w *bot.Webhook, signing, auth string,
 		}
 		u.RawQuery, body, contentType = q.Encode(), nil, ""
 	}
-	sig, err := Sign(signing, d.MsgID, at, body)
+	signed := body
+	if method == http.MethodGet {
+		signed = []byte(u.RawQuery) // a GET's payload is its query: signed as the body would be
+	}
+	sig, err := Sign(signing, d.MsgID, at, signed)
 	if err != nil {
 		return 0, "", 0, err
 	}

@@ -219,6 +219,9 @@ func (s *Store) SettleWebhooks(ctx context.Context, done []uint64, retry []*bot.
 	}
 	for name, lines := range log {
 		key := strings.ToLower(name)
+		if _, ok := m.hooks[key]; !ok {
+			continue // deleted meanwhile: its log went with it
+		}
 		for _, a := range lines {
 			m.log[key] = append(m.log[key], enc(a))
 		}

@@ -116,7 +116,10 @@ func Triggers(r *bot.Recipe, e *bot.Event) bool {
 	case bot.TriggerTagRemoved:
 		return e.Type == bot.EventTagRemoved && (v == "" || e.Data["tag"] == v)
 	case bot.TriggerEvent:
-		return e.Type == bot.EventCustom && e.Name == v || e.Type != bot.EventCustom && string(e.Type) == v
+		// Not on recipes' own bookkeeping (a stop, a notification, a
+		// webhook called): recipes would then trigger one another past
+		// the depth guard.
+		return e.Type == bot.EventCustom && e.Name == v || e.Type != bot.EventCustom && e.Type != bot.EventRecipeAction && string(e.Type) == v
 	}
 	return false
 }

@@ -135,13 +135,14 @@ func (r *Runner) Run(ctx context.Context) error {
 	go func() {
 		defer close(done)
 		for {
-			if err := r.execute(ctx); err != nil && ctx.Err() == nil {
+			err := r.execute(ctx)
+			if err != nil && ctx.Err() == nil {
 				r.Log.Warn("recipes: running", "err", err)
 			}
 			wait := r.Poll
-			if next, err := r.Store.NextRecipeRun(ctx); err == nil && !next.IsZero() {
+			if next, nerr := r.Store.NextRecipeRun(ctx); nerr == nil && !next.IsZero() && err == nil {
 				wait = min(wait, next.Sub(r.Clock.Now()))
-			}
+			} // after an error, a poll's wait: a failing run is not retried at once
 			if r.sleep(ctx, r.due, wait) != nil {
 				return
 			}
@@ -263,10 +264,17 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 				if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name {
 					continue // not its event, or its own doing
 				}
-				if !r.inHours(ctx, rc, e.At, calendars) {
+				in, err := r.inHours(ctx, rc, e.At, calendars)
+				if err != nil {
+					return err // the store failed: the page is planned again
+				}
+				if !in {
 					continue
 				}
-				c := r.conversationOf(ctx, e, convs)
+				c, err := r.conversationOf(ctx, e, convs)
+				if err != nil {
+					return err
+				}
 				if c == nil {
 					continue // recipes act on conversations
 				}
@@ -279,7 +287,11 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 					continue
 				}
 				if env == nil {
-					env = NewEnv(e, c, r.contactOf(ctx, c, contacts))
+					ct, err := r.contactOf(ctx, c, contacts)
+					if err != nil {
+						return err
+					}
+					env = NewEnv(e, c, ct)
 				}
 				if ok, err := m.Match(env); err != nil || !ok {
 					continue
@@ -292,18 +304,28 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 					continue
 				}
 				r.recent[c.ID] = append(r.recent[c.ID], now)
-				runs = append(runs, &bot.RecipeRun{Recipe: rc.ID, Event: e.Seq, ConversationID: c.ID, Due: now.UTC(), Depth: depth})
+				runs = append(runs, &bot.RecipeRun{Recipe: rc.ID, Event: e.Seq, ConversationID: c.ID, Due: now.UTC(), Depth: depth, Version: rc.UpdatedAt})
 			}
 		}
-		r.cursor = evs[len(evs)-1].Seq
+		// The cursor moves once the page's runs are written: a failure
+		// plans the page again (and what it planned, nothing twice).
+		next := evs[len(evs)-1].Seq
 		if len(runs) > 0 || len(notes) > 0 {
-			if err := r.Store.PlanRecipeRuns(ctx, r.cursor, runs, notes); err != nil {
+			if err := r.Store.PlanRecipeRuns(ctx, next, runs, notes); err != nil {
 				return err
 			}
-			r.saved, r.savedAt = r.cursor, r.Clock.Now()
+			r.cursor, r.saved, r.savedAt = next, next, r.Clock.Now()
 			signal(r.due)
-		} else if err := r.saveCursor(ctx, false); err != nil {
-			return err
+		} else {
+			r.cursor = next
+			if err := r.saveCursor(ctx, false); err != nil {
+				return err
+			}
+		}
+		if r.stale.Load() { // a recipe changed: read them again for the next page
+			if recipes, err = r.enabled(ctx); err != nil || len(recipes) == 0 {
+				return err
+			}
 		}
 		if r.Planned != nil {
 			r.Planned(r.cursor, len(runs))
@@ -326,21 +348,23 @@ func (r *Runner) saveCursor(ctx context.Context, force bool) error {
 
 // inHours reports whether recipe rc runs at t: always, or during or
 // outside its calendar's hours. A calendar gone runs nothing (a calendar a
-// recipe uses cannot be deleted, but it can be edited).
-func (r *Runner) inHours(ctx context.Context, rc *bot.Recipe, t time.Time, cache map[string]*bot.Calendar) bool {
+// recipe uses cannot be deleted, but a store from before could lack it);
+// an error is the store's.
+func (r *Runner) inHours(ctx context.Context, rc *bot.Recipe, t time.Time, cache map[string]*bot.Calendar) (bool, error) {
 	if rc.Hours == "" {
-		return true
+		return true, nil
 	}
 	cal, ok := cache[rc.Calendar]
 	if !ok {
 		var err error
-		if cal, err = r.Store.Calendar(ctx, rc.Calendar); err != nil {
-			r.Log.Warn("recipes: a recipe's calendar", "recipe", rc.Name, "calendar", rc.Calendar, "err", err)
-			cal = nil
+		if cal, err = r.Store.Calendar(ctx, rc.Calendar); bot.ErrorCode(err) == bot.ENOTFOUND {
+			r.Log.Warn("recipes: a recipe's calendar is gone", "recipe", rc.Name, "calendar", rc.Calendar)
+		} else if err != nil {
+			return false, err
 		}
 		cache[rc.Calendar] = cal
 	}
-	return cal != nil && schedule.Open(cal, t) == (rc.Hours == "during")
+	return cal != nil && schedule.Open(cal, t) == (rc.Hours == "during"), nil
 }
 
 // guard says why a run at depth on conversation id may not start ("" when
@@ -377,44 +401,58 @@ func (r *Runner) stopped(rc *bot.Recipe, c *bot.Conversation, why string, now ti
 }
 
 // conversationOf returns the conversation event e happened in: its own,
-// or its subject's; nil when none.
-func (r *Runner) conversationOf(ctx context.Context, e *bot.Event, cache map[bot.ConversationID]*bot.Conversation) *bot.Conversation {
+// or its subject's; nil when none. An error is the store's (not a
+// conversation missing): the page is then planned again.
+func (r *Runner) conversationOf(ctx context.Context, e *bot.Event, cache map[bot.ConversationID]*bot.Conversation) (*bot.Conversation, error) {
 	id := e.ConversationID
 	if id == 0 {
 		if e.Subject.IsZero() {
-			return nil
+			return nil, nil
 		}
 		c, err := r.Store.ConversationByParticipant(ctx, e.Subject)
 		if err != nil {
-			return nil
+			return nil, notFoundIsNil(err)
 		}
 		cache[c.ID] = c
-		return c
+		return c, nil
 	}
 	if c, ok := cache[id]; ok {
-		return c
+		return c, nil
 	}
 	c, err := r.Store.Conversation(ctx, id)
 	if err != nil {
-		return nil
+		return nil, notFoundIsNil(err)
 	}
 	cache[id] = c
-	return c
+	return c, nil
 }
 
-func (r *Runner) contactOf(ctx context.Context, c *bot.Conversation, cache map[bot.ContactID]*bot.Contact) *bot.Contact {
+// contactOf returns c's contact, nil when it has none; an error is the
+// store's.
+func (r *Runner) contactOf(ctx context.Context, c *bot.Conversation, cache map[bot.ContactID]*bot.Contact) (*bot.Contact, error) {
 	if c.ContactID == 0 {
-		return nil
+		return nil, nil
 	}
 	if ct, ok := cache[c.ContactID]; ok {
-		return ct
+		return ct, nil
 	}
 	ct, err := r.Store.Contact(ctx, c.ContactID)
 	if err != nil {
+		if err = notFoundIsNil(err); err != nil {
+			return nil, err
+		}
 		ct = nil
 	}
 	cache[c.ContactID] = ct
-	return ct
+	return ct, nil
+}
+
+// notFoundIsNil is err, unless it says that something is not there.
+func notFoundIsNil(err error) error {
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		return nil
+	}
+	return err
 }
 
 // execute runs the runs due, each from its step until it ends or waits.
@@ -447,13 +485,23 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 	if err != nil {
 		return err
 	}
+	if !run.Version.IsZero() && !run.Version.Equal(rc.UpdatedAt) {
+		// Its steps are not what they were when it began (a wait may be
+		// gone, an action added): it stops, and says so.
+		c, _ := r.Store.Conversation(ctx, run.ConversationID)
+		return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run, "stopped: the recipe changed since this run began"))
+	}
 	by := bot.Actor{Recipe: rc.Name, Depth: run.Depth}
 	for step := run.Step; step < len(rc.Actions); step++ {
 		a := rc.Actions[step]
 		if step > 0 && rc.Actions[step-1].Kind == bot.RecipeWait {
-			if holds, why := r.stillHolds(ctx, rc, run); !holds {
+			holds, why, err := r.stillHolds(ctx, rc, run)
+			if err != nil {
+				return err
+			}
+			if !holds {
 				c, _ := r.Store.Conversation(ctx, run.ConversationID)
-				return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run.ConversationID, why))
+				return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run, why))
 			}
 		}
 		if a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval {
@@ -494,7 +542,7 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 			r.Log.Warn("recipes: an action failed", "recipe", rc.Name, "conversation", run.ConversationID, "action", a.Kind, "err", err)
 			c, _ := r.Store.Conversation(ctx, run.ConversationID)
 			why := "action " + strconv.Itoa(step+1) + " (" + string(a.Kind) + ") failed: " + bot.ErrorMessage(err)
-			return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run.ConversationID, why))
+			return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run, why))
 		}
 		if (a.Kind == bot.RecipeReply || a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval) && step+1 == len(rc.Actions) {
 			return nil // ended when marked
@@ -514,7 +562,7 @@ func (r *Runner) notify(ctx context.Context, rc *bot.Recipe, step int, id bot.Co
 		return err
 	}
 	who := c.Participant.String()
-	if ct := r.contactOf(ctx, c, map[bot.ContactID]*bot.Contact{}); ct != nil && ct.Name != "" {
+	if ct, _ := r.contactOf(ctx, c, map[bot.ContactID]*bot.Contact{}); ct != nil && ct.Name != "" {
 		who = ct.Name + " (" + who + ")"
 	}
 	text := strings.NewReplacer("{{conversation}}", "#"+strconv.FormatUint(uint64(id), 10), "{{contact}}", who,
@@ -561,7 +609,11 @@ func (r *Runner) webhook(ctx context.Context, rc *bot.Recipe, run *bot.RecipeRun
 		vars = w.Vars
 	}
 	now := r.Clock.Now().UTC()
-	body, err := Payload(rc.Name, vars, trigger, c, r.contactOf(ctx, c, map[bot.ContactID]*bot.Contact{}), now)
+	ct, err := r.contactOf(ctx, c, map[bot.ContactID]*bot.Contact{})
+	if err != nil {
+		return err
+	}
+	body, err := Payload(rc.Name, vars, trigger, c, ct, now)
 	if err != nil {
 		return err
 	}
@@ -596,8 +648,9 @@ func (r *Runner) threadWait(ctx context.Context, run *bot.RecipeRun) bool {
 }
 
 // note is a history line of recipe rc on conversation id.
-func (r *Runner) note(rc *bot.Recipe, c *bot.Conversation, id bot.ConversationID, what string) []*bot.Event {
-	e := &bot.Event{Type: bot.EventRecipeAction, ConversationID: id, By: bot.Actor{Recipe: rc.Name}, Data: map[string]string{"recipe": rc.Name, "what": what}}
+func (r *Runner) note(rc *bot.Recipe, c *bot.Conversation, run *bot.RecipeRun, what string) []*bot.Event {
+	e := &bot.Event{Type: bot.EventRecipeAction, ConversationID: run.ConversationID, By: bot.Actor{Recipe: rc.Name, Depth: run.Depth},
+		Data: map[string]string{"recipe": rc.Name, "what": what}}
 	if c != nil {
 		e.Subject, e.ContactID = c.Participant, c.ContactID
 	}
@@ -605,23 +658,34 @@ func (r *Runner) note(rc *bot.Recipe, c *bot.Conversation, id bot.ConversationID
 }
 
 // stillHolds checks rc's condition again, after a wait, on the
-// conversation and contact as they are now.
-func (r *Runner) stillHolds(ctx context.Context, rc *bot.Recipe, run *bot.RecipeRun) (bool, string) {
+// conversation and contact as they are now; an error is the store's (the
+// run is tried again later).
+func (r *Runner) stillHolds(ctx context.Context, rc *bot.Recipe, run *bot.RecipeRun) (bool, string, error) {
 	c, err := r.Store.Conversation(ctx, run.ConversationID)
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		return false, "stopped after the wait: the conversation is gone", nil
+	}
 	if err != nil {
-		return false, "stopped after the wait: the conversation is gone"
+		return false, "", err
+	}
+	evs, err := r.Store.Events(ctx, run.Event-1, 1)
+	if err != nil {
+		return false, "", err
 	}
 	var trigger *bot.Event
-	if evs, err := r.Store.Events(ctx, run.Event-1, 1); err == nil && len(evs) == 1 {
+	if len(evs) == 1 {
 		trigger = evs[0]
 	}
 	m, err := r.matcher(rc)
 	if err != nil {
-		return false, "stopped after the wait: " + bot.ErrorMessage(err)
+		return false, "stopped after the wait: " + bot.ErrorMessage(err), nil
 	}
-	ok, err := m.Match(NewEnv(trigger, c, r.contactOf(ctx, c, map[bot.ContactID]*bot.Contact{})))
-	if err != nil || !ok {
-		return false, "stopped after the wait: the condition no longer holds"
+	ct, err := r.contactOf(ctx, c, map[bot.ContactID]*bot.Contact{})
+	if err != nil {
+		return false, "", err
 	}
-	return true, ""
+	if ok, err := m.Match(NewEnv(trigger, c, ct)); err != nil || !ok {
+		return false, "stopped after the wait: the condition no longer holds", nil
+	}
+	return true, "", nil
 }

@@ -368,3 +368,41 @@ func TestSetAndSmartAssign(t *testing.T) {
 		t.Fatalf("history:\n%s", h)
 	}
 }
+
+// failOnce fails the first PlanRecipeRuns that has runs to write.
+type failOnce struct {
+	*store.DB
+	failed bool
+}
+
+func (f *failOnce) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bot.RecipeRun, events []*bot.Event) error {
+	if len(runs) > 0 && !f.failed {
+		f.failed = true
+		return bot.Errorf(bot.EUNAVAILABLE, "the disk is full")
+	}
+	return f.DB.PlanRecipeRuns(ctx, cursor, runs, events)
+}
+
+// A page whose runs could not be written is planned again: nothing is
+// skipped. And a recipe on recipes' own bookkeeping never fires.
+func TestAFailedPlanIsPlannedAgain(t *testing.T) {
+	ctx := context.Background()
+	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
+	r.add(t, "Tag", bot.Trigger{Kind: bot.TriggerNewMessage}, "", bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "seen"})
+	r.add(t, "Meta", bot.Trigger{Kind: bot.TriggerEvent, Value: "recipe_action"}, "", bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "meta"})
+	r.run.Store = &failOnce{DB: r.db}
+	r.writes(t, "hello")
+	if err := r.run.Step(ctx); bot.ErrorCode(err) != bot.EUNAVAILABLE {
+		t.Fatalf("the failed write: %v", err)
+	}
+	r.step(t)
+	got := r.conv(t)
+	if strings.Join(got.Tags, ",") != "seen" {
+		t.Fatalf("tags after the page was planned again: %v", got.Tags)
+	}
+	r.db.AppendEvent(ctx, &bot.Event{Type: bot.EventRecipeAction, ConversationID: got.ID, Data: map[string]string{"what": "x"}})
+	r.step(t)
+	if got := r.conv(t); strings.Contains(strings.Join(got.Tags, ","), "meta") {
+		t.Fatal("a recipe fired on recipes' own bookkeeping")
+	}
+}

@@ -99,8 +99,9 @@ func (t *Service) SendDraft(ctx context.Context, thread bot.ThreadRef, by bot.Ac
 		return Delivery{}, err
 	}
 	del, err := t.replyTo(ctx, c, by, bot.Message{Text: d.Text})
-	if err != nil {
-		// Not delivered: the draft goes back, for another try.
+	if err != nil && !del.Chat && del.EmailTo == "" {
+		// Not delivered: the draft goes back, for another try (not when
+		// it went and only recording that failed: it would go twice).
 		t.Store.Take(ctx, &bot.Intake{Participant: c.Participant, Update: func(c *bot.Conversation) error {
 			c.Drafts = append(c.Drafts, d)
 			return nil
