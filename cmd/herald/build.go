@@ -55,10 +55,14 @@ type wiring struct {
 	engine     *engine.Engine
 	threads    *threads.Service
 	recipes    *recipes.Runner
-	contacts   *contacts.Service
-	mux        *commands.Mux
-	inbound    *commands.Inbound
-	cards      *commands.CardUpdater
+	// recipeService manages recipes (commands, and imports through the
+	// control socket); poster checks webhook URLs.
+	recipeService *recipes.Service
+	poster        *webhook.Poster
+	contacts      *contacts.Service
+	mux           *commands.Mux
+	inbound       *commands.Inbound
+	cards         *commands.CardUpdater
 	// messengers reach people, per platform: the engine and the threads
 	// share this one map, filled before either runs.
 	messengers map[bot.Platform]bot.Messenger
@@ -217,13 +221,15 @@ func (w *wiring) buildCore() ([]component, error) {
 	// threads record and by every recipe changed.
 	w.recipes = &recipes.Runner{Store: w.db, Conversations: w.threads, Compiler: exprfilter.Compiler{}, Clock: w.clock, Log: w.log.With("part", "recipes")}
 	w.threads.Recorded = w.recipes.Wake
+	w.recipeService = &recipes.Service{Store: w.db, Compiler: exprfilter.Compiler{}, Clock: w.clock, Changed: w.recipes.Changed}
 	// Outbound webhooks: signed, durable, checked against server-side
 	// request forgery on the address dialled.
 	poster := &webhook.Poster{AllowHTTP: cfg.Webhooks.AllowHTTP, AllowPrivate: cfg.Webhooks.AllowPrivate, Timeout: cfg.Webhooks.Timeout}
+	w.poster = poster
 	hooks := &engine.Webhooks{Store: w.db, Poster: poster, Clock: w.clock, Log: w.log.With("part", "webhooks")}
 	w.recipes.WebhooksQueued = hooks.Wake
 	deps := commands.Deps{
-		Recipes:       &recipes.Service{Store: w.db, Compiler: exprfilter.Compiler{}, Clock: w.clock, Changed: w.recipes.Changed},
+		Recipes:       w.recipeService,
 		RecipeList:    w.db,
 		Calendars:     w.db,
 		Webhooks:      &commands.WebhookDeps{Store: w.db, CheckURL: poster.CheckURL, NewSecret: webhook.NewSecret, Queued: hooks.Wake},

@@ -17,6 +17,8 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -47,6 +49,10 @@ type controlOps struct {
 	resetConsoleToken func(context.Context) (string, error)
 	// clock stamps token revocations.
 	clock clock.Clock
+	// recipes and checkURL serve "herald recipes import" (a running
+	// herald's runner sees the recipes change).
+	recipes  *recipes.Service
+	checkURL func(string) error
 }
 
 // openControl listens on the control socket of db and serves GET /backup
@@ -118,6 +124,29 @@ func openControl(db *store.DB, log *slog.Logger, ops controlOps) (*controlServer
 		}
 		writeSecret(w, out)
 	})
+	// Recipes, calendars and webhooks, for "herald recipes export|import".
+	mux.HandleFunc("GET /recipes", func(w http.ResponseWriter, r *http.Request) {
+		out, err := commands.ExportRecipes(r.Context(), db)
+		if err != nil {
+			refuse(w, err, http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/yaml")
+		w.Write(out)
+	})
+	mux.HandleFunc("POST /recipes", func(w http.ResponseWriter, r *http.Request) {
+		var in recipesImport
+		if err := json.NewDecoder(io.LimitReader(r.Body, 16<<20)).Decode(&in); err != nil || ops.recipes == nil {
+			http.Error(w, "an import is a file and its secrets", http.StatusBadRequest)
+			return
+		}
+		rep, err := importRecipes(r.Context(), db, ops.recipes, ops.checkURL, in, ops.clock)
+		if err != nil {
+			refuse(w, err, http.StatusConflict)
+			return
+		}
+		json.NewEncoder(w).Encode(rep)
+	})
 	c := &controlServer{path: path, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
@@ -139,6 +168,11 @@ func (c *controlServer) Close() error {
 // dbPath and returns its answer when it is 200 OK; what it refused is an
 // error with its reason, named by what (for the message).
 func askRunning(ctx context.Context, dbPath, method, target, what string) (*http.Response, error) {
+	return askRunningBody(ctx, dbPath, method, target, what, nil)
+}
+
+// askRunningBody is askRunning with a request body.
+func askRunningBody(ctx context.Context, dbPath, method, target, what string, body io.Reader) (*http.Response, error) {
 	path := controlPath(dbPath)
 	client := &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
@@ -146,7 +180,7 @@ func askRunning(ctx context.Context, dbPath, method, target, what string) (*http
 			return d.DialContext(ctx, "unix", path)
 		},
 	}}
-	req, err := http.NewRequestWithContext(ctx, method, "http://herald"+target, nil)
+	req, err := http.NewRequestWithContext(ctx, method, "http://herald"+target, body)
 	if err != nil {
 		return nil, err
 	}

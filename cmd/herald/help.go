@@ -38,6 +38,20 @@ running herald through its control socket, or on the database when stopped.
 
 Example:
   herald token create crm --config herald.yaml`,
+	"recipes": `Usage: herald recipes export [OUT] | import FILE [--config FILE]
+
+Writes every recipe, business-hours calendar and webhook as one YAML file
+(to OUT, or standard output), in the command language moderators type, so
+that they can live in version control; import reads such a file back,
+making or replacing each by name. A webhook's secrets are never in the
+file: they are written as ${HERALD_WEBHOOK_NAME_SECRET} and
+${HERALD_WEBHOOK_NAME_AUTH} references, read from the environment of the
+import (a new signing secret is made when the variable is not set). A file
+with a mistake changes nothing and says where. Works on a running herald
+through its control socket, or on the database when stopped.
+
+Example:
+  herald recipes export --config herald.yaml recipes.yaml`,
 	"console-token": `Usage: herald console-token reset [--config FILE]
 
 Makes a new login token for the web console and prints it once (only its

@@ -83,6 +83,9 @@ Usage:
                                     what happened to whom: the event log, one JSON object a line
   herald token create NAME | list | revoke NAME [--config FILE]
                                     API tokens for POST /api/v1/events (a new one is shown once)
+  herald recipes export [OUT] | import FILE [--config FILE]
+                                    recipes, calendars and webhooks as one YAML file
+                                    (webhook secrets as ${ENV} references)
   herald recipients check FILE [--json]
                                     check a recipient file: exit 0 all valid, 1 some invalid, 2 unusable
   herald version                    print the version
@@ -198,6 +201,16 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return usageErrorf("backup needs one output file: herald backup --config FILE OUT")
 		}
 		return m.backup(ctx, *path, fs.Arg(0), *force)
+	case "recipes":
+		fs, path := m.flags("recipes")
+		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
+			return err
+		}
+		action, file := fs.Arg(0), fs.Arg(1)
+		if action == "export" && fs.NArg() <= 2 || action == "import" && fs.NArg() == 2 {
+			return m.recipesOp(ctx, *path, action, file)
+		}
+		return usageErrorf("recipes takes export [OUT] or import FILE: herald recipes export --config herald.yaml recipes.yaml")
 	case "recipients":
 		return m.recipients(rest)
 	case "version", "--version":
@@ -208,7 +221,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", cmd)
-	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "console-token", "token", "events", "recipients", "version", "help"}); s != "" {
+	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "console-token", "token", "events", "recipes", "recipients", "version", "help"}); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return usageErrorf("%s", msg)

@@ -151,7 +151,7 @@ func runReadmeCommand(t *testing.T, at int, fields []string, env map[string]stri
 		}
 		args = append(args, f)
 	}
-	if len(args) > 0 && (args[0] == "backup" || args[0] == "events") {
+	if len(args) > 0 && (args[0] == "backup" || args[0] == "events" || args[0] == "recipes") {
 		// A backup, or the event log, needs a database: run herald once.
 		stop := MustStart(t, NewProgram(env), cfg)
 		stop()

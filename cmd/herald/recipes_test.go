@@ -1,13 +1,18 @@
 package main_test
 
 import (
+	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/commands"
 )
 
 // TestApprovalOnTelegram drives a recipe's reply for approval end to end
@@ -148,5 +153,65 @@ func TestApprovalOnSlack(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if n := toAna(); n != 1 {
 		t.Fatalf("the reply went %d times", n)
+	}
+}
+
+// TestRecipesExportImportCommands: herald recipes export on a running
+// herald (through its control socket) writes the file; import into
+// another, stopped, reads it back with the webhook's secret from the
+// environment, and on a running herald its runner sees the recipes.
+func TestRecipesExportImportCommands(t *testing.T) {
+	ctx := context.Background()
+	dirA := t.TempDir()
+	cfgA := MustWriteConfig(t, dirA, "webhooks: {allow_http: true, allow_private: true}\n")
+	a := NewProgram(nil)
+	MustStart(t, a, cfgA)
+	run := mustRun(t, a)
+	run("calendar new office tz Europe/Paris mon-fri 9-18")
+	if r := a.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "webhook new crm http://127.0.0.1:9/hook"}); r.Messages[0].Kind != bot.KindSuccess {
+		t.Fatalf("webhook new: %+v", r.Messages) // private: it shows the secret
+	}
+	run("recipe new Refunds")
+	run("recipe when 1 new message")
+	run(`recipe if 1 message contains "refund"`)
+	run("recipe do 1 tag add refund; webhook crm")
+	run("recipe hours 1 outside office")
+	run("recipe enable 1")
+	out := filepath.Join(t.TempDir(), "recipes.yaml")
+	if err := NewProgram(nil).Run(ctx, []string{"recipes", "export", "--config", cfgA, out}); err != nil {
+		t.Fatal(err)
+	}
+	file, _ := os.ReadFile(out)
+	if !strings.Contains(string(file), "do: tag add refund; webhook crm") || !strings.Contains(string(file), "${HERALD_WEBHOOK_CRM_SECRET}") {
+		t.Fatalf("the export:\n%s", file)
+	}
+	if st, _ := os.Stat(out); st.Mode().Perm() != 0o600 {
+		t.Fatalf("the export's mode: %v", st.Mode())
+	}
+	// Into a stopped herald, the secret from the environment.
+	cfgB := MustWriteConfig(t, t.TempDir(), "webhooks: {allow_http: true, allow_private: true}\n")
+	b := NewProgram(map[string]string{"HERALD_WEBHOOK_CRM_SECRET": "whsec_c2VjcmV0c2VjcmV0c2VjcmV0"})
+	if err := b.Run(ctx, []string{"recipes", "import", "--config", cfgB, out}); err != nil {
+		t.Fatalf("import: %v\n%s", err, b.Stderr)
+	}
+	if !strings.Contains(b.Stdout.String(), "imported 1 calendars, 1 webhooks, 1 recipes") {
+		t.Fatalf("import said: %s", b.Stdout)
+	}
+	// Into a running herald: the import goes through its control socket.
+	c := NewProgram(nil)
+	cfgC := MustWriteConfig(t, t.TempDir(), "webhooks: {allow_http: true, allow_private: true}\n")
+	MustStart(t, c, cfgC)
+	if err := NewProgram(nil).Run(ctx, []string{"recipes", "import", "--config", cfgC, out}); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "recipes"}); !strings.Contains(r.Messages[0].Text, "*Refunds* · on") {
+		t.Fatalf("the running herald's recipes: %+v", r.Messages)
+	}
+	// A file with a mistake is refused, and says where.
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte(strings.Replace(string(file), "tag add refund", "tag explode refund", 1)), 0o600)
+	err := NewProgram(nil).Run(ctx, []string{"recipes", "import", "--config", cfgC, bad})
+	if err == nil || !strings.Contains(err.Error(), `recipe "Refunds"`) {
+		t.Fatalf("a bad file: %v", err)
 	}
 }

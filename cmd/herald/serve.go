@@ -105,7 +105,7 @@ func (m *Main) open(ctx context.Context, path, listen string) error {
 	for _, c := range components {
 		m.group.Go(runCtx, c)
 	}
-	ops := controlOps{clock: m.Clock}
+	ops := controlOps{clock: m.Clock, recipes: w.recipeService, checkURL: w.poster.CheckURL}
 	if w.web != nil {
 		ops.resetConsoleToken = w.resetConsoleToken
 	}

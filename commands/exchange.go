@@ -1,0 +1,400 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/recipes"
+)
+
+// Recipes, calendars and webhooks as one YAML file, so that they can live
+// in version control: `herald recipes export` writes it, `herald recipes
+// import` reads it back. Each recipe is written in the command language
+// (when, if, do, hours), as a moderator types it; a webhook's secrets are
+// written as ${ENV} references, never as themselves, and read from the
+// environment on import.
+
+// Exchange is the file.
+type Exchange struct {
+	Calendars []ExchangeCalendar `yaml:"calendars,omitempty"`
+	Webhooks  []ExchangeWebhook  `yaml:"webhooks,omitempty"`
+	Recipes   []ExchangeRecipe   `yaml:"recipes,omitempty"`
+}
+
+// ExchangeCalendar is a calendar: its parts as `calendar new` reads them.
+type ExchangeCalendar struct {
+	Name  string `yaml:"name"`
+	Hours string `yaml:"hours"`
+}
+
+// ExchangeWebhook is a webhook; Secret and Authorization are ${ENV}
+// references.
+type ExchangeWebhook struct {
+	Name          string   `yaml:"name"`
+	Description   string   `yaml:"description,omitempty"`
+	URL           string   `yaml:"url"`
+	Method        string   `yaml:"method"`
+	ContentType   string   `yaml:"content_type"`
+	Vars          []string `yaml:"vars,omitempty"`
+	Secret        string   `yaml:"secret"`
+	Authorization string   `yaml:"authorization,omitempty"`
+	Disabled      bool     `yaml:"disabled,omitempty"`
+}
+
+// ExchangeRecipe is a recipe in the command language.
+type ExchangeRecipe struct {
+	Name    string `yaml:"name"`
+	Enabled bool   `yaml:"enabled"`
+	When    string `yaml:"when"`
+	If      string `yaml:"if,omitempty"`
+	Do      string `yaml:"do"`
+	Hours   string `yaml:"hours,omitempty"`
+}
+
+// ExchangeStore is what export and import read and write.
+type ExchangeStore interface {
+	bot.RecipeStore
+	bot.CalendarStore
+	bot.WebhookStore
+	LastEventSeq(ctx context.Context) (uint64, error)
+}
+
+// secretEnv is the environment variable a webhook's secret is read from.
+func secretEnv(name, what string) string {
+	return "HERALD_WEBHOOK_" + strings.ToUpper(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(name, "_")) + "_" + what
+}
+
+// ExportRecipes writes every calendar, webhook and recipe as YAML.
+func ExportRecipes(ctx context.Context, st ExchangeStore) ([]byte, error) {
+	var x Exchange
+	cals, err := st.Calendars(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cals {
+		x.Calendars = append(x.Calendars, ExchangeCalendar{Name: c.Name, Hours: CalendarText(c)})
+	}
+	hooks, err := st.Webhooks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range hooks {
+		_, auth, err := st.WebhookSecrets(ctx, w.Name)
+		if err != nil {
+			return nil, err
+		}
+		xw := ExchangeWebhook{Name: w.Name, Description: w.Description, URL: w.URL, Method: w.Method, ContentType: w.ContentType,
+			Vars: w.Vars, Secret: "${" + secretEnv(w.Name, "SECRET") + "}", Disabled: w.Disabled}
+		if auth != "" {
+			xw.Authorization = "${" + secretEnv(w.Name, "AUTH") + "}"
+		}
+		x.Webhooks = append(x.Webhooks, xw)
+	}
+	rs, err := st.Recipes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		cond := r.Condition
+		if cond == "" && r.Expr != "" {
+			cond = "expr: " + r.Expr
+		}
+		xr := ExchangeRecipe{Name: r.Name, Enabled: r.Enabled, When: TriggerText(r.Trigger), If: cond, Do: ActionsText(r.Actions)}
+		if r.Hours != "" {
+			xr.Hours = r.Hours + " " + r.Calendar
+		}
+		x.Recipes = append(x.Recipes, xr)
+	}
+	var b bytes.Buffer
+	b.WriteString("# herald recipes, calendars and webhooks: herald recipes import FILE reads this back.\n")
+	b.WriteString("# Webhook secrets are read from the environment variables named.\n")
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(x); err != nil {
+		return nil, bot.Errorf(bot.EINTERNAL, "writing the recipes: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// ImportReport says what an import did.
+type ImportReport struct {
+	Calendars, Webhooks, Recipes int
+}
+
+// ImportRecipes reads a file written by ExportRecipes (or by hand) and
+// makes or replaces each calendar, webhook and recipe by name, as by. It
+// checks everything before it writes anything: a file with a mistake
+// changes nothing and says where. A webhook's secret comes from the
+// environment (env), and a new one is made (newSecret) when the variable
+// is not set.
+func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, data []byte, env func(string) (string, bool),
+	newSecret func() (string, error), checkURL func(string) error, by bot.Actor, now time.Time) (ImportReport, error) {
+	var rep ImportReport
+	var x Exchange
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&x); err != nil {
+		return rep, bot.Errorf(bot.EINVALID, "the recipes file cannot be read: %v", err)
+	}
+	// Check all of it first.
+	cals := make([]*bot.Calendar, len(x.Calendars))
+	for i, c := range x.Calendars {
+		cals[i] = &bot.Calendar{Name: c.Name, UpdatedAt: now, UpdatedBy: by}
+		if err := ParseCalendar(c.Hours, cals[i]); err != nil {
+			return rep, bot.Errorf(bot.EINVALID, "calendar %q: %s", c.Name, bot.ErrorMessage(err))
+		}
+	}
+	expand := func(v string) (string, error) {
+		if m := regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`).FindStringSubmatch(v); m != nil {
+			s, _ := env(m[1])
+			return s, nil
+		}
+		if v != "" {
+			return "", bot.Errorf(bot.EINVALID, "secrets are written as ${ENV} references, not in the file")
+		}
+		return "", nil
+	}
+	type hook struct {
+		w          *bot.Webhook
+		sign, auth string
+	}
+	hooks := make([]hook, len(x.Webhooks))
+	for i, w := range x.Webhooks {
+		if err := checkURL(w.URL); err != nil {
+			return rep, bot.Errorf(bot.EINVALID, "webhook %q: %s", w.Name, bot.ErrorMessage(err))
+		}
+		method, ctype := strings.ToUpper(w.Method), strings.ToLower(w.ContentType)
+		if method != "GET" && method != "POST" || ctype != "json" && ctype != "form" {
+			return rep, bot.Errorf(bot.EINVALID, "webhook %q: method is GET or POST, content_type json or form", w.Name)
+		}
+		if _, err := parseVars(strings.Join(w.Vars, ",")); err != nil {
+			return rep, bot.Errorf(bot.EINVALID, "webhook %q: %s", w.Name, bot.ErrorMessage(err))
+		}
+		sign, err := expand(w.Secret)
+		if err == nil && sign == "" {
+			sign, err = newSecret()
+		}
+		auth, aerr := expand(w.Authorization)
+		if err != nil || aerr != nil {
+			return rep, bot.Errorf(bot.EINVALID, "webhook %q: secrets are written as ${ENV} references", w.Name)
+		}
+		hooks[i] = hook{&bot.Webhook{Name: w.Name, Description: w.Description, URL: w.URL, Method: method, ContentType: ctype, Vars: w.Vars,
+			Disabled: w.Disabled, CreatedAt: now, UpdatedAt: now, UpdatedBy: by}, sign, auth}
+	}
+	type recipe struct {
+		x       ExchangeRecipe
+		trig    bot.Trigger
+		expr    string
+		actions []bot.RecipeAction
+		how     string
+		cal     string
+	}
+	rcs := make([]recipe, len(x.Recipes))
+	for i, r := range x.Recipes {
+		fail := func(err error) error { return bot.Errorf(bot.EINVALID, "recipe %q: %s", r.Name, bot.ErrorMessage(err)) }
+		t, err := ParseTrigger(r.When)
+		if err != nil {
+			return rep, fail(err)
+		}
+		expr, err := ParseCondition(r.If)
+		if err != nil {
+			return rep, fail(err)
+		}
+		as, err := ParseRecipeActions(r.Do, "")
+		if err != nil {
+			return rep, fail(err)
+		}
+		if err := recipes.CheckActions(as); err != nil {
+			return rep, fail(err)
+		}
+		how, cal, _ := strings.Cut(strings.TrimSpace(r.Hours), " ")
+		if how != "" && how != "during" && how != "outside" {
+			return rep, fail(fmt.Errorf("hours are during CALENDAR or outside CALENDAR"))
+		}
+		rcs[i] = recipe{r, t, expr, as, how, strings.TrimSpace(cal)}
+	}
+	// Then write.
+	for _, c := range cals {
+		if err := st.PutCalendar(ctx, c); err != nil {
+			return rep, err
+		}
+		rep.Calendars++
+	}
+	for _, h := range hooks {
+		if err := st.PutWebhook(ctx, h.w); err != nil {
+			return rep, err
+		}
+		if err := st.SetWebhookSecrets(ctx, h.w.Name, h.sign, h.auth); err != nil {
+			return rep, err
+		}
+		rep.Webhooks++
+	}
+	existing, err := st.Recipes(ctx)
+	if err != nil {
+		return rep, err
+	}
+	ids := map[string]bot.RecipeID{}
+	for _, r := range existing {
+		ids[strings.ToLower(r.Name)] = r.ID
+	}
+	for _, r := range rcs {
+		id, ok := ids[strings.ToLower(r.x.Name)]
+		if !ok {
+			made, err := svc.Create(ctx, r.x.Name, by)
+			if err != nil {
+				return rep, err
+			}
+			id = made.ID
+		}
+		steps := []func() (*bot.Recipe, error){
+			func() (*bot.Recipe, error) { return svc.Disable(ctx, id, by) },
+			func() (*bot.Recipe, error) { return svc.SetTrigger(ctx, id, r.trig, by) },
+			func() (*bot.Recipe, error) { return svc.SetCondition(ctx, id, strings.TrimSpace(r.x.If), r.expr, by) },
+			func() (*bot.Recipe, error) { return svc.SetActions(ctx, id, r.actions, by) },
+			func() (*bot.Recipe, error) { return svc.SetHours(ctx, id, r.how, r.cal, by) },
+		}
+		if r.x.Enabled {
+			steps = append(steps, func() (*bot.Recipe, error) { return svc.Enable(ctx, id, by) })
+		}
+		for _, step := range steps {
+			if _, err := step(); err != nil {
+				return rep, bot.Errorf(bot.ErrorCode(err), "recipe %q: %s", r.x.Name, bot.ErrorMessage(err))
+			}
+		}
+		rep.Recipes++
+	}
+	return rep, nil
+}
+
+// TriggerText writes a trigger as ParseTrigger reads it.
+func TriggerText(t bot.Trigger) string {
+	var s string
+	switch t.Kind {
+	case bot.TriggerNewConversation:
+		return "new conversation"
+	case bot.TriggerNewMessage:
+		return "new message"
+	case bot.TriggerStatus:
+		s = "status"
+	case bot.TriggerTagAdded:
+		s = "tag added"
+	case bot.TriggerTagRemoved:
+		s = "tag removed"
+	case bot.TriggerEvent:
+		s = "event"
+	default:
+		return ""
+	}
+	return strings.TrimSpace(s + " " + t.Value)
+}
+
+// durationText writes d as ParseDuration reads it, shortest: 30m, 2h, 1h30m.
+func durationText(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// quoted quotes a text for an action, with curly quotes when it holds a
+// straight one.
+func quoted(s string) string {
+	if strings.Contains(s, `"`) {
+		return "“" + s + "”"
+	}
+	return `"` + s + `"`
+}
+
+// ActionsText writes actions as ParseRecipeActions reads them.
+func ActionsText(as []bot.RecipeAction) string {
+	var parts []string
+	for _, a := range as {
+		var p string
+		switch a.Kind {
+		case bot.RecipeResolve, bot.RecipePending, bot.RecipeReopen, bot.RecipeBlock:
+			p = string(a.Kind)
+		case bot.RecipeTagAdd:
+			p = "tag add " + a.Tag
+		case bot.RecipeTagRemove:
+			p = "tag remove " + a.Tag
+		case bot.RecipeAssign:
+			if !a.To.Address.IsZero() {
+				p = "assign " + a.To.Address.String()
+			} else {
+				p = "assign @" + a.To.Name
+			}
+		case bot.RecipeReply, bot.RecipeNote, bot.RecipeDraft:
+			p = string(a.Kind) + " " + quoted(a.Text)
+		case bot.RecipeApproval:
+			p = "approve " + quoted(a.Text)
+		case bot.RecipeWait:
+			p = "wait " + durationText(a.Wait)
+		case bot.RecipeSmartAssign:
+			p = "smart-assign " + durationText(a.Wait)
+		case bot.RecipeSet:
+			p = "set " + a.Key + " " + quoted(a.Text)
+		case bot.RecipeWebhook:
+			p = "webhook " + a.Webhook
+			if len(a.Vars) > 0 {
+				p += " vars " + strings.Join(a.Vars, ",")
+			}
+		case bot.RecipeNotify:
+			var to []string
+			for _, addr := range a.Notify {
+				to = append(to, addr.String())
+			}
+			p = "notify " + strings.Join(to, ",")
+			if a.Every > 1 {
+				p += " after " + strconv.Itoa(a.Every)
+			}
+			if a.AtMost > 0 {
+				p += " every " + durationText(a.AtMost)
+			}
+			p += " " + quoted(a.Text)
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// CalendarText writes a calendar's parts as ParseCalendar reads them.
+func CalendarText(c *bot.Calendar) string {
+	var parts []string
+	if c.TimeZone != "" {
+		parts = append(parts, "tz "+c.TimeZone)
+	}
+	for _, h := range c.Hours {
+		days := "mon-sun"
+		if len(h.Days) > 0 {
+			ds := append([]time.Weekday(nil), h.Days...)
+			sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+			var names []string
+			for _, d := range ds {
+				names = append(names, strings.ToLower(d.String()[:3]))
+			}
+			days = strings.Join(names, ",")
+		}
+		hours := "0:00-24:00"
+		if h.HoursFrom != h.HoursTo {
+			hours = fmt.Sprintf("%d:%02d-%d:%02d", h.HoursFrom/60, h.HoursFrom%60, h.HoursTo/60, h.HoursTo%60)
+		}
+		parts = append(parts, days+" "+hours)
+	}
+	if len(c.Closed) > 0 {
+		parts = append(parts, "closed "+strings.Join(c.Closed, ","))
+	}
+	return strings.Join(parts, " ")
+}
