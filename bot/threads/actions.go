@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/personalize"
 )
 
 // The thread commands: close (now or later), reopen, assign, tag, block,
@@ -156,6 +157,13 @@ func (t *Service) Act(ctx context.Context, id bot.ConversationID, by bot.Actor, 
 	c, err := t.Store.Conversation(ctx, id)
 	if err != nil {
 		return err
+	}
+	if a.Kind == bot.RecipeReply || a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval || a.Kind == bot.RecipeNote {
+		text, err := t.personal(ctx, c, a.Text)
+		if err != nil {
+			return err
+		}
+		a.Text = text
 	}
 	set := func(what string, fn func(*bot.Conversation)) error {
 		_, err := t.apply(ctx, c.Participant, by, what, func(c *bot.Conversation) error { fn(c); return nil }, nil)
@@ -382,4 +390,30 @@ func (t *Service) lastAnswered(ctx context.Context, c *bot.Conversation, within 
 		}
 	}
 	return bot.Actor{}, false, nil
+}
+
+// personal fills text's placeholders ({{name}}, {{first_name}}, any
+// attribute of the contact, {{email}}, {{date}}) for c's participant; an
+// EINVALID error names one the contact lacks.
+func (t *Service) personal(ctx context.Context, c *bot.Conversation, text string) (string, error) {
+	if !strings.Contains(text, "{{") {
+		return text, nil
+	}
+	attrs := map[string]string{"name": c.Participant.ID}
+	if ct, err := t.Store.Contact(ctx, c.ContactID); err == nil {
+		for k, v := range ct.Attributes {
+			attrs[k] = v
+		}
+		if ct.Name != "" {
+			attrs["name"] = ct.Name
+		}
+		if first, _, _ := strings.Cut(ct.Name, " "); attrs["first_name"] == "" && first != "" {
+			attrs["first_name"] = first
+		}
+		if e := ct.MailTo(); e != "" {
+			attrs["email"] = e
+		}
+	}
+	m, err := personalize.Message(bot.Message{Text: text}, personalize.NewVars("", "", attrs, nil, t.Clock.Now()))
+	return m.Text, err
 }

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os/exec"
 	"slices"
@@ -676,5 +677,103 @@ func TestNudgeCrowdOnTelegram(t *testing.T) {
 	// first post), as in TestCrowdInTelegramGroup; at this time scale a
 	// second is 25 ms, and the scheduler's jitter sometimes tips the
 	// overall one.
+	t.Logf("429s from the fake: %v", fake.RejectedBy())
+}
+
+// TestRecipeCrowdOnTelegram: 40 participants write at once while the
+// moderators' group (a forum) takes 20 posts a minute; half of them ask
+// for a refund. Every message reaches its topic; each refund conversation
+// gets the recipe's approval card in its own topic, once, and no other
+// conversation does; an approval pressed there reaches the right person.
+func TestRecipeCrowdOnTelegram(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a crowd behind a paced platform; skipped with -short")
+	}
+	const group = -100502
+	fake, p := startTelegramCrowd(t, group)
+	for _, line := range []string{"recipe new Refunds", "recipe when 1 new message", `recipe if 1 message contains "refund"`,
+		`recipe do 1 tag add refund; approve "We are on it, {{name}}."`, "recipe enable 1"} {
+		if r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: consoleMod, Text: line}); r.Private {
+			t.Fatalf("%q was refused: %+v", line, r.Messages)
+		}
+	}
+	const crowd = 40
+	user := func(i int) int64 { return int64(8000 + i) }
+	text := func(i int) string {
+		if i%2 == 0 {
+			return fmt.Sprintf("P%d wants a refund", i)
+		}
+		return fmt.Sprintf("P%d says hello", i)
+	}
+	for i := range crowd {
+		fake.UserWrites(user(i), fmt.Sprintf("P%d", i), text(i))
+	}
+	topicOf := func(i int) int64 {
+		for _, m := range fake.Sent() {
+			if m.ChatID == group && strings.Contains(m.Text, text(i)) {
+				return m.Topic
+			}
+		}
+		return 0
+	}
+	cards := func() map[int64][]telegramfake.Message {
+		out := map[int64][]telegramfake.Message{}
+		for _, m := range fake.Sent() {
+			if m.ChatID == group && strings.Contains(m.Text, "We are on it") {
+				out[m.Topic] = append(out[m.Topic], m)
+			}
+		}
+		return out
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		relayed := 0
+		for i := range crowd {
+			if topicOf(i) != 0 {
+				relayed++
+			}
+		}
+		if relayed == crowd && len(cards()) == crowd/2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 90s, %d of %d messages relayed, %d of %d approval cards", relayed, crowd, len(cards()), crowd/2)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // a second card would show by now
+	all := cards()
+	for i := range crowd {
+		got := all[topicOf(i)]
+		switch {
+		case i%2 == 0 && len(got) != 1:
+			t.Errorf("P%d's topic has %d approval cards", i, len(got))
+		case i%2 == 1 && len(got) != 0:
+			t.Errorf("P%d, who asked for no refund, has an approval card", i)
+		}
+	}
+	// Approve P4's: the reply reaches P4 only.
+	card := all[topicOf(4)][0]
+	var kb struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	json.Unmarshal([]byte(card.ReplyMarkup), &kb)
+	fake.Press(77, group, card.ID, kb.InlineKeyboard[0][0].CallbackData)
+	waitUntil(t, p, "P4's reply", func() bool {
+		for _, m := range fake.Sent() {
+			if m.ChatID == user(4) && m.Text == "We are on it, P4." { // {{name}} filled
+				return true
+			}
+		}
+		return false
+	})
+	for _, m := range fake.Sent() {
+		if m.ChatID != user(4) && m.ChatID != group && strings.HasPrefix(m.Text, "We are on it") {
+			t.Errorf("the approved reply went to %d", m.ChatID)
+		}
+	}
 	t.Logf("429s from the fake: %v", fake.RejectedBy())
 }
