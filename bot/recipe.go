@@ -99,9 +99,12 @@ type Recipe struct {
 	// Condition is the condition as the moderator typed it ("" for
 	// every conversation); Expr is the expression it compiles to, checked
 	// when saved.
-	Condition string         `json:"condition,omitempty"`
-	Expr      string         `json:"expr,omitempty"`
-	Actions   []RecipeAction `json:"actions,omitempty"`
+	Condition string `json:"condition,omitempty"`
+	Expr      string `json:"expr,omitempty"`
+	// Filter names the saved filter the condition is, when it is one:
+	// saving the filter again changes the recipe's condition too.
+	Filter  string         `json:"filter,omitempty"`
+	Actions []RecipeAction `json:"actions,omitempty"`
 	// Hours, "during" or "outside", runs the recipe only during or only
 	// outside the business hours of the calendar named Calendar; ""
 	// runs it at any time.
@@ -170,4 +173,28 @@ type RecipeStore interface {
 	// no bound). When one is, posts are queued in the outbox and the
 	// count starts again, in the same transaction.
 	TickNotify(ctx context.Context, key string, every int, atMost time.Duration, now time.Time, posts []*Outgoing) (bool, error)
+}
+
+// Filter is a saved condition, named, that recipes use by name.
+type Filter struct {
+	Name      string    `json:"name"`
+	Condition string    `json:"condition"` // as typed
+	Expr      string    `json:"expr"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy Actor     `json:"updated_by"`
+}
+
+// FilterStore keeps saved filters by name (any case). Each method is one
+// transaction; implementations are safe for concurrent use.
+type FilterStore interface {
+	// PutFilter stores f, replacing the filter of that name, and sets the
+	// condition of every recipe using it to f's, at once.
+	PutFilter(ctx context.Context, f *Filter) error
+	// Filter returns the filter named name, or ENOTFOUND.
+	Filter(ctx context.Context, name string) (*Filter, error)
+	// Filters returns every filter, by name.
+	Filters(ctx context.Context) ([]*Filter, error)
+	// DeleteFilter removes it: ENOTFOUND when none, ECONFLICT while a
+	// recipe uses it.
+	DeleteFilter(ctx context.Context, name string) error
 }

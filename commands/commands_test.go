@@ -85,7 +85,7 @@ func newWorld(t testing.TB, locale commands.Locale) *world {
 	threads.Sign = signer.Sign
 	runner := &recipes.Runner{Store: db, Conversations: threads, Compiler: exprfilter.Compiler{}, Clock: clock}
 	deps.Recipes = &recipes.Service{Store: db, Compiler: exprfilter.Compiler{}, Clock: clock, Changed: runner.Changed}
-	deps.RecipeList, deps.Calendars = db, db
+	deps.RecipeList, deps.Calendars, deps.Filters = db, db, db
 	deps.Webhooks = &commands.WebhookDeps{Store: db, CheckURL: (&webhook.Poster{}).CheckURL, NewSecret: webhook.NewSecret}
 	auth := &moderators.Set{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
 	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer, threads: threads, recipes: runner,

@@ -26,6 +26,7 @@ import (
 // Exchange is the file.
 type Exchange struct {
 	Calendars []ExchangeCalendar `yaml:"calendars,omitempty"`
+	Filters   []ExchangeFilter   `yaml:"filters,omitempty"`
 	Webhooks  []ExchangeWebhook  `yaml:"webhooks,omitempty"`
 	Recipes   []ExchangeRecipe   `yaml:"recipes,omitempty"`
 }
@@ -34,6 +35,12 @@ type Exchange struct {
 type ExchangeCalendar struct {
 	Name  string `yaml:"name"`
 	Hours string `yaml:"hours"`
+}
+
+// ExchangeFilter is a saved filter: its condition as typed.
+type ExchangeFilter struct {
+	Name string `yaml:"name"`
+	If   string `yaml:"if"`
 }
 
 // ExchangeWebhook is a webhook; Secret and Authorization are ${ENV}
@@ -65,6 +72,7 @@ type ExchangeStore interface {
 	bot.RecipeStore
 	bot.CalendarStore
 	bot.WebhookStore
+	bot.FilterStore
 	LastEventSeq(ctx context.Context) (uint64, error)
 }
 
@@ -82,6 +90,13 @@ func ExportRecipes(ctx context.Context, st ExchangeStore) ([]byte, error) {
 	}
 	for _, c := range cals {
 		x.Calendars = append(x.Calendars, ExchangeCalendar{Name: c.Name, Hours: CalendarText(c)})
+	}
+	filters, err := st.Filters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range filters {
+		x.Filters = append(x.Filters, ExchangeFilter{Name: f.Name, If: f.Condition})
 	}
 	hooks, err := st.Webhooks(ctx)
 	if err != nil {
@@ -107,6 +122,9 @@ func ExportRecipes(ctx context.Context, st ExchangeStore) ([]byte, error) {
 		cond := r.Condition
 		if cond == "" && r.Expr != "" {
 			cond = "expr: " + r.Expr
+		}
+		if r.Filter != "" {
+			cond = "filter " + r.Filter
 		}
 		xr := ExchangeRecipe{Name: r.Name, Enabled: r.Enabled, When: TriggerText(r.Trigger), If: cond, Do: ActionsText(r.Actions)}
 		if r.Hours != "" {
@@ -153,6 +171,16 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 			return rep, bot.Errorf(bot.EINVALID, "calendar %q: %s", c.Name, bot.ErrorMessage(err))
 		}
 	}
+	filters := make([]*bot.Filter, len(x.Filters))
+	named := map[string]bool{}
+	for i, f := range x.Filters {
+		expr, err := ParseCondition(f.If)
+		if err != nil {
+			return rep, bot.Errorf(bot.EINVALID, "filter %q: %s", f.Name, bot.ErrorMessage(err))
+		}
+		filters[i] = &bot.Filter{Name: f.Name, Condition: f.If, Expr: expr}
+		named[strings.ToLower(f.Name)] = true
+	}
 	expand := func(v string) (string, error) {
 		if m := regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`).FindStringSubmatch(v); m != nil {
 			s, _ := env(m[1])
@@ -194,6 +222,7 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 		x       ExchangeRecipe
 		trig    bot.Trigger
 		expr    string
+		filter  string
 		actions []bot.RecipeAction
 		how     string
 		cal     string
@@ -205,8 +234,14 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 		if err != nil {
 			return rep, fail(err)
 		}
-		expr, err := ParseCondition(r.If)
-		if err != nil {
+		filter := ""
+		expr := ""
+		if ws := strings.Fields(r.If); len(ws) == 2 && ws[0] == "filter" {
+			if _, err := st.Filter(ctx, ws[1]); err != nil && !named[strings.ToLower(ws[1])] {
+				return rep, fail(err)
+			}
+			filter = ws[1]
+		} else if expr, err = ParseCondition(r.If); err != nil {
 			return rep, fail(err)
 		}
 		as, err := ParseRecipeActions(r.Do, "")
@@ -220,9 +255,14 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 		if how != "" && how != "during" && how != "outside" {
 			return rep, fail(fmt.Errorf("hours are during CALENDAR or outside CALENDAR"))
 		}
-		rcs[i] = recipe{r, t, expr, as, how, strings.TrimSpace(cal)}
+		rcs[i] = recipe{r, t, expr, filter, as, how, strings.TrimSpace(cal)}
 	}
 	// Then write.
+	for _, f := range filters {
+		if _, err := svc.SaveFilter(ctx, f.Name, f.Condition, f.Expr, by); err != nil {
+			return rep, bot.Errorf(bot.ErrorCode(err), "filter %q: %s", f.Name, bot.ErrorMessage(err))
+		}
+	}
 	for _, c := range cals {
 		if err := st.PutCalendar(ctx, c); err != nil {
 			return rep, err
@@ -258,7 +298,12 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 		steps := []func() (*bot.Recipe, error){
 			func() (*bot.Recipe, error) { return svc.Disable(ctx, id, by) },
 			func() (*bot.Recipe, error) { return svc.SetTrigger(ctx, id, r.trig, by) },
-			func() (*bot.Recipe, error) { return svc.SetCondition(ctx, id, strings.TrimSpace(r.x.If), r.expr, by) },
+			func() (*bot.Recipe, error) {
+				if r.filter != "" {
+					return svc.UseFilter(ctx, id, r.filter, by)
+				}
+				return svc.SetCondition(ctx, id, strings.TrimSpace(r.x.If), r.expr, by)
+			},
 			func() (*bot.Recipe, error) { return svc.SetActions(ctx, id, r.actions, by) },
 			func() (*bot.Recipe, error) { return svc.SetHours(ctx, id, r.how, r.cal, by) },
 		}

@@ -19,13 +19,14 @@ func TestRecipesExportAndImport(t *testing.T) {
 	ctx := context.Background()
 	a := newWorld(t, commands.LocaleEnglish)
 	for _, cmd := range []string{
+		`filter save vip plan = gold`, "recipe new VIP", "recipe when 1 new conversation", "recipe if 1 filter vip", "recipe do 1 tag add vip",
 		"calendar new office tz Europe/Paris mon-fri 9-12 mon-fri 13:30-18 sat 10-14 closed 2026-12-25,2027-01-01",
 		`webhook new crm https://crm.example.org/hook?token=abc post form vars contact,message desc "the CRM"`,
 		`webhook auth crm "Bearer s3cret"`,
-		"recipe new Auto-close", "recipe when 1 status pending", "recipe if 1 status is pending", "recipe do 1 wait 30m; resolve", "recipe enable 1",
-		"recipe new Refunds", "recipe when 2 new message", `recipe if 2 message contains "refund" and (platform is slack or plan = gold)`,
-		`recipe do 2 tag add refund; assign @billing; notify slack:CSUPPORT after 5 every 1h "{{count}} about refunds"; webhook crm vars contact; approve "Your refund is on its way."; set priority high; smart-assign 3h`,
-		"recipe hours 2 outside office",
+		"recipe new Auto-close", "recipe when 2 status pending", "recipe if 2 status is pending", "recipe do 2 wait 30m; resolve", "recipe enable 2",
+		"recipe new Refunds", "recipe when 3 new message", `recipe if 3 message contains "refund" and (platform is slack or plan = gold)`,
+		`recipe do 3 tag add refund; assign @billing; notify slack:CSUPPORT after 5 every 1h "{{count}} about refunds"; webhook crm vars contact; approve "Your refund is on its way."; set priority high; smart-assign 3h`,
+		"recipe hours 3 outside office",
 	} {
 		if r := a.run(mo, cmd); strings.Contains(render(r), "[important]") {
 			t.Fatalf("%s: %s", cmd, render(r))
@@ -62,7 +63,7 @@ func TestRecipesExportAndImport(t *testing.T) {
 		t.Fatalf("a bad file wrote %d recipes", len(rs))
 	}
 	rep, err := imp(file)
-	if err != nil || rep.Recipes != 2 || rep.Webhooks != 1 || rep.Calendars != 1 {
+	if err != nil || rep.Recipes != 3 || rep.Webhooks != 1 || rep.Calendars != 1 {
 		t.Fatalf("import: %+v %v", rep, err)
 	}
 	if sign, auth, _ := b.db.WebhookSecrets(ctx, "crm"); sign != env["HERALD_WEBHOOK_CRM_SECRET"] || auth != "Bearer from-env" {
@@ -73,10 +74,10 @@ func TestRecipesExportAndImport(t *testing.T) {
 		t.Fatalf("exported again:\n%s\nwant:\n%s", again, file)
 	}
 	// Importing again replaces, by name.
-	if rep, err := imp(file); err != nil || rep.Recipes != 2 {
+	if rep, err := imp(file); err != nil || rep.Recipes != 3 {
 		t.Fatalf("import again: %+v %v", rep, err)
 	}
-	if rs, _ := b.db.Recipes(ctx); len(rs) != 2 || !rs[0].Enabled || rs[1].Enabled {
+	if rs, _ := b.db.Recipes(ctx); len(rs) != 3 || rs[0].Enabled || !rs[1].Enabled || rs[2].Enabled || rs[0].Filter != "vip" {
 		t.Fatalf("recipes after two imports: %+v", rs)
 	}
 }

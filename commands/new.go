@@ -69,8 +69,11 @@ func New(deps Deps, text *Text, auth Authorizer, signer *Signer, log *slog.Logge
 
 		{Name: "recipe new", Args: "NAME", Example: "recipe new Auto-close", Help: TextHelpRecipeNew, MinArgs: 1, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.recipeNew)},
 		{Name: "recipe when", Args: "ID new conversation|new message|status [open|pending|resolved]|tag added|removed [TAG]|event NAME", Example: "recipe when 1 status pending", Help: TextHelpRecipeWhen, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: h.recipeCommand(h.recipeWhen)},
-		{Name: "recipe if", Args: "ID all|CONDITION", Example: "recipe if 1 status is pending", Help: TextHelpRecipeIf, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: h.recipeCommand(h.recipeIf)},
+		{Name: "recipe if", Args: "ID all|filter NAME|CONDITION", Example: "recipe if 1 status is pending", Help: TextHelpRecipeIf, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: h.recipeCommand(h.recipeIf)},
 		{Name: "recipe do", Args: "ID ACTION[; ACTION…]", Example: "recipe do 1 wait 30m; resolve", Help: TextHelpRecipeDo, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: h.recipeCommand(h.recipeDo)},
+		{Name: "filter save", Args: "NAME CONDITION", Example: `filter save refunds message contains "refund"`, Help: TextHelpFilterSave, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.filterSave)},
+		{Name: "filter list", Example: "filter list", Help: TextHelpFilterList, MaxArgs: 0, Handler: HandlerFunc(h.filterList)},
+		{Name: "filter delete", Args: "NAME", Example: "filter delete refunds", Help: TextHelpFilterDelete, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: HandlerFunc(h.filterDelete)},
 		{Name: "recipe hours", Args: "ID always|during CALENDAR|outside CALENDAR", Example: "recipe hours 2 outside office", Help: TextHelpRecipeHours, MinArgs: 2, MaxArgs: 3, Changes: true, Handler: h.recipeCommand(h.recipeHours)},
 		{Name: "calendar new", Args: "NAME [tz ZONE] DAYS HOURS [DAYS HOURS…] [closed DATE,DATE]", Example: "calendar new office tz Europe/Paris mon-fri 9-12 mon-fri 13-18 closed 2026-12-25", Help: TextHelpCalendarNew, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: h.calendarNew(false)},
 		{Name: "calendar edit", Args: "NAME [tz ZONE] [DAYS HOURS…] [closed DATE,DATE]", Example: "calendar edit office closed 2026-12-25,2027-01-01", Help: TextHelpCalendarEdit, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: h.calendarNew(true)},

@@ -20,6 +20,8 @@ type Recipes interface {
 	Enable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error)
 	Disable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error)
 	SetHours(ctx context.Context, id bot.RecipeID, how, calendar string, by bot.Actor) (*bot.Recipe, error)
+	UseFilter(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*bot.Recipe, error)
+	SaveFilter(ctx context.Context, name, typed, expr string, by bot.Actor) (*bot.Filter, error)
 	Delete(ctx context.Context, id bot.RecipeID) error
 	Test(ctx context.Context, id bot.RecipeID, e *bot.Event, c *bot.Conversation, ct *bot.Contact) (*bot.Recipe, bool, error)
 }
@@ -121,6 +123,14 @@ func (h *handlers) recipeWhen(ctx context.Context, rs Recipes, id bot.RecipeID, 
 
 func (h *handlers) recipeIf(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
 	typed := restAfter(r.Rest, 1)
+	if ws := strings.Fields(typed); len(ws) == 2 && (strings.EqualFold(ws[0], "filter") || strings.EqualFold(ws[0], "filtre")) {
+		rc, err := rs.UseFilter(ctx, id, ws[1], r.Actor)
+		if err != nil {
+			return err
+		}
+		w.Text(bot.KindSuccess, h.text.T(TextRecipeSet, rc.ID, h.recipeText(rc)))
+		return nil
+	}
 	expr, err := ParseCondition(typed)
 	if err != nil {
 		return err
@@ -510,4 +520,54 @@ func (h *handlers) actionsText(as []bot.RecipeAction) string {
 		parts = append(parts, p)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// filterSave reads: filter save NAME CONDITION…
+func (h *handlers) filterSave(ctx context.Context, w *Reply, r *Request) error {
+	rs, err := h.recipes()
+	if err != nil {
+		return err
+	}
+	typed := restAfter(r.Rest, 1)
+	expr, err := ParseCondition(typed)
+	if err != nil {
+		return err
+	}
+	f, err := rs.SaveFilter(ctx, r.Args[0], typed, expr, r.Actor)
+	if err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextFilterSaved, f.Name, f.Condition))
+	return nil
+}
+
+func (h *handlers) filterList(ctx context.Context, w *Reply, r *Request) error {
+	if h.deps.Filters == nil {
+		return bot.Errorf(bot.EUNAVAILABLE, "recipes are not set up on this herald")
+	}
+	all, err := h.deps.Filters.Filters(ctx)
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		w.Text(bot.KindIdea, h.text.T(TextFilterNone))
+		return nil
+	}
+	var lines []string
+	for _, f := range all {
+		lines = append(lines, "• *"+f.Name+"* · "+f.Condition)
+	}
+	w.Text(bot.KindMessage, strings.Join(lines, "\n"))
+	return nil
+}
+
+func (h *handlers) filterDelete(ctx context.Context, w *Reply, r *Request) error {
+	if h.deps.Filters == nil {
+		return bot.Errorf(bot.EUNAVAILABLE, "recipes are not set up on this herald")
+	}
+	if err := h.deps.Filters.DeleteFilter(ctx, r.Args[0]); err != nil {
+		return err
+	}
+	w.Text(bot.KindSuccess, h.text.T(TextFilterDeleted, r.Args[0]))
+	return nil
 }

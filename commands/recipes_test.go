@@ -236,3 +236,35 @@ func TestApprovalFlow(t *testing.T) {
 		}
 	}
 }
+
+// A saved filter: recipes use it by name and follow it when it changes;
+// one in use cannot go.
+func TestSavedFilters(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, commands.LocaleEnglish)
+	for _, cmd := range []string{`filter save refunds message contains "refund"`, "recipe new Tagger", "recipe when 1 new message",
+		"recipe if 1 filter refunds", "recipe do 1 tag add refund", "recipe enable 1"} {
+		if got := render(w.run(mo, cmd)); strings.Contains(got, "[important]") {
+			t.Fatalf("%s: %s", cmd, got)
+		}
+	}
+	if got := render(w.run(mo, "recipe info 1")); !strings.Contains(got, "if filter refunds") || !strings.Contains(got, `lower(message) contains "refund"`) {
+		t.Fatalf("recipe info: %s", got)
+	}
+	// The filter changes: the recipe follows.
+	w.run(mo, `filter save refunds message contains "money back"`)
+	zoe := bot.Address{Platform: bot.PlatformSlack, ID: "UZOE"}
+	w.threads.Receive(ctx, threads.Incoming{From: zoe, Name: "Zoe", Message: bot.Message{Text: "I want my money back"}})
+	if err := w.recipes.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := w.db.ConversationByParticipant(ctx, zoe); strings.Join(c.Tags, ",") != "refund" {
+		t.Fatalf("tags after the filter changed: %v", c.Tags)
+	}
+	if got := render(w.run(mo, "filter delete refunds")); !strings.Contains(got, "recipe 1 (Tagger) uses filter refunds") {
+		t.Fatalf("deleting a filter in use: %s", got)
+	}
+	if got := render(w.run(mo, "filter list")); !strings.Contains(got, `*refunds* · message contains "money back"`) {
+		t.Fatalf("filter list: %s", got)
+	}
+}

@@ -79,6 +79,7 @@ type Deps struct {
 	// store); without them those commands say recipes are not set up.
 	Recipes    Recipes
 	Calendars  bot.CalendarStore
+	Filters    bot.FilterStore
 	Webhooks   *WebhookDeps
 	RecipeList interface {
 		Recipes(ctx context.Context) ([]*bot.Recipe, error)

@@ -392,6 +392,15 @@ const (
 	TextThreadDraftApprove TextKey = "threads.draft.approve"
 	TextThreadDraftDiscard TextKey = "threads.draft.discard"
 	TextThreadDraftHow     TextKey = "threads.draft.how"
+	TextHelpFilterSave     TextKey = "cmd.help.filter_save"
+	TextHelpFilterList     TextKey = "cmd.help.filter_list"
+	TextHelpFilterDelete   TextKey = "cmd.help.filter_delete"
+	TextFilterSaved        TextKey = "cmd.filter.saved"
+	TextFilterNone         TextKey = "cmd.filter.none"
+	TextFilterDeleted      TextKey = "cmd.filter.deleted"
+	TextErrFilterNotFound  TextKey = "err.filter.not_found"
+	TextErrFilterUsed      TextKey = "err.filter.used"
+	TextErrFilterName      TextKey = "err.filter.name"
 	TextErrRecipeHours     TextKey = "err.recipe.hours_words"
 	TextHistoryHead        TextKey = "cmd.history.head"
 	TextHistoryEarlier     TextKey = "cmd.history.earlier"
@@ -845,6 +854,15 @@ var Texts = Catalogue{
 	TextThreadDraftApprove: {"Approve", "Approuver"},
 	TextThreadDraftDiscard: {"Discard", "Abandonner"},
 	TextThreadDraftHow:     {"`draft send %s` sends it, `draft edit %s NEW TEXT` changes it, `draft discard %s` drops it.", "`draft send %s` l'envoie, `draft edit %s NOUVEAU TEXTE` le change, `draft discard %s` l'abandonne."},
+	TextHelpFilterSave:     {"save a condition under a name, for recipes to use: recipe if ID filter NAME", "enregistrer une condition sous un nom, pour les recettes : recipe if ID filtre NOM"},
+	TextHelpFilterList:     {"the saved filters", "les filtres enregistrés"},
+	TextHelpFilterDelete:   {"delete a filter no recipe uses", "supprimer un filtre qu'aucune recette n'utilise"},
+	TextFilterSaved:        {"Filter *%s*: %s. Recipes using it follow it.", "Filtre *%s* : %s. Les recettes qui l'utilisent le suivent."},
+	TextFilterNone:         {"No filter yet: `filter save NAME CONDITION`.", "Aucun filtre : `filter save NOM CONDITION`."},
+	TextFilterDeleted:      {"Filter *%s* deleted.", "Filtre *%s* supprimé."},
+	TextErrFilterNotFound:  {"no filter named %s: `filter list` shows them", "pas de filtre nommé %s : `filter list` les montre"},
+	TextErrFilterUsed:      {"recipe %d (%s) uses filter %s: change its condition first", "la recette n°%d (%s) utilise le filtre %s : changez d'abord sa condition"},
+	TextErrFilterName:      {"a filter's name is one word", "le nom d'un filtre est un mot"},
 	TextErrRecipeHours:     {"write recipe hours ID always, during CALENDAR or outside CALENDAR", "écrivez recipe hours ID toujours, pendant CALENDRIER ou hors CALENDRIER"},
 	TextHelpHistory:        {"in a thread: everything that happened in the conversation, and who did it", "dans un fil : tout ce qui s'est passé dans la conversation, et qui l'a fait"},
 	TextHistoryHead:        {"*History of conversation #%d* (%s)", "*Historique de la conversation n° %d* (%s)"},

@@ -32,7 +32,8 @@ import (
 //	   (calendars.go).
 //	13: outbound webhooks: endpoints, secrets, deliveries, logs
 //	   (webhooks.go).
-const SchemaVersion = 13
+//	14: saved filters, the conditions recipes use by name (filters.go).
+const SchemaVersion = 14
 
 var (
 	bucketMeta            = []byte("meta")
@@ -74,6 +75,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV10toV11,
 	migrateV11toV12,
 	migrateV12toV13,
+	migrateV13toV14,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

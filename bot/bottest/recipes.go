@@ -22,6 +22,7 @@ type memRecipes struct {
 	planned   map[[2]uint64]bool // recipe ID, event Seq
 	cursor    uint64
 	calendars map[string][]byte // by lower-cased name
+	filters   map[string][]byte // by lower-cased name
 	notify    map[string]notifyCount
 }
 
@@ -328,5 +329,81 @@ func (s *Store) DeleteCalendar(ctx context.Context, name string) error {
 		}
 	}
 	delete(m.calendars, key)
+	return nil
+}
+
+var _ bot.FilterStore = (*Store)(nil)
+
+// PutFilter stores f and sets the condition of the recipes using it.
+func (s *Store) PutFilter(ctx context.Context, f *bot.Filter) error {
+	if strings.TrimSpace(f.Name) == "" {
+		return bot.Errorf(bot.EINVALID, "a filter needs a name")
+	}
+	if err := s.begin(ctx); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	m := s.recipesLocked()
+	if m.filters == nil {
+		m.filters = map[string][]byte{}
+	}
+	m.filters[strings.ToLower(f.Name)] = enc(f)
+	for id, b := range m.recipes {
+		if r := dec[bot.Recipe](b); strings.EqualFold(r.Filter, f.Name) && r.Expr != f.Expr {
+			r.Expr, r.UpdatedAt, r.UpdatedBy = f.Expr, f.UpdatedAt, f.UpdatedBy
+			m.recipes[id] = enc(r)
+		}
+	}
+	return nil
+}
+
+// Filter returns the filter named name, or ENOTFOUND.
+func (s *Store) Filter(ctx context.Context, name string) (*bot.Filter, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	b, ok := s.recipesLocked().filters[strings.ToLower(name)]
+	if !ok {
+		return nil, bot.Errorf(bot.ENOTFOUND, "no filter named %s: `filter list` shows them", name).Translated("err.filter.not_found", name)
+	}
+	return dec[bot.Filter](b), nil
+}
+
+// Filters returns every filter, by name.
+func (s *Store) Filters(ctx context.Context) ([]*bot.Filter, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	m := s.recipesLocked()
+	keys := make([]string, 0, len(m.filters))
+	for k := range m.filters {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []*bot.Filter
+	for _, k := range keys {
+		out = append(out, dec[bot.Filter](m.filters[k]))
+	}
+	return out, nil
+}
+
+// DeleteFilter removes the filter, unless a recipe uses it.
+func (s *Store) DeleteFilter(ctx context.Context, name string) error {
+	if err := s.begin(ctx); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	m := s.recipesLocked()
+	if _, ok := m.filters[strings.ToLower(name)]; !ok {
+		return bot.Errorf(bot.ENOTFOUND, "no filter named %s: `filter list` shows them", name).Translated("err.filter.not_found", name)
+	}
+	for _, b := range m.recipes {
+		if r := dec[bot.Recipe](b); strings.EqualFold(r.Filter, name) {
+			return bot.Errorf(bot.ECONFLICT, "recipe %d (%s) uses filter %s: change its condition first", r.ID, r.Name, name).Translated("err.filter.used", r.ID, r.Name, name)
+		}
+	}
+	delete(m.filters, strings.ToLower(name))
 	return nil
 }

@@ -129,6 +129,7 @@ type Store interface {
 	bot.RecipeStore
 	bot.CalendarStore
 	bot.WebhookStore
+	bot.FilterStore
 	bot.EventStore
 	Conversation(ctx context.Context, id bot.ConversationID) (*bot.Conversation, error)
 	ConversationByParticipant(ctx context.Context, participant bot.Address) (*bot.Conversation, error)

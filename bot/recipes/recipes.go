@@ -122,7 +122,38 @@ func (s *Service) SetCondition(ctx context.Context, id bot.RecipeID, typed, expr
 	if _, err := compile(s.Compiler, expr); err != nil {
 		return nil, err
 	}
-	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Condition, r.Expr = typed, expr; return nil })
+	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Condition, r.Expr, r.Filter = typed, expr, ""; return nil })
+}
+
+// UseFilter makes the saved filter named name recipe id's condition:
+// saving the filter again changes the recipe's too.
+func (s *Service) UseFilter(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*bot.Recipe, error) {
+	f, err := s.Store.Filter(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return s.update(ctx, id, by, func(r *bot.Recipe) error {
+		r.Condition, r.Expr, r.Filter = "filter "+f.Name, f.Expr, f.Name
+		return nil
+	})
+}
+
+// SaveFilter saves a condition under name (typed as the moderator wrote
+// it, expr what it compiles to, checked first), for recipes to use by
+// name; the recipes using it change with it.
+func (s *Service) SaveFilter(ctx context.Context, name, typed, expr string, by bot.Actor) (*bot.Filter, error) {
+	if !ValidName(name) || strings.ContainsAny(name, " \t") {
+		return nil, bot.Errorf(bot.EINVALID, "a filter's name is one word").Translated("err.filter.name")
+	}
+	if _, err := compile(s.Compiler, expr); err != nil {
+		return nil, err
+	}
+	f := &bot.Filter{Name: name, Condition: typed, Expr: expr, UpdatedAt: s.Clock.Now().UTC(), UpdatedBy: by}
+	if err := s.Store.PutFilter(ctx, f); err != nil {
+		return nil, err
+	}
+	s.changed()
+	return f, nil
 }
 
 // CheckActions says what is wrong with actions, if anything.

@@ -232,6 +232,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		Recipes:       w.recipeService,
 		RecipeList:    w.db,
 		Calendars:     w.db,
+		Filters:       w.db,
 		Webhooks:      &commands.WebhookDeps{Store: w.db, CheckURL: poster.CheckURL, NewSecret: webhook.NewSecret, Queued: hooks.Wake},
 		Conversations: w.threads,
 		Snippets:      w.db,

@@ -155,3 +155,36 @@ func tickNotify(t *testing.T, open func(*testing.T) Store) {
 		t.Fatalf("%d posts queued, want 4", len(posts))
 	}
 }
+
+// filters: by name in any case; saving one again changes the recipes
+// using it; one in use cannot go.
+func filters(t *testing.T, open func(*testing.T) Store) {
+	ctx := context.Background()
+	db := open(t)
+	if err := db.PutFilter(ctx, &bot.Filter{Name: "VIP", Condition: "plan = gold", Expr: `contact["plan"] == "gold"`}); err != nil {
+		t.Fatal(err)
+	}
+	r := &bot.Recipe{Name: "r", Filter: "vip", Expr: `contact["plan"] == "gold"`}
+	db.CreateRecipe(ctx, r)
+	other := &bot.Recipe{Name: "o", Expr: `status == "open"`}
+	db.CreateRecipe(ctx, other)
+	if err := db.PutFilter(ctx, &bot.Filter{Name: "vip", Condition: "plan in gold,platinum", Expr: `contact["plan"] in ["gold", "platinum"]`, UpdatedAt: epoch}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Recipe(ctx, r.ID); got.Expr != `contact["plan"] in ["gold", "platinum"]` || !got.UpdatedAt.Equal(epoch) {
+		t.Fatalf("the recipe did not follow its filter: %+v", got)
+	}
+	if got, _ := db.Recipe(ctx, other.ID); got.Expr != `status == "open"` {
+		t.Fatalf("another recipe changed: %+v", got)
+	}
+	if fs, _ := db.Filters(ctx); len(fs) != 1 || fs[0].Condition != "plan in gold,platinum" {
+		t.Fatalf("filters: %+v", fs)
+	}
+	code(t, db.DeleteFilter(ctx, "VIP"), bot.ECONFLICT)
+	db.DeleteRecipe(ctx, r.ID)
+	if err := db.DeleteFilter(ctx, "vip"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.Filter(ctx, "vip")
+	code(t, err, bot.ENOTFOUND)
+}

@@ -35,6 +35,7 @@ type Store interface {
 	bot.RecipeStore
 	bot.CalendarStore
 	bot.WebhookStore
+	bot.FilterStore
 }
 
 // Opener returns a fresh, empty store stamped by clock, closed when the
@@ -78,6 +79,7 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("Calendars", func(t *testing.T) { calendars(t, open) })
 	t.Run("TickNotify", func(t *testing.T) { tickNotify(t, open) })
 	t.Run("Webhooks", func(t *testing.T) { webhooks(t, open) })
+	t.Run("Filters", func(t *testing.T) { filters(t, open) })
 }
 
 var (
