@@ -55,6 +55,10 @@ type Conversation struct {
 	// Props are the conversation's properties moderators and recipes set
 	// (priority, language, category).
 	Props map[string]string `json:"props,omitempty"`
+	// Asking is the rating question put to the participant and not yet
+	// answered ("csat" or "nps"); Rating their last answer.
+	Asking string `json:"asking,omitempty"`
+	Rating int    `json:"rating,omitempty"`
 }
 
 // Draft is a reply waiting for a moderator.

@@ -37,6 +37,9 @@ const (
 	// EventDraftDiscarded one discarded.
 	EventDraftAdded     EventType = "draft_added"
 	EventDraftDiscarded EventType = "draft_discarded"
+	// EventSurveyAnswered is a participant's answer to a rating question
+	// (Data "survey" csat or nps, "rating").
+	EventSurveyAnswered EventType = "survey_answered"
 	// EventRecipeAction is a recipe's doing that no other event records:
 	// a run stopped by the loop guard or by its condition after a wait,
 	// a step that failed (Data "recipe", "what").

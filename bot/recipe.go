@@ -66,6 +66,11 @@ const (
 	// RecipeSmartAssign assigns the conversation to whoever last answered
 	// the same contact within Wait (3 h, a day, a week…), if anyone did.
 	RecipeSmartAssign RecipeActionKind = "smart_assign"
+	// RecipeSurvey asks the participant to rate the conversation: Key
+	// "csat" (1 to 5, with buttons) or "nps" (0 to 10); Text is the
+	// question ("" for herald's). The answer is recorded on the
+	// conversation (Rating) and as an event.
+	RecipeSurvey RecipeActionKind = "survey"
 )
 
 // RecipeAction is one step of a recipe.

@@ -391,6 +391,11 @@ func ActionsText(as []bot.RecipeAction) string {
 			p = "smart-assign " + durationText(a.Wait)
 		case bot.RecipeSet:
 			p = "set " + a.Key + " " + quoted(a.Text)
+		case bot.RecipeSurvey:
+			p = "survey " + a.Key
+			if a.Text != "" {
+				p += " " + quoted(a.Text)
+			}
 		case bot.RecipeWebhook:
 			p = "webhook " + a.Webhook
 			if len(a.Vars) > 0 {

@@ -72,6 +72,12 @@ func (h *handlers) historyLine(e *bot.Event) string {
 		return h.statusLine(e, by)
 	case bot.EventCustom:
 		return h.text.T(TextHistoryOther, by, e.Name)
+	case bot.EventSurveyAnswered:
+		top := "5"
+		if e.Data["survey"] == "nps" {
+			top = "10"
+		}
+		return h.text.T(TextHistoryRated, e.Data["rating"], top, e.Data["survey"])
 	case bot.EventDraftAdded:
 		if e.Data["approval"] == "true" {
 			return h.text.T(TextHistoryApproval, by, e.Data["draft"], quoteShort(e.Text))

@@ -206,6 +206,9 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 				return nil, err
 			}
 			a = n
+		case "survey", "enquête":
+			kind, question, _ := strings.Cut(rest, " ")
+			a.Kind, a.Key, a.Text = bot.RecipeSurvey, strings.ToLower(kind), strings.Trim(strings.TrimSpace(question), "\"“”")
 		case "set", "définir":
 			key, value, _ := strings.Cut(rest, " ")
 			a.Kind, a.Key, a.Text = bot.RecipeSet, strings.ToLower(key), strings.Trim(strings.TrimSpace(value), "\"“”")
@@ -237,7 +240,7 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 			}
 			a.Kind, a.Wait = bot.RecipeWait, d
 		default:
-			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "draft", "approve", "wait", "notify", "webhook", "set", "smart-assign"}); s != "" {
+			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "draft", "approve", "wait", "notify", "webhook", "set", "smart-assign", "survey"}); s != "" {
 				return nil, argError("%q is no action: did you mean %q?", verb, s)
 			}
 			return nil, argErrorT(TextErrRecipeAction, verb)
@@ -498,6 +501,11 @@ func (h *handlers) actionsText(as []bot.RecipeAction) string {
 			p += " " + a.Wait.String()
 		case bot.RecipeSet:
 			p += " " + a.Key + " " + a.Text
+		case bot.RecipeSurvey:
+			p += " " + a.Key
+			if a.Text != "" {
+				p += " “" + a.Text + "”"
+			}
 		case bot.RecipeWebhook:
 			p += " " + a.Webhook
 			if len(a.Vars) > 0 {

@@ -401,6 +401,9 @@ const (
 	TextErrFilterNotFound  TextKey = "err.filter.not_found"
 	TextErrFilterUsed      TextKey = "err.filter.used"
 	TextErrFilterName      TextKey = "err.filter.name"
+	TextHistoryRated       TextKey = "cmd.history.rated"
+	TextThreadSurveyCSAT   TextKey = "threads.survey.csat"
+	TextThreadSurveyNPS    TextKey = "threads.survey.nps"
 	TextErrRecipeHours     TextKey = "err.recipe.hours_words"
 	TextHistoryHead        TextKey = "cmd.history.head"
 	TextHistoryEarlier     TextKey = "cmd.history.earlier"
@@ -863,6 +866,9 @@ var Texts = Catalogue{
 	TextErrFilterNotFound:  {"no filter named %s: `filter list` shows them", "pas de filtre nommé %s : `filter list` les montre"},
 	TextErrFilterUsed:      {"recipe %d (%s) uses filter %s: change its condition first", "la recette n°%d (%s) utilise le filtre %s : changez d'abord sa condition"},
 	TextErrFilterName:      {"a filter's name is one word", "le nom d'un filtre est un mot"},
+	TextHistoryRated:       {"the participant rated %s/%s (%s)", "le participant a noté %s/%s (%s)"},
+	TextThreadSurveyCSAT:   {"How would you rate our answer? From 1 (poor) to 5 (great).", "Comment évaluez-vous notre réponse ? De 1 (mauvaise) à 5 (excellente)."},
+	TextThreadSurveyNPS:    {"How likely are you to recommend us to a friend? From 0 (not at all) to 10 (very likely): reply with a number.", "Recommanderiez-vous notre service à un proche ? De 0 (pas du tout) à 10 (tout à fait) : répondez par un nombre."},
 	TextErrRecipeHours:     {"write recipe hours ID always, during CALENDAR or outside CALENDAR", "écrivez recipe hours ID toujours, pendant CALENDRIER ou hors CALENDRIER"},
 	TextHelpHistory:        {"in a thread: everything that happened in the conversation, and who did it", "dans un fil : tout ce qui s'est passé dans la conversation, et qui l'a fait"},
 	TextHistoryHead:        {"*History of conversation #%d* (%s)", "*Historique de la conversation n° %d* (%s)"},

@@ -192,6 +192,10 @@ func CheckActions(actions []bot.RecipeAction) error {
 			if isContact && attr == "" || !isContact && a.Key != "priority" && a.Key != "language" && a.Key != "category" {
 				bad = "set priority, language, category or contact.ATTRIBUTE"
 			}
+		case bot.RecipeSurvey:
+			if a.Key != "csat" && a.Key != "nps" {
+				bad = "a survey is csat or nps"
+			}
 		case bot.RecipeSmartAssign:
 			if a.Wait <= 0 || a.Wait > MaxWait {
 				bad = "smart-assign looks back 3h, 24h, 2d, 3d or 1w"

@@ -518,7 +518,7 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 		case bot.RecipeWait:
 			run.Step, run.Due = step+1, r.Clock.Now().Add(a.Wait).UTC()
 			return r.Store.AdvanceRecipeRun(ctx, run, false, nil)
-		case bot.RecipeReply, bot.RecipeDraft, bot.RecipeApproval:
+		case bot.RecipeReply, bot.RecipeDraft, bot.RecipeApproval, bot.RecipeSurvey:
 			run.Step = step + 1
 			if err := r.Store.AdvanceRecipeRun(ctx, run, step+1 == len(rc.Actions), nil); err != nil {
 				return err
@@ -544,7 +544,7 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 			why := "action " + strconv.Itoa(step+1) + " (" + string(a.Kind) + ") failed: " + bot.ErrorMessage(err)
 			return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run, why))
 		}
-		if (a.Kind == bot.RecipeReply || a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval) && step+1 == len(rc.Actions) {
+		if (a.Kind == bot.RecipeReply || a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval || a.Kind == bot.RecipeSurvey) && step+1 == len(rc.Actions) {
 			return nil // ended when marked
 		}
 	}

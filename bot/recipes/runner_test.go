@@ -406,3 +406,37 @@ func TestAFailedPlanIsPlannedAgain(t *testing.T) {
 		t.Fatal("a recipe fired on recipes' own bookkeeping")
 	}
 }
+
+// A rating after a conversation is resolved: the question with its
+// buttons goes to the participant; their answer (a number in range) is
+// recorded on the conversation and as an event; a number out of range,
+// or later messages, are messages only.
+func TestSurveyAfterResolve(t *testing.T) {
+	ctx := context.Background()
+	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
+	r.add(t, "CSAT", bot.Trigger{Kind: bot.TriggerStatus, Value: "resolved"}, "", bot.RecipeAction{Kind: bot.RecipeSurvey, Key: "csat"})
+	c := r.writes(t, "thanks for the help")
+	r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeResolve})
+	r.step(t)
+	sent := r.chat.SentTo(ana)
+	if len(sent) != 1 || len(sent[0].Buttons) != 5 || sent[0].Buttons[3].Action.Value != "4" || !strings.Contains(sent[0].Text, "rate") {
+		t.Fatalf("the question: %+v", sent)
+	}
+	r.writes(t, "9") // out of range
+	if got := r.conv(t); got.Asking != "csat" || got.Rating != 0 {
+		t.Fatalf("after 9: %+v", got)
+	}
+	r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeResolve}) // 9 reopened it
+	r.writes(t, "4")
+	got := r.conv(t)
+	if got.Rating != 4 || got.Asking != "" || got.Status != bot.ConversationResolved {
+		t.Fatalf("the rating: %d, asking %q, status %s (an answer does not reopen)", got.Rating, got.Asking, got.Status)
+	}
+	r.writes(t, "5") // not asked any more: a message, which reopens
+	if got := r.conv(t); got.Rating != 4 || got.Status != bot.ConversationOpen {
+		t.Fatalf("after 5: %+v", got)
+	}
+	if h := r.history(t); strings.Count(h, "survey_answered") != 1 {
+		t.Fatalf("history:\n%s", h)
+	}
+}

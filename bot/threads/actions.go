@@ -3,6 +3,7 @@ package threads
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -158,7 +159,7 @@ func (t *Service) Act(ctx context.Context, id bot.ConversationID, by bot.Actor, 
 	if err != nil {
 		return err
 	}
-	if a.Kind == bot.RecipeReply || a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval || a.Kind == bot.RecipeNote {
+	if a.Kind == bot.RecipeReply || a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval || a.Kind == bot.RecipeNote || a.Kind == bot.RecipeSurvey {
 		text, err := t.personal(ctx, c, a.Text)
 		if err != nil {
 			return err
@@ -206,6 +207,8 @@ func (t *Service) Act(ctx context.Context, id bot.ConversationID, by bot.Actor, 
 			return err // no one answered them lately: left as it is
 		}
 		return set("assigned to "+to.String(), func(c *bot.Conversation) { c.Assignee = to })
+	case bot.RecipeSurvey:
+		return t.ask(ctx, c, by, a.Key, a.Text)
 	case bot.RecipeDraft, bot.RecipeApproval:
 		return t.addDraft(ctx, c, by, a.Text, a.Kind == bot.RecipeApproval, t.Sign)
 	case bot.RecipeNote:
@@ -416,4 +419,57 @@ func (t *Service) personal(ctx context.Context, c *bot.Conversation, text string
 	}
 	m, err := personalize.Message(bot.Message{Text: text}, personalize.NewVars("", "", attrs, nil, t.Clock.Now()))
 	return m.Text, err
+}
+
+// ask puts a rating question to c's participant (kind "csat": 1 to 5,
+// with buttons; "nps": 0 to 10), remembering that it waits for an
+// answer: their next message that is a number in range is it (Receive).
+func (t *Service) ask(ctx context.Context, c *bot.Conversation, by bot.Actor, kind, question string) error {
+	lo, hi := surveyRange(kind)
+	if hi == 0 {
+		return bot.Errorf(bot.EINVALID, "a survey is csat or nps, not %q", kind)
+	}
+	if question == "" {
+		question = t.tr("threads.survey.csat", "How would you rate our answer? From 1 (poor) to 5 (great).")
+		if kind == "nps" {
+			question = t.tr("threads.survey.nps", "How likely are you to recommend us to a friend? From 0 (not at all) to 10 (very likely): reply with a number.")
+		}
+	}
+	m := bot.Message{Text: question}
+	if kind == "csat" {
+		for i := lo; i <= hi; i++ {
+			n := strconv.Itoa(i)
+			m.Buttons = append(m.Buttons, bot.Button{Label: n, Action: bot.Action{Kind: bot.ActionReply, Value: n}})
+		}
+	}
+	if _, err := t.apply(ctx, c.Participant, by, "asked for a rating ("+kind+")", func(c *bot.Conversation) error {
+		c.Asking = kind
+		return nil
+	}, nil); err != nil {
+		return err
+	}
+	_, err := t.replyTo(ctx, c, by, m)
+	return err
+}
+
+// surveyRange is the answers a rating question takes (hi 0: no such
+// question).
+func surveyRange(kind string) (lo, hi int) {
+	switch kind {
+	case "csat":
+		return 1, 5
+	case "nps":
+		return 0, 10
+	}
+	return 0, 0
+}
+
+// rating reads text as the answer to the question c asks, if it is one.
+func rating(c *bot.Conversation, text string) (int, bool) {
+	lo, hi := surveyRange(c.Asking)
+	n, err := strconv.Atoi(strings.TrimSpace(text))
+	if hi == 0 || err != nil || n < lo || n > hi {
+		return 0, false
+	}
+	return n, true
 }

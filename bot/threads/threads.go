@@ -126,18 +126,28 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 	}
 	in.CampaignID = t.campaignOf(ctx, in)
 	var from bot.ConversationStatus
+	var rated int
+	var answered string
 	c, _, dup, err := t.Store.Take(ctx, &bot.Intake{
 		Key:         intakeKey(in),
 		Participant: in.From,
 		Copy:        in.Copy,
 		Init:        t.init(in, contact),
 		Update: func(c *bot.Conversation) error {
-			from = c.Status          // Update may run again: from is always this run's
+			from = c.Status // Update may run again: from is always this run's
+			rated, answered = 0, ""
 			c.ContactID = contact.ID // the contact may have changed: a second device linked
+			if n, ok := rating(c, in.Message.Text); ok {
+				rated, answered = n, c.Asking
+				c.Rating, c.Asking = n, ""
+			}
 			if c.Blocked {
 				return nil
 			}
 			c.LastMessageAt = now
+			if answered != "" {
+				return nil // a rating answers herald's question: the conversation stays as it is
+			}
 			c.CloseAt, c.CloseMessage = time.Time{}, "" // a new message cancels a delayed close
 			c.Status = bot.ConversationOpen             // and reopens a closed or answered one
 			return nil
@@ -156,6 +166,10 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 				return nil, append(events, received)
 			}
 			events = append(events, received)
+			if answered != "" {
+				events = append(events, &bot.Event{Type: bot.EventSurveyAnswered, Subject: in.From, ContactID: contact.ID,
+					Data: map[string]string{"survey": answered, "rating": strconv.Itoa(rated)}})
+			}
 			if !created && from != c.Status {
 				participant := bot.Actor{Address: in.From, Name: who}
 				events = append(events, &bot.Event{Type: bot.EventStatusChanged, Subject: in.From, ContactID: contact.ID, By: participant,
