@@ -238,24 +238,9 @@ func removeRun(tx *bolt.Tx, id uint64) error {
 // first.
 func (db *DB) DueRecipeRuns(ctx context.Context, now time.Time, limit int) ([]*bot.RecipeRun, error) {
 	var out []*bot.RecipeRun
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		runs := tx.Bucket(bucketRecipeRuns)
-		c := tx.Bucket(bucketRecipeRunsDue).Cursor()
-		end := uint64(now.UnixNano())
-		for k, _ := c.First(); k != nil && len(k) == 16 && btoi(k[:8]) <= end; k, _ = c.Next() {
-			var r bot.RecipeRun
-			ok, err := get(runs, k[8:], &r)
-			if err != nil {
-				return err
-			}
-			if ok {
-				out = append(out, &r)
-			}
-			if limit > 0 && len(out) == limit {
-				break
-			}
-		}
-		return nil
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		out, err = dueRecords[bot.RecipeRun](tx, bucketRecipeRunsDue, bucketRecipeRuns, now, limit)
+		return err
 	})
 	return out, err
 }
@@ -264,12 +249,42 @@ func (db *DB) DueRecipeRuns(ctx context.Context, now time.Time, limit int) ([]*b
 func (db *DB) NextRecipeRun(ctx context.Context) (time.Time, error) {
 	var at time.Time
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		if k, _ := tx.Bucket(bucketRecipeRunsDue).Cursor().First(); len(k) == 16 {
-			at = time.Unix(0, int64(btoi(k[:8]))).UTC()
-		}
+		at = firstDue(tx, bucketRecipeRunsDue)
 		return nil
 	})
 	return at, err
+}
+
+// dueRecords reads up to limit (0: all) records of bucket recs through
+// index, whose keys are a due time (Unix nanoseconds) and the record's
+// 8-byte key, due at or before now, earliest first.
+func dueRecords[T any](tx *bolt.Tx, index, recs []byte, now time.Time, limit int) ([]*T, error) {
+	var out []*T
+	b := tx.Bucket(recs)
+	c := tx.Bucket(index).Cursor()
+	end := uint64(now.UnixNano())
+	for k, _ := c.First(); len(k) == 16 && btoi(k[:8]) <= end; k, _ = c.Next() {
+		r := new(T)
+		ok, err := get(b, k[8:], r)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, r)
+		}
+		if limit > 0 && len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// firstDue returns the earliest due time of index (zero if empty).
+func firstDue(tx *bolt.Tx, index []byte) time.Time {
+	if k, _ := tx.Bucket(index).Cursor().First(); len(k) == 16 {
+		return time.Unix(0, int64(btoi(k[:8]))).UTC()
+	}
+	return time.Time{}
 }
 
 // AdvanceRecipeRun saves run, or removes it when done, and appends events.

@@ -208,24 +208,9 @@ func removeDelivery(tx *bolt.Tx, id uint64) error {
 // DueWebhooks returns up to limit deliveries due at or before now.
 func (db *DB) DueWebhooks(ctx context.Context, now time.Time, limit int) ([]*bot.WebhookDelivery, error) {
 	var out []*bot.WebhookDelivery
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketWebhookOutbox)
-		c := tx.Bucket(bucketWebhookDue).Cursor()
-		end := uint64(now.UnixNano())
-		for k, _ := c.First(); len(k) == 16 && btoi(k[:8]) <= end; k, _ = c.Next() {
-			var d bot.WebhookDelivery
-			ok, err := get(b, k[8:], &d)
-			if err != nil {
-				return err
-			}
-			if ok {
-				out = append(out, &d)
-			}
-			if limit > 0 && len(out) == limit {
-				break
-			}
-		}
-		return nil
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		out, err = dueRecords[bot.WebhookDelivery](tx, bucketWebhookDue, bucketWebhookOutbox, now, limit)
+		return err
 	})
 	return out, err
 }
@@ -234,9 +219,7 @@ func (db *DB) DueWebhooks(ctx context.Context, now time.Time, limit int) ([]*bot
 func (db *DB) NextWebhook(ctx context.Context) (time.Time, error) {
 	var at time.Time
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		if k, _ := tx.Bucket(bucketWebhookDue).Cursor().First(); len(k) == 16 {
-			at = time.Unix(0, int64(btoi(k[:8]))).UTC()
-		}
+		at = firstDue(tx, bucketWebhookDue)
 		return nil
 	})
 	return at, err

@@ -285,11 +285,8 @@ func (s *Store) Calendar(ctx context.Context, name string) (*bot.Calendar, error
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	b, ok := s.recipesLocked().calendars[strings.ToLower(name)]
-	if !ok {
-		return nil, bot.Errorf(bot.ENOTFOUND, "no calendar named %s: `calendar list` shows them", name).Translated("err.calendar.not_found", name)
-	}
-	return dec[bot.Calendar](b), nil
+	return getNamed[bot.Calendar](s.recipesLocked().calendars, name,
+		bot.Errorf(bot.ENOTFOUND, "no calendar named %s: `calendar list` shows them", name).Translated("err.calendar.not_found", name))
 }
 
 // Calendars returns every calendar, by name.
@@ -298,17 +295,7 @@ func (s *Store) Calendars(ctx context.Context) ([]*bot.Calendar, error) {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	m := s.recipesLocked()
-	keys := make([]string, 0, len(m.calendars))
-	for k := range m.calendars {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var out []*bot.Calendar
-	for _, k := range keys {
-		out = append(out, dec[bot.Calendar](m.calendars[k]))
-	}
-	return out, nil
+	return listNamed[bot.Calendar](s.recipesLocked().calendars), nil
 }
 
 // DeleteCalendar removes the calendar named name, unless a recipe runs by
@@ -363,11 +350,8 @@ func (s *Store) Filter(ctx context.Context, name string) (*bot.Filter, error) {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	b, ok := s.recipesLocked().filters[strings.ToLower(name)]
-	if !ok {
-		return nil, bot.Errorf(bot.ENOTFOUND, "no filter named %s: `filter list` shows them", name).Translated("err.filter.not_found", name)
-	}
-	return dec[bot.Filter](b), nil
+	return getNamed[bot.Filter](s.recipesLocked().filters, name,
+		bot.Errorf(bot.ENOTFOUND, "no filter named %s: `filter list` shows them", name).Translated("err.filter.not_found", name))
 }
 
 // Filters returns every filter, by name.
@@ -376,17 +360,7 @@ func (s *Store) Filters(ctx context.Context) ([]*bot.Filter, error) {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	m := s.recipesLocked()
-	keys := make([]string, 0, len(m.filters))
-	for k := range m.filters {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var out []*bot.Filter
-	for _, k := range keys {
-		out = append(out, dec[bot.Filter](m.filters[k]))
-	}
-	return out, nil
+	return listNamed[bot.Filter](s.recipesLocked().filters), nil
 }
 
 // DeleteFilter removes the filter, unless a recipe uses it.
@@ -406,4 +380,28 @@ func (s *Store) DeleteFilter(ctx context.Context, name string) error {
 	}
 	delete(m.filters, strings.ToLower(name))
 	return nil
+}
+
+// getNamed decodes the record named name (any case) of m, or returns
+// missing.
+func getNamed[T any](m map[string][]byte, name string, missing error) (*T, error) {
+	b, ok := m[strings.ToLower(name)]
+	if !ok {
+		return nil, missing
+	}
+	return dec[T](b), nil
+}
+
+// listNamed decodes every record of m, by name.
+func listNamed[T any](m map[string][]byte) []*T {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []*T
+	for _, k := range keys {
+		out = append(out, dec[T](m[k]))
+	}
+	return out
 }

@@ -51,11 +51,7 @@ func (s *Store) Webhook(ctx context.Context, name string) (*bot.Webhook, error) 
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	b, ok := s.webhooksLocked().hooks[strings.ToLower(name)]
-	if !ok {
-		return nil, noWebhook(name)
-	}
-	return dec[bot.Webhook](b), nil
+	return getNamed[bot.Webhook](s.webhooksLocked().hooks, name, noWebhook(name))
 }
 
 // Webhooks returns every webhook, by name.
@@ -64,17 +60,7 @@ func (s *Store) Webhooks(ctx context.Context) ([]*bot.Webhook, error) {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	m := s.webhooksLocked()
-	keys := make([]string, 0, len(m.hooks))
-	for k := range m.hooks {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var out []*bot.Webhook
-	for _, k := range keys {
-		out = append(out, dec[bot.Webhook](m.hooks[k]))
-	}
-	return out, nil
+	return listNamed[bot.Webhook](s.webhooksLocked().hooks), nil
 }
 
 // DeleteWebhook removes the webhook, its secrets and its log, unless a

@@ -2,7 +2,6 @@ package main_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os/exec"
 	"slices"
@@ -754,14 +753,7 @@ func TestRecipeCrowdOnTelegram(t *testing.T) {
 	}
 	// Approve P4's: the reply reaches P4 only.
 	card := all[topicOf(4)][0]
-	var kb struct {
-		InlineKeyboard [][]struct {
-			Text         string `json:"text"`
-			CallbackData string `json:"callback_data"`
-		} `json:"inline_keyboard"`
-	}
-	json.Unmarshal([]byte(card.ReplyMarkup), &kb)
-	fake.Press(77, group, card.ID, kb.InlineKeyboard[0][0].CallbackData)
+	fake.Press(77, group, card.ID, callbackData(card.ReplyMarkup, "Approve"))
 	waitUntil(t, p, "P4's reply", func() bool {
 		for _, m := range fake.Sent() {
 			if m.ChatID == user(4) && m.Text == "We are on it, P4." { // {{name}} filled

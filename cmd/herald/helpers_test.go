@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -57,4 +58,24 @@ func mustRun(t *testing.T, p *Program) func(text string, files ...bot.File) {
 			t.Fatalf("%s: %+v", text, r)
 		}
 	}
+}
+
+// callbackData returns the callback data of the inline keyboard button
+// labelled label in a Telegram reply markup ("" when none).
+func callbackData(markup, label string) string {
+	var kb struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	json.Unmarshal([]byte(markup), &kb)
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if b.Text == label {
+				return b.CallbackData
+			}
+		}
+	}
+	return ""
 }

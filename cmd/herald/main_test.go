@@ -685,19 +685,7 @@ func TestTelegramModeratorsGroup(t *testing.T) {
 		}
 		return false
 	})
-	var kb struct {
-		InlineKeyboard [][]struct {
-			Text         string `json:"text"`
-			CallbackData string `json:"callback_data"`
-		} `json:"inline_keyboard"`
-	}
-	json.Unmarshal([]byte(card.ReplyMarkup), &kb)
-	clone := ""
-	for _, row := range kb.InlineKeyboard {
-		if row[0].Text == "Clone" {
-			clone = row[0].CallbackData
-		}
-	}
+	clone := callbackData(card.ReplyMarkup, "Clone")
 	if clone == "" {
 		t.Fatalf("the card has no Clone button: %s", card.ReplyMarkup)
 	}

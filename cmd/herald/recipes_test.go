@@ -2,7 +2,6 @@ package main_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,21 +57,7 @@ func TestApprovalOnTelegram(t *testing.T) {
 		}
 		return false
 	})
-	var kb struct {
-		InlineKeyboard [][]struct {
-			Text         string `json:"text"`
-			CallbackData string `json:"callback_data"`
-		} `json:"inline_keyboard"`
-	}
-	json.Unmarshal([]byte(card.ReplyMarkup), &kb)
-	approve := ""
-	for _, row := range kb.InlineKeyboard {
-		for _, b := range row {
-			if b.Text == "Approve" {
-				approve = b.CallbackData
-			}
-		}
-	}
+	approve := callbackData(card.ReplyMarkup, "Approve")
 	if approve == "" {
 		t.Fatalf("the card has no Approve button: %s", card.ReplyMarkup)
 	}
