@@ -8,4 +8,6 @@ type CommandReply struct {
 	// Created is the campaign the command created, for surfaces that go
 	// on with it (a form that sets the message and audience next).
 	Created CampaignID
+	// Recipe is the recipe the command created, for the recipe form.
+	Recipe RecipeID
 }

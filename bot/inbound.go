@@ -48,6 +48,10 @@ const (
 	// typed after `nudge when ID`), text, hours (working days and hours),
 	// tz.
 	FormNudge = "nudge"
+	// FormRecipe creates an automation recipe, off unless enabled.
+	// Fields: name, when, if, do, hours — each as typed after `recipe
+	// when|if|do|hours ID`.
+	FormRecipe = "recipe"
 )
 
 // Inbound is one event a surface received, in neutral terms: the adapter

@@ -146,3 +146,31 @@ func (f NudgeForm) Run(ctx context.Context, r CommandRunner, who bot.Actor) (bot
 	// Each step stands alone: a rule it cannot read keeps the message typed.
 	return id, append(runSteps(steps, true), run(fmt.Sprintf("nudge info %d", id)))
 }
+
+// RecipeForm is what a new-recipe form (a Slack or Discord modal,
+// submitted as a bot.FormRecipe inbound) holds: each field as typed after
+// `recipe when|if|do|hours ID`.
+type RecipeForm struct {
+	Name, When, If, Do, Hours string
+}
+
+// Run creates the recipe through the command language and leaves it off:
+// the answer is its description, with what failed first above it.
+func (f RecipeForm) Run(ctx context.Context, r CommandRunner, who bot.Actor) []bot.CommandReply {
+	run := func(text string) bot.CommandReply {
+		return r.RunCommand(ctx, CommandRequest{Actor: who, Text: text})
+	}
+	created := run("recipe new " + strings.TrimSpace(f.Name))
+	id := created.Recipe
+	if id == 0 {
+		return []bot.CommandReply{created}
+	}
+	var steps []func() bot.CommandReply
+	for _, part := range [][2]string{{"when", f.When}, {"if", f.If}, {"do", f.Do}, {"hours", f.Hours}} {
+		if v := strings.TrimSpace(part[1]); v != "" {
+			text := fmt.Sprintf("recipe %s %d %s", part[0], id, v)
+			steps = append(steps, func() bot.CommandReply { return run(text) })
+		}
+	}
+	return append(runSteps(steps, true), run(fmt.Sprintf("recipe info %d", id)))
+}

@@ -116,6 +116,8 @@ func (h *Inbound) formFor(ctx context.Context, in bot.Inbound) string {
 		form = bot.FormListImport
 	case "nudge new":
 		form = bot.FormNudge
+	case "recipe new":
+		form = bot.FormRecipe
 	}
 	if form == "" || !slices.Contains(in.Forms, form) {
 		return ""
@@ -150,6 +152,9 @@ func (h *Inbound) form(ctx context.Context, in bot.Inbound) bot.InboundReply {
 		f := NudgeForm{Name: v("name"), When: v("when"), Text: in.Fields["text"], Hours: v("hours"), TZ: v("tz")}
 		_, replies := f.Run(ctx, h.Mux, in.From)
 		return bot.InboundReply{Replies: replies}
+	case bot.FormRecipe:
+		f := RecipeForm{Name: v("name"), When: v("when"), If: v("if"), Do: v("do"), Hours: v("hours")}
+		return bot.InboundReply{Replies: f.Run(ctx, h.Mux, in.From)}
 	}
 	return h.reply(bot.CommandReply{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant,
 		Text: h.Mux.Text.T(TextUnknownForm, in.Form)}}})

@@ -36,8 +36,9 @@ type Reply struct {
 	// Private asks surfaces that can to show the reply to the moderator
 	// alone (Slack ephemeral messages); errors are private.
 	Private bool
-	// Created is the campaign the command created.
+	// Created is the campaign the command created; Recipe the recipe.
 	Created bot.CampaignID
+	Recipe  bot.RecipeID
 }
 
 // Say adds a message to the reply.
@@ -258,11 +259,11 @@ var _ CommandRunner = (*Mux)(nil)
 // RunCommand serves a surface's request (CommandRunner).
 func (m *Mux) RunCommand(ctx context.Context, r CommandRequest) bot.CommandReply {
 	w := m.Serve(ctx, &Request{Actor: r.Actor, Text: r.Text, Files: r.Files, Thread: r.Thread, Signed: r.Signed})
-	return bot.CommandReply{Messages: w.Messages, Private: w.Private, Created: w.Created}
+	return bot.CommandReply{Messages: w.Messages, Private: w.Private, Created: w.Created, Recipe: w.Recipe}
 }
 
 // RunFile serves a file uploaded without a command (CommandRunner).
 func (m *Mux) RunFile(ctx context.Context, a bot.Actor, f bot.File) bot.CommandReply {
 	w := m.ServeFile(ctx, a, f)
-	return bot.CommandReply{Messages: w.Messages, Private: w.Private, Created: w.Created}
+	return bot.CommandReply{Messages: w.Messages, Private: w.Private, Created: w.Created, Recipe: w.Recipe}
 }

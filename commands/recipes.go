@@ -66,6 +66,7 @@ func (h *handlers) recipeNew(ctx context.Context, w *Reply, r *Request) error {
 		return err
 	}
 	w.Text(bot.KindSuccess, h.text.T(TextRecipeCreated, rc.ID, rc.Name))
+	w.Recipe = rc.ID
 	return nil
 }
 

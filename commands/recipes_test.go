@@ -268,3 +268,31 @@ func TestSavedFilters(t *testing.T) {
 		t.Fatalf("filter list: %s", got)
 	}
 }
+
+// The recipe form: a bare `recipe new` opens it where surfaces have
+// forms; a submission makes the recipe, off, from its fields, or says
+// what it could not read above what it made.
+func TestRecipeForm(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, commands.LocaleEnglish)
+	h := commands.NewInbound(w.mux, w.threads)
+	forms := []string{bot.FormCampaign, bot.FormNudge, bot.FormRecipe}
+	if out, _ := h.Handle(ctx, bot.Inbound{Kind: bot.InboundCommand, From: mo, Text: "recipe new", Forms: forms}); out.Form != bot.FormRecipe {
+		t.Fatalf("a moderator's bare recipe new: %+v", out)
+	}
+	if out, _ := h.Handle(ctx, bot.Inbound{Kind: bot.InboundCommand, From: stray, Text: "recipe new", Forms: forms}); out.Form != "" {
+		t.Fatal("a form opened for someone who is not a moderator")
+	}
+	out, _ := h.Handle(ctx, bot.Inbound{Kind: bot.InboundForm, From: mo, Form: bot.FormRecipe,
+		Fields: map[string]string{"name": "Auto-close", "when": "status pending", "if": "status is pending", "do": "wait 30m; resolve"}})
+	info := render(&commands.Reply{Messages: out.Replies[len(out.Replies)-1].Messages})
+	if !strings.Contains(info, "Recipe #1 Auto-close") || !strings.Contains(info, "when status pending, if status is pending: wait 30m0s; resolve") {
+		t.Fatalf("the form's recipe: %s", info)
+	}
+	out, _ = h.Handle(ctx, bot.Inbound{Kind: bot.InboundForm, From: mo, Form: bot.FormRecipe,
+		Fields: map[string]string{"name": "Broken", "when": "new message", "if": "platfrom is slack", "do": "resolve"}})
+	if len(out.Replies) != 2 || !out.Replies[0].Private || !strings.Contains(render(&commands.Reply{Messages: out.Replies[0].Messages}), `did you mean "platform"`) ||
+		!strings.Contains(render(&commands.Reply{Messages: out.Replies[1].Messages}), "if every conversation: resolve") {
+		t.Fatalf("a form with a condition it cannot read (the rest is kept): %+v", out.Replies)
+	}
+}

@@ -70,6 +70,7 @@ func (a *Adapter) register(ctx context.Context) error {
 const (
 	CampaignModal = "herald-campaign-new"
 	NudgeModal    = "herald-nudge-new"
+	RecipeModal   = "herald-recipe-new"
 )
 
 // campaignModal is the form `/herald campaign args: new` opens (Discord's
@@ -98,6 +99,17 @@ func (a *Adapter) nudgeModal() *discordgo.InteractionResponseData {
 		modalInput("text", a.tr("Message"), "Hello {{first_name}}, how is {{event.course}} going?", discordgo.TextInputParagraph, true, 4000),
 		modalInput("hours", a.tr("Working hours"), "mon-fri 9-18", discordgo.TextInputShort, false, 100),
 		modalInput("tz", a.tr("Time zone"), "Europe/Paris", discordgo.TextInputShort, false, 64),
+	}}
+}
+
+// recipeModal is the new-recipe form.
+func (a *Adapter) recipeModal() *discordgo.InteractionResponseData {
+	return &discordgo.InteractionResponseData{CustomID: RecipeModal, Title: a.tr("New recipe"), Components: []discordgo.MessageComponent{
+		modalInput("name", a.tr("Name"), "Auto-close", discordgo.TextInputShort, true, 64),
+		modalInput("when", a.tr("When"), "status pending", discordgo.TextInputShort, true, 200),
+		modalInput("if", a.tr("If"), "status is pending", discordgo.TextInputShort, false, 1000),
+		modalInput("do", a.tr("Do"), "wait 30m; resolve", discordgo.TextInputParagraph, true, 4000),
+		modalInput("hours", a.tr("Hours"), "outside office", discordgo.TextInputShort, false, 100),
 	}}
 }
 
@@ -219,7 +231,7 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 		if d.Name != "herald" || a.Handler == nil {
 			return
 		}
-		in := bot.Inbound{Kind: bot.InboundCommand, From: who, Text: commandText(d), Forms: []string{bot.FormCampaign, bot.FormNudge}}
+		in := bot.Inbound{Kind: bot.InboundCommand, From: who, Text: commandText(d), Forms: []string{bot.FormCampaign, bot.FormNudge, bot.FormRecipe}}
 		for _, at := range attachments(d) {
 			f, err := a.fetch(ctx, at)
 			if err != nil {
@@ -229,10 +241,13 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 			in.Files = append(in.Files, f)
 		}
 		out := a.handle(ctx, in)
-		if out.Form == bot.FormCampaign || out.Form == bot.FormNudge {
+		if out.Form == bot.FormCampaign || out.Form == bot.FormNudge || out.Form == bot.FormRecipe {
 			data := a.campaignModal()
-			if out.Form == bot.FormNudge {
+			switch out.Form {
+			case bot.FormNudge:
 				data = a.nudgeModal()
+			case bot.FormRecipe:
+				data = a.recipeModal()
 			}
 			err := respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: data})
 			if err == nil {
@@ -245,7 +260,7 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 		a.replyAll(ctx, i, respond, out.Replies)
 	case discordgo.InteractionModalSubmit:
 		d := i.ModalSubmitData()
-		form := map[string]string{CampaignModal: bot.FormCampaign, NudgeModal: bot.FormNudge}[d.CustomID]
+		form := map[string]string{CampaignModal: bot.FormCampaign, NudgeModal: bot.FormNudge, RecipeModal: bot.FormRecipe}[d.CustomID]
 		if form == "" || a.Handler == nil {
 			return
 		}

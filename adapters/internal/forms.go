@@ -20,6 +20,11 @@ var formFrench = map[string]string{
 	"New nudge": "Nouvelle relance", "Create, off": "Créer, désactivée", "When": "Quand",
 	"The event, the delay, then unless, until, once or each time.": "L'événement, le délai, puis sauf, jusqu'à, une fois ou à chaque fois.",
 	"{{first_name}} reads the contact, {{event.x}} the event.":     "{{first_name}} lit le contact, {{event.x}} l'événement.",
+	"New recipe": "Nouvelle recette", "If": "Si", "Do": "Faire", "Hours": "Heures",
+	"new conversation, new message, status pending, tag added vip, event NAME": "nouvelle conversation, nouveau message, statut en_attente, étiquette ajoutée vip, événement NOM",
+	"all, filter NAME, or message contains \"refund\" and platform is slack":   "tout, filtre NOM, ou message contient \"remboursement\" et plateforme est slack",
+	"Actions in order, separated by ;":                                         "Les actions dans l'ordre, séparées par ;",
+	"always, during CALENDAR or outside CALENDAR":                              "toujours, pendant CALENDRIER ou hors CALENDRIER",
 }
 
 // FormText returns a form's text in locale ("fr": French), by its English.

@@ -15,16 +15,19 @@ const (
 	CampaignModal = "herald-campaign-new"
 	ImportModal   = "herald-list-import"
 	NudgeModal    = "herald-nudge-new"
+	RecipeModal   = "herald-recipe-new"
 )
 
 // modalOf returns the modal of a form (bot.FormCampaign,
-// bot.FormListImport, bot.FormNudge).
+// bot.FormListImport, bot.FormNudge, bot.FormRecipe).
 func modalOf(form string) string {
 	switch form {
 	case bot.FormListImport:
 		return ImportModal
 	case bot.FormNudge:
 		return NudgeModal
+	case bot.FormRecipe:
+		return RecipeModal
 	}
 	return CampaignModal
 }
@@ -109,6 +112,15 @@ func (a *Adapter) modal(id, channel, preview string) slk.ModalViewRequest {
 			input("hours", a.tr("Working hours"), a.tr("e.g. mon-fri 9-18"), true, textInput("hours", "mon-fri 9-18", false)),
 			input("tz", a.tr("Time zone"), a.tr("e.g. Europe/Paris"), true, textInput("tz", "Europe/Paris", false)),
 		}
+	case RecipeModal:
+		v.Title, v.Submit = plain(a.tr("New recipe")), plain(a.tr("Create, off"))
+		v.Blocks.BlockSet = []slk.Block{
+			input("name", a.tr("Name"), a.tr("Moderators see it; recipients do not."), false, textInput("name", "Auto-close", false)),
+			input("when", a.tr("When"), a.tr("new conversation, new message, status pending, tag added vip, event NAME"), false, textInput("when", "status pending", false)),
+			input("if", a.tr("If"), a.tr("all, filter NAME, or message contains \"refund\" and platform is slack"), true, textInput("if", "status is pending", false)),
+			input("do", a.tr("Do"), a.tr("Actions in order, separated by ;"), false, textInput("do", "wait 30m; resolve", true)),
+			input("hours", a.tr("Hours"), a.tr("always, during CALENDAR or outside CALENDAR"), true, textInput("hours", "outside office", false)),
+		}
 	case ImportModal:
 		v.Title, v.Submit = plain(a.tr("Import a list")), plain(a.tr("Import"))
 		v.Blocks.BlockSet = []slk.Block{
@@ -163,6 +175,8 @@ func (a *Adapter) submitted(ctx context.Context, who bot.Actor, callbackID, chan
 		in.Form, fields = bot.FormCampaign, []string{"name", "kind", "title", "text", "list", "platform", "at", "window", "hours", "tz"}
 	case NudgeModal:
 		in.Form, fields = bot.FormNudge, []string{"name", "when", "text", "hours", "tz"}
+	case RecipeModal:
+		in.Form, fields = bot.FormRecipe, []string{"name", "when", "if", "do", "hours"}
 	default:
 		return
 	}

@@ -529,6 +529,8 @@ func moForms(in bot.Inbound) string {
 		return bot.FormCampaign
 	case "nudge new":
 		return bot.FormNudge
+	case "recipe new":
+		return bot.FormRecipe
 	}
 	return ""
 }
@@ -595,6 +597,24 @@ func TestModals(t *testing.T) {
 	reqs = g.runner.Requests()
 	if last := reqs[len(reqs)-1]; last.Text != "form nudge hours= name=Reminder text=Hi tz= when=signed_up in 3 days" {
 		t.Fatalf("the nudge form ran %q", last.Text)
+	}
+	// So does the recipe form.
+	command("UMOD", "recipe new", g.fake.Trigger())
+	if v := g.fake.Views(); len(v) != 3 || v[2].Body["callback_id"] != hslack.RecipeModal {
+		t.Fatalf("views %+v", v)
+	}
+	payload, _ = json.Marshal(map[string]any{"type": "view_submission", "user": map[string]string{"id": "UMOD", "username": "mo"},
+		"view": map[string]any{"callback_id": hslack.RecipeModal, "private_metadata": "CMODS", "state": map[string]any{"values": map[string]any{
+			"name": map[string]any{"name": map[string]any{"type": "plain_text_input", "value": "Auto-close"}},
+			"when": map[string]any{"when": map[string]any{"type": "plain_text_input", "value": "status pending"}},
+			"do":   map[string]any{"do": map[string]any{"type": "plain_text_input", "value": "wait 30m; resolve"}},
+		}}}})
+	if code := g.post("/slack/interactions", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode(), 0, ""); code != 200 {
+		t.Fatalf("submission: %d", code)
+	}
+	reqs = g.runner.Requests()
+	if last := reqs[len(reqs)-1]; last.Text != "form recipe do=wait 30m; resolve hours= if= name=Auto-close when=status pending" {
+		t.Fatalf("the recipe form ran %q", last.Text)
 	}
 }
 
