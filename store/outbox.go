@@ -230,6 +230,9 @@ func (db *DB) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool
 				return err
 			}
 		}
+		if in.Plan != nil {
+			return planRuns(tx, in.Plan(c, events))
+		}
 		return nil
 	})
 	if err != nil || dup {

@@ -178,22 +178,8 @@ func runKey(r *bot.RecipeRun) []byte {
 func (db *DB) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bot.RecipeRun, events []*bot.Event) error {
 	// In a batch: it shares its commit with the intakes written at once.
 	return db.batch(ctx, func(tx *bolt.Tx) error {
-		b, keys := tx.Bucket(bucketRecipeRuns), tx.Bucket(bucketRecipeRunsKey)
-		for _, r := range runs {
-			if keys.Get(runKey(r)) != nil {
-				continue // planned before a crash
-			}
-			id, err := b.NextSequence()
-			if err != nil {
-				return internal("run sequence: %w", err)
-			}
-			r.ID = id
-			if err := keys.Put(runKey(r), itob(id)); err != nil {
-				return internal("indexing a run: %w", err)
-			}
-			if err := putRun(tx, r); err != nil {
-				return err
-			}
+		if err := planRuns(tx, runs); err != nil {
+			return err
 		}
 		for _, e := range events {
 			if err := db.appendEvent(tx, e); err != nil {
@@ -205,6 +191,29 @@ func (db *DB) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bot.Rec
 		}
 		return nil
 	})
+}
+
+// planRuns stores runs, setting their IDs; a run whose recipe and event
+// were planned before is skipped.
+func planRuns(tx *bolt.Tx, runs []*bot.RecipeRun) error {
+	b, keys := tx.Bucket(bucketRecipeRuns), tx.Bucket(bucketRecipeRunsKey)
+	for _, r := range runs {
+		if keys.Get(runKey(r)) != nil {
+			continue // planned before
+		}
+		id, err := b.NextSequence()
+		if err != nil {
+			return internal("run sequence: %w", err)
+		}
+		r.ID = id
+		if err := keys.Put(runKey(r), itob(id)); err != nil {
+			return internal("indexing a run: %w", err)
+		}
+		if err := putRun(tx, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func putRun(tx *bolt.Tx, r *bot.RecipeRun) error {

@@ -5,13 +5,16 @@
 //
 //	go run ./bench/recipes
 //
-// Evaluation: -recipes enabled recipes on "new message", each with a
-// condition (about one message in twenty matches one, which then tags the
+// Evaluation: -recipes enabled recipes (0: none, the baseline) on "new
+// message", each with a condition (about one message in twenty matches one, which then tags the
 // conversation); -messages participant messages from -participants
 // people go through herald's inbound path (threads.Receive: durable
 // before it returns) at -rate a second. eval_p99_ms is, per message, from
 // Receive returning (the message durable) to the recipes' decisions on
-// it recorded (the runner's cursor past its event), the 99th percentile;
+// it recorded: nil for a message decided in its own write (its runs
+// written with it), else until the runner's planner passed its event;
+// intake_p99_ms is Receive's own latency (with -recipes 0 the baseline:
+// the difference is what deciding in the write adds);
 // eval_us_per_message the runner's CPU time per message (the process's
 // CPU while only the runner works, after intake).
 //
@@ -153,7 +156,7 @@ func evaluate(o options, out map[string]any) error {
 		at  time.Time
 	}
 	var waiting []mark
-	var lat []time.Duration
+	var lat, intakeLat []time.Duration
 	var runs atomic.Int64
 	var planned atomic.Uint64
 	run.Planned = func(cursor uint64, n int) {
@@ -173,6 +176,16 @@ func evaluate(o options, out map[string]any) error {
 		mu.Unlock()
 	}
 	th.Recorded = run.Wake
+	// Decisions made with the message, in its own write: their latency
+	// from durable to recorded is nil.
+	var inline sync.Map
+	th.Decide = run.Decide
+	th.Decided = func(seqs []uint64, version uint64) {
+		for _, seq := range seqs {
+			inline.Store(seq, true)
+		}
+		run.Decided(seqs, version)
+	}
 	go run.Run(ctx)
 
 	start := time.Now()
@@ -195,12 +208,16 @@ func evaluate(o options, out map[string]any) error {
 				}
 				who := bot.Address{Platform: bot.PlatformWeb, ID: "p" + strconv.Itoa(r.IntN(o.participants))}
 				text := "hello, about word" + strconv.Itoa(r.IntN(2000)) + " and the rest"
+				began := time.Now()
 				c, err := th.Receive(ctx, threads.Incoming{From: who, Name: "P", Message: bot.Message{Text: text}})
 				if err != nil {
 					log.Printf("receive: %v", err)
 					continue
 				}
 				durable := time.Now()
+				mu.Lock()
+				intakeLat = append(intakeLat, durable.Sub(began))
+				mu.Unlock()
 				// Its event: the conversation's last message received
 				// (one writer per participant at a time is not assured,
 				// so a later message of theirs may be taken: the latency
@@ -213,7 +230,11 @@ func evaluate(o options, out map[string]any) error {
 					}
 				}
 				mu.Lock()
-				waiting = append(waiting, mark{seq, durable})
+				if _, ok := inline.Load(seq); ok {
+					lat = append(lat, 0) // decided in the message's own write
+				} else {
+					waiting = append(waiting, mark{seq, durable})
+				}
 				mu.Unlock()
 			}
 		}()
@@ -221,18 +242,22 @@ func evaluate(o options, out map[string]any) error {
 	wg.Wait()
 	intake := time.Since(start)
 	last, _ := db.LastEventSeq(ctx)
-	for planned.Load() < last {
+	for o.recipes > 0 && planned.Load() < last {
 		time.Sleep(time.Millisecond)
 	}
 	drain := time.Since(start) - intake
 	mu.Lock()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	p := func(q float64) float64 {
-		if len(lat) == 0 {
-			return 0
+	pct := func(ds []time.Duration) func(float64) float64 {
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		return func(q float64) float64 {
+			if len(ds) == 0 {
+				return 0
+			}
+			return float64(ds[min(len(ds)-1, int(q*float64(len(ds))))].Microseconds()) / 1000
 		}
-		return float64(lat[min(len(lat)-1, int(q*float64(len(lat))))].Microseconds()) / 1000
 	}
+	p, ip := pct(lat), pct(intakeLat)
+	out["intake_p50_ms"], out["intake_p99_ms"] = ip(0.5), ip(0.99)
 	out["recipes"], out["messages"] = o.recipes, o.messages
 	out["intake_per_sec"] = int(float64(o.messages) / intake.Seconds())
 	out["eval_p50_ms"], out["eval_p99_ms"], out["eval_max_ms"] = p(0.5), p(0.99), p(1)

@@ -161,15 +161,7 @@ func (s *Store) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bot.R
 	}
 	defer s.mu.Unlock()
 	m := s.recipesLocked()
-	for _, r := range runs {
-		key := [2]uint64{uint64(r.Recipe), r.Event}
-		if m.planned[key] {
-			continue
-		}
-		m.planned[key] = true
-		r.ID = s.next("recipe_runs")
-		m.runs[r.ID] = enc(r)
-	}
+	s.planRunsLocked(runs)
 	now := s.now()
 	for _, e := range events {
 		s.appendEvent(e, now)
@@ -404,4 +396,18 @@ func listNamed[T any](m map[string][]byte) []*T {
 		out = append(out, dec[T](m[k]))
 	}
 	return out
+}
+
+// planRunsLocked stores runs, each recipe and event once; s.mu is held.
+func (s *Store) planRunsLocked(runs []*bot.RecipeRun) {
+	m := s.recipesLocked()
+	for _, r := range runs {
+		key := [2]uint64{uint64(r.Recipe), r.Event}
+		if m.planned[key] {
+			continue
+		}
+		m.planned[key] = true
+		r.ID = s.next("recipe_runs")
+		m.runs[r.ID] = enc(r)
+	}
 }

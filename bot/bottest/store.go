@@ -1587,6 +1587,9 @@ func (s *Store) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bo
 		e.ConversationID = c.ID
 		s.appendEvent(e, now)
 	}
+	if in.Plan != nil {
+		s.planRunsLocked(in.Plan(c, events))
+	}
 	if in.Key != "" {
 		s.intakeKeys[in.Key] = now
 	}

@@ -68,8 +68,18 @@ type Runner struct {
 	savedAt  time.Time
 	mu       sync.Mutex // guards compiled: the planner and the executor both match
 	compiled map[bot.RecipeID]compiled
+	gmu      sync.Mutex                         // guards recent and told: Decide runs in intakes
 	recent   map[bot.ConversationID][]time.Time // runs planned, for the rate guard
 	told     map[[2]uint64]time.Time            // recipe, conversation: a stop written in the history
+	snap     atomic.Pointer[recipeSet]          // the enabled recipes, for Decide
+	dmu      sync.Mutex                         // guards decided
+	decided  map[uint64]uint64                  // event Seq: the recipe set version Decide decided it with
+}
+
+// recipeSet is the enabled recipes as the planner last read them.
+type recipeSet struct {
+	version uint64
+	on      []*bot.Recipe
 }
 
 type compiled struct {
@@ -85,6 +95,7 @@ func (r *Runner) init() {
 		r.compiled = map[bot.RecipeID]compiled{}
 		r.recent = map[bot.ConversationID][]time.Time{}
 		r.told = map[[2]uint64]time.Time{}
+		r.decided = map[uint64]uint64{}
 		if r.MaxDepth <= 0 {
 			r.MaxDepth = DefaultMaxDepth
 		}
@@ -210,7 +221,103 @@ func (r *Runner) enabled(ctx context.Context) ([]*bot.Recipe, error) {
 			r.on = append(r.on, rc)
 		}
 	}
+	version := uint64(1)
+	if old := r.snap.Load(); old != nil {
+		version = old.version + 1
+	}
+	r.snap.Store(&recipeSet{version: version, on: r.on})
 	return r.on, nil
+}
+
+// Decide returns the runs that events, just recorded on conversation c
+// of contact ct (nil when unknown), start, from memory only: it is called
+// inside the intake's transaction (threads' Plan), so that the decisions
+// on a message are durable with it. It returns the version of the recipe
+// set it decided with, 0 when it leaves the events to the planner (before
+// the planner read the recipes, for a recipe with business hours — its
+// calendar is in the store —, or when the loop guard would stop a run,
+// which the planner writes in the history).
+func (r *Runner) Decide(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) ([]*bot.RecipeRun, uint64) {
+	r.init()
+	set := r.snap.Load()
+	if set == nil || c == nil {
+		return nil, 0
+	}
+	now := r.Clock.Now()
+	var runs []*bot.RecipeRun
+	r.gmu.Lock()
+	defer r.gmu.Unlock()
+	planned := map[bot.ConversationID]int{}
+	for _, e := range evs {
+		var env *Env
+		for _, rc := range set.on {
+			if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name {
+				continue
+			}
+			if rc.Hours != "" {
+				return nil, 0
+			}
+			m, _ := r.matcher(rc)
+			if m == nil {
+				continue
+			}
+			if env == nil {
+				env = NewEnv(e, c, ct)
+			}
+			if ok, err := m.Match(env); err != nil || !ok {
+				continue
+			}
+			depth := e.By.Depth + 1
+			if r.guard(c.ID, depth, now) != "" {
+				return nil, 0
+			}
+			planned[c.ID]++
+			r.recent[c.ID] = append(r.recent[c.ID], now) // a write that fails counts too: the guard errs on the safe side
+			runs = append(runs, &bot.RecipeRun{Recipe: rc.ID, Event: e.Seq, ConversationID: c.ID, Due: now.UTC(), Depth: depth, Version: rc.UpdatedAt})
+		}
+	}
+	return runs, set.version
+}
+
+// Decided says that the events seqs were decided by Decide with the
+// recipe set version and written with their runs: the planner passes
+// them by (unless the recipes changed meanwhile), and the executor is
+// woken for the runs.
+func (r *Runner) Decided(seqs []uint64, version uint64) {
+	r.init()
+	r.dmu.Lock()
+	for _, seq := range seqs {
+		r.decided[seq] = version
+	}
+	r.dmu.Unlock()
+	signal(r.due)
+}
+
+// forgetDecided drops what Decided said of events up to seq, once there
+// are many: an event the planner read before Decided said it was decided.
+func (r *Runner) forgetDecided(seq uint64) {
+	r.dmu.Lock()
+	defer r.dmu.Unlock()
+	if len(r.decided) < 4096 {
+		return
+	}
+	for s := range r.decided {
+		if s <= seq {
+			delete(r.decided, s)
+		}
+	}
+}
+
+// takeDecided reports whether Decide decided event seq with the recipe
+// set version, forgetting it.
+func (r *Runner) takeDecided(seq, version uint64) bool {
+	r.dmu.Lock()
+	defer r.dmu.Unlock()
+	v, ok := r.decided[seq]
+	if ok {
+		delete(r.decided, seq)
+	}
+	return ok && v == version
 }
 
 // matcher returns recipe rc's compiled condition, compiled once per
@@ -258,7 +365,14 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 		calendars := map[string]*bot.Calendar{}
 		matchers := map[bot.RecipeID]Matcher{}
 		now := r.Clock.Now()
+		version := uint64(0)
+		if set := r.snap.Load(); set != nil {
+			version = set.version
+		}
 		for _, e := range evs {
+			if r.takeDecided(e.Seq, version) {
+				continue // decided with the message, in its own transaction
+			}
 			var env *Env // built once per event, for the recipes it starts
 			for _, rc := range recipes {
 				if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name {
@@ -297,13 +411,19 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 					continue
 				}
 				depth := e.By.Depth + 1
-				if why := r.guard(c.ID, depth, now); why != "" {
+				r.gmu.Lock()
+				why := r.guard(c.ID, depth, now)
+				if why != "" {
 					if note := r.stopped(rc, c, why, now); note != nil {
 						notes = append(notes, note)
 					}
+				} else {
+					r.recent[c.ID] = append(r.recent[c.ID], now)
+				}
+				r.gmu.Unlock()
+				if why != "" {
 					continue
 				}
-				r.recent[c.ID] = append(r.recent[c.ID], now)
 				runs = append(runs, &bot.RecipeRun{Recipe: rc.ID, Event: e.Seq, ConversationID: c.ID, Due: now.UTC(), Depth: depth, Version: rc.UpdatedAt})
 			}
 		}
@@ -327,6 +447,7 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 				return err
 			}
 		}
+		r.forgetDecided(r.cursor)
 		if r.Planned != nil {
 			r.Planned(r.cursor, len(runs))
 		}

@@ -47,6 +47,7 @@ func open(t *testing.T, path string, clock *bottest.Clock) *rig {
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: chat}, Moderators: bottest.NewMessenger(bot.PlatformSlack),
 		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock}
 	run := &recipes.Runner{Store: db, Conversations: th, Compiler: exprfilter.Compiler{}, Clock: clock}
+	th.Decide, th.Decided = run.Decide, run.Decided
 	svc := &recipes.Service{Store: db, Compiler: exprfilter.Compiler{}, Clock: clock, Changed: run.Changed}
 	return &rig{db: db, th: th, run: run, svc: svc, chat: chat, clock: clock, recipe: map[string]bot.RecipeID{}}
 }
@@ -437,6 +438,28 @@ func TestSurveyAfterResolve(t *testing.T) {
 		t.Fatalf("after 5: %+v", got)
 	}
 	if h := r.history(t); strings.Count(h, "survey_answered") != 1 {
+		t.Fatalf("history:\n%s", h)
+	}
+}
+
+// Once the planner has read the recipes, a message's runs are decided in
+// the transaction that records it: durable with the message, before any
+// planning; the planner then passes the message by, and nothing runs
+// twice.
+func TestAMessageIsDecidedWithItsOwnWrite(t *testing.T) {
+	ctx := context.Background()
+	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
+	r.add(t, "Tag", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "refund"`, bot.RecipeAction{Kind: bot.RecipeNote, Text: "refund asked"})
+	r.step(t) // the planner reads the recipes
+	r.writes(t, "A refund, please")
+	r.writes(t, "hello")
+	due, err := r.db.DueRecipeRuns(ctx, t0.Add(time.Hour), 0)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("runs written with the message, before planning: %+v %v", due, err)
+	}
+	r.step(t)
+	r.step(t)
+	if h := r.history(t); strings.Count(h, "note_added recipe Tag") != 1 {
 		t.Fatalf("history:\n%s", h)
 	}
 }
