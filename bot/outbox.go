@@ -111,11 +111,6 @@ type Intake struct {
 	// event, as PlanRecipeRuns writes them): the decisions on a message
 	// are durable with it. It may be called again when the write is.
 	Plan func(c *Conversation, events []*Event) []*RecipeRun
-	// Plan, when set, is given the conversation as saved and the events
-	// Then returned, appended (their Seq set), and returns the recipe runs
-	// they start, written in the same transaction (once per recipe and
-	// event, as PlanRecipeRuns writes them): the decisions on a message
-	// are durable with it. It may be called again when the write is.
 	// Copy, when set, is appended to its channel's posts (its ID, time and
 	// files' ids set) in the same transaction: the participant's own copy
 	// of their message on a surface whose history herald keeps, the web

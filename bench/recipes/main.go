@@ -180,11 +180,11 @@ func evaluate(o options, out map[string]any) error {
 	// from durable to recorded is nil.
 	var inline sync.Map
 	th.Decide = run.Decide
-	th.Decided = func(seqs []uint64, version uint64) {
-		for _, seq := range seqs {
-			inline.Store(seq, true)
+	th.Decided = func(runs []*bot.RecipeRun) {
+		for _, r := range runs {
+			inline.Store(r.Event, true)
 		}
-		run.Decided(seqs, version)
+		run.Decided(runs)
 	}
 	go run.Run(ctx)
 

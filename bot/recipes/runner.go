@@ -73,13 +73,12 @@ type Runner struct {
 	told     map[[2]uint64]time.Time            // recipe, conversation: a stop written in the history
 	snap     atomic.Pointer[recipeSet]          // the enabled recipes, for Decide
 	dmu      sync.Mutex                         // guards decided
-	decided  map[uint64]uint64                  // event Seq: the recipe set version Decide decided it with
+	decided  map[[2]uint64]bool                 // recipe ID, event Seq: a run Decide planned and the intake wrote
 }
 
 // recipeSet is the enabled recipes as the planner last read them.
 type recipeSet struct {
-	version uint64
-	on      []*bot.Recipe
+	on []*bot.Recipe
 }
 
 type compiled struct {
@@ -95,7 +94,7 @@ func (r *Runner) init() {
 		r.compiled = map[bot.RecipeID]compiled{}
 		r.recent = map[bot.ConversationID][]time.Time{}
 		r.told = map[[2]uint64]time.Time{}
-		r.decided = map[uint64]uint64{}
+		r.decided = map[[2]uint64]bool{}
 		if r.MaxDepth <= 0 {
 			r.MaxDepth = DefaultMaxDepth
 		}
@@ -221,41 +220,33 @@ func (r *Runner) enabled(ctx context.Context) ([]*bot.Recipe, error) {
 			r.on = append(r.on, rc)
 		}
 	}
-	version := uint64(1)
-	if old := r.snap.Load(); old != nil {
-		version = old.version + 1
-	}
-	r.snap.Store(&recipeSet{version: version, on: r.on})
+	r.snap.Store(&recipeSet{on: r.on})
 	return r.on, nil
 }
 
 // Decide returns the runs that events, just recorded on conversation c
 // of contact ct (nil when unknown), start, from memory only: it is called
-// inside the intake's transaction (threads' Plan), so that the decisions
-// on a message are durable with it. It returns the version of the recipe
-// set it decided with, 0 when it leaves the events to the planner (before
-// the planner read the recipes, for a recipe with business hours — its
-// calendar is in the store —, or when the loop guard would stop a run,
-// which the planner writes in the history).
-func (r *Runner) Decide(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) ([]*bot.RecipeRun, uint64) {
+// inside the intake's transaction (threads' Plan), so that the runs a
+// message starts are durable with it. It leaves to the planner what needs
+// the store (a recipe with business hours: its calendar) or the history
+// (a run the loop guard stops), and everything before the planner first
+// read the recipes. The planner reads every event still, and passes by
+// the runs Decided says were written.
+func (r *Runner) Decide(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) []*bot.RecipeRun {
 	r.init()
 	set := r.snap.Load()
-	if set == nil || c == nil {
-		return nil, 0
+	if set == nil || c == nil || r.stale.Load() {
+		return nil // not read yet, or changed since: the planner decides
 	}
 	now := r.Clock.Now()
 	var runs []*bot.RecipeRun
 	r.gmu.Lock()
 	defer r.gmu.Unlock()
-	planned := map[bot.ConversationID]int{}
 	for _, e := range evs {
 		var env *Env
 		for _, rc := range set.on {
-			if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name {
+			if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name || rc.Hours != "" {
 				continue
-			}
-			if rc.Hours != "" {
-				return nil, 0
 			}
 			m, _ := r.matcher(rc)
 			if m == nil {
@@ -269,55 +260,53 @@ func (r *Runner) Decide(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) 
 			}
 			depth := e.By.Depth + 1
 			if r.guard(c.ID, depth, now) != "" {
-				return nil, 0
+				continue // the planner stops it, and says so in the history
 			}
-			planned[c.ID]++
 			r.recent[c.ID] = append(r.recent[c.ID], now) // a write that fails counts too: the guard errs on the safe side
 			runs = append(runs, &bot.RecipeRun{Recipe: rc.ID, Event: e.Seq, ConversationID: c.ID, Due: now.UTC(), Depth: depth, Version: rc.UpdatedAt})
 		}
 	}
-	return runs, set.version
+	return runs
 }
 
-// Decided says that the events seqs were decided by Decide with the
-// recipe set version and written with their runs: the planner passes
-// them by (unless the recipes changed meanwhile), and the executor is
-// woken for the runs.
-func (r *Runner) Decided(seqs []uint64, version uint64) {
+// Decided says that runs Decide planned were written with their
+// message: the planner, matching the same recipe on the same event,
+// passes it by (neither written again nor counted twice by the guard),
+// and the executor is woken.
+func (r *Runner) Decided(runs []*bot.RecipeRun) {
 	r.init()
 	r.dmu.Lock()
-	for _, seq := range seqs {
-		r.decided[seq] = version
+	for _, run := range runs {
+		r.decided[[2]uint64{uint64(run.Recipe), run.Event}] = true
 	}
 	r.dmu.Unlock()
 	signal(r.due)
 }
 
 // forgetDecided drops what Decided said of events up to seq, once there
-// are many: an event the planner read before Decided said it was decided.
+// are many: runs the planner met before Decided said they were written.
 func (r *Runner) forgetDecided(seq uint64) {
 	r.dmu.Lock()
 	defer r.dmu.Unlock()
 	if len(r.decided) < 4096 {
 		return
 	}
-	for s := range r.decided {
-		if s <= seq {
-			delete(r.decided, s)
+	for k := range r.decided {
+		if k[1] <= seq {
+			delete(r.decided, k)
 		}
 	}
 }
 
-// takeDecided reports whether Decide decided event seq with the recipe
-// set version, forgetting it.
-func (r *Runner) takeDecided(seq, version uint64) bool {
+// takeDecided reports whether Decide's run of recipe id on event seq was
+// written, forgetting it.
+func (r *Runner) takeDecided(id bot.RecipeID, seq uint64) bool {
 	r.dmu.Lock()
 	defer r.dmu.Unlock()
-	v, ok := r.decided[seq]
-	if ok {
-		delete(r.decided, seq)
-	}
-	return ok && v == version
+	key := [2]uint64{uint64(id), seq}
+	ok := r.decided[key]
+	delete(r.decided, key)
+	return ok
 }
 
 // matcher returns recipe rc's compiled condition, compiled once per
@@ -365,14 +354,7 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 		calendars := map[string]*bot.Calendar{}
 		matchers := map[bot.RecipeID]Matcher{}
 		now := r.Clock.Now()
-		version := uint64(0)
-		if set := r.snap.Load(); set != nil {
-			version = set.version
-		}
 		for _, e := range evs {
-			if r.takeDecided(e.Seq, version) {
-				continue // decided with the message, in its own transaction
-			}
 			var env *Env // built once per event, for the recipes it starts
 			for _, rc := range recipes {
 				if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name {
@@ -409,6 +391,9 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 				}
 				if ok, err := m.Match(env); err != nil || !ok {
 					continue
+				}
+				if r.takeDecided(rc.ID, e.Seq) {
+					continue // written with the message, in its own transaction
 				}
 				depth := e.By.Depth + 1
 				r.gmu.Lock()

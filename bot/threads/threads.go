@@ -101,9 +101,9 @@ type Service struct {
 	Sign func(command string) string
 	// Decide, when set, decides the recipes a participant's message
 	// starts in the transaction that records it (recipes.Runner.Decide),
-	// and Decided is told once it is written, with the events' Seqs.
-	Decide  func(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) ([]*bot.RecipeRun, uint64)
-	Decided func(seqs []uint64, version uint64)
+	// and Decided is told of the runs once they are written.
+	Decide  func(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) []*bot.RecipeRun
+	Decided func(runs []*bot.RecipeRun)
 
 	opening openings // threads started and not yet recorded
 }
@@ -133,26 +133,18 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 	var from bot.ConversationStatus
 	var rated int
 	var answered string
-	var decided []uint64
-	var version uint64
+	var decided []*bot.RecipeRun
 	c, _, dup, err := t.Store.Take(ctx, &bot.Intake{
 		Key:         intakeKey(in),
 		Participant: in.From,
 		Copy:        in.Copy,
 		Init:        t.init(in, contact),
 		Plan: func(c *bot.Conversation, evs []*bot.Event) []*bot.RecipeRun {
-			decided, version = nil, 0 // Plan may run again: these are this run's
-			if t.Decide == nil {
-				return nil
+			decided = nil // Plan may run again: these are this run's
+			if t.Decide != nil {
+				decided = t.Decide(c, contact, evs)
 			}
-			runs, v := t.Decide(c, contact, evs)
-			if v != 0 {
-				version = v
-				for _, e := range evs {
-					decided = append(decided, e.Seq)
-				}
-			}
-			return runs
+			return decided
 		},
 		Update: func(c *bot.Conversation) error {
 			from = c.Status // Update may run again: from is always this run's
@@ -205,7 +197,7 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 		return nil, err
 	}
 	if len(decided) > 0 && t.Decided != nil {
-		t.Decided(decided, version)
+		t.Decided(decided)
 	}
 	t.wake()
 	return c, nil
