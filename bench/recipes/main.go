@@ -11,10 +11,13 @@
 // people go through herald's inbound path (threads.Receive: durable
 // before it returns) at -rate a second. eval_p99_ms is, per message, from
 // Receive returning (the message durable) to the recipes' decisions on
-// it recorded: nil for a message decided in its own write (its runs
-// written with it), else until the runner's planner passed its event;
-// intake_p99_ms is Receive's own latency (with -recipes 0 the baseline:
-// the difference is what deciding in the write adds);
+// it recorded: nil for a message decided whole in its own write (its
+// runs written with it, no recipe left to the planner: none with
+// business hours, none the loop guard stopped), else until the runner's
+// planner passed its event;
+// intake_p99_ms is Receive's own latency (with -recipes 0 the baseline);
+// decide_p99_ms the time deciding takes inside the intake's write (what
+// it adds to a message's latency);
 // eval_us_per_message the runner's CPU time per message (the process's
 // CPU while only the runner works, after intake).
 //
@@ -176,15 +179,23 @@ func evaluate(o options, out map[string]any) error {
 		mu.Unlock()
 	}
 	th.Recorded = run.Wake
-	// Decisions made with the message, in its own write: their latency
-	// from durable to recorded is nil.
+	// Events decided whole with the message, in its own write: their
+	// latency from durable to recorded is nil.
 	var inline sync.Map
-	th.Decide = run.Decide
-	th.Decided = func(runs []*bot.RecipeRun) {
-		for _, r := range runs {
-			inline.Store(r.Event, true)
+	var decideLat []time.Duration // Decide's own time, inside the intake's write: what deciding there adds
+	th.Decide = func(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) ([]*bot.RecipeRun, func()) {
+		began := time.Now()
+		runs, written := run.Decide(c, ct, evs)
+		d := time.Since(began)
+		mu.Lock()
+		decideLat = append(decideLat, d)
+		mu.Unlock()
+		return runs, written
+	}
+	run.Settled = func(seqs []uint64) {
+		for _, s := range seqs {
+			inline.Store(s, true)
 		}
-		run.Decided(runs)
 	}
 	go run.Run(ctx)
 
@@ -256,7 +267,8 @@ func evaluate(o options, out map[string]any) error {
 			return float64(ds[min(len(ds)-1, int(q*float64(len(ds))))].Microseconds()) / 1000
 		}
 	}
-	p, ip := pct(lat), pct(intakeLat)
+	p, ip, dp := pct(lat), pct(intakeLat), pct(decideLat)
+	out["decide_p50_ms"], out["decide_p99_ms"] = dp(0.5), dp(0.99)
 	out["intake_p50_ms"], out["intake_p99_ms"] = ip(0.5), ip(0.99)
 	out["recipes"], out["messages"] = o.recipes, o.messages
 	out["intake_per_sec"] = int(float64(o.messages) / intake.Seconds())

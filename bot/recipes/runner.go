@@ -3,6 +3,7 @@ package recipes
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,6 +57,10 @@ type Runner struct {
 	// with the last Seq planned and how many runs it planned (metrics,
 	// benchmarks).
 	Planned func(cursor uint64, runs int)
+	// Settled, when set, is called with the Seqs of events Decide decided
+	// whole (nothing left to the planner), once written with their
+	// message (metrics, benchmarks).
+	Settled func(seqs []uint64)
 
 	once     sync.Once
 	wake     chan struct{} // to the planner
@@ -71,9 +76,21 @@ type Runner struct {
 	gmu      sync.Mutex                         // guards recent and told: Decide runs in intakes
 	recent   map[bot.ConversationID][]time.Time // runs planned, for the rate guard
 	told     map[[2]uint64]time.Time            // recipe, conversation: a stop written in the history
+	swept    time.Time                          // when recent and told were last swept
+	replay   map[bot.RecipeID]bool              // recipes enabled after the cursor passed their start
+	replayTo uint64                             // up to where events are read again for them only
 	snap     atomic.Pointer[recipeSet]          // the enabled recipes, for Decide
 	dmu      sync.Mutex                         // guards decided
-	decided  map[[2]uint64]bool                 // recipe ID, event Seq: a run Decide planned and the intake wrote
+	decided  map[uint64]*decision               // by event Seq: what Decide decided and the intake wrote
+}
+
+// decision is what Decide decided on one event, written with it: the
+// recipes whose runs it planned and, when whole, that no recipe of set
+// was left to the planner.
+type decision struct {
+	set   *recipeSet
+	whole bool
+	runs  []bot.RecipeID
 }
 
 // recipeSet is the enabled recipes as the planner last read them.
@@ -94,7 +111,7 @@ func (r *Runner) init() {
 		r.compiled = map[bot.RecipeID]compiled{}
 		r.recent = map[bot.ConversationID][]time.Time{}
 		r.told = map[[2]uint64]time.Time{}
-		r.decided = map[[2]uint64]bool{}
+		r.decided = map[uint64]*decision{}
 		if r.MaxDepth <= 0 {
 			r.MaxDepth = DefaultMaxDepth
 		}
@@ -211,6 +228,7 @@ func (r *Runner) enabled(ctx context.Context) ([]*bot.Recipe, error) {
 		r.stale.Store(true)
 		return nil, err
 	}
+	prev := r.on
 	r.on, r.since = []*bot.Recipe{}, 0
 	for _, rc := range all {
 		if rc.Enabled {
@@ -221,31 +239,64 @@ func (r *Runner) enabled(ctx context.Context) ([]*bot.Recipe, error) {
 		}
 	}
 	r.snap.Store(&recipeSet{on: r.on})
+	r.replayFor(prev)
 	return r.on, nil
+}
+
+// replayFor rewinds the cursor for the recipes enabled since the set
+// prev was read whose start the planner already passed: a recipe's
+// enabling is committed before the runner is told of it, and a message
+// written in between, planned with the recipes as they were, is read
+// again for the new ones only (up to where the cursor was).
+func (r *Runner) replayFor(prev []*bot.Recipe) {
+	if prev == nil || r.cursor == 0 {
+		return // the first read: the cursor comes from the store
+	}
+	known := make(map[bot.RecipeID]bool, len(prev))
+	for _, rc := range prev {
+		known[rc.ID] = true
+	}
+	for _, rc := range r.on {
+		if known[rc.ID] || rc.Since >= r.cursor {
+			continue
+		}
+		if r.replay == nil {
+			r.replay = map[bot.RecipeID]bool{}
+		}
+		r.replay[rc.ID] = true
+		r.replayTo = max(r.replayTo, r.cursor)
+		r.cursor = rc.Since
+	}
 }
 
 // Decide returns the runs that events, just recorded on conversation c
 // of contact ct (nil when unknown), start, from memory only: it is called
 // inside the intake's transaction (threads' Plan), so that the runs a
-// message starts are durable with it. It leaves to the planner what needs
-// the store (a recipe with business hours: its calendar) or the history
-// (a run the loop guard stops), and everything before the planner first
-// read the recipes. The planner reads every event still, and passes by
-// the runs Decided says were written.
-func (r *Runner) Decide(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) []*bot.RecipeRun {
+// message starts are durable with it and its recipes decided when it is.
+// The intake calls written, when not nil, once the runs are written with
+// the message. Decide leaves to the planner what needs the store (a recipe
+// with business hours: its calendar) or the history (a run the loop guard
+// stops), and everything before the planner first read the recipes. The
+// planner passes by the events decided whole with the same recipes, and
+// the runs written for the others.
+func (r *Runner) Decide(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) (runs []*bot.RecipeRun, written func()) {
 	r.init()
 	set := r.snap.Load()
-	if set == nil || c == nil || r.stale.Load() {
-		return nil // not read yet, or changed since: the planner decides
+	if set == nil || c == nil || r.stale.Load() || len(evs) == 0 {
+		return nil, nil // not read yet, or changed since: the planner decides
 	}
 	now := r.Clock.Now()
-	var runs []*bot.RecipeRun
+	whole := true
 	r.gmu.Lock()
 	defer r.gmu.Unlock()
 	for _, e := range evs {
 		var env *Env
 		for _, rc := range set.on {
-			if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name || rc.Hours != "" {
+			if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name {
+				continue
+			}
+			if rc.Hours != "" {
+				whole = false // its calendar is in the store: the planner decides
 				continue
 			}
 			m, _ := r.matcher(rc)
@@ -260,31 +311,44 @@ func (r *Runner) Decide(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) 
 			}
 			depth := e.By.Depth + 1
 			if r.guard(c.ID, depth, now) != "" {
-				continue // the planner stops it, and says so in the history
+				whole = false // the planner stops it, and says so in the history
+				continue
 			}
 			r.recent[c.ID] = append(r.recent[c.ID], now) // a write that fails counts too: the guard errs on the safe side
 			runs = append(runs, &bot.RecipeRun{Recipe: rc.ID, Event: e.Seq, ConversationID: c.ID, Due: now.UTC(), Depth: depth, Version: rc.UpdatedAt})
 		}
 	}
-	return runs
+	return runs, func() { r.decidedWith(set, evs, runs, whole) }
 }
 
-// Decided says that runs Decide planned were written with their
-// message: the planner, matching the same recipe on the same event,
-// passes it by (neither written again nor counted twice by the guard),
-// and the executor is woken.
-func (r *Runner) Decided(runs []*bot.RecipeRun) {
-	r.init()
+// decidedWith records that Decide's decision on evs, made with set, was
+// written with the message: the planner, meeting the same recipe on the
+// same event, passes it by (neither written again nor counted twice by
+// the guard), and the executor is woken.
+func (r *Runner) decidedWith(set *recipeSet, evs []*bot.Event, runs []*bot.RecipeRun, whole bool) {
 	r.dmu.Lock()
+	for _, e := range evs {
+		r.decided[e.Seq] = &decision{set: set, whole: whole}
+	}
 	for _, run := range runs {
-		r.decided[[2]uint64{uint64(run.Recipe), run.Event}] = true
+		d := r.decided[run.Event]
+		d.runs = append(d.runs, run.Recipe)
 	}
 	r.dmu.Unlock()
-	signal(r.due)
+	if len(runs) > 0 {
+		signal(r.due)
+	}
+	if whole && r.Settled != nil {
+		seqs := make([]uint64, len(evs))
+		for i, e := range evs {
+			seqs[i] = e.Seq
+		}
+		r.Settled(seqs)
+	}
 }
 
-// forgetDecided drops what Decided said of events up to seq, once there
-// are many: runs the planner met before Decided said they were written.
+// forgetDecided drops the decisions on events up to seq, once there are
+// many: those the planner met before the intake said they were written.
 func (r *Runner) forgetDecided(seq uint64) {
 	r.dmu.Lock()
 	defer r.dmu.Unlock()
@@ -292,21 +356,22 @@ func (r *Runner) forgetDecided(seq uint64) {
 		return
 	}
 	for k := range r.decided {
-		if k[1] <= seq {
+		if k <= seq {
 			delete(r.decided, k)
 		}
 	}
 }
 
-// takeDecided reports whether Decide's run of recipe id on event seq was
-// written, forgetting it.
-func (r *Runner) takeDecided(id bot.RecipeID, seq uint64) bool {
+// takeDecision returns and forgets Decide's decision on event seq, nil
+// when there was none.
+func (r *Runner) takeDecision(seq uint64) *decision {
 	r.dmu.Lock()
 	defer r.dmu.Unlock()
-	key := [2]uint64{uint64(id), seq}
-	ok := r.decided[key]
-	delete(r.decided, key)
-	return ok
+	d := r.decided[seq]
+	if d != nil {
+		delete(r.decided, seq)
+	}
+	return d
 }
 
 // matcher returns recipe rc's compiled condition, compiled once per
@@ -355,10 +420,17 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 		matchers := map[bot.RecipeID]Matcher{}
 		now := r.Clock.Now()
 		for _, e := range evs {
+			d := r.takeDecision(e.Seq)
+			if d != nil && d.whole && d.set == r.snap.Load() {
+				continue // decided whole with the message, by these recipes
+			}
 			var env *Env // built once per event, for the recipes it starts
 			for _, rc := range recipes {
 				if e.Seq <= rc.Since || !Triggers(rc, e) || e.By.Recipe == rc.Name {
 					continue // not its event, or its own doing
+				}
+				if e.Seq <= r.replayTo && !r.replay[rc.ID] {
+					continue // read again for a recipe enabled late, not for this one
 				}
 				in, err := r.inHours(ctx, rc, e.At, calendars)
 				if err != nil {
@@ -392,7 +464,7 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 				if ok, err := m.Match(env); err != nil || !ok {
 					continue
 				}
-				if r.takeDecided(rc.ID, e.Seq) {
+				if d != nil && slices.Contains(d.runs, rc.ID) {
 					continue // written with the message, in its own transaction
 				}
 				depth := e.By.Depth + 1
@@ -431,6 +503,9 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 			if recipes, err = r.enabled(ctx); err != nil || len(recipes) == 0 {
 				return err
 			}
+		}
+		if r.cursor >= r.replayTo {
+			r.replay, r.replayTo = nil, 0
 		}
 		r.forgetDecided(r.cursor)
 		if r.Planned != nil {
@@ -479,6 +554,9 @@ func (r *Runner) guard(id bot.ConversationID, depth int, now time.Time) string {
 	if depth > r.MaxDepth {
 		return "stopped: recipes triggered one another " + strconv.Itoa(r.MaxDepth) + " times in a row"
 	}
+	if now.Sub(r.swept) >= r.RateWindow {
+		r.sweep(now)
+	}
 	kept := r.recent[id][:0]
 	for _, at := range r.recent[id] {
 		if now.Sub(at) < r.RateWindow {
@@ -490,6 +568,23 @@ func (r *Runner) guard(id bot.ConversationID, depth int, now time.Time) string {
 		return "stopped: " + strconv.Itoa(r.Rate) + " recipe runs on this conversation within " + r.RateWindow.String()
 	}
 	return ""
+}
+
+// sweep forgets the conversations with no run and the stops told within
+// RateWindow of now, so that the guard's memory follows the conversations
+// active lately, not every one since the start. r.gmu is held.
+func (r *Runner) sweep(now time.Time) {
+	r.swept = now
+	for id, ats := range r.recent {
+		if !slices.ContainsFunc(ats, func(at time.Time) bool { return now.Sub(at) < r.RateWindow }) {
+			delete(r.recent, id)
+		}
+	}
+	for key, at := range r.told {
+		if now.Sub(at) >= r.RateWindow {
+			delete(r.told, key)
+		}
+	}
 }
 
 // stopped is the history note of a run the guard stopped: one per recipe

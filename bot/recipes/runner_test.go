@@ -47,7 +47,7 @@ func open(t *testing.T, path string, clock *bottest.Clock) *rig {
 		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: chat}, Moderators: bottest.NewMessenger(bot.PlatformSlack),
 		Channel: bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}, Clock: clock}
 	run := &recipes.Runner{Store: db, Conversations: th, Compiler: exprfilter.Compiler{}, Clock: clock}
-	th.Decide, th.Decided = run.Decide, run.Decided
+	th.Decide = run.Decide
 	svc := &recipes.Service{Store: db, Compiler: exprfilter.Compiler{}, Clock: clock, Changed: run.Changed}
 	return &rig{db: db, th: th, run: run, svc: svc, chat: chat, clock: clock, recipe: map[string]bot.RecipeID{}}
 }
@@ -461,5 +461,52 @@ func TestAMessageIsDecidedWithItsOwnWrite(t *testing.T) {
 	r.step(t)
 	if h := r.history(t); strings.Count(h, "note_added recipe Tag") != 1 {
 		t.Fatalf("history:\n%s", h)
+	}
+}
+
+// The guard's memory of runs and stops follows the conversations active
+// within its window: a conversation quiet for longer is forgotten.
+func TestTheGuardForgetsQuietConversations(t *testing.T) {
+	ctx := context.Background()
+	clk := bottest.NewClock(t0)
+	r := open(t, filepath.Join(t.TempDir(), "herald.db"), clk)
+	r.add(t, "Tag", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "refund"`, bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "refund"})
+	r.step(t)
+	r.writes(t, "A refund, please")
+	r.step(t)
+	if n := recipes.Remembered(r.run); n != 1 {
+		t.Fatalf("conversations remembered after a run: %d", n)
+	}
+	clk.Advance(recipes.DefaultRateWindow + time.Minute)
+	bob := bot.Address{Platform: bot.PlatformTelegram, ID: "1002"}
+	if _, err := r.th.Receive(ctx, threads.Incoming{From: bob, Name: "Bob", Message: bot.Message{Text: "my refund?"}}); err != nil {
+		t.Fatal(err)
+	}
+	r.step(t)
+	if n := recipes.Remembered(r.run); n != 1 {
+		t.Fatalf("conversations remembered once Ana's run is past the window: %d, want Bob's only", n)
+	}
+}
+
+// A recipe's enabling is committed before the runner is told of it: a
+// message written in between, planned with the recipes as they were,
+// is read again for the new recipe once the runner hears of it.
+func TestARecipeEnabledUnheardStillSeesTheMessagesAfterIt(t *testing.T) {
+	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
+	r.add(t, "First", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "refund"`, bot.RecipeAction{Kind: bot.RecipeNote, Text: "first"})
+	r.step(t)
+	r.writes(t, "hello")
+	r.step(t)
+	changed := r.svc.Changed
+	r.svc.Changed = nil // the enabling committed, the runner not told yet
+	r.add(t, "Late", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "invoice"`, bot.RecipeAction{Kind: bot.RecipeNote, Text: "late"})
+	r.writes(t, "my invoice and a refund")
+	r.step(t)
+	changed()
+	r.step(t)
+	r.step(t)
+	h := r.history(t)
+	if strings.Count(h, "note_added recipe First") != 1 || strings.Count(h, "note_added recipe Late") != 1 {
+		t.Fatalf("each recipe once on the message:\n%s", h)
 	}
 }

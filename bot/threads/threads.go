@@ -100,10 +100,10 @@ type Service struct {
 	// draft cards then carry buttons.
 	Sign func(command string) string
 	// Decide, when set, decides the recipes a participant's message
-	// starts in the transaction that records it (recipes.Runner.Decide),
-	// and Decided is told of the runs once they are written.
-	Decide  func(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) []*bot.RecipeRun
-	Decided func(runs []*bot.RecipeRun)
+	// starts in the transaction that records it (recipes.Runner.Decide):
+	// the runs it returns are written with the message, and written, when
+	// not nil, is called once they are.
+	Decide func(c *bot.Conversation, ct *bot.Contact, evs []*bot.Event) (runs []*bot.RecipeRun, written func())
 
 	opening openings // threads started and not yet recorded
 }
@@ -133,18 +133,20 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 	var from bot.ConversationStatus
 	var rated int
 	var answered string
-	var decided []*bot.RecipeRun
+	var decided func()
 	c, _, dup, err := t.Store.Take(ctx, &bot.Intake{
 		Key:         intakeKey(in),
 		Participant: in.From,
 		Copy:        in.Copy,
 		Init:        t.init(in, contact),
 		Plan: func(c *bot.Conversation, evs []*bot.Event) []*bot.RecipeRun {
-			decided = nil // Plan may run again: these are this run's
-			if t.Decide != nil {
-				decided = t.Decide(c, contact, evs)
+			decided = nil // Plan may run again: this is this run's
+			if t.Decide == nil {
+				return nil
 			}
-			return decided
+			var runs []*bot.RecipeRun
+			runs, decided = t.Decide(c, contact, evs)
+			return runs
 		},
 		Update: func(c *bot.Conversation) error {
 			from = c.Status // Update may run again: from is always this run's
@@ -196,8 +198,8 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 	if err != nil || dup {
 		return nil, err
 	}
-	if len(decided) > 0 && t.Decided != nil {
-		t.Decided(decided)
+	if decided != nil {
+		decided()
 	}
 	t.wake()
 	return c, nil

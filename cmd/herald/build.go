@@ -221,7 +221,7 @@ func (w *wiring) buildCore() ([]component, error) {
 	// threads record and by every recipe changed.
 	w.recipes = &recipes.Runner{Store: w.db, Conversations: w.threads, Compiler: exprfilter.Compiler{}, Clock: w.clock, Log: w.log.With("part", "recipes")}
 	w.threads.Recorded = w.recipes.Wake
-	w.threads.Decide, w.threads.Decided = w.recipes.Decide, w.recipes.Decided // a message's recipes decided in its own write
+	w.threads.Decide = w.recipes.Decide // a message's recipes decided in its own write
 	w.recipeService = &recipes.Service{Store: w.db, Compiler: exprfilter.Compiler{}, Clock: w.clock, Changed: w.recipes.Changed}
 	// Outbound webhooks: signed, durable, checked against server-side
 	// request forgery on the address dialled.
