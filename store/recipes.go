@@ -12,8 +12,10 @@ import (
 
 // Recipes and their runs (schema 11). A run is kept under its ID, indexed
 // by when it is due (due Unix nanoseconds + ID) and by what planned it
-// (recipe ID + event Seq), so that a page of events planned again after a
-// crash plans nothing twice.
+// (event Seq + recipe ID since schema 15; recipe first before), so that a
+// page of events planned again after a crash plans nothing twice. The
+// planner never reads again the events up to its cursor, so the keys of
+// those events are forgotten as the cursor moves.
 
 var (
 	bucketRecipes       = []byte("recipes")
@@ -132,20 +134,26 @@ func (db *DB) DeleteRecipe(ctx context.Context, id bot.RecipeID) error {
 		if err := tx.Bucket(bucketRecipes).Delete(itob(uint64(id))); err != nil {
 			return internal("deleting a recipe: %w", err)
 		}
-		// Its runs: found through the key index, recipe ID first.
-		keys := tx.Bucket(bucketRecipeRunsKey).Cursor()
-		prefix := itob(uint64(id))
-		var dead [][]byte
-		for k, v := keys.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = keys.Next() {
-			dead = append(dead, k)
-			if len(v) == 8 {
-				if err := removeRun(tx, btoi(v)); err != nil {
-					return err
-				}
+		// Its runs still to do (a run done is removed), and their keys.
+		var dead []*bot.RecipeRun
+		err = tx.Bucket(bucketRecipeRuns).ForEach(func(_, v []byte) error {
+			var r bot.RecipeRun
+			if err := decode(v, &r); err != nil {
+				return err
 			}
+			if r.Recipe == id {
+				dead = append(dead, &r)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		for _, k := range dead {
-			if err := tx.Bucket(bucketRecipeRunsKey).Delete(k); err != nil {
+		for _, r := range dead {
+			if err := removeRun(tx, r.ID); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketRecipeRunsKey).Delete(runKey(r)); err != nil {
 				return internal("deleting a recipe's runs: %w", err)
 			}
 		}
@@ -170,11 +178,18 @@ func runDueKey(due time.Time, id uint64) []byte {
 	return append(itob(uint64(due.UnixNano())), itob(id)...)
 }
 
+// runKey is what planned run r: its event's Seq, then its recipe's ID.
 func runKey(r *bot.RecipeRun) []byte {
-	return append(itob(uint64(r.Recipe)), itob(r.Event)...)
+	return append(itob(r.Event), itob(uint64(r.Recipe))...)
 }
 
-// PlanRecipeRuns stores runs, appends events and moves the cursor.
+// runKeysPruned bounds how many run keys one planning forgets.
+const runKeysPruned = 1024
+
+// PlanRecipeRuns stores runs, appends events and moves the cursor: never
+// back (a cursor lower than the one stored keeps the stored one), and
+// the keys of the runs planned for events up to it are forgotten, a page
+// at a time.
 func (db *DB) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bot.RecipeRun, events []*bot.Event) error {
 	// In a batch: it shares its commit with the intakes written at once.
 	return db.batch(ctx, func(tx *bolt.Tx) error {
@@ -186,10 +201,70 @@ func (db *DB) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bot.Rec
 				return err
 			}
 		}
-		if err := tx.Bucket(bucketMeta).Put(keyRecipeCursor, itob(cursor)); err != nil {
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get(keyRecipeCursor); len(v) == 8 {
+			cursor = max(cursor, btoi(v))
+		}
+		if err := meta.Put(keyRecipeCursor, itob(cursor)); err != nil {
 			return internal("moving the recipes' cursor: %w", err)
 		}
+		return pruneRunKeys(tx, cursor, max(runKeysPruned, 2*len(runs)))
+	})
+}
+
+// pruneRunKeys forgets up to n run keys of events up to cursor: the
+// planner does not read those events again.
+func pruneRunKeys(tx *bolt.Tx, cursor uint64, n int) error {
+	c := tx.Bucket(bucketRecipeRunsKey).Cursor()
+	for range n {
+		k, _ := c.First()
+		if len(k) < 8 || btoi(k[:8]) > cursor {
+			return nil
+		}
+		if err := c.Delete(); err != nil {
+			return internal("forgetting a run's key: %w", err)
+		}
+	}
+	return nil
+}
+
+// migrateV14toV15 orders the run keys by event (they were by recipe),
+// so that those of events planned can be forgotten in order, and indexes
+// the webhook message ids by when they were queued, so that they can be
+// forgotten after bot.EventKeyTTL.
+func migrateV14toV15(tx *bolt.Tx) error {
+	type kv struct{ k, v []byte }
+	var keys []kv
+	old := tx.Bucket(bucketRecipeRunsKey)
+	if err := old.ForEach(func(k, v []byte) error {
+		if len(k) == 16 {
+			keys = append(keys, kv{append(append([]byte{}, k[8:]...), k[:8]...), append([]byte{}, v...)})
+		}
 		return nil
+	}); err != nil {
+		return err
+	}
+	if err := tx.DeleteBucket(bucketRecipeRunsKey); err != nil {
+		return err
+	}
+	b, err := tx.CreateBucket(bucketRecipeRunsKey)
+	if err != nil {
+		return err
+	}
+	for _, e := range keys {
+		if err := b.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	byTime, err := tx.CreateBucketIfNotExists(bucketWebhookIDsTime)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketWebhookIDs).ForEach(func(k, v []byte) error {
+		if len(v) != 8 {
+			return nil
+		}
+		return byTime.Put(append(append([]byte{}, v...), k...), nil)
 	})
 }
 

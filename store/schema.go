@@ -33,7 +33,9 @@ import (
 //	13: outbound webhooks: endpoints, secrets, deliveries, logs
 //	   (webhooks.go).
 //	14: saved filters, the conditions recipes use by name (filters.go).
-const SchemaVersion = 14
+//	15: recipe run keys by event, forgotten once planned past; webhook
+//	   message ids by time, forgotten after bot.EventKeyTTL (recipes.go).
+const SchemaVersion = 15
 
 var (
 	bucketMeta            = []byte("meta")
@@ -76,6 +78,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV11toV12,
 	migrateV12toV13,
 	migrateV13toV14,
+	migrateV14toV15,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

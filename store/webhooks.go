@@ -20,6 +20,7 @@ var (
 	bucketWebhookOutbox  = []byte("webhook_outbox")
 	bucketWebhookDue     = []byte("webhook_due")
 	bucketWebhookIDs     = []byte("webhook_ids")
+	bucketWebhookIDsTime = []byte("webhook_ids_by_time") // schema 15: queued Unix nanoseconds + message id
 	bucketWebhookLog     = []byte("webhook_log")
 )
 
@@ -152,8 +153,11 @@ func webhookDueKey(d *bot.WebhookDelivery) []byte {
 // EnqueueWebhooks stores deliveries, each MsgID once.
 func (db *DB) EnqueueWebhooks(ctx context.Context, ds []*bot.WebhookDelivery) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		b, ids := tx.Bucket(bucketWebhookOutbox), tx.Bucket(bucketWebhookIDs)
+		b, ids, byTime := tx.Bucket(bucketWebhookOutbox), tx.Bucket(bucketWebhookIDs), tx.Bucket(bucketWebhookIDsTime)
 		now := db.now()
+		if err := pruneKeys(byTime, ids, now.Add(-bot.EventKeyTTL), max(pruneBatch, 2*len(ds))); err != nil {
+			return err
+		}
 		for _, d := range ds {
 			if d.MsgID == "" {
 				return bot.Errorf(bot.EINVALID, "a webhook delivery needs a message id")
@@ -169,7 +173,11 @@ func (db *DB) EnqueueWebhooks(ctx context.Context, ds []*bot.WebhookDelivery) er
 			if d.Due.IsZero() {
 				d.Due = now
 			}
-			if err := ids.Put([]byte(d.MsgID), itob(uint64(now.UnixNano()))); err != nil {
+			at := itob(uint64(now.UnixNano()))
+			if err := ids.Put([]byte(d.MsgID), at); err != nil {
+				return internal("indexing a delivery: %w", err)
+			}
+			if err := byTime.Put(append(at, d.MsgID...), nil); err != nil {
 				return internal("indexing a delivery: %w", err)
 			}
 			if err := putDelivery(tx, d); err != nil {

@@ -151,7 +151,8 @@ func (s *Store) RecipeCursor(ctx context.Context) (uint64, error) {
 	return s.recipesLocked().cursor, nil
 }
 
-// PlanRecipeRuns stores runs, appends events and moves the cursor.
+// PlanRecipeRuns stores runs, appends events and moves the cursor, never
+// back; the keys of runs planned for events up to it are forgotten.
 func (s *Store) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bot.RecipeRun, events []*bot.Event) error {
 	if err := checkEvents(events); err != nil {
 		return err
@@ -166,7 +167,12 @@ func (s *Store) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bot.R
 	for _, e := range events {
 		s.appendEvent(e, now)
 	}
-	m.cursor = cursor
+	m.cursor = max(m.cursor, cursor) // never back
+	for key := range m.planned {
+		if key[1] <= m.cursor {
+			delete(m.planned, key) // the planner does not read those events again
+		}
+	}
 	return nil
 }
 

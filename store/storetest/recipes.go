@@ -40,16 +40,25 @@ func recipeStore(t *testing.T, open func(*testing.T) Store) {
 		{Recipe: b.ID, Event: 7, ConversationID: 3, Due: epoch},
 	}
 	stop := &bot.Event{Type: bot.EventRecipeAction, ConversationID: 4, Data: map[string]string{"recipe": "Refund", "what": "stopped"}}
-	if err := db.PlanRecipeRuns(ctx, 7, runs, []*bot.Event{stop}); err != nil || runs[0].ID == 0 || stop.Seq == 0 {
+	// Runs written before the planner's cursor reached their event (with
+	// their message, or a page whose cursor was not kept before a crash).
+	if err := db.PlanRecipeRuns(ctx, 6, runs, []*bot.Event{stop}); err != nil || runs[0].ID == 0 || stop.Seq == 0 {
 		t.Fatalf("plan: %+v %v", runs, err)
 	}
-	// The same page planned again (after a crash): nothing new.
+	// The planner meets the same event again: nothing new.
 	again := []*bot.RecipeRun{{Recipe: a.ID, Event: 7, ConversationID: 3, Due: epoch}}
 	if err := db.PlanRecipeRuns(ctx, 7, again, nil); err != nil {
 		t.Fatal(err)
 	}
 	if cur, _ := db.RecipeCursor(ctx); cur != 7 {
 		t.Fatalf("cursor %d", cur)
+	}
+	// The cursor never moves back.
+	if err := db.PlanRecipeRuns(ctx, 3, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := db.RecipeCursor(ctx); cur != 7 {
+		t.Fatalf("cursor moved back to %d", cur)
 	}
 	due, err := db.DueRecipeRuns(ctx, epoch.Add(time.Hour), 0)
 	if err != nil || len(due) != 2 || due[0].Recipe != b.ID || due[1].Recipe != a.ID {
