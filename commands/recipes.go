@@ -484,51 +484,13 @@ func (h *handlers) recipeText(rc *bot.Recipe) string {
 	return h.text.T(TextRecipeRule, when, cond, h.actionsText(rc.Actions))
 }
 
+// actionsText is how a recipe's actions read in its description: as
+// `recipe do` takes them.
 func (h *handlers) actionsText(as []bot.RecipeAction) string {
 	if len(as) == 0 {
 		return "—"
 	}
-	var parts []string
-	for _, a := range as {
-		p := strings.ReplaceAll(string(a.Kind), "_", " ")
-		switch a.Kind {
-		case bot.RecipeTagAdd, bot.RecipeTagRemove:
-			p += " " + a.Tag
-		case bot.RecipeAssign:
-			p += " " + a.To.String()
-		case bot.RecipeReply, bot.RecipeNote, bot.RecipeDraft, bot.RecipeApproval:
-			p += " “" + a.Text + "”"
-		case bot.RecipeWait, bot.RecipeSmartAssign:
-			p += " " + a.Wait.String()
-		case bot.RecipeSet:
-			p += " " + a.Key + " " + a.Text
-		case bot.RecipeSurvey:
-			p += " " + a.Key
-			if a.Text != "" {
-				p += " “" + a.Text + "”"
-			}
-		case bot.RecipeWebhook:
-			p += " " + a.Webhook
-			if len(a.Vars) > 0 {
-				p += " vars " + strings.Join(a.Vars, ",")
-			}
-		case bot.RecipeNotify:
-			var to []string
-			for _, addr := range a.Notify {
-				to = append(to, addr.String())
-			}
-			p += " " + strings.Join(to, ",")
-			if a.Every > 1 {
-				p += " after " + strconv.Itoa(a.Every)
-			}
-			if a.AtMost > 0 {
-				p += " at most every " + a.AtMost.String()
-			}
-			p += " “" + a.Text + "”"
-		}
-		parts = append(parts, p)
-	}
-	return strings.Join(parts, "; ")
+	return ActionsText(as)
 }
 
 // filterSave reads: filter save NAME CONDITION…

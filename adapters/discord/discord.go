@@ -68,16 +68,18 @@ type Adapter struct {
 	lastDM  map[string]string // DM channel → the last message handled (guarded by mu)
 	// interactions are the ids of interactions received by HTTP, against replays.
 	interactions *expiring.Map[string, struct{}]
-	s            *discordgo.Session
-	log          *slog.Logger
-	board        *status.Board
-	memberJoins  bool
-	category     string
-	locale       string
-	modRole      string
-	made         map[string]string // channels found or made, by name; a.mu
-	channelMu    sync.Mutex        // held by the one EnsureChannel at a time
-	selfID       string            // herald's own user id
+	// members are guild members' roles by user id (IsMember).
+	members     *expiring.Map[string, []string]
+	s           *discordgo.Session
+	log         *slog.Logger
+	board       *status.Board
+	memberJoins bool
+	category    string
+	locale      string
+	modRole     string
+	made        map[string]string // channels found or made, by name; a.mu
+	channelMu   sync.Mutex        // held by the one EnsureChannel at a time
+	selfID      string            // herald's own user id
 
 	mu  sync.Mutex
 	dms map[string]string // user id → DM channel id
@@ -151,7 +153,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	s.ShouldRetryOnRateLimit = false // the engine's limiter decides
 	s.MaxRestRetries = 0
 	a := &Adapter{s: s, log: cfg.Log, board: cfg.Board, memberJoins: cfg.MemberJoins && cfg.GuildID != "", category: cfg.Category, modRole: cfg.ModeratorRole, locale: cfg.Locale, dms: map[string]string{}, appID: cfg.ApplicationID, guildID: cfg.GuildID, channel: cfg.Channel, cursors: cfg.Cursors,
-		interactions: expiring.New[string, struct{}](clock.System(), 0)}
+		interactions: expiring.New[string, struct{}](clock.System(), 0), members: expiring.New[string, []string](clock.System(), 10000)}
 	me, err := s.User("@me", discordgo.WithContext(ctx))
 	if err != nil {
 		return nil, bot.Errorf(bot.ErrorCode(a.classify(err, bot.StepOpen)), "discord: %s", bot.ErrorMessage(a.classify(err, bot.StepOpen)))

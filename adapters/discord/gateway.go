@@ -42,6 +42,20 @@ func (a *Adapter) Run(ctx context.Context) error {
 			})
 		})
 		defer removeM()
+		// With the intent, a member's roles changed or their leaving are
+		// known at once, not a minute later (IsMember's memory).
+		removeU := a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.GuildMemberUpdate) {
+			if m.Member != nil && m.User != nil && m.GuildID == a.guildID {
+				a.members.Put(m.User.ID, m.Roles, memberTTL)
+			}
+		})
+		defer removeU()
+		removeR := a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.GuildMemberRemove) {
+			if m.Member != nil && m.User != nil && m.GuildID == a.guildID {
+				a.members.Put(m.User.ID, nil, memberTTL)
+			}
+		})
+		defer removeR()
 	}
 	// Live DMs wait until what was written while herald was away is read
 	// back, so that each participant's messages keep their order.

@@ -225,6 +225,9 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 	if who.Address.IsZero() {
 		return
 	}
+	if i.Member != nil && i.GuildID == a.guildID {
+		a.members.Put(who.Address.ID, i.Member.Roles, memberTTL) // the roles as the interaction carries them: no lookup
+	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		d := i.ApplicationCommandData()
@@ -381,19 +384,31 @@ func (a *Adapter) followup(ctx context.Context, i *discordgo.Interaction, m bot.
 	}
 }
 
+// memberTTL is how long a member's roles are kept: those an interaction
+// or a message carries, or looked up.
+const memberTTL = time.Minute
+
 // IsMember says whether user has the role in the guild (discord.guild_id):
-// moderators.discord.group names a role.
+// moderators.discord.group names a role. A member's roles are kept a
+// minute, so that a form that runs several commands, or a moderator
+// typing in threads, looks them up once, not against the rate limit each
+// time.
 func (a *Adapter) IsMember(ctx context.Context, user bot.Address, role string) (bool, error) {
 	if user.Platform != bot.PlatformDiscord || a.guildID == "" {
 		return false, nil
 	}
+	if roles, ok := a.members.Get(user.ID); ok {
+		return slices.Contains(roles, role), nil
+	}
 	m, err := a.s.GuildMember(a.guildID, user.ID, discordgo.WithContext(ctx))
 	if err != nil {
 		if e := a.classify(err, bot.StepResolve); bot.ErrorCode(e) == bot.ENOTFOUND || strings.Contains(err.Error(), "10007") {
+			a.members.Put(user.ID, nil, memberTTL)
 			return false, nil
 		} else {
 			return false, e
 		}
 	}
+	a.members.Put(user.ID, m.Roles, memberTTL)
 	return slices.Contains(m.Roles, role), nil
 }

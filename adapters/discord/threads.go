@@ -63,6 +63,9 @@ func (a *Adapter) guildMessage(m *discordgo.MessageCreate) {
 	defer cancel()
 	thread := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformDiscord, ID: a.channel}, ID: m.ChannelID}
 	who := bot.Actor{Address: bot.Address{Platform: bot.PlatformDiscord, ID: m.Author.ID}, Name: m.Author.GlobalName}
+	if m.Member != nil && m.GuildID == a.guildID {
+		a.members.Put(m.Author.ID, m.Member.Roles, memberTTL)
+	}
 	text := strings.TrimSpace(m.Content)
 	for _, at := range m.Attachments {
 		text = strings.TrimSpace(text + "\n[" + at.Filename + "](" + at.URL + ")")

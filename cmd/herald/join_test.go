@@ -62,13 +62,24 @@ func TestSurfaceOnJoin(t *testing.T) {
 		defer fake.Close()
 		fake.MembersIntent = true
 		p := NewProgram(nil)
-		MustStart(t, p, MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", api_url: \"http://"+fake.Addr()+"\"}\nthreads: {surface_on_join: true}\n"))
+		MustStart(t, p, MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", api_url: \"http://"+fake.Addr()+"\"}\nthreads: {surface_on_join: true}\nmoderators: {discord: {group: R-MODS}}\n"))
 		waitUntil(t, p, "the gateway", func() bool { return fake.Gateways() > 0 })
 		fake.MemberJoins("777", "4010", "Zed")
 		waitUntil(t, p, "the member's thread", func() bool { return !p.ThreadOf(bot.Address{Platform: bot.PlatformDiscord, ID: "4010"}).IsZero() })
 		if parent := fake.Threads()[p.ThreadOf(bot.Address{Platform: bot.PlatformDiscord, ID: "4010"}).ID]; parent != "4444" {
 			t.Fatalf("the thread is not in the moderators' channel: %v", fake.Threads())
 		}
+		// With the intent, a role given or taken away counts at once
+		// (roles are otherwise kept a minute).
+		zed := bot.Actor{Address: bot.Address{Platform: bot.PlatformDiscord, ID: "4010"}, Name: "Zed"}
+		status := func() bool {
+			r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: zed, Text: "status"})
+			return len(r.Messages) > 0 && !strings.Contains(r.Messages[0].Text, "only moderators")
+		}
+		fake.MemberUpdate("777", "4010", "R-MODS")
+		waitUntil(t, p, "the role given to count", status)
+		fake.MemberUpdate("777", "4010")
+		waitUntil(t, p, "the role's loss to count", func() bool { return !status() })
 	})
 	t.Run("discord without the intent", func(t *testing.T) {
 		fake, err := discordfake.Start("dc-token")

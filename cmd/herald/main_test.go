@@ -818,6 +818,23 @@ func TestDiscordCampaign(t *testing.T) {
 		}
 		return good && bad
 	})
+	// /herald recipe new opens the recipe form; its submission makes the
+	// recipe, off, and shows it; an action it cannot read is said.
+	fake.Slash("777", "555", "55", "recipe", "new")
+	waitUntil(t, p, "the recipe form", func() bool {
+		return len(fake.Modals()) == 3 && strings.Contains(fake.Modals()[2], "herald-recipe-new")
+	})
+	fake.Submit("777", "555", "55", "herald-recipe-new", map[string]string{"name": "Auto-close", "when": "status pending", "do": "wait 30m; resolve"})
+	fake.Submit("777", "555", "55", "herald-recipe-new", map[string]string{"name": "Badly done", "when": "new message", "do": "fly away"})
+	waitUntil(t, p, "the recipes' answers", func() bool {
+		good, bad := false, false
+		for _, m := range fake.Messages() {
+			text := m.Content + m.Embeds
+			good = good || strings.Contains(text, "Recipe #") && strings.Contains(text, "Auto-close") && strings.Contains(text, "when status pending, if every conversation: wait 30m; resolve")
+			bad = bad || strings.Contains(text, `\"fly\" is no action`)
+		}
+		return good && bad
+	})
 	// A CSV given as /herald's file option is imported.
 	fake.Slash("777", "555", "55", "list", "import spring", discordfake.File{Name: "spring.csv", Data: []byte("discord_id\n4001\n4002\n4003\n")})
 	waitUntil(t, p, "the import", func() bool {

@@ -625,6 +625,21 @@ func (s *Server) MemberJoins(guild, user, name string) {
 		"user": map[string]any{"id": user, "username": name, "global_name": name, "discriminator": "0"}, "roles": []string{}})
 }
 
+// MemberUpdate gives user the roles in guild, as Member does, and tells a
+// bot that identified with the GUILD_MEMBERS intent: GUILD_MEMBER_UPDATE
+// (as Discord does when a member's roles change).
+func (s *Server) MemberUpdate(guild, user string, roles ...string) {
+	s.Member(user, roles...)
+	s.mu.Lock()
+	subscribed := s.intents&intentGuildMembers != 0
+	s.mu.Unlock()
+	if !subscribed {
+		return
+	}
+	s.dispatch("GUILD_MEMBER_UPDATE", map[string]any{"guild_id": guild, "roles": append([]string{}, roles...),
+		"user": map[string]any{"id": user, "username": user, "discriminator": "0"}, "joined_at": time.Now().UTC().Format(time.RFC3339)})
+}
+
 // GuildChannel is a channel of a guild, as the bot made it.
 type GuildChannel struct {
 	ID, Name, Topic, ParentID string
@@ -825,13 +840,14 @@ func (s *Server) interact(kind int, guild, channel, user, message string, data a
 	id := fmt.Sprint(6000000 + s.seq)
 	token := "itoken-" + id
 	s.inter[token] = &interaction{id: id, channel: channel, message: message}
+	roles := append([]string{}, s.roles[user]...) // a guild interaction carries its member's roles
 	s.mu.Unlock()
 	d := map[string]any{"id": id, "application_id": "123", "type": kind, "token": token, "version": 1,
 		"channel_id": channel, "data": data}
 	u := map[string]any{"id": user, "username": "mo", "global_name": "Mo", "discriminator": "0"}
 	if guild != "" {
 		d["guild_id"] = guild
-		d["member"] = map[string]any{"user": u, "roles": []string{}, "joined_at": "2026-01-01T00:00:00Z"}
+		d["member"] = map[string]any{"user": u, "roles": roles, "joined_at": "2026-01-01T00:00:00Z"}
 	} else {
 		d["user"] = u
 	}
