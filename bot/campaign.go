@@ -112,7 +112,10 @@ type Campaign struct {
 	Audience Audience   `json:"audience"`
 	// Nudge, when set, makes the campaign a nudge: its sendings are made
 	// one by one as its trigger event happens, not from the audience.
-	Nudge    *Nudge        `json:"nudge,omitempty"`
+	Nudge *Nudge `json:"nudge,omitempty"`
+	// Survey, when set, makes the campaign a survey: its message is the
+	// introduction, sent with the first question.
+	Survey   *Survey       `json:"survey,omitempty"`
 	Platform Platform      `json:"platform,omitempty"` // a platform, or PlatformAuto
 	Schedule Schedule      `json:"schedule"`
 	State    CampaignState `json:"state"`

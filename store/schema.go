@@ -35,7 +35,8 @@ import (
 //	14: saved filters, the conditions recipes use by name (filters.go).
 //	15: recipe run keys by event, forgotten once planned past; webhook
 //	   message ids by time, forgotten after bot.EventKeyTTL (recipes.go).
-const SchemaVersion = 15
+//	16: survey responses and the text questions asked (surveys.go).
+const SchemaVersion = 16
 
 var (
 	bucketMeta            = []byte("meta")
@@ -79,6 +80,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV12toV13,
 	migrateV13toV14,
 	migrateV14toV15,
+	migrateV15toV16,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

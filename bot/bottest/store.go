@@ -51,6 +51,7 @@ type Store struct {
 	snippets      map[string][]byte // by lower-cased name
 	recipes       *memRecipes
 	webhooks      *memWebhooks
+	surveys       *memSurveys
 	secrets       map[string][]byte
 	outbox        map[uint64][]byte
 	intakeKeys    map[string]time.Time

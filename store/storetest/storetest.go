@@ -36,6 +36,7 @@ type Store interface {
 	bot.CalendarStore
 	bot.WebhookStore
 	bot.FilterStore
+	bot.SurveyStore
 }
 
 // Opener returns a fresh, empty store stamped by clock, closed when the
@@ -80,6 +81,7 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("TickNotify", func(t *testing.T) { tickNotify(t, open) })
 	t.Run("Webhooks", func(t *testing.T) { webhooks(t, open) })
 	t.Run("Filters", func(t *testing.T) { filters(t, open) })
+	t.Run("SurveyStore", func(t *testing.T) { surveyStore(t, open) })
 }
 
 var (

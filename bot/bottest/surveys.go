@@ -1,0 +1,100 @@
+package bottest
+
+import (
+	"context"
+	"sort"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// memSurveys is the in-memory survey responses.
+type memSurveys struct {
+	responses map[bot.CampaignID]map[string][]byte // by respondent
+	asking    map[bot.Address]bot.CampaignID
+}
+
+func (s *Store) surveysLocked() *memSurveys {
+	if s.surveys == nil {
+		s.surveys = &memSurveys{responses: map[bot.CampaignID]map[string][]byte{}, asking: map[bot.Address]bot.CampaignID{}}
+	}
+	return s.surveys
+}
+
+// Respond applies fn to a response and saves it, with its posts and the
+// participant's text-question mark, all or nothing.
+func (s *Store) Respond(ctx context.Context, id bot.CampaignID, respondent string, participant bot.Address, fn func(r *bot.Response) (bot.SurveyStep, error)) (*bot.Response, error) {
+	if respondent == "" {
+		return nil, bot.Errorf(bot.EINVALID, "a survey response needs a respondent")
+	}
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	m := s.surveysLocked()
+	var r *bot.Response
+	if b, ok := m.responses[id][respondent]; ok {
+		r = dec[bot.Response](b)
+	} else {
+		r = &bot.Response{CampaignID: id, Respondent: respondent, StartedAt: s.now()}
+	}
+	if r.Answers == nil {
+		r.Answers = map[int]bot.Answer{}
+	}
+	step, err := fn(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.enqueue(step.Posts); err != nil {
+		return nil, err
+	}
+	r.UpdatedAt = s.now()
+	if m.responses[id] == nil {
+		m.responses[id] = map[string][]byte{}
+	}
+	m.responses[id][respondent] = enc(r)
+	if !participant.IsZero() {
+		switch {
+		case step.AskingText:
+			m.asking[participant] = id
+		case m.asking[participant] == id:
+			delete(m.asking, participant)
+		}
+	}
+	return dec[bot.Response](enc(r)), nil
+}
+
+// Responses calls fn with each response to survey id, by respondent.
+func (s *Store) Responses(ctx context.Context, id bot.CampaignID, fn func(*bot.Response) error) error {
+	if err := s.begin(ctx); err != nil {
+		return err
+	}
+	m := s.surveysLocked()
+	keys := make([]string, 0, len(m.responses[id]))
+	for k := range m.responses[id] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	all := make([]*bot.Response, len(keys))
+	for i, k := range keys {
+		all[i] = dec[bot.Response](m.responses[id][k])
+	}
+	s.mu.Unlock()
+	for _, r := range all {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AskingText returns the survey whose text question participant is
+// asked, 0 when none.
+func (s *Store) AskingText(ctx context.Context, participant bot.Address) (bot.CampaignID, error) {
+	if err := s.begin(ctx); err != nil {
+		return 0, err
+	}
+	defer s.mu.Unlock()
+	return s.surveysLocked().asking[participant], nil
+}
+
+var _ bot.SurveyStore = (*Store)(nil)

@@ -1,0 +1,114 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Survey makes a campaign ask questions, one after another: the
+// campaign's message is the survey's introduction, sent with the first
+// question; each answer brings the next question, and the last the
+// thank-you message. Package surveys runs it.
+type Survey struct {
+	Questions []Question `json:"questions"`
+	// Thanks is sent once the last question is answered.
+	Thanks string `json:"thanks,omitempty"`
+	// Anonymous surveys keep answers without the link to the person: the
+	// respondent is a salted hash of their address, that only stops a
+	// second response. It cannot be turned off after the first answer.
+	Anonymous bool `json:"anonymous,omitempty"`
+	// Salt is the anonymous respondents' hash key, made when the survey
+	// is made anonymous; never shown.
+	Salt []byte `json:"salt,omitempty"`
+	// ClosesAt, when set, closes the survey then; ClosedAt is when it
+	// closed (`campaign close`, or ClosesAt passed). A closed survey takes
+	// no answer, new or changed.
+	ClosesAt time.Time `json:"closes_at,omitzero"`
+	ClosedAt time.Time `json:"closed_at,omitzero"`
+}
+
+// Closed reports whether the survey takes no more answers at now.
+func (s *Survey) Closed(now time.Time) bool {
+	return !s.ClosedAt.IsZero() || !s.ClosesAt.IsZero() && !now.Before(s.ClosesAt)
+}
+
+// QuestionKind is the kind of answer a question takes.
+type QuestionKind string
+
+const (
+	// QuestionChoice takes one of its choices.
+	QuestionChoice QuestionKind = "choice"
+	// QuestionMulti takes any of its choices (at least one when required).
+	QuestionMulti QuestionKind = "multi"
+	// QuestionRating takes a number: 1 to 5, or 0 to 10 (NPS) when Scale
+	// is 10.
+	QuestionRating QuestionKind = "rating"
+	// QuestionText takes the respondent's next message.
+	QuestionText QuestionKind = "text"
+)
+
+// Question is one question of a survey.
+type Question struct {
+	Kind    QuestionKind `json:"kind"`
+	Text    string       `json:"text"`
+	Choices []string     `json:"choices,omitempty"`
+	// Scale is a rating's top: 5 (1 to 5) or 10 (0 to 10).
+	Scale int `json:"scale,omitempty"`
+	// Optional questions can be skipped.
+	Optional bool `json:"optional,omitempty"`
+}
+
+// Answer is one question's answer: the indexes of the choices taken
+// (choice, multi), the rating, or the text.
+type Answer struct {
+	Choices []int     `json:"choices,omitempty"`
+	Rating  int       `json:"rating,omitempty"`
+	Text    string    `json:"text,omitempty"`
+	Skipped bool      `json:"skipped,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// Response is one respondent's answers to one survey.
+type Response struct {
+	CampaignID CampaignID `json:"campaign_id"`
+	// Respondent is who answers: their address ("telegram:42"), or for an
+	// anonymous survey a salted hash of it.
+	Respondent string `json:"respondent"`
+	// Name is the respondent's name as the platform gave it; empty for an
+	// anonymous survey.
+	Name string `json:"name,omitempty"`
+	// Answers are by question index; a question moved or deleted after
+	// answers came keeps its answers under its old place.
+	Answers map[int]Answer `json:"answers"`
+	// Asking is the question sent and waiting for its answer; len
+	// (Questions) once the survey is complete.
+	Asking    int       `json:"asking"`
+	StartedAt time.Time `json:"started_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// SurveyStep is what recording an answer does besides saving the
+// response: the posts it queues (the next question, the thanks), and
+// whether the participant is then asked a text question of the survey
+// (their next message is its answer).
+type SurveyStep struct {
+	Posts      []*Outgoing
+	AskingText bool
+}
+
+// SurveyStore keeps survey responses. Each method is one transaction;
+// implementations are safe for concurrent use.
+type SurveyStore interface {
+	// Respond applies fn to the response of respondent to survey id (a
+	// new one, with no answer, the first time) and saves it with the
+	// posts fn returns (queued in the outbox); participant is then marked
+	// as asked a text question of survey id, or not (a mark of another
+	// survey is left alone). An error from fn aborts it all.
+	Respond(ctx context.Context, id CampaignID, respondent string, participant Address, fn func(r *Response) (SurveyStep, error)) (*Response, error)
+	// Responses calls fn with each response to survey id, in the order
+	// they began; an error from fn stops and is returned.
+	Responses(ctx context.Context, id CampaignID, fn func(*Response) error) error
+	// AskingText returns the survey whose text question participant is
+	// asked, 0 when none.
+	AskingText(ctx context.Context, participant Address) (CampaignID, error)
+}

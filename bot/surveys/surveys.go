@@ -1,0 +1,343 @@
+// Package surveys runs survey campaigns: the message that opens one (its
+// introduction and first question), the answers participants give with
+// the buttons herald sends (or by typing, for a text question), and the
+// next question each answer brings. A response is durable, with the next
+// question queued in the outbox, the moment it is recorded.
+package surveys
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
+)
+
+// tokenPrefix starts the value of a survey's buttons: "sv:" campaign ":"
+// question ":" choice (a choice's index, a rating, "done" for a multiple
+// choice, "skip" for an optional question, "start" for a survey that
+// opens with a text question).
+const tokenPrefix = "sv:"
+
+// MaxText is the longest text answer kept, in bytes.
+const MaxText = 2000
+
+// Service records answers and asks the next question.
+type Service struct {
+	Campaigns interface {
+		Campaign(ctx context.Context, id bot.CampaignID) (*bot.Campaign, error)
+	}
+	Store  bot.SurveyStore
+	Outbox interface {
+		Enqueue(ctx context.Context, posts []*bot.Outgoing) error
+	}
+	Clock clock.Clock
+	// Wake, when set, is called after posts were queued (the outbox's
+	// Wake).
+	Wake func()
+	// Text translates the participants' messages (commands' catalogue);
+	// nil: English.
+	Text func(key string, args ...any) string
+}
+
+func (s *Service) tr(key, english string, args ...any) string {
+	if s.Text != nil {
+		if t := s.Text(key, args...); t != "" && t != key {
+			return t
+		}
+	}
+	return fmt.Sprintf(english, args...)
+}
+
+// Opening returns the message that opens survey campaign c: its message
+// (the introduction) with the first question and its buttons; for a
+// survey that opens with a text question, a button to start it.
+func Opening(c *bot.Campaign) bot.Message {
+	m := c.Message
+	if c.Survey == nil || len(c.Survey.Questions) == 0 {
+		return m
+	}
+	first := c.Survey.Questions[0]
+	if first.Kind == bot.QuestionText {
+		m.Buttons = append(append([]bot.Button(nil), m.Buttons...), bot.Button{Label: "▶", Style: "primary",
+			Action: bot.Action{Kind: bot.ActionReply, Value: token(c.ID, 0, "start")}})
+		return m
+	}
+	q := Ask(c, 0)
+	m.Text = strings.TrimSpace(m.Text + "\n\n" + q.Text)
+	m.Buttons = append(append([]bot.Button(nil), m.Buttons...), q.Buttons...)
+	return m
+}
+
+func token(id bot.CampaignID, q int, v string) string {
+	return tokenPrefix + strconv.FormatUint(uint64(id), 10) + ":" + strconv.Itoa(q) + ":" + v
+}
+
+// parseToken reads a survey button's value.
+func parseToken(text string) (id bot.CampaignID, q int, v string, ok bool) {
+	rest, found := strings.CutPrefix(strings.TrimSpace(text), tokenPrefix)
+	if !found {
+		return 0, 0, "", false
+	}
+	parts := strings.SplitN(rest, ":", 3)
+	if len(parts) != 3 {
+		return 0, 0, "", false
+	}
+	n, err1 := strconv.ParseUint(parts[0], 10, 64)
+	q, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil || n == 0 || q < 0 {
+		return 0, 0, "", false
+	}
+	return bot.CampaignID(n), q, parts[2], true
+}
+
+// Ask returns question i of survey campaign c as a message: its text,
+// numbered, and a button per answer.
+func Ask(c *bot.Campaign, i int) bot.Message {
+	q := c.Survey.Questions[i]
+	text := strconv.Itoa(i+1) + "/" + strconv.Itoa(len(c.Survey.Questions)) + " · " + q.Text
+	m := bot.Message{Text: text}
+	button := func(label, v string) {
+		m.Buttons = append(m.Buttons, bot.Button{Label: label, Action: bot.Action{Kind: bot.ActionReply, Value: token(c.ID, i, v)}})
+	}
+	switch q.Kind {
+	case bot.QuestionChoice, bot.QuestionMulti:
+		for k, choice := range q.Choices {
+			button(choice, strconv.Itoa(k))
+		}
+		if q.Kind == bot.QuestionMulti {
+			button("✓", "done")
+		}
+	case bot.QuestionRating:
+		lo, hi := RatingRange(q)
+		for n := lo; n <= hi; n++ {
+			button(strconv.Itoa(n), strconv.Itoa(n))
+		}
+	}
+	if q.Optional {
+		button("⏭", "skip")
+	}
+	return m
+}
+
+// RatingRange is the answers a rating question takes.
+func RatingRange(q bot.Question) (lo, hi int) {
+	if q.Scale == 10 {
+		return 0, 10
+	}
+	return 1, 5
+}
+
+// Respondent is who answers survey c from address a: the address, or for
+// an anonymous survey a salted hash of it (it only tells a second
+// response from a first).
+func Respondent(c *bot.Campaign, a bot.Address) string {
+	if c.Survey == nil || !c.Survey.Anonymous {
+		return a.String()
+	}
+	mac := hmac.New(sha256.New, c.Survey.Salt)
+	mac.Write([]byte(a.String()))
+	return "anon:" + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
+}
+
+// Handle reads a participant's message as a survey answer: the value of
+// a survey's button, or the text of the text question they are asked.
+// It reports false for any other message (it goes to their thread).
+func (s *Service) Handle(ctx context.Context, from bot.Actor, text string) (bool, error) {
+	id, q, v, ok := parseToken(text)
+	if !ok {
+		asked, err := s.Store.AskingText(ctx, from.Address)
+		if err != nil || asked == 0 {
+			return false, err
+		}
+		id, q, v = asked, -1, text
+	}
+	c, err := s.Campaigns.Campaign(ctx, id)
+	if err != nil || c.Survey == nil || c.State == bot.CampaignDraft {
+		if bot.ErrorCode(err) == bot.ENOTFOUND || err == nil {
+			if !ok {
+				return false, nil // a text mark of a survey gone: a message like any other
+			}
+			return true, s.tell(ctx, from.Address, s.tr("survey.gone", "This survey is no longer open."))
+		}
+		return false, err
+	}
+	now := s.Clock.Now().UTC()
+	if c.Survey.Closed(now) {
+		if !ok {
+			return false, nil
+		}
+		return true, s.tell(ctx, from.Address, s.tr("survey.closed", "This survey is closed: your answer was not recorded."))
+	}
+	_, err = s.Store.Respond(ctx, id, Respondent(c, from.Address), from.Address, func(r *bot.Response) (bot.SurveyStep, error) {
+		if !c.Survey.Anonymous {
+			r.Name = from.Name
+		}
+		return s.answer(c, r, from.Address, q, v, now)
+	})
+	if err != nil {
+		return true, err
+	}
+	if s.Wake != nil {
+		s.Wake()
+	}
+	return true, nil
+}
+
+// answer applies one answer (question q, value v; q -1: the text question
+// asked) to r and returns what follows: the next question, the thanks, a
+// word on what was not understood.
+func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int, v string, now time.Time) (bot.SurveyStep, error) {
+	qs := c.Survey.Questions
+	var step bot.SurveyStep
+	say := func(m bot.Message) {
+		step.Posts = append(step.Posts, &bot.Outgoing{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: to.Platform, To: to,
+			Lane: "survey:" + to.String(), Message: m})
+	}
+	if q == -1 {
+		q = r.Asking
+		if q >= len(qs) || qs[q].Kind != bot.QuestionText {
+			return step, nil // the mark outlived its question (the survey changed): nothing to record
+		}
+	}
+	if v == "start" {
+		if r.Asking == 0 && len(r.Answers) == 0 {
+			say(Ask(c, 0))
+			step.AskingText = qs[0].Kind == bot.QuestionText
+		}
+		return step, nil
+	}
+	if q >= len(qs) || q > r.Asking {
+		return step, nil // a question not asked yet (or gone): nothing to record
+	}
+	question := qs[q]
+	prev, had := r.Answers[q]
+	a := bot.Answer{At: now}
+	complete := true
+	switch {
+	case v == "skip":
+		if !question.Optional {
+			return step, nil
+		}
+		a.Skipped = true
+	case question.Kind == bot.QuestionText:
+		a.Text = clip(strings.TrimSpace(v), MaxText)
+		if a.Text == "" {
+			return step, nil
+		}
+	case question.Kind == bot.QuestionRating:
+		n, err := strconv.Atoi(v)
+		lo, hi := RatingRange(question)
+		if err != nil || n < lo || n > hi {
+			return step, nil
+		}
+		a.Rating = n
+	case question.Kind == bot.QuestionChoice:
+		k, err := strconv.Atoi(v)
+		if err != nil || k < 0 || k >= len(question.Choices) {
+			return step, nil
+		}
+		a.Choices = []int{k}
+	case question.Kind == bot.QuestionMulti:
+		a.Choices = append([]int(nil), prev.Choices...)
+		if v == "done" {
+			if len(a.Choices) == 0 && !question.Optional {
+				say(bot.Message{Text: s.tr("survey.pick", "Pick at least one answer, then press ✓.")})
+				return step, nil
+			}
+		} else {
+			k, err := strconv.Atoi(v)
+			if err != nil || k < 0 || k >= len(question.Choices) {
+				return step, nil
+			}
+			if i := indexOf(a.Choices, k); i >= 0 {
+				a.Choices = append(a.Choices[:i], a.Choices[i+1:]...)
+			} else {
+				a.Choices = append(a.Choices, k)
+			}
+			complete = false
+			var picked []string
+			for _, k := range a.Choices {
+				picked = append(picked, question.Choices[k])
+			}
+			if q == r.Asking {
+				say(bot.Message{Text: s.tr("survey.picked", "Chosen: %s. Press ✓ when done.", strings.Join(picked, ", "))})
+			}
+		}
+	}
+	if had && sameAnswer(prev, a) && q < r.Asking {
+		return step, nil // pressed twice: counted once
+	}
+	r.Answers[q] = a
+	if q < r.Asking {
+		if complete && question.Kind != bot.QuestionMulti {
+			say(bot.Message{Text: s.tr("survey.changed", "Your answer to question %d is changed.", q+1)})
+		}
+		step.AskingText = r.Asking < len(qs) && qs[r.Asking].Kind == bot.QuestionText
+		return step, nil
+	}
+	if !complete {
+		return step, nil
+	}
+	r.Asking = q + 1
+	if r.Asking < len(qs) {
+		say(Ask(c, r.Asking))
+		step.AskingText = qs[r.Asking].Kind == bot.QuestionText
+		return step, nil
+	}
+	thanks := c.Survey.Thanks
+	if thanks == "" {
+		thanks = s.tr("survey.thanks", "Thank you for your answers!")
+	}
+	say(bot.Message{Kind: bot.KindSuccess, Text: thanks})
+	return step, nil
+}
+
+// tell queues one message to a participant.
+func (s *Service) tell(ctx context.Context, to bot.Address, text string) error {
+	err := s.Outbox.Enqueue(ctx, []*bot.Outgoing{{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: to.Platform, To: to,
+		Lane: "survey:" + to.String(), Message: bot.Message{Text: text}}})
+	if err == nil && s.Wake != nil {
+		s.Wake()
+	}
+	return err
+}
+
+func indexOf(xs []int, x int) int {
+	for i, y := range xs {
+		if y == x {
+			return i
+		}
+	}
+	return -1
+}
+
+func sameAnswer(a, b bot.Answer) bool {
+	if a.Rating != b.Rating || a.Text != b.Text || a.Skipped != b.Skipped || len(a.Choices) != len(b.Choices) {
+		return false
+	}
+	for i := range a.Choices {
+		if a.Choices[i] != b.Choices[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// clip cuts s to at most n bytes, at a character's start.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

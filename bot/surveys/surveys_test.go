@@ -1,0 +1,218 @@
+package surveys_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/surveys"
+)
+
+var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
+var (
+	ana = bot.Actor{Address: bot.Address{Platform: bot.PlatformTelegram, ID: "1001"}, Name: "Ana"}
+	bob = bot.Actor{Address: bot.Address{Platform: bot.PlatformTelegram, ID: "1002"}, Name: "Bob"}
+)
+
+type rig struct {
+	db  *bottest.Store
+	svc *surveys.Service
+	c   *bot.Campaign
+}
+
+func newRig(t *testing.T, s *bot.Survey) *rig {
+	t.Helper()
+	clk := bottest.NewClock(t0)
+	db := bottest.NewStore(clk)
+	c := &bot.Campaign{Name: "Feedback", Message: bot.Message{Text: "A few questions about the session."}, Survey: s, State: bot.CampaignDraft}
+	if err := db.CreateCampaign(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.UpdateCampaign(context.Background(), c.ID, func(c *bot.Campaign) error { c.State = bot.CampaignRunning; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &rig{db: db, svc: &surveys.Service{Campaigns: db, Store: db, Outbox: db, Clock: clk}, c: c}
+}
+
+// press answers as who pressing the button labelled label in m.
+func (r *rig) press(t *testing.T, who bot.Actor, m bot.Message, label string) {
+	t.Helper()
+	for _, b := range m.Buttons {
+		if b.Label == label {
+			r.write(t, who, b.Action.Value)
+			return
+		}
+	}
+	t.Fatalf("no button %q in %+v", label, m)
+}
+
+func (r *rig) write(t *testing.T, who bot.Actor, text string) bool {
+	t.Helper()
+	ok, err := r.svc.Handle(context.Background(), who, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
+// said returns the messages queued since the last call.
+func (r *rig) said(t *testing.T) []bot.Message {
+	t.Helper()
+	out, err := r.db.Outbox(context.Background(), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	var ms []bot.Message
+	for _, p := range out {
+		ids = append(ids, p.ID)
+		ms = append(ms, p.Message)
+	}
+	r.db.Settle(context.Background(), ids, nil)
+	return ms
+}
+
+func (r *rig) response(t *testing.T, respondent string) *bot.Response {
+	t.Helper()
+	var got *bot.Response
+	r.db.Responses(context.Background(), r.c.ID, func(x *bot.Response) error {
+		if x.Respondent == respondent {
+			got = x
+		}
+		return nil
+	})
+	return got
+}
+
+func threeQuestions() *bot.Survey {
+	return &bot.Survey{Questions: []bot.Question{
+		{Kind: bot.QuestionChoice, Text: "How was the session?", Choices: []string{"Great", "OK", "Bad"}},
+		{Kind: bot.QuestionRating, Text: "How likely are you to come again?", Scale: 10},
+		{Kind: bot.QuestionText, Text: "Anything else?", Optional: true},
+	}, Thanks: "Thanks, see you soon."}
+}
+
+// One question after another: each answer brings the next; a button
+// pressed twice counts once; the text question takes the next message;
+// an earlier answer can be changed; the last brings the thanks.
+func TestASurveyAnsweredOneQuestionAfterAnother(t *testing.T) {
+	r := newRig(t, threeQuestions())
+	open := surveys.Opening(r.c)
+	if !strings.Contains(open.Text, "A few questions") || !strings.Contains(open.Text, "1/3 · How was the session?") || len(open.Buttons) != 3 {
+		t.Fatalf("the opening: %+v", open)
+	}
+	r.press(t, ana, open, "OK")
+	said := r.said(t)
+	if len(said) != 1 || !strings.HasPrefix(said[0].Text, "2/3") || len(said[0].Buttons) != 11 {
+		t.Fatalf("the second question: %+v", said)
+	}
+	q2 := said[0]
+	r.press(t, ana, open, "OK") // pressed twice
+	if said := r.said(t); len(said) != 0 {
+		t.Fatalf("a second press said: %+v", said)
+	}
+	r.press(t, ana, q2, "0")
+	said = r.said(t)
+	if len(said) != 1 || !strings.HasPrefix(said[0].Text, "3/3 · Anything else?") || len(said[0].Buttons) != 1 {
+		t.Fatalf("the text question, with its skip button: %+v", said)
+	}
+	if !r.write(t, ana, "More coffee, please") {
+		t.Fatal("the text answer was not taken")
+	}
+	if said := r.said(t); len(said) != 1 || said[0].Text != "Thanks, see you soon." {
+		t.Fatalf("the thanks: %+v", said)
+	}
+	if r.write(t, ana, "and one more thing") {
+		t.Fatal("a message after the survey was taken as an answer")
+	}
+	r.press(t, ana, open, "Great") // changed
+	if said := r.said(t); len(said) != 1 || !strings.Contains(said[0].Text, "question 1 is changed") {
+		t.Fatalf("the change: %+v", said)
+	}
+	resp := r.response(t, ana.Address.String())
+	if resp == nil || resp.Name != "Ana" || resp.Asking != 3 || resp.Answers[0].Choices[0] != 0 || resp.Answers[1].Rating != 0 ||
+		resp.Answers[2].Text != "More coffee, please" {
+		t.Fatalf("the response: %+v", resp)
+	}
+	if r.write(t, bob, "hello") {
+		t.Fatal("someone not asked anything had their message taken")
+	}
+}
+
+// A multiple choice takes toggles, then ✓; an optional question can be
+// skipped; a survey that opens with a text question starts with a
+// button.
+func TestMultipleChoiceSkipAndStart(t *testing.T) {
+	r := newRig(t, &bot.Survey{Questions: []bot.Question{
+		{Kind: bot.QuestionText, Text: "Your name for the badge?"},
+		{Kind: bot.QuestionMulti, Text: "Which workshops?", Choices: []string{"Go", "Rust", "Zig"}},
+		{Kind: bot.QuestionRating, Text: "Rate the venue", Optional: true},
+	}})
+	open := surveys.Opening(r.c)
+	if len(open.Buttons) != 1 || strings.Contains(open.Text, "badge") {
+		t.Fatalf("a text-first opening: %+v", open)
+	}
+	if r.write(t, ana, "Ana B.") {
+		t.Fatal("a text taken before the survey started")
+	}
+	r.press(t, ana, open, open.Buttons[0].Label)
+	if said := r.said(t); len(said) != 1 || !strings.Contains(said[0].Text, "badge") {
+		t.Fatalf("the first question: %+v", said)
+	}
+	r.write(t, ana, "Ana B.")
+	q2 := r.said(t)[0]
+	r.press(t, ana, q2, "✓")
+	if said := r.said(t); len(said) != 1 || !strings.Contains(said[0].Text, "at least one") {
+		t.Fatalf("done with nothing picked: %+v", said)
+	}
+	r.press(t, ana, q2, "Go")
+	r.press(t, ana, q2, "Zig")
+	r.press(t, ana, q2, "Go")
+	if said := r.said(t); len(said) != 3 || !strings.Contains(said[2].Text, "Zig") || strings.Contains(said[2].Text, "Go") {
+		t.Fatalf("the toggles: %+v", said)
+	}
+	r.press(t, ana, q2, "✓")
+	q3 := r.said(t)[0]
+	if len(q3.Buttons) != 6 {
+		t.Fatalf("a 1-5 rating with a skip button: %+v", q3)
+	}
+	r.press(t, ana, q3, "⏭")
+	if said := r.said(t); len(said) != 1 || !strings.Contains(said[0].Text, "Thank you") {
+		t.Fatalf("the default thanks: %+v", said)
+	}
+	resp := r.response(t, ana.Address.String())
+	if resp.Answers[0].Text != "Ana B." || len(resp.Answers[1].Choices) != 1 || resp.Answers[1].Choices[0] != 2 || !resp.Answers[2].Skipped {
+		t.Fatalf("the response: %+v", resp)
+	}
+}
+
+// An anonymous survey keeps no name nor address; a closed one takes no
+// answer and says so.
+func TestAnonymousAndClosed(t *testing.T) {
+	s := threeQuestions()
+	s.Anonymous, s.Salt = true, []byte("0123456789abcdef")
+	r := newRig(t, s)
+	open := surveys.Opening(r.c)
+	r.press(t, ana, open, "Bad")
+	var all []*bot.Response
+	r.db.Responses(context.Background(), r.c.ID, func(x *bot.Response) error { all = append(all, x); return nil })
+	if len(all) != 1 || all[0].Name != "" || strings.Contains(all[0].Respondent, "1001") || !strings.HasPrefix(all[0].Respondent, "anon:") {
+		t.Fatalf("an anonymous response: %+v", all)
+	}
+	r.said(t)
+	r.db.UpdateCampaign(context.Background(), r.c.ID, func(c *bot.Campaign) error { c.Survey.ClosedAt = t0; return nil })
+	r.press(t, bob, open, "Great")
+	if said := r.said(t); len(said) != 1 || !strings.Contains(said[0].Text, "closed") {
+		t.Fatalf("a closed survey's answer: %+v", said)
+	}
+	all = nil
+	r.db.Responses(context.Background(), r.c.ID, func(x *bot.Response) error { all = append(all, x); return nil })
+	if len(all) != 1 {
+		t.Fatalf("responses after the close: %d", len(all))
+	}
+}

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Survey responses (schema 16) are kept by campaign ID + respondent; a
+// participant asked a text question is marked in survey_asking_text
+// (address → campaign ID) until they answer it, so that their next
+// message is read as the answer.
+
+var (
+	bucketSurveyResponses = []byte("survey_responses")
+	bucketSurveyAsking    = []byte("survey_asking_text")
+)
+
+func migrateV15toV16(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketSurveyResponses, bucketSurveyAsking} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func responseKey(id bot.CampaignID, respondent string) []byte {
+	return append(itob(uint64(id)), respondent...)
+}
+
+// Respond applies fn to a response and saves it, with the posts fn
+// returns and the participant's text-question mark, in one transaction
+// shared with other writes at once.
+func (db *DB) Respond(ctx context.Context, id bot.CampaignID, respondent string, participant bot.Address, fn func(r *bot.Response) (bot.SurveyStep, error)) (*bot.Response, error) {
+	if respondent == "" {
+		return nil, bot.Errorf(bot.EINVALID, "a survey response needs a respondent")
+	}
+	var out *bot.Response
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSurveyResponses)
+		key := responseKey(id, respondent)
+		r := &bot.Response{}
+		ok, err := get(b, key, r)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			now := db.now()
+			r = &bot.Response{CampaignID: id, Respondent: respondent, Answers: map[int]bot.Answer{}, StartedAt: now}
+		}
+		if r.Answers == nil {
+			r.Answers = map[int]bot.Answer{}
+		}
+		step, err := fn(r)
+		if err != nil {
+			return err
+		}
+		r.UpdatedAt = db.now()
+		if err := put(b, key, r); err != nil {
+			return err
+		}
+		if err := db.enqueue(tx, step.Posts); err != nil {
+			return err
+		}
+		if !participant.IsZero() {
+			asking := tx.Bucket(bucketSurveyAsking)
+			k := []byte(participant.String())
+			switch v := asking.Get(k); {
+			case step.AskingText:
+				err = asking.Put(k, itob(uint64(id)))
+			case len(v) == 8 && btoi(v) == uint64(id):
+				err = asking.Delete(k)
+			}
+			if err != nil {
+				return internal("marking a text question: %w", err)
+			}
+		}
+		out = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Responses calls fn with each response to survey id, by respondent.
+func (db *DB) Responses(ctx context.Context, id bot.CampaignID, fn func(*bot.Response) error) error {
+	return db.view(ctx, func(tx *bolt.Tx) error {
+		prefix := itob(uint64(id))
+		c := tx.Bucket(bucketSurveyResponses).Cursor()
+		for k, v := c.Seek(prefix); k != nil && len(k) >= 8 && btoi(k[:8]) == uint64(id); k, v = c.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var r bot.Response
+			if err := decode(v, &r); err != nil {
+				return err
+			}
+			if err := fn(&r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// AskingText returns the survey whose text question participant is
+// asked, 0 when none.
+func (db *DB) AskingText(ctx context.Context, participant bot.Address) (bot.CampaignID, error) {
+	var id bot.CampaignID
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketSurveyAsking).Get([]byte(participant.String())); len(v) == 8 {
+			id = bot.CampaignID(btoi(v))
+		}
+		return nil
+	})
+	return id, err
+}
+
+var _ bot.SurveyStore = (*DB)(nil)
