@@ -34,8 +34,10 @@ const (
 	EventNoteAdded EventType = "note_added"
 	// EventDraftAdded is a draft reply left in the thread (Data "draft"
 	// its number, "approval" "true" when it asks for approval);
-	// EventDraftDiscarded one discarded.
+	// EventDraftEdited one changed (Text its new text); EventDraftDiscarded
+	// one discarded.
 	EventDraftAdded     EventType = "draft_added"
+	EventDraftEdited    EventType = "draft_edited"
 	EventDraftDiscarded EventType = "draft_discarded"
 	// EventSurveyAnswered is a participant's answer to a rating question
 	// (Data "survey" csat or nps, "rating").

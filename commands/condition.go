@@ -2,6 +2,7 @@ package commands
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,13 +20,22 @@ import (
 //	tag vip                            étiquette vip
 //	source is webinar · assigned · unassigned
 //	plan = gold · age > 30 · country in fr,be · event.course = go101
+//	priority is high · language = fr · category = billing   (the conversation's properties)
+//	rating < 3                         note < 3     (the last survey answer)
 //	and / et · or / ou · not / non · ( … )
 //	expr: …                            (expr-lang itself)
 //
-// "" and "all" (tout) mean every conversation (""). An unknown word is
-// refused with what it may have meant.
+// "" and "all" (tout) mean every conversation (""). A leading "when",
+// "if", "quand" or "si" is read as nothing ("when message contains
+// …"). An unknown word is refused with what it may have meant.
 func ParseCondition(typed string) (string, error) {
 	typed = strings.TrimSpace(typed)
+	for _, lead := range []string{"when ", "if ", "quand ", "si "} {
+		if len(typed) > len(lead) && strings.EqualFold(typed[:len(lead)], lead) {
+			typed = strings.TrimSpace(typed[len(lead):])
+			break
+		}
+	}
 	if raw, ok := strings.CutPrefix(typed, "expr:"); ok {
 		return strings.TrimSpace(raw), nil
 	}
@@ -185,7 +195,13 @@ func (p *condParser) is() (not bool, err error) {
 	return not, nil
 }
 
-var condFields = []string{"message", "platform", "status", "tag", "source", "assigned", "unassigned", "plateforme", "statut", "étiquette"}
+var condFields = []string{"message", "platform", "status", "tag", "source", "assigned", "unassigned", "plateforme", "statut", "étiquette",
+	"priority", "language", "category", "rating", "priorité", "langue", "catégorie"}
+
+// condProps are the words for the conversation's properties, in English
+// and French.
+var condProps = map[string]string{"priority": "priority", "priorité": "priority", "language": "language", "langue": "language",
+	"category": "category", "catégorie": "category"}
 
 var attrName = regexp.MustCompile(`^[\p{L}_][\p{L}0-9_.-]*$`)
 
@@ -264,6 +280,13 @@ func (p *condParser) cond() (string, error) {
 		return "", argError("%q cannot start a condition: write for example message contains \"refund\", platform is slack, or plan = gold", field)
 	}
 	subject := "contact[" + strconv.Quote(field) + "]"
+	if prop, ok := condProps[strings.ToLower(field)]; ok {
+		subject = "props[" + strconv.Quote(prop) + "]"
+	}
+	numeric := strings.EqualFold(field, "rating") || strings.EqualFold(field, "note")
+	if numeric {
+		subject = "rating"
+	}
 	if name, ok := strings.CutPrefix(field, "event."); ok {
 		switch name {
 		case "type", "name", "tag", "status", "from":
@@ -276,7 +299,7 @@ func (p *condParser) cond() (string, error) {
 	p.i++
 	if op == "is" || op == "est" {
 		// "plan is gold" is plan = gold; "platfrom is slack" a typo.
-		if s := Suggest(field, condFields); s != "" {
+		if s := Suggest(field, condFields); s != "" && !slices.Contains(condFields, strings.ToLower(field)) {
 			return "", argError("%q: did you mean %q?", field, s)
 		}
 		op = "="
@@ -287,6 +310,12 @@ func (p *condParser) cond() (string, error) {
 	switch op {
 	case "=", "==", "!=":
 		v, err := p.value("the value")
+		if err == nil && numeric {
+			if _, err := strconv.Atoi(v); err != nil {
+				return "", argError("%q is not a number to compare %s with", v, field)
+			}
+			return subject + map[bool]string{true: " != ", false: " == "}[op == "!="] + v, nil
+		}
 		return eq(subject, op == "!=", v), err
 	case "<", ">", "<=", ">=":
 		v, err := p.value("the number")
@@ -295,6 +324,9 @@ func (p *condParser) cond() (string, error) {
 		}
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
 			return "", argError("%q is not a number to compare %s with", v, field)
+		}
+		if numeric {
+			return subject + " " + op + " " + v, nil
 		}
 		return "num(" + subject + ") " + op + " " + v, nil
 	case "in", "dans":

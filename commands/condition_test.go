@@ -24,6 +24,12 @@ func TestParseCondition(t *testing.T) {
 		{`expr: len(tags) > 2`, `len(tags) > 2`},
 		{`plan is not gold`, `contact["plan"] != "gold"`},
 		{`unassigned and source is webinar`, `assignee == "" && source == "webinar"`},
+		{`when message contains "refund" and platform is slack`, `lower(message) contains "refund" && platform == "slack"`},
+		{`si statut est en_attente`, `status == "pending"`},
+		{`priority is high and category = billing`, `props["priority"] == "high" && props["category"] == "billing"`},
+		{`langue = fr`, `props["language"] == "fr"`},
+		{`rating < 3 or rating = 10`, `rating < 3 || rating == 10`},
+		{`rating = bad`, ``},
 	} {
 		got, err := commands.ParseCondition(tc.typed)
 		if tc.want == "" && tc.typed != "all" {

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,7 +31,7 @@ func (h *handlers) draftCommand(fn func(ctx context.Context, cs Conversations, w
 					return err
 				}
 			}
-			r.Args = r.Args[:1]
+			r.Args, r.Rest = r.Args[:1], r.Args[0]
 		}
 		if r.Thread.IsZero() {
 			return argErrorT(TextErrInThread)
@@ -70,6 +71,21 @@ func (h *handlers) draftEdit(ctx context.Context, cs Conversations, w *Reply, r 
 		return err
 	}
 	text := strings.TrimSpace(restAfter(r.Rest, 1))
+	if text == "" {
+		// The card's Edit button (or the command alone): the draft as it
+		// stands, and how to change it.
+		c, _, err := cs.History(ctx, r.Thread)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(c.Drafts, func(d bot.Draft) bool { return d.ID == n })
+		if i < 0 {
+			return bot.Errorf(bot.ECONFLICT, "there is no draft #%d here: it was sent or discarded already", n).Translated("err.draft.gone", n)
+		}
+		w.Private = true
+		w.Text(bot.KindIdea, h.text.T(TextDraftHowEdit, n, n, c.Drafts[i].Text))
+		return nil
+	}
 	if err := cs.EditDraft(ctx, r.Thread, r.Actor, n, text); err != nil {
 		return err
 	}

@@ -83,6 +83,8 @@ func (h *handlers) historyLine(e *bot.Event) string {
 			return h.text.T(TextHistoryApproval, by, e.Data["draft"], quoteShort(e.Text))
 		}
 		return h.text.T(TextHistoryDraft, by, e.Data["draft"], quoteShort(e.Text))
+	case bot.EventDraftEdited:
+		return h.text.T(TextHistoryDraftEdited, by, e.Data["draft"], quoteShort(e.Text))
 	case bot.EventDraftDiscarded:
 		return h.text.T(TextHistoryDraftGone, by, e.Data["draft"])
 	case bot.EventRecipeAction:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/recipes"
 )
 
 // Recipes manages automation recipes (recipes.Service).
@@ -23,7 +24,8 @@ type Recipes interface {
 	UseFilter(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*bot.Recipe, error)
 	SaveFilter(ctx context.Context, name, typed, expr string, by bot.Actor) (*bot.Filter, error)
 	Delete(ctx context.Context, id bot.RecipeID) error
-	Test(ctx context.Context, id bot.RecipeID, e *bot.Event, c *bot.Conversation, ct *bot.Contact) (*bot.Recipe, bool, error)
+	Test(ctx context.Context, id bot.RecipeID, e *bot.Event, c *bot.Conversation, ct *bot.Contact) (recipes.Trial, error)
+	Rename(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*bot.Recipe, error)
 }
 
 func (h *handlers) recipes() (Recipes, error) {
@@ -374,6 +376,32 @@ func (h *handlers) recipeDelete(ctx context.Context, rs Recipes, id bot.RecipeID
 	return nil
 }
 
+// recipeEdit changes one part of a recipe: `recipe edit ID name NAME`,
+// or `when|if|do|hours …` as those commands take them.
+func (h *handlers) recipeEdit(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
+	part := strings.ToLower(r.Args[1])
+	rest := strings.TrimSpace(restAfter(r.Rest, 2))
+	if part == "name" || part == "nom" {
+		rc, err := rs.Rename(ctx, id, rest, r.Actor)
+		if err != nil {
+			return err
+		}
+		w.Text(bot.KindSuccess, h.text.T(TextRecipeRenamed, rc.ID, rc.Name))
+		return nil
+	}
+	fn := map[string]func(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error{
+		"when": h.recipeWhen, "quand": h.recipeWhen, "if": h.recipeIf, "si": h.recipeIf, "do": h.recipeDo, "faire": h.recipeDo,
+		"hours": h.recipeHours, "heures": h.recipeHours}[part]
+	if fn == nil || rest == "" {
+		return argErrorT(TextErrRecipeEditPart, r.Args[1])
+	}
+	// The part's own command, as if typed: `recipe when ID …`.
+	inner := *r
+	inner.Args = append([]string{r.Args[0]}, r.Args[2:]...)
+	inner.Rest = r.Args[0] + " " + rest
+	return fn(ctx, rs, id, w, &inner)
+}
+
 func (h *handlers) recipeClone(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
 	rc, err := rs.Clone(ctx, id, r.Actor)
 	if err != nil {
@@ -384,7 +412,8 @@ func (h *handlers) recipeClone(ctx context.Context, rs Recipes, id bot.RecipeID,
 }
 
 func (h *handlers) recipeInfo(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
-	rc, _, err := rs.Test(ctx, id, nil, nil, nil)
+	trial, err := rs.Test(ctx, id, nil, nil, nil)
+	rc := trial.Recipe
 	if err != nil && rc == nil {
 		return err
 	}
@@ -424,16 +453,21 @@ func (h *handlers) recipeTest(ctx context.Context, rs Recipes, id bot.RecipeID, 
 	}); ok && c.ContactID != 0 {
 		ct, _ = d.Contact(ctx, c.ContactID)
 	}
-	rc, ok, err := rs.Test(ctx, id, last, c, ct)
+	trial, err := rs.Test(ctx, id, last, c, ct)
 	if err != nil {
 		return err
 	}
+	rc := trial.Recipe
 	w.Private = true
-	if !ok {
+	if !trial.Holds {
 		w.Text(bot.KindIdea, h.text.T(TextRecipeWouldNot, rc.ID, rc.Name))
 		return nil
 	}
-	w.Text(bot.KindSuccess, h.text.T(TextRecipeWould, rc.ID, rc.Name, h.actionsText(rc.Actions)))
+	text := h.text.T(TextRecipeWould, rc.ID, rc.Name, h.actionsText(rc.Actions))
+	if trial.NotNow {
+		text += "\n" + h.text.T(TextRecipeNotNow, h.hoursText(rc))
+	}
+	w.Text(bot.KindSuccess, text)
 	return nil
 }
 
@@ -464,6 +498,16 @@ func (h *handlers) recipeState(rc *bot.Recipe) string {
 	return h.text.T(TextRecipeStateOff)
 }
 
+// hoursText says when recipe rc runs: during or outside its calendar's
+// hours.
+func (h *handlers) hoursText(rc *bot.Recipe) string {
+	how := rc.Hours
+	if h.text.Locale() == LocaleFrench {
+		how = map[string]string{"during": "pendant", "outside": "hors"}[how]
+	}
+	return h.text.T(TextRecipeHours, how, rc.Calendar)
+}
+
 // recipeText says a recipe in words: when, if, then.
 func (h *handlers) recipeText(rc *bot.Recipe) string {
 	when := "—"
@@ -471,11 +515,7 @@ func (h *handlers) recipeText(rc *bot.Recipe) string {
 		when = strings.TrimSpace(strings.ReplaceAll(string(rc.Trigger.Kind), "_", " ") + " " + rc.Trigger.Value)
 	}
 	if rc.Hours != "" {
-		how := rc.Hours
-		if h.text.Locale() == LocaleFrench {
-			how = map[string]string{"during": "pendant", "outside": "hors"}[how]
-		}
-		when += " (" + h.text.T(TextRecipeHours, how, rc.Calendar) + ")"
+		when += " (" + h.hoursText(rc) + ")"
 	}
 	cond := rc.Condition
 	if cond == "" {

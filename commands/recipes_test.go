@@ -165,6 +165,26 @@ func TestWebhookCommands(t *testing.T) {
 	if due, _ := w.db.DueWebhooks(ctx, w.clock.Now(), 0); len(due) != 1 || !strings.HasPrefix(due[0].MsgID, "msg_test_") {
 		t.Fatalf("the test delivery: %+v", due)
 	}
+	// A webhook in use is changed in place: its secrets stay.
+	if got := render(w.run(mo, `webhook edit crm https://crm.example.org/v2?token=def get form vars all desc "the new CRM"`)); !strings.Contains(got, "Webhook *crm* changed: GET to crm.example.org, form, with all.") ||
+		strings.Contains(got, "token=def") {
+		t.Fatalf("webhook edit: %s", got)
+	}
+	if got := render(w.run(mo, "webhook info crm")); !strings.Contains(got, "GET crm.example.org · form · all · on · the new CRM") {
+		t.Fatalf("webhook info after the edit: %s", got)
+	}
+	if sign, auth, err := w.db.WebhookSecrets(ctx, "crm"); err != nil || sign != secret || auth != "Bearer top-secret" {
+		t.Fatalf("the secrets after the edit: %q %q %v", sign, auth, err)
+	}
+	for cmd, want := range map[string]string{
+		"webhook edit crm http://crm.example.org/x": "https://",
+		"webhook edit crm sideways":                 "sideways",
+		"webhook edit nothere post":                 "no webhook named nothere",
+	} {
+		if got := render(w.run(mo, cmd)); !strings.Contains(got, want) {
+			t.Errorf("%s:\n%s\nwant %q", cmd, got, want)
+		}
+	}
 }
 
 // A recipe's reply for approval: a card in the thread with Approve and
@@ -190,14 +210,21 @@ func TestApprovalFlow(t *testing.T) {
 	if len(c.Drafts) != 2 {
 		t.Fatalf("drafts: %+v", c.Drafts)
 	}
-	var card bot.Message
+	var card, plain bot.Message
 	for _, s := range w.slack.Sent() {
 		if s.Thread == c.Thread && strings.Contains(s.Message.Title, "for approval") {
 			card = s.Message
 		}
+		if s.Thread == c.Thread && strings.Contains(s.Message.Title, "Draft reply #2") {
+			plain = s.Message
+		}
 	}
-	if len(card.Buttons) != 2 || card.Buttons[0].Label != "Approve" || !strings.Contains(card.Text, "`draft send 1`") {
+	if len(card.Buttons) != 3 || card.Buttons[0].Label != "Approve" || card.Buttons[1].Label != "Edit" || card.Buttons[2].Label != "Discard" ||
+		!strings.Contains(card.Text, "`draft send 1`") {
 		t.Fatalf("the approval card: %+v", card)
+	}
+	if len(plain.Buttons) != 3 || plain.Buttons[0].Label != "Send" {
+		t.Fatalf("the draft's card: %+v", plain)
 	}
 	if len(w.slack.SentTo(zoe)) != 0 {
 		t.Fatal("a draft went to the participant before approval")
@@ -224,13 +251,20 @@ func TestApprovalFlow(t *testing.T) {
 	if sent := w.slack.SentTo(zoe); len(sent) != 1 || sent[0].Text != "Your refund is on its way." {
 		t.Fatalf("Zoe got %+v", sent)
 	}
+	// Edit: the draft as it stands, and how to change it, to the
+	// moderator alone.
+	if got := press(mo, plain.Buttons[1].Action.Value); !strings.Contains(got, "private") && !strings.Contains(got, "`draft edit 2`") ||
+		!strings.Contains(got, "We will write again tomorrow.") {
+		t.Fatalf("the Edit button: %s", got)
+	}
 	in("draft edit 2 We will write again on Monday.")
 	in("draft send 2")
 	if sent := w.slack.SentTo(zoe); len(sent) != 2 || sent[1].Text != "We will write again on Monday." {
 		t.Fatalf("Zoe got %+v", sent)
 	}
 	hist := in("history")
-	for _, want := range []string{"recipe Refund-answer asked to approve reply #1", "recipe Refund-answer left draft #2", "Mo (slack:UMOD) replied: “Your refund is on its way.”", "Mo (slack:UMOD) replied: “We will write again on Monday.”"} {
+	for _, want := range []string{"recipe Refund-answer asked to approve reply #1", "recipe Refund-answer left draft #2", "Mo (slack:UMOD) replied: “Your refund is on its way.”", "Mo (slack:UMOD) replied: “We will write again on Monday.”",
+		"Mo (slack:UMOD) changed draft #2: “We will write again on Monday.”"} {
 		if !strings.Contains(hist, want) {
 			t.Errorf("history lacks %q:\n%s", want, hist)
 		}
@@ -294,5 +328,34 @@ func TestRecipeForm(t *testing.T) {
 	if len(out.Replies) != 2 || !out.Replies[0].Private || !strings.Contains(render(&commands.Reply{Messages: out.Replies[0].Messages}), `did you mean "platform"`) ||
 		!strings.Contains(render(&commands.Reply{Messages: out.Replies[1].Messages}), "if every conversation: resolve") {
 		t.Fatalf("a form with a condition it cannot read (the rest is kept): %+v", out.Replies)
+	}
+}
+
+// `recipe edit ID PART …` changes one part as its own command does, and
+// renames; a part it does not know is refused with the parts it takes.
+func TestRecipeEdit(t *testing.T) {
+	w := newWorld(t, commands.LocaleEnglish)
+	w.run(mo, "recipe new Auto-close")
+	w.run(mo, "recipe when 1 status pending")
+	w.run(mo, "recipe do 1 wait 30m; resolve")
+	for cmd, want := range map[string]string{
+		"recipe edit 1 do wait 1h; resolve":          "wait 1h; resolve",
+		`recipe edit 1 if message contains "thanks"`: `if message contains "thanks"`,
+		"recipe edit 1 when new message":             "when new message",
+		"recipe edit 1 name Close-when-thanked":      "Recipe #1 is now *Close-when-thanked*",
+		"recipe edit 1 colour red":                   `"colour": write name, when, if, do or hours`,
+		"recipe edit 1 hours during nowhere":         "nowhere",
+	} {
+		if got := render(w.run(mo, cmd)); !strings.Contains(got, want) {
+			t.Errorf("%s:\n%s\nwant it to say %q", cmd, got, want)
+		}
+	}
+	got := render(w.run(mo, "recipe info 1"))
+	if !strings.Contains(got, "Close-when-thanked") || !strings.Contains(got, "when new message, if message contains \"thanks\": wait 1h; resolve") {
+		t.Fatalf("the recipe after its edits: %s", got)
+	}
+	w.run(mo, "recipe new Other")
+	if got := render(w.run(mo, "recipe edit 2 name close-when-thanked")); !strings.Contains(got, "[important]") {
+		t.Fatalf("a name taken: %s", got)
 	}
 }

@@ -305,6 +305,9 @@ const (
 	TextHelpRecipeInfo     TextKey = "cmd.help.recipe_info"
 	TextHelpRecipeTest     TextKey = "cmd.help.recipe_test"
 	TextHelpRecipeClone    TextKey = "cmd.help.recipe_clone"
+	TextHelpRecipeEdit     TextKey = "cmd.help.recipe_edit"
+	TextRecipeRenamed      TextKey = "cmd.recipe.renamed"
+	TextErrRecipeEditPart  TextKey = "cmd.err.recipe_edit_part"
 	TextHelpRecipeDelete   TextKey = "cmd.help.recipe_delete"
 	TextHelpRecipeList     TextKey = "cmd.help.recipe_list"
 	TextRecipeCreated      TextKey = "cmd.recipe.created"
@@ -321,6 +324,7 @@ const (
 	TextRecipeStateOff     TextKey = "cmd.recipe.state_off"
 	TextRecipeWould        TextKey = "cmd.recipe.would"
 	TextRecipeWouldNot     TextKey = "cmd.recipe.would_not"
+	TextRecipeNotNow       TextKey = "cmd.recipe.not_now"
 	TextErrRecipeID        TextKey = "err.recipe.id"
 	TextErrRecipeTrigger   TextKey = "err.recipe.trigger_words"
 	TextErrRecipeAction    TextKey = "err.recipe.action_words"
@@ -351,6 +355,8 @@ const (
 	TextErrCondition       TextKey = "err.condition"
 	TextHelpWebhookNew     TextKey = "cmd.help.webhook_new"
 	TextHelpWebhookAuth    TextKey = "cmd.help.webhook_auth"
+	TextHelpWebhookEdit    TextKey = "cmd.help.webhook_edit"
+	TextWebhookEdited      TextKey = "cmd.webhook.edited"
 	TextHelpWebhookList    TextKey = "cmd.help.webhook_list"
 	TextHelpWebhookInfo    TextKey = "cmd.help.webhook_info"
 	TextHelpWebhookLog     TextKey = "cmd.help.webhook_log"
@@ -380,17 +386,20 @@ const (
 	TextHelpDraftDiscard   TextKey = "cmd.help.draft_discard"
 	TextDraftSent          TextKey = "cmd.draft.sent"
 	TextDraftEdited        TextKey = "cmd.draft.edited"
+	TextDraftHowEdit       TextKey = "cmd.draft.how_edit"
 	TextDraftDiscarded     TextKey = "cmd.draft.discarded"
 	TextErrDraftNumber     TextKey = "err.draft.number"
 	TextErrDraftGone       TextKey = "err.draft.gone"
 	TextHistoryDraft       TextKey = "cmd.history.draft"
 	TextHistoryApproval    TextKey = "cmd.history.approval"
 	TextHistoryDraftGone   TextKey = "cmd.history.draft_discarded"
+	TextHistoryDraftEdited TextKey = "cmd.history.draft_edited"
 	TextThreadDraftTitle   TextKey = "threads.draft.title"
 	TextThreadDraftAppr    TextKey = "threads.draft.approval"
 	TextThreadDraftSend    TextKey = "threads.draft.send"
 	TextThreadDraftApprove TextKey = "threads.draft.approve"
 	TextThreadDraftDiscard TextKey = "threads.draft.discard"
+	TextThreadDraftEdit    TextKey = "threads.draft.edit"
 	TextThreadDraftHow     TextKey = "threads.draft.how"
 	TextHelpFilterSave     TextKey = "cmd.help.filter_save"
 	TextHelpFilterList     TextKey = "cmd.help.filter_list"
@@ -770,6 +779,9 @@ var Texts = Catalogue{
 	TextHelpRecipeInfo:     {"a recipe in full", "une recette en détail"},
 	TextHelpRecipeTest:     {"in a thread: would this recipe act on this conversation? (runs nothing)", "dans un fil : cette recette agirait-elle sur cette conversation ? (n'exécute rien)"},
 	TextHelpRecipeClone:    {"copy a recipe (off)", "copier une recette (désactivée)"},
+	TextHelpRecipeEdit:     {"change a recipe's name, trigger, condition, actions or hours", "modifier le nom, le déclencheur, la condition, les actions ou les heures d'une recette"},
+	TextRecipeRenamed:      {"Recipe #%d is now *%s*.", "La recette n°%d s'appelle désormais *%s*."},
+	TextErrRecipeEditPart:  {"%q: write name, when, if, do or hours, then its new value", "%q : écrivez nom, quand, si, faire ou heures, puis la nouvelle valeur"},
 	TextHelpRecipeDelete:   {"delete a recipe and its waiting runs", "supprimer une recette et ses exécutions en attente"},
 	TextHelpRecipeList:     {"the automation recipes", "les recettes d'automatisation"},
 	TextRecipeCreated:      {"Recipe #%[1]d *%[2]s* created, off. Next: `recipe when %[1]d …`, `recipe if %[1]d …`, `recipe do %[1]d …`, then `recipe enable %[1]d`.", "Recette n°%[1]d *%[2]s* créée, désactivée. Ensuite : `recipe when %[1]d …`, `recipe if %[1]d …`, `recipe do %[1]d …`, puis `recipe enable %[1]d`."},
@@ -799,6 +811,7 @@ var Texts = Catalogue{
 	TextCalendarNone:       {"No calendar yet: `calendar new office tz Europe/Paris mon-fri 9-18`.", "Aucun calendrier : `calendar new bureau tz Europe/Paris lun-ven 9-18`."},
 	TextCalendarDeleted:    {"Calendar *%s* deleted.", "Calendrier *%s* supprimé."},
 	TextRecipeHours:        {"%s the hours of %s", "%s les heures de %s"},
+	TextRecipeNotNow:       {"Not now, though: it runs %s.", "Mais pas maintenant : elle s'applique %s."},
 	TextErrRecipeNotFound:  {"no recipe %d", "pas de recette n°%d"},
 	TextErrRecipeName:      {"a recipe's name is 1 to 64 characters on one line, not a number", "le nom d'une recette fait 1 à 64 caractères sur une ligne, et n'est pas un nombre"},
 	TextErrRecipeStatus:    {"a conversation is open, pending or resolved, not %q", "une conversation est ouverte, en attente ou résolue, pas %q"},
@@ -816,6 +829,8 @@ var Texts = Catalogue{
 	TextErrCondition:       {"the condition cannot be read: %s", "la condition ne se lit pas : %s"},
 	TextHelpWebhookNew:     {"an outbound webhook recipes call, signed the Standard Webhooks way (its secret shown once)", "un webhook sortant qu'appellent les recettes, signé à la manière Standard Webhooks (son secret affiché une fois)"},
 	TextHelpWebhookAuth:    {"the Authorization header a webhook sends (kept secret), or off", "l'en-tête Authorization qu'envoie un webhook (gardé secret), ou off"},
+	TextHelpWebhookEdit:    {"change a webhook's address, method, content type, variables or description (its secrets stay)", "modifier l'adresse, la méthode, le type de contenu, les variables ou la description d'un webhook (ses secrets restent)"},
+	TextWebhookEdited:      {"Webhook *%s* changed: %s to %s, %s, with %s.", "Webhook *%s* modifié : %s vers %s, %s, avec %s."},
 	TextHelpWebhookList:    {"the outbound webhooks", "les webhooks sortants"},
 	TextHelpWebhookInfo:    {"a webhook: method, host, content, state", "un webhook : méthode, hôte, contenu, état"},
 	TextHelpWebhookLog:     {"a webhook's last deliveries: status, time taken, attempt, answer", "les dernières livraisons d'un webhook : statut, durée, tentative, réponse"},
@@ -845,17 +860,20 @@ var Texts = Catalogue{
 	TextHelpDraftDiscard:   {"in a thread: drop a draft reply", "dans un fil : abandonner un brouillon"},
 	TextDraftSent:          {"Draft #%d sent, approved by %s.", "Brouillon n°%d envoyé, approuvé par %s."},
 	TextDraftEdited:        {"Draft #%d changed: `draft send %d` sends it.", "Brouillon n°%d modifié : `draft send %d` l'envoie."},
+	TextDraftHowEdit:       {"To change draft #%d, write in this thread `draft edit %d` and the new text. It reads now:\n%s", "Pour modifier le brouillon n°%d, écrivez dans ce fil `draft edit %d` suivi du nouveau texte. Il dit pour l'instant :\n%s"},
 	TextDraftDiscarded:     {"Draft #%d discarded by %s.", "Brouillon n°%d abandonné par %s."},
 	TextErrDraftNumber:     {"%q is not a draft's number", "%q n'est pas un numéro de brouillon"},
 	TextErrDraftGone:       {"there is no draft #%d here: it was sent or discarded already", "il n'y a pas de brouillon n°%d ici : il a déjà été envoyé ou abandonné"},
 	TextHistoryDraft:       {"%s left draft #%s: %s", "%s a laissé le brouillon n°%s : %s"},
 	TextHistoryApproval:    {"%s asked to approve reply #%s: %s", "%s a demandé l'approbation de la réponse n°%s : %s"},
 	TextHistoryDraftGone:   {"%s discarded draft #%s", "%s a abandonné le brouillon n°%s"},
+	TextHistoryDraftEdited: {"%s changed draft #%s: %s", "%s a modifié le brouillon n°%s : %s"},
 	TextThreadDraftTitle:   {"Draft reply #%s by %s", "Brouillon de réponse n°%s par %s"},
 	TextThreadDraftAppr:    {"Reply #%s by %s, for approval", "Réponse n°%s par %s, à approuver"},
 	TextThreadDraftSend:    {"Send", "Envoyer"},
 	TextThreadDraftApprove: {"Approve", "Approuver"},
 	TextThreadDraftDiscard: {"Discard", "Abandonner"},
+	TextThreadDraftEdit:    {"Edit", "Modifier"},
 	TextThreadDraftHow:     {"`draft send %s` sends it, `draft edit %s NEW TEXT` changes it, `draft discard %s` drops it.", "`draft send %s` l'envoie, `draft edit %s NOUVEAU TEXTE` le change, `draft discard %s` l'abandonne."},
 	TextHelpFilterSave:     {"save a condition under a name, for recipes to use: recipe if ID filter NAME", "enregistrer une condition sous un nom, pour les recettes : recipe if ID filtre NOM"},
 	TextHelpFilterList:     {"the saved filters", "les filtres enregistrés"},

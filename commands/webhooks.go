@@ -48,7 +48,27 @@ func (h *handlers) webhookNew(ctx context.Context, w *Reply, r *Request) error {
 	}
 	now := h.deps.Clock.Now().UTC()
 	hook := &bot.Webhook{Name: name, URL: raw, Method: "POST", ContentType: "json", Vars: []string{"all"}, CreatedAt: now, UpdatedAt: now, UpdatedBy: r.Actor}
-	rest := restAfter(r.Rest, 2)
+	if err := webhookWords(hook, restAfter(r.Rest, 2)); err != nil {
+		return err
+	}
+	secret, err := wd.NewSecret()
+	if err != nil {
+		return err
+	}
+	if err := wd.Store.PutWebhook(ctx, hook); err != nil {
+		return err
+	}
+	if err := wd.Store.SetWebhookSecrets(ctx, name, secret, ""); err != nil {
+		return err
+	}
+	w.Private = true
+	w.Text(bot.KindSuccess, h.text.T(TextWebhookCreated, hook.Name, hostOnly(hook.URL), secret))
+	return nil
+}
+
+// webhookWords sets what rest says of hook: [get|post] [json|form] [vars
+// …] [desc "…"].
+func webhookWords(hook *bot.Webhook, rest string) error {
 	if desc, ok := cutQuoted(rest, "desc"); ok {
 		hook.Description = desc
 		rest = rest[:strings.Index(rest, "desc")]
@@ -71,18 +91,36 @@ func (h *handlers) webhookNew(ctx context.Context, w *Reply, r *Request) error {
 			return argErrorT(TextErrWebhookWords, ws[i])
 		}
 	}
-	secret, err := wd.NewSecret()
+	return nil
+}
+
+// webhookEdit reads: webhook edit NAME [URL] [get|post] [json|form] [vars
+// …] [desc "…"]; its secrets and state stay as they are.
+func (h *handlers) webhookEdit(ctx context.Context, w *Reply, r *Request) error {
+	wd, err := h.webhooks()
 	if err != nil {
 		return err
 	}
+	hook, err := wd.Store.Webhook(ctx, r.Args[0])
+	if err != nil {
+		return err
+	}
+	rest := restAfter(r.Rest, 1)
+	if strings.Contains(r.Args[1], "://") {
+		if err := wd.CheckURL(r.Args[1]); err != nil {
+			return err
+		}
+		hook.URL = r.Args[1]
+		rest = restAfter(r.Rest, 2)
+	}
+	if err := webhookWords(hook, rest); err != nil {
+		return err
+	}
+	hook.UpdatedAt, hook.UpdatedBy = h.deps.Clock.Now().UTC(), r.Actor
 	if err := wd.Store.PutWebhook(ctx, hook); err != nil {
 		return err
 	}
-	if err := wd.Store.SetWebhookSecrets(ctx, name, secret, ""); err != nil {
-		return err
-	}
-	w.Private = true
-	w.Text(bot.KindSuccess, h.text.T(TextWebhookCreated, hook.Name, hostOnly(hook.URL), secret))
+	w.Text(bot.KindSuccess, h.text.T(TextWebhookEdited, hook.Name, hook.Method, hostOnly(hook.URL), hook.ContentType, strings.Join(hook.Vars, ",")))
 	return nil
 }
 

@@ -12,7 +12,8 @@ import (
 func TestConditions(t *testing.T) {
 	env := recipes.NewEnv(
 		&bot.Event{Type: bot.EventMessageReceived, Text: "I want a REFUND", Subject: bot.Address{Platform: bot.PlatformSlack, ID: "U1"}},
-		&bot.Conversation{Participant: bot.Address{Platform: bot.PlatformSlack, ID: "U1"}, Status: bot.ConversationOpen, Tags: []string{"vip"}},
+		&bot.Conversation{Participant: bot.Address{Platform: bot.PlatformSlack, ID: "U1"}, Status: bot.ConversationOpen, Tags: []string{"vip"},
+			Props: map[string]string{"priority": "high"}, Rating: 2},
 		&bot.Contact{Name: "Ana", Attributes: map[string]string{"plan": "gold", "age": "34", "country": "fr"}})
 	for _, tc := range []struct {
 		src  string
@@ -26,6 +27,8 @@ func TestConditions(t *testing.T) {
 		{`contact["country"] in ["fr", "be"]`, true},
 		{`platform != "slack"`, false},
 		{`event.type == "message_received"`, true},
+		{`props["priority"] == "high" && rating < 3`, true},
+		{`props["category"] == "billing" || rating == 10`, false},
 	} {
 		m, err := exprfilter.Compiler{}.Compile(tc.src)
 		if err != nil {

@@ -21,6 +21,10 @@ type Env struct {
 	Source   string   `expr:"source"`
 	Campaign int      `expr:"campaign"`
 	Blocked  bool     `expr:"blocked"`
+	// Props are the conversation's properties (priority, language,
+	// category); Rating its last survey answer (0: none).
+	Props  map[string]string `expr:"props"`
+	Rating int               `expr:"rating"`
 	// Contact holds the contact's attributes, with "name" and "email".
 	Contact map[string]string `expr:"contact"`
 	Event   EventEnv          `expr:"event"`
@@ -39,7 +43,7 @@ type EventEnv struct {
 // NewEnv builds the Env of event e on conversation c (nil when none) of
 // contact ct (nil when unknown).
 func NewEnv(e *bot.Event, c *bot.Conversation, ct *bot.Contact) *Env {
-	env := &Env{Contact: map[string]string{}, Event: EventEnv{Data: map[string]string{}}}
+	env := &Env{Contact: map[string]string{}, Props: map[string]string{}, Event: EventEnv{Data: map[string]string{}}}
 	if e != nil {
 		env.Event = EventEnv{Type: string(e.Type), Name: e.Name, Tag: e.Data["tag"], Status: e.Data["status"], From: e.Data["from"], Data: e.Data}
 		if env.Event.Data == nil {
@@ -54,7 +58,10 @@ func NewEnv(e *bot.Event, c *bot.Conversation, ct *bot.Contact) *Env {
 	if c != nil {
 		env.Platform = string(c.Participant.Platform)
 		env.Status, env.Tags, env.Source, env.Blocked = string(c.Status), c.Tags, c.Source, c.Blocked
-		env.Campaign = int(c.CampaignID)
+		env.Campaign, env.Rating = int(c.CampaignID), c.Rating
+		for k, v := range c.Props {
+			env.Props[k] = v
+		}
 		if c.Assignee != (bot.Actor{}) {
 			env.Assignee = c.Assignee.String()
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // MaxActions is the most actions a recipe has.
@@ -56,6 +57,15 @@ func (s *Service) Create(ctx context.Context, name string, by bot.Actor) (*bot.R
 		return nil, err
 	}
 	return r, nil
+}
+
+// Rename names recipe id name; ECONFLICT when another recipe has it.
+func (s *Service) Rename(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*bot.Recipe, error) {
+	name = strings.TrimSpace(name)
+	if !ValidName(name) {
+		return nil, bot.Errorf(bot.EINVALID, "a recipe's name is 1 to 64 characters on one line, not a number").Translated("err.recipe.name")
+	}
+	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Name = name; return nil })
 }
 
 // Clone makes a disabled copy of recipe id, named after it.
@@ -304,18 +314,51 @@ func (s *Service) Delete(ctx context.Context, id bot.RecipeID) error {
 	return nil
 }
 
-// Test says whether recipe id's condition holds for conversation c (with
-// its contact ct, nil when unknown) and its last event e (nil for none),
-// running nothing.
-func (s *Service) Test(ctx context.Context, id bot.RecipeID, e *bot.Event, c *bot.Conversation, ct *bot.Contact) (*bot.Recipe, bool, error) {
+// Trial is what Test found: the recipe, whether its condition holds, and
+// whether its business hours keep it from running now.
+type Trial struct {
+	Recipe *bot.Recipe
+	Holds  bool
+	// NotNow is set for a recipe whose business hours (during or outside
+	// its calendar) do not include now.
+	NotNow bool
+}
+
+// Test runs recipe id's condition against event e (nil: none) on
+// conversation c of contact ct, without running its actions, and says
+// whether its business hours include now. The Trial's Recipe is set even
+// when the error is its condition's.
+func (s *Service) Test(ctx context.Context, id bot.RecipeID, e *bot.Event, c *bot.Conversation, ct *bot.Contact) (Trial, error) {
 	r, err := s.Store.Recipe(ctx, id)
 	if err != nil {
-		return nil, false, err
+		return Trial{}, err
 	}
+	t := Trial{Recipe: r}
+	open, err := hoursOpen(ctx, s.Store, r, s.Clock.Now())
+	if err != nil {
+		return t, err
+	}
+	t.NotNow = !open
 	m, err := compile(s.Compiler, r.Expr)
 	if err != nil {
-		return r, false, err
+		return t, err
 	}
-	ok, err := m.Match(NewEnv(e, c, ct))
-	return r, ok, err
+	t.Holds, err = m.Match(NewEnv(e, c, ct))
+	return t, err
+}
+
+// hoursOpen reports whether recipe rc runs at t: always, or during or
+// outside its calendar's hours. A calendar gone runs nothing.
+func hoursOpen(ctx context.Context, store bot.CalendarStore, rc *bot.Recipe, t time.Time) (bool, error) {
+	if rc.Hours == "" {
+		return true, nil
+	}
+	cal, err := store.Calendar(ctx, rc.Calendar)
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return schedule.Open(cal, t) == (rc.Hours == "during"), nil
 }

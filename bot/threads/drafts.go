@@ -59,6 +59,7 @@ func (t *Service) draftCard(c *bot.Conversation, d bot.Draft, by bot.Actor, sign
 	if sign != nil {
 		m.Buttons = []bot.Button{
 			{Label: sendLabel, Style: "primary", Action: bot.Action{Kind: bot.ActionCommand, Value: sign(send)}},
+			{Label: t.tr("threads.draft.edit", "Edit"), Action: bot.Action{Kind: bot.ActionCommand, Value: sign("draft edit " + n + in)}},
 			{Label: t.tr("threads.draft.discard", "Discard"), Style: "danger", Action: bot.Action{Kind: bot.ActionCommand, Value: sign("draft discard " + n + in)}},
 		}
 	}
@@ -110,7 +111,7 @@ func (t *Service) SendDraft(ctx context.Context, thread bot.ThreadRef, by bot.Ac
 	return del, err
 }
 
-// EditDraft replaces draft n's text.
+// EditDraft replaces draft n's text, and says so in the history.
 func (t *Service) EditDraft(ctx context.Context, thread bot.ThreadRef, by bot.Actor, n int, text string) error {
 	_, err := t.changeWith(ctx, thread, by, "", func(c *bot.Conversation) error {
 		i := slices.IndexFunc(c.Drafts, func(d bot.Draft) bool { return d.ID == n })
@@ -119,7 +120,10 @@ func (t *Service) EditDraft(ctx context.Context, thread bot.ThreadRef, by bot.Ac
 		}
 		c.Drafts[i].Text = text
 		return nil
-	}, nil)
+	}, func(_, after *bot.Conversation) []*bot.Event {
+		return []*bot.Event{{Type: bot.EventDraftEdited, Subject: after.Participant, ContactID: after.ContactID, By: by, Text: eventText(text),
+			Data: map[string]string{"draft": strconv.Itoa(n)}}}
+	})
 	return err
 }
 
