@@ -175,9 +175,10 @@ type RecipeStore interface {
 	// TickNotify counts one more matching item for key (a recipe's
 	// notify action) and reports whether a notification is due: every
 	// items counted since the last, and at least atMost since it (zero:
-	// no bound). When one is, posts are queued in the outbox and the
-	// count starts again, in the same transaction.
-	TickNotify(ctx context.Context, key string, every int, atMost time.Duration, now time.Time, posts []*Outgoing) (bool, error)
+	// no bound). When one is, the posts made by posts (given how many items
+	// were counted) are queued in the outbox and the count starts again,
+	// in the same transaction.
+	TickNotify(ctx context.Context, key string, every int, atMost time.Duration, now time.Time, posts func(count int) []*Outgoing) (bool, error)
 }
 
 // Filter is a saved condition, named, that recipes use by name.

@@ -100,9 +100,9 @@ func (db *DB) DeleteCalendar(ctx context.Context, name string) error {
 }
 
 // TickNotify counts one more item for key and reports whether a
-// notification is due; when it is, posts are queued and the count starts
-// again, at once.
-func (db *DB) TickNotify(ctx context.Context, key string, every int, atMost time.Duration, now time.Time, posts []*bot.Outgoing) (bool, error) {
+// notification is due; when it is, the posts made for the count are
+// queued and the count starts again, at once.
+func (db *DB) TickNotify(ctx context.Context, key string, every int, atMost time.Duration, now time.Time, posts func(count int) []*bot.Outgoing) (bool, error) {
 	fired := false
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		fired = false
@@ -114,8 +114,9 @@ func (db *DB) TickNotify(ctx context.Context, key string, every int, atMost time
 		}
 		count++
 		if count >= uint64(max(1, every)) && (last == 0 || atMost <= 0 || now.Sub(time.Unix(0, last)) >= atMost) {
+			made := posts(int(count))
 			fired, count, last = true, 0, now.UnixNano()
-			if err := db.enqueue(tx, posts); err != nil {
+			if err := db.enqueue(tx, made); err != nil {
 				return err
 			}
 		}

@@ -245,7 +245,7 @@ func (s *Store) AdvanceRecipeRun(ctx context.Context, run *bot.RecipeRun, done b
 // TickNotify counts one more item for key and reports whether a
 // notification is due; when it is, posts are queued and the count starts
 // again.
-func (s *Store) TickNotify(ctx context.Context, key string, every int, atMost time.Duration, now time.Time, posts []*bot.Outgoing) (bool, error) {
+func (s *Store) TickNotify(ctx context.Context, key string, every int, atMost time.Duration, now time.Time, posts func(count int) []*bot.Outgoing) (bool, error) {
 	if err := s.begin(ctx); err != nil {
 		return false, err
 	}
@@ -255,7 +255,7 @@ func (s *Store) TickNotify(ctx context.Context, key string, every int, atMost ti
 	n.count++
 	fired := false
 	if n.count >= max(1, every) && (n.last.IsZero() || atMost <= 0 || now.Sub(n.last) >= atMost) {
-		if err := s.enqueue(posts); err != nil {
+		if err := s.enqueue(posts(n.count)); err != nil {
 			return false, err
 		}
 		fired, n.count, n.last = true, 0, now

@@ -112,6 +112,8 @@ var reserved = map[string]bool{
 	string(bot.EventParticipantJoined): true, string(bot.EventMessageReceived): true, string(bot.EventStatusChanged): true,
 	string(bot.EventTagAdded): true, string(bot.EventTagRemoved): true, string(bot.EventConversationOpen): true, string(bot.EventCampaignDone): true, string(bot.EventSendingFailed): true, string(bot.EventCustom): true,
 	string(bot.EventNudgeCompleted): true, string(bot.EventCampaignSent): true,
+	string(bot.EventReplySent): true, string(bot.EventNoteAdded): true, string(bot.EventDraftAdded): true, string(bot.EventDraftEdited): true,
+	string(bot.EventDraftDiscarded): true, string(bot.EventSurveyAnswered): true, string(bot.EventRecipeAction): true,
 }
 
 // Record validates every event (a batch with any problem is refused

@@ -766,12 +766,15 @@ func (r *Runner) notify(ctx context.Context, rc *bot.Recipe, step int, id bot.Co
 	if ct, _ := r.contactOf(ctx, c, map[bot.ContactID]*bot.Contact{}); ct != nil && ct.Name != "" {
 		who = ct.Name + " (" + who + ")"
 	}
-	text := strings.NewReplacer("{{conversation}}", "#"+strconv.FormatUint(uint64(id), 10), "{{contact}}", who,
-		"{{count}}", strconv.Itoa(max(1, a.Every)), "{{recipe}}", rc.Name).Replace(a.Text)
-	var posts []*bot.Outgoing
-	for _, to := range a.Notify {
-		posts = append(posts, &bot.Outgoing{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: to.Platform, To: to,
-			Lane: "notify:" + to.String(), Message: bot.Message{Kind: bot.KindImportant, Text: text}})
+	posts := func(count int) []*bot.Outgoing {
+		text := strings.NewReplacer("{{conversation}}", "#"+strconv.FormatUint(uint64(id), 10), "{{contact}}", who,
+			"{{count}}", strconv.Itoa(max(1, count)), "{{recipe}}", rc.Name).Replace(a.Text)
+		var out []*bot.Outgoing
+		for _, to := range a.Notify {
+			out = append(out, &bot.Outgoing{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: to.Platform, To: to,
+				Lane: "notify:" + to.String(), Message: bot.Message{Kind: bot.KindImportant, Text: text}})
+		}
+		return out
 	}
 	key := "recipe:" + strconv.FormatUint(uint64(rc.ID), 10) + "/" + strconv.Itoa(step)
 	fired, err := r.Store.TickNotify(ctx, key, a.Every, a.AtMost, r.Clock.Now(), posts)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -132,8 +133,12 @@ func calendars(t *testing.T, open func(*testing.T) Store) {
 func tickNotify(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
-	post := func() []*bot.Outgoing {
-		return []*bot.Outgoing{{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: bot.PlatformSlack, To: bot.Address{Platform: bot.PlatformSlack, ID: "C1"}, Message: bot.Message{Text: "5 refunds"}}}
+	var counts []int
+	post := func() func(int) []*bot.Outgoing {
+		return func(n int) []*bot.Outgoing {
+			counts = append(counts, n)
+			return []*bot.Outgoing{{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: bot.PlatformSlack, To: bot.Address{Platform: bot.PlatformSlack, ID: "C1"}, Message: bot.Message{Text: strconv.Itoa(n) + " refunds"}}}
+		}
 	}
 	var fired []int
 	at := epoch
@@ -162,6 +167,14 @@ func tickNotify(t *testing.T, open func(*testing.T) Store) {
 	}
 	if posts, _ := db.Outbox(ctx, 0, 0); len(posts) != 4 {
 		t.Fatalf("%d posts queued, want 4", len(posts))
+	}
+	// Each says how many items it covers: 3 each time, then the burst's
+	// first 3; the 3 held back by the hour are counted into the next.
+	if len(counts) != 4 || counts[0] != 3 || counts[1] != 3 || counts[2] != 3 || counts[3] != 3 {
+		t.Fatalf("the counts told: %v", counts)
+	}
+	if ok, _ := db.TickNotify(ctx, "r2/0", 3, time.Hour, epoch.Add(time.Hour), post()); !ok || counts[len(counts)-1] != 4 {
+		t.Fatalf("after the hour, the items held back and this one: %v (fired %v)", counts, ok)
 	}
 }
 
