@@ -60,6 +60,10 @@ type Actor struct {
 	// other without end.
 	Recipe string `json:"recipe,omitempty"`
 	Depth  int    `json:"depth,omitempty"`
+	// Group names a team a conversation is assigned to (a Slack user
+	// group, a Discord role, or a name moderators agree on) rather than
+	// one person.
+	Group string `json:"group,omitempty"`
 }
 
 // String names the actor for history lines and logs.
@@ -67,6 +71,8 @@ func (a Actor) String() string {
 	switch {
 	case a.Recipe != "":
 		return "recipe " + a.Recipe
+	case a.Group != "":
+		return "group " + a.Group
 	case a.Address.IsZero() && a.Name == "":
 		return "herald"
 	case a.Name == "":

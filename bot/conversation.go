@@ -56,9 +56,11 @@ type Conversation struct {
 	// (priority, language, category).
 	Props map[string]string `json:"props,omitempty"`
 	// Asking is the rating question put to the participant and not yet
-	// answered ("csat" or "nps"); Rating their last answer.
+	// answered ("csat" or "nps"); Rating their last answer, when Rated
+	// (an NPS answer can be 0).
 	Asking string `json:"asking,omitempty"`
 	Rating int    `json:"rating,omitempty"`
+	Rated  bool   `json:"rated,omitempty"`
 }
 
 // Draft is a reply waiting for a moderator.

@@ -21,7 +21,7 @@ import (
 //	source is webinar · assigned · unassigned
 //	plan = gold · age > 30 · country in fr,be · event.course = go101
 //	priority is high · language = fr · category = billing   (the conversation's properties)
-//	rating < 3                         note < 3     (the last survey answer)
+//	rating < 3                         note < 3     (the last survey answer; none: false)
 //	and / et · or / ou · not / non · ( … )
 //	expr: …                            (expr-lang itself)
 //
@@ -314,7 +314,7 @@ func (p *condParser) cond() (string, error) {
 			if _, err := strconv.Atoi(v); err != nil {
 				return "", argError("%q is not a number to compare %s with", v, field)
 			}
-			return subject + map[bool]string{true: " != ", false: " == "}[op == "!="] + v, nil
+			return "(rated && " + subject + map[bool]string{true: " != ", false: " == "}[op == "!="] + v + ")", nil
 		}
 		return eq(subject, op == "!=", v), err
 	case "<", ">", "<=", ">=":
@@ -326,7 +326,7 @@ func (p *condParser) cond() (string, error) {
 			return "", argError("%q is not a number to compare %s with", v, field)
 		}
 		if numeric {
-			return subject + " " + op + " " + v, nil
+			return "(rated && " + subject + " " + op + " " + v + ")", nil
 		}
 		return "num(" + subject + ") " + op + " " + v, nil
 	case "in", "dans":

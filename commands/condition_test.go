@@ -28,7 +28,7 @@ func TestParseCondition(t *testing.T) {
 		{`si statut est en_attente`, `status == "pending"`},
 		{`priority is high and category = billing`, `props["priority"] == "high" && props["category"] == "billing"`},
 		{`langue = fr`, `props["language"] == "fr"`},
-		{`rating < 3 or rating = 10`, `rating < 3 || rating == 10`},
+		{`rating < 3 or rating = 10`, `(rated && rating < 3) || (rated && rating == 10)`},
 		{`rating = bad`, ``},
 	} {
 		got, err := commands.ParseCondition(tc.typed)

@@ -3,6 +3,7 @@ package commands
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"regexp"
 	"sort"
@@ -146,14 +147,20 @@ func ExportRecipes(ctx context.Context, st ExchangeStore) ([]byte, error) {
 // ImportReport says what an import did.
 type ImportReport struct {
 	Calendars, Webhooks, Recipes int
+	// Warnings say what the operator must still do: a secret's variable
+	// that was not set (the webhook's secret kept, or a new one made and
+	// shown here once).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // ImportRecipes reads a file written by ExportRecipes (or by hand) and
 // makes or replaces each calendar, webhook and recipe by name, as by. It
 // checks everything before it writes anything: a file with a mistake
-// changes nothing and says where. A webhook's secret comes from the
-// environment (env), and a new one is made (newSecret) when the variable
-// is not set.
+// changes nothing and says where. A webhook's secrets come from the
+// environment (env); when a variable is not set, a webhook that exists
+// keeps its secret, a new one gets a new signing secret (newSecret, shown
+// once in the report's warnings) and no Authorization header, and the
+// report says so.
 func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, data []byte, env func(string) (string, bool),
 	newSecret func() (string, error), checkURL func(string) error, by bot.Actor, now time.Time) (ImportReport, error) {
 	var rep ImportReport
@@ -181,19 +188,25 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 		filters[i] = &bot.Filter{Name: f.Name, Condition: f.If, Expr: expr}
 		named[strings.ToLower(f.Name)] = true
 	}
-	expand := func(v string) (string, error) {
+	// expand reads a secret's ${ENV} reference: its value, and the
+	// variable's name when it is not set ("" when v is empty).
+	expand := func(v string) (value, unset string, err error) {
 		if m := regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`).FindStringSubmatch(v); m != nil {
-			s, _ := env(m[1])
-			return s, nil
+			s, ok := env(m[1])
+			if !ok || s == "" {
+				return "", m[1], nil
+			}
+			return s, "", nil
 		}
 		if v != "" {
-			return "", bot.Errorf(bot.EINVALID, "secrets are written as ${ENV} references, not in the file")
+			return "", "", bot.Errorf(bot.EINVALID, "secrets are written as ${ENV} references, not in the file")
 		}
-		return "", nil
+		return "", "", nil
 	}
 	type hook struct {
 		w          *bot.Webhook
 		sign, auth string
+		keep       [2]bool // keep the stored signing secret, authorization
 	}
 	hooks := make([]hook, len(x.Webhooks))
 	for i, w := range x.Webhooks {
@@ -207,16 +220,44 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 		if _, err := parseVars(strings.Join(w.Vars, ",")); err != nil {
 			return rep, bot.Errorf(bot.EINVALID, "webhook %q: %s", w.Name, bot.ErrorMessage(err))
 		}
-		sign, err := expand(w.Secret)
-		if err == nil && sign == "" {
-			sign, err = newSecret()
-		}
-		auth, aerr := expand(w.Authorization)
+		sign, signUnset, err := expand(w.Secret)
+		auth, authUnset, aerr := expand(w.Authorization)
 		if err != nil || aerr != nil {
 			return rep, bot.Errorf(bot.EINVALID, "webhook %q: secrets are written as ${ENV} references", w.Name)
 		}
-		hooks[i] = hook{&bot.Webhook{Name: w.Name, Description: w.Description, URL: w.URL, Method: method, ContentType: ctype, Vars: w.Vars,
-			Disabled: w.Disabled, CreatedAt: now, UpdatedAt: now, UpdatedBy: by}, sign, auth}
+		if sign != "" && !validSigningSecret(sign) {
+			return rep, bot.Errorf(bot.EINVALID, "webhook %q: the signing secret is whsec_ followed by base64 of at least 24 bytes", w.Name)
+		}
+		h := hook{w: &bot.Webhook{Name: w.Name, Description: w.Description, URL: w.URL, Method: method, ContentType: ctype, Vars: w.Vars,
+			Disabled: w.Disabled, CreatedAt: now, UpdatedAt: now, UpdatedBy: by}, sign: sign, auth: auth}
+		_, known := st.Webhook(ctx, w.Name)
+		if known != nil && bot.ErrorCode(known) != bot.ENOTFOUND {
+			return rep, known
+		}
+		exists := known == nil
+		switch {
+		case signUnset != "" && exists:
+			h.keep[0] = true
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("webhook %s: %s is not set: its signing secret is kept", w.Name, signUnset))
+		case sign == "":
+			if h.sign, err = newSecret(); err != nil {
+				return rep, err
+			}
+			why := "it had none"
+			if signUnset != "" {
+				why = signUnset + " is not set"
+			}
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("webhook %s: %s: its new signing secret, shown this once: %s", w.Name, why, h.sign))
+		}
+		if authUnset != "" {
+			if exists {
+				h.keep[1] = true
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("webhook %s: %s is not set: its Authorization header is kept", w.Name, authUnset))
+			} else {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("webhook %s: %s is not set: it has no Authorization header (webhook auth %s \"…\" sets one)", w.Name, authUnset, w.Name))
+			}
+		}
+		hooks[i] = h
 	}
 	type recipe struct {
 		x       ExchangeRecipe
@@ -270,6 +311,18 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 		rep.Calendars++
 	}
 	for _, h := range hooks {
+		if h.keep[0] || h.keep[1] {
+			sign, auth, err := st.WebhookSecrets(ctx, h.w.Name)
+			if err != nil {
+				return rep, err
+			}
+			if h.keep[0] {
+				h.sign = sign
+			}
+			if h.keep[1] {
+				h.auth = auth
+			}
+		}
 		if err := st.PutWebhook(ctx, h.w); err != nil {
 			return rep, err
 		}
@@ -318,6 +371,17 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 		rep.Recipes++
 	}
 	return rep, nil
+}
+
+// validSigningSecret reports whether s reads as a Standard Webhooks
+// signing secret: whsec_ and the base64 of at least 24 bytes.
+func validSigningSecret(s string) bool {
+	raw, ok := strings.CutPrefix(s, "whsec_")
+	if !ok {
+		return false
+	}
+	b, err := base64.StdEncoding.DecodeString(raw)
+	return err == nil && len(b) >= 24
 }
 
 // TriggerText writes a trigger as ParseTrigger reads it.
@@ -376,7 +440,9 @@ func ActionsText(as []bot.RecipeAction) string {
 		case bot.RecipeTagRemove:
 			p = "tag remove " + a.Tag
 		case bot.RecipeAssign:
-			if !a.To.Address.IsZero() {
+			if a.To.Group != "" {
+				p = "assign group " + a.To.Group
+			} else if !a.To.Address.IsZero() {
 				p = "assign " + a.To.Address.String()
 			} else {
 				p = "assign @" + a.To.Name

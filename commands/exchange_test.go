@@ -49,7 +49,7 @@ func TestRecipesExportAndImport(t *testing.T) {
 
 	b := newWorld(t, commands.LocaleEnglish)
 	svc := &recipes.Service{Store: b.db, Compiler: exprfilter.Compiler{}, Clock: b.clock}
-	env := map[string]string{"HERALD_WEBHOOK_CRM_SECRET": "whsec_c2VjcmV0c2VjcmV0c2VjcmV0", "HERALD_WEBHOOK_CRM_AUTH": "Bearer from-env"}
+	env := map[string]string{"HERALD_WEBHOOK_CRM_SECRET": "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", "HERALD_WEBHOOK_CRM_AUTH": "Bearer from-env"}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	imp := func(data string) (commands.ImportReport, error) {
 		return commands.ImportRecipes(ctx, b.db, svc, []byte(data), lookup, webhook.NewSecret, (&webhook.Poster{}).CheckURL, mo, b.clock.Now())
@@ -79,5 +79,33 @@ func TestRecipesExportAndImport(t *testing.T) {
 	}
 	if rs, _ := b.db.Recipes(ctx); len(rs) != 3 || rs[0].Enabled || !rs[1].Enabled || rs[2].Enabled || rs[0].Filter != "vip" {
 		t.Fatalf("recipes after two imports: %+v", rs)
+	}
+	// The variables not set: the webhook keeps its secrets, and the
+	// report says so; a new webhook gets a signing secret shown once and
+	// no Authorization header.
+	delete(env, "HERALD_WEBHOOK_CRM_SECRET")
+	delete(env, "HERALD_WEBHOOK_CRM_AUTH")
+	rep, err = imp(file)
+	if err != nil || len(rep.Warnings) != 2 || !strings.Contains(rep.Warnings[0], "HERALD_WEBHOOK_CRM_SECRET is not set: its signing secret is kept") ||
+		!strings.Contains(rep.Warnings[1], "its Authorization header is kept") {
+		t.Fatalf("import without the variables: %+v %v", rep, err)
+	}
+	if sign, auth, _ := b.db.WebhookSecrets(ctx, "crm"); sign != "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0" || auth != "Bearer from-env" {
+		t.Fatalf("secrets kept: %q %q", sign, auth)
+	}
+	c := newWorld(t, commands.LocaleEnglish)
+	csvc := &recipes.Service{Store: c.db, Compiler: exprfilter.Compiler{}, Clock: c.clock}
+	rep, err = commands.ImportRecipes(ctx, c.db, csvc, []byte(file), lookup, webhook.NewSecret, (&webhook.Poster{}).CheckURL, mo, c.clock.Now())
+	if err != nil || len(rep.Warnings) != 2 || !strings.Contains(rep.Warnings[0], "its new signing secret, shown this once: whsec_") ||
+		!strings.Contains(rep.Warnings[1], "no Authorization header") {
+		t.Fatalf("a new webhook without the variables: %+v %v", rep, err)
+	}
+	if sign, auth, _ := c.db.WebhookSecrets(ctx, "crm"); !strings.Contains(rep.Warnings[0], sign) || auth != "" {
+		t.Fatalf("the new webhook's secrets: %q %q", sign, auth)
+	}
+	// A signing secret that is not one is refused.
+	env["HERALD_WEBHOOK_CRM_SECRET"] = "hunter2"
+	if _, err := imp(file); bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(err.Error(), "whsec_") {
+		t.Fatalf("a bad signing secret: %v", err)
 	}
 }

@@ -105,7 +105,7 @@ func New(deps Deps, text *Text, auth Authorizer, signer *Signer, log *slog.Logge
 		{Name: "note", InThread: true, Args: "TEXT", Example: "note she asked for the invoice", Help: TextHelpNote, MinArgs: 1, MaxArgs: -1, Handler: h.threadCommand(h.note)},
 		{Name: "close", InThread: true, Args: "[in DURATION] [MESSAGE]", Example: "close in 2h Thanks, have a good day!", Help: TextHelpClose, MaxArgs: -1, Changes: true, Handler: h.threadCommand(h.closeThread)},
 		{Name: "reopen", InThread: true, Example: "reopen", Help: TextHelpReopen, MaxArgs: 0, Changes: true, Handler: h.threadCommand(h.reopen)},
-		{Name: "assign", InThread: true, Args: "@USER", Example: "assign @ana", Help: TextHelpAssign, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.threadCommand(h.assign)},
+		{Name: "assign", InThread: true, Args: "@USER|group NAME", Example: "assign @ana", Help: TextHelpAssign, MinArgs: 1, MaxArgs: 2, Changes: true, Handler: h.threadCommand(h.assign)},
 		{Name: "tag add", InThread: true, Args: "TAG", Example: "tag add invoice", Help: TextHelpTagAdd, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.threadCommand(h.tag(true))},
 		{Name: "tag remove", InThread: true, Args: "TAG", Example: "tag remove invoice", Help: TextHelpTagRemove, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.threadCommand(h.tag(false))},
 		{Name: "block", InThread: true, Example: "block", Help: TextHelpBlock, MaxArgs: 0, Changes: true, Handler: h.threadCommand(h.block(true))},

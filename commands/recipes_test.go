@@ -359,3 +359,34 @@ func TestRecipeEdit(t *testing.T) {
 		t.Fatalf("a name taken: %s", got)
 	}
 }
+
+// A conversation goes to a team as well as to a person: by name, by a
+// Slack user group or a Discord role mention; a recipe assigns one too.
+func TestAssignToAGroup(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, commands.LocaleEnglish)
+	zoe := bot.Address{Platform: bot.PlatformSlack, ID: "UZOE"}
+	w.threads.Receive(ctx, threads.Incoming{From: zoe, Name: "Zoe", Message: bot.Message{Text: "Hello"}})
+	c, _ := w.db.ConversationByParticipant(ctx, zoe)
+	in := func(text string) string {
+		return render(w.mux.Serve(ctx, &commands.Request{Actor: mo, Text: text, Thread: c.Thread}))
+	}
+	for typed, want := range map[string]string{
+		"assign group billing":           "group billing",
+		"assign <!subteam^S42|@support>": "group support",
+		"assign <@&777>":                 "group role:777",
+	} {
+		in(typed)
+		got, _ := w.db.ConversationByParticipant(ctx, zoe)
+		if got.Assignee.String() != want {
+			t.Errorf("%s: assigned to %q, want %q", typed, got.Assignee.String(), want)
+		}
+	}
+	if got := in("assign group"); !strings.Contains(got, "assign group NAME") {
+		t.Errorf("a group without a name: %s", got)
+	}
+	w.run(mo, "recipe new Billing")
+	if got := render(w.run(mo, "recipe do 1 assign group billing; tag add billing")); !strings.Contains(got, "assign group billing; tag add billing") {
+		t.Fatalf("a recipe assigning a group: %s", got)
+	}
+}

@@ -561,7 +561,7 @@ var Texts = Catalogue{
 	TextErrImportMode:                  {"%q is not an import mode: use merge (the default) or replace", "%q n'est pas un mode d'import : merge (par défaut) ou replace"},
 	TextErrNoImport:                    {"I received %s but no import waits for it: type `list import NAME` and send the file again", "j'ai reçu %s mais aucun import ne l'attend : tapez `list import NOM` et renvoyez le fichier"},
 	TextErrInThread:                    {"type this command in a participant's thread", "tapez cette commande dans le fil d'un participant"},
-	TextErrAssignWho:                   {"say who: assign @name", "dites qui : assign @nom"},
+	TextErrAssignWho:                   {"say who: assign @name, or a team: assign group NAME", "dites qui : assign @nom, ou une équipe : assign équipe NOM"},
 	TextErrCampaignName:                {"a campaign needs a name: campaign new NAME", "une campagne a besoin d'un nom : campaign new NOM"},
 	TextErrCampaignFrozenClone:         {"campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", "la campagne %d est %s : seules les campagnes en brouillon ou programmées changent (dupliquez-la pour repartir d'une copie)"},
 	TextErrCampaignAudience:            {"an audience is list:NAME or all:PLATFORM", "une audience s'écrit list:NOM ou all:PLATEFORME"},

@@ -72,9 +72,33 @@ func (h *handlers) reopen(ctx context.Context, cs Conversations, w *Reply, r *Re
 }
 
 // assignee reads who a conversation goes to: a Slack mention <@U123>, an
-// address platform:id, or @name.
+// address platform:id, or @name; or a team: a Slack user group mention
+// <!subteam^S123|@name>, a Discord role mention <@&ID>, or group NAME
+// (équipe NAME).
 func assignee(s string, on bot.Platform) (bot.Actor, error) {
 	s = strings.TrimSpace(s)
+	if inner, ok := strings.CutPrefix(s, "<!subteam^"); ok && strings.HasSuffix(inner, ">") {
+		id, label, _ := strings.Cut(strings.TrimSuffix(inner, ">"), "|")
+		if label = strings.TrimPrefix(label, "@"); label == "" {
+			label = id
+		}
+		return bot.Actor{Group: label}, nil
+	}
+	if id, ok := strings.CutPrefix(s, "<@&"); ok && strings.HasSuffix(id, ">") {
+		return bot.Actor{Group: "role:" + strings.TrimSuffix(id, ">")}, nil
+	}
+	if strings.EqualFold(s, "group") || strings.EqualFold(s, "équipe") {
+		return bot.Actor{}, argErrorT(TextErrAssignWho)
+	}
+	for _, word := range []string{"group ", "équipe ", "group:"} {
+		if len(s) > len(word) && strings.EqualFold(s[:len(word)], word) {
+			name := strings.TrimPrefix(strings.TrimSpace(s[len(word):]), "@")
+			if name == "" || strings.ContainsAny(name, " \t\n") {
+				return bot.Actor{}, argErrorT(TextErrAssignWho)
+			}
+			return bot.Actor{Group: name}, nil
+		}
+	}
 	if strings.HasPrefix(s, "<@") && strings.HasSuffix(s, ">") {
 		id, _, _ := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(s, "<@"), ">"), "|")
 		return bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: id}}, nil

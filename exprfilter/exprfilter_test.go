@@ -13,7 +13,7 @@ func TestConditions(t *testing.T) {
 	env := recipes.NewEnv(
 		&bot.Event{Type: bot.EventMessageReceived, Text: "I want a REFUND", Subject: bot.Address{Platform: bot.PlatformSlack, ID: "U1"}},
 		&bot.Conversation{Participant: bot.Address{Platform: bot.PlatformSlack, ID: "U1"}, Status: bot.ConversationOpen, Tags: []string{"vip"},
-			Props: map[string]string{"priority": "high"}, Rating: 2},
+			Props: map[string]string{"priority": "high"}, Rating: 2, Rated: true},
 		&bot.Contact{Name: "Ana", Attributes: map[string]string{"plan": "gold", "age": "34", "country": "fr"}})
 	for _, tc := range []struct {
 		src  string
@@ -52,5 +52,26 @@ func TestBadConditionsAreRefusedWithWhere(t *testing.T) {
 	_, err := exprfilter.Compiler{}.Compile(`platfrom == "slack"`)
 	if !strings.Contains(err.Error(), "platfrom") {
 		t.Errorf("the error does not name the bad part: %v", err)
+	}
+}
+
+// A conversation never rated is not "rated below 3": rating 0 is an NPS
+// answer only when rated.
+func TestNoRatingIsNotALowRating(t *testing.T) {
+	m, err := exprfilter.Compiler{}.Compile(`(rated && rating < 3)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		c    *bot.Conversation
+		want bool
+	}{
+		{&bot.Conversation{}, false},
+		{&bot.Conversation{Rating: 0, Rated: true}, true},
+		{&bot.Conversation{Rating: 4, Rated: true}, false},
+	} {
+		if got, err := m.Match(recipes.NewEnv(nil, tc.c, nil)); err != nil || got != tc.want {
+			t.Errorf("%+v: %v %v, want %v", tc.c, got, err, tc.want)
+		}
 	}
 }

@@ -22,9 +22,10 @@ type Env struct {
 	Campaign int      `expr:"campaign"`
 	Blocked  bool     `expr:"blocked"`
 	// Props are the conversation's properties (priority, language,
-	// category); Rating its last survey answer (0: none).
+	// category); Rating its last survey answer, when Rated.
 	Props  map[string]string `expr:"props"`
 	Rating int               `expr:"rating"`
+	Rated  bool              `expr:"rated"`
 	// Contact holds the contact's attributes, with "name" and "email".
 	Contact map[string]string `expr:"contact"`
 	Event   EventEnv          `expr:"event"`
@@ -58,7 +59,7 @@ func NewEnv(e *bot.Event, c *bot.Conversation, ct *bot.Contact) *Env {
 	if c != nil {
 		env.Platform = string(c.Participant.Platform)
 		env.Status, env.Tags, env.Source, env.Blocked = string(c.Status), c.Tags, c.Source, c.Blocked
-		env.Campaign, env.Rating = int(c.CampaignID), c.Rating
+		env.Campaign, env.Rating, env.Rated = int(c.CampaignID), c.Rating, c.Rated
 		for k, v := range c.Props {
 			env.Props[k] = v
 		}

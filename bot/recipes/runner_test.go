@@ -281,8 +281,9 @@ func TestNotifyOutsideBusinessHours(t *testing.T) {
 		t.Fatal(err)
 	}
 	support := bot.Address{Platform: bot.PlatformSlack, ID: "CSUPPORT"}
+	ops := bot.Address{Platform: bot.PlatformEmail, ID: "ops@example.org"} // chat and email both
 	r.add(t, "Refunds", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "refund"`,
-		bot.RecipeAction{Kind: bot.RecipeNotify, Notify: []bot.Address{support}, Every: 5, AtMost: time.Hour, Text: "{{count}} messages about refunds, the last from {{contact}} in {{conversation}}"})
+		bot.RecipeAction{Kind: bot.RecipeNotify, Notify: []bot.Address{support, ops}, Every: 5, AtMost: time.Hour, Text: "{{count}} messages about refunds, the last from {{contact}} in {{conversation}}"})
 	if _, err := r.svc.SetHours(ctx, r.recipe["Refunds"], "outside", "office", mo); err != nil {
 		t.Fatal(err)
 	}
@@ -326,8 +327,19 @@ func TestNotifyOutsideBusinessHours(t *testing.T) {
 	}
 	clock.Advance(time.Hour)
 	writes(5, "refund")
-	if n := len(told()); n != 2 {
-		t.Fatalf("%d notifications an hour later, want 2", n)
+	got := told()
+	if len(got) != 2 || !strings.HasPrefix(got[1], "11 messages about refunds") {
+		t.Fatalf("an hour later, the ten held back and the next one: %q", got)
+	}
+	posts, _ := r.db.Outbox(ctx, 0, 0)
+	var mailed []string
+	for _, p := range posts {
+		if p.To == ops && p.Platform == bot.PlatformEmail {
+			mailed = append(mailed, p.Message.Text)
+		}
+	}
+	if len(mailed) != 2 || mailed[1] != got[1] {
+		t.Fatalf("the email notifications: %q", mailed)
 	}
 }
 

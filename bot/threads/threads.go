@@ -154,7 +154,7 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 			c.ContactID = contact.ID // the contact may have changed: a second device linked
 			if n, ok := rating(c, in.Message.Text); ok {
 				rated, answered = n, c.Asking
-				c.Rating, c.Asking = n, ""
+				c.Rating, c.Rated, c.Asking = n, true, ""
 			}
 			if c.Blocked {
 				return nil

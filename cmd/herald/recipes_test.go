@@ -175,7 +175,7 @@ func TestRecipesExportImportCommands(t *testing.T) {
 	}
 	// Into a stopped herald, the secret from the environment.
 	cfgB := MustWriteConfig(t, t.TempDir(), "webhooks: {allow_http: true, allow_private: true}\n")
-	b := NewProgram(map[string]string{"HERALD_WEBHOOK_CRM_SECRET": "whsec_c2VjcmV0c2VjcmV0c2VjcmV0"})
+	b := NewProgram(map[string]string{"HERALD_WEBHOOK_CRM_SECRET": "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"})
 	if err := b.Run(ctx, []string{"recipes", "import", "--config", cfgB, out}); err != nil {
 		t.Fatalf("import: %v\n%s", err, b.Stderr)
 	}
@@ -186,8 +186,13 @@ func TestRecipesExportImportCommands(t *testing.T) {
 	c := NewProgram(nil)
 	cfgC := MustWriteConfig(t, t.TempDir(), "webhooks: {allow_http: true, allow_private: true}\n")
 	MustStart(t, c, cfgC)
-	if err := NewProgram(nil).Run(ctx, []string{"recipes", "import", "--config", cfgC, out}); err != nil {
+	imp := NewProgram(nil)
+	if err := imp.Run(ctx, []string{"recipes", "import", "--config", cfgC, out}); err != nil {
 		t.Fatal(err)
+	}
+	// Without the variable, its new signing secret is shown once.
+	if !strings.Contains(imp.Stdout.String(), "warning: webhook crm: HERALD_WEBHOOK_CRM_SECRET is not set: its new signing secret, shown this once: whsec_") {
+		t.Fatalf("import into the running herald said: %s", imp.Stdout)
 	}
 	if r := c.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "recipes"}); !strings.Contains(r.Messages[0].Text, "*Refunds* · on") {
 		t.Fatalf("the running herald's recipes: %+v", r.Messages)

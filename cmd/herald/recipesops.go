@@ -85,7 +85,7 @@ func (m *Main) recipesOp(ctx context.Context, path, action, file string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "imported %d calendars, %d webhooks, %d recipes\n", rep.Calendars, rep.Webhooks, rep.Recipes)
+		m.printImport(rep)
 		return nil
 	case bot.ErrorCode(err) == bot.EUNAVAILABLE && !errors.Is(err, os.ErrPermission):
 		if action == "export" {
@@ -108,10 +108,18 @@ func (m *Main) recipesOp(ctx context.Context, path, action, file string) error {
 		defer resp.Body.Close()
 		var rep commands.ImportReport
 		json.NewDecoder(resp.Body).Decode(&rep)
-		fmt.Fprintf(m.Stdout, "imported %d calendars, %d webhooks, %d recipes\n", rep.Calendars, rep.Webhooks, rep.Recipes)
+		m.printImport(rep)
 		return nil
 	default:
 		return err
+	}
+}
+
+// printImport says what an import did, and what is left to the operator.
+func (m *Main) printImport(rep commands.ImportReport) {
+	fmt.Fprintf(m.Stdout, "imported %d calendars, %d webhooks, %d recipes\n", rep.Calendars, rep.Webhooks, rep.Recipes)
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(m.Stdout, "  warning: %s\n", w)
 	}
 }
 
