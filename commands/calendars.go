@@ -33,13 +33,13 @@ func ParseCalendar(s string, c *bot.Calendar) error {
 		switch {
 		case w == "tz" || w == "fuseau":
 			if i+1 == len(ws) {
-				return argError("a time zone follows tz, like tz Europe/Paris")
+				return argErrorT(TextErrCalTZ)
 			}
 			c.TimeZone = ws[i+1]
 			i++
 		case w == "closed" || w == "fermé" || w == "ferme":
 			if i+1 == len(ws) {
-				return argError("dates follow closed, like closed 2026-12-25,2027-01-01")
+				return argErrorT(TextErrCalClosed)
 			}
 			c.Closed = nil
 			for _, d := range strings.Split(ws[i+1], ",") {
@@ -61,13 +61,13 @@ func ParseCalendar(s string, c *bot.Calendar) error {
 				return err
 			}
 			if daysSet {
-				return argError("%q follows days without hours: give each days their hours, like mon-fri 9-18 sat 10-14", ws[i])
+				return argErrorT(TextErrCalDays, ws[i])
 			}
 			days, daysSet = d, true
 		}
 	}
 	if daysSet {
-		return argError("the days at the end have no hours: write them like mon-fri 9-18")
+		return argErrorT(TextErrCalEnd)
 	}
 	if len(spans) > 0 {
 		c.Hours = spans

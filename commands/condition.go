@@ -52,7 +52,7 @@ func ParseCondition(typed string) (string, error) {
 		return "", err
 	}
 	if p.i < len(p.toks) {
-		return "", argError("the condition cannot be read from %q: join its parts with and / or", p.toks[p.i].s)
+		return "", argErrorT(TextErrCondJoin, p.toks[p.i].s)
 	}
 	return out, nil
 }
@@ -81,7 +81,7 @@ func condTokens(s string) ([]condToken, error) {
 			}
 			end := strings.Index(s[i+len(open):], close)
 			if end < 0 {
-				return nil, argError("a quote is not closed in the condition")
+				return nil, argErrorT(TextErrCondQuote)
 			}
 			out = append(out, condToken{s: s[i+len(open) : i+len(open)+end], quoted: true})
 			i += len(open) + end + len(close)
@@ -162,7 +162,7 @@ func (p *condParser) unary() (string, error) {
 	case p.accept("("):
 		x, err := p.or()
 		if err == nil && !p.accept(")") {
-			err = argError("a parenthesis is not closed in the condition")
+			err = argErrorT(TextErrCondParen)
 		}
 		return "(" + x + ")", err
 	}
@@ -172,7 +172,7 @@ func (p *condParser) unary() (string, error) {
 // value reads the next word or quoted text.
 func (p *condParser) value(what string) (string, error) {
 	if p.i >= len(p.toks) {
-		return "", argError("the condition ends before %s", what)
+		return "", argErrorT(TextErrCondEnds, what)
 	}
 	t := p.toks[p.i]
 	p.i++
@@ -190,7 +190,7 @@ func (p *condParser) is() (not bool, err error) {
 	case p.accept("!="):
 		not = true
 	default:
-		return false, argError("write `is` (est) or `is not` (n'est pas) after %q", p.toks[p.i-1].s)
+		return false, argErrorT(TextErrCondIs, p.toks[p.i-1].s)
 	}
 	return not, nil
 }
@@ -207,7 +207,7 @@ var attrName = regexp.MustCompile(`^[\p{L}_][\p{L}0-9_.-]*$`)
 
 func (p *condParser) cond() (string, error) {
 	if p.i >= len(p.toks) {
-		return "", argError("the condition is missing a part after and / or")
+		return "", argErrorT(TextErrCondMissing)
 	}
 	word := p.peek()
 	p.i++
@@ -224,11 +224,11 @@ func (p *condParser) cond() (string, error) {
 				return "", err
 			}
 			if _, err := regexp.Compile("(?i)" + v); err != nil {
-				return "", argError("%q is not a pattern herald can read: %v", v, err)
+				return "", argErrorT(TextErrCondPattern, v, err)
 			}
 			return "message matches " + strconv.Quote("(?i)"+v), nil
 		}
-		return "", argError("write `message contains \"…\"` or `message matches \"…\"`")
+		return "", argErrorT(TextErrCondMessage)
 	case "platform", "plateforme":
 		not, err := p.is()
 		if err != nil {
@@ -239,7 +239,7 @@ func (p *condParser) cond() (string, error) {
 			return "", err
 		}
 		if !bot.Platform(strings.ToLower(v)).Valid() {
-			return "", argError("%q is not a platform herald speaks", v)
+			return "", argErrorT(TextErrCondPlatform, v)
 		}
 		return eq("platform", not, strings.ToLower(v)), nil
 	case "status", "statut":
@@ -254,7 +254,7 @@ func (p *condParser) cond() (string, error) {
 		st, ok := map[string]string{"open": "open", "ouverte": "open", "ouvert": "open", "pending": "pending", "en_attente": "pending", "attente": "pending",
 			"resolved": "resolved", "résolue": "resolved", "résolu": "resolved", "resolue": "resolved"}[strings.ToLower(v)]
 		if !ok {
-			return "", argError("a conversation is open, pending or resolved, not %q", v)
+			return "", argErrorT(TextErrCondStatus, v)
 		}
 		return eq("status", not, st), nil
 	case "tag", "étiquette":
@@ -275,9 +275,9 @@ func (p *condParser) cond() (string, error) {
 	field := p.toks[p.i-1].s
 	if !attrName.MatchString(field) || p.i >= len(p.toks) {
 		if s := Suggest(field, condFields); s != "" {
-			return "", argError("%q: did you mean %q?", field, s)
+			return "", argErrorT(TextErrCondSuggest, field, s)
 		}
-		return "", argError("%q cannot start a condition: write for example message contains \"refund\", platform is slack, or plan = gold", field)
+		return "", argErrorT(TextErrCondStart, field)
 	}
 	subject := "contact[" + strconv.Quote(field) + "]"
 	if prop, ok := condProps[strings.ToLower(field)]; ok {
@@ -300,7 +300,7 @@ func (p *condParser) cond() (string, error) {
 	if op == "is" || op == "est" {
 		// "plan is gold" is plan = gold; "platfrom is slack" a typo.
 		if s := Suggest(field, condFields); s != "" && !slices.Contains(condFields, strings.ToLower(field)) {
-			return "", argError("%q: did you mean %q?", field, s)
+			return "", argErrorT(TextErrCondSuggest, field, s)
 		}
 		op = "="
 		if p.accept("not", "pas") {
@@ -312,7 +312,7 @@ func (p *condParser) cond() (string, error) {
 		v, err := p.value("the value")
 		if err == nil && numeric {
 			if _, err := strconv.Atoi(v); err != nil {
-				return "", argError("%q is not a number to compare %s with", v, field)
+				return "", argErrorT(TextErrCondNumber, v, field)
 			}
 			return "(rated && " + subject + map[bool]string{true: " != ", false: " == "}[op == "!="] + v + ")", nil
 		}
@@ -323,7 +323,7 @@ func (p *condParser) cond() (string, error) {
 			return "", err
 		}
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			return "", argError("%q is not a number to compare %s with", v, field)
+			return "", argErrorT(TextErrCondNumber, v, field)
 		}
 		if numeric {
 			return "(rated && " + subject + " " + op + " " + v + ")", nil
@@ -342,7 +342,7 @@ func (p *condParser) cond() (string, error) {
 		}
 		return subject + " in [" + strings.Join(list, ", ") + "]", nil
 	}
-	return "", argError("after %q write =, !=, <, >, or in", field)
+	return "", argErrorT(TextErrCondOp, field)
 }
 
 func eq(subject string, not bool, v string) string {

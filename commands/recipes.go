@@ -158,7 +158,7 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 	var out []bot.RecipeAction
 	parts, ok := splitOutsideQuotes(s, ';')
 	if !ok {
-		return nil, argError("a quote is not closed: write texts in \"…\"")
+		return nil, argErrorT(TextErrActQuote)
 	}
 	for _, part := range parts {
 		part = strings.TrimSpace(part)
@@ -186,7 +186,7 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 			case "remove", "retirer":
 				a.Kind = bot.RecipeTagRemove
 			default:
-				return nil, argError("write `tag add TAG` or `tag remove TAG`")
+				return nil, argErrorT(TextErrActTag)
 			}
 			a.Tag = strings.ToLower(strings.TrimSpace(tag))
 		case "assign", "attribuer":
@@ -234,7 +234,7 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 				}
 				a.Vars = vars
 			} else if len(ws) != 1 {
-				return nil, argError("write webhook NAME, or webhook NAME vars contact,message")
+				return nil, argErrorT(TextErrActWebhook)
 			}
 		case "wait", "attendre":
 			d, err := ParseDuration(rest)
@@ -244,7 +244,7 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 			a.Kind, a.Wait = bot.RecipeWait, d
 		default:
 			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "draft", "approve", "wait", "notify", "webhook", "set", "smart-assign", "survey"}); s != "" {
-				return nil, argError("%q is no action: did you mean %q?", verb, s)
+				return nil, argErrorT(TextErrActSuggest, verb, s)
 			}
 			return nil, argErrorT(TextErrRecipeAction, verb)
 		}
@@ -262,16 +262,16 @@ func parseNotify(s string) (bot.RecipeAction, error) {
 	a := bot.RecipeAction{Kind: bot.RecipeNotify}
 	q := strings.IndexAny(s, "\"“")
 	if q < 0 {
-		return a, argError("notify needs its text in quotes: notify slack:C42 after 5 \"Refunds are piling up\"")
+		return a, argErrorT(TextErrNotifyText)
 	}
 	text := strings.TrimSpace(s[q:])
 	if !strings.HasSuffix(text, "\"") && !strings.HasSuffix(text, "”") || len(text) < 2 {
-		return a, argError("notify's text comes last, in quotes: notify slack:C42 after 5 at most hourly \"TEXT\"")
+		return a, argErrorT(TextErrNotifyLast)
 	}
 	a.Text = strings.Trim(text, "\"“”")
 	ws := strings.Fields(s[:q])
 	if len(ws) == 0 {
-		return a, argError("notify whom? write notify slack:C42 or notify email:team@example.org")
+		return a, argErrorT(TextErrNotifyWhom)
 	}
 	for _, to := range strings.Split(ws[0], ",") {
 		addr, err := ParseAddress(strings.TrimSpace(to))
@@ -286,7 +286,7 @@ func parseNotify(s string) (bot.RecipeAction, error) {
 		case (w == "after" || w == "après") && i+1 < len(ws):
 			n, err := strconv.Atoi(ws[i+1])
 			if err != nil || n < 1 {
-				return a, argError("%q is not a number of items", ws[i+1])
+				return a, argErrorT(TextErrNotifyCount, ws[i+1])
 			}
 			a.Every = n
 			i++
@@ -297,7 +297,7 @@ func parseNotify(s string) (bot.RecipeAction, error) {
 				i++
 			}
 			if i+1 == len(ws) {
-				return a, argError("a duration follows every, like every 1h")
+				return a, argErrorT(TextErrNotifyEvery)
 			}
 			d, err := ParseDuration(ws[i+1])
 			if err != nil {
@@ -312,7 +312,7 @@ func parseNotify(s string) (bot.RecipeAction, error) {
 		case w == "day" || w == "jour":
 			a.AtMost = 24 * time.Hour
 		default:
-			return a, argError("%q cannot be read in notify: write notify slack:C42 after 5 at most hourly \"TEXT\"", ws[i])
+			return a, argErrorT(TextErrNotifyWord, ws[i])
 		}
 	}
 	return a, nil

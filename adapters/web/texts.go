@@ -55,6 +55,7 @@ var consoleFrench = map[string]string{
 	"New campaign name":        "Nom de la nouvelle campagne", "Create": "Créer", "No campaign yet.": "Aucune campagne.",
 	"No list yet: upload a CSV with “list import NAME”.": "Aucune liste : envoyez un CSV avec « list import NOM ».",
 	"Choose a conversation":                              "Choisissez une conversation", "Details": "Détails",
+	"Every action on this conversation, by people and recipes, in order":                                 "Chaque action sur cette conversation, par des personnes ou des recettes, dans l'ordre",
 	"Reply to the participant · “note …” stays internal · “/close in 2h”, “/tag add …”, “/snippet NAME”": "Répondre au participant · « note … » reste interne · « /close in 2h », « /tag add … », « /snippet NOM »",
 	"Reply": "Répondre", "Send a file to the participant": "Envoyer un fichier au participant", "Send a file": "Envoyer un fichier", "Send": "Envoyer",
 	"Message": "Message", "Audience": "Audience", "Choose a list": "Choisissez une liste", "Platform": "Plateforme",

@@ -177,63 +177,81 @@ func CheckActions(actions []bot.RecipeAction) error {
 		case bot.RecipeResolve, bot.RecipePending, bot.RecipeReopen, bot.RecipeBlock:
 		case bot.RecipeTagAdd, bot.RecipeTagRemove:
 			if a.Tag == "" || strings.ContainsAny(a.Tag, " \t\n") {
-				bad = "a tag is one word"
+				bad = "tag"
 			}
 		case bot.RecipeAssign:
 			if a.To == (bot.Actor{}) {
-				bad = "assign to whom?"
+				bad = "assign"
 			}
 		case bot.RecipeReply, bot.RecipeNote, bot.RecipeDraft, bot.RecipeApproval:
 			if strings.TrimSpace(a.Text) == "" {
-				bad = "it needs a text"
+				bad = "text"
 			}
 		case bot.RecipeNotify:
 			if len(a.Notify) == 0 {
-				bad = "notify whom?"
+				bad = "notify"
 			}
 			if strings.TrimSpace(a.Text) == "" {
-				bad = "it needs a text"
+				bad = "text"
 			}
 			if a.Every < 0 || a.Every > 10000 || a.AtMost < 0 {
-				bad = "after 1 to 10000 items, at most once per a positive period"
+				bad = "every"
 			}
 		case bot.RecipeSet:
 			attr, isContact := strings.CutPrefix(a.Key, "contact.")
 			if isContact && attr == "" || !isContact && a.Key != "priority" && a.Key != "language" && a.Key != "category" {
-				bad = "set priority, language, category or contact.ATTRIBUTE"
+				bad = "set"
 			}
 		case bot.RecipeSurvey:
 			if a.Key != "csat" && a.Key != "nps" {
-				bad = "a survey is csat or nps"
+				bad = "survey"
 			}
 		case bot.RecipeSmartAssign:
 			if a.Wait <= 0 || a.Wait > MaxWait {
-				bad = "smart-assign looks back 3h, 24h, 2d, 3d or 1w"
+				bad = "smart"
 			}
 		case bot.RecipeWebhook:
 			if a.Webhook == "" {
-				bad = "which webhook?"
+				bad = "webhook"
 			}
 			for _, v := range a.Vars {
 				if !validVar(v) {
-					bad = "a webhook carries conversation, contact, message, event, or all"
+					bad = "vars"
 				}
 			}
 		case bot.RecipeWait:
 			if a.Wait <= 0 || a.Wait > MaxWait {
-				bad = "a wait is more than nothing and at most 30 days"
+				bad = "wait"
 			}
 			if i == len(actions)-1 {
-				bad = "a wait is followed by what it waits for"
+				bad = "wait_last"
 			}
 		default:
-			bad = "no such action"
+			bad = "none"
 		}
 		if bad != "" {
-			return bot.Errorf(bot.EINVALID, "action %d (%s): %s", i+1, a.Kind, bad).Translated("err.recipe.action", i+1, string(a.Kind), bad)
+			return bot.Errorf(bot.EINVALID, "action %d (%s): %s", i+1, a.Kind, actionWhy[bad]).Translated("err.recipe.action."+bad, i+1, string(a.Kind))
 		}
 	}
 	return nil
+}
+
+// actionWhy says in English why an action is refused, by the code its
+// message's key ends with ("err.recipe.action." + code).
+var actionWhy = map[string]string{
+	"tag":       "a tag is one word",
+	"assign":    "assign to whom?",
+	"text":      "it needs a text",
+	"notify":    "notify whom?",
+	"every":     "after 1 to 10000 items, at most once per a positive period",
+	"set":       "set priority, language, category or contact.ATTRIBUTE",
+	"survey":    "a survey is csat or nps",
+	"smart":     "smart-assign looks back 3h, 24h, 2d, 3d or 1w",
+	"webhook":   "which webhook?",
+	"vars":      "a webhook carries conversation, contact, message, event, or all",
+	"wait":      "a wait is more than nothing and at most 30 days",
+	"wait_last": "a wait is followed by what it waits for",
+	"none":      "no such action",
 }
 
 // validVar reports whether v names what a webhook may carry.

@@ -197,6 +197,9 @@ func TestBrowserJourney(t *testing.T) {
 		input("#search", "nobody has this name"), waitText(console, "#threads", "No conversation matches."),
 		input("#search", ""), pick(`#threads li.thread-item`), waitText(console, "#posts", "Room B12"),
 		pick(`#thread-details summary`), waitText(console, "#thread-facts", rids[0]))
+	// Its history, from the details: every action in order, here the
+	// moderator's answer.
+	run(console, "the conversation's history", pick(`#thread-history`), waitText(console, "#posts", "replied: “Room B12, first floor.”"))
 	// Saving her profile reconnects Ana's page; what she types meanwhile is
 	// kept, sent once the page is back, and reaches her thread.
 	run(ana, "writing while the page reconnects",

@@ -310,6 +310,7 @@
     const t = $("reply-text");
     if (t.value.trim() && current) { send({type: "reply", thread: current, text: t.value}); t.value = ""; }
   });
+  $("thread-history").addEventListener("click", () => { if (current) send({type: "reply", thread: current, text: "/history"}); });
   $("reply-text").addEventListener("keydown", e => {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("reply").requestSubmit(); }
   });
