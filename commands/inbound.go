@@ -44,6 +44,12 @@ type Inbound struct {
 	// then participants' messages are refused with EUNAVAILABLE and
 	// thread messages ignored.
 	Threads ThreadService
+	// Answers, when set, reads a participant's message as a survey answer
+	// first (surveys.Service): an answer is recorded there and goes to no
+	// thread.
+	Answers interface {
+		Handle(ctx context.Context, from bot.Actor, text string) (bool, error)
+	}
 }
 
 var _ bot.InboundHandler = (*Inbound)(nil)
@@ -66,6 +72,11 @@ func (h *Inbound) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 		inc := threads.Incoming{From: in.From.Address, Name: in.From.Name, Email: in.Email, ID: in.ID,
 			Message: bot.Message{Text: in.Text, Files: in.Files}, Copy: in.Copy}
 		var err error
+		if in.Kind == bot.InboundParticipantMessage && h.Answers != nil && len(in.Files) == 0 {
+			if answered, err := h.Answers.Handle(ctx, in.From, in.Text); answered || err != nil {
+				return out, err
+			}
+		}
 		if in.Kind == bot.InboundParticipantJoined {
 			_, err = h.Threads.Joined(ctx, inc)
 		} else {

@@ -77,7 +77,10 @@ type Deps struct {
 	Campaigns Campaigns
 	// Recipes serves the recipe commands, RecipeList `recipe list` (the
 	// store); without them those commands say recipes are not set up.
-	Recipes    Recipes
+	Recipes Recipes
+	// Surveys serves the survey commands; without it they say surveys are
+	// not set up.
+	Surveys    Surveys
 	Calendars  bot.CalendarStore
 	Filters    bot.FilterStore
 	Webhooks   *WebhookDeps

@@ -45,6 +45,10 @@ type Engine struct {
 	Store      Store
 	Messengers map[bot.Platform]bot.Messenger
 	Clock      clock.Clock
+	// Compose, when set, is the message a campaign sends (before
+	// personalising): a survey's opening (surveys.Opening). Nil: its
+	// Message.
+	Compose func(c *bot.Campaign) bot.Message
 	// Limits override DefaultLimits per platform: a platform listed here
 	// is paced by its entry, the zero Limits meaning none.
 	Limits map[bot.Platform]bot.Limits
@@ -648,7 +652,7 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 		return nil
 	case bot.CampaignRunning:
 		if a != nil && a.state == bot.CampaignRunning {
-			a.c, a.msg, a.loc = c, personalize.Compile(c.Message), loc // an edit that does not change what is queued
+			a.c, a.msg, a.loc = c, personalize.Compile(e.message(c)), loc // an edit that does not change what is queued
 			e.mu.Unlock()
 			return nil
 		}
@@ -659,7 +663,7 @@ func (e *Engine) reload(ctx context.Context, id bot.CampaignID) error {
 		if c.Nudge != nil {
 			defer e.EventsRecorded() // the scheduler polls while a nudge runs
 		}
-		a.c, a.msg, a.loc, a.state = c, personalize.Compile(c.Message), loc, bot.CampaignRunning
+		a.c, a.msg, a.loc, a.state = c, personalize.Compile(e.message(c)), loc, bot.CampaignRunning
 		a.gen++
 		a.cursor = bot.DuePos{} // read again from the start: fill holds what is due
 		e.purgeLocked(id)
@@ -693,6 +697,14 @@ func (e *Engine) resumePreparingLocked(c *bot.Campaign) {
 	if c.Preparing && (c.State == bot.CampaignRunning || c.State == bot.CampaignPaused) && !e.preparing[c.ID] {
 		e.starting[c.ID] = c.UpdatedAt
 	}
+}
+
+// message is what campaign c sends, before personalising.
+func (e *Engine) message(c *bot.Campaign) bot.Message {
+	if e.Compose != nil {
+		return e.Compose(c)
+	}
+	return c.Message
 }
 
 // resendLeftovers makes the sendings of campaign id that were in flight

@@ -55,7 +55,7 @@ func (e *Engine) Try(ctx context.Context, c *bot.Campaign, to bot.Address, attrs
 	if loc == nil {
 		loc = time.UTC
 	}
-	msg, err := personalize.Message(c.Message, personalize.NewVars(c.KeyColumn, sd.Key, sd.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+	msg, err := personalize.Message(e.message(c), personalize.NewVars(c.KeyColumn, sd.Key, sd.Attributes, c.Defaults, e.Clock.Now().In(loc)))
 	if err != nil {
 		return fail(bot.StepRender, err)
 	}

@@ -33,7 +33,11 @@ const MaxText = 2000
 type Service struct {
 	Campaigns interface {
 		Campaign(ctx context.Context, id bot.CampaignID) (*bot.Campaign, error)
+		UpdateCampaign(ctx context.Context, id bot.CampaignID, fn func(*bot.Campaign) error) (*bot.Campaign, error)
 	}
+	// Edit changes a draft or scheduled campaign (campaigns.Service.Edit):
+	// questions change only before a survey is sent.
+	Edit   Editor
 	Store  bot.SurveyStore
 	Outbox interface {
 		Enqueue(ctx context.Context, posts []*bot.Outgoing) error

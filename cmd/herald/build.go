@@ -28,6 +28,7 @@ import (
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/status"
+	"github.com/heraldchat/herald/bot/surveys"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/config"
@@ -229,7 +230,13 @@ func (w *wiring) buildCore() ([]component, error) {
 	w.poster = poster
 	hooks := &engine.Webhooks{Store: w.db, Poster: poster, Clock: w.clock, Log: w.log.With("part", "webhooks")}
 	w.recipes.WebhooksQueued = hooks.Wake
+	campaignService := &campaigns.Service{Store: w.db, Dispatcher: w.engine, Clock: w.clock}
+	// Surveys: a campaign with questions opens with its first; each answer
+	// brings the next, queued in the outbox with the answer recorded.
+	surveyService := &surveys.Service{Campaigns: w.db, Edit: campaignService.Edit, Store: w.db, Outbox: w.db, Clock: w.clock, Text: w.threads.Text}
+	w.engine.Compose = surveys.Opening
 	deps := commands.Deps{
+		Surveys:       surveyService,
 		Recipes:       w.recipeService,
 		RecipeList:    w.db,
 		Calendars:     w.db,
@@ -240,7 +247,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		Directory:     w.db,
 		History:       w.db,
 		Tokens:        w.db,
-		Campaigns:     &campaigns.Service{Store: w.db, Dispatcher: w.engine, Clock: w.clock},
+		Campaigns:     campaignService,
 		Lists:         listService,
 		Status:        w.board,
 		OpenRecipients: func(r io.Reader) (lists.RecipientReader, error) {
@@ -257,6 +264,7 @@ func (w *wiring) buildCore() ([]component, error) {
 	w.threads.Sign = signer.Sign // draft cards' buttons
 	w.mux = commands.New(deps, text, w.moderators, signer, w.log.With("part", "commands"))
 	w.inbound = commands.NewInbound(w.mux, w.threads)
+	w.inbound.Answers = surveyService
 	w.cards = &commands.CardUpdater{Text: text, Signer: signer, Campaigns: deps.Campaigns, Clock: w.clock, Log: w.log.With("part", "cards"),
 		Pace:  func(ctx context.Context, to bot.Address) error { return budget.Wait(ctx, bot.ClassInteractive, to) },
 		Spare: budget.Spare, Paused: budget.Pause}
@@ -269,6 +277,7 @@ func (w *wiring) buildCore() ([]component, error) {
 		},
 	}
 	w.threads.Outbox = w.outbox
+	surveyService.Wake = w.outbox.Wake
 	w.recipes.Queued = w.outbox.Wake
 	w.engine.Copies, w.engine.CopiesQueued = w.db, w.outbox.Wake
 	timers := runFunc(func(ctx context.Context) error {

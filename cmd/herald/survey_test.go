@@ -1,0 +1,149 @@
+package main_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
+	"github.com/heraldchat/herald/commands"
+)
+
+// TestSurveyOnTelegram: a 3-question survey (a choice, an NPS rating, an
+// optional text) sent to the participants known on Telegram, answered
+// with the inline keyboards it carries and a typed text; one person
+// presses a button twice (counted once) and one stops half way; a crowd
+// answers the first question at once behind Telegram's limits. The stats
+// and the CSV export count each answer once.
+func TestSurveyOnTelegram(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a crowd behind a paced platform; skipped with -short")
+	}
+	ctx := context.Background()
+	const group = -100502
+	fake, p := startTelegramCrowd(t, group)
+	const crowd = 12
+	user := func(i int) int64 { return int64(8000 + i) }
+	for i := range crowd {
+		fake.UserWrites(user(i), fmt.Sprintf("P%d", i), "hello")
+	}
+	run := func(line string) string {
+		t.Helper()
+		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: line})
+		var b strings.Builder
+		for _, m := range r.Messages {
+			b.WriteString(m.Text + "\n")
+			for _, f := range m.Files {
+				b.Write(f.Data)
+			}
+		}
+		if r.Private {
+			t.Fatalf("%q was refused: %s", line, b.String())
+		}
+		return b.String()
+	}
+	waitUntil(t, p, "the crowd's conversations", func() bool {
+		return strings.Contains(run("campaign new Probe"), "#1")
+	})
+	for _, line := range []string{
+		"campaign message 1 A few questions about the session.",
+		`campaign question 1 add choice "How was the session?" Great | OK | Bad`,
+		`campaign question 1 add nps "Would you come again?"`,
+		`campaign question 1 add text "Anything else?" optional`,
+		"campaign thanks 1 Thanks, see you soon.",
+		"campaign audience 1 all:telegram",
+		"campaign platform 1 telegram",
+	} {
+		run(line)
+	}
+	if got := run("campaign question 1 list"); !strings.Contains(got, "2. Would you come again? (nps 0-10)") || !strings.Contains(got, "3. Anything else? (text) · optional") {
+		t.Fatalf("the questions: %s", got)
+	}
+	waitUntil(t, p, "the crowd known", func() bool { return !strings.Contains(run("campaign check 1"), " 0 ") })
+	run("campaign start 1")
+	// Each participant gets the opening: its intro, the first question
+	// and a button per answer.
+	openings := func() map[int64]telegramfake.Message {
+		out := map[int64]telegramfake.Message{}
+		for _, m := range fake.Sent() {
+			if strings.Contains(m.Text, "1/3 · How was the session?") {
+				out[m.ChatID] = m
+			}
+		}
+		return out
+	}
+	waitUntil(t, p, "the openings", func() bool { return len(openings()) == crowd })
+	open := openings()
+	if m := open[user(0)]; !strings.Contains(m.Text, "A few questions") || !strings.Contains(m.ReplyMarkup, `"callback_data":"sv:1:0:0"`) {
+		t.Fatalf("the opening: %+v", m)
+	}
+	asked := func(u int64, prefix string) (telegramfake.Message, bool) {
+		for _, m := range fake.Sent() {
+			if m.ChatID == u && strings.Contains(m.Text, prefix) {
+				return m, true
+			}
+		}
+		return telegramfake.Message{}, false
+	}
+	// The crowd answers the first question at once.
+	for i := range crowd {
+		fake.Press(user(i), user(i), open[user(i)].ID, fmt.Sprintf("sv:1:0:%d", i%3))
+	}
+	waitUntil(t, p, "the second question for all", func() bool {
+		for i := range crowd {
+			if _, ok := asked(user(i), "2/3"); !ok {
+				return false
+			}
+		}
+		return true
+	})
+	// P0 goes to the end, with a typed text; P1 presses its answer again
+	// and stops; P2 skips the text.
+	q2, _ := asked(user(0), "2/3")
+	fake.Press(user(0), user(0), q2.ID, "sv:1:1:9")
+	waitUntil(t, p, "the text question", func() bool { _, ok := asked(user(0), "3/3"); return ok })
+	fake.UserWrites(user(0), "P0", "More coffee, please")
+	waitUntil(t, p, "P0's thanks", func() bool { _, ok := asked(user(0), "Thanks, see you soon."); return ok })
+	fake.Press(user(1), user(1), open[user(1)].ID, "sv:1:0:1")
+	q2b, _ := asked(user(2), "2/3")
+	fake.Press(user(2), user(2), q2b.ID, "sv:1:1:3")
+	waitUntil(t, p, "P2's text question", func() bool { _, ok := asked(user(2), "3/3"); return ok })
+	q3, _ := asked(user(2), "3/3")
+	fake.Press(user(2), user(2), q3.ID, "sv:1:2:skip")
+	waitUntil(t, p, "P2's thanks", func() bool { _, ok := asked(user(2), "Thanks, see you soon."); return ok })
+	time.Sleep(100 * time.Millisecond) // a second "2/3" for P1 would show by now
+	n := 0
+	for _, m := range fake.Sent() {
+		if m.ChatID == user(1) && strings.HasPrefix(m.Text, "2/3") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("P1 pressed twice and was asked the second question %d times", n)
+	}
+	stats := run("campaign stats 1")
+	for _, want := range []string{fmt.Sprintf("%d people answered, 2 to the end", crowd), "Great `", "4 (33%)", "*2. Would you come again?* — 2 answers, 0 skipped", "average 6.0", "› More coffee, please", "1 answers, 1 skipped"} {
+		if !strings.Contains(stats, want) {
+			t.Errorf("the stats lack %q:\n%s", want, stats)
+		}
+	}
+	// The text answer is the survey's, not a message for the thread.
+	for _, m := range fake.Sent() {
+		if m.ChatID == group && strings.Contains(m.Text, "More coffee") {
+			t.Fatalf("the survey's text answer was relayed to the moderators: %+v", m)
+		}
+	}
+	out := run("campaign export 1 answers")
+	rows, err := csv.NewReader(strings.NewReader(out[strings.Index(out, "respondent,"):])).ReadAll()
+	if err != nil || len(rows) != crowd+1 || rows[0][4] != "Q1 How was the session?" {
+		t.Fatalf("the export (%v): %q", err, rows)
+	}
+	for _, row := range rows[1:] {
+		if row[0] == fmt.Sprintf("telegram:%d", user(0)) && (row[4] != "Great" || row[5] != "9" || row[6] != "More coffee, please" || row[3] != "true") {
+			t.Errorf("P0's row: %q", row)
+		}
+	}
+}
