@@ -339,6 +339,14 @@ func (a *Adapter) classify(err error, step bot.Step) error {
 // colors are the embed colors of herald's message kinds.
 var colors = map[bot.Kind]int{bot.KindIdea: 0x3b82f6, bot.KindSuccess: 0x16a34a, bot.KindImportant: 0xdc2626, bot.KindCard: 0x1f2a44}
 
+// clipLabel cuts a button's label to the 80 characters Discord takes.
+func clipLabel(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:79]) + "…"
+	}
+	return s
+}
+
 // Render writes m as a Discord message: plain messages as content, other
 // kinds as an embed (title, text, image, fields) with the kind's color;
 // link and reply buttons as components (reply values are cut to the 100
@@ -364,17 +372,21 @@ func Render(m bot.Message) *discordgo.MessageSend {
 	for _, b := range m.Buttons {
 		switch b.Action.Kind {
 		case bot.ActionLink:
-			row = append(row, discordgo.Button{Label: b.Label, Style: discordgo.LinkButton, URL: b.Action.URL})
+			row = append(row, discordgo.Button{Label: clipLabel(b.Label), Style: discordgo.LinkButton, URL: b.Action.URL})
 		case bot.ActionReply:
 			v := b.Action.Value
 			if len(v) > 98 {
 				v = v[:98]
 			}
-			row = append(row, discordgo.Button{Label: b.Label, Style: discordgo.SecondaryButton, CustomID: "r:" + v})
+			row = append(row, discordgo.Button{Label: clipLabel(b.Label), Style: discordgo.SecondaryButton, CustomID: "r:" + v})
 		}
 	}
-	if len(row) > 0 {
-		out.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+	// Discord takes at most 5 buttons a row and 5 rows: a 0-10 rating is
+	// three rows.
+	for len(row) > 0 && len(out.Components) < 5 {
+		n := min(5, len(row))
+		out.Components = append(out.Components, discordgo.ActionsRow{Components: row[:n]})
+		row = row[n:]
 	}
 	for _, f := range m.Files {
 		out.Files = append(out.Files, &discordgo.File{Name: f.Name, ContentType: f.ContentType, Reader: bytes.NewReader(f.Data)})

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/heraldchat/herald/adapters/adaptertest"
 	"github.com/heraldchat/herald/adapters/discord"
 	"github.com/heraldchat/herald/adapters/discord/discordfake"
@@ -166,6 +168,25 @@ func TestRender(t *testing.T) {
 	}
 	if p := discord.Render(bot.Message{Text: "plain *bold* and a*b"}); p.Content != "plain **bold** and a*b" || len(p.Embeds) != 0 {
 		t.Fatalf("plain: %+v", p)
+	}
+}
+
+// An NPS question's eleven buttons go in rows of five, as Discord takes
+// them: the fake refuses a row of more, and takes these.
+func TestElevenButtonsInRowsOfFive(t *testing.T) {
+	var m bot.Message
+	m.Text = "How likely are you to recommend us?"
+	for n := range 11 {
+		m.Buttons = append(m.Buttons, bot.Button{Label: fmt.Sprint(n), Action: bot.Action{Kind: bot.ActionReply, Value: fmt.Sprintf("sv:1:0:%d", n)}})
+	}
+	r := discord.Render(m)
+	if len(r.Components) != 3 || len(r.Components[0].(discordgo.ActionsRow).Components) != 5 || len(r.Components[2].(discordgo.ActionsRow).Components) != 1 {
+		t.Fatalf("rows: %+v", r.Components)
+	}
+	fake, a := start(t)
+	fake.AddUser("9001", true)
+	if _, err := a.Send(context.Background(), bot.Address{Platform: bot.PlatformDiscord, ID: "9001"}, m); err != nil {
+		t.Fatalf("the fake refused the rows: %v", err)
 	}
 }
 

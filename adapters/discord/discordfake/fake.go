@@ -442,6 +442,36 @@ type payload struct {
 	EnforceNonce bool   `json:"enforce_nonce"`
 }
 
+// validComponents checks a message's components as Discord does: at most
+// 5 action rows, each of at most 5 buttons, a button's label at most 80
+// characters and its custom id at most 100.
+func validComponents(raw json.RawMessage) bool {
+	if len(raw) == 0 || string(raw) == "null" {
+		return true
+	}
+	var rows []struct {
+		Type       int `json:"type"`
+		Components []struct {
+			Label    string `json:"label"`
+			CustomID string `json:"custom_id"`
+		} `json:"components"`
+	}
+	if json.Unmarshal(raw, &rows) != nil || len(rows) > 5 {
+		return false
+	}
+	for _, r := range rows {
+		if r.Type != 1 || len(r.Components) == 0 || len(r.Components) > 5 {
+			return false
+		}
+		for _, c := range r.Components {
+			if len([]rune(c.Label)) > 80 || len(c.CustomID) > 100 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func readPayload(r *http.Request) (payload, map[string][]byte, error) {
 	var body payload
 	files := map[string][]byte{}
@@ -473,6 +503,10 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, channel str
 	}
 	if body.Content == "" && len(body.Embeds) < 3 && len(files) == 0 {
 		fail(w, http.StatusBadRequest, 50006, "Cannot send an empty message")
+		return
+	}
+	if !validComponents(body.Components) {
+		fail(w, http.StatusBadRequest, 50035, "Invalid Form Body (components)")
 		return
 	}
 	s.mu.Lock()
