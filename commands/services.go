@@ -80,7 +80,10 @@ type Deps struct {
 	Recipes Recipes
 	// Surveys serves the survey commands; without it they say surveys are
 	// not set up.
-	Surveys    Surveys
+	Surveys Surveys
+	// Chart, when set, draws a question\'s answers as a PNG (plotchart.Bars)
+	// for `campaign stats`.
+	Chart      func(title string, labels []string, counts []int) ([]byte, error)
 	Calendars  bot.CalendarStore
 	Filters    bot.FilterStore
 	Webhooks   *WebhookDeps

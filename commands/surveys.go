@@ -214,7 +214,19 @@ func (h *handlers) surveyStats(ctx context.Context, sv Surveys, id bot.CampaignI
 			lines = append(lines, "› "+t)
 		}
 	}
-	w.Text(bot.KindMessage, strings.Join(lines, "\n"))
+	m := bot.Message{Kind: bot.KindMessage, Text: strings.Join(lines, "\n")}
+	// A chart per question answered with a choice or a rating.
+	for i, q := range st.Questions {
+		if h.deps.Chart == nil || len(q.Labels) == 0 || q.Answered == 0 {
+			continue
+		}
+		png, err := h.deps.Chart(fmt.Sprintf("%d. %s", i+1, q.Question.Text), q.Labels, q.Counts)
+		if err != nil {
+			return err
+		}
+		m.Files = append(m.Files, bot.File{Name: fmt.Sprintf("campaign-%d-q%d.png", c.ID, i+1), ContentType: "image/png", Size: int64(len(png)), Data: png})
+	}
+	w.Say(m)
 	return nil
 }
 

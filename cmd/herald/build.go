@@ -35,6 +35,7 @@ import (
 	"github.com/heraldchat/herald/csvfile"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/exprfilter"
+	"github.com/heraldchat/herald/plotchart"
 	"github.com/heraldchat/herald/store"
 	"github.com/heraldchat/herald/webhook"
 )
@@ -237,6 +238,7 @@ func (w *wiring) buildCore() ([]component, error) {
 	w.engine.Compose = surveys.Opening
 	deps := commands.Deps{
 		Surveys:       surveyService,
+		Chart:         plotchart.Bars,
 		Recipes:       w.recipeService,
 		RecipeList:    w.db,
 		Calendars:     w.db,

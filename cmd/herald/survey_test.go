@@ -124,6 +124,18 @@ func TestSurveyOnTelegram(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("P1 pressed twice and was asked the second question %d times", n)
 	}
+	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign stats 1"})
+	var charts []string
+	for _, m := range r.Messages {
+		for _, f := range m.Files {
+			if f.ContentType == "image/png" && len(f.Data) > 1000 && string(f.Data[1:4]) == "PNG" {
+				charts = append(charts, f.Name)
+			}
+		}
+	}
+	if len(charts) != 2 || charts[0] != "campaign-1-q1.png" || charts[1] != "campaign-1-q2.png" {
+		t.Fatalf("the charts: %v", charts)
+	}
 	stats := run("campaign stats 1")
 	for _, want := range []string{fmt.Sprintf("%d people answered, 2 to the end", crowd), "Great `", "4 (33%)", "*2. Would you come again?* — 2 answers, 0 skipped", "average 6.0", "› More coffee, please", "1 answers, 1 skipped"} {
 		if !strings.Contains(stats, want) {
