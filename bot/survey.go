@@ -94,7 +94,37 @@ type Response struct {
 type SurveyStep struct {
 	Posts      []*Outgoing
 	AskingText bool
+	// Tally, when set, updates the survey's running counts in the same
+	// transaction (the answer's difference to them).
+	Tally func(t *SurveyTally)
 }
+
+// SurveyTally is a survey's answers counted as they come, so that its
+// statistics do not read every response.
+type SurveyTally struct {
+	// Responses counts respondents with an answer, Complete those past the
+	// last question; Timed those with two answers or more, and Span the
+	// sum of their times from first answer to last.
+	Responses int             `json:"responses"`
+	Complete  int             `json:"complete"`
+	Timed     int             `json:"timed"`
+	Span      time.Duration   `json:"span"`
+	Questions []QuestionTally `json:"questions"`
+}
+
+// QuestionTally counts one question's answers: Counts by choice (or by
+// rating, from the lowest), RatingSum a rating's total, Texts the latest
+// text answers, the newest last (at most MaxTallyTexts).
+type QuestionTally struct {
+	Answered  int      `json:"answered"`
+	Skipped   int      `json:"skipped"`
+	Counts    []int    `json:"counts,omitempty"`
+	RatingSum int      `json:"rating_sum,omitempty"`
+	Texts     []string `json:"texts,omitempty"`
+}
+
+// MaxTallyTexts is how many text answers a tally keeps per question.
+const MaxTallyTexts = 20
 
 // SurveyStore keeps survey responses. Each method is one transaction;
 // implementations are safe for concurrent use.
@@ -111,4 +141,7 @@ type SurveyStore interface {
 	// AskingText returns the survey whose text question participant is
 	// asked, 0 when none.
 	AskingText(ctx context.Context, participant Address) (CampaignID, error)
+	// SurveyTally returns survey id's running counts (empty before the
+	// first answer).
+	SurveyTally(ctx context.Context, id CampaignID) (*SurveyTally, error)
 }

@@ -16,10 +16,11 @@ import (
 var (
 	bucketSurveyResponses = []byte("survey_responses")
 	bucketSurveyAsking    = []byte("survey_asking_text")
+	bucketSurveyTallies   = []byte("survey_tallies") // campaign ID → bot.SurveyTally
 )
 
 func migrateV15toV16(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bucketSurveyResponses, bucketSurveyAsking} {
+	for _, name := range [][]byte{bucketSurveyResponses, bucketSurveyAsking, bucketSurveyTallies} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}
@@ -64,6 +65,17 @@ func (db *DB) Respond(ctx context.Context, id bot.CampaignID, respondent string,
 		}
 		if err := db.enqueue(tx, step.Posts); err != nil {
 			return err
+		}
+		if step.Tally != nil {
+			tb := tx.Bucket(bucketSurveyTallies)
+			var t bot.SurveyTally
+			if _, err := get(tb, itob(uint64(id)), &t); err != nil {
+				return err
+			}
+			step.Tally(&t)
+			if err := put(tb, itob(uint64(id)), &t); err != nil {
+				return err
+			}
 		}
 		if !participant.IsZero() {
 			asking := tx.Bucket(bucketSurveyAsking)
@@ -119,6 +131,16 @@ func (db *DB) AskingText(ctx context.Context, participant bot.Address) (bot.Camp
 		return nil
 	})
 	return id, err
+}
+
+// SurveyTally returns survey id's running counts.
+func (db *DB) SurveyTally(ctx context.Context, id bot.CampaignID) (*bot.SurveyTally, error) {
+	t := &bot.SurveyTally{}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		_, err := get(tx.Bucket(bucketSurveyTallies), itob(uint64(id)), t)
+		return err
+	})
+	return t, err
 }
 
 var _ bot.SurveyStore = (*DB)(nil)

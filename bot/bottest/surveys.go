@@ -11,11 +11,12 @@ import (
 type memSurveys struct {
 	responses map[bot.CampaignID]map[string][]byte // by respondent
 	asking    map[bot.Address]bot.CampaignID
+	tallies   map[bot.CampaignID][]byte
 }
 
 func (s *Store) surveysLocked() *memSurveys {
 	if s.surveys == nil {
-		s.surveys = &memSurveys{responses: map[bot.CampaignID]map[string][]byte{}, asking: map[bot.Address]bot.CampaignID{}}
+		s.surveys = &memSurveys{responses: map[bot.CampaignID]map[string][]byte{}, asking: map[bot.Address]bot.CampaignID{}, tallies: map[bot.CampaignID][]byte{}}
 	}
 	return s.surveys
 }
@@ -46,6 +47,14 @@ func (s *Store) Respond(ctx context.Context, id bot.CampaignID, respondent strin
 	}
 	if err := s.enqueue(step.Posts); err != nil {
 		return nil, err
+	}
+	if step.Tally != nil {
+		t := &bot.SurveyTally{}
+		if b, ok := m.tallies[id]; ok {
+			t = dec[bot.SurveyTally](b)
+		}
+		step.Tally(t)
+		m.tallies[id] = enc(t)
 	}
 	r.UpdatedAt = s.now()
 	if m.responses[id] == nil {
@@ -95,6 +104,18 @@ func (s *Store) AskingText(ctx context.Context, participant bot.Address) (bot.Ca
 	}
 	defer s.mu.Unlock()
 	return s.surveysLocked().asking[participant], nil
+}
+
+// SurveyTally returns survey id's running counts.
+func (s *Store) SurveyTally(ctx context.Context, id bot.CampaignID) (*bot.SurveyTally, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	if b, ok := s.surveysLocked().tallies[id]; ok {
+		return dec[bot.SurveyTally](b), nil
+	}
+	return &bot.SurveyTally{}, nil
 }
 
 var _ bot.SurveyStore = (*Store)(nil)

@@ -44,7 +44,8 @@ func (q QuestionStats) Percent(count int) int {
 	return (count*100 + q.Answered/2) / q.Answered
 }
 
-// Stats counts survey id's answers.
+// Stats counts survey id's answers from its running tally (kept with
+// each answer: reading it does not grow with the respondents).
 func (s *Service) Stats(ctx context.Context, id bot.CampaignID) (*Stats, error) {
 	c, err := s.Campaigns.Campaign(ctx, id)
 	if err != nil {
@@ -53,13 +54,20 @@ func (s *Service) Stats(ctx context.Context, id bot.CampaignID) (*Stats, error) 
 	if c.Survey == nil {
 		return nil, notSurvey(id)
 	}
-	qs := c.Survey.Questions
-	st := &Stats{Campaign: c, Questions: make([]QuestionStats, len(qs))}
-	type text struct {
-		at time.Time
-		s  string
+	t, err := s.Store.SurveyTally(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	texts := make([][]text, len(qs))
+	return statsOf(c, t), nil
+}
+
+// statsOf reads tally t of survey campaign c as Stats.
+func statsOf(c *bot.Campaign, t *bot.SurveyTally) *Stats {
+	qs := c.Survey.Questions
+	st := &Stats{Campaign: c, Responses: t.Responses, Complete: t.Complete, Questions: make([]QuestionStats, len(qs))}
+	if t.Timed > 0 {
+		st.AverageTime = t.Span / time.Duration(t.Timed)
+	}
 	for i, q := range qs {
 		qst := QuestionStats{Question: q}
 		switch q.Kind {
@@ -72,75 +80,57 @@ func (s *Service) Stats(ctx context.Context, id bot.CampaignID) (*Stats, error) 
 			}
 		}
 		qst.Counts = make([]int, len(qst.Labels))
+		if i < len(t.Questions) {
+			qt := t.Questions[i]
+			qst.Answered, qst.Skipped = qt.Answered, qt.Skipped
+			copy(qst.Counts, qt.Counts)
+			if q.Kind == bot.QuestionRating && qt.Answered > 0 {
+				qst.Average = float64(qt.RatingSum) / float64(qt.Answered)
+			}
+			for k := len(qt.Texts) - 1; k >= 0; k-- {
+				qst.Texts = append(qst.Texts, qt.Texts[k]) // the latest first
+			}
+		}
 		st.Questions[i] = qst
 	}
-	var timed int
-	var total time.Duration
-	err = s.Store.Responses(ctx, id, func(r *bot.Response) error {
-		if len(r.Answers) == 0 {
-			return nil
-		}
-		st.Responses++
-		if r.Asking >= len(qs) {
-			st.Complete++
-		}
-		var first, last time.Time
-		for i, a := range r.Answers {
-			if first.IsZero() || a.At.Before(first) {
-				first = a.At
-			}
-			if a.At.After(last) {
-				last = a.At
-			}
-			if i < 0 || i >= len(qs) {
-				continue // a question deleted since
-			}
-			q := &st.Questions[i]
-			if a.Skipped {
-				q.Skipped++
-				continue
-			}
-			q.Answered++
-			switch qs[i].Kind {
-			case bot.QuestionChoice, bot.QuestionMulti:
-				for _, k := range a.Choices {
-					if k >= 0 && k < len(q.Counts) {
-						q.Counts[k]++
-					}
-				}
-			case bot.QuestionRating:
-				lo, _ := RatingRange(qs[i])
-				if k := a.Rating - lo; k >= 0 && k < len(q.Counts) {
-					q.Counts[k]++
-				}
-				q.Average += float64(a.Rating)
-			case bot.QuestionText:
-				texts[i] = append(texts[i], text{a.At, a.Text})
-			}
-		}
-		if len(r.Answers) > 1 {
-			timed++
-			total += last.Sub(first)
-		}
-		return nil
-	})
+	return st
+}
+
+// Recount counts survey id's answers again from every response, as the
+// tally should hold them (its texts aside: the latest MaxTallyTexts by
+// time). It reads every response: for checks, not for every `stats`.
+func (s *Service) Recount(ctx context.Context, id bot.CampaignID) (*bot.SurveyTally, error) {
+	c, err := s.Campaigns.Campaign(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if timed > 0 {
-		st.AverageTime = total / time.Duration(timed)
+	if c.Survey == nil {
+		return nil, notSurvey(id)
 	}
-	for i := range st.Questions {
-		q := &st.Questions[i]
-		if q.Question.Kind == bot.QuestionRating && q.Answered > 0 {
-			q.Average /= float64(q.Answered)
+	qs := c.Survey.Questions
+	t := &bot.SurveyTally{}
+	tally(t, qs, &bot.Response{}, &bot.Response{}) // sized
+	type text struct {
+		at time.Time
+		s  string
+	}
+	texts := make([][]text, len(qs))
+	err = s.Store.Responses(ctx, id, func(r *bot.Response) error {
+		contribute(t, qs, r, +1)
+		for i, q := range qs {
+			if a, ok := r.Answers[i]; ok && q.Kind == bot.QuestionText && !a.Skipped && a.Text != "" {
+				texts[i] = append(texts[i], text{a.At, a.Text})
+			}
 		}
-		sort.SliceStable(texts[i], func(a, b int) bool { return texts[i][a].at.After(texts[i][b].at) })
-		for _, t := range texts[i] {
-			q.Texts = append(q.Texts, t.s)
+		return nil
+	})
+	for i := range qs {
+		sort.SliceStable(texts[i], func(a, b int) bool { return texts[i][a].at.Before(texts[i][b].at) })
+		for _, x := range texts[i][max(0, len(texts[i])-bot.MaxTallyTexts):] {
+			t.Questions[i].Texts = append(t.Questions[i].Texts, x.s)
 		}
 	}
-	return st, nil
+	return t, err
 }
 
 // ExportAnswers writes one row per respondent (a person, or an anonymous

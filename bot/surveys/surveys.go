@@ -181,10 +181,14 @@ func (s *Service) Handle(ctx context.Context, from bot.Actor, text string) (bool
 		return true, s.tell(ctx, from.Address, s.tr("survey.closed", "This survey is closed: your answer was not recorded."))
 	}
 	_, err = s.Store.Respond(ctx, id, Respondent(c, from.Address), from.Address, func(r *bot.Response) (bot.SurveyStep, error) {
+		before := snapshot(r)
 		if !c.Survey.Anonymous {
 			r.Name = from.Name
 		}
-		return s.answer(c, r, from.Address, q, v, now)
+		step, err := s.answer(c, r, from.Address, q, v, now)
+		after := snapshot(r)
+		step.Tally = func(t *bot.SurveyTally) { tally(t, c.Survey.Questions, before, after) }
+		return step, err
 	})
 	if err != nil {
 		return true, err
@@ -344,4 +348,101 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// snapshot copies what of r the tally counts.
+func snapshot(r *bot.Response) *bot.Response {
+	c := *r
+	c.Answers = make(map[int]bot.Answer, len(r.Answers))
+	for k, a := range r.Answers {
+		a.Choices = append([]int(nil), a.Choices...)
+		c.Answers[k] = a
+	}
+	return &c
+}
+
+// tally moves t from counting response before to counting after.
+func tally(t *bot.SurveyTally, qs []bot.Question, before, after *bot.Response) {
+	for len(t.Questions) < len(qs) {
+		t.Questions = append(t.Questions, bot.QuestionTally{})
+	}
+	for i, q := range qs {
+		if n := answerCount(q); len(t.Questions[i].Counts) < n {
+			t.Questions[i].Counts = append(t.Questions[i].Counts, make([]int, n-len(t.Questions[i].Counts))...)
+		}
+	}
+	contribute(t, qs, before, -1)
+	contribute(t, qs, after, +1)
+	for i, q := range qs {
+		a, ok := after.Answers[i]
+		if q.Kind != bot.QuestionText || !ok || a.Skipped || a.Text == "" || before.Answers[i].Text == a.Text {
+			continue
+		}
+		qt := &t.Questions[i]
+		qt.Texts = append(qt.Texts, a.Text)
+		if len(qt.Texts) > bot.MaxTallyTexts {
+			qt.Texts = qt.Texts[len(qt.Texts)-bot.MaxTallyTexts:]
+		}
+	}
+}
+
+// answerCount is how many answers question q counts apart.
+func answerCount(q bot.Question) int {
+	switch q.Kind {
+	case bot.QuestionChoice, bot.QuestionMulti:
+		return len(q.Choices)
+	case bot.QuestionRating:
+		lo, hi := RatingRange(q)
+		return hi - lo + 1
+	}
+	return 0
+}
+
+// contribute adds response r's answers to t, or takes them off (sign -1).
+func contribute(t *bot.SurveyTally, qs []bot.Question, r *bot.Response, sign int) {
+	if len(r.Answers) == 0 {
+		return
+	}
+	t.Responses += sign
+	if r.Asking >= len(qs) {
+		t.Complete += sign
+	}
+	if len(r.Answers) > 1 {
+		var first, last time.Time
+		for _, a := range r.Answers {
+			if first.IsZero() || a.At.Before(first) {
+				first = a.At
+			}
+			if a.At.After(last) {
+				last = a.At
+			}
+		}
+		t.Timed += sign
+		t.Span += time.Duration(sign) * last.Sub(first)
+	}
+	for i, a := range r.Answers {
+		if i < 0 || i >= len(qs) {
+			continue
+		}
+		qt := &t.Questions[i]
+		if a.Skipped {
+			qt.Skipped += sign
+			continue
+		}
+		qt.Answered += sign
+		switch qs[i].Kind {
+		case bot.QuestionChoice, bot.QuestionMulti:
+			for _, k := range a.Choices {
+				if k >= 0 && k < len(qt.Counts) {
+					qt.Counts[k] += sign
+				}
+			}
+		case bot.QuestionRating:
+			lo, _ := RatingRange(qs[i])
+			if k := a.Rating - lo; k >= 0 && k < len(qt.Counts) {
+				qt.Counts[k] += sign
+			}
+			qt.RatingSum += sign * a.Rating
+		}
+	}
 }

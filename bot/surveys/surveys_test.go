@@ -2,6 +2,9 @@ package surveys_test
 
 import (
 	"context"
+	"math/rand/v2"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -214,5 +217,57 @@ func TestAnonymousAndClosed(t *testing.T) {
 	r.db.Responses(context.Background(), r.c.ID, func(x *bot.Response) error { all = append(all, x); return nil })
 	if len(all) != 1 {
 		t.Fatalf("responses after the close: %d", len(all))
+	}
+}
+
+// The running tally equals a count of every response afresh, after
+// answers, changes, toggles, skips and presses twice from many people.
+func TestTheTallyEqualsARecount(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t, &bot.Survey{Questions: []bot.Question{
+		{Kind: bot.QuestionChoice, Text: "How was it?", Choices: []string{"Great", "OK", "Bad"}},
+		{Kind: bot.QuestionMulti, Text: "Which days?", Choices: []string{"Mon", "Tue", "Wed"}, Optional: true},
+		{Kind: bot.QuestionRating, Text: "Again?", Scale: 10},
+		{Kind: bot.QuestionText, Text: "Anything else?", Optional: true},
+	}})
+	rnd := rand.New(rand.NewPCG(1, 2))
+	tok := func(q int, v string) string {
+		return "sv:" + strconv.FormatUint(uint64(r.c.ID), 10) + ":" + strconv.Itoa(q) + ":" + v
+	}
+	for step := range 600 {
+		who := bot.Actor{Address: bot.Address{Platform: bot.PlatformWeb, ID: "p" + strconv.Itoa(rnd.IntN(25))}, Name: "P"}
+		var text string
+		switch q := rnd.IntN(4); q {
+		case 0:
+			text = tok(0, strconv.Itoa(rnd.IntN(3)))
+		case 1:
+			text = tok(1, []string{"0", "1", "2", "done", "skip"}[rnd.IntN(5)])
+		case 2:
+			text = tok(2, strconv.Itoa(rnd.IntN(11)))
+		case 3:
+			text = []string{tok(3, "skip"), "a thought " + strconv.Itoa(step)}[rnd.IntN(2)]
+		}
+		if _, err := r.svc.Handle(ctx, who, text); err != nil {
+			t.Fatal(err)
+		}
+		r.said(t)
+	}
+	kept, err := r.db.SurveyTally(ctx, r.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := r.svc.Recount(ctx, r.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, a := *kept, *again
+	if k.Responses == 0 || k.Questions[0].Answered == 0 {
+		t.Fatalf("nothing counted: %+v", k)
+	}
+	for i := range k.Questions {
+		k.Questions[i].Texts, a.Questions[i].Texts = nil, nil // the tally keeps texts as they came, the recount by time
+	}
+	if !reflect.DeepEqual(k, a) {
+		t.Fatalf("the tally drifted from the responses:\nkept  %+v\nagain %+v", k, a)
 	}
 }

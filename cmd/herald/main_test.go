@@ -45,6 +45,13 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// Len is how many bytes were written.
+func (s *syncBuffer) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Len()
+}
+
 // Program is a Main under test with its outputs captured.
 type Program struct {
 	*main.Main

@@ -159,3 +159,98 @@ func TestSurveyOnTelegram(t *testing.T) {
 		}
 	}
 }
+
+// TestAnonymousSurveyShowsNoOne: once a survey is anonymous, its answers
+// are kept without the person: the stats, the charts, the export and
+// what herald logs while the answers come in name no one (no name, no
+// platform id); and it cannot be made non-anonymous again.
+func TestAnonymousSurveyShowsNoOne(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a crowd behind a paced platform; skipped with -short")
+	}
+	ctx := context.Background()
+	const group = -100503
+	fake, p := startTelegramCrowd(t, group)
+	people := map[int64]string{9101: "Zelda Quux", 9102: "Yorick Vexx", 9103: "Xavia Wombat"}
+	for id, name := range people {
+		fake.UserWrites(id, name, "hello")
+	}
+	run := func(line string) (string, []byte) {
+		t.Helper()
+		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: line})
+		var b strings.Builder
+		var files []byte
+		for _, m := range r.Messages {
+			b.WriteString(m.Title + "\n" + m.Text + "\n")
+			for _, f := range m.Files {
+				files = append(files, f.Data...)
+			}
+		}
+		if r.Private {
+			t.Fatalf("%q was refused: %s", line, b.String())
+		}
+		return b.String(), files
+	}
+	run("campaign new Anonymous feedback")
+	for _, line := range []string{
+		"campaign message 1 Tell us, anonymously.",
+		`campaign question 1 add choice "How was it?" Great | OK | Bad`,
+		`campaign question 1 add text "What would you change?"`,
+		"campaign anonymous 1",
+		"campaign audience 1 all:telegram",
+		"campaign platform 1 telegram",
+	} {
+		run(line)
+	}
+	waitUntil(t, p, "the participants known", func() bool { s, _ := run("campaign check 1"); return strings.Contains(s, "3") })
+	run("campaign start 1")
+	opening := func(u int64) (telegramfake.Message, bool) {
+		for _, m := range fake.Sent() {
+			if m.ChatID == u && strings.Contains(m.Text, "1/2 · How was it?") {
+				return m, true
+			}
+		}
+		return telegramfake.Message{}, false
+	}
+	waitUntil(t, p, "the openings", func() bool {
+		for id := range people {
+			if _, ok := opening(id); !ok {
+				return false
+			}
+		}
+		return true
+	})
+	logged := p.Stderr.Len()
+	k := 0
+	for id, name := range people {
+		m, _ := opening(id)
+		fake.Press(id, id, m.ID, fmt.Sprintf("sv:1:0:%d", k))
+		k++
+		waitUntil(t, p, name+"'s second question", func() bool {
+			for _, m := range fake.Sent() {
+				if m.ChatID == id && strings.Contains(m.Text, "2/2") {
+					return true
+				}
+			}
+			return false
+		})
+		fake.UserWrites(id, name, "More chairs")
+	}
+	waitUntil(t, p, "every answer counted", func() bool {
+		s, _ := run("campaign stats 1")
+		return strings.Contains(s, "3 people answered, 3 to the end")
+	})
+	stats, charts := run("campaign stats 1")
+	export, csvData := run("campaign export 1 answers")
+	everything := stats + string(charts) + export + string(csvData) + p.Stderr.String()[logged:]
+	for id, name := range people {
+		for _, who := range []string{name, strings.Fields(name)[0], fmt.Sprint(id)} {
+			if strings.Contains(everything, who) {
+				t.Errorf("%q shows in what the anonymous survey gave:\n%s", who, everything)
+			}
+		}
+	}
+	if !strings.Contains(string(csvData), "respondent 1") || !strings.Contains(string(csvData), "More chairs") {
+		t.Fatalf("the anonymous export: %s", csvData)
+	}
+}

@@ -23,7 +23,8 @@ func surveyStore(t *testing.T, open func(*testing.T) Store) {
 		}
 		r.Answers[0] = bot.Answer{Choices: []int{1}, At: epoch}
 		r.Asking = 1
-		return bot.SurveyStep{Posts: []*bot.Outgoing{post("Anything else?")}, AskingText: true}, nil
+		return bot.SurveyStep{Posts: []*bot.Outgoing{post("Anything else?")}, AskingText: true,
+			Tally: func(t *bot.SurveyTally) { t.Responses++ }}, nil
 	})
 	if err != nil || r.Asking != 1 || !r.StartedAt.Equal(epoch) {
 		t.Fatalf("respond: %+v %v", r, err)
@@ -37,9 +38,15 @@ func surveyStore(t *testing.T, open func(*testing.T) Store) {
 	// A failing change keeps the response, the outbox and the mark.
 	_, err = db.Respond(ctx, 7, anaT.String(), anaT, func(r *bot.Response) (bot.SurveyStep, error) {
 		r.Asking = 2
-		return bot.SurveyStep{Posts: []*bot.Outgoing{post("lost")}}, bot.Errorf(bot.ECONFLICT, "closed")
+		return bot.SurveyStep{Posts: []*bot.Outgoing{post("lost")}, Tally: func(t *bot.SurveyTally) { t.Responses += 10 }}, bot.Errorf(bot.ECONFLICT, "closed")
 	})
 	code(t, err, bot.ECONFLICT)
+	if tl, err := db.SurveyTally(ctx, 7); err != nil || tl.Responses != 1 {
+		t.Fatalf("the tally, kept with the answer and not with a failed one: %+v %v", tl, err)
+	}
+	if tl, err := db.SurveyTally(ctx, 99); err != nil || tl.Responses != 0 {
+		t.Fatalf("a survey without answers: %+v %v", tl, err)
+	}
 	if id, _ := db.AskingText(ctx, anaT); id != 7 {
 		t.Fatal("a failed answer cleared the mark")
 	}
