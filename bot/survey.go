@@ -97,6 +97,9 @@ type SurveyStep struct {
 	// Tally, when set, updates the survey's running counts in the same
 	// transaction (the answer's difference to them).
 	Tally func(t *SurveyTally)
+	// Copy, when set, is the participant's own copy of their answer (the
+	// web chat keeps one), kept with it.
+	Copy *Post
 }
 
 // SurveyTally is a survey's answers counted as they come, so that its

@@ -48,7 +48,7 @@ type Inbound struct {
 	// first (surveys.Service): an answer is recorded there and goes to no
 	// thread.
 	Answers interface {
-		Handle(ctx context.Context, from bot.Actor, text string) (bool, error)
+		Handle(ctx context.Context, from bot.Actor, text string, copy *bot.Post) (bool, error)
 	}
 }
 
@@ -73,7 +73,7 @@ func (h *Inbound) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 			Message: bot.Message{Text: in.Text, Files: in.Files}, Copy: in.Copy}
 		var err error
 		if in.Kind == bot.InboundParticipantMessage && h.Answers != nil && len(in.Files) == 0 {
-			if answered, err := h.Answers.Handle(ctx, in.From, in.Text); answered || err != nil {
+			if answered, err := h.Answers.Handle(ctx, in.From, in.Text, in.Copy); answered || err != nil {
 				return out, err
 			}
 		}

@@ -66,6 +66,14 @@ func (db *DB) Respond(ctx context.Context, id bot.CampaignID, respondent string,
 		if err := db.enqueue(tx, step.Posts); err != nil {
 			return err
 		}
+		if step.Copy != nil {
+			if step.Copy.Channel.IsZero() {
+				return bot.Errorf(bot.EINVALID, "a post needs a channel")
+			}
+			if err := db.postKeeper(step.Copy)(tx); err != nil {
+				return err
+			}
+		}
 		if step.Tally != nil {
 			tb := tx.Bucket(bucketSurveyTallies)
 			var t bot.SurveyTally

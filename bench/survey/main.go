@@ -105,7 +105,7 @@ func run(recipients, writers int, cpuprofile string) (map[string]any, error) {
 					"Thanks, it was " + strconv.Itoa(r.IntN(100)) + "% good",
 				}
 				for _, text := range steps {
-					if ok, err := svc.Handle(ctx, who, text); err != nil || !ok {
+					if ok, err := svc.Handle(ctx, who, text, nil); err != nil || !ok {
 						log.Fatalf("answer %q: %v %v", text, ok, err)
 					}
 					answers.Add(1)

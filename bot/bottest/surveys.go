@@ -48,6 +48,12 @@ func (s *Store) Respond(ctx context.Context, id bot.CampaignID, respondent strin
 	if err := s.enqueue(step.Posts); err != nil {
 		return nil, err
 	}
+	if step.Copy != nil {
+		if step.Copy.Channel.IsZero() {
+			return nil, bot.Errorf(bot.EINVALID, "a post needs a channel")
+		}
+		s.appendPost(step.Copy)
+	}
 	if step.Tally != nil {
 		t := &bot.SurveyTally{}
 		if b, ok := m.tallies[id]; ok {

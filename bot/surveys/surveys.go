@@ -154,7 +154,10 @@ func Respondent(c *bot.Campaign, a bot.Address) string {
 // Handle reads a participant's message as a survey answer: the value of
 // a survey's button, or the text of the text question they are asked.
 // It reports false for any other message (it goes to their thread).
-func (s *Service) Handle(ctx context.Context, from bot.Actor, text string) (bool, error) {
+// copy, when not nil, is the participant's own copy of what they sent
+// (the web chat's): it is kept with the answer, saying the answer in
+// words ("Great", not the button's value).
+func (s *Service) Handle(ctx context.Context, from bot.Actor, text string, copy *bot.Post) (bool, error) {
 	id, q, v, ok := parseToken(text)
 	if !ok {
 		asked, err := s.Store.AskingText(ctx, from.Address)
@@ -188,6 +191,10 @@ func (s *Service) Handle(ctx context.Context, from bot.Actor, text string) (bool
 		step, err := s.answer(c, r, from.Address, q, v, now)
 		after := snapshot(r)
 		step.Tally = func(t *bot.SurveyTally) { tally(t, c.Survey.Questions, before, after) }
+		if copy != nil {
+			copy.Message = bot.Message{Text: Shown(c, q, v)}
+			step.Copy = copy
+		}
 		return step, err
 	})
 	if err != nil {
@@ -197,6 +204,30 @@ func (s *Service) Handle(ctx context.Context, from bot.Actor, text string) (bool
 		s.Wake()
 	}
 	return true, nil
+}
+
+// Shown is an answer in words: a choice's label, a rating, ✓ for a
+// multiple choice's end, ⏭ for a skip, ▶ for a start, or the text (q -1:
+// the text question asked).
+func Shown(c *bot.Campaign, q int, v string) string {
+	switch v {
+	case "done":
+		return "✓"
+	case "skip":
+		return "⏭"
+	case "start":
+		return "▶"
+	}
+	if q < 0 || q >= len(c.Survey.Questions) {
+		return v
+	}
+	question := c.Survey.Questions[q]
+	if question.Kind == bot.QuestionChoice || question.Kind == bot.QuestionMulti {
+		if k, err := strconv.Atoi(v); err == nil && k >= 0 && k < len(question.Choices) {
+			return question.Choices[k]
+		}
+	}
+	return v
 }
 
 // answer applies one answer (question q, value v; q -1: the text question

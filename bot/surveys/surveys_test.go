@@ -56,7 +56,7 @@ func (r *rig) press(t *testing.T, who bot.Actor, m bot.Message, label string) {
 
 func (r *rig) write(t *testing.T, who bot.Actor, text string) bool {
 	t.Helper()
-	ok, err := r.svc.Handle(context.Background(), who, text)
+	ok, err := r.svc.Handle(context.Background(), who, text, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestTheTallyEqualsARecount(t *testing.T) {
 		case 3:
 			text = []string{tok(3, "skip"), "a thought " + strconv.Itoa(step)}[rnd.IntN(2)]
 		}
-		if _, err := r.svc.Handle(ctx, who, text); err != nil {
+		if _, err := r.svc.Handle(ctx, who, text, nil); err != nil {
 			t.Fatal(err)
 		}
 		r.said(t)

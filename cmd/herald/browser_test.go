@@ -256,6 +256,29 @@ func TestBrowserJourney(t *testing.T) {
 	for name, ctx := range map[string]context.Context{"console": console, "chat": ana} {
 		shot(ctx, name)
 	}
+
+	// A survey on the web chat: the visitor answers with its buttons, one
+	// question after another, sees their answer in words, and types the
+	// text one; the console's stats count it.
+	command("campaign new Web survey", "#3")
+	command("campaign message 3 Two questions, please.", "Message of #3 set")
+	command(`campaign question 3 add choice "How was it?" Great | OK | Bad`, "1. How was it? (choice): Great | OK | Bad")
+	command(`campaign question 3 add text "Anything else?"`, "2. Anything else? (text)")
+	command("campaign audience 3 list:webchat", "3 recipients")
+	command("campaign start 3", "is starting")
+	press := func(label string) chromedp.Action[chromedp.Void] {
+		return void(chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const bs = [...document.querySelectorAll("#messages button")].filter(b => b.innerText.trim() === %q);
+			bs[bs.length - 1].click(); return true; })()`, label)))
+	}
+	run(ana, "the survey's first question", waitText(ana, "#messages", "1/2 · How was it?"))
+	run(ana, "answering with a button", press("Great"), waitText(ana, "#messages", "2/2 · Anything else?"))
+	mine, err := chromedp.Run(ana, chromedp.Evaluate[string](`[...document.querySelectorAll("#messages .post.mine")].map(p => p.innerText).join("|")`))
+	if err != nil || !strings.Contains(mine, "Great") || strings.Contains(mine, "sv:") {
+		t.Fatalf("the visitor's answer on her page: %q, %v", mine, err)
+	}
+	run(ana, "answering the text question", chromedp.SetValue(css("#text"), "More chairs"), chromedp.Click(css(`#compose button`)),
+		waitText(ana, "#messages", "Thank you for your answers!"))
+	command("campaign stats 3", "1 people answered, 1 to the end")
 }
 
 // updateScreens refreshes the README's screenshots:

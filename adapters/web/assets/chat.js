@@ -16,7 +16,7 @@
     pending.forEach(q => {
       const row = el("div", "post mine pending");
       row.dataset.cid = q.cid;
-      row.appendChild(renderMessage({text: q.text}, () => {}, ""));
+      row.appendChild(renderMessage({text: q.shown || q.text}, () => {}, ""));
       list.appendChild(row);
     });
     list.scrollTop = list.scrollHeight;
@@ -29,7 +29,7 @@
     const mine = p.from && p.from.address && p.from.address.id === me;
     const row = el("div", "post " + (mine ? "mine" : "theirs"));
     row.dataset.id = p.id;
-    row.appendChild(renderMessage(p.message, b => send(b.action.value || b.label), "/chat/files/"));
+    row.appendChild(renderMessage(p.message, b => send(b.action.value || b.label, b.label), "/chat/files/"));
     if (p.at) {
       const at = new Date(p.at), t = el("time", "at");
       t.dateTime = p.at;
@@ -41,9 +41,11 @@
     list.appendChild(row);
     list.scrollTop = list.scrollHeight;
   }
-  function send(text) {
+  // send queues text; shown, when given, is what the visitor sees of it
+  // until the server's copy comes back (a button's label, not its value).
+  function send(text, shown) {
     const cid = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
-    pending.push({cid, text});
+    pending.push({cid, text, shown});
     save();
     showPending();
     if (ws && ws.readyState === 1) ws.send(JSON.stringify({text, cid}));
