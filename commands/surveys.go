@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/schedule"
 	"github.com/heraldchat/herald/bot/surveys"
 )
 
@@ -17,7 +19,7 @@ type Surveys interface {
 	DeleteQuestion(ctx context.Context, id bot.CampaignID, n int, by bot.Actor) (*bot.Campaign, error)
 	SetThanks(ctx context.Context, id bot.CampaignID, text string, by bot.Actor) (*bot.Campaign, error)
 	SetAnonymous(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)
-	Close(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error)
+	Close(ctx context.Context, id bot.CampaignID, at time.Time, by bot.Actor) (*bot.Campaign, error)
 	Stats(ctx context.Context, id bot.CampaignID) (*surveys.Stats, error)
 	ExportAnswers(ctx context.Context, id bot.CampaignID, w bot.RowWriter) error
 }
@@ -180,9 +182,34 @@ func (h *handlers) surveyAnonymous(ctx context.Context, sv Surveys, id bot.Campa
 	return nil
 }
 
+// surveyClose serves `campaign close ID [at WHEN]` (WHEN in the
+// campaign's time zone).
 func (h *handlers) surveyClose(ctx context.Context, sv Surveys, id bot.CampaignID, w *Reply, r *Request) error {
-	if _, err := sv.Close(ctx, id, r.Actor); err != nil {
+	var at time.Time
+	if len(r.Args) > 1 {
+		if !strings.EqualFold(r.Args[1], "at") && !strings.EqualFold(r.Args[1], "le") || len(r.Args) < 3 {
+			return argErrorT(TextErrSurveyCloseAt)
+		}
+		c, _, err := h.deps.Campaigns.Show(ctx, id)
+		if err != nil {
+			return err
+		}
+		loc, err := schedule.Location(c.Schedule)
+		if err != nil {
+			return err
+		}
+		if at, err = ParseWhen(restAfter(r.Rest, 2), h.deps.Clock.Now(), loc); err != nil {
+			return err
+		}
+	}
+	c, err := sv.Close(ctx, id, at, r.Actor)
+	if err != nil {
 		return err
+	}
+	if !c.Survey.ClosesAt.IsZero() && c.Survey.ClosedAt.IsZero() {
+		loc, _ := schedule.Location(c.Schedule)
+		w.Text(bot.KindSuccess, h.text.T(TextSurveyClosesAt, id, c.Survey.ClosesAt.In(loc).Format("2006-01-02 15:04 MST")))
+		return nil
 	}
 	w.Text(bot.KindSuccess, h.text.T(TextSurveyClosed, id))
 	return nil

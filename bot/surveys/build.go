@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/heraldchat/herald/bot"
@@ -118,8 +119,9 @@ func (s *Service) SetAnonymous(ctx context.Context, id bot.CampaignID, by bot.Ac
 	})
 }
 
-// Close closes survey id now: it takes no more answers, new or changed.
-func (s *Service) Close(ctx context.Context, id bot.CampaignID, by bot.Actor) (*bot.Campaign, error) {
+// Close closes survey id at (now when zero or past): from then it takes
+// no more answers, new or changed. A later close date can be set again.
+func (s *Service) Close(ctx context.Context, id bot.CampaignID, at time.Time, by bot.Actor) (*bot.Campaign, error) {
 	now := s.Clock.Now().UTC()
 	return s.Campaigns.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
 		if c.Survey == nil {
@@ -127,6 +129,11 @@ func (s *Service) Close(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 		}
 		if c.Survey.Closed(now) {
 			return bot.Errorf(bot.ECONFLICT, "survey %d is closed already", c.ID).Translated("err.survey.closed_already", c.ID)
+		}
+		if at.After(now) {
+			c.Survey.ClosesAt = at.UTC()
+			c.History = append(c.History, bot.Change{At: now, By: by, What: "survey closes " + at.UTC().Format(time.RFC3339)})
+			return nil
 		}
 		c.Survey.ClosedAt = now
 		c.History = append(c.History, bot.Change{At: now, By: by, What: "survey closed"})

@@ -19,6 +19,7 @@ var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 var (
 	ana = bot.Actor{Address: bot.Address{Platform: bot.PlatformTelegram, ID: "1001"}, Name: "Ana"}
 	bob = bot.Actor{Address: bot.Address{Platform: bot.PlatformTelegram, ID: "1002"}, Name: "Bob"}
+	mo  = bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD"}, Name: "Mo"}
 )
 
 type rig struct {
@@ -269,5 +270,28 @@ func TestTheTallyEqualsARecount(t *testing.T) {
 	}
 	if !reflect.DeepEqual(k, a) {
 		t.Fatalf("the tally drifted from the responses:\nkept  %+v\nagain %+v", k, a)
+	}
+}
+
+// A close date lets answers come and change until it, then none.
+func TestACloseDate(t *testing.T) {
+	clk := bottest.NewClock(t0)
+	r := newRig(t, threeQuestions())
+	r.svc.Clock = clk
+	if _, err := r.svc.Close(context.Background(), r.c.ID, t0.Add(time.Hour), mo); err != nil {
+		t.Fatal(err)
+	}
+	open := surveys.Opening(r.c)
+	r.press(t, ana, open, "OK")
+	if said := r.said(t); len(said) != 1 || !strings.HasPrefix(said[0].Text, "2/3") {
+		t.Fatalf("before the close date: %+v", said)
+	}
+	clk.Advance(time.Hour)
+	r.press(t, bob, open, "Great")
+	if said := r.said(t); len(said) != 1 || !strings.Contains(said[0].Text, "closed") {
+		t.Fatalf("at the close date: %+v", said)
+	}
+	if _, err := r.svc.Close(context.Background(), r.c.ID, time.Time{}, mo); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Fatalf("closing a closed survey: %v", err)
 	}
 }

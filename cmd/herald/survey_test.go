@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
 	"github.com/heraldchat/herald/commands"
 )
@@ -252,5 +253,69 @@ func TestAnonymousSurveyShowsNoOne(t *testing.T) {
 	}
 	if !strings.Contains(string(csvData), "respondent 1") || !strings.Contains(string(csvData), "More chairs") {
 		t.Fatalf("the anonymous export: %s", csvData)
+	}
+}
+
+// TestSurveyOnSlack: a survey reaches Slack participants in their DMs
+// with buttons; their presses (block actions) answer, a press twice
+// counts once, and an NPS rating takes its eleven buttons in one block.
+func TestSurveyOnSlack(t *testing.T) {
+	ctx := context.Background()
+	fake, p := slackSocket(t, "", slackfake.User{ID: "UANA", Name: "ana"}, slackfake.User{ID: "UBOB", Name: "bob"})
+	for i, u := range []string{"UANA", "UBOB"} {
+		fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": fmt.Sprintf("EvHello%d", i), "event": map[string]any{
+			"type": "message", "user": u, "channel": "D" + u, "channel_type": "im", "ts": fmt.Sprintf("1.%d", i), "text": "hello"}})
+	}
+	run := mustRun(t, p)
+	waitUntil(t, p, "the participants known", func() bool {
+		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "contacts"})
+		return len(r.Messages) > 0 && strings.Contains(r.Messages[0].Text, "UBOB")
+	})
+	for _, line := range []string{"campaign new Slack survey", "campaign message 1 Two questions.",
+		`campaign question 1 add choice "How was it?" Great | OK | Bad`, `campaign question 1 add nps "Again?"`,
+		"campaign audience 1 all:slack", "campaign platform 1 slack", "campaign start 1"} {
+		run(line)
+	}
+	question := func(user, prefix string) (slackfake.Message, bool) {
+		for _, m := range fake.Messages() {
+			if m.Channel != "CMODS" && strings.Contains(m.Blocks, prefix) && (m.Channel == "D"+user || m.Channel == user) {
+				return m, true
+			}
+		}
+		return slackfake.Message{}, false
+	}
+	press := func(user string, m slackfake.Message, label string) {
+		v := buttonValue(m.Blocks, label)
+		if v == "" {
+			t.Fatalf("no button %q in %s", label, m.Blocks)
+		}
+		fake.SendSocket("interactive", map[string]any{"type": "block_actions", "user": map[string]string{"id": user, "username": user},
+			"channel": map[string]string{"id": m.Channel}, "container": map[string]any{"message_ts": m.TS},
+			"actions": []map[string]string{{"action_id": "herald-reply-0", "value": v}}})
+	}
+	waitUntil(t, p, "the openings", func() bool {
+		_, a := question("UANA", "1/2 · How was it?")
+		_, b := question("UBOB", "1/2 · How was it?")
+		return a && b
+	})
+	openA, _ := question("UANA", "1/2")
+	openB, _ := question("UBOB", "1/2")
+	press("UANA", openA, "Great")
+	press("UBOB", openB, "Bad")
+	press("UBOB", openB, "Bad")
+	waitUntil(t, p, "the second questions", func() bool {
+		_, a := question("UANA", "2/2 · Again?")
+		_, b := question("UBOB", "2/2 · Again?")
+		return a && b
+	})
+	q2, _ := question("UANA", "2/2")
+	if buttonValue(q2.Blocks, "10") == "" || buttonValue(q2.Blocks, "0") == "" {
+		t.Fatalf("the NPS buttons: %s", q2.Blocks)
+	}
+	press("UANA", q2, "10")
+	waitUntil(t, p, "Ana's thanks", func() bool { _, ok := question("UANA", "Thank you for your answers!"); return ok })
+	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign stats 1"})
+	if len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, "2 people answered, 1 to the end") || !strings.Contains(r.Messages[0].Text, "Bad `█") {
+		t.Fatalf("the stats: %+v", r.Messages)
 	}
 }
