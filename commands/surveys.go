@@ -22,6 +22,7 @@ type Surveys interface {
 	Close(ctx context.Context, id bot.CampaignID, at time.Time, by bot.Actor) (*bot.Campaign, error)
 	Stats(ctx context.Context, id bot.CampaignID) (*surveys.Stats, error)
 	ExportAnswers(ctx context.Context, id bot.CampaignID, w bot.RowWriter) error
+	Answers(ctx context.Context, id bot.CampaignID, n int) (*bot.Campaign, *bot.Response, int, error)
 }
 
 func (h *handlers) surveys() (Surveys, error) {
@@ -269,5 +270,43 @@ func (h *handlers) surveyExport(ctx context.Context, sv Surveys, id bot.Campaign
 	}
 	w.Say(bot.Message{Kind: bot.KindMessage, Text: h.text.T(TextSurveyExportReady, id),
 		Files: []bot.File{{Name: fmt.Sprintf("campaign-%d-answers.csv", id), ContentType: "text/csv", Size: int64(len(data)), Data: data}}})
+	return nil
+}
+
+// surveyAnswers serves `campaign answers ID [N]`: one respondent's
+// answers, with buttons to the previous and the next.
+func (h *handlers) surveyAnswers(ctx context.Context, sv Surveys, id bot.CampaignID, w *Reply, r *Request) error {
+	n := 1
+	if len(r.Args) > 1 {
+		var err error
+		if n, err = strconv.Atoi(r.Args[1]); err != nil || n < 1 {
+			return argErrorT(TextErrQuestionNumber, r.Args[1])
+		}
+	}
+	c, resp, total, err := sv.Answers(ctx, id, n)
+	if err != nil {
+		return err
+	}
+	who := resp.Respondent
+	if resp.Name != "" {
+		who = resp.Name + " (" + resp.Respondent + ")"
+	}
+	lines := []string{h.text.T(TextSurveyRespondent, n, total, who)}
+	for i, q := range c.Survey.Questions {
+		a, ok := resp.Answers[i]
+		text := surveys.AnswerText(q, a, !ok)
+		if text == "" {
+			text = "—"
+		}
+		lines = append(lines, fmt.Sprintf("%d. %s — %s", i+1, q.Text, text))
+	}
+	m := bot.Message{Kind: bot.KindCard, Title: c.Name, Text: strings.Join(lines, "\n")}
+	if n > 1 {
+		m.Buttons = append(m.Buttons, bot.Button{Label: "◀ " + h.text.T(TextSurveyPrevious), Action: bot.Action{Kind: bot.ActionCommand, Value: h.signer.Sign(fmt.Sprintf("campaign answers %d %d", id, n-1))}})
+	}
+	if n < total {
+		m.Buttons = append(m.Buttons, bot.Button{Label: h.text.T(TextSurveyNext) + " ▶", Action: bot.Action{Kind: bot.ActionCommand, Value: h.signer.Sign(fmt.Sprintf("campaign answers %d %d", id, n+1))}})
+	}
+	w.Say(m)
 	return nil
 }

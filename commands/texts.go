@@ -327,6 +327,10 @@ const (
 	TextSurveyThanksSet       TextKey = "cmd.survey.thanks_set"
 	TextSurveyMadeAnonymous   TextKey = "cmd.survey.made_anonymous"
 	TextSurveyClosed          TextKey = "cmd.survey.closed"
+	TextSurveyRespondent      TextKey = "cmd.survey.respondent"
+	TextSurveyPrevious        TextKey = "cmd.survey.previous"
+	TextSurveyNext            TextKey = "cmd.survey.next"
+	TextHelpCampaignAnswers   TextKey = "cmd.help.campaign_answers"
 	TextSurveyClosesAt        TextKey = "cmd.survey.closes_at"
 	TextErrSurveyCloseAt      TextKey = "cmd.err.survey_close_at"
 	TextSurveyStatsHead       TextKey = "cmd.survey.stats_head"
@@ -867,6 +871,10 @@ var Texts = Catalogue{
 	TextSurveyThanksSet:       {"Survey #%d: thank-you message set.", "Enquête n°%d : message de remerciement défini."},
 	TextSurveyMadeAnonymous:   {"Survey #%d is anonymous: its answers are kept without who gave them, for good.", "L'enquête n°%d est anonyme : ses réponses sont gardées sans savoir qui les a données, définitivement."},
 	TextSurveyClosed:          {"Survey #%d is closed: it takes no more answers.", "L'enquête n°%d est close : elle ne prend plus de réponse."},
+	TextSurveyRespondent:      {"Respondent %d of %d: %s", "Répondant %d sur %d : %s"},
+	TextSurveyPrevious:        {"Previous", "Précédent"},
+	TextSurveyNext:            {"Next", "Suivant"},
+	TextHelpCampaignAnswers:   {"a survey's answers, one person at a time", "les réponses d'une enquête, une personne à la fois"},
 	TextSurveyClosesAt:        {"Survey #%d closes %s: until then, answers can come and change.", "L'enquête n°%d se clôt le %s : d'ici là, les réponses peuvent arriver et changer."},
 	TextErrSurveyCloseAt:      {"write campaign close ID, or campaign close ID at WHEN (at friday 18h)", "écrivez campaign close ID, ou campaign close ID le QUAND (le vendredi 18h)"},
 	TextSurveyStatsHead:       {"*Survey #%d %s*: %d people answered, %d to the end; %s on average from first answer to last.", "*Enquête n°%d %s* : %d personnes ont répondu, %d jusqu'au bout ; %s en moyenne de la première réponse à la dernière."},

@@ -196,3 +196,38 @@ func AnswerText(q bot.Question, a bot.Answer, missing bool) string {
 	}
 	return a.Text
 }
+
+// Answers returns survey id's n-th respondent (1-based, in the store's
+// order) with how many answered. An anonymous survey refuses: its
+// answers are not shown person by person.
+func (s *Service) Answers(ctx context.Context, id bot.CampaignID, n int) (*bot.Campaign, *bot.Response, int, error) {
+	c, err := s.Campaigns.Campaign(ctx, id)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if c.Survey == nil {
+		return nil, nil, 0, notSurvey(id)
+	}
+	if c.Survey.Anonymous {
+		return nil, nil, 0, bot.Errorf(bot.EFORBIDDEN, "survey %d is anonymous: its answers are not shown person by person", id).Translated("err.survey.anonymous_view", id)
+	}
+	var found *bot.Response
+	total := 0
+	err = s.Store.Responses(ctx, id, func(r *bot.Response) error {
+		if len(r.Answers) == 0 {
+			return nil
+		}
+		total++
+		if total == n {
+			found = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if found == nil {
+		return nil, nil, total, bot.Errorf(bot.ENOTFOUND, "survey %d has %d respondents, not %d", id, total, n).Translated("err.survey.no_respondent", id, total, n)
+	}
+	return c, found, total, nil
+}

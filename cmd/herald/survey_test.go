@@ -149,6 +149,12 @@ func TestSurveyOnTelegram(t *testing.T) {
 			t.Fatalf("the survey's text answer was relayed to the moderators: %+v", m)
 		}
 	}
+	// One person at a time, with a way to the next.
+	ar := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign answers 1 1"})
+	if len(ar.Messages) != 1 || !strings.Contains(ar.Messages[0].Text, fmt.Sprintf("Respondent 1 of %d: P", crowd)) || len(ar.Messages[0].Buttons) != 1 ||
+		!strings.Contains(ar.Messages[0].Buttons[0].Label, "Next") {
+		t.Fatalf("the first respondent's answers: %+v", ar.Messages)
+	}
 	out := run("campaign export 1 answers")
 	rows, err := csv.NewReader(strings.NewReader(out[strings.Index(out, "respondent,"):])).ReadAll()
 	if err != nil || len(rows) != crowd+1 || rows[0][4] != "Q1 How was the session?" {
@@ -253,6 +259,10 @@ func TestAnonymousSurveyShowsNoOne(t *testing.T) {
 	}
 	if !strings.Contains(string(csvData), "respondent 1") || !strings.Contains(string(csvData), "More chairs") {
 		t.Fatalf("the anonymous export: %s", csvData)
+	}
+	// Person by person is refused.
+	if r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign answers 1"}); !r.Private || !strings.Contains(r.Messages[0].Text, "anonymous") {
+		t.Fatalf("an anonymous survey's answers person by person: %+v", r.Messages)
 	}
 }
 
