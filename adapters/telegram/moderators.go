@@ -87,11 +87,44 @@ func (a *Adapter) answer(ctx context.Context, topic int, r bot.CommandReply) {
 
 // paced posts m (see sendTo) within herald's budget: an answer waits for
 // its turn in the group like any post, and a 429 pauses the budget and is
-// tried again, three times at most.
+// tried again, maxAnswerTries times at most. Its text and each of its files are
+// posts of their own, each waiting for its turn (a report with two charts
+// is three posts), so that a 429 repeats only the post it stopped.
 func (a *Adapter) paced(ctx context.Context, chat int64, topic, replyTo int, m bot.Message) (int, error) {
 	if a.budget == nil {
 		return a.sendTo(ctx, chat, topic, replyTo, m)
 	}
+	if len(m.Files) == 0 {
+		return a.pacedOne(ctx, chat, topic, replyTo, m)
+	}
+	files := m.Files
+	m.Files = nil
+	id := 0
+	if strings.TrimSpace(Render(m)) != "" {
+		var err error
+		if id, err = a.pacedOne(ctx, chat, topic, replyTo, m); err != nil {
+			return id, err
+		}
+	}
+	for _, f := range files {
+		fid, err := a.pacedOne(ctx, chat, topic, replyTo, bot.Message{Files: []bot.File{f}})
+		if err != nil {
+			return id, err
+		}
+		if id == 0 {
+			id = fid
+		}
+	}
+	return id, nil
+}
+
+// maxAnswerTries bounds the tries of one answer's post: a 429 is waited
+// out (the group is shared with the relays and the topics they open), not
+// a failure, unless Telegram keeps refusing.
+const maxAnswerTries = 10
+
+// pacedOne is paced for one post.
+func (a *Adapter) pacedOne(ctx context.Context, chat int64, topic, replyTo int, m bot.Message) (int, error) {
 	to := bot.Address{Platform: bot.PlatformTelegram, ID: strconv.FormatInt(chat, 10)}
 	for try := 0; ; try++ {
 		if err := a.budget.Wait(ctx, bot.ClassInteractive, to); err != nil {
@@ -99,7 +132,7 @@ func (a *Adapter) paced(ctx context.Context, chat int64, topic, replyTo int, m b
 		}
 		id, err := a.sendTo(ctx, chat, topic, replyTo, m)
 		d, slow := bot.ErrorRetryAfter(err)
-		if !slow || try == 2 {
+		if !slow || try == maxAnswerTries-1 {
 			return id, err
 		}
 		a.budget.Pause(bot.PlatformTelegram, d)
@@ -140,8 +173,16 @@ func (a *Adapter) sendTo(ctx context.Context, chat int64, topic, replyTo int, m 
 		id = sent.ID
 	}
 	for _, f := range m.Files {
-		sent, err := a.bot.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chat, MessageThreadID: topic,
-			Document: &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}})
+		var sent *models.Message
+		var err error
+		if isPhoto(f) {
+			// A chart shows as a picture in the chat, not a file to open.
+			sent, err = a.bot.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chat, MessageThreadID: topic,
+				Photo: &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}})
+		} else {
+			sent, err = a.bot.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chat, MessageThreadID: topic,
+				Document: &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}})
+		}
 		if err != nil {
 			return id, a.classify(err)
 		}
@@ -150,6 +191,12 @@ func (a *Adapter) sendTo(ctx context.Context, chat int64, topic, replyTo int, m 
 		}
 	}
 	return id, nil
+}
+
+// isPhoto reports whether f goes as a photo: a PNG or JPEG image within
+// the 10 MB Telegram takes for one.
+func isPhoto(f bot.File) bool {
+	return (f.ContentType == "image/png" || f.ContentType == "image/jpeg") && len(f.Data) > 0 && len(f.Data) <= 10<<20
 }
 
 // callback serves a pressed inline button: a command button runs its

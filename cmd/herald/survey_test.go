@@ -149,6 +149,18 @@ func TestSurveyOnTelegram(t *testing.T) {
 			t.Fatalf("the survey's text answer was relayed to the moderators: %+v", m)
 		}
 	}
+	// Asked in the moderators' group, the stats come with their charts as
+	// photos.
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald campaign stats 1")
+	waitUntil(t, p, "the charts in the group", func() bool {
+		n := 0
+		for _, m := range fake.Sent() {
+			if m.ChatID == group && strings.HasSuffix(m.Photo, ".png") && len(m.Data) > 1000 {
+				n++
+			}
+		}
+		return n == 2
+	})
 	// One person at a time, with a way to the next.
 	ar := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign answers 1 1"})
 	if len(ar.Messages) != 1 || !strings.Contains(ar.Messages[0].Text, fmt.Sprintf("Respondent 1 of %d: P", crowd)) || len(ar.Messages[0].Buttons) != 1 ||

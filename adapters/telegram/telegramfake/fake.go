@@ -1,6 +1,6 @@
 // Package telegramfake is a fake of the Telegram Bot API on loopback, for
 // the Telegram adapter's tests and benchmarks: getMe, sendMessage,
-// sendDocument, getFile with file downloads, editMessageText,
+// sendDocument, sendPhoto, getFile with file downloads, editMessageText,
 // answerCallbackQuery, getChatMember and getUpdates (long polling, with
 // private and group messages and button presses), with the documented limits enforced (30
 // messages a second overall, 1 a second per chat, 20 a minute per group,
@@ -34,6 +34,9 @@ type Message struct {
 	// its caption).
 	Document string
 	Data     []byte
+	// Photo is a picture sent with sendPhoto (its file name; Data holds
+	// it).
+	Photo string
 	// Topic is the forum topic (message_thread_id), ReplyTo the message
 	// answered; Edited counts editMessageText calls.
 	Topic, ReplyTo int64
@@ -359,6 +362,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.getUpdates(w, r)
 	case "sendDocument":
 		s.sendDocument(w, r)
+	case "sendPhoto":
+		s.sendPhoto(w, r)
 	case "getChat":
 		chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
 		s.mu.Lock()
@@ -490,6 +495,25 @@ func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request) {
 	data, _ := io.ReadAll(f)
 	f.Close()
 	m := Message{Text: r.FormValue("caption"), ParseMode: r.FormValue("parse_mode"), Document: h.Filename, Data: data}
+	m.Topic, _ = strconv.ParseInt(r.FormValue("message_thread_id"), 10, 64)
+	s.deliver(w, r, m)
+}
+
+// sendPhoto takes the picture uploaded as the multipart field "photo":
+// at most 10 MB, as the Bot API takes.
+func (s *Server) sendPhoto(w http.ResponseWriter, r *http.Request) {
+	f, h, err := r.FormFile("photo")
+	if err != nil {
+		reply(w, 400, nil, "Bad Request: there is no photo in the request", 0)
+		return
+	}
+	data, _ := io.ReadAll(f)
+	f.Close()
+	if len(data) > 10<<20 {
+		reply(w, 400, nil, "Bad Request: PHOTO_INVALID_DIMENSIONS", 0)
+		return
+	}
+	m := Message{Text: r.FormValue("caption"), ParseMode: r.FormValue("parse_mode"), Photo: h.Filename, Data: data}
 	m.Topic, _ = strconv.ParseInt(r.FormValue("message_thread_id"), 10, 64)
 	s.deliver(w, r, m)
 }
