@@ -365,6 +365,21 @@ func TestSlashCommandsAndButtons(t *testing.T) {
 		}
 		return false
 	})
+	// A follow-up refused with 429 is sent again once Discord allows, not
+	// dropped.
+	ephemeral := func() int {
+		n := 0
+		for _, m := range fake.Messages() {
+			if m.Ephemeral && strings.Contains(m.Content+m.Embeds, `"#1 ran "`) {
+				n++
+			}
+		}
+		return n
+	}
+	before := ephemeral()
+	fake.Inject(discordfake.Fault{Route: "POST /webhooks/{id}/{token}", N: 1, Status: 429, RetryAfter: 0.05})
+	fake.Click("777", "555", card.ID, "55", "c:0123456789abcdef")
+	until("the follow-up after a 429", func() bool { return ephemeral() == before+1 })
 	// Roles are looked up for someone the adapter has not seen (those an
 	// interaction carries are kept a minute).
 	fake.Member("57", "R1")

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
 )
 
 // Command and reply buttons name their action in the custom id (100
@@ -379,8 +380,24 @@ func (a *Adapter) followup(ctx context.Context, i *discordgo.Interaction, m bot.
 	if private {
 		p.Flags = discordgo.MessageFlagsEphemeral
 	}
-	if _, err := a.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx)); err != nil {
-		a.log.Error("discord: following up", "err", a.classify(err, bot.StepSend))
+	// A 429 is waited out (a few times), not a reply dropped. The files'
+	// readers are read once: a retry renders them again.
+	for try := 0; ; try++ {
+		_, err := a.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx))
+		if err == nil {
+			return
+		}
+		err = a.classify(err, bot.StepSend)
+		d, limited := bot.ErrorRetryAfter(err)
+		if !limited || try == 3 {
+			a.log.Error("discord: following up", "err", err)
+			return
+		}
+		if clock.Sleep(ctx, clock.System(), min(d, 30*time.Second)) != nil {
+			a.log.Error("discord: following up", "err", err)
+			return
+		}
+		p.Files = a.render(m).Files
 	}
 }
 
