@@ -138,8 +138,8 @@ type SurveyStore interface {
 	// as asked a text question of survey id, or not (a mark of another
 	// survey is left alone). An error from fn aborts it all.
 	Respond(ctx context.Context, id CampaignID, respondent string, participant Address, fn func(r *Response) (SurveyStep, error)) (*Response, error)
-	// Responses calls fn with each response to survey id, in the order
-	// they began; an error from fn stops and is returned.
+	// Responses calls fn with each response to survey id, in the order of
+	// their respondents; an error from fn stops and is returned.
 	Responses(ctx context.Context, id CampaignID, fn func(*Response) error) error
 	// AskingText returns the survey whose text question participant is
 	// asked, 0 when none.

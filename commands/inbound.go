@@ -73,8 +73,14 @@ func (h *Inbound) Handle(ctx context.Context, in bot.Inbound) (bot.InboundReply,
 			Message: bot.Message{Text: in.Text, Files: in.Files}, Copy: in.Copy}
 		var err error
 		if in.Kind == bot.InboundParticipantMessage && h.Answers != nil && len(in.Files) == 0 {
-			if answered, err := h.Answers.Handle(ctx, in.From, in.Text, in.Copy); answered || err != nil {
+			answered, err := h.Answers.Handle(ctx, in.From, in.Text, in.Copy)
+			if answered {
 				return out, err
+			}
+			if err != nil {
+				// Not known to be an answer: the message goes to its thread
+				// rather than nowhere.
+				h.Mux.log().Warn("surveys: reading a message as an answer", "err", err)
 			}
 		}
 		if in.Kind == bot.InboundParticipantJoined {

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +49,7 @@ func (h *handlers) surveyCommand(fn func(ctx context.Context, sv Surveys, id bot
 }
 
 // ParseQuestion reads a question as typed after `campaign question ID
-// add`: KIND "TEXT" [CHOICE | CHOICE …] [optional], KIND one of choice,
+// add`: KIND "TEXT" [optional] [CHOICE | CHOICE …], KIND one of choice,
 // multi, rating (1-5), nps (0-10), text (in French: choix, multiple,
 // note, nps, texte; facultative).
 func ParseQuestion(typed string) (bot.Question, error) {
@@ -83,11 +84,10 @@ func ParseQuestion(typed string) (bot.Question, error) {
 	}
 	q.Text = strings.TrimSpace(body[:end])
 	after := strings.TrimSpace(body[end+len(string([]rune(body[end:])[0])):])
-	for _, w := range []string{"optional", "facultative", "facultatif"} {
-		if strings.EqualFold(after, w) || strings.HasSuffix(strings.ToLower(after), " "+w) {
-			q.Optional = true
-			after = strings.TrimSpace(after[:len(after)-len(w)])
-		}
+	// "optional" comes right after the question, before any answers (a
+	// choice may itself say "optional").
+	if first, rest := nextWord(after); slices.Contains([]string{"optional", "facultative", "facultatif"}, strings.ToLower(first)) {
+		q.Optional, after = true, strings.TrimSpace(rest)
 	}
 	if after != "" {
 		if q.Kind != bot.QuestionChoice && q.Kind != bot.QuestionMulti {

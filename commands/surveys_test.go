@@ -11,7 +11,8 @@ import (
 func TestParseQuestion(t *testing.T) {
 	for typed, want := range map[string]bot.Question{
 		`choice "How was the session?" Great | OK | Bad`: {Kind: bot.QuestionChoice, Text: "How was the session?", Choices: []string{"Great", "OK", "Bad"}},
-		`multi "Which days?" Mon|Tue|Wed optional`:       {Kind: bot.QuestionMulti, Text: "Which days?", Choices: []string{"Mon", "Tue", "Wed"}, Optional: true},
+		`multi "Which days?" optional Mon|Tue|Wed`:       {Kind: bot.QuestionMulti, Text: "Which days?", Choices: []string{"Mon", "Tue", "Wed"}, Optional: true},
+		`choice "Is it?" Required | Not optional`:        {Kind: bot.QuestionChoice, Text: "Is it?", Choices: []string{"Required", "Not optional"}},
 		`rating "The venue?"`:                            {Kind: bot.QuestionRating, Text: "The venue?", Scale: 5},
 		`nps “Recommend us?”`:                            {Kind: bot.QuestionRating, Text: "Recommend us?", Scale: 10},
 		`texte "Autre chose ?" facultative`:              {Kind: bot.QuestionText, Text: "Autre chose ?", Optional: true},

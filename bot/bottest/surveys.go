@@ -45,13 +45,13 @@ func (s *Store) Respond(ctx context.Context, id bot.CampaignID, respondent strin
 	if err != nil {
 		return nil, err
 	}
+	if step.Copy != nil && step.Copy.Channel.IsZero() {
+		return nil, bot.Errorf(bot.EINVALID, "a post needs a channel")
+	}
 	if err := s.enqueue(step.Posts); err != nil {
 		return nil, err
 	}
 	if step.Copy != nil {
-		if step.Copy.Channel.IsZero() {
-			return nil, bot.Errorf(bot.EINVALID, "a post needs a channel")
-		}
 		s.appendPost(step.Copy)
 	}
 	if step.Tally != nil {

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -167,7 +168,7 @@ func (s *Service) Handle(ctx context.Context, from bot.Actor, text string, copy 
 		id, q, v = asked, -1, text
 	}
 	c, err := s.Campaigns.Campaign(ctx, id)
-	if err != nil || c.Survey == nil || c.State == bot.CampaignDraft {
+	if err != nil || !answerable(c) {
 		if bot.ErrorCode(err) == bot.ENOTFOUND || err == nil {
 			if !ok {
 				return false, nil // a text mark of a survey gone: a message like any other
@@ -188,11 +189,15 @@ func (s *Service) Handle(ctx context.Context, from bot.Actor, text string, copy 
 		if !c.Survey.Anonymous {
 			r.Name = from.Name
 		}
-		step, err := s.answer(c, r, from.Address, q, v, now)
+		step, err := s.answer(c, r, from.Address, q, v, !ok, now)
 		after := snapshot(r)
 		step.Tally = func(t *bot.SurveyTally) { tally(t, c.Survey.Questions, before, after) }
-		if copy != nil {
-			copy.Message = bot.Message{Text: Shown(c, q, v)}
+		if copy != nil && !c.Survey.Anonymous { // an anonymous answer is kept nowhere with the person
+			shown := v
+			if ok {
+				shown = Shown(c, q, v)
+			}
+			copy.Message = bot.Message{Text: shown}
 			step.Copy = copy
 		}
 		return step, err
@@ -204,6 +209,20 @@ func (s *Service) Handle(ctx context.Context, from bot.Actor, text string, copy 
 		s.Wake()
 	}
 	return true, nil
+}
+
+// answerable reports whether survey campaign c takes answers: it has
+// questions and was sent (running, paused, or done), so that its
+// questions no longer change under the answers.
+func answerable(c *bot.Campaign) bool {
+	if c.Survey == nil || len(c.Survey.Questions) == 0 {
+		return false
+	}
+	switch c.State {
+	case bot.CampaignRunning, bot.CampaignPaused, bot.CampaignDone:
+		return true
+	}
+	return false
 }
 
 // Shown is an answer in words: a choice's label, a rating, ✓ for a
@@ -230,23 +249,25 @@ func Shown(c *bot.Campaign, q int, v string) string {
 	return v
 }
 
-// answer applies one answer (question q, value v; q -1: the text question
-// asked) to r and returns what follows: the next question, the thanks, a
-// word on what was not understood.
-func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int, v string, now time.Time) (bot.SurveyStep, error) {
+// answer applies one answer (question q, value v; typed: the text of the
+// text question asked) to r and returns what follows: the next question,
+// the thanks, a word on what was not understood. Whatever it records, the
+// step says whether a text question is then asked (an answer that
+// changes nothing leaves the mark as it was).
+func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int, v string, typed bool, now time.Time) (step bot.SurveyStep, err error) {
 	qs := c.Survey.Questions
-	var step bot.SurveyStep
+	defer func() { step.AskingText = r.Asking < len(qs) && qs[r.Asking].Kind == bot.QuestionText }()
 	say := func(m bot.Message) {
 		step.Posts = append(step.Posts, &bot.Outgoing{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: to.Platform, To: to,
 			Lane: "survey:" + to.String(), Message: m})
 	}
-	if q == -1 {
+	if typed {
 		q = r.Asking
 		if q >= len(qs) || qs[q].Kind != bot.QuestionText {
-			return step, nil // the mark outlived its question (the survey changed): nothing to record
+			return step, nil // the mark outlived its question: nothing to record
 		}
 	}
-	if v == "start" {
+	if !typed && v == "start" {
 		if r.Asking == 0 && len(r.Answers) == 0 {
 			say(Ask(c, 0))
 			step.AskingText = qs[0].Kind == bot.QuestionText
@@ -261,7 +282,7 @@ func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int
 	a := bot.Answer{At: now}
 	complete := true
 	switch {
-	case v == "skip":
+	case !typed && v == "skip":
 		if !question.Optional {
 			return step, nil
 		}
@@ -291,6 +312,9 @@ func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int
 				say(bot.Message{Text: s.tr("survey.pick", "Pick at least one answer, then press ✓.")})
 				return step, nil
 			}
+		} else if q < r.Asking && len(a.Choices) == 1 && a.Choices[0] == mustAtoi(v) && !question.Optional {
+			say(bot.Message{Text: s.tr("survey.keep_one", "A question that needs an answer keeps at least one: pick another first.")})
+			return step, nil
 		} else {
 			k, err := strconv.Atoi(v)
 			if err != nil || k < 0 || k >= len(question.Choices) {
@@ -347,6 +371,15 @@ func (s *Service) tell(ctx context.Context, to bot.Address, text string) error {
 		s.Wake()
 	}
 	return err
+}
+
+// mustAtoi is v as a number, -1 when it is not one.
+func mustAtoi(v string) int {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 func indexOf(xs []int, x int) int {
@@ -410,6 +443,13 @@ func tally(t *bot.SurveyTally, qs []bot.Question, before, after *bot.Response) {
 			continue
 		}
 		qt := &t.Questions[i]
+		if old := before.Answers[i].Text; old != "" {
+			// A changed answer replaces its text (a person takes back
+			// what they wrote).
+			if k := slices.Index(qt.Texts, old); k >= 0 {
+				qt.Texts = slices.Delete(qt.Texts, k, k+1)
+			}
+		}
 		qt.Texts = append(qt.Texts, a.Text)
 		if len(qt.Texts) > bot.MaxTallyTexts {
 			qt.Texts = qt.Texts[len(qt.Texts)-bot.MaxTallyTexts:]

@@ -295,3 +295,50 @@ func TestACloseDate(t *testing.T) {
 		t.Fatalf("closing a closed survey: %v", err)
 	}
 }
+
+// From a review: a second press on an answered question keeps the text
+// question's mark, so the next message still answers it; a typed "skip"
+// or "start" is a text like any other; an empty or unsent survey takes no
+// answer and never fails on one.
+func TestReviewedEdges(t *testing.T) {
+	r := newRig(t, &bot.Survey{Questions: []bot.Question{
+		{Kind: bot.QuestionChoice, Text: "How was it?", Choices: []string{"Great", "OK"}},
+		{Kind: bot.QuestionText, Text: "Why?"},
+	}})
+	open := surveys.Opening(r.c)
+	r.press(t, ana, open, "Great")
+	r.press(t, ana, open, "Great") // twice
+	r.said(t)
+	if !r.write(t, ana, "skip") {
+		t.Fatal("the text answer after a second press went elsewhere")
+	}
+	if resp := r.response(t, ana.Address.String()); resp.Answers[1].Text != "skip" || resp.Answers[1].Skipped || resp.Asking != 2 {
+		t.Fatalf("a typed skip: %+v", resp.Answers[1])
+	}
+	// A survey with no questions, or not sent: nothing recorded, no panic.
+	ctx := context.Background()
+	for _, c := range []*bot.Campaign{
+		{Name: "Empty", Survey: &bot.Survey{}, State: bot.CampaignDraft},
+		{Name: "Scheduled", Survey: threeQuestions(), State: bot.CampaignDraft},
+	} {
+		if err := r.db.CreateCampaign(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		to := bot.CampaignRunning
+		if c.Name == "Scheduled" {
+			to = bot.CampaignScheduled
+		}
+		r.db.UpdateCampaign(ctx, c.ID, func(c *bot.Campaign) error { c.State = to; return nil })
+		for _, v := range []string{"start", "0"} {
+			ok, err := r.svc.Handle(ctx, bob, "sv:"+strconv.FormatUint(uint64(c.ID), 10)+":0:"+v, nil)
+			if !ok || err != nil {
+				t.Fatalf("%s: %v %v", c.Name, ok, err)
+			}
+		}
+		n := 0
+		r.db.Responses(ctx, c.ID, func(*bot.Response) error { n++; return nil })
+		if n != 0 {
+			t.Fatalf("%s took an answer", c.Name)
+		}
+	}
+}
