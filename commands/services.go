@@ -81,9 +81,9 @@ type Deps struct {
 	// Surveys serves the survey commands; without it they say surveys are
 	// not set up.
 	Surveys Surveys
-	// Chart, when set, draws a question\'s answers as a PNG (plotchart.Bars)
+	// Chart, when set, draws a question's answers as a PNG (plotchart.Bars)
 	// for `campaign stats`.
-	Chart      func(title string, labels []string, counts []int) ([]byte, error)
+	Chart      func(title string, labels []string, counts []int, of int) ([]byte, error)
 	Calendars  bot.CalendarStore
 	Filters    bot.FilterStore
 	Webhooks   *WebhookDeps

@@ -248,7 +248,7 @@ func (h *handlers) surveyStats(ctx context.Context, sv Surveys, id bot.CampaignI
 		if h.deps.Chart == nil || len(q.Labels) == 0 || q.Answered == 0 {
 			continue
 		}
-		png, err := h.deps.Chart(fmt.Sprintf("%d. %s", i+1, q.Question.Text), q.Labels, q.Counts)
+		png, err := h.deps.Chart(fmt.Sprintf("%d. %s", i+1, q.Question.Text), q.Labels, q.Counts, q.Answered)
 		if err != nil {
 			return err
 		}

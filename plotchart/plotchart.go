@@ -30,21 +30,25 @@ var palette = []color.RGBA{
 	{0x00, 0x72, 0xB2, 0xff}, {0xD5, 0x5E, 0x00, 0xff}, {0xCC, 0x79, 0xA7, 0xff},
 }
 
-// Bars draws title's answers: one horizontal bar per label, longest
-// answers read left to right with "count (share%)" at the bar's end.
-// labels and counts have the same length (at least one).
-func Bars(title string, labels []string, counts []int) ([]byte, error) {
+// Bars draws title's answers: one horizontal bar per label, with
+// "count (share%)" at the bar's end, the share out of of (the people who
+// answered: a multiple choice's shares add up past 100%), or out of the
+// counts' sum when of is 0. labels and counts have the same length (at
+// least one).
+func Bars(title string, labels []string, counts []int, of int) ([]byte, error) {
 	if len(labels) == 0 || len(labels) != len(counts) {
 		return nil, bot.Errorf(bot.EINVALID, "a chart needs as many counts as labels, at least one")
 	}
-	total := 0
-	for _, n := range counts {
-		total += n
+	total := of
+	if total <= 0 {
+		for _, n := range counts {
+			total += n
+		}
 	}
 	p := plot.New()
 	p.Title.Text = wrap(title, 60)
 	p.Title.TextStyle.Font.Size = vg.Points(14)
-	p.X.Label.Text = fmt.Sprintf("%d answers", total)
+	p.X.Label.Text = fmt.Sprintf("%d answered", total)
 	p.X.Min = 0
 	p.X.Max = float64(max(1, maxOf(counts))) * 1.3 // room for the labels at the bars' ends
 	p.X.Tick.Marker = plot.ConstantTicks(nil)      // the counts are at the bars' ends

@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "write the golden chart")
 // tolerance for font rasterising: its size, and at most 1% of its pixels
 // off by more than a little.
 func TestBarsGolden(t *testing.T) {
-	data, err := plotchart.Bars("How was the session?", []string{"Great", "OK", "Bad"}, []int{6, 3, 1})
+	data, err := plotchart.Bars("How was the session?", []string{"Great", "OK", "Bad"}, []int{6, 3, 1}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,10 +79,10 @@ func d(x, y uint32) uint32 {
 // A question nobody answered still draws; labels and counts that do not
 // match are refused.
 func TestBarsEdges(t *testing.T) {
-	if _, err := plotchart.Bars("Nobody yet", []string{"A", "B"}, []int{0, 0}); err != nil {
+	if _, err := plotchart.Bars("Nobody yet", []string{"A", "B"}, []int{0, 0}, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := plotchart.Bars("Bad", []string{"A"}, []int{1, 2}); err == nil {
+	if _, err := plotchart.Bars("Bad", []string{"A"}, []int{1, 2}, 0); err == nil {
 		t.Fatal("mismatched labels and counts drew a chart")
 	}
 }

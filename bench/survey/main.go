@@ -136,7 +136,7 @@ func run(recipients, writers int, cpuprofile string) (map[string]any, error) {
 		if len(q.Labels) == 0 {
 			continue
 		}
-		if _, err := plotchart.Bars(fmt.Sprintf("%d. %s", i+1, q.Question.Text), q.Labels, q.Counts); err != nil {
+		if _, err := plotchart.Bars(fmt.Sprintf("%d. %s", i+1, q.Question.Text), q.Labels, q.Counts, q.Answered); err != nil {
 			return nil, err
 		}
 		charts++
