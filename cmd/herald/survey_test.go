@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/discord/discordfake"
 	"github.com/heraldchat/herald/adapters/slack/slackfake"
 	"github.com/heraldchat/herald/adapters/telegram/telegramfake"
+	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/commands"
 )
 
@@ -339,5 +341,80 @@ func TestSurveyOnSlack(t *testing.T) {
 	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign stats 1"})
 	if len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, "2 people answered, 1 to the end") || !strings.Contains(r.Messages[0].Text, "Bad `█") {
 		t.Fatalf("the stats: %+v", r.Messages)
+	}
+}
+
+// TestSurveyOnDiscord: a survey reaches Discord participants' DMs with
+// its buttons (an NPS question in rows of five, as Discord takes them);
+// their presses answer it, a press twice counts once, and the text
+// question takes their next DM.
+func TestSurveyOnDiscord(t *testing.T) {
+	ctx := context.Background()
+	fake, err := discordfake.Start("dc-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AddUser("4001", true)
+	fake.AddUser("4002", true)
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", api_url: \"http://"+fake.Addr()+"\"}\n"))
+	run := mustRun(t, p)
+	run("list import dc", bot.File{Name: "dc.csv", Data: []byte("discord_id,first_name\n4001,Ana\n4002,Bo\n")})
+	for _, line := range []string{"campaign new Discord survey", "campaign message 1 Three questions.",
+		`campaign question 1 add choice "How was it?" Great | OK | Bad`, `campaign question 1 add nps "Again?"`,
+		`campaign question 1 add text "Anything else?"`, "campaign audience 1 list:dc", "campaign start 1"} {
+		run(line)
+	}
+	asked := func(user, prefix string) (discordfake.Message, bool) {
+		for _, m := range fake.Messages() {
+			if m.ChannelID == fake.DMChannel(user) && strings.Contains(m.Content+m.Embeds, prefix) {
+				return m, true
+			}
+		}
+		return discordfake.Message{}, false
+	}
+	press := func(user string, m discordfake.Message, value string) {
+		fake.Click("", m.ChannelID, m.ID, user, "r:sv:1:"+value)
+	}
+	waitUntil(t, p, "the openings", func() bool {
+		_, a := asked("4001", "1/3 · How was it?")
+		_, b := asked("4002", "1/3 · How was it?")
+		return a && b
+	})
+	openA, _ := asked("4001", "1/3")
+	openB, _ := asked("4002", "1/3")
+	if !strings.Contains(openA.Components, `"custom_id":"r:sv:1:0:0"`) {
+		t.Fatalf("the opening's buttons: %s", openA.Components)
+	}
+	press("4001", openA, "0:0")
+	press("4002", openB, "0:2")
+	press("4002", openB, "0:2")
+	waitUntil(t, p, "the NPS questions", func() bool {
+		_, a := asked("4001", "2/3 · Again?")
+		_, b := asked("4002", "2/3 · Again?")
+		return a && b
+	})
+	q2, _ := asked("4001", "2/3")
+	if strings.Count(q2.Components, `"type":1`) != 3 {
+		t.Fatalf("eleven buttons in rows of five: %s", q2.Components)
+	}
+	press("4001", q2, "1:8")
+	waitUntil(t, p, "the text question", func() bool { _, ok := asked("4001", "3/3 · Anything else?"); return ok })
+	fake.UserWrites("4001", "Ana", "More chairs")
+	waitUntil(t, p, "the thanks", func() bool { _, ok := asked("4001", "Thank you for your answers!"); return ok })
+	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign stats 1"})
+	if len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, "2 people answered, 1 to the end") || !strings.Contains(r.Messages[0].Text, "› More chairs") ||
+		!strings.Contains(r.Messages[0].Text, "Bad `█████") {
+		t.Fatalf("the stats: %+v", r.Messages)
+	}
+	n := 0
+	for _, m := range fake.Messages() {
+		if m.ChannelID == fake.DMChannel("4002") && strings.Contains(m.Content+m.Embeds, "2/3") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("Bo pressed twice and was asked the second question %d times", n)
 	}
 }
