@@ -135,14 +135,14 @@ type SurveyStore interface {
 	// Respond applies fn to the response of respondent to survey id (a
 	// new one, with no answer, the first time) and saves it with the
 	// posts fn returns (queued in the outbox); participant is then marked
-	// as asked a text question of survey id, or not (a mark of another
-	// survey is left alone). An error from fn aborts it all.
+	// as asked a text question of survey id, or not (the marks of other
+	// surveys are left alone). An error from fn aborts it all.
 	Respond(ctx context.Context, id CampaignID, respondent string, participant Address, fn func(r *Response) (SurveyStep, error)) (*Response, error)
 	// Responses calls fn with each response to survey id, in the order of
 	// their respondents; an error from fn stops and is returned.
 	Responses(ctx context.Context, id CampaignID, fn func(*Response) error) error
-	// AskingText returns the survey whose text question participant is
-	// asked, 0 when none.
+	// AskingText returns the survey whose text question participant was
+	// asked last, 0 when none.
 	AskingText(ctx context.Context, participant Address) (CampaignID, error)
 	// SurveyTally returns survey id's running counts (empty before the
 	// first answer).

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 
 	bolt "go.etcd.io/bbolt"
@@ -10,8 +11,9 @@ import (
 
 // Survey responses (schema 16) are kept by campaign ID + respondent; a
 // participant asked a text question is marked in survey_asking_text
-// (address → campaign ID) until they answer it, so that their next
-// message is read as the answer.
+// (address NUL campaign ID → a sequence: which asked last) until they answer
+// it, so that their next message is read as the answer (to the survey
+// that asked last, when two ask at once).
 
 var (
 	bucketSurveyResponses = []byte("survey_responses")
@@ -87,11 +89,13 @@ func (db *DB) Respond(ctx context.Context, id bot.CampaignID, respondent string,
 		}
 		if !participant.IsZero() {
 			asking := tx.Bucket(bucketSurveyAsking)
-			k := []byte(participant.String())
-			switch v := asking.Get(k); {
-			case step.AskingText:
-				err = asking.Put(k, itob(uint64(id)))
-			case len(v) == 8 && btoi(v) == uint64(id):
+			k := askingKey(participant, id)
+			if step.AskingText {
+				var seq uint64
+				if seq, err = asking.NextSequence(); err == nil {
+					err = asking.Put(k, itob(seq))
+				}
+			} else {
 				err = asking.Delete(k)
 			}
 			if err != nil {
@@ -128,13 +132,22 @@ func (db *DB) Responses(ctx context.Context, id bot.CampaignID, fn func(*bot.Res
 	})
 }
 
-// AskingText returns the survey whose text question participant is
-// asked, 0 when none.
+func askingKey(participant bot.Address, id bot.CampaignID) []byte {
+	return append(append([]byte(participant.String()), 0), itob(uint64(id))...)
+}
+
+// AskingText returns the survey whose text question participant was
+// asked last, 0 when none.
 func (db *DB) AskingText(ctx context.Context, participant bot.Address) (bot.CampaignID, error) {
 	var id bot.CampaignID
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketSurveyAsking).Get([]byte(participant.String())); len(v) == 8 {
-			id = bot.CampaignID(btoi(v))
+		prefix := append([]byte(participant.String()), 0)
+		var newest uint64
+		c := tx.Bucket(bucketSurveyAsking).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if len(k) == len(prefix)+8 && len(v) == 8 && btoi(v) >= newest {
+				newest, id = btoi(v), bot.CampaignID(btoi(k[len(prefix):]))
+			}
 		}
 		return nil
 	})

@@ -9,14 +9,14 @@ import (
 
 // memSurveys is the in-memory survey responses.
 type memSurveys struct {
-	responses map[bot.CampaignID]map[string][]byte // by respondent
-	asking    map[bot.Address]bot.CampaignID
+	responses map[bot.CampaignID]map[string][]byte      // by respondent
+	asking    map[bot.Address]map[bot.CampaignID]uint64 // when each survey asked, in order
 	tallies   map[bot.CampaignID][]byte
 }
 
 func (s *Store) surveysLocked() *memSurveys {
 	if s.surveys == nil {
-		s.surveys = &memSurveys{responses: map[bot.CampaignID]map[string][]byte{}, asking: map[bot.Address]bot.CampaignID{}, tallies: map[bot.CampaignID][]byte{}}
+		s.surveys = &memSurveys{responses: map[bot.CampaignID]map[string][]byte{}, asking: map[bot.Address]map[bot.CampaignID]uint64{}, tallies: map[bot.CampaignID][]byte{}}
 	}
 	return s.surveys
 }
@@ -68,11 +68,13 @@ func (s *Store) Respond(ctx context.Context, id bot.CampaignID, respondent strin
 	}
 	m.responses[id][respondent] = enc(r)
 	if !participant.IsZero() {
-		switch {
-		case step.AskingText:
-			m.asking[participant] = id
-		case m.asking[participant] == id:
-			delete(m.asking, participant)
+		if step.AskingText {
+			if m.asking[participant] == nil {
+				m.asking[participant] = map[bot.CampaignID]uint64{}
+			}
+			m.asking[participant][id] = s.next("survey_asking")
+		} else {
+			delete(m.asking[participant], id)
 		}
 	}
 	return dec[bot.Response](enc(r)), nil
@@ -109,7 +111,14 @@ func (s *Store) AskingText(ctx context.Context, participant bot.Address) (bot.Ca
 		return 0, err
 	}
 	defer s.mu.Unlock()
-	return s.surveysLocked().asking[participant], nil
+	var id bot.CampaignID
+	var newest uint64
+	for c, at := range s.surveysLocked().asking[participant] {
+		if at >= newest {
+			id, newest = c, at
+		}
+	}
+	return id, nil
 }
 
 // SurveyTally returns survey id's running counts.

@@ -184,12 +184,16 @@ func (s *Service) Handle(ctx context.Context, from bot.Actor, text string, copy 
 		}
 		return true, s.tell(ctx, from.Address, s.tr("survey.closed", "This survey is closed: your answer was not recorded."))
 	}
+	var cleared bool // this survey's text question answered, none asked after it
 	_, err = s.Store.Respond(ctx, id, Respondent(c, from.Address), from.Address, func(r *bot.Response) (bot.SurveyStep, error) {
+		qs := c.Survey.Questions
+		wasText := r.Asking < len(qs) && qs[r.Asking].Kind == bot.QuestionText
 		before := snapshot(r)
 		if !c.Survey.Anonymous {
 			r.Name = from.Name
 		}
 		step, err := s.answer(c, r, from.Address, q, v, !ok, now)
+		cleared = wasText && !step.AskingText
 		after := snapshot(r)
 		step.Tally = func(t *bot.SurveyTally) { tally(t, c.Survey.Questions, before, after) }
 		if copy != nil && !c.Survey.Anonymous { // an anonymous answer is kept nowhere with the person
@@ -205,10 +209,40 @@ func (s *Service) Handle(ctx context.Context, from bot.Actor, text string, copy 
 	if err != nil {
 		return true, err
 	}
+	if cleared {
+		// Another survey asked a text question meanwhile: it is asked
+		// again, so that the person knows what their next message answers.
+		if other, err := s.Store.AskingText(ctx, from.Address); err == nil && other != 0 && other != id {
+			s.askAgain(ctx, other, from.Address)
+		}
+	}
 	if s.Wake != nil {
 		s.Wake()
 	}
 	return true, nil
+}
+
+// askAgain queues the text question survey id asks a again, or clears a
+// mark its survey no longer stands behind (closed, gone, answered).
+func (s *Service) askAgain(ctx context.Context, id bot.CampaignID, a bot.Address) {
+	c, err := s.Campaigns.Campaign(ctx, id)
+	stands := err == nil && answerable(c) && !c.Survey.Closed(s.Clock.Now())
+	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
+		return
+	}
+	respondent := a.String()
+	if err == nil {
+		respondent = Respondent(c, a)
+	}
+	s.Store.Respond(ctx, id, respondent, a, func(r *bot.Response) (bot.SurveyStep, error) {
+		var step bot.SurveyStep
+		if stands && r.Asking < len(c.Survey.Questions) && c.Survey.Questions[r.Asking].Kind == bot.QuestionText {
+			m := Ask(c, r.Asking)
+			step.Posts = []*bot.Outgoing{{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: a.Platform, To: a, Lane: "survey:" + a.String(), Message: m}}
+			step.AskingText = true
+		}
+		return step, nil
+	})
 }
 
 // answerable reports whether survey campaign c takes answers: it has

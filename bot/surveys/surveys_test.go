@@ -342,3 +342,33 @@ func TestReviewedEdges(t *testing.T) {
 		}
 	}
 }
+
+// Two surveys ask a text question at once: the next message answers the
+// one that asked last, and the other's question is then asked again, so
+// that the message after answers it.
+func TestTwoSurveysAskingText(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t, &bot.Survey{Questions: []bot.Question{{Kind: bot.QuestionText, Text: "First survey's question?"}}})
+	second := &bot.Campaign{Name: "Second", Survey: &bot.Survey{Questions: []bot.Question{{Kind: bot.QuestionText, Text: "Second survey's question?"}}}, State: bot.CampaignDraft}
+	if err := r.db.CreateCampaign(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	second, _ = r.db.UpdateCampaign(ctx, second.ID, func(c *bot.Campaign) error { c.State = bot.CampaignRunning; return nil })
+	r.press(t, ana, surveys.Opening(r.c), "▶")
+	r.press(t, ana, surveys.Opening(second), "▶")
+	r.said(t)
+	r.write(t, ana, "for the second")
+	said := r.said(t)
+	if len(said) != 2 || !strings.Contains(said[1].Text, "First survey's question?") {
+		t.Fatalf("after the second survey's answer: %+v", said)
+	}
+	r.write(t, ana, "for the first")
+	if got := r.response(t, ana.Address.String()); got == nil || got.Answers[0].Text != "for the first" {
+		t.Fatalf("the first survey's answer: %+v", got)
+	}
+	var other *bot.Response
+	r.db.Responses(ctx, second.ID, func(x *bot.Response) error { other = x; return nil })
+	if other == nil || other.Answers[0].Text != "for the second" {
+		t.Fatalf("the second survey's answer: %+v", other)
+	}
+}

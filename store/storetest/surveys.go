@@ -73,6 +73,26 @@ func surveyStore(t *testing.T, open func(*testing.T) Store) {
 	if id, _ := db.AskingText(ctx, anaT); id != 0 {
 		t.Fatalf("the mark after the answer: %d", id)
 	}
+	// Two surveys asking at once: the last to ask answers first, the
+	// other's mark stays.
+	ask := func(id bot.CampaignID, asking bool) {
+		t.Helper()
+		if _, err := db.Respond(ctx, id, anaT.String(), anaT, func(r *bot.Response) (bot.SurveyStep, error) {
+			return bot.SurveyStep{AskingText: asking}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ask(7, true)
+	ask(8, true)
+	if id, _ := db.AskingText(ctx, anaT); id != 8 {
+		t.Fatalf("two asking: %d, want the last", id)
+	}
+	ask(8, false)
+	if id, _ := db.AskingText(ctx, anaT); id != 7 {
+		t.Fatalf("the last answered: %d, want the other", id)
+	}
+	ask(7, false)
 	if _, err := db.Respond(ctx, 7, bob.String(), bot.Address{}, func(r *bot.Response) (bot.SurveyStep, error) {
 		r.Answers[0] = bot.Answer{Choices: []int{0}, At: epoch}
 		return bot.SurveyStep{}, nil
