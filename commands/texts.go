@@ -877,7 +877,7 @@ var Texts = Catalogue{
 	TextHelpCampaignAnswers:   {"a survey's answers, one person at a time", "les réponses d'une enquête, une personne à la fois"},
 	TextSurveyClosesAt:        {"Survey #%d closes %s: until then, answers can come and change.", "L'enquête n°%d se clôt le %s : d'ici là, les réponses peuvent arriver et changer."},
 	TextErrSurveyCloseAt:      {"write campaign close ID, or campaign close ID at WHEN (at friday 18h)", "écrivez campaign close ID, ou campaign close ID le QUAND (le vendredi 18h)"},
-	TextSurveyStatsHead:       {"*Survey #%d %s*: %d people answered, %d to the end; %s on average from first answer to last.", "*Enquête n°%d %s* : %d personnes ont répondu, %d jusqu'au bout ; %s en moyenne de la première réponse à la dernière."},
+	TextSurveyStatsHead:       {"*Survey #%d %s*: %d answered, %d to the end; %s on average from first answer to last.", "*Enquête n°%d %s* : %d ont répondu, %d jusqu'au bout ; %s en moyenne de la première réponse à la dernière."},
 	TextSurveyAnswers:         {"%d answers, %d skipped", "%d réponses, %d passées"},
 	TextSurveyAverage:         {"average %s", "moyenne %s"},
 	TextSurveyMoreTexts:       {"… and %d more: `campaign export %d answers` has them all", "… et %d de plus : `campaign export %d answers` les donne toutes"},

@@ -278,7 +278,7 @@ func TestBrowserJourney(t *testing.T) {
 	}
 	run(ana, "answering the text question", chromedp.SetValue(css("#text"), "More chairs"), chromedp.Click(css(`#compose button`)),
 		waitText(ana, "#messages", "Thank you for your answers!"))
-	command("campaign stats 3", "1 people answered, 1 to the end")
+	command("campaign stats 3", "1 answered, 1 to the end")
 }
 
 // updateScreens refreshes the README's screenshots:

@@ -140,7 +140,7 @@ func TestSurveyOnTelegram(t *testing.T) {
 		t.Fatalf("the charts: %v", charts)
 	}
 	stats := run("campaign stats 1")
-	for _, want := range []string{fmt.Sprintf("%d people answered, 2 to the end", crowd), "Great `", "4 (33%)", "*2. Would you come again?* — 2 answers, 0 skipped", "average 6.0", "› More coffee, please", "1 answers, 1 skipped"} {
+	for _, want := range []string{fmt.Sprintf("%d answered, 2 to the end", crowd), "Great `", "4 (33%)", "*2. Would you come again?* — 2 answers, 0 skipped", "average 6.0", "› More coffee, please", "1 answers, 1 skipped"} {
 		if !strings.Contains(stats, want) {
 			t.Errorf("the stats lack %q:\n%s", want, stats)
 		}
@@ -259,7 +259,7 @@ func TestAnonymousSurveyShowsNoOne(t *testing.T) {
 	}
 	waitUntil(t, p, "every answer counted", func() bool {
 		s, _ := run("campaign stats 1")
-		return strings.Contains(s, "3 people answered, 3 to the end")
+		return strings.Contains(s, "3 answered, 3 to the end")
 	})
 	stats, charts := run("campaign stats 1")
 	export, csvData := run("campaign export 1 answers")
@@ -339,7 +339,7 @@ func TestSurveyOnSlack(t *testing.T) {
 	press("UANA", q2, "10")
 	waitUntil(t, p, "Ana's thanks", func() bool { _, ok := question("UANA", "Thank you for your answers!"); return ok })
 	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign stats 1"})
-	if len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, "2 people answered, 1 to the end") || !strings.Contains(r.Messages[0].Text, "Bad `█") {
+	if len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, "2 answered, 1 to the end") || !strings.Contains(r.Messages[0].Text, "Bad `█") {
 		t.Fatalf("the stats: %+v", r.Messages)
 	}
 }
@@ -404,7 +404,7 @@ func TestSurveyOnDiscord(t *testing.T) {
 	fake.UserWrites("4001", "Ana", "More chairs")
 	waitUntil(t, p, "the thanks", func() bool { _, ok := asked("4001", "Thank you for your answers!"); return ok })
 	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign stats 1"})
-	if len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, "2 people answered, 1 to the end") || !strings.Contains(r.Messages[0].Text, "› More chairs") ||
+	if len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, "2 answered, 1 to the end") || !strings.Contains(r.Messages[0].Text, "› More chairs") ||
 		!strings.Contains(r.Messages[0].Text, "Bad `█████") {
 		t.Fatalf("the stats: %+v", r.Messages)
 	}
