@@ -238,7 +238,7 @@ func (s *Service) askAgain(ctx context.Context, id bot.CampaignID, a bot.Address
 		var step bot.SurveyStep
 		if stands && r.Asking < len(c.Survey.Questions) && c.Survey.Questions[r.Asking].Kind == bot.QuestionText {
 			m := Ask(c, r.Asking)
-			step.Posts = []*bot.Outgoing{{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: a.Platform, To: a, Lane: "survey:" + a.String(), Message: m}}
+			step.Posts = []*bot.Outgoing{post(a, m)}
 			step.AskingText = true
 		}
 		return step, nil
@@ -292,8 +292,7 @@ func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int
 	qs := c.Survey.Questions
 	defer func() { step.AskingText = r.Asking < len(qs) && qs[r.Asking].Kind == bot.QuestionText }()
 	say := func(m bot.Message) {
-		step.Posts = append(step.Posts, &bot.Outgoing{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: to.Platform, To: to,
-			Lane: "survey:" + to.String(), Message: m})
+		step.Posts = append(step.Posts, post(to, m))
 	}
 	if typed {
 		q = r.Asking
@@ -397,10 +396,15 @@ func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int
 	return step, nil
 }
 
+// post is m to participant to through the outbox: interactive, in the
+// participant's survey lane so that questions keep their order.
+func post(to bot.Address, m bot.Message) *bot.Outgoing {
+	return &bot.Outgoing{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: to.Platform, To: to, Lane: "survey:" + to.String(), Message: m}
+}
+
 // tell queues one message to a participant.
 func (s *Service) tell(ctx context.Context, to bot.Address, text string) error {
-	err := s.Outbox.Enqueue(ctx, []*bot.Outgoing{{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: to.Platform, To: to,
-		Lane: "survey:" + to.String(), Message: bot.Message{Text: text}}})
+	err := s.Outbox.Enqueue(ctx, []*bot.Outgoing{post(to, bot.Message{Text: text})})
 	if err == nil && s.Wake != nil {
 		s.Wake()
 	}

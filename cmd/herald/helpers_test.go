@@ -60,6 +60,26 @@ func mustRun(t *testing.T, p *Program) func(text string, files ...bot.File) {
 	}
 }
 
+// commandOutput runs a command in p as consoleMod, fails the test on a
+// refusal, and returns what its messages say (titles and texts) and the
+// bytes of the files they carry.
+func commandOutput(t *testing.T, p *Program, line string) (string, []byte) {
+	t.Helper()
+	r := p.Commands().RunCommand(context.Background(), commands.CommandRequest{Actor: consoleMod, Text: line})
+	var b strings.Builder
+	var files []byte
+	for _, m := range r.Messages {
+		b.WriteString(m.Title + "\n" + m.Text + "\n")
+		for _, f := range m.Files {
+			files = append(files, f.Data...)
+		}
+	}
+	if r.Private {
+		t.Fatalf("%q was refused: %s", line, b.String())
+	}
+	return b.String(), files
+}
+
 // callbackData returns the callback data of the inline keyboard button
 // labelled label in a Telegram reply markup ("" when none).
 func callbackData(markup, label string) string {

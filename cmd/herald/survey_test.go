@@ -35,18 +35,8 @@ func TestSurveyOnTelegram(t *testing.T) {
 	}
 	run := func(line string) string {
 		t.Helper()
-		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: line})
-		var b strings.Builder
-		for _, m := range r.Messages {
-			b.WriteString(m.Text + "\n")
-			for _, f := range m.Files {
-				b.Write(f.Data)
-			}
-		}
-		if r.Private {
-			t.Fatalf("%q was refused: %s", line, b.String())
-		}
-		return b.String()
+		text, files := commandOutput(t, p, line)
+		return text + string(files)
 	}
 	waitUntil(t, p, "the crowd's conversations", func() bool {
 		return strings.Contains(run("campaign new Probe"), "#1")
@@ -198,19 +188,7 @@ func TestAnonymousSurveyShowsNoOne(t *testing.T) {
 	}
 	run := func(line string) (string, []byte) {
 		t.Helper()
-		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: line})
-		var b strings.Builder
-		var files []byte
-		for _, m := range r.Messages {
-			b.WriteString(m.Title + "\n" + m.Text + "\n")
-			for _, f := range m.Files {
-				files = append(files, f.Data...)
-			}
-		}
-		if r.Private {
-			t.Fatalf("%q was refused: %s", line, b.String())
-		}
-		return b.String(), files
+		return commandOutput(t, p, line)
 	}
 	run("campaign new Anonymous feedback")
 	for _, line := range []string{
