@@ -38,6 +38,8 @@ type Message struct {
 	// Campaign is the campaign a card shows, so that surfaces can keep the
 	// card up to date as the campaign runs; 0 for other messages.
 	Campaign CampaignID `json:"campaign,omitempty"`
+	// Tracking, when set, is the campaign sending this message is.
+	Tracking *Tracking `json:"tracking,omitempty"`
 }
 
 // Field is a label and value shown side by side (short) or stacked.

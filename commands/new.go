@@ -53,9 +53,10 @@ func New(deps Deps, text *Text, auth Authorizer, signer *Signer, log *slog.Logge
 		{Name: "campaign thanks", Args: "ID TEXT", Example: "campaign thanks 3 Thank you, see you next week!", Help: TextHelpCampaignThanks, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: h.surveyCommand(h.surveyThanks)},
 		{Name: "campaign anonymous", Args: "ID", Example: "campaign anonymous 3", Help: TextHelpCampaignAnonymous, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.surveyCommand(h.surveyAnonymous)},
 		{Name: "campaign close", Args: "ID [at WHEN]", Example: "campaign close 3 at friday 18h", Help: TextHelpCampaignClose, MinArgs: 1, MaxArgs: -1, Changes: true, Handler: h.surveyCommand(h.surveyClose)},
-		{Name: "campaign stats", Args: "ID", Example: "campaign stats 3", Help: TextHelpCampaignStats, MinArgs: 1, MaxArgs: 1, Handler: h.surveyCommand(h.surveyStats)},
+		{Name: "campaign stats", Args: "ID", Example: "campaign stats 3", Help: TextHelpCampaignStats, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.campaignStats)},
+		{Name: "campaign people", Args: "ID sent|seen|clicked|answered|errors|skipped|waiting", Example: "campaign people 3 clicked", Help: TextHelpCampaignPeople, MinArgs: 2, MaxArgs: 2, Handler: HandlerFunc(h.campaignPeople)},
 		{Name: "campaign answers", Args: "ID [N]", Example: "campaign answers 3 2", Help: TextHelpCampaignAnswers, MinArgs: 1, MaxArgs: 2, Handler: h.surveyCommand(h.surveyAnswers)},
-		{Name: "campaign export", Args: "ID answers", Example: "campaign export 3 answers", Help: TextHelpCampaignExport, MinArgs: 2, MaxArgs: 2, Handler: h.surveyCommand(h.surveyExport)},
+		{Name: "campaign export", Args: "ID answers|engagement", Example: "campaign export 3 engagement", Help: TextHelpCampaignExport, MinArgs: 2, MaxArgs: 2, Handler: HandlerFunc(h.campaignExport)},
 		{Name: "campaign report", Args: "ID", Example: "campaign report 3", Help: TextHelpCampaignReport, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.campaignReport)},
 
 		{Name: "nudges", Example: "nudges", Help: TextHelpNudgeList, MaxArgs: 0, Handler: HandlerFunc(h.nudgeList)},

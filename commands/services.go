@@ -81,6 +81,9 @@ type Deps struct {
 	// Surveys serves the survey commands; without it they say surveys are
 	// not set up.
 	Surveys Surveys
+	// Engagement serves `campaign stats`' engagement, `campaign people`
+	// and the engagement export.
+	Engagement Engagement
 	// Chart, when set, draws a question's answers as a PNG (plotchart.Bars)
 	// for `campaign stats`.
 	Chart      func(title string, labels []string, counts []int, of int) ([]byte, error)

@@ -218,13 +218,17 @@ func (h *handlers) surveyClose(ctx context.Context, sv Surveys, id bot.CampaignI
 
 // surveyStats answers `campaign stats ID`: per question, each answer's
 // count and share with a bar; a rating's mean; the latest texts.
-func (h *handlers) surveyStats(ctx context.Context, sv Surveys, id bot.CampaignID, w *Reply, r *Request) error {
+// head, when set, comes first (the campaign's engagement).
+func (h *handlers) surveyStats(ctx context.Context, sv Surveys, id bot.CampaignID, head []string, w *Reply) error {
 	st, err := sv.Stats(ctx, id)
 	if err != nil {
 		return err
 	}
 	c := st.Campaign
-	lines := []string{h.text.T(TextSurveyStatsHead, c.ID, c.Name, st.Responses, st.Complete, shortDuration(st.AverageTime))}
+	lines := append(head, "", h.text.T(TextSurveyStatsHead, c.ID, c.Name, st.Responses, st.Complete, shortDuration(st.AverageTime)))
+	if len(head) == 0 {
+		lines = lines[1:]
+	}
 	for i, q := range st.Questions {
 		lines = append(lines, "", fmt.Sprintf("*%d. %s* — %s", i+1, q.Question.Text, h.text.T(TextSurveyAnswers, q.Answered, q.Skipped)))
 		for k, label := range q.Labels {
@@ -260,10 +264,7 @@ func (h *handlers) surveyStats(ctx context.Context, sv Surveys, id bot.CampaignI
 
 // surveyExport answers `campaign export ID answers`: one row per
 // respondent, one column per question.
-func (h *handlers) surveyExport(ctx context.Context, sv Surveys, id bot.CampaignID, w *Reply, r *Request) error {
-	if what := strings.ToLower(strings.TrimSpace(restAfter(r.Rest, 1))); what != "answers" && what != "réponses" {
-		return argErrorT(TextErrExportWhat, what)
-	}
+func (h *handlers) surveyExport(ctx context.Context, sv Surveys, id bot.CampaignID, w *Reply) error {
 	data, err := h.deps.table(func(rows bot.RowWriter) error { return sv.ExportAnswers(ctx, id, rows) })
 	if err != nil {
 		return err

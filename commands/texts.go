@@ -338,6 +338,19 @@ const (
 	TextSurveyAverage         TextKey = "cmd.survey.average"
 	TextSurveyMoreTexts       TextKey = "cmd.survey.more_texts"
 	TextSurveyExportReady     TextKey = "cmd.survey.export_ready"
+	TextEngagementHead        TextKey = "cmd.engagement.head"
+	TextEngagementCounts      TextKey = "cmd.engagement.counts"
+	TextEngagementClicks      TextKey = "cmd.engagement.clicks"
+	TextEngagementWaiting     TextKey = "cmd.engagement.waiting"
+	TextEngagementUntracked   TextKey = "cmd.engagement.untracked"
+	TextEngagementSeenNote    TextKey = "cmd.engagement.seen_note"
+	TextEngagementExportReady TextKey = "cmd.engagement.export_ready"
+	TextPeopleHead            TextKey = "cmd.people.head"
+	TextPeopleNone            TextKey = "cmd.people.none"
+	TextPeopleMore            TextKey = "cmd.people.more"
+	TextPeopleClicks          TextKey = "cmd.people.clicks"
+	TextErrPeopleState        TextKey = "cmd.err.people_state"
+	TextHelpCampaignPeople    TextKey = "cmd.help.campaign_people"
 	TextErrActQuote           TextKey = "cmd.err.act_quote"
 	TextErrActTag             TextKey = "cmd.err.act_tag"
 	TextErrActWebhook         TextKey = "cmd.err.act_webhook"
@@ -856,15 +869,15 @@ var Texts = Catalogue{
 	TextHelpCampaignThanks:    {"set the message sent after a survey's last answer", "définir le message envoyé après la dernière réponse d'une enquête"},
 	TextHelpCampaignAnonymous: {"keep a survey's answers without who gave them (for good)", "garder les réponses d'une enquête sans savoir qui les a données (définitivement)"},
 	TextHelpCampaignClose:     {"close a survey: no more answers, new or changed", "clore une enquête : plus de réponse, nouvelle ou modifiée"},
-	TextHelpCampaignStats:     {"a survey's answers, counted per question", "les réponses d'une enquête, comptées par question"},
-	TextHelpCampaignExport:    {"a survey's answers as a CSV file, one row per person", "les réponses d'une enquête en fichier CSV, une ligne par personne"},
+	TextHelpCampaignStats:     {"a campaign's engagement, and a survey's answers counted per question", "l'engagement d'une campagne, et les réponses d'une enquête comptées par question"},
+	TextHelpCampaignExport:    {"a survey's answers, or a campaign's engagement, as a CSV file", "les réponses d'une enquête, ou l'engagement d'une campagne, en fichier CSV"},
 	TextErrQuestionKind:       {"%q: a question is choice, multi, rating, nps or text", "%q : une question est choix, multiple, note, nps ou texte"},
 	TextErrQuestionQuote:      {"the question comes in quotes: campaign question 3 add choice \"How was it?\" Great | OK | Bad", "la question vient entre guillemets : campaign question 3 add choix \"C'était comment ?\" Bien | Moyen | Mal"},
 	TextErrQuestionNoChoices:  {"a %s question takes no answers to choose from", "une question %s ne prend pas de réponses à choisir"},
 	TextErrQuestionMove:       {"write campaign question ID move FROM TO, with the questions' numbers", "écrivez campaign question ID move DE VERS, avec les numéros des questions"},
 	TextErrQuestionNumber:     {"%q is not a question's number", "%q n'est pas un numéro de question"},
 	TextErrQuestionVerb:       {"%q: write add, list, move or delete", "%q : écrivez add, list, move ou delete"},
-	TextErrExportWhat:         {"%q: write campaign export ID answers", "%q : écrivez campaign export ID answers"},
+	TextErrExportWhat:         {"%q: write campaign export ID answers, or campaign export ID engagement", "%q : écrivez campaign export ID answers, ou campaign export ID engagement"},
 	TextSurveyHead:            {"Survey #%d *%s*: %d questions", "Enquête n°%d *%s* : %d questions"},
 	TextSurveyOptional:        {"optional", "facultative"},
 	TextSurveyAnonymous:       {"Anonymous: answers are kept without who gave them.", "Anonyme : les réponses sont gardées sans savoir qui les a données."},
@@ -882,6 +895,19 @@ var Texts = Catalogue{
 	TextSurveyAverage:         {"average %s", "moyenne %s"},
 	TextSurveyMoreTexts:       {"… and %d more: `campaign export %d answers` has them all", "… et %d de plus : `campaign export %d answers` les donne toutes"},
 	TextSurveyExportReady:     {"Survey #%d: its answers, one row per person.", "Enquête n°%d : ses réponses, une ligne par personne."},
+	TextEngagementHead:        {"*Campaign #%d %s*", "*Campagne n°%d %s*"},
+	TextEngagementCounts:      {"%d recipients · %d sent · %d seen · %d errors · %d answered", "%d destinataires · %d envoyés · %d vus · %d en erreur · %d ont répondu"},
+	TextEngagementClicks:      {"%d clicked a link (%d clicks)", "%d ont cliqué sur un lien (%d clics)"},
+	TextEngagementWaiting:     {"%d still to send, %d skipped", "%d encore à envoyer, %d écartés"},
+	TextEngagementUntracked:   {"Clicks are not counted: set http.public_url for links to go through herald.", "Les clics ne sont pas comptés : renseignez http.public_url pour que les liens passent par herald."},
+	TextEngagementSeenNote:    {"Seen: shown in the web chat, an email opened (email.track_opens), or a link clicked.", "Vus : affichés dans le chat web, e-mail ouvert (email.track_opens) ou lien cliqué."},
+	TextEngagementExportReady: {"Campaign #%d: its engagement, one row per recipient.", "Campagne n°%d : son engagement, une ligne par destinataire."},
+	TextPeopleHead:            {"Campaign #%d, %s: %d", "Campagne n°%d, %s : %d"},
+	TextPeopleNone:            {"Campaign #%d: no one is %s.", "Campagne n°%d : personne n'est dans l'état %s."},
+	TextPeopleMore:            {"… and %d more: `campaign export %d engagement` has them all", "… et %d de plus : `campaign export %d engagement` les donne tous"},
+	TextPeopleClicks:          {"clicks: %d", "clics : %d"},
+	TextErrPeopleState:        {"%q: write sent, seen, clicked, answered, errors, skipped or waiting", "%q : écrivez sent, seen, clicked, answered, errors, skipped ou waiting"},
+	TextHelpCampaignPeople:    {"who is in a state: sent, seen, clicked, answered, errors, skipped, waiting", "qui est dans un état : sent, seen, clicked, answered, errors, skipped, waiting"},
 	TextErrActQuote:           {"a quote is not closed: write texts in \"…\"", "un guillemet n'est pas fermé : écrivez les textes entre \"…\""},
 	TextErrActTag:             {"write `tag add TAG` or `tag remove TAG`", "écrivez `tag add ÉTIQUETTE` ou `tag remove ÉTIQUETTE`"},
 	TextErrActWebhook:         {"write webhook NAME, or webhook NAME vars contact,message", "écrivez webhook NOM, ou webhook NOM vars contact,message"},

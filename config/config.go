@@ -173,6 +173,13 @@ type HTTP struct {
 	// TrustedProxies are the addresses (or CIDR ranges) of the reverse
 	// proxies whose X-Forwarded-For header names the client.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// PublicURL is herald's address as people reach it (https://…, no
+	// path): campaign links are rewritten to PublicURL/l/TOKEN and
+	// counted when clicked. Empty, links are left as they are.
+	PublicURL string `yaml:"public_url"`
+	// LinkTTL is how long after its campaign ends a tracked link still
+	// redirects.
+	LinkTTL time.Duration `yaml:"link_ttl"`
 }
 
 // Proxies returns TrustedProxies as prefixes (an address alone is a /32
@@ -251,6 +258,9 @@ type Email struct {
 	Username string `yaml:"username"`
 	Password Secret `yaml:"password"`
 	From     string `yaml:"from"`
+	// TrackOpens adds a one-pixel image to campaign emails that records
+	// them seen (needs http.public_url).
+	TrackOpens bool `yaml:"track_opens"`
 }
 
 // Default returns the configuration used when a key is absent: the embedded
@@ -259,7 +269,7 @@ type Email struct {
 func Default() *Config {
 	return &Config{
 		Store:    Store{Path: "./herald.db", LockTimeout: 3 * time.Second},
-		HTTP:     HTTP{Listen: "127.0.0.1:8080", ShutdownTimeout: 10 * time.Second},
+		HTTP:     HTTP{Listen: "127.0.0.1:8080", ShutdownTimeout: 10 * time.Second, LinkTTL: 180 * 24 * time.Hour},
 		Log:      Log{Level: "info", Format: "text"},
 		Locale:   "en",
 		Slack:    Slack{Mode: "socket", APIURL: "https://slack.com/api/"},

@@ -187,6 +187,21 @@ func (c *Config) Validate() Problems {
 	if _, err := c.HTTP.Proxies(); err != nil {
 		bad("http.trusted_proxies", "%s", err)
 	}
+	if u := c.HTTP.PublicURL; u != "" {
+		p, err := url.Parse(u)
+		switch {
+		case err != nil || p.Host == "" || p.Scheme != "https" && p.Scheme != "http":
+			bad("http.public_url", "%q is not an address like https://herald.example.org", u)
+		case p.RawQuery != "" || p.Fragment != "" || p.User != nil:
+			bad("http.public_url", "%q: give the address alone, without a query, fragment or login", u)
+		}
+	}
+	if c.HTTP.LinkTTL < time.Hour {
+		bad("http.link_ttl", "must be at least 1h, got %s", c.HTTP.LinkTTL)
+	}
+	if c.Email.TrackOpens && c.HTTP.PublicURL == "" {
+		bad("email.track_opens", "needs http.public_url: the pixel is fetched from herald's public address")
+	}
 	if c.Web.ConsoleToken.IsSet() && len(c.Web.ConsoleToken.Value()) < 16 {
 		bad("web.console_token", "is too short: use at least 16 random characters")
 	}

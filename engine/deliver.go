@@ -9,8 +9,6 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
-	"github.com/heraldchat/herald/bot/nudges"
-	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
 
@@ -96,14 +94,14 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 			}
 		}
 	}
-	msg, err := msgT.Personalize(personalize.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+	msg, err := e.render(msgT, c, s, loc)
 	if err != nil {
 		settled = true
 		reland = e.failed(s, c, bot.StepRender, err)
 		return
 	}
-	if c.Nudge != nil {
-		msg = nudges.Signed(c.Nudge, msg)
+	if e.Track != nil {
+		msg = e.Track(c, s, msg)
 	}
 
 	lim := e.limiter(addr.Platform)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/nudges"
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
@@ -49,6 +50,10 @@ type Engine struct {
 	// personalising): a survey's opening (surveys.Opening). Nil: its
 	// Message.
 	Compose func(c *bot.Campaign) bot.Message
+	// Track, when set, is applied last to the message each sending
+	// sends (engagement.Tracker.Rewrite: its links counted, its
+	// tracking set).
+	Track func(c *bot.Campaign, s *bot.Sending, m bot.Message) bot.Message
 	// Limits override DefaultLimits per platform: a platform listed here
 	// is paced by its entry, the zero Limits meaning none.
 	Limits map[bot.Platform]bot.Limits
@@ -705,6 +710,29 @@ func (e *Engine) message(c *bot.Campaign) bot.Message {
 		return e.Compose(c)
 	}
 	return c.Message
+}
+
+// Render is the message sending s of campaign c sends, personalised,
+// before Track: what a tracked link's click finds its address in.
+// Placeholders that read the time read now.
+func (e *Engine) Render(c *bot.Campaign, s *bot.Sending) (bot.Message, error) {
+	loc, err := schedule.Location(c.Schedule)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	return e.render(personalize.Compile(e.message(c)), c, s, loc)
+}
+
+// render personalises msgT, campaign c's compiled message, for s.
+func (e *Engine) render(msgT *personalize.Compiled, c *bot.Campaign, s *bot.Sending, loc *time.Location) (bot.Message, error) {
+	msg, err := msgT.Personalize(personalize.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if c.Nudge != nil {
+		msg = nudges.Signed(c.Nudge, msg)
+	}
+	return msg, nil
 }
 
 // resendLeftovers makes the sendings of campaign id that were in flight

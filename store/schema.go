@@ -36,7 +36,8 @@ import (
 //	15: recipe run keys by event, forgotten once planned past; webhook
 //	   message ids by time, forgotten after bot.EventKeyTTL (recipes.go).
 //	16: survey responses and the text questions asked (surveys.go).
-const SchemaVersion = 16
+//	17: campaign engagement: seen and clicks per sending (engagement.go).
+const SchemaVersion = 17
 
 var (
 	bucketMeta            = []byte("meta")
@@ -81,6 +82,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV13toV14,
 	migrateV14toV15,
 	migrateV15toV16,
+	migrateV16toV17,
 }
 
 // migrate initialises a new file or brings an older one to SchemaVersion,

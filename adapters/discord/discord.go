@@ -358,6 +358,12 @@ func Render(m bot.Message) *discordgo.MessageSend {
 	text := markup(m.Text)
 	if m.Kind == "" || m.Kind == bot.KindMessage && m.Title == "" && m.ImageURL == "" && len(m.Fields) == 0 {
 		out.Content = text
+		if m.Tracking != nil && m.Tracking.Links {
+			// herald's own link address would be previewed: no embeds (a
+			// message with herald's embed has its links inside it, which
+			// Discord does not preview)
+			out.Flags |= discordgo.MessageFlagsSuppressEmbeds
+		}
 	} else {
 		e := &discordgo.MessageEmbed{Title: m.Title, Description: text, Color: colors[m.Kind]}
 		if m.ImageURL != "" {

@@ -235,6 +235,11 @@ func HTMLIn(m bot.Message, locale string) string {
 	if styled {
 		b.WriteString("</div>")
 	}
+	if m.Tracking != nil && m.Tracking.Pixel != "" {
+		// email.track_opens: the reader's mail fetching it records the
+		// message seen
+		b.WriteString(`<img src="` + html.EscapeString(m.Tracking.Pixel) + `" width="1" height="1" alt="" style="display:block;border:0">`)
+	}
 	b.WriteString("</div>")
 	return b.String()
 }

@@ -178,6 +178,10 @@ func (a *Adapter) classify(err error) error {
 func (a *Adapter) post(ctx context.Context, channel, threadTS string, m bot.Message) (string, error) {
 	blocks, text := Blocks(m)
 	opts := []slk.MsgOption{slk.MsgOptionBlocks(blocks...), slk.MsgOptionText(text, false)}
+	if m.Tracking != nil && m.Tracking.Links {
+		// herald's own link address would be unfurled: none
+		opts = append(opts, slk.MsgOptionDisableLinkUnfurl(), slk.MsgOptionDisableMediaUnfurl())
+	}
 	if threadTS != "" {
 		opts = append(opts, slk.MsgOptionTS(threadTS))
 	}

@@ -160,6 +160,11 @@ func (a *Adapter) sendTo(ctx context.Context, chat int64, topic, replyTo int, m 
 	id := 0
 	if text := Render(m); strings.TrimSpace(text) != "" || len(m.Files) == 0 {
 		params := &tg.SendMessageParams{ChatID: chat, Text: text, ParseMode: models.ParseModeHTML, MessageThreadID: topic}
+		if m.Tracking != nil && m.Tracking.Links {
+			// herald's own link address would be previewed: none
+			off := true
+			params.LinkPreviewOptions = &models.LinkPreviewOptions{IsDisabled: &off}
+		}
 		if replyTo != 0 {
 			params.ReplyParameters = &models.ReplyParameters{MessageID: replyTo, AllowSendingWithoutReply: true}
 		}

@@ -264,6 +264,9 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cn.send(event{Type: "history", Posts: history})
+	for _, p := range history {
+		a.markSeen(ctx, p)
+	}
 	a.chats.add(rid, cn)
 	defer a.chats.remove(rid, cn)
 	for {

@@ -88,6 +88,9 @@ type Config struct {
 	// the client's address; from any other, the connection's address is
 	// the client's.
 	TrustedProxies []netip.Prefix
+	// Seen, when set, records a campaign's message seen: shown on an
+	// open chat page (engagement.Tracker.Seen).
+	Seen func(ctx context.Context, id bot.CampaignID, sid bot.SendingID) error
 }
 
 // Adapter is the web surface: a bot.Messenger for web-chat participants,
@@ -100,10 +103,11 @@ type Adapter struct {
 	cons  hub // "console"
 
 	mu        sync.Mutex
-	limiters  *expiring.Map[string, *rate.Limiter] // per-key limits, each kept while not full again
-	sessions  map[string]consoleSession            // console logins by id; a.mu
-	tokenHash []byte                               // the login token's SHA-256; a.mu
-	downloads *downloads                           // exports and reports offered for download, on disk
+	limiters  *expiring.Map[string, *rate.Limiter]  // per-key limits, each kept while not full again
+	seen      *expiring.Map[bot.Tracking, struct{}] // campaign messages recorded seen lately
+	sessions  map[string]consoleSession             // console logins by id; a.mu
+	tokenHash []byte                                // the login token's SHA-256; a.mu
+	downloads *downloads                            // exports and reports offered for download, on disk
 	limits    Limits
 	uploads   chan struct{} // one per chat upload being received
 
@@ -142,7 +146,7 @@ func New(cfg Config) *Adapter {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System()
 	}
-	a := &Adapter{cfg: cfg, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), downloads: &downloads{clock: cfg.Clock},
+	a := &Adapter{cfg: cfg, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), seen: expiring.New[bot.Tracking, struct{}](cfg.Clock, maxLimiters), downloads: &downloads{clock: cfg.Clock},
 		limits: cfg.Limits.withDefaults(), tokenHash: cfg.TokenHash}
 	a.pages = template.Must(template.New("").Funcs(template.FuncMap{"t": a.consoleText, "lang": a.lang, "texts": a.scriptTexts}).ParseFS(assets, "assets/*.html"))
 	a.uploads = make(chan struct{}, a.limits.UploadsInFlight)
@@ -240,6 +244,9 @@ func (a *Adapter) send(ctx context.Context, to bot.Address, m bot.Message, key s
 	}
 	if !already {
 		a.chats.push(to.ID, event{Type: "post", Post: p})
+		if a.chats.online(to.ID) {
+			a.markSeen(ctx, p)
+		}
 	}
 	return bot.MessageRef{Channel: to, ID: strconv.FormatUint(p.ID, 10)}, already, nil
 }
@@ -437,4 +444,22 @@ func securePage(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors *")
 	w.Header().Set("Cache-Control", "no-store")
+}
+
+// markSeen records the campaign message p seen: it is shown on an open
+// chat page. A message recorded lately is not recorded again.
+func (a *Adapter) markSeen(ctx context.Context, p *bot.Post) {
+	t := p.Message.Tracking
+	if t == nil || a.cfg.Seen == nil {
+		return
+	}
+	k := bot.Tracking{Campaign: t.Campaign, Sending: t.Sending}
+	if _, ok := a.seen.Get(k); ok {
+		return
+	}
+	if err := a.cfg.Seen(ctx, t.Campaign, t.Sending); err != nil {
+		a.cfg.Log.Warn("web chat: recording a campaign message seen", "campaign", t.Campaign, "err", err)
+		return
+	}
+	a.seen.Put(k, struct{}{}, 24*time.Hour)
 }

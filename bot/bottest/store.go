@@ -52,6 +52,7 @@ type Store struct {
 	recipes       *memRecipes
 	webhooks      *memWebhooks
 	surveys       *memSurveys
+	engagement    *memEngagement
 	secrets       map[string][]byte
 	outbox        map[uint64][]byte
 	intakeKeys    map[string]time.Time

@@ -23,6 +23,7 @@ import (
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/engagement"
 	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/moderators"
@@ -80,6 +81,8 @@ type wiring struct {
 	clients []*http.Client
 	// web is the web chat and console, when enabled.
 	web *web.Adapter
+	// tracker counts campaign engagement: links clicked, messages seen.
+	tracker *engagement.Tracker
 	// reach records what platforms say of people they refused.
 	reach runFunc
 }
@@ -236,8 +239,19 @@ func (w *wiring) buildCore() ([]component, error) {
 	// brings the next, queued in the outbox with the answer recorded.
 	surveyService := &surveys.Service{Campaigns: w.db, Edit: campaignService.Edit, Store: w.db, Outbox: w.db, Clock: w.clock, Text: w.threads.Text}
 	w.engine.Compose = surveys.Opening
+	// Engagement: a campaign's links go through herald's public address
+	// (when it has one) and are counted when clicked; what is seen is
+	// recorded where the platform tells.
+	linkKey, err := w.db.Secret(w.ctx, "link-signing", 32)
+	if err != nil {
+		return nil, err
+	}
+	w.tracker = &engagement.Tracker{Store: w.db, Key: linkKey, BaseURL: strings.TrimRight(cfg.HTTP.PublicURL, "/"), Opens: cfg.Email.TrackOpens,
+		Render: w.engine.Render, TTL: cfg.HTTP.LinkTTL, Clock: w.clock}
+	w.engine.Track = w.tracker.Rewrite
 	deps := commands.Deps{
 		Surveys:       surveyService,
+		Engagement:    w.tracker,
 		Chart:         plotchart.Bars,
 		Recipes:       w.recipeService,
 		RecipeList:    w.db,
@@ -286,7 +300,11 @@ func (w *wiring) buildCore() ([]component, error) {
 		w.threads.RunTimers(ctx, 15*time.Second)
 		return nil
 	})
-	return []component{{"engine", w.engine}, {"outbox", w.outbox}, {"cards", w.cards}, {"thread timers", timers}, {"reach recorder", w.reach}, {"recipes", w.recipes}, {"webhooks", hooks}}, nil
+	parts := []component{{"engine", w.engine}, {"outbox", w.outbox}, {"cards", w.cards}, {"thread timers", timers}, {"reach recorder", w.reach}, {"recipes", w.recipes}, {"webhooks", hooks}}
+	if w.tracker.BaseURL != "" {
+		parts = append(parts, component{"tracked links", &web.Links{Clicks: w.tracker, Log: w.log.With("part", "links"), Locale: cfg.Locale}})
+	}
+	return parts, nil
 }
 
 // buildEmail reaches participants by email when chat cannot.
@@ -328,7 +346,7 @@ func (w *wiring) buildWeb() ([]component, error) {
 	a := web.New(web.Config{
 		Store: w.db, Workspace: w.db, Handler: w.inbound, Conversations: w.threads, Contacts: w.contacts, Clock: w.clock, Log: w.log.With("part", "web"),
 		Key: key, TokenHash: tokenHash, MaxMessage: cfg.Web.MaxMessage, ChatTitle: cfg.Web.ChatTitle, Accent: cfg.Web.Accent, Locale: cfg.Locale, Secure: cfg.Web.SecureCookies, CommandNames: names,
-		Logins: cfg.Moderators.Console.Users, TrustedProxies: proxies,
+		Logins: cfg.Moderators.Console.Users, TrustedProxies: proxies, Seen: w.tracker.Seen,
 		Limits: web.Limits{VisitorsPerMinute: cfg.Web.Limits.VisitorsPerMinute, SocketsPerAddress: cfg.Web.Limits.SocketsPerAddress,
 			Sockets: cfg.Web.Limits.Sockets, UploadsInFlight: cfg.Web.Limits.UploadsInFlight, UploadsPerMinute: cfg.Web.Limits.UploadsPerMinute, FilesMB: cfg.Web.Limits.FilesMB},
 	})

@@ -37,6 +37,7 @@ type Store interface {
 	bot.WebhookStore
 	bot.FilterStore
 	bot.SurveyStore
+	bot.EngagementStore
 }
 
 // Opener returns a fresh, empty store stamped by clock, closed when the
@@ -82,6 +83,7 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("Webhooks", func(t *testing.T) { webhooks(t, open) })
 	t.Run("Filters", func(t *testing.T) { filters(t, open) })
 	t.Run("SurveyStore", func(t *testing.T) { surveyStore(t, open) })
+	t.Run("EngagementStore", func(t *testing.T) { engagementStore(t, open) })
 }
 
 var (

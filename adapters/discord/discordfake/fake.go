@@ -34,8 +34,11 @@ type Message struct {
 	Edited                 int
 	// Ephemeral marks an interaction answer only its user sees.
 	Ephemeral bool
-	Nonce     string
-	Created   time.Time
+	// NoEmbeds is set when the message was sent with SUPPRESS_EMBEDS
+	// (flags 1<<2): its links are not previewed.
+	NoEmbeds bool
+	Nonce    string
+	Created  time.Time
 }
 
 // NonceWindow is how long the fake remembers an enforced nonce, as
@@ -528,7 +531,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, channel str
 	}
 	s.seq++
 	m := Message{ID: fmt.Sprint(2000000 + s.seq), ChannelID: channel, Content: body.Content, Embeds: string(body.Embeds), Components: string(body.Components), Files: files,
-		Nonce: body.Nonce, Created: now}
+		Nonce: body.Nonce, Created: now, NoEmbeds: body.Flags&4 != 0}
 	s.messages = append(s.messages, m)
 	writeMessage(w, m)
 }

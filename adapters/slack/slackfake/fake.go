@@ -40,6 +40,9 @@ type Message struct {
 	Channel, TS, ThreadTS, Text, Blocks, User string // User: for ephemeral messages
 	Ephemeral                                 bool
 	Updated                                   int
+	// NoUnfurl is set when the message asked for neither link nor media
+	// unfurls (unfurl_links and unfurl_media false).
+	NoUnfurl bool
 }
 
 // Fault makes the next N calls of a method fail: with a Slack error code
@@ -446,7 +449,8 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, method string) {
 		s.seq++
 		ts := fmt.Sprintf("1700000000.%06d", s.seq)
 		s.messages = append(s.messages, Message{Channel: ch, TS: ts, ThreadTS: r.FormValue("thread_ts"), Text: r.FormValue("text"),
-			Blocks: r.FormValue("blocks"), User: r.FormValue("user"), Ephemeral: method == "chat.postEphemeral"})
+			Blocks: r.FormValue("blocks"), User: r.FormValue("user"), Ephemeral: method == "chat.postEphemeral",
+			NoUnfurl: r.FormValue("unfurl_links") == "false" && r.FormValue("unfurl_media") == "false"})
 		writeJSON(w, map[string]any{"ok": true, "channel": ch, "ts": ts, "message_ts": ts})
 	case "views.open":
 		id := r.FormValue("trigger_id")

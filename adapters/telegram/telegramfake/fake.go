@@ -41,6 +41,8 @@ type Message struct {
 	// answered; Edited counts editMessageText calls.
 	Topic, ReplyTo int64
 	Edited         int
+	// NoPreview is set when link_preview_options.is_disabled was.
+	NoPreview bool
 }
 
 // Answer is an answerCallbackQuery call.
@@ -481,6 +483,16 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	if json.Unmarshal([]byte(r.FormValue("reply_parameters")), &rp) == nil {
 		m.ReplyTo = rp.MessageID
+	}
+	var lp struct {
+		IsDisabled bool `json:"is_disabled"`
+	}
+	if v := r.FormValue("link_preview_options"); v != "" {
+		if json.Unmarshal([]byte(v), &lp) != nil {
+			reply(w, 400, nil, "Bad Request: can't parse link preview options JSON object", 0)
+			return
+		}
+		m.NoPreview = lp.IsDisabled
 	}
 	s.deliver(w, r, m)
 }

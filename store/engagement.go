@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Engagement (schema 17) is kept by campaign ID + sending ID, with each
+// campaign's counts beside it, updated in the same transaction.
+
+var (
+	bucketEngagement       = []byte("engagement")
+	bucketEngagementCounts = []byte("engagement_counts") // campaign ID → bot.EngagementCounts
+)
+
+func migrateV16toV17(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketEngagement, bucketEngagementCounts} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Engage applies fn to one sending's engagement and saves it with the
+// campaign's counts, in a transaction shared with other writes at once.
+func (db *DB) Engage(ctx context.Context, id bot.CampaignID, sid bot.SendingID, fn func(e *bot.Engagement) error) (*bot.Engagement, error) {
+	var out *bot.Engagement
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEngagement)
+		key := append(itob(uint64(id)), itob(uint64(sid))...)
+		e := &bot.Engagement{}
+		ok, err := get(b, key, e)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			e = &bot.Engagement{CampaignID: id, SendingID: sid}
+		}
+		before := *e
+		if err := fn(e); err != nil {
+			return err
+		}
+		e.CampaignID, e.SendingID = id, sid
+		if err := put(b, key, e); err != nil {
+			return err
+		}
+		cb := tx.Bucket(bucketEngagementCounts)
+		var n bot.EngagementCounts
+		if _, err := get(cb, itob(uint64(id)), &n); err != nil {
+			return err
+		}
+		n.Seen += flag(!e.SeenAt.IsZero()) - flag(!before.SeenAt.IsZero())
+		n.Clicked += flag(e.Clicks > 0) - flag(before.Clicks > 0)
+		n.Clicks += e.Clicks - before.Clicks
+		if err := put(cb, itob(uint64(id)), &n); err != nil {
+			return err
+		}
+		out = e
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// EngagementCounts returns campaign id's counts.
+func (db *DB) EngagementCounts(ctx context.Context, id bot.CampaignID) (bot.EngagementCounts, error) {
+	var n bot.EngagementCounts
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		_, err := get(tx.Bucket(bucketEngagementCounts), itob(uint64(id)), &n)
+		return err
+	})
+	return n, err
+}
+
+// Engagements calls fn with each engagement of campaign id, by sending.
+func (db *DB) Engagements(ctx context.Context, id bot.CampaignID, fn func(*bot.Engagement) error) error {
+	return db.view(ctx, func(tx *bolt.Tx) error {
+		prefix := itob(uint64(id))
+		c := tx.Bucket(bucketEngagement).Cursor()
+		for k, v := c.Seek(prefix); k != nil && len(k) == 16 && btoi(k[:8]) == uint64(id); k, v = c.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var e bot.Engagement
+			if err := decode(v, &e); err != nil {
+				return err
+			}
+			if err := fn(&e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+var _ bot.EngagementStore = (*DB)(nil)
