@@ -225,7 +225,7 @@ func (h *handlers) surveyStats(ctx context.Context, sv Surveys, id bot.CampaignI
 		return err
 	}
 	c := st.Campaign
-	lines := append(head, "", h.text.T(TextSurveyStatsHead, c.ID, c.Name, st.Responses, st.Complete, shortDuration(st.AverageTime)))
+	lines := append(head, "", h.text.T(TextSurveyStatsHead, c.ID, c.Name, st.Responses, st.Complete, roughly(st.AverageTime)))
 	if len(head) == 0 {
 		lines = lines[1:]
 	}
@@ -260,6 +260,18 @@ func (h *handlers) surveyStats(ctx context.Context, sv Surveys, id bot.CampaignI
 	}
 	w.Say(m)
 	return nil
+}
+
+// roughly writes a time span as a person reads it: to the second under a
+// minute, to the minute under a day, to the hour beyond.
+func roughly(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return d.Round(time.Second).String()
+	case d < 24*time.Hour:
+		return shortDuration(d.Round(time.Minute))
+	}
+	return shortDuration(d.Round(time.Hour))
 }
 
 // surveyExport answers `campaign export ID answers`: one row per

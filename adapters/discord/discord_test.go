@@ -572,3 +572,27 @@ func TestDMsWrittenWhileAwayAreReadBack(t *testing.T) {
 		t.Fatalf("the handler got %s", got)
 	}
 }
+
+// TestTrackedLinksAreNotPreviewed: a message whose links go through
+// herald is sent with SUPPRESS_EMBEDS (Discord would preview herald's
+// address); herald's own embed keeps showing (its links are not
+// previewed anyway), and an untracked message is left alone.
+func TestTrackedLinksAreNotPreviewed(t *testing.T) {
+	fake, a := start(t)
+	fake.AddUser("9002", true)
+	to := bot.Address{Platform: bot.PlatformDiscord, ID: "9002"}
+	tracked := &bot.Tracking{Campaign: 1, Sending: 1, Links: true}
+	for _, m := range []bot.Message{
+		{Text: "Read [the plan](https://herald.test/l/abc)", Tracking: tracked},
+		{Kind: bot.KindCard, Title: "Launch", Text: "Read [the plan](https://herald.test/l/abc)", Tracking: tracked},
+		{Text: "Read [the plan](https://example.org/plan)"},
+	} {
+		if _, err := a.Send(context.Background(), to, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := fake.Messages()
+	if len(got) != 3 || !got[0].NoEmbeds || got[1].NoEmbeds || got[1].Embeds == "" || got[2].NoEmbeds {
+		t.Fatalf("flags: %+v", got)
+	}
+}

@@ -30,6 +30,11 @@ type Config struct {
 	Password string
 	From     string
 	Timeout  time.Duration // per message; 0 means 30 seconds
+	// AnswerLink, when set, makes each answer button a link to a page
+	// that answers it for to (engagement.Tracker.AnswerLink): a survey
+	// is answered by email. It returns "" when it cannot; such a button
+	// is left out, as without AnswerLink.
+	AnswerLink func(to bot.Address, value, label string) string
 }
 
 // Adapter sends email. It is safe for concurrent use.
@@ -89,6 +94,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 		subject = firstLine(plain(m.Text), 70)
 	}
 	msg.Subject(subject)
+	m = a.answerLinks(to, m)
 	msg.SetDate()
 	msg.SetMessageID()
 	msg.SetBodyString(mail.TypeTextPlain, TextIn(m, a.cfg.Locale))
@@ -173,6 +179,26 @@ func label(l, locale string) string {
 		return fr
 	}
 	return l
+}
+
+// answerLinks turns m's answer buttons into links that answer them as
+// to, when AnswerLink is set.
+func (a *Adapter) answerLinks(to bot.Address, m bot.Message) bot.Message {
+	if a.cfg.AnswerLink == nil || len(m.Buttons) == 0 {
+		return m
+	}
+	bs := make([]bot.Button, len(m.Buttons))
+	copy(bs, m.Buttons)
+	for i, b := range bs {
+		if b.Action.Kind != bot.ActionReply {
+			continue
+		}
+		if u := a.cfg.AnswerLink(to, b.Action.Value, b.Label); u != "" {
+			bs[i].Action = bot.Action{Kind: bot.ActionLink, URL: u}
+		}
+	}
+	m.Buttons = bs
+	return m
 }
 
 // Text renders m as plain text in English (TextIn).

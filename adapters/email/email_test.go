@@ -2,23 +2,17 @@ package email_test
 
 import (
 	"context"
-	"github.com/heraldchat/herald/adapters/internal/kindtest"
-	"io"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net"
-	"net/mail"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	smtp "github.com/emersion/go-smtp"
+	"github.com/heraldchat/herald/adapters/internal/kindtest"
 
 	"github.com/heraldchat/herald/adapters/adaptertest"
 	"github.com/heraldchat/herald/adapters/email"
+	"github.com/heraldchat/herald/adapters/email/emailfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/status"
@@ -26,72 +20,15 @@ import (
 	"github.com/heraldchat/herald/store"
 )
 
-// mailbox is a real SMTP server, in process, that keeps what arrives and
-// refuses recipients at refused.example.
-type mailbox struct {
-	mu   sync.Mutex
-	mail []received
-}
-
-type received struct {
-	from string
-	to   []string
-	data string
-}
-
-func (m *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{box: m}, nil }
-
-type session struct {
-	box  *mailbox
-	from string
-	to   []string
-}
-
-func (s *session) Reset()        { s.from, s.to = "", nil }
-func (s *session) Logout() error { return nil }
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	s.from = from
-	return nil
-}
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if strings.HasSuffix(to, "@refused.example") {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
-	}
-	s.to = append(s.to, to)
-	return nil
-}
-func (s *session) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.box.mu.Lock()
-	defer s.box.mu.Unlock()
-	s.box.mail = append(s.box.mail, received{from: s.from, to: s.to, data: string(b)})
-	return nil
-}
-
-func (m *mailbox) all() []received {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]received(nil), m.mail...)
-}
-
 // startSMTP runs the server on loopback and returns a messenger for it.
-func startSMTP(t *testing.T) (*mailbox, *email.Adapter) {
+func startSMTP(t *testing.T) (*emailfake.Server, *email.Adapter) {
 	t.Helper()
-	box := &mailbox{}
-	srv := smtp.NewServer(box)
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	box, err := emailfake.Start()
 	if err != nil {
 		t.Fatal(err)
 	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	port := ln.Addr().(*net.TCPAddr).Port
-	return box, email.New(email.Config{Host: "127.0.0.1", Port: port, TLS: "none", From: "Herald <herald@example.org>", Timeout: 5 * time.Second})
+	t.Cleanup(func() { box.Close() })
+	return box, email.New(email.Config{Host: "127.0.0.1", Port: box.Port(), TLS: "none", From: "Herald <herald@example.org>", Timeout: 5 * time.Second})
 }
 
 func TestSendThroughSMTP(t *testing.T) {
@@ -102,11 +39,11 @@ func TestSendThroughSMTP(t *testing.T) {
 	if _, err := a.Send(context.Background(), to, m); err != nil {
 		t.Fatal(err)
 	}
-	got := box.all()
-	if len(got) != 1 || got[0].from != "herald@example.org" || len(got[0].to) != 1 || got[0].to[0] != "ana@example.org" {
+	got := box.Mail()
+	if len(got) != 1 || got[0].From != "herald@example.org" || len(got[0].To) != 1 || got[0].To[0] != "ana@example.org" {
 		t.Fatalf("received %+v", got)
 	}
-	d := decoded(t, got[0].data)
+	d := decoded(t, got[0].Data)
 	for _, want := range []string{"Subject: Your order", "Hello Ana,", "the page (https://example.org/o?id=1&x=<2>)", "Room: B12", "Open: https://example.org", "text/html", "&lt;2&gt;"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("the email lacks %q:\n%s", want, d)
@@ -181,17 +118,17 @@ func TestRepliesGoByEmailTogether(t *testing.T) {
 		t.Fatalf("the second reply is due at %v, the first at %v: not one batch", d2.EmailAt, d1.EmailAt)
 	}
 	th.Tick(ctx)
-	if n := len(box.all()); n != 0 {
+	if n := len(box.Mail()); n != 0 {
 		t.Fatalf("%d emails before the batch is due", n)
 	}
 	clock.Advance(90 * time.Second)
 	th.Tick(ctx)
-	got := box.all()
-	if len(got) != 1 || !strings.Contains(decoded(t, got[0].data), "One moment.") || !strings.Contains(decoded(t, got[0].data), "Your room is B12.") {
+	got := box.Mail()
+	if len(got) != 1 || !strings.Contains(decoded(t, got[0].Data), "One moment.") || !strings.Contains(decoded(t, got[0].Data), "Your room is B12.") {
 		t.Fatalf("emails: %+v", got)
 	}
 	th.Tick(ctx)
-	if len(box.all()) != 1 {
+	if len(box.Mail()) != 1 {
 		t.Fatal("the batch went twice")
 	}
 	posts := mods.Sent()
@@ -217,28 +154,9 @@ func TestRepliesGoByEmailTogether(t *testing.T) {
 // with its content type, as text.
 func decoded(t *testing.T, raw string) string {
 	t.Helper()
-	msg, err := mail.ReadMessage(strings.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	out := "Subject: " + subject + "\n"
-	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mr := multipart.NewReader(msg.Body, params["boundary"])
-	for {
-		p, err := mr.NextRawPart()
-		if err != nil {
-			break
-		}
-		var body io.Reader = p
-		if p.Header.Get("Content-Transfer-Encoding") == "quoted-printable" {
-			body = quotedprintable.NewReader(p)
-		}
-		b, _ := io.ReadAll(body)
-		out += p.Header.Get("Content-Type") + "\n" + string(b) + "\n"
+	out := emailfake.Mail{Data: raw}.Decoded()
+	if strings.Contains(out, "unreadable: ") {
+		t.Fatal(out)
 	}
 	return out
 }
@@ -251,9 +169,9 @@ func TestConformance(t *testing.T) {
 			Participant: bot.Address{Platform: bot.PlatformEmail, ID: "ana@example.org"},
 			Received: func(to bot.Address) []string {
 				var out []string
-				for _, m := range box.all() {
-					if len(m.to) == 1 && m.to[0] == to.ID {
-						out = append(out, decoded(t, m.data))
+				for _, m := range box.Mail() {
+					if len(m.To) == 1 && m.To[0] == to.ID {
+						out = append(out, decoded(t, m.Data))
 					}
 				}
 				return out

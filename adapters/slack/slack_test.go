@@ -812,3 +812,22 @@ func TestAnUnacknowledgedEventComesAgain(t *testing.T) {
 		t.Fatal("herald did not connect again")
 	}
 }
+
+// TestTrackedLinksAreNotUnfurled: a message whose links go through herald
+// asks Slack for neither link nor media unfurls; another is left alone.
+func TestTrackedLinksAreNotUnfurled(t *testing.T) {
+	ctx := context.Background()
+	g := newRig(t)
+	to := bot.Address{Platform: bot.PlatformSlack, ID: "CMODS"}
+	if _, err := g.adapter.Send(ctx, to, bot.Message{Text: "Read [the plan](https://herald.test/l/abc)", Tracking: &bot.Tracking{Campaign: 1, Sending: 1, Links: true}}); err != nil {
+		t.Fatal(err)
+	}
+	// another channel: Slack takes one message a second per channel
+	if _, err := g.adapter.Send(ctx, bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}, bot.Message{Text: "Read [the plan](https://example.org/plan)"}); err != nil {
+		t.Fatal(err)
+	}
+	got := g.fake.Messages()
+	if len(got) != 2 || !got[0].NoUnfurl || got[1].NoUnfurl {
+		t.Fatalf("unfurls: %+v", got)
+	}
+}

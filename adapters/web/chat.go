@@ -263,10 +263,10 @@ func (a *Adapter) chatSocket(w http.ResponseWriter, r *http.Request) {
 		ws.Close(websocket.StatusInternalError, "history unavailable")
 		return
 	}
-	cn.send(event{Type: "history", Posts: history})
-	for _, p := range history {
+	for _, p := range history { // recorded as they go to the page
 		a.markSeen(ctx, p)
 	}
+	cn.send(event{Type: "history", Posts: history})
 	a.chats.add(rid, cn)
 	defer a.chats.remove(rid, cn)
 	for {

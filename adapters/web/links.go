@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"html"
 	"log/slog"
 	"net/http"
@@ -22,11 +24,22 @@ type Clicks interface {
 	Opened(ctx context.Context, token string) error
 }
 
+// Answers reads the tokens of answer links (engagement.Tracker).
+type Answers interface {
+	ParseAnswer(token string) (to bot.Address, value, label string, ok bool)
+}
+
 // Links serves tracked links (GET and HEAD /l/{token}: a 302 to the
-// campaign's own link) and open pixels (GET /o/{token}).
+// campaign's own link), open pixels (GET /o/{token}) and, with Answers
+// and Handler, answer links (GET /a/{token}: a page that confirms; its
+// POST answers).
 type Links struct {
-	Clicks Clicks
-	Log    *slog.Logger
+	Clicks  Clicks
+	Answers Answers
+	// Handler takes a confirmed answer as the person's own message (a
+	// survey's button value goes to the survey).
+	Handler bot.InboundHandler
+	Log     *slog.Logger
 	// Locale is the language of the pages for unknown and expired links.
 	Locale string
 }
@@ -37,15 +50,56 @@ func (l *Links) Routes(mux interface {
 }) {
 	mux.Handle("GET /l/{token}", http.HandlerFunc(l.follow)) // GET serves HEAD too
 	mux.Handle("GET /o/{token}", http.HandlerFunc(l.opened))
+	if l.Answers != nil && l.Handler != nil {
+		mux.Handle("GET /a/{token}", http.HandlerFunc(l.confirm))
+		mux.Handle("POST /a/{token}", http.HandlerFunc(l.answer))
+	}
+}
+
+// confirm shows an answer link's page: the answer, and a button that
+// POSTs it. Opening the link answers nothing: mail scanners open links.
+func (l *Links) confirm(w http.ResponseWriter, r *http.Request) {
+	noStore(w)
+	_, _, label, ok := l.Answers.ParseAnswer(r.PathValue("token"))
+	if !ok {
+		l.page(w, http.StatusNotFound, "This link is unknown", "Check that it was copied whole from the message you received.")
+		return
+	}
+	l.render(w, http.StatusOK, l.say("Your answer"), `<p>`+html.EscapeString(label)+`</p><form method="post"><button type="submit" style="font-size:1.1em;padding:.5em 1.5em">`+
+		html.EscapeString(l.say("Confirm"))+`</button></form>`)
+}
+
+// answer records a confirmed answer, once: a page sent twice is one
+// answer.
+func (l *Links) answer(w http.ResponseWriter, r *http.Request) {
+	noStore(w)
+	tok := r.PathValue("token")
+	to, value, label, ok := l.Answers.ParseAnswer(tok)
+	if !ok {
+		l.page(w, http.StatusNotFound, "This link is unknown", "Check that it was copied whole from the message you received.")
+		return
+	}
+	sum := sha256.Sum256([]byte(tok))
+	in := bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: to}, Text: value, ID: "answer:" + hex.EncodeToString(sum[:16])}
+	if _, err := l.Handler.Handle(r.Context(), in); err != nil {
+		l.Log.Error("recording an answer given by link", "err", err)
+		l.page(w, http.StatusServiceUnavailable, "This link does not work just now", "Try again in a moment.")
+		return
+	}
+	l.render(w, http.StatusOK, l.say("Thank you"), `<p>`+html.EscapeString(label)+` — `+html.EscapeString(l.say("your answer is recorded. Anything more comes by email."))+`</p>`)
+}
+
+func noStore(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("X-Robots-Tag", "noindex")
 }
 
 // follow redirects a tracked link: counted for a person's GET, not for a
 // HEAD request or a link scanner; an unknown token is a 404 page, an
 // expired one a 410 page, never a redirect.
 func (l *Links) follow(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.Header().Set("X-Robots-Tag", "noindex")
+	noStore(w)
 	to, err := l.Clicks.Click(r.Context(), r.PathValue("token"), engagement.Counted(r.Method, r.UserAgent()))
 	switch bot.ErrorCode(err) {
 	case "":
@@ -82,18 +136,30 @@ var linkFrench = map[string]string{
 	"The campaign it came with ended a while ago.": "La campagne avec laquelle il est venu s'est terminée il y a un moment.",
 	"This link does not work just now":             "Ce lien ne fonctionne pas pour l'instant",
 	"Try again in a moment.":                       "Réessayez dans un instant.",
+	"Your answer":                                  "Votre réponse",
+	"Confirm":                                      "Confirmer",
+	"Thank you":                                    "Merci",
+	"your answer is recorded. Anything more comes by email.": "votre réponse est enregistrée. La suite arrive par e-mail.",
 }
 
+func (l *Links) say(english string) string { return internal.Translate(l.Locale, linkFrench, english) }
+
+// page writes a page of a title and a sentence, in the locale.
 func (l *Links) page(w http.ResponseWriter, status int, title, text string) {
-	title, text = internal.Translate(l.Locale, linkFrench, title), internal.Translate(l.Locale, linkFrench, text)
+	l.render(w, status, l.say(title), `<p>`+html.EscapeString(l.say(text))+`</p>`)
+}
+
+// render writes a page: title, then body (HTML, escaped by the caller).
+func (l *Links) render(w http.ResponseWriter, status int, title, body string) {
 	lang := "en"
 	if l.Locale == "fr" {
 		lang = "fr"
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	// The answer page's form posts to itself; nothing else runs or loads.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	w.WriteHeader(status)
 	w.Write([]byte(`<!doctype html><html lang="` + lang + `"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>` +
 		html.EscapeString(title) + `</title><body style="font-family:sans-serif;max-width:32em;margin:4em auto;padding:0 1em"><h1>` +
-		html.EscapeString(title) + `</h1><p>` + html.EscapeString(text) + `</p></body></html>`))
+		html.EscapeString(title) + `</h1>` + body + `</body></html>`))
 }

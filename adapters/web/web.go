@@ -243,10 +243,10 @@ func (a *Adapter) send(ctx context.Context, to bot.Address, m bot.Message, key s
 		return bot.MessageRef{}, false, err
 	}
 	if !already {
-		a.chats.push(to.ID, event{Type: "post", Post: p})
-		if a.chats.online(to.ID) {
+		if a.chats.online(to.ID) { // recorded as it goes to the page
 			a.markSeen(ctx, p)
 		}
+		a.chats.push(to.ID, event{Type: "post", Post: p})
 	}
 	return bot.MessageRef{Channel: to, ID: strconv.FormatUint(p.ID, 10)}, already, nil
 }

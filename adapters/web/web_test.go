@@ -1057,3 +1057,62 @@ func TestTheRoomForFilesIsBounded(t *testing.T) {
 		t.Fatalf("files kept: %d bytes", n)
 	}
 }
+
+// TestCampaignMessagesSeen: a campaign's message is recorded seen when an
+// open page shows it, or when a page opens on a conversation that holds
+// it; a message for a closed page is not seen yet, and one recorded lately
+// is not recorded again.
+func TestCampaignMessagesSeen(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[bot.SendingID]int{}
+	s := newSiteWith(t, func(c *web.Config) {
+		c.Seen = func(_ context.Context, id bot.CampaignID, sid bot.SendingID) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if id == 7 {
+				seen[sid]++
+			}
+			return nil
+		}
+	})
+	count := func(sid bot.SendingID) int { mu.Lock(); defer mu.Unlock(); return seen[sid] }
+	ana, bob := s.browser(), s.browser()
+	pa, _ := s.page(ana, "/chat")
+	pb, _ := s.page(bob, "/chat")
+	wa, _, err := s.dial(ana, "/chat/ws?csrf="+pa["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wa.CloseNow()
+	readUntil(t, wa, "history")
+	ctx := context.Background()
+	send := func(to string, sid bot.SendingID) {
+		t.Helper()
+		m := bot.Message{Text: "Our launch", Tracking: &bot.Tracking{Campaign: 7, Sending: sid}}
+		if _, err := s.adapter.Send(ctx, bot.Address{Platform: bot.PlatformWeb, ID: to}, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(pa["respondent"], 1)
+	readUntil(t, wa, "post")
+	send(pb["respondent"], 2) // Bob's page is closed
+	if count(1) != 1 || count(2) != 0 {
+		t.Fatalf("seen: %v", seen)
+	}
+	wb, _, err := s.dial(bob, "/chat/ws?csrf="+pb["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.CloseNow()
+	readUntil(t, wb, "history")
+	// Ana opens a second page: her message is not recorded again.
+	wa2, _, err := s.dial(ana, "/chat/ws?csrf="+pa["csrf"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wa2.CloseNow()
+	readUntil(t, wa2, "history")
+	if count(1) != 1 || count(2) != 1 {
+		t.Fatalf("seen after the pages opened: %v", seen)
+	}
+}

@@ -302,7 +302,7 @@ func (w *wiring) buildCore() ([]component, error) {
 	})
 	parts := []component{{"engine", w.engine}, {"outbox", w.outbox}, {"cards", w.cards}, {"thread timers", timers}, {"reach recorder", w.reach}, {"recipes", w.recipes}, {"webhooks", hooks}}
 	if w.tracker.BaseURL != "" {
-		parts = append(parts, component{"tracked links", &web.Links{Clicks: w.tracker, Log: w.log.With("part", "links"), Locale: cfg.Locale}})
+		parts = append(parts, component{"tracked links", &web.Links{Clicks: w.tracker, Answers: w.tracker, Handler: w.inbound, Log: w.log.With("part", "links"), Locale: cfg.Locale}})
 	}
 	return parts, nil
 }
@@ -310,8 +310,12 @@ func (w *wiring) buildCore() ([]component, error) {
 // buildEmail reaches participants by email when chat cannot.
 func (w *wiring) buildEmail() ([]component, error) {
 	c := w.cfg.Email
-	mailer := email.New(email.Config{Board: w.board, Locale: w.cfg.Locale, Host: c.Host, Port: c.Port, TLS: c.TLS,
-		Username: c.Username, Password: c.Password.Value(), From: c.From})
+	ec := email.Config{Board: w.board, Locale: w.cfg.Locale, Host: c.Host, Port: c.Port, TLS: c.TLS,
+		Username: c.Username, Password: c.Password.Value(), From: c.From}
+	if w.tracker.BaseURL != "" {
+		ec.AnswerLink = w.tracker.AnswerLink // buttons answered through a page of herald's
+	}
+	mailer := email.New(ec)
 	w.threads.Email, w.contacts.Mail = mailer, mailer
 	w.messengers[bot.PlatformEmail] = mailer
 	w.board.SetConnected(bot.PlatformEmail, true, c.Host)
