@@ -48,6 +48,9 @@ type EngagementStore interface {
 	// (an empty one the first time) and saves it, with the campaign's
 	// counts updated by the difference. An error from fn aborts it.
 	Engage(ctx context.Context, id CampaignID, sid SendingID, fn func(e *Engagement) error) (*Engagement, error)
+	// Engagement returns the engagement of sending sid of campaign id (an
+	// empty one when nothing was recorded).
+	Engagement(ctx context.Context, id CampaignID, sid SendingID) (*Engagement, error)
 	// EngagementCounts returns campaign id's counts (zero before any).
 	EngagementCounts(ctx context.Context, id CampaignID) (EngagementCounts, error)
 	// Engagements calls fn with each engagement of campaign id, by

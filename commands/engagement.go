@@ -71,11 +71,23 @@ func (h *handlers) engagementLines(s *engagement.Summary) []string {
 // them all.
 const peopleShown = 50
 
-// stateWords reads a state in English or French.
+// stateWords reads a state in French (engagement.ParseState reads it in
+// English).
 var stateWords = map[string]engagement.State{
-	"envoyés": engagement.Sent, "envoyes": engagement.Sent, "vus": engagement.Seen, "cliqué": engagement.Clicked, "clique": engagement.Clicked,
-	"répondu": engagement.Answered, "repondu": engagement.Answered, "erreurs": engagement.Errors, "écartés": engagement.Skipped,
-	"ecartes": engagement.Skipped, "attente": engagement.Waiting,
+	"envoyés": engagement.Sent, "envoyes": engagement.Sent, "envoyé": engagement.Sent,
+	"vus": engagement.Seen, "vu": engagement.Seen,
+	"cliqué": engagement.Clicked, "cliqués": engagement.Clicked, "clique": engagement.Clicked, "cliques": engagement.Clicked,
+	"répondu": engagement.Answered, "repondu": engagement.Answered, "ont répondu": engagement.Answered,
+	"erreurs": engagement.Errors, "erreur": engagement.Errors, "en erreur": engagement.Errors,
+	"écartés": engagement.Skipped, "ecartes": engagement.Skipped, "écarté": engagement.Skipped,
+	"attente": engagement.Waiting, "en attente": engagement.Waiting,
+}
+
+// stateNames are the states as replies name them.
+var stateNames = map[engagement.State]TextKey{
+	engagement.Sent: TextStateSent, engagement.Seen: TextStateSeen, engagement.Clicked: TextStateClicked,
+	engagement.Answered: TextStateAnswered, engagement.Errors: TextStateErrors, engagement.Skipped: TextStateSkipped,
+	engagement.Waiting: TextStateWaiting,
 }
 
 // campaignPeople answers `campaign people ID STATE`: who is in that state,
@@ -89,13 +101,14 @@ func (h *handlers) campaignPeople(ctx context.Context, w *Reply, r *Request) err
 	if err != nil {
 		return err
 	}
-	word := strings.ToLower(r.Args[1])
+	word := strings.ToLower(strings.Join(strings.Fields(restAfter(r.Rest, 1)), " "))
 	st, ok := engagement.ParseState(word)
 	if !ok {
 		if st, ok = stateWords[word]; !ok {
-			return argErrorT(TextErrPeopleState, r.Args[1])
+			return argErrorT(TextErrPeopleState, word)
 		}
 	}
+	name := h.text.T(stateNames[st])
 	var lines []string
 	n := 0
 	if err := en.People(ctx, id, st, func(p engagement.Person) error {
@@ -121,10 +134,10 @@ func (h *handlers) campaignPeople(ctx context.Context, w *Reply, r *Request) err
 		return err
 	}
 	if n == 0 {
-		w.Text(bot.KindMessage, h.text.T(TextPeopleNone, id, st))
+		w.Text(bot.KindMessage, h.text.T(TextPeopleNone, id, name))
 		return nil
 	}
-	lines = append([]string{h.text.T(TextPeopleHead, id, st, n)}, lines...)
+	lines = append([]string{h.text.T(TextPeopleHead, id, name, n)}, lines...)
 	if n > peopleShown {
 		lines = append(lines, h.text.T(TextPeopleMore, n-peopleShown, id))
 	}

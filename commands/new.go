@@ -54,7 +54,7 @@ func New(deps Deps, text *Text, auth Authorizer, signer *Signer, log *slog.Logge
 		{Name: "campaign anonymous", Args: "ID", Example: "campaign anonymous 3", Help: TextHelpCampaignAnonymous, MinArgs: 1, MaxArgs: 1, Changes: true, Handler: h.surveyCommand(h.surveyAnonymous)},
 		{Name: "campaign close", Args: "ID [at WHEN]", Example: "campaign close 3 at friday 18h", Help: TextHelpCampaignClose, MinArgs: 1, MaxArgs: -1, Changes: true, Handler: h.surveyCommand(h.surveyClose)},
 		{Name: "campaign stats", Args: "ID", Example: "campaign stats 3", Help: TextHelpCampaignStats, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.campaignStats)},
-		{Name: "campaign people", Args: "ID sent|seen|clicked|answered|errors|skipped|waiting", Example: "campaign people 3 clicked", Help: TextHelpCampaignPeople, MinArgs: 2, MaxArgs: 2, Handler: HandlerFunc(h.campaignPeople)},
+		{Name: "campaign people", Args: "ID sent|seen|clicked|answered|errors|skipped|waiting", Example: "campaign people 3 clicked", Help: TextHelpCampaignPeople, MinArgs: 2, MaxArgs: 3, Handler: HandlerFunc(h.campaignPeople)},
 		{Name: "campaign answers", Args: "ID [N]", Example: "campaign answers 3 2", Help: TextHelpCampaignAnswers, MinArgs: 1, MaxArgs: 2, Handler: h.surveyCommand(h.surveyAnswers)},
 		{Name: "campaign export", Args: "ID answers|engagement", Example: "campaign export 3 engagement", Help: TextHelpCampaignExport, MinArgs: 2, MaxArgs: 2, Handler: HandlerFunc(h.campaignExport)},
 		{Name: "campaign report", Args: "ID", Example: "campaign report 3", Help: TextHelpCampaignReport, MinArgs: 1, MaxArgs: 1, Handler: HandlerFunc(h.campaignReport)},

@@ -278,258 +278,279 @@ const (
 	TextButtonReport   TextKey = "button.report"
 	TextButtonClone    TextKey = "button.clone"
 
-	TextNoted                 TextKey = "cmd.thread.noted"
-	TextClosed                TextKey = "cmd.thread.closed"
-	TextCloseLater            TextKey = "cmd.thread.close_later"
-	TextReopened              TextKey = "cmd.thread.reopened"
-	TextAssigned              TextKey = "cmd.thread.assigned"
-	TextTags                  TextKey = "cmd.thread.tags"
-	TextBlocked               TextKey = "cmd.thread.blocked"
-	TextUnblocked             TextKey = "cmd.thread.unblocked"
-	TextNotDelivered          TextKey = "cmd.thread.not_delivered"
-	TextButtonForgotten       TextKey = "cmd.button.forgotten"
-	TextByEmail               TextKey = "cmd.thread.by_email"
-	TextUnknownForm           TextKey = "cmd.form.unknown"
-	TextSnippetSent           TextKey = "cmd.snippet.sent"
-	TextSnippetSaved          TextKey = "cmd.snippet.saved"
-	TextSnippetRemoved        TextKey = "cmd.snippet.removed"
-	TextNoSnippets            TextKey = "cmd.snippet.none"
-	TextHelpNote              TextKey = "cmd.help.note"
-	TextHelpHistory           TextKey = "cmd.help.history"
-	TextHelpRecipeNew         TextKey = "cmd.help.recipe_new"
-	TextHelpRecipeWhen        TextKey = "cmd.help.recipe_when"
-	TextHelpRecipeIf          TextKey = "cmd.help.recipe_if"
-	TextHelpRecipeDo          TextKey = "cmd.help.recipe_do"
-	TextHelpRecipeEnable      TextKey = "cmd.help.recipe_enable"
-	TextHelpRecipeDisable     TextKey = "cmd.help.recipe_disable"
-	TextHelpRecipeInfo        TextKey = "cmd.help.recipe_info"
-	TextHelpRecipeTest        TextKey = "cmd.help.recipe_test"
-	TextHelpRecipeClone       TextKey = "cmd.help.recipe_clone"
-	TextHelpRecipeEdit        TextKey = "cmd.help.recipe_edit"
-	TextRecipeRenamed         TextKey = "cmd.recipe.renamed"
-	TextErrRecipeEditPart     TextKey = "cmd.err.recipe_edit_part"
-	TextHelpCampaignQuestion  TextKey = "cmd.help.campaign_question"
-	TextHelpCampaignThanks    TextKey = "cmd.help.campaign_thanks"
-	TextHelpCampaignAnonymous TextKey = "cmd.help.campaign_anonymous"
-	TextHelpCampaignClose     TextKey = "cmd.help.campaign_close"
-	TextHelpCampaignStats     TextKey = "cmd.help.campaign_stats"
-	TextHelpCampaignExport    TextKey = "cmd.help.campaign_export"
-	TextErrQuestionKind       TextKey = "cmd.err.question_kind"
-	TextErrQuestionQuote      TextKey = "cmd.err.question_quote"
-	TextErrQuestionNoChoices  TextKey = "cmd.err.question_no_choices"
-	TextErrQuestionMove       TextKey = "cmd.err.question_move"
-	TextErrQuestionNumber     TextKey = "cmd.err.question_number"
-	TextErrQuestionVerb       TextKey = "cmd.err.question_verb"
-	TextErrExportWhat         TextKey = "cmd.err.export_what"
-	TextSurveyHead            TextKey = "cmd.survey.head"
-	TextSurveyOptional        TextKey = "cmd.survey.optional"
-	TextSurveyAnonymous       TextKey = "cmd.survey.anonymous"
-	TextSurveyThanksSet       TextKey = "cmd.survey.thanks_set"
-	TextSurveyMadeAnonymous   TextKey = "cmd.survey.made_anonymous"
-	TextSurveyClosed          TextKey = "cmd.survey.closed"
-	TextSurveyRespondent      TextKey = "cmd.survey.respondent"
-	TextSurveyPrevious        TextKey = "cmd.survey.previous"
-	TextSurveyNext            TextKey = "cmd.survey.next"
-	TextHelpCampaignAnswers   TextKey = "cmd.help.campaign_answers"
-	TextSurveyClosesAt        TextKey = "cmd.survey.closes_at"
-	TextErrSurveyCloseAt      TextKey = "cmd.err.survey_close_at"
-	TextSurveyStatsHead       TextKey = "cmd.survey.stats_head"
-	TextSurveyAnswers         TextKey = "cmd.survey.answers"
-	TextSurveyAverage         TextKey = "cmd.survey.average"
-	TextSurveyMoreTexts       TextKey = "cmd.survey.more_texts"
-	TextSurveyExportReady     TextKey = "cmd.survey.export_ready"
-	TextEngagementHead        TextKey = "cmd.engagement.head"
-	TextEngagementCounts      TextKey = "cmd.engagement.counts"
-	TextEngagementClicks      TextKey = "cmd.engagement.clicks"
-	TextEngagementWaiting     TextKey = "cmd.engagement.waiting"
-	TextEngagementUntracked   TextKey = "cmd.engagement.untracked"
-	TextEngagementSeenNote    TextKey = "cmd.engagement.seen_note"
-	TextEngagementExportReady TextKey = "cmd.engagement.export_ready"
-	TextPeopleHead            TextKey = "cmd.people.head"
-	TextPeopleNone            TextKey = "cmd.people.none"
-	TextPeopleMore            TextKey = "cmd.people.more"
-	TextPeopleClicks          TextKey = "cmd.people.clicks"
-	TextErrPeopleState        TextKey = "cmd.err.people_state"
-	TextHelpCampaignPeople    TextKey = "cmd.help.campaign_people"
-	TextErrActQuote           TextKey = "cmd.err.act_quote"
-	TextErrActTag             TextKey = "cmd.err.act_tag"
-	TextErrActWebhook         TextKey = "cmd.err.act_webhook"
-	TextErrActSuggest         TextKey = "cmd.err.act_suggest"
-	TextErrNotifyText         TextKey = "cmd.err.notify_text"
-	TextErrNotifyLast         TextKey = "cmd.err.notify_last"
-	TextErrNotifyWhom         TextKey = "cmd.err.notify_whom"
-	TextErrNotifyCount        TextKey = "cmd.err.notify_count"
-	TextErrNotifyEvery        TextKey = "cmd.err.notify_every"
-	TextErrNotifyWord         TextKey = "cmd.err.notify_word"
-	TextErrCondJoin           TextKey = "cmd.err.cond_join"
-	TextErrCondQuote          TextKey = "cmd.err.cond_quote"
-	TextErrCondParen          TextKey = "cmd.err.cond_paren"
-	TextErrCondEnds           TextKey = "cmd.err.cond_ends"
-	TextErrCondIs             TextKey = "cmd.err.cond_is"
-	TextErrCondMissing        TextKey = "cmd.err.cond_missing"
-	TextErrCondPattern        TextKey = "cmd.err.cond_pattern"
-	TextErrCondMessage        TextKey = "cmd.err.cond_message"
-	TextErrCondPlatform       TextKey = "cmd.err.cond_platform"
-	TextErrCondStatus         TextKey = "cmd.err.cond_status"
-	TextErrCondSuggest        TextKey = "cmd.err.cond_suggest"
-	TextErrCondStart          TextKey = "cmd.err.cond_start"
-	TextErrCondNumber         TextKey = "cmd.err.cond_number"
-	TextErrCondOp             TextKey = "cmd.err.cond_op"
-	TextErrCalTZ              TextKey = "cmd.err.cal_tz"
-	TextErrCalClosed          TextKey = "cmd.err.cal_closed"
-	TextErrCalDays            TextKey = "cmd.err.cal_days"
-	TextErrCalEnd             TextKey = "cmd.err.cal_end"
-	TextHelpRecipeDelete      TextKey = "cmd.help.recipe_delete"
-	TextHelpRecipeList        TextKey = "cmd.help.recipe_list"
-	TextRecipeCreated         TextKey = "cmd.recipe.created"
-	TextRecipeSet             TextKey = "cmd.recipe.set"
-	TextRecipeOn              TextKey = "cmd.recipe.on"
-	TextRecipeOff             TextKey = "cmd.recipe.off"
-	TextRecipeDeleted         TextKey = "cmd.recipe.deleted"
-	TextRecipeHead            TextKey = "cmd.recipe.head"
-	TextRecipeUpdated         TextKey = "cmd.recipe.updated"
-	TextRecipeRule            TextKey = "cmd.recipe.rule"
-	TextRecipeAll             TextKey = "cmd.recipe.all"
-	TextRecipeNone            TextKey = "cmd.recipe.none"
-	TextRecipeStateOn         TextKey = "cmd.recipe.state_on"
-	TextRecipeStateOff        TextKey = "cmd.recipe.state_off"
-	TextRecipeWould           TextKey = "cmd.recipe.would"
-	TextRecipeWouldNot        TextKey = "cmd.recipe.would_not"
-	TextRecipeNotNow          TextKey = "cmd.recipe.not_now"
-	TextErrRecipeID           TextKey = "err.recipe.id"
-	TextErrRecipeTrigger      TextKey = "err.recipe.trigger_words"
-	TextErrRecipeAction       TextKey = "err.recipe.action_words"
-	TextHistoryRecipe         TextKey = "cmd.history.recipe"
-	TextHelpRecipeHours       TextKey = "cmd.help.recipe_hours"
-	TextHelpCalendarNew       TextKey = "cmd.help.calendar_new"
-	TextHelpCalendarEdit      TextKey = "cmd.help.calendar_edit"
-	TextHelpCalendarList      TextKey = "cmd.help.calendar_list"
-	TextHelpCalendarDelete    TextKey = "cmd.help.calendar_delete"
-	TextCalendarSaved         TextKey = "cmd.calendar.saved"
-	TextCalendarNone          TextKey = "cmd.calendar.none"
-	TextCalendarDeleted       TextKey = "cmd.calendar.deleted"
-	TextRecipeHours           TextKey = "cmd.recipe.hours"
-	TextErrRecipeNotFound     TextKey = "err.recipe.not_found"
-	TextErrRecipeName         TextKey = "err.recipe.name"
-	TextErrRecipeStatus       TextKey = "err.recipe.status"
-	TextErrRecipeEvent        TextKey = "err.recipe.event"
-	TextErrRecipeKind         TextKey = "err.recipe.trigger"
-	TextErrRecipeTooMany      TextKey = "err.recipe.too_many"
-	TextErrRecipeWhyTag       TextKey = "err.recipe.action.tag"
-	TextErrRecipeWhyAssign    TextKey = "err.recipe.action.assign"
-	TextErrRecipeWhyText      TextKey = "err.recipe.action.text"
-	TextErrRecipeWhyNotify    TextKey = "err.recipe.action.notify"
-	TextErrRecipeWhyEvery     TextKey = "err.recipe.action.every"
-	TextErrRecipeWhySet       TextKey = "err.recipe.action.set"
-	TextErrRecipeWhySurvey    TextKey = "err.recipe.action.survey"
-	TextErrRecipeWhySmart     TextKey = "err.recipe.action.smart"
-	TextErrRecipeWhyWebhook   TextKey = "err.recipe.action.webhook"
-	TextErrRecipeWhyVars      TextKey = "err.recipe.action.vars"
-	TextErrRecipeWhyWait      TextKey = "err.recipe.action.wait"
-	TextErrRecipeWhyWaitLast  TextKey = "err.recipe.action.wait_last"
-	TextErrRecipeWhyNone      TextKey = "err.recipe.action.none"
-	TextErrRecipeNoWhen       TextKey = "err.recipe.no_trigger"
-	TextErrRecipeNoDo         TextKey = "err.recipe.no_actions"
-	TextErrCalendarNone       TextKey = "err.calendar.not_found"
-	TextErrCalendarUsed       TextKey = "err.calendar.used"
-	TextErrCalendarExists     TextKey = "err.calendar.exists"
-	TextErrConditionLong      TextKey = "err.condition.long"
-	TextErrConditionAt        TextKey = "err.condition.at"
-	TextErrCondition          TextKey = "err.condition"
-	TextHelpWebhookNew        TextKey = "cmd.help.webhook_new"
-	TextHelpWebhookAuth       TextKey = "cmd.help.webhook_auth"
-	TextHelpWebhookEdit       TextKey = "cmd.help.webhook_edit"
-	TextWebhookEdited         TextKey = "cmd.webhook.edited"
-	TextHelpWebhookList       TextKey = "cmd.help.webhook_list"
-	TextHelpWebhookInfo       TextKey = "cmd.help.webhook_info"
-	TextHelpWebhookLog        TextKey = "cmd.help.webhook_log"
-	TextHelpWebhookTest       TextKey = "cmd.help.webhook_test"
-	TextHelpWebhookEnable     TextKey = "cmd.help.webhook_enable"
-	TextHelpWebhookDisable    TextKey = "cmd.help.webhook_disable"
-	TextHelpWebhookDelete     TextKey = "cmd.help.webhook_delete"
-	TextWebhookCreated        TextKey = "cmd.webhook.created"
-	TextWebhookAuth           TextKey = "cmd.webhook.auth"
-	TextWebhookInfo           TextKey = "cmd.webhook.info"
-	TextWebhookNone           TextKey = "cmd.webhook.none"
-	TextWebhookNoLog          TextKey = "cmd.webhook.no_log"
-	TextWebhookLogHead        TextKey = "cmd.webhook.log_head"
-	TextWebhookTest           TextKey = "cmd.webhook.test"
-	TextWebhookDeleted        TextKey = "cmd.webhook.deleted"
-	TextErrWebhookName        TextKey = "err.webhook.name"
-	TextErrWebhookWords       TextKey = "err.webhook.words"
-	TextErrWebhookVars        TextKey = "err.webhook.vars"
-	TextErrWebhookNotFound    TextKey = "err.webhook.not_found"
-	TextErrWebhookUsed        TextKey = "err.webhook.used"
-	TextErrWebhookExists      TextKey = "err.webhook.exists"
-	TextErrWebhookURL         TextKey = "err.webhook.url"
-	TextErrWebhookHTTPS       TextKey = "err.webhook.https"
-	TextErrWebhookPrivate     TextKey = "err.webhook.private"
-	TextHelpDraftSend         TextKey = "cmd.help.draft_send"
-	TextHelpDraftEdit         TextKey = "cmd.help.draft_edit"
-	TextHelpDraftDiscard      TextKey = "cmd.help.draft_discard"
-	TextDraftSent             TextKey = "cmd.draft.sent"
-	TextDraftEdited           TextKey = "cmd.draft.edited"
-	TextDraftHowEdit          TextKey = "cmd.draft.how_edit"
-	TextDraftDiscarded        TextKey = "cmd.draft.discarded"
-	TextErrDraftNumber        TextKey = "err.draft.number"
-	TextErrDraftGone          TextKey = "err.draft.gone"
-	TextHistoryDraft          TextKey = "cmd.history.draft"
-	TextHistoryApproval       TextKey = "cmd.history.approval"
-	TextHistoryDraftGone      TextKey = "cmd.history.draft_discarded"
-	TextHistoryDraftEdited    TextKey = "cmd.history.draft_edited"
-	TextThreadDraftTitle      TextKey = "threads.draft.title"
-	TextThreadDraftAppr       TextKey = "threads.draft.approval"
-	TextThreadDraftSend       TextKey = "threads.draft.send"
-	TextThreadDraftApprove    TextKey = "threads.draft.approve"
-	TextThreadDraftDiscard    TextKey = "threads.draft.discard"
-	TextThreadDraftEdit       TextKey = "threads.draft.edit"
-	TextThreadDraftHow        TextKey = "threads.draft.how"
-	TextHelpFilterSave        TextKey = "cmd.help.filter_save"
-	TextHelpFilterList        TextKey = "cmd.help.filter_list"
-	TextHelpFilterDelete      TextKey = "cmd.help.filter_delete"
-	TextFilterSaved           TextKey = "cmd.filter.saved"
-	TextFilterNone            TextKey = "cmd.filter.none"
-	TextFilterDeleted         TextKey = "cmd.filter.deleted"
-	TextErrFilterNotFound     TextKey = "err.filter.not_found"
-	TextErrFilterUsed         TextKey = "err.filter.used"
-	TextErrFilterName         TextKey = "err.filter.name"
-	TextHistoryRated          TextKey = "cmd.history.rated"
-	TextThreadSurveyCSAT      TextKey = "threads.survey.csat"
-	TextThreadSurveyNPS       TextKey = "threads.survey.nps"
-	TextErrRecipeHours        TextKey = "err.recipe.hours_words"
-	TextHistoryHead           TextKey = "cmd.history.head"
-	TextHistoryEarlier        TextKey = "cmd.history.earlier"
-	TextHistoryMessage        TextKey = "cmd.history.message"
-	TextHistoryBlocked        TextKey = "cmd.history.blocked"
-	TextHistoryFiles          TextKey = "cmd.history.files"
-	TextHistoryReply          TextKey = "cmd.history.reply"
-	TextHistoryReplyBy        TextKey = "cmd.history.reply_email"
-	TextHistoryNote           TextKey = "cmd.history.note"
-	TextHistoryOpened         TextKey = "cmd.history.opened"
-	TextHistoryJoined         TextKey = "cmd.history.joined"
-	TextHistoryTagAdd         TextKey = "cmd.history.tag_added"
-	TextHistoryTagDel         TextKey = "cmd.history.tag_removed"
-	TextHistoryStatus         TextKey = "cmd.history.status"
-	TextHistoryClosed         TextKey = "cmd.history.closed"
-	TextHistoryCloseAt        TextKey = "cmd.history.close_at"
-	TextHistoryReopened       TextKey = "cmd.history.reopened"
-	TextHistoryReopenBy       TextKey = "cmd.history.reopened_by_message"
-	TextHistoryAnswered       TextKey = "cmd.history.answered"
-	TextHistoryAssigned       TextKey = "cmd.history.assigned"
-	TextHistoryBlock          TextKey = "cmd.history.block"
-	TextHistoryUnblock        TextKey = "cmd.history.unblock"
-	TextHistoryOther          TextKey = "cmd.history.other"
-	TextHelpClose             TextKey = "cmd.help.close"
-	TextHelpReopen            TextKey = "cmd.help.reopen"
-	TextHelpAssign            TextKey = "cmd.help.assign"
-	TextHelpTagAdd            TextKey = "cmd.help.tag_add"
-	TextHelpTagRemove         TextKey = "cmd.help.tag_remove"
-	TextHelpBlock             TextKey = "cmd.help.block"
-	TextHelpUnblock           TextKey = "cmd.help.unblock"
-	TextHelpSnippet           TextKey = "cmd.help.snippet"
-	TextHelpSnipAdd           TextKey = "cmd.help.snippets_add"
-	TextHelpSnipRemove        TextKey = "cmd.help.snippets_remove"
-	TextHelpSnipList          TextKey = "cmd.help.snippets_list"
+	TextNoted                  TextKey = "cmd.thread.noted"
+	TextClosed                 TextKey = "cmd.thread.closed"
+	TextCloseLater             TextKey = "cmd.thread.close_later"
+	TextReopened               TextKey = "cmd.thread.reopened"
+	TextAssigned               TextKey = "cmd.thread.assigned"
+	TextTags                   TextKey = "cmd.thread.tags"
+	TextBlocked                TextKey = "cmd.thread.blocked"
+	TextUnblocked              TextKey = "cmd.thread.unblocked"
+	TextNotDelivered           TextKey = "cmd.thread.not_delivered"
+	TextButtonForgotten        TextKey = "cmd.button.forgotten"
+	TextByEmail                TextKey = "cmd.thread.by_email"
+	TextUnknownForm            TextKey = "cmd.form.unknown"
+	TextSnippetSent            TextKey = "cmd.snippet.sent"
+	TextSnippetSaved           TextKey = "cmd.snippet.saved"
+	TextSnippetRemoved         TextKey = "cmd.snippet.removed"
+	TextNoSnippets             TextKey = "cmd.snippet.none"
+	TextHelpNote               TextKey = "cmd.help.note"
+	TextHelpHistory            TextKey = "cmd.help.history"
+	TextHelpRecipeNew          TextKey = "cmd.help.recipe_new"
+	TextHelpRecipeWhen         TextKey = "cmd.help.recipe_when"
+	TextHelpRecipeIf           TextKey = "cmd.help.recipe_if"
+	TextHelpRecipeDo           TextKey = "cmd.help.recipe_do"
+	TextHelpRecipeEnable       TextKey = "cmd.help.recipe_enable"
+	TextHelpRecipeDisable      TextKey = "cmd.help.recipe_disable"
+	TextHelpRecipeInfo         TextKey = "cmd.help.recipe_info"
+	TextHelpRecipeTest         TextKey = "cmd.help.recipe_test"
+	TextHelpRecipeClone        TextKey = "cmd.help.recipe_clone"
+	TextHelpRecipeEdit         TextKey = "cmd.help.recipe_edit"
+	TextRecipeRenamed          TextKey = "cmd.recipe.renamed"
+	TextErrRecipeEditPart      TextKey = "cmd.err.recipe_edit_part"
+	TextHelpCampaignQuestion   TextKey = "cmd.help.campaign_question"
+	TextHelpCampaignThanks     TextKey = "cmd.help.campaign_thanks"
+	TextHelpCampaignAnonymous  TextKey = "cmd.help.campaign_anonymous"
+	TextHelpCampaignClose      TextKey = "cmd.help.campaign_close"
+	TextHelpCampaignStats      TextKey = "cmd.help.campaign_stats"
+	TextHelpCampaignExport     TextKey = "cmd.help.campaign_export"
+	TextErrQuestionKind        TextKey = "cmd.err.question_kind"
+	TextErrQuestionQuote       TextKey = "cmd.err.question_quote"
+	TextErrQuestionNoChoices   TextKey = "cmd.err.question_no_choices"
+	TextErrQuestionMove        TextKey = "cmd.err.question_move"
+	TextErrQuestionNumber      TextKey = "cmd.err.question_number"
+	TextErrQuestionVerb        TextKey = "cmd.err.question_verb"
+	TextErrExportWhat          TextKey = "cmd.err.export_what"
+	TextSurveyHead             TextKey = "cmd.survey.head"
+	TextSurveyOptional         TextKey = "cmd.survey.optional"
+	TextSurveyAnonymous        TextKey = "cmd.survey.anonymous"
+	TextSurveyThanksSet        TextKey = "cmd.survey.thanks_set"
+	TextSurveyMadeAnonymous    TextKey = "cmd.survey.made_anonymous"
+	TextSurveyClosed           TextKey = "cmd.survey.closed"
+	TextSurveyRespondent       TextKey = "cmd.survey.respondent"
+	TextSurveyPrevious         TextKey = "cmd.survey.previous"
+	TextSurveyNext             TextKey = "cmd.survey.next"
+	TextHelpCampaignAnswers    TextKey = "cmd.help.campaign_answers"
+	TextSurveyClosesAt         TextKey = "cmd.survey.closes_at"
+	TextErrSurveyCloseAt       TextKey = "cmd.err.survey_close_at"
+	TextSurveyStatsHead        TextKey = "cmd.survey.stats_head"
+	TextSurveyAnswers          TextKey = "cmd.survey.answers"
+	TextSurveyAverage          TextKey = "cmd.survey.average"
+	TextSurveyMoreTexts        TextKey = "cmd.survey.more_texts"
+	TextSurveyExportReady      TextKey = "cmd.survey.export_ready"
+	TextEngagementHead         TextKey = "cmd.engagement.head"
+	TextEngagementCounts       TextKey = "cmd.engagement.counts"
+	TextEngagementClicks       TextKey = "cmd.engagement.clicks"
+	TextEngagementWaiting      TextKey = "cmd.engagement.waiting"
+	TextEngagementUntracked    TextKey = "cmd.engagement.untracked"
+	TextEngagementSeenNote     TextKey = "cmd.engagement.seen_note"
+	TextEngagementExportReady  TextKey = "cmd.engagement.export_ready"
+	TextPeopleHead             TextKey = "cmd.people.head"
+	TextPeopleNone             TextKey = "cmd.people.none"
+	TextPeopleMore             TextKey = "cmd.people.more"
+	TextPeopleClicks           TextKey = "cmd.people.clicks"
+	TextErrPeopleState         TextKey = "cmd.err.people_state"
+	TextHelpCampaignPeople     TextKey = "cmd.help.campaign_people"
+	TextErrSurveyAnonymous     TextKey = "err.survey.anonymous"
+	TextErrSurveyAnonymousView TextKey = "err.survey.anonymous_view"
+	TextErrSurveyNoRespondent  TextKey = "err.survey.no_respondent"
+	TextErrSurveyQuestionText  TextKey = "err.survey.question_text"
+	TextErrSurveyChoices       TextKey = "err.survey.choices"
+	TextErrSurveyChoiceText    TextKey = "err.survey.choice_text"
+	TextErrSurveyChoiceTwice   TextKey = "err.survey.choice_twice"
+	TextErrSurveyScale         TextKey = "err.survey.scale"
+	TextErrSurveyKind          TextKey = "err.survey.kind"
+	TextErrSurveyTooMany       TextKey = "err.survey.too_many"
+	TextErrSurveyClosedAlready TextKey = "err.survey.closed_already"
+	TextErrSurveyNone          TextKey = "err.survey.none"
+	TextErrSurveyNoQuestion    TextKey = "err.survey.no_question"
+	TextErrSurveyNudge         TextKey = "err.survey.nudge"
+	TextStateSent              TextKey = "cmd.state.sent"
+	TextStateSeen              TextKey = "cmd.state.seen"
+	TextStateClicked           TextKey = "cmd.state.clicked"
+	TextStateAnswered          TextKey = "cmd.state.answered"
+	TextStateErrors            TextKey = "cmd.state.errors"
+	TextStateSkipped           TextKey = "cmd.state.skipped"
+	TextStateWaiting           TextKey = "cmd.state.waiting"
+	TextErrActQuote            TextKey = "cmd.err.act_quote"
+	TextErrActTag              TextKey = "cmd.err.act_tag"
+	TextErrActWebhook          TextKey = "cmd.err.act_webhook"
+	TextErrActSuggest          TextKey = "cmd.err.act_suggest"
+	TextErrNotifyText          TextKey = "cmd.err.notify_text"
+	TextErrNotifyLast          TextKey = "cmd.err.notify_last"
+	TextErrNotifyWhom          TextKey = "cmd.err.notify_whom"
+	TextErrNotifyCount         TextKey = "cmd.err.notify_count"
+	TextErrNotifyEvery         TextKey = "cmd.err.notify_every"
+	TextErrNotifyWord          TextKey = "cmd.err.notify_word"
+	TextErrCondJoin            TextKey = "cmd.err.cond_join"
+	TextErrCondQuote           TextKey = "cmd.err.cond_quote"
+	TextErrCondParen           TextKey = "cmd.err.cond_paren"
+	TextErrCondEnds            TextKey = "cmd.err.cond_ends"
+	TextErrCondIs              TextKey = "cmd.err.cond_is"
+	TextErrCondMissing         TextKey = "cmd.err.cond_missing"
+	TextErrCondPattern         TextKey = "cmd.err.cond_pattern"
+	TextErrCondMessage         TextKey = "cmd.err.cond_message"
+	TextErrCondPlatform        TextKey = "cmd.err.cond_platform"
+	TextErrCondStatus          TextKey = "cmd.err.cond_status"
+	TextErrCondSuggest         TextKey = "cmd.err.cond_suggest"
+	TextErrCondStart           TextKey = "cmd.err.cond_start"
+	TextErrCondNumber          TextKey = "cmd.err.cond_number"
+	TextErrCondOp              TextKey = "cmd.err.cond_op"
+	TextErrCalTZ               TextKey = "cmd.err.cal_tz"
+	TextErrCalClosed           TextKey = "cmd.err.cal_closed"
+	TextErrCalDays             TextKey = "cmd.err.cal_days"
+	TextErrCalEnd              TextKey = "cmd.err.cal_end"
+	TextHelpRecipeDelete       TextKey = "cmd.help.recipe_delete"
+	TextHelpRecipeList         TextKey = "cmd.help.recipe_list"
+	TextRecipeCreated          TextKey = "cmd.recipe.created"
+	TextRecipeSet              TextKey = "cmd.recipe.set"
+	TextRecipeOn               TextKey = "cmd.recipe.on"
+	TextRecipeOff              TextKey = "cmd.recipe.off"
+	TextRecipeDeleted          TextKey = "cmd.recipe.deleted"
+	TextRecipeHead             TextKey = "cmd.recipe.head"
+	TextRecipeUpdated          TextKey = "cmd.recipe.updated"
+	TextRecipeRule             TextKey = "cmd.recipe.rule"
+	TextRecipeAll              TextKey = "cmd.recipe.all"
+	TextRecipeNone             TextKey = "cmd.recipe.none"
+	TextRecipeStateOn          TextKey = "cmd.recipe.state_on"
+	TextRecipeStateOff         TextKey = "cmd.recipe.state_off"
+	TextRecipeWould            TextKey = "cmd.recipe.would"
+	TextRecipeWouldNot         TextKey = "cmd.recipe.would_not"
+	TextRecipeNotNow           TextKey = "cmd.recipe.not_now"
+	TextErrRecipeID            TextKey = "err.recipe.id"
+	TextErrRecipeTrigger       TextKey = "err.recipe.trigger_words"
+	TextErrRecipeAction        TextKey = "err.recipe.action_words"
+	TextHistoryRecipe          TextKey = "cmd.history.recipe"
+	TextHelpRecipeHours        TextKey = "cmd.help.recipe_hours"
+	TextHelpCalendarNew        TextKey = "cmd.help.calendar_new"
+	TextHelpCalendarEdit       TextKey = "cmd.help.calendar_edit"
+	TextHelpCalendarList       TextKey = "cmd.help.calendar_list"
+	TextHelpCalendarDelete     TextKey = "cmd.help.calendar_delete"
+	TextCalendarSaved          TextKey = "cmd.calendar.saved"
+	TextCalendarNone           TextKey = "cmd.calendar.none"
+	TextCalendarDeleted        TextKey = "cmd.calendar.deleted"
+	TextRecipeHours            TextKey = "cmd.recipe.hours"
+	TextErrRecipeNotFound      TextKey = "err.recipe.not_found"
+	TextErrRecipeName          TextKey = "err.recipe.name"
+	TextErrRecipeStatus        TextKey = "err.recipe.status"
+	TextErrRecipeEvent         TextKey = "err.recipe.event"
+	TextErrRecipeKind          TextKey = "err.recipe.trigger"
+	TextErrRecipeTooMany       TextKey = "err.recipe.too_many"
+	TextErrRecipeWhyTag        TextKey = "err.recipe.action.tag"
+	TextErrRecipeWhyAssign     TextKey = "err.recipe.action.assign"
+	TextErrRecipeWhyText       TextKey = "err.recipe.action.text"
+	TextErrRecipeWhyNotify     TextKey = "err.recipe.action.notify"
+	TextErrRecipeWhyEvery      TextKey = "err.recipe.action.every"
+	TextErrRecipeWhySet        TextKey = "err.recipe.action.set"
+	TextErrRecipeWhySurvey     TextKey = "err.recipe.action.survey"
+	TextErrRecipeWhySmart      TextKey = "err.recipe.action.smart"
+	TextErrRecipeWhyWebhook    TextKey = "err.recipe.action.webhook"
+	TextErrRecipeWhyVars       TextKey = "err.recipe.action.vars"
+	TextErrRecipeWhyWait       TextKey = "err.recipe.action.wait"
+	TextErrRecipeWhyWaitLast   TextKey = "err.recipe.action.wait_last"
+	TextErrRecipeWhyNone       TextKey = "err.recipe.action.none"
+	TextErrRecipeNoWhen        TextKey = "err.recipe.no_trigger"
+	TextErrRecipeNoDo          TextKey = "err.recipe.no_actions"
+	TextErrCalendarNone        TextKey = "err.calendar.not_found"
+	TextErrCalendarUsed        TextKey = "err.calendar.used"
+	TextErrCalendarExists      TextKey = "err.calendar.exists"
+	TextErrConditionLong       TextKey = "err.condition.long"
+	TextErrConditionAt         TextKey = "err.condition.at"
+	TextErrCondition           TextKey = "err.condition"
+	TextHelpWebhookNew         TextKey = "cmd.help.webhook_new"
+	TextHelpWebhookAuth        TextKey = "cmd.help.webhook_auth"
+	TextHelpWebhookEdit        TextKey = "cmd.help.webhook_edit"
+	TextWebhookEdited          TextKey = "cmd.webhook.edited"
+	TextHelpWebhookList        TextKey = "cmd.help.webhook_list"
+	TextHelpWebhookInfo        TextKey = "cmd.help.webhook_info"
+	TextHelpWebhookLog         TextKey = "cmd.help.webhook_log"
+	TextHelpWebhookTest        TextKey = "cmd.help.webhook_test"
+	TextHelpWebhookEnable      TextKey = "cmd.help.webhook_enable"
+	TextHelpWebhookDisable     TextKey = "cmd.help.webhook_disable"
+	TextHelpWebhookDelete      TextKey = "cmd.help.webhook_delete"
+	TextWebhookCreated         TextKey = "cmd.webhook.created"
+	TextWebhookAuth            TextKey = "cmd.webhook.auth"
+	TextWebhookInfo            TextKey = "cmd.webhook.info"
+	TextWebhookNone            TextKey = "cmd.webhook.none"
+	TextWebhookNoLog           TextKey = "cmd.webhook.no_log"
+	TextWebhookLogHead         TextKey = "cmd.webhook.log_head"
+	TextWebhookTest            TextKey = "cmd.webhook.test"
+	TextWebhookDeleted         TextKey = "cmd.webhook.deleted"
+	TextErrWebhookName         TextKey = "err.webhook.name"
+	TextErrWebhookWords        TextKey = "err.webhook.words"
+	TextErrWebhookVars         TextKey = "err.webhook.vars"
+	TextErrWebhookNotFound     TextKey = "err.webhook.not_found"
+	TextErrWebhookUsed         TextKey = "err.webhook.used"
+	TextErrWebhookExists       TextKey = "err.webhook.exists"
+	TextErrWebhookURL          TextKey = "err.webhook.url"
+	TextErrWebhookHTTPS        TextKey = "err.webhook.https"
+	TextErrWebhookPrivate      TextKey = "err.webhook.private"
+	TextHelpDraftSend          TextKey = "cmd.help.draft_send"
+	TextHelpDraftEdit          TextKey = "cmd.help.draft_edit"
+	TextHelpDraftDiscard       TextKey = "cmd.help.draft_discard"
+	TextDraftSent              TextKey = "cmd.draft.sent"
+	TextDraftEdited            TextKey = "cmd.draft.edited"
+	TextDraftHowEdit           TextKey = "cmd.draft.how_edit"
+	TextDraftDiscarded         TextKey = "cmd.draft.discarded"
+	TextErrDraftNumber         TextKey = "err.draft.number"
+	TextErrDraftGone           TextKey = "err.draft.gone"
+	TextHistoryDraft           TextKey = "cmd.history.draft"
+	TextHistoryApproval        TextKey = "cmd.history.approval"
+	TextHistoryDraftGone       TextKey = "cmd.history.draft_discarded"
+	TextHistoryDraftEdited     TextKey = "cmd.history.draft_edited"
+	TextThreadDraftTitle       TextKey = "threads.draft.title"
+	TextThreadDraftAppr        TextKey = "threads.draft.approval"
+	TextThreadDraftSend        TextKey = "threads.draft.send"
+	TextThreadDraftApprove     TextKey = "threads.draft.approve"
+	TextThreadDraftDiscard     TextKey = "threads.draft.discard"
+	TextThreadDraftEdit        TextKey = "threads.draft.edit"
+	TextThreadDraftHow         TextKey = "threads.draft.how"
+	TextHelpFilterSave         TextKey = "cmd.help.filter_save"
+	TextHelpFilterList         TextKey = "cmd.help.filter_list"
+	TextHelpFilterDelete       TextKey = "cmd.help.filter_delete"
+	TextFilterSaved            TextKey = "cmd.filter.saved"
+	TextFilterNone             TextKey = "cmd.filter.none"
+	TextFilterDeleted          TextKey = "cmd.filter.deleted"
+	TextErrFilterNotFound      TextKey = "err.filter.not_found"
+	TextErrFilterUsed          TextKey = "err.filter.used"
+	TextErrFilterName          TextKey = "err.filter.name"
+	TextHistoryRated           TextKey = "cmd.history.rated"
+	TextThreadSurveyCSAT       TextKey = "threads.survey.csat"
+	TextThreadSurveyNPS        TextKey = "threads.survey.nps"
+	TextErrRecipeHours         TextKey = "err.recipe.hours_words"
+	TextHistoryHead            TextKey = "cmd.history.head"
+	TextHistoryEarlier         TextKey = "cmd.history.earlier"
+	TextHistoryMessage         TextKey = "cmd.history.message"
+	TextHistoryBlocked         TextKey = "cmd.history.blocked"
+	TextHistoryFiles           TextKey = "cmd.history.files"
+	TextHistoryReply           TextKey = "cmd.history.reply"
+	TextHistoryReplyBy         TextKey = "cmd.history.reply_email"
+	TextHistoryNote            TextKey = "cmd.history.note"
+	TextHistoryOpened          TextKey = "cmd.history.opened"
+	TextHistoryJoined          TextKey = "cmd.history.joined"
+	TextHistoryTagAdd          TextKey = "cmd.history.tag_added"
+	TextHistoryTagDel          TextKey = "cmd.history.tag_removed"
+	TextHistoryStatus          TextKey = "cmd.history.status"
+	TextHistoryClosed          TextKey = "cmd.history.closed"
+	TextHistoryCloseAt         TextKey = "cmd.history.close_at"
+	TextHistoryReopened        TextKey = "cmd.history.reopened"
+	TextHistoryReopenBy        TextKey = "cmd.history.reopened_by_message"
+	TextHistoryAnswered        TextKey = "cmd.history.answered"
+	TextHistoryAssigned        TextKey = "cmd.history.assigned"
+	TextHistoryBlock           TextKey = "cmd.history.block"
+	TextHistoryUnblock         TextKey = "cmd.history.unblock"
+	TextHistoryOther           TextKey = "cmd.history.other"
+	TextHelpClose              TextKey = "cmd.help.close"
+	TextHelpReopen             TextKey = "cmd.help.reopen"
+	TextHelpAssign             TextKey = "cmd.help.assign"
+	TextHelpTagAdd             TextKey = "cmd.help.tag_add"
+	TextHelpTagRemove          TextKey = "cmd.help.tag_remove"
+	TextHelpBlock              TextKey = "cmd.help.block"
+	TextHelpUnblock            TextKey = "cmd.help.unblock"
+	TextHelpSnippet            TextKey = "cmd.help.snippet"
+	TextHelpSnipAdd            TextKey = "cmd.help.snippets_add"
+	TextHelpSnipRemove         TextKey = "cmd.help.snippets_remove"
+	TextHelpSnipList           TextKey = "cmd.help.snippets_list"
 
 	TextStatusTitle     TextKey = "cmd.status.title"
 	TextStatusPlatform  TextKey = "cmd.status.platform"
@@ -836,264 +857,285 @@ var Texts = Catalogue{
 	TextButtonReport:   {"Report", "Rapport"},
 	TextButtonClone:    {"Clone", "Dupliquer"},
 
-	TextNoted:                 {"Noted: internal, never sent to the participant.", "Noté : interne, jamais envoyé au participant."},
-	TextClosed:                {"Conversation closed. A new message from the participant opens it again.", "Conversation fermée. Un nouveau message du participant la rouvre."},
-	TextCloseLater:            {"The conversation closes at %s, unless the participant writes before.", "La conversation se fermera le %s, sauf si le participant écrit avant."},
-	TextReopened:              {"Conversation open again.", "Conversation rouverte."},
-	TextAssigned:              {"Conversation assigned to %s.", "Conversation attribuée à %s."},
-	TextTags:                  {"Tags: %s", "Étiquettes : %s"},
-	TextBlocked:               {"Participant blocked: their messages are no longer relayed. `unblock` to undo.", "Participant bloqué : ses messages ne sont plus relayés. `unblock` pour annuler."},
-	TextUnblocked:             {"Participant unblocked.", "Participant débloqué."},
-	TextNotDelivered:          {"Not delivered: %s", "Non remis : %s"},
-	TextButtonForgotten:       {"This button is from before herald restarted: run the command again.", "Ce bouton date d'avant le redémarrage de herald : relancez la commande."},
-	TextByEmail:               {"They cannot be reached in chat now: this reply goes by email to %s at %s, with any other reply until then.", "Injoignable par chat pour le moment : cette réponse partira par e-mail à %s à %s, avec les autres réponses d'ici là."},
-	TextUnknownForm:           {"herald has no form %q: type the command instead, see `help`.", "herald n'a pas de formulaire %q : tapez la commande, voir `help`."},
-	TextSnippetSent:           {"Snippet *%s* sent.", "Réponse type *%s* envoyée."},
-	TextSnippetSaved:          {"Snippet *%s* saved. In a thread: `snippet %s`", "Réponse type *%s* enregistrée. Dans un fil : `snippet %s`"},
-	TextSnippetRemoved:        {"Snippet *%s* removed.", "Réponse type *%s* supprimée."},
-	TextNoSnippets:            {"No snippet yet: `snippets add NAME TEXT`.", "Aucune réponse type : `snippets add NOM TEXTE`."},
-	TextHelpNote:              {"in a thread: an internal note, never sent", "dans un fil : une note interne, jamais envoyée"},
-	TextHelpRecipeNew:         {"make an automation recipe (off until enabled)", "créer une recette d'automatisation (désactivée jusqu'à son activation)"},
-	TextHelpRecipeWhen:        {"what starts a recipe", "ce qui déclenche une recette"},
-	TextHelpRecipeIf:          {"the condition a conversation must meet: message contains \"…\", platform is …, status is …, tag …, ATTRIBUTE = …, and / or / not", "la condition à remplir : message contient \"…\", plateforme est …, statut est …, étiquette …, ATTRIBUT = …, et / ou / non"},
-	TextHelpRecipeDo:          {"what a recipe does, in order: resolve, pending, reopen, tag add|remove T, assign @X, block, reply \"…\", note \"…\", wait 30m", "ce que fait une recette, dans l'ordre : résoudre, en_attente, rouvrir, étiquette ajouter|retirer E, attribuer @X, bloquer, répondre \"…\", note \"…\", attendre 30m"},
-	TextHelpRecipeEnable:      {"turn a recipe on: it runs on what happens from now", "activer une recette : elle agit sur ce qui arrive à partir de maintenant"},
-	TextHelpRecipeDisable:     {"turn a recipe off", "désactiver une recette"},
-	TextHelpRecipeInfo:        {"a recipe in full", "une recette en détail"},
-	TextHelpRecipeTest:        {"in a thread: would this recipe act on this conversation? (runs nothing)", "dans un fil : cette recette agirait-elle sur cette conversation ? (n'exécute rien)"},
-	TextHelpRecipeClone:       {"copy a recipe (off)", "copier une recette (désactivée)"},
-	TextHelpRecipeEdit:        {"change a recipe's name, trigger, condition, actions or hours", "modifier le nom, le déclencheur, la condition, les actions ou les heures d'une recette"},
-	TextRecipeRenamed:         {"Recipe #%d is now *%s*.", "La recette n°%d s'appelle désormais *%s*."},
-	TextErrRecipeEditPart:     {"%q: write name, when, if, do or hours, then its new value", "%q : écrivez nom, quand, si, faire ou heures, puis la nouvelle valeur"},
-	TextHelpCampaignQuestion:  {"add, list, move or delete a survey's questions", "ajouter, lister, déplacer ou supprimer les questions d'une enquête"},
-	TextHelpCampaignThanks:    {"set the message sent after a survey's last answer", "définir le message envoyé après la dernière réponse d'une enquête"},
-	TextHelpCampaignAnonymous: {"keep a survey's answers without who gave them (for good)", "garder les réponses d'une enquête sans savoir qui les a données (définitivement)"},
-	TextHelpCampaignClose:     {"close a survey: no more answers, new or changed", "clore une enquête : plus de réponse, nouvelle ou modifiée"},
-	TextHelpCampaignStats:     {"a campaign's engagement, and a survey's answers counted per question", "l'engagement d'une campagne, et les réponses d'une enquête comptées par question"},
-	TextHelpCampaignExport:    {"a survey's answers, or a campaign's engagement, as a CSV file", "les réponses d'une enquête, ou l'engagement d'une campagne, en fichier CSV"},
-	TextErrQuestionKind:       {"%q: a question is choice, multi, rating, nps or text", "%q : une question est choix, multiple, note, nps ou texte"},
-	TextErrQuestionQuote:      {"the question comes in quotes: campaign question 3 add choice \"How was it?\" Great | OK | Bad", "la question vient entre guillemets : campaign question 3 add choix \"C'était comment ?\" Bien | Moyen | Mal"},
-	TextErrQuestionNoChoices:  {"a %s question takes no answers to choose from", "une question %s ne prend pas de réponses à choisir"},
-	TextErrQuestionMove:       {"write campaign question ID move FROM TO, with the questions' numbers", "écrivez campaign question ID move DE VERS, avec les numéros des questions"},
-	TextErrQuestionNumber:     {"%q is not a question's number", "%q n'est pas un numéro de question"},
-	TextErrQuestionVerb:       {"%q: write add, list, move or delete", "%q : écrivez add, list, move ou delete"},
-	TextErrExportWhat:         {"%q: write campaign export ID answers, or campaign export ID engagement", "%q : écrivez campaign export ID answers, ou campaign export ID engagement"},
-	TextSurveyHead:            {"Survey #%d *%s*: %d questions", "Enquête n°%d *%s* : %d questions"},
-	TextSurveyOptional:        {"optional", "facultative"},
-	TextSurveyAnonymous:       {"Anonymous: answers are kept without who gave them.", "Anonyme : les réponses sont gardées sans savoir qui les a données."},
-	TextSurveyThanksSet:       {"Survey #%d: thank-you message set.", "Enquête n°%d : message de remerciement défini."},
-	TextSurveyMadeAnonymous:   {"Survey #%d is anonymous: its answers are kept without who gave them, for good.", "L'enquête n°%d est anonyme : ses réponses sont gardées sans savoir qui les a données, définitivement."},
-	TextSurveyClosed:          {"Survey #%d is closed: it takes no more answers.", "L'enquête n°%d est close : elle ne prend plus de réponse."},
-	TextSurveyRespondent:      {"Respondent %d of %d: %s", "Répondant %d sur %d : %s"},
-	TextSurveyPrevious:        {"Previous", "Précédent"},
-	TextSurveyNext:            {"Next", "Suivant"},
-	TextHelpCampaignAnswers:   {"a survey's answers, one person at a time", "les réponses d'une enquête, une personne à la fois"},
-	TextSurveyClosesAt:        {"Survey #%d closes %s: until then, answers can come and change.", "L'enquête n°%d se clôt le %s : d'ici là, les réponses peuvent arriver et changer."},
-	TextErrSurveyCloseAt:      {"write campaign close ID, or campaign close ID at WHEN (at friday 18h)", "écrivez campaign close ID, ou campaign close ID le QUAND (le vendredi 18h)"},
-	TextSurveyStatsHead:       {"*Survey #%d %s*: %d answered, %d to the end; %s on average from first answer to last.", "*Enquête n°%d %s* : %d ont répondu, %d jusqu'au bout ; %s en moyenne de la première réponse à la dernière."},
-	TextSurveyAnswers:         {"%d answers, %d skipped", "%d réponses, %d passées"},
-	TextSurveyAverage:         {"average %s", "moyenne %s"},
-	TextSurveyMoreTexts:       {"… and %d more: `campaign export %d answers` has them all", "… et %d de plus : `campaign export %d answers` les donne toutes"},
-	TextSurveyExportReady:     {"Survey #%d: its answers, one row per person.", "Enquête n°%d : ses réponses, une ligne par personne."},
-	TextEngagementHead:        {"*Campaign #%d %s*", "*Campagne n°%d %s*"},
-	TextEngagementCounts:      {"%d recipients · %d sent · %d seen · %d errors · %d answered", "%d destinataires · %d envoyés · %d vus · %d en erreur · %d ont répondu"},
-	TextEngagementClicks:      {"%d clicked a link (%d clicks)", "%d ont cliqué sur un lien (%d clics)"},
-	TextEngagementWaiting:     {"%d still to send, %d skipped", "%d encore à envoyer, %d écartés"},
-	TextEngagementUntracked:   {"Clicks are not counted: set http.public_url for links to go through herald.", "Les clics ne sont pas comptés : renseignez http.public_url pour que les liens passent par herald."},
-	TextEngagementSeenNote:    {"Seen: shown in the web chat, an email opened (email.track_opens), or a link clicked.", "Vus : affichés dans le chat web, e-mail ouvert (email.track_opens) ou lien cliqué."},
-	TextEngagementExportReady: {"Campaign #%d: its engagement, one row per recipient.", "Campagne n°%d : son engagement, une ligne par destinataire."},
-	TextPeopleHead:            {"Campaign #%d, %s: %d", "Campagne n°%d, %s : %d"},
-	TextPeopleNone:            {"Campaign #%d: no one is %s.", "Campagne n°%d : personne n'est dans l'état %s."},
-	TextPeopleMore:            {"… and %d more: `campaign export %d engagement` has them all", "… et %d de plus : `campaign export %d engagement` les donne tous"},
-	TextPeopleClicks:          {"clicks: %d", "clics : %d"},
-	TextErrPeopleState:        {"%q: write sent, seen, clicked, answered, errors, skipped or waiting", "%q : écrivez sent, seen, clicked, answered, errors, skipped ou waiting"},
-	TextHelpCampaignPeople:    {"who is in a state: sent, seen, clicked, answered, errors, skipped, waiting", "qui est dans un état : sent, seen, clicked, answered, errors, skipped, waiting"},
-	TextErrActQuote:           {"a quote is not closed: write texts in \"…\"", "un guillemet n'est pas fermé : écrivez les textes entre \"…\""},
-	TextErrActTag:             {"write `tag add TAG` or `tag remove TAG`", "écrivez `tag add ÉTIQUETTE` ou `tag remove ÉTIQUETTE`"},
-	TextErrActWebhook:         {"write webhook NAME, or webhook NAME vars contact,message", "écrivez webhook NOM, ou webhook NOM vars contact,message"},
-	TextErrActSuggest:         {"%q is no action: did you mean %q?", "%q n'est pas une action : vouliez-vous dire %q ?"},
-	TextErrNotifyText:         {"notify needs its text in quotes: notify slack:C42 after 5 \"Refunds are piling up\"", "notify demande son texte entre guillemets : notify slack:C42 after 5 \"Les remboursements s'accumulent\""},
-	TextErrNotifyLast:         {"notify's text comes last, in quotes: notify slack:C42 after 5 at most hourly \"TEXT\"", "le texte de notify vient en dernier, entre guillemets : notify slack:C42 after 5 at most hourly \"TEXTE\""},
-	TextErrNotifyWhom:         {"notify whom? write notify slack:C42 or notify email:team@example.org", "notifier qui ? écrivez notify slack:C42 ou notify email:equipe@example.org"},
-	TextErrNotifyCount:        {"%q is not a number of items", "%q n'est pas un nombre d'éléments"},
-	TextErrNotifyEvery:        {"a duration follows every, like every 1h", "une durée suit every, comme every 1h"},
-	TextErrNotifyWord:         {"%q cannot be read in notify: write notify slack:C42 after 5 at most hourly \"TEXT\"", "%q ne se lit pas dans notify : écrivez notify slack:C42 after 5 at most hourly \"TEXTE\""},
-	TextErrCondJoin:           {"the condition cannot be read from %q: join its parts with and / or", "la condition ne se lit pas à partir de %q : reliez ses parties par et / ou"},
-	TextErrCondQuote:          {"a quote is not closed in the condition", "un guillemet n'est pas fermé dans la condition"},
-	TextErrCondParen:          {"a parenthesis is not closed in the condition", "une parenthèse n'est pas fermée dans la condition"},
-	TextErrCondEnds:           {"the condition ends before %s", "la condition s'arrête avant %s"},
-	TextErrCondIs:             {"write `is` (est) or `is not` (n'est pas) after %q", "écrivez `est` ou `n'est pas` après %q"},
-	TextErrCondMissing:        {"the condition is missing a part after and / or", "il manque une partie à la condition après et / ou"},
-	TextErrCondPattern:        {"%q is not a pattern herald can read: %v", "%q n'est pas un motif que herald sait lire : %v"},
-	TextErrCondMessage:        {"write `message contains \"…\"` or `message matches \"…\"`", "écrivez `message contient \"…\"` ou `message correspond \"…\"`"},
-	TextErrCondPlatform:       {"%q is not a platform herald speaks", "%q n'est pas une plateforme que herald parle"},
-	TextErrCondStatus:         {"a conversation is open, pending or resolved, not %q", "une conversation est ouverte, en_attente ou résolue, pas %q"},
-	TextErrCondSuggest:        {"%q: did you mean %q?", "%q : vouliez-vous dire %q ?"},
-	TextErrCondStart:          {"%q cannot start a condition: write for example message contains \"refund\", platform is slack, or plan = gold", "%q ne peut pas commencer une condition : écrivez par exemple message contient \"remboursement\", plateforme est slack, ou plan = or"},
-	TextErrCondNumber:         {"%q is not a number to compare %s with", "%q n'est pas un nombre à comparer avec %s"},
-	TextErrCondOp:             {"after %q write =, !=, <, >, or in", "après %q écrivez =, !=, <, >, ou dans"},
-	TextErrCalTZ:              {"a time zone follows tz, like tz Europe/Paris", "un fuseau horaire suit tz, comme tz Europe/Paris"},
-	TextErrCalClosed:          {"dates follow closed, like closed 2026-12-25,2027-01-01", "des dates suivent closed, comme closed 2026-12-25,2027-01-01"},
-	TextErrCalDays:            {"%q follows days without hours: give each days their hours, like mon-fri 9-18 sat 10-14", "%q suit des jours sans heures : donnez à chaque groupe de jours ses heures, comme mon-fri 9-18 sat 10-14"},
-	TextErrCalEnd:             {"the days at the end have no hours: write them like mon-fri 9-18", "les jours de la fin n'ont pas d'heures : écrivez-les comme mon-fri 9-18"},
-	TextHelpRecipeDelete:      {"delete a recipe and its waiting runs", "supprimer une recette et ses exécutions en attente"},
-	TextHelpRecipeList:        {"the automation recipes", "les recettes d'automatisation"},
-	TextRecipeCreated:         {"Recipe #%[1]d *%[2]s* created, off. Next: `recipe when %[1]d …`, `recipe if %[1]d …`, `recipe do %[1]d …`, then `recipe enable %[1]d`.", "Recette n°%[1]d *%[2]s* créée, désactivée. Ensuite : `recipe when %[1]d …`, `recipe if %[1]d …`, `recipe do %[1]d …`, puis `recipe enable %[1]d`."},
-	TextRecipeSet:             {"Recipe #%d: %s", "Recette n°%d : %s"},
-	TextRecipeOn:              {"Recipe #%d *%s* is on: it acts on what happens from now.", "Recette n°%d *%s* activée : elle agit sur ce qui arrive à partir de maintenant."},
-	TextRecipeOff:             {"Recipe #%d *%s* is off; its waiting runs are dropped.", "Recette n°%d *%s* désactivée ; ses exécutions en attente sont abandonnées."},
-	TextRecipeDeleted:         {"Recipe #%d deleted.", "Recette n°%d supprimée."},
-	TextRecipeHead:            {"*Recipe #%d %s* (%s)", "*Recette n°%d %s* (%s)"},
-	TextRecipeUpdated:         {"changed %s by %s", "modifiée le %s par %s"},
-	TextRecipeRule:            {"when %s, if %s: %s", "quand %s, si %s : %s"},
-	TextRecipeAll:             {"every conversation", "toute conversation"},
-	TextRecipeNone:            {"No recipe yet: `recipe new NAME`.", "Aucune recette : `recipe new NOM`."},
-	TextRecipeStateOn:         {"on", "activée"},
-	TextRecipeStateOff:        {"off", "désactivée"},
-	TextRecipeWould:           {"Recipe #%d *%s* would act on this conversation: %s", "La recette n°%d *%s* agirait sur cette conversation : %s"},
-	TextRecipeWouldNot:        {"Recipe #%d *%s* would not act on this conversation: its condition does not hold.", "La recette n°%d *%s* n'agirait pas sur cette conversation : sa condition n'est pas remplie."},
-	TextErrRecipeID:           {"%q is not a recipe number: `recipe list` shows them", "%q n'est pas un numéro de recette : `recipe list` les montre"},
-	TextErrRecipeTrigger:      {"write when it starts: new conversation, new message, status pending, tag added vip, tag removed, or event NAME", "dites quand elle se déclenche : nouvelle conversation, nouveau message, statut en_attente, étiquette ajoutée vip, étiquette retirée, ou événement NOM"},
-	TextErrRecipeAction:       {"%q is no action: resolve, pending, reopen, tag add|remove TAG, assign @NAME, block, reply \"…\", note \"…\", wait 30m", "%q n'est pas une action : résoudre, en_attente, rouvrir, étiquette ajouter|retirer E, attribuer @NOM, bloquer, répondre \"…\", note \"…\", attendre 30m"},
-	TextHistoryRecipe:         {"%s: %s", "%s : %s"},
-	TextHelpRecipeHours:       {"run a recipe always, or only during or outside a calendar's business hours", "faire agir une recette toujours, ou seulement pendant ou hors des heures ouvrées d'un calendrier"},
-	TextHelpCalendarNew:       {"a business-hours calendar: zone, days and hours (several spans), closed dates", "un calendrier d'heures ouvrées : fuseau, jours et heures (plusieurs plages), jours fermés"},
-	TextHelpCalendarEdit:      {"change a calendar: each part given replaces that part", "modifier un calendrier : chaque partie donnée remplace la sienne"},
-	TextHelpCalendarList:      {"the business-hours calendars", "les calendriers d'heures ouvrées"},
-	TextHelpCalendarDelete:    {"delete a calendar no recipe uses", "supprimer un calendrier qu'aucune recette n'utilise"},
-	TextCalendarSaved:         {"Calendar *%s*: %s", "Calendrier *%s* : %s"},
-	TextCalendarNone:          {"No calendar yet: `calendar new office tz Europe/Paris mon-fri 9-18`.", "Aucun calendrier : `calendar new bureau tz Europe/Paris lun-ven 9-18`."},
-	TextCalendarDeleted:       {"Calendar *%s* deleted.", "Calendrier *%s* supprimé."},
-	TextRecipeHours:           {"%s the hours of %s", "%s les heures de %s"},
-	TextRecipeNotNow:          {"Not now, though: it runs %s.", "Mais pas maintenant : elle s'applique %s."},
-	TextErrRecipeNotFound:     {"no recipe %d", "pas de recette n°%d"},
-	TextErrRecipeName:         {"a recipe's name is 1 to 64 characters on one line, not a number", "le nom d'une recette fait 1 à 64 caractères sur une ligne, et n'est pas un nombre"},
-	TextErrRecipeStatus:       {"a conversation is open, pending or resolved, not %q", "une conversation est ouverte, en attente ou résolue, pas %q"},
-	TextErrRecipeEvent:        {"an event trigger names one event", "un déclencheur d'événement nomme un événement"},
-	TextErrRecipeKind:         {"no trigger %q", "pas de déclencheur %q"},
-	TextErrRecipeTooMany:      {"a recipe has at most %d actions", "une recette a au plus %d actions"},
-	TextErrRecipeWhyTag:       {"action %d (%s): a tag is one word", "action %d (%s) : une étiquette est un seul mot"},
-	TextErrRecipeWhyAssign:    {"action %d (%s): assign to whom?", "action %d (%s) : attribuer à qui ?"},
-	TextErrRecipeWhyText:      {"action %d (%s): it needs a text", "action %d (%s) : il lui faut un texte"},
-	TextErrRecipeWhyNotify:    {"action %d (%s): notify whom?", "action %d (%s) : notifier qui ?"},
-	TextErrRecipeWhyEvery:     {"action %d (%s): after 1 to 10000 items, at most once per a positive period", "action %d (%s) : après 1 à 10000 éléments, au plus une fois par période positive"},
-	TextErrRecipeWhySet:       {"action %d (%s): set priority, language, category or contact.ATTRIBUTE", "action %d (%s) : set priority, language, category ou contact.ATTRIBUT"},
-	TextErrRecipeWhySurvey:    {"action %d (%s): a survey is csat or nps", "action %d (%s) : une enquête est csat ou nps"},
-	TextErrRecipeWhySmart:     {"action %d (%s): smart-assign looks back 3h, 24h, 2d, 3d or 1w", "action %d (%s) : smart-assign regarde 3h, 24h, 2d, 3d ou 1w en arrière"},
-	TextErrRecipeWhyWebhook:   {"action %d (%s): which webhook?", "action %d (%s) : quel webhook ?"},
-	TextErrRecipeWhyVars:      {"action %d (%s): a webhook carries conversation, contact, message, event, or all", "action %d (%s) : un webhook porte conversation, contact, message, event, ou all"},
-	TextErrRecipeWhyWait:      {"action %d (%s): a wait is more than nothing and at most 30 days", "action %d (%s) : une attente dure plus que rien et au plus 30 jours"},
-	TextErrRecipeWhyWaitLast:  {"action %d (%s): a wait is followed by what it waits for", "action %d (%s) : une attente est suivie de ce qu'elle attend"},
-	TextErrRecipeWhyNone:      {"action %d (%s): no such action", "action %d (%s) : pas d'action de ce nom"},
-	TextErrRecipeNoWhen:       {"recipe %[1]d has no trigger yet: `recipe when %[1]d …`", "la recette n°%[1]d n'a pas encore de déclencheur : `recipe when %[1]d …`"},
-	TextErrRecipeNoDo:         {"recipe %[1]d has no actions yet: `recipe do %[1]d …`", "la recette n°%[1]d n'a pas encore d'actions : `recipe do %[1]d …`"},
-	TextErrCalendarNone:       {"no calendar named %s: `calendar list` shows them", "pas de calendrier nommé %s : `calendar list` les montre"},
-	TextErrCalendarUsed:       {"recipe %d (%s) runs by calendar %s: change its hours first", "la recette n°%d (%s) suit le calendrier %s : changez d'abord ses heures"},
-	TextErrCalendarExists:     {"a calendar is already named %[1]s: `calendar edit %[1]s …` changes it", "un calendrier s'appelle déjà %[1]s : `calendar edit %[1]s …` le modifie"},
-	TextErrConditionLong:      {"the condition is longer than %d bytes", "la condition dépasse %d octets"},
-	TextErrConditionAt:        {"the condition cannot be read at %q: %s", "la condition ne se lit pas à %q : %s"},
-	TextErrCondition:          {"the condition cannot be read: %s", "la condition ne se lit pas : %s"},
-	TextHelpWebhookNew:        {"an outbound webhook recipes call, signed the Standard Webhooks way (its secret shown once)", "un webhook sortant qu'appellent les recettes, signé à la manière Standard Webhooks (son secret affiché une fois)"},
-	TextHelpWebhookAuth:       {"the Authorization header a webhook sends (kept secret), or off", "l'en-tête Authorization qu'envoie un webhook (gardé secret), ou off"},
-	TextHelpWebhookEdit:       {"change a webhook's address, method, content type, variables or description (its secrets stay)", "modifier l'adresse, la méthode, le type de contenu, les variables ou la description d'un webhook (ses secrets restent)"},
-	TextWebhookEdited:         {"Webhook *%s* changed: %s to %s, %s, with %s.", "Webhook *%s* modifié : %s vers %s, %s, avec %s."},
-	TextHelpWebhookList:       {"the outbound webhooks", "les webhooks sortants"},
-	TextHelpWebhookInfo:       {"a webhook: method, host, content, state", "un webhook : méthode, hôte, contenu, état"},
-	TextHelpWebhookLog:        {"a webhook's last deliveries: status, time taken, attempt, answer", "les dernières livraisons d'un webhook : statut, durée, tentative, réponse"},
-	TextHelpWebhookTest:       {"send a test delivery to a webhook", "envoyer une livraison de test à un webhook"},
-	TextHelpWebhookEnable:     {"turn a webhook on again", "réactiver un webhook"},
-	TextHelpWebhookDisable:    {"stop a webhook's deliveries", "arrêter les livraisons d'un webhook"},
-	TextHelpWebhookDelete:     {"delete a webhook no recipe calls", "supprimer un webhook qu'aucune recette n'appelle"},
-	TextWebhookCreated:        {"Webhook *%s* → %s created. Its signing secret, shown this once: `%s`. Receivers verify the webhook-signature header with it (Standard Webhooks).", "Webhook *%s* → %s créé. Son secret de signature, affiché cette seule fois : `%s`. Les destinataires vérifient avec lui l'en-tête webhook-signature (Standard Webhooks)."},
-	TextWebhookAuth:           {"Webhook *%s*: Authorization header saved (never shown).", "Webhook *%s* : en-tête Authorization enregistré (jamais affiché)."},
-	TextWebhookInfo:           {"*%s*: %s", "*%s* : %s"},
-	TextWebhookNone:           {"No webhook yet: `webhook new NAME https://…`.", "Aucun webhook : `webhook new NOM https://…`."},
-	TextWebhookNoLog:          {"Webhook *%s* delivered nothing yet.", "Le webhook *%s* n'a encore rien livré."},
-	TextWebhookLogHead:        {"*Webhook %s* → %s, latest first:", "*Webhook %s* → %s, du plus récent au plus ancien :"},
-	TextWebhookTest:           {"A test delivery to *%s* is queued (%s): `webhook log %[1]s` shows how it went.", "Une livraison de test à *%s* est en file (%s) : `webhook log %[1]s` montre son résultat."},
-	TextWebhookDeleted:        {"Webhook *%s* deleted.", "Webhook *%s* supprimé."},
-	TextErrWebhookName:        {"a webhook's name is one word of at most 64 characters", "le nom d'un webhook est un mot d'au plus 64 caractères"},
-	TextErrWebhookWords:       {"%q cannot be read: write webhook new NAME URL [get|post] [json|form] [vars contact,message] [desc \"…\"]", "%q ne se lit pas : écrivez webhook new NOM URL [get|post] [json|form] [vars contact,message] [desc \"…\"]"},
-	TextErrWebhookVars:        {"%q: a webhook carries conversation, contact, message, event, or all", "%q : un webhook transmet conversation, contact, message, event, ou all"},
-	TextErrWebhookNotFound:    {"no webhook named %s: `webhook list` shows them", "pas de webhook nommé %s : `webhook list` les montre"},
-	TextErrWebhookUsed:        {"recipe %d (%s) calls webhook %s: change its actions first", "la recette n°%d (%s) appelle le webhook %s : changez d'abord ses actions"},
-	TextErrWebhookExists:      {"a webhook is already named %s", "un webhook s'appelle déjà %s"},
-	TextErrWebhookURL:         {"a webhook URL is https://host/path", "l'URL d'un webhook est https://hôte/chemin"},
-	TextErrWebhookHTTPS:       {"webhook URLs are https:// (set webhooks.allow_http: true for plain http)", "les URL de webhook sont en https:// (webhooks.allow_http: true pour du http simple)"},
-	TextErrWebhookPrivate:     {"the webhook URL resolves to a private address (%s): set webhooks.allow_private: true for a private network", "l'URL du webhook mène à une adresse privée (%s) : webhooks.allow_private: true pour un réseau privé"},
-	TextHelpDraftSend:         {"in a thread: send a recipe's draft reply (approve it)", "dans un fil : envoyer le brouillon d'une recette (l'approuver)"},
-	TextHelpDraftEdit:         {"in a thread: change a draft reply's text", "dans un fil : changer le texte d'un brouillon"},
-	TextHelpDraftDiscard:      {"in a thread: drop a draft reply", "dans un fil : abandonner un brouillon"},
-	TextDraftSent:             {"Draft #%d sent, approved by %s.", "Brouillon n°%d envoyé, approuvé par %s."},
-	TextDraftEdited:           {"Draft #%d changed: `draft send %d` sends it.", "Brouillon n°%d modifié : `draft send %d` l'envoie."},
-	TextDraftHowEdit:          {"To change draft #%d, write in this thread `draft edit %d` and the new text. It reads now:\n%s", "Pour modifier le brouillon n°%d, écrivez dans ce fil `draft edit %d` suivi du nouveau texte. Il dit pour l'instant :\n%s"},
-	TextDraftDiscarded:        {"Draft #%d discarded by %s.", "Brouillon n°%d abandonné par %s."},
-	TextErrDraftNumber:        {"%q is not a draft's number", "%q n'est pas un numéro de brouillon"},
-	TextErrDraftGone:          {"there is no draft #%d here: it was sent or discarded already", "il n'y a pas de brouillon n°%d ici : il a déjà été envoyé ou abandonné"},
-	TextHistoryDraft:          {"%s left draft #%s: %s", "%s a laissé le brouillon n°%s : %s"},
-	TextHistoryApproval:       {"%s asked to approve reply #%s: %s", "%s a demandé l'approbation de la réponse n°%s : %s"},
-	TextHistoryDraftGone:      {"%s discarded draft #%s", "%s a abandonné le brouillon n°%s"},
-	TextHistoryDraftEdited:    {"%s changed draft #%s: %s", "%s a modifié le brouillon n°%s : %s"},
-	TextThreadDraftTitle:      {"Draft reply #%s by %s", "Brouillon de réponse n°%s par %s"},
-	TextThreadDraftAppr:       {"Reply #%s by %s, for approval", "Réponse n°%s par %s, à approuver"},
-	TextThreadDraftSend:       {"Send", "Envoyer"},
-	TextThreadDraftApprove:    {"Approve", "Approuver"},
-	TextThreadDraftDiscard:    {"Discard", "Abandonner"},
-	TextThreadDraftEdit:       {"Edit", "Modifier"},
-	TextThreadDraftHow:        {"`draft send %s` sends it, `draft edit %s NEW TEXT` changes it, `draft discard %s` drops it.", "`draft send %s` l'envoie, `draft edit %s NOUVEAU TEXTE` le change, `draft discard %s` l'abandonne."},
-	TextHelpFilterSave:        {"save a condition under a name, for recipes to use: recipe if ID filter NAME", "enregistrer une condition sous un nom, pour les recettes : recipe if ID filtre NOM"},
-	TextHelpFilterList:        {"the saved filters", "les filtres enregistrés"},
-	TextHelpFilterDelete:      {"delete a filter no recipe uses", "supprimer un filtre qu'aucune recette n'utilise"},
-	TextFilterSaved:           {"Filter *%s*: %s. Recipes using it follow it.", "Filtre *%s* : %s. Les recettes qui l'utilisent le suivent."},
-	TextFilterNone:            {"No filter yet: `filter save NAME CONDITION`.", "Aucun filtre : `filter save NOM CONDITION`."},
-	TextFilterDeleted:         {"Filter *%s* deleted.", "Filtre *%s* supprimé."},
-	TextErrFilterNotFound:     {"no filter named %s: `filter list` shows them", "pas de filtre nommé %s : `filter list` les montre"},
-	TextErrFilterUsed:         {"recipe %d (%s) uses filter %s: change its condition first", "la recette n°%d (%s) utilise le filtre %s : changez d'abord sa condition"},
-	TextErrFilterName:         {"a filter's name is one word", "le nom d'un filtre est un mot"},
-	TextHistoryRated:          {"the participant rated %s/%s (%s)", "le participant a noté %s/%s (%s)"},
-	TextThreadSurveyCSAT:      {"How would you rate our answer? From 1 (poor) to 5 (great).", "Comment évaluez-vous notre réponse ? De 1 (mauvaise) à 5 (excellente)."},
-	TextThreadSurveyNPS:       {"How likely are you to recommend us to a friend? From 0 (not at all) to 10 (very likely): reply with a number.", "Recommanderiez-vous notre service à un proche ? De 0 (pas du tout) à 10 (tout à fait) : répondez par un nombre."},
-	TextErrRecipeHours:        {"write recipe hours ID always, during CALENDAR or outside CALENDAR", "écrivez recipe hours ID toujours, pendant CALENDRIER ou hors CALENDRIER"},
-	TextHelpHistory:           {"in a thread: everything that happened in the conversation, and who did it", "dans un fil : tout ce qui s'est passé dans la conversation, et qui l'a fait"},
-	TextHistoryHead:           {"*History of conversation #%d* (%s)", "*Historique de la conversation n° %d* (%s)"},
-	TextHistoryEarlier:        {"… %d earlier lines not shown", "… %d lignes plus anciennes non affichées"},
-	TextHistoryMessage:        {"message from the participant: %s", "message du participant : %s"},
-	TextHistoryBlocked:        {"message from the participant, blocked: not relayed", "message du participant, bloqué : non relayé"},
-	TextHistoryFiles:          {"%d file(s)", "%d fichier(s)"},
-	TextHistoryReply:          {"%s replied: %s", "%s a répondu : %s"},
-	TextHistoryReplyBy:        {"%s replied, by email: %s", "%s a répondu, par e-mail : %s"},
-	TextHistoryNote:           {"%s wrote a note", "%s a écrit une note"},
-	TextHistoryOpened:         {"conversation opened", "conversation ouverte"},
-	TextHistoryJoined:         {"the participant joined", "le participant est arrivé"},
-	TextHistoryTagAdd:         {"%s added the tag %s", "%s a ajouté l'étiquette %s"},
-	TextHistoryTagDel:         {"%s removed the tag %s", "%s a retiré l'étiquette %s"},
-	TextHistoryStatus:         {"%s → %s", "%s → %s"},
-	TextHistoryClosed:         {"%s closed the conversation", "%s a fermé la conversation"},
-	TextHistoryCloseAt:        {"%s set it to close at %s", "%s a programmé sa fermeture le %s"},
-	TextHistoryReopened:       {"%s reopened the conversation", "%s a rouvert la conversation"},
-	TextHistoryReopenBy:       {"reopened by the participant's message", "rouverte par un message du participant"},
-	TextHistoryAnswered:       {"answered: waiting for the participant", "répondue : en attente du participant"},
-	TextHistoryAssigned:       {"%s assigned it to %s", "%s l'a attribuée à %s"},
-	TextHistoryBlock:          {"%s blocked the participant", "%s a bloqué le participant"},
-	TextHistoryUnblock:        {"%s unblocked the participant", "%s a débloqué le participant"},
-	TextHistoryOther:          {"%s: %s", "%s : %s"},
-	TextHelpClose:             {"in a thread: close now or later, with a last message", "dans un fil : fermer maintenant ou plus tard, avec un dernier message"},
-	TextHelpReopen:            {"in a thread: open the conversation again", "dans un fil : rouvrir la conversation"},
-	TextHelpAssign:            {"in a thread: give the conversation to a moderator", "dans un fil : attribuer la conversation à un modérateur"},
-	TextHelpTagAdd:            {"in a thread: add a tag", "dans un fil : ajouter une étiquette"},
-	TextHelpTagRemove:         {"in a thread: remove a tag", "dans un fil : retirer une étiquette"},
-	TextHelpBlock:             {"in a thread: stop relaying this participant", "dans un fil : ne plus relayer ce participant"},
-	TextHelpUnblock:           {"in a thread: relay this participant again", "dans un fil : relayer à nouveau ce participant"},
-	TextHelpSnippet:           {"in a thread: send a saved answer", "dans un fil : envoyer une réponse type"},
-	TextHelpSnipAdd:           {"save an answer to send with snippet NAME", "enregistrer une réponse type à envoyer avec snippet NOM"},
-	TextHelpSnipRemove:        {"delete a saved answer", "supprimer une réponse type"},
-	TextHelpSnipList:          {"the saved answers", "les réponses types"},
-	TextStatusTitle:           {"herald status", "État de herald"},
-	TextStatusPlatform:        {"%s: %s", "%s : %s"},
-	TextStatusNoPlat:          {"No platform connected besides the web console.", "Aucune plateforme connectée hormis la console web."},
-	TextStatusQueue:           {"%d messages waiting to be sent.", "%d messages en attente d'envoi."},
-	TextStatusNoErrors:        {"No recent integration error.", "Aucune erreur d'intégration récente."},
-	TextStatusErrorLine:       {"%s %s: %s. Fix: %s", "%s %s : %s. Correction : %s"},
-	TextConnected:             {"connected", "connectée"},
-	TextDisconnected:          {"disconnected", "déconnectée"},
+	TextNoted:                  {"Noted: internal, never sent to the participant.", "Noté : interne, jamais envoyé au participant."},
+	TextClosed:                 {"Conversation closed. A new message from the participant opens it again.", "Conversation fermée. Un nouveau message du participant la rouvre."},
+	TextCloseLater:             {"The conversation closes at %s, unless the participant writes before.", "La conversation se fermera le %s, sauf si le participant écrit avant."},
+	TextReopened:               {"Conversation open again.", "Conversation rouverte."},
+	TextAssigned:               {"Conversation assigned to %s.", "Conversation attribuée à %s."},
+	TextTags:                   {"Tags: %s", "Étiquettes : %s"},
+	TextBlocked:                {"Participant blocked: their messages are no longer relayed. `unblock` to undo.", "Participant bloqué : ses messages ne sont plus relayés. `unblock` pour annuler."},
+	TextUnblocked:              {"Participant unblocked.", "Participant débloqué."},
+	TextNotDelivered:           {"Not delivered: %s", "Non remis : %s"},
+	TextButtonForgotten:        {"This button is from before herald restarted: run the command again.", "Ce bouton date d'avant le redémarrage de herald : relancez la commande."},
+	TextByEmail:                {"They cannot be reached in chat now: this reply goes by email to %s at %s, with any other reply until then.", "Injoignable par chat pour le moment : cette réponse partira par e-mail à %s à %s, avec les autres réponses d'ici là."},
+	TextUnknownForm:            {"herald has no form %q: type the command instead, see `help`.", "herald n'a pas de formulaire %q : tapez la commande, voir `help`."},
+	TextSnippetSent:            {"Snippet *%s* sent.", "Réponse type *%s* envoyée."},
+	TextSnippetSaved:           {"Snippet *%s* saved. In a thread: `snippet %s`", "Réponse type *%s* enregistrée. Dans un fil : `snippet %s`"},
+	TextSnippetRemoved:         {"Snippet *%s* removed.", "Réponse type *%s* supprimée."},
+	TextNoSnippets:             {"No snippet yet: `snippets add NAME TEXT`.", "Aucune réponse type : `snippets add NOM TEXTE`."},
+	TextHelpNote:               {"in a thread: an internal note, never sent", "dans un fil : une note interne, jamais envoyée"},
+	TextHelpRecipeNew:          {"make an automation recipe (off until enabled)", "créer une recette d'automatisation (désactivée jusqu'à son activation)"},
+	TextHelpRecipeWhen:         {"what starts a recipe", "ce qui déclenche une recette"},
+	TextHelpRecipeIf:           {"the condition a conversation must meet: message contains \"…\", platform is …, status is …, tag …, ATTRIBUTE = …, and / or / not", "la condition à remplir : message contient \"…\", plateforme est …, statut est …, étiquette …, ATTRIBUT = …, et / ou / non"},
+	TextHelpRecipeDo:           {"what a recipe does, in order: resolve, pending, reopen, tag add|remove T, assign @X, block, reply \"…\", note \"…\", wait 30m", "ce que fait une recette, dans l'ordre : résoudre, en_attente, rouvrir, étiquette ajouter|retirer E, attribuer @X, bloquer, répondre \"…\", note \"…\", attendre 30m"},
+	TextHelpRecipeEnable:       {"turn a recipe on: it runs on what happens from now", "activer une recette : elle agit sur ce qui arrive à partir de maintenant"},
+	TextHelpRecipeDisable:      {"turn a recipe off", "désactiver une recette"},
+	TextHelpRecipeInfo:         {"a recipe in full", "une recette en détail"},
+	TextHelpRecipeTest:         {"in a thread: would this recipe act on this conversation? (runs nothing)", "dans un fil : cette recette agirait-elle sur cette conversation ? (n'exécute rien)"},
+	TextHelpRecipeClone:        {"copy a recipe (off)", "copier une recette (désactivée)"},
+	TextHelpRecipeEdit:         {"change a recipe's name, trigger, condition, actions or hours", "modifier le nom, le déclencheur, la condition, les actions ou les heures d'une recette"},
+	TextRecipeRenamed:          {"Recipe #%d is now *%s*.", "La recette n°%d s'appelle désormais *%s*."},
+	TextErrRecipeEditPart:      {"%q: write name, when, if, do or hours, then its new value", "%q : écrivez nom, quand, si, faire ou heures, puis la nouvelle valeur"},
+	TextHelpCampaignQuestion:   {"add, list, move or delete a survey's questions", "ajouter, lister, déplacer ou supprimer les questions d'une enquête"},
+	TextHelpCampaignThanks:     {"set the message sent after a survey's last answer", "définir le message envoyé après la dernière réponse d'une enquête"},
+	TextHelpCampaignAnonymous:  {"keep a survey's answers without who gave them (for good)", "garder les réponses d'une enquête sans savoir qui les a données (définitivement)"},
+	TextHelpCampaignClose:      {"close a survey: no more answers, new or changed", "clore une enquête : plus de réponse, nouvelle ou modifiée"},
+	TextHelpCampaignStats:      {"a campaign's engagement, and a survey's answers counted per question", "l'engagement d'une campagne, et les réponses d'une enquête comptées par question"},
+	TextHelpCampaignExport:     {"a survey's answers, or a campaign's engagement, as a CSV file", "les réponses d'une enquête, ou l'engagement d'une campagne, en fichier CSV"},
+	TextErrQuestionKind:        {"%q: a question is choice, multi, rating, nps or text", "%q : une question est choix, multiple, note, nps ou texte"},
+	TextErrQuestionQuote:       {"the question comes in quotes: campaign question 3 add choice \"How was it?\" Great | OK | Bad", "la question vient entre guillemets : campaign question 3 add choix \"C'était comment ?\" Bien | Moyen | Mal"},
+	TextErrQuestionNoChoices:   {"a %s question takes no answers to choose from", "une question %s ne prend pas de réponses à choisir"},
+	TextErrQuestionMove:        {"write campaign question ID move FROM TO, with the questions' numbers", "écrivez campaign question ID move DE VERS, avec les numéros des questions"},
+	TextErrQuestionNumber:      {"%q is not a question's number", "%q n'est pas un numéro de question"},
+	TextErrQuestionVerb:        {"%q: write add, list, move or delete", "%q : écrivez add, list, move ou delete"},
+	TextErrExportWhat:          {"%q: write campaign export ID answers, or campaign export ID engagement", "%q : écrivez campaign export ID answers, ou campaign export ID engagement"},
+	TextSurveyHead:             {"Survey #%d *%s*: %d questions", "Enquête n°%d *%s* : %d questions"},
+	TextSurveyOptional:         {"optional", "facultative"},
+	TextSurveyAnonymous:        {"Anonymous: answers are kept without who gave them.", "Anonyme : les réponses sont gardées sans savoir qui les a données."},
+	TextSurveyThanksSet:        {"Survey #%d: thank-you message set.", "Enquête n°%d : message de remerciement défini."},
+	TextSurveyMadeAnonymous:    {"Survey #%d is anonymous: its answers are kept without who gave them, for good.", "L'enquête n°%d est anonyme : ses réponses sont gardées sans savoir qui les a données, définitivement."},
+	TextSurveyClosed:           {"Survey #%d is closed: it takes no more answers.", "L'enquête n°%d est close : elle ne prend plus de réponse."},
+	TextSurveyRespondent:       {"Respondent %d of %d: %s", "Répondant %d sur %d : %s"},
+	TextSurveyPrevious:         {"Previous", "Précédent"},
+	TextSurveyNext:             {"Next", "Suivant"},
+	TextHelpCampaignAnswers:    {"a survey's answers, one person at a time", "les réponses d'une enquête, une personne à la fois"},
+	TextSurveyClosesAt:         {"Survey #%d closes %s: until then, answers can come and change.", "L'enquête n°%d se clôt le %s : d'ici là, les réponses peuvent arriver et changer."},
+	TextErrSurveyCloseAt:       {"write campaign close ID, or campaign close ID at WHEN (at friday 18h)", "écrivez campaign close ID, ou campaign close ID le QUAND (le vendredi 18h)"},
+	TextSurveyStatsHead:        {"*Survey #%d %s*: %d answered, %d to the end; %s on average from first answer to last.", "*Enquête n°%d %s* : %d ont répondu, %d jusqu'au bout ; %s en moyenne de la première réponse à la dernière."},
+	TextSurveyAnswers:          {"%d answers, %d skipped", "%d réponses, %d passées"},
+	TextSurveyAverage:          {"average %s", "moyenne %s"},
+	TextSurveyMoreTexts:        {"… and %d more: `campaign export %d answers` has them all", "… et %d de plus : `campaign export %d answers` les donne toutes"},
+	TextSurveyExportReady:      {"Survey #%d: its answers, one row per person.", "Enquête n°%d : ses réponses, une ligne par personne."},
+	TextEngagementHead:         {"*Campaign #%d %s*", "*Campagne n°%d %s*"},
+	TextEngagementCounts:       {"%d recipients · %d sent · %d seen · %d errors · %d answered", "%d destinataires · %d envoyés · %d vus · %d en erreur · %d ont répondu"},
+	TextEngagementClicks:       {"%d clicked a link (%d clicks)", "%d ont cliqué sur un lien (%d clics)"},
+	TextEngagementWaiting:      {"%d still to send, %d skipped", "%d encore à envoyer, %d écartés"},
+	TextEngagementUntracked:    {"Clicks are not counted: set http.public_url for links to go through herald.", "Les clics ne sont pas comptés : renseignez http.public_url pour que les liens passent par herald."},
+	TextEngagementSeenNote:     {"Seen: shown in the web chat, an email opened (email.track_opens), or a link clicked.", "Vus : affichés dans le chat web, e-mail ouvert (email.track_opens) ou lien cliqué."},
+	TextEngagementExportReady:  {"Campaign #%d: its engagement, one row per recipient.", "Campagne n°%d : son engagement, une ligne par destinataire."},
+	TextPeopleHead:             {"Campaign #%d, %s: %d", "Campagne n°%d, %s : %d"},
+	TextPeopleNone:             {"Campaign #%d, %s: no one.", "Campagne n°%d, %s : personne."},
+	TextPeopleMore:             {"… and %d more: `campaign export %d engagement` has them all", "… et %d de plus : `campaign export %d engagement` les donne tous"},
+	TextPeopleClicks:           {"clicks: %d", "clics : %d"},
+	TextErrPeopleState:         {"%q: write sent, seen, clicked, answered, errors, skipped or waiting", "%q : écrivez sent, seen, clicked, answered, errors, skipped ou waiting"},
+	TextHelpCampaignPeople:     {"who is in a state: sent, seen, clicked, answered, errors, skipped, waiting", "qui est dans un état : sent, seen, clicked, answered, errors, skipped, waiting"},
+	TextErrSurveyAnonymous:     {"survey %d is anonymous: who answered is not kept", "l'enquête n°%d est anonyme : qui a répondu n'est pas gardé"},
+	TextErrSurveyAnonymousView: {"survey %d is anonymous: its answers are not shown person by person", "l'enquête n°%d est anonyme : ses réponses ne sont pas montrées personne par personne"},
+	TextErrSurveyNoRespondent:  {"survey %d has %d respondents, not %d", "l'enquête n°%d a %d répondants, pas %d"},
+	TextErrSurveyQuestionText:  {"a question is 1 to %d characters", "une question fait de 1 à %d caractères"},
+	TextErrSurveyChoices:       {"a choice question has 2 to %d answers, separated by |", "une question à choix a de 2 à %d réponses, séparées par |"},
+	TextErrSurveyChoiceText:    {"an answer is 1 to %d characters", "une réponse fait de 1 à %d caractères"},
+	TextErrSurveyChoiceTwice:   {"the answer %q is there twice", "la réponse %q est là deux fois"},
+	TextErrSurveyScale:         {"a rating goes from 1 to 5, or from 0 to 10", "une note va de 1 à 5, ou de 0 à 10"},
+	TextErrSurveyKind:          {"a question is choice, multi, rating, nps or text, not %q", "une question est choix, multiple, note, nps ou texte, pas %q"},
+	TextErrSurveyTooMany:       {"a survey has at most %d questions", "une enquête a au plus %d questions"},
+	TextErrSurveyClosedAlready: {"survey %d is closed already", "l'enquête n°%d est déjà close"},
+	TextErrSurveyNone:          {"campaign %d has no questions: add one with `campaign question %d add …`", "la campagne n°%d n'a pas de question : ajoutez-en une avec `campaign question %d add …`"},
+	TextErrSurveyNoQuestion:    {"there is no question %d: the survey has %d", "il n'y a pas de question %d : l'enquête en a %d"},
+	TextErrSurveyNudge:         {"campaign %d is a nudge: a survey is a campaign of its own", "la campagne n°%d est une relance : une enquête est une campagne à part"},
+	TextStateSent:              {"sent", "envoyés"},
+	TextStateSeen:              {"seen", "vus"},
+	TextStateClicked:           {"clicked", "ont cliqué"},
+	TextStateAnswered:          {"answered", "ont répondu"},
+	TextStateErrors:            {"errors", "en erreur"},
+	TextStateSkipped:           {"skipped", "écartés"},
+	TextStateWaiting:           {"waiting", "en attente"},
+	TextErrActQuote:            {"a quote is not closed: write texts in \"…\"", "un guillemet n'est pas fermé : écrivez les textes entre \"…\""},
+	TextErrActTag:              {"write `tag add TAG` or `tag remove TAG`", "écrivez `tag add ÉTIQUETTE` ou `tag remove ÉTIQUETTE`"},
+	TextErrActWebhook:          {"write webhook NAME, or webhook NAME vars contact,message", "écrivez webhook NOM, ou webhook NOM vars contact,message"},
+	TextErrActSuggest:          {"%q is no action: did you mean %q?", "%q n'est pas une action : vouliez-vous dire %q ?"},
+	TextErrNotifyText:          {"notify needs its text in quotes: notify slack:C42 after 5 \"Refunds are piling up\"", "notify demande son texte entre guillemets : notify slack:C42 after 5 \"Les remboursements s'accumulent\""},
+	TextErrNotifyLast:          {"notify's text comes last, in quotes: notify slack:C42 after 5 at most hourly \"TEXT\"", "le texte de notify vient en dernier, entre guillemets : notify slack:C42 after 5 at most hourly \"TEXTE\""},
+	TextErrNotifyWhom:          {"notify whom? write notify slack:C42 or notify email:team@example.org", "notifier qui ? écrivez notify slack:C42 ou notify email:equipe@example.org"},
+	TextErrNotifyCount:         {"%q is not a number of items", "%q n'est pas un nombre d'éléments"},
+	TextErrNotifyEvery:         {"a duration follows every, like every 1h", "une durée suit every, comme every 1h"},
+	TextErrNotifyWord:          {"%q cannot be read in notify: write notify slack:C42 after 5 at most hourly \"TEXT\"", "%q ne se lit pas dans notify : écrivez notify slack:C42 after 5 at most hourly \"TEXTE\""},
+	TextErrCondJoin:            {"the condition cannot be read from %q: join its parts with and / or", "la condition ne se lit pas à partir de %q : reliez ses parties par et / ou"},
+	TextErrCondQuote:           {"a quote is not closed in the condition", "un guillemet n'est pas fermé dans la condition"},
+	TextErrCondParen:           {"a parenthesis is not closed in the condition", "une parenthèse n'est pas fermée dans la condition"},
+	TextErrCondEnds:            {"the condition ends before %s", "la condition s'arrête avant %s"},
+	TextErrCondIs:              {"write `is` (est) or `is not` (n'est pas) after %q", "écrivez `est` ou `n'est pas` après %q"},
+	TextErrCondMissing:         {"the condition is missing a part after and / or", "il manque une partie à la condition après et / ou"},
+	TextErrCondPattern:         {"%q is not a pattern herald can read: %v", "%q n'est pas un motif que herald sait lire : %v"},
+	TextErrCondMessage:         {"write `message contains \"…\"` or `message matches \"…\"`", "écrivez `message contient \"…\"` ou `message correspond \"…\"`"},
+	TextErrCondPlatform:        {"%q is not a platform herald speaks", "%q n'est pas une plateforme que herald parle"},
+	TextErrCondStatus:          {"a conversation is open, pending or resolved, not %q", "une conversation est ouverte, en_attente ou résolue, pas %q"},
+	TextErrCondSuggest:         {"%q: did you mean %q?", "%q : vouliez-vous dire %q ?"},
+	TextErrCondStart:           {"%q cannot start a condition: write for example message contains \"refund\", platform is slack, or plan = gold", "%q ne peut pas commencer une condition : écrivez par exemple message contient \"remboursement\", plateforme est slack, ou plan = or"},
+	TextErrCondNumber:          {"%q is not a number to compare %s with", "%q n'est pas un nombre à comparer avec %s"},
+	TextErrCondOp:              {"after %q write =, !=, <, >, or in", "après %q écrivez =, !=, <, >, ou dans"},
+	TextErrCalTZ:               {"a time zone follows tz, like tz Europe/Paris", "un fuseau horaire suit tz, comme tz Europe/Paris"},
+	TextErrCalClosed:           {"dates follow closed, like closed 2026-12-25,2027-01-01", "des dates suivent closed, comme closed 2026-12-25,2027-01-01"},
+	TextErrCalDays:             {"%q follows days without hours: give each days their hours, like mon-fri 9-18 sat 10-14", "%q suit des jours sans heures : donnez à chaque groupe de jours ses heures, comme mon-fri 9-18 sat 10-14"},
+	TextErrCalEnd:              {"the days at the end have no hours: write them like mon-fri 9-18", "les jours de la fin n'ont pas d'heures : écrivez-les comme mon-fri 9-18"},
+	TextHelpRecipeDelete:       {"delete a recipe and its waiting runs", "supprimer une recette et ses exécutions en attente"},
+	TextHelpRecipeList:         {"the automation recipes", "les recettes d'automatisation"},
+	TextRecipeCreated:          {"Recipe #%[1]d *%[2]s* created, off. Next: `recipe when %[1]d …`, `recipe if %[1]d …`, `recipe do %[1]d …`, then `recipe enable %[1]d`.", "Recette n°%[1]d *%[2]s* créée, désactivée. Ensuite : `recipe when %[1]d …`, `recipe if %[1]d …`, `recipe do %[1]d …`, puis `recipe enable %[1]d`."},
+	TextRecipeSet:              {"Recipe #%d: %s", "Recette n°%d : %s"},
+	TextRecipeOn:               {"Recipe #%d *%s* is on: it acts on what happens from now.", "Recette n°%d *%s* activée : elle agit sur ce qui arrive à partir de maintenant."},
+	TextRecipeOff:              {"Recipe #%d *%s* is off; its waiting runs are dropped.", "Recette n°%d *%s* désactivée ; ses exécutions en attente sont abandonnées."},
+	TextRecipeDeleted:          {"Recipe #%d deleted.", "Recette n°%d supprimée."},
+	TextRecipeHead:             {"*Recipe #%d %s* (%s)", "*Recette n°%d %s* (%s)"},
+	TextRecipeUpdated:          {"changed %s by %s", "modifiée le %s par %s"},
+	TextRecipeRule:             {"when %s, if %s: %s", "quand %s, si %s : %s"},
+	TextRecipeAll:              {"every conversation", "toute conversation"},
+	TextRecipeNone:             {"No recipe yet: `recipe new NAME`.", "Aucune recette : `recipe new NOM`."},
+	TextRecipeStateOn:          {"on", "activée"},
+	TextRecipeStateOff:         {"off", "désactivée"},
+	TextRecipeWould:            {"Recipe #%d *%s* would act on this conversation: %s", "La recette n°%d *%s* agirait sur cette conversation : %s"},
+	TextRecipeWouldNot:         {"Recipe #%d *%s* would not act on this conversation: its condition does not hold.", "La recette n°%d *%s* n'agirait pas sur cette conversation : sa condition n'est pas remplie."},
+	TextErrRecipeID:            {"%q is not a recipe number: `recipe list` shows them", "%q n'est pas un numéro de recette : `recipe list` les montre"},
+	TextErrRecipeTrigger:       {"write when it starts: new conversation, new message, status pending, tag added vip, tag removed, or event NAME", "dites quand elle se déclenche : nouvelle conversation, nouveau message, statut en_attente, étiquette ajoutée vip, étiquette retirée, ou événement NOM"},
+	TextErrRecipeAction:        {"%q is no action: resolve, pending, reopen, tag add|remove TAG, assign @NAME, block, reply \"…\", note \"…\", wait 30m", "%q n'est pas une action : résoudre, en_attente, rouvrir, étiquette ajouter|retirer E, attribuer @NOM, bloquer, répondre \"…\", note \"…\", attendre 30m"},
+	TextHistoryRecipe:          {"%s: %s", "%s : %s"},
+	TextHelpRecipeHours:        {"run a recipe always, or only during or outside a calendar's business hours", "faire agir une recette toujours, ou seulement pendant ou hors des heures ouvrées d'un calendrier"},
+	TextHelpCalendarNew:        {"a business-hours calendar: zone, days and hours (several spans), closed dates", "un calendrier d'heures ouvrées : fuseau, jours et heures (plusieurs plages), jours fermés"},
+	TextHelpCalendarEdit:       {"change a calendar: each part given replaces that part", "modifier un calendrier : chaque partie donnée remplace la sienne"},
+	TextHelpCalendarList:       {"the business-hours calendars", "les calendriers d'heures ouvrées"},
+	TextHelpCalendarDelete:     {"delete a calendar no recipe uses", "supprimer un calendrier qu'aucune recette n'utilise"},
+	TextCalendarSaved:          {"Calendar *%s*: %s", "Calendrier *%s* : %s"},
+	TextCalendarNone:           {"No calendar yet: `calendar new office tz Europe/Paris mon-fri 9-18`.", "Aucun calendrier : `calendar new bureau tz Europe/Paris lun-ven 9-18`."},
+	TextCalendarDeleted:        {"Calendar *%s* deleted.", "Calendrier *%s* supprimé."},
+	TextRecipeHours:            {"%s the hours of %s", "%s les heures de %s"},
+	TextRecipeNotNow:           {"Not now, though: it runs %s.", "Mais pas maintenant : elle s'applique %s."},
+	TextErrRecipeNotFound:      {"no recipe %d", "pas de recette n°%d"},
+	TextErrRecipeName:          {"a recipe's name is 1 to 64 characters on one line, not a number", "le nom d'une recette fait 1 à 64 caractères sur une ligne, et n'est pas un nombre"},
+	TextErrRecipeStatus:        {"a conversation is open, pending or resolved, not %q", "une conversation est ouverte, en attente ou résolue, pas %q"},
+	TextErrRecipeEvent:         {"an event trigger names one event", "un déclencheur d'événement nomme un événement"},
+	TextErrRecipeKind:          {"no trigger %q", "pas de déclencheur %q"},
+	TextErrRecipeTooMany:       {"a recipe has at most %d actions", "une recette a au plus %d actions"},
+	TextErrRecipeWhyTag:        {"action %d (%s): a tag is one word", "action %d (%s) : une étiquette est un seul mot"},
+	TextErrRecipeWhyAssign:     {"action %d (%s): assign to whom?", "action %d (%s) : attribuer à qui ?"},
+	TextErrRecipeWhyText:       {"action %d (%s): it needs a text", "action %d (%s) : il lui faut un texte"},
+	TextErrRecipeWhyNotify:     {"action %d (%s): notify whom?", "action %d (%s) : notifier qui ?"},
+	TextErrRecipeWhyEvery:      {"action %d (%s): after 1 to 10000 items, at most once per a positive period", "action %d (%s) : après 1 à 10000 éléments, au plus une fois par période positive"},
+	TextErrRecipeWhySet:        {"action %d (%s): set priority, language, category or contact.ATTRIBUTE", "action %d (%s) : set priority, language, category ou contact.ATTRIBUT"},
+	TextErrRecipeWhySurvey:     {"action %d (%s): a survey is csat or nps", "action %d (%s) : une enquête est csat ou nps"},
+	TextErrRecipeWhySmart:      {"action %d (%s): smart-assign looks back 3h, 24h, 2d, 3d or 1w", "action %d (%s) : smart-assign regarde 3h, 24h, 2d, 3d ou 1w en arrière"},
+	TextErrRecipeWhyWebhook:    {"action %d (%s): which webhook?", "action %d (%s) : quel webhook ?"},
+	TextErrRecipeWhyVars:       {"action %d (%s): a webhook carries conversation, contact, message, event, or all", "action %d (%s) : un webhook porte conversation, contact, message, event, ou all"},
+	TextErrRecipeWhyWait:       {"action %d (%s): a wait is more than nothing and at most 30 days", "action %d (%s) : une attente dure plus que rien et au plus 30 jours"},
+	TextErrRecipeWhyWaitLast:   {"action %d (%s): a wait is followed by what it waits for", "action %d (%s) : une attente est suivie de ce qu'elle attend"},
+	TextErrRecipeWhyNone:       {"action %d (%s): no such action", "action %d (%s) : pas d'action de ce nom"},
+	TextErrRecipeNoWhen:        {"recipe %[1]d has no trigger yet: `recipe when %[1]d …`", "la recette n°%[1]d n'a pas encore de déclencheur : `recipe when %[1]d …`"},
+	TextErrRecipeNoDo:          {"recipe %[1]d has no actions yet: `recipe do %[1]d …`", "la recette n°%[1]d n'a pas encore d'actions : `recipe do %[1]d …`"},
+	TextErrCalendarNone:        {"no calendar named %s: `calendar list` shows them", "pas de calendrier nommé %s : `calendar list` les montre"},
+	TextErrCalendarUsed:        {"recipe %d (%s) runs by calendar %s: change its hours first", "la recette n°%d (%s) suit le calendrier %s : changez d'abord ses heures"},
+	TextErrCalendarExists:      {"a calendar is already named %[1]s: `calendar edit %[1]s …` changes it", "un calendrier s'appelle déjà %[1]s : `calendar edit %[1]s …` le modifie"},
+	TextErrConditionLong:       {"the condition is longer than %d bytes", "la condition dépasse %d octets"},
+	TextErrConditionAt:         {"the condition cannot be read at %q: %s", "la condition ne se lit pas à %q : %s"},
+	TextErrCondition:           {"the condition cannot be read: %s", "la condition ne se lit pas : %s"},
+	TextHelpWebhookNew:         {"an outbound webhook recipes call, signed the Standard Webhooks way (its secret shown once)", "un webhook sortant qu'appellent les recettes, signé à la manière Standard Webhooks (son secret affiché une fois)"},
+	TextHelpWebhookAuth:        {"the Authorization header a webhook sends (kept secret), or off", "l'en-tête Authorization qu'envoie un webhook (gardé secret), ou off"},
+	TextHelpWebhookEdit:        {"change a webhook's address, method, content type, variables or description (its secrets stay)", "modifier l'adresse, la méthode, le type de contenu, les variables ou la description d'un webhook (ses secrets restent)"},
+	TextWebhookEdited:          {"Webhook *%s* changed: %s to %s, %s, with %s.", "Webhook *%s* modifié : %s vers %s, %s, avec %s."},
+	TextHelpWebhookList:        {"the outbound webhooks", "les webhooks sortants"},
+	TextHelpWebhookInfo:        {"a webhook: method, host, content, state", "un webhook : méthode, hôte, contenu, état"},
+	TextHelpWebhookLog:         {"a webhook's last deliveries: status, time taken, attempt, answer", "les dernières livraisons d'un webhook : statut, durée, tentative, réponse"},
+	TextHelpWebhookTest:        {"send a test delivery to a webhook", "envoyer une livraison de test à un webhook"},
+	TextHelpWebhookEnable:      {"turn a webhook on again", "réactiver un webhook"},
+	TextHelpWebhookDisable:     {"stop a webhook's deliveries", "arrêter les livraisons d'un webhook"},
+	TextHelpWebhookDelete:      {"delete a webhook no recipe calls", "supprimer un webhook qu'aucune recette n'appelle"},
+	TextWebhookCreated:         {"Webhook *%s* → %s created. Its signing secret, shown this once: `%s`. Receivers verify the webhook-signature header with it (Standard Webhooks).", "Webhook *%s* → %s créé. Son secret de signature, affiché cette seule fois : `%s`. Les destinataires vérifient avec lui l'en-tête webhook-signature (Standard Webhooks)."},
+	TextWebhookAuth:            {"Webhook *%s*: Authorization header saved (never shown).", "Webhook *%s* : en-tête Authorization enregistré (jamais affiché)."},
+	TextWebhookInfo:            {"*%s*: %s", "*%s* : %s"},
+	TextWebhookNone:            {"No webhook yet: `webhook new NAME https://…`.", "Aucun webhook : `webhook new NOM https://…`."},
+	TextWebhookNoLog:           {"Webhook *%s* delivered nothing yet.", "Le webhook *%s* n'a encore rien livré."},
+	TextWebhookLogHead:         {"*Webhook %s* → %s, latest first:", "*Webhook %s* → %s, du plus récent au plus ancien :"},
+	TextWebhookTest:            {"A test delivery to *%s* is queued (%s): `webhook log %[1]s` shows how it went.", "Une livraison de test à *%s* est en file (%s) : `webhook log %[1]s` montre son résultat."},
+	TextWebhookDeleted:         {"Webhook *%s* deleted.", "Webhook *%s* supprimé."},
+	TextErrWebhookName:         {"a webhook's name is one word of at most 64 characters", "le nom d'un webhook est un mot d'au plus 64 caractères"},
+	TextErrWebhookWords:        {"%q cannot be read: write webhook new NAME URL [get|post] [json|form] [vars contact,message] [desc \"…\"]", "%q ne se lit pas : écrivez webhook new NOM URL [get|post] [json|form] [vars contact,message] [desc \"…\"]"},
+	TextErrWebhookVars:         {"%q: a webhook carries conversation, contact, message, event, or all", "%q : un webhook transmet conversation, contact, message, event, ou all"},
+	TextErrWebhookNotFound:     {"no webhook named %s: `webhook list` shows them", "pas de webhook nommé %s : `webhook list` les montre"},
+	TextErrWebhookUsed:         {"recipe %d (%s) calls webhook %s: change its actions first", "la recette n°%d (%s) appelle le webhook %s : changez d'abord ses actions"},
+	TextErrWebhookExists:       {"a webhook is already named %s", "un webhook s'appelle déjà %s"},
+	TextErrWebhookURL:          {"a webhook URL is https://host/path", "l'URL d'un webhook est https://hôte/chemin"},
+	TextErrWebhookHTTPS:        {"webhook URLs are https:// (set webhooks.allow_http: true for plain http)", "les URL de webhook sont en https:// (webhooks.allow_http: true pour du http simple)"},
+	TextErrWebhookPrivate:      {"the webhook URL resolves to a private address (%s): set webhooks.allow_private: true for a private network", "l'URL du webhook mène à une adresse privée (%s) : webhooks.allow_private: true pour un réseau privé"},
+	TextHelpDraftSend:          {"in a thread: send a recipe's draft reply (approve it)", "dans un fil : envoyer le brouillon d'une recette (l'approuver)"},
+	TextHelpDraftEdit:          {"in a thread: change a draft reply's text", "dans un fil : changer le texte d'un brouillon"},
+	TextHelpDraftDiscard:       {"in a thread: drop a draft reply", "dans un fil : abandonner un brouillon"},
+	TextDraftSent:              {"Draft #%d sent, approved by %s.", "Brouillon n°%d envoyé, approuvé par %s."},
+	TextDraftEdited:            {"Draft #%d changed: `draft send %d` sends it.", "Brouillon n°%d modifié : `draft send %d` l'envoie."},
+	TextDraftHowEdit:           {"To change draft #%d, write in this thread `draft edit %d` and the new text. It reads now:\n%s", "Pour modifier le brouillon n°%d, écrivez dans ce fil `draft edit %d` suivi du nouveau texte. Il dit pour l'instant :\n%s"},
+	TextDraftDiscarded:         {"Draft #%d discarded by %s.", "Brouillon n°%d abandonné par %s."},
+	TextErrDraftNumber:         {"%q is not a draft's number", "%q n'est pas un numéro de brouillon"},
+	TextErrDraftGone:           {"there is no draft #%d here: it was sent or discarded already", "il n'y a pas de brouillon n°%d ici : il a déjà été envoyé ou abandonné"},
+	TextHistoryDraft:           {"%s left draft #%s: %s", "%s a laissé le brouillon n°%s : %s"},
+	TextHistoryApproval:        {"%s asked to approve reply #%s: %s", "%s a demandé l'approbation de la réponse n°%s : %s"},
+	TextHistoryDraftGone:       {"%s discarded draft #%s", "%s a abandonné le brouillon n°%s"},
+	TextHistoryDraftEdited:     {"%s changed draft #%s: %s", "%s a modifié le brouillon n°%s : %s"},
+	TextThreadDraftTitle:       {"Draft reply #%s by %s", "Brouillon de réponse n°%s par %s"},
+	TextThreadDraftAppr:        {"Reply #%s by %s, for approval", "Réponse n°%s par %s, à approuver"},
+	TextThreadDraftSend:        {"Send", "Envoyer"},
+	TextThreadDraftApprove:     {"Approve", "Approuver"},
+	TextThreadDraftDiscard:     {"Discard", "Abandonner"},
+	TextThreadDraftEdit:        {"Edit", "Modifier"},
+	TextThreadDraftHow:         {"`draft send %s` sends it, `draft edit %s NEW TEXT` changes it, `draft discard %s` drops it.", "`draft send %s` l'envoie, `draft edit %s NOUVEAU TEXTE` le change, `draft discard %s` l'abandonne."},
+	TextHelpFilterSave:         {"save a condition under a name, for recipes to use: recipe if ID filter NAME", "enregistrer une condition sous un nom, pour les recettes : recipe if ID filtre NOM"},
+	TextHelpFilterList:         {"the saved filters", "les filtres enregistrés"},
+	TextHelpFilterDelete:       {"delete a filter no recipe uses", "supprimer un filtre qu'aucune recette n'utilise"},
+	TextFilterSaved:            {"Filter *%s*: %s. Recipes using it follow it.", "Filtre *%s* : %s. Les recettes qui l'utilisent le suivent."},
+	TextFilterNone:             {"No filter yet: `filter save NAME CONDITION`.", "Aucun filtre : `filter save NOM CONDITION`."},
+	TextFilterDeleted:          {"Filter *%s* deleted.", "Filtre *%s* supprimé."},
+	TextErrFilterNotFound:      {"no filter named %s: `filter list` shows them", "pas de filtre nommé %s : `filter list` les montre"},
+	TextErrFilterUsed:          {"recipe %d (%s) uses filter %s: change its condition first", "la recette n°%d (%s) utilise le filtre %s : changez d'abord sa condition"},
+	TextErrFilterName:          {"a filter's name is one word", "le nom d'un filtre est un mot"},
+	TextHistoryRated:           {"the participant rated %s/%s (%s)", "le participant a noté %s/%s (%s)"},
+	TextThreadSurveyCSAT:       {"How would you rate our answer? From 1 (poor) to 5 (great).", "Comment évaluez-vous notre réponse ? De 1 (mauvaise) à 5 (excellente)."},
+	TextThreadSurveyNPS:        {"How likely are you to recommend us to a friend? From 0 (not at all) to 10 (very likely): reply with a number.", "Recommanderiez-vous notre service à un proche ? De 0 (pas du tout) à 10 (tout à fait) : répondez par un nombre."},
+	TextErrRecipeHours:         {"write recipe hours ID always, during CALENDAR or outside CALENDAR", "écrivez recipe hours ID toujours, pendant CALENDRIER ou hors CALENDRIER"},
+	TextHelpHistory:            {"in a thread: everything that happened in the conversation, and who did it", "dans un fil : tout ce qui s'est passé dans la conversation, et qui l'a fait"},
+	TextHistoryHead:            {"*History of conversation #%d* (%s)", "*Historique de la conversation n° %d* (%s)"},
+	TextHistoryEarlier:         {"… %d earlier lines not shown", "… %d lignes plus anciennes non affichées"},
+	TextHistoryMessage:         {"message from the participant: %s", "message du participant : %s"},
+	TextHistoryBlocked:         {"message from the participant, blocked: not relayed", "message du participant, bloqué : non relayé"},
+	TextHistoryFiles:           {"%d file(s)", "%d fichier(s)"},
+	TextHistoryReply:           {"%s replied: %s", "%s a répondu : %s"},
+	TextHistoryReplyBy:         {"%s replied, by email: %s", "%s a répondu, par e-mail : %s"},
+	TextHistoryNote:            {"%s wrote a note", "%s a écrit une note"},
+	TextHistoryOpened:          {"conversation opened", "conversation ouverte"},
+	TextHistoryJoined:          {"the participant joined", "le participant est arrivé"},
+	TextHistoryTagAdd:          {"%s added the tag %s", "%s a ajouté l'étiquette %s"},
+	TextHistoryTagDel:          {"%s removed the tag %s", "%s a retiré l'étiquette %s"},
+	TextHistoryStatus:          {"%s → %s", "%s → %s"},
+	TextHistoryClosed:          {"%s closed the conversation", "%s a fermé la conversation"},
+	TextHistoryCloseAt:         {"%s set it to close at %s", "%s a programmé sa fermeture le %s"},
+	TextHistoryReopened:        {"%s reopened the conversation", "%s a rouvert la conversation"},
+	TextHistoryReopenBy:        {"reopened by the participant's message", "rouverte par un message du participant"},
+	TextHistoryAnswered:        {"answered: waiting for the participant", "répondue : en attente du participant"},
+	TextHistoryAssigned:        {"%s assigned it to %s", "%s l'a attribuée à %s"},
+	TextHistoryBlock:           {"%s blocked the participant", "%s a bloqué le participant"},
+	TextHistoryUnblock:         {"%s unblocked the participant", "%s a débloqué le participant"},
+	TextHistoryOther:           {"%s: %s", "%s : %s"},
+	TextHelpClose:              {"in a thread: close now or later, with a last message", "dans un fil : fermer maintenant ou plus tard, avec un dernier message"},
+	TextHelpReopen:             {"in a thread: open the conversation again", "dans un fil : rouvrir la conversation"},
+	TextHelpAssign:             {"in a thread: give the conversation to a moderator", "dans un fil : attribuer la conversation à un modérateur"},
+	TextHelpTagAdd:             {"in a thread: add a tag", "dans un fil : ajouter une étiquette"},
+	TextHelpTagRemove:          {"in a thread: remove a tag", "dans un fil : retirer une étiquette"},
+	TextHelpBlock:              {"in a thread: stop relaying this participant", "dans un fil : ne plus relayer ce participant"},
+	TextHelpUnblock:            {"in a thread: relay this participant again", "dans un fil : relayer à nouveau ce participant"},
+	TextHelpSnippet:            {"in a thread: send a saved answer", "dans un fil : envoyer une réponse type"},
+	TextHelpSnipAdd:            {"save an answer to send with snippet NAME", "enregistrer une réponse type à envoyer avec snippet NOM"},
+	TextHelpSnipRemove:         {"delete a saved answer", "supprimer une réponse type"},
+	TextHelpSnipList:           {"the saved answers", "les réponses types"},
+	TextStatusTitle:            {"herald status", "État de herald"},
+	TextStatusPlatform:         {"%s: %s", "%s : %s"},
+	TextStatusNoPlat:           {"No platform connected besides the web console.", "Aucune plateforme connectée hormis la console web."},
+	TextStatusQueue:            {"%d messages waiting to be sent.", "%d messages en attente d'envoi."},
+	TextStatusNoErrors:         {"No recent integration error.", "Aucune erreur d'intégration récente."},
+	TextStatusErrorLine:        {"%s %s: %s. Fix: %s", "%s %s : %s. Correction : %s"},
+	TextConnected:              {"connected", "connectée"},
+	TextDisconnected:           {"disconnected", "déconnectée"},
 }

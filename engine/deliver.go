@@ -94,14 +94,15 @@ func (e *Engine) deliver(ctx context.Context, w *worker, it *queued) {
 			}
 		}
 	}
-	msg, err := e.render(msgT, c, s, loc)
+	at := e.Clock.Now().Truncate(time.Second) // a tracked link's token keeps it to the second
+	msg, err := e.render(msgT, c, s, at.In(loc))
 	if err != nil {
 		settled = true
 		reland = e.failed(s, c, bot.StepRender, err)
 		return
 	}
 	if e.Track != nil {
-		msg = e.Track(c, s, msg)
+		msg = e.Track(c, s, at, msg)
 	}
 
 	lim := e.limiter(addr.Platform)

@@ -51,9 +51,9 @@ type Engine struct {
 	// Message.
 	Compose func(c *bot.Campaign) bot.Message
 	// Track, when set, is applied last to the message each sending
-	// sends (engagement.Tracker.Rewrite: its links counted, its
-	// tracking set).
-	Track func(c *bot.Campaign, s *bot.Sending, m bot.Message) bot.Message
+	// sends, as Render made it at the time at
+	// (engagement.Tracker.Rewrite: its links counted, its tracking set).
+	Track func(c *bot.Campaign, s *bot.Sending, at time.Time, m bot.Message) bot.Message
 	// Limits override DefaultLimits per platform: a platform listed here
 	// is paced by its entry, the zero Limits meaning none.
 	Limits map[bot.Platform]bot.Limits
@@ -712,20 +712,21 @@ func (e *Engine) message(c *bot.Campaign) bot.Message {
 	return c.Message
 }
 
-// Render is the message sending s of campaign c sends, personalised,
-// before Track: what a tracked link's click finds its address in.
-// Placeholders that read the time read now.
-func (e *Engine) Render(c *bot.Campaign, s *bot.Sending) (bot.Message, error) {
+// Render is the message sending s of campaign c sends, personalised at
+// the time at (placeholders that read the time read it), before Track:
+// what a tracked link's click finds its address in.
+func (e *Engine) Render(c *bot.Campaign, s *bot.Sending, at time.Time) (bot.Message, error) {
 	loc, err := schedule.Location(c.Schedule)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	return e.render(personalize.Compile(e.message(c)), c, s, loc)
+	return e.render(personalize.Compile(e.message(c)), c, s, at.In(loc))
 }
 
-// render personalises msgT, campaign c's compiled message, for s.
-func (e *Engine) render(msgT *personalize.Compiled, c *bot.Campaign, s *bot.Sending, loc *time.Location) (bot.Message, error) {
-	msg, err := msgT.Personalize(personalize.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, e.Clock.Now().In(loc)))
+// render personalises msgT, campaign c's compiled message, for s at the
+// time at (in the campaign's zone).
+func (e *Engine) render(msgT *personalize.Compiled, c *bot.Campaign, s *bot.Sending, at time.Time) (bot.Message, error) {
+	msg, err := msgT.Personalize(personalize.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, at))
 	if err != nil {
 		return bot.Message{}, err
 	}

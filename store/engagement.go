@@ -75,6 +75,16 @@ func flag(b bool) int {
 	return 0
 }
 
+// Engagement returns one sending's engagement.
+func (db *DB) Engagement(ctx context.Context, id bot.CampaignID, sid bot.SendingID) (*bot.Engagement, error) {
+	e := &bot.Engagement{CampaignID: id, SendingID: sid}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		_, err := get(tx.Bucket(bucketEngagement), append(itob(uint64(id)), itob(uint64(sid))...), e)
+		return err
+	})
+	return e, err
+}
+
 // EngagementCounts returns campaign id's counts.
 func (db *DB) EngagementCounts(ctx context.Context, id bot.CampaignID) (bot.EngagementCounts, error) {
 	var n bot.EngagementCounts

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -400,9 +401,15 @@ func Render(m bot.Message) *discordgo.MessageSend {
 	return out
 }
 
+// urlLabelRE is a [label](link) whose label is itself an address.
+var urlLabelRE = regexp.MustCompile(`\[https?://[^\]\s]+\]\((https?://[^)\s]+)\)`)
+
 // markup turns herald's markup into Discord markdown: *bold* becomes
 // **bold**; _italic_, `code` and [label](link) are the same.
 func markup(s string) string {
+	// Discord shows no masked link whose label is an address (a bare
+	// address herald sends through its own): the link alone, then.
+	s = urlLabelRE.ReplaceAllString(s, "$1")
 	var b strings.Builder
 	for {
 		i := strings.IndexByte(s, '*')

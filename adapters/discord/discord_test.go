@@ -591,6 +591,11 @@ func TestTrackedLinksAreNotPreviewed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A bare address herald tracks shows as its link: Discord shows no
+	// masked link whose label is an address.
+	if c := discord.Render(bot.Message{Text: "See [https://example.org/faq](https://herald.test/l/abc)."}).Content; c != "See https://herald.test/l/abc." {
+		t.Fatalf("a tracked bare address: %q", c)
+	}
 	got := fake.Messages()
 	if len(got) != 3 || !got[0].NoEmbeds || got[1].NoEmbeds || got[1].Embeds == "" || got[2].NoEmbeds {
 		t.Fatalf("flags: %+v", got)

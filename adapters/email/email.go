@@ -144,10 +144,48 @@ func integrationError(err error) bool {
 
 var markupRE = regexp.MustCompile("[*_`]")
 
-// plain removes herald's markup for plain text.
+// linkRE is a [label](link) of herald's markup.
+var linkRE = regexp.MustCompile(`\[([^\]]+)\]\((https?://[^)\s]+)\)`)
+
+// plain removes herald's markup for plain text: a link becomes its label
+// and address ("the plan (https://…)"), or its address alone when the
+// label is one; markup characters go, except inside addresses.
 func plain(s string) string {
-	s = regexp.MustCompile(`\[([^\]]+)\]\((https?://[^)\s]+)\)`).ReplaceAllString(s, "$1 ($2)")
-	return markupRE.ReplaceAllString(s, "")
+	var b strings.Builder
+	for {
+		loc := linkRE.FindStringSubmatchIndex(s)
+		if loc == nil {
+			break
+		}
+		label, link := s[loc[2]:loc[3]], s[loc[4]:loc[5]]
+		b.WriteString(unmark(s[:loc[0]]))
+		if strings.HasPrefix(label, "http://") || strings.HasPrefix(label, "https://") {
+			b.WriteString(link)
+		} else {
+			b.WriteString(unmark(label) + " (" + link + ")")
+		}
+		s = s[loc[1]:]
+	}
+	b.WriteString(unmark(s))
+	return b.String()
+}
+
+// bareURLRE is an address written as it is.
+var bareURLRE = regexp.MustCompile(`https?://[^\s<>"]+`)
+
+// unmark removes markup characters from s, except inside addresses
+// (https://example.org/a_b keeps its underscore).
+func unmark(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range bareURLRE.FindAllStringIndex(s, -1) {
+		u := strings.TrimRight(s[loc[0]:loc[1]], "*_`") // markup closing around it
+		b.WriteString(markupRE.ReplaceAllString(s[last:loc[0]], ""))
+		b.WriteString(u)
+		last = loc[0] + len(u)
+	}
+	b.WriteString(markupRE.ReplaceAllString(s[last:], ""))
+	return b.String()
 }
 
 func firstLine(s string, max int) string {

@@ -103,6 +103,8 @@ func (l *Links) follow(w http.ResponseWriter, r *http.Request) {
 	to, err := l.Clicks.Click(r.Context(), r.PathValue("token"), engagement.Counted(r.Method, r.UserAgent()))
 	switch bot.ErrorCode(err) {
 	case "":
+		// Set first, so that Redirect writes no HTML of its own.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		http.Redirect(w, r, to, http.StatusFound)
 	case bot.ENOTFOUND:
 		l.page(w, http.StatusNotFound, "This link is unknown", "Check that it was copied whole from the message you received.")

@@ -56,6 +56,19 @@ func one(b bool) int {
 	return 0
 }
 
+// Engagement returns one sending's engagement.
+func (s *Store) Engagement(ctx context.Context, id bot.CampaignID, sid bot.SendingID) (*bot.Engagement, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	e, ok := s.engagementLocked().records[id][sid]
+	if !ok {
+		e = bot.Engagement{CampaignID: id, SendingID: sid}
+	}
+	return &e, nil
+}
+
 // EngagementCounts returns campaign id's counts.
 func (s *Store) EngagementCounts(ctx context.Context, id bot.CampaignID) (bot.EngagementCounts, error) {
 	if err := s.begin(ctx); err != nil {

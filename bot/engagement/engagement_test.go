@@ -52,8 +52,8 @@ func newRig(t *testing.T, survey *bot.Survey) *rig {
 		t.Fatal(err)
 	}
 	tr := &engagement.Tracker{Store: db, Key: []byte("0123456789abcdef0123456789abcdef"), BaseURL: base, Clock: clk,
-		Render: func(c *bot.Campaign, s *bot.Sending) (bot.Message, error) {
-			return personalize.Compile(c.Message).Personalize(personalize.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, clk.Now()))
+		Render: func(c *bot.Campaign, s *bot.Sending, at time.Time) (bot.Message, error) {
+			return personalize.Compile(c.Message).Personalize(personalize.NewVars(c.KeyColumn, s.Key, s.Attributes, c.Defaults, at.UTC()))
 		}}
 	return &rig{db: db, clk: clk, tr: tr, c: c, ss: ss}
 }
@@ -61,11 +61,12 @@ func newRig(t *testing.T, survey *bot.Survey) *rig {
 // sent is the message sending i gets, as the engine sends it.
 func (r *rig) sent(t *testing.T, i int) bot.Message {
 	t.Helper()
-	m, err := r.tr.Render(r.c, r.ss[i])
+	at := r.clk.Now()
+	m, err := r.tr.Render(r.c, r.ss[i], at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r.tr.Rewrite(r.c, r.ss[i], m)
+	return r.tr.Rewrite(r.c, r.ss[i], at, m)
 }
 
 // tokens are the link tokens of m, in order.
@@ -132,7 +133,7 @@ func TestUnknownAndExpiredLinks(t *testing.T) {
 	ctx := context.Background()
 	tok := tokens(t, r.sent(t, 0))[0]
 	other := &engagement.Tracker{Store: r.db, Key: []byte("another key, another herald......"), BaseURL: base, Clock: r.clk, Render: r.tr.Render}
-	forged := tokens(t, other.Rewrite(r.c, r.ss[0], r.c.Message))[0]
+	forged := tokens(t, other.Rewrite(r.c, r.ss[0], t0, r.c.Message))[0]
 	flipped := []byte(tok)
 	flipped[3] ^= 1
 	for _, bad := range []string{"", "x", "!!!!", tok[:len(tok)-1], string(flipped), forged, tok + "A", strings.Repeat("A", 200)} {
@@ -140,16 +141,21 @@ func TestUnknownAndExpiredLinks(t *testing.T) {
 			t.Errorf("token %q: %q %v, want not found", bad, to, err)
 		}
 	}
-	// A link number the message does not have (a token made for the
-	// fourth link of a message with three) is unknown too.
+	// A link the message no longer has (a running nudge edited), or
+	// whose address changed, is expired: it is not followed elsewhere.
 	many := r.c.Message
 	many.Text += " https://example.org/4"
-	if to, err := r.tr.Click(ctx, tokens(t, r.tr.Rewrite(r.c, r.ss[0], many))[3], true); bot.ErrorCode(err) != bot.ENOTFOUND {
+	if to, err := r.tr.Click(ctx, tokens(t, r.tr.Rewrite(r.c, r.ss[0], t0, many))[3], true); bot.ErrorCode(err) != bot.ECONFLICT {
 		t.Fatalf("a fourth link: %q %v", to, err)
+	}
+	moved := r.c.Message
+	moved.Buttons = []bot.Button{{Label: "Join", Action: bot.Action{Kind: bot.ActionLink, URL: "https://example.org/elsewhere"}}}
+	if to, err := r.tr.Click(ctx, tokens(t, r.tr.Rewrite(r.c, r.ss[0], t0, moved))[2], true); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Fatalf("a link whose address changed: %q %v", to, err)
 	}
 	// A sending that does not exist.
 	ghost := &bot.Sending{ID: 99}
-	if _, err := r.tr.Click(ctx, tokens(t, r.tr.Rewrite(r.c, ghost, r.c.Message))[0], true); bot.ErrorCode(err) != bot.ENOTFOUND {
+	if _, err := r.tr.Click(ctx, tokens(t, r.tr.Rewrite(r.c, ghost, t0, r.c.Message))[0], true); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Fatalf("a ghost sending: %v", err)
 	}
 	// Ended long ago: expired.
@@ -220,6 +226,7 @@ func TestCounted(t *testing.T) {
 		{"GET", "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)", false},
 		{"GET", "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.4266; Pro)", false},
 		{"GET", "Go-http-client/1.1", false},
+		{"GET", "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36 Telegram-Android/11.5.3", true},
 	} {
 		if got := engagement.Counted(c.method, c.ua); got != c.want {
 			t.Errorf("%s %q: %v, want %v", c.method, c.ua, got, c.want)
@@ -314,5 +321,72 @@ func TestAnAnonymousSurveyTellsNoOneAnswered(t *testing.T) {
 		if row[8] != "" {
 			t.Fatalf("answered told in an anonymous survey's export: %v", row)
 		}
+	}
+}
+
+// TestALinkGoesWhereItWentWhenSent: a link whose address reads the time
+// goes, when clicked a day later, where it went when the message was
+// sent.
+func TestALinkGoesWhereItWentWhenSent(t *testing.T) {
+	r := newRig(t, nil)
+	ctx := context.Background()
+	c, err := r.db.UpdateCampaign(ctx, r.c.ID, func(c *bot.Campaign) error {
+		c.Message = bot.Message{Text: "[Today's menu](https://example.org/menu?d={{date}}&t={{time}})"}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.c = c
+	toks := tokens(t, r.sent(t, 0))
+	want := engagement.Links(mustRender(t, r, 0))[0]
+	r.clk.Advance(26*time.Hour + 7*time.Minute)
+	if now := engagement.Links(mustRender(t, r, 0))[0]; now == want {
+		t.Fatalf("the placeholders do not read the time: %s", now)
+	}
+	if got, err := r.tr.Click(ctx, toks[0], true); err != nil || got != want {
+		t.Fatalf("a day later: %q %v, want %q", got, err, want)
+	}
+}
+
+func mustRender(t *testing.T, r *rig, i int) bot.Message {
+	t.Helper()
+	m, err := r.tr.Render(r.c, r.ss[i], r.clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestWhatIsALink: links are found as people write them, and only web
+// links go through herald.
+func TestWhatIsALink(t *testing.T) {
+	r := newRig(t, nil)
+	for _, c := range []struct {
+		text  string
+		links []string
+		kept  string // a part of the text that must stay as it is
+	}{
+		{"*https://example.org/a* and _https://example.org/b_", []string{"https://example.org/a", "https://example.org/b"}, "*"},
+		{"See https://en.wikipedia.org/wiki/Go_(language), or not.", []string{"https://en.wikipedia.org/wiki/Go_(language)"}, "), or not."},
+		{"Run `curl https://example.org/x` then https://example.org/y", []string{"https://example.org/y"}, "`curl https://example.org/x`"},
+		{"[two\nlines](https://example.org/z)", nil, "[two\nlines](https://example.org/z)"},
+		{"[https://example.org/shown](https://example.org/real)", []string{"https://example.org/real"}, "[https://example.org/shown]("},
+		{"mailto:ana@example.org and ftp://example.org/f", nil, "mailto:ana@example.org and ftp://example.org/f"},
+	} {
+		m := bot.Message{Text: c.text}
+		if got := engagement.Links(m); strings.Join(got, " ") != strings.Join(c.links, " ") {
+			t.Errorf("%q: links %q, want %q", c.text, got, c.links)
+		}
+		out := r.tr.Rewrite(r.c, r.ss[0], t0, m)
+		if !strings.Contains(out.Text, c.kept) || strings.Count(out.Text, base+"/l/") != len(c.links) {
+			t.Errorf("%q rewritten as %q", c.text, out.Text)
+		}
+	}
+	// A button whose address is not a web link (a placeholder gave it)
+	// is left for Validate to refuse, never made a redirect to it.
+	m := r.tr.Rewrite(r.c, r.ss[0], t0, bot.Message{Text: "x", Buttons: []bot.Button{{Label: "Go", Action: bot.Action{Kind: bot.ActionLink, URL: "javascript:alert(1)"}}}})
+	if m.Buttons[0].Action.URL != "javascript:alert(1)" || m.Tracking.Links || m.Validate() == nil {
+		t.Fatalf("a javascript: button: %+v", m)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -49,41 +50,54 @@ type Tracker struct {
 	BaseURL string
 	// Opens adds an open pixel to emails (email.track_opens).
 	Opens bool
-	// Render is the message a sending got, personalised, before its
-	// links were rewritten (the engine's Render): a click finds its link
-	// there, so that nothing is stored when a message is sent.
-	Render func(c *bot.Campaign, s *bot.Sending) (bot.Message, error)
+	// Render is the message a sending got, personalised at the time at,
+	// before its links were rewritten (the engine's Render): a click finds
+	// its link there, so that nothing is stored when a message is sent.
+	Render func(c *bot.Campaign, s *bot.Sending, at time.Time) (bot.Message, error)
 	// TTL is how long after its campaign ends a link still works
 	// (DefaultTTL when zero); then it is expired.
 	TTL   time.Duration
 	Clock clock.Clock
 }
 
-// linkRE finds the links of a message's text: a [label](URL) (group 2)
-// or a bare URL (group 3).
-var linkRE = regexp.MustCompile(`\[([^\]\n]+)\]\((https?://[^)\s"]+)\)|(https?://[^\s<>"()\[\]]+)`)
+// linkRE finds the links of a message's text, in one pass: `code`
+// (group 1: left alone), a [label](URL) (groups 2 and 3), a (URL) that
+// follows a label of several lines (group 4: left alone), or a bare URL
+// (group 5), which may hold balanced parentheses (Wikipedia's) but not
+// herald's markup characters.
+var linkRE = regexp.MustCompile("(`[^`\n]*`)" +
+	`|\[([^\]\n]+)\]\((https?://[^)\s"]+)\)` +
+	`|(\]\(https?://[^)\s"]+\))` +
+	"|(https?://(?:[^\\s<>\"()\\[\\]`*]|\\([^\\s<>\"()`*]*\\))+)")
 
-// eachLink calls fn with each link of m in order (the text's, then the
-// link buttons'), and returns m with each link replaced by what fn
-// returns.
+// eachLink calls fn with each web link of m in order (the text's, then
+// the link buttons'), and returns m with each link replaced by what fn
+// returns. Text in `code` is left alone, as are addresses that are not
+// http(s).
 func eachLink(m bot.Message, fn func(url string) string) bot.Message {
 	m.Text = linkRE.ReplaceAllStringFunc(m.Text, func(found string) string {
 		sub := linkRE.FindStringSubmatch(found)
-		if sub[2] != "" {
-			return "[" + sub[1] + "](" + fn(sub[2]) + ")"
+		switch {
+		case sub[3] != "":
+			return "[" + sub[2] + "](" + fn(sub[3]) + ")"
+		case sub[5] != "":
+			u, tail := trimTail(sub[5])
+			if u == "" {
+				return found
+			}
+			// A bare address keeps showing as itself, and goes through
+			// herald.
+			return "[" + u + "](" + fn(u) + ")" + tail
 		}
-		u, tail := trimTail(sub[3])
-		if u == "" {
-			return found
-		}
-		// A bare address keeps showing as itself, and goes through herald.
-		return "[" + u + "](" + fn(u) + ")" + tail
+		return found
 	})
 	if len(m.Buttons) > 0 {
 		bs := make([]bot.Button, len(m.Buttons))
 		copy(bs, m.Buttons)
 		for i := range bs {
-			if bs[i].Action.Kind == bot.ActionLink {
+			// Only web links: anything else (a placeholder that gave
+			// javascript:…) stays as it is, for Validate to refuse.
+			if bs[i].Action.Kind == bot.ActionLink && webURL(bs[i].Action.URL) {
 				bs[i].Action.URL = fn(bs[i].Action.URL)
 			}
 		}
@@ -92,10 +106,17 @@ func eachLink(m bot.Message, fn func(url string) string) bot.Message {
 	return m
 }
 
-// trimTail splits the punctuation that ends a sentence from a bare URL.
+// webURL reports whether s is an http(s) address with a host.
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// trimTail splits the punctuation that ends a sentence (and markup that
+// closes around the address) from a bare URL.
 func trimTail(u string) (string, string) {
 	end := len(u)
-	for end > 0 && strings.ContainsRune(".,;:!?'", rune(u[end-1])) {
+	for end > 0 && strings.ContainsRune(".,;:!?'_", rune(u[end-1])) {
 		end--
 	}
 	if end <= len("https://") {
@@ -111,10 +132,11 @@ func Links(m bot.Message) []string {
 	return out
 }
 
-// Rewrite is the message sending s of campaign c sends: m with its
-// Tracking set, its links going through herald when BaseURL is set, and
-// an open pixel for an email when Opens is set.
-func (t *Tracker) Rewrite(c *bot.Campaign, s *bot.Sending, m bot.Message) bot.Message {
+// Rewrite is the message sending s of campaign c sends, m as Render made
+// it at the time at: with its Tracking set, its links going through
+// herald when BaseURL is set, and an open pixel for an email when Opens
+// is set.
+func (t *Tracker) Rewrite(c *bot.Campaign, s *bot.Sending, at time.Time, m bot.Message) bot.Message {
 	tr := &bot.Tracking{Campaign: c.ID, Sending: s.ID}
 	if t.BaseURL != "" {
 		n := 0
@@ -123,23 +145,41 @@ func (t *Tracker) Rewrite(c *bot.Campaign, s *bot.Sending, m bot.Message) bot.Me
 				return u // a message with 255 links keeps the rest as they are
 			}
 			n++
-			return t.BaseURL + "/l/" + t.token(c.ID, s.ID, n-1)
+			return t.BaseURL + "/l/" + t.token(linkRef{c.ID, s.ID, n - 1, at.Unix(), destHash(u)})
 		})
 		tr.Links = n > 0
 		if t.Opens && s.Address.Platform == bot.PlatformEmail {
-			tr.Pixel = t.BaseURL + "/o/" + t.token(c.ID, s.ID, pixelLink)
+			tr.Pixel = t.BaseURL + "/o/" + t.token(linkRef{c.ID, s.ID, pixelLink, at.Unix(), 0})
 		}
 	}
 	m.Tracking = tr
 	return m
 }
 
-// token signs a link of a sending: campaign, sending and link index,
-// then an HMAC of them.
-func (t *Tracker) token(id bot.CampaignID, sid bot.SendingID, link int) string {
-	p := binary.AppendUvarint(nil, uint64(id))
-	p = binary.AppendUvarint(p, uint64(sid))
-	p = append(p, byte(link))
+// linkRef is what a link token says: which link of which sending, when
+// its message was made (a click makes it again as it was), and a hash of
+// where it goes (a message changed since is told, not followed).
+type linkRef struct {
+	campaign bot.CampaignID
+	sending  bot.SendingID
+	link     int
+	at       int64
+	dest     uint32
+}
+
+// destHash is a link's address, hashed to 4 bytes.
+func destHash(u string) uint32 {
+	h := sha256.Sum256([]byte(u))
+	return binary.BigEndian.Uint32(h[:4])
+}
+
+// token signs a link: its reference, then an HMAC of it.
+func (t *Tracker) token(r linkRef) string {
+	p := binary.AppendUvarint(nil, uint64(r.campaign))
+	p = binary.AppendUvarint(p, uint64(r.sending))
+	p = append(p, byte(r.link))
+	p = binary.AppendUvarint(p, uint64(r.at))
+	p = binary.BigEndian.AppendUint32(p, r.dest)
 	return base64.RawURLEncoding.EncodeToString(append(p, t.mac(p)...))
 }
 
@@ -151,27 +191,34 @@ func (t *Tracker) mac(p []byte) []byte {
 }
 
 // parse reads a token herald made; ok is false for any other string.
-func (t *Tracker) parse(tok string) (id bot.CampaignID, sid bot.SendingID, link int, ok bool) {
-	if len(tok) > 64 {
-		return 0, 0, 0, false
+func (t *Tracker) parse(tok string) (r linkRef, ok bool) {
+	if len(tok) > 96 {
+		return linkRef{}, false
 	}
 	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(b) < 3+macSize {
-		return 0, 0, 0, false
+	if err != nil || len(b) < 8+macSize {
+		return linkRef{}, false
 	}
 	p, mac := b[:len(b)-macSize], b[len(b)-macSize:]
 	if !hmac.Equal(mac, t.mac(p)) {
-		return 0, 0, 0, false
+		return linkRef{}, false
 	}
 	c, n := binary.Uvarint(p)
 	if n <= 0 {
-		return 0, 0, 0, false
+		return linkRef{}, false
 	}
-	s, m := binary.Uvarint(p[n:])
-	if m <= 0 || n+m != len(p)-1 {
-		return 0, 0, 0, false
+	p = p[n:]
+	s, n := binary.Uvarint(p)
+	if n <= 0 || n >= len(p) {
+		return linkRef{}, false
 	}
-	return bot.CampaignID(c), bot.SendingID(s), int(p[len(p)-1]), true
+	link := int(p[n])
+	p = p[n+1:]
+	at, n := binary.Uvarint(p)
+	if n <= 0 || len(p)-n != 4 {
+		return linkRef{}, false
+	}
+	return linkRef{bot.CampaignID(c), bot.SendingID(s), link, int64(at), binary.BigEndian.Uint32(p[n:])}, true
 }
 
 // unknown is the error for a token herald did not make.
@@ -187,21 +234,22 @@ func unknown() error {
 // is gone), ECONFLICT when the link has expired (TTL after its campaign
 // ended).
 func (t *Tracker) Click(ctx context.Context, tok string, count bool) (string, error) {
-	id, sid, link, ok := t.parse(tok)
-	if !ok || link == pixelLink {
+	r, ok := t.parse(tok)
+	if !ok || r.link == pixelLink {
 		return "", unknown()
 	}
+	id, sid := r.campaign, r.sending
 	c, s, err := t.load(ctx, id, sid)
 	if err != nil {
 		return "", err
 	}
-	m, err := t.Render(c, s)
+	m, err := t.Render(c, s, time.Unix(r.at, 0))
 	if err != nil {
-		return "", err
+		return "", changed() // a placeholder the message no longer fills
 	}
 	links := Links(m)
-	if link >= len(links) {
-		return "", unknown()
+	if r.link >= len(links) || destHash(links[r.link]) != r.dest || !webURL(links[r.link]) {
+		return "", changed()
 	}
 	if count {
 		now := t.Clock.Now().UTC()
@@ -219,7 +267,13 @@ func (t *Tracker) Click(ctx context.Context, tok string, count bool) (string, er
 			return "", err
 		}
 	}
-	return links[link], nil
+	return links[r.link], nil
+}
+
+// changed is the error for a link whose message was edited since it was
+// sent (a running nudge's): it no longer says where the link went.
+func changed() error {
+	return bot.Errorf(bot.ECONFLICT, "this link has expired: its message was changed since it was sent")
 }
 
 // load returns the campaign and sending a token names, if its link still
@@ -252,19 +306,22 @@ func (t *Tracker) load(ctx context.Context, id bot.CampaignID, sid bot.SendingID
 // Opened records the message of an open pixel's token seen; a token that
 // is not a pixel's is refused (ENOTFOUND).
 func (t *Tracker) Opened(ctx context.Context, tok string) error {
-	id, sid, link, ok := t.parse(tok)
-	if !ok || link != pixelLink {
+	r, ok := t.parse(tok)
+	if !ok || r.link != pixelLink {
 		return unknown()
 	}
-	if _, _, err := t.load(ctx, id, sid); err != nil {
+	if _, _, err := t.load(ctx, r.campaign, r.sending); err != nil {
 		return err
 	}
-	return t.Seen(ctx, id, sid)
+	return t.Seen(ctx, r.campaign, r.sending)
 }
 
 // Seen records sending sid of campaign id seen now, unless it already
-// was.
+// was (then it writes nothing).
 func (t *Tracker) Seen(ctx context.Context, id bot.CampaignID, sid bot.SendingID) error {
+	if e, err := t.Store.Engagement(ctx, id, sid); err != nil || !e.SeenAt.IsZero() {
+		return err
+	}
 	now := t.Clock.Now().UTC()
 	_, err := t.Store.Engage(ctx, id, sid, func(e *bot.Engagement) error {
 		if e.SeenAt.IsZero() {
@@ -278,8 +335,10 @@ func (t *Tracker) Seen(ctx context.Context, id bot.CampaignID, sid bot.SendingID
 // scanners are what link scanners and preview fetchers put in their
 // User-Agent: they open links, people do not see a click.
 var scanners = []string{
-	"bot", "crawl", "spider", "preview", "scanner", "facebookexternalhit", "whatsapp", "slack",
-	"discord", "telegram", "skype", "microsoft office", "safelinks", "mimecast", "proofpoint",
+	// Slack's, Discord's and Telegram's fetchers say "bot"; their apps'
+	// own browsers (Telegram-Android/…) are people.
+	"bot", "crawl", "spider", "preview", "scanner", "facebookexternalhit", "whatsapp",
+	"skype", "microsoft office", "safelinks", "mimecast", "proofpoint",
 	"barracuda", "go-http-client", "python-requests", "curl/", "wget", "headless",
 }
 

@@ -146,7 +146,7 @@ func TestEngagementOnTelegram(t *testing.T) {
 	if got := run("campaign people 1 answered"); !strings.Contains(got, "answered: 2") || !strings.Contains(got, "8105") || !strings.Contains(got, "8106") {
 		t.Fatalf("who answered: %s", got)
 	}
-	if got := run("campaign people 1 errors"); !strings.Contains(got, "no one is errors") {
+	if got := run("campaign people 1 errors"); !strings.Contains(got, "Campaign #1, errors: no one.") {
 		t.Fatalf("errors: %s", got)
 	}
 	_, data := commandOutput(t, p, "campaign export 1 engagement")

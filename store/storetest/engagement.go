@@ -48,6 +48,12 @@ func engagementStore(t *testing.T, open func(*testing.T) Store) {
 	if e != nil {
 		t.Fatalf("a failed change returned %+v", e)
 	}
+	if e, err := db.Engagement(ctx, 7, 1); err != nil || e.Clicks != 2 || !e.SeenAt.Equal(epoch) || e.SendingID != 1 {
+		t.Fatalf("one engagement: %+v %v", e, err)
+	}
+	if e, err := db.Engagement(ctx, 7, 99); err != nil || e.Clicks != 0 || !e.SeenAt.IsZero() || e.SendingID != 99 || e.CampaignID != 7 {
+		t.Fatalf("none recorded: %+v %v", e, err)
+	}
 	want := bot.EngagementCounts{Seen: 2, Clicked: 2, Clicks: 3}
 	if n, err := db.EngagementCounts(ctx, 7); err != nil || n != want {
 		t.Fatalf("counts: %+v %v, want %+v", n, err, want)
