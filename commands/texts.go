@@ -351,6 +351,14 @@ const (
 	TextPeopleClicks           TextKey = "cmd.people.clicks"
 	TextErrPeopleState         TextKey = "cmd.err.people_state"
 	TextHelpCampaignPeople     TextKey = "cmd.help.campaign_people"
+	TextSurveyWrite            TextKey = "survey.write"
+	TextSurveyGone             TextKey = "survey.gone"
+	TextSurveyClosedAnswer     TextKey = "survey.closed"
+	TextSurveyPick             TextKey = "survey.pick"
+	TextSurveyKeepOne          TextKey = "survey.keep_one"
+	TextSurveyPicked           TextKey = "survey.picked"
+	TextSurveyChanged          TextKey = "survey.changed"
+	TextSurveyThanksDefault    TextKey = "survey.thanks"
 	TextErrSurveyAnonymous     TextKey = "err.survey.anonymous"
 	TextErrSurveyAnonymousView TextKey = "err.survey.anonymous_view"
 	TextErrSurveyNoRespondent  TextKey = "err.survey.no_respondent"
@@ -929,6 +937,14 @@ var Texts = Catalogue{
 	TextPeopleClicks:           {"clicks: %d", "clics : %d"},
 	TextErrPeopleState:         {"%q: write sent, seen, clicked, answered, errors, skipped or waiting", "%q : écrivez sent, seen, clicked, answered, errors, skipped ou waiting"},
 	TextHelpCampaignPeople:     {"who is in a state: sent, seen, clicked, answered, errors, skipped, waiting", "qui est dans un état : sent, seen, clicked, answered, errors, skipped, waiting"},
+	TextSurveyWrite:            {"Write your answer", "Écrire votre réponse"},
+	TextSurveyGone:             {"This survey is no longer open.", "Cette enquête n'est plus ouverte."},
+	TextSurveyClosedAnswer:     {"This survey is closed: your answer was not recorded.", "Cette enquête est close : votre réponse n'a pas été enregistrée."},
+	TextSurveyPick:             {"Pick at least one answer, then press ✓.", "Choisissez au moins une réponse, puis appuyez sur ✓."},
+	TextSurveyKeepOne:          {"A question that needs an answer keeps at least one: pick another first.", "Une question qui demande une réponse en garde au moins une : choisissez-en une autre d'abord."},
+	TextSurveyPicked:           {"Chosen: %s. Press ✓ when done.", "Choisi : %s. Appuyez sur ✓ une fois fini."},
+	TextSurveyChanged:          {"Your answer to question %d is changed.", "Votre réponse à la question %d est modifiée."},
+	TextSurveyThanksDefault:    {"Thank you for your answers!", "Merci pour vos réponses !"},
 	TextErrSurveyAnonymous:     {"survey %d is anonymous: who answered is not kept", "l'enquête n°%d est anonyme : qui a répondu n'est pas gardé"},
 	TextErrSurveyAnonymousView: {"survey %d is anonymous: its answers are not shown person by person", "l'enquête n°%d est anonyme : ses réponses ne sont pas montrées personne par personne"},
 	TextErrSurveyNoRespondent:  {"survey %d has %d respondents, not %d", "l'enquête n°%d a %d répondants, pas %d"},

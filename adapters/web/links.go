@@ -7,6 +7,8 @@ import (
 	"html"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
@@ -60,33 +62,51 @@ func (l *Links) Routes(mux interface {
 // POSTs it. Opening the link answers nothing: mail scanners open links.
 func (l *Links) confirm(w http.ResponseWriter, r *http.Request) {
 	noStore(w)
-	_, _, label, ok := l.Answers.ParseAnswer(r.PathValue("token"))
+	_, value, label, ok := l.Answers.ParseAnswer(r.PathValue("token"))
 	if !ok {
 		l.page(w, http.StatusNotFound, "This link is unknown", "Check that it was copied whole from the message you received.")
 		return
 	}
-	l.render(w, http.StatusOK, l.say("Your answer"), `<p>`+html.EscapeString(label)+`</p><form method="post"><button type="submit" style="font-size:1.1em;padding:.5em 1.5em">`+
-		html.EscapeString(l.say("Confirm"))+`</button></form>`)
+	field := ""
+	if value == "" { // a text question: the answer is written here
+		field = `<p><textarea name="text" rows="6" maxlength="` + strconv.Itoa(maxAnswerText) + `" required style="width:100%;font:inherit"></textarea></p>`
+	}
+	l.render(w, http.StatusOK, l.say("Your answer"), `<p>`+html.EscapeString(label)+`</p><form method="post">`+field+
+		`<button type="submit" style="font-size:1.1em;padding:.5em 1.5em">`+html.EscapeString(l.say("Confirm"))+`</button></form>`)
 }
+
+// maxAnswerText bounds a text answer written on the answer page, as the
+// web chat bounds a message.
+const maxAnswerText = 4000
 
 // answer records a confirmed answer, once: a page sent twice is one
 // answer.
 func (l *Links) answer(w http.ResponseWriter, r *http.Request) {
 	noStore(w)
 	tok := r.PathValue("token")
-	to, value, label, ok := l.Answers.ParseAnswer(tok)
+	to, value, _, ok := l.Answers.ParseAnswer(tok)
 	if !ok {
 		l.page(w, http.StatusNotFound, "This link is unknown", "Check that it was copied whole from the message you received.")
 		return
 	}
-	sum := sha256.Sum256([]byte(tok))
+	key := tok
+	if value == "" { // a text question's page: the answer is what was written
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		value = strings.TrimSpace(r.PostFormValue("text"))
+		if value == "" || len(value) > maxAnswerText {
+			l.page(w, http.StatusBadRequest, "Write your answer first", "Go back, write it, then confirm (4,000 characters at most).")
+			return
+		}
+		key += "\x00" + value
+	}
+	sum := sha256.Sum256([]byte(key))
 	in := bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: to}, Text: value, ID: "answer:" + hex.EncodeToString(sum[:16])}
 	if _, err := l.Handler.Handle(r.Context(), in); err != nil {
 		l.Log.Error("recording an answer given by link", "err", err)
 		l.page(w, http.StatusServiceUnavailable, "This link does not work just now", "Try again in a moment.")
 		return
 	}
-	l.render(w, http.StatusOK, l.say("Thank you"), `<p>`+html.EscapeString(label)+` — `+html.EscapeString(l.say("your answer is recorded. Anything more comes by email."))+`</p>`)
+	l.render(w, http.StatusOK, l.say("Thank you"), `<p>`+html.EscapeString(l.say("Your answer is recorded. Anything more comes by email."))+`</p>`)
 }
 
 func noStore(w http.ResponseWriter) {
@@ -141,7 +161,9 @@ var linkFrench = map[string]string{
 	"Your answer":                                  "Votre réponse",
 	"Confirm":                                      "Confirmer",
 	"Thank you":                                    "Merci",
-	"your answer is recorded. Anything more comes by email.": "votre réponse est enregistrée. La suite arrive par e-mail.",
+	"Write your answer first":                      "Écrivez d'abord votre réponse",
+	"Go back, write it, then confirm (4,000 characters at most).": "Revenez en arrière, écrivez-la, puis confirmez (4 000 caractères au plus).",
+	"Your answer is recorded. Anything more comes by email.":      "Votre réponse est enregistrée. La suite arrive par e-mail.",
 }
 
 func (l *Links) say(english string) string { return internal.Translate(l.Locale, linkFrench, english) }

@@ -37,6 +37,9 @@ type Service struct {
 	Store      Store
 	Dispatcher Dispatcher
 	Clock      clock.Clock
+	// Compose, when set, is the message a campaign sends, as the
+	// engine's (a survey's opening): Preview shows it.
+	Compose func(c *bot.Campaign) bot.Message
 }
 
 // Create stores a new draft campaign.
@@ -540,7 +543,11 @@ func (s *Service) Preview(ctx context.Context, id bot.CampaignID, key string) (b
 	if name := personalize.Name(r.Attributes); name != "" {
 		who = name + " (" + r.Key + ")"
 	}
-	m, err := personalize.Message(c.Message, personalize.NewVars(c.KeyColumn, r.Key, r.Attributes, c.Defaults, s.Clock.Now().In(loc)))
+	msg := c.Message
+	if s.Compose != nil {
+		msg = s.Compose(c)
+	}
+	m, err := personalize.Message(msg, personalize.NewVars(c.KeyColumn, r.Key, r.Attributes, c.Defaults, s.Clock.Now().In(loc)))
 	return m, who, err
 }
 

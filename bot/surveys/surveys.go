@@ -50,6 +50,24 @@ type Service struct {
 	// Text translates the participants' messages (commands' catalogue);
 	// nil: English.
 	Text func(key string, args ...any) string
+	// AnswerLink, when set, is a link to a page where to answers
+	// (engagement.Tracker.AnswerLink; an empty value asks for text): a
+	// text question asked by email carries one, since herald reads no
+	// email replies.
+	AnswerLink func(to bot.Address, value, label string) string
+}
+
+// ask is question i of survey campaign c as asked to: Ask's message,
+// and for a text question asked by email a link to a page to write the
+// answer in.
+func (s *Service) ask(c *bot.Campaign, i int, to bot.Address) bot.Message {
+	m := Ask(c, i)
+	if q := c.Survey.Questions[i]; q.Kind == bot.QuestionText && to.Platform == bot.PlatformEmail && s.AnswerLink != nil {
+		if u := s.AnswerLink(to, "", q.Text); u != "" {
+			m.Buttons = append([]bot.Button{{Label: "✎ " + s.tr("survey.write", "Write your answer"), Action: bot.Action{Kind: bot.ActionLink, URL: u}}}, m.Buttons...)
+		}
+	}
+	return m
 }
 
 func (s *Service) tr(key, english string, args ...any) string {
@@ -237,7 +255,7 @@ func (s *Service) askAgain(ctx context.Context, id bot.CampaignID, a bot.Address
 	s.Store.Respond(ctx, id, respondent, a, func(r *bot.Response) (bot.SurveyStep, error) {
 		var step bot.SurveyStep
 		if stands && r.Asking < len(c.Survey.Questions) && c.Survey.Questions[r.Asking].Kind == bot.QuestionText {
-			m := Ask(c, r.Asking)
+			m := s.ask(c, r.Asking, a)
 			step.Posts = []*bot.Outgoing{post(a, m)}
 			step.AskingText = true
 		}
@@ -302,7 +320,7 @@ func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int
 	}
 	if !typed && v == "start" {
 		if r.Asking == 0 && len(r.Answers) == 0 {
-			say(Ask(c, 0))
+			say(s.ask(c, 0, to))
 			step.AskingText = qs[0].Kind == bot.QuestionText
 		}
 		return step, nil
@@ -384,7 +402,7 @@ func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int
 	}
 	r.Asking = q + 1
 	if r.Asking < len(qs) {
-		say(Ask(c, r.Asking))
+		say(s.ask(c, r.Asking, to))
 		step.AskingText = qs[r.Asking].Kind == bot.QuestionText
 		return step, nil
 	}

@@ -83,6 +83,7 @@ type wiring struct {
 	web *web.Adapter
 	// tracker counts campaign engagement: links clicked, messages seen.
 	tracker *engagement.Tracker
+	surveys *surveys.Service
 	// reach records what platforms say of people they refused.
 	reach runFunc
 }
@@ -238,7 +239,9 @@ func (w *wiring) buildCore() ([]component, error) {
 	// Surveys: a campaign with questions opens with its first; each answer
 	// brings the next, queued in the outbox with the answer recorded.
 	surveyService := &surveys.Service{Campaigns: w.db, Edit: campaignService.Edit, Store: w.db, Outbox: w.db, Clock: w.clock, Text: w.threads.Text}
+	w.surveys = surveyService
 	w.engine.Compose = surveys.Opening
+	campaignService.Compose = surveys.Opening
 	// Engagement: a campaign's links go through herald's public address
 	// (when it has one) and are counted when clicked; what is seen is
 	// recorded where the platform tells.
@@ -313,7 +316,8 @@ func (w *wiring) buildEmail() ([]component, error) {
 	ec := email.Config{Board: w.board, Locale: w.cfg.Locale, Host: c.Host, Port: c.Port, TLS: c.TLS,
 		Username: c.Username, Password: c.Password.Value(), From: c.From}
 	if w.tracker.BaseURL != "" {
-		ec.AnswerLink = w.tracker.AnswerLink // buttons answered through a page of herald's
+		ec.AnswerLink = w.tracker.AnswerLink        // buttons answered through a page of herald's
+		w.surveys.AnswerLink = w.tracker.AnswerLink // and text questions written there
 	}
 	mailer := email.New(ec)
 	w.threads.Email, w.contacts.Mail = mailer, mailer

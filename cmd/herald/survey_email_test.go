@@ -16,12 +16,13 @@ import (
 
 var hrefRE = regexp.MustCompile(`<a href="([^"]+)">([^<]+)</a>`)
 
-// TestSurveyByEmail: a 2-question survey (a choice, an NPS rating) sent
-// by email to a crowd through a real SMTP server. Each answer is a link
-// to a page of herald's; opening it answers nothing (mail scanners open
-// every link), its Confirm button does, once however often it is
-// pressed; the next question then comes by email. The stats count each
-// answer once.
+// TestSurveyByEmail: a 3-question survey (a choice, an NPS rating, an
+// optional text) sent by email to a crowd through a real SMTP server.
+// Each answer is a link to a page of herald's; opening it answers nothing
+// (mail scanners open every link), its Confirm button does, once however
+// often it is pressed; the next question then comes by email. The text
+// question's link opens a page to write the answer in. The stats count
+// each answer once.
 func TestSurveyByEmail(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a crowd by email; skipped with -short")
@@ -48,6 +49,7 @@ func TestSurveyByEmail(t *testing.T) {
 		"campaign message 1 Two questions about the session, {{first_name}}.",
 		`campaign question 1 add choice "How was the session?" Great | OK | Bad`,
 		`campaign question 1 add nps "Would you come again?"`,
+		`campaign question 1 add text "Anything else?" optional`,
 		"campaign thanks 1 Thanks, see you soon.",
 		"campaign audience 1 list:people",
 		"campaign platform 1 email",
@@ -85,8 +87,8 @@ func TestSurveyByEmail(t *testing.T) {
 		t.Fatalf("no link %q in %s", label, mail)
 		return ""
 	}
-	waitUntil(t, p, "the openings", func() bool { return len(mails("1/2 · How was the session?")) == crowd })
-	open := mails("1/2 · How was the session?")
+	waitUntil(t, p, "the openings", func() bool { return len(mails("1/3 · How was the session?")) == crowd })
+	open := mails("1/3 · How was the session?")
 	if m := open["p3@example.org"]; !strings.Contains(m, "Two questions about the session, P3.") || strings.Contains(m, "sv:1:") {
 		t.Fatalf("the opening: %s", m)
 	}
@@ -130,19 +132,43 @@ func TestSurveyByEmail(t *testing.T) {
 		}
 	}
 	for range crowd + 1 {
-		if page := <-done; !strings.Contains(page, "your answer is recorded") {
+		if page := <-done; !strings.Contains(page, "Your answer is recorded") {
 			t.Fatalf("after confirming: %s", page)
 		}
 	}
-	waitUntil(t, p, "the second question by email", func() bool { return len(mails("2/2 · Would you come again?")) == crowd })
+	waitUntil(t, p, "the second question by email", func() bool { return len(mails("2/3 · Would you come again?")) == crowd })
 	// P0 to P5 rate, the others stop half way.
-	second := mails("2/2 · Would you come again?")
+	second := mails("2/3 · Would you come again?")
 	for i := range 6 {
 		fetch("POST", answerLink(second[fmt.Sprintf("p%d@example.org", i)], fmt.Sprint(4+i)))
 	}
-	waitUntil(t, p, "the thanks", func() bool { return len(mails("Thanks, see you soon.")) == 6 })
+	waitUntil(t, p, "the text question", func() bool { return len(mails("3/3 · Anything else?")) == 6 })
+	third := mails("3/3 · Anything else?")
+	// P0 writes an answer on the page; P1 skips; the others stop there.
+	write := answerLink(third["p0@example.org"], "✎ Write your answer")
+	if page := fetch("GET", write); !strings.Contains(page, "Anything else?") || !strings.Contains(page, `<textarea name="text"`) {
+		t.Fatalf("the page to write on: %s", page)
+	}
+	resp, err := client.PostForm(write, url.Values{"text": {"   "}})
+	if err != nil || resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("an empty answer: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if out := run("campaign stats 1"); strings.Contains(out, "3. Anything else?* — 1") {
+		t.Fatalf("an empty answer recorded: %s", out)
+	}
+	for range 2 { // confirmed twice: one answer
+		resp, err := client.PostForm(write, url.Values{"text": {"More coffee, please"}})
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("writing the answer: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	fetch("POST", answerLink(third["p1@example.org"], "⏭"))
+	waitUntil(t, p, "the thanks", func() bool { return len(mails("Thanks, see you soon.")) == 2 })
 	stats := run("campaign stats 1")
-	for _, want := range []string{"8 recipients · 8 sent", fmt.Sprintf("%d answered, 6 to the end", crowd), "Great `", "5 (63%)", "3 (38%)", "*2. Would you come again?* — 6 answers", "average 6.5"} {
+	for _, want := range []string{"8 recipients · 8 sent", fmt.Sprintf("%d answered, 2 to the end", crowd), "Great `", "5 (63%)", "3 (38%)",
+		"*2. Would you come again?* — 6 answers", "average 6.5", "*3. Anything else?* — 1 answers, 1 skipped", "› More coffee, please"} {
 		if !strings.Contains(stats, want) {
 			t.Errorf("the stats lack %q:\n%s", want, stats)
 		}
@@ -151,7 +177,7 @@ func TestSurveyByEmail(t *testing.T) {
 	// the same answer.
 	n := 0
 	for _, m := range box.Mail() {
-		if len(m.To) == 1 && m.To[0] == "p0@example.org" && strings.Contains(m.Decoded(), "2/2 ·") {
+		if len(m.To) == 1 && m.To[0] == "p0@example.org" && strings.Contains(m.Decoded(), "2/3 ·") {
 			n++
 		}
 	}

@@ -56,6 +56,9 @@ func TestSurveyOnTelegram(t *testing.T) {
 		t.Fatalf("the questions: %s", got)
 	}
 	waitUntil(t, p, "the crowd known", func() bool { return !strings.Contains(run("campaign check 1"), " 0 ") })
+	if got := run("campaign preview 1"); !strings.Contains(got, "A few questions about the session.") || !strings.Contains(got, "1/3 · How was the session?") {
+		t.Fatalf("the preview shows not what is sent: %s", got)
+	}
 	run("campaign start 1")
 	// Each participant gets the opening: its intro, the first question
 	// and a button per answer.
