@@ -41,6 +41,10 @@ const (
 	// (schedule: "at tomorrow 9:00 window 2h") or as its parts (at,
 	// window, hours, tz). A file in Files is the audience.
 	FormCampaign = "campaign"
+	// FormSurvey creates a draft survey: a campaign form (the same
+	// fields) where questions holds the questions, one per line as typed
+	// after `campaign question ID add`, and thanks the thank-you message.
+	FormSurvey = "survey"
 	// FormListImport imports the file in Files into a list. Fields: name,
 	// mode (merge or replace).
 	FormListImport = "list-import"

@@ -21,6 +21,10 @@ type CampaignForm struct {
 	// Schedule is the options of `campaign schedule`, as typed: "at
 	// tomorrow 9:00 window 2h hours mon-fri 9-18 tz Europe/Paris".
 	Schedule string
+	// Questions make the campaign a survey: one per line, each as typed
+	// after `campaign question ID add` (choice "How was it?" Great | OK).
+	// Thanks is its thank-you message.
+	Questions, Thanks string
 }
 
 // quote wraps an option value in quotes it does not contain.
@@ -71,6 +75,14 @@ func (f CampaignForm) Run(ctx context.Context, r CommandRunner, who bot.Actor) (
 	}
 	if s := strings.TrimSpace(f.Schedule); s != "" {
 		steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign schedule %d %s", id, s)) })
+	}
+	for _, q := range strings.Split(f.Questions, "\n") {
+		if q = strings.TrimSpace(q); q != "" {
+			steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign question %d add %s", id, q)) })
+		}
+	}
+	if t := strings.TrimSpace(f.Thanks); t != "" {
+		steps = append(steps, func() bot.CommandReply { return run(fmt.Sprintf("campaign thanks %d %s", id, t)) })
 	}
 	return id, append(runSteps(steps, false), run(fmt.Sprintf("campaign show %d", id)))
 }

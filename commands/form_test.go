@@ -38,6 +38,15 @@ func TestCampaignFormRunsTheCommandsAModeratorWouldType(t *testing.T) {
 	if id != 7 || !reflect.DeepEqual(s.ran, want) || len(replies) != 1 {
 		t.Fatalf("id %d, ran %q, %d replies", id, s.ran, len(replies))
 	}
+	// A survey's questions, one per line, then its thanks.
+	s = &script{}
+	commands.CampaignForm{Name: "Feedback", Text: "A few questions", Questions: "choice \"How was it?\" Great | OK\n\n  text \"Anything else?\" optional  \n",
+		Thanks: "Thanks!"}.Run(context.Background(), s, bot.Actor{})
+	want = []string{"campaign new Feedback", "campaign message 7 A few questions", `campaign question 7 add choice "How was it?" Great | OK`,
+		`campaign question 7 add text "Anything else?" optional`, "campaign thanks 7 Thanks!", "campaign show 7"}
+	if !reflect.DeepEqual(s.ran, want) {
+		t.Fatalf("the survey form ran %q", s.ran)
+	}
 	// A step that fails stops the form: what failed, then the card.
 	s = &script{}
 	_, replies = commands.CampaignForm{Name: "X", Text: "hi", List: "bad-list", Platform: "slack"}.Run(context.Background(), s, bot.Actor{})

@@ -129,6 +129,8 @@ func (h *Inbound) formFor(ctx context.Context, in bot.Inbound) string {
 	switch strings.ToLower(strings.Join(strings.Fields(in.Text), " ")) {
 	case "campaign new", "new":
 		form = bot.FormCampaign
+	case "survey new", "campaign new survey":
+		form = bot.FormSurvey
 	case "list import":
 		form = bot.FormListImport
 	case "nudge new":
@@ -152,9 +154,9 @@ func (h *Inbound) form(ctx context.Context, in bot.Inbound) bot.InboundReply {
 	case bot.FormListImport:
 		return h.reply(h.Mux.RunCommand(ctx, CommandRequest{Actor: in.From, Files: in.Files,
 			Text: strings.TrimSpace(fmt.Sprintf("list import %s %s", v("name"), v("mode")))}))
-	case bot.FormCampaign:
+	case bot.FormCampaign, bot.FormSurvey:
 		f := CampaignForm{Name: v("name"), Kind: v("kind"), Title: v("title"), Text: in.Fields["text"],
-			List: v("list"), Platform: v("platform"), Schedule: v("schedule")}
+			List: v("list"), Platform: v("platform"), Schedule: v("schedule"), Questions: in.Fields["questions"], Thanks: v("thanks")}
 		for _, k := range []string{"at", "window", "hours", "tz"} {
 			if s := v(k); s != "" {
 				f.Schedule = strings.TrimSpace(f.Schedule + " " + k + " " + s)

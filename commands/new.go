@@ -33,6 +33,7 @@ func New(deps Deps, text *Text, auth Authorizer, signer *Signer, log *slog.Logge
 
 		{Name: "campaigns", Args: "[drafts|scheduled|running|done]", Example: "campaigns running", Help: TextHelpCampaigns, MaxArgs: 1, Handler: HandlerFunc(h.campaigns)},
 		{Name: "campaign new", Args: "NAME", Example: "campaign new Welcome week", Help: TextHelpCampaignNew, MinArgs: 1, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.campaignNew)},
+		{Name: "survey new", Args: "NAME", Example: "survey new Session feedback", Help: TextHelpSurveyNew, MinArgs: 1, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.campaignNew)},
 		{Name: "campaign message", Args: "ID [kind:K] [title:\"…\"] [image:URL] [button:\"Label|link\"] TEXT", Example: "campaign message 3 kind:card title:\"Welcome\" button:\"Open|https://example.org\" Hello {{first_name}}!", Help: TextHelpCampaignMessage, MinArgs: 2, MaxArgs: -1, Changes: true, Handler: HandlerFunc(h.campaignMessage)},
 		{Name: "campaign audience", Args: "ID list:NAME|all:PLATFORM", Example: "campaign audience 3 list:spring-2026", Help: TextHelpCampaignAud, MinArgs: 1, MaxArgs: 2, Changes: true, Handler: HandlerFunc(h.campaignAudience)},
 		{Name: "campaign platform", Args: "ID slack|discord|telegram|teams|web|email|auto", Example: "campaign platform 3 slack", Help: TextHelpCampaignPlat, MinArgs: 2, MaxArgs: 2, Changes: true, Handler: HandlerFunc(h.campaignPlatform)},

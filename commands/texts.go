@@ -351,6 +351,7 @@ const (
 	TextPeopleClicks           TextKey = "cmd.people.clicks"
 	TextErrPeopleState         TextKey = "cmd.err.people_state"
 	TextHelpCampaignPeople     TextKey = "cmd.help.campaign_people"
+	TextHelpSurveyNew          TextKey = "cmd.help.survey_new"
 	TextSurveyWrite            TextKey = "survey.write"
 	TextSurveyGone             TextKey = "survey.gone"
 	TextSurveyClosedAnswer     TextKey = "survey.closed"
@@ -937,6 +938,7 @@ var Texts = Catalogue{
 	TextPeopleClicks:           {"clicks: %d", "clics : %d"},
 	TextErrPeopleState:         {"%q: write sent, seen, clicked, answered, errors, skipped or waiting", "%q : écrivez sent, seen, clicked, answered, errors, skipped ou waiting"},
 	TextHelpCampaignPeople:     {"who is in a state: sent, seen, clicked, answered, errors, skipped, waiting", "qui est dans un état : sent, seen, clicked, answered, errors, skipped, waiting"},
+	TextHelpSurveyNew:          {"create a draft survey: a campaign, then its questions (on Slack and Discord, alone it opens a form)", "créer une enquête en brouillon : une campagne, puis ses questions (sur Slack et Discord, seule elle ouvre un formulaire)"},
 	TextSurveyWrite:            {"Write your answer", "Écrire votre réponse"},
 	TextSurveyGone:             {"This survey is no longer open.", "Cette enquête n'est plus ouverte."},
 	TextSurveyClosedAnswer:     {"This survey is closed: your answer was not recorded.", "Cette enquête est close : votre réponse n'a pas été enregistrée."},

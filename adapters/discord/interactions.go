@@ -72,6 +72,7 @@ const (
 	CampaignModal = "herald-campaign-new"
 	NudgeModal    = "herald-nudge-new"
 	RecipeModal   = "herald-recipe-new"
+	SurveyModal   = "herald-survey-new"
 )
 
 // campaignModal is the form `/herald campaign args: new` opens (Discord's
@@ -87,6 +88,19 @@ func (a *Adapter) campaignModal() *discordgo.InteractionResponseData {
 }
 
 // modalInput is one text input of a form, on a row of its own.
+// surveyModal is the new-survey form: Discord takes five inputs, so the
+// survey's own (its questions, its thanks) replace the campaign form's
+// platform and schedule (set after with commands).
+func (a *Adapter) surveyModal() *discordgo.InteractionResponseData {
+	return &discordgo.InteractionResponseData{CustomID: SurveyModal, Title: a.tr("New survey"), Components: []discordgo.MessageComponent{
+		modalInput("name", a.tr("Name"), "Session feedback", discordgo.TextInputShort, true, 100),
+		modalInput("text", a.tr("Introduction"), "A few questions about the session, {{first_name}}.", discordgo.TextInputParagraph, true, 2000),
+		modalInput("questions", a.tr("Questions, one per line"), "choice \"How was it?\" Great | OK | Bad\nnps \"Would you come again?\"\ntext \"Anything else?\" optional", discordgo.TextInputParagraph, true, 4000),
+		modalInput("list", a.tr("Audience: a saved list"), "spring-2026", discordgo.TextInputShort, false, 80),
+		modalInput("thanks", a.tr("Thank-you message"), "Thanks, see you soon!", discordgo.TextInputShort, false, 500),
+	}}
+}
+
 func modalInput(id, label, placeholder string, style discordgo.TextInputStyle, required bool, max int) discordgo.MessageComponent {
 	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{CustomID: id, Label: label,
 		Style: style, Placeholder: placeholder, Required: required, MaxLength: max}}}
@@ -235,7 +249,7 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 		if d.Name != "herald" || a.Handler == nil {
 			return
 		}
-		in := bot.Inbound{Kind: bot.InboundCommand, From: who, Text: commandText(d), Forms: []string{bot.FormCampaign, bot.FormNudge, bot.FormRecipe}}
+		in := bot.Inbound{Kind: bot.InboundCommand, From: who, Text: commandText(d), Forms: []string{bot.FormCampaign, bot.FormNudge, bot.FormRecipe, bot.FormSurvey}}
 		for _, at := range attachments(d) {
 			f, err := a.fetch(ctx, at)
 			if err != nil {
@@ -245,13 +259,15 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 			in.Files = append(in.Files, f)
 		}
 		out := a.handle(ctx, in)
-		if out.Form == bot.FormCampaign || out.Form == bot.FormNudge || out.Form == bot.FormRecipe {
+		if out.Form == bot.FormCampaign || out.Form == bot.FormNudge || out.Form == bot.FormRecipe || out.Form == bot.FormSurvey {
 			data := a.campaignModal()
 			switch out.Form {
 			case bot.FormNudge:
 				data = a.nudgeModal()
 			case bot.FormRecipe:
 				data = a.recipeModal()
+			case bot.FormSurvey:
+				data = a.surveyModal()
 			}
 			err := respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: data})
 			if err == nil {
@@ -264,7 +280,7 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 		a.replyAll(ctx, i, respond, out.Replies)
 	case discordgo.InteractionModalSubmit:
 		d := i.ModalSubmitData()
-		form := map[string]string{CampaignModal: bot.FormCampaign, NudgeModal: bot.FormNudge, RecipeModal: bot.FormRecipe}[d.CustomID]
+		form := map[string]string{CampaignModal: bot.FormCampaign, NudgeModal: bot.FormNudge, RecipeModal: bot.FormRecipe, SurveyModal: bot.FormSurvey}[d.CustomID]
 		if form == "" || a.Handler == nil {
 			return
 		}

@@ -25,6 +25,11 @@ var formFrench = map[string]string{
 	"all, filter NAME, or message contains \"refund\" and platform is slack":   "tout, filtre NOM, ou message contient \"remboursement\" et plateforme est slack",
 	"Actions in order, separated by ;":                                         "Les actions dans l'ordre, séparées par ;",
 	"always, during CALENDAR or outside CALENDAR":                              "toujours, pendant CALENDRIER ou hors CALENDRIER",
+	"New survey": "Nouvelle enquête", "Introduction": "Introduction", "Questions, one per line": "Questions, une par ligne",
+	"Thank-you message": "Message de remerciement", "Sent after the last answer.": "Envoyé après la dernière réponse.",
+	"Sent with the first question; {{first_name}} and any column are replaced.":                     "Envoyée avec la première question ; {{first_name}} et toute colonne sont remplacés.",
+	"choice, multi, rating, nps or text; the question in quotes; choices separated by |; optional.": "choix, multiple, note, nps ou texte ; la question entre guillemets ; les choix séparés par | ; facultative.",
+	"Or upload a file below.": "Ou envoyez un fichier ci-dessous.",
 }
 
 // FormText returns a form's text in locale ("fr": French), by its English.

@@ -171,7 +171,7 @@ func (a *Adapter) command(w http.ResponseWriter, r *http.Request, body []byte) {
 func (a *Adapter) runCommand(user, userName, channel, text, triggerID, responseURL string) {
 	in := bot.Inbound{Kind: bot.InboundCommand, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: user}, Name: userName}, Text: text}
 	if triggerID != "" {
-		in.Forms = []string{bot.FormCampaign, bot.FormListImport, bot.FormNudge, bot.FormRecipe}
+		in.Forms = []string{bot.FormCampaign, bot.FormListImport, bot.FormNudge, bot.FormRecipe, bot.FormSurvey}
 	}
 	a.background(func(ctx context.Context) {
 		out := a.handle(ctx, in)

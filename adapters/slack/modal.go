@@ -16,6 +16,7 @@ const (
 	ImportModal   = "herald-list-import"
 	NudgeModal    = "herald-nudge-new"
 	RecipeModal   = "herald-recipe-new"
+	SurveyModal   = "herald-survey-new"
 )
 
 // modalOf returns the modal of a form (bot.FormCampaign,
@@ -28,6 +29,8 @@ func modalOf(form string) string {
 		return NudgeModal
 	case bot.FormRecipe:
 		return RecipeModal
+	case bot.FormSurvey:
+		return SurveyModal
 	}
 	return CampaignModal
 }
@@ -103,6 +106,18 @@ func (a *Adapter) modal(id, channel, preview string) slk.ModalViewRequest {
 			input("hours", a.tr("Working hours"), a.tr("e.g. mon-fri 9-18"), true, textInput("hours", "mon-fri 9-18", false)),
 			input("tz", a.tr("Time zone"), a.tr("e.g. Europe/Paris"), true, textInput("tz", "Europe/Paris", false)),
 		}
+	case SurveyModal:
+		v.Title, v.Submit = plain(a.tr("New survey")), plain(a.tr("Create draft"))
+		v.Blocks.BlockSet = []slk.Block{
+			input("name", a.tr("Name"), a.tr("Moderators see it; recipients do not."), false, textInput("name", "Session feedback", false)),
+			input("text", a.tr("Introduction"), a.tr("Sent with the first question; {{first_name}} and any column are replaced."), false, textInput("text", "A few questions about the session, {{first_name}}.", true)),
+			input("questions", a.tr("Questions, one per line"), a.tr("choice, multi, rating, nps or text; the question in quotes; choices separated by |; optional."), false,
+				textInput("questions", "choice \"How was it?\" Great | OK | Bad", true)),
+			input("thanks", a.tr("Thank-you message"), a.tr("Sent after the last answer."), true, textInput("thanks", "Thanks, see you soon!", false)),
+			input("list", a.tr("Audience: a saved list"), a.tr("Or upload a file below."), true, textInput("list", "spring-2026", false)),
+			input("file", a.tr("Audience: a CSV file"), a.tr("An email, respondentID or slack_id column, and any others."), true, csvInput("file")),
+			input("platform", a.tr("Platform"), a.tr("auto: where each recipient is reachable."), false, choice("platform", "auto", "slack", "telegram", "discord", "teams", "web", "email")),
+		}
 	case NudgeModal:
 		v.Title, v.Submit = plain(a.tr("New nudge")), plain(a.tr("Create, off"))
 		v.Blocks.BlockSet = []slk.Block{
@@ -173,6 +188,8 @@ func (a *Adapter) submitted(ctx context.Context, who bot.Actor, callbackID, chan
 		in.Form, fields = bot.FormListImport, []string{"name", "mode"}
 	case CampaignModal:
 		in.Form, fields = bot.FormCampaign, []string{"name", "kind", "title", "text", "list", "platform", "at", "window", "hours", "tz"}
+	case SurveyModal:
+		in.Form, fields = bot.FormSurvey, []string{"name", "text", "questions", "thanks", "list", "platform"}
 	case NudgeModal:
 		in.Form, fields = bot.FormNudge, []string{"name", "when", "text", "hours", "tz"}
 	case RecipeModal:

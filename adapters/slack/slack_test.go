@@ -531,6 +531,8 @@ func moForms(in bot.Inbound) string {
 		return bot.FormNudge
 	case "recipe new":
 		return bot.FormRecipe
+	case "survey new":
+		return bot.FormSurvey
 	}
 	return ""
 }
@@ -615,6 +617,25 @@ func TestModals(t *testing.T) {
 	reqs = g.runner.Requests()
 	if last := reqs[len(reqs)-1]; last.Text != "form recipe do=wait 30m; resolve hours= if= name=Auto-close when=status pending" {
 		t.Fatalf("the recipe form ran %q", last.Text)
+	}
+	// And the survey form, its questions one per line.
+	command("UMOD", "survey new", g.fake.Trigger())
+	if v := g.fake.Views(); len(v) != 4 || v[3].Body["callback_id"] != hslack.SurveyModal {
+		t.Fatalf("views %+v", v)
+	}
+	payload, _ = json.Marshal(map[string]any{"type": "view_submission", "user": map[string]string{"id": "UMOD", "username": "mo"},
+		"view": map[string]any{"callback_id": hslack.SurveyModal, "private_metadata": "CMODS", "state": map[string]any{"values": map[string]any{
+			"name":      map[string]any{"name": map[string]any{"type": "plain_text_input", "value": "Feedback"}},
+			"text":      map[string]any{"text": map[string]any{"type": "plain_text_input", "value": "A few questions"}},
+			"questions": map[string]any{"questions": map[string]any{"type": "plain_text_input", "value": "choice \"How was it?\" Great | OK\nnps \"Again?\""}},
+			"platform":  map[string]any{"platform": map[string]any{"type": "static_select", "selected_option": map[string]string{"value": "slack"}}},
+		}}}})
+	if code := g.post("/slack/interactions", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode(), 0, ""); code != 200 {
+		t.Fatalf("submission: %d", code)
+	}
+	reqs = g.runner.Requests()
+	if last := reqs[len(reqs)-1]; last.Text != "form survey list= name=Feedback platform=slack questions=choice \"How was it?\" Great | OK\nnps \"Again?\" text=A few questions thanks=" {
+		t.Fatalf("the survey form ran %q", last.Text)
 	}
 }
 

@@ -62,6 +62,8 @@ var consoleFrench = map[string]string{
 	"auto: where each person can be reached": "auto : là où chacun est joignable", "web chat": "discussion web", "email": "e-mail",
 	"When a value is missing": "Quand une valeur manque", "skip those recipients, or a default: first_name=there": "écarter ces destinataires (skip), ou une valeur par défaut : first_name=vous",
 	"Schedule": "Programmation", "empty: when started · at tomorrow 9:00 tz Europe/Paris window 2h": "vide : au démarrage · at demain 9h tz Europe/Paris window 2h",
+	"Survey questions, one per line (a survey only)": "Questions de l'enquête, une par ligne (une enquête seulement)",
+	"Thank-you message (a survey only)":              "Message de remerciement (une enquête seulement)", "Thanks, see you soon!": "Merci, à bientôt !",
 	"Save": "Enregistrer", "Commands": "Commandes", "Command": "Commande", "Run": "Lancer", "Recipient file": "Fichier de destinataires",
 	"Command for the file": "Commande pour le fichier", "Upload": "Envoyer le fichier",
 	// The console's script.
@@ -69,7 +71,7 @@ var consoleFrench = map[string]string{
 	"Running": "En cours", "Paused": "En pause", "Scheduled": "Programmées", "Drafts": "Brouillons", "Done": "Terminées", "Cancelled": "Annulées",
 	"done": "faits", "sent": "envoyés", "failed": "en échec", "skipped": "écartés", "to send": "à envoyer", "starts": "débute",
 	"person": "personne", "people": "personnes", "key": "clé", "created": "créée", "updated": "modifiée", "by": "par",
-	"Preview": "Aperçu", "Check": "Vérifier", "Report": "Rapport", "History": "Historique", "Export": "Exporter", "List": "Liste",
+	"Preview": "Aperçu", "Check": "Vérifier", "Report": "Rapport", "History": "Historique", "Stats": "Statistiques", "Export": "Exporter", "List": "Liste",
 	"a minute": "par minute", "about": "environ", "left": "restantes", "less than a minute": "moins d'une minute",
 	"Choose a CSV file first.": "Choisissez d'abord un fichier CSV.",
 	// The console's answers.

@@ -454,10 +454,12 @@ func (w *wiring) buildDiscord() ([]component, error) {
 		return nil, err
 	}
 	a.Handler = w.inbound
-	// /herald's subcommands are the command language's first words.
+	// /herald's subcommands are the command language's first words, but
+	// those of the thread dialect (typed in a thread as they are): Discord
+	// takes 25.
 	for _, c := range w.mux.Commands() {
 		verb, _, _ := strings.Cut(c.Name, " ")
-		if c.Help != "" && !slices.Contains(a.Verbs, verb) {
+		if c.Help != "" && !c.InThread && !slices.Contains(a.Verbs, verb) {
 			a.Verbs = append(a.Verbs, verb)
 		}
 	}

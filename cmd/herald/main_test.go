@@ -842,6 +842,29 @@ func TestDiscordCampaign(t *testing.T) {
 		}
 		return good && bad
 	})
+	// /herald survey new opens the survey form; its submission makes a
+	// draft with the questions, one per line.
+	fake.Slash("777", "555", "55", "survey", "new")
+	waitUntil(t, p, "the survey form", func() bool {
+		return len(fake.Modals()) == 4 && strings.Contains(fake.Modals()[3], "herald-survey-new")
+	})
+	fake.Submit("777", "555", "55", "herald-survey-new", map[string]string{"name": "Surveyed by form", "text": "Two questions",
+		"questions": "choice \"How was it?\" Great | OK | Bad\nnps \"Would you come again?\"", "list": "dc", "thanks": "Thanks!"})
+	waitUntil(t, p, "the survey's card", func() bool {
+		for _, m := range fake.Messages() {
+			if strings.Contains(m.Embeds, "Surveyed by form") && strings.Contains(m.Embeds, "list:dc") {
+				return true
+			}
+		}
+		return false
+	})
+	id := regexp.MustCompile(`#(\d+) \*Surveyed by form\*`).FindStringSubmatch(commandsOf(t, p)("campaigns"))
+	if id == nil {
+		t.Fatalf("no survey made by form: %s", commandsOf(t, p)("campaigns"))
+	}
+	if got := commandsOf(t, p)("campaign question " + id[1] + " list"); !strings.Contains(got, "1. How was it? (choice): Great | OK | Bad") || !strings.Contains(got, "2. Would you come again? (nps 0-10)") {
+		t.Fatalf("the survey made by form: %s", got)
+	}
 	// A CSV given as /herald's file option is imported.
 	fake.Slash("777", "555", "55", "list", "import spring", discordfake.File{Name: "spring.csv", Data: []byte("discord_id\n4001\n4002\n4003\n")})
 	waitUntil(t, p, "the import", func() bool {

@@ -174,6 +174,7 @@
     action(T("Check"), "campaign check " + id);
     action(T("Report"), "campaign report " + id);
     action(T("History"), "campaign history " + id);
+    if (c.state !== "draft") action(T("Stats"), "campaign stats " + id);
     run("campaign show " + id, "detail");
     renderCampaigns();
   }
@@ -220,6 +221,11 @@
     run("campaign platform " + id + " " + f.get("platform"), "detail");
     if (f.get("schedule").trim()) run("campaign schedule " + id + " " + f.get("schedule").trim(), "detail");
     if (f.get("missing").trim()) run("campaign missing " + id + " " + f.get("missing").trim(), "detail");
+    for (const q of f.get("questions").split("\n")) {
+      if (q.trim()) run("campaign question " + id + " add " + q.trim(), "detail");
+    }
+    if (f.get("thanks").trim()) run("campaign thanks " + id + " " + f.get("thanks").trim(), "detail");
+    e.target.querySelector("[name=questions]").value = "";
     run("campaign preview " + id, "detail");
     run("campaign check " + id, "detail");
   });
