@@ -947,7 +947,7 @@ var Texts = Catalogue{
 	TextSurveyPicked:           {"Chosen: %s. Press ✓ when done.", "Choisi : %s. Appuyez sur ✓ une fois fini."},
 	TextSurveyChanged:          {"Your answer to question %d is changed.", "Votre réponse à la question %d est modifiée."},
 	TextSurveyThanksDefault:    {"Thank you for your answers!", "Merci pour vos réponses !"},
-	TextErrSurveyAnonymous:     {"survey %d is anonymous: who answered is not kept", "l'enquête n°%d est anonyme : qui a répondu n'est pas gardé"},
+	TextErrSurveyAnonymous:     {"survey %d is anonymous: its engagement is told as counts only (campaign stats), never person by person", "l'enquête n°%d est anonyme : son engagement n'est donné qu'en nombres (campaign stats), jamais personne par personne"},
 	TextErrSurveyAnonymousView: {"survey %d is anonymous: its answers are not shown person by person", "l'enquête n°%d est anonyme : ses réponses ne sont pas montrées personne par personne"},
 	TextErrSurveyNoRespondent:  {"survey %d has %d respondents, not %d", "l'enquête n°%d a %d répondants, pas %d"},
 	TextErrSurveyQuestionText:  {"a question is 1 to %d characters", "une question fait de 1 à %d caractères"},

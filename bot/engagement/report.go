@@ -120,14 +120,16 @@ func ParseState(word string) (State, bool) {
 }
 
 // People calls fn with each recipient of campaign id in state st, by
-// sending. Who answered an anonymous survey is never told (EFORBIDDEN).
+// sending. An anonymous survey's engagement is told as counts only
+// (EFORBIDDEN): who answered is not kept, and who saw or clicked would
+// come close to it.
 func (t *Tracker) People(ctx context.Context, id bot.CampaignID, st State, fn func(Person) error) error {
 	c, err := t.Store.Campaign(ctx, id)
 	if err != nil {
 		return err
 	}
-	if st == Answered && anonymous(c) {
-		return bot.Errorf(bot.EFORBIDDEN, "survey %d is anonymous: who answered is not kept", id).Translated("err.survey.anonymous", id)
+	if anonymous(c) {
+		return anonymousRefusal(id)
 	}
 	return t.each(ctx, c, func(p Person) error {
 		if !p.In(st) {
@@ -139,14 +141,21 @@ func (t *Tracker) People(ctx context.Context, id bot.CampaignID, st State, fn fu
 
 func anonymous(c *bot.Campaign) bool { return c.Survey != nil && c.Survey.Anonymous }
 
+func anonymousRefusal(id bot.CampaignID) error {
+	return bot.Errorf(bot.EFORBIDDEN, "survey %d is anonymous: its engagement is told as counts only (campaign stats), never person by person", id).Translated("err.survey.anonymous", id)
+}
+
 // Export writes campaign id's engagement, one row per recipient:
 // sendingID, the key column, state, sentAt, seenAt, firstClick, lastClick,
-// clicks, answered (empty for an anonymous survey: who answered is not
-// kept). Times are RFC 3339, UTC.
+// clicks, answered. Times are RFC 3339, UTC. An anonymous survey's is
+// refused, as People.
 func (t *Tracker) Export(ctx context.Context, id bot.CampaignID, w bot.RowWriter) error {
 	c, err := t.Store.Campaign(ctx, id)
 	if err != nil {
 		return err
+	}
+	if anonymous(c) {
+		return anonymousRefusal(id)
 	}
 	key := c.KeyColumn
 	if key == "" {
@@ -158,9 +167,6 @@ func (t *Tracker) Export(ctx context.Context, id bot.CampaignID, w bot.RowWriter
 	row := make([]string, 0, 9)
 	return t.each(ctx, c, func(p Person) error {
 		answered := strconv.FormatBool(p.Answered)
-		if anonymous(c) {
-			answered = ""
-		}
 		e := p.Engagement
 		row = append(row[:0], strconv.FormatUint(uint64(p.Sending.ID), 10), p.Sending.Key, string(p.Sending.State),
 			stamp(p.Sending.SentAt), stamp(e.SeenAt), stamp(e.FirstClick), stamp(e.LastClick), strconv.Itoa(e.Clicks), answered)

@@ -255,9 +255,11 @@ func TestAnonymousSurveyShowsNoOne(t *testing.T) {
 	if !strings.Contains(string(csvData), "respondent 1") || !strings.Contains(string(csvData), "More chairs") {
 		t.Fatalf("the anonymous export: %s", csvData)
 	}
-	// Person by person is refused.
-	if r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign answers 1"}); !r.Private || !strings.Contains(r.Messages[0].Text, "anonymous") {
-		t.Fatalf("an anonymous survey's answers person by person: %+v", r.Messages)
+	// Person by person is refused: answers, and engagement.
+	for _, line := range []string{"campaign answers 1", "campaign people 1 answered", "campaign people 1 sent", "campaign export 1 engagement"} {
+		if r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: line}); !r.Private || !strings.Contains(r.Messages[0].Text, "anonymous") {
+			t.Fatalf("%s on an anonymous survey: %+v", line, r.Messages)
+		}
 	}
 }
 
