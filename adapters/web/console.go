@@ -343,7 +343,7 @@ func (a *Adapter) replyView(id string, rs []bot.CommandReply, replace uint64) *r
 		v.Private = v.Private || r.Private
 		for _, m := range r.Messages {
 			for _, f := range m.Files {
-				v.Files = append(v.Files, fileView{Name: f.Name, URL: "/console/files/" + a.keep(f)})
+				v.Files = append(v.Files, fileView{Name: f.Name, URL: "/console/files/" + a.keep(f), Image: f.ContentType == "image/png"})
 			}
 			m.Files = nil
 			v.Messages = append(v.Messages, m)

@@ -361,6 +361,8 @@ type replyView struct {
 type fileView struct {
 	Name string `json:"name"`
 	URL  string `json:"url"`
+	// Image is set for a PNG (a survey's chart): the console shows it.
+	Image bool `json:"image,omitempty"`
 }
 
 // --- security helpers ---

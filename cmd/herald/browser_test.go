@@ -279,6 +279,9 @@ func TestBrowserJourney(t *testing.T) {
 	run(ana, "answering the text question", chromedp.SetValue(css("#text"), "More chairs"), chromedp.Click(css(`#compose button`)),
 		waitText(ana, "#messages", "Thank you for your answers!"))
 	command("campaign stats 3", "1 answered, 1 to the end")
+	// Its chart shows in the console, as a picture.
+	run(console, "the chart shown", void(chromedp.Poll[bool](`(() => { const i = [...document.querySelectorAll("#replies img.chart")].find(i => i.alt === "campaign-3-q1.png");
+		return !!i && i.complete && i.naturalWidth === 600; })()`, chromedp.WithPollingInterval(50*time.Millisecond))))
 }
 
 // updateScreens refreshes the README's screenshots:

@@ -265,10 +265,13 @@ func TestAnonymousSurveyShowsNoOne(t *testing.T) {
 
 // TestSurveyOnSlack: a survey reaches Slack participants in their DMs
 // with buttons; their presses (block actions) answer, a press twice
-// counts once, and an NPS rating takes its eleven buttons in one block.
+// counts once, and an NPS rating takes its eleven buttons in one block;
+// Ana goes to the end, typing the text answer in her DM, Bob stops half
+// way. Asked in the moderators' channel, the stats come with their charts
+// uploaded to Slack, and the export matches.
 func TestSurveyOnSlack(t *testing.T) {
 	ctx := context.Background()
-	fake, p := slackSocket(t, "", slackfake.User{ID: "UANA", Name: "ana"}, slackfake.User{ID: "UBOB", Name: "bob"})
+	fake, p := slackSocket(t, "moderators: {slack: {users: [UMOD]}}\n", slackfake.User{ID: "UANA", Name: "ana"}, slackfake.User{ID: "UBOB", Name: "bob"})
 	for i, u := range []string{"UANA", "UBOB"} {
 		fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": fmt.Sprintf("EvHello%d", i), "event": map[string]any{
 			"type": "message", "user": u, "channel": "D" + u, "channel_type": "im", "ts": fmt.Sprintf("1.%d", i), "text": "hello"}})
@@ -278,8 +281,8 @@ func TestSurveyOnSlack(t *testing.T) {
 		r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "contacts"})
 		return len(r.Messages) > 0 && strings.Contains(r.Messages[0].Text, "UBOB")
 	})
-	for _, line := range []string{"campaign new Slack survey", "campaign message 1 Two questions.",
-		`campaign question 1 add choice "How was it?" Great | OK | Bad`, `campaign question 1 add nps "Again?"`,
+	for _, line := range []string{"campaign new Slack survey", "campaign message 1 Three questions.",
+		`campaign question 1 add choice "How was it?" Great | OK | Bad`, `campaign question 1 add nps "Again?"`, `campaign question 1 add text "Anything else?" optional`,
 		"campaign audience 1 all:slack", "campaign platform 1 slack", "campaign start 1"} {
 		run(line)
 	}
@@ -301,29 +304,64 @@ func TestSurveyOnSlack(t *testing.T) {
 			"actions": []map[string]string{{"action_id": "herald-reply-0", "value": v}}})
 	}
 	waitUntil(t, p, "the openings", func() bool {
-		_, a := question("UANA", "1/2 · How was it?")
-		_, b := question("UBOB", "1/2 · How was it?")
+		_, a := question("UANA", "1/3 · How was it?")
+		_, b := question("UBOB", "1/3 · How was it?")
 		return a && b
 	})
-	openA, _ := question("UANA", "1/2")
-	openB, _ := question("UBOB", "1/2")
+	openA, _ := question("UANA", "1/3")
+	openB, _ := question("UBOB", "1/3")
 	press("UANA", openA, "Great")
 	press("UBOB", openB, "Bad")
 	press("UBOB", openB, "Bad")
 	waitUntil(t, p, "the second questions", func() bool {
-		_, a := question("UANA", "2/2 · Again?")
-		_, b := question("UBOB", "2/2 · Again?")
+		_, a := question("UANA", "2/3 · Again?")
+		_, b := question("UBOB", "2/3 · Again?")
 		return a && b
 	})
-	q2, _ := question("UANA", "2/2")
+	q2, _ := question("UANA", "2/3")
 	if buttonValue(q2.Blocks, "10") == "" || buttonValue(q2.Blocks, "0") == "" {
 		t.Fatalf("the NPS buttons: %s", q2.Blocks)
 	}
 	press("UANA", q2, "10")
+	waitUntil(t, p, "Ana's text question", func() bool { _, ok := question("UANA", "3/3 · Anything else?"); return ok })
+	fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": "EvText", "event": map[string]any{
+		"type": "message", "user": "UANA", "channel": "DUANA", "channel_type": "im", "ts": "9.1", "text": "More coffee, please"}})
 	waitUntil(t, p, "Ana's thanks", func() bool { _, ok := question("UANA", "Thank you for your answers!"); return ok })
 	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign stats 1"})
 	if len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, "2 answered, 1 to the end") || !strings.Contains(r.Messages[0].Text, "Bad `█") {
 		t.Fatalf("the stats: %+v", r.Messages)
+	}
+	// Asked in the moderators' channel: the stats there, the charts
+	// uploaded with them, and the export as a file.
+	fake.SendSocket("slash_commands", map[string]string{"command": "/herald", "text": "campaign stats 1", "user_id": "UMOD", "user_name": "mo", "channel_id": "CMODS"})
+	waitUntil(t, p, "the stats and charts in the channel", func() bool {
+		said := false
+		for _, m := range fake.Messages() {
+			said = said || m.Channel == "CMODS" && strings.Contains(m.Blocks, "2 answered, 1 to the end") && strings.Contains(m.Blocks, "More coffee, please")
+		}
+		png := fake.Upload("campaign-1-q1.png")
+		return said && len(png) > 1000 && string(png[1:4]) == "PNG" && len(fake.Upload("campaign-1-q2.png")) > 1000
+	})
+	fake.SendSocket("slash_commands", map[string]string{"command": "/herald", "text": "campaign export 1 answers", "user_id": "UMOD", "user_name": "mo", "channel_id": "CMODS"})
+	waitUntil(t, p, "the export in the channel", func() bool { return len(fake.Upload("campaign-1-answers.csv")) > 0 })
+	export := string(fake.Upload("campaign-1-answers.csv"))
+	rows, err := csv.NewReader(strings.NewReader(export[strings.Index(export, "respondent,"):])).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("the export (%v): %q", err, export)
+	}
+	for _, row := range rows[1:] {
+		switch row[0] {
+		case "slack:UANA":
+			if row[4] != "Great" || row[5] != "10" || row[6] != "More coffee, please" || row[3] != "true" {
+				t.Errorf("Ana's row: %q", row)
+			}
+		case "slack:UBOB":
+			if row[4] != "Bad" || row[5] != "" || row[3] != "false" {
+				t.Errorf("Bob's row: %q", row)
+			}
+		default:
+			t.Errorf("a row of no one: %q", row)
+		}
 	}
 }
 
@@ -341,7 +379,9 @@ func TestSurveyOnDiscord(t *testing.T) {
 	fake.AddUser("4001", true)
 	fake.AddUser("4002", true)
 	p := NewProgram(nil)
-	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", api_url: \"http://"+fake.Addr()+"\"}\n"))
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "discord: {enabled: true, token: dc-token, application_id: \"123\", guild_id: \"777\", channel: \"4444\", api_url: \"http://"+fake.Addr()+"\"}\n"+
+		"moderators: {discord: {group: R-MODS}}\n"))
+	fake.Member("55", "R-MODS")
 	run := mustRun(t, p)
 	run("list import dc", bot.File{Name: "dc.csv", Data: []byte("discord_id,first_name\n4001,Ana\n4002,Bo\n")})
 	for _, line := range []string{"campaign new Discord survey", "campaign message 1 Three questions.",
@@ -399,5 +439,35 @@ func TestSurveyOnDiscord(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("Bo pressed twice and was asked the second question %d times", n)
+	}
+	// Asked in the moderators' channel, the stats come with their charts
+	// attached, and the export as a file that matches.
+	fake.Slash("777", "4444", "55", "campaign", "stats 1")
+	fake.Slash("777", "4444", "55", "campaign", "export 1 answers")
+	var export []byte
+	waitUntil(t, p, "the stats, charts and export in the channel", func() bool {
+		said, charts := false, 0
+		for _, m := range fake.Messages() {
+			said = said || strings.Contains(m.Content+m.Embeds, "2 answered, 1 to the end")
+			for name, data := range m.Files {
+				if strings.HasSuffix(name, ".png") && len(data) > 1000 && string(data[1:4]) == "PNG" {
+					charts++
+				}
+				if name == "campaign-1-answers.csv" {
+					export = data
+				}
+			}
+		}
+		return said && charts == 2 && export != nil
+	})
+	rows, err := csv.NewReader(strings.NewReader(string(export[strings.Index(string(export), "respondent,"):]))).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("the export (%v): %q", err, export)
+	}
+	for _, row := range rows[1:] {
+		if row[0] == "discord:4001" && (row[4] != "Great" || row[5] != "8" || row[6] != "More chairs" || row[3] != "true") ||
+			row[0] == "discord:4002" && (row[4] != "Bad" || row[5] != "" || row[3] != "false") {
+			t.Errorf("a row: %q", row)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"regexp"
@@ -624,16 +625,32 @@ func (s *Server) activeUserLocked(id string) bool {
 	return false
 }
 
+// upload takes a file's bytes at its upload URL: the body as it is, or,
+// posted as a multipart form, its file part (Slack takes both).
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
-	data, _ := io.ReadAll(io.LimitReader(r.Body, 256<<20))
+	var data []byte
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		if err := r.ParseMultipartForm(256 << 20); err != nil {
+			http.Error(w, "bad multipart form", http.StatusBadRequest)
+			return
+		}
+		for _, fs := range r.MultipartForm.File {
+			if f, err := fs[0].Open(); err == nil {
+				data, _ = io.ReadAll(f)
+				f.Close()
+			}
+			break
+		}
+	} else {
+		data, _ = io.ReadAll(io.LimitReader(r.Body, 256<<20))
+	}
 	s.mu.Lock()
 	s.uploads[strings.TrimPrefix(r.URL.Path, "/upload/")] = data
 	s.mu.Unlock()
 	w.Write([]byte("OK"))
 }
 
-// Upload returns what was uploaded as the file titled name (the request
-// body as the app sent it), or nil.
+// Upload returns the bytes uploaded as the file titled name, or nil.
 func (s *Server) Upload(name string) []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -246,6 +246,12 @@
       box.appendChild(node);
     }
     for (const f of r.files || []) {
+      if (f.image) { // a survey's chart, shown
+        const img = el("img", "chart");
+        img.src = f.url;
+        img.alt = f.name;
+        box.appendChild(img);
+      }
       const a = el("a", "file", "⬇ " + esc(f.name));
       a.href = f.url;
       a.download = f.name;
