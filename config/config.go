@@ -246,7 +246,18 @@ type Teams struct {
 	Enabled     bool   `yaml:"enabled"`
 	AppID       string `yaml:"app_id"`
 	AppPassword Secret `yaml:"app_password"`
-	TenantID    string `yaml:"tenant_id"`
+	// TenantID is the organisation's tenant: herald writes first to its
+	// people. SingleTenant apps also get their token from it and refuse
+	// activities of other tenants.
+	TenantID     string `yaml:"tenant_id"`
+	SingleTenant bool   `yaml:"single_tenant"`
+	// LoginURL, OpenIDURL and ServiceURL are Microsoft's (empty: the
+	// public cloud's); sovereign clouds and tests set them. ServiceHosts
+	// are the only hosts herald sends its token to.
+	LoginURL     string   `yaml:"login_url"`
+	OpenIDURL    string   `yaml:"openid_url"`
+	ServiceURL   string   `yaml:"service_url"`
+	ServiceHosts []string `yaml:"service_hosts"`
 }
 
 // Email configures the SMTP fallback for participants chat cannot reach.

@@ -125,6 +125,15 @@ func (c *Config) Validate() Problems {
 	if t := c.Teams; t.Enabled {
 		required("teams.app_id", t.AppID != "", "when teams is enabled (the Microsoft App ID)")
 		required("teams.app_password", t.AppPassword.IsSet(), "when teams is enabled (the client secret)")
+		required("teams.tenant_id", t.TenantID != "", "when teams is enabled (the organisation's tenant id: herald writes first to its people)")
+		for _, k := range []struct{ key, v string }{{"teams.login_url", t.LoginURL}, {"teams.openid_url", t.OpenIDURL}, {"teams.service_url", t.ServiceURL}} {
+			if k.v == "" {
+				continue
+			}
+			if u, err := url.Parse(k.v); err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http" {
+				bad(k.key, "%q is not an address like https://…", k.v)
+			}
+		}
 	}
 	if e := c.Email; e.Enabled {
 		required("email.host", e.Host != "", "when email is enabled")

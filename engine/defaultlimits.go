@@ -11,7 +11,8 @@ import (
 // message a second per channel and a few hundred a minute per workspace;
 // Discord 50 requests a second, DMs paced well below since opening many
 // DMs fast gets a bot flagged; Telegram 30 a second overall and 1 a second
-// per chat; Teams 7 a second per conversation and about 30 per app; email
+// per chat; Teams 7 a second per conversation and 24 sends (up to 48
+// requests) per app; email
 // 10 a second. The web chat has none.
 func DefaultLimits(p bot.Platform) bot.Limits {
 	switch p {
@@ -22,7 +23,10 @@ func DefaultLimits(p bot.Platform) bot.Limits {
 	case bot.PlatformTelegram:
 		return bot.Limits{PerSecond: 30, PerChat: time.Second, GroupPerMinute: 20}
 	case bot.PlatformTeams:
-		return bot.Limits{PerSecond: 30, PerChat: time.Second / 7}
+		// Teams takes about 50 requests a second per app and tenant; a
+		// first message to someone is two (the conversation, then the
+		// message), so sends go at 24 a second.
+		return bot.Limits{PerSecond: 24, PerChat: time.Second / 7}
 	case bot.PlatformEmail:
 		return bot.Limits{PerSecond: 10}
 	}

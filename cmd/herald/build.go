@@ -17,6 +17,7 @@ import (
 	"github.com/heraldchat/herald/adapters/discord"
 	"github.com/heraldchat/herald/adapters/email"
 	"github.com/heraldchat/herald/adapters/slack"
+	"github.com/heraldchat/herald/adapters/teams"
 	"github.com/heraldchat/herald/adapters/telegram"
 	"github.com/heraldchat/herald/adapters/web"
 	"github.com/heraldchat/herald/bot"
@@ -134,6 +135,7 @@ func (w *wiring) build() ([]component, error) {
 		{w.cfg.Telegram.Enabled, w.buildTelegram},
 		{w.cfg.Discord.Enabled, w.buildDiscord},
 		{w.cfg.Slack.Enabled, w.buildSlack},
+		{w.cfg.Teams.Enabled, w.buildTeams},
 		{w.cfg.API.Enabled, w.buildAPI},
 	} {
 		if !b.on {
@@ -439,6 +441,25 @@ func (w *wiring) buildTelegram() ([]component, error) {
 	}
 	w.board.SetConnected(bot.PlatformTelegram, true, detail)
 	return out, nil
+}
+
+// buildTeams connects the Teams bot: participants in their personal
+// chats, activities verified on POST /api/messages.
+func (w *wiring) buildTeams() ([]component, error) {
+	cfg := w.cfg.Teams
+	a := teams.New(teams.Config{AppID: cfg.AppID, AppPassword: cfg.AppPassword.Value(), Tenant: cfg.TenantID, SingleTenant: cfg.SingleTenant,
+		LoginURL: cfg.LoginURL, OpenIDURL: cfg.OpenIDURL, ServiceURL: cfg.ServiceURL, ServiceHosts: cfg.ServiceHosts,
+		Client: w.platformClient(30 * time.Second), Clock: w.clock, Log: w.log.With("part", "teams"), Board: w.board})
+	a.Handler = w.inbound
+	log := w.log.With("part", "teams")
+	a.Reached = func(ctx context.Context, who bot.Address, name string, r bot.Reachability) {
+		if _, err := w.contacts.Seen(ctx, who, name, "", r); err != nil {
+			log.Warn("teams: recording an installation", "err", err)
+		}
+	}
+	w.messengers[bot.PlatformTeams] = a
+	w.board.SetConnected(bot.PlatformTeams, true, "participants in personal chats")
+	return []component{{"teams", a}}, nil
 }
 
 // buildDiscord connects the Discord bot: participants by DM, /herald in

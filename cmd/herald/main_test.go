@@ -330,13 +330,13 @@ func TestCommandLine(t *testing.T) {
 	}
 }
 
-func TestEnabledPlatformWithoutAdapterIsRefused(t *testing.T) {
+func TestTeamsWithoutItsTenantIsRefused(t *testing.T) {
 	dir := t.TempDir()
-	cfg := MustWriteConfig(t, dir, "teams: {enabled: true, app_id: \"00000000-0000-0000-0000-000000000001\", app_password: p}\n")
+	cfg := MustWriteConfig(t, dir, "teams: {enabled: true, app_id: \"00000000-0000-0000-0000-000000000001\", app_password: p, service_url: \"smba/teams\"}\n")
 	p := NewProgram(nil)
 	err := p.Run(context.Background(), []string{"check-config", "--config", cfg})
-	if main.ExitCode(err) != 1 || !strings.Contains(p.Stdout.String(), "teams.enabled: this version of herald has no teams adapter yet") {
-		t.Fatalf("exit %d:\n%s", main.ExitCode(err), p.Stdout)
+	if out := p.Stdout.String(); main.ExitCode(err) != 1 || !strings.Contains(out, "teams.tenant_id") || !strings.Contains(out, "teams.service_url") {
+		t.Fatalf("exit %d:\n%s", main.ExitCode(err), out)
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 // builtPlatforms are the platform sections this version can run. A section
 // enabled in the config but missing here is refused at start, rather than
 // silently ignored.
-var builtPlatforms = map[string]bool{"email": true, "telegram": true, "slack": true, "discord": true}
+var builtPlatforms = map[string]bool{"email": true, "telegram": true, "slack": true, "discord": true, "teams": true}
 
 // platformProblems names the enabled platform sections this build cannot
 // run.

@@ -1,0 +1,87 @@
+package teams
+
+import (
+	"regexp"
+
+	"github.com/heraldchat/herald/bot"
+)
+
+// Teams' accent per kind, as Adaptive Cards name colours.
+var kindColours = map[bot.Kind]string{bot.KindIdea: "Warning", bot.KindSuccess: "Good", bot.KindImportant: "Attention", bot.KindCard: "Accent"}
+
+var kindLabels = map[bot.Kind]string{bot.KindIdea: "💡 ", bot.KindSuccess: "✅ ", bot.KindImportant: "❗ "}
+
+var boldRE = regexp.MustCompile(`\*([^*\n]+)\*`)
+
+// markdown turns herald's markup into the Markdown Adaptive Cards read:
+// *bold* becomes **bold**; _italic_ and [label](link) are the same.
+func markdown(s string) string { return boldRE.ReplaceAllString(s, "**$1**") }
+
+// Card renders m as an Adaptive Card (1.5): the title, the text, the
+// fields as a fact set, the image, and the buttons as actions (a link
+// opens; an answer or a command is an Action.Submit whose data carries
+// herald's value).
+func Card(m bot.Message) map[string]any {
+	var body []map[string]any
+	if m.Title != "" {
+		t := map[string]any{"type": "TextBlock", "text": kindLabels[m.Kind] + m.Title, "weight": "Bolder", "size": "Medium", "wrap": true}
+		if c := kindColours[m.Kind]; c != "" {
+			t["color"] = c
+		}
+		body = append(body, t)
+	}
+	if m.Text != "" {
+		text := markdown(m.Text)
+		if m.Title == "" {
+			text = kindLabels[m.Kind] + text
+		}
+		body = append(body, map[string]any{"type": "TextBlock", "text": text, "wrap": true})
+	}
+	if len(m.Fields) > 0 {
+		var facts []map[string]string
+		for _, f := range m.Fields {
+			facts = append(facts, map[string]string{"title": f.Label, "value": markdown(f.Value)})
+		}
+		body = append(body, map[string]any{"type": "FactSet", "facts": facts})
+	}
+	if m.ImageURL != "" {
+		body = append(body, map[string]any{"type": "Image", "url": m.ImageURL, "size": "Stretch"})
+	}
+	for _, f := range m.Files {
+		body = append(body, map[string]any{"type": "TextBlock", "text": "📎 " + f.Name, "wrap": true, "isSubtle": true})
+	}
+	var actions []map[string]any
+	for _, b := range m.Buttons {
+		switch b.Action.Kind {
+		case bot.ActionLink:
+			actions = append(actions, map[string]any{"type": "Action.OpenUrl", "title": b.Label, "url": b.Action.URL})
+		case bot.ActionReply, bot.ActionCommand:
+			a := map[string]any{"type": "Action.Submit", "title": b.Label, "data": map[string]string{"herald": b.Action.Value, "kind": string(b.Action.Kind)}}
+			if b.Style == "primary" {
+				a["style"] = "positive"
+			} else if b.Style == "danger" {
+				a["style"] = "destructive"
+			}
+			actions = append(actions, a)
+		}
+	}
+	card := map[string]any{"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.5", "body": body}
+	if len(actions) > 0 {
+		card["actions"] = actions
+	}
+	return card
+}
+
+// Activity is the message activity that carries m: its card, and its text
+// as the notification's summary.
+func Activity(m bot.Message) map[string]any {
+	summary := m.Title
+	if summary == "" {
+		summary = m.Text
+	}
+	if r := []rune(summary); len(r) > 120 {
+		summary = string(r[:119]) + "…"
+	}
+	return map[string]any{"type": "message", "summary": summary,
+		"attachments": []map[string]any{{"contentType": "application/vnd.microsoft.card.adaptive", "content": Card(m)}}}
+}

@@ -1,0 +1,416 @@
+// Package teams is herald's Microsoft Teams adapter, through the Bot
+// Framework: activities Teams posts to /api/messages, verified (Verifier)
+// before anything is done with them; the app's token from the Microsoft
+// identity platform (client credentials, kept until shortly before it
+// expires); messages to people in their personal chats with the Bot
+// Connector API, as Adaptive Cards.
+package teams
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/expiring"
+	"github.com/heraldchat/herald/bot/status"
+)
+
+// DefaultLoginURL is the Microsoft identity platform.
+const DefaultLoginURL = "https://login.microsoftonline.com"
+
+// DefaultServiceURL is where herald writes to people who never wrote to
+// it (Teams' service URL in most of the world; an activity's own service
+// URL is used once one came).
+const DefaultServiceURL = "https://smba.trafficmanager.net/teams/"
+
+// DefaultServiceHosts are the hosts the app's token is sent to.
+var DefaultServiceHosts = []string{"smba.trafficmanager.net", "smba.infra.gcc.teams.microsoft.com", "smba.infra.gov.teams.microsoft.us"}
+
+// MaxBody caps an activity's body.
+const MaxBody = 256 << 10
+
+// Config sets up the adapter.
+type Config struct {
+	AppID, AppPassword string
+	// Tenant is the organisation's tenant id: the token's authority when
+	// the app is single-tenant, and the tenant people are written to.
+	Tenant string
+	// SingleTenant gets the token from the tenant's authority (otherwise
+	// botframework.com's) and refuses activities of other tenants.
+	SingleTenant bool
+	LoginURL     string // DefaultLoginURL when empty
+	OpenIDURL    string // DefaultOpenIDURL when empty
+	ServiceURL   string // DefaultServiceURL when empty
+	// ServiceHosts are the hosts (host or host:port) the app's token is
+	// sent to; DefaultServiceHosts when empty.
+	ServiceHosts []string
+	Client       *http.Client
+	Clock        clock.Clock
+	Log          *slog.Logger
+	Board        *status.Board
+}
+
+// Adapter is a bot.Messenger for Teams users and the handler of the
+// activities Teams posts. It is safe for concurrent use.
+type Adapter struct {
+	cfg    Config
+	verify *Verifier
+	// Handler gets participants' messages; Reached, when set, is told of
+	// people who installed the app (or removed it).
+	Handler bot.InboundHandler
+	Reached func(ctx context.Context, a bot.Address, name string, r bot.Reachability)
+
+	mu       sync.Mutex
+	token    string
+	tokenEnd time.Time
+	convs    map[string]string // user id → personal conversation id
+	seenActs *expiring.Map[string, struct{}]
+}
+
+// New returns the adapter.
+func New(cfg Config) *Adapter {
+	if cfg.LoginURL == "" {
+		cfg.LoginURL = DefaultLoginURL
+	}
+	if cfg.OpenIDURL == "" {
+		cfg.OpenIDURL = DefaultOpenIDURL
+	}
+	if cfg.ServiceURL == "" {
+		cfg.ServiceURL = DefaultServiceURL
+	}
+	if len(cfg.ServiceHosts) == 0 {
+		cfg.ServiceHosts = DefaultServiceHosts
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System()
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Adapter{cfg: cfg, verify: &Verifier{AppID: cfg.AppID, OpenIDURL: cfg.OpenIDURL, Client: cfg.Client, Clock: cfg.Clock},
+		convs: map[string]string{}, seenActs: expiring.New[string, struct{}](cfg.Clock, 100000)}
+}
+
+// Platform is teams.
+func (a *Adapter) Platform() bot.Platform { return bot.PlatformTeams }
+
+// Routes mounts POST /api/messages, where Teams posts activities.
+func (a *Adapter) Routes(mux interface {
+	Handle(pattern string, h http.Handler)
+}) {
+	mux.Handle("POST /api/messages", http.HandlerFunc(a.activity))
+}
+
+// activity is what Teams posts: parsed within MaxBody, its token
+// verified (401 otherwise, nothing done), then handled once by its id.
+func (a *Adapter) activity(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	var act activity
+	if err := json.Unmarshal(body, &act); err != nil {
+		http.Error(w, "bad activity", http.StatusBadRequest)
+		return
+	}
+	if err := a.verify.Verify(r.Context(), r.Header.Get("Authorization"), act.ServiceURL, act.ChannelID); err != nil {
+		a.cfg.Log.Warn("teams: refused an activity", "err", err)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	if a.cfg.SingleTenant && act.tenant() != a.cfg.Tenant {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	if act.ID != "" && !a.seenActs.Add(act.ID, 24*time.Hour) {
+		w.WriteHeader(http.StatusOK) // a repeat: handled once already
+		return
+	}
+	if err := a.handle(r.Context(), act); err != nil {
+		a.seenActs.Delete(act.ID) // not kept: Teams sends it again
+		a.cfg.Log.Error("teams: handling an activity", "type", act.Type, "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// activity is the part of a Bot Framework activity herald reads.
+type activity struct {
+	Type         string `json:"type"`
+	ID           string `json:"id"`
+	ChannelID    string `json:"channelId"`
+	ServiceURL   string `json:"serviceUrl"`
+	Action       string `json:"action"`
+	Text         string `json:"text"`
+	Value        json.RawMessage
+	From         account `json:"from"`
+	Conversation struct {
+		ID               string `json:"id"`
+		ConversationType string `json:"conversationType"`
+		TenantID         string `json:"tenantId"`
+	} `json:"conversation"`
+	ChannelData struct {
+		Tenant struct {
+			ID string `json:"id"`
+		} `json:"tenant"`
+	} `json:"channelData"`
+	MembersAdded []account `json:"membersAdded"`
+}
+
+type account struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	AADObjectID string `json:"aadObjectId"`
+}
+
+func (act activity) tenant() string {
+	if act.Conversation.TenantID != "" {
+		return act.Conversation.TenantID
+	}
+	return act.ChannelData.Tenant.ID
+}
+
+// handle acts on a verified activity: a person's message in their
+// personal chat goes to the handler; an installation records them as
+// reachable (or not, once removed).
+func (a *Adapter) handle(ctx context.Context, act activity) error {
+	who := bot.Address{Platform: bot.PlatformTeams, ID: act.From.ID}
+	if act.Conversation.ConversationType == "personal" && act.Conversation.ID != "" && act.From.ID != "" {
+		a.mu.Lock()
+		a.convs[act.From.ID] = act.Conversation.ID
+		a.mu.Unlock()
+	}
+	switch act.Type {
+	case "message":
+		if act.Conversation.ConversationType != "personal" || a.Handler == nil {
+			return nil
+		}
+		text := strings.TrimSpace(act.Text)
+		if text == "" {
+			return nil
+		}
+		_, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: who, Name: act.From.Name}, Text: text, ID: "teams:" + act.ID})
+		return err
+	case "installationUpdate":
+		if a.Reached != nil {
+			r := bot.ReachReachable
+			if strings.HasPrefix(act.Action, "remove") {
+				r = bot.ReachNotInstalled
+			}
+			a.Reached(ctx, who, act.From.Name, r)
+		}
+	case "conversationUpdate":
+		if a.Reached != nil && act.Conversation.ConversationType == "personal" {
+			for _, m := range act.MembersAdded {
+				if m.ID != "" && !strings.HasPrefix(m.ID, "28:") { // not the bot itself
+					a.Reached(ctx, bot.Address{Platform: bot.PlatformTeams, ID: m.ID}, m.Name, bot.ReachReachable)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// appToken returns the app's token, fetching one when none is held or it
+// ends within five minutes.
+func (a *Adapter) appToken(ctx context.Context) (string, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.cfg.Clock.Now()
+	if a.token != "" && now.Before(a.tokenEnd.Add(-5*time.Minute)) {
+		return a.token, nil
+	}
+	authority := "botframework.com"
+	if a.cfg.SingleTenant {
+		authority = a.cfg.Tenant
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {a.cfg.AppID}, "client_secret": {a.cfg.AppPassword},
+		"scope": {"https://api.botframework.com/.default"}}
+	req, err := http.NewRequestWithContext(ctx, "POST", strings.TrimRight(a.cfg.LoginURL, "/")+"/"+url.PathEscape(authority)+"/oauth2/v2.0/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := a.cfg.Client.Do(req)
+	if err != nil {
+		return "", bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "the Microsoft identity platform did not answer: %v", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&out)
+	if resp.StatusCode != http.StatusOK || out.AccessToken == "" {
+		err := bot.StepErrorf(bot.StepSend, bot.EINVALID, "the Microsoft identity platform refused herald's app id or password (teams.app_id, teams.app_password): %s", out.Error)
+		if a.cfg.Board != nil {
+			a.cfg.Board.ReportError(bot.PlatformTeams, err)
+		}
+		return "", err
+	}
+	a.token, a.tokenEnd = out.AccessToken, now.Add(time.Duration(out.ExpiresIn)*time.Second)
+	return a.token, nil
+}
+
+// call makes a Bot Connector request to serviceURL+path with the app's
+// token: only to an allowed service host.
+func (a *Adapter) call(ctx context.Context, method, serviceURL, path string, in, out any) error {
+	u, err := url.Parse(serviceURL)
+	if err != nil || u.Host == "" || !a.allowedHost(u.Host) {
+		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "herald sends its Teams token only to the service hosts allowed (teams.service_hosts): not to %q", serviceURL)
+	}
+	tok, err := a.appToken(ctx)
+	if err != nil {
+		return err
+	}
+	var body io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(serviceURL, "/")+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.cfg.Client.Do(req)
+	if err != nil {
+		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Teams did not answer: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode/100 == 2 {
+		if out != nil {
+			json.Unmarshal(raw, out)
+		}
+		return nil
+	}
+	var e struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	json.Unmarshal(raw, &e)
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+		return bot.RateLimited(bot.PlatformTeams, time.Duration(max(secs, 1))*time.Second)
+	case resp.StatusCode == http.StatusUnauthorized:
+		a.mu.Lock()
+		a.token = "" // fetched again next time
+		a.mu.Unlock()
+		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Teams refused herald's token: %s", e.Error.Message)
+	case resp.StatusCode >= 500:
+		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Teams failed (%d): %s", resp.StatusCode, e.Error.Message)
+	}
+	return &apiError{status: resp.StatusCode, code: e.Error.Code, message: e.Error.Message}
+}
+
+// apiError is a refusal of the Bot Connector API.
+type apiError struct {
+	status        int
+	code, message string
+}
+
+func (e *apiError) Error() string {
+	return fmt.Sprintf("Teams refused (%d %s): %s", e.status, e.code, e.message)
+}
+
+func (a *Adapter) allowedHost(host string) bool {
+	h := strings.ToLower(host)
+	for _, ok := range a.cfg.ServiceHosts {
+		if strings.EqualFold(ok, h) || strings.EqualFold(ok, strings.Split(h, ":")[0]) && !strings.Contains(ok, ":") {
+			return true
+		}
+	}
+	return false
+}
+
+// conversation returns the personal conversation with user, creating it
+// (a proactive message's first step) when herald has none: a user who has
+// not installed the app fails at step open.
+func (a *Adapter) conversation(ctx context.Context, user string) (string, error) {
+	a.mu.Lock()
+	id, ok := a.convs[user]
+	a.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	var out struct {
+		ID string `json:"id"`
+	}
+	in := map[string]any{"bot": map[string]string{"id": "28:" + a.cfg.AppID}, "members": []map[string]string{{"id": user}}, "isGroup": false,
+		"tenantId": a.cfg.Tenant, "channelData": map[string]any{"tenant": map[string]string{"id": a.cfg.Tenant}}}
+	if err := a.call(ctx, "POST", a.cfg.ServiceURL, "/v3/conversations", in, &out); err != nil {
+		var ae *apiError
+		if asAPI(err, &ae) {
+			switch ae.status {
+			case http.StatusForbidden:
+				return "", bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "the herald app is not installed for them in Teams: an admin or they install it first").
+					Translated("platform.teams.not_installed").WithReach(bot.ReachNotInstalled)
+			case http.StatusNotFound:
+				return "", bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "no such Teams user in the tenant").WithReach(bot.ReachGone)
+			}
+			return "", bot.StepErrorf(bot.StepOpen, bot.EINVALID, "%s", ae.Error())
+		}
+		return "", err
+	}
+	a.mu.Lock()
+	a.convs[user] = out.ID
+	a.mu.Unlock()
+	return out.ID, nil
+}
+
+func asAPI(err error, target **apiError) bool {
+	e, ok := err.(*apiError)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+// Send writes m to a Teams user in their personal chat, as an Adaptive
+// Card.
+func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
+	if to.Platform != bot.PlatformTeams || to.ID == "" {
+		return bot.MessageRef{}, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Teams user", to)
+	}
+	if err := m.Validate(); err != nil {
+		return bot.MessageRef{}, bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
+	}
+	conv, err := a.conversation(ctx, to.ID)
+	if err != nil {
+		return bot.MessageRef{}, err
+	}
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := a.call(ctx, "POST", a.cfg.ServiceURL, "/v3/conversations/"+url.PathEscape(conv)+"/activities", Activity(m), &out); err != nil {
+		var ae *apiError
+		if asAPI(err, &ae) {
+			if ae.status == http.StatusForbidden {
+				return bot.MessageRef{}, bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "they removed the herald app or blocked it in Teams").WithReach(bot.ReachBlocked)
+			}
+			return bot.MessageRef{}, bot.StepErrorf(bot.StepSend, bot.EINVALID, "%s", ae.Error())
+		}
+		return bot.MessageRef{}, err
+	}
+	return bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformTeams, ID: conv}, ID: out.ID}, nil
+}

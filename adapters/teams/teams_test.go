@@ -1,0 +1,175 @@
+package teams_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heraldchat/herald/adapters/teams"
+	"github.com/heraldchat/herald/adapters/teams/teamsfake"
+	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/bottest"
+)
+
+type handler struct {
+	mu  sync.Mutex
+	ins []bot.Inbound
+}
+
+func (h *handler) Handle(_ context.Context, in bot.Inbound) (bot.InboundReply, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.ins = append(h.ins, in)
+	return bot.InboundReply{}, nil
+}
+
+func (h *handler) got() []bot.Inbound {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]bot.Inbound(nil), h.ins...)
+}
+
+type rig struct {
+	fake    *teamsfake.Server
+	adapter *teams.Adapter
+	h       *handler
+	url     string // herald's /api/messages
+	clock   *bottest.Clock
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	fake, err := teamsfake.Start("app-1", "pw-1", "tenant-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	fake.AddUser(teamsfake.User{ID: "29:ana", AADID: "aad-ana", Name: "Ana", Email: "ana@example.org", Installed: true})
+	fake.AddUser(teamsfake.User{ID: "29:bob", AADID: "aad-bob", Name: "Bob", Email: "bob@example.org"})
+	clk := bottest.NewClock(time.Now())
+	host := strings.TrimPrefix(fake.URL(), "http://")
+	a := teams.New(teams.Config{AppID: "app-1", AppPassword: "pw-1", Tenant: "tenant-1", LoginURL: fake.URL(), OpenIDURL: fake.OpenIDURL(),
+		ServiceURL: fake.URL(), ServiceHosts: []string{host}, Clock: clk})
+	h := &handler{}
+	a.Handler = h
+	mux := http.NewServeMux()
+	a.Routes(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &rig{fake: fake, adapter: a, h: h, url: srv.URL + "/api/messages", clock: clk}
+}
+
+// TestEveryActivityIsVerified: a message signed as the Bot Framework
+// signs is handled, once however often it comes; a forged, expired,
+// wrong-audience, wrong-issuer, unknown-key, HS256 or service-URL-
+// mismatched token is refused with 401 and nothing is handled; so is a
+// request without a token; a body over the cap is refused.
+func TestEveryActivityIsVerified(t *testing.T) {
+	r := newRig(t)
+	act := r.fake.Message("29:ana", "hello")
+	good := r.fake.Token(teamsfake.Claims{})
+	for range 2 {
+		if code, err := r.fake.Post(r.url, act, good); err != nil || code != 200 {
+			t.Fatalf("a good activity: %d %v", code, err)
+		}
+	}
+	if got := r.h.got(); len(got) != 1 || got[0].Text != "hello" || got[0].From.Address != (bot.Address{Platform: bot.PlatformTeams, ID: "29:ana"}) || got[0].From.Name != "Ana" {
+		t.Fatalf("handled: %+v", got)
+	}
+	other, _ := rsa.GenerateKey(rand.Reader, 2048)
+	now := time.Now()
+	for name, tok := range map[string]string{
+		"forged":           r.fake.Token(teamsfake.Claims{Key: other}),
+		"expired":          r.fake.Token(teamsfake.Claims{Expires: now.Add(-10 * time.Minute), NotBefore: now.Add(-time.Hour)}),
+		"not yet":          r.fake.Token(teamsfake.Claims{NotBefore: now.Add(10 * time.Minute)}),
+		"wrong audience":   r.fake.Token(teamsfake.Claims{Audience: "another-app"}),
+		"wrong issuer":     r.fake.Token(teamsfake.Claims{Issuer: "https://evil.example"}),
+		"unknown key":      r.fake.Token(teamsfake.Claims{KeyID: "no-such-key"}),
+		"HS256":            r.fake.Token(teamsfake.Claims{Alg: "HS256"}),
+		"serviceUrl":       r.fake.Token(teamsfake.Claims{ServiceURL: "https://evil.example/teams/"}),
+		"no token":         "",
+		"not even a token": "abc.def.ghi",
+	} {
+		a := r.fake.Message("29:ana", "forged "+name)
+		if code, err := r.fake.Post(r.url, a, tok); err != nil || code != http.StatusUnauthorized {
+			t.Errorf("%s: %d %v, want 401", name, code, err)
+		}
+	}
+	if got := r.h.got(); len(got) != 1 {
+		t.Fatalf("a refused activity was handled: %+v", got)
+	}
+	// An unknown key id fetched the keys again once; another within five
+	// minutes does not.
+	fetches := r.fake.KeyFetches()
+	r.fake.Post(r.url, r.fake.Message("29:ana", "x"), r.fake.Token(teamsfake.Claims{KeyID: "another-unknown"}))
+	if n := r.fake.KeyFetches(); n != fetches {
+		t.Fatalf("keys fetched %d times more within five minutes", n-fetches)
+	}
+	r.clock.Advance(6 * time.Minute)
+	r.fake.Post(r.url, r.fake.Message("29:ana", "x"), r.fake.Token(teamsfake.Claims{KeyID: "yet-another"}))
+	if n := r.fake.KeyFetches(); n != fetches+1 {
+		t.Fatalf("after five minutes, an unknown key fetched the keys %d times", n-fetches)
+	}
+	// A body over the cap.
+	big := r.fake.Message("29:ana", strings.Repeat("x", teams.MaxBody))
+	if code, _ := r.fake.Post(r.url, big, good); code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a body over the cap: %d", code)
+	}
+}
+
+// TestSendAsCards: a message reaches a user who has the app as an
+// Adaptive Card, through a personal conversation created once; a user
+// without the app fails at step open, not installed; a 429 is herald's
+// rate-limit error with the wait Teams asked.
+func TestSendAsCards(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	ana := bot.Address{Platform: bot.PlatformTeams, ID: "29:ana"}
+	m := bot.Message{Kind: bot.KindCard, Title: "Launch", Text: "Hello *Ana*", Fields: []bot.Field{{Label: "When", Value: "Monday"}},
+		Buttons: []bot.Button{{Label: "Plan", Action: bot.Action{Kind: bot.ActionLink, URL: "https://example.org/plan"}}, {Label: "Yes", Action: bot.Action{Kind: bot.ActionReply, Value: "yes"}}}}
+	for range 2 {
+		if _, err := r.adapter.Send(ctx, ana, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	acts := r.fake.Activities()
+	if len(acts) != 2 || r.fake.Calls("conversations") != 1 || r.fake.Calls("token") != 1 {
+		t.Fatalf("%d activities, %d conversations created, %d tokens", len(acts), r.fake.Calls("conversations"), r.fake.Calls("token"))
+	}
+	var atts []struct {
+		ContentType string         `json:"contentType"`
+		Content     map[string]any `json:"content"`
+	}
+	json.Unmarshal([]byte(acts[0].Attachments), &atts)
+	card, _ := json.Marshal(atts[0].Content)
+	if atts[0].ContentType != "application/vnd.microsoft.card.adaptive" || !strings.Contains(string(card), `"text":"Hello **Ana**"`) ||
+		!strings.Contains(string(card), `"type":"Action.OpenUrl"`) || !strings.Contains(string(card), `"data":{"herald":"yes","kind":"reply"}`) ||
+		!strings.Contains(string(card), `"FactSet"`) {
+		t.Fatalf("the card: %s", card)
+	}
+	_, err := r.adapter.Send(ctx, bot.Address{Platform: bot.PlatformTeams, ID: "29:bob"}, m)
+	if bot.ErrorStep(err) != bot.StepOpen || bot.ErrorReach(err) != bot.ReachNotInstalled || !strings.Contains(bot.ErrorMessage(err), "not installed") {
+		t.Fatalf("a user without the app: %v", err)
+	}
+	r.fake.Fail("activities", 1, http.StatusTooManyRequests)
+	_, err = r.adapter.Send(ctx, ana, m)
+	var e *bot.Error
+	if !asError(err, &e) || e.RetryAfter != time.Second {
+		t.Fatalf("a 429: %v", err)
+	}
+}
+
+func asError(err error, target **bot.Error) bool {
+	e, ok := err.(*bot.Error)
+	if ok {
+		*target = e
+	}
+	return ok
+}

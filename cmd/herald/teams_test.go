@@ -1,0 +1,82 @@
+package main_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/heraldchat/herald/adapters/teams/teamsfake"
+	"github.com/heraldchat/herald/bot"
+)
+
+// TestTeamsCampaign: a campaign to 60 Teams users behind Teams' limits
+// (the fake enforces them): the 5 without the app fail at step open with
+// the reason; the others get one personalised Adaptive Card each, with
+// no 429. A participant's message, signed as the Bot Framework signs,
+// reaches herald as theirs; a forged one is refused.
+func TestTeamsCampaign(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a crowd behind Teams' limits; skipped with -short")
+	}
+	fake, err := teamsfake.Start("app-1", "pw-1", "tenant-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	fake.Scale = scale
+	const crowd, without = 60, 5
+	csv := "teams_id,first_name\n"
+	for i := range crowd {
+		id := fmt.Sprintf("29:user%d", i)
+		fake.AddUser(teamsfake.User{ID: id, AADID: fmt.Sprintf("aad-%d", i), Name: fmt.Sprintf("U%d", i), Installed: i >= without})
+		csv += fmt.Sprintf("%s,U%d\n", id, i)
+	}
+	host := strings.TrimPrefix(fake.URL(), "http://")
+	p := NewProgram(nil)
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), fmt.Sprintf("limits: {time_scale: %d}\n", scale)+
+		"teams: {enabled: true, app_id: app-1, app_password: pw-1, tenant_id: tenant-1, login_url: \""+fake.URL()+"\", openid_url: \""+fake.OpenIDURL()+
+		"\", service_url: \""+fake.URL()+"\", service_hosts: [\""+host+"\"]}\n"))
+	run := commandsOf(t, p)
+	run("list import people", bot.File{Name: "people.csv", Data: []byte(csv)})
+	for _, line := range []string{"campaign new Teams launch", "campaign message 1 kind:card title:Launch Hello {{first_name}}, the plan is out.",
+		"campaign audience 1 list:people", "campaign platform 1 teams", "campaign start 1"} {
+		if out := run(line); strings.Contains(out, "rror") {
+			t.Fatalf("%s: %s", line, out)
+		}
+	}
+	waitUntil(t, p, "the campaign done", func() bool { return strings.Contains(run("campaign show 1"), "done") })
+	cards := map[string]int{}
+	for _, a := range fake.Activities() {
+		if strings.Contains(a.Attachments, "the plan is out") {
+			cards[a.Conversation]++
+		}
+	}
+	if len(cards) != crowd-without {
+		t.Fatalf("%d people got the card, want %d", len(cards), crowd-without)
+	}
+	for conv, n := range cards {
+		if n != 1 {
+			t.Fatalf("%s got the card %d times", conv, n)
+		}
+	}
+	if !strings.Contains(fake.Activities()[0].Attachments, "Hello U") || fake.Throttled() != 0 {
+		t.Fatalf("personalised: %s; throttled %d", fake.Activities()[0].Attachments, fake.Throttled())
+	}
+	_, report := commandOutput(t, p, "campaign report 1")
+	if n := strings.Count(string(report), "open,the herald app is not installed for them in Teams"); n != without {
+		t.Fatalf("%d failed at open with the reason, want %d:\n%s", n, without, report)
+	}
+	// A participant writes: their message reaches herald (a thread opens
+	// in the console); a forged one is refused.
+	if code, err := fake.UserWrites("http://"+p.HTTPAddr()+"/api/messages", "29:user7", "I have a question"); err != nil || code != 200 {
+		t.Fatalf("a participant's message: %d %v", code, err)
+	}
+	forged := fake.Message("29:user8", "forged")
+	if code, _ := fake.Post("http://"+p.HTTPAddr()+"/api/messages", forged, fake.Token(teamsfake.Claims{Audience: "another-app"})); code != 401 {
+		t.Fatalf("a forged activity: %d", code)
+	}
+	waitUntil(t, p, "the participant's thread", func() bool {
+		out := run("contacts")
+		return strings.Contains(out, "user7")
+	})
+}
