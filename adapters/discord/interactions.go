@@ -87,7 +87,6 @@ func (a *Adapter) campaignModal() *discordgo.InteractionResponseData {
 	}}
 }
 
-// modalInput is one text input of a form, on a row of its own.
 // surveyModal is the new-survey form: Discord takes five inputs, so the
 // survey's own (its questions, its thanks) replace the campaign form's
 // platform and schedule (set after with commands).
@@ -101,6 +100,7 @@ func (a *Adapter) surveyModal() *discordgo.InteractionResponseData {
 	}}
 }
 
+// modalInput is one text input of a form, on a row of its own.
 func modalInput(id, label, placeholder string, style discordgo.TextInputStyle, required bool, max int) discordgo.MessageComponent {
 	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{CustomID: id, Label: label,
 		Style: style, Placeholder: placeholder, Required: required, MaxLength: max}}}

@@ -24,6 +24,7 @@ import (
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/status"
+	"golang.org/x/time/rate"
 )
 
 // DefaultLoginURL is the Microsoft identity platform.
@@ -55,11 +56,20 @@ type Config struct {
 	// ServiceHosts are the hosts (host or host:port) the app's token is
 	// sent to; DefaultServiceHosts when empty.
 	ServiceHosts []string
-	Client       *http.Client
-	Clock        clock.Clock
-	Log          *slog.Logger
-	Board        *status.Board
+	// RequestsPerSecond paces every Bot Connector request (conversations
+	// created included) below Teams' 50 a second per app and tenant;
+	// DefaultRequestsPerSecond when zero.
+	RequestsPerSecond float64
+	Client            *http.Client
+	Clock             clock.Clock
+	Log               *slog.Logger
+	Board             *status.Board
 }
+
+// DefaultRequestsPerSecond keeps herald's requests under Teams' 50 a
+// second per app, with a margin for the clocks' drift: in any second at
+// most 45 and a burst of 2.
+const DefaultRequestsPerSecond = 45
 
 // Adapter is a bot.Messenger for Teams users and the handler of the
 // activities Teams posts. It is safe for concurrent use.
@@ -71,6 +81,7 @@ type Adapter struct {
 	Handler bot.InboundHandler
 	Reached func(ctx context.Context, a bot.Address, name string, r bot.Reachability)
 
+	pace     *rate.Limiter
 	mu       sync.Mutex
 	token    string
 	tokenEnd time.Time
@@ -101,7 +112,11 @@ func New(cfg Config) *Adapter {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.RequestsPerSecond <= 0 {
+		cfg.RequestsPerSecond = DefaultRequestsPerSecond
+	}
 	return &Adapter{cfg: cfg, verify: &Verifier{AppID: cfg.AppID, OpenIDURL: cfg.OpenIDURL, Client: cfg.Client, Clock: cfg.Clock},
+		pace:  rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), 2),
 		convs: map[string]string{}, seenActs: expiring.New[string, struct{}](cfg.Clock, 100000)}
 }
 
@@ -280,6 +295,9 @@ func (a *Adapter) call(ctx context.Context, method, serviceURL, path string, in,
 	tok, err := a.appToken(ctx)
 	if err != nil {
 		return err
+	}
+	if err := a.pace.Wait(ctx); err != nil {
+		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "stopped while waiting for Teams' pace: %v", err)
 	}
 	var body io.Reader
 	if in != nil {

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
@@ -28,7 +30,7 @@ type Clicks interface {
 
 // Answers reads the tokens of answer links (engagement.Tracker).
 type Answers interface {
-	ParseAnswer(token string) (to bot.Address, value, label string, ok bool)
+	ParseAnswer(token string) (engagement.Answer, bool)
 }
 
 // Links serves tracked links (GET and HEAD /l/{token}: a 302 to the
@@ -62,51 +64,54 @@ func (l *Links) Routes(mux interface {
 // POSTs it. Opening the link answers nothing: mail scanners open links.
 func (l *Links) confirm(w http.ResponseWriter, r *http.Request) {
 	noStore(w)
-	_, value, label, ok := l.Answers.ParseAnswer(r.PathValue("token"))
+	a, ok := l.Answers.ParseAnswer(r.PathValue("token"))
 	if !ok {
 		l.page(w, http.StatusNotFound, "This link is unknown", "Check that it was copied whole from the message you received.")
 		return
 	}
 	field := ""
-	if value == "" { // a text question: the answer is written here
+	if a.Text { // a text question: the answer is written here
 		field = `<p><textarea name="text" rows="6" maxlength="` + strconv.Itoa(maxAnswerText) + `" required style="width:100%;font:inherit"></textarea></p>`
 	}
-	l.render(w, http.StatusOK, l.say("Your answer"), `<p>`+html.EscapeString(label)+`</p><form method="post">`+field+
+	l.render(w, http.StatusOK, l.say("Your answer"), `<p>`+html.EscapeString(a.Label)+`</p><form method="post">`+field+
 		`<button type="submit" style="font-size:1.1em;padding:.5em 1.5em">`+html.EscapeString(l.say("Confirm"))+`</button></form>`)
 }
 
-// maxAnswerText bounds a text answer written on the answer page, as the
-// web chat bounds a message.
-const maxAnswerText = 4000
+// maxAnswerText bounds a text answer written on the answer page, in
+// characters: a survey keeps 2,000 bytes of one.
+const maxAnswerText = 2000
 
-// answer records a confirmed answer, once: a page sent twice is one
-// answer.
+// answer takes a confirmed answer as the person's message. The same page
+// sent twice within ten minutes (a double click, a reload) is one
+// message; a survey's answer counts once however often it comes.
 func (l *Links) answer(w http.ResponseWriter, r *http.Request) {
 	noStore(w)
 	tok := r.PathValue("token")
-	to, value, _, ok := l.Answers.ParseAnswer(tok)
+	a, ok := l.Answers.ParseAnswer(tok)
 	if !ok {
 		l.page(w, http.StatusNotFound, "This link is unknown", "Check that it was copied whole from the message you received.")
 		return
 	}
-	key := tok
-	if value == "" { // a text question's page: the answer is what was written
+	key, value := tok, a.Value
+	if a.Text { // a text question's page: the answer is what was written
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		value = strings.TrimSpace(r.PostFormValue("text"))
-		if value == "" || len(value) > maxAnswerText {
-			l.page(w, http.StatusBadRequest, "Write your answer first", "Go back, write it, then confirm (4,000 characters at most).")
+		text := strings.TrimSpace(r.PostFormValue("text"))
+		if text == "" || utf8.RuneCountInString(text) > maxAnswerText {
+			l.page(w, http.StatusBadRequest, "Write your answer first", "Go back, write it, then confirm (2,000 characters at most).")
 			return
 		}
-		key += "\x00" + value
+		value += ":" + text
+		key += "\x00" + text
 	}
+	key += "\x00" + strconv.FormatInt(time.Now().Unix()/600, 10)
 	sum := sha256.Sum256([]byte(key))
-	in := bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: to}, Text: value, ID: "answer:" + hex.EncodeToString(sum[:16])}
+	in := bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: a.To}, Text: value, ID: "answer:" + hex.EncodeToString(sum[:16])}
 	if _, err := l.Handler.Handle(r.Context(), in); err != nil {
 		l.Log.Error("recording an answer given by link", "err", err)
 		l.page(w, http.StatusServiceUnavailable, "This link does not work just now", "Try again in a moment.")
 		return
 	}
-	l.render(w, http.StatusOK, l.say("Thank you"), `<p>`+html.EscapeString(l.say("Your answer is recorded. Anything more comes by email."))+`</p>`)
+	l.render(w, http.StatusOK, l.say("Thank you"), `<p>`+html.EscapeString(l.say("Your answer was received. Anything more comes by email."))+`</p>`)
 }
 
 func noStore(w http.ResponseWriter) {
@@ -162,8 +167,8 @@ var linkFrench = map[string]string{
 	"Confirm":                                      "Confirmer",
 	"Thank you":                                    "Merci",
 	"Write your answer first":                      "Écrivez d'abord votre réponse",
-	"Go back, write it, then confirm (4,000 characters at most).": "Revenez en arrière, écrivez-la, puis confirmez (4 000 caractères au plus).",
-	"Your answer is recorded. Anything more comes by email.":      "Votre réponse est enregistrée. La suite arrive par e-mail.",
+	"Go back, write it, then confirm (2,000 characters at most).": "Revenez en arrière, écrivez-la, puis confirmez (2 000 caractères au plus).",
+	"Your answer was received. Anything more comes by email.":     "Votre réponse a bien été reçue. La suite arrive par e-mail.",
 }
 
 func (l *Links) say(english string) string { return internal.Translate(l.Locale, linkFrench, english) }

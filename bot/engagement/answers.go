@@ -14,22 +14,42 @@ import (
 // cannot carry buttons: each button is a link to a confirmation page, and
 // only the page's POST answers (mail scanners open every link they find).
 
-// maxAnswerPart bounds each part of an answer token, so that a link stays
-// short enough for every mail client.
-const maxAnswerPart = 200
+// maxAnswerPart bounds the address and the value of an answer token;
+// maxAnswerLabel the label it shows (longer ones are cut), so that a link
+// stays short enough for every mail client.
+const (
+	maxAnswerPart  = 256
+	maxAnswerLabel = 120
+)
+
+// The kinds of answer links.
+const (
+	answerButton byte = iota // its value is the answer
+	answerText               // the page asks for a text: value, ":", the text
+)
 
 // AnswerLink is the link that answers value (a button's) as to, the
-// button labelled label; "" when herald has no public address or a part
-// is too long.
+// button labelled label; "" when herald has no public address.
 func (t *Tracker) AnswerLink(to bot.Address, value, label string) string {
-	if t.BaseURL == "" {
+	return t.answerLink(answerButton, to, value, label)
+}
+
+// TextLink is the link to a page where to writes a text answer: label
+// (the question) shown, and value, ":" and the text written sent back as
+// their message; "" when herald has no public address.
+func (t *Tracker) TextLink(to bot.Address, value, label string) string {
+	return t.answerLink(answerText, to, value, label)
+}
+
+func (t *Tracker) answerLink(kind byte, to bot.Address, value, label string) string {
+	if t.BaseURL == "" || len(to.String()) > maxAnswerPart || len(value) > maxAnswerPart {
 		return ""
 	}
-	var p []byte
+	if r := []rune(label); len(r) > maxAnswerLabel {
+		label = string(r[:maxAnswerLabel-1]) + "…"
+	}
+	p := []byte{kind}
 	for _, part := range []string{to.String(), value, label} {
-		if len(part) > maxAnswerPart {
-			return ""
-		}
 		p = binary.AppendUvarint(p, uint64(len(part)))
 		p = append(p, part...)
 	}
@@ -43,34 +63,45 @@ func (t *Tracker) answerMAC(p []byte) []byte {
 	return h.Sum(nil)[:macSize]
 }
 
-// ParseAnswer reads an answer link's token: who answers, the button's
-// value and label. ok is false for a token herald did not make.
-func (t *Tracker) ParseAnswer(tok string) (to bot.Address, value, label string, ok bool) {
-	if len(tok) > 1024 {
-		return bot.Address{}, "", "", false
+// Answer is what an answer link says.
+type Answer struct {
+	To           bot.Address
+	Value, Label string
+	// Text says the page asks for a text, sent back after Value and ":".
+	Text bool
+}
+
+// ParseAnswer reads an answer link's token; ok is false for a token
+// herald did not make.
+func (t *Tracker) ParseAnswer(tok string) (a Answer, ok bool) {
+	if len(tok) > 2048 {
+		return Answer{}, false
 	}
 	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(b) < 3+macSize {
-		return bot.Address{}, "", "", false
+	if err != nil || len(b) < 4+macSize {
+		return Answer{}, false
 	}
 	p, mac := b[:len(b)-macSize], b[len(b)-macSize:]
-	if !hmac.Equal(mac, t.answerMAC(p)) {
-		return bot.Address{}, "", "", false
+	if !hmac.Equal(mac, t.answerMAC(p)) || p[0] > answerText {
+		return Answer{}, false
 	}
+	a.Text = p[0] == answerText
+	p = p[1:]
 	var parts [3]string
 	for i := range parts {
 		n, k := binary.Uvarint(p)
 		if k <= 0 || n > uint64(len(p)-k) {
-			return bot.Address{}, "", "", false
+			return Answer{}, false
 		}
 		parts[i], p = string(p[k:k+int(n)]), p[k+int(n):]
 	}
 	if len(p) != 0 {
-		return bot.Address{}, "", "", false
+		return Answer{}, false
 	}
 	platform, id, found := strings.Cut(parts[0], ":")
 	if !found || !bot.Platform(platform).Valid() || id == "" {
-		return bot.Address{}, "", "", false
+		return Answer{}, false
 	}
-	return bot.Address{Platform: bot.Platform(platform), ID: id}, parts[1], parts[2], true
+	a.To, a.Value, a.Label = bot.Address{Platform: bot.Platform(platform), ID: id}, parts[1], parts[2]
+	return a, true
 }

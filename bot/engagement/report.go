@@ -121,14 +121,15 @@ func ParseState(word string) (State, bool) {
 
 // People calls fn with each recipient of campaign id in state st, by
 // sending. An anonymous survey's engagement is told as counts only
-// (EFORBIDDEN): who answered is not kept, and who saw or clicked would
-// come close to it.
+// (EFORBIDDEN for seen, clicked and answered): who answered is not kept,
+// and who saw or clicked would come close to it; its delivery (sent,
+// errors, skipped, waiting) is listed, as its report gives it.
 func (t *Tracker) People(ctx context.Context, id bot.CampaignID, st State, fn func(Person) error) error {
 	c, err := t.Store.Campaign(ctx, id)
 	if err != nil {
 		return err
 	}
-	if anonymous(c) {
+	if anonymous(c) && (st == Seen || st == Clicked || st == Answered) {
 		return anonymousRefusal(id)
 	}
 	return t.each(ctx, c, func(p Person) error {

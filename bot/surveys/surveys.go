@@ -50,11 +50,11 @@ type Service struct {
 	// Text translates the participants' messages (commands' catalogue);
 	// nil: English.
 	Text func(key string, args ...any) string
-	// AnswerLink, when set, is a link to a page where to answers
-	// (engagement.Tracker.AnswerLink; an empty value asks for text): a
-	// text question asked by email carries one, since herald reads no
-	// email replies.
-	AnswerLink func(to bot.Address, value, label string) string
+	// TextLink, when set, is a link to a page where to writes the answer
+	// to a text question (engagement.Tracker.TextLink), whose value is
+	// sent back followed by ":" and the text: a text question asked by
+	// email carries one, since herald reads no email replies.
+	TextLink func(to bot.Address, value, label string) string
 }
 
 // ask is question i of survey campaign c as asked to: Ask's message,
@@ -62,8 +62,8 @@ type Service struct {
 // answer in.
 func (s *Service) ask(c *bot.Campaign, i int, to bot.Address) bot.Message {
 	m := Ask(c, i)
-	if q := c.Survey.Questions[i]; q.Kind == bot.QuestionText && to.Platform == bot.PlatformEmail && s.AnswerLink != nil {
-		if u := s.AnswerLink(to, "", q.Text); u != "" {
+	if q := c.Survey.Questions[i]; q.Kind == bot.QuestionText && to.Platform == bot.PlatformEmail && s.TextLink != nil {
+		if u := s.TextLink(to, token(c.ID, i, "text"), q.Text); u != "" {
 			m.Buttons = append([]bot.Button{{Label: "✎ " + s.tr("survey.write", "Write your answer"), Action: bot.Action{Kind: bot.ActionLink, URL: u}}}, m.Buttons...)
 		}
 	}
@@ -178,6 +178,13 @@ func Respondent(c *bot.Campaign, a bot.Address) string {
 // words ("Great", not the button's value).
 func (s *Service) Handle(ctx context.Context, from bot.Actor, text string, copy *bot.Post) (bool, error) {
 	id, q, v, ok := parseToken(text)
+	// typed is a text answer: the next message after a text question, or
+	// a text given for a named question (sv:ID:Q:text:…, the page an
+	// email links to).
+	typed := !ok
+	if written, isText := strings.CutPrefix(v, "text:"); ok && isText {
+		v, typed = written, true
+	}
 	if !ok {
 		asked, err := s.Store.AskingText(ctx, from.Address)
 		if err != nil || asked == 0 {
@@ -210,13 +217,13 @@ func (s *Service) Handle(ctx context.Context, from bot.Actor, text string, copy 
 		if !c.Survey.Anonymous {
 			r.Name = from.Name
 		}
-		step, err := s.answer(c, r, from.Address, q, v, !ok, now)
+		step, err := s.answer(c, r, from.Address, q, v, typed, now)
 		cleared = wasText && !step.AskingText
 		after := snapshot(r)
 		step.Tally = func(t *bot.SurveyTally) { tally(t, c.Survey.Questions, before, after) }
 		if copy != nil && !c.Survey.Anonymous { // an anonymous answer is kept nowhere with the person
 			shown := v
-			if ok {
+			if !typed {
 				shown = Shown(c, q, v)
 			}
 			copy.Message = bot.Message{Text: shown}
@@ -313,9 +320,11 @@ func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int
 		step.Posts = append(step.Posts, post(to, m))
 	}
 	if typed {
-		q = r.Asking
-		if q >= len(qs) || qs[q].Kind != bot.QuestionText {
-			return step, nil // the mark outlived its question: nothing to record
+		if q < 0 {
+			q = r.Asking // the next message after a text question
+		}
+		if q >= len(qs) || q > r.Asking || qs[q].Kind != bot.QuestionText {
+			return step, nil // the mark outlived its question (or it was not asked): nothing to record
 		}
 	}
 	if !typed && v == "start" {
@@ -372,7 +381,9 @@ func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int
 				return step, nil
 			}
 			if i := indexOf(a.Choices, k); i >= 0 {
-				a.Choices = append(a.Choices[:i], a.Choices[i+1:]...)
+				if to.Platform != bot.PlatformEmail { // by email a link picks, once however often it is followed
+					a.Choices = append(a.Choices[:i], a.Choices[i+1:]...)
+				}
 			} else {
 				a.Choices = append(a.Choices, k)
 			}

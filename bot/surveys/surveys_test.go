@@ -372,3 +372,42 @@ func TestTwoSurveysAskingText(t *testing.T) {
 		t.Fatalf("the second survey's answer: %+v", other)
 	}
 }
+
+// TestAnsweredByEmail: by email a multiple choice's link picks (followed
+// twice it stays picked); a text question carries a link to write the
+// answer, whose text names its survey and question: it answers that
+// question (changed when written again), and never becomes a message.
+func TestAnsweredByEmail(t *testing.T) {
+	r := newRig(t, &bot.Survey{Questions: []bot.Question{
+		{Kind: bot.QuestionMulti, Text: "Which workshops?", Choices: []string{"Go", "Rust", "Zig"}},
+		{Kind: bot.QuestionText, Text: "Anything else?"},
+	}})
+	r.svc.TextLink = func(to bot.Address, value, label string) string { return "https://herald.test/a/" + value }
+	em := bot.Actor{Address: bot.Address{Platform: bot.PlatformEmail, ID: "em@example.org"}}
+	open := surveys.Opening(r.c)
+	r.press(t, em, open, "Go")
+	r.press(t, em, open, "Go")
+	r.press(t, em, open, "✓")
+	said := r.said(t)
+	q2 := said[len(said)-1]
+	if len(q2.Buttons) != 1 || q2.Buttons[0].Action.Kind != bot.ActionLink || q2.Buttons[0].Action.URL != "https://herald.test/a/sv:"+strconv.FormatUint(uint64(r.c.ID), 10)+":1:text" {
+		t.Fatalf("the text question by email: %+v", q2)
+	}
+	value := strings.TrimPrefix(q2.Buttons[0].Action.URL, "https://herald.test/a/")
+	for _, text := range []string{"Less coffee", "More coffee"} {
+		if !r.write(t, em, value+":"+text) {
+			t.Fatalf("%q was not the survey's", text)
+		}
+	}
+	resp := r.response(t, em.Address.String())
+	if len(resp.Answers[0].Choices) != 1 || resp.Answers[0].Choices[0] != 0 || resp.Answers[1].Text != "More coffee" || resp.Asking != 2 {
+		t.Fatalf("the response: %+v", resp)
+	}
+	// Asked on another platform, the text question has no link.
+	r.press(t, ana, open, "Rust")
+	r.press(t, ana, open, "✓")
+	said = r.said(t)
+	if q := said[len(said)-1]; len(q.Buttons) != 0 {
+		t.Fatalf("a text question in chat: %+v", q)
+	}
+}

@@ -318,8 +318,8 @@ func (w *wiring) buildEmail() ([]component, error) {
 	ec := email.Config{Board: w.board, Locale: w.cfg.Locale, Host: c.Host, Port: c.Port, TLS: c.TLS,
 		Username: c.Username, Password: c.Password.Value(), From: c.From}
 	if w.tracker.BaseURL != "" {
-		ec.AnswerLink = w.tracker.AnswerLink        // buttons answered through a page of herald's
-		w.surveys.AnswerLink = w.tracker.AnswerLink // and text questions written there
+		ec.AnswerLink = w.tracker.AnswerLink    // buttons answered through a page of herald's
+		w.surveys.TextLink = w.tracker.TextLink // and text questions written there
 	}
 	mailer := email.New(ec)
 	w.threads.Email, w.contacts.Mail = mailer, mailer
@@ -449,7 +449,8 @@ func (w *wiring) buildTeams() ([]component, error) {
 	cfg := w.cfg.Teams
 	a := teams.New(teams.Config{AppID: cfg.AppID, AppPassword: cfg.AppPassword.Value(), Tenant: cfg.TenantID, SingleTenant: cfg.SingleTenant,
 		LoginURL: cfg.LoginURL, OpenIDURL: cfg.OpenIDURL, ServiceURL: cfg.ServiceURL, ServiceHosts: cfg.ServiceHosts,
-		Client: w.platformClient(30 * time.Second), Clock: w.clock, Log: w.log.With("part", "teams"), Board: w.board})
+		RequestsPerSecond: teams.DefaultRequestsPerSecond * max(1, w.cfg.Limits.TimeScale), // tests run Teams' limits faster
+		Client:            w.platformClient(30 * time.Second), Clock: w.clock, Log: w.log.With("part", "teams"), Board: w.board})
 	a.Handler = w.inbound
 	log := w.log.With("part", "teams")
 	a.Reached = func(ctx context.Context, who bot.Address, name string, r bot.Reachability) {

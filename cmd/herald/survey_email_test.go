@@ -132,7 +132,7 @@ func TestSurveyByEmail(t *testing.T) {
 		}
 	}
 	for range crowd + 1 {
-		if page := <-done; !strings.Contains(page, "Your answer is recorded") {
+		if page := <-done; !strings.Contains(page, "Your answer was received") {
 			t.Fatalf("after confirming: %s", page)
 		}
 	}
@@ -157,8 +157,10 @@ func TestSurveyByEmail(t *testing.T) {
 	if out := run("campaign stats 1"); strings.Contains(out, "3. Anything else?* — 1") {
 		t.Fatalf("an empty answer recorded: %s", out)
 	}
-	for range 2 { // confirmed twice: one answer
-		resp, err := client.PostForm(write, url.Values{"text": {"More coffee, please"}})
+	// Confirmed twice, then changed from the same page: one answer, the
+	// last; none of it is a message for a moderators' thread.
+	for _, text := range []string{"Less coffee", "Less coffee", "More coffee, please"} {
+		resp, err := client.PostForm(write, url.Values{"text": {text}})
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("writing the answer: %v %v", resp, err)
 		}
@@ -172,6 +174,21 @@ func TestSurveyByEmail(t *testing.T) {
 		if !strings.Contains(stats, want) {
 			t.Errorf("the stats lack %q:\n%s", want, stats)
 		}
+	}
+	if strings.Contains(stats, "Less coffee") || !p.ThreadOf(bot.Address{Platform: bot.PlatformEmail, ID: "p0@example.org"}).IsZero() {
+		t.Fatalf("a text answer kept twice, or given to a thread:\n%s", stats)
+	}
+	// Closed, the survey takes no answer, and the page's text is no
+	// message for a thread either.
+	run("campaign close 1")
+	resp, err = client.PostForm(write, url.Values{"text": {"Too late"}})
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("after the close: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	waitUntil(t, p, "the closed survey's word", func() bool { return len(mails("This survey is closed")) == 1 })
+	if !p.ThreadOf(bot.Address{Platform: bot.PlatformEmail, ID: "p0@example.org"}).IsZero() || strings.Contains(run("campaign stats 1"), "Too late") {
+		t.Fatal("an answer after the close was kept, or given to a thread")
 	}
 	// Only one mail of the second question each: P0's second confirm was
 	// the same answer.

@@ -256,7 +256,7 @@ func TestAnonymousSurveyShowsNoOne(t *testing.T) {
 		t.Fatalf("the anonymous export: %s", csvData)
 	}
 	// Person by person is refused: answers, and engagement.
-	for _, line := range []string{"campaign answers 1", "campaign people 1 answered", "campaign people 1 sent", "campaign export 1 engagement"} {
+	for _, line := range []string{"campaign answers 1", "campaign people 1 answered", "campaign people 1 seen", "campaign export 1 engagement"} {
 		if r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: line}); !r.Private || !strings.Contains(r.Messages[0].Text, "anonymous") {
 			t.Fatalf("%s on an anonymous survey: %+v", line, r.Messages)
 		}

@@ -634,13 +634,18 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "bad multipart form", http.StatusBadRequest)
 			return
 		}
-		for _, fs := range r.MultipartForm.File {
-			if f, err := fs[0].Open(); err == nil {
-				data, _ = io.ReadAll(f)
-				f.Close()
-			}
-			break
+		fs := r.MultipartForm.File["file"]
+		if len(fs) != 1 {
+			http.Error(w, "the form has no file part", http.StatusBadRequest)
+			return
 		}
+		f, err := fs[0].Open()
+		if err != nil {
+			http.Error(w, "unreadable file part", http.StatusBadRequest)
+			return
+		}
+		data, _ = io.ReadAll(f)
+		f.Close()
 	} else {
 		data, _ = io.ReadAll(io.LimitReader(r.Body, 256<<20))
 	}
