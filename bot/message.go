@@ -40,6 +40,26 @@ type Message struct {
 	Campaign CampaignID `json:"campaign,omitempty"`
 	// Tracking, when set, is the campaign sending this message is.
 	Tracking *Tracking `json:"tracking,omitempty"`
+	// Select, when set, offers several answers to pick at once (a
+	// survey's multiple choice): surfaces with checkboxes or a multi-
+	// select menu show it and leave out the buttons marked Option; the
+	// others show those buttons, one press per answer.
+	Select *Select `json:"select,omitempty"`
+}
+
+// Select is a list to pick several answers from. What is picked goes
+// back as the person's message: Value, then the picked options' values
+// joined by commas ("sv:3:1:set:0,2"), each time the choice changes.
+type Select struct {
+	Placeholder string   `json:"placeholder,omitempty"`
+	Options     []Option `json:"options"`
+	Value       string   `json:"value"`
+}
+
+// Option is one answer of a Select.
+type Option struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
 }
 
 // Field is a label and value shown side by side (short) or stacked.
@@ -68,6 +88,9 @@ type Button struct {
 	Action Action `json:"action"`
 	// Style is "", "primary" or "danger"; platforms without styles ignore it.
 	Style string `json:"style,omitempty"`
+	// Option marks a button the message's Select stands for: a surface
+	// that shows the Select leaves it out.
+	Option bool `json:"option,omitempty"`
 }
 
 // Action is what a button does.

@@ -376,7 +376,23 @@ func Render(m bot.Message) *discordgo.MessageSend {
 		out.Embeds = []*discordgo.MessageEmbed{e}
 	}
 	var row []discordgo.MessageComponent
+	if s := m.Select; s != nil && len(s.Options) > 0 && len(s.Options) <= 25 && len(selectPrefix+s.Value) <= 100 {
+		// A menu to pick several at once, on a row of its own; the buttons
+		// it stands for are left out.
+		var opts []discordgo.SelectMenuOption
+		for _, o := range s.Options {
+			opts = append(opts, discordgo.SelectMenuOption{Label: clipLabel(o.Label), Value: o.Value})
+		}
+		zero := 0
+		out.Components = append(out.Components, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
+			MenuType: discordgo.StringSelectMenu, CustomID: selectPrefix + s.Value, Placeholder: s.Placeholder, MinValues: &zero, MaxValues: len(opts), Options: opts}}})
+	} else {
+		m.Select = nil
+	}
 	for _, b := range m.Buttons {
+		if b.Option && m.Select != nil {
+			continue
+		}
 		switch b.Action.Kind {
 		case bot.ActionLink:
 			row = append(row, discordgo.Button{Label: clipLabel(b.Label), Style: discordgo.LinkButton, URL: b.Action.URL})

@@ -21,6 +21,7 @@ import (
 const (
 	commandPrefix = "c:"
 	replyPrefix   = "r:"
+	selectPrefix  = "s:"
 )
 
 // render is Render with command buttons behind short ids.
@@ -322,6 +323,10 @@ func (a *Adapter) interaction(i *discordgo.Interaction, respond responder) {
 		}
 		if v, ok := strings.CutPrefix(id, replyPrefix); ok && i.GuildID == "" {
 			a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: who, ID: "i" + i.ID, Text: v})
+		}
+		if v, ok := strings.CutPrefix(id, selectPrefix); ok && i.GuildID == "" {
+			// A select menu: what is picked, whole.
+			a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: who, ID: "i" + i.ID, Text: v + strings.Join(i.MessageComponentData().Values, ",")})
 		}
 	}
 }

@@ -228,6 +228,10 @@ type interactionPayload struct {
 	Actions []struct {
 		ActionID string `json:"action_id"`
 		Value    string `json:"value"`
+		// Checkboxes' picks, whole.
+		SelectedOptions []struct {
+			Value string `json:"value"`
+		} `json:"selected_options"`
 	} `json:"actions"`
 }
 
@@ -285,6 +289,13 @@ func (a *Adapter) runInteraction(p interactionPayload) {
 			}
 		case strings.HasPrefix(act.ActionID, ReplyActionID):
 			a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: who, Text: act.Value})
+		case strings.HasPrefix(act.ActionID, SelectActionID):
+			// Checkboxes: what is picked now, whole, after the select's value.
+			var picked []string
+			for _, o := range act.SelectedOptions {
+				picked = append(picked, o.Value)
+			}
+			a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: who, Text: strings.TrimPrefix(act.ActionID, SelectActionID) + strings.Join(picked, ",")})
 		}
 	})
 }

@@ -16,6 +16,9 @@ const CommandActionID = "herald-command"
 // ReplyActionID marks buttons whose value a participant sends back.
 const ReplyActionID = "herald-reply"
 
+// SelectActionID, followed by a Select's value, marks its checkboxes.
+const SelectActionID = "herald-select:"
+
 var linkRE = regexp.MustCompile(`\[([^\]\n]+)\]\((https?://[^)\s]+)\)`)
 
 // mrkdwn turns herald's markup into Slack's: *bold*, _italic_ and `code`
@@ -55,9 +58,22 @@ func Blocks(m bot.Message) ([]slk.Block, string) {
 	if m.ImageURL != "" {
 		blocks = append(blocks, slk.NewImageBlock(m.ImageURL, m.Title, "", nil))
 	}
+	if s := m.Select; s != nil && len(s.Options) > 0 && len(s.Options) <= 10 && len(SelectActionID+s.Value) <= 255 {
+		// Checkboxes (ten at most) stand for the buttons marked Option.
+		var opts []*slk.OptionBlockObject
+		for _, o := range s.Options {
+			opts = append(opts, slk.NewOptionBlockObject(o.Value, slk.NewTextBlockObject(slk.PlainTextType, truncate(o.Label, 75), false, false), nil))
+		}
+		blocks = append(blocks, slk.NewActionBlock("herald-select", slk.NewCheckboxGroupsBlockElement(SelectActionID+s.Value, opts...)))
+	} else {
+		m.Select = nil
+	}
 	if len(m.Buttons) > 0 {
 		var els []slk.BlockElement
 		for i, b := range m.Buttons {
+			if b.Option && m.Select != nil {
+				continue
+			}
 			var btn *slk.ButtonBlockElement
 			label := slk.NewTextBlockObject(slk.PlainTextType, truncate(b.Label, 75), false, false)
 			switch b.Action.Kind {
@@ -77,7 +93,9 @@ func Blocks(m bot.Message) ([]slk.Block, string) {
 			}
 			els = append(els, btn)
 		}
-		blocks = append(blocks, slk.NewActionBlock("herald-actions", els...))
+		if len(els) > 0 {
+			blocks = append(blocks, slk.NewActionBlock("herald-actions", els...))
+		}
 	}
 	fallback := m.Text
 	if m.Title != "" {

@@ -852,3 +852,34 @@ func TestTrackedLinksAreNotUnfurled(t *testing.T) {
 		t.Fatalf("unfurls: %+v", got)
 	}
 }
+
+// TestCheckboxes: a message's Select shows as checkboxes (the buttons it
+// stands for left out, the others kept), which the fake takes as valid
+// Block Kit; what a person ticks comes back whole, after the select's
+// value.
+func TestCheckboxes(t *testing.T) {
+	ctx := context.Background()
+	g := newRig(t)
+	g.fake.Unlimited = true
+	m := bot.Message{Text: "1/2 · Which workshops?", Select: &bot.Select{Value: "sv:1:0:set:", Options: []bot.Option{{Label: "Go", Value: "0"}, {Label: "Rust", Value: "1"}, {Label: "Zig", Value: "2"}}},
+		Buttons: []bot.Button{{Label: "Go", Option: true, Action: bot.Action{Kind: bot.ActionReply, Value: "sv:1:0:0"}}, {Label: "Rust", Option: true, Action: bot.Action{Kind: bot.ActionReply, Value: "sv:1:0:1"}},
+			{Label: "Zig", Option: true, Action: bot.Action{Kind: bot.ActionReply, Value: "sv:1:0:2"}}, {Label: "✓", Action: bot.Action{Kind: bot.ActionReply, Value: "sv:1:0:done"}}}}
+	if _, err := g.adapter.Send(ctx, bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}, m); err != nil {
+		t.Fatal(err)
+	}
+	blocks := g.fake.Messages()[0].Blocks
+	if !strings.Contains(blocks, `"type":"checkboxes"`) || !strings.Contains(blocks, `"action_id":"herald-select:sv:1:0:set:"`) ||
+		strings.Contains(blocks, `"value":"sv:1:0:0"`) || !strings.Contains(blocks, `"value":"sv:1:0:done"`) {
+		t.Fatalf("the checkboxes: %s", blocks)
+	}
+	payload, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]string{"id": "UANA", "username": "ana"},
+		"channel": map[string]string{"id": "DANA"}, "container": map[string]any{"message_ts": "1.1"},
+		"actions": []map[string]any{{"type": "checkboxes", "action_id": "herald-select:sv:1:0:set:", "selected_options": []map[string]any{{"value": "0"}, {"value": "2"}}}}})
+	if code := g.post("/slack/interactions", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode(), 0, ""); code != 200 {
+		t.Fatalf("ticking: %d", code)
+	}
+	g.adapter.Wait()
+	if in := g.runner.InboundOf(bot.InboundParticipantMessage); len(in) != 1 || in[0].Text != "sv:1:0:set:0,2" || in[0].From.Address.ID != "UANA" {
+		t.Fatalf("what was ticked: %+v", in)
+	}
+}

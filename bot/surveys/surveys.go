@@ -96,6 +96,7 @@ func Opening(c *bot.Campaign) bot.Message {
 	q := Ask(c, 0)
 	m.Text = strings.TrimSpace(m.Text + "\n\n" + q.Text)
 	m.Buttons = append(append([]bot.Button(nil), m.Buttons...), q.Buttons...)
+	m.Select = q.Select
 	return m
 }
 
@@ -136,6 +137,13 @@ func Ask(c *bot.Campaign, i int) bot.Message {
 			button(choice, strconv.Itoa(k))
 		}
 		if q.Kind == bot.QuestionMulti {
+			// Checkboxes or a menu where the surface has them, a button per
+			// answer elsewhere; ✓ on every surface.
+			m.Select = &bot.Select{Value: token(c.ID, i, "set:")}
+			for k, choice := range q.Choices {
+				m.Select.Options = append(m.Select.Options, bot.Option{Label: choice, Value: strconv.Itoa(k)})
+				m.Buttons[k].Option = true
+			}
 			button("✓", "done")
 		}
 	case bot.QuestionRating:
@@ -365,6 +373,18 @@ func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int
 			return step, nil
 		}
 		a.Choices = []int{k}
+	case question.Kind == bot.QuestionMulti && strings.HasPrefix(v, "set:"):
+		// Checkboxes or a menu: what is picked now, whole.
+		a.Choices = nil
+		for _, f := range strings.Split(strings.TrimPrefix(v, "set:"), ",") {
+			k, err := strconv.Atoi(f)
+			if f == "" || err != nil || k < 0 || k >= len(question.Choices) || indexOf(a.Choices, k) >= 0 {
+				continue
+			}
+			a.Choices = append(a.Choices, k)
+		}
+		slices.Sort(a.Choices)
+		complete = false // ✓ goes on; the widget itself shows what is picked
 	case question.Kind == bot.QuestionMulti:
 		a.Choices = append([]int(nil), prev.Choices...)
 		if v == "done" {

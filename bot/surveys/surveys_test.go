@@ -411,3 +411,30 @@ func TestAnsweredByEmail(t *testing.T) {
 		t.Fatalf("a text question in chat: %+v", q)
 	}
 }
+
+// TestMultipleChoiceAsASelect: a multiple choice comes with a Select (its
+// answers as options, the buttons it stands for marked); what a select
+// sends is the whole pick, however often it comes, then ✓ goes on.
+func TestMultipleChoiceAsASelect(t *testing.T) {
+	r := newRig(t, &bot.Survey{Questions: []bot.Question{
+		{Kind: bot.QuestionMulti, Text: "Which workshops?", Choices: []string{"Go", "Rust", "Zig"}},
+		{Kind: bot.QuestionText, Text: "Anything else?"},
+	}})
+	open := surveys.Opening(r.c)
+	if open.Select == nil || len(open.Select.Options) != 3 || open.Select.Options[2].Label != "Zig" || !open.Buttons[0].Option || open.Buttons[3].Option || open.Buttons[3].Label != "✓" {
+		t.Fatalf("the opening's select: %+v %+v", open.Select, open.Buttons)
+	}
+	for _, pick := range []string{"2,0", "2,0", "0,2,2,9,x"} {
+		r.write(t, ana, open.Select.Value+pick)
+	}
+	if said := r.said(t); len(said) != 0 {
+		t.Fatalf("a pick said something: %+v", said)
+	}
+	if resp := r.response(t, ana.Address.String()); !reflect.DeepEqual(resp.Answers[0].Choices, []int{0, 2}) || resp.Asking != 0 {
+		t.Fatalf("the pick: %+v", resp)
+	}
+	r.press(t, ana, open, "✓")
+	if said := r.said(t); len(said) != 1 || !strings.Contains(said[0].Text, "Anything else?") {
+		t.Fatalf("after ✓: %+v", said)
+	}
+}

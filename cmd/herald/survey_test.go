@@ -386,7 +386,7 @@ func TestSurveyOnDiscord(t *testing.T) {
 	run("list import dc", bot.File{Name: "dc.csv", Data: []byte("discord_id,first_name\n4001,Ana\n4002,Bo\n")})
 	for _, line := range []string{"campaign new Discord survey", "campaign message 1 Three questions.",
 		`campaign question 1 add choice "How was it?" Great | OK | Bad`, `campaign question 1 add nps "Again?"`,
-		`campaign question 1 add text "Anything else?"`, "campaign audience 1 list:dc", "campaign start 1"} {
+		`campaign question 1 add text "Anything else?"`, `campaign question 1 add multi "Which parts?" Talks | Food | Venue`, "campaign audience 1 list:dc", "campaign start 1"} {
 		run(line)
 	}
 	asked := func(user, prefix string) (discordfake.Message, bool) {
@@ -401,12 +401,12 @@ func TestSurveyOnDiscord(t *testing.T) {
 		fake.Click("", m.ChannelID, m.ID, user, "r:sv:1:"+value)
 	}
 	waitUntil(t, p, "the openings", func() bool {
-		_, a := asked("4001", "1/3 · How was it?")
-		_, b := asked("4002", "1/3 · How was it?")
+		_, a := asked("4001", "1/4 · How was it?")
+		_, b := asked("4002", "1/4 · How was it?")
 		return a && b
 	})
-	openA, _ := asked("4001", "1/3")
-	openB, _ := asked("4002", "1/3")
+	openA, _ := asked("4001", "1/4")
+	openB, _ := asked("4002", "1/4")
 	if !strings.Contains(openA.Components, `"custom_id":"r:sv:1:0:0"`) {
 		t.Fatalf("the opening's buttons: %s", openA.Components)
 	}
@@ -414,17 +414,34 @@ func TestSurveyOnDiscord(t *testing.T) {
 	press("4002", openB, "0:2")
 	press("4002", openB, "0:2")
 	waitUntil(t, p, "the NPS questions", func() bool {
-		_, a := asked("4001", "2/3 · Again?")
-		_, b := asked("4002", "2/3 · Again?")
+		_, a := asked("4001", "2/4 · Again?")
+		_, b := asked("4002", "2/4 · Again?")
 		return a && b
 	})
-	q2, _ := asked("4001", "2/3")
+	q2, _ := asked("4001", "2/4")
 	if strings.Count(q2.Components, `"type":1`) != 3 {
 		t.Fatalf("eleven buttons in rows of five: %s", q2.Components)
 	}
 	press("4001", q2, "1:8")
-	waitUntil(t, p, "the text question", func() bool { _, ok := asked("4001", "3/3 · Anything else?"); return ok })
+	waitUntil(t, p, "the text question", func() bool { _, ok := asked("4001", "3/4 · Anything else?"); return ok })
 	fake.UserWrites("4001", "Ana", "More chairs")
+	// The multiple choice is a select menu (the answers' buttons left
+	// out), then ✓.
+	waitUntil(t, p, "the multiple choice", func() bool { _, ok := asked("4001", "4/4 · Which parts?"); return ok })
+	q4, _ := asked("4001", "4/4")
+	if !strings.Contains(q4.Components, `"type":3`) || !strings.Contains(q4.Components, `"custom_id":"s:sv:1:3:set:"`) || strings.Contains(q4.Components, `"custom_id":"r:sv:1:3:0"`) {
+		t.Fatalf("the select menu: %s", q4.Components)
+	}
+	picked := func(want string) func() bool {
+		return func() bool {
+			return strings.Contains(commandsOf(t, p)("campaign answers 1 1"), "4. Which parts? — "+want)
+		}
+	}
+	fake.Pick("", q4.ChannelID, q4.ID, "4001", "s:sv:1:3:set:", "0", "2")
+	waitUntil(t, p, "the pick", picked("Talks; Venue"))
+	fake.Pick("", q4.ChannelID, q4.ID, "4001", "s:sv:1:3:set:", "2", "1") // changed: the menu sends the whole pick
+	waitUntil(t, p, "the pick changed", picked("Food; Venue"))
+	press("4001", q4, "3:done")
 	waitUntil(t, p, "the thanks", func() bool { _, ok := asked("4001", "Thank you for your answers!"); return ok })
 	r := p.Commands().RunCommand(ctx, commands.CommandRequest{Actor: consoleMod, Text: "campaign stats 1"})
 	if len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, "2 answered, 1 to the end") || !strings.Contains(r.Messages[0].Text, "› More chairs") ||
@@ -433,7 +450,7 @@ func TestSurveyOnDiscord(t *testing.T) {
 	}
 	n := 0
 	for _, m := range fake.Messages() {
-		if m.ChannelID == fake.DMChannel("4002") && strings.Contains(m.Content+m.Embeds, "2/3") {
+		if m.ChannelID == fake.DMChannel("4002") && strings.Contains(m.Content+m.Embeds, "2/4") {
 			n++
 		}
 	}
@@ -458,14 +475,14 @@ func TestSurveyOnDiscord(t *testing.T) {
 				}
 			}
 		}
-		return said && charts == 2 && export != nil
+		return said && charts == 3 && export != nil
 	})
 	rows, err := csv.NewReader(strings.NewReader(string(export[strings.Index(string(export), "respondent,"):]))).ReadAll()
 	if err != nil || len(rows) != 3 {
 		t.Fatalf("the export (%v): %q", err, export)
 	}
 	for _, row := range rows[1:] {
-		if row[0] == "discord:4001" && (row[4] != "Great" || row[5] != "8" || row[6] != "More chairs" || row[3] != "true") ||
+		if row[0] == "discord:4001" && (row[4] != "Great" || row[5] != "8" || row[6] != "More chairs" || row[7] != "Food; Venue" || row[3] != "true") ||
 			row[0] == "discord:4002" && (row[4] != "Bad" || row[5] != "" || row[3] != "false") {
 			t.Errorf("a row: %q", row)
 		}

@@ -455,8 +455,16 @@ func validComponents(raw json.RawMessage) bool {
 	var rows []struct {
 		Type       int `json:"type"`
 		Components []struct {
+			Type     int    `json:"type"`
 			Label    string `json:"label"`
 			CustomID string `json:"custom_id"`
+			// A string select's (type 3).
+			Options []struct {
+				Label string `json:"label"`
+				Value string `json:"value"`
+			} `json:"options"`
+			MinValues *int `json:"min_values"`
+			MaxValues int  `json:"max_values"`
 		} `json:"components"`
 	}
 	if json.Unmarshal(raw, &rows) != nil || len(rows) > 5 {
@@ -469,6 +477,27 @@ func validComponents(raw json.RawMessage) bool {
 		for _, c := range r.Components {
 			if len([]rune(c.Label)) > 80 || len(c.CustomID) > 100 {
 				return false
+			}
+			if c.Type != 3 {
+				continue
+			}
+			// A select is alone on its row, with 1 to 25 options and
+			// 0 <= min <= max <= 25 picks.
+			min := 1
+			if c.MinValues != nil {
+				min = *c.MinValues
+			}
+			max := c.MaxValues
+			if c.MaxValues == 0 {
+				max = 1
+			}
+			if len(r.Components) != 1 || c.CustomID == "" || len(c.Options) == 0 || len(c.Options) > 25 || min < 0 || max > 25 || min > max || max > len(c.Options) {
+				return false
+			}
+			for _, o := range c.Options {
+				if o.Label == "" || len([]rune(o.Label)) > 100 || o.Value == "" || len(o.Value) > 100 {
+					return false
+				}
 			}
 		}
 	}
@@ -869,6 +898,11 @@ type File struct {
 // customID on message in channel (guild "" for a DM).
 func (s *Server) Click(guild, channel, message, user, customID string) {
 	s.interact(3, guild, channel, user, message, map[string]any{"custom_id": customID, "component_type": 2})
+}
+
+// Pick picks values in the select menu customID of a message, as user.
+func (s *Server) Pick(guild, channel, message, user, customID string, values ...string) {
+	s.interact(3, guild, channel, user, message, map[string]any{"custom_id": customID, "component_type": 3, "values": values})
 }
 
 func (s *Server) interact(kind int, guild, channel, user, message string, data any) {

@@ -434,6 +434,10 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, method string) {
 	case "auth.test":
 		writeJSON(w, map[string]any{"ok": true, "user_id": "UBOT", "bot_id": "BBOT", "team": "Herald test", "team_id": "T1", "user": "herald"})
 	case "chat.postMessage", "chat.postEphemeral":
+		if !validBlocks(r.FormValue("blocks")) {
+			fail(w, "invalid_blocks", nil)
+			return
+		}
 		ch := r.FormValue("channel")
 		if strings.HasPrefix(ch, "C") && !s.member[ch] {
 			fail(w, "not_in_channel", nil)
@@ -490,6 +494,10 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, method string) {
 		}
 		fail(w, "not_found", nil)
 	case "chat.update":
+		if !validBlocks(r.FormValue("blocks")) {
+			fail(w, "invalid_blocks", nil)
+			return
+		}
 		for i := range s.messages {
 			if s.messages[i].Channel == r.FormValue("channel") && s.messages[i].TS == r.FormValue("ts") {
 				s.messages[i].Text, s.messages[i].Blocks = r.FormValue("text"), r.FormValue("blocks")
@@ -898,4 +906,74 @@ func (s *Server) SocketConnections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.connected
+}
+
+// validBlocks checks what Slack documents of the blocks herald posts: at
+// most 50 blocks; a header's text at most 150 characters, a section's
+// 3,000; an actions block of 1 to 25 elements whose action ids are unique
+// in the message (255 characters at most); a button's text at most 75
+// characters and its value 2,000; checkboxes of 1 to 10 options.
+func validBlocks(raw string) bool {
+	if raw == "" {
+		return true
+	}
+	type text struct {
+		Text string `json:"text"`
+	}
+	var blocks []struct {
+		Type     string `json:"type"`
+		Text     *text  `json:"text"`
+		Elements []struct {
+			Type     string `json:"type"`
+			ActionID string `json:"action_id"`
+			Text     *text  `json:"text"`
+			Value    string `json:"value"`
+			Options  []struct {
+				Text  text   `json:"text"`
+				Value string `json:"value"`
+			} `json:"options"`
+		} `json:"elements"`
+	}
+	if json.Unmarshal([]byte(raw), &blocks) != nil || len(blocks) > 50 {
+		return false
+	}
+	ids := map[string]bool{}
+	for _, b := range blocks {
+		switch b.Type {
+		case "header":
+			if b.Text == nil || len([]rune(b.Text.Text)) > 150 {
+				return false
+			}
+		case "section":
+			if b.Text != nil && len([]rune(b.Text.Text)) > 3000 {
+				return false
+			}
+		case "actions":
+			if len(b.Elements) == 0 || len(b.Elements) > 25 {
+				return false
+			}
+			for _, e := range b.Elements {
+				if e.ActionID == "" || len(e.ActionID) > 255 || ids[e.ActionID] {
+					return false
+				}
+				ids[e.ActionID] = true
+				switch e.Type {
+				case "button":
+					if e.Text == nil || len([]rune(e.Text.Text)) > 75 || len(e.Value) > 2000 {
+						return false
+					}
+				case "checkboxes":
+					if len(e.Options) == 0 || len(e.Options) > 10 {
+						return false
+					}
+					for _, o := range e.Options {
+						if o.Text.Text == "" || len([]rune(o.Text.Text)) > 75 || o.Value == "" || len(o.Value) > 150 {
+							return false
+						}
+					}
+				}
+			}
+		}
+	}
+	return true
 }
