@@ -24,7 +24,7 @@ const scale = 40
 
 // startTelegramCrowd starts Telegram's fake, scaled, with group as the
 // moderators' forum, and a herald on it; the fake closes with the test.
-func startTelegramCrowd(t *testing.T, group int64) (*telegramfake.Server, *Program) {
+func startTelegramCrowd(t *testing.T, group int64, extra ...string) (*telegramfake.Server, *Program) {
 	t.Helper()
 	fake, err := telegramfake.Start("42:secret")
 	if err != nil {
@@ -34,7 +34,7 @@ func startTelegramCrowd(t *testing.T, group int64) (*telegramfake.Server, *Progr
 	fake.Scale = scale
 	fake.Forum(group)
 	fake.Admin(group, 77)
-	cfg := MustWriteConfig(t, t.TempDir(), fmt.Sprintf("limits: {time_scale: %d}\n", scale)+
+	cfg := MustWriteConfig(t, t.TempDir(), strings.Join(extra, "")+fmt.Sprintf("limits: {time_scale: %d}\n", scale)+
 		"telegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\n"+
 		"moderators: {telegram: {group: \""+strconv.FormatInt(group, 10)+"\"}}\n")
 	p := NewProgram(nil)

@@ -28,20 +28,7 @@ func TestEngagementOnTelegram(t *testing.T) {
 		t.Skip("a crowd behind a paced platform; skipped with -short")
 	}
 	const group = -100503
-	fake, err := telegramfake.Start("42:secret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
-	fake.Scale = scale
-	fake.Forum(group)
-	fake.Admin(group, 77)
-	cfg := MustWriteConfig(t, t.TempDir(), "  public_url: \"https://herald.test/\"\n"+ // inside the http: block
-		fmt.Sprintf("limits: {time_scale: %d}\n", scale)+
-		"telegram: {enabled: true, token: \"42:secret\", server_url: \""+fake.URL()+"\"}\n"+
-		"moderators: {telegram: {group: \""+strconv.FormatInt(group, 10)+"\"}}\n")
-	p := NewProgram(nil)
-	MustStart(t, p, cfg)
+	fake, p := startTelegramCrowd(t, group, "  public_url: \"https://herald.test/\"\n") // inside the http: block
 
 	const crowd = 12
 	user := func(i int) int64 { return int64(8100 + i) }
