@@ -18,9 +18,14 @@ const (
 	KindCard      Kind = "card"
 )
 
-// maxButtons is the most buttons a message may carry; it is the smallest
-// limit among the platforms herald renders to.
-const maxButtons = 5
+// MaxCampaignButtons is the most buttons a campaign's message may carry:
+// what every platform shows on one row (ValidateCampaign).
+const MaxCampaignButtons = 5
+
+// maxButtons is the most buttons any message may carry (a survey's NPS
+// question has eleven and a skip): each adapter lays them out in rows as
+// its platform takes them.
+const maxButtons = 25
 
 // Message is a platform-neutral rich message; each adapter renders it in
 // its platform's own layout.
@@ -116,6 +121,18 @@ type File struct {
 func (m Message) IsEmpty() bool {
 	return strings.TrimSpace(m.Text) == "" && m.Title == "" && m.ImageURL == "" &&
 		len(m.Fields) == 0 && len(m.Files) == 0
+}
+
+// ValidateCampaign checks a campaign's message as moderators write it:
+// Validate, and at most MaxCampaignButtons buttons.
+func (m Message) ValidateCampaign() error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if len(m.Buttons) > MaxCampaignButtons {
+		return Errorf(EINVALID, "%d buttons: a message carries at most %d", len(m.Buttons), MaxCampaignButtons)
+	}
+	return nil
 }
 
 // Validate checks that m can be rendered on every platform. It returns an

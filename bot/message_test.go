@@ -26,7 +26,8 @@ func TestMessageValidate(t *testing.T) {
 		{"empty", bot.Message{Text: "  "}, "empty"},
 		{"kind", bot.Message{Kind: "shout", Text: "x"}, "unknown message kind"},
 		{"image", bot.Message{Text: "x", ImageURL: "ftp://x/a.png"}, "not an http(s) link"},
-		{"too many buttons", bot.Message{Text: "x", Buttons: six}, "at most 5"},
+		{"too many buttons", bot.Message{Text: "x", Buttons: append(append(append(append(append(six, six...), six...), six...), six...), six...)}, "at most 25"},
+		{"a survey's NPS", bot.Message{Text: "x", Buttons: append(six, six...)}, ""},
 		{"unlabelled", bot.Message{Text: "x", Buttons: []bot.Button{link(" ", "https://x.org")}}, "no label"},
 		{"bad link", bot.Message{Text: "x", Buttons: []bot.Button{link("Go", "javascript:alert(1)")}}, "not an http(s) link"},
 		{"reply without value", bot.Message{Text: "x", Buttons: []bot.Button{{Label: "Y", Action: bot.Action{Kind: bot.ActionReply}}}}, "no value"},
@@ -34,6 +35,12 @@ func TestMessageValidate(t *testing.T) {
 		{"unnamed file", bot.Message{Text: "x", Files: []bot.File{{Data: []byte("a")}}}, "no name"},
 	} {
 		err := tc.m.Validate()
+		if tc.name == "a survey's NPS" {
+			// Valid to send, not as a campaign's message.
+			if err := tc.m.ValidateCampaign(); err == nil || !strings.Contains(err.Error(), "at most 5") {
+				t.Errorf("a campaign's message with 12 buttons: %v", err)
+			}
+		}
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%s: unexpected error %v", tc.name, err)

@@ -125,7 +125,7 @@ func (s *Service) SetMessage(ctx context.Context, id bot.CampaignID, m bot.Messa
 	if m.Kind == "" {
 		m.Kind = bot.KindMessage
 	}
-	if err := m.Validate(); err != nil {
+	if err := m.ValidateCampaign(); err != nil {
 		return nil, err
 	}
 	return s.Edit(ctx, id, by, "message changed", func(c *bot.Campaign) error { c.Message = m; return nil })
@@ -308,7 +308,7 @@ func (s *Service) Start(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 	if c.Nudge != nil {
 		return s.enable(ctx, c, by)
 	}
-	if err := c.Message.Validate(); err != nil {
+	if err := c.Message.ValidateCampaign(); err != nil {
 		return nil, bot.Errorf(bot.EINVALID, "campaign %d has no message to send yet: %s", id, bot.ErrorMessage(err))
 	}
 	if err := schedule.Validate(c.Schedule); err != nil {
@@ -409,7 +409,7 @@ func (s *Service) enable(ctx context.Context, c *bot.Campaign, by bot.Actor) (*b
 	if err := nudges.Validate(c.Nudge); err != nil {
 		return nil, err
 	}
-	if err := c.Message.Validate(); err != nil {
+	if err := c.Message.ValidateCampaign(); err != nil {
 		return nil, bot.Errorf(bot.ECONFLICT, "nudge %d has no message yet: `nudge message %d TEXT`", c.ID, c.ID).Translated("err.nudge.no_message", c.ID, c.ID)
 	}
 	if err := schedule.Validate(c.Schedule); err != nil {
@@ -561,7 +561,7 @@ func (s *Service) Try(ctx context.Context, id bot.CampaignID, to bot.Address) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Message.Validate(); err != nil {
+	if err := c.Message.ValidateCampaign(); err != nil {
 		return nil, bot.Errorf(bot.EINVALID, "campaign %d has no message to try yet: %s", id, bot.ErrorMessage(err))
 	}
 	if c.Nudge != nil {

@@ -257,28 +257,40 @@ func TestBrowserJourney(t *testing.T) {
 		shot(ctx, name)
 	}
 
-	// A survey on the web chat: the visitor answers with its buttons, one
-	// question after another, sees their answer in words, and types the
-	// text one; the console's stats count it.
+	// A survey on the web chat: visitors answer with its buttons, one
+	// question after another, see their answers in words, and type the
+	// text one; Ana presses her first answer twice (counted once), Bob
+	// stops after the first question. The console's stats count them.
 	command("campaign new Web survey", "#3")
-	command("campaign message 3 Two questions, please.", "Message of #3 set")
+	command("campaign message 3 Three questions, please.", "Message of #3 set")
 	command(`campaign question 3 add choice "How was it?" Great | OK | Bad`, "1. How was it? (choice): Great | OK | Bad")
-	command(`campaign question 3 add text "Anything else?"`, "2. Anything else? (text)")
+	command(`campaign question 3 add nps "Would you come again?"`, "2. Would you come again? (nps 0-10)")
+	command(`campaign question 3 add text "Anything else?"`, "3. Anything else? (text)")
 	command("campaign audience 3 list:webchat", "3 recipients")
 	command("campaign start 3", "is starting")
 	press := func(label string) chromedp.Action[chromedp.Void] {
 		return void(chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const bs = [...document.querySelectorAll("#messages button")].filter(b => b.innerText.trim() === %q);
 			bs[bs.length - 1].click(); return true; })()`, label)))
 	}
-	run(ana, "the survey's first question", waitText(ana, "#messages", "1/2 · How was it?"))
-	run(ana, "answering with a button", press("Great"), waitText(ana, "#messages", "2/2 · Anything else?"))
+	pressFirst := func(label string) chromedp.Action[chromedp.Void] { // the opening's button, pressed again
+		return void(chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const bs = [...document.querySelectorAll("#messages button")].filter(b => b.innerText.trim() === %q);
+			bs[0].click(); return true; })()`, label)))
+	}
+	bob := chats[1]
+	run(ana, "the survey's first question", waitText(ana, "#messages", "1/3 · How was it?"))
+	run(ana, "answering with a button", press("Great"), waitText(ana, "#messages", "2/3 · Would you come again?"))
+	run(ana, "pressing it again", pressFirst("Great"))
+	run(bob, "Bob's first answer", waitText(bob, "#messages", "1/3 · How was it?"), press("OK"), waitText(bob, "#messages", "2/3 · Would you come again?"))
+	run(ana, "rating", press("9"), waitText(ana, "#messages", "3/3 · Anything else?"))
 	mine, err := chromedp.Run(ana, chromedp.Evaluate[string](`[...document.querySelectorAll("#messages .post.mine")].map(p => p.innerText).join("|")`))
 	if err != nil || !strings.Contains(mine, "Great") || strings.Contains(mine, "sv:") {
 		t.Fatalf("the visitor's answer on her page: %q, %v", mine, err)
 	}
 	run(ana, "answering the text question", chromedp.SetValue(css("#text"), "More chairs"), chromedp.Click(css(`#compose button`)),
 		waitText(ana, "#messages", "Thank you for your answers!"))
-	command("campaign stats 3", "1 answered, 1 to the end")
+	command("campaign stats 3", "2 answered, 1 to the end")
+	command("campaign stats 3", "1. How was it? — 2 answers, 0 skipped")
+	command("campaign stats 3", "› More chairs")
 	// Its chart shows in the console, as a picture.
 	run(console, "the chart shown", void(chromedp.Poll[bool](`(() => { const i = [...document.querySelectorAll("#replies img.chart")].find(i => i.alt === "campaign-3-q1.png");
 		return !!i && i.complete && i.naturalWidth === 600; })()`, chromedp.WithPollingInterval(50*time.Millisecond))))
