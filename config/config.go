@@ -258,6 +258,9 @@ type Teams struct {
 	OpenIDURL    string   `yaml:"openid_url"`
 	ServiceURL   string   `yaml:"service_url"`
 	ServiceHosts []string `yaml:"service_hosts"`
+	// Channel is the moderators' channel: its conversation id
+	// (19:…@thread.tacv2); a message there mentioning herald is a command.
+	Channel string `yaml:"channel"`
 }
 
 // Email configures the SMTP fallback for participants chat cannot reach.

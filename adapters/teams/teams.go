@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,6 +58,13 @@ type Config struct {
 	// ServiceHosts are the hosts (host or host:port) the app's token is
 	// sent to; DefaultServiceHosts when empty.
 	ServiceHosts []string
+	// Channel is the moderators' channel (a channel's conversation id,
+	// 19:…@thread.tacv2): a message there that mentions herald is a
+	// command. ModeratorAADIDs are moderators by their Azure AD object
+	// id; Team, when set, makes its members moderators (IsMember).
+	Channel         string
+	ModeratorAADIDs []string
+	Team            string
 	// RequestsPerSecond paces every Bot Connector request (conversations
 	// created included) below Teams' 50 a second per app and tenant;
 	// DefaultRequestsPerSecond when zero.
@@ -80,12 +89,17 @@ type Adapter struct {
 	// people who installed the app (or removed it).
 	Handler bot.InboundHandler
 	Reached func(ctx context.Context, a bot.Address, name string, r bot.Reachability)
+	// IsModerator, when set, says whether a message in a personal chat
+	// that starts with "herald " is a command (a moderator's) or a
+	// participant's message like any other.
+	IsModerator func(ctx context.Context, a bot.Actor) (bool, error)
 
 	pace     *rate.Limiter
 	mu       sync.Mutex
 	token    string
 	tokenEnd time.Time
 	convs    map[string]string // user id → personal conversation id
+	aad      map[string]string // user id → Azure AD object id, as activities said
 	seenActs *expiring.Map[string, struct{}]
 }
 
@@ -117,7 +131,7 @@ func New(cfg Config) *Adapter {
 	}
 	return &Adapter{cfg: cfg, verify: &Verifier{AppID: cfg.AppID, OpenIDURL: cfg.OpenIDURL, Client: cfg.Client, Clock: cfg.Clock},
 		pace:  rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), 2),
-		convs: map[string]string{}, seenActs: expiring.New[string, struct{}](cfg.Clock, 100000)}
+		convs: map[string]string{}, aad: map[string]string{}, seenActs: expiring.New[string, struct{}](cfg.Clock, 100000)}
 }
 
 // Platform is teams.
@@ -167,14 +181,14 @@ func (a *Adapter) activity(w http.ResponseWriter, r *http.Request) {
 
 // activity is the part of a Bot Framework activity herald reads.
 type activity struct {
-	Type         string `json:"type"`
-	ID           string `json:"id"`
-	ChannelID    string `json:"channelId"`
-	ServiceURL   string `json:"serviceUrl"`
-	Action       string `json:"action"`
-	Text         string `json:"text"`
-	Value        json.RawMessage
-	From         account `json:"from"`
+	Type         string          `json:"type"`
+	ID           string          `json:"id"`
+	ChannelID    string          `json:"channelId"`
+	ServiceURL   string          `json:"serviceUrl"`
+	Action       string          `json:"action"`
+	Text         string          `json:"text"`
+	Value        json.RawMessage `json:"value"`
+	From         account         `json:"from"`
 	Conversation struct {
 		ID               string `json:"id"`
 		ConversationType string `json:"conversationType"`
@@ -206,22 +220,20 @@ func (act activity) tenant() string {
 // reachable (or not, once removed).
 func (a *Adapter) handle(ctx context.Context, act activity) error {
 	who := bot.Address{Platform: bot.PlatformTeams, ID: act.From.ID}
+	a.mu.Lock()
 	if act.Conversation.ConversationType == "personal" && act.Conversation.ID != "" && act.From.ID != "" {
-		a.mu.Lock()
 		a.convs[act.From.ID] = act.Conversation.ID
-		a.mu.Unlock()
 	}
+	if act.From.AADObjectID != "" {
+		a.aad[act.From.ID] = act.From.AADObjectID
+	}
+	a.mu.Unlock()
 	switch act.Type {
 	case "message":
-		if act.Conversation.ConversationType != "personal" || a.Handler == nil {
+		if a.Handler == nil {
 			return nil
 		}
-		text := strings.TrimSpace(act.Text)
-		if text == "" {
-			return nil
-		}
-		_, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: who, Name: act.From.Name}, Text: text, ID: "teams:" + act.ID})
-		return err
+		return a.message(ctx, act, bot.Actor{Address: who, Name: act.From.Name})
 	case "installationUpdate":
 		if a.Reached != nil {
 			r := bot.ReachReachable
@@ -240,6 +252,104 @@ func (a *Adapter) handle(ctx context.Context, act activity) error {
 		}
 	}
 	return nil
+}
+
+// herald's own mention in a channel message, and the words after it.
+var mentionRE = regexp.MustCompile(`(?i)<at>[^<]*</at>`)
+
+// message hands a message activity on: a button pressed on a card
+// (Action.Submit: its data), a command (in the moderators' channel,
+// mentioning herald; in a personal chat, a moderator's "herald …"), or a
+// participant's message in their personal chat. Commands are answered in
+// the conversation they came from.
+func (a *Adapter) message(ctx context.Context, act activity, from bot.Actor) error {
+	personal := act.Conversation.ConversationType == "personal"
+	var data struct {
+		Herald string `json:"herald"`
+		Kind   string `json:"kind"`
+	}
+	if len(act.Value) > 0 && json.Unmarshal(act.Value, &data) == nil && data.Herald != "" {
+		switch {
+		case data.Kind == string(bot.ActionCommand):
+			out, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundButton, From: from, Signed: data.Herald})
+			a.answer(ctx, act, out.Replies)
+			return err
+		case personal:
+			_, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, Text: data.Herald, ID: "teams:" + act.ID})
+			return err
+		}
+		return nil
+	}
+	text := strings.TrimSpace(act.Text)
+	if text == "" {
+		return nil
+	}
+	command, isCommand := "", false
+	switch {
+	case !personal && a.cfg.Channel != "" && strings.SplitN(act.Conversation.ID, ";", 2)[0] == a.cfg.Channel && mentionRE.MatchString(text):
+		command, isCommand = strings.TrimSpace(mentionRE.ReplaceAllString(text, "")), true
+	case personal:
+		if rest, ok := cutWord(text, "herald"); ok && a.IsModerator != nil {
+			if mod, err := a.IsModerator(ctx, from); err == nil && mod {
+				command, isCommand = rest, true
+			}
+		}
+	default:
+		return nil // a channel herald does not work in
+	}
+	if isCommand {
+		out, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundCommand, From: from, Text: command})
+		a.answer(ctx, act, out.Replies)
+		return err
+	}
+	_, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, Text: text, ID: "teams:" + act.ID})
+	return err
+}
+
+// cutWord cuts word (any case), then spaces, from the start of s.
+func cutWord(s, word string) (string, bool) {
+	if len(s) < len(word) || !strings.EqualFold(s[:len(word)], word) || len(s) > len(word) && s[len(word)] != ' ' {
+		return "", false
+	}
+	return strings.TrimSpace(s[len(word):]), true
+}
+
+// answer posts a command's replies in the conversation of act: in a
+// channel, as replies to its message. Replies are not private in Teams:
+// whoever sees the conversation sees them.
+func (a *Adapter) answer(ctx context.Context, act activity, replies []bot.CommandReply) {
+	path := "/v3/conversations/" + url.PathEscape(act.Conversation.ID) + "/activities"
+	if act.Conversation.ConversationType != "personal" {
+		path += "/" + url.PathEscape(act.ID)
+	}
+	for _, r := range replies {
+		for _, m := range r.Messages {
+			if err := a.call(ctx, "POST", act.ServiceURL, path, Activity(m), nil); err != nil {
+				a.cfg.Log.Error("teams: answering a command", "err", err)
+			}
+		}
+	}
+}
+
+// IsMember says whether user is a moderator by Teams: listed by Azure AD
+// object id (as their activities said), or, with a team, a member of it
+// (group is the team's id).
+func (a *Adapter) IsMember(ctx context.Context, user bot.Address, group string) (bool, error) {
+	a.mu.Lock()
+	aad := a.aad[user.ID]
+	a.mu.Unlock()
+	if aad != "" && slices.Contains(a.cfg.ModeratorAADIDs, aad) {
+		return true, nil
+	}
+	if a.cfg.Team == "" {
+		return false, nil
+	}
+	err := a.call(ctx, "GET", a.cfg.ServiceURL, "/v3/conversations/"+url.PathEscape(a.cfg.Team)+"/members/"+url.PathEscape(user.ID), nil, nil)
+	var ae *apiError
+	if asAPI(err, &ae) && ae.status == http.StatusNotFound {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // appToken returns the app's token, fetching one when none is held or it

@@ -27,6 +27,9 @@ func (h *handler) Handle(_ context.Context, in bot.Inbound) (bot.InboundReply, e
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.ins = append(h.ins, in)
+	if in.Kind == bot.InboundCommand || in.Kind == bot.InboundButton {
+		return bot.InboundReply{Replies: []bot.CommandReply{{Messages: []bot.Message{{Text: "ran " + in.Text + in.Signed}}}}}, nil
+	}
 	return bot.InboundReply{}, nil
 }
 
@@ -55,8 +58,13 @@ func newRig(t *testing.T) *rig {
 	fake.AddUser(teamsfake.User{ID: "29:bob", AADID: "aad-bob", Name: "Bob", Email: "bob@example.org"})
 	clk := bottest.NewClock(time.Now())
 	host := strings.TrimPrefix(fake.URL(), "http://")
+	fake.AddUser(teamsfake.User{ID: "29:mo", AADID: "aad-mo", Name: "Mo", Installed: true})
+	fake.AddUser(teamsfake.User{ID: "29:tia", AADID: "aad-tia", Name: "Tia", Installed: true})
+	fake.Team("19:team@thread.tacv2", "29:tia")
 	a := teams.New(teams.Config{AppID: "app-1", AppPassword: "pw-1", Tenant: "tenant-1", LoginURL: fake.URL(), OpenIDURL: fake.OpenIDURL(),
-		ServiceURL: fake.URL(), ServiceHosts: []string{host}, Clock: clk})
+		ServiceURL: fake.URL(), ServiceHosts: []string{host}, Clock: clk,
+		Channel: "19:mods@thread.tacv2", ModeratorAADIDs: []string{"aad-mo"}, Team: "19:team@thread.tacv2"})
+	a.IsModerator = func(ctx context.Context, who bot.Actor) (bool, error) { return a.IsMember(ctx, who.Address, "") }
 	h := &handler{}
 	a.Handler = h
 	mux := http.NewServeMux()
@@ -172,4 +180,50 @@ func asError(err error, target **bot.Error) bool {
 		*target = e
 	}
 	return ok
+}
+
+// TestModeratorsAndButtons: moderators — by Azure AD id, or members of
+// the moderators' team — run "herald …" in their personal chat, answered
+// there; anyone else's "herald …" is a participant's message. In the
+// moderators' channel, a message that mentions herald is a command,
+// answered in its thread. A card's Action.Submit is a signed command or a
+// participant's answer, by its data.
+func TestModeratorsAndButtons(t *testing.T) {
+	r := newRig(t)
+	post := func(act map[string]any) {
+		t.Helper()
+		if code, err := r.fake.Post(r.url, act, r.fake.Token(teamsfake.Claims{})); err != nil || code != 200 {
+			t.Fatalf("posting: %d %v", code, err)
+		}
+	}
+	post(r.fake.Message("29:mo", "herald campaign list"))
+	post(r.fake.Message("29:tia", "Herald help"))
+	post(r.fake.Message("29:ana", "herald is great"))
+	post(r.fake.ChannelMessage("19:mods@thread.tacv2", "29:tia", "<at>herald</at> campaign show 3"))
+	post(r.fake.ChannelMessage("19:elsewhere@thread.tacv2", "29:tia", "<at>herald</at> campaign show 4"))
+	post(r.fake.Submit("29:mo", map[string]string{"herald": "signed.pause.3", "kind": "command"}))
+	post(r.fake.Submit("29:ana", map[string]string{"herald": "sv:1:0:2", "kind": "reply"}))
+	var got []string
+	for _, in := range r.h.got() {
+		got = append(got, string(in.Kind)+"|"+in.From.Address.ID+"|"+in.Text+in.Signed)
+	}
+	want := []string{"command|29:mo|campaign list", "command|29:tia|help", "participant-message|29:ana|herald is great",
+		"command|29:tia|campaign show 3", "button|29:mo|signed.pause.3", "participant-message|29:ana|sv:1:0:2"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("handled:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	answers := map[string]string{}
+	for _, a := range r.fake.Activities() {
+		answers[a.Conversation+"|"+a.ReplyTo] += a.Attachments
+	}
+	if !strings.Contains(answers["a:129:mo|"], "ran campaign list") || !strings.Contains(answers["a:129:mo|"], "ran signed.pause.3") {
+		t.Fatalf("answers in Mo's chat: %v", answers)
+	}
+	var inChannel bool
+	for k, v := range answers {
+		inChannel = inChannel || strings.HasPrefix(k, "19:mods@thread.tacv2;messageid=") && !strings.HasSuffix(k, "|") && strings.Contains(v, "ran campaign show 3")
+	}
+	if !inChannel {
+		t.Fatalf("no answer in the channel's thread: %v", answers)
+	}
 }

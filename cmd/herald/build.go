@@ -449,9 +449,18 @@ func (w *wiring) buildTeams() ([]component, error) {
 	cfg := w.cfg.Teams
 	a := teams.New(teams.Config{AppID: cfg.AppID, AppPassword: cfg.AppPassword.Value(), Tenant: cfg.TenantID, SingleTenant: cfg.SingleTenant,
 		LoginURL: cfg.LoginURL, OpenIDURL: cfg.OpenIDURL, ServiceURL: cfg.ServiceURL, ServiceHosts: cfg.ServiceHosts,
+		Channel: cfg.Channel, ModeratorAADIDs: w.cfg.Moderators.Teams.Users, Team: w.cfg.Moderators.Teams.Group,
 		RequestsPerSecond: teams.DefaultRequestsPerSecond * max(1, w.cfg.Limits.TimeScale), // tests run Teams' limits faster
 		Client:            w.platformClient(30 * time.Second), Clock: w.clock, Log: w.log.With("part", "teams"), Board: w.board})
 	a.Handler = w.inbound
+	// Moderators by their Bot Framework id (29:…) are listed; by Azure AD
+	// object id, or as members of moderators.teams.group (a team), Teams
+	// says (the adapter's IsMember).
+	a.IsModerator = w.moderators.IsModerator
+	w.moderators.Checkers[bot.PlatformTeams] = a
+	if w.moderators.Groups[bot.PlatformTeams] == "" && len(w.cfg.Moderators.Teams.Users) > 0 {
+		w.moderators.Groups[bot.PlatformTeams] = "aad"
+	}
 	log := w.log.With("part", "teams")
 	a.Reached = func(ctx context.Context, who bot.Address, name string, r bot.Reachability) {
 		if _, err := w.contacts.Seen(ctx, who, name, "", r); err != nil {

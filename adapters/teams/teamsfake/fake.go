@@ -21,6 +21,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -78,8 +79,8 @@ type Server struct {
 	// Throttled counts the 429s answered; Calls the requests per route.
 	throttled int
 	calls     map[string]int
-	faults    map[string]int // route → status to answer, next calls
-	keyFetch  int
+	faults    map[string]int      // route → status to answer, next calls
+	teams     map[string][]string // team id → member user ids
 }
 
 // Start runs the fake on loopback for the app appID (password pw) of
@@ -90,7 +91,7 @@ func Start(appID, pw, tenant string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{AppID: appID, AppPassword: pw, Tenant: tenant, key: key, kid: "fake-key-1", users: map[string]*User{}, convs: map[string]string{},
-		sent: map[string][]time.Time{}, tokens: map[string]bool{}, calls: map[string]int{}, faults: map[string]int{}}
+		sent: map[string][]time.Time{}, tokens: map[string]bool{}, calls: map[string]int{}, faults: map[string]int{}, teams: map[string][]string{}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -388,6 +389,9 @@ func (s *Server) member(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.users[r.PathValue("user")]
+	if members, isTeam := s.teams[r.PathValue("conv")]; isTeam && u != nil && !slices.Contains(members, u.ID) {
+		u = nil
+	}
 	if u == nil {
 		apiError(w, http.StatusNotFound, "MemberNotFoundInConversation", "The member is not in the conversation.")
 		return
@@ -497,6 +501,30 @@ func (s *Server) Install(url, userID string) (int, error) {
 	a["type"], a["action"] = "installationUpdate", "add"
 	delete(a, "text")
 	return s.Post(url, a, s.Token(Claims{}))
+}
+
+// Team makes a team of users (its id is also its General channel's).
+func (s *Server) Team(id string, users ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.teams[id] = users
+}
+
+// ChannelMessage is the activity of userID writing text in a channel's
+// conversation (a new post: the activity id is its thread's).
+func (s *Server) ChannelMessage(channel, userID, text string) map[string]any {
+	a := s.Message(userID, text)
+	a["conversation"] = map[string]any{"id": channel + ";messageid=" + a["id"].(string), "conversationType": "channel", "isGroup": true, "tenantId": s.Tenant}
+	return a
+}
+
+// Submit is the activity of userID pressing an Action.Submit button of a
+// card in their personal chat: data is the button's.
+func (s *Server) Submit(userID string, data map[string]string) map[string]any {
+	a := s.Message(userID, "")
+	delete(a, "text")
+	a["value"] = data
+	return a
 }
 
 // KeyFetches is how many times the signing keys were fetched.
