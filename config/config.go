@@ -362,7 +362,9 @@ func (c *Config) canHoldThreads(s string) string {
 		if !c.Teams.Enabled {
 			return "teams is not enabled"
 		}
-		return "this version of herald cannot hold threads in Teams yet"
+		if c.Teams.Channel == "" {
+			return "teams.channel is empty: set the moderators' channel (its conversation id, 19:…@thread.tacv2)"
+		}
 	case "console":
 		if !c.Web.Enabled {
 			return "web is not enabled: the console is part of it"

@@ -60,7 +60,13 @@ func RunInbound(t *testing.T, newHarness func(t *testing.T) *InboundHarness) {
 	ctx := context.Background()
 	h := newHarness(t)
 	clock := bottest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
-	chat, mail := bottest.NewMessenger(bot.PlatformTeams), bottest.NewMessenger(bot.PlatformEmail)
+	// Participants write from a chat platform other than the surface's,
+	// which a fake stands for.
+	pp := bot.PlatformTeams
+	if h.Channel.Platform == bot.PlatformTeams {
+		pp = bot.PlatformTelegram
+	}
+	chat, mail := bottest.NewMessenger(pp), bottest.NewMessenger(bot.PlatformEmail)
 	threads := bottest.NewThreads(h.Store, clock, h.Surface, h.Channel, mail, chat)
 	auth := &moderators.Set{Users: map[bot.Platform][]string{h.Moderator.Platform: {h.Moderator.ID}}}
 	lang := h.Language(threads, auth)
@@ -69,8 +75,8 @@ func RunInbound(t *testing.T, newHarness func(t *testing.T) *InboundHarness) {
 
 	// Two participants write; chat cannot reach them afterwards (the app
 	// was uninstalled). Ana gave her email, Bob did not.
-	ana := bot.Address{Platform: bot.PlatformTeams, ID: "ana"}
-	bob := bot.Address{Platform: bot.PlatformTeams, ID: "bob"}
+	ana := bot.Address{Platform: pp, ID: "ana"}
+	bob := bot.Address{Platform: pp, ID: "bob"}
 	conv := map[bot.Address]*bot.Conversation{}
 	for _, p := range []struct {
 		who         bot.Address
@@ -143,7 +149,7 @@ func RunInbound(t *testing.T, newHarness func(t *testing.T) *InboundHarness) {
 		t.Errorf("after a reply by email: outbox %+v, %s", c.Outbox, c.Status)
 	}
 
-	says("a reply to no one", write(conv[bob].Thread, "Hello Bob", true), "Not delivered: teams:bob cannot be reached in chat (the app is not installed for them) and no email is known for them")
+	says("a reply to no one", write(conv[bob].Thread, "Hello Bob", true), "Not delivered: "+bob.String()+" cannot be reached in chat (the app is not installed for them) and no email is known for them")
 	if c := state(bob); len(c.Outbox) != 0 || c.Status != bot.ConversationOpen {
 		t.Errorf("after an undelivered reply: outbox %+v, %s", c.Outbox, c.Status)
 	}

@@ -285,8 +285,17 @@ func (a *Adapter) message(ctx context.Context, act activity, from bot.Actor) err
 		return nil
 	}
 	command, isCommand := "", false
+	channel, root, inThread := strings.Cut(act.Conversation.ID, ";messageid=")
 	switch {
-	case !personal && a.cfg.Channel != "" && strings.SplitN(act.Conversation.ID, ";", 2)[0] == a.cfg.Channel && mentionRE.MatchString(text):
+	case !personal && a.cfg.Channel != "" && channel == a.cfg.Channel && inThread && root != act.ID:
+		// A reply in a thread of the moderators' channel: the thread
+		// dialect (a participant's thread, or a command's).
+		t := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformTeams, ID: channel}, ID: root}
+		out, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: from, Thread: t, ID: "teams:" + act.ID,
+			Text: strings.TrimSpace(mentionRE.ReplaceAllString(text, ""))})
+		a.answer(ctx, act, out.Replies)
+		return err
+	case !personal && a.cfg.Channel != "" && channel == a.cfg.Channel && mentionRE.MatchString(text):
 		command, isCommand = strings.TrimSpace(mentionRE.ReplaceAllString(text, "")), true
 	case personal:
 		if rest, ok := cutWord(text, "herald"); ok && a.IsModerator != nil {
@@ -319,8 +328,9 @@ func cutWord(s, word string) (string, bool) {
 // whoever sees the conversation sees them.
 func (a *Adapter) answer(ctx context.Context, act activity, replies []bot.CommandReply) {
 	path := "/v3/conversations/" + url.PathEscape(act.Conversation.ID) + "/activities"
-	if act.Conversation.ConversationType != "personal" {
-		path += "/" + url.PathEscape(act.ID)
+	if channel, root, ok := strings.Cut(act.Conversation.ID, ";messageid="); ok && root == act.ID {
+		// a new post: the answers go in its thread
+		path = "/v3/conversations/" + url.PathEscape(channel+";messageid="+root) + "/activities"
 	}
 	for _, r := range replies {
 		for _, m := range r.Messages {
@@ -329,6 +339,55 @@ func (a *Adapter) answer(ctx context.Context, act activity, replies []bot.Comman
 			}
 		}
 	}
+}
+
+// StartThread posts m in channel (a Teams channel's conversation id) as a
+// new post, whose replies are the thread.
+func (a *Adapter) StartThread(ctx context.Context, channel bot.Address, m bot.Message) (bot.ThreadRef, error) {
+	if err := m.Validate(); err != nil {
+		return bot.ThreadRef{}, bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
+	}
+	in := map[string]any{"isGroup": true, "bot": map[string]string{"id": "28:" + a.cfg.AppID}, "tenantId": a.cfg.Tenant,
+		"channelData": map[string]any{"channel": map[string]string{"id": channel.ID}, "tenant": map[string]string{"id": a.cfg.Tenant}},
+		"activity":    Activity(m)}
+	var out struct {
+		ID         string `json:"id"`
+		ActivityID string `json:"activityId"`
+	}
+	if err := a.call(ctx, "POST", a.cfg.ServiceURL, "/v3/conversations", in, &out); err != nil {
+		return bot.ThreadRef{}, a.refused(err)
+	}
+	return bot.ThreadRef{Channel: channel, ID: out.ActivityID}, nil
+}
+
+// PostInThread posts m as a reply in thread t.
+func (a *Adapter) PostInThread(ctx context.Context, t bot.ThreadRef, m bot.Message) (bot.MessageRef, error) {
+	if err := m.Validate(); err != nil {
+		return bot.MessageRef{}, bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
+	}
+	conv := t.Channel.ID + ";messageid=" + t.ID
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := a.call(ctx, "POST", a.cfg.ServiceURL, "/v3/conversations/"+url.PathEscape(conv)+"/activities", Activity(m), &out); err != nil {
+		return bot.MessageRef{}, a.refused(err)
+	}
+	return bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformTeams, ID: conv}, ID: out.ID}, nil
+}
+
+// refused turns a refusal of the Bot Connector API into herald's error.
+func (a *Adapter) refused(err error) error {
+	var ae *apiError
+	if !asAPI(err, &ae) {
+		return err
+	}
+	switch ae.status {
+	case http.StatusNotFound:
+		return bot.StepErrorf(bot.StepSend, bot.ENOTFOUND, "%s", ae.Error())
+	case http.StatusForbidden:
+		return bot.StepErrorf(bot.StepSend, bot.EFORBIDDEN, "herald may not post there in Teams: add the app to the team: %s", ae.Error())
+	}
+	return bot.StepErrorf(bot.StepSend, bot.EINVALID, "%s", ae.Error())
 }
 
 // IsMember says whether user is a moderator by Teams: listed by Azure AD

@@ -7,15 +7,24 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/adaptertest"
 	"github.com/heraldchat/herald/adapters/teams"
 	"github.com/heraldchat/herald/adapters/teams/teamsfake"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/moderators"
+	"github.com/heraldchat/herald/bot/threads"
+	"github.com/heraldchat/herald/commands"
+	"github.com/heraldchat/herald/store"
 )
 
 type handler struct {
@@ -221,9 +230,83 @@ func TestModeratorsAndButtons(t *testing.T) {
 	}
 	var inChannel bool
 	for k, v := range answers {
-		inChannel = inChannel || strings.HasPrefix(k, "19:mods@thread.tacv2;messageid=") && !strings.HasSuffix(k, "|") && strings.Contains(v, "ran campaign show 3")
+		inChannel = inChannel || strings.HasPrefix(k, "19:mods@thread.tacv2;messageid=") && strings.Contains(v, "ran campaign show 3")
 	}
 	if !inChannel {
 		t.Fatalf("no answer in the channel's thread: %v", answers)
 	}
+}
+
+const modsChannel = "19:mods@thread.tacv2"
+
+// TestConformance runs the outbound half of the adapters' suite.
+func TestConformance(t *testing.T) {
+	adaptertest.Run(t, func(t *testing.T) *adaptertest.Harness {
+		r := newRig(t)
+		r.fake.Unlimited = true
+		return &adaptertest.Harness{
+			Messenger:   r.adapter,
+			Participant: bot.Address{Platform: bot.PlatformTeams, ID: "29:ana"},
+			Received: func(to bot.Address) []string {
+				var out []string
+				for _, a := range r.fake.Activities() {
+					if a.Conversation == "a:1"+to.ID {
+						out = append(out, a.Attachments)
+					}
+				}
+				return out
+			},
+			Refused: bot.Address{Platform: bot.PlatformTeams, ID: "29:bob"},
+			RateLimit: func(d time.Duration) {
+				r.fake.RetryAfter = int(d / time.Second)
+				r.fake.Fail("activities", 1, http.StatusTooManyRequests)
+			},
+			ServerError: func() { r.fake.Fail("activities", 1, http.StatusServiceUnavailable) },
+			Channel:     bot.Address{Platform: bot.PlatformTeams, ID: modsChannel},
+			ThreadReceived: func(tr bot.ThreadRef) []string {
+				var out []string
+				for _, a := range r.fake.Thread(modsChannel, tr.ID) {
+					out = append(out, a.Attachments)
+				}
+				return out
+			},
+		}
+	})
+}
+
+// TestInboundConformance drives the inbound half: moderators reply in a
+// participant's thread of the moderators' channel.
+func TestInboundConformance(t *testing.T) {
+	adaptertest.RunInbound(t, func(t *testing.T) *adaptertest.InboundHarness {
+		r := newRig(t)
+		r.fake.Unlimited = true
+		db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return &adaptertest.InboundHarness{
+			Surface: r.adapter, Channel: bot.Address{Platform: bot.PlatformTeams, ID: modsChannel}, Store: db,
+			Moderator: bot.Address{Platform: bot.PlatformTeams, ID: "29:mo"},
+			Serve:     func(h bot.InboundHandler) { r.adapter.Handler = h },
+			Language: func(th *threads.Service, auth *moderators.Set) bot.InboundHandler {
+				clk := clock.System()
+				deps := commands.Deps{Conversations: th, Snippets: db, Clock: clk,
+					Campaigns: &campaigns.Service{Store: db, Clock: clk}, Lists: &lists.Service{Store: db}}
+				return commands.NewInbound(commands.New(deps, commands.NewText(commands.LocaleEnglish), auth, nil, nil), th)
+			},
+			Write: func(th bot.ThreadRef, text string) {
+				if code, err := r.fake.Post(r.url, r.fake.ThreadReply(modsChannel, th.ID, "29:mo", text), r.fake.Token(teamsfake.Claims{})); err != nil || code != 200 {
+					t.Errorf("writing in the thread: %d %v", code, err)
+				}
+			},
+			Shown: func(th bot.ThreadRef) []string {
+				var out []string
+				for _, a := range r.fake.Thread(modsChannel, th.ID) {
+					out = append(out, a.Attachments)
+				}
+				return out
+			},
+		}
+	})
 }

@@ -468,7 +468,12 @@ func (w *wiring) buildTeams() ([]component, error) {
 		}
 	}
 	w.messengers[bot.PlatformTeams] = a
-	w.board.SetConnected(bot.PlatformTeams, true, "participants in personal chats")
+	detail := "participants in personal chats"
+	if cfg.Channel != "" {
+		detail += ", herald … in the moderators' channel"
+		w.surfaces["teams"] = surface{a, bot.Address{Platform: bot.PlatformTeams, ID: cfg.Channel}}
+	}
+	w.board.SetConnected(bot.PlatformTeams, true, detail)
 	return []component{{"teams", a}}, nil
 }
 

@@ -39,7 +39,7 @@ func TestTeamsCampaign(t *testing.T) {
 	p := NewProgram(nil)
 	MustStart(t, p, MustWriteConfig(t, t.TempDir(), fmt.Sprintf("limits: {time_scale: %d}\n", teamsScale)+
 		"teams: {enabled: true, app_id: app-1, app_password: pw-1, tenant_id: tenant-1, login_url: \""+fake.URL()+"\", openid_url: \""+fake.OpenIDURL()+
-		"\", service_url: \""+fake.URL()+"\", service_hosts: [\""+host+"\"]}\nmoderators: {teams: {users: [aad-mod]}}\n"))
+		"\", service_url: \""+fake.URL()+"\", service_hosts: [\""+host+"\"], channel: \"19:mods@thread.tacv2\"}\nmoderators: {teams: {users: [aad-mod]}}\n"))
 	run := commandsOf(t, p)
 	run("list import people", bot.File{Name: "people.csv", Data: []byte(csv)})
 	for _, line := range []string{"campaign new Teams launch", "campaign message 1 kind:card title:Launch Hello {{first_name}}, the plan is out.",
@@ -79,9 +79,28 @@ func TestTeamsCampaign(t *testing.T) {
 	if code, _ := fake.Post("http://"+p.HTTPAddr()+"/api/messages", forged, fake.Token(teamsfake.Claims{Audience: "another-app"})); code != 401 {
 		t.Fatalf("a forged activity: %d", code)
 	}
+	// Their thread opens in the moderators' channel; a moderator's reply
+	// there reaches them.
+	var root string
 	waitUntil(t, p, "the participant's thread", func() bool {
-		out := run("contacts")
-		return strings.Contains(out, "user7")
+		for _, a := range fake.Activities() {
+			if a.Conversation == "19:mods@thread.tacv2" && strings.Contains(a.Attachments, "I have a question") {
+				root = a.ID
+				return true
+			}
+		}
+		return false
+	})
+	if code, err := fake.Post("http://"+p.HTTPAddr()+"/api/messages", fake.ThreadReply("19:mods@thread.tacv2", root, "29:mod", "We are on it."), fake.Token(teamsfake.Claims{})); err != nil || code != 200 {
+		t.Fatalf("a moderator's reply: %d %v", code, err)
+	}
+	waitUntil(t, p, "the reply in the participant's chat", func() bool {
+		for _, a := range fake.Activities() {
+			if a.Conversation == "a:129:user7" && strings.Contains(a.Attachments, "We are on it.") {
+				return true
+			}
+		}
+		return false
 	})
 	// A moderator (by Azure AD id) runs a command in their personal chat:
 	// answered there; the same words from anyone else are a message.

@@ -60,9 +60,11 @@ type Activity struct {
 type Server struct {
 	AppID, AppPassword, Tenant string
 	// Unlimited switches the limits off; Scale runs them this many times
-	// faster (tests only).
-	Unlimited bool
-	Scale     float64
+	// faster (tests only). RetryAfter is the seconds an injected 429 asks
+	// for (1 when zero).
+	Unlimited  bool
+	Scale      float64
+	RetryAfter int
 
 	key    *rsa.PrivateKey
 	kid    string
@@ -228,7 +230,7 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, route string
 	if st := s.fault(route); st != 0 {
 		if st == http.StatusTooManyRequests {
 			s.throttled++
-			w.Header().Set("Retry-After", "1")
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, s.RetryAfter)))
 		}
 		apiError(w, st, "ServiceError", "injected fault")
 		return false
@@ -287,15 +289,52 @@ func (s *Server) createConversation(w http.ResponseWriter, r *http.Request) {
 	}
 	var body struct {
 		Bot     struct{ ID string } `json:"bot"`
+		IsGroup bool                `json:"isGroup"`
 		Members []struct {
 			ID string `json:"id"`
 		} `json:"members"`
 		TenantID    string `json:"tenantId"`
 		ChannelData struct {
-			Tenant struct{ ID string } `json:"tenant"`
+			Tenant  struct{ ID string } `json:"tenant"`
+			Channel struct{ ID string } `json:"channel"`
 		} `json:"channelData"`
+		Activity *struct {
+			Type        string          `json:"type"`
+			Text        string          `json:"text"`
+			Attachments json.RawMessage `json:"attachments"`
+		} `json:"activity"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || len(body.Members) != 1 {
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		apiError(w, http.StatusBadRequest, "BadArgument", "unreadable body")
+		return
+	}
+	if body.IsGroup && body.ChannelData.Channel.ID != "" {
+		// A new post in a channel: its activity is the thread's root.
+		if body.Activity == nil || body.Activity.Type == "" {
+			apiError(w, http.StatusBadRequest, "BadArgument", "a channel conversation needs its first activity")
+			return
+		}
+		ch := body.ChannelData.Channel.ID
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if !s.Unlimited {
+			ts := s.sent[ch]
+			over := s.overLocked(&ts, time.Now(), perConversation)
+			s.sent[ch] = ts
+			if over {
+				s.throttled++
+				w.Header().Set("Retry-After", "1")
+				apiError(w, http.StatusTooManyRequests, "TooManyRequests", "the conversation's messages per second were exceeded")
+				return
+			}
+		}
+		s.seq++
+		act := Activity{ID: strconv.Itoa(1000 + s.seq), Conversation: ch, Type: body.Activity.Type, Text: body.Activity.Text, Attachments: string(body.Activity.Attachments), At: time.Now()}
+		s.acts = append(s.acts, act)
+		writeJSON(w, http.StatusCreated, map[string]string{"id": ch + ";messageid=" + act.ID, "activityId": act.ID})
+		return
+	}
+	if len(body.Members) != 1 {
 		apiError(w, http.StatusBadRequest, "BadArgument", "a 1:1 conversation takes one member")
 		return
 	}
@@ -516,6 +555,26 @@ func (s *Server) ChannelMessage(channel, userID, text string) map[string]any {
 	a := s.Message(userID, text)
 	a["conversation"] = map[string]any{"id": channel + ";messageid=" + a["id"].(string), "conversationType": "channel", "isGroup": true, "tenantId": s.Tenant}
 	return a
+}
+
+// ThreadReply is the activity of userID replying text in the thread of a
+// channel's post root.
+func (s *Server) ThreadReply(channel, root, userID, text string) map[string]any {
+	a := s.Message(userID, text)
+	a["conversation"] = map[string]any{"id": channel + ";messageid=" + root, "conversationType": "channel", "isGroup": true, "tenantId": s.Tenant}
+	return a
+}
+
+// Thread returns the activities of the thread of a channel's post root:
+// the root, then the replies.
+func (s *Server) Thread(channel, root string) []Activity {
+	var out []Activity
+	for _, a := range s.Activities() {
+		if a.Conversation == channel && a.ID == root || a.Conversation == channel+";messageid="+root {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Submit is the activity of userID pressing an Action.Submit button of a
