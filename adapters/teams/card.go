@@ -11,6 +11,9 @@ var kindColours = map[bot.Kind]string{bot.KindIdea: "Warning", bot.KindSuccess: 
 
 var kindLabels = map[bot.Kind]string{bot.KindIdea: "💡 ", bot.KindSuccess: "✅ ", bot.KindImportant: "❗ "}
 
+// maxActions is the most actions Teams shows under a card.
+const maxActions = 6
+
 var boldRE = regexp.MustCompile(`\*([^*\n]+)\*`)
 
 // markdown turns herald's markup into the Markdown Adaptive Cards read:
@@ -63,6 +66,15 @@ func Card(m bot.Message) map[string]any {
 				a["style"] = "destructive"
 			}
 			actions = append(actions, a)
+		}
+	}
+	if len(actions) > maxActions {
+		// Teams shows six actions under a card: more (an NPS question's
+		// eleven) go in the body, in rows of five.
+		for len(actions) > 0 {
+			n := min(5, len(actions))
+			body = append(body, map[string]any{"type": "ActionSet", "actions": actions[:n]})
+			actions = actions[n:]
 		}
 	}
 	card := map[string]any{"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.5", "body": body}

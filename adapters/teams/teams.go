@@ -88,11 +88,14 @@ type Adapter struct {
 	// Handler gets participants' messages; Reached, when set, is told of
 	// people who installed the app (or removed it).
 	Handler bot.InboundHandler
-	Reached func(ctx context.Context, a bot.Address, name string, r bot.Reachability)
+	Reached func(ctx context.Context, a bot.Address, name, email string, r bot.Reachability)
 	// IsModerator, when set, says whether a message in a personal chat
 	// that starts with "herald " is a command (a moderator's) or a
 	// participant's message like any other.
 	IsModerator func(ctx context.Context, a bot.Actor) (bool, error)
+	// OnCard, when set, is told of each campaign card a command's answer
+	// posted, so that it is kept up to date (EditMessage).
+	OnCard func(id bot.CampaignID, ref bot.MessageRef)
 
 	pace     *rate.Limiter
 	mu       sync.Mutex
@@ -100,6 +103,7 @@ type Adapter struct {
 	tokenEnd time.Time
 	convs    map[string]string // user id → personal conversation id
 	aad      map[string]string // user id → Azure AD object id, as activities said
+	svc      string            // the service URL the last activity came from (an allowed host)
 	seenActs *expiring.Map[string, struct{}]
 }
 
@@ -221,6 +225,9 @@ func (act activity) tenant() string {
 func (a *Adapter) handle(ctx context.Context, act activity) error {
 	who := bot.Address{Platform: bot.PlatformTeams, ID: act.From.ID}
 	a.mu.Lock()
+	if u, err := url.Parse(act.ServiceURL); err == nil && u.Host != "" && a.allowedHost(u.Host) {
+		a.svc = act.ServiceURL // Teams says where it is served from now
+	}
 	if act.Conversation.ConversationType == "personal" && act.Conversation.ID != "" && act.From.ID != "" {
 		a.convs[act.From.ID] = act.Conversation.ID
 	}
@@ -236,17 +243,19 @@ func (a *Adapter) handle(ctx context.Context, act activity) error {
 		return a.message(ctx, act, bot.Actor{Address: who, Name: act.From.Name})
 	case "installationUpdate":
 		if a.Reached != nil {
-			r := bot.ReachReachable
+			r, email := bot.ReachReachable, ""
 			if strings.HasPrefix(act.Action, "remove") {
 				r = bot.ReachNotInstalled
+			} else {
+				email = a.email(ctx, act.Conversation.ID, act.From.ID)
 			}
-			a.Reached(ctx, who, act.From.Name, r)
+			a.Reached(ctx, who, act.From.Name, email, r)
 		}
 	case "conversationUpdate":
 		if a.Reached != nil && act.Conversation.ConversationType == "personal" {
 			for _, m := range act.MembersAdded {
 				if m.ID != "" && !strings.HasPrefix(m.ID, "28:") { // not the bot itself
-					a.Reached(ctx, bot.Address{Platform: bot.PlatformTeams, ID: m.ID}, m.Name, bot.ReachReachable)
+					a.Reached(ctx, bot.Address{Platform: bot.PlatformTeams, ID: m.ID}, m.Name, a.email(ctx, act.Conversation.ID, m.ID), bot.ReachReachable)
 				}
 			}
 		}
@@ -332,13 +341,35 @@ func (a *Adapter) answer(ctx context.Context, act activity, replies []bot.Comman
 		// a new post: the answers go in its thread
 		path = "/v3/conversations/" + url.PathEscape(channel+";messageid="+root) + "/activities"
 	}
+	conv, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(path, "/v3/conversations/"), "/activities"))
 	for _, r := range replies {
 		for _, m := range r.Messages {
-			if err := a.call(ctx, "POST", act.ServiceURL, path, Activity(m), nil); err != nil {
+			var out struct {
+				ID string `json:"id"`
+			}
+			if err := a.call(ctx, "POST", act.ServiceURL, path, Activity(m), &out); err != nil {
 				a.cfg.Log.Error("teams: answering a command", "err", err)
+				continue
+			}
+			if m.Campaign != 0 && a.OnCard != nil && out.ID != "" {
+				a.OnCard(m.Campaign, bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformTeams, ID: conv}, ID: out.ID})
 			}
 		}
 	}
+}
+
+// EditMessage changes a message herald posted (a campaign's card as it
+// runs) in place.
+func (a *Adapter) EditMessage(ctx context.Context, ref bot.MessageRef, m bot.Message) error {
+	if err := m.Validate(); err != nil {
+		return bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
+	}
+	act := Activity(m)
+	act["id"] = ref.ID
+	if err := a.call(ctx, "PUT", a.serviceURL(), "/v3/conversations/"+url.PathEscape(ref.Channel.ID)+"/activities/"+url.PathEscape(ref.ID), act, nil); err != nil {
+		return a.refused(err)
+	}
+	return nil
 }
 
 // StartThread posts m in channel (a Teams channel's conversation id) as a
@@ -354,7 +385,7 @@ func (a *Adapter) StartThread(ctx context.Context, channel bot.Address, m bot.Me
 		ID         string `json:"id"`
 		ActivityID string `json:"activityId"`
 	}
-	if err := a.call(ctx, "POST", a.cfg.ServiceURL, "/v3/conversations", in, &out); err != nil {
+	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations", in, &out); err != nil {
 		return bot.ThreadRef{}, a.refused(err)
 	}
 	return bot.ThreadRef{Channel: channel, ID: out.ActivityID}, nil
@@ -369,7 +400,7 @@ func (a *Adapter) PostInThread(ctx context.Context, t bot.ThreadRef, m bot.Messa
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := a.call(ctx, "POST", a.cfg.ServiceURL, "/v3/conversations/"+url.PathEscape(conv)+"/activities", Activity(m), &out); err != nil {
+	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", Activity(m), &out); err != nil {
 		return bot.MessageRef{}, a.refused(err)
 	}
 	return bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformTeams, ID: conv}, ID: out.ID}, nil
@@ -390,6 +421,25 @@ func (a *Adapter) refused(err error) error {
 	return bot.StepErrorf(bot.StepSend, bot.EINVALID, "%s", ae.Error())
 }
 
+// email asks Teams for a member's email (or user principal name), so that
+// lists keyed by email reach them; "" when Teams does not say.
+func (a *Adapter) email(ctx context.Context, conv, user string) string {
+	var m struct {
+		Email string `json:"email"`
+		UPN   string `json:"userPrincipalName"`
+	}
+	if conv == "" || a.call(ctx, "GET", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/members/"+url.PathEscape(user), nil, &m) != nil {
+		return ""
+	}
+	if m.Email != "" {
+		return m.Email
+	}
+	if strings.Contains(m.UPN, "@") {
+		return m.UPN
+	}
+	return ""
+}
+
 // IsMember says whether user is a moderator by Teams: listed by Azure AD
 // object id (as their activities said), or, with a team, a member of it
 // (group is the team's id).
@@ -403,7 +453,7 @@ func (a *Adapter) IsMember(ctx context.Context, user bot.Address, group string) 
 	if a.cfg.Team == "" {
 		return false, nil
 	}
-	err := a.call(ctx, "GET", a.cfg.ServiceURL, "/v3/conversations/"+url.PathEscape(a.cfg.Team)+"/members/"+url.PathEscape(user.ID), nil, nil)
+	err := a.call(ctx, "GET", a.serviceURL(), "/v3/conversations/"+url.PathEscape(a.cfg.Team)+"/members/"+url.PathEscape(user.ID), nil, nil)
 	var ae *apiError
 	if asAPI(err, &ae) && ae.status == http.StatusNotFound {
 		return false, nil
@@ -510,6 +560,17 @@ func (a *Adapter) call(ctx context.Context, method, serviceURL, path string, in,
 	return &apiError{status: resp.StatusCode, code: e.Error.Code, message: e.Error.Message}
 }
 
+// serviceURL is where herald calls the Bot Connector: where the last
+// activity came from, or teams.service_url before any came.
+func (a *Adapter) serviceURL() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.svc != "" {
+		return a.svc
+	}
+	return a.cfg.ServiceURL
+}
+
 // apiError is a refusal of the Bot Connector API.
 type apiError struct {
 	status        int
@@ -545,7 +606,7 @@ func (a *Adapter) conversation(ctx context.Context, user string) (string, error)
 	}
 	in := map[string]any{"bot": map[string]string{"id": "28:" + a.cfg.AppID}, "members": []map[string]string{{"id": user}}, "isGroup": false,
 		"tenantId": a.cfg.Tenant, "channelData": map[string]any{"tenant": map[string]string{"id": a.cfg.Tenant}}}
-	if err := a.call(ctx, "POST", a.cfg.ServiceURL, "/v3/conversations", in, &out); err != nil {
+	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations", in, &out); err != nil {
 		var ae *apiError
 		if asAPI(err, &ae) {
 			switch ae.status {
@@ -589,7 +650,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := a.call(ctx, "POST", a.cfg.ServiceURL, "/v3/conversations/"+url.PathEscape(conv)+"/activities", Activity(m), &out); err != nil {
+	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", Activity(m), &out); err != nil {
 		var ae *apiError
 		if asAPI(err, &ae) {
 			if ae.status == http.StatusForbidden {

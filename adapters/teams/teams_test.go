@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -309,4 +310,40 @@ func TestInboundConformance(t *testing.T) {
 			},
 		}
 	})
+}
+
+// TestInstallationsAndLongRows: a user installing the app is reachable,
+// with the email Teams gives for them, and can be written to; a card with
+// more actions than Teams shows under it (an NPS question) has them in
+// its body, in rows of five.
+func TestInstallationsAndLongRows(t *testing.T) {
+	r := newRig(t)
+	var mu sync.Mutex
+	var reached []string
+	r.adapter.Reached = func(_ context.Context, who bot.Address, name, email string, reach bot.Reachability) {
+		mu.Lock()
+		defer mu.Unlock()
+		reached = append(reached, who.ID+"|"+name+"|"+email+"|"+string(reach))
+	}
+	if code, err := r.fake.Install(r.url, "29:bob"); err != nil || code != 200 {
+		t.Fatalf("installing: %d %v", code, err)
+	}
+	mu.Lock()
+	got := strings.Join(reached, ",")
+	mu.Unlock()
+	if got != "29:bob|Bob|bob@example.org|reachable" {
+		t.Fatalf("reached: %s", got)
+	}
+	var nps bot.Message
+	nps.Text = "2/3 · Would you come again?"
+	for n := range 11 {
+		nps.Buttons = append(nps.Buttons, bot.Button{Label: fmt.Sprint(n), Action: bot.Action{Kind: bot.ActionReply, Value: fmt.Sprintf("sv:1:1:%d", n)}})
+	}
+	if _, err := r.adapter.Send(context.Background(), bot.Address{Platform: bot.PlatformTeams, ID: "29:bob"}, nps); err != nil {
+		t.Fatal(err)
+	}
+	card, _ := json.Marshal(teams.Card(nps))
+	if strings.Count(string(card), `"type":"ActionSet"`) != 3 || strings.Contains(string(card), `"actions":[{"data"`) && strings.Index(string(card), `"body"`) > strings.LastIndex(string(card), `"actions"`) {
+		t.Fatalf("the NPS card: %s", card)
+	}
 }

@@ -457,13 +457,14 @@ func (w *wiring) buildTeams() ([]component, error) {
 	// object id, or as members of moderators.teams.group (a team), Teams
 	// says (the adapter's IsMember).
 	a.IsModerator = w.moderators.IsModerator
+	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { w.cards.Track(id, a, ref) }
 	w.moderators.Checkers[bot.PlatformTeams] = a
 	if w.moderators.Groups[bot.PlatformTeams] == "" && len(w.cfg.Moderators.Teams.Users) > 0 {
 		w.moderators.Groups[bot.PlatformTeams] = "aad"
 	}
 	log := w.log.With("part", "teams")
-	a.Reached = func(ctx context.Context, who bot.Address, name string, r bot.Reachability) {
-		if _, err := w.contacts.Seen(ctx, who, name, "", r); err != nil {
+	a.Reached = func(ctx context.Context, who bot.Address, name, email string, r bot.Reachability) {
+		if _, err := w.contacts.Seen(ctx, who, name, email, r); err != nil {
 			log.Warn("teams: recording an installation", "err", err)
 		}
 	}
