@@ -1,11 +1,15 @@
 package teams_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
+	"image/png"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -345,5 +349,53 @@ func TestInstallationsAndLongRows(t *testing.T) {
 	card, _ := json.Marshal(teams.Card(nps))
 	if strings.Count(string(card), `"type":"ActionSet"`) != 3 || strings.Contains(string(card), `"actions":[{"data"`) && strings.Index(string(card), `"body"`) > strings.LastIndex(string(card), `"actions"`) {
 		t.Fatalf("the NPS card: %s", card)
+	}
+}
+
+// TestPackage: the app package is a zip of a manifest naming the bot (in
+// personal chats and teams, with its commands) and two PNG icons of the
+// sizes Teams asks; an app id that is no GUID is refused.
+func TestPackage(t *testing.T) {
+	const id = "6b6f2c1e-3d6a-4a55-9c39-2f1c5c1e0f11"
+	data, err := teams.Package(teams.PackageInfo{AppID: id, Version: "1.2.3", Commands: []teams.Command{{Title: "help", Description: "What herald can do"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range z.File {
+		rc, _ := f.Open()
+		files[f.Name], _ = io.ReadAll(rc)
+		rc.Close()
+	}
+	var m struct {
+		ManifestVersion, Version, ID string
+		Bots                         []struct {
+			BotID        string   `json:"botId"`
+			Scopes       []string `json:"scopes"`
+			CommandLists []struct {
+				Commands []struct{ Title string } `json:"commands"`
+			} `json:"commandLists"`
+		} `json:"bots"`
+		Icons struct{ Color, Outline string } `json:"icons"`
+	}
+	if err := json.Unmarshal(files["manifest.json"], &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.ID != id || m.Version != "1.2.3" || len(m.Bots) != 1 || m.Bots[0].BotID != id || strings.Join(m.Bots[0].Scopes, ",") != "personal,team" ||
+		m.Bots[0].CommandLists[0].Commands[0].Title != "help" || m.Icons.Color != "color.png" {
+		t.Fatalf("the manifest: %s", files["manifest.json"])
+	}
+	for name, size := range map[string]int{"color.png": 192, "outline.png": 32} {
+		img, err := png.Decode(bytes.NewReader(files[name]))
+		if err != nil || img.Bounds().Dx() != size || img.Bounds().Dy() != size {
+			t.Fatalf("%s: %v %v", name, img, err)
+		}
+	}
+	if _, err := teams.Package(teams.PackageInfo{AppID: "my-bot"}); err == nil || !strings.Contains(err.Error(), "GUID") {
+		t.Fatalf("a bad app id: %v", err)
 	}
 }

@@ -88,6 +88,8 @@ Usage:
                                     (webhook secrets as ${ENV} references)
   herald recipients check FILE [--json]
                                     check a recipient file: exit 0 all valid, 1 some invalid, 2 unusable
+  herald teams package --config FILE [--out herald-teams.zip]
+                                    the Teams app package an admin uploads
   herald version                    print the version
 `
 
@@ -213,6 +215,16 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return usageErrorf("recipes takes export [OUT] or import FILE: herald recipes export --config herald.yaml recipes.yaml")
 	case "recipients":
 		return m.recipients(rest)
+	case "teams":
+		fs, path := m.flags("teams")
+		out := fs.String("out", "herald-teams.zip", "the app package to write")
+		if done, err := parseArgs(m.Stdout, fs, rest); done || err != nil {
+			return err
+		}
+		if fs.NArg() != 1 || fs.Arg(0) != "package" {
+			return usageErrorf("teams takes one action: herald teams package --config FILE [--out herald-teams.zip]")
+		}
+		return m.teamsPackage(*path, *out)
 	case "version", "--version":
 		fmt.Fprintln(m.Stdout, Version())
 		return nil
@@ -221,7 +233,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", cmd)
-	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "console-token", "token", "events", "recipes", "recipients", "version", "help"}); s != "" {
+	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "console-token", "token", "events", "recipes", "recipients", "teams", "version", "help"}); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return usageErrorf("%s", msg)

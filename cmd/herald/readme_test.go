@@ -68,7 +68,7 @@ func readmeBlocks(t *testing.T) []readmeBlock {
 // a herald on the embedded default without a refusal. An example that
 // drifts from the program fails here.
 func TestReadmeExamples(t *testing.T) {
-	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-readme", "SLACK_APP_TOKEN": "xapp-readme", "DISCORD_TOKEN": "d", "TELEGRAM_TOKEN": "1:t"}
+	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-readme", "SLACK_APP_TOKEN": "xapp-readme", "DISCORD_TOKEN": "d", "TELEGRAM_TOKEN": "1:t", "TEAMS_APP_PASSWORD": "p"}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	ran := map[string]int{}
 	var lastCommands readmeBlock // the moderator commands a curl example follows
@@ -133,7 +133,11 @@ func runReadmeCommand(t *testing.T, at int, fields []string, env map[string]stri
 		return
 	}
 	dir := t.TempDir()
-	cfg := MustWriteConfig(t, dir, "")
+	extra := ""
+	if fields[1] == "teams" { // the Teams app package names the app
+		extra = "teams: {enabled: true, app_id: 6b6f2c1e-3d6a-4a55-9c39-2f1c5c1e0f11, app_password: p, tenant_id: t}\n"
+	}
+	cfg := MustWriteConfig(t, dir, extra)
 	file := filepath.Join(dir, "recipients.csv")
 	os.WriteFile(file, []byte("email,first_name\nana@example.org,Ana\n"), 0o600)
 	args := make([]string, 0, len(fields)-1)
