@@ -9,11 +9,13 @@ import (
 	"github.com/heraldchat/herald/bot"
 )
 
-// TestTeamsCampaign: a campaign to 60 Teams users behind Teams' limits
-// (the fake enforces them): the 5 without the app fail at step open with
-// the reason; the others get one personalised Adaptive Card each, with
-// no 429. A participant's message, signed as the Bot Framework signs,
-// reaches herald as theirs; a forged one is refused.
+// TestTeamsCampaign: a moderator starts, in the moderators' channel, a
+// campaign to 500 Teams users behind Teams' limits (the fake enforces
+// them): the 20 without the app fail at step open with the reason; the
+// others get one personalised Adaptive Card each, with no 429; the card
+// in the channel ends at done. A participant's message, signed as the Bot
+// Framework signs, opens their thread in the channel and a moderator's
+// reply there reaches them; a forged one is refused.
 func TestTeamsCampaign(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a crowd behind Teams' limits; skipped with -short")
@@ -28,7 +30,7 @@ func TestTeamsCampaign(t *testing.T) {
 	const teamsScale = 4
 	fake.Scale = teamsScale
 	fake.AddUser(teamsfake.User{ID: "29:mod", AADID: "aad-mod", Name: "Mod", Installed: true})
-	const crowd, without = 60, 5
+	const crowd, without = 500, 20
 	csv := "teams_id,first_name\n"
 	for i := range crowd {
 		id := fmt.Sprintf("29:user%d", i)
@@ -48,16 +50,18 @@ func TestTeamsCampaign(t *testing.T) {
 			t.Fatalf("%s: %s", line, out)
 		}
 	}
-	// A moderator (by Azure AD id) starts it from their personal chat;
-	// the card answered there follows the campaign to done.
+	// A moderator (by Azure AD id) starts it in the moderators' channel,
+	// mentioning herald; the card answered in that post's thread follows
+	// the campaign to done.
 	messages := "http://" + p.HTTPAddr() + "/api/messages"
-	if code, err := fake.UserWrites(messages, "29:mod", "herald campaign start 1"); err != nil || code != 200 {
+	start := fake.ChannelMessage("19:mods@thread.tacv2", "29:mod", "<at>herald</at> campaign start 1")
+	if code, err := fake.Post(messages, start, fake.Token(teamsfake.Claims{})); err != nil || code != 200 {
 		t.Fatalf("a moderator's command: %d %v", code, err)
 	}
 	waitUntil(t, p, "the campaign done", func() bool { return strings.Contains(run("campaign show 1"), "done") })
 	waitUntil(t, p, "the card at done", func() bool {
 		for _, a := range fake.Activities() {
-			if a.Conversation == "a:129:mod" && a.Updated > 0 && strings.Contains(a.Attachments, "done") {
+			if a.Conversation == "19:mods@thread.tacv2;messageid="+start["id"].(string) && a.Updated > 0 && strings.Contains(a.Attachments, "done") {
 				return true
 			}
 		}
