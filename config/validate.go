@@ -130,8 +130,12 @@ func (c *Config) Validate() Problems {
 			if k.v == "" {
 				continue
 			}
-			if u, err := url.Parse(k.v); err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http" {
+			u, err := url.Parse(k.v)
+			switch {
+			case err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http":
 				bad(k.key, "%q is not an address like https://…", k.v)
+			case u.Scheme == "http" && u.Hostname() != "localhost" && !isLoopback(u.Hostname()):
+				bad(k.key, "%q: herald's Teams token and signing keys go over https only (plain http on this machine alone)", k.v)
 			}
 		}
 	}
@@ -252,4 +256,10 @@ func hexColour(s string) bool {
 		}
 	}
 	return true
+}
+
+// isLoopback reports whether host is a loopback address.
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

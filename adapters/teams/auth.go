@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -38,10 +39,12 @@ type Verifier struct {
 	Client    *http.Client
 	Clock     clock.Clock
 
-	mu      sync.Mutex
-	keys    map[string]signingKey
-	fetched time.Time // when the keys were last fetched
-	missed  time.Time // when an unknown key id last made a fetch
+	fetching sync.Mutex // held while the keys are fetched: one fetch at a time
+	mu       sync.Mutex // guards what follows, never held over the network
+	keys     map[string]signingKey
+	fetched  time.Time // when the keys were last fetched
+	missed   time.Time // when an unknown key id last made a fetch
+	failed   time.Time // when a fetch last failed
 }
 
 type signingKey struct {
@@ -96,26 +99,39 @@ func sameURL(a, b string) bool {
 	return strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(b, "/"))
 }
 
+// failAgain is how soon a failed fetch of the keys is tried again.
+const failAgain = 30 * time.Second
+
 // key returns the signing key kid, fetching the keys when they are old,
-// or when kid is unknown and no unknown kid fetched them in the last
-// five minutes.
+// or when kid is unknown and no unknown kid fetched them in the last five
+// minutes; a failed fetch is not tried again for 30 seconds. Fetches run
+// one at a time and without holding what verifications read.
 func (v *Verifier) key(ctx context.Context, kid string) (signingKey, error) {
+	k, ok, fetch, seen := v.lookup(kid)
+	if !fetch {
+		if ok {
+			return k, nil
+		}
+		return signingKey{}, fmt.Errorf("unknown signing key %q", kid)
+	}
+	v.fetching.Lock()
+	defer v.fetching.Unlock()
+	v.mu.Lock()
+	if !v.fetched.Equal(seen) { // another fetch ran meanwhile: its keys serve
+		k2, ok2 := v.keys[kid]
+		v.mu.Unlock()
+		if ok2 {
+			return k2, nil
+		}
+		return signingKey{}, fmt.Errorf("unknown signing key %q", kid)
+	}
+	v.mu.Unlock()
+	keys, err := v.fetch(ctx)
+	now := v.Clock.Now()
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	now := v.Clock.Now()
-	k, ok := v.keys[kid]
-	if ok && now.Sub(v.fetched) < keyTTL {
-		return k, nil
-	}
-	stale := v.keys == nil || now.Sub(v.fetched) >= keyTTL
-	if !ok && !stale {
-		if now.Sub(v.missed) < missAgain {
-			return signingKey{}, fmt.Errorf("unknown signing key %q", kid)
-		}
-		v.missed = now
-	}
-	keys, err := v.fetch(ctx)
 	if err != nil {
+		v.failed = now
 		if ok {
 			return k, nil // the old keys still serve while the metadata is down
 		}
@@ -126,6 +142,31 @@ func (v *Verifier) key(ctx context.Context, kid string) (signingKey, error) {
 		return signingKey{}, fmt.Errorf("unknown signing key %q", kid)
 	}
 	return k, nil
+}
+
+// lookup returns the cached key kid, whether the keys should be fetched
+// now (old, or kid unknown and no fetch for it lately), and when they
+// were last fetched; an unknown kid that may fetch is counted as the
+// fetch's reason.
+func (v *Verifier) lookup(kid string) (k signingKey, ok, fetch bool, fetched time.Time) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	now := v.Clock.Now()
+	k, ok = v.keys[kid]
+	if now.Sub(v.failed) < failAgain {
+		return k, ok, false, v.fetched
+	}
+	stale := v.keys == nil || now.Sub(v.fetched) >= keyTTL
+	switch {
+	case ok && !stale:
+		return k, true, false, v.fetched
+	case stale:
+		return k, ok, true, v.fetched
+	case now.Sub(v.missed) < missAgain:
+		return k, false, false, v.fetched
+	}
+	v.missed = now
+	return k, false, true, v.fetched
 }
 
 // fetch reads the OpenID metadata, then its keys.
@@ -163,8 +204,11 @@ func (v *Verifier) fetch(ctx context.Context) (map[string]signingKey, error) {
 	return out, nil
 }
 
-func (v *Verifier) get(ctx context.Context, url string, into any) error {
-	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+func (v *Verifier) get(ctx context.Context, rawURL string, into any) error {
+	if u, err := url.Parse(rawURL); err != nil || u.Scheme != "https" && !loopback(u.Hostname()) {
+		return fmt.Errorf("%s: keys are read over https only", rawURL)
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", rawURL, nil)
 	if err != nil {
 		return err
 	}
@@ -174,7 +218,7 @@ func (v *Verifier) get(ctx context.Context, url string, into any) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s", url, resp.Status)
+		return fmt.Errorf("%s: %s", rawURL, resp.Status)
 	}
 	return json.NewDecoder(http.MaxBytesReader(nil, resp.Body, 1<<20)).Decode(into)
 }

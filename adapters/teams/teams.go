@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -98,9 +99,10 @@ type Adapter struct {
 	OnCard func(id bot.CampaignID, ref bot.MessageRef)
 
 	pace     *rate.Limiter
-	mu       sync.Mutex
+	tokenMu  sync.Mutex // held while the token is fetched
 	token    string
 	tokenEnd time.Time
+	mu       sync.Mutex
 	convs    map[string]string // user id → personal conversation id
 	aad      map[string]string // user id → Azure AD object id, as activities said
 	svc      string            // the service URL the last activity came from (an allowed host)
@@ -124,6 +126,11 @@ func New(cfg Config) *Adapter {
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{Timeout: 30 * time.Second}
 	}
+	// A redirect would carry the app's token elsewhere (Go keeps it on
+	// the same host, https to http included): none is followed.
+	client := *cfg.Client
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	cfg.Client = &client
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System()
 	}
@@ -166,16 +173,22 @@ func (a *Adapter) activity(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	if a.cfg.SingleTenant && act.tenant() != a.cfg.Tenant {
+	// Teams only, and the organisation's tenant only: the same Azure Bot
+	// may be reached from other channels (Web Chat, Direct Line), where
+	// the client says who it is, and from other organisations.
+	if act.ChannelID != "msteams" || act.tenant() != a.cfg.Tenant {
+		a.cfg.Log.Warn("teams: refused an activity of another channel or tenant", "channel", act.ChannelID)
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
-	if act.ID != "" && !a.seenActs.Add(act.ID, 24*time.Hour) {
+	// An activity id is unique within its conversation only.
+	key := act.Conversation.ID + "|" + act.ID
+	if act.ID != "" && !a.seenActs.Add(key, 24*time.Hour) {
 		w.WriteHeader(http.StatusOK) // a repeat: handled once already
 		return
 	}
 	if err := a.handle(r.Context(), act); err != nil {
-		a.seenActs.Delete(act.ID) // not kept: Teams sends it again
+		a.seenActs.Delete(key) // not kept: Teams sends it again
 		a.cfg.Log.Error("teams: handling an activity", "type", act.Type, "err", err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
@@ -284,7 +297,7 @@ func (a *Adapter) message(ctx context.Context, act activity, from bot.Actor) err
 			a.answer(ctx, act, out.Replies)
 			return err
 		case personal:
-			_, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, Text: data.Herald, ID: "teams:" + act.ID})
+			_, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, Text: data.Herald, ID: "teams:" + act.Conversation.ID + "|" + act.ID})
 			return err
 		}
 		return nil
@@ -300,7 +313,7 @@ func (a *Adapter) message(ctx context.Context, act activity, from bot.Actor) err
 		// A reply in a thread of the moderators' channel: the thread
 		// dialect (a participant's thread, or a command's).
 		t := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformTeams, ID: channel}, ID: root}
-		out, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: from, Thread: t, ID: "teams:" + act.ID,
+		out, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: from, Thread: t, ID: "teams:" + act.Conversation.ID + "|" + act.ID,
 			Text: strings.TrimSpace(mentionRE.ReplaceAllString(text, ""))})
 		a.answer(ctx, act, out.Replies)
 		return err
@@ -308,7 +321,14 @@ func (a *Adapter) message(ctx context.Context, act activity, from bot.Actor) err
 		command, isCommand = strings.TrimSpace(mentionRE.ReplaceAllString(text, "")), true
 	case personal:
 		if rest, ok := cutWord(text, "herald"); ok && a.IsModerator != nil {
-			if mod, err := a.IsModerator(ctx, from); err == nil && mod {
+			mod, err := a.IsModerator(ctx, from)
+			if err != nil {
+				// Not known now: not a participant's message either.
+				a.answer(ctx, act, []bot.CommandReply{{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant,
+					Text: "herald could not check who you are just now: send the command again in a moment."}}}})
+				return nil
+			}
+			if mod {
 				command, isCommand = rest, true
 			}
 		}
@@ -320,7 +340,7 @@ func (a *Adapter) message(ctx context.Context, act activity, from bot.Actor) err
 		a.answer(ctx, act, out.Replies)
 		return err
 	}
-	_, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, Text: text, ID: "teams:" + act.ID})
+	_, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, Text: text, ID: "teams:" + act.Conversation.ID + "|" + act.ID})
 	return err
 }
 
@@ -464,8 +484,8 @@ func (a *Adapter) IsMember(ctx context.Context, user bot.Address, group string) 
 // appToken returns the app's token, fetching one when none is held or it
 // ends within five minutes.
 func (a *Adapter) appToken(ctx context.Context) (string, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	a.tokenMu.Lock()
+	defer a.tokenMu.Unlock()
 	now := a.cfg.Clock.Now()
 	if a.token != "" && now.Before(a.tokenEnd.Add(-5*time.Minute)) {
 		return a.token, nil
@@ -493,6 +513,9 @@ func (a *Adapter) appToken(ctx context.Context) (string, error) {
 		Description string `json:"error_description"`
 	}
 	json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&out)
+	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+		return "", bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "the Microsoft identity platform is unavailable (%d): herald tries again", resp.StatusCode)
+	}
 	if resp.StatusCode != http.StatusOK || out.AccessToken == "" {
 		err := bot.StepErrorf(bot.StepSend, bot.EINVALID, "the Microsoft identity platform refused herald's app id or password (teams.app_id, teams.app_password): %s", out.Error)
 		if a.cfg.Board != nil {
@@ -508,7 +531,7 @@ func (a *Adapter) appToken(ctx context.Context) (string, error) {
 // token: only to an allowed service host.
 func (a *Adapter) call(ctx context.Context, method, serviceURL, path string, in, out any) error {
 	u, err := url.Parse(serviceURL)
-	if err != nil || u.Host == "" || !a.allowedHost(u.Host) {
+	if err != nil || u.Host == "" || !a.allowedHost(u.Host) || u.Scheme != "https" && !loopback(u.Hostname()) {
 		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "herald sends its Teams token only to the service hosts allowed (teams.service_hosts): not to %q", serviceURL)
 	}
 	tok, err := a.appToken(ctx)
@@ -550,9 +573,9 @@ func (a *Adapter) call(ctx context.Context, method, serviceURL, path string, in,
 		secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
 		return bot.RateLimited(bot.PlatformTeams, time.Duration(max(secs, 1))*time.Second)
 	case resp.StatusCode == http.StatusUnauthorized:
-		a.mu.Lock()
+		a.tokenMu.Lock()
 		a.token = "" // fetched again next time
-		a.mu.Unlock()
+		a.tokenMu.Unlock()
 		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Teams refused herald's token: %s", e.Error.Message)
 	case resp.StatusCode >= 500:
 		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Teams failed (%d): %s", resp.StatusCode, e.Error.Message)
@@ -579,6 +602,16 @@ type apiError struct {
 
 func (e *apiError) Error() string {
 	return fmt.Sprintf("Teams refused (%d %s): %s", e.status, e.code, e.message)
+}
+
+// loopback reports whether host is this machine (plain http is allowed
+// there only: tests and a local fake).
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (a *Adapter) allowedHost(host string) bool {

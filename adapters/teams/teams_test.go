@@ -399,3 +399,37 @@ func TestPackage(t *testing.T) {
 		t.Fatalf("a bad app id: %v", err)
 	}
 }
+
+// TestOnlyTeamsAndTheTenant: an activity of another channel (Web Chat,
+// Direct Line) or another organisation's tenant is refused (403), even
+// well signed; two people's activities with the same id in their own
+// conversations are both handled.
+func TestOnlyTeamsAndTheTenant(t *testing.T) {
+	r := newRig(t)
+	good := r.fake.Token(teamsfake.Claims{})
+	web := r.fake.Message("29:ana", "from web chat")
+	web["channelId"] = "webchat"
+	other := r.fake.Message("29:ana", "from elsewhere")
+	other["conversation"] = map[string]any{"id": "a:1x", "conversationType": "personal", "tenantId": "another-tenant"}
+	other["channelData"] = map[string]any{"tenant": map[string]string{"id": "another-tenant"}}
+	// The key endorses msteams only: web chat's is refused at the token
+	// (401); another tenant's, signed for msteams, at the tenant (403).
+	for a, want := range map[*map[string]any]int{&web: http.StatusUnauthorized, &other: http.StatusForbidden} {
+		if code, err := r.fake.Post(r.url, *a, good); err != nil || code != want {
+			t.Fatalf("%s: %d %v, want %d", (*a)["text"], code, err, want)
+		}
+	}
+	if len(r.h.got()) != 0 {
+		t.Fatalf("a refused activity was handled: %+v", r.h.got())
+	}
+	a1, a2 := r.fake.Message("29:ana", "first"), r.fake.Message("29:bob", "second")
+	a2["id"] = a1["id"]
+	for _, a := range []map[string]any{a1, a2} {
+		if code, err := r.fake.Post(r.url, a, good); err != nil || code != 200 {
+			t.Fatalf("%s: %d %v", a["text"], code, err)
+		}
+	}
+	if got := r.h.got(); len(got) != 2 || got[0].Text != "first" || got[1].Text != "second" || got[0].ID == got[1].ID {
+		t.Fatalf("handled: %+v", got)
+	}
+}

@@ -332,7 +332,7 @@ func TestCommandLine(t *testing.T) {
 
 func TestTeamsWithoutItsTenantIsRefused(t *testing.T) {
 	dir := t.TempDir()
-	cfg := MustWriteConfig(t, dir, "teams: {enabled: true, app_id: \"00000000-0000-0000-0000-000000000001\", app_password: p, service_url: \"smba/teams\"}\n")
+	cfg := MustWriteConfig(t, dir, "teams: {enabled: true, app_id: \"00000000-0000-0000-0000-000000000001\", app_password: p, service_url: \"http://smba.trafficmanager.net/teams/\"}\n")
 	p := NewProgram(nil)
 	err := p.Run(context.Background(), []string{"check-config", "--config", cfg})
 	if out := p.Stdout.String(); main.ExitCode(err) != 1 || !strings.Contains(out, "teams.tenant_id") || !strings.Contains(out, "teams.service_url") {
