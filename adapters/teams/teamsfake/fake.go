@@ -317,16 +317,8 @@ func (s *Server) createConversation(w http.ResponseWriter, r *http.Request) {
 		ch := body.ChannelData.Channel.ID
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if !s.Unlimited {
-			ts := s.sent[ch]
-			over := s.overLocked(&ts, time.Now(), perConversation)
-			s.sent[ch] = ts
-			if over {
-				s.throttled++
-				w.Header().Set("Retry-After", "1")
-				apiError(w, http.StatusTooManyRequests, "TooManyRequests", "the conversation's messages per second were exceeded")
-				return
-			}
+		if s.throttleLocked(w, ch) {
+			return
 		}
 		s.seq++
 		act := Activity{ID: strconv.Itoa(1000 + s.seq), Conversation: ch, Type: body.Activity.Type, Text: body.Activity.Text, Attachments: string(body.Activity.Attachments), At: time.Now()}
@@ -382,21 +374,32 @@ func (s *Server) sendActivity(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusForbidden, "ConversationBlockedByUser", "User blocked the conversation with the bot.")
 		return
 	}
-	if !s.Unlimited {
-		ts := s.sent[conv]
-		over := s.overLocked(&ts, time.Now(), perConversation)
-		s.sent[conv] = ts
-		if over {
-			s.throttled++
-			w.Header().Set("Retry-After", "1")
-			apiError(w, http.StatusTooManyRequests, "TooManyRequests", "the conversation's messages per second were exceeded")
-			return
-		}
+	if s.throttleLocked(w, conv) {
+		return
 	}
 	s.seq++
 	act := Activity{ID: strconv.Itoa(1000 + s.seq), Conversation: conv, ReplyTo: r.PathValue("id"), Type: a.Type, Text: a.Text, Attachments: string(a.Attachments), At: time.Now()}
 	s.acts = append(s.acts, act)
 	writeJSON(w, http.StatusCreated, map[string]string{"id": act.ID})
+}
+
+// throttleLocked counts a message to conversation conv (a channel's
+// thread counts as its channel) against Teams' limits per conversation,
+// and answers 429 and reports true beyond them; s.mu is held.
+func (s *Server) throttleLocked(w http.ResponseWriter, conv string) bool {
+	if s.Unlimited {
+		return false
+	}
+	conv, _, _ = strings.Cut(conv, ";")
+	ts := s.sent[conv]
+	over := s.overLocked(&ts, time.Now(), perConversation)
+	s.sent[conv] = ts
+	if over {
+		s.throttled++
+		w.Header().Set("Retry-After", "1")
+		apiError(w, http.StatusTooManyRequests, "TooManyRequests", "the conversation's messages per second were exceeded")
+	}
+	return over
 }
 
 func (s *Server) updateActivity(w http.ResponseWriter, r *http.Request) {
