@@ -66,6 +66,8 @@ type Config struct {
 	Channel         string
 	ModeratorAADIDs []string
 	Team            string
+	// Locale is the language of the dialogs ("fr": French).
+	Locale string
 	// RequestsPerSecond paces every Bot Connector request (conversations
 	// created included) below Teams' 50 a second per app and tenant;
 	// DefaultRequestsPerSecond when zero.
@@ -187,6 +189,13 @@ func (a *Adapter) activity(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK) // a repeat: handled once already
 		return
 	}
+	if act.Type == "invoke" {
+		// A dialog's fetch or submit: Teams waits for the answer in the
+		// response.
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(a.invoke(r.Context(), act))
+		return
+	}
 	if err := a.handle(r.Context(), act); err != nil {
 		a.seenActs.Delete(key) // not kept: Teams sends it again
 		a.cfg.Log.Error("teams: handling an activity", "type", act.Type, "err", err)
@@ -199,6 +208,7 @@ func (a *Adapter) activity(w http.ResponseWriter, r *http.Request) {
 // activity is the part of a Bot Framework activity herald reads.
 type activity struct {
 	Type         string          `json:"type"`
+	Name         string          `json:"name"` // an invoke's: task/fetch, task/submit
 	ID           string          `json:"id"`
 	ChannelID    string          `json:"channelId"`
 	ServiceURL   string          `json:"serviceUrl"`
@@ -336,7 +346,11 @@ func (a *Adapter) message(ctx context.Context, act activity, from bot.Actor) err
 		return nil // a channel herald does not work in
 	}
 	if isCommand {
-		out, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundCommand, From: from, Text: command})
+		out, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundCommand, From: from, Text: command, Forms: []string{bot.FormCampaign, bot.FormSurvey}})
+		if out.Form != "" {
+			a.post(ctx, act, formOpener(out.Form))
+			return err
+		}
 		a.answer(ctx, act, out.Replies)
 		return err
 	}
@@ -352,22 +366,34 @@ func cutWord(s, word string) (string, bool) {
 	return strings.TrimSpace(s[len(word):]), true
 }
 
+// replyPath is where the answers to act go: its conversation; for a new
+// post in a channel, its thread.
+func replyPath(act activity) string {
+	conv := act.Conversation.ID
+	if channel, root, ok := strings.Cut(conv, ";messageid="); ok && root == act.ID {
+		conv = channel + ";messageid=" + root
+	}
+	return "/v3/conversations/" + url.PathEscape(conv) + "/activities"
+}
+
+// post posts an activity herald made in the conversation of act.
+func (a *Adapter) post(ctx context.Context, act activity, out map[string]any) {
+	if err := a.call(ctx, "POST", act.ServiceURL, replyPath(act), out, nil); err != nil {
+		a.cfg.Log.Error("teams: answering a command", "err", err)
+	}
+}
+
 // answer posts a command's replies in the conversation of act: in a
 // channel, as replies to its message. Replies are not private in Teams:
 // whoever sees the conversation sees them.
 func (a *Adapter) answer(ctx context.Context, act activity, replies []bot.CommandReply) {
-	path := "/v3/conversations/" + url.PathEscape(act.Conversation.ID) + "/activities"
-	if channel, root, ok := strings.Cut(act.Conversation.ID, ";messageid="); ok && root == act.ID {
-		// a new post: the answers go in its thread
-		path = "/v3/conversations/" + url.PathEscape(channel+";messageid="+root) + "/activities"
-	}
-	conv, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(path, "/v3/conversations/"), "/activities"))
+	conv, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(replyPath(act), "/v3/conversations/"), "/activities"))
 	for _, r := range replies {
 		for _, m := range r.Messages {
 			var out struct {
 				ID string `json:"id"`
 			}
-			if err := a.call(ctx, "POST", act.ServiceURL, path, Activity(m), &out); err != nil {
+			if err := a.call(ctx, "POST", act.ServiceURL, replyPath(act), Activity(m), &out); err != nil {
 				a.cfg.Log.Error("teams: answering a command", "err", err)
 				continue
 			}

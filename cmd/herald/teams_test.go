@@ -141,4 +141,34 @@ func TestTeamsCampaign(t *testing.T) {
 		}
 		return false
 	})
+	// A bare "herald campaign new" answers with a button that opens the
+	// form's dialog; its submit makes the draft.
+	if code, err := fake.UserWrites(messages, "29:mod", "herald campaign new"); err != nil || code != 200 {
+		t.Fatalf("campaign new: %d %v", code, err)
+	}
+	waitUntil(t, p, "the form's button", func() bool {
+		for _, a := range fake.Activities() {
+			if a.Conversation == "a:129:mod" && strings.Contains(a.Attachments, `"type":"task/fetch"`) && strings.Contains(a.Attachments, `"herald_form":"campaign"`) {
+				return true
+			}
+		}
+		return false
+	})
+	code, body, err := fake.Invoke(messages, "29:mod", "task/fetch", map[string]any{"msteams": map[string]string{"type": "task/fetch"}, "herald_form": "campaign"})
+	if err != nil || code != 200 || !strings.Contains(body, `"type":"continue"`) || !strings.Contains(body, `"id":"name"`) || !strings.Contains(body, `"Input.ChoiceSet"`) {
+		t.Fatalf("the dialog: %d %v %s", code, err, body)
+	}
+	code, body, err = fake.Invoke(messages, "29:mod", "task/submit", map[string]any{"herald_form": "campaign", "name": "By dialog", "text": "Hello {{first_name}} from the dialog",
+		"list": "people", "platform": "teams", "schedule": ""})
+	if err != nil || code != 200 || !strings.Contains(body, "Done.") {
+		t.Fatalf("the submit: %d %v %s", code, err, body)
+	}
+	if out := run("campaigns"); !strings.Contains(out, "By dialog") {
+		t.Fatalf("the campaign made by the dialog: %s", out)
+	}
+	// Someone who is not a moderator gets no campaign from a submit.
+	fake.Invoke(messages, "29:user9", "task/submit", map[string]any{"herald_form": "campaign", "name": "Sneaky", "text": "x"})
+	if out := run("campaigns"); strings.Contains(out, "Sneaky") {
+		t.Fatalf("a participant made a campaign: %s", out)
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -578,6 +579,26 @@ func (s *Server) Thread(channel, root string) []Activity {
 		}
 	}
 	return out
+}
+
+// Invoke sends herald (at url) userID's invoke name (task/fetch,
+// task/submit) with data, signed, as Teams does from their personal chat,
+// and returns the status and the response's body.
+func (s *Server) Invoke(url, userID, name string, data map[string]any) (int, string, error) {
+	a := s.Message(userID, "")
+	delete(a, "text")
+	a["type"], a["name"], a["value"] = "invoke", name, map[string]any{"data": data}
+	body, _ := json.Marshal(a)
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.Token(Claims{}))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out), nil
 }
 
 // Submit is the activity of userID pressing an Action.Submit button of a
