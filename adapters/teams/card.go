@@ -11,6 +11,9 @@ var kindColours = map[bot.Kind]string{bot.KindIdea: "Warning", bot.KindSuccess: 
 
 var kindLabels = map[bot.Kind]string{bot.KindIdea: "💡 ", bot.KindSuccess: "✅ ", bot.KindImportant: "❗ "}
 
+// selectInput is the id of a multiple choice's checkboxes in a card.
+const selectInput = "herald_pick"
+
 // maxActions is the most actions Teams shows under a card.
 const maxActions = 6
 
@@ -54,7 +57,22 @@ func Card(m bot.Message) map[string]any {
 		body = append(body, map[string]any{"type": "TextBlock", "text": "📎 " + f.Name, "wrap": true, "isSubtle": true})
 	}
 	var actions []map[string]any
+	if s := m.Select; s != nil && len(s.Options) > 0 {
+		// A multiple choice: checkboxes, sent whole with the card's
+		// "Send" (the answers' buttons are left out).
+		var choices []map[string]string
+		for _, o := range s.Options {
+			choices = append(choices, map[string]string{"title": o.Label, "value": o.Value})
+		}
+		body = append(body, map[string]any{"type": "Input.ChoiceSet", "id": selectInput, "isMultiSelect": true, "style": "expanded", "choices": choices})
+		actions = append(actions, map[string]any{"type": "Action.Submit", "title": "Send", "data": map[string]string{"herald": s.Value, "kind": "select"}})
+	} else {
+		m.Select = nil
+	}
 	for _, b := range m.Buttons {
+		if b.Option && m.Select != nil {
+			continue
+		}
 		switch b.Action.Kind {
 		case bot.ActionLink:
 			actions = append(actions, map[string]any{"type": "Action.OpenUrl", "title": b.Label, "url": b.Action.URL})

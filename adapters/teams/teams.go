@@ -299,9 +299,14 @@ func (a *Adapter) message(ctx context.Context, act activity, from bot.Actor) err
 	var data struct {
 		Herald string `json:"herald"`
 		Kind   string `json:"kind"`
+		Pick   string `json:"herald_pick"` // a multiple choice's checkboxes: "0,2"
 	}
 	if len(act.Value) > 0 && json.Unmarshal(act.Value, &data) == nil && data.Herald != "" {
 		switch {
+		case data.Kind == "select" && personal:
+			// What is picked, whole, after the select's value.
+			_, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, Text: data.Herald + data.Pick, ID: "teams:" + act.Conversation.ID + "|" + act.ID})
+			return err
 		case data.Kind == string(bot.ActionCommand):
 			out, err := a.Handler.Handle(ctx, bot.Inbound{Kind: bot.InboundButton, From: from, Signed: data.Herald})
 			a.answer(ctx, act, out.Replies)

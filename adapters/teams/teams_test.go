@@ -433,3 +433,24 @@ func TestOnlyTeamsAndTheTenant(t *testing.T) {
 		t.Fatalf("handled: %+v", got)
 	}
 }
+
+// TestMultipleChoiceCheckboxes: a message's Select is checkboxes with a
+// Send button (the answers' buttons left out, ✓ kept); what is ticked
+// comes back whole after the select's value.
+func TestMultipleChoiceCheckboxes(t *testing.T) {
+	r := newRig(t)
+	m := bot.Message{Text: "1/2 · Which workshops?", Select: &bot.Select{Value: "sv:1:0:set:", Options: []bot.Option{{Label: "Go", Value: "0"}, {Label: "Zig", Value: "1"}}},
+		Buttons: []bot.Button{{Label: "Go", Option: true, Action: bot.Action{Kind: bot.ActionReply, Value: "sv:1:0:0"}}, {Label: "Zig", Option: true, Action: bot.Action{Kind: bot.ActionReply, Value: "sv:1:0:1"}},
+			{Label: "✓", Action: bot.Action{Kind: bot.ActionReply, Value: "sv:1:0:done"}}}}
+	card, _ := json.Marshal(teams.Card(m))
+	if !strings.Contains(string(card), `"isMultiSelect":true`) || strings.Contains(string(card), `"herald":"sv:1:0:0"`) || !strings.Contains(string(card), `"herald":"sv:1:0:done"`) {
+		t.Fatalf("the card: %s", card)
+	}
+	press := r.fake.Submit("29:ana", map[string]string{"herald": "sv:1:0:set:", "kind": "select", "herald_pick": "0,1"})
+	if code, err := r.fake.Post(r.url, press, r.fake.Token(teamsfake.Claims{})); err != nil || code != 200 {
+		t.Fatalf("ticking: %d %v", code, err)
+	}
+	if got := r.h.got(); len(got) != 1 || got[0].Text != "sv:1:0:set:0,1" || got[0].Kind != bot.InboundParticipantMessage {
+		t.Fatalf("what was ticked: %+v", got)
+	}
+}
