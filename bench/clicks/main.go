@@ -25,8 +25,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -34,12 +32,12 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/adapters/web"
+	"github.com/heraldchat/herald/bench/internal/benchsetup"
 	"github.com/heraldchat/herald/bench/internal/procmem"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/engagement"
 	"github.com/heraldchat/herald/bot/personalize"
-	"github.com/heraldchat/herald/store"
 )
 
 func main() {
@@ -62,16 +60,11 @@ func (r *rows) WriteRow([]string) error { r.n++; return nil }
 func run(recipients, clickers int) (map[string]any, error) {
 	ctx := context.Background()
 	mem := procmem.Start()
-	dir, err := os.MkdirTemp("", "herald-clicks")
+	db, closeDB, err := benchsetup.TempStore("herald-clicks")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	db, err := store.Open(filepath.Join(dir, "herald.db"), store.Options{})
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
+	defer closeDB()
 	clk := clock.System()
 	c := &bot.Campaign{Name: "Launch", KeyColumn: "email", State: bot.CampaignDraft, Message: bot.Message{
 		Text:    "Hello {{first_name}}: our [plan](https://example.org/plan?who={{first_name}}) and https://example.org/faq.",

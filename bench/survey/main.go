@@ -22,19 +22,18 @@ import (
 	"log"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/heraldchat/herald/bench/internal/benchsetup"
 	"github.com/heraldchat/herald/bench/internal/procmem"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/surveys"
 	"github.com/heraldchat/herald/plotchart"
-	"github.com/heraldchat/herald/store"
 )
 
 func main() {
@@ -53,16 +52,11 @@ func main() {
 func run(recipients, writers int, cpuprofile string) (map[string]any, error) {
 	ctx := context.Background()
 	mem := procmem.Start()
-	dir, err := os.MkdirTemp("", "herald-survey")
+	db, closeDB, err := benchsetup.TempStore("herald-survey")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	db, err := store.Open(filepath.Join(dir, "herald.db"), store.Options{})
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
+	defer closeDB()
 	clk := clock.System()
 	c := &bot.Campaign{Name: "Feedback", Message: bot.Message{Text: "Five questions about the session."}, State: bot.CampaignDraft,
 		Survey: &bot.Survey{Questions: []bot.Question{

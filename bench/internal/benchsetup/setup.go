@@ -5,12 +5,15 @@ package benchsetup
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/csvfile"
+	"github.com/heraldchat/herald/store"
 )
 
 // Store is what the setup writes to.
@@ -49,4 +52,19 @@ func Campaign(ctx context.Context, db Store, svc *campaigns.Service, name string
 		return 0, err
 	}
 	return c.ID, nil
+}
+
+// TempStore opens a durable store (fsync on) in a new temporary directory
+// named after prefix; close closes it and removes the directory.
+func TempStore(prefix string) (db *store.DB, close func(), err error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err = store.Open(filepath.Join(dir, "herald.db"), store.Options{})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); os.RemoveAll(dir) }, nil
 }
