@@ -13,4 +13,8 @@ type Limits struct {
 	// GroupPerMinute is how many posts one group chat takes in any minute;
 	// 0 means no such limit.
 	GroupPerMinute int `json:"group_per_minute"`
+	// ChatWindows bound the posts to any one chat in sliding windows: at
+	// most ChatWindows[d] posts in any d (Teams counts 8 in 2 s, 60 in
+	// 30 s and 1,800 an hour per conversation); nil means none.
+	ChatWindows map[time.Duration]int `json:"chat_windows,omitempty"`
 }

@@ -50,7 +50,15 @@ func (b *Budget) For(p bot.Platform) *Limiter {
 // limits, or ctx is done: for what adapters post on their own (answers to
 // commands), so that it shares the budget with the outbox and campaigns.
 func (b *Budget) Wait(ctx context.Context, class bot.Class, to bot.Address) error {
-	return b.For(to.Platform).WaitClass(ctx, class, to.String())
+	return b.For(to.Platform).WaitClass(ctx, class, chatKey(to))
+}
+
+// Take blocks until platform p's overall rate gives one more request of
+// class its token, or ctx is done: for a post that takes the platform a
+// second request (Teams opens a personal conversation before the first
+// message), taken between the two so that requests stay evenly spaced.
+func (b *Budget) Take(ctx context.Context, class bot.Class, p bot.Platform) error {
+	return b.For(p).WaitToken(ctx, class)
 }
 
 // Pause stops every post to platform p for d: it answered 429.
@@ -61,11 +69,11 @@ func (b *Budget) Pause(p bot.Platform, d time.Duration) {
 // Limited reports whether posts to platform p are paced at all.
 func (b *Budget) Limited(p bot.Platform) bool {
 	l := b.For(p)
-	return l.overall != nil || l.perChat > 0 || l.groupN > 0
+	return l.overall != nil || l.perChat > 0 || l.groupN > 0 || len(l.windows) > 0
 }
 
 // Spare reports whether a post to to could go now leaving room for
 // others (see Limiter.Spare).
 func (b *Budget) Spare(to bot.Address) bool {
-	return b.For(to.Platform).Spare(to.String())
+	return b.For(to.Platform).Spare(chatKey(to))
 }

@@ -11,8 +11,9 @@ import (
 // message a second per channel and a few hundred a minute per workspace;
 // Discord 50 requests a second, DMs paced well below since opening many
 // DMs fast gets a bot flagged; Telegram 30 a second overall and 1 a second
-// per chat; Teams 7 a second per conversation and 24 sends (up to 48
-// requests) per app; email
+// per chat; Teams 50 requests a second per app (a first message
+// to someone takes two) and per conversation 7 a second, 8 in 2 s, 60 in
+// 30 s, 1,800 an hour; email
 // 10 a second. The web chat has none.
 func DefaultLimits(p bot.Platform) bot.Limits {
 	switch p {
@@ -23,10 +24,11 @@ func DefaultLimits(p bot.Platform) bot.Limits {
 	case bot.PlatformTelegram:
 		return bot.Limits{PerSecond: 30, PerChat: time.Second, GroupPerMinute: 20}
 	case bot.PlatformTeams:
-		// Teams takes about 50 requests a second per app and tenant; a
-		// first message to someone is two (the conversation, then the
-		// message), so sends go at 24 a second.
-		return bot.Limits{PerSecond: 24, PerChat: time.Second / 7}
+		// Teams takes 50 requests a second per app and tenant; a first
+		// message to someone is two of them (the conversation, then the
+		// message), which the adapter tells the engine (requestCounter).
+		return bot.Limits{PerSecond: 50, PerChat: time.Second / 7,
+			ChatWindows: map[time.Duration]int{2 * time.Second: 8, 30 * time.Second: 60, time.Hour: 1800}}
 	case bot.PlatformEmail:
 		return bot.Limits{PerSecond: 10}
 	}

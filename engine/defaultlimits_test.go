@@ -12,7 +12,7 @@ func TestDefaultLimits(t *testing.T) {
 	if l := engine.DefaultLimits(bot.PlatformTelegram); l.PerSecond != 30 || l.PerChat != time.Second {
 		t.Errorf("telegram = %+v", l)
 	}
-	if l := engine.DefaultLimits(bot.PlatformWeb); l != (bot.Limits{}) {
+	if l := engine.DefaultLimits(bot.PlatformWeb); l.PerSecond != 0 || l.PerChat != 0 || l.GroupPerMinute != 0 || l.ChatWindows != nil {
 		t.Errorf("web = %+v", l)
 	}
 }

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,12 +32,21 @@ type Limiter struct {
 	perChat     time.Duration
 	groupN      int // posts a group chat takes per groupWindow; 0: no limit
 	groupWindow time.Duration
+	windows     []window // sliding windows every chat keeps to, shortest first
+	longest     time.Duration
 	scale       float64
 
 	mu          sync.Mutex
 	chats       map[string]time.Time   // next time each chat may be written to
 	groups      map[string][]time.Time // posts booked per group chat, in the last window
+	booked      map[string][]time.Time // posts booked per chat within the longest window
 	pausedUntil time.Time
+}
+
+// window is one of a platform's limits per chat: at most n posts in any d.
+type window struct {
+	d time.Duration
+	n int
 }
 
 // NewLimiter returns a limiter enforcing l.
@@ -53,7 +64,14 @@ func newScaledLimiter(l bot.Limits, clock clock.Clock, scale float64) *Limiter {
 	// kept a little lower (pacing): timer jitter never tips a post over.
 	unit := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale / pacing) }
 	lim := &Limiter{clock: clock, perChat: unit(l.PerChat), groupN: l.GroupPerMinute, groupWindow: unit(time.Minute), scale: scale,
-		chats: map[string]time.Time{}, groups: map[string][]time.Time{}}
+		chats: map[string]time.Time{}, groups: map[string][]time.Time{}, booked: map[string][]time.Time{}}
+	for d, n := range l.ChatWindows {
+		if d > 0 && n > 0 {
+			lim.windows = append(lim.windows, window{unit(d), n})
+			lim.longest = max(lim.longest, unit(d))
+		}
+	}
+	slices.SortFunc(lim.windows, func(a, b window) int { return cmp.Compare(a.d, b.d) })
 	if l.PerSecond > 0 {
 		lim.overall = rate.NewLimiter(rate.Limit(l.PerSecond*pacing*scale), 1)
 	}
@@ -63,7 +81,7 @@ func newScaledLimiter(l bot.Limits, clock clock.Clock, scale float64) *Limiter {
 // chatKey is the chat name Wait needs for addr: none when there is no
 // limit per chat (which spares building one per message).
 func (l *Limiter) chatKey(addr bot.Address) string {
-	if l.perChat <= 0 && l.groupN <= 0 {
+	if l.perChat <= 0 && l.groupN <= 0 && len(l.windows) == 0 {
 		return ""
 	}
 	return addr.String()
@@ -98,6 +116,41 @@ func (l *Limiter) groupSlotLocked(chat string, at time.Time) time.Time {
 	}
 	l.groups[chat] = log
 	return at
+}
+
+// windowSlotLocked returns the first time from at on which chat may take
+// one more post within every one of its windows, and books it. l.mu is
+// held. Posts to a chat are booked in order (its interval and this keep
+// them so): the new one goes after the last, and for each window of n
+// posts in d, at least d after the n-th last.
+func (l *Limiter) windowSlotLocked(chat string, at time.Time) time.Time {
+	log := l.booked[chat]
+	i := 0
+	for i < len(log) && !log[i].Add(l.longest).After(at) {
+		i++
+	}
+	log = log[i:]
+	if n := len(log); n > 0 && log[n-1].After(at) {
+		at = log[n-1]
+	}
+	for _, w := range l.windows {
+		if len(log) >= w.n {
+			if t := log[len(log)-w.n].Add(w.d); t.After(at) {
+				at = t
+			}
+		}
+	}
+	l.booked[chat] = append(log, at)
+	return at
+}
+
+// sweepBooked forgets the chats whose posts all left the longest window.
+func (l *Limiter) sweepBooked(now time.Time) {
+	for chat, log := range l.booked {
+		if !log[len(log)-1].Add(l.longest).After(now) {
+			delete(l.booked, chat)
+		}
+	}
 }
 
 // Wait blocks until a campaign message may go to chat, or ctx is done; it
@@ -141,6 +194,12 @@ func (l *Limiter) WaitChat(ctx context.Context, chat string) error {
 	}
 	if l.groupN > 0 && isGroup(chat) {
 		at = l.groupSlotLocked(chat, at)
+	}
+	if len(l.windows) > 0 && chat != "" {
+		at = l.windowSlotLocked(chat, at)
+		if len(l.booked) > 4096 {
+			l.sweepBooked(now)
+		}
 	}
 	l.mu.Unlock()
 	return l.sleep(ctx, at.Sub(now))
@@ -191,6 +250,17 @@ func (l *Limiter) Spare(chat string) bool {
 			}
 		}
 		return used < l.groupN-max(l.groupN/4, 1)
+	}
+	for _, w := range l.windows {
+		used := 0
+		for _, at := range l.booked[chat] {
+			if at.Add(w.d).After(now) {
+				used++
+			}
+		}
+		if used >= w.n-max(w.n/4, 1) {
+			return false
+		}
 	}
 	return true
 }

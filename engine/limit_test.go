@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -102,5 +103,47 @@ func TestLimiterPerChatAndPause(t *testing.T) {
 	cancel()
 	if err := lim.Wait(ctx, "d"); err == nil {
 		t.Fatal("Wait ignored a cancelled context")
+	}
+}
+
+// Teams' limits per conversation are sliding windows on top of the
+// interval: a crowd of posts to one channel keeps to every one of them.
+func TestLimiterChatWindows(t *testing.T) {
+	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	clock := bottest.NewClock(start)
+	lim := engine.NewLimiter(bot.Limits{PerChat: time.Second / 7, ChatWindows: map[time.Duration]int{2 * time.Second: 8, 30 * time.Second: 60}}, clock)
+	chats := make([]string, 71)
+	for i := range 70 {
+		chats[i] = "teams:19:mods@thread.tacv2"
+	}
+	chats[70] = "teams:a:1other"
+	times := waitAll(t, clock, lim, chats)
+	other := times[70]
+	times = times[:70]
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	for _, w := range []struct {
+		d time.Duration
+		n int
+	}{{time.Second, 7}, {2 * time.Second, 8}, {30 * time.Second, 60}} {
+		for i := range times {
+			n := 0
+			for _, at := range times[i:] {
+				if at.Sub(times[i]) < w.d {
+					n++
+				}
+			}
+			if n > w.n {
+				t.Fatalf("%d posts within %s from %s, the limit is %d", n, w.d, times[i].Sub(start), w.n)
+			}
+		}
+	}
+	// The 61st post waits for the first to leave the 30 s window (and
+	// no longer than a little margin beyond it).
+	if d := times[60].Sub(times[0]); d < 30*time.Second || d > 31*time.Second {
+		t.Fatalf("the 61st post went %s after the first", d)
+	}
+	// Another conversation was not held back by this one's windows.
+	if d := other.Sub(start); d > 10*time.Millisecond {
+		t.Fatalf("another chat waited %s", d)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -450,5 +451,11 @@ func threadChat(t bot.ThreadRef) bot.Address {
 	return t.Channel
 }
 
-// chatKey names a chat for the budget.
-func chatKey(a bot.Address) string { return a.String() }
+// chatKey names a chat for the budget: a Teams channel's thread
+// (19:…;messageid=…) counts with its channel, as Teams counts it.
+func chatKey(a bot.Address) string {
+	if a.Platform == bot.PlatformTeams {
+		a.ID, _, _ = strings.Cut(a.ID, ";")
+	}
+	return a.String()
+}

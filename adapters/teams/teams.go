@@ -27,7 +27,6 @@ import (
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/status"
-	"golang.org/x/time/rate"
 )
 
 // DefaultLoginURL is the Microsoft identity platform.
@@ -68,20 +67,26 @@ type Config struct {
 	Team            string
 	// Locale is the language of the dialogs ("fr": French).
 	Locale string
-	// RequestsPerSecond paces every Bot Connector request (conversations
-	// created included) below Teams' 50 a second per app and tenant;
-	// DefaultRequestsPerSecond when zero.
-	RequestsPerSecond float64
-	Client            *http.Client
-	Clock             clock.Clock
-	Log               *slog.Logger
-	Board             *status.Board
+	// TimeScale runs Teams' limits this many times faster (tests against
+	// a fake running them as fast); 0 or 1: Teams' own.
+	TimeScale float64
+	// Budget, when set, paces the answers the adapter posts on its own
+	// within herald's budget for Teams, shared with the outbox and
+	// campaigns (engine.Budget); a message that first opens a personal
+	// conversation takes one more of its tokens between the two requests.
+	Budget Budget
+	Client *http.Client
+	Clock  clock.Clock
+	Log    *slog.Logger
+	Board  *status.Board
 }
 
-// DefaultRequestsPerSecond keeps herald's requests under Teams' 50 a
-// second per app, with a margin for the clocks' drift: in any second at
-// most 45 and a burst of 2.
-const DefaultRequestsPerSecond = 45
+// Budget is herald's sending budget as the adapter uses it.
+type Budget interface {
+	Wait(ctx context.Context, class bot.Class, to bot.Address) error
+	Take(ctx context.Context, class bot.Class, p bot.Platform) error
+	Pause(p bot.Platform, d time.Duration)
+}
 
 // Adapter is a bot.Messenger for Teams users and the handler of the
 // activities Teams posts. It is safe for concurrent use.
@@ -100,7 +105,11 @@ type Adapter struct {
 	// posted, so that it is kept up to date (EditMessage).
 	OnCard func(id bot.CampaignID, ref bot.MessageRef)
 
-	pace     *rate.Limiter
+	// app keeps every request within Teams' limit per app; convs, one per
+	// conversation, within its limits per conversation.
+	app      *gate
+	gatesMu  sync.Mutex
+	gates    map[string]*gate
 	tokenMu  sync.Mutex // held while the token is fetched
 	token    string
 	tokenEnd time.Time
@@ -139,11 +148,8 @@ func New(cfg Config) *Adapter {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	if cfg.RequestsPerSecond <= 0 {
-		cfg.RequestsPerSecond = DefaultRequestsPerSecond
-	}
 	return &Adapter{cfg: cfg, verify: &Verifier{AppID: cfg.AppID, OpenIDURL: cfg.OpenIDURL, Client: cfg.Client, Clock: cfg.Clock},
-		pace:  rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), 2),
+		app: newGate(appWindows, cfg.TimeScale), gates: map[string]*gate{},
 		convs: map[string]string{}, aad: map[string]string{}, seenActs: expiring.New[string, struct{}](cfg.Clock, 100000)}
 }
 
@@ -383,7 +389,7 @@ func replyPath(act activity) string {
 
 // post posts an activity herald made in the conversation of act.
 func (a *Adapter) post(ctx context.Context, act activity, out map[string]any) {
-	if err := a.call(ctx, "POST", act.ServiceURL, replyPath(act), out, nil); err != nil {
+	if err := a.call(ctx, "POST", act.ServiceURL, replyPath(act), act.Conversation.ID, out, nil); err != nil {
 		a.cfg.Log.Error("teams: answering a command", "err", err)
 	}
 }
@@ -398,7 +404,7 @@ func (a *Adapter) answer(ctx context.Context, act activity, replies []bot.Comman
 			var out struct {
 				ID string `json:"id"`
 			}
-			if err := a.call(ctx, "POST", act.ServiceURL, replyPath(act), Activity(m), &out); err != nil {
+			if err := a.paced(ctx, conv, func() error { return a.call(ctx, "POST", act.ServiceURL, replyPath(act), conv, Activity(m), &out) }); err != nil {
 				a.cfg.Log.Error("teams: answering a command", "err", err)
 				continue
 			}
@@ -406,6 +412,27 @@ func (a *Adapter) answer(ctx context.Context, act activity, replies []bot.Comman
 				a.OnCard(m.Campaign, bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformTeams, ID: conv}, ID: out.ID})
 			}
 		}
+	}
+}
+
+// paced makes a post to conversation conv within herald's budget (when
+// set): it waits for its turn as an interactive post, and a 429 pauses
+// the budget and the post is tried again once.
+func (a *Adapter) paced(ctx context.Context, conv string, post func() error) error {
+	if a.cfg.Budget == nil {
+		return post()
+	}
+	to := bot.Address{Platform: bot.PlatformTeams, ID: conv}
+	for try := 0; ; try++ {
+		if err := a.cfg.Budget.Wait(ctx, bot.ClassInteractive, to); err != nil {
+			return err
+		}
+		err := post()
+		d, limited := bot.ErrorRetryAfter(err)
+		if !limited || try > 0 {
+			return err
+		}
+		a.cfg.Budget.Pause(bot.PlatformTeams, d)
 	}
 }
 
@@ -417,7 +444,7 @@ func (a *Adapter) EditMessage(ctx context.Context, ref bot.MessageRef, m bot.Mes
 	}
 	act := Activity(m)
 	act["id"] = ref.ID
-	if err := a.call(ctx, "PUT", a.serviceURL(), "/v3/conversations/"+url.PathEscape(ref.Channel.ID)+"/activities/"+url.PathEscape(ref.ID), act, nil); err != nil {
+	if err := a.call(ctx, "PUT", a.serviceURL(), "/v3/conversations/"+url.PathEscape(ref.Channel.ID)+"/activities/"+url.PathEscape(ref.ID), ref.Channel.ID, act, nil); err != nil {
 		return a.refused(err)
 	}
 	return nil
@@ -436,7 +463,7 @@ func (a *Adapter) StartThread(ctx context.Context, channel bot.Address, m bot.Me
 		ID         string `json:"id"`
 		ActivityID string `json:"activityId"`
 	}
-	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations", in, &out); err != nil {
+	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations", channel.ID, in, &out); err != nil {
 		return bot.ThreadRef{}, a.refused(err)
 	}
 	return bot.ThreadRef{Channel: channel, ID: out.ActivityID}, nil
@@ -451,7 +478,7 @@ func (a *Adapter) PostInThread(ctx context.Context, t bot.ThreadRef, m bot.Messa
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", Activity(m), &out); err != nil {
+	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", conv, Activity(m), &out); err != nil {
 		return bot.MessageRef{}, a.refused(err)
 	}
 	return bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformTeams, ID: conv}, ID: out.ID}, nil
@@ -479,7 +506,7 @@ func (a *Adapter) email(ctx context.Context, conv, user string) string {
 		Email string `json:"email"`
 		UPN   string `json:"userPrincipalName"`
 	}
-	if conv == "" || a.call(ctx, "GET", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/members/"+url.PathEscape(user), nil, &m) != nil {
+	if conv == "" || a.call(ctx, "GET", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/members/"+url.PathEscape(user), "", nil, &m) != nil {
 		return ""
 	}
 	if m.Email != "" {
@@ -504,7 +531,7 @@ func (a *Adapter) IsMember(ctx context.Context, user bot.Address, group string) 
 	if a.cfg.Team == "" {
 		return false, nil
 	}
-	err := a.call(ctx, "GET", a.serviceURL(), "/v3/conversations/"+url.PathEscape(a.cfg.Team)+"/members/"+url.PathEscape(user.ID), nil, nil)
+	err := a.call(ctx, "GET", a.serviceURL(), "/v3/conversations/"+url.PathEscape(a.cfg.Team)+"/members/"+url.PathEscape(user.ID), "", nil, nil)
 	var ae *apiError
 	if asAPI(err, &ae) && ae.status == http.StatusNotFound {
 		return false, nil
@@ -559,8 +586,9 @@ func (a *Adapter) appToken(ctx context.Context) (string, error) {
 }
 
 // call makes a Bot Connector request to serviceURL+path with the app's
-// token: only to an allowed service host.
-func (a *Adapter) call(ctx context.Context, method, serviceURL, path string, in, out any) error {
+// token: only to an allowed service host, within Teams' limits per app
+// and, when conv is set, per conversation conv (a message, its update).
+func (a *Adapter) call(ctx context.Context, method, serviceURL, path, conv string, in, out any) error {
 	u, err := url.Parse(serviceURL)
 	if err != nil || u.Host == "" || !a.allowedHost(u.Host) || u.Scheme != "https" && !loopback(u.Hostname()) {
 		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "herald sends its Teams token only to the service hosts allowed (teams.service_hosts): not to %q", serviceURL)
@@ -569,9 +597,11 @@ func (a *Adapter) call(ctx context.Context, method, serviceURL, path string, in,
 	if err != nil {
 		return err
 	}
-	if err := a.pace.Wait(ctx); err != nil {
-		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "stopped while waiting for Teams' pace: %v", err)
+	answered, err := a.enter(ctx, conv)
+	if err != nil {
+		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "stopped while waiting for Teams' limits: %v", err)
 	}
+	defer answered()
 	var body io.Reader
 	if in != nil {
 		b, _ := json.Marshal(in)
@@ -612,6 +642,50 @@ func (a *Adapter) call(ctx context.Context, method, serviceURL, path string, in,
 		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Teams failed (%d): %s", resp.StatusCode, e.Error.Message)
 	}
 	return &apiError{status: resp.StatusCode, code: e.Error.Code, message: e.Error.Message}
+}
+
+// enter waits until a request (in conversation conv, unless empty) is
+// within Teams' limits, and returns what to call once it was answered:
+// the conversation's windows first, so that a conversation at its limit
+// holds back its own requests and not the app's. Channels and group
+// chats, where every thread and answer goes, have gates of their own; a
+// personal chat (a:…) takes a campaign's message and a few relays, which
+// herald's budget paces within the same windows.
+func (a *Adapter) enter(ctx context.Context, conv string) (answered func(), err error) {
+	var convDone func()
+	if conv != "" && !strings.HasPrefix(conv, "a:") {
+		conv, _, _ = strings.Cut(conv, ";") // a channel's thread counts with its channel
+		a.gatesMu.Lock()
+		g, ok := a.gates[conv]
+		if !ok {
+			if len(a.gates) >= 1024 {
+				for c, old := range a.gates {
+					if old.idle(time.Hour) {
+						delete(a.gates, c)
+					}
+				}
+			}
+			g = newGate(conversationWindows, a.cfg.TimeScale)
+			a.gates[conv] = g
+		}
+		a.gatesMu.Unlock()
+		if convDone, err = g.enter(ctx); err != nil {
+			return nil, err
+		}
+	}
+	appDone, err := a.app.enter(ctx)
+	if err != nil {
+		if convDone != nil {
+			convDone()
+		}
+		return nil, err
+	}
+	return func() {
+		appDone()
+		if convDone != nil {
+			convDone()
+		}
+	}, nil
 }
 
 // serviceURL is where herald calls the Bot Connector: where the last
@@ -655,39 +729,39 @@ func (a *Adapter) allowedHost(host string) bool {
 	return false
 }
 
-// conversation returns the personal conversation with user, creating it
-// (a proactive message's first step) when herald has none: a user who has
-// not installed the app fails at step open.
-func (a *Adapter) conversation(ctx context.Context, user string) (string, error) {
+// conversation returns the personal conversation with user, opening it
+// (a proactive message's first step; opened says so) when herald has
+// none: a user who has not installed the app fails at step open.
+func (a *Adapter) conversation(ctx context.Context, user string) (id string, opened bool, err error) {
 	a.mu.Lock()
 	id, ok := a.convs[user]
 	a.mu.Unlock()
 	if ok {
-		return id, nil
+		return id, false, nil
 	}
 	var out struct {
 		ID string `json:"id"`
 	}
 	in := map[string]any{"bot": map[string]string{"id": "28:" + a.cfg.AppID}, "members": []map[string]string{{"id": user}}, "isGroup": false,
 		"tenantId": a.cfg.Tenant, "channelData": map[string]any{"tenant": map[string]string{"id": a.cfg.Tenant}}}
-	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations", in, &out); err != nil {
+	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations", "", in, &out); err != nil {
 		var ae *apiError
 		if asAPI(err, &ae) {
 			switch ae.status {
 			case http.StatusForbidden:
-				return "", bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "the herald app is not installed for them in Teams: an admin or they install it first").
+				return "", false, bot.StepErrorf(bot.StepOpen, bot.EFORBIDDEN, "the herald app is not installed for them in Teams: an admin or they install it first").
 					Translated("platform.teams.not_installed").WithReach(bot.ReachNotInstalled)
 			case http.StatusNotFound:
-				return "", bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "no such Teams user in the tenant").WithReach(bot.ReachGone)
+				return "", false, bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "no such Teams user in the tenant").WithReach(bot.ReachGone)
 			}
-			return "", bot.StepErrorf(bot.StepOpen, bot.EINVALID, "%s", ae.Error())
+			return "", false, bot.StepErrorf(bot.StepOpen, bot.EINVALID, "%s", ae.Error())
 		}
-		return "", err
+		return "", false, err
 	}
 	a.mu.Lock()
 	a.convs[user] = out.ID
 	a.mu.Unlock()
-	return out.ID, nil
+	return out.ID, true, nil
 }
 
 func asAPI(err error, target **apiError) bool {
@@ -707,14 +781,21 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	if err := m.Validate(); err != nil {
 		return bot.MessageRef{}, bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
 	}
-	conv, err := a.conversation(ctx, to.ID)
+	conv, opened, err := a.conversation(ctx, to.ID)
 	if err != nil {
 		return bot.MessageRef{}, err
+	}
+	if opened && a.cfg.Budget != nil {
+		// The conversation took the token the caller waited for; the
+		// message waits for one of its own.
+		if err := a.cfg.Budget.Take(ctx, bot.ClassBulk, bot.PlatformTeams); err != nil {
+			return bot.MessageRef{}, bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "stopped while waiting for Teams' limits: %v", err)
+		}
 	}
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", Activity(m), &out); err != nil {
+	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", conv, Activity(m), &out); err != nil {
 		var ae *apiError
 		if asAPI(err, &ae) {
 			if ae.status == http.StatusForbidden {

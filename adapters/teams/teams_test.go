@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -59,7 +60,15 @@ type rig struct {
 	h       *handler
 	url     string // herald's /api/messages
 	clock   *bottest.Clock
+	budget  *budget
 }
+
+// budget is a sending budget that lets everything through and counts.
+type budget struct{ waited, taken, paused atomic.Int64 }
+
+func (b *budget) Wait(context.Context, bot.Class, bot.Address) error  { b.waited.Add(1); return nil }
+func (b *budget) Take(context.Context, bot.Class, bot.Platform) error { b.taken.Add(1); return nil }
+func (b *budget) Pause(bot.Platform, time.Duration)                   { b.paused.Add(1) }
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
@@ -71,13 +80,14 @@ func newRig(t *testing.T) *rig {
 	fake.AddUser(teamsfake.User{ID: "29:ana", AADID: "aad-ana", Name: "Ana", Email: "ana@example.org", Installed: true})
 	fake.AddUser(teamsfake.User{ID: "29:bob", AADID: "aad-bob", Name: "Bob", Email: "bob@example.org"})
 	clk := bottest.NewClock(time.Now())
+	b := &budget{}
 	host := strings.TrimPrefix(fake.URL(), "http://")
 	fake.AddUser(teamsfake.User{ID: "29:mo", AADID: "aad-mo", Name: "Mo", Installed: true})
 	fake.AddUser(teamsfake.User{ID: "29:tia", AADID: "aad-tia", Name: "Tia", Installed: true})
 	fake.Team("19:team@thread.tacv2", "29:tia")
 	a := teams.New(teams.Config{AppID: "app-1", AppPassword: "pw-1", Tenant: "tenant-1", LoginURL: fake.URL(), OpenIDURL: fake.OpenIDURL(),
 		ServiceURL: fake.URL(), ServiceHosts: []string{host}, Clock: clk,
-		Channel: "19:mods@thread.tacv2", ModeratorAADIDs: []string{"aad-mo"}, Team: "19:team@thread.tacv2"})
+		Channel: "19:mods@thread.tacv2", ModeratorAADIDs: []string{"aad-mo"}, Team: "19:team@thread.tacv2", Budget: b})
 	a.IsModerator = func(ctx context.Context, who bot.Actor) (bool, error) { return a.IsMember(ctx, who.Address, "") }
 	h := &handler{}
 	a.Handler = h
@@ -85,7 +95,7 @@ func newRig(t *testing.T) *rig {
 	a.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &rig{fake: fake, adapter: a, h: h, url: srv.URL + "/api/messages", clock: clk}
+	return &rig{fake: fake, adapter: a, h: h, url: srv.URL + "/api/messages", clock: clk, budget: b}
 }
 
 // TestEveryActivityIsVerified: a message signed as the Bot Framework
@@ -156,9 +166,16 @@ func TestSendAsCards(t *testing.T) {
 	ana := bot.Address{Platform: bot.PlatformTeams, ID: "29:ana"}
 	m := bot.Message{Kind: bot.KindCard, Title: "Launch", Text: "Hello *Ana*", Fields: []bot.Field{{Label: "When", Value: "Monday"}},
 		Buttons: []bot.Button{{Label: "Plan", Action: bot.Action{Kind: bot.ActionLink, URL: "https://example.org/plan"}}, {Label: "Yes", Action: bot.Action{Kind: bot.ActionReply, Value: "yes"}}}}
-	for range 2 {
+	// The first message opens the conversation: two requests, the
+	// second of which takes a token of herald's budget of its own; the
+	// next messages are one request, whose token the caller took.
+	for want := range []int{1, 0} {
+		before := r.budget.taken.Load()
 		if _, err := r.adapter.Send(ctx, ana, m); err != nil {
 			t.Fatal(err)
+		}
+		if n := r.budget.taken.Load() - before; n != int64(1-want) {
+			t.Fatalf("message %d took %d more tokens, want %d", want+1, n, 1-want)
 		}
 	}
 	acts := r.fake.Activities()
@@ -239,6 +256,10 @@ func TestModeratorsAndButtons(t *testing.T) {
 	}
 	if !inChannel {
 		t.Fatalf("no answer in the channel's thread: %v", answers)
+	}
+	// Each answer waited for its turn in herald's budget.
+	if n := r.budget.waited.Load(); n != 4 {
+		t.Fatalf("%d answers waited in the budget, want 4", n)
 	}
 }
 

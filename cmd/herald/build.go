@@ -450,8 +450,9 @@ func (w *wiring) buildTeams() ([]component, error) {
 	a := teams.New(teams.Config{AppID: cfg.AppID, AppPassword: cfg.AppPassword.Value(), Tenant: cfg.TenantID, SingleTenant: cfg.SingleTenant,
 		LoginURL: cfg.LoginURL, OpenIDURL: cfg.OpenIDURL, ServiceURL: cfg.ServiceURL, ServiceHosts: cfg.ServiceHosts,
 		Channel: cfg.Channel, ModeratorAADIDs: w.cfg.Moderators.Teams.Users, Team: w.cfg.Moderators.Teams.Group, Locale: w.cfg.Locale,
-		RequestsPerSecond: teams.DefaultRequestsPerSecond * max(1, w.cfg.Limits.TimeScale), // tests run Teams' limits faster
-		Client:            w.platformClient(30 * time.Second), Clock: w.clock, Log: w.log.With("part", "teams"), Board: w.board})
+		TimeScale: w.cfg.Limits.TimeScale, // tests run Teams' limits faster
+		Budget:    w.budget,
+		Client:    w.platformClient(30 * time.Second), Clock: w.clock, Log: w.log.With("part", "teams"), Board: w.board})
 	a.Handler = w.inbound
 	// Moderators by their Bot Framework id (29:…) are listed; by Azure AD
 	// object id, or as members of moderators.teams.group (a team), Teams

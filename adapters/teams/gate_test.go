@@ -1,0 +1,77 @@
+package teams
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// However late requests reach the server, the gate keeps what the server
+// counts within the windows: the server stamps each request somewhere
+// between its sending and its answer.
+func TestGateKeepsTheServersWindows(t *testing.T) {
+	g := newGate([]window{{time.Second, 10}, {2 * time.Second, 12}}, 20) // 10 in 50 ms, 12 in 100 ms
+	var mu sync.Mutex
+	var stamps []time.Time
+	var wg sync.WaitGroup
+	for range 60 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answered, err := g.enter(context.Background())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			time.Sleep(time.Duration(rand.IntN(4000)) * time.Microsecond) // on the way
+			mu.Lock()
+			stamps = append(stamps, time.Now())
+			mu.Unlock()
+			time.Sleep(time.Duration(rand.IntN(4000)) * time.Microsecond) // the answer's way back
+			answered()
+		}()
+	}
+	wg.Wait()
+	slices.SortFunc(stamps, func(a, b time.Time) int { return a.Compare(b) })
+	for _, w := range []window{{50 * time.Millisecond, 10}, {100 * time.Millisecond, 12}} {
+		for i := range stamps {
+			n := 0
+			for _, s := range stamps[i:] {
+				if s.Sub(stamps[i]) < w.d {
+					n++
+				}
+			}
+			if n > w.n {
+				t.Fatalf("the server counted %d in %s, the limit is %d", n, w.d, w.n)
+			}
+		}
+	}
+}
+
+// A request given up while it waits counts as answered then: the ones
+// after it are not held forever.
+func TestGateGivenUp(t *testing.T) {
+	g := newGate([]window{{time.Hour, 2}}, 1)
+	var dones []func()
+	for range 2 {
+		done, err := g.enter(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		dones = append(dones, done)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := g.enter(ctx); err == nil {
+		t.Fatal("a third request within the hour went")
+	}
+	for _, d := range dones {
+		d()
+	}
+	if !g.idle(-time.Second) || g.idle(time.Minute) {
+		t.Fatal("idle: every request was answered just now")
+	}
+}
