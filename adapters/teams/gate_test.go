@@ -51,8 +51,8 @@ func TestGateKeepsTheServersWindows(t *testing.T) {
 	}
 }
 
-// A request given up while it waits counts as answered then: the ones
-// after it are not held forever.
+// A request given up while it waits counts for nothing; a request counts
+// from its sending until a window after its answer.
 func TestGateGivenUp(t *testing.T) {
 	g := newGate([]window{{time.Hour, 2}}, 1)
 	var dones []func()

@@ -614,6 +614,7 @@ func (a *Adapter) call(ctx context.Context, method, serviceURL, path, conv strin
 	req.Header.Set("Authorization", "Bearer "+tok)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := a.cfg.Client.Do(req)
+	answered() // the server counted it by now: its answer began
 	if err != nil {
 		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Teams did not answer: %v", err)
 	}
@@ -787,8 +788,9 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	}
 	if opened && a.cfg.Budget != nil {
 		// The conversation took the token the caller waited for; the
-		// message waits for one of its own.
-		if err := a.cfg.Budget.Take(ctx, bot.ClassBulk, bot.PlatformTeams); err != nil {
+		// message waits for one of its own, the next one: a message half
+		// sent goes ahead of new ones (as an interactive post would).
+		if err := a.cfg.Budget.Take(ctx, bot.ClassInteractive, bot.PlatformTeams); err != nil {
 			return bot.MessageRef{}, bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "stopped while waiting for Teams' limits: %v", err)
 		}
 	}

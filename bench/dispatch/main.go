@@ -3,12 +3,14 @@
 //
 //	go run ./bench/dispatch -n 100000             # no limit: engine vs a bare HTTP loop, 5 runs
 //	go run ./bench/dispatch -n 3000 -limit telegram  # the fake enforces Telegram's limits
+//	go run ./bench/dispatch -n 3000 -limit teams     # teamsfake and the Teams adapter
 //
 // Processes: the command itself only directs and counts. It re-executes
 // itself (os.Args[0], as bench/recipients does) three ways:
 //
 //   - -mode fake: the fake platform (-limit telegram: with Telegram's
-//     limits), one child for the whole bench. It writes its URL on stdout
+//     limits; -limit teams: teamsfake, see teams.go), one child for the
+//     whole bench. It writes its URL on stdout
 //     and serves until its stdin closes; the parent resets it between
 //     runs and reads its counters over loopback (fakeplatform.Remote).
 //   - -mode raw: the bare loop, a child per run: plain HTTP posts from
@@ -94,7 +96,7 @@ type options struct {
 func main() {
 	var o options
 	flag.IntVar(&o.n, "n", 100000, "recipients")
-	flag.StringVar(&o.limit, "limit", "", "enforce a platform's documented limits in the fake (telegram)")
+	flag.StringVar(&o.limit, "limit", "", "enforce a platform's documented limits in the fake (telegram, teams)")
 	flag.IntVar(&o.runs, "runs", 0, "bare loop + engine pairs, the median printed (0: 5 without -limit, 1 with)")
 	flag.IntVar(&o.workers, "workers", 128, "concurrent sends, for the engine and the bare loop alike")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the engine child here (run k > 1: path.k)")
@@ -111,7 +113,9 @@ func main() {
 		err = parent(o)
 	case "fake":
 		var fl fakeplatform.Limits
-		if fl, err = fakeLimits(o.limit); err == nil {
+		if o.limit == "teams" {
+			err = serveTeamsFake(o.n)
+		} else if fl, err = fakeLimits(o.limit); err == nil {
 			err = fakeplatform.ServeChild(fl)
 		}
 	case "raw":
@@ -136,8 +140,10 @@ func fakeLimits(limit string) (fakeplatform.Limits, error) {
 		return fakeplatform.Limits{}, nil
 	case "telegram":
 		return fakeplatform.Limits{PerSecond: 30, PerChat: time.Second}, nil
+	case "teams": // requests, conversations included (teamsfake enforces them)
+		return fakeplatform.Limits{PerSecond: 50}, nil
 	}
-	return fakeplatform.Limits{}, fmt.Errorf("unknown -limit %q: use telegram", limit)
+	return fakeplatform.Limits{}, fmt.Errorf("unknown -limit %q: use telegram or teams", limit)
 }
 
 // parent starts the fake's child, runs the pairs of children and prints
@@ -157,7 +163,7 @@ func parent(o options) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(self, "-mode", "fake", "-limit", o.limit)
+	cmd := exec.Command(self, "-mode", "fake", "-limit", o.limit, "-n", strconv.Itoa(o.n))
 	cmd.Stderr = os.Stderr
 	fake, err := fakeplatform.StartChild(cmd)
 	if err != nil {
@@ -166,7 +172,7 @@ func parent(o options) error {
 	defer fake.Close()
 	chats := make([]string, o.n)
 	for i := range chats {
-		chats[i] = chat(i)
+		chats[i] = recipient(o, i)
 	}
 
 	var all []map[string]float64
@@ -286,6 +292,13 @@ func runOnce(self string, fake *fakeplatform.Remote, chats []string, o options, 
 		out["achieved_per_sec"] = rate
 		out["rejected_429"] = float64(st.Rejected)
 	}
+	if o.limit == "teams" {
+		// The fake counted requests: two for each message (the
+		// conversation, then the card).
+		out["requests"] = float64(st.Accepted)
+		out["messages_per_sec"] = float64(res.Sent) / sending
+		out["sends_per_sec"] = float64(int(float64(res.Sent) / sending))
+	}
 	return out, nil
 }
 
@@ -300,6 +313,14 @@ func perRun(path string, r int) string {
 func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 
 func chat(i int) string { return fmt.Sprint(1000000 + i) }
+
+// recipient is recipient i's id on the bench's platform.
+func recipient(o options, i int) string {
+	if o.limit == "teams" {
+		return teamsUser(i)
+	}
+	return chat(i)
+}
 
 // cpuTime is the CPU time this process used so far, user and system.
 func cpuTime() time.Duration {
@@ -435,16 +456,21 @@ func engineRun(url string, o options, mem *procmem.Sampler) (engineResult, error
 	defer db.Close()
 
 	limits := map[bot.Platform]bot.Limits{bot.PlatformTelegram: {}}
-	if o.limit == "telegram" {
+	if o.limit != "" {
 		limits = nil // the engine's documented defaults
 	}
+	platform := bot.PlatformTelegram
+	budget := engine.NewBudget(limits, clock, 1)
 	var m bot.Messenger = &fakeplatform.Messenger{Platform_: bot.PlatformTelegram, URL: url, Client: fakeplatform.Client(o.workers)}
-	if o.noop {
+	switch {
+	case o.noop:
 		m = &noopMessenger{}
+	case o.limit == "teams":
+		platform, m = bot.PlatformTeams, teamsMessenger(url, budget, clock)
 	}
 	eng := &engine.Engine{
-		Store: db, Clock: clock, Workers: o.workers, Limits: limits,
-		Messengers: map[bot.Platform]bot.Messenger{bot.PlatformTelegram: m},
+		Store: db, Clock: clock, Workers: o.workers, Budget: budget,
+		Messengers: map[bot.Platform]bot.Messenger{platform: m},
 	}
 	var commits struct {
 		sync.Mutex
@@ -459,7 +485,7 @@ func engineRun(url string, o options, mem *procmem.Sampler) (engineResult, error
 		commits.Unlock()
 	}
 	svc := &campaigns.Service{Store: db, Dispatcher: eng, Clock: clock}
-	id, err := benchsetup.Campaign(ctx, db, svc, "bench", o.n, chat)
+	id, err := benchsetup.CampaignOn(ctx, db, svc, platform, "bench", o.n, func(i int) string { return recipient(o, i) })
 	if err != nil {
 		return engineResult{}, err
 	}

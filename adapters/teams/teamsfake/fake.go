@@ -84,6 +84,11 @@ type Server struct {
 	calls     map[string]int
 	faults    map[string]int      // route → status to answer, next calls
 	teams     map[string][]string // team id → member user ids
+	mux       *http.ServeMux
+	// The Bot Connector requests let through the limits: how many, the
+	// first and the last.
+	reqs              int
+	firstReq, lastReq time.Time
 }
 
 // Start runs the fake on loopback for the app appID (password pw) of
@@ -101,6 +106,7 @@ func Start(appID, pw, tenant string) (*Server, error) {
 	}
 	s.ln = ln
 	mux := http.NewServeMux()
+	s.mux = mux
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.token)
 	mux.HandleFunc("GET /v1/.well-known/openidconfiguration", s.openID)
 	mux.HandleFunc("GET /v1/.well-known/keys", s.keys)
@@ -123,6 +129,30 @@ func (s *Server) OpenIDURL() string { return s.URL() + "/v1/.well-known/openidco
 
 // Close stops the fake.
 func (s *Server) Close() error { return s.srv.Close() }
+
+// Handle serves h at pattern beside the fake's routes (a benchmark's
+// own endpoints).
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// Requests returns how many Bot Connector requests the limits let
+// through (conversations, activities, members), and when the first and
+// the last came.
+func (s *Server) Requests() (n int, first, last time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reqs, s.firstReq, s.lastReq
+}
+
+// Reset forgets the conversations, activities, counters and limits'
+// windows (the users, teams and tokens stay).
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.convs, s.acts, s.seq = map[string]string{}, nil, 0
+	s.sent, s.app = map[string][]time.Time{}, nil
+	s.throttled, s.calls, s.faults = 0, map[string]int{}, map[string]int{}
+	s.reqs, s.firstReq, s.lastReq = 0, time.Time{}, time.Time{}
+}
 
 // AddUser adds u to the tenant.
 func (s *Server) AddUser(u User) {
@@ -236,8 +266,8 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, route string
 		apiError(w, st, "ServiceError", "injected fault")
 		return false
 	}
+	now := time.Now()
 	if !s.Unlimited {
-		now := time.Now()
 		if s.overLocked(&s.app, now, []window{{time.Second, 50}}) {
 			s.throttled++
 			w.Header().Set("Retry-After", "1")
@@ -245,6 +275,11 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, route string
 			return false
 		}
 	}
+	if s.reqs == 0 {
+		s.firstReq = now
+	}
+	s.reqs++
+	s.lastReq = now
 	return true
 }
 

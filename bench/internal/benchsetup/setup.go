@@ -26,8 +26,14 @@ type Store interface {
 // campaign "Hello {{first_name}}" to it on Telegram. svc must be built on
 // the same store.
 func Campaign(ctx context.Context, db Store, svc *campaigns.Service, name string, n int, chat func(int) string) (bot.CampaignID, error) {
+	return CampaignOn(ctx, db, svc, bot.PlatformTelegram, name, n, chat)
+}
+
+// CampaignOn is Campaign on platform p: the list is keyed by p's id
+// column (telegram_id, teams_id, …).
+func CampaignOn(ctx context.Context, db Store, svc *campaigns.Service, p bot.Platform, name string, n int, chat func(int) string) (bot.CampaignID, error) {
 	var file strings.Builder
-	file.WriteString("telegram_id,first_name\n")
+	file.WriteString(string(p) + "_id,first_name\n")
 	for i := range n {
 		fmt.Fprintf(&file, "%s,P%d\n", chat(i), i)
 	}
@@ -48,7 +54,7 @@ func Campaign(ctx context.Context, db Store, svc *campaigns.Service, name string
 	if _, err := svc.SetAudience(ctx, c.ID, bot.Audience{Kind: bot.AudienceList, List: name}, bot.Actor{}); err != nil {
 		return 0, err
 	}
-	if _, err := svc.SetPlatform(ctx, c.ID, bot.PlatformTelegram, bot.Actor{}); err != nil {
+	if _, err := svc.SetPlatform(ctx, c.ID, p, bot.Actor{}); err != nil {
 		return 0, err
 	}
 	return c.ID, nil
