@@ -16,7 +16,7 @@ var formFrench = map[string]string{
 	"Import a list": "Importer une liste", "Import": "Importer", "List name": "Nom de la liste", "Letters, digits, - or _.": "Lettres, chiffres, - ou _.",
 	"If the list exists": "Si la liste existe", "merge updates and adds; replace makes it exactly the file.": "merge met à jour et ajoute ; replace la rend identique au fichier.",
 	"CSV file": "Fichier CSV", "Schedule": "Programmation", "Campaigns, lists and participant threads": "Campagnes, listes et fils des participants",
-	"Done.":     "Fait.",
+	"Done.": "Fait.", "Send": "Envoyer",
 	"New nudge": "Nouvelle relance", "Create, off": "Créer, désactivée", "When": "Quand",
 	"The event, the delay, then unless, until, once or each time.": "L'événement, le délai, puis sauf, jusqu'à, une fois ou à chaque fois.",
 	"{{first_name}} reads the contact, {{event.x}} the event.":     "{{first_name}} lit le contact, {{event.x}} l'événement.",

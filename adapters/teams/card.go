@@ -26,8 +26,11 @@ func markdown(s string) string { return boldRE.ReplaceAllString(s, "**$1**") }
 // Card renders m as an Adaptive Card (1.5): the title, the text, the
 // fields as a fact set, the image, and the buttons as actions (a link
 // opens; an answer or a command is an Action.Submit whose data carries
-// herald's value).
-func Card(m bot.Message) map[string]any {
+// herald's value). A multiple choice's button reads "Send".
+func Card(m bot.Message) map[string]any { return card(m, "Send") }
+
+// card is Card with the multiple choice's button reading send.
+func card(m bot.Message, send string) map[string]any {
 	var body []map[string]any
 	if m.Title != "" {
 		t := map[string]any{"type": "TextBlock", "text": kindLabels[m.Kind] + m.Title, "weight": "Bolder", "size": "Medium", "wrap": true}
@@ -59,13 +62,13 @@ func Card(m bot.Message) map[string]any {
 	var actions []map[string]any
 	if s := m.Select; s != nil && len(s.Options) > 0 {
 		// A multiple choice: checkboxes, sent whole with the card's
-		// "Send" (the answers' buttons are left out).
+		// Send button (the answers' buttons are left out).
 		var choices []map[string]string
 		for _, o := range s.Options {
 			choices = append(choices, map[string]string{"title": o.Label, "value": o.Value})
 		}
 		body = append(body, map[string]any{"type": "Input.ChoiceSet", "id": selectInput, "isMultiSelect": true, "style": "expanded", "choices": choices})
-		actions = append(actions, map[string]any{"type": "Action.Submit", "title": "Send", "data": map[string]string{"herald": s.Value, "kind": "select"}})
+		actions = append(actions, map[string]any{"type": "Action.Submit", "title": send, "data": map[string]string{"herald": s.Value, "kind": "select"}})
 	} else {
 		m.Select = nil
 	}
@@ -104,7 +107,11 @@ func Card(m bot.Message) map[string]any {
 
 // Activity is the message activity that carries m: its card, and its text
 // as the notification's summary.
-func Activity(m bot.Message) map[string]any {
+func Activity(m bot.Message) map[string]any { return messageActivity(m, "Send") }
+
+// messageActivity is Activity with the multiple choice's button reading
+// send.
+func messageActivity(m bot.Message, send string) map[string]any {
 	summary := m.Title
 	if summary == "" {
 		summary = m.Text
@@ -113,5 +120,5 @@ func Activity(m bot.Message) map[string]any {
 		summary = string(r[:119]) + "…"
 	}
 	return map[string]any{"type": "message", "summary": summary,
-		"attachments": []map[string]any{{"contentType": "application/vnd.microsoft.card.adaptive", "content": Card(m)}}}
+		"attachments": []map[string]any{{"contentType": "application/vnd.microsoft.card.adaptive", "content": card(m, send)}}}
 }

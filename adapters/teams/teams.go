@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/expiring"
@@ -404,7 +405,7 @@ func (a *Adapter) answer(ctx context.Context, act activity, replies []bot.Comman
 			var out struct {
 				ID string `json:"id"`
 			}
-			if err := a.paced(ctx, conv, func() error { return a.call(ctx, "POST", act.ServiceURL, replyPath(act), conv, Activity(m), &out) }); err != nil {
+			if err := a.paced(ctx, conv, func() error { return a.call(ctx, "POST", act.ServiceURL, replyPath(act), conv, a.outgoing(m), &out) }); err != nil {
 				a.cfg.Log.Error("teams: answering a command", "err", err)
 				continue
 			}
@@ -413,6 +414,12 @@ func (a *Adapter) answer(ctx context.Context, act activity, replies []bot.Comman
 			}
 		}
 	}
+}
+
+// outgoing is the message activity that carries m, in the adapter's
+// language.
+func (a *Adapter) outgoing(m bot.Message) map[string]any {
+	return messageActivity(m, internal.FormText(a.cfg.Locale, "Send"))
 }
 
 // paced makes a post to conversation conv within herald's budget (when
@@ -442,7 +449,7 @@ func (a *Adapter) EditMessage(ctx context.Context, ref bot.MessageRef, m bot.Mes
 	if err := m.Validate(); err != nil {
 		return bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
 	}
-	act := Activity(m)
+	act := a.outgoing(m)
 	act["id"] = ref.ID
 	if err := a.call(ctx, "PUT", a.serviceURL(), "/v3/conversations/"+url.PathEscape(ref.Channel.ID)+"/activities/"+url.PathEscape(ref.ID), ref.Channel.ID, act, nil); err != nil {
 		return a.refused(err)
@@ -458,7 +465,7 @@ func (a *Adapter) StartThread(ctx context.Context, channel bot.Address, m bot.Me
 	}
 	in := map[string]any{"isGroup": true, "bot": map[string]string{"id": "28:" + a.cfg.AppID}, "tenantId": a.cfg.Tenant,
 		"channelData": map[string]any{"channel": map[string]string{"id": channel.ID}, "tenant": map[string]string{"id": a.cfg.Tenant}},
-		"activity":    Activity(m)}
+		"activity":    a.outgoing(m)}
 	var out struct {
 		ID         string `json:"id"`
 		ActivityID string `json:"activityId"`
@@ -478,7 +485,7 @@ func (a *Adapter) PostInThread(ctx context.Context, t bot.ThreadRef, m bot.Messa
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", conv, Activity(m), &out); err != nil {
+	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", conv, a.outgoing(m), &out); err != nil {
 		return bot.MessageRef{}, a.refused(err)
 	}
 	return bot.MessageRef{Channel: bot.Address{Platform: bot.PlatformTeams, ID: conv}, ID: out.ID}, nil
@@ -797,7 +804,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", conv, Activity(m), &out); err != nil {
+	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", conv, a.outgoing(m), &out); err != nil {
 		var ae *apiError
 		if asAPI(err, &ae) {
 			if ae.status == http.StatusForbidden {

@@ -474,4 +474,14 @@ func TestMultipleChoiceCheckboxes(t *testing.T) {
 	if got := r.h.got(); len(got) != 1 || got[0].Text != "sv:1:0:set:0,1" || got[0].Kind != bot.InboundParticipantMessage {
 		t.Fatalf("what was ticked: %+v", got)
 	}
+	// In French, the button reads Envoyer.
+	fr := teams.New(teams.Config{AppID: "app-1", AppPassword: "pw-1", Tenant: "tenant-1", LoginURL: r.fake.URL(), OpenIDURL: r.fake.OpenIDURL(),
+		ServiceURL: r.fake.URL(), ServiceHosts: []string{strings.TrimPrefix(r.fake.URL(), "http://")}, Locale: "fr"})
+	if _, err := fr.Send(context.Background(), bot.Address{Platform: bot.PlatformTeams, ID: "29:ana"}, m); err != nil {
+		t.Fatal(err)
+	}
+	acts := r.fake.Activities()
+	if last := acts[len(acts)-1].Attachments; !strings.Contains(last, `"title":"Envoyer"`) || strings.Contains(last, `"title":"Send"`) {
+		t.Fatalf("the French card: %s", last)
+	}
 }
