@@ -175,7 +175,9 @@ type HTTP struct {
 	TrustedProxies []string `yaml:"trusted_proxies"`
 	// PublicURL is herald's address as people reach it (https://…, no
 	// path): campaign links are rewritten to PublicURL/l/TOKEN and
-	// counted when clicked. Empty, links are left as they are.
+	// counted when clicked, and the files herald posts in Teams are links
+	// to PublicURL/teams/files/ID for an hour. Empty, links are left as
+	// they are and Teams cards name their files only.
 	PublicURL string `yaml:"public_url"`
 	// LinkTTL is how long after its campaign ends a tracked link still
 	// redirects.

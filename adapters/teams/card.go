@@ -2,6 +2,7 @@ package teams
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/heraldchat/herald/bot"
 )
@@ -57,7 +58,17 @@ func card(m bot.Message, send string) map[string]any {
 		body = append(body, map[string]any{"type": "Image", "url": m.ImageURL, "size": "Stretch"})
 	}
 	for _, f := range m.Files {
-		body = append(body, map[string]any{"type": "TextBlock", "text": "📎 " + f.Name, "wrap": true, "isSubtle": true})
+		// A file is a link where herald has one (it keeps what it posts
+		// for download); a picture is shown too.
+		name := strings.NewReplacer("[", "(", "]", ")").Replace(f.Name)
+		if f.URL == "" {
+			body = append(body, map[string]any{"type": "TextBlock", "text": "📎 " + name, "wrap": true, "isSubtle": true})
+			continue
+		}
+		if strings.HasPrefix(f.ContentType, "image/") {
+			body = append(body, map[string]any{"type": "Image", "url": f.URL, "altText": f.Name, "size": "Stretch"})
+		}
+		body = append(body, map[string]any{"type": "TextBlock", "text": "📎 [" + name + "](" + f.URL + ")", "wrap": true})
 	}
 	var actions []map[string]any
 	if s := m.Select; s != nil && len(s.Options) > 0 {

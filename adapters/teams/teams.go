@@ -68,6 +68,11 @@ type Config struct {
 	Team            string
 	// Locale is the language of the dialogs ("fr": French).
 	Locale string
+	// PublicURL is herald's address as Teams users reach it (http.public_url):
+	// files herald posts (reports, exports, charts) are links to
+	// PublicURL/teams/files/ID for an hour. Without it a card names its
+	// files only.
+	PublicURL string
 	// TimeScale runs Teams' limits this many times faster (tests against
 	// a fake running them as fast); 0 or 1: Teams' own.
 	TimeScale float64
@@ -111,6 +116,7 @@ type Adapter struct {
 	app      *gate
 	gatesMu  sync.Mutex
 	gates    map[string]*gate
+	files    *internal.Downloads
 	tokenMu  sync.Mutex // held while the token is fetched
 	token    string
 	tokenEnd time.Time
@@ -150,7 +156,7 @@ func New(cfg Config) *Adapter {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Adapter{cfg: cfg, verify: &Verifier{AppID: cfg.AppID, OpenIDURL: cfg.OpenIDURL, Client: cfg.Client, Clock: cfg.Clock},
-		app: newGate(appWindows, cfg.TimeScale), gates: map[string]*gate{},
+		app: newGate(appWindows, cfg.TimeScale), gates: map[string]*gate{}, files: &internal.Downloads{Clock: cfg.Clock},
 		convs: map[string]string{}, aad: map[string]string{}, seenActs: expiring.New[string, struct{}](cfg.Clock, 100000)}
 }
 
@@ -162,6 +168,21 @@ func (a *Adapter) Routes(mux interface {
 	Handle(pattern string, h http.Handler)
 }) {
 	mux.Handle("POST /api/messages", http.HandlerFunc(a.activity))
+	mux.Handle("GET /teams/files/{id}", http.HandlerFunc(a.file))
+}
+
+// file serves a file a card links to (by its random id, for an hour).
+func (a *Adapter) file(w http.ResponseWriter, r *http.Request) {
+	if !a.files.Serve(w, r, r.PathValue("id")) {
+		http.Error(w, "This download has expired: ask herald again.", http.StatusNotFound)
+	}
+}
+
+// Run deletes the files kept for download when ctx ends.
+func (a *Adapter) Run(ctx context.Context) error {
+	<-ctx.Done()
+	a.files.Close()
+	return nil
 }
 
 // activity is what Teams posts: parsed within MaxBody, its token
@@ -418,7 +439,23 @@ func (a *Adapter) answer(ctx context.Context, act activity, replies []bot.Comman
 
 // outgoing is the message activity that carries m, in the adapter's
 // language.
+// The files it carries are kept for download and linked (with a public
+// URL).
 func (a *Adapter) outgoing(m bot.Message) map[string]any {
+	if len(m.Files) > 0 && a.cfg.PublicURL != "" {
+		files := make([]bot.File, len(m.Files))
+		for i, f := range m.Files {
+			if f.URL == "" && len(f.Data) > 0 {
+				if id, err := a.files.Keep(f); err == nil {
+					f.URL = strings.TrimRight(a.cfg.PublicURL, "/") + "/teams/files/" + id
+				} else {
+					a.cfg.Log.Error("teams: keeping a file for download", "file", f.Name, "err", err)
+				}
+			}
+			files[i] = f
+		}
+		m.Files = files
+	}
 	return messageActivity(m, internal.FormText(a.cfg.Locale, "Send"))
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -483,5 +484,60 @@ func TestMultipleChoiceCheckboxes(t *testing.T) {
 	acts := r.fake.Activities()
 	if last := acts[len(acts)-1].Attachments; !strings.Contains(last, `"title":"Envoyer"`) || strings.Contains(last, `"title":"Send"`) {
 		t.Fatalf("the French card: %s", last)
+	}
+}
+
+// TestFilesByLink: a file herald posts (a report, a chart) is a link to
+// herald for an hour, a picture shown too; without a public URL the card
+// names it only.
+func TestFilesByLink(t *testing.T) {
+	r := newRig(t)
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	a := teams.New(teams.Config{AppID: "app-1", AppPassword: "pw-1", Tenant: "tenant-1", LoginURL: r.fake.URL(), OpenIDURL: r.fake.OpenIDURL(),
+		ServiceURL: r.fake.URL(), ServiceHosts: []string{strings.TrimPrefix(r.fake.URL(), "http://")}, PublicURL: srv.URL + "/"})
+	a.Routes(mux)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error)
+	go func() { stopped <- a.Run(ctx) }()
+	m := bot.Message{Text: "The report", Files: []bot.File{{Name: "report [1].csv", ContentType: "text/csv", Data: []byte("sendingID,email\n1,a@x.org\n")},
+		{Name: "chart.png", ContentType: "image/png", Data: []byte("\x89PNG fake")}}}
+	if _, err := a.Send(context.Background(), bot.Address{Platform: bot.PlatformTeams, ID: "29:ana"}, m); err != nil {
+		t.Fatal(err)
+	}
+	acts := r.fake.Activities()
+	card := acts[len(acts)-1].Attachments
+	links := regexp.MustCompile(`\(`+regexp.QuoteMeta(srv.URL)+`/teams/files/([A-Za-z0-9_-]{22})\)`).FindAllStringSubmatch(card, -1)
+	if len(links) != 2 || !strings.Contains(card, `📎 [report (1).csv](`) || !strings.Contains(card, `"type":"Image","url":"`+srv.URL+"/teams/files/"+links[1][1]) {
+		t.Fatalf("the card: %s", card)
+	}
+	resp, err := http.Get(srv.URL + "/teams/files/" + links[0][1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "sendingID,email\n1,a@x.org\n" || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("the download: %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	if resp, err := http.Get(srv.URL + "/teams/files/not-a-file"); err != nil || resp.StatusCode != 404 {
+		t.Fatalf("an unknown file: %v %v", resp, err)
+	}
+	// At stop, the files kept are gone.
+	cancel()
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.Get(srv.URL + "/teams/files/" + links[0][1]); err != nil || resp.StatusCode != 404 {
+		t.Fatalf("a file after the stop: %v %v", resp, err)
+	}
+	// Without a public URL, the card names the file.
+	if _, err := r.adapter.Send(context.Background(), bot.Address{Platform: bot.PlatformTeams, ID: "29:ana"}, m); err != nil {
+		t.Fatal(err)
+	}
+	acts = r.fake.Activities()
+	if card := acts[len(acts)-1].Attachments; !strings.Contains(card, `📎 report (1).csv"`) || strings.Contains(card, "/teams/files/") {
+		t.Fatalf("the card without a public URL: %s", card)
 	}
 }

@@ -413,6 +413,6 @@ func (a *Adapter) chatFile(w http.ResponseWriter, r *http.Request) {
 
 // serveFile sends f as a download that the browser never runs as a page.
 func serveFile(w http.ResponseWriter, f bot.File) {
-	downloadHeaders(w, f.Name, f.ContentType)
+	internal.DownloadHeaders(w, f.Name, f.ContentType)
 	w.Write(f.Data)
 }

@@ -355,7 +355,7 @@ func (a *Adapter) replyView(id string, rs []bot.CommandReply, replace uint64) *r
 // keep offers f for download for an hour and returns its id ("" when it
 // cannot be kept: the reason is logged).
 func (a *Adapter) keep(f bot.File) string {
-	id, err := a.downloads.keep(f)
+	id, err := a.downloads.Keep(f)
 	if err != nil {
 		a.cfg.Log.Error("web console: offering a download", "err", err)
 	}
@@ -368,7 +368,7 @@ func (a *Adapter) consoleFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	if a.downloads.serve(w, r, id) {
+	if a.downloads.Serve(w, r, id) {
 		return
 	}
 	// A file kept with a post of a conversation.

@@ -157,7 +157,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	a.socketsMu.Unlock()
 	a.socketsWG.Wait()
-	a.downloads.close()
+	a.downloads.Close()
 	return nil
 }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
@@ -20,6 +19,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/coder/websocket"
+	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/expiring"
@@ -107,7 +107,7 @@ type Adapter struct {
 	seen      *expiring.Map[bot.Tracking, struct{}] // campaign messages recorded seen lately
 	sessions  map[string]consoleSession             // console logins by id; a.mu
 	tokenHash []byte                                // the login token's SHA-256; a.mu
-	downloads *downloads                            // exports and reports offered for download, on disk
+	downloads *internal.Downloads                   // exports and reports offered for download, on disk
 	limits    Limits
 	uploads   chan struct{} // one per chat upload being received
 
@@ -146,7 +146,7 @@ func New(cfg Config) *Adapter {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System()
 	}
-	a := &Adapter{cfg: cfg, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), seen: expiring.New[bot.Tracking, struct{}](cfg.Clock, maxLimiters), downloads: &downloads{clock: cfg.Clock},
+	a := &Adapter{cfg: cfg, limiters: expiring.New[string, *rate.Limiter](cfg.Clock, maxLimiters), seen: expiring.New[bot.Tracking, struct{}](cfg.Clock, maxLimiters), downloads: &internal.Downloads{Clock: cfg.Clock},
 		limits: cfg.Limits.withDefaults(), tokenHash: cfg.TokenHash}
 	a.pages = template.Must(template.New("").Funcs(template.FuncMap{"t": a.consoleText, "lang": a.lang, "texts": a.scriptTexts}).ParseFS(assets, "assets/*.html"))
 	a.uploads = make(chan struct{}, a.limits.UploadsInFlight)
@@ -367,11 +367,7 @@ type fileView struct {
 
 // --- security helpers ---
 
-func randomID(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+func randomID(n int) string { return internal.RandomID(n) }
 
 // validRespondent reports whether id is one herald made: 22 base64url
 // characters, so never a console identity.

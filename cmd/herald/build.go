@@ -451,6 +451,7 @@ func (w *wiring) buildTeams() ([]component, error) {
 		LoginURL: cfg.LoginURL, OpenIDURL: cfg.OpenIDURL, ServiceURL: cfg.ServiceURL, ServiceHosts: cfg.ServiceHosts,
 		Channel: cfg.Channel, ModeratorAADIDs: w.cfg.Moderators.Teams.Users, Team: w.cfg.Moderators.Teams.Group, Locale: w.cfg.Locale,
 		TimeScale: w.cfg.Limits.TimeScale, // tests run Teams' limits faster
+		PublicURL: w.cfg.HTTP.PublicURL,
 		Budget:    w.budget,
 		Client:    w.platformClient(30 * time.Second), Clock: w.clock, Log: w.log.With("part", "teams"), Board: w.board})
 	a.Handler = w.inbound

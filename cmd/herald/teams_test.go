@@ -2,6 +2,9 @@ package main_test
 
 import (
 	"fmt"
+	"io"
+	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -43,7 +46,8 @@ func TestTeamsCampaign(t *testing.T) {
 	}
 	host := strings.TrimPrefix(fake.URL(), "http://")
 	p := NewProgram(nil)
-	MustStart(t, p, MustWriteConfig(t, t.TempDir(), fmt.Sprintf("limits: {time_scale: %d}\n", teamsScale)+
+	MustStart(t, p, MustWriteConfig(t, t.TempDir(), "  public_url: \"https://herald.test\"\n"+ // inside the http: block
+		fmt.Sprintf("limits: {time_scale: %d}\n", teamsScale)+
 		"teams: {enabled: true, app_id: app-1, app_password: pw-1, tenant_id: tenant-1, login_url: \""+fake.URL()+"\", openid_url: \""+fake.OpenIDURL()+
 		"\", service_url: \""+fake.URL()+"\", service_hosts: [\""+host+"\"], channel: \"19:mods@thread.tacv2\"}\nmoderators: {teams: {users: [aad-mod]}}\n"))
 	run := commandsOf(t, p)
@@ -198,6 +202,30 @@ func TestTeamsCampaign(t *testing.T) {
 		}
 		return false
 	})
+	// The report comes as a link to herald, which downloads the CSV.
+	if code, err := fake.UserWrites(messages, "29:mod", "herald campaign report 1"); err != nil || code != 200 {
+		t.Fatalf("campaign report: %d %v", code, err)
+	}
+	link := regexp.MustCompile(`\(https://herald\.test(/teams/files/[A-Za-z0-9_-]+)\)`)
+	var path string
+	waitUntil(t, p, "the report's link", func() bool {
+		for _, a := range fake.Activities() {
+			if m := link.FindStringSubmatch(a.Attachments); a.Conversation == "a:129:mod" && m != nil {
+				path = m[1]
+				return true
+			}
+		}
+		return false
+	})
+	resp, err := http.Get("http://" + p.HTTPAddr() + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvReport, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || strings.Count(string(csvReport), "open,the herald app is not installed for them in Teams") != without {
+		t.Fatalf("the report by link: %d\n%s", resp.StatusCode, csvReport)
+	}
 	// A bare "herald campaign new" answers with a button that opens the
 	// form's dialog; its submit makes the draft.
 	if code, err := fake.UserWrites(messages, "29:mod", "herald campaign new"); err != nil || code != 200 {

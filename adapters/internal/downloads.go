@@ -1,6 +1,8 @@
-package web
+package internal
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"mime"
 	"net/http"
@@ -13,16 +15,17 @@ import (
 	"github.com/heraldchat/herald/bot/clock"
 )
 
-// downloadTTL is how long a file offered in the console (an export, a
-// report) can be downloaded.
-const downloadTTL = time.Hour
+// DownloadTTL is how long a file offered for download (an export, a
+// report, a chart) can be downloaded.
+const DownloadTTL = time.Hour
 
-// downloads keeps the files offered in the console on disk, in a private
-// directory of their own, for downloadTTL: an export of a large list is
-// not held in memory for an hour, however many are asked for. It is safe
+// Downloads keeps the files offered for download (in the console, by link
+// in Teams) on disk, in a private directory of their own, for DownloadTTL:
+// an export of a large list is not held in memory for an hour, however
+// many are asked for. Its zero value is not ready: set Clock. It is safe
 // for concurrent use.
-type downloads struct {
-	clock clock.Clock
+type Downloads struct {
+	Clock clock.Clock
 
 	mu    sync.Mutex
 	dir   string // made on first use, mode 0700; removed by close
@@ -35,8 +38,9 @@ type download struct {
 	until                   time.Time
 }
 
-// keep writes f to disk and returns the id it is downloaded by.
-func (d *downloads) keep(f bot.File) (string, error) {
+// Keep writes f to disk and returns the id it is downloaded by: 128
+// random bits, so that the id is the file's only key.
+func (d *Downloads) Keep(f bot.File) (string, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.sweepLocked()
@@ -47,18 +51,18 @@ func (d *downloads) keep(f bot.File) (string, error) {
 		}
 		d.dir, d.files = dir, map[string]download{}
 	}
-	id := randomID(16)
+	id := RandomID(16)
 	path := filepath.Join(d.dir, id)
 	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
 		os.Remove(path)
 		return "", fmt.Errorf("keeping %s for download: %w", f.Name, err)
 	}
-	d.files[id] = download{name: f.Name, contentType: f.ContentType, path: path, until: d.clock.Now().Add(downloadTTL)}
+	d.files[id] = download{name: f.Name, contentType: f.ContentType, path: path, until: d.Clock.Now().Add(DownloadTTL)}
 	return id, nil
 }
 
-// serve sends the file kept as id and reports whether there was one.
-func (d *downloads) serve(w http.ResponseWriter, r *http.Request, id string) bool {
+// Serve sends the file kept as id and reports whether there was one.
+func (d *Downloads) Serve(w http.ResponseWriter, r *http.Request, id string) bool {
 	d.mu.Lock()
 	d.sweepLocked()
 	dl, ok := d.files[id]
@@ -71,14 +75,14 @@ func (d *downloads) serve(w http.ResponseWriter, r *http.Request, id string) boo
 		return false // swept meanwhile
 	}
 	defer f.Close()
-	downloadHeaders(w, dl.name, dl.contentType)
+	DownloadHeaders(w, dl.name, dl.contentType)
 	http.ServeContent(w, r, "", time.Time{}, f)
 	return true
 }
 
 // sweepLocked deletes the files whose time is up; d.mu is held.
-func (d *downloads) sweepLocked() {
-	now := d.clock.Now()
+func (d *Downloads) sweepLocked() {
+	now := d.Clock.Now()
 	for id, dl := range d.files {
 		if !now.Before(dl.until) {
 			os.Remove(dl.path)
@@ -87,8 +91,8 @@ func (d *downloads) sweepLocked() {
 	}
 }
 
-// close deletes every file kept.
-func (d *downloads) close() {
+// Close deletes every file kept.
+func (d *Downloads) Close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.dir != "" {
@@ -97,9 +101,9 @@ func (d *downloads) close() {
 	}
 }
 
-// downloadHeaders make a response a download that the browser never runs
+// DownloadHeaders make a response a download that the browser never runs
 // as a page.
-func downloadHeaders(w http.ResponseWriter, name, contentType string) {
+func DownloadHeaders(w http.ResponseWriter, name, contentType string) {
 	if contentType == "" {
 		contentType = "application/octet-stream"
 	}
@@ -107,4 +111,11 @@ func downloadHeaders(w http.ResponseWriter, name, contentType string) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "sandbox")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+}
+
+// RandomID returns n random bytes, base64url without padding.
+func RandomID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -1,4 +1,4 @@
-package web
+package internal
 
 import (
 	"io"
@@ -16,9 +16,9 @@ import (
 // after an hour (and at stop).
 func TestDownloadsLiveOnDiskForAnHour(t *testing.T) {
 	clock := bottest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
-	d := &downloads{clock: clock}
-	defer d.close()
-	id, err := d.keep(bot.File{Name: "list.csv", ContentType: "text/csv", Data: []byte("email\na@x.org\n")})
+	d := &Downloads{Clock: clock}
+	defer d.Close()
+	id, err := d.Keep(bot.File{Name: "list.csv", ContentType: "text/csv", Data: []byte("email\na@x.org\n")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,23 +27,23 @@ func TestDownloadsLiveOnDiskForAnHour(t *testing.T) {
 		t.Fatalf("the file on disk: %v %v", fi, err)
 	}
 	rec := httptest.NewRecorder()
-	if !d.serve(rec, httptest.NewRequest("GET", "/console/files/"+id, nil), id) {
+	if !d.Serve(rec, httptest.NewRequest("GET", "/console/files/"+id, nil), id) {
 		t.Fatal("not served")
 	}
 	body, _ := io.ReadAll(rec.Result().Body)
 	if string(body) != "email\na@x.org\n" || rec.Header().Get("Content-Disposition") != `attachment; filename=list.csv` {
 		t.Fatalf("served %q with %v", body, rec.Header())
 	}
-	clock.Advance(downloadTTL)
-	if d.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), id) {
+	clock.Advance(DownloadTTL)
+	if d.Serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), id) {
 		t.Fatal("served after its hour")
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("the file is still on disk: %v", err)
 	}
-	d.keep(bot.File{Name: "b.csv", Data: []byte("x")})
+	d.Keep(bot.File{Name: "b.csv", Data: []byte("x")})
 	dir := d.dir
-	d.close()
+	d.Close()
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Fatalf("the directory is still there: %v", err)
 	}
