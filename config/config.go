@@ -130,8 +130,11 @@ func (m Moderators) Build() *moderators.Set {
 
 // Limit is how fast herald may send on one platform. Both fields zero
 // mean the platform's documented limits (the engine knows them);
-// otherwise a zero field means no limit of that kind.
+// otherwise a zero field means no limit of that kind. A platform's
+// sliding windows per chat (Teams') stay.
 type Limit struct {
+	// PerSecond counts posts, or on Teams requests (a first message to
+	// someone is two: the conversation, then the message).
 	PerSecond float64       `yaml:"per_second"`
 	PerChat   time.Duration `yaml:"per_chat"`
 	// GroupPerMinute bounds the posts to one group chat in any minute.

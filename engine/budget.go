@@ -24,7 +24,8 @@ type Budget struct {
 
 // NewBudget returns a budget with limits overriding DefaultLimits per
 // platform (a platform listed is paced by its entry, the zero Limits
-// meaning none), running every limit scale times faster (0 or 1: real
+// meaning none; an entry with rates but no ChatWindows keeps the
+// default's), running every limit scale times faster (0 or 1: real
 // time; tests against fakes with the same scale run in seconds).
 func NewBudget(limits map[bot.Platform]bot.Limits, clock clock.Clock, scale float64) *Budget {
 	return &Budget{limits: limits, clock: clock, scale: scale, limiters: map[bot.Platform]*Limiter{}}
@@ -39,6 +40,10 @@ func (b *Budget) For(p bot.Platform) *Limiter {
 		lim, set := b.limits[p]
 		if !set {
 			lim = DefaultLimits(p)
+		} else if lim.ChatWindows == nil && (lim.PerSecond > 0 || lim.PerChat > 0) {
+			// An operator's rates keep the platform's windows per chat,
+			// which the configuration does not name.
+			lim.ChatWindows = DefaultLimits(p).ChatWindows
 		}
 		l = newScaledLimiter(lim, b.clock, b.scale)
 		b.limiters[p] = l

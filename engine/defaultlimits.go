@@ -26,7 +26,7 @@ func DefaultLimits(p bot.Platform) bot.Limits {
 	case bot.PlatformTeams:
 		// Teams takes 50 requests a second per app and tenant; a first
 		// message to someone is two of them (the conversation, then the
-		// message), which the adapter tells the engine (requestCounter).
+		// message): the adapter takes the second token (Budget.Take).
 		return bot.Limits{PerSecond: 50, PerChat: time.Second / 7,
 			ChatWindows: map[time.Duration]int{2 * time.Second: 8, 30 * time.Second: 60, time.Hour: 1800}}
 	case bot.PlatformEmail:

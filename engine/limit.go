@@ -40,6 +40,8 @@ type Limiter struct {
 	chats       map[string]time.Time   // next time each chat may be written to
 	groups      map[string][]time.Time // posts booked per group chat, in the last window
 	booked      map[string][]time.Time // posts booked per chat within the longest window
+	chatsSweep  int                    // sizes of chats and booked past which they are swept
+	bookedSweep int
 	pausedUntil time.Time
 }
 
@@ -64,7 +66,7 @@ func newScaledLimiter(l bot.Limits, clock clock.Clock, scale float64) *Limiter {
 	// kept a little lower (pacing): timer jitter never tips a post over.
 	unit := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale / pacing) }
 	lim := &Limiter{clock: clock, perChat: unit(l.PerChat), groupN: l.GroupPerMinute, groupWindow: unit(time.Minute), scale: scale,
-		chats: map[string]time.Time{}, groups: map[string][]time.Time{}, booked: map[string][]time.Time{}}
+		chats: map[string]time.Time{}, groups: map[string][]time.Time{}, booked: map[string][]time.Time{}, chatsSweep: 4096, bookedSweep: 4096}
 	for d, n := range l.ChatWindows {
 		if d > 0 && n > 0 {
 			lim.windows = append(lim.windows, window{unit(d), n})
@@ -172,8 +174,8 @@ func (l *Limiter) WaitClass(ctx context.Context, class bot.Class, chat string) e
 }
 
 // WaitChat is WaitClass's first half: it blocks past any pause and until
-// chat may take a post (its interval, its group's window), and books that
-// post. The caller then takes the overall token with WaitToken right
+// chat may take a post (its interval, its group's window, its sliding
+// windows), and books that post. The caller then takes the overall token with WaitToken right
 // before it posts, so that what it does in between (recording the
 // sending in flight) does not shift when posts reach the platform.
 func (l *Limiter) WaitChat(ctx context.Context, chat string) error {
@@ -187,18 +189,25 @@ func (l *Limiter) WaitChat(ctx context.Context, chat string) error {
 		if next := l.chats[chat]; next.After(at) {
 			at = next
 		}
-		l.chats[chat] = at.Add(l.perChat)
-		if len(l.chats) > 4096 {
-			l.sweep(now)
-		}
 	}
 	if l.groupN > 0 && isGroup(chat) {
 		at = l.groupSlotLocked(chat, at)
 	}
 	if len(l.windows) > 0 && chat != "" {
 		at = l.windowSlotLocked(chat, at)
-		if len(l.booked) > 4096 {
+		if len(l.booked) > l.bookedSweep {
+			// Each chat stays booked for the longest window (an hour on
+			// Teams, a campaign's every recipient): sweep when the map
+			// doubled, not on every post.
 			l.sweepBooked(now)
+			l.bookedSweep = max(4096, 2*len(l.booked))
+		}
+	}
+	if l.perChat > 0 && chat != "" {
+		l.chats[chat] = at.Add(l.perChat) // from the post's final time
+		if len(l.chats) > l.chatsSweep {
+			l.sweep(now)
+			l.chatsSweep = max(4096, 2*len(l.chats))
 		}
 	}
 	l.mu.Unlock()
@@ -232,8 +241,8 @@ func (l *Limiter) WaitToken(ctx context.Context, class bot.Class) error {
 }
 
 // Spare reports whether a post to chat could go now leaving room for
-// others: no pause, the chat's interval passed, and for a group at least
-// a quarter of its window free. Posts that may be skipped (a live card's
+// others: no pause, the chat's interval passed, and for a group, and in
+// each of the chat's sliding windows, at least a quarter of it free. Posts that may be skipped (a live card's
 // edit) check it, so that they never crowd out answers and relays.
 func (l *Limiter) Spare(chat string) bool {
 	now := l.clock.Now()

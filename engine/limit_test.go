@@ -147,3 +147,19 @@ func TestLimiterChatWindows(t *testing.T) {
 		t.Fatalf("another chat waited %s", d)
 	}
 }
+
+// An operator's rates for Teams keep Teams' windows per conversation.
+func TestOverriddenLimitsKeepTheWindows(t *testing.T) {
+	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	clock := bottest.NewClock(start)
+	b := engine.NewBudget(map[bot.Platform]bot.Limits{bot.PlatformTeams: {PerChat: time.Millisecond}}, clock, 1)
+	chats := make([]string, 9)
+	for i := range chats {
+		chats[i] = "teams:19:mods@thread.tacv2"
+	}
+	times := waitAll(t, clock, b.For(bot.PlatformTeams), chats)
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	if d := times[8].Sub(times[0]); d < 2*time.Second {
+		t.Fatalf("9 posts to a channel in %s: Teams takes 8 in 2 s", d)
+	}
+}

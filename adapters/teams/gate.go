@@ -21,14 +21,21 @@ var appWindows = []window{{time.Second, 50}}
 var conversationWindows = []window{{time.Second, 7}, {2 * time.Second, 8}, {30 * time.Second, 60}, {time.Hour, 1800}}
 
 // gate keeps requests within sliding windows as the server counts them,
-// whatever the delays between herald and the server. The server counts a
-// request at some moment between herald sending it and herald reading
-// its answer. So a request may go at S when, for each window of n in d,
-// fewer than n requests are in flight or were answered after S-d: any
-// request the server could count within d of this one. Then no d of the
-// server's clock sees more than n, however late some requests arrive
-// (herald's budget, before the gate, keeps them evenly spaced; the gate
-// only holds them when delays bunch them).
+// whatever the delays on the way there. The server counts a request at
+// some moment after herald sends it and, since the way back (the
+// server's work after counting, then the network) takes at least half
+// the shortest round trip seen lately (rtt), rtt/2 before herald reads
+// its answer at the latest. So a request may go at S when, for each
+// window of n in d, fewer than n requests are in flight or were answered
+// after S-d+rtt/2: any request the server could count within d of this
+// one. Then no d of the server's clock sees more than n, however late
+// some requests arrive.
+//
+// The cost: at a steady round trip r, the gate lets n go per d+r/2 (at
+// 50 a second, 98.5% of the limit up to r = 30 ms, 95% at 100 ms, 91% at
+// 200 ms). herald's budget, before the gate, keeps requests evenly spaced
+// at 98.5% of the limit; below that round trip the gate only holds them
+// when delays bunch them.
 //
 // The gate works in real time: it is about the wire. It is safe for
 // concurrent use.
@@ -38,8 +45,14 @@ type gate struct {
 
 	mu       sync.Mutex
 	inFlight int
-	answers  []time.Time   // answer times within the longest window, in order
-	changed  chan struct{} // closed and replaced when a request is answered
+	// answers are the requests answered, each at its answer time less
+	// half the shortest round trip then (when the server counted it at
+	// the latest), within the longest window, in order.
+	answers []time.Time
+	rtts    [32]time.Duration // the last round trips, for their shortest
+	nrtt    int
+	changed chan struct{} // closed and replaced when a request is answered
+	pending int           // callers about to enter (Adapter.gatesMu held)
 }
 
 func newGate(ws []window, scale float64) *gate {
@@ -54,11 +67,12 @@ func newGate(ws []window, scale float64) *gate {
 	return g
 }
 
-// enter waits until one more request may go, counts it in flight, and
+// enter waits until one more request may go and counts it in flight. It
 // returns the function to call as soon as its answer came (or it
-// failed): it must be called once. When ctx ends first, enter returns its
-// error and counts nothing.
-func (g *gate) enter(ctx context.Context) (answered func(), err error) {
+// failed), and the one to call instead if the request is not sent after
+// all: one of them must be called, once. When ctx ends first, enter
+// returns its error and counts nothing.
+func (g *gate) enter(ctx context.Context) (answered, unsent func(), err error) {
 	for {
 		g.mu.Lock()
 		now := time.Now()
@@ -67,7 +81,7 @@ func (g *gate) enter(ctx context.Context) (answered func(), err error) {
 			g.inFlight++
 			g.mu.Unlock()
 			var once sync.Once
-			return func() { once.Do(g.answer) }, nil
+			return func() { once.Do(func() { g.answer(now) }) }, func() { once.Do(g.unsent) }, nil
 		}
 		changed := g.changed
 		g.mu.Unlock()
@@ -87,7 +101,7 @@ func (g *gate) enter(ctx context.Context) (answered func(), err error) {
 			t.Stop()
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 }
@@ -118,20 +132,45 @@ func (g *gate) waitLocked(now time.Time) (wait time.Duration, blocked bool) {
 	return wait, blocked
 }
 
-// answer counts a request in flight as answered now.
-func (g *gate) answer() {
+// answer counts the request in flight sent at sent as answered now.
+func (g *gate) answer(sent time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := time.Now()
+	g.rtts[g.nrtt%len(g.rtts)] = now.Sub(sent)
+	g.nrtt++
+	shortest := g.rtts[0]
+	for _, r := range g.rtts[1:min(g.nrtt, len(g.rtts))] {
+		shortest = min(shortest, r)
+	}
+	at := now.Add(-shortest / 2)
+	if n := len(g.answers); n > 0 && g.answers[n-1].After(at) {
+		at = g.answers[n-1] // kept in order (a shorter trip was seen since)
+	}
+	g.inFlight--
+	g.answers = append(g.answers, at)
+	g.wake()
+}
+
+// unsent takes back a request counted in flight that was not sent.
+func (g *gate) unsent() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.inFlight--
-	g.answers = append(g.answers, time.Now())
+	g.wake()
+}
+
+// wake tells the waiters something changed; g.mu is held.
+func (g *gate) wake() {
 	close(g.changed)
 	g.changed = make(chan struct{})
 }
 
-// idle reports whether no request is in flight and none was answered
-// within d (the gate may be forgotten when d is its longest window).
-func (g *gate) idle(d time.Duration) bool {
+// idle reports whether no request is in flight or about to enter and
+// none was answered within the longest window: the gate may be forgotten.
+// The caller holds Adapter.gatesMu (for pending).
+func (g *gate) idle() bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.inFlight == 0 && (len(g.answers) == 0 || time.Since(g.answers[len(g.answers)-1]) > d)
+	return g.pending == 0 && g.inFlight == 0 && (len(g.answers) == 0 || time.Since(g.answers[len(g.answers)-1]) > g.longest)
 }

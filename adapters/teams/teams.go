@@ -416,17 +416,31 @@ func (a *Adapter) post(ctx context.Context, act activity, out map[string]any) {
 	}
 }
 
+// answerTimeout bounds how long a command's answers may wait for their
+// turn, past the end of Teams' request.
+const answerTimeout = 2 * time.Minute
+
 // answer posts a command's replies in the conversation of act: in a
 // channel, as replies to its message. Replies are not private in Teams:
-// whoever sees the conversation sees them.
+// whoever sees the conversation sees them. They wait their turn in
+// herald's budget even when Teams stops waiting for its request (about
+// 15 s): the command ran, its answer is not dropped.
 func (a *Adapter) answer(ctx context.Context, act activity, replies []bot.CommandReply) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), answerTimeout)
+	defer cancel()
 	conv, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(replyPath(act), "/v3/conversations/"), "/activities"))
+	// The budget counts a personal chat by its person, as campaigns and
+	// relays to them do.
+	key := conv
+	if strings.HasPrefix(conv, "a:") && act.From.ID != "" {
+		key = act.From.ID
+	}
 	for _, r := range replies {
 		for _, m := range r.Messages {
 			var out struct {
 				ID string `json:"id"`
 			}
-			if err := a.paced(ctx, conv, func() error { return a.call(ctx, "POST", act.ServiceURL, replyPath(act), conv, a.outgoing(m), &out) }); err != nil {
+			if err := a.paced(ctx, key, func() error { return a.call(ctx, "POST", act.ServiceURL, replyPath(act), conv, a.outgoing(m), &out) }); err != nil {
 				a.cfg.Log.Error("teams: answering a command", "err", err)
 				continue
 			}
@@ -459,14 +473,15 @@ func (a *Adapter) outgoing(m bot.Message) map[string]any {
 	return messageActivity(m, internal.FormText(a.cfg.Locale, "Send"))
 }
 
-// paced makes a post to conversation conv within herald's budget (when
-// set): it waits for its turn as an interactive post, and a 429 pauses
-// the budget and the post is tried again once.
-func (a *Adapter) paced(ctx context.Context, conv string, post func() error) error {
+// paced makes a post to chat (a channel's conversation, or a person for
+// their personal chat) within herald's budget (when set): it waits for
+// its turn as an interactive post, and a 429 pauses the budget and the
+// post is tried again once.
+func (a *Adapter) paced(ctx context.Context, chat string, post func() error) error {
 	if a.cfg.Budget == nil {
 		return post()
 	}
-	to := bot.Address{Platform: bot.PlatformTeams, ID: conv}
+	to := bot.Address{Platform: bot.PlatformTeams, ID: chat}
 	for try := 0; ; try++ {
 		if err := a.cfg.Budget.Wait(ctx, bot.ClassInteractive, to); err != nil {
 			return err
@@ -637,15 +652,17 @@ func (a *Adapter) call(ctx context.Context, method, serviceURL, path, conv strin
 	if err != nil || u.Host == "" || !a.allowedHost(u.Host) || u.Scheme != "https" && !loopback(u.Hostname()) {
 		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "herald sends its Teams token only to the service hosts allowed (teams.service_hosts): not to %q", serviceURL)
 	}
-	tok, err := a.appToken(ctx)
-	if err != nil {
-		return err
-	}
-	answered, err := a.enter(ctx, conv)
+	answered, unsent, err := a.enter(ctx, conv)
 	if err != nil {
 		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "stopped while waiting for Teams' limits: %v", err)
 	}
-	defer answered()
+	// The token after the wait: a wait longer than the token's margin
+	// would send it expired.
+	tok, err := a.appToken(ctx)
+	if err != nil {
+		unsent()
+		return err
+	}
 	var body io.Reader
 	if in != nil {
 		b, _ := json.Marshal(in)
@@ -653,15 +670,19 @@ func (a *Adapter) call(ctx context.Context, method, serviceURL, path, conv strin
 	}
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(serviceURL, "/")+path, body)
 	if err != nil {
+		unsent()
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := a.cfg.Client.Do(req)
-	answered() // the server counted it by now: its answer began
 	if err != nil {
+		// It may have reached Teams all the same (a timeout, a stop):
+		// it counts as in flight for one more second.
+		time.AfterFunc(a.app.longest, answered)
 		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "Teams did not answer: %v", err)
 	}
+	answered() // the server counted it by now: its answer began
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode/100 == 2 {
@@ -696,8 +717,8 @@ func (a *Adapter) call(ctx context.Context, method, serviceURL, path, conv strin
 // chats, where every thread and answer goes, have gates of their own; a
 // personal chat (a:…) takes a campaign's message and a few relays, which
 // herald's budget paces within the same windows.
-func (a *Adapter) enter(ctx context.Context, conv string) (answered func(), err error) {
-	var convDone func()
+func (a *Adapter) enter(ctx context.Context, conv string) (answered, unsent func(), err error) {
+	convDone, convUnsent := func() {}, func() {}
 	if conv != "" && !strings.HasPrefix(conv, "a:") {
 		conv, _, _ = strings.Cut(conv, ";") // a channel's thread counts with its channel
 		a.gatesMu.Lock()
@@ -705,7 +726,7 @@ func (a *Adapter) enter(ctx context.Context, conv string) (answered func(), err 
 		if !ok {
 			if len(a.gates) >= 1024 {
 				for c, old := range a.gates {
-					if old.idle(time.Hour) {
+					if old.idle() {
 						delete(a.gates, c)
 					}
 				}
@@ -713,24 +734,22 @@ func (a *Adapter) enter(ctx context.Context, conv string) (answered func(), err 
 			g = newGate(conversationWindows, a.cfg.TimeScale)
 			a.gates[conv] = g
 		}
+		g.pending++ // not forgotten before it is entered
 		a.gatesMu.Unlock()
-		if convDone, err = g.enter(ctx); err != nil {
-			return nil, err
+		convDone, convUnsent, err = g.enter(ctx)
+		a.gatesMu.Lock()
+		g.pending--
+		a.gatesMu.Unlock()
+		if err != nil {
+			return nil, nil, err
 		}
 	}
-	appDone, err := a.app.enter(ctx)
+	appDone, appUnsent, err := a.app.enter(ctx)
 	if err != nil {
-		if convDone != nil {
-			convDone()
-		}
-		return nil, err
+		convUnsent()
+		return nil, nil, err
 	}
-	return func() {
-		appDone()
-		if convDone != nil {
-			convDone()
-		}
-	}, nil
+	return func() { appDone(); convDone() }, func() { appUnsent(); convUnsent() }, nil
 }
 
 // serviceURL is where herald calls the Bot Connector: where the last

@@ -4,6 +4,7 @@
 //	go run ./bench/dispatch -n 100000             # no limit: engine vs a bare HTTP loop, 5 runs
 //	go run ./bench/dispatch -n 3000 -limit telegram  # the fake enforces Telegram's limits
 //	go run ./bench/dispatch -n 3000 -limit teams     # teamsfake and the Teams adapter
+//	go run ./bench/dispatch -n 3000 -limit teams -latency 100ms  # Teams' round trips
 //
 // Processes: the command itself only directs and counts. It re-executes
 // itself (os.Args[0], as bench/recipients does) three ways:
@@ -90,6 +91,7 @@ type options struct {
 	n, workers, runs                  int
 	limit                             string
 	nosync, noop                      bool
+	latency                           time.Duration
 	cpuprofile, traceFile, memprofile string
 }
 
@@ -98,6 +100,7 @@ func main() {
 	flag.IntVar(&o.n, "n", 100000, "recipients")
 	flag.StringVar(&o.limit, "limit", "", "enforce a platform's documented limits in the fake (telegram, teams)")
 	flag.IntVar(&o.runs, "runs", 0, "bare loop + engine pairs, the median printed (0: 5 without -limit, 1 with)")
+	flag.DurationVar(&o.latency, "latency", 0, "with -limit teams: how long the fake works on each request before answering")
 	flag.IntVar(&o.workers, "workers", 128, "concurrent sends, for the engine and the bare loop alike")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the engine child here (run k > 1: path.k)")
 	flag.StringVar(&o.traceFile, "trace", "", "write an execution trace of the engine run here (run k > 1: path.k)")
@@ -114,7 +117,7 @@ func main() {
 	case "fake":
 		var fl fakeplatform.Limits
 		if o.limit == "teams" {
-			err = serveTeamsFake(o.n)
+			err = serveTeamsFake(o.n, o.latency)
 		} else if fl, err = fakeLimits(o.limit); err == nil {
 			err = fakeplatform.ServeChild(fl)
 		}
@@ -163,7 +166,7 @@ func parent(o options) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(self, "-mode", "fake", "-limit", o.limit, "-n", strconv.Itoa(o.n))
+	cmd := exec.Command(self, "-mode", "fake", "-limit", o.limit, "-n", strconv.Itoa(o.n), "-latency", o.latency.String())
 	cmd.Stderr = os.Stderr
 	fake, err := fakeplatform.StartChild(cmd)
 	if err != nil {

@@ -35,11 +35,12 @@ func teamsUser(i int) string { return "29:" + chat(i) }
 // endpoints fakeplatform.Remote reads: /fake/reset, /fake/stats (accepted
 // counts the Bot Connector requests let through, first to last), and
 // /fake/missing (users whose personal chat got no message).
-func serveTeamsFake(n int) error {
+func serveTeamsFake(n int, latency time.Duration) error {
 	f, err := teamsfake.Start(teamsApp, teamsPassword, teamsTenant)
 	if err != nil {
 		return err
 	}
+	f.Latency = latency
 	defer f.Close()
 	for i := range n {
 		f.AddUser(teamsfake.User{ID: teamsUser(i), AADID: fmt.Sprintf("aad-%d", i), Name: fmt.Sprintf("P%d", i), Installed: true})

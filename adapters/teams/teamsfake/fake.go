@@ -22,6 +22,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,6 +67,9 @@ type Server struct {
 	Unlimited  bool
 	Scale      float64
 	RetryAfter int
+	// Latency is how long the fake works on a request after counting
+	// it, before it answers (Teams' round trips take 100–500 ms).
+	Latency time.Duration
 
 	key    *rsa.PrivateKey
 	kid    string
@@ -115,9 +119,25 @@ func Start(appID, pw, tenant string) (*Server, error) {
 	mux.HandleFunc("POST /v3/conversations/{conv}/activities/{id}", s.sendActivity)
 	mux.HandleFunc("PUT /v3/conversations/{conv}/activities/{id}", s.updateActivity)
 	mux.HandleFunc("GET /v3/conversations/{conv}/members/{user}", s.member)
-	s.srv = &http.Server{Handler: mux}
+	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.srv.Serve(ln)
 	return s, nil
+}
+
+// serve answers r, Latency after the handler counted it.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if s.Latency <= 0 {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	s.mux.ServeHTTP(rec, r)
+	time.Sleep(s.Latency)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
 }
 
 // URL is the fake's base URL: the login URL, the OpenID metadata's host
