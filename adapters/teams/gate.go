@@ -13,6 +13,11 @@ type window struct {
 	n int
 }
 
+// backMargin is how much shorter than half the shortest round trip a way
+// back may be (a loaded machine answers a request it counted late at
+// once).
+const backMargin = 10 * time.Millisecond
+
 // appWindows is Teams' limit per app and tenant: 50 requests a second.
 var appWindows = []window{{time.Second, 50}}
 
@@ -24,16 +29,17 @@ var conversationWindows = []window{{time.Second, 7}, {2 * time.Second, 8}, {30 *
 // whatever the delays on the way there. The server counts a request at
 // some moment after herald sends it and, since the way back (the
 // server's work after counting, then the network) takes at least half
-// the shortest round trip seen lately (rtt), rtt/2 before herald reads
-// its answer at the latest. So a request may go at S when, for each
-// window of n in d, fewer than n requests are in flight or were answered
-// after S-d+rtt/2: any request the server could count within d of this
-// one. Then no d of the server's clock sees more than n, however late
-// some requests arrive.
+// the shortest round trip seen lately (rtt) less backMargin, that much
+// before herald reads its answer at the latest. So a request may go at S
+// when, for each window of n in d, fewer than n requests are in flight
+// or were answered after S-d+(rtt/2-backMargin): any request the server
+// could count within d of this one. Then no d of the server's clock sees
+// more than n, however late some requests arrive. (On a round trip under
+// twice backMargin, a request counts until a window after its answer.)
 //
-// The cost: at a steady round trip r, the gate lets n go per d+r/2 (at
-// 50 a second, 98.5% of the limit up to r = 30 ms, 95% at 100 ms, 91% at
-// 200 ms). herald's budget, before the gate, keeps requests evenly spaced
+// The cost: at a steady round trip r, the gate lets n go per
+// d+r/2+backMargin (at 50 a second, 98.5% of the limit up to r = 10 ms,
+// 94% at 100 ms, 90% at 200 ms). herald's budget, before the gate, keeps requests evenly spaced
 // at 98.5% of the limit; below that round trip the gate only holds them
 // when delays bunch them.
 //
@@ -143,7 +149,7 @@ func (g *gate) answer(sent time.Time) {
 	for _, r := range g.rtts[1:min(g.nrtt, len(g.rtts))] {
 		shortest = min(shortest, r)
 	}
-	at := now.Add(-shortest / 2)
+	at := now.Add(-max(0, shortest/2-backMargin))
 	if n := len(g.answers); n > 0 && g.answers[n-1].After(at) {
 		at = g.answers[n-1] // kept in order (a shorter trip was seen since)
 	}
