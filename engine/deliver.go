@@ -221,7 +221,17 @@ func (e *Engine) sendKeyed(g *callGuard, m bot.Messenger, to bot.Address, msg bo
 // own, or the worker's guard when g is set. A timeout is a passing
 // failure.
 func (e *Engine) send(g *callGuard, m bot.Messenger, to bot.Address, msg bot.Message) (bot.MessageRef, error) {
+	if b, ok := m.(bulkSender); ok {
+		return e.call(g, to, func(ctx context.Context) (bot.MessageRef, error) { return b.SendBulk(ctx, to, msg) })
+	}
 	return e.call(g, to, func(ctx context.Context) (bot.MessageRef, error) { return m.Send(ctx, to, msg) })
+}
+
+// bulkSender is a messenger that lets a campaign's message wait behind
+// interactive posts (answers, relays) where it queues on its own (Teams'
+// gates): Send is for those, SendBulk for a campaign's messages.
+type bulkSender interface {
+	SendBulk(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error)
 }
 
 // call runs one platform call with the engine's timeout (see send).

@@ -579,3 +579,32 @@ func TestInFlightAtCrashIsReconciledByKey(t *testing.T) {
 		})
 	}
 }
+
+// bulkMessenger counts the messages sent as a campaign's (SendBulk).
+type bulkMessenger struct {
+	*bottest.Messenger
+	bulk atomic.Int64
+}
+
+func (m *bulkMessenger) SendBulk(ctx context.Context, to bot.Address, msg bot.Message) (bot.MessageRef, error) {
+	m.bulk.Add(1)
+	return m.Messenger.Send(ctx, to, msg)
+}
+
+// A campaign's messages go through SendBulk where a messenger has it, so
+// that the platform's queue puts answers and relays first.
+func TestCampaignMessagesAreBulk(t *testing.T) {
+	r := newRig(t)
+	m := &bulkMessenger{Messenger: r.tg}
+	r.engine.Messengers[bot.PlatformTelegram] = m
+	r.list("people", telegramFile(5))
+	id := r.campaign("people", "Hello {{first_name}}", nil)
+	r.run()
+	if _, err := r.svc.Start(context.Background(), id, mod); err != nil {
+		t.Fatal(err)
+	}
+	r.until("the campaign to finish", func() bool { return r.state(id) == bot.CampaignDone })
+	if n := m.bulk.Load(); n != 5 || len(r.tg.Sent()) != 5 {
+		t.Fatalf("%d of %d messages sent as bulk", n, len(r.tg.Sent()))
+	}
+}

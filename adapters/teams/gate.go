@@ -59,6 +59,9 @@ type gate struct {
 	nrtt    int
 	changed chan struct{} // closed and replaced when a request is answered
 	pending int           // callers about to enter (Adapter.gatesMu held)
+	// urgent counts the interactive requests waiting: bulk ones (a
+	// campaign's) wait behind them. waiting counts every request held.
+	urgent, waiting int
 }
 
 func newGate(ws []window, scale float64) *gate {
@@ -77,17 +80,40 @@ func newGate(ws []window, scale float64) *gate {
 // returns the function to call as soon as its answer came (or it
 // failed), and the one to call instead if the request is not sent after
 // all: one of them must be called, once. When ctx ends first, enter
-// returns its error and counts nothing.
-func (g *gate) enter(ctx context.Context) (answered, unsent func(), err error) {
+// returns its error and counts nothing. A bulk request goes only when no
+// interactive one is held.
+func (g *gate) enter(ctx context.Context, bulk bool) (answered, unsent func(), err error) {
+	held := false
+	defer func() {
+		if held {
+			g.mu.Lock()
+			g.unholdLocked(bulk)
+			g.mu.Unlock()
+		}
+	}()
 	for {
 		g.mu.Lock()
 		now := time.Now()
 		wait, blocked := g.waitLocked(now)
+		if bulk && g.urgent > 0 && !blocked {
+			blocked, wait = true, 0 // until the interactive ones went
+		}
 		if !blocked {
+			if held {
+				g.unholdLocked(bulk)
+				held = false
+			}
 			g.inFlight++
 			g.mu.Unlock()
 			var once sync.Once
 			return func() { once.Do(func() { g.answer(now) }) }, func() { once.Do(g.unsent) }, nil
+		}
+		if !held {
+			held = true
+			g.waiting++
+			if !bulk {
+				g.urgent++
+			}
 		}
 		changed := g.changed
 		g.mu.Unlock()
@@ -164,6 +190,17 @@ func (g *gate) unsent() {
 	defer g.mu.Unlock()
 	g.inFlight--
 	g.wake()
+}
+
+// unholdLocked counts a held request out (it goes, or gives up); the bulk
+// ones are told when the last interactive one leaves. g.mu is held.
+func (g *gate) unholdLocked(bulk bool) {
+	g.waiting--
+	if !bulk {
+		if g.urgent--; g.urgent == 0 {
+			g.wake()
+		}
+	}
 }
 
 // wake tells the waiters something changed; g.mu is held.

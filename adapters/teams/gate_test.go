@@ -22,7 +22,7 @@ func TestGateKeepsTheServersWindows(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			answered, _, err := g.enter(context.Background())
+			answered, _, err := g.enter(context.Background(), false)
 			if err != nil {
 				t.Error(err)
 				return
@@ -58,7 +58,7 @@ func TestGateGivenUp(t *testing.T) {
 	g := newGate([]window{{time.Hour, 2}}, 1)
 	var dones []func()
 	for range 2 {
-		done, _, err := g.enter(context.Background())
+		done, _, err := g.enter(context.Background(), false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func TestGateGivenUp(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, _, err := g.enter(ctx); err == nil {
+	if _, _, err := g.enter(ctx, false); err == nil {
 		t.Fatal("a third request within the hour went")
 	}
 	for _, d := range dones {
@@ -77,14 +77,61 @@ func TestGateGivenUp(t *testing.T) {
 	}
 	// A request not sent after all takes its place back.
 	g = newGate([]window{{time.Hour, 1}}, 1)
-	_, unsent, err := g.enter(context.Background())
+	_, unsent, err := g.enter(context.Background(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	unsent()
 	ctx, cancel = context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if _, _, err := g.enter(ctx); err != nil {
+	if _, _, err := g.enter(ctx, false); err != nil {
 		t.Fatalf("the place of a request not sent: %v", err)
+	}
+}
+
+// When a place frees, an interactive request held goes before a bulk one
+// (a campaign's message) held longer.
+func TestGateInteractiveFirst(t *testing.T) {
+	g := newGate([]window{{time.Hour, 1}}, 1)
+	_, unsent, err := g.enter(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := func(n int) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+			g.mu.Lock()
+			w := g.waiting
+			g.mu.Unlock()
+			if w == n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d held, want %d", w, n)
+			}
+		}
+	}
+	went := make(chan string, 2)
+	var undo sync.Map
+	for i, bulk := range []bool{true, false} {
+		go func() {
+			_, u, err := g.enter(context.Background(), bulk)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			undo.Store(bulk, u)
+			went <- map[bool]string{true: "bulk", false: "interactive"}[bulk]
+		}()
+		held(i + 1)
+	}
+	unsent()
+	if first := <-went; first != "interactive" {
+		t.Fatalf("%s went first", first)
+	}
+	u, _ := undo.Load(false)
+	u.(func())()
+	if next := <-went; next != "bulk" {
+		t.Fatalf("then %s", next)
 	}
 }

@@ -648,11 +648,17 @@ func (a *Adapter) appToken(ctx context.Context) (string, error) {
 // token: only to an allowed service host, within Teams' limits per app
 // and, when conv is set, per conversation conv (a message, its update).
 func (a *Adapter) call(ctx context.Context, method, serviceURL, path, conv string, in, out any) error {
+	return a.callClass(ctx, false, method, serviceURL, path, conv, in, out)
+}
+
+// callClass is call for a bulk request (a campaign's) or not: a bulk one
+// waits behind interactive ones at the gates.
+func (a *Adapter) callClass(ctx context.Context, bulk bool, method, serviceURL, path, conv string, in, out any) error {
 	u, err := url.Parse(serviceURL)
 	if err != nil || u.Host == "" || !a.allowedHost(u.Host) || u.Scheme != "https" && !loopback(u.Hostname()) {
 		return bot.StepErrorf(bot.StepSend, bot.EINVALID, "herald sends its Teams token only to the service hosts allowed (teams.service_hosts): not to %q", serviceURL)
 	}
-	answered, unsent, err := a.enter(ctx, conv)
+	answered, unsent, err := a.enter(ctx, conv, bulk)
 	if err != nil {
 		return bot.StepErrorf(bot.StepSend, bot.EUNAVAILABLE, "stopped while waiting for Teams' limits: %v", err)
 	}
@@ -717,7 +723,7 @@ func (a *Adapter) call(ctx context.Context, method, serviceURL, path, conv strin
 // chats, where every thread and answer goes, have gates of their own; a
 // personal chat (a:…) takes a campaign's message and a few relays, which
 // herald's budget paces within the same windows.
-func (a *Adapter) enter(ctx context.Context, conv string) (answered, unsent func(), err error) {
+func (a *Adapter) enter(ctx context.Context, conv string, bulk bool) (answered, unsent func(), err error) {
 	convDone, convUnsent := func() {}, func() {}
 	if conv != "" && !strings.HasPrefix(conv, "a:") {
 		conv, _, _ = strings.Cut(conv, ";") // a channel's thread counts with its channel
@@ -736,7 +742,7 @@ func (a *Adapter) enter(ctx context.Context, conv string) (answered, unsent func
 		}
 		g.pending++ // not forgotten before it is entered
 		a.gatesMu.Unlock()
-		convDone, convUnsent, err = g.enter(ctx)
+		convDone, convUnsent, err = g.enter(ctx, bulk)
 		a.gatesMu.Lock()
 		g.pending--
 		a.gatesMu.Unlock()
@@ -744,7 +750,7 @@ func (a *Adapter) enter(ctx context.Context, conv string) (answered, unsent func
 			return nil, nil, err
 		}
 	}
-	appDone, appUnsent, err := a.app.enter(ctx)
+	appDone, appUnsent, err := a.app.enter(ctx, bulk)
 	if err != nil {
 		convUnsent()
 		return nil, nil, err
@@ -796,7 +802,7 @@ func (a *Adapter) allowedHost(host string) bool {
 // conversation returns the personal conversation with user, opening it
 // (a proactive message's first step; opened says so) when herald has
 // none: a user who has not installed the app fails at step open.
-func (a *Adapter) conversation(ctx context.Context, user string) (id string, opened bool, err error) {
+func (a *Adapter) conversation(ctx context.Context, bulk bool, user string) (id string, opened bool, err error) {
 	a.mu.Lock()
 	id, ok := a.convs[user]
 	a.mu.Unlock()
@@ -808,7 +814,7 @@ func (a *Adapter) conversation(ctx context.Context, user string) (id string, ope
 	}
 	in := map[string]any{"bot": map[string]string{"id": "28:" + a.cfg.AppID}, "members": []map[string]string{{"id": user}}, "isGroup": false,
 		"tenantId": a.cfg.Tenant, "channelData": map[string]any{"tenant": map[string]string{"id": a.cfg.Tenant}}}
-	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations", "", in, &out); err != nil {
+	if err := a.callClass(ctx, bulk, "POST", a.serviceURL(), "/v3/conversations", "", in, &out); err != nil {
 		var ae *apiError
 		if asAPI(err, &ae) {
 			switch ae.status {
@@ -839,13 +845,23 @@ func asAPI(err error, target **apiError) bool {
 // Send writes m to a Teams user in their personal chat, as an Adaptive
 // Card.
 func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
+	return a.send(ctx, false, to, m)
+}
+
+// SendBulk is Send for a campaign's message: at Teams' limits it waits
+// behind answers and relays.
+func (a *Adapter) SendBulk(ctx context.Context, to bot.Address, m bot.Message) (bot.MessageRef, error) {
+	return a.send(ctx, true, to, m)
+}
+
+func (a *Adapter) send(ctx context.Context, bulk bool, to bot.Address, m bot.Message) (bot.MessageRef, error) {
 	if to.Platform != bot.PlatformTeams || to.ID == "" {
 		return bot.MessageRef{}, bot.StepErrorf(bot.StepResolve, bot.EINVALID, "%s is not a Teams user", to)
 	}
 	if err := m.Validate(); err != nil {
 		return bot.MessageRef{}, bot.StepErrorf(bot.StepRender, bot.EINVALID, "%s", bot.ErrorMessage(err))
 	}
-	conv, opened, err := a.conversation(ctx, to.ID)
+	conv, opened, err := a.conversation(ctx, bulk, to.ID)
 	if err != nil {
 		return bot.MessageRef{}, err
 	}
@@ -860,7 +876,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := a.call(ctx, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", conv, a.outgoing(m), &out); err != nil {
+	if err := a.callClass(ctx, bulk, "POST", a.serviceURL(), "/v3/conversations/"+url.PathEscape(conv)+"/activities", conv, a.outgoing(m), &out); err != nil {
 		var ae *apiError
 		if asAPI(err, &ae) {
 			if ae.status == http.StatusForbidden {
