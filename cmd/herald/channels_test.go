@@ -85,6 +85,12 @@ func TestChannelPerCampaign(t *testing.T) {
 		}
 		return false
 	})
+	// The platform took the message before herald recorded it sent (and
+	// whom it reached, in the same write): Ana answers after that.
+	waitUntil(t, p, "the campaign done", func() bool {
+		out, _ := commandOutput(t, p, "campaign show 1")
+		return strings.Contains(out, "done")
+	})
 	fake.SendSocket("events_api", map[string]any{"type": "event_callback", "event_id": "EvAns", "event": map[string]any{
 		"type": "message", "user": "UANA", "channel": "DUANA", "channel_type": "im", "ts": "9.9", "text": "thanks!"}})
 	waitUntil(t, p, "Ana's thread", func() bool { return !p.ThreadOf(bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}).IsZero() })
