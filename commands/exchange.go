@@ -15,6 +15,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/bot/webhooks"
 )
 
 // Recipes, calendars and webhooks as one YAML file, so that they can live
@@ -72,7 +73,7 @@ type ExchangeRecipe struct {
 type ExchangeStore interface {
 	bot.RecipeStore
 	bot.CalendarStore
-	bot.WebhookStore
+	webhooks.Store
 	bot.FilterStore
 	LastEventSeq(ctx context.Context) (uint64, error)
 }
@@ -204,7 +205,7 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 		return "", "", nil
 	}
 	type hook struct {
-		w          *bot.Webhook
+		w          *webhooks.Webhook
 		sign, auth string
 		keep       [2]bool // keep the stored signing secret, authorization
 	}
@@ -228,7 +229,7 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 		if sign != "" && !validSigningSecret(sign) {
 			return rep, bot.Errorf(bot.EINVALID, "webhook %q: the signing secret is whsec_ followed by base64 of at least 24 bytes", w.Name)
 		}
-		h := hook{w: &bot.Webhook{Name: w.Name, Description: w.Description, URL: w.URL, Method: method, ContentType: ctype, Vars: w.Vars,
+		h := hook{w: &webhooks.Webhook{Name: w.Name, Description: w.Description, URL: w.URL, Method: method, ContentType: ctype, Vars: w.Vars,
 			Disabled: w.Disabled, CreatedAt: now, UpdatedAt: now, UpdatedBy: by}, sign: sign, auth: auth}
 		_, known := st.Webhook(ctx, w.Name)
 		if known != nil && bot.ErrorCode(known) != bot.ENOTFOUND {

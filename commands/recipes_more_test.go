@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/threads"
+	"github.com/heraldchat/herald/bot/webhooks"
 	"github.com/heraldchat/herald/commands"
 	"github.com/heraldchat/herald/engine"
 )
@@ -277,7 +278,7 @@ func TestWebhookEnableDisable(t *testing.T) {
 // 200.
 type countingPoster struct{ n atomic.Int32 }
 
-func (p *countingPoster) Post(context.Context, *bot.Webhook, string, string, *bot.WebhookDelivery, time.Time) (int, string, time.Duration, error) {
+func (p *countingPoster) Post(context.Context, *webhooks.Webhook, string, string, *webhooks.Delivery, time.Time) (int, string, time.Duration, error) {
 	p.n.Add(1)
 	return 200, "", 0, nil
 }

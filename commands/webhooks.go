@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/webhooks"
 )
 
 // WebhookDeps are what the webhook commands need besides the store: the
 // URL check (package webhook, with the configuration's allow_http and
 // allow_private), a new signing secret, and the sender's Wake.
 type WebhookDeps struct {
-	Store     bot.WebhookStore
+	Store     webhooks.Store
 	CheckURL  func(raw string) error
 	NewSecret func() (string, error)
 	Queued    func()
@@ -47,7 +48,7 @@ func (h *handlers) webhookNew(ctx context.Context, w *Reply, r *Request) error {
 		return err
 	}
 	now := h.deps.Clock.Now().UTC()
-	hook := &bot.Webhook{Name: name, URL: raw, Method: "POST", ContentType: "json", Vars: []string{"all"}, CreatedAt: now, UpdatedAt: now, UpdatedBy: r.Actor}
+	hook := &webhooks.Webhook{Name: name, URL: raw, Method: "POST", ContentType: "json", Vars: []string{"all"}, CreatedAt: now, UpdatedAt: now, UpdatedBy: r.Actor}
 	if err := webhookWords(hook, restAfter(r.Rest, 2)); err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func (h *handlers) webhookNew(ctx context.Context, w *Reply, r *Request) error {
 
 // webhookWords sets what rest says of hook: [get|post] [json|form] [vars
 // …] [desc "…"].
-func webhookWords(hook *bot.Webhook, rest string) error {
+func webhookWords(hook *webhooks.Webhook, rest string) error {
 	if desc, ok := cutQuoted(rest, "desc"); ok {
 		hook.Description = desc
 		rest = rest[:strings.Index(rest, "desc")]
@@ -201,7 +202,7 @@ func (h *handlers) webhookSwitch(on bool) HandlerFunc {
 	}
 }
 
-func (h *handlers) webhookLine(hook *bot.Webhook) string {
+func (h *handlers) webhookLine(hook *webhooks.Webhook) string {
 	state := h.text.T(TextRecipeStateOn)
 	if hook.Disabled {
 		state = h.text.T(TextRecipeStateOff) + " (" + hook.DisabledReason + ")"
@@ -293,8 +294,8 @@ func (h *handlers) webhookTest(ctx context.Context, w *Reply, r *Request) error 
 	}
 	now := h.deps.Clock.Now().UTC()
 	body := fmt.Sprintf(`{"type":"test","timestamp":%q,"data":{"by":%q}}`, now.Format(time.RFC3339), r.Actor.String())
-	d := &bot.WebhookDelivery{MsgID: "msg_test_" + strconv.FormatInt(now.UnixNano(), 36), Webhook: hook.Name, Body: []byte(body)}
-	if err := wd.Store.EnqueueWebhooks(ctx, []*bot.WebhookDelivery{d}); err != nil {
+	d := &webhooks.Delivery{MsgID: "msg_test_" + strconv.FormatInt(now.UnixNano(), 36), Webhook: hook.Name, Body: []byte(body)}
+	if err := wd.Store.EnqueueWebhooks(ctx, []*webhooks.Delivery{d}); err != nil {
 		return err
 	}
 	if wd.Queued != nil {

@@ -11,13 +11,14 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/webhooks"
 )
 
 // WebhookPoster posts one webhook delivery (package webhook): the
 // answer's status, its first bytes, and the wait it asked for; an error
 // when no answer came (or the address was refused).
 type WebhookPoster interface {
-	Post(ctx context.Context, w *bot.Webhook, signing, auth string, d *bot.WebhookDelivery, at time.Time) (status int, excerpt string, retryAfter time.Duration, err error)
+	Post(ctx context.Context, w *webhooks.Webhook, signing, auth string, d *webhooks.Delivery, at time.Time) (status int, excerpt string, retryAfter time.Duration, err error)
 }
 
 // DefaultWebhookSchedule is when a delivery's attempts are made, each
@@ -37,7 +38,7 @@ const maxRetryAfter = 24 * time.Hour
 // the endpoint's log. Run it once; Wake may be called from any goroutine.
 type Webhooks struct {
 	Store interface {
-		bot.WebhookStore
+		webhooks.Store
 	}
 	Poster   WebhookPoster
 	Clock    clock.Clock
@@ -115,11 +116,11 @@ func (h *Webhooks) sleep(ctx context.Context, d time.Duration) error {
 
 // outcome is one delivery's attempt.
 type outcome struct {
-	d     *bot.WebhookDelivery
+	d     *webhooks.Delivery
 	done  bool
-	line  *bot.WebhookAttempt
+	line  *webhooks.Attempt
 	gone  bool // 410: the endpoint is disabled
-	retry *bot.WebhookDelivery
+	retry *webhooks.Delivery
 }
 
 // Step delivers one batch of what is due and settles it; it returns how
@@ -133,7 +134,7 @@ func (h *Webhooks) Step(ctx context.Context) (int, error) {
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
-	hooks := map[string]*bot.Webhook{}
+	hooks := map[string]*webhooks.Webhook{}
 	secrets := map[string][2]string{}
 	for _, d := range due {
 		if _, ok := hooks[d.Webhook]; ok {
@@ -173,8 +174,8 @@ func (h *Webhooks) Step(ctx context.Context) (int, error) {
 		return 0, ctx.Err() // nothing settled: tried again after a restart
 	}
 	var done []uint64
-	var retry []*bot.WebhookDelivery
-	log := map[string][]*bot.WebhookAttempt{}
+	var retry []*webhooks.Delivery
+	log := map[string][]*webhooks.Attempt{}
 	for _, o := range outs {
 		if o.done {
 			done = append(done, o.d.ID)
@@ -209,20 +210,20 @@ func (h *Webhooks) disable(ctx context.Context, name string) error {
 }
 
 // refused is the outcome of a delivery to a webhook deleted or disabled.
-func (h *Webhooks) refused(d *bot.WebhookDelivery, w *bot.Webhook) outcome {
+func (h *Webhooks) refused(d *webhooks.Delivery, w *webhooks.Webhook) outcome {
 	if w == nil {
 		return outcome{d: d, done: true} // deleted: no log to write to
 	}
-	return outcome{d: d, done: true, line: &bot.WebhookAttempt{At: h.Clock.Now().UTC(), MsgID: d.MsgID, Attempt: d.Attempt,
+	return outcome{d: d, done: true, line: &webhooks.Attempt{At: h.Clock.Now().UTC(), MsgID: d.MsgID, Attempt: d.Attempt,
 		Host: hostOf(w.URL), Error: "endpoint disabled: " + w.DisabledReason, Outcome: "failed"}}
 }
 
 // attempt makes d's next attempt and says what comes of it.
-func (h *Webhooks) attempt(ctx context.Context, w *bot.Webhook, sec [2]string, d *bot.WebhookDelivery) outcome {
+func (h *Webhooks) attempt(ctx context.Context, w *webhooks.Webhook, sec [2]string, d *webhooks.Delivery) outcome {
 	at := h.Clock.Now().UTC()
 	start := time.Now()
 	status, excerpt, wait, err := h.Poster.Post(ctx, w, sec[0], sec[1], d, at)
-	line := &bot.WebhookAttempt{At: at, MsgID: d.MsgID, Attempt: d.Attempt + 1, Status: status, Took: time.Since(start), Host: hostOf(w.URL), Excerpt: excerpt}
+	line := &webhooks.Attempt{At: at, MsgID: d.MsgID, Attempt: d.Attempt + 1, Status: status, Took: time.Since(start), Host: hostOf(w.URL), Excerpt: excerpt}
 	o := outcome{d: d, line: line}
 	again := false
 	switch {

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/webhooks"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/store"
 	"github.com/heraldchat/herald/webhook"
@@ -71,12 +71,12 @@ func TestWebhooksSurviveAKill(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx := context.Background()
-	db.PutWebhook(ctx, &bot.Webhook{Name: "sink", URL: srv.URL, Method: "POST", ContentType: "json"})
+	db.PutWebhook(ctx, &webhooks.Webhook{Name: "sink", URL: srv.URL, Method: "POST", ContentType: "json"})
 	secret, _ := webhook.NewSecret()
 	db.SetWebhookSecrets(ctx, "sink", secret, "")
-	var ds []*bot.WebhookDelivery
+	var ds []*webhooks.Delivery
 	for i := range n {
-		ds = append(ds, &bot.WebhookDelivery{MsgID: "msg_" + strconv.Itoa(i), Webhook: "sink", Body: []byte(`{"i":` + strconv.Itoa(i) + `}`)})
+		ds = append(ds, &webhooks.Delivery{MsgID: "msg_" + strconv.Itoa(i), Webhook: "sink", Body: []byte(`{"i":` + strconv.Itoa(i) + `}`)})
 	}
 	if err := db.EnqueueWebhooks(ctx, ds); err != nil {
 		t.Fatal(err)

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/webhooks"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/webhook"
 )
@@ -50,13 +50,13 @@ func TestNoAnswerIsRetriedOnTheSchedule(t *testing.T) {
 	t.Cleanup(func() { close(release) }) // before srv.Close, which waits for the handlers
 
 	for name, url := range map[string]string{"refused": "http://" + refused + "/hook", "hang": srv.URL + "/hook"} {
-		if err := db.PutWebhook(ctx, &bot.Webhook{Name: name, URL: url, Method: "POST", ContentType: "json"}); err != nil {
+		if err := db.PutWebhook(ctx, &webhooks.Webhook{Name: name, URL: url, Method: "POST", ContentType: "json"}); err != nil {
 			t.Fatal(err)
 		}
 		secret, _ := webhook.NewSecret()
 		db.SetWebhookSecrets(ctx, name, secret, "")
 	}
-	if err := db.EnqueueWebhooks(ctx, []*bot.WebhookDelivery{
+	if err := db.EnqueueWebhooks(ctx, []*webhooks.Delivery{
 		{MsgID: "msg_refused", Webhook: "refused", Body: []byte(`{}`)},
 		{MsgID: "msg_hang", Webhook: "hang", Body: []byte(`{}`)},
 	}); err != nil {
@@ -77,9 +77,9 @@ func TestNoAnswerIsRetriedOnTheSchedule(t *testing.T) {
 			t.Fatalf("%d attempts at %s, want %d", n, clock.Now().Sub(t0), want)
 		}
 	}
-	waiting := func() map[string]*bot.WebhookDelivery {
+	waiting := func() map[string]*webhooks.Delivery {
 		ds, _ := db.DueWebhooks(ctx, t0.Add(24*time.Hour), 0)
-		out := map[string]*bot.WebhookDelivery{}
+		out := map[string]*webhooks.Delivery{}
 		for _, d := range ds {
 			out[d.MsgID] = d
 		}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/webhooks"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/webhook"
 )
@@ -56,16 +56,16 @@ func TestWebhookRetriesGoneAndLog(t *testing.T) {
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
 	for _, name := range []string{"crm", "old"} {
-		db.PutWebhook(ctx, &bot.Webhook{Name: name, URL: srv.URL + "/" + name, Method: "POST", ContentType: "json"})
+		db.PutWebhook(ctx, &webhooks.Webhook{Name: name, URL: srv.URL + "/" + name, Method: "POST", ContentType: "json"})
 		secret, _ := webhook.NewSecret()
 		db.SetWebhookSecrets(ctx, name, secret, "")
 	}
-	var ds []*bot.WebhookDelivery
+	var ds []*webhooks.Delivery
 	for _, id := range []string{"flaky", "slow", "bad", "never", "ok"} {
-		ds = append(ds, &bot.WebhookDelivery{MsgID: id, Webhook: "crm", Body: []byte(`{}`)})
+		ds = append(ds, &webhooks.Delivery{MsgID: id, Webhook: "crm", Body: []byte(`{}`)})
 	}
-	ds = append(ds, &bot.WebhookDelivery{MsgID: "gone", Webhook: "old", Body: []byte(`{}`)},
-		&bot.WebhookDelivery{MsgID: "after-gone", Webhook: "old", Body: []byte(`{}`), Due: t0.Add(time.Minute)})
+	ds = append(ds, &webhooks.Delivery{MsgID: "gone", Webhook: "old", Body: []byte(`{}`)},
+		&webhooks.Delivery{MsgID: "after-gone", Webhook: "old", Body: []byte(`{}`), Due: t0.Add(time.Minute)})
 	if err := db.EnqueueWebhooks(ctx, ds); err != nil {
 		t.Fatal(err)
 	}

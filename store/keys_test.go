@@ -13,6 +13,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/webhooks"
 	"github.com/heraldchat/herald/store"
 )
 
@@ -57,15 +58,15 @@ func TestRunKeysAndWebhookIDsAreForgotten(t *testing.T) {
 	if err := db.PlanRecipeRuns(ctx, 60, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	var ds []*bot.WebhookDelivery
+	var ds []*webhooks.Delivery
 	for i := range 10 {
-		ds = append(ds, &bot.WebhookDelivery{MsgID: "msg_" + strconv.Itoa(i), Webhook: "crm", Body: []byte("{}")})
+		ds = append(ds, &webhooks.Delivery{MsgID: "msg_" + strconv.Itoa(i), Webhook: "crm", Body: []byte("{}")})
 	}
 	if err := db.EnqueueWebhooks(ctx, ds); err != nil {
 		t.Fatal(err)
 	}
 	clk.Advance(bot.EventKeyTTL + time.Minute)
-	if err := db.EnqueueWebhooks(ctx, []*bot.WebhookDelivery{{MsgID: "msg_late", Webhook: "crm", Body: []byte("{}")}}); err != nil {
+	if err := db.EnqueueWebhooks(ctx, []*webhooks.Delivery{{MsgID: "msg_late", Webhook: "crm", Body: []byte("{}")}}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -86,7 +87,7 @@ func TestMigrationOrdersRunKeysByEvent(t *testing.T) {
 	if err := db.PlanRecipeRuns(ctx, 0, []*bot.RecipeRun{{Recipe: 3, Event: 9, ConversationID: 1, Due: epoch}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.EnqueueWebhooks(ctx, []*bot.WebhookDelivery{{MsgID: "msg_1", Webhook: "crm", Body: []byte("{}")}}); err != nil {
+	if err := db.EnqueueWebhooks(ctx, []*webhooks.Delivery{{MsgID: "msg_1", Webhook: "crm", Body: []byte("{}")}}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/webhooks"
 )
 
 // Outbound webhooks (schema 13): endpoints by lower-cased name, their
@@ -40,7 +41,7 @@ func noWebhook(name string) error {
 }
 
 // PutWebhook stores w, replacing the webhook of that name.
-func (db *DB) PutWebhook(ctx context.Context, w *bot.Webhook) error {
+func (db *DB) PutWebhook(ctx context.Context, w *webhooks.Webhook) error {
 	if strings.TrimSpace(w.Name) == "" {
 		return bot.Errorf(bot.EINVALID, "a webhook needs a name")
 	}
@@ -50,8 +51,8 @@ func (db *DB) PutWebhook(ctx context.Context, w *bot.Webhook) error {
 }
 
 // Webhook returns the webhook named name, or ENOTFOUND.
-func (db *DB) Webhook(ctx context.Context, name string) (*bot.Webhook, error) {
-	var w bot.Webhook
+func (db *DB) Webhook(ctx context.Context, name string) (*webhooks.Webhook, error) {
+	var w webhooks.Webhook
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		ok, err := get(tx.Bucket(bucketWebhooks), webhookKey(name), &w)
 		if err == nil && !ok {
@@ -66,11 +67,11 @@ func (db *DB) Webhook(ctx context.Context, name string) (*bot.Webhook, error) {
 }
 
 // Webhooks returns every webhook, by name.
-func (db *DB) Webhooks(ctx context.Context) ([]*bot.Webhook, error) {
-	var out []*bot.Webhook
+func (db *DB) Webhooks(ctx context.Context) ([]*webhooks.Webhook, error) {
+	var out []*webhooks.Webhook
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketWebhooks).ForEach(func(_, v []byte) error {
-			var w bot.Webhook
+			var w webhooks.Webhook
 			if err := decode(v, &w); err != nil {
 				return err
 			}
@@ -146,12 +147,12 @@ func (db *DB) WebhookSecrets(ctx context.Context, name string) (string, string, 
 	return s.Signing, s.Authorization, err
 }
 
-func webhookDueKey(d *bot.WebhookDelivery) []byte {
+func webhookDueKey(d *webhooks.Delivery) []byte {
 	return append(itob(uint64(d.Due.UnixNano())), itob(d.ID)...)
 }
 
 // EnqueueWebhooks stores deliveries, each MsgID once.
-func (db *DB) EnqueueWebhooks(ctx context.Context, ds []*bot.WebhookDelivery) error {
+func (db *DB) EnqueueWebhooks(ctx context.Context, ds []*webhooks.Delivery) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		b, ids, byTime := tx.Bucket(bucketWebhookOutbox), tx.Bucket(bucketWebhookIDs), tx.Bucket(bucketWebhookIDsTime)
 		now := db.now()
@@ -188,7 +189,7 @@ func (db *DB) EnqueueWebhooks(ctx context.Context, ds []*bot.WebhookDelivery) er
 	})
 }
 
-func putDelivery(tx *bolt.Tx, d *bot.WebhookDelivery) error {
+func putDelivery(tx *bolt.Tx, d *webhooks.Delivery) error {
 	if err := put(tx.Bucket(bucketWebhookOutbox), itob(d.ID), d); err != nil {
 		return err
 	}
@@ -199,7 +200,7 @@ func putDelivery(tx *bolt.Tx, d *bot.WebhookDelivery) error {
 }
 
 func removeDelivery(tx *bolt.Tx, id uint64) error {
-	var d bot.WebhookDelivery
+	var d webhooks.Delivery
 	ok, err := get(tx.Bucket(bucketWebhookOutbox), itob(id), &d)
 	if err != nil || !ok {
 		return err
@@ -214,10 +215,10 @@ func removeDelivery(tx *bolt.Tx, id uint64) error {
 }
 
 // DueWebhooks returns up to limit deliveries due at or before now.
-func (db *DB) DueWebhooks(ctx context.Context, now time.Time, limit int) ([]*bot.WebhookDelivery, error) {
-	var out []*bot.WebhookDelivery
+func (db *DB) DueWebhooks(ctx context.Context, now time.Time, limit int) ([]*webhooks.Delivery, error) {
+	var out []*webhooks.Delivery
 	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
-		out, err = dueRecords[bot.WebhookDelivery](tx, bucketWebhookDue, bucketWebhookOutbox, now, limit)
+		out, err = dueRecords[webhooks.Delivery](tx, bucketWebhookDue, bucketWebhookOutbox, now, limit)
 		return err
 	})
 	return out, err
@@ -234,7 +235,7 @@ func (db *DB) NextWebhook(ctx context.Context) (time.Time, error) {
 }
 
 // SettleWebhooks removes done, saves retry and appends the log lines.
-func (db *DB) SettleWebhooks(ctx context.Context, done []uint64, retry []*bot.WebhookDelivery, log map[string][]*bot.WebhookAttempt) error {
+func (db *DB) SettleWebhooks(ctx context.Context, done []uint64, retry []*webhooks.Delivery, log map[string][]*webhooks.Attempt) error {
 	return db.batch(ctx, func(tx *bolt.Tx) error {
 		for _, id := range done {
 			if err := removeDelivery(tx, id); err != nil {
@@ -269,14 +270,14 @@ func (db *DB) SettleWebhooks(ctx context.Context, done []uint64, retry []*bot.We
 					return err
 				}
 			}
-			// Keep the last WebhookLogSize: the log is at most that and a
+			// Keep the last webhooks.LogSize: the log is at most that and a
 			// batch long, so counting it is cheap.
 			n := 0
 			c := b.Cursor()
 			for k, _ := c.First(); k != nil; k, _ = c.Next() {
 				n++
 			}
-			for k, _ := c.First(); k != nil && n > bot.WebhookLogSize; k, _ = c.First() {
+			for k, _ := c.First(); k != nil && n > webhooks.LogSize; k, _ = c.First() {
 				if err := c.Delete(); err != nil {
 					return internal("pruning a webhook's log: %w", err)
 				}
@@ -289,8 +290,8 @@ func (db *DB) SettleWebhooks(ctx context.Context, done []uint64, retry []*bot.We
 
 // WebhookLog returns up to limit of webhook name's last attempts, latest
 // first.
-func (db *DB) WebhookLog(ctx context.Context, name string, limit int) ([]*bot.WebhookAttempt, error) {
-	var out []*bot.WebhookAttempt
+func (db *DB) WebhookLog(ctx context.Context, name string, limit int) ([]*webhooks.Attempt, error) {
+	var out []*webhooks.Attempt
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketWebhookLog).Bucket(webhookKey(name))
 		if b == nil {
@@ -298,7 +299,7 @@ func (db *DB) WebhookLog(ctx context.Context, name string, limit int) ([]*bot.We
 		}
 		c := b.Cursor()
 		for k, v := c.Last(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Prev() {
-			var a bot.WebhookAttempt
+			var a webhooks.Attempt
 			if err := decode(v, &a); err != nil {
 				return err
 			}

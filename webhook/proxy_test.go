@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/webhooks"
 )
 
 // The Poster's transport has no proxy function: a proxy named in the
@@ -90,8 +90,8 @@ func TestAnEnvironmentProxyIsNeverUsed(t *testing.T) {
 			t.Fatalf("%s: the control did not go for the proxy (asked for %v): the check below would see nothing", u.Scheme, l)
 		}
 		id := "msg_" + u.Scheme
-		status, _, _, err := p.Post(context.Background(), &bot.Webhook{Name: "crm", URL: target, Method: "POST", ContentType: "json"}, secret, "",
-			&bot.WebhookDelivery{MsgID: id, Body: []byte(`{}`)}, time.Now())
+		status, _, _, err := p.Post(context.Background(), &webhooks.Webhook{Name: "crm", URL: target, Method: "POST", ContentType: "json"}, secret, "",
+			&webhooks.Delivery{MsgID: id, Body: []byte(`{}`)}, time.Now())
 		if l := lookups(); !slices.Equal(l, []string{"crm.herald-test.example"}) {
 			t.Errorf("%s: the Poster asked the resolver for %v, want the webhook's host only", u.Scheme, l)
 		}

@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/webhooks"
 )
 
 // SecretPrefix starts every signing secret.
@@ -184,7 +185,7 @@ func (p *Poster) init() {
 // its first 200 bytes and the wait it asked for (Retry-After). An error
 // is a delivery that reached no answer (refused, timed out, a private
 // address), named by the URL's host only.
-func (p *Poster) Post(ctx context.Context, w *bot.Webhook, signing, auth string, d *bot.WebhookDelivery, at time.Time) (status int, excerpt string, retryAfter time.Duration, err error) {
+func (p *Poster) Post(ctx context.Context, w *webhooks.Webhook, signing, auth string, d *webhooks.Delivery, at time.Time) (status int, excerpt string, retryAfter time.Duration, err error) {
 	p.init()
 	if err := p.CheckURL(w.URL); err != nil {
 		return 0, "", 0, err

@@ -15,6 +15,7 @@ import (
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/webhooks"
 	"github.com/heraldchat/herald/webhook"
 )
 
@@ -51,8 +52,8 @@ func TestSignaturesVerifyWithTheReferenceLibrary(t *testing.T) {
 	}))
 	defer srv.Close()
 	p := &webhook.Poster{AllowHTTP: true, AllowPrivate: true}
-	d := &bot.WebhookDelivery{MsgID: "msg_r1s0", Body: []byte(`{"type":"recipe.Sync","data":{"contact":{"name":"Ana"},"tags":["vip","refund"]}}`)}
-	for _, w := range []*bot.Webhook{
+	d := &webhooks.Delivery{MsgID: "msg_r1s0", Body: []byte(`{"type":"recipe.Sync","data":{"contact":{"name":"Ana"},"tags":["vip","refund"]}}`)}
+	for _, w := range []*webhooks.Webhook{
 		{Name: "j", URL: srv.URL + "/hook", Method: "POST", ContentType: "json"},
 		{Name: "f", URL: srv.URL + "/hook", Method: "POST", ContentType: "form"},
 		{Name: "g", URL: srv.URL + "/hook?k=1", Method: "GET"},
@@ -87,7 +88,7 @@ func TestServerSideRequestForgeryIsRefused(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
-	d := &bot.WebhookDelivery{MsgID: "m", Body: []byte(`{}`)}
+	d := &webhooks.Delivery{MsgID: "m", Body: []byte(`{}`)}
 	secret, _ := webhook.NewSecret()
 
 	t.Setenv("HTTPS_PROXY", "http://127.0.0.1:1")
@@ -95,7 +96,7 @@ func TestServerSideRequestForgeryIsRefused(t *testing.T) {
 	private := &webhook.Poster{AllowHTTP: true, Resolve: func(context.Context, string) ([]netip.Addr, error) {
 		return []netip.Addr{netip.MustParseAddr("10.0.0.5")}, nil
 	}}
-	_, _, _, err := private.Post(context.Background(), &bot.Webhook{Name: "x", URL: "http://crm.example.org:" + port + "/h"}, secret, "", d, time.Now())
+	_, _, _, err := private.Post(context.Background(), &webhooks.Webhook{Name: "x", URL: "http://crm.example.org:" + port + "/h"}, secret, "", d, time.Now())
 	if bot.ErrorCode(err) != bot.EFORBIDDEN || !strings.Contains(err.Error(), "10.0.0.5") || conns.Load() != 0 {
 		t.Fatalf("a private answer: %v (%d connections)", err, conns.Load())
 	}
@@ -103,7 +104,7 @@ func TestServerSideRequestForgeryIsRefused(t *testing.T) {
 	loop := &webhook.Poster{AllowHTTP: true, Resolve: func(context.Context, string) ([]netip.Addr, error) {
 		return []netip.Addr{netip.MustParseAddr("::ffff:127.0.0.1")}, nil
 	}}
-	if _, _, _, err := loop.Post(context.Background(), &bot.Webhook{Name: "x", URL: "http://crm.example.org:" + port + "/h"}, secret, "", d, time.Now()); bot.ErrorCode(err) != bot.EFORBIDDEN || conns.Load() != 0 {
+	if _, _, _, err := loop.Post(context.Background(), &webhooks.Webhook{Name: "x", URL: "http://crm.example.org:" + port + "/h"}, secret, "", d, time.Now()); bot.ErrorCode(err) != bot.EFORBIDDEN || conns.Load() != 0 {
 		t.Fatalf("a mapped loopback answer: %v (%d connections)", err, conns.Load())
 	}
 	strict := &webhook.Poster{}
@@ -119,7 +120,7 @@ func TestServerSideRequestForgeryIsRefused(t *testing.T) {
 	// Allowed (a test's loopback receiver), a redirect is not followed
 	// and the proxy from the environment is not used.
 	open := &webhook.Poster{AllowHTTP: true, AllowPrivate: true}
-	status, _, _, err := open.Post(context.Background(), &bot.Webhook{Name: "x", URL: srv.URL + "/h"}, secret, "", d, time.Now())
+	status, _, _, err := open.Post(context.Background(), &webhooks.Webhook{Name: "x", URL: srv.URL + "/h"}, secret, "", d, time.Now())
 	if err != nil || status != http.StatusFound || conns.Load() != 1 {
 		t.Fatalf("a redirect: %d %v (%d connections)", status, err, conns.Load())
 	}
@@ -133,7 +134,7 @@ func TestErrorsNameTheHostOnly(t *testing.T) {
 	ln.Close() // nothing listens: connection refused
 	p := &webhook.Poster{AllowHTTP: true, AllowPrivate: true, Timeout: 2 * time.Second}
 	secret, _ := webhook.NewSecret()
-	_, _, _, err := p.Post(context.Background(), &bot.Webhook{Name: "x", URL: "http://" + addr + "/hook?token=SECRET123"}, secret, "", &bot.WebhookDelivery{MsgID: "m", Body: []byte(`{}`)}, time.Now())
+	_, _, _, err := p.Post(context.Background(), &webhooks.Webhook{Name: "x", URL: "http://" + addr + "/hook?token=SECRET123"}, secret, "", &webhooks.Delivery{MsgID: "m", Body: []byte(`{}`)}, time.Now())
 	if err == nil || strings.Contains(err.Error(), "SECRET123") || !strings.Contains(err.Error(), addr) {
 		t.Fatalf("error: %v", err)
 	}

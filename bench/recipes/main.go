@@ -60,6 +60,7 @@ import (
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/threads"
+	"github.com/heraldchat/herald/bot/webhooks"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/exprfilter"
 	"github.com/heraldchat/herald/store"
@@ -377,7 +378,7 @@ func deliverPhase(o options, failing bool) (map[string]any, error) {
 	rc := &receiver{ref: ref, ok: map[string]int{}}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
-	if err := db.PutWebhook(ctx, &bot.Webhook{Name: "sink", URL: srv.URL + "/hook", Method: "POST", ContentType: "json"}); err != nil {
+	if err := db.PutWebhook(ctx, &webhooks.Webhook{Name: "sink", URL: srv.URL + "/hook", Method: "POST", ContentType: "json"}); err != nil {
 		return nil, err
 	}
 	if err := db.SetWebhookSecrets(ctx, "sink", secret, ""); err != nil {
@@ -385,9 +386,9 @@ func deliverPhase(o options, failing bool) (map[string]any, error) {
 	}
 	body := []byte(`{"type":"recipe.bench","timestamp":"2026-12-01T09:00:00Z","data":{"conversation":{"id":1,"status":"open"},"message":{"text":"hello"}}}`)
 	for i := 0; i < o.deliveries; i += 1000 {
-		var ds []*bot.WebhookDelivery
+		var ds []*webhooks.Delivery
 		for j := i; j < min(o.deliveries, i+1000); j++ {
-			ds = append(ds, &bot.WebhookDelivery{MsgID: "msg_" + strconv.Itoa(j), Webhook: "sink", Body: body})
+			ds = append(ds, &webhooks.Delivery{MsgID: "msg_" + strconv.Itoa(j), Webhook: "sink", Body: body})
 		}
 		if err := db.EnqueueWebhooks(ctx, ds); err != nil {
 			return nil, err

@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/webhooks"
 )
 
-// The in-memory store's webhooks (bot.WebhookStore).
+// The in-memory store's webhooks (webhooks.Store).
 
-var _ bot.WebhookStore = (*Store)(nil)
+var _ webhooks.Store = (*Store)(nil)
 
 type memWebhooks struct {
 	hooks   map[string][]byte    // by lower-cased name
@@ -33,7 +34,7 @@ func noWebhook(name string) error {
 }
 
 // PutWebhook stores w, replacing the webhook of that name.
-func (s *Store) PutWebhook(ctx context.Context, w *bot.Webhook) error {
+func (s *Store) PutWebhook(ctx context.Context, w *webhooks.Webhook) error {
 	if strings.TrimSpace(w.Name) == "" {
 		return bot.Errorf(bot.EINVALID, "a webhook needs a name")
 	}
@@ -46,21 +47,21 @@ func (s *Store) PutWebhook(ctx context.Context, w *bot.Webhook) error {
 }
 
 // Webhook returns the webhook named name, or ENOTFOUND.
-func (s *Store) Webhook(ctx context.Context, name string) (*bot.Webhook, error) {
+func (s *Store) Webhook(ctx context.Context, name string) (*webhooks.Webhook, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	return getNamed[bot.Webhook](s.webhooksLocked().hooks, name, noWebhook(name))
+	return getNamed[webhooks.Webhook](s.webhooksLocked().hooks, name, noWebhook(name))
 }
 
 // Webhooks returns every webhook, by name.
-func (s *Store) Webhooks(ctx context.Context) ([]*bot.Webhook, error) {
+func (s *Store) Webhooks(ctx context.Context) ([]*webhooks.Webhook, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	return listNamed[bot.Webhook](s.webhooksLocked().hooks), nil
+	return listNamed[webhooks.Webhook](s.webhooksLocked().hooks), nil
 }
 
 // DeleteWebhook removes the webhook, its secrets and its log, unless a
@@ -117,7 +118,7 @@ func (s *Store) WebhookSecrets(ctx context.Context, name string) (string, string
 }
 
 // EnqueueWebhooks stores deliveries, each MsgID once.
-func (s *Store) EnqueueWebhooks(ctx context.Context, ds []*bot.WebhookDelivery) error {
+func (s *Store) EnqueueWebhooks(ctx context.Context, ds []*webhooks.Delivery) error {
 	for _, d := range ds {
 		if d.MsgID == "" {
 			return bot.Errorf(bot.EINVALID, "a webhook delivery needs a message id")
@@ -143,10 +144,10 @@ func (s *Store) EnqueueWebhooks(ctx context.Context, ds []*bot.WebhookDelivery) 
 }
 
 // waiting returns the deliveries by due time, then ID; s.mu is held.
-func (s *Store) waiting() []*bot.WebhookDelivery {
-	var all []*bot.WebhookDelivery
+func (s *Store) waiting() []*webhooks.Delivery {
+	var all []*webhooks.Delivery
 	for _, b := range s.webhooksLocked().queue {
-		all = append(all, dec[bot.WebhookDelivery](b))
+		all = append(all, dec[webhooks.Delivery](b))
 	}
 	sort.Slice(all, func(i, j int) bool {
 		if !all[i].Due.Equal(all[j].Due) {
@@ -158,12 +159,12 @@ func (s *Store) waiting() []*bot.WebhookDelivery {
 }
 
 // DueWebhooks returns up to limit deliveries due at or before now.
-func (s *Store) DueWebhooks(ctx context.Context, now time.Time, limit int) ([]*bot.WebhookDelivery, error) {
+func (s *Store) DueWebhooks(ctx context.Context, now time.Time, limit int) ([]*webhooks.Delivery, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	var out []*bot.WebhookDelivery
+	var out []*webhooks.Delivery
 	for _, d := range s.waiting() {
 		if d.Due.After(now) || limit > 0 && len(out) == limit {
 			break
@@ -186,7 +187,7 @@ func (s *Store) NextWebhook(ctx context.Context) (time.Time, error) {
 }
 
 // SettleWebhooks removes done, saves retry and appends the log lines.
-func (s *Store) SettleWebhooks(ctx context.Context, done []uint64, retry []*bot.WebhookDelivery, log map[string][]*bot.WebhookAttempt) error {
+func (s *Store) SettleWebhooks(ctx context.Context, done []uint64, retry []*webhooks.Delivery, log map[string][]*webhooks.Attempt) error {
 	if err := s.begin(ctx); err != nil {
 		return err
 	}
@@ -211,7 +212,7 @@ func (s *Store) SettleWebhooks(ctx context.Context, done []uint64, retry []*bot.
 		for _, a := range lines {
 			m.log[key] = append(m.log[key], enc(a))
 		}
-		if n := len(m.log[key]) - bot.WebhookLogSize; n > 0 {
+		if n := len(m.log[key]) - webhooks.LogSize; n > 0 {
 			m.log[key] = m.log[key][n:]
 		}
 	}
@@ -220,15 +221,15 @@ func (s *Store) SettleWebhooks(ctx context.Context, done []uint64, retry []*bot.
 
 // WebhookLog returns up to limit of webhook name's last attempts, latest
 // first.
-func (s *Store) WebhookLog(ctx context.Context, name string, limit int) ([]*bot.WebhookAttempt, error) {
+func (s *Store) WebhookLog(ctx context.Context, name string, limit int) ([]*webhooks.Attempt, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
 	lines := s.webhooksLocked().log[strings.ToLower(name)]
-	var out []*bot.WebhookAttempt
+	var out []*webhooks.Attempt
 	for i := len(lines) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
-		out = append(out, dec[bot.WebhookAttempt](lines[i]))
+		out = append(out, dec[webhooks.Attempt](lines[i]))
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/webhooks"
 )
 
 // Env is what a recipe's condition can read: the event that triggered it,
@@ -136,7 +137,7 @@ func Triggers(r *bot.Recipe, e *bot.Event) bool {
 type Store interface {
 	bot.RecipeStore
 	bot.CalendarStore
-	bot.WebhookStore
+	webhooks.Store
 	bot.FilterStore
 	bot.EventStore
 	Conversation(ctx context.Context, id bot.ConversationID) (*bot.Conversation, error)

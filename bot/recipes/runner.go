@@ -13,6 +13,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/schedule"
+	"github.com/heraldchat/herald/bot/webhooks"
 )
 
 // Conversations performs recipes' actions on conversations
@@ -821,9 +822,9 @@ func (r *Runner) webhook(ctx context.Context, rc *bot.Recipe, run *bot.RecipeRun
 	if err != nil {
 		return err
 	}
-	d := &bot.WebhookDelivery{MsgID: "msg_r" + strconv.FormatUint(run.ID, 10) + "s" + strconv.Itoa(step), Webhook: w.Name, Body: body,
+	d := &webhooks.Delivery{MsgID: "msg_r" + strconv.FormatUint(run.ID, 10) + "s" + strconv.Itoa(step), Webhook: w.Name, Body: body,
 		ConversationID: c.ID, Recipe: rc.Name}
-	if err := r.Store.EnqueueWebhooks(ctx, []*bot.WebhookDelivery{d}); err != nil {
+	if err := r.Store.EnqueueWebhooks(ctx, []*webhooks.Delivery{d}); err != nil {
 		return err
 	}
 	if r.WebhooksQueued != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/webhooks"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/webhook"
 )
@@ -44,7 +45,7 @@ func TestARecipeCallsAWebhook(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer srv.Close()
-	r.db.PutWebhook(ctx, &bot.Webhook{Name: "crm", URL: srv.URL, Method: "POST", ContentType: "json", Vars: []string{"all"}})
+	r.db.PutWebhook(ctx, &webhooks.Webhook{Name: "crm", URL: srv.URL, Method: "POST", ContentType: "json", Vars: []string{"all"}})
 	r.db.SetWebhookSecrets(ctx, "crm", secret, "")
 	r.add(t, "Leads", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "pricing"`,
 		bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "lead"}, bot.RecipeAction{Kind: bot.RecipeWebhook, Webhook: "crm", Vars: []string{"contact", "message", "conversation"}})
@@ -75,7 +76,7 @@ func TestARecipeCallsAWebhook(t *testing.T) {
 	if len(due) != 1 || due[0].Outcome != "delivered" || !strings.HasPrefix(due[0].MsgID, "msg_r") {
 		t.Fatalf("log: %+v", due)
 	}
-	r.db.EnqueueWebhooks(ctx, []*bot.WebhookDelivery{{MsgID: due[0].MsgID, Webhook: "crm", Body: []byte(`{}`)}})
+	r.db.EnqueueWebhooks(ctx, []*webhooks.Delivery{{MsgID: due[0].MsgID, Webhook: "crm", Body: []byte(`{}`)}})
 	if n, _ := sender.Step(ctx); n != 0 {
 		t.Fatalf("a replayed step delivered again")
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/webhooks"
 )
 
 // Store is every store port of bot: what an implementation must provide to
@@ -34,7 +35,7 @@ type Store interface {
 	bot.NudgeStore
 	bot.RecipeStore
 	bot.CalendarStore
-	bot.WebhookStore
+	webhooks.Store
 	bot.FilterStore
 	bot.SurveyStore
 	bot.EngagementStore
@@ -80,7 +81,7 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("RecipeStore", func(t *testing.T) { recipeStore(t, open) })
 	t.Run("Calendars", func(t *testing.T) { calendars(t, open) })
 	t.Run("TickNotify", func(t *testing.T) { tickNotify(t, open) })
-	t.Run("Webhooks", func(t *testing.T) { webhooks(t, open) })
+	t.Run("Webhooks", func(t *testing.T) { webhookEndpoints(t, open) })
 	t.Run("Filters", func(t *testing.T) { filters(t, open) })
 	t.Run("SurveyStore", func(t *testing.T) { surveyStore(t, open) })
 	t.Run("EngagementStore", func(t *testing.T) { engagementStore(t, open) })

@@ -7,15 +7,16 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/webhooks"
 )
 
 // webhooks: endpoints by name with secrets apart; deliveries once per
 // message id, due in order, retried and settled; logs kept to their size,
 // latest first; one a recipe calls cannot go.
-func webhooks(t *testing.T, open func(*testing.T) Store) {
+func webhookEndpoints(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
-	crm := &bot.Webhook{Name: "CRM", URL: "https://crm.example.org/hook", Method: "POST", ContentType: "json", Vars: []string{"all"}}
+	crm := &webhooks.Webhook{Name: "CRM", URL: "https://crm.example.org/hook", Method: "POST", ContentType: "json", Vars: []string{"all"}}
 	if err := db.PutWebhook(ctx, crm); err != nil {
 		t.Fatal(err)
 	}
@@ -29,14 +30,14 @@ func webhooks(t *testing.T, open func(*testing.T) Store) {
 	if w, err := db.Webhook(ctx, "crm"); err != nil || w.URL != crm.URL {
 		t.Fatalf("read back: %+v %v", w, err)
 	}
-	ds := []*bot.WebhookDelivery{
+	ds := []*webhooks.Delivery{
 		{MsgID: "msg_1", Webhook: "CRM", Body: []byte(`{"a":1}`), Due: epoch.Add(time.Minute)},
 		{MsgID: "msg_2", Webhook: "CRM", Body: []byte(`{"a":2}`)},
 	}
 	if err := db.EnqueueWebhooks(ctx, ds); err != nil || ds[0].ID == 0 || !ds[1].Due.Equal(epoch) {
 		t.Fatalf("enqueue: %+v %v", ds, err)
 	}
-	if err := db.EnqueueWebhooks(ctx, []*bot.WebhookDelivery{{MsgID: "msg_1", Webhook: "CRM"}}); err != nil {
+	if err := db.EnqueueWebhooks(ctx, []*webhooks.Delivery{{MsgID: "msg_1", Webhook: "CRM"}}); err != nil {
 		t.Fatal(err)
 	}
 	due, _ := db.DueWebhooks(ctx, epoch.Add(time.Hour), 0)
@@ -48,20 +49,20 @@ func webhooks(t *testing.T, open func(*testing.T) Store) {
 	}
 	retry := due[0]
 	retry.Attempt, retry.Due, retry.LastError = 1, epoch.Add(5*time.Second), "503"
-	log := map[string][]*bot.WebhookAttempt{"CRM": {{MsgID: "msg_2", Attempt: 1, Status: 503, Host: "crm.example.org", Outcome: "retry"}}}
-	if err := db.SettleWebhooks(ctx, []uint64{due[1].ID}, []*bot.WebhookDelivery{retry}, log); err != nil {
+	log := map[string][]*webhooks.Attempt{"CRM": {{MsgID: "msg_2", Attempt: 1, Status: 503, Host: "crm.example.org", Outcome: "retry"}}}
+	if err := db.SettleWebhooks(ctx, []uint64{due[1].ID}, []*webhooks.Delivery{retry}, log); err != nil {
 		t.Fatal(err)
 	}
 	if due, _ := db.DueWebhooks(ctx, epoch.Add(time.Hour), 0); len(due) != 1 || due[0].Attempt != 1 || !due[0].Due.Equal(epoch.Add(5*time.Second)) {
 		t.Fatalf("after settling: %+v", due)
 	}
-	code(t, db.SettleWebhooks(ctx, nil, []*bot.WebhookDelivery{{ID: 999}}, nil), bot.ENOTFOUND)
-	// The log keeps its last WebhookLogSize lines, latest first.
-	for i := range bot.WebhookLogSize + 5 {
-		db.SettleWebhooks(ctx, nil, nil, map[string][]*bot.WebhookAttempt{"crm": {{MsgID: "m" + strconv.Itoa(i), Outcome: "delivered"}}})
+	code(t, db.SettleWebhooks(ctx, nil, []*webhooks.Delivery{{ID: 999}}, nil), bot.ENOTFOUND)
+	// The log keeps its last webhooks.LogSize lines, latest first.
+	for i := range webhooks.LogSize + 5 {
+		db.SettleWebhooks(ctx, nil, nil, map[string][]*webhooks.Attempt{"crm": {{MsgID: "m" + strconv.Itoa(i), Outcome: "delivered"}}})
 	}
 	lines, _ := db.WebhookLog(ctx, "CRM", 0)
-	if len(lines) != bot.WebhookLogSize || lines[0].MsgID != "m"+strconv.Itoa(bot.WebhookLogSize+4) {
+	if len(lines) != webhooks.LogSize || lines[0].MsgID != "m"+strconv.Itoa(webhooks.LogSize+4) {
 		t.Fatalf("log: %d lines, first %+v", len(lines), lines[0])
 	}
 	if lines, _ := db.WebhookLog(ctx, "crm", 3); len(lines) != 3 {

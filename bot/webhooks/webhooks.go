@@ -1,13 +1,18 @@
-package bot
+// Package webhooks holds the outbound webhooks recipes call: the
+// endpoints, their deliveries and logs, and the store port that keeps
+// them. Signing and sending them is package webhook's.
+package webhooks
 
 import (
 	"context"
 	"time"
+
+	"github.com/heraldchat/herald/bot"
 )
 
 // Webhook is an outbound webhook endpoint that recipes call: deliveries
 // are signed the Standard Webhooks way (webhook-id, webhook-timestamp,
-// webhook-signature) with a secret kept apart (WebhookStore's secrets),
+// webhook-signature) with a secret kept apart (Store's secrets),
 // so that nothing that prints a Webhook can print a secret.
 type Webhook struct {
 	Name        string `json:"name"`
@@ -24,29 +29,29 @@ type Webhook struct {
 	DisabledReason string    `json:"disabled_reason,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
-	UpdatedBy      Actor     `json:"updated_by"`
+	UpdatedBy      bot.Actor `json:"updated_by"`
 }
 
-// WebhookDelivery is one message to a webhook, kept from the moment it is
+// Delivery is one message to a webhook, kept from the moment it is
 // decided until the endpoint took it or it was given up: a crash loses
 // none. MsgID is the same on every attempt, so that receivers can tell a
 // retry from a new message.
-type WebhookDelivery struct {
-	ID             uint64         `json:"id"`
-	MsgID          string         `json:"msg_id"`
-	Webhook        string         `json:"webhook"`
-	Body           []byte         `json:"body"`
-	Attempt        int            `json:"attempt"` // attempts made
-	Due            time.Time      `json:"due"`
-	LastError      string         `json:"last_error,omitempty"`
-	ConversationID ConversationID `json:"conversation_id,omitempty"`
-	Recipe         string         `json:"recipe,omitempty"`
-	CreatedAt      time.Time      `json:"created_at"`
+type Delivery struct {
+	ID             uint64             `json:"id"`
+	MsgID          string             `json:"msg_id"`
+	Webhook        string             `json:"webhook"`
+	Body           []byte             `json:"body"`
+	Attempt        int                `json:"attempt"` // attempts made
+	Due            time.Time          `json:"due"`
+	LastError      string             `json:"last_error,omitempty"`
+	ConversationID bot.ConversationID `json:"conversation_id,omitempty"`
+	Recipe         string             `json:"recipe,omitempty"`
+	CreatedAt      time.Time          `json:"created_at"`
 }
 
-// WebhookAttempt is one line of a webhook's delivery log. Host is the
+// Attempt is one line of a webhook's delivery log. Host is the
 // URL's host only: a URL can carry a secret.
-type WebhookAttempt struct {
+type Attempt struct {
 	At      time.Time     `json:"at"`
 	MsgID   string        `json:"msg_id"`
 	Attempt int           `json:"attempt"`
@@ -58,13 +63,13 @@ type WebhookAttempt struct {
 	Outcome string        `json:"outcome"`           // delivered, retry, failed, disabled
 }
 
-// WebhookLogSize is how many attempts a webhook's log keeps.
-const WebhookLogSize = 200
+// LogSize is how many attempts a webhook's log keeps.
+const LogSize = 200
 
-// WebhookStore keeps webhooks, their secrets, their deliveries and their
+// Store keeps webhooks, their secrets, their deliveries and their
 // logs. Each method is one transaction; implementations are safe for
 // concurrent use.
-type WebhookStore interface {
+type Store interface {
 	// PutWebhook stores w, replacing the webhook of that name (any case).
 	PutWebhook(ctx context.Context, w *Webhook) error
 	// Webhook returns the webhook named name, or ENOTFOUND.
@@ -82,16 +87,16 @@ type WebhookStore interface {
 	// EnqueueWebhooks stores deliveries (setting ID and CreatedAt); one
 	// whose MsgID was enqueued before is skipped, so that a step replayed
 	// after a crash does not deliver twice.
-	EnqueueWebhooks(ctx context.Context, ds []*WebhookDelivery) error
+	EnqueueWebhooks(ctx context.Context, ds []*Delivery) error
 	// DueWebhooks returns up to limit deliveries due at or before now,
 	// earliest first; NextWebhook when the earliest is due (zero if none).
-	DueWebhooks(ctx context.Context, now time.Time, limit int) ([]*WebhookDelivery, error)
+	DueWebhooks(ctx context.Context, now time.Time, limit int) ([]*Delivery, error)
 	NextWebhook(ctx context.Context) (time.Time, error)
 	// SettleWebhooks removes the deliveries done (delivered or given up),
 	// saves retry (Attempt, Due, LastError), and appends log lines to
-	// their webhooks' logs (each kept to WebhookLogSize), at once.
-	SettleWebhooks(ctx context.Context, done []uint64, retry []*WebhookDelivery, log map[string][]*WebhookAttempt) error
+	// their webhooks' logs (each kept to LogSize), at once.
+	SettleWebhooks(ctx context.Context, done []uint64, retry []*Delivery, log map[string][]*Attempt) error
 	// WebhookLog returns up to limit of webhook name's last attempts,
 	// latest first.
-	WebhookLog(ctx context.Context, name string, limit int) ([]*WebhookAttempt, error)
+	WebhookLog(ctx context.Context, name string, limit int) ([]*Attempt, error)
 }
