@@ -23,7 +23,7 @@ type Surveys interface {
 	Close(ctx context.Context, id bot.CampaignID, at time.Time, by bot.Actor) (*bot.Campaign, error)
 	Stats(ctx context.Context, id bot.CampaignID) (*surveys.Stats, error)
 	ExportAnswers(ctx context.Context, id bot.CampaignID, w bot.RowWriter) error
-	Answers(ctx context.Context, id bot.CampaignID, n int) (*bot.Campaign, *bot.Response, int, error)
+	Answers(ctx context.Context, id bot.CampaignID, n int) (*bot.Campaign, *surveys.Response, int, error)
 }
 
 func (h *handlers) surveys() (Surveys, error) {

@@ -7,6 +7,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/surveys"
 )
 
 // Survey responses (schema 16) are kept by campaign ID + respondent; a
@@ -18,7 +19,7 @@ import (
 var (
 	bucketSurveyResponses = []byte("survey_responses")
 	bucketSurveyAsking    = []byte("survey_asking_text")
-	bucketSurveyTallies   = []byte("survey_tallies") // campaign ID → bot.SurveyTally
+	bucketSurveyTallies   = []byte("survey_tallies") // campaign ID → surveys.Tally
 )
 
 func migrateV15toV16(tx *bolt.Tx) error {
@@ -37,25 +38,25 @@ func responseKey(id bot.CampaignID, respondent string) []byte {
 // Respond applies fn to a response and saves it, with the posts fn
 // returns and the participant's text-question mark, in one transaction
 // shared with other writes at once.
-func (db *DB) Respond(ctx context.Context, id bot.CampaignID, respondent string, participant bot.Address, fn func(r *bot.Response) (bot.SurveyStep, error)) (*bot.Response, error) {
+func (db *DB) Respond(ctx context.Context, id bot.CampaignID, respondent string, participant bot.Address, fn func(r *surveys.Response) (surveys.Step, error)) (*surveys.Response, error) {
 	if respondent == "" {
 		return nil, bot.Errorf(bot.EINVALID, "a survey response needs a respondent")
 	}
-	var out *bot.Response
+	var out *surveys.Response
 	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSurveyResponses)
 		key := responseKey(id, respondent)
-		r := &bot.Response{}
+		r := &surveys.Response{}
 		ok, err := get(b, key, r)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			now := db.now()
-			r = &bot.Response{CampaignID: id, Respondent: respondent, Answers: map[int]bot.Answer{}, StartedAt: now}
+			r = &surveys.Response{CampaignID: id, Respondent: respondent, Answers: map[int]surveys.Answer{}, StartedAt: now}
 		}
 		if r.Answers == nil {
-			r.Answers = map[int]bot.Answer{}
+			r.Answers = map[int]surveys.Answer{}
 		}
 		step, err := fn(r)
 		if err != nil {
@@ -78,7 +79,7 @@ func (db *DB) Respond(ctx context.Context, id bot.CampaignID, respondent string,
 		}
 		if step.Tally != nil {
 			tb := tx.Bucket(bucketSurveyTallies)
-			var t bot.SurveyTally
+			var t surveys.Tally
 			if _, err := get(tb, itob(uint64(id)), &t); err != nil {
 				return err
 			}
@@ -112,7 +113,7 @@ func (db *DB) Respond(ctx context.Context, id bot.CampaignID, respondent string,
 }
 
 // Responses calls fn with each response to survey id, by respondent.
-func (db *DB) Responses(ctx context.Context, id bot.CampaignID, fn func(*bot.Response) error) error {
+func (db *DB) Responses(ctx context.Context, id bot.CampaignID, fn func(*surveys.Response) error) error {
 	return db.view(ctx, func(tx *bolt.Tx) error {
 		prefix := itob(uint64(id))
 		c := tx.Bucket(bucketSurveyResponses).Cursor()
@@ -120,7 +121,7 @@ func (db *DB) Responses(ctx context.Context, id bot.CampaignID, fn func(*bot.Res
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			var r bot.Response
+			var r surveys.Response
 			if err := decode(v, &r); err != nil {
 				return err
 			}
@@ -155,8 +156,8 @@ func (db *DB) AskingText(ctx context.Context, participant bot.Address) (bot.Camp
 }
 
 // SurveyTally returns survey id's running counts.
-func (db *DB) SurveyTally(ctx context.Context, id bot.CampaignID) (*bot.SurveyTally, error) {
-	t := &bot.SurveyTally{}
+func (db *DB) SurveyTally(ctx context.Context, id bot.CampaignID) (*surveys.Tally, error) {
+	t := &surveys.Tally{}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		_, err := get(tx.Bucket(bucketSurveyTallies), itob(uint64(id)), t)
 		return err
@@ -164,4 +165,4 @@ func (db *DB) SurveyTally(ctx context.Context, id bot.CampaignID) (*bot.SurveyTa
 	return t, err
 }
 
-var _ bot.SurveyStore = (*DB)(nil)
+var _ surveys.Store = (*DB)(nil)

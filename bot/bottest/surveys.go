@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/surveys"
 )
 
 // memSurveys is the in-memory survey responses.
@@ -23,7 +24,7 @@ func (s *Store) surveysLocked() *memSurveys {
 
 // Respond applies fn to a response and saves it, with its posts and the
 // participant's text-question mark, all or nothing.
-func (s *Store) Respond(ctx context.Context, id bot.CampaignID, respondent string, participant bot.Address, fn func(r *bot.Response) (bot.SurveyStep, error)) (*bot.Response, error) {
+func (s *Store) Respond(ctx context.Context, id bot.CampaignID, respondent string, participant bot.Address, fn func(r *surveys.Response) (surveys.Step, error)) (*surveys.Response, error) {
 	if respondent == "" {
 		return nil, bot.Errorf(bot.EINVALID, "a survey response needs a respondent")
 	}
@@ -32,14 +33,14 @@ func (s *Store) Respond(ctx context.Context, id bot.CampaignID, respondent strin
 	}
 	defer s.mu.Unlock()
 	m := s.surveysLocked()
-	var r *bot.Response
+	var r *surveys.Response
 	if b, ok := m.responses[id][respondent]; ok {
-		r = dec[bot.Response](b)
+		r = dec[surveys.Response](b)
 	} else {
-		r = &bot.Response{CampaignID: id, Respondent: respondent, StartedAt: s.now()}
+		r = &surveys.Response{CampaignID: id, Respondent: respondent, StartedAt: s.now()}
 	}
 	if r.Answers == nil {
-		r.Answers = map[int]bot.Answer{}
+		r.Answers = map[int]surveys.Answer{}
 	}
 	step, err := fn(r)
 	if err != nil {
@@ -55,9 +56,9 @@ func (s *Store) Respond(ctx context.Context, id bot.CampaignID, respondent strin
 		s.appendPost(step.Copy)
 	}
 	if step.Tally != nil {
-		t := &bot.SurveyTally{}
+		t := &surveys.Tally{}
 		if b, ok := m.tallies[id]; ok {
-			t = dec[bot.SurveyTally](b)
+			t = dec[surveys.Tally](b)
 		}
 		step.Tally(t)
 		m.tallies[id] = enc(t)
@@ -77,11 +78,11 @@ func (s *Store) Respond(ctx context.Context, id bot.CampaignID, respondent strin
 			delete(m.asking[participant], id)
 		}
 	}
-	return dec[bot.Response](enc(r)), nil
+	return dec[surveys.Response](enc(r)), nil
 }
 
 // Responses calls fn with each response to survey id, by respondent.
-func (s *Store) Responses(ctx context.Context, id bot.CampaignID, fn func(*bot.Response) error) error {
+func (s *Store) Responses(ctx context.Context, id bot.CampaignID, fn func(*surveys.Response) error) error {
 	if err := s.begin(ctx); err != nil {
 		return err
 	}
@@ -91,9 +92,9 @@ func (s *Store) Responses(ctx context.Context, id bot.CampaignID, fn func(*bot.R
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	all := make([]*bot.Response, len(keys))
+	all := make([]*surveys.Response, len(keys))
 	for i, k := range keys {
-		all[i] = dec[bot.Response](m.responses[id][k])
+		all[i] = dec[surveys.Response](m.responses[id][k])
 	}
 	s.mu.Unlock()
 	for _, r := range all {
@@ -122,15 +123,15 @@ func (s *Store) AskingText(ctx context.Context, participant bot.Address) (bot.Ca
 }
 
 // SurveyTally returns survey id's running counts.
-func (s *Store) SurveyTally(ctx context.Context, id bot.CampaignID) (*bot.SurveyTally, error) {
+func (s *Store) SurveyTally(ctx context.Context, id bot.CampaignID) (*surveys.Tally, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
 	if b, ok := s.surveysLocked().tallies[id]; ok {
-		return dec[bot.SurveyTally](b), nil
+		return dec[surveys.Tally](b), nil
 	}
-	return &bot.SurveyTally{}, nil
+	return &surveys.Tally{}, nil
 }
 
-var _ bot.SurveyStore = (*Store)(nil)
+var _ surveys.Store = (*Store)(nil)

@@ -10,6 +10,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/engagement"
 	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/surveys"
 )
 
 var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
@@ -299,9 +300,9 @@ func TestSummaryPeopleAndExport(t *testing.T) {
 func TestAnAnonymousSurveyTellsNoOneAnswered(t *testing.T) {
 	r := newRig(t, &bot.Survey{Anonymous: true, Salt: []byte("salt"), Questions: []bot.Question{{Kind: bot.QuestionText, Text: "Anything?"}}})
 	ctx := context.Background()
-	if _, err := r.db.Respond(ctx, r.c.ID, "anon:x", bot.Address{}, func(rs *bot.Response) (bot.SurveyStep, error) {
-		rs.Answers[0] = bot.Answer{Text: "fine", At: t0}
-		return bot.SurveyStep{Tally: func(t *bot.SurveyTally) { t.Responses++ }}, nil
+	if _, err := r.db.Respond(ctx, r.c.ID, "anon:x", bot.Address{}, func(rs *surveys.Response) (surveys.Step, error) {
+		rs.Answers[0] = surveys.Answer{Text: "fine", At: t0}
+		return surveys.Step{Tally: func(t *surveys.Tally) { t.Responses++ }}, nil
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/surveys"
 )
 
 // Store is what the tracker reads and writes.
@@ -26,8 +27,8 @@ type Store interface {
 	Sending(ctx context.Context, cid bot.CampaignID, id bot.SendingID) (*bot.Sending, error)
 	Sendings(ctx context.Context, cid bot.CampaignID, after bot.SendingID, limit int) ([]*bot.Sending, error)
 	SendingCounts(ctx context.Context, cid bot.CampaignID) (bot.SendingCounts, error)
-	SurveyTally(ctx context.Context, id bot.CampaignID) (*bot.SurveyTally, error)
-	Responses(ctx context.Context, id bot.CampaignID, fn func(*bot.Response) error) error
+	SurveyTally(ctx context.Context, id bot.CampaignID) (*surveys.Tally, error)
+	Responses(ctx context.Context, id bot.CampaignID, fn func(*surveys.Response) error) error
 	ConversationByParticipant(ctx context.Context, participant bot.Address) (*bot.Conversation, error)
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/surveys"
 )
 
 // State is a state a campaign's recipient is in, for `campaign people`.
@@ -198,7 +199,7 @@ func (t *Tracker) each(ctx context.Context, c *bot.Campaign, fn func(Person) err
 	var answered map[string]bool // a survey's respondents
 	if c.Survey != nil && !c.Survey.Anonymous {
 		answered = map[string]bool{}
-		if err := t.Store.Responses(ctx, c.ID, func(r *bot.Response) error {
+		if err := t.Store.Responses(ctx, c.ID, func(r *surveys.Response) error {
 			answered[r.Respondent] = len(r.Answers) > 0
 			return nil
 		}); err != nil {

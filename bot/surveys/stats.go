@@ -62,7 +62,7 @@ func (s *Service) Stats(ctx context.Context, id bot.CampaignID) (*Stats, error) 
 }
 
 // statsOf reads tally t of survey campaign c as Stats.
-func statsOf(c *bot.Campaign, t *bot.SurveyTally) *Stats {
+func statsOf(c *bot.Campaign, t *Tally) *Stats {
 	qs := c.Survey.Questions
 	st := &Stats{Campaign: c, Responses: t.Responses, Complete: t.Complete, Questions: make([]QuestionStats, len(qs))}
 	if t.Timed > 0 {
@@ -99,7 +99,7 @@ func statsOf(c *bot.Campaign, t *bot.SurveyTally) *Stats {
 // Recount counts survey id's answers again from every response, as the
 // tally should hold them (its texts aside: the latest MaxTallyTexts by
 // time). It reads every response: for checks, not for every `stats`.
-func (s *Service) Recount(ctx context.Context, id bot.CampaignID) (*bot.SurveyTally, error) {
+func (s *Service) Recount(ctx context.Context, id bot.CampaignID) (*Tally, error) {
 	c, err := s.Campaigns.Campaign(ctx, id)
 	if err != nil {
 		return nil, err
@@ -108,14 +108,14 @@ func (s *Service) Recount(ctx context.Context, id bot.CampaignID) (*bot.SurveyTa
 		return nil, notSurvey(id)
 	}
 	qs := c.Survey.Questions
-	t := &bot.SurveyTally{}
-	tally(t, qs, &bot.Response{}, &bot.Response{}) // sized
+	t := &Tally{}
+	tally(t, qs, &Response{}, &Response{}) // sized
 	type text struct {
 		at time.Time
 		s  string
 	}
 	texts := make([][]text, len(qs))
-	err = s.Store.Responses(ctx, id, func(r *bot.Response) error {
+	err = s.Store.Responses(ctx, id, func(r *Response) error {
 		contribute(t, qs, r, +1)
 		for i, q := range qs {
 			if a, ok := r.Answers[i]; ok && q.Kind == bot.QuestionText && !a.Skipped && a.Text != "" {
@@ -126,7 +126,7 @@ func (s *Service) Recount(ctx context.Context, id bot.CampaignID) (*bot.SurveyTa
 	})
 	for i := range qs {
 		sort.SliceStable(texts[i], func(a, b int) bool { return texts[i][a].at.Before(texts[i][b].at) })
-		for _, x := range texts[i][max(0, len(texts[i])-bot.MaxTallyTexts):] {
+		for _, x := range texts[i][max(0, len(texts[i])-MaxTallyTexts):] {
 			t.Questions[i].Texts = append(t.Questions[i].Texts, x.s)
 		}
 	}
@@ -154,7 +154,7 @@ func (s *Service) ExportAnswers(ctx context.Context, id bot.CampaignID, w bot.Ro
 		return err
 	}
 	n := 0
-	return s.Store.Responses(ctx, id, func(r *bot.Response) error {
+	return s.Store.Responses(ctx, id, func(r *Response) error {
 		if len(r.Answers) == 0 {
 			return nil
 		}
@@ -172,7 +172,7 @@ func (s *Service) ExportAnswers(ctx context.Context, id bot.CampaignID, w bot.Ro
 }
 
 // AnswerText is answer a to question q in words ("" when missing).
-func AnswerText(q bot.Question, a bot.Answer, missing bool) string {
+func AnswerText(q bot.Question, a Answer, missing bool) string {
 	if missing {
 		return ""
 	}
@@ -200,7 +200,7 @@ func AnswerText(q bot.Question, a bot.Answer, missing bool) string {
 // Answers returns survey id's n-th respondent (1-based, in the store's
 // order) with how many answered. An anonymous survey refuses: its
 // answers are not shown person by person.
-func (s *Service) Answers(ctx context.Context, id bot.CampaignID, n int) (*bot.Campaign, *bot.Response, int, error) {
+func (s *Service) Answers(ctx context.Context, id bot.CampaignID, n int) (*bot.Campaign, *Response, int, error) {
 	c, err := s.Campaigns.Campaign(ctx, id)
 	if err != nil {
 		return nil, nil, 0, err
@@ -211,9 +211,9 @@ func (s *Service) Answers(ctx context.Context, id bot.CampaignID, n int) (*bot.C
 	if c.Survey.Anonymous {
 		return nil, nil, 0, bot.Errorf(bot.EFORBIDDEN, "survey %d is anonymous: its answers are not shown person by person", id).Translated("err.survey.anonymous_view", id)
 	}
-	var found *bot.Response
+	var found *Response
 	total := 0
-	err = s.Store.Responses(ctx, id, func(r *bot.Response) error {
+	err = s.Store.Responses(ctx, id, func(r *Response) error {
 		if len(r.Answers) == 0 {
 			return nil
 		}

@@ -39,7 +39,7 @@ type Service struct {
 	// Edit changes a draft or scheduled campaign (campaigns.Service.Edit):
 	// questions change only before a survey is sent.
 	Edit   Editor
-	Store  bot.SurveyStore
+	Store  Store
 	Outbox interface {
 		Enqueue(ctx context.Context, posts []*bot.Outgoing) error
 	}
@@ -218,7 +218,7 @@ func (s *Service) Handle(ctx context.Context, from bot.Actor, text string, copy 
 		return true, s.tell(ctx, from.Address, s.tr("survey.closed", "This survey is closed: your answer was not recorded."))
 	}
 	var cleared bool // this survey's text question answered, none asked after it
-	_, err = s.Store.Respond(ctx, id, Respondent(c, from.Address), from.Address, func(r *bot.Response) (bot.SurveyStep, error) {
+	_, err = s.Store.Respond(ctx, id, Respondent(c, from.Address), from.Address, func(r *Response) (Step, error) {
 		qs := c.Survey.Questions
 		wasText := r.Asking < len(qs) && qs[r.Asking].Kind == bot.QuestionText
 		before := snapshot(r)
@@ -228,7 +228,7 @@ func (s *Service) Handle(ctx context.Context, from bot.Actor, text string, copy 
 		step, err := s.answer(c, r, from.Address, q, v, typed, now)
 		cleared = wasText && !step.AskingText
 		after := snapshot(r)
-		step.Tally = func(t *bot.SurveyTally) { tally(t, c.Survey.Questions, before, after) }
+		step.Tally = func(t *Tally) { tally(t, c.Survey.Questions, before, after) }
 		if copy != nil && !c.Survey.Anonymous { // an anonymous answer is kept nowhere with the person
 			shown := v
 			if !typed {
@@ -267,8 +267,8 @@ func (s *Service) askAgain(ctx context.Context, id bot.CampaignID, a bot.Address
 	if err == nil {
 		respondent = Respondent(c, a)
 	}
-	s.Store.Respond(ctx, id, respondent, a, func(r *bot.Response) (bot.SurveyStep, error) {
-		var step bot.SurveyStep
+	s.Store.Respond(ctx, id, respondent, a, func(r *Response) (Step, error) {
+		var step Step
 		if stands && r.Asking < len(c.Survey.Questions) && c.Survey.Questions[r.Asking].Kind == bot.QuestionText {
 			m := s.ask(c, r.Asking, a)
 			step.Posts = []*bot.Outgoing{post(a, m)}
@@ -321,7 +321,7 @@ func Shown(c *bot.Campaign, q int, v string) string {
 // the thanks, a word on what was not understood. Whatever it records, the
 // step says whether a text question is then asked (an answer that
 // changes nothing leaves the mark as it was).
-func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int, v string, typed bool, now time.Time) (step bot.SurveyStep, err error) {
+func (s *Service) answer(c *bot.Campaign, r *Response, to bot.Address, q int, v string, typed bool, now time.Time) (step Step, err error) {
 	qs := c.Survey.Questions
 	defer func() { step.AskingText = r.Asking < len(qs) && qs[r.Asking].Kind == bot.QuestionText }()
 	say := func(m bot.Message) {
@@ -347,7 +347,7 @@ func (s *Service) answer(c *bot.Campaign, r *bot.Response, to bot.Address, q int
 	}
 	question := qs[q]
 	prev, had := r.Answers[q]
-	a := bot.Answer{At: now}
+	a := Answer{At: now}
 	complete := true
 	switch {
 	case !typed && v == "skip":
@@ -478,7 +478,7 @@ func indexOf(xs []int, x int) int {
 	return -1
 }
 
-func sameAnswer(a, b bot.Answer) bool {
+func sameAnswer(a, b Answer) bool {
 	if a.Rating != b.Rating || a.Text != b.Text || a.Skipped != b.Skipped || len(a.Choices) != len(b.Choices) {
 		return false
 	}
@@ -502,9 +502,9 @@ func clip(s string, n int) string {
 }
 
 // snapshot copies what of r the tally counts.
-func snapshot(r *bot.Response) *bot.Response {
+func snapshot(r *Response) *Response {
 	c := *r
-	c.Answers = make(map[int]bot.Answer, len(r.Answers))
+	c.Answers = make(map[int]Answer, len(r.Answers))
 	for k, a := range r.Answers {
 		a.Choices = append([]int(nil), a.Choices...)
 		c.Answers[k] = a
@@ -513,9 +513,9 @@ func snapshot(r *bot.Response) *bot.Response {
 }
 
 // tally moves t from counting response before to counting after.
-func tally(t *bot.SurveyTally, qs []bot.Question, before, after *bot.Response) {
+func tally(t *Tally, qs []bot.Question, before, after *Response) {
 	for len(t.Questions) < len(qs) {
-		t.Questions = append(t.Questions, bot.QuestionTally{})
+		t.Questions = append(t.Questions, QuestionTally{})
 	}
 	for i, q := range qs {
 		if n := answerCount(q); len(t.Questions[i].Counts) < n {
@@ -538,8 +538,8 @@ func tally(t *bot.SurveyTally, qs []bot.Question, before, after *bot.Response) {
 			}
 		}
 		qt.Texts = append(qt.Texts, a.Text)
-		if len(qt.Texts) > bot.MaxTallyTexts {
-			qt.Texts = qt.Texts[len(qt.Texts)-bot.MaxTallyTexts:]
+		if len(qt.Texts) > MaxTallyTexts {
+			qt.Texts = qt.Texts[len(qt.Texts)-MaxTallyTexts:]
 		}
 	}
 }
@@ -557,7 +557,7 @@ func answerCount(q bot.Question) int {
 }
 
 // contribute adds response r's answers to t, or takes them off (sign -1).
-func contribute(t *bot.SurveyTally, qs []bot.Question, r *bot.Response, sign int) {
+func contribute(t *Tally, qs []bot.Question, r *Response, sign int) {
 	if len(r.Answers) == 0 {
 		return
 	}

@@ -81,10 +81,10 @@ func (r *rig) said(t *testing.T) []bot.Message {
 	return ms
 }
 
-func (r *rig) response(t *testing.T, respondent string) *bot.Response {
+func (r *rig) response(t *testing.T, respondent string) *surveys.Response {
 	t.Helper()
-	var got *bot.Response
-	r.db.Responses(context.Background(), r.c.ID, func(x *bot.Response) error {
+	var got *surveys.Response
+	r.db.Responses(context.Background(), r.c.ID, func(x *surveys.Response) error {
 		if x.Respondent == respondent {
 			got = x
 		}
@@ -203,8 +203,8 @@ func TestAnonymousAndClosed(t *testing.T) {
 	r := newRig(t, s)
 	open := surveys.Opening(r.c)
 	r.press(t, ana, open, "Bad")
-	var all []*bot.Response
-	r.db.Responses(context.Background(), r.c.ID, func(x *bot.Response) error { all = append(all, x); return nil })
+	var all []*surveys.Response
+	r.db.Responses(context.Background(), r.c.ID, func(x *surveys.Response) error { all = append(all, x); return nil })
 	if len(all) != 1 || all[0].Name != "" || strings.Contains(all[0].Respondent, "1001") || !strings.HasPrefix(all[0].Respondent, "anon:") {
 		t.Fatalf("an anonymous response: %+v", all)
 	}
@@ -215,7 +215,7 @@ func TestAnonymousAndClosed(t *testing.T) {
 		t.Fatalf("a closed survey's answer: %+v", said)
 	}
 	all = nil
-	r.db.Responses(context.Background(), r.c.ID, func(x *bot.Response) error { all = append(all, x); return nil })
+	r.db.Responses(context.Background(), r.c.ID, func(x *surveys.Response) error { all = append(all, x); return nil })
 	if len(all) != 1 {
 		t.Fatalf("responses after the close: %d", len(all))
 	}
@@ -336,7 +336,7 @@ func TestReviewedEdges(t *testing.T) {
 			}
 		}
 		n := 0
-		r.db.Responses(ctx, c.ID, func(*bot.Response) error { n++; return nil })
+		r.db.Responses(ctx, c.ID, func(*surveys.Response) error { n++; return nil })
 		if n != 0 {
 			t.Fatalf("%s took an answer", c.Name)
 		}
@@ -366,8 +366,8 @@ func TestTwoSurveysAskingText(t *testing.T) {
 	if got := r.response(t, ana.Address.String()); got == nil || got.Answers[0].Text != "for the first" {
 		t.Fatalf("the first survey's answer: %+v", got)
 	}
-	var other *bot.Response
-	r.db.Responses(ctx, second.ID, func(x *bot.Response) error { other = x; return nil })
+	var other *surveys.Response
+	r.db.Responses(ctx, second.ID, func(x *surveys.Response) error { other = x; return nil })
 	if other == nil || other.Answers[0].Text != "for the second" {
 		t.Fatalf("the second survey's answer: %+v", other)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/surveys"
 	"github.com/heraldchat/herald/bot/webhooks"
 )
 
@@ -37,7 +38,7 @@ type Store interface {
 	bot.CalendarStore
 	webhooks.Store
 	bot.FilterStore
-	bot.SurveyStore
+	surveys.Store
 	bot.EngagementStore
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/surveys"
 )
 
 // surveyStore: a response is made on the first answer and changed after;
@@ -17,14 +18,14 @@ func surveyStore(t *testing.T, open func(*testing.T) Store) {
 	post := func(text string) *bot.Outgoing {
 		return &bot.Outgoing{Class: bot.ClassInteractive, Kind: bot.OutgoingMessage, Platform: anaT.Platform, To: anaT, Message: bot.Message{Text: text}}
 	}
-	r, err := db.Respond(ctx, 7, anaT.String(), anaT, func(r *bot.Response) (bot.SurveyStep, error) {
+	r, err := db.Respond(ctx, 7, anaT.String(), anaT, func(r *surveys.Response) (surveys.Step, error) {
 		if len(r.Answers) != 0 || r.Asking != 0 {
 			t.Fatalf("a new response: %+v", r)
 		}
-		r.Answers[0] = bot.Answer{Choices: []int{1}, At: epoch}
+		r.Answers[0] = surveys.Answer{Choices: []int{1}, At: epoch}
 		r.Asking = 1
-		return bot.SurveyStep{Posts: []*bot.Outgoing{post("Anything else?")}, AskingText: true,
-			Tally: func(t *bot.SurveyTally) { t.Responses++ }}, nil
+		return surveys.Step{Posts: []*bot.Outgoing{post("Anything else?")}, AskingText: true,
+			Tally: func(t *surveys.Tally) { t.Responses++ }}, nil
 	})
 	if err != nil || r.Asking != 1 || !r.StartedAt.Equal(epoch) {
 		t.Fatalf("respond: %+v %v", r, err)
@@ -36,9 +37,9 @@ func surveyStore(t *testing.T, open func(*testing.T) Store) {
 		t.Fatalf("the next question queued: %+v", out)
 	}
 	// A failing change keeps the response, the outbox and the mark.
-	_, err = db.Respond(ctx, 7, anaT.String(), anaT, func(r *bot.Response) (bot.SurveyStep, error) {
+	_, err = db.Respond(ctx, 7, anaT.String(), anaT, func(r *surveys.Response) (surveys.Step, error) {
 		r.Asking = 2
-		return bot.SurveyStep{Posts: []*bot.Outgoing{post("lost")}, Tally: func(t *bot.SurveyTally) { t.Responses += 10 }}, bot.Errorf(bot.ECONFLICT, "closed")
+		return surveys.Step{Posts: []*bot.Outgoing{post("lost")}, Tally: func(t *surveys.Tally) { t.Responses += 10 }}, bot.Errorf(bot.ECONFLICT, "closed")
 	})
 	code(t, err, bot.ECONFLICT)
 	if tl, err := db.SurveyTally(ctx, 7); err != nil || tl.Responses != 1 {
@@ -52,22 +53,22 @@ func surveyStore(t *testing.T, open func(*testing.T) Store) {
 	}
 	// Another survey asks a text question: its mark replaces this one; an
 	// answer to this survey then leaves it.
-	if _, err := db.Respond(ctx, 8, anaT.String(), anaT, func(r *bot.Response) (bot.SurveyStep, error) {
-		return bot.SurveyStep{AskingText: true}, nil
+	if _, err := db.Respond(ctx, 8, anaT.String(), anaT, func(r *surveys.Response) (surveys.Step, error) {
+		return surveys.Step{AskingText: true}, nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Respond(ctx, 7, anaT.String(), anaT, func(r *bot.Response) (bot.SurveyStep, error) {
-		r.Answers[1] = bot.Answer{Text: "no", At: epoch}
+	if _, err := db.Respond(ctx, 7, anaT.String(), anaT, func(r *surveys.Response) (surveys.Step, error) {
+		r.Answers[1] = surveys.Answer{Text: "no", At: epoch}
 		r.Asking = 2
-		return bot.SurveyStep{}, nil
+		return surveys.Step{}, nil
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if id, _ := db.AskingText(ctx, anaT); id != 8 {
 		t.Fatalf("the other survey's mark: %d", id)
 	}
-	if _, err := db.Respond(ctx, 8, anaT.String(), anaT, func(r *bot.Response) (bot.SurveyStep, error) { return bot.SurveyStep{}, nil }); err != nil {
+	if _, err := db.Respond(ctx, 8, anaT.String(), anaT, func(r *surveys.Response) (surveys.Step, error) { return surveys.Step{}, nil }); err != nil {
 		t.Fatal(err)
 	}
 	if id, _ := db.AskingText(ctx, anaT); id != 0 {
@@ -77,8 +78,8 @@ func surveyStore(t *testing.T, open func(*testing.T) Store) {
 	// other's mark stays.
 	ask := func(id bot.CampaignID, asking bool) {
 		t.Helper()
-		if _, err := db.Respond(ctx, id, anaT.String(), anaT, func(r *bot.Response) (bot.SurveyStep, error) {
-			return bot.SurveyStep{AskingText: asking}, nil
+		if _, err := db.Respond(ctx, id, anaT.String(), anaT, func(r *surveys.Response) (surveys.Step, error) {
+			return surveys.Step{AskingText: asking}, nil
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -93,19 +94,19 @@ func surveyStore(t *testing.T, open func(*testing.T) Store) {
 		t.Fatalf("the last answered: %d, want the other", id)
 	}
 	ask(7, false)
-	if _, err := db.Respond(ctx, 7, bob.String(), bot.Address{}, func(r *bot.Response) (bot.SurveyStep, error) {
-		r.Answers[0] = bot.Answer{Choices: []int{0}, At: epoch}
-		return bot.SurveyStep{}, nil
+	if _, err := db.Respond(ctx, 7, bob.String(), bot.Address{}, func(r *surveys.Response) (surveys.Step, error) {
+		r.Answers[0] = surveys.Answer{Choices: []int{0}, At: epoch}
+		return surveys.Step{}, nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var got []*bot.Response
-	if err := db.Responses(ctx, 7, func(r *bot.Response) error { got = append(got, r); return nil }); err != nil {
+	var got []*surveys.Response
+	if err := db.Responses(ctx, 7, func(r *surveys.Response) error { got = append(got, r); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2 || got[0].Respondent != bob.String() || got[1].Respondent != anaT.String() || got[1].Answers[1].Text != "no" || got[1].Asking != 2 {
 		t.Fatalf("responses: %+v", got)
 	}
-	_, err = db.Respond(ctx, 7, "", anaT, func(r *bot.Response) (bot.SurveyStep, error) { return bot.SurveyStep{}, nil })
+	_, err = db.Respond(ctx, 7, "", anaT, func(r *surveys.Response) (surveys.Step, error) { return surveys.Step{}, nil })
 	code(t, err, bot.EINVALID)
 }
