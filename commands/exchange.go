@@ -71,10 +71,10 @@ type ExchangeRecipe struct {
 
 // ExchangeStore is what export and import read and write.
 type ExchangeStore interface {
-	bot.RecipeStore
+	recipes.RecipeStore
 	bot.CalendarStore
 	webhooks.Store
-	bot.FilterStore
+	recipes.FilterStore
 	LastEventSeq(ctx context.Context) (uint64, error)
 }
 
@@ -179,14 +179,14 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 			return rep, bot.Errorf(bot.EINVALID, "calendar %q: %s", c.Name, bot.ErrorMessage(err))
 		}
 	}
-	filters := make([]*bot.Filter, len(x.Filters))
+	filters := make([]*recipes.Filter, len(x.Filters))
 	named := map[string]bool{}
 	for i, f := range x.Filters {
 		expr, err := ParseCondition(f.If)
 		if err != nil {
 			return rep, bot.Errorf(bot.EINVALID, "filter %q: %s", f.Name, bot.ErrorMessage(err))
 		}
-		filters[i] = &bot.Filter{Name: f.Name, Condition: f.If, Expr: expr}
+		filters[i] = &recipes.Filter{Name: f.Name, Condition: f.If, Expr: expr}
 		named[strings.ToLower(f.Name)] = true
 	}
 	// expand reads a secret's ${ENV} reference: its value, and the
@@ -262,10 +262,10 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 	}
 	type recipe struct {
 		x       ExchangeRecipe
-		trig    bot.Trigger
+		trig    recipes.Trigger
 		expr    string
 		filter  string
-		actions []bot.RecipeAction
+		actions []recipes.Action
 		how     string
 		cal     string
 	}
@@ -349,20 +349,20 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 			}
 			id = made.ID
 		}
-		steps := []func() (*bot.Recipe, error){
-			func() (*bot.Recipe, error) { return svc.Disable(ctx, id, by) },
-			func() (*bot.Recipe, error) { return svc.SetTrigger(ctx, id, r.trig, by) },
-			func() (*bot.Recipe, error) {
+		steps := []func() (*recipes.Recipe, error){
+			func() (*recipes.Recipe, error) { return svc.Disable(ctx, id, by) },
+			func() (*recipes.Recipe, error) { return svc.SetTrigger(ctx, id, r.trig, by) },
+			func() (*recipes.Recipe, error) {
 				if r.filter != "" {
 					return svc.UseFilter(ctx, id, r.filter, by)
 				}
 				return svc.SetCondition(ctx, id, strings.TrimSpace(r.x.If), r.expr, by)
 			},
-			func() (*bot.Recipe, error) { return svc.SetActions(ctx, id, r.actions, by) },
-			func() (*bot.Recipe, error) { return svc.SetHours(ctx, id, r.how, r.cal, by) },
+			func() (*recipes.Recipe, error) { return svc.SetActions(ctx, id, r.actions, by) },
+			func() (*recipes.Recipe, error) { return svc.SetHours(ctx, id, r.how, r.cal, by) },
 		}
 		if r.x.Enabled {
-			steps = append(steps, func() (*bot.Recipe, error) { return svc.Enable(ctx, id, by) })
+			steps = append(steps, func() (*recipes.Recipe, error) { return svc.Enable(ctx, id, by) })
 		}
 		for _, step := range steps {
 			if _, err := step(); err != nil {
@@ -386,20 +386,20 @@ func validSigningSecret(s string) bool {
 }
 
 // TriggerText writes a trigger as ParseTrigger reads it.
-func TriggerText(t bot.Trigger) string {
+func TriggerText(t recipes.Trigger) string {
 	var s string
 	switch t.Kind {
-	case bot.TriggerNewConversation:
+	case recipes.TriggerNewConversation:
 		return "new conversation"
-	case bot.TriggerNewMessage:
+	case recipes.TriggerNewMessage:
 		return "new message"
-	case bot.TriggerStatus:
+	case recipes.TriggerStatus:
 		s = "status"
-	case bot.TriggerTagAdded:
+	case recipes.TriggerTagAdded:
 		s = "tag added"
-	case bot.TriggerTagRemoved:
+	case recipes.TriggerTagRemoved:
 		s = "tag removed"
-	case bot.TriggerEvent:
+	case recipes.TriggerEvent:
 		s = "event"
 	default:
 		return ""
@@ -429,18 +429,18 @@ func quoted(s string) string {
 }
 
 // ActionsText writes actions as ParseRecipeActions reads them.
-func ActionsText(as []bot.RecipeAction) string {
+func ActionsText(as []recipes.Action) string {
 	var parts []string
 	for _, a := range as {
 		var p string
 		switch a.Kind {
-		case bot.RecipeResolve, bot.RecipePending, bot.RecipeReopen, bot.RecipeBlock:
+		case recipes.RecipeResolve, recipes.RecipePending, recipes.RecipeReopen, recipes.RecipeBlock:
 			p = string(a.Kind)
-		case bot.RecipeTagAdd:
+		case recipes.RecipeTagAdd:
 			p = "tag add " + a.Tag
-		case bot.RecipeTagRemove:
+		case recipes.RecipeTagRemove:
 			p = "tag remove " + a.Tag
-		case bot.RecipeAssign:
+		case recipes.RecipeAssign:
 			if a.To.Group != "" {
 				p = "assign group " + a.To.Group
 			} else if !a.To.Address.IsZero() {
@@ -448,27 +448,27 @@ func ActionsText(as []bot.RecipeAction) string {
 			} else {
 				p = "assign @" + a.To.Name
 			}
-		case bot.RecipeReply, bot.RecipeNote, bot.RecipeDraft:
+		case recipes.RecipeReply, recipes.RecipeNote, recipes.RecipeDraft:
 			p = string(a.Kind) + " " + quoted(a.Text)
-		case bot.RecipeApproval:
+		case recipes.RecipeApproval:
 			p = "approve " + quoted(a.Text)
-		case bot.RecipeWait:
+		case recipes.RecipeWait:
 			p = "wait " + durationText(a.Wait)
-		case bot.RecipeSmartAssign:
+		case recipes.RecipeSmartAssign:
 			p = "smart-assign " + durationText(a.Wait)
-		case bot.RecipeSet:
+		case recipes.RecipeSet:
 			p = "set " + a.Key + " " + quoted(a.Text)
-		case bot.RecipeSurvey:
+		case recipes.RecipeSurvey:
 			p = "survey " + a.Key
 			if a.Text != "" {
 				p += " " + quoted(a.Text)
 			}
-		case bot.RecipeWebhook:
+		case recipes.RecipeWebhook:
 			p = "webhook " + a.Webhook
 			if len(a.Vars) > 0 {
 				p += " vars " + strings.Join(a.Vars, ",")
 			}
-		case bot.RecipeNotify:
+		case recipes.RecipeNotify:
 			var to []string
 			for _, addr := range a.Notify {
 				to = append(to, addr.String())

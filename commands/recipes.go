@@ -13,19 +13,19 @@ import (
 
 // Recipes manages automation recipes (recipes.Service).
 type Recipes interface {
-	Create(ctx context.Context, name string, by bot.Actor) (*bot.Recipe, error)
-	Clone(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error)
-	SetTrigger(ctx context.Context, id bot.RecipeID, t bot.Trigger, by bot.Actor) (*bot.Recipe, error)
-	SetCondition(ctx context.Context, id bot.RecipeID, typed, expr string, by bot.Actor) (*bot.Recipe, error)
-	SetActions(ctx context.Context, id bot.RecipeID, actions []bot.RecipeAction, by bot.Actor) (*bot.Recipe, error)
-	Enable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error)
-	Disable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error)
-	SetHours(ctx context.Context, id bot.RecipeID, how, calendar string, by bot.Actor) (*bot.Recipe, error)
-	UseFilter(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*bot.Recipe, error)
-	SaveFilter(ctx context.Context, name, typed, expr string, by bot.Actor) (*bot.Filter, error)
+	Create(ctx context.Context, name string, by bot.Actor) (*recipes.Recipe, error)
+	Clone(ctx context.Context, id bot.RecipeID, by bot.Actor) (*recipes.Recipe, error)
+	SetTrigger(ctx context.Context, id bot.RecipeID, t recipes.Trigger, by bot.Actor) (*recipes.Recipe, error)
+	SetCondition(ctx context.Context, id bot.RecipeID, typed, expr string, by bot.Actor) (*recipes.Recipe, error)
+	SetActions(ctx context.Context, id bot.RecipeID, actions []recipes.Action, by bot.Actor) (*recipes.Recipe, error)
+	Enable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*recipes.Recipe, error)
+	Disable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*recipes.Recipe, error)
+	SetHours(ctx context.Context, id bot.RecipeID, how, calendar string, by bot.Actor) (*recipes.Recipe, error)
+	UseFilter(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*recipes.Recipe, error)
+	SaveFilter(ctx context.Context, name, typed, expr string, by bot.Actor) (*recipes.Filter, error)
 	Delete(ctx context.Context, id bot.RecipeID) error
 	Test(ctx context.Context, id bot.RecipeID, e *bot.Event, c *bot.Conversation, ct *bot.Contact) (recipes.Trial, error)
-	Rename(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*bot.Recipe, error)
+	Rename(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*recipes.Recipe, error)
 }
 
 func (h *handlers) recipes() (Recipes, error) {
@@ -76,7 +76,7 @@ func (h *handlers) recipeNew(ctx context.Context, w *Reply, r *Request) error {
 // status [open|pending|resolved], tag added|removed [TAG], event NAME; in
 // French nouvelle conversation, nouveau message, statut …, étiquette
 // ajoutée|retirée …, événement NOM.
-func ParseTrigger(s string) (bot.Trigger, error) {
+func ParseTrigger(s string) (recipes.Trigger, error) {
 	ws := strings.Fields(strings.ToLower(s))
 	arg := func(i int) string {
 		if len(ws) > i {
@@ -86,29 +86,29 @@ func ParseTrigger(s string) (bot.Trigger, error) {
 	}
 	switch two := strings.Join(ws[:min(2, len(ws))], " "); {
 	case (two == "new conversation" || two == "nouvelle conversation") && len(ws) == 2:
-		return bot.Trigger{Kind: bot.TriggerNewConversation}, nil
+		return recipes.Trigger{Kind: recipes.TriggerNewConversation}, nil
 	case (two == "new message" || two == "nouveau message") && len(ws) == 2:
-		return bot.Trigger{Kind: bot.TriggerNewMessage}, nil
+		return recipes.Trigger{Kind: recipes.TriggerNewMessage}, nil
 	case (two == "tag added" || two == "étiquette ajoutée") && len(ws) <= 3:
-		return bot.Trigger{Kind: bot.TriggerTagAdded, Value: arg(2)}, nil
+		return recipes.Trigger{Kind: recipes.TriggerTagAdded, Value: arg(2)}, nil
 	case (two == "tag removed" || two == "étiquette retirée") && len(ws) <= 3:
-		return bot.Trigger{Kind: bot.TriggerTagRemoved, Value: arg(2)}, nil
+		return recipes.Trigger{Kind: recipes.TriggerTagRemoved, Value: arg(2)}, nil
 	}
 	switch arg(0) {
 	case "status", "statut":
 		st := map[string]string{"": "", "open": "open", "ouverte": "open", "pending": "pending", "en_attente": "pending", "resolved": "resolved", "résolue": "resolved"}
 		v, ok := st[arg(1)]
 		if !ok || len(ws) > 2 {
-			return bot.Trigger{}, argErrorT(TextErrRecipeStatus, arg(1))
+			return recipes.Trigger{}, argErrorT(TextErrRecipeStatus, arg(1))
 		}
-		return bot.Trigger{Kind: bot.TriggerStatus, Value: v}, nil
+		return recipes.Trigger{Kind: recipes.TriggerStatus, Value: v}, nil
 	case "event", "événement":
 		if len(ws) != 2 {
-			return bot.Trigger{}, argErrorT(TextErrRecipeTrigger)
+			return recipes.Trigger{}, argErrorT(TextErrRecipeTrigger)
 		}
-		return bot.Trigger{Kind: bot.TriggerEvent, Value: strings.Fields(s)[1]}, nil
+		return recipes.Trigger{Kind: recipes.TriggerEvent, Value: strings.Fields(s)[1]}, nil
 	}
-	return bot.Trigger{}, argErrorT(TextErrRecipeTrigger)
+	return recipes.Trigger{}, argErrorT(TextErrRecipeTrigger)
 }
 
 func (h *handlers) recipeWhen(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
@@ -154,8 +154,8 @@ func (h *handlers) recipeIf(ctx context.Context, rs Recipes, id bot.RecipeID, w 
 // reply TEXT, note TEXT, wait DURATION; in French résoudre, en_attente,
 // rouvrir, étiquette ajouter|retirer, attribuer, bloquer, répondre, note,
 // attendre.
-func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
-	var out []bot.RecipeAction
+func ParseRecipeActions(s string, on bot.Platform) ([]recipes.Action, error) {
+	var out []recipes.Action
 	parts, ok := splitOutsideQuotes(s, ';')
 	if !ok {
 		return nil, argErrorT(TextErrActQuote)
@@ -168,23 +168,23 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 		verb, rest, _ := strings.Cut(part, " ")
 		rest = strings.TrimSpace(rest)
 		text := strings.Trim(rest, "\"“”")
-		var a bot.RecipeAction
+		var a recipes.Action
 		switch strings.ToLower(verb) {
 		case "resolve", "résoudre", "close", "fermer":
-			a.Kind = bot.RecipeResolve
+			a.Kind = recipes.RecipeResolve
 		case "pending", "en_attente":
-			a.Kind = bot.RecipePending
+			a.Kind = recipes.RecipePending
 		case "reopen", "rouvrir":
-			a.Kind = bot.RecipeReopen
+			a.Kind = recipes.RecipeReopen
 		case "block", "bloquer":
-			a.Kind = bot.RecipeBlock
+			a.Kind = recipes.RecipeBlock
 		case "tag", "étiquette":
 			how, tag, _ := strings.Cut(rest, " ")
 			switch strings.ToLower(how) {
 			case "add", "ajouter":
-				a.Kind = bot.RecipeTagAdd
+				a.Kind = recipes.RecipeTagAdd
 			case "remove", "retirer":
-				a.Kind = bot.RecipeTagRemove
+				a.Kind = recipes.RecipeTagRemove
 			default:
 				return nil, argErrorT(TextErrActTag)
 			}
@@ -194,15 +194,15 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 			if err != nil {
 				return nil, err
 			}
-			a.Kind, a.To = bot.RecipeAssign, to
+			a.Kind, a.To = recipes.RecipeAssign, to
 		case "reply", "répondre":
-			a.Kind, a.Text = bot.RecipeReply, text
+			a.Kind, a.Text = recipes.RecipeReply, text
 		case "note":
-			a.Kind, a.Text = bot.RecipeNote, text
+			a.Kind, a.Text = recipes.RecipeNote, text
 		case "draft", "brouillon":
-			a.Kind, a.Text = bot.RecipeDraft, text
+			a.Kind, a.Text = recipes.RecipeDraft, text
 		case "approve", "approval", "approbation":
-			a.Kind, a.Text = bot.RecipeApproval, text
+			a.Kind, a.Text = recipes.RecipeApproval, text
 		case "notify", "notifier":
 			n, err := parseNotify(rest)
 			if err != nil {
@@ -211,22 +211,22 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 			a = n
 		case "survey", "enquête":
 			kind, question, _ := strings.Cut(rest, " ")
-			a.Kind, a.Key, a.Text = bot.RecipeSurvey, strings.ToLower(kind), strings.Trim(strings.TrimSpace(question), "\"“”")
+			a.Kind, a.Key, a.Text = recipes.RecipeSurvey, strings.ToLower(kind), strings.Trim(strings.TrimSpace(question), "\"“”")
 		case "set", "définir":
 			key, value, _ := strings.Cut(rest, " ")
-			a.Kind, a.Key, a.Text = bot.RecipeSet, strings.ToLower(key), strings.Trim(strings.TrimSpace(value), "\"“”")
+			a.Kind, a.Key, a.Text = recipes.RecipeSet, strings.ToLower(key), strings.Trim(strings.TrimSpace(value), "\"“”")
 		case "smart-assign", "attribution-auto":
 			d, err := ParseDuration(rest)
 			if err != nil {
 				return nil, err
 			}
-			a.Kind, a.Wait = bot.RecipeSmartAssign, d
+			a.Kind, a.Wait = recipes.RecipeSmartAssign, d
 		case "webhook":
 			ws := strings.Fields(rest)
 			if len(ws) == 0 {
 				return nil, argErrorT(TextErrRecipeAction, verb)
 			}
-			a.Kind, a.Webhook = bot.RecipeWebhook, ws[0]
+			a.Kind, a.Webhook = recipes.RecipeWebhook, ws[0]
 			if len(ws) == 3 && strings.EqualFold(ws[1], "vars") {
 				vars, err := parseVars(ws[2])
 				if err != nil {
@@ -241,7 +241,7 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 			if err != nil {
 				return nil, err
 			}
-			a.Kind, a.Wait = bot.RecipeWait, d
+			a.Kind, a.Wait = recipes.RecipeWait, d
 		default:
 			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "draft", "approve", "wait", "notify", "webhook", "set", "smart-assign", "survey"}); s != "" {
 				return nil, argErrorT(TextErrActSuggest, verb, s)
@@ -258,8 +258,8 @@ func ParseRecipeActions(s string, on bot.Platform) ([]bot.RecipeAction, error) {
 
 // parseNotify reads: ADDRESS[,ADDRESS…] [after N] [at most hourly|daily|
 // every DURATION] "TEXT" (après N, au plus toutes les DURÉE).
-func parseNotify(s string) (bot.RecipeAction, error) {
-	a := bot.RecipeAction{Kind: bot.RecipeNotify}
+func parseNotify(s string) (recipes.Action, error) {
+	a := recipes.Action{Kind: recipes.RecipeNotify}
 	q := strings.IndexAny(s, "\"“")
 	if q < 0 {
 		return a, argErrorT(TextErrNotifyText)
@@ -349,7 +349,7 @@ func (h *handlers) recipeDo(ctx context.Context, rs Recipes, id bot.RecipeID, w 
 
 func (h *handlers) recipeSwitch(on bool) func(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
 	return func(ctx context.Context, rs Recipes, id bot.RecipeID, w *Reply, r *Request) error {
-		var rc *bot.Recipe
+		var rc *recipes.Recipe
 		var err error
 		if on {
 			rc, err = rs.Enable(ctx, id, r.Actor)
@@ -491,7 +491,7 @@ func (h *handlers) recipeList(ctx context.Context, w *Reply, r *Request) error {
 	return nil
 }
 
-func (h *handlers) recipeState(rc *bot.Recipe) string {
+func (h *handlers) recipeState(rc *recipes.Recipe) string {
 	if rc.Enabled {
 		return h.text.T(TextRecipeStateOn)
 	}
@@ -500,7 +500,7 @@ func (h *handlers) recipeState(rc *bot.Recipe) string {
 
 // hoursText says when recipe rc runs: during or outside its calendar's
 // hours.
-func (h *handlers) hoursText(rc *bot.Recipe) string {
+func (h *handlers) hoursText(rc *recipes.Recipe) string {
 	how := rc.Hours
 	if h.text.Locale() == LocaleFrench {
 		how = map[string]string{"during": "pendant", "outside": "hors"}[how]
@@ -509,7 +509,7 @@ func (h *handlers) hoursText(rc *bot.Recipe) string {
 }
 
 // recipeText says a recipe in words: when, if, then.
-func (h *handlers) recipeText(rc *bot.Recipe) string {
+func (h *handlers) recipeText(rc *recipes.Recipe) string {
 	when := "—"
 	if rc.Trigger.Kind != "" {
 		when = strings.TrimSpace(strings.ReplaceAll(string(rc.Trigger.Kind), "_", " ") + " " + rc.Trigger.Value)
@@ -526,7 +526,7 @@ func (h *handlers) recipeText(rc *bot.Recipe) string {
 
 // actionsText is how a recipe's actions read in its description: as
 // `recipe do` takes them.
-func (h *handlers) actionsText(as []bot.RecipeAction) string {
+func (h *handlers) actionsText(as []recipes.Action) string {
 	if len(as) == 0 {
 		return "—"
 	}

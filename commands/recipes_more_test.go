@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/bot/webhooks"
 	"github.com/heraldchat/herald/commands"
@@ -31,7 +32,7 @@ func (w *world) inThread(thread bot.ThreadRef, text string) *commands.Reply {
 }
 
 // recipe returns the stored recipe id, failing when there is none.
-func (w *world) recipe(t *testing.T, id bot.RecipeID) *bot.Recipe {
+func (w *world) recipe(t *testing.T, id bot.RecipeID) *recipes.Recipe {
 	t.Helper()
 	rc, err := w.db.Recipe(context.Background(), id)
 	if err != nil {

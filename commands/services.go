@@ -10,6 +10,7 @@ import (
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
 )
@@ -88,10 +89,10 @@ type Deps struct {
 	// for `campaign stats`.
 	Chart      func(title string, labels []string, counts []int, of int) ([]byte, error)
 	Calendars  bot.CalendarStore
-	Filters    bot.FilterStore
+	Filters    recipes.FilterStore
 	Webhooks   *WebhookDeps
 	RecipeList interface {
-		Recipes(ctx context.Context) ([]*bot.Recipe, error)
+		Recipes(ctx context.Context) ([]*recipes.Recipe, error)
 	}
 	Lists  Lists
 	Status Statuser

@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/recipes"
 )
 
 // Business-hours calendars, and the recipes' notification counters
@@ -80,7 +81,7 @@ func (db *DB) DeleteCalendar(ctx context.Context, name string) error {
 			return bot.Errorf(bot.ENOTFOUND, "no calendar named %s: `calendar list` shows them", name).Translated("err.calendar.not_found", name)
 		}
 		err := tx.Bucket(bucketRecipes).ForEach(func(_, v []byte) error {
-			var r bot.Recipe
+			var r recipes.Recipe
 			if err := decode(v, &r); err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/recipes"
 )
 
 // Saved filters (schema 14), by lower-cased name.
@@ -23,7 +24,7 @@ func noFilter(name string) error {
 }
 
 // PutFilter stores f and sets the condition of the recipes using it.
-func (db *DB) PutFilter(ctx context.Context, f *bot.Filter) error {
+func (db *DB) PutFilter(ctx context.Context, f *recipes.Filter) error {
 	if strings.TrimSpace(f.Name) == "" {
 		return bot.Errorf(bot.EINVALID, "a filter needs a name")
 	}
@@ -33,7 +34,7 @@ func (db *DB) PutFilter(ctx context.Context, f *bot.Filter) error {
 		}
 		b := tx.Bucket(bucketRecipes)
 		return b.ForEach(func(k, v []byte) error {
-			var r bot.Recipe
+			var r recipes.Recipe
 			if err := decode(v, &r); err != nil {
 				return err
 			}
@@ -47,8 +48,8 @@ func (db *DB) PutFilter(ctx context.Context, f *bot.Filter) error {
 }
 
 // Filter returns the filter named name, or ENOTFOUND.
-func (db *DB) Filter(ctx context.Context, name string) (*bot.Filter, error) {
-	var f bot.Filter
+func (db *DB) Filter(ctx context.Context, name string) (*recipes.Filter, error) {
+	var f recipes.Filter
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		ok, err := get(tx.Bucket(bucketFilters), []byte(strings.ToLower(name)), &f)
 		if err == nil && !ok {
@@ -63,11 +64,11 @@ func (db *DB) Filter(ctx context.Context, name string) (*bot.Filter, error) {
 }
 
 // Filters returns every filter, by name.
-func (db *DB) Filters(ctx context.Context) ([]*bot.Filter, error) {
-	var out []*bot.Filter
+func (db *DB) Filters(ctx context.Context) ([]*recipes.Filter, error) {
+	var out []*recipes.Filter
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketFilters).ForEach(func(_, v []byte) error {
-			var f bot.Filter
+			var f recipes.Filter
 			if err := decode(v, &f); err != nil {
 				return err
 			}
@@ -86,7 +87,7 @@ func (db *DB) DeleteFilter(ctx context.Context, name string) error {
 			return noFilter(name)
 		}
 		err := tx.Bucket(bucketRecipes).ForEach(func(_, v []byte) error {
-			var r bot.Recipe
+			var r recipes.Recipe
 			if err := decode(v, &r); err != nil {
 				return err
 			}

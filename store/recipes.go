@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/recipes"
 )
 
 // Recipes and their runs (schema 11). A run is kept under its ID, indexed
@@ -38,7 +39,7 @@ func migrateV10toV11(tx *bolt.Tx) error {
 func recipeNameKey(name string) []byte { return []byte(strings.ToLower(name)) }
 
 // CreateRecipe stores r, setting its ID; ECONFLICT when its name is taken.
-func (db *DB) CreateRecipe(ctx context.Context, r *bot.Recipe) error {
+func (db *DB) CreateRecipe(ctx context.Context, r *recipes.Recipe) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		names := tx.Bucket(bucketRecipesByName)
 		if names.Get(recipeNameKey(r.Name)) != nil {
@@ -57,8 +58,8 @@ func (db *DB) CreateRecipe(ctx context.Context, r *bot.Recipe) error {
 	})
 }
 
-func recipeByID(tx *bolt.Tx, id bot.RecipeID) (*bot.Recipe, error) {
-	var r bot.Recipe
+func recipeByID(tx *bolt.Tx, id bot.RecipeID) (*recipes.Recipe, error) {
+	var r recipes.Recipe
 	ok, err := get(tx.Bucket(bucketRecipes), itob(uint64(id)), &r)
 	if err != nil {
 		return nil, err
@@ -70,8 +71,8 @@ func recipeByID(tx *bolt.Tx, id bot.RecipeID) (*bot.Recipe, error) {
 }
 
 // Recipe returns the recipe with that ID, or ENOTFOUND.
-func (db *DB) Recipe(ctx context.Context, id bot.RecipeID) (*bot.Recipe, error) {
-	var r *bot.Recipe
+func (db *DB) Recipe(ctx context.Context, id bot.RecipeID) (*recipes.Recipe, error) {
+	var r *recipes.Recipe
 	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
 		r, err = recipeByID(tx, id)
 		return err
@@ -80,18 +81,18 @@ func (db *DB) Recipe(ctx context.Context, id bot.RecipeID) (*bot.Recipe, error) 
 }
 
 // Recipes returns every recipe, by ID.
-func (db *DB) Recipes(ctx context.Context) ([]*bot.Recipe, error) {
-	var out []*bot.Recipe
+func (db *DB) Recipes(ctx context.Context) ([]*recipes.Recipe, error) {
+	var out []*recipes.Recipe
 	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
-		out, err = pageAfter[bot.Recipe](tx.Bucket(bucketRecipes), 0, 0)
+		out, err = pageAfter[recipes.Recipe](tx.Bucket(bucketRecipes), 0, 0)
 		return err
 	})
 	return out, err
 }
 
 // UpdateRecipe applies fn to the stored recipe and saves it.
-func (db *DB) UpdateRecipe(ctx context.Context, id bot.RecipeID, fn func(*bot.Recipe) error) (*bot.Recipe, error) {
-	var r *bot.Recipe
+func (db *DB) UpdateRecipe(ctx context.Context, id bot.RecipeID, fn func(*recipes.Recipe) error) (*recipes.Recipe, error) {
+	var r *recipes.Recipe
 	err := db.update(ctx, func(tx *bolt.Tx) (err error) {
 		if r, err = recipeByID(tx, id); err != nil {
 			return err

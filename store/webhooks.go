@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/webhooks"
 )
 
@@ -91,12 +92,12 @@ func (db *DB) DeleteWebhook(ctx context.Context, name string) error {
 			return noWebhook(name)
 		}
 		err := tx.Bucket(bucketRecipes).ForEach(func(_, v []byte) error {
-			var r bot.Recipe
+			var r recipes.Recipe
 			if err := decode(v, &r); err != nil {
 				return err
 			}
 			for _, a := range r.Actions {
-				if a.Kind == bot.RecipeWebhook && strings.EqualFold(a.Webhook, name) {
+				if a.Kind == recipes.RecipeWebhook && strings.EqualFold(a.Webhook, name) {
 					return bot.Errorf(bot.ECONFLICT, "recipe %d (%s) calls webhook %s: change its actions first", r.ID, r.Name, name).Translated("err.webhook.used", r.ID, r.Name, name)
 				}
 			}

@@ -140,13 +140,13 @@ func evaluate(o options, out map[string]any) error {
 		if i%10 == 0 {
 			expr = fmt.Sprintf(`message matches "(?i)^word%d\\b" || num(contact["score"]) > 1000`, i)
 		}
-		if _, err := svc.SetTrigger(ctx, rc.ID, bot.Trigger{Kind: bot.TriggerNewMessage}, mod); err != nil {
+		if _, err := svc.SetTrigger(ctx, rc.ID, recipes.Trigger{Kind: recipes.TriggerNewMessage}, mod); err != nil {
 			return err
 		}
 		if _, err := svc.SetCondition(ctx, rc.ID, expr, expr, mod); err != nil {
 			return err
 		}
-		if _, err := svc.SetActions(ctx, rc.ID, []bot.RecipeAction{{Kind: bot.RecipeTagAdd, Tag: "seen" + strconv.Itoa(i)}}, mod); err != nil {
+		if _, err := svc.SetActions(ctx, rc.ID, []recipes.Action{{Kind: recipes.RecipeTagAdd, Tag: "seen" + strconv.Itoa(i)}}, mod); err != nil {
 			return err
 		}
 		if _, err := svc.Enable(ctx, rc.ID, mod); err != nil {

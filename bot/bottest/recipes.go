@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/recipes"
 )
 
-// The in-memory store's recipes and runs (bot.RecipeStore).
+// The in-memory store's recipes and runs (recipes.RecipeStore).
 
 var (
-	_ bot.RecipeStore   = (*Store)(nil)
-	_ bot.CalendarStore = (*Store)(nil)
+	_ recipes.RecipeStore = (*Store)(nil)
+	_ bot.CalendarStore   = (*Store)(nil)
 )
 
 type memRecipes struct {
@@ -51,7 +52,7 @@ func checkEvents(events []*bot.Event) error {
 
 func (m *memRecipes) named(name string, except bot.RecipeID) bool {
 	for id, b := range m.recipes {
-		if id != except && strings.EqualFold(dec[bot.Recipe](b).Name, name) {
+		if id != except && strings.EqualFold(dec[recipes.Recipe](b).Name, name) {
 			return true
 		}
 	}
@@ -59,7 +60,7 @@ func (m *memRecipes) named(name string, except bot.RecipeID) bool {
 }
 
 // CreateRecipe stores r, setting its ID; ECONFLICT when its name is taken.
-func (s *Store) CreateRecipe(ctx context.Context, r *bot.Recipe) error {
+func (s *Store) CreateRecipe(ctx context.Context, r *recipes.Recipe) error {
 	if err := s.begin(ctx); err != nil {
 		return err
 	}
@@ -74,7 +75,7 @@ func (s *Store) CreateRecipe(ctx context.Context, r *bot.Recipe) error {
 }
 
 // Recipe returns the recipe with that ID, or ENOTFOUND.
-func (s *Store) Recipe(ctx context.Context, id bot.RecipeID) (*bot.Recipe, error) {
+func (s *Store) Recipe(ctx context.Context, id bot.RecipeID) (*recipes.Recipe, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
@@ -83,25 +84,25 @@ func (s *Store) Recipe(ctx context.Context, id bot.RecipeID) (*bot.Recipe, error
 	if !ok {
 		return nil, bot.Errorf(bot.ENOTFOUND, "no recipe %d", id).Translated("err.recipe.not_found", id)
 	}
-	return dec[bot.Recipe](b), nil
+	return dec[recipes.Recipe](b), nil
 }
 
 // Recipes returns every recipe, by ID.
-func (s *Store) Recipes(ctx context.Context) ([]*bot.Recipe, error) {
+func (s *Store) Recipes(ctx context.Context) ([]*recipes.Recipe, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	var out []*bot.Recipe
+	var out []*recipes.Recipe
 	for _, b := range s.recipesLocked().recipes {
-		out = append(out, dec[bot.Recipe](b))
+		out = append(out, dec[recipes.Recipe](b))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
 
 // UpdateRecipe applies fn to the stored recipe and saves it.
-func (s *Store) UpdateRecipe(ctx context.Context, id bot.RecipeID, fn func(*bot.Recipe) error) (*bot.Recipe, error) {
+func (s *Store) UpdateRecipe(ctx context.Context, id bot.RecipeID, fn func(*recipes.Recipe) error) (*recipes.Recipe, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
@@ -111,7 +112,7 @@ func (s *Store) UpdateRecipe(ctx context.Context, id bot.RecipeID, fn func(*bot.
 	if !ok {
 		return nil, bot.Errorf(bot.ENOTFOUND, "no recipe %d", id).Translated("err.recipe.not_found", id)
 	}
-	r := dec[bot.Recipe](b)
+	r := dec[recipes.Recipe](b)
 	if err := fn(r); err != nil {
 		return nil, err
 	}
@@ -309,7 +310,7 @@ func (s *Store) DeleteCalendar(ctx context.Context, name string) error {
 		return bot.Errorf(bot.ENOTFOUND, "no calendar named %s: `calendar list` shows them", name).Translated("err.calendar.not_found", name)
 	}
 	for _, b := range m.recipes {
-		if r := dec[bot.Recipe](b); r.Hours != "" && strings.EqualFold(r.Calendar, name) {
+		if r := dec[recipes.Recipe](b); r.Hours != "" && strings.EqualFold(r.Calendar, name) {
 			return bot.Errorf(bot.ECONFLICT, "recipe %d (%s) runs by calendar %s: change its hours first", r.ID, r.Name, name).Translated("err.calendar.used", r.ID, r.Name, name)
 		}
 	}
@@ -317,10 +318,10 @@ func (s *Store) DeleteCalendar(ctx context.Context, name string) error {
 	return nil
 }
 
-var _ bot.FilterStore = (*Store)(nil)
+var _ recipes.FilterStore = (*Store)(nil)
 
 // PutFilter stores f and sets the condition of the recipes using it.
-func (s *Store) PutFilter(ctx context.Context, f *bot.Filter) error {
+func (s *Store) PutFilter(ctx context.Context, f *recipes.Filter) error {
 	if strings.TrimSpace(f.Name) == "" {
 		return bot.Errorf(bot.EINVALID, "a filter needs a name")
 	}
@@ -334,7 +335,7 @@ func (s *Store) PutFilter(ctx context.Context, f *bot.Filter) error {
 	}
 	m.filters[strings.ToLower(f.Name)] = enc(f)
 	for id, b := range m.recipes {
-		if r := dec[bot.Recipe](b); strings.EqualFold(r.Filter, f.Name) && r.Expr != f.Expr {
+		if r := dec[recipes.Recipe](b); strings.EqualFold(r.Filter, f.Name) && r.Expr != f.Expr {
 			r.Expr, r.UpdatedAt, r.UpdatedBy = f.Expr, f.UpdatedAt, f.UpdatedBy
 			m.recipes[id] = enc(r)
 		}
@@ -343,22 +344,22 @@ func (s *Store) PutFilter(ctx context.Context, f *bot.Filter) error {
 }
 
 // Filter returns the filter named name, or ENOTFOUND.
-func (s *Store) Filter(ctx context.Context, name string) (*bot.Filter, error) {
+func (s *Store) Filter(ctx context.Context, name string) (*recipes.Filter, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	return getNamed[bot.Filter](s.recipesLocked().filters, name,
+	return getNamed[recipes.Filter](s.recipesLocked().filters, name,
 		bot.Errorf(bot.ENOTFOUND, "no filter named %s: `filter list` shows them", name).Translated("err.filter.not_found", name))
 }
 
 // Filters returns every filter, by name.
-func (s *Store) Filters(ctx context.Context) ([]*bot.Filter, error) {
+func (s *Store) Filters(ctx context.Context) ([]*recipes.Filter, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	return listNamed[bot.Filter](s.recipesLocked().filters), nil
+	return listNamed[recipes.Filter](s.recipesLocked().filters), nil
 }
 
 // DeleteFilter removes the filter, unless a recipe uses it.
@@ -372,7 +373,7 @@ func (s *Store) DeleteFilter(ctx context.Context, name string) error {
 		return bot.Errorf(bot.ENOTFOUND, "no filter named %s: `filter list` shows them", name).Translated("err.filter.not_found", name)
 	}
 	for _, b := range m.recipes {
-		if r := dec[bot.Recipe](b); strings.EqualFold(r.Filter, name) {
+		if r := dec[recipes.Recipe](b); strings.EqualFold(r.Filter, name) {
 			return bot.Errorf(bot.ECONFLICT, "recipe %d (%s) uses filter %s: change its condition first", r.ID, r.Name, name).Translated("err.filter.used", r.ID, r.Name, name)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/webhooks"
 )
 
@@ -76,9 +77,9 @@ func (s *Store) DeleteWebhook(ctx context.Context, name string) error {
 		return noWebhook(name)
 	}
 	for _, b := range s.recipesLocked().recipes {
-		r := dec[bot.Recipe](b)
+		r := dec[recipes.Recipe](b)
 		for _, a := range r.Actions {
-			if a.Kind == bot.RecipeWebhook && strings.EqualFold(a.Webhook, name) {
+			if a.Kind == recipes.RecipeWebhook && strings.EqualFold(a.Webhook, name) {
 				return bot.Errorf(bot.ECONFLICT, "recipe %d (%s) calls webhook %s: change its actions first", r.ID, r.Name, name).Translated("err.webhook.used", r.ID, r.Name, name)
 			}
 		}

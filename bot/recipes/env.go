@@ -111,20 +111,20 @@ func compile(c Compiler, expr string) (Matcher, error) {
 
 // Triggers reports whether event e starts recipe r (whatever its
 // condition).
-func Triggers(r *bot.Recipe, e *bot.Event) bool {
+func Triggers(r *Recipe, e *bot.Event) bool {
 	v := r.Trigger.Value
 	switch r.Trigger.Kind {
-	case bot.TriggerNewConversation:
+	case TriggerNewConversation:
 		return e.Type == bot.EventConversationOpen
-	case bot.TriggerNewMessage:
+	case TriggerNewMessage:
 		return e.Type == bot.EventMessageReceived && e.Data["blocked"] != "true"
-	case bot.TriggerStatus:
+	case TriggerStatus:
 		return e.Type == bot.EventStatusChanged && e.Data["from"] != e.Data["status"] && (v == "" || e.Data["status"] == v)
-	case bot.TriggerTagAdded:
+	case TriggerTagAdded:
 		return e.Type == bot.EventTagAdded && (v == "" || e.Data["tag"] == v)
-	case bot.TriggerTagRemoved:
+	case TriggerTagRemoved:
 		return e.Type == bot.EventTagRemoved && (v == "" || e.Data["tag"] == v)
-	case bot.TriggerEvent:
+	case TriggerEvent:
 		// Not on recipes' own bookkeeping (a stop, a notification, a
 		// webhook called): recipes would then trigger one another past
 		// the depth guard.
@@ -135,10 +135,10 @@ func Triggers(r *bot.Recipe, e *bot.Event) bool {
 
 // Store is what recipes keep and read.
 type Store interface {
-	bot.RecipeStore
+	RecipeStore
 	bot.CalendarStore
 	webhooks.Store
-	bot.FilterStore
+	FilterStore
 	bot.EventStore
 	Conversation(ctx context.Context, id bot.ConversationID) (*bot.Conversation, error)
 	ConversationByParticipant(ctx context.Context, participant bot.Address) (*bot.Conversation, error)

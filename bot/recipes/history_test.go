@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/threads"
 )
 
@@ -30,14 +31,14 @@ func (r *rig) linesBy(t *testing.T, name string) []string {
 func TestEveryActionIsInTheHistoryInOrder(t *testing.T) {
 	ctx := context.Background()
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
-	r.add(t, "Triage", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "urgent"`,
-		bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "vip"},
-		bot.RecipeAction{Kind: bot.RecipeNote, Text: "looked at by Triage"},
-		bot.RecipeAction{Kind: bot.RecipeSet, Key: "priority", Text: "high"},
-		bot.RecipeAction{Kind: bot.RecipePending},
-		bot.RecipeAction{Kind: bot.RecipeReopen},
-		bot.RecipeAction{Kind: bot.RecipeBlock},
-		bot.RecipeAction{Kind: bot.RecipeResolve})
+	r.add(t, "Triage", recipes.Trigger{Kind: recipes.TriggerNewMessage}, `lower(message) contains "urgent"`,
+		recipes.Action{Kind: recipes.RecipeTagAdd, Tag: "vip"},
+		recipes.Action{Kind: recipes.RecipeNote, Text: "looked at by Triage"},
+		recipes.Action{Kind: recipes.RecipeSet, Key: "priority", Text: "high"},
+		recipes.Action{Kind: recipes.RecipePending},
+		recipes.Action{Kind: recipes.RecipeReopen},
+		recipes.Action{Kind: recipes.RecipeBlock},
+		recipes.Action{Kind: recipes.RecipeResolve})
 	r.writes(t, "hello") // no match: nothing by the recipe
 	r.step(t)
 	if got := r.linesBy(t, "Triage"); len(got) != 0 {
@@ -92,11 +93,11 @@ func TestEveryActionIsInTheHistoryInOrder(t *testing.T) {
 func TestNPSSurveyAnsweredByATypedNumber(t *testing.T) {
 	ctx := context.Background()
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
-	r.add(t, "NPS", bot.Trigger{Kind: bot.TriggerStatus, Value: "resolved"}, "", bot.RecipeAction{Kind: bot.RecipeSurvey, Key: "nps"})
+	r.add(t, "NPS", recipes.Trigger{Kind: recipes.TriggerStatus, Value: "resolved"}, "", recipes.Action{Kind: recipes.RecipeSurvey, Key: "nps"})
 	c := r.writes(t, "thanks")
 	resolve := func() {
 		t.Helper()
-		if err := r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeResolve}); err != nil {
+		if err := r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipeResolve}); err != nil {
 			t.Fatal(err)
 		}
 		r.step(t)
@@ -150,12 +151,12 @@ func TestNPSSurveyAnsweredByATypedNumber(t *testing.T) {
 func TestAReplyWithPlaceholdersReachesTheParticipant(t *testing.T) {
 	ctx := context.Background()
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
-	r.add(t, "Greet", bot.Trigger{Kind: bot.TriggerNewConversation}, "",
-		bot.RecipeAction{Kind: bot.RecipeSet, Key: "contact.city", Text: "Lyon"},
-		bot.RecipeAction{Kind: bot.RecipeReply, Text: "Hi {{first_name}} from {{city}}, today is {{date}}."})
-	r.add(t, "Plan", bot.Trigger{Kind: bot.TriggerNewMessage}, `message contains "plan"`,
-		bot.RecipeAction{Kind: bot.RecipeReply, Text: "Your plan is {{plan}}."},
-		bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "after-plan"})
+	r.add(t, "Greet", recipes.Trigger{Kind: recipes.TriggerNewConversation}, "",
+		recipes.Action{Kind: recipes.RecipeSet, Key: "contact.city", Text: "Lyon"},
+		recipes.Action{Kind: recipes.RecipeReply, Text: "Hi {{first_name}} from {{city}}, today is {{date}}."})
+	r.add(t, "Plan", recipes.Trigger{Kind: recipes.TriggerNewMessage}, `message contains "plan"`,
+		recipes.Action{Kind: recipes.RecipeReply, Text: "Your plan is {{plan}}."},
+		recipes.Action{Kind: recipes.RecipeTagAdd, Tag: "after-plan"})
 	if _, err := r.th.Receive(ctx, threads.Incoming{From: ana, Name: "Ana Lima", Message: bot.Message{Text: "hello"}}); err != nil {
 		t.Fatal(err)
 	}

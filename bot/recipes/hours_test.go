@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/recipes"
 )
 
 // at is a time in UTC in December 2026 (the 1st is a Tuesday, the 25th a
@@ -31,7 +32,7 @@ func (r *rig) fired(t *testing.T, name string) int {
 // message, only during or only outside calendar's hours.
 func (r *rig) hoursRecipe(t *testing.T, name, how, calendar string) {
 	t.Helper()
-	r.add(t, name, bot.Trigger{Kind: bot.TriggerNewMessage}, "", bot.RecipeAction{Kind: bot.RecipeNote, Text: name})
+	r.add(t, name, recipes.Trigger{Kind: recipes.TriggerNewMessage}, "", recipes.Action{Kind: recipes.RecipeNote, Text: name})
 	if _, err := r.svc.SetHours(context.Background(), r.recipe[name], how, calendar, mo); err != nil {
 		t.Fatal(err)
 	}

@@ -46,13 +46,13 @@ func ValidName(name string) bool {
 }
 
 // Create makes a disabled recipe named name.
-func (s *Service) Create(ctx context.Context, name string, by bot.Actor) (*bot.Recipe, error) {
+func (s *Service) Create(ctx context.Context, name string, by bot.Actor) (*Recipe, error) {
 	name = strings.TrimSpace(name)
 	if !ValidName(name) {
 		return nil, bot.Errorf(bot.EINVALID, "a recipe's name is 1 to 64 characters on one line, not a number").Translated("err.recipe.name")
 	}
 	now := s.Clock.Now().UTC()
-	r := &bot.Recipe{Name: name, CreatedAt: now, CreatedBy: by, UpdatedAt: now, UpdatedBy: by}
+	r := &Recipe{Name: name, CreatedAt: now, CreatedBy: by, UpdatedAt: now, UpdatedBy: by}
 	if err := s.Store.CreateRecipe(ctx, r); err != nil {
 		return nil, err
 	}
@@ -60,16 +60,16 @@ func (s *Service) Create(ctx context.Context, name string, by bot.Actor) (*bot.R
 }
 
 // Rename names recipe id name; ECONFLICT when another recipe has it.
-func (s *Service) Rename(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*bot.Recipe, error) {
+func (s *Service) Rename(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*Recipe, error) {
 	name = strings.TrimSpace(name)
 	if !ValidName(name) {
 		return nil, bot.Errorf(bot.EINVALID, "a recipe's name is 1 to 64 characters on one line, not a number").Translated("err.recipe.name")
 	}
-	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Name = name; return nil })
+	return s.update(ctx, id, by, func(r *Recipe) error { r.Name = name; return nil })
 }
 
 // Clone makes a disabled copy of recipe id, named after it.
-func (s *Service) Clone(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error) {
+func (s *Service) Clone(ctx context.Context, id bot.RecipeID, by bot.Actor) (*Recipe, error) {
 	r, err := s.Store.Recipe(ctx, id)
 	if err != nil {
 		return nil, err
@@ -78,7 +78,7 @@ func (s *Service) Clone(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bo
 	c := *r
 	c.ID, c.Enabled, c.Since = 0, false, 0
 	c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.UpdatedBy = now, by, now, by
-	c.Actions = append([]bot.RecipeAction(nil), r.Actions...)
+	c.Actions = append([]Action(nil), r.Actions...)
 	for i := 2; ; i++ {
 		c.Name = r.Name + " (" + strconv.Itoa(i) + ")"
 		err := s.Store.CreateRecipe(ctx, &c)
@@ -88,8 +88,8 @@ func (s *Service) Clone(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bo
 	}
 }
 
-func (s *Service) update(ctx context.Context, id bot.RecipeID, by bot.Actor, fn func(*bot.Recipe) error) (*bot.Recipe, error) {
-	r, err := s.Store.UpdateRecipe(ctx, id, func(r *bot.Recipe) error {
+func (s *Service) update(ctx context.Context, id bot.RecipeID, by bot.Actor, fn func(*Recipe) error) (*Recipe, error) {
+	r, err := s.Store.UpdateRecipe(ctx, id, func(r *Recipe) error {
 		if err := fn(r); err != nil {
 			return err
 		}
@@ -103,46 +103,46 @@ func (s *Service) update(ctx context.Context, id bot.RecipeID, by bot.Actor, fn 
 }
 
 // SetTrigger sets what starts recipe id.
-func (s *Service) SetTrigger(ctx context.Context, id bot.RecipeID, t bot.Trigger, by bot.Actor) (*bot.Recipe, error) {
+func (s *Service) SetTrigger(ctx context.Context, id bot.RecipeID, t Trigger, by bot.Actor) (*Recipe, error) {
 	switch t.Kind {
-	case bot.TriggerNewConversation, bot.TriggerNewMessage:
+	case TriggerNewConversation, TriggerNewMessage:
 		t.Value = ""
-	case bot.TriggerStatus:
+	case TriggerStatus:
 		switch bot.ConversationStatus(t.Value) {
 		case "", bot.ConversationOpen, bot.ConversationPending, bot.ConversationResolved:
 		default:
 			return nil, bot.Errorf(bot.EINVALID, "a conversation is open, pending or resolved, not %q", t.Value).Translated("err.recipe.status", t.Value)
 		}
-	case bot.TriggerTagAdded, bot.TriggerTagRemoved:
+	case TriggerTagAdded, TriggerTagRemoved:
 		t.Value = strings.ToLower(t.Value)
-	case bot.TriggerEvent:
+	case TriggerEvent:
 		if t.Value == "" || strings.ContainsAny(t.Value, " \t\n") {
 			return nil, bot.Errorf(bot.EINVALID, "an event trigger names one event").Translated("err.recipe.event")
 		}
 	default:
 		return nil, bot.Errorf(bot.EINVALID, "no trigger %q", t.Kind).Translated("err.recipe.trigger", t.Kind)
 	}
-	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Trigger = t; return nil })
+	return s.update(ctx, id, by, func(r *Recipe) error { r.Trigger = t; return nil })
 }
 
 // SetCondition sets recipe id's condition: typed as the moderator wrote
 // it, expr the expression it compiles to ("" for every conversation). An
 // expression that does not compile is refused, and nothing changes.
-func (s *Service) SetCondition(ctx context.Context, id bot.RecipeID, typed, expr string, by bot.Actor) (*bot.Recipe, error) {
+func (s *Service) SetCondition(ctx context.Context, id bot.RecipeID, typed, expr string, by bot.Actor) (*Recipe, error) {
 	if _, err := compile(s.Compiler, expr); err != nil {
 		return nil, err
 	}
-	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Condition, r.Expr, r.Filter = typed, expr, ""; return nil })
+	return s.update(ctx, id, by, func(r *Recipe) error { r.Condition, r.Expr, r.Filter = typed, expr, ""; return nil })
 }
 
 // UseFilter makes the saved filter named name recipe id's condition:
 // saving the filter again changes the recipe's too.
-func (s *Service) UseFilter(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*bot.Recipe, error) {
+func (s *Service) UseFilter(ctx context.Context, id bot.RecipeID, name string, by bot.Actor) (*Recipe, error) {
 	f, err := s.Store.Filter(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	return s.update(ctx, id, by, func(r *bot.Recipe) error {
+	return s.update(ctx, id, by, func(r *Recipe) error {
 		r.Condition, r.Expr, r.Filter = "filter "+f.Name, f.Expr, f.Name
 		return nil
 	})
@@ -151,14 +151,14 @@ func (s *Service) UseFilter(ctx context.Context, id bot.RecipeID, name string, b
 // SaveFilter saves a condition under name (typed as the moderator wrote
 // it, expr what it compiles to, checked first), for recipes to use by
 // name; the recipes using it change with it.
-func (s *Service) SaveFilter(ctx context.Context, name, typed, expr string, by bot.Actor) (*bot.Filter, error) {
+func (s *Service) SaveFilter(ctx context.Context, name, typed, expr string, by bot.Actor) (*Filter, error) {
 	if !ValidName(name) || strings.ContainsAny(name, " \t") {
 		return nil, bot.Errorf(bot.EINVALID, "a filter's name is one word").Translated("err.filter.name")
 	}
 	if _, err := compile(s.Compiler, expr); err != nil {
 		return nil, err
 	}
-	f := &bot.Filter{Name: name, Condition: typed, Expr: expr, UpdatedAt: s.Clock.Now().UTC(), UpdatedBy: by}
+	f := &Filter{Name: name, Condition: typed, Expr: expr, UpdatedAt: s.Clock.Now().UTC(), UpdatedBy: by}
 	if err := s.Store.PutFilter(ctx, f); err != nil {
 		return nil, err
 	}
@@ -167,27 +167,27 @@ func (s *Service) SaveFilter(ctx context.Context, name, typed, expr string, by b
 }
 
 // CheckActions says what is wrong with actions, if anything.
-func CheckActions(actions []bot.RecipeAction) error {
+func CheckActions(actions []Action) error {
 	if len(actions) > MaxActions {
 		return bot.Errorf(bot.EINVALID, "a recipe has at most %d actions", MaxActions).Translated("err.recipe.too_many", MaxActions)
 	}
 	for i, a := range actions {
 		bad := ""
 		switch a.Kind {
-		case bot.RecipeResolve, bot.RecipePending, bot.RecipeReopen, bot.RecipeBlock:
-		case bot.RecipeTagAdd, bot.RecipeTagRemove:
+		case RecipeResolve, RecipePending, RecipeReopen, RecipeBlock:
+		case RecipeTagAdd, RecipeTagRemove:
 			if a.Tag == "" || strings.ContainsAny(a.Tag, " \t\n") {
 				bad = "tag"
 			}
-		case bot.RecipeAssign:
+		case RecipeAssign:
 			if a.To == (bot.Actor{}) {
 				bad = "assign"
 			}
-		case bot.RecipeReply, bot.RecipeNote, bot.RecipeDraft, bot.RecipeApproval:
+		case RecipeReply, RecipeNote, RecipeDraft, RecipeApproval:
 			if strings.TrimSpace(a.Text) == "" {
 				bad = "text"
 			}
-		case bot.RecipeNotify:
+		case RecipeNotify:
 			if len(a.Notify) == 0 {
 				bad = "notify"
 			}
@@ -197,20 +197,20 @@ func CheckActions(actions []bot.RecipeAction) error {
 			if a.Every < 0 || a.Every > 10000 || a.AtMost < 0 {
 				bad = "every"
 			}
-		case bot.RecipeSet:
+		case RecipeSet:
 			attr, isContact := strings.CutPrefix(a.Key, "contact.")
 			if isContact && attr == "" || !isContact && a.Key != "priority" && a.Key != "language" && a.Key != "category" {
 				bad = "set"
 			}
-		case bot.RecipeSurvey:
+		case RecipeSurvey:
 			if a.Key != "csat" && a.Key != "nps" {
 				bad = "survey"
 			}
-		case bot.RecipeSmartAssign:
+		case RecipeSmartAssign:
 			if a.Wait <= 0 || a.Wait > MaxWait {
 				bad = "smart"
 			}
-		case bot.RecipeWebhook:
+		case RecipeWebhook:
 			if a.Webhook == "" {
 				bad = "webhook"
 			}
@@ -219,7 +219,7 @@ func CheckActions(actions []bot.RecipeAction) error {
 					bad = "vars"
 				}
 			}
-		case bot.RecipeWait:
+		case RecipeWait:
 			if a.Wait <= 0 || a.Wait > MaxWait {
 				bad = "wait"
 			}
@@ -264,28 +264,28 @@ func validVar(v string) bool {
 }
 
 // SetActions sets recipe id's actions; the webhooks they call must exist.
-func (s *Service) SetActions(ctx context.Context, id bot.RecipeID, actions []bot.RecipeAction, by bot.Actor) (*bot.Recipe, error) {
+func (s *Service) SetActions(ctx context.Context, id bot.RecipeID, actions []Action, by bot.Actor) (*Recipe, error) {
 	if err := CheckActions(actions); err != nil {
 		return nil, err
 	}
 	for _, a := range actions {
-		if a.Kind == bot.RecipeWebhook {
+		if a.Kind == RecipeWebhook {
 			if _, err := s.Store.Webhook(ctx, a.Webhook); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Actions = actions; return nil })
+	return s.update(ctx, id, by, func(r *Recipe) error { r.Actions = actions; return nil })
 }
 
 // Enable turns recipe id on: it runs on events recorded from now. A
 // recipe without a trigger or actions is refused.
-func (s *Service) Enable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error) {
+func (s *Service) Enable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*Recipe, error) {
 	last, err := s.Store.LastEventSeq(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.update(ctx, id, by, func(r *bot.Recipe) error {
+	return s.update(ctx, id, by, func(r *Recipe) error {
 		switch {
 		case r.Trigger.Kind == "":
 			return bot.Errorf(bot.EINVALID, "recipe %d has no trigger yet: `recipe when %d …`", r.ID, r.ID).Translated("err.recipe.no_trigger", r.ID)
@@ -302,7 +302,7 @@ func (s *Service) Enable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*b
 // SetHours runs recipe id only during (how "during") or only outside
 // ("outside") the hours of the calendar named calendar, or at any time
 // (how ""). The calendar must exist.
-func (s *Service) SetHours(ctx context.Context, id bot.RecipeID, how, calendar string, by bot.Actor) (*bot.Recipe, error) {
+func (s *Service) SetHours(ctx context.Context, id bot.RecipeID, how, calendar string, by bot.Actor) (*Recipe, error) {
 	switch how {
 	case "":
 		calendar = ""
@@ -315,12 +315,12 @@ func (s *Service) SetHours(ctx context.Context, id bot.RecipeID, how, calendar s
 	default:
 		return nil, bot.Errorf(bot.EINVALID, "a recipe runs always, during or outside a calendar's hours")
 	}
-	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Hours, r.Calendar = how, calendar; return nil })
+	return s.update(ctx, id, by, func(r *Recipe) error { r.Hours, r.Calendar = how, calendar; return nil })
 }
 
 // Disable turns recipe id off; its waiting runs are dropped when due.
-func (s *Service) Disable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*bot.Recipe, error) {
-	return s.update(ctx, id, by, func(r *bot.Recipe) error { r.Enabled = false; return nil })
+func (s *Service) Disable(ctx context.Context, id bot.RecipeID, by bot.Actor) (*Recipe, error) {
+	return s.update(ctx, id, by, func(r *Recipe) error { r.Enabled = false; return nil })
 }
 
 // Delete removes recipe id and its waiting runs.
@@ -335,7 +335,7 @@ func (s *Service) Delete(ctx context.Context, id bot.RecipeID) error {
 // Trial is what Test found: the recipe, whether its condition holds, and
 // whether its business hours keep it from running now.
 type Trial struct {
-	Recipe *bot.Recipe
+	Recipe *Recipe
 	Holds  bool
 	// NotNow is set for a recipe whose business hours (during or outside
 	// its calendar) do not include now.
@@ -367,7 +367,7 @@ func (s *Service) Test(ctx context.Context, id bot.RecipeID, e *bot.Event, c *bo
 
 // hoursOpen reports whether recipe rc runs at t: always, or during or
 // outside its calendar's hours. A calendar gone runs nothing.
-func hoursOpen(ctx context.Context, store bot.CalendarStore, rc *bot.Recipe, t time.Time) (bool, error) {
+func hoursOpen(ctx context.Context, store bot.CalendarStore, rc *Recipe, t time.Time) (bool, error) {
 	if rc.Hours == "" {
 		return true, nil
 	}

@@ -20,7 +20,7 @@ import (
 // (threads.Service). Act records what it did in the conversation's
 // history, as by.
 type Conversations interface {
-	Act(ctx context.Context, id bot.ConversationID, by bot.Actor, a bot.RecipeAction) error
+	Act(ctx context.Context, id bot.ConversationID, by bot.Actor, a Action) error
 }
 
 // The Runner's defaults.
@@ -67,7 +67,7 @@ type Runner struct {
 	wake     chan struct{} // to the planner
 	due      chan struct{} // to the executor
 	stale    atomic.Bool   // the recipes changed since read
-	on       []*bot.Recipe // the enabled recipes, as last read
+	on       []*Recipe     // the enabled recipes, as last read
 	since    uint64        // the lowest Since among them
 	cursor   uint64        // the last Seq planned; 0 before the first read
 	saved    uint64        // the last cursor written
@@ -96,7 +96,7 @@ type decision struct {
 
 // recipeSet is the enabled recipes as the planner last read them.
 type recipeSet struct {
-	on []*bot.Recipe
+	on []*Recipe
 }
 
 type compiled struct {
@@ -220,7 +220,7 @@ func (r *Runner) Step(ctx context.Context) error {
 }
 
 // enabled returns the enabled recipes, read again when they changed.
-func (r *Runner) enabled(ctx context.Context) ([]*bot.Recipe, error) {
+func (r *Runner) enabled(ctx context.Context) ([]*Recipe, error) {
 	if !r.stale.Swap(false) && r.on != nil {
 		return r.on, nil
 	}
@@ -230,7 +230,7 @@ func (r *Runner) enabled(ctx context.Context) ([]*bot.Recipe, error) {
 		return nil, err
 	}
 	prev := r.on
-	r.on, r.since = []*bot.Recipe{}, 0
+	r.on, r.since = []*Recipe{}, 0
 	for _, rc := range all {
 		if rc.Enabled {
 			if len(r.on) == 0 || rc.Since < r.since {
@@ -249,7 +249,7 @@ func (r *Runner) enabled(ctx context.Context) ([]*bot.Recipe, error) {
 // enabling is committed before the runner is told of it, and a message
 // written in between, planned with the recipes as they were, is read
 // again for the new ones only (up to where the cursor was).
-func (r *Runner) replayFor(prev []*bot.Recipe) {
+func (r *Runner) replayFor(prev []*Recipe) {
 	if prev == nil || r.cursor == 0 {
 		return // the first read: the cursor comes from the store
 	}
@@ -377,7 +377,7 @@ func (r *Runner) takeDecision(seq uint64) *decision {
 
 // matcher returns recipe rc's compiled condition, compiled once per
 // version.
-func (r *Runner) matcher(rc *bot.Recipe) (Matcher, error) {
+func (r *Runner) matcher(rc *Recipe) (Matcher, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if c, ok := r.compiled[rc.ID]; ok && c.version.Equal(rc.UpdatedAt) {
@@ -532,7 +532,7 @@ func (r *Runner) saveCursor(ctx context.Context, force bool) error {
 // outside its calendar's hours. A calendar gone runs nothing (a calendar a
 // recipe uses cannot be deleted, but a store from before could lack it);
 // an error is the store's.
-func (r *Runner) inHours(ctx context.Context, rc *bot.Recipe, t time.Time, cache map[string]*bot.Calendar) (bool, error) {
+func (r *Runner) inHours(ctx context.Context, rc *Recipe, t time.Time, cache map[string]*bot.Calendar) (bool, error) {
 	if rc.Hours == "" {
 		return true, nil
 	}
@@ -591,7 +591,7 @@ func (r *Runner) sweep(now time.Time) {
 // stopped is the history note of a run the guard stopped: one per recipe
 // and conversation per RateWindow, so that a loop does not flood the
 // history.
-func (r *Runner) stopped(rc *bot.Recipe, c *bot.Conversation, why string, now time.Time) *bot.Event {
+func (r *Runner) stopped(rc *Recipe, c *bot.Conversation, why string, now time.Time) *bot.Event {
 	key := [2]uint64{uint64(rc.ID), uint64(c.ID)}
 	if at, ok := r.told[key]; ok && now.Sub(at) < r.RateWindow {
 		return nil
@@ -696,7 +696,7 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 	by := bot.Actor{Recipe: rc.Name, Depth: run.Depth}
 	for step := run.Step; step < len(rc.Actions); step++ {
 		a := rc.Actions[step]
-		if step > 0 && rc.Actions[step-1].Kind == bot.RecipeWait {
+		if step > 0 && rc.Actions[step-1].Kind == RecipeWait {
 			holds, why, err := r.stillHolds(ctx, rc, run)
 			if err != nil {
 				return err
@@ -706,7 +706,7 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 				return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run, why))
 			}
 		}
-		if a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval {
+		if a.Kind == RecipeDraft || a.Kind == RecipeApproval {
 			// A card in the thread: a conversation's first message starts
 			// recipes before the outbox opened its thread. Wait for it a
 			// while (then the draft is kept without its card; a note
@@ -717,10 +717,10 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 			}
 		}
 		switch a.Kind {
-		case bot.RecipeWait:
+		case RecipeWait:
 			run.Step, run.Due = step+1, r.Clock.Now().Add(a.Wait).UTC()
 			return r.Store.AdvanceRecipeRun(ctx, run, false, nil)
-		case bot.RecipeReply, bot.RecipeDraft, bot.RecipeApproval, bot.RecipeSurvey:
+		case RecipeReply, RecipeDraft, RecipeApproval, RecipeSurvey:
 			run.Step = step + 1
 			if err := r.Store.AdvanceRecipeRun(ctx, run, step+1 == len(rc.Actions), nil); err != nil {
 				return err
@@ -728,12 +728,12 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 		}
 		act := r.Conversations.Act
 		switch a.Kind {
-		case bot.RecipeNotify:
-			act = func(ctx context.Context, id bot.ConversationID, _ bot.Actor, a bot.RecipeAction) error {
+		case RecipeNotify:
+			act = func(ctx context.Context, id bot.ConversationID, _ bot.Actor, a Action) error {
 				return r.notify(ctx, rc, step, id, a)
 			}
-		case bot.RecipeWebhook:
-			act = func(ctx context.Context, id bot.ConversationID, _ bot.Actor, a bot.RecipeAction) error {
+		case RecipeWebhook:
+			act = func(ctx context.Context, id bot.ConversationID, _ bot.Actor, a Action) error {
 				return r.webhook(ctx, rc, run, step, a)
 			}
 		}
@@ -746,7 +746,7 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 			why := "action " + strconv.Itoa(step+1) + " (" + string(a.Kind) + ") failed: " + bot.ErrorMessage(err)
 			return r.Store.AdvanceRecipeRun(ctx, run, true, r.note(rc, c, run, why))
 		}
-		if (a.Kind == bot.RecipeReply || a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval || a.Kind == bot.RecipeSurvey) && step+1 == len(rc.Actions) {
+		if (a.Kind == RecipeReply || a.Kind == RecipeDraft || a.Kind == RecipeApproval || a.Kind == RecipeSurvey) && step+1 == len(rc.Actions) {
 			return nil // ended when marked
 		}
 	}
@@ -758,7 +758,7 @@ func (r *Runner) runOne(ctx context.Context, run *bot.RecipeRun) error {
 // (durably, with the count). The text may name the conversation
 // ({{conversation}}), the participant ({{contact}}), how many items it
 // tells of ({{count}}) and the recipe ({{recipe}}).
-func (r *Runner) notify(ctx context.Context, rc *bot.Recipe, step int, id bot.ConversationID, a bot.RecipeAction) error {
+func (r *Runner) notify(ctx context.Context, rc *Recipe, step int, id bot.ConversationID, a Action) error {
 	c, err := r.Store.Conversation(ctx, id)
 	if err != nil {
 		return err
@@ -796,7 +796,7 @@ func (r *Runner) notify(ctx context.Context, rc *bot.Recipe, step int, id bot.Co
 // webhook queues a delivery of recipe rc's webhook action at step of run:
 // what happened, frozen now, under a message id made of the run and the
 // step, so that the step replayed after a crash queues nothing twice.
-func (r *Runner) webhook(ctx context.Context, rc *bot.Recipe, run *bot.RecipeRun, step int, a bot.RecipeAction) error {
+func (r *Runner) webhook(ctx context.Context, rc *Recipe, run *bot.RecipeRun, step int, a Action) error {
 	w, err := r.Store.Webhook(ctx, a.Webhook)
 	if err != nil {
 		return err
@@ -853,7 +853,7 @@ func (r *Runner) threadWait(ctx context.Context, run *bot.RecipeRun) bool {
 }
 
 // note is a history line of recipe rc on conversation id.
-func (r *Runner) note(rc *bot.Recipe, c *bot.Conversation, run *bot.RecipeRun, what string) []*bot.Event {
+func (r *Runner) note(rc *Recipe, c *bot.Conversation, run *bot.RecipeRun, what string) []*bot.Event {
 	e := &bot.Event{Type: bot.EventRecipeAction, ConversationID: run.ConversationID, By: bot.Actor{Recipe: rc.Name, Depth: run.Depth},
 		Data: map[string]string{"recipe": rc.Name, "what": what}}
 	if c != nil {
@@ -865,7 +865,7 @@ func (r *Runner) note(rc *bot.Recipe, c *bot.Conversation, run *bot.RecipeRun, w
 // stillHolds checks rc's condition again, after a wait, on the
 // conversation and contact as they are now; an error is the store's (the
 // run is tried again later).
-func (r *Runner) stillHolds(ctx context.Context, rc *bot.Recipe, run *bot.RecipeRun) (bool, string, error) {
+func (r *Runner) stillHolds(ctx context.Context, rc *Recipe, run *bot.RecipeRun) (bool, string, error) {
 	c, err := r.Store.Conversation(ctx, run.ConversationID)
 	if bot.ErrorCode(err) == bot.ENOTFOUND {
 		return false, "stopped after the wait: the conversation is gone", nil

@@ -53,7 +53,7 @@ func open(t *testing.T, path string, clock *bottest.Clock) *rig {
 }
 
 // add makes and enables a recipe.
-func (r *rig) add(t *testing.T, name string, trig bot.Trigger, expr string, actions ...bot.RecipeAction) {
+func (r *rig) add(t *testing.T, name string, trig recipes.Trigger, expr string, actions ...recipes.Action) {
 	t.Helper()
 	ctx := context.Background()
 	rc, err := r.svc.Create(ctx, name, mo)
@@ -122,10 +122,10 @@ func TestAWaitSurvivesARestartAndChecksAgain(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "herald.db")
 	clock := bottest.NewClock(t0)
 	r := open(t, path, clock)
-	r.add(t, "Auto-close", bot.Trigger{Kind: bot.TriggerStatus, Value: "pending"}, `status == "pending"`,
-		bot.RecipeAction{Kind: bot.RecipeWait, Wait: 30 * time.Minute}, bot.RecipeAction{Kind: bot.RecipeResolve})
+	r.add(t, "Auto-close", recipes.Trigger{Kind: recipes.TriggerStatus, Value: "pending"}, `status == "pending"`,
+		recipes.Action{Kind: recipes.RecipeWait, Wait: 30 * time.Minute}, recipes.Action{Kind: recipes.RecipeResolve})
 	c := r.writes(t, "Where is my order?")
-	if err := r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipePending}); err != nil { // a moderator answered
+	if err := r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipePending}); err != nil { // a moderator answered
 		t.Fatal(err)
 	}
 	r.step(t)
@@ -146,7 +146,7 @@ func TestAWaitSurvivesARestartAndChecksAgain(t *testing.T) {
 
 	// Again, but Ana writes during the wait: the condition no longer
 	// holds, and the history says why nothing was done.
-	if err := r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipePending}); err != nil {
+	if err := r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipePending}); err != nil {
 		t.Fatal(err)
 	}
 	r.step(t)
@@ -167,10 +167,10 @@ func TestAWaitSurvivesARestartAndChecksAgain(t *testing.T) {
 func TestALoopIsStopped(t *testing.T) {
 	ctx := context.Background()
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
-	r.add(t, "Untag", bot.Trigger{Kind: bot.TriggerTagAdded, Value: "x"}, "", bot.RecipeAction{Kind: bot.RecipeTagRemove, Tag: "x"})
-	r.add(t, "Retag", bot.Trigger{Kind: bot.TriggerTagRemoved, Value: "x"}, "", bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "x"})
+	r.add(t, "Untag", recipes.Trigger{Kind: recipes.TriggerTagAdded, Value: "x"}, "", recipes.Action{Kind: recipes.RecipeTagRemove, Tag: "x"})
+	r.add(t, "Retag", recipes.Trigger{Kind: recipes.TriggerTagRemoved, Value: "x"}, "", recipes.Action{Kind: recipes.RecipeTagAdd, Tag: "x"})
 	c := r.writes(t, "hello")
-	if err := r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "x"}); err != nil {
+	if err := r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipeTagAdd, Tag: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	for range 10 {
@@ -193,7 +193,7 @@ func TestALoopIsStopped(t *testing.T) {
 func TestTheRateGuard(t *testing.T) {
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
 	r.run.Rate = 3
-	r.add(t, "Echo", bot.Trigger{Kind: bot.TriggerNewMessage}, "", bot.RecipeAction{Kind: bot.RecipeNote, Text: "seen"})
+	r.add(t, "Echo", recipes.Trigger{Kind: recipes.TriggerNewMessage}, "", recipes.Action{Kind: recipes.RecipeNote, Text: "seen"})
 	for i := range 5 {
 		r.writes(t, "message "+string(rune('a'+i)))
 	}
@@ -212,13 +212,13 @@ func TestTheRateGuard(t *testing.T) {
 func TestTriggersAndConditions(t *testing.T) {
 	ctx := context.Background()
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
-	note := func(s string) bot.RecipeAction { return bot.RecipeAction{Kind: bot.RecipeNote, Text: s} }
-	r.add(t, "Hello", bot.Trigger{Kind: bot.TriggerNewConversation}, "", note("new"))
-	r.add(t, "Refunds", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "refund" && platform == "telegram"`,
-		bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "refund"}, bot.RecipeAction{Kind: bot.RecipeAssign, To: bot.Actor{Name: "billing"}})
-	r.add(t, "Resolved", bot.Trigger{Kind: bot.TriggerStatus, Value: "resolved"}, "", note("bye"))
-	r.add(t, "Untagged", bot.Trigger{Kind: bot.TriggerTagRemoved}, `"refund" in tags == false`, note("untagged"))
-	r.add(t, "Paid", bot.Trigger{Kind: bot.TriggerEvent, Value: "payment_received"}, `event.data["amount"] != ""`, bot.RecipeAction{Kind: bot.RecipeReply, Text: "Thanks for your payment"})
+	note := func(s string) recipes.Action { return recipes.Action{Kind: recipes.RecipeNote, Text: s} }
+	r.add(t, "Hello", recipes.Trigger{Kind: recipes.TriggerNewConversation}, "", note("new"))
+	r.add(t, "Refunds", recipes.Trigger{Kind: recipes.TriggerNewMessage}, `lower(message) contains "refund" && platform == "telegram"`,
+		recipes.Action{Kind: recipes.RecipeTagAdd, Tag: "refund"}, recipes.Action{Kind: recipes.RecipeAssign, To: bot.Actor{Name: "billing"}})
+	r.add(t, "Resolved", recipes.Trigger{Kind: recipes.TriggerStatus, Value: "resolved"}, "", note("bye"))
+	r.add(t, "Untagged", recipes.Trigger{Kind: recipes.TriggerTagRemoved}, `"refund" in tags == false`, note("untagged"))
+	r.add(t, "Paid", recipes.Trigger{Kind: recipes.TriggerEvent, Value: "payment_received"}, `event.data["amount"] != ""`, recipes.Action{Kind: recipes.RecipeReply, Text: "Thanks for your payment"})
 	c := r.writes(t, "hello")
 	r.step(t)
 	r.writes(t, "I want a Refund")
@@ -227,8 +227,8 @@ func TestTriggersAndConditions(t *testing.T) {
 	if strings.Join(got.Tags, ",") != "refund" || got.Assignee.Name != "billing" {
 		t.Fatalf("after a refund message: tags %v, assignee %+v", got.Tags, got.Assignee)
 	}
-	r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeTagRemove, Tag: "refund"})
-	r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeResolve})
+	r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipeTagRemove, Tag: "refund"})
+	r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipeResolve})
 	r.db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom, Name: "payment_received", Subject: ana, Data: map[string]string{"amount": "10"}})
 	r.db.AppendEvent(ctx, &bot.Event{Type: bot.EventCustom, Name: "payment_received", Subject: ana}) // no amount: no run
 	r.step(t)
@@ -258,7 +258,7 @@ func TestRecipesAreCheckedWhenSaved(t *testing.T) {
 	if _, err := r.svc.SetCondition(ctx, rc.ID, "x", `platfrom == "slack"`, mo); bot.ErrorCode(err) != bot.EINVALID {
 		t.Errorf("a condition that does not compile: %v", err)
 	}
-	for _, bad := range [][]bot.RecipeAction{{{Kind: bot.RecipeWait, Wait: time.Minute}}, {{Kind: bot.RecipeTagAdd}}, {{Kind: "explode"}}} {
+	for _, bad := range [][]recipes.Action{{{Kind: recipes.RecipeWait, Wait: time.Minute}}, {{Kind: recipes.RecipeTagAdd}}, {{Kind: "explode"}}} {
 		if _, err := r.svc.SetActions(ctx, rc.ID, bad, mo); bot.ErrorCode(err) != bot.EINVALID {
 			t.Errorf("actions %+v: %v", bad, err)
 		}
@@ -282,8 +282,8 @@ func TestNotifyOutsideBusinessHours(t *testing.T) {
 	}
 	support := bot.Address{Platform: bot.PlatformSlack, ID: "CSUPPORT"}
 	ops := bot.Address{Platform: bot.PlatformEmail, ID: "ops@example.org"} // chat and email both
-	r.add(t, "Refunds", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "refund"`,
-		bot.RecipeAction{Kind: bot.RecipeNotify, Notify: []bot.Address{support, ops}, Every: 5, AtMost: time.Hour, Text: "{{count}} messages about refunds, the last from {{contact}} in {{conversation}}"})
+	r.add(t, "Refunds", recipes.Trigger{Kind: recipes.TriggerNewMessage}, `lower(message) contains "refund"`,
+		recipes.Action{Kind: recipes.RecipeNotify, Notify: []bot.Address{support, ops}, Every: 5, AtMost: time.Hour, Text: "{{count}} messages about refunds, the last from {{contact}} in {{conversation}}"})
 	if _, err := r.svc.SetHours(ctx, r.recipe["Refunds"], "outside", "office", mo); err != nil {
 		t.Fatal(err)
 	}
@@ -350,13 +350,13 @@ func TestSetAndSmartAssign(t *testing.T) {
 	ctx := context.Background()
 	clock := bottest.NewClock(t0)
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), clock)
-	r.add(t, "Triage", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "urgent"`,
-		bot.RecipeAction{Kind: bot.RecipeSet, Key: "priority", Text: "high"},
-		bot.RecipeAction{Kind: bot.RecipeSet, Key: "contact.tier", Text: "escalated"},
-		bot.RecipeAction{Kind: bot.RecipeSmartAssign, Wait: 3 * time.Hour})
+	r.add(t, "Triage", recipes.Trigger{Kind: recipes.TriggerNewMessage}, `lower(message) contains "urgent"`,
+		recipes.Action{Kind: recipes.RecipeSet, Key: "priority", Text: "high"},
+		recipes.Action{Kind: recipes.RecipeSet, Key: "contact.tier", Text: "escalated"},
+		recipes.Action{Kind: recipes.RecipeSmartAssign, Wait: 3 * time.Hour})
 	c := r.writes(t, "hello")
 	ana2 := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}, Name: "Ana M."}
-	if err := r.th.Act(ctx, c.ID, ana2, bot.RecipeAction{Kind: bot.RecipeReply, Text: "Hi!"}); err != nil { // Ana answered
+	if err := r.th.Act(ctx, c.ID, ana2, recipes.Action{Kind: recipes.RecipeReply, Text: "Hi!"}); err != nil { // Ana answered
 		t.Fatal(err)
 	}
 	clock.Advance(2 * time.Hour)
@@ -370,7 +370,7 @@ func TestSetAndSmartAssign(t *testing.T) {
 		t.Fatalf("the contact's tier: %v", ct.Attributes)
 	}
 	// Four hours later no one answered within 3 h: left as it is.
-	r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeAssign, To: mo})
+	r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipeAssign, To: mo})
 	clock.Advance(4 * time.Hour)
 	r.writes(t, "urgent again")
 	r.step(t)
@@ -401,8 +401,8 @@ func (f *failOnce) PlanRecipeRuns(ctx context.Context, cursor uint64, runs []*bo
 func TestAFailedPlanIsPlannedAgain(t *testing.T) {
 	ctx := context.Background()
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
-	r.add(t, "Tag", bot.Trigger{Kind: bot.TriggerNewMessage}, "", bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "seen"})
-	r.add(t, "Meta", bot.Trigger{Kind: bot.TriggerEvent, Value: "recipe_action"}, "", bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "meta"})
+	r.add(t, "Tag", recipes.Trigger{Kind: recipes.TriggerNewMessage}, "", recipes.Action{Kind: recipes.RecipeTagAdd, Tag: "seen"})
+	r.add(t, "Meta", recipes.Trigger{Kind: recipes.TriggerEvent, Value: "recipe_action"}, "", recipes.Action{Kind: recipes.RecipeTagAdd, Tag: "meta"})
 	r.run.Store = &failOnce{DB: r.db}
 	r.writes(t, "hello")
 	if err := r.run.Step(ctx); bot.ErrorCode(err) != bot.EUNAVAILABLE {
@@ -427,9 +427,9 @@ func TestAFailedPlanIsPlannedAgain(t *testing.T) {
 func TestSurveyAfterResolve(t *testing.T) {
 	ctx := context.Background()
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
-	r.add(t, "CSAT", bot.Trigger{Kind: bot.TriggerStatus, Value: "resolved"}, "", bot.RecipeAction{Kind: bot.RecipeSurvey, Key: "csat"})
+	r.add(t, "CSAT", recipes.Trigger{Kind: recipes.TriggerStatus, Value: "resolved"}, "", recipes.Action{Kind: recipes.RecipeSurvey, Key: "csat"})
 	c := r.writes(t, "thanks for the help")
-	r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeResolve})
+	r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipeResolve})
 	r.step(t)
 	sent := r.chat.SentTo(ana)
 	if len(sent) != 1 || len(sent[0].Buttons) != 5 || sent[0].Buttons[3].Action.Value != "4" || !strings.Contains(sent[0].Text, "rate") {
@@ -439,7 +439,7 @@ func TestSurveyAfterResolve(t *testing.T) {
 	if got := r.conv(t); got.Asking != "csat" || got.Rating != 0 {
 		t.Fatalf("after 9: %+v", got)
 	}
-	r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeResolve}) // 9 reopened it
+	r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipeResolve}) // 9 reopened it
 	r.writes(t, "4")
 	got := r.conv(t)
 	if got.Rating != 4 || got.Asking != "" || got.Status != bot.ConversationResolved {
@@ -461,7 +461,7 @@ func TestSurveyAfterResolve(t *testing.T) {
 func TestAMessageIsDecidedWithItsOwnWrite(t *testing.T) {
 	ctx := context.Background()
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
-	r.add(t, "Tag", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "refund"`, bot.RecipeAction{Kind: bot.RecipeNote, Text: "refund asked"})
+	r.add(t, "Tag", recipes.Trigger{Kind: recipes.TriggerNewMessage}, `lower(message) contains "refund"`, recipes.Action{Kind: recipes.RecipeNote, Text: "refund asked"})
 	r.step(t) // the planner reads the recipes
 	r.writes(t, "A refund, please")
 	r.writes(t, "hello")
@@ -482,7 +482,7 @@ func TestTheGuardForgetsQuietConversations(t *testing.T) {
 	ctx := context.Background()
 	clk := bottest.NewClock(t0)
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), clk)
-	r.add(t, "Tag", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "refund"`, bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "refund"})
+	r.add(t, "Tag", recipes.Trigger{Kind: recipes.TriggerNewMessage}, `lower(message) contains "refund"`, recipes.Action{Kind: recipes.RecipeTagAdd, Tag: "refund"})
 	r.step(t)
 	r.writes(t, "A refund, please")
 	r.step(t)
@@ -505,13 +505,13 @@ func TestTheGuardForgetsQuietConversations(t *testing.T) {
 // is read again for the new recipe once the runner hears of it.
 func TestARecipeEnabledUnheardStillSeesTheMessagesAfterIt(t *testing.T) {
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
-	r.add(t, "First", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "refund"`, bot.RecipeAction{Kind: bot.RecipeNote, Text: "first"})
+	r.add(t, "First", recipes.Trigger{Kind: recipes.TriggerNewMessage}, `lower(message) contains "refund"`, recipes.Action{Kind: recipes.RecipeNote, Text: "first"})
 	r.step(t)
 	r.writes(t, "hello")
 	r.step(t)
 	changed := r.svc.Changed
 	r.svc.Changed = nil // the enabling committed, the runner not told yet
-	r.add(t, "Late", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "invoice"`, bot.RecipeAction{Kind: bot.RecipeNote, Text: "late"})
+	r.add(t, "Late", recipes.Trigger{Kind: recipes.TriggerNewMessage}, `lower(message) contains "invoice"`, recipes.Action{Kind: recipes.RecipeNote, Text: "late"})
 	r.writes(t, "my invoice and a refund")
 	r.step(t)
 	changed()

@@ -18,14 +18,14 @@ import (
 func TestStatusOpenTrigger(t *testing.T) {
 	ctx := context.Background()
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
-	r.add(t, "Back", bot.Trigger{Kind: bot.TriggerStatus, Value: "open"}, "", bot.RecipeAction{Kind: bot.RecipeNote, Text: "reopened"})
+	r.add(t, "Back", recipes.Trigger{Kind: recipes.TriggerStatus, Value: "open"}, "", recipes.Action{Kind: recipes.RecipeNote, Text: "reopened"})
 	r.step(t) // the planner reads the recipes: messages are decided with their write
 	c := r.writes(t, "hello")
 	r.step(t)
 	if n := r.fired(t, "Back"); n != 0 {
 		t.Fatalf("ran %d times on a new conversation", n)
 	}
-	if err := r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeResolve}); err != nil {
+	if err := r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipeResolve}); err != nil {
 		t.Fatal(err)
 	}
 	r.step(t)
@@ -50,10 +50,10 @@ func TestStatusOpenTrigger(t *testing.T) {
 	if n := r.fired(t, "Back"); n != 1 {
 		t.Fatalf("ran %d times after another step, want 1", n)
 	}
-	if err := r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipePending}); err != nil {
+	if err := r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipePending}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeReopen}); err != nil {
+	if err := r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipeReopen}); err != nil {
 		t.Fatal(err)
 	}
 	r.step(t)
@@ -68,13 +68,13 @@ func TestStatusOpenTrigger(t *testing.T) {
 func TestATriggerOnAnInternalEventType(t *testing.T) {
 	ctx := context.Background()
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), bottest.NewClock(t0))
-	r.add(t, "CSAT", bot.Trigger{Kind: bot.TriggerStatus, Value: "resolved"}, "", bot.RecipeAction{Kind: bot.RecipeSurvey, Key: "csat"})
-	r.add(t, "Unhappy", bot.Trigger{Kind: bot.TriggerEvent, Value: "survey_answered"}, `event.data["rating"] in ["1", "2"]`,
-		bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "unhappy"}, bot.RecipeAction{Kind: bot.RecipeReopen})
+	r.add(t, "CSAT", recipes.Trigger{Kind: recipes.TriggerStatus, Value: "resolved"}, "", recipes.Action{Kind: recipes.RecipeSurvey, Key: "csat"})
+	r.add(t, "Unhappy", recipes.Trigger{Kind: recipes.TriggerEvent, Value: "survey_answered"}, `event.data["rating"] in ["1", "2"]`,
+		recipes.Action{Kind: recipes.RecipeTagAdd, Tag: "unhappy"}, recipes.Action{Kind: recipes.RecipeReopen})
 	c := r.writes(t, "thanks")
 	resolve := func() {
 		t.Helper()
-		if err := r.th.Act(ctx, c.ID, mo, bot.RecipeAction{Kind: bot.RecipeResolve}); err != nil {
+		if err := r.th.Act(ctx, c.ID, mo, recipes.Action{Kind: recipes.RecipeResolve}); err != nil {
 			t.Fatal(err)
 		}
 		r.step(t)
@@ -102,31 +102,31 @@ func TestATriggerOnAnInternalEventType(t *testing.T) {
 // well as custom events, never recipes' own bookkeeping; a status
 // trigger needs the status to move.
 func TestTriggersOnEventTypes(t *testing.T) {
-	on := func(kind bot.TriggerKind, value string) *bot.Recipe {
-		return &bot.Recipe{Trigger: bot.Trigger{Kind: kind, Value: value}}
+	on := func(kind recipes.TriggerKind, value string) *recipes.Recipe {
+		return &recipes.Recipe{Trigger: recipes.Trigger{Kind: kind, Value: value}}
 	}
 	status := func(from, to string) *bot.Event {
 		return &bot.Event{Type: bot.EventStatusChanged, Data: map[string]string{"from": from, "status": to}}
 	}
 	for _, tc := range []struct {
 		name string
-		r    *bot.Recipe
+		r    *recipes.Recipe
 		e    *bot.Event
 		want bool
 	}{
-		{"internal type", on(bot.TriggerEvent, "note_added"), &bot.Event{Type: bot.EventNoteAdded}, true},
-		{"internal type, another", on(bot.TriggerEvent, "note_added"), &bot.Event{Type: bot.EventReplySent}, false},
+		{"internal type", on(recipes.TriggerEvent, "note_added"), &bot.Event{Type: bot.EventNoteAdded}, true},
+		{"internal type, another", on(recipes.TriggerEvent, "note_added"), &bot.Event{Type: bot.EventReplySent}, false},
 		// One name space: a custom event of a type's name starts it too
 		// (which is why the event API refuses herald's types as names).
-		{"custom named like a type", on(bot.TriggerEvent, "note_added"), &bot.Event{Type: bot.EventCustom, Name: "note_added"}, true},
-		{"custom", on(bot.TriggerEvent, "payment"), &bot.Event{Type: bot.EventCustom, Name: "payment"}, true},
-		{"custom type name", on(bot.TriggerEvent, "custom"), &bot.Event{Type: bot.EventCustom, Name: "payment"}, false},
-		{"bookkeeping", on(bot.TriggerEvent, "recipe_action"), &bot.Event{Type: bot.EventRecipeAction}, false},
-		{"status open, reopened", on(bot.TriggerStatus, "open"), status("resolved", "open"), true},
-		{"status open, from pending", on(bot.TriggerStatus, "open"), status("pending", "open"), true},
-		{"status open, not moved", on(bot.TriggerStatus, "open"), status("open", "open"), false},
-		{"status open, closed", on(bot.TriggerStatus, "open"), status("open", "resolved"), false},
-		{"any status, moved", on(bot.TriggerStatus, ""), status("open", "pending"), true},
+		{"custom named like a type", on(recipes.TriggerEvent, "note_added"), &bot.Event{Type: bot.EventCustom, Name: "note_added"}, true},
+		{"custom", on(recipes.TriggerEvent, "payment"), &bot.Event{Type: bot.EventCustom, Name: "payment"}, true},
+		{"custom type name", on(recipes.TriggerEvent, "custom"), &bot.Event{Type: bot.EventCustom, Name: "payment"}, false},
+		{"bookkeeping", on(recipes.TriggerEvent, "recipe_action"), &bot.Event{Type: bot.EventRecipeAction}, false},
+		{"status open, reopened", on(recipes.TriggerStatus, "open"), status("resolved", "open"), true},
+		{"status open, from pending", on(recipes.TriggerStatus, "open"), status("pending", "open"), true},
+		{"status open, not moved", on(recipes.TriggerStatus, "open"), status("open", "open"), false},
+		{"status open, closed", on(recipes.TriggerStatus, "open"), status("open", "resolved"), false},
+		{"any status, moved", on(recipes.TriggerStatus, ""), status("open", "pending"), true},
 	} {
 		if got := recipes.Triggers(tc.r, tc.e); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
@@ -142,8 +142,8 @@ func TestTheEventAPICannotPoseAsHeraldsOwnEvents(t *testing.T) {
 	ctx := context.Background()
 	clock := bottest.NewClock(t0)
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), clock)
-	r.add(t, "Unhappy", bot.Trigger{Kind: bot.TriggerEvent, Value: "survey_answered"}, `event.data["rating"] in ["1", "2"]`,
-		bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "unhappy"})
+	r.add(t, "Unhappy", recipes.Trigger{Kind: recipes.TriggerEvent, Value: "survey_answered"}, `event.data["rating"] in ["1", "2"]`,
+		recipes.Action{Kind: recipes.RecipeTagAdd, Tag: "unhappy"})
 	r.writes(t, "hello")
 	api := &events.Service{Store: r.db, Clock: clock}
 	for _, typ := range []bot.EventType{bot.EventReplySent, bot.EventNoteAdded, bot.EventDraftAdded, bot.EventDraftDiscarded, bot.EventSurveyAnswered, bot.EventRecipeAction,

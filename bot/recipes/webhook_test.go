@@ -13,8 +13,8 @@ import (
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
-	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/webhooks"
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/webhook"
@@ -47,8 +47,8 @@ func TestARecipeCallsAWebhook(t *testing.T) {
 	defer srv.Close()
 	r.db.PutWebhook(ctx, &webhooks.Webhook{Name: "crm", URL: srv.URL, Method: "POST", ContentType: "json", Vars: []string{"all"}})
 	r.db.SetWebhookSecrets(ctx, "crm", secret, "")
-	r.add(t, "Leads", bot.Trigger{Kind: bot.TriggerNewMessage}, `lower(message) contains "pricing"`,
-		bot.RecipeAction{Kind: bot.RecipeTagAdd, Tag: "lead"}, bot.RecipeAction{Kind: bot.RecipeWebhook, Webhook: "crm", Vars: []string{"contact", "message", "conversation"}})
+	r.add(t, "Leads", recipes.Trigger{Kind: recipes.TriggerNewMessage}, `lower(message) contains "pricing"`,
+		recipes.Action{Kind: recipes.RecipeTagAdd, Tag: "lead"}, recipes.Action{Kind: recipes.RecipeWebhook, Webhook: "crm", Vars: []string{"contact", "message", "conversation"}})
 	r.writes(t, "What is your pricing?")
 	r.writes(t, "hello") // no match
 	r.step(t)

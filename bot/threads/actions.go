@@ -10,6 +10,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/personalize"
+	"github.com/heraldchat/herald/bot/recipes"
 )
 
 // The thread commands: close (now or later), reopen, assign, tag, block,
@@ -154,12 +155,12 @@ func tagChange(tag string, add bool, by bot.Actor) (func(*bot.Conversation) erro
 // reply goes to the participant as a moderator's would (chat, else
 // email), with a copy in the thread; a note is written in the thread. A
 // tag removed that the conversation lacks is no error.
-func (t *Service) Act(ctx context.Context, id bot.ConversationID, by bot.Actor, a bot.RecipeAction) error {
+func (t *Service) Act(ctx context.Context, id bot.ConversationID, by bot.Actor, a recipes.Action) error {
 	c, err := t.Store.Conversation(ctx, id)
 	if err != nil {
 		return err
 	}
-	if a.Kind == bot.RecipeReply || a.Kind == bot.RecipeDraft || a.Kind == bot.RecipeApproval || a.Kind == bot.RecipeNote || a.Kind == bot.RecipeSurvey {
+	if a.Kind == recipes.RecipeReply || a.Kind == recipes.RecipeDraft || a.Kind == recipes.RecipeApproval || a.Kind == recipes.RecipeNote || a.Kind == recipes.RecipeSurvey {
 		text, err := t.personal(ctx, c, a.Text)
 		if err != nil {
 			return err
@@ -171,47 +172,47 @@ func (t *Service) Act(ctx context.Context, id bot.ConversationID, by bot.Actor, 
 		return err
 	}
 	switch a.Kind {
-	case bot.RecipeResolve:
+	case recipes.RecipeResolve:
 		return set("closed", func(c *bot.Conversation) {
 			c.Status, c.CloseAt, c.CloseMessage = bot.ConversationResolved, time.Time{}, ""
 		})
-	case bot.RecipePending:
+	case recipes.RecipePending:
 		return set("set pending", func(c *bot.Conversation) { c.Status = bot.ConversationPending })
-	case bot.RecipeReopen:
+	case recipes.RecipeReopen:
 		return set("reopened", func(c *bot.Conversation) {
 			c.Status, c.CloseAt, c.CloseMessage = bot.ConversationOpen, time.Time{}, ""
 		})
-	case bot.RecipeAssign:
+	case recipes.RecipeAssign:
 		return set("assigned to "+a.To.String(), func(c *bot.Conversation) { c.Assignee = a.To })
-	case bot.RecipeBlock:
+	case recipes.RecipeBlock:
 		return set("blocked", func(c *bot.Conversation) { c.Blocked = true })
-	case bot.RecipeTagAdd, bot.RecipeTagRemove:
+	case recipes.RecipeTagAdd, recipes.RecipeTagRemove:
 		tag := strings.ToLower(strings.TrimSpace(a.Tag))
-		fn, extra := tagChange(tag, a.Kind == bot.RecipeTagAdd, by)
+		fn, extra := tagChange(tag, a.Kind == recipes.RecipeTagAdd, by)
 		_, err := t.apply(ctx, c.Participant, by, "", fn, extra)
-		if bot.ErrorCode(err) == bot.ENOTFOUND && a.Kind == bot.RecipeTagRemove {
+		if bot.ErrorCode(err) == bot.ENOTFOUND && a.Kind == recipes.RecipeTagRemove {
 			return nil
 		}
 		return err
-	case bot.RecipeReply:
+	case recipes.RecipeReply:
 		m := bot.Message{Text: a.Text}
 		if _, err := t.replyTo(ctx, c, by, m); err != nil {
 			return err
 		}
 		return t.inThreadOf(ctx, c, nil, bot.Message{Text: "*" + by.String() + "*: " + a.Text})
-	case bot.RecipeSet:
+	case recipes.RecipeSet:
 		return t.set(ctx, c, by, a.Key, a.Text)
-	case bot.RecipeSmartAssign:
+	case recipes.RecipeSmartAssign:
 		to, ok, err := t.lastAnswered(ctx, c, a.Wait)
 		if err != nil || !ok {
 			return err // no one answered them lately: left as it is
 		}
 		return set("assigned to "+to.String(), func(c *bot.Conversation) { c.Assignee = to })
-	case bot.RecipeSurvey:
+	case recipes.RecipeSurvey:
 		return t.ask(ctx, c, by, a.Key, a.Text)
-	case bot.RecipeDraft, bot.RecipeApproval:
-		return t.addDraft(ctx, c, by, a.Text, a.Kind == bot.RecipeApproval, t.Sign)
-	case bot.RecipeNote:
+	case recipes.RecipeDraft, recipes.RecipeApproval:
+		return t.addDraft(ctx, c, by, a.Text, a.Kind == recipes.RecipeApproval, t.Sign)
+	case recipes.RecipeNote:
 		note := &bot.Event{Type: bot.EventNoteAdded, Subject: c.Participant, ContactID: c.ContactID, By: by, Text: eventText(a.Text)}
 		return t.inThreadOf(ctx, c, note, bot.Message{Kind: bot.KindIdea, Text: "*" + by.String() + "*: " + a.Text})
 	}

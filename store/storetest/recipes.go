@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/recipes"
 )
 
 // recipeStore: names are unique (any case), runs are planned once per
@@ -15,19 +16,19 @@ import (
 func recipeStore(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
-	a := &bot.Recipe{Name: "Auto-close", Trigger: bot.Trigger{Kind: bot.TriggerStatus, Value: "pending"},
-		Actions: []bot.RecipeAction{{Kind: bot.RecipeWait, Wait: 30 * time.Minute}, {Kind: bot.RecipeResolve}}}
+	a := &recipes.Recipe{Name: "Auto-close", Trigger: recipes.Trigger{Kind: recipes.TriggerStatus, Value: "pending"},
+		Actions: []recipes.Action{{Kind: recipes.RecipeWait, Wait: 30 * time.Minute}, {Kind: recipes.RecipeResolve}}}
 	if err := db.CreateRecipe(ctx, a); err != nil || a.ID != 1 {
 		t.Fatalf("create: %+v %v", a, err)
 	}
-	code(t, db.CreateRecipe(ctx, &bot.Recipe{Name: "auto-CLOSE"}), bot.ECONFLICT)
-	b := &bot.Recipe{Name: "Refunds"}
+	code(t, db.CreateRecipe(ctx, &recipes.Recipe{Name: "auto-CLOSE"}), bot.ECONFLICT)
+	b := &recipes.Recipe{Name: "Refunds"}
 	if err := db.CreateRecipe(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	_, err := db.UpdateRecipe(ctx, b.ID, func(r *bot.Recipe) error { r.Name = "auto-close"; return nil })
+	_, err := db.UpdateRecipe(ctx, b.ID, func(r *recipes.Recipe) error { r.Name = "auto-close"; return nil })
 	code(t, err, bot.ECONFLICT)
-	if r, err := db.UpdateRecipe(ctx, b.ID, func(r *bot.Recipe) error { r.Name = "Refund"; r.Enabled = true; return nil }); err != nil || !r.Enabled || r.ID != b.ID {
+	if r, err := db.UpdateRecipe(ctx, b.ID, func(r *recipes.Recipe) error { r.Name = "Refund"; r.Enabled = true; return nil }); err != nil || !r.Enabled || r.ID != b.ID {
 		t.Fatalf("rename: %+v %v", r, err)
 	}
 	if got, err := db.Recipe(ctx, a.ID); err != nil || len(got.Actions) != 2 || got.Actions[0].Wait != 30*time.Minute {
@@ -117,7 +118,7 @@ func calendars(t *testing.T, open func(*testing.T) Store) {
 	if all, _ := db.Calendars(ctx); len(all) != 2 || all[0].Name != "night" || all[1].Name != "Office" {
 		t.Fatalf("calendars: %+v", all)
 	}
-	r := &bot.Recipe{Name: "Out of hours", Hours: "outside", Calendar: "OFFICE"}
+	r := &recipes.Recipe{Name: "Out of hours", Hours: "outside", Calendar: "OFFICE"}
 	db.CreateRecipe(ctx, r)
 	code(t, db.DeleteCalendar(ctx, "office"), bot.ECONFLICT)
 	if err := db.DeleteCalendar(ctx, "night"); err != nil {
@@ -183,14 +184,14 @@ func tickNotify(t *testing.T, open func(*testing.T) Store) {
 func filters(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
-	if err := db.PutFilter(ctx, &bot.Filter{Name: "VIP", Condition: "plan = gold", Expr: `contact["plan"] == "gold"`}); err != nil {
+	if err := db.PutFilter(ctx, &recipes.Filter{Name: "VIP", Condition: "plan = gold", Expr: `contact["plan"] == "gold"`}); err != nil {
 		t.Fatal(err)
 	}
-	r := &bot.Recipe{Name: "r", Filter: "vip", Expr: `contact["plan"] == "gold"`}
+	r := &recipes.Recipe{Name: "r", Filter: "vip", Expr: `contact["plan"] == "gold"`}
 	db.CreateRecipe(ctx, r)
-	other := &bot.Recipe{Name: "o", Expr: `status == "open"`}
+	other := &recipes.Recipe{Name: "o", Expr: `status == "open"`}
 	db.CreateRecipe(ctx, other)
-	if err := db.PutFilter(ctx, &bot.Filter{Name: "vip", Condition: "plan in gold,platinum", Expr: `contact["plan"] in ["gold", "platinum"]`, UpdatedAt: epoch}); err != nil {
+	if err := db.PutFilter(ctx, &recipes.Filter{Name: "vip", Condition: "plan in gold,platinum", Expr: `contact["plan"] in ["gold", "platinum"]`, UpdatedAt: epoch}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := db.Recipe(ctx, r.ID); got.Expr != `contact["plan"] in ["gold", "platinum"]` || !got.UpdatedAt.Equal(epoch) {

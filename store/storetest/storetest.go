@@ -14,6 +14,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/surveys"
 	"github.com/heraldchat/herald/bot/webhooks"
 )
@@ -34,10 +35,10 @@ type Store interface {
 	bot.APITokenStore
 	bot.EventRecorder
 	bot.NudgeStore
-	bot.RecipeStore
+	recipes.RecipeStore
 	bot.CalendarStore
 	webhooks.Store
-	bot.FilterStore
+	recipes.FilterStore
 	surveys.Store
 	bot.EngagementStore
 }

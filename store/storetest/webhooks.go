@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/webhooks"
 )
 
@@ -68,7 +69,7 @@ func webhookEndpoints(t *testing.T, open func(*testing.T) Store) {
 	if lines, _ := db.WebhookLog(ctx, "crm", 3); len(lines) != 3 {
 		t.Fatalf("log limit: %d", len(lines))
 	}
-	r := &bot.Recipe{Name: "Sync", Actions: []bot.RecipeAction{{Kind: bot.RecipeWebhook, Webhook: "crm"}}}
+	r := &recipes.Recipe{Name: "Sync", Actions: []recipes.Action{{Kind: recipes.RecipeWebhook, Webhook: "crm"}}}
 	db.CreateRecipe(ctx, r)
 	code(t, db.DeleteWebhook(ctx, "crm"), bot.ECONFLICT)
 	db.DeleteRecipe(ctx, r.ID)
