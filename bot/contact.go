@@ -131,12 +131,3 @@ type ContactStore interface {
 	// ignored and empty values too. It returns how many contacts changed.
 	AssignAttributes(ctx context.Context, attrs map[Address]map[string]string) (int, error)
 }
-
-// The attributes that describe a contact's own event (a session they
-// registered to): its name, and when it starts and ends (RFC 3339, or
-// "2006-01-02 15:04" in UTC).
-const (
-	AttrEvent      = "event"
-	AttrEventStart = "event_start"
-	AttrEventEnd   = "event_end"
-)

@@ -27,7 +27,7 @@ func (h *handlers) tokenCreate(ctx context.Context, w *Reply, r *Request) error 
 	if err != nil {
 		return err
 	}
-	if err := h.deps.Tokens.CreateAPIToken(ctx, &bot.APIToken{Name: name, Hash: hash, CreatedBy: r.Actor}); err != nil {
+	if err := h.deps.Tokens.CreateAPIToken(ctx, &apitokens.Token{Name: name, Hash: hash, CreatedBy: r.Actor}); err != nil {
 		return err
 	}
 	w.Private = true

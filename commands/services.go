@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/apitokens"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/lists"
@@ -105,7 +106,7 @@ type Deps struct {
 	Directory Directory
 	History   History
 	// Tokens serves the token commands (the store).
-	Tokens bot.APITokenStore
+	Tokens apitokens.Store
 	// OpenRecipients reads an uploaded recipient file (package csvfile).
 	OpenRecipients func(io.Reader) (lists.RecipientReader, error)
 	// WriteTable writes the rows a report or export produces onto w as a

@@ -8,6 +8,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/apitokens"
+	"github.com/heraldchat/herald/bot/events"
 )
 
 // API tokens live in a bucket by ID, with an index by hash. Event keys
@@ -35,14 +37,14 @@ func migrateV7toV8(tx *bolt.Tx) error {
 
 // CreateAPIToken stores t, setting its ID; ECONFLICT when a token not
 // revoked has its name.
-func (db *DB) CreateAPIToken(ctx context.Context, t *bot.APIToken) error {
+func (db *DB) CreateAPIToken(ctx context.Context, t *apitokens.Token) error {
 	if t.Name == "" || t.Hash == "" {
 		return bot.Errorf(bot.EINVALID, "an API token needs a name and a hash")
 	}
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketAPITokens)
 		err := b.ForEach(func(_, v []byte) error {
-			var o bot.APIToken
+			var o apitokens.Token
 			if err := decode(v, &o); err != nil {
 				return err
 			}
@@ -70,8 +72,8 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *bot.APIToken) error {
 }
 
 // APITokenByHash returns the token with that hash, or ENOTFOUND.
-func (db *DB) APITokenByHash(ctx context.Context, hash string) (*bot.APIToken, error) {
-	var t bot.APIToken
+func (db *DB) APITokenByHash(ctx context.Context, hash string) (*apitokens.Token, error) {
+	var t apitokens.Token
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		id := tx.Bucket(bucketAPITokensByHash).Get([]byte(hash))
 		if id == nil {
@@ -90,23 +92,23 @@ func (db *DB) APITokenByHash(ctx context.Context, hash string) (*bot.APIToken, e
 }
 
 // APITokens returns every token by ID.
-func (db *DB) APITokens(ctx context.Context) ([]*bot.APIToken, error) {
-	var out []*bot.APIToken
+func (db *DB) APITokens(ctx context.Context) ([]*apitokens.Token, error) {
+	var out []*apitokens.Token
 	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
-		out, err = pageAfter[bot.APIToken](tx.Bucket(bucketAPITokens), 0, 0)
+		out, err = pageAfter[apitokens.Token](tx.Bucket(bucketAPITokens), 0, 0)
 		return err
 	})
 	return out, err
 }
 
 // RevokeAPIToken revokes the token not revoked named name.
-func (db *DB) RevokeAPIToken(ctx context.Context, name string, at time.Time) (*bot.APIToken, error) {
-	var out *bot.APIToken
+func (db *DB) RevokeAPIToken(ctx context.Context, name string, at time.Time) (*apitokens.Token, error) {
+	var out *apitokens.Token
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketAPITokens)
 		c := b.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			var t bot.APIToken
+			var t apitokens.Token
 			if err := decode(v, &t); err != nil {
 				return err
 			}
@@ -122,22 +124,22 @@ func (db *DB) RevokeAPIToken(ctx context.Context, name string, at time.Time) (*b
 }
 
 // RecordEvents appends events in one transaction, a key recorded within
-// bot.EventKeyTTL (in scope) appending nothing again.
-func (db *DB) RecordEvents(ctx context.Context, scope string, events []*bot.Event, keys []string) ([]bool, error) {
-	if len(keys) != len(events) {
-		return nil, bot.Errorf(bot.EINVALID, "%d keys for %d events", len(keys), len(events))
+// events.KeyTTL (in scope) appending nothing again.
+func (db *DB) RecordEvents(ctx context.Context, scope string, evs []*bot.Event, keys []string) ([]bool, error) {
+	if len(keys) != len(evs) {
+		return nil, bot.Errorf(bot.EINVALID, "%d keys for %d events", len(keys), len(evs))
 	}
-	dup := make([]bool, len(events))
+	dup := make([]bool, len(evs))
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		now := db.now()
-		cut := now.Add(-bot.EventKeyTTL)
+		cut := now.Add(-events.KeyTTL)
 		kb, tb := tx.Bucket(bucketEventKeys), tx.Bucket(bucketEventKeysTime)
 		// At least as many keys go as this recording may add, so that the
 		// keys never outgrow what 7 days bring.
-		if err := pruneKeys(tb, kb, cut, max(pruneBatch, 2*len(events))); err != nil {
+		if err := pruneKeys(tb, kb, cut, max(pruneBatch, 2*len(evs))); err != nil {
 			return err
 		}
-		for i, e := range events {
+		for i, e := range evs {
 			var key []byte
 			if keys[i] != "" {
 				key = []byte(scope + "\x00" + keys[i])

@@ -13,6 +13,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/webhooks"
 	"github.com/heraldchat/herald/store"
 )
@@ -38,7 +39,7 @@ func bucketLen(t *testing.T, path, name string) int {
 
 // The keys that keep a run from being planned twice live until the
 // planner's cursor passes their event; a webhook's message id until
-// bot.EventKeyTTL after it was queued: neither index grows with the
+// events.KeyTTL after it was queued: neither index grows with the
 // store's age.
 func TestRunKeysAndWebhookIDsAreForgotten(t *testing.T) {
 	ctx := context.Background()
@@ -65,7 +66,7 @@ func TestRunKeysAndWebhookIDsAreForgotten(t *testing.T) {
 	if err := db.EnqueueWebhooks(ctx, ds); err != nil {
 		t.Fatal(err)
 	}
-	clk.Advance(bot.EventKeyTTL + time.Minute)
+	clk.Advance(events.KeyTTL + time.Minute)
 	if err := db.EnqueueWebhooks(ctx, []*webhooks.Delivery{{MsgID: "msg_late", Webhook: "crm", Body: []byte("{}")}}); err != nil {
 		t.Fatal(err)
 	}

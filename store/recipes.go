@@ -232,7 +232,7 @@ func pruneRunKeys(tx *bolt.Tx, cursor uint64, n int) error {
 // migrateV14toV15 orders the run keys by event (they were by recipe),
 // so that those of events planned can be forgotten in order, and indexes
 // the webhook message ids by when they were queued, so that they can be
-// forgotten after bot.EventKeyTTL.
+// forgotten after events.KeyTTL.
 func migrateV14toV15(tx *bolt.Tx) error {
 	type kv struct{ k, v []byte }
 	var keys []kv

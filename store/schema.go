@@ -34,7 +34,7 @@ import (
 //	   (webhooks.go).
 //	14: saved filters, the conditions recipes use by name (filters.go).
 //	15: recipe run keys by event, forgotten once planned past; webhook
-//	   message ids by time, forgotten after bot.EventKeyTTL (recipes.go).
+//	   message ids by time, forgotten after events.KeyTTL (recipes.go).
 //	16: survey responses and the text questions asked (surveys.go).
 //	17: campaign engagement: seen and clicks per sending (engagement.go).
 const SchemaVersion = 17

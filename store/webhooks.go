@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/webhooks"
 )
@@ -157,7 +158,7 @@ func (db *DB) EnqueueWebhooks(ctx context.Context, ds []*webhooks.Delivery) erro
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		b, ids, byTime := tx.Bucket(bucketWebhookOutbox), tx.Bucket(bucketWebhookIDs), tx.Bucket(bucketWebhookIDsTime)
 		now := db.now()
-		if err := pruneKeys(byTime, ids, now.Add(-bot.EventKeyTTL), max(pruneBatch, 2*len(ds))); err != nil {
+		if err := pruneKeys(byTime, ids, now.Add(-events.KeyTTL), max(pruneBatch, 2*len(ds))); err != nil {
 			return err
 		}
 		for _, d := range ds {

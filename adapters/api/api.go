@@ -35,7 +35,7 @@ type Recorder interface {
 
 // Tokens finds API tokens by hash (the store).
 type Tokens interface {
-	APITokenByHash(ctx context.Context, hash string) (*bot.APIToken, error)
+	APITokenByHash(ctx context.Context, hash string) (*apitokens.Token, error)
 }
 
 // Config sets up the API.
@@ -93,7 +93,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // token authenticates r: the token, or a refusal already written (401
 // without a known token, 403 for a revoked one, 429 past its rate, 503
 // when the store cannot say).
-func (a *API) token(w http.ResponseWriter, r *http.Request) (*bot.APIToken, bool) {
+func (a *API) token(w http.ResponseWriter, r *http.Request) (*apitokens.Token, bool) {
 	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || strings.TrimSpace(raw) == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="herald"`)

@@ -386,7 +386,7 @@ func setup(o options) error {
 	if err != nil {
 		return err
 	}
-	if err := db.CreateAPIToken(ctx, &bot.APIToken{Name: "bench", Hash: hash}); err != nil {
+	if err := db.CreateAPIToken(ctx, &apitokens.Token{Name: "bench", Hash: hash}); err != nil {
 		return err
 	}
 	svc := &campaigns.Service{Store: db, Dispatcher: noDispatch{}, Clock: clock}

@@ -1,5 +1,5 @@
 // Package apitokens makes and checks the tokens of herald's HTTP API (the
-// event API). Only a token's SHA-256 is kept (bot.APIToken.Hash); the
+// event API). Only a token's SHA-256 is kept (Token.Hash); the
 // token itself is shown once, when it is made.
 package apitokens
 

@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/apitokens"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/lists"
 )
 
@@ -56,7 +58,7 @@ type Store struct {
 	secrets       map[string][]byte
 	outbox        map[uint64][]byte
 	intakeKeys    map[string]time.Time
-	apiTokens     []*bot.APIToken
+	apiTokens     []*apitokens.Token
 	eventKeys     map[string]eventKey
 	postKeys      map[string]postKey
 }
@@ -102,8 +104,8 @@ var (
 	_ bot.PostStore         = (*Store)(nil)
 	_ bot.SnippetStore      = (*Store)(nil)
 	_ bot.OutboxStore       = (*Store)(nil)
-	_ bot.APITokenStore     = (*Store)(nil)
-	_ bot.EventRecorder     = (*Store)(nil)
+	_ apitokens.Store       = (*Store)(nil)
+	_ events.Recorder       = (*Store)(nil)
 	_ bot.IntakeStore       = (*Store)(nil)
 )
 
@@ -1623,7 +1625,7 @@ type eventKey struct {
 
 // CreateAPIToken stores t, setting its ID; ECONFLICT when a token not
 // revoked has its name.
-func (s *Store) CreateAPIToken(ctx context.Context, t *bot.APIToken) error {
+func (s *Store) CreateAPIToken(ctx context.Context, t *apitokens.Token) error {
 	if t.Name == "" || t.Hash == "" {
 		return bot.Errorf(bot.EINVALID, "an API token needs a name and a hash")
 	}
@@ -1646,7 +1648,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, t *bot.APIToken) error {
 }
 
 // APITokenByHash returns the token with that hash, or ENOTFOUND.
-func (s *Store) APITokenByHash(ctx context.Context, hash string) (*bot.APIToken, error) {
+func (s *Store) APITokenByHash(ctx context.Context, hash string) (*apitokens.Token, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
@@ -1661,12 +1663,12 @@ func (s *Store) APITokenByHash(ctx context.Context, hash string) (*bot.APIToken,
 }
 
 // APITokens returns every token by ID.
-func (s *Store) APITokens(ctx context.Context) ([]*bot.APIToken, error) {
+func (s *Store) APITokens(ctx context.Context) ([]*apitokens.Token, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	out := make([]*bot.APIToken, 0, len(s.apiTokens))
+	out := make([]*apitokens.Token, 0, len(s.apiTokens))
 	for _, t := range s.apiTokens {
 		c := *t
 		out = append(out, &c)
@@ -1675,7 +1677,7 @@ func (s *Store) APITokens(ctx context.Context) ([]*bot.APIToken, error) {
 }
 
 // RevokeAPIToken revokes the token not revoked named name.
-func (s *Store) RevokeAPIToken(ctx context.Context, name string, at time.Time) (*bot.APIToken, error) {
+func (s *Store) RevokeAPIToken(ctx context.Context, name string, at time.Time) (*apitokens.Token, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
@@ -1691,12 +1693,12 @@ func (s *Store) RevokeAPIToken(ctx context.Context, name string, at time.Time) (
 }
 
 // RecordEvents appends events in one transaction, a key recorded within
-// bot.EventKeyTTL (in scope) appending nothing again.
-func (s *Store) RecordEvents(ctx context.Context, scope string, events []*bot.Event, keys []string) ([]bool, error) {
-	if len(keys) != len(events) {
-		return nil, bot.Errorf(bot.EINVALID, "%d keys for %d events", len(keys), len(events))
+// events.KeyTTL (in scope) appending nothing again.
+func (s *Store) RecordEvents(ctx context.Context, scope string, evs []*bot.Event, keys []string) ([]bool, error) {
+	if len(keys) != len(evs) {
+		return nil, bot.Errorf(bot.EINVALID, "%d keys for %d events", len(keys), len(evs))
 	}
-	for _, e := range events {
+	for _, e := range evs {
 		if e.Type == "" {
 			return nil, bot.Errorf(bot.EINVALID, "an event needs a type")
 		}
@@ -1707,12 +1709,12 @@ func (s *Store) RecordEvents(ctx context.Context, scope string, events []*bot.Ev
 	defer s.mu.Unlock()
 	now := s.now()
 	for k, v := range s.eventKeys {
-		if now.Sub(v.at) >= bot.EventKeyTTL {
+		if now.Sub(v.at) >= events.KeyTTL {
 			delete(s.eventKeys, k)
 		}
 	}
-	dup := make([]bool, len(events))
-	for i, e := range events {
+	dup := make([]bool, len(evs))
+	for i, e := range evs {
 		key := ""
 		if keys[i] != "" {
 			key = scope + "\x00" + keys[i]

@@ -83,7 +83,7 @@ func (e *UnknownContact) Error() string {
 // Store is what the service reads and writes.
 type Store interface {
 	bot.ContactStore
-	bot.EventRecorder
+	Recorder
 }
 
 // Contacts makes a contact met at an address (contacts.Service).
@@ -249,7 +249,7 @@ func (s *Service) Record(ctx context.Context, scope string, in []Input) ([]Recor
 // ContactAttributes are the event attributes that describe the contact's
 // own event and are kept on the contact: its name, start and end
 // (RFC 3339, or "2006-01-02 15:04" in UTC).
-var ContactAttributes = []string{bot.AttrEvent, bot.AttrEventStart, bot.AttrEventEnd}
+var ContactAttributes = []string{Attr, AttrStart, AttrEnd}
 
 // assign sets on contact id the attributes of set (those that describe
 // their event), in one write.

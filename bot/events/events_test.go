@@ -33,7 +33,7 @@ func TestRecordKeepsTheContactsEvent(t *testing.T) {
 	if ct.Attributes["event"] != "Spring webinar" || ct.Attributes["event_end"] != "2026-12-01T11:30:00Z" || ct.Attributes["source"] != "" {
 		t.Fatalf("the contact's attributes: %v", ct.Attributes)
 	}
-	if end, ok := events.EventTime(ct, bot.AttrEventEnd); !ok || !end.Equal(time.Date(2026, 12, 1, 11, 30, 0, 0, time.UTC)) {
+	if end, ok := events.EventTime(ct, events.AttrEnd); !ok || !end.Equal(time.Date(2026, 12, 1, 11, 30, 0, 0, time.UTC)) {
 		t.Fatalf("event end: %v %v", end, ok)
 	}
 	// Unknown contacts: refused, or made when allowed.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/audience"
+	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/personalize"
 )
 
@@ -210,7 +211,7 @@ func (s *Service) Import(ctx context.Context, name string, r RecipientReader, mo
 }
 
 // eventColumns are the columns that describe a contact's own event.
-var eventColumns = []string{bot.AttrEvent, bot.AttrEventStart, bot.AttrEventEnd}
+var eventColumns = []string{events.Attr, events.AttrStart, events.AttrEnd}
 
 // assignEvents gives each known contact of list l the event its row
 // names (when l has event columns): the list's word, as the event API's.
@@ -232,7 +233,7 @@ func (s *Service) assignEvents(ctx context.Context, l *bot.List) error {
 		// clears it, in a transaction of its own (rare).
 		page := map[bot.Address]map[string]string{}
 		for _, r := range rs {
-			if r.Attributes[bot.AttrEvent] == "" {
+			if r.Attributes[events.Attr] == "" {
 				continue // no event named on this row
 			}
 			ct, err := s.contactOf(ctx, l.KeyColumn, r.Key)

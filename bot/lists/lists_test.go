@@ -12,6 +12,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/csvfile"
 )
@@ -315,7 +316,7 @@ func TestImportGivesKnownContactsTheirEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := db.ContactByEmail(ctx, "ana@example.org")
-	if got.Attributes[bot.AttrEvent] != "Spring webinar" || got.Attributes[bot.AttrEventStart] != "2026-12-02 10:00" {
+	if got.Attributes[events.Attr] != "Spring webinar" || got.Attributes[events.AttrStart] != "2026-12-02 10:00" {
 		t.Fatalf("Ana's attributes: %v", got.Attributes)
 	}
 	if _, err := db.ContactByEmail(ctx, "bob@example.org"); bot.ErrorCode(err) != bot.ENOTFOUND {
@@ -323,12 +324,12 @@ func TestImportGivesKnownContactsTheirEvent(t *testing.T) {
 	}
 	// A later list names another event with no end: the old event's end
 	// does not stay (it decides when replies go by email).
-	db.UpdateContact(ctx, got.ID, func(c *bot.Contact) error { c.Attributes[bot.AttrEventEnd] = "2026-12-02 12:00"; return nil })
+	db.UpdateContact(ctx, got.ID, func(c *bot.Contact) error { c.Attributes[events.AttrEnd] = "2026-12-02 12:00"; return nil })
 	if _, err := svc.Import(ctx, "autumn", mustReader(t, "email,event\nana@example.org,Autumn school\n"), lists.Merge, listMod); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = db.ContactByEmail(ctx, "ana@example.org")
-	if got.Attributes[bot.AttrEvent] != "Autumn school" || got.Attributes[bot.AttrEventEnd] != "" || got.Attributes[bot.AttrEventStart] != "" {
+	if got.Attributes[events.Attr] != "Autumn school" || got.Attributes[events.AttrEnd] != "" || got.Attributes[events.AttrStart] != "" {
 		t.Fatalf("after another event: %v", got.Attributes)
 	}
 }

@@ -295,7 +295,7 @@ func (t *Service) init(in Incoming, contact *bot.Contact) func(*bot.Conversation
 	return func(c *bot.Conversation) {
 		c.ContactID, c.CampaignID, c.Source = contact.ID, in.CampaignID, in.Source
 		if c.Source == "" {
-			c.Source = contact.Attributes[bot.AttrEvent] // the contact's own event
+			c.Source = contact.Attributes[events.Attr] // the contact's own event
 		}
 	}
 }
@@ -645,9 +645,9 @@ func (t *Service) headCard(c *bot.Conversation, ct *bot.Contact) bot.Message {
 	switch {
 	case c.CampaignID != 0:
 		fields = append(fields, bot.Field{Label: t.tr("threads.head.campaign", "Campaign"), Value: fmt.Sprintf("#%d", c.CampaignID), Short: true})
-	case ct.Attributes[bot.AttrEvent] != "":
-		ev := ct.Attributes[bot.AttrEvent]
-		if start, ok := events.EventTime(ct, bot.AttrEventStart); ok {
+	case ct.Attributes[events.Attr] != "":
+		ev := ct.Attributes[events.Attr]
+		if start, ok := events.EventTime(ct, events.AttrStart); ok {
 			ev = t.tr("threads.head.starts", "%s (starts %s)", ev, start.UTC().Format("2006-01-02 15:04 UTC"))
 		}
 		fields = append(fields, bot.Field{Label: t.tr("threads.head.event", "Event"), Value: ev, Short: true})
@@ -656,7 +656,7 @@ func (t *Service) headCard(c *bot.Conversation, ct *bot.Contact) bot.Message {
 	}
 	keys := make([]string, 0, len(ct.Attributes))
 	for k := range ct.Attributes {
-		if ct.Attributes[bot.AttrEvent] != "" && (k == bot.AttrEvent || k == bot.AttrEventStart) {
+		if ct.Attributes[events.Attr] != "" && (k == events.Attr || k == events.AttrStart) {
 			continue // shown as the Event line
 		}
 		keys = append(keys, k)
@@ -707,7 +707,7 @@ func (t *Service) replyTo(ctx context.Context, c *bot.Conversation, from bot.Act
 	// (eWebinar: "messages sent after a session go to the email address").
 	ended := false
 	if ct, err := t.Store.Contact(ctx, c.ContactID); err == nil && t.Email != nil && ct.MailTo() != "" && len(m.Files) == 0 {
-		if end, ok := events.EventTime(ct, bot.AttrEventEnd); ok && t.Clock.Now().After(end) {
+		if end, ok := events.EventTime(ct, events.AttrEnd); ok && t.Clock.Now().After(end) {
 			ended = true
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/contacts"
+	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
@@ -353,7 +354,7 @@ func TestRepliesAfterTheEventGoByEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.UpdateContact(ctx, ct.ID, func(c *bot.Contact) error {
-		c.Attributes = map[string]string{bot.AttrEvent: "Spring webinar", bot.AttrEventStart: "2026-12-01 10:00", bot.AttrEventEnd: "2026-12-01T11:30:00Z"}
+		c.Attributes = map[string]string{events.Attr: "Spring webinar", events.AttrStart: "2026-12-01 10:00", events.AttrEnd: "2026-12-01T11:30:00Z"}
 		return nil
 	})
 	if _, err := th.Receive(ctx, threads.Incoming{From: ana, ID: "1", Message: bot.Message{Text: "see you at 10"}}); err != nil {

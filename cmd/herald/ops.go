@@ -149,7 +149,7 @@ func checkBackupTarget(out, dbPath string, db os.FileInfo, force bool) error {
 
 // tokenOp runs a token action on the store and returns what to print:
 // create NAME (the token, shown once), list, revoke NAME.
-func tokenOp(ctx context.Context, db bot.APITokenStore, clock clock.Clock, action, name string) (string, error) {
+func tokenOp(ctx context.Context, db apitokens.Store, clock clock.Clock, action, name string) (string, error) {
 	switch action {
 	case "create":
 		if !apitokens.ValidName(name) {
@@ -159,7 +159,7 @@ func tokenOp(ctx context.Context, db bot.APITokenStore, clock clock.Clock, actio
 		if err != nil {
 			return "", err
 		}
-		if err := db.CreateAPIToken(ctx, &bot.APIToken{Name: name, Hash: hash, CreatedBy: bot.Actor{Name: "herald token create"}}); err != nil {
+		if err := db.CreateAPIToken(ctx, &apitokens.Token{Name: name, Hash: hash, CreatedBy: bot.Actor{Name: "herald token create"}}); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("API token %s (shown once; keep it): %s\nsend events with Authorization: Bearer %s to POST /api/v1/events\n", name, tok, tok), nil

@@ -14,6 +14,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/surveys"
 	"github.com/heraldchat/herald/bot/webhooks"
@@ -32,8 +33,8 @@ type Store interface {
 	bot.ConversationStore
 	bot.PostStore
 	bot.SnippetStore
-	bot.APITokenStore
-	bot.EventRecorder
+	apitokens.Store
+	events.Recorder
 	bot.NudgeStore
 	recipes.RecipeStore
 	bot.CalendarStore
@@ -875,12 +876,12 @@ func dueConversations(t *testing.T, open func(*testing.T) Store) {
 func apiTokens(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
-	tok := &bot.APIToken{Name: "crm", Hash: apitokens.Hash("hrld_a")}
+	tok := &apitokens.Token{Name: "crm", Hash: apitokens.Hash("hrld_a")}
 	if err := db.CreateAPIToken(ctx, tok); err != nil || tok.ID == 0 || !tok.CreatedAt.Equal(epoch) {
 		t.Fatalf("create: %+v %v", tok, err)
 	}
-	code(t, db.CreateAPIToken(ctx, &bot.APIToken{Name: "crm", Hash: apitokens.Hash("hrld_b")}), bot.ECONFLICT)
-	code(t, db.CreateAPIToken(ctx, &bot.APIToken{Name: "x"}), bot.EINVALID)
+	code(t, db.CreateAPIToken(ctx, &apitokens.Token{Name: "crm", Hash: apitokens.Hash("hrld_b")}), bot.ECONFLICT)
+	code(t, db.CreateAPIToken(ctx, &apitokens.Token{Name: "x"}), bot.EINVALID)
 	got, err := db.APITokenByHash(ctx, apitokens.Hash("hrld_a"))
 	if err != nil || got.Name != "crm" || got.Revoked() {
 		t.Fatalf("by hash: %+v %v", got, err)
@@ -895,7 +896,7 @@ func apiTokens(t *testing.T, open func(*testing.T) Store) {
 	if got, _ := db.APITokenByHash(ctx, apitokens.Hash("hrld_a")); got == nil || !got.Revoked() {
 		t.Fatalf("a revoked token is found as revoked: %+v", got)
 	}
-	if err := db.CreateAPIToken(ctx, &bot.APIToken{Name: "crm", Hash: apitokens.Hash("hrld_c")}); err != nil {
+	if err := db.CreateAPIToken(ctx, &apitokens.Token{Name: "crm", Hash: apitokens.Hash("hrld_c")}); err != nil {
 		t.Fatalf("a name is free again once revoked: %v", err)
 	}
 	if all, _ := db.APITokens(ctx); len(all) != 2 || all[0].Name != "crm" || !all[0].Revoked() || all[1].Revoked() {
@@ -904,7 +905,7 @@ func apiTokens(t *testing.T, open func(*testing.T) Store) {
 }
 
 // recordEvents: events with keys are recorded once per scope within
-// bot.EventKeyTTL (a second call, or the same key twice in one call,
+// events.KeyTTL (a second call, or the same key twice in one call,
 // returns the first Seq as a duplicate); another scope is another key;
 // after the TTL the key is free again.
 func recordEvents(t *testing.T, opener Opener) {
@@ -934,7 +935,7 @@ func recordEvents(t *testing.T, opener Opener) {
 	if all, _ := db.Events(ctx, 0, 0); len(all) != 4 {
 		t.Fatal("a refused batch recorded some of its events")
 	}
-	clock.Advance(bot.EventKeyTTL + time.Minute)
+	clock.Advance(events.KeyTTL + time.Minute)
 	late := []*bot.Event{ev("a")}
 	if dup, _ := db.RecordEvents(ctx, "tok1", late, []string{"k1"}); dup[0] || late[0].Seq == batch[0].Seq {
 		t.Fatalf("a key past its time is still taken: %+v", late)
