@@ -11,7 +11,7 @@ import (
 
 // The business-hours calendars recipes run by.
 
-func (h *handlers) calendars() (bot.CalendarStore, error) {
+func (h *handlers) calendars() (schedule.CalendarStore, error) {
 	if h.deps.Calendars == nil {
 		return nil, bot.Errorf(bot.EUNAVAILABLE, "calendars are not set up on this herald")
 	}
@@ -23,7 +23,7 @@ func (h *handlers) calendars() (bot.CalendarStore, error) {
 // one pair per opening span ("mon-fri 9-12 mon-fri 13-18 sat 10-14");
 // hours alone open every day. A part given replaces that part of c: the
 // spans all together, the zone, the closed dates.
-func ParseCalendar(s string, c *bot.Calendar) error {
+func ParseCalendar(s string, c *schedule.Calendar) error {
 	ws := strings.Fields(s)
 	var spans []bot.Schedule
 	var days []time.Weekday
@@ -82,7 +82,7 @@ func (h *handlers) calendarNew(edit bool) HandlerFunc {
 			return err
 		}
 		name := r.Args[0]
-		c := &bot.Calendar{Name: name}
+		c := &schedule.Calendar{Name: name}
 		if old, err := cs.Calendar(ctx, name); err == nil {
 			if !edit {
 				return bot.Errorf(bot.ECONFLICT, "a calendar is already named %s: `calendar edit %s …` changes it", name, name).Translated("err.calendar.exists", name)
@@ -103,7 +103,7 @@ func (h *handlers) calendarNew(edit bool) HandlerFunc {
 	}
 }
 
-func (h *handlers) calendarText(c *bot.Calendar) string {
+func (h *handlers) calendarText(c *schedule.Calendar) string {
 	var parts []string
 	for _, s := range c.Hours {
 		parts = append(parts, workingTime(s, h.text.Locale()))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/bot/schedule"
 	"github.com/heraldchat/herald/bot/webhooks"
 )
 
@@ -72,7 +73,7 @@ type ExchangeRecipe struct {
 // ExchangeStore is what export and import read and write.
 type ExchangeStore interface {
 	recipes.RecipeStore
-	bot.CalendarStore
+	schedule.CalendarStore
 	webhooks.Store
 	recipes.FilterStore
 	LastEventSeq(ctx context.Context) (uint64, error)
@@ -172,9 +173,9 @@ func ImportRecipes(ctx context.Context, st ExchangeStore, svc *recipes.Service, 
 		return rep, bot.Errorf(bot.EINVALID, "the recipes file cannot be read: %v", err)
 	}
 	// Check all of it first.
-	cals := make([]*bot.Calendar, len(x.Calendars))
+	cals := make([]*schedule.Calendar, len(x.Calendars))
 	for i, c := range x.Calendars {
-		cals[i] = &bot.Calendar{Name: c.Name, UpdatedAt: now, UpdatedBy: by}
+		cals[i] = &schedule.Calendar{Name: c.Name, UpdatedAt: now, UpdatedBy: by}
 		if err := ParseCalendar(c.Hours, cals[i]); err != nil {
 			return rep, bot.Errorf(bot.EINVALID, "calendar %q: %s", c.Name, bot.ErrorMessage(err))
 		}
@@ -488,7 +489,7 @@ func ActionsText(as []recipes.Action) string {
 }
 
 // CalendarText writes a calendar's parts as ParseCalendar reads them.
-func CalendarText(c *bot.Calendar) string {
+func CalendarText(c *schedule.Calendar) string {
 	var parts []string
 	if c.TimeZone != "" {
 		parts = append(parts, "tz "+c.TimeZone)

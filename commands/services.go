@@ -12,6 +12,7 @@ import (
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/bot/schedule"
 	"github.com/heraldchat/herald/bot/status"
 	"github.com/heraldchat/herald/bot/threads"
 )
@@ -89,7 +90,7 @@ type Deps struct {
 	// Chart, when set, draws a question's answers as a PNG (plotchart.Bars)
 	// for `campaign stats`.
 	Chart      func(title string, labels []string, counts []int, of int) ([]byte, error)
-	Calendars  bot.CalendarStore
+	Calendars  schedule.CalendarStore
 	Filters    recipes.FilterStore
 	Webhooks   *WebhookDeps
 	RecipeList interface {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // Business-hours calendars, and the recipes' notification counters
@@ -30,7 +31,7 @@ func migrateV11toV12(tx *bolt.Tx) error {
 }
 
 // PutCalendar stores c, replacing the calendar of that name.
-func (db *DB) PutCalendar(ctx context.Context, c *bot.Calendar) error {
+func (db *DB) PutCalendar(ctx context.Context, c *schedule.Calendar) error {
 	if strings.TrimSpace(c.Name) == "" {
 		return bot.Errorf(bot.EINVALID, "a calendar needs a name")
 	}
@@ -40,8 +41,8 @@ func (db *DB) PutCalendar(ctx context.Context, c *bot.Calendar) error {
 }
 
 // Calendar returns the calendar named name, or ENOTFOUND.
-func (db *DB) Calendar(ctx context.Context, name string) (*bot.Calendar, error) {
-	var c bot.Calendar
+func (db *DB) Calendar(ctx context.Context, name string) (*schedule.Calendar, error) {
+	var c schedule.Calendar
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		ok, err := get(tx.Bucket(bucketCalendars), []byte(strings.ToLower(name)), &c)
 		if err == nil && !ok {
@@ -56,11 +57,11 @@ func (db *DB) Calendar(ctx context.Context, name string) (*bot.Calendar, error) 
 }
 
 // Calendars returns every calendar, by name.
-func (db *DB) Calendars(ctx context.Context) ([]*bot.Calendar, error) {
-	var out []*bot.Calendar
+func (db *DB) Calendars(ctx context.Context) ([]*schedule.Calendar, error) {
+	var out []*schedule.Calendar
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketCalendars).ForEach(func(_, v []byte) error {
-			var c bot.Calendar
+			var c schedule.Calendar
 			if err := decode(v, &c); err != nil {
 				return err
 			}

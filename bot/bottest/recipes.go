@@ -8,13 +8,14 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // The in-memory store's recipes and runs (recipes.RecipeStore).
 
 var (
-	_ recipes.RecipeStore = (*Store)(nil)
-	_ bot.CalendarStore   = (*Store)(nil)
+	_ recipes.RecipeStore    = (*Store)(nil)
+	_ schedule.CalendarStore = (*Store)(nil)
 )
 
 type memRecipes struct {
@@ -266,7 +267,7 @@ func (s *Store) TickNotify(ctx context.Context, key string, every int, atMost ti
 }
 
 // PutCalendar stores c, replacing the calendar of that name.
-func (s *Store) PutCalendar(ctx context.Context, c *bot.Calendar) error {
+func (s *Store) PutCalendar(ctx context.Context, c *schedule.Calendar) error {
 	if strings.TrimSpace(c.Name) == "" {
 		return bot.Errorf(bot.EINVALID, "a calendar needs a name")
 	}
@@ -279,22 +280,22 @@ func (s *Store) PutCalendar(ctx context.Context, c *bot.Calendar) error {
 }
 
 // Calendar returns the calendar named name, or ENOTFOUND.
-func (s *Store) Calendar(ctx context.Context, name string) (*bot.Calendar, error) {
+func (s *Store) Calendar(ctx context.Context, name string) (*schedule.Calendar, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	return getNamed[bot.Calendar](s.recipesLocked().calendars, name,
+	return getNamed[schedule.Calendar](s.recipesLocked().calendars, name,
 		bot.Errorf(bot.ENOTFOUND, "no calendar named %s: `calendar list` shows them", name).Translated("err.calendar.not_found", name))
 }
 
 // Calendars returns every calendar, by name.
-func (s *Store) Calendars(ctx context.Context) ([]*bot.Calendar, error) {
+func (s *Store) Calendars(ctx context.Context) ([]*schedule.Calendar, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	return listNamed[bot.Calendar](s.recipesLocked().calendars), nil
+	return listNamed[schedule.Calendar](s.recipesLocked().calendars), nil
 }
 
 // DeleteCalendar removes the calendar named name, unless a recipe runs by

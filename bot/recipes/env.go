@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/schedule"
 	"github.com/heraldchat/herald/bot/webhooks"
 )
 
@@ -136,7 +137,7 @@ func Triggers(r *Recipe, e *bot.Event) bool {
 // Store is what recipes keep and read.
 type Store interface {
 	RecipeStore
-	bot.CalendarStore
+	schedule.CalendarStore
 	webhooks.Store
 	FilterStore
 	bot.EventStore

@@ -10,6 +10,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // at is a time in UTC in December 2026 (the 1st is a Tuesday, the 25th a
@@ -46,7 +47,7 @@ func TestDuringHoursThatCrossMidnight(t *testing.T) {
 	ctx := context.Background()
 	clock := bottest.NewClock(at(1, 9, 0))
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), clock)
-	if err := r.db.PutCalendar(ctx, &bot.Calendar{Name: "night", TimeZone: "UTC",
+	if err := r.db.PutCalendar(ctx, &schedule.Calendar{Name: "night", TimeZone: "UTC",
 		Hours: []bot.Schedule{{HoursFrom: 22 * 60, HoursTo: 6 * 60}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestAHolidayClosesTheDay(t *testing.T) {
 	clock := bottest.NewClock(at(1, 9, 0))
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), clock)
 	weekdays := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
-	if err := r.db.PutCalendar(ctx, &bot.Calendar{Name: "office", TimeZone: "UTC",
+	if err := r.db.PutCalendar(ctx, &schedule.Calendar{Name: "office", TimeZone: "UTC",
 		Hours: []bot.Schedule{{Days: weekdays, HoursFrom: 9 * 60, HoursTo: 18 * 60}}, Closed: []string{"2026-12-25"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestAHolidayWithOvernightHours(t *testing.T) {
 	ctx := context.Background()
 	clock := bottest.NewClock(at(24, 12, 0))
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), clock)
-	if err := r.db.PutCalendar(ctx, &bot.Calendar{Name: "night", TimeZone: "UTC",
+	if err := r.db.PutCalendar(ctx, &schedule.Calendar{Name: "night", TimeZone: "UTC",
 		Hours: []bot.Schedule{{HoursFrom: 22 * 60, HoursTo: 6 * 60}}, Closed: []string{"2026-12-25"}}); err != nil {
 		t.Fatal(err)
 	}

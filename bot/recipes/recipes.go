@@ -367,7 +367,7 @@ func (s *Service) Test(ctx context.Context, id bot.RecipeID, e *bot.Event, c *bo
 
 // hoursOpen reports whether recipe rc runs at t: always, or during or
 // outside its calendar's hours. A calendar gone runs nothing.
-func hoursOpen(ctx context.Context, store bot.CalendarStore, rc *Recipe, t time.Time) (bool, error) {
+func hoursOpen(ctx context.Context, store schedule.CalendarStore, rc *Recipe, t time.Time) (bool, error) {
 	if rc.Hours == "" {
 		return true, nil
 	}

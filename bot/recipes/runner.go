@@ -417,7 +417,7 @@ func (r *Runner) plan(ctx context.Context, force bool) error {
 		var notes []*bot.Event
 		convs := map[bot.ConversationID]*bot.Conversation{}
 		contacts := map[bot.ContactID]*bot.Contact{}
-		calendars := map[string]*bot.Calendar{}
+		calendars := map[string]*schedule.Calendar{}
 		matchers := map[bot.RecipeID]Matcher{}
 		now := r.Clock.Now()
 		for _, e := range evs {
@@ -532,7 +532,7 @@ func (r *Runner) saveCursor(ctx context.Context, force bool) error {
 // outside its calendar's hours. A calendar gone runs nothing (a calendar a
 // recipe uses cannot be deleted, but a store from before could lack it);
 // an error is the store's.
-func (r *Runner) inHours(ctx context.Context, rc *Recipe, t time.Time, cache map[string]*bot.Calendar) (bool, error) {
+func (r *Runner) inHours(ctx context.Context, rc *Recipe, t time.Time, cache map[string]*schedule.Calendar) (bool, error) {
 	if rc.Hours == "" {
 		return true, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/bot/schedule"
 	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/exprfilter"
 	"github.com/heraldchat/herald/store"
@@ -277,7 +278,7 @@ func TestNotifyOutsideBusinessHours(t *testing.T) {
 	clock := bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, paris)) // a Tuesday, open
 	r := open(t, filepath.Join(t.TempDir(), "herald.db"), clock)
 	weekdays := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
-	if err := r.db.PutCalendar(ctx, &bot.Calendar{Name: "office", TimeZone: "Europe/Paris", Hours: []bot.Schedule{{Days: weekdays, HoursFrom: 9 * 60, HoursTo: 18 * 60}}}); err != nil {
+	if err := r.db.PutCalendar(ctx, &schedule.Calendar{Name: "office", TimeZone: "Europe/Paris", Hours: []bot.Schedule{{Days: weekdays, HoursFrom: 9 * 60, HoursTo: 18 * 60}}}); err != nil {
 		t.Fatal(err)
 	}
 	support := bot.Address{Platform: bot.PlatformSlack, ID: "CSUPPORT"}

@@ -10,17 +10,17 @@ import (
 
 func TestCalendarOpen(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
-	office := &bot.Calendar{Name: "office", TimeZone: "Europe/Paris", Closed: []string{"2026-12-25"},
+	office := &schedule.Calendar{Name: "office", TimeZone: "Europe/Paris", Closed: []string{"2026-12-25"},
 		Hours: []bot.Schedule{
 			{Days: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}, HoursFrom: 9 * 60, HoursTo: 12 * 60},
 			{Days: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}, HoursFrom: 13 * 60, HoursTo: 18 * 60},
 			{Days: []time.Weekday{time.Saturday}, HoursFrom: 10 * 60, HoursTo: 14 * 60},
 		}}
-	night := &bot.Calendar{Name: "night", TimeZone: "Europe/Paris", Closed: []string{"2026-12-25"},
+	night := &schedule.Calendar{Name: "night", TimeZone: "Europe/Paris", Closed: []string{"2026-12-25"},
 		Hours: []bot.Schedule{{Days: []time.Weekday{time.Thursday, time.Friday}, HoursFrom: 22 * 60, HoursTo: 6 * 60}}}
 	at := func(d, h, m int) time.Time { return time.Date(2026, 12, d, h, m, 0, 0, paris) }
 	for _, tc := range []struct {
-		cal  *bot.Calendar
+		cal  *schedule.Calendar
 		t    time.Time
 		open bool
 	}{
@@ -54,10 +54,10 @@ func TestCalendarOpen(t *testing.T) {
 	if !schedule.Open(office, spring) || schedule.Open(office, spring.Add(-time.Minute)) {
 		t.Error("the opening did not follow the change of time")
 	}
-	if err := schedule.ValidateCalendar(&bot.Calendar{Name: "x", TimeZone: "Mars/Olympus", Hours: office.Hours}); bot.ErrorCode(err) != bot.EINVALID {
+	if err := schedule.ValidateCalendar(&schedule.Calendar{Name: "x", TimeZone: "Mars/Olympus", Hours: office.Hours}); bot.ErrorCode(err) != bot.EINVALID {
 		t.Errorf("an unknown zone: %v", err)
 	}
-	if err := schedule.ValidateCalendar(&bot.Calendar{Name: "x"}); bot.ErrorCode(err) != bot.EINVALID {
+	if err := schedule.ValidateCalendar(&schedule.Calendar{Name: "x"}); bot.ErrorCode(err) != bot.EINVALID {
 		t.Errorf("no hours: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/bot/schedule"
 )
 
 // recipeStore: names are unique (any case), runs are planned once per
@@ -106,11 +107,11 @@ func recipeStore(t *testing.T, open func(*testing.T) Store) {
 func calendars(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
-	office := &bot.Calendar{Name: "Office", TimeZone: "Europe/Paris", Hours: []bot.Schedule{{Days: []time.Weekday{time.Monday}, HoursFrom: 9 * 60, HoursTo: 18 * 60}}, Closed: []string{"2026-12-25"}}
+	office := &schedule.Calendar{Name: "Office", TimeZone: "Europe/Paris", Hours: []bot.Schedule{{Days: []time.Weekday{time.Monday}, HoursFrom: 9 * 60, HoursTo: 18 * 60}}, Closed: []string{"2026-12-25"}}
 	if err := db.PutCalendar(ctx, office); err != nil {
 		t.Fatal(err)
 	}
-	db.PutCalendar(ctx, &bot.Calendar{Name: "night", Hours: []bot.Schedule{{HoursFrom: 22 * 60, HoursTo: 6 * 60}}})
+	db.PutCalendar(ctx, &schedule.Calendar{Name: "night", Hours: []bot.Schedule{{HoursFrom: 22 * 60, HoursTo: 6 * 60}}})
 	got, err := db.Calendar(ctx, "office")
 	if err != nil || got.TimeZone != "Europe/Paris" || len(got.Hours) != 1 || got.Closed[0] != "2026-12-25" {
 		t.Fatalf("read back: %+v %v", got, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/bot/schedule"
 	"github.com/heraldchat/herald/bot/surveys"
 	"github.com/heraldchat/herald/bot/webhooks"
 )
@@ -37,7 +38,7 @@ type Store interface {
 	events.Recorder
 	bot.NudgeStore
 	recipes.RecipeStore
-	bot.CalendarStore
+	schedule.CalendarStore
 	webhooks.Store
 	recipes.FilterStore
 	surveys.Store
