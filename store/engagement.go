@@ -6,6 +6,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/engagement"
 )
 
 // Engagement (schema 17) is kept by campaign ID + sending ID, with each
@@ -13,7 +14,7 @@ import (
 
 var (
 	bucketEngagement       = []byte("engagement")
-	bucketEngagementCounts = []byte("engagement_counts") // campaign ID → bot.EngagementCounts
+	bucketEngagementCounts = []byte("engagement_counts") // campaign ID → engagement.Counts
 )
 
 func migrateV16toV17(tx *bolt.Tx) error {
@@ -27,18 +28,18 @@ func migrateV16toV17(tx *bolt.Tx) error {
 
 // Engage applies fn to one sending's engagement and saves it with the
 // campaign's counts, in a transaction shared with other writes at once.
-func (db *DB) Engage(ctx context.Context, id bot.CampaignID, sid bot.SendingID, fn func(e *bot.Engagement) error) (*bot.Engagement, error) {
-	var out *bot.Engagement
+func (db *DB) Engage(ctx context.Context, id bot.CampaignID, sid bot.SendingID, fn func(e *engagement.Record) error) (*engagement.Record, error) {
+	var out *engagement.Record
 	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketEngagement)
 		key := append(itob(uint64(id)), itob(uint64(sid))...)
-		e := &bot.Engagement{}
+		e := &engagement.Record{}
 		ok, err := get(b, key, e)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			e = &bot.Engagement{CampaignID: id, SendingID: sid}
+			e = &engagement.Record{CampaignID: id, SendingID: sid}
 		}
 		before := *e
 		if err := fn(e); err != nil {
@@ -49,7 +50,7 @@ func (db *DB) Engage(ctx context.Context, id bot.CampaignID, sid bot.SendingID, 
 			return err
 		}
 		cb := tx.Bucket(bucketEngagementCounts)
-		var n bot.EngagementCounts
+		var n engagement.Counts
 		if _, err := get(cb, itob(uint64(id)), &n); err != nil {
 			return err
 		}
@@ -76,8 +77,8 @@ func flag(b bool) int {
 }
 
 // Engagement returns one sending's engagement.
-func (db *DB) Engagement(ctx context.Context, id bot.CampaignID, sid bot.SendingID) (*bot.Engagement, error) {
-	e := &bot.Engagement{CampaignID: id, SendingID: sid}
+func (db *DB) Engagement(ctx context.Context, id bot.CampaignID, sid bot.SendingID) (*engagement.Record, error) {
+	e := &engagement.Record{CampaignID: id, SendingID: sid}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		_, err := get(tx.Bucket(bucketEngagement), append(itob(uint64(id)), itob(uint64(sid))...), e)
 		return err
@@ -86,8 +87,8 @@ func (db *DB) Engagement(ctx context.Context, id bot.CampaignID, sid bot.Sending
 }
 
 // EngagementCounts returns campaign id's counts.
-func (db *DB) EngagementCounts(ctx context.Context, id bot.CampaignID) (bot.EngagementCounts, error) {
-	var n bot.EngagementCounts
+func (db *DB) EngagementCounts(ctx context.Context, id bot.CampaignID) (engagement.Counts, error) {
+	var n engagement.Counts
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		_, err := get(tx.Bucket(bucketEngagementCounts), itob(uint64(id)), &n)
 		return err
@@ -96,7 +97,7 @@ func (db *DB) EngagementCounts(ctx context.Context, id bot.CampaignID) (bot.Enga
 }
 
 // Engagements calls fn with each engagement of campaign id, by sending.
-func (db *DB) Engagements(ctx context.Context, id bot.CampaignID, fn func(*bot.Engagement) error) error {
+func (db *DB) Engagements(ctx context.Context, id bot.CampaignID, fn func(*engagement.Record) error) error {
 	return db.view(ctx, func(tx *bolt.Tx) error {
 		prefix := itob(uint64(id))
 		c := tx.Bucket(bucketEngagement).Cursor()
@@ -104,7 +105,7 @@ func (db *DB) Engagements(ctx context.Context, id bot.CampaignID, fn func(*bot.E
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			var e bot.Engagement
+			var e engagement.Record
 			if err := decode(v, &e); err != nil {
 				return err
 			}
@@ -116,4 +117,4 @@ func (db *DB) Engagements(ctx context.Context, id bot.CampaignID, fn func(*bot.E
 	})
 }
 
-var _ bot.EngagementStore = (*DB)(nil)
+var _ engagement.RecordStore = (*DB)(nil)

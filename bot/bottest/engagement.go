@@ -5,24 +5,25 @@ import (
 	"sort"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/engagement"
 )
 
 // memEngagement is the in-memory campaign engagement.
 type memEngagement struct {
-	records map[bot.CampaignID]map[bot.SendingID]bot.Engagement
-	counts  map[bot.CampaignID]bot.EngagementCounts
+	records map[bot.CampaignID]map[bot.SendingID]engagement.Record
+	counts  map[bot.CampaignID]engagement.Counts
 }
 
 func (s *Store) engagementLocked() *memEngagement {
 	if s.engagement == nil {
-		s.engagement = &memEngagement{records: map[bot.CampaignID]map[bot.SendingID]bot.Engagement{}, counts: map[bot.CampaignID]bot.EngagementCounts{}}
+		s.engagement = &memEngagement{records: map[bot.CampaignID]map[bot.SendingID]engagement.Record{}, counts: map[bot.CampaignID]engagement.Counts{}}
 	}
 	return s.engagement
 }
 
 // Engage applies fn to one sending's engagement and saves it with the
 // campaign's counts, all or nothing.
-func (s *Store) Engage(ctx context.Context, id bot.CampaignID, sid bot.SendingID, fn func(e *bot.Engagement) error) (*bot.Engagement, error) {
+func (s *Store) Engage(ctx context.Context, id bot.CampaignID, sid bot.SendingID, fn func(e *engagement.Record) error) (*engagement.Record, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
@@ -30,7 +31,7 @@ func (s *Store) Engage(ctx context.Context, id bot.CampaignID, sid bot.SendingID
 	m := s.engagementLocked()
 	before, ok := m.records[id][sid]
 	if !ok {
-		before = bot.Engagement{CampaignID: id, SendingID: sid}
+		before = engagement.Record{CampaignID: id, SendingID: sid}
 	}
 	e := before
 	if err := fn(&e); err != nil {
@@ -38,7 +39,7 @@ func (s *Store) Engage(ctx context.Context, id bot.CampaignID, sid bot.SendingID
 	}
 	e.CampaignID, e.SendingID = id, sid
 	if m.records[id] == nil {
-		m.records[id] = map[bot.SendingID]bot.Engagement{}
+		m.records[id] = map[bot.SendingID]engagement.Record{}
 	}
 	m.records[id][sid] = e
 	n := m.counts[id]
@@ -57,33 +58,33 @@ func one(b bool) int {
 }
 
 // Engagement returns one sending's engagement.
-func (s *Store) Engagement(ctx context.Context, id bot.CampaignID, sid bot.SendingID) (*bot.Engagement, error) {
+func (s *Store) Engagement(ctx context.Context, id bot.CampaignID, sid bot.SendingID) (*engagement.Record, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
 	e, ok := s.engagementLocked().records[id][sid]
 	if !ok {
-		e = bot.Engagement{CampaignID: id, SendingID: sid}
+		e = engagement.Record{CampaignID: id, SendingID: sid}
 	}
 	return &e, nil
 }
 
 // EngagementCounts returns campaign id's counts.
-func (s *Store) EngagementCounts(ctx context.Context, id bot.CampaignID) (bot.EngagementCounts, error) {
+func (s *Store) EngagementCounts(ctx context.Context, id bot.CampaignID) (engagement.Counts, error) {
 	if err := s.begin(ctx); err != nil {
-		return bot.EngagementCounts{}, err
+		return engagement.Counts{}, err
 	}
 	defer s.mu.Unlock()
 	return s.engagementLocked().counts[id], nil
 }
 
 // Engagements calls fn with each engagement of campaign id, by sending.
-func (s *Store) Engagements(ctx context.Context, id bot.CampaignID, fn func(*bot.Engagement) error) error {
+func (s *Store) Engagements(ctx context.Context, id bot.CampaignID, fn func(*engagement.Record) error) error {
 	if err := s.begin(ctx); err != nil {
 		return err
 	}
-	all := make([]bot.Engagement, 0, len(s.engagementLocked().records[id]))
+	all := make([]engagement.Record, 0, len(s.engagementLocked().records[id]))
 	for _, e := range s.engagementLocked().records[id] {
 		all = append(all, e)
 	}
@@ -97,4 +98,4 @@ func (s *Store) Engagements(ctx context.Context, id bot.CampaignID, fn func(*bot
 	return nil
 }
 
-var _ bot.EngagementStore = (*Store)(nil)
+var _ engagement.RecordStore = (*Store)(nil)

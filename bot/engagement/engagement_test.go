@@ -119,11 +119,11 @@ func TestLinksAreRewrittenAndFollowed(t *testing.T) {
 		t.Fatalf("bob's link: %s", got)
 	}
 	n, _ := r.db.EngagementCounts(ctx, r.c.ID)
-	if n != (bot.EngagementCounts{Seen: 1, Clicked: 1, Clicks: 3}) {
+	if n != (engagement.Counts{Seen: 1, Clicked: 1, Clicks: 3}) {
 		t.Fatalf("counts: %+v", n)
 	}
-	var ana bot.Engagement
-	r.db.Engagements(ctx, r.c.ID, func(e *bot.Engagement) error { ana = *e; return nil })
+	var ana engagement.Record
+	r.db.Engagements(ctx, r.c.ID, func(e *engagement.Record) error { ana = *e; return nil })
 	if !ana.FirstClick.Equal(t0) || !ana.LastClick.Equal(t0.Add(time.Minute)) || !ana.SeenAt.Equal(t0) {
 		t.Fatalf("ana's engagement: %+v", ana)
 	}
@@ -202,7 +202,7 @@ func TestOpensAndSeen(t *testing.T) {
 	if err := r.tr.Seen(ctx, r.c.ID, r.ss[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := r.db.EngagementCounts(ctx, r.c.ID); n != (bot.EngagementCounts{Seen: 2}) {
+	if n, _ := r.db.EngagementCounts(ctx, r.c.ID); n != (engagement.Counts{Seen: 2}) {
 		t.Fatalf("counts: %+v", n)
 	}
 	// Without a public address nothing is rewritten; the message still

@@ -22,7 +22,7 @@ import (
 
 // Store is what the tracker reads and writes.
 type Store interface {
-	bot.EngagementStore
+	RecordStore
 	Campaign(ctx context.Context, id bot.CampaignID) (*bot.Campaign, error)
 	Sending(ctx context.Context, cid bot.CampaignID, id bot.SendingID) (*bot.Sending, error)
 	Sendings(ctx context.Context, cid bot.CampaignID, after bot.SendingID, limit int) ([]*bot.Sending, error)
@@ -254,7 +254,7 @@ func (t *Tracker) Click(ctx context.Context, tok string, count bool) (string, er
 	}
 	if count {
 		now := t.Clock.Now().UTC()
-		if _, err := t.Store.Engage(ctx, id, sid, func(e *bot.Engagement) error {
+		if _, err := t.Store.Engage(ctx, id, sid, func(e *Record) error {
 			if e.Clicks == 0 {
 				e.FirstClick = now
 			}
@@ -324,7 +324,7 @@ func (t *Tracker) Seen(ctx context.Context, id bot.CampaignID, sid bot.SendingID
 		return err
 	}
 	now := t.Clock.Now().UTC()
-	_, err := t.Store.Engage(ctx, id, sid, func(e *bot.Engagement) error {
+	_, err := t.Store.Engage(ctx, id, sid, func(e *Record) error {
 		if e.SeenAt.IsZero() {
 			e.SeenAt = now
 		}

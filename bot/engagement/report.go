@@ -84,7 +84,7 @@ func (t *Tracker) Summary(ctx context.Context, id bot.CampaignID) (*Summary, err
 // Person is one recipient of a campaign and what they did.
 type Person struct {
 	Sending    *bot.Sending
-	Engagement bot.Engagement
+	Engagement Record
 	// Answered is unknown (false) for an anonymous survey.
 	Answered bool
 }
@@ -189,8 +189,8 @@ const pageSize = 500
 // each calls fn with every recipient of c, by sending, with what they
 // did.
 func (t *Tracker) each(ctx context.Context, c *bot.Campaign, fn func(Person) error) error {
-	engaged := map[bot.SendingID]bot.Engagement{}
-	if err := t.Store.Engagements(ctx, c.ID, func(e *bot.Engagement) error {
+	engaged := map[bot.SendingID]Record{}
+	if err := t.Store.Engagements(ctx, c.ID, func(e *Record) error {
 		engaged[e.SendingID] = *e
 		return nil
 	}); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/engagement"
 )
 
 // engagementStore: a sending's engagement is made on first use and
@@ -15,7 +16,7 @@ import (
 func engagementStore(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
-	click := func(e *bot.Engagement) error {
+	click := func(e *engagement.Record) error {
 		if e.Clicks == 0 {
 			e.FirstClick = epoch
 		}
@@ -23,7 +24,7 @@ func engagementStore(t *testing.T, open func(*testing.T) Store) {
 		e.LastClick = epoch.Add(time.Minute)
 		return nil
 	}
-	seen := func(e *bot.Engagement) error {
+	seen := func(e *engagement.Record) error {
 		if e.SeenAt.IsZero() {
 			e.SeenAt = epoch
 		}
@@ -31,7 +32,7 @@ func engagementStore(t *testing.T, open func(*testing.T) Store) {
 	}
 	for _, step := range []struct {
 		sid bot.SendingID
-		fn  func(*bot.Engagement) error
+		fn  func(*engagement.Record) error
 	}{{1, seen}, {1, seen}, {1, click}, {1, click}, {2, click}, {3, seen}} {
 		if _, err := db.Engage(ctx, 7, step.sid, step.fn); err != nil {
 			t.Fatal(err)
@@ -40,7 +41,7 @@ func engagementStore(t *testing.T, open func(*testing.T) Store) {
 	if _, err := db.Engage(ctx, 8, 1, click); err != nil {
 		t.Fatal(err)
 	}
-	e, err := db.Engage(ctx, 7, 1, func(e *bot.Engagement) error {
+	e, err := db.Engage(ctx, 7, 1, func(e *engagement.Record) error {
 		e.Clicks += 10
 		return bot.Errorf(bot.ECONFLICT, "refused")
 	})
@@ -54,15 +55,15 @@ func engagementStore(t *testing.T, open func(*testing.T) Store) {
 	if e, err := db.Engagement(ctx, 7, 99); err != nil || e.Clicks != 0 || !e.SeenAt.IsZero() || e.SendingID != 99 || e.CampaignID != 7 {
 		t.Fatalf("none recorded: %+v %v", e, err)
 	}
-	want := bot.EngagementCounts{Seen: 2, Clicked: 2, Clicks: 3}
+	want := engagement.Counts{Seen: 2, Clicked: 2, Clicks: 3}
 	if n, err := db.EngagementCounts(ctx, 7); err != nil || n != want {
 		t.Fatalf("counts: %+v %v, want %+v", n, err, want)
 	}
-	if n, _ := db.EngagementCounts(ctx, 99); n != (bot.EngagementCounts{}) {
+	if n, _ := db.EngagementCounts(ctx, 99); n != (engagement.Counts{}) {
 		t.Fatalf("a campaign without engagement: %+v", n)
 	}
-	var got []bot.Engagement
-	if err := db.Engagements(ctx, 7, func(e *bot.Engagement) error { got = append(got, *e); return nil }); err != nil {
+	var got []engagement.Record
+	if err := db.Engagements(ctx, 7, func(e *engagement.Record) error { got = append(got, *e); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 3 || got[0].SendingID != 1 || got[0].Clicks != 2 || !got[0].SeenAt.Equal(epoch) || !got[0].FirstClick.Equal(epoch) ||
@@ -70,7 +71,7 @@ func engagementStore(t *testing.T, open func(*testing.T) Store) {
 		t.Fatalf("records: %+v", got)
 	}
 	// The counts equal a recount of the records.
-	var re bot.EngagementCounts
+	var re engagement.Counts
 	for _, e := range got {
 		re.Seen += one(!e.SeenAt.IsZero())
 		re.Clicked += one(e.Clicks > 0)

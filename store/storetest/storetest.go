@@ -14,6 +14,7 @@ import (
 	"github.com/heraldchat/herald/bot/bottest"
 	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/engagement"
 	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/schedule"
@@ -42,7 +43,7 @@ type Store interface {
 	webhooks.Store
 	recipes.FilterStore
 	surveys.Store
-	bot.EngagementStore
+	engagement.RecordStore
 }
 
 // Opener returns a fresh, empty store stamped by clock, closed when the
