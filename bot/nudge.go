@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"time"
 )
 
@@ -75,23 +74,3 @@ const (
 	DelayWeek    DelayUnit = "week"
 	DelayWeekday DelayUnit = "weekday"
 )
-
-// NudgeStore keeps what the nudge scheduler reads and writes. Each method
-// is one transaction; implementations are safe for concurrent use.
-type NudgeStore interface {
-	// NudgeCursor returns the Seq of the last event the scheduler has
-	// taken into account (0 at first).
-	NudgeCursor(ctx context.Context) (uint64, error)
-	// ScheduleNudges creates the sendings ss (each with its CampaignID
-	// set) and sets the cursor to cursor, in one transaction, so that an
-	// event is scheduled once whatever happens. A sending is left out (its
-	// ID stays 0) when its campaign is not a running or paused nudge, or
-	// when the nudge is once per contact and the contact (Source) already
-	// has a sending of it.
-	ScheduleNudges(ctx context.Context, cursor uint64, ss []*Sending) error
-	// LastEventSeq returns the Seq of the last event recorded (0 if none).
-	LastEventSeq(ctx context.Context) (uint64, error)
-	// ContactEvents returns up to limit events of contact id with Seq
-	// greater than after, in order.
-	ContactEvents(ctx context.Context, id ContactID, after uint64, limit int) ([]*Event, error)
-}

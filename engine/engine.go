@@ -21,7 +21,7 @@ type Store interface {
 	bot.ListStore
 	bot.ContactStore
 	bot.EventStore
-	bot.NudgeStore
+	nudges.Store
 }
 
 // DefaultWorkers is how many sends the engine has in progress at most,

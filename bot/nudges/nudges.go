@@ -1,6 +1,7 @@
 package nudges
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -9,6 +10,26 @@ import (
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
+
+// Store keeps what the nudge scheduler reads and writes. Each method
+// is one transaction; implementations are safe for concurrent use.
+type Store interface {
+	// NudgeCursor returns the Seq of the last event the scheduler has
+	// taken into account (0 at first).
+	NudgeCursor(ctx context.Context) (uint64, error)
+	// ScheduleNudges creates the sendings ss (each with its CampaignID
+	// set) and sets the cursor to cursor, in one transaction, so that an
+	// event is scheduled once whatever happens. A sending is left out (its
+	// ID stays 0) when its campaign is not a running or paused nudge, or
+	// when the nudge is once per contact and the contact (Source) already
+	// has a sending of it.
+	ScheduleNudges(ctx context.Context, cursor uint64, ss []*bot.Sending) error
+	// LastEventSeq returns the Seq of the last event recorded (0 if none).
+	LastEventSeq(ctx context.Context) (uint64, error)
+	// ContactEvents returns up to limit events of contact id with Seq
+	// greater than after, in order.
+	ContactEvents(ctx context.Context, id bot.ContactID, after uint64, limit int) ([]*bot.Event, error)
+}
 
 // The sending attributes a firing keeps of its trigger, beside the
 // event's own attributes (as "event.NAME", which {{event.NAME}} reads).

@@ -16,6 +16,7 @@ import (
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/engagement"
 	"github.com/heraldchat/herald/bot/events"
+	"github.com/heraldchat/herald/bot/nudges"
 	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/schedule"
 	"github.com/heraldchat/herald/bot/surveys"
@@ -37,7 +38,7 @@ type Store interface {
 	bot.SnippetStore
 	apitokens.Store
 	events.Recorder
-	bot.NudgeStore
+	nudges.Store
 	recipes.RecipeStore
 	schedule.CalendarStore
 	webhooks.Store
