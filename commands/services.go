@@ -101,7 +101,7 @@ type Deps struct {
 	// Conversations and Snippets serve the thread commands; without them
 	// those commands say that threads are not set up.
 	Conversations Conversations
-	Snippets      bot.SnippetStore
+	Snippets      threads.SnippetStore
 	// Directory serves the contacts command, History the events command
 	// (both the store).
 	Directory Directory

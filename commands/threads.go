@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/threads"
 )
 
 // The commands typed in a participant's thread.
@@ -154,7 +155,7 @@ func (h *handlers) block(blocked bool) func(ctx context.Context, cs Conversation
 	}
 }
 
-func (h *handlers) snippets() (bot.SnippetStore, error) {
+func (h *handlers) snippets() (threads.SnippetStore, error) {
 	if h.deps.Snippets == nil {
 		return nil, bot.Errorf(bot.EUNAVAILABLE, "snippets are not set up on this herald")
 	}
@@ -184,7 +185,7 @@ func (h *handlers) snippetsAdd(ctx context.Context, w *Reply, r *Request) error 
 		return err
 	}
 	text := restAfter(r.Rest, 1)
-	if err := ss.PutSnippet(ctx, &bot.Snippet{Name: r.Args[0], Text: text, By: r.Actor}); err != nil {
+	if err := ss.PutSnippet(ctx, &threads.Snippet{Name: r.Args[0], Text: text, By: r.Actor}); err != nil {
 		return err
 	}
 	w.Text(bot.KindSuccess, h.text.T(TextSnippetSaved, r.Args[0], r.Args[0]))

@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/threads"
 )
 
 // The outbox is a bucket of posts keyed by their sequence. Intake keys
@@ -164,7 +165,7 @@ func (db *DB) Settle(ctx context.Context, done []uint64, retry []*bot.Outgoing) 
 // when the key was taken already. Intakes made at once share a
 // transaction (and its fsync); in's functions may then run more than
 // once, each time from scratch.
-func (db *DB) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool, bool, error) {
+func (db *DB) Take(ctx context.Context, in *threads.Intake) (*bot.Conversation, bool, bool, error) {
 	if in.Participant.IsZero() {
 		return nil, false, false, bot.Errorf(bot.EINVALID, "an intake needs a participant address")
 	}
@@ -269,8 +270,8 @@ func pruneKeys(byTime, keys *bolt.Bucket, cut time.Time, n int) error {
 }
 
 var (
-	_ bot.OutboxStore = (*DB)(nil)
-	_ bot.IntakeStore = (*DB)(nil)
+	_ bot.OutboxStore     = (*DB)(nil)
+	_ threads.IntakeStore = (*DB)(nil)
 )
 
 var bucketCursors = []byte("cursors")

@@ -7,6 +7,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/threads"
 )
 
 var bucketSnippets = []byte("snippets")
@@ -14,7 +15,7 @@ var bucketSnippets = []byte("snippets")
 func snippetKey(name string) []byte { return []byte(strings.ToLower(strings.TrimSpace(name))) }
 
 // PutSnippet stores s, replacing a snippet of the same name.
-func (db *DB) PutSnippet(ctx context.Context, s *bot.Snippet) error {
+func (db *DB) PutSnippet(ctx context.Context, s *threads.Snippet) error {
 	if strings.TrimSpace(s.Name) == "" || strings.ContainsAny(s.Name, " \t\n") {
 		return bot.Errorf(bot.EINVALID, "a snippet needs a one-word name")
 	}
@@ -31,8 +32,8 @@ func (db *DB) PutSnippet(ctx context.Context, s *bot.Snippet) error {
 }
 
 // Snippet returns the snippet named name, or ENOTFOUND.
-func (db *DB) Snippet(ctx context.Context, name string) (*bot.Snippet, error) {
-	var s bot.Snippet
+func (db *DB) Snippet(ctx context.Context, name string) (*threads.Snippet, error) {
+	var s threads.Snippet
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSnippets)
 		ok := false
@@ -54,15 +55,15 @@ func (db *DB) Snippet(ctx context.Context, name string) (*bot.Snippet, error) {
 }
 
 // Snippets returns every snippet in name order.
-func (db *DB) Snippets(ctx context.Context) ([]*bot.Snippet, error) {
-	var out []*bot.Snippet
+func (db *DB) Snippets(ctx context.Context) ([]*threads.Snippet, error) {
+	var out []*threads.Snippet
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSnippets)
 		if b == nil {
 			return nil
 		}
 		return b.ForEach(func(_, v []byte) error {
-			var s bot.Snippet
+			var s threads.Snippet
 			if err := decode(v, &s); err != nil {
 				return err
 			}
@@ -84,4 +85,4 @@ func (db *DB) DeleteSnippet(ctx context.Context, name string) error {
 	})
 }
 
-var _ bot.SnippetStore = (*DB)(nil)
+var _ threads.SnippetStore = (*DB)(nil)

@@ -20,6 +20,7 @@ import (
 	"github.com/heraldchat/herald/bot/contacts"
 	"github.com/heraldchat/herald/bot/events"
 	"github.com/heraldchat/herald/bot/lists"
+	"github.com/heraldchat/herald/bot/threads"
 )
 
 // Store is an in-memory implementation of every store port of bot, for
@@ -102,11 +103,11 @@ var (
 	_ bot.EventStore        = (*Store)(nil)
 	_ bot.ConversationStore = (*Store)(nil)
 	_ bot.PostStore         = (*Store)(nil)
-	_ bot.SnippetStore      = (*Store)(nil)
+	_ threads.SnippetStore  = (*Store)(nil)
 	_ bot.OutboxStore       = (*Store)(nil)
 	_ apitokens.Store       = (*Store)(nil)
 	_ events.Recorder       = (*Store)(nil)
-	_ bot.IntakeStore       = (*Store)(nil)
+	_ threads.IntakeStore   = (*Store)(nil)
 )
 
 // begin checks ctx and takes the store's lock; the caller unlocks.
@@ -1348,7 +1349,7 @@ func (s *Store) Posts(ctx context.Context, channel bot.Address, thread string, a
 // ---- snippets and secrets
 
 // PutSnippet stores sn, replacing a snippet of the same name.
-func (s *Store) PutSnippet(ctx context.Context, sn *bot.Snippet) error {
+func (s *Store) PutSnippet(ctx context.Context, sn *threads.Snippet) error {
 	if strings.TrimSpace(sn.Name) == "" || strings.ContainsAny(sn.Name, " \t\n") {
 		return bot.Errorf(bot.EINVALID, "a snippet needs a one-word name")
 	}
@@ -1364,7 +1365,7 @@ func (s *Store) PutSnippet(ctx context.Context, sn *bot.Snippet) error {
 }
 
 // Snippet returns the snippet named name, or ENOTFOUND.
-func (s *Store) Snippet(ctx context.Context, name string) (*bot.Snippet, error) {
+func (s *Store) Snippet(ctx context.Context, name string) (*threads.Snippet, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
@@ -1373,11 +1374,11 @@ func (s *Store) Snippet(ctx context.Context, name string) (*bot.Snippet, error) 
 	if !ok {
 		return nil, bot.Errorf(bot.ENOTFOUND, "no snippet named %s: `snippets list` shows them", name)
 	}
-	return dec[bot.Snippet](b), nil
+	return dec[threads.Snippet](b), nil
 }
 
 // Snippets returns every snippet in name order.
-func (s *Store) Snippets(ctx context.Context) ([]*bot.Snippet, error) {
+func (s *Store) Snippets(ctx context.Context) ([]*threads.Snippet, error) {
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
@@ -1387,9 +1388,9 @@ func (s *Store) Snippets(ctx context.Context) ([]*bot.Snippet, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var out []*bot.Snippet
+	var out []*threads.Snippet
 	for _, k := range keys {
-		out = append(out, dec[bot.Snippet](s.snippets[k]))
+		out = append(out, dec[threads.Snippet](s.snippets[k]))
 	}
 	return out, nil
 }
@@ -1534,7 +1535,7 @@ func (s *Store) OutboxDepth(ctx context.Context) (map[bot.Platform]int, error) {
 
 // Take writes an intake in one transaction, or nothing when its key was
 // taken within bot.KeyTTL.
-func (s *Store) Take(ctx context.Context, in *bot.Intake) (*bot.Conversation, bool, bool, error) {
+func (s *Store) Take(ctx context.Context, in *threads.Intake) (*bot.Conversation, bool, bool, error) {
 	if in.Participant.IsZero() {
 		return nil, false, false, bot.Errorf(bot.EINVALID, "an intake needs a participant address")
 	}

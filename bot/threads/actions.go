@@ -52,7 +52,7 @@ func (t *Service) changeWith(ctx context.Context, thread bot.ThreadRef, by bot.A
 // nothing.
 func (t *Service) apply(ctx context.Context, participant bot.Address, by bot.Actor, what string, fn func(*bot.Conversation) error, extra func(before, after *bot.Conversation) []*bot.Event) (*bot.Conversation, error) {
 	var before bot.Conversation
-	c, _, _, err := t.Store.Take(ctx, &bot.Intake{
+	c, _, _, err := t.Store.Take(ctx, &Intake{
 		Participant: participant,
 		Update: func(c *bot.Conversation) error {
 			before = *c // Update may run again: before is always this run's
@@ -224,7 +224,7 @@ func (t *Service) Act(ctx context.Context, id bot.ConversationID, by bot.Actor, 
 // after the relays queued before it. A conversation whose thread is not
 // open yet keeps it in its history only.
 func (t *Service) inThreadOf(ctx context.Context, c *bot.Conversation, e *bot.Event, m bot.Message) error {
-	_, _, _, err := t.Store.Take(ctx, &bot.Intake{
+	_, _, _, err := t.Store.Take(ctx, &Intake{
 		Participant: c.Participant,
 		Then: func(c *bot.Conversation, _ bool) ([]*bot.Outgoing, []*bot.Event) {
 			var posts []*bot.Outgoing

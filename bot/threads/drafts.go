@@ -20,7 +20,7 @@ import (
 // restart.
 func (t *Service) addDraft(ctx context.Context, c *bot.Conversation, by bot.Actor, text string, approval bool, sign func(string) string) error {
 	var d bot.Draft
-	_, _, _, err := t.Store.Take(ctx, &bot.Intake{
+	_, _, _, err := t.Store.Take(ctx, &Intake{
 		Participant: c.Participant,
 		Update: func(c *bot.Conversation) error {
 			c.DraftSeq++
@@ -80,7 +80,7 @@ func (t *Service) SendDraft(ctx context.Context, thread bot.ThreadRef, by bot.Ac
 		return Delivery{}, err
 	}
 	var d bot.Draft
-	_, _, _, err = t.Store.Take(ctx, &bot.Intake{
+	_, _, _, err = t.Store.Take(ctx, &Intake{
 		Participant: c.Participant,
 		Update: func(c *bot.Conversation) error {
 			i := slices.IndexFunc(c.Drafts, func(d bot.Draft) bool { return d.ID == n })
@@ -103,7 +103,7 @@ func (t *Service) SendDraft(ctx context.Context, thread bot.ThreadRef, by bot.Ac
 	if err != nil && !del.Chat && del.EmailTo == "" {
 		// Not delivered: the draft goes back, for another try (not when
 		// it went and only recording that failed: it would go twice).
-		t.Store.Take(ctx, &bot.Intake{Participant: c.Participant, Update: func(c *bot.Conversation) error {
+		t.Store.Take(ctx, &Intake{Participant: c.Participant, Update: func(c *bot.Conversation) error {
 			c.Drafts = append(c.Drafts, d)
 			return nil
 		}})

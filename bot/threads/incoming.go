@@ -20,7 +20,7 @@ type Incoming struct {
 	Source     string
 	// Copy is the participant's own copy of the message on a surface
 	// whose history herald keeps (the web chat), kept with it (see
-	// bot.Intake.Copy).
+	// Intake.Copy).
 	Copy *bot.Post
 }
 

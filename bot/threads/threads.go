@@ -21,7 +21,7 @@ type Store interface {
 	bot.ConversationStore
 	bot.ContactStore
 	bot.EventStore
-	bot.IntakeStore
+	IntakeStore
 	ContactEvents(ctx context.Context, id bot.ContactID, after uint64, limit int) ([]*bot.Event, error)
 }
 
@@ -110,7 +110,7 @@ type Service struct {
 
 // Receive records a participant's message and queues its relay to their
 // thread, in one transaction with the conversation's changes and the
-// platform's message id (see bot.Intake): once it returns, the message is
+// platform's message id (see Intake): once it returns, the message is
 // durable and will reach the thread — through the outbox, which opens the
 // thread (headed by its card) the first time, and carries the messages
 // waiting together as one post. A blocked participant's messages are
@@ -134,7 +134,7 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 	var rated int
 	var answered string
 	var decided func()
-	c, _, dup, err := t.Store.Take(ctx, &bot.Intake{
+	c, _, dup, err := t.Store.Take(ctx, &Intake{
 		Key:         intakeKey(in),
 		Participant: in.From,
 		Copy:        in.Copy,
@@ -238,7 +238,7 @@ func (t *Service) Joined(ctx context.Context, in Incoming) (*bot.Conversation, e
 			return nil, nil
 		}
 	}
-	c, _, dup, err := t.Store.Take(ctx, &bot.Intake{
+	c, _, dup, err := t.Store.Take(ctx, &Intake{
 		Key:         intakeKey(in),
 		Participant: in.From,
 		Init:        t.init(in, contact),
@@ -770,7 +770,7 @@ func (t *Service) replyTo(ctx context.Context, c *bot.Conversation, from bot.Act
 	// Answered, waiting for them: recorded with the reply, in one
 	// transaction.
 	var before bot.ConversationStatus
-	_, _, _, err = t.Store.Take(ctx, &bot.Intake{
+	_, _, _, err = t.Store.Take(ctx, &Intake{
 		Participant: c.Participant,
 		Update: func(c *bot.Conversation) error {
 			before = c.Status

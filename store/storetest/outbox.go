@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/bottest"
+	"github.com/heraldchat/herald/bot/threads"
 )
 
 func outbox(t *testing.T, open func(*testing.T) Store) {
@@ -105,7 +106,7 @@ func intake(t *testing.T, opener Opener) {
 		}, &posts, &events
 	}
 	thenFirst, posts, events := then("hello")
-	first := &bot.Intake{
+	first := &threads.Intake{
 		Key: "telegram:m1", Participant: anaT,
 		Init:   func(c *bot.Conversation) { c.Source = "webinar" },
 		Update: func(c *bot.Conversation) error { c.LastMessageAt = clock.Now(); return nil },
@@ -120,13 +121,13 @@ func intake(t *testing.T, opener Opener) {
 	}
 	// The platform delivers the same message again: nothing is written.
 	thenAgain, _, _ := then("hello")
-	again := &bot.Intake{Key: "telegram:m1", Participant: anaT, Then: thenAgain}
+	again := &threads.Intake{Key: "telegram:m1", Participant: anaT, Then: thenAgain}
 	if c2, created, dup, err := db.Take(ctx, again); err != nil || !dup || created || c2 != nil {
 		t.Fatalf("redelivery: %+v %v %v %v", c2, created, dup, err)
 	}
 	// A failing change writes nothing, and does not take the key.
 	thenLost, _, _ := then("lost?")
-	failing := &bot.Intake{Key: "telegram:m2", Participant: bob, Update: func(*bot.Conversation) error { return bot.Errorf(bot.ECONFLICT, "no") },
+	failing := &threads.Intake{Key: "telegram:m2", Participant: bob, Update: func(*bot.Conversation) error { return bot.Errorf(bot.ECONFLICT, "no") },
 		Then: thenLost}
 	if _, _, _, err := db.Take(ctx, failing); bot.ErrorCode(err) != bot.ECONFLICT {
 		t.Fatalf("failing update: %v", err)
@@ -135,7 +136,7 @@ func intake(t *testing.T, opener Opener) {
 		t.Fatalf("a failed intake left a conversation: %v", err)
 	}
 	thenSecond, _, _ := then("second")
-	second := &bot.Intake{Key: "telegram:m2", Participant: anaT, Then: thenSecond}
+	second := &threads.Intake{Key: "telegram:m2", Participant: anaT, Then: thenSecond}
 	if c2, created, dup, err := db.Take(ctx, second); err != nil || dup || created || c2.ID != c.ID {
 		t.Fatalf("second message: %+v %v %v %v", c2, created, dup, err)
 	}
@@ -149,10 +150,10 @@ func intake(t *testing.T, opener Opener) {
 	}
 	// Keys are forgotten after KeyTTL.
 	clock.Advance(bot.KeyTTL + time.Minute)
-	if _, _, dup, err := db.Take(ctx, &bot.Intake{Key: "telegram:m1", Participant: anaT}); err != nil || dup {
+	if _, _, dup, err := db.Take(ctx, &threads.Intake{Key: "telegram:m1", Participant: anaT}); err != nil || dup {
 		t.Fatalf("a key older than KeyTTL still taken: %v %v", dup, err)
 	}
-	_, _, _, err = db.Take(ctx, &bot.Intake{Key: "x"})
+	_, _, _, err = db.Take(ctx, &threads.Intake{Key: "x"})
 	code(t, err, bot.EINVALID)
 	intakeCopy(t, ctx, db)
 	postOnce(t, ctx, db, clock)
@@ -201,7 +202,7 @@ func intakeCopy(t *testing.T, ctx context.Context, db Store) {
 		files := []bot.File{{Name: "a.txt", Data: []byte("abc")}}
 		cp := &bot.Post{Channel: web, Message: bot.Message{Text: "with a file", Files: files}}
 		var relays []*bot.Outgoing
-		_, _, dup, err := db.Take(ctx, &bot.Intake{Key: "web:v1:c1", Participant: web, Copy: cp,
+		_, _, dup, err := db.Take(ctx, &threads.Intake{Key: "web:v1:c1", Participant: web, Copy: cp,
 			Then: func(*bot.Conversation, bool) ([]*bot.Outgoing, []*bot.Event) {
 				relays = []*bot.Outgoing{{Kind: bot.OutgoingRelay, Platform: bot.PlatformWeb, Message: bot.Message{Text: "with a file", Files: files}}}
 				return relays, nil
@@ -229,6 +230,6 @@ func intakeCopy(t *testing.T, ctx context.Context, db Store) {
 	if posts, _ := db.Posts(ctx, web, "", 0, 0); len(posts) != 1 || posts[0].Message.Text != "with a file" {
 		t.Fatalf("posts: %+v", posts)
 	}
-	_, _, _, err := db.Take(ctx, &bot.Intake{Participant: web, Copy: &bot.Post{}})
+	_, _, _, err := db.Take(ctx, &threads.Intake{Participant: web, Copy: &bot.Post{}})
 	code(t, err, bot.EINVALID)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/schedule"
 	"github.com/heraldchat/herald/bot/surveys"
+	"github.com/heraldchat/herald/bot/threads"
 	"github.com/heraldchat/herald/bot/webhooks"
 )
 
@@ -27,7 +28,7 @@ import (
 // pass the suite.
 type Store interface {
 	bot.OutboxStore
-	bot.IntakeStore
+	threads.IntakeStore
 	bot.CampaignStore
 	bot.SendingStore
 	bot.ListStore
@@ -35,7 +36,7 @@ type Store interface {
 	bot.EventStore
 	bot.ConversationStore
 	bot.PostStore
-	bot.SnippetStore
+	threads.SnippetStore
 	apitokens.Store
 	events.Recorder
 	nudges.Store
@@ -772,9 +773,9 @@ func postFilesAreKeptWithTheirPost(t *testing.T, open func(*testing.T) Store) {
 func snippets(t *testing.T, open func(*testing.T) Store) {
 	ctx := context.Background()
 	db := open(t)
-	code(t, db.PutSnippet(ctx, &bot.Snippet{Name: "two words", Text: "x"}), bot.EINVALID)
-	code(t, db.PutSnippet(ctx, &bot.Snippet{Name: "empty", Text: " "}), bot.EINVALID)
-	for _, s := range []*bot.Snippet{{Name: "Thanks", Text: "Thank you!"}, {Name: "bye", Text: "Bye"}, {Name: "thanks", Text: "Thanks a lot!"}} {
+	code(t, db.PutSnippet(ctx, &threads.Snippet{Name: "two words", Text: "x"}), bot.EINVALID)
+	code(t, db.PutSnippet(ctx, &threads.Snippet{Name: "empty", Text: " "}), bot.EINVALID)
+	for _, s := range []*threads.Snippet{{Name: "Thanks", Text: "Thank you!"}, {Name: "bye", Text: "Bye"}, {Name: "thanks", Text: "Thanks a lot!"}} {
 		if err := db.PutSnippet(ctx, s); err != nil {
 			t.Fatal(err)
 		}
