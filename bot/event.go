@@ -48,9 +48,6 @@ const (
 	EventRecipeAction EventType = "recipe_action"
 )
 
-// MaxEventText is the most of a message's text an event keeps (bytes).
-const MaxEventText = 4096
-
 // Event is something that happened, kept in order. Seq is assigned by the
 // store and grows strictly.
 type Event struct {
@@ -67,7 +64,7 @@ type Event struct {
 	// moderator's command, a recipe's action); zero otherwise.
 	By Actor `json:"by,omitzero"`
 	// Text is the message's text, for a message received (at most
-	// MaxEventText bytes), so that recipes can test it.
+	// threads.MaxEventText bytes), so that recipes can test it.
 	Text string `json:"text,omitempty"`
 }
 

@@ -18,9 +18,9 @@ const (
 	KindCard      Kind = "card"
 )
 
-// MaxCampaignButtons is the most buttons a campaign's message may carry:
+// maxCampaignButtons is the most buttons a campaign's message may carry:
 // what every platform shows on one row (ValidateCampaign).
-const MaxCampaignButtons = 5
+const maxCampaignButtons = 5
 
 // maxButtons is the most buttons any message may carry (a survey's NPS
 // question has eleven and a skip): each adapter lays them out in rows as
@@ -124,13 +124,13 @@ func (m Message) IsEmpty() bool {
 }
 
 // ValidateCampaign checks a campaign's message as moderators write it:
-// Validate, and at most MaxCampaignButtons buttons.
+// Validate, and at most five buttons (what every platform shows on one row).
 func (m Message) ValidateCampaign() error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	if len(m.Buttons) > MaxCampaignButtons {
-		return Errorf(EINVALID, "%d buttons: a message carries at most %d", len(m.Buttons), MaxCampaignButtons)
+	if len(m.Buttons) > maxCampaignButtons {
+		return Errorf(EINVALID, "%d buttons: a message carries at most %d", len(m.Buttons), maxCampaignButtons)
 	}
 	return nil
 }

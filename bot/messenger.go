@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"time"
 )
 
 // MessageRef identifies a message a Messenger posted, so that it can be
@@ -43,14 +42,6 @@ type ThreadPoster interface {
 	PostInThread(ctx context.Context, t ThreadRef, m Message) (MessageRef, error)
 }
 
-// AuthoredPoster is an optional ability of a ThreadPoster that shows who
-// wrote each post (the web console): a participant's relayed messages are
-// posted as theirs, rather than by the bot with their name before the
-// text.
-type AuthoredPoster interface {
-	PostAs(ctx context.Context, t ThreadRef, from Actor, m Message) (MessageRef, error)
-}
-
 // FileUploader is implemented by messengers that can upload a file, for
 // example a campaign report, to an address.
 type FileUploader interface {
@@ -61,19 +52,6 @@ type FileUploader interface {
 // posted, for example a campaign card with live counters.
 type MessageEditor interface {
 	EditMessage(ctx context.Context, ref MessageRef, m Message) error
-}
-
-// OnceSender is implemented by messengers whose platform can take a key
-// with a message and refuse a second message with the same key for
-// OnceWindow. The engine sends
-// every campaign message with its sending's key, so that a sending found
-// in flight after a restart within the window is sent again without
-// reaching the person twice: already reports that the platform had taken
-// a message with that key, and then nothing new was sent and ref names the
-// message it had.
-type OnceSender interface {
-	SendOnce(ctx context.Context, to Address, m Message, key string) (ref MessageRef, already bool, err error)
-	OnceWindow() time.Duration
 }
 
 // Presence is whether a person is at their keyboard, as far as the platform
@@ -92,11 +70,4 @@ const (
 // presence.
 type PresenceReader interface {
 	Presence(ctx context.Context, user Address) (Presence, error)
-}
-
-// EmailResolver is implemented by messengers that can find a person's
-// address on the platform from their email. It returns an ENOTFOUND error
-// when no user has that email.
-type EmailResolver interface {
-	ResolveEmail(ctx context.Context, email string) (Address, error)
 }

@@ -195,7 +195,7 @@ func (e *Engine) tell(p bot.Platform, err error) {
 // message reached the person once, whether the first send had arrived or
 // not.
 func (e *Engine) sendKeyed(g *callGuard, m bot.Messenger, to bot.Address, msg bot.Message, s *bot.Sending) (ref bot.MessageRef, reconciled bool, err error) {
-	once, ok := m.(bot.OnceSender)
+	once, ok := m.(OnceSender)
 	if !ok {
 		ref, err = e.send(g, m, to, msg)
 		return ref, false, err
@@ -362,7 +362,7 @@ func (e *Engine) failed(s *bot.Sending, c *bot.Campaign, step bot.Step, err erro
 }
 
 // onceKey is the key a sending's message carries to a platform that
-// refuses a second message with the same key (bot.OnceSender): at most 25
+// refuses a second message with the same key (OnceSender): at most 25
 // characters, as Discord's nonce holds.
 func onceKey(s *bot.Sending) string {
 	return "h" + strconv.FormatUint(uint64(s.CampaignID), 36) + "." + strconv.FormatUint(uint64(s.ID), 36)

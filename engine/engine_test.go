@@ -483,7 +483,7 @@ func TestInFlightAtCrashIsResentAndReported(t *testing.T) {
 }
 
 // keyedPlatform is a platform that takes a key with a message and keeps
-// it (a bot.OnceSender): a second message with a known key is not sent.
+// it (an engine.OnceSender): a second message with a known key is not sent.
 type keyedPlatform struct {
 	*bottest.Messenger
 	mu   *sync.Mutex

@@ -62,7 +62,7 @@ func (e *Engine) resolve(ctx context.Context, c *bot.Campaign, s *bot.Sending) (
 	if !ok {
 		return bot.Address{}, bot.StepErrorf(bot.StepResolve, bot.EUNAVAILABLE, "%s is not connected", p)
 	}
-	r, ok := m.(bot.EmailResolver)
+	r, ok := m.(EmailResolver)
 	if !ok {
 		return bot.Address{}, bot.StepErrorf(bot.StepResolve, bot.ENOTFOUND, "%s cannot find people by email, and herald has never met %s there", p, key)
 	}
@@ -145,7 +145,7 @@ var autoOrder = []bot.Platform{bot.PlatformSlack, bot.PlatformTeams, bot.Platfor
 func (e *Engine) resolveAnywhere(ctx context.Context, email string) (bot.Address, error) {
 	var passing error
 	for _, p := range autoOrder {
-		r, ok := e.Messengers[p].(bot.EmailResolver)
+		r, ok := e.Messengers[p].(EmailResolver)
 		if !ok {
 			continue
 		}

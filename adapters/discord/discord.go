@@ -198,10 +198,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 	return bot.MessageRef{Channel: to, ID: sent.ID}, nil
 }
 
-var (
-	_ bot.OnceSender    = (*Adapter)(nil)
-	_ bot.MessageEditor = (*Adapter)(nil)
-)
+var _ bot.MessageEditor = (*Adapter)(nil)
 
 // EditMessage replaces the message ref (a card herald posted in a
 // channel) with m.

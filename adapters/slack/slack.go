@@ -88,7 +88,6 @@ var (
 	_ bot.ThreadPoster             = (*Adapter)(nil)
 	_ bot.MessageEditor            = (*Adapter)(nil)
 	_ bot.PresenceReader           = (*Adapter)(nil)
-	_ bot.EmailResolver            = (*Adapter)(nil)
 	_ bot.FileUploader             = (*Adapter)(nil)
 	_ moderators.MembershipChecker = (*Adapter)(nil)
 )

@@ -122,8 +122,6 @@ type Adapter struct {
 var (
 	_ bot.Messenger      = (*Adapter)(nil)
 	_ bot.ThreadPoster   = (*Adapter)(nil)
-	_ bot.AuthoredPoster = (*Adapter)(nil)
-	_ bot.OnceSender     = (*Adapter)(nil)
 	_ bot.PresenceReader = (*Adapter)(nil)
 	_ bot.FileUploader   = (*Adapter)(nil)
 )
@@ -203,7 +201,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, m bot.Message) (bot.
 
 // SendOnce is Send under a key (a campaign sending's): herald is this
 // platform, so a message sent again with the same key, after a crash, is
-// found rather than shown twice (bot.OnceSender).
+// found rather than shown twice (an engine.OnceSender).
 func (a *Adapter) SendOnce(ctx context.Context, to bot.Address, m bot.Message, key string) (bot.MessageRef, bool, error) {
 	return a.send(ctx, to, m, key)
 }

@@ -15,7 +15,6 @@ var (
 	_ bot.MessageEditor  = (*Messenger)(nil)
 	_ bot.FileUploader   = (*Messenger)(nil)
 	_ bot.PresenceReader = (*Messenger)(nil)
-	_ bot.EmailResolver  = (*Messenger)(nil)
 )
 
 // Sent is one message the fake Messenger accepted.

@@ -205,13 +205,13 @@ func (t *Service) Receive(ctx context.Context, in Incoming) (*bot.Conversation, 
 	return c, nil
 }
 
-// eventText is text as an event keeps it: at most bot.MaxEventText bytes,
+// eventText is text as an event keeps it: at most MaxEventText bytes,
 // cut at a character's start.
 func eventText(text string) string {
-	if len(text) <= bot.MaxEventText {
+	if len(text) <= MaxEventText {
 		return text
 	}
-	cut := bot.MaxEventText
+	cut := MaxEventText
 	for cut > 0 && !utf8.RuneStart(text[cut]) {
 		cut--
 	}
@@ -380,7 +380,7 @@ func (t *Service) Relay(ctx context.Context, m bot.Messenger, first *bot.Outgoin
 			return err
 		}
 		posts := take()
-		if ap, ok := tp.(bot.AuthoredPoster); ok {
+		if ap, ok := tp.(AuthoredPoster); ok {
 			// One post as the participant (one write: retried whole).
 			msg, from := authored(posts)
 			if msg.IsEmpty() {

@@ -60,3 +60,14 @@ type SnippetStore interface {
 	Snippets(ctx context.Context) ([]*Snippet, error)           // in name order
 	DeleteSnippet(ctx context.Context, name string) error       // ENOTFOUND
 }
+
+// AuthoredPoster is an optional ability of a bot.ThreadPoster that shows who
+// wrote each post (the web console): a participant's relayed messages are
+// posted as theirs, rather than by the bot with their name before the
+// text.
+type AuthoredPoster interface {
+	PostAs(ctx context.Context, t bot.ThreadRef, from bot.Actor, m bot.Message) (bot.MessageRef, error)
+}
+
+// MaxEventText is the most of a message's text an event keeps (bytes).
+const MaxEventText = 4096

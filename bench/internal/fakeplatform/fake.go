@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/engine"
 )
 
 // Limits the fake enforces; zero values mean none.
@@ -437,7 +438,7 @@ func (m *Messenger) send(ctx context.Context, to bot.Address, msg bot.Message, k
 // has seen, for the whole run.
 type OnceMessenger struct{ Messenger }
 
-var _ bot.OnceSender = (*OnceMessenger)(nil)
+var _ engine.OnceSender = (*OnceMessenger)(nil)
 
 // SendOnce posts the message with key.
 func (m *OnceMessenger) SendOnce(ctx context.Context, to bot.Address, msg bot.Message, key string) (bot.MessageRef, bool, error) {
