@@ -60,8 +60,8 @@ type Actor struct {
 	// other without end.
 	Recipe string `json:"recipe,omitempty"`
 	Depth  int    `json:"depth,omitempty"`
-	// Group names a team a conversation is assigned to (a Slack user
-	// group, a Discord role, or a name moderators agree on) rather than
+	// Group names a team a conversation is assigned to (a platform's
+	// user group or role, or a name moderators agree on) rather than
 	// one person.
 	Group string `json:"group,omitempty"`
 }

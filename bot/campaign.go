@@ -126,7 +126,7 @@ type Campaign struct {
 	// refused, listing them) or MissingSkip.
 	Missing MissingPolicy `json:"missing,omitempty"`
 	// KeyColumn names the recipients' key in the report (email,
-	// respondentID, slack_id, …); set when sending begins.
+	// respondentID, a platform's id column, …); set when sending begins.
 	KeyColumn string    `json:"key_column,omitempty"`
 	StartedAt time.Time `json:"started_at,omitzero"`
 	// Preparing is set while the campaign runs and the rest of its

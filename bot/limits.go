@@ -14,7 +14,7 @@ type Limits struct {
 	// 0 means no such limit.
 	GroupPerMinute int `json:"group_per_minute"`
 	// ChatWindows bound the posts to any one chat in sliding windows: at
-	// most ChatWindows[d] posts in any d (Teams counts 8 in 2 s, 60 in
-	// 30 s and 1,800 an hour per conversation); nil means none.
+	// most ChatWindows[d] posts in any d (a platform may count,
+	// say, 8 in 2 s and 60 in 30 s per conversation); nil means none.
 	ChatWindows map[time.Duration]int `json:"chat_windows,omitempty"`
 }

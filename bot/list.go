@@ -10,7 +10,7 @@ import (
 type List struct {
 	Name string `json:"name"`
 	// KeyColumn is the canonical key: "email", "respondentID", or a
-	// platform id column such as "slack_id".
+	// platform's id column, PLATFORM_id.
 	KeyColumn string `json:"key_column"`
 	// Columns are the attribute names, in the order of the file.
 	Columns []string `json:"columns,omitempty"`
