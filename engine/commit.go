@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lifecycle"
 )
 
 // commitOp is one request to the committer: a sending's new state (done,
@@ -237,7 +237,7 @@ func (e *Engine) finish(ctx context.Context, id bot.CampaignID, counts bot.Sendi
 			return nil // paused or cancelled meanwhile, or more recipients to come
 		}
 		c.FinishedAt = now
-		return campaigns.Transition(c, bot.CampaignDone, now, bot.Actor{})
+		return lifecycle.Transition(c, bot.CampaignDone, now, bot.Actor{})
 	})
 	if err != nil {
 		e.Log.Error("campaign engine: finishing a campaign", "campaign", id, "err", err)

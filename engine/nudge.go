@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lifecycle"
 	"github.com/heraldchat/herald/bot/nudges"
 )
 
@@ -336,7 +336,7 @@ func (e *Engine) enable(ctx context.Context, c *bot.Campaign) error {
 		}
 		x.Nudge.Since = since
 		x.KeyColumn, x.StartedAt, x.Preparing = nudges.KeyColumn, at, false
-		return campaigns.Transition(x, bot.CampaignRunning, at, bot.Actor{})
+		return lifecycle.Transition(x, bot.CampaignRunning, at, bot.Actor{})
 	})
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/audience"
-	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lifecycle"
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
@@ -100,7 +100,7 @@ func (e *Engine) prepare(ctx context.Context, id bot.CampaignID, now time.Time) 
 				return nil
 			}
 			x.KeyColumn, x.StartedAt, x.Preparing = c.KeyColumn, at, true
-			return campaigns.Transition(x, bot.CampaignRunning, at, bot.Actor{})
+			return lifecycle.Transition(x, bot.CampaignRunning, at, bot.Actor{})
 		})
 		if err != nil {
 			return err

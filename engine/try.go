@@ -5,13 +5,10 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/nudges"
 	"github.com/heraldchat/herald/bot/personalize"
 	"github.com/heraldchat/herald/bot/schedule"
 )
-
-var _ campaigns.Dispatcher = (*Engine)(nil)
 
 // Connected reports whether the engine has a messenger for platform p.
 func (e *Engine) Connected(p bot.Platform) bool {

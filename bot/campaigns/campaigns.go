@@ -12,6 +12,7 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/audience"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/lifecycle"
 	"github.com/heraldchat/herald/bot/lists"
 	"github.com/heraldchat/herald/bot/nudges"
 	"github.com/heraldchat/herald/bot/personalize"
@@ -50,7 +51,7 @@ func (s *Service) Create(ctx context.Context, name string, by bot.Actor) (*bot.C
 	}
 	now := s.Clock.Now().UTC()
 	c := &bot.Campaign{Name: name, State: bot.CampaignDraft, Platform: bot.PlatformAuto, CreatedAt: now, CreatedBy: by}
-	Record(c, now, by, "created")
+	lifecycle.Record(c, now, by, "created")
 	if err := s.Store.CreateCampaign(ctx, c); err != nil {
 		return nil, err
 	}
@@ -67,7 +68,7 @@ func (s *Service) CreateNudge(ctx context.Context, name string, by bot.Actor) (*
 	now := s.Clock.Now().UTC()
 	c := &bot.Campaign{Name: name, State: bot.CampaignDraft, Platform: bot.PlatformAuto, CreatedAt: now, CreatedBy: by,
 		Nudge: &bot.Nudge{}, KeyColumn: nudges.KeyColumn}
-	Record(c, now, by, "created")
+	lifecycle.Record(c, now, by, "created")
 	if err := s.Store.CreateCampaign(ctx, c); err != nil {
 		return nil, err
 	}
@@ -79,13 +80,13 @@ func (s *Service) CreateNudge(ctx context.Context, name string, by bot.Actor) (*
 func (s *Service) Edit(ctx context.Context, id bot.CampaignID, by bot.Actor, what string, fn func(*bot.Campaign) error) (*bot.Campaign, error) {
 	now := s.Clock.Now().UTC()
 	c, err := s.Store.UpdateCampaign(ctx, id, func(c *bot.Campaign) error {
-		if !Editable(c) {
+		if !lifecycle.Editable(c) {
 			return bot.Errorf(bot.ECONFLICT, "campaign %d is %s: only draft and scheduled campaigns can change (clone it to start from a copy)", c.ID, c.State).Translated("err.campaign.frozen_clone", c.ID, c.State)
 		}
 		if err := fn(c); err != nil {
 			return err
 		}
-		Record(c, now, by, what)
+		lifecycle.Record(c, now, by, what)
 		return nil
 	})
 	if err == nil && (c.State == bot.CampaignScheduled || c.Nudge != nil && c.State != bot.CampaignDraft) {
@@ -349,7 +350,7 @@ func (s *Service) schedule(ctx context.Context, id bot.CampaignID, by bot.Actor)
 		if c.Schedule.StartAt.IsZero() {
 			c.Schedule.StartAt = now
 		}
-		return Transition(c, bot.CampaignScheduled, now, by)
+		return lifecycle.Transition(c, bot.CampaignScheduled, now, by)
 	})
 	if err != nil {
 		return nil, err
@@ -365,7 +366,7 @@ func (s *Service) transition(ctx context.Context, id bot.CampaignID, to bot.Camp
 		if c.State == bot.CampaignScheduled && to == bot.CampaignPaused {
 			return bot.Errorf(bot.ECONFLICT, "campaign %d has not started: cancel it, or edit it while it waits", id).Translated("err.campaign.not_started", id)
 		}
-		return Transition(c, to, now, by)
+		return lifecycle.Transition(c, to, now, by)
 	})
 	if err != nil {
 		return nil, err
@@ -391,7 +392,7 @@ func (s *Service) Resume(ctx context.Context, id bot.CampaignID, by bot.Actor) (
 		if c.Nudge != nil && c.State == bot.CampaignPaused {
 			c.Nudge.Since = since
 		}
-		return Transition(c, bot.CampaignRunning, now, by)
+		return lifecycle.Transition(c, bot.CampaignRunning, now, by)
 	})
 	if err != nil {
 		return nil, err
@@ -424,11 +425,11 @@ func (s *Service) enable(ctx context.Context, c *bot.Campaign, by bot.Actor) (*b
 		if c.Nudge == nil {
 			return bot.Errorf(bot.ECONFLICT, "campaign %d is not a nudge", c.ID)
 		}
-		if err := Transition(c, bot.CampaignScheduled, now, by); err != nil {
+		if err := lifecycle.Transition(c, bot.CampaignScheduled, now, by); err != nil {
 			return err
 		}
 		c.Nudge.Since, c.KeyColumn, c.StartedAt = since, nudges.KeyColumn, now
-		return Transition(c, bot.CampaignRunning, now, by)
+		return lifecycle.Transition(c, bot.CampaignRunning, now, by)
 	})
 	if err != nil {
 		return nil, err
@@ -467,7 +468,7 @@ func (s *Service) Clone(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 		c.Nudge, c.KeyColumn = &n, nudges.KeyColumn
 	}
 	c.Schedule.StartAt, c.Schedule.Seed = time.Time{}, 0
-	Record(c, now, by, fmt.Sprintf("cloned from campaign %d", id))
+	lifecycle.Record(c, now, by, fmt.Sprintf("cloned from campaign %d", id))
 	if err := s.Store.CreateCampaign(ctx, c); err != nil {
 		return nil, err
 	}
@@ -678,7 +679,7 @@ func (s *Service) SetAudienceFile(ctx context.Context, id bot.CampaignID, r list
 	if err != nil {
 		return nil, err
 	}
-	if !Editable(c) {
+	if !lifecycle.Editable(c) {
 		return nil, bot.Errorf(bot.ECONFLICT, "campaign %d is %s: only draft and scheduled campaigns can change", id, c.State).Translated("err.campaign.frozen", id, c.State)
 	}
 	name := fmt.Sprintf("campaign-%d", id)

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lifecycle"
 )
 
 // nudgeStore checks the nudge scheduler's ports: events found by contact
@@ -58,7 +58,7 @@ func nudgeStore(t *testing.T, open func(*testing.T) Store) {
 			bot.CampaignRunning: {bot.CampaignScheduled, bot.CampaignRunning},
 			bot.CampaignPaused:  {bot.CampaignScheduled, bot.CampaignRunning, bot.CampaignPaused},
 		}[state] {
-			if _, err := db.UpdateCampaign(ctx, c.ID, func(c *bot.Campaign) error { return campaigns.Transition(c, to, epoch, bot.Actor{}) }); err != nil {
+			if _, err := db.UpdateCampaign(ctx, c.ID, func(c *bot.Campaign) error { return lifecycle.Transition(c, to, epoch, bot.Actor{}) }); err != nil {
 				t.Fatal(err)
 			}
 		}

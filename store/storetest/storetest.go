@@ -12,10 +12,10 @@ import (
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/apitokens"
 	"github.com/heraldchat/herald/bot/bottest"
-	"github.com/heraldchat/herald/bot/campaigns"
 	"github.com/heraldchat/herald/bot/clock"
 	"github.com/heraldchat/herald/bot/engagement"
 	"github.com/heraldchat/herald/bot/events"
+	"github.com/heraldchat/herald/bot/lifecycle"
 	"github.com/heraldchat/herald/bot/nudges"
 	"github.com/heraldchat/herald/bot/recipes"
 	"github.com/heraldchat/herald/bot/schedule"
@@ -394,13 +394,13 @@ func campaignRoundTrip(t *testing.T, open func(*testing.T) Store) {
 	second := &bot.Campaign{Name: "Second"}
 	db.CreateCampaign(ctx, second)
 	up, err := db.UpdateCampaign(ctx, second.ID, func(c *bot.Campaign) error {
-		return campaigns.Transition(c, bot.CampaignScheduled, epoch.Add(time.Minute), mod)
+		return lifecycle.Transition(c, bot.CampaignScheduled, epoch.Add(time.Minute), mod)
 	})
 	if err != nil || up.State != bot.CampaignScheduled || len(up.History) != 1 {
 		t.Fatalf("update: %+v, %v", up, err)
 	}
 	_, err = db.UpdateCampaign(ctx, second.ID, func(c *bot.Campaign) error {
-		return campaigns.Transition(c, bot.CampaignDone, epoch, mod)
+		return lifecycle.Transition(c, bot.CampaignDone, epoch, mod)
 	})
 	code(t, err, bot.ECONFLICT)
 	if again, _ := db.Campaign(ctx, second.ID); again.State != bot.CampaignScheduled {

@@ -1,11 +1,11 @@
-package campaigns_test
+package lifecycle_test
 
 import (
 	"testing"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/bot/campaigns"
+	"github.com/heraldchat/herald/bot/lifecycle"
 )
 
 func TestCampaignLifecycle(t *testing.T) {
@@ -26,7 +26,7 @@ func TestCampaignLifecycle(t *testing.T) {
 	for _, from := range all {
 		for _, to := range all {
 			c := &bot.Campaign{ID: 3, State: from}
-			err := campaigns.Transition(c, to, at, mod)
+			err := lifecycle.Transition(c, to, at, mod)
 			want := allowed[[2]bot.CampaignState{from, to}]
 			if want != (err == nil) {
 				t.Errorf("%s → %s: err = %v, allowed = %v", from, to, err, want)
@@ -46,7 +46,7 @@ func TestCampaignLifecycle(t *testing.T) {
 			t.Errorf("Final(%s) wrong", from)
 		}
 	}
-	if !campaigns.Editable(&bot.Campaign{State: bot.CampaignScheduled}) || campaigns.Editable(&bot.Campaign{State: bot.CampaignRunning}) {
+	if !lifecycle.Editable(&bot.Campaign{State: bot.CampaignScheduled}) || lifecycle.Editable(&bot.Campaign{State: bot.CampaignRunning}) {
 		t.Error("only draft and scheduled campaigns are editable")
 	}
 }

@@ -1,4 +1,7 @@
-package campaigns
+// Package lifecycle holds a campaign's lifecycle: the states it may move
+// between, and the history line each move records. The campaign service
+// and the engine both move campaigns through it.
+package lifecycle
 
 import (
 	"slices"
