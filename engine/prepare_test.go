@@ -12,12 +12,27 @@ import (
 
 // batchGate is the store with a say over each batch of recipients the
 // engine records: before batch n (from 1) goes, gate(n) runs, and its
-// error, if any, is the write's.
+// error, if any, is the write's. Before page n (from 1) of the list is
+// read, page(n) runs when set: a wait there holds the preparation back
+// without holding the write lock the engine's window reads share.
 type batchGate struct {
 	*store.DB
 	mu      sync.Mutex
 	batches int
+	pages   int
 	gate    func(n int) error
+	page    func(n int)
+}
+
+func (g *batchGate) Recipients(ctx context.Context, name string, after uint64, limit int) ([]bot.Recipient, error) {
+	g.mu.Lock()
+	g.pages++
+	n := g.pages
+	g.mu.Unlock()
+	if g.page != nil {
+		g.page(n)
+	}
+	return g.DB.Recipients(ctx, name, after, limit)
 }
 
 func (g *batchGate) CreateSendings(ctx context.Context, id bot.CampaignID, ss []*bot.Sending) error {
@@ -47,18 +62,17 @@ func TestSendingBeginsWithTheFirstBatch(t *testing.T) {
 		return nil
 	}
 	var sawPreparing bool
-	r.engine.Store = &batchGate{DB: r.db, gate: func(b int) error {
-		if b != 2 {
-			return nil
+	r.engine.Store = &batchGate{DB: r.db, gate: func(int) error { return nil }, page: func(p int) {
+		if p != 2 {
+			return
 		}
 		select {
-		case <-firstSent: // the second batch waits for the first message
+		case <-firstSent: // the second page waits for the first message
 		case <-time.After(20 * time.Second):
-			t.Error("no message went before the second batch of recipients was recorded")
+			t.Error("no message went before the second batch of recipients was read")
 		}
 		c, _ := r.db.Campaign(context.Background(), id)
 		sawPreparing = c.State == bot.CampaignRunning && c.Preparing
-		return nil
 	}}
 	r.run()
 	if _, err := r.svc.Start(context.Background(), id, mod); err != nil {
