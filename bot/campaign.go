@@ -97,11 +97,16 @@ const (
 	MissingSkip   MissingPolicy = "skip" // skip those recipients
 )
 
-// Change is one line of a campaign's history.
+// Change is one line of a campaign's history. What is the line in
+// English; Key, when set, names it in the catalogue of the language herald
+// speaks, with Args (a transition's are the two states), so that the line
+// is shown in the moderator's language.
 type Change struct {
 	At   time.Time `json:"at"`
 	By   Actor     `json:"by"`
 	What string    `json:"what"`
+	Key  string    `json:"key,omitempty"`
+	Args []string  `json:"args,omitempty"`
 }
 
 // Campaign is a message sent to an audience under a schedule.

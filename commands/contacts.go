@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/lifecycle"
 )
 
 // Directory is what the contacts command reads (the store).
@@ -217,8 +218,23 @@ func (h *handlers) campaignHistory(ctx context.Context, w *Reply, r *Request) er
 		if by == "" {
 			by = "herald"
 		}
-		lines = append(lines, "• "+ch.At.UTC().Format("2006-01-02 15:04")+" · "+by+" · "+ch.What)
+		lines = append(lines, "• "+ch.At.UTC().Format("2006-01-02 15:04")+" · "+by+" · "+h.changeLine(ch))
 	}
 	w.Say(bot.Message{Kind: bot.KindMessage, Title: h.text.T(TextHistoryTitle, id, c.Name), Text: strings.Join(lines, "\n")})
 	return nil
+}
+
+// changeLine is a campaign's history line in the moderator's language:
+// the catalogue's text for its key, a transition's states named as the
+// catalogue names them; the English it was recorded in when it has no key
+// the catalogue knows (lines recorded before keys were).
+func (h *handlers) changeLine(ch bot.Change) string {
+	args := make([]any, len(ch.Args))
+	for i, a := range ch.Args {
+		args[i] = a
+		if ch.Key == lifecycle.KeyTransition {
+			args[i] = bot.CampaignState(a)
+		}
+	}
+	return h.text.Reason(ch.What, ch.Key, args)
 }

@@ -1,5 +1,7 @@
 package commands
 
+import "github.com/heraldchat/herald/bot/lifecycle"
+
 // The keys of the command language's text.
 const (
 	TextCampaignDraft     TextKey = "campaign.state.draft"
@@ -143,6 +145,20 @@ const (
 	TextNoEvents                       TextKey = "cmd.events.none"
 	TextHistoryTitle                   TextKey = "cmd.campaign.history_title"
 	TextNoHistory                      TextKey = "cmd.campaign.history_none"
+	TextChangeCreated                  TextKey = "campaign.change.created"
+	TextChangeTransition               TextKey = lifecycle.KeyTransition
+	TextChangeCloned                   TextKey = "campaign.change.cloned"
+	TextChangeMessage                  TextKey = "campaign.change.message"
+	TextChangeAudience                 TextKey = "campaign.change.audience"
+	TextChangePlatform                 TextKey = "campaign.change.platform"
+	TextChangeSchedule                 TextKey = "campaign.change.schedule"
+	TextChangeMissing                  TextKey = "campaign.change.missing"
+	TextChangeNudge                    TextKey = "campaign.change.nudge"
+	TextChangeQuestionAdded            TextKey = "campaign.change.question_added"
+	TextChangeQuestionMoved            TextKey = "campaign.change.question_moved"
+	TextChangeQuestionDeleted          TextKey = "campaign.change.question_deleted"
+	TextChangeThanks                   TextKey = "campaign.change.thanks"
+	TextChangeAnonymous                TextKey = "campaign.change.anonymous"
 	TextContactsTitle                  TextKey = "cmd.contacts.title"
 	TextNoContacts                     TextKey = "cmd.contacts.none"
 	TextHelpListImport                 TextKey = "cmd.help.list_import"
@@ -722,6 +738,20 @@ var Texts = Catalogue{
 	TextNoEvents:                       {"Nothing recorded about %s yet.", "Rien d'enregistré sur %s pour l'instant."},
 	TextHistoryTitle:                   {"History of #%d %s", "Historique de la n°%d %s"},
 	TextNoHistory:                      {"#%d has no recorded change.", "La n°%d n'a aucune modification enregistrée."},
+	TextChangeCreated:                  {"created", "créée"},
+	TextChangeTransition:               {"%s → %s", "%s → %s"},
+	TextChangeCloned:                   {"cloned from campaign %s", "copiée de la n°%s"},
+	TextChangeMessage:                  {"message changed", "message modifié"},
+	TextChangeAudience:                 {"audience %s", "audience %s"},
+	TextChangePlatform:                 {"platform %s", "plateforme %s"},
+	TextChangeSchedule:                 {"schedule changed", "horaires modifiés"},
+	TextChangeMissing:                  {"missing values policy changed", "règle des valeurs manquantes modifiée"},
+	TextChangeNudge:                    {"nudge rule changed", "règle de relance modifiée"},
+	TextChangeQuestionAdded:            {"question added", "question ajoutée"},
+	TextChangeQuestionMoved:            {"question moved", "question déplacée"},
+	TextChangeQuestionDeleted:          {"question deleted", "question supprimée"},
+	TextChangeThanks:                   {"thanks changed", "remerciement modifié"},
+	TextChangeAnonymous:                {"made anonymous", "rendue anonyme"},
 	TextHelpListImport:                 {"import the attached CSV file (or the next one you upload) into a list", "importer le fichier CSV joint (ou le prochain envoyé) dans une liste"},
 	TextHelpListShow:                   {"a list's size, columns and first rows", "taille, colonnes et premières lignes d'une liste"},
 	TextHelpListExport:                 {"a list as a CSV file", "une liste en fichier CSV"},

@@ -143,7 +143,7 @@ func (r *rig) campaign(list, text string, edit func(*bot.Campaign)) bot.Campaign
 		r.t.Fatal(err)
 	}
 	if edit != nil {
-		if _, err := r.svc.Edit(ctx, c.ID, mod, "test setup", func(c *bot.Campaign) error { edit(c); return nil }); err != nil {
+		if _, err := r.svc.Edit(ctx, c.ID, mod, bot.Change{What: "test setup"}, func(c *bot.Campaign) error { edit(c); return nil }); err != nil {
 			r.t.Fatal(err)
 		}
 	}
@@ -409,7 +409,7 @@ func TestPauseResumeCancel(t *testing.T) {
 	if n := len(r.tg.Sent()); n != settled {
 		t.Fatalf("%d sent while paused", n-settled)
 	}
-	if _, err := r.svc.Edit(ctx, id, mod, "x", func(*bot.Campaign) error { return nil }); bot.ErrorCode(err) != bot.ECONFLICT {
+	if _, err := r.svc.Edit(ctx, id, mod, bot.Change{What: "x"}, func(*bot.Campaign) error { return nil }); bot.ErrorCode(err) != bot.ECONFLICT {
 		t.Fatalf("edit while paused: %v", err)
 	}
 	if _, err := r.svc.Resume(ctx, id, mod); err != nil {

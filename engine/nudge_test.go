@@ -54,7 +54,7 @@ func (r *rig) nudge(name, text string, n bot.Nudge, edit func(*bot.Campaign)) bo
 	if _, err := r.svc.SetMessage(ctx, c.ID, bot.Message{Text: text}, mod); err != nil {
 		r.t.Fatal(err)
 	}
-	if _, err := r.svc.Edit(ctx, c.ID, mod, "nudge", func(c *bot.Campaign) error {
+	if _, err := r.svc.Edit(ctx, c.ID, mod, bot.Change{What: "nudge"}, func(c *bot.Campaign) error {
 		c.Nudge = &n
 		if edit != nil {
 			edit(c)

@@ -30,10 +30,22 @@ func Editable(c *bot.Campaign) bool {
 	return c.State == bot.CampaignDraft || c.State == bot.CampaignScheduled || c.Nudge != nil && !c.State.Final()
 }
 
-// Record appends a history line to c and stamps the update.
-func Record(c *bot.Campaign, at time.Time, by bot.Actor, what string) {
+// Note is a history line: what in English, and its key and arguments in
+// the catalogue (bot.Change).
+func Note(what, key string, args ...string) bot.Change {
+	return bot.Change{What: what, Key: key, Args: args}
+}
+
+// KeyTransition is the history key of a move between states: its
+// arguments are the state before and the state after.
+const KeyTransition = "campaign.change.transition"
+
+// Record appends the history line ch to c, at at and by by, and stamps the
+// update.
+func Record(c *bot.Campaign, at time.Time, by bot.Actor, ch bot.Change) {
 	c.UpdatedAt, c.UpdatedBy = at, by
-	c.History = append(c.History, bot.Change{At: at, By: by, What: what})
+	ch.At, ch.By = at, by
+	c.History = append(c.History, ch)
 }
 
 // Transition moves c to state to and records who did it. It returns an
@@ -45,6 +57,6 @@ func Transition(c *bot.Campaign, to bot.CampaignState, at time.Time, by bot.Acto
 	}
 	from := c.State
 	c.State = to
-	Record(c, at, by, string(from)+" → "+string(to))
+	Record(c, at, by, Note(string(from)+" → "+string(to), KeyTransition, string(from), string(to)))
 	return nil
 }

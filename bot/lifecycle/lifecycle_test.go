@@ -41,6 +41,12 @@ func TestCampaignLifecycle(t *testing.T) {
 			if c.State != to || len(c.History) != 1 || c.History[0].By != mod || !c.UpdatedAt.Equal(at) {
 				t.Errorf("%s → %s: not recorded: %+v", from, to, c)
 			}
+			// The line names the move in English and, for other
+			// languages, by its key and the two states.
+			if ch := c.History[0]; ch.What != string(from)+" → "+string(to) || ch.Key != lifecycle.KeyTransition ||
+				len(ch.Args) != 2 || ch.Args[0] != string(from) || ch.Args[1] != string(to) {
+				t.Errorf("%s → %s: history line %+v", from, to, ch)
+			}
 		}
 		if from.Final() != (from == bot.CampaignDone || from == bot.CampaignCancelled) {
 			t.Errorf("Final(%s) wrong", from)

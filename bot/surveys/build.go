@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/lifecycle"
 )
 
 // Limits on what a survey holds.
@@ -20,7 +21,7 @@ const (
 
 // Editor edits a draft or scheduled campaign and records what changed
 // (campaigns.Service.Edit).
-type Editor func(ctx context.Context, id bot.CampaignID, by bot.Actor, what string, fn func(*bot.Campaign) error) (*bot.Campaign, error)
+type Editor func(ctx context.Context, id bot.CampaignID, by bot.Actor, what bot.Change, fn func(*bot.Campaign) error) (*bot.Campaign, error)
 
 // CheckQuestion refuses a question that cannot be asked.
 func CheckQuestion(q bot.Question) error {
@@ -60,7 +61,7 @@ func (s *Service) AddQuestion(ctx context.Context, id bot.CampaignID, q bot.Ques
 	if err := CheckQuestion(q); err != nil {
 		return nil, err
 	}
-	return s.editSurvey(ctx, id, by, "question added", func(sv *bot.Survey) error {
+	return s.editSurvey(ctx, id, by, lifecycle.Note("question added", "campaign.change.question_added"), func(sv *bot.Survey) error {
 		if len(sv.Questions) >= MaxQuestions {
 			return bot.Errorf(bot.EINVALID, "a survey has at most %d questions", MaxQuestions).Translated("err.survey.too_many", MaxQuestions)
 		}
@@ -71,7 +72,7 @@ func (s *Service) AddQuestion(ctx context.Context, id bot.CampaignID, q bot.Ques
 
 // MoveQuestion moves question from (1-based) to place to.
 func (s *Service) MoveQuestion(ctx context.Context, id bot.CampaignID, from, to int, by bot.Actor) (*bot.Campaign, error) {
-	return s.editSurvey(ctx, id, by, "question moved", func(sv *bot.Survey) error {
+	return s.editSurvey(ctx, id, by, lifecycle.Note("question moved", "campaign.change.question_moved"), func(sv *bot.Survey) error {
 		if err := inRange(sv, from); err != nil {
 			return err
 		}
@@ -87,7 +88,7 @@ func (s *Service) MoveQuestion(ctx context.Context, id bot.CampaignID, from, to 
 
 // DeleteQuestion removes question n (1-based).
 func (s *Service) DeleteQuestion(ctx context.Context, id bot.CampaignID, n int, by bot.Actor) (*bot.Campaign, error) {
-	return s.editSurvey(ctx, id, by, "question deleted", func(sv *bot.Survey) error {
+	return s.editSurvey(ctx, id, by, lifecycle.Note("question deleted", "campaign.change.question_deleted"), func(sv *bot.Survey) error {
 		if err := inRange(sv, n); err != nil {
 			return err
 		}
@@ -98,7 +99,7 @@ func (s *Service) DeleteQuestion(ctx context.Context, id bot.CampaignID, n int, 
 
 // SetThanks sets the message sent after the last answer.
 func (s *Service) SetThanks(ctx context.Context, id bot.CampaignID, text string, by bot.Actor) (*bot.Campaign, error) {
-	return s.editSurvey(ctx, id, by, "thanks changed", func(sv *bot.Survey) error {
+	return s.editSurvey(ctx, id, by, lifecycle.Note("thanks changed", "campaign.change.thanks"), func(sv *bot.Survey) error {
 		sv.Thanks = strings.TrimSpace(text)
 		return nil
 	})
@@ -111,7 +112,7 @@ func (s *Service) SetAnonymous(ctx context.Context, id bot.CampaignID, by bot.Ac
 	if _, err := rand.Read(salt); err != nil {
 		return nil, bot.Errorf(bot.EINTERNAL, "making a survey anonymous: %v", err)
 	}
-	return s.editSurvey(ctx, id, by, "made anonymous", func(sv *bot.Survey) error {
+	return s.editSurvey(ctx, id, by, lifecycle.Note("made anonymous", "campaign.change.anonymous"), func(sv *bot.Survey) error {
 		if !sv.Anonymous {
 			sv.Anonymous, sv.Salt = true, salt
 		}
@@ -154,7 +155,7 @@ func inRange(sv *bot.Survey, n int) error {
 
 // editSurvey applies fn to the survey of draft or scheduled campaign id
 // (made a survey if it was not), through the campaigns' Editor.
-func (s *Service) editSurvey(ctx context.Context, id bot.CampaignID, by bot.Actor, what string, fn func(*bot.Survey) error) (*bot.Campaign, error) {
+func (s *Service) editSurvey(ctx context.Context, id bot.CampaignID, by bot.Actor, what bot.Change, fn func(*bot.Survey) error) (*bot.Campaign, error) {
 	if s.Edit == nil {
 		return nil, bot.Errorf(bot.EUNAVAILABLE, "surveys are not set up on this herald")
 	}
