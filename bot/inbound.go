@@ -78,7 +78,7 @@ type Inbound struct {
 	Files []File
 	// Copy, for a participant message on a surface whose history herald
 	// keeps (the web chat), is the participant's own copy of it, kept in
-	// the same transaction as the message (see Intake.Copy).
+	// the same transaction as the message (the threads service's intake).
 	Copy *Post
 	// Thread is the participant's thread a moderator wrote in.
 	Thread ThreadRef

@@ -61,7 +61,7 @@ type Sending struct {
 	Message   MessageRef   `json:"message,omitzero"`
 	// Resent is set when the sending was in flight at a crash and was sent
 	// again because the platform could not tell whether it arrived. A
-	// platform that takes a key with a message (OnceSender) tells, and
+	// platform that takes a key with a message (the engine's OnceSender) tells, and
 	// then Resent is cleared when the message is sent.
 	Resent bool `json:"resent,omitempty"`
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/suggest"
 )
 
 // ParseCondition reads a recipe's condition as a moderator types it, in
@@ -274,7 +275,7 @@ func (p *condParser) cond() (string, error) {
 	}
 	field := p.toks[p.i-1].s
 	if !attrName.MatchString(field) || p.i >= len(p.toks) {
-		if s := Suggest(field, condFields); s != "" {
+		if s := suggest.Closest(field, condFields); s != "" {
 			return "", argErrorT(TextErrCondSuggest, field, s)
 		}
 		return "", argErrorT(TextErrCondStart, field)
@@ -299,7 +300,7 @@ func (p *condParser) cond() (string, error) {
 	p.i++
 	if op == "is" || op == "est" {
 		// "plan is gold" is plan = gold; "platfrom is slack" a typo.
-		if s := Suggest(field, condFields); s != "" && !slices.Contains(condFields, strings.ToLower(field)) {
+		if s := suggest.Closest(field, condFields); s != "" && !slices.Contains(condFields, strings.ToLower(field)) {
 			return "", argErrorT(TextErrCondSuggest, field, s)
 		}
 		op = "="

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/suggest"
 )
 
 // Request is one command as a surface received it.
@@ -157,7 +158,7 @@ func (m *Mux) suggest(words []string) *Command {
 		names = append(names, c.Name)
 	}
 	for n := min(len(words), 2); n > 0; n-- {
-		if s := Suggest(strings.Join(words[:n], " "), names); s != "" {
+		if s := suggest.Closest(strings.Join(words[:n], " "), names); s != "" {
 			c, _ := m.lookup(strings.Fields(s))
 			return c
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/recipes"
+	"github.com/heraldchat/herald/suggest"
 )
 
 // Recipes manages automation recipes (recipes.Service).
@@ -243,7 +244,7 @@ func ParseRecipeActions(s string, on bot.Platform) ([]recipes.Action, error) {
 			}
 			a.Kind, a.Wait = recipes.RecipeWait, d
 		default:
-			if s := Suggest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "draft", "approve", "wait", "notify", "webhook", "set", "smart-assign", "survey"}); s != "" {
+			if s := suggest.Closest(verb, []string{"resolve", "pending", "reopen", "block", "tag", "assign", "reply", "note", "draft", "approve", "wait", "notify", "webhook", "set", "smart-assign", "survey"}); s != "" {
 				return nil, argErrorT(TextErrActSuggest, verb, s)
 			}
 			return nil, argErrorT(TextErrRecipeAction, verb)

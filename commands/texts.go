@@ -145,20 +145,22 @@ const (
 	TextNoEvents                       TextKey = "cmd.events.none"
 	TextHistoryTitle                   TextKey = "cmd.campaign.history_title"
 	TextNoHistory                      TextKey = "cmd.campaign.history_none"
-	TextChangeCreated                  TextKey = "campaign.change.created"
+	TextChangeCreated                  TextKey = lifecycle.KeyCreated
 	TextChangeTransition               TextKey = lifecycle.KeyTransition
-	TextChangeCloned                   TextKey = "campaign.change.cloned"
-	TextChangeMessage                  TextKey = "campaign.change.message"
-	TextChangeAudience                 TextKey = "campaign.change.audience"
-	TextChangePlatform                 TextKey = "campaign.change.platform"
-	TextChangeSchedule                 TextKey = "campaign.change.schedule"
-	TextChangeMissing                  TextKey = "campaign.change.missing"
-	TextChangeNudge                    TextKey = "campaign.change.nudge"
-	TextChangeQuestionAdded            TextKey = "campaign.change.question_added"
-	TextChangeQuestionMoved            TextKey = "campaign.change.question_moved"
-	TextChangeQuestionDeleted          TextKey = "campaign.change.question_deleted"
-	TextChangeThanks                   TextKey = "campaign.change.thanks"
-	TextChangeAnonymous                TextKey = "campaign.change.anonymous"
+	TextChangeCloned                   TextKey = lifecycle.KeyCloned
+	TextChangeMessage                  TextKey = lifecycle.KeyMessage
+	TextChangeAudience                 TextKey = lifecycle.KeyAudience
+	TextChangePlatform                 TextKey = lifecycle.KeyPlatform
+	TextChangeSchedule                 TextKey = lifecycle.KeySchedule
+	TextChangeMissing                  TextKey = lifecycle.KeyMissing
+	TextChangeNudge                    TextKey = lifecycle.KeyNudge
+	TextChangeQuestionAdded            TextKey = lifecycle.KeyQuestionAdded
+	TextChangeQuestionMoved            TextKey = lifecycle.KeyQuestionMoved
+	TextChangeQuestionDeleted          TextKey = lifecycle.KeyQuestionDeleted
+	TextChangeThanks                   TextKey = lifecycle.KeyThanks
+	TextChangeAnonymous                TextKey = lifecycle.KeyAnonymous
+	TextChangeSurveyCloses             TextKey = lifecycle.KeySurveyCloses
+	TextChangeSurveyClosed             TextKey = lifecycle.KeySurveyClosed
 	TextContactsTitle                  TextKey = "cmd.contacts.title"
 	TextNoContacts                     TextKey = "cmd.contacts.none"
 	TextHelpListImport                 TextKey = "cmd.help.list_import"
@@ -752,6 +754,8 @@ var Texts = Catalogue{
 	TextChangeQuestionDeleted:          {"question deleted", "question supprimée"},
 	TextChangeThanks:                   {"thanks changed", "remerciement modifié"},
 	TextChangeAnonymous:                {"made anonymous", "rendue anonyme"},
+	TextChangeSurveyCloses:             {"survey closes %s", "le sondage ferme le %s"},
+	TextChangeSurveyClosed:             {"survey closed", "sondage fermé"},
 	TextHelpListImport:                 {"import the attached CSV file (or the next one you upload) into a list", "importer le fichier CSV joint (ou le prochain envoyé) dans une liste"},
 	TextHelpListShow:                   {"a list's size, columns and first rows", "taille, colonnes et premières lignes d'une liste"},
 	TextHelpListExport:                 {"a list as a CSV file", "une liste en fichier CSV"},

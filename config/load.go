@@ -15,7 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/heraldchat/herald/bot"
-	"github.com/heraldchat/herald/commands"
+	"github.com/heraldchat/herald/suggest"
 )
 
 // Problem is one thing wrong with a configuration, named by its key path.
@@ -342,7 +342,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		idx, ok := fields[key]
 		if !ok {
 			msg := "unknown key"
-			if s := commands.Suggest(key, names); s != "" {
+			if s := suggest.Closest(key, names); s != "" {
 				msg += "; did you mean " + join(path, s) + "?"
 			} else {
 				msg += "; known keys here: " + strings.Join(names, ", ")

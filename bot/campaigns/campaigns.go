@@ -51,7 +51,7 @@ func (s *Service) Create(ctx context.Context, name string, by bot.Actor) (*bot.C
 	}
 	now := s.Clock.Now().UTC()
 	c := &bot.Campaign{Name: name, State: bot.CampaignDraft, Platform: bot.PlatformAuto, CreatedAt: now, CreatedBy: by}
-	lifecycle.Record(c, now, by, lifecycle.Note("created", "campaign.change.created"))
+	lifecycle.Record(c, now, by, lifecycle.Note("created", lifecycle.KeyCreated))
 	if err := s.Store.CreateCampaign(ctx, c); err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (s *Service) CreateNudge(ctx context.Context, name string, by bot.Actor) (*
 	now := s.Clock.Now().UTC()
 	c := &bot.Campaign{Name: name, State: bot.CampaignDraft, Platform: bot.PlatformAuto, CreatedAt: now, CreatedBy: by,
 		Nudge: &bot.Nudge{}, KeyColumn: nudges.KeyColumn}
-	lifecycle.Record(c, now, by, lifecycle.Note("created", "campaign.change.created"))
+	lifecycle.Record(c, now, by, lifecycle.Note("created", lifecycle.KeyCreated))
 	if err := s.Store.CreateCampaign(ctx, c); err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (s *Service) SetNudge(ctx context.Context, id bot.CampaignID, n bot.Nudge, 
 	if p := n.CopyTo.Platform; p != "" && !s.Dispatcher.Connected(p) {
 		return nil, bot.Errorf(bot.EINVALID, "%s is not connected to herald: a copy goes to a moderator or a channel on a platform herald uses", p).Translated("err.nudge.copy_platform", p)
 	}
-	return s.Edit(ctx, id, by, lifecycle.Note("nudge rule changed", "campaign.change.nudge"), func(c *bot.Campaign) error {
+	return s.Edit(ctx, id, by, lifecycle.Note("nudge rule changed", lifecycle.KeyNudge), func(c *bot.Campaign) error {
 		if c.Nudge == nil && c.Audience.Kind != "" {
 			return bot.Errorf(bot.ECONFLICT, "campaign %d has an audience: a nudge goes to whoever its trigger happens to; make a new one with nudge new", c.ID)
 		}
@@ -129,7 +129,7 @@ func (s *Service) SetMessage(ctx context.Context, id bot.CampaignID, m bot.Messa
 	if err := m.ValidateCampaign(); err != nil {
 		return nil, err
 	}
-	return s.Edit(ctx, id, by, lifecycle.Note("message changed", "campaign.change.message"), func(c *bot.Campaign) error { c.Message = m; return nil })
+	return s.Edit(ctx, id, by, lifecycle.Note("message changed", lifecycle.KeyMessage), func(c *bot.Campaign) error { c.Message = m; return nil })
 }
 
 // SetAudience sets who the campaign goes to, after checking the list
@@ -147,7 +147,7 @@ func (s *Service) SetAudience(ctx context.Context, id bot.CampaignID, a bot.Audi
 	default:
 		return nil, bot.Errorf(bot.EINVALID, "an audience is list:NAME or all:PLATFORM").Translated("err.campaign.audience")
 	}
-	return s.Edit(ctx, id, by, lifecycle.Note("audience "+a.String(), "campaign.change.audience", a.String()), func(c *bot.Campaign) error {
+	return s.Edit(ctx, id, by, lifecycle.Note("audience "+a.String(), lifecycle.KeyAudience, a.String()), func(c *bot.Campaign) error {
 		c.Audience = a
 		if a.Kind == bot.AudiencePlatform {
 			c.Platform = a.Platform
@@ -161,7 +161,7 @@ func (s *Service) SetPlatform(ctx context.Context, id bot.CampaignID, p bot.Plat
 	if p != bot.PlatformAuto && !p.Valid() {
 		return nil, bot.Errorf(bot.EINVALID, "%q is not a platform: use slack, discord, telegram, teams, web, email or auto", p).Translated("err.campaign.platform", p)
 	}
-	return s.Edit(ctx, id, by, lifecycle.Note("platform "+string(p), "campaign.change.platform", string(p)), func(c *bot.Campaign) error { c.Platform = p; return nil })
+	return s.Edit(ctx, id, by, lifecycle.Note("platform "+string(p), lifecycle.KeyPlatform, string(p)), func(c *bot.Campaign) error { c.Platform = p; return nil })
 }
 
 // SetSchedule sets when and how the campaign sends, after checking it.
@@ -169,7 +169,7 @@ func (s *Service) SetSchedule(ctx context.Context, id bot.CampaignID, sc bot.Sch
 	if err := schedule.Validate(sc); err != nil {
 		return nil, err
 	}
-	return s.Edit(ctx, id, by, lifecycle.Note("schedule changed", "campaign.change.schedule"), func(c *bot.Campaign) error {
+	return s.Edit(ctx, id, by, lifecycle.Note("schedule changed", lifecycle.KeySchedule), func(c *bot.Campaign) error {
 		seed := c.Schedule.Seed
 		c.Schedule = sc
 		if c.Schedule.Seed == 0 {
@@ -185,7 +185,7 @@ func (s *Service) SetMissing(ctx context.Context, id bot.CampaignID, defaults ma
 	if policy != bot.MissingRefuse && policy != bot.MissingSkip {
 		return nil, bot.Errorf(bot.EINVALID, "unknown policy %q: use skip, or give default values", policy).Translated("err.campaign.policy", policy)
 	}
-	return s.Edit(ctx, id, by, lifecycle.Note("missing values policy changed", "campaign.change.missing"), func(c *bot.Campaign) error {
+	return s.Edit(ctx, id, by, lifecycle.Note("missing values policy changed", lifecycle.KeyMissing), func(c *bot.Campaign) error {
 		if c.Defaults == nil {
 			c.Defaults = map[string]string{}
 		}
@@ -468,7 +468,7 @@ func (s *Service) Clone(ctx context.Context, id bot.CampaignID, by bot.Actor) (*
 		c.Nudge, c.KeyColumn = &n, nudges.KeyColumn
 	}
 	c.Schedule.StartAt, c.Schedule.Seed = time.Time{}, 0
-	lifecycle.Record(c, now, by, lifecycle.Note(fmt.Sprintf("cloned from campaign %d", id), "campaign.change.cloned", fmt.Sprint(id)))
+	lifecycle.Record(c, now, by, lifecycle.Note(fmt.Sprintf("cloned from campaign %d", id), lifecycle.KeyCloned, fmt.Sprint(id)))
 	if err := s.Store.CreateCampaign(ctx, c); err != nil {
 		return nil, err
 	}

@@ -36,9 +36,29 @@ func Note(what, key string, args ...string) bot.Change {
 	return bot.Change{What: what, Key: key, Args: args}
 }
 
-// KeyTransition is the history key of a move between states: its
-// arguments are the state before and the state after.
-const KeyTransition = "campaign.change.transition"
+// The keys of a campaign's history lines (bot.Change.Key), which the
+// command language's catalogue names in each language. KeyTransition's
+// arguments are the state before and the state after; KeyCloned's the
+// campaign copied; KeyAudience's and KeyPlatform's the new value;
+// KeySurveyCloses's the time it closes (RFC 3339).
+const (
+	KeyTransition      = "campaign.change.transition"
+	KeyCreated         = "campaign.change.created"
+	KeyCloned          = "campaign.change.cloned"
+	KeyMessage         = "campaign.change.message"
+	KeyAudience        = "campaign.change.audience"
+	KeyPlatform        = "campaign.change.platform"
+	KeySchedule        = "campaign.change.schedule"
+	KeyMissing         = "campaign.change.missing"
+	KeyNudge           = "campaign.change.nudge"
+	KeyQuestionAdded   = "campaign.change.question_added"
+	KeyQuestionMoved   = "campaign.change.question_moved"
+	KeyQuestionDeleted = "campaign.change.question_deleted"
+	KeyThanks          = "campaign.change.thanks"
+	KeyAnonymous       = "campaign.change.anonymous"
+	KeySurveyCloses    = "campaign.change.survey_closes"
+	KeySurveyClosed    = "campaign.change.survey_closed"
+)
 
 // Record appends the history line ch to c, at at and by by, and stamps the
 // update.

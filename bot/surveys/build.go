@@ -61,7 +61,7 @@ func (s *Service) AddQuestion(ctx context.Context, id bot.CampaignID, q bot.Ques
 	if err := CheckQuestion(q); err != nil {
 		return nil, err
 	}
-	return s.editSurvey(ctx, id, by, lifecycle.Note("question added", "campaign.change.question_added"), func(sv *bot.Survey) error {
+	return s.editSurvey(ctx, id, by, lifecycle.Note("question added", lifecycle.KeyQuestionAdded), func(sv *bot.Survey) error {
 		if len(sv.Questions) >= MaxQuestions {
 			return bot.Errorf(bot.EINVALID, "a survey has at most %d questions", MaxQuestions).Translated("err.survey.too_many", MaxQuestions)
 		}
@@ -72,7 +72,7 @@ func (s *Service) AddQuestion(ctx context.Context, id bot.CampaignID, q bot.Ques
 
 // MoveQuestion moves question from (1-based) to place to.
 func (s *Service) MoveQuestion(ctx context.Context, id bot.CampaignID, from, to int, by bot.Actor) (*bot.Campaign, error) {
-	return s.editSurvey(ctx, id, by, lifecycle.Note("question moved", "campaign.change.question_moved"), func(sv *bot.Survey) error {
+	return s.editSurvey(ctx, id, by, lifecycle.Note("question moved", lifecycle.KeyQuestionMoved), func(sv *bot.Survey) error {
 		if err := inRange(sv, from); err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Service) MoveQuestion(ctx context.Context, id bot.CampaignID, from, to 
 
 // DeleteQuestion removes question n (1-based).
 func (s *Service) DeleteQuestion(ctx context.Context, id bot.CampaignID, n int, by bot.Actor) (*bot.Campaign, error) {
-	return s.editSurvey(ctx, id, by, lifecycle.Note("question deleted", "campaign.change.question_deleted"), func(sv *bot.Survey) error {
+	return s.editSurvey(ctx, id, by, lifecycle.Note("question deleted", lifecycle.KeyQuestionDeleted), func(sv *bot.Survey) error {
 		if err := inRange(sv, n); err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (s *Service) DeleteQuestion(ctx context.Context, id bot.CampaignID, n int, 
 
 // SetThanks sets the message sent after the last answer.
 func (s *Service) SetThanks(ctx context.Context, id bot.CampaignID, text string, by bot.Actor) (*bot.Campaign, error) {
-	return s.editSurvey(ctx, id, by, lifecycle.Note("thanks changed", "campaign.change.thanks"), func(sv *bot.Survey) error {
+	return s.editSurvey(ctx, id, by, lifecycle.Note("thanks changed", lifecycle.KeyThanks), func(sv *bot.Survey) error {
 		sv.Thanks = strings.TrimSpace(text)
 		return nil
 	})
@@ -112,7 +112,7 @@ func (s *Service) SetAnonymous(ctx context.Context, id bot.CampaignID, by bot.Ac
 	if _, err := rand.Read(salt); err != nil {
 		return nil, bot.Errorf(bot.EINTERNAL, "making a survey anonymous: %v", err)
 	}
-	return s.editSurvey(ctx, id, by, lifecycle.Note("made anonymous", "campaign.change.anonymous"), func(sv *bot.Survey) error {
+	return s.editSurvey(ctx, id, by, lifecycle.Note("made anonymous", lifecycle.KeyAnonymous), func(sv *bot.Survey) error {
 		if !sv.Anonymous {
 			sv.Anonymous, sv.Salt = true, salt
 		}
@@ -133,11 +133,15 @@ func (s *Service) Close(ctx context.Context, id bot.CampaignID, at time.Time, by
 		}
 		if at.After(now) {
 			c.Survey.ClosesAt = at.UTC()
-			c.History = append(c.History, bot.Change{At: now, By: by, What: "survey closes " + at.UTC().Format(time.RFC3339)})
+			ch := lifecycle.Note("survey closes "+at.UTC().Format(time.RFC3339), lifecycle.KeySurveyCloses, at.UTC().Format(time.RFC3339))
+			ch.At, ch.By = now, by
+			c.History = append(c.History, ch)
 			return nil
 		}
 		c.Survey.ClosedAt = now
-		c.History = append(c.History, bot.Change{At: now, By: by, What: "survey closed"})
+		ch := lifecycle.Note("survey closed", lifecycle.KeySurveyClosed)
+		ch.At, ch.By = now, by
+		c.History = append(c.History, ch)
 		return nil
 	})
 }

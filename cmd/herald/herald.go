@@ -26,6 +26,7 @@ import (
 	"github.com/heraldchat/herald/engine"
 	"github.com/heraldchat/herald/httpserver"
 	"github.com/heraldchat/herald/store"
+	"github.com/heraldchat/herald/suggest"
 )
 
 // Main is the herald program. Set its fields before Run; the zero value of
@@ -233,7 +234,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", cmd)
-	if s := commands.Suggest(cmd, []string{"run", "check-config", "backup", "console-token", "token", "events", "recipes", "recipients", "teams", "version", "help"}); s != "" {
+	if s := suggest.Closest(cmd, []string{"run", "check-config", "backup", "console-token", "token", "events", "recipes", "recipients", "teams", "version", "help"}); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return usageErrorf("%s", msg)

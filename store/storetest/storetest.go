@@ -84,14 +84,14 @@ func Run(t *testing.T, opener Opener) {
 	t.Run("Secrets", func(t *testing.T) { secrets(t, open) })
 	t.Run("APITokens", func(t *testing.T) { apiTokens(t, open) })
 	t.Run("RecordEvents", func(t *testing.T) { recordEvents(t, opener) })
-	t.Run("NudgeStore", func(t *testing.T) { nudgeStore(t, open) })
+	t.Run("Nudges", func(t *testing.T) { nudgeStore(t, open) })
 	t.Run("RecipeStore", func(t *testing.T) { recipeStore(t, open) })
 	t.Run("Calendars", func(t *testing.T) { calendars(t, open) })
 	t.Run("TickNotify", func(t *testing.T) { tickNotify(t, open) })
 	t.Run("Webhooks", func(t *testing.T) { webhookEndpoints(t, open) })
 	t.Run("Filters", func(t *testing.T) { filters(t, open) })
 	t.Run("SurveyStore", func(t *testing.T) { surveyStore(t, open) })
-	t.Run("EngagementStore", func(t *testing.T) { engagementStore(t, open) })
+	t.Run("Engagement", func(t *testing.T) { engagementStore(t, open) })
 }
 
 var (

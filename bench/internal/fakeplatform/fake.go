@@ -434,7 +434,7 @@ func (m *Messenger) send(ctx context.Context, to bot.Address, msg bot.Message, k
 }
 
 // OnceMessenger is the Messenger of a fake that takes keys (a
-// bot.OnceSender): the platform refuses a second message with a key it
+// an engine.OnceSender): the platform refuses a second message with a key it
 // has seen, for the whole run.
 type OnceMessenger struct{ Messenger }
 

@@ -1,12 +1,12 @@
-package commands_test
+package suggest_test
 
 import (
 	"testing"
 
-	"github.com/heraldchat/herald/commands"
+	"github.com/heraldchat/herald/suggest"
 )
 
-func TestSuggest(t *testing.T) {
+func TestClosest(t *testing.T) {
 	keys := []string{"mode", "app_token", "bot_token", "signing_secret", "api_url"}
 	for word, want := range map[string]string{
 		"sigining_secret": "signing_secret",
@@ -17,7 +17,7 @@ func TestSuggest(t *testing.T) {
 		"colour":          "",
 		"":                "",
 	} {
-		if got := commands.Suggest(word, keys); got != want {
+		if got := suggest.Closest(word, keys); got != want {
 			t.Errorf("Suggest(%q) = %q, want %q", word, got, want)
 		}
 	}

@@ -1,13 +1,15 @@
-package commands
+// Package suggest finds the word a person most likely meant: herald's
+// "did you mean" for commands, configuration keys and subcommands.
+package suggest
 
 import "strings"
 
-// Suggest returns the candidate a person most likely meant when they typed
+// Closest returns the candidate a person most likely meant when they typed
 // word: one that word is a prefix of (three letters or more), or else the
 // closest within two edits (insertions, deletions, substitutions or swaps
 // of neighbours), compared case-insensitively. It returns "" when none is
 // close; ties go to the earlier candidate.
-func Suggest(word string, candidates []string) string {
+func Closest(word string, candidates []string) string {
 	w := strings.ToLower(word)
 	if len(w) >= 3 {
 		for _, c := range candidates {
