@@ -282,12 +282,15 @@ func (t *Service) campaignOf(ctx context.Context, in Incoming) bot.CampaignID {
 }
 
 // intakeKey names a platform event against redelivery ("" when the
-// platform gives no id).
+// platform gives no id). A platform's message id may be unique only
+// within its chat (Telegram counts each chat's messages from 1), so the
+// key names the participant too: two people's first messages are two
+// messages.
 func intakeKey(in Incoming) string {
 	if in.ID == "" {
 		return ""
 	}
-	return string(in.From.Platform) + ":" + in.ID
+	return in.From.String() + ":" + in.ID
 }
 
 // init fills a new conversation from what brought the participant.

@@ -70,8 +70,9 @@ func relaying(t *testing.T, db *store.DB, clock clock.Clock, th *threads.Service
 }
 
 // TestOneThreadPerParticipant has 100 participants write 5 messages each,
-// all at once, with every message delivered twice (a platform retrying):
-// exactly 100 threads and 100 head cards, 500 relayed messages, each
+// all at once, with every message delivered twice (a platform retrying)
+// and numbered within its chat, as Telegram numbers them (everyone's
+// first message is message 1): exactly 100 threads and 100 head cards, 500 relayed messages, each
 // reply reaching the right participant; after a restart, nobody gets a
 // second thread.
 func TestOneThreadPerParticipant(t *testing.T) {
@@ -93,7 +94,7 @@ func TestOneThreadPerParticipant(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, err := th.Receive(ctx, threads.Incoming{From: addr(i), ID: fmt.Sprintf("m%d-%d", i, j), Message: bot.Message{Text: fmt.Sprintf("message %d of %d", j, i)}})
+					_, err := th.Receive(ctx, threads.Incoming{From: addr(i), ID: fmt.Sprint(j + 1), Message: bot.Message{Text: fmt.Sprintf("message %d of %d", j, i)}})
 					if err != nil {
 						t.Error(err)
 					}

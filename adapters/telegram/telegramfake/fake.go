@@ -78,7 +78,8 @@ type Server struct {
 	ln  net.Listener
 
 	mu         sync.Mutex
-	seq        int64
+	seq        int64           // file and query ids
+	chatSeq    map[int64]int64 // the last message id of each chat: Telegram numbers messages per chat
 	sent       []Message
 	window     []time.Time           // overall sends in the last second
 	lastChat   map[int64]time.Time   // per chat
@@ -168,9 +169,8 @@ func (s *Server) UserWrites(user int64, firstName, text string) {
 	s.mu.Unlock()
 	s.mu.Lock()
 	s.updateID++
-	s.seq++
 	u := map[string]any{"update_id": s.updateID, "message": map[string]any{
-		"message_id": s.seq, "date": time.Now().Unix(), "text": text,
+		"message_id": s.nextInLocked(user), "date": time.Now().Unix(), "text": text,
 		"chat": map[string]any{"id": user, "type": "private", "first_name": firstName},
 		"from": map[string]any{"id": user, "is_bot": false, "first_name": firstName},
 	}}
@@ -206,11 +206,27 @@ func (s *Server) nextID() int64 {
 	return s.seq
 }
 
+// nextIn returns the next message id of chat: as in Telegram, ids count
+// per chat, so two people's private chats have messages of the same id.
+func (s *Server) nextIn(chat int64) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nextInLocked(chat)
+}
+
+func (s *Server) nextInLocked(chat int64) int64 {
+	if s.chatSeq == nil {
+		s.chatSeq = map[int64]int64{}
+	}
+	s.chatSeq[chat]++
+	return s.chatSeq[chat]
+}
+
 // GroupMessage queues an update: user wrote text in group (a supergroup;
 // topic is the forum topic, 0 for none; replyTo the message answered, 0
 // for none). It returns the message id.
 func (s *Server) GroupMessage(group, user int64, firstName string, topic, replyTo int64, text string) int64 {
-	id := s.nextID()
+	id := s.nextIn(group)
 	m := map[string]any{"message_id": id, "date": time.Now().Unix(), "text": text,
 		"chat": map[string]any{"id": group, "type": "supergroup", "title": "Moderators"},
 		"from": map[string]any{"id": user, "is_bot": false, "first_name": firstName}}
@@ -227,8 +243,8 @@ func (s *Server) GroupMessage(group, user int64, firstName string, topic, replyT
 // GroupDocument queues an update: user sent a file to group with a
 // caption.
 func (s *Server) GroupDocument(group, user int64, firstName, name, caption string, data []byte) {
-	id := s.nextID()
-	fid := fmt.Sprintf("doc-%d", id)
+	id := s.nextIn(group)
+	fid := fmt.Sprintf("doc-%d", s.nextID())
 	s.mu.Lock()
 	s.files[fid] = append([]byte(nil), data...)
 	s.mu.Unlock()
@@ -296,7 +312,7 @@ func (s *Server) UserSendsDocument(user int64, firstName, name, mimeType, captio
 	id := fmt.Sprintf("doc-%d", s.seq)
 	s.files[id] = append([]byte(nil), data...)
 	u := map[string]any{"update_id": s.updateID, "message": map[string]any{
-		"message_id": s.seq, "date": time.Now().Unix(), "caption": caption,
+		"message_id": s.nextInLocked(user), "date": time.Now().Unix(), "caption": caption,
 		"document": map[string]any{"file_id": id, "file_unique_id": "u" + id, "file_name": name, "mime_type": mimeType, "file_size": len(data)},
 		"chat":     map[string]any{"id": user, "type": "private", "first_name": firstName},
 		"from":     map[string]any{"id": user, "is_bot": false, "first_name": firstName},
@@ -385,8 +401,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.mu.Unlock()
 			return
 		}
-		s.seq++
-		id := s.seq
+		id := s.nextInLocked(chat)
 		if forum && name != "" && len(name) <= 128 {
 			s.topics[id] = name
 		}
@@ -552,8 +567,7 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, m Message) {
 	if s.limitedLocked(w, r, chat) {
 		return
 	}
-	s.seq++
-	m.ID, m.ChatID, m.At = s.seq, chat, now
+	m.ID, m.ChatID, m.At = s.nextInLocked(chat), chat, now
 	s.sent = append(s.sent, m)
 	reply(w, 200, map[string]any{"message_id": m.ID, "date": now.Unix(), "text": m.Text, "chat": map[string]any{"id": chat, "type": "private"}}, "", 0)
 }
