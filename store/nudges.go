@@ -80,6 +80,46 @@ func (db *DB) ContactEvents(ctx context.Context, id bot.ContactID, after uint64,
 	return out, err
 }
 
+// ContactEventsBefore returns up to limit (0: all) events of contact id
+// with Seq below before (0: no bound), newest first.
+func (db *DB) ContactEventsBefore(ctx context.Context, id bot.ContactID, before uint64, limit int) ([]*bot.Event, error) {
+	var out []*bot.Event
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		events := tx.Bucket(bucketEvents)
+		c := tx.Bucket(bucketEventsByContact).Cursor()
+		prefix := itob(uint64(id))
+		var k []byte
+		if before == 0 {
+			// The contact's last key is the one before the next contact's first.
+			if k, _ = c.Seek(itob(uint64(id) + 1)); k == nil {
+				k, _ = c.Last()
+			} else {
+				k, _ = c.Prev()
+			}
+		} else if k, _ = c.Seek(append(itob(uint64(id)), itob(before)...)); k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
+		}
+		for ; k != nil && len(k) == 16 && string(k[:8]) == string(prefix); k, _ = c.Prev() {
+			var e bot.Event
+			ok, err := get(events, k[8:], &e)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue // an event removed since
+			}
+			out = append(out, &e)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // LastEventSeq returns the Seq of the last event recorded (0 if none).
 func (db *DB) LastEventSeq(ctx context.Context) (uint64, error) {
 	var seq uint64

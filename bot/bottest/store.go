@@ -970,6 +970,30 @@ func (s *Store) ContactEvents(ctx context.Context, id bot.ContactID, after uint6
 	return out, nil
 }
 
+// ContactEventsBefore returns up to limit (0: all) events of contact id
+// with Seq below before (0: no bound), newest first.
+func (s *Store) ContactEventsBefore(ctx context.Context, id bot.ContactID, before uint64, limit int) ([]*bot.Event, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	end := uint64(len(s.events))
+	if before > 0 {
+		end = min(end, before-1)
+	}
+	var out []*bot.Event
+	for i := int(end) - 1; i >= 0; i-- {
+		if s.eventContact[i] != id || id == 0 {
+			continue
+		}
+		out = append(out, dec[bot.Event](s.events[i]))
+		if limit > 0 && len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
 // ConversationEvents returns up to limit (0: all) events of
 // conversation id after Seq after, in order.
 func (s *Store) ConversationEvents(ctx context.Context, id bot.ConversationID, after uint64, limit int) ([]*bot.Event, error) {

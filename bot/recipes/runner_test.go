@@ -2,6 +2,7 @@ package recipes_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -359,6 +360,11 @@ func TestSetAndSmartAssign(t *testing.T) {
 	ana2 := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}, Name: "Ana M."}
 	if err := r.th.Act(ctx, c.ID, ana2, recipes.Action{Kind: recipes.RecipeReply, Text: "Hi!"}); err != nil { // Ana answered
 		t.Fatal(err)
+	}
+	// The participant then writes more than the look back reads at a
+	// time: Ana's answer is found past them.
+	for i := range 150 {
+		r.writes(t, fmt.Sprintf("detail %d", i))
 	}
 	clock.Advance(2 * time.Hour)
 	r.writes(t, "URGENT: it broke")

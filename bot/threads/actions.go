@@ -383,17 +383,27 @@ func (t *Service) lastAnswered(ctx context.Context, c *bot.Conversation, within 
 	if c.ContactID == 0 {
 		return bot.Actor{}, false, nil
 	}
-	evs, err := t.Store.ContactEvents(ctx, c.ContactID, 0, 0)
-	if err != nil {
-		return bot.Actor{}, false, err
-	}
 	since := t.Clock.Now().Add(-within)
-	for i := len(evs) - 1; i >= 0 && !evs[i].At.Before(since); i-- {
-		if e := evs[i]; e.Type == bot.EventReplySent && e.By.Recipe == "" && e.By != (bot.Actor{}) {
-			return e.By, true, nil
+	const page = 100
+	var before uint64
+	for {
+		evs, err := t.Store.ContactEventsBefore(ctx, c.ContactID, before, page)
+		if err != nil {
+			return bot.Actor{}, false, err
 		}
+		for _, e := range evs { // newest first
+			if e.At.Before(since) {
+				return bot.Actor{}, false, nil
+			}
+			if e.Type == bot.EventReplySent && e.By.Recipe == "" && e.By != (bot.Actor{}) {
+				return e.By, true, nil
+			}
+		}
+		if len(evs) < page {
+			return bot.Actor{}, false, nil
+		}
+		before = evs[len(evs)-1].Seq
 	}
-	return bot.Actor{}, false, nil
 }
 
 // personal fills text's placeholders ({{name}}, {{first_name}}, any

@@ -22,7 +22,16 @@ type Store interface {
 	bot.ContactStore
 	bot.EventStore
 	IntakeStore
-	ContactEvents(ctx context.Context, id bot.ContactID, after uint64, limit int) ([]*bot.Event, error)
+	ContactHistory
+}
+
+// ContactHistory reads a contact's events from the newest, so that a look
+// back over a few hours costs what those hours hold, not the contact's
+// whole past. It is one transaction per call.
+type ContactHistory interface {
+	// ContactEventsBefore returns up to limit (0: all) events of contact
+	// id with Seq below before (0: no bound), newest first.
+	ContactEventsBefore(ctx context.Context, id bot.ContactID, before uint64, limit int) ([]*bot.Event, error)
 }
 
 // Contacts is the contact directory as threads use it; contacts.Service

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -43,6 +44,37 @@ func nudgeStore(t *testing.T, open func(*testing.T) Store) {
 	}
 	if evs, _ := db.ContactEvents(ctx, ana.ID, 1, 0); len(evs) != 1 || evs[0].Seq != 3 {
 		t.Fatalf("Ana's events after 1: %+v", evs)
+	}
+	// Newest first, below a Seq, up to a limit.
+	seqs := func(evs []*bot.Event, err error) []uint64 {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []uint64
+		for _, e := range evs {
+			out = append(out, e.Seq)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		id     bot.ContactID
+		before uint64
+		limit  int
+		want   []uint64
+	}{
+		{ana.ID, 0, 0, []uint64{3, 1}},
+		{ana.ID, 3, 0, []uint64{1}},
+		{ana.ID, 4, 0, []uint64{3, 1}},
+		{ana.ID, 99, 0, []uint64{3, 1}},
+		{ana.ID, 1, 0, nil},
+		{ana.ID, 0, 1, []uint64{3}},
+		{bob.ID, 0, 0, []uint64{2}},
+		{bob.ID + 100, 0, 0, nil},
+	} {
+		if got := seqs(db.ContactEventsBefore(ctx, c.id, c.before, c.limit)); !slices.Equal(got, c.want) {
+			t.Errorf("ContactEventsBefore(%d, %d, %d) = %v, want %v", c.id, c.before, c.limit, got, c.want)
+		}
 	}
 	if last, _ := db.LastEventSeq(ctx); last != 4 {
 		t.Fatalf("last event %d, want 4", last)

@@ -29,6 +29,7 @@ import (
 type Store interface {
 	bot.OutboxStore
 	threads.IntakeStore
+	threads.ContactHistory
 	bot.CampaignStore
 	bot.SendingStore
 	bot.ListStore
