@@ -236,18 +236,20 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			http.NewResponseController(w).SetReadDeadline(start.Add(s.bodyDeadline(r)))
 		}
 		defer func() {
+			// The route, not the path, is logged and counted: paths carry
+			// ids that work as credentials (download links, answer links).
+			route := r.Pattern // set by the mux on this request
+			if route == "" {
+				route = "unmatched"
+			}
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic serving HTTP request", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+				s.log.Error("panic serving HTTP request", "method", r.Method, "route", route, "panic", fmt.Sprint(v))
 				if sw.code == 0 {
 					http.Error(sw, "internal error", http.StatusInternalServerError)
 				}
-			}
-			route := r.Pattern // set by the mux on this request
-			if route == "" {
-				route = "unmatched"
 			}
 			code := sw.code
 			if code == 0 {
@@ -255,7 +257,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 			s.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
 			s.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
-			s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "code", code, "duration", time.Since(start))
+			s.log.Debug("http", "method", r.Method, "route", route, "code", code, "duration", time.Since(start))
 		}()
 		next.ServeHTTP(sw, r)
 	})

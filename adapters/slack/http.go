@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -150,7 +151,13 @@ func (a *Adapter) respond(ctx context.Context, responseURL string, private bool,
 	if client == nil {
 		client = http.DefaultClient
 	}
-	return slk.PostWebhookCustomHTTPContext(ctx, responseURL, client, &slk.WebhookMessage{Text: text, Blocks: &slk.Blocks{BlockSet: blocks}, ResponseType: kind})
+	err := slk.PostWebhookCustomHTTPContext(ctx, responseURL, client, &slk.WebhookMessage{Text: text, Blocks: &slk.Blocks{BlockSet: blocks}, ResponseType: kind})
+	if err != nil {
+		// A response_url posts to the channel for half an hour: keep it
+		// out of the error, which is logged.
+		return errors.New(strings.ReplaceAll(err.Error(), responseURL, "(the response_url)"))
+	}
+	return nil
 }
 
 // command serves /herald TEXT.

@@ -148,9 +148,15 @@ func onColour(hex string) string {
 }
 
 // chatProfile stores the name and email a participant gives.
+// Each save may email a code, so saves are paced per visitor and per
+// address, as new visitors are.
 func (a *Adapter) chatProfile(w http.ResponseWriter, r *http.Request) {
 	rid, ok := a.chatVisitor(w, r, r.Header.Get("X-CSRF-Token"))
 	if !ok {
+		return
+	}
+	if !a.allow("profile:"+rid, 10*time.Second, 3) || !a.perMinute("profile:"+a.clientIP(r), a.limits.VisitorsPerMinute) {
+		http.Error(w, a.say("Too many changes: wait a moment, then save again."), http.StatusTooManyRequests)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)

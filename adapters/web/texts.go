@@ -112,6 +112,7 @@ var chatFrench = map[string]string{
 	"name too long":                                                    "nom trop long",
 	"that email address does not look right":                           "cette adresse e-mail ne semble pas correcte",
 	"Too many tries: wait a moment, then enter the code again.":        "Trop d'essais : patientez un instant, puis saisissez le code à nouveau.",
+	"Too many changes: wait a moment, then save again.":                "Trop de modifications : patientez un instant, puis enregistrez à nouveau.",
 	"Too many open pages: close some, then reload.":                    "Trop de pages ouvertes : fermez-en, puis rechargez.",
 	"You are sending files very fast: wait a moment, then send again.": "Vous envoyez des fichiers très vite : patientez un instant, puis renvoyez.",
 	"herald is receiving other files: send yours again in a moment.":   "herald reçoit d'autres fichiers : renvoyez le vôtre dans un instant.",

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -1114,5 +1115,29 @@ func TestCampaignMessagesSeen(t *testing.T) {
 	readUntil(t, wa2, "history")
 	if count(1) != 1 || count(2) != 1 {
 		t.Fatalf("seen after the pages opened: %v", seen)
+	}
+}
+
+// TestProfileSavesArePaced: each save of the chat's profile may email a
+// code, so a visitor saving over and over is told to wait (429) after a
+// few, and no more codes go out meanwhile.
+func TestProfileSavesArePaced(t *testing.T) {
+	s := newSite(t)
+	mail := bottest.NewMessenger(bot.PlatformEmail)
+	s.contacts.Mail = mail
+	c := s.browser()
+	p, _ := s.page(c, "/chat")
+	var refused int
+	for i := range 6 {
+		st, body := s.postJSON(c, p["csrf"], "/chat/profile", fmt.Sprintf(`{"n":"Ana","e":"ana%d@example.org"}`, i))
+		switch {
+		case st == http.StatusTooManyRequests:
+			refused++
+		case st != 200:
+			t.Fatalf("save %d: %d %s", i, st, body)
+		}
+	}
+	if refused != 3 || len(mail.Sent()) != 3 {
+		t.Fatalf("%d of 6 saves refused, %d codes sent; want 3 and 3", refused, len(mail.Sent()))
 	}
 }

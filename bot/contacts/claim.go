@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/expiring"
 )
 
 const (
@@ -21,6 +22,10 @@ const (
 	codeResend = time.Minute
 	// maxCodeTries is how many wrong codes void the one sent.
 	maxCodeTries = 5
+	// MaxCodesPerHour is how many codes one email address is sent in an
+	// hour, whoever claims it: with maxCodeTries, at most 25 guesses of a
+	// six-digit code an hour, and no flood of mail to someone else's box.
+	MaxCodesPerHour = 5
 )
 
 // Claim records an email the person at addr typed themselves (see
@@ -46,6 +51,9 @@ func (s *Service) Claim(ctx context.Context, addr bot.Address, name, email strin
 		}
 		c.Claim = &bot.EmailClaim{Email: email}
 		if s.Mail != nil {
+			if !s.reserveCode(email, now) {
+				return bot.Errorf(bot.EUNAVAILABLE, "%d codes went to %s within the hour: try again later", MaxCodesPerHour, email)
+			}
 			code = newCode()
 			c.Claim.CodeHash, c.Claim.Until = hashCode(code), now.Add(CodeTTL)
 		}
@@ -124,4 +132,29 @@ func newCode() string {
 func hashCode(code string) string {
 	sum := sha256.Sum256([]byte(code))
 	return hex.EncodeToString(sum[:])
+}
+
+// reserveCode counts a code about to be emailed to email, and reports
+// false when the address had MaxCodesPerHour within the last hour, from
+// any contact: claiming it in turns with another address, or from fresh
+// chats, sends no more.
+func (s *Service) reserveCode(email string, now time.Time) bool {
+	s.codesMu.Lock()
+	defer s.codesMu.Unlock()
+	if s.codes == nil {
+		s.codes = expiring.New[string, []time.Time](s.Clock, 100_000)
+	}
+	key := NormalizeEmail(email)
+	old, _ := s.codes.Get(key)
+	var recent []time.Time
+	for _, at := range old {
+		if now.Sub(at) < time.Hour {
+			recent = append(recent, at)
+		}
+	}
+	if len(recent) >= MaxCodesPerHour {
+		return false
+	}
+	s.codes.Put(key, append(recent, now), time.Hour)
+	return true
 }

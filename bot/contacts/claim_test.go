@@ -2,6 +2,7 @@ package contacts_test
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -113,5 +114,40 @@ func TestSeenNeverFailsForAnEmailTaken(t *testing.T) {
 	got, err := svc.Seen(ctx, slackBob, "Bob", "ana@example.org", bot.ReachReachable)
 	if err != nil || got.ID != bob.ID || got.Email != "" || got.ID == ana.ID {
 		t.Fatalf("seen with a taken email: %+v %v", got, err)
+	}
+}
+
+// TestCodesToOneAddressAreCapped: however many chats claim an address, and
+// in whatever turns with other addresses, it is sent at most
+// MaxCodesPerHour codes an hour, so the codes cannot be guessed by asking
+// for new ones, nor someone's mailbox flooded.
+func TestCodesToOneAddressAreCapped(t *testing.T) {
+	ctx := context.Background()
+	clock := bottest.NewClock(svcEpoch)
+	db := bottest.NewStore(clock)
+	mail := bottest.NewMessenger(bot.PlatformEmail)
+	svc := &contacts.Service{Store: db, Clock: clock, Mail: mail}
+	zoe := bot.Address{Platform: bot.PlatformEmail, ID: "Zoe@Example.org"} // as typed; the cap counts it in any case
+	for i := range contacts.MaxCodesPerHour + 3 {
+		visitor := bot.Address{Platform: bot.PlatformWeb, ID: fmt.Sprintf("fresh-%d", i)}
+		sent, err := svc.Claim(ctx, visitor, "", "Zoe@Example.org")
+		// Each visitor also claims another address in between.
+		svc.Claim(ctx, visitor, "", fmt.Sprintf("other%d@example.org", i))
+		if i < contacts.MaxCodesPerHour {
+			if err != nil || !sent {
+				t.Fatalf("claim %d: sent %v, %v", i, sent, err)
+			}
+			continue
+		}
+		if sent || bot.ErrorCode(err) != bot.EUNAVAILABLE {
+			t.Fatalf("claim %d past the cap: sent %v, %v", i, sent, err)
+		}
+	}
+	if n := len(mail.SentTo(zoe)); n != contacts.MaxCodesPerHour {
+		t.Fatalf("%d codes went to %s, want %d", n, zoe.ID, contacts.MaxCodesPerHour)
+	}
+	clock.Advance(time.Hour)
+	if sent, err := svc.Claim(ctx, bot.Address{Platform: bot.PlatformWeb, ID: "later"}, "", "zoe@example.org"); err != nil || !sent {
+		t.Fatalf("an hour later: sent %v, %v", sent, err)
 	}
 }

@@ -3,10 +3,12 @@ package contacts
 import (
 	"context"
 	"maps"
+	"sync"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/expiring"
 )
 
 // Service keeps the contact directory: every person herald has met
@@ -22,6 +24,9 @@ type Service struct {
 	// Text, when set, renders the catalogue's text for key in the
 	// configured language (the code's email); unset, English.
 	Text func(key string, args ...any) string
+
+	codesMu sync.Mutex
+	codes   *expiring.Map[string, []time.Time] // codes emailed per address in the last hour (reserveCode)
 }
 
 // Seen records that a person was met at addr, and returns their contact.
