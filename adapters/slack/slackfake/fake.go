@@ -803,11 +803,16 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	// Envelopes a connection that went away never acknowledged come again,
 	// as Slack retries them (up to three times), marked as retries.
+	// An envelope is acknowledged on the connection that delivered it: an
+	// acknowledgement of another connection's envelope (one that went
+	// away) is not taken, and the envelope comes again.
+	mine := map[string]bool{} // guarded by s.mu
 	s.mu.Lock()
 	var again [][]byte
 	for _, e := range s.unacked {
 		if e.written && e.attempts < 3 {
 			e.attempts++
+			mine[e.id] = true
 			again = append(again, e.encode())
 		}
 	}
@@ -828,8 +833,10 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 			}
 			if json.Unmarshal(b, &ack) == nil && ack.EnvelopeID != "" {
 				s.mu.Lock()
-				s.acks[ack.EnvelopeID] = true
-				delete(s.unacked, ack.EnvelopeID)
+				if mine[ack.EnvelopeID] {
+					s.acks[ack.EnvelopeID] = true
+					delete(s.unacked, ack.EnvelopeID)
+				}
 				s.mu.Unlock()
 			}
 		}
@@ -843,6 +850,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 		case e := <-s.socket:
 			s.mu.Lock()
 			e.written = true
+			mine[e.id] = true
 			b := e.encode()
 			s.mu.Unlock()
 			if err := ws.Write(ctx, websocket.MessageText, b); err != nil {
