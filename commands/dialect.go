@@ -38,7 +38,21 @@ func (h *Inbound) threadMessage(ctx context.Context, in bot.Inbound) (bot.Inboun
 	}
 	cmd, slash := strings.CutPrefix(text, "/")
 	first, rest, _ := strings.Cut(cmd, " ")
-	switch word := strings.ToLower(first); {
+	word := strings.ToLower(first)
+	if command := word != "note" && (slash || h.Mux.threadWord(word, strings.TrimSpace(rest) != "")); !command {
+		// A note or a reply: only a moderator's is kept or reaches the
+		// participant (a command is checked where it runs). Someone else
+		// in the moderators' channel is told, privately.
+		if ok, err := h.Mux.Auth.IsModerator(ctx, in.From); err != nil || !ok {
+			if err != nil {
+				h.Mux.log().Error("checking a moderator", "actor", in.From.String(), "err", err)
+			}
+			out.Replies = []bot.CommandReply{{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant,
+				Text: h.Mux.Text.T(TextReplyNotModerator)}}}}
+			return out, nil
+		}
+	}
+	switch {
 	case word == "note":
 		if err := h.Threads.Note(ctx, in.Thread, in.From); err != nil {
 			return out, err

@@ -46,6 +46,25 @@ func TestInboundThreadDialectInFrench(t *testing.T) {
 	if len(out.Replies) != 1 || !out.Replies[0].Private || !strings.HasPrefix(out.Replies[0].Messages[0].Text, "Non remis : ") || out.Echo == nil || out.Echo.Internal {
 		t.Fatalf("an undelivered reply: %+v", out)
 	}
+	// Someone in the channel who is no moderator: their reply and their
+	// note reach no one and change nothing; they are told, privately.
+	eve := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UEVE"}, Name: "Eve"}
+	w.slack.FailTo(ana, nil)
+	before := len(w.slack.SentTo(ana))
+	events, _ := w.db.ConversationEvents(ctx, c.ID, 0, 0)
+	for _, text := range []string{"Je peux aider ?", "note pas une modératrice", "/note non plus"} {
+		out, err := h.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: eve, Thread: c.Thread, Text: text})
+		if err != nil || len(out.Replies) != 1 || !out.Replies[0].Private || out.Echo != nil ||
+			!strings.Contains(out.Replies[0].Messages[0].Text, "modérateurs") {
+			t.Fatalf("%q from someone who is no moderator: %+v, %v", text, out, err)
+		}
+	}
+	if n := len(w.slack.SentTo(ana)); n != before {
+		t.Fatalf("a reply from someone who is no moderator reached the participant (%d messages, %d before)", n, before)
+	}
+	if after, _ := w.db.ConversationEvents(ctx, c.ID, 0, 0); len(after) != len(events) {
+		t.Fatalf("a note or reply from someone who is no moderator was recorded: %d events, %d before", len(after), len(events))
+	}
 	other := bot.ThreadRef{Channel: c.Thread.Channel, ID: "elsewhere"}
 	for _, text := range []string{"close", "/close", "bonjour"} {
 		if out, err := h.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: mo, Thread: other, Text: text}); err != nil || len(out.Replies) != 0 || out.Echo != nil {

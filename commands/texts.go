@@ -20,7 +20,8 @@ const (
 	TextErrNotFound    TextKey = "error.not_found"
 	TextErrUnavailable TextKey = "error.unavailable"
 
-	TextNotModerator TextKey = "auth.not_moderator"
+	TextNotModerator      TextKey = "auth.not_moderator"
+	TextReplyNotModerator TextKey = "auth.reply_not_moderator"
 
 	TextUnknownCommand TextKey = "cmd.unknown"
 	TextDidYouMean     TextKey = "cmd.did_you_mean"
@@ -614,6 +615,7 @@ var Texts = Catalogue{
 		"Sorry, only moderators can use herald commands. Ask a herald operator to add you.",
 		"Désolé, seuls les modérateurs peuvent utiliser les commandes herald. Demandez à un opérateur herald de vous ajouter.",
 	},
+	TextReplyNotModerator: {"Only moderators' replies and notes reach the participant's record: this message was not sent to them.", "Seules les réponses et notes des modérateurs sont prises en compte : ce message n'a pas été envoyé au participant."},
 
 	TextUnknownCommand: {"I don't know the command %q.", "Je ne connais pas la commande %q."},
 	TextDidYouMean:     {"Did you mean `%s`? For example: `%s`", "Vouliez-vous dire `%s` ? Par exemple : `%s`"},

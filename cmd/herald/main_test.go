@@ -764,6 +764,11 @@ func TestDiscordCampaign(t *testing.T) {
 	if parent := fake.Threads()[thread.ID]; parent != "4444" {
 		t.Fatalf("the thread %+v is not in the moderators' channel: %v", thread, fake.Threads())
 	}
+	// A member without the moderators' role writes in the thread first:
+	// that reaches no one.
+	fake.Member("55", "R-MODS")
+	fake.Member("66")
+	fake.MemberWrites("777", thread.ID, "66", "I am not staff but I reply.")
 	fake.MemberWrites("777", thread.ID, "55", "note she is a VIP")
 	fake.MemberWrites("777", thread.ID, "55", "Yes, it is recorded.")
 	waitUntil(t, p, "the reply", func() bool {
@@ -778,11 +783,12 @@ func TestDiscordCampaign(t *testing.T) {
 		if strings.Contains(m.Content, "VIP") && m.ChannelID == fake.DMChannel("4001") {
 			t.Fatal("a note reached the participant")
 		}
+		if strings.Contains(m.Content, "not staff") && m.ChannelID == fake.DMChannel("4001") {
+			t.Fatal("a reply from someone who is no moderator reached the participant")
+		}
 	}
 	// A moderator (by role) runs /herald in the guild; a stranger is refused.
 	waitUntil(t, p, "/herald registered", func() bool { return strings.Contains(fake.Commands("777"), `"name":"campaign"`) })
-	fake.Member("55", "R-MODS")
-	fake.Member("66")
 	fake.Slash("777", "555", "66", "campaign", "new Not yours")
 	fake.Slash("777", "555", "55", "campaign", "new From Discord")
 	waitUntil(t, p, "the answers", func() bool {
