@@ -47,8 +47,10 @@ func (h *Inbound) threadMessage(ctx context.Context, in bot.Inbound) (bot.Inboun
 			if err != nil {
 				h.Mux.log().Error("checking a moderator", "actor", in.From.String(), "err", err)
 			}
-			out.Replies = []bot.CommandReply{{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant,
-				Text: h.Mux.Text.T(TextReplyNotModerator)}}}}
+			if !h.toldLately(in.From.Address, in.Thread) {
+				out.Replies = []bot.CommandReply{{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant,
+					Text: h.Mux.Text.T(TextReplyNotModerator)}}}}
+			}
 			return out, nil
 		}
 	}

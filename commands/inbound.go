@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/threads"
 )
 
@@ -50,6 +53,26 @@ type Inbound struct {
 	Answers interface {
 		Handle(ctx context.Context, from bot.Actor, text string, copy *bot.Post) (bool, error)
 	}
+
+	toldMu sync.Mutex
+	told   *expiring.Map[string, struct{}] // who was told lately that their thread message went nowhere (toldLately)
+}
+
+// tellAgain is how long someone who is no moderator, told once that what
+// they write in a participant's thread reaches no one, is not told again
+// in that thread: each answer takes a post from the channel's budget,
+// which the participants' relays share.
+const tellAgain = 10 * time.Minute
+
+// toldLately reports whether who was told within tellAgain, in thread,
+// that their messages there go nowhere, and counts this time if not.
+func (h *Inbound) toldLately(who bot.Address, thread bot.ThreadRef) bool {
+	h.toldMu.Lock()
+	if h.told == nil {
+		h.told = expiring.New[string, struct{}](clock.System(), 10_000)
+	}
+	h.toldMu.Unlock()
+	return !h.told.Add(who.String()+"|"+thread.Channel.String()+"|"+thread.ID, tellAgain)
 }
 
 var _ bot.InboundHandler = (*Inbound)(nil)

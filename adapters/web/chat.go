@@ -176,6 +176,12 @@ func (a *Adapter) chatProfile(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, a.say("that email address does not look right"), http.StatusBadRequest)
 			return
 		}
+		// A save with an email may email a code: 30 at once from one
+		// address (a room signing up), then one every two minutes.
+		if !a.allow("code:"+a.clientIP(r), 2*time.Minute, 30) {
+			http.Error(w, a.say("Too many changes: wait a moment, then save again."), http.StatusTooManyRequests)
+			return
+		}
 	}
 	raw, _ := json.Marshal(p)
 	enc := encodeB64(raw)

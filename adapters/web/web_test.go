@@ -1141,3 +1141,26 @@ func TestProfileSavesArePaced(t *testing.T) {
 		t.Fatalf("%d of 6 saves refused, %d codes sent; want 3 and 3", refused, len(mail.Sent()))
 	}
 }
+
+// TestCodesFromOneAddressArePaced: many visitors from one address (fresh
+// chats, each saving an email) get 30 codes at once, then wait.
+func TestCodesFromOneAddressArePaced(t *testing.T) {
+	s := newSite(t)
+	mail := bottest.NewMessenger(bot.PlatformEmail)
+	s.contacts.Mail = mail
+	refused := 0
+	for i := range 32 {
+		c := s.browser()
+		p, _ := s.page(c, "/chat")
+		st, body := s.postJSON(c, p["csrf"], "/chat/profile", fmt.Sprintf(`{"n":"V%d","e":"v%d@example.org"}`, i, i))
+		switch {
+		case st == http.StatusTooManyRequests:
+			refused++
+		case st != 200:
+			t.Fatalf("visitor %d: %d %s", i, st, body)
+		}
+	}
+	if refused != 2 || len(mail.Sent()) != 30 {
+		t.Fatalf("%d of 32 refused, %d codes sent; want 2 and 30", refused, len(mail.Sent()))
+	}
+}

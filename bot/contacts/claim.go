@@ -135,16 +135,21 @@ func hashCode(code string) string {
 }
 
 // reserveCode counts a code about to be emailed to email, and reports
-// false when the address had MaxCodesPerHour within the last hour, from
-// any contact: claiming it in turns with another address, or from fresh
-// chats, sends no more.
+// false when the mailbox had MaxCodesPerHour within the last hour, from
+// any contact: claiming it in turns with another address, from fresh
+// chats, or with a "+tag" added, sends no more.
 func (s *Service) reserveCode(email string, now time.Time) bool {
 	s.codesMu.Lock()
 	defer s.codesMu.Unlock()
 	if s.codes == nil {
 		s.codes = expiring.New[string, []time.Time](s.Clock, 100_000)
 	}
+	// One mailbox: a tag after "+" in the local part is the same box.
 	key := NormalizeEmail(email)
+	if local, domain, ok := strings.Cut(key, "@"); ok {
+		local, _, _ = strings.Cut(local, "+")
+		key = local + "@" + domain
+	}
 	old, _ := s.codes.Get(key)
 	var recent []time.Time
 	for _, at := range old {

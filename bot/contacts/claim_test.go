@@ -151,3 +151,17 @@ func TestCodesToOneAddressAreCapped(t *testing.T) {
 		t.Fatalf("an hour later: sent %v, %v", sent, err)
 	}
 }
+
+// TestATaggedAddressIsTheSameMailbox: "zoe+1@" and "zoe+2@" reach one
+// mailbox, so they share its cap.
+func TestATaggedAddressIsTheSameMailbox(t *testing.T) {
+	ctx := context.Background()
+	clock := bottest.NewClock(svcEpoch)
+	svc := &contacts.Service{Store: bottest.NewStore(clock), Clock: clock, Mail: bottest.NewMessenger(bot.PlatformEmail)}
+	for i := range contacts.MaxCodesPerHour + 1 {
+		sent, err := svc.Claim(ctx, bot.Address{Platform: bot.PlatformWeb, ID: fmt.Sprint("v", i)}, "", fmt.Sprintf("zoe+%d@example.org", i))
+		if want := i < contacts.MaxCodesPerHour; sent != want {
+			t.Fatalf("code %d to a tagged address: sent %v, %v; want %v", i, sent, err, want)
+		}
+	}
+}
