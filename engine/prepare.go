@@ -112,7 +112,10 @@ func (e *Engine) prepare(ctx context.Context, id bot.CampaignID, now time.Time) 
 		for _, s := range batch {
 			s.PlannedAt = schedule.PlannedAt(c.Schedule, start, s.Key)
 			s.NextAt, s.State = s.PlannedAt, bot.SendingScheduled
-			if missing := personalize.Missing(c, s, ph); len(missing) > 0 && c.Missing == bot.MissingSkip {
+			if c.Missing != bot.MissingSkip {
+				continue // a lacking value fails that sending when it is rendered
+			}
+			if missing := personalize.Missing(c, s, ph); len(missing) > 0 {
 				s.State, s.Reason, s.Step = bot.SendingSkipped, "no value for "+strings.Join(missing, ", "), bot.StepRender
 			}
 		}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"time"
@@ -31,11 +32,55 @@ func openCode(c byte) bool {
 // dueKey is the index key of a sending due at due.
 func dueKey(due time.Time, id bot.SendingID) []byte {
 	k := make([]byte, 16)
-	if !due.IsZero() {
-		binary.BigEndian.PutUint64(k, uint64(due.UnixNano()))
-	}
+	binary.BigEndian.PutUint64(k, dueNanos(due))
 	binary.BigEndian.PutUint64(k[8:], uint64(id))
 	return k
+}
+
+// dueNanos is the first half of a due key: due in Unix nanoseconds, 0
+// for the zero time.
+func dueNanos(due time.Time) uint64 {
+	if due.IsZero() {
+		return 0
+	}
+	return uint64(due.UnixNano())
+}
+
+// sequentialReader reads records of one bucket by key, mostly in
+// ascending order with few gaps (a campaign's sendings as its due index
+// lists them): a key that follows the last one read is a step of the
+// cursor rather than a search from the root. Read-only transactions only
+// (a write invalidates the cursor).
+type sequentialReader struct {
+	c    *bolt.Cursor
+	last []byte // the cursor's key, or nil before the first read
+}
+
+// get returns key's value, or nil when key is absent or a bucket.
+func (r *sequentialReader) get(key []byte) []byte {
+	if r.last != nil && bytes.Compare(r.last, key) < 0 {
+		// A step or two forwards before a search: the next key is
+		// usually the one wanted.
+		for range 2 {
+			k, v := r.c.Next()
+			r.last = k
+			if k == nil {
+				break
+			}
+			switch c := bytes.Compare(k, key); {
+			case c == 0:
+				return v
+			case c > 0:
+				return nil
+			}
+		}
+	}
+	k, v := r.c.Seek(key)
+	r.last = k
+	if !bytes.Equal(k, key) {
+		return nil
+	}
+	return v
 }
 
 // storedDue reads the due time of a stored sending (state byte first)
@@ -134,8 +179,9 @@ func (db *DB) DueSendings(ctx context.Context, cid bot.CampaignID, after bot.Due
 		if k != nil && string(k) == string(start) {
 			k, _ = cur.Next()
 		}
+		recs := sequentialReader{c: b.Cursor()}
 		for ; k != nil; k, _ = cur.Next() {
-			v := b.Get(k[8:])
+			v := recs.get(k[8:])
 			if v == nil || !openCode(v[0]) {
 				continue // stale: the sending is final
 			}
@@ -143,7 +189,7 @@ func (db *DB) DueSendings(ctx context.Context, cid bot.CampaignID, after bot.Due
 			if err != nil {
 				return err
 			}
-			if string(dueKey(due, bot.SendingID(binary.BigEndian.Uint64(k[8:])))) != string(k) {
+			if len(k) != 16 || dueNanos(due) != binary.BigEndian.Uint64(k) {
 				continue // stale: the sending is due at another time now
 			}
 			s, err := decodeSending(v)

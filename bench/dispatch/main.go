@@ -48,6 +48,7 @@
 //	cpu_us_per_send, cores_busy          the engine child, Start to done
 //	raw_cpu_us_per_send, raw_cores_busy  the bare loop child, its loop
 //	fake_cpu_us_per_send the fake's process during the engine run
+//	raw_fake_cpu_us_per_send  the same during the bare loop
 //	lost, duplicates, failed, rejected_429, group_commits, records_per_commit,
 //	commit_ms, committer_busy (share of the campaign spent committing)
 //
@@ -234,6 +235,11 @@ func runOnce(self string, fake *fakeplatform.Remote, chats []string, o options, 
 		out["raw_cpu_us_per_send"] = raw.CPUSeconds * 1e6 / n
 		out["raw_cores_busy"] = raw.CPUSeconds / raw.Seconds
 		out["raw_sends_per_sec"] = float64(int(raw.PerSec))
+		st, err := fake.Stats()
+		if err != nil {
+			return nil, err
+		}
+		out["raw_fake_cpu_us_per_send"] = st.CPU.Seconds() * 1e6 / n
 		if err := fake.Reset(); err != nil {
 			return nil, err
 		}
