@@ -3,11 +3,12 @@
 package benchsetup
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/heraldchat/herald/bot"
 	"github.com/heraldchat/herald/bot/campaigns"
@@ -31,13 +32,29 @@ func Campaign(ctx context.Context, db Store, svc *campaigns.Service, name string
 
 // CampaignOn is Campaign on platform p: the list is keyed by p's id
 // column (telegram_id, teams_id, …).
+//
+// The file is written to a temporary file and read from it, as an upload
+// is: a million rows held in a string would count in the memory of the
+// process that measures herald's.
 func CampaignOn(ctx context.Context, db Store, svc *campaigns.Service, p bot.Platform, name string, n int, chat func(int) string) (bot.CampaignID, error) {
-	var file strings.Builder
-	file.WriteString(string(p) + "_id,first_name\n")
-	for i := range n {
-		fmt.Fprintf(&file, "%s,P%d\n", chat(i), i)
+	f, err := os.CreateTemp("", "herald-bench-list-*.csv")
+	if err != nil {
+		return 0, err
 	}
-	rd, err := csvfile.NewReader(strings.NewReader(file.String()))
+	defer os.Remove(f.Name())
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	w.WriteString(string(p) + "_id,first_name\n")
+	for i := range n {
+		fmt.Fprintf(w, "%s,P%d\n", chat(i), i)
+	}
+	if err := w.Flush(); err != nil {
+		return 0, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, err
+	}
+	rd, err := csvfile.NewReader(f)
 	if err != nil {
 		return 0, err
 	}
