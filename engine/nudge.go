@@ -203,16 +203,16 @@ func (e *Engine) nudgeStop(ctx context.Context, c *bot.Campaign, s *bot.Sending)
 	if late := e.maxLate(n); s.Attempts == 0 && !s.Resent && e.Clock.Now().Sub(s.PlannedAt) > late {
 		return "too late: due " + s.PlannedAt.UTC().Format(time.RFC3339) + ", more than " + late.String() + " ago", nil
 	}
-	if n.Block == "" && n.Until == "" {
-		return "", nil
-	}
-	events, err := e.Store.ContactEvents(ctx, bot.ContactID(s.Source), 0, 0)
+	reason, _, err = nudges.StoppedIn(ctx, e.Store, n, s, eventPage)
 	if err != nil {
 		return "", bot.StepErrorf(bot.StepResolve, bot.EUNAVAILABLE, "reading what happened to the contact: %s", bot.ErrorMessage(err))
 	}
-	reason, _ = nudges.Stopped(n, s, events)
 	return reason, nil
 }
+
+// eventPage is how many of a contact's events the engine reads at a time
+// when it checks a nudge's stop rules.
+const eventPage = 500
 
 // maxLate is how overdue a firing of n may be found and still go.
 func (e *Engine) maxLate(n *bot.Nudge) time.Duration {

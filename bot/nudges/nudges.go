@@ -26,9 +26,7 @@ type Store interface {
 	ScheduleNudges(ctx context.Context, cursor uint64, ss []*bot.Sending) error
 	// LastEventSeq returns the Seq of the last event recorded (0 if none).
 	LastEventSeq(ctx context.Context) (uint64, error)
-	// ContactEvents returns up to limit events of contact id with Seq
-	// greater than after, in order.
-	ContactEvents(ctx context.Context, id bot.ContactID, after uint64, limit int) ([]*bot.Event, error)
+	EventReader
 }
 
 // The sending attributes a firing keeps of its trigger, beside the
@@ -224,23 +222,86 @@ func trigger(s *bot.Sending) (uint64, time.Time) {
 // order, all of the contact's up to now) and says whether the firing
 // must not go: reason names the event, and end is set when it is the
 // nudge's Until (the nudge ends for the contact, without completing);
-// otherwise a Block event stops this firing only.
+// otherwise a Block event stops this firing only. An Until anywhere wins
+// over a Block.
 func Stopped(n *bot.Nudge, s *bot.Sending, events []*bot.Event) (reason string, end bool) {
-	seq, _ := trigger(s)
+	st := newStopScan(n, s)
 	for _, e := range events {
-		if n.Until != "" && Is(n.Until, e) {
-			return EndedPrefix + n.Until + " happened", true
+		if st.see(e) {
+			break
 		}
 	}
-	for _, e := range events {
-		if n.Block != "" && Is(n.Block, e) && (!n.BlockSinceTrigger || e.Seq > seq) {
-			if n.BlockSinceTrigger {
-				return "blocked: " + n.Block + " happened since the trigger", false
+	return st.reason, st.end
+}
+
+// EventReader reads a contact's events in order, a page at a time.
+type EventReader interface {
+	// ContactEvents returns up to limit events of contact id with Seq
+	// greater than after, in order.
+	ContactEvents(ctx context.Context, id bot.ContactID, after uint64, limit int) ([]*bot.Event, error)
+}
+
+// StoppedIn is Stopped over the events of s's contact (its Source) as
+// events holds them, read page events at a time. It reads no more than
+// the answer needs: nothing when n has no Block nor Until, from the
+// trigger on when only a Block since the trigger can stop the firing, and
+// up to the first event that settles it. A contact's whole history is
+// never held at once.
+func StoppedIn(ctx context.Context, events EventReader, n *bot.Nudge, s *bot.Sending, page int) (reason string, end bool, err error) {
+	if n.Block == "" && n.Until == "" {
+		return "", false, nil
+	}
+	st := newStopScan(n, s)
+	after := uint64(0)
+	if n.Until == "" && n.BlockSinceTrigger {
+		after = st.seq // what came before the trigger cannot block
+	}
+	for {
+		evs, err := events.ContactEvents(ctx, bot.ContactID(s.Source), after, page)
+		if err != nil {
+			return "", false, err
+		}
+		for _, e := range evs {
+			if st.see(e) {
+				return st.reason, st.end, nil
 			}
-			return "blocked: " + n.Block + " happened", false
+		}
+		if len(evs) < page {
+			return st.reason, st.end, nil
+		}
+		after = evs[len(evs)-1].Seq
+	}
+}
+
+// stopScan is Stopped's verdict as the events go by.
+type stopScan struct {
+	n      *bot.Nudge
+	seq    uint64 // the trigger's
+	reason string
+	end    bool
+}
+
+func newStopScan(n *bot.Nudge, s *bot.Sending) *stopScan {
+	seq, _ := trigger(s)
+	return &stopScan{n: n, seq: seq}
+}
+
+// see takes the next event and reports whether the verdict is settled:
+// an Until, or a Block when the nudge has no Until (a later Until would
+// otherwise win).
+func (st *stopScan) see(e *bot.Event) bool {
+	n := st.n
+	if n.Until != "" && Is(n.Until, e) {
+		st.reason, st.end = EndedPrefix+n.Until+" happened", true
+		return true
+	}
+	if st.reason == "" && n.Block != "" && Is(n.Block, e) && (!n.BlockSinceTrigger || e.Seq > st.seq) {
+		st.reason = "blocked: " + n.Block + " happened"
+		if n.BlockSinceTrigger {
+			st.reason = "blocked: " + n.Block + " happened since the trigger"
 		}
 	}
-	return "", false
+	return st.reason != "" && n.Until == ""
 }
 
 // Completes reports whether sending s, final, completes its nudge: sent,
