@@ -46,11 +46,14 @@ func dueNanos(due time.Time) uint64 {
 	return uint64(due.UnixNano())
 }
 
-// sequentialReader reads records of one bucket by key, mostly in
-// ascending order with few gaps (a campaign's sendings as its due index
-// lists them): a key that follows the last one read is a step of the
-// cursor rather than a search from the root. Read-only transactions only
-// (a write invalidates the cursor).
+// sequentialReader reads records of one bucket by key, as Bucket.Get
+// does, cheaper when the keys come mostly in ascending order with few
+// gaps: a key at most two records after the last one read is a step of
+// the cursor rather than a search from the root. A campaign's sendings
+// come so from its due index when they are due at once or in the order
+// they were recorded; those a sending window spreads by recipient come in
+// no order, and each costs a search, as with Get. Read-only transactions
+// only (a write invalidates the cursor).
 type sequentialReader struct {
 	c    *bolt.Cursor
 	last []byte // the cursor's key, or nil before the first read
@@ -181,6 +184,9 @@ func (db *DB) DueSendings(ctx context.Context, cid bot.CampaignID, after bot.Due
 		}
 		recs := sequentialReader{c: b.Cursor()}
 		for ; k != nil; k, _ = cur.Next() {
+			if len(k) != 16 {
+				return internal("a due index key is damaged")
+			}
 			v := recs.get(k[8:])
 			if v == nil || !openCode(v[0]) {
 				continue // stale: the sending is final
@@ -189,7 +195,7 @@ func (db *DB) DueSendings(ctx context.Context, cid bot.CampaignID, after bot.Due
 			if err != nil {
 				return err
 			}
-			if len(k) != 16 || dueNanos(due) != binary.BigEndian.Uint64(k) {
+			if dueNanos(due) != binary.BigEndian.Uint64(k) {
 				continue // stale: the sending is due at another time now
 			}
 			s, err := decodeSending(v)

@@ -218,22 +218,6 @@ func trigger(s *bot.Sending) (uint64, time.Time) {
 	return seq, at
 }
 
-// Stopped looks at what happened to the contact of sending s (events, in
-// order, all of the contact's up to now) and says whether the firing
-// must not go: reason names the event, and end is set when it is the
-// nudge's Until (the nudge ends for the contact, without completing);
-// otherwise a Block event stops this firing only. An Until anywhere wins
-// over a Block.
-func Stopped(n *bot.Nudge, s *bot.Sending, events []*bot.Event) (reason string, end bool) {
-	st := newStopScan(n, s)
-	for _, e := range events {
-		if st.see(e) {
-			break
-		}
-	}
-	return st.reason, st.end
-}
-
 // EventReader reads a contact's events in order, a page at a time.
 type EventReader interface {
 	// ContactEvents returns up to limit events of contact id with Seq
@@ -241,12 +225,19 @@ type EventReader interface {
 	ContactEvents(ctx context.Context, id bot.ContactID, after uint64, limit int) ([]*bot.Event, error)
 }
 
-// StoppedIn is Stopped over the events of s's contact (its Source) as
-// events holds them, read page events at a time. It reads no more than
-// the answer needs: nothing when n has no Block nor Until, from the
+// StoppedIn looks at what happened to the contact of sending s (its
+// Source), as events holds it, and says whether the firing must not go:
+// reason names the event, and end is set when it is the nudge's Until
+// (the nudge ends for the contact, without completing); otherwise a Block
+// event stops this firing only (with BlockSinceTrigger, one after the
+// trigger). An Until at any time wins over a Block.
+//
+// It reads page events at a time (page <= 0: all at once) and no more
+// than the answer needs: nothing when n has no Block nor Until, from the
 // trigger on when only a Block since the trigger can stop the firing, and
 // up to the first event that settles it. A contact's whole history is
-// never held at once.
+// never held at once. Each page is a read of its own: an event recorded
+// meanwhile may be seen, never one twice.
 func StoppedIn(ctx context.Context, events EventReader, n *bot.Nudge, s *bot.Sending, page int) (reason string, end bool, err error) {
 	if n.Block == "" && n.Until == "" {
 		return "", false, nil
@@ -266,14 +257,14 @@ func StoppedIn(ctx context.Context, events EventReader, n *bot.Nudge, s *bot.Sen
 				return st.reason, st.end, nil
 			}
 		}
-		if len(evs) < page {
+		if page <= 0 || len(evs) < page {
 			return st.reason, st.end, nil
 		}
 		after = evs[len(evs)-1].Seq
 	}
 }
 
-// stopScan is Stopped's verdict as the events go by.
+// stopScan is StoppedIn's verdict as the events go by.
 type stopScan struct {
 	n      *bot.Nudge
 	seq    uint64 // the trigger's

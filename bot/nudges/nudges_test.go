@@ -101,17 +101,17 @@ func TestTriggersAndStops(t *testing.T) {
 	}
 	before := &bot.Event{Seq: 2, Type: bot.EventCustom, Name: "course_completed"}
 	after := &bot.Event{Seq: 9, Type: bot.EventCustom, Name: "course_completed"}
-	if r, _ := nudges.Stopped(n, s, []*bot.Event{before}); r != "" {
+	if r, _ := stopped(t, n, s, []*bot.Event{before}); r != "" {
 		t.Fatalf("an event before the trigger blocks a 'since trigger' nudge: %q", r)
 	}
-	if r, end := nudges.Stopped(n, s, []*bot.Event{before, after}); r == "" || end {
+	if r, end := stopped(t, n, s, []*bot.Event{before, after}); r == "" || end {
 		t.Fatalf("an event since the trigger does not block: %q %v", r, end)
 	}
 	n.BlockSinceTrigger = false
-	if r, _ := nudges.Stopped(n, s, []*bot.Event{before}); r == "" {
+	if r, _ := stopped(t, n, s, []*bot.Event{before}); r == "" {
 		t.Fatal("an event at any time does not block")
 	}
-	if r, end := nudges.Stopped(n, s, []*bot.Event{{Seq: 1, Type: bot.EventCustom, Name: "unsubscribed"}}); !end || r == "" {
+	if r, end := stopped(t, n, s, []*bot.Event{{Seq: 1, Type: bot.EventCustom, Name: "unsubscribed"}}); !end || r == "" {
 		t.Fatalf("until: %q %v", r, end)
 	}
 }

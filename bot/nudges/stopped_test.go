@@ -37,15 +37,46 @@ func (h *history) ContactEvents(_ context.Context, id bot.ContactID, after uint6
 	return out, nil
 }
 
+// stopped is StoppedIn over events, all of contact 7's.
+func stopped(t *testing.T, n *bot.Nudge, s *bot.Sending, events []*bot.Event) (string, bool) {
+	t.Helper()
+	s.Source = 7
+	reason, end, err := nudges.StoppedIn(context.Background(), &history{contact: 7, events: events}, n, s, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reason, end
+}
+
+// reference is the stop rules as first written, over the whole history
+// at once: an Until anywhere ends the nudge; otherwise the first Block
+// (since the trigger, with BlockSinceTrigger) stops this firing.
+func reference(n *bot.Nudge, trigger uint64, events []*bot.Event) (reason string, end bool) {
+	for _, e := range events {
+		if n.Until != "" && nudges.Is(n.Until, e) {
+			return nudges.EndedPrefix + n.Until + " happened", true
+		}
+	}
+	for _, e := range events {
+		if n.Block != "" && nudges.Is(n.Block, e) && (!n.BlockSinceTrigger || e.Seq > trigger) {
+			if n.BlockSinceTrigger {
+				return "blocked: " + n.Block + " happened since the trigger", false
+			}
+			return "blocked: " + n.Block + " happened", false
+		}
+	}
+	return "", false
+}
+
 // firing is a sending of a nudge to contact 7 triggered by event seq.
 func firing(seq uint64) *bot.Sending {
 	return &bot.Sending{Source: 7, Attributes: map[string]string{nudges.AttrTriggerSeq: strconv.FormatUint(seq, 10)}}
 }
 
-// TestStoppedInAgreesWithStopped: read a page at a time, the stop rules
-// give the verdict they give over the whole history, for every kind of
-// rule and page size.
-func TestStoppedInAgreesWithStopped(t *testing.T) {
+// TestStoppedInAgreesWithTheRules: read a page at a time, the stop rules
+// give the verdict the rules give over the whole history, for every kind
+// of rule and page size.
+func TestStoppedInAgreesWithTheRules(t *testing.T) {
 	ctx := context.Background()
 	names := []string{"clicked", "replied", "unsubscribed", "visited"}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -61,9 +92,10 @@ func TestStoppedInAgreesWithStopped(t *testing.T) {
 			return names[rng.IntN(len(names))]
 		}
 		n := &bot.Nudge{Trigger: "x", Block: pick(), Until: pick(), BlockSinceTrigger: rng.IntN(2) == 0}
-		s := firing(uint64(rng.IntN(25)))
-		wantReason, wantEnd := nudges.Stopped(n, s, h.events)
-		for _, page := range []int{1, 2, 3, 500} {
+		trigger := uint64(rng.IntN(25))
+		s := firing(trigger)
+		wantReason, wantEnd := reference(n, trigger, h.events)
+		for _, page := range []int{0, 1, 2, 3, 500} {
 			reason, end, err := nudges.StoppedIn(ctx, h, n, s, page)
 			if err != nil {
 				t.Fatal(err)
@@ -111,6 +143,20 @@ func TestStoppedInReadsOnlyWhatItNeeds(t *testing.T) {
 	h.reads = nil
 	if reason, _, _ = nudges.StoppedIn(ctx, h, &bot.Nudge{Trigger: "x", Block: "visited"}, firing(40), 10); reason == "" || len(h.reads) != 1 {
 		t.Fatalf("a block with no Until: %q after %d reads, want a block after one", reason, len(h.reads))
+	}
+
+	h.reads = nil
+	h.events[1].Name = "visited"
+	if reason, end, _ = nudges.StoppedIn(ctx, h, &bot.Nudge{Trigger: "x", Block: "visited", Until: "unsubscribed"}, firing(40), 1); !end || len(h.reads) != 3 {
+		t.Fatalf("a Block before an Until: %q %v after %d reads, want the Until after three", reason, end, len(h.reads))
+	}
+	if reason, end = stopped(t, &bot.Nudge{Trigger: "x", Block: "unsubscribed", Until: "unsubscribed"}, firing(40), h.events); !end {
+		t.Fatalf("a Block that is also the Until: %q, want the Until", reason)
+	}
+
+	h.reads = nil
+	if _, _, err := nudges.StoppedIn(ctx, h, &bot.Nudge{Trigger: "x", Until: "never"}, firing(40), 0); err != nil || len(h.reads) != 1 {
+		t.Fatalf("page 0 (all at once) took %d reads (%v)", len(h.reads), err)
 	}
 
 	h.err = errors.New("disk gone")
