@@ -5,6 +5,7 @@
 //	go run ./bench/dispatch -n 3000 -limit telegram  # the fake enforces Telegram's limits
 //	go run ./bench/dispatch -n 3000 -limit teams     # teamsfake and the Teams adapter
 //	go run ./bench/dispatch -n 3000 -limit teams -latency 100ms  # Teams' round trips
+//	go run ./bench/dispatch -n 100000 -against ./dispatch-before  # two builds' engines at once (against.go)
 //
 // Processes: the command itself only directs and counts. It re-executes
 // itself (os.Args[0], as bench/recipients does) three ways:
@@ -94,6 +95,7 @@ type options struct {
 	nosync, noop                      bool
 	latency                           time.Duration
 	cpuprofile, traceFile, memprofile string
+	against                           string
 }
 
 func main() {
@@ -107,6 +109,7 @@ func main() {
 	flag.StringVar(&o.traceFile, "trace", "", "write an execution trace of the engine run here (run k > 1: path.k)")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the engine child here (run k > 1: path.k)")
 	flag.BoolVar(&o.nosync, "nosync", false, "diagnosis only: no fsync on commit (not durable)")
+	flag.StringVar(&o.against, "against", "", "another build of this bench: run its engine and this one's at once against the fake and compare their CPU per message (see against.go)")
 	flag.BoolVar(&o.noop, "noop", false, "diagnosis only: the engine sends to a messenger that does nothing (its own cost per message)")
 	mode := flag.String("mode", "", "internal: what a child process runs (fake, raw, engine)")
 	url := flag.String("url", "", "internal: the fake platform's URL, for the raw and engine children")
@@ -174,6 +177,9 @@ func parent(o options) error {
 		return err
 	}
 	defer fake.Close()
+	if o.against != "" {
+		return against(self, fake, o)
+	}
 	chats := make([]string, o.n)
 	for i := range chats {
 		chats[i] = recipient(o, i)
