@@ -10,7 +10,7 @@ import (
 // wrap past the last slot) or reserved, and checks every answer against a
 // map.
 func TestKeySetAgreesWithAMap(t *testing.T) {
-	for _, reserve := range []int{0, 10, 50_000} {
+	for _, reserve := range []int{0, 5_000, 50_000} {
 		rng := rand.New(rand.NewPCG(1, uint64(reserve)))
 		var s keySet
 		s.reserve(reserve)
@@ -38,6 +38,22 @@ func TestKeySetAgreesWithAMap(t *testing.T) {
 		}
 		if s.n != len(want) || 4*s.n > 3*len(s.tags) {
 			t.Fatalf("reserve %d: %d keys in %d slots, want %d at most three quarters full", reserve, s.n, len(s.tags), len(want))
+		}
+	}
+}
+
+// TestKeySetComparesTheWholeHash inserts keys whose tags are all the same
+// and whose other bits differ: none is a repeat, and each is found again.
+func TestKeySetComparesTheWholeHash(t *testing.T) {
+	var s keySet
+	for i := range 10_000 {
+		if first, dup := s.insert(7<<32, uint64(i)<<40|uint64(i), int32(i+2)); dup {
+			t.Fatalf("key %d taken for the key of line %d: only its tag is the same", i, first)
+		}
+	}
+	for i := range 10_000 {
+		if first, dup := s.insert(7<<32, uint64(i)<<40|uint64(i), 0); !dup || first != int32(i+2) {
+			t.Fatalf("key %d again: (%d, %v), want (%d, true)", i, first, dup, i+2)
 		}
 	}
 }

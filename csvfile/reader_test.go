@@ -419,3 +419,109 @@ func TestValueTooLong(t *testing.T) {
 		t.Fatalf("valid %d, invalid %q", valid, invalid)
 	}
 }
+
+// TestRepeatsAcrossBatches reads a file of thousands of rows (many of the
+// parser's batches) whose keys repeat far apart, in other capitals, between
+// broken and short rows, from a file (so that the repeated-key table is
+// sized from its length) and from a stream (so that it grows): every
+// repeat is found with the line of the key's first row, and nothing else
+// is taken for one.
+func TestRepeatsAcrossBatches(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("first_name,email\n")
+	type want struct {
+		line   int
+		repeat int    // the first line of the key, or 0
+		bad    bool   // broken or short: invalid for another reason
+		key    string // as written
+	}
+	var wants []want
+	first := map[string]int{}
+	for i := range 3000 {
+		line := i + 2
+		switch {
+		case i%97 == 5:
+			b.WriteString("Bob \"the\" B,bob@example.org\n") // a bare quote: the parser's error
+			wants = append(wants, want{line: line, bad: true})
+			continue
+		case i%89 == 7:
+			b.WriteString("Short\n") // no key field at all
+			wants = append(wants, want{line: line, bad: true})
+			continue
+		}
+		n := i
+		if i%3 == 0 && i > 0 {
+			n = (i * 7919) % i // an earlier key, near or far
+		}
+		key := fmt.Sprintf("person%d@example.org", n)
+		if i%5 == 0 {
+			key = strings.ToUpper(key[:1]) + key[1:]
+		}
+		fmt.Fprintf(&b, "P%d,%s\n", i, key)
+		w := want{line: line, key: key}
+		norm := strings.ToLower(key)
+		if l, ok := first[norm]; ok {
+			w.repeat = l
+		} else {
+			first[norm] = line
+		}
+		wants = append(wants, w)
+	}
+	data := []byte(b.String())
+	path := filepath.Join(t.TempDir(), "big.csv")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	repeats := 0
+	for _, w := range wants {
+		if w.repeat > 0 {
+			repeats++
+		}
+	}
+	if repeats < 500 {
+		t.Fatalf("the file has %d repeats: the test needs many", repeats)
+	}
+	for _, src := range []string{"file", "stream"} {
+		var in io.Reader = bytes.NewReader(data)
+		if src == "file" {
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			in = f
+		}
+		r, err := csvfile.NewReader(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; ; i++ {
+			row, err := r.Next()
+			if err == io.EOF {
+				if i != len(wants) {
+					t.Fatalf("%s: %d rows, want %d", src, i, len(wants))
+				}
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			w := wants[i]
+			switch {
+			case row.Line != w.line:
+				t.Fatalf("%s: row %d at line %d, want %d", src, i, row.Line, w.line)
+			case w.bad:
+				if row.Invalid == "" || strings.Contains(row.Invalid, "repeats") {
+					t.Fatalf("%s: line %d: invalid %q, want a reason other than a repeat", src, w.line, row.Invalid)
+				}
+			case w.repeat > 0:
+				if msg := fmt.Sprintf("%s repeats the email of line %d", w.key, w.repeat); row.Invalid != msg {
+					t.Fatalf("%s: line %d: invalid %q, want %q", src, w.line, row.Invalid, msg)
+				}
+			case row.Invalid != "":
+				t.Fatalf("%s: line %d: invalid %q, want valid", src, w.line, row.Invalid)
+			}
+		}
+		r.Close()
+	}
+}

@@ -69,8 +69,9 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync})
 	if err == nil {
-		// Batched writes (intakes, posts, settles) wait at most 200 µs for
-		// company: a commit in progress gathers the next batch anyway.
+		// Batched writes (intakes, posts, settles) wait at most a
+		// millisecond for company: 200 µs lowered a steady relay's p99
+		// but made a burst drain twice as slowly (BENCHMARKS.md).
 		bdb.MaxBatchDelay = time.Millisecond
 	}
 	switch {
