@@ -24,18 +24,37 @@ import (
 //
 // In a thread that is no participant's (ordinary talk in a reply chain or
 // a channel thread), everything is ignored, commands included.
+//
+// A message the platform delivers again (it saw no acknowledgement: herald
+// was slow, or restarted) is ignored once the first delivery was handled,
+// so that a reply or a snippet does not reach the participant twice.
 func (h *Inbound) threadMessage(ctx context.Context, in bot.Inbound) (bot.InboundReply, error) {
-	var out bot.InboundReply
 	text := strings.TrimSpace(in.Text)
 	if h.Threads == nil || in.Thread.IsZero() || text == "" && len(in.Files) == 0 {
-		return out, nil
+		return bot.InboundReply{}, nil
 	}
-	if _, err := h.Threads.ConversationOf(ctx, in.Thread); err != nil {
+	c, err := h.Threads.ConversationOf(ctx, in.Thread)
+	if err != nil {
 		if bot.ErrorCode(err) == bot.ENOTFOUND {
-			return out, nil
+			return bot.InboundReply{}, nil
 		}
-		return out, err
+		return bot.InboundReply{}, err
 	}
+	if done, err := h.Threads.Handled(ctx, in.From, in.ID); err != nil || done {
+		return bot.InboundReply{}, err
+	}
+	out, err := h.dialect(ctx, in, text)
+	if err == nil {
+		if merr := h.Threads.MarkHandled(ctx, c, in.From, in.ID); merr != nil {
+			h.Mux.log().Error("recording a thread message handled", "actor", in.From.String(), "err", merr)
+		}
+	}
+	return out, err
+}
+
+// dialect handles a moderator's thread message (see threadMessage).
+func (h *Inbound) dialect(ctx context.Context, in bot.Inbound, text string) (bot.InboundReply, error) {
+	var out bot.InboundReply
 	cmd, slash := strings.CutPrefix(text, "/")
 	first, rest, _ := strings.Cut(cmd, " ")
 	word := strings.ToLower(first)

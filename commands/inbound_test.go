@@ -136,3 +136,62 @@ func TestForgottenButton(t *testing.T) {
 		}
 	}
 }
+
+// TestInboundThreadMessageRedelivered: a moderator's reply, note or thread
+// command that the platform delivers again (it saw no acknowledgement)
+// is handled once, however the handler was restarted meanwhile: the
+// participant gets one reply, the history one note. A message without the
+// platform's id (the web console's) is handled each time.
+func TestInboundThreadMessageRedelivered(t *testing.T) {
+	w := newWorld(t, commands.LocaleEnglish)
+	ctx := context.Background()
+	ana := bot.Address{Platform: bot.PlatformSlack, ID: "UANA"}
+	if _, err := commands.NewInbound(w.mux, w.threads).Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: ana, Name: "Ana"}, ID: "1.1", Text: "Hello"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.db.ConversationByParticipant(ctx, ana)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := func() int {
+		evs, err := w.db.ConversationEvents(ctx, c.ID, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range evs {
+			if e.Type == bot.EventNoteAdded {
+				n++
+			}
+		}
+		return n
+	}
+	sent := len(w.slack.SentTo(ana))
+	for delivery := range 3 {
+		h := commands.NewInbound(w.mux, w.threads) // a handler with no memory of earlier deliveries
+		for _, m := range []struct{ id, text string }{{"2.1", "Here is the invoice"}, {"2.2", "note she wrote before"}, {"2.3", "tag add vip"}} {
+			out, err := h.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: mo, ID: m.id, Thread: c.Thread, Text: m.text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if handled := out.Echo != nil || len(out.Replies) > 0; handled != (delivery == 0) {
+				t.Fatalf("delivery %d of %q: %+v; want it handled the first time only", delivery+1, m.text, out)
+			}
+		}
+	}
+	if got := len(w.slack.SentTo(ana)) - sent; got != 1 {
+		t.Fatalf("the participant got %d replies from one reply delivered three times", got)
+	}
+	if n := notes(); n != 1 {
+		t.Fatalf("%d notes recorded from one note delivered three times", n)
+	}
+	h := commands.NewInbound(w.mux, w.threads)
+	for range 2 {
+		if _, err := h.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: mo, Thread: c.Thread, Text: "note without an id"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := notes(); n != 3 {
+		t.Fatalf("%d notes after two notes without an id, want 3", n)
+	}
+}

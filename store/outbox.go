@@ -242,6 +242,17 @@ func (db *DB) Take(ctx context.Context, in *threads.Intake) (*bot.Conversation, 
 	return c, created, false, nil
 }
 
+// IntakeTaken reports whether an intake took key within bot.KeyTTL.
+func (db *DB) IntakeTaken(ctx context.Context, key string) (bool, error) {
+	var taken bool
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		at := tx.Bucket(bucketIntakeKeys).Get([]byte(key))
+		taken = len(at) == 8 && btoi(at) > uint64(db.now().Add(-bot.KeyTTL).UnixNano())
+		return nil
+	})
+	return taken, err
+}
+
 // pruneIntakeKeys forgets up to pruneBatch keys taken more than
 // bot.KeyTTL before now.
 func pruneIntakeKeys(tx *bolt.Tx, now time.Time) error {

@@ -1557,6 +1557,16 @@ func (s *Store) OutboxDepth(ctx context.Context) (map[bot.Platform]int, error) {
 	return out, nil
 }
 
+// IntakeTaken reports whether an intake took key within bot.KeyTTL.
+func (s *Store) IntakeTaken(ctx context.Context, key string) (bool, error) {
+	if err := s.begin(ctx); err != nil {
+		return false, err
+	}
+	defer s.mu.Unlock()
+	at, ok := s.intakeKeys[key]
+	return ok && s.now().Sub(at) < bot.KeyTTL, nil
+}
+
 // Take writes an intake in one transaction, or nothing when its key was
 // taken within bot.KeyTTL.
 func (s *Store) Take(ctx context.Context, in *threads.Intake) (*bot.Conversation, bool, bool, error) {

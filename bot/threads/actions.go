@@ -23,6 +23,36 @@ func (t *Service) ConversationOf(ctx context.Context, thread bot.ThreadRef) (*bo
 	return t.conversationByThread(ctx, thread)
 }
 
+// Handled reports whether the moderator's thread message the platform
+// names id, written by from, was handled within bot.KeyTTL: a platform redelivers an event it does not see
+// acknowledged, after herald restarted too. An empty id is never handled.
+func (t *Service) Handled(ctx context.Context, from bot.Actor, id string) (bool, error) {
+	if id == "" {
+		return false, nil
+	}
+	return t.Store.IntakeTaken(ctx, threadKey(from, id))
+}
+
+// MarkHandled records that the moderator's thread message id (see
+// Handled) was handled, in c's conversation. Marked once handled, a
+// message whose handling a crash interrupts is handled again when the
+// platform redelivers it: a reply may go twice, none is lost.
+func (t *Service) MarkHandled(ctx context.Context, c *bot.Conversation, from bot.Actor, id string) error {
+	if id == "" {
+		return nil
+	}
+	_, _, _, err := t.Store.Take(ctx, &Intake{Key: threadKey(from, id), Participant: c.Participant})
+	return err
+}
+
+// threadKey is the intake key of a moderator's thread message. It differs
+// from a participant message's (intakeKey) by its prefix: a platform's
+// message ids may be counted per chat, and a moderator may also write to
+// herald as a participant.
+func threadKey(from bot.Actor, id string) string {
+	return "thread:" + from.String() + ":" + id
+}
+
 func (t *Service) inThread(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, error) {
 	if thread.IsZero() {
 		return nil, bot.Errorf(bot.EINVALID, "this command works in a participant's thread: type it there").Translated("err.thread.only")

@@ -43,6 +43,8 @@ type IntakeStore interface {
 	// saved and whether it was created; dup reports a key already taken,
 	// in which case nothing was written (and c is nil).
 	Take(ctx context.Context, in *Intake) (c *bot.Conversation, created, dup bool, err error)
+	// IntakeTaken reports whether an intake took key within bot.KeyTTL.
+	IntakeTaken(ctx context.Context, key string) (bool, error)
 }
 
 // Snippet is a saved answer moderators send by name.

@@ -119,6 +119,12 @@ func intake(t *testing.T, opener Opener) {
 	if len(*events) != 2 || (*posts)[0].ConversationID != c.ID || (*events)[0].ConversationID != c.ID || (*events)[0].Seq == 0 {
 		t.Fatalf("post and events not tied to the conversation: %+v %+v", *posts, *events)
 	}
+	if taken, err := db.IntakeTaken(ctx, "telegram:m1"); err != nil || !taken {
+		t.Fatalf("IntakeTaken of a taken key = %v, %v", taken, err)
+	}
+	if taken, err := db.IntakeTaken(ctx, "telegram:m9"); err != nil || taken {
+		t.Fatalf("IntakeTaken of a key never taken = %v, %v", taken, err)
+	}
 	// The platform delivers the same message again: nothing is written.
 	thenAgain, _, _ := then("hello")
 	again := &threads.Intake{Key: "telegram:m1", Participant: anaT, Then: thenAgain}
@@ -150,6 +156,9 @@ func intake(t *testing.T, opener Opener) {
 	}
 	// Keys are forgotten after KeyTTL.
 	clock.Advance(bot.KeyTTL + time.Minute)
+	if taken, err := db.IntakeTaken(ctx, "telegram:m1"); err != nil || taken {
+		t.Fatalf("IntakeTaken of a key older than KeyTTL = %v, %v", taken, err)
+	}
 	if _, _, dup, err := db.Take(ctx, &threads.Intake{Key: "telegram:m1", Participant: anaT}); err != nil || dup {
 		t.Fatalf("a key older than KeyTTL still taken: %v %v", dup, err)
 	}
