@@ -87,7 +87,7 @@ func newWorld(t testing.TB, locale commands.Locale) *world {
 	deps.Recipes = &recipes.Service{Store: db, Compiler: exprfilter.Compiler{}, Clock: clock, Changed: runner.Changed}
 	deps.RecipeList, deps.Calendars, deps.Filters = db, db, db
 	deps.Webhooks = &commands.WebhookDeps{Store: db, CheckURL: (&webhook.Poster{}).CheckURL, NewSecret: webhook.NewSecret}
-	auth := &moderators.Set{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD"}}}
+	auth := &moderators.Set{Users: map[bot.Platform][]string{bot.PlatformSlack: {"UMOD", "UMOD2"}}}
 	return &world{t: t, db: db, clock: clock, slack: slack, signer: signer, threads: threads, recipes: runner,
 		mux: commands.New(deps, commands.NewText(locale), auth, signer, nil)}
 }

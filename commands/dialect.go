@@ -25,9 +25,11 @@ import (
 // In a thread that is no participant's (ordinary talk in a reply chain or
 // a channel thread), everything is ignored, commands included.
 //
-// A message the platform delivers again (it saw no acknowledgement: herald
-// was slow, or restarted) is ignored once the first delivery was handled,
-// so that a reply or a snippet does not reach the participant twice.
+// A message the platform delivers again within bot.KeyTTL (it saw no
+// acknowledgement: herald was slow, or restarted) is ignored once the
+// first delivery was handled, so that a reply or a snippet does not reach
+// the participant twice. A message whose handling failed is not marked:
+// its redelivery is handled.
 func (h *Inbound) threadMessage(ctx context.Context, in bot.Inbound) (bot.InboundReply, error) {
 	text := strings.TrimSpace(in.Text)
 	if h.Threads == nil || in.Thread.IsZero() || text == "" && len(in.Files) == 0 {
@@ -40,12 +42,14 @@ func (h *Inbound) threadMessage(ctx context.Context, in bot.Inbound) (bot.Inboun
 		}
 		return bot.InboundReply{}, err
 	}
-	if done, err := h.Threads.Handled(ctx, in.From, in.ID); err != nil || done {
+	if done, err := h.Threads.Handled(ctx, in.Thread, in.From, in.ID); err != nil || done {
 		return bot.InboundReply{}, err
 	}
 	out, err := h.dialect(ctx, in, text)
 	if err == nil {
-		if merr := h.Threads.MarkHandled(ctx, c, in.From, in.ID); merr != nil {
+		// Recorded even when the platform's request is being cancelled:
+		// what was sent stays sent.
+		if merr := h.Threads.MarkHandled(context.WithoutCancel(ctx), c, in.Thread, in.From, in.ID); merr != nil {
 			h.Mux.log().Error("recording a thread message handled", "actor", in.From.String(), "err", merr)
 		}
 	}
@@ -64,7 +68,9 @@ func (h *Inbound) dialect(ctx context.Context, in bot.Inbound, text string) (bot
 		// in the moderators' channel is told, privately.
 		if ok, err := h.Mux.Auth.IsModerator(ctx, in.From); err != nil || !ok {
 			if err != nil {
-				h.Mux.log().Error("checking a moderator", "actor", in.From.String(), "err", err)
+				// Not known to be no moderator: an error, so that the
+				// message is not marked handled and a redelivery is.
+				return out, err
 			}
 			if !h.toldLately(in.From.Address, in.Thread) {
 				out.Replies = []bot.CommandReply{{Private: true, Messages: []bot.Message{{Kind: bot.KindImportant,

@@ -22,8 +22,8 @@ type ThreadService interface {
 	Joined(ctx context.Context, in threads.Incoming) (*bot.Conversation, error)
 	Reply(ctx context.Context, thread bot.ThreadRef, from bot.Actor, m bot.Message) (threads.Delivery, error)
 	ConversationOf(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, error)
-	Handled(ctx context.Context, from bot.Actor, id string) (bool, error)
-	MarkHandled(ctx context.Context, c *bot.Conversation, from bot.Actor, id string) error
+	Handled(ctx context.Context, thread bot.ThreadRef, from bot.Actor, id string) (bool, error)
+	MarkHandled(ctx context.Context, c *bot.Conversation, thread bot.ThreadRef, from bot.Actor, id string) error
 	Close(ctx context.Context, thread bot.ThreadRef, by bot.Actor, after time.Duration, message string) (*bot.Conversation, error)
 	Reopen(ctx context.Context, thread bot.ThreadRef, by bot.Actor) (*bot.Conversation, error)
 	Assign(ctx context.Context, thread bot.ThreadRef, by, to bot.Actor) (*bot.Conversation, error)

@@ -185,13 +185,29 @@ func TestInboundThreadMessageRedelivered(t *testing.T) {
 	if n := notes(); n != 1 {
 		t.Fatalf("%d notes recorded from one note delivered three times", n)
 	}
+	// The same id from another moderator, or in another participant's
+	// thread, is another message.
+	ben := bot.Address{Platform: bot.PlatformSlack, ID: "UBEN"}
 	h := commands.NewInbound(w.mux, w.threads)
+	if _, err := h.Handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: bot.Actor{Address: ben, Name: "Ben"}, ID: "1.2", Text: "Hi"}); err != nil {
+		t.Fatal(err)
+	}
+	cb, err := w.db.ConversationByParticipant(ctx, ben)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := h.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: mo, ID: "2.1", Thread: cb.Thread, Text: "Hello Ben"}); err != nil || out.Echo == nil || len(w.slack.SentTo(ben)) != 1 {
+		t.Fatalf("a reply in another thread with an id used in Ana's: %+v, %v; Ben got %d messages", out, err, len(w.slack.SentTo(ben)))
+	}
+	if out, err := h.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: "UMOD2"}, Name: "Mia"}, ID: "2.2", Thread: c.Thread, Text: "note mine too"}); err != nil || out.Echo == nil {
+		t.Fatalf("another moderator's note with an id Mo used: %+v, %v", out, err)
+	}
 	for range 2 {
 		if _, err := h.Handle(ctx, bot.Inbound{Kind: bot.InboundThreadMessage, From: mo, Thread: c.Thread, Text: "note without an id"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := notes(); n != 3 {
-		t.Fatalf("%d notes after two notes without an id, want 3", n)
+	if n := notes(); n != 4 {
+		t.Fatalf("%d notes after Mia's and two notes without an id, want 4", n)
 	}
 }

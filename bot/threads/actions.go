@@ -24,33 +24,35 @@ func (t *Service) ConversationOf(ctx context.Context, thread bot.ThreadRef) (*bo
 }
 
 // Handled reports whether the moderator's thread message the platform
-// names id, written by from, was handled within bot.KeyTTL: a platform redelivers an event it does not see
-// acknowledged, after herald restarted too. An empty id is never handled.
-func (t *Service) Handled(ctx context.Context, from bot.Actor, id string) (bool, error) {
+// names id, written by from in thread, was handled within bot.KeyTTL. A
+// platform redelivers an event it saw no acknowledgement of; the adapters
+// remember the events of the running process only. An empty id is never
+// handled. Handled and MarkHandled are two steps: two copies of a message
+// handled at the same moment both pass.
+func (t *Service) Handled(ctx context.Context, thread bot.ThreadRef, from bot.Actor, id string) (bool, error) {
 	if id == "" {
 		return false, nil
 	}
-	return t.Store.IntakeTaken(ctx, threadKey(from, id))
+	return t.Store.IntakeTaken(ctx, threadKey(thread, from, id))
 }
 
 // MarkHandled records that the moderator's thread message id (see
-// Handled) was handled, in c's conversation. Marked once handled, a
-// message whose handling a crash interrupts is handled again when the
-// platform redelivers it: a reply may go twice, none is lost.
-func (t *Service) MarkHandled(ctx context.Context, c *bot.Conversation, from bot.Actor, id string) error {
+// Handled), in c's thread, was handled.
+func (t *Service) MarkHandled(ctx context.Context, c *bot.Conversation, thread bot.ThreadRef, from bot.Actor, id string) error {
 	if id == "" {
 		return nil
 	}
-	_, _, _, err := t.Store.Take(ctx, &Intake{Key: threadKey(from, id), Participant: c.Participant})
+	_, _, _, err := t.Store.Take(ctx, &Intake{Key: threadKey(thread, from, id), Participant: c.Participant})
 	return err
 }
 
-// threadKey is the intake key of a moderator's thread message. It differs
-// from a participant message's (intakeKey) by its prefix: a platform's
-// message ids may be counted per chat, and a moderator may also write to
-// herald as a participant.
-func threadKey(from bot.Actor, id string) string {
-	return "thread:" + from.String() + ":" + id
+// threadKey is the intake key of a moderator's thread message: the
+// moderators' chat and the thread, the moderator and the platform's id,
+// since a platform may count message ids per chat (Telegram does). Its prefix
+// sets it apart from a participant message's (intakeKey): a moderator may
+// also write to herald as a participant.
+func threadKey(thread bot.ThreadRef, from bot.Actor, id string) string {
+	return "thread:" + thread.Channel.String() + "/" + thread.ID + ":" + from.Address.String() + ":" + id
 }
 
 func (t *Service) inThread(ctx context.Context, thread bot.ThreadRef) (*bot.Conversation, error) {
