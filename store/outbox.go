@@ -315,3 +315,47 @@ func (db *DB) Cursors(ctx context.Context, prefix string) (map[string]string, er
 	})
 	return out, err
 }
+
+var bucketJournal = []byte("journal")
+
+// Journal keeps value under key until Unjournal: an event a surface
+// acknowledged to its platform before handling it, so that a restart
+// handles it rather than losing it.
+func (db *DB) Journal(ctx context.Context, key string, value []byte) error {
+	return db.batch(ctx, func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketJournal)
+		if err != nil {
+			return internal("journal bucket: %w", err)
+		}
+		return b.Put([]byte(key), value)
+	})
+}
+
+// Unjournal forgets key (a key not kept is no error).
+func (db *DB) Unjournal(ctx context.Context, key string) error {
+	return db.batch(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketJournal)
+		if b == nil {
+			return nil
+		}
+		return b.Delete([]byte(key))
+	})
+}
+
+// Journaled returns what the journal keeps under keys that start with
+// prefix.
+func (db *DB) Journaled(ctx context.Context, prefix string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketJournal)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.Seek([]byte(prefix)); k != nil && strings.HasPrefix(string(k), prefix); k, v = c.Next() {
+			out[string(k)] = append([]byte(nil), v...)
+		}
+		return nil
+	})
+	return out, err
+}

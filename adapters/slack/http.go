@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -397,7 +398,9 @@ func (a *Adapter) runEvent(env eventEnvelope) {
 	if a.seen(env.EventID) {
 		return
 	}
+	key := a.keep(env)
 	a.background(func(ctx context.Context) {
+		defer a.forget(key)
 		switch {
 		case e.ChannelType == "im":
 			a.moderatorFiles(ctx, from, e.Channel, e.Files)
@@ -410,6 +413,85 @@ func (a *Adapter) runEvent(env eventEnvelope) {
 			a.answerAll(ctx, e.Channel, e.User, e.ThreadTS, out.Replies)
 		}
 	})
+}
+
+// Journal keeps events until they are handled (the store).
+type Journal interface {
+	Journal(ctx context.Context, key string, value []byte) error
+	Unjournal(ctx context.Context, key string) error
+	Journaled(ctx context.Context, prefix string) (map[string][]byte, error)
+}
+
+// journalPrefix starts the keys of Slack's events in the journal.
+const journalPrefix = "slack:"
+
+// journaled is an event as the journal keeps it.
+type journaled struct {
+	At  time.Time     `json:"at"`
+	Env eventEnvelope `json:"env"`
+}
+
+// keep journals env before Slack is answered, and returns its key ("" when
+// there is no journal or it failed: the event is then handled as before,
+// lost if herald stops first).
+func (a *Adapter) keep(env eventEnvelope) string {
+	if a.Journal == nil || env.EventID == "" {
+		return ""
+	}
+	raw, err := json.Marshal(journaled{At: a.cfg.Clock.Now(), Env: env})
+	key := journalPrefix + env.EventID
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err = a.Journal.Journal(ctx, key, raw)
+	}
+	if err != nil {
+		a.log.Error("slack: journaling an event", "err", err)
+		return ""
+	}
+	return key
+}
+
+// forget removes a handled event from the journal.
+func (a *Adapter) forget(key string) {
+	if key == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.Journal.Unjournal(ctx, key); err != nil {
+		a.log.Error("slack: forgetting a handled event", "err", err)
+	}
+}
+
+// Replay handles, in the background and oldest first, the events herald
+// answered Slack for but had not finished handling when it stopped (see
+// Adapter.Journal). One older than an hour is forgotten: Slack's own
+// retries stop there, and a moderator has long written again. A message
+// handled already is recognised by the handler (its id is kept), so a
+// replay sends no reply twice.
+func (a *Adapter) Replay(ctx context.Context) {
+	if a.Journal == nil {
+		return
+	}
+	kept, err := a.Journal.Journaled(ctx, journalPrefix)
+	if err != nil {
+		a.log.Error("slack: reading the journal", "err", err)
+		return
+	}
+	var pending []journaled
+	for key, raw := range kept {
+		var j journaled
+		if json.Unmarshal(raw, &j) != nil || a.cfg.Clock.Now().Sub(j.At) > time.Hour || journalPrefix+j.Env.EventID != key {
+			a.forget(key)
+			continue
+		}
+		pending = append(pending, j)
+	}
+	sort.Slice(pending, func(i, k int) bool { return pending[i].At.Before(pending[k].At) })
+	for _, j := range pending {
+		a.runEvent(j.Env)
+	}
 }
 
 // fromModeratorWithFiles reports whether a direct message carries files

@@ -65,6 +65,11 @@ type Adapter struct {
 	// Previews, when set, personalises the campaign form's preview with a
 	// list's first recipient.
 	Previews Previewer
+	// Journal, when set (the store), keeps each event Slack is answered
+	// for before it is handled — a moderator's message in a thread, a
+	// file a moderator shares — until it is, so that Replay handles after
+	// a restart what a stop interrupted, rather than losing it.
+	Journal Journal
 
 	mu         sync.Mutex
 	byEmail    map[string]string // users.list sweep: email → user id

@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -33,12 +36,16 @@ func (a *Adapter) poll(ctx context.Context) {
 		defer close(served)
 		for u := range group {
 			a.update(ctx, nil, u)
+			if ctx.Err() == nil { // handled, not cut short by the stop
+				a.forget(u)
+			}
 		}
 	}()
 	defer func() {
 		close(group)
 		<-served
 	}()
+	replayed := a.replay(ctx, group)
 	var offset int64
 	wait := time.Second
 	for ctx.Err() == nil {
@@ -58,20 +65,26 @@ func (a *Adapter) poll(ctx context.Context) {
 		if len(ups) == 0 {
 			continue
 		}
-		a.handleBatch(ctx, ups, group)
+		a.handleBatch(ctx, ups, group, replayed)
 		offset = ups[len(ups)-1].ID + 1
 	}
 }
 
 // handleBatch handles updates, each chat's in order, chats in parallel,
 // and returns once all are handled — except the moderators' group's,
-// which go in order to group.
-func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update, group chan<- *models.Update) {
+// which go in order to group, journaled. A group update whose id is at
+// most replayed came from the journal already: Telegram sends it again
+// when herald stopped before confirming it.
+func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update, group chan<- *models.Update, replayed int64) {
 	byChat := map[int64][]*models.Update{}
 	var order []int64
 	for _, u := range ups {
 		c := chatOf(u)
 		if a.group != 0 && c == a.group {
+			if u.ID <= replayed {
+				continue
+			}
+			a.keep(u)
 			select {
 			case group <- u:
 			case <-ctx.Done():
@@ -95,6 +108,89 @@ func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update, group c
 		}()
 	}
 	wg.Wait()
+}
+
+// Journal keeps updates until they are handled (the store).
+type Journal interface {
+	Journal(ctx context.Context, key string, value []byte) error
+	Unjournal(ctx context.Context, key string) error
+	Journaled(ctx context.Context, prefix string) (map[string][]byte, error)
+}
+
+// journalPrefix starts the keys of the group's updates in the journal; the
+// update's id follows, zero-padded, so that keys sort as updates came.
+const journalPrefix = "telegram:"
+
+func journalKey(u *models.Update) string { return fmt.Sprintf("%s%020d", journalPrefix, u.ID) }
+
+// journaled is an update as the journal keeps it.
+type journaled struct {
+	At     time.Time      `json:"at"`
+	Update *models.Update `json:"update"`
+}
+
+// keep journals an update of the moderators' group before it is queued
+// (a failure is logged: the update is then handled as before, lost if
+// herald stops first).
+func (a *Adapter) keep(u *models.Update) {
+	if a.Journal == nil {
+		return
+	}
+	raw, err := json.Marshal(journaled{At: time.Now(), Update: u})
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err = a.Journal.Journal(ctx, journalKey(u), raw)
+	}
+	if err != nil {
+		a.log.Error("telegram: journaling an update", "err", err)
+	}
+}
+
+// forget removes a handled update from the journal.
+func (a *Adapter) forget(u *models.Update) {
+	if a.Journal == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.Journal.Unjournal(ctx, journalKey(u)); err != nil {
+		a.log.Error("telegram: forgetting a handled update", "err", err)
+	}
+}
+
+// replay queues to group, in the order they came, the group's updates
+// that were confirmed to Telegram but not handled when herald stopped
+// (see Adapter.Journal), and returns the highest id it queued (0: none).
+// One older than an hour is forgotten: a moderator has long written
+// again. A thread message handled already is recognised by the handler
+// (its id is kept), so a replay sends no reply twice.
+func (a *Adapter) replay(ctx context.Context, group chan<- *models.Update) (last int64) {
+	if a.Journal == nil {
+		return 0
+	}
+	kept, err := a.Journal.Journaled(ctx, journalPrefix)
+	if err != nil {
+		a.log.Error("telegram: reading the journal", "err", err)
+		return 0
+	}
+	keys := slices.Sorted(maps.Keys(kept))
+	for _, key := range keys {
+		var j journaled
+		if json.Unmarshal(kept[key], &j) != nil || j.Update == nil || journalKey(j.Update) != key || time.Now().Sub(j.At) > time.Hour {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			a.Journal.Unjournal(ctx, key)
+			cancel()
+			continue
+		}
+		select {
+		case group <- j.Update:
+			last = max(last, j.Update.ID)
+		case <-ctx.Done():
+			return last
+		}
+	}
+	return last
 }
 
 // chatOf is the chat an update belongs to (for a pressed button, the

@@ -83,6 +83,11 @@ type Adapter struct {
 	// OnCard, when set, is told of every campaign card posted in the
 	// group, so that it can be kept up to date (commands.CardUpdater).
 	OnCard func(id bot.CampaignID, ref bot.MessageRef)
+	// Journal, when set (the store), keeps each update of the moderators'
+	// group from the moment it is queued, while long polling confirms it
+	// to Telegram before it is handled, until it is: what a stop
+	// interrupted is handled when polling starts again, not lost.
+	Journal Journal
 }
 
 var (

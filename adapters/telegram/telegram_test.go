@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -523,5 +524,110 @@ func TestIntegrationErrorsReachTheStatusBoard(t *testing.T) {
 	}
 	if st := board.Status(); len(st.Errors) != 1 || st.Errors[0].Platform != bot.PlatformTelegram {
 		t.Fatalf("status after the bot was kicked: %+v", st.Errors)
+	}
+}
+
+// memJournal is the store's journal in memory, logging what is done to it.
+type memJournal struct {
+	mu   sync.Mutex
+	kept map[string][]byte
+	log  []string
+}
+
+func (j *memJournal) Journal(_ context.Context, key string, value []byte) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.kept[key] = value
+	j.log = append(j.log, "keep "+key)
+	return nil
+}
+
+func (j *memJournal) Unjournal(_ context.Context, key string) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	delete(j.kept, key)
+	j.log = append(j.log, "forget "+key)
+	return nil
+}
+
+func (j *memJournal) Journaled(_ context.Context, prefix string) (map[string][]byte, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := map[string][]byte{}
+	for k, v := range j.kept {
+		if strings.HasPrefix(k, prefix) {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+func (j *memJournal) size() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.kept)
+}
+
+// TestGroupUpdatesAreJournaled: long polling confirms the moderators'
+// group's updates before their goroutine handles them, so each is
+// journaled until handled; what a stop left in the journal is handled when
+// polling starts again, in the order it came, and what is older than an
+// hour, unreadable or another surface's is not. Updates Telegram sends
+// again (herald stopped before confirming them) are not handled a second
+// time.
+func TestGroupUpdatesAreJournaled(t *testing.T) {
+	const group = -100500
+	fake, err := telegramfake.Start(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.Unlimited = true
+	a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second, Group: group})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &bottest.Runner{Reply: cardReply}
+	a.Handler = r
+	left := func(id int, text string, age time.Duration) []byte {
+		return []byte(fmt.Sprintf(`{"at":%q,"update":{"update_id":%d,"message":{"message_id":%d,"date":1700000000,"text":%q,"chat":{"id":%d,"type":"supergroup"},"from":{"id":77,"is_bot":false,"first_name":"Mo"}}}}`,
+			time.Now().Add(-age).Format(time.RFC3339Nano), id, id, text, group))
+	}
+	j := &memJournal{kept: map[string][]byte{
+		"telegram:00000000000000000002": left(2, "/herald lists", time.Minute),
+		"telegram:00000000000000000001": left(1, "/herald status", 2*time.Minute),
+		"telegram:00000000000000000005": left(5, "/herald campaigns", 2*time.Hour),
+		"telegram:00000000000000000006": []byte("{broken"),
+		"slack:Ev1":                     []byte("not Telegram's"),
+	}}
+	a.Journal = j
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	until(t, "the two recent updates", func() bool { return len(r.Requests()) == 2 && j.size() == 1 })
+	if got := []string{r.Requests()[0].Text, r.Requests()[1].Text}; got[0] != "status" || got[1] != "lists" {
+		t.Fatalf("replayed %q, want status then lists", got)
+	}
+	if kept, _ := j.Journaled(ctx, ""); kept["slack:Ev1"] == nil {
+		t.Fatalf("another surface's entry was touched: %q", kept)
+	}
+	// Telegram sends the two again (updates 1 and 2, as the fake counts),
+	// then a new one: only the new one is handled, journaled, then
+	// forgotten once handled.
+	j.mu.Lock()
+	j.log = nil
+	j.mu.Unlock()
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald status")
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald lists")
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald nudges")
+	until(t, "the new command", func() bool { return len(r.Requests()) >= 3 && j.size() == 1 })
+	if got := r.Requests(); len(got) != 3 || got[2].Text != "nudges" {
+		t.Fatalf("after the redelivery: %d commands, the last %q; want the new one only", len(got), got[len(got)-1].Text)
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.log) != 2 || !strings.HasPrefix(j.log[0], "keep telegram:") || j.log[1] != "forget"+strings.TrimPrefix(j.log[0], "keep") {
+		t.Fatalf("the journal saw %q, want the update kept then forgotten", j.log)
 	}
 }

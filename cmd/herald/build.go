@@ -430,7 +430,7 @@ func (w *wiring) buildTelegram() ([]component, error) {
 		}
 		out = append(out, component{"telegram webhook", routes{"POST /telegram/webhook": a.Webhook()}})
 	}
-	a.Handler = w.inbound
+	a.Handler, a.Journal = w.inbound, w.db
 	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { w.cards.Track(id, a, ref) }
 	w.moderators.Checkers[bot.PlatformTelegram] = a
 	w.messengers[bot.PlatformTelegram] = a
@@ -533,6 +533,7 @@ func (w *wiring) buildSlack() ([]component, error) {
 	}
 	a.Handler, a.Moderators = w.inbound, w.moderators
 	a.Previews = &lists.Service{Store: w.db}
+	a.Journal = w.db
 	a.OnCard = func(id bot.CampaignID, ref bot.MessageRef) { w.cards.Track(id, a, ref) }
 	w.messengers[bot.PlatformSlack] = a
 	w.surfaces["slack"] = surface{a, bot.Address{Platform: bot.PlatformSlack, ID: cfg.Slack.Channel}}
@@ -541,6 +542,7 @@ func (w *wiring) buildSlack() ([]component, error) {
 	// component waits for them before it returns.
 	run := runFunc(func(ctx context.Context) error {
 		defer a.Wait()
+		a.Replay(ctx) // what a stop interrupted, answered for but not handled
 		if cfg.Slack.Mode == "http" {
 			<-ctx.Done()
 			return nil
