@@ -361,7 +361,11 @@ func (a *Adapter) event(w http.ResponseWriter, r *http.Request, body []byte) {
 // intake, keyed by the message's id, keeps a retried event once); what
 // moderators write in threads is handled in the background, once per
 // event id.
-func (a *Adapter) runEvent(env eventEnvelope) {
+func (a *Adapter) runEvent(env eventEnvelope) { a.run(env, nil) }
+
+// run is runEvent for an event the journal keeps already (j, when not nil:
+// a replay), which it does not journal again.
+func (a *Adapter) run(env eventEnvelope, j *journaled) {
 	if env.Type != "event_callback" {
 		return
 	}
@@ -393,18 +397,22 @@ func (a *Adapter) runEvent(env eventEnvelope) {
 		defer cancel()
 		m := a.participantFiles(ctx, e.Text, e.Files)
 		a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, ID: id, Text: m.Text, Files: m.Files})
+		if j != nil {
+			a.forget(journalPrefix + env.EventID) // a moderator's files, taken for a participant's now: handled
+		}
 		return
 	}
-	if a.seen(env.EventID) {
-		return
+	inThread := e.Channel == a.cfg.Channel && e.ThreadTS != "" && e.ThreadTS != e.TS
+	if e.ChannelType != "im" && !inThread || a.seen(env.EventID) {
+		return // a message herald does not handle, or one it did
 	}
-	key := a.keep(env)
+	key := a.keep(env, j)
 	a.background(func(ctx context.Context) {
 		defer a.forget(key)
 		switch {
 		case e.ChannelType == "im":
 			a.moderatorFiles(ctx, from, e.Channel, e.Files)
-		case e.Channel == a.cfg.Channel && e.ThreadTS != "" && e.ThreadTS != e.TS:
+		case inThread:
 			// A reply in a participant's thread, also when sent to the
 			// channel too (thread_broadcast).
 			thread := bot.ThreadRef{Channel: bot.Address{Platform: bot.PlatformSlack, ID: e.Channel}, ID: e.ThreadTS}
@@ -425,20 +433,31 @@ type Journal interface {
 // journalPrefix starts the keys of Slack's events in the journal.
 const journalPrefix = "slack:"
 
-// journaled is an event as the journal keeps it.
+// journaled is an event as the journal keeps it: when Slack sent it, and
+// how many starts replayed it.
 type journaled struct {
-	At  time.Time     `json:"at"`
-	Env eventEnvelope `json:"env"`
+	At       time.Time     `json:"at"`
+	Replayed int           `json:"replayed,omitempty"`
+	Env      eventEnvelope `json:"env"`
 }
 
-// keep journals env before Slack is answered, and returns its key ("" when
-// there is no journal or it failed: the event is then handled as before,
-// lost if herald stops first).
-func (a *Adapter) keep(env eventEnvelope) string {
+// maxReplays is how many starts replay an event: one whose handling stops
+// herald each time (a panic) is then forgotten.
+const maxReplays = 3
+
+// keep journals env before Slack is answered (or, replaying j, counts the
+// replay), and returns its key ("" when there is no journal or it failed:
+// the event is then handled as before, lost if herald stops first).
+func (a *Adapter) keep(env eventEnvelope, j *journaled) string {
 	if a.Journal == nil || env.EventID == "" {
 		return ""
 	}
-	raw, err := json.Marshal(journaled{At: a.cfg.Clock.Now(), Env: env})
+	entry := journaled{At: a.cfg.Clock.Now(), Env: env}
+	if j != nil {
+		entry = *j
+		entry.Replayed++
+	}
+	raw, err := json.Marshal(entry)
 	key := journalPrefix + env.EventID
 	if err == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -464,12 +483,14 @@ func (a *Adapter) forget(key string) {
 	}
 }
 
-// Replay handles, in the background and oldest first, the events herald
-// answered Slack for but had not finished handling when it stopped (see
-// Adapter.Journal). One older than an hour is forgotten: Slack's own
-// retries stop there, and a moderator has long written again. A message
-// handled already is recognised by the handler (its id is kept), so a
-// replay sends no reply twice.
+// Replay handles, each in the background (started oldest first), the
+// events herald answered Slack for but had not finished handling when it
+// stopped (see Adapter.Journal). One sent more than an hour ago, or
+// replayed by maxReplays starts already, is forgotten: Slack's own retries
+// stop at an hour, and a moderator has long written again. A thread
+// message handled already is recognised by the handler (its id is kept),
+// so a replay sends no reply twice; files a moderator shared, imported
+// before the stop, are imported again.
 func (a *Adapter) Replay(ctx context.Context) {
 	if a.Journal == nil {
 		return
@@ -482,15 +503,15 @@ func (a *Adapter) Replay(ctx context.Context) {
 	var pending []journaled
 	for key, raw := range kept {
 		var j journaled
-		if json.Unmarshal(raw, &j) != nil || a.cfg.Clock.Now().Sub(j.At) > time.Hour || journalPrefix+j.Env.EventID != key {
+		if json.Unmarshal(raw, &j) != nil || a.cfg.Clock.Now().Sub(j.At) > time.Hour || j.Replayed >= maxReplays || journalPrefix+j.Env.EventID != key {
 			a.forget(key)
 			continue
 		}
 		pending = append(pending, j)
 	}
 	sort.Slice(pending, func(i, k int) bool { return pending[i].At.Before(pending[k].At) })
-	for _, j := range pending {
-		a.runEvent(j.Env)
+	for i := range pending {
+		a.run(pending[i].Env, &pending[i])
 	}
 }
 

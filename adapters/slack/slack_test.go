@@ -935,9 +935,27 @@ func TestModeratorMessagesAreJournaled(t *testing.T) {
 	g.fake.Unlimited = true
 	j := &memJournal{kept: map[string][]byte{}}
 	g.adapter.Journal = j
+	var during string // the journal's entry for "first" while it is handled
 	g.runner.Answer = func(in bot.Inbound) bot.InboundReply {
 		j.note("handle " + in.Text)
+		if in.Text == "first" {
+			kept, _ := j.Journaled(context.Background(), "slack:Ev10")
+			during = string(kept["slack:Ev10"])
+		}
 		return bot.InboundReply{}
+	}
+	// A message in the channel but in no thread, and one in another
+	// channel: not handled, not journaled.
+	for _, body := range []string{
+		`{"type":"event_callback","event_id":"Ev7","event":{"type":"message","user":"UMOD","channel":"CMODS","channel_type":"channel","ts":"3.0","text":"hello all"}}`,
+		`{"type":"event_callback","event_id":"Ev8","event":{"type":"message","user":"UMOD","channel":"COTHER","channel_type":"channel","ts":"3.0","thread_ts":"1.0","text":"elsewhere"}}`,
+	} {
+		if code := g.post("/slack/events", "application/json", body, 0, ""); code != http.StatusOK {
+			t.Fatalf("the event was answered %d", code)
+		}
+	}
+	if len(j.log) != 0 {
+		t.Fatalf("messages herald does not handle were journaled: %q", j.log)
 	}
 	body := `{"type":"event_callback","event_id":"Ev9","event":{"type":"message","user":"UMOD","channel":"CMODS","channel_type":"channel","ts":"3.1","thread_ts":"1.0","text":"on my way"}}`
 	if code := g.post("/slack/events", "application/json", body, 0, ""); code != http.StatusOK {
@@ -949,13 +967,16 @@ func TestModeratorMessagesAreJournaled(t *testing.T) {
 	}
 	// What a stop left: two events from the last minutes, one from two
 	// hours ago, one unreadable.
+	replays := map[string]int{"Ev14": 3} // replayed by three starts: one that stops herald each time
 	at := func(d time.Duration, id, text string) []byte {
-		return []byte(fmt.Sprintf(`{"at":%q,"env":{"type":"event_callback","event_id":%q,"event":{"type":"message","user":"UMOD","channel":"CMODS","channel_type":"channel","ts":"4.%s","thread_ts":"1.0","text":%q}}}`,
-			g.clock.Now().Add(-d).Format(time.RFC3339Nano), id, id, text))
+		return []byte(fmt.Sprintf(`{"at":%q,"replayed":%d,"env":{"type":"event_callback","event_id":%q,"event":{"type":"message","user":"UMOD","channel":"CMODS","channel_type":"channel","ts":"4.%s","thread_ts":"1.0","text":%q}}}`,
+			g.clock.Now().Add(-d).Format(time.RFC3339Nano), replays[id], id, id, text))
 	}
+	sent := g.clock.Now().Add(-3 * time.Minute)
 	j.kept = map[string][]byte{
 		"slack:Ev11": at(time.Minute, "Ev11", "second"), "slack:Ev10": at(3*time.Minute, "Ev10", "first"),
 		"slack:Ev12": at(2*time.Hour, "Ev12", "too old"), "slack:Ev13": []byte("{broken"),
+		"slack:Ev14": at(time.Minute, "Ev14", "replayed too often"),
 		"telegram:5": []byte("not Slack's"),
 	}
 	j.log = nil
@@ -970,6 +991,13 @@ func TestModeratorMessagesAreJournaled(t *testing.T) {
 	slices.Sort(handled) // handled in the background, each in its own goroutine
 	if !slices.Equal(handled, []string{"first", "second"}) {
 		t.Fatalf("replayed: %q, want the two recent events", handled)
+	}
+	var entry struct {
+		At       time.Time `json:"at"`
+		Replayed int       `json:"replayed"`
+	}
+	if json.Unmarshal([]byte(during), &entry) != nil || !entry.At.Equal(sent) || entry.Replayed != 1 {
+		t.Fatalf("while replayed, the entry was %s: want the time Slack sent it and one replay", during)
 	}
 	if left, _ := j.Journaled(context.Background(), ""); len(left) != 1 || left["telegram:5"] == nil {
 		t.Fatalf("left in the journal: %q, want only the other surface's", left)

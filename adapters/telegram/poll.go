@@ -25,31 +25,21 @@ import (
 // participant's message is recorded before Telegram forgets it; were
 // herald to stop in between, the batch comes again and the intake's key
 // keeps each message once. Updates of one chat are handled one at a time,
-// in order; chats go in parallel.
+// in order; chats go in parallel. The moderators' group's updates are
+// journaled and queued to a goroutine of their own (see serveGroup); when
+// polling stops, the last batch handled is confirmed.
 func (a *Adapter) poll(ctx context.Context) {
 	// The moderators' group is served by a goroutine of its own, in order:
 	// answers there wait for the group's budget (one a second, 20 a
 	// minute), and participants' next messages must not wait for them.
-	group := make(chan *models.Update, 1024)
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		for u := range group {
-			a.update(ctx, nil, u)
-			if ctx.Err() == nil { // handled, not cut short by the stop
-				a.forget(u)
-			}
-		}
-	}()
-	defer func() {
-		close(group)
-		<-served
-	}()
+	group, stop := a.serveGroup(ctx)
+	defer stop()
 	replayed := a.replay(ctx, group)
 	var offset int64
+	defer func() { a.confirm(ctx, offset) }()
 	wait := time.Second
 	for ctx.Err() == nil {
-		ups, err := a.getUpdates(ctx, offset)
+		ups, err := a.getUpdates(ctx, offset, a.pollTimeout)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -65,30 +55,82 @@ func (a *Adapter) poll(ctx context.Context) {
 		if len(ups) == 0 {
 			continue
 		}
-		a.handleBatch(ctx, ups, group, replayed)
+		participants := a.handleBatch(ctx, ups, group, replayed)
+		clear(replayed) // Telegram sends what it has not seen confirmed first
+		if ctx.Err() != nil && participants {
+			// Participants' messages handled as the stop came may not be
+			// recorded: Telegram sends the batch again (the group's, in
+			// the journal, may then run twice).
+			break
+		}
 		offset = ups[len(ups)-1].ID + 1
 	}
 }
 
+// confirm tells Telegram, as polling stops, that the updates before offset
+// were handled (the group's queued ones are in the journal), so that it
+// does not send them again at the next start.
+func (a *Adapter) confirm(ctx context.Context, offset int64) {
+	if offset == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if _, err := a.getUpdates(ctx, offset, 0); err != nil {
+		a.log.Warn("telegram: confirming the last updates", "err", err)
+	}
+}
+
+// serveGroup starts the goroutine that handles the moderators' group's
+// updates sent to group, one at a time, in order, each forgotten by the
+// journal once handled; stop closes group and waits for the goroutine.
+// Once ctx ends, an update not started stays in the journal for the next
+// start, and one started is finished (within groupGrace): a command that
+// ran is not run again because its answer waited for the group's budget.
+func (a *Adapter) serveGroup(ctx context.Context) (group chan<- *models.Update, stop func()) {
+	ch := make(chan *models.Update, 1024)
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		for u := range ch {
+			if ctx.Err() != nil {
+				continue // stopping: replayed at the next start
+			}
+			hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupGrace)
+			a.update(hctx, nil, u)
+			cancel()
+			a.forget(u)
+		}
+	}()
+	return ch, func() {
+		close(ch)
+		<-served
+	}
+}
+
+// groupGrace bounds how long a stop waits for the group's update in hand.
+const groupGrace = 30 * time.Second
+
 // handleBatch handles updates, each chat's in order, chats in parallel,
 // and returns once all are handled — except the moderators' group's,
-// which go in order to group, journaled. A group update whose id is at
-// most replayed came from the journal already: Telegram sends it again
-// when herald stopped before confirming it.
-func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update, group chan<- *models.Update, replayed int64) {
+// which go in order to group, journaled. A group update in replayed (by
+// identity) came from the journal already: Telegram sends it again when
+// herald stopped before confirming it. It reports whether the batch held
+// updates other than the group's.
+func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update, group chan<- *models.Update, replayed map[string]bool) (others bool) {
 	byChat := map[int64][]*models.Update{}
 	var order []int64
 	for _, u := range ups {
 		c := chatOf(u)
 		if a.group != 0 && c == a.group {
-			if u.ID <= replayed {
+			if replayed[identity(u)] {
 				continue
 			}
 			a.keep(u)
 			select {
 			case group <- u:
 			case <-ctx.Done():
-				return
+				return true // the rest not handled: not to be confirmed
 			}
 			continue
 		}
@@ -108,6 +150,7 @@ func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update, group c
 		}()
 	}
 	wg.Wait()
+	return len(order) > 0
 }
 
 // Journal keeps updates until they are handled (the store).
@@ -123,10 +166,29 @@ const journalPrefix = "telegram:"
 
 func journalKey(u *models.Update) string { return fmt.Sprintf("%s%020d", journalPrefix, u.ID) }
 
-// journaled is an update as the journal keeps it.
+// journaled is an update as the journal keeps it: when it came, and how
+// many starts replayed it.
 type journaled struct {
-	At     time.Time      `json:"at"`
-	Update *models.Update `json:"update"`
+	At       time.Time      `json:"at"`
+	Replayed int            `json:"replayed,omitempty"`
+	Update   *models.Update `json:"update"`
+}
+
+// maxReplays is how many starts replay an update: one whose handling
+// stops herald each time (a panic) is then forgotten.
+const maxReplays = 3
+
+// identity names an update by its id and what it carries (the chat and
+// message, or the button press), so that an update Telegram numbers anew
+// is not taken for another.
+func identity(u *models.Update) string {
+	switch {
+	case u.Message != nil:
+		return fmt.Sprintf("%d m%d/%d", u.ID, u.Message.Chat.ID, u.Message.ID)
+	case u.CallbackQuery != nil:
+		return fmt.Sprintf("%d q%s", u.ID, u.CallbackQuery.ID)
+	}
+	return fmt.Sprintf("%d", u.ID)
 }
 
 // keep journals an update of the moderators' group before it is queued
@@ -161,36 +223,42 @@ func (a *Adapter) forget(u *models.Update) {
 
 // replay queues to group, in the order they came, the group's updates
 // that were confirmed to Telegram but not handled when herald stopped
-// (see Adapter.Journal), and returns the highest id it queued (0: none).
-// One older than an hour is forgotten: a moderator has long written
-// again. A thread message handled already is recognised by the handler
-// (its id is kept), so a replay sends no reply twice.
-func (a *Adapter) replay(ctx context.Context, group chan<- *models.Update) (last int64) {
+// (see Adapter.Journal), and returns their identities. One older than an
+// hour, or replayed by maxReplays starts already, is forgotten: a
+// moderator has long written again. A thread message handled already is
+// recognised by the handler (its id is kept), so a replay sends no reply
+// twice; a command or a file import cut short after it ran runs again.
+func (a *Adapter) replay(ctx context.Context, group chan<- *models.Update) map[string]bool {
+	queued := map[string]bool{}
 	if a.Journal == nil {
-		return 0
+		return queued
 	}
 	kept, err := a.Journal.Journaled(ctx, journalPrefix)
 	if err != nil {
 		a.log.Error("telegram: reading the journal", "err", err)
-		return 0
+		return queued
 	}
 	keys := slices.Sorted(maps.Keys(kept))
 	for _, key := range keys {
 		var j journaled
-		if json.Unmarshal(kept[key], &j) != nil || j.Update == nil || journalKey(j.Update) != key || time.Now().Sub(j.At) > time.Hour {
+		if json.Unmarshal(kept[key], &j) != nil || j.Update == nil || journalKey(j.Update) != key || time.Since(j.At) > time.Hour || j.Replayed >= maxReplays {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			a.Journal.Unjournal(ctx, key)
 			cancel()
 			continue
 		}
+		j.Replayed++
+		if raw, err := json.Marshal(j); err == nil {
+			a.Journal.Journal(ctx, key, raw)
+		}
 		select {
 		case group <- j.Update:
-			last = max(last, j.Update.ID)
+			queued[identity(j.Update)] = true
 		case <-ctx.Done():
-			return last
+			return queued
 		}
 	}
-	return last
+	return queued
 }
 
 // chatOf is the chat an update belongs to (for a pressed button, the
@@ -209,13 +277,16 @@ func chatOf(u *models.Update) int64 {
 	return 0
 }
 
-// getUpdates asks the Bot API for the updates after offset, waiting up to
-// the poll timeout for some.
-func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
-	secs := int(a.pollTimeout / time.Second)
-	ctx, cancel := context.WithTimeout(ctx, a.pollTimeout+15*time.Second)
+// getUpdates asks the Bot API for the updates from offset on (confirming
+// those before it), waiting up to wait for some.
+func (a *Adapter) getUpdates(ctx context.Context, offset int64, wait time.Duration) ([]*models.Update, error) {
+	secs := int(wait / time.Second)
+	ctx, cancel := context.WithTimeout(ctx, wait+15*time.Second)
 	defer cancel()
 	form := url.Values{"offset": {strconv.FormatInt(offset, 10)}, "timeout": {strconv.Itoa(secs)}}
+	if wait == 0 {
+		form.Set("limit", "1") // only confirming what came before offset
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.apiURL+"/bot"+a.token+"/getUpdates", nil)
 	if err != nil {
 		return nil, err

@@ -150,7 +150,12 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 // it took is handled.
 func (a *Adapter) Run(ctx context.Context) {
 	if a.secret != "" {
+		// Webhook mode answers an update once handled; only what an
+		// earlier run by long polling left in the journal is replayed.
+		group, stop := a.serveGroup(ctx)
+		a.replay(ctx, group)
 		<-ctx.Done()
+		stop()
 		return
 	}
 	a.poll(ctx)

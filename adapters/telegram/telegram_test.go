@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -601,33 +602,83 @@ func TestGroupUpdatesAreJournaled(t *testing.T) {
 		"slack:Ev1":                     []byte("not Telegram's"),
 	}}
 	a.Journal = j
+	// Telegram sends the two again (herald stopped before confirming
+	// them: updates 1 and 2, messages 1 and 2, as the fake counts), and a
+	// new one.
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald status")
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald lists")
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald nudges")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { a.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
-	until(t, "the two recent updates", func() bool { return len(r.Requests()) == 2 && j.size() == 1 })
-	if got := []string{r.Requests()[0].Text, r.Requests()[1].Text}; got[0] != "status" || got[1] != "lists" {
-		t.Fatalf("replayed %q, want status then lists", got)
+	until(t, "the three commands", func() bool { return len(r.Requests()) >= 3 && j.size() == 1 })
+	var got []string
+	for _, req := range r.Requests() {
+		got = append(got, req.Text)
+	}
+	if !slices.Equal(got, []string{"status", "lists", "nudges"}) {
+		t.Fatalf("ran %q: want the two replayed, in order, then the new one, and nothing twice", got)
 	}
 	if kept, _ := j.Journaled(ctx, ""); kept["slack:Ev1"] == nil {
 		t.Fatalf("another surface's entry was touched: %q", kept)
 	}
-	// Telegram sends the two again (updates 1 and 2, as the fake counts),
-	// then a new one: only the new one is handled, journaled, then
-	// forgotten once handled.
-	j.mu.Lock()
-	j.log = nil
-	j.mu.Unlock()
-	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald status")
-	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald lists")
-	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald nudges")
-	until(t, "the new command", func() bool { return len(r.Requests()) >= 3 && j.size() == 1 })
-	if got := r.Requests(); len(got) != 3 || got[2].Text != "nudges" {
-		t.Fatalf("after the redelivery: %d commands, the last %q; want the new one only", len(got), got[len(got)-1].Text)
-	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if len(j.log) != 2 || !strings.HasPrefix(j.log[0], "keep telegram:") || j.log[1] != "forget"+strings.TrimPrefix(j.log[0], "keep") {
-		t.Fatalf("the journal saw %q, want the update kept then forgotten", j.log)
+	if k, f := slices.Index(j.log, "keep telegram:00000000000000000003"), slices.Index(j.log, "forget telegram:00000000000000000003"); k < 0 || f < k {
+		t.Fatalf("the journal saw %q, want the new update kept then forgotten", j.log)
+	}
+}
+
+// TestGroupUpdatesLeftAtAStop: a stop finishes the group's update in hand
+// (a command that ran is not run again at the next start) and leaves the
+// ones queued behind it in the journal, to be handled at the next start.
+func TestGroupUpdatesLeftAtAStop(t *testing.T) {
+	const group = -100500
+	fake, err := telegramfake.Start(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.Unlimited = true
+	a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second, Group: group})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	r := &bottest.Runner{Reply: func(req bottest.Request) bot.CommandReply {
+		if req.Text == "status" {
+			close(started)
+			<-release // still running when the stop comes
+		}
+		return bot.CommandReply{Messages: []bot.Message{{Text: "ran " + req.Text}}}
+	}}
+	a.Handler = r
+	j := &memJournal{kept: map[string][]byte{}}
+	a.Journal = j
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald status")
+	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald lists")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.Run(ctx); close(done) }()
+	<-started
+	until(t, "both journaled", func() bool { return j.size() == 2 })
+	cancel()
+	close(release)
+	<-done
+	if got := r.Requests(); len(got) != 1 || got[0].Text != "status" {
+		t.Fatalf("ran %+v before the stop: want status only", got)
+	}
+	if kept, _ := j.Journaled(context.Background(), ""); len(kept) != 1 || kept["telegram:00000000000000000002"] == nil {
+		t.Fatalf("left in the journal: %q, want lists only", kept)
+	}
+	// The next start handles what was left, once.
+	ctx, cancel = context.WithCancel(context.Background())
+	done = make(chan struct{})
+	go func() { a.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	until(t, "the command left", func() bool { return len(r.Requests()) == 2 && j.size() == 0 })
+	if got := r.Requests(); got[1].Text != "lists" {
+		t.Fatalf("after the restart ran %q", got[1].Text)
 	}
 }

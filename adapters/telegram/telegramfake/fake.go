@@ -663,22 +663,35 @@ func (s *Server) limitedLocked(w http.ResponseWriter, r *http.Request, chat int6
 	return false
 }
 
+// getUpdates serves long polling as the Bot API does: the updates from
+// offset on, at most limit (1–100, default 100), waiting up to timeout
+// seconds for some; the updates before offset are confirmed, and
+// forgotten.
 func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 	offset, _ := strconv.ParseInt(r.FormValue("offset"), 10, 64)
 	timeout, _ := strconv.Atoi(r.FormValue("timeout"))
+	limit, err := strconv.Atoi(r.FormValue("limit"))
+	if err != nil || limit < 1 || limit > 100 {
+		limit = 100
+	}
 	deadline := time.Now().Add(time.Duration(timeout) * time.Second)
 	for {
 		s.mu.Lock()
 		var out []json.RawMessage
+		kept := s.updates[:0]
 		for _, u := range s.updates {
 			var head struct {
 				ID int64 `json:"update_id"`
 			}
 			json.Unmarshal(u, &head)
 			if head.ID >= offset {
-				out = append(out, u)
+				kept = append(kept, u)
+				if len(out) < limit {
+					out = append(out, u)
+				}
 			}
 		}
+		s.updates = kept
 		s.mu.Unlock()
 		if len(out) > 0 || time.Now().After(deadline) {
 			if out == nil {
