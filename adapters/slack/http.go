@@ -388,7 +388,8 @@ func (a *Adapter) run(env eventEnvelope, j *journaled) {
 		return // an edit, a deletion, a join…
 	}
 	from := bot.Actor{Address: bot.Address{Platform: bot.PlatformSlack, ID: e.User}}
-	if e.ChannelType == "im" && !a.fromModeratorWithFiles(e, from) {
+	// A replayed DM was journaled as a moderator's files: it stays one.
+	if e.ChannelType == "im" && j == nil && !a.fromModeratorWithFiles(e, from) {
 		id := e.ClientMsgID
 		if id == "" {
 			id = e.TS
@@ -397,9 +398,6 @@ func (a *Adapter) run(env eventEnvelope, j *journaled) {
 		defer cancel()
 		m := a.participantFiles(ctx, e.Text, e.Files)
 		a.handle(ctx, bot.Inbound{Kind: bot.InboundParticipantMessage, From: from, ID: id, Text: m.Text, Files: m.Files})
-		if j != nil {
-			a.forget(journalPrefix + env.EventID) // a moderator's files, taken for a participant's now: handled
-		}
 		return
 	}
 	inThread := e.Channel == a.cfg.Channel && e.ThreadTS != "" && e.ThreadTS != e.TS

@@ -34,7 +34,14 @@ func (a *Adapter) poll(ctx context.Context) {
 	// minute), and participants' next messages must not wait for them.
 	group, stop := a.serveGroup(ctx)
 	defer stop()
-	replayed := a.replay(ctx, group)
+	replayed := map[string]bool{}
+	for _, g := range a.pending(ctx) {
+		replayed[identity(g.u)] = true
+		select {
+		case group <- g:
+		case <-ctx.Done():
+		}
+	}
 	var offset int64
 	defer func() { a.confirm(ctx, offset) }()
 	wait := time.Second
@@ -55,12 +62,11 @@ func (a *Adapter) poll(ctx context.Context) {
 		if len(ups) == 0 {
 			continue
 		}
-		participants := a.handleBatch(ctx, ups, group, replayed)
+		complete := a.handleBatch(ctx, ups, group, replayed)
 		clear(replayed) // Telegram sends what it has not seen confirmed first
-		if ctx.Err() != nil && participants {
-			// Participants' messages handled as the stop came may not be
-			// recorded: Telegram sends the batch again (the group's, in
-			// the journal, may then run twice).
+		if !complete {
+			// Cut short by the stop: Telegram sends the batch again (the
+			// group's updates of it, handled, may then run twice).
 			break
 		}
 		offset = ups[len(ups)-1].ID + 1
@@ -81,25 +87,43 @@ func (a *Adapter) confirm(ctx context.Context, offset int64) {
 	}
 }
 
+// groupUpdate is an update of the moderators' group on its way to be
+// handled: whether the journal keeps it, and, for one replayed, by how
+// many starts (this one included).
+type groupUpdate struct {
+	u       *models.Update
+	kept    bool
+	replays int
+	at      time.Time // when it came, for a replayed one
+}
+
 // serveGroup starts the goroutine that handles the moderators' group's
 // updates sent to group, one at a time, in order, each forgotten by the
 // journal once handled; stop closes group and waits for the goroutine.
-// Once ctx ends, an update not started stays in the journal for the next
-// start, and one started is finished (within groupGrace): a command that
-// ran is not run again because its answer waited for the group's budget.
-func (a *Adapter) serveGroup(ctx context.Context) (group chan<- *models.Update, stop func()) {
-	ch := make(chan *models.Update, 1024)
+// Once ctx ends, an update not started that the journal keeps stays there
+// for the next start; the others, and the one in hand, are finished
+// (within groupGrace of the stop): a command that ran is not run again
+// because its answer waited for the group's budget.
+func (a *Adapter) serveGroup(ctx context.Context) (group chan<- groupUpdate, stop func()) {
+	ch := make(chan groupUpdate, 1024)
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
-		for u := range ch {
-			if ctx.Err() != nil {
+		for g := range ch {
+			if ctx.Err() != nil && g.kept {
 				continue // stopping: replayed at the next start
 			}
-			hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupGrace)
-			a.update(hctx, nil, u)
-			cancel()
-			a.forget(u)
+			if g.replays > 0 {
+				a.countReplay(g)
+			}
+			hctx, done := graced(ctx)
+			unlock := a.lockChat(a.group) // webhook mode's updates of the group take it too
+			a.update(hctx, nil, g.u)
+			unlock()
+			done()
+			if g.kept {
+				a.forget(g.u)
+			}
 		}
 	}()
 	return ch, func() {
@@ -108,16 +132,40 @@ func (a *Adapter) serveGroup(ctx context.Context) (group chan<- *models.Update, 
 	}
 }
 
-// groupGrace bounds how long a stop waits for the group's update in hand.
+// groupGrace is how long handling goes on once polling is told to stop.
 const groupGrace = 30 * time.Second
+
+// graced returns a context that ends groupGrace after ctx does (done
+// releases it): what was started when the stop came is finished, within
+// bounds.
+func graced(ctx context.Context) (context.Context, func()) {
+	g, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var timer *time.Timer
+	var mu sync.Mutex
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		timer = time.AfterFunc(groupGrace, cancel)
+	})
+	return g, func() {
+		stop()
+		mu.Lock()
+		if timer != nil {
+			timer.Stop()
+		}
+		mu.Unlock()
+		cancel()
+	}
+}
 
 // handleBatch handles updates, each chat's in order, chats in parallel,
 // and returns once all are handled — except the moderators' group's,
 // which go in order to group, journaled. A group update in replayed (by
 // identity) came from the journal already: Telegram sends it again when
-// herald stopped before confirming it. It reports whether the batch held
-// updates other than the group's.
-func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update, group chan<- *models.Update, replayed map[string]bool) (others bool) {
+// herald stopped before confirming it. Participants' updates started when
+// ctx ends are finished within groupGrace. It reports whether every update
+// of the batch was handled or queued, so that it may be confirmed.
+func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update, group chan<- groupUpdate, replayed map[string]bool) (complete bool) {
 	byChat := map[int64][]*models.Update{}
 	var order []int64
 	for _, u := range ups {
@@ -126,11 +174,10 @@ func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update, group c
 			if replayed[identity(u)] {
 				continue
 			}
-			a.keep(u)
 			select {
-			case group <- u:
+			case group <- groupUpdate{u: u, kept: a.keep(u)}:
 			case <-ctx.Done():
-				return true // the rest not handled: not to be confirmed
+				return false // the rest not handled: not to be confirmed
 			}
 			continue
 		}
@@ -139,18 +186,20 @@ func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update, group c
 		}
 		byChat[c] = append(byChat[c], u)
 	}
+	hctx, done := graced(ctx)
+	defer done()
 	var wg sync.WaitGroup
 	for _, c := range order {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for _, u := range byChat[c] {
-				a.update(ctx, nil, u)
+				a.update(hctx, nil, u)
 			}
 		}()
 	}
 	wg.Wait()
-	return len(order) > 0
+	return hctx.Err() == nil
 }
 
 // Journal keeps updates until they are handled (the store).
@@ -191,21 +240,35 @@ func identity(u *models.Update) string {
 	return fmt.Sprintf("%d", u.ID)
 }
 
-// keep journals an update of the moderators' group before it is queued
-// (a failure is logged: the update is then handled as before, lost if
-// herald stops first).
-func (a *Adapter) keep(u *models.Update) {
+// keep journals an update of the moderators' group before it is queued,
+// and reports whether the journal keeps it (a failure is logged: the
+// update is then handled as before, lost if herald stops first).
+func (a *Adapter) keep(u *models.Update) bool {
 	if a.Journal == nil {
-		return
+		return false
 	}
-	raw, err := json.Marshal(journaled{At: time.Now(), Update: u})
+	return a.journal(journaled{At: time.Now(), Update: u}) == nil
+}
+
+// journal writes j.
+func (a *Adapter) journal(j journaled) error {
+	raw, err := json.Marshal(j)
 	if err == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		err = a.Journal.Journal(ctx, journalKey(u), raw)
+		err = a.Journal.Journal(ctx, journalKey(j.Update), raw)
 	}
 	if err != nil {
 		a.log.Error("telegram: journaling an update", "err", err)
+	}
+	return err
+}
+
+// countReplay records that a start is handling the replayed update g: one
+// that stops herald each time is dropped after maxReplays starts.
+func (a *Adapter) countReplay(g groupUpdate) {
+	if a.Journal != nil {
+		a.journal(journaled{At: g.at, Replayed: g.replays, Update: g.u})
 	}
 }
 
@@ -221,25 +284,24 @@ func (a *Adapter) forget(u *models.Update) {
 	}
 }
 
-// replay queues to group, in the order they came, the group's updates
-// that were confirmed to Telegram but not handled when herald stopped
-// (see Adapter.Journal), and returns their identities. One older than an
-// hour, or replayed by maxReplays starts already, is forgotten: a
-// moderator has long written again. A thread message handled already is
-// recognised by the handler (its id is kept), so a replay sends no reply
-// twice; a command or a file import cut short after it ran runs again.
-func (a *Adapter) replay(ctx context.Context, group chan<- *models.Update) map[string]bool {
-	queued := map[string]bool{}
+// pending returns, in the order they came, the group's updates that were
+// confirmed to Telegram but not handled when herald stopped (see
+// Adapter.Journal), to be handled before any other. One older than an
+// hour, or replayed by maxReplays starts already, is dropped: a moderator
+// has long written again. A thread message handled already is recognised
+// by the handler (its id is kept), so a replay sends no reply twice; a
+// command or a file import that a crash cut short after it ran runs again.
+func (a *Adapter) pending(ctx context.Context) []groupUpdate {
 	if a.Journal == nil {
-		return queued
+		return nil
 	}
 	kept, err := a.Journal.Journaled(ctx, journalPrefix)
 	if err != nil {
 		a.log.Error("telegram: reading the journal", "err", err)
-		return queued
+		return nil
 	}
-	keys := slices.Sorted(maps.Keys(kept))
-	for _, key := range keys {
+	var out []groupUpdate
+	for _, key := range slices.Sorted(maps.Keys(kept)) {
 		var j journaled
 		if json.Unmarshal(kept[key], &j) != nil || j.Update == nil || journalKey(j.Update) != key || time.Since(j.At) > time.Hour || j.Replayed >= maxReplays {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -247,18 +309,9 @@ func (a *Adapter) replay(ctx context.Context, group chan<- *models.Update) map[s
 			cancel()
 			continue
 		}
-		j.Replayed++
-		if raw, err := json.Marshal(j); err == nil {
-			a.Journal.Journal(ctx, key, raw)
-		}
-		select {
-		case group <- j.Update:
-			queued[identity(j.Update)] = true
-		case <-ctx.Done():
-			return queued
-		}
+		out = append(out, groupUpdate{u: j.Update, kept: true, replays: j.Replayed + 1, at: j.At})
 	}
-	return queued
+	return out
 }
 
 // chatOf is the chat an update belongs to (for a pressed button, the
@@ -328,6 +381,10 @@ func (a *Adapter) webhook(w http.ResponseWriter, r *http.Request) {
 	}
 	unlock := a.lockChat(chatOf(&u))
 	defer unlock()
+	if _, _, replayed := a.resent.Take(identity(&u)); replayed && a.group != 0 && chatOf(&u) == a.group {
+		w.WriteHeader(http.StatusOK) // replayed from the journal already
+		return
+	}
 	a.update(r.Context(), nil, &u)
 	w.WriteHeader(http.StatusOK)
 }

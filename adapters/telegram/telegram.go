@@ -20,6 +20,8 @@ import (
 
 	"github.com/heraldchat/herald/adapters/internal"
 	"github.com/heraldchat/herald/bot"
+	"github.com/heraldchat/herald/bot/clock"
+	"github.com/heraldchat/herald/bot/expiring"
 	"github.com/heraldchat/herald/bot/moderators"
 	"github.com/heraldchat/herald/bot/status"
 )
@@ -83,6 +85,9 @@ type Adapter struct {
 	// OnCard, when set, is told of every campaign card posted in the
 	// group, so that it can be kept up to date (commands.CardUpdater).
 	OnCard func(id bot.CampaignID, ref bot.MessageRef)
+	// resent are the group's updates replayed from the journal in webhook
+	// mode, which Telegram may post again (by identity).
+	resent *expiring.Map[string, struct{}]
 	// Journal, when set (the store), keeps each update of the moderators'
 	// group from the moment it is queued, while long polling confirms it
 	// to Telegram before it is handled, until it is: what a stop
@@ -105,7 +110,8 @@ const MaxFileSize = 20 << 20
 // New connects to the Bot API (getMe checks the token).
 func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	a := &Adapter{log: cfg.Log, board: cfg.Board, secret: cfg.WebhookSecret, client: cfg.HTTPClient, group: cfg.Group,
-		apiURL: strings.TrimSuffix(cfg.ServerURL, "/"), token: cfg.Token, pollTimeout: cfg.PollTimeout, budget: cfg.Budget}
+		apiURL: strings.TrimSuffix(cfg.ServerURL, "/"), token: cfg.Token, pollTimeout: cfg.PollTimeout, budget: cfg.Budget,
+		resent: expiring.New[string, struct{}](clock.System(), 0)}
 	if a.apiURL == "" {
 		a.apiURL = "https://api.telegram.org"
 	}
@@ -151,9 +157,16 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 func (a *Adapter) Run(ctx context.Context) {
 	if a.secret != "" {
 		// Webhook mode answers an update once handled; only what an
-		// earlier run by long polling left in the journal is replayed.
+		// earlier run by long polling left in the journal is replayed,
+		// and Telegram's sending those updates again is skipped.
 		group, stop := a.serveGroup(ctx)
-		a.replay(ctx, group)
+		for _, g := range a.pending(ctx) {
+			a.resent.Put(identity(g.u), struct{}{}, time.Hour)
+			select {
+			case group <- g:
+			case <-ctx.Done():
+			}
+		}
 		<-ctx.Done()
 		stop()
 		return
