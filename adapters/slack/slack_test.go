@@ -884,48 +884,6 @@ func TestCheckboxes(t *testing.T) {
 	}
 }
 
-// memJournal is the store's journal in memory, logging what is done to it
-// and what the handler got, in order.
-type memJournal struct {
-	mu   sync.Mutex
-	kept map[string][]byte
-	log  []string
-}
-
-func (j *memJournal) note(s string) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.log = append(j.log, s)
-}
-
-func (j *memJournal) Journal(_ context.Context, key string, value []byte) error {
-	j.note("keep " + key)
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.kept[key] = value
-	return nil
-}
-
-func (j *memJournal) Unjournal(_ context.Context, key string) error {
-	j.note("forget " + key)
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	delete(j.kept, key)
-	return nil
-}
-
-func (j *memJournal) Journaled(_ context.Context, prefix string) (map[string][]byte, error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	out := map[string][]byte{}
-	for k, v := range j.kept {
-		if strings.HasPrefix(k, prefix) {
-			out[k] = v
-		}
-	}
-	return out, nil
-}
-
 // TestModeratorMessagesAreJournaled: a moderator's message in a thread is
 // journaled before Slack is answered and forgotten once handled; what a
 // stop left in the journal is handled by Replay, oldest first, and what is
@@ -933,11 +891,11 @@ func (j *memJournal) Journaled(_ context.Context, prefix string) (map[string][]b
 func TestModeratorMessagesAreJournaled(t *testing.T) {
 	g := newRig(t)
 	g.fake.Unlimited = true
-	j := &memJournal{kept: map[string][]byte{}}
+	j := bottest.NewJournal(nil)
 	g.adapter.Journal = j
 	var during string // the journal's entry for "first" while it is handled
 	g.runner.Answer = func(in bot.Inbound) bot.InboundReply {
-		j.note("handle " + in.Text)
+		j.Note("handle " + in.Text)
 		if in.Text == "first" {
 			kept, _ := j.Journaled(context.Background(), "slack:Ev10")
 			during = string(kept["slack:Ev10"])
@@ -954,16 +912,16 @@ func TestModeratorMessagesAreJournaled(t *testing.T) {
 			t.Fatalf("the event was answered %d", code)
 		}
 	}
-	if len(j.log) != 0 {
-		t.Fatalf("messages herald does not handle were journaled: %q", j.log)
+	if log := j.Log(); len(log) != 0 {
+		t.Fatalf("messages herald does not handle were journaled: %q", log)
 	}
 	body := `{"type":"event_callback","event_id":"Ev9","event":{"type":"message","user":"UMOD","channel":"CMODS","channel_type":"channel","ts":"3.1","thread_ts":"1.0","text":"on my way"}}`
 	if code := g.post("/slack/events", "application/json", body, 0, ""); code != http.StatusOK {
 		t.Fatalf("the event was answered %d", code)
 	}
 	g.adapter.Wait()
-	if want := []string{"keep slack:Ev9", "handle on my way", "forget slack:Ev9"}; !slices.Equal(j.log, want) {
-		t.Fatalf("journal and handler: %q, want %q", j.log, want)
+	if want := []string{"keep slack:Ev9", "handle on my way", "forget slack:Ev9"}; !slices.Equal(j.Log(), want) {
+		t.Fatalf("journal and handler: %q, want %q", j.Log(), want)
 	}
 	// What a stop left: two events from the last minutes, one from two
 	// hours ago, one unreadable.
@@ -973,17 +931,17 @@ func TestModeratorMessagesAreJournaled(t *testing.T) {
 			g.clock.Now().Add(-d).Format(time.RFC3339Nano), replays[id], id, id, text))
 	}
 	sent := g.clock.Now().Add(-3 * time.Minute)
-	j.kept = map[string][]byte{
+	j.Replace(map[string][]byte{
 		"slack:Ev11": at(time.Minute, "Ev11", "second"), "slack:Ev10": at(3*time.Minute, "Ev10", "first"),
 		"slack:Ev12": at(2*time.Hour, "Ev12", "too old"), "slack:Ev13": []byte("{broken"),
 		"slack:Ev14": at(time.Minute, "Ev14", "replayed too often"),
 		"telegram:5": []byte("not Slack's"),
-	}
-	j.log = nil
+	})
+	j.ResetLog()
 	g.adapter.Replay(context.Background())
 	g.adapter.Wait()
 	var handled []string
-	for _, s := range j.log {
+	for _, s := range j.Log() {
 		if text, ok := strings.CutPrefix(s, "handle "); ok {
 			handled = append(handled, text)
 		}

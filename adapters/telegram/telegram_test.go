@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -528,47 +527,6 @@ func TestIntegrationErrorsReachTheStatusBoard(t *testing.T) {
 	}
 }
 
-// memJournal is the store's journal in memory, logging what is done to it.
-type memJournal struct {
-	mu   sync.Mutex
-	kept map[string][]byte
-	log  []string
-}
-
-func (j *memJournal) Journal(_ context.Context, key string, value []byte) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.kept[key] = value
-	j.log = append(j.log, "keep "+key)
-	return nil
-}
-
-func (j *memJournal) Unjournal(_ context.Context, key string) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	delete(j.kept, key)
-	j.log = append(j.log, "forget "+key)
-	return nil
-}
-
-func (j *memJournal) Journaled(_ context.Context, prefix string) (map[string][]byte, error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	out := map[string][]byte{}
-	for k, v := range j.kept {
-		if strings.HasPrefix(k, prefix) {
-			out[k] = v
-		}
-	}
-	return out, nil
-}
-
-func (j *memJournal) size() int {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return len(j.kept)
-}
-
 // TestGroupUpdatesAreJournaled: long polling confirms the moderators'
 // group's updates before their goroutine handles them, so each is
 // journaled until handled; what a stop left in the journal is handled when
@@ -577,42 +535,32 @@ func (j *memJournal) size() int {
 // again (herald stopped before confirming them) are not handled a second
 // time.
 func TestGroupUpdatesAreJournaled(t *testing.T) {
-	const group = -100500
-	fake, err := telegramfake.Start(token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.Unlimited = true
-	a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second, Group: group})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := startGroup(t)
 	r := &bottest.Runner{Reply: cardReply}
 	a.Handler = r
 	left := func(id int, text string, age time.Duration) []byte {
 		return []byte(fmt.Sprintf(`{"at":%q,"update":{"update_id":%d,"message":{"message_id":%d,"date":1700000000,"text":%q,"chat":{"id":%d,"type":"supergroup"},"from":{"id":77,"is_bot":false,"first_name":"Mo"}}}}`,
-			time.Now().Add(-age).Format(time.RFC3339Nano), id, id, text, group))
+			time.Now().Add(-age).Format(time.RFC3339Nano), id, id, text, groupChat))
 	}
-	j := &memJournal{kept: map[string][]byte{
+	j := bottest.NewJournal(map[string][]byte{
 		"telegram:00000000000000000002": left(2, "/herald lists", time.Minute),
 		"telegram:00000000000000000001": left(1, "/herald status", 2*time.Minute),
 		"telegram:00000000000000000005": left(5, "/herald campaigns", 2*time.Hour),
 		"telegram:00000000000000000006": []byte("{broken"),
 		"slack:Ev1":                     []byte("not Telegram's"),
-	}}
+	})
 	a.Journal = j
 	// Telegram sends the two again (herald stopped before confirming
 	// them: updates 1 and 2, messages 1 and 2, as the fake counts), and a
 	// new one.
-	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald status")
-	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald lists")
-	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald nudges")
+	fake.GroupMessage(groupChat, 77, "Mo", 0, 0, "/herald status")
+	fake.GroupMessage(groupChat, 77, "Mo", 0, 0, "/herald lists")
+	fake.GroupMessage(groupChat, 77, "Mo", 0, 0, "/herald nudges")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { a.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
-	until(t, "the three commands", func() bool { return len(r.Requests()) >= 3 && j.size() == 1 })
+	until(t, "the three commands", func() bool { return len(r.Requests()) >= 3 && j.Len() == 1 })
 	var got []string
 	for _, req := range r.Requests() {
 		got = append(got, req.Text)
@@ -623,10 +571,9 @@ func TestGroupUpdatesAreJournaled(t *testing.T) {
 	if kept, _ := j.Journaled(ctx, ""); kept["slack:Ev1"] == nil {
 		t.Fatalf("another surface's entry was touched: %q", kept)
 	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if k, f := slices.Index(j.log, "keep telegram:00000000000000000003"), slices.Index(j.log, "forget telegram:00000000000000000003"); k < 0 || f < k {
-		t.Fatalf("the journal saw %q, want the new update kept then forgotten", j.log)
+	log := j.Log()
+	if k, f := slices.Index(log, "keep telegram:00000000000000000003"), slices.Index(log, "forget telegram:00000000000000000003"); k < 0 || f < k {
+		t.Fatalf("the journal saw %q, want the new update kept then forgotten", log)
 	}
 }
 
@@ -634,17 +581,7 @@ func TestGroupUpdatesAreJournaled(t *testing.T) {
 // (a command that ran is not run again at the next start) and leaves the
 // ones queued behind it in the journal, to be handled at the next start.
 func TestGroupUpdatesLeftAtAStop(t *testing.T) {
-	const group = -100500
-	fake, err := telegramfake.Start(token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.Unlimited = true
-	a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second, Group: group})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := startGroup(t)
 	started, release := make(chan struct{}), make(chan struct{})
 	r := &bottest.Runner{Reply: func(req bottest.Request) bot.CommandReply {
 		if req.Text == "status" {
@@ -654,15 +591,15 @@ func TestGroupUpdatesLeftAtAStop(t *testing.T) {
 		return bot.CommandReply{Messages: []bot.Message{{Text: "ran " + req.Text}}}
 	}}
 	a.Handler = r
-	j := &memJournal{kept: map[string][]byte{}}
+	j := bottest.NewJournal(nil)
 	a.Journal = j
-	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald status")
-	fake.GroupMessage(group, 77, "Mo", 0, 0, "/herald lists")
+	fake.GroupMessage(groupChat, 77, "Mo", 0, 0, "/herald status")
+	fake.GroupMessage(groupChat, 77, "Mo", 0, 0, "/herald lists")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { a.Run(ctx); close(done) }()
 	<-started
-	until(t, "both journaled", func() bool { return j.size() == 2 })
+	until(t, "both journaled", func() bool { return j.Len() == 2 })
 	cancel()
 	close(release)
 	<-done
@@ -677,8 +614,28 @@ func TestGroupUpdatesLeftAtAStop(t *testing.T) {
 	done = make(chan struct{})
 	go func() { a.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
-	until(t, "the command left", func() bool { return len(r.Requests()) == 2 && j.size() == 0 })
+	until(t, "the command left", func() bool { return len(r.Requests()) == 2 && j.Len() == 0 })
 	if got := r.Requests(); got[1].Text != "lists" {
 		t.Fatalf("after the restart ran %q", got[1].Text)
 	}
 }
+
+// startGroup starts a fake Bot API and an adapter with the moderators'
+// group groupChat, not yet running.
+func startGroup(t *testing.T) (*telegramfake.Server, *telegram.Adapter) {
+	t.Helper()
+	fake, err := telegramfake.Start(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	fake.Unlimited = true
+	a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second, Group: groupChat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fake, a
+}
+
+// groupChat is the moderators' group of the journal's tests.
+const groupChat = -100500
