@@ -35,12 +35,19 @@ const token = "123456:TEST-token"
 
 func start(t *testing.T) (*telegramfake.Server, *telegram.Adapter) {
 	t.Helper()
+	return startWith(t, 0)
+}
+
+// startWith starts a fake Bot API and an adapter, not yet running, with
+// the moderators' group group (0: none).
+func startWith(t *testing.T, group int64) (*telegramfake.Server, *telegram.Adapter) {
+	t.Helper()
 	fake, err := telegramfake.Start(token)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fake.Close() })
-	a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second})
+	a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second, Group: group})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -620,20 +627,12 @@ func TestGroupUpdatesLeftAtAStop(t *testing.T) {
 	}
 }
 
-// startGroup starts a fake Bot API and an adapter with the moderators'
-// group groupChat, not yet running.
+// startGroup is startWith the moderators' group groupChat, with the fake's
+// limits off (these tests are about the journal, not pace).
 func startGroup(t *testing.T) (*telegramfake.Server, *telegram.Adapter) {
 	t.Helper()
-	fake, err := telegramfake.Start(token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
+	fake, a := startWith(t, groupChat)
 	fake.Unlimited = true
-	a, err := telegram.New(context.Background(), telegram.Config{Token: token, ServerURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}, PollTimeout: time.Second, Group: groupChat})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return fake, a
 }
 
